@@ -1,0 +1,86 @@
+/*
+ * entity.h - entity classes and instances.
+ *
+ * An entity is anything started on a node by an ON_ROUTER (START_APP)
+ * line or an XML <app> event: the traffic applications now, the RAE,
+ * CME, CAFE and CRME later.  Each class is a table of functions (BIRD's
+ * struct protocol); the instance struct starts with struct entity.
+ *
+ * Life of an instance:
+ *   init   at load time, before the run: parse the arguments, check them
+ *          and fill the instance.  A bad argument is the user's error:
+ *          return -1 with a message; the loader adds file and line.
+ *          The node may not exist yet (curling scripts create routers at
+ *          run time), so init must not touch it.
+ *   start  at the event's time, with e->node set: open sockets, arm timers.
+ *   stop   the node is stopped (END_ROUTER) or the run ends.
+ *   stats  report named statistics for counters and summaries.
+ *   fini   free what init and start allocated (not the instance itself).
+ *
+ * The registry of classes is explicit (entities/registry.c calls
+ * entity_class_register for each); no constructor magic.
+ */
+#ifndef SIM_ENTITY_H
+#define SIM_ENTITY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sim/log.h"
+
+struct node;
+struct entity;
+
+/* Report one named statistic. */
+typedef void (*entity_stat_fn)(void *ctx, const char *name, uint64_t value);
+
+struct entity_class {
+	const char *name;		/* as scripts write it: "usr.applications.Send" */
+	const char *const *aliases;	/* NULL-terminated, or NULL */
+	const char *kind;		/* short name for logs and --log: "send" */
+	const char *usage;		/* argument synopsis for errors and --help */
+	size_t inst_size;
+	int (*init)(struct entity *e, int argc, char **argv, char *err, size_t errlen);
+	void (*start)(struct entity *e);
+	void (*stop)(struct entity *e);
+	void (*stats)(struct entity *e, entity_stat_fn fn, void *ctx);
+	void (*dump)(struct entity *e, FILE *out);
+	void (*fini)(struct entity *e);
+};
+
+struct entity {
+	const struct entity_class *cls;
+	struct node *node;	/* set before start */
+	char *node_name;
+	char *inst;		/* instance name: "<kind><n>" unless given */
+	int running;
+};
+
+/* entity.c */
+
+/* Add a class; -1 if its name or an alias is already registered. */
+int entity_class_register(const struct entity_class *cls);
+/* The class for a name or alias, or NULL. */
+const struct entity_class *entity_class_lookup(const char *name);
+/* Every registered class in registration order; *n receives the count. */
+const struct entity_class *const *entity_classes(size_t *n);
+/* Forget every class (tests). */
+void entity_class_reset(void);
+
+/*
+ * Allocate an instance of cls for node_name and run its init with the
+ * arguments.  NULL with err set on bad arguments.
+ */
+struct entity *entity_new(const struct entity_class *cls, const char *node_name,
+			  int argc, char **argv, char *err, size_t errlen);
+/* Bind to a node and start (at the event's time). */
+void entity_start(struct entity *e, struct node *n);
+void entity_stop(struct entity *e);
+/* fini and free. */
+void entity_free(struct entity *e);
+/* Log on behalf of an entity. */
+void entity_log(struct entity *e, enum log_level l, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif /* SIM_ENTITY_H */

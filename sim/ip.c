@@ -1,0 +1,79 @@
+/*
+ * ip.c - what IPv4 and IPv6 share: dispatch by family, local delivery to
+ * the transport protocols and hooks, loopback.
+ */
+#include "sim/net.h"
+
+int
+ip_output(struct node *n, const struct addr *src, const struct addr *dst, uint8_t proto,
+	  struct pkt *p)
+{
+	if (dst->af == ADDR_V4)
+		return ipv4_output(n, src, dst, proto, p);
+	return ipv6_output(n, src, dst, proto, p);
+}
+
+void
+ip_input(struct iface *ifc, uint16_t ethertype, struct pkt *p)
+{
+	if (ethertype == ETHERTYPE_IPV4)
+		ipv4_input(ifc, p);
+	else if (ethertype == ETHERTYPE_IPV6)
+		ipv6_input(ifc, p);
+	else {
+		stats_drop(&ifc->node->cnt, DROP_UNKNOWN_ETHERTYPE);
+		pkt_free(p);
+	}
+}
+
+static void
+loopback_deliver(struct sim *sim, void *ctx, void *arg)
+{
+	struct node *n = ctx;
+	struct pkt *p = arg;
+
+	if (p->ethertype == ETHERTYPE_IPV4)
+		ipv4_input_node(n, NULL, p);
+	else
+		ipv6_input_node(n, NULL, p);
+}
+
+void
+ip_loopback(struct node *n, struct pkt *p, uint16_t ethertype)
+{
+	p->ethertype = ethertype;
+	p->in_if = NULL;
+	sim_schedule(n->net->sim, 0, loopback_deliver, n, p);
+}
+
+void
+ip_local_deliver(struct node *n, uint8_t proto, struct pkt *p, const struct addr *src,
+		 const struct addr *dst)
+{
+	for (unsigned i = 0; i < n->nip_hooks; i++)
+		if (n->ip_hooks[i].proto == proto) {
+			n->ip_hooks[i].fn(n, n->ip_hooks[i].ctx, p, src, dst);
+			return;
+		}
+	switch (proto) {
+	case IPPROTO_UDP_:
+		udp_input(n, p, src, dst);
+		return;
+	case IPPROTO_ICMP_:
+		if (src->af == ADDR_V4) {
+			icmp4_input(n, p, src, dst);
+			return;
+		}
+		break;
+	case IPPROTO_GRE_:
+		if (src->af == ADDR_V4) {
+			gre_input(n, p, src, dst);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	stats_drop(&n->cnt, DROP_UNKNOWN_PROTO);
+	pkt_free(p);
+}

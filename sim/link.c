@@ -1,0 +1,236 @@
+/*
+ * link.c - full-duplex point-to-point links.
+ *
+ * Each direction is a transmitter with a drop-tail queue.  A frame of S
+ * bytes (as captured: Ethernet header to the end of the padding, no
+ * preamble or FCS) that starts transmission at t on a link of bandwidth B
+ * and delay D finishes serialising at t + ceil(8S/B) and arrives at the
+ * far end at exactly t + ceil(8S/B) + D.  The queue holds frames waiting
+ * behind the one being serialised; its limits count those frames only.
+ *
+ * The loss model is applied when a frame finishes serialising (the sender
+ * still saw it leave): Bernoulli with probability p, or Gilbert-Elliott,
+ * whose state moves first (good->bad with p_gb, bad->good with p_bg) and
+ * then loses the frame with the state's probability.  Draws come from the
+ * link's own stream, "link/<name>".
+ *
+ * Taking a link down drops what is queued and being serialised at once,
+ * and frames already on the wire when they would arrive (reason
+ * link_down).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/net.h"
+
+static void tx_done(struct sim *sim, void *ctx, void *arg);
+
+struct link *
+link_create(struct net *net, const char *name, struct iface *a, struct iface *b,
+	    const struct link_params *lp)
+{
+	struct link *l;
+	char buf[256], rname[300];
+
+	if (!a || !b || a == b || a->kind != IF_ETHER || b->kind != IF_ETHER ||
+	    a->link || b->link || lp->bandwidth_bps == 0 || lp->delay < 0)
+		return NULL;
+	if (!name) {
+		snprintf(buf, sizeof(buf), "%s:%s-%s:%s", a->node->name, a->name,
+			 b->node->name, b->name);
+		name = buf;
+	}
+	if (g_hash_table_contains(net->link_by_name, name))
+		return NULL;
+	l = calloc(1, sizeof(*l));
+	l->net = net;
+	l->name = strdup(name);
+	l->id = net->nlinks;
+	l->end[0] = a;
+	l->end[1] = b;
+	l->p = *lp;
+	l->up = true;
+	snprintf(rname, sizeof(rname), "link/%s", name);
+	rng_init(&l->rng, net->seed, net->run, rname);
+	for (int d = 0; d < 2; d++) {
+		l->dir[d].link = l;
+		l->dir[d].side = d;
+		sim_timer_init(&l->dir[d].tx_done, tx_done, &l->dir[d], NULL);
+	}
+	a->link = l;
+	a->link_side = 0;
+	b->link = l;
+	b->link_side = 1;
+	a->mtu = b->mtu = lp->mtu;
+	for (int e = 0; e < 2; e++) {
+		struct node *n = l->end[e]->node;
+
+		for (unsigned i = 0; i < n->nifaces; i++)
+			if (n->ifaces[i]->parent == l->end[e])
+				n->ifaces[i]->mtu = lp->mtu;
+	}
+	stats_register(&net->stats, &l->cnt, "link", name);
+	net->links = realloc(net->links, (net->nlinks + 1) * sizeof(*net->links));
+	net->links[net->nlinks++] = l;
+	g_hash_table_insert(net->link_by_name, l->name, l);
+	return l;
+}
+
+sim_time_t
+link_tx_time(const struct link *l, uint32_t bytes)
+{
+	unsigned __int128 bits_ns = (unsigned __int128)bytes * 8u * 1000000000u;
+	uint64_t bw = l->p.bandwidth_bps;
+
+	return (sim_time_t)((bits_ns + bw - 1) / bw);
+}
+
+static void
+start_tx(struct link_dir *ld, struct pkt *p)
+{
+	struct link *l = ld->link;
+	struct iface *from = l->end[ld->side];
+
+	ld->tx = p;
+	if (from->tap)
+		from->tap(from->tap_ctx, from, TAP_TX, p);
+	stats_tx(&from->cnt, p->len);
+	stats_tx(&l->cnt, p->len);
+	sim_timer_after(l->net->sim, &ld->tx_done, link_tx_time(l, p->len));
+}
+
+static bool
+frame_lost(struct link *l, struct link_dir *ld)
+{
+	const struct loss_model *m = &l->p.loss;
+
+	switch (m->kind) {
+	case LOSS_NONE:
+		return false;
+	case LOSS_BERNOULLI:
+		return rng_bernoulli(&l->rng, m->p);
+	case LOSS_GILBERT_ELLIOTT:
+		if (ld->ge_bad) {
+			if (rng_bernoulli(&l->rng, m->p_bg))
+				ld->ge_bad = false;
+		} else {
+			if (rng_bernoulli(&l->rng, m->p_gb))
+				ld->ge_bad = true;
+		}
+		return rng_bernoulli(&l->rng, ld->ge_bad ? m->loss_bad : m->loss_good);
+	}
+	return false;
+}
+
+static void
+arrive(struct sim *sim, void *ctx, void *arg)
+{
+	struct link_dir *ld = ctx;
+	struct link *l = ld->link;
+	struct pkt *p = arg;
+	struct iface *to = l->end[1 - ld->side];
+
+	ld->in_flight--;
+	if (!l->up || p->mark != (uint32_t)l->epoch) {
+		stats_drop(&l->cnt, DROP_LINK_DOWN);
+		pkt_free(p);
+		return;
+	}
+	stats_rx(&l->cnt, p->len);
+	ether_input(to, p);
+}
+
+static void
+tx_done(struct sim *sim, void *ctx, void *arg)
+{
+	struct link_dir *ld = ctx;
+	struct link *l = ld->link;
+	struct pkt *p = ld->tx;
+
+	ld->tx = NULL;
+	if (frame_lost(l, ld)) {
+		stats_drop(&l->cnt, DROP_LOSS);
+		pkt_free(p);
+	} else {
+		p->mark = (uint32_t)l->epoch;
+		ld->in_flight++;
+		sim_schedule(sim, l->p.delay, arrive, ld, p);
+	}
+	if (ld->q_head) {
+		struct pkt *next = ld->q_head;
+
+		ld->q_head = next->next;
+		if (!ld->q_head)
+			ld->q_tail = NULL;
+		next->next = NULL;
+		ld->q_pkts--;
+		ld->q_bytes -= next->len;
+		start_tx(ld, next);
+	}
+}
+
+void
+link_send(struct iface *ifc, struct pkt *p)
+{
+	struct link *l = ifc->link;
+	struct link_dir *ld;
+
+	if (!l || !l->up) {
+		stats_drop(l ? &l->cnt : &ifc->node->cnt, l ? DROP_LINK_DOWN : DROP_IFACE_DOWN);
+		pkt_free(p);
+		return;
+	}
+	ld = &l->dir[ifc->link_side];
+	if (!ld->tx) {
+		start_tx(ld, p);
+		return;
+	}
+	if ((l->p.queue_pkts && ld->q_pkts >= l->p.queue_pkts) ||
+	    (l->p.queue_bytes && ld->q_bytes + p->len > l->p.queue_bytes)) {
+		stats_drop(&l->cnt, DROP_QUEUE_FULL);
+		pkt_free(p);
+		return;
+	}
+	p->next = NULL;
+	if (ld->q_tail)
+		ld->q_tail->next = p;
+	else
+		ld->q_head = p;
+	ld->q_tail = p;
+	ld->q_pkts++;
+	ld->q_bytes += p->len;
+}
+
+void
+link_set_up(struct link *l, bool up)
+{
+	if (l->up == up)
+		return;
+	l->up = up;
+	log_line(&l->net->log, LOG_INFO, NULL, "link", l->name, "link %s", up ? "up" : "down");
+	if (up)
+		return;
+	l->epoch++;
+	for (int d = 0; d < 2; d++) {
+		struct link_dir *ld = &l->dir[d];
+		struct pkt *p, *next;
+
+		sim_timer_cancel(l->net->sim, &ld->tx_done);
+		if (ld->tx) {
+			stats_drop(&l->cnt, DROP_LINK_DOWN);
+			pkt_free(ld->tx);
+			ld->tx = NULL;
+		}
+		for (p = ld->q_head; p; p = next) {
+			next = p->next;
+			stats_drop(&l->cnt, DROP_LINK_DOWN);
+			pkt_free(p);
+		}
+		ld->q_head = ld->q_tail = NULL;
+		ld->q_pkts = 0;
+		ld->q_bytes = 0;
+		ld->ge_bad = false;
+	}
+	for (int e = 0; e < 2; e++)
+		neigh_flush(l->end[e]);
+}

@@ -1,0 +1,67 @@
+/*
+ * log.h - the run's log: every line stamped with virtual time, node and
+ * entity instance, with a verbosity chosen per entity kind.
+ *
+ * The engine formats the line; where it goes is up to the sink that the
+ * output layer installs (a file, stderr, a test's buffer).  With no sink,
+ * lines are discarded.
+ */
+#ifndef SIM_LOG_H
+#define SIM_LOG_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+
+#include "sim/sim.h"
+
+enum log_level {
+	LOG_ERROR = 0,
+	LOG_WARN,
+	LOG_INFO,
+	LOG_DEBUG,
+	LOG_TRACE,
+};
+
+/* One formatted line, without the trailing newline. */
+typedef void (*log_sink_fn)(void *ctx, const char *line);
+
+struct log_kind_level {
+	char *kind;
+	enum log_level level;
+};
+
+struct netlog {
+	struct sim *sim;
+	log_sink_fn sink;
+	void *sink_ctx;
+	enum log_level deflt;		/* level for kinds not listed */
+	struct log_kind_level *levels;
+	unsigned nlevels;
+};
+
+/* log.c */
+
+void log_init(struct netlog *lg, struct sim *sim);
+void log_fini(struct netlog *lg);
+void log_set_sink(struct netlog *lg, log_sink_fn fn, void *ctx);
+/*
+ * Apply a verbosity spec: "info", "cafe=debug,rae=info", "*=warn,send=trace".
+ * Returns 0, or -1 with a message in err if a level name is unknown.
+ */
+int log_parse_spec(struct netlog *lg, const char *spec, char *err, size_t errlen);
+/* Level names: "error", "warn", "info", "debug", "trace"; -1 if unknown. */
+int log_level_parse(const char *name);
+const char *log_level_name(enum log_level l);
+/* Whether a line of this kind and level would be written. */
+bool log_enabled(const struct netlog *lg, const char *kind, enum log_level l);
+/*
+ * Write one line: "<time> <node> <kind>[/<inst>] <LEVEL>: <message>".
+ * node and inst may be NULL.
+ */
+void log_line(struct netlog *lg, enum log_level l, const char *node,
+	      const char *kind, const char *inst, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+void log_vline(struct netlog *lg, enum log_level l, const char *node,
+	       const char *kind, const char *inst, const char *fmt, va_list ap);
+
+#endif /* SIM_LOG_H */

@@ -1,0 +1,150 @@
+/*
+ * net.c - the network of one run: creation, lookup, teardown.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/entity.h"
+#include "sim/net.h"
+
+struct net *
+net_create(struct sim *sim, uint64_t seed, uint64_t run)
+{
+	struct net *net = calloc(1, sizeof(*net));
+
+	if (!net)
+		return NULL;
+	net->sim = sim;
+	net->seed = seed;
+	net->run = run;
+	stats_init(&net->stats);
+	log_init(&net->log, sim);
+	net->node_by_name = g_hash_table_new(g_str_hash, g_str_equal);
+	net->link_by_name = g_hash_table_new(g_str_hash, g_str_equal);
+	net->arp_timeout = 60 * SIM_S;
+	net->arp_retry = 1 * SIM_S;
+	net->arp_tries = 3;
+	net->arp_queue = 16;
+	return net;
+}
+
+void
+link_params_default(struct link_params *lp)
+{
+	memset(lp, 0, sizeof(*lp));
+	lp->bandwidth_bps = 1000000000ULL;
+	lp->delay = 0;
+	lp->mtu = 1500;
+	lp->queue_pkts = 100;
+	lp->queue_bytes = 0;
+	lp->loss.kind = LOSS_NONE;
+	lp->weight = 1;
+}
+
+struct node *
+net_node(const struct net *net, const char *name)
+{
+	return g_hash_table_lookup(net->node_by_name, name);
+}
+
+struct link *
+net_link(const struct net *net, const char *name)
+{
+	return g_hash_table_lookup(net->link_by_name, name);
+}
+
+uint64_t
+net_drops(const struct net *net, uint32_t reason)
+{
+	return stats_drop_total(&net->stats, NULL, reason);
+}
+
+static void
+neigh_free(struct neigh *ne, struct sim *sim)
+{
+	struct pkt *p, *next;
+
+	sim_timer_cancel(sim, &ne->retry);
+	for (p = ne->q_head; p; p = next) {
+		next = p->next;
+		pkt_free(p);
+	}
+	free(ne);
+}
+
+static void
+link_free(struct net *net, struct link *l)
+{
+	for (int d = 0; d < 2; d++) {
+		struct link_dir *ld = &l->dir[d];
+		struct pkt *p, *next;
+
+		sim_timer_cancel(net->sim, &ld->tx_done);
+		pkt_free(ld->tx);
+		for (p = ld->q_head; p; p = next) {
+			next = p->next;
+			pkt_free(p);
+		}
+	}
+	free(l->name);
+	free(l);
+}
+
+static void
+node_free(struct net *net, struct node *n)
+{
+	if (n->entities) {
+		for (unsigned i = 0; i < n->entities->len; i++)
+			entity_stop(g_ptr_array_index(n->entities, i));
+		/* The scenario owns the instances and frees them. */
+		g_ptr_array_free(n->entities, TRUE);
+	}
+	for (unsigned i = 0; i < n->nifaces; i++) {
+		struct iface *ifc = n->ifaces[i];
+		GHashTableIter it;
+		gpointer k, v;
+
+		g_hash_table_iter_init(&it, ifc->neigh);
+		while (g_hash_table_iter_next(&it, &k, &v))
+			neigh_free(v, net->sim);
+		g_hash_table_destroy(ifc->neigh);
+		free(ifc->addrs);
+		free(ifc);
+	}
+	free(n->ifaces);
+	rtable_fini(&n->rt4);
+	rtable_fini(&n->rt6);
+	free(n->eth_hooks);
+	free(n->ip_hooks);
+	free(n->echo_hooks);
+	if (n->udp_ports)
+		g_hash_table_destroy(n->udp_ports);
+	free(n->name);
+	free(n);
+}
+
+void
+net_destroy(struct net *net)
+{
+	if (!net)
+		return;
+	/* Entities first: they may close sockets and cancel timers. */
+	for (unsigned i = 0; i < net->nnodes; i++) {
+		struct node *n = net->nodes[i];
+
+		if (n->entities)
+			for (unsigned j = 0; j < n->entities->len; j++)
+				entity_stop(g_ptr_array_index(n->entities, j));
+	}
+	stats_fini(&net->stats);
+	for (unsigned i = 0; i < net->nlinks; i++)
+		link_free(net, net->links[i]);
+	for (unsigned i = 0; i < net->nnodes; i++)
+		node_free(net, net->nodes[i]);
+	free(net->links);
+	free(net->nodes);
+	g_hash_table_destroy(net->node_by_name);
+	g_hash_table_destroy(net->link_by_name);
+	log_fini(&net->log);
+	free(net);
+}

@@ -1,0 +1,443 @@
+/*
+ * net.h - the emulated network: nodes, interfaces, links, the node stack.
+ *
+ * A struct net holds everything one run emulates: nodes with their
+ * interfaces (Ethernet, 802.1Q sub-interfaces, GRE tunnels), full-duplex
+ * point-to-point links with bandwidth, delay, MTU, a drop-tail queue and
+ * a loss model, and the counters and log every object writes to.
+ *
+ * The node stack speaks real formats byte for byte (Ethernet II, 802.1Q,
+ * ARP, IPv4, IPv6 with neighbour discovery, ICMP/ICMPv6 echo, UDP, GRE).
+ * Entities see it through: datagram sockets, hooks for an EtherType (raw
+ * frames, also through GRE) and hooks for an IP protocol number.  The
+ * output layer sees it through a per-interface frame tap and a hook
+ * called when an interface is created.
+ *
+ * The header lists prototypes grouped by the file that defines them.
+ */
+#ifndef SIM_NET_H
+#define SIM_NET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <glib.h>
+
+#include "sim/addr.h"
+#include "sim/log.h"
+#include "sim/pkt.h"
+#include "sim/rng.h"
+#include "sim/sim.h"
+#include "sim/stats.h"
+
+#define IFNAME_MAX	16
+#define ETH_HLEN	14
+#define VLAN_HLEN	4
+#define ETH_ZLEN	60	/* minimum frame without FCS: shorter ones are padded */
+
+#define ETHERTYPE_IPV4	0x0800
+#define ETHERTYPE_ARP	0x0806
+#define ETHERTYPE_VLAN	0x8100
+#define ETHERTYPE_IPV6	0x86DD
+
+#define IPPROTO_ICMP_	1
+#define IPPROTO_TCP_	6
+#define IPPROTO_UDP_	17
+#define IPPROTO_GRE_	47
+#define IPPROTO_ICMPV6_	58
+
+struct net;
+struct node;
+struct iface;
+struct link;
+struct udp_sock;
+
+enum tap_dir { TAP_TX = 0, TAP_RX = 1 };
+
+/* Sees every frame an interface sends or receives, as it is on the wire. */
+typedef void (*iface_tap_fn)(void *ctx, struct iface *ifc, enum tap_dir dir,
+			     const struct pkt *frame);
+
+/* A frame of a hooked EtherType arrived; p->data is past the L2 header. Owns p. */
+typedef void (*eth_hook_fn)(struct iface *in, void *ctx, struct pkt *p);
+/*
+ * An IP packet for a local address with a hooked protocol; p->data is at
+ * the transport header, src and dst are the IP addresses.  Owns p.
+ */
+typedef void (*ip_hook_fn)(struct node *n, void *ctx, struct pkt *p,
+			   const struct addr *src, const struct addr *dst);
+/*
+ * A UDP datagram for a bound socket; p->data is the payload.  The packet
+ * is borrowed: it is freed when the callback returns.
+ */
+typedef void (*udp_recv_fn)(struct udp_sock *s, void *ctx, struct pkt *p,
+			    const struct addr *src, uint16_t sport,
+			    const struct addr *dst, uint16_t dport);
+
+enum iface_kind { IF_ETHER = 0, IF_VLAN, IF_GRE };
+
+struct ifaddr {
+	struct addr addr;
+	uint8_t plen;
+};
+
+/* An entry of the ARP (IPv4) or neighbour (IPv6) cache of one interface. */
+struct neigh {
+	struct addr ip;
+	uint8_t mac[6];
+	uint8_t state;		/* NEIGH_INCOMPLETE / NEIGH_REACHABLE */
+	uint8_t tries;
+	sim_time_t expires;	/* reachable until */
+	struct pkt *q_head, *q_tail;	/* waiting for resolution */
+	uint32_t qlen;
+	struct sim_timer retry;
+	struct iface *ifc;
+};
+
+struct iface {
+	struct node *node;
+	char name[IFNAME_MAX];
+	uint32_t index;		/* within the node, from 0 */
+	enum iface_kind kind;
+	uint8_t mac[6];
+	bool up;
+	uint32_t mtu;		/* IP MTU */
+	struct iface *parent;	/* IF_VLAN: the Ethernet interface */
+	uint16_t vlan_id;	/* IF_VLAN */
+	struct addr gre_local, gre_remote;	/* IF_GRE, IPv4 */
+	struct link *link;	/* IF_ETHER: attached link or NULL */
+	int link_side;		/* 0 or 1 */
+	struct ifaddr *addrs;	/* configured addresses (v4 and v6) */
+	unsigned naddrs;
+	struct addr ll6;	/* IPv6 link-local, from the MAC */
+	GHashTable *neigh;	/* struct addr* -> struct neigh*: ARP and ND */
+	struct counters cnt;
+	iface_tap_fn tap;	/* set by the output layer, or NULL */
+	void *tap_ctx;
+};
+
+struct route {
+	struct prefix dst;
+	struct addr gw;		/* unset: directly connected */
+	struct iface *ifc;
+	uint32_t metric;
+	bool automatic;		/* installed by shortest-path routing */
+};
+
+/* Longest-prefix-match table of one family: one hash table per length. */
+struct rtable {
+	GHashTable *by_len[129];	/* struct addr* (masked) -> struct route* */
+	uint8_t lens[129];		/* lengths in use, longest first */
+	unsigned nlens;
+	unsigned count;
+};
+
+struct eth_hook {
+	uint16_t ethertype;
+	eth_hook_fn fn;
+	void *ctx;
+};
+
+struct ip_hook {
+	uint8_t proto;
+	ip_hook_fn fn;
+	void *ctx;
+};
+
+struct echo_hook;
+
+struct node {
+	struct net *net;
+	char *name;
+	uint32_t id;		/* creation order, from 0 */
+	bool up;
+	bool forwarding;	/* routes packets not addressed to it */
+	struct addr router_id;	/* curling-style nodes: the node's address */
+	struct iface **ifaces;
+	unsigned nifaces;
+	struct rtable rt4, rt6;
+	struct eth_hook *eth_hooks;
+	unsigned neth_hooks;
+	struct ip_hook *ip_hooks;
+	unsigned nip_hooks;
+	struct echo_hook *echo_hooks;	/* ICMP echo replies go to each */
+	unsigned necho_hooks;
+	GHashTable *udp_ports;	/* port -> struct udp_sock* */
+	uint16_t next_ephemeral;
+	uint16_t ip_id;
+	struct counters cnt;
+	GPtrArray *entities;	/* struct entity*, start order */
+};
+
+enum loss_kind { LOSS_NONE = 0, LOSS_BERNOULLI, LOSS_GILBERT_ELLIOTT };
+
+struct loss_model {
+	enum loss_kind kind;
+	double p;		/* Bernoulli loss probability */
+	double p_gb, p_bg;	/* GE: good->bad and bad->good per frame */
+	double loss_good, loss_bad;	/* GE: loss probability in each state */
+};
+
+struct link_params {
+	uint64_t bandwidth_bps;	/* > 0 */
+	sim_time_t delay;	/* propagation delay, >= 0 */
+	uint32_t mtu;		/* IP MTU of both ends */
+	uint32_t queue_pkts;	/* drop-tail limit in frames (0 = none) */
+	uint64_t queue_bytes;	/* drop-tail limit in bytes (0 = none) */
+	struct loss_model loss;
+	uint32_t weight;	/* cost for shortest-path routing */
+};
+
+/* One direction of a link: a transmitter with its queue. */
+struct link_dir {
+	struct link *link;
+	int side;		/* sending side: 0 or 1 */
+	struct pkt *q_head, *q_tail;	/* waiting to be sent */
+	uint32_t q_pkts;
+	uint64_t q_bytes;
+	struct pkt *tx;		/* being serialised, or NULL */
+	struct sim_timer tx_done;
+	bool ge_bad;		/* Gilbert-Elliott state */
+	uint64_t in_flight;	/* frames on the wire */
+};
+
+struct link {
+	struct net *net;
+	char *name;
+	uint32_t id;
+	struct iface *end[2];
+	struct link_params p;
+	bool up;
+	uint64_t epoch;		/* bumped when the link goes down: frames of an older epoch are lost */
+	struct rng rng;		/* stream "link/<name>" */
+	struct link_dir dir[2];	/* dir[i] sends from end[i] to end[1-i] */
+	struct counters cnt;
+};
+
+struct net {
+	struct sim *sim;
+	uint64_t seed, run;
+	struct stats stats;
+	struct netlog log;
+	struct node **nodes;
+	unsigned nnodes;
+	struct link **links;
+	unsigned nlinks;
+	GHashTable *node_by_name;
+	GHashTable *link_by_name;
+	bool auto_routes;	/* recompute shortest paths on topology change */
+	bool routes_dirty;
+	uint64_t next_pkt_uid;
+	/* output layer hook: a new interface exists (attach a tap) */
+	void (*on_iface_new)(void *ctx, struct iface *ifc);
+	void *on_iface_ctx;
+	sim_time_t arp_timeout;		/* neighbour entry lifetime */
+	sim_time_t arp_retry;		/* between requests */
+	unsigned arp_tries;		/* requests before giving up */
+	unsigned arp_queue;		/* packets held per unresolved entry */
+};
+
+/* net.c */
+
+/* A network on sim, with the run's seed and run number. */
+struct net *net_create(struct sim *sim, uint64_t seed, uint64_t run);
+/* Free nodes, links, entities, counters and the log state. */
+void net_destroy(struct net *net);
+struct node *net_node(const struct net *net, const char *name);
+struct link *net_link(const struct net *net, const char *name);
+/* Default link parameters: 1 Gbps, 0 delay, MTU 1500, 100 frames, no loss. */
+void link_params_default(struct link_params *lp);
+/* Total drops of one reason over the whole network. */
+uint64_t net_drops(const struct net *net, uint32_t reason);
+
+/* node.c */
+
+/* A new node; names are unique.  NULL (with errno EEXIST) if taken. */
+struct node *node_create(struct net *net, const char *name);
+/* Add an Ethernet interface; MAC 02:00:<node id, 3 bytes>:<iface index>. */
+struct iface *iface_add_ether(struct node *n, const char *name);
+/* Add a VLAN sub-interface "<parent>.<vid>" of an Ethernet interface. */
+struct iface *iface_add_vlan(struct node *n, struct iface *parent, uint16_t vid);
+/* Add a GRE tunnel interface between two IPv4 addresses. */
+struct iface *iface_add_gre(struct node *n, const char *name,
+			    const struct addr *local, const struct addr *remote);
+struct iface *node_iface(const struct node *n, const char *name);
+/* Add an address (and its connected route). -1 if the family's slot is full. */
+int iface_addr_add(struct iface *ifc, const struct addr *a, uint8_t plen);
+/* First address of the family on the interface, or NULL. */
+const struct ifaddr *iface_addr(const struct iface *ifc, int af);
+/* Whether a is one of the node's addresses (any interface). */
+bool node_has_addr(const struct node *n, const struct addr *a);
+/* A source address of the family for packets leaving by ifc. */
+const struct addr *node_src_addr(const struct node *n, const struct iface *ifc, int af);
+/* Take a node down (drops its traffic, stops its entities) or up again. */
+void node_set_up(struct node *n, bool up);
+/* Register a handler for frames of an EtherType (0x0800/0x86DD/0x0806 are the stack's). */
+int node_eth_hook(struct node *n, uint16_t ethertype, eth_hook_fn fn, void *ctx);
+/* Register a handler for an IP protocol (UDP and ICMP are the stack's). */
+int node_ip_hook(struct node *n, uint8_t proto, ip_hook_fn fn, void *ctx);
+/* Log on behalf of a node and entity kind/instance. */
+void node_log(struct node *n, enum log_level l, const char *kind,
+	      const char *inst, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* link.c */
+
+/*
+ * Join two Ethernet interfaces with a full-duplex link; `name` may be
+ * NULL ("<node>:<if>-<node>:<if>").  Returns NULL if either end is taken.
+ */
+struct link *link_create(struct net *net, const char *name, struct iface *a,
+			 struct iface *b, const struct link_params *lp);
+/* Bring a link up or down; down drops queued and in-flight frames. */
+void link_set_up(struct link *l, bool up);
+/* Transmission time of `bytes` on the link: ceil(8 * bytes * 1e9 / bandwidth) ns. */
+sim_time_t link_tx_time(const struct link *l, uint32_t bytes);
+/* Queue a complete frame on ifc's link (called by ether.c). Owns p. */
+void link_send(struct iface *ifc, struct pkt *p);
+
+/* ether.c */
+
+/*
+ * Send a payload of `ethertype` out of ifc to dst_mac: pushes the
+ * Ethernet header (and the 802.1Q tag of a VLAN sub-interface), pads to
+ * ETH_ZLEN, taps and hands it to the link.  For a GRE interface dst_mac
+ * is ignored and the payload is sent through the tunnel.  Owns p.
+ */
+void iface_output(struct iface *ifc, uint16_t ethertype, const uint8_t dst_mac[6],
+		  struct pkt *p);
+/* A frame arrived from the link on an Ethernet interface. Owns p. */
+void ether_input(struct iface *ifc, struct pkt *p);
+/* ff:ff:ff:ff:ff:ff */
+const uint8_t *ether_broadcast(void);
+/* Demultiplex a payload by EtherType as received on ifc (used by GRE too). Owns p. */
+void ether_demux(struct iface *ifc, uint16_t ethertype, struct pkt *p);
+
+/* arp.c (IPv4) and nd.c (IPv6) */
+
+/*
+ * Send an IP packet (p->data at the IP header) out of ifc towards the
+ * on-link next hop, resolving its MAC first if needed.  Owns p.
+ */
+void neigh_output(struct iface *ifc, const struct addr *nexthop, struct pkt *p);
+void arp_input(struct iface *ifc, struct pkt *p);
+/* Record ip -> mac and send what waited for it; creates the entry only if asked. */
+void neigh_learn(struct iface *ifc, const struct addr *ip, const uint8_t mac[6], bool create);
+/* Look up a resolved neighbour; NULL if absent, incomplete or expired. */
+const struct neigh *neigh_lookup(const struct iface *ifc, const struct addr *ip);
+void neigh_flush(struct iface *ifc);
+/* nd.c: an ICMPv6 NS/NA for ifc (called from ipv6.c). Owns p. */
+void nd_input(struct iface *ifc, struct pkt *p, const struct addr *src,
+	      const struct addr *dst, uint8_t hop_limit);
+void nd_solicit(struct iface *ifc, struct neigh *ne);
+void arp_request(struct iface *ifc, struct neigh *ne);
+
+/* route.c */
+
+void rtable_init(struct rtable *t);
+void rtable_fini(struct rtable *t);
+/* Add a route (copied); replaces one with the same prefix. */
+int route_add(struct node *n, const struct route *r);
+/* Remove the route to exactly this prefix; -1 if none. */
+int route_del(struct node *n, const struct prefix *dst);
+/* Longest-prefix match; NULL if none. */
+const struct route *route_lookup(const struct node *n, const struct addr *dst);
+/* Remove every automatic route of the node. */
+void route_flush_auto(struct node *n);
+/* Write the node's routes, one a line, in a stable order. */
+void route_dump(const struct node *n, FILE *out);
+
+/* spf.c */
+
+/*
+ * Compute shortest paths (link weights, ties by lower node id) from every
+ * node to every address of every other node, over links that are up
+ * between nodes that are up, and install them as automatic routes.
+ */
+void net_compute_routes(struct net *net);
+
+/* ipv4.c */
+
+/* Process an IPv4 packet received on ifc (p->data at the IP header). Owns p. */
+void ipv4_input(struct iface *ifc, struct pkt *p);
+/* As ipv4_input; ifc is NULL for packets a node sent to itself. */
+void ipv4_input_node(struct node *n, struct iface *ifc, struct pkt *p);
+/*
+ * Route and send an IPv4 payload from node n: pushes the IPv4 header
+ * (TTL 64, DF set, checksum); src may be NULL (chosen from the route).
+ * Returns 0, or -1 if it was dropped (counted).  Owns p.
+ */
+int ipv4_output(struct node *n, const struct addr *src, const struct addr *dst,
+		uint8_t proto, struct pkt *p);
+/* Route a complete IPv4 packet (header present) as if forwarded. Owns p. */
+int ipv4_route_packet(struct node *n, struct iface *in, struct pkt *p);
+
+/* ipv6.c */
+
+void ipv6_input(struct iface *ifc, struct pkt *p);
+void ipv6_input_node(struct node *n, struct iface *ifc, struct pkt *p);
+int ipv6_output(struct node *n, const struct addr *src, const struct addr *dst,
+		uint8_t proto, struct pkt *p);
+int ipv6_route_packet(struct node *n, struct iface *in, struct pkt *p);
+/* Send with an explicit interface and hop limit (ND, link-local traffic). */
+int ipv6_output_if(struct iface *ifc, const struct addr *src, const struct addr *dst,
+		   uint8_t proto, uint8_t hop_limit, const uint8_t *dst_mac, struct pkt *p);
+
+/* ip.c: family-independent helpers */
+
+/* Send a transport payload to dst by the right family. Owns p. */
+int ip_output(struct node *n, const struct addr *src, const struct addr *dst,
+	      uint8_t proto, struct pkt *p);
+/* Deliver a received IP packet of either family to routing (CAFE decapsulation). Owns p. */
+void ip_input(struct iface *ifc, uint16_t ethertype, struct pkt *p);
+/* A complete packet a node sent to itself: delivered by a zero-delay event. Owns p. */
+void ip_loopback(struct node *n, struct pkt *p, uint16_t ethertype);
+/* Hand a packet for a local address to the protocol's handler. Owns p. */
+void ip_local_deliver(struct node *n, uint8_t proto, struct pkt *p,
+		      const struct addr *src, const struct addr *dst);
+
+/* icmp.c */
+
+void icmp4_input(struct node *n, struct pkt *p, const struct addr *src,
+		 const struct addr *dst);
+void icmp6_input(struct node *n, struct iface *ifc, struct pkt *p,
+		 const struct addr *src, const struct addr *dst, uint8_t hop_limit);
+/* Echo replies are passed to this hook: (id, seq, sender). */
+typedef void (*echo_reply_fn)(void *ctx, uint16_t id, uint16_t seq,
+			      const struct addr *from, size_t len);
+struct echo_hook {
+	echo_reply_fn fn;
+	void *ctx;
+};
+int node_echo_hook(struct node *n, echo_reply_fn fn, void *ctx);
+/* Remove a hook added with the same fn and ctx. */
+void node_echo_unhook(struct node *n, echo_reply_fn fn, void *ctx);
+/* Send an ICMP or ICMPv6 echo request with `len` payload bytes. */
+int icmp_echo_send(struct node *n, const struct addr *dst, uint16_t id,
+		   uint16_t seq, size_t len);
+
+/* udp.c */
+
+/* Bind a socket on the node; port 0 picks an ephemeral port.  NULL if taken. */
+struct udp_sock *udp_open(struct node *n, uint16_t port, udp_recv_fn fn, void *ctx);
+void udp_close(struct udp_sock *s);
+uint16_t udp_port(const struct udp_sock *s);
+struct node *udp_node(const struct udp_sock *s);
+/* Send p (data = payload) to dst:dport; the checksum is always computed. Owns p. */
+int udp_sendto(struct udp_sock *s, const struct addr *dst, uint16_t dport, struct pkt *p);
+/* Convenience: copy len bytes and send. */
+int udp_sendto_buf(struct udp_sock *s, const struct addr *dst, uint16_t dport,
+		   const void *buf, size_t len);
+void udp_input(struct node *n, struct pkt *p, const struct addr *src,
+	       const struct addr *dst);
+
+/* gre.c */
+
+/* Encapsulate p (payload of `ethertype`) in GRE + IPv4 and route it. Owns p. */
+void gre_output(struct iface *tun, uint16_t ethertype, struct pkt *p);
+/* An IPv4 GRE packet for the node (p->data at the GRE header). Owns p. */
+void gre_input(struct node *n, struct pkt *p, const struct addr *src,
+	       const struct addr *dst);
+
+#endif /* SIM_NET_H */

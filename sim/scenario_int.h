@@ -1,0 +1,307 @@
+/*
+ * scenario_int.h - what the files of the scenario loader share: the
+ * loaded description of a scenario (run options, topology, events), the
+ * error helper and the value parsers.  Nothing outside sim/scenario*.c,
+ * sim/script.c and sim/params.c includes it; everybody else sees
+ * sim/scenario.h only.
+ *
+ * A description is built in one pass over the files and checked
+ * completely before anything is instantiated:
+ *   scenario_xml.c   reads the XML files (scenario, topology,
+ *                    <SimOptions>), validates them against the embedded
+ *                    schemas and fills the description;
+ *   script.c         parses curling script lines into events, then
+ *                    replays the events in time order to check every
+ *                    reference and to create the script's routers,
+ *                    links and entity instances;
+ *   params.c         parses values (durations, bandwidths, ...) exactly,
+ *                    substitutes ${name}, applies --set overrides;
+ *   scenario.c       the public API: load, instantiate, DOT, parameters.
+ * The format is documented in doc/scenario-format.md.
+ */
+#ifndef SIM_SCENARIO_INT_H
+#define SIM_SCENARIO_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "sim/addr.h"
+#include "sim/entity.h"
+#include "sim/net.h"
+#include "sim/scenario.h"
+#include "sim/sim.h"
+
+/* Attributes of a link that --set may change, in this order. */
+enum scn_lattr {
+	LA_BANDWIDTH = 0,
+	LA_DELAY,
+	LA_MTU,
+	LA_QUEUE,
+	LA_LOSS,
+	LA_WEIGHT,
+	LA_COUNT
+};
+
+/* Run options, as --set names them, in this order. */
+enum scn_ropt {
+	RO_END_TIME = 0,
+	RO_SEED,
+	RO_RUN,
+	RO_PCAP,
+	RO_SNAPLEN,
+	RO_LOG,
+	RO_SCHEDULER,
+	RO_ROUTING,
+	RO_COUNT
+};
+
+enum scn_kind {
+	SCN_NATIVE = 0,		/* <scenario> */
+	SCN_TOPOLOGY,		/* a bare <topology> file: no events */
+	SCN_CURLING,		/* <SimOptions> and its script */
+};
+
+/*
+ * A value as written, kept raw until every --set is applied, then
+ * substituted and parsed.
+ */
+struct scn_val {
+	char *raw;		/* NULL: not given, the default applies */
+	const char *file;	/* owned by the scenario's file list */
+	int line;
+	char *set;		/* "--set NAME=VALUE" that replaced it, or NULL */
+};
+
+/* A user parameter: <param name= value=/>, used as ${name}. */
+struct scn_param {
+	char *name;
+	char *value;
+	const char *file;
+	int line;
+	bool set;		/* value from --set */
+};
+
+struct scn_domain {
+	char *name;
+	char *asn;		/* as written, or NULL */
+	char *prefixes;		/* space-separated list, or NULL */
+	const char *file;
+	int line;
+};
+
+struct scn_iface {
+	char *name;
+	enum iface_kind kind;
+	char *parent;		/* IF_VLAN: name of the Ethernet interface */
+	uint16_t vid;		/* IF_VLAN */
+	struct addr gre_local, gre_remote;	/* IF_GRE */
+	GArray *addrs;		/* struct ifaddr */
+	const char *link;	/* IF_ETHER: name of the link attached, or NULL */
+	bool scripted;		/* added by a START_LINK */
+	const char *file;
+	int line;
+};
+
+struct scn_route {
+	struct prefix dst;
+	struct addr gw;		/* unset: on-link through dev */
+	char *dev;		/* NULL: the interface that reaches gw */
+	uint32_t metric;
+	const char *file;
+	int line;
+};
+
+struct scn_node {
+	char *name;
+	char *label;		/* START_ROUTER's second argument, or NULL */
+	char *domain;		/* NULL: none */
+	bool host;		/* does not forward */
+	bool scripted;		/* created by a START_ROUTER at run time */
+	struct addr router_id;	/* unset: none */
+	GPtrArray *ifaces;	/* struct scn_iface*, creation order */
+	GArray *routes;		/* struct scn_route */
+	const char *file;
+	int line;
+	bool exists, up;	/* load-time replay of the events */
+};
+
+struct scn_link {
+	char *name;
+	char *node[2];
+	char *ifname[2];
+	struct scn_val v[LA_COUNT];	/* raw NULL: the default */
+	struct link_params p;	/* parsed */
+	bool scripted;		/* created by a START_LINK at run time */
+	const char *file;
+	int line;
+	bool exists, up;	/* load-time replay of the events */
+};
+
+enum scn_ev_kind {
+	SEV_START_ROUTER = 0,
+	SEV_END_ROUTER,
+	SEV_START_LINK,
+	SEV_END_LINK,
+	SEV_APP,
+	SEV_END_SIM,
+};
+
+struct scn_event {
+	sim_time_t t;
+	unsigned seq;		/* order of appearance: ties run in this order */
+	enum scn_ev_kind kind;
+	char **argv;		/* arguments after the command word (strv) */
+	int argc;
+	const char *file;
+	int line;
+	/* filled by scn_events_resolve() */
+	struct scn_node *node;
+	struct scn_link *link;
+	bool create;		/* START_*: create (false: bring back up) */
+	struct entity *ent;	/* SEV_APP: the instance, until it starts */
+	bool started;		/* SEV_APP: handed to the node */
+};
+
+struct scenario {
+	char *path;
+	char *name;
+	enum scn_kind kind;
+	GPtrArray *files;	/* char*: every file name an error may cite */
+	GPtrArray *params;	/* struct scn_param* */
+	struct scn_val run[RO_COUNT];
+	char *run_str[RO_COUNT];	/* substituted strings of the run options */
+	struct scn_run_opts ro;
+	bool auto_routes;
+	struct scn_val ldef[LA_COUNT];	/* <linkdefaults>: links of scripts */
+	struct link_params ldef_p;
+	char *topo_name;
+	GPtrArray *domains;	/* struct scn_domain* */
+	GPtrArray *nodes;	/* struct scn_node*, topology then script */
+	GPtrArray *links;	/* struct scn_link* */
+	GPtrArray *events;	/* struct scn_event*, sorted by (t, seq) */
+	GHashTable *node_by_name;	/* names and START_ROUTER labels */
+	GHashTable *link_by_name;
+	unsigned next_seq;
+	struct net *net;	/* set by scenario_instantiate() */
+};
+
+/* State of one scenario_load(): the first error wins. */
+struct scn_ld {
+	struct scenario *s;
+	char *err;
+	size_t errlen;
+	bool failed;
+	const struct scn_override *ov;
+	size_t nov;
+	bool *ov_used;		/* one per override */
+};
+
+/* scenario.c */
+
+/* Record the first error as "file:line: message" (file NULL: no prefix). Returns -1. */
+int scn_error(struct scn_ld *ld, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* A file name owned by the scenario, to cite in errors. */
+const char *scn_file(struct scenario *s, const char *path);
+struct scn_node *scn_node_new(struct scenario *s, const char *name,
+			      const char *file, int line);
+struct scn_iface *scn_iface_new(struct scn_node *n, const char *name,
+				enum iface_kind kind, const char *file, int line);
+struct scn_iface *scn_node_iface(const struct scn_node *n, const char *name);
+struct scn_link *scn_link_new(struct scenario *s, const char *file, int line);
+struct scn_event *scn_event_new(struct scenario *s, sim_time_t t, enum scn_ev_kind kind,
+				const char *file, int line);
+/* The path of `ref` as written in `from`: relative paths are relative to from's folder. */
+char *scn_path_join(const char *from, const char *ref);
+/* Sort the events by (time, order of appearance). */
+void scn_events_sort(struct scenario *s);
+
+/* scenario_xml.c */
+
+/* Read a scenario, topology or <SimOptions> file into ld->s. */
+int scn_xml_load(struct scn_ld *ld, const char *path);
+
+/* script.c */
+
+/*
+ * Parse a curling script (one event a line) from text; first_line is the
+ * line number of its first line in `file`; *prev is the time "+N" lines
+ * are relative to, updated line by line.
+ */
+int scn_script_parse(struct scn_ld *ld, const char *text, const char *file,
+		     int first_line, sim_time_t *prev);
+/* Parse one command without its time ("END_LINK 1 2") as an event at t. */
+int scn_script_command(struct scn_ld *ld, sim_time_t t, const char *cmd,
+		       const char *file, int line);
+/* Parse a script file referenced from file:line. */
+int scn_script_load(struct scn_ld *ld, const char *path, const char *from,
+		    int from_line);
+/*
+ * Sort the events by time and replay them: check every node, link and
+ * class they name, create the script's routers and links, create the
+ * entity instances (running each class's init).
+ */
+int scn_events_resolve(struct scn_ld *ld);
+
+/* params.c */
+
+/* Parse a duration with a unit ("1.5s", "250us"; "0" alone); exact. */
+int scn_parse_duration(const char *s, sim_time_t *out, const char **why);
+/* Parse script milliseconds ("1500", "1.5"); exact to the nanosecond. */
+int scn_parse_ms(const char *s, sim_time_t *out, const char **why);
+int scn_parse_bandwidth(const char *s, uint64_t *bps, const char **why);
+int scn_parse_queue(const char *s, uint32_t *pkts, uint64_t *bytes, const char **why);
+int scn_parse_loss(const char *s, struct loss_model *lm, const char **why);
+/* Unsigned decimal integer in [min, max]. */
+int scn_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out,
+		   const char **why);
+char *scn_fmt_duration(sim_time_t t, char *buf, size_t len);
+char *scn_fmt_bandwidth(uint64_t bps, char *buf, size_t len);
+char *scn_fmt_queue(uint32_t pkts, uint64_t bytes, char *buf, size_t len);
+char *scn_fmt_loss(const struct loss_model *lm, char *buf, size_t len);
+/* Name of a link attribute ("bandwidth", ...). */
+const char *scn_lattr_name(enum scn_lattr a);
+const char *scn_ropt_name(enum scn_ropt o);
+/* Format one link attribute of p. */
+char *scn_fmt_lattr(const struct link_params *p, enum scn_lattr a, char *buf, size_t len);
+/*
+ * Replace each ${name} in `in` by the parameter's value.  Returns a new
+ * string, or NULL with an error cited at file:line.
+ */
+char *scn_subst(struct scn_ld *ld, const char *in, const char *file, int line);
+/* scn_subst() for a value: cites the value's origin. */
+char *scn_val_subst(struct scn_ld *ld, const struct scn_val *v);
+/* Write where a value comes from ("file:12" or "--set NAME=VALUE") into buf. */
+const char *scn_val_where(const struct scn_val *v, char *buf, size_t len);
+void scn_val_set(struct scn_val *v, const char *raw, const char *file, int line);
+void scn_val_clear(struct scn_val *v);
+struct scn_param *scn_param_find(const struct scenario *s, const char *name);
+/*
+ * Apply the --set overrides: stage 0 the user parameters (before any
+ * ${name} is substituted), stage 1 the run options, link defaults and
+ * links (once the scripts' links exist), stage 2 reports the names
+ * nothing matched.
+ */
+int scn_overrides_apply(struct scn_ld *ld, int stage);
+/* Parse every raw value (run options, link defaults, links). */
+int scn_values_parse(struct scn_ld *ld);
+/*
+ * Call fn for every --set name with its current value, in a stable
+ * order; values are those parsed (or raw, before parsing).
+ */
+void scn_params_foreach(const struct scenario *s,
+			void (*fn)(void *ctx, const char *name, const char *value),
+			void *ctx);
+
+/* schema_data.c (generated from sim/schema/\*.xsd at build time) */
+extern const unsigned char scn_xsd_topology[];
+extern const unsigned int scn_xsd_topology_len;
+extern const unsigned char scn_xsd_scenario[];
+extern const unsigned int scn_xsd_scenario_len;
+extern const unsigned char scn_xsd_simoptions[];
+extern const unsigned int scn_xsd_simoptions_len;
+
+#endif /* SIM_SCENARIO_INT_H */

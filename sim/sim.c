@@ -1,0 +1,303 @@
+/*
+ * sim.c - the event loop, the event pool, embedded timers.
+ *
+ * The core owns every struct sim_event it allocates; schedulers only
+ * order them (sched.h).  One-shot events come from a free list refilled
+ * in slabs, so scheduling on the hot path does not call malloc.
+ */
+#include <assert.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/sched.h"
+#include "sim/sim.h"
+
+#define EV_SLAB	1024
+
+struct ev_slab {
+	struct ev_slab *next;
+	struct sim_event ev[EV_SLAB];
+};
+
+struct sim {
+	const struct sched_ops *ops;
+	struct sched *sched;
+	sim_time_t now;
+	uint64_t seq;
+	uint64_t events_run;
+	uint64_t event_limit;
+	bool stop;
+	struct sim_event *free_ev;	/* free list, linked by ctx */
+	struct ev_slab *slabs;
+	uint64_t poll_every, poll_left;
+	sim_poll_fn poll_fn;
+	void *poll_ctx;
+};
+
+const struct sched_ops *const sched_all[] = {
+	&sched_heap_ops,
+	&sched_cal_ops,
+	NULL,
+};
+
+const struct sched_ops *
+sched_lookup(const char *name)
+{
+	if (!name)
+		return sched_all[0];
+	for (size_t i = 0; sched_all[i]; i++)
+		if (strcmp(sched_all[i]->name, name) == 0)
+			return sched_all[i];
+	return NULL;
+}
+
+struct sim *
+sim_create(const char *sched)
+{
+	const struct sched_ops *ops = sched_lookup(sched);
+	struct sim *sim;
+
+	if (!ops)
+		return NULL;
+	sim = calloc(1, sizeof(*sim));
+	if (!sim)
+		return NULL;
+	sim->ops = ops;
+	sim->sched = ops->create();
+	if (!sim->sched) {
+		free(sim);
+		return NULL;
+	}
+	return sim;
+}
+
+void
+sim_destroy(struct sim *sim)
+{
+	struct ev_slab *s, *next;
+
+	if (!sim)
+		return;
+	sim->ops->destroy(sim->sched);
+	for (s = sim->slabs; s; s = next) {
+		next = s->next;
+		free(s);
+	}
+	free(sim);
+}
+
+const char *
+sim_sched_name(const struct sim *sim)
+{
+	return sim->ops->name;
+}
+
+sim_time_t
+sim_now(const struct sim *sim)
+{
+	return sim->now;
+}
+
+uint64_t
+sim_events_run(const struct sim *sim)
+{
+	return sim->events_run;
+}
+
+size_t
+sim_events_pending(const struct sim *sim)
+{
+	return sim->ops->size(sim->sched);
+}
+
+static struct sim_event *
+ev_alloc(struct sim *sim)
+{
+	struct sim_event *ev = sim->free_ev;
+
+	if (!ev) {
+		struct ev_slab *s = malloc(sizeof(*s));
+
+		if (!s) {
+			fprintf(stderr, "cometsim: out of memory for events\n");
+			abort();
+		}
+		s->next = sim->slabs;
+		sim->slabs = s;
+		for (size_t i = 0; i < EV_SLAB - 1; i++)
+			s->ev[i].ctx = &s->ev[i + 1];
+		s->ev[EV_SLAB - 1].ctx = NULL;
+		ev = &s->ev[0];
+	}
+	sim->free_ev = ev->ctx;
+	return ev;
+}
+
+static void
+ev_release(struct sim *sim, struct sim_event *ev)
+{
+	ev->state = EV_IDLE;
+	ev->ctx = sim->free_ev;
+	sim->free_ev = ev;
+}
+
+static void
+ev_insert(struct sim *sim, struct sim_event *ev, sim_time_t when)
+{
+	assert(when >= sim->now);
+	ev->time = when;
+	ev->seq = sim->seq++;
+	ev->state = EV_PENDING;
+	sim->ops->insert(sim->sched, ev);
+}
+
+struct sim_event *
+sim_schedule_at(struct sim *sim, sim_time_t when, sim_event_fn fn, void *ctx,
+		void *arg)
+{
+	struct sim_event *ev = ev_alloc(sim);
+
+	ev->fn = fn;
+	ev->ctx = ctx;
+	ev->arg = arg;
+	ev->pooled = 1;
+	ev_insert(sim, ev, when);
+	return ev;
+}
+
+struct sim_event *
+sim_schedule(struct sim *sim, sim_time_t delay, sim_event_fn fn, void *ctx,
+	     void *arg)
+{
+	assert(delay >= 0);
+	return sim_schedule_at(sim, sim->now + delay, fn, ctx, arg);
+}
+
+int
+sim_cancel(struct sim *sim, struct sim_event *ev)
+{
+	if (!ev || ev->state != EV_PENDING)
+		return -1;
+	sim->ops->remove(sim->sched, ev);
+	if (ev->pooled)
+		ev_release(sim, ev);
+	else
+		ev->state = EV_IDLE;
+	return 0;
+}
+
+void
+sim_timer_init(struct sim_timer *t, sim_event_fn fn, void *ctx, void *arg)
+{
+	memset(t, 0, sizeof(*t));
+	t->ev.fn = fn;
+	t->ev.ctx = ctx;
+	t->ev.arg = arg;
+	t->ev.state = EV_IDLE;
+	t->ev.pooled = 0;
+}
+
+void
+sim_timer_set(struct sim *sim, struct sim_timer *t, sim_time_t when)
+{
+	if (t->ev.state == EV_PENDING)
+		sim->ops->remove(sim->sched, &t->ev);
+	ev_insert(sim, &t->ev, when);
+}
+
+void
+sim_timer_after(struct sim *sim, struct sim_timer *t, sim_time_t delay)
+{
+	assert(delay >= 0);
+	sim_timer_set(sim, t, sim->now + delay);
+}
+
+void
+sim_timer_cancel(struct sim *sim, struct sim_timer *t)
+{
+	if (t->ev.state == EV_PENDING) {
+		sim->ops->remove(sim->sched, &t->ev);
+		t->ev.state = EV_IDLE;
+	}
+}
+
+void
+sim_stop(struct sim *sim)
+{
+	sim->stop = true;
+}
+
+void
+sim_set_event_limit(struct sim *sim, uint64_t n)
+{
+	sim->event_limit = n;
+}
+
+void
+sim_set_poll(struct sim *sim, uint64_t every, sim_poll_fn fn, void *ctx)
+{
+	sim->poll_every = every;
+	sim->poll_left = every;
+	sim->poll_fn = fn;
+	sim->poll_ctx = ctx;
+}
+
+enum sim_stop_reason
+sim_run(struct sim *sim, sim_time_t end)
+{
+	const struct sched_ops *ops = sim->ops;
+	struct sched *sched = sim->sched;
+
+	sim->stop = false;
+	for (;;) {
+		struct sim_event *ev = ops->peek(sched);
+		sim_event_fn fn;
+		void *ctx, *arg;
+
+		if (!ev)
+			return SIM_STOP_EMPTY;
+		if (ev->time > end) {
+			sim->now = end;
+			return SIM_STOP_END_TIME;
+		}
+		if (sim->event_limit && sim->events_run >= sim->event_limit)
+			return SIM_STOP_EVENT_LIMIT;
+		ops->pop(sched);
+		sim->now = ev->time;
+		fn = ev->fn;
+		ctx = ev->ctx;
+		arg = ev->arg;
+		/* Released before the call, so the handler may re-arm or reuse it. */
+		if (ev->pooled)
+			ev_release(sim, ev);
+		else
+			ev->state = EV_IDLE;
+		sim->events_run++;
+		fn(sim, ctx, arg);
+		if (sim->poll_fn && --sim->poll_left == 0) {
+			sim->poll_left = sim->poll_every;
+			sim->poll_fn(sim, sim->poll_ctx);
+		}
+		if (sim->stop)
+			return SIM_STOP_REQUESTED;
+	}
+}
+
+char *
+sim_time_fmt(sim_time_t t, char *buf, size_t len)
+{
+	const char *sign = "";
+	uint64_t u;
+
+	if (t < 0) {
+		sign = "-";
+		u = (uint64_t)0 - (uint64_t)t;
+	} else {
+		u = (uint64_t)t;
+	}
+	snprintf(buf, len, "%s%" PRIu64 ".%09" PRIu64, sign, u / 1000000000u,
+		 u % 1000000000u);
+	return buf;
+}

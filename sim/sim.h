@@ -1,0 +1,154 @@
+/*
+ * sim.h - the discrete-event core: virtual time, events, the run loop.
+ *
+ * Virtual time is a signed 64-bit count of nanoseconds.  Events run in
+ * (time, insertion sequence) order, so events scheduled for the same
+ * instant run first-in first-out, always the same way.  The pending set
+ * lives in one of the schedulers of sched.h, chosen per run.
+ *
+ * Two kinds of event:
+ *  - one-shot events, allocated from the simulator's pool by
+ *    sim_schedule(); the returned handle may be cancelled until it runs;
+ *  - timers (struct sim_timer) embedded in their owner's struct, armed,
+ *    re-armed and cancelled at will (BIRD timers, Linux timer_list).
+ * Both are the same struct sim_event underneath.
+ *
+ * Nothing here knows what the events do; entities and the network stack
+ * are users of this file, never the other way round.
+ */
+#ifndef SIM_SIM_H
+#define SIM_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef int64_t sim_time_t;		/* nanoseconds of virtual time */
+
+#define SIM_NS	((sim_time_t)1)
+#define SIM_US	((sim_time_t)1000)
+#define SIM_MS	((sim_time_t)1000000)
+#define SIM_S	((sim_time_t)1000000000)
+#define SIM_TIME_MAX INT64_MAX
+
+struct sim;
+struct sim_event;
+
+typedef void (*sim_event_fn)(struct sim *sim, void *ctx, void *arg);
+
+enum sim_event_state {
+	EV_IDLE = 0,		/* not pending */
+	EV_PENDING,		/* in the scheduler */
+};
+
+/*
+ * One pending event.  The scheduler owns the link fields (heap index or
+ * bucket list pointers); everybody else treats them as opaque.
+ */
+struct sim_event {
+	sim_time_t time;
+	uint64_t seq;		/* insertion sequence: FIFO among equal times */
+	sim_event_fn fn;
+	void *ctx;
+	void *arg;
+	union {
+		uint32_t heap_idx;			/* heap schedulers */
+		struct {
+			struct sim_event *next, *prev;	/* bucket schedulers */
+		} l;
+	} s;
+	uint8_t state;		/* enum sim_event_state */
+	uint8_t pooled;		/* allocated by sim_schedule(), freed after it runs */
+};
+
+/* A timer embedded in its owner: set it up once, then arm and cancel freely. */
+struct sim_timer {
+	struct sim_event ev;
+};
+
+/* Ordering of two pending events: negative when a runs before b. */
+static inline int
+sim_event_cmp(const struct sim_event *a, const struct sim_event *b)
+{
+	if (a->time != b->time)
+		return a->time < b->time ? -1 : 1;
+	return a->seq < b->seq ? -1 : (a->seq > b->seq);
+}
+
+/* Why sim_run() returned. */
+enum sim_stop_reason {
+	SIM_STOP_EMPTY = 0,	/* no events remain */
+	SIM_STOP_END_TIME,	/* the end time was reached */
+	SIM_STOP_REQUESTED,	/* sim_stop(): END_SIMULATION, error or signal */
+	SIM_STOP_EVENT_LIMIT,	/* the event limit was reached */
+};
+
+/* sim.c */
+
+/*
+ * Create a simulator using the scheduler named `sched` ("heap", "calendar";
+ * NULL for the default).  Returns NULL if the name is unknown.
+ */
+struct sim *sim_create(const char *sched);
+/* Free the simulator, its pending events and its event pool. */
+void sim_destroy(struct sim *sim);
+/* Name of the scheduler in use. */
+const char *sim_sched_name(const struct sim *sim);
+
+/* Current virtual time. */
+sim_time_t sim_now(const struct sim *sim);
+/* Number of events executed so far. */
+uint64_t sim_events_run(const struct sim *sim);
+/* Number of events pending. */
+size_t sim_events_pending(const struct sim *sim);
+
+/*
+ * Schedule fn(sim, ctx, arg) to run `delay` ns from now (delay >= 0).
+ * The event comes from the simulator's pool; the handle stays valid until
+ * the event runs or is cancelled, and must not be used after that.
+ */
+struct sim_event *sim_schedule(struct sim *sim, sim_time_t delay,
+			       sim_event_fn fn, void *ctx, void *arg);
+/* As sim_schedule() at absolute time `when` (>= sim_now()). */
+struct sim_event *sim_schedule_at(struct sim *sim, sim_time_t when,
+				  sim_event_fn fn, void *ctx, void *arg);
+/* Cancel a pending one-shot event; returns 0, or -1 if it was not pending. */
+int sim_cancel(struct sim *sim, struct sim_event *ev);
+
+/* Prepare an embedded timer; it is not armed. */
+void sim_timer_init(struct sim_timer *t, sim_event_fn fn, void *ctx, void *arg);
+/* Arm (or re-arm) a timer to fire at absolute time `when`. */
+void sim_timer_set(struct sim *sim, struct sim_timer *t, sim_time_t when);
+/* Arm (or re-arm) a timer to fire `delay` ns from now. */
+void sim_timer_after(struct sim *sim, struct sim_timer *t, sim_time_t delay);
+/* Disarm a timer; harmless if it is not armed. */
+void sim_timer_cancel(struct sim *sim, struct sim_timer *t);
+/* Whether the timer is armed. */
+static inline bool
+sim_timer_armed(const struct sim_timer *t)
+{
+	return t->ev.state == EV_PENDING;
+}
+
+/*
+ * Run events in order until none remain, the next one lies beyond
+ * `end` (then time stops at `end`), sim_stop() is called, or the
+ * event limit is reached.
+ */
+enum sim_stop_reason sim_run(struct sim *sim, sim_time_t end);
+/* Ask the running sim_run() to return after the current event. */
+void sim_stop(struct sim *sim);
+/* Stop after `n` events in all (0 = no limit). */
+void sim_set_event_limit(struct sim *sim, uint64_t n);
+
+/*
+ * A hook called every `every` events from inside sim_run() (progress
+ * lines, signal checks); the engine itself never reads a clock.
+ */
+typedef void (*sim_poll_fn)(struct sim *sim, void *ctx);
+void sim_set_poll(struct sim *sim, uint64_t every, sim_poll_fn fn, void *ctx);
+
+/* Format virtual time as seconds with 9 decimals, into buf (>= 24 bytes). */
+char *sim_time_fmt(sim_time_t t, char *buf, size_t len);
+
+#endif /* SIM_SIM_H */

@@ -1,0 +1,99 @@
+/*
+ * bench.c - `make bench`: every benchmark of the engine, one line each.
+ *
+ *   bench [all|sched|chain] [--quick]
+ *
+ * The chain runs in a child process per case, so each case's peak memory
+ * is its own.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tests/bench/bench.h"
+
+static void
+in_child(void (*fn)(void *), void *arg)
+{
+	pid_t pid;
+	int st;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		fn(arg);
+		fflush(stdout);
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st)) {
+		fprintf(stderr, "bench: a case failed\n");
+		exit(1);
+	}
+}
+
+struct sched_case {
+	const char *impl;
+	size_t q;
+	uint64_t events;
+};
+
+static void
+run_sched(void *arg)
+{
+	struct sched_case *c = arg;
+
+	bench_sched(c->impl, c->q, c->events);
+}
+
+struct chain_case {
+	unsigned nodes;
+	uint64_t packets;
+	int pcap;
+};
+
+static void
+run_chain(void *arg)
+{
+	struct chain_case *c = arg;
+
+	bench_chain(c->nodes, c->packets, c->pcap);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *what = "all";
+	int quick = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--quick") == 0)
+			quick = 1;
+		else
+			what = argv[i];
+	}
+	if (strcmp(what, "all") && strcmp(what, "sched") && strcmp(what, "chain")) {
+		fprintf(stderr, "usage: bench [all|sched|chain] [--quick]\n");
+		return 2;
+	}
+	if (!strcmp(what, "all") || !strcmp(what, "sched")) {
+		static const char *const impls[] = { "heap", "calendar" };
+		static const size_t qs[] = { 1000, 100000, 1000000 };
+
+		for (size_t i = 0; i < 2; i++)
+			for (size_t j = 0; j < 3; j++) {
+				struct sched_case c = { impls[i], qs[j], quick ? 1000000 : 20000000 };
+
+				in_child(run_sched, &c);
+			}
+	}
+	if (!strcmp(what, "all") || !strcmp(what, "chain")) {
+		for (int pcap = 0; pcap <= 1; pcap++) {
+			struct chain_case c = { 10, quick ? 20000 : (pcap ? 100000 : 500000), pcap };
+
+			in_child(run_chain, &c);
+		}
+	}
+	return 0;
+}

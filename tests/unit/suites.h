@@ -1,0 +1,13 @@
+/*
+ * suites.h - the CUnit suites of the unit test program, one function per
+ * test file; main.c calls each in turn.
+ */
+#ifndef TESTS_UNIT_SUITES_H
+#define TESTS_UNIT_SUITES_H
+
+#include <CUnit/CUnit.h>
+
+/* test_sched.c */
+int suite_sched_register(void);
+
+#endif
