@@ -82,14 +82,6 @@ prefix_fmt(const struct prefix *p, char *buf)
 	return buf;
 }
 
-bool
-addr_eq(const struct addr *x, const struct addr *y)
-{
-	if (x->af != y->af)
-		return false;
-	return memcmp(x->a, y->a, x->af == ADDR_V4 ? 4 : 16) == 0;
-}
-
 void
 addr_mask(struct addr *a, unsigned plen)
 {

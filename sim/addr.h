@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define ADDR_V4	4
 #define ADDR_V6	6
@@ -39,7 +40,16 @@ int addr_plen_parse(const char *s, struct addr *a, uint8_t *plen);
 /* Format into buf (ADDR_STRLEN bytes); returns buf. */
 char *addr_fmt(const struct addr *a, char *buf);
 char *prefix_fmt(const struct prefix *p, char *buf);
-bool addr_eq(const struct addr *x, const struct addr *y);
+static inline bool
+addr_eq(const struct addr *x, const struct addr *y)
+{
+	if (x->af != y->af)
+		return false;
+	if (x->af == ADDR_V4)
+		return x->a[0] == y->a[0] && x->a[1] == y->a[1] && x->a[2] == y->a[2] &&
+		       x->a[3] == y->a[3];
+	return memcmp(x->a, y->a, 16) == 0;
+}
 /* Whether `a` falls inside the prefix. */
 bool prefix_contains(const struct prefix *p, const struct addr *a);
 /* Clear the host bits of a beyond plen. */

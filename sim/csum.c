@@ -6,18 +6,55 @@
 
 #include "sim/wire.h"
 
+/*
+ * The one's-complement sum does not depend on byte order (RFC 1071,
+ * section 2(B)): on a little-endian machine, sum the data as native
+ * 64-bit words with end-around carry, fold to 16 bits, and swap the two
+ * bytes to get the sum of the big-endian 16-bit words.
+ */
 uint32_t
 csum_add(uint32_t sum, const void *data, size_t len)
 {
 	const uint8_t *p = data;
-	uint64_t s = sum;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t s = 0, w;
+	uint32_t w32;
+	uint16_t w16;
 
 	while (len >= 8) {
-		s += (uint32_t)(p[0] << 8 | p[1]) + (uint32_t)(p[2] << 8 | p[3]) +
-		     (uint32_t)(p[4] << 8 | p[5]) + (uint32_t)(p[6] << 8 | p[7]);
+		memcpy(&w, p, 8);
+		s += w;
+		s += s < w;
 		p += 8;
 		len -= 8;
 	}
+	if (len >= 4) {
+		memcpy(&w32, p, 4);
+		s += w32;
+		s += s < w32;
+		p += 4;
+		len -= 4;
+	}
+	if (len >= 2) {
+		memcpy(&w16, p, 2);
+		s += w16;
+		s += s < w16;
+		p += 2;
+		len -= 2;
+	}
+	if (len) {
+		s += p[0];
+		s += s < p[0];
+	}
+	s = (s & 0xffffffffu) + (s >> 32);
+	s = (s & 0xffffffffu) + (s >> 32);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return sum + (uint32_t)(((s & 0xff) << 8) | (s >> 8));
+#else
+	uint64_t s = sum;
+
 	while (len >= 2) {
 		s += (uint32_t)(p[0] << 8 | p[1]);
 		p += 2;
@@ -27,9 +64,9 @@ csum_add(uint32_t sum, const void *data, size_t len)
 		s += (uint32_t)p[0] << 8;
 	while (s >> 32)
 		s = (s & 0xffffffffu) + (s >> 32);
-	/* Keep the partial sum within 32 bits without losing carries. */
 	s = (s & 0xffff) + (s >> 16);
 	return (uint32_t)s;
+#endif
 }
 
 uint16_t

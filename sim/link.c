@@ -14,9 +14,13 @@
  * then loses the frame with the state's probability.  Draws come from the
  * link's own stream, "link/<name>".
  *
- * Taking a link down drops what is queued and being serialised at once,
- * and frames already on the wire when they would arrive (reason
- * link_down).
+ * Frames on the wire of one direction arrive in the order they left (the
+ * delay is the same for all), so each direction keeps them in a FIFO and
+ * arms one timer for the first: the scheduler holds two events per link
+ * direction at most, however many frames are on the wire.
+ *
+ * Taking a link down drops, at once, what is queued, being serialised and
+ * on the wire (reason link_down).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +28,7 @@
 #include "sim/net.h"
 
 static void tx_done(struct sim *sim, void *ctx, void *arg);
+static void arrive(struct sim *sim, void *ctx, void *arg);
 
 struct link *
 link_create(struct net *net, const char *name, struct iface *a, struct iface *b,
@@ -56,6 +61,7 @@ link_create(struct net *net, const char *name, struct iface *a, struct iface *b,
 		l->dir[d].link = l;
 		l->dir[d].side = d;
 		sim_timer_init(&l->dir[d].tx_done, tx_done, &l->dir[d], NULL);
+		sim_timer_init(&l->dir[d].arrive, arrive, &l->dir[d], NULL);
 	}
 	a->link = l;
 	a->link_side = 0;
@@ -127,15 +133,16 @@ arrive(struct sim *sim, void *ctx, void *arg)
 {
 	struct link_dir *ld = ctx;
 	struct link *l = ld->link;
-	struct pkt *p = arg;
 	struct iface *to = l->end[1 - ld->side];
+	struct pkt *p = ld->fl_head;
 
+	ld->fl_head = p->next;
+	if (!ld->fl_head)
+		ld->fl_tail = NULL;
+	else
+		sim_timer_set(sim, &ld->arrive, ld->fl_head->when);
+	p->next = NULL;
 	ld->in_flight--;
-	if (!l->up || p->mark != (uint32_t)l->epoch) {
-		stats_drop(&l->cnt, DROP_LINK_DOWN);
-		pkt_free(p);
-		return;
-	}
 	stats_rx(&l->cnt, p->len);
 	ether_input(to, p);
 }
@@ -152,9 +159,16 @@ tx_done(struct sim *sim, void *ctx, void *arg)
 		stats_drop(&l->cnt, DROP_LOSS);
 		pkt_free(p);
 	} else {
-		p->mark = (uint32_t)l->epoch;
+		p->when = sim_now(sim) + l->p.delay;
+		p->next = NULL;
+		if (ld->fl_tail)
+			ld->fl_tail->next = p;
+		else
+			ld->fl_head = p;
+		ld->fl_tail = p;
 		ld->in_flight++;
-		sim_schedule(sim, l->p.delay, arrive, ld, p);
+		if (!sim_timer_armed(&ld->arrive))
+			sim_timer_set(sim, &ld->arrive, p->when);
 	}
 	if (ld->q_head) {
 		struct pkt *next = ld->q_head;
@@ -210,12 +224,19 @@ link_set_up(struct link *l, bool up)
 	log_line(&l->net->log, LOG_INFO, NULL, "link", l->name, "link %s", up ? "up" : "down");
 	if (up)
 		return;
-	l->epoch++;
 	for (int d = 0; d < 2; d++) {
 		struct link_dir *ld = &l->dir[d];
 		struct pkt *p, *next;
 
 		sim_timer_cancel(l->net->sim, &ld->tx_done);
+		sim_timer_cancel(l->net->sim, &ld->arrive);
+		for (p = ld->fl_head; p; p = next) {
+			next = p->next;
+			stats_drop(&l->cnt, DROP_LINK_DOWN);
+			pkt_free(p);
+		}
+		ld->fl_head = ld->fl_tail = NULL;
+		ld->in_flight = 0;
 		if (ld->tx) {
 			stats_drop(&l->cnt, DROP_LINK_DOWN);
 			pkt_free(ld->tx);

@@ -80,7 +80,12 @@ link_free(struct net *net, struct link *l)
 		struct pkt *p, *next;
 
 		sim_timer_cancel(net->sim, &ld->tx_done);
+		sim_timer_cancel(net->sim, &ld->arrive);
 		pkt_free(ld->tx);
+		for (p = ld->fl_head; p; p = next) {
+			next = p->next;
+			pkt_free(p);
+		}
 		for (p = ld->q_head; p; p = next) {
 			next = p->next;
 			pkt_free(p);
@@ -124,11 +129,8 @@ node_free(struct net *net, struct node *n)
 }
 
 void
-net_destroy(struct net *net)
+net_stop_entities(struct net *net)
 {
-	if (!net)
-		return;
-	/* Entities first: they may close sockets and cancel timers. */
 	for (unsigned i = 0; i < net->nnodes; i++) {
 		struct node *n = net->nodes[i];
 
@@ -136,6 +138,15 @@ net_destroy(struct net *net)
 			for (unsigned j = 0; j < n->entities->len; j++)
 				entity_stop(g_ptr_array_index(n->entities, j));
 	}
+}
+
+void
+net_destroy(struct net *net)
+{
+	if (!net)
+		return;
+	/* Entities first: they may close sockets and cancel timers. */
+	net_stop_entities(net);
 	stats_fini(&net->stats);
 	for (unsigned i = 0; i < net->nlinks; i++)
 		link_free(net, net->links[i]);

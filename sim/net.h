@@ -131,6 +131,8 @@ struct rtable {
 	uint8_t lens[129];		/* lengths in use, longest first */
 	unsigned nlens;
 	unsigned count;
+	struct addr cache_dst;		/* the last destination looked up ... */
+	const struct route *cache_r;	/* ... and its route; cleared on any change */
 };
 
 struct eth_hook {
@@ -199,7 +201,9 @@ struct link_dir {
 	struct pkt *tx;		/* being serialised, or NULL */
 	struct sim_timer tx_done;
 	bool ge_bad;		/* Gilbert-Elliott state */
+	struct pkt *fl_head, *fl_tail;	/* on the wire, in arrival order (pkt->when) */
 	uint64_t in_flight;	/* frames on the wire */
+	struct sim_timer arrive;	/* armed for the first frame on the wire */
 };
 
 struct link {
@@ -209,7 +213,6 @@ struct link {
 	struct iface *end[2];
 	struct link_params p;
 	bool up;
-	uint64_t epoch;		/* bumped when the link goes down: frames of an older epoch are lost */
 	struct rng rng;		/* stream "link/<name>" */
 	struct link_dir dir[2];	/* dir[i] sends from end[i] to end[1-i] */
 	struct counters cnt;
@@ -248,6 +251,8 @@ struct node *net_node(const struct net *net, const char *name);
 struct link *net_link(const struct net *net, const char *name);
 /* Default link parameters: 1 Gbps, 0 delay, MTU 1500, 100 frames, no loss. */
 void link_params_default(struct link_params *lp);
+/* Stop every running entity (end of run: their reports reach the log). */
+void net_stop_entities(struct net *net);
 /* Total drops of one reason over the whole network. */
 uint64_t net_drops(const struct net *net, uint32_t reason);
 

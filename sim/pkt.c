@@ -59,6 +59,7 @@ pkt_alloc(size_t len)
 	p->uid = ++next_uid;
 	p->ethertype = 0;
 	p->mark = 0;
+	p->when = 0;
 	outstanding++;
 	return p;
 }

@@ -30,6 +30,7 @@ struct pkt {
 	uint8_t size_class;	/* pool it returns to */
 	uint8_t pad_;
 	uint32_t mark;		/* free for the current owner's use */
+	int64_t when;		/* free for the current owner's use (a link: arrival time) */
 	uint8_t buf[];
 };
 

@@ -38,6 +38,8 @@ table_of(struct node *n, int af)
 static void
 lens_rebuild(struct rtable *t)
 {
+	t->cache_dst.af = 0;
+	t->cache_r = NULL;
 	t->nlens = 0;
 	for (int l = 128; l >= 0; l--)
 		if (t->by_len[l] && g_hash_table_size(t->by_len[l]))
@@ -81,19 +83,29 @@ route_del(struct node *n, const struct prefix *dst)
 	return 0;
 }
 
+/*
+ * The last answer is cached in the table (every change clears it): a
+ * stream of packets to one destination costs one comparison per packet.
+ * The cache is why the table is written through a const node.
+ */
 const struct route *
 route_lookup(const struct node *n, const struct addr *dst)
 {
-	const struct rtable *t = dst->af == ADDR_V4 ? &n->rt4 : &n->rt6;
+	struct rtable *t = (struct rtable *)(dst->af == ADDR_V4 ? &n->rt4 : &n->rt6);
 
+	if (t->cache_r && addr_eq(&t->cache_dst, dst))
+		return t->cache_r;
 	for (unsigned i = 0; i < t->nlens; i++) {
 		struct addr key = *dst;
 		const struct route *r;
 
 		addr_mask(&key, t->lens[i]);
 		r = g_hash_table_lookup(t->by_len[t->lens[i]], &key);
-		if (r)
+		if (r) {
+			t->cache_dst = *dst;
+			t->cache_r = r;
 			return r;
+		}
 	}
 	return NULL;
 }
