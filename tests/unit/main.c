@@ -13,6 +13,8 @@
 
 static int (*const registrars[])(void) = {
 	suite_sched_register,
+	suite_net_register,
+	suite_entity_register,
 };
 
 int

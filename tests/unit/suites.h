@@ -9,5 +9,9 @@
 
 /* test_sched.c */
 int suite_sched_register(void);
+/* test_net.c */
+int suite_net_register(void);
+/* test_entity.c */
+int suite_entity_register(void);
 
 #endif

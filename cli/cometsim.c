@@ -1,0 +1,980 @@
+/*
+ * cometsim.c - the command-line front end.
+ *
+ *   cometsim run SCENARIO [options]    run and write one output directory
+ *   cometsim check SCENARIO [--set]    validate only
+ *   cometsim topo SCENARIO [--dot]     print the topology as Graphviz DOT
+ *   cometsim params SCENARIO [--set]   list the parameters --set accepts
+ *
+ * This file stays thin: it parses arguments, loads a scenario
+ * (sim/scenario.h), merges the command line over the scenario's run
+ * options, builds the simulator and the network, attaches the output
+ * layer (output/output.h) and runs.  It is also the only place that
+ * reads the wall clock (run time, progress line) and handles signals:
+ * the engine and the entities never do.  doc/cometsim.1 is the manual.
+ *
+ * Exit statuses: 0 success, 1 bad input (scenario errors, printed as
+ * the loader wrote them: "file:line: message"), 2 bad usage, 130/143
+ * after SIGINT/SIGTERM (outputs are still written, status
+ * "interrupted").
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "config.h"
+
+#include "entities/registry.h"
+#include "output/output.h"
+#include "sim/net.h"
+#include "sim/pkt.h"
+#include "sim/scenario.h"
+#include "sim/sched.h"
+#include "sim/sim.h"
+
+#define EXIT_INPUT	1	/* the scenario or an input file is wrong */
+#define EXIT_USAGE	2	/* the command line is wrong */
+
+#define POLL_EVERY	65536		/* events between two poll hook calls */
+#define PROGRESS_NS	200000000LL	/* at most five progress lines a second */
+#define SNAPLEN_MAX	262144
+
+/* ---- usage ---- */
+
+static const char usage_main[] =
+	"usage: cometsim run SCENARIO [options]\n"
+	"       cometsim check SCENARIO [--set NAME=VALUE]...\n"
+	"       cometsim topo SCENARIO [--dot] [--set NAME=VALUE]...\n"
+	"       cometsim params SCENARIO [--set NAME=VALUE]...\n"
+	"       cometsim --version | --help\n";
+
+static const char help_main[] =
+	"cometsim - a discrete-event emulator for content-aware networks\n"
+	"\n"
+	"Commands:\n"
+	"  run      run a scenario and write its output directory\n"
+	"  check    validate a scenario and exit (silent when it is good)\n"
+	"  topo     print the topology of a scenario as Graphviz DOT\n"
+	"  params   list the parameters --set accepts, with their values\n"
+	"\n"
+	"'cometsim COMMAND --help' describes the options of a command.\n"
+	"Exit status: 0 success, 1 bad input, 2 bad usage,\n"
+	"130/143 interrupted by SIGINT/SIGTERM.\n";
+
+static const char usage_run[] =
+	"usage: cometsim run SCENARIO [--seed N] [--run N] [--set NAME=VALUE]...\n"
+	"                    [--out DIR] [--pcap WHAT] [--snaplen N] [--log SPEC]\n"
+	"                    [--log-stderr] [--scheduler NAME] [--end TIME]\n"
+	"                    [--max-events N] [--quiet]\n";
+
+static const char help_run[] =
+	"Run a scenario and write pcaps, log.txt, counters.csv and summary.json\n"
+	"into one directory.  Options given here override the scenario's.\n"
+	"\n"
+	"  --seed N            seed of every random stream (default: scenario, or 1)\n"
+	"  --run N             run number, a second key of the streams (default 1)\n"
+	"  --set NAME=VALUE    override a scenario parameter (see 'cometsim params')\n"
+	"  -o, --out DIR       output directory\n"
+	"                      (default output/<scenario>/seed<S>-run<R>)\n"
+	"  --pcap WHAT         all, none, or a list of NODE and NODE:IFACE,\n"
+	"                      comma separated (default: all)\n"
+	"  --snaplen N         bytes captured per frame, 1..262144 (default 65535)\n"
+	"  --log SPEC          verbosity: LEVEL or KIND=LEVEL,..., levels error,\n"
+	"                      warn, info, debug, trace (default info)\n"
+	"  --log-stderr        copy the log lines to stderr\n"
+	"  --scheduler NAME    event scheduler: %s\n"
+	"  --end TIME          stop at this virtual time: a number and a unit,\n"
+	"                      ns, us, ms or s (10s, 1.5ms)\n"
+	"  --max-events N      stop after N events\n"
+	"  -q, --quiet         print neither the progress line nor the output\n"
+	"                      directory\n"
+	"  -h, --help          this help\n";
+
+static const char usage_check[] =
+	"usage: cometsim check SCENARIO [--set NAME=VALUE]...\n";
+static const char help_check[] =
+	"Load and validate a scenario and build its network without running it.\n"
+	"Prints nothing and exits 0 when the scenario is good; otherwise prints\n"
+	"the errors (\"file:line: message\") and exits 1.\n"
+	"\n"
+	"  --set NAME=VALUE    override a scenario parameter\n"
+	"  -h, --help          this help\n";
+
+static const char usage_topo[] =
+	"usage: cometsim topo SCENARIO [--dot] [--set NAME=VALUE]...\n";
+static const char help_topo[] =
+	"Print the topology of a scenario (nodes, interfaces, links with their\n"
+	"parameters) on stdout.\n"
+	"\n"
+	"  --dot               as Graphviz DOT (the default and only format)\n"
+	"  --set NAME=VALUE    override a scenario parameter\n"
+	"  -h, --help          this help\n";
+
+static const char usage_params[] =
+	"usage: cometsim params SCENARIO [--set NAME=VALUE]...\n";
+static const char help_params[] =
+	"List every parameter name --set accepts, one a line, with its current\n"
+	"value (after the --set options given here).\n"
+	"\n"
+	"  --set NAME=VALUE    override a scenario parameter\n"
+	"  -h, --help          this help\n";
+
+/* "heap, calendar": the names --scheduler accepts. */
+static char *
+sched_names(void)
+{
+	GString *s = g_string_new(NULL);
+
+	for (size_t i = 0; sched_all[i]; i++)
+		g_string_append_printf(s, "%s%s", i ? ", " : "", sched_all[i]->name);
+	return g_string_free(s, FALSE);
+}
+
+/* One command: its synopsis, its help, and the function that runs it. */
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage;
+	const char *help;
+};
+
+static int cmd_run(int argc, char **argv);
+static int cmd_check(int argc, char **argv);
+static int cmd_topo(int argc, char **argv);
+static int cmd_params(int argc, char **argv);
+
+static const struct command commands[] = {
+	{ "run", cmd_run, usage_run, help_run },
+	{ "check", cmd_check, usage_check, help_check },
+	{ "topo", cmd_topo, usage_topo, help_topo },
+	{ "params", cmd_params, usage_params, help_params },
+};
+
+static const struct command *
+command_lookup(const char *name)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/* "cometsim CMD --help": the synopsis, then the options. */
+static void
+print_help(const struct command *cmd)
+{
+	char *names = sched_names();
+
+	fputs(cmd->usage, stdout);
+	putchar('\n');
+	/* Only the run help has a %s: the scheduler names. */
+	if (cmd->help == help_run)
+		printf(help_run, names);
+	else
+		fputs(cmd->help, stdout);
+	g_free(names);
+}
+
+/* A usage error: the message, the synopsis, status 2. */
+static int
+usage_error(const char *cmd_usage, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int
+usage_error(const char *cmd_usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fmt) {
+		fputs("cometsim: ", stderr);
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		putc('\n', stderr);
+	}
+	fputs(cmd_usage, stderr);
+	return EXIT_USAGE;
+}
+
+/* ---- argument values ---- */
+
+/* A decimal unsigned 64-bit number, the whole string. */
+static int
+parse_u64(const char *s, uint64_t *v)
+{
+	unsigned long long x;
+	char *end;
+
+	if (!g_ascii_isdigit(s[0]))
+		return -1;
+	errno = 0;
+	x = strtoull(s, &end, 10);
+	if (errno || *end)
+		return -1;
+	*v = x;
+	return 0;
+}
+
+/*
+ * A duration as scenarios write them: a decimal number, maybe with a
+ * fraction, and a unit (ns, us, ms, s); "0" needs none.  Computed in
+ * integers, so "0.1s" is exactly 100000000 ns; a value that is not a
+ * whole number of nanoseconds, or past the largest time, is refused.
+ */
+static int
+parse_time(const char *s, sim_time_t *t)
+{
+	static const struct {
+		const char *unit;
+		uint64_t ns;
+	} units[] = {
+		{ "ns", 1ULL }, { "us", 1000ULL }, { "ms", 1000000ULL },
+		{ "s", 1000000000ULL },
+	};
+	unsigned __int128 mant = 0, div = 1, ns;
+	unsigned digits = 0;
+	bool frac = false;
+	const char *p = s;
+	size_t i;
+
+	for (; *p; p++) {
+		if (g_ascii_isdigit(*p)) {
+			if (++digits > 24)
+				return -1;
+			mant = mant * 10 + (unsigned)(*p - '0');
+			if (frac)
+				div *= 10;
+		} else if (*p == '.' && !frac) {
+			frac = true;
+		} else {
+			break;
+		}
+	}
+	if (digits == 0)
+		return -1;
+	if (*p == '\0' && mant == 0) {
+		*t = 0;
+		return 0;
+	}
+	for (i = 0; i < G_N_ELEMENTS(units); i++)
+		if (strcmp(p, units[i].unit) == 0)
+			break;
+	if (i == G_N_ELEMENTS(units))
+		return -1;
+	ns = mant * units[i].ns;
+	if (ns % div != 0 || ns / div > (unsigned __int128)SIM_TIME_MAX)
+		return -1;
+	*t = (sim_time_t)(ns / div);
+	return 0;
+}
+
+/* The --set options, in command-line order (a later one wins). */
+struct overrides {
+	struct scn_override *v;
+	size_t n;
+};
+
+static int
+overrides_add(struct overrides *ov, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+
+	if (!eq || eq == arg)
+		return -1;
+	ov->v = g_renew(struct scn_override, ov->v, ov->n + 1);
+	ov->v[ov->n].name = g_strndup(arg, (gsize)(eq - arg));
+	ov->v[ov->n].value = eq + 1;
+	ov->n++;
+	return 0;
+}
+
+static void
+overrides_free(struct overrides *ov)
+{
+	for (size_t i = 0; i < ov->n; i++)
+		g_free((char *)ov->v[i].name);
+	g_free(ov->v);
+}
+
+/*
+ * Register the entity classes and load the scenario.  NULL after
+ * printing the loader's message.
+ */
+static struct scenario *
+load(const char *path, const struct overrides *ov)
+{
+	struct scenario *s;
+	char err[2048];
+
+	if (entities_register_all() != 0) {
+		fprintf(stderr, "cometsim: cannot register the entity classes\n");
+		return NULL;
+	}
+	err[0] = '\0';
+	s = scenario_load(path, ov->v, ov->n, err, sizeof(err));
+	if (!s)
+		fprintf(stderr, "%s\n", err[0] ? err : "cannot load the scenario");
+	return s;
+}
+
+/* ---- signals ---- */
+
+static volatile sig_atomic_t stop_signal;	/* SIGINT or SIGTERM received */
+static struct output *crash_output;		/* flushed if we crash */
+static struct sigaction crash_old[4];
+static const int crash_sigs[4] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE };
+
+/*
+ * SIGINT/SIGTERM: the poll hook sees the flag and stops the run, which
+ * then writes its outputs.  A second one, in case the run never gets to
+ * the hook, ends the process at once.
+ */
+static void
+on_stop_signal(int sig)
+{
+	if (stop_signal) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	stop_signal = sig;
+}
+
+/*
+ * A crash: flush what the output layer buffered (best effort: stdio is
+ * not async-signal-safe, but the process is lost anyway), put back the
+ * previous action (the default one, or a sanitizer's) and let the signal
+ * take its course.  A fault raised by an instruction happens again on
+ * return; one sent by kill() or abort() is raised again.
+ */
+static void
+on_crash_signal(int sig, siginfo_t *si, void *uctx)
+{
+	static volatile sig_atomic_t busy;
+
+	if (!busy) {
+		busy = 1;
+		if (crash_output)
+			output_flush(crash_output);
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(crash_sigs); i++)
+		if (crash_sigs[i] == sig)
+			sigaction(sig, &crash_old[i], NULL);
+	if (si->si_code <= 0)
+		raise(sig);
+}
+
+static void
+signals_install(struct output *out)
+{
+	static char altstack[64 * 1024];
+	struct sigaction sa;
+	stack_t ss;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_stop_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	/* Its own stack, so that a stack overflow still gets to flush. */
+	ss.ss_sp = altstack;
+	ss.ss_size = sizeof(altstack);
+	ss.ss_flags = 0;
+	sigaltstack(&ss, NULL);
+	crash_output = out;
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_sigaction = on_crash_signal;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+	for (size_t i = 0; i < G_N_ELEMENTS(crash_sigs); i++)
+		sigaction(crash_sigs[i], &sa, &crash_old[i]);
+}
+
+static void
+signals_crash_off(void)
+{
+	crash_output = NULL;
+	for (size_t i = 0; i < G_N_ELEMENTS(crash_sigs); i++)
+		sigaction(crash_sigs[i], &crash_old[i], NULL);
+}
+
+/* ---- the wall clock: run time and progress ---- */
+
+static int64_t
+wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+struct progress {
+	sim_time_t end;
+	bool show;		/* stderr is a terminal and not --quiet */
+	bool shown;		/* a line is on the screen */
+	int64_t start, last;	/* wall clock, ns */
+};
+
+/* Called every POLL_EVERY events from inside sim_run(). */
+static void
+progress_poll(struct sim *sim, void *ctx)
+{
+	struct progress *pg = ctx;
+	char tbuf[32], ebuf[32];
+	int64_t now;
+	double rate;
+
+	if (stop_signal)
+		sim_stop(sim);
+	if (!pg->show)
+		return;
+	now = wall_ns();
+	if (now - pg->last < PROGRESS_NS)
+		return;
+	pg->last = now;
+	rate = (double)sim_events_run(sim) / ((double)(now - pg->start) / 1e9);
+	sim_time_fmt(sim_now(sim), tbuf, sizeof(tbuf));
+	if (pg->end != SIM_TIME_MAX)
+		fprintf(stderr, "\r\033[Ksim time %s s / %s s (%.1f%%), %.2f M events/s",
+			tbuf, sim_time_fmt(pg->end, ebuf, sizeof(ebuf)),
+			pg->end > 0 ? 100.0 * (double)sim_now(sim) / (double)pg->end : 100.0,
+			rate / 1e6);
+	else
+		fprintf(stderr, "\r\033[Ksim time %s s, %.2f M events/s", tbuf,
+			rate / 1e6);
+	pg->shown = true;
+}
+
+static void
+progress_clear(struct progress *pg)
+{
+	if (pg->shown)
+		fputs("\r\033[K", stderr);
+	pg->shown = false;
+}
+
+static long
+peak_rss_kb(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) != 0)
+		return 0;
+	return ru.ru_maxrss;	/* kilobytes on Linux */
+}
+
+/* One pcap per interface: a large topology needs many descriptors. */
+static void
+raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static const char *
+stop_reason_name(enum sim_stop_reason why)
+{
+	switch (why) {
+	case SIM_STOP_EMPTY:
+		return "no_events";
+	case SIM_STOP_END_TIME:
+		return "end_time";
+	case SIM_STOP_REQUESTED:
+		return stop_signal ? "interrupted" : "end_simulation";
+	case SIM_STOP_EVENT_LIMIT:
+		return "event_limit";
+	}
+	return "unknown";
+}
+
+/* "output/<scenario>/seed<S>-run<R>", the scenario name made a safe path element. */
+static char *
+default_out_dir(const char *scenario, uint64_t seed, uint64_t run)
+{
+	char *name = g_strdup(scenario && scenario[0] ? scenario : "scenario");
+	char *dir;
+
+	g_strdelimit(name, "/", '_');
+	if (name[0] == '.')
+		name[0] = '_';
+	dir = g_strdup_printf("output/%s/seed%" PRIu64 "-run%" PRIu64, name, seed,
+			      run);
+	g_free(name);
+	return dir;
+}
+
+/* ---- run ---- */
+
+struct run_args {
+	const char *scenario;
+	struct overrides ov;
+	bool has_seed, has_run, has_end;
+	uint64_t seed, run, max_events;
+	sim_time_t end;
+	const char *out, *pcap, *log_spec, *scheduler;
+	unsigned snaplen;	/* 0: not given */
+	bool log_stderr, quiet;
+};
+
+enum {
+	OPT_SEED = 256, OPT_RUN, OPT_SET, OPT_PCAP, OPT_SNAPLEN, OPT_LOG,
+	OPT_LOG_STDERR, OPT_SCHED, OPT_END, OPT_MAX_EVENTS, OPT_DOT,
+};
+
+/*
+ * Parse the options of one command.  Returns -1 when the help was
+ * printed, or an exit status (EXIT_USAGE) for a bad command line, or 0.
+ */
+static int
+parse_args(int argc, char **argv, const struct command *cmd,
+	   const struct option *longopts, const char *shortopts,
+	   struct run_args *ra)
+{
+	const char *cmd_usage = cmd->usage;
+	int c;
+	uint64_t v;
+
+	optind = 1;
+	opterr = 1;	/* getopt names the bad option, prefixed with argv[0] */
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			print_help(cmd);
+			return -1;
+		case OPT_SEED:
+			if (parse_u64(optarg, &ra->seed) != 0)
+				return usage_error(cmd_usage, "--seed \"%s\": not a number", optarg);
+			ra->has_seed = true;
+			break;
+		case OPT_RUN:
+			if (parse_u64(optarg, &ra->run) != 0)
+				return usage_error(cmd_usage, "--run \"%s\": not a number", optarg);
+			ra->has_run = true;
+			break;
+		case OPT_SET:
+			if (overrides_add(&ra->ov, optarg) != 0)
+				return usage_error(cmd_usage,
+						   "--set \"%s\": expected NAME=VALUE", optarg);
+			break;
+		case 'o':
+			if (!optarg[0])
+				return usage_error(cmd_usage, "--out: empty directory name");
+			ra->out = optarg;
+			break;
+		case OPT_PCAP:
+			ra->pcap = optarg;
+			break;
+		case OPT_SNAPLEN:
+			if (parse_u64(optarg, &v) != 0 || v < 1 || v > SNAPLEN_MAX)
+				return usage_error(cmd_usage,
+						   "--snaplen \"%s\": expected 1..%d", optarg,
+						   SNAPLEN_MAX);
+			ra->snaplen = (unsigned)v;
+			break;
+		case OPT_LOG: {
+			struct netlog lg;
+			char err[512];
+			int bad;
+
+			/* Checked here so that it is reported as the usage error it is. */
+			log_init(&lg, NULL);
+			bad = log_parse_spec(&lg, optarg, err, sizeof(err));
+			log_fini(&lg);
+			if (bad)
+				return usage_error(cmd_usage, "--log: %s", err);
+			ra->log_spec = optarg;
+			break;
+		}
+		case OPT_LOG_STDERR:
+			ra->log_stderr = true;
+			break;
+		case OPT_SCHED:
+			if (!sched_lookup(optarg)) {
+				char *names = sched_names();
+
+				usage_error(cmd_usage, "unknown scheduler \"%s\" (one of: %s)",
+					    optarg, names);
+				g_free(names);
+				return EXIT_USAGE;
+			}
+			ra->scheduler = optarg;
+			break;
+		case OPT_END:
+			if (parse_time(optarg, &ra->end) != 0)
+				return usage_error(cmd_usage,
+						   "--end \"%s\": expected a time with a unit "
+						   "(ns, us, ms, s), such as 10s", optarg);
+			ra->has_end = true;
+			break;
+		case OPT_MAX_EVENTS:
+			if (parse_u64(optarg, &ra->max_events) != 0 || ra->max_events == 0)
+				return usage_error(cmd_usage,
+						   "--max-events \"%s\": expected a positive number",
+						   optarg);
+			break;
+		case 'q':
+			ra->quiet = true;
+			break;
+		case OPT_DOT:
+			break;
+		default:	/* getopt has printed what is wrong */
+			return usage_error(cmd_usage, NULL);
+		}
+	}
+	if (optind >= argc)
+		return usage_error(cmd_usage, "missing SCENARIO");
+	if (optind + 1 < argc)
+		return usage_error(cmd_usage, "unexpected argument \"%s\"", argv[optind + 1]);
+	ra->scenario = argv[optind];
+	return 0;
+}
+
+static const struct option run_options[] = {
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "run", required_argument, NULL, OPT_RUN },
+	{ "set", required_argument, NULL, OPT_SET },
+	{ "out", required_argument, NULL, 'o' },
+	{ "pcap", required_argument, NULL, OPT_PCAP },
+	{ "snaplen", required_argument, NULL, OPT_SNAPLEN },
+	{ "log", required_argument, NULL, OPT_LOG },
+	{ "log-stderr", no_argument, NULL, OPT_LOG_STDERR },
+	{ "scheduler", required_argument, NULL, OPT_SCHED },
+	{ "end", required_argument, NULL, OPT_END },
+	{ "max-events", required_argument, NULL, OPT_MAX_EVENTS },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct option set_options[] = {
+	{ "set", required_argument, NULL, OPT_SET },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct option topo_options[] = {
+	{ "dot", no_argument, NULL, OPT_DOT },
+	{ "set", required_argument, NULL, OPT_SET },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int
+cmd_run(int argc, char **argv)
+{
+	struct run_args ra = { 0 };
+	struct scn_run_opts opts;
+	struct scenario *scn = NULL;
+	struct sim *sim = NULL;
+	struct net *net = NULL;
+	struct output *out = NULL;
+	struct output_opts oo;
+	struct run_summary sum;
+	struct progress pg = { 0 };
+	enum sim_stop_reason why;
+	char *dir = NULL;
+	char err[2048];
+	int64_t t0, t1;
+	int rc;
+
+	rc = parse_args(argc, argv, command_lookup("run"), run_options, "ho:q", &ra);
+	if (rc != 0)
+		goto done;
+	rc = EXIT_INPUT;
+	scn = load(ra.scenario, &ra.ov);
+	if (!scn)
+		goto done;
+
+	/* The command line wins over the scenario. */
+	opts = *scenario_run_opts(scn);
+	if (ra.has_seed)
+		opts.seed = ra.seed;
+	if (ra.has_run)
+		opts.run = ra.run;
+	if (ra.has_end)
+		opts.end_time = ra.end;
+	if (ra.pcap)
+		opts.pcap = ra.pcap;
+	if (ra.snaplen)
+		opts.snaplen = ra.snaplen;
+	if (ra.log_spec)
+		opts.log_spec = ra.log_spec;
+	if (ra.scheduler)
+		opts.scheduler = ra.scheduler;
+
+	sim = sim_create(opts.scheduler);
+	if (!sim) {
+		char *names = sched_names();
+
+		fprintf(stderr, "%s: unknown scheduler \"%s\" (one of: %s)\n",
+			scenario_path(scn), opts.scheduler, names);
+		g_free(names);
+		goto done;
+	}
+	if (ra.max_events)
+		sim_set_event_limit(sim, ra.max_events);
+	net = net_create(sim, opts.seed, opts.run);
+	if (!net) {
+		fprintf(stderr, "cometsim: out of memory\n");
+		goto done;
+	}
+	if (opts.log_spec &&
+	    log_parse_spec(&net->log, opts.log_spec, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s: %s\n", scenario_path(scn), err);
+		goto done;
+	}
+
+	dir = ra.out ? g_strdup(ra.out) :
+		default_out_dir(scenario_name(scn), opts.seed, opts.run);
+	raise_fd_limit();
+	oo.dir = dir;
+	oo.pcap = opts.pcap;
+	oo.snaplen = opts.snaplen;
+	oo.log_stderr = ra.log_stderr;
+	out = output_open(net, &oo, err, sizeof(err));
+	if (!out) {
+		fprintf(stderr, "cometsim: %s\n", err);
+		goto done;
+	}
+	signals_install(out);
+
+	memset(&sum, 0, sizeof(sum));
+	sum.scenario = scenario_name(scn);
+	sum.seed = opts.seed;
+	sum.run = opts.run;
+	sum.scheduler = sim_sched_name(sim);
+
+	err[0] = '\0';
+	if (scenario_instantiate(scn, net, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err[0] ? err : "cannot build the network");
+		sum.status = "error";
+		sum.stop_reason = "error";
+		sum.peak_rss_kb = peak_rss_kb();
+		output_close(out, &sum);
+		out = NULL;
+		signals_crash_off();
+		goto done;
+	}
+
+	/* The hook goes in even without a terminal: it also sees the signals. */
+	pg.end = opts.end_time;
+	pg.show = !ra.quiet && !ra.log_stderr && isatty(STDERR_FILENO);
+	sim_set_poll(sim, POLL_EVERY, progress_poll, &pg);
+	t0 = wall_ns();
+	pg.start = pg.last = t0;
+	/* A signal while the network was being built: do not start. */
+	why = stop_signal ? SIM_STOP_REQUESTED : sim_run(sim, opts.end_time);
+	t1 = wall_ns();
+	progress_clear(&pg);
+	/* Entities write their end-of-run reports while the log is still open. */
+	net_stop_entities(net);
+
+	sum.events = sim_events_run(sim);
+	sum.sim_time_ns = sim_now(sim);
+	sum.wall_s = (double)(t1 - t0) / 1e9;
+	sum.peak_rss_kb = peak_rss_kb();
+	sum.status = stop_signal ? "interrupted" : "complete";
+	sum.stop_reason = stop_reason_name(why);
+	rc = output_close(out, &sum) == 0 ? 0 : EXIT_INPUT;
+	out = NULL;
+	signals_crash_off();
+	if (!ra.quiet)
+		printf("outputs: %s\n", dir);
+	if (stop_signal)
+		rc = 128 + stop_signal;
+
+done:
+	if (out) {
+		output_close(out, NULL);
+		signals_crash_off();
+	}
+	net_destroy(net);
+	sim_destroy(sim);
+	scenario_free(scn);
+	pkt_pool_drain();
+	g_free(dir);
+	overrides_free(&ra.ov);
+	return rc < 0 ? 0 : rc;
+}
+
+/* ---- check, topo, params ---- */
+
+/* Validate the run options a scenario carries, as run would use them. */
+static int
+check_run_opts(struct scenario *scn)
+{
+	const struct scn_run_opts *o = scenario_run_opts(scn);
+	struct netlog lg;
+	char err[512];
+	int rc = 0;
+
+	if (!sched_lookup(o->scheduler)) {
+		char *names = sched_names();
+
+		fprintf(stderr, "%s: unknown scheduler \"%s\" (one of: %s)\n",
+			scenario_path(scn), o->scheduler, names);
+		g_free(names);
+		rc = -1;
+	}
+	if (o->log_spec) {
+		log_init(&lg, NULL);
+		if (log_parse_spec(&lg, o->log_spec, err, sizeof(err)) != 0) {
+			fprintf(stderr, "%s: %s\n", scenario_path(scn), err);
+			rc = -1;
+		}
+		log_fini(&lg);
+	}
+	return rc;
+}
+
+static int
+cmd_check(int argc, char **argv)
+{
+	struct run_args ra = { 0 };
+	struct scenario *scn = NULL;
+	struct sim *sim = NULL;
+	struct net *net = NULL;
+	char err[2048];
+	int rc;
+
+	rc = parse_args(argc, argv, command_lookup("check"), set_options, "h", &ra);
+	if (rc != 0)
+		goto done;
+	rc = EXIT_INPUT;
+	scn = load(ra.scenario, &ra.ov);
+	if (!scn || check_run_opts(scn) != 0)
+		goto done;
+	/* Build the network too (nothing runs): catches what only shows there. */
+	sim = sim_create(NULL);
+	net = sim ? net_create(sim, scenario_run_opts(scn)->seed,
+			       scenario_run_opts(scn)->run) : NULL;
+	if (!net) {
+		fprintf(stderr, "cometsim: out of memory\n");
+		goto done;
+	}
+	err[0] = '\0';
+	if (scenario_instantiate(scn, net, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err[0] ? err : "cannot build the network");
+		goto done;
+	}
+	rc = 0;
+done:
+	net_destroy(net);
+	sim_destroy(sim);
+	scenario_free(scn);
+	pkt_pool_drain();
+	overrides_free(&ra.ov);
+	return rc < 0 ? 0 : rc;
+}
+
+static int
+cmd_topo(int argc, char **argv)
+{
+	struct run_args ra = { 0 };
+	struct scenario *scn = NULL;
+	int rc;
+
+	rc = parse_args(argc, argv, command_lookup("topo"), topo_options, "h", &ra);
+	if (rc != 0)
+		goto done;
+	rc = EXIT_INPUT;
+	scn = load(ra.scenario, &ra.ov);
+	if (!scn)
+		goto done;
+	scenario_write_dot(scn, stdout);
+	rc = 0;
+done:
+	scenario_free(scn);
+	overrides_free(&ra.ov);
+	return rc < 0 ? 0 : rc;
+}
+
+static int
+cmd_params(int argc, char **argv)
+{
+	struct run_args ra = { 0 };
+	struct scenario *scn = NULL;
+	int rc;
+
+	rc = parse_args(argc, argv, command_lookup("params"), set_options, "h", &ra);
+	if (rc != 0)
+		goto done;
+	rc = EXIT_INPUT;
+	scn = load(ra.scenario, &ra.ov);
+	if (!scn)
+		goto done;
+	scenario_list_params(scn, stdout);
+	rc = 0;
+done:
+	scenario_free(scn);
+	overrides_free(&ra.ov);
+	return rc < 0 ? 0 : rc;
+}
+
+/* ---- main ---- */
+
+int
+main(int argc, char **argv)
+{
+	const struct command *cmd;
+	char prog[64];
+	int rc;
+
+	if (argc < 2)
+		return usage_error(usage_main, NULL);
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("cometsim %s (commit %s)\n", PACKAGE_VERSION, COMETSIM_COMMIT);
+		return 0;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		fputs(usage_main, stdout);
+		putchar('\n');
+		fputs(help_main, stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "help") == 0) {
+		if (argc == 2) {
+			fputs(usage_main, stdout);
+			putchar('\n');
+			fputs(help_main, stdout);
+			return 0;
+		}
+		cmd = command_lookup(argv[2]);
+		if (!cmd || argc > 3)
+			return usage_error(usage_main, "help: unknown command \"%s\"",
+					   argv[2]);
+		print_help(cmd);
+		return 0;
+	}
+	cmd = command_lookup(argv[1]);
+	if (!cmd)
+		return usage_error(usage_main, argv[1][0] == '-' ?
+				   "unknown option \"%s\"" : "unknown command \"%s\"",
+				   argv[1]);
+	/* getopt prefixes its messages with argv[0]: make it "cometsim run". */
+	snprintf(prog, sizeof(prog), "cometsim %s", cmd->name);
+	argv[1] = prog;
+	rc = cmd->fn(argc - 1, argv + 1);
+	if (fflush(stdout) != 0 && rc == 0) {
+		fprintf(stderr, "cometsim: cannot write to stdout: %s\n", strerror(errno));
+		rc = EXIT_INPUT;
+	}
+	return rc;
+}

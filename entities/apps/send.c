@@ -1,0 +1,260 @@
+/*
+ * send.c - usr.applications.Send: a constant bit-rate UDP source.
+ *
+ *   usr.applications.Send <dst> <port> <count> [size=BYTES]
+ *       [rate=BPS | interval=DURATION] [sport=PORT] [start=DURATION]
+ *
+ * Sends `count` datagrams of `size` payload bytes to dst:port, one every
+ * interval, the first `start` after the application starts.  Every
+ * payload begins with the header read by usr.applications.Recv
+ * (apps.h).  The curling emulator's scripts write
+ * "usr.applications.Send 4 3000 100": 100 datagrams to router 4, port
+ * 3000.  Arguments and statistics are documented in doc/apps.md.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "entities/apps/apps.h"
+#include "sim/net.h"
+#include "sim/wire.h"
+
+#define SEND_USAGE "<dst> <port> <count> [size=BYTES] [rate=BPS | interval=DURATION] " \
+		   "[sport=PORT] [start=DURATION]"
+#define SEND_DEFAULT_SIZE	1000
+#define SEND_DEFAULT_INTERVAL	SIM_MS
+
+/*
+ * The interval that makes the datagrams fill `bps` on an Ethernet link:
+ * the time to serialise one whole frame,
+ *   frame    = max(14 + IP header (20 or 40) + 8 + size, 60)
+ *   interval = ceil(8 * frame * 10^9 / bps) ns,
+ * which is the formula of link_tx_time(), so rate=1Gbps on a 1 Gbps
+ * link sends frames back to back.  An 802.1Q tag or a GRE tunnel on
+ * the way is not counted.
+ */
+sim_time_t
+app_send_interval(uint32_t size, int af, uint64_t bps)
+{
+	uint64_t frame = ETH_HLEN + (af == ADDR_V6 ? IPV6_HLEN : IPV4_HLEN) +
+			 UDP_HLEN + (uint64_t)size;
+	uint64_t bits_ns, q;
+
+	if (frame < ETH_ZLEN)
+		frame = ETH_ZLEN;
+	bits_ns = 8 * frame * (uint64_t)SIM_S;
+	q = bits_ns / bps;
+	if (bits_ns % bps)
+		q++;
+	return (sim_time_t)q;
+}
+
+/* Replies to the source port are not this application's business. */
+static void
+send_input(struct udp_sock *sock, void *ctx, struct pkt *p, const struct addr *src,
+	   uint16_t sport, const struct addr *dst, uint16_t dport)
+{
+}
+
+static void
+send_tick(struct sim *sim, void *ctx, void *arg)
+{
+	struct app_send *s = ctx;
+	uint32_t seq = s->next_seq++;
+	struct pkt *p;
+
+	p = pkt_alloc(s->size);
+	app_payload_fill(pkt_put(p, s->size), s->size, seq, sim_now(sim));
+	if (udp_sendto(s->sock, &s->dst, s->dport, p) == 0) {
+		s->sent++;
+		s->bytes_sent += s->size;
+		entity_log(&s->e, LOG_DEBUG, "datagram %" PRIu32 " to %s:%u, %" PRIu32 " bytes",
+			   seq, s->dst_str, s->dport, s->size);
+	} else {
+		s->send_errors++;
+		entity_log(&s->e, LOG_DEBUG, "datagram %" PRIu32 " to %s:%u not sent",
+			   seq, s->dst_str, s->dport);
+	}
+	if (s->next_seq < s->count)
+		sim_timer_after(sim, &s->timer, s->interval);
+	else
+		entity_log(&s->e, LOG_INFO, "sent %" PRIu64 " datagrams to %s:%u%s",
+			   s->sent, s->dst_str, s->dport,
+			   s->send_errors ? " (some could not be sent)" : "");
+}
+
+/* Parse a port number; `min` is 1 for a destination, 0 for a source. */
+static int
+parse_port(const char *what, const char *v, uint64_t min, uint16_t *port,
+	   char *err, size_t errlen)
+{
+	uint64_t n;
+
+	if (app_parse_uint(v, 65535, &n) < 0 || n < min)
+		return app_err(err, errlen, "%s \"%s\" is not a port number (%" PRIu64
+			       "..65535)", what, v, min);
+	*port = (uint16_t)n;
+	return 0;
+}
+
+static int
+send_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
+{
+	static const char *const pos_names[] = { "<dst>", "<port>", "<count>" };
+	static const char *const opt_names[] = { "size", "rate", "interval", "sport", "start" };
+	enum { O_SIZE, O_RATE, O_INTERVAL, O_SPORT, O_START, O_N };
+	struct app_send *s = (struct app_send *)e;
+	const char *pos[3], *opt[O_N] = { NULL };
+	uint64_t n, max;
+	int npos = 0;
+
+	for (int i = 0; i < argc; i++) {
+		const char *eq = strchr(argv[i], '=');
+		size_t k;
+
+		if (!eq) {
+			if (npos == 3)
+				return app_err(err, errlen, "unexpected argument \"%s\" (usage: %s)",
+					       argv[i], SEND_USAGE);
+			pos[npos++] = argv[i];
+			continue;
+		}
+		for (k = 0; k < O_N; k++)
+			if (strlen(opt_names[k]) == (size_t)(eq - argv[i]) &&
+			    strncmp(argv[i], opt_names[k], (size_t)(eq - argv[i])) == 0)
+				break;
+		if (k == O_N)
+			return app_err(err, errlen, "unknown option \"%s\" (usage: %s)",
+				       argv[i], SEND_USAGE);
+		if (opt[k])
+			return app_err(err, errlen, "option \"%s\" given twice", opt_names[k]);
+		opt[k] = eq + 1;
+	}
+	if (npos < 3)
+		return app_err(err, errlen, "missing %s (usage: %s)", pos_names[npos],
+			       SEND_USAGE);
+
+	if (app_parse_dst(pos[0], &s->dst) < 0)
+		return app_err(err, errlen, "destination \"%s\" is neither an IPv4 or IPv6 "
+			       "address nor a node id", pos[0]);
+	addr_fmt(&s->dst, s->dst_str);
+	if (parse_port("port", pos[1], 1, &s->dport, err, errlen) < 0)
+		return -1;
+	if (app_parse_uint(pos[2], UINT32_MAX, &n) < 0 || n == 0)
+		return app_err(err, errlen, "count \"%s\" is not a number of datagrams "
+			       "(1..%" PRIu32 ")", pos[2], UINT32_MAX);
+	s->count = (uint32_t)n;
+
+	max = s->dst.af == ADDR_V6 ? APP_UDP_MAX_V6 : APP_UDP_MAX_V4;
+	s->size = SEND_DEFAULT_SIZE;
+	if (opt[O_SIZE]) {
+		if (app_parse_uint(opt[O_SIZE], UINT64_MAX, &n) < 0)
+			return app_err(err, errlen, "size \"%s\" is not a number of bytes",
+				       opt[O_SIZE]);
+		if (n > max)
+			return app_err(err, errlen, "size \"%s\" is out of range 0..%" PRIu64
+				       " for IPv%d", opt[O_SIZE], max, s->dst.af);
+		s->size = (uint32_t)n;
+	}
+
+	if (opt[O_RATE] && opt[O_INTERVAL])
+		return app_err(err, errlen, "rate=%s and interval=%s: give one or the other",
+			       opt[O_RATE], opt[O_INTERVAL]);
+	s->interval = SEND_DEFAULT_INTERVAL;
+	if (opt[O_RATE]) {
+		if (app_parse_rate(opt[O_RATE], &s->rate_bps) < 0)
+			return app_err(err, errlen, "rate \"%s\" is not a rate above 0 "
+				       "(e.g. 10Mbps, 500kbps, 2500000)", opt[O_RATE]);
+		s->interval = app_send_interval(s->size, s->dst.af, s->rate_bps);
+	}
+	if (opt[O_INTERVAL] && app_parse_duration(opt[O_INTERVAL], &s->interval) < 0)
+		return app_err(err, errlen, "interval \"%s\" is not a duration "
+			       "(e.g. 1ms, 250us, 1s, 10ns)", opt[O_INTERVAL]);
+	if (opt[O_SPORT] && parse_port("sport", opt[O_SPORT], 0, &s->sport, err, errlen) < 0)
+		return -1;
+	if (opt[O_START] && app_parse_duration(opt[O_START], &s->start_delay) < 0)
+		return app_err(err, errlen, "start \"%s\" is not a duration "
+			       "(e.g. 1ms, 250us, 1s, 10ns)", opt[O_START]);
+
+	sim_timer_init(&s->timer, send_tick, s, NULL);
+	return 0;
+}
+
+/*
+ * Bind the source port and arm the first datagram.  After a restart the
+ * application binds the same port again and goes on with the next
+ * sequence number until `count` datagrams have been tried in all, so
+ * the receiver sees one flow.
+ */
+static void
+send_start(struct entity *e)
+{
+	struct app_send *s = (struct app_send *)e;
+	uint16_t port = s->lport ? s->lport : s->sport;
+
+	s->sock = udp_open(e->node, port, send_input, s);
+	if (!s->sock) {
+		entity_log(e, LOG_ERROR, "cannot bind UDP port %u", port);
+		return;
+	}
+	s->lport = udp_port(s->sock);
+	if (s->next_seq >= s->count)
+		return;
+	entity_log(e, LOG_INFO, "sending %" PRIu32 " datagrams of %" PRIu32
+		   " bytes from port %u to %s:%u, one every %" PRId64 " ns",
+		   s->count - s->next_seq, s->size, udp_port(s->sock), s->dst_str,
+		   s->dport, s->interval);
+	sim_timer_after(e->node->net->sim, &s->timer, s->start_delay);
+}
+
+static void
+send_stop(struct entity *e)
+{
+	struct app_send *s = (struct app_send *)e;
+
+	if (sim_timer_armed(&s->timer)) {
+		sim_timer_cancel(e->node->net->sim, &s->timer);
+		entity_log(e, LOG_INFO, "stopped after %" PRIu32 " of %" PRIu32 " datagrams",
+			   s->next_seq, s->count);
+	}
+	if (s->sock) {
+		udp_close(s->sock);
+		s->sock = NULL;
+	}
+}
+
+static void
+send_stats(struct entity *e, entity_stat_fn fn, void *ctx)
+{
+	struct app_send *s = (struct app_send *)e;
+
+	fn(ctx, "sent", s->sent);
+	fn(ctx, "bytes_sent", s->bytes_sent);
+	fn(ctx, "send_errors", s->send_errors);
+}
+
+static void
+send_dump(struct entity *e, FILE *out)
+{
+	struct app_send *s = (struct app_send *)e;
+
+	fprintf(out, "%s: dst %s:%u sport %u count %" PRIu32 " size %" PRIu32
+		" interval %" PRId64 "ns rate %" PRIu64 "bps start %" PRId64 "ns\n",
+		e->inst, s->dst_str, s->dport, s->sport, s->count, s->size, s->interval,
+		s->rate_bps, s->start_delay);
+	fprintf(out, "%s: next_seq %" PRIu32 " sent %" PRIu64 " bytes_sent %" PRIu64
+		" send_errors %" PRIu64 "\n", e->inst, s->next_seq, s->sent,
+		s->bytes_sent, s->send_errors);
+}
+
+const struct entity_class app_send_class = {
+	.name      = "usr.applications.Send",
+	.kind      = "send",
+	.usage     = SEND_USAGE,
+	.inst_size = sizeof(struct app_send),
+	.init      = send_init,		/* destination, port, count, options */
+	.start     = send_start,	/* bind the source port, arm the timer */
+	.stop      = send_stop,		/* cancel the timer, close the socket */
+	.stats     = send_stats,
+	.dump      = send_dump,
+};

@@ -1,0 +1,30 @@
+/*
+ * registry.c - the explicit registry of entity classes (BIRD's
+ * protocol list): one line per class, in the order --help lists them.
+ *
+ * A new entity copies the smallest one (entities/apps/recv.c), declares
+ * its class table in its own header and adds one line below.
+ */
+#include <stddef.h>
+
+#include "entities/apps/apps.h"
+#include "entities/registry.h"
+#include "sim/entity.h"
+
+static const struct entity_class *const all_classes[] = {
+	&app_send_class,	/* usr.applications.Send */
+	&app_recv_class,	/* usr.applications.Recv, .Receive */
+	&app_ping_class,	/* usr.applications.Ping, ping */
+};
+
+int
+entities_register_all(void)
+{
+	int rc = 0;
+
+	entity_class_reset();
+	for (size_t i = 0; i < sizeof(all_classes) / sizeof(all_classes[0]); i++)
+		if (entity_class_register(all_classes[i]) < 0)
+			rc = -1;
+	return rc;
+}
