@@ -1,0 +1,82 @@
+# lib.sh - helpers for the scenario tests (sourced).
+#
+# The test harness exports COMETSIM, TSHARK, top_srcdir and top_builddir.
+# Each test gets a scratch directory in $T, removed on success; tshark runs
+# with HOME pointing into it so no personal plugin or preference leaks in.
+
+set -u
+: "${COMETSIM:=${top_builddir:-.}/cometsim}"
+: "${TSHARK:=tshark}"
+: "${top_srcdir:=.}"
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/cometsim-test.XXXXXX")
+export HOME="$T/home"
+mkdir -p "$HOME"
+failures=0
+checks=0
+
+cleanup() {
+	if [ "$failures" -eq 0 ]; then
+		rm -rf "$T"
+	else
+		echo "kept $T for inspection" >&2
+	fi
+}
+trap cleanup EXIT
+
+fail() {
+	echo "FAIL: $*" >&2
+	failures=$((failures + 1))
+}
+
+pass() {
+	echo "ok: $*"
+}
+
+# check DESCRIPTION COMMAND...: count a check, report it.
+check() {
+	desc=$1
+	shift
+	checks=$((checks + 1))
+	if "$@"; then
+		pass "$desc"
+	else
+		fail "$desc"
+	fi
+}
+
+# tshark_read FILE ARGS...: tshark over one capture, stderr dropped (root warning).
+tshark_read() {
+	f=$1
+	shift
+	"$TSHARK" -n -r "$f" -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE \
+		-o tcp.check_checksum:TRUE "$@" 2>/dev/null
+}
+
+# pcap_bad FILE: lines for frames with a bad checksum or that are malformed.
+pcap_bad() {
+	tshark_read "$1" -Y 'ip.checksum.status == "Bad" || udp.checksum.status == "Bad" ||
+		tcp.checksum.status == "Bad" || icmp.checksum.status == "Bad" ||
+		icmpv6.checksum.status == "Bad" || _ws.malformed || _ws.expert.severity == "Error"'
+}
+
+# count FILE FILTER: number of frames matching a display filter.
+count() {
+	tshark_read "$1" -Y "$2" | wc -l
+}
+
+# json_get FILE KEY: a top-level number or string of summary.json (flat keys only).
+json_get() {
+	sed -n "s/.*\"$2\": *\"\{0,1\}\([^\",}]*\)\"\{0,1\}.*/\1/p" "$1" | head -n 1
+}
+
+# counter FILE KIND NAME COUNTER: a value from counters.csv (0 if absent).
+counter() {
+	v=$(awk -F, -v k="$2" -v n="$3" -v c="$4" '$1==k && $2==n && $3==c {print $4}' "$1")
+	echo "${v:-0}"
+}
+
+finish() {
+	echo "$checks checks, $failures failed"
+	[ "$failures" -eq 0 ]
+}
