@@ -14,6 +14,7 @@
 static int (*const registrars[])(void) = {
 	suite_sched_register,
 	suite_net_register,
+	suite_proto_register,
 	suite_entity_register,
 };
 
