@@ -21,6 +21,7 @@
 
 #include "sim/sim.h"
 
+struct addr;
 struct net;
 struct scenario;
 
@@ -63,5 +64,12 @@ void scenario_list_params(const struct scenario *s, FILE *out);
 int scenario_instantiate(struct scenario *s, struct net *net, char *err, size_t errlen);
 /* The topology as Graphviz DOT (nodes, interfaces, links with parameters). */
 void scenario_write_dot(const struct scenario *s, FILE *out);
+/*
+ * The IPv4 address of a curling node id: "N" (N < 2^24) is
+ * 10.(N>>16 & 255).(N>>8 & 255).(N & 255), "a.b" is 10.0.a.b, "a.b.c" is
+ * 10.a.b.c (parts up to 255).  Returns 0, or -1 if id has none of these
+ * forms.  Entities use it for destinations written as node ids.
+ */
+int addr_from_node_id(const char *id, struct addr *out);
 
 #endif /* SIM_SCENARIO_H */

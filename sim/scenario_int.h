@@ -157,12 +157,12 @@ struct scn_event {
 	int argc;
 	const char *file;
 	int line;
+	char *note;		/* the --set parameters substituted in it, or NULL */
 	/* filled by scn_events_resolve() */
 	struct scn_node *node;
 	struct scn_link *link;
 	bool create;		/* START_*: create (false: bring back up) */
-	struct entity *ent;	/* SEV_APP: the instance, until it starts */
-	bool started;		/* SEV_APP: handed to the node */
+	struct entity *ent;	/* SEV_APP: the instance (owned) */
 };
 
 struct scenario {
@@ -197,6 +197,10 @@ struct scn_ld {
 	const struct scn_override *ov;
 	size_t nov;
 	bool *ov_used;		/* one per override */
+	/* --set parameters substituted at note_file:note_line, for its errors */
+	GString *note;
+	const char *note_file;
+	int note_line;
 };
 
 /* scenario.c */
@@ -206,12 +210,17 @@ int scn_error(struct scn_ld *ld, const char *file, int line, const char *fmt, ..
 	__attribute__((format(printf, 4, 5)));
 /* A file name owned by the scenario, to cite in errors. */
 const char *scn_file(struct scenario *s, const char *path);
+/* A node added to s (and to its name table); s owns it. */
 struct scn_node *scn_node_new(struct scenario *s, const char *name,
 			      const char *file, int line);
+/* An interface added to n; n owns it. */
 struct scn_iface *scn_iface_new(struct scn_node *n, const char *name,
 				enum iface_kind kind, const char *file, int line);
+/* The interface of n called name, or NULL. */
 struct scn_iface *scn_node_iface(const struct scn_node *n, const char *name);
+/* A link added to s, without name or ends yet; s owns it. */
 struct scn_link *scn_link_new(struct scenario *s, const char *file, int line);
+/* An event added to s, numbered in order of appearance; s owns it. */
 struct scn_event *scn_event_new(struct scenario *s, sim_time_t t, enum scn_ev_kind kind,
 				const char *file, int line);
 /* The path of `ref` as written in `from`: relative paths are relative to from's folder. */

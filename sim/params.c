@@ -1,0 +1,1049 @@
+/*
+ * params.c - values of the scenario formats and the --set overrides.
+ *
+ * Durations, bandwidths and sizes are parsed from their decimal text by
+ * hand into integers, never through floating point, so "0.1s" is exactly
+ * 100000000 ns and "1.5Mbps" exactly 1500000 bit/s; a value finer than
+ * the integer unit (a fraction of a nanosecond, of a bit/s) is an error.
+ * Probabilities of the loss models are the only doubles.
+ *
+ * --set NAME=VALUE replaces a value as written, before ${name}
+ * substitution and before the value is checked, so a bad value is
+ * reported against the --set that gave it.  The names are listed by
+ * scn_params_foreach(), which scenario_list_params() and the error for an
+ * unknown name share.  The formats are in doc/scenario-format.md.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/log.h"
+#include "sim/sched.h"
+#include "sim/scenario_int.h"
+
+struct scn_unit {
+	const char *suffix;
+	unsigned pow10;		/* value = number * 10^pow10 */
+};
+
+static const struct scn_unit dur_units[] = {
+	{ "ns", 0 }, { "us", 3 }, { "ms", 6 }, { "s", 9 }, { NULL, 0 },
+};
+
+static const struct scn_unit bw_units[] = {
+	{ "bps", 0 }, { "kbps", 3 }, { "Kbps", 3 }, { "Mbps", 6 },
+	{ "Gbps", 9 }, { "Tbps", 12 }, { "bit/s", 0 }, { NULL, 0 },
+};
+
+static const char *const lattr_names[LA_COUNT] = {
+	"bandwidth", "delay", "mtu", "queue", "loss", "weight",
+};
+
+static const char *const ropt_names[RO_COUNT] = {
+	"end_time", "seed", "run", "pcap", "snaplen", "log", "scheduler",
+	"routing",
+};
+
+const char *
+scn_lattr_name(enum scn_lattr a)
+{
+	return lattr_names[a];
+}
+
+const char *
+scn_ropt_name(enum scn_ropt o)
+{
+	return ropt_names[o];
+}
+
+/*
+ * Parse the decimal number at s ("12", "0.25", ".5") times 10^pow10 into
+ * *out exactly.  *end receives the first character after the number.
+ * Returns 0, or -1 with *why set.
+ */
+static int
+dec_scaled(const char *s, unsigned pow10, int64_t *out, const char **end,
+	   const char **why, const char *frac_why)
+{
+	int64_t v = 0;
+	unsigned nfrac = 0;
+	bool digits = false;
+
+	for (; isdigit((unsigned char)*s); s++) {
+		if (v > (INT64_MAX - (*s - '0')) / 10)
+			goto range;
+		v = v * 10 + (*s - '0');
+		digits = true;
+	}
+	if (*s == '.') {
+		for (s++; isdigit((unsigned char)*s); s++) {
+			digits = true;
+			if (nfrac < pow10) {
+				if (v > (INT64_MAX - (*s - '0')) / 10)
+					goto range;
+				v = v * 10 + (*s - '0');
+				nfrac++;
+			} else if (*s != '0') {
+				*why = frac_why;
+				return -1;
+			}
+		}
+	}
+	if (!digits) {
+		*why = "not a number";
+		return -1;
+	}
+	for (; nfrac < pow10; nfrac++) {
+		if (v > INT64_MAX / 10)
+			goto range;
+		v *= 10;
+	}
+	*out = v;
+	*end = s;
+	return 0;
+range:
+	*why = "too large";
+	return -1;
+}
+
+/* A number with one of the units; a bare number only if zero or unit_optional. */
+static int
+parse_scaled(const char *s, const struct scn_unit *units, bool unit_optional,
+	     int64_t *out, const char **why, const char *frac_why, const char *unit_why)
+{
+	const struct scn_unit *u = NULL;
+	const char *num, *end, *unit, *e;
+	size_t ulen;
+	bool neg = false;
+	int64_t v;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s == '-' || *s == '+')
+		neg = *s++ == '-';
+	num = end = s;
+	while (isdigit((unsigned char)*end) || *end == '.')
+		end++;
+	if (end == num) {
+		*why = "not a number";
+		return -1;
+	}
+	for (unit = end; isspace((unsigned char)*unit); unit++)
+		;
+	ulen = strlen(unit);
+	while (ulen > 0 && isspace((unsigned char)unit[ulen - 1]))
+		ulen--;
+	if (ulen > 0) {
+		for (u = units; u->suffix; u++)
+			if (strlen(u->suffix) == ulen && strncmp(unit, u->suffix, ulen) == 0)
+				break;
+		if (!u->suffix) {
+			*why = unit_why;
+			return -1;
+		}
+	}
+	if (dec_scaled(num, u ? u->pow10 : 0, &v, &e, why, frac_why) < 0)
+		return -1;
+	if (e != end) {
+		*why = "not a number";
+		return -1;
+	}
+	if (neg && v != 0) {
+		*why = "negative";
+		return -1;
+	}
+	if (!u && v != 0 && !unit_optional) {
+		*why = unit_why;
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Parse a duration with a unit ("1.5s", "250us"; "0" alone); exact. */
+int
+scn_parse_duration(const char *s, sim_time_t *out, const char **why)
+{
+	int64_t v;
+
+	if (parse_scaled(s, dur_units, false, &v, why,
+			 "not a whole number of nanoseconds",
+			 "needs a unit: ns, us, ms or s") < 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Parse script milliseconds ("1500", "1.5"); exact to the nanosecond. */
+int
+scn_parse_ms(const char *s, sim_time_t *out, const char **why)
+{
+	const char *end;
+	int64_t v;
+
+	if (*s == '-') {
+		*why = "negative";
+		return -1;
+	}
+	if (dec_scaled(s, 6, &v, &end, why, "not a whole number of nanoseconds") < 0)
+		return -1;
+	if (*end != '\0') {
+		*why = "not a number of milliseconds";
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+scn_parse_bandwidth(const char *s, uint64_t *bps, const char **why)
+{
+	int64_t v;
+
+	if (parse_scaled(s, bw_units, true, &v, why, "not a whole number of bit/s",
+			 "unknown unit (bps, kbps, Mbps, Gbps, Tbps)") < 0)
+		return -1;
+	if (v == 0) {
+		*why = "must be more than 0";
+		return -1;
+	}
+	*bps = (uint64_t)v;
+	return 0;
+}
+
+/* Unsigned decimal integer in [min, max]. */
+int
+scn_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out,
+	       const char **why)
+{
+	uint64_t v = 0;
+	const char *p = s;
+
+	if (!isdigit((unsigned char)*p)) {
+		*why = *p == '-' ? "negative" : "not a whole number";
+		return -1;
+	}
+	for (; isdigit((unsigned char)*p); p++) {
+		if (v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10) {
+			*why = "too large";
+			return -1;
+		}
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p != '\0') {
+		*why = "not a whole number";
+		return -1;
+	}
+	if (v < min) {
+		*why = "too small";
+		return -1;
+	}
+	if (v > max) {
+		*why = "too large";
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/*
+ * One or two limits separated by blanks or a comma: "100" or "100p"
+ * frames, "64KB" (1000), "64KiB" (1024), "1500B", "2MB", "1MiB" bytes;
+ * "none" or "0" for no limit.
+ */
+int
+scn_parse_queue(const char *s, uint32_t *pkts, uint64_t *bytes, const char **why)
+{
+	static const struct { const char *suffix; uint64_t mult; bool bytes; } qu[] = {
+		{ "", 1, false }, { "p", 1, false }, { "pkts", 1, false },
+		{ "packets", 1, false }, { "B", 1, true }, { "KB", 1000, true },
+		{ "KiB", 1024, true }, { "MB", 1000000, true },
+		{ "MiB", 1048576, true }, { "GB", 1000000000, true },
+		{ "GiB", 1073741824, true },
+	};
+	char **tok = g_strsplit_set(s, " \t,", -1);
+	bool have_p = false, have_b = false, any = false;
+	uint32_t p = 0;
+	uint64_t b = 0;
+	int rc = -1;
+
+	for (char **t = tok; *t; t++) {
+		const char *end;
+		uint64_t v = 0;
+		size_t i;
+
+		if (**t == '\0')
+			continue;
+		any = true;
+		if (strcmp(*t, "none") == 0 || strcmp(*t, "unlimited") == 0) {
+			have_p = have_b = true;
+			continue;
+		}
+		if (!isdigit((unsigned char)**t)) {
+			*why = **t == '-' ? "negative" : "not a size (100p, 64KB, 64KiB)";
+			goto out;
+		}
+		for (end = *t; isdigit((unsigned char)*end); end++) {
+			if (v > (UINT64_MAX - 9) / 10) {
+				*why = "too large";
+				goto out;
+			}
+			v = v * 10 + (uint64_t)(*end - '0');
+		}
+		for (i = 0; i < sizeof(qu) / sizeof(qu[0]); i++)
+			if (strcmp(end, qu[i].suffix) == 0)
+				break;
+		if (i == sizeof(qu) / sizeof(qu[0])) {
+			*why = "unknown unit (p, B, KB, KiB, MB, MiB)";
+			goto out;
+		}
+		if (v > UINT64_MAX / qu[i].mult) {
+			*why = "too large";
+			goto out;
+		}
+		if (qu[i].bytes) {
+			if (have_b) {
+				*why = "two byte limits";
+				goto out;
+			}
+			have_b = true;
+			b = v * qu[i].mult;
+		} else {
+			if (have_p) {
+				*why = "two frame limits";
+				goto out;
+			}
+			if (v > UINT32_MAX) {
+				*why = "too large";
+				goto out;
+			}
+			have_p = true;
+			p = (uint32_t)v;
+		}
+	}
+	if (!any) {
+		*why = "empty";
+		goto out;
+	}
+	*pkts = p;
+	*bytes = b;
+	rc = 0;
+out:
+	g_strfreev(tok);
+	return rc;
+}
+
+/* A probability: "0.01" or "1%", in [0, 1]. */
+static int
+parse_prob(const char *s, double *out, const char **why)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno != 0) {
+		*why = "not a probability";
+		return -1;
+	}
+	if (*end == '%') {
+		v /= 100;
+		end++;
+	}
+	if (*end != '\0') {
+		*why = "not a probability";
+		return -1;
+	}
+	if (!(v >= 0 && v <= 1)) {
+		*why = "probability not within [0, 1]";
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/*
+ * "none", "bernoulli P" or "gilbert-elliott P_GB P_BG [LOSS_GOOD [LOSS_BAD]]"
+ * (LOSS_GOOD defaults to 0, LOSS_BAD to 1).
+ */
+int
+scn_parse_loss(const char *s, struct loss_model *lm, const char **why)
+{
+	char **tok = g_strsplit_set(s, " \t", -1);
+	const char *a[6];
+	int n = 0, rc = -1;
+	double v[4] = { 0, 0, 0, 1 };
+
+	for (char **t = tok; *t; t++)
+		if (**t != '\0') {
+			if (n == 6) {
+				*why = "too many numbers";
+				goto out;
+			}
+			a[n++] = *t;
+		}
+	memset(lm, 0, sizeof(*lm));
+	if (n == 0) {
+		*why = "empty";
+		goto out;
+	}
+	if (strcmp(a[0], "none") == 0) {
+		if (n != 1) {
+			*why = "\"none\" takes no numbers";
+			goto out;
+		}
+		lm->kind = LOSS_NONE;
+	} else if (strcmp(a[0], "bernoulli") == 0) {
+		if (n != 2) {
+			*why = "\"bernoulli\" takes one probability";
+			goto out;
+		}
+		if (parse_prob(a[1], &lm->p, why) < 0)
+			goto out;
+		lm->kind = LOSS_BERNOULLI;
+	} else if (strcmp(a[0], "gilbert-elliott") == 0 || strcmp(a[0], "ge") == 0) {
+		if (n < 3 || n > 5) {
+			*why = "\"gilbert-elliott\" takes P_GB P_BG [LOSS_GOOD [LOSS_BAD]]";
+			goto out;
+		}
+		for (int i = 1; i < n; i++)
+			if (parse_prob(a[i], &v[i - 1], why) < 0)
+				goto out;
+		lm->kind = LOSS_GILBERT_ELLIOTT;
+		lm->p_gb = v[0];
+		lm->p_bg = v[1];
+		lm->loss_good = v[2];
+		lm->loss_bad = v[3];
+	} else {
+		*why = "unknown loss model (none, bernoulli, gilbert-elliott)";
+		goto out;
+	}
+	rc = 0;
+out:
+	g_strfreev(tok);
+	return rc;
+}
+
+/* The largest unit that divides t exactly. */
+char *
+scn_fmt_duration(sim_time_t t, char *buf, size_t len)
+{
+	if (t == SIM_TIME_MAX)
+		snprintf(buf, len, "none");
+	else if (t != 0 && t % SIM_S == 0)
+		snprintf(buf, len, "%" PRId64 "s", t / SIM_S);
+	else if (t != 0 && t % SIM_MS == 0)
+		snprintf(buf, len, "%" PRId64 "ms", t / SIM_MS);
+	else if (t != 0 && t % SIM_US == 0)
+		snprintf(buf, len, "%" PRId64 "us", t / SIM_US);
+	else if (t != 0)
+		snprintf(buf, len, "%" PRId64 "ns", t);
+	else
+		snprintf(buf, len, "0");
+	return buf;
+}
+
+char *
+scn_fmt_bandwidth(uint64_t bps, char *buf, size_t len)
+{
+	if (bps % UINT64_C(1000000000000) == 0)
+		snprintf(buf, len, "%" PRIu64 "Tbps", bps / UINT64_C(1000000000000));
+	else if (bps % 1000000000 == 0)
+		snprintf(buf, len, "%" PRIu64 "Gbps", bps / 1000000000);
+	else if (bps % 1000000 == 0)
+		snprintf(buf, len, "%" PRIu64 "Mbps", bps / 1000000);
+	else if (bps % 1000 == 0)
+		snprintf(buf, len, "%" PRIu64 "kbps", bps / 1000);
+	else
+		snprintf(buf, len, "%" PRIu64 "bps", bps);
+	return buf;
+}
+
+/* A byte count in the largest unit that divides it. */
+static void
+fmt_bytes(uint64_t b, char *buf, size_t len)
+{
+	static const struct { const char *unit; uint64_t size; } u[] = {
+		{ "GiB", 1073741824 }, { "GB", 1000000000 }, { "MiB", 1048576 },
+		{ "MB", 1000000 }, { "KiB", 1024 }, { "KB", 1000 },
+	};
+
+	for (size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++)
+		if (b % u[i].size == 0) {
+			snprintf(buf, len, "%" PRIu64 "%s", b / u[i].size, u[i].unit);
+			return;
+		}
+	snprintf(buf, len, "%" PRIu64 "B", b);
+}
+
+char *
+scn_fmt_queue(uint32_t pkts, uint64_t bytes, char *buf, size_t len)
+{
+	char b[32];
+
+	fmt_bytes(bytes, b, sizeof(b));
+	if (pkts == 0 && bytes == 0)
+		snprintf(buf, len, "none");
+	else if (bytes == 0)
+		snprintf(buf, len, "%" PRIu32 "p", pkts);
+	else if (pkts == 0)
+		snprintf(buf, len, "%s", b);
+	else
+		snprintf(buf, len, "%" PRIu32 "p %s", pkts, b);
+	return buf;
+}
+
+char *
+scn_fmt_loss(const struct loss_model *lm, char *buf, size_t len)
+{
+	switch (lm->kind) {
+	case LOSS_BERNOULLI:
+		snprintf(buf, len, "bernoulli %g", lm->p);
+		break;
+	case LOSS_GILBERT_ELLIOTT:
+		snprintf(buf, len, "gilbert-elliott %g %g %g %g", lm->p_gb, lm->p_bg,
+			 lm->loss_good, lm->loss_bad);
+		break;
+	default:
+		snprintf(buf, len, "none");
+		break;
+	}
+	return buf;
+}
+
+char *
+scn_fmt_lattr(const struct link_params *p, enum scn_lattr a, char *buf, size_t len)
+{
+	switch (a) {
+	case LA_BANDWIDTH:
+		return scn_fmt_bandwidth(p->bandwidth_bps, buf, len);
+	case LA_DELAY:
+		return scn_fmt_duration(p->delay, buf, len);
+	case LA_MTU:
+		snprintf(buf, len, "%" PRIu32, p->mtu);
+		return buf;
+	case LA_QUEUE:
+		return scn_fmt_queue(p->queue_pkts, p->queue_bytes, buf, len);
+	case LA_LOSS:
+		return scn_fmt_loss(&p->loss, buf, len);
+	case LA_WEIGHT:
+	default:
+		snprintf(buf, len, "%" PRIu32, p->weight);
+		return buf;
+	}
+}
+
+struct scn_param *
+scn_param_find(const struct scenario *s, const char *name)
+{
+	for (guint i = 0; i < s->params->len; i++) {
+		struct scn_param *p = g_ptr_array_index(s->params, i);
+
+		if (strcmp(p->name, name) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+/*
+ * Replace each ${name} in `in` by the parameter's value.  A '$' not
+ * followed by '{' stays as it is.
+ */
+char *
+scn_subst(struct scn_ld *ld, const char *in, const char *file, int line)
+{
+	GString *out;
+	const char *p = in;
+
+	if (file != ld->note_file || line != ld->note_line) {
+		g_string_truncate(ld->note, 0);
+		ld->note_file = file;
+		ld->note_line = line;
+	}
+	if (!strstr(in, "${"))
+		return g_strdup(in);
+	out = g_string_new(NULL);
+	while (*p) {
+		const char *close;
+		char *name;
+		struct scn_param *prm;
+
+		if (p[0] != '$' || p[1] != '{') {
+			g_string_append_c(out, *p++);
+			continue;
+		}
+		close = strchr(p + 2, '}');
+		if (!close) {
+			scn_error(ld, file, line, "unterminated \"${\" in \"%s\"", in);
+			goto fail;
+		}
+		name = g_strndup(p + 2, (gsize)(close - p - 2));
+		prm = scn_param_find(ld->s, name);
+		if (!prm) {
+			GString *known = g_string_new(NULL);
+
+			for (guint i = 0; i < ld->s->params->len; i++) {
+				struct scn_param *q = g_ptr_array_index(ld->s->params, i);
+
+				g_string_append_printf(known, "%s%s", i ? ", " : "", q->name);
+			}
+			scn_error(ld, file, line, "undefined parameter \"${%s}\" (%s%s)", name,
+				  known->len ? "defined: " : "no <param> is defined",
+				  known->str);
+			g_string_free(known, TRUE);
+			g_free(name);
+			goto fail;
+		}
+		g_free(name);
+		if (prm->set) {
+			char *n = g_strdup_printf("--set %s=%s", prm->name, prm->value);
+
+			if (!strstr(ld->note->str, n))
+				g_string_append_printf(ld->note, "%s%s", ld->note->len ? ", " : "", n);
+			g_free(n);
+		}
+		g_string_append(out, prm->value);
+		p = close + 1;
+	}
+	return g_string_free(out, FALSE);
+fail:
+	g_string_free(out, TRUE);
+	return NULL;
+}
+
+const char *
+scn_val_where(const struct scn_val *v, char *buf, size_t len)
+{
+	if (v->set)
+		snprintf(buf, len, "%s", v->set);
+	else if (v->file)
+		snprintf(buf, len, "%s:%d", v->file, v->line);
+	else
+		snprintf(buf, len, "(default)");
+	return buf;
+}
+
+char *
+scn_val_subst(struct scn_ld *ld, const struct scn_val *v)
+{
+	char where[512];
+
+	if (v->set)
+		return scn_subst(ld, v->raw, scn_val_where(v, where, sizeof(where)), -1);
+	return scn_subst(ld, v->raw, v->file, v->line);
+}
+
+void
+scn_val_set(struct scn_val *v, const char *raw, const char *file, int line)
+{
+	g_free(v->raw);
+	v->raw = g_strdup(raw);
+	v->file = file;
+	v->line = line;
+}
+
+void
+scn_val_clear(struct scn_val *v)
+{
+	g_free(v->raw);
+	g_free(v->set);
+	memset(v, 0, sizeof(*v));
+}
+
+/* Replace a value by the --set that names it. */
+static void
+val_override(struct scn_val *v, const struct scn_override *o)
+{
+	g_free(v->raw);
+	g_free(v->set);
+	v->raw = g_strdup(o->value);
+	v->set = g_strdup_printf("--set %s=%s", o->name, o->value);
+	v->file = NULL;
+	v->line = 0;
+}
+
+static int
+lattr_lookup(const char *name)
+{
+	for (int i = 0; i < LA_COUNT; i++)
+		if (strcmp(lattr_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* The value a --set name (other than a user parameter's) replaces, or NULL. */
+static struct scn_val *
+override_target(struct scenario *s, const char *name)
+{
+	const char *dot;
+	size_t len;
+	int a;
+
+	for (int i = 0; i < RO_COUNT; i++)
+		if (strcmp(ropt_names[i], name) == 0)
+			return &s->run[i];
+	if (strncmp(name, "linkdefaults.", 13) == 0 && (a = lattr_lookup(name + 13)) >= 0)
+		return &s->ldef[a];
+	if (strncmp(name, "link.", 5) != 0 || !(dot = strrchr(name + 5, '.')) ||
+	    (a = lattr_lookup(dot + 1)) < 0)
+		return NULL;
+	len = (size_t)(dot - name - 5);
+	for (guint i = 0; i < s->links->len; i++) {
+		struct scn_link *l = g_ptr_array_index(s->links, i);
+
+		if (strlen(l->name) == len && strncmp(l->name, name + 5, len) == 0)
+			return &l->v[a];
+	}
+	return NULL;
+}
+
+static void
+add_name(void *ctx, const char *name, const char *value)
+{
+	GString *g = ctx;
+
+	(void)value;
+	/* Links are summed up below rather than listed attribute by attribute. */
+	if (strncmp(name, "link.", 5) == 0 || strncmp(name, "linkdefaults.", 13) == 0)
+		return;
+	g_string_append_printf(g, "%s, ", name);
+}
+
+/* The valid names, compactly, for the error about an unknown one. */
+static char *
+valid_names(const struct scenario *s)
+{
+	GString *g = g_string_new(NULL);
+	GString *attrs = g_string_new("{");
+
+	for (int i = 0; i < LA_COUNT; i++)
+		g_string_append_printf(attrs, "%s%s", i ? "," : "", lattr_names[i]);
+	g_string_append_c(attrs, '}');
+	scn_params_foreach(s, add_name, g);
+	g_string_append_printf(g, "linkdefaults.%s", attrs->str);
+	if (s->links->len) {
+		g_string_append_printf(g, ", link.<name>.%s with <name> one of: ", attrs->str);
+		for (guint i = 0; i < s->links->len; i++) {
+			struct scn_link *l = g_ptr_array_index(s->links, i);
+
+			g_string_append_printf(g, "%s%s", i ? ", " : "", l->name);
+		}
+	}
+	g_string_free(attrs, TRUE);
+	return g_string_free(g, FALSE);
+}
+
+int
+scn_overrides_apply(struct scn_ld *ld, int stage)
+{
+	struct scenario *s = ld->s;
+
+	for (size_t i = 0; i < ld->nov; i++) {
+		const struct scn_override *o = &ld->ov[i];
+		struct scn_param *p;
+		struct scn_val *v;
+
+		if (ld->ov_used[i])
+			continue;
+		if (!o->name || !o->value || o->name[0] == '\0') {
+			return scn_error(ld, NULL, 0, "--set: expected NAME=VALUE");
+		}
+		if (stage == 0 && (p = scn_param_find(s, o->name))) {
+			g_free(p->value);
+			p->value = g_strdup(o->value);
+			p->set = true;
+			ld->ov_used[i] = true;
+		} else if (stage == 1 && (v = override_target(s, o->name))) {
+			val_override(v, o);
+			ld->ov_used[i] = true;
+		} else if (stage == 2) {
+			char *names = valid_names(s);
+
+			scn_error(ld, NULL, 0, "--set %s: unknown parameter; valid names: %s",
+				  o->name, names);
+			g_free(names);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Parse one link attribute into p. */
+static int
+lattr_parse(struct scn_ld *ld, const char *what, struct scn_val *v,
+	    enum scn_lattr a, struct link_params *p)
+{
+	char where[512];
+	const char *why = NULL;
+	char *str;
+	uint64_t u;
+	int rc = -1;
+
+	if (!v->raw)
+		return 0;
+	if (!(str = scn_val_subst(ld, v)))
+		return -1;
+	switch (a) {
+	case LA_BANDWIDTH:
+		rc = scn_parse_bandwidth(str, &p->bandwidth_bps, &why);
+		break;
+	case LA_DELAY:
+		rc = scn_parse_duration(str, &p->delay, &why);
+		break;
+	case LA_MTU:
+		rc = scn_parse_uint(str, 68, 65535, &u, &why);
+		p->mtu = (uint32_t)u;
+		break;
+	case LA_QUEUE:
+		rc = scn_parse_queue(str, &p->queue_pkts, &p->queue_bytes, &why);
+		break;
+	case LA_LOSS:
+		rc = scn_parse_loss(str, &p->loss, &why);
+		break;
+	case LA_WEIGHT:
+		rc = scn_parse_uint(str, 1, UINT32_MAX, &u, &why);
+		p->weight = (uint32_t)u;
+		break;
+	default:
+		break;
+	}
+	if (rc < 0) {
+		scn_val_where(v, where, sizeof(where));
+		if (a == LA_DELAY && strcmp(why, "negative") == 0)
+			scn_error(ld, NULL, 0, "%s: %s: negative delay \"%s\"", where, what, str);
+		else
+			scn_error(ld, NULL, 0, "%s: %s: %s \"%s\": %s", where, what,
+				  lattr_names[a], str, why);
+	}
+	g_free(str);
+	return rc;
+}
+
+/* Check a log spec ("info", "cafe=debug,*=warn") without a log to apply it to. */
+static int
+log_spec_check(const char *spec, const char **why)
+{
+	char **item = g_strsplit(spec, ",", -1);
+	int rc = 0;
+
+	for (char **it = item; *it; it++) {
+		char *lvl = strchr(*it, '=');
+
+		lvl = lvl ? lvl + 1 : *it;
+		if (log_level_parse(g_strstrip(lvl)) < 0) {
+			*why = "unknown level (error, warn, info, debug, trace)";
+			rc = -1;
+			break;
+		}
+	}
+	g_strfreev(item);
+	return rc;
+}
+
+/* Check a pcap selection against the nodes and interfaces the scenario has. */
+static int
+pcap_check(const struct scenario *s, const char *sel, const char **why)
+{
+	char **item;
+	int rc = 0;
+
+	if (strcmp(sel, "all") == 0 || strcmp(sel, "none") == 0)
+		return 0;
+	item = g_strsplit(sel, ",", -1);
+	for (char **it = item; *it; it++) {
+		char *colon = strrchr(*it, ':');
+		struct scn_node *n;
+
+		if (colon)
+			*colon = '\0';
+		n = g_hash_table_lookup(s->node_by_name, g_strstrip(*it));
+		if (!n) {
+			*why = "names a node the scenario does not have";
+			rc = -1;
+			break;
+		}
+		if (colon && !scn_node_iface(n, g_strstrip(colon + 1))) {
+			*why = "names an interface the node does not have";
+			rc = -1;
+			break;
+		}
+	}
+	g_strfreev(item);
+	return rc;
+}
+
+static int
+ropt_parse(struct scn_ld *ld, enum scn_ropt o)
+{
+	struct scenario *s = ld->s;
+	struct scn_val *v = &s->run[o];
+	const char *why = NULL;
+	char where[512];
+	char *str;
+	uint64_t u;
+	int rc = 0;
+
+	if (!v->raw)
+		return 0;
+	if (!(str = scn_val_subst(ld, v)))
+		return -1;
+	switch (o) {
+	case RO_END_TIME:
+		if (strcmp(str, "none") == 0 || strcmp(str, "inf") == 0)
+			s->ro.end_time = SIM_TIME_MAX;
+		else
+			rc = scn_parse_duration(str, &s->ro.end_time, &why);
+		break;
+	case RO_SEED:
+		rc = scn_parse_uint(str, 0, UINT64_MAX, &s->ro.seed, &why);
+		break;
+	case RO_RUN:
+		rc = scn_parse_uint(str, 0, UINT64_MAX, &s->ro.run, &why);
+		break;
+	case RO_PCAP:
+		rc = pcap_check(s, str, &why);
+		break;
+	case RO_SNAPLEN:
+		rc = scn_parse_uint(str, 1, 262144, &u, &why);
+		s->ro.snaplen = (unsigned)u;
+		break;
+	case RO_LOG:
+		rc = log_spec_check(str, &why);
+		break;
+	case RO_SCHEDULER:
+		if (!sched_lookup(str)) {
+			why = "unknown scheduler";
+			rc = -1;
+		}
+		break;
+	case RO_ROUTING:
+		if (strcmp(str, "static") == 0)
+			s->auto_routes = false;
+		else if (strcmp(str, "shortest-path") == 0)
+			s->auto_routes = true;
+		else {
+			why = "expected static or shortest-path";
+			rc = -1;
+		}
+		break;
+	default:
+		break;
+	}
+	if (rc < 0) {
+		scn_val_where(v, where, sizeof(where));
+		scn_error(ld, NULL, 0, "%s: %s \"%s\": %s", where, ropt_names[o], str, why);
+		g_free(str);
+		return -1;
+	}
+	g_free(s->run_str[o]);
+	s->run_str[o] = str;
+	switch (o) {
+	case RO_PCAP:
+		s->ro.pcap = str;
+		break;
+	case RO_LOG:
+		s->ro.log_spec = str;
+		break;
+	case RO_SCHEDULER:
+		s->ro.scheduler = str;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* Parse every raw value (run options, link defaults, links). */
+int
+scn_values_parse(struct scn_ld *ld)
+{
+	struct scenario *s = ld->s;
+
+	for (int o = 0; o < RO_COUNT; o++)
+		if (ropt_parse(ld, o) < 0)
+			return -1;
+	link_params_default(&s->ldef_p);
+	for (int a = 0; a < LA_COUNT; a++)
+		if (lattr_parse(ld, "<linkdefaults>", &s->ldef[a], a, &s->ldef_p) < 0)
+			return -1;
+	for (guint i = 0; i < s->links->len; i++) {
+		struct scn_link *l = g_ptr_array_index(s->links, i);
+		char *what = g_strdup_printf("link \"%s\"", l->name);
+		int rc = 0;
+
+		if (l->scripted)
+			l->p = s->ldef_p;
+		else
+			link_params_default(&l->p);
+		for (int a = 0; a < LA_COUNT && rc == 0; a++)
+			rc = lattr_parse(ld, what, &l->v[a], a, &l->p);
+		g_free(what);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Every --set name with its current value, in a stable order. */
+void
+scn_params_foreach(const struct scenario *s,
+		   void (*fn)(void *ctx, const char *name, const char *value), void *ctx)
+{
+	char buf[128], name[256];
+
+	for (int o = 0; o < RO_COUNT; o++) {
+		const char *v;
+
+		switch (o) {
+		case RO_END_TIME:
+			v = scn_fmt_duration(s->ro.end_time, buf, sizeof(buf));
+			break;
+		case RO_SEED:
+			snprintf(buf, sizeof(buf), "%" PRIu64, s->ro.seed);
+			v = buf;
+			break;
+		case RO_RUN:
+			snprintf(buf, sizeof(buf), "%" PRIu64, s->ro.run);
+			v = buf;
+			break;
+		case RO_PCAP:
+			v = s->ro.pcap;
+			break;
+		case RO_SNAPLEN:
+			snprintf(buf, sizeof(buf), "%u", s->ro.snaplen);
+			v = buf;
+			break;
+		case RO_LOG:
+			v = s->ro.log_spec;
+			break;
+		case RO_SCHEDULER:
+			v = s->ro.scheduler ? s->ro.scheduler : "default";
+			break;
+		case RO_ROUTING:
+		default:
+			v = s->auto_routes ? "shortest-path" : "static";
+			break;
+		}
+		fn(ctx, ropt_names[o], v);
+	}
+	for (guint i = 0; i < s->params->len; i++) {
+		struct scn_param *p = g_ptr_array_index(s->params, i);
+
+		fn(ctx, p->name, p->value);
+	}
+	for (int a = 0; a < LA_COUNT; a++) {
+		snprintf(name, sizeof(name), "linkdefaults.%s", lattr_names[a]);
+		fn(ctx, name, scn_fmt_lattr(&s->ldef_p, a, buf, sizeof(buf)));
+	}
+	for (guint i = 0; i < s->links->len; i++) {
+		struct scn_link *l = g_ptr_array_index(s->links, i);
+
+		for (int a = 0; a < LA_COUNT; a++) {
+			snprintf(name, sizeof(name), "link.%s.%s", l->name, lattr_names[a]);
+			fn(ctx, name, scn_fmt_lattr(&l->p, a, buf, sizeof(buf)));
+		}
+	}
+}

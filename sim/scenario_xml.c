@@ -1,0 +1,1042 @@
+/*
+ * scenario_xml.c - reading the XML files of a scenario: <scenario>,
+ * <topology> (its own file or inline) and the curling emulator's
+ * <SimOptions>.
+ *
+ * Each file is read whole, parsed by libxml2 (no network, no entity
+ * expansion) and validated against the schema compiled into the program
+ * (sim/schema/\*.xsd); the first parser or schema error becomes the
+ * "file:line: message" of the load.  The elements are then copied into
+ * the description of scenario_int.h: names and references are
+ * substituted (${name}) and checked here, values that --set may replace
+ * are kept as written for params.c.  The formats are documented in
+ * doc/scenario-format.md.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/globals.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlschemas.h>
+
+#include "sim/scenario_int.h"
+
+/* The first error libxml2 reports while we parse or validate. */
+struct xml_cap {
+	bool got;
+	int line;
+	char msg[768];
+};
+
+static void
+cap_error(void *ctx, xmlErrorPtr e)
+{
+	struct xml_cap *cap = ctx;
+	size_t n;
+
+	if (cap->got || !e || e->level < XML_ERR_ERROR)
+		return;
+	cap->got = true;
+	cap->line = e->line;
+	snprintf(cap->msg, sizeof(cap->msg), "%s", e->message ? e->message : "error");
+	/* Some messages quote the document on further lines: keep the first. */
+	cap->msg[strcspn(cap->msg, "\n")] = '\0';
+	n = strlen(cap->msg);
+	while (n > 0 && (cap->msg[n - 1] == '\n' || cap->msg[n - 1] == ' '))
+		cap->msg[--n] = '\0';
+}
+
+/* The schema of each root element. */
+struct xsd {
+	const char *root;
+	const unsigned char *text;
+	const unsigned int *len;
+};
+
+static const struct xsd xsds[] = {
+	{ "topology", scn_xsd_topology, &scn_xsd_topology_len },
+	{ "scenario", scn_xsd_scenario, &scn_xsd_scenario_len },
+	{ "SimOptions", scn_xsd_simoptions, &scn_xsd_simoptions_len },
+};
+
+/*
+ * Validate elem (and what it holds) against the schema of its name.
+ * Returns 0, or -1 with the first violation as the error.
+ */
+static int
+xml_validate(struct scn_ld *ld, const char *file, xmlNode *elem)
+{
+	const struct xsd *x = NULL;
+	xmlSchemaParserCtxtPtr pc;
+	xmlSchemaValidCtxtPtr vc = NULL;
+	xmlSchemaPtr schema = NULL;
+	struct xml_cap cap = { 0 };
+	int rc;
+
+	for (size_t i = 0; i < sizeof(xsds) / sizeof(xsds[0]); i++)
+		if (strcmp((const char *)elem->name, xsds[i].root) == 0)
+			x = &xsds[i];
+	if (!x)
+		return scn_error(ld, file, (int)xmlGetLineNo(elem),
+				 "no schema for <%s>", (const char *)elem->name);
+	pc = xmlSchemaNewMemParserCtxt((const char *)x->text, (int)*x->len);
+	if (!pc)
+		goto oom;
+	xmlSchemaSetParserStructuredErrors(pc, cap_error, &cap);
+	schema = xmlSchemaParse(pc);
+	xmlSchemaFreeParserCtxt(pc);
+	if (!schema) {
+		/* The schemas are ours: a broken one is a bug. */
+		fprintf(stderr, "internal error: schema for <%s>: %s\n", x->root, cap.msg);
+		abort();
+	}
+	vc = xmlSchemaNewValidCtxt(schema);
+	if (!vc)
+		goto oom;
+	xmlSchemaSetValidStructuredErrors(vc, cap_error, &cap);
+	rc = xmlSchemaValidateOneElement(vc, elem);
+	xmlSchemaFreeValidCtxt(vc);
+	xmlSchemaFree(schema);
+	if (rc != 0) {
+		if (cap.got)
+			return scn_error(ld, file, cap.line > 0 ? cap.line :
+					 (int)xmlGetLineNo(elem), "schema: %s", cap.msg);
+		return scn_error(ld, file, (int)xmlGetLineNo(elem),
+				 "schema: <%s> is not valid", (const char *)elem->name);
+	}
+	return 0;
+oom:
+	if (schema)
+		xmlSchemaFree(schema);
+	return scn_error(ld, file, 0, "out of memory");
+}
+
+/*
+ * Read and parse an XML file; from/from_line cite where it is referenced
+ * (NULL for the scenario itself).  Returns the document or NULL.
+ */
+static xmlDoc *
+xml_read(struct scn_ld *ld, const char *path, const char *from, int from_line,
+	 const char *what)
+{
+	struct xml_cap cap = { 0 };
+	xmlStructuredErrorFunc old_fn;
+	xmlParserCtxtPtr pc;
+	void *old_ctx;
+	xmlDoc *doc;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	f = fopen(path, "rb");
+	if (f) {
+		GString *g = g_string_new(NULL);
+		char chunk[8192];
+		size_t n;
+
+		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			g_string_append_len(g, chunk, (gssize)n);
+		if (ferror(f)) {
+			int e = errno;
+
+			fclose(f);
+			g_string_free(g, TRUE);
+			errno = e;
+			f = NULL;
+		} else {
+			fclose(f);
+			len = g->len;
+			buf = g_string_free(g, FALSE);
+		}
+	}
+	if (!buf) {
+		if (from)
+			scn_error(ld, from, from_line, "cannot read %s \"%s\": %s", what, path,
+				  strerror(errno));
+		else
+			scn_error(ld, path, 0, "cannot read the %s: %s", what, strerror(errno));
+		return NULL;
+	}
+	if (len > INT32_MAX) {
+		g_free(buf);
+		scn_error(ld, path, 0, "file too large");
+		return NULL;
+	}
+	pc = xmlNewParserCtxt();
+	if (!pc) {
+		g_free(buf);
+		scn_error(ld, path, 0, "out of memory");
+		return NULL;
+	}
+	old_fn = xmlStructuredError;
+	old_ctx = xmlStructuredErrorContext;
+	xmlSetStructuredErrorFunc(&cap, cap_error);
+	doc = xmlCtxtReadMemory(pc, buf, (int)len, path, NULL,
+				XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING);
+	xmlSetStructuredErrorFunc(old_ctx, old_fn);
+	if (doc && !pc->wellFormed) {
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	xmlFreeParserCtxt(pc);
+	g_free(buf);
+	if (!doc) {
+		if (cap.got)
+			scn_error(ld, path, cap.line, "malformed XML: %s", cap.msg);
+		else
+			scn_error(ld, path, 0, "malformed XML");
+		return NULL;
+	}
+	if (!xmlDocGetRootElement(doc)) {
+		xmlFreeDoc(doc);
+		scn_error(ld, path, 0, "malformed XML: no root element");
+		return NULL;
+	}
+	return doc;
+}
+
+static int
+line_of(const xmlNode *e)
+{
+	return (int)xmlGetLineNo(e);
+}
+
+static bool
+is_elem(const xmlNode *n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+/* An attribute as written, or NULL. */
+static char *
+attr_raw(xmlNode *e, const char *name)
+{
+	xmlChar *v = xmlGetProp(e, (const xmlChar *)name);
+	char *s;
+
+	if (!v)
+		return NULL;
+	s = g_strdup((const char *)v);
+	xmlFree(v);
+	return s;
+}
+
+/*
+ * An attribute with ${name} substituted: *out is NULL when it is absent.
+ * Returns 0, or -1 on a substitution error.
+ */
+static int
+attr(struct scn_ld *ld, xmlNode *e, const char *file, const char *name, char **out)
+{
+	char *raw = attr_raw(e, name);
+
+	*out = NULL;
+	if (!raw)
+		return 0;
+	*out = scn_subst(ld, raw, file, line_of(e));
+	g_free(raw);
+	return *out ? 0 : -1;
+}
+
+/* Keep a value attribute as written, with its origin, for --set and params.c. */
+static void
+attr_val(xmlNode *e, const char *file, const char *name, struct scn_val *v)
+{
+	char *raw = attr_raw(e, name);
+
+	if (raw) {
+		scn_val_set(v, raw, file, line_of(e));
+		g_free(raw);
+	}
+}
+
+/* Text of an element, trimmed, substituted. */
+static char *
+elem_text(struct scn_ld *ld, xmlNode *e, const char *file)
+{
+	xmlChar *c = xmlNodeGetContent(e);
+	char *t, *s;
+
+	t = g_strdup(c ? (const char *)c : "");
+	xmlFree(c);
+	s = scn_subst(ld, g_strstrip(t), file, line_of(e));
+	g_free(t);
+	return s;
+}
+
+/* ---- topology ---- */
+
+/* Addresses "10.0.0.1/24 2001:db8::1/64" of an interface. */
+static int
+parse_addrs(struct scn_ld *ld, const char *list, struct scn_iface *ifc, const char *node)
+{
+	char **tok = g_strsplit_set(list, " \t\n,", -1);
+	int rc = 0;
+
+	for (char **t = tok; *t && rc == 0; t++) {
+		struct ifaddr a;
+
+		if (**t == '\0')
+			continue;
+		memset(&a, 0, sizeof(a));
+		if (!strchr(*t, '/'))
+			rc = scn_error(ld, ifc->file, ifc->line,
+				       "node %s: %s: address \"%s\" needs a prefix length "
+				       "(10.0.0.1/24, 2001:db8::1/64)", node, ifc->name, *t);
+		else if (addr_plen_parse(*t, &a.addr, &a.plen) < 0 ||
+			 a.plen > (a.addr.af == ADDR_V4 ? 32 : 128))
+			rc = scn_error(ld, ifc->file, ifc->line,
+				       "node %s: %s: bad address \"%s\"", node, ifc->name, *t);
+		else
+			g_array_append_val(ifc->addrs, a);
+	}
+	g_strfreev(tok);
+	return rc;
+}
+
+static int
+parse_v4(struct scn_ld *ld, const char *file, int line, const char *what,
+	 const char *s, struct addr *a)
+{
+	if (addr_parse(s, a) < 0 || a->af != ADDR_V4)
+		return scn_error(ld, file, line, "%s: \"%s\" is not an IPv4 address", what, s);
+	return 0;
+}
+
+/* An interface name the stack can hold. */
+static int
+check_ifname(struct scn_ld *ld, const char *file, int line, const struct scn_node *n,
+	     const char *name)
+{
+	struct scn_iface *old;
+
+	if (strlen(name) >= IFNAME_MAX)
+		return scn_error(ld, file, line, "node %s: interface name \"%s\" is longer "
+				 "than %d characters", n->name, name, IFNAME_MAX - 1);
+	if ((old = scn_node_iface(n, name)))
+		return scn_error(ld, file, line, "node %s: duplicate interface \"%s\" "
+				 "(first at %s:%d)", n->name, name, old->file, old->line);
+	return 0;
+}
+
+static int
+parse_iface(struct scn_ld *ld, xmlNode *e, const char *file, struct scn_node *n)
+{
+	int line = line_of(e);
+	char *name = NULL, *parent = NULL, *vid = NULL, *loc = NULL, *rem = NULL;
+	char *addrs = NULL;
+	struct scn_iface *ifc;
+	const char *why;
+	uint64_t v;
+	int rc = -1;
+
+	if (attr(ld, e, file, "address", &addrs) < 0)
+		goto out;
+	if (is_elem(e, "vlan")) {
+		if (attr(ld, e, file, "parent", &parent) < 0 || attr(ld, e, file, "vid", &vid) < 0)
+			goto out;
+		if (scn_parse_uint(vid, 1, 4094, &v, &why) < 0) {
+			scn_error(ld, file, line, "node %s: vlan vid \"%s\": %s (1 to 4094)",
+				  n->name, vid, why);
+			goto out;
+		}
+		name = g_strdup_printf("%s.%s", parent, vid);
+		if (check_ifname(ld, file, line, n, name) < 0)
+			goto out;
+		ifc = scn_iface_new(n, name, IF_VLAN, file, line);
+		ifc->parent = parent;
+		parent = NULL;
+		ifc->vid = (uint16_t)v;
+	} else {
+		if (attr(ld, e, file, "name", &name) < 0 || check_ifname(ld, file, line, n, name) < 0)
+			goto out;
+		if (is_elem(e, "gre")) {
+			struct addr la, ra;
+
+			if (attr(ld, e, file, "local", &loc) < 0 || attr(ld, e, file, "remote", &rem) < 0 ||
+			    parse_v4(ld, file, line, "gre local", loc, &la) < 0 ||
+			    parse_v4(ld, file, line, "gre remote", rem, &ra) < 0)
+				goto out;
+			ifc = scn_iface_new(n, name, IF_GRE, file, line);
+			ifc->gre_local = la;
+			ifc->gre_remote = ra;
+		} else {
+			ifc = scn_iface_new(n, name, IF_ETHER, file, line);
+		}
+	}
+	if (addrs && parse_addrs(ld, addrs, ifc, n->name) < 0)
+		goto out;
+	rc = 0;
+out:
+	g_free(name);
+	g_free(parent);
+	g_free(vid);
+	g_free(loc);
+	g_free(rem);
+	g_free(addrs);
+	return rc;
+}
+
+static int
+parse_route(struct scn_ld *ld, xmlNode *e, const char *file, struct scn_node *n)
+{
+	int line = line_of(e);
+	char *pfx = NULL, *via = NULL, *dev = NULL, *metric = NULL;
+	struct scn_route r;
+	const char *why;
+	uint64_t m = 0;
+	int rc = -1;
+
+	memset(&r, 0, sizeof(r));
+	if (attr(ld, e, file, "prefix", &pfx) < 0 || attr(ld, e, file, "via", &via) < 0 ||
+	    attr(ld, e, file, "dev", &dev) < 0 || attr(ld, e, file, "metric", &metric) < 0)
+		goto out;
+	if (prefix_parse(pfx, &r.dst) < 0) {
+		scn_error(ld, file, line, "node %s: route: bad prefix \"%s\"", n->name, pfx);
+		goto out;
+	}
+	if (via && (addr_parse(via, &r.gw) < 0 || r.gw.af != r.dst.addr.af)) {
+		scn_error(ld, file, line, "node %s: route %s: bad gateway \"%s\"%s", n->name,
+			  pfx, via, r.gw.af && r.gw.af != r.dst.addr.af ?
+			  " (not of the prefix's family)" : "");
+		goto out;
+	}
+	if (!via && !dev) {
+		scn_error(ld, file, line, "node %s: route %s needs via=, dev= or both",
+			  n->name, pfx);
+		goto out;
+	}
+	if (metric && scn_parse_uint(metric, 0, UINT32_MAX, &m, &why) < 0) {
+		scn_error(ld, file, line, "node %s: route %s: metric \"%s\": %s", n->name, pfx,
+			  metric, why);
+		goto out;
+	}
+	r.metric = (uint32_t)m;
+	r.dev = dev;
+	dev = NULL;
+	r.file = file;
+	r.line = line;
+	g_array_append_val(n->routes, r);
+	rc = 0;
+out:
+	g_free(pfx);
+	g_free(via);
+	g_free(dev);
+	g_free(metric);
+	return rc;
+}
+
+static int
+parse_node(struct scn_ld *ld, xmlNode *e, const char *file)
+{
+	struct scenario *s = ld->s;
+	int line = line_of(e);
+	char *name = NULL, *domain = NULL, *role = NULL, *rid = NULL;
+	struct scn_node *n, *old;
+	int rc = -1;
+
+	if (attr(ld, e, file, "name", &name) < 0 || attr(ld, e, file, "domain", &domain) < 0 ||
+	    attr(ld, e, file, "role", &role) < 0 || attr(ld, e, file, "router-id", &rid) < 0)
+		goto out;
+	if (strchr(name, ':') || strpbrk(name, " \t\n") || !*name) {
+		scn_error(ld, file, line, "node name \"%s\" may not hold ':' or blanks", name);
+		goto out;
+	}
+	if ((old = g_hash_table_lookup(s->node_by_name, name))) {
+		scn_error(ld, file, line, "duplicate node \"%s\" (first at %s:%d)", name,
+			  old->file, old->line);
+		goto out;
+	}
+	n = scn_node_new(s, name, file, line);
+	n->domain = domain;
+	domain = NULL;
+	n->host = role && strcmp(role, "host") == 0;
+	if (rid && strcmp(rid, "auto") == 0) {
+		if (addr_from_node_id(name, &n->router_id) < 0) {
+			scn_error(ld, file, line, "node %s: router-id=\"auto\" needs a name of "
+				  "the form N, a.b or a.b.c", name);
+			goto out;
+		}
+	} else if (rid && parse_v4(ld, file, line, "router-id", rid, &n->router_id) < 0) {
+		goto out;
+	}
+	for (xmlNode *c = e->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (is_elem(c, "route")) {
+			if (parse_route(ld, c, file, n) < 0)
+				goto out;
+		} else if (parse_iface(ld, c, file, n) < 0) {
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	g_free(name);
+	g_free(domain);
+	g_free(role);
+	g_free(rid);
+	return rc;
+}
+
+static int
+parse_link(struct scn_ld *ld, xmlNode *e, const char *file)
+{
+	static const char *const ends[2] = { "a", "b" };
+	struct scn_link *l = scn_link_new(ld->s, file, line_of(e));
+	char *ep;
+
+	if (attr(ld, e, file, "name", &l->name) < 0)
+		return -1;
+	for (int k = 0; k < 2; k++) {
+		char *colon;
+
+		if (attr(ld, e, file, ends[k], &ep) < 0)
+			return -1;
+		colon = strrchr(ep, ':');
+		if (!colon || colon == ep || colon[1] == '\0') {
+			scn_error(ld, file, l->line, "link: %s=\"%s\" is not node:interface",
+				  ends[k], ep);
+			g_free(ep);
+			return -1;
+		}
+		l->node[k] = g_strndup(ep, (gsize)(colon - ep));
+		l->ifname[k] = g_strdup(colon + 1);
+		g_free(ep);
+	}
+	for (int a = 0; a < LA_COUNT; a++)
+		attr_val(e, file, scn_lattr_name(a), &l->v[a]);
+	return 0;
+}
+
+static int
+parse_domain(struct scn_ld *ld, xmlNode *e, const char *file)
+{
+	struct scenario *s = ld->s;
+	struct scn_domain *d = g_new0(struct scn_domain, 1);
+	const char *why;
+	uint64_t asn;
+
+	g_ptr_array_add(s->domains, d);
+	d->file = file;
+	d->line = line_of(e);
+	if (attr(ld, e, file, "name", &d->name) < 0 || attr(ld, e, file, "as", &d->asn) < 0 ||
+	    attr(ld, e, file, "prefix", &d->prefixes) < 0)
+		return -1;
+	for (guint i = 0; i + 1 < s->domains->len; i++) {
+		struct scn_domain *o = g_ptr_array_index(s->domains, i);
+
+		if (strcmp(o->name, d->name) == 0)
+			return scn_error(ld, file, d->line, "duplicate domain \"%s\" (first at %s:%d)",
+					 d->name, o->file, o->line);
+	}
+	if (d->asn && scn_parse_uint(d->asn, 0, UINT32_MAX, &asn, &why) < 0)
+		return scn_error(ld, file, d->line, "domain %s: AS number \"%s\": %s", d->name,
+				 d->asn, why);
+	if (d->prefixes) {
+		char **tok = g_strsplit_set(d->prefixes, " \t\n,", -1);
+		int rc = 0;
+
+		for (char **t = tok; *t && rc == 0; t++) {
+			struct prefix p;
+
+			if (**t && prefix_parse(*t, &p) < 0)
+				rc = scn_error(ld, file, d->line, "domain %s: bad prefix \"%s\"",
+					       d->name, *t);
+		}
+		g_strfreev(tok);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The interface of n whose connected prefix holds gw, or NULL. */
+static struct scn_iface *
+iface_toward(const struct scn_node *n, const struct addr *gw)
+{
+	for (guint i = 0; i < n->ifaces->len; i++) {
+		struct scn_iface *ifc = g_ptr_array_index(n->ifaces, i);
+
+		for (guint k = 0; k < ifc->addrs->len; k++) {
+			const struct ifaddr *a = &g_array_index(ifc->addrs, struct ifaddr, k);
+			struct prefix p;
+
+			p.addr = a->addr;
+			p.len = a->plen;
+			addr_mask(&p.addr, p.len);
+			if (a->addr.af == gw->af && prefix_contains(&p, gw))
+				return ifc;
+		}
+	}
+	return NULL;
+}
+
+/* Check what nodes and links refer to, once the whole topology is read. */
+static int
+topo_check(struct scn_ld *ld)
+{
+	struct scenario *s = ld->s;
+
+	for (guint i = 0; i < s->nodes->len; i++) {
+		struct scn_node *n = g_ptr_array_index(s->nodes, i);
+		bool found = !n->domain;
+
+		for (guint d = 0; d < s->domains->len && !found; d++)
+			found = strcmp(((struct scn_domain *)g_ptr_array_index(s->domains, d))->name,
+				       n->domain) == 0;
+		if (!found)
+			return scn_error(ld, n->file, n->line, "node %s: unknown domain \"%s\"",
+					 n->name, n->domain);
+		for (guint k = 0; k < n->ifaces->len; k++) {
+			struct scn_iface *ifc = g_ptr_array_index(n->ifaces, k);
+			struct scn_iface *par;
+
+			if (ifc->kind != IF_VLAN)
+				continue;
+			par = scn_node_iface(n, ifc->parent);
+			if (!par || par->kind != IF_ETHER)
+				return scn_error(ld, ifc->file, ifc->line,
+						 "node %s: vlan %s: parent \"%s\" is not an Ethernet "
+						 "interface of the node", n->name, ifc->name, ifc->parent);
+		}
+		for (guint k = 0; k < n->routes->len; k++) {
+			struct scn_route *r = &g_array_index(n->routes, struct scn_route, k);
+			char buf[ADDR_STRLEN];
+
+			if (r->dev && !scn_node_iface(n, r->dev))
+				return scn_error(ld, r->file, r->line, "node %s: route: unknown "
+						 "interface \"%s\"", n->name, r->dev);
+			if (!r->dev) {
+				struct scn_iface *ifc = iface_toward(n, &r->gw);
+
+				if (!ifc)
+					return scn_error(ld, r->file, r->line, "node %s: route: "
+							 "gateway %s is on no network of the node; "
+							 "add dev=", n->name, addr_fmt(&r->gw, buf));
+				r->dev = g_strdup(ifc->name);
+			}
+		}
+	}
+	for (guint i = 0; i < s->links->len; i++) {
+		struct scn_link *l = g_ptr_array_index(s->links, i);
+		struct scn_iface *end[2];
+		struct scn_link *old;
+
+		for (int k = 0; k < 2; k++) {
+			struct scn_node *n = g_hash_table_lookup(s->node_by_name, l->node[k]);
+
+			if (!n)
+				return scn_error(ld, l->file, l->line, "link %s:%s-%s:%s: unknown node "
+						 "\"%s\"", l->node[0], l->ifname[0], l->node[1],
+						 l->ifname[1], l->node[k]);
+			end[k] = scn_node_iface(n, l->ifname[k]);
+			if (!end[k])
+				return scn_error(ld, l->file, l->line, "link %s:%s-%s:%s: node %s has "
+						 "no interface \"%s\"", l->node[0], l->ifname[0],
+						 l->node[1], l->ifname[1], l->node[k], l->ifname[k]);
+			if (end[k]->kind != IF_ETHER)
+				return scn_error(ld, l->file, l->line, "link: %s:%s is a %s interface; "
+						 "links join Ethernet interfaces", l->node[k],
+						 l->ifname[k], end[k]->kind == IF_VLAN ? "VLAN" : "GRE");
+		}
+		if (!l->name)
+			l->name = g_strdup_printf("%s:%s-%s:%s", l->node[0], l->ifname[0],
+						  l->node[1], l->ifname[1]);
+		if ((old = g_hash_table_lookup(s->link_by_name, l->name)))
+			return scn_error(ld, l->file, l->line, "duplicate link \"%s\" (first at "
+					 "%s:%d)", l->name, old->file, old->line);
+		g_hash_table_insert(s->link_by_name, l->name, l);
+		if (end[0] == end[1])
+			return scn_error(ld, l->file, l->line, "link %s joins %s:%s to itself",
+					 l->name, l->node[0], l->ifname[0]);
+		for (int k = 0; k < 2; k++) {
+			if (end[k]->link)
+				return scn_error(ld, l->file, l->line, "link %s: %s:%s is already "
+						 "on link \"%s\"", l->name, l->node[k], l->ifname[k],
+						 end[k]->link);
+			end[k]->link = l->name;
+		}
+		l->exists = l->up = true;
+	}
+	for (guint i = 0; i < s->nodes->len; i++) {
+		struct scn_node *n = g_ptr_array_index(s->nodes, i);
+
+		n->exists = n->up = true;
+	}
+	return 0;
+}
+
+/* A <topology> element: from its own file or inline in a scenario. */
+static int
+parse_topology(struct scn_ld *ld, xmlNode *root, const char *file, bool own_file)
+{
+	struct scenario *s = ld->s;
+	char *routing = NULL;
+
+	if (xml_validate(ld, file, root) < 0)
+		return -1;
+	if (own_file && xmlHasProp(root, (const xmlChar *)"file"))
+		return scn_error(ld, file, line_of(root), "<topology file=...> is only for "
+				 "a topology inside a <scenario>");
+	if (attr(ld, root, file, "name", &s->topo_name) < 0)
+		return -1;
+	if (attr(ld, root, file, "routing", &routing) < 0)
+		return -1;
+	if (routing) {
+		scn_val_set(&s->run[RO_ROUTING], routing, file, line_of(root));
+		g_free(routing);
+	}
+	s->auto_routes = false;
+	for (xmlNode *c = root->children; c; c = c->next) {
+		int rc = 0;
+
+		if (is_elem(c, "domain"))
+			rc = parse_domain(ld, c, file);
+		else if (is_elem(c, "node"))
+			rc = parse_node(ld, c, file);
+		else if (is_elem(c, "link"))
+			rc = parse_link(ld, c, file);
+		if (rc < 0)
+			return -1;
+	}
+	return topo_check(ld);
+}
+
+/* A topology file referenced from file:line. */
+static int
+load_topology_file(struct scn_ld *ld, const char *ref, const char *from, int line)
+{
+	char *path = scn_path_join(from, ref);
+	const char *file = scn_file(ld->s, path);
+	xmlDoc *doc;
+	xmlNode *root;
+	int rc = -1;
+
+	g_free(path);
+	doc = xml_read(ld, file, from, line, "topology file");
+	if (!doc)
+		return -1;
+	root = xmlDocGetRootElement(doc);
+	if (!is_elem(root, "topology"))
+		scn_error(ld, file, line_of(root), "root element <%s> is not <topology>",
+			  (const char *)root->name);
+	else
+		rc = parse_topology(ld, root, file, true);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+/* ---- scenario ---- */
+
+static bool
+name_reserved(const char *name)
+{
+	for (int o = 0; o < RO_COUNT; o++)
+		if (strcmp(scn_ropt_name(o), name) == 0)
+			return true;
+	return strncmp(name, "link", 4) == 0 &&
+	       (strcmp(name, "link") == 0 || strcmp(name, "linkdefaults") == 0);
+}
+
+static int
+parse_params(struct scn_ld *ld, xmlNode *root, const char *file)
+{
+	struct scenario *s = ld->s;
+
+	for (xmlNode *c = root->children; c; c = c->next) {
+		struct scn_param *p, *old;
+
+		if (!is_elem(c, "param"))
+			continue;
+		p = g_new0(struct scn_param, 1);
+		p->name = attr_raw(c, "name");
+		p->value = attr_raw(c, "value");
+		p->file = file;
+		p->line = line_of(c);
+		if ((old = scn_param_find(s, p->name))) {
+			scn_error(ld, file, p->line, "duplicate param \"%s\" (first at %s:%d)",
+				  p->name, old->file, old->line);
+			g_free(p->name);
+			g_free(p->value);
+			g_free(p);
+			return -1;
+		}
+		g_ptr_array_add(s->params, p);
+		if (name_reserved(p->name))
+			return scn_error(ld, file, p->line, "param \"%s\": the name is reserved "
+					 "for a run option", p->name);
+	}
+	return 0;
+}
+
+/*
+ * The text children of a <script>, each parsed with its own first line:
+ * libxml2 numbers a CDATA section by its first line and a text node by
+ * its last.
+ */
+static int
+parse_inline_script(struct scn_ld *ld, xmlNode *e, const char *file)
+{
+	sim_time_t prev = 0;
+
+	for (xmlNode *c = e->children; c; c = c->next) {
+		const char *txt = (const char *)c->content;
+		int line = line_of(c);
+
+		if ((c->type != XML_TEXT_NODE && c->type != XML_CDATA_SECTION_NODE) || !txt)
+			continue;
+		if (c->type == XML_TEXT_NODE)
+			for (const char *p = txt; *p; p++)
+				line -= *p == '\n';
+		if (scn_script_parse(ld, txt, file, line, &prev) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+parse_event_time(struct scn_ld *ld, xmlNode *e, const char *file, sim_time_t *t)
+{
+	const char *why;
+	char *str;
+	int rc = 0;
+
+	if (attr(ld, e, file, "time", &str) < 0)
+		return -1;
+	if (scn_parse_duration(str, t, &why) < 0)
+		rc = scn_error(ld, file, line_of(e), "time \"%s\": %s", str,
+			       strcmp(why, "negative") == 0 ? "negative time" : why);
+	g_free(str);
+	return rc;
+}
+
+static int
+parse_events(struct scn_ld *ld, xmlNode *ev, const char *file)
+{
+	for (xmlNode *c = ev->children; c; c = c->next) {
+		int line = line_of(c);
+		sim_time_t t;
+		char *a = NULL, *b = NULL, *d = NULL, *cmd;
+		int rc;
+
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (is_elem(c, "app")) {
+			if (parse_event_time(ld, c, file, &t) < 0 ||
+			    attr(ld, c, file, "node", &a) < 0 || attr(ld, c, file, "class", &b) < 0 ||
+			    attr(ld, c, file, "args", &d) < 0) {
+				g_free(a);
+				g_free(b);
+				g_free(d);
+				return -1;
+			}
+			cmd = g_strdup_printf("ON_ROUTER %s %s %s", a, b, d ? d : "");
+			rc = scn_script_command(ld, t, cmd, file, line);
+			g_free(cmd);
+			g_free(a);
+			g_free(b);
+			g_free(d);
+		} else if (is_elem(c, "at")) {
+			if (parse_event_time(ld, c, file, &t) < 0 || !(cmd = elem_text(ld, c, file)))
+				return -1;
+			rc = scn_script_command(ld, t, cmd, file, line);
+			g_free(cmd);
+		} else {
+			char *text = elem_text(ld, c, file);
+
+			if (!text || attr(ld, c, file, "file", &a) < 0) {
+				g_free(text);
+				return -1;
+			}
+			if (a && *text)
+				rc = scn_error(ld, file, line, "<script> has both file= and text");
+			else if (a)
+				rc = scn_script_load(ld, a, file, line);
+			else if (*text)
+				rc = parse_inline_script(ld, c, file);
+			else
+				rc = scn_error(ld, file, line, "<script> needs file= or the script text");
+			g_free(text);
+			g_free(a);
+		}
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+parse_scenario(struct scn_ld *ld, xmlNode *root, const char *file)
+{
+	static const char *const run_attrs[] = {
+		[RO_END_TIME] = "end_time", [RO_SEED] = "seed", [RO_RUN] = "run",
+		[RO_PCAP] = "pcap", [RO_SNAPLEN] = "snaplen", [RO_LOG] = "log",
+		[RO_SCHEDULER] = "scheduler",
+	};
+	struct scenario *s = ld->s;
+	xmlNode *seen[3] = { NULL, NULL, NULL };	/* topology, run, linkdefaults */
+	static const char *const once[3] = { "topology", "run", "linkdefaults" };
+	char *name;
+
+	if (xml_validate(ld, file, root) < 0 || parse_params(ld, root, file) < 0)
+		return -1;
+	if (scn_overrides_apply(ld, 0) < 0)
+		return -1;
+	if (attr(ld, root, file, "name", &name) < 0)
+		return -1;
+	if (name) {
+		g_free(s->name);
+		s->name = name;
+	}
+	/* Shortest-path unless a topology says otherwise: scripts' routers need it. */
+	s->auto_routes = true;
+	for (xmlNode *c = root->children; c; c = c->next) {
+		for (int k = 0; k < 3; k++) {
+			if (!is_elem(c, once[k]))
+				continue;
+			if (seen[k])
+				return scn_error(ld, file, line_of(c), "duplicate <%s> (first at "
+						 "line %d)", once[k], line_of(seen[k]));
+			seen[k] = c;
+		}
+	}
+	if (seen[0]) {
+		char *ref;
+		bool inline_children = false;
+
+		for (xmlNode *c = seen[0]->children; c; c = c->next)
+			inline_children |= c->type == XML_ELEMENT_NODE;
+		if (attr(ld, seen[0], file, "file", &ref) < 0)
+			return -1;
+		if (ref && inline_children) {
+			g_free(ref);
+			return scn_error(ld, file, line_of(seen[0]), "<topology> has both file= "
+					 "and inline content");
+		}
+		if (ref) {
+			int rc = load_topology_file(ld, ref, file, line_of(seen[0]));
+
+			g_free(ref);
+			if (rc < 0)
+				return -1;
+		} else if (parse_topology(ld, seen[0], file, false) < 0) {
+			return -1;
+		}
+	}
+	if (seen[1])
+		for (int o = 0; o < RO_ROUTING; o++)
+			attr_val(seen[1], file, run_attrs[o], &s->run[o]);
+	if (seen[2])
+		for (int a = 0; a < LA_COUNT; a++)
+			attr_val(seen[2], file, scn_lattr_name(a), &s->ldef[a]);
+	for (xmlNode *c = root->children; c; c = c->next)
+		if (is_elem(c, "events") && parse_events(ld, c, file) < 0)
+			return -1;
+	return 0;
+}
+
+/* ---- the curling emulator's <SimOptions> ---- */
+
+static int
+parse_simoptions(struct scn_ld *ld, xmlNode *root, const char *file)
+{
+	struct scenario *s = ld->s;
+	xmlNode *eng = NULL, *nm = NULL, *par = NULL, *end = NULL;
+	char *txt;
+	int rc;
+
+	if (xml_validate(ld, file, root) < 0)
+		return -1;
+	for (xmlNode *c = root->children; c; c = c->next) {
+		if (!is_elem(c, "EventEngine"))
+			continue;
+		if (eng)
+			return scn_error(ld, file, line_of(c), "duplicate <EventEngine> (first at "
+					 "line %d)", line_of(eng));
+		eng = c;
+	}
+	if (!eng)
+		return scn_error(ld, file, line_of(root), "<SimOptions> has no <EventEngine>");
+	for (xmlNode *c = eng->children; c; c = c->next) {
+		if (is_elem(c, "Name"))
+			nm = c;
+		else if (is_elem(c, "Parameters"))
+			par = c;
+		else if (is_elem(c, "EndTime"))
+			end = c;
+	}
+	s->auto_routes = true;
+	if (!(txt = elem_text(ld, nm, file)))
+		return -1;
+	if (strcmp(txt, "Script") != 0) {
+		scn_error(ld, file, line_of(nm), "event engine \"%s\": only the Script engine "
+			  "is supported", txt);
+		g_free(txt);
+		return -1;
+	}
+	g_free(txt);
+	if (end) {
+		if (!(txt = elem_text(ld, end, file)))
+			return -1;
+		/* EndTime is in seconds. */
+		{
+			char *v = g_strdup_printf("%ss", txt);
+
+			scn_val_set(&s->run[RO_END_TIME], v, file, line_of(end));
+			g_free(v);
+		}
+		g_free(txt);
+	}
+	if (!par)
+		return scn_error(ld, file, line_of(eng), "<EventEngine> has no <Parameters> "
+				 "naming the script file");
+	if (!(txt = elem_text(ld, par, file)))
+		return -1;
+	if (!*txt)
+		rc = scn_error(ld, file, line_of(par), "<Parameters> is empty: it names the "
+			       "script file");
+	else
+		rc = scn_script_load(ld, txt, file, line_of(par));
+	g_free(txt);
+	return rc;
+}
+
+/* Read a scenario, topology or <SimOptions> file into ld->s. */
+int
+scn_xml_load(struct scn_ld *ld, const char *path)
+{
+	struct scenario *s = ld->s;
+	const char *file = scn_file(s, path);
+	xmlDoc *doc;
+	xmlNode *root;
+	int rc;
+
+	doc = xml_read(ld, file, NULL, 0, "scenario");
+	if (!doc)
+		return -1;
+	root = xmlDocGetRootElement(doc);
+	if (is_elem(root, "scenario")) {
+		s->kind = SCN_NATIVE;
+		rc = parse_scenario(ld, root, file);
+	} else if (is_elem(root, "topology")) {
+		s->kind = SCN_TOPOLOGY;
+		rc = parse_topology(ld, root, file, true);
+		if (rc == 0 && s->topo_name) {
+			g_free(s->name);
+			s->name = g_strdup(s->topo_name);
+		}
+	} else if (is_elem(root, "SimOptions")) {
+		s->kind = SCN_CURLING;
+		rc = parse_simoptions(ld, root, file);
+	} else {
+		rc = scn_error(ld, file, line_of(root), "root element <%s> is not <scenario>, "
+			       "<topology> or <SimOptions>", (const char *)root->name);
+	}
+	xmlFreeDoc(doc);
+	return rc;
+}

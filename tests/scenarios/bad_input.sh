@@ -1,0 +1,70 @@
+#!/bin/sh
+# bad_input.sh - every kind of bad scenario input is refused before the
+# run: exit status 1, a message that cites the right file and line and
+# says what is wrong, and no summary.json in the output directory.
+#
+# Each fixture in tests/scenarios/bad/ is run through "cometsim check" and
+# "cometsim run --out DIR".  The table below gives, per case: the fixture,
+# the file:line the message must cite ("-" when the error is on the
+# command line), a phrase the message must hold, and --set options.
+. "$top_srcdir/tests/scenarios/lib.sh"
+
+B="$top_srcdir/tests/scenarios/bad"
+
+# run_case NAME FIXTURE WHERE PHRASE [ARGS...]
+run_case() {
+	name=$1 fixture=$2 where=$3 phrase=$4
+	shift 4
+	for cmd in check run; do
+		out="$T/out-$name-$cmd"
+		if [ "$cmd" = run ]; then
+			"$COMETSIM" run "$B/$fixture" --out "$out" "$@" \
+				>"$T/stdout" 2>"$T/stderr"
+		else
+			"$COMETSIM" check "$B/$fixture" "$@" >"$T/stdout" 2>"$T/stderr"
+		fi
+		rc=$?
+		check "$name ($cmd): exit status 1 (got $rc)" [ "$rc" -eq 1 ]
+		if [ "$where" != - ]; then
+			check "$name ($cmd): cites $where" grep -qF "$B/$where:" "$T/stderr"
+		fi
+		check "$name ($cmd): says \"$phrase\"" grep -qF -- "$phrase" "$T/stderr"
+		check "$name ($cmd): no summary.json" [ ! -e "$out/summary.json" ]
+		if [ "$failures" -gt 0 ]; then
+			echo "--- stderr of $cmd $fixture:" >&2
+			cat "$T/stderr" >&2
+		fi
+	done
+}
+
+run_case malformed        malformed.xml          malformed.xml:8       "malformed XML"
+run_case schema-attr      schema.xml             schema.xml:8          "'bandwith'"
+run_case schema-element   schema_scenario.xml    schema_scenario.xml:7 "'event'"
+run_case schema-topofile  schema_topology.xml    bad_topology.xml:5    "'name' is required"
+run_case unknown-node     unknown_node.xml       unknown_node.xml:8    'unknown node "c"'
+run_case unknown-iface    unknown_iface.xml      unknown_iface.xml:8   'no interface "eth3"'
+run_case duplicate-node   duplicate_node.xml     duplicate_node.xml:6  'duplicate node "2.2"'
+run_case negative-delay   negative_delay.xml     negative_delay.xml:8  "negative delay"
+run_case missing-topology missing_topology.xml   missing_topology.xml:5 "no-such-topology.xml"
+run_case missing-script   missing_script.xml     missing_script.xml:6  "no-such-script.script"
+run_case bad-command      bad_command.xml        bad_command.script:5  'unknown command "START_LNK"'
+run_case bad-time         bad_time.xml           bad_time.xml:9        'bad time "1O"'
+run_case bad-argc         bad_argc.xml           bad_argc.xml:6        "wrong number of arguments"
+run_case not-started      not_started.xml        not_started.script:5  'unknown node "3"'
+run_case unknown-class    unknown_class.xml      unknown_class.xml:7   'unknown class "usr.applications.Sink"'
+run_case bad-args         bad_args.xml           bad_args.xml:8        "usr.applications.Send:"
+run_case undefined-param  undefined_param.xml    undefined_param.xml:8 'undefined parameter "${rate}"'
+run_case unknown-set      good.xml               -  "--set bogus: unknown parameter" --set bogus=1
+run_case unknown-set-list good.xml               -  "end_time, seed, run" --set bogus=1
+run_case unknown-set-prm  good.xml               -  "count" --set bogus=1
+run_case unknown-set-link good.xml               -  "link.<name>." --set link.nosuch.delay=1ms
+run_case bad-set-value    good.xml               -  "--set link.ab.delay=-5ms: link \"ab\": negative delay" \
+	--set link.ab.delay=-5ms
+run_case bad-set-param    good.xml               good.xml:9 "(with --set count=abc)" --set count=abc
+
+# The fixtures' good neighbour passes, with and without a valid --set.
+check "good.xml passes check" "$COMETSIM" check "$B/good.xml"
+check "good.xml passes check with --set" "$COMETSIM" check "$B/good.xml" \
+	--set count=3 --set link.ab.delay=2ms --set end_time=1s
+
+finish
