@@ -45,6 +45,11 @@ check() {
 	fi
 }
 
+# not COMMAND...: succeeds when the command fails (check "..." not grep ...).
+not() {
+	! "$@"
+}
+
 # tshark_read FILE ARGS...: tshark over one capture, stderr dropped (root warning).
 tshark_read() {
 	f=$1

@@ -1,0 +1,72 @@
+#!/bin/sh
+# outputs.sh - what a run writes and how the command line behaves: pcap
+# selection and snap length, log verbosity, the progress line, exit
+# statuses, and an interrupted run (SIGINT) that still leaves complete,
+# readable captures and a summary that says it was interrupted.
+. "${top_srcdir:-.}/tests/scenarios/lib.sh"
+
+scn="$top_srcdir/scenarios/sample.xml"
+
+# Selection: one node's interfaces and one named interface.
+"$COMETSIM" run "$scn" --out "$T/sel" --quiet --pcap 'r1,h2:eth0' --snaplen 100 ||
+	fail "run with a pcap selection exited $?"
+check "--pcap r1,h2:eth0 writes exactly those captures" \
+	[ "$(cd "$T/sel" && ls *.pcap | tr '\n' ' ')" = "h2-eth0.pcap r1-eth0.pcap r1-eth1.pcap " ]
+check "--snaplen 100: no frame captured beyond 100 bytes" \
+	[ "$(tshark_read "$T/sel/h2-eth0.pcap" -Y 'frame.cap_len > 100' | wc -l)" -eq 0 ]
+check "--snaplen 100: frames keep their real length" \
+	[ "$(tshark_read "$T/sel/h2-eth0.pcap" -Y 'frame.len == 542 && frame.cap_len == 100' | wc -l)" -eq 100 ]
+check "captures are nanosecond pcap with Ethernet link type" \
+	[ "$(od -An -tx1 -N4 "$T/sel/h2-eth0.pcap" | tr -d ' ')" = "4d3cb2a1" -a \
+	  "$(od -An -tu4 -j20 -N4 "$T/sel/h2-eth0.pcap" | tr -d ' ')" = 1 ]
+"$COMETSIM" run "$scn" --out "$T/none" --quiet --pcap none || fail "run --pcap none exited $?"
+check "--pcap none writes no capture" [ "$(ls "$T/none" | grep -c pcap)" -eq 0 ]
+
+# Verbosity per entity kind.
+"$COMETSIM" run "$scn" --out "$T/log" --quiet --pcap none --log 'warn,recv=debug' ||
+	fail "run with --log exited $?"
+check "--log warn,recv=debug: recv lines are there" grep -q ' recv/recv0 ' "$T/log/log.txt"
+check "--log warn,recv=debug: ping's info lines are not" not grep -q ' ping/' "$T/log/log.txt"
+check "every log line starts with virtual time and node" \
+	[ "$(grep -cvE '^[0-9]+\.[0-9]{9} [^ ]+ [a-z]+' "$T/log/log.txt")" -eq 0 ]
+
+# Not a terminal: no progress line, only the output directory on stdout.
+"$COMETSIM" run "$scn" --out "$T/quiet" --pcap none > "$T/stdout" 2> "$T/stderr" ||
+	fail "plain run exited $?"
+check "stdout names the run directory" grep -qx "outputs: $T/quiet" "$T/stdout"
+check "stderr is silent when it is not a terminal" [ ! -s "$T/stderr" ]
+
+# Exit statuses.
+"$COMETSIM" run > /dev/null 2>&1
+check "missing SCENARIO is a usage error (2)" [ $? -eq 2 ]
+"$COMETSIM" run "$scn" --bogus > /dev/null 2>&1
+check "an unknown option is a usage error (2)" [ $? -eq 2 ]
+"$COMETSIM" run "$scn" --scheduler fifo > /dev/null 2> "$T/err"
+check "an unknown scheduler is a usage error (2) naming the valid ones" \
+	[ $? -eq 2 ] && grep -q heap "$T/err" && grep -q calendar "$T/err"
+"$COMETSIM" check "$T/missing.xml" > /dev/null 2>&1
+check "a missing scenario is bad input (1)" [ $? -eq 1 ]
+"$COMETSIM" --version > "$T/v" 2>&1
+check "--version prints the version and the commit" grep -q '^cometsim [0-9]' "$T/v"
+"$COMETSIM" topo "$scn" --dot > "$T/dot" || fail "topo exited $?"
+check "topo --dot prints a graph with the three links and the tunnel" \
+	[ "$(head -n 1 "$T/dot")" = 'graph "sample" {' -a \
+	  "$(grep -c -- '-- .*Mbps' "$T/dot")" -eq 3 -a "$(grep -c 'label="gre1"' "$T/dot")" -eq 1 ]
+
+# SIGINT in the middle of a long run (tens of millions of events).
+"$COMETSIM" run "$scn" --out "$T/int" --quiet --pcap h2 --set count=100000000 \
+	--set interval=1us &
+pid=$!
+sleep 1
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+check "SIGINT: exit status 130" [ "$rc" -eq 130 ]
+check "SIGINT: summary.json says interrupted" \
+	[ "$(json_get "$T/int/summary.json" status)" = interrupted ]
+n=$(tshark_read "$T/int/h2-eth0.pcap" | wc -l)
+check "SIGINT: the captures are whole and readable ($n frames)" \
+	[ "$n" -gt 1000 ] && "$TSHARK" -r "$T/int/h2-eth0.pcap" > /dev/null 2> "$T/tserr" &&
+	not grep -qi 'cut short\|appears to be damaged' "$T/tserr"
+
+finish
