@@ -884,21 +884,23 @@ done:
 	return rc < 0 ? 0 : rc;
 }
 
+/* Load a scenario and print something about it: topo and params. */
 static int
-cmd_topo(int argc, char **argv)
+cmd_print(int argc, char **argv, const char *cmd, const struct option *options,
+	  void (*print)(const struct scenario *, FILE *))
 {
 	struct run_args ra = { 0 };
 	struct scenario *scn = NULL;
 	int rc;
 
-	rc = parse_args(argc, argv, command_lookup("topo"), topo_options, "h", &ra);
+	rc = parse_args(argc, argv, command_lookup(cmd), options, "h", &ra);
 	if (rc != 0)
 		goto done;
 	rc = EXIT_INPUT;
 	scn = load(ra.scenario, &ra.ov);
 	if (!scn)
 		goto done;
-	scenario_write_dot(scn, stdout);
+	print(scn, stdout);
 	rc = 0;
 done:
 	scenario_free(scn);
@@ -907,25 +909,15 @@ done:
 }
 
 static int
+cmd_topo(int argc, char **argv)
+{
+	return cmd_print(argc, argv, "topo", topo_options, scenario_write_dot);
+}
+
+static int
 cmd_params(int argc, char **argv)
 {
-	struct run_args ra = { 0 };
-	struct scenario *scn = NULL;
-	int rc;
-
-	rc = parse_args(argc, argv, command_lookup("params"), set_options, "h", &ra);
-	if (rc != 0)
-		goto done;
-	rc = EXIT_INPUT;
-	scn = load(ra.scenario, &ra.ov);
-	if (!scn)
-		goto done;
-	scenario_list_params(scn, stdout);
-	rc = 0;
-done:
-	scenario_free(scn);
-	overrides_free(&ra.ov);
-	return rc < 0 ? 0 : rc;
+	return cmd_print(argc, argv, "params", set_options, scenario_list_params);
 }
 
 /* ---- main ---- */
