@@ -98,6 +98,11 @@ link_free(struct net *net, struct link *l)
 static void
 node_free(struct net *net, struct node *n)
 {
+	/* Extensions last in, first out: a later one may use an earlier one. */
+	for (unsigned i = n->nexts; i-- > 0;)
+		if (n->exts[i].fini)
+			n->exts[i].fini(n->exts[i].data);
+	free(n->exts);
 	if (n->entities) {
 		for (unsigned i = 0; i < n->entities->len; i++)
 			entity_stop(g_ptr_array_index(n->entities, i));

@@ -170,6 +170,20 @@ struct node {
 	uint16_t ip_id;
 	struct counters cnt;
 	GPtrArray *entities;	/* struct entity*, start order */
+	struct node_ext *exts;	/* per-node state of entity families, by key */
+	unsigned nexts;
+};
+
+/*
+ * A slot where an entity family keeps per-node state that several of its
+ * classes share (the CAFE's tables, which cf_tool and ci_tool configure,
+ * as the real tools reach a kernel module).  The engine only stores the
+ * pointer and calls fini when the node goes away.
+ */
+struct node_ext {
+	const char *key;
+	void *data;
+	void (*fini)(void *data);
 };
 
 enum loss_kind { LOSS_NONE = 0, LOSS_BERNOULLI, LOSS_GILBERT_ELLIOTT };
@@ -280,8 +294,14 @@ const struct addr *node_src_addr(const struct node *n, const struct iface *ifc, 
 void node_set_up(struct node *n, bool up);
 /* Register a handler for frames of an EtherType (0x0800/0x86DD/0x0806 are the stack's). */
 int node_eth_hook(struct node *n, uint16_t ethertype, eth_hook_fn fn, void *ctx);
+/* Remove the handler of an EtherType registered with fn and ctx. */
+void node_eth_unhook(struct node *n, uint16_t ethertype, eth_hook_fn fn, void *ctx);
 /* Register a handler for an IP protocol (UDP and ICMP are the stack's). */
 int node_ip_hook(struct node *n, uint8_t proto, ip_hook_fn fn, void *ctx);
+/* The per-node state stored under key, or NULL. */
+void *node_ext_get(const struct node *n, const char *key);
+/* Store per-node state under key (a static string); -1 if the key is taken. */
+int node_ext_set(struct node *n, const char *key, void *data, void (*fini)(void *data));
 /* Log on behalf of a node and entity kind/instance. */
 void node_log(struct node *n, enum log_level l, const char *kind,
 	      const char *inst, const char *fmt, ...)

@@ -260,6 +260,19 @@ node_eth_hook(struct node *n, uint16_t ethertype, eth_hook_fn fn, void *ctx)
 	return 0;
 }
 
+void
+node_eth_unhook(struct node *n, uint16_t ethertype, eth_hook_fn fn, void *ctx)
+{
+	for (unsigned i = 0; i < n->neth_hooks; i++)
+		if (n->eth_hooks[i].ethertype == ethertype && n->eth_hooks[i].fn == fn &&
+		    n->eth_hooks[i].ctx == ctx) {
+			memmove(&n->eth_hooks[i], &n->eth_hooks[i + 1],
+				(n->neth_hooks - i - 1) * sizeof(*n->eth_hooks));
+			n->neth_hooks--;
+			return;
+		}
+}
+
 int
 node_ip_hook(struct node *n, uint8_t proto, ip_hook_fn fn, void *ctx)
 {
@@ -271,6 +284,28 @@ node_ip_hook(struct node *n, uint8_t proto, ip_hook_fn fn, void *ctx)
 	n->ip_hooks[n->nip_hooks].fn = fn;
 	n->ip_hooks[n->nip_hooks].ctx = ctx;
 	n->nip_hooks++;
+	return 0;
+}
+
+void *
+node_ext_get(const struct node *n, const char *key)
+{
+	for (unsigned i = 0; i < n->nexts; i++)
+		if (strcmp(n->exts[i].key, key) == 0)
+			return n->exts[i].data;
+	return NULL;
+}
+
+int
+node_ext_set(struct node *n, const char *key, void *data, void (*fini)(void *data))
+{
+	if (node_ext_get(n, key))
+		return -1;
+	n->exts = realloc(n->exts, (n->nexts + 1) * sizeof(*n->exts));
+	n->exts[n->nexts].key = key;
+	n->exts[n->nexts].data = data;
+	n->exts[n->nexts].fini = fini;
+	n->nexts++;
 	return 0;
 }
 

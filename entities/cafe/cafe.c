@@ -1,0 +1,548 @@
+/*
+ * cafe.c - the stateless CAFE: forwarding by COMET keys and interception
+ * of IP packets (D4.3 sections 5.3.1 and 5.3.2, REFERENCE section 1).
+ *
+ * The CAFE hooks three EtherTypes on its node: 0xCCCC (COMET frames, also
+ * those arriving through a GRE tunnel) and 0x0800/0x86DD (IP packets, for
+ * interception; those no filter matches go on to the node's IP stack
+ * untouched).  Every frame it drops is counted under its "cafe" counters
+ * with the reason: comet_bad_version, comet_truncated,
+ * comet_index_beyond_length, comet_no_rule, comet_unknown_next_proto.
+ *
+ * Arguments: [intercept=IFACE,IFACE...] (default: every interface).
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "entities/cafe/cafe.h"
+#include "sim/wire.h"
+
+#define CAFE_EXT	"cafe"
+
+static void cafe_comet_in(struct iface *in, void *ctx, struct pkt *p);
+static void cafe_ip_in(struct iface *in, void *ctx, struct pkt *p);
+
+/* ---- loading ---- */
+
+static int
+cafe_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
+{
+	struct cafe *c = (struct cafe *)e;
+
+	for (int i = 0; i < argc; i++) {
+		if (strncmp(argv[i], "intercept=", 10) == 0 && argv[i][10] &&
+		    strlen(argv[i] + 10) < sizeof(c->intercept)) {
+			snprintf(c->intercept, sizeof(c->intercept), "%s", argv[i] + 10);
+		} else {
+			snprintf(err, errlen, "unknown argument \"%s\" (usage: %s)", argv[i],
+				 e->cls->usage);
+			return -1;
+		}
+	}
+	c->filters = g_ptr_array_new();
+	c->expired = g_array_new(FALSE, FALSE, sizeof(struct cafe_expired));
+	return 0;
+}
+
+static void
+cafe_start(struct entity *e)
+{
+	struct cafe *c = (struct cafe *)e;
+	struct node *n = e->node;
+	struct stats *st = &n->net->stats;
+
+	if (node_ext_get(n, CAFE_EXT) && node_ext_get(n, CAFE_EXT) != c) {
+		entity_log(e, LOG_ERROR, "a CAFE is already loaded on %s: this one stays idle",
+			   n->name);
+		return;
+	}
+	c->node = n;
+	if (!node_ext_get(n, CAFE_EXT))
+		node_ext_set(n, CAFE_EXT, c, NULL);
+	if (!c->cnt_registered) {
+		stats_register(st, &c->cnt, "cafe", n->name);
+		c->cnt_registered = true;
+		c->r_bad_version = stats_reason_intern(st, "comet_bad_version");
+		c->r_truncated = stats_reason_intern(st, "comet_truncated");
+		c->r_index = stats_reason_intern(st, "comet_index_beyond_length");
+		c->r_no_rule = stats_reason_intern(st, "comet_no_rule");
+		c->r_next_proto = stats_reason_intern(st, "comet_unknown_next_proto");
+	}
+	node_eth_hook(n, ETHERTYPE_COMET, cafe_comet_in, c);
+	node_eth_hook(n, ETHERTYPE_IPV4, cafe_ip_in, c);
+	node_eth_hook(n, ETHERTYPE_IPV6, cafe_ip_in, c);
+	c->hooked = true;
+	entity_log(e, LOG_INFO, "stateless CAFE loaded (intercepting on %s)",
+		   c->intercept[0] ? c->intercept : "every interface");
+}
+
+static void
+cafe_stop(struct entity *e)
+{
+	struct cafe *c = (struct cafe *)e;
+
+	if (!c->hooked)
+		return;
+	node_eth_unhook(c->node, ETHERTYPE_COMET, cafe_comet_in, c);
+	node_eth_unhook(c->node, ETHERTYPE_IPV4, cafe_ip_in, c);
+	node_eth_unhook(c->node, ETHERTYPE_IPV6, cafe_ip_in, c);
+	c->hooked = false;
+	for (unsigned i = 0; i < c->filters->len; i++) {
+		struct cafe_filter *f = g_ptr_array_index(c->filters, i);
+
+		sim_timer_cancel(c->node->net->sim, &f->idle);
+	}
+}
+
+static void
+cafe_fini(struct entity *e)
+{
+	struct cafe *c = (struct cafe *)e;
+
+	if (c->filters) {
+		for (unsigned i = 0; i < c->filters->len; i++)
+			free(g_ptr_array_index(c->filters, i));
+		g_ptr_array_free(c->filters, TRUE);
+	}
+	if (c->expired)
+		g_array_free(c->expired, TRUE);
+}
+
+static void
+cafe_stats(struct entity *e, entity_stat_fn fn, void *ctx)
+{
+	struct cafe *c = (struct cafe *)e;
+
+	fn(ctx, "comet_in", c->comet_in);
+	fn(ctx, "forwarded", c->forwarded);
+	fn(ctx, "intercepted", c->intercepted);
+	fn(ctx, "decapsulated", c->decapsulated);
+	fn(ctx, "ip_passed", c->passed);
+	fn(ctx, "filters", c->filters ? c->filters->len : 0);
+	fn(ctx, "expired_streams", c->expired_total);
+}
+
+static void
+cafe_dump(struct entity *e, FILE *out)
+{
+	struct cafe *c = (struct cafe *)e;
+	char line[256];
+
+	for (int k = 0; k < 256; k++)
+		if (c->rules[k].kind != CAFE_RULE_NONE) {
+			cafe_rule_fmt(c, (uint8_t)k, line, sizeof(line));
+			fprintf(out, "rule %s frames %" PRIu64 "\n", line, c->rules[k].frames);
+		}
+	for (unsigned i = 0; i < c->filters->len; i++) {
+		struct cafe_filter *f = g_ptr_array_index(c->filters, i);
+
+		fprintf(out, "filter %" PRIu32 " packets %" PRIu64 " bytes %" PRIu64 "\n",
+			f->s.id, f->packets, f->bytes);
+	}
+}
+
+static const char *const cafe_aliases[] = { "cafe", NULL };
+
+const struct entity_class cafe_class = {
+	.name = "usr.stateless.Cafe",
+	.aliases = cafe_aliases,
+	.kind = "cafe",
+	.usage = "[intercept=IFACE,IFACE...]",
+	.inst_size = sizeof(struct cafe),
+	.init = cafe_init,
+	.start = cafe_start,
+	.stop = cafe_stop,
+	.stats = cafe_stats,
+	.dump = cafe_dump,
+	.fini = cafe_fini,
+};
+
+static void
+cafe_auto_fini(void *data)
+{
+	entity_free(data);
+}
+
+struct cafe *
+cafe_get(struct node *n)
+{
+	struct cafe *c = node_ext_get(n, CAFE_EXT);
+	struct entity *e;
+	char err[256];
+
+	if (c)
+		return c;
+	e = entity_new(&cafe_class, n->name, 0, NULL, err, sizeof(err));
+	if (!e)
+		return NULL;
+	c = (struct cafe *)e;
+	c->auto_loaded = true;
+	node_ext_set(n, CAFE_EXT, c, cafe_auto_fini);
+	entity_start(e, n);
+	return c;
+}
+
+/* ---- the forwarding table (cf_tool) ---- */
+
+int
+cafe_rule_add_ethernet(struct cafe *c, uint8_t key, const char *dev, const uint8_t mac[6],
+		       char *err, size_t errlen)
+{
+	struct iface *ifc = node_iface(c->node, dev);
+
+	if (!ifc) {
+		snprintf(err, errlen, "no device %s on %s", dev, c->node->name);
+		return -1;
+	}
+	if (ifc->kind == IF_GRE) {
+		snprintf(err, errlen, "%s is a GRE tunnel: use add_device", dev);
+		return -1;
+	}
+	c->rules[key].kind = CAFE_RULE_ETHERNET;
+	c->rules[key].ifc = ifc;
+	memcpy(c->rules[key].mac, mac, 6);
+	return 0;
+}
+
+int
+cafe_rule_add_device(struct cafe *c, uint8_t key, const char *dev, char *err, size_t errlen)
+{
+	struct iface *ifc = node_iface(c->node, dev);
+
+	if (!ifc) {
+		snprintf(err, errlen, "no device %s on %s", dev, c->node->name);
+		return -1;
+	}
+	if (ifc->kind != IF_GRE) {
+		snprintf(err, errlen, "%s is not a GRE tunnel: use add_ethernet with a MAC", dev);
+		return -1;
+	}
+	c->rules[key].kind = CAFE_RULE_DEVICE;
+	c->rules[key].ifc = ifc;
+	memset(c->rules[key].mac, 0, 6);
+	return 0;
+}
+
+int
+cafe_rule_remove(struct cafe *c, uint8_t key)
+{
+	if (c->rules[key].kind == CAFE_RULE_NONE)
+		return -1;
+	memset(&c->rules[key], 0, sizeof(c->rules[key]));
+	return 0;
+}
+
+void
+cafe_rule_fmt(const struct cafe *c, uint8_t key, char *buf, size_t len)
+{
+	const struct cafe_rule *r = &c->rules[key];
+	char mac[MAC_STRLEN];
+
+	switch (r->kind) {
+	case CAFE_RULE_ETHERNET:
+		snprintf(buf, len, "%02x ethernet %s %s", key, r->ifc->name, mac_fmt(r->mac, mac));
+		break;
+	case CAFE_RULE_DEVICE:
+		snprintf(buf, len, "%02x device %s", key, r->ifc->name);
+		break;
+	default:
+		snprintf(buf, len, "%02x none", key);
+	}
+}
+
+/* ---- filters (ci_tool, the agent) ---- */
+
+static struct cafe_filter *
+filter_find(const struct cafe *c, uint32_t id, unsigned *pos)
+{
+	for (unsigned i = 0; i < c->filters->len; i++) {
+		struct cafe_filter *f = g_ptr_array_index(c->filters, i);
+
+		if (f->s.id == id) {
+			if (pos)
+				*pos = i;
+			return f;
+		}
+	}
+	return NULL;
+}
+
+static void
+filter_expire(struct sim *sim, void *ctx, void *arg)
+{
+	struct cafe_filter *f = ctx;
+	struct cafe *c = f->cafe;
+	sim_time_t now = sim_now(sim), since = f->packets ? f->last : f->created;
+	struct cafe_expired x;
+	char line[512];
+	unsigned pos = 0;
+
+	if (now - since < (sim_time_t)f->s.timeout_s * SIM_S) {
+		sim_timer_set(sim, &f->idle, since + (sim_time_t)f->s.timeout_s * SIM_S);
+		return;
+	}
+	memset(&x, 0, sizeof(x));
+	x.s = f->s;
+	x.packets = f->packets;
+	x.transferred_bytes = f->bytes;
+	x.duration = f->packets ? f->last - f->first : 0;
+	x.expired_at = now;
+	g_array_append_val(c->expired, x);
+	c->expired_total++;
+	cafe_expired_fmt(&x, line, sizeof(line));
+	entity_log(&c->e, LOG_INFO, "stream %" PRIu32 " expired: %s", f->s.id, line);
+	filter_find(c, f->s.id, &pos);
+	g_ptr_array_remove_index(c->filters, pos);
+	free(f);
+}
+
+int
+cafe_filter_add(struct cafe *c, const struct cafe_filter_spec *s, char *err, size_t errlen)
+{
+	struct cafe_filter *f;
+
+	if (filter_find(c, s->id, NULL)) {
+		snprintf(err, errlen, "stream id %" PRIu32 " already exists", s->id);
+		return -1;
+	}
+	if (s->nkeys == 0) {
+		snprintf(err, errlen, "empty key list");
+		return -1;
+	}
+	if (s->src.af && s->dst.af && s->src.af != s->dst.af) {
+		snprintf(err, errlen, "source and destination are of different IP versions");
+		return -1;
+	}
+	f = calloc(1, sizeof(*f));
+	f->s = *s;
+	f->cafe = c;
+	f->created = sim_now(c->node->net->sim);
+	sim_timer_init(&f->idle, filter_expire, f, NULL);
+	if (s->timeout_s)
+		sim_timer_after(c->node->net->sim, &f->idle, (sim_time_t)s->timeout_s * SIM_S);
+	g_ptr_array_add(c->filters, f);
+	return 0;
+}
+
+int
+cafe_filter_remove(struct cafe *c, uint32_t id)
+{
+	unsigned pos = 0;
+	struct cafe_filter *f = filter_find(c, id, &pos);
+
+	if (!f)
+		return -1;
+	sim_timer_cancel(c->node->net->sim, &f->idle);
+	g_ptr_array_remove_index(c->filters, pos);
+	free(f);
+	return 0;
+}
+
+struct cafe_expired *
+cafe_collect(struct cafe *c, size_t *n)
+{
+	struct cafe_expired *v;
+
+	*n = c->expired->len;
+	v = malloc((*n ? *n : 1) * sizeof(*v));
+	if (*n)
+		memcpy(v, c->expired->data, *n * sizeof(*v));
+	g_array_set_size(c->expired, 0);
+	return v;
+}
+
+void
+cafe_expired_fmt(const struct cafe_expired *x, char *buf, size_t len)
+{
+	char src[ADDR_STRLEN], dst[ADDR_STRLEN], dur[32];
+
+	snprintf(buf, len, "%" PRIu32 " %s %s %u %u %u %" PRIu64 " %u %s %" PRIu64 " %s",
+		 x->s.id, x->s.src.af ? addr_fmt(&x->s.src, src) : "*",
+		 x->s.dst.af ? addr_fmt(&x->s.dst, dst) : "*", x->s.proto, x->s.sport,
+		 x->s.dport, x->s.bandwidth, x->s.cos, x->s.as_path[0] ? x->s.as_path : "-",
+		 x->transferred_bytes, sim_time_fmt(x->duration, dur, sizeof(dur)));
+}
+
+/* ---- the data plane ---- */
+
+/*
+ * Forward a COMET frame (p->data at the header), received on `in` or just
+ * made by interception (REFERENCE section 1):
+ *  1. Drop it, counting the reason, if the header is truncated, the
+ *     version is not 1, or index > length.
+ *  2. If index < length: key = keys[index]; index := index + 1; look the
+ *     key up; no rule: drop (comet_no_rule).  An ethernet rule sends on
+ *     its device (802.1Q-tagged for a VLAN sub-interface) from the
+ *     device's MAC to the rule's MAC; a device rule sends through the GRE
+ *     tunnel, whose packets are routed to its remote end (the next hop's
+ *     MAC resolved by ARP).
+ *  3. If index == length: remove the header and hand the payload to IPv4
+ *     or IPv6 by the next-protocol field; any other value: drop
+ *     (comet_unknown_next_proto).
+ */
+static void
+cafe_forward(struct cafe *c, struct iface *in, struct pkt *p)
+{
+	struct comet_hdr h;
+	enum comet_err e = comet_parse(p->data, p->len, &h);
+	struct counters *cnt = &c->cnt;
+
+	if (e != COMET_OK) {
+		stats_drop(cnt, e == COMET_BAD_VERSION ? c->r_bad_version :
+				e == COMET_TRUNCATED ? c->r_truncated : c->r_index);
+		pkt_free(p);
+		return;
+	}
+	if (h.index < h.length) {
+		uint8_t key = h.keys[h.index];
+		struct cafe_rule *r = &c->rules[key];
+
+		if (r->kind == CAFE_RULE_NONE) {
+			stats_drop(cnt, c->r_no_rule);
+			pkt_free(p);
+			return;
+		}
+		p->data[3] = (uint8_t)(h.index + 1);
+		r->frames++;
+		r->bytes += p->len;
+		c->forwarded++;
+		stats_tx(cnt, p->len);
+		iface_output(r->ifc, ETHERTYPE_COMET, r->mac, p);
+		return;
+	}
+	if (h.next_proto != ETHERTYPE_IPV4 && h.next_proto != ETHERTYPE_IPV6) {
+		stats_drop(cnt, c->r_next_proto);
+		pkt_free(p);
+		return;
+	}
+	pkt_pull(p, comet_hdr_len(h.length));
+	c->decapsulated++;
+	ip_input(in, h.next_proto, p);
+}
+
+static void
+cafe_comet_in(struct iface *in, void *ctx, struct pkt *p)
+{
+	struct cafe *c = ctx;
+
+	c->comet_in++;
+	stats_rx(&c->cnt, p->len);
+	cafe_forward(c, in, p);
+}
+
+static bool
+intercepts_on(const struct cafe *c, const struct iface *in)
+{
+	const char *s = c->intercept;
+	size_t n = strlen(in->name);
+
+	if (!s[0])
+		return true;
+	while (*s) {
+		const char *end = strchr(s, ',');
+		size_t len = end ? (size_t)(end - s) : strlen(s);
+
+		if (len == n && strncmp(s, in->name, n) == 0)
+			return true;
+		if (!end)
+			break;
+		s = end + 1;
+	}
+	return false;
+}
+
+/* The 5-tuple of an IP packet; false if it is too short to say. */
+static bool
+five_tuple(const struct pkt *p, uint16_t type, struct addr *src, struct addr *dst,
+	   uint8_t *proto, uint16_t *sport, uint16_t *dport)
+{
+	const uint8_t *h = p->data;
+	size_t hlen;
+
+	memset(src, 0, sizeof(*src));
+	memset(dst, 0, sizeof(*dst));
+	*sport = *dport = 0;
+	if (type == ETHERTYPE_IPV4) {
+		if (p->len < IPV4_HLEN || (h[0] >> 4) != 4)
+			return false;
+		hlen = (size_t)(h[0] & 0xf) * 4;
+		src->af = dst->af = ADDR_V4;
+		memcpy(src->a, h + 12, 4);
+		memcpy(dst->a, h + 16, 4);
+		*proto = h[9];
+		if (rd16(h + 6) & 0x1fff)
+			return true;	/* a later fragment has no ports */
+	} else {
+		if (p->len < IPV6_HLEN || (h[0] >> 4) != 6)
+			return false;
+		hlen = IPV6_HLEN;
+		src->af = dst->af = ADDR_V6;
+		memcpy(src->a, h + 8, 16);
+		memcpy(dst->a, h + 24, 16);
+		*proto = h[6];
+	}
+	if ((*proto == IPPROTO_UDP_ || *proto == IPPROTO_TCP_) && p->len >= hlen + 4) {
+		*sport = rd16(h + hlen);
+		*dport = rd16(h + hlen + 2);
+	}
+	return true;
+}
+
+static bool
+filter_match(const struct cafe_filter_spec *s, const struct addr *src, const struct addr *dst,
+	     uint8_t proto, uint16_t sport, uint16_t dport)
+{
+	if (s->src.af && !addr_eq(&s->src, src))
+		return false;
+	if (s->dst.af && !addr_eq(&s->dst, dst))
+		return false;
+	if ((s->src.af || s->dst.af) && (s->src.af ? s->src.af : s->dst.af) != src->af)
+		return false;
+	if (s->proto && s->proto != proto)
+		return false;
+	if (s->sport && s->sport != sport)
+		return false;
+	if (s->dport && s->dport != dport)
+		return false;
+	return true;
+}
+
+/*
+ * An IP packet arrived: the first filter (in the order they were added)
+ * that matches it takes it; it is encapsulated with the filter's keys and
+ * class of service, index 0, and forwarded by the first key.  Other
+ * packets go on to the IP stack as if the CAFE were not there.
+ */
+static void
+cafe_ip_in(struct iface *in, void *ctx, struct pkt *p)
+{
+	struct cafe *c = ctx;
+	uint16_t type = p->ethertype;
+	struct addr src, dst;
+	uint8_t proto = 0;
+	uint16_t sport, dport;
+
+	if (c->filters->len && intercepts_on(c, in) &&
+	    five_tuple(p, type, &src, &dst, &proto, &sport, &dport)) {
+		for (unsigned i = 0; i < c->filters->len; i++) {
+			struct cafe_filter *f = g_ptr_array_index(c->filters, i);
+			sim_time_t now;
+
+			if (!filter_match(&f->s, &src, &dst, proto, sport, dport))
+				continue;
+			now = sim_now(c->node->net->sim);
+			if (!f->packets)
+				f->first = now;
+			f->last = now;
+			f->packets++;
+			f->bytes += p->len;
+			c->intercepted++;
+			comet_push(p, f->s.cos, f->s.keys, f->s.nkeys, type);
+			cafe_forward(c, in, p);
+			return;
+		}
+	}
+	c->passed++;
+	ip_input(in, type, p);
+}
