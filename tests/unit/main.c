@@ -15,6 +15,7 @@ static int (*const registrars[])(void) = {
 	suite_sched_register,
 	suite_net_register,
 	suite_proto_register,
+	suite_comet_register,
 	suite_entity_register,
 };
 

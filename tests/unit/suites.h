@@ -9,6 +9,8 @@
 
 /* test_sched.c */
 int suite_sched_register(void);
+/* test_comet.c */
+int suite_comet_register(void);
 /* test_proto.c */
 int suite_proto_register(void);
 /* test_net.c */
