@@ -1,7 +1,7 @@
 /*
  * bench.c - `make bench`: every benchmark of the engine, one line each.
  *
- *   bench [all|sched|chain] [--quick]
+ *   bench [all|sched|chain|cafe] [--quick]
  *
  * The chain runs in a child process per case, so each case's peak memory
  * is its own.
@@ -61,6 +61,14 @@ run_chain(void *arg)
 	bench_chain(c->nodes, c->packets, c->pcap);
 }
 
+static void
+run_cafe(void *arg)
+{
+	struct chain_case *c = arg;
+
+	bench_cafe(c->nodes, c->packets, c->pcap);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -73,8 +81,9 @@ main(int argc, char **argv)
 		else
 			what = argv[i];
 	}
-	if (strcmp(what, "all") && strcmp(what, "sched") && strcmp(what, "chain")) {
-		fprintf(stderr, "usage: bench [all|sched|chain] [--quick]\n");
+	if (strcmp(what, "all") && strcmp(what, "sched") && strcmp(what, "chain") &&
+	    strcmp(what, "cafe")) {
+		fprintf(stderr, "usage: bench [all|sched|chain|cafe] [--quick]\n");
 		return 2;
 	}
 	if (!strcmp(what, "all") || !strcmp(what, "sched")) {
@@ -93,6 +102,13 @@ main(int argc, char **argv)
 			struct chain_case c = { 10, quick ? 20000 : (pcap ? 100000 : 500000), pcap };
 
 			in_child(run_chain, &c);
+		}
+	}
+	if (!strcmp(what, "all") || !strcmp(what, "cafe")) {
+		for (int pcap = 0; pcap <= 1; pcap++) {
+			struct chain_case c = { 10, quick ? 20000 : (pcap ? 100000 : 500000), pcap };
+
+			in_child(run_cafe, &c);
 		}
 	}
 	return 0;

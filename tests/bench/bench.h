@@ -1,0 +1,41 @@
+/*
+ * bench.h - micro-benchmarks of the engine, run by tests/bench/bench.c.
+ *
+ * Each benchmark prints exactly one line of key=value pairs on stdout,
+ * starting with bench=<name>, so results can be compared with grep.
+ */
+#ifndef TESTS_BENCH_BENCH_H
+#define TESTS_BENCH_BENCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* bench_sched.c */
+
+/*
+ * The hold model on scheduler `impl` ("heap", "calendar"): `q` pending
+ * events, each executed event schedules one more at an exponential delay
+ * of mean 1 ms; runs `events` events and prints one bench=scheduler line.
+ * Exits with status 1 if `impl` is not a known scheduler.
+ */
+void bench_sched(const char *impl, size_t q, uint64_t events);
+
+/* bench_chain.c */
+
+/*
+ * The chain: `nodes` nodes in a line over 1 Gbps, 1 ms links, `packets`
+ * UDP datagrams of 1000 bytes at line rate from the first to the last,
+ * pcap on every interface if `pcap`; prints one bench=chain line.
+ */
+void bench_chain(unsigned nodes, uint64_t packets, int pcap);
+
+/* bench_cafe.c */
+
+/*
+ * The CAFE chain: `ncafes` stateless CAFEs between a source and a sink,
+ * 1 Gbps and 1 ms links, `packets` datagrams of 1000 bytes intercepted by
+ * the first CAFE and forwarded by key; prints one bench=cafe_chain line.
+ */
+void bench_cafe(unsigned ncafes, uint64_t packets, int pcap);
+
+#endif /* TESTS_BENCH_BENCH_H */
