@@ -1,0 +1,1055 @@
+/*
+ * test_sched.c - the scheduler test suite, run against every scheduler.
+ *
+ * One CUnit suite per entry of sched_all[] ("sched-heap",
+ * "sched-calendar", ...), each holding the same tests; the suite's init
+ * function picks the scheduler from the suite's name.  Most tests go
+ * through the sim_* API (schedule, cancel, timers, run) and check the
+ * exact order of execution; the randomized test drives the raw
+ * sched_ops against a sorted array that serves as the reference.
+ *
+ * The contract tested is the one of sim.h and sched.h: events run in
+ * (time, insertion sequence) order, so equal times run first-in
+ * first-out; a cancelled event never runs; sim_run() stops at the end
+ * time, at sim_stop(), when nothing remains, or at the event limit.
+ */
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "sim/rng.h"
+#include "sim/sched.h"
+#include "sim/sim.h"
+#include "tests/unit/suites.h"
+
+#define SUITE_PREFIX	"sched-"
+#define MAX_SCHEDS	8
+
+/* The scheduler of the suite being run. */
+static const struct sched_ops *cur_ops;
+
+/* ---- a trace of what ran, in order ---- */
+
+struct rec {
+	sim_time_t t;
+	long id;
+};
+
+struct trace {
+	struct rec *r;
+	size_t n, cap;
+};
+
+static void
+trace_add(struct trace *tr, sim_time_t t, long id)
+{
+	if (tr->n == tr->cap) {
+		tr->cap = tr->cap ? tr->cap * 2 : 256;
+		tr->r = realloc(tr->r, tr->cap * sizeof(*tr->r));
+		if (!tr->r)
+			abort();
+	}
+	tr->r[tr->n].t = t;
+	tr->r[tr->n].id = id;
+	tr->n++;
+}
+
+static void
+trace_free(struct trace *tr)
+{
+	free(tr->r);
+	memset(tr, 0, sizeof(*tr));
+}
+
+/* Order of the expected trace: by time, then by id (= insertion order). */
+static int
+rec_cmp(const void *a, const void *b)
+{
+	const struct rec *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->id < y->id ? -1 : (x->id > y->id);
+}
+
+/* Number of positions where the trace differs from the expected one. */
+static size_t
+trace_diff(const struct trace *got, const struct rec *want, size_t n)
+{
+	size_t bad = 0;
+
+	if (got->n != n)
+		return got->n > n ? got->n - n : n - got->n;
+	for (size_t i = 0; i < n; i++)
+		if (got->r[i].t != want[i].t || got->r[i].id != want[i].id)
+			bad++;
+	return bad;
+}
+
+/* Handler: record (now, id) into the trace ctx; id is arg. */
+static void
+h_log(struct sim *sim, void *ctx, void *arg)
+{
+	trace_add(ctx, sim_now(sim), (long)(intptr_t)arg);
+}
+
+static struct sim *
+new_sim(void)
+{
+	struct sim *sim = sim_create(cur_ops->name);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sim);
+	CU_ASSERT_STRING_EQUAL(sim_sched_name(sim), cur_ops->name);
+	return sim;
+}
+
+/* A time drawn from a mix: many ties, ns, ms, hours. */
+static sim_time_t
+mixed_time(struct rng *r)
+{
+	switch (rng_below(r, 5)) {
+	case 0:
+		return (sim_time_t)rng_below(r, 8);
+	case 1:
+		return (sim_time_t)rng_below(r, 1000);
+	case 2:
+		return (sim_time_t)rng_below(r, SIM_MS);
+	case 3:
+		return (sim_time_t)rng_below(r, SIM_S);
+	default:
+		return (sim_time_t)rng_below(r, 3600 * SIM_S);
+	}
+}
+
+/* ---- ordering ---- */
+
+static void
+test_order(void)
+{
+	enum { N = 20000 };
+	struct sim *sim = new_sim();
+	struct rec *want = calloc(N, sizeof(*want));
+	struct trace tr = { 0 };
+	struct rng r;
+
+	rng_init(&r, 1, 1, "test-order");
+	for (long i = 0; i < N; i++) {
+		sim_time_t t = mixed_time(&r);
+
+		want[i].t = t;
+		want[i].id = i;
+		CU_ASSERT_PTR_NOT_NULL(sim_schedule_at(sim, t, h_log, &tr,
+						       (void *)(intptr_t)i));
+	}
+	CU_ASSERT_EQUAL(sim_events_pending(sim), N);
+	qsort(want, N, sizeof(*want), rec_cmp);
+
+	CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_EMPTY);
+	CU_ASSERT_EQUAL(trace_diff(&tr, want, N), 0);
+	CU_ASSERT_EQUAL(sim_events_run(sim), N);
+	CU_ASSERT_EQUAL(sim_events_pending(sim), 0);
+	CU_ASSERT_EQUAL(sim_now(sim), want[N - 1].t);
+
+	trace_free(&tr);
+	free(want);
+	sim_destroy(sim);
+}
+
+/* ---- FIFO among equal times ---- */
+
+struct chain {
+	struct trace *tr;
+	int left;		/* how many more to schedule at delay 0 */
+	long next_id;
+};
+
+/* Handler: log, then schedule the next link of the chain at delay 0. */
+static void
+h_chain(struct sim *sim, void *ctx, void *arg)
+{
+	struct chain *c = ctx;
+
+	trace_add(c->tr, sim_now(sim), (long)(intptr_t)arg);
+	if (c->left-- > 0)
+		sim_schedule(sim, 0, h_chain, c, (void *)(intptr_t)c->next_id++);
+}
+
+static void
+test_fifo_ties(void)
+{
+	enum { N = 30000 };
+	static const sim_time_t hot[] = { 5, 3, 7, 5 * SIM_S, 0 };
+	struct sim *sim = new_sim();
+	struct rec *want = calloc(N, sizeof(*want));
+	struct trace tr = { 0 };
+	struct rng r;
+
+	/* Equal-time groups interleaved with each other and with others. */
+	rng_init(&r, 1, 1, "test-fifo");
+	for (long i = 0; i < N; i++) {
+		sim_time_t t;
+
+		if (i % 3 == 2)
+			t = mixed_time(&r);
+		else
+			t = hot[rng_below(&r, sizeof(hot) / sizeof(hot[0]))];
+		want[i].t = t;
+		want[i].id = i;
+		sim_schedule_at(sim, t, h_log, &tr, (void *)(intptr_t)i);
+	}
+	qsort(want, N, sizeof(*want), rec_cmp);
+	CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_EMPTY);
+	CU_ASSERT_EQUAL(trace_diff(&tr, want, N), 0);
+	trace_free(&tr);
+	free(want);
+	sim_destroy(sim);
+
+	/*
+	 * Events scheduled at delay 0 from a handler run after everything
+	 * already pending at that instant, in the order scheduled.
+	 */
+	{
+		struct chain c = { &tr, 100, 1000 };
+		struct rec w[1 + 50 + 101 + 1];
+		size_t k = 0;
+
+		sim = new_sim();
+		sim_schedule_at(sim, 10, h_chain, &c, (void *)(intptr_t)0);
+		for (long i = 1; i <= 50; i++)
+			sim_schedule_at(sim, 10, h_log, &tr, (void *)(intptr_t)i);
+		sim_schedule_at(sim, 11, h_log, &tr, (void *)(intptr_t)99);
+		w[k++] = (struct rec){ 10, 0 };
+		for (long i = 1; i <= 50; i++)
+			w[k++] = (struct rec){ 10, i };
+		for (long i = 0; i < 100; i++)
+			w[k++] = (struct rec){ 10, 1000 + i };
+		w[k++] = (struct rec){ 11, 99 };
+		CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_EMPTY);
+		CU_ASSERT_EQUAL(trace_diff(&tr, w, k), 0);
+		CU_ASSERT_EQUAL(sim_events_run(sim), k);
+		trace_free(&tr);
+		sim_destroy(sim);
+	}
+}
+
+/* ---- cancellation ---- */
+
+struct canceller {
+	struct trace *tr;
+	struct sim_event *victim[3];
+	int rc[3];
+	struct sim_event *self;
+	int self_rc;
+};
+
+/* Handler: cancel the victims and itself, record the return codes. */
+static void
+h_cancel(struct sim *sim, void *ctx, void *arg)
+{
+	struct canceller *c = ctx;
+
+	trace_add(c->tr, sim_now(sim), (long)(intptr_t)arg);
+	for (int i = 0; i < 3; i++)
+		c->rc[i] = sim_cancel(sim, c->victim[i]);
+	c->self_rc = sim_cancel(sim, c->self);
+}
+
+static void
+test_cancel(void)
+{
+	enum { N = 200 };
+	struct sim *sim = new_sim();
+	struct sim_event *h[N];
+	struct rec want[N];
+	struct trace tr = { 0 };
+	size_t k = 0;
+	bool gone[N] = { false };
+
+	/* Times 0, 10, 10, 20, 20, ...: pairs of equal times. */
+	for (long i = 0; i < N; i++)
+		h[i] = sim_schedule_at(sim, (i + 1) / 2 * 10, h_log, &tr,
+				       (void *)(intptr_t)i);
+	CU_ASSERT_EQUAL(sim_events_pending(sim), N);
+	/* The head, one in the middle of an equal pair, the first of a pair, the last. */
+	CU_ASSERT_EQUAL(sim_cancel(sim, h[0]), 0);
+	CU_ASSERT_EQUAL(sim_cancel(sim, h[100]), 0);
+	CU_ASSERT_EQUAL(sim_cancel(sim, h[57]), 0);
+	CU_ASSERT_EQUAL(sim_cancel(sim, h[N - 1]), 0);
+	gone[0] = gone[100] = gone[57] = gone[N - 1] = true;
+	CU_ASSERT_EQUAL(sim_events_pending(sim), N - 4);
+	/* The new head, then one that is now the last. */
+	CU_ASSERT_EQUAL(sim_cancel(sim, h[1]), 0);
+	CU_ASSERT_EQUAL(sim_cancel(sim, h[N - 2]), 0);
+	gone[1] = gone[N - 2] = true;
+	CU_ASSERT_EQUAL(sim_events_pending(sim), N - 6);
+	CU_ASSERT_EQUAL(sim_cancel(sim, NULL), -1);
+
+	/* Run half, cancel the new head while stopped, run the rest. */
+	CU_ASSERT_EQUAL(sim_run(sim, 500), SIM_STOP_END_TIME);
+	CU_ASSERT_EQUAL(sim_cancel(sim, h[101]), 0);
+	gone[101] = true;
+	CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_EMPTY);
+	for (long i = 0; i < N; i++)
+		if (!gone[i])
+			want[k++] = (struct rec){ (i + 1) / 2 * 10, i };
+	CU_ASSERT_EQUAL(trace_diff(&tr, want, k), 0);
+	CU_ASSERT_EQUAL(sim_events_run(sim), k);
+
+	/* Nothing was scheduled since they ran: their handles are not pending. */
+	CU_ASSERT_EQUAL(sim_cancel(sim, h[2]), -1);
+	CU_ASSERT_EQUAL(sim_cancel(sim, h[150]), -1);
+	CU_ASSERT_EQUAL(sim_cancel(sim, h[N - 3]), -1);
+	trace_free(&tr);
+	sim_destroy(sim);
+
+	/* Cancelling from a handler: a later equal time, a later time, itself. */
+	{
+		struct canceller c = { .tr = &tr };
+		struct sim_event *a, *dead;
+
+		sim = new_sim();
+		c.self = sim_schedule_at(sim, 5, h_cancel, &c, (void *)(intptr_t)1);
+		a = sim_schedule_at(sim, 5, h_log, &tr, (void *)(intptr_t)2);
+		c.victim[0] = sim_schedule_at(sim, 5, h_log, &tr, (void *)(intptr_t)3);
+		c.victim[1] = sim_schedule_at(sim, 6, h_log, &tr, (void *)(intptr_t)4);
+		dead = sim_schedule_at(sim, 4, h_log, &tr, (void *)(intptr_t)5);
+		c.victim[2] = dead;
+		sim_schedule_at(sim, 7, h_log, &tr, (void *)(intptr_t)6);
+		(void)a;
+		CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_EMPTY);
+		CU_ASSERT_EQUAL(c.rc[0], 0);
+		CU_ASSERT_EQUAL(c.rc[1], 0);
+		CU_ASSERT_EQUAL(c.rc[2], -1);	/* already ran */
+		CU_ASSERT_EQUAL(c.self_rc, -1);	/* running now */
+		{
+			struct rec w[] = { { 4, 5 }, { 5, 1 }, { 5, 2 }, { 7, 6 } };
+
+			CU_ASSERT_EQUAL(trace_diff(&tr, w, 4), 0);
+		}
+		trace_free(&tr);
+		sim_destroy(sim);
+	}
+
+	/* Cancel everything: nothing runs. */
+	{
+		struct sim_event *e[64];
+
+		sim = new_sim();
+		for (long i = 0; i < 64; i++)
+			e[i] = sim_schedule_at(sim, i % 3 == 0 ? 7 : i * SIM_S,
+					       h_log, &tr, (void *)(intptr_t)i);
+		for (long i = 0; i < 64; i++)
+			CU_ASSERT_EQUAL(sim_cancel(sim, e[(i * 37) % 64]), 0);
+		CU_ASSERT_EQUAL(sim_cancel(sim, e[5]), -1);
+		CU_ASSERT_EQUAL(sim_events_pending(sim), 0);
+		CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_EMPTY);
+		CU_ASSERT_EQUAL(tr.n, 0);
+		CU_ASSERT_EQUAL(sim_events_run(sim), 0);
+		trace_free(&tr);
+		sim_destroy(sim);
+	}
+}
+
+/* ---- embedded timers ---- */
+
+struct owner {
+	struct sim_timer t;
+	struct trace *tr;
+	long id;
+	int fired;
+	int rearm;		/* re-arm this many more times, period ns apart */
+	sim_time_t period;
+	sim_time_t last_set;	/* expected firing time */
+	uint64_t last_order;	/* when it was last armed, for FIFO ties */
+};
+
+static void
+h_timer(struct sim *sim, void *ctx, void *arg)
+{
+	struct owner *o = ctx;
+
+	o->fired++;
+	trace_add(o->tr, sim_now(sim), o->id);
+	CU_ASSERT_FALSE(sim_timer_armed(&o->t));
+	if (o->rearm-- > 0)
+		sim_timer_after(sim, &o->t, o->period);
+}
+
+struct timer_kill {
+	struct owner *victim;
+	struct trace *tr;
+};
+
+static void
+h_timer_kill(struct sim *sim, void *ctx, void *arg)
+{
+	struct timer_kill *k = ctx;
+
+	trace_add(k->tr, sim_now(sim), -1);
+	sim_timer_cancel(sim, &k->victim->t);
+}
+
+static int
+owner_cmp(const void *a, const void *b)
+{
+	const struct owner *x = *(struct owner *const *)a;
+	const struct owner *y = *(struct owner *const *)b;
+
+	if (x->last_set != y->last_set)
+		return x->last_set < y->last_set ? -1 : 1;
+	return x->last_order < y->last_order ? -1 : (x->last_order > y->last_order);
+}
+
+static void
+test_timers(void)
+{
+	struct trace tr = { 0 };
+	struct sim *sim = new_sim();
+	struct owner a = { .tr = &tr, .id = 1 }, b = { .tr = &tr, .id = 2 };
+	struct timer_kill kill = { &b, &tr };
+
+	sim_timer_init(&a.t, h_timer, &a, NULL);
+	CU_ASSERT_FALSE(sim_timer_armed(&a.t));
+	sim_timer_cancel(sim, &a.t);		/* harmless when idle */
+	sim_timer_set(sim, &a.t, 100);
+	CU_ASSERT_TRUE(sim_timer_armed(&a.t));
+	sim_timer_set(sim, &a.t, 50);		/* earlier */
+	sim_timer_set(sim, &a.t, 200);		/* later */
+	CU_ASSERT_EQUAL(sim_events_pending(sim), 1);
+	CU_ASSERT_EQUAL(sim_run(sim, 150), SIM_STOP_END_TIME);
+	CU_ASSERT_EQUAL(a.fired, 0);
+	CU_ASSERT_EQUAL(sim_now(sim), 150);
+	CU_ASSERT_TRUE(sim_timer_armed(&a.t));
+	CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_EMPTY);
+	CU_ASSERT_EQUAL(a.fired, 1);
+	CU_ASSERT_EQUAL(sim_now(sim), 200);
+	CU_ASSERT_FALSE(sim_timer_armed(&a.t));
+
+	/* Periodic: re-armed from its own handler. */
+	a.rearm = 4;
+	a.period = 10;
+	sim_timer_after(sim, &a.t, 10);
+	CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_EMPTY);
+	CU_ASSERT_EQUAL(a.fired, 6);
+	CU_ASSERT_EQUAL(sim_now(sim), 250);
+
+	/* Re-arming moves a timer behind events already at that time. */
+	trace_free(&tr);
+	sim_timer_init(&b.t, h_timer, &b, NULL);
+	sim_timer_set(sim, &a.t, 300);
+	sim_schedule_at(sim, 300, h_log, &tr, (void *)(intptr_t)7);
+	sim_timer_set(sim, &a.t, 300);
+	/* b is cancelled by an event at its own time, scheduled before it. */
+	sim_schedule_at(sim, 400, h_timer_kill, &kill, NULL);
+	sim_timer_set(sim, &b.t, 400);
+	sim_schedule_at(sim, 400, h_log, &tr, (void *)(intptr_t)8);
+	CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_EMPTY);
+	{
+		struct rec w[] = { { 300, 7 }, { 300, 1 }, { 400, -1 }, { 400, 8 } };
+
+		CU_ASSERT_EQUAL(trace_diff(&tr, w, 4), 0);
+	}
+	CU_ASSERT_EQUAL(b.fired, 0);
+	CU_ASSERT_FALSE(sim_timer_armed(&b.t));
+	trace_free(&tr);
+	sim_destroy(sim);
+
+	/* Many timers re-armed and cancelled at random: each fires once, in order. */
+	{
+		enum { T = 2000, OPS = 40000 };
+		struct owner *o = calloc(T, sizeof(*o));
+		struct owner **armed = calloc(T, sizeof(*armed));
+		struct rec *want = calloc(T, sizeof(*want));
+		uint64_t order = 0;
+		size_t k = 0, bad = 0;
+		struct rng r;
+
+		rng_init(&r, 1, 1, "test-timers");
+		sim = new_sim();
+		for (long i = 0; i < T; i++) {
+			o[i].tr = &tr;
+			o[i].id = i;
+			sim_timer_init(&o[i].t, h_timer, &o[i], NULL);
+		}
+		for (long i = 0; i < OPS; i++) {
+			struct owner *x = &o[rng_below(&r, T)];
+
+			if (rng_below(&r, 5) == 0) {
+				sim_timer_cancel(sim, &x->t);
+			} else {
+				x->last_set = rng_below(&r, 3) ? (sim_time_t)rng_below(&r, 50) :
+				    mixed_time(&r);
+				x->last_order = order++;
+				sim_timer_set(sim, &x->t, x->last_set);
+			}
+		}
+		for (long i = 0; i < T; i++)
+			if (sim_timer_armed(&o[i].t))
+				armed[k++] = &o[i];
+		CU_ASSERT_EQUAL(sim_events_pending(sim), k);
+		qsort(armed, k, sizeof(*armed), owner_cmp);
+		for (size_t i = 0; i < k; i++)
+			want[i] = (struct rec){ armed[i]->last_set, armed[i]->id };
+		CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_EMPTY);
+		CU_ASSERT_EQUAL(trace_diff(&tr, want, k), 0);
+		for (size_t i = 0; i < k; i++)
+			armed[i]->rearm = -1;	/* marks the armed ones */
+		for (long i = 0; i < T; i++)
+			if (o[i].fired != (o[i].rearm < 0 ? 1 : 0))
+				bad++;
+		CU_ASSERT_EQUAL(bad, 0);
+		trace_free(&tr);
+		sim_destroy(sim);
+		free(want);
+		free(armed);
+		free(o);
+	}
+}
+
+/* ---- why and where sim_run() stops ---- */
+
+static void
+test_run_end_time(void)
+{
+	struct trace tr = { 0 };
+	struct sim *sim = new_sim();
+
+	for (long i = 1; i <= 10; i++)
+		sim_schedule_at(sim, i * SIM_S, h_log, &tr, (void *)(intptr_t)i);
+	sim_schedule_at(sim, 5 * SIM_S, h_log, &tr, (void *)(intptr_t)55);
+
+	/* An event exactly at the end time runs; time stops at the end. */
+	CU_ASSERT_EQUAL(sim_run(sim, 5 * SIM_S), SIM_STOP_END_TIME);
+	CU_ASSERT_EQUAL(sim_now(sim), 5 * SIM_S);
+	CU_ASSERT_EQUAL(sim_events_run(sim), 6);
+	CU_ASSERT_EQUAL(sim_events_pending(sim), 5);
+	CU_ASSERT_EQUAL(tr.n, 6);
+	if (tr.n == 6)
+		CU_ASSERT_EQUAL(tr.r[5].id, 55);
+
+	CU_ASSERT_EQUAL(sim_run(sim, 5 * SIM_S), SIM_STOP_END_TIME);
+	CU_ASSERT_EQUAL(sim_events_run(sim), 6);
+	CU_ASSERT_EQUAL(sim_run(sim, 7 * SIM_S + SIM_S / 2), SIM_STOP_END_TIME);
+	CU_ASSERT_EQUAL(sim_now(sim), 7 * SIM_S + SIM_S / 2);
+	CU_ASSERT_EQUAL(sim_events_run(sim), 8);
+	CU_ASSERT_EQUAL(sim_events_pending(sim), 3);
+
+	/* Later events are still there and can be scheduled before. */
+	sim_schedule(sim, 1, h_log, &tr, (void *)(intptr_t)77);
+	CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_EMPTY);
+	CU_ASSERT_EQUAL(sim_now(sim), 10 * SIM_S);
+	CU_ASSERT_EQUAL(sim_events_run(sim), 12);
+	CU_ASSERT_EQUAL(tr.n, 12);
+	if (tr.n == 12) {
+		CU_ASSERT_EQUAL(tr.r[8].id, 77);
+		CU_ASSERT_EQUAL(tr.r[8].t, 7 * SIM_S + SIM_S / 2 + 1);
+		CU_ASSERT_EQUAL(tr.r[11].id, 10);
+	}
+	trace_free(&tr);
+	sim_destroy(sim);
+
+	/* An end time before the first event: nothing runs. */
+	sim = new_sim();
+	sim_schedule_at(sim, 10 * SIM_S, h_log, &tr, NULL);
+	CU_ASSERT_EQUAL(sim_run(sim, SIM_S), SIM_STOP_END_TIME);
+	CU_ASSERT_EQUAL(sim_now(sim), SIM_S);
+	CU_ASSERT_EQUAL(sim_events_run(sim), 0);
+	CU_ASSERT_EQUAL(sim_events_pending(sim), 1);
+	trace_free(&tr);
+	sim_destroy(sim);
+}
+
+struct stopper {
+	struct trace *tr;
+	long stop_at;		/* call sim_stop() in the event with this id */
+};
+
+static void
+h_stop(struct sim *sim, void *ctx, void *arg)
+{
+	struct stopper *s = ctx;
+	long id = (long)(intptr_t)arg;
+
+	trace_add(s->tr, sim_now(sim), id);
+	if (id == s->stop_at)
+		sim_stop(sim);
+}
+
+static void
+test_run_stop(void)
+{
+	struct trace tr = { 0 };
+	struct stopper st = { &tr, 3 };
+	struct sim *sim = new_sim();
+
+	for (long i = 1; i <= 10; i++)
+		sim_schedule_at(sim, i * 100, h_stop, &st, (void *)(intptr_t)i);
+	CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_REQUESTED);
+	CU_ASSERT_EQUAL(sim_events_run(sim), 3);
+	CU_ASSERT_EQUAL(sim_now(sim), 300);
+	CU_ASSERT_EQUAL(sim_events_pending(sim), 7);
+
+	/* Stopping in the very last event still says "requested". */
+	st.stop_at = 10;
+	CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_REQUESTED);
+	CU_ASSERT_EQUAL(sim_events_run(sim), 10);
+	CU_ASSERT_EQUAL(sim_now(sim), 1000);
+	CU_ASSERT_EQUAL(sim_events_pending(sim), 0);
+	CU_ASSERT_EQUAL(tr.n, 10);
+	CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_EMPTY);
+	trace_free(&tr);
+	sim_destroy(sim);
+}
+
+static void
+test_run_empty(void)
+{
+	struct trace tr = { 0 };
+	struct sim *sim = new_sim();
+
+	CU_ASSERT_EQUAL(sim_events_pending(sim), 0);
+	CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_EMPTY);
+	CU_ASSERT_EQUAL(sim_now(sim), 0);
+	CU_ASSERT_EQUAL(sim_events_run(sim), 0);
+	/* Empty wins over the end time: time does not jump to the end. */
+	CU_ASSERT_EQUAL(sim_run(sim, 5 * SIM_S), SIM_STOP_EMPTY);
+	CU_ASSERT_EQUAL(sim_now(sim), 0);
+
+	sim_schedule(sim, 42, h_log, &tr, NULL);
+	CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_EMPTY);
+	CU_ASSERT_EQUAL(sim_now(sim), 42);
+	CU_ASSERT_EQUAL(sim_events_run(sim), 1);
+	CU_ASSERT_EQUAL(tr.n, 1);
+	trace_free(&tr);
+	sim_destroy(sim);
+}
+
+struct holder {
+	struct rng r;
+	uint64_t ran;
+};
+
+/* Handler: the hold model, one new event per event run. */
+static void
+h_hold(struct sim *sim, void *ctx, void *arg)
+{
+	struct holder *h = ctx;
+
+	h->ran++;
+	sim_schedule(sim, (sim_time_t)rng_exp(&h->r, 1e3), h_hold, h, arg);
+}
+
+static void
+test_run_limit(void)
+{
+	struct trace tr = { 0 };
+	struct sim *sim = new_sim();
+	struct holder h;
+
+	for (long i = 0; i < 100; i++)
+		sim_schedule_at(sim, i / 4, h_log, &tr, (void *)(intptr_t)i);
+	sim_set_event_limit(sim, 40);
+	CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_EVENT_LIMIT);
+	CU_ASSERT_EQUAL(sim_events_run(sim), 40);
+	CU_ASSERT_EQUAL(sim_events_pending(sim), 60);
+	CU_ASSERT_EQUAL(sim_now(sim), 9);
+	CU_ASSERT_EQUAL(tr.n, 40);
+	if (tr.n == 40)
+		CU_ASSERT_EQUAL(tr.r[39].id, 39);
+	/* The limit counts all events, not those of one run. */
+	CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_EVENT_LIMIT);
+	CU_ASSERT_EQUAL(sim_events_run(sim), 40);
+	sim_set_event_limit(sim, 100);
+	CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_EMPTY);
+	CU_ASSERT_EQUAL(sim_events_run(sim), 100);
+	trace_free(&tr);
+	sim_destroy(sim);
+
+	/* A population that never empties stops exactly at the limit. */
+	sim = new_sim();
+	rng_init(&h.r, 1, 1, "test-limit");
+	h.ran = 0;
+	for (int i = 0; i < 1000; i++)
+		sim_schedule(sim, (sim_time_t)rng_exp(&h.r, 1e3), h_hold, &h, NULL);
+	sim_set_event_limit(sim, 123457);
+	CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_EVENT_LIMIT);
+	CU_ASSERT_EQUAL(sim_events_run(sim), 123457);
+	CU_ASSERT_EQUAL(h.ran, 123457);
+	CU_ASSERT_EQUAL(sim_events_pending(sim), 1000);
+	sim_set_event_limit(sim, 0);
+	CU_ASSERT_EQUAL(sim_run(sim, sim_now(sim) + 1000), SIM_STOP_END_TIME);
+	CU_ASSERT_TRUE(h.ran > 123457);
+	sim_destroy(sim);
+}
+
+/* ---- randomized comparison with a reference, through the raw ops ---- */
+
+/*
+ * The reference: pending events sorted in decreasing order, so the first
+ * event is at the end of the array.
+ */
+struct ref {
+	struct sim_event **a;
+	size_t n;
+};
+
+/* Index where ev sits, or would sit, in the reference. */
+static size_t
+ref_find(const struct ref *r, const struct sim_event *ev)
+{
+	size_t lo = 0, hi = r->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sim_event_cmp(r->a[mid], ev) > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void
+ref_insert(struct ref *r, struct sim_event *ev)
+{
+	size_t i = ref_find(r, ev);
+
+	memmove(&r->a[i + 1], &r->a[i], (r->n - i) * sizeof(*r->a));
+	r->a[i] = ev;
+	r->n++;
+}
+
+static void
+ref_remove_at(struct ref *r, size_t i)
+{
+	memmove(&r->a[i], &r->a[i + 1], (r->n - i - 1) * sizeof(*r->a));
+	r->n--;
+}
+
+/*
+ * A phase of the randomized test: the chance of an insert (in percent)
+ * and how inserted times are drawn.
+ */
+struct phase {
+	int insert_pct;
+	int remove_pct;
+	int ops;
+	int dist;		/* 0 mixed, 1 ties, 2 hold-like, 3 sparse hours */
+};
+
+static sim_time_t
+phase_time(struct rng *r, int dist, sim_time_t now, const sim_time_t *hot)
+{
+	unsigned u = (unsigned)rng_below(r, 100);
+
+	if (u == 0 && now > 0)		/* earlier than the last pop */
+		return (sim_time_t)rng_below(r, (uint64_t)now);
+	switch (dist) {
+	case 1:
+		if (u < 80)
+			return hot[u % 3];
+		return now + (sim_time_t)rng_below(r, 20);
+	case 2:
+		return now + (sim_time_t)rng_exp(r, 1e6);
+	case 3:
+		if (u < 50)
+			return now + (sim_time_t)rng_below(r, 10);
+		return now + (sim_time_t)rng_below(r, 5 * 3600 * SIM_S);
+	default:
+		if (u < 20)
+			return now;
+		if (u < 30)
+			return hot[u % 3];
+		return now + mixed_time(r);
+	}
+}
+
+static void
+test_random_ops(void)
+{
+	static const struct phase phases[] = {
+		{ 70, 10, 15000, 0 },
+		{ 30, 10, 10000, 0 },
+		{ 65,  5, 15000, 1 },
+		{ 20, 20, 10000, 1 },
+		{ 60,  5, 15000, 2 },
+		{ 50,  5, 10000, 2 },
+		{ 70,  5, 10000, 3 },
+		{ 25, 10, 15000, 3 },
+		/* Large enough for a calendar's staged, prefetching mode. */
+		{ 90,  3, 25000, 2 },
+		{ 40, 20, 10000, 0 },
+		{  0,  0,     0, 0 },
+	};
+	enum { POOL = 40000 };
+	struct sim_event *pool = calloc(POOL, sizeof(*pool));
+	struct sim_event **free_ev = calloc(POOL, sizeof(*free_ev));
+	struct ref ref = { calloc(POOL, sizeof(struct sim_event *)), 0 };
+	struct sched *s = cur_ops->create();
+	size_t nfree = POOL, bad_pop = 0, bad_peek = 0, bad_size = 0;
+	sim_time_t now = 0, hot[3] = { 0, 0, 0 };
+	uint64_t seq = 0, total = 0;
+	struct rng r;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	rng_init(&r, 1, 1, "test-random");
+	for (size_t i = 0; i < POOL; i++)
+		free_ev[i] = &pool[POOL - 1 - i];
+	CU_ASSERT_PTR_NULL(cur_ops->peek(s));
+	CU_ASSERT_PTR_NULL(cur_ops->pop(s));
+
+	for (const struct phase *ph = phases; ph->ops; ph++) {
+		for (int op = 0; op < ph->ops; op++, total++) {
+			unsigned u = (unsigned)rng_below(&r, 100);
+
+			if (op % 1000 == 0)
+				for (int i = 0; i < 3; i++)
+					hot[i] = now + (sim_time_t)rng_below(&r, 3) *
+					    (i + 1) * 1000;
+			if ((int)u < ph->insert_pct && nfree > 0) {
+				struct sim_event *ev = free_ev[--nfree];
+
+				memset(ev, 0xa5, sizeof(*ev));
+				ev->time = phase_time(&r, ph->dist, now, hot);
+				ev->seq = seq++;
+				ev->state = EV_PENDING;
+				cur_ops->insert(s, ev);
+				ref_insert(&ref, ev);
+			} else if ((int)u < ph->insert_pct + ph->remove_pct && ref.n) {
+				size_t i = (size_t)rng_below(&r, ref.n);
+				struct sim_event *ev = ref.a[i];
+
+				cur_ops->remove(s, ev);
+				ref_remove_at(&ref, i);
+				ev->state = EV_IDLE;
+				free_ev[nfree++] = ev;
+			} else {
+				struct sim_event *want = ref.n ? ref.a[ref.n - 1] : NULL;
+				struct sim_event *got;
+
+				/* Both with and without a peek just before. */
+				if (u & 1) {
+					if (cur_ops->peek(s) != want)
+						bad_peek++;
+				}
+				got = cur_ops->pop(s);
+				if (got != want)
+					bad_pop++;
+				if (want) {
+					ref.n--;
+					if (want->time > now)
+						now = want->time;
+					want->state = EV_IDLE;
+					free_ev[nfree++] = want;
+				}
+				if (got != want)
+					break;	/* the states have parted */
+			}
+			if (cur_ops->size(s) != ref.n)
+				bad_size++;
+		}
+		if (bad_pop)
+			break;
+	}
+	CU_ASSERT_TRUE(total >= 100000 || bad_pop);
+	CU_ASSERT_EQUAL(bad_pop, 0);
+	CU_ASSERT_EQUAL(bad_peek, 0);
+	CU_ASSERT_EQUAL(bad_size, 0);
+
+	/* Drain what is left, in order. */
+	while (ref.n && !bad_pop) {
+		if (cur_ops->pop(s) != ref.a[ref.n - 1])
+			bad_pop++;
+		ref.n--;
+	}
+	CU_ASSERT_EQUAL(bad_pop, 0);
+	CU_ASSERT_EQUAL(cur_ops->size(s), 0);
+	CU_ASSERT_PTR_NULL(cur_ops->pop(s));
+
+	cur_ops->destroy(s);
+	free(ref.a);
+	free(free_ev);
+	free(pool);
+}
+
+/* ---- large populations: the calendar resizes up and down ---- */
+
+struct checker {
+	sim_time_t last_t;
+	long last_id;
+	size_t ran, bad;
+};
+
+/* Handler: check that (time, id) strictly increase; ids are insertion order. */
+static void
+h_check(struct sim *sim, void *ctx, void *arg)
+{
+	struct checker *c = ctx;
+	long id = (long)(intptr_t)arg;
+	sim_time_t t = sim_now(sim);
+
+	if (c->ran && (t < c->last_t || (t == c->last_t && id <= c->last_id)))
+		c->bad++;
+	c->last_t = t;
+	c->last_id = id;
+	c->ran++;
+}
+
+static void
+test_large_population(void)
+{
+	enum { N1 = 300000, N2 = 200000 };
+	struct sim_event **h = calloc(N2, sizeof(*h));
+	struct checker c = { 0 };
+	struct sim *sim = new_sim();
+	size_t cancelled = 0, scheduled = 0, bad_cancel = 0;
+	long id = 0;
+	struct rng r;
+
+	rng_init(&r, 1, 1, "test-large");
+	/* Grow from nothing: many doublings. */
+	for (long i = 0; i < N1; i++, scheduled++)
+		sim_schedule_at(sim, (sim_time_t)rng_below(&r, 10 * SIM_S) / 16 * 16,
+				h_check, &c, (void *)(intptr_t)id++);
+	CU_ASSERT_EQUAL(sim_events_pending(sim), N1);
+	/* Drain most of it: several halvings. */
+	CU_ASSERT_EQUAL(sim_run(sim, 9 * SIM_S + SIM_S / 2), SIM_STOP_END_TIME);
+	CU_ASSERT_EQUAL(sim_events_pending(sim) + c.ran, N1);
+	CU_ASSERT_TRUE(sim_events_pending(sim) < N1 / 10);
+	/* Grow again, with a different spread, then shrink by cancelling. */
+	for (long i = 0; i < N2; i++, scheduled++)
+		h[i] = sim_schedule(sim, (sim_time_t)rng_below(&r, SIM_MS),
+				    h_check, &c, (void *)(intptr_t)id++);
+	for (long i = 0; i < N2; i++)
+		if (i % 8 != 0) {
+			if (sim_cancel(sim, h[i]) != 0)
+				bad_cancel++;
+			cancelled++;
+		}
+	CU_ASSERT_EQUAL(bad_cancel, 0);
+	CU_ASSERT_EQUAL(sim_events_pending(sim) + c.ran + cancelled, scheduled);
+	CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_EMPTY);
+	CU_ASSERT_EQUAL(c.ran, scheduled - cancelled);
+	CU_ASSERT_EQUAL(c.bad, 0);
+	CU_ASSERT_EQUAL(sim_events_run(sim), scheduled - cancelled);
+	sim_destroy(sim);
+	free(h);
+}
+
+/*
+ * Skewed: a huge crowd at one instant, a few events hours away, and a
+ * hold-like population; ordering and counts must survive the direct
+ * searches and width changes this causes.
+ */
+static void
+test_skewed(void)
+{
+	enum { CROWD = 60000 };
+	struct checker c = { 0 };
+	struct sim *sim = new_sim();
+	size_t scheduled = 0;
+	long id = 0;
+	struct rng r;
+
+	rng_init(&r, 1, 1, "test-skewed");
+	for (long i = 0; i < CROWD; i++, scheduled++) {
+		sim_time_t t = SIM_S;
+
+		if (i % 1000 == 999)
+			t = (sim_time_t)(1 + i / 1000) * 3600 * SIM_S;
+		else if (i % 4 == 1)
+			t = SIM_S + 1;
+		else if (i % 4 == 2)
+			t = (sim_time_t)rng_below(&r, SIM_S);
+		sim_schedule_at(sim, t, h_check, &c, (void *)(intptr_t)id++);
+	}
+	CU_ASSERT_EQUAL(sim_run(sim, SIM_S), SIM_STOP_END_TIME);
+	/* Now only the crowd at 1 s + 1 ns and the far ones remain. */
+	for (long i = 0; i < 1000; i++, scheduled++)
+		sim_schedule(sim, i % 2, h_check, &c, (void *)(intptr_t)id++);
+	CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_EMPTY);
+	CU_ASSERT_EQUAL(c.ran, scheduled);
+	CU_ASSERT_EQUAL(c.bad, 0);
+	CU_ASSERT_EQUAL(sim_now(sim), 60 * 3600 * SIM_S);
+	sim_destroy(sim);
+
+	/*
+	 * Half the events on ten nanoseconds, half spread over an hour; then
+	 * two crowds with times in between.  Both once made a calendar walk
+	 * a crowd on every insert (quadratic): this must stay quick.
+	 */
+	memset(&c, 0, sizeof(c));
+	sim = new_sim();
+	id = 0;
+	for (long i = 0; i < CROWD; i++)
+		sim_schedule_at(sim, i % 2 ? (sim_time_t)rng_below(&r, 10) :
+				(sim_time_t)rng_below(&r, 3600 * SIM_S),
+				h_check, &c, (void *)(intptr_t)id++);
+	for (long i = 0; i < CROWD; i++)
+		sim_schedule_at(sim, 4000 * SIM_S + (i % 3 == 0 ? 1024 : 2040),
+				h_check, &c, (void *)(intptr_t)id++);
+	for (long i = 0; i < CROWD / 2; i++)
+		sim_schedule_at(sim, 4000 * SIM_S + 1100 +
+				(sim_time_t)rng_below(&r, 800), h_check, &c,
+				(void *)(intptr_t)id++);
+	CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_EMPTY);
+	CU_ASSERT_EQUAL(c.ran, (size_t)id);
+	CU_ASSERT_EQUAL(c.bad, 0);
+	sim_destroy(sim);
+}
+
+/* ---- registration ---- */
+
+static int
+suite_init(void)
+{
+	const char *name = CU_get_current_suite()->pName;
+
+	cur_ops = sched_lookup(name + strlen(SUITE_PREFIX));
+	return cur_ops ? 0 : -1;
+}
+
+static const struct {
+	const char *name;
+	CU_TestFunc fn;
+} sched_tests[] = {
+	{ "order", test_order },
+	{ "fifo ties", test_fifo_ties },
+	{ "cancel", test_cancel },
+	{ "timers", test_timers },
+	{ "run until end time", test_run_end_time },
+	{ "run until sim_stop", test_run_stop },
+	{ "run until empty", test_run_empty },
+	{ "run until event limit", test_run_limit },
+	{ "random ops vs reference", test_random_ops },
+	{ "large population", test_large_population },
+	{ "skewed times", test_skewed },
+};
+
+int
+suite_sched_register(void)
+{
+	static char names[MAX_SCHEDS][64];
+
+	for (size_t i = 0; sched_all[i]; i++) {
+		CU_pSuite s;
+
+		if (i == MAX_SCHEDS)
+			return -1;
+		snprintf(names[i], sizeof(names[i]), SUITE_PREFIX "%s",
+			 sched_all[i]->name);
+		s = CU_add_suite(names[i], suite_init, NULL);
+		if (!s)
+			return -1;
+		for (size_t j = 0; j < sizeof(sched_tests) / sizeof(sched_tests[0]);
+		    j++)
+			if (!CU_add_test(s, sched_tests[j].name, sched_tests[j].fn))
+				return -1;
+	}
+	return 0;
+}
