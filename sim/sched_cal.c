@@ -20,8 +20,9 @@
  *    events costs more than the shorter side;
  *  - the bucket count doubles or halves to stay within 2 to 8 buckets
  *    per event, and the width is then re-estimated from the events next
- *    to the head (mean gap, outliers left out); when operations take too
- *    many steps on average, the width is re-estimated in place.
+ *    to the head (mean gap, outliers left out; a crowd at one time is
+ *    kept out of its neighbours' bucket); when operations take too many
+ *    steps on average, the width is re-estimated in place.
  *
  * Memory latency, not the algorithm, sets the speed of a large calendar:
  * an insert lands in a random bucket and reads its tail, and the events
@@ -54,7 +55,7 @@
 #define CAL_INIT_SHIFT	10		/* initial width: 1024 ns */
 #define CAL_MAX_SHIFT	56		/* widest bucket: 2^56 ns */
 #define CAL_SAMPLE	32		/* events sampled to estimate the width */
-#define CAL_COST_MAX	6		/* mean steps per operation that trigger a re-estimate */
+#define CAL_COST_MAX	6		/* mean steps per operation before a re-estimate */
 #define CAL_HUGE	(2u << 20)	/* arrays this large ask for huge pages */
 #define CAL_BIG		(256u << 10)	/* bucket arrays this large stage and prefetch */
 #define CAL_STAGE	8		/* events staged before they are linked */

@@ -36,9 +36,10 @@ struct sim {
 	void *poll_ctx;
 };
 
+/* The first is the default: the calendar queue is the faster at every size. */
 const struct sched_ops *const sched_all[] = {
-	&sched_heap_ops,
 	&sched_cal_ops,
+	&sched_heap_ops,
 	NULL,
 };
 

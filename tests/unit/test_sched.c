@@ -13,7 +13,6 @@
  * first-out; a cancelled event never runs; sim_run() stops at the end
  * time, at sim_stop(), when nothing remains, or at the event limit.
  */
-#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,6 +133,7 @@ test_order(void)
 	struct sim *sim = new_sim();
 	struct rec *want = calloc(N, sizeof(*want));
 	struct trace tr = { 0 };
+	size_t null_handles = 0;
 	struct rng r;
 
 	rng_init(&r, 1, 1, "test-order");
@@ -142,9 +142,10 @@ test_order(void)
 
 		want[i].t = t;
 		want[i].id = i;
-		CU_ASSERT_PTR_NOT_NULL(sim_schedule_at(sim, t, h_log, &tr,
-						       (void *)(intptr_t)i));
+		if (!sim_schedule_at(sim, t, h_log, &tr, (void *)(intptr_t)i))
+			null_handles++;
 	}
+	CU_ASSERT_EQUAL(null_handles, 0);
 	CU_ASSERT_EQUAL(sim_events_pending(sim), N);
 	qsort(want, N, sizeof(*want), rec_cmp);
 
@@ -214,7 +215,7 @@ test_fifo_ties(void)
 	 */
 	{
 		struct chain c = { &tr, 100, 1000 };
-		struct rec w[1 + 50 + 101 + 1];
+		struct rec w[1 + 50 + 100 + 1];
 		size_t k = 0;
 
 		sim = new_sim();
@@ -274,7 +275,7 @@ test_cancel(void)
 		h[i] = sim_schedule_at(sim, (i + 1) / 2 * 10, h_log, &tr,
 				       (void *)(intptr_t)i);
 	CU_ASSERT_EQUAL(sim_events_pending(sim), N);
-	/* The head, one in the middle of an equal pair, the first of a pair, the last. */
+	/* The head, the second and the first of equal pairs, the last. */
 	CU_ASSERT_EQUAL(sim_cancel(sim, h[0]), 0);
 	CU_ASSERT_EQUAL(sim_cancel(sim, h[100]), 0);
 	CU_ASSERT_EQUAL(sim_cancel(sim, h[57]), 0);
