@@ -41,7 +41,7 @@ differ() {
 
 run a --seed 7
 run b --seed 7
-run c --seed 7 --scheduler calendar
+run c --seed 7 --scheduler heap
 run d --seed 8
 run e --seed 7 --run 2
 
