@@ -7,7 +7,10 @@
  * interception; those no filter matches go on to the node's IP stack
  * untouched).  Every frame it drops is counted under its "cafe" counters
  * with the reason: comet_bad_version, comet_truncated,
- * comet_index_beyond_length, comet_no_rule, comet_unknown_next_proto.
+ * comet_index_beyond_length, comet_no_rule, comet_unknown_next_proto,
+ * comet_mtu (larger than the egress device's MTU once the COMET header is
+ * on: the CAFE does not fragment), comet_no_route (a GRE rule whose
+ * tunnel's remote end has no route).
  *
  * Arguments: [intercept=IFACE,IFACE...] (default: every interface).
  */
@@ -68,6 +71,8 @@ cafe_start(struct entity *e)
 		c->r_index = stats_reason_intern(st, "comet_index_beyond_length");
 		c->r_no_rule = stats_reason_intern(st, "comet_no_rule");
 		c->r_next_proto = stats_reason_intern(st, "comet_unknown_next_proto");
+		c->r_mtu = stats_reason_intern(st, "comet_mtu");
+		c->r_no_route = stats_reason_intern(st, "comet_no_route");
 	}
 	node_eth_hook(n, ETHERTYPE_COMET, cafe_comet_in, c);
 	node_eth_hook(n, ETHERTYPE_IPV4, cafe_ip_in, c);
@@ -377,31 +382,42 @@ cafe_expired_fmt(const struct cafe_expired *x, char *buf, size_t len)
  *     device's MAC to the rule's MAC; a device rule sends through the GRE
  *     tunnel, whose packets are routed to its remote end (the next hop's
  *     MAC resolved by ARP).
+ *     A frame larger than the device's MTU is dropped (comet_mtu), and so
+ *     is one for a tunnel whose remote end has no route (comet_no_route).
  *  3. If index == length: remove the header and hand the payload to IPv4
  *     or IPv6 by the next-protocol field; any other value: drop
  *     (comet_unknown_next_proto).
+ * Returns whether the frame went on (forwarded or decapsulated).
  */
-static void
+static bool
 cafe_forward(struct cafe *c, struct iface *in, struct pkt *p)
 {
 	struct comet_hdr h;
 	enum comet_err e = comet_parse(p->data, p->len, &h);
 	struct counters *cnt = &c->cnt;
 
+	uint32_t why;
+
 	if (e != COMET_OK) {
-		stats_drop(cnt, e == COMET_BAD_VERSION ? c->r_bad_version :
-				e == COMET_TRUNCATED ? c->r_truncated : c->r_index);
-		pkt_free(p);
-		return;
+		why = e == COMET_BAD_VERSION ? c->r_bad_version :
+		      e == COMET_TRUNCATED ? c->r_truncated : c->r_index;
+		goto drop;
 	}
 	if (h.index < h.length) {
 		uint8_t key = h.keys[h.index];
 		struct cafe_rule *r = &c->rules[key];
 
 		if (r->kind == CAFE_RULE_NONE) {
-			stats_drop(cnt, c->r_no_rule);
-			pkt_free(p);
-			return;
+			why = c->r_no_rule;
+			goto drop;
+		}
+		if (p->len > r->ifc->mtu) {
+			why = c->r_mtu;
+			goto drop;
+		}
+		if (r->kind == CAFE_RULE_DEVICE && !route_lookup(c->node, &r->ifc->gre_remote)) {
+			why = c->r_no_route;
+			goto drop;
 		}
 		p->data[3] = (uint8_t)(h.index + 1);
 		r->frames++;
@@ -409,16 +425,20 @@ cafe_forward(struct cafe *c, struct iface *in, struct pkt *p)
 		c->forwarded++;
 		stats_tx(cnt, p->len);
 		iface_output(r->ifc, ETHERTYPE_COMET, r->mac, p);
-		return;
+		return true;
 	}
 	if (h.next_proto != ETHERTYPE_IPV4 && h.next_proto != ETHERTYPE_IPV6) {
-		stats_drop(cnt, c->r_next_proto);
-		pkt_free(p);
-		return;
+		why = c->r_next_proto;
+		goto drop;
 	}
 	pkt_pull(p, comet_hdr_len(h.length));
 	c->decapsulated++;
 	ip_input(in, h.next_proto, p);
+	return true;
+drop:
+	stats_drop(cnt, why);
+	pkt_free(p);
+	return false;
 }
 
 static void
@@ -531,15 +551,19 @@ cafe_ip_in(struct iface *in, void *ctx, struct pkt *p)
 
 			if (!filter_match(&f->s, &src, &dst, proto, sport, dport))
 				continue;
+			size_t len = p->len;
+
 			now = sim_now(c->node->net->sim);
+			c->intercepted++;
+			comet_push(p, f->s.cos, f->s.keys, f->s.nkeys, type);
+			if (!cafe_forward(c, in, p))
+				return;
+			/* The stream's record counts what the CAFE sent on. */
 			if (!f->packets)
 				f->first = now;
 			f->last = now;
 			f->packets++;
-			f->bytes += p->len;
-			c->intercepted++;
-			comet_push(p, f->s.cos, f->s.keys, f->s.nkeys, type);
-			cafe_forward(c, in, p);
+			f->bytes += len;
 			return;
 		}
 	}

@@ -79,7 +79,7 @@ struct cafe {
 	GArray *expired;	/* struct cafe_expired, not yet collected */
 	struct counters cnt;	/* kind "cafe": COMET frames in and out, drops */
 	bool cnt_registered;
-	uint32_t r_bad_version, r_truncated, r_index, r_no_rule, r_next_proto;
+	uint32_t r_bad_version, r_truncated, r_index, r_no_rule, r_next_proto, r_mtu, r_no_route;
 	uint64_t comet_in, forwarded, intercepted, decapsulated, passed, expired_total;
 };
 
