@@ -1,0 +1,621 @@
+#!/bin/sh
+# stateless.sh - D4.3 section 5.4.2, validation tests 2-7 of the stateless
+# CAFE, rebuilt in the emulator: runs the scenarios of stateless/ (one per
+# test, on topologies/validation-stateless.xml), reads what they captured
+# with tshark and the project's COMET dissector
+# (output/wireshark/cometsim.lua), and writes one result row per test.
+#
+# usage: stateless.sh OUTDIR [--cometsim PATH] [--rows FILE] [--only LIST]
+#                     [--scenario N=FILE]... [--set [N:]NAME=VALUE]...
+#                     [--no-run] [--quiet]
+#
+#   OUTDIR             each test runs into OUTDIR/<test>/ (removed first);
+#                      rows go to OUTDIR/rows.jsonl
+#   --cometsim PATH    the program (default: $COMETSIM, else the build tree's
+#                      cometsim, else cometsim on PATH)
+#   --rows FILE        also write the rows to FILE
+#   --only LIST        run only these tests, comma separated (--only 3,5)
+#   --scenario N=FILE  run test N on FILE instead of stateless/N-*.xml (a
+#                      variant of the set-up; the checks stay the same)
+#   --set [N:]NAME=VALUE
+#                      passed to 'cometsim run --set' for test N (or every
+#                      test); 'cometsim params FILE' lists the names
+#   --no-run           do not run the scenarios: analyse the captures already
+#                      in OUTDIR/<test>/ again (after editing one, say)
+#   --quiet            no table on stdout
+#
+# Environment: COMETSIM, TSHARK (default tshark), top_srcdir (default: two
+# levels above this script), top_builddir.  tshark runs with HOME pointing
+# into OUTDIR so that no personal copy of the dissector is loaded as well.
+#
+# A row is one JSON object a line, keys in this order: category, test,
+# description, step, expected, actual, result, run_dir.  "expected" is the
+# test plan (the values the scenarios configure); "actual" is built only
+# from what tshark, counters.csv and log.txt show; "result" is PASS when
+# every observed value equals the expected one.  The evidence stays in
+# OUTDIR/<test>/: the captures, evidence/*.tsv (the tshark fields, one
+# line a frame) and evidence/observed.txt (the values the row was built
+# from).  doc/validation-stateless.md describes the set-up and each test.
+#
+# Exit status: 0 if every row passes, 1 if one fails, 2 on a usage or
+# set-up error (no cometsim, no tshark, no dissector).
+set -u
+
+me=stateless.sh
+here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
+: "${top_srcdir:=$(CDPATH='' cd -- "$here/../.." && pwd)}"
+: "${TSHARK:=tshark}"
+scn_dir="$here/stateless"
+lua="$top_srcdir/output/wireshark/cometsim.lua"
+
+usage() {
+	sed -n '8,26p' "$here/$me" | sed 's/^# \{0,1\}//' >&2
+	exit 2
+}
+die() {
+	echo "$me: $*" >&2
+	exit 2
+}
+
+# ---- the test plan: what the scenarios configure ----
+
+TIN_MAC=02:00:00:00:01:01	# the tester's interface towards dut's eth0
+DUT1_MAC=02:00:00:00:02:01	# dut eth1 (and eth1.100)
+DUT2_MAC=02:00:00:00:02:02	# dut eth2 (under gre1)
+TOUT1_MAC=02:00:00:00:03:01	# tout eth1: the MAC of the rules of tests 3 and 4
+TOUT2_MAC=02:00:00:00:03:02	# tout eth2: what ARP must resolve in test 5
+GRE_LOCAL=10.0.24.1
+GRE_REMOTE=10.0.24.2
+VID=100
+
+# ---- options ----
+
+outdir=''
+rows_file=''
+only=''
+quiet=0
+no_run=0
+cometsim_opt=''
+overrides=''	# lines "N=FILE"
+sets=''		# lines "N:NAME=VALUE" or "*:NAME=VALUE"
+nl='
+'
+while [ $# -gt 0 ]; do
+	case $1 in
+	--cometsim) [ $# -ge 2 ] || usage; cometsim_opt=$2; shift 2 ;;
+	--cometsim=*) cometsim_opt=${1#*=}; shift ;;
+	--rows) [ $# -ge 2 ] || usage; rows_file=$2; shift 2 ;;
+	--rows=*) rows_file=${1#*=}; shift ;;
+	--only) [ $# -ge 2 ] || usage; only=$2; shift 2 ;;
+	--only=*) only=${1#*=}; shift ;;
+	--scenario|--scenario-override) [ $# -ge 2 ] || usage; overrides="$overrides$2$nl"; shift 2 ;;
+	--set)
+		[ $# -ge 2 ] || usage
+		case $2 in
+		[2-7]:*=*) sets="$sets$2$nl" ;;
+		*=*) sets="$sets*:$2$nl" ;;
+		*) die "--set $2: expected [N:]NAME=VALUE" ;;
+		esac
+		shift 2 ;;
+	--no-run) no_run=1; shift ;;
+	-q|--quiet) quiet=1; shift ;;
+	-h|--help) usage ;;
+	-*) echo "$me: unknown option $1" >&2; usage ;;
+	*) [ -z "$outdir" ] || usage; outdir=$1; shift ;;
+	esac
+done
+[ -n "$outdir" ] || usage
+for t in $(echo "$only" | tr ',' ' '); do
+	case $t in [2-7]) ;; *) die "--only: no test \"$t\" (tests 2 to 7)" ;; esac
+done
+printf '%s' "$overrides" | while IFS= read -r o; do
+	case $o in
+	[2-7]=?*) [ -f "${o#*=}" ] || { echo "$me: --scenario $o: no such file" >&2; exit 1; } ;;
+	*) echo "$me: --scenario $o: expected N=FILE, N from 2 to 7" >&2; exit 1 ;;
+	esac
+done || exit 2
+
+if [ -n "$cometsim_opt" ]; then
+	COMETSIM=$cometsim_opt
+elif [ -z "${COMETSIM:-}" ]; then
+	for c in "${top_builddir:-}/cometsim" "$top_srcdir/cometsim"; do
+		if [ -x "$c" ]; then COMETSIM=$c; break; fi
+	done
+	: "${COMETSIM:=$(command -v cometsim || true)}"
+fi
+if [ -z "${COMETSIM:-}" ] || [ ! -x "$COMETSIM" ]; then
+	die "no cometsim program (give --cometsim PATH or set COMETSIM)"
+fi
+command -v "$TSHARK" >/dev/null 2>&1 || die "no tshark ($TSHARK)"
+[ -f "$lua" ] || die "no COMET dissector at $lua"
+
+mkdir -p "$outdir" || die "cannot create $outdir"
+outdir=$(CDPATH='' cd -- "$outdir" && pwd)
+tshark_home="$outdir/.tshark-home"
+mkdir -p "$tshark_home"
+if ! HOME=$tshark_home "$TSHARK" -G fields -X "lua_script:$lua" 2>/dev/null |
+	grep -q "	comet\.index	"; then
+	die "tshark does not load the COMET dissector $lua (no field comet.index)"
+fi
+rows="$outdir/rows.jsonl"
+: >"$rows"
+
+# ---- helpers ----
+
+# The fields every capture is read with, in this order (evidence/*.tsv has
+# them as its header line).  A field a frame has twice (the outer and the
+# inner IPv4 header of a GRE packet) is written "outer,inner".
+FIELDS='frame.number eth.src eth.dst eth.type vlan.id vlan.etype
+	comet.version comet.cos comet.length comet.index comet.next_proto
+	comet.keys comet.current_key ip.src ip.dst ip.ttl ip.proto
+	ip.checksum.status ipv6.src ipv6.dst ipv6.hlim udp.srcport udp.dstport
+	icmp.type gre.proto arp.opcode arp.src.hw_mac arp.src.proto_ipv4
+	arp.dst.proto_ipv4'
+
+# fields PCAP TSV: every frame of PCAP, through the dissector, as a table.
+fields() {
+	set -- "$1" "$2" -o ip.check_checksum:TRUE -T fields -E separator='|' -E header=y
+	for f in $FIELDS; do
+		set -- "$@" -e "$f"
+	done
+	p=$1 o=$2
+	shift 2
+	HOME=$tshark_home "$TSHARK" -X "lua_script:$lua" -n -r "$p" "$@" >"$o" 2>"$o.err" ||
+		{ echo "tshark failed on $p: $(head -n 3 "$o.err" | tr '\n' ' ')" >&2; return 1; }
+	rm -f "$o.err"
+}
+
+# The awk prelude of every analysis: column numbers from the header line,
+# f("name") the field, outer()/inner() its first and last occurrence,
+# note(NAME, VALUE) collects the distinct values of NAME in order of first
+# appearance (an empty value shows as "none"), out() prints them.
+AWK_LIB='
+BEGIN { FS = "|" }
+FNR == 1 { delete c; for (i = 1; i <= NF; i++) c[$i] = i; next }
+function f(n) { return (n in c) ? $(c[n]) : "" }
+function outer(n,  v) { v = f(n); sub(/,.*/, "", v); return v }
+function inner(n,  v) { v = f(n); sub(/.*,/, "", v); return v }
+function note(n, v) {
+	if (v == "") v = "none"
+	if ((n, v) in seen_)
+		return
+	seen_[n, v] = 1
+	if (n in vals_) {
+		vals_[n] = vals_[n] "," v
+	} else {
+		vals_[n] = v
+		names_[++nnames_] = n
+	}
+}
+function cnt(n) { count_[n]++; if (!(n in cnames_)) { cnames_[n] = 1; cnl_[++ncn_] = n } }
+END {
+	for (i = 1; i <= nnames_; i++) print names_[i] "=" vals_[names_[i]]
+	for (i = 1; i <= ncn_; i++) print cnl_[i] "=" count_[cnl_[i]]
+}
+'
+
+# obs NAME: a value from the current test's observed.txt (counts: 0 if absent).
+obs() {
+	v=$(sed -n "s/^$1=//p" "$observed" | head -n 1)
+	case $1 in
+	n_*) echo "${v:-0}" ;;
+	*) echo "${v:-none}" ;;
+	esac
+}
+
+# param NAME: a parameter of the current test's scenario (with --set applied).
+param() {
+	printf '%s\n' "$plan_params" | sed -n "s/^$1=//p" | head -n 1
+}
+
+# counter KIND NAME COUNTER: a value of the run's counters.csv, 0 if absent.
+counter() {
+	v=$(awk -F, -v k="$1" -v n="$2" -v c="$3" '$1==k && $2==n && $3==c {print $4}' \
+		"$dir/counters.csv" 2>/dev/null | head -n 1)
+	echo "${v:-0}"
+}
+
+# dut_drops: what dut dropped, by reason ("dut dropped 100 comet_no_rule"),
+# from counters.csv.
+dut_drops() {
+	v=$(awk -F, '($2 == "dut" || $2 ~ /^dut[:\/]/) && $3 ~ /^drop_/ && $4 > 0 {
+		printf "%s%s %s", s, $4, substr($3, 6); s = ", " }' "$dir/counters.csv" 2>/dev/null)
+	echo "dut dropped ${v:-nothing}"
+}
+
+# want LABEL OBSERVED EXPECTED: one comparison of the row.
+want() {
+	if [ "$2" != "$3" ]; then
+		mismatch="$mismatch${mismatch:+; }$1 $2 (expected $3)"
+	fi
+}
+
+json_str() {
+	printf '%s\n' "$1" | tr -d '\000-\010\013-\037' |
+		sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/	/\\t/g' |
+		awk 'NR > 1 { printf "\\n" } { printf "%s", $0 }'
+}
+
+nrows=0
+nfail=0
+table=''
+
+# row: write the row of the current test from its variables.
+row() {
+	if [ -z "$mismatch" ]; then result=PASS; else result=FAIL; nfail=$((nfail + 1)); fi
+	nrows=$((nrows + 1))
+	line=$(printf '{"category":"%s","test":%s,"description":"%s","step":"%s","expected":"%s","actual":"%s","result":"%s","run_dir":"%s"}' \
+		"$(json_str "$category")" "$test" "$(json_str "$description")" \
+		"$(json_str "$step")" "$(json_str "$expected")" "$(json_str "$actual")" \
+		"$result" "$(json_str "$dir")")
+	printf '%s\n' "$line" >>"$rows"
+	printf 'result=%s\nmismatches=%s\n' "$result" "${mismatch:-none}" >>"$observed"
+	table="$table$(printf '%-4s %-15s %-6s %s' "$test" "$category" "$result" "$description")$nl"
+	table="$table$(printf '     expected: %s' "$expected")$nl"
+	table="$table$(printf '     actual:   %s' "$actual")$nl"
+	if [ -n "$mismatch" ]; then
+		table="$table$(printf '     differs:  %s' "$mismatch")$nl"
+	fi
+}
+
+# run_scenario: run test $test's scenario into $dir; 0 if it ran.
+run_scenario() {
+	scn="$scn_dir/$(cd "$scn_dir" && ls "$test"-*.xml | head -n 1)"
+	o=$(printf '%s' "$overrides" | sed -n "s/^$test=//p" | tail -n 1)
+	[ -z "$o" ] || scn=$o
+	set -- "$scn"
+	while IFS= read -r s; do
+		case $s in
+		"$test":*|'*':*) set -- "$@" --set "${s#*:}" ;;
+		esac
+	done <<EOF
+$sets
+EOF
+	plan_params=$("$COMETSIM" params "$@" 2>/dev/null)
+	plan_count=$(param count)
+	case $plan_count in
+	[1-9]*) ;;
+	*) mismatch="the scenario has no parameter count (datagrams per stream)" ;;
+	esac
+	if [ "$no_run" -eq 1 ]; then
+		# Analyse the captures of an earlier run again.
+		[ -f "$dir/counters.csv" ] && rc=0 || rc=1
+		mkdir -p "$dir/evidence"
+		echo "no run in $dir" >"$dir/evidence/cometsim-run.txt"
+	else
+		rm -rf "$dir"
+		"$COMETSIM" run "$@" --out "$dir" --quiet >"$outdir/.run-$test.txt" 2>&1
+		rc=$?
+		mkdir -p "$dir/evidence"
+		mv "$outdir/.run-$test.txt" "$dir/evidence/cometsim-run.txt"
+	fi
+	observed="$dir/evidence/observed.txt"
+	printf 'scenario=%s\ncometsim_exit=%s\n' "$scn" "$rc" >"$observed"
+	if [ "$rc" -ne 0 ]; then
+		actual="cometsim run exited $rc: $(head -n 1 "$dir/evidence/cometsim-run.txt")"
+		mismatch="the scenario did not run"
+		return 1
+	fi
+	for p in dut-eth0 dut-eth1 dut-eth2; do
+		if ! fields "$dir/$p.pcap" "$dir/evidence/$p.tsv"; then
+			actual="tshark could not read $p.pcap"
+			mismatch="no evidence"
+			return 1
+		fi
+	done
+	return 0
+}
+
+# ---- test 2: interception ----
+
+# The streams the tester sends: name, awk condition selecting its frames,
+# how many, label, and the header it must leave dut's eth1 with.
+STREAMS='A|f("ip.src") == "10.0.1.2" && f("udp.dstport") == "5001"|count|10.0.1.2 > 10.0.9.2 UDP :5001 (filter 21)|COMET v1 keys a3 length 1 index 1 cos 0 next 0x0800
+B|f("ip.src") == "10.0.1.2" && f("udp.srcport") == "7002" && f("udp.dstport") == "5002"|count|10.0.1.2 :7002 > 10.0.9.2 :5002 UDP (filter 22)|COMET v1 keys a3 b1 length 2 index 1 cos 1 next 0x0800
+C|f("ipv6.src") == "2001:db8:1::2" && f("udp.dstport") == "5003"|count|2001:db8:1::2 > 2001:db8:9::2 UDP :5003 (filter 23)|COMET v1 keys a3 b2 length 2 index 1 cos 2 next 0x86dd
+D|f("ip.src") == "10.0.1.2" && f("icmp.type") == "8"|pings|10.0.1.2 > 10.0.9.2 ICMP echo (filter 24)|COMET v1 keys a3 b3 length 2 index 1 cos 0 next 0x0800
+E|f("ip.src") == "10.0.12.1" && f("udp.dstport") == "5001"|count|10.0.12.1 > 10.0.9.2 UDP :5001 (no filter: source)|plain IPv4
+F|f("ip.src") == "10.0.1.2" && f("udp.dstport") == "5004"|count|10.0.1.2 > 10.0.9.2 UDP :5004 (no filter: port)|plain IPv4
+G|f("ipv6.src") == "2001:db8:1::2" && f("udp.dstport") == "5005"|count|2001:db8:1::2 > 2001:db8:9::2 UDP :5005 (no filter: port)|plain IPv6'
+
+test_2() {
+	category="CAFE intercept"
+	description="Intercept based on src IP, dst IP, src port, dst port, protocol number, with different forwarding keys"
+	step="Load the CAFE on dut intercepting on eth0; ci_tool add 4 filters (21: 10.0.1.2>10.0.9.2 UDP dport 5001 keys a3; 22: UDP sport 7002 keys a3b1 cos 1; 23: IPv6 2001:db8:1::2>2001:db8:9::2 UDP dport 5003 keys a3b2 cos 2; 24: >10.0.9.2 ICMP keys a3b3); cf_tool add_ethernet a3 eth1 $TOUT1_MAC; send 7 plain IP streams into eth0 (4 matching, 3 not); capture dut eth0/eth1, analyse with tshark + cometsim.lua"
+	run_scenario || { expected="streams A-D intercepted with their filter's keys, E-G plain"; row; return; }
+	count=${plan_count:-0}
+	pings=$(param pings)
+	pings=${pings:-0}
+	# One awk program over eth0 (in) and eth1 (out) per stream.
+	prog=$(printf '%s\n' "$STREAMS" | awk -F'|' '{
+		printf "FILENAME ~ /dut-eth0/ && (%s) { note(\"in_%s\", sig()); cnt(\"n_in_%s\") }\n", $2, $1, $1
+		printf "FILENAME ~ /dut-eth1/ && (%s) { note(\"out_%s\", sig()); cnt(\"n_out_%s\") }\n", $2, $1, $1
+	}')
+	awk "$AWK_LIB"'
+	function sig() {
+		if (f("comet.version") == "")
+			return "plain " (outer("eth.type") == "0x86dd" ? "IPv6" : outer("eth.type") == "0x0800" ? "IPv4" : "EtherType " outer("eth.type"))
+		return "COMET v" f("comet.version") " keys " f("comet.keys") " length " f("comet.length") \
+			" index " f("comet.index") " cos " f("comet.cos") " next " f("comet.next_proto")
+	}
+	'"$prog" "$dir/evidence/dut-eth0.tsv" "$dir/evidence/dut-eth1.tsv" >>"$observed"
+	expected="" actual=""
+	while IFS='|' read -r s _cond n label sig; do
+		case $n in count) n=$count ;; pings) n=$pings ;; esac
+		in_n=$(obs "n_in_$s") in_sig=$(obs "in_$s") out_n=$(obs "n_out_$s") out_sig=$(obs "out_$s")
+		plain_in="plain IPv4"
+		case $sig in *0x86dd|*IPv6) plain_in="plain IPv6" ;; esac
+		want "$s: frames in" "$in_n" "$n"
+		want "$s: header in" "$in_sig" "$plain_in"
+		want "$s: frames out" "$out_n" "$n"
+		want "$s: header out" "$out_sig" "$sig"
+		expected="$expected${expected:+; }$s $label: $n out, $sig"
+		if [ "$out_n" -eq 0 ]; then o="none"; else o="$out_n $out_sig"; fi
+		actual="$actual${actual:+; }$s: in $in_n $in_sig, out $o"
+	done <<EOF
+$STREAMS
+EOF
+	r1=$(counter recv snk/recv0 received) r2=$(counter recv snk/recv1 received)
+	r3=$(counter recv snk/recv2 received) r4=$(counter recv snk/recv3 received)
+	r5=$(counter recv snk/recv4 received) pr=$(counter ping src/ping0 received)
+	want "snk received" "$r1/$r2/$r3/$r4/$r5, $pr echo replies" \
+		"$((2 * count))/$count/$count/$count/$count, $pings echo replies"
+	expected="$expected; snk receives every datagram (ports 5001-5005: $((2 * count))/$count/$count/$count/$count) and $pings echo replies"
+	actual="$actual; snk received $r1/$r2/$r3/$r4/$r5, $pr echo replies; $(dut_drops)"
+	row
+}
+
+# ---- tests 3 and 4: forwarding over Ethernet / VLAN ----
+
+# forward_eth KEY TAG: the COMET frames dut gets with KEY current at index 1
+# must leave eth1 (802.1Q-tagged with VLAN TAG unless TAG is "untagged").
+forward_eth() {
+	key=$1 tag=$2
+	count=${plan_count:-0}
+	awk "$AWK_LIB"'
+	FILENAME ~ /dut-eth0/ && f("comet.version") != "" {
+		if (outer("eth.src") == tin) {
+			cnt("n_in"); note("in_index", f("comet.index")); note("in_key", f("comet.current_key"))
+		} else cnt("n_leak_eth0")
+	}
+	FILENAME ~ /dut-eth1/ && f("comet.version") != "" {
+		cnt("n_out"); note("out_index", f("comet.index")); note("out_src", outer("eth.src"))
+		note("out_dst", outer("eth.dst")); note("out_ethertype", outer("eth.type"))
+		note("out_tag", f("vlan.id") == "" ? "untagged" : f("vlan.id"))
+		note("out_vlan_ethertype", f("vlan.etype"))
+	}
+	FILENAME ~ /dut-eth2/ && f("comet.version") != "" { cnt("n_leak_eth2") }
+	' tin="$TIN_MAC" "$dir/evidence/dut-eth0.tsv" "$dir/evidence/dut-eth1.tsv" \
+		"$dir/evidence/dut-eth2.tsv" >>"$observed"
+	n_in=$(obs n_in) in_index=$(obs in_index) in_key=$(obs in_key)
+	n_out=$(obs n_out) out_index=$(obs out_index) out_src=$(obs out_src) out_dst=$(obs out_dst)
+	out_tag=$(obs out_tag) out_et=$(obs out_ethertype) out_vet=$(obs out_vlan_ethertype)
+	leak0=$(obs n_leak_eth0) leak2=$(obs n_leak_eth2)
+	rcv=$(counter recv snk/recv0 received) sent=$(counter send src/send0 sent)
+	want "the tester sent" "$sent" "$count"
+	want "COMET frames in" "$n_in" "$count"
+	want "index in" "$in_index" 1
+	want "current key in" "$in_key" "0x$key"
+	want "COMET frames out of eth1" "$n_out" "$count"
+	want "COMET frames out of eth0/eth2" "$leak0/$leak2" 0/0
+	want "index out" "$out_index" 2
+	want "source MAC" "$out_src" "$DUT1_MAC"
+	want "destination MAC" "$out_dst" "$TOUT1_MAC"
+	want "802.1Q" "$out_tag" "$tag"
+	if [ "$tag" = untagged ]; then
+		want "EtherType" "$out_et" 0xcccc
+		hdr="EtherType 0xcccc, no 802.1Q tag"
+	else
+		want "EtherType" "$out_et/$out_vet" "0x8100/0xcccc"
+		hdr="802.1Q tag with VLAN id $tag (EtherType 0x8100, inner 0xcccc)"
+	fi
+	want "snk received" "$rcv" "$count"
+	expected="all $count COMET frames (key $key at index 1) leave eth1, none eth0/eth2; $hdr; index 1 -> 2; source MAC $DUT1_MAC (eth1's own); destination MAC $TOUT1_MAC (as configured); snk receives $count"
+	actual="the tester sent $sent; $n_in COMET frames entered eth0 (index $in_index, current key $in_key)"
+	if [ "$n_out" -eq 0 ]; then
+		actual="$actual; no COMET frame left eth1 ($leak0 on eth0, $leak2 on eth2)"
+	else
+		if [ "$out_tag" = untagged ]; then t="no 802.1Q tag"; else t="802.1Q VLAN id $out_tag (inner EtherType $out_vet)"; fi
+		actual="$actual; $n_out left eth1 ($leak0 on eth0, $leak2 on eth2) with EtherType $out_et, $t; index $out_index; source MAC $out_src; destination MAC $out_dst"
+	fi
+	actual="$actual; snk received $rcv; $(dut_drops)"
+	row
+}
+
+test_3() {
+	category="CAFE forward"
+	description="Forwarding of COMET frames based on forwarding key via a standard Ethernet interface"
+	step="cf_tool add_ethernet a3 eth1 $TOUT1_MAC on dut; the tester (tin) sends COMET frames with keys 01 a3 (index 1) to dut eth0; capture dut eth1, analyse with tshark + cometsim.lua"
+	run_scenario || { expected="frames forwarded via eth1"; row; return; }
+	forward_eth a3 untagged
+}
+
+test_4() {
+	category="CAFE forward"
+	description="Forwarding of COMET frames based on key via a VLAN interface"
+	step="Configure VLAN interface eth1.100 (VLAN id $VID) on dut; cf_tool add_ethernet a4 eth1.100 $TOUT1_MAC; the tester sends COMET frames with keys 01 a4 (index 1) to dut eth0; capture dut eth1, analyse with tshark + cometsim.lua"
+	run_scenario || { expected="frames forwarded via eth1.100"; row; return; }
+	forward_eth a4 "$VID"
+}
+
+# ---- test 5: forwarding through a GRE tunnel ----
+
+test_5() {
+	category="CAFE forward"
+	description="Forwarding of COMET frames based on key via a GRE tunnel interface"
+	step="Configure GRE tunnel gre1 ($GRE_LOCAL -> $GRE_REMOTE over eth2) on dut; cf_tool add_device a5 gre1; the tester sends COMET frames with keys 01 a5 (index 1) to dut eth0; capture dut eth2, analyse with tshark + cometsim.lua"
+	run_scenario || { expected="frames forwarded via gre1"; row; return; }
+	count=${plan_count:-0}
+	awk "$AWK_LIB"'
+	FILENAME ~ /dut-eth0/ && f("comet.version") != "" {
+		if (outer("eth.src") == tin) { cnt("n_in"); note("in_index", f("comet.index")); note("in_key", f("comet.current_key")) }
+		else cnt("n_leak_eth0")
+	}
+	FILENAME ~ /dut-eth1/ && f("comet.version") != "" { cnt("n_leak_eth1") }
+	FILENAME ~ /dut-eth2/ && f("arp.opcode") == "1" && f("arp.dst.proto_ipv4") == remote {
+		if (!req) req = f("frame.number")
+		note("arp_request_from", f("arp.src.hw_mac"))
+	}
+	FILENAME ~ /dut-eth2/ && f("arp.opcode") == "2" && f("arp.src.proto_ipv4") == remote {
+		if (!rep) rep = f("frame.number")
+		note("arp_reply_mac", f("arp.src.hw_mac"))
+	}
+	FILENAME ~ /dut-eth2/ && f("gre.proto") != "" {
+		if (!gre) gre = f("frame.number")
+		cnt("n_gre")
+		if (f("comet.version") != "") cnt("n_gre_comet")
+		note("gre_proto", f("gre.proto")); note("outer_src", outer("ip.src"))
+		note("outer_dst", outer("ip.dst")); note("outer_proto", outer("ip.proto"))
+		note("outer_ttl", outer("ip.ttl"))
+		note("outer_checksum", outer("ip.checksum.status") == "1" ? "good" : outer("ip.checksum.status") == "0" ? "bad" : "unchecked")
+		note("out_src", outer("eth.src")); note("out_dst", outer("eth.dst")); note("out_index", f("comet.index"))
+	}
+	END {
+		# The three first frames in the order they were captured.
+		k = 0
+		if (req) { num[++k] = req + 0; what[k] = "request" }
+		if (rep) { num[++k] = rep + 0; what[k] = "reply" }
+		if (gre) { num[++k] = gre + 0; what[k] = "GRE" }
+		for (i = 1; i <= k; i++)
+			for (j = i + 1; j <= k; j++)
+				if (num[j] < num[i]) {
+					t = num[i]; num[i] = num[j]; num[j] = t
+					t = what[i]; what[i] = what[j]; what[j] = t
+				}
+		order = k ? what[1] : "none"
+		for (i = 2; i <= k; i++) order = order "," what[i]
+		print "arp_order=" order; print "first_arp_request=" req; print "first_arp_reply=" rep; print "first_gre=" gre
+	}
+	' tin="$TIN_MAC" remote="$GRE_REMOTE" "$dir/evidence/dut-eth0.tsv" "$dir/evidence/dut-eth1.tsv" \
+		"$dir/evidence/dut-eth2.tsv" >>"$observed"
+	n_in=$(obs n_in) in_index=$(obs in_index) in_key=$(obs in_key)
+	n_gre=$(obs n_gre) n_gre_comet=$(obs n_gre_comet) leak0=$(obs n_leak_eth0) leak1=$(obs n_leak_eth1)
+	order=$(obs arp_order) arp_mac=$(obs arp_reply_mac) req_from=$(obs arp_request_from)
+	req=$(obs first_arp_request) rep=$(obs first_arp_reply) first=$(obs first_gre)
+	gp=$(obs gre_proto) osrc=$(obs outer_src) odst=$(obs outer_dst) oproto=$(obs outer_proto)
+	ottl=$(obs outer_ttl) ocs=$(obs outer_checksum)
+	src=$(obs out_src) dst=$(obs out_dst) idx=$(obs out_index)
+	rcv=$(counter recv snk/recv0 received) sent=$(counter send src/send0 sent)
+	want "the tester sent" "$sent" "$count"
+	want "COMET frames in" "$n_in" "$count"
+	want "index in" "$in_index" 1
+	want "current key in" "$in_key" 0xa5
+	want "GRE frames out of eth2" "$n_gre" "$count"
+	want "COMET inside GRE" "$n_gre_comet" "$count"
+	want "COMET frames out of eth0/eth1" "$leak0/$leak1" 0/0
+	want "ARP request from" "$req_from" "$DUT2_MAC"
+	want "order on eth2" "$order" "request,reply,GRE"
+	want "GRE protocol" "$gp" 0xcccc
+	want "outer IPv4" "$osrc > $odst proto $oproto TTL $ottl checksum $ocs" \
+		"$GRE_LOCAL > $GRE_REMOTE proto 47 TTL 64 checksum good"
+	want "index out" "$idx" 2
+	want "source MAC" "$src" "$DUT2_MAC"
+	want "destination MAC = ARP reply" "$dst" "$arp_mac"
+	want "destination MAC" "$dst" "$TOUT2_MAC"
+	want "snk received" "$rcv" "$count"
+	expected="ARP request for $GRE_REMOTE and its reply on eth2 before the first GRE frame; all $count frames leave eth2 with IPv4 $GRE_LOCAL > $GRE_REMOTE proto 47 TTL 64 (checksum good) + GRE protocol 0xcccc + COMET, none eth0/eth1; index 1 -> 2; source MAC $DUT2_MAC (eth2's own); destination MAC resolved by ARP ($TOUT2_MAC); snk receives $count"
+	actual="the tester sent $sent; $n_in COMET frames entered eth0 (index $in_index, current key $in_key)"
+	if [ "$req" = none ]; then a="no ARP request for $GRE_REMOTE"; else a="ARP request (frame $req, from $req_from)"; fi
+	if [ "$rep" = none ]; then a="$a, no ARP reply"; else a="$a, reply $arp_mac (frame $rep)"; fi
+	if [ "$n_gre" -eq 0 ]; then
+		actual="$actual; on eth2 (order $order): $a, no GRE frame ($leak0 COMET frames on eth0, $leak1 on eth1)"
+	else
+		actual="$actual; on eth2 (order $order): $a, first GRE frame $first; $n_gre GRE frames ($n_gre_comet with COMET; $leak0 COMET on eth0, $leak1 on eth1), outer IPv4 $osrc > $odst proto $oproto TTL $ottl checksum $ocs, GRE protocol $gp; index $idx; source MAC $src; destination MAC $dst"
+	fi
+	actual="$actual; snk received $rcv; $(dut_drops)"
+	row
+}
+
+# ---- tests 6 and 7: decapsulation ----
+
+# decap FAMILY: FAMILY is 4 or 6.
+decap() {
+	count=${plan_count:-0}
+	if [ "$1" = 4 ]; then
+		srcf=ip.src srca=10.0.1.2 ttlf=ip.ttl et=0x0800 ttlname=TTL fam=IPv4
+	else
+		srcf=ipv6.src srca=2001:db8:1::2 ttlf=ipv6.hlim et=0x86dd ttlname="hop limit" fam=IPv6
+	fi
+	awk "$AWK_LIB"'
+	function mine() { return f(srcf) == srca && f("udp.dstport") == "5000" }
+	FILENAME ~ /dut-eth0/ && mine() {
+		if (outer("eth.src") == tin) {
+			cnt("n_in"); if (f("comet.version") != "") cnt("n_in_comet")
+			note("in_index_length", f("comet.index") "/" f("comet.length"))
+			note("in_next", f("comet.next_proto")); note("in_ttl", f(ttlf))
+		} else cnt("n_leak_eth0")
+	}
+	FILENAME ~ /dut-eth1/ && mine() {
+		cnt("n_out"); if (f("comet.version") != "") cnt("n_out_comet")
+		note("out_ethertype", outer("eth.type")); note("out_ttl", f(ttlf))
+		note("out_src", outer("eth.src")); note("out_dst", outer("eth.dst"))
+	}
+	FILENAME ~ /dut-eth2/ && mine() { cnt("n_leak_eth2") }
+	' tin="$TIN_MAC" srcf="$srcf" srca="$srca" ttlf="$ttlf" "$dir/evidence/dut-eth0.tsv" \
+		"$dir/evidence/dut-eth1.tsv" "$dir/evidence/dut-eth2.tsv" >>"$observed"
+	n_in=$(obs n_in) n_in_comet=$(obs n_in_comet) il=$(obs in_index_length) nx=$(obs in_next)
+	in_ttl=$(obs in_ttl) n_out=$(obs n_out) n_out_comet=$(obs n_out_comet)
+	oet=$(obs out_ethertype) ottl=$(obs out_ttl) osrc=$(obs out_src) odst=$(obs out_dst)
+	leak0=$(obs n_leak_eth0) leak2=$(obs n_leak_eth2)
+	rcv=$(counter recv snk/recv0 received) sent=$(counter send src/send0 sent)
+	want "the tester sent" "$sent" "$count"
+	want "COMET frames in" "$n_in_comet/$n_in" "$count/$count"
+	want "index/length in" "$il" 1/1
+	want "next protocol in" "$nx" "$et"
+	want "$ttlname in" "$in_ttl" 64
+	want "frames out of eth1" "$n_out" "$count"
+	want "COMET header out" "$n_out_comet" 0
+	want "frames out of eth0/eth2" "$leak0/$leak2" 0/0
+	want "EtherType out" "$oet" "$et"
+	want "$ttlname out" "$ottl" 63
+	want "source MAC" "$osrc" "$DUT1_MAC"
+	want "destination MAC" "$odst" "$TOUT1_MAC"
+	want "snk received" "$rcv" "$count"
+	expected="$count COMET frames with index = length = 1, next protocol $et, $ttlname 64 enter eth0; all $count leave eth1 (the $fam route's interface, next hop $TOUT1_MAC), none eth0/eth2, as $fam with EtherType $et, no COMET header, $ttlname 63; source MAC $DUT1_MAC; snk receives $count"
+	actual="the tester sent $sent; $n_in frames entered eth0 ($n_in_comet COMET, index/length $il, next protocol $nx, inner $ttlname $in_ttl)"
+	if [ "$n_out" -eq 0 ]; then
+		actual="$actual; none left eth1 ($leak0 on eth0, $leak2 on eth2)"
+	else
+		actual="$actual; $n_out left eth1 ($leak0 on eth0, $leak2 on eth2) with EtherType $oet, $n_out_comet with a COMET header, $ttlname $ottl, source MAC $osrc, destination MAC $odst"
+	fi
+	actual="$actual; snk received $rcv; $(dut_drops)"
+	row
+}
+
+test_6() {
+	category="CAFE forward"
+	description="Decapsulation of COMET frames and forwarding of de-capsulated IPv4 datagrams"
+	step="Configure IPv4 routing on dut (10.0.9.0/24 via 10.0.23.2 on eth1); load the CAFE, no rule; the tester sends IPv4 datagrams in COMET frames with index = length = 1 to dut eth0; capture dut eth1, analyse with tshark + cometsim.lua"
+	run_scenario || { expected="IPv4 datagrams forwarded by routing"; row; return; }
+	decap 4
+}
+
+test_7() {
+	category="CAFE forward"
+	description="Decapsulation of COMET frames and forwarding of de-capsulated IPv6 datagrams"
+	step="Configure IPv6 routing on dut (2001:db8:9::/64 via 2001:db8:23::2 on eth1); load the CAFE, no rule; the tester sends IPv6 datagrams in COMET frames with index = length = 1 to dut eth0; capture dut eth1, analyse with tshark + cometsim.lua"
+	run_scenario || { expected="IPv6 datagrams forwarded by routing"; row; return; }
+	decap 6
+}
+
+# ---- main ----
+
+for test in 2 3 4 5 6 7; do
+	if [ -n "$only" ]; then
+		case ",$only," in *",$test,"*) ;; *) continue ;; esac
+	fi
+	dir="$outdir/$test"
+	mismatch='' expected='' actual='' plan_count='' plan_params=''
+	observed="$outdir/.observed-$test.txt"
+	"test_$test"
+done
+rm -f "$outdir"/.observed-*.txt
+
+[ -z "$rows_file" ] || cp "$rows" "$rows_file" || die "cannot write $rows_file"
+if [ "$quiet" -eq 0 ]; then
+	echo "Stateless CAFE validation (D4.3 section 5.4.2), rows in $rows"
+	printf '%-4s %-15s %-6s %s\n' Test Category Result Description
+	printf '%s' "$table"
+	echo "$nrows tests, $((nrows - nfail)) passed, $nfail failed"
+fi
+[ "$nrows" -gt 0 ] && [ "$nfail" -eq 0 ]

@@ -1,0 +1,111 @@
+#!/bin/sh
+# validation_stateless.sh - D4.3 section 5.4.2 tests 2-7 of the stateless
+# CAFE through their evaluator (scenarios/validation/stateless.sh): six
+# rows, all PASS, well-formed JSON lines, every capture clean for tshark.
+# Then the evaluator must see through broken set-ups: a rule with a wrong
+# destination MAC (test 3) and a rule for the wrong key (test 4) must give
+# FAIL rows whose "actual" says what went wrong.
+. "${top_srcdir:-.}/tests/scenarios/lib.sh"
+
+ev="$top_srcdir/scenarios/validation/stateless.sh"
+out="$T/validation"
+export COMETSIM TSHARK top_srcdir
+
+sh "$ev" "$out" --rows "$T/rows-copy.jsonl" >"$T/table.txt" 2>"$T/stderr.txt"
+rc=$?
+cat "$T/table.txt"
+check "the evaluator exits 0 (every row passes; exit $rc)" [ "$rc" -eq 0 ]
+check "the evaluator wrote nothing on stderr" [ ! -s "$T/stderr.txt" ]
+rows="$out/rows.jsonl"
+check "rows.jsonl has 6 rows" [ "$(wc -l <"$rows")" -eq 6 ]
+check "--rows wrote the same rows" cmp -s "$rows" "$T/rows-copy.jsonl"
+check "6 rows say PASS" [ "$(grep -c '"result":"PASS"' "$rows")" -eq 6 ]
+check "no row says FAIL" not grep -q '"result":"FAIL"' "$rows"
+
+# Each line a JSON object with the keys in order, strings properly escaped
+# (no raw control character, no bare quote or backslash), test a number.
+s='"([^"\\[:cntrl:]]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"'
+re="^\\{\"category\":$s,\"test\":[0-9]+,\"description\":$s,\"step\":$s,\"expected\":$s,\"actual\":$s,\"result\":\"(PASS|FAIL)\",\"run_dir\":$s\\}\$"
+check "every row is a well-formed JSON object with the eight keys" \
+	[ "$(grep -Ec "$re" "$rows")" -eq 6 ]
+# jq, where it is installed (it is not a dependency), parses them for real.
+jq_rows() {
+	jq -e -s 'length == 6 and all(.[]; .result == "PASS")' "$rows" >/dev/null
+}
+if command -v jq >/dev/null 2>&1; then
+	check "jq reads the 6 rows, all PASS" jq_rows
+fi
+
+# field LINE KEY: a string value of a row (no escaped quote inside).
+field() {
+	printf '%s\n' "$1" | sed -n "s/.*\"$2\":\"\([^\"]*\)\".*/\1/p"
+}
+for t in 2 3 4 5 6 7; do
+	line=$(grep "\"test\":$t," "$rows")
+	check "test $t has one row" [ "$(printf '%s\n' "$line" | grep -c .)" -eq 1 ]
+	case $t in 2) cat="CAFE intercept" ;; *) cat="CAFE forward" ;; esac
+	check "test $t: category \"$cat\"" [ "$(field "$line" category)" = "$cat" ]
+	check "test $t: run_dir $out/$t" [ "$(field "$line" run_dir)" = "$out/$t" ]
+	a=$(field "$line" actual)
+	check "test $t: an actual of its own, not the expected text" \
+		[ -n "$a" -a "$a" != "$(field "$line" expected)" ]
+	check "test $t: step and description filled" \
+		[ -n "$(field "$line" step)" -a -n "$(field "$line" description)" ]
+done
+
+# What the rows say must be what the captures hold: a few values straight
+# from the rows, checked against the facts of the set-up.
+check "test 3 reports the configured destination MAC" \
+	grep -q '"test":3,.*"actual":"[^"]*destination MAC 02:00:00:00:03:01' "$rows"
+check "test 4 reports VLAN id 100" grep -q '"test":4,.*"actual":"[^"]*VLAN id 100' "$rows"
+check "test 5 reports the ARP exchange before GRE" \
+	grep -q '"test":5,.*"actual":"[^"]*ARP request (frame 1, [^"]*reply 02:00:00:00:03:02 (frame 2), first GRE frame 3' "$rows"
+check "test 6 reports TTL 63 after decapsulation" grep -q '"test":6,.*"actual":"[^"]*TTL 63' "$rows"
+check "test 7 reports EtherType 0x86dd" grep -q '"test":7,.*"actual":"[^"]*EtherType 0x86dd' "$rows"
+
+# Every capture of every run clean for tshark: lib.sh's pcap_bad, run with
+# the COMET dissector loaded (through a wrapper, so that lib.sh's filter is
+# the one used), which also checks the IP packets inside COMET frames and
+# counts the dissector's malformed and error expert items.  The captures
+# of a run are read in one go (mergecap -a), then one by one if any frame
+# is bad, to name the file.
+printf '#!/bin/sh\nexec "%s" -X "lua_script:%s" "$@"\n' "$TSHARK" \
+	"$top_srcdir/output/wireshark/cometsim.lua" >"$T/tshark-comet"
+chmod +x "$T/tshark-comet"
+for t in 2 3 4 5 6 7; do
+	n=$(ls "$out/$t"/*.pcap | wc -l)
+	mergecap -a -w "$T/all-$t.pcap" "$out/$t"/*.pcap
+	bad=$(TSHARK="$T/tshark-comet" pcap_bad "$T/all-$t.pcap" | wc -l)
+	if [ "$bad" -ne 0 ]; then
+		for f in "$out/$t"/*.pcap; do
+			echo "  $f: $(TSHARK="$T/tshark-comet" pcap_bad "$f" | wc -l) bad frames" >&2
+		done
+	fi
+	check "test $t: $n captures ($(count "$T/all-$t.pcap" frame) frames), pcap_bad 0 ($bad)" \
+		[ "$n" -eq 10 -a "$bad" -eq 0 ]
+done
+check "the wrapper really loads the dissector" \
+	[ "$(TSHARK="$T/tshark-comet" count "$out/3/dut-eth1.pcap" 'comet.index == 2')" -eq 100 ]
+
+# The same checks on broken set-ups must fail, and say why.
+data="$top_srcdir/tests/scenarios/data"
+bro="$T/broken"
+sh "$ev" "$bro" --only 3,4 --scenario "3=$data/stateless-wrong-mac.xml" \
+	--scenario "4=$data/stateless-wrong-key.xml" >"$T/broken.txt" 2>&1
+rc=$?
+cat "$T/broken.txt"
+check "broken set-ups: the evaluator exits 1 ($rc)" [ "$rc" -eq 1 ]
+check "broken set-ups: two rows, both FAIL" \
+	[ "$(wc -l <"$bro/rows.jsonl")" -eq 2 -a "$(grep -c '"result":"FAIL"' "$bro/rows.jsonl")" -eq 2 ]
+check "wrong MAC: test 3's actual names the MAC the frames carried" \
+	grep -q '"test":3,.*"actual":"[^"]*destination MAC 02:00:00:00:09:00' "$bro/rows.jsonl"
+check "wrong key: test 4's actual says no frame left eth1 and dut dropped them for want of a rule" \
+	grep -q '"test":4,.*"actual":"[^"]*no COMET frame left eth1[^"]*dut dropped 100 comet_no_rule' "$bro/rows.jsonl"
+
+# A usage error is not a result.
+sh "$ev" >/dev/null 2>&1
+check "no OUTDIR: exit 2" [ $? -eq 2 ]
+sh "$ev" "$T/x" --only 9 >/dev/null 2>&1
+check "--only 9: exit 2" [ $? -eq 2 ]
+
+finish
