@@ -126,6 +126,15 @@ cafe_stats(struct entity *e, entity_stat_fn fn, void *ctx)
 	fn(ctx, "ip_passed", c->passed);
 	fn(ctx, "filters", c->filters ? c->filters->len : 0);
 	fn(ctx, "expired_streams", c->expired_total);
+	for (unsigned i = 0; c->filters && i < c->filters->len; i++) {
+		struct cafe_filter *f = g_ptr_array_index(c->filters, i);
+		char name[64];
+
+		snprintf(name, sizeof(name), "filter%" PRIu32 "_packets", f->s.id);
+		fn(ctx, name, f->packets);
+		snprintf(name, sizeof(name), "filter%" PRIu32 "_bytes", f->s.id);
+		fn(ctx, name, f->bytes);
+	}
 }
 
 static void
