@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "entities/apps/apps.h"
+#include "entities/apps/tcp_apps.h"
 #include "entities/cafe/cafe.h"
 #include "entities/registry.h"
 #include "sim/entity.h"
@@ -16,6 +17,8 @@ static const struct entity_class *const all_classes[] = {
 	&app_send_class,	/* usr.applications.Send */
 	&app_recv_class,	/* usr.applications.Recv, .Receive */
 	&app_ping_class,	/* usr.applications.Ping, ping */
+	&app_tcp_send_class,	/* usr.applications.TcpSend */
+	&app_tcp_sink_class,	/* usr.applications.TcpSink */
 	&cafe_class,		/* usr.stateless.Cafe, cafe */
 	&cf_tool_class,		/* cf_tool */
 	&ci_tool_class,		/* ci_tool */

@@ -17,5 +17,7 @@ int suite_proto_register(void);
 int suite_net_register(void);
 /* test_entity.c */
 int suite_entity_register(void);
+/* test_tcp.c */
+int suite_tcp_register(void);
 
 #endif
