@@ -16,9 +16,10 @@
 
 #define EV_SLAB	1024
 
+/* Events first, so that with a 64-byte aligned slab each event fills one cache line. */
 struct ev_slab {
-	struct ev_slab *next;
 	struct sim_event ev[EV_SLAB];
+	struct ev_slab *next;
 };
 
 struct sim {
@@ -119,7 +120,7 @@ ev_alloc(struct sim *sim)
 	struct sim_event *ev = sim->free_ev;
 
 	if (!ev) {
-		struct ev_slab *s = malloc(sizeof(*s));
+		struct ev_slab *s = aligned_alloc(64, (sizeof(*s) + 63) & ~(size_t)63);
 
 		if (!s) {
 			fprintf(stderr, "cometsim: out of memory for events\n");
