@@ -761,6 +761,9 @@ cmd_run(int argc, char **argv)
 	sum.run = opts.run;
 	sum.scheduler = sim_sched_name(sim);
 
+	/* Entities that write files (the curling client) write them there. */
+	net->outdir = dir;
+
 	err[0] = '\0';
 	if (scenario_instantiate(scn, net, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s\n", err[0] ? err : "cannot build the network");

@@ -10,6 +10,7 @@
 #include "entities/apps/apps.h"
 #include "entities/apps/tcp_apps.h"
 #include "entities/cafe/cafe.h"
+#include "entities/curling/curling.h"
 #include "entities/registry.h"
 #include "sim/entity.h"
 
@@ -22,6 +23,10 @@ static const struct entity_class *const all_classes[] = {
 	&cafe_class,		/* usr.stateless.Cafe, cafe */
 	&cf_tool_class,		/* cf_tool */
 	&ci_tool_class,		/* ci_tool */
+	&curling_cafe_class,	/* usr.curling.Cafe */
+	&crme_class,		/* usr.curling.Crme */
+	&content_server_class,	/* usr.curling.ContentServer, .ContentPublisher */
+	&content_client_class,	/* usr.curling.ContentClient, .ContentConsumer */
 };
 
 int

@@ -253,6 +253,13 @@ struct net {
 	sim_time_t arp_retry;		/* between requests */
 	unsigned arp_tries;		/* requests before giving up */
 	unsigned arp_queue;		/* packets held per unresolved entry */
+	/*
+	 * The run's output directory, for entities that write files there
+	 * (the curling client's Content/ folder); NULL when there is none
+	 * (unit tests, benchmarks): such entities keep their bytes in memory.
+	 * Set by the front end before the scenario is instantiated.
+	 */
+	const char *outdir;
 };
 
 /* net.c */

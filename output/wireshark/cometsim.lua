@@ -272,3 +272,484 @@ do
 	DissectorTable.get("ethertype"):add(COMET_ETHERTYPE, comet)
 	DissectorTable.get("gre.proto"):add(COMET_ETHERTYPE, comet)
 end
+
+------------------------------------------------------------------------
+-- CURLING: the coupled approach's messages (D4.3 chapter 6)
+--
+-- Added by the coupled approach (entities/curling/); the byte layouts are
+-- the project's own, drawn in doc/curling.md section 4.  One UDP datagram
+-- per message, big endian, IPv4 addresses:
+--
+--   offset size  field
+--   0      2     magic          0x4355 "CU"
+--   2      1     version        1
+--   3      1     type           1 Announce, 2 Ack, 3 Configure, 4 Notify,
+--                               5 Publish, 6 Consume, 7 ConsumeReply,
+--                               8 Release, 9 Routes, 10 Content
+--   4      2     length         the whole message
+--   6      1     flags          Configure/Notify op, Consume/Content flags
+--   7      1     reserved
+--   8      ...   the type's fields (doc/curling.md)
+--
+-- Found by a heuristic on every UDP port (magic, version, type, length =
+-- the datagram's), and registered on UDP port 3000, the CRMEs' port in
+-- the project's scenarios, where Wireshark would otherwise try DIS.  A
+-- datagram that is not a CURLING message is left to the other
+-- dissectors.  No sub-dissector is called: chunk data is shown as bytes.
+------------------------------------------------------------------------
+do
+	local CU_MAGIC = 0x4355
+	local CU_HDR_LEN = 8
+
+	local curling = Proto("curling", "COMET coupled approach (CURLING)")
+
+	local type_names = {
+		[1] = "Announce", [2] = "Ack", [3] = "Configure", [4] = "Notify",
+		[5] = "Publish", [6] = "Consume", [7] = "ConsumeReply",
+		[8] = "Release", [9] = "Routes", [10] = "Content",
+	}
+	local cfg_ops = { [1] = "add", [2] = "remove next hops", [3] = "remove content" }
+	local notify_ops = { [1] = "create", [2] = "teardown" }
+	local statuses = { [0] = "ok", [1] = "not_found", [2] = "loop", [3] = "no_path" }
+
+	local pf = {
+		magic = ProtoField.uint16("curling.magic", "Magic", base.HEX),
+		version = ProtoField.uint8("curling.version", "Version", base.DEC),
+		type = ProtoField.uint8("curling.type", "Type", base.DEC, type_names),
+		length = ProtoField.uint16("curling.length", "Length", base.DEC),
+		flags = ProtoField.uint8("curling.flags", "Flags", base.HEX),
+		op = ProtoField.uint8("curling.op", "Operation", base.DEC),
+		ro = ProtoField.bool("curling.ro", "Route optimisation", 8, nil, 0x01),
+		last_chunk = ProtoField.bool("curling.last_chunk", "Last chunk", 8, nil, 0x01),
+		content_id = ProtoField.string("curling.content_id", "ContentID"),
+		token = ProtoField.uint32("curling.token", "Token", base.DEC),
+		acked_type = ProtoField.uint8("curling.acked_type", "Acknowledged type",
+			base.DEC, type_names),
+		cafe = ProtoField.ipv4("curling.cafe", "CAFE"),
+		cafe_port = ProtoField.uint16("curling.cafe_port", "CAFE port", base.DEC),
+		nlinks = ProtoField.uint8("curling.nlinks", "Inter-domain links", base.DEC),
+		link_cafe = ProtoField.ipv4("curling.link.cafe", "Neighbour CAFE"),
+		link_cafe_port = ProtoField.uint16("curling.link.cafe_port", "Neighbour CAFE port",
+			base.DEC),
+		link_crme = ProtoField.ipv4("curling.link.crme", "Neighbour CRME"),
+		nhops = ProtoField.uint8("curling.nhops", "Next hops", base.DEC),
+		hop = ProtoField.ipv4("curling.hop", "Next hop"),
+		hop_port = ProtoField.uint16("curling.hop_port", "Next hop port", base.DEC),
+		src = ProtoField.ipv4("curling.src", "Content source"),
+		src_port = ProtoField.uint16("curling.src_port", "Content source port", base.DEC),
+		prev = ProtoField.ipv4("curling.prev", "Previous hop"),
+		prev_port = ProtoField.uint16("curling.prev_port", "Previous hop port", base.DEC),
+		src_cafe = ProtoField.ipv4("curling.src_cafe", "Server's CAFE"),
+		src_cafe_port = ProtoField.uint16("curling.src_cafe_port", "Server's CAFE port",
+			base.DEC),
+		size = ProtoField.uint64("curling.size", "Content size", base.DEC),
+		reqid = ProtoField.uint32("curling.reqid", "Request id", base.DEC),
+		client = ProtoField.ipv4("curling.client", "Client"),
+		client_port = ProtoField.uint16("curling.client_port", "Client port", base.DEC),
+		client_cafe = ProtoField.ipv4("curling.client_cafe", "Client's CAFE"),
+		client_cafe_port = ProtoField.uint16("curling.client_cafe_port",
+			"Client's CAFE port", base.DEC),
+		first = ProtoField.uint32("curling.first", "First chunk", base.DEC),
+		last = ProtoField.uint32("curling.last", "Last chunk", base.DEC),
+		npath = ProtoField.uint8("curling.npath", "CRMEs on the path", base.DEC),
+		path = ProtoField.ipv4("curling.path", "CRME"),
+		status = ProtoField.uint8("curling.status", "Status", base.DEC, statuses),
+		nchunks = ProtoField.uint32("curling.nchunks", "Chunks", base.DEC),
+		nroutes = ProtoField.uint16("curling.nroutes", "Routes", base.DEC),
+		route_prefix = ProtoField.ipv4("curling.route.prefix", "Prefix"),
+		route_plen = ProtoField.uint8("curling.route.plen", "Prefix length", base.DEC),
+		route_npath = ProtoField.uint8("curling.route.npath", "Path length", base.DEC),
+		route_path = ProtoField.ipv4("curling.route.path", "Path CRME"),
+		datalen = ProtoField.uint16("curling.datalen", "Data length", base.DEC),
+		seq = ProtoField.uint32("curling.seq", "Sequence number", base.DEC),
+		tx = ProtoField.uint32("curling.tx", "Transmission", base.DEC),
+		nojoin = ProtoField.bool("curling.nojoin", "Repair (not served from a flow)", 8, nil,
+			0x02),
+		newtx = ProtoField.bool("curling.newtx", "A new transmission will come", 8, nil,
+			0x80),
+		offset = ProtoField.uint64("curling.offset", "Offset", base.DEC),
+		data = ProtoField.bytes("curling.data", "Data"),
+	}
+	local fl = {}
+	for _, f in pairs(pf) do
+		fl[#fl + 1] = f
+	end
+	curling.fields = fl
+
+	local ex = {
+		malformed = ProtoExpert.new("curling.expert.malformed",
+			"Malformed CURLING message", expert.group.MALFORMED, expert.severity.ERROR),
+		bad_id = ProtoExpert.new("curling.expert.bad_content_id",
+			"ContentID not 1-64 printable characters without '/'",
+			expert.group.MALFORMED, expert.severity.ERROR),
+		bad_field = ProtoExpert.new("curling.expert.bad_field",
+			"Field out of range", expert.group.PROTOCOL, expert.severity.WARN),
+	}
+	curling.experts = { ex.malformed, ex.bad_id, ex.bad_field }
+
+	-- Whether tvb starts a CURLING message: magic, version, type, and a
+	-- length equal to the datagram's.
+	local function looks_like(tvb)
+		local n = tvb:reported_length_remaining()
+		if n < CU_HDR_LEN or tvb:captured_len() < CU_HDR_LEN then
+			return false
+		end
+		if tvb(0, 2):uint() ~= CU_MAGIC or tvb(2, 1):uint() ~= 1 then
+			return false
+		end
+		local t = tvb(3, 1):uint()
+		return t >= 1 and t <= 10 and tvb(4, 2):uint() == n
+	end
+
+	-- The body of one message.  `c` is a cursor: c.off the next byte,
+	-- c.fail set when a field would pass the end (the rest is not shown).
+	local function dissect_body(tvb, pinfo, tree, mtype, flags)
+		local c = { off = CU_HDR_LEN, fail = false }
+		local len = tvb:captured_len()
+
+		local function take(n)
+			if c.fail or c.off + n > len then
+				c.fail = true
+				return nil
+			end
+			local r = tvb(c.off, n)
+			c.off = c.off + n
+			return r
+		end
+		local function add(f, n, t)
+			local r = take(n)
+			if r then
+				return (t or tree):add(f, r), r
+			end
+			return nil, nil
+		end
+		local function hop(faddr, fport, t)
+			local _, a = add(faddr, 4, t)
+			local _, p = add(fport, 2, t)
+			if a and p then
+				return string.format("%s:%d", tostring(a:ipv4()), p:uint())
+			end
+			return "?"
+		end
+		local function content_id()
+			local r = take(1)
+			if not r then
+				return "?"
+			end
+			local n = r:uint()
+			local s = take(n)
+			if not s then
+				return "?"
+			end
+			local id = s:string()
+			local item = tree:add(pf.content_id, s)
+			if n == 0 or n > 64 or id:find("[^!-~]") or id:find("/", 1, true) then
+				item:add_proto_expert_info(ex.bad_id)
+			end
+			return id
+		end
+		local function count_list(fcount, each)
+			local _, r = add(fcount, 1)
+			if not r then
+				return 0
+			end
+			for i = 1, r:uint() do
+				if c.fail then
+					break
+				end
+				each(i)
+			end
+			return r:uint()
+		end
+
+		local info = type_names[mtype]
+		if mtype == 1 then
+			add(pf.token, 4)
+			local me = hop(pf.cafe, pf.cafe_port)
+			local _, r = add(pf.nlinks, 1)
+			take(1)
+			local n = r and r:uint() or 0
+			for i = 1, n do
+				if c.fail then
+					break
+				end
+				local lt = tree:add(curling, tvb(c.off, math.min(10, len - c.off)),
+					string.format("Link %d", i))
+				add(pf.link_cafe, 4, lt)
+				add(pf.link_cafe_port, 2, lt)
+				add(pf.link_crme, 4, lt)
+			end
+			info = string.format("Announce from CAFE %s, %d link%s", me, n, n == 1 and "" or "s")
+		elseif mtype == 2 then
+			local _, at = add(pf.acked_type, 1)
+			take(3)
+			add(pf.token, 4)
+			info = string.format("Ack of %s", at and (type_names[at:uint()] or "?") or "?")
+		elseif mtype == 3 then
+			tree:add(pf.op, tvb(6, 1), flags % 16)
+			tree:add(pf.newtx, tvb(6, 1))
+			local newtx = flags >= 128
+			flags = flags % 16
+			if cfg_ops[flags] == nil then
+				tree:add_proto_expert_info(ex.bad_field, "Unknown Configure operation")
+			end
+			local id = content_id()
+			local hops = {}
+			count_list(pf.nhops, function()
+				hops[#hops + 1] = hop(pf.hop, pf.hop_port)
+			end)
+			info = string.format("Configure (%s%s) %s%s%s", cfg_ops[flags] or "?",
+				newtx and ", new transmission" or "", id,
+				#hops > 0 and " -> " or "", table.concat(hops, " "))
+		elseif mtype == 4 then
+			tree:add(pf.op, tvb(6, 1))
+			local src = hop(pf.src, pf.src_port)
+			local prev = hop(pf.prev, pf.prev_port)
+			local id = content_id()
+			count_list(pf.nhops, function()
+				hop(pf.hop, pf.hop_port)
+			end)
+			info = string.format("Notify (%s) %s from %s, previous hop %s",
+				notify_ops[flags] or "?", id, src, prev)
+		elseif mtype == 5 then
+			add(pf.token, 4)
+			local src = hop(pf.src, pf.src_port)
+			hop(pf.src_cafe, pf.src_cafe_port)
+			local _, sz = add(pf.size, 8)
+			local id = content_id()
+			info = string.format("Publish %s (%s bytes) at %s", id,
+				sz and tostring(sz:uint64()) or "?", src)
+		elseif mtype == 6 then
+			tree:add(pf.ro, tvb(6, 1))
+			tree:add(pf.nojoin, tvb(6, 1))
+			add(pf.reqid, 4)
+			local cl = hop(pf.client, pf.client_port)
+			hop(pf.client_cafe, pf.client_cafe_port)
+			local _, f = add(pf.first, 4)
+			local _, l = add(pf.last, 4)
+			local id = content_id()
+			count_list(pf.npath, function()
+				add(pf.path, 4)
+			end)
+			local range = ""
+			if f and l and (f:uint() ~= 0 or l:uint() ~= 0xffffffff) then
+				range = string.format(" chunks %d-%d", f:uint(), l:uint())
+			end
+			info = string.format("Consume%s%s %s for %s%s",
+				(flags % 2 == 1) and " (route optimisation)" or "",
+				(math.floor(flags / 2) % 2 == 1) and " (repair)" or "", id, cl, range)
+		elseif mtype == 7 then
+			add(pf.reqid, 4)
+			local cl = hop(pf.client, pf.client_port)
+			local _, st = add(pf.status, 1)
+			take(1)
+			add(pf.size, 8)
+			add(pf.nchunks, 4)
+			local id = content_id()
+			info = string.format("ConsumeReply %s for %s: %s", id, cl,
+				st and (statuses[st:uint()] or "?") or "?")
+		elseif mtype == 8 then
+			info = "Release " .. content_id()
+		elseif mtype == 9 then
+			local _, r = add(pf.nroutes, 2)
+			local n = r and r:uint() or 0
+			for i = 1, n do
+				if c.fail then
+					break
+				end
+				local start = c.off
+				local rt = tree:add(curling, tvb(start, math.min(6, len - start)),
+					string.format("Route %d", i))
+				add(pf.route_prefix, 4, rt)
+				add(pf.route_plen, 1, rt)
+				local _, m = add(pf.route_npath, 1, rt)
+				for _ = 1, (m and m:uint() or 0) do
+					add(pf.route_path, 4, rt)
+				end
+				if not c.fail then
+					rt:set_len(c.off - start)
+				end
+			end
+			info = string.format("Routes, %d route%s", n, n == 1 and "" or "s")
+		elseif mtype == 10 then
+			tree:add(pf.last_chunk, tvb(6, 1))
+			local src = hop(pf.src, pf.src_port)
+			local _, dl = add(pf.datalen, 2)
+			local _, txn = add(pf.tx, 4)
+			local _, sq = add(pf.seq, 4)
+			local _, nc = add(pf.nchunks, 4)
+			add(pf.size, 8)
+			add(pf.offset, 8)
+			local id = content_id()
+			if dl and dl:uint() > 0 then
+				add(pf.data, dl:uint())
+			end
+			info = string.format("Content %s chunk %s/%s from %s transmission %s%s", id,
+				sq and tostring(sq:uint()) or "?", nc and tostring(nc:uint()) or "?", src,
+				txn and tostring(txn:uint()) or "?", (flags % 2 == 1) and " (last)" or "")
+		end
+		if c.fail or c.off ~= len then
+			tree:add_proto_expert_info(ex.malformed, c.fail and
+				"Message shorter than its fields" or
+				string.format("%d bytes after the last field", len - c.off))
+			info = info .. " [malformed]"
+		end
+		return info
+	end
+
+	function curling.dissector(tvb, pinfo, tree)
+		if not looks_like(tvb) then
+			return 0
+		end
+		local len = tvb:captured_len()
+		pinfo.cols.protocol = "CURLING"
+		local root = tree:add(curling, tvb(0, len))
+		root:add(pf.magic, tvb(0, 2))
+		root:add(pf.version, tvb(2, 1))
+		root:add(pf.type, tvb(3, 1))
+		root:add(pf.length, tvb(4, 2))
+		root:add(pf.flags, tvb(6, 1))
+		local mtype = tvb(3, 1):uint()
+		local ok, info = pcall(dissect_body, tvb, pinfo, root, mtype, tvb(6, 1):uint())
+		if not ok then
+			root:add_proto_expert_info(ex.malformed, "Cannot decode: " .. tostring(info))
+			info = (type_names[mtype] or "?") .. " [malformed]"
+		end
+		pinfo.cols.info = info
+		root:append_text(", " .. info)
+		return len
+	end
+
+	local function heuristic(tvb, pinfo, tree)
+		if not looks_like(tvb) then
+			return false
+		end
+		curling.dissector(tvb, pinfo, tree)
+		return true
+	end
+
+	curling:register_heuristic("udp", heuristic)
+	DissectorTable.get("udp.port"):add(3000, curling)
+end
+
+------------------------------------------------------------------------
+-- RAE: the inter-RAE protocol and the RAE-CME interface
+--
+-- (entities/rae, doc/rae.md; REFERENCE section 2, D4.3 sections 4.2.2
+-- and 4.2.3.)  Over TCP, every message is a 5-byte header and a protobuf
+-- body:
+--
+--   offset size   field
+--   0      1      type     1 Open, 2 Keepalive, 3 Update, 4 Withdraw
+--                          (rae.proto), 16 GenericRequest, 17 Reply
+--                          (cmerae.proto)
+--   1      4      length   of the body, big endian
+--   5      length body     the protobuf message of the type
+--
+-- Registered on TCP ports 10001 (the RAEs of the project's scenarios and
+-- of D4.3 Appendix A) and 9090 (the CME).  Messages split across TCP
+-- segments are reassembled (dissect_tcp_pdus); each whole body goes to
+-- Wireshark's protobuf dissector with the message type set, so every
+-- field shows, and is filterable as pbf.*, when Wireshark is told where
+-- the .proto files are:
+--   -o 'uat:protobuf_search_paths:"<src>/entities/rae","TRUE"'
+--   -o protobuf.pbf_as_hf:TRUE -o protobuf.preload_protos:TRUE
+-- A header with an unknown type or a length beyond 16 MiB (where the RAE
+-- itself resets the session) cannot be resynchronised: the rest of the
+-- segment is shown as malformed.
+------------------------------------------------------------------------
+do
+	local RAE_HDR_LEN = 5
+	local RAE_MAX_BODY = 16 * 1024 * 1024
+
+	local rae = Proto("rae", "COMET RAE messages")
+
+	local type_names = {
+		[1] = "Open", [2] = "Keepalive", [3] = "Update", [4] = "Withdraw",
+		[16] = "GenericRequest", [17] = "Reply",
+	}
+	local pb_types = {
+		[1] = "comet.rae.Open", [2] = "comet.rae.Keepalive",
+		[3] = "comet.rae.Update", [4] = "comet.rae.Withdraw",
+		[16] = "comet.cmerae.GenericRequest", [17] = "comet.cmerae.Reply",
+	}
+
+	local f_type = ProtoField.uint8("rae.type", "Type", base.DEC, type_names)
+	local f_length = ProtoField.uint32("rae.length", "Body length", base.DEC)
+	local f_body = ProtoField.bytes("rae.body", "Body")
+	rae.fields = { f_type, f_length, f_body }
+
+	local ex = {
+		bad_type = ProtoExpert.new("rae.bad_type", "Unknown RAE message type",
+			expert.group.MALFORMED, expert.severity.ERROR),
+		too_long = ProtoExpert.new("rae.too_long", "Body longer than 16 MiB",
+			expert.group.MALFORMED, expert.severity.ERROR),
+		body = ProtoExpert.new("rae.body_failed", "The protobuf body could not be decoded",
+			expert.group.MALFORMED, expert.severity.WARN),
+	}
+	rae.experts = { ex.bad_type, ex.too_long, ex.body }
+
+	local protobuf = Dissector.get("protobuf")
+
+	-- The length of the message at offset; a header that cannot be true
+	-- takes the rest of the data, which is then shown as malformed.
+	local function pdu_len(tvb, pinfo, offset)
+		local mtype = tvb(offset, 1):uint()
+		local blen = tvb(offset + 1, 4):uint()
+
+		if not type_names[mtype] or blen > RAE_MAX_BODY then
+			return tvb:len() - offset
+		end
+		return RAE_HDR_LEN + blen
+	end
+
+	local function dissect_pdu(tvb, pinfo, tree)
+		local len = tvb:len()
+		local mtype = tvb(0, 1):uint()
+		local blen = tvb(1, 4):uint()
+		local name = type_names[mtype]
+		local root = tree:add(rae, tvb(), "COMET RAE")
+
+		pinfo.cols.protocol = "RAE"
+		root:add(f_type, tvb(0, 1))
+		root:add(f_length, tvb(1, 4))
+		if not name then
+			root:add_proto_expert_info(ex.bad_type)
+			pinfo.cols.info:append(" [bad type " .. mtype .. "]")
+			return len
+		end
+		if blen > RAE_MAX_BODY or len < RAE_HDR_LEN + blen then
+			root:add_proto_expert_info(ex.too_long)
+			pinfo.cols.info:append(" [" .. name .. ", bad length " .. blen .. "]")
+			return len
+		end
+		root:append_text(", " .. name .. ", " .. blen .. " bytes")
+		pinfo.cols.info:append(" " .. name)
+		if blen > 0 then
+			local body = tvb(RAE_HDR_LEN, blen)
+
+			if protobuf then
+				pinfo.private["pb_msg_type"] = "message," .. pb_types[mtype]
+				local used, err = call_dissector_safely(protobuf, body:tvb(), pinfo, root)
+				if not used then
+					root:add_proto_expert_info(ex.body, "Protobuf: " .. err)
+				end
+			else
+				root:add(f_body, body)
+			end
+		end
+		return RAE_HDR_LEN + blen
+	end
+
+	function rae.dissector(tvb, pinfo, tree)
+		if tvb:len() == 0 then
+			return 0
+		end
+		dissect_tcp_pdus(tvb, tree, RAE_HDR_LEN, pdu_len, dissect_pdu, true)
+		return tvb:len()
+	end
+
+	local tcp_port = DissectorTable.get("tcp.port")
+	tcp_port:add(10001, rae)
+	tcp_port:add(9090, rae)
+end

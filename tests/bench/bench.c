@@ -1,7 +1,7 @@
 /*
  * bench.c - `make bench`: every benchmark of the engine, one line each.
  *
- *   bench [all|sched|chain|cafe] [--quick]
+ *   bench [all|sched|chain|cafe|curling] [--quick]
  *
  * The chain runs in a child process per case, so each case's peak memory
  * is its own.
@@ -69,6 +69,18 @@ run_cafe(void *arg)
 	bench_cafe(c->nodes, c->packets, c->pcap);
 }
 
+struct curling_case {
+	unsigned clients, contents;
+};
+
+static void
+run_curling(void *arg)
+{
+	struct curling_case *c = arg;
+
+	bench_curling(c->clients, c->contents);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -82,8 +94,8 @@ main(int argc, char **argv)
 			what = argv[i];
 	}
 	if (strcmp(what, "all") && strcmp(what, "sched") && strcmp(what, "chain") &&
-	    strcmp(what, "cafe")) {
-		fprintf(stderr, "usage: bench [all|sched|chain|cafe] [--quick]\n");
+	    strcmp(what, "cafe") && strcmp(what, "curling")) {
+		fprintf(stderr, "usage: bench [all|sched|chain|cafe|curling] [--quick]\n");
 		return 2;
 	}
 	if (!strcmp(what, "all") || !strcmp(what, "sched")) {
@@ -110,6 +122,11 @@ main(int argc, char **argv)
 
 			in_child(run_cafe, &c);
 		}
+	}
+	if (!strcmp(what, "all") || !strcmp(what, "curling")) {
+		struct curling_case c = { quick ? 200 : 1000, 100 };
+
+		in_child(run_curling, &c);
 	}
 	return 0;
 }

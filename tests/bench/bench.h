@@ -38,4 +38,13 @@ void bench_chain(unsigned nodes, uint64_t packets, int pcap);
  */
 void bench_cafe(unsigned ncafes, uint64_t packets, int pcap);
 
+/* bench_curling.c */
+
+/*
+ * The coupled approach on topology 2: `nclients` clients ask for one of
+ * `ncontents` contents each (Zipf popularity) over 10 s; prints one
+ * bench=curling line.
+ */
+void bench_curling(unsigned nclients, unsigned ncontents);
+
 #endif /* TESTS_BENCH_BENCH_H */

@@ -18,6 +18,7 @@ static int (*const registrars[])(void) = {
 	suite_comet_register,
 	suite_entity_register,
 	suite_tcp_register,
+	suite_curling_register,
 };
 
 int

@@ -19,5 +19,7 @@ int suite_net_register(void);
 int suite_entity_register(void);
 /* test_tcp.c */
 int suite_tcp_register(void);
+/* test_curling.c */
+int suite_curling_register(void);
 
 #endif
