@@ -12,6 +12,14 @@
  *          return -1 with a message; the loader adds file and line.
  *          The node may not exist yet (curling scripts create routers at
  *          run time), so init must not touch it.
+ *   check  optional, at load time, once the whole scenario has been read
+ *          and replayed, before the run: check what init parsed against
+ *          the scenario.  addr_known(ctx, a) says whether some node of
+ *          the scenario has address a as its router id or on one of its
+ *          interfaces: any node the scenario ever has, from the topology
+ *          or started by a script, even after the entity's own start.
+ *          Return 0, or -1 with a message; the loader adds file, line
+ *          and the class name.  The node is still not bound.
  *   start  at the event's time, with e->node set: open sockets, arm timers.
  *   stop   the node is stopped (END_ROUTER) or the run ends.
  *   stats  report named statistics for counters and summaries.
@@ -23,17 +31,21 @@
 #ifndef SIM_ENTITY_H
 #define SIM_ENTITY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "sim/log.h"
 
+struct addr;
 struct node;
 struct entity;
 
 /* Report one named statistic. */
 typedef void (*entity_stat_fn)(void *ctx, const char *name, uint64_t value);
+/* Whether an address belongs to a node of the scenario (check). */
+typedef bool (*entity_addr_known_fn)(void *ctx, const struct addr *a);
 
 struct entity_class {
 	const char *name;		/* as scripts write it: "usr.applications.Send" */
@@ -42,6 +54,8 @@ struct entity_class {
 	const char *usage;		/* argument synopsis for errors and --help */
 	size_t inst_size;
 	int (*init)(struct entity *e, int argc, char **argv, char *err, size_t errlen);
+	int (*check)(struct entity *e, entity_addr_known_fn addr_known, void *ctx,
+		     char *err, size_t errlen);	/* optional */
 	void (*start)(struct entity *e);
 	void (*stop)(struct entity *e);
 	void (*stats)(struct entity *e, entity_stat_fn fn, void *ctx);

@@ -251,7 +251,8 @@ int scn_script_load(struct scn_ld *ld, const char *path, const char *from,
 /*
  * Sort the events by time and replay them: check every node, link and
  * class they name, create the script's routers and links, create the
- * entity instances (running each class's init).
+ * entity instances (running each class's init); then run each
+ * instance's check against every node the scenario has.
  */
 int scn_events_resolve(struct scn_ld *ld);
 

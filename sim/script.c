@@ -20,8 +20,10 @@
  * events of the whole scenario (scripts, <at>, <app>) in time order over
  * a model of the topology, so that a reference to a router that is not
  * started yet, a link that is already down or a bad entity argument is
- * reported with its file and line before anything runs.  The actions at
- * run time are in scenario.c (scn_ev_run).
+ * reported with its file and line before anything runs.  Once the
+ * replay is done, each entity class's check sees the whole scenario
+ * (an address no node has is refused, even if its router starts later).
+ * The actions at run time are in scenario.c (scn_ev_run).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -457,9 +459,37 @@ start_app(struct scn_ld *ld, struct scn_event *ev)
 }
 
 /*
+ * An entity class's addr_known (ctx: the scenario): whether a node of
+ * the scenario has a as its router id or on an interface.  After the
+ * replay, s->nodes holds every node the scenario ever has; END_ROUTER
+ * only marks a node down.
+ */
+static bool
+model_addr_known(void *ctx, const struct addr *a)
+{
+	const struct scenario *s = ctx;
+
+	for (guint i = 0; i < s->nodes->len; i++) {
+		const struct scn_node *n = g_ptr_array_index(s->nodes, i);
+
+		if (addr_eq(&n->router_id, a))
+			return true;
+		for (guint k = 0; k < n->ifaces->len; k++) {
+			const struct scn_iface *ifc = g_ptr_array_index(n->ifaces, k);
+
+			for (guint j = 0; ifc->addrs && j < ifc->addrs->len; j++)
+				if (addr_eq(&g_array_index(ifc->addrs, struct ifaddr, j).addr, a))
+					return true;
+		}
+	}
+	return false;
+}
+
+/*
  * Sort the events by time and replay them: check every node, link and
  * class they name, create the script's routers and links, create the
- * entity instances (running each class's init).
+ * entity instances (running each class's init).  Then, the whole
+ * scenario known, run each instance's check.
  */
 int
 scn_events_resolve(struct scn_ld *ld)
@@ -500,6 +530,21 @@ scn_events_resolve(struct scn_ld *ld)
 		}
 		if (rc < 0)
 			return -1;
+	}
+	/* After the loop: a router started later by a script counts. */
+	for (guint i = 0; i < s->events->len; i++) {
+		struct scn_event *ev = g_ptr_array_index(s->events, i);
+		char ebuf[512];
+
+		if (ev->kind != SEV_APP || !ev->ent->cls->check)
+			continue;
+		g_string_assign(ld->note, ev->note ? ev->note : "");
+		ld->note_file = ev->file;
+		ld->note_line = ev->line;
+		ebuf[0] = '\0';
+		if (ev->ent->cls->check(ev->ent, model_addr_known, s, ebuf, sizeof(ebuf)) < 0)
+			return scn_error(ld, ev->file, ev->line, "%s: %s", ev->ent->cls->name,
+					 ebuf[0] ? ebuf : "bad arguments");
 	}
 	return 0;
 }

@@ -98,7 +98,8 @@ struct cclient {
 	uint32_t r_unexpected;
 	/* statistics */
 	uint64_t requests, chunks, duplicates, bytes, inconsistent, bad;
-	uint64_t unknown_addrs;
+	uint64_t unknown_addrs;	/* found at start (check did not run) */
+	bool addrs_checked;	/* check ran at load time: start does not repeat it */
 };
 
 /* A Consume for chunks first..last; a repair (flags CONSUME_F_NOJOIN) after the first. */
@@ -397,6 +398,20 @@ client_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 	return 0;
 }
 
+/* The addresses of the start-up line, with their roles in CLIENT_USAGE. */
+static const char *const client_roles[2] = { "myCRMEaddr", "myCAFEaddr" };
+
+static int
+client_check(struct entity *e, entity_addr_known_fn addr_known, void *ctx, char *err,
+	     size_t errlen)
+{
+	struct cclient *c = (struct cclient *)e;
+	uint32_t addrs[2] = { c->crme, c->cafe };
+
+	c->addrs_checked = true;
+	return curling_check_known(addrs, client_roles, 2, addr_known, ctx, err, errlen);
+}
+
 static void
 client_start(struct entity *e)
 {
@@ -417,11 +432,10 @@ client_start(struct entity *e)
 		entity_log(e, LOG_ERROR, "CC: cannot bind UDP port %u: in use", c->port);
 		return;
 	}
-	{
+	if (!c->addrs_checked) {
 		uint32_t addrs[2] = { c->crme, c->cafe };
-		const char *roles[2] = { "myCRMEaddr", "myCAFEaddr" };
 
-		c->unknown_addrs = curling_check_addrs(e, "CC", addrs, roles, 2);
+		c->unknown_addrs = curling_check_addrs(e, "CC", addrs, client_roles, 2);
 	}
 	if (c->state != CS_IDLE)
 		return;		/* restarted after END_ROUTER: the request stands as it was */
@@ -495,6 +509,7 @@ const struct entity_class content_client_class = {
 	.usage     = CLIENT_USAGE,
 	.inst_size = sizeof(struct cclient),
 	.init      = client_init,
+	.check     = client_check,	/* the addresses are in the scenario */
 	.start     = client_start,	/* open the port, send the Consume */
 	.stop      = client_stop,
 	.stats     = client_stats,

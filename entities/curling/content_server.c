@@ -85,7 +85,8 @@ struct cserver {
 	uint32_t r_unexpected;
 	/* statistics */
 	uint64_t requests, refused, transmissions, chunks, bytes, releases, bad;
-	uint64_t unknown_addrs;
+	uint64_t unknown_addrs;	/* found at start (check did not run) */
+	bool addrs_checked;	/* check ran at load time: start does not repeat it */
 };
 
 static uint32_t
@@ -459,6 +460,20 @@ server_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 	return 0;
 }
 
+/* The addresses of the start-up line, with their roles in SERVER_USAGE. */
+static const char *const server_roles[2] = { "myCRMEaddr", "myCAFEaddr" };
+
+static int
+server_check(struct entity *e, entity_addr_known_fn addr_known, void *ctx, char *err,
+	     size_t errlen)
+{
+	struct cserver *s = (struct cserver *)e;
+	uint32_t addrs[2] = { s->crme, s->cafe };
+
+	s->addrs_checked = true;
+	return curling_check_known(addrs, server_roles, 2, addr_known, ctx, err, errlen);
+}
+
 static void
 server_start(struct entity *e)
 {
@@ -478,13 +493,12 @@ server_start(struct entity *e)
 			   s->port);
 		return;
 	}
-	{
+	if (!s->addrs_checked) {
 		uint32_t addrs[2] = { s->crme, s->cafe };
-		const char *roles[2] = { "myCRMEaddr", "myCAFEaddr" };
 		char who[CURLING_ADDRLEN + 8];
 
 		snprintf(who, sizeof(who), "CS %s", s->self_str);
-		s->unknown_addrs = curling_check_addrs(e, who, addrs, roles, 2);
+		s->unknown_addrs = curling_check_addrs(e, who, addrs, server_roles, 2);
 	}
 	store_write(s);
 	for (unsigned i = 0; i < s->nitems; i++)
@@ -565,6 +579,7 @@ const struct entity_class content_server_class = {
 	.usage     = SERVER_USAGE,
 	.inst_size = sizeof(struct cserver),
 	.init      = server_init,	/* the contents: read or generated now */
+	.check     = server_check,	/* the addresses are in the scenario */
 	.start     = server_start,	/* open the port, write the store, Publish */
 	.stop      = server_stop,
 	.stats     = server_stats,

@@ -175,7 +175,8 @@ struct crme {
 	/* statistics */
 	uint64_t consumes, forwarded, joins, refused, configures, notifies, publishes;
 	uint64_t releases, ro_attempts, ro_switches, routes_in, routes_out, bad;
-	uint64_t unknown_addrs;
+	uint64_t unknown_addrs;	/* found at start (check did not run) */
+	bool addrs_checked;	/* check ran at load time: start does not repeat it */
 };
 
 /* ---- small helpers ---- */
@@ -1362,6 +1363,36 @@ crme_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 	return 0;
 }
 
+/* The providers' then the peers' addresses, with their roles; returns how many. */
+static unsigned
+crme_addrs(const struct crme *r, uint32_t *addrs, const char **roles)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < r->nprov; i++) {
+		addrs[n] = r->prov[i];
+		roles[n++] = "provider CRME";
+	}
+	for (unsigned i = 0; i < r->npeer; i++) {
+		addrs[n] = r->peer[i];
+		roles[n++] = "peer CRME";
+	}
+	return n;
+}
+
+static int
+crme_check(struct entity *e, entity_addr_known_fn addr_known, void *ctx, char *err,
+	   size_t errlen)
+{
+	struct crme *r = (struct crme *)e;
+	uint32_t addrs[2 * CRME_MAX_REL];
+	const char *roles[2 * CRME_MAX_REL];
+	unsigned n = crme_addrs(r, addrs, roles);
+
+	r->addrs_checked = true;
+	return curling_check_known(addrs, roles, n, addr_known, ctx, err, errlen);
+}
+
 static void
 crme_start(struct entity *e)
 {
@@ -1384,20 +1415,12 @@ crme_start(struct entity *e)
 	entity_log(e, LOG_INFO, "CRME %s: listening on port %u, %u provider%s, %u peer%s%s",
 		   r->self_str, r->port, r->nprov, r->nprov == 1 ? "" : "s", r->npeer,
 		   r->npeer == 1 ? "" : "s", r->ro ? "" : ", route optimisation off");
-	{
+	if (!r->addrs_checked) {
 		uint32_t addrs[2 * CRME_MAX_REL];
 		const char *roles[2 * CRME_MAX_REL];
-		unsigned n = 0;
+		unsigned n = crme_addrs(r, addrs, roles);
 		char who[CURLING_ADDRLEN + 8];
 
-		for (unsigned i = 0; i < r->nprov; i++) {
-			addrs[n] = r->prov[i];
-			roles[n++] = "provider CRME";
-		}
-		for (unsigned i = 0; i < r->npeer; i++) {
-			addrs[n] = r->peer[i];
-			roles[n++] = "peer CRME";
-		}
 		snprintf(who, sizeof(who), "CRME %s", r->self_str);
 		r->unknown_addrs = curling_check_addrs(e, who, addrs, roles, n);
 	}
@@ -1530,6 +1553,7 @@ const struct entity_class crme_class = {
 	.usage     = CRME_USAGE,
 	.inst_size = sizeof(struct crme),
 	.init      = crme_init,		/* port, providers, peers */
+	.check     = crme_check,	/* the addresses are in the scenario */
 	.start     = crme_start,	/* open the port, originate our prefix */
 	.stop      = crme_stop,
 	.stats     = crme_stats,

@@ -210,10 +210,16 @@ uint32_t curling_node_addr(const struct node *n);
 /* Whether addr is a router id or an interface address of a node of net. */
 bool curling_addr_known(const struct net *net, uint32_t addr);
 /*
- * At start: log an error for each of the n addresses (roles[i] says what
- * it is) that no node of the network has.  Returns how many.  A start-up
- * line's addresses cannot be checked at load time: init does not see the
- * topology, and scripts start their routers while they run.
+ * At load time (a class's check): the first of the n addresses (roles[i]
+ * says what it is) that addr_known does not know, as "ROLE 9.9 (10.0.9.9)
+ * is not in the topology" in err.  Returns 0, or -1.
+ */
+int curling_check_known(const uint32_t *addrs, const char *const *roles, unsigned n,
+			entity_addr_known_fn addr_known, void *ctx, char *err, size_t errlen);
+/*
+ * At start, for an instance whose check did not run (created without
+ * the scenario loader, as the unit tests do): log an error for each of
+ * the n addresses that no node of the network has.  Returns how many.
  */
 unsigned curling_check_addrs(struct entity *e, const char *who, const uint32_t *addrs,
 			     const char *const *roles, unsigned n);

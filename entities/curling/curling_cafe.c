@@ -95,7 +95,8 @@ struct ccafe {
 	/* statistics */
 	uint64_t configures, installs, removals, expired;
 	uint64_t chunks_in, chunks_out, bytes_out, notifies, no_state, bad;
-	uint64_t unknown_addrs;
+	uint64_t unknown_addrs;	/* found at start (check did not run) */
+	bool addrs_checked;	/* check ran at load time: start does not repeat it */
 };
 
 /* ---- the ContentStateTable ---- */
@@ -552,6 +553,36 @@ cafe_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 	return 0;
 }
 
+/* The CRME's then each link's addresses, with their roles; returns how many. */
+static unsigned
+cafe_addrs(const struct ccafe *c, uint32_t *addrs, const char **roles)
+{
+	unsigned n = 0;
+
+	addrs[n] = c->crme;
+	roles[n++] = "myCRMEaddr";
+	for (unsigned i = 0; i < c->nlinks; i++) {
+		addrs[n] = c->links[i].cafe;
+		roles[n++] = "neighbourCAFEaddr";
+		addrs[n] = c->links[i].crme;
+		roles[n++] = "neighbourCRMEaddr";
+	}
+	return n;
+}
+
+static int
+cafe_check(struct entity *e, entity_addr_known_fn addr_known, void *ctx, char *err,
+	   size_t errlen)
+{
+	struct ccafe *c = (struct ccafe *)e;
+	uint32_t addrs[1 + 2 * CMSG_MAX_LINKS];
+	const char *roles[1 + 2 * CMSG_MAX_LINKS];
+	unsigned n = cafe_addrs(c, addrs, roles);
+
+	c->addrs_checked = true;
+	return curling_check_known(addrs, roles, n, addr_known, ctx, err, errlen);
+}
+
 static void
 cafe_start(struct entity *e)
 {
@@ -577,20 +608,12 @@ cafe_start(struct entity *e)
 	entity_log(e, LOG_INFO, "CAFE %s: listening on port %u, CRME %s:%u, %u inter-domain "
 		   "link%s", c->self_str, c->port, curling_fmt_addr(c->crme, a), c->crme_port,
 		   c->nlinks, c->nlinks == 1 ? "" : "s");
-	{
+	if (!c->addrs_checked) {
 		uint32_t addrs[1 + 2 * CMSG_MAX_LINKS];
 		const char *roles[1 + 2 * CMSG_MAX_LINKS];
-		unsigned n = 0;
+		unsigned n = cafe_addrs(c, addrs, roles);
 		char who[CURLING_ADDRLEN + 8];
 
-		addrs[n] = c->crme;
-		roles[n++] = "myCRMEaddr";
-		for (unsigned i = 0; i < c->nlinks; i++) {
-			addrs[n] = c->links[i].cafe;
-			roles[n++] = "neighbourCAFEaddr";
-			addrs[n] = c->links[i].crme;
-			roles[n++] = "neighbourCRMEaddr";
-		}
 		snprintf(who, sizeof(who), "CAFE %s", c->self_str);
 		c->unknown_addrs = curling_check_addrs(e, who, addrs, roles, n);
 	}
@@ -684,6 +707,7 @@ const struct entity_class curling_cafe_class = {
 	.usage     = CAFE_USAGE,
 	.inst_size = sizeof(struct ccafe),
 	.init      = cafe_init,		/* D4.3's start-up line */
+	.check     = cafe_check,	/* the addresses are in the scenario */
 	.start     = cafe_start,	/* open the port, send Announce */
 	.stop      = cafe_stop,
 	.stats     = cafe_stats,

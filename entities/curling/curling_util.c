@@ -1,8 +1,9 @@
 /*
  * curling_util.c - what the four classes of the coupled approach share:
  * argument parsing, addresses printed as D4.3 prints them ("2.2"), the
- * domain of an address (getAddressPrefix), the load-time port claims,
- * sending a message, and generated content bytes.
+ * domain of an address (getAddressPrefix), the load-time checks of
+ * addresses and port claims, sending a message, and generated content
+ * bytes.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -209,6 +210,27 @@ curling_addr_known(const struct net *net, uint32_t addr)
 			return true;
 	}
 	return false;
+}
+
+int
+curling_check_known(const uint32_t *addrs, const char *const *roles, unsigned n,
+		    entity_addr_known_fn addr_known, void *ctx, char *err, size_t errlen)
+{
+	char a[CURLING_ADDRLEN], full[ADDR_STRLEN];
+
+	for (unsigned i = 0; i < n; i++) {
+		struct addr x = addr_v4(addrs[i]);
+
+		if (addr_known(ctx, &x))
+			continue;
+		curling_fmt_addr(addrs[i], a);
+		addr_fmt(&x, full);
+		if (strcmp(a, full) == 0)
+			return curling_err(err, errlen, "%s %s is not in the topology", roles[i], a);
+		return curling_err(err, errlen, "%s %s (%s) is not in the topology", roles[i], a,
+				   full);
+	}
+	return 0;
 }
 
 unsigned

@@ -1,11 +1,12 @@
 #!/bin/sh
 # curling_bad.sh - bad input to the coupled approach's entities
 # (tests/scenarios/data/curling-*.xml): a start-up line with the wrong
-# number of neighbour tuples, an address that is not one, and a port
-# clash are errors naming the file and line, before the run, with no
-# output written; an address no router has is reported when the entity
-# starts; a request for an unknown content ends in a refusal logged at the
-# client within milliseconds, not a hang.
+# number of neighbour tuples, an address that is not one, a port clash
+# and an address no router of the scenario has are errors naming the
+# file and line, before the run, with no output written; a router the
+# script starts after the entity counts; a request for an unknown
+# content ends in a refusal logged at the client within milliseconds,
+# not a hang.
 . "${top_srcdir:-.}/tests/scenarios/lib.sh"
 
 d="$top_srcdir/tests/scenarios/data"
@@ -29,6 +30,8 @@ refused() {
 refused bad-tuples 12 'usr.curling.Cafe: nInterDLink is 2 but 3 arguments follow'
 refused bad-addr 12 'neighbourCAFEaddr "1.x" is not an address'
 refused bad-port 13 'usr.curling.ContentClient: port 2000 on 2.2 is already used by another curling entity'
+refused unknown-addr 12 'usr.curling.Cafe: neighbourCAFEaddr 9.9 (10.0.9.9) is not in the topology'
+refused unknown-peer 10 'usr.curling.Crme: peer CRME 192.0.2.7 is not in the topology'
 
 # A content file that cannot be read: at load time too.
 "$COMETSIM" check "$d/curling-file.xml" --set file=/nonexistent/x 2>"$T/err" >/dev/null
@@ -37,16 +40,17 @@ check "missing content file: exit status 1 (got $rc)" [ "$rc" -eq 1 ]
 check "missing content file: cites the server's line" grep -q 'curling-file\.xml:29: usr.curling.ContentServer: content Doc: cannot read "/nonexistent/x"' "$T/err"
 check "missing content file: says it was the --set value" grep -q 'with --set file=/nonexistent/x' "$T/err"
 
-out="$T/unknown-addr"
-"$COMETSIM" run "$d/curling-unknown-addr.xml" --out "$out" --quiet
-check "unknown address: the run completes" [ "$(json_get "$out/summary.json" status)" = complete ]
-check "unknown address: CAFE 2.2 reports 9.9 when it starts" \
-	grep -q '0.200000000 2.2 ccafe/ccafe1 ERROR: CAFE 2.2: neighbourCAFEaddr 9.9 is not in the topology' "$out/log.txt"
-check "unknown address: and the CRME 9.1" \
-	grep -q 'ERROR: CAFE 2.2: neighbourCRMEaddr 9.1 is not in the topology' "$out/log.txt"
-check "unknown address: counted" [ "$(counter "$out/counters.csv" ccafe 2.2/ccafe1 unknown_addresses)" -eq 2 ]
-check "unknown address: the other CAFE reports nothing" \
-	[ "$(counter "$out/counters.csv" ccafe 1.2/ccafe0 unknown_addresses)" -eq 0 ]
+# The same addresses, on routers the script starts after the CAFE: accepted,
+# and not reported when the CAFE starts either.
+"$COMETSIM" check "$d/curling-late-addr.xml" >/dev/null 2>"$T/err"
+rc=$?
+check "late routers: check accepts them (exit $rc)" [ "$rc" -eq 0 ]
+out="$T/late-addr"
+"$COMETSIM" run "$d/curling-late-addr.xml" --out "$out" --quiet
+check "late routers: the run completes" [ "$(json_get "$out/summary.json" status)" = complete ]
+check "late routers: no error logged" [ "$(grep -c ERROR "$out/log.txt")" -eq 0 ]
+check "late routers: no unknown address counted" \
+	[ "$(counter "$out/counters.csv" ccafe 2.2/ccafe1 unknown_addresses)" -eq 0 ]
 
 out="$T/unknown-content"
 "$COMETSIM" run "$d/curling-unknown-content.xml" --out "$out" --quiet
