@@ -35,6 +35,7 @@
 
 #include "config.h"
 
+#include "cli/sweep.h"
 #include "entities/registry.h"
 #include "output/output.h"
 #include "sim/net.h"
@@ -57,6 +58,9 @@ static const char usage_main[] =
 	"       cometsim check SCENARIO [--set NAME=VALUE]...\n"
 	"       cometsim topo SCENARIO [--dot] [--set NAME=VALUE]...\n"
 	"       cometsim params SCENARIO [--set NAME=VALUE]...\n"
+	"       cometsim sweep SWEEP.xml [-j N] [--engine local|parallel|slurm] [--out DIR]\n"
+	"       cometsim sweep status|collect SWEEPDIR\n"
+	"       cometsim plot SWEEPDIR\n"
 	"       cometsim --version | --help\n";
 
 static const char help_main[] =
@@ -67,6 +71,8 @@ static const char help_main[] =
 	"  check    validate a scenario and exit (silent when it is good)\n"
 	"  topo     print the topology of a scenario as Graphviz DOT\n"
 	"  params   list the parameters --set accepts, with their values\n"
+	"  sweep    run a scenario over a grid of parameters and repetitions\n"
+	"  plot     redraw the plots of a sweep from its results\n"
 	"\n"
 	"'cometsim COMMAND --help' describes the options of a command.\n"
 	"Exit status: 0 success, 1 bad input, 2 bad usage,\n"
@@ -159,6 +165,8 @@ static const struct command commands[] = {
 	{ "check", cmd_check, usage_check, help_check },
 	{ "topo", cmd_topo, usage_topo, help_topo },
 	{ "params", cmd_params, usage_params, help_params },
+	{ "sweep", sweep_main, sweep_usage, sweep_help },
+	{ "plot", plot_main, plot_usage, plot_help },
 };
 
 static const struct command *

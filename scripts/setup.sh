@@ -20,9 +20,12 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 
 # Debian packages: the build, the libraries, and the tools the tests use.
+# (parallel: the sweep engine of tests/sweep/parallel.sh; the Slurm test,
+# tests/sweep/slurm.sh, installs slurm-wlm and munge itself.)
 pkgs="build-essential autoconf automake pkg-config git
 libxml2-dev libxml2-utils libglib2.0-dev libprotobuf-c-dev protobuf-c-compiler
-libpcap-dev libcunit1-dev tshark gnuplot-nox"
+libpcap-dev libcunit1-dev tshark gnuplot-nox
+parallel"
 
 missing=
 for p in $pkgs; do

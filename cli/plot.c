@@ -1,0 +1,578 @@
+/*
+ * plot.c - the plots of a sweep: mean and 95% confidence interval of a
+ * metric over the repetitions, against one parameter, one series per
+ * value of another, drawn by gnuplot as PNG and SVG.
+ *
+ *   cometsim plot SWEEPDIR        redraw from SWEEPDIR/results.csv
+ *
+ * Everything comes from results.csv (nothing is run again) and the
+ * <plot> elements of SWEEPDIR/sweep.xml, which may be edited to change
+ * the plots.  For each plot, plots/NAME.dat holds the numbers (x, mean,
+ * interval, n, standard deviation: a block per series) and plots/NAME.gp
+ * the gnuplot script that draws NAME.png and NAME.svg from it; both stay
+ * there for whoever wants another look.
+ *
+ * The interval is mean +- t(0.975, n-1) * s / sqrt(n), s the sample
+ * standard deviation and t the quantile of Student's t distribution
+ * (computed here from the regularized incomplete beta function); with
+ * one repetition it is the mean alone.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/sweep.h"
+
+const char plot_usage[] = "usage: cometsim plot SWEEPDIR [--quiet]\n";
+
+const char plot_help[] =
+	"Redraw the plots of a sweep (its <plot> elements, in SWEEPDIR/sweep.xml)\n"
+	"from SWEEPDIR/results.csv, without running anything: SWEEPDIR/plots/NAME.png\n"
+	"and NAME.svg, with NAME.dat (the numbers) and NAME.gp (the gnuplot script).\n"
+	"\n"
+	"  -q, --quiet         do not list the files written\n"
+	"  -h, --help          this help\n";
+
+/* ---- Student's t ---- */
+
+/* Continued fraction of the incomplete beta function (modified Lentz). */
+static double
+beta_cf(double a, double b, double x)
+{
+	const double tiny = 1e-300;
+	double c = 1, d = 1 - (a + b) * x / (a + 1), h;
+
+	if (fabs(d) < tiny)
+		d = tiny;
+	d = 1 / d;
+	h = d;
+	for (int m = 1; m <= 300; m++) {
+		double m2 = 2.0 * m, aa, del;
+
+		aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
+		d = 1 + aa * d;
+		if (fabs(d) < tiny)
+			d = tiny;
+		c = 1 + aa / c;
+		if (fabs(c) < tiny)
+			c = tiny;
+		d = 1 / d;
+		h *= d * c;
+		aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+		d = 1 + aa * d;
+		if (fabs(d) < tiny)
+			d = tiny;
+		c = 1 + aa / c;
+		if (fabs(c) < tiny)
+			c = tiny;
+		d = 1 / d;
+		del = d * c;
+		h *= del;
+		if (fabs(del - 1) < 1e-15)
+			break;
+	}
+	return h;
+}
+
+/* The regularized incomplete beta function I_x(a, b). */
+static double
+ibeta(double a, double b, double x)
+{
+	double bt;
+
+	if (x <= 0)
+		return 0;
+	if (x >= 1)
+		return 1;
+	bt = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x));
+	if (x < (a + 1) / (a + b + 2))
+		return bt * beta_cf(a, b, x) / a;
+	return 1 - bt * beta_cf(b, a, 1 - x) / b;
+}
+
+double
+sw_t975(unsigned df)
+{
+	double lo = 0, hi = 1e6, nu = df;
+
+	if (df == 0)
+		return NAN;
+	/* P(|T| > t) = I_{nu/(nu+t^2)}(nu/2, 1/2), falling in t: find 0.05. */
+	for (int i = 0; i < 200; i++) {
+		double t = (lo + hi) / 2;
+
+		if (ibeta(nu / 2, 0.5, nu / (nu + t * t)) > 0.05)
+			lo = t;
+		else
+			hi = t;
+	}
+	return (lo + hi) / 2;
+}
+
+/* ---- from results.csv to points ---- */
+
+struct point {
+	char *x;
+	GArray *v;		/* double */
+	char *rest;		/* the other params, which must not vary */
+};
+
+struct series {
+	char *name;		/* the series value, or NULL */
+	GPtrArray *points;	/* struct point *, in first-seen order */
+};
+
+static void
+point_free(gpointer p)
+{
+	struct point *pt = p;
+
+	g_free(pt->x);
+	g_array_free(pt->v, TRUE);
+	g_free(pt->rest);
+	g_free(pt);
+}
+
+static void
+series_free(gpointer p)
+{
+	struct series *s = p;
+
+	g_free(s->name);
+	g_ptr_array_free(s->points, TRUE);
+	g_free(s);
+}
+
+struct row_ctx {
+	GHashTable *col;	/* name -> index + 1 */
+	GPtrArray *row;
+};
+
+static const char *
+row_lookup(void *ctx, const char *name)
+{
+	struct row_ctx *rc = ctx;
+	guint c = GPOINTER_TO_UINT(g_hash_table_lookup(rc->col, name));
+
+	return c && c - 1 < rc->row->len ? g_ptr_array_index(rc->row, c - 1) : NULL;
+}
+
+static bool
+number(const char *s, double *v)
+{
+	char *end;
+
+	if (!s || !*s)
+		return false;
+	*v = g_ascii_strtod(s, &end);
+	return !*end && isfinite(*v);
+}
+
+static gint
+cmp_num_text(const char *a, const char *b)
+{
+	double x = 0, y = 0;
+
+	number(a, &x);
+	number(b, &y);
+	return x < y ? -1 : x > y;
+}
+
+static gint
+cmp_point(gconstpointer a, gconstpointer b)
+{
+	return cmp_num_text((*(struct point *const *)a)->x, (*(struct point *const *)b)->x);
+}
+
+static gint
+cmp_series(gconstpointer a, gconstpointer b)
+{
+	return cmp_num_text((*(struct series *const *)a)->name,
+			    (*(struct series *const *)b)->name);
+}
+
+/* Single quotes for gnuplot: nothing inside is interpreted but ''. */
+static void
+gp_str(GString *s, const char *v)
+{
+	g_string_append_c(s, '\'');
+	for (; v && *v; v++) {
+		if (*v == '\'')
+			g_string_append_c(s, '\'');
+		if (*v != '\n' && *v != '\r')
+			g_string_append_c(s, *v);
+	}
+	g_string_append_c(s, '\'');
+}
+
+static void
+dat_num(GString *s, double v)
+{
+	char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+	g_string_append(s, g_ascii_formatd(buf, sizeof(buf), "%.10g", v));
+}
+
+/* Draw one plot.  0, or -1 after printing why. */
+static int
+plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
+	 GHashTable *col, const char *dir, const char *gnuplot, bool quiet)
+{
+	GPtrArray *series = g_ptr_array_new_with_free_func(series_free);
+	GPtrArray *xs = g_ptr_array_new();	/* x values in first-seen order, borrowed */
+	GString *dat = g_string_new(NULL), *gp = g_string_new(NULL);
+	guint cm = GPOINTER_TO_UINT(g_hash_table_lookup(col, "metric"));
+	guint cv = GPOINTER_TO_UINT(g_hash_table_lookup(col, "value"));
+	bool xnum = true, snum = true;
+	char *path = NULL;
+	int rc = -1;
+
+	if (!cm || !cv || !g_hash_table_lookup(col, pt->x) ||
+	    (pt->series && !g_hash_table_lookup(col, pt->series))) {
+		fprintf(stderr, "%s:%d: plot %s: results.csv lacks its columns\n", d->path,
+			pt->line, pt->name);
+		goto done;
+	}
+	for (guint i = 1; i < rows->len; i++) {
+		struct row_ctx rc_ = { col, g_ptr_array_index(rows, i) };
+		const char *x, *sv, *val;
+		struct series *s = NULL;
+		struct point *p = NULL;
+		GString *rest;
+		double v;
+		char err[256];
+
+		if (rc_.row->len < cv || strcmp(g_ptr_array_index(rc_.row, cm - 1), pt->y) != 0)
+			continue;
+		if (pt->where) {
+			int w = sw_expr_eval(pt->where, row_lookup, &rc_, err, sizeof(err));
+
+			if (w < 0) {
+				fprintf(stderr, "%s:%d: plot %s: where: %s\n", d->path, pt->line,
+					pt->name, err);
+				goto done;
+			}
+			if (!w)
+				continue;
+		}
+		x = row_lookup(&rc_, pt->x);
+		sv = pt->series ? row_lookup(&rc_, pt->series) : NULL;
+		val = g_ptr_array_index(rc_.row, cv - 1);
+		if (!number(val, &v)) {
+			fprintf(stderr, "%s:%d: plot %s: metric %s has the value \"%s\", not a "
+				"number\n", d->path, pt->line, pt->name, pt->y, val);
+			goto done;
+		}
+		for (guint k = 0; k < series->len && !s; k++) {
+			struct series *c = g_ptr_array_index(series, k);
+
+			if (!g_strcmp0(c->name, sv))
+				s = c;
+		}
+		if (!s) {
+			s = g_new0(struct series, 1);
+			s->name = g_strdup(sv);
+			s->points = g_ptr_array_new_with_free_func(point_free);
+			g_ptr_array_add(series, s);
+			if (sv && !number(sv, &(double){ 0 }))
+				snum = false;
+		}
+		rest = g_string_new(NULL);
+		for (guint k = 0; k < d->params->len; k++) {
+			const struct sw_param *sp = g_ptr_array_index(d->params, k);
+
+			if (strcmp(sp->name, pt->x) && (!pt->series || strcmp(sp->name, pt->series)))
+				g_string_append_printf(rest, "%s=%s ", sp->name,
+						       row_lookup(&rc_, sp->name));
+		}
+		for (guint k = 0; k < s->points->len && !p; k++) {
+			struct point *c = g_ptr_array_index(s->points, k);
+
+			if (!strcmp(c->x, x))
+				p = c;
+		}
+		if (!p) {
+			p = g_new0(struct point, 1);
+			p->x = g_strdup(x);
+			p->v = g_array_new(FALSE, FALSE, sizeof(double));
+			p->rest = g_string_free(rest, FALSE);
+			g_ptr_array_add(s->points, p);
+			rest = NULL;
+			{
+				bool seen = false;
+
+				for (guint k = 0; k < xs->len && !seen; k++)
+					seen = !strcmp(g_ptr_array_index(xs, k), p->x);
+				if (!seen)
+					g_ptr_array_add(xs, p->x);
+			}
+			if (!number(x, &(double){ 0 }))
+				xnum = false;
+		} else if (strcmp(p->rest, rest->str) != 0) {
+			fprintf(stderr, "%s:%d: plot %s: other params take several values for one "
+				"point (%s/ %s); make one the series or pin it with where=\"...\"\n",
+				d->path, pt->line, pt->name, p->rest, rest->str);
+			g_string_free(rest, TRUE);
+			goto done;
+		}
+		if (rest)
+			g_string_free(rest, TRUE);
+		number(val, &v);
+		g_array_append_val(p->v, v);
+	}
+	if (series->len == 0) {
+		fprintf(stderr, "%s:%d: plot %s: no result of metric %s to draw\n", d->path,
+			pt->line, pt->name, pt->y);
+		goto done;
+	}
+	if (snum && pt->series)
+		g_ptr_array_sort(series, cmp_series);
+
+	/* NAME.dat: a block per series, two blank lines apart (gnuplot's index). */
+	g_string_append_printf(dat, "# %s.dat - written by cometsim from results.csv: metric %s "
+			       "against %s", pt->name, pt->y, pt->x);
+	if (pt->series)
+		g_string_append_printf(dat, ", a block per value of %s", pt->series);
+	g_string_append(dat, "\n# xpos\tx\tmean\tci_low\tci_high\tn\tsd\n");
+	for (guint k = 0; k < series->len; k++) {
+		struct series *s = g_ptr_array_index(series, k);
+
+		if (xnum)
+			g_ptr_array_sort(s->points, cmp_point);
+		if (k)
+			g_string_append(dat, "\n\n");
+		if (s->name)
+			g_string_append_printf(dat, "# %s=%s\n", pt->series, s->name);
+		for (guint j = 0; j < s->points->len; j++) {
+			struct point *p = g_ptr_array_index(s->points, j);
+			guint n = p->v->len;
+			double sum = 0, ss = 0, mean, sd = 0, ci = 0, xpos = 0;
+			bool same = true;
+
+			for (guint i = 0; i < n; i++)
+				sum += g_array_index(p->v, double, i);
+			mean = sum / n;
+			for (guint i = 0; i < n; i++) {
+				double e = g_array_index(p->v, double, i) - mean;
+
+				ss += e * e;
+			}
+			for (guint i = 1; i < n; i++)
+				same &= g_array_index(p->v, double, i) ==
+					g_array_index(p->v, double, 0);
+			if (same)
+				ss = 0;	/* all equal: no rounding noise in s */
+			if (n > 1) {
+				sd = sqrt(ss / (n - 1));
+				ci = sw_t975(n - 1) * sd / sqrt((double)n);
+			}
+			if (xnum)
+				number(p->x, &xpos);
+			else
+				for (guint i = 0; i < xs->len; i++)
+					if (!strcmp(g_ptr_array_index(xs, i), p->x))
+						xpos = i;
+			dat_num(dat, xpos);
+			g_string_append_printf(dat, "\t%s\t", p->x);
+			dat_num(dat, mean);
+			g_string_append_c(dat, '\t');
+			dat_num(dat, mean - ci);
+			g_string_append_c(dat, '\t');
+			dat_num(dat, mean + ci);
+			g_string_append_printf(dat, "\t%u\t", n);
+			dat_num(dat, sd);
+			g_string_append_c(dat, '\n');
+		}
+	}
+	path = g_strdup_printf("%s/%s.dat", dir, pt->name);
+	if (sw_write_atomic(path, dat->str, dat->len) != 0)
+		goto done;
+	g_free(path);
+
+	/* NAME.gp */
+	g_string_append_printf(gp, "# %s.gp - written by cometsim: \"gnuplot %s.gp\" in this "
+			       "folder draws %s.png and %s.svg from %s.dat\n"
+			       "# (mean and 95%% confidence interval over the repetitions)\n",
+			       pt->name, pt->name, pt->name, pt->name, pt->name);
+	g_string_append(gp, "set datafile separator '\\t'\nset title ");
+	gp_str(gp, pt->title ? pt->title : pt->name);
+	g_string_append(gp, "\nset xlabel ");
+	gp_str(gp, pt->xlabel ? pt->xlabel : pt->x);
+	g_string_append(gp, "\nset ylabel ");
+	gp_str(gp, pt->ylabel ? pt->ylabel : pt->y);
+	g_string_append(gp, "\nset grid\nset key outside right top\nset offsets graph 0.03, "
+			"graph 0.03, graph 0.05, graph 0.05\n");
+	if (pt->logx && xnum)
+		g_string_append(gp, "set logscale x\n");
+	if (pt->logy)
+		g_string_append(gp, "set logscale y\n");
+	g_string_append_printf(gp, "set terminal pngcairo size 960,600 noenhanced\n"
+			       "set output '%s.png'\nplot ", pt->name);
+	for (guint k = 0; k < series->len; k++) {
+		struct series *s = g_ptr_array_index(series, k);
+		char *title = s->name ? g_strdup_printf("%s=%s", pt->series, s->name) :
+				g_strdup_printf("%s (mean, 95%% CI)", pt->y);
+
+		if (k)
+			g_string_append(gp, ", \\\n     ");
+		if (k == 0)
+			g_string_append_printf(gp, "'%s.dat'", pt->name);
+		else
+			g_string_append(gp, "''");
+		/* Markers shrink from series to series: equal curves stay visible. */
+		g_string_append_printf(gp, " index %u using 1:3:4:5%s with yerrorlines "
+				       "pointtype %u pointsize %.1f dashtype %u title ", k,
+				       xnum ? "" : ":xtic(2)", 5 + 2 * (k % 4),
+				       MAX(0.6, 1.8 - 0.3 * (k % 5)), 1 + k % 5);
+		gp_str(gp, title);
+		g_free(title);
+	}
+	g_string_append_printf(gp, "\nset terminal svg size 960,600 noenhanced\n"
+			       "set output '%s.svg'\nreplot\nunset output\n", pt->name);
+	path = g_strdup_printf("%s/%s.gp", dir, pt->name);
+	if (sw_write_atomic(path, gp->str, gp->len) != 0)
+		goto done;
+	g_free(path);
+	path = NULL;
+
+	if (gnuplot) {
+		char *script = g_strdup_printf("%s.gp", pt->name);
+		char *argv[] = { (char *)gnuplot, script, NULL }, *err = NULL;
+		GError *gerr = NULL;
+		int status;
+
+		if (!g_spawn_sync(dir, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
+				  &err, &status, &gerr)) {
+			fprintf(stderr, "cometsim: cannot run gnuplot: %s\n", gerr->message);
+			g_error_free(gerr);
+			g_free(script);
+			goto done;
+		}
+		if (!g_spawn_check_wait_status(status, NULL)) {
+			fprintf(stderr, "cometsim: gnuplot %s/%s failed:\n%s", dir, script,
+				err ? err : "");
+			g_free(err);
+			g_free(script);
+			goto done;
+		}
+		g_free(err);
+		g_free(script);
+		if (!quiet)
+			printf("plot: %s/%s.png %s/%s.svg\n", dir, pt->name, dir, pt->name);
+	}
+	rc = 0;
+done:
+	g_free(path);
+	g_string_free(dat, TRUE);
+	g_string_free(gp, TRUE);
+	g_ptr_array_free(xs, TRUE);
+	g_ptr_array_free(series, TRUE);
+	return rc;
+}
+
+int
+sw_plots_draw(const struct sw_desc *d, const char *csv_path, const char *plots_dir,
+	      bool quiet)
+{
+	GHashTable *col;
+	GPtrArray *rows, *hdr;
+	char *text = NULL, *gnuplot;
+	GError *gerr = NULL;
+	int rc = 0;
+
+	if (!g_file_get_contents(csv_path, &text, NULL, &gerr)) {
+		fprintf(stderr, "cometsim: %s\n", gerr->message);
+		g_error_free(gerr);
+		return -1;
+	}
+	rows = sw_csv_parse(text);
+	g_free(text);
+	if (!rows || rows->len == 0) {
+		fprintf(stderr, "cometsim: %s: not a results file\n", csv_path);
+		if (rows)
+			g_ptr_array_free(rows, TRUE);
+		return -1;
+	}
+	if (g_mkdir_with_parents(plots_dir, 0777) != 0) {
+		fprintf(stderr, "cometsim: %s: %s\n", plots_dir, strerror(errno));
+		g_ptr_array_free(rows, TRUE);
+		return -1;
+	}
+	hdr = g_ptr_array_index(rows, 0);
+	col = g_hash_table_new(g_str_hash, g_str_equal);
+	for (guint c = 0; c < hdr->len; c++)
+		g_hash_table_insert(col, g_ptr_array_index(hdr, c), GUINT_TO_POINTER(c + 1));
+	gnuplot = g_find_program_in_path("gnuplot");
+	if (!gnuplot)
+		fprintf(stderr, "cometsim: gnuplot is not installed (Debian: apt-get install "
+			"gnuplot-nox): writing the data and scripts of the plots only\n");
+	for (guint k = 0; k < d->plots->len; k++)
+		if (plot_one(d, g_ptr_array_index(d->plots, k), rows, col, plots_dir, gnuplot,
+			     quiet) != 0)
+			rc = -1;
+	g_free(gnuplot);
+	g_hash_table_destroy(col);
+	g_ptr_array_free(rows, TRUE);
+	return rc;
+}
+
+int
+plot_main(int argc, char **argv)
+{
+	const char *dir = NULL;
+	bool quiet = false;
+	char *man, *text = NULL, *base_dir = NULL, *desc, *csv, *pdir;
+	struct sw_desc *d;
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf("%s\n%s", plot_usage, plot_help);
+			return 0;
+		}
+		if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet"))
+			quiet = true;
+		else if (!dir && argv[i][0] != '-')
+			dir = argv[i];
+		else {
+			fprintf(stderr, "cometsim plot: unexpected argument \"%s\"\n%s", argv[i],
+				plot_usage);
+			return 2;
+		}
+	}
+	if (!dir) {
+		fprintf(stderr, "cometsim plot: missing SWEEPDIR\n%s", plot_usage);
+		return 2;
+	}
+	man = g_build_filename(dir, "manifest", NULL);
+	if (g_file_get_contents(man, &text, NULL, NULL)) {
+		char *p = strstr(text, "\nbase_dir=");
+
+		if (p) {
+			p += strlen("\nbase_dir=");
+			base_dir = g_strndup(p, strcspn(p, "\n"));
+		}
+	}
+	g_free(text);
+	g_free(man);
+	desc = g_build_filename(dir, "sweep.xml", NULL);
+	d = sw_desc_load(desc, base_dir);
+	g_free(desc);
+	g_free(base_dir);
+	if (!d)
+		return 1;
+	if (d->plots->len == 0) {
+		fprintf(stderr, "cometsim plot: %s/sweep.xml has no <plot>\n", dir);
+		sw_desc_free(d);
+		return 1;
+	}
+	csv = g_build_filename(dir, "results.csv", NULL);
+	pdir = g_build_filename(dir, "plots", NULL);
+	rc = sw_plots_draw(d, csv, pdir, quiet) == 0 ? 0 : 1;
+	g_free(csv);
+	g_free(pdir);
+	sw_desc_free(d);
+	return rc;
+}

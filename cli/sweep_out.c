@@ -1,0 +1,526 @@
+/*
+ * sweep_out.c - what a sweep reads back from its runs, and the small
+ * text formats it writes.
+ *
+ * A run's results are the two files output/report.c writes at its end:
+ * summary.json, flattened here into dotted paths ("drops.loss",
+ * "totals.frames_received"), and counters.csv (kind, name, counter,
+ * value).  A metric of the sweep description selects among them
+ * (doc/sweeps.md, "Metrics"); this file turns a selection into one
+ * value.  It also holds the CSV reader and writer the results and the
+ * plots share, the atomic file write, and shell quoting for the
+ * per-run commands.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/sweep.h"
+
+/* ---- small formats ---- */
+
+void
+sw_csv_field(GString *s, const char *v)
+{
+	if (!v)
+		v = "";
+	if (!strpbrk(v, ",\"\r\n")) {
+		g_string_append(s, v);
+		return;
+	}
+	g_string_append_c(s, '"');
+	for (; *v; v++) {
+		if (*v == '"')
+			g_string_append_c(s, '"');
+		g_string_append_c(s, *v);
+	}
+	g_string_append_c(s, '"');
+}
+
+static void
+row_free(gpointer p)
+{
+	g_ptr_array_free(p, TRUE);
+}
+
+GPtrArray *
+sw_csv_parse(const char *text)
+{
+	GPtrArray *rows = g_ptr_array_new_with_free_func(row_free);
+	GPtrArray *row = NULL;
+	GString *f = g_string_new(NULL);
+	const char *p = text;
+
+	while (*p) {
+		bool quoted = false;
+
+		if (!row)
+			row = g_ptr_array_new_with_free_func(g_free);
+		g_string_truncate(f, 0);
+		if (*p == '"') {
+			quoted = true;
+			for (p++;; p++) {
+				if (!*p)
+					goto bad;
+				if (*p == '"') {
+					if (p[1] != '"')
+						break;
+					p++;
+				}
+				g_string_append_c(f, *p);
+			}
+			p++;
+		} else {
+			while (*p && *p != ',' && *p != '\n' && *p != '\r')
+				g_string_append_c(f, *p++);
+		}
+		g_ptr_array_add(row, g_strdup(f->str));
+		if (*p == ',') {
+			p++;
+			if (!*p || *p == '\n' || *p == '\r')
+				g_ptr_array_add(row, g_strdup(""));
+			else
+				continue;
+		}
+		if (*p == '\r')
+			p++;
+		if (*p == '\n')
+			p++;
+		else if (*p && quoted)
+			goto bad;
+		g_ptr_array_add(rows, row);
+		row = NULL;
+	}
+	if (row)
+		g_ptr_array_add(rows, row);
+	g_string_free(f, TRUE);
+	return rows;
+bad:
+	if (row)
+		g_ptr_array_free(row, TRUE);
+	g_string_free(f, TRUE);
+	g_ptr_array_free(rows, TRUE);
+	return NULL;
+}
+
+int
+sw_write_atomic(const char *path, const char *text, size_t len)
+{
+	GError *err = NULL;
+
+	/* A temporary file beside path, then rename(): readers see all or nothing. */
+	if (!g_file_set_contents_full(path, text, (gssize)len,
+				      G_FILE_SET_CONTENTS_CONSISTENT, 0666, &err)) {
+		fprintf(stderr, "cometsim: %s\n", err->message);
+		g_error_free(err);
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+static bool
+shell_safe(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!g_ascii_isalnum(*s) && !strchr("_./=:,+-@%", *s))
+			return false;
+	return true;
+}
+
+char *
+sw_shell_join(char *const *argv)
+{
+	GString *s = g_string_new(NULL);
+
+	for (size_t i = 0; argv[i]; i++) {
+		if (i)
+			g_string_append_c(s, ' ');
+		if (shell_safe(argv[i])) {
+			g_string_append(s, argv[i]);
+			continue;
+		}
+		g_string_append_c(s, '\'');
+		for (const char *p = argv[i]; *p; p++) {
+			if (*p == '\'')
+				g_string_append(s, "'\\''");
+			else
+				g_string_append_c(s, *p);
+		}
+		g_string_append_c(s, '\'');
+	}
+	return g_string_free(s, FALSE);
+}
+
+/* ---- summary.json, flattened ---- */
+
+struct jp {
+	const char *s;
+	struct sw_outputs *o;
+	bool bad;
+};
+
+static void
+jp_ws(struct jp *j)
+{
+	while (*j->s == ' ' || *j->s == '\t' || *j->s == '\n' || *j->s == '\r')
+		j->s++;
+}
+
+static char *
+jp_string(struct jp *j)
+{
+	GString *s = g_string_new(NULL);
+
+	if (*j->s != '"')
+		goto bad;
+	for (j->s++; *j->s != '"'; j->s++) {
+		if (!*j->s || (unsigned char)*j->s < 0x20)
+			goto bad;
+		if (*j->s != '\\') {
+			g_string_append_c(s, *j->s);
+			continue;
+		}
+		j->s++;
+		switch (*j->s) {
+		case '"': case '\\': case '/':
+			g_string_append_c(s, *j->s);
+			break;
+		case 'b': g_string_append_c(s, '\b'); break;
+		case 'f': g_string_append_c(s, '\f'); break;
+		case 'n': g_string_append_c(s, '\n'); break;
+		case 'r': g_string_append_c(s, '\r'); break;
+		case 't': g_string_append_c(s, '\t'); break;
+		case 'u': {
+			char hex[5] = { 0 };
+			gunichar c;
+
+			for (int i = 0; i < 4; i++) {
+				if (!g_ascii_isxdigit(j->s[1 + i]))
+					goto bad;
+				hex[i] = j->s[1 + i];
+			}
+			j->s += 4;
+			c = (gunichar)strtoul(hex, NULL, 16);
+			if (c >= 0xd800 && c <= 0xdfff)
+				c = 0xfffd;	/* report.c never writes surrogates */
+			g_string_append_unichar(s, c);
+			break;
+		}
+		default:
+			goto bad;
+		}
+	}
+	j->s++;
+	return g_string_free(s, FALSE);
+bad:
+	j->bad = true;
+	g_string_free(s, TRUE);
+	return NULL;
+}
+
+static void
+jp_put(struct jp *j, const char *path, char *value)
+{
+	if (!g_hash_table_contains(j->o->summary, path))
+		g_ptr_array_add(j->o->summary_keys, g_strdup(path));
+	g_hash_table_replace(j->o->summary, g_strdup(path), value);
+}
+
+static void
+jp_value(struct jp *j, const char *path, int depth)
+{
+	jp_ws(j);
+	if (depth > 32) {
+		j->bad = true;
+		return;
+	}
+	if (*j->s == '{' || *j->s == '[') {
+		bool obj = *j->s == '{';
+		char close = obj ? '}' : ']';
+		unsigned idx = 0;
+
+		j->s++;
+		jp_ws(j);
+		if (*j->s == close) {
+			j->s++;
+			return;
+		}
+		for (;;) {
+			char *key, *sub;
+
+			jp_ws(j);
+			if (obj) {
+				key = jp_string(j);
+				if (!key)
+					return;
+				jp_ws(j);
+				if (*j->s++ != ':') {
+					g_free(key);
+					j->bad = true;
+					return;
+				}
+			} else {
+				key = g_strdup_printf("%u", idx++);
+			}
+			sub = *path ? g_strconcat(path, ".", key, NULL) : g_strdup(key);
+			jp_value(j, sub, depth + 1);
+			g_free(sub);
+			g_free(key);
+			if (j->bad)
+				return;
+			jp_ws(j);
+			if (*j->s == ',') {
+				j->s++;
+				continue;
+			}
+			if (*j->s++ != close)
+				j->bad = true;
+			return;
+		}
+	}
+	if (*j->s == '"') {
+		char *v = jp_string(j);
+
+		if (v)
+			jp_put(j, path, v);
+		return;
+	}
+	{
+		const char *start = j->s;
+
+		while (*j->s && (g_ascii_isalnum(*j->s) || strchr("+-.", *j->s)))
+			j->s++;
+		if (j->s == start) {
+			j->bad = true;
+			return;
+		}
+		jp_put(j, path, g_strndup(start, (gsize)(j->s - start)));
+	}
+}
+
+void
+sw_outputs_free(struct sw_outputs *o)
+{
+	if (!o)
+		return;
+	g_hash_table_destroy(o->summary);
+	g_ptr_array_free(o->summary_keys, TRUE);
+	if (o->rows)
+		g_ptr_array_free(o->rows, TRUE);
+	g_free(o);
+}
+
+struct sw_outputs *
+sw_outputs_read(const char *dir)
+{
+	struct sw_outputs *o;
+	char *path, *text = NULL;
+	struct jp j;
+
+	path = g_build_filename(dir, "summary.json", NULL);
+	if (!g_file_get_contents(path, &text, NULL, NULL)) {
+		g_free(path);
+		return NULL;
+	}
+	g_free(path);
+	o = g_new0(struct sw_outputs, 1);
+	o->summary = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	o->summary_keys = g_ptr_array_new_with_free_func(g_free);
+	j.s = text;
+	j.o = o;
+	j.bad = false;
+	jp_value(&j, "", 0);
+	g_free(text);
+	if (j.bad) {
+		sw_outputs_free(o);
+		return NULL;
+	}
+	path = g_build_filename(dir, "counters.csv", NULL);
+	if (g_file_get_contents(path, &text, NULL, NULL)) {
+		o->rows = sw_csv_parse(text);
+		g_free(text);
+		if (o->rows && o->rows->len)
+			g_ptr_array_remove_index(o->rows, 0);	/* the header */
+	}
+	g_free(path);
+	if (!o->rows)
+		o->rows = g_ptr_array_new();
+	return o;
+}
+
+bool
+sw_outputs_complete(const struct sw_outputs *o)
+{
+	const char *st = o ? g_hash_table_lookup(o->summary, "status") : NULL;
+
+	return st && strcmp(st, "complete") == 0;
+}
+
+/* ---- metrics ---- */
+
+static bool
+has_glob(const char *s)
+{
+	return strpbrk(s, "*?") != NULL;
+}
+
+static bool
+glob_match(const char *pattern, const char *s)
+{
+	return has_glob(pattern) ? g_pattern_match_simple(pattern, s) : strcmp(pattern, s) == 0;
+}
+
+/* An integer with no sign trouble: the exact path for counters. */
+static bool
+text_int(const char *s, int64_t *v)
+{
+	char *end;
+
+	if (!*s || (!g_ascii_isdigit(*s) && *s != '-'))
+		return false;
+	errno = 0;
+	*v = g_ascii_strtoll(s, &end, 10);
+	return !*end && !errno;
+}
+
+static char *
+fmt_double(double v)
+{
+	char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+	if (v == 0)
+		v = 0;	/* no "-0" */
+	return g_strdup(g_ascii_formatd(buf, sizeof(buf), "%.15g", v));
+}
+
+int
+sw_metric_value(const struct sw_metric *m, const struct sw_outputs *o, char **val,
+		char *err, size_t errlen)
+{
+	GPtrArray *vals = g_ptr_array_new();	/* const char *, borrowed */
+	bool any_object = false, all_int = true;
+	__int128 isum = 0;
+	int64_t imin = INT64_MAX, imax = INT64_MIN;
+	double sum = 0, mn = INFINITY, mx = -INFINITY, x;
+	int rc = 1;
+
+	if (!m->counter) {
+		if (!has_glob(m->select)) {
+			const char *v = g_hash_table_lookup(o->summary, m->select);
+
+			if (v)
+				g_ptr_array_add(vals, (gpointer)v);
+		} else {
+			for (guint i = 0; i < o->summary_keys->len; i++) {
+				const char *k = g_ptr_array_index(o->summary_keys, i);
+
+				if (g_pattern_match_simple(m->select, k))
+					g_ptr_array_add(vals, g_hash_table_lookup(o->summary, k));
+			}
+		}
+	} else {
+		for (guint i = 0; i < o->rows->len; i++) {
+			GPtrArray *r = g_ptr_array_index(o->rows, i);
+
+			if (r->len < 4 || !glob_match(m->kind, g_ptr_array_index(r, 0)) ||
+			    !glob_match(m->oname, g_ptr_array_index(r, 1)))
+				continue;
+			any_object = true;
+			if (glob_match(m->cname, g_ptr_array_index(r, 2)))
+				g_ptr_array_add(vals, g_ptr_array_index(r, 3));
+		}
+		/* counters.csv leaves out drop counters that stayed at zero. */
+		if (vals->len == 0 && any_object && g_str_has_prefix(m->cname, "drop_"))
+			g_ptr_array_add(vals, "0");
+	}
+	if (vals->len == 0) {
+		rc = 0;
+		goto done;
+	}
+	/* One field as it is: text stays text. */
+	if (vals->len == 1 && !m->has_scale && m->agg != SW_AGG_COUNT) {
+		*val = g_strdup(g_ptr_array_index(vals, 0));
+		goto done;
+	}
+	if (m->agg == SW_AGG_COUNT) {
+		x = (double)vals->len;
+		*val = m->has_scale ? fmt_double(x * m->scale) : g_strdup_printf("%u", vals->len);
+		goto done;
+	}
+	for (guint i = 0; i < vals->len; i++) {
+		const char *s = g_ptr_array_index(vals, i);
+		int64_t iv;
+		char *end;
+
+		x = g_ascii_strtod(s, &end);
+		if (!*s || *end || !isfinite(x)) {
+			snprintf(err, errlen, "metric %s: \"%s\" is not a number", m->name, s);
+			rc = -1;
+			goto done;
+		}
+		if (all_int && text_int(s, &iv)) {
+			isum += iv;
+			imin = MIN(imin, iv);
+			imax = MAX(imax, iv);
+		} else {
+			all_int = false;
+		}
+		sum += x;
+		mn = MIN(mn, x);
+		mx = MAX(mx, x);
+	}
+	if (all_int && !m->has_scale && m->agg != SW_AGG_MEAN &&
+	    isum <= INT64_MAX && isum >= INT64_MIN) {
+		int64_t v = m->agg == SW_AGG_SUM ? (int64_t)isum : m->agg == SW_AGG_MIN ? imin : imax;
+
+		*val = g_strdup_printf("%" PRId64, v);
+		goto done;
+	}
+	x = m->agg == SW_AGG_SUM ? sum : m->agg == SW_AGG_MEAN ? sum / vals->len :
+	    m->agg == SW_AGG_MIN ? mn : mx;
+	*val = fmt_double(m->has_scale ? x * m->scale : x);
+done:
+	g_ptr_array_free(vals, TRUE);
+	return rc;
+}
+
+char *
+sw_outputs_describe(const struct sw_outputs *o)
+{
+	GString *s = g_string_new("  fields of summary.json: ");
+	const char *prev_kind = NULL, *prev_name = NULL;
+
+	for (guint i = 0; i < o->summary_keys->len; i++)
+		g_string_append_printf(s, "%s%s", i ? ", " : "",
+				       (const char *)g_ptr_array_index(o->summary_keys, i));
+	g_string_append(s, "\n  counters (KIND:NAME:COUNTER; drop_REASON counters are 0 "
+			"when absent):");
+	for (guint i = 0; i < o->rows->len; i++) {
+		GPtrArray *r = g_ptr_array_index(o->rows, i);
+		const char *k, *n;
+
+		if (r->len < 4)
+			continue;
+		k = g_ptr_array_index(r, 0);
+		n = g_ptr_array_index(r, 1);
+		if (prev_kind && !strcmp(k, prev_kind) && !strcmp(n, prev_name)) {
+			g_string_append_printf(s, ",%s", (const char *)g_ptr_array_index(r, 2));
+			continue;
+		}
+		if (prev_kind)
+			g_string_append_c(s, '}');
+		g_string_append_printf(s, "\n    %s:%s:{%s", k, n,
+				       (const char *)g_ptr_array_index(r, 2));
+		prev_kind = k;
+		prev_name = n;
+	}
+	if (prev_kind)
+		g_string_append_c(s, '}');
+	return g_string_free(s, FALSE);
+}
