@@ -5,6 +5,7 @@
  *   cometsim check SCENARIO [--set]    validate only
  *   cometsim topo SCENARIO [--dot]     print the topology as Graphviz DOT
  *   cometsim params SCENARIO [--set]   list the parameters --set accepts
+ *   cometsim rae-config CONFIG [OUT]   check, print or convert an RAE configuration
  *
  * This file stays thin: it parses arguments, loads a scenario
  * (sim/scenario.h), merges the command line over the scenario's run
@@ -35,6 +36,7 @@
 
 #include "config.h"
 
+#include "entities/rae/rae.h"
 #include "cli/sweep.h"
 #include "entities/registry.h"
 #include "output/output.h"
@@ -61,6 +63,7 @@ static const char usage_main[] =
 	"       cometsim sweep SWEEP.xml [-j N] [--engine local|parallel|slurm] [--out DIR]\n"
 	"       cometsim sweep status|collect SWEEPDIR\n"
 	"       cometsim plot SWEEPDIR\n"
+	"       cometsim rae-config CONFIG [OUT]\n"
 	"       cometsim --version | --help\n";
 
 static const char help_main[] =
@@ -73,6 +76,8 @@ static const char help_main[] =
 	"  params   list the parameters --set accepts, with their values\n"
 	"  sweep    run a scenario over a grid of parameters and repetitions\n"
 	"  plot     redraw the plots of a sweep from its results\n"
+	"  rae-config  check an RAE configuration (binary or XML); print it,\n"
+	"           or convert it to the binary file of D4.3 Appendix A\n"
 	"\n"
 	"'cometsim COMMAND --help' describes the options of a command.\n"
 	"Exit status: 0 success, 1 bad input, 2 bad usage,\n"
@@ -136,6 +141,19 @@ static const char help_params[] =
 	"  --set NAME=VALUE    override a scenario parameter\n"
 	"  -h, --help          this help\n";
 
+static const char usage_rae_config[] =
+	"usage: cometsim rae-config CONFIG [OUT]\n";
+static const char help_rae_config[] =
+	"Read an RAE configuration: the binary ConfigurationMessage of D4.3\n"
+	"Appendix A (entities/rae/config.proto) or its XML form <rae-config>\n"
+	"(doc/rae.md), and check every field as the RAE does when it loads it.\n"
+	"Without OUT, print the configuration, one field a line.  With OUT, write\n"
+	"it there as the binary file (written aside, then renamed; nothing is\n"
+	"written if CONFIG has an error).  Errors name the file (and line) and\n"
+	"exit with status 1.\n"
+	"\n"
+	"  -h, --help          this help\n";
+
 /* "heap, calendar": the names --scheduler accepts. */
 static char *
 sched_names(void)
@@ -159,6 +177,7 @@ static int cmd_run(int argc, char **argv);
 static int cmd_check(int argc, char **argv);
 static int cmd_topo(int argc, char **argv);
 static int cmd_params(int argc, char **argv);
+static int cmd_rae_config(int argc, char **argv);
 
 static const struct command commands[] = {
 	{ "run", cmd_run, usage_run, help_run },
@@ -167,6 +186,7 @@ static const struct command commands[] = {
 	{ "params", cmd_params, usage_params, help_params },
 	{ "sweep", sweep_main, sweep_usage, sweep_help },
 	{ "plot", plot_main, plot_usage, plot_help },
+	{ "rae-config", cmd_rae_config, usage_rae_config, help_rae_config },
 };
 
 static const struct command *
@@ -929,6 +949,43 @@ static int
 cmd_params(int argc, char **argv)
 {
 	return cmd_print(argc, argv, "params", set_options, scenario_list_params);
+}
+
+/* ---- rae-config ---- */
+
+static int
+cmd_rae_config(int argc, char **argv)
+{
+	const struct command *cmd = command_lookup("rae-config");
+	struct rae_config *c;
+	char err[1024];
+
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			print_help(cmd);
+			return 0;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return usage_error(cmd->usage, "unknown option \"%s\"", argv[i]);
+		}
+	if (argc < 2)
+		return usage_error(cmd->usage, "missing CONFIG");
+	if (argc > 3)
+		return usage_error(cmd->usage, "unexpected argument \"%s\"", argv[3]);
+	if (argc == 3) {
+		if (rae_config_convert(argv[1], argv[2], err, sizeof(err)) != 0) {
+			fprintf(stderr, "%s\n", err);
+			return EXIT_INPUT;
+		}
+		return 0;
+	}
+	c = rae_config_load(argv[1], err, sizeof(err));
+	if (!c) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_INPUT;
+	}
+	rae_config_dump(c, stdout);
+	rae_config_free(c);
+	return 0;
 }
 
 /* ---- main ---- */

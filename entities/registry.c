@@ -10,7 +10,9 @@
 #include "entities/apps/apps.h"
 #include "entities/apps/tcp_apps.h"
 #include "entities/cafe/cafe.h"
+#include "entities/cme/cme.h"
 #include "entities/curling/curling.h"
+#include "entities/rae/rae.h"
 #include "entities/registry.h"
 #include "sim/entity.h"
 
@@ -27,6 +29,9 @@ static const struct entity_class *const all_classes[] = {
 	&crme_class,		/* usr.curling.Crme */
 	&content_server_class,	/* usr.curling.ContentServer, .ContentPublisher */
 	&content_client_class,	/* usr.curling.ContentClient, .ContentConsumer */
+	&rae_class,		/* usr.rae.Rae, rae */
+	&rae_tool_class,	/* rae_tool */
+	&cme_class,		/* usr.cme.Cme, cme */
 };
 
 int

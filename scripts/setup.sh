@@ -25,6 +25,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 pkgs="build-essential autoconf automake pkg-config git
 libxml2-dev libxml2-utils libglib2.0-dev libprotobuf-c-dev protobuf-c-compiler
 libpcap-dev libcunit1-dev tshark gnuplot-nox
+protobuf-compiler python3-protobuf
 parallel"
 
 missing=

@@ -1,11 +1,15 @@
 /*
  * bench.c - `make bench`: every benchmark of the engine, one line each.
  *
- *   bench [all|sched|chain|cafe|curling] [--quick]
+ *   bench [all|sched|chain|cafe|curling|rae] [--quick] [prefixes=N]
+ *
+ * rae runs the RAE stress test with 10 000 and 1 000 000 prefixes (10 000
+ * with --quick), or with N alone if prefixes=N is given.
  *
  * The chain runs in a child process per case, so each case's peak memory
  * is its own.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,21 +85,31 @@ run_curling(void *arg)
 	bench_curling(c->clients, c->contents);
 }
 
+static void
+run_rae(void *arg)
+{
+	bench_rae(*(uint64_t *)arg);
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *what = "all";
 	int quick = 0;
+	uint64_t rae_prefixes = 0;	/* prefixes=N: that case alone */
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--quick") == 0)
 			quick = 1;
+		else if (strncmp(argv[i], "prefixes=", 9) == 0)
+			rae_prefixes = strtoull(argv[i] + 9, NULL, 10);
 		else
 			what = argv[i];
 	}
 	if (strcmp(what, "all") && strcmp(what, "sched") && strcmp(what, "chain") &&
-	    strcmp(what, "cafe") && strcmp(what, "curling")) {
-		fprintf(stderr, "usage: bench [all|sched|chain|cafe|curling] [--quick]\n");
+	    strcmp(what, "cafe") && strcmp(what, "curling") && strcmp(what, "rae")) {
+		fprintf(stderr, "usage: bench [all|sched|chain|cafe|curling|rae] [--quick] "
+			"[prefixes=N]\n");
 		return 2;
 	}
 	if (!strcmp(what, "all") || !strcmp(what, "sched")) {
@@ -127,6 +141,17 @@ main(int argc, char **argv)
 		struct curling_case c = { quick ? 200 : 1000, 100 };
 
 		in_child(run_curling, &c);
+	}
+	if (!strcmp(what, "all") || !strcmp(what, "rae")) {
+		uint64_t cases[2] = { 10000, 1000000 };
+		size_t ncases = quick ? 1 : 2;
+
+		if (rae_prefixes) {
+			cases[0] = rae_prefixes;
+			ncases = 1;
+		}
+		for (size_t i = 0; i < ncases; i++)
+			in_child(run_rae, &cases[i]);
 	}
 	return 0;
 }

@@ -47,4 +47,13 @@ void bench_cafe(unsigned ncafes, uint64_t packets, int pcap);
  */
 void bench_curling(unsigned nclients, unsigned ncontents);
 
+/* bench_rae.c */
+
+/*
+ * The RAE stress test (scenarios/rae/stress.xml) with `prefixes` prefixes
+ * in the east domain, until the west domain's CME holds them all; prints
+ * one bench=rae_stress line.  Exits with status 1 if it never does.
+ */
+void bench_rae(uint64_t prefixes);
+
 #endif /* TESTS_BENCH_BENCH_H */

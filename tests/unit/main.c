@@ -19,6 +19,7 @@ static int (*const registrars[])(void) = {
 	suite_entity_register,
 	suite_tcp_register,
 	suite_curling_register,
+	suite_rae_register,
 };
 
 int

@@ -21,5 +21,7 @@ int suite_entity_register(void);
 int suite_tcp_register(void);
 /* test_curling.c */
 int suite_curling_register(void);
+/* test_rae.c */
+int suite_rae_register(void);
 
 #endif

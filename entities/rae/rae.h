@@ -1,0 +1,323 @@
+/*
+ * rae.h - the Routing Awareness Entity (D4.3 chapter 4): the RAE's
+ * configuration, the decision process, the RIB, the inter-RAE and
+ * RAE-CME messages and the entity itself.
+ *
+ * The RAE is split by concern, like OpenBSD bgpd's rde_*.c:
+ *   rae_config.c      the configuration: ConfigurationMessage (binary,
+ *                     config.proto, D4.3 Appendix A) into struct
+ *                     rae_config, checked field by field; writing it back
+ *   rae_config_xml.c  the same configuration written as XML (<rae-config>,
+ *                     rae-config.xsd), for scenarios and `cometsim rae-config`
+ *   rae_pb.c          a protobuf wire-format checker that names the field
+ *                     and the byte where a buffer goes wrong
+ *   rae_decide.c      metric aggregation and the decision process
+ *                     (REFERENCE section 2)
+ *   rae_rib.c         the RIB: prefixes in a hash keyed by prefix, AS paths
+ *                     and path attributes interned and reference counted
+ *   rae_msg.c         the 5-byte framing and the messages of rae.proto and
+ *                     cmerae.proto, decoded into an arena and checked
+ *                     (its API is in rae_wire.h, which the CME shares)
+ *   rae.c             the entity usr.rae.Rae: sessions, propagation,
+ *                     CME reporting; and rae_tool, the operator's commands
+ *
+ * doc/rae.md describes the protocol, the formats and every choice made
+ * where D4.3 is silent.  The header lists prototypes grouped by the file
+ * that defines them.
+ */
+#ifndef ENTITIES_RAE_RAE_H
+#define ENTITIES_RAE_RAE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <glib.h>
+
+#include "entities/rae/rae_wire.h"
+#include "sim/addr.h"
+#include "sim/entity.h"
+#include "sim/sim.h"
+
+#define RAE_MAX_CLASSES	8	/* classes with decision parameters */
+#define RAE_MAX_PEERS	64	/* peers of one RAE (bit masks in the RIB) */
+#define RAE_MAX_ASPATH	255	/* ASes in one AS path */
+
+/* ---- configuration (rae_config.c) ---- */
+
+/*
+ * Long-term QoS of a link, a part of a domain or a whole path.  Delay in
+ * seconds, loss as a ratio, bandwidth in bit/s (INFINITY: unlimited).
+ */
+struct rae_metric {
+	double delay;
+	double loss;
+	double bw;
+};
+
+/* The metric of one class of service. */
+struct rae_cmetric {
+	uint32_t cos;
+	struct rae_metric m;
+};
+
+/* Aspiration and reservation levels of one class (decision_parameters). */
+struct rae_dparams {
+	uint32_t cos;
+	double delay_a, delay_r;
+	double loss_a, loss_r;
+	double bw_a, bw_r;
+};
+
+struct rae_peer_cfg {
+	uint32_t asn;
+	struct addr ip;
+	uint16_t port;
+	uint32_t ttl;			/* kept, not applied (doc/rae.md) */
+	struct rae_cmetric *classes;	/* the link towards the peer */
+	unsigned nclasses;
+};
+
+/* One end of an intra-domain part: an own prefix or a neighbouring AS. */
+struct rae_endpoint {
+	bool is_as;
+	uint32_t asn;
+	struct prefix pfx;
+};
+
+struct rae_prov {
+	struct rae_endpoint src, sink;
+	struct rae_cmetric *classes;
+	unsigned nclasses;
+};
+
+struct rae_config {
+	char *file;			/* where it was read from */
+	uint32_t limit;			/* limit_of_preferred_paths, >= 1 */
+	uint32_t local_as;
+	struct addr local_ip;
+	uint16_t local_port;
+	uint32_t min_update_interval;	/* seconds; 0: no limit */
+	bool has_cme;
+	struct addr cme_ip;
+	uint16_t cme_port;
+	bool flat;			/* decision_with_flat_function */
+	struct rae_dparams dp[RAE_MAX_CLASSES];
+	unsigned ndp;
+	struct rae_peer_cfg *peers;
+	unsigned npeers;
+	struct prefix *prefixes;
+	unsigned nprefixes;
+	struct rae_prov *prov;
+	unsigned nprov;
+};
+
+/*
+ * Read a configuration file: the binary ConfigurationMessage, or the XML
+ * form if the file starts with '<'.  Returns the configuration, or NULL
+ * with a message naming the file (and line, for XML) in err.
+ */
+struct rae_config *rae_config_load(const char *path, char *err, size_t errlen);
+/*
+ * Read a binary ConfigurationMessage from memory; `file` names it in
+ * messages.  NULL with err set.
+ */
+struct rae_config *rae_config_parse(const uint8_t *buf, size_t len, const char *file,
+				    char *err, size_t errlen);
+void rae_config_free(struct rae_config *c);
+/*
+ * Convert a configuration file (binary or XML) into the binary form at
+ * `out` (written aside, then renamed).  Returns 0, or -1 with err set.
+ */
+int rae_config_convert(const char *in, const char *out, char *err, size_t errlen);
+/* Write the configuration, one field a line, in a stable form (tests, the CLI). */
+void rae_config_dump(const struct rae_config *c, FILE *out);
+/* The decision parameters of a class, or NULL. */
+const struct rae_dparams *rae_config_dparams(const struct rae_config *c, uint32_t cos);
+/* The slot (index in c->dp) of a class, or -1. */
+int rae_config_slot(const struct rae_config *c, uint32_t cos);
+/*
+ * The provisioning entry from source AS `src_as` to the sink: an AS
+ * (sink_is_as) or the own prefix `pfx` (the entry whose sink prefix is
+ * the longest that contains it).  NULL if none.
+ */
+const struct rae_prov *rae_config_prov(const struct rae_config *c, uint32_t src_as,
+				       bool sink_is_as, uint32_t sink_as,
+				       const struct prefix *pfx);
+/* The metric of class `cos` in a class table, or NULL. */
+const struct rae_metric *rae_cmetric_find(const struct rae_cmetric *v, unsigned n,
+					  uint32_t cos);
+
+/* ---- the XML form (rae_config_xml.c) ---- */
+
+/*
+ * Parse and validate a <rae-config> document held in buf; returns the
+ * packed ConfigurationMessage (g_free it) in *out, or -1 with
+ * "file:line: message" in err.  lines receives, for each field path
+ * ("peer_table[1].remote_ip_address"), the line that wrote it, so that
+ * later checks can cite it; it may be NULL.
+ */
+int rae_config_xml_pack(const char *buf, size_t len, const char *file, uint8_t **out,
+			size_t *outlen, GHashTable *lines, char *err, size_t errlen);
+
+/* ---- protobuf wire checks (rae_pb.c) ---- */
+
+struct ProtobufCMessageDescriptor;
+
+/*
+ * Walk a protobuf message against its descriptor without building it:
+ * every tag, length and nested message must be well formed and every
+ * known field must have its wire type.  Unknown fields are skipped.
+ * Returns 0, or -1 with a reason naming the field path and the byte
+ * offset ("peer_table[1].class_table[0].cos_id: wire type 2, expected
+ * varint (byte 57)").
+ */
+int rae_pb_check(const struct ProtobufCMessageDescriptor *d, const uint8_t *buf,
+		 size_t len, char *why, size_t whylen);
+
+/* ---- decision process (rae_decide.c) ---- */
+
+/* The metric of a path made of part a followed by part b. */
+struct rae_metric rae_metric_concat(struct rae_metric a, struct rae_metric b);
+/* The metric that is neutral for concat: no delay, no loss, unlimited bandwidth. */
+struct rae_metric rae_metric_zero(void);
+/* Normalised criterion (step 1); larger_better for bandwidth. */
+double rae_sigma(double q, double a, double r, bool larger_better);
+/* Achievement of a normalised criterion (step 2). */
+double rae_achievement(double sigma, bool flat);
+/* The score of a path metric for a class (steps 1-3). */
+double rae_score(const struct rae_dparams *dp, const struct rae_metric *m, bool flat);
+
+/* ---- the RIB (rae_rib.c) ---- */
+
+#define RAE_PEER_NONE	0xffff
+
+/* An AS path, interned: one copy per distinct sequence, reference counted. */
+struct rae_aspath {
+	uint32_t refcnt;
+	uint32_t hash;
+	uint16_t len;
+	uint32_t asn[];		/* asn[0]: the next-hop AS; asn[len-1]: the origin */
+};
+
+/*
+ * What a path carries: its AS path and, per class slot, its metric and
+ * score.  Interned too: the prefixes learned in one update share one.
+ */
+struct rae_attr {
+	uint32_t refcnt;
+	uint32_t hash;
+	struct rae_aspath *aspath;
+	uint8_t classmask;	/* class slots the path offers */
+	uint8_t nslots;		/* metrics in m[] (the RIB's class count) */
+	double score[RAE_MAX_CLASSES];	/* by slot, for the classes in classmask */
+	struct rae_metric m[];	/* by slot */
+};
+
+/* A path to a prefix learned from one peer. */
+struct rae_path {
+	struct rae_path *next;	/* the prefix's candidate list */
+	struct rae_attr *attr;
+	uint16_t peer;		/* peer index */
+	uint8_t pref;		/* class slots for which it is preferred */
+	uint8_t pad_;
+};
+
+/* A destination prefix. */
+struct rae_dest {
+	struct prefix pfx;
+	uint8_t flags;		/* RAE_DEST_* */
+	struct rae_path *paths;
+	uint64_t adv;		/* peers that were sent paths to it */
+	uint64_t queued;	/* peers whose queue holds it */
+};
+
+#define RAE_DEST_LOCAL		0x01	/* an own prefix (prefix_table) */
+#define RAE_DEST_CME_QUEUED	0x02	/* in the CME queue */
+#define RAE_DEST_CME_KNOWN	0x04	/* the CME was told of paths to it */
+
+/* The parameters the decision process needs. */
+struct rae_decide_params {
+	const struct rae_dparams *dp;	/* by slot */
+	unsigned nslots;
+	bool flat;
+	uint32_t limit;
+};
+
+struct rae_rib {
+	struct rae_dest **slot;		/* open addressing, linear probing */
+	size_t nslot, count;
+	GHashTable *aspaths;		/* struct rae_aspath* set */
+	GHashTable *attrs;		/* struct rae_attr* set */
+	unsigned nslots;		/* class slots */
+	struct rae_decide_params dp;
+	/* pools: memory for a million prefixes in large chunks */
+	GPtrArray *chunks;
+	struct rae_dest *free_dest;
+	struct rae_path *free_path;
+	uint64_t npaths;
+};
+
+/* An empty RIB deciding with the given parameters (copied by reference). */
+void rae_rib_init(struct rae_rib *rib, const struct rae_decide_params *dp);
+void rae_rib_fini(struct rae_rib *rib);
+/* The destination of a prefix, or NULL. */
+struct rae_dest *rae_rib_lookup(const struct rae_rib *rib, const struct prefix *pfx);
+/* The destination of a prefix, created empty if new. */
+struct rae_dest *rae_rib_get(struct rae_rib *rib, const struct prefix *pfx);
+/* Free d if nothing holds it: no path, not local, not queued, not advertised. */
+void rae_rib_release(struct rae_rib *rib, struct rae_dest *d);
+/* Call fn for every destination, in slot order (not sorted). */
+void rae_rib_foreach(struct rae_rib *rib, void (*fn)(struct rae_dest *d, void *ctx),
+		     void *ctx);
+/*
+ * Every destination (but the own prefixes if skip_local) sorted by prefix
+ * (family, address, length); g_free the array.
+ */
+struct rae_dest **rae_rib_sorted(const struct rae_rib *rib, bool skip_local, size_t *n);
+/* Interned AS path (a new reference). */
+struct rae_aspath *rae_aspath_get(struct rae_rib *rib, const uint32_t *asn, unsigned len);
+void rae_aspath_put(struct rae_rib *rib, struct rae_aspath *p);
+bool rae_aspath_contains(const struct rae_aspath *p, uint32_t asn);
+/*
+ * Interned attributes (a new reference; takes its own reference on
+ * aspath).  m has rib->nslots entries; only those in classmask count.
+ * The scores are computed here.
+ */
+struct rae_attr *rae_attr_get(struct rae_rib *rib, struct rae_aspath *aspath,
+			      uint8_t classmask, const struct rae_metric *m);
+void rae_attr_put(struct rae_rib *rib, struct rae_attr *a);
+/*
+ * Replace the paths peer `peer` offers to d by `n` attributes (n = 0
+ * removes them), then run the decision process for d.  Takes no
+ * reference from the caller.  Returns true if the preferred paths of d
+ * changed.
+ */
+bool rae_rib_update(struct rae_rib *rib, struct rae_dest *d, uint16_t peer,
+		    struct rae_attr *const *attrs, unsigned n);
+/*
+ * The decision process for one destination (REFERENCE section 2): sets
+ * each candidate's pref bits.  Returns true if any changed.
+ */
+bool rae_decide(const struct rae_decide_params *dp, struct rae_dest *d);
+/* Memory the RIB holds, in bytes (pools, tables, interned objects): an estimate. */
+size_t rae_rib_memory(const struct rae_rib *rib);
+
+/* ---- messages (rae_msg.c; the framing and decoding are in rae_wire.h) ---- */
+
+/* A prefix from its text and length: 0, or -1 with why (host bits are an error). */
+int rae_msg_prefix(const char *ip, bool has_len, uint32_t len, struct prefix *out,
+		   char *why, size_t whylen);
+/* A metric from its optional fields (absent bandwidth: unlimited); 0 or -1 with why. */
+int rae_msg_metric(bool has_loss, double loss, bool has_delay, double delay, bool has_bw,
+		   double bw, struct rae_metric *out, char *why, size_t whylen);
+
+/* ---- the entity (rae.c) ---- */
+
+/* usr.rae.Rae, alias rae. */
+extern const struct entity_class rae_class;
+/* rae_tool announce|withdraw <prefix> | report: the node's RAE at run time. */
+extern const struct entity_class rae_tool_class;
+
+#endif /* ENTITIES_RAE_RAE_H */

@@ -1,0 +1,556 @@
+/*
+ * rae_msg.c - the RAE's messages on the wire: the 5-byte framing
+ * (rae_wire.h) and the decoding of every body of rae.proto and
+ * cmerae.proto into a message that is known to be sound.
+ *
+ * A body is decoded in three steps and accepted only if all pass, so
+ * that a malformed message never reaches the RIB half applied:
+ *   1. the wire-format walk of rae_pb.c (cut fields, wrong wire types,
+ *      bad strings), with the field path and byte in the reason;
+ *   2. protobuf-c's unpack;
+ *   3. the checks of the values: prefixes (address, length, no host
+ *      bits), AS paths (1..255 ASes, no AS 0), class tables (a class
+ *      once, a metric each, finite non-negative numbers, loss <= 1),
+ *      the Open's version, AS and hold time.
+ * Any failure returns NULL with the reason; the caller resets the
+ * session (rae.c) or drops the connection (the CME).
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "entities/rae/cmerae.pb-c.h"
+#include "entities/rae/rae.h"
+#include "entities/rae/rae.pb-c.h"
+
+/* ---- framing ---- */
+
+const char *
+rae_msg_name(unsigned type, char *buf, size_t len)
+{
+	switch (type) {
+	case RAE_MSG_OPEN:
+		return "open";
+	case RAE_MSG_KEEPALIVE:
+		return "keepalive";
+	case RAE_MSG_UPDATE:
+		return "update";
+	case RAE_MSG_WITHDRAW:
+		return "withdraw";
+	case RAE_MSG_CME_REQUEST:
+		return "cme-request";
+	case RAE_MSG_CME_REPLY:
+		return "cme-reply";
+	}
+	snprintf(buf, len, "type %u", type);
+	return buf;
+}
+
+int
+rae_msg_type_known(unsigned type)
+{
+	return (type >= RAE_MSG_OPEN && type <= RAE_MSG_WITHDRAW) ||
+	       type == RAE_MSG_CME_REQUEST || type == RAE_MSG_CME_REPLY;
+}
+
+void
+rae_framer_init(struct rae_framer *f)
+{
+	memset(f, 0, sizeof(*f));
+}
+
+void
+rae_framer_fini(struct rae_framer *f)
+{
+	g_free(f->buf);
+	memset(f, 0, sizeof(*f));
+}
+
+void
+rae_framer_push(struct rae_framer *f, const uint8_t *data, size_t len)
+{
+	/* Compact when the consumed front outweighs what is left. */
+	if (f->off && f->off >= f->len) {
+		memmove(f->buf, f->buf + f->off, f->len);
+		f->off = 0;
+	}
+	if (f->off + f->len + len > f->cap) {
+		size_t cap = f->cap ? f->cap : 4096;
+
+		while (cap < f->off + f->len + len)
+			cap *= 2;
+		f->buf = g_realloc(f->buf, cap);
+		f->cap = cap;
+	}
+	memcpy(f->buf + f->off + f->len, data, len);
+	f->len += len;
+}
+
+int
+rae_framer_next(struct rae_framer *f, unsigned *type, const uint8_t **body, size_t *len,
+		char *why, size_t whylen)
+{
+	const uint8_t *h = f->buf + f->off;
+	uint32_t blen;
+	char nb[16];
+
+	if (f->len < RAE_HDR_LEN)
+		return 0;
+	blen = (uint32_t)h[1] << 24 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 8 | h[4];
+	if (!rae_msg_type_known(h[0])) {
+		snprintf(why, whylen, "unknown message type %u (length %" PRIu32 ")", h[0], blen);
+		return -1;
+	}
+	if (blen > RAE_MAX_BODY) {
+		snprintf(why, whylen, "%s: body length %" PRIu32 " exceeds %u",
+			 rae_msg_name(h[0], nb, sizeof(nb)), blen, RAE_MAX_BODY);
+		return -1;
+	}
+	if (f->len - RAE_HDR_LEN < blen)
+		return 0;
+	*type = h[0];
+	*body = h + RAE_HDR_LEN;
+	*len = blen;
+	f->off += RAE_HDR_LEN + blen;
+	f->len -= RAE_HDR_LEN + blen;
+	if (f->len == 0)
+		f->off = 0;
+	return 1;
+}
+
+void
+rae_frame_append(GByteArray *out, unsigned type, const struct ProtobufCMessage *m)
+{
+	size_t n = m ? protobuf_c_message_get_packed_size(m) : 0;
+	guint at = out->len;
+	uint8_t *h;
+
+	g_assert(n <= RAE_MAX_BODY);
+	g_byte_array_set_size(out, at + RAE_HDR_LEN + (guint)n);
+	h = out->data + at;
+	h[0] = (uint8_t)type;
+	h[1] = (uint8_t)(n >> 24);
+	h[2] = (uint8_t)(n >> 16);
+	h[3] = (uint8_t)(n >> 8);
+	h[4] = (uint8_t)n;
+	if (m)
+		protobuf_c_message_pack(m, h + RAE_HDR_LEN);
+}
+
+/* ---- the arena ---- */
+
+#define ARENA_CHUNK	(64u << 10)
+
+struct rae_pbchunk {
+	struct rae_pbchunk *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+static void *
+arena_pb_alloc(void *data, size_t size)
+{
+	return rae_pbarena_alloc(data, size);
+}
+
+static void
+arena_pb_free(void *data, void *p)
+{
+	/* Everything goes at once, in rae_pbarena_reset(). */
+}
+
+void
+rae_pbarena_init(struct rae_pbarena *a)
+{
+	a->allocator.alloc = arena_pb_alloc;
+	a->allocator.free = arena_pb_free;
+	a->allocator.data = a;
+	a->chunks = a->cur = NULL;
+}
+
+void *
+rae_pbarena_alloc(struct rae_pbarena *a, size_t size)
+{
+	struct rae_pbchunk *c = a->cur;
+	size_t al = sizeof(max_align_t);
+	void *p;
+
+	size = (size + al - 1) / al * al;
+	if (!size)
+		size = al;
+	if (!c || c->cap - c->used < size) {
+		size_t cap = size > ARENA_CHUNK ? size : ARENA_CHUNK;
+
+		c = g_malloc(sizeof(*c) + cap);
+		c->used = 0;
+		c->cap = cap;
+		c->next = NULL;
+		if (a->cur)
+			a->cur->next = c;
+		else
+			a->chunks = c;
+		a->cur = c;
+	}
+	p = (char *)c->data + c->used;
+	c->used += size;
+	memset(p, 0, size);
+	return p;
+}
+
+void
+rae_pbarena_reset(struct rae_pbarena *a)
+{
+	struct rae_pbchunk *c;
+
+	if (!a->chunks)
+		return;
+	c = a->chunks->next;
+	while (c) {
+		struct rae_pbchunk *n = c->next;
+
+		g_free(c);
+		c = n;
+	}
+	a->chunks->next = NULL;
+	a->chunks->used = 0;
+	a->cur = a->chunks;
+}
+
+void
+rae_pbarena_fini(struct rae_pbarena *a)
+{
+	rae_pbarena_reset(a);
+	g_free(a->chunks);
+	a->chunks = a->cur = NULL;
+}
+
+/* ---- value checks ---- */
+
+static int
+why_set(char *why, size_t whylen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int
+why_set(char *why, size_t whylen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, whylen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
+rae_msg_prefix(const char *ip, bool has_len, uint32_t len, struct prefix *out, char *why,
+	       size_t whylen)
+{
+	struct addr m;
+
+	if (!ip)
+		return why_set(why, whylen, "ip_address missing");
+	if (addr_parse(ip, &out->addr) < 0)
+		return why_set(why, whylen, "\"%.64s\" is not an address", ip);
+	if (!has_len)
+		return why_set(why, whylen, "%s: prefix_length missing", ip);
+	if (len > (out->addr.af == ADDR_V4 ? 32u : 128u))
+		return why_set(why, whylen, "%s/%" PRIu32 ": length out of range", ip, len);
+	out->len = (uint8_t)len;
+	m = out->addr;
+	addr_mask(&m, out->len);
+	if (!addr_eq(&m, &out->addr))
+		return why_set(why, whylen, "%s/%" PRIu32 ": bits set beyond the length", ip, len);
+	return 0;
+}
+
+int
+rae_msg_metric(bool has_loss, double loss, bool has_delay, double delay, bool has_bw,
+	       double bw, struct rae_metric *out, char *why, size_t whylen)
+{
+	out->loss = has_loss ? loss : 0;
+	out->delay = has_delay ? delay : 0;
+	out->bw = has_bw ? bw : INFINITY;
+	if (!isfinite(out->loss) || out->loss < 0 || out->loss > 1)
+		return why_set(why, whylen, "loss_ratio %g is not a ratio", out->loss);
+	if (!isfinite(out->delay) || out->delay < 0)
+		return why_set(why, whylen, "maximum_delay %g is not a delay", out->delay);
+	if (has_bw && (!isfinite(out->bw) || out->bw < 0))
+		return why_set(why, whylen, "supported_bandwidth %g is not a bandwidth", out->bw);
+	return 0;
+}
+
+static int
+chk_prefix(const Comet__Rae__Config__Prefix *p, const char *where, char *why, size_t whylen)
+{
+	struct prefix x;
+	char r[160];
+
+	if (rae_msg_prefix(p->ip_address, p->has_prefix_length, p->prefix_length, &x, r,
+			   sizeof(r)) < 0)
+		return why_set(why, whylen, "%s: %s", where, r);
+	return 0;
+}
+
+static int
+chk_aspath(const uint32_t *asn, size_t n, const char *where, char *why, size_t whylen)
+{
+	if (n == 0 || n > RAE_MAX_ASPATH)
+		return why_set(why, whylen, "%s.as_path: %zu ASes (1..%d)", where, n,
+			       RAE_MAX_ASPATH);
+	for (size_t i = 0; i < n; i++)
+		if (asn[i] == 0)
+			return why_set(why, whylen, "%s.as_path[%zu]: AS 0", where, i);
+	return 0;
+}
+
+static int
+chk_rae_classes(Comet__Rae__Config__ClassEntry **v, size_t n, const char *where, char *why,
+		size_t whylen)
+{
+	char r[160];
+	struct rae_metric m;
+
+	for (size_t i = 0; i < n; i++) {
+		const Comet__Rae__Config__Metric *mt = v[i]->metric;
+
+		if (!v[i]->has_cos_id)
+			return why_set(why, whylen, "%s.class_table[%zu]: cos_id missing", where, i);
+		for (size_t j = 0; j < i; j++)
+			if (v[j]->cos_id == v[i]->cos_id)
+				return why_set(why, whylen, "%s.class_table[%zu]: class %" PRIu32
+					       " twice", where, i, v[i]->cos_id);
+		if (!mt)
+			return why_set(why, whylen, "%s.class_table[%zu]: metric missing", where, i);
+		if (rae_msg_metric(mt->has_loss_ratio, mt->loss_ratio, mt->has_maximum_delay,
+				   mt->maximum_delay, mt->has_supported_bandwidth,
+				   mt->supported_bandwidth, &m, r, sizeof(r)) < 0)
+			return why_set(why, whylen, "%s.class_table[%zu].metric: %s", where, i, r);
+	}
+	return 0;
+}
+
+static int
+chk_open(const Comet__Rae__Open *o, char *why, size_t whylen)
+{
+	struct addr a;
+
+	if (!o->has_version || o->version != 1)
+		return why_set(why, whylen, "open: version %" PRIu32 ", expected 1",
+			       o->has_version ? o->version : 0);
+	if (!o->has_as_number || o->as_number == 0)
+		return why_set(why, whylen, "open: as_number missing or 0");
+	if (!o->has_hold_time_ms || o->hold_time_ms == 0 || o->hold_time_ms > 3600000)
+		return why_set(why, whylen, "open: hold_time_ms %" PRIu32 " out of range "
+			       "1..3600000", o->has_hold_time_ms ? o->hold_time_ms : 0);
+	if (o->ip_address && addr_parse(o->ip_address, &a) < 0)
+		return why_set(why, whylen, "open: ip_address \"%.64s\" is not an address",
+			       o->ip_address);
+	return 0;
+}
+
+static int
+chk_update(const Comet__Rae__Update *u, char *why, size_t whylen)
+{
+	char where[96];
+
+	for (size_t i = 0; i < u->n_routes; i++) {
+		const Comet__Rae__Route *r = u->routes[i];
+
+		if (r->n_prefixes == 0)
+			return why_set(why, whylen, "update: routes[%zu]: no prefix", i);
+		if (r->n_paths == 0)
+			return why_set(why, whylen, "update: routes[%zu]: no path (a withdraw "
+				       "says that)", i);
+		for (size_t j = 0; j < r->n_prefixes; j++) {
+			snprintf(where, sizeof(where), "update: routes[%zu].prefixes[%zu]", i, j);
+			if (chk_prefix(r->prefixes[j], where, why, whylen) < 0)
+				return -1;
+		}
+		for (size_t j = 0; j < r->n_paths; j++) {
+			const Comet__Rae__Path *p = r->paths[j];
+
+			snprintf(where, sizeof(where), "update: routes[%zu].paths[%zu]", i, j);
+			if (chk_aspath(p->as_path, p->n_as_path, where, why, whylen) < 0 ||
+			    chk_rae_classes(p->class_table, p->n_class_table, where, why,
+					    whylen) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+chk_withdraw(const Comet__Rae__Withdraw *w, char *why, size_t whylen)
+{
+	char where[64];
+
+	for (size_t i = 0; i < w->n_prefixes; i++) {
+		snprintf(where, sizeof(where), "withdraw: prefixes[%zu]", i);
+		if (chk_prefix(w->prefixes[i], where, why, whylen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+chk_cme_prefix(const Comet__Cmerae__Prefix *p, const char *where, char *why, size_t whylen)
+{
+	struct prefix x;
+	char r[160];
+
+	if (!p)
+		return why_set(why, whylen, "%s: missing", where);
+	if (rae_msg_prefix(p->ip_address, p->has_prefix_length, p->prefix_length, &x, r,
+			   sizeof(r)) < 0)
+		return why_set(why, whylen, "%s: %s", where, r);
+	return 0;
+}
+
+static int
+chk_cme_classes(Comet__Cmerae__ClassEntry **v, size_t n, const char *where, char *why,
+		size_t whylen)
+{
+	char r[160];
+	struct rae_metric m;
+
+	for (size_t i = 0; i < n; i++) {
+		const Comet__Cmerae__Metric *mt = v[i]->metric;
+
+		if (!v[i]->has_cos_id || !mt)
+			return why_set(why, whylen, "%s.class_table[%zu]: cos_id or metric "
+				       "missing", where, i);
+		if (rae_msg_metric(mt->has_loss_ratio, mt->loss_ratio, mt->has_maximum_delay,
+				   mt->maximum_delay, mt->has_supported_bandwidth,
+				   mt->supported_bandwidth, &m, r, sizeof(r)) < 0)
+			return why_set(why, whylen, "%s.class_table[%zu].metric: %s", where, i, r);
+	}
+	return 0;
+}
+
+static int
+chk_cme_endpoint(const Comet__Cmerae__Endpoint *e, const char *where, char *why,
+		 size_t whylen)
+{
+	if (!e || e->endpoint_case == COMET__CMERAE__ENDPOINT__ENDPOINT__NOT_SET)
+		return why_set(why, whylen, "%s: missing", where);
+	if (e->endpoint_case == COMET__CMERAE__ENDPOINT__ENDPOINT_PREFIX)
+		return chk_cme_prefix(e->prefix, where, why, whylen);
+	return 0;
+}
+
+static int
+chk_cme_request(const Comet__Cmerae__GenericRequest *g, char *why, size_t whylen)
+{
+	char where[96];
+
+	if (!g->has_sequence || !g->has_as_number)
+		return why_set(why, whylen, "cme-request: sequence or as_number missing");
+	if (g->prov_inf) {
+		const Comet__Cmerae__ProvInf *pi = g->prov_inf;
+
+		for (size_t i = 0; i < pi->n_prefixes; i++) {
+			snprintf(where, sizeof(where), "prov_inf.prefixes[%zu]", i);
+			if (chk_cme_prefix(pi->prefixes[i], where, why, whylen) < 0)
+				return -1;
+		}
+		for (size_t i = 0; i < pi->n_provisioning_table; i++) {
+			const Comet__Cmerae__Provisioning *p = pi->provisioning_table[i];
+
+			snprintf(where, sizeof(where), "prov_inf.provisioning_table[%zu].source", i);
+			if (chk_cme_endpoint(p->source, where, why, whylen) < 0)
+				return -1;
+			snprintf(where, sizeof(where), "prov_inf.provisioning_table[%zu].sink", i);
+			if (chk_cme_endpoint(p->sink, where, why, whylen) < 0)
+				return -1;
+			snprintf(where, sizeof(where), "prov_inf.provisioning_table[%zu]", i);
+			if (chk_cme_classes(p->class_table, p->n_class_table, where, why,
+					    whylen) < 0)
+				return -1;
+		}
+	}
+	for (size_t i = 0; i < g->n_path_inf; i++) {
+		const Comet__Cmerae__PathInf *pi = g->path_inf[i];
+
+		snprintf(where, sizeof(where), "path_inf[%zu].prefix", i);
+		if (chk_cme_prefix(pi->prefix, where, why, whylen) < 0)
+			return -1;
+		for (size_t j = 0; j < pi->n_paths; j++) {
+			snprintf(where, sizeof(where), "path_inf[%zu].paths[%zu]", i, j);
+			if (chk_aspath(pi->paths[j]->as_path, pi->paths[j]->n_as_path, where, why,
+				       whylen) < 0 ||
+			    chk_cme_classes(pi->paths[j]->class_table,
+					    pi->paths[j]->n_class_table, where, why, whylen) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- decoding ---- */
+
+static const ProtobufCMessageDescriptor *
+msg_descriptor(unsigned type)
+{
+	switch (type) {
+	case RAE_MSG_OPEN:
+		return &comet__rae__open__descriptor;
+	case RAE_MSG_KEEPALIVE:
+		return &comet__rae__keepalive__descriptor;
+	case RAE_MSG_UPDATE:
+		return &comet__rae__update__descriptor;
+	case RAE_MSG_WITHDRAW:
+		return &comet__rae__withdraw__descriptor;
+	case RAE_MSG_CME_REQUEST:
+		return &comet__cmerae__generic_request__descriptor;
+	case RAE_MSG_CME_REPLY:
+		return &comet__cmerae__reply__descriptor;
+	}
+	return NULL;
+}
+
+struct ProtobufCMessage *
+rae_msg_decode(unsigned type, const uint8_t *body, size_t len, struct rae_pbarena *a,
+	       char *why, size_t whylen)
+{
+	const ProtobufCMessageDescriptor *d = msg_descriptor(type);
+	ProtobufCMessage *m;
+	char nb[16], r[384];
+	int rc = 0;
+
+	if (!d) {
+		why_set(why, whylen, "unknown message type %u", type);
+		return NULL;
+	}
+	if (rae_pb_check(d, body, len, r, sizeof(r)) < 0) {
+		why_set(why, whylen, "%s: %s", rae_msg_name(type, nb, sizeof(nb)), r);
+		return NULL;
+	}
+	rae_pbarena_reset(a);
+	m = protobuf_c_message_unpack(d, (ProtobufCAllocator *)&a->allocator, len, body);
+	if (!m) {
+		why_set(why, whylen, "%s: protobuf-c cannot unpack it",
+			rae_msg_name(type, nb, sizeof(nb)));
+		return NULL;
+	}
+	switch (type) {
+	case RAE_MSG_OPEN:
+		rc = chk_open((const Comet__Rae__Open *)m, why, whylen);
+		break;
+	case RAE_MSG_UPDATE:
+		rc = chk_update((const Comet__Rae__Update *)m, why, whylen);
+		break;
+	case RAE_MSG_WITHDRAW:
+		rc = chk_withdraw((const Comet__Rae__Withdraw *)m, why, whylen);
+		break;
+	case RAE_MSG_CME_REQUEST:
+		rc = chk_cme_request((const Comet__Cmerae__GenericRequest *)m, why, whylen);
+		break;
+	case RAE_MSG_CME_REPLY:
+		if (!((const Comet__Cmerae__Reply *)m)->has_version)
+			rc = why_set(why, whylen, "cme-reply: version missing");
+		break;
+	}
+	return rc < 0 ? NULL : m;
+}

@@ -1,0 +1,85 @@
+#!/bin/sh
+# rae.sh - the RAE end to end: D4.3 section 4.4's three tests through
+# their evaluator (scenarios/validation/rae.sh: every row PASS, rows
+# well-formed), then what the rows do not cover: a peer that sends
+# garbage, a scenario naming a bad configuration file, determinism, and
+# an evaluator that notices when a run does not match the model.
+. "${top_srcdir:-.}/tests/scenarios/lib.sh"
+
+if ! python3 -c 'import xml.etree.ElementTree' 2>/dev/null; then
+	echo "SKIP: the evaluator's reference model needs python3"
+	exit 77
+fi
+ev="$top_srcdir/scenarios/validation/rae.sh"
+raedir="$top_srcdir/scenarios/rae"
+export COMETSIM TSHARK top_srcdir
+
+# ---- the evaluator ----
+sh "$ev" "$T/validation" --rows "$T/rows-copy.jsonl" >"$T/table.txt" 2>"$T/stderr.txt"
+rc=$?
+cat "$T/table.txt"
+check "the evaluator exits 0 (every row passes; exit $rc)" [ "$rc" -eq 0 ]
+check "the evaluator wrote nothing on stderr" [ ! -s "$T/stderr.txt" ]
+rows="$T/validation/rows.jsonl"
+n=$(wc -l <"$rows")
+want=12
+command -v "$TSHARK" >/dev/null 2>&1 || want=11	# the capture row needs tshark
+check "rows.jsonl has $want rows ($n)" [ "$n" -eq "$want" ]
+check "--rows wrote the same rows" cmp -s "$rows" "$T/rows-copy.jsonl"
+check "every row says PASS" [ "$(grep -c '"result":"PASS"' "$rows")" -eq "$n" ]
+s='"([^"\\[:cntrl:]]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"'
+re="^\\{\"category\":\"rae\",\"test\":[1-3],\"description\":$s,\"step\":$s,\"expected\":$s,\"actual\":$s,\"result\":\"(PASS|FAIL)\",\"run_dir\":$s\\}\$"
+check "every row is a well-formed JSON object with the eight keys" [ "$(grep -Ec "$re" "$rows")" -eq "$n" ]
+if command -v jq >/dev/null 2>&1; then
+	check "jq reads the rows" sh -c "jq -e -s 'all(.[]; .result == \"PASS\")' '$rows' >/dev/null"
+fi
+
+# The evaluator must see a mismatch: the converged stores against the
+# model of another topology (link 1-2 down) differ.
+d="$T/validation/2-converged"
+( cd "$raedir/multi" && python3 "$top_srcdir/scenarios/validation/rae_model.py" \
+	as1.xml as2.xml as3.xml as4.xml as5.xml as6.xml as7.xml --down-link 1-2 ) >"$T/wrong.txt"
+check "the model of another topology does not match the run" not cmp -s "$T/wrong.txt" "$d/evidence/expected.txt"
+
+# ---- a peer that sends garbage ----
+g="$T/garbage"
+"$COMETSIM" run "$top_srcdir/tests/scenarios/data/rae-garbage.xml" --set "raedir=$raedir" \
+	--out "$g" --quiet
+rc=$?
+check "the garbage run completes (exit $rc)" [ "$rc" -eq 0 ]
+check "its summary says complete" [ "$(json_get "$g/summary.json" status)" = complete ]
+check "the west RAE resets the session and says why" \
+	grep -q 'rw rae/rae0 WARN: peer AS200/172.16.0.2: OpenWait -> Idle: update: body length 168892447 exceeds 16777216' "$g/log.txt"
+check "one malformed message counted" [ "$(counter "$g/counters.csv" rae rw/rae0 malformed)" -eq 1 ]
+check "then the real peer's session comes up" \
+	grep -q 'rw rae/rae0 INFO: peer AS200/172.16.0.2: session up' "$g/log.txt"
+check "and its 101 prefixes reach the CME" \
+	[ "$(counter "$g/counters.csv" cme cw/cme0 store_prefixes)" -eq 101 ]
+
+# ---- a bad configuration file named by a scenario ----
+sed 's|\${raedir}/stress/west.xml|${raedir}/stress/no-such.xml|' \
+	"$top_srcdir/tests/scenarios/data/rae-garbage.xml" >"$T/bad.xml"
+sed -i "s|../../../topologies|$top_srcdir/topologies|" "$T/bad.xml"
+line=$(grep -n 'no-such.xml' "$T/bad.xml" | cut -d: -f1)
+"$COMETSIM" check "$T/bad.xml" --set "raedir=$raedir" 2>"$T/err"
+rc=$?
+check "a missing configuration is a load error (exit $rc)" [ "$rc" -eq 1 ]
+check "it names the scenario line and the file" \
+	grep -qF "bad.xml:$line: usr.rae.Rae: $raedir/stress/no-such.xml: cannot read: No such file or directory" "$T/err"
+printf '\377\377\377' >"$T/notpb.bin"
+sed -i "s|$raedir/stress/no-such.xml|$T/notpb.bin|; s|\${raedir}/stress/no-such.xml|$T/notpb.bin|" "$T/bad.xml"
+"$COMETSIM" check "$T/bad.xml" --set "raedir=$raedir" 2>"$T/err"
+check "a corrupt configuration names the file" grep -qF "$T/notpb.bin: not a valid ConfigurationMessage" "$T/err"
+
+# ---- determinism ----
+for k in 1 2; do
+	"$COMETSIM" run "$raedir/multi.xml" --set "raedir=$raedir" --out "$T/det$k" --quiet --end 9s
+done
+check "two runs of the multi-domain scenario log the same" cmp -s "$T/det1/log.txt" "$T/det2/log.txt"
+same=1
+for f in "$T"/det1/*.pcap; do
+	cmp -s "$f" "$T/det2/$(basename "$f")" || same=0
+done
+check "and capture the same bytes" [ "$same" -eq 1 ]
+
+finish

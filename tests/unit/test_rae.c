@@ -1,0 +1,827 @@
+/*
+ * test_rae.c - the RAE's parts that need no network: the decision
+ * process and metric aggregation against values worked out by hand
+ * (REFERENCE section 2; the arithmetic is in the comments), the RIB
+ * (interning, preferred paths, the hash table under load), the
+ * configuration file (binary and XML, bad input of every kind) and the
+ * message decoder (framing, truncated and garbage input).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CUnit/CUnit.h>
+#include <glib.h>
+
+#include "entities/rae/cmerae.pb-c.h"
+#include "entities/rae/config.pb-c.h"
+#include "entities/rae/rae.h"
+#include "entities/rae/rae.pb-c.h"
+#include "tests/unit/suites.h"
+
+#define EPS 1e-12
+
+/* Appendix A's class 1 (BTBE) parameters. */
+static const struct rae_dparams btbe = {
+	.cos = 1, .delay_a = 0.5, .delay_r = 1.0, .loss_a = 1e-5, .loss_r = 1e-3,
+	.bw_a = 4e6, .bw_r = 1e6,
+};
+
+/* ---- metric aggregation and the decision process ---- */
+
+static void
+test_concat(void)
+{
+	struct rae_metric a = { 0.001, 1e-6, 10e6 }, b = { 0.002, 2e-6, 4e6 };
+	struct rae_metric m = rae_metric_concat(a, b), z = rae_metric_zero();
+
+	CU_ASSERT_DOUBLE_EQUAL(m.delay, 0.003, EPS);
+	/* 1 - (1 - 1e-6)(1 - 2e-6) = 3e-6 - 2e-12 */
+	CU_ASSERT_DOUBLE_EQUAL(m.loss, 3e-6 - 2e-12, 1e-18);
+	CU_ASSERT_EQUAL(m.bw, 4e6);
+	/* The zero metric is neutral. */
+	m = rae_metric_concat(z, a);
+	CU_ASSERT_EQUAL(m.delay, a.delay);
+	CU_ASSERT_EQUAL(m.loss, a.loss);
+	CU_ASSERT_EQUAL(m.bw, a.bw);
+}
+
+static void
+test_sigma(void)
+{
+	/* 1 at the aspiration level, 0 at the reservation level, each criterion. */
+	CU_ASSERT_DOUBLE_EQUAL(rae_sigma(0.5, 0.5, 1.0, false), 1.0, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(rae_sigma(1.0, 0.5, 1.0, false), 0.0, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(rae_sigma(1e-5, 1e-5, 1e-3, false), 1.0, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(rae_sigma(1e-3, 1e-5, 1e-3, false), 0.0, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(rae_sigma(4e6, 4e6, 1e6, true), 1.0, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(rae_sigma(1e6, 4e6, 1e6, true), 0.0, EPS);
+	/* Half way: delay 0.75 between 0.5 and 1; bandwidth 2.5e6 between 1e6 and 4e6. */
+	CU_ASSERT_DOUBLE_EQUAL(rae_sigma(0.75, 0.5, 1.0, false), 0.5, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(rae_sigma(2.5e6, 4e6, 1e6, true), 0.5, EPS);
+	/* Beyond: (1 - 0.25)/0.5 = 1.5; (10e6 - 1e6)/(4e6 - 1e6) = 3; below: -0.4. */
+	CU_ASSERT_DOUBLE_EQUAL(rae_sigma(0.25, 0.5, 1.0, false), 1.5, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(rae_sigma(10e6, 4e6, 1e6, true), 3.0, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(rae_sigma(1.2, 0.5, 1.0, false), -0.4, EPS);
+	/* a = r: 1 if q meets a, else -1. */
+	CU_ASSERT_EQUAL(rae_sigma(0.1, 0.2, 0.2, false), 1.0);
+	CU_ASSERT_EQUAL(rae_sigma(0.2, 0.2, 0.2, false), 1.0);
+	CU_ASSERT_EQUAL(rae_sigma(0.3, 0.2, 0.2, false), -1.0);
+	CU_ASSERT_EQUAL(rae_sigma(5e6, 5e6, 5e6, true), 1.0);
+	CU_ASSERT_EQUAL(rae_sigma(9e6, 5e6, 5e6, true), 1.0);
+	CU_ASSERT_EQUAL(rae_sigma(4e6, 5e6, 5e6, true), -1.0);
+	CU_ASSERT_EQUAL(rae_sigma(INFINITY, 5e6, 5e6, true), 1.0);
+}
+
+static void
+test_achievement(void)
+{
+	CU_ASSERT_DOUBLE_EQUAL(rae_achievement(0.0, false), 0.0, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(rae_achievement(0.5, false), 0.5, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(rae_achievement(1.0, true), 1.0, EPS);
+	/* Below the reservation level: 10 sigma. */
+	CU_ASSERT_DOUBLE_EQUAL(rae_achievement(-0.4, false), -4.0, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(rae_achievement(-1.0, true), -10.0, EPS);
+	/* Above the aspiration level: flat 1, or 2 - 1/sigma. */
+	CU_ASSERT_DOUBLE_EQUAL(rae_achievement(3.0, true), 1.0, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(rae_achievement(2.0, false), 1.5, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(rae_achievement(4.0, false), 1.75, EPS);
+	CU_ASSERT_DOUBLE_EQUAL(rae_achievement(INFINITY, false), 2.0, EPS);
+	/* Continuous at 1 either way. */
+	CU_ASSERT_DOUBLE_EQUAL(rae_achievement(1.0 + 1e-9, false), 1.0, 1e-8);
+}
+
+static void
+test_score(void)
+{
+	struct rae_metric m = { 0.75, 1e-5, 10e6 };
+
+	/*
+	 * u_delay = 0.5, u_loss = 1, u_bw: sigma 3 -> 2 - 1/3 = 5/3.
+	 * multiplicative inverse: 0.5 + 0.01 (0.5 + 1 + 5/3) = 0.5316666...
+	 * flat: u_bw = 1: 0.5 + 0.01 (0.5 + 1 + 1) = 0.525.
+	 */
+	CU_ASSERT_DOUBLE_EQUAL(rae_score(&btbe, &m, false), 0.5 + 0.01 * (1.5 + 5.0 / 3.0),
+			       EPS);
+	CU_ASSERT_DOUBLE_EQUAL(rae_score(&btbe, &m, true), 0.525, EPS);
+	/* Delay 1.2 s: sigma -0.4, u -4 (the 10 sigma penalty); the rest meet aspiration. */
+	m.delay = 1.2;
+	m.bw = 4e6;
+	CU_ASSERT_DOUBLE_EQUAL(rae_score(&btbe, &m, true), -4.0 + 0.01 * (-4.0 + 1 + 1), EPS);
+	/* All at the aspiration level: 1 + 0.03. */
+	m.delay = 0.5;
+	CU_ASSERT_DOUBLE_EQUAL(rae_score(&btbe, &m, false), 1.03, EPS);
+	/* All at the reservation level: 0. */
+	m.delay = 1.0;
+	m.loss = 1e-3;
+	m.bw = 1e6;
+	CU_ASSERT_DOUBLE_EQUAL(rae_score(&btbe, &m, false), 0.0, EPS);
+}
+
+/* A RIB with one class (BTBE), limit paths per class; peers 0..3 are in ASes 5, 7, 3, 7. */
+static void
+rib_one_class(struct rae_rib *rib, uint32_t limit, bool flat)
+{
+	struct rae_decide_params dp = { &btbe, 1, flat, limit };
+
+	rae_rib_init(rib, &dp);
+}
+
+static struct rae_attr *
+mk_attr(struct rae_rib *rib, const uint32_t *asn, unsigned len, double delay, double loss,
+	double bw)
+{
+	struct rae_metric m = { delay, loss, bw };
+	struct rae_aspath *p = rae_aspath_get(rib, asn, len);
+	struct rae_attr *a = rae_attr_get(rib, p, 1, &m);
+
+	rae_aspath_put(rib, p);
+	return a;
+}
+
+static void
+test_rank_ties(void)
+{
+	struct rae_rib rib;
+	struct prefix pfx;
+	struct rae_dest *d;
+	struct rae_attr *a;
+	const uint32_t p5[] = { 5, 9 }, p7[] = { 7, 9 }, p3[] = { 3, 8, 9 }, p7b[] = { 7, 1, 9 };
+	const struct rae_path *path;
+
+	rib_one_class(&rib, 2, false);
+	prefix_parse("10.9.0.0/16", &pfx);
+	d = rae_rib_get(&rib, &pfx);
+	/* Four paths with the same metric, hence the same score. */
+	a = mk_attr(&rib, p3, 3, 0.5, 1e-5, 4e6);
+	CU_ASSERT_TRUE(rae_rib_update(&rib, d, 2, &a, 1));
+	rae_attr_put(&rib, a);
+	a = mk_attr(&rib, p7, 2, 0.5, 1e-5, 4e6);
+	CU_ASSERT_TRUE(rae_rib_update(&rib, d, 1, &a, 1));
+	rae_attr_put(&rib, a);
+	a = mk_attr(&rib, p5, 2, 0.5, 1e-5, 4e6);
+	CU_ASSERT_TRUE(rae_rib_update(&rib, d, 0, &a, 1));
+	rae_attr_put(&rib, a);
+	/* Shorter AS paths win over AS 3's; between 5 and 7 the lower next-hop AS. */
+	for (path = d->paths; path; path = path->next)
+		CU_ASSERT_EQUAL(path->pref, path->peer == 2 ? 0 : 1);
+	/* A longer path through the other AS 7 peer changes nothing. */
+	a = mk_attr(&rib, p7b, 3, 0.5, 1e-5, 4e6);
+	CU_ASSERT_FALSE(rae_rib_update(&rib, d, 3, &a, 1));
+	rae_attr_put(&rib, a);
+	/* A better score beats a shorter path: AS 3's path becomes first. */
+	a = mk_attr(&rib, p3, 3, 0.4, 1e-5, 4e6);
+	CU_ASSERT_TRUE(rae_rib_update(&rib, d, 2, &a, 1));
+	rae_attr_put(&rib, a);
+	for (path = d->paths; path; path = path->next)
+		CU_ASSERT_EQUAL(path->pref, (path->peer == 2 || path->peer == 0) ? 1 : 0);
+	/* The same update again is no change. */
+	a = mk_attr(&rib, p3, 3, 0.4, 1e-5, 4e6);
+	CU_ASSERT_FALSE(rae_rib_update(&rib, d, 2, &a, 1));
+	rae_attr_put(&rib, a);
+	/* Withdrawing a preferred path is one; AS 7 moves up. */
+	CU_ASSERT_TRUE(rae_rib_update(&rib, d, 0, NULL, 0));
+	for (path = d->paths; path; path = path->next)
+		CU_ASSERT_EQUAL(path->pref, (path->peer == 2 || path->peer == 1) ? 1 : 0);
+	rae_rib_fini(&rib);
+}
+
+static void
+test_rank_penalty_and_flat(void)
+{
+	struct rae_rib rib;
+	struct prefix pfx;
+	struct rae_dest *d;
+	struct rae_attr *a;
+	const uint32_t p5[] = { 5 }, p7[] = { 7 };
+	const struct rae_path *path;
+
+	/*
+	 * Path via 5: delay 0.1 (sigma 1.8), loss 1e-5, bw 4e6.
+	 * Path via 7: delay 0.5, loss 1e-5, bw 40e6 (sigma 13).
+	 * Inverse: via 5: u = (2 - 1/1.8, 1, 1) -> 1 + 0.01 (3.4444) = 1.034444;
+	 *          via 7: u = (1, 1, 2 - 1/13) -> 1 + 0.01 (3.923) = 1.03923: 7 wins.
+	 * Flat: both 1 + 0.03: a tie, both AS paths of length 1, AS 5 wins.
+	 */
+	for (int flat = 0; flat <= 1; flat++) {
+		rib_one_class(&rib, 1, flat);
+		prefix_parse("2001:db8::/32", &pfx);
+		d = rae_rib_get(&rib, &pfx);
+		a = mk_attr(&rib, p5, 1, 0.1, 1e-5, 4e6);
+		rae_rib_update(&rib, d, 0, &a, 1);
+		rae_attr_put(&rib, a);
+		a = mk_attr(&rib, p7, 1, 0.5, 1e-5, 40e6);
+		rae_rib_update(&rib, d, 1, &a, 1);
+		rae_attr_put(&rib, a);
+		for (path = d->paths; path; path = path->next)
+			CU_ASSERT_EQUAL(path->pref, path->peer == (flat ? 0 : 1) ? 1 : 0);
+		rae_rib_fini(&rib);
+	}
+	/* A path below the reservation level still ranks, last: -10 sigma. */
+	rib_one_class(&rib, 2, false);
+	prefix_parse("10.0.0.0/8", &pfx);
+	d = rae_rib_get(&rib, &pfx);
+	a = mk_attr(&rib, p5, 1, 2.0, 1e-5, 4e6);	/* sigma -2: u -20 */
+	rae_rib_update(&rib, d, 0, &a, 1);
+	CU_ASSERT_DOUBLE_EQUAL(a->score[0], -20.0 + 0.01 * (-20.0 + 1 + 1), EPS);
+	rae_attr_put(&rib, a);
+	a = mk_attr(&rib, p7, 1, 1.1, 1e-5, 4e6);	/* sigma -0.2: u -2 */
+	rae_rib_update(&rib, d, 1, &a, 1);
+	rae_attr_put(&rib, a);
+	CU_ASSERT_EQUAL(d->paths->pref, 1);
+	CU_ASSERT_EQUAL(d->paths->next->pref, 1);
+	rae_rib_fini(&rib);
+}
+
+static void
+test_rib_interning(void)
+{
+	struct rae_rib rib;
+	const uint32_t asn[] = { 5, 9, 11 };
+	struct rae_aspath *p1, *p2;
+	struct rae_attr *a1, *a2;
+	struct rae_metric m = { 0.01, 0, 1e6 };
+
+	rib_one_class(&rib, 1, false);
+	p1 = rae_aspath_get(&rib, asn, 3);
+	p2 = rae_aspath_get(&rib, asn, 3);
+	CU_ASSERT_PTR_EQUAL(p1, p2);
+	CU_ASSERT_EQUAL(p1->refcnt, 2);
+	CU_ASSERT_TRUE(rae_aspath_contains(p1, 9));
+	CU_ASSERT_FALSE(rae_aspath_contains(p1, 7));
+	a1 = rae_attr_get(&rib, p1, 1, &m);
+	a2 = rae_attr_get(&rib, p2, 1, &m);
+	CU_ASSERT_PTR_EQUAL(a1, a2);
+	CU_ASSERT_EQUAL(a1->refcnt, 2);
+	CU_ASSERT_EQUAL(p1->refcnt, 3);		/* two of ours and the attribute's */
+	m.delay = 0.02;
+	a2 = rae_attr_get(&rib, p2, 1, &m);
+	CU_ASSERT_PTR_NOT_EQUAL(a1, a2);
+	rae_attr_put(&rib, a2);
+	rae_attr_put(&rib, a1);
+	rae_attr_put(&rib, a1);
+	CU_ASSERT_EQUAL(g_hash_table_size(rib.attrs), 0);
+	rae_aspath_put(&rib, p1);
+	rae_aspath_put(&rib, p2);
+	CU_ASSERT_EQUAL(g_hash_table_size(rib.aspaths), 0);
+	rae_rib_fini(&rib);
+}
+
+/* 200 000 prefixes in, every other one out, the rest still found. */
+static void
+test_rib_table(void)
+{
+	enum { N = 200000 };
+	struct rae_rib rib;
+	struct rae_attr *a;
+	const uint32_t asn[] = { 5 };
+	struct prefix pfx;
+	unsigned bad = 0;
+	size_t n;
+	struct rae_dest **v;
+
+	rib_one_class(&rib, 1, false);
+	a = mk_attr(&rib, asn, 1, 0.1, 0, 1e6);
+	for (uint32_t i = 0; i < N; i++) {
+		pfx.addr = addr_v4(0x10000000u + (i << 8));
+		pfx.len = 24;
+		rae_rib_update(&rib, rae_rib_get(&rib, &pfx), 0, &a, 1);
+	}
+	CU_ASSERT_EQUAL(rib.count, N);
+	CU_ASSERT_EQUAL(rib.npaths, N);
+	CU_ASSERT_EQUAL(a->refcnt, N + 1);	/* one attribute for all */
+	for (uint32_t i = 0; i < N; i += 2) {
+		struct rae_dest *d;
+
+		pfx.addr = addr_v4(0x10000000u + (i << 8));
+		d = rae_rib_lookup(&rib, &pfx);
+		rae_rib_update(&rib, d, 0, NULL, 0);
+		rae_rib_release(&rib, d);
+	}
+	CU_ASSERT_EQUAL(rib.count, N / 2);
+	for (uint32_t i = 0; i < N; i++) {
+		struct rae_dest *d;
+
+		pfx.addr = addr_v4(0x10000000u + (i << 8));
+		d = rae_rib_lookup(&rib, &pfx);
+		if ((i % 2 == 0) != (d == NULL) || (d && !prefix_contains(&d->pfx, &pfx.addr)))
+			bad++;
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	v = rae_rib_sorted(&rib, false, &n);
+	CU_ASSERT_EQUAL(n, N / 2);
+	for (size_t i = 1; i < n; i++)
+		if (memcmp(v[i - 1]->pfx.addr.a, v[i]->pfx.addr.a, 4) >= 0)
+			bad++;
+	CU_ASSERT_EQUAL(bad, 0);
+	g_free(v);
+	rae_attr_put(&rib, a);
+	rae_rib_fini(&rib);
+}
+
+/* ---- the configuration file ---- */
+
+/* A small configuration built in C: AS 11, two classes, one peer, a prefix, one provisioning. */
+static uint8_t *
+pack_small_config(size_t *len, bool bad_port)
+{
+	Comet__Rae__Config__ConfigurationMessage m = COMET__RAE__CONFIG__CONFIGURATION_MESSAGE__INIT;
+	Comet__Rae__Config__DecisionParameters dp = COMET__RAE__CONFIG__DECISION_PARAMETERS__INIT,
+					       *dpv[1] = { &dp };
+	Comet__Rae__Config__Peer peer = COMET__RAE__CONFIG__PEER__INIT, *pv[1] = { &peer };
+	Comet__Rae__Config__Metric met = COMET__RAE__CONFIG__METRIC__INIT;
+	Comet__Rae__Config__ClassEntry ce = COMET__RAE__CONFIG__CLASS_ENTRY__INIT, *cv[1] = { &ce };
+	Comet__Rae__Config__Prefix pfx = COMET__RAE__CONFIG__PREFIX__INIT, *pfv[1] = { &pfx };
+	Comet__Rae__Config__Prefix spfx = COMET__RAE__CONFIG__PREFIX__INIT;
+	Comet__Rae__Config__Endpoint src = COMET__RAE__CONFIG__ENDPOINT__INIT;
+	Comet__Rae__Config__Endpoint sink = COMET__RAE__CONFIG__ENDPOINT__INIT;
+	Comet__Rae__Config__Provisioning pr = COMET__RAE__CONFIG__PROVISIONING__INIT, *prv[1] = { &pr };
+	uint8_t *buf;
+
+	m.has_limit_of_preferred_paths = 1;
+	m.limit_of_preferred_paths = 3;
+	m.has_local_as_number = 1;
+	m.local_as_number = 11;
+	m.local_ip_address = "10.203.3.1";
+	m.has_local_port_number = 1;
+	m.local_port_number = bad_port ? 70000 : 10001;
+	m.has_minimum_update_interval = 1;
+	m.minimum_update_interval = 15;
+	dp.has_id = 1;
+	dp.id = 1;
+	dp.has_delay_aspiration = dp.has_delay_reservation = 1;
+	dp.delay_aspiration = 0.5;
+	dp.delay_reservation = 1.0;
+	dp.has_loss_aspiration = dp.has_loss_reservation = 1;
+	dp.loss_aspiration = 1e-5;
+	dp.loss_reservation = 1e-3;
+	dp.has_bandwidth_aspiration = dp.has_bandwidth_reservation = 1;
+	dp.bandwidth_aspiration = 4e6;
+	dp.bandwidth_reservation = 1e6;
+	m.n_decision_parameters = 1;
+	m.decision_parameters = dpv;
+	peer.has_remote_as_number = 1;
+	peer.remote_as_number = 5;
+	peer.remote_ip_address = "10.5.3.1";
+	peer.has_remote_port_number = 1;
+	peer.remote_port_number = 10001;
+	met.has_loss_ratio = 1;
+	met.loss_ratio = 1e-6;
+	met.has_supported_bandwidth = 1;
+	met.supported_bandwidth = 10e6;
+	ce.has_cos_id = 1;
+	ce.cos_id = 1;
+	ce.metric = &met;
+	peer.n_class_table = 1;
+	peer.class_table = cv;
+	m.n_peer_table = 1;
+	m.peer_table = pv;
+	pfx.ip_address = "10.203.1.0";
+	pfx.has_prefix_length = 1;
+	pfx.prefix_length = 24;
+	m.n_prefix_table = 1;
+	m.prefix_table = pfv;
+	spfx = pfx;
+	src.endpoint_case = COMET__RAE__CONFIG__ENDPOINT__ENDPOINT_AS_NUMBER;
+	src.as_number = 5;
+	sink.endpoint_case = COMET__RAE__CONFIG__ENDPOINT__ENDPOINT_PREFIX;
+	sink.prefix = &spfx;
+	pr.source = &src;
+	pr.sink = &sink;
+	pr.n_class_table = 1;
+	pr.class_table = cv;
+	m.n_provisioning_table = 1;
+	m.provisioning_table = prv;
+	*len = comet__rae__config__configuration_message__get_packed_size(&m);
+	buf = g_malloc(*len + 16);
+	comet__rae__config__configuration_message__pack(&m, buf);
+	return buf;
+}
+
+static const char small_xml[] =
+	"<?xml version=\"1.0\"?>\n"
+	"<rae-config limit_of_preferred_paths=\"3\" local_as_number=\"11\"\n"
+	"            local_ip_address=\"10.203.3.1\" local_port_number=\"10001\"\n"
+	"            minimum_update_interval=\"15\">\n"
+	"  <decision_parameters id=\"1\" delay_aspiration=\"0.5\" delay_reservation=\"1.0\"\n"
+	"     loss_aspiration=\"1e-5\" loss_reservation=\"1e-3\" bandwidth_aspiration=\"4e6\"\n"
+	"     bandwidth_reservation=\"1e6\"/>\n"
+	"  <peer_table remote_as_number=\"5\" remote_ip_address=\"10.5.3.1\" remote_port_number=\"10001\">\n"
+	"    <class_table cos_id=\"1\"><metric loss_ratio=\"1e-6\" supported_bandwidth=\"10e6\"/></class_table>\n"
+	"  </peer_table>\n"
+	"  <prefix_table ip_address=\"10.203.1.0\" prefix_length=\"24\"/>\n"
+	"  <provisioning_table>\n"
+	"    <source as_number=\"5\"/>\n"
+	"    <sink><prefix ip_address=\"10.203.1.0\" prefix_length=\"24\"/></sink>\n"
+	"    <class_table cos_id=\"1\"><metric loss_ratio=\"1e-6\" supported_bandwidth=\"10e6\"/></class_table>\n"
+	"  </provisioning_table>\n"
+	"</rae-config>\n";
+
+static void
+test_config_binary(void)
+{
+	char err[512];
+	size_t len;
+	uint8_t *buf = pack_small_config(&len, false);
+	struct rae_config *c;
+	const struct rae_prov *pv;
+	struct prefix p;
+
+	c = rae_config_parse(buf, len, "small.pb2", err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(c->limit, 3);
+	CU_ASSERT_EQUAL(c->local_as, 11);
+	CU_ASSERT_EQUAL(c->local_port, 10001);
+	CU_ASSERT_EQUAL(c->min_update_interval, 15);
+	CU_ASSERT_FALSE(c->has_cme);
+	CU_ASSERT_FALSE(c->flat);
+	CU_ASSERT_EQUAL(c->ndp, 1);
+	CU_ASSERT_EQUAL(c->dp[0].bw_a, 4e6);
+	CU_ASSERT_EQUAL(c->npeers, 1);
+	CU_ASSERT_EQUAL(c->peers[0].asn, 5);
+	CU_ASSERT_EQUAL(c->peers[0].classes[0].m.delay, 0.0);	/* absent: 0 */
+	CU_ASSERT_TRUE(isinf(rae_cmetric_find(c->peers[0].classes, 1, 1)->bw) == 0);
+	prefix_parse("10.203.1.0/24", &p);
+	pv = rae_config_prov(c, 5, false, 0, &p);
+	CU_ASSERT_PTR_NOT_NULL(pv);
+	CU_ASSERT_PTR_NULL(rae_config_prov(c, 9, false, 0, &p));
+	CU_ASSERT_PTR_NULL(rae_config_prov(c, 5, true, 9, &p));
+	rae_config_free(c);
+
+	/* Unknown fields are ignored: field 99 (varint) and 100 (bytes) appended. */
+	{
+		uint8_t *b2 = g_malloc(len + 8);
+
+		memcpy(b2, buf, len);
+		memcpy(b2 + len, "\x98\x06\x07\xa2\x06\x02xy", 8);
+		c = rae_config_parse(b2, len + 8, "unknown.pb2", err, sizeof(err));
+		CU_ASSERT_PTR_NOT_NULL(c);
+		rae_config_free(c);
+		g_free(b2);
+	}
+	/* Truncated anywhere inside: an error naming the file, never a crash. */
+	for (size_t cut = 1; cut < len; cut++) {
+		c = rae_config_parse(buf, cut, "cut.pb2", err, sizeof(err));
+		if (c) {
+			/* A cut between fields is a valid shorter message, checked semantically. */
+			rae_config_free(c);
+			continue;
+		}
+		CU_ASSERT_EQUAL(strncmp(err, "cut.pb2:", 8), 0);
+	}
+	c = rae_config_parse(buf, len - 1, "cut.pb2", err, sizeof(err));
+	CU_ASSERT_PTR_NULL(c);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "not a valid ConfigurationMessage"));
+	/* Out of range. */
+	g_free(buf);
+	buf = pack_small_config(&len, true);
+	c = rae_config_parse(buf, len, "port.pb2", err, sizeof(err));
+	CU_ASSERT_PTR_NULL(c);
+	CU_ASSERT_STRING_EQUAL(err, "port.pb2: local_port_number: 70000 is not a port number "
+			       "(1..65535)");
+	g_free(buf);
+}
+
+static void
+test_config_wrong_type(void)
+{
+	/* local_as_number (field 2) written as a string: tag 0x12. */
+	static const uint8_t wrong[] = { 0x08, 0x03, 0x12, 0x02, '1', '1' };
+	/* local_ip_address (field 3) written as a varint: tag 0x18. */
+	static const uint8_t wrong2[] = { 0x10, 0x0b, 0x18, 0x05 };
+	/* peer_table[0].remote_as_number (1) as a 64-bit value: 52 09 09 <8 bytes>. */
+	static const uint8_t wrong3[] = { 0x52, 0x09, 0x09, 1, 2, 3, 4, 5, 6, 7, 8 };
+	/* A string with a NUL inside: local_ip_address = "10\0.1" */
+	static const uint8_t nul[] = { 0x1a, 0x05, '1', '0', 0, '.', '1' };
+	char err[512];
+
+	CU_ASSERT_PTR_NULL(rae_config_parse(wrong, sizeof(wrong), "w.pb2", err, sizeof(err)));
+	CU_ASSERT_STRING_EQUAL(err, "w.pb2: not a valid ConfigurationMessage: local_as_number: "
+			       "wire type 2 (length-delimited), expected 0 (varint) (byte 2)");
+	CU_ASSERT_PTR_NULL(rae_config_parse(wrong2, sizeof(wrong2), "w.pb2", err, sizeof(err)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "local_ip_address: wire type 0 (varint), expected 2"));
+	CU_ASSERT_PTR_NULL(rae_config_parse(wrong3, sizeof(wrong3), "w.pb2", err, sizeof(err)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "peer_table[0].remote_as_number: wire type 1"));
+	CU_ASSERT_PTR_NULL(rae_config_parse(nul, sizeof(nul), "w.pb2", err, sizeof(err)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "local_ip_address: string holds a NUL byte"));
+	/* Missing fields and empty files. */
+	CU_ASSERT_PTR_NULL(rae_config_parse((const uint8_t *)"", 0, "e.pb2", err, sizeof(err)));
+	CU_ASSERT_STRING_EQUAL(err, "e.pb2: local_as_number: missing");
+	CU_ASSERT_PTR_NULL(rae_config_load("/nonexistent/rae.pb2", err, sizeof(err)));
+	CU_ASSERT_STRING_EQUAL(err, "/nonexistent/rae.pb2: cannot read: No such file or directory");
+}
+
+/* Write text to a temporary file; returns its name (g_free). */
+static char *
+tmp_file(const void *data, size_t len)
+{
+	char *name = g_strdup("/tmp/test_rae.XXXXXX");
+	int fd = mkstemp(name);
+
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL(write(fd, data, len), (ssize_t)len);
+	close(fd);
+	return name;
+}
+
+static void
+test_config_xml(void)
+{
+	char err[512];
+	size_t len, xlen;
+	uint8_t *buf = pack_small_config(&len, false), *xbuf = NULL;
+	struct rae_config *c;
+	char *f, *out;
+	gchar *back = NULL;
+	gsize backlen = 0;
+
+	/* The XML form packs to exactly the bytes of the message built in C. */
+	CU_ASSERT_EQUAL_FATAL(rae_config_xml_pack(small_xml, strlen(small_xml), "s.xml", &xbuf,
+						  &xlen, NULL, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(xlen, len);
+	CU_ASSERT_EQUAL(memcmp(xbuf, buf, len), 0);
+	g_free(xbuf);
+
+	f = tmp_file(small_xml, strlen(small_xml));
+	c = rae_config_load(f, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL(c);
+	rae_config_free(c);
+	/* The converter writes the binary form. */
+	out = g_strdup_printf("%s.pb2", f);
+	CU_ASSERT_EQUAL(rae_config_convert(f, out, err, sizeof(err)), 0);
+	CU_ASSERT_TRUE(g_file_get_contents(out, &back, &backlen, NULL));
+	CU_ASSERT_EQUAL(backlen, len);
+	CU_ASSERT_EQUAL(memcmp(back, buf, len), 0);
+	g_free(back);
+	unlink(out);
+	g_free(out);
+	unlink(f);
+	g_free(f);
+	g_free(buf);
+
+	/* A value error cites the line of the element. */
+	{
+		GString *g = g_string_new(small_xml);
+		char *p = strstr(g->str, "10.5.3.1");
+
+		memcpy(p, "10.5.3.x", 8);
+		f = tmp_file(g->str, g->len);
+		CU_ASSERT_PTR_NULL(rae_config_load(f, err, sizeof(err)));
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, ":8: peer_table[0].remote_ip_address: "
+					      "\"10.5.3.x\" is not an IPv4 or IPv6 address"));
+		CU_ASSERT_EQUAL(rae_config_convert(f, "/tmp/never-written.pb2", err,
+						   sizeof(err)), -1);
+		CU_ASSERT_EQUAL(access("/tmp/never-written.pb2", F_OK), -1);
+		unlink(f);
+		g_free(f);
+		g_string_free(g, TRUE);
+	}
+	/* A schema error: an attribute that is no field of the message. */
+	{
+		GString *g = g_string_new(small_xml);
+		char *p = strstr(g->str, "ttl");
+
+		CU_ASSERT_PTR_NULL(p);
+		p = strstr(g->str, "remote_port_number");
+		memcpy(p, "remote_port_numbr ", 18);
+		CU_ASSERT_EQUAL(rae_config_xml_pack(g->str, g->len, "s.xml", &xbuf, &xlen, NULL,
+						    err, sizeof(err)), -1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "s.xml:8: schema:"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "remote_port_numbr"));
+		g_string_free(g, TRUE);
+	}
+	/* Malformed XML, and a wrong root. */
+	CU_ASSERT_EQUAL(rae_config_xml_pack("<rae-config>\n<peer_table>\n</rae-config>", 39, "m.xml",
+					    &xbuf, &xlen, NULL, err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "m.xml:3: malformed XML"));
+	CU_ASSERT_EQUAL(rae_config_xml_pack("<scenario/>", 11, "r.xml", &xbuf, &xlen, NULL, err,
+					    sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "r.xml:1: the root element is <scenario>, expected "
+			       "<rae-config>");
+}
+
+static void
+test_config_checks(void)
+{
+	static const struct {
+		const char *from, *to, *want;
+	} cases[] = {
+		{ "delay_reservation=\"1.0\"", "delay_reservation=\"0.1\"",
+		  ":7: decision_parameters[0]: delay_aspiration 0.5 is worse than delay_reservation 0.1" },
+		{ "prefix_length=\"24\"/>\n  <prov", "prefix_length=\"16\"/>\n  <prov",
+		  ":11: prefix_table[0]: 10.203.1.0/16 has bits set beyond the prefix length" },
+		{ "remote_as_number=\"5\"", "remote_as_number=\"11\"",
+		  ":8: peer_table[0].remote_as_number: 11 is the local AS" },
+		{ "loss_ratio=\"1e-6\"", "loss_ratio=\"1.5\"",
+		  ":9: peer_table[0].class_table[0].metric.loss_ratio: 1.5 is not a ratio (0..1)" },
+		{ "<source as_number=\"5\"/>", "<source as_number=\"5\"><prefix ip_address=\"1.0.0.0\" prefix_length=\"8\"/></source>",
+		  ":13: provisioning_table[0].source: give either as_number or a prefix, not both" },
+		{ "<source as_number=\"5\"/>", "<source/>",
+		  ":13: provisioning_table[0].source: missing (give prefix or as_number)" },
+	};
+	char err[512];
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		GString *g = g_string_new(small_xml);
+		char *p = strstr(g->str, cases[i].from), *f;
+		struct rae_config *c;
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+		g_string_erase(g, p - g->str, (gssize)strlen(cases[i].from));
+		g_string_insert(g, p - g->str, cases[i].to);
+		f = tmp_file(g->str, g->len);
+		c = rae_config_load(f, err, sizeof(err));
+		CU_ASSERT_PTR_NULL(c);
+		if (!strstr(err, cases[i].want))
+			fprintf(stderr, "\n  got:  %s\n  want: %s\n", err, cases[i].want);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, cases[i].want));
+		rae_config_free(c);
+		unlink(f);
+		g_free(f);
+		g_string_free(g, TRUE);
+	}
+}
+
+/* ---- messages ---- */
+
+/* An update of one route: prefixes 10.9.0.0/16 and 10.10.0.0/16 via AS path 5 9. */
+static void
+frame_update(GByteArray *out, const char *ip2, uint32_t len2)
+{
+	Comet__Rae__Update u = COMET__RAE__UPDATE__INIT;
+	Comet__Rae__Route r = COMET__RAE__ROUTE__INIT, *rv[1] = { &r };
+	Comet__Rae__Config__Prefix p1 = COMET__RAE__CONFIG__PREFIX__INIT, p2 = p1;
+	Comet__Rae__Config__Prefix *pv[2] = { &p1, &p2 };
+	Comet__Rae__Path path = COMET__RAE__PATH__INIT, *pathv[1] = { &path };
+	Comet__Rae__Config__Metric m = COMET__RAE__CONFIG__METRIC__INIT;
+	Comet__Rae__Config__ClassEntry ce = COMET__RAE__CONFIG__CLASS_ENTRY__INIT, *cv[1] = { &ce };
+	uint32_t asn[2] = { 5, 9 };
+
+	p1.ip_address = "10.9.0.0";
+	p1.has_prefix_length = 1;
+	p1.prefix_length = 16;
+	p2.ip_address = (char *)ip2;
+	p2.has_prefix_length = 1;
+	p2.prefix_length = len2;
+	path.n_as_path = 2;
+	path.as_path = asn;
+	m.has_maximum_delay = 1;
+	m.maximum_delay = 0.01;
+	ce.has_cos_id = 1;
+	ce.cos_id = 1;
+	ce.metric = &m;
+	path.n_class_table = 1;
+	path.class_table = cv;
+	r.n_prefixes = 2;
+	r.prefixes = pv;
+	r.n_paths = 1;
+	r.paths = pathv;
+	u.n_routes = 1;
+	u.routes = rv;
+	rae_frame_append(out, RAE_MSG_UPDATE, &u.base);
+}
+
+static void
+test_msg_framing(void)
+{
+	GByteArray *b = g_byte_array_new();
+	struct rae_framer f;
+	const uint8_t *body;
+	size_t len;
+	unsigned type, got = 0;
+	char why[256];
+	struct rae_pbarena pa;
+	int rc;
+
+	rae_pbarena_init(&pa);
+	rae_frame_append(b, RAE_MSG_KEEPALIVE, NULL);
+	frame_update(b, "10.10.0.0", 16);
+	CU_ASSERT_EQUAL(b->data[0], RAE_MSG_KEEPALIVE);
+	CU_ASSERT_EQUAL(memcmp(b->data, "\x02\x00\x00\x00\x00\x03", 6), 0);
+	/* One byte at a time: the same two messages come out. */
+	rae_framer_init(&f);
+	for (guint i = 0; i < b->len; i++) {
+		rae_framer_push(&f, b->data + i, 1);
+		while ((rc = rae_framer_next(&f, &type, &body, &len, why, sizeof(why))) == 1) {
+			struct ProtobufCMessage *m = rae_msg_decode(type, body, len, &pa, why, sizeof(why));
+
+			CU_ASSERT_PTR_NOT_NULL(m);
+			CU_ASSERT_EQUAL(type, got == 0 ? RAE_MSG_KEEPALIVE : RAE_MSG_UPDATE);
+			if (m && type == RAE_MSG_UPDATE) {
+				Comet__Rae__Update *u = (Comet__Rae__Update *)m;
+
+				CU_ASSERT_EQUAL(u->routes[0]->n_prefixes, 2);
+				CU_ASSERT_EQUAL(u->routes[0]->paths[0]->as_path[1], 9);
+			}
+			got++;
+		}
+		CU_ASSERT_EQUAL(rc, 0);
+	}
+	CU_ASSERT_EQUAL(got, 2);
+	/* An unknown type or an absurd length cannot be resynchronised. */
+	rae_framer_push(&f, (const uint8_t *)"\x09\x00\x00\x00\x01", 5);
+	CU_ASSERT_EQUAL(rae_framer_next(&f, &type, &body, &len, why, sizeof(why)), -1);
+	CU_ASSERT_STRING_EQUAL(why, "unknown message type 9 (length 1)");
+	rae_framer_fini(&f);
+	rae_framer_init(&f);
+	rae_framer_push(&f, (const uint8_t *)"\x03\xff\x00\x00\x00", 5);
+	CU_ASSERT_EQUAL(rae_framer_next(&f, &type, &body, &len, why, sizeof(why)), -1);
+	CU_ASSERT_STRING_EQUAL(why, "update: body length 4278190080 exceeds 16777216");
+	rae_framer_fini(&f);
+	rae_pbarena_fini(&pa);
+	g_byte_array_free(b, TRUE);
+}
+
+static void
+test_msg_bad(void)
+{
+	GByteArray *b = g_byte_array_new();
+	char why[256];
+	struct ProtobufCMessage *m;
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	unsigned accepted = 0;
+	struct rae_pbarena pa;
+
+	rae_pbarena_init(&pa);
+	/* Values: host bits, a length too long, an address that is none. */
+	frame_update(b, "10.10.0.1", 16);
+	CU_ASSERT_PTR_NULL(rae_msg_decode(RAE_MSG_UPDATE, b->data + 5, b->len - 5, &pa, why,
+					  sizeof(why)));
+	CU_ASSERT_STRING_EQUAL(why, "update: routes[0].prefixes[1]: 10.10.0.1/16: bits set "
+			       "beyond the length");
+	g_byte_array_set_size(b, 0);
+	frame_update(b, "10.10.0.0", 33);
+	CU_ASSERT_PTR_NULL(rae_msg_decode(RAE_MSG_UPDATE, b->data + 5, b->len - 5, &pa, why,
+					  sizeof(why)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "length out of range"));
+	g_byte_array_set_size(b, 0);
+	frame_update(b, "ten", 8);
+	CU_ASSERT_PTR_NULL(rae_msg_decode(RAE_MSG_UPDATE, b->data + 5, b->len - 5, &pa, why,
+					  sizeof(why)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "\"ten\" is not an address"));
+
+	/*
+	 * Every truncation of a good update is refused, never half read: its
+	 * one route is one top-level field, so only the empty cut (an update
+	 * with no route) is a message.
+	 */
+	g_byte_array_set_size(b, 0);
+	frame_update(b, "10.10.0.0", 16);
+	for (guint cut = 0; cut < b->len - 5; cut++) {
+		m = rae_msg_decode(RAE_MSG_UPDATE, b->data + 5, cut, &pa, why, sizeof(why));
+		CU_ASSERT_EQUAL(m == NULL, cut > 0);
+	}
+	/* Garbage: 20 000 random bodies of every type (xorshift, fixed seed). */
+	for (unsigned i = 0; i < 20000; i++) {
+		uint8_t buf[64];
+		size_t len = (size_t)(x % sizeof(buf));
+		static const unsigned types[] = { 1, 2, 3, 4, 16, 17 };
+
+		for (size_t k = 0; k < sizeof(buf); k++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			buf[k] = (uint8_t)x;
+		}
+		m = rae_msg_decode(types[i % 6], buf, len, &pa, why, sizeof(why));
+		if (m)
+			accepted++;
+	}
+	/* Some garbage is a valid keepalive or empty reply ... not much else. */
+	CU_ASSERT_TRUE(accepted < 20000);
+	/* An open without as_number; a reply without version. */
+	CU_ASSERT_PTR_NULL(rae_msg_decode(RAE_MSG_OPEN, (const uint8_t *)"\x08\x01", 2, &pa, why,
+					  sizeof(why)));
+	CU_ASSERT_STRING_EQUAL(why, "open: as_number missing or 0");
+	CU_ASSERT_PTR_NULL(rae_msg_decode(RAE_MSG_CME_REPLY, (const uint8_t *)"", 0, &pa, why,
+					  sizeof(why)));
+	CU_ASSERT_STRING_EQUAL(why, "cme-reply: version missing");
+	rae_pbarena_fini(&pa);
+	g_byte_array_free(b, TRUE);
+}
+
+int
+suite_rae_register(void)
+{
+	CU_pSuite s = CU_add_suite("rae", NULL, NULL);
+
+	if (!s ||
+	    !CU_add_test(s, "metric aggregation", test_concat) ||
+	    !CU_add_test(s, "step 1: normalisation", test_sigma) ||
+	    !CU_add_test(s, "step 2: achievement", test_achievement) ||
+	    !CU_add_test(s, "step 3: score", test_score) ||
+	    !CU_add_test(s, "step 4: ranking and ties", test_rank_ties) ||
+	    !CU_add_test(s, "penalty, flat and inverse", test_rank_penalty_and_flat) ||
+	    !CU_add_test(s, "RIB: interning", test_rib_interning) ||
+	    !CU_add_test(s, "RIB: 200000 prefixes", test_rib_table) ||
+	    !CU_add_test(s, "config: binary", test_config_binary) ||
+	    !CU_add_test(s, "config: wrong types", test_config_wrong_type) ||
+	    !CU_add_test(s, "config: XML form", test_config_xml) ||
+	    !CU_add_test(s, "config: value checks", test_config_checks) ||
+	    !CU_add_test(s, "messages: framing", test_msg_framing) ||
+	    !CU_add_test(s, "messages: bad input", test_msg_bad))
+		return -1;
+	return 0;
+}
