@@ -98,17 +98,22 @@ link_free(struct net *net, struct link *l)
 static void
 node_free(struct net *net, struct node *n)
 {
-	/* Extensions last in, first out: a later one may use an earlier one. */
-	for (unsigned i = n->nexts; i-- > 0;)
-		if (n->exts[i].fini)
-			n->exts[i].fini(n->exts[i].data);
-	free(n->exts);
+	/*
+	 * Entities stop before the extensions go: an extension may own an
+	 * entity (a CAFE loaded by a tool) and free it.
+	 */
 	if (n->entities) {
 		for (unsigned i = 0; i < n->entities->len; i++)
 			entity_stop(g_ptr_array_index(n->entities, i));
 		/* The scenario owns the instances and frees them. */
 		g_ptr_array_free(n->entities, TRUE);
+		n->entities = NULL;
 	}
+	/* Extensions last in, first out: a later one may use an earlier one. */
+	for (unsigned i = n->nexts; i-- > 0;)
+		if (n->exts[i].fini)
+			n->exts[i].fini(n->exts[i].data);
+	free(n->exts);
 	for (unsigned i = 0; i < n->nifaces; i++) {
 		struct iface *ifc = n->ifaces[i];
 		GHashTableIter it;
