@@ -38,6 +38,7 @@
 
 #include "entities/rae/rae.h"
 #include "cli/sweep.h"
+#include "cli/validate.h"
 #include "entities/registry.h"
 #include "output/output.h"
 #include "sim/net.h"
@@ -60,10 +61,11 @@ static const char usage_main[] =
 	"       cometsim check SCENARIO [--set NAME=VALUE]...\n"
 	"       cometsim topo SCENARIO [--dot] [--set NAME=VALUE]...\n"
 	"       cometsim params SCENARIO [--set NAME=VALUE]...\n"
+	"       cometsim rae-config CONFIG [OUT]\n"
 	"       cometsim sweep SWEEP.xml [-j N] [--engine local|parallel|slurm] [--out DIR]\n"
 	"       cometsim sweep status|collect SWEEPDIR\n"
 	"       cometsim plot SWEEPDIR\n"
-	"       cometsim rae-config CONFIG [OUT]\n"
+	"       cometsim validate [--out DIR] [--json FILE] [--only PATTERN]...\n"
 	"       cometsim --version | --help\n";
 
 static const char help_main[] =
@@ -78,6 +80,7 @@ static const char help_main[] =
 	"  plot     redraw the plots of a sweep from its results\n"
 	"  rae-config  check an RAE configuration (binary or XML); print it,\n"
 	"           or convert it to the binary file of D4.3 Appendix A\n"
+	"  validate run the validation evaluators and print D4.3's tables\n"
 	"\n"
 	"'cometsim COMMAND --help' describes the options of a command.\n"
 	"Exit status: 0 success, 1 bad input, 2 bad usage,\n"
@@ -187,6 +190,7 @@ static const struct command commands[] = {
 	{ "sweep", sweep_main, sweep_usage, sweep_help },
 	{ "plot", plot_main, plot_usage, plot_help },
 	{ "rae-config", cmd_rae_config, usage_rae_config, help_rae_config },
+	{ "validate", validate_main, validate_usage, validate_help },
 };
 
 static const struct command *
@@ -791,7 +795,6 @@ cmd_run(int argc, char **argv)
 
 	/* Entities that write files (the curling client) write them there. */
 	net->outdir = dir;
-
 	err[0] = '\0';
 	if (scenario_instantiate(scn, net, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s\n", err[0] ? err : "cannot build the network");

@@ -1,0 +1,286 @@
+#!/bin/sh
+# validate.sh - "cometsim validate" (cli/validate.c, doc/validation.md).
+#
+# 1. A real run of most of the suite (everything but the RAE's 40-second
+#    multi-domain test): exit 0, the Markdown, HTML and JSON tables, the
+#    HTML self-contained and well-formed, every row with the keys and the
+#    timestamp/owner of this build, as many rows in the terminal as in
+#    each file, every evidence link pointing at a run directory.
+# 2. A broken scenario handed to the stateless evaluator through --pass:
+#    the row turns FAIL, the actual value names the wrong MAC, exit 1.
+# 3. Made-up evaluators (COMETSIM_SRCDIR): escapes and markup in the rows,
+#    a malformed line, a crash, no row, a stale rows.jsonl, --keep-going,
+#    a signal while an evaluator runs, usage errors.
+. "${top_srcdir:-.}/tests/scenarios/lib.sh"
+
+export TSHARK top_srcdir
+# The terminal tables wrap at $COLUMNS when stdout is not a terminal.
+COLUMNS=100
+export COLUMNS
+data="$top_srcdir/tests/scenarios/data"
+version=$("$COMETSIM" --version | sed -n 's/^cometsim \([^ ]*\) (commit \([^)]*\)).*/\1 \2/p')
+ver=${version% *}
+commit=${version#* }
+day1=$(date +%Y-%m-%d)
+
+# rows_terminal FILE: the row lines of the terminal tables ("  CATEGORY  TEST  OWNER  RESULT").
+rows_terminal() {
+	grep -cE '^  [^ ].*/cometsim .* (PASS|FAIL)$' "$1"
+}
+# rows_md FILE: the body rows of the Markdown tables.
+rows_md() {
+	grep -E '^\| ' "$1" | grep -vc '^| Test category |'
+}
+rows_html() {
+	grep -o '<tr class="[a-z]*">' "$1" | wc -l
+}
+
+# ---- 1. a real run ----
+
+v="$T/v"
+only='stateless,curling,single-domain,stress'
+"$COMETSIM" validate --out "$v" --json "$T/copy.json" --only "$only" \
+	>"$T/out.txt" 2>"$T/err.txt"
+rc=$?
+cat "$T/out.txt"
+sed 's/^/stderr: /' "$T/err.txt"
+day2=$(date +%Y-%m-%d)
+check "validate exits 0 (every row passes; exit $rc)" [ "$rc" -eq 0 ]
+for f in validation.md validation.html validation.json; do
+	check "$f written" [ -s "$v/$f" ]
+done
+check "--json wrote the same JSON" cmp -s "$v/validation.json" "$T/copy.json"
+check "one log per evaluator" [ -s "$v/stateless.log" -a -s "$v/curling.log" -a -s "$v/rae.log" ]
+
+# The HTML: well-formed for libxml2's HTML parser, and nothing it would
+# fetch from the network (no src=, no <link>, no @import or url(), every
+# href relative); every link leads to a directory beside it.
+if command -v xmllint >/dev/null 2>&1; then
+	xmllint --html --noout "$v/validation.html" >"$T/xmllint.txt" 2>&1
+	check "xmllint --html finds nothing to say ($(head -c 200 "$T/xmllint.txt"))" \
+		[ $? -eq 0 -a ! -s "$T/xmllint.txt" ]
+else
+	fail "xmllint is missing (Debian package libxml2-utils, a dependency)"
+fi
+check "the HTML has no http:// or https:// reference" not grep -qiE 'https?://' "$v/validation.html"
+check "the HTML loads nothing (no src=, <link, @import, url()" \
+	not grep -qiE 'src=|<link|@import|url\(' "$v/validation.html"
+grep -o 'href="[^"]*"' "$v/validation.html" | sed 's/^href="//; s/"$//' >"$T/hrefs.txt"
+check "the HTML has evidence links" [ -s "$T/hrefs.txt" ]
+check "every href is relative" not grep -qE '^([a-zA-Z][a-zA-Z0-9+.-]*:|/)' "$T/hrefs.txt"
+missing=0
+while IFS= read -r h; do
+	[ -d "$v/$(printf '%s' "$h" | sed 's/%20/ /g')" ] || { echo "  no directory $v/$h" >&2; missing=$((missing + 1)); }
+done <"$T/hrefs.txt"
+check "every evidence link leads to a run directory ($missing do not)" [ "$missing" -eq 0 ]
+
+# The JSON: a list of rows with the keys, read by Python's json module.
+owner="$day1/cometsim $ver ($commit)"
+owner2="$day2/cometsim $ver ($commit)"
+cat >"$T/check.py" <<'EOF'
+import json, sys
+rows = json.load(open(sys.argv[1]))
+owners = sys.argv[2:4]
+keys = ["category", "test", "description", "step", "expected", "actual", "result",
+        "run_dir", "timestamp_owner"]
+assert isinstance(rows, list) and rows, "not a list of rows"
+for i, r in enumerate(rows):
+    for k in keys:
+        assert k in r, "row %d: no key %s" % (i, k)
+        assert r[k] != "", "row %d: %s empty" % (i, k)
+    assert r["result"] == "PASS", "row %d: %s" % (i, r["result"])
+    assert r["timestamp_owner"] in owners, "row %d: owner %r" % (i, r["timestamp_owner"])
+by = {}
+for r in rows:
+    by.setdefault(r["evaluator"], []).append(r)
+def tests(ev):
+    return sorted(set(r["test"] for r in by.get(ev, [])))
+# Test 1 (the CAFE agent) has a row once the stateless evaluator runs it.
+assert tests("stateless") in ([2, 3, 4, 5, 6, 7], [1, 2, 3, 4, 5, 6, 7]), tests("stateless")
+assert tests("curling") == [1, 2, 3, 4], tests("curling")
+assert tests("rae") == [1, 3], tests("rae")
+cats = sorted(set((r["evaluator"], r["category"]) for r in rows) - {("stateless", "CAFE Agent")})
+assert cats == [("curling", "Content Delivery"), ("curling", "Content State Installation"),
+                ("rae", "single-domain"), ("rae", "stress-test"),
+                ("stateless", "CAFE forward"), ("stateless", "CAFE intercept")], cats
+print(len(rows))
+EOF
+n_json=$(python3 "$T/check.py" "$v/validation.json" "$owner" "$owner2" 2>"$T/py.txt")
+check "the JSON rows have every key, PASS, this build's timestamp/owner, the D4.3 categories ($(tail -n 1 "$T/py.txt"))" \
+	[ -n "$n_json" ]
+n_term=$(rows_terminal "$T/out.txt")
+n_md=$(rows_md "$v/validation.md")
+n_html=$(rows_html "$v/validation.html")
+check "as many rows in the terminal ($n_term), the Markdown ($n_md) and the HTML ($n_html) as in the JSON (${n_json:-?})" \
+	[ -n "$n_json" ] && [ "$n_term" -eq "$n_json" -a "$n_md" -eq "$n_json" -a "$n_html" -eq "$n_json" ]
+check "the summary line counts them" grep -q "^validate: $n_json rows, $n_json PASS, 0 FAIL\$" "$T/out.txt"
+check "the terminal groups as D4.3: the three tables in order" \
+	[ "$(grep -E '^(Stateless CAFE|Coupled approach|Routing Awareness Entity): D4.3' "$T/out.txt" | awk '{ print $1 }' | tr '\n' ' ')" = "Stateless Coupled Routing " ]
+for c in '2. CAFE intercept' '3. CAFE forward' '1. Content State Installation' \
+	'2. Content Delivery' '1. single-domain' '3. stress-test'; do
+	check "the terminal has rows of \"$c\"" grep -q "^  $c  " "$T/out.txt"
+done
+# D4.3's stateless test 1 (the CAFE agent): a row, or a note saying why not.
+agent_row_or_note() {
+	grep -q "^  1\. CAFE Agent  *1  " "$T/out.txt" ||
+		grep -q "note: D4.3 test 1 (1. CAFE Agent) has no row: the CAFE agent's self test" "$T/out.txt"
+}
+check "the terminal has D4.3's test 1 (CAFE agent), or says why it has no row" agent_row_or_note
+check "the timestamp/owner column is this build's" grep -q "  $owner  PASS\$" "$T/out.txt"
+check "the Markdown has D4.3's columns" \
+	grep -q '^| Test category | Test | Timestamp/Owner | Test description | Step | Expected | Actual | Result | Evidence |$' "$v/validation.md"
+check "the run directories hold the evidence (stateless 3: dut-eth1.pcap)" \
+	[ -s "$v/stateless/3/dut-eth1.pcap" ]
+
+# ---- 2. a broken scenario turns its row FAIL ----
+
+b="$T/b"
+"$COMETSIM" validate --out "$b" --only 'stateless 3' \
+	--pass "stateless:--scenario '3=$data/stateless-wrong-mac.xml'" >"$T/b.txt" 2>"$T/b-err.txt"
+rc=$?
+cat "$T/b.txt"
+check "broken: validate exits 1 ($rc)" [ "$rc" -eq 1 ]
+check "broken: the terminal row says FAIL" grep -qE '^  3\. CAFE forward +3 .* FAIL$' "$T/b.txt"
+check "broken: the summary says 1 FAIL" grep -q '^validate: 1 row, 0 PASS, 1 FAIL$' "$T/b.txt"
+cat >"$T/broken.py" <<'EOF'
+import json, sys
+rows = json.load(open(sys.argv[1]))
+assert len(rows) == 1, len(rows)
+r = rows[0]
+assert r["test"] == 3 and r["result"] == "FAIL", r
+assert "destination MAC 02:00:00:00:09:00" in r["actual"], r["actual"]
+assert "02:00:00:00:03:01" in r["expected"], r["expected"]
+EOF
+check "broken: the JSON row is FAIL and its actual names the wrong MAC 02:00:00:00:09:00" \
+	python3 "$T/broken.py" "$b/validation.json"
+check "broken: the HTML row is marked fail" grep -q '<tr class="fail">' "$b/validation.html"
+check "broken: the Markdown row says FAIL" grep -q '| \*\*FAIL\*\* |' "$b/validation.md"
+check "broken: the evaluator got the scenario" grep -q 'stateless-wrong-mac.xml' "$b/stateless.log"
+
+# ---- 3. made-up evaluators ----
+
+src="$T/src"
+mkdir -p "$src/scenarios/validation"
+ev="$src/scenarios/validation"
+# Every evaluator starts like the real ones: OUTDIR first, then options.
+prelude='out=$1; shift; mkdir -p "$out"; rows="$out/rows.jsonl"; : >"$rows"'
+cat >"$ev/good.sh" <<EOF
+$prelude
+mkdir -p "\$out/run one"
+printf '%s\n' '{"category":"Odd <b>&amp;</b> | *x* \`y\`","test":"1a","description":"quote \" backslash \\\\ tab \t newline \n e acute \u00e9 smile \ud83d\ude00","step":"<script>alert(1)</script>","expected":"e","actual":"a","result":"PASS","run_dir":"'"\$out/run one"'","extra":42}' >>"\$rows"
+printf '%s\n' '{"category":"Odd <b>&amp;</b> | *x* \`y\`","test":2,"description":"d","step":"s","expected":"e","actual":"a","result":"PASS","run_dir":"'"\$out/run one"'"}' >>"\$rows"
+echo "args: \$*"
+EOF
+cat >"$ev/bad.sh" <<EOF
+$prelude
+printf '%s\n' '{"category":"c","test":1,"description":"d","step":"s","expected":"e","actual":"a","result":"PASS","run_dir":"'"\$out"'"}' >>"\$rows"
+printf '%s\n' '{"category":"c","test":2,"description":"d" "step":"s"}' >>"\$rows"
+EOF
+cat >"$ev/crash.sh" <<EOF
+$prelude
+echo "crash.sh: cannot find the frobnicator" >&2
+exit 2
+EOF
+cat >"$ev/none.sh" <<EOF
+exit 0
+EOF
+cat >"$ev/slow.sh" <<EOF
+$prelude
+echo \$\$ >"\$out/pid"
+sleep 60
+EOF
+cat >"$ev/_helper.sh" <<EOF
+touch "$T/helper-ran"
+EOF
+
+f="$T/f"
+COMETSIM_SRCDIR=$src "$COMETSIM" validate --out "$f" --only good >"$T/f1.txt" 2>&1
+rc=$?
+cat "$T/f1.txt"
+check "made-up good.sh: exit 0 ($rc)" [ "$rc" -eq 0 ]
+check "a helper _NAME.sh is not an evaluator" [ ! -e "$T/helper-ran" ]
+check "good.sh got OUTDIR, --cometsim this program and --quiet" \
+	grep -q "^args: --cometsim .*cometsim --quiet\$" "$f/good.log"
+cat >"$T/good.py" <<'EOF'
+import json, sys
+rows = json.load(open(sys.argv[1]))
+assert len(rows) == 2, len(rows)
+r = rows[0]
+assert r["description"] == 'quote " backslash \\ tab \t newline \n e acute \u00e9 smile \U0001F600', repr(r["description"])
+assert r["test"] == "1a" and rows[1]["test"] == 2, (r["test"], rows[1]["test"])
+assert r["extra"] == 42, r
+assert r["category"] == "Odd <b>&amp;</b> | *x* `y`", r["category"]
+assert r["run_dir"].endswith("/good/run one"), r["run_dir"]
+EOF
+check "escapes and other keys survive into the JSON" python3 "$T/good.py" "$f/validation.json"
+check "the HTML escapes the rows' markup" \
+	not grep -qE '<script>|<b>' "$f/validation.html"
+check "the HTML shows it as text" grep -q '&lt;script&gt;alert(1)&lt;/script&gt;' "$f/validation.html"
+check "the HTML link of a directory with a space is escaped" \
+	grep -q 'href="good/run%20one/"' "$f/validation.html"
+if command -v xmllint >/dev/null 2>&1; then
+	check "xmllint --html: still well-formed" xmllint --html --noout "$f/validation.html"
+fi
+check "the Markdown keeps the table whole (| escaped)" \
+	grep -q '^| Odd \\<b\\>&amp;amp;\\</b\\> \\| \\\*x\\\* \\`y\\` | 1a |' "$f/validation.md"
+check "two rows in the terminal" [ "$(rows_terminal "$T/f1.txt")" -eq 2 ]
+
+COMETSIM_SRCDIR=$src "$COMETSIM" validate --out "$f" --only 'good,bad' --keep-going >"$T/f2.txt" 2>&1
+rc=$?
+cat "$T/f2.txt"
+check "malformed line: exit 3 ($rc)" [ "$rc" -eq 3 ]
+check "malformed line: named by file and line" \
+	grep -q "FAILED TO RUN .*: $f/bad/rows.jsonl:2: expected ',' or '}' (column 44)\$" "$T/f2.txt"
+check "malformed line: the good rows are still shown" [ "$(rows_terminal "$T/f2.txt")" -eq 3 ]
+check "malformed line: the HTML says so" grep -q 'The evaluator failed to run' "$f/validation.html"
+
+COMETSIM_SRCDIR=$src "$COMETSIM" validate --out "$f" --only 'crash,good' >"$T/f3.txt" 2>&1
+rc=$?
+cat "$T/f3.txt"
+check "crash: exit 3 ($rc)" [ "$rc" -eq 3 ]
+check "crash: its exit status and last words are reported" \
+	grep -q 'FAILED TO RUN: exit status 2: crash.sh: cannot find the frobnicator' "$T/f3.txt"
+check "crash: without --keep-going, good.sh does not run" grep -q '^  NOT RUN: an evaluator before it failed' "$T/f3.txt"
+check "crash: no row" [ "$(rows_terminal "$T/f3.txt")" -eq 0 ]
+COMETSIM_SRCDIR=$src "$COMETSIM" validate --out "$f" --only 'crash,good' -k >"$T/f4.txt" 2>&1
+rc=$?
+check "crash --keep-going: still exit 3 ($rc), good.sh's rows shown" \
+	[ "$rc" -eq 3 -a "$(rows_terminal "$T/f4.txt")" -eq 2 ]
+
+mkdir -p "$f/none"
+printf '%s\n' '{"category":"c","test":1,"description":"d","step":"s","expected":"e","actual":"a","result":"PASS","run_dir":"/"}' \
+	>"$f/none/rows.jsonl"
+COMETSIM_SRCDIR=$src "$COMETSIM" validate --out "$f" --only none >"$T/f5.txt" 2>&1
+rc=$?
+cat "$T/f5.txt"
+check "no row (and an old rows.jsonl from before): exit 3 ($rc), \"no row\"" \
+	[ "$rc" -eq 3 ] && grep -q 'FAILED TO RUN: no rows: ' "$T/f5.txt"
+
+# A signal reaches the evaluator and whatever it started.
+COMETSIM_SRCDIR=$src "$COMETSIM" validate --out "$f" --only slow >"$T/f6.txt" 2>&1 &
+vpid=$!
+i=0
+while [ ! -s "$f/slow/pid" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+kill -TERM "$vpid"
+wait "$vpid"
+rc=$?
+spid=$(cat "$f/slow/pid" 2>/dev/null)
+check "SIGTERM: exit 143 ($rc)" [ "$rc" -eq 143 ]
+check "SIGTERM: the evaluator is gone too" not kill -0 "${spid:-999999}" 2>/dev/null
+
+# Usage errors are not results.
+"$COMETSIM" validate --only 'no such test at all' >/dev/null 2>&1
+check "--only matching nothing: exit 2" [ $? -eq 2 ]
+"$COMETSIM" validate --pass 'nosuch:--x' >/dev/null 2>&1
+check "--pass to an unknown evaluator: exit 2" [ $? -eq 2 ]
+"$COMETSIM" validate --bogus >/dev/null 2>&1
+check "unknown option: exit 2" [ $? -eq 2 ]
+"$COMETSIM" validate extra >/dev/null 2>&1
+check "an argument: exit 2" [ $? -eq 2 ]
+COMETSIM_SRCDIR=$T/nowhere "$COMETSIM" validate >/dev/null 2>&1
+check "COMETSIM_SRCDIR without evaluators: exit 3" [ $? -eq 3 ]
+"$COMETSIM" validate --list --only 'CAFE forward' >"$T/list.txt"
+check "--list shows what --only selects" \
+	[ "$(grep -c '^    + 3\. CAFE forward [3-7]$' "$T/list.txt")" -eq 5 ] && grep -q '^- curling.sh' "$T/list.txt"
+
+finish
