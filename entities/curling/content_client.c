@@ -5,7 +5,16 @@
  *
  *   usr.curling.ContentClient myport myCRMEaddr myCRMEport myCAFEaddr
  *       myCAFEport ContentID [timeout=DURATION] [stall=DURATION]
- *       [retries=N]
+ *       [retries=N] [clients=N] [spread=DURATION]
+ *
+ * One instance runs `clients` requesters (default 1), on ports myport,
+ * myport+1, ...: each asks for the content on its own, saves its own
+ * copy and reports its own statistics (doc/curling.md section 7.5).
+ * They all ask when the instance starts, or with `spread`, each at a
+ * time drawn uniformly from [start, start + spread) from its own random
+ * stream "cclient/<node>/<port>" (sim/rng.h), so that a sweep over the
+ * number of clients or the seed varies the arrivals.  Below, "the
+ * client" is one requester.
  *
  * At start the client sends a Consume to its CRME; the CRME's answer
  * (ConsumeReply) either accepts the request, with the content's size,
@@ -20,7 +29,9 @@
  * If the last chunk came and some are missing, or nothing came for
  * `stall` (default 2s), the client asks again for the missing range,
  * `retries` times at most (default 3), then gives up and logs what it
- * has.  Log kind "cclient"; lines start "CC:".
+ * has.  Log kind "cclient"; lines start "CC:", or "CC <port>:" when the
+ * instance has several requesters (D4.3's saved line keeps "CC:": its
+ * path names the port).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -32,17 +43,20 @@
 
 #include "entities/curling/curling.h"
 #include "sim/net.h"
+#include "sim/rng.h"
 
 #define CLIENT_USAGE "myport myCRMEaddr myCRMEport myCAFEaddr myCAFEport ContentID " \
-		     "[timeout=DURATION] [stall=DURATION] [retries=N]"
+		     "[timeout=DURATION] [stall=DURATION] [retries=N] [clients=N] " \
+		     "[spread=DURATION]"
 #define DEFAULT_TIMEOUT	(5 * SIM_S)
 #define DEFAULT_STALL	(2 * SIM_S)
 #define DEFAULT_RETRIES	3
 #define REPAIR_DELAY	(200 * SIM_MS)	/* after a last chunk with gaps: let states go */
+#define MAX_CLIENTS	1000		/* requesters of one instance */
 
 /*
- * The client's states; every change goes through client_state(), which
- * logs it (debug):
+ * A requester's states ("start" is its time to ask); every change goes
+ * through client_state(), which logs it (debug):
  *
  *   IDLE --start: Consume--> ASKING --ConsumeReply ok, or a chunk--> RECEIVING
  *                              |  \                                   |  |  ^
@@ -69,18 +83,11 @@ cstate_name(enum cstate s)
 	return names[s];
 }
 
-struct cclient {
-	struct entity e;
-	/* arguments */
+/* One requester: a port, a request, a copy of the content. */
+struct creq {
+	struct cclient *c;	/* the instance it belongs to */
 	uint16_t port;
-	uint32_t crme, cafe;
-	uint16_t crme_port, cafe_port;
-	char id[CMSG_ID_MAX + 1];
-	sim_time_t timeout, stall;
-	unsigned retries;
-	/* run */
-	uint32_t self;
-	char self_str[CURLING_ADDRLEN];
+	char tag[16];		/* its log prefix: "CC:" or "CC 1003:" */
 	struct udp_sock *sock;
 	enum cstate state;
 	uint32_t reqid;
@@ -91,31 +98,52 @@ struct cclient {
 	uint8_t *buf;		/* size bytes */
 	uint8_t *have;		/* one byte per chunk */
 	uint32_t nhave;
-	struct sim_timer reply_timer, stall_timer;
+	struct sim_timer ask_timer, reply_timer, stall_timer;
+	bool planned;		/* ask_at is set (first start) */
+	sim_time_t ask_at;	/* when it asks: the start, plus its draw with spread */
+	bool asked;
 	sim_time_t asked_at, done_at;
-	struct counters cnt;
+	/* statistics */
+	uint64_t requests, replies, chunks, duplicates, bytes, inconsistent, bad;
+};
+
+struct cclient {
+	struct entity e;
+	/* arguments */
+	uint16_t port;		/* the first requester's; the others follow */
+	uint32_t crme, cafe;
+	uint16_t crme_port, cafe_port;
+	char id[CMSG_ID_MAX + 1];
+	sim_time_t timeout, stall;
+	unsigned retries;
+	unsigned nreq;		/* clients=N */
+	sim_time_t spread;	/* 0: every requester asks at start */
+	/* run */
+	uint32_t self;
+	char self_str[CURLING_ADDRLEN];
+	struct creq *req;	/* nreq of them, by port */
+	struct counters cnt;	/* all requesters' datagrams together */
 	bool cnt_registered;
 	uint32_t r_unexpected;
-	/* statistics */
-	uint64_t requests, chunks, duplicates, bytes, inconsistent, bad;
 	uint64_t unknown_addrs;	/* found at start (check did not run) */
 	bool addrs_checked;	/* check ran at load time: start does not repeat it */
 };
 
-/* A Consume for chunks first..last; a repair (flags CONSUME_F_NOJOIN) after the first. */
 static void
-client_state(struct cclient *c, enum cstate st)
+client_state(struct creq *r, enum cstate st)
 {
-	if (c->state == st)
+	if (r->state == st)
 		return;
-	entity_log(&c->e, LOG_DEBUG, "CC: %s: %s -> %s", c->id, cstate_name(c->state),
-		   cstate_name(st));
-	c->state = st;
+	entity_log(&r->c->e, LOG_DEBUG, "%s %s: %s -> %s", r->tag, r->c->id,
+		   cstate_name(r->state), cstate_name(st));
+	r->state = st;
 }
 
+/* A Consume for chunks first..last; a repair (flags CONSUME_F_NOJOIN) after the first. */
 static void
-send_consume(struct cclient *c, uint32_t first, uint32_t last, uint8_t flags)
+send_consume(struct creq *r, uint32_t first, uint32_t last, uint8_t flags)
 {
+	struct cclient *c = r->c;
 	struct sim *sim = c->e.node->net->sim;
 	struct cmsg m;
 	char a[CURLING_ADDRLEN];
@@ -123,58 +151,80 @@ send_consume(struct cclient *c, uint32_t first, uint32_t last, uint8_t flags)
 	memset(&m, 0, sizeof(m));
 	m.type = CMSG_CONSUME;
 	m.flags = flags;
-	m.reqid = ++c->reqid;
+	m.reqid = ++r->reqid;
 	m.client.addr = c->self;
-	m.client.port = c->port;
+	m.client.port = r->port;
 	m.client_cafe.addr = c->cafe;
 	m.client_cafe.port = c->cafe_port;
 	m.first = first;
 	m.last = last;
 	snprintf(m.id, sizeof(m.id), "%s", c->id);
-	c->answered = false;
-	c->requests++;
-	if (curling_send(c->sock, c->crme, c->crme_port, &m) == 0)
-		entity_log(&c->e, LOG_INFO, "CC: Consume for %s sent to the CRME at %s:%u",
-			   c->id, curling_fmt_addr(c->crme, a), c->crme_port);
-	if (c->asked_at == 0)
-		c->asked_at = sim_now(sim);
-	sim_timer_after(sim, &c->reply_timer, c->timeout);
+	r->answered = false;
+	r->requests++;
+	if (curling_send(r->sock, c->crme, c->crme_port, &m) == 0)
+		entity_log(&c->e, LOG_INFO, "%s Consume for %s sent to the CRME at %s:%u",
+			   r->tag, c->id, curling_fmt_addr(c->crme, a), c->crme_port);
+	if (!r->asked) {
+		r->asked = true;
+		r->asked_at = sim_now(sim);
+	}
+	sim_timer_after(sim, &r->reply_timer, c->timeout);
+}
+
+/* The requester's time has come: ask for the whole content. */
+static void
+ask(struct creq *r)
+{
+	client_state(r, CS_ASKING);
+	send_consume(r, 0, UINT32_MAX, 0);
 }
 
 static void
-finish(struct cclient *c, enum cstate st)
+ask_tick(struct sim *sim, void *ctx, void *arg)
 {
-	struct sim *sim = c->e.node->net->sim;
+	struct creq *r = ctx;
 
-	client_state(c, st);
-	c->done_at = sim_now(sim);
-	sim_timer_cancel(sim, &c->reply_timer);
-	sim_timer_cancel(sim, &c->stall_timer);
+	if (r->state == CS_IDLE)
+		ask(r);
+}
+
+static void
+finish(struct creq *r, enum cstate st)
+{
+	struct sim *sim = r->c->e.node->net->sim;
+
+	client_state(r, st);
+	r->done_at = sim_now(sim);
+	sim_timer_cancel(sim, &r->reply_timer);
+	sim_timer_cancel(sim, &r->stall_timer);
 }
 
 /* Every chunk is in: write the content where D4.3's line says, and log it. */
 static void
-complete(struct cclient *c)
+complete(struct creq *r)
 {
+	struct cclient *c = r->c;
 	const char *out = c->e.node->net->outdir;
 	char *rel, *path, *dir;
 	GError *ge = NULL;
 
-	finish(c, CS_DONE);
+	finish(r, CS_DONE);
 	if (!out) {
-		entity_log(&c->e, LOG_INFO, "CC: Content %s received (%" PRIu64 " bytes, kept in "
-			   "memory)", c->id, c->size);
+		entity_log(&c->e, LOG_INFO, "%s Content %s received (%" PRIu64 " bytes, kept in "
+			   "memory)", r->tag, c->id, r->size);
 		return;
 	}
-	rel = g_strdup_printf("Content/%s %u", c->self_str, c->port);
+	rel = g_strdup_printf("Content/%s %u", c->self_str, r->port);
 	dir = g_strdup_printf("%s/%s", out, rel);
 	path = g_strdup_printf("%s/%s", dir, c->id);
 	if (g_mkdir_with_parents(dir, 0755) < 0) {
-		entity_log(&c->e, LOG_ERROR, "CC: cannot create %s: %s", dir, strerror(errno));
-	} else if (!g_file_set_contents(path, (const char *)c->buf, (gssize)c->size, &ge)) {
-		entity_log(&c->e, LOG_ERROR, "CC: cannot write %s: %s", path, ge->message);
+		entity_log(&c->e, LOG_ERROR, "%s cannot create %s: %s", r->tag, dir,
+			   strerror(errno));
+	} else if (!g_file_set_contents(path, (const char *)r->buf, (gssize)r->size, &ge)) {
+		entity_log(&c->e, LOG_ERROR, "%s cannot write %s: %s", r->tag, path, ge->message);
 		g_error_free(ge);
 	} else {
+		/* D4.3's line, as it is whatever the number of requesters */
 		entity_log(&c->e, LOG_INFO, "CC: Content %s received and saved to: ./%s/%s",
 			   c->id, rel, c->id);
 	}
@@ -185,12 +235,12 @@ complete(struct cclient *c)
 
 /* The missing chunks as one range, first to last missing. */
 static bool
-missing_range(const struct cclient *c, uint32_t *first, uint32_t *last)
+missing_range(const struct creq *r, uint32_t *first, uint32_t *last)
 {
 	bool any = false;
 
-	for (uint32_t i = 0; i < c->nchunks; i++)
-		if (!c->have[i]) {
+	for (uint32_t i = 0; i < r->nchunks; i++)
+		if (!r->have[i]) {
 			if (!any)
 				*first = i;
 			*last = i;
@@ -203,65 +253,68 @@ missing_range(const struct cclient *c, uint32_t *first, uint32_t *last)
 static void
 stall_tick(struct sim *sim, void *ctx, void *arg)
 {
-	struct cclient *c = ctx;
+	struct creq *r = ctx;
+	struct cclient *c = r->c;
 	uint32_t first = 0, last = UINT32_MAX;
 
-	if (c->state != CS_RECEIVING)
+	if (r->state != CS_RECEIVING)
 		return;
-	if (c->nchunks && !missing_range(c, &first, &last))
+	if (r->nchunks && !missing_range(r, &first, &last))
 		return;
-	if (c->repairs == c->retries) {
-		entity_log(&c->e, LOG_WARN, "CC: Content %s incomplete: %" PRIu32 " of %" PRIu32
-			   " chunks after %u request%s: giving up", c->id, c->nhave, c->nchunks,
-			   c->repairs + 1, c->repairs ? "s" : "");
-		finish(c, CS_FAILED);
+	if (r->repairs == c->retries) {
+		entity_log(&c->e, LOG_WARN, "%s Content %s incomplete: %" PRIu32 " of %" PRIu32
+			   " chunks after %u request%s: giving up", r->tag, c->id, r->nhave,
+			   r->nchunks, r->repairs + 1, r->repairs ? "s" : "");
+		finish(r, CS_FAILED);
 		return;
 	}
-	c->repairs++;
-	entity_log(&c->e, LOG_INFO, "CC: Content %s: %" PRIu32 " of %" PRIu32 " chunks in: "
-		   "asking again for chunks %" PRIu32 "-%" PRIu32, c->id, c->nhave, c->nchunks,
-		   first, last == UINT32_MAX && !c->nchunks ? 0 : last);
-	send_consume(c, first, last, CONSUME_F_NOJOIN);
+	r->repairs++;
+	entity_log(&c->e, LOG_INFO, "%s Content %s: %" PRIu32 " of %" PRIu32 " chunks in: "
+		   "asking again for chunks %" PRIu32 "-%" PRIu32, r->tag, c->id, r->nhave,
+		   r->nchunks, first, last == UINT32_MAX && !r->nchunks ? 0 : last);
+	send_consume(r, first, last, CONSUME_F_NOJOIN);
 }
 
 static void
 reply_tick(struct sim *sim, void *ctx, void *arg)
 {
-	struct cclient *c = ctx;
+	struct creq *r = ctx;
 
-	if (c->answered || c->state == CS_DONE)
+	if (r->answered || r->state == CS_DONE)
 		return;
-	entity_log(&c->e, LOG_WARN, "CC: Content %s: no answer to the Consume within %" PRId64
-		   " ms: giving up", c->id, c->timeout / SIM_MS);
-	finish(c, CS_FAILED);
+	entity_log(&r->c->e, LOG_WARN, "%s Content %s: no answer to the Consume within %"
+		   PRId64 " ms: giving up", r->tag, r->c->id, r->c->timeout / SIM_MS);
+	finish(r, CS_FAILED);
 }
 
 static void
-process_reply(struct cclient *c, const struct cmsg *m)
+process_reply(struct creq *r, const struct cmsg *m)
 {
+	struct cclient *c = r->c;
 	struct sim *sim = c->e.node->net->sim;
 
-	if (m->reqid != c->reqid || strcmp(m->id, c->id) != 0 || c->answered) {
+	if (m->reqid != r->reqid || strcmp(m->id, c->id) != 0 || r->answered) {
 		stats_drop(&c->cnt, c->r_unexpected);
 		return;
 	}
-	c->answered = true;
-	sim_timer_cancel(sim, &c->reply_timer);
-	if (c->state == CS_DONE || c->state == CS_FAILED || c->state == CS_REFUSED)
+	r->answered = true;
+	r->replies++;
+	sim_timer_cancel(sim, &r->reply_timer);
+	if (r->state == CS_DONE || r->state == CS_FAILED || r->state == CS_REFUSED)
 		return;
 	if (m->status != CSTAT_OK) {
-		entity_log(&c->e, LOG_WARN, "CC: Content %s refused: %s", c->id,
+		entity_log(&c->e, LOG_WARN, "%s Content %s refused: %s", r->tag, c->id,
 			   m->status == CSTAT_NOT_FOUND ? "not found (no CRME knows it)" :
 			   cmsg_status_name(m->status));
-		finish(c, CS_REFUSED);
+		finish(r, CS_REFUSED);
 		return;
 	}
-	if (c->repairs == 0)
-		entity_log(&c->e, LOG_INFO, "CC: Consume for %s accepted: %" PRIu64 " bytes in %"
-			   PRIu32 " chunks", c->id, m->size, m->nchunks);
-	client_state(c, CS_RECEIVING);
-	if (!sim_timer_armed(&c->stall_timer))
-		sim_timer_after(sim, &c->stall_timer, c->stall);
+	if (r->repairs == 0)
+		entity_log(&c->e, LOG_INFO, "%s Consume for %s accepted: %" PRIu64 " bytes in %"
+			   PRIu32 " chunks", r->tag, c->id, m->size, m->nchunks);
+	client_state(r, CS_RECEIVING);
+	if (!sim_timer_armed(&r->stall_timer))
+		sim_timer_after(sim, &r->stall_timer, c->stall);
 }
 
 /*
@@ -274,45 +327,46 @@ process_reply(struct cclient *c, const struct cmsg *m)
  *  4. a last chunk with gaps asks for the rest a moment later.
  */
 static void
-process_content(struct cclient *c, const struct cmsg *m)
+process_content(struct creq *r, const struct cmsg *m)
 {
+	struct cclient *c = r->c;
 	struct sim *sim = c->e.node->net->sim;
 
-	if (strcmp(m->id, c->id) != 0 || c->state == CS_IDLE || c->state == CS_REFUSED ||
-	    c->state == CS_FAILED) {
+	if (strcmp(m->id, c->id) != 0 || r->state == CS_IDLE || r->state == CS_REFUSED ||
+	    r->state == CS_FAILED) {
 		stats_drop(&c->cnt, c->r_unexpected);
 		return;
 	}
-	if (c->state == CS_DONE) {
-		c->duplicates++;
+	if (r->state == CS_DONE) {
+		r->duplicates++;
 		return;
 	}
-	if (!c->buf) {
-		c->size = m->size;
-		c->nchunks = m->nchunks;
-		c->buf = g_malloc0(c->size ? c->size : 1);
-		c->have = g_malloc0(c->nchunks);
+	if (!r->buf) {
+		r->size = m->size;
+		r->nchunks = m->nchunks;
+		r->buf = g_malloc0(r->size ? r->size : 1);
+		r->have = g_malloc0(r->nchunks);
 	}
-	if (m->size != c->size || m->nchunks != c->nchunks) {
-		c->inconsistent++;
+	if (m->size != r->size || m->nchunks != r->nchunks) {
+		r->inconsistent++;
 		stats_drop(&c->cnt, c->r_unexpected);
 		return;
 	}
-	client_state(c, CS_RECEIVING);
-	c->chunks++;
-	if (c->have[m->seq]) {
-		c->duplicates++;
+	client_state(r, CS_RECEIVING);
+	r->chunks++;
+	if (r->have[m->seq]) {
+		r->duplicates++;
 	} else {
-		memcpy(c->buf + m->offset, m->data, m->datalen);
-		c->have[m->seq] = 1;
-		c->nhave++;
-		c->bytes += m->datalen;
+		memcpy(r->buf + m->offset, m->data, m->datalen);
+		r->have[m->seq] = 1;
+		r->nhave++;
+		r->bytes += m->datalen;
 	}
-	if (c->nhave == c->nchunks) {
-		complete(c);
+	if (r->nhave == r->nchunks) {
+		complete(r);
 		return;
 	}
-	sim_timer_after(sim, &c->stall_timer, (m->flags & CONTENT_F_LAST) ? REPAIR_DELAY :
+	sim_timer_after(sim, &r->stall_timer, (m->flags & CONTENT_F_LAST) ? REPAIR_DELAY :
 			c->stall);
 }
 
@@ -320,7 +374,8 @@ static void
 client_input(struct udp_sock *sock, void *ctx, struct pkt *p, const struct addr *src,
 	     uint16_t sport, const struct addr *dst, uint16_t dport)
 {
-	struct cclient *c = ctx;
+	struct creq *r = ctx;
+	struct cclient *c = r->c;
 	struct cmsg *m;
 	int rc;
 
@@ -330,12 +385,12 @@ client_input(struct udp_sock *sock, void *ctx, struct pkt *p, const struct addr 
 	m = g_new(struct cmsg, 1);
 	rc = cmsg_decode(p->data, p->len, m);
 	if (rc != CMSG_OK) {
-		c->bad++;
+		r->bad++;
 		stats_drop(&c->cnt, stats_reason_intern(&c->e.node->net->stats, cmsg_err_name(rc)));
 	} else if (m->type == CMSG_CONSUME_REPLY) {
-		process_reply(c, m);
+		process_reply(r, m);
 	} else if (m->type == CMSG_CONTENT) {
-		process_content(c, m);
+		process_content(r, m);
 	} else {
 		stats_drop(&c->cnt, c->r_unexpected);
 	}
@@ -375,6 +430,8 @@ client_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 	c->timeout = DEFAULT_TIMEOUT;
 	c->stall = DEFAULT_STALL;
 	c->retries = DEFAULT_RETRIES;
+	c->nreq = 1;
+	c->spread = 0;
 	for (int i = npos; i < argc; i++) {
 		if (strncmp(argv[i], "timeout=", 8) == 0) {
 			if (curling_parse_duration(argv[i] + 8, &c->timeout) < 0 || c->timeout <= 0)
@@ -388,13 +445,37 @@ client_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 			if (curling_parse_count(argv[i] + 8, 100, &c->retries) < 0)
 				return curling_err(err, errlen, "retries \"%s\" is not a count (0..100)",
 						   argv[i] + 8);
+		} else if (strncmp(argv[i], "clients=", 8) == 0) {
+			if (curling_parse_count(argv[i] + 8, MAX_CLIENTS, &c->nreq) < 0 ||
+			    c->nreq == 0)
+				return curling_err(err, errlen, "clients \"%s\" is not a count (1..%d)",
+						   argv[i] + 8, MAX_CLIENTS);
+		} else if (strncmp(argv[i], "spread=", 7) == 0) {
+			if (curling_parse_duration(argv[i] + 7, &c->spread) < 0 || c->spread < 0)
+				return curling_err(err, errlen, "spread \"%s\" is not a duration",
+						   argv[i] + 7);
 		} else {
 			return curling_err(err, errlen, "unknown option \"%s\"", argv[i]);
 		}
 	}
-	if (curling_port_claim(e->node_name, c->port, e) < 0)
-		return curling_err(err, errlen, "port %u on %s is already used by another "
-				   "curling entity", c->port, e->node_name);
+	if ((unsigned)c->port + c->nreq - 1 > 65535)
+		return curling_err(err, errlen, "clients=%u from port %u: the last port, %u, is "
+				   "beyond 65535", c->nreq, c->port, (unsigned)c->port + c->nreq - 1);
+	for (unsigned i = 0; i < c->nreq; i++)
+		if (curling_port_claim(e->node_name, (uint16_t)(c->port + i), e) < 0)
+			return curling_err(err, errlen, "port %u on %s is already used by another "
+					   "curling entity", c->port + i, e->node_name);
+	c->req = g_new0(struct creq, c->nreq);
+	for (unsigned i = 0; i < c->nreq; i++) {
+		struct creq *r = &c->req[i];
+
+		r->c = c;
+		r->port = (uint16_t)(c->port + i);
+		if (c->nreq == 1)
+			snprintf(r->tag, sizeof(r->tag), "CC:");
+		else
+			snprintf(r->tag, sizeof(r->tag), "CC %u:", r->port);
+	}
 	return 0;
 }
 
@@ -412,11 +493,40 @@ client_check(struct entity *e, entity_addr_known_fn addr_known, void *ctx, char 
 	return curling_check_known(addrs, client_roles, 2, addr_known, ctx, err, errlen);
 }
 
+/*
+ * When each requester asks, fixed at the first start: now, or with
+ * spread a draw from [now, now + spread) of the requester's own stream,
+ * so that adding requesters leaves the others' times as they were.
+ */
+static void
+plan_requests(struct cclient *c)
+{
+	struct net *net = c->e.node->net;
+	sim_time_t now = sim_now(net->sim);
+
+	for (unsigned i = 0; i < c->nreq; i++) {
+		struct creq *r = &c->req[i];
+		char name[64];
+		struct rng rs;
+
+		if (r->planned)
+			continue;
+		r->planned = true;
+		r->ask_at = now;
+		if (c->spread > 0) {
+			snprintf(name, sizeof(name), "cclient/%s/%u", c->e.node->name, r->port);
+			rng_init(&rs, net->seed, net->run, name);
+			r->ask_at += (sim_time_t)rng_below(&rs, (uint64_t)c->spread);
+		}
+	}
+}
+
 static void
 client_start(struct entity *e)
 {
 	struct cclient *c = (struct cclient *)e;
-	struct stats *st = &e->node->net->stats;
+	struct net *net = e->node->net;
+	struct stats *st = &net->stats;
 
 	c->self = curling_node_addr(e->node);
 	curling_fmt_addr(c->self, c->self_str);
@@ -425,22 +535,34 @@ client_start(struct entity *e)
 		c->cnt_registered = true;
 		c->r_unexpected = stats_reason_intern(st, "curling_unexpected");
 	}
-	sim_timer_init(&c->reply_timer, reply_tick, c, NULL);
-	sim_timer_init(&c->stall_timer, stall_tick, c, NULL);
-	c->sock = udp_open(e->node, c->port, client_input, c);
-	if (!c->sock) {
-		entity_log(e, LOG_ERROR, "CC: cannot bind UDP port %u: in use", c->port);
-		return;
+	plan_requests(c);
+	for (unsigned i = 0; i < c->nreq; i++) {
+		struct creq *r = &c->req[i];
+
+		sim_timer_init(&r->ask_timer, ask_tick, r, NULL);
+		sim_timer_init(&r->reply_timer, reply_tick, r, NULL);
+		sim_timer_init(&r->stall_timer, stall_tick, r, NULL);
+		r->sock = udp_open(e->node, r->port, client_input, r);
+		if (!r->sock)
+			entity_log(e, LOG_ERROR, "%s cannot bind UDP port %u: in use", r->tag,
+				   r->port);
 	}
 	if (!c->addrs_checked) {
 		uint32_t addrs[2] = { c->crme, c->cafe };
 
 		c->unknown_addrs = curling_check_addrs(e, "CC", addrs, client_roles, 2);
 	}
-	if (c->state != CS_IDLE)
-		return;		/* restarted after END_ROUTER: the request stands as it was */
-	client_state(c, CS_ASKING);
-	send_consume(c, 0, UINT32_MAX, 0);
+	for (unsigned i = 0; i < c->nreq; i++) {
+		struct creq *r = &c->req[i];
+
+		/* restarted after END_ROUTER: a request under way stands as it was */
+		if (!r->sock || r->state != CS_IDLE)
+			continue;
+		if (r->ask_at <= sim_now(net->sim))
+			ask(r);
+		else
+			sim_timer_set(net->sim, &r->ask_timer, r->ask_at);
+	}
 }
 
 static void
@@ -449,35 +571,111 @@ client_stop(struct entity *e)
 	struct cclient *c = (struct cclient *)e;
 	struct sim *sim = e->node->net->sim;
 
-	sim_timer_cancel(sim, &c->reply_timer);
-	sim_timer_cancel(sim, &c->stall_timer);
-	if (c->sock) {
-		udp_close(c->sock);
-		c->sock = NULL;
+	for (unsigned i = 0; i < c->nreq; i++) {
+		struct creq *r = &c->req[i];
+
+		sim_timer_cancel(sim, &r->ask_timer);
+		sim_timer_cancel(sim, &r->reply_timer);
+		sim_timer_cancel(sim, &r->stall_timer);
+		if (r->sock) {
+			udp_close(r->sock);
+			r->sock = NULL;
+		}
+		if (r->state == CS_ASKING || r->state == CS_RECEIVING)
+			entity_log(e, LOG_INFO, "%s Content %s: %s when the run ended, %" PRIu32
+				   " of %" PRIu32 " chunks", r->tag, c->id, cstate_name(r->state),
+				   r->nhave, r->nchunks);
 	}
-	if (c->state == CS_ASKING || c->state == CS_RECEIVING)
-		entity_log(e, LOG_INFO, "CC: Content %s: %s when the run ended, %" PRIu32 " of %"
-			   PRIu32 " chunks", c->id, cstate_name(c->state), c->nhave, c->nchunks);
 }
 
+static uint64_t
+req_delay(const struct creq *r)
+{
+	return r->state == CS_DONE ? (uint64_t)(r->done_at - r->asked_at) : 0;
+}
+
+/* One requester's statistics, each name after `prefix` ("" or "1003."). */
+static void
+req_stats(const struct creq *r, const char *prefix, entity_stat_fn fn, void *ctx)
+{
+	const struct { const char *name; uint64_t v; } st[] = {
+		{ "requests", r->requests },
+		{ "replies", r->replies },
+		{ "repairs", r->repairs },
+		{ "chunks", r->chunks },
+		{ "chunks_expected", r->nchunks },
+		{ "chunks_unique", r->nhave },
+		{ "duplicates", r->duplicates },
+		{ "bytes", r->bytes },
+		{ "complete", r->state == CS_DONE },
+		{ "refused", r->state == CS_REFUSED },
+		{ "failed", r->state == CS_FAILED },
+		{ "delay_ns", req_delay(r) },
+		{ "asked_ns", r->asked ? (uint64_t)r->asked_at : 0 },
+	};
+	char name[64];
+
+	for (size_t i = 0; i < G_N_ELEMENTS(st); i++) {
+		snprintf(name, sizeof(name), "%s%s", prefix, st[i].name);
+		fn(ctx, name, st[i].v);
+	}
+}
+
+/*
+ * The instance's statistics: totals over its requesters (with one, that
+ * requester's), delay_ns the mean delivery time of those complete,
+ * delay_max_ns the longest; then, with several requesters, each one's
+ * under "<port>.".
+ */
 static void
 client_stats(struct entity *e, entity_stat_fn fn, void *ctx)
 {
 	struct cclient *c = (struct cclient *)e;
+	uint64_t requests = 0, replies = 0, repairs = 0, chunks = 0, expected = 0, unique = 0, dup = 0;
+	uint64_t bytes = 0, done = 0, refused = 0, failed = 0, bad = 0, dsum = 0, dmax = 0;
 
-	fn(ctx, "requests", c->requests);
-	fn(ctx, "repairs", c->repairs);
-	fn(ctx, "chunks", c->chunks);
-	fn(ctx, "chunks_expected", c->nchunks);
-	fn(ctx, "chunks_unique", c->nhave);
-	fn(ctx, "duplicates", c->duplicates);
-	fn(ctx, "bytes", c->bytes);
-	fn(ctx, "complete", c->state == CS_DONE);
-	fn(ctx, "refused", c->state == CS_REFUSED);
-	fn(ctx, "failed", c->state == CS_FAILED);
-	fn(ctx, "delay_ns", c->state == CS_DONE ? (uint64_t)(c->done_at - c->asked_at) : 0);
-	fn(ctx, "malformed", c->bad);
+	for (unsigned i = 0; i < c->nreq; i++) {
+		const struct creq *r = &c->req[i];
+
+		requests += r->requests;
+		replies += r->replies;
+		repairs += r->repairs;
+		chunks += r->chunks;
+		expected += r->nchunks;
+		unique += r->nhave;
+		dup += r->duplicates;
+		bytes += r->bytes;
+		done += r->state == CS_DONE;
+		refused += r->state == CS_REFUSED;
+		failed += r->state == CS_FAILED;
+		bad += r->bad;
+		dsum += req_delay(r);
+		if (req_delay(r) > dmax)
+			dmax = req_delay(r);
+	}
+	fn(ctx, "requests", requests);
+	fn(ctx, "repairs", repairs);
+	fn(ctx, "chunks", chunks);
+	fn(ctx, "chunks_expected", expected);
+	fn(ctx, "chunks_unique", unique);
+	fn(ctx, "duplicates", dup);
+	fn(ctx, "bytes", bytes);
+	fn(ctx, "complete", done);
+	fn(ctx, "refused", refused);
+	fn(ctx, "failed", failed);
+	fn(ctx, "delay_ns", done ? dsum / done : 0);
+	fn(ctx, "malformed", bad);
 	fn(ctx, "unknown_addresses", c->unknown_addrs);
+	fn(ctx, "clients", c->nreq);
+	fn(ctx, "replies", replies);
+	fn(ctx, "delay_max_ns", dmax);
+	if (c->nreq > 1)
+		for (unsigned i = 0; i < c->nreq; i++) {
+			char prefix[16];
+
+			snprintf(prefix, sizeof(prefix), "%u.", c->req[i].port);
+			req_stats(&c->req[i], prefix, fn, ctx);
+		}
 }
 
 static void
@@ -485,8 +683,15 @@ client_dump(struct entity *e, FILE *out)
 {
 	struct cclient *c = (struct cclient *)e;
 
-	fprintf(out, "content %s state %s chunks %" PRIu32 "/%" PRIu32 " duplicates %" PRIu64
-		"\n", c->id, cstate_name(c->state), c->nhave, c->nchunks, c->duplicates);
+	for (unsigned i = 0; i < c->nreq; i++) {
+		const struct creq *r = &c->req[i];
+
+		if (c->nreq > 1)
+			fprintf(out, "port %u ", r->port);
+		fprintf(out, "content %s state %s chunks %" PRIu32 "/%" PRIu32 " duplicates %"
+			PRIu64 "\n", c->id, cstate_name(r->state), r->nhave, r->nchunks,
+			r->duplicates);
+	}
 }
 
 static void
@@ -495,9 +700,12 @@ client_fini(struct entity *e)
 	struct cclient *c = (struct cclient *)e;
 
 	curling_port_release(e);
-	g_free(c->buf);
-	g_free(c->have);
-	c->buf = c->have = NULL;
+	for (unsigned i = 0; c->req && i < c->nreq; i++) {
+		g_free(c->req[i].buf);
+		g_free(c->req[i].have);
+	}
+	g_free(c->req);
+	c->req = NULL;
 }
 
 static const char *const client_aliases[] = { "usr.curling.ContentConsumer", NULL };
@@ -510,7 +718,7 @@ const struct entity_class content_client_class = {
 	.inst_size = sizeof(struct cclient),
 	.init      = client_init,
 	.check     = client_check,	/* the addresses are in the scenario */
-	.start     = client_start,	/* open the port, send the Consume */
+	.start     = client_start,	/* open the ports, send or plan the Consumes */
 	.stop      = client_stop,
 	.stats     = client_stats,
 	.dump      = client_dump,

@@ -113,13 +113,22 @@ struct req {
 	struct cmsg_hop client;		/* the request's originator */
 };
 
-/* One branch of a session: from the egress CAFE towards a requester. */
+/* One branch of a session: from the egress CAFE towards requesters. */
 struct branch {
 	struct cmsg_hop egress;		/* local CAFE the content leaves by */
 	struct cmsg_hop down;		/* next CAFE beyond it, or the client */
 	uint32_t down_crme;		/* the neighbour CRME that asked; 0: a local client */
-	struct req req;			/* to answer */
-	bool replied;
+};
+
+/*
+ * A request the session has still to answer.  Several may wait on one
+ * branch at once (requests from several clients behind one neighbour
+ * CRME, each with its own repair under way): each gets its own answer.
+ */
+struct waiter {
+	struct req req;
+	uint32_t down_crme;		/* where the answer goes; 0: to the client itself */
+	struct cmsg_hop egress, down;	/* its branch */
 	bool side;			/* a repair forwarded on its own: its answer is its own */
 };
 
@@ -136,6 +145,7 @@ struct session {
 	uint32_t nchunks;
 	uint32_t src;			/* content server, from Notify */
 	GArray *branches;		/* struct branch */
+	GArray *waiting;		/* struct waiter: requests not answered yet */
 	/* route optimisation in progress */
 	bool ro_pending;
 	uint32_t ro_crme;
@@ -592,6 +602,7 @@ session_new(struct crme *r, const char *id)
 	s->owner = r;
 	sim_timer_init(&s->hold, hold_expired, r, s);
 	s->branches = g_array_new(FALSE, FALSE, sizeof(struct branch));
+	s->waiting = g_array_new(FALSE, FALSE, sizeof(struct waiter));
 	g_hash_table_insert(r->session_by_id, s->id, s);
 	g_ptr_array_add(r->sessions, s);
 	return s;
@@ -604,6 +615,7 @@ session_free(struct crme *r, struct session *s)
 	g_hash_table_remove(r->session_by_id, s->id);
 	g_ptr_array_remove(r->sessions, s);
 	g_array_free(s->branches, TRUE);
+	g_array_free(s->waiting, TRUE);
 	g_free(s);
 }
 
@@ -675,24 +687,63 @@ branch_remove(struct crme *r, struct session *s, guint i)
 		send_configure(r, &s->ingress, CFG_DEL_HOPS, s->id, &b.egress, 1);
 }
 
+/* Answer request q: to the neighbour CRME it came from, or to the client (down_crme 0). */
 static void
-reply_to(struct crme *r, const struct branch *b, const char *id, uint8_t status,
-	 uint64_t size, uint32_t nchunks)
+reply_to(struct crme *r, uint32_t down_crme, const struct req *q, const char *id,
+	 uint8_t status, uint64_t size, uint32_t nchunks)
 {
 	struct cmsg m;
 
 	memset(&m, 0, sizeof(m));
 	m.type = CMSG_CONSUME_REPLY;
-	m.reqid = b->req.reqid;
-	m.client = b->req.client;
+	m.reqid = q->reqid;
+	m.client = q->client;
 	m.status = status;
 	m.size = size;
 	m.nchunks = nchunks;
 	snprintf(m.id, sizeof(m.id), "%s", id);
-	if (b->down_crme)
-		send_to(r, b->down_crme, r->port, &m);
+	if (down_crme)
+		send_to(r, down_crme, r->port, &m);
 	else
-		send_to(r, b->req.client.addr, b->req.client.port, &m);
+		send_to(r, q->client.addr, q->client.port, &m);
+}
+
+/*
+ * Request q, on branch b, waits for its answer.  A client has one
+ * request under way: a newer one from the same client replaces the one
+ * waiting (the client would ignore that one's answer).
+ */
+static void
+waiter_add(struct session *s, const struct branch *b, const struct req *q, bool side)
+{
+	struct waiter w;
+
+	for (guint i = 0; i < s->waiting->len; i++)
+		if (hop_eq(&g_array_index(s->waiting, struct waiter, i).req.client, &q->client)) {
+			g_array_remove_index(s->waiting, i);
+			break;
+		}
+	memset(&w, 0, sizeof(w));
+	w.req = *q;
+	w.down_crme = b->down_crme;
+	w.egress = b->egress;
+	w.down = b->down;
+	w.side = side;
+	g_array_append_val(s->waiting, w);
+}
+
+/* Whether a request still waits on the branch (egress, down). */
+static bool
+branch_waited(const struct session *s, const struct cmsg_hop *egress,
+	      const struct cmsg_hop *down)
+{
+	for (guint i = 0; i < s->waiting->len; i++) {
+		const struct waiter *w = &g_array_index(s->waiting, struct waiter, i);
+
+		if (hop_eq(&w->egress, egress) && hop_eq(&w->down, down))
+			return true;
+	}
+	return false;
 }
 
 /* Refuse a request that has no branch yet. */
@@ -700,14 +751,12 @@ static void
 refuse(struct crme *r, const struct cmsg *m, uint32_t down_crme, uint8_t status,
        const char *why)
 {
-	struct branch b;
+	struct req q;
 	char a[CURLING_ADDRLEN];
 
-	memset(&b, 0, sizeof(b));
-	b.down_crme = down_crme;
-	b.req.reqid = m->reqid;
-	b.req.client = m->client;
-	reply_to(r, &b, m->id, status, 0, 0);
+	q.reqid = m->reqid;
+	q.client = m->client;
+	reply_to(r, down_crme, &q, m->id, status, 0, 0);
 	r->refused++;
 	entity_log(&r->e, LOG_INFO, "CRME %s: Consume for %s from %s refused (%s): %s",
 		   r->self_str, m->id, fa(down_crme ? down_crme : m->client.addr, a),
@@ -758,6 +807,7 @@ process_consume(struct crme *r, const struct cmsg *m, uint32_t from)
 	struct content *c = content_find(r, m->id);
 	struct session *s = session_find(r, m->id);
 	struct branch b;
+	struct req q;
 	struct cmsg f;
 	char a[CURLING_ADDRLEN], x[CURLING_ADDRLEN], y[CURLING_ADDRLEN];
 
@@ -768,8 +818,8 @@ process_consume(struct crme *r, const struct cmsg *m, uint32_t from)
 			return;
 		}
 	memset(&b, 0, sizeof(b));
-	b.req.reqid = m->reqid;
-	b.req.client = m->client;
+	q.reqid = m->reqid;
+	q.client = m->client;
 	if (down) {
 		b.egress = down->cafe;
 		b.down = down->nbr_cafe;
@@ -806,14 +856,10 @@ process_consume(struct crme *r, const struct cmsg *m, uint32_t from)
 		if (!o) {
 			g_array_append_val(s->branches, b);
 			o = &g_array_index(s->branches, struct branch, s->branches->len - 1);
-		} else {
-			/* The same branch again: a repeated request or a repair. */
-			o->req = b.req;
-			o->replied = false;
 		}
 		if (repair) {
 			/* A repair needs its own transmission: the flow may not carry its chunks. */
-			o->side = true;
+			waiter_add(s, o, &q, true);
 			entity_log(&r->e, LOG_INFO, "CRME %s: %s already flows through this domain "
 				   "(ingress %s): the repair is added to it and goes on to the "
 				   "source", r->self_str, s->id, fa(s->ingress.addr, a));
@@ -827,10 +873,10 @@ process_consume(struct crme *r, const struct cmsg *m, uint32_t from)
 			   "(ingress %s): the request joins it", r->self_str, s->id,
 			   fa(s->ingress.addr, a));
 		branch_install(r, s, &s->ingress, o, false);
-		if (s->confirmed) {
-			reply_to(r, o, s->id, CSTAT_OK, s->size, s->nchunks);
-			o->replied = true;
-		}
+		if (s->confirmed)
+			reply_to(r, o->down_crme, &q, s->id, CSTAT_OK, s->size, s->nchunks);
+		else
+			waiter_add(s, o, &q, false);
 		log_session(r, s, "joined");
 		return;
 	}
@@ -866,8 +912,9 @@ process_consume(struct crme *r, const struct cmsg *m, uint32_t from)
 		s->up_crme = up->crme;
 		f.path[f.npath++] = r->self;
 	}
-	s->up_req = b.req;
+	s->up_req = q;
 	g_array_append_val(s->branches, b);
+	waiter_add(s, &b, &q, false);
 	branch_install(r, s, &s->ingress, &b, true);
 	if (s->up_crme) {
 		send_to(r, s->up_crme, r->port, &f);
@@ -906,11 +953,12 @@ ro_abandon(struct crme *r, struct session *s, const char *why)
 /*
  * A ConsumeReply from upstream:
  *  1. the answer to a route-optimisation request: on refusal, undo it;
- *  2. the answer to a repair that went on by itself goes to its branch
- *     (a refusal removes that branch);
+ *  2. the answer to a repair that went on by itself goes to that request
+ *     alone (a refusal removes its branch, unless another request still
+ *     waits on it);
  *  3. the answer to the session's request: OK confirms the session and
- *     answers every branch waiting; anything else is passed to every
- *     branch and the session's state is removed.
+ *     answers every request waiting but the repairs; anything else is
+ *     passed to them and the session's state is removed.
  */
 static void
 process_reply(struct crme *r, const struct cmsg *m, uint32_t from)
@@ -928,17 +976,24 @@ process_reply(struct crme *r, const struct cmsg *m, uint32_t from)
 		return;
 	}
 	if (m->reqid != s->up_req.reqid || !hop_eq(&m->client, &s->up_req.client)) {
-		/* The answer to a repair that went on by itself: for its branch only. */
-		for (guint i = 0; i < s->branches->len; i++) {
-			struct branch *b = &g_array_index(s->branches, struct branch, i);
+		/* The answer to a repair that went on by itself: for that request only. */
+		for (guint i = 0; i < s->waiting->len; i++) {
+			struct waiter w = g_array_index(s->waiting, struct waiter, i);
 
-			if (!b->side || b->replied || b->req.reqid != m->reqid ||
-			    !hop_eq(&b->req.client, &m->client))
+			if (!w.side || w.req.reqid != m->reqid || !hop_eq(&w.req.client, &m->client))
 				continue;
-			reply_to(r, b, s->id, m->status, m->size, m->nchunks);
-			b->replied = true;
-			if (m->status != CSTAT_OK) {
-				branch_remove(r, s, i);
+			g_array_remove_index(s->waiting, i);
+			reply_to(r, w.down_crme, &w.req, s->id, m->status, m->size, m->nchunks);
+			if (m->status != CSTAT_OK && !branch_waited(s, &w.egress, &w.down)) {
+				for (guint k = 0; k < s->branches->len; k++) {
+					const struct branch *b = &g_array_index(s->branches,
+										struct branch, k);
+
+					if (hop_eq(&b->egress, &w.egress) && hop_eq(&b->down, &w.down)) {
+						branch_remove(r, s, k);
+						break;
+					}
+				}
 				if (s->branches->len == 0)
 					session_teardown(r, s, "refused");
 			}
@@ -952,13 +1007,15 @@ process_reply(struct crme *r, const struct cmsg *m, uint32_t from)
 		s->size = m->size;
 		s->nchunks = m->nchunks;
 	}
-	for (guint i = 0; i < s->branches->len; i++) {
-		struct branch *b = &g_array_index(s->branches, struct branch, i);
+	for (guint i = 0; i < s->waiting->len;) {
+		struct waiter w = g_array_index(s->waiting, struct waiter, i);
 
-		if (!b->replied && !b->side) {
-			reply_to(r, b, s->id, m->status, m->size, m->nchunks);
-			b->replied = true;
+		if (w.side) {
+			i++;
+			continue;
 		}
+		g_array_remove_index(s->waiting, i);
+		reply_to(r, w.down_crme, &w.req, s->id, m->status, m->size, m->nchunks);
 	}
 	if (m->status != CSTAT_OK) {
 		entity_log(&r->e, LOG_INFO, "CRME %s: %s refused upstream by %s (%s): state "
@@ -985,6 +1042,9 @@ process_release(struct crme *r, const struct cmsg *m, uint32_t from)
 	for (guint i = s->branches->len; i-- > 0;)
 		if (g_array_index(s->branches, struct branch, i).down_crme == from)
 			branch_remove(r, s, i);
+	for (guint i = s->waiting->len; i-- > 0;)
+		if (g_array_index(s->waiting, struct waiter, i).down_crme == from)
+			g_array_remove_index(s->waiting, i);
 	entity_log(&r->e, LOG_INFO, "CRME %s: CRME %s released its branch of %s",
 		   r->self_str, fa(from, a), s->id);
 	if (s->branches->len == 0)
