@@ -32,6 +32,7 @@ static const struct entity_class *const all_classes[] = {
 	&rae_class,		/* usr.rae.Rae, rae */
 	&rae_tool_class,	/* rae_tool */
 	&cme_class,		/* usr.cme.Cme, cme */
+	&cme_tool_class,	/* cme_tool */
 };
 
 int

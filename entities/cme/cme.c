@@ -20,6 +20,13 @@
  * end (stop) the store is logged: a summary per AS, and one line per
  * entry if there are at most `report` of them (default 1000).  A request
  * that cannot be decoded closes its connection (RST), logged and counted.
+ *
+ *   cme_tool restart | report
+ *
+ * acts on the node's running CME at the tool's time: `restart` does what a
+ * CME process started again would (its connections reset, its store
+ * empty, a new version: the virtual time plus one), `report` logs the
+ * store now.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -37,6 +44,7 @@
 
 #define CME_USAGE "<port> [report=N]"
 #define CME_DEFAULT_REPORT 1000
+#define CME_EXT "cme"		/* the node's CME, for cme_tool */
 
 struct cme_key {
 	uint32_t as;
@@ -75,6 +83,7 @@ struct cme {
 	sim_time_t last_change;	/* last change of the store (0: none) */
 	/* statistics */
 	uint64_t connections, requests, path_inf, prov_inf, full_reports, malformed;
+	uint64_t restarts;	/* by cme_tool restart */
 	uint64_t unreachable;	/* PathInf without paths received */
 };
 
@@ -413,6 +422,8 @@ cme_start(struct entity *e)
 	struct cme *c = (struct cme *)e;
 
 	c->version = (uint64_t)sim_now(e->node->net->sim) + 1;
+	if (!node_ext_get(e->node, CME_EXT))
+		node_ext_set(e->node, CME_EXT, c, NULL);
 	c->listener = tcp_listen(e->node, c->port, cme_accept, c);
 	if (!c->listener)
 		entity_log(e, LOG_ERROR, "cannot listen on TCP port %u: in use", c->port);
@@ -582,6 +593,7 @@ cme_stats(struct entity *e, entity_stat_fn fn, void *ctx)
 	fn(ctx, "full_reports", c->full_reports);
 	fn(ctx, "unreachable", c->unreachable);
 	fn(ctx, "malformed", c->malformed);
+	fn(ctx, "restarts", c->restarts);
 	fn(ctx, "store_prefixes", g_hash_table_size(c->routes));
 	fn(ctx, "store_paths", c->npaths);
 	fn(ctx, "store_domains", g_hash_table_size(c->domains));
@@ -622,4 +634,79 @@ const struct entity_class cme_class = {
 	.stop      = cme_stop,		/* drop the connections, log the store */
 	.stats     = cme_stats,
 	.fini      = cme_fini,
+};
+
+/* ---- cme_tool: the operator's commands ---- */
+
+struct cme_tool {
+	struct entity e;
+	bool restart;		/* else report */
+};
+
+static int
+cme_tool_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
+{
+	struct cme_tool *t = (struct cme_tool *)e;
+
+	if (argc != 1 || (strcmp(argv[0], "restart") != 0 && strcmp(argv[0], "report") != 0)) {
+		snprintf(err, errlen, "%s \"%s\" (usage: %s)", argc ? "unknown command" :
+			 "missing command", argc ? argv[0] : "", e->cls->usage);
+		return -1;
+	}
+	t->restart = strcmp(argv[0], "restart") == 0;
+	return 0;
+}
+
+/*
+ * As a CME process started again: the connections reset (the RAEs see a
+ * RST and reconnect), the store empty, a new version.  The listener stays
+ * (the new process would listen on the same port at once); the counters
+ * go on, so that they cover the whole run.
+ */
+static void
+cme_restart(struct cme *c)
+{
+	uint64_t old = c->version;
+
+	for (guint i = 0; i < c->conns->len; i++) {
+		struct cme_conn *cn = g_ptr_array_index(c->conns, i);
+
+		if (cn->sock) {
+			cme_conn_close(cn, true);
+			entity_log(&c->e, LOG_INFO, "%s: connection reset", cn->peer);
+		}
+	}
+	g_hash_table_remove_all(c->routes);
+	g_hash_table_remove_all(c->domains);
+	c->npaths = 0;
+	c->restarts++;
+	c->last_change = sim_now(c->e.node->net->sim);
+	c->version = (uint64_t)c->last_change + 1;
+	entity_log(&c->e, LOG_INFO, "restarted: store emptied, version %" PRIu64 " (was %"
+		   PRIu64 ")", c->version, old);
+}
+
+static void
+cme_tool_start(struct entity *e)
+{
+	struct cme_tool *t = (struct cme_tool *)e;
+	struct cme *c = node_ext_get(e->node, CME_EXT);
+
+	if (!c || !c->e.running) {
+		entity_log(e, LOG_ERROR, "no CME is running on %s", e->node->name);
+		return;
+	}
+	if (t->restart)
+		cme_restart(c);
+	else
+		cme_log_store(c);
+}
+
+const struct entity_class cme_tool_class = {
+	.name      = "cme_tool",
+	.kind      = "cme_tool",
+	.usage     = "restart | report",
+	.inst_size = sizeof(struct cme_tool),
+	.init      = cme_tool_init,	/* the command */
+	.start     = cme_tool_start,	/* carried out on the node's CME */
 };

@@ -17,5 +17,6 @@
 
 /* cme.c */
 extern const struct entity_class cme_class;
+extern const struct entity_class cme_tool_class;	/* cme_tool restart | report */
 
 #endif /* ENTITIES_CME_CME_H */
