@@ -57,8 +57,10 @@ check "and two full reports" [ "$(counter "$c" rae rw/rae0 cme_full_reports)" -e
 
 # ---- the capture: per connection, its GenericRequests ----
 if command -v "$TSHARK" >/dev/null 2>&1; then
-	tshark_read "$o/cw-eth0.pcap" -X "lua_script:$top_srcdir/output/wireshark/cometsim.lua" \
-		-o "uat:protobuf_search_paths:\"$top_srcdir/entities/rae\",\"TRUE\"" \
+	# Wireshark's protobuf search path must not contain "..": canonical form.
+	src=$(cd "$top_srcdir" && pwd -P)
+	tshark_read "$o/cw-eth0.pcap" -X "lua_script:$src/output/wireshark/cometsim.lua" \
+		-o "uat:protobuf_search_paths:\"$src/entities/rae\",\"TRUE\"" \
 		-o protobuf.pbf_as_hf:TRUE -Y 'rae.type == 16' -V >"$T/requests.txt"
 	# one line per connection (source port): requests, full requests,
 	# path_inf entries, whether its first request was full (1/0)
