@@ -9,6 +9,7 @@
 
 #include "entities/apps/apps.h"
 #include "entities/apps/tcp_apps.h"
+#include "entities/cafe/agent.h"
 #include "entities/cafe/cafe.h"
 #include "entities/cme/cme.h"
 #include "entities/curling/curling.h"
@@ -25,6 +26,8 @@ static const struct entity_class *const all_classes[] = {
 	&cafe_class,		/* usr.stateless.Cafe, cafe */
 	&cf_tool_class,		/* cf_tool */
 	&ci_tool_class,		/* ci_tool */
+	&cafe_agent_class,	/* usr.stateless.CafeAgent, cafe_agent */
+	&cafe_agent_test_class,	/* usr.stateless.AgentTest, agent_test */
 	&curling_cafe_class,	/* usr.curling.Cafe */
 	&crme_class,		/* usr.curling.Crme */
 	&content_server_class,	/* usr.curling.ContentServer, .ContentPublisher */

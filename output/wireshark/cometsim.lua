@@ -753,3 +753,425 @@ do
 	tcp_port:add(10001, rae)
 	tcp_port:add(9090, rae)
 end
+
+------------------------------------------------------------------------
+-- CME-CAFE: the CAFE management agent's messages
+--
+-- (entities/cafe/agent.c, entities/cafe/cmecafe.proto, doc/cafe-agent.md;
+-- D4.3 sections 5.2.3 and 5.3.4, Appendix B.)  Over TCP, both ways, every
+-- message is a 2-byte length and a protobuf body:
+--
+--   offset size   field
+--   0      2      length   of the body, big endian (0..65535)
+--   2      length body     to the agent's port: a GenericRequest;
+--                          from it: a GenericResponse
+--
+-- Registered on TCP port 9999 (Appendix B's; preference cmecafe.port).
+-- Messages split across segments or several in one segment are handled
+-- by dissect_tcp_pdus.  The body is decoded here, by hand, against the
+-- schema of cmecafe.proto written out below, rather than handed to
+-- Wireshark's protobuf dissector: every field then shows and filters as
+-- cmecafe.* without any .proto search path or preference, and a body
+-- that is not what it should be (a tag, wire type, length or varint that
+-- cannot be) is an expert error naming the place, never an exception.
+-- No sub-dissector is called.  cmecafe.summary, a generated one-line
+-- text per message, is meant for tshark -T fields.
+------------------------------------------------------------------------
+do
+	local HDR_LEN = 2
+
+	local cmecafe = Proto("cmecafe", "COMET CME-CAFE agent protocol")
+	cmecafe.prefs.port = Pref.uint("TCP port", 9999,
+		"The agent's TCP port: messages to it are GenericRequests, from it GenericResponses")
+
+	local req_types = { [1] = "CONFIGURE_STREAM", [2] = "COLLECT_EXPIRED_STREAMS" }
+	local statuses = { [0] = "CAFE_SUCCESS", [1] = "CAFE_FAILURE" }
+
+	local pf = {
+		length = ProtoField.uint16("cmecafe.length", "Length", base.DEC, nil, nil,
+			"Bytes of the protobuf body"),
+		message = ProtoField.string("cmecafe.message", "Message"),
+		summary = ProtoField.string("cmecafe.summary", "Summary"),
+		unknown = ProtoField.uint32("cmecafe.unknown_field", "Unknown field", base.DEC),
+		-- GenericRequest
+		type = ProtoField.uint32("cmecafe.type", "Type", base.DEC, req_types),
+		["configure.id"] = ProtoField.uint32("cmecafe.configure.id", "Stream id", base.DEC),
+		["filter.ip_source"] = ProtoField.string("cmecafe.configure.filter.ip_source",
+			"Source address"),
+		["filter.ip_destination"] = ProtoField.string(
+			"cmecafe.configure.filter.ip_destination", "Destination address"),
+		["filter.protocol"] = ProtoField.uint32("cmecafe.configure.filter.protocol",
+			"Protocol", base.DEC),
+		["filter.port_source"] = ProtoField.uint32("cmecafe.configure.filter.port_source",
+			"Source port", base.DEC),
+		["filter.port_destination"] = ProtoField.uint32(
+			"cmecafe.configure.filter.port_destination", "Destination port", base.DEC),
+		["configure.bandwidth"] = ProtoField.uint64("cmecafe.configure.bandwidth",
+			"Bandwidth", base.DEC),
+		["configure.cos"] = ProtoField.string("cmecafe.configure.cos", "Class of service"),
+		["configure.key"] = ProtoField.bytes("cmecafe.configure.key", "Keys", base.SPACE,
+			"Forwarding keys in path order"),
+		["configure.refresh_time"] = ProtoField.uint32("cmecafe.configure.refresh_time",
+			"Refresh time (s)", base.DEC),
+		["configure.as_path"] = ProtoField.uint32("cmecafe.configure.as_path", "AS",
+			base.DEC),
+		-- GenericResponse
+		status = ProtoField.uint32("cmecafe.status", "Status", base.DEC, statuses),
+		reason = ProtoField.string("cmecafe.reason", "Reason"),
+		["response.type"] = ProtoField.uint32("cmecafe.response.type", "Request type",
+			base.DEC, req_types),
+		["response.id"] = ProtoField.uint32("cmecafe.response.id", "Stream id", base.DEC),
+		more = ProtoField.bool("cmecafe.more", "More records waiting"),
+		["expired.id"] = ProtoField.uint32("cmecafe.expired.id", "Stream id", base.DEC),
+		["expired.ip_source"] = ProtoField.string("cmecafe.expired.ip_source",
+			"Source address"),
+		["expired.ip_destination"] = ProtoField.string("cmecafe.expired.ip_destination",
+			"Destination address"),
+		["expired.protocol"] = ProtoField.uint32("cmecafe.expired.protocol", "Protocol",
+			base.DEC),
+		["expired.port_source"] = ProtoField.uint32("cmecafe.expired.port_source",
+			"Source port", base.DEC),
+		["expired.port_destination"] = ProtoField.uint32("cmecafe.expired.port_destination",
+			"Destination port", base.DEC),
+		["expired.bandwidth"] = ProtoField.uint64("cmecafe.expired.bandwidth", "Bandwidth",
+			base.DEC),
+		["expired.cos"] = ProtoField.string("cmecafe.expired.cos", "Class of service"),
+		["expired.as_path"] = ProtoField.uint32("cmecafe.expired.as_path", "AS", base.DEC),
+		["expired.transferred_bytes"] = ProtoField.uint64(
+			"cmecafe.expired.transferred_bytes", "Transferred bytes", base.DEC),
+		["expired.duration"] = ProtoField.uint64("cmecafe.expired.duration",
+			"Duration (ns)", base.DEC),
+		["expired.packets"] = ProtoField.uint64("cmecafe.expired.packets", "Packets",
+			base.DEC),
+		["expired.expired_at"] = ProtoField.uint64("cmecafe.expired.expired_at",
+			"Expired at (ns of virtual time)", base.DEC),
+	}
+	local fl = {}
+	for _, f in pairs(pf) do
+		fl[#fl + 1] = f
+	end
+	cmecafe.fields = fl
+
+	local ex = {
+		malformed = ProtoExpert.new("cmecafe.expert.malformed",
+			"Malformed CME-CAFE message", expert.group.MALFORMED, expert.severity.ERROR),
+		failure = ProtoExpert.new("cmecafe.expert.failure",
+			"The agent answered CAFE_FAILURE", expert.group.RESPONSE_CODE,
+			expert.severity.NOTE),
+	}
+	cmecafe.experts = { ex.malformed, ex.failure }
+
+	-- cmecafe.proto written out: field number -> name, kind, the field
+	-- key in pf (scalars), the message (kind "msg"), repeated or not.
+	local schema = {
+		Filter = {
+			[1] = { "ip_source", "string", "filter.ip_source" },
+			[2] = { "ip_destination", "string", "filter.ip_destination" },
+			[3] = { "protocol", "uint32", "filter.protocol" },
+			[4] = { "port_source", "uint32", "filter.port_source" },
+			[5] = { "port_destination", "uint32", "filter.port_destination" },
+		},
+		ConfigureStream = {
+			[1] = { "id", "uint32", "configure.id" },
+			[2] = { "filter", "msg", "Filter" },
+			[3] = { "bandwidth", "uint64", "configure.bandwidth" },
+			[4] = { "cos", "string", "configure.cos" },
+			[5] = { "key", "bytes", "configure.key" },
+			[6] = { "refresh_time", "uint32", "configure.refresh_time" },
+			[7] = { "as_path", "uint32", "configure.as_path", repeated = true },
+		},
+		GenericRequest = {
+			[1] = { "type", "uint32", "type" },
+			[2] = { "configure", "msg", "ConfigureStream" },
+		},
+		ExpiredStream = {
+			[1] = { "id", "uint32", "expired.id" },
+			[2] = { "ip_source", "string", "expired.ip_source" },
+			[3] = { "ip_destination", "string", "expired.ip_destination" },
+			[4] = { "protocol", "uint32", "expired.protocol" },
+			[5] = { "port_source", "uint32", "expired.port_source" },
+			[6] = { "port_destination", "uint32", "expired.port_destination" },
+			[7] = { "bandwidth", "uint64", "expired.bandwidth" },
+			[8] = { "cos", "string", "expired.cos" },
+			[9] = { "as_path", "uint32", "expired.as_path", repeated = true },
+			[10] = { "transferred_bytes", "uint64", "expired.transferred_bytes" },
+			[11] = { "duration", "uint64", "expired.duration" },
+			[12] = { "packets", "uint64", "expired.packets" },
+			[13] = { "expired_at", "uint64", "expired.expired_at" },
+		},
+		GenericResponse = {
+			[1] = { "status", "uint32", "status" },
+			[2] = { "reason", "string", "reason" },
+			[3] = { "type", "uint32", "response.type" },
+			[4] = { "id", "uint32", "response.id" },
+			[5] = { "expired_streams", "msg", "ExpiredStream", repeated = true },
+			[6] = { "more", "bool", "more" },
+		},
+	}
+	local labels = { filter = "Filter", configure = "Configure stream",
+		expired_streams = "Expired stream" }
+	local wire_of = { uint32 = 0, uint64 = 0, bool = 0, string = 2, bytes = 2, msg = 2 }
+
+	-- A varint at off (below limit): its value as UInt64 and its length;
+	-- nil if it is cut short or longer than 10 bytes.
+	local function varint(tvb, off, limit)
+		local v = UInt64(0)
+		for i = 0, 9 do
+			if off + i >= limit then
+				return nil
+			end
+			local b = tvb(off + i, 1):uint()
+			v = v + UInt64(b % 128):lshift(7 * i)
+			if b < 128 then
+				return v, i + 1
+			end
+		end
+		return nil
+	end
+
+	-- Decode the fields of message `name` between off and limit into tree.
+	-- Returns a table of what was found (scalars by name, repeated and
+	-- messages as lists) and nil, or the table and an error text.
+	local function decode(tvb, off, limit, name, tree, depth)
+		local s = schema[name]
+		local got = {}
+		if depth > 8 then
+			return got, "messages nested too deep"
+		end
+		while off < limit do
+			local start = off
+			local tag, n = varint(tvb, off, limit)
+			if not tag then
+				return got, string.format("tag cut short at offset %d", start)
+			end
+			off = off + n
+			local wt = (tag % 8):tonumber()
+			local num = (tag / 8):tonumber()
+			local d = num > 0 and num < 2 ^ 29 and s[num] or nil
+			if num == 0 or num >= 2 ^ 29 then
+				return got, string.format("field number %s at offset %d", tostring(tag / 8),
+					start)
+			end
+			local len, vlen, val
+			if wt == 0 then
+				val, vlen = varint(tvb, off, limit)
+				if not val then
+					return got, string.format("varint of field %d cut short at offset %d",
+						num, off)
+				end
+			elseif wt == 1 or wt == 5 then
+				vlen = wt == 1 and 8 or 4
+				if off + vlen > limit then
+					return got, string.format("field %d at offset %d: %d bytes expected",
+						num, start, vlen)
+				end
+			elseif wt == 2 then
+				len, n = varint(tvb, off, limit)
+				if not len then
+					return got, string.format("length of field %d cut short at offset %d",
+						num, off)
+				end
+				off = off + n
+				if len > UInt64(limit - off) then
+					return got, string.format("field %d at offset %d: length %s runs "
+						.. "beyond the end of the message", num, start, tostring(len))
+				end
+				vlen = len:tonumber()
+			else
+				return got, string.format("field %d at offset %d has wire type %d", num,
+					start, wt)
+			end
+			local r = tvb(off, vlen)
+			if not d then
+				tree:add(pf.unknown, tvb(start, off + vlen - start), num):append_text(
+					string.format(" (wire type %d, skipped)", wt))
+			else
+				local fname, kind, key = d[1], d[2], d[3]
+				local want = wire_of[kind]
+				if wt ~= want and not (d.repeated and wt == 2 and want == 0) then
+					return got, string.format("field %s (%d) at offset %d has wire type %d, "
+						.. "%d expected", fname, num, start, wt, want)
+				end
+				if kind == "msg" then
+					local sub = tree:add(cmecafe, tvb(start, off + vlen - start),
+						labels[fname] or fname)
+					local t, err = decode(tvb, off, off + vlen, key, sub, depth + 1)
+					if t.id then
+						sub:append_text(" " .. tostring(t.id))
+					end
+					if d.repeated then
+						got[fname] = got[fname] or {}
+						table.insert(got[fname], t)
+					else
+						got[fname] = t
+					end
+					if err then
+						return got, err
+					end
+				elseif wt == 2 and want == 0 then
+					-- packed repeated varints
+					local q = off
+					got[fname] = got[fname] or {}
+					while q < off + vlen do
+						local v, m = varint(tvb, q, off + vlen)
+						if not v then
+							return got, string.format("packed field %s at offset %d cut "
+								.. "short", fname, q)
+						end
+						tree:add(pf[key], tvb(q, m), v:tonumber())
+						table.insert(got[fname], v:tonumber())
+						q = q + m
+					end
+				elseif kind == "string" then
+					local text = vlen > 0 and r:string(ENC_UTF_8) or ""
+					tree:add(pf[key], r, text)
+					got[fname] = text
+				elseif kind == "bytes" then
+					tree:add(pf[key], r)
+					got[fname] = vlen > 0 and r:bytes():tohex(true, " ") or ""
+				else
+					if kind == "uint32" and val > UInt64(0xffffffff) then
+						return got, string.format("field %s at offset %d: %s does not fit "
+							.. "32 bits", fname, start, tostring(val))
+					end
+					local item
+					if kind == "uint64" then
+						item = tree:add(pf[key], r, val)
+					elseif kind == "bool" then
+						item = tree:add(pf[key], r, val ~= UInt64(0))
+					else
+						item = tree:add(pf[key], r, val:tonumber())
+					end
+					local v
+					if kind == "uint64" then
+						v = tostring(val)
+					elseif kind == "bool" then
+						v = val ~= UInt64(0)
+					else
+						v = val:tonumber()
+					end
+					if d.repeated then
+						got[fname] = got[fname] or {}
+						table.insert(got[fname], v)
+					else
+						got[fname] = v
+					end
+				end
+			end
+			off = off + vlen
+		end
+		return got, nil
+	end
+
+	local function clean(s)
+		return (tostring(s):gsub("[;|\r\n]", ","))
+	end
+
+	-- The one-line summary of a decoded message.
+	local function summarize(is_req, g)
+		if is_req then
+			local t = req_types[g.type] or (g.type and ("type " .. g.type) or "no type")
+			local s = "GenericRequest " .. t
+			local c = g.configure
+			if c then
+				s = s .. " id=" .. tostring(c.id or "none")
+				local f = c.filter or {}
+				s = s .. string.format(" filter=%s>%s/%s/%s>%s", f.ip_source or "*",
+					f.ip_destination or "*", tostring(f.protocol or 0),
+					tostring(f.port_source or 0), tostring(f.port_destination or 0))
+				s = s .. " bandwidth=" .. tostring(c.bandwidth or 0)
+				s = s .. " cos=" .. tostring(c.cos or "none")
+				s = s .. " keys=" .. (c.key and c.key ~= "" and c.key:gsub(" ", "") or "none")
+				s = s .. " refresh=" .. tostring(c.refresh_time or 0)
+				s = s .. " as_path=" .. (c.as_path and table.concat(c.as_path, ",") or "none")
+			end
+			return clean(s)
+		end
+		local s = "GenericResponse " .. (statuses[g.status] or
+			(g.status and ("status " .. g.status) or "no status"))
+		if g.type then
+			s = s .. " " .. (req_types[g.type] or ("type " .. g.type))
+		end
+		if g.id then
+			s = s .. " id=" .. g.id
+		end
+		if g.expired_streams or g.type == 2 then
+			s = s .. " records=" .. #(g.expired_streams or {})
+			local ids = {}
+			for _, r in ipairs(g.expired_streams or {}) do
+				ids[#ids + 1] = tostring(r.id or "?")
+			end
+			if #ids > 0 then
+				s = s .. " ids=" .. table.concat(ids, ",")
+			end
+			s = s .. " more=" .. tostring(g.more and true or false)
+		end
+		if g.reason then
+			s = s .. " reason=" .. g.reason
+		end
+		return clean(s)
+	end
+
+	local pdus_in_frame = 0
+
+	local function pdu_len(tvb, pinfo, offset)
+		return HDR_LEN + tvb(offset, 2):uint()
+	end
+
+	local function dissect_pdu(tvb, pinfo, tree)
+		local blen = tvb(0, 2):uint()
+		local is_req = pinfo.dst_port == cmecafe.prefs.port
+		local name = is_req and "GenericRequest" or "GenericResponse"
+		local root = tree:add(cmecafe, tvb(0, HDR_LEN + blen))
+
+		pinfo.cols.protocol = "CMECAFE"
+		root:add(pf.length, tvb(0, 2))
+		root:add(pf.message, tvb(0, 2), name):set_generated()
+		local ok, got, err = pcall(decode, tvb, HDR_LEN, HDR_LEN + blen, name, root, 0)
+		if not ok then
+			err, got = tostring(got), {}
+		end
+		local sum = summarize(is_req, got or {})
+		if err then
+			root:add_proto_expert_info(ex.malformed, "Malformed " .. name .. ": " .. err)
+			sum = sum .. " [malformed: " .. clean(err) .. "]"
+		elseif not is_req and got.status == 1 then
+			root:add_proto_expert_info(ex.failure, "CAFE_FAILURE: " ..
+				tostring(got.reason or "no reason"))
+		end
+		root:add(pf.summary, tvb(0, 2), sum):set_generated()
+		root:append_text(", " .. sum)
+		if pdus_in_frame == 0 then
+			pinfo.cols.info = sum
+		else
+			pinfo.cols.info:append(" | " .. sum)
+		end
+		pdus_in_frame = pdus_in_frame + 1
+		return HDR_LEN + blen
+	end
+
+	function cmecafe.dissector(tvb, pinfo, tree)
+		if tvb:len() == 0 then
+			return 0
+		end
+		pdus_in_frame = 0
+		dissect_tcp_pdus(tvb, tree, HDR_LEN, pdu_len, dissect_pdu, true)
+		return tvb:len()
+	end
+
+	local registered_port = nil
+	local function register()
+		local t = DissectorTable.get("tcp.port")
+		if registered_port then
+			t:remove(registered_port, cmecafe)
+		end
+		registered_port = cmecafe.prefs.port
+		t:add(registered_port, cmecafe)
+	end
+	function cmecafe.prefs_changed()
+		if registered_port ~= cmecafe.prefs.port then
+			register()
+		end
+	end
+	register()
+end

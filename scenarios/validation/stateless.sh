@@ -1,9 +1,11 @@
 #!/bin/sh
-# stateless.sh - D4.3 section 5.4.2, validation tests 2-7 of the stateless
+# stateless.sh - D4.3 section 5.4.2, validation tests 1-7 of the stateless
 # CAFE, rebuilt in the emulator: runs the scenarios of stateless/ (one per
 # test, on topologies/validation-stateless.xml), reads what they captured
-# with tshark and the project's COMET dissector
+# with tshark and the project's COMET and CME-CAFE dissectors
 # (output/wireshark/cometsim.lua), and writes one result row per test.
+# Test 1 is the CAFE agent's self test (Appendix B's test.py, entities/cafe/
+# agent_test.c, doc/cafe-agent.md); tests 2-7 are the data plane.
 #
 # usage: stateless.sh OUTDIR [--cometsim PATH] [--rows FILE] [--only LIST]
 #                     [--scenario N=FILE]... [--set [N:]NAME=VALUE]...
@@ -49,7 +51,7 @@ scn_dir="$here/stateless"
 lua="$top_srcdir/output/wireshark/cometsim.lua"
 
 usage() {
-	sed -n '8,26p' "$here/$me" | sed 's/^# \{0,1\}//' >&2
+	sed -n '10,28p' "$here/$me" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 die() {
@@ -92,7 +94,7 @@ while [ $# -gt 0 ]; do
 	--set)
 		[ $# -ge 2 ] || usage
 		case $2 in
-		[2-7]:*=*) sets="$sets$2$nl" ;;
+		[1-7]:*=*) sets="$sets$2$nl" ;;
 		*=*) sets="$sets*:$2$nl" ;;
 		*) die "--set $2: expected [N:]NAME=VALUE" ;;
 		esac
@@ -106,12 +108,12 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$outdir" ] || usage
 for t in $(echo "$only" | tr ',' ' '); do
-	case $t in [2-7]) ;; *) die "--only: no test \"$t\" (tests 2 to 7)" ;; esac
+	case $t in [1-7]) ;; *) die "--only: no test \"$t\" (tests 1 to 7)" ;; esac
 done
 printf '%s' "$overrides" | while IFS= read -r o; do
 	case $o in
-	[2-7]=?*) [ -f "${o#*=}" ] || { echo "$me: --scenario $o: no such file" >&2; exit 1; } ;;
-	*) echo "$me: --scenario $o: expected N=FILE, N from 2 to 7" >&2; exit 1 ;;
+	[1-7]=?*) [ -f "${o#*=}" ] || { echo "$me: --scenario $o: no such file" >&2; exit 1; } ;;
+	*) echo "$me: --scenario $o: expected N=FILE, N from 1 to 7" >&2; exit 1 ;;
 	esac
 done || exit 2
 
@@ -133,10 +135,14 @@ mkdir -p "$outdir" || die "cannot create $outdir"
 outdir=$(CDPATH='' cd -- "$outdir" && pwd)
 tshark_home="$outdir/.tshark-home"
 mkdir -p "$tshark_home"
-if ! HOME=$tshark_home "$TSHARK" -G fields -X "lua_script:$lua" 2>/dev/null |
-	grep -q "	comet\.index	"; then
+HOME=$tshark_home "$TSHARK" -G fields -X "lua_script:$lua" >"$outdir/.fields" 2>/dev/null
+if ! grep -q "	comet\.index	" "$outdir/.fields"; then
 	die "tshark does not load the COMET dissector $lua (no field comet.index)"
 fi
+if ! grep -q "	cmecafe\.summary	" "$outdir/.fields"; then
+	die "tshark does not load the CME-CAFE dissector of $lua (no field cmecafe.summary)"
+fi
+rm -f "$outdir/.fields"
 rows="$outdir/rows.jsonl"
 : >"$rows"
 
@@ -273,8 +279,8 @@ $sets
 EOF
 	plan_params=$("$COMETSIM" params "$@" 2>/dev/null)
 	plan_count=$(param count)
-	case $plan_count in
-	[1-9]*) ;;
+	case $test:$plan_count in
+	1:*|*:[1-9]*) ;;	# test 1 sends no datagrams
 	*) mismatch="the scenario has no parameter count (datagrams per stream)" ;;
 	esac
 	if [ "$no_run" -eq 1 ]; then
@@ -304,6 +310,137 @@ EOF
 		fi
 	done
 	return 0
+}
+
+# ---- test 1: the CAFE agent's self test ----
+
+# The CME-CAFE messages of a capture, one line a frame: frame|source port|
+# summaries|expired records' bandwidth|cos|AS path|stream id (several
+# messages or records of one frame joined by ";"; cmecafe.summary never
+# holds a ";" or a "|").
+AGENT_FIELDS='frame.number tcp.srcport cmecafe.summary cmecafe.expired.bandwidth
+	cmecafe.expired.cos cmecafe.expired.as_path cmecafe.expired.id'
+
+# agent_fields PCAP TSV PORT: the agent listening on PORT.
+agent_fields() {
+	set -- "$1" "$2" -o "cmecafe.port:$3" -T fields -E separator='|' -E aggregator=';' \
+		-E header=y -Y cmecafe
+	for f in $AGENT_FIELDS; do
+		set -- "$@" -e "$f"
+	done
+	p=$1 o=$2
+	shift 2
+	HOME=$tshark_home "$TSHARK" -X "lua_script:$lua" -n -r "$p" "$@" >"$o" 2>"$o.err" ||
+		{ echo "tshark failed on $p: $(head -n 3 "$o.err" | tr '\n' ' ')" >&2; return 1; }
+	rm -f "$o.err"
+}
+
+test_1() {
+	category="CAFE Agent"
+	description="Perform self test of CAFE configuration agent (test.py): check configuration of 10 flows and then collection of the flows statistics"
+	step="Initialise the CAFE agent on dut (cafe; usr.stateless.CafeAgent 9999). Run the self test on the tester tin (usr.stateless.AgentTest, Appendix B's test.py): connect to the agent at 10.0.12.2:9999, collect streams, receive the response, send CONFIGURE_STREAM for each flow (ids 1..N, 1.1.1.1 > 2.2.2.2 protocol 6 ports 80 > 0, bandwidth 1000, cos PR, keys 01 02 <id>, refresh time 10 s, AS path 1 2 3) and receive each response; then configurations the CAFE must refuse (stream id 3 again, an empty key list, source address 1.1.1.300); after the refresh time collect the expired streams; capture dut eth0, analyse with tshark + cometsim.lua"
+	run_scenario || { expected="every flow configured and answered CAFE_SUCCESS"; row; return; }
+	flows=$(param flows) refresh=$(param refresh) port=$(param port)
+	case $flows in [1-9]*) ;; *) flows=0 ;; esac
+	step=$(printf '%s' "$step" | sed "s/ids 1\.\.N/ids 1..$flows/; s/refresh time 10 s/refresh time $refresh s/; s/:9999/:$port/; s/CafeAgent 9999/CafeAgent $port/")
+	if [ "$flows" -ge 3 ]; then dup=3; else dup=1; fi
+	if ! agent_fields "$dir/dut-eth0.pcap" "$dir/evidence/agent.tsv" "$port"; then
+		actual="tshark could not read dut-eth0.pcap"
+		mismatch="no evidence"
+		row
+		return
+	fi
+	awk -F'|' -v port="$port" '
+	function idof(m) { return match(m, / id=[0-9]+/) ? substr(m, RSTART + 4, RLENGTH - 4) : "none" }
+	function add(v, x) { return v == "" ? x : v "," x }
+	NR == 1 { next }
+	{
+		n = split($3, s, ";")
+		for (i = 1; i <= n; i++) {
+			m = s[i]
+			if (m ~ /\[malformed/) mal++
+			if ($2 != port) {
+				if (m ~ /^GenericRequest COLLECT_EXPIRED_STREAMS/) rq_collect++
+				else if (m ~ /^GenericRequest CONFIGURE_STREAM/) rq_conf++
+				else rq_other++
+			} else if (m ~ /^GenericResponse CAFE_SUCCESS CONFIGURE_STREAM/) {
+				ok_ids = add(ok_ids, idof(m))
+			} else if (m ~ /^GenericResponse CAFE_FAILURE CONFIGURE_STREAM/) {
+				r = m
+				sub(/^[^=]* id=[0-9]+ reason=/, "", r)
+				fails = fails "fail_" idof(m) "=" r "\n"
+				fail_ids = add(fail_ids, idof(m))
+			} else if (m ~ /^GenericResponse CAFE_SUCCESS COLLECT_EXPIRED_STREAMS/) {
+				k = m
+				sub(/.* records=/, "", k)
+				sub(/ .*/, "", k)
+				collects = add(collects, k)
+				ids = ""
+				if (match(m, / ids=[0-9,]+/))
+					ids = substr(m, RSTART + 5, RLENGTH - 5)
+				last_ids = ids == "" ? "none" : ids
+			} else {
+				rs_other = add(rs_other, m)
+			}
+		}
+		if ($2 == port && $4 != "") {
+			nb = split($4, b, ";"); nc = split($5, c, ";"); np = split($6, a, ";")
+			for (i = 1; i <= nb; i++) bw[b[i]]++
+			for (i = 1; i <= nc; i++) cs[c[i]]++
+			path = ""
+			for (i = 1; i <= np; i++) path = add(path, a[i])
+			last_bw = ""; for (v in bw) last_bw = add(last_bw, v); delete bw
+			last_cos = ""; for (v in cs) last_cos = add(last_cos, v); delete cs
+			last_path = path
+			last_nrec = nb
+		}
+	}
+	END {
+		printf "n_req_collect=%d\nn_req_configure=%d\nn_req_other=%d\nn_malformed=%d\n", rq_collect, rq_conf, rq_other, mal
+		printf "ok_ids=%s\nfail_ids=%s\ncollects=%s\nlast_ids=%s\n", ok_ids == "" ? "none" : ok_ids, fail_ids == "" ? "none" : fail_ids, collects == "" ? "none" : collects, last_ids == "" ? "none" : last_ids
+		printf "last_bandwidth=%s\nlast_cos=%s\nlast_as_paths=%s\nn_last_records=%d\nother_responses=%s\n", last_bw == "" ? "none" : last_bw, last_cos == "" ? "none" : last_cos, last_path == "" ? "none" : last_path, last_nrec, rs_other == "" ? "none" : rs_other
+		printf "%s", fails
+	}' "$dir/evidence/agent.tsv" >>"$observed"
+	seq_ids=$(seq -s, 1 "$flows")
+	paths=$(i=0; s=''; while [ "$i" -lt "$flows" ]; do s="$s${s:+,}1,2,3"; i=$((i + 1)); done; echo "$s")
+	n_rc=$(obs n_req_collect) n_rq=$(obs n_req_configure) n_mal=$(obs n_malformed)
+	ok_ids=$(obs ok_ids) fail_ids=$(obs fail_ids) collects=$(obs collects) last_ids=$(obs last_ids)
+	lbw=$(obs last_bandwidth) lcos=$(obs last_cos) lpath=$(obs last_as_paths) nrec=$(obs n_last_records)
+	f_dup=$(obs "fail_$dup") f_empty=$(obs "fail_$((flows + 1))") f_addr=$(obs "fail_$((flows + 2))")
+	n_ok=0
+	[ "$ok_ids" = none ] || n_ok=$(printf '%s\n' "$ok_ids" | tr ',' '\n' | grep -c .)
+	t_pass=$(counter agent_test tin/agent_test0 passed)
+	t_succ=$(counter agent_test tin/agent_test0 successes)
+	t_fexp=$(counter agent_test tin/agent_test0 failures_expected)
+	t_funx=$(counter agent_test tin/agent_test0 failures_unexpected)
+	t_rok=$(counter agent_test tin/agent_test0 records_ok)
+	a_ok=$(counter cafe_agent dut/cafe_agent0 configure_success)
+	a_fail=$(counter cafe_agent dut/cafe_agent0 configure_failure)
+	a_mal=$(counter cafe_agent dut/cafe_agent0 malformed)
+	verdict=$(sed -n 's/.* tin agent_test\/agent_test0 [A-Z]*: self test \([A-Z]*\):.*/\1/p' "$dir/log.txt" | tail -n 1)
+	want "requests on the wire (COLLECT/CONFIGURE)" "$n_rc/$n_rq" "2/$((flows + 3))"
+	want "CONFIGURE_STREAM answered CAFE_SUCCESS" "$ok_ids" "$seq_ids"
+	want "CONFIGURE_STREAM answered CAFE_FAILURE" "$fail_ids" "$dup,$((flows + 1)),$((flows + 2))"
+	case $f_dup in *"stream id $dup already exists"*) ;; *) want "duplicate id $dup" "$f_dup" "stream id $dup already exists" ;; esac
+	case $f_empty in *"empty key list"*) ;; *) want "empty key list" "$f_empty" "empty key list" ;; esac
+	case $f_addr in *"bad source address"*) ;; *) want "bad source address" "$f_addr" "bad source address \"1.1.1.300\"" ;; esac
+	want "collects (records each)" "$collects" "0,$flows"
+	want "records collected" "$last_ids" "$seq_ids"
+	want "records' bandwidth" "$lbw" 1000
+	want "records' cos" "$lcos" PR
+	want "records' AS paths" "$lpath" "$paths"
+	want "malformed messages on the wire" "$n_mal" 0
+	want "agent counters (configured/refused/malformed)" "$a_ok/$a_fail/$a_mal" "$flows/3/0"
+	want "self test" "${verdict:-none} ($t_succ successes, $t_fexp expected failures, $t_funx unexpected, $t_rok records as configured, passed $t_pass)" \
+		"PASSED ($flows successes, 3 expected failures, 0 unexpected, $flows records as configured, passed 1)"
+	expected="Configuration performed. Receive success message for each configuration for all $flows flows (CONFIGURE_STREAM ids 1-$flows answered CAFE_SUCCESS); the configurations the CAFE must refuse answered CAFE_FAILURE with their reason: duplicate id $dup (stream id $dup already exists), empty key list (id $((flows + 1))), bad source address (id $((flows + 2))); the first collect returns no stream, the collect after the refresh time returns the $flows flows' expired streams (ids 1-$flows) with bandwidth 1000, cos PR, AS path 1 2 3; no malformed message; the self test reports PASSED"
+	if [ "$ok_ids" = "$seq_ids" ]; then shown="ids 1-$flows"; else shown="ids $ok_ids"; fi
+	actual="on dut eth0: $n_rc COLLECT_EXPIRED_STREAMS and $n_rq CONFIGURE_STREAM requests; $n_ok CONFIGURE_STREAM answered CAFE_SUCCESS ($shown)"
+	actual="$actual; duplicate id $dup answered CAFE_FAILURE: $f_dup; empty key list (id $((flows + 1))) answered CAFE_FAILURE: $f_empty; bad source address (id $((flows + 2))) answered CAFE_FAILURE: $f_addr"
+	if [ "$last_ids" = "$seq_ids" ]; then shown="ids 1-$flows"; else shown="ids $last_ids"; fi
+	actual="$actual; the collects returned $(printf '%s' "$collects" | sed 's/,/ and /g') expired streams, the last $nrec ($shown) with bandwidth $lbw, cos $lcos, AS paths $(printf '%s' "$lpath" | sed 's/^\(1,2,3\)\(,1,2,3\)*$/1 2 3 each/'); $n_mal malformed messages"
+	actual="$actual; agent on dut: $a_ok configured, $a_fail refused, $a_mal malformed; self test on tin: ${verdict:-no verdict in the log} ($t_succ successes, $t_fexp expected failures, $t_funx unexpected, $t_rok records as configured)"
+	row
 }
 
 # ---- test 2: interception ----
@@ -600,7 +737,7 @@ test_7() {
 
 # ---- main ----
 
-for test in 2 3 4 5 6 7; do
+for test in 1 2 3 4 5 6 7; do
 	if [ -n "$only" ]; then
 		case ",$only," in *",$test,"*) ;; *) continue ;; esac
 	fi

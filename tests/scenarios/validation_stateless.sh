@@ -1,6 +1,6 @@
 #!/bin/sh
-# validation_stateless.sh - D4.3 section 5.4.2 tests 2-7 of the stateless
-# CAFE through their evaluator (scenarios/validation/stateless.sh): six
+# validation_stateless.sh - D4.3 section 5.4.2 tests 1-7 of the stateless
+# CAFE through their evaluator (scenarios/validation/stateless.sh): seven
 # rows, all PASS, well-formed JSON lines, every capture clean for tshark.
 # Then the evaluator must see through broken set-ups: a rule with a wrong
 # destination MAC (test 3) and a rule for the wrong key (test 4) must give
@@ -17,9 +17,9 @@ cat "$T/table.txt"
 check "the evaluator exits 0 (every row passes; exit $rc)" [ "$rc" -eq 0 ]
 check "the evaluator wrote nothing on stderr" [ ! -s "$T/stderr.txt" ]
 rows="$out/rows.jsonl"
-check "rows.jsonl has 6 rows" [ "$(wc -l <"$rows")" -eq 6 ]
+check "rows.jsonl has 7 rows" [ "$(wc -l <"$rows")" -eq 7 ]
 check "--rows wrote the same rows" cmp -s "$rows" "$T/rows-copy.jsonl"
-check "6 rows say PASS" [ "$(grep -c '"result":"PASS"' "$rows")" -eq 6 ]
+check "7 rows say PASS" [ "$(grep -c '"result":"PASS"' "$rows")" -eq 7 ]
 check "no row says FAIL" not grep -q '"result":"FAIL"' "$rows"
 
 # Each line a JSON object with the keys in order, strings properly escaped
@@ -27,23 +27,23 @@ check "no row says FAIL" not grep -q '"result":"FAIL"' "$rows"
 s='"([^"\\[:cntrl:]]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"'
 re="^\\{\"category\":$s,\"test\":[0-9]+,\"description\":$s,\"step\":$s,\"expected\":$s,\"actual\":$s,\"result\":\"(PASS|FAIL)\",\"run_dir\":$s\\}\$"
 check "every row is a well-formed JSON object with the eight keys" \
-	[ "$(grep -Ec "$re" "$rows")" -eq 6 ]
+	[ "$(grep -Ec "$re" "$rows")" -eq 7 ]
 # jq, where it is installed (it is not a dependency), parses them for real.
 jq_rows() {
-	jq -e -s 'length == 6 and all(.[]; .result == "PASS")' "$rows" >/dev/null
+	jq -e -s 'length == 7 and all(.[]; .result == "PASS")' "$rows" >/dev/null
 }
 if command -v jq >/dev/null 2>&1; then
-	check "jq reads the 6 rows, all PASS" jq_rows
+	check "jq reads the 7 rows, all PASS" jq_rows
 fi
 
 # field LINE KEY: a string value of a row (no escaped quote inside).
 field() {
 	printf '%s\n' "$1" | sed -n "s/.*\"$2\":\"\([^\"]*\)\".*/\1/p"
 }
-for t in 2 3 4 5 6 7; do
+for t in 1 2 3 4 5 6 7; do
 	line=$(grep "\"test\":$t," "$rows")
 	check "test $t has one row" [ "$(printf '%s\n' "$line" | grep -c .)" -eq 1 ]
-	case $t in 2) cat="CAFE intercept" ;; *) cat="CAFE forward" ;; esac
+	case $t in 1) cat="CAFE Agent" ;; 2) cat="CAFE intercept" ;; *) cat="CAFE forward" ;; esac
 	check "test $t: category \"$cat\"" [ "$(field "$line" category)" = "$cat" ]
 	check "test $t: run_dir $out/$t" [ "$(field "$line" run_dir)" = "$out/$t" ]
 	a=$(field "$line" actual)
@@ -55,6 +55,12 @@ done
 
 # What the rows say must be what the captures hold: a few values straight
 # from the rows, checked against the facts of the set-up.
+check "test 1 reports a success for each of the 10 flows, seen on the wire" \
+	grep -q '"test":1,.*"actual":"[^"]*10 CONFIGURE_STREAM answered CAFE_SUCCESS (ids 1-10)' "$rows"
+check "test 1 reports the duplicate id's refusal with its reason" \
+	grep -q '"test":1,.*"actual":"[^"]*duplicate id 3 answered CAFE_FAILURE: stream id 3 already exists' "$rows"
+check "test 1 reports the 10 records collected with their bandwidth, cos and AS path" \
+	grep -q '"test":1,.*"actual":".*the last 10 (ids 1-10) with bandwidth 1000, cos PR, AS paths 1 2 3 each' "$rows"
 check "test 3 reports the configured destination MAC" \
 	grep -q '"test":3,.*"actual":"[^"]*destination MAC 02:00:00:00:03:01' "$rows"
 check "test 4 reports VLAN id 100" grep -q '"test":4,.*"actual":"[^"]*VLAN id 100' "$rows"
@@ -72,7 +78,7 @@ check "test 7 reports EtherType 0x86dd" grep -q '"test":7,.*"actual":"[^"]*Ether
 printf '#!/bin/sh\nexec "%s" -X "lua_script:%s" "$@"\n' "$TSHARK" \
 	"$top_srcdir/output/wireshark/cometsim.lua" >"$T/tshark-comet"
 chmod +x "$T/tshark-comet"
-for t in 2 3 4 5 6 7; do
+for t in 1 2 3 4 5 6 7; do
 	n=$(ls "$out/$t"/*.pcap | wc -l)
 	mergecap -a -w "$T/all-$t.pcap" "$out/$t"/*.pcap
 	bad=$(TSHARK="$T/tshark-comet" pcap_bad "$T/all-$t.pcap" | wc -l)

@@ -18,8 +18,9 @@ static int (*const registrars[])(void) = {
 	suite_comet_register,
 	suite_entity_register,
 	suite_tcp_register,
-	suite_curling_register,
 	suite_rae_register,
+	suite_curling_register,
+	suite_agent_register,
 };
 
 int

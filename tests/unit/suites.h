@@ -19,9 +19,12 @@ int suite_net_register(void);
 int suite_entity_register(void);
 /* test_tcp.c */
 int suite_tcp_register(void);
-/* test_curling.c */
-int suite_curling_register(void);
 /* test_rae.c */
 int suite_rae_register(void);
+
+/* test_curling.c */
+int suite_curling_register(void);
+/* test_agent.c */
+int suite_agent_register(void);
 
 #endif
