@@ -205,6 +205,43 @@ app_fmt_ms(sim_time_t ns, char *buf, size_t len)
 }
 
 int
+app_args_split(int argc, char **argv, const char *usage,
+	       const char *const *pos_names, int npos, const char **pos,
+	       const char *const *opt_names, int nopt, const char **opt,
+	       char *err, size_t errlen)
+{
+	int n = 0;
+
+	for (int k = 0; k < nopt; k++)
+		opt[k] = NULL;
+	for (int i = 0; i < argc; i++) {
+		const char *eq = strchr(argv[i], '=');
+		int k;
+
+		if (!eq) {
+			if (n == npos)
+				return app_err(err, errlen, "unexpected argument \"%s\" (usage: %s)",
+					       argv[i], usage);
+			pos[n++] = argv[i];
+			continue;
+		}
+		for (k = 0; k < nopt; k++)
+			if (strlen(opt_names[k]) == (size_t)(eq - argv[i]) &&
+			    strncmp(argv[i], opt_names[k], (size_t)(eq - argv[i])) == 0)
+				break;
+		if (k == nopt)
+			return app_err(err, errlen, "unknown option \"%s\" (usage: %s)", argv[i],
+				       usage);
+		if (opt[k])
+			return app_err(err, errlen, "option \"%s\" given twice", opt_names[k]);
+		opt[k] = eq + 1;
+	}
+	if (n < npos)
+		return app_err(err, errlen, "missing %s (usage: %s)", pos_names[n], usage);
+	return 0;
+}
+
+int
 app_err(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;

@@ -154,6 +154,16 @@ int app_parse_rate(const char *s, uint64_t *bps);
 int app_parse_dst(const char *s, struct addr *a);
 /* Format ns as milliseconds with 3 decimals (rounded to the us) into buf. */
 char *app_fmt_ms(sim_time_t ns, char *buf, size_t len);
+/*
+ * Split arguments into exactly npos positional ones (named pos_names, all
+ * required) and "name=value" options from opt_names, each at most once;
+ * pos[] and opt[] (nopt entries, NULL if absent) point into argv.  0, or
+ * -1 with err naming the argument and quoting usage.
+ */
+int app_args_split(int argc, char **argv, const char *usage,
+		   const char *const *pos_names, int npos, const char **pos,
+		   const char *const *opt_names, int nopt, const char **opt,
+		   char *err, size_t errlen);
 /* printf into err (errlen bytes, may be 0); returns -1 for init's return. */
 int app_err(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

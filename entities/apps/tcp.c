@@ -129,33 +129,10 @@ tsend_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 	enum { O_START, O_CHUNK, O_N };
 	struct app_tcp_send *s = (struct app_tcp_send *)e;
 	const char *pos[3], *opt[O_N] = { NULL };
-	int npos = 0;
 
-	for (int i = 0; i < argc; i++) {
-		const char *eq = strchr(argv[i], '=');
-		size_t k;
-
-		if (!eq) {
-			if (npos == 3)
-				return app_err(err, errlen, "unexpected argument \"%s\" (usage: %s)",
-					       argv[i], TCP_SEND_USAGE);
-			pos[npos++] = argv[i];
-			continue;
-		}
-		for (k = 0; k < O_N; k++)
-			if (strlen(opt_names[k]) == (size_t)(eq - argv[i]) &&
-			    strncmp(argv[i], opt_names[k], (size_t)(eq - argv[i])) == 0)
-				break;
-		if (k == O_N)
-			return app_err(err, errlen, "unknown option \"%s\" (usage: %s)",
-				       argv[i], TCP_SEND_USAGE);
-		if (opt[k])
-			return app_err(err, errlen, "option \"%s\" given twice", opt_names[k]);
-		opt[k] = eq + 1;
-	}
-	if (npos < 3)
-		return app_err(err, errlen, "missing %s (usage: %s)", pos_names[npos],
-			       TCP_SEND_USAGE);
+	if (app_args_split(argc, argv, TCP_SEND_USAGE, pos_names, 3, pos, opt_names, O_N, opt,
+			   err, errlen) < 0)
+		return -1;
 	if (app_parse_dst(pos[0], &s->dst) < 0)
 		return app_err(err, errlen, "destination \"%s\" is neither an IPv4 or IPv6 "
 			       "address nor a node id", pos[0]);
