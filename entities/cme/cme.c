@@ -177,7 +177,7 @@ cme_domain(struct cme *c, uint32_t as)
 }
 
 static bool
-prefix_of(const Comet__Cmerae__Prefix *p, struct prefix *out)
+prefix_of(const Comet__Rae__Config__Prefix *p, struct prefix *out)
 {
 	struct addr m;
 
@@ -244,11 +244,11 @@ cme_apply(struct cme *c, struct cme_conn *cn, const Comet__Cmerae__GenericReques
 		if (pi->n_provisioning_table) {
 			g_ptr_array_set_size(d->prov, 0);
 			for (size_t i = 0; i < pi->n_provisioning_table; i++) {
-				size_t n = comet__cmerae__provisioning__get_packed_size(
+				size_t n = comet__rae__config__provisioning__get_packed_size(
 					pi->provisioning_table[i]);
 				uint8_t *b = g_malloc(n ? n : 1);
 
-				comet__cmerae__provisioning__pack(pi->provisioning_table[i], b);
+				comet__rae__config__provisioning__pack(pi->provisioning_table[i], b);
 				g_ptr_array_add(d->prov, g_bytes_new_take(b, n));
 			}
 		}
@@ -458,12 +458,12 @@ u32_cmp(const void *x, const void *y)
 }
 
 static size_t
-fmt_classes(char *buf, size_t size, Comet__Cmerae__ClassEntry **v, size_t n)
+fmt_classes(char *buf, size_t size, Comet__Rae__Config__ClassEntry **v, size_t n)
 {
 	size_t k = 0;
 
 	for (size_t i = 0; i < n && k < size; i++) {
-		const Comet__Cmerae__Metric *m = v[i]->metric;
+		const Comet__Rae__Config__Metric *m = v[i]->metric;
 
 		k += (size_t)snprintf(buf + k, size - k, " class %" PRIu32 " delay %.9g loss %.9g "
 				      "bandwidth %.9g", v[i]->cos_id,
@@ -476,12 +476,12 @@ fmt_classes(char *buf, size_t size, Comet__Cmerae__ClassEntry **v, size_t n)
 }
 
 static void
-fmt_endpoint(char *buf, size_t size, const Comet__Cmerae__Endpoint *e)
+fmt_endpoint(char *buf, size_t size, const Comet__Rae__Config__Endpoint *e)
 {
 	struct prefix p;
 	char a[ADDR_STRLEN];
 
-	if (e && e->endpoint_case == COMET__CMERAE__ENDPOINT__ENDPOINT_AS_NUMBER)
+	if (e && e->endpoint_case == COMET__RAE__CONFIG__ENDPOINT__ENDPOINT_AS_NUMBER)
 		snprintf(buf, size, "AS %" PRIu32, e->as_number);
 	else if (e && prefix_of(e->prefix, &p))
 		snprintf(buf, size, "%s", prefix_fmt(&p, a));
@@ -519,8 +519,8 @@ cme_log_store(struct cme *c)
 		for (guint j = 0; j < d->prov->len; j++) {
 			gsize len;
 			const uint8_t *b = g_bytes_get_data(g_ptr_array_index(d->prov, j), &len);
-			Comet__Cmerae__Provisioning *pv =
-				comet__cmerae__provisioning__unpack(NULL, len, b);
+			Comet__Rae__Config__Provisioning *pv =
+				comet__rae__config__provisioning__unpack(NULL, len, b);
 			char src[64], sink[64];
 			size_t n;
 
@@ -532,7 +532,7 @@ cme_log_store(struct cme *c)
 					     "%s -> %s", d->as, src, sink);
 			fmt_classes(line + n, sizeof(line) - n, pv->class_table, pv->n_class_table);
 			entity_log(&c->e, LOG_INFO, "%s", line);
-			comet__cmerae__provisioning__free_unpacked(pv, NULL);
+			comet__rae__config__provisioning__free_unpacked(pv, NULL);
 		}
 	}
 	g_free(ases);

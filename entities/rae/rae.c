@@ -1257,29 +1257,29 @@ cme_send(struct rae *r, Comet__Cmerae__GenericRequest *g)
 	g_byte_array_free(b, TRUE);
 }
 
-static Comet__Cmerae__Prefix *
+static Comet__Rae__Config__Prefix *
 cme_prefix(struct arena *a, const struct prefix *p)
 {
-	Comet__Cmerae__Prefix *m = arena_alloc(a, sizeof(*m));
+	Comet__Rae__Config__Prefix *m = arena_alloc(a, sizeof(*m));
 
-	comet__cmerae__prefix__init(m);
+	comet__rae__config__prefix__init(m);
 	m->ip_address = addr_fmt(&p->addr, arena_alloc(a, ADDR_STRLEN));
 	m->has_prefix_length = 1;
 	m->prefix_length = p->len;
 	return m;
 }
 
-static Comet__Cmerae__ClassEntry **
+static Comet__Rae__Config__ClassEntry **
 cme_classes(struct arena *a, const struct rae_cmetric *v, unsigned n, size_t *nout)
 {
-	Comet__Cmerae__ClassEntry **cv = arena_alloc(a, n * sizeof(*cv));
+	Comet__Rae__Config__ClassEntry **cv = arena_alloc(a, n * sizeof(*cv));
 
 	for (unsigned i = 0; i < n; i++) {
-		Comet__Cmerae__ClassEntry *ce = arena_alloc(a, sizeof(*ce));
-		Comet__Cmerae__Metric *mt = arena_alloc(a, sizeof(*mt));
+		Comet__Rae__Config__ClassEntry *ce = arena_alloc(a, sizeof(*ce));
+		Comet__Rae__Config__Metric *mt = arena_alloc(a, sizeof(*mt));
 
-		comet__cmerae__class_entry__init(ce);
-		comet__cmerae__metric__init(mt);
+		comet__rae__config__class_entry__init(ce);
+		comet__rae__config__metric__init(mt);
 		ce->has_cos_id = 1;
 		ce->cos_id = v[i].cos;
 		ce->metric = mt;
@@ -1297,17 +1297,17 @@ cme_classes(struct arena *a, const struct rae_cmetric *v, unsigned n, size_t *no
 	return cv;
 }
 
-static Comet__Cmerae__Endpoint *
+static Comet__Rae__Config__Endpoint *
 cme_endpoint(struct arena *a, const struct rae_endpoint *e)
 {
-	Comet__Cmerae__Endpoint *m = arena_alloc(a, sizeof(*m));
+	Comet__Rae__Config__Endpoint *m = arena_alloc(a, sizeof(*m));
 
-	comet__cmerae__endpoint__init(m);
+	comet__rae__config__endpoint__init(m);
 	if (e->is_as) {
-		m->endpoint_case = COMET__CMERAE__ENDPOINT__ENDPOINT_AS_NUMBER;
+		m->endpoint_case = COMET__RAE__CONFIG__ENDPOINT__ENDPOINT_AS_NUMBER;
 		m->as_number = e->asn;
 	} else {
-		m->endpoint_case = COMET__CMERAE__ENDPOINT__ENDPOINT_PREFIX;
+		m->endpoint_case = COMET__RAE__CONFIG__ENDPOINT__ENDPOINT_PREFIX;
 		m->prefix = cme_prefix(a, &e->pfx);
 	}
 	return m;
@@ -1339,9 +1339,9 @@ cme_send_prov(struct rae *r, bool full)
 			pi.n_provisioning_table = c->nprov;
 			pi.provisioning_table = arena_alloc(&a, c->nprov * sizeof(void *));
 			for (unsigned i = 0; i < c->nprov; i++) {
-				Comet__Cmerae__Provisioning *pv = arena_alloc(&a, sizeof(*pv));
+				Comet__Rae__Config__Provisioning *pv = arena_alloc(&a, sizeof(*pv));
 
-				comet__cmerae__provisioning__init(pv);
+				comet__rae__config__provisioning__init(pv);
 				pv->source = cme_endpoint(&a, &c->prov[i].src);
 				pv->sink = cme_endpoint(&a, &c->prov[i].sink);
 				pv->class_table = cme_classes(&a, c->prov[i].classes, c->prov[i].nclasses,

@@ -395,7 +395,7 @@ chk_withdraw(const Comet__Rae__Withdraw *w, char *why, size_t whylen)
 }
 
 static int
-chk_cme_prefix(const Comet__Cmerae__Prefix *p, const char *where, char *why, size_t whylen)
+chk_cme_prefix(const Comet__Rae__Config__Prefix *p, const char *where, char *why, size_t whylen)
 {
 	struct prefix x;
 	char r[160];
@@ -409,14 +409,14 @@ chk_cme_prefix(const Comet__Cmerae__Prefix *p, const char *where, char *why, siz
 }
 
 static int
-chk_cme_classes(Comet__Cmerae__ClassEntry **v, size_t n, const char *where, char *why,
+chk_cme_classes(Comet__Rae__Config__ClassEntry **v, size_t n, const char *where, char *why,
 		size_t whylen)
 {
 	char r[160];
 	struct rae_metric m;
 
 	for (size_t i = 0; i < n; i++) {
-		const Comet__Cmerae__Metric *mt = v[i]->metric;
+		const Comet__Rae__Config__Metric *mt = v[i]->metric;
 
 		if (!v[i]->has_cos_id || !mt)
 			return why_set(why, whylen, "%s.class_table[%zu]: cos_id or metric "
@@ -430,12 +430,12 @@ chk_cme_classes(Comet__Cmerae__ClassEntry **v, size_t n, const char *where, char
 }
 
 static int
-chk_cme_endpoint(const Comet__Cmerae__Endpoint *e, const char *where, char *why,
+chk_cme_endpoint(const Comet__Rae__Config__Endpoint *e, const char *where, char *why,
 		 size_t whylen)
 {
-	if (!e || e->endpoint_case == COMET__CMERAE__ENDPOINT__ENDPOINT__NOT_SET)
+	if (!e || e->endpoint_case == COMET__RAE__CONFIG__ENDPOINT__ENDPOINT__NOT_SET)
 		return why_set(why, whylen, "%s: missing", where);
-	if (e->endpoint_case == COMET__CMERAE__ENDPOINT__ENDPOINT_PREFIX)
+	if (e->endpoint_case == COMET__RAE__CONFIG__ENDPOINT__ENDPOINT_PREFIX)
 		return chk_cme_prefix(e->prefix, where, why, whylen);
 	return 0;
 }
@@ -456,7 +456,7 @@ chk_cme_request(const Comet__Cmerae__GenericRequest *g, char *why, size_t whylen
 				return -1;
 		}
 		for (size_t i = 0; i < pi->n_provisioning_table; i++) {
-			const Comet__Cmerae__Provisioning *p = pi->provisioning_table[i];
+			const Comet__Rae__Config__Provisioning *p = pi->provisioning_table[i];
 
 			snprintf(where, sizeof(where), "prov_inf.provisioning_table[%zu].source", i);
 			if (chk_cme_endpoint(p->source, where, why, whylen) < 0)

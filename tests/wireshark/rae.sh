@@ -74,7 +74,7 @@ want=$(counter "$c" cme c5/cme4 requests)
 got=$(pdus "$f" 17)
 check "and $got Replies, one per request ($want)" [ "$got" -eq "$want" ]
 pathinf_prefix() {
-	field "$f" 'rae.type == 16' pbf.comet.cmerae.Prefix.ip_address | grep -qx '10.1.0.0'
+	field "$f" 'rae.type == 16' pbf.comet.rae.config.Prefix.ip_address | grep -qx '10.1.0.0'
 }
 check "PathInf prefixes are decoded" pathinf_prefix
 reply_version() {
