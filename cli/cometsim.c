@@ -15,9 +15,10 @@
  * the engine and the entities never do.  doc/cometsim.1 is the manual.
  *
  * Exit statuses: 0 success, 1 bad input (scenario errors, printed as
- * the loader wrote them: "file:line: message"), 2 bad usage, 130/143
- * after SIGINT/SIGTERM (outputs are still written, status
- * "interrupted").
+ * the loader wrote them: "file:line: message"), 2 bad usage, 3 stopped
+ * by an event or wall-clock limit (outputs are still written, status
+ * "event_limit" or "wall_limit"), 130/143 after SIGINT/SIGTERM (outputs
+ * are still written, status "interrupted").
  */
 #include <errno.h>
 #include <getopt.h>
@@ -49,6 +50,7 @@
 
 #define EXIT_INPUT	1	/* the scenario or an input file is wrong */
 #define EXIT_USAGE	2	/* the command line is wrong */
+#define EXIT_LIMIT	3	/* the run hit its event or wall-clock limit */
 
 #define POLL_EVERY	65536		/* events between two poll hook calls */
 #define PROGRESS_NS	200000000LL	/* at most five progress lines a second */
@@ -83,14 +85,14 @@ static const char help_main[] =
 	"  validate run the validation evaluators and print D4.3's tables\n"
 	"\n"
 	"'cometsim COMMAND --help' describes the options of a command.\n"
-	"Exit status: 0 success, 1 bad input, 2 bad usage,\n"
-	"130/143 interrupted by SIGINT/SIGTERM.\n";
+	"Exit status: 0 success, 1 bad input, 2 bad usage, 3 stopped by an\n"
+	"event or wall-clock limit, 130/143 interrupted by SIGINT/SIGTERM.\n";
 
 static const char usage_run[] =
 	"usage: cometsim run SCENARIO [--seed N] [--run N] [--set NAME=VALUE]...\n"
 	"                    [--out DIR] [--pcap WHAT] [--snaplen N] [--log SPEC]\n"
 	"                    [--log-stderr] [--scheduler NAME] [--end TIME]\n"
-	"                    [--max-events N] [--quiet]\n";
+	"                    [--max-events N] [--max-wall TIME] [--quiet]\n";
 
 static const char help_run[] =
 	"Run a scenario and write pcaps, log.txt, counters.csv and summary.json\n"
@@ -110,7 +112,10 @@ static const char help_run[] =
 	"  --scheduler NAME    event scheduler: %s\n"
 	"  --end TIME          stop at this virtual time: a number and a unit,\n"
 	"                      ns, us, ms or s (10s, 1.5ms)\n"
-	"  --max-events N      stop after N events\n"
+	"  --max-events N      stop after N events (exit status 3)\n"
+	"  --max-wall TIME     stop after this much wall-clock time: seconds,\n"
+	"                      or a number and a unit (90, 1.5s, 500ms; exit\n"
+	"                      status 3)\n"
 	"  -q, --quiet         print neither the progress line nor the output\n"
 	"                      directory\n"
 	"  -h, --help          this help\n";
@@ -363,6 +368,7 @@ load(const char *path, const struct overrides *ov)
 /* ---- signals ---- */
 
 static volatile sig_atomic_t stop_signal;	/* SIGINT or SIGTERM received */
+static bool wall_limit_hit;			/* the poll hook stopped the run */
 static struct output *crash_output;		/* flushed if we crash */
 static struct sigaction crash_old[4];
 static const int crash_sigs[4] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE };
@@ -455,6 +461,7 @@ wall_ns(void)
 
 struct progress {
 	sim_time_t end;
+	int64_t max_wall;	/* wall-clock limit, ns; 0: none */
 	bool show;		/* stderr is a terminal and not --quiet */
 	bool shown;		/* a line is on the screen */
 	int64_t start, last;	/* wall clock, ns */
@@ -471,9 +478,15 @@ progress_poll(struct sim *sim, void *ctx)
 
 	if (stop_signal)
 		sim_stop(sim);
-	if (!pg->show)
+	if (!pg->show && !pg->max_wall)
 		return;
 	now = wall_ns();
+	if (pg->max_wall && now - pg->start >= pg->max_wall) {
+		wall_limit_hit = true;
+		sim_stop(sim);
+	}
+	if (!pg->show)
+		return;
 	if (now - pg->last < PROGRESS_NS)
 		return;
 	pg->last = now;
@@ -529,7 +542,8 @@ stop_reason_name(enum sim_stop_reason why)
 	case SIM_STOP_END_TIME:
 		return "end_time";
 	case SIM_STOP_REQUESTED:
-		return stop_signal ? "interrupted" : "end_simulation";
+		return stop_signal ? "interrupted" :
+		       wall_limit_hit ? "wall_limit" : "end_simulation";
 	case SIM_STOP_EVENT_LIMIT:
 		return "event_limit";
 	}
@@ -559,7 +573,8 @@ struct run_args {
 	struct overrides ov;
 	bool has_seed, has_run, has_end;
 	uint64_t seed, run, max_events;
-	sim_time_t end;
+	sim_time_t end, max_wall;
+	bool has_max_wall;
 	const char *out, *pcap, *log_spec, *scheduler;
 	unsigned snaplen;	/* 0: not given */
 	bool log_stderr, quiet;
@@ -567,7 +582,7 @@ struct run_args {
 
 enum {
 	OPT_SEED = 256, OPT_RUN, OPT_SET, OPT_PCAP, OPT_SNAPLEN, OPT_LOG,
-	OPT_LOG_STDERR, OPT_SCHED, OPT_END, OPT_MAX_EVENTS, OPT_DOT,
+	OPT_LOG_STDERR, OPT_SCHED, OPT_END, OPT_MAX_EVENTS, OPT_MAX_WALL, OPT_DOT,
 };
 
 /*
@@ -661,6 +676,21 @@ parse_args(int argc, char **argv, const struct command *cmd,
 						   "--max-events \"%s\": expected a positive number",
 						   optarg);
 			break;
+		case OPT_MAX_WALL: {
+			/* Seconds when no unit is given: --max-wall 90. */
+			char *t = g_ascii_isdigit(optarg[strlen(optarg) ? strlen(optarg) - 1 : 0]) ?
+				  g_strconcat(optarg, "s", NULL) : g_strdup(optarg);
+			int bad = parse_time(t, &ra->max_wall) != 0 || ra->max_wall == 0;
+
+			g_free(t);
+			if (bad)
+				return usage_error(cmd_usage,
+						   "--max-wall \"%s\": expected a positive time: "
+						   "seconds, or a number and a unit (90, 1.5s, 500ms)",
+						   optarg);
+			ra->has_max_wall = true;
+			break;
+		}
 		case 'q':
 			ra->quiet = true;
 			break;
@@ -690,6 +720,7 @@ static const struct option run_options[] = {
 	{ "scheduler", required_argument, NULL, OPT_SCHED },
 	{ "end", required_argument, NULL, OPT_END },
 	{ "max-events", required_argument, NULL, OPT_MAX_EVENTS },
+	{ "max-wall", required_argument, NULL, OPT_MAX_WALL },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -750,6 +781,10 @@ cmd_run(int argc, char **argv)
 		opts.log_spec = ra.log_spec;
 	if (ra.scheduler)
 		opts.scheduler = ra.scheduler;
+	if (ra.max_events)
+		opts.max_events = ra.max_events;
+	if (ra.has_max_wall)
+		opts.max_wall = ra.max_wall;
 
 	sim = sim_create(opts.scheduler);
 	if (!sim) {
@@ -760,8 +795,8 @@ cmd_run(int argc, char **argv)
 		g_free(names);
 		goto done;
 	}
-	if (ra.max_events)
-		sim_set_event_limit(sim, ra.max_events);
+	if (opts.max_events)
+		sim_set_event_limit(sim, opts.max_events);
 	net = net_create(sim, opts.seed, opts.run);
 	if (!net) {
 		fprintf(stderr, "cometsim: out of memory\n");
@@ -809,6 +844,7 @@ cmd_run(int argc, char **argv)
 
 	/* The hook goes in even without a terminal: it also sees the signals. */
 	pg.end = opts.end_time;
+	pg.max_wall = opts.max_wall;
 	pg.show = !ra.quiet && !ra.log_stderr && isatty(STDERR_FILENO);
 	sim_set_poll(sim, POLL_EVERY, progress_poll, &pg);
 	t0 = wall_ns();
@@ -824,8 +860,14 @@ cmd_run(int argc, char **argv)
 	sum.sim_time_ns = sim_now(sim);
 	sum.wall_s = (double)(t1 - t0) / 1e9;
 	sum.peak_rss_kb = peak_rss_kb();
-	sum.status = stop_signal ? "interrupted" : "complete";
 	sum.stop_reason = stop_reason_name(why);
+	/* A run cut short by a limit did not do what its scenario asked. */
+	if (stop_signal)
+		sum.status = "interrupted";
+	else if (why == SIM_STOP_EVENT_LIMIT || wall_limit_hit)
+		sum.status = sum.stop_reason;
+	else
+		sum.status = "complete";
 	rc = output_close(out, &sum) == 0 ? 0 : EXIT_INPUT;
 	out = NULL;
 	signals_crash_off();
@@ -833,6 +875,13 @@ cmd_run(int argc, char **argv)
 		printf("outputs: %s\n", dir);
 	if (stop_signal)
 		rc = 128 + stop_signal;
+	else if (rc == 0 && strcmp(sum.status, "complete") != 0)
+		rc = EXIT_LIMIT;
+	if (rc == EXIT_LIMIT)
+		fprintf(stderr, "cometsim: %s: stopped by the %s after %" PRIu64 " events, "
+			"at virtual time %s s\n", scenario_path(scn),
+			why == SIM_STOP_EVENT_LIMIT ? "event limit" : "wall-clock limit",
+			sum.events, sim_time_fmt(sum.sim_time_ns, err, sizeof(err)));
 
 done:
 	if (out) {

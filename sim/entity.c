@@ -134,6 +134,19 @@ struct entity *
 entity_new(const struct entity_class *cls, const char *node_name, int argc,
 	   char **argv, char *err, size_t errlen)
 {
+	return entity_new_life(cls, node_name, 0, argc, argv, err, errlen);
+}
+
+/*
+ * entity_new() for an instance that starts in the node's life `life`
+ * (the loader counts a node's restarts): init sees it in e->node_life,
+ * so that a class that claims resources at load time (a port) can tell
+ * an instance that follows a restart from one running beside it.
+ */
+struct entity *
+entity_new_life(const struct entity_class *cls, const char *node_name, unsigned life,
+		int argc, char **argv, char *err, size_t errlen)
+{
 	struct entity *e;
 	char msg[512];
 	int slot;
@@ -151,6 +164,7 @@ entity_new(const struct entity_class *cls, const char *node_name, int argc,
 	e->cls = cls;
 	e->node_name = g_strdup(node_name ? node_name : "");
 	e->inst = g_strdup_printf("%s%u", cls->kind, n);
+	e->node_life = life;
 
 	msg[0] = '\0';
 	if (cls->init(e, argc, argv, msg, sizeof(msg)) < 0) {

@@ -68,6 +68,10 @@ struct entity {
 	struct node *node;	/* set before start */
 	char *node_name;
 	char *inst;		/* instance name: "<kind><n>" unless given */
+	unsigned node_life;	/* 0, or how many times the node was brought back
+				   up (END_ROUTER, START_ROUTER) before the event
+				   that starts the instance: two instances of
+				   different lives never run at the same time */
 	int running;
 };
 
@@ -88,6 +92,10 @@ void entity_class_reset(void);
  */
 struct entity *entity_new(const struct entity_class *cls, const char *node_name,
 			  int argc, char **argv, char *err, size_t errlen);
+/* The same, for an instance started in the node's life `life` (set before init). */
+struct entity *entity_new_life(const struct entity_class *cls, const char *node_name,
+			       unsigned life, int argc, char **argv, char *err,
+			       size_t errlen);
 /* Bind to a node and start (at the event's time). */
 void entity_start(struct entity *e, struct node *n);
 void entity_stop(struct entity *e);

@@ -44,7 +44,7 @@ static const char *const lattr_names[LA_COUNT] = {
 
 static const char *const ropt_names[RO_COUNT] = {
 	"end_time", "seed", "run", "pcap", "snaplen", "log", "scheduler",
-	"routing",
+	"max_events", "max_wall", "routing",
 };
 
 const char *
@@ -309,6 +309,10 @@ scn_parse_queue(const char *s, uint32_t *pkts, uint64_t *bytes, const char **why
 				*why = "two byte limits";
 				goto out;
 			}
+			if (v * qu[i].mult > SCN_QUEUE_BYTES_MAX) {
+				*why = "more bytes than a queue may hold (at most 1GiB)";
+				goto out;
+			}
 			have_b = true;
 			b = v * qu[i].mult;
 		} else {
@@ -318,6 +322,10 @@ scn_parse_queue(const char *s, uint32_t *pkts, uint64_t *bytes, const char **why
 			}
 			if (v > UINT32_MAX) {
 				*why = "too large";
+				goto out;
+			}
+			if (v > SCN_QUEUE_PKTS_MAX) {
+				*why = "more frames than a queue may hold (at most 1000000p)";
 				goto out;
 			}
 			have_p = true;
@@ -919,6 +927,18 @@ ropt_parse(struct scn_ld *ld, enum scn_ropt o)
 			rc = -1;
 		}
 		break;
+	case RO_MAX_EVENTS:
+		if (strcmp(str, "none") == 0)
+			s->ro.max_events = 0;
+		else
+			rc = scn_parse_uint(str, 0, UINT64_MAX, &s->ro.max_events, &why);
+		break;
+	case RO_MAX_WALL:
+		if (strcmp(str, "none") == 0)
+			s->ro.max_wall = 0;
+		else
+			rc = scn_parse_duration(str, &s->ro.max_wall, &why);
+		break;
 	case RO_ROUTING:
 		if (strcmp(str, "static") == 0)
 			s->auto_routes = false;
@@ -1021,6 +1041,14 @@ scn_params_foreach(const struct scenario *s,
 			break;
 		case RO_SCHEDULER:
 			v = s->ro.scheduler ? s->ro.scheduler : "default";
+			break;
+		case RO_MAX_EVENTS:
+			snprintf(buf, sizeof(buf), "%" PRIu64, s->ro.max_events);
+			v = s->ro.max_events ? buf : "none";
+			break;
+		case RO_MAX_WALL:
+			v = s->ro.max_wall ? scn_fmt_duration(s->ro.max_wall, buf, sizeof(buf)) :
+			    "none";
 			break;
 		case RO_ROUTING:
 		default:

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "sim/scenario_int.h"
 
@@ -61,6 +62,30 @@ scn_file(struct scenario *s, const char *path)
 			return g_ptr_array_index(s->files, i);
 	g_ptr_array_add(s->files, g_strdup(path));
 	return g_ptr_array_index(s->files, s->files->len - 1);
+}
+
+/*
+ * A file too large for the loader: a billion START_ROUTER lines or
+ * <node> elements would fill the memory with their text before any
+ * count could be checked, so the size is checked before reading.
+ */
+bool
+scn_file_too_large(struct scn_ld *ld, FILE *f, const char *path, const char *from,
+		   int from_line)
+{
+	struct stat st;
+
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size <= SCN_FILE_MAX)
+		return false;
+	if (from)
+		scn_error(ld, from, from_line, "\"%s\" is %" PRIu64 " bytes, more than the %u "
+			  "a scenario, topology or script file may have", path,
+			  (uint64_t)st.st_size, SCN_FILE_MAX);
+	else
+		scn_error(ld, path, 0, "%" PRIu64 " bytes, more than the %u a scenario, "
+			  "topology or script file may have", (uint64_t)st.st_size, SCN_FILE_MAX);
+	return true;
 }
 
 /* The path of `ref` as written in `from`: relative to from's folder. */
@@ -263,7 +288,7 @@ scenario_load(const char *path, const struct scn_override *ov, size_t nov,
 		goto fail;
 	if (scn_overrides_apply(&ld, 1) < 0 || scn_overrides_apply(&ld, 2) < 0)
 		goto fail;
-	if (scn_values_parse(&ld) < 0)
+	if (scn_values_parse(&ld) < 0 || scn_limits_check(&ld) < 0)
 		goto fail;
 	g_free(ld.ov_used);
 	g_string_free(ld.note, TRUE);
@@ -816,4 +841,53 @@ void
 scn_events_sort(struct scenario *s)
 {
 	g_ptr_array_sort(s->events, ev_cmp);
+}
+
+/*
+ * Refuse a scenario the machine could not hold once built, citing the
+ * node or link that goes past the limit (scenario_int.h, SCN_*_MAX):
+ *  1. at most SCN_NODES_MAX nodes and SCN_LINKS_MAX links, counting
+ *     those the scripts start;
+ *  2. with shortest-path routing every node gets a route to every
+ *     prefix of the others: nodes times prefixes at most SCN_ROUTES_MAX.
+ * Runs once the events are replayed and the values parsed, so the
+ * routing and the scripts' routers are known.
+ */
+int
+scn_limits_check(struct scn_ld *ld)
+{
+	struct scenario *s = ld->s;
+	const struct scn_node *over = NULL;
+	uint64_t prefixes = 0;
+
+	if (s->nodes->len > SCN_NODES_MAX) {
+		const struct scn_node *n = g_ptr_array_index(s->nodes, SCN_NODES_MAX);
+
+		return scn_error(ld, n->file, n->line, "node %s: more than %u nodes, the most "
+				 "a scenario may have", n->name, SCN_NODES_MAX);
+	}
+	if (s->links->len > SCN_LINKS_MAX) {
+		const struct scn_link *l = g_ptr_array_index(s->links, SCN_LINKS_MAX);
+
+		return scn_error(ld, l->file, l->line, "link %s: more than %u links, the most "
+				 "a scenario may have", l->name, SCN_LINKS_MAX);
+	}
+	if (!s->auto_routes)
+		return 0;
+	for (guint i = 0; i < s->nodes->len; i++) {
+		const struct scn_node *n = g_ptr_array_index(s->nodes, i);
+
+		prefixes += !addr_is_unset(&n->router_id);
+		for (guint k = 0; k < n->ifaces->len; k++)
+			prefixes += ((const struct scn_iface *)g_ptr_array_index(n->ifaces, k))->addrs->len;
+		if (!over && (uint64_t)(i + 1) * prefixes > SCN_ROUTES_MAX)
+			over = n;
+	}
+	if (over)
+		return scn_error(ld, over->file, over->line, "node %s: shortest-path routing over "
+				 "%u nodes and %" PRIu64 " prefixes would install about %" PRIu64
+				 " routes, more than the %u a run may hold; use routing=\"static\" "
+				 "or fewer nodes", over->name, s->nodes->len, prefixes,
+				 (uint64_t)s->nodes->len * prefixes, SCN_ROUTES_MAX);
+	return 0;
 }

@@ -40,6 +40,8 @@ struct scn_run_opts {
 	unsigned snaplen;	/* default 65535 */
 	const char *log_spec;	/* default "info" */
 	const char *scheduler;	/* NULL: the default */
+	uint64_t max_events;	/* stop after this many events; 0: no limit */
+	sim_time_t max_wall;	/* stop after this much wall-clock time; 0: no limit */
 };
 
 /* scenario.c */

@@ -34,6 +34,18 @@
 #include "sim/scenario.h"
 #include "sim/sim.h"
 
+/*
+ * The most a scenario may ask for (doc/scenario-format.md, "Limits").
+ * Beyond them a run would exhaust memory rather than fail: the loader
+ * refuses them, naming the file and line, before the network is built.
+ */
+#define SCN_FILE_MAX		(256u << 20)	/* bytes of one XML or script file */
+#define SCN_NODES_MAX		1000000u	/* nodes, from topologies and scripts */
+#define SCN_LINKS_MAX		1000000u
+#define SCN_ROUTES_MAX		20000000u	/* routes shortest-path routing installs */
+#define SCN_QUEUE_PKTS_MAX	1000000u	/* a link queue's limit in frames ... */
+#define SCN_QUEUE_BYTES_MAX	(1ull << 30)	/* ... and in bytes */
+
 /* Attributes of a link that --set may change, in this order. */
 enum scn_lattr {
 	LA_BANDWIDTH = 0,
@@ -54,6 +66,8 @@ enum scn_ropt {
 	RO_SNAPLEN,
 	RO_LOG,
 	RO_SCHEDULER,
+	RO_MAX_EVENTS,
+	RO_MAX_WALL,
 	RO_ROUTING,
 	RO_COUNT
 };
@@ -126,6 +140,7 @@ struct scn_node {
 	const char *file;
 	int line;
 	bool exists, up;	/* load-time replay of the events */
+	unsigned life;		/* START_ROUTERs that brought it back up so far */
 };
 
 struct scn_link {
@@ -184,6 +199,7 @@ struct scenario {
 	GPtrArray *events;	/* struct scn_event*, sorted by (t, seq) */
 	GHashTable *node_by_name;	/* names and START_ROUTER labels */
 	GHashTable *link_by_name;
+	uint32_t id_hint;	/* every START_ROUTER id below it is taken */
 	unsigned next_seq;
 	struct net *net;	/* set by scenario_instantiate() */
 };
@@ -208,6 +224,13 @@ struct scn_ld {
 /* Record the first error as "file:line: message" (file NULL: no prefix). Returns -1. */
 int scn_error(struct scn_ld *ld, const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/*
+ * Whether the open file f is larger than SCN_FILE_MAX: then an error
+ * citing where it is referenced (from, from_line; or path itself) is
+ * recorded and true returned, before anything is read.
+ */
+bool scn_file_too_large(struct scn_ld *ld, FILE *f, const char *path, const char *from,
+			int from_line);
 /* A file name owned by the scenario, to cite in errors. */
 const char *scn_file(struct scenario *s, const char *path);
 /* A node added to s (and to its name table); s owns it. */
@@ -298,6 +321,8 @@ struct scn_param *scn_param_find(const struct scenario *s, const char *name);
 int scn_overrides_apply(struct scn_ld *ld, int stage);
 /* Parse every raw value (run options, link defaults, links). */
 int scn_values_parse(struct scn_ld *ld);
+/* Refuse a scenario larger than the SCN_*_MAX limits; 0 or -1. */
+int scn_limits_check(struct scn_ld *ld);
 /*
  * Call fn for every --set name with its current value, in a stable
  * order; values are those parsed (or raw, before parsing).

@@ -133,6 +133,10 @@ xml_read(struct scn_ld *ld, const char *path, const char *from, int from_line,
 	FILE *f;
 
 	f = fopen(path, "rb");
+	if (f && scn_file_too_large(ld, f, path, from, from_line)) {
+		fclose(f);
+		return NULL;
+	}
 	if (f) {
 		GString *g = g_string_new(NULL);
 		char chunk[8192];
@@ -876,7 +880,8 @@ parse_scenario(struct scn_ld *ld, xmlNode *root, const char *file)
 	static const char *const run_attrs[] = {
 		[RO_END_TIME] = "end_time", [RO_SEED] = "seed", [RO_RUN] = "run",
 		[RO_PCAP] = "pcap", [RO_SNAPLEN] = "snaplen", [RO_LOG] = "log",
-		[RO_SCHEDULER] = "scheduler",
+		[RO_SCHEDULER] = "scheduler", [RO_MAX_EVENTS] = "max_events",
+		[RO_MAX_WALL] = "max_wall",
 	};
 	struct scenario *s = ld->s;
 	xmlNode *seen[3] = { NULL, NULL, NULL };	/* topology, run, linkdefaults */

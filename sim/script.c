@@ -171,6 +171,10 @@ scn_script_load(struct scn_ld *ld, const char *ref, const char *from, int from_l
 	if (!(f = fopen(file, "rb")))
 		return scn_error(ld, from, from_line, "cannot read script file \"%s\": %s",
 				 file, strerror(errno));
+	if (scn_file_too_large(ld, f, file, from, from_line)) {
+		fclose(f);
+		return -1;
+	}
 	g = g_string_new(NULL);
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		g_string_append_len(g, chunk, (gssize)n);
@@ -197,11 +201,16 @@ node_lookup(struct scenario *s, const char *name)
 	return n && n->exists ? n : NULL;
 }
 
-/* The smallest integer id from 1 that names no node and whose address is free. */
+/*
+ * The smallest integer id from 1 that names no node and whose address is
+ * free.  Nodes never leave the model, so an id found taken stays taken:
+ * the search starts where the last one ended, not at 1 again for every
+ * START_ROUTER of a long script.
+ */
 static char *
 next_free_id(struct scenario *s)
 {
-	for (uint32_t i = 1;; i++) {
+	for (uint32_t i = s->id_hint > 1 ? s->id_hint : 1;; i++) {
 		char *id = g_strdup_printf("%" PRIu32, i);
 		struct addr a;
 		bool taken = g_hash_table_lookup(s->node_by_name, id) != NULL;
@@ -209,8 +218,10 @@ next_free_id(struct scenario *s)
 		addr_from_node_id(id, &a);
 		for (guint k = 0; k < s->nodes->len && !taken; k++)
 			taken = addr_eq(&((struct scn_node *)g_ptr_array_index(s->nodes, k))->router_id, &a);
-		if (!taken)
+		if (!taken) {
+			s->id_hint = i;
 			return id;
+		}
 		g_free(id);
 	}
 }
@@ -234,6 +245,7 @@ start_router(struct scn_ld *ld, struct scn_event *ev)
 			       n->file, n->line);
 	} else if (n) {
 		n->up = true;
+		n->life++;
 		ev->create = false;
 		ev->node = n;
 	} else if (addr_from_node_id(id, &a) < 0) {
@@ -444,7 +456,8 @@ start_app(struct scn_ld *ld, struct scn_event *ev)
 		return -1;
 	}
 	ebuf[0] = '\0';
-	ev->ent = entity_new(cls, n->name, ev->argc - 2, ev->argv + 2, ebuf, sizeof(ebuf));
+	ev->ent = entity_new_life(cls, n->name, n->life, ev->argc - 2, ev->argv + 2, ebuf,
+				  sizeof(ebuf));
 	if (!ev->ent) {
 		/* entity_new() writes "<class>: <message>". */
 		if (!ebuf[0])

@@ -26,6 +26,12 @@
 #define TCP_SEND_USAGE	"<dst> <port> <bytes> [start=DURATION] [chunk=BYTES]"
 #define TCP_SINK_USAGE	"<port>"
 #define TCP_CHUNK_MAX	(64u << 20)
+/*
+ * TcpSend hands the whole transfer to TCP at once and TCP keeps it until
+ * it is acknowledged (at most 2 GiB of sequence space may be), so the
+ * transfer is held in memory: refused at load time beyond 1 GiB.
+ */
+#define TCP_BYTES_MAX	(1ull << 30)
 
 static int
 parse_port(const char *v, uint16_t *port, char *err, size_t errlen)
@@ -143,6 +149,10 @@ tsend_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 		 s->dst_str, s->dport);
 	if (app_parse_uint(pos[2], INT64_MAX, &s->bytes) < 0)
 		return app_err(err, errlen, "bytes \"%s\" is not a number of bytes", pos[2]);
+	if (s->bytes > TCP_BYTES_MAX)
+		return app_err(err, errlen, "bytes %" PRIu64 " is more than the %llu a transfer "
+			       "may have (TCP holds it all until it is acknowledged)", s->bytes,
+			       TCP_BYTES_MAX);
 	s->chunk = APP_TCP_CHUNK_DEFAULT;
 	if (opt[O_CHUNK] && (app_parse_uint(opt[O_CHUNK], TCP_CHUNK_MAX, &s->chunk) < 0 ||
 			     s->chunk == 0))

@@ -224,10 +224,11 @@ int curling_check_known(const uint32_t *addrs, const char *const *roles, unsigne
 unsigned curling_check_addrs(struct entity *e, const char *who, const uint32_t *addrs,
 			     const char *const *roles, unsigned n);
 /*
- * Claim UDP port `port` on the node called `node` for `owner` at load
- * time, so that two curling entities on one router cannot share a port.
- * Returns 0, or -1 if another owner holds it.  Released by
- * curling_port_release(owner).
+ * Claim UDP port `port` on the node called `node` for `owner` (a struct
+ * entity) at load time, so that two curling entities on one router cannot
+ * share a port; instances of different lives of the router (node_life)
+ * do not run together and may.  Returns 0, or -1 if another owner holds
+ * it.  Released by curling_port_release(owner).
  */
 int curling_port_claim(const char *node, uint16_t port, const void *owner);
 void curling_port_release(const void *owner);

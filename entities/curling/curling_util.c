@@ -251,15 +251,18 @@ curling_check_addrs(struct entity *e, const char *who, const uint32_t *addrs,
 }
 
 /*
- * The load-time port claims: "node port" -> owner.  Only lookups by key;
- * nothing iterates over the table, so its order never reaches output.
+ * The load-time port claims: "node life port" -> owner; an entity started
+ * again after its router was ended and started (a later life) may take
+ * the port back.  Only lookups by key; nothing iterates over the table,
+ * so its order never reaches output.
  */
 static GHashTable *claims;
 
 int
 curling_port_claim(const char *node, uint16_t port, const void *owner)
 {
-	char *key = g_strdup_printf("%s %u", node, port);
+	const struct entity *e = owner;
+	char *key = g_strdup_printf("%s %u %u", node, e->node_life, port);
 	const void *held;
 
 	if (!claims)

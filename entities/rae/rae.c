@@ -52,6 +52,7 @@
 #define RAE_DEFAULT_HOLD	(15 * SIM_S)
 #define RAE_DEFAULT_RETRY	(5 * SIM_S)
 #define RAE_DEFAULT_REPORT	1000
+#define RAE_GENERATE_MAX	10000000u	/* generate=N: about 5 GB in all */
 #define RAE_UPDATE_BYTES	(48 * 1024)	/* an update is flushed beyond this estimate */
 #define RAE_ROUTE_PREFIXES	2000		/* prefixes in one Route */
 #define RAE_WITHDRAW_PREFIXES	4000		/* prefixes in one Withdraw */
@@ -285,6 +286,9 @@ rae_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 			snprintf(num, sizeof(num), "%.*s", (int)(at ? at - v : (ptrdiff_t)strlen(v)), v);
 			if (parse_u32(num, &r->generate) < 0)
 				return rae_err(err, errlen, "generate \"%s\": bad count", v);
+			if (r->generate > RAE_GENERATE_MAX)
+				return rae_err(err, errlen, "generate \"%s\": more than the %u "
+					       "prefixes an RAE may generate", v, RAE_GENERATE_MAX);
 			if (at && (prefix_parse(at + 1, &r->gen_base) < 0 ||
 				   r->gen_base.addr.af != ADDR_V4 || !strchr(at + 1, '/')))
 				return rae_err(err, errlen, "generate \"%s\": \"%s\" is not an IPv4 "

@@ -1,0 +1,105 @@
+#!/bin/sh
+# limits.sh - the limits of a run (doc/scenario-format.md, "Limits";
+# doc/cometsim.1): an event limit and a wall-clock limit, from the
+# command line and from <run>, stop the run with whole outputs, a status
+# that says which, and exit status 3; a scenario that asks for more than
+# the machine can hold is refused at load time with its file, line and
+# the limit, before any output is written.
+. "${top_srcdir:-.}/tests/scenarios/lib.sh"
+
+flow="$top_srcdir/tests/scenarios/data/limits-flow.xml"
+
+# ---- the event limit: exactly N events, status event_limit, exit 3 ----
+o="$T/events"
+"$COMETSIM" run "$flow" --max-events 20000 --out "$o" --quiet 2>"$T/events.err"
+rc=$?
+check "--max-events: exit 3 (got $rc)" [ "$rc" -eq 3 ]
+check "--max-events: status event_limit" [ "$(json_get "$o/summary.json" status)" = event_limit ]
+check "--max-events: stop_reason event_limit" [ "$(json_get "$o/summary.json" stop_reason)" = event_limit ]
+check "--max-events: exactly 20000 events" [ "$(json_get "$o/summary.json" events)" = 20000 ]
+check "--max-events: says so on stderr" \
+	grep -q 'limits-flow.xml: stopped by the event limit after 20000 events, at virtual time' "$T/events.err"
+o2="$T/events2"
+"$COMETSIM" run "$flow" --set max_events=20000 --out "$o2" --quiet 2>/dev/null
+check "max_events from the scenario: the same run, byte for byte" \
+	sh -c "cmp -s '$o/a-eth0.pcap' '$o2/a-eth0.pcap' && cmp -s '$o/counters.csv' '$o2/counters.csv'"
+check "max_events from the scenario: status event_limit" \
+	[ "$(json_get "$o2/summary.json" status)" = event_limit ]
+
+# ---- the wall-clock limit of <run max_wall="1s">, and --max-wall ----
+o="$T/wall"
+"$COMETSIM" run "$flow" --out "$o" --quiet 2>"$T/wall.err"
+rc=$?
+check "max_wall: exit 3 (got $rc)" [ "$rc" -eq 3 ]
+check "max_wall: status wall_limit" [ "$(json_get "$o/summary.json" status)" = wall_limit ]
+w=$(json_get "$o/summary.json" wall_s)
+check "max_wall: stopped after 1 s of wall clock, not much later ($w)" \
+	awk -v w="$w" 'BEGIN { exit !(w >= 1 && w < 3) }'
+check "max_wall: says so on stderr" grep -q 'stopped by the wall-clock limit after' "$T/wall.err"
+o="$T/wall2"
+"$COMETSIM" run "$flow" --max-wall 0.3 --out "$o" --quiet 2>/dev/null
+w=$(json_get "$o/summary.json" wall_s)
+check "--max-wall 0.3 wins over the scenario's 1 s ($w)" \
+	awk -v w="$w" 'BEGIN { exit !(w >= 0.3 && w < 0.9) }'
+"$COMETSIM" run "$flow" --max-wall none --out "$T/bad" --quiet 2>/dev/null
+check "--max-wall none is a usage error" [ $? -eq 2 ]
+check "a stopped run's counters are written" [ "$(counter "$o/counters.csv" send a/send0 sent)" -gt 0 ]
+if command -v "$TSHARK" >/dev/null 2>&1; then
+	for f in "$o"/*.pcap; do
+		n=$(count "$f" udp)
+		bad=$(pcap_bad "$f" | wc -l)
+		check "$(basename "$f") is whole: $n datagrams, $bad frames that do not decode" \
+			[ "$n" -gt 0 -a "$bad" -eq 0 ]
+	done
+fi
+
+# ---- sizes refused at load time ----
+# refused NAME PATTERN FILE ARGS...: the load fails with exit 1, a message
+# matching PATTERN, and writes nothing.
+refused() {
+	name=$1 pat=$2
+	shift 2
+	"$COMETSIM" run "$@" --out "$T/refused" --quiet >/dev/null 2>"$T/err"
+	rc=$?
+	echo "$name: $(cat "$T/err")"
+	check "$name: refused (exit $rc)" [ "$rc" -eq 1 ]
+	check "$name: the message names the file, the line and the limit" grep -q -- "$pat" "$T/err"
+	check "$name: nothing written" [ ! -e "$T/refused" ]
+}
+refused "a 10^12-byte TCP transfer" \
+	'limits-flow.xml:21: usr.applications.TcpSend: bytes 1000000000000 is more than the 1073741824 a transfer may have' \
+	"$flow" --set bytes=1000000000000
+refused "a 10^12-datagram flow" \
+	'limits-flow.xml:23: usr.applications.Send: count "1000000000000" is not a number of datagrams (1..4294967295)' \
+	"$flow" --set count=1000000000000
+refused "a queue of 2000000 frames" \
+	'link "ab": queue "2000000p": more frames than a queue may hold (at most 1000000p)' \
+	"$flow" --set queue=2000000p
+refused "a queue of 2 GiB" \
+	'queue "2GiB": more bytes than a queue may hold (at most 1GiB)' \
+	"$flow" --set link.ab.queue=2GiB
+refused "a billion generated RAE prefixes" \
+	'stress.xml:[0-9]*: usr.rae.Rae: generate "1000000000": more than the 10000000 prefixes an RAE may generate' \
+	"$top_srcdir/scenarios/rae/stress.xml" --set "raedir=$top_srcdir/scenarios/rae" \
+	--set prefixes=1000000000
+
+# 5000 routers under shortest-path routing: 25 million routes.
+awk 'BEGIN { for (i = 1; i <= 5000; i++) print "0 START_ROUTER"; print "0 START_LINK 1 2" }' \
+	>"$T/many.script"
+printf '<scenario name="many">\n  <events>\n    <script file="many.script"/>\n  </events>\n</scenario>\n' \
+	>"$T/many.xml"
+refused "5000 routers with shortest-path routing" \
+	'many.script:4473: node 4473: shortest-path routing over 5000 nodes and 5000 prefixes would install about 25000000 routes, more than the 20000000' \
+	"$T/many.xml"
+
+# A script of a billion START_ROUTER lines would not fit: 300 MB (sparse).
+if truncate -s 300M "$T/huge.script" 2>/dev/null; then
+	printf '<scenario name="huge">\n  <events>\n    <script file="huge.script"/>\n  </events>\n</scenario>\n' \
+		>"$T/huge.xml"
+	refused "a 300 MB script" \
+		'huge.xml:3: ".*huge.script" is 314572800 bytes, more than the 268435456 a scenario, topology or script file may have' \
+		"$T/huge.xml"
+	rm -f "$T/huge.script"
+fi
+
+finish
