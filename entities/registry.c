@@ -12,6 +12,7 @@
 #include "entities/cafe/agent.h"
 #include "entities/cafe/cafe.h"
 #include "entities/cme/cme.h"
+#include "entities/cme/content.h"
 #include "entities/curling/curling.h"
 #include "entities/rae/rae.h"
 #include "entities/registry.h"
@@ -36,6 +37,8 @@ static const struct entity_class *const all_classes[] = {
 	&rae_tool_class,	/* rae_tool */
 	&cme_class,		/* usr.cme.Cme, cme */
 	&cme_tool_class,	/* cme_tool */
+	&cme_content_client_class,	/* usr.cme.Client, cme_client */
+	&cme_content_server_class,	/* usr.cme.Server, cme_server */
 };
 
 int

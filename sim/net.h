@@ -309,6 +309,13 @@ int node_ip_hook(struct node *n, uint8_t proto, ip_hook_fn fn, void *ctx);
 void *node_ext_get(const struct node *n, const char *key);
 /* Store per-node state under key (a static string); -1 if the key is taken. */
 int node_ext_set(struct node *n, const char *key, void *data, void (*fini)(void *data));
+/*
+ * Store per-node state under key in place of what is there (whose fini is
+ * not called: its owner frees it), or as node_ext_set if the key is free.
+ * An entity started again after its node was restarted takes over the key
+ * of the instance that stopped with the node.
+ */
+void node_ext_replace(struct node *n, const char *key, void *data, void (*fini)(void *data));
 /* Log on behalf of a node and entity kind/instance. */
 void node_log(struct node *n, enum log_level l, const char *kind,
 	      const char *inst, const char *fmt, ...)

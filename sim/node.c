@@ -310,6 +310,18 @@ node_ext_set(struct node *n, const char *key, void *data, void (*fini)(void *dat
 }
 
 void
+node_ext_replace(struct node *n, const char *key, void *data, void (*fini)(void *data))
+{
+	for (unsigned i = 0; i < n->nexts; i++)
+		if (strcmp(n->exts[i].key, key) == 0) {
+			n->exts[i].data = data;
+			n->exts[i].fini = fini;
+			return;
+		}
+	node_ext_set(n, key, data, fini);
+}
+
+void
 node_log(struct node *n, enum log_level l, const char *kind, const char *inst,
 	 const char *fmt, ...)
 {

@@ -55,14 +55,21 @@ cafe_start(struct entity *e)
 	struct node *n = e->node;
 	struct stats *st = &n->net->stats;
 
-	if (node_ext_get(n, CAFE_EXT) && node_ext_get(n, CAFE_EXT) != c) {
+	struct cafe *old = node_ext_get(n, CAFE_EXT);
+
+	/*
+	 * One CAFE a node.  The one a restarted node had stopped with it: a
+	 * CAFE loaded again takes its place; one that cf_tool or ci_tool
+	 * loaded (owned by the node) is started again by cafe_get instead.
+	 */
+	if (old && old != c && (old->e.running || old->auto_loaded)) {
 		entity_log(e, LOG_ERROR, "a CAFE is already loaded on %s: this one stays idle",
 			   n->name);
 		return;
 	}
 	c->node = n;
-	if (!node_ext_get(n, CAFE_EXT))
-		node_ext_set(n, CAFE_EXT, c, NULL);
+	if (old != c)
+		node_ext_replace(n, CAFE_EXT, c, NULL);
 	if (!c->cnt_registered) {
 		stats_register(st, &c->cnt, "cafe", n->name);
 		c->cnt_registered = true;
@@ -172,6 +179,17 @@ const struct entity_class cafe_class = {
 	.fini = cafe_fini,
 };
 
+/* Forget the rules, filters and records: a CAFE as its module is loaded. */
+static void
+cafe_reset(struct cafe *c)
+{
+	memset(c->rules, 0, sizeof(c->rules));
+	for (unsigned i = 0; i < c->filters->len; i++)
+		free(g_ptr_array_index(c->filters, i));
+	g_ptr_array_set_size(c->filters, 0);
+	g_array_set_size(c->expired, 0);
+}
+
 static void
 cafe_auto_fini(void *data)
 {
@@ -185,6 +203,11 @@ cafe_get(struct node *n)
 	struct entity *e;
 	char err[256];
 
+	if (c && !c->e.running && c->auto_loaded) {
+		/* Its node was restarted: the module is loaded again, empty. */
+		cafe_reset(c);
+		entity_start(&c->e, n);
+	}
 	if (c)
 		return c;
 	e = entity_new(&cafe_class, n->name, 0, NULL, err, sizeof(err));
@@ -481,6 +504,26 @@ intercepts_on(const struct cafe *c, const struct iface *in)
 	return false;
 }
 
+/*
+ * The IP packet without the Ethernet padding a short frame carries: the
+ * length its header declares, as the IP stack trims it before the
+ * pre-routing hook where the CAFE takes packets.
+ */
+static void
+ip_unpad(struct pkt *p, uint16_t type)
+{
+	size_t want;
+
+	if (type == ETHERTYPE_IPV4 && p->len >= IPV4_HLEN)
+		want = rd16(p->data + 2);
+	else if (type != ETHERTYPE_IPV4 && p->len >= IPV6_HLEN)
+		want = IPV6_HLEN + (size_t)rd16(p->data + 4);
+	else
+		return;
+	if (want >= (type == ETHERTYPE_IPV4 ? IPV4_HLEN : IPV6_HLEN) && want < p->len)
+		pkt_trim(p, want);
+}
+
 /* The 5-tuple of an IP packet; false if it is too short to say. */
 static bool
 five_tuple(const struct pkt *p, uint16_t type, struct addr *src, struct addr *dst,
@@ -560,6 +603,7 @@ cafe_ip_in(struct iface *in, void *ctx, struct pkt *p)
 
 			if (!filter_match(&f->s, &src, &dst, proto, sport, dport))
 				continue;
+			ip_unpad(p, type);
 			size_t len = p->len;
 
 			now = sim_now(c->node->net->sim);

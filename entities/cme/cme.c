@@ -1,8 +1,10 @@
 /*
  * cme.c - usr.cme.Cme (alias cme): the CME's path store, the receiving
- * end of the RAE-CME interface (D4.3 section 4.2.3).
+ * end of the RAE-CME interface (D4.3 section 4.2.3), and the entity's
+ * hooks; the request service (content requests, the decision, the CAFE
+ * agents, expired streams) is in cme_serve.c, doc/cme.md describes both.
  *
- *   usr.cme.Cme <port> [report=N]
+ *   usr.cme.Cme <port> [report=N] [config=FILE]
  *
  * Listens on <port>; every connection carries GenericRequests from one
  * RAE (type 16 of the 5-byte framing, cmerae.proto), each answered by a
@@ -20,13 +22,15 @@
  * end (stop) the store is logged: a summary per AS, and one line per
  * entry if there are at most `report` of them (default 1000).  A request
  * that cannot be decoded closes its connection (RST), logged and counted.
+ * With config=FILE (a <cme-config>, cme_config.c) the CME also serves
+ * content requests.
  *
  *   cme_tool restart | report
  *
  * acts on the node's running CME at the tool's time: `restart` does what a
- * CME process started again would (its connections reset, its store
- * empty, a new version: the virtual time plus one), `report` logs the
- * store now.
+ * CME process started again would (its connections to RAEs and agents
+ * reset, its store and answered requests forgotten, a new version: the
+ * virtual time plus one), `report` logs the store now.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -36,56 +40,11 @@
 
 #include <glib.h>
 
-#include "entities/cme/cme.h"
-#include "entities/rae/cmerae.pb-c.h"
-#include "entities/rae/rae_wire.h"
-#include "sim/net.h"
-#include "sim/tcp.h"
+#include "entities/cme/cme_int.h"
 
-#define CME_USAGE "<port> [report=N]"
+#define CME_USAGE "<port> [report=N] [config=FILE]"
 #define CME_DEFAULT_REPORT 1000
 #define CME_EXT "cme"		/* the node's CME, for cme_tool */
-
-struct cme_key {
-	uint32_t as;
-	struct prefix pfx;
-};
-
-/* What one AS's RAE said about its domain (ProvInf). */
-struct cme_domain {
-	uint32_t as;
-	GArray *prefixes;	/* struct prefix, as received */
-	GPtrArray *prov;	/* GBytes*: packed Provisioning messages */
-};
-
-struct cme;
-
-struct cme_conn {
-	struct cme *c;
-	struct tcp_sock *sock;
-	struct rae_framer fr;
-	char peer[64];
-	uint32_t as;		/* of the RAE, from its first request */
-};
-
-struct cme {
-	struct entity e;
-	uint16_t port;
-	uint32_t report;
-	uint64_t version;
-	struct tcp_sock *listener;
-	GPtrArray *conns;	/* struct cme_conn*, in accept order */
-	GHashTable *routes;	/* struct cme_key* -> GBytes* (packed PathInf) */
-	GHashTable *domains;	/* AS -> struct cme_domain* */
-	struct rae_pbarena rx;	/* requests decoded, one at a time */
-	bool stopping;		/* in cme_stop() */
-	uint64_t npaths;	/* paths in the store */
-	sim_time_t last_change;	/* last change of the store (0: none) */
-	/* statistics */
-	uint64_t connections, requests, path_inf, prov_inf, full_reports, malformed;
-	uint64_t restarts;	/* by cme_tool restart */
-	uint64_t unreachable;	/* PathInf without paths received */
-};
 
 static guint
 key_hash(gconstpointer k)
@@ -147,6 +106,9 @@ cme_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 				return -1;
 			}
 			c->report = (uint32_t)v;
+		} else if (strncmp(argv[i], "config=", 7) == 0 && argv[i][7]) {
+			g_free(c->config_path);
+			c->config_path = g_strdup(argv[i] + 7);
 		} else {
 			snprintf(err, errlen, "unknown argument \"%s\" (usage: %s)", argv[i],
 				 CME_USAGE);
@@ -158,7 +120,15 @@ cme_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 					  (GDestroyNotify)g_bytes_unref);
 	c->domains = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, domain_free);
 	rae_pbarena_init(&c->rx);
-	return 0;
+	return c->config_path ? cme_serve_init(c, err, errlen) : 0;
+}
+
+static int
+cme_check(struct entity *e, entity_addr_known_fn known, void *ctx, char *err, size_t errlen)
+{
+	struct cme *c = (struct cme *)e;
+
+	return c->cfg ? cme_serve_check(c, known, ctx, err, errlen) : 0;
 }
 
 static struct cme_domain *
@@ -176,8 +146,8 @@ cme_domain(struct cme *c, uint32_t as)
 	return d;
 }
 
-static bool
-prefix_of(const Comet__Rae__Config__Prefix *p, struct prefix *out)
+bool
+cme_prefix_of(const Comet__Rae__Config__Prefix *p, struct prefix *out)
 {
 	struct addr m;
 
@@ -238,7 +208,7 @@ cme_apply(struct cme *c, struct cme_conn *cn, const Comet__Cmerae__GenericReques
 		for (size_t i = 0; i < pi->n_prefixes; i++) {
 			struct prefix p;
 
-			if (prefix_of(pi->prefixes[i], &p))
+			if (cme_prefix_of(pi->prefixes[i], &p))
 				g_array_append_val(d->prefixes, p);
 		}
 		if (pi->n_provisioning_table) {
@@ -262,7 +232,7 @@ cme_apply(struct cme *c, struct cme_conn *cn, const Comet__Cmerae__GenericReques
 
 		key.as = as;
 		memset(&key.pfx, 0, sizeof(key.pfx));
-		if (!prefix_of(pi->prefix, &key.pfx))
+		if (!cme_prefix_of(pi->prefix, &key.pfx))
 			continue;
 		c->path_inf++;
 		old = g_hash_table_lookup(c->routes, &key);
@@ -422,14 +392,21 @@ cme_start(struct entity *e)
 	struct cme *c = (struct cme *)e;
 
 	c->version = (uint64_t)sim_now(e->node->net->sim) + 1;
-	if (!node_ext_get(e->node, CME_EXT))
-		node_ext_set(e->node, CME_EXT, c, NULL);
+	{
+		/* One CME a node for cme_tool; a CME started again replaces one that stopped. */
+		struct cme *old = node_ext_get(e->node, CME_EXT);
+
+		if (!old || !old->e.running)
+			node_ext_replace(e->node, CME_EXT, c, NULL);
+	}
 	c->listener = tcp_listen(e->node, c->port, cme_accept, c);
 	if (!c->listener)
 		entity_log(e, LOG_ERROR, "cannot listen on TCP port %u: in use", c->port);
 	else
 		entity_log(e, LOG_INFO, "path store listening on TCP port %u, version %" PRIu64,
 			   c->port, c->version);
+	if (c->cfg)
+		cme_serve_start(c);
 }
 
 /* ---- the report ---- */
@@ -483,7 +460,7 @@ fmt_endpoint(char *buf, size_t size, const Comet__Rae__Config__Endpoint *e)
 
 	if (e && e->endpoint_case == COMET__RAE__CONFIG__ENDPOINT__ENDPOINT_AS_NUMBER)
 		snprintf(buf, size, "AS %" PRIu32, e->as_number);
-	else if (e && prefix_of(e->prefix, &p))
+	else if (e && cme_prefix_of(e->prefix, &p))
 		snprintf(buf, size, "%s", prefix_fmt(&p, a));
 	else
 		snprintf(buf, size, "?");
@@ -577,6 +554,7 @@ cme_stop(struct entity *e)
 		tcp_unlisten(c->listener);
 		c->listener = NULL;
 	}
+	cme_serve_stop(c);
 	cme_log_store(c);
 }
 
@@ -598,6 +576,7 @@ cme_stats(struct entity *e, entity_stat_fn fn, void *ctx)
 	fn(ctx, "store_paths", c->npaths);
 	fn(ctx, "store_domains", g_hash_table_size(c->domains));
 	fn(ctx, "last_change_ns", (uint64_t)c->last_change);
+	cme_serve_stats(c, fn, ctx);
 }
 
 static void
@@ -619,6 +598,8 @@ cme_fini(struct entity *e)
 	if (c->domains)
 		g_hash_table_destroy(c->domains);
 	rae_pbarena_fini(&c->rx);
+	cme_serve_fini(c);
+	g_free(c->config_path);
 }
 
 static const char *const cme_aliases[] = { "cme", NULL };
@@ -629,7 +610,8 @@ const struct entity_class cme_class = {
 	.kind      = "cme",
 	.usage     = CME_USAGE,
 	.inst_size = sizeof(struct cme),
-	.init      = cme_init,		/* port, report limit */
+	.init      = cme_init,		/* port, report limit, configuration */
+	.check     = cme_check,		/* servers and agents are nodes of the scenario */
 	.start     = cme_start,		/* listen; the version is the start time */
 	.stop      = cme_stop,		/* drop the connections, log the store */
 	.stats     = cme_stats,
@@ -678,6 +660,9 @@ cme_restart(struct cme *c)
 	}
 	g_hash_table_remove_all(c->routes);
 	g_hash_table_remove_all(c->domains);
+	cme_serve_reset(c, "lost its CME (the CME restarted)");
+	if (c->reqs)
+		g_hash_table_remove_all(c->reqs);
 	c->npaths = 0;
 	c->restarts++;
 	c->last_change = sim_now(c->e.node->net->sim);

@@ -1691,8 +1691,13 @@ rae_start(struct entity *e)
 		rae_setup_rib(r);
 	}
 	r->stopping = false;
-	if (!node_ext_get(e->node, RAE_EXT))
-		node_ext_set(e->node, RAE_EXT, r, NULL);
+	{
+		/* One RAE a node for rae_tool; an RAE started again replaces one that stopped. */
+		struct rae *old = node_ext_get(e->node, RAE_EXT);
+
+		if (!old || !old->e.running)
+			node_ext_replace(e->node, RAE_EXT, r, NULL);
+	}
 	if (!node_has_addr(e->node, &c->local_ip))
 		entity_log(e, LOG_WARN, "local_ip_address %s is not an address of %s",
 			   addr_fmt(&c->local_ip, a), e->node->name);

@@ -31,10 +31,10 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
-#include <libxml/xmlschemas.h>
 
 #include "entities/rae/config.pb-c.h"
 #include "entities/rae/rae.h"
+#include "sim/xmldoc.h"
 
 /* rae_xsd.c, generated from rae-config.xsd by Makefile.am */
 extern const unsigned char rae_xsd_config[];
@@ -48,26 +48,6 @@ struct xcfg {
 	size_t errlen;
 	bool failed;
 };
-
-/* The first error libxml2 reports. */
-struct xcap {
-	bool got;
-	int line;
-	char msg[512];
-};
-
-static void
-xcap_error(void *ctx, xmlErrorPtr e)
-{
-	struct xcap *cap = ctx;
-
-	if (cap->got || !e || e->level < XML_ERR_ERROR)
-		return;
-	cap->got = true;
-	cap->line = e->line;
-	snprintf(cap->msg, sizeof(cap->msg), "%s", e->message ? e->message : "error");
-	cap->msg[strcspn(cap->msg, "\n")] = '\0';
-}
 
 static int
 xerr(struct xcfg *x, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -323,41 +303,6 @@ x_root(struct xcfg *x, xmlNode *root, Comet__Rae__Config__ConfigurationMessage *
 	}
 }
 
-static int
-x_validate(struct xcfg *x, xmlDoc *doc)
-{
-	xmlSchemaParserCtxtPtr pc;
-	xmlSchemaValidCtxtPtr vc;
-	xmlSchemaPtr schema;
-	struct xcap cap = { 0 };
-	int rc;
-
-	pc = xmlSchemaNewMemParserCtxt((const char *)rae_xsd_config, (int)rae_xsd_config_len);
-	if (!pc)
-		return xerr(x, 0, "out of memory");
-	xmlSchemaSetParserStructuredErrors(pc, xcap_error, &cap);
-	schema = xmlSchemaParse(pc);
-	xmlSchemaFreeParserCtxt(pc);
-	if (!schema) {
-		/* The schema is ours: a broken one is a bug. */
-		fprintf(stderr, "internal error: rae-config.xsd: %s\n", cap.msg);
-		abort();
-	}
-	vc = xmlSchemaNewValidCtxt(schema);
-	if (!vc) {
-		xmlSchemaFree(schema);
-		return xerr(x, 0, "out of memory");
-	}
-	xmlSchemaSetValidStructuredErrors(vc, xcap_error, &cap);
-	rc = xmlSchemaValidateDoc(vc, doc);
-	xmlSchemaFreeValidCtxt(vc);
-	xmlSchemaFree(schema);
-	if (rc != 0)
-		return xerr(x, cap.got ? cap.line : 0, "schema: %s",
-			    cap.got ? cap.msg : "<rae-config> is not valid");
-	return 0;
-}
-
 int
 rae_config_xml_pack(const char *buf, size_t len, const char *file, uint8_t **out,
 		    size_t *outlen, GHashTable *lines, char *err, size_t errlen)
@@ -365,46 +310,15 @@ rae_config_xml_pack(const char *buf, size_t len, const char *file, uint8_t **out
 	struct xcfg x = { file, g_ptr_array_new_with_free_func(g_free), lines, err, errlen,
 			  false };
 	Comet__Rae__Config__ConfigurationMessage m;
-	struct xcap cap = { 0 };
-	xmlStructuredErrorFunc old_fn;
-	xmlParserCtxtPtr pc;
-	void *old_ctx;
-	xmlDoc *doc = NULL;
+	xmlDoc *doc;
 	xmlNode *root;
 	int rc = -1;
 
-	if (len > INT32_MAX) {
-		xerr(&x, 0, "file too large");
+	doc = xmldoc_read(buf, len, file, "rae-config", rae_xsd_config, rae_xsd_config_len, err,
+			  errlen);
+	if (!doc)
 		goto done;
-	}
-	pc = xmlNewParserCtxt();
-	if (!pc) {
-		xerr(&x, 0, "out of memory");
-		goto done;
-	}
-	old_fn = xmlStructuredError;
-	old_ctx = xmlStructuredErrorContext;
-	xmlSetStructuredErrorFunc(&cap, xcap_error);
-	doc = xmlCtxtReadMemory(pc, buf, (int)len, file, NULL,
-				XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING);
-	xmlSetStructuredErrorFunc(old_ctx, old_fn);
-	if (doc && !pc->wellFormed) {
-		xmlFreeDoc(doc);
-		doc = NULL;
-	}
-	xmlFreeParserCtxt(pc);
-	if (!doc) {
-		xerr(&x, cap.line, "malformed XML: %s", cap.got ? cap.msg : "cannot parse");
-		goto done;
-	}
 	root = xmlDocGetRootElement(doc);
-	if (!root || strcmp((const char *)root->name, "rae-config") != 0) {
-		xerr(&x, root ? (int)xmlGetLineNo(root) : 0, "the root element is <%s>, "
-		     "expected <rae-config>", root ? (const char *)root->name : "");
-		goto done;
-	}
-	if (x_validate(&x, doc) < 0)
-		goto done;
 	comet__rae__config__configuration_message__init(&m);
 	x_root(&x, root, &m);
 	if (x.failed)

@@ -1175,3 +1175,287 @@ do
 	end
 	register()
 end
+
+------------------------------------------------------------------------
+-- CME client: the content request interface of the CME
+--
+-- (entities/cme/cmeclient.proto, entities/cme/content.c,
+-- doc/content-apps.md.)  Over UDP, one protobuf message per datagram, no
+-- header: to the CME's client port a ContentRequest, from it a
+-- ContentReply.
+--
+-- Registered on UDP port 9091 (preference cmeclient.port).  The body is
+-- decoded by hand against the two messages written out below, as the
+-- CME-CAFE section does, so every field filters as cmeclient.* without a
+-- .proto search path; a datagram that is not a well-formed message (a
+-- tag, wire type, length or varint that cannot be) is an expert error
+-- naming the offset, never an exception.  A refusal is an expert note.
+-- cmeclient.summary is one generated line per message, for -T fields.
+------------------------------------------------------------------------
+do
+	local cmeclient = Proto("cmeclient", "COMET CME client protocol")
+	cmeclient.prefs.port = Pref.uint("UDP port", 9091,
+		"The CME's client port: datagrams to it are ContentRequests, from it ContentReplies")
+
+	local statuses = { [0] = "ACCEPTED", [1] = "REFUSED" }
+
+	local pf = {
+		message = ProtoField.string("cmeclient.message", "Message"),
+		summary = ProtoField.string("cmeclient.summary", "Summary"),
+		unknown = ProtoField.uint32("cmeclient.unknown_field", "Unknown field", base.DEC),
+		sequence = ProtoField.uint64("cmeclient.sequence", "Sequence", base.DEC),
+		-- ContentRequest
+		content = ProtoField.string("cmeclient.content", "Content"),
+		cos = ProtoField.uint32("cmeclient.cos", "Class of service", base.DEC),
+		bandwidth = ProtoField.uint64("cmeclient.bandwidth", "Bandwidth (bit/s)", base.DEC),
+		port = ProtoField.uint32("cmeclient.port", "Client port", base.DEC),
+		protocol = ProtoField.uint32("cmeclient.protocol", "Protocol", base.DEC),
+		-- ContentReply
+		status = ProtoField.uint32("cmeclient.status", "Status", base.DEC, statuses),
+		reason = ProtoField.string("cmeclient.reason", "Reason"),
+		server = ProtoField.string("cmeclient.server", "Server address"),
+		server_port = ProtoField.uint32("cmeclient.server_port", "Server port", base.DEC),
+		size = ProtoField.uint64("cmeclient.size", "Content size (bytes)", base.DEC),
+		stream_id = ProtoField.uint32("cmeclient.stream_id", "Stream id", base.DEC),
+		as_path = ProtoField.uint32("cmeclient.as_path", "AS", base.DEC),
+		keys = ProtoField.bytes("cmeclient.keys", "Keys", base.SPACE,
+			"Forwarding keys put on the stream"),
+		score = ProtoField.double("cmeclient.score", "Score"),
+		server_as = ProtoField.uint32("cmeclient.server_as", "Server AS", base.DEC),
+	}
+	local fl = {}
+	for _, f in pairs(pf) do
+		fl[#fl + 1] = f
+	end
+	cmeclient.fields = fl
+
+	local ex = {
+		malformed = ProtoExpert.new("cmeclient.expert.malformed",
+			"Malformed CME client message", expert.group.MALFORMED, expert.severity.ERROR),
+		refused = ProtoExpert.new("cmeclient.expert.refused",
+			"The CME refused the request", expert.group.RESPONSE_CODE,
+			expert.severity.NOTE),
+	}
+	cmeclient.experts = { ex.malformed, ex.refused }
+
+	-- cmeclient.proto written out: field number -> { field key in pf, kind }.
+	-- as_path is the only repeated field (packed or not).
+	local messages = {
+		ContentRequest = {
+			[1] = { "sequence", "uint64" },
+			[2] = { "content", "string" },
+			[3] = { "cos", "uint32" },
+			[4] = { "bandwidth", "uint64" },
+			[5] = { "port", "uint32" },
+			[6] = { "protocol", "uint32" },
+		},
+		ContentReply = {
+			[1] = { "sequence", "uint64" },
+			[2] = { "status", "uint32" },
+			[3] = { "reason", "string" },
+			[4] = { "server", "string" },
+			[5] = { "server_port", "uint32" },
+			[6] = { "size", "uint64" },
+			[7] = { "stream_id", "uint32" },
+			[8] = { "as_path", "uint32", repeated = true },
+			[9] = { "keys", "bytes" },
+			[10] = { "score", "double" },
+			[11] = { "server_as", "uint32" },
+		},
+	}
+	local wire_type = { uint32 = 0, uint64 = 0, string = 2, bytes = 2, double = 1 }
+
+	-- The varint at off, not reaching limit: UInt64 value and its length,
+	-- or nil when it runs past limit or beyond 10 bytes.
+	local function read_varint(tvb, off, limit)
+		local v = UInt64(0)
+		for n = 1, 10 do
+			local at = off + n - 1
+			if at >= limit then
+				return nil
+			end
+			local b = tvb(at, 1):uint()
+			v = v + UInt64(b % 128):lshift(7 * (n - 1))
+			if b < 128 then
+				return v, n
+			end
+		end
+		return nil
+	end
+
+	-- Walk the message's fields from 0 to the datagram's end, adding items
+	-- to tree.  Returns the values found (as_path a list) and nil, or
+	-- those found so far and the error text.
+	local function walk(tvb, schema, tree)
+		local got = {}
+		local off, limit = 0, tvb:len()
+		while off < limit do
+			local start = off
+			local tag, n = read_varint(tvb, off, limit)
+			if not tag then
+				return got, string.format("tag cut short at offset %d", start)
+			end
+			off = off + n
+			local num, wt = (tag / 8):tonumber(), (tag % 8):tonumber()
+			if num == 0 or num >= 2 ^ 29 then
+				return got, string.format("field number %s at offset %d", tostring(tag / 8),
+					start)
+			end
+			local val, vlen
+			if wt == 0 then
+				val, vlen = read_varint(tvb, off, limit)
+				if not val then
+					return got, string.format("value of field %d cut short at offset %d",
+						num, off)
+				end
+			elseif wt == 1 or wt == 5 then
+				vlen = wt == 1 and 8 or 4
+				if off + vlen > limit then
+					return got, string.format("field %d at offset %d needs %d bytes", num,
+						start, vlen)
+				end
+			elseif wt == 2 then
+				local len, m = read_varint(tvb, off, limit)
+				if not len then
+					return got, string.format("length of field %d cut short at offset %d",
+						num, off)
+				end
+				off = off + m
+				if len > UInt64(limit - off) then
+					return got, string.format("field %d at offset %d: length %s goes past "
+						.. "the end of the datagram", num, start, tostring(len))
+				end
+				vlen = len:tonumber()
+			else
+				return got, string.format("field %d at offset %d: wire type %d", num, start,
+					wt)
+			end
+			local d = schema[num]
+			local range = tvb(off, vlen)
+			if not d then
+				tree:add(pf.unknown, tvb(start, off + vlen - start), num):append_text(
+					string.format(" (wire type %d, skipped)", wt))
+			else
+				local key, kind = d[1], d[2]
+				if d.repeated and wt == 2 then
+					-- packed
+					local q = off
+					got[key] = got[key] or {}
+					while q < off + vlen do
+						local v, m = read_varint(tvb, q, off + vlen)
+						if not v or v > UInt64(0xffffffff) then
+							return got, string.format("packed %s at offset %d: bad varint",
+								key, q)
+						end
+						tree:add(pf[key], tvb(q, m), v:tonumber())
+						table.insert(got[key], v:tonumber())
+						q = q + m
+					end
+				elseif wt ~= wire_type[kind] then
+					return got, string.format("field %s (%d) at offset %d: wire type %d, "
+						.. "%d expected", key, num, start, wt, wire_type[kind])
+				elseif kind == "string" then
+					local s = vlen > 0 and range:string(ENC_UTF_8) or ""
+					tree:add(pf[key], range, s)
+					got[key] = s
+				elseif kind == "bytes" then
+					tree:add(pf[key], range)
+					got[key] = vlen > 0 and range:bytes():tohex(true, "") or ""
+				elseif kind == "double" then
+					local x = range:le_float()
+					tree:add(pf[key], range, x)
+					got[key] = x
+				elseif kind == "uint64" then
+					tree:add(pf[key], range, val)
+					got[key] = tostring(val)
+				else
+					if val > UInt64(0xffffffff) then
+						return got, string.format("field %s at offset %d: %s does not fit "
+							.. "32 bits", key, start, tostring(val))
+					end
+					tree:add(pf[key], range, val:tonumber())
+					if d.repeated then
+						got[key] = got[key] or {}
+						table.insert(got[key], val:tonumber())
+					else
+						got[key] = val:tonumber()
+					end
+				end
+			end
+			off = off + vlen
+		end
+		return got, nil
+	end
+
+	local function one_line(s)
+		return (tostring(s):gsub("[;|\r\n]", ","))
+	end
+
+	local function summary(is_request, g)
+		local s
+		if is_request then
+			s = string.format("ContentRequest seq=%s content=%s cos=%s bandwidth=%s port=%s "
+				.. "protocol=%s", g.sequence or "none", g.content or "none",
+				tostring(g.cos or "none"), g.bandwidth or "none", tostring(g.port or "none"),
+				tostring(g.protocol or "none"))
+		elseif g.status == 1 then
+			s = string.format("ContentReply seq=%s REFUSED reason=%s", g.sequence or "none",
+				g.reason or "none")
+		else
+			s = string.format("ContentReply seq=%s %s server=%s:%s size=%s stream=%s "
+				.. "as_path=%s keys=%s score=%s server_as=%s", g.sequence or "none",
+				statuses[g.status or 0] or ("status " .. tostring(g.status)),
+				g.server or "none", tostring(g.server_port or "none"), g.size or "none",
+				tostring(g.stream_id or "none"),
+				g.as_path and table.concat(g.as_path, ",") or "none",
+				(g.keys and g.keys ~= "") and g.keys or "none",
+				g.score and string.format("%g", g.score) or "none",
+				tostring(g.server_as or "none"))
+		end
+		return one_line(s)
+	end
+
+	function cmeclient.dissector(tvb, pinfo, tree)
+		local len = tvb:captured_len()
+		if len < tvb:reported_length_remaining() then
+			return 0
+		end
+		local is_request = pinfo.dst_port == cmeclient.prefs.port
+		local name = is_request and "ContentRequest" or "ContentReply"
+		local root = tree:add(cmeclient, tvb(0, len))
+		pinfo.cols.protocol = "CMECLIENT"
+		root:add(pf.message, tvb(0, len), name):set_generated()
+		local ok, got, err = pcall(walk, tvb, messages[name], root)
+		if not ok then
+			got, err = {}, tostring(got)
+		end
+		local sum = summary(is_request, got or {})
+		if err then
+			root:add_proto_expert_info(ex.malformed, "Malformed " .. name .. ": " .. err)
+			sum = sum .. " [malformed: " .. one_line(err) .. "]"
+		elseif not is_request and got.status == 1 then
+			root:add_proto_expert_info(ex.refused, "REFUSED: " ..
+				tostring(got.reason or "no reason"))
+		end
+		root:add(pf.summary, tvb(0, len), sum):set_generated()
+		root:append_text(", " .. sum)
+		pinfo.cols.info = sum
+		return len
+	end
+
+	local udp_port_table = DissectorTable.get("udp.port")
+	local registered_port = nil
+	local function register()
+		if registered_port then
+			udp_port_table:remove(registered_port, cmeclient)
+		end
+		registered_port = cmeclient.prefs.port
+		udp_port_table:add(registered_port, cmeclient)
+	end
+	function cmeclient.prefs_changed()
+		if registered_port ~= cmeclient.prefs.port then
+			register()
+		end
+	end
+	register()
+end

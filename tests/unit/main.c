@@ -21,6 +21,7 @@ static int (*const registrars[])(void) = {
 	suite_rae_register,
 	suite_curling_register,
 	suite_agent_register,
+	suite_cme_register,
 };
 
 int

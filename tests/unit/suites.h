@@ -26,5 +26,7 @@ int suite_rae_register(void);
 int suite_curling_register(void);
 /* test_agent.c */
 int suite_agent_register(void);
+/* test_cme.c */
+int suite_cme_register(void);
 
 #endif

@@ -1,0 +1,331 @@
+/*
+ * cme_config.c - the CME's configuration file, <cme-config> (doc/cme.md):
+ * read with libxml2, validated against cme-config.xsd (compiled in), then
+ * checked for what a schema cannot say: addresses that parse, decision
+ * parameters that make sense, no content or key plan given twice.  Every
+ * error names the file and the line.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+#include <libxml/tree.h>
+
+#include "entities/cafe/agent.h"
+#include "entities/cme/cme.h"
+#include "sim/xmldoc.h"
+
+/* cme_xsd.c, generated from cme-config.xsd by Makefile.am */
+extern const unsigned char cme_xsd_config[];
+extern const unsigned int cme_xsd_config_len;
+
+struct cload {
+	struct cme_config *c;
+	char *err;
+	size_t errlen;
+	bool failed;
+};
+
+static int
+cerr(struct cload *l, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int
+cerr(struct cload *l, int line, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	if (l->failed)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(l->err, l->errlen, "%s:%d: %s", l->c->file, line, msg);
+	l->failed = true;
+	return -1;
+}
+
+static bool
+is_elem(const xmlNode *n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+/* An attribute's text (g_free it), or NULL if absent. */
+static char *
+attr(const xmlNode *n, const char *name)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+	char *s;
+
+	if (!v)
+		return NULL;
+	s = g_strdup((const char *)v);
+	xmlFree(v);
+	return s;
+}
+
+/* The schema checked the syntax of these: absent gives the default. */
+static double
+attr_double(const xmlNode *n, const char *name, double dflt)
+{
+	char *s = attr(n, name);
+	double v = dflt;
+
+	if (s) {
+		v = g_ascii_strtod(s, NULL);
+		g_free(s);
+	}
+	return v;
+}
+
+static uint64_t
+attr_u64(const xmlNode *n, const char *name, uint64_t dflt, bool *present)
+{
+	char *s = attr(n, name);
+	uint64_t v = dflt;
+
+	if (present)
+		*present = s != NULL;
+	if (s) {
+		v = g_ascii_strtoull(s, NULL, 10);
+		g_free(s);
+	}
+	return v;
+}
+
+static bool
+attr_bool(const xmlNode *n, const char *name)
+{
+	char *s = attr(n, name);
+	bool v = s && (strcmp(s, "true") == 0 || strcmp(s, "1") == 0);
+
+	g_free(s);
+	return v;
+}
+
+static void
+attr_addr(struct cload *l, const xmlNode *n, const char *name, struct addr *out)
+{
+	char *s = attr(n, name);
+
+	if (!s || addr_parse(s, out) < 0)
+		cerr(l, xmldoc_line(n), "%s \"%s\" is not an IPv4 or IPv6 address", name,
+		     s ? s : "");
+	g_free(s);
+}
+
+static void
+load_class(struct cload *l, const xmlNode *n)
+{
+	struct cme_config *c = l->c;
+	struct cme_class *k = &c->classes[c->nclasses];
+	struct rae_dparams *d = &k->dp;
+	int line = xmldoc_line(n);
+	char *cos = attr(n, "cos");
+
+	d->cos = (uint32_t)attr_u64(n, "id", 0, NULL);
+	for (unsigned i = 0; i < c->nclasses; i++)
+		if (c->classes[i].dp.cos == d->cos)
+			cerr(l, line, "decision_parameters id %" PRIu32 " is given twice", d->cos);
+	d->delay_a = attr_double(n, "delay_aspiration", 0);
+	d->delay_r = attr_double(n, "delay_reservation", 0);
+	d->loss_a = attr_double(n, "loss_aspiration", 0);
+	d->loss_r = attr_double(n, "loss_reservation", 0);
+	d->bw_a = attr_double(n, "bandwidth_aspiration", 0);
+	d->bw_r = attr_double(n, "bandwidth_reservation", 0);
+	if (!(isfinite(d->delay_a) && isfinite(d->delay_r) && d->delay_a >= 0 && d->delay_r >= 0))
+		cerr(l, line, "class %" PRIu32 ": delay levels must be finite and >= 0", d->cos);
+	else if (!(d->loss_a >= 0 && d->loss_a <= 1 && d->loss_r >= 0 && d->loss_r <= 1))
+		cerr(l, line, "class %" PRIu32 ": loss levels must be ratios in [0, 1]", d->cos);
+	else if (!(isfinite(d->bw_a) && isfinite(d->bw_r) && d->bw_a >= 0 && d->bw_r >= 0))
+		cerr(l, line, "class %" PRIu32 ": bandwidth levels must be finite and >= 0",
+		     d->cos);
+	else if (d->delay_a > d->delay_r || d->loss_a > d->loss_r || d->bw_a < d->bw_r)
+		cerr(l, line, "class %" PRIu32 ": an aspiration level is worse than its "
+		     "reservation level", d->cos);
+	k->cafe_cos = cos ? (unsigned)cafe_agent_cos_parse(cos) : 0;
+	g_free(cos);
+	c->nclasses++;
+}
+
+static void
+load_content(struct cload *l, const xmlNode *n)
+{
+	struct cme_config *c = l->c;
+	struct cme_content *t;
+	unsigned ns = 0;
+	char *name = attr(n, "name");
+
+	for (unsigned i = 0; i < c->ncontents; i++)
+		if (strcmp(c->contents[i].name, name) == 0)
+			cerr(l, xmldoc_line(n), "content \"%s\" is given twice (first at line %d)",
+			     name, c->contents[i].line);
+	c->contents = g_renew(struct cme_content, c->contents, c->ncontents + 1);
+	t = &c->contents[c->ncontents++];
+	memset(t, 0, sizeof(*t));
+	t->name = name;
+	t->size = attr_u64(n, "size", 0, NULL);
+	t->line = xmldoc_line(n);
+	for (const xmlNode *s = n->children; s; s = s->next)
+		if (is_elem(s, "server"))
+			ns++;
+	t->servers = g_new0(struct cme_server, ns);
+	for (const xmlNode *s = n->children; s; s = s->next) {
+		struct cme_server *v;
+
+		if (!is_elem(s, "server"))
+			continue;
+		v = &t->servers[t->nservers++];
+		v->line = xmldoc_line(s);
+		attr_addr(l, s, "address", &v->addr);
+		attr_addr(l, s, "agent", &v->agent);
+		v->port = (uint16_t)attr_u64(s, "port", 0, NULL);
+		v->agent_port = (uint16_t)attr_u64(s, "agent_port", CAFE_AGENT_PORT, NULL);
+		v->as = (uint32_t)attr_u64(s, "as", 0, NULL);
+	}
+}
+
+static void
+load_keys(struct cload *l, const xmlNode *n)
+{
+	struct cme_config *c = l->c;
+	struct cme_keyplan *k;
+	char *hex = attr(n, "keys");
+	size_t len = hex ? strlen(hex) : 0;
+
+	c->keyplans = g_renew(struct cme_keyplan, c->keyplans, c->nkeyplans + 1);
+	k = &c->keyplans[c->nkeyplans];
+	memset(k, 0, sizeof(*k));
+	k->line = xmldoc_line(n);
+	k->as = (uint32_t)attr_u64(n, "as", 0, NULL);
+	k->from = (uint32_t)attr_u64(n, "from", 0, &k->has_from);
+	k->to = (uint32_t)attr_u64(n, "to", 0, &k->has_to);
+	for (size_t i = 0; i + 1 < len && k->nkeys < CME_MAX_KEYS; i += 2) {
+		char b[3] = { hex[i], hex[i + 1], 0 };
+
+		k->keys[k->nkeys++] = (uint8_t)strtoul(b, NULL, 16);
+	}
+	g_free(hex);
+	for (unsigned i = 0; i < c->nkeyplans; i++) {
+		const struct cme_keyplan *o = &c->keyplans[i];
+
+		if (o->as == k->as && o->has_from == k->has_from && o->has_to == k->has_to &&
+		    (!o->has_from || o->from == k->from) && (!o->has_to || o->to == k->to))
+			cerr(l, k->line, "the keys of AS %" PRIu32 " for this entry and exit are "
+			     "given twice (first at line %d)", k->as, o->line);
+	}
+	if ((k->has_from && k->from == k->as) || (k->has_to && k->to == k->as))
+		cerr(l, k->line, "AS %" PRIu32 ": from and to must name neighbouring ASes, "
+		     "not the AS itself", k->as);
+	c->nkeyplans++;
+}
+
+struct cme_config *
+cme_config_parse(const char *buf, size_t len, const char *file, char *err, size_t errlen)
+{
+	struct cload l = { g_new0(struct cme_config, 1), err, errlen, false };
+	struct cme_config *c = l.c;
+	xmlDoc *doc;
+	xmlNode *root;
+
+	c->file = g_strdup(file);
+	doc = xmldoc_read(buf, len, file, "cme-config", cme_xsd_config, cme_xsd_config_len,
+			  err, errlen);
+	if (!doc) {
+		cme_config_free(c);
+		return NULL;
+	}
+	root = xmlDocGetRootElement(doc);
+	c->client_port = (uint16_t)attr_u64(root, "client_port", CME_CLIENT_PORT, NULL);
+	c->collect_interval = attr_double(root, "collect_interval", 5);
+	c->agent_timeout = attr_double(root, "agent_timeout", 2);
+	c->refresh_time = (uint32_t)attr_u64(root, "refresh_time", 2, NULL);
+	c->flat = attr_bool(root, "decision_with_flat_function");
+	if (c->agent_timeout <= 0)
+		cerr(&l, xmldoc_line(root), "agent_timeout must be more than 0 s");
+	for (xmlNode *n = root->children; n && !l.failed; n = n->next) {
+		if (is_elem(n, "decision_parameters"))
+			load_class(&l, n);
+		else if (is_elem(n, "content"))
+			load_content(&l, n);
+		else if (is_elem(n, "keys"))
+			load_keys(&l, n);
+	}
+	xmlFreeDoc(doc);
+	if (l.failed) {
+		cme_config_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+struct cme_config *
+cme_config_load(const char *path, char *err, size_t errlen)
+{
+	gchar *buf = NULL;
+	gsize len = 0;
+	GError *ge = NULL;
+	struct cme_config *c;
+
+	if (!g_file_get_contents(path, &buf, &len, &ge)) {
+		snprintf(err, errlen, "%s: cannot read: %s", path, ge->message);
+		g_error_free(ge);
+		return NULL;
+	}
+	c = cme_config_parse(buf, len, path, err, errlen);
+	g_free(buf);
+	return c;
+}
+
+void
+cme_config_free(struct cme_config *c)
+{
+	if (!c)
+		return;
+	for (unsigned i = 0; i < c->ncontents; i++) {
+		g_free(c->contents[i].name);
+		g_free(c->contents[i].servers);
+	}
+	g_free(c->contents);
+	g_free(c->keyplans);
+	g_free(c->file);
+	g_free(c);
+}
+
+const struct cme_content *
+cme_config_content(const struct cme_config *c, const char *name)
+{
+	for (unsigned i = 0; i < c->ncontents; i++)
+		if (strcmp(c->contents[i].name, name) == 0)
+			return &c->contents[i];
+	return NULL;
+}
+
+const struct cme_class *
+cme_config_class(const struct cme_config *c, uint32_t cos)
+{
+	for (unsigned i = 0; i < c->nclasses; i++)
+		if (c->classes[i].dp.cos == cos)
+			return &c->classes[i];
+	return NULL;
+}
+
+const struct cme_keyplan *
+cme_config_keys(const struct cme_config *c, uint32_t as, bool has_from, uint32_t from,
+		bool has_to, uint32_t to)
+{
+	for (unsigned i = 0; i < c->nkeyplans; i++) {
+		const struct cme_keyplan *k = &c->keyplans[i];
+
+		if (k->as == as && k->has_from == has_from && k->has_to == has_to &&
+		    (!has_from || k->from == from) && (!has_to || k->to == to))
+			return k;
+	}
+	return NULL;
+}

@@ -1,0 +1,134 @@
+/*
+ * cme_int.h - what the two halves of usr.cme.Cme share: the instance
+ * struct, the path store (cme.c) and the request service (cme_serve.c:
+ * client requests, the decision, the CAFE agents).  Only these files
+ * include it.
+ */
+#ifndef ENTITIES_CME_CME_INT_H
+#define ENTITIES_CME_CME_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "entities/cafe/agent.h"
+#include "entities/cme/cme.h"
+#include "entities/rae/cmerae.pb-c.h"
+#include "entities/rae/rae_wire.h"
+#include "sim/net.h"
+#include "sim/tcp.h"
+
+/* A store key: the AS of the reporting RAE and a prefix. */
+struct cme_key {
+	uint32_t as;
+	struct prefix pfx;
+};
+
+/* What one AS's RAE said about its domain (ProvInf). */
+struct cme_domain {
+	uint32_t as;
+	GArray *prefixes;	/* struct prefix, as received */
+	GPtrArray *prov;	/* GBytes*: packed Provisioning messages */
+};
+
+struct cme;
+
+/* A connection from a RAE. */
+struct cme_conn {
+	struct cme *c;
+	struct tcp_sock *sock;
+	struct rae_framer fr;
+	char peer[64];
+	uint32_t as;		/* of the RAE, from its first request */
+};
+
+/* A CAFE agent the CME talks to: one TCP connection, requests answered in order. */
+struct cme_agent {
+	struct cme *c;
+	struct addr addr;
+	uint16_t port;
+	char name[ADDR_STRLEN + 8];	/* "addr:port" */
+	struct tcp_sock *sock;
+	bool connected;
+	struct cafe_agent_framer fr;
+	GQueue ops;			/* struct cme_op*: the head is answered next */
+	struct sim_timer timer;		/* the head's answer is due */
+	bool failing;			/* the last attempt failed (log the next once) */
+	bool collecting;		/* a COLLECT is queued */
+	/* statistics */
+	uint64_t connects, conn_failures, timeouts;
+};
+
+/* A client request and, once decided, its answer. */
+struct cme_req {
+	struct addr client;
+	uint16_t cport;
+	uint64_t seq;
+	GBytes *reply;			/* packed ContentReply, NULL while pending */
+};
+
+/* A stream the CME configured (or tried to). */
+struct cme_stream {
+	uint32_t id;
+	char *content;
+	struct cme_server srv;
+	struct addr client;
+	uint16_t cport;
+	uint32_t cos;
+	uint32_t as_path[RAE_MAX_ASPATH];
+	unsigned naspath;
+	bool configured;		/* the agent said CAFE_SUCCESS */
+	bool expired;			/* its record was collected */
+};
+
+struct cme {
+	struct entity e;
+	uint16_t port;
+	uint32_t report;
+	char *config_path;
+	struct cme_config *cfg;		/* NULL: the path store only */
+	uint64_t version;
+	struct tcp_sock *listener;
+	GPtrArray *conns;	/* struct cme_conn*, in accept order */
+	GHashTable *routes;	/* struct cme_key* -> GBytes* (packed PathInf) */
+	GHashTable *domains;	/* AS -> struct cme_domain* */
+	struct rae_pbarena rx;	/* requests decoded, one at a time */
+	bool stopping;		/* in cme_stop() */
+	uint64_t npaths;	/* paths in the store */
+	sim_time_t last_change;	/* last change of the store (0: none) */
+	/* the request service (cme_serve.c) */
+	struct udp_sock *usock;
+	GPtrArray *agents;	/* struct cme_agent* */
+	GHashTable *reqs;	/* "addr|port|seq" -> struct cme_req* */
+	GHashTable *streams;	/* id -> struct cme_stream* */
+	GHashTable *pending;	/* id -> struct cme_pending*: the reply waits for the agent */
+	uint32_t next_id;
+	struct sim_timer collect_timer;
+	/* statistics of the store */
+	uint64_t connections, requests, path_inf, prov_inf, full_reports, malformed;
+	uint64_t restarts;	/* by cme_tool restart */
+	uint64_t unreachable;	/* PathInf without paths received */
+	/* statistics of the service */
+	uint64_t content_requests, duplicate_requests, malformed_requests;
+	uint64_t accepted, refused;
+	uint64_t refused_unknown_content, refused_no_path, refused_no_keys, refused_agent;
+	uint64_t refused_other;
+	uint64_t collects, expired_streams, expired_bytes, expired_packets;
+};
+
+/* cme.c */
+bool cme_prefix_of(const Comet__Rae__Config__Prefix *p, struct prefix *out);
+
+/* cme_serve.c */
+int cme_serve_init(struct cme *c, char *err, size_t errlen);
+int cme_serve_check(struct cme *c, entity_addr_known_fn known, void *ctx, char *err,
+		    size_t errlen);
+void cme_serve_start(struct cme *c);
+/* Drop the connections to the agents, failing what waits (restart, stop). */
+void cme_serve_reset(struct cme *c, const char *why);
+void cme_serve_stop(struct cme *c);
+void cme_serve_stats(struct cme *c, entity_stat_fn fn, void *ctx);
+void cme_serve_fini(struct cme *c);
+
+#endif /* ENTITIES_CME_CME_INT_H */

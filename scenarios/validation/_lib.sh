@@ -1,0 +1,45 @@
+# _lib.sh - what the evaluators of scenarios/validation/ share: the JSON
+# row and the table on stdout.  Sourced, not run (cometsim validate skips
+# names that start with "_").
+#
+# The caller sets: rows (the rows.jsonl file), and before each row()
+# category, test, description, step, expected, actual, dir (the run
+# directory that backs the row) and mismatch (empty: PASS).
+
+nl='
+'
+nrows=0
+nfail=0
+table=''
+mismatch=''
+
+# json_str TEXT: TEXT as the inside of a JSON string.
+json_str() {
+	printf '%s\n' "$1" | tr -d '\000-\010\013-\037' |
+		sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/	/\\t/g' |
+		awk 'NR > 1 { printf "\\n" } { printf "%s", $0 }'
+}
+
+# want LABEL OBSERVED EXPECTED: one comparison of the current row.
+want() {
+	if [ "$2" != "$3" ]; then
+		mismatch="$mismatch${mismatch:+; }$1 $2 (expected $3)"
+	fi
+}
+
+# row: write the current row, add it to the table, reset mismatch.
+row() {
+	if [ -z "$mismatch" ]; then result=PASS; else result=FAIL; nfail=$((nfail + 1)); fi
+	nrows=$((nrows + 1))
+	printf '{"category":"%s","test":%s,"description":"%s","step":"%s","expected":"%s","actual":"%s","result":"%s","run_dir":"%s"}\n' \
+		"$(json_str "$category")" "$test" "$(json_str "$description")" \
+		"$(json_str "$step")" "$(json_str "$expected")" "$(json_str "$actual")" \
+		"$result" "$(json_str "$dir")" >>"$rows"
+	table="$table$(printf '%-4s %-28s %-6s %s' "$test" "$category" "$result" "$description")$nl"
+	table="$table$(printf '     expected: %s' "$expected")$nl"
+	table="$table$(printf '     actual:   %s' "$actual")$nl"
+	if [ -n "$mismatch" ]; then
+		table="$table$(printf '     differs:  %s' "$mismatch")$nl"
+	fi
+	mismatch=''
+}

@@ -1,0 +1,138 @@
+/*
+ * test_cme.c - the CME's configuration (entities/cme/cme_config.c) from
+ * memory: defaults, the catalogue, the key plan lookups by entry and exit,
+ * and each refusal with its line.
+ */
+#include <math.h>
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "entities/cme/cme.h"
+#include "tests/unit/suites.h"
+
+static const char good[] =
+	"<?xml version=\"1.0\"?>\n"
+	"<cme-config refresh_time=\"7\">\n"
+	"  <decision_parameters id=\"1\" delay_aspiration=\"0.05\" delay_reservation=\"0.2\"\n"
+	"      loss_aspiration=\"1e-4\" loss_reservation=\"0.01\"\n"
+	"      bandwidth_aspiration=\"5e7\" bandwidth_reservation=\"1e6\"/>\n"
+	"  <decision_parameters id=\"4\" cos=\"PR\" delay_aspiration=\"0.01\" delay_reservation=\"0.02\"\n"
+	"      loss_aspiration=\"0\" loss_reservation=\"0\"\n"
+	"      bandwidth_aspiration=\"1e6\" bandwidth_reservation=\"1e6\"/>\n"
+	"  <content name=\"a\" size=\"12\">\n"
+	"    <server address=\"10.0.0.1\" port=\"80\" as=\"1\" agent=\"10.0.0.254\"/>\n"
+	"    <server address=\"2001:db8::1\" port=\"81\" as=\"2\" agent=\"2001:db8::fe\" agent_port=\"7\"/>\n"
+	"  </content>\n"
+	"  <keys as=\"1\" to=\"2\" keys=\"0a0B\"/>\n"
+	"  <keys as=\"2\" from=\"1\" to=\"3\" keys=\"ff\"/>\n"
+	"  <keys as=\"3\" from=\"2\" keys=\"\"/>\n"
+	"</cme-config>\n";
+
+static struct cme_config *
+parse(const char *text, char *err, size_t errlen)
+{
+	return cme_config_parse(text, strlen(text), "t.xml", err, errlen);
+}
+
+static void
+test_cme_config_good(void)
+{
+	char err[512] = "";
+	struct cme_config *c = parse(good, err, sizeof(err));
+	const struct cme_content *t;
+	const struct cme_keyplan *k;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(c->client_port, CME_CLIENT_PORT);
+	CU_ASSERT(fabs(c->collect_interval - 5) < 1e-9);
+	CU_ASSERT(fabs(c->agent_timeout - 2) < 1e-9);
+	CU_ASSERT_EQUAL(c->refresh_time, 7);
+	CU_ASSERT_FALSE(c->flat);
+	CU_ASSERT_EQUAL(c->nclasses, 2);
+	CU_ASSERT_PTR_NULL(cme_config_class(c, 2));
+	CU_ASSERT_EQUAL(cme_config_class(c, 1)->cafe_cos, 0);
+	CU_ASSERT_EQUAL(cme_config_class(c, 4)->cafe_cos, 2);
+	CU_ASSERT(fabs(cme_config_class(c, 4)->dp.delay_r - 0.02) < 1e-12);
+	t = cme_config_content(c, "a");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_PTR_NULL(cme_config_content(c, "b"));
+	CU_ASSERT_EQUAL(t->size, 12);
+	CU_ASSERT_EQUAL(t->nservers, 2);
+	CU_ASSERT_EQUAL(t->servers[0].agent_port, 9999);
+	CU_ASSERT_EQUAL(t->servers[1].agent_port, 7);
+	CU_ASSERT_EQUAL(t->servers[1].addr.af, ADDR_V6);
+	CU_ASSERT_EQUAL(t->servers[1].line, 11);
+	/* The origin domain: no "from"; a transit: both; the last: no "to". */
+	k = cme_config_keys(c, 1, false, 0, true, 2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+	CU_ASSERT_EQUAL(k->nkeys, 2);
+	CU_ASSERT_EQUAL(k->keys[0], 0x0a);
+	CU_ASSERT_EQUAL(k->keys[1], 0x0b);
+	CU_ASSERT_PTR_NULL(cme_config_keys(c, 1, true, 2, true, 2));
+	CU_ASSERT_PTR_NULL(cme_config_keys(c, 1, false, 0, true, 3));
+	k = cme_config_keys(c, 2, true, 1, true, 3);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+	CU_ASSERT_EQUAL(k->keys[0], 0xff);
+	CU_ASSERT_PTR_NULL(cme_config_keys(c, 2, true, 3, true, 1));
+	k = cme_config_keys(c, 3, true, 2, false, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+	CU_ASSERT_EQUAL(k->nkeys, 0);
+	cme_config_free(c);
+}
+
+/*
+ * The good text with every `from` replaced by `to` must fail with `want`
+ * in the message.  An element's line is where its start tag ends.
+ */
+static void
+refuse(const char *from, const char *to, const char *want)
+{
+	GString *s = g_string_new(good);
+	char err[512] = "";
+	struct cme_config *c;
+
+	CU_ASSERT_FATAL(g_string_replace(s, from, to, 0) >= 1);
+	c = parse(s->str, err, sizeof(err));
+	CU_ASSERT_PTR_NULL(c);
+	if (!strstr(err, want) || strncmp(err, "t.xml:", 6) != 0) {
+		fprintf(stderr, "\n  got \"%s\", want \"%s\"\n", err, want);
+		CU_FAIL("the message");
+	}
+	cme_config_free(c);
+	g_string_free(s, TRUE);
+}
+
+static void
+test_cme_config_bad(void)
+{
+	refuse("<content name", "<content nom", "t.xml:9: schema");
+	refuse("size=\"12\">", "size=\"12\"", "t.xml:10: malformed XML");
+	refuse("cme-config", "rae-config", "expected <cme-config>");
+	refuse("keys=\"ff\"", "keys=\"f\"", "t.xml:14: schema");
+	refuse("agent=\"10.0.0.254\"", "agent=\"10.0.0\"", "t.xml:10: agent \"10.0.0\"");
+	refuse("id=\"4\"", "id=\"1\"", "t.xml:8: decision_parameters id 1 is given twice");
+	refuse("loss_reservation=\"0.01\"", "loss_reservation=\"2\"", "loss levels");
+	refuse("bandwidth_aspiration=\"5e7\"", "bandwidth_aspiration=\"1e5\"",
+	       "an aspiration level is worse");
+	refuse("<keys as=\"3\" from=\"2\"", "<keys as=\"2\" from=\"1\" to=\"3\" x=\"\"",
+	       "t.xml:15: schema");
+	refuse("<keys as=\"3\" from=\"2\" keys=\"\"/>", "<keys as=\"2\" from=\"1\" to=\"3\" keys=\"\"/>",
+	       "t.xml:15: the keys of AS 2 for this entry and exit are given twice (first at line 14)");
+	refuse("<keys as=\"3\" from=\"2\"", "<keys as=\"3\" from=\"3\"", "neighbouring ASes");
+	refuse("port=\"80\"", "port=\"0\"", "t.xml:10: schema");
+	refuse("refresh_time=\"7\"", "agent_timeout=\"0\"", "agent_timeout must be more than 0 s");
+}
+
+int
+suite_cme_register(void)
+{
+	CU_pSuite s = CU_add_suite("cme", NULL, NULL);
+
+	if (!s)
+		return -1;
+	if (!CU_add_test(s, "configuration: defaults, catalogue, key plan", test_cme_config_good) ||
+	    !CU_add_test(s, "configuration: each refusal with its line", test_cme_config_bad))
+		return -1;
+	return 0;
+}
