@@ -4,10 +4,12 @@
 #   scripts/setup.sh        install what is missing, build, run the sample scenario,
 #                           then regenerate D4.3's validation tables (cometsim validate)
 #   scripts/setup.sh test   install what is missing, build, run the whole test suite:
-#                           make check, make distcheck, and make check again in a
-#                           build with AddressSanitizer and UndefinedBehaviorSanitizer
+#                           make check, make distcheck, make check again in a
+#                           build with AddressSanitizer and UndefinedBehaviorSanitizer,
+#                           and make fuzz: every libFuzzer harness for 10 s
 #
-# Builds go to _build/ (and _build-san/ for the sanitizers) beside the sources.
+# Builds go to _build/ (and _build-san/ for the sanitizers, _build-fuzz/ for
+# the fuzzing harnesses, built with clang) beside the sources.
 # Run as root, or as a user who may use sudo for apt-get.
 set -eu
 
@@ -22,12 +24,14 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 # Debian packages: the build, the libraries, and the tools the tests use.
 # (parallel: the sweep engine of tests/sweep/parallel.sh; the Slurm test,
-# tests/sweep/slurm.sh, installs slurm-wlm and munge itself.)
+# tests/sweep/slurm.sh, installs slurm-wlm and munge itself.  clang and
+# libclang-rt-dev, whose libclang_rt.fuzzer and sanitizer runtimes clang does
+# not pull in without recommends: make fuzz.)
 pkgs="build-essential autoconf automake pkg-config git
 libxml2-dev libxml2-utils libglib2.0-dev libprotobuf-c-dev protobuf-c-compiler
 libpcap-dev libcunit1-dev tshark gnuplot-nox
 protobuf-compiler python3-protobuf
-parallel"
+parallel clang libclang-rt-dev"
 
 missing=
 for p in $pkgs; do
@@ -79,6 +83,8 @@ test)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		make -j"$jobs" check
-	echo "setup: all tests passed, also under ASan and UBSan"
+	# Each fuzzing harness for a short bounded time (doc/fuzzing.md).
+	make fuzz FUZZ_SECONDS=10
+	echo "setup: all tests passed, also under ASan and UBSan, and the fuzzers found nothing"
 	;;
 esac

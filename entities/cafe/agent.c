@@ -80,10 +80,12 @@ int
 cafe_agent_framer_next(struct cafe_agent_framer *f, const uint8_t **body, size_t *len)
 {
 	size_t have = f->buf->len - f->off, blen;
-	const uint8_t *p = f->buf->data + f->off;
+	const uint8_t *p;
 
+	/* An empty GByteArray has no data pointer: look at it only when it holds a header. */
 	if (have < CAFE_AGENT_FRAME_HDR)
 		return 0;
+	p = f->buf->data + f->off;
 	blen = rd16(p);
 	if (have < CAFE_AGENT_FRAME_HDR + blen)
 		return 0;

@@ -120,6 +120,12 @@ struct rae_config {
  */
 struct rae_config *rae_config_load(const char *path, char *err, size_t errlen);
 /*
+ * As rae_config_load, for a configuration (binary or XML) held in
+ * memory; `file` names it in messages.
+ */
+struct rae_config *rae_config_read(const uint8_t *buf, size_t len, const char *file,
+				   char *err, size_t errlen);
+/*
  * Read a binary ConfigurationMessage from memory; `file` names it in
  * messages.  NULL with err set.
  */

@@ -556,6 +556,31 @@ rae_config_load(const char *path, char *err, size_t errlen)
 	return c;
 }
 
+struct rae_config *
+rae_config_read(const uint8_t *buf, size_t len, const char *file, char *err, size_t errlen)
+{
+	GHashTable *lines;
+	struct rae_config *c = NULL;
+	uint8_t *bin;
+	size_t binlen;
+
+	if (len > CFG_MAX_FILE) {
+		snprintf(err, errlen, "%s: larger than %u MiB", file, CFG_MAX_FILE >> 20);
+		return NULL;
+	}
+	if (!cfg_is_xml(buf, len))
+		return cfg_parse(buf, len, file, NULL, err, errlen);
+	lines = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	if (rae_config_xml_pack((const char *)buf, len, file, &bin, &binlen, lines, err,
+				errlen) == 0) {
+		c = cfg_parse(bin, binlen, file, g_hash_table_size(lines) ? lines : NULL, err,
+			      errlen);
+		g_free(bin);
+	}
+	g_hash_table_destroy(lines);
+	return c;
+}
+
 int
 rae_config_convert(const char *in, const char *out, char *err, size_t errlen)
 {

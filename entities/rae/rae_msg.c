@@ -72,6 +72,9 @@ rae_framer_fini(struct rae_framer *f)
 void
 rae_framer_push(struct rae_framer *f, const uint8_t *data, size_t len)
 {
+	/* Nothing to add (the buffer may not exist yet). */
+	if (len == 0)
+		return;
 	/* Compact when the consumed front outweighs what is left. */
 	if (f->off && f->off >= f->len) {
 		memmove(f->buf, f->buf + f->off, f->len);
@@ -93,12 +96,13 @@ int
 rae_framer_next(struct rae_framer *f, unsigned *type, const uint8_t **body, size_t *len,
 		char *why, size_t whylen)
 {
-	const uint8_t *h = f->buf + f->off;
+	const uint8_t *h;
 	uint32_t blen;
 	char nb[16];
 
 	if (f->len < RAE_HDR_LEN)
 		return 0;
+	h = f->buf + f->off;
 	blen = (uint32_t)h[1] << 24 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 8 | h[4];
 	if (!rae_msg_type_known(h[0])) {
 		snprintf(why, whylen, "unknown message type %u (length %" PRIu32 ")", h[0], blen);
