@@ -352,6 +352,7 @@ dest_changed(struct rae *r, struct rae_dest *d)
 /* ---- what goes to a peer ---- */
 
 /* One path advertised to a peer: from a RIB path, or the origin of an own prefix. */
+/* Compared and hashed as bytes: whoever fills one zeroes it first (padding). */
 struct adv_item {
 	const struct rae_attr *attr;	/* NULL: an own prefix */
 	const struct rae_prov *prov;	/* the transit or origin provisioning */
@@ -381,6 +382,7 @@ adv_compute(struct rae *r, struct rae_peer *p, const struct rae_dest *d,
 				mask |= (uint8_t)(1u << s);
 		if (!mask)
 			return 0;
+		memset(&v[0], 0, sizeof(v[0]));
 		v[0].attr = NULL;
 		v[0].prov = pv;
 		v[0].mask = mask;
@@ -405,6 +407,7 @@ adv_compute(struct rae *r, struct rae_peer *p, const struct rae_dest *d,
 				mask |= (uint8_t)(1u << s);
 		if (!mask)
 			continue;
+		memset(&v[n], 0, sizeof(v[n]));	/* the padding is hashed too (peer_drain) */
 		v[n].attr = q->attr;
 		v[n].prov = pv;
 		v[n].mask = mask;
