@@ -34,6 +34,180 @@ local function call_dissector_safely(d, tvb, pinfo, tree)
 	return nil, tostring(res)
 end
 
+-- Protocol Buffers, for the sections that decode a message by hand
+-- against its .proto written out in Lua (CME-CAFE, CME client), so that
+-- every field filters under the section's own name without a .proto
+-- search path.  A schema maps a message name to its fields by number:
+--   { field name, kind, key, repeated = true|nil }
+-- kind is uint32, uint64, bool, double, string, bytes, or msg (then key
+-- is the message's name; otherwise key names the ProtoField in ctx.pf).
+-- ctx = { schema =, pf = (with pf.unknown), proto = (for sub-trees),
+--         labels = (field name -> sub-tree label), hex_sep = }
+local pb = {}
+local pb_wire = { uint32 = 0, uint64 = 0, bool = 0, double = 1, string = 2, bytes = 2,
+	msg = 2 }
+
+-- A varint at off (below limit): its value as UInt64 and its length; nil
+-- if it is cut short or longer than 10 bytes.
+function pb.varint(tvb, off, limit)
+	local v = UInt64(0)
+	for i = 0, 9 do
+		if off + i >= limit then
+			return nil
+		end
+		local b = tvb(off + i, 1):uint()
+		v = v + UInt64(b % 128):lshift(7 * i)
+		if b < 128 then
+			return v, i + 1
+		end
+	end
+	return nil
+end
+
+-- The value of a scalar field as the decoded table keeps it.
+local function pb_value(kind, val)
+	if kind == "uint64" then
+		return tostring(val)
+	elseif kind == "bool" then
+		return val ~= UInt64(0)
+	end
+	return val:tonumber()
+end
+
+-- Decode the fields of message `name` between off and limit into tree.
+-- Returns a table of what was found (scalars by field name, repeated
+-- fields and messages as lists) and nil, or the table and an error text.
+function pb.decode(ctx, tvb, off, limit, name, tree, depth)
+	local s = ctx.schema[name]
+	local pf = ctx.pf
+	local got = {}
+	if depth > 8 then
+		return got, "messages nested too deep"
+	end
+	while off < limit do
+		local start = off
+		local tag, n = pb.varint(tvb, off, limit)
+		if not tag then
+			return got, string.format("tag cut short at offset %d", start)
+		end
+		off = off + n
+		local wt = (tag % 8):tonumber()
+		local num = (tag / 8):tonumber()
+		if num == 0 or num >= 2 ^ 29 then
+			return got, string.format("field number %s at offset %d", tostring(tag / 8),
+				start)
+		end
+		local d = s[num]
+		local len, vlen, val
+		if wt == 0 then
+			val, vlen = pb.varint(tvb, off, limit)
+			if not val then
+				return got, string.format("varint of field %d cut short at offset %d",
+					num, off)
+			end
+		elseif wt == 1 or wt == 5 then
+			vlen = wt == 1 and 8 or 4
+			if off + vlen > limit then
+				return got, string.format("field %d at offset %d: %d bytes expected",
+					num, start, vlen)
+			end
+		elseif wt == 2 then
+			len, n = pb.varint(tvb, off, limit)
+			if not len then
+				return got, string.format("length of field %d cut short at offset %d",
+					num, off)
+			end
+			off = off + n
+			if len > UInt64(limit - off) then
+				return got, string.format("field %d at offset %d: length %s runs "
+					.. "beyond the end of the message", num, start, tostring(len))
+			end
+			vlen = len:tonumber()
+		else
+			return got, string.format("field %d at offset %d has wire type %d", num,
+				start, wt)
+		end
+		local r = tvb(off, vlen)
+		if not d then
+			tree:add(pf.unknown, tvb(start, off + vlen - start), num):append_text(
+				string.format(" (wire type %d, skipped)", wt))
+		else
+			local fname, kind, key = d[1], d[2], d[3]
+			local want = pb_wire[kind]
+			if wt ~= want and not (d.repeated and wt == 2 and want == 0) then
+				return got, string.format("field %s (%d) at offset %d has wire type %d, "
+					.. "%d expected", fname, num, start, wt, want)
+			end
+			if kind == "msg" then
+				local sub = tree:add(ctx.proto, tvb(start, off + vlen - start),
+					ctx.labels[fname] or fname)
+				local t, err = pb.decode(ctx, tvb, off, off + vlen, key, sub, depth + 1)
+				if t.id then
+					sub:append_text(" " .. tostring(t.id))
+				end
+				if d.repeated then
+					got[fname] = got[fname] or {}
+					table.insert(got[fname], t)
+				else
+					got[fname] = t
+				end
+				if err then
+					return got, err
+				end
+			elseif wt == 2 and want == 0 then
+				-- packed repeated varints
+				local q = off
+				got[fname] = got[fname] or {}
+				while q < off + vlen do
+					local v, m = pb.varint(tvb, q, off + vlen)
+					if not v then
+						return got, string.format("packed field %s at offset %d cut "
+							.. "short", fname, q)
+					end
+					if kind == "uint32" and v > UInt64(0xffffffff) then
+						return got, string.format("packed field %s at offset %d: %s does "
+							.. "not fit 32 bits", fname, q, tostring(v))
+					end
+					tree:add(pf[key], tvb(q, m), v:tonumber())
+					table.insert(got[fname], pb_value(kind, v))
+					q = q + m
+				end
+			elseif kind == "string" then
+				local text = vlen > 0 and r:string(ENC_UTF_8) or ""
+				tree:add(pf[key], r, text)
+				got[fname] = text
+			elseif kind == "bytes" then
+				tree:add(pf[key], r)
+				got[fname] = vlen > 0 and r:bytes():tohex(true, ctx.hex_sep) or ""
+			elseif kind == "double" then
+				local x = r:le_float()
+				tree:add(pf[key], r, x)
+				got[fname] = x
+			else
+				if kind == "uint32" and val > UInt64(0xffffffff) then
+					return got, string.format("field %s at offset %d: %s does not fit "
+						.. "32 bits", fname, start, tostring(val))
+				end
+				if kind == "uint64" then
+					tree:add(pf[key], r, val)
+				elseif kind == "bool" then
+					tree:add(pf[key], r, val ~= UInt64(0))
+				else
+					tree:add(pf[key], r, val:tonumber())
+				end
+				if d.repeated then
+					got[fname] = got[fname] or {}
+					table.insert(got[fname], pb_value(kind, val))
+				else
+					got[fname] = pb_value(kind, val)
+				end
+			end
+		end
+		off = off + vlen
+	end
+	return got, nil
+end
+
 ------------------------------------------------------------------------
 -- COMET header, version 1 (EtherType 0xCCCC)
 --
@@ -910,157 +1084,10 @@ do
 	}
 	local labels = { filter = "Filter", configure = "Configure stream",
 		expired_streams = "Expired stream" }
-	local wire_of = { uint32 = 0, uint64 = 0, bool = 0, string = 2, bytes = 2, msg = 2 }
 
-	-- A varint at off (below limit): its value as UInt64 and its length;
-	-- nil if it is cut short or longer than 10 bytes.
-	local function varint(tvb, off, limit)
-		local v = UInt64(0)
-		for i = 0, 9 do
-			if off + i >= limit then
-				return nil
-			end
-			local b = tvb(off + i, 1):uint()
-			v = v + UInt64(b % 128):lshift(7 * i)
-			if b < 128 then
-				return v, i + 1
-			end
-		end
-		return nil
-	end
-
-	-- Decode the fields of message `name` between off and limit into tree.
-	-- Returns a table of what was found (scalars by name, repeated and
-	-- messages as lists) and nil, or the table and an error text.
-	local function decode(tvb, off, limit, name, tree, depth)
-		local s = schema[name]
-		local got = {}
-		if depth > 8 then
-			return got, "messages nested too deep"
-		end
-		while off < limit do
-			local start = off
-			local tag, n = varint(tvb, off, limit)
-			if not tag then
-				return got, string.format("tag cut short at offset %d", start)
-			end
-			off = off + n
-			local wt = (tag % 8):tonumber()
-			local num = (tag / 8):tonumber()
-			local d = num > 0 and num < 2 ^ 29 and s[num] or nil
-			if num == 0 or num >= 2 ^ 29 then
-				return got, string.format("field number %s at offset %d", tostring(tag / 8),
-					start)
-			end
-			local len, vlen, val
-			if wt == 0 then
-				val, vlen = varint(tvb, off, limit)
-				if not val then
-					return got, string.format("varint of field %d cut short at offset %d",
-						num, off)
-				end
-			elseif wt == 1 or wt == 5 then
-				vlen = wt == 1 and 8 or 4
-				if off + vlen > limit then
-					return got, string.format("field %d at offset %d: %d bytes expected",
-						num, start, vlen)
-				end
-			elseif wt == 2 then
-				len, n = varint(tvb, off, limit)
-				if not len then
-					return got, string.format("length of field %d cut short at offset %d",
-						num, off)
-				end
-				off = off + n
-				if len > UInt64(limit - off) then
-					return got, string.format("field %d at offset %d: length %s runs "
-						.. "beyond the end of the message", num, start, tostring(len))
-				end
-				vlen = len:tonumber()
-			else
-				return got, string.format("field %d at offset %d has wire type %d", num,
-					start, wt)
-			end
-			local r = tvb(off, vlen)
-			if not d then
-				tree:add(pf.unknown, tvb(start, off + vlen - start), num):append_text(
-					string.format(" (wire type %d, skipped)", wt))
-			else
-				local fname, kind, key = d[1], d[2], d[3]
-				local want = wire_of[kind]
-				if wt ~= want and not (d.repeated and wt == 2 and want == 0) then
-					return got, string.format("field %s (%d) at offset %d has wire type %d, "
-						.. "%d expected", fname, num, start, wt, want)
-				end
-				if kind == "msg" then
-					local sub = tree:add(cmecafe, tvb(start, off + vlen - start),
-						labels[fname] or fname)
-					local t, err = decode(tvb, off, off + vlen, key, sub, depth + 1)
-					if t.id then
-						sub:append_text(" " .. tostring(t.id))
-					end
-					if d.repeated then
-						got[fname] = got[fname] or {}
-						table.insert(got[fname], t)
-					else
-						got[fname] = t
-					end
-					if err then
-						return got, err
-					end
-				elseif wt == 2 and want == 0 then
-					-- packed repeated varints
-					local q = off
-					got[fname] = got[fname] or {}
-					while q < off + vlen do
-						local v, m = varint(tvb, q, off + vlen)
-						if not v then
-							return got, string.format("packed field %s at offset %d cut "
-								.. "short", fname, q)
-						end
-						tree:add(pf[key], tvb(q, m), v:tonumber())
-						table.insert(got[fname], v:tonumber())
-						q = q + m
-					end
-				elseif kind == "string" then
-					local text = vlen > 0 and r:string(ENC_UTF_8) or ""
-					tree:add(pf[key], r, text)
-					got[fname] = text
-				elseif kind == "bytes" then
-					tree:add(pf[key], r)
-					got[fname] = vlen > 0 and r:bytes():tohex(true, " ") or ""
-				else
-					if kind == "uint32" and val > UInt64(0xffffffff) then
-						return got, string.format("field %s at offset %d: %s does not fit "
-							.. "32 bits", fname, start, tostring(val))
-					end
-					local item
-					if kind == "uint64" then
-						item = tree:add(pf[key], r, val)
-					elseif kind == "bool" then
-						item = tree:add(pf[key], r, val ~= UInt64(0))
-					else
-						item = tree:add(pf[key], r, val:tonumber())
-					end
-					local v
-					if kind == "uint64" then
-						v = tostring(val)
-					elseif kind == "bool" then
-						v = val ~= UInt64(0)
-					else
-						v = val:tonumber()
-					end
-					if d.repeated then
-						got[fname] = got[fname] or {}
-						table.insert(got[fname], v)
-					else
-						got[fname] = v
-					end
-				end
-			end
-			off = off + vlen
-		end
-		return got, nil
+	local ctx = { schema = schema, pf = pf, proto = cmecafe, labels = labels, hex_sep = " " }
+	local function decode(tvb, off, limit, name, tree)
+		return pb.decode(ctx, tvb, off, limit, name, tree, 0)
 	end
 
 	local function clean(s)
@@ -1127,7 +1154,7 @@ do
 		pinfo.cols.protocol = "CMECAFE"
 		root:add(pf.length, tvb(0, 2))
 		root:add(pf.message, tvb(0, 2), name):set_generated()
-		local ok, got, err = pcall(decode, tvb, HDR_LEN, HDR_LEN + blen, name, root, 0)
+		local ok, got, err = pcall(decode, tvb, HDR_LEN, HDR_LEN + blen, name, root)
 		if not ok then
 			err, got = tostring(got), {}
 		end
@@ -1238,154 +1265,32 @@ do
 	}
 	cmeclient.experts = { ex.malformed, ex.refused }
 
-	-- cmeclient.proto written out: field number -> { field key in pf, kind }.
-	-- as_path is the only repeated field (packed or not).
+	-- cmeclient.proto written out for pb.decode: field number -> { field
+	-- name, kind, field key in pf }.  as_path is the only repeated field.
 	local messages = {
 		ContentRequest = {
-			[1] = { "sequence", "uint64" },
-			[2] = { "content", "string" },
-			[3] = { "cos", "uint32" },
-			[4] = { "bandwidth", "uint64" },
-			[5] = { "port", "uint32" },
-			[6] = { "protocol", "uint32" },
+			[1] = { "sequence", "uint64", "sequence" },
+			[2] = { "content", "string", "content" },
+			[3] = { "cos", "uint32", "cos" },
+			[4] = { "bandwidth", "uint64", "bandwidth" },
+			[5] = { "port", "uint32", "port" },
+			[6] = { "protocol", "uint32", "protocol" },
 		},
 		ContentReply = {
-			[1] = { "sequence", "uint64" },
-			[2] = { "status", "uint32" },
-			[3] = { "reason", "string" },
-			[4] = { "server", "string" },
-			[5] = { "server_port", "uint32" },
-			[6] = { "size", "uint64" },
-			[7] = { "stream_id", "uint32" },
-			[8] = { "as_path", "uint32", repeated = true },
-			[9] = { "keys", "bytes" },
-			[10] = { "score", "double" },
-			[11] = { "server_as", "uint32" },
+			[1] = { "sequence", "uint64", "sequence" },
+			[2] = { "status", "uint32", "status" },
+			[3] = { "reason", "string", "reason" },
+			[4] = { "server", "string", "server" },
+			[5] = { "server_port", "uint32", "server_port" },
+			[6] = { "size", "uint64", "size" },
+			[7] = { "stream_id", "uint32", "stream_id" },
+			[8] = { "as_path", "uint32", "as_path", repeated = true },
+			[9] = { "keys", "bytes", "keys" },
+			[10] = { "score", "double", "score" },
+			[11] = { "server_as", "uint32", "server_as" },
 		},
 	}
-	local wire_type = { uint32 = 0, uint64 = 0, string = 2, bytes = 2, double = 1 }
-
-	-- The varint at off, not reaching limit: UInt64 value and its length,
-	-- or nil when it runs past limit or beyond 10 bytes.
-	local function read_varint(tvb, off, limit)
-		local v = UInt64(0)
-		for n = 1, 10 do
-			local at = off + n - 1
-			if at >= limit then
-				return nil
-			end
-			local b = tvb(at, 1):uint()
-			v = v + UInt64(b % 128):lshift(7 * (n - 1))
-			if b < 128 then
-				return v, n
-			end
-		end
-		return nil
-	end
-
-	-- Walk the message's fields from 0 to the datagram's end, adding items
-	-- to tree.  Returns the values found (as_path a list) and nil, or
-	-- those found so far and the error text.
-	local function walk(tvb, schema, tree)
-		local got = {}
-		local off, limit = 0, tvb:len()
-		while off < limit do
-			local start = off
-			local tag, n = read_varint(tvb, off, limit)
-			if not tag then
-				return got, string.format("tag cut short at offset %d", start)
-			end
-			off = off + n
-			local num, wt = (tag / 8):tonumber(), (tag % 8):tonumber()
-			if num == 0 or num >= 2 ^ 29 then
-				return got, string.format("field number %s at offset %d", tostring(tag / 8),
-					start)
-			end
-			local val, vlen
-			if wt == 0 then
-				val, vlen = read_varint(tvb, off, limit)
-				if not val then
-					return got, string.format("value of field %d cut short at offset %d",
-						num, off)
-				end
-			elseif wt == 1 or wt == 5 then
-				vlen = wt == 1 and 8 or 4
-				if off + vlen > limit then
-					return got, string.format("field %d at offset %d needs %d bytes", num,
-						start, vlen)
-				end
-			elseif wt == 2 then
-				local len, m = read_varint(tvb, off, limit)
-				if not len then
-					return got, string.format("length of field %d cut short at offset %d",
-						num, off)
-				end
-				off = off + m
-				if len > UInt64(limit - off) then
-					return got, string.format("field %d at offset %d: length %s goes past "
-						.. "the end of the datagram", num, start, tostring(len))
-				end
-				vlen = len:tonumber()
-			else
-				return got, string.format("field %d at offset %d: wire type %d", num, start,
-					wt)
-			end
-			local d = schema[num]
-			local range = tvb(off, vlen)
-			if not d then
-				tree:add(pf.unknown, tvb(start, off + vlen - start), num):append_text(
-					string.format(" (wire type %d, skipped)", wt))
-			else
-				local key, kind = d[1], d[2]
-				if d.repeated and wt == 2 then
-					-- packed
-					local q = off
-					got[key] = got[key] or {}
-					while q < off + vlen do
-						local v, m = read_varint(tvb, q, off + vlen)
-						if not v or v > UInt64(0xffffffff) then
-							return got, string.format("packed %s at offset %d: bad varint",
-								key, q)
-						end
-						tree:add(pf[key], tvb(q, m), v:tonumber())
-						table.insert(got[key], v:tonumber())
-						q = q + m
-					end
-				elseif wt ~= wire_type[kind] then
-					return got, string.format("field %s (%d) at offset %d: wire type %d, "
-						.. "%d expected", key, num, start, wt, wire_type[kind])
-				elseif kind == "string" then
-					local s = vlen > 0 and range:string(ENC_UTF_8) or ""
-					tree:add(pf[key], range, s)
-					got[key] = s
-				elseif kind == "bytes" then
-					tree:add(pf[key], range)
-					got[key] = vlen > 0 and range:bytes():tohex(true, "") or ""
-				elseif kind == "double" then
-					local x = range:le_float()
-					tree:add(pf[key], range, x)
-					got[key] = x
-				elseif kind == "uint64" then
-					tree:add(pf[key], range, val)
-					got[key] = tostring(val)
-				else
-					if val > UInt64(0xffffffff) then
-						return got, string.format("field %s at offset %d: %s does not fit "
-							.. "32 bits", key, start, tostring(val))
-					end
-					tree:add(pf[key], range, val:tonumber())
-					if d.repeated then
-						got[key] = got[key] or {}
-						table.insert(got[key], val:tonumber())
-					else
-						got[key] = val:tonumber()
-					end
-				end
-			end
-			off = off + vlen
-		end
-		return got, nil
-	end
+	local ctx = { schema = messages, pf = pf, proto = cmeclient, labels = {}, hex_sep = "" }
 
 	local function one_line(s)
 		return (tostring(s):gsub("[;|\r\n]", ","))
@@ -1425,7 +1330,7 @@ do
 		local root = tree:add(cmeclient, tvb(0, len))
 		pinfo.cols.protocol = "CMECLIENT"
 		root:add(pf.message, tvb(0, len), name):set_generated()
-		local ok, got, err = pcall(walk, tvb, messages[name], root)
+		local ok, got, err = pcall(pb.decode, ctx, tvb, 0, len, name, root, 0)
 		if not ok then
 			got, err = {}, tostring(got)
 		end

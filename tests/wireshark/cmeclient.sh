@@ -123,9 +123,9 @@ summary_has() {
 	val "$rep" "$1" cmeclient.summary | grep -qF "$2"
 }
 check "frame 4: the summary says where (length past the end)" \
-	summary_has 4 '[malformed: field 4 at offset 2: length 16 goes past the end'
+	summary_has 4 '[malformed: field 4 at offset 2: length 16 runs beyond the end of the message'
 check "frame 5: a status sent as a string is refused" \
-	summary_has 5 '[malformed: field status (2) at offset 2: wire type 2, 0 expected]'
+	summary_has 5 '[malformed: field status (2) at offset 2 has wire type 2, 0 expected]'
 
 # ---- 3. no Lua error anywhere ----
 check "no Lua error in either capture" \
