@@ -1,10 +1,10 @@
-# _lib.sh - what the evaluators of scenarios/validation/ share: the JSON
-# row and the table on stdout.  Sourced, not run (cometsim validate skips
-# names that start with "_").
+# _lib.sh - what the evaluators of scenarios/validation/ share: finding
+# cometsim, the JSON row and the table on stdout.  Sourced, not run
+# (cometsim validate skips names that start with "_").
 #
-# The caller sets: rows (the rows.jsonl file), and before each row()
-# category, test, description, step, expected, actual, dir (the run
-# directory that backs the row) and mismatch (empty: PASS).
+# The caller defines die() and sets: rows (the rows.jsonl file), and
+# before each row() category, test, description, step, expected, actual,
+# dir (the run directory that backs the row) and mismatch (empty: PASS).
 
 nl='
 '
@@ -12,6 +12,23 @@ nrows=0
 nfail=0
 table=''
 mismatch=''
+
+# find_cometsim OPTION: COMETSIM from --cometsim (OPTION, may be empty),
+# else $COMETSIM, else the build tree's, else the source tree's, else the
+# one on PATH; dies if there is none.
+find_cometsim() {
+	if [ -n "$1" ]; then
+		COMETSIM=$1
+	elif [ -z "${COMETSIM:-}" ]; then
+		for c in "${top_builddir:-}/cometsim" "$top_srcdir/cometsim"; do
+			if [ -x "$c" ]; then COMETSIM=$c; break; fi
+		done
+		: "${COMETSIM:=$(command -v cometsim || true)}"
+	fi
+	if [ -z "${COMETSIM:-}" ] || [ ! -x "$COMETSIM" ]; then
+		die "no cometsim program (give --cometsim PATH or set COMETSIM)"
+	fi
+}
 
 # json_str TEXT: TEXT as the inside of a JSON string.
 json_str() {

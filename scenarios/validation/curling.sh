@@ -46,6 +46,7 @@ me=curling.sh
 here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
 : "${top_srcdir:=$(CDPATH='' cd -- "$here/../.." && pwd)}"
 : "${TSHARK:=tshark}"
+. "$here/_lib.sh"
 
 usage() {
 	sed -n '8,21p' "$here/$me" | sed 's/^# \{0,1\}//' >&2
@@ -125,15 +126,7 @@ for t in $(echo "$only" | tr ',' ' '); do
 	case $t in [1-4]) ;; *) die "--only: no test \"$t\" (tests 1 to 4)" ;; esac
 done
 
-if [ -n "$cometsim_opt" ]; then
-	COMETSIM=$cometsim_opt
-elif [ -z "${COMETSIM:-}" ]; then
-	for c in "${top_builddir:-}/cometsim" "$top_srcdir/cometsim"; do
-		if [ -x "$c" ]; then COMETSIM=$c; break; fi
-	done
-	: "${COMETSIM:=$(command -v cometsim || true)}"
-fi
-[ -n "${COMETSIM:-}" ] && [ -x "$COMETSIM" ] || die "no cometsim program (give --cometsim PATH or set COMETSIM)"
+find_cometsim "$cometsim_opt"
 command -v "$TSHARK" >/dev/null 2>&1 || die "no tshark ($TSHARK)"
 command -v mergecap >/dev/null 2>&1 || die "no mergecap (it comes with tshark)"
 
@@ -348,12 +341,7 @@ delivery_check() {
 	[ -z "$stray" ] || delivery_actual="$delivery_actual; crossed without a state:$stray"
 }
 
-json_str() {
-	printf '%s\n' "$1" | tr -d '\000-\010\013-\037' |
-		sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/	/\\t/g' |
-		awk 'NR > 1 { printf "\\n" } { printf "%s", $0 }'
-}
-
+# json_str comes from _lib.sh.
 nrows=0
 nfail=0
 table=''

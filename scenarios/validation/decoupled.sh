@@ -92,17 +92,7 @@ for t in $(echo "$only" | tr ',' ' '); do
 	case $t in [1-9]|1[0-3]) ;; *) die "--only: no test \"$t\" (tests 1 to 13)" ;; esac
 done
 
-if [ -n "$cometsim_opt" ]; then
-	COMETSIM=$cometsim_opt
-elif [ -z "${COMETSIM:-}" ]; then
-	for c in "${top_builddir:-}/cometsim" "$top_srcdir/cometsim"; do
-		if [ -x "$c" ]; then COMETSIM=$c; break; fi
-	done
-	: "${COMETSIM:=$(command -v cometsim || true)}"
-fi
-if [ -z "${COMETSIM:-}" ] || [ ! -x "$COMETSIM" ]; then
-	die "no cometsim program (give --cometsim PATH or set COMETSIM)"
-fi
+find_cometsim "$cometsim_opt"
 command -v "$TSHARK" >/dev/null 2>&1 || die "no tshark ($TSHARK)"
 [ -f "$lua" ] || die "no COMET dissector at $lua"
 

@@ -49,6 +49,7 @@ here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
 : "${TSHARK:=tshark}"
 scn_dir="$here/stateless"
 lua="$top_srcdir/output/wireshark/cometsim.lua"
+. "$here/_lib.sh"
 
 usage() {
 	sed -n '10,28p' "$here/$me" | sed 's/^# \{0,1\}//' >&2
@@ -117,17 +118,7 @@ printf '%s' "$overrides" | while IFS= read -r o; do
 	esac
 done || exit 2
 
-if [ -n "$cometsim_opt" ]; then
-	COMETSIM=$cometsim_opt
-elif [ -z "${COMETSIM:-}" ]; then
-	for c in "${top_builddir:-}/cometsim" "$top_srcdir/cometsim"; do
-		if [ -x "$c" ]; then COMETSIM=$c; break; fi
-	done
-	: "${COMETSIM:=$(command -v cometsim || true)}"
-fi
-if [ -z "${COMETSIM:-}" ] || [ ! -x "$COMETSIM" ]; then
-	die "no cometsim program (give --cometsim PATH or set COMETSIM)"
-fi
+find_cometsim "$cometsim_opt"
 command -v "$TSHARK" >/dev/null 2>&1 || die "no tshark ($TSHARK)"
 [ -f "$lua" ] || die "no COMET dissector at $lua"
 
@@ -229,19 +220,8 @@ dut_drops() {
 	echo "dut dropped ${v:-nothing}"
 }
 
-# want LABEL OBSERVED EXPECTED: one comparison of the row.
-want() {
-	if [ "$2" != "$3" ]; then
-		mismatch="$mismatch${mismatch:+; }$1 $2 (expected $3)"
-	fi
-}
-
-json_str() {
-	printf '%s\n' "$1" | tr -d '\000-\010\013-\037' |
-		sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/	/\\t/g' |
-		awk 'NR > 1 { printf "\\n" } { printf "%s", $0 }'
-}
-
+# want (a comparison) and json_str come from _lib.sh; the row of this
+# evaluator also goes to the test's observed.txt.
 nrows=0
 nfail=0
 table=''
