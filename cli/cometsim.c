@@ -861,6 +861,8 @@ cmd_run(int argc, char **argv)
 	sum.wall_s = (double)(t1 - t0) / 1e9;
 	sum.peak_rss_kb = peak_rss_kb();
 	sum.stop_reason = stop_reason_name(why);
+	sum.max_events = opts.max_events;
+	sum.max_wall = opts.max_wall;
 	/* A run cut short by a limit did not do what its scenario asked. */
 	if (stop_signal)
 		sum.status = "interrupted";

@@ -34,6 +34,8 @@ struct run_summary {
 	long peak_rss_kb;
 	const char *status;	/* "complete", "interrupted", "error" */
 	const char *stop_reason;	/* "end_time", "no_events", "end_simulation", ... */
+	uint64_t max_events;	/* the event limit in force; 0: none */
+	sim_time_t max_wall;	/* the wall-clock limit in force, ns; 0: none */
 };
 
 /* output.c */

@@ -322,6 +322,9 @@ summary_body(FILE *f, const void *arg)
 	json_str(f, sum->status);
 	fputs(",\n  \"stop_reason\": ", f);
 	json_str(f, sum->stop_reason);
+	fprintf(f, ",\n  \"max_events\": %" PRIu64, sum->max_events);
+	fputs(",\n  \"max_wall_s\": ", f);
+	json_double(f, "%.6f", (double)sum->max_wall / 1e9);
 	fprintf(f, ",\n  \"nodes\": %u,\n  \"links\": %u", net->nnodes,
 		net->nlinks);
 
