@@ -269,9 +269,13 @@ stall_tick(struct sim *sim, void *ctx, void *arg)
 		return;
 	}
 	r->repairs++;
-	entity_log(&c->e, LOG_INFO, "%s Content %s: %" PRIu32 " of %" PRIu32 " chunks in: "
-		   "asking again for chunks %" PRIu32 "-%" PRIu32, r->tag, c->id, r->nhave,
-		   r->nchunks, first, last == UINT32_MAX && !r->nchunks ? 0 : last);
+	if (!r->nchunks)	/* no chunk yet: the size is not known */
+		entity_log(&c->e, LOG_INFO, "%s Content %s: nothing in yet: asking again for "
+			   "the whole content", r->tag, c->id);
+	else
+		entity_log(&c->e, LOG_INFO, "%s Content %s: %" PRIu32 " of %" PRIu32 " chunks "
+			   "in: asking again for chunks %" PRIu32 "-%" PRIu32, r->tag, c->id,
+			   r->nhave, r->nchunks, first, last);
 	send_consume(r, first, last, CONSUME_F_NOJOIN);
 }
 
