@@ -9,8 +9,9 @@
  * source MAC and the EtherType.
  *
  * Hooks registered for an EtherType see frames before the stack does; a
- * hook for IPv4 or IPv6 (the CAFE's interception) hands what it does not
- * take back with ip_input().
+ * hook for IPv4 or IPv6 (the CAFE's interception, where Linux's
+ * pre-routing hook is) gets the packet without the Ethernet padding of a
+ * short frame, and hands what it does not take back with ip_input().
  */
 #include <string.h>
 
@@ -141,6 +142,9 @@ ether_demux(struct iface *ifc, uint16_t type, struct pkt *p)
 	p->ethertype = type;
 	for (unsigned i = 0; i < n->neth_hooks; i++)
 		if (n->eth_hooks[i].ethertype == type) {
+			/* An IP hook sees the packet as IP has it: no Ethernet padding. */
+			if (type == ETHERTYPE_IPV4 || type == ETHERTYPE_IPV6)
+				ip_unpad(p, type);
 			n->eth_hooks[i].fn(ifc, n->eth_hooks[i].ctx, p);
 			return;
 		}

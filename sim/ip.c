@@ -3,6 +3,7 @@
  * the transport protocols and hooks, loopback.
  */
 #include "sim/net.h"
+#include "sim/wire.h"
 
 int
 ip_output(struct node *n, const struct addr *src, const struct addr *dst, uint8_t proto,
@@ -24,6 +25,24 @@ ip_input(struct iface *ifc, uint16_t ethertype, struct pkt *p)
 		stats_drop(&ifc->node->cnt, DROP_UNKNOWN_ETHERTYPE);
 		pkt_free(p);
 	}
+}
+
+void
+ip_unpad(struct pkt *p, uint16_t ethertype)
+{
+	size_t want, min;
+
+	if (ethertype == ETHERTYPE_IPV4 && p->len >= IPV4_HLEN) {
+		want = rd16(p->data + 2);
+		min = IPV4_HLEN;
+	} else if (ethertype == ETHERTYPE_IPV6 && p->len >= IPV6_HLEN) {
+		want = IPV6_HLEN + (size_t)rd16(p->data + 4);
+		min = IPV6_HLEN;
+	} else {
+		return;
+	}
+	if (want >= min && want < p->len)
+		pkt_trim(p, want);
 }
 
 static void

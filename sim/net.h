@@ -428,6 +428,14 @@ int ipv6_output_if(struct iface *ifc, const struct addr *src, const struct addr 
 /* Send a transport payload to dst by the right family. Owns p. */
 int ip_output(struct node *n, const struct addr *src, const struct addr *dst,
 	      uint8_t proto, struct pkt *p);
+/*
+ * Cut a received IP packet to the length its header declares: the
+ * Ethernet padding of a short frame goes, as the IP layer cuts it before
+ * any pre-routing hook (ether_demux does it for the IPv4 and IPv6 hooks).
+ * A header too short or declaring more than there is: left as it is, for
+ * ipv4_input or ipv6_input to drop.
+ */
+void ip_unpad(struct pkt *p, uint16_t ethertype);
 /* Deliver a received IP packet of either family to routing (CAFE decapsulation). Owns p. */
 void ip_input(struct iface *ifc, uint16_t ethertype, struct pkt *p);
 /* A complete packet a node sent to itself: delivered by a zero-delay event. Owns p. */

@@ -504,26 +504,6 @@ intercepts_on(const struct cafe *c, const struct iface *in)
 	return false;
 }
 
-/*
- * The IP packet without the Ethernet padding a short frame carries: the
- * length its header declares, as the IP stack trims it before the
- * pre-routing hook where the CAFE takes packets.
- */
-static void
-ip_unpad(struct pkt *p, uint16_t type)
-{
-	size_t want;
-
-	if (type == ETHERTYPE_IPV4 && p->len >= IPV4_HLEN)
-		want = rd16(p->data + 2);
-	else if (type != ETHERTYPE_IPV4 && p->len >= IPV6_HLEN)
-		want = IPV6_HLEN + (size_t)rd16(p->data + 4);
-	else
-		return;
-	if (want >= (type == ETHERTYPE_IPV4 ? IPV4_HLEN : IPV6_HLEN) && want < p->len)
-		pkt_trim(p, want);
-}
-
 /* The 5-tuple of an IP packet; false if it is too short to say. */
 static bool
 five_tuple(const struct pkt *p, uint16_t type, struct addr *src, struct addr *dst,
@@ -603,8 +583,7 @@ cafe_ip_in(struct iface *in, void *ctx, struct pkt *p)
 
 			if (!filter_match(&f->s, &src, &dst, proto, sport, dport))
 				continue;
-			ip_unpad(p, type);
-			size_t len = p->len;
+			size_t len = p->len;	/* IP bytes: ether_demux cut the padding */
 
 			now = sim_now(c->node->net->sim);
 			c->intercepted++;
