@@ -40,11 +40,11 @@
 #include <protobuf-c/protobuf-c.h>
 
 #include "entities/cafe/agent.h"
+#include "entities/pbcheck.h"
 #include "sim/net.h"
 #include "sim/wire.h"
 
 #define AGENT_USAGE	"[port]"
-#define PB_MAX_DEPTH	8
 #define TIMEOUT_MAX_S	(86400u * 365)	/* ci_tool add's limit */
 
 /* ---- framing: 2-byte big-endian length, then the body ---- */
@@ -118,214 +118,6 @@ cafe_agent_frame(const ProtobufCMessage *m, GByteArray *out)
 	wr16(out->data + at, (uint16_t)n);
 	protobuf_c_message_pack(m, out->data + at + CAFE_AGENT_FRAME_HDR);
 	return 0;
-}
-
-/* ---- a strict reading of a protobuf body ---- */
-
-enum { WT_VARINT = 0, WT_64 = 1, WT_LEN = 2, WT_32 = 5 };
-
-static int
-pb_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
-{
-	uint64_t x = 0;
-
-	for (unsigned i = 0; i < 10; i++) {
-		if (*p >= end)
-			return -1;
-		uint8_t b = *(*p)++;
-
-		x |= (uint64_t)(b & 0x7f) << (7 * i);
-		if (!(b & 0x80)) {
-			*v = x;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-static int
-pb_wire_type(ProtobufCType t)
-{
-	switch (t) {
-	case PROTOBUF_C_TYPE_SFIXED32:
-	case PROTOBUF_C_TYPE_FIXED32:
-	case PROTOBUF_C_TYPE_FLOAT:
-		return WT_32;
-	case PROTOBUF_C_TYPE_SFIXED64:
-	case PROTOBUF_C_TYPE_FIXED64:
-	case PROTOBUF_C_TYPE_DOUBLE:
-		return WT_64;
-	case PROTOBUF_C_TYPE_STRING:
-	case PROTOBUF_C_TYPE_BYTES:
-	case PROTOBUF_C_TYPE_MESSAGE:
-		return WT_LEN;
-	default:
-		return WT_VARINT;
-	}
-}
-
-/* A varint value a field of type t can hold; 0 or -1 with why set. */
-static int
-pb_value_fits(const ProtobufCFieldDescriptor *f, uint64_t v, char *why, size_t whylen)
-{
-	switch (f->type) {
-	case PROTOBUF_C_TYPE_UINT32:
-		if (v > UINT32_MAX)
-			goto big;
-		return 0;
-	case PROTOBUF_C_TYPE_INT32:
-	case PROTOBUF_C_TYPE_ENUM:
-		/* Negative values are sign-extended to ten bytes. */
-		if (v > INT32_MAX && v < (uint64_t)INT32_MIN)
-			goto big;
-		return 0;
-	case PROTOBUF_C_TYPE_SINT32:
-		if (v > UINT32_MAX)
-			goto big;
-		return 0;
-	default:
-		return 0;
-	}
-big:
-	snprintf(why, whylen, "field %s: value %" PRIu64 " does not fit 32 bits", f->name, v);
-	return -1;
-}
-
-/*
- * Walk a message's fields between p and end (base: the start of the
- * body, for offsets).  Unknown fields are skipped, as protobuf intends;
- * groups (wire types 3, 4) and wire types 6, 7 are refused, as
- * protobuf-c refuses them.
- */
-static int
-pb_walk(const ProtobufCMessageDescriptor *d, const uint8_t *p, const uint8_t *end,
-	const uint8_t *base, int depth, char *why, size_t whylen)
-{
-	if (depth > PB_MAX_DEPTH) {
-		snprintf(why, whylen, "messages nested deeper than %d", PB_MAX_DEPTH);
-		return -1;
-	}
-	while (p < end) {
-		size_t at = (size_t)(p - base);
-		uint64_t tag, v = 0, n = 0;
-		const uint8_t *val;
-		const ProtobufCFieldDescriptor *f;
-		unsigned wt;
-		int want;
-		bool packed;
-
-		if (pb_varint(&p, end, &tag) < 0) {
-			snprintf(why, whylen, "tag cut short at offset %zu", at);
-			return -1;
-		}
-		wt = (unsigned)(tag & 7);
-		if (tag >> 3 == 0 || tag >> 3 > 536870911u) {
-			snprintf(why, whylen, "field number %" PRIu64 " at offset %zu", tag >> 3, at);
-			return -1;
-		}
-		f = protobuf_c_message_descriptor_get_field(d, (unsigned)(tag >> 3));
-		want = f ? pb_wire_type(f->type) : -1;
-		packed = f && (int)wt != want && wt == WT_LEN && want != WT_LEN &&
-			 f->label == PROTOBUF_C_LABEL_REPEATED;
-		if (f && (int)wt != want && !packed) {
-			snprintf(why, whylen, "field %s (%u) at offset %zu has wire type %u, "
-				 "%d expected", f->name, f->id, at, wt, want);
-			return -1;
-		}
-		val = p;
-		switch (wt) {
-		case WT_VARINT:
-			if (pb_varint(&p, end, &v) < 0) {
-				snprintf(why, whylen, "varint of field %" PRIu64 " cut short at "
-					 "offset %zu", tag >> 3, (size_t)(val - base));
-				return -1;
-			}
-			break;
-		case WT_64:
-		case WT_32:
-			n = wt == WT_64 ? 8 : 4;
-			if ((uint64_t)(end - p) < n) {
-				snprintf(why, whylen, "field %" PRIu64 " at offset %zu: %" PRIu64
-					 " bytes expected, %zu left", tag >> 3, at, n,
-					 (size_t)(end - p));
-				return -1;
-			}
-			p += n;
-			break;
-		case WT_LEN:
-			if (pb_varint(&p, end, &n) < 0) {
-				snprintf(why, whylen, "length of field %" PRIu64 " cut short at "
-					 "offset %zu", tag >> 3, (size_t)(val - base));
-				return -1;
-			}
-			if (n > (uint64_t)(end - p)) {
-				snprintf(why, whylen, "field %" PRIu64 " at offset %zu: length %"
-					 PRIu64 " runs beyond the end of the message (%zu bytes "
-					 "left)", tag >> 3, at, n, (size_t)(end - p));
-				return -1;
-			}
-			val = p;
-			p += n;
-			break;
-		default:
-			snprintf(why, whylen, "field %" PRIu64 " at offset %zu has wire type %u "
-				 "(0, 1, 2 or 5 expected)", tag >> 3, at, wt);
-			return -1;
-		}
-		if (!f)
-			continue;
-		if (packed) {
-			/* A packed repeated scalar: check each value. */
-			const uint8_t *q = val;
-
-			while (q < p) {
-				if (want != WT_VARINT) {
-					size_t sz = want == WT_64 ? 8 : 4;
-
-					if ((size_t)(p - q) < sz) {
-						snprintf(why, whylen, "field %s at offset %zu: "
-							 "packed values cut short", f->name, at);
-						return -1;
-					}
-					q += sz;
-					continue;
-				}
-				if (pb_varint(&q, p, &v) < 0) {
-					snprintf(why, whylen, "field %s at offset %zu: packed "
-						 "varint cut short", f->name, at);
-					return -1;
-				}
-				if (pb_value_fits(f, v, why, whylen) < 0)
-					return -1;
-			}
-			continue;
-		}
-		if (wt == WT_VARINT && pb_value_fits(f, v, why, whylen) < 0)
-			return -1;
-		if (f->type == PROTOBUF_C_TYPE_STRING &&
-		    (memchr(val, 0, n) || !g_utf8_validate((const char *)val, (gssize)n, NULL))) {
-			snprintf(why, whylen, "field %s at offset %zu is not UTF-8 text", f->name, at);
-			return -1;
-		}
-		if (f->type == PROTOBUF_C_TYPE_MESSAGE &&
-		    pb_walk(f->descriptor, val, p, base, depth + 1, why, whylen) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-ProtobufCMessage *
-cafe_agent_unpack(const ProtobufCMessageDescriptor *d, const uint8_t *body, size_t len,
-		  char *why, size_t whylen)
-{
-	ProtobufCMessage *m;
-
-	if (pb_walk(d, body, body + len, body, 0, why, whylen) < 0)
-		return NULL;
-	m = protobuf_c_message_unpack(d, NULL, len, body);
-	if (!m)
-		snprintf(why, whylen, "not a %s (protobuf-c cannot unpack it)", d->short_name);
-	return m;
 }
 
 /* ---- requests and records ---- */
@@ -589,7 +381,7 @@ cafe_agent_answer(struct cafe_agent *a, const char *peer, const uint8_t *body, s
 	char reason[320];
 	int rc;
 
-	q = (cafe_agent_req *)cafe_agent_unpack(&comet__cmecafe__generic_request__descriptor,
+	q = (cafe_agent_req *)pb_unpack(&comet__cmecafe__generic_request__descriptor,
 						body, len, why, whylen);
 	r.has_status = 1;
 	if (!q) {

@@ -170,15 +170,6 @@ int cafe_agent_framer_next(struct cafe_agent_framer *f, const uint8_t **body, si
 size_t cafe_agent_framer_held(const struct cafe_agent_framer *f, size_t *want);
 /* Append the length prefix and the packed message to out; -1 if longer than 65535 bytes. */
 int cafe_agent_frame(const ProtobufCMessage *m, GByteArray *out);
-/*
- * Check a body against a message descriptor, field by field (tags, wire
- * types, varints, lengths, 32-bit values, text, nested messages) and
- * then unpack it.  Returns the message (free it with
- * protobuf_c_message_free_unpacked), or NULL with why naming the first
- * problem and its offset.
- */
-ProtobufCMessage *cafe_agent_unpack(const ProtobufCMessageDescriptor *d, const uint8_t *body,
-				    size_t len, char *why, size_t whylen);
 /* "BE", "BTBE", "PR"; NULL for another value. */
 const char *cafe_agent_cos_name(unsigned cos);
 /* 0, 1, 2 from "BE", "BTBE", "PR"; -1 otherwise. */

@@ -41,6 +41,7 @@
 #include <protobuf-c/protobuf-c.h>
 
 #include "entities/cafe/agent.h"
+#include "entities/pbcheck.h"
 #include "sim/net.h"
 
 #define AT_USAGE	"<agent-addr> [port] [flows] [refresh=SECONDS] [collect_after=DURATION] " \
@@ -380,7 +381,7 @@ at_answer(struct cafe_agent_test *t, const uint8_t *body, size_t len)
 	bool ok, done = true;
 	const char *status;
 
-	r = (cafe_agent_resp *)cafe_agent_unpack(&comet__cmecafe__generic_response__descriptor,
+	r = (cafe_agent_resp *)pb_unpack(&comet__cmecafe__generic_response__descriptor,
 						 body, len, why, sizeof(why));
 	t->responses++;
 	if (!r) {

@@ -14,6 +14,7 @@
 
 #include "entities/cafe/agent.h"
 #include "entities/cme/cme.h"
+#include "entities/pbcheck.h"
 #include "entities/rae/cmerae.pb-c.h"
 #include "entities/rae/rae_wire.h"
 #include "sim/net.h"

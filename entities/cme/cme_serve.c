@@ -275,7 +275,7 @@ agent_answer(struct cme_agent *ag, const uint8_t *body, size_t len)
 		entity_log(&c->e, LOG_WARN, "CAFE agent %s: a response to no request", ag->name);
 		return -1;
 	}
-	r = (cafe_agent_resp *)cafe_agent_unpack(&comet__cmecafe__generic_response__descriptor,
+	r = (cafe_agent_resp *)pb_unpack(&comet__cmecafe__generic_response__descriptor,
 						 body, len, why, sizeof(why));
 	if (!r) {
 		g_queue_push_head(&ag->ops, op);
@@ -814,7 +814,7 @@ cme_udp_input(struct udp_sock *s, void *ctx, struct pkt *p, const struct addr *s
 	(void)dport;
 	if (!c->e.running)
 		return;
-	r = (cme_creq *)cafe_agent_unpack(&comet__cmeclient__content_request__descriptor,
+	r = (cme_creq *)pb_unpack(&comet__cmeclient__content_request__descriptor,
 					  p->data, p->len, why, sizeof(why));
 	if (!r) {
 		cme_crep x = COMET__CMECLIENT__CONTENT_REPLY__INIT;

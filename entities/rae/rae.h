@@ -9,7 +9,8 @@
  *                     rae_config, checked field by field; writing it back
  *   rae_config_xml.c  the same configuration written as XML (<rae-config>,
  *                     rae-config.xsd), for scenarios and `cometsim rae-config`
- *   rae_pb.c          a protobuf wire-format checker that names the field
+ *   (entities/pbcheck.c, shared with the CAFE agent and the CME, checks
+ *   the protobuf wire format and names the field that is wrong)
  *                     and the byte where a buffer goes wrong
  *   rae_decide.c      metric aggregation and the decision process
  *                     (REFERENCE section 2)
@@ -166,21 +167,6 @@ const struct rae_metric *rae_cmetric_find(const struct rae_cmetric *v, unsigned 
  */
 int rae_config_xml_pack(const char *buf, size_t len, const char *file, uint8_t **out,
 			size_t *outlen, GHashTable *lines, char *err, size_t errlen);
-
-/* ---- protobuf wire checks (rae_pb.c) ---- */
-
-struct ProtobufCMessageDescriptor;
-
-/*
- * Walk a protobuf message against its descriptor without building it:
- * every tag, length and nested message must be well formed and every
- * known field must have its wire type.  Unknown fields are skipped.
- * Returns 0, or -1 with a reason naming the field path and the byte
- * offset ("peer_table[1].class_table[0].cos_id: wire type 2, expected
- * varint (byte 57)").
- */
-int rae_pb_check(const struct ProtobufCMessageDescriptor *d, const uint8_t *buf,
-		 size_t len, char *why, size_t whylen);
 
 /* ---- decision process (rae_decide.c) ---- */
 

@@ -5,7 +5,7 @@
  *
  * Reading goes in three steps, each of which can only fail with a
  * message naming the file:
- *   1. the bytes are walked against the descriptor (rae_pb.c): a
+ *   1. the bytes are walked against the descriptor (entities/pbcheck.c): a
  *      truncated or corrupt file, or a field of the wrong wire type, is
  *      reported with the field and the byte; unknown fields are skipped;
  *   2. protobuf-c builds the message;
@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "entities/rae/config.pb-c.h"
+#include "entities/pbcheck.h"
 #include "entities/rae/rae.h"
 
 #define CFG_MAX_FILE	(256u << 20)	/* larger files are refused */
@@ -441,7 +442,7 @@ cfg_parse(const uint8_t *buf, size_t len, const char *file, GHashTable *lines, c
 	char why[512];
 	CfgMsg *m;
 
-	if (rae_pb_check(&comet__rae__config__configuration_message__descriptor, buf, len,
+	if (pb_check(&comet__rae__config__configuration_message__descriptor, buf, len,
 			 why, sizeof(why)) < 0) {
 		snprintf(err, errlen, "%s: not a valid ConfigurationMessage: %s", file, why);
 		return NULL;

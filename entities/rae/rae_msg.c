@@ -5,7 +5,7 @@
  *
  * A body is decoded in three steps and accepted only if all pass, so
  * that a malformed message never reaches the RIB half applied:
- *   1. the wire-format walk of rae_pb.c (cut fields, wrong wire types,
+ *   1. the wire-format walk of entities/pbcheck.c (cut fields, wrong wire types,
  *      bad strings), with the field path and byte in the reason;
  *   2. protobuf-c's unpack;
  *   3. the checks of the values: prefixes (address, length, no host
@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "entities/rae/cmerae.pb-c.h"
+#include "entities/pbcheck.h"
 #include "entities/rae/rae.h"
 #include "entities/rae/rae.pb-c.h"
 
@@ -527,7 +528,7 @@ rae_msg_decode(unsigned type, const uint8_t *body, size_t len, struct rae_pbaren
 		why_set(why, whylen, "unknown message type %u", type);
 		return NULL;
 	}
-	if (rae_pb_check(d, body, len, r, sizeof(r)) < 0) {
+	if (pb_check(d, body, len, r, sizeof(r)) < 0) {
 		why_set(why, whylen, "%s: %s", rae_msg_name(type, nb, sizeof(nb)), r);
 		return NULL;
 	}

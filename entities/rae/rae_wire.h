@@ -80,7 +80,7 @@ void rae_pbarena_fini(struct rae_pbarena *a);
 /* size zeroed bytes, aligned for any type, valid until reset or fini. */
 void *rae_pbarena_alloc(struct rae_pbarena *a, size_t size);
 /*
- * Decode the body of a message of `type`: the wire walk of rae_pb.c,
+ * Decode the body of a message of `type`: the wire walk of entities/pbcheck.c,
  * protobuf-c's unpack into the arena (reset first), then the checks of
  * the values (see rae_msg.c).  Returns the protobuf-c message of the
  * type's .proto (rae.proto or cmerae.proto), valid until the arena is

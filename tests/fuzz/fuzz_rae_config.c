@@ -2,7 +2,7 @@
  * fuzz_rae_config.c - the RAE's configuration in its binary form, the
  * ConfigurationMessage of entities/rae/config.proto (D4.3 Appendix A):
  * rae_config_parse (entities/rae/rae_config.c) with its wire walk
- * (rae_pb.c) and its field checks.  An accepted configuration is written
+ * (entities/pbcheck.c) and its field checks.  An accepted configuration is written
  * out by rae_config_dump, the form the tests and the CLI print.
  */
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * fuzz_rae_msg.c - what arrives on an RAE's TCP connections: the 5-byte
  * framing (rae_wire.h) and the bodies of rae.proto and cmerae.proto,
  * through rae_framer and rae_msg_decode (entities/rae/rae_msg.c and its
- * wire walk rae_pb.c), as an RAE or the CME reads them.
+ * wire walk entities/pbcheck.c), as an RAE or the CME reads them.
  *
  * The input is the byte stream of one connection.  It is cut into
  * messages twice, once pushed whole and once a byte at a time (TCP may

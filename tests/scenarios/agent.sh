@@ -177,7 +177,7 @@ c="$g/counters.csv"
 log="$g/log.txt"
 check "garbage: counted as malformed, once" [ "$(counter "$c" cafe_agent c1/cafe_agent0 malformed)" -eq 1 ]
 check "garbage: the connection closed with the reason" grep -q \
-	"c1 cafe_agent/cafe_agent0 WARN: connection from 10.1.0.2:49152 closed: malformed request (778 bytes): field configure (2) at offset 0 has wire type 1, 2 expected" "$log"
+	"c1 cafe_agent/cafe_agent0 WARN: connection from 10.1.0.2:49152 closed: malformed request (778 bytes): configure: wire type 1 (64-bit), expected 2 (length-delimited) (byte 0)" "$log"
 check "garbage: the sender saw its connection end normally" grep -q \
 	"h1 tcpsend/tcpsend0 INFO: connection to 10.1.0.1:9999 closed (normal)" "$log"
 check "a message cut by the end of its connection: counted, with the sizes" \
@@ -197,7 +197,7 @@ check "the agent goes on: a self test after the garbage passes" \
 check "dissector: the garbage is one malformed GenericRequest" \
 	[ "$(count "$g/c1-eth0.pcap" 'cmecafe.expert.malformed')" -eq 1 ]
 check "dissector: the agent's answer names the problem" \
-	[ "$(count "$g/c1-eth0.pcap" 'cmecafe.reason contains "malformed request: field configure (2)"')" -eq 1 ]
+	[ "$(count "$g/c1-eth0.pcap" 'cmecafe.reason contains "malformed request: configure: wire type 1"')" -eq 1 ]
 check "pcap_bad: the garbage frame is the only bad frame of c1's capture" \
 	[ "$(pcap_bad "$g/c1-eth0.pcap" | wc -l)" -eq 1 -a \
 	  "$(count "$g/c1-eth0.pcap" '(_ws.malformed || _ws.expert.severity == "Error") && cmecafe.expert.malformed')" -eq 1 ]

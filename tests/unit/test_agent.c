@@ -16,6 +16,7 @@
 #include <glib.h>
 
 #include "entities/cafe/agent.h"
+#include "entities/pbcheck.h"
 #include "sim/net.h"
 #include "tests/unit/suites.h"
 
@@ -191,7 +192,7 @@ static void
 bad_body(const uint8_t *p, size_t n, const char *want)
 {
 	char why[256] = "";
-	ProtobufCMessage *m = cafe_agent_unpack(&comet__cmecafe__generic_request__descriptor,
+	ProtobufCMessage *m = pb_unpack(&comet__cmecafe__generic_request__descriptor,
 						p, n, why, sizeof(why));
 
 	CU_ASSERT_PTR_NULL(m);
@@ -222,21 +223,22 @@ test_agent_unpack_garbage(void)
 	static const uint8_t nul[] = { 0x12, 0x04, 0x22, 0x02, 'P', 0x00 };
 	uint8_t pattern[778];
 
-	bad_body(trunc_varint, sizeof(trunc_varint), "varint of field 1 cut short at offset 1");
+	bad_body(trunc_varint, sizeof(trunc_varint), "type: varint cut or longer than 10 bytes (byte 1)");
 	bad_body(wrong_wt, sizeof(wrong_wt),
-		 "field configure (2) at offset 0 has wire type 0, 2 expected");
-	bad_body(too_long, sizeof(too_long), "length 5 runs beyond the end of the message");
-	bad_body(group, sizeof(group), "wire type 3");
-	bad_body(field0, sizeof(field0), "field number 0 at offset 0");
-	bad_body(not_utf8, sizeof(not_utf8), "field ip_source at offset 4 is not UTF-8 text");
-	bad_body(big_id, sizeof(big_id), "field id: value 8589934592 does not fit 32 bits");
-	bad_body(nested_wt, sizeof(nested_wt), "field protocol (3) at offset 4 has wire type 1");
-	bad_body(packed_cut, sizeof(packed_cut), "packed varint cut short");
-	bad_body(nul, sizeof(nul), "field cos at offset 2 is not UTF-8 text");
+		 "configure: wire type 0 (varint), expected 2 (length-delimited) (byte 0)");
+	bad_body(too_long, sizeof(too_long), "configure: length 5 runs past the end (1 bytes left) (byte 1)");
+	bad_body(group, sizeof(group), "field 1: wire type 3 (group start) is not supported (byte 0)");
+	bad_body(field0, sizeof(field0), "field number 0 out of range (byte 0)");
+	bad_body(not_utf8, sizeof(not_utf8), "configure.filter.ip_source: string is not valid UTF-8 (byte 5)");
+	bad_body(big_id, sizeof(big_id), "configure.id: value 8589934592 does not fit 32 bits (byte 3)");
+	bad_body(nested_wt, sizeof(nested_wt), "configure.filter.protocol: wire type 1 (64-bit), expected 0 (varint) (byte 4)");
+	bad_body(packed_cut, sizeof(packed_cut), "configure.as_path[0]: packed varint cut or too long (byte 5)");
+	bad_body(nul, sizeof(nul), "configure.cos: string holds a NUL byte (byte 3)");
 	/* What usr.applications.TcpSend sends after its first two bytes. */
 	for (size_t i = 0; i < sizeof(pattern); i++)
 		pattern[i] = (uint8_t)(((i + 2) * 7 + 3) & 0xff);
-	bad_body(pattern, sizeof(pattern), "field configure (2) at offset 0 has wire type 1");
+	bad_body(pattern, sizeof(pattern),
+		 "configure: wire type 1 (64-bit), expected 2 (length-delimited) (byte 0)");
 }
 
 static void
@@ -246,7 +248,7 @@ test_agent_unpack_good(void)
 	static const uint8_t body[] = { 0x08, 0x02, 0x78, 0x05, 0x12, 0x07, 0x08, 0x09, 0x3a,
 					0x03, 0x01, 0x02, 0x03 };
 	char why[256];
-	cafe_agent_req *q = (cafe_agent_req *)cafe_agent_unpack(
+	cafe_agent_req *q = (cafe_agent_req *)pb_unpack(
 		&comet__cmecafe__generic_request__descriptor, body, sizeof(body), why, sizeof(why));
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(q);
@@ -258,7 +260,7 @@ test_agent_unpack_good(void)
 	protobuf_c_message_free_unpacked(&q->base, NULL);
 
 	/* The empty body is an empty request: it parses. */
-	q = (cafe_agent_req *)cafe_agent_unpack(&comet__cmecafe__generic_request__descriptor,
+	q = (cafe_agent_req *)pb_unpack(&comet__cmecafe__generic_request__descriptor,
 						body, 0, why, sizeof(why));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(q);
 	CU_ASSERT_FALSE(q->has_type);
@@ -560,7 +562,7 @@ test_agent_answer(void)
 	r = comet__cmecafe__generic_response__unpack(NULL, out->len - 2, out->data + 2);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
 	CU_ASSERT_EQUAL(r->status, CAFE_AGENT_FAILURE);
-	CU_ASSERT_PTR_NOT_NULL(strstr(r->reason, "malformed request: field configure (2)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r->reason, "malformed request: configure: wire type"));
 	comet__cmecafe__generic_response__free_unpacked(r, NULL);
 	g_byte_array_free(out, TRUE);
 

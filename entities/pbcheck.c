@@ -1,13 +1,15 @@
 /*
- * rae_pb.c - a checker of the protobuf wire format (the "Encoding" page
- * of the protobuf documentation) driven by protobuf-c's descriptors.
+ * pbcheck.c - a checker of the protobuf wire format (the "Encoding" page
+ * of the protobuf documentation) driven by protobuf-c's descriptors, for
+ * every entity that reads protobuf from a file or a peer (the RAE's
+ * configuration and messages, the CAFE agent, the CME).
  *
- * protobuf-c's unpack says only "no" when a buffer is wrong.  The RAE
+ * protobuf-c's unpack says only "no" when a buffer is wrong.  An entity
  * must say what is wrong: a configuration file with a field of the wrong
  * type is an error naming the file and the field, and a malformed
- * message from a peer resets the session with a logged reason.  So every
- * buffer is walked here first, field by field, before protobuf-c builds
- * it; the walk allocates nothing and bounds its recursion.
+ * message from a peer closes its connection with a logged reason.  So
+ * every buffer is walked here first, field by field, before protobuf-c
+ * builds it; the walk allocates nothing and bounds its recursion.
  *
  * Checked: tags (field number 1..2^29-1, wire type 0, 1, 2 or 5; groups
  * are refused, as protobuf-c refuses them), varints (at most 10 bytes;
@@ -18,13 +20,15 @@
  * skipped, as protobuf intends.
  */
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <glib.h>
 #include <protobuf-c/protobuf-c.h>
 
-#include "entities/rae/rae.h"
+#include "entities/pbcheck.h"
 
 #define PB_MAX_DEPTH	16
 
@@ -323,11 +327,25 @@ pb_walk_msg(struct pb_walk *w, const ProtobufCMessageDescriptor *d, const uint8_
 }
 
 int
-rae_pb_check(const struct ProtobufCMessageDescriptor *d, const uint8_t *buf, size_t len,
-	     char *why, size_t whylen)
+pb_check(const ProtobufCMessageDescriptor *d, const uint8_t *buf, size_t len, char *why,
+	 size_t whylen)
 {
 	struct pb_walk w = { buf, why, whylen };
 	struct pb_frame top = { NULL, NULL, -1 };
 
 	return pb_walk_msg(&w, d, buf, buf + len, &top, 0);
+}
+
+ProtobufCMessage *
+pb_unpack(const ProtobufCMessageDescriptor *d, const uint8_t *buf, size_t len, char *why,
+	  size_t whylen)
+{
+	ProtobufCMessage *m;
+
+	if (pb_check(d, buf, len, why, whylen) < 0)
+		return NULL;
+	m = protobuf_c_message_unpack(d, NULL, len, buf);
+	if (!m)
+		snprintf(why, whylen, "not a %s (protobuf-c cannot unpack it)", d->short_name);
+	return m;
 }
