@@ -79,6 +79,10 @@ struct cme_stream {
 	uint32_t cos;
 	uint32_t as_path[RAE_MAX_ASPATH];
 	unsigned naspath;
+	uint64_t size;			/* of the content, for the reply */
+	uint8_t keys[CME_MAX_KEYS];
+	unsigned nkeys;
+	double score;			/* of the path chosen */
 	bool configured;		/* the agent said CAFE_SUCCESS */
 	bool expired;			/* its record was collected */
 };
@@ -103,7 +107,6 @@ struct cme {
 	GPtrArray *agents;	/* struct cme_agent* */
 	GHashTable *reqs;	/* "addr|port|seq" -> struct cme_req* */
 	GHashTable *streams;	/* id -> struct cme_stream* */
-	GHashTable *pending;	/* id -> struct cme_pending*: the reply waits for the agent */
 	uint32_t next_id;
 	struct sim_timer collect_timer;
 	/* statistics of the store */

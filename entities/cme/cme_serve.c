@@ -121,8 +121,7 @@ req_refuse(struct cme *c, struct cme_req *q, uint64_t *counter, const char *fmt,
 }
 
 static void
-req_accept(struct cme *c, struct cme_req *q, const struct cme_stream *st, uint64_t size,
-	   const uint8_t *keys, unsigned nkeys, double score)
+req_accept(struct cme *c, struct cme_req *q, const struct cme_stream *st)
 {
 	cme_crep r = COMET__CMECLIENT__CONTENT_REPLY__INIT;
 	char srv[ADDR_STRLEN], a[ADDR_STRLEN];
@@ -136,16 +135,16 @@ req_accept(struct cme *c, struct cme_req *q, const struct cme_stream *st, uint64
 	r.has_server_port = 1;
 	r.server_port = st->srv.port;
 	r.has_size = 1;
-	r.size = size;
+	r.size = st->size;
 	r.has_stream_id = 1;
 	r.stream_id = st->id;
 	r.n_as_path = st->naspath;
 	r.as_path = (uint32_t *)st->as_path;
 	r.has_keys = 1;
-	r.keys.data = (uint8_t *)keys;
-	r.keys.len = nkeys;
+	r.keys.data = (uint8_t *)st->keys;
+	r.keys.len = st->nkeys;
 	r.has_score = 1;
-	r.score = score;
+	r.score = st->score;
 	r.has_server_as = 1;
 	r.server_as = st->srv.as;
 	entity_log(&c->e, LOG_INFO, "request %" PRIu64 " from %s:%u accepted: stream %" PRIu32
@@ -164,14 +163,6 @@ op_free(struct cme_op *op)
 	g_byte_array_free(op->msg, TRUE);
 	g_free(op);
 }
-
-/* Per stream: the keys and score of its reply, kept until the agent answers. */
-struct cme_pending {
-	uint64_t size;
-	uint8_t keys[CME_MAX_KEYS];
-	unsigned nkeys;
-	double score;
-};
 
 static void
 agent_fail_all(struct cme_agent *ag, const char *why)
@@ -294,20 +285,18 @@ agent_answer(struct cme_agent *ag, const uint8_t *body, size_t len)
 			agent_submit_collect(ag);
 	} else {
 		struct cme_stream *st = g_hash_table_lookup(c->streams, GUINT_TO_POINTER(op->id));
-		struct cme_pending *pd = g_hash_table_lookup(c->pending, GUINT_TO_POINTER(op->id));
 
-		if (r->status == CAFE_AGENT_SUCCESS && st && pd) {
+		if (r->status == CAFE_AGENT_SUCCESS && st) {
 			st->configured = true;
 			entity_log(&c->e, LOG_INFO, "CAFE agent %s configured stream %" PRIu32,
 				   ag->name, op->id);
 			if (op->req && !op->req->reply)
-				req_accept(c, op->req, st, pd->size, pd->keys, pd->nkeys, pd->score);
+				req_accept(c, op->req, st);
 		} else if (op->req && !op->req->reply) {
 			req_refuse(c, op->req, &c->refused_agent, "CAFE agent %s refused stream %"
 				   PRIu32 ": %s", ag->name, op->id,
 				   r->reason ? r->reason : "no reason given");
 		}
-		g_hash_table_remove(c->pending, GUINT_TO_POINTER(op->id));
 	}
 	protobuf_c_message_free_unpacked(&r->base, NULL);
 	op_free(op);
@@ -735,7 +724,6 @@ decide(struct cme *c, struct cme_req *q, const cme_creq *r)
 	{
 		const struct cme_server *sv = &ct->servers[best->srv];
 		struct cme_stream *st = g_new0(struct cme_stream, 1);
-		struct cme_pending *pd = g_new0(struct cme_pending, 1);
 		struct cme_op *op = g_new0(struct cme_op, 1);
 		cafe_agent_req m = COMET__CMECAFE__GENERIC_REQUEST__INIT;
 		cafe_agent_cfg cf = COMET__CMECAFE__CONFIGURE_STREAM__INIT;
@@ -751,11 +739,10 @@ decide(struct cme *c, struct cme_req *q, const cme_creq *r)
 		st->naspath = (unsigned)MIN(best->path->n_as_path, RAE_MAX_ASPATH);
 		memcpy(st->as_path, best->path->as_path, st->naspath * sizeof(uint32_t));
 		g_hash_table_insert(c->streams, GUINT_TO_POINTER(st->id), st);
-		pd->size = ct->size;
-		memcpy(pd->keys, best->keys, best->nkeys);
-		pd->nkeys = best->nkeys;
-		pd->score = best->score;
-		g_hash_table_insert(c->pending, GUINT_TO_POINTER(st->id), pd);
+		st->size = ct->size;
+		memcpy(st->keys, best->keys, best->nkeys);
+		st->nkeys = best->nkeys;
+		st->score = best->score;
 
 		fl.ip_source = addr_fmt(&sv->addr, src);
 		fl.ip_destination = addr_fmt(&q->client, dst);
@@ -891,7 +878,6 @@ cme_serve_init(struct cme *c, char *err, size_t errlen)
 	c->agents = g_ptr_array_new();
 	c->reqs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, req_free);
 	c->streams = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, stream_free);
-	c->pending = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
 	sim_timer_init(&c->collect_timer, collect_tick, c, NULL);
 	return 0;
 }
@@ -1040,7 +1026,5 @@ cme_serve_fini(struct cme *c)
 		g_hash_table_destroy(c->reqs);
 	if (c->streams)
 		g_hash_table_destroy(c->streams);
-	if (c->pending)
-		g_hash_table_destroy(c->pending);
 	cme_config_free(c->cfg);
 }
