@@ -44,7 +44,8 @@ want() {
 	fi
 }
 
-# row: write the current row, add it to the table, reset mismatch.
+# row: write the current row (and its result to $observed, by default
+# the run's evidence/observed.txt), add it to the table, reset mismatch.
 row() {
 	if [ -z "$mismatch" ]; then result=PASS; else result=FAIL; nfail=$((nfail + 1)); fi
 	nrows=$((nrows + 1))
@@ -52,6 +53,8 @@ row() {
 		"$(json_str "$category")" "$test" "$(json_str "$description")" \
 		"$(json_str "$step")" "$(json_str "$expected")" "$(json_str "$actual")" \
 		"$result" "$(json_str "$dir")" >>"$rows"
+	printf 'test=%s\nresult=%s\nmismatches=%s\n' "$test" "$result" "${mismatch:-none}" \
+		>>"${observed:-$dir/evidence/observed.txt}" 2>/dev/null
 	table="$table$(printf '%-4s %-28s %-6s %s' "$test" "$category" "$result" "$description")$nl"
 	table="$table$(printf '     expected: %s' "$expected")$nl"
 	table="$table$(printf '     actual:   %s' "$actual")$nl"

@@ -341,30 +341,7 @@ delivery_check() {
 	[ -z "$stray" ] || delivery_actual="$delivery_actual; crossed without a state:$stray"
 }
 
-# json_str comes from _lib.sh.
-nrows=0
-nfail=0
-table=''
-
-# row: write the row of the current test from its variables.
-row() {
-	if [ -z "$mismatch" ]; then result=PASS; else result=FAIL; nfail=$((nfail + 1)); fi
-	nrows=$((nrows + 1))
-	line=$(printf '{"category":"%s","test":%s,"description":"%s","step":"%s","expected":"%s","actual":"%s","result":"%s","run_dir":"%s"}' \
-		"$(json_str "$category")" "$test" "$(json_str "$description")" \
-		"$(json_str "$step")" "$(json_str "$expected")" "$(json_str "$actual")" \
-		"$result" "$(json_str "$dir")")
-	printf '%s\n' "$line" >>"$rows"
-	printf 'test=%s\nresult=%s\nmismatches=%s\n' "$test" "$result" "${mismatch:-none}" \
-		>>"$dir/evidence/observed.txt" 2>/dev/null
-	table="$table$(printf '%-4s %-28s %-6s %s' "$test" "$category" "$result" "$description")$nl"
-	table="$table$(printf '     expected: %s' "$expected")$nl"
-	table="$table$(printf '     actual:   %s' "$actual")$nl"
-	if [ -n "$mismatch" ]; then
-		table="$table$(printf '     differs:  %s' "$mismatch")$nl"
-	fi
-	mismatch=''
-}
+# json_str and row come from _lib.sh.
 
 wanted() {
 	[ -z "$only" ] && return 0

@@ -220,29 +220,8 @@ dut_drops() {
 	echo "dut dropped ${v:-nothing}"
 }
 
-# want (a comparison) and json_str come from _lib.sh; the row of this
-# evaluator also goes to the test's observed.txt.
-nrows=0
-nfail=0
-table=''
-
-# row: write the row of the current test from its variables.
-row() {
-	if [ -z "$mismatch" ]; then result=PASS; else result=FAIL; nfail=$((nfail + 1)); fi
-	nrows=$((nrows + 1))
-	line=$(printf '{"category":"%s","test":%s,"description":"%s","step":"%s","expected":"%s","actual":"%s","result":"%s","run_dir":"%s"}' \
-		"$(json_str "$category")" "$test" "$(json_str "$description")" \
-		"$(json_str "$step")" "$(json_str "$expected")" "$(json_str "$actual")" \
-		"$result" "$(json_str "$dir")")
-	printf '%s\n' "$line" >>"$rows"
-	printf 'result=%s\nmismatches=%s\n' "$result" "${mismatch:-none}" >>"$observed"
-	table="$table$(printf '%-4s %-15s %-6s %s' "$test" "$category" "$result" "$description")$nl"
-	table="$table$(printf '     expected: %s' "$expected")$nl"
-	table="$table$(printf '     actual:   %s' "$actual")$nl"
-	if [ -n "$mismatch" ]; then
-		table="$table$(printf '     differs:  %s' "$mismatch")$nl"
-	fi
-}
+# want, json_str and row come from _lib.sh (row also writes the result
+# to the test's observed.txt).
 
 # run_scenario: run test $test's scenario into $dir; 0 if it ran.
 run_scenario() {
