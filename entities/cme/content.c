@@ -22,7 +22,6 @@
  * side of the interface is entities/cme/cme.c.
  */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +30,7 @@
 #include <glib.h>
 #include <protobuf-c/protobuf-c.h>
 
+#include "entities/apps/apps.h"
 #include "entities/cme/cmeclient.pb-c.h"
 #include "entities/cme/content.h"
 #include "sim/net.h"
@@ -61,39 +61,6 @@ typedef Comet__Cmeclient__ContentReply cc_reply;
 
 /* ---- shared parsers ---- */
 
-/* printf into err; returns -1 for init's return. */
-static int __attribute__((format(printf, 3, 4)))
-arg_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
-/* Unsigned decimal digits only, at most max.  0 or -1. */
-static int
-parse_uint(const char *s, uint64_t max, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (!*s)
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > (UINT64_MAX - 9) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(*s - '0');
-	}
-	if (v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* A size: digits, then nothing, "k" (x 1000) or "M" (x 1000000). */
 static int
 parse_size(const char *s, uint64_t *out)
@@ -114,37 +81,10 @@ parse_size(const char *s, uint64_t *out)
 		return -1;
 	memcpy(num, s, n);
 	num[n] = '\0';
-	if (parse_uint(num, CONTENT_SIZE_MAX, &v) < 0 || v > CONTENT_SIZE_MAX / mul)
+	if (app_parse_uint(num, CONTENT_SIZE_MAX, &v) < 0 || v > CONTENT_SIZE_MAX / mul)
 		return -1;
 	*out = v * mul;
 	return 0;
-}
-
-/* "<integer><unit>", unit ns, us, ms or s.  0 or -1. */
-static int
-parse_duration(const char *s, sim_time_t *out)
-{
-	static const struct { const char *unit; sim_time_t mul; } units[] = {
-		{ "ns", SIM_NS }, { "us", SIM_US }, { "ms", SIM_MS }, { "s", SIM_S },
-	};
-	char num[24];
-	size_t n = strspn(s, "0123456789");
-	uint64_t v;
-
-	if (n == 0 || n >= sizeof(num))
-		return -1;
-	memcpy(num, s, n);
-	num[n] = '\0';
-	if (parse_uint(num, INT64_MAX, &v) < 0)
-		return -1;
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (strcmp(s + n, units[i].unit) == 0) {
-			if (v > (uint64_t)(INT64_MAX / units[i].mul))
-				return -1;
-			*out = (sim_time_t)v * units[i].mul;
-			return 0;
-		}
-	return -1;
 }
 
 static int
@@ -152,7 +92,7 @@ parse_port(const char *s, uint16_t *port)
 {
 	uint64_t v;
 
-	if (parse_uint(s, 65535, &v) < 0 || v == 0)
+	if (app_parse_uint(s, 65535, &v) < 0 || v == 0)
 		return -1;
 	*port = (uint16_t)v;
 	return 0;
@@ -537,91 +477,69 @@ cc_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 	};
 	enum { O_CME_PORT, O_COS, O_BW, O_PORT, O_TIMEOUT, O_RETRIES, O_SERVER, O_SIZE, O_N };
 	struct cc *c = (struct cc *)e;
-	const char *pos[2] = { NULL }, *opt[O_N] = { NULL };
-	int npos = 0;
+	static const char *const pos_names[] = { "<cme-address>", "<content>" };
+	const char *pos[2], *opt[O_N];
 	uint64_t v;
 
-	for (int k = 0; k < argc; k++) {
-		const char *eq = strchr(argv[k], '=');
-		int j;
-
-		if (!eq) {
-			if (npos == 2)
-				return arg_err(err, errlen, "unexpected argument \"%s\" (usage: %s)",
-					       argv[k], CC_USAGE);
-			pos[npos++] = argv[k];
-			continue;
-		}
-		for (j = 0; j < O_N; j++)
-			if (strlen(opt_names[j]) == (size_t)(eq - argv[k]) &&
-			    strncmp(argv[k], opt_names[j], (size_t)(eq - argv[k])) == 0)
-				break;
-		if (j == O_N)
-			return arg_err(err, errlen, "unknown option \"%s\" (usage: %s)", argv[k],
-				       CC_USAGE);
-		if (opt[j])
-			return arg_err(err, errlen, "option \"%s\" given twice", opt_names[j]);
-		opt[j] = eq + 1;
-	}
-	if (npos < 2)
-		return arg_err(err, errlen, "missing %s (usage: %s)",
-			       npos == 0 ? "<cme-address>" : "<content>", CC_USAGE);
+	if (app_args_split(argc, argv, CC_USAGE, pos_names, 2, pos, opt_names, O_N, opt, err,
+			   errlen) < 0)
+		return -1;
 	c->direct = opt[O_SERVER] != NULL;
 	if (c->direct) {
 		if (strcmp(pos[0], "-") != 0)
-			return arg_err(err, errlen, "server= fetches without the CME: write - as "
+			return app_err(err, errlen, "server= fetches without the CME: write - as "
 				       "<cme-address>, not \"%s\"", pos[0]);
 		if (parse_ep(opt[O_SERVER], &c->server, &c->server_port) < 0)
-			return arg_err(err, errlen, "server \"%s\" is not ADDR:PORT (IPv6: "
+			return app_err(err, errlen, "server \"%s\" is not ADDR:PORT (IPv6: "
 				       "[ADDR]:PORT, port 1..65535)", opt[O_SERVER]);
 		if (!opt[O_SIZE])
-			return arg_err(err, errlen, "server= needs size=N, the bytes to expect");
+			return app_err(err, errlen, "server= needs size=N, the bytes to expect");
 		if (parse_size(opt[O_SIZE], &c->expected_bytes) < 0)
-			return arg_err(err, errlen, "size \"%s\" is not a number of bytes (digits, "
+			return app_err(err, errlen, "size \"%s\" is not a number of bytes (digits, "
 				       "then nothing, k or M; at most %llu)", opt[O_SIZE],
 				       CONTENT_SIZE_MAX);
 		fmt_ep(&c->server, c->server_port, c->server_ep, sizeof(c->server_ep));
 		snprintf(c->cme_ep, sizeof(c->cme_ep), "-");
 	} else {
 		if (opt[O_SIZE])
-			return arg_err(err, errlen, "size= goes with server= only: the CME's reply "
+			return app_err(err, errlen, "size= goes with server= only: the CME's reply "
 				       "gives the size");
 		if (addr_parse(pos[0], &c->cme) < 0)
-			return arg_err(err, errlen, "CME address \"%s\" is not an IPv4 or IPv6 "
+			return app_err(err, errlen, "CME address \"%s\" is not an IPv4 or IPv6 "
 				       "address", pos[0]);
 	}
 	if (!name_ok(pos[1], strlen(pos[1])))
-		return arg_err(err, errlen, "content \"%s\" is not a content name (1..%d "
+		return app_err(err, errlen, "content \"%s\" is not a content name (1..%d "
 			       "printable characters, no space, no '=')", pos[1], CONTENT_NAME_MAX);
 	c->cme_port = CME_CLIENT_PORT;
 	if (opt[O_CME_PORT] && parse_port(opt[O_CME_PORT], &c->cme_port) < 0)
-		return arg_err(err, errlen, "cme_port \"%s\" is not a port number (1..65535)",
+		return app_err(err, errlen, "cme_port \"%s\" is not a port number (1..65535)",
 			       opt[O_CME_PORT]);
 	if (!c->direct)
 		fmt_ep(&c->cme, c->cme_port, c->cme_ep, sizeof(c->cme_ep));
 	c->cos = CC_DEFAULT_COS;
 	if (opt[O_COS]) {
-		if (parse_uint(opt[O_COS], UINT32_MAX, &v) < 0)
-			return arg_err(err, errlen, "cos \"%s\" is not a class id (0..%" PRIu32 ")",
+		if (app_parse_uint(opt[O_COS], UINT32_MAX, &v) < 0)
+			return app_err(err, errlen, "cos \"%s\" is not a class id (0..%" PRIu32 ")",
 				       opt[O_COS], UINT32_MAX);
 		c->cos = (uint32_t)v;
 	}
-	if (opt[O_BW] && parse_uint(opt[O_BW], UINT64_MAX, &c->bandwidth) < 0)
-		return arg_err(err, errlen, "bandwidth \"%s\" is not a number of bit/s",
+	if (opt[O_BW] && app_parse_uint(opt[O_BW], UINT64_MAX, &c->bandwidth) < 0)
+		return app_err(err, errlen, "bandwidth \"%s\" is not a number of bit/s",
 			       opt[O_BW]);
 	c->port = CC_DEFAULT_PORT;
 	if (opt[O_PORT] && parse_port(opt[O_PORT], &c->port) < 0)
-		return arg_err(err, errlen, "port \"%s\" is not a port number (1..65535)",
+		return app_err(err, errlen, "port \"%s\" is not a port number (1..65535)",
 			       opt[O_PORT]);
 	c->timeout = CC_DEFAULT_TIMEOUT;
-	if (opt[O_TIMEOUT] && (parse_duration(opt[O_TIMEOUT], &c->timeout) < 0 ||
+	if (opt[O_TIMEOUT] && (app_parse_duration(opt[O_TIMEOUT], &c->timeout) < 0 ||
 			       c->timeout == 0))
-		return arg_err(err, errlen, "timeout \"%s\" is not a duration above 0 (e.g. "
+		return app_err(err, errlen, "timeout \"%s\" is not a duration above 0 (e.g. "
 			       "500ms, 2s)", opt[O_TIMEOUT]);
 	c->retries = CC_DEFAULT_RETRIES;
 	if (opt[O_RETRIES]) {
-		if (parse_uint(opt[O_RETRIES], CC_RETRIES_MAX, &v) < 0)
-			return arg_err(err, errlen, "retries \"%s\" is not a number of resends "
+		if (app_parse_uint(opt[O_RETRIES], CC_RETRIES_MAX, &v) < 0)
+			return app_err(err, errlen, "retries \"%s\" is not a number of resends "
 				       "(0..%d)", opt[O_RETRIES], CC_RETRIES_MAX);
 		c->retries = (uint32_t)v;
 	}
@@ -638,10 +556,10 @@ cc_check(struct entity *e, entity_addr_known_fn addr_known, void *ctx, char *err
 	char a[ADDR_STRLEN];
 
 	if (c->direct && !addr_known(ctx, &c->server))
-		return arg_err(err, errlen, "no node of the scenario has the server's address %s",
+		return app_err(err, errlen, "no node of the scenario has the server's address %s",
 			       addr_fmt(&c->server, a));
 	if (!c->direct && !addr_known(ctx, &c->cme))
-		return arg_err(err, errlen, "no node of the scenario has the CME's address %s",
+		return app_err(err, errlen, "no node of the scenario has the CME's address %s",
 			       addr_fmt(&c->cme, a));
 	return 0;
 }
@@ -962,30 +880,30 @@ cs_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 	struct cs *s = (struct cs *)e;
 
 	if (argc < 1)
-		return arg_err(err, errlen, "missing <port> (usage: %s)", CS_USAGE);
+		return app_err(err, errlen, "missing <port> (usage: %s)", CS_USAGE);
 	if (parse_port(argv[0], &s->port) < 0)
-		return arg_err(err, errlen, "port \"%s\" is not a port number (1..65535)", argv[0]);
+		return app_err(err, errlen, "port \"%s\" is not a port number (1..65535)", argv[0]);
 	if (argc < 2)
-		return arg_err(err, errlen, "missing <name>=<size> (usage: %s)", CS_USAGE);
+		return app_err(err, errlen, "missing <name>=<size> (usage: %s)", CS_USAGE);
 	if (argc - 1 > CS_CONTENTS_MAX)
-		return arg_err(err, errlen, "%d contents: at most %d", argc - 1, CS_CONTENTS_MAX);
+		return app_err(err, errlen, "%d contents: at most %d", argc - 1, CS_CONTENTS_MAX);
 	s->contents = g_new0(struct cs_content, (size_t)argc - 1);
 	for (int i = 1; i < argc; i++) {
 		const char *eq = strrchr(argv[i], '=');
 		struct cs_content *ct = &s->contents[s->ncontents];
 
 		if (!eq || !name_ok(argv[i], (size_t)(eq - argv[i])))
-			return arg_err(err, errlen, "\"%s\" is not <name>=<size> (a name of 1..%d "
+			return app_err(err, errlen, "\"%s\" is not <name>=<size> (a name of 1..%d "
 				       "printable characters, no space, no '=')", argv[i],
 				       CONTENT_NAME_MAX);
 		if (parse_size(eq + 1, &ct->size) < 0)
-			return arg_err(err, errlen, "size \"%s\" of %.*s is not a number of bytes "
+			return app_err(err, errlen, "size \"%s\" of %.*s is not a number of bytes "
 				       "(digits, then nothing, k or M; at most %llu)", eq + 1,
 				       (int)(eq - argv[i]), argv[i], CONTENT_SIZE_MAX);
 		for (size_t j = 0; j < s->ncontents; j++)
 			if (strlen(s->contents[j].name) == (size_t)(eq - argv[i]) &&
 			    strncmp(s->contents[j].name, argv[i], (size_t)(eq - argv[i])) == 0)
-				return arg_err(err, errlen, "content %s given twice",
+				return app_err(err, errlen, "content %s given twice",
 					       s->contents[j].name);
 		ct->name = g_strndup(argv[i], (gsize)(eq - argv[i]));
 		s->ncontents++;
