@@ -24,12 +24,11 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <libxml/xmlerror.h>
-#include <libxml/xmlschemas.h>
 
 #include "cli/sweep.h"
 #include "entities/registry.h"
 #include "sim/scenario.h"
+#include "sim/xmldoc.h"
 
 #define MAX_RUNS	1000000u	/* a plan larger than this is refused */
 #define MAX_RANGE	100000u		/* values one <range> may give */
@@ -713,84 +712,37 @@ done:
 
 /* ---- reading the XML ---- */
 
-struct xml_err {
-	bool got;
-	int line;
-	char msg[512];
-};
-
-static void
-xml_err_cb(void *ctx, xmlErrorPtr e)
-{
-	struct xml_err *x = ctx;
-
-	if (x->got || !e || e->level < XML_ERR_ERROR)
-		return;
-	x->got = true;
-	x->line = e->line;
-	snprintf(x->msg, sizeof(x->msg), "%s", e->message ? e->message : "error");
-	x->msg[strcspn(x->msg, "\n")] = '\0';
-}
-
 /* Parse and validate the file; NULL after printing the error. */
 static xmlDoc *
 desc_read_xml(const char *path)
 {
-	struct xml_err xe = { 0 };
-	xmlSchemaParserCtxtPtr spc;
-	xmlSchemaValidCtxtPtr vc;
-	xmlSchemaPtr schema;
-	xmlParserCtxtPtr pc;
+	struct xmldoc_err xe = { 0, "" };
 	xmlDoc *doc;
 	xmlNode *root;
 	gchar *buf = NULL;
 	gsize len = 0;
 	GError *gerr = NULL;
-	int rc;
 
 	if (!g_file_get_contents(path, &buf, &len, &gerr)) {
 		desc_error(path, 0, "cannot read the sweep description: %s", gerr->message);
 		g_error_free(gerr);
 		return NULL;
 	}
-	pc = xmlNewParserCtxt();
-	xmlSetStructuredErrorFunc(&xe, xml_err_cb);
-	doc = pc ? xmlCtxtReadMemory(pc, buf, (int)len, path, NULL,
-				     XML_PARSE_NONET | XML_PARSE_BIG_LINES |
-				     XML_PARSE_NOWARNING) : NULL;
-	xmlSetStructuredErrorFunc(NULL, NULL);
-	if (doc && !pc->wellFormed) {
-		xmlFreeDoc(doc);
-		doc = NULL;
-	}
-	xmlFreeParserCtxt(pc);
+	doc = xmldoc_parse(buf, len, path, &xe);
 	g_free(buf);
 	if (!doc) {
-		desc_error(path, xe.line, "malformed XML: %s", xe.got ? xe.msg : "cannot parse");
+		desc_error(path, xe.line, "malformed XML: %s", xe.msg);
 		return NULL;
 	}
 	root = xmlDocGetRootElement(doc);
-	if (!root || strcmp((const char *)root->name, "sweep") != 0) {
-		desc_error(path, root ? (int)xmlGetLineNo(root) : 0,
+	if (strcmp((const char *)root->name, "sweep") != 0) {
+		desc_error(path, (int)xmlGetLineNo(root),
 			   "not a sweep description (the root element must be <sweep>)");
 		xmlFreeDoc(doc);
 		return NULL;
 	}
-	spc = xmlSchemaNewMemParserCtxt((const char *)sw_xsd_sweep, (int)sw_xsd_sweep_len);
-	schema = spc ? xmlSchemaParse(spc) : NULL;
-	xmlSchemaFreeParserCtxt(spc);
-	if (!schema) {
-		fprintf(stderr, "internal error: the compiled-in sweep schema does not parse\n");
-		abort();
-	}
-	vc = xmlSchemaNewValidCtxt(schema);
-	xmlSchemaSetValidStructuredErrors(vc, xml_err_cb, &xe);
-	rc = xmlSchemaValidateDoc(vc, doc);
-	xmlSchemaFreeValidCtxt(vc);
-	xmlSchemaFree(schema);
-	if (rc != 0) {
-		desc_error(path, xe.got ? xe.line : (int)xmlGetLineNo(root), "schema: %s",
-			   xe.got ? xe.msg : "not valid");
+	if (xmldoc_validate(root, sw_xsd_sweep, sw_xsd_sweep_len, &xe) < 0) {
+		desc_error(path, xe.line, "schema: %s", xe.msg);
 		xmlFreeDoc(doc);
 		return NULL;
 	}

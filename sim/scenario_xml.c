@@ -17,38 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/globals.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <libxml/xmlerror.h>
-#include <libxml/xmlschemas.h>
 
 #include "sim/scenario_int.h"
-
-/* The first error libxml2 reports while we parse or validate. */
-struct xml_cap {
-	bool got;
-	int line;
-	char msg[768];
-};
-
-static void
-cap_error(void *ctx, xmlErrorPtr e)
-{
-	struct xml_cap *cap = ctx;
-	size_t n;
-
-	if (cap->got || !e || e->level < XML_ERR_ERROR)
-		return;
-	cap->got = true;
-	cap->line = e->line;
-	snprintf(cap->msg, sizeof(cap->msg), "%s", e->message ? e->message : "error");
-	/* Some messages quote the document on further lines: keep the first. */
-	cap->msg[strcspn(cap->msg, "\n")] = '\0';
-	n = strlen(cap->msg);
-	while (n > 0 && (cap->msg[n - 1] == '\n' || cap->msg[n - 1] == ' '))
-		cap->msg[--n] = '\0';
-}
+#include "sim/xmldoc.h"
 
 /* The schema of each root element. */
 struct xsd {
@@ -71,11 +44,7 @@ static int
 xml_validate(struct scn_ld *ld, const char *file, xmlNode *elem)
 {
 	const struct xsd *x = NULL;
-	xmlSchemaParserCtxtPtr pc;
-	xmlSchemaValidCtxtPtr vc = NULL;
-	xmlSchemaPtr schema = NULL;
-	struct xml_cap cap = { 0 };
-	int rc;
+	struct xmldoc_err e = { 0, "" };
 
 	for (size_t i = 0; i < sizeof(xsds) / sizeof(xsds[0]); i++)
 		if (strcmp((const char *)elem->name, xsds[i].root) == 0)
@@ -83,36 +52,9 @@ xml_validate(struct scn_ld *ld, const char *file, xmlNode *elem)
 	if (!x)
 		return scn_error(ld, file, (int)xmlGetLineNo(elem),
 				 "no schema for <%s>", (const char *)elem->name);
-	pc = xmlSchemaNewMemParserCtxt((const char *)x->text, (int)*x->len);
-	if (!pc)
-		goto oom;
-	xmlSchemaSetParserStructuredErrors(pc, cap_error, &cap);
-	schema = xmlSchemaParse(pc);
-	xmlSchemaFreeParserCtxt(pc);
-	if (!schema) {
-		/* The schemas are ours: a broken one is a bug. */
-		fprintf(stderr, "internal error: schema for <%s>: %s\n", x->root, cap.msg);
-		abort();
-	}
-	vc = xmlSchemaNewValidCtxt(schema);
-	if (!vc)
-		goto oom;
-	xmlSchemaSetValidStructuredErrors(vc, cap_error, &cap);
-	rc = xmlSchemaValidateOneElement(vc, elem);
-	xmlSchemaFreeValidCtxt(vc);
-	xmlSchemaFree(schema);
-	if (rc != 0) {
-		if (cap.got)
-			return scn_error(ld, file, cap.line > 0 ? cap.line :
-					 (int)xmlGetLineNo(elem), "schema: %s", cap.msg);
-		return scn_error(ld, file, (int)xmlGetLineNo(elem),
-				 "schema: <%s> is not valid", (const char *)elem->name);
-	}
+	if (xmldoc_validate(elem, x->text, *x->len, &e) < 0)
+		return scn_error(ld, file, e.line, "schema: %s", e.msg);
 	return 0;
-oom:
-	if (schema)
-		xmlSchemaFree(schema);
-	return scn_error(ld, file, 0, "out of memory");
 }
 
 /*
@@ -123,10 +65,7 @@ static xmlDoc *
 xml_read(struct scn_ld *ld, const char *path, const char *from, int from_line,
 	 const char *what)
 {
-	struct xml_cap cap = { 0 };
-	xmlStructuredErrorFunc old_fn;
-	xmlParserCtxtPtr pc;
-	void *old_ctx;
+	struct xmldoc_err xe = { 0, "" };
 	xmlDoc *doc;
 	char *buf = NULL;
 	size_t len = 0;
@@ -165,39 +104,10 @@ xml_read(struct scn_ld *ld, const char *path, const char *from, int from_line,
 			scn_error(ld, path, 0, "cannot read the %s: %s", what, strerror(errno));
 		return NULL;
 	}
-	if (len > INT32_MAX) {
-		g_free(buf);
-		scn_error(ld, path, 0, "file too large");
-		return NULL;
-	}
-	pc = xmlNewParserCtxt();
-	if (!pc) {
-		g_free(buf);
-		scn_error(ld, path, 0, "out of memory");
-		return NULL;
-	}
-	old_fn = xmlStructuredError;
-	old_ctx = xmlStructuredErrorContext;
-	xmlSetStructuredErrorFunc(&cap, cap_error);
-	doc = xmlCtxtReadMemory(pc, buf, (int)len, path, NULL,
-				XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING);
-	xmlSetStructuredErrorFunc(old_ctx, old_fn);
-	if (doc && !pc->wellFormed) {
-		xmlFreeDoc(doc);
-		doc = NULL;
-	}
-	xmlFreeParserCtxt(pc);
+	doc = xmldoc_parse(buf, len, path, &xe);
 	g_free(buf);
 	if (!doc) {
-		if (cap.got)
-			scn_error(ld, path, cap.line, "malformed XML: %s", cap.msg);
-		else
-			scn_error(ld, path, 0, "malformed XML");
-		return NULL;
-	}
-	if (!xmlDocGetRootElement(doc)) {
-		xmlFreeDoc(doc);
-		scn_error(ld, path, 0, "malformed XML: no root element");
+		scn_error(ld, path, xe.line, "malformed XML: %s", xe.msg);
 		return NULL;
 	}
 	return doc;

@@ -1,6 +1,7 @@
 /*
- * xmldoc.c - an XML document from memory, validated against a compiled-in
- * schema; the first error libxml2 reports becomes "file:line: message".
+ * xmldoc.c - XML documents from memory, validated against compiled-in
+ * schemas; the first error libxml2 reports becomes the error, with its
+ * line.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -13,93 +14,53 @@
 
 #include "sim/xmldoc.h"
 
-/* The first error of a parse or a validation. */
 struct xd_cap {
 	bool got;
-	int line;
-	char msg[512];
+	struct xmldoc_err *e;
 };
 
 static void
-xd_error(void *ctx, xmlErrorPtr e)
+xd_error(void *ctx, xmlErrorPtr x)
 {
 	struct xd_cap *cap = ctx;
+	char *m = cap->e->msg;
+	size_t n;
 
-	if (cap->got || !e || e->level < XML_ERR_ERROR)
+	if (cap->got || !x || x->level < XML_ERR_ERROR)
 		return;
 	cap->got = true;
-	cap->line = e->line;
-	snprintf(cap->msg, sizeof(cap->msg), "%s", e->message ? e->message : "error");
-	cap->msg[strcspn(cap->msg, "\n")] = '\0';
+	cap->e->line = x->line;
+	snprintf(m, sizeof(cap->e->msg), "%s", x->message ? x->message : "error");
+	/* Some messages quote the document on further lines: keep the first. */
+	m[strcspn(m, "\n")] = '\0';
+	n = strlen(m);
+	while (n > 0 && m[n - 1] == ' ')
+		m[--n] = '\0';
 }
 
 static void
-xd_err(char *err, size_t errlen, const char *file, int line, const char *what, const char *msg)
+xd_set(struct xmldoc_err *e, int line, const char *msg)
 {
-	if (line > 0)
-		snprintf(err, errlen, "%s:%d: %s%s", file, line, what, msg);
-	else
-		snprintf(err, errlen, "%s: %s%s", file, what, msg);
-}
-
-static int
-xd_validate(xmlDoc *doc, const char *file, const char *root, const unsigned char *xsd,
-	    size_t xsdlen, char *err, size_t errlen)
-{
-	xmlSchemaParserCtxtPtr pc;
-	xmlSchemaValidCtxtPtr vc;
-	xmlSchemaPtr schema;
-	struct xd_cap cap = { 0 };
-	int rc;
-
-	pc = xmlSchemaNewMemParserCtxt((const char *)xsd, (int)xsdlen);
-	if (!pc) {
-		xd_err(err, errlen, file, 0, "", "out of memory");
-		return -1;
-	}
-	xmlSchemaSetParserStructuredErrors(pc, xd_error, &cap);
-	schema = xmlSchemaParse(pc);
-	xmlSchemaFreeParserCtxt(pc);
-	if (!schema) {
-		fprintf(stderr, "internal error: the schema of <%s>: %s\n", root, cap.msg);
-		abort();
-	}
-	vc = xmlSchemaNewValidCtxt(schema);
-	if (!vc) {
-		xmlSchemaFree(schema);
-		xd_err(err, errlen, file, 0, "", "out of memory");
-		return -1;
-	}
-	xmlSchemaSetValidStructuredErrors(vc, xd_error, &cap);
-	rc = xmlSchemaValidateDoc(vc, doc);
-	xmlSchemaFreeValidCtxt(vc);
-	xmlSchemaFree(schema);
-	if (rc != 0) {
-		xd_err(err, errlen, file, cap.got ? cap.line : 0, "schema: ",
-		       cap.got ? cap.msg : "the document is not valid");
-		return -1;
-	}
-	return 0;
+	e->line = line;
+	snprintf(e->msg, sizeof(e->msg), "%s", msg);
 }
 
 xmlDoc *
-xmldoc_read(const char *buf, size_t len, const char *file, const char *root,
-	    const unsigned char *xsd, size_t xsdlen, char *err, size_t errlen)
+xmldoc_parse(const char *buf, size_t len, const char *file, struct xmldoc_err *e)
 {
-	struct xd_cap cap = { 0 };
+	struct xd_cap cap = { false, e };
 	xmlStructuredErrorFunc old_fn;
 	xmlParserCtxtPtr pc;
-	xmlNode *r;
 	void *old_ctx;
 	xmlDoc *doc;
 
 	if (len > INT32_MAX) {
-		xd_err(err, errlen, file, 0, "", "file too large");
+		xd_set(e, 0, "file too large");
 		return NULL;
 	}
 	pc = xmlNewParserCtxt();
 	if (!pc) {
-		xd_err(err, errlen, file, 0, "", "out of memory");
+		xd_set(e, 0, "out of memory");
 		return NULL;
 	}
 	old_fn = xmlStructuredError;
@@ -113,22 +74,91 @@ xmldoc_read(const char *buf, size_t len, const char *file, const char *root,
 		doc = NULL;
 	}
 	xmlFreeParserCtxt(pc);
+	if (!doc && !cap.got)
+		xd_set(e, 0, "cannot parse");
+	if (doc && !xmlDocGetRootElement(doc)) {
+		xmlFreeDoc(doc);
+		doc = NULL;
+		xd_set(e, 0, "no root element");
+	}
+	return doc;
+}
+
+int
+xmldoc_validate(xmlNode *elem, const unsigned char *xsd, size_t xsdlen, struct xmldoc_err *e)
+{
+	struct xd_cap cap = { false, e };
+	xmlSchemaParserCtxtPtr pc;
+	xmlSchemaValidCtxtPtr vc;
+	xmlSchemaPtr schema;
+	int rc;
+
+	pc = xmlSchemaNewMemParserCtxt((const char *)xsd, (int)xsdlen);
+	if (!pc) {
+		xd_set(e, 0, "out of memory");
+		return -1;
+	}
+	xmlSchemaSetParserStructuredErrors(pc, xd_error, &cap);
+	schema = xmlSchemaParse(pc);
+	xmlSchemaFreeParserCtxt(pc);
+	if (!schema) {
+		/* The schemas are ours: a broken one is a bug. */
+		fprintf(stderr, "internal error: the schema of <%s>: %s\n",
+			(const char *)elem->name, e->msg);
+		abort();
+	}
+	vc = xmlSchemaNewValidCtxt(schema);
+	if (!vc) {
+		xmlSchemaFree(schema);
+		xd_set(e, 0, "out of memory");
+		return -1;
+	}
+	xmlSchemaSetValidStructuredErrors(vc, xd_error, &cap);
+	rc = xmlSchemaValidateOneElement(vc, elem);
+	xmlSchemaFreeValidCtxt(vc);
+	xmlSchemaFree(schema);
+	if (rc == 0)
+		return 0;
+	if (!cap.got)
+		snprintf(e->msg, sizeof(e->msg), "<%s> is not valid", (const char *)elem->name);
+	if (e->line <= 0)
+		e->line = xmldoc_line(elem);
+	return -1;
+}
+
+static void
+xd_err(char *err, size_t errlen, const char *file, int line, const char *what, const char *msg)
+{
+	if (line > 0)
+		snprintf(err, errlen, "%s:%d: %s%s", file, line, what, msg);
+	else
+		snprintf(err, errlen, "%s: %s%s", file, what, msg);
+}
+
+xmlDoc *
+xmldoc_read(const char *buf, size_t len, const char *file, const char *root,
+	    const unsigned char *xsd, size_t xsdlen, char *err, size_t errlen)
+{
+	struct xmldoc_err e = { 0, "" };
+	xmlDoc *doc = xmldoc_parse(buf, len, file, &e);
+	xmlNode *r;
+
 	if (!doc) {
-		xd_err(err, errlen, file, cap.line, "malformed XML: ",
-		       cap.got ? cap.msg : "cannot parse");
+		xd_err(err, errlen, file, e.line, "malformed XML: ", e.msg);
 		return NULL;
 	}
 	r = xmlDocGetRootElement(doc);
-	if (!r || strcmp((const char *)r->name, root) != 0) {
+	if (strcmp((const char *)r->name, root) != 0) {
 		char what[160];
 
 		snprintf(what, sizeof(what), "the root element is <%s>, expected <%s>",
-			 r ? (const char *)r->name : "", root);
-		xd_err(err, errlen, file, r ? (int)xmlGetLineNo(r) : 0, "", what);
+			 (const char *)r->name, root);
+		xd_err(err, errlen, file, xmldoc_line(r), "", what);
 		xmlFreeDoc(doc);
 		return NULL;
 	}
-	if (xd_validate(doc, file, root, xsd, xsdlen, err, errlen) < 0) {
+	if (xmldoc_validate(r, xsd, xsdlen, &e) < 0) {
+		xd_err(err, errlen, file, e.line, "schema: ", e.msg);
 		xmlFreeDoc(doc);
 		return NULL;
 	}

@@ -1,8 +1,8 @@
 /*
- * xmldoc.h - read an XML document from memory and validate it against a
- * schema compiled into the program, for the configuration files that
- * entities read (the scenario loader has its own, which also follows
- * includes).  Errors name the file and the line.
+ * xmldoc.h - XML documents read from memory and validated against schemas
+ * compiled into the program, with the first error libxml2 reports and its
+ * line: for the scenario loader (sim/scenario_xml.c) and the
+ * configuration files entities read (the RAE's, the CME's).
  */
 #ifndef SIM_XMLDOC_H
 #define SIM_XMLDOC_H
@@ -11,12 +11,28 @@
 
 #include <libxml/tree.h>
 
+/* The first error of a parse or a validation. */
+struct xmldoc_err {
+	int line;		/* 0: unknown */
+	char msg[768];		/* libxml2's message, its first line */
+};
+
 /*
- * Parse buf (len bytes, read from `file`), check that the root element
- * is <root> and that the document is valid for the schema xsd (xsdlen
- * bytes).  Returns the document (xmlFreeDoc it), or NULL with err set to
- * "file:line: what is wrong".  A schema that does not parse is a bug of
- * the program: it aborts.
+ * Parse buf (len bytes, read from `file`, which names it in libxml2's
+ * errors): the document, or NULL with e set.  Never reaches the network.
+ */
+xmlDoc *xmldoc_parse(const char *buf, size_t len, const char *file, struct xmldoc_err *e);
+/*
+ * Validate elem and what it holds against the schema xsd (xsdlen bytes):
+ * 0, or -1 with e set (e->line: the element's line if libxml2 gives
+ * none).  A schema that does not parse is a bug of the program: it aborts.
+ */
+int xmldoc_validate(xmlNode *elem, const unsigned char *xsd, size_t xsdlen,
+		    struct xmldoc_err *e);
+/*
+ * Both, for a whole configuration file: parse, check that the root
+ * element is <root>, validate.  The document (xmlFreeDoc it), or NULL
+ * with err set to "file:line: what is wrong".
  */
 xmlDoc *xmldoc_read(const char *buf, size_t len, const char *file, const char *root,
 		    const unsigned char *xsd, size_t xsdlen, char *err, size_t errlen);
