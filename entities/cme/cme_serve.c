@@ -724,6 +724,7 @@ decide(struct cme *c, struct cme_req *q, const cme_creq *r)
 	{
 		const struct cme_server *sv = &ct->servers[best->srv];
 		struct cme_stream *st = g_new0(struct cme_stream, 1);
+		struct cme_agent *ag = agent_get(c, &sv->agent, sv->agent_port);
 		struct cme_op *op = g_new0(struct cme_op, 1);
 		cafe_agent_req m = COMET__CMECAFE__GENERIC_REQUEST__INIT;
 		cafe_agent_cfg cf = COMET__CMECAFE__CONFIGURE_STREAM__INIT;
@@ -777,8 +778,8 @@ decide(struct cme *c, struct cme_req *q, const cme_creq *r)
 		entity_log(&c->e, LOG_INFO, "request %" PRIu64 ": chose server %s (AS %" PRIu32
 			   ") as_path %s score %.6f keys %s; configuring stream %" PRIu32 " at "
 			   "CAFE agent %s", q->seq, src, sv->as, path, best->score, keys, st->id,
-			   agent_get(c, &sv->agent, sv->agent_port)->name);
-		agent_submit(agent_get(c, &sv->agent, sv->agent_port), op);
+			   ag->name);
+		agent_submit(ag, op);
 	}
 out:
 	g_ptr_array_free(unpacked, TRUE);
