@@ -27,6 +27,7 @@
 
 #include "cli/sweep.h"
 #include "entities/registry.h"
+#include "sim/log.h"
 #include "sim/scenario.h"
 #include "sim/xmldoc.h"
 
@@ -1236,6 +1237,14 @@ desc_read(struct sw_desc *d, xmlNode *root)
 				d->pcap = pcap;
 			}
 			if (log) {
+				char err[1024];
+
+				/* The check and words of --log, which the runs get it as. */
+				if (entities_register_all() != 0 ||
+				    log_parse_spec(NULL, log, err, sizeof(err)) != 0) {
+					desc_error(file, line, "log \"%s\": %s", log, err);
+					errors++;
+				}
 				g_free(d->log);
 				d->log = log;
 			}

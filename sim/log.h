@@ -46,7 +46,10 @@ void log_fini(struct netlog *lg);
 void log_set_sink(struct netlog *lg, log_sink_fn fn, void *ctx);
 /*
  * Apply a verbosity spec: "info", "cafe=debug,rae=info", "*=warn,send=trace".
- * Returns 0, or -1 with a message in err if a level name is unknown.
+ * A kind must be one the engine or a registered entity class logs as.
+ * Returns 0, or -1 with the reason in err ("unknown kind \"x\" (kinds:
+ * ...)"; the caller says where the spec comes from) and lg unchanged.
+ * With lg NULL the spec is only checked.
  */
 int log_parse_spec(struct netlog *lg, const char *spec, char *err, size_t errlen);
 /* Level names: "error", "warn", "info", "debug", "trace"; -1 if unknown. */

@@ -830,27 +830,6 @@ lattr_parse(struct scn_ld *ld, const char *what, struct scn_val *v,
 	return rc;
 }
 
-/* Check a log spec ("info", "cafe=debug,*=warn") without a log to apply it to. */
-static int
-log_spec_check(const char *spec, const char **why)
-{
-	char **item = g_strsplit(spec, ",", -1);
-	int rc = 0;
-
-	for (char **it = item; *it; it++) {
-		char *lvl = strchr(*it, '=');
-
-		lvl = lvl ? lvl + 1 : *it;
-		if (log_level_parse(g_strstrip(lvl)) < 0) {
-			*why = "unknown level (error, warn, info, debug, trace)";
-			rc = -1;
-			break;
-		}
-	}
-	g_strfreev(item);
-	return rc;
-}
-
 /* Check a pcap selection against the nodes and interfaces the scenario has. */
 static int
 pcap_check(const struct scenario *s, const char *sel, const char **why)
@@ -889,7 +868,7 @@ ropt_parse(struct scn_ld *ld, enum scn_ropt o)
 	struct scenario *s = ld->s;
 	struct scn_val *v = &s->run[o];
 	const char *why = NULL;
-	char where[512];
+	char where[512], logwhy[1024];
 	char *str;
 	uint64_t u;
 	int rc = 0;
@@ -919,7 +898,9 @@ ropt_parse(struct scn_ld *ld, enum scn_ropt o)
 		s->ro.snaplen = (unsigned)u;
 		break;
 	case RO_LOG:
-		rc = log_spec_check(str, &why);
+		/* The same check and words as --log. */
+		rc = log_parse_spec(NULL, str, logwhy, sizeof(logwhy));
+		why = logwhy;
 		break;
 	case RO_SCHEDULER:
 		if (!sched_lookup(str)) {

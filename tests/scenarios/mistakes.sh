@@ -1,0 +1,92 @@
+#!/bin/sh
+# mistakes.sh - likely mistakes are errors, the same wherever they are
+# written: an unknown kind in a log spec, a CAFE intercepting on an
+# interface its node never has, a GRE tunnel whose local address is not
+# the node's, one address on two nodes, a prefix with host bits set, a
+# parameter that refers to itself (or leaves a "${" behind); and a script
+# saved with a UTF-8 byte-order mark loads, while an invisible character
+# in a message is shown.
+#
+# The bad fixtures are in tests/scenarios/bad/ (run_case: check and run
+# both refuse with exit 1, the file:line and a phrase, no summary.json);
+# the good ones, which must keep loading, in tests/scenarios/data/.
+. "$top_srcdir/tests/scenarios/lib.sh"
+
+B="$top_srcdir/tests/scenarios/bad"
+D="$top_srcdir/tests/scenarios/data"
+
+# run_case NAME FIXTURE WHERE PHRASE [ARGS...]
+run_case() {
+	name=$1 fixture=$2 where=$3 phrase=$4
+	shift 4
+	for cmd in check run; do
+		out="$T/out-$name-$cmd"
+		if [ "$cmd" = run ]; then
+			"$COMETSIM" run "$B/$fixture" --out "$out" "$@" \
+				>"$T/stdout" 2>"$T/stderr"
+		else
+			"$COMETSIM" check "$B/$fixture" "$@" >"$T/stdout" 2>"$T/stderr"
+		fi
+		rc=$?
+		check "$name ($cmd): exit status 1 (got $rc)" [ "$rc" -eq 1 ]
+		check "$name ($cmd): cites $where" grep -qF "$B/$where:" "$T/stderr"
+		check "$name ($cmd): says \"$phrase\"" grep -qF -- "$phrase" "$T/stderr"
+		check "$name ($cmd): no summary.json" [ ! -e "$out/summary.json" ]
+		if [ "$failures" -gt 0 ]; then
+			echo "--- stderr of $cmd $fixture:" >&2
+			cat "$T/stderr" >&2
+		fi
+	done
+}
+
+# usage_case NAME PHRASE ARGS...: "cometsim run" refuses its command line
+# with exit 2 and the phrase, before it writes anything.
+usage_case() {
+	name=$1 phrase=$2
+	shift 2
+	out="$T/out-$name"
+	"$COMETSIM" run "$B/good.xml" --out "$out" "$@" >"$T/stdout" 2>"$T/stderr"
+	rc=$?
+	check "$name: exit status 2 (got $rc)" [ "$rc" -eq 2 ]
+	check "$name: says \"$phrase\"" grep -qF -- "$phrase" "$T/stderr"
+	check "$name: no output directory" [ ! -e "$out" ]
+}
+
+## log specs: one check, one wording, from the command line or a scenario
+run_case  log-kind        log_kind.xml   log_kind.xml:5 'log "warn,bogus=debug": unknown kind "bogus"'
+run_case  log-kind-valid  log_kind.xml   log_kind.xml:5 'send, recv'
+usage_case log-cli        '--log "bogus=debug": unknown kind "bogus"' --log bogus=debug
+usage_case log-cli-valid  'net, link, tcp' --log bogus=debug
+usage_case log-cli-class  'the class "usr.stateless.Cafe" logs as "cafe"' --log usr.stateless.Cafe=debug
+usage_case log-cli-level  '--log "cafe=loud": unknown level "loud"' --log cafe=loud
+usage_case log-cli-empty  '--log "=debug": empty kind' --log =debug
+# --set log= goes through the scenario's check, with the same words.
+"$COMETSIM" check "$B/good.xml" --set log=bogus=debug >"$T/stdout" 2>"$T/stderr"
+check "log --set: exit status 1" [ $? -eq 1 ]
+check "log --set: same words" grep -qF 'log "bogus=debug": unknown kind "bogus"' "$T/stderr"
+# A sweep's <run log=...> goes to every run as --log: refused at once, same words.
+cat > "$T/sweep-log.xml" <<EOS
+<sweep scenario="$(cd "$B" && pwd)/good.xml">
+  <metric name="m" select="events"/>
+  <param name="count" values="1 2"/>
+  <run log="warn,bogus=debug"/>
+</sweep>
+EOS
+"$COMETSIM" sweep "$T/sweep-log.xml" --out "$T/sweep" >"$T/stdout" 2>"$T/stderr"
+check "log in a sweep: exit status 1" [ $? -eq 1 ]
+check "log in a sweep: file:line and the same words" \
+	grep -qF "$T/sweep-log.xml:4: log \"warn,bogus=debug\": unknown kind \"bogus\"" "$T/stderr"
+check "log in a sweep: nothing is written" [ ! -e "$T/sweep" ]
+# Every kind the engine and the entities log as is accepted.
+for spec in "warn,net=debug,link=trace,tcp=info,scenario=error,output=warn,sim=info" \
+	"cafe=debug,rae=info,*=warn" "recv=debug,send=trace,crme=debug,cme_client=info"; do
+	check "--log '$spec' is accepted" \
+		"$COMETSIM" run "$B/good.xml" --out "$T/ok-log" --log "$spec" --quiet
+	rm -rf "$T/ok-log"
+done
+# Blanks around items, kinds and levels do not make a kind that never matches.
+"$COMETSIM" run "$B/good.xml" --out "$T/blank-log" --log " warn , recv = debug " --quiet
+check "blanks around a kind and a level: the kind is used" \
+	grep -q ' recv/recv0 DEBUG' "$T/blank-log/log.txt"
+
+finish
