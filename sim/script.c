@@ -216,9 +216,7 @@ next_free_id(struct scenario *s)
 		bool taken = g_hash_table_lookup(s->node_by_name, id) != NULL;
 
 		addr_from_node_id(id, &a);
-		for (guint k = 0; k < s->nodes->len && !taken; k++)
-			taken = addr_eq(&((struct scn_node *)g_ptr_array_index(s->nodes, k))->router_id, &a);
-		if (!taken) {
+		if (!taken && !scn_addr_owner(s, &a)) {
 			s->id_hint = i;
 			return id;
 		}
@@ -252,14 +250,12 @@ start_router(struct scn_ld *ld, struct scn_event *ev)
 		rc = scn_error(ld, ev->file, ev->line, "START_ROUTER: router id \"%s\" is not "
 			       "of the form N, a.b or a.b.c", id);
 	} else {
-		for (guint k = 0; k < s->nodes->len && rc == 0; k++) {
-			struct scn_node *o = g_ptr_array_index(s->nodes, k);
+		const struct scn_addr_owner *o = scn_addr_owner(s, &a);
 
-			if (addr_eq(&o->router_id, &a))
-				rc = scn_error(ld, ev->file, ev->line, "START_ROUTER %s: address %s "
-					       "is already router %s's", id, addr_fmt(&a, buf),
-					       o->name);
-		}
+		if (o)
+			rc = scn_error(ld, ev->file, ev->line, "START_ROUTER %s: address %s is also "
+				       "on node %s (%s, %s:%d)", id, addr_fmt(&a, buf), o->node->name,
+				       o->iface ? o->iface : "router id", o->file, o->line);
 		if (rc == 0) {
 			n = scn_node_new(s, id, ev->file, ev->line);
 			n->scripted = true;
@@ -267,6 +263,7 @@ start_router(struct scn_ld *ld, struct scn_event *ev)
 			n->exists = n->up = true;
 			ev->create = true;
 			ev->node = n;
+			scn_addr_claim(ld, n, NULL, &a, ev->file, ev->line, "START_ROUTER: address");
 			if (ev->argc > 1) {
 				if (g_hash_table_lookup(s->node_by_name, ev->argv[1]))
 					rc = scn_error(ld, ev->file, ev->line, "START_ROUTER %s: the "

@@ -89,4 +89,25 @@ done
 check "blanks around a kind and a level: the kind is used" \
 	grep -q ' recv/recv0 DEBUG' "$T/blank-log/log.txt"
 
+## GRE tunnel whose local address is another node's
+run_case gre-local gre_local.xml gre_local.xml:6 \
+	'node a: gre gre1: local address 10.0.0.2 is not an address of node a (the node has: eth0 10.0.0.1)'
+run_case gre-inner gre_inner.xml gre_inner.xml:6 \
+	'node a: gre gre1: local address 172.16.0.1 is the tunnel'"'"'s own'
+
+## one address on two nodes
+run_case dup-addr  dup_addr.xml  dup_addr.xml:9 \
+	'node c: eth0: address 10.0.0.1 is also on node a (eth0'
+run_case dup-addr-both dup_addr.xml dup_addr.xml:9 'dup_addr.xml:4)'
+run_case dup-addr6 dup_addr6.xml dup_addr6.xml:6 \
+	'node c: eth0: address 2001:db8::1 is also on node a (eth0'
+run_case dup-rid   dup_rid.xml   dup_rid.xml:9 \
+	'START_ROUTER 2: address 10.0.0.2 is also on node b (eth0'
+
+## prefixes with host bits
+run_case route-hostbits  route_hostbits.xml  route_hostbits.xml:6 \
+	'node a: route: prefix 10.1.2.3/24: host bits are set (did you mean 10.1.2.0/24?)'
+run_case domain-hostbits domain_hostbits.xml domain_hostbits.xml:4 \
+	'domain d1: prefix 2001:db8:1::1/48: host bits are set (did you mean 2001:db8:1::/48?)'
+
 finish
