@@ -496,6 +496,31 @@ model_addr_known(void *ctx, const struct addr *a)
 }
 
 /*
+ * An entity class's iface_known (ctx: the scenario): whether node has an
+ * interface ifname, from the topology or a script's START_LINK; if not,
+ * the names it has go to have.
+ */
+static bool
+model_iface_known(void *ctx, const char *node, const char *ifname, char *have,
+		  size_t havelen)
+{
+	const struct scenario *s = ctx;
+	const struct scn_node *n = g_hash_table_lookup(s->node_by_name, node);
+	GString *g;
+
+	if (n && scn_node_iface(n, ifname))
+		return true;
+	g = g_string_new(NULL);
+	for (guint k = 0; n && k < n->ifaces->len; k++)
+		g_string_append_printf(g, "%s%s", k ? ", " : "",
+				       ((const struct scn_iface *)g_ptr_array_index(n->ifaces, k))->name);
+	if (havelen)
+		snprintf(have, havelen, "%s", g->str);
+	g_string_free(g, TRUE);
+	return false;
+}
+
+/*
  * Sort the events by time and replay them: check every node, link and
  * class they name, create the script's routers and links, create the
  * entity instances (running each class's init).  Then, the whole
@@ -505,6 +530,7 @@ int
 scn_events_resolve(struct scn_ld *ld)
 {
 	struct scenario *s = ld->s;
+	struct entity_scope sc;
 
 	scn_events_sort(s);
 	for (guint i = 0; i < s->events->len; i++) {
@@ -542,6 +568,9 @@ scn_events_resolve(struct scn_ld *ld)
 			return -1;
 	}
 	/* After the loop: a router started later by a script counts. */
+	sc.ctx = s;
+	sc.addr_known = model_addr_known;
+	sc.iface_known = model_iface_known;
 	for (guint i = 0; i < s->events->len; i++) {
 		struct scn_event *ev = g_ptr_array_index(s->events, i);
 		char ebuf[512];
@@ -552,7 +581,7 @@ scn_events_resolve(struct scn_ld *ld)
 		ld->note_file = ev->file;
 		ld->note_line = ev->line;
 		ebuf[0] = '\0';
-		if (ev->ent->cls->check(ev->ent, model_addr_known, s, ebuf, sizeof(ebuf)) < 0)
+		if (ev->ent->cls->check(ev->ent, &sc, ebuf, sizeof(ebuf)) < 0)
 			return scn_error(ld, ev->file, ev->line, "%s: %s", ev->ent->cls->name,
 					 ebuf[0] ? ebuf : "bad arguments");
 	}

@@ -89,6 +89,12 @@ done
 check "blanks around a kind and a level: the kind is used" \
 	grep -q ' recv/recv0 DEBUG' "$T/blank-log/log.txt"
 
+## CAFE interception on an interface the node never has
+run_case intercept-xml    intercept_iface.xml    intercept_iface.xml:7 \
+	'intercept=eth0,eth9: node a has no interface "eth9"'
+run_case intercept-script intercept_script.xml   intercept_script.script:8 \
+	'intercept=eth2: node 2 has no interface "eth2" (it has eth0, eth1)'
+
 ## GRE tunnel whose local address is another node's
 run_case gre-local gre_local.xml gre_local.xml:6 \
 	'node a: gre gre1: local address 10.0.0.2 is not an address of node a (the node has: eth0 10.0.0.1)'
