@@ -414,6 +414,7 @@ scenario_free(struct scenario *s)
 
 		g_free(p->name);
 		g_free(p->value);
+		g_strfreev(p->sets);
 		g_free(p);
 	}
 	g_ptr_array_free(s->params, TRUE);

@@ -89,13 +89,18 @@ struct scn_val {
 	char *set;		/* "--set NAME=VALUE" that replaced it, or NULL */
 };
 
-/* A user parameter: <param name= value=/>, used as ${name}. */
+/*
+ * A user parameter: <param name= value=/>, used as ${name}.  Its value
+ * may refer to other parameters; scn_params_expand() replaces them.
+ */
 struct scn_param {
 	char *name;
-	char *value;
+	char *value;		/* as written or --set; expanded by scn_params_expand() */
 	const char *file;
 	int line;
 	bool set;		/* value from --set */
+	bool expanded;		/* value holds no reference any more */
+	char **sets;		/* "--set NAME=VALUE" of the --set values in it, or NULL */
 };
 
 struct scn_domain {
@@ -328,6 +333,14 @@ char *scn_fmt_lattr(const struct link_params *p, enum scn_lattr a, char *buf, si
  * string, or NULL with an error cited at file:line.
  */
 char *scn_subst(struct scn_ld *ld, const char *in, const char *file, int line);
+/*
+ * Expand the references between parameters, once the --set values of
+ * parameters are in: each value becomes what it means, so that ${name}
+ * is replaced by text without references.  A parameter that refers to
+ * itself, directly or through others, an undefined name or a value too
+ * large is an error at the parameter's line.  Returns 0 or -1.
+ */
+int scn_params_expand(struct scn_ld *ld);
 /* scn_subst() for a value: cites the value's origin. */
 char *scn_val_subst(struct scn_ld *ld, const struct scn_val *v);
 /* Write where a value comes from ("file:12" or "--set NAME=VALUE") into buf. */

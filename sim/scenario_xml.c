@@ -920,7 +920,7 @@ parse_scenario(struct scn_ld *ld, xmlNode *root, const char *file)
 
 	if (xml_validate(ld, file, root) < 0 || parse_params(ld, root, file) < 0)
 		return -1;
-	if (scn_overrides_apply(ld, 0) < 0)
+	if (scn_overrides_apply(ld, 0) < 0 || scn_params_expand(ld) < 0)
 		return -1;
 	if (attr(ld, root, file, "name", &name) < 0)
 		return -1;

@@ -116,4 +116,29 @@ run_case route-hostbits  route_hostbits.xml  route_hostbits.xml:6 \
 run_case domain-hostbits domain_hostbits.xml domain_hostbits.xml:4 \
 	'domain d1: prefix 2001:db8:1::1/48: host bits are set (did you mean 2001:db8:1::/48?)'
 
+## parameters that refer to parameters
+run_case param-self      param_self.xml      param_self.xml:5 \
+	'param "a": its value refers to itself (a -> a)'
+run_case param-cycle     param_cycle.xml     param_cycle.xml:4 \
+	'param "a": its value refers to itself (a -> b -> a)'
+run_case param-undefined param_undefined.xml param_undefined.xml:5 \
+	'undefined parameter "${speed}"'
+run_case param-built     param_built.xml     param_built.xml:7 \
+	'"${count}" is left after substitution'
+run_case param-set-self  good.xml            good.xml:4 \
+	'param "count": its value refers to itself (count -> count) (with --set count=${count})' \
+	--set 'count=${count}'
+
+"$COMETSIM" params "$D/param-chain.xml" >"$T/params" 2>&1
+check "parameters from parameters: loads" [ $? -eq 0 ]
+check "parameters from parameters: expanded" grep -qxF 'args=10.0.0.2 3000 20' "$T/params"
+"$COMETSIM" params "$D/param-chain.xml" --set tens=7 >"$T/params" 2>&1
+check "parameters from parameters: --set reaches them" \
+	grep -qxF 'args=10.0.0.2 3000 70' "$T/params"
+"$COMETSIM" check "$D/param-chain.xml" --set tens=x >"$T/stdout" 2>"$T/stderr"
+check "parameters from parameters: an error names the --set under them" \
+	grep -qF 'count "x0" is not a number of datagrams' "$T/stderr"
+check "parameters from parameters: ... and says which --set made it" \
+	grep -qF '(with --set tens=x)' "$T/stderr"
+
 finish
