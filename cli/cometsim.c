@@ -234,11 +234,16 @@ usage_error(const char *cmd_usage, const char *fmt, ...)
 	va_list ap;
 
 	if (fmt) {
-		fputs("cometsim: ", stderr);
+		char *msg, *shown;
+
+		/* What the user typed may hold characters a terminal does not show. */
 		va_start(ap, fmt);
-		vfprintf(stderr, fmt, ap);
+		msg = g_strdup_vprintf(fmt, ap);
 		va_end(ap);
-		putc('\n', stderr);
+		shown = log_escape(msg);
+		fprintf(stderr, "cometsim: %s\n", shown);
+		g_free(shown);
+		g_free(msg);
 	}
 	fputs(cmd_usage, stderr);
 	return EXIT_USAGE;

@@ -47,15 +47,19 @@ static void
 desc_error(const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
+	char *msg, *shown;
 
-	if (line > 0)
-		fprintf(stderr, "%s:%d: ", file, line);
-	else
-		fprintf(stderr, "%s: ", file);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	putc('\n', stderr);
+	/* What the user wrote may hold characters a terminal does not show. */
+	shown = log_escape(msg);
+	if (line > 0)
+		fprintf(stderr, "%s:%d: %s\n", file, line, shown);
+	else
+		fprintf(stderr, "%s: %s\n", file, shown);
+	g_free(shown);
+	g_free(msg);
 }
 
 /* ---- expressions ---- */

@@ -218,6 +218,63 @@ log_enabled(const struct netlog *lg, const char *kind, enum log_level l)
 	return l <= lg->deflt;
 }
 
+/*
+ * Whether a character would not show in a terminal, or would show as
+ * something else: controls, format characters (zero-width space, a
+ * byte-order mark, direction marks), separators other than the space,
+ * and code points with no character.
+ */
+static bool
+char_invisible(gunichar u)
+{
+	switch (g_unichar_type(u)) {
+	case G_UNICODE_CONTROL:
+	case G_UNICODE_FORMAT:
+	case G_UNICODE_UNASSIGNED:
+	case G_UNICODE_PRIVATE_USE:
+	case G_UNICODE_SURROGATE:
+	case G_UNICODE_LINE_SEPARATOR:
+	case G_UNICODE_PARAGRAPH_SEPARATOR:
+		return true;
+	case G_UNICODE_SPACE_SEPARATOR:
+		return u != ' ';
+	default:
+		return false;
+	}
+}
+
+char *
+log_escape(const char *s)
+{
+	GString *g = g_string_sized_new(strlen(s) + 16);
+	const char *p = s, *end = s + strlen(s);
+
+	while (p < end) {
+		gunichar u = g_utf8_get_char_validated(p, end - p);
+		const char *next;
+
+		if (u == (gunichar)-1 || u == (gunichar)-2) {
+			g_string_append_printf(g, "\\x%02x", (unsigned char)*p++);
+			continue;
+		}
+		next = g_utf8_next_char(p);
+		if (u == '\n')
+			g_string_append(g, "\\n");
+		else if (u == '\t')
+			g_string_append(g, "\\t");
+		else if (u == '\r')
+			g_string_append(g, "\\r");
+		else if (u < 0x20 || u == 0x7f)
+			g_string_append_printf(g, "\\x%02x", (unsigned)u);
+		else if (u >= 0x80 && char_invisible(u))
+			g_string_append_printf(g, u > 0xffff ? "\\U%08x" : "\\u%04x", (unsigned)u);
+		else
+			g_string_append_len(g, p, next - p);
+		p = next;
+	}
+	return g_string_free(g, FALSE);
+}
+
 void
 log_vline(struct netlog *lg, enum log_level l, const char *node, const char *kind,
 	  const char *inst, const char *fmt, va_list ap)

@@ -22,13 +22,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sim/log.h"
 #include "sim/scenario_int.h"
 
 /* Record the first error as "file:line: message". Returns -1. */
 int
 scn_error(struct scn_ld *ld, const char *file, int line, const char *fmt, ...)
 {
-	char msg[4096];
+	char msg[4096], *vis, *shown;
 	va_list ap;
 
 	if (ld->failed)
@@ -44,12 +45,17 @@ scn_error(struct scn_ld *ld, const char *file, int line, const char *fmt, ...)
 
 		snprintf(msg + n, sizeof(msg) - n, " (with %s)", ld->note->str);
 	}
+	/* What the user wrote may hold characters a terminal does not show. */
 	if (file && line > 0)
-		snprintf(ld->err, ld->errlen, "%s:%d: %s", file, line, msg);
+		vis = g_strdup_printf("%s:%d: %s", file, line, msg);
 	else if (file)
-		snprintf(ld->err, ld->errlen, "%s: %s", file, msg);
+		vis = g_strdup_printf("%s: %s", file, msg);
 	else
-		snprintf(ld->err, ld->errlen, "%s", msg);
+		vis = g_strdup(msg);
+	shown = log_escape(vis);
+	snprintf(ld->err, ld->errlen, "%s", shown);
+	g_free(shown);
+	g_free(vis);
 	return -1;
 }
 

@@ -107,8 +107,13 @@ int
 scn_script_parse(struct scn_ld *ld, const char *text, const char *file,
 		 int first_line, sim_time_t *prev)
 {
-	char **lines = g_strsplit(text, "\n", -1);
+	char **lines;
 	int rc = 0;
+
+	/* A UTF-8 byte-order mark, as some editors save text, is not content. */
+	if (g_str_has_prefix(text, "\xef\xbb\xbf"))
+		text += 3;
+	lines = g_strsplit(text, "\n", -1);
 
 	for (int i = 0; lines[i] && rc == 0; i++) {
 		int line = first_line + i;
@@ -181,6 +186,10 @@ scn_script_load(struct scn_ld *ld, const char *ref, const char *from, int from_l
 	if (ferror(f)) {
 		rc = scn_error(ld, from, from_line, "cannot read script file \"%s\": %s",
 			       file, strerror(errno));
+	} else if (g->len >= 2 && ((g->str[0] == '\xff' && g->str[1] == '\xfe') ||
+				   (g->str[0] == '\xfe' && g->str[1] == '\xff'))) {
+		rc = scn_error(ld, file, 0, "a UTF-16 text (its byte-order mark says so); "
+			       "save it as UTF-8");
 	} else if (memchr(g->str, '\0', g->len)) {
 		rc = scn_error(ld, file, 0, "not a text file");
 	} else {

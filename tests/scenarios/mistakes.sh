@@ -141,4 +141,15 @@ check "parameters from parameters: an error names the --set under them" \
 check "parameters from parameters: ... and says which --set made it" \
 	grep -qF '(with --set tens=x)' "$T/stderr"
 
+## byte-order marks, and invisible characters shown in messages
+check "BOM: a script with a byte-order mark loads" "$COMETSIM" check "$D/bom-ok.xml"
+check "BOM: a scenario and topology with byte-order marks load" \
+	"$COMETSIM" check "$D/bom-topology.xml"
+"$COMETSIM" run "$D/bom-ok.xml" --out "$T/bom" --quiet
+check "BOM: the script runs to its end" grep -qF '"status": "complete"' "$T/bom/summary.json"
+run_case bom-lines bom.xml bom.script:7 'bad time "30\u200b0"'
+# A zero-width space typed or pasted into the kind is shown, not hidden.
+usage_case log-cli-invisible '--log "cafe\u200b=debug": unknown kind "cafe\u200b"' \
+	--log "$(printf 'cafe\342\200\213=debug')"
+
 finish
