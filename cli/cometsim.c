@@ -234,11 +234,16 @@ usage_error(const char *cmd_usage, const char *fmt, ...)
 	va_list ap;
 
 	if (fmt) {
-		fputs("cometsim: ", stderr);
+		char *msg, *shown;
+
+		/* What the user typed may hold characters a terminal does not show. */
 		va_start(ap, fmt);
-		vfprintf(stderr, fmt, ap);
+		msg = g_strdup_vprintf(fmt, ap);
 		va_end(ap);
-		putc('\n', stderr);
+		shown = log_escape(msg);
+		fprintf(stderr, "cometsim: %s\n", shown);
+		g_free(shown);
+		g_free(msg);
 	}
 	fputs(cmd_usage, stderr);
 	return EXIT_USAGE;
@@ -636,16 +641,15 @@ parse_args(int argc, char **argv, const struct command *cmd,
 			ra->snaplen = (unsigned)v;
 			break;
 		case OPT_LOG: {
-			struct netlog lg;
-			char err[512];
-			int bad;
+			char err[1024];
 
-			/* Checked here so that it is reported as the usage error it is. */
-			log_init(&lg, NULL);
-			bad = log_parse_spec(&lg, optarg, err, sizeof(err));
-			log_fini(&lg);
-			if (bad)
-				return usage_error(cmd_usage, "--log: %s", err);
+			/*
+			 * Checked here so that it is reported as the usage error it
+			 * is; the entities' kinds are those of the registry.
+			 */
+			if (entities_register_all() != 0 ||
+			    log_parse_spec(NULL, optarg, err, sizeof(err)) != 0)
+				return usage_error(cmd_usage, "--log \"%s\": %s", optarg, err);
 			ra->log_spec = optarg;
 			break;
 		}
@@ -804,7 +808,7 @@ cmd_run(int argc, char **argv)
 	}
 	if (opts.log_spec &&
 	    log_parse_spec(&net->log, opts.log_spec, err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s: %s\n", scenario_path(scn), err);
+		fprintf(stderr, "%s: log \"%s\": %s\n", scenario_path(scn), opts.log_spec, err);
 		goto done;
 	}
 
@@ -906,8 +910,7 @@ static int
 check_run_opts(struct scenario *scn)
 {
 	const struct scn_run_opts *o = scenario_run_opts(scn);
-	struct netlog lg;
-	char err[512];
+	char err[1024];
 	int rc = 0;
 
 	if (!sched_lookup(o->scheduler)) {
@@ -918,13 +921,9 @@ check_run_opts(struct scenario *scn)
 		g_free(names);
 		rc = -1;
 	}
-	if (o->log_spec) {
-		log_init(&lg, NULL);
-		if (log_parse_spec(&lg, o->log_spec, err, sizeof(err)) != 0) {
-			fprintf(stderr, "%s: %s\n", scenario_path(scn), err);
-			rc = -1;
-		}
-		log_fini(&lg);
+	if (o->log_spec && log_parse_spec(NULL, o->log_spec, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s: log \"%s\": %s\n", scenario_path(scn), o->log_spec, err);
+		rc = -1;
 	}
 	return rc;
 }

@@ -27,6 +27,7 @@
 
 #include "cli/sweep.h"
 #include "entities/registry.h"
+#include "sim/log.h"
 #include "sim/scenario.h"
 #include "sim/xmldoc.h"
 
@@ -46,15 +47,19 @@ static void
 desc_error(const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
+	char *msg, *shown;
 
-	if (line > 0)
-		fprintf(stderr, "%s:%d: ", file, line);
-	else
-		fprintf(stderr, "%s: ", file);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	putc('\n', stderr);
+	/* What the user wrote may hold characters a terminal does not show. */
+	shown = log_escape(msg);
+	if (line > 0)
+		fprintf(stderr, "%s:%d: %s\n", file, line, shown);
+	else
+		fprintf(stderr, "%s: %s\n", file, shown);
+	g_free(shown);
+	g_free(msg);
 }
 
 /* ---- expressions ---- */
@@ -1236,6 +1241,14 @@ desc_read(struct sw_desc *d, xmlNode *root)
 				d->pcap = pcap;
 			}
 			if (log) {
+				char err[1024];
+
+				/* The check and words of --log, which the runs get it as. */
+				if (entities_register_all() != 0 ||
+				    log_parse_spec(NULL, log, err, sizeof(err)) != 0) {
+					desc_error(file, line, "log \"%s\": %s", log, err);
+					errors++;
+				}
 				g_free(d->log);
 				d->log = log;
 			}

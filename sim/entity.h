@@ -14,12 +14,12 @@
  *          run time), so init must not touch it.
  *   check  optional, at load time, once the whole scenario has been read
  *          and replayed, before the run: check what init parsed against
- *          the scenario.  addr_known(ctx, a) says whether some node of
- *          the scenario has address a as its router id or on one of its
- *          interfaces: any node the scenario ever has, from the topology
- *          or started by a script, even after the entity's own start.
- *          Return 0, or -1 with a message; the loader adds file, line
- *          and the class name.  The node is still not bound.
+ *          the scenario, through struct entity_scope: which addresses
+ *          the nodes have and which interfaces (any node the scenario
+ *          ever has, from the topology or started by a script, with
+ *          every interface it ever gets, even after the entity's own
+ *          start).  Return 0, or -1 with a message; the loader adds
+ *          file, line and the class name.  The node is still not bound.
  *   start  at the event's time, with e->node set: open sockets, arm timers.
  *   stop   the node is stopped (END_ROUTER) or the run ends.
  *   stats  report named statistics for counters and summaries.
@@ -47,6 +47,20 @@ typedef void (*entity_stat_fn)(void *ctx, const char *name, uint64_t value);
 /* Whether an address belongs to a node of the scenario (check). */
 typedef bool (*entity_addr_known_fn)(void *ctx, const struct addr *a);
 
+/* What an entity class's check may ask of the scenario (the loader's ctx). */
+struct entity_scope {
+	void *ctx;
+	/* Whether some node has a as its router id or on one of its interfaces. */
+	entity_addr_known_fn addr_known;
+	/*
+	 * Whether the node `node` has the interface `ifname` (at some time:
+	 * a script's START_LINK gives it later).  If not, its interfaces'
+	 * names, ", "-separated ("" if none), are written to have.
+	 */
+	bool (*iface_known)(void *ctx, const char *node, const char *ifname, char *have,
+			    size_t havelen);
+};
+
 struct entity_class {
 	const char *name;		/* as scripts write it: "usr.applications.Send" */
 	const char *const *aliases;	/* NULL-terminated, or NULL */
@@ -54,8 +68,8 @@ struct entity_class {
 	const char *usage;		/* argument synopsis for errors and --help */
 	size_t inst_size;
 	int (*init)(struct entity *e, int argc, char **argv, char *err, size_t errlen);
-	int (*check)(struct entity *e, entity_addr_known_fn addr_known, void *ctx,
-		     char *err, size_t errlen);	/* optional */
+	int (*check)(struct entity *e, const struct entity_scope *sc, char *err,
+		     size_t errlen);	/* optional */
 	void (*start)(struct entity *e);
 	void (*stop)(struct entity *e);
 	void (*stats)(struct entity *e, entity_stat_fn fn, void *ctx);

@@ -3,12 +3,20 @@
  *
  * A line reads "<seconds.nanoseconds> <node> <kind>[/<inst>] <LEVEL>: <text>",
  * e.g. "1.000002000 2.2 cafe/cafe0 INFO: rule a7 added".  The engine's own
- * kinds are "net" (node stack), "link" and "sim".
+ * kinds are "sim" (a line without a kind), "net" (node stack), "tcp",
+ * "link", "scenario" (its events) and "output" (the output layer's);
+ * every entity class has its own (entity_class.kind).  A verbosity spec
+ * may name only these: a kind nothing logs as is refused, the same way
+ * wherever the spec comes from (--log, <run log=...>, a sweep's <run>).
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
+
+#include "sim/entity.h"
 #include "sim/log.h"
 
 static const char *const level_names[] = { "error", "warn", "info", "debug", "trace" };
@@ -68,37 +76,132 @@ set_kind_level(struct netlog *lg, const char *kind, enum log_level l)
 	lg->nlevels++;
 }
 
+/*
+ * The kinds the engine logs as: the simulator, the node stack and its
+ * TCP, links, the scenario's events, and the output layer (which logs
+ * through the engine's log).  Entities log as their class's kind.
+ */
+static const char *const engine_kinds[] = {
+	"sim", "net", "link", "tcp", "scenario", "output",
+};
+
+/* Whether some line may be written with this kind. */
+static bool
+kind_known(const char *kind)
+{
+	const struct entity_class *const *cls;
+	size_t n;
+
+	for (size_t i = 0; i < sizeof(engine_kinds) / sizeof(engine_kinds[0]); i++)
+		if (strcmp(engine_kinds[i], kind) == 0)
+			return true;
+	cls = entity_classes(&n);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(cls[i]->kind, kind) == 0)
+			return true;
+	return false;
+}
+
+/* Append every kind to g, engine's first, then the classes' in registry order. */
+static void
+kinds_append(GString *g)
+{
+	const struct entity_class *const *cls;
+	size_t n;
+
+	for (size_t i = 0; i < sizeof(engine_kinds) / sizeof(engine_kinds[0]); i++)
+		g_string_append_printf(g, "%s%s", i ? ", " : "", engine_kinds[i]);
+	cls = entity_classes(&n);
+	for (size_t i = 0; i < n; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(cls[j]->kind, cls[i]->kind) == 0;
+		if (!seen)
+			g_string_append_printf(g, ", %s", cls[i]->kind);
+	}
+}
+
+static int
+spec_error(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int
+spec_error(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+/*
+ * Check the spec completely, then apply it if lg is not NULL: a bad
+ * spec changes nothing.  Items are separated by commas; blanks around
+ * items, kinds and levels do not count; empty items are skipped.
+ */
 int
 log_parse_spec(struct netlog *lg, const char *spec, char *err, size_t errlen)
 {
-	char *copy = strdup(spec), *save = NULL, *tok;
+	char **item = g_strsplit(spec, ",", -1);
+	guint n = g_strv_length(item);
+	const char **kinds = g_new0(const char *, n + 1);	/* NULL: the default */
+	int *levels = g_new0(int, n + 1);
+	unsigned nitems = 0;
 	int rc = 0;
 
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(tok, '=');
-		const char *lvl = eq ? eq + 1 : tok;
-		int l = log_level_parse(lvl);
+	for (char **it = item; *it && rc == 0; it++) {
+		char *kind = g_strstrip(*it), *eq = strchr(kind, '=');
+		char *lvl = eq ? g_strstrip(eq + 1) : kind;
+		int l;
 
-		if (l < 0) {
-			snprintf(err, errlen,
-				 "log spec \"%s\": unknown level \"%s\" (error, warn, info, debug, trace)",
-				 spec, lvl);
-			rc = -1;
-			break;
-		}
-		if (!eq || (eq - tok == 1 && tok[0] == '*')) {
-			lg->deflt = (enum log_level)l;
-		} else {
+		if (!*kind)
+			continue;
+		if (eq) {
 			*eq = '\0';
-			if (!*tok) {
-				snprintf(err, errlen, "log spec \"%s\": empty entity name", spec);
-				rc = -1;
-				break;
+			g_strstrip(kind);
+		}
+		if ((l = log_level_parse(lvl)) < 0) {
+			rc = spec_error(err, errlen, "unknown level \"%s\" (error, warn, info, "
+					"debug, trace)", lvl);
+		} else if (eq && !*kind) {
+			rc = spec_error(err, errlen, "empty kind before \"=%s\"", lvl);
+		} else if (eq && strcmp(kind, "*") != 0 && !kind_known(kind)) {
+			const struct entity_class *cls = entity_class_lookup(kind);
+			GString *g = g_string_new(NULL);
+
+			if (cls) {
+				g_string_printf(g, "the class \"%s\" logs as \"%s\"", kind,
+						cls->kind);
+			} else {
+				g_string_assign(g, "kinds: ");
+				kinds_append(g);
+				g_string_append(g, "; * for the others");
 			}
-			set_kind_level(lg, tok, (enum log_level)l);
+			rc = spec_error(err, errlen, "unknown kind \"%s\" (%s)", kind, g->str);
+			g_string_free(g, TRUE);
+		} else {
+			kinds[nitems] = eq && strcmp(kind, "*") != 0 ? kind : NULL;
+			levels[nitems] = l;
+			nitems++;
 		}
 	}
-	free(copy);
+	if (rc == 0 && nitems == 0)
+		rc = spec_error(err, errlen, "empty; give a level (error, warn, info, debug, "
+				"trace) or KIND=LEVEL items");
+	for (unsigned i = 0; lg && rc == 0 && i < nitems; i++) {
+		if (kinds[i])
+			set_kind_level(lg, kinds[i], (enum log_level)levels[i]);
+		else
+			lg->deflt = (enum log_level)levels[i];
+	}
+	g_free(kinds);
+	g_free(levels);
+	g_strfreev(item);
 	return rc;
 }
 
@@ -107,11 +210,69 @@ log_enabled(const struct netlog *lg, const char *kind, enum log_level l)
 {
 	if (!lg->sink)
 		return false;
-	if (kind)
-		for (unsigned i = 0; i < lg->nlevels; i++)
-			if (strcmp(lg->levels[i].kind, kind) == 0)
-				return l <= lg->levels[i].level;
+	if (!kind)
+		kind = "sim";
+	for (unsigned i = 0; i < lg->nlevels; i++)
+		if (strcmp(lg->levels[i].kind, kind) == 0)
+			return l <= lg->levels[i].level;
 	return l <= lg->deflt;
+}
+
+/*
+ * Whether a character would not show in a terminal, or would show as
+ * something else: controls, format characters (zero-width space, a
+ * byte-order mark, direction marks), separators other than the space,
+ * and code points with no character.
+ */
+static bool
+char_invisible(gunichar u)
+{
+	switch (g_unichar_type(u)) {
+	case G_UNICODE_CONTROL:
+	case G_UNICODE_FORMAT:
+	case G_UNICODE_UNASSIGNED:
+	case G_UNICODE_PRIVATE_USE:
+	case G_UNICODE_SURROGATE:
+	case G_UNICODE_LINE_SEPARATOR:
+	case G_UNICODE_PARAGRAPH_SEPARATOR:
+		return true;
+	case G_UNICODE_SPACE_SEPARATOR:
+		return u != ' ';
+	default:
+		return false;
+	}
+}
+
+char *
+log_escape(const char *s)
+{
+	GString *g = g_string_sized_new(strlen(s) + 16);
+	const char *p = s, *end = s + strlen(s);
+
+	while (p < end) {
+		gunichar u = g_utf8_get_char_validated(p, end - p);
+		const char *next;
+
+		if (u == (gunichar)-1 || u == (gunichar)-2) {
+			g_string_append_printf(g, "\\x%02x", (unsigned char)*p++);
+			continue;
+		}
+		next = g_utf8_next_char(p);
+		if (u == '\n')
+			g_string_append(g, "\\n");
+		else if (u == '\t')
+			g_string_append(g, "\\t");
+		else if (u == '\r')
+			g_string_append(g, "\\r");
+		else if (u < 0x20 || u == 0x7f)
+			g_string_append_printf(g, "\\x%02x", (unsigned)u);
+		else if (u >= 0x80 && char_invisible(u))
+			g_string_append_printf(g, u > 0xffff ? "\\U%08x" : "\\u%04x", (unsigned)u);
+		else
+			g_string_append_len(g, p, next - p);
+		p = next;
+	}
+	return g_string_free(g, FALSE);
 }
 
 void

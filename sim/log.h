@@ -46,9 +46,20 @@ void log_fini(struct netlog *lg);
 void log_set_sink(struct netlog *lg, log_sink_fn fn, void *ctx);
 /*
  * Apply a verbosity spec: "info", "cafe=debug,rae=info", "*=warn,send=trace".
- * Returns 0, or -1 with a message in err if a level name is unknown.
+ * A kind must be one the engine or a registered entity class logs as.
+ * Returns 0, or -1 with the reason in err ("unknown kind \"x\" (kinds:
+ * ...)"; the caller says where the spec comes from) and lg unchanged.
+ * With lg NULL the spec is only checked.
  */
 int log_parse_spec(struct netlog *lg, const char *spec, char *err, size_t errlen);
+/*
+ * A copy of the text (UTF-8 or not) in which nothing is invisible:
+ * control characters, bytes that are not UTF-8 and invisible characters
+ * (a byte-order mark, a zero-width space, a non-breaking space) become
+ * escapes ("\n", "\x01", "\ufeff"); the rest is kept.  For messages that
+ * quote what a user wrote.  g_free() it.
+ */
+char *log_escape(const char *s);
 /* Level names: "error", "warn", "info", "debug", "trace"; -1 if unknown. */
 int log_level_parse(const char *name);
 const char *log_level_name(enum log_level l);

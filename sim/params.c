@@ -556,15 +556,46 @@ scn_param_find(const struct scenario *s, const char *name)
 	return NULL;
 }
 
+/* How deep references may nest in parameters' values, and how long one may grow. */
+#define PARAM_DEPTH_MAX		64
+#define PARAM_VALUE_MAX		(1u << 20)
+
+static int param_expand(struct scn_ld *ld, struct scn_param *p, GPtrArray *chain);
+
+/*
+ * The --set values a used parameter holds go to the note of the line
+ * being substituted (its errors say "with --set ...") and, while a
+ * parameter is being expanded, to its own list (sets).
+ */
+static void
+note_sets(struct scn_ld *ld, const struct scn_param *q, GPtrArray *sets)
+{
+	for (char **it = q->sets; it && *it; it++) {
+		bool have = false;
+
+		if (!strstr(ld->note->str, *it))
+			g_string_append_printf(ld->note, "%s%s", ld->note->len ? ", " : "", *it);
+		for (guint i = 0; sets && i < sets->len && !have; i++)
+			have = strcmp(g_ptr_array_index(sets, i), *it) == 0;
+		if (sets && !have)
+			g_ptr_array_add(sets, g_strdup(*it));
+	}
+}
+
 /*
  * Replace each ${name} in `in` by the parameter's value.  A '$' not
- * followed by '{' stays as it is.
+ * followed by '{' stays as it is.  While parameters are expanded
+ * (chain: those under way), a parameter used is expanded first.  A
+ * "${" in the result, made of a value and the text after it, is an
+ * error: it would reach a parser as it is.
  */
-char *
-scn_subst(struct scn_ld *ld, const char *in, const char *file, int line)
+static char *
+subst(struct scn_ld *ld, const char *in, const char *file, int line, GPtrArray *chain,
+      GPtrArray *sets)
 {
 	GString *out;
 	const char *p = in;
+	char *left;
 
 	if (file != ld->note_file || line != ld->note_line) {
 		g_string_truncate(ld->note, 0);
@@ -606,20 +637,109 @@ scn_subst(struct scn_ld *ld, const char *in, const char *file, int line)
 			goto fail;
 		}
 		g_free(name);
-		if (prm->set) {
-			char *n = g_strdup_printf("--set %s=%s", prm->name, prm->value);
-
-			if (!strstr(ld->note->str, n))
-				g_string_append_printf(ld->note, "%s%s", ld->note->len ? ", " : "", n);
-			g_free(n);
-		}
+		if (chain && param_expand(ld, prm, chain) < 0)
+			goto fail;
+		note_sets(ld, prm, sets);
 		g_string_append(out, prm->value);
 		p = close + 1;
+	}
+	if ((left = strstr(out->str, "${"))) {
+		const char *close = strchr(left, '}');
+
+		scn_error(ld, file, line, "\"%.*s\" is left after substitution (a reference "
+			  "cannot be made of a parameter's value and the text after it)",
+			  close ? (int)(close - left + 1) : (int)strlen(left), left);
+		goto fail;
 	}
 	return g_string_free(out, FALSE);
 fail:
 	g_string_free(out, TRUE);
 	return NULL;
+}
+
+char *
+scn_subst(struct scn_ld *ld, const char *in, const char *file, int line)
+{
+	return subst(ld, in, file, line, NULL, NULL);
+}
+
+/*
+ * Expand p's value (chain: the parameters whose expansion waits for
+ * p's).  Recursive, as deep as PARAM_DEPTH_MAX; each parameter is
+ * expanded once, so the work is the size of the values.
+ */
+static int
+param_expand(struct scn_ld *ld, struct scn_param *p, GPtrArray *chain)
+{
+	GString *saved_note;
+	const char *saved_file = ld->note_file;
+	int saved_line = ld->note_line;
+	GPtrArray *sets;
+	char *v;
+
+	if (p->expanded)
+		return 0;
+	for (guint i = 0; i < chain->len; i++) {
+		GString *loop;
+
+		if (g_ptr_array_index(chain, i) != p)
+			continue;
+		loop = g_string_new(NULL);
+		for (guint k = i; k < chain->len; k++)
+			g_string_append_printf(loop, "%s -> ",
+					       ((struct scn_param *)g_ptr_array_index(chain, k))->name);
+		g_string_append(loop, p->name);
+		scn_error(ld, p->file, p->line, "param \"%s\": its value refers to itself (%s)",
+			  p->name, loop->str);
+		g_string_free(loop, TRUE);
+		return -1;
+	}
+	if (chain->len >= PARAM_DEPTH_MAX)
+		return scn_error(ld, p->file, p->line, "param \"%s\": references nest deeper "
+				 "than %d parameters", p->name, PARAM_DEPTH_MAX);
+	saved_note = g_string_new(ld->note->str);
+	sets = g_ptr_array_new_with_free_func(g_free);
+	if (p->set)
+		g_ptr_array_add(sets, g_strdup_printf("--set %s=%s", p->name, p->value));
+	/* Errors at p's line say which --set values made them. */
+	ld->note_file = p->file;
+	ld->note_line = p->line;
+	g_string_assign(ld->note, p->set ? (char *)g_ptr_array_index(sets, 0) : "");
+	g_ptr_array_add(chain, p);
+	v = subst(ld, p->value, p->file, p->line, chain, sets);
+	g_ptr_array_remove_index(chain, chain->len - 1);
+	if (v && strlen(v) > PARAM_VALUE_MAX) {
+		scn_error(ld, p->file, p->line, "param \"%s\": its value is more than %u bytes "
+			  "once expanded", p->name, PARAM_VALUE_MAX);
+		g_free(v);
+		v = NULL;
+	}
+	if (v) {
+		g_free(p->value);
+		p->value = v;
+		g_ptr_array_add(sets, NULL);
+		p->sets = (char **)g_ptr_array_free(sets, FALSE);
+		p->expanded = true;
+		g_string_assign(ld->note, saved_note->str);
+		ld->note_file = saved_file;
+		ld->note_line = saved_line;
+	} else {
+		g_ptr_array_free(sets, TRUE);
+	}
+	g_string_free(saved_note, TRUE);
+	return v ? 0 : -1;
+}
+
+int
+scn_params_expand(struct scn_ld *ld)
+{
+	GPtrArray *chain = g_ptr_array_new();
+	int rc = 0;
+
+	for (guint i = 0; i < ld->s->params->len && rc == 0; i++)
+		rc = param_expand(ld, g_ptr_array_index(ld->s->params, i), chain);
+	g_ptr_array_free(chain, TRUE);
+	return rc;
 }
 
 const char *
@@ -830,27 +950,6 @@ lattr_parse(struct scn_ld *ld, const char *what, struct scn_val *v,
 	return rc;
 }
 
-/* Check a log spec ("info", "cafe=debug,*=warn") without a log to apply it to. */
-static int
-log_spec_check(const char *spec, const char **why)
-{
-	char **item = g_strsplit(spec, ",", -1);
-	int rc = 0;
-
-	for (char **it = item; *it; it++) {
-		char *lvl = strchr(*it, '=');
-
-		lvl = lvl ? lvl + 1 : *it;
-		if (log_level_parse(g_strstrip(lvl)) < 0) {
-			*why = "unknown level (error, warn, info, debug, trace)";
-			rc = -1;
-			break;
-		}
-	}
-	g_strfreev(item);
-	return rc;
-}
-
 /* Check a pcap selection against the nodes and interfaces the scenario has. */
 static int
 pcap_check(const struct scenario *s, const char *sel, const char **why)
@@ -889,7 +988,7 @@ ropt_parse(struct scn_ld *ld, enum scn_ropt o)
 	struct scenario *s = ld->s;
 	struct scn_val *v = &s->run[o];
 	const char *why = NULL;
-	char where[512];
+	char where[512], logwhy[1024];
 	char *str;
 	uint64_t u;
 	int rc = 0;
@@ -919,7 +1018,9 @@ ropt_parse(struct scn_ld *ld, enum scn_ropt o)
 		s->ro.snaplen = (unsigned)u;
 		break;
 	case RO_LOG:
-		rc = log_spec_check(str, &why);
+		/* The same check and words as --log. */
+		rc = log_parse_spec(NULL, str, logwhy, sizeof(logwhy));
+		why = logwhy;
 		break;
 	case RO_SCHEDULER:
 		if (!sched_lookup(str)) {

@@ -22,13 +22,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sim/log.h"
 #include "sim/scenario_int.h"
 
 /* Record the first error as "file:line: message". Returns -1. */
 int
 scn_error(struct scn_ld *ld, const char *file, int line, const char *fmt, ...)
 {
-	char msg[4096];
+	char msg[4096], *vis, *shown;
 	va_list ap;
 
 	if (ld->failed)
@@ -44,12 +45,17 @@ scn_error(struct scn_ld *ld, const char *file, int line, const char *fmt, ...)
 
 		snprintf(msg + n, sizeof(msg) - n, " (with %s)", ld->note->str);
 	}
+	/* What the user wrote may hold characters a terminal does not show. */
 	if (file && line > 0)
-		snprintf(ld->err, ld->errlen, "%s:%d: %s", file, line, msg);
+		vis = g_strdup_printf("%s:%d: %s", file, line, msg);
 	else if (file)
-		snprintf(ld->err, ld->errlen, "%s: %s", file, msg);
+		vis = g_strdup_printf("%s: %s", file, msg);
 	else
-		snprintf(ld->err, ld->errlen, "%s", msg);
+		vis = g_strdup(msg);
+	shown = log_escape(vis);
+	snprintf(ld->err, ld->errlen, "%s", shown);
+	g_free(shown);
+	g_free(vis);
 	return -1;
 }
 
@@ -118,6 +124,45 @@ scn_node_new(struct scenario *s, const char *name, const char *file, int line)
 	g_ptr_array_add(s->nodes, n);
 	g_hash_table_insert(s->node_by_name, n->name, n);
 	return n;
+}
+
+/* IPv6 fe80::/10: every link has its own, the same on two nodes is fine. */
+static bool
+addr_link_local(const struct addr *a)
+{
+	return a->af == ADDR_V6 && a->a[0] == 0xfe && (a->a[1] & 0xc0) == 0x80;
+}
+
+int
+scn_addr_claim(struct scn_ld *ld, const struct scn_node *n, const char *iface,
+	       const struct addr *a, const char *file, int line, const char *what)
+{
+	struct scn_addr_owner *o;
+	char buf[ADDR_STRLEN];
+
+	if (addr_is_unset(a) || addr_link_local(a))
+		return 0;
+	o = g_hash_table_lookup(ld->s->addr_owner, a);
+	if (o && o->node != n)
+		return scn_error(ld, file, line, "%s %s is also on node %s (%s, %s:%d)", what,
+				 addr_fmt(a, buf), o->node->name,
+				 o->iface ? o->iface : "router id", o->file, o->line);
+	if (o)
+		return 0;
+	o = g_new0(struct scn_addr_owner, 1);
+	o->a = *a;
+	o->node = n;
+	o->iface = iface;
+	o->file = file;
+	o->line = line;
+	g_hash_table_insert(ld->s->addr_owner, &o->a, o);
+	return 0;
+}
+
+const struct scn_addr_owner *
+scn_addr_owner(const struct scenario *s, const struct addr *a)
+{
+	return g_hash_table_lookup(s->addr_owner, a);
 }
 
 struct scn_iface *
@@ -254,6 +299,8 @@ scenario_new(const char *path)
 	s->events = g_ptr_array_new();
 	s->node_by_name = g_hash_table_new(g_str_hash, g_str_equal);
 	s->link_by_name = g_hash_table_new(g_str_hash, g_str_equal);
+	s->addr_owner = g_hash_table_new_full((GHashFunc)addr_hash, (GEqualFunc)addr_equal,
+					      NULL, g_free);
 	s->ro.end_time = SIM_TIME_MAX;
 	s->ro.seed = 1;
 	s->ro.run = 1;
@@ -373,6 +420,7 @@ scenario_free(struct scenario *s)
 
 		g_free(p->name);
 		g_free(p->value);
+		g_strfreev(p->sets);
 		g_free(p);
 	}
 	g_ptr_array_free(s->params, TRUE);
@@ -384,6 +432,7 @@ scenario_free(struct scenario *s)
 		scn_val_clear(&s->ldef[a]);
 	g_hash_table_destroy(s->node_by_name);
 	g_hash_table_destroy(s->link_by_name);
+	g_hash_table_destroy(s->addr_owner);
 	g_ptr_array_free(s->files, TRUE);
 	g_free(s->topo_name);
 	g_free(s->path);

@@ -89,13 +89,18 @@ struct scn_val {
 	char *set;		/* "--set NAME=VALUE" that replaced it, or NULL */
 };
 
-/* A user parameter: <param name= value=/>, used as ${name}. */
+/*
+ * A user parameter: <param name= value=/>, used as ${name}.  Its value
+ * may refer to other parameters; scn_params_expand() replaces them.
+ */
 struct scn_param {
 	char *name;
-	char *value;
+	char *value;		/* as written or --set; expanded by scn_params_expand() */
 	const char *file;
 	int line;
 	bool set;		/* value from --set */
+	bool expanded;		/* value holds no reference any more */
+	char **sets;		/* "--set NAME=VALUE" of the --set values in it, or NULL */
 };
 
 struct scn_domain {
@@ -180,6 +185,15 @@ struct scn_event {
 	struct entity *ent;	/* SEV_APP: the instance (owned) */
 };
 
+/* The node that has an address (scn_addr_claim), and where it got it. */
+struct scn_addr_owner {
+	struct addr a;
+	const struct scn_node *node;
+	const char *iface;	/* the interface's name, or NULL: the router id */
+	const char *file;
+	int line;
+};
+
 struct scenario {
 	char *path;
 	char *name;
@@ -199,6 +213,7 @@ struct scenario {
 	GPtrArray *events;	/* struct scn_event*, sorted by (t, seq) */
 	GHashTable *node_by_name;	/* names and START_ROUTER labels */
 	GHashTable *link_by_name;
+	GHashTable *addr_owner;	/* struct addr* -> struct scn_addr_owner*: who has it */
 	uint32_t id_hint;	/* every START_ROUTER id below it is taken */
 	unsigned next_seq;
 	struct net *net;	/* set by scenario_instantiate() */
@@ -239,6 +254,19 @@ struct scn_node *scn_node_new(struct scenario *s, const char *name,
 /* An interface added to n; n owns it. */
 struct scn_iface *scn_iface_new(struct scn_node *n, const char *name,
 				enum iface_kind kind, const char *file, int line);
+/*
+ * Record that node n has address a, on interface `iface` (NULL: as its
+ * router id), written at file:line.  An address belongs to one node: if
+ * another node has it already, the error "<what> <a> is also on node
+ * <other> (<its iface or router id>, <file>:<line>)" is recorded and -1
+ * returned.  The same node may have it more than once (a curling router
+ * has its address on every interface).  IPv6 link-local addresses are
+ * not recorded: each link has its own.  Returns 0 or -1.
+ */
+int scn_addr_claim(struct scn_ld *ld, const struct scn_node *n, const char *iface,
+		   const struct addr *a, const char *file, int line, const char *what);
+/* The node that has address a, or NULL. */
+const struct scn_addr_owner *scn_addr_owner(const struct scenario *s, const struct addr *a);
 /* The interface of n called name, or NULL. */
 struct scn_iface *scn_node_iface(const struct scn_node *n, const char *name);
 /* A link added to s, without name or ends yet; s owns it. */
@@ -305,6 +333,14 @@ char *scn_fmt_lattr(const struct link_params *p, enum scn_lattr a, char *buf, si
  * string, or NULL with an error cited at file:line.
  */
 char *scn_subst(struct scn_ld *ld, const char *in, const char *file, int line);
+/*
+ * Expand the references between parameters, once the --set values of
+ * parameters are in: each value becomes what it means, so that ${name}
+ * is replaced by text without references.  A parameter that refers to
+ * itself, directly or through others, an undefined name or a value too
+ * large is an error at the parameter's line.  Returns 0 or -1.
+ */
+int scn_params_expand(struct scn_ld *ld);
 /* scn_subst() for a value: cites the value's origin. */
 char *scn_val_subst(struct scn_ld *ld, const struct scn_val *v);
 /* Write where a value comes from ("file:12" or "--set NAME=VALUE") into buf. */

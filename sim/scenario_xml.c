@@ -212,6 +212,28 @@ parse_addrs(struct scn_ld *ld, const char *list, struct scn_iface *ifc, const ch
 	return rc;
 }
 
+/*
+ * A prefix ("10.1.2.0/24"; an address alone is a /32 or /128) whose host
+ * bits are clear: "10.1.2.3/24" is a likely mistake, refused with the
+ * prefix it would have meant.  `what` starts the message ("node a:
+ * route", "domain d1").  Returns 0, or -1 with the error recorded.
+ */
+static int
+parse_prefix(struct scn_ld *ld, const char *file, int line, const char *what,
+	     const char *s, struct prefix *p)
+{
+	char buf[ADDR_STRLEN];
+	struct addr a;
+	uint8_t plen;
+
+	if (prefix_parse(s, p) < 0)
+		return scn_error(ld, file, line, "%s: bad prefix \"%s\"", what, s);
+	if (addr_plen_parse(s, &a, &plen) == 0 && !addr_eq(&a, &p->addr))
+		return scn_error(ld, file, line, "%s: prefix %s: host bits are set (did you "
+				 "mean %s?)", what, s, prefix_fmt(p, buf));
+	return 0;
+}
+
 static int
 parse_v4(struct scn_ld *ld, const char *file, int line, const char *what,
 	 const char *s, struct addr *a)
@@ -302,17 +324,20 @@ parse_route(struct scn_ld *ld, xmlNode *e, const char *file, struct scn_node *n)
 	char *pfx = NULL, *via = NULL, *dev = NULL, *metric = NULL;
 	struct scn_route r;
 	const char *why;
+	char *what;
 	uint64_t m = 0;
+	bool bad;
 	int rc = -1;
 
 	memset(&r, 0, sizeof(r));
 	if (attr(ld, e, file, "prefix", &pfx) < 0 || attr(ld, e, file, "via", &via) < 0 ||
 	    attr(ld, e, file, "dev", &dev) < 0 || attr(ld, e, file, "metric", &metric) < 0)
 		goto out;
-	if (prefix_parse(pfx, &r.dst) < 0) {
-		scn_error(ld, file, line, "node %s: route: bad prefix \"%s\"", n->name, pfx);
+	what = g_strdup_printf("node %s: route", n->name);
+	bad = parse_prefix(ld, file, line, what, pfx, &r.dst) < 0;
+	g_free(what);
+	if (bad)
 		goto out;
-	}
 	if (via && (addr_parse(via, &r.gw) < 0 || r.gw.af != r.dst.addr.af)) {
 		scn_error(ld, file, line, "node %s: route %s: bad gateway \"%s\"%s", n->name,
 			  pfx, via, r.gw.af && r.gw.af != r.dst.addr.af ?
@@ -453,15 +478,16 @@ parse_domain(struct scn_ld *ld, xmlNode *e, const char *file)
 				 d->asn, why);
 	if (d->prefixes) {
 		char **tok = g_strsplit_set(d->prefixes, " \t\n,", -1);
+		char *what = g_strdup_printf("domain %s", d->name);
 		int rc = 0;
 
 		for (char **t = tok; *t && rc == 0; t++) {
 			struct prefix p;
 
-			if (**t && prefix_parse(*t, &p) < 0)
-				rc = scn_error(ld, file, d->line, "domain %s: bad prefix \"%s\"",
-					       d->name, *t);
+			if (**t)
+				rc = parse_prefix(ld, file, d->line, what, *t, &p);
 		}
+		g_free(what);
 		g_strfreev(tok);
 		if (rc < 0)
 			return -1;
@@ -488,6 +514,92 @@ iface_toward(const struct scn_node *n, const struct addr *gw)
 		}
 	}
 	return NULL;
+}
+
+/* Whether a is n's router id or an address of one of its interfaces but `skip`. */
+static bool
+node_has_addr_but(const struct scn_node *n, const struct scn_iface *skip,
+		  const struct addr *a)
+{
+	if (addr_eq(&n->router_id, a))
+		return true;
+	for (guint i = 0; i < n->ifaces->len; i++) {
+		const struct scn_iface *ifc = g_ptr_array_index(n->ifaces, i);
+
+		for (guint k = 0; ifc != skip && k < ifc->addrs->len; k++)
+			if (addr_eq(&g_array_index(ifc->addrs, struct ifaddr, k).addr, a))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * A tunnel's local address is the outer source of what it sends and
+ * where the other end's packets arrive: it must be an address the node
+ * has on another interface (or its router id).  The tunnel's own
+ * (inner) address there is the usual confusion of the two.
+ */
+static int
+gre_check(struct scn_ld *ld, const struct scn_node *n, const struct scn_iface *ifc)
+{
+	char buf[ADDR_STRLEN];
+	GString *own;
+
+	if (node_has_addr_but(n, ifc, &ifc->gre_local))
+		return 0;
+	own = g_string_new(NULL);
+	if (!addr_is_unset(&n->router_id))
+		g_string_append_printf(own, "router id %s", addr_fmt(&n->router_id, buf));
+	for (guint i = 0; i < n->ifaces->len; i++) {
+		const struct scn_iface *o = g_ptr_array_index(n->ifaces, i);
+
+		for (guint k = 0; o != ifc && k < o->addrs->len; k++) {
+			const struct addr *a = &g_array_index(o->addrs, struct ifaddr, k).addr;
+
+			if (a->af == ADDR_V4)
+				g_string_append_printf(own, "%s%s %s", own->len ? ", " : "", o->name,
+						       addr_fmt(a, buf));
+		}
+	}
+	if (node_has_addr_but(n, NULL, &ifc->gre_local))
+		scn_error(ld, ifc->file, ifc->line, "node %s: gre %s: local address %s is the "
+			  "tunnel's own; local is the outer address, one the node has on "
+			  "another interface (%s%s)", n->name, ifc->name,
+			  addr_fmt(&ifc->gre_local, buf),
+			  own->len ? "the node has: " : "the node has no other IPv4 address",
+			  own->str);
+	else
+		scn_error(ld, ifc->file, ifc->line, "node %s: gre %s: local address %s is not an "
+			  "address of node %s (%s%s)", n->name, ifc->name,
+			  addr_fmt(&ifc->gre_local, buf), n->name,
+			  own->len ? "the node has: " : "the node has no IPv4 address", own->str);
+	g_string_free(own, TRUE);
+	return -1;
+}
+
+/* Every address of n is n's alone (scn_addr_claim). */
+static int
+addrs_claim(struct scn_ld *ld, const struct scn_node *n)
+{
+	char *what;
+	int rc = 0;
+
+	if (!addr_is_unset(&n->router_id)) {
+		what = g_strdup_printf("node %s: router-id", n->name);
+		rc = scn_addr_claim(ld, n, NULL, &n->router_id, n->file, n->line, what);
+		g_free(what);
+	}
+	for (guint i = 0; i < n->ifaces->len && rc == 0; i++) {
+		const struct scn_iface *ifc = g_ptr_array_index(n->ifaces, i);
+
+		what = g_strdup_printf("node %s: %s: address", n->name, ifc->name);
+		for (guint k = 0; k < ifc->addrs->len && rc == 0; k++)
+			rc = scn_addr_claim(ld, n, ifc->name,
+					    &g_array_index(ifc->addrs, struct ifaddr, k).addr,
+					    ifc->file, ifc->line, what);
+		g_free(what);
+	}
+	return rc;
 }
 
 /* Check what nodes and links refer to, once the whole topology is read. */
@@ -535,6 +647,14 @@ topo_check(struct scn_ld *ld)
 				r->dev = g_strdup(ifc->name);
 			}
 		}
+		for (guint k = 0; k < n->ifaces->len; k++) {
+			struct scn_iface *ifc = g_ptr_array_index(n->ifaces, k);
+
+			if (ifc->kind == IF_GRE && gre_check(ld, n, ifc) < 0)
+				return -1;
+		}
+		if (addrs_claim(ld, n) < 0)
+			return -1;
 	}
 	for (guint i = 0; i < s->links->len; i++) {
 		struct scn_link *l = g_ptr_array_index(s->links, i);
@@ -800,7 +920,7 @@ parse_scenario(struct scn_ld *ld, xmlNode *root, const char *file)
 
 	if (xml_validate(ld, file, root) < 0 || parse_params(ld, root, file) < 0)
 		return -1;
-	if (scn_overrides_apply(ld, 0) < 0)
+	if (scn_overrides_apply(ld, 0) < 0 || scn_params_expand(ld) < 0)
 		return -1;
 	if (attr(ld, root, file, "name", &name) < 0)
 		return -1;

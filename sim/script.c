@@ -107,8 +107,13 @@ int
 scn_script_parse(struct scn_ld *ld, const char *text, const char *file,
 		 int first_line, sim_time_t *prev)
 {
-	char **lines = g_strsplit(text, "\n", -1);
+	char **lines;
 	int rc = 0;
+
+	/* A UTF-8 byte-order mark, as some editors save text, is not content. */
+	if (g_str_has_prefix(text, "\xef\xbb\xbf"))
+		text += 3;
+	lines = g_strsplit(text, "\n", -1);
 
 	for (int i = 0; lines[i] && rc == 0; i++) {
 		int line = first_line + i;
@@ -181,6 +186,10 @@ scn_script_load(struct scn_ld *ld, const char *ref, const char *from, int from_l
 	if (ferror(f)) {
 		rc = scn_error(ld, from, from_line, "cannot read script file \"%s\": %s",
 			       file, strerror(errno));
+	} else if (g->len >= 2 && ((g->str[0] == '\xff' && g->str[1] == '\xfe') ||
+				   (g->str[0] == '\xfe' && g->str[1] == '\xff'))) {
+		rc = scn_error(ld, file, 0, "a UTF-16 text (its byte-order mark says so); "
+			       "save it as UTF-8");
 	} else if (memchr(g->str, '\0', g->len)) {
 		rc = scn_error(ld, file, 0, "not a text file");
 	} else {
@@ -216,9 +225,7 @@ next_free_id(struct scenario *s)
 		bool taken = g_hash_table_lookup(s->node_by_name, id) != NULL;
 
 		addr_from_node_id(id, &a);
-		for (guint k = 0; k < s->nodes->len && !taken; k++)
-			taken = addr_eq(&((struct scn_node *)g_ptr_array_index(s->nodes, k))->router_id, &a);
-		if (!taken) {
+		if (!taken && !scn_addr_owner(s, &a)) {
 			s->id_hint = i;
 			return id;
 		}
@@ -252,14 +259,12 @@ start_router(struct scn_ld *ld, struct scn_event *ev)
 		rc = scn_error(ld, ev->file, ev->line, "START_ROUTER: router id \"%s\" is not "
 			       "of the form N, a.b or a.b.c", id);
 	} else {
-		for (guint k = 0; k < s->nodes->len && rc == 0; k++) {
-			struct scn_node *o = g_ptr_array_index(s->nodes, k);
+		const struct scn_addr_owner *o = scn_addr_owner(s, &a);
 
-			if (addr_eq(&o->router_id, &a))
-				rc = scn_error(ld, ev->file, ev->line, "START_ROUTER %s: address %s "
-					       "is already router %s's", id, addr_fmt(&a, buf),
-					       o->name);
-		}
+		if (o)
+			rc = scn_error(ld, ev->file, ev->line, "START_ROUTER %s: address %s is also "
+				       "on node %s (%s, %s:%d)", id, addr_fmt(&a, buf), o->node->name,
+				       o->iface ? o->iface : "router id", o->file, o->line);
 		if (rc == 0) {
 			n = scn_node_new(s, id, ev->file, ev->line);
 			n->scripted = true;
@@ -267,6 +272,7 @@ start_router(struct scn_ld *ld, struct scn_event *ev)
 			n->exists = n->up = true;
 			ev->create = true;
 			ev->node = n;
+			scn_addr_claim(ld, n, NULL, &a, ev->file, ev->line, "START_ROUTER: address");
 			if (ev->argc > 1) {
 				if (g_hash_table_lookup(s->node_by_name, ev->argv[1]))
 					rc = scn_error(ld, ev->file, ev->line, "START_ROUTER %s: the "
@@ -499,6 +505,31 @@ model_addr_known(void *ctx, const struct addr *a)
 }
 
 /*
+ * An entity class's iface_known (ctx: the scenario): whether node has an
+ * interface ifname, from the topology or a script's START_LINK; if not,
+ * the names it has go to have.
+ */
+static bool
+model_iface_known(void *ctx, const char *node, const char *ifname, char *have,
+		  size_t havelen)
+{
+	const struct scenario *s = ctx;
+	const struct scn_node *n = g_hash_table_lookup(s->node_by_name, node);
+	GString *g;
+
+	if (n && scn_node_iface(n, ifname))
+		return true;
+	g = g_string_new(NULL);
+	for (guint k = 0; n && k < n->ifaces->len; k++)
+		g_string_append_printf(g, "%s%s", k ? ", " : "",
+				       ((const struct scn_iface *)g_ptr_array_index(n->ifaces, k))->name);
+	if (havelen)
+		snprintf(have, havelen, "%s", g->str);
+	g_string_free(g, TRUE);
+	return false;
+}
+
+/*
  * Sort the events by time and replay them: check every node, link and
  * class they name, create the script's routers and links, create the
  * entity instances (running each class's init).  Then, the whole
@@ -508,6 +539,7 @@ int
 scn_events_resolve(struct scn_ld *ld)
 {
 	struct scenario *s = ld->s;
+	struct entity_scope sc;
 
 	scn_events_sort(s);
 	for (guint i = 0; i < s->events->len; i++) {
@@ -545,6 +577,9 @@ scn_events_resolve(struct scn_ld *ld)
 			return -1;
 	}
 	/* After the loop: a router started later by a script counts. */
+	sc.ctx = s;
+	sc.addr_known = model_addr_known;
+	sc.iface_known = model_iface_known;
 	for (guint i = 0; i < s->events->len; i++) {
 		struct scn_event *ev = g_ptr_array_index(s->events, i);
 		char ebuf[512];
@@ -555,7 +590,7 @@ scn_events_resolve(struct scn_ld *ld)
 		ld->note_file = ev->file;
 		ld->note_line = ev->line;
 		ebuf[0] = '\0';
-		if (ev->ent->cls->check(ev->ent, model_addr_known, s, ebuf, sizeof(ebuf)) < 0)
+		if (ev->ent->cls->check(ev->ent, &sc, ebuf, sizeof(ebuf)) < 0)
 			return scn_error(ld, ev->file, ev->line, "%s: %s", ev->ent->cls->name,
 					 ebuf[0] ? ebuf : "bad arguments");
 	}

@@ -734,12 +734,12 @@ at_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 }
 
 static int
-at_check(struct entity *e, entity_addr_known_fn addr_known, void *ctx, char *err, size_t errlen)
+at_check(struct entity *e, const struct entity_scope *sc, char *err, size_t errlen)
 {
 	struct cafe_agent_test *t = (struct cafe_agent_test *)e;
 	char a[ADDR_STRLEN];
 
-	if (!addr_known(ctx, &t->dst)) {
+	if (!sc->addr_known(sc->ctx, &t->dst)) {
 		snprintf(err, errlen, "no node of the scenario has the agent's address %s",
 			 addr_fmt(&t->dst, a));
 		return -1;

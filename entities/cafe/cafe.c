@@ -12,7 +12,8 @@
  * on: the CAFE does not fragment), comet_no_route (a GRE rule whose
  * tunnel's remote end has no route).
  *
- * Arguments: [intercept=IFACE,IFACE...] (default: every interface).
+ * Arguments: [intercept=IFACE,IFACE...] (default: every interface); each
+ * IFACE must be an interface the node has (cafe_check).
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -46,6 +47,34 @@ cafe_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 	c->filters = g_ptr_array_new();
 	c->expired = g_array_new(FALSE, FALSE, sizeof(struct cafe_expired));
 	return 0;
+}
+
+/*
+ * Every interface of intercept= is one the node has: a misspelt name
+ * would otherwise intercept nothing there, silently.  Interfaces a
+ * script's START_LINK gives the node later count.
+ */
+static int
+cafe_check(struct entity *e, const struct entity_scope *sc, char *err, size_t errlen)
+{
+	struct cafe *c = (struct cafe *)e;
+	char **names = g_strsplit(c->intercept, ",", -1);
+	char have[512];
+	int rc = 0;
+
+	for (char **n = names; c->intercept[0] && *n && rc == 0; n++) {
+		if (!**n) {
+			snprintf(err, errlen, "intercept=%s: an empty interface name", c->intercept);
+			rc = -1;
+		} else if (!sc->iface_known(sc->ctx, e->node_name, *n, have, sizeof(have))) {
+			snprintf(err, errlen, "intercept=%s: node %s has no interface \"%s\" "
+				 "(it has %s)", c->intercept, e->node_name, *n,
+				 have[0] ? have : "none");
+			rc = -1;
+		}
+	}
+	g_strfreev(names);
+	return rc;
 }
 
 static void
@@ -172,6 +201,7 @@ const struct entity_class cafe_class = {
 	.usage = "[intercept=IFACE,IFACE...]",
 	.inst_size = sizeof(struct cafe),
 	.init = cafe_init,
+	.check = cafe_check,	/* the interfaces of intercept= are the node's */
 	.start = cafe_start,
 	.stop = cafe_stop,
 	.stats = cafe_stats,

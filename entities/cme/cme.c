@@ -124,11 +124,11 @@ cme_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 }
 
 static int
-cme_check(struct entity *e, entity_addr_known_fn known, void *ctx, char *err, size_t errlen)
+cme_check(struct entity *e, const struct entity_scope *sc, char *err, size_t errlen)
 {
 	struct cme *c = (struct cme *)e;
 
-	return c->cfg ? cme_serve_check(c, known, ctx, err, errlen) : 0;
+	return c->cfg ? cme_serve_check(c, sc->addr_known, sc->ctx, err, errlen) : 0;
 }
 
 static struct cme_domain *

@@ -549,16 +549,15 @@ cc_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 }
 
 static int
-cc_check(struct entity *e, entity_addr_known_fn addr_known, void *ctx, char *err,
-	 size_t errlen)
+cc_check(struct entity *e, const struct entity_scope *sc, char *err, size_t errlen)
 {
 	struct cc *c = (struct cc *)e;
 	char a[ADDR_STRLEN];
 
-	if (c->direct && !addr_known(ctx, &c->server))
+	if (c->direct && !sc->addr_known(sc->ctx, &c->server))
 		return app_err(err, errlen, "no node of the scenario has the server's address %s",
 			       addr_fmt(&c->server, a));
-	if (!c->direct && !addr_known(ctx, &c->cme))
+	if (!c->direct && !sc->addr_known(sc->ctx, &c->cme))
 		return app_err(err, errlen, "no node of the scenario has the CME's address %s",
 			       addr_fmt(&c->cme, a));
 	return 0;

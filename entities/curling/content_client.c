@@ -487,14 +487,13 @@ client_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 static const char *const client_roles[2] = { "myCRMEaddr", "myCAFEaddr" };
 
 static int
-client_check(struct entity *e, entity_addr_known_fn addr_known, void *ctx, char *err,
-	     size_t errlen)
+client_check(struct entity *e, const struct entity_scope *sc, char *err, size_t errlen)
 {
 	struct cclient *c = (struct cclient *)e;
 	uint32_t addrs[2] = { c->crme, c->cafe };
 
 	c->addrs_checked = true;
-	return curling_check_known(addrs, client_roles, 2, addr_known, ctx, err, errlen);
+	return curling_check_known(addrs, client_roles, 2, sc->addr_known, sc->ctx, err, errlen);
 }
 
 /*

@@ -464,14 +464,13 @@ server_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 static const char *const server_roles[2] = { "myCRMEaddr", "myCAFEaddr" };
 
 static int
-server_check(struct entity *e, entity_addr_known_fn addr_known, void *ctx, char *err,
-	     size_t errlen)
+server_check(struct entity *e, const struct entity_scope *sc, char *err, size_t errlen)
 {
 	struct cserver *s = (struct cserver *)e;
 	uint32_t addrs[2] = { s->crme, s->cafe };
 
 	s->addrs_checked = true;
-	return curling_check_known(addrs, server_roles, 2, addr_known, ctx, err, errlen);
+	return curling_check_known(addrs, server_roles, 2, sc->addr_known, sc->ctx, err, errlen);
 }
 
 static void

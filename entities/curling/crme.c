@@ -1441,8 +1441,7 @@ crme_addrs(const struct crme *r, uint32_t *addrs, const char **roles)
 }
 
 static int
-crme_check(struct entity *e, entity_addr_known_fn addr_known, void *ctx, char *err,
-	   size_t errlen)
+crme_check(struct entity *e, const struct entity_scope *sc, char *err, size_t errlen)
 {
 	struct crme *r = (struct crme *)e;
 	uint32_t addrs[2 * CRME_MAX_REL];
@@ -1450,7 +1449,7 @@ crme_check(struct entity *e, entity_addr_known_fn addr_known, void *ctx, char *e
 	unsigned n = crme_addrs(r, addrs, roles);
 
 	r->addrs_checked = true;
-	return curling_check_known(addrs, roles, n, addr_known, ctx, err, errlen);
+	return curling_check_known(addrs, roles, n, sc->addr_known, sc->ctx, err, errlen);
 }
 
 static void

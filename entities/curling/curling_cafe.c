@@ -571,8 +571,7 @@ cafe_addrs(const struct ccafe *c, uint32_t *addrs, const char **roles)
 }
 
 static int
-cafe_check(struct entity *e, entity_addr_known_fn addr_known, void *ctx, char *err,
-	   size_t errlen)
+cafe_check(struct entity *e, const struct entity_scope *sc, char *err, size_t errlen)
 {
 	struct ccafe *c = (struct ccafe *)e;
 	uint32_t addrs[1 + 2 * CMSG_MAX_LINKS];
@@ -580,7 +579,7 @@ cafe_check(struct entity *e, entity_addr_known_fn addr_known, void *ctx, char *e
 	unsigned n = cafe_addrs(c, addrs, roles);
 
 	c->addrs_checked = true;
-	return curling_check_known(addrs, roles, n, addr_known, ctx, err, errlen);
+	return curling_check_known(addrs, roles, n, sc->addr_known, sc->ctx, err, errlen);
 }
 
 static void

@@ -1006,6 +1006,74 @@ test_run_stopped(void)
 	world_fini(&w);
 }
 
+/* ---- log specs and escaped messages (sim/log.c) ---- */
+
+static void
+sink_none(void *ctx, const char *line)
+{
+	(void)ctx;
+	(void)line;
+}
+
+static void
+test_log_spec(void)
+{
+	struct netlog lg;
+	char err[1024];
+
+	CU_ASSERT_EQUAL_FATAL(entities_register_all(), 0);
+	log_init(&lg, NULL);
+	log_set_sink(&lg, sink_none, NULL);	/* log_enabled needs a sink */
+	CU_ASSERT_EQUAL(log_parse_spec(&lg, " warn , recv = debug ,net=trace", err,
+				       sizeof(err)), 0);
+	CU_ASSERT(log_enabled(&lg, "recv", LOG_DEBUG));
+	CU_ASSERT(!log_enabled(&lg, "recv", LOG_TRACE));
+	CU_ASSERT(log_enabled(&lg, "net", LOG_TRACE));
+	CU_ASSERT(!log_enabled(&lg, "send", LOG_INFO));
+	CU_ASSERT(log_enabled(&lg, "send", LOG_WARN));
+	/* Lines without a kind obey sim=. */
+	CU_ASSERT_EQUAL(log_parse_spec(&lg, "sim=debug", err, sizeof(err)), 0);
+	CU_ASSERT(log_enabled(&lg, NULL, LOG_DEBUG));
+	/* A bad spec is refused whole: the good item before it is not applied. */
+	CU_ASSERT_EQUAL(log_parse_spec(&lg, "send=trace,bogus=debug", err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "unknown kind \"bogus\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "cafe, cf_tool"));
+	CU_ASSERT(!log_enabled(&lg, "send", LOG_TRACE));
+	CU_ASSERT_EQUAL(log_parse_spec(&lg, "usr.applications.Send=debug", err,
+				       sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "logs as \"send\""));
+	CU_ASSERT_EQUAL(log_parse_spec(NULL, "cafe=loud", err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "unknown level \"loud\""));
+	CU_ASSERT_EQUAL(log_parse_spec(NULL, " , ", err, sizeof(err)), -1);
+	CU_ASSERT_EQUAL(log_parse_spec(NULL, "*=error", err, sizeof(err)), 0);
+	log_fini(&lg);
+}
+
+static void
+test_log_escape(void)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "plain 10ms", "plain 10ms" },
+		{ "caf\xc3\xa9 \xe2\x82\xac", "caf\xc3\xa9 \xe2\x82\xac" },	/* visible UTF-8 stays */
+		{ "\xef\xbb\xbf" "0", "\\ufeff0" },			/* byte-order mark */
+		{ "30\xe2\x80\x8b" "0", "30\\u200b0" },			/* zero-width space */
+		{ "a\xc2\xa0" "b", "a\\u00a0b" },				/* no-break space */
+		{ "tab\there\r\n", "tab\\there\\r\\n" },
+		{ "bell\x07", "bell\\x07" },
+		{ "bad \xff\xc3", "bad \\xff\\xc3" },			/* not UTF-8 */
+		{ "", "" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = log_escape(cases[i].in);
+
+		CU_ASSERT_STRING_EQUAL(got, cases[i].out);
+		g_free(got);
+	}
+}
+
 int
 suite_entity_register(void)
 {
@@ -1029,7 +1097,9 @@ suite_entity_register(void)
 	    !CU_add_test(s, "Send at the link rate", test_run_rate) ||
 	    !CU_add_test(s, "Recv's counters", test_run_recv_meter) ||
 	    !CU_add_test(s, "Ping v4 and v6", test_run_ping) ||
-	    !CU_add_test(s, "stop and restart", test_run_stopped))
+	    !CU_add_test(s, "stop and restart", test_run_stopped) ||
+	    !CU_add_test(s, "log specs", test_log_spec) ||
+	    !CU_add_test(s, "escaped messages", test_log_escape))
 		return -1;
 	return 0;
 }
