@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "sim/scenario_int.h"
 
@@ -65,27 +64,32 @@ scn_file(struct scenario *s, const char *path)
 }
 
 /*
- * A file too large for the loader: a billion START_ROUTER lines or
- * <node> elements would fill the memory with their text before any
- * count could be checked, so the size is checked before reading.
+ * A file of the scenario.  A billion START_ROUTER lines or <node>
+ * elements would fill the memory with their text before any count could
+ * be checked, so what is read is bounded: a regular file by its size
+ * before reading, anything else (/dev/zero, a FIFO) after SCN_FILE_MAX + 1
+ * bytes.
  */
-bool
-scn_file_too_large(struct scn_ld *ld, FILE *f, const char *path, const char *from,
-		   int from_line)
+int
+scn_file_read(struct scn_ld *ld, const char *path, const char *from, int from_line,
+	      const char *what, char **buf, size_t *len)
 {
-	struct stat st;
+	char why[256];
+	int rc = fileio_read(path, SCN_FILE_MAX, buf, len);
 
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) ||
-	    (uint64_t)st.st_size <= SCN_FILE_MAX)
-		return false;
+	if (rc == FILEIO_OK)
+		return 0;
+	fileio_strerror(rc, *len, SCN_FILE_MAX, "scenario, topology or script file", why,
+			sizeof(why));
+	if (rc == FILEIO_ERR && from)
+		return scn_error(ld, from, from_line, "cannot read %s \"%s\": %s", what, path,
+				 why);
+	if (rc == FILEIO_ERR)
+		return scn_error(ld, path, 0, "cannot read the %s: %s", what, why);
 	if (from)
-		scn_error(ld, from, from_line, "\"%s\" is %" PRIu64 " bytes, more than the %u "
-			  "a scenario, topology or script file may have", path,
-			  (uint64_t)st.st_size, SCN_FILE_MAX);
-	else
-		scn_error(ld, path, 0, "%" PRIu64 " bytes, more than the %u a scenario, "
-			  "topology or script file may have", (uint64_t)st.st_size, SCN_FILE_MAX);
-	return true;
+		return scn_error(ld, from, from_line, "\"%s\" %s%s", path,
+				 rc == FILEIO_TOO_LARGE ? "is " : "", why);
+	return scn_error(ld, path, 0, "%s", why);
 }
 
 /* The path of `ref` as written in `from`: relative to from's folder. */
