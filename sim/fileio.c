@@ -18,6 +18,7 @@
 #include <glib.h>
 
 #include "sim/fileio.h"
+#include "sim/sim.h"
 
 #define FILEIO_FIRST	(64 * 1024)	/* first buffer when the size is unknown */
 
@@ -49,6 +50,10 @@ fileio_read(const char *path, size_t max, char **bufp, size_t *lenp)
 	for (;;) {
 		ssize_t r;
 
+		if (sim_interrupted()) {
+			rc = FILEIO_INTERRUPTED;
+			goto out;
+		}
 		if (n == cap) {
 			if (cap > max) {
 				rc = FILEIO_TOO_LARGE;
@@ -97,6 +102,8 @@ fileio_text(const char *path, size_t *lenp)
 
 	if (rc == FILEIO_TOO_LARGE)
 		errno = EFBIG;
+	else if (rc == FILEIO_INTERRUPTED)
+		errno = EINTR;
 	if (lenp)
 		*lenp = rc == FILEIO_OK ? len : 0;
 	return buf;
@@ -161,6 +168,9 @@ fileio_strerror(int rc, size_t len, size_t max, const char *what, char *buf,
 		else
 			snprintf(buf, buflen, "more than the %zu bytes a %s may have", max,
 				 what);
+		break;
+	case FILEIO_INTERRUPTED:
+		snprintf(buf, buflen, "interrupted while it was read");
 		break;
 	default:
 		snprintf(buf, buflen, "cannot read");

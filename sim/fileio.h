@@ -22,6 +22,7 @@ enum fileio_rc {
 	FILEIO_OK = 0,
 	FILEIO_ERR = -1,		/* open or read failed: errno says why */
 	FILEIO_TOO_LARGE = -2,		/* more than max bytes */
+	FILEIO_INTERRUPTED = -3,	/* sim_interrupt() was called meanwhile */
 };
 
 /* fileio.c */
@@ -31,13 +32,14 @@ enum fileio_rc {
  * which the caller frees with g_free(); a NUL follows its *len bytes.
  * Returns an enum fileio_rc; on anything but FILEIO_OK *buf is NULL.  On
  * FILEIO_TOO_LARGE, *len is the size stat(2) gave for a regular file,
- * else 0 (more than max bytes came).
+ * else 0 (more than max bytes came).  Between two reads it looks at the
+ * engine's interrupt word (sim_interrupted()).
  */
 int fileio_read(const char *path, size_t max, char **buf, size_t *len);
 /*
  * fileio_read() at most FILEIO_MAX bytes, for callers that only need the
- * text: the buffer (g_free it), or NULL with errno set (EFBIG: too
- * large).  len may be NULL.
+ * text: the buffer (g_free it), or NULL with errno set (EFBIG: too large,
+ * EINTR: interrupted).  len may be NULL.
  */
 char *fileio_text(const char *path, size_t *len);
 /*
@@ -50,7 +52,7 @@ char *fileio_tail(const char *path, size_t max, size_t *len);
  * What went wrong, for a message "PATH: <this>": strerror() for
  * FILEIO_ERR (call it before errno changes), "N bytes, more than the MAX
  * a WHAT may have" or "more than the MAX bytes a WHAT may have" for
- * FILEIO_TOO_LARGE.  Returns buf.
+ * FILEIO_TOO_LARGE, "interrupted while it was read".  Returns buf.
  */
 char *fileio_strerror(int rc, size_t len, size_t max, const char *what, char *buf,
 		      size_t buflen);

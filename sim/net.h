@@ -393,6 +393,8 @@ void route_dump(const struct node *n, FILE *out);
  * Compute shortest paths (link weights, ties by lower node id) from every
  * node to every address of every other node, over links that are up
  * between nodes that are up, and install them as automatic routes.
+ * Gives up when the engine is interrupted (sim_interrupted()): the
+ * routes are then incomplete and routes_dirty stays set.
  */
 void net_compute_routes(struct net *net);
 

@@ -23,6 +23,8 @@
 
 #include "sim/scenario_int.h"
 
+#define INST_CHECK_EVERY	4096	/* nodes or links between interrupt checks */
+
 /* Record the first error as "file:line: message". Returns -1. */
 int
 scn_error(struct scn_ld *ld, const char *file, int line, const char *fmt, ...)
@@ -636,7 +638,8 @@ inst_routes(struct net *net, const struct scn_node *sn, char *err, size_t errlen
 /*
  * Build the topology in net, set its routing and schedule every event on
  * net->sim.  A scenario is instantiated once: its entity instances are
- * started on the nodes, but the scenario keeps owning them.
+ * started on the nodes, but the scenario keeps owning them.  Gives up
+ * (-1, "interrupted") when sim_interrupt() is called meanwhile.
  */
 int
 scenario_instantiate(struct scenario *s, struct net *net, char *err, size_t errlen)
@@ -649,6 +652,8 @@ scenario_instantiate(struct scenario *s, struct net *net, char *err, size_t errl
 	for (guint i = 0; i < s->nodes->len; i++) {
 		const struct scn_node *sn = g_ptr_array_index(s->nodes, i);
 
+		if (i % INST_CHECK_EVERY == 0 && sim_interrupted())
+			goto interrupted;
 		if (!sn->scripted && inst_node(net, sn, err, errlen) < 0)
 			return -1;
 	}
@@ -657,6 +662,8 @@ scenario_instantiate(struct scenario *s, struct net *net, char *err, size_t errl
 		struct node *a, *b;
 		struct iface *ia, *ib;
 
+		if (i % INST_CHECK_EVERY == 0 && sim_interrupted())
+			goto interrupted;
 		if (sl->scripted)
 			continue;
 		a = net_node(net, sl->node[0]);
@@ -676,6 +683,8 @@ scenario_instantiate(struct scenario *s, struct net *net, char *err, size_t errl
 	net->auto_routes = s->auto_routes;
 	if (net->auto_routes)
 		net_compute_routes(net);
+	if (sim_interrupted())
+		goto interrupted;
 	for (guint i = 0; i < s->events->len; i++) {
 		struct scn_event *ev = g_ptr_array_index(s->events, i);
 
@@ -685,6 +694,10 @@ scenario_instantiate(struct scenario *s, struct net *net, char *err, size_t errl
 					  "cannot schedule the event");
 	}
 	return 0;
+
+interrupted:
+	snprintf(err, errlen, "%s: interrupted while the network was built", s->path);
+	return -1;
 }
 
 /* ---- Graphviz ---- */

@@ -61,7 +61,8 @@ const struct scn_run_opts *scenario_run_opts(const struct scenario *s);
 void scenario_list_params(const struct scenario *s, FILE *out);
 /*
  * Build the network in net and schedule the scenario's events on its
- * simulator.  Returns 0, or -1 with err set.
+ * simulator.  Returns 0, or -1 with err set (also when sim_interrupt()
+ * stops it: the network is then half built).
  */
 int scenario_instantiate(struct scenario *s, struct net *net, char *err, size_t errlen);
 /* The topology as Graphviz DOT (nodes, interfaces, links with parameters). */
