@@ -878,6 +878,7 @@ cmd_run(int argc, char **argv)
 	struct run_summary sum;
 	struct progress pg = { 0 };
 	enum sim_stop_reason why;
+	const char *why_pcap;
 	char *dir = NULL;
 	char err[2048];
 	int64_t start, t0, t1;
@@ -919,6 +920,12 @@ cmd_run(int argc, char **argv)
 		opts.max_wall = ra.max_wall;
 	else if (opts.max_wall)
 		wall_limit_arm(start, wall_ns(), opts.max_wall);
+
+	/* As <run pcap=...> and --set pcap= are checked: before anything is written. */
+	if (ra.pcap && scenario_check_pcap(scn, ra.pcap, &why_pcap) != 0) {
+		fprintf(stderr, "--pcap %s: pcap \"%s\": %s\n", ra.pcap, ra.pcap, why_pcap);
+		goto done;
+	}
 
 	sim = sim_create(opts.scheduler);
 	if (!sim) {
@@ -990,8 +997,11 @@ cmd_run(int argc, char **argv)
 		sim_set_poll(sim, POLL_EVERY, progress_poll, &pg);
 	t0 = wall_ns();
 	pg.start = pg.last = t0;
-	/* One stopped while the network was built: sim_run() returns at once. */
-	why = sim_run(sim, opts.end_time);
+	/*
+	 * Not a run that cannot be complete (a pcap could not be opened), nor
+	 * one stopped while the network was built: sim_run() returns at once.
+	 */
+	why = output_failed(out) ? SIM_STOP_REQUESTED : sim_run(sim, opts.end_time);
 	t1 = wall_ns();
 	phase = PH_DONE;
 	wall_limit_disarm();

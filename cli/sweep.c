@@ -45,6 +45,7 @@
 #include <unistd.h>
 
 #include "cli/sweep.h"
+#include "output/output.h"
 #include "sim/fileio.h"
 
 #define EXIT_INPUT	1
@@ -467,6 +468,15 @@ cmd_exec(int argc, char **argv)
 		attempt_log(rdir, "skip (already complete)");
 		rc = 0;
 		goto done;
+	}
+	/* The run writes beside our files: tell it they are not in its way. */
+	{
+		char err[512];
+
+		if (output_dir_adopt(rdir, err, sizeof(err)) != 0) {
+			fprintf(stderr, "cometsim sweep exec: %s\n", err);
+			goto done;
+		}
 	}
 	g_free(path);
 	path = g_build_filename(rdir, "argv", NULL);

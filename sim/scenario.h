@@ -75,4 +75,15 @@ void scenario_write_dot(const struct scenario *s, FILE *out);
  */
 int addr_from_node_id(const char *id, struct addr *out);
 
+/* params.c */
+
+/*
+ * Check a pcap selection ("all", "none", or NODE and NODE:IFACE items,
+ * comma separated) against the nodes and interfaces of the scenario,
+ * those its scripts create included.  0, or -1 with *why saying what is
+ * wrong, worded as for <run pcap=...>: the front end checks --pcap with
+ * it, so that the option and the attribute fail alike.
+ */
+int scenario_check_pcap(const struct scenario *s, const char *sel, const char **why);
+
 #endif /* SIM_SCENARIO_H */

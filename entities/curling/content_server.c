@@ -307,12 +307,12 @@ publish_tick(struct sim *sim, void *ctx, void *arg)
 static void
 store_write(struct cserver *s)
 {
-	const char *out = s->e.node->net->outdir;
-	char *dir, *path;
+	char *top = net_outfile(s->e.node->net, "Content"), *dir, *path;
 
-	if (!out)
+	if (!top)
 		return;
-	dir = g_strdup_printf("%s/Content/%s %u", out, s->self_str, s->port);
+	dir = g_strdup_printf("%s/%s %u", top, s->self_str, s->port);
+	g_free(top);
 	if (g_mkdir_with_parents(dir, 0755) < 0) {
 		entity_log(&s->e, LOG_ERROR, "CS %s: cannot create %s: %s", s->self_str, dir,
 			   strerror(errno));
