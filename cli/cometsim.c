@@ -18,7 +18,9 @@
  * the loader wrote them: "file:line: message"), 2 bad usage, 3 stopped
  * by an event or wall-clock limit (outputs are still written, status
  * "event_limit" or "wall_limit"), 130/143 after SIGINT/SIGTERM (outputs
- * are still written, status "interrupted").
+ * are still written, status "interrupted"; nothing is written when the
+ * signal comes while the scenario loads).  doc/outputs.md says how the
+ * output directory is taken and how a run stops.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -30,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -113,9 +116,9 @@ static const char help_run[] =
 	"  --end TIME          stop at this virtual time: a number and a unit,\n"
 	"                      ns, us, ms or s (10s, 1.5ms)\n"
 	"  --max-events N      stop after N events (exit status 3)\n"
-	"  --max-wall TIME     stop after this much wall-clock time: seconds,\n"
-	"                      or a number and a unit (90, 1.5s, 500ms; exit\n"
-	"                      status 3)\n"
+	"  --max-wall TIME     stop after this much wall-clock time, loading\n"
+	"                      included: seconds, or a number and a unit (90,\n"
+	"                      1.5s, 500ms; exit status 3)\n"
 	"  -q, --quiet         print neither the progress line nor the output\n"
 	"                      directory\n"
 	"  -h, --help          this help\n";
@@ -370,28 +373,88 @@ load(const char *path, const struct overrides *ov)
 	return s;
 }
 
-/* ---- signals ---- */
+/* ---- signals and the wall-clock limit ---- */
 
-static volatile sig_atomic_t stop_signal;	/* SIGINT or SIGTERM received */
-static bool wall_limit_hit;			/* the poll hook stopped the run */
+/*
+ * Where the run is, for the handlers.  While the scenario loads, nothing
+ * is written yet: a signal or the wall-clock limit ends the process at
+ * once (libxml2 parsing a large file cannot be asked to stop, and there
+ * is nothing to finish).  From the moment the output directory is open
+ * they only ask the engine to stop (sim_interrupt()): sim_run() looks at
+ * that before every event, and the long loops of routing and building
+ * the network look at it too, so the run stops within a fraction of a
+ * second wherever it is, and then writes whole outputs.  Once the events
+ * are over, a signal changes nothing: the outputs are being written.
+ */
+enum run_phase { PH_LOAD = 0, PH_RUN, PH_DONE };
+
+static volatile sig_atomic_t phase;		/* enum run_phase */
+static volatile sig_atomic_t stop_cause;	/* first SIGINT, SIGTERM or SIGALRM */
+static volatile sig_atomic_t stop_later;	/* a signal that came after it */
+static const char *loading;			/* the scenario, for the message */
 static struct output *crash_output;		/* flushed if we crash */
 static struct sigaction crash_old[4];
 static const int crash_sigs[4] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE };
 
+static const char *
+sig_name(int sig)
+{
+	switch (sig) {
+	case SIGINT:
+		return "SIGINT";
+	case SIGTERM:
+		return "SIGTERM";
+	case SIGALRM:
+		return "the wall-clock limit";
+	}
+	return "a signal";
+}
+
+/* write(2) of a string, from a signal handler. */
+static void
+say(const char *s)
+{
+	size_t len = strlen(s);
+
+	while (len > 0) {
+		ssize_t w = write(STDERR_FILENO, s, len);
+
+		if (w <= 0 && errno != EINTR)
+			return;
+		if (w > 0) {
+			s += w;
+			len -= (size_t)w;
+		}
+	}
+}
+
 /*
- * SIGINT/SIGTERM: the poll hook sees the flag and stops the run, which
- * then writes its outputs.  A second one, in case the run never gets to
- * the hook, ends the process at once.
+ * SIGINT, SIGTERM, and SIGALRM (the --max-wall timer): see run_phase.
+ * Every signal is recorded, a second one as well: the run still stops
+ * the same way and its outputs are whole.
  */
 static void
-on_stop_signal(int sig)
+on_stop(int sig)
 {
-	if (stop_signal) {
-		signal(sig, SIG_DFL);
-		raise(sig);
-		return;
+	int e = errno;
+
+	if (phase == PH_LOAD) {
+		say("cometsim: ");
+		say(loading ? loading : "the scenario");
+		say(sig == SIGALRM ? ": stopped by the wall-clock limit" : ": interrupted by ");
+		if (sig != SIGALRM)
+			say(sig_name(sig));
+		say(" while it was loaded; nothing was written\n");
+		_exit(sig == SIGALRM ? EXIT_LIMIT : 128 + sig);
 	}
-	stop_signal = sig;
+	if (phase == PH_DONE && sig == SIGALRM)
+		return;
+	if (!stop_cause)
+		stop_cause = sig;
+	else if (sig != SIGALRM)
+		stop_later = sig;
+	sim_interrupt();
+	errno = e;
 }
 
 /*
@@ -418,18 +481,67 @@ on_crash_signal(int sig, siginfo_t *si, void *uctx)
 		raise(sig);
 }
 
+/*
+ * From the start of "run": SIGINT, SIGTERM and SIGALRM go to on_stop(),
+ * one at a time (each blocks the others: the first to arrive is the one
+ * recorded first).  SA_RESTART: a write to a slow stderr or a pipe that
+ * a signal interrupts goes on, rather than failing and losing log lines.
+ */
 static void
-signals_install(struct output *out)
+signals_stop_install(const char *scenario)
+{
+	struct sigaction sa;
+
+	loading = scenario;
+	phase = PH_LOAD;
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sigaddset(&sa.sa_mask, SIGALRM);
+	sa.sa_handler = on_stop;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGALRM, &sa, NULL);
+}
+
+/*
+ * The wall-clock limit: SIGALRM when limit ns have passed since start
+ * (the start of the command: loading counts).  A timer rather than a
+ * clock read in the run loop, which then costs nothing.
+ */
+static void
+wall_limit_arm(int64_t start, int64_t now, sim_time_t limit)
+{
+	struct itimerval it;
+	int64_t left = start + limit - now;
+
+	if (left < 1000)
+		left = 1000;	/* gone already: at once */
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_sec = (time_t)(left / 1000000000);
+	it.it_value.tv_usec = (suseconds_t)(left % 1000000000 / 1000);
+	if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
+		it.it_value.tv_usec = 1;
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void
+wall_limit_disarm(void)
+{
+	struct itimerval it;
+
+	memset(&it, 0, sizeof(it));
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void
+signals_crash_install(struct output *out)
 {
 	static char altstack[64 * 1024];
 	struct sigaction sa;
 	stack_t ss;
-
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_stop_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 
 	/* Its own stack, so that a stack overflow still gets to flush. */
 	ss.ss_sp = altstack;
@@ -466,13 +578,15 @@ wall_ns(void)
 
 struct progress {
 	sim_time_t end;
-	int64_t max_wall;	/* wall-clock limit, ns; 0: none */
-	bool show;		/* stderr is a terminal and not --quiet */
 	bool shown;		/* a line is on the screen */
 	int64_t start, last;	/* wall clock, ns */
 };
 
-/* Called every POLL_EVERY events from inside sim_run(). */
+/*
+ * Called every POLL_EVERY events from inside sim_run() when stderr is a
+ * terminal: the progress line.  Signals and the wall-clock limit do not
+ * wait for it (on_stop()).
+ */
 static void
 progress_poll(struct sim *sim, void *ctx)
 {
@@ -481,17 +595,7 @@ progress_poll(struct sim *sim, void *ctx)
 	int64_t now;
 	double rate;
 
-	if (stop_signal)
-		sim_stop(sim);
-	if (!pg->show && !pg->max_wall)
-		return;
 	now = wall_ns();
-	if (pg->max_wall && now - pg->start >= pg->max_wall) {
-		wall_limit_hit = true;
-		sim_stop(sim);
-	}
-	if (!pg->show)
-		return;
 	if (now - pg->last < PROGRESS_NS)
 		return;
 	pg->last = now;
@@ -547,10 +651,11 @@ stop_reason_name(enum sim_stop_reason why)
 	case SIM_STOP_END_TIME:
 		return "end_time";
 	case SIM_STOP_REQUESTED:
-		return stop_signal ? "interrupted" :
-		       wall_limit_hit ? "wall_limit" : "end_simulation";
+		return "end_simulation";
 	case SIM_STOP_EVENT_LIMIT:
 		return "event_limit";
+	case SIM_STOP_INTERRUPTED:
+		return stop_cause == SIGALRM ? "wall_limit" : "interrupted";
 	}
 	return "unknown";
 }
@@ -743,6 +848,27 @@ static const struct option topo_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* "interrupted by SIGINT", "stopped by the wall-clock limit", for the last line. */
+static void
+print_stopped(const struct scenario *scn, const struct run_summary *sum, bool building)
+{
+	char tbuf[32];
+
+	if (stop_cause == SIGALRM)
+		fprintf(stderr, "cometsim: %s: stopped by the wall-clock limit", scenario_path(scn));
+	else
+		fprintf(stderr, "cometsim: %s: interrupted by %s", scenario_path(scn),
+			sig_name(stop_cause));
+	if (building)
+		fprintf(stderr, " while the network was built");
+	else
+		fprintf(stderr, " after %" PRIu64 " events, at virtual time %s s", sum->events,
+			sim_time_fmt(sum->sim_time_ns, tbuf, sizeof(tbuf)));
+	if (stop_later)
+		fprintf(stderr, " (%s came too, while it stopped)", sig_name(stop_later));
+	fprintf(stderr, "; the outputs are whole\n");
+}
+
 static int
 cmd_run(int argc, char **argv)
 {
@@ -756,14 +882,21 @@ cmd_run(int argc, char **argv)
 	struct run_summary sum;
 	struct progress pg = { 0 };
 	enum sim_stop_reason why;
+	const char *why_pcap;
 	char *dir = NULL;
 	char err[2048];
-	int64_t t0, t1;
+	int64_t start, t0, t1;
+	bool building = false;
 	int rc;
 
+	start = wall_ns();
 	rc = parse_args(argc, argv, command_lookup("run"), run_options, "ho:q", &ra);
 	if (rc != 0)
 		goto done;
+	/* From here on a signal or the limit stops whatever is going on. */
+	signals_stop_install(ra.scenario);
+	if (ra.has_max_wall)
+		wall_limit_arm(start, wall_ns(), ra.max_wall);
 	rc = EXIT_INPUT;
 	scn = load(ra.scenario, &ra.ov);
 	if (!scn)
@@ -789,6 +922,14 @@ cmd_run(int argc, char **argv)
 		opts.max_events = ra.max_events;
 	if (ra.has_max_wall)
 		opts.max_wall = ra.max_wall;
+	else if (opts.max_wall)
+		wall_limit_arm(start, wall_ns(), opts.max_wall);
+
+	/* As <run pcap=...> and --set pcap= are checked: before anything is written. */
+	if (ra.pcap && scenario_check_pcap(scn, ra.pcap, &why_pcap) != 0) {
+		fprintf(stderr, "--pcap %s: pcap \"%s\": %s\n", ra.pcap, ra.pcap, why_pcap);
+		goto done;
+	}
 
 	sim = sim_create(opts.scheduler);
 	if (!sim) {
@@ -824,38 +965,50 @@ cmd_run(int argc, char **argv)
 		fprintf(stderr, "cometsim: %s\n", err);
 		goto done;
 	}
-	signals_install(out);
+	/* The directory is ours now: a signal stops the run, which then finishes it. */
+	phase = PH_RUN;
+	signals_crash_install(out);
 
 	memset(&sum, 0, sizeof(sum));
 	sum.scenario = scenario_name(scn);
 	sum.seed = opts.seed;
 	sum.run = opts.run;
 	sum.scheduler = sim_sched_name(sim);
+	sum.max_events = opts.max_events;
+	sum.max_wall = opts.max_wall;
 
 	/* Entities that write files (the curling client) write them there. */
 	net->outdir = dir;
 	err[0] = '\0';
 	if (scenario_instantiate(scn, net, err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s\n", err[0] ? err : "cannot build the network");
-		sum.status = "error";
-		sum.stop_reason = "error";
-		sum.peak_rss_kb = peak_rss_kb();
-		output_close(out, &sum);
-		out = NULL;
-		signals_crash_off();
-		goto done;
+		if (!sim_interrupted()) {
+			fprintf(stderr, "%s\n", err[0] ? err : "cannot build the network");
+			sum.status = "error";
+			sum.stop_reason = "error";
+			sum.peak_rss_kb = peak_rss_kb();
+			phase = PH_DONE;
+			wall_limit_disarm();
+			output_close(out, &sum);
+			out = NULL;
+			signals_crash_off();
+			goto done;
+		}
+		building = true;
 	}
 
-	/* The hook goes in even without a terminal: it also sees the signals. */
 	pg.end = opts.end_time;
-	pg.max_wall = opts.max_wall;
-	pg.show = !ra.quiet && !ra.log_stderr && isatty(STDERR_FILENO);
-	sim_set_poll(sim, POLL_EVERY, progress_poll, &pg);
+	if (!ra.quiet && !ra.log_stderr && isatty(STDERR_FILENO))
+		sim_set_poll(sim, POLL_EVERY, progress_poll, &pg);
 	t0 = wall_ns();
 	pg.start = pg.last = t0;
-	/* A signal while the network was being built: do not start. */
-	why = stop_signal ? SIM_STOP_REQUESTED : sim_run(sim, opts.end_time);
+	/*
+	 * Not a run that cannot be complete (a pcap could not be opened), nor
+	 * one stopped while the network was built: sim_run() returns at once.
+	 */
+	why = output_failed(out) ? SIM_STOP_REQUESTED : sim_run(sim, opts.end_time);
 	t1 = wall_ns();
+	phase = PH_DONE;
+	wall_limit_disarm();
 	progress_clear(&pg);
 	/* Entities write their end-of-run reports while the log is still open. */
 	net_stop_entities(net);
@@ -865,31 +1018,35 @@ cmd_run(int argc, char **argv)
 	sum.wall_s = (double)(t1 - t0) / 1e9;
 	sum.peak_rss_kb = peak_rss_kb();
 	sum.stop_reason = stop_reason_name(why);
-	sum.max_events = opts.max_events;
-	sum.max_wall = opts.max_wall;
-	/* A run cut short by a limit did not do what its scenario asked. */
-	if (stop_signal)
-		sum.status = "interrupted";
-	else if (why == SIM_STOP_EVENT_LIMIT || wall_limit_hit)
+	/* A run cut short did not do what its scenario asked. */
+	if (why == SIM_STOP_INTERRUPTED || why == SIM_STOP_EVENT_LIMIT)
 		sum.status = sum.stop_reason;
 	else
 		sum.status = "complete";
 	rc = output_close(out, &sum) == 0 ? 0 : EXIT_INPUT;
 	out = NULL;
 	signals_crash_off();
+	if (rc != 0) {
+		/* The error is printed; no summary.json says the run is incomplete. */
+		fprintf(stderr, "cometsim: %s: the run failed; its outputs are incomplete "
+			"(no summary.json)\n", dir);
+		goto done;
+	}
 	if (!ra.quiet)
 		printf("outputs: %s\n", dir);
-	if (stop_signal)
-		rc = 128 + stop_signal;
-	else if (rc == 0 && strcmp(sum.status, "complete") != 0)
+	if (why == SIM_STOP_INTERRUPTED) {
+		print_stopped(scn, &sum, building);
+		rc = stop_cause == SIGALRM ? EXIT_LIMIT : 128 + stop_cause;
+	} else if (why == SIM_STOP_EVENT_LIMIT) {
+		fprintf(stderr, "cometsim: %s: stopped by the event limit after %" PRIu64
+			" events, at virtual time %s s\n", scenario_path(scn), sum.events,
+			sim_time_fmt(sum.sim_time_ns, err, sizeof(err)));
 		rc = EXIT_LIMIT;
-	if (rc == EXIT_LIMIT)
-		fprintf(stderr, "cometsim: %s: stopped by the %s after %" PRIu64 " events, "
-			"at virtual time %s s\n", scenario_path(scn),
-			why == SIM_STOP_EVENT_LIMIT ? "event limit" : "wall-clock limit",
-			sum.events, sim_time_fmt(sum.sim_time_ns, err, sizeof(err)));
+	}
 
 done:
+	phase = PH_DONE;
+	wall_limit_disarm();
 	if (out) {
 		output_close(out, NULL);
 		signals_crash_off();

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "cli/sweep.h"
+#include "sim/fileio.h"
 
 const char plot_usage[] = "usage: cometsim plot SWEEPDIR [--quiet]\n";
 
@@ -479,12 +480,10 @@ sw_plots_draw(const struct sw_desc *d, const char *csv_path, const char *plots_d
 	GHashTable *col;
 	GPtrArray *rows, *hdr;
 	char *text = NULL, *gnuplot;
-	GError *gerr = NULL;
 	int rc = 0;
 
-	if (!g_file_get_contents(csv_path, &text, NULL, &gerr)) {
-		fprintf(stderr, "cometsim: %s\n", gerr->message);
-		g_error_free(gerr);
+	if (!(text = fileio_text(csv_path, NULL))) {
+		fprintf(stderr, "cometsim: %s: %s\n", csv_path, strerror(errno));
 		return -1;
 	}
 	rows = sw_csv_parse(text);
@@ -547,7 +546,7 @@ plot_main(int argc, char **argv)
 		return 2;
 	}
 	man = g_build_filename(dir, "manifest", NULL);
-	if (g_file_get_contents(man, &text, NULL, NULL)) {
+	if ((text = fileio_text(man, NULL)) != NULL) {
 		char *p = strstr(text, "\nbase_dir=");
 
 		if (p) {

@@ -45,13 +45,16 @@
 #include <unistd.h>
 
 #include "cli/sweep.h"
+#include "output/output.h"
+#include "sim/fileio.h"
 
 #define EXIT_INPUT	1
 #define EXIT_USAGE	2
 #define EXIT_PENDING	3	/* runs are still queued or running */
 
 #define TICK_US		200000	/* progress and signal checks */
-#define TAIL_LINES	3	/* stderr lines kept in runs.csv */
+#define TAIL_LINES	3	/* stderr lines kept in runs.csv ... */
+#define TAIL_BYTES	(64 * 1024)	/* ... found in its last bytes */
 
 const char sweep_usage[] =
 	"usage: cometsim sweep SWEEP.xml [-j N] [--engine local|parallel|slurm]\n"
@@ -214,7 +217,7 @@ sweepdir_load(const char *dir, bool with_plan)
 	sd->dir = abs_path(dir);
 	sd->manifest = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	path = g_build_filename(sd->dir, "manifest", NULL);
-	if (!g_file_get_contents(path, &text, NULL, NULL)) {
+	if (!(text = fileio_text(path, NULL))) {
 		fprintf(stderr, "cometsim: %s is not a sweep directory (no manifest)\n", dir);
 		g_free(path);
 		sweepdir_free(sd);
@@ -238,7 +241,7 @@ sweepdir_load(const char *dir, bool with_plan)
 	if (!with_plan)
 		return sd;
 	path = g_build_filename(sd->dir, "plan.csv", NULL);
-	if (!g_file_get_contents(path, &text, NULL, NULL) ||
+	if (!(text = fileio_text(path, NULL)) ||
 	    !(sd->plan = sw_csv_parse(text)) || sd->plan->len < 1) {
 		fprintf(stderr, "cometsim: %s: cannot read the plan\n", path);
 		g_free(text);
@@ -301,7 +304,7 @@ summary_complete(const char *rdir)
 	char *path = g_build_filename(rdir, "summary.json", NULL), *text = NULL;
 	bool ok = false;
 
-	if (g_file_get_contents(path, &text, NULL, NULL))
+	if ((text = fileio_text(path, NULL)) != NULL)
 		ok = strstr(text, "\n  \"status\": \"complete\"") != NULL;
 	g_free(text);
 	g_free(path);
@@ -332,7 +335,7 @@ rinfo_read(const char *rdir, struct rinfo *ri)
 
 	memset(ri, 0, sizeof(*ri));
 	path = g_build_filename(rdir, "attempts.log", NULL);
-	if (g_file_get_contents(path, &text, NULL, NULL))
+	if ((text = fileio_text(path, NULL)) != NULL)
 		for (char *p = text; (p = strstr(p, "start ")); p++)
 			if (p == text || p[-1] == '\n')
 				ri->attempts++;
@@ -340,7 +343,7 @@ rinfo_read(const char *rdir, struct rinfo *ri)
 	text = NULL;
 	g_free(path);
 	path = g_build_filename(rdir, "exit", NULL);
-	if (g_file_get_contents(path, &text, NULL, NULL))
+	if ((text = fileio_text(path, NULL)) != NULL)
 		ri->exit = g_strchomp(text);
 	g_free(path);
 	if (summary_complete(rdir))
@@ -365,7 +368,8 @@ stderr_tail(const char *rdir)
 	char **lines;
 	int n, first;
 
-	if (!g_file_get_contents(path, &text, NULL, NULL)) {
+	/* The end of it only: a run may have written gigabytes there. */
+	if (!(text = fileio_tail(path, TAIL_BYTES, NULL))) {
 		g_free(path);
 		return g_string_free(s, FALSE);
 	}
@@ -465,9 +469,18 @@ cmd_exec(int argc, char **argv)
 		rc = 0;
 		goto done;
 	}
+	/* The run writes beside our files: tell it they are not in its way. */
+	{
+		char err[512];
+
+		if (output_dir_adopt(rdir, err, sizeof(err)) != 0) {
+			fprintf(stderr, "cometsim sweep exec: %s\n", err);
+			goto done;
+		}
+	}
 	g_free(path);
 	path = g_build_filename(rdir, "argv", NULL);
-	if (!g_file_get_contents(path, &args, &len, NULL) || len == 0) {
+	if (!(args = fileio_text(path, &len)) || len == 0) {
 		fprintf(stderr, "cometsim sweep exec: cannot read %s\n", path);
 		goto done;
 	}
@@ -796,7 +809,7 @@ slurm_jobs(const struct sweepdir *sd)
 	char *path = g_build_filename(sd->dir, "slurm", "jobs", NULL), *text = NULL;
 	GPtrArray *jobs = g_ptr_array_new_with_free_func(g_free);
 
-	if (g_file_get_contents(path, &text, NULL, NULL)) {
+	if ((text = fileio_text(path, NULL)) != NULL) {
 		char **v = g_strsplit(text, "\n", -1);
 
 		for (char **q = v; *q; q++)
@@ -1470,7 +1483,7 @@ same_contents(const char *path, const char *text, size_t len)
 	gsize olen = 0;
 	bool same;
 
-	if (!g_file_get_contents(path, &old, &olen, NULL))
+	if (!(old = fileio_text(path, &olen)))
 		return false;
 	same = olen == len && memcmp(old, text, len) == 0;
 	g_free(old);
@@ -1492,7 +1505,7 @@ prepare_dir(struct sweep_ctx *cx, const char *dir)
 	int rc = -1;
 
 	path = g_build_filename(dir, "plan.csv", NULL);
-	if (g_file_get_contents(path, &old, NULL, NULL) && strcmp(old, plan) != 0) {
+	if ((old = fileio_text(path, NULL)) != NULL && strcmp(old, plan) != 0) {
 		char **a = g_strsplit(old, "\n", -1), **b = g_strsplit(plan, "\n", -1);
 		guint i = 0;
 
@@ -1512,7 +1525,7 @@ prepare_dir(struct sweep_ctx *cx, const char *dir)
 
 	/* The description itself, for collect and plot. */
 	path = g_build_filename(dir, "sweep.xml", NULL);
-	if (!g_file_get_contents(d->path, &text, &tlen, NULL) ||
+	if (!(text = fileio_text(d->path, &tlen)) ||
 	    sw_write_atomic(path, text, tlen) != 0) {
 		fprintf(stderr, "cometsim sweep: cannot copy %s into %s\n", d->path, dir);
 		goto done;

@@ -27,6 +27,7 @@
 
 #include "cli/sweep.h"
 #include "entities/registry.h"
+#include "sim/fileio.h"
 #include "sim/log.h"
 #include "sim/scenario.h"
 #include "sim/xmldoc.h"
@@ -724,13 +725,16 @@ desc_read_xml(const char *path)
 	struct xmldoc_err xe = { 0, "" };
 	xmlDoc *doc;
 	xmlNode *root;
-	gchar *buf = NULL;
-	gsize len = 0;
-	GError *gerr = NULL;
+	char *buf = NULL, why[256];
+	size_t len = 0;
+	int rc = fileio_read(path, FILEIO_MAX, &buf, &len);
 
-	if (!g_file_get_contents(path, &buf, &len, &gerr)) {
-		desc_error(path, 0, "cannot read the sweep description: %s", gerr->message);
-		g_error_free(gerr);
+	if (rc != FILEIO_OK) {
+		fileio_strerror(rc, len, FILEIO_MAX, "sweep description", why, sizeof(why));
+		if (rc == FILEIO_ERR)
+			desc_error(path, 0, "cannot read the sweep description: %s", why);
+		else
+			desc_error(path, 0, "%s", why);
 		return NULL;
 	}
 	doc = xmldoc_parse(buf, len, path, &xe);

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "cli/sweep.h"
+#include "sim/fileio.h"
 
 /* ---- small formats ---- */
 
@@ -324,7 +325,7 @@ sw_outputs_read(const char *dir)
 	struct jp j;
 
 	path = g_build_filename(dir, "summary.json", NULL);
-	if (!g_file_get_contents(path, &text, NULL, NULL)) {
+	if (!(text = fileio_text(path, NULL))) {
 		g_free(path);
 		return NULL;
 	}
@@ -342,7 +343,7 @@ sw_outputs_read(const char *dir)
 		return NULL;
 	}
 	path = g_build_filename(dir, "counters.csv", NULL);
-	if (g_file_get_contents(path, &text, NULL, NULL)) {
+	if ((text = fileio_text(path, NULL)) != NULL) {
 		o->rows = sw_csv_parse(text);
 		g_free(text);
 		if (o->rows && o->rows->len)

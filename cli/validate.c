@@ -54,6 +54,7 @@
 #include "config.h"
 
 #include "cli/validate.h"
+#include "sim/fileio.h"
 
 #define EXIT_FAIL	1	/* a row says FAIL */
 #define EXIT_USAGE	2	/* the command line is wrong */
@@ -813,7 +814,8 @@ file_tail(const char *path, int nlines)
 	GString *s = g_string_new(NULL);
 	int n, first, k = 0;
 
-	if (!g_file_get_contents(path, &text, NULL, NULL))
+	/* The end of it only (when that is less than the whole, line 0 is cut). */
+	if (!(text = fileio_tail(path, 64 * 1024, NULL)))
 		return g_string_free(s, FALSE);
 	lines = g_strsplit(text, "\n", -1);
 	n = (int)g_strv_length(lines);
@@ -1009,11 +1011,9 @@ eval_read_rows(struct vd *v, struct vd_eval *e)
 {
 	char *path = g_build_filename(e->dir, "rows.jsonl", NULL);
 	char *text = NULL, **lines, err[512];
-	GError *gerr = NULL;
 
-	if (!g_file_get_contents(path, &text, NULL, &gerr)) {
-		problem(e, "no rows: %s", gerr->message);
-		g_error_free(gerr);
+	if (!(text = fileio_text(path, NULL))) {
+		problem(e, "no rows: %s: %s", path, strerror(errno));
 		g_free(path);
 		return;
 	}

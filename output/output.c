@@ -14,16 +14,31 @@
  *   log.txt               the log lines of the run
  *   counters.csv          every counter (report.c)
  *   summary.json          written last: its presence marks a finished run
+ *   .cometsim-run         the marker: what the run owns in the directory
+ *
+ * One directory, one run (doc/outputs.md).  The run holds an exclusive
+ * flock(2) on the directory from output_open() to output_close(): a
+ * second run into it is refused.  The marker names, one a line, every
+ * file and folder the run creates there, each written down before it is
+ * created (entities announce theirs through net_outfile()), so that even
+ * after a crash the next run into the directory knows what to remove
+ * first: nothing of an earlier run stays beside a new summary, and
+ * nothing else (a file the user put there) is ever removed.  A directory
+ * that is not empty and has no marker is not a run's: it is refused.
  *
  * Only Ethernet interfaces get a pcap: a VLAN sub-interface's tagged
  * frames and a GRE tunnel's encapsulated packets are on the wire of the
  * Ethernet interface beneath them, in that interface's file.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -32,12 +47,17 @@
 #include "output/output.h"
 #include "output/pcapw.h"
 #include "output/report.h"
+#include "sim/fileio.h"
 #include "sim/log.h"
 #include "sim/net.h"
 
 #define LOG_BUFSZ	(64 * 1024)
 #define SNAPLEN_DEFAULT	65535
 #define SNAPLEN_MAX	262144	/* the largest libpcap readers accept */
+
+#define MARK_NAME	".cometsim-run"
+#define MARK_HEAD	"cometsim output directory: the last run into it created the " \
+			"files below; the next run removes them first (doc/outputs.md)\n"
 
 /* One captured interface. */
 struct capture {
@@ -63,19 +83,29 @@ struct output {
 	void (*prev_new)(void *ctx, struct iface *ifc);	/* hook we replaced */
 	void *prev_ctx;
 	bool opened;		/* output_open() has returned */
-	bool failed;		/* a pcap could not be opened */
-	char err[512];		/* the first such error */
+	bool failed;		/* a file could not be opened or written */
+	char err[1024];		/* the first such error */
+	unsigned more_errors;	/* errors after the first */
+	unsigned cap_failed;	/* interfaces that could not be captured */
+	int dirfd;		/* the run directory, flock()ed; -1: none */
+	int markfd;		/* the marker, appended to; -1: none */
+	GHashTable *claimed;	/* names entities announced (lookups only) */
 };
 
 /*
  * Record an error.  Once output_open() has returned nobody else can
  * report it, so it goes to stderr; before that the caller gets it in err.
+ * Only the first is said: the others (a full disk fails every file) are
+ * counted, and output_close() says how many there were.
  */
 static void
 out_error(struct output *o, const char *msg)
 {
-	if (!o->failed)
-		snprintf(o->err, sizeof(o->err), "%s", msg);
+	if (o->failed) {
+		o->more_errors++;
+		return;
+	}
+	snprintf(o->err, sizeof(o->err), "%s", msg);
 	o->failed = true;
 	if (o->opened)
 		fprintf(stderr, "cometsim: %s\n", msg);
@@ -90,6 +120,54 @@ out_log_sink(void *ctx, const char *line)
 	putc('\n', o->logf);
 	if (o->log_stderr)
 		fprintf(stderr, "%s\n", line);	/* one write on the unbuffered stream */
+}
+
+/*
+ * Write name down in the marker before it is created in the directory:
+ * one line, escaped (g_strescape) so that any name fits on one.  -1 with
+ * the error recorded.
+ */
+static int
+mark_add(struct output *o, const char *name)
+{
+	char *esc, *line, msg[512];
+	size_t len, off = 0;
+	int rc = 0;
+
+	if (o->markfd < 0)
+		return 0;
+	esc = g_strescape(name, NULL);
+	line = g_strconcat(esc, "\n", NULL);
+	len = strlen(line);
+	while (off < len) {
+		ssize_t w = write(o->markfd, line + off, len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			snprintf(msg, sizeof(msg), "%s/%s: write failed: %s", o->dir, MARK_NAME,
+				 w < 0 ? strerror(errno) : "no space");
+			out_error(o, msg);
+			rc = -1;
+			break;
+		}
+		off += (size_t)w;
+	}
+	g_free(line);
+	g_free(esc);
+	return rc;
+}
+
+/* net_outfile(): an entity is about to create name in the directory. */
+static void
+out_outfile(void *ctx, const char *name)
+{
+	struct output *o = ctx;
+
+	if (g_hash_table_contains(o->claimed, name))
+		return;
+	g_hash_table_add(o->claimed, g_strdup(name));
+	mark_add(o, name);
 }
 
 static void
@@ -185,6 +263,37 @@ capture_file_name(struct output *o, const struct iface *ifc)
 	return name;
 }
 
+/*
+ * A pcap that could not be opened: said once, with what to do when the
+ * process ran out of descriptors (a pcap is one open file for the whole
+ * run, and pcap="all" on a large topology asks for thousands), counted
+ * after that.
+ */
+static void
+capture_failed(struct output *o, struct iface *ifc, int e, const char *err)
+{
+	char msg[768];
+	struct rlimit rl;
+
+	if (o->cap_failed++)
+		return;
+	if (e == EMFILE && getrlimit(RLIMIT_NOFILE, &rl) == 0)
+		snprintf(msg, sizeof(msg), "out of file descriptors after opening %u pcap "
+			 "files: a run keeps one open for every captured interface, and this "
+			 "process may have %llu open files in all; raise the limit (ulimit -n), "
+			 "or capture fewer interfaces (--pcap NODE,NODE:IFACE,...)",
+			 o->caps->len, (unsigned long long)rl.rlim_cur);
+	else if (e == ENFILE)
+		snprintf(msg, sizeof(msg), "the system is out of file descriptors after "
+			 "opening %u pcap files (one for every captured interface); capture "
+			 "fewer interfaces (--pcap NODE,NODE:IFACE,...)", o->caps->len);
+	else
+		snprintf(msg, sizeof(msg), "%s", err);
+	out_error(o, msg);
+	log_line(&o->net->log, LOG_ERROR, ifc->node->name, "output", NULL,
+		 "no capture of %s: %s", ifc->name, msg);
+}
+
 static void
 capture_attach(struct output *o, struct iface *ifc)
 {
@@ -194,17 +303,24 @@ capture_attach(struct output *o, struct iface *ifc)
 
 	if (ifc->tap == capture_tap || !sel_match(o, ifc))
 		return;
+	if (o->cap_failed) {
+		o->cap_failed++;	/* the run is stopping: no point in trying */
+		return;
+	}
 	c = g_new0(struct capture, 1);
 	c->o = o;
 	c->file = capture_file_name(o, ifc);
-	path = g_build_filename(o->dir, c->file, NULL);
-	c->w = pcapw_open(path, o->snaplen, err, sizeof(err));
-	g_free(path);
+	c->w = NULL;
+	if (mark_add(o, c->file) == 0) {
+		path = g_build_filename(o->dir, c->file, NULL);
+		c->w = pcapw_open(path, o->snaplen, err, sizeof(err));
+		g_free(path);
+		if (!c->w)
+			capture_failed(o, ifc, errno, err);
+	}
 	if (!c->w) {
-		/* The run goes on; the missing file is reported and fails the close. */
-		out_error(o, err);
-		log_line(&o->net->log, LOG_ERROR, ifc->node->name, "output", NULL,
-			 "no capture of %s: %s", ifc->name, err);
+		/* The run cannot be complete: it stops, and the close fails. */
+		sim_stop(o->net->sim);
 		g_free(c->file);
 		g_free(c);
 		return;
@@ -237,6 +353,10 @@ out_detach(struct output *o)
 		net->on_iface_ctx = o->prev_ctx;
 	}
 	o->hooked = false;
+	if (net->on_outfile == out_outfile && net->on_outfile_ctx == o) {
+		net->on_outfile = NULL;
+		net->on_outfile_ctx = NULL;
+	}
 	for (unsigned i = 0; i < net->nnodes; i++) {
 		struct node *n = net->nodes[i];
 
@@ -270,6 +390,12 @@ out_free(struct output *o)
 	g_free(o->logbuf);
 	g_strfreev(o->sel);
 	g_free(o->sel_used);
+	if (o->claimed)
+		g_hash_table_destroy(o->claimed);
+	if (o->markfd >= 0)
+		close(o->markfd);
+	if (o->dirfd >= 0)
+		close(o->dirfd);	/* and with it the lock */
 	g_free(o->dir);
 	g_free(o);
 }
@@ -291,6 +417,216 @@ out_mkdir(const char *dir, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Write a marker whole or not at all: into MARK_NAME.tmp, renamed over
+ * MARK_NAME (a crash leaves at most that one file, which the next run
+ * removes).  0, or -1 with err set.
+ */
+static int
+mark_write(int dfd, const char *dir, const char *text, char *err, size_t errlen)
+{
+	size_t len = strlen(text), off = 0;
+	int fd, e;
+
+	fd = openat(dfd, MARK_NAME ".tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0)
+		goto fail;
+	while (off < len) {
+		ssize_t w = write(fd, text + off, len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = ENOSPC;
+			e = errno;
+			close(fd);
+			errno = e;
+			goto fail;
+		}
+		off += (size_t)w;
+	}
+	if (close(fd) != 0 || renameat(dfd, MARK_NAME ".tmp", dfd, MARK_NAME) != 0)
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, errlen, "cannot write %s/%s: %s", dir, MARK_NAME, strerror(errno));
+	unlinkat(dfd, MARK_NAME ".tmp", 0);
+	return -1;
+}
+
+/*
+ * Whether the directory has nothing in it but, maybe, the half-written
+ * marker of a run that crashed (a fresh descriptor: its own offset).
+ */
+static bool
+dir_is_empty(int dfd)
+{
+	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct dirent *de;
+	bool empty = true;
+	DIR *d;
+
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0 &&
+		    strcmp(de->d_name, MARK_NAME ".tmp") != 0) {
+			empty = false;
+			break;
+		}
+	closedir(d);
+	return empty;
+}
+
+/*
+ * Remove name from the folder dirfd, and what it holds if it is a folder,
+ * without following symbolic links.  0, or -1 with errno set; a name
+ * that is not there is no error.
+ */
+static int
+remove_entry(int parent, const char *name, int depth)
+{
+	struct dirent *de;
+	int fd, rc = 0;
+	DIR *d;
+
+	if (unlinkat(parent, name, 0) == 0 || errno == ENOENT)
+		return 0;
+	if ((errno != EISDIR && errno != EPERM) || depth > 64)
+		return -1;
+	fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	while (rc == 0 && (de = readdir(d)))
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			rc = remove_entry(fd, de->d_name, depth + 1);
+	closedir(d);
+	if (rc == 0 && unlinkat(parent, name, AT_REMOVEDIR) != 0 && errno != ENOENT)
+		rc = -1;
+	return rc;
+}
+
+/* A name the marker may list: one path element, not the marker itself. */
+static bool
+mark_name_ok(const char *name)
+{
+	return name[0] && !strchr(name, '/') && strcmp(name, ".") != 0 &&
+	       strcmp(name, "..") != 0 && strcmp(name, MARK_NAME) != 0;
+}
+
+/*
+ * Make the directory this run's (see the top of the file): create it,
+ * lock it, refuse it when another run holds it or when it is not empty
+ * and not a run's, remove what the marker lists, and start a new marker
+ * with the files every run writes.  -1 with err set.
+ */
+static int
+dir_take(struct output *o, char *err, size_t errlen)
+{
+	static const char *const own[] = {
+		"log.txt", "counters.csv", "counters.csv.tmp", "summary.json",
+		"summary.json.tmp",
+	};
+	char *mark = g_build_filename(o->dir, MARK_NAME, NULL);
+	char *text = NULL, why[256];
+	GString *head = NULL;
+	size_t len = 0;
+	int rc = -1, frc;
+
+	if (out_mkdir(o->dir, err, errlen) != 0)
+		goto done;
+	o->dirfd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (o->dirfd < 0) {
+		snprintf(err, errlen, "cannot open %s: %s", o->dir, strerror(errno));
+		goto done;
+	}
+	if (flock(o->dirfd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno == EWOULDBLOCK)
+			snprintf(err, errlen, "%s: another run is writing into this directory "
+				 "(it holds its lock): wait for it to end, or choose another "
+				 "--out", o->dir);
+		else
+			snprintf(err, errlen, "cannot lock %s: %s", o->dir, strerror(errno));
+		goto done;
+	}
+	frc = fileio_read(mark, FILEIO_MAX, &text, &len);
+	if (frc == FILEIO_ERR && errno == ENOENT) {
+		if (!dir_is_empty(o->dirfd)) {
+			snprintf(err, errlen, "%s: not empty, and not a cometsim output "
+				 "directory (it has no %s): choose another --out, or empty it "
+				 "yourself", o->dir, MARK_NAME);
+			goto done;
+		}
+	} else if (frc != FILEIO_OK) {
+		snprintf(err, errlen, "%s: %s", mark, fileio_strerror(frc, len, FILEIO_MAX,
+								     "marker", why, sizeof(why)));
+		goto done;
+	} else if (strncmp(text, MARK_HEAD, strcspn(MARK_HEAD, ":")) != 0) {
+		snprintf(err, errlen, "%s: not a cometsim output directory (%s was not "
+			 "written by cometsim): choose another --out", o->dir, MARK_NAME);
+		goto done;
+	} else {
+		char **lines = g_strsplit(text, "\n", -1);
+
+		/* Line 0 is the head; what follows belongs to the earlier run. */
+		for (unsigned i = 1; lines[i]; i++) {
+			char *name = g_strcompress(lines[i]);
+
+			if (mark_name_ok(name) && remove_entry(o->dirfd, name, 0) != 0) {
+				snprintf(err, errlen, "cannot remove %s/%s, left by the run before: "
+					 "%s", o->dir, name, strerror(errno));
+				g_free(name);
+				g_strfreev(lines);
+				goto done;
+			}
+			g_free(name);
+		}
+		g_strfreev(lines);
+	}
+
+	/* The new marker, with the files every run writes. */
+	head = g_string_new(MARK_HEAD);
+	for (size_t i = 0; i < G_N_ELEMENTS(own); i++)
+		g_string_append_printf(head, "%s\n", own[i]);
+	if (mark_write(o->dirfd, o->dir, head->str, err, errlen) != 0)
+		goto done;
+	o->markfd = openat(o->dirfd, MARK_NAME, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (o->markfd < 0) {
+		snprintf(err, errlen, "%s: %s", mark, strerror(errno));
+		goto done;
+	}
+	rc = 0;
+done:
+	if (head)
+		g_string_free(head, TRUE);
+	g_free(text);
+	g_free(mark);
+	return rc;
+}
+
+int
+output_dir_adopt(const char *dir, char *err, size_t errlen)
+{
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc = 0;
+
+	if (dfd < 0) {
+		snprintf(err, errlen, "cannot open %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (faccessat(dfd, MARK_NAME, F_OK, 0) != 0)
+		rc = mark_write(dfd, dir, MARK_HEAD, err, errlen);
+	close(dfd);
+	return rc;
+}
+
 struct output *
 output_open(struct net *net, const struct output_opts *opts, char *err,
 	    size_t errlen)
@@ -305,6 +641,9 @@ output_open(struct net *net, const struct output_opts *opts, char *err,
 	o->snaplen = opts->snaplen ? opts->snaplen : SNAPLEN_DEFAULT;
 	o->caps = g_ptr_array_new();
 	o->files = g_hash_table_new(g_str_hash, g_str_equal);
+	o->claimed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	o->dirfd = -1;
+	o->markfd = -1;
 	if (o->snaplen > SNAPLEN_MAX) {
 		snprintf(err, errlen, "snaplen %u is out of range (1..%u)",
 			 o->snaplen, SNAPLEN_MAX);
@@ -312,9 +651,10 @@ output_open(struct net *net, const struct output_opts *opts, char *err,
 	}
 	if (sel_parse(o, opts->pcap, err, errlen) != 0)
 		goto fail;
-	if (out_mkdir(o->dir, err, errlen) != 0)
+	if (dir_take(o, err, errlen) != 0)
 		goto fail;
 
+	/* Listed, so gone already; but a directory without one is never complete. */
 	path = g_build_filename(o->dir, "summary.json", NULL);
 	if (unlink(path) != 0 && errno != ENOENT) {
 		snprintf(err, errlen, "cannot remove %s: %s", path, strerror(errno));
@@ -334,6 +674,8 @@ output_open(struct net *net, const struct output_opts *opts, char *err,
 	o->logbuf = g_malloc(LOG_BUFSZ);
 	setvbuf(o->logf, o->logbuf, _IOFBF, LOG_BUFSZ);
 	log_set_sink(&net->log, out_log_sink, o);
+	net->on_outfile = out_outfile;
+	net->on_outfile_ctx = o;
 
 	if (o->pcap_all || o->nsel) {
 		o->prev_new = net->on_iface_new;
@@ -385,6 +727,9 @@ output_close(struct output *o, const struct run_summary *sum)
 	int rc = o->failed ? -1 : 0;
 
 	out_detach(o);
+	if (o->cap_failed > 1)
+		fprintf(stderr, "cometsim: %s: %u interfaces in all could not be captured\n",
+			o->dir, o->cap_failed);
 	for (unsigned i = 0; i < o->nsel; i++) {
 		if (o->sel_used[i])
 			continue;
@@ -436,6 +781,9 @@ output_close(struct output *o, const struct run_summary *sum)
 		g_free(path);
 	}
 	g_free(files);
+	if (o->more_errors)
+		fprintf(stderr, "cometsim: %s: %u more errors after the first\n", o->dir,
+			o->more_errors);
 	out_free(o);
 	return rc;
 }
@@ -444,4 +792,10 @@ const char *
 output_dir(const struct output *o)
 {
 	return o->dir;
+}
+
+bool
+output_failed(const struct output *o)
+{
+	return o->failed;
 }

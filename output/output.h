@@ -9,6 +9,7 @@
 #ifndef OUTPUT_OUTPUT_H
 #define OUTPUT_OUTPUT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "sim/sim.h"
@@ -41,10 +42,13 @@ struct run_summary {
 /* output.c */
 
 /*
- * Create the run directory and attach to net: log sink, pcap taps on the
- * interfaces selected (also those created later).  NULL with err set.
- * A summary.json left by an earlier run in the directory is removed first,
- * so a directory without one is never mistaken for a complete run.
+ * Create the run directory, or take one an earlier run wrote, and attach
+ * to net: log sink, pcap taps on the interfaces selected (also those
+ * created later), the hook of net_outfile().  NULL with err set.  The
+ * directory is locked until output_close(): a second run into it is
+ * refused, as is a directory that is neither empty nor a run's.  What an
+ * earlier run wrote there (its marker lists it) is removed first, so no
+ * file of it stays beside the new summary (doc/outputs.md).
  */
 struct output *output_open(struct net *net, const struct output_opts *o,
 			   char *err, size_t errlen);
@@ -55,7 +59,21 @@ void output_flush(struct output *o);
  * renamed), close every file and free o.  Returns 0 or -1.
  */
 int output_close(struct output *o, const struct run_summary *sum);
+/*
+ * Make dir, which exists, an output directory a run may write into even
+ * though it holds other files: put an empty marker there if it has none.
+ * For the sweep engine, whose runs/ID/ folders hold the command and the
+ * exit status of the run beside its outputs.  0, or -1 with err set.
+ */
+int output_dir_adopt(const char *dir, char *err, size_t errlen);
 /* The directory of the run. */
 const char *output_dir(const struct output *o);
+/*
+ * Whether a file of the run could not be opened or written (a pcap when
+ * the process is out of descriptors): the run cannot be complete, and
+ * output_close() will fail.  The error has been printed; the run was
+ * asked to stop (sim_stop()) if it was going on.
+ */
+bool output_failed(const struct output *o);
 
 #endif /* OUTPUT_OUTPUT_H */

@@ -38,6 +38,7 @@ pcapw_open(const char *path, unsigned snaplen, char *err, size_t errlen)
 {
 	struct pcapw *w;
 	FILE *f = NULL;
+	int e;
 
 	w = calloc(1, sizeof(*w));
 	if (!w) {
@@ -66,12 +67,14 @@ pcapw_open(const char *path, unsigned snaplen, char *err, size_t errlen)
 	return w;
 
 fail:
+	e = errno;	/* of the call that failed: EMFILE tells its own story */
 	if (f)
 		fclose(f);
 	if (w->dead)
 		pcap_close(w->dead);
 	free(w->buf);
 	free(w);
+	errno = e;
 	return NULL;
 }
 

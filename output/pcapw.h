@@ -20,7 +20,8 @@ struct pcapw;
 
 /*
  * Create (or truncate) `path` and write the pcap file header.  The writer
- * owns the file until pcapw_close().  NULL with a message in err.
+ * owns the file until pcapw_close().  NULL with a message in err and
+ * errno set by the call that failed.
  */
 struct pcapw *pcapw_open(const char *path, unsigned snaplen, char *err,
 			 size_t errlen);

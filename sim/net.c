@@ -59,6 +59,16 @@ net_drops(const struct net *net, uint32_t reason)
 	return stats_drop_total(&net->stats, NULL, reason);
 }
 
+char *
+net_outfile(struct net *net, const char *name)
+{
+	if (!net->outdir)
+		return NULL;
+	if (net->on_outfile)
+		net->on_outfile(net->on_outfile_ctx, name);
+	return g_build_filename(net->outdir, name, NULL);
+}
+
 static void
 neigh_free(struct neigh *ne, struct sim *sim)
 {

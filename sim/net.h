@@ -255,11 +255,15 @@ struct net {
 	unsigned arp_queue;		/* packets held per unresolved entry */
 	/*
 	 * The run's output directory, for entities that write files there
-	 * (the curling client's Content/ folder); NULL when there is none
-	 * (unit tests, benchmarks): such entities keep their bytes in memory.
-	 * Set by the front end before the scenario is instantiated.
+	 * (the curling client's Content/ folder) through net_outfile(); NULL
+	 * when there is none (unit tests, benchmarks): such entities keep
+	 * their bytes in memory.  Set by the front end before the scenario
+	 * is instantiated.
 	 */
 	const char *outdir;
+	/* output layer hook: an entity is about to create a name in outdir */
+	void (*on_outfile)(void *ctx, const char *name);
+	void *on_outfile_ctx;
 };
 
 /* net.c */
@@ -276,6 +280,14 @@ void link_params_default(struct link_params *lp);
 void net_stop_entities(struct net *net);
 /* Total drops of one reason over the whole network. */
 uint64_t net_drops(const struct net *net, uint32_t reason);
+/*
+ * The path of name (one path element: a file or a folder) in the run's
+ * output directory, for an entity that writes it; g_free it.  The output
+ * layer hears of it first (on_outfile), so that it belongs to the run:
+ * the next run into the directory removes it.  NULL when the run has no
+ * output directory.
+ */
+char *net_outfile(struct net *net, const char *name);
 
 /* node.c */
 
@@ -393,6 +405,8 @@ void route_dump(const struct node *n, FILE *out);
  * Compute shortest paths (link weights, ties by lower node id) from every
  * node to every address of every other node, over links that are up
  * between nodes that are up, and install them as automatic routes.
+ * Gives up when the engine is interrupted (sim_interrupted()): the
+ * routes are then incomplete and routes_dirty stays set.
  */
 void net_compute_routes(struct net *net);
 

@@ -961,9 +961,13 @@ pcap_check(const struct scenario *s, const char *sel, const char **why)
 		return 0;
 	item = g_strsplit(sel, ",", -1);
 	for (char **it = item; *it; it++) {
-		char *colon = strrchr(*it, ':');
+		char *colon = strrchr(g_strstrip(*it), ':');
 		struct scn_node *n;
+		struct scn_iface *ifc;
 
+		/* A node whose name has a ':' of its own, as the output layer matches. */
+		if (colon && g_hash_table_lookup(s->node_by_name, *it))
+			colon = NULL;
 		if (colon)
 			*colon = '\0';
 		n = g_hash_table_lookup(s->node_by_name, g_strstrip(*it));
@@ -972,14 +976,26 @@ pcap_check(const struct scenario *s, const char *sel, const char **why)
 			rc = -1;
 			break;
 		}
-		if (colon && !scn_node_iface(n, g_strstrip(colon + 1))) {
+		if (colon && !(ifc = scn_node_iface(n, g_strstrip(colon + 1)))) {
 			*why = "names an interface the node does not have";
+			rc = -1;
+			break;
+		}
+		if (colon && ifc->kind != IF_ETHER) {
+			*why = "names a VLAN or GRE interface: its frames are in the pcap of "
+			       "the Ethernet interface beneath it";
 			rc = -1;
 			break;
 		}
 	}
 	g_strfreev(item);
 	return rc;
+}
+
+int
+scenario_check_pcap(const struct scenario *s, const char *sel, const char **why)
+{
+	return pcap_check(s, sel, why);
 }
 
 static int

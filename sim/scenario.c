@@ -20,10 +20,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "sim/log.h"
 #include "sim/scenario_int.h"
+
+#define INST_CHECK_EVERY	4096	/* nodes or links between interrupt checks */
 
 /* Record the first error as "file:line: message". Returns -1. */
 int
@@ -71,27 +72,32 @@ scn_file(struct scenario *s, const char *path)
 }
 
 /*
- * A file too large for the loader: a billion START_ROUTER lines or
- * <node> elements would fill the memory with their text before any
- * count could be checked, so the size is checked before reading.
+ * A file of the scenario.  A billion START_ROUTER lines or <node>
+ * elements would fill the memory with their text before any count could
+ * be checked, so what is read is bounded: a regular file by its size
+ * before reading, anything else (/dev/zero, a FIFO) after SCN_FILE_MAX + 1
+ * bytes.
  */
-bool
-scn_file_too_large(struct scn_ld *ld, FILE *f, const char *path, const char *from,
-		   int from_line)
+int
+scn_file_read(struct scn_ld *ld, const char *path, const char *from, int from_line,
+	      const char *what, char **buf, size_t *len)
 {
-	struct stat st;
+	char why[256];
+	int rc = fileio_read(path, SCN_FILE_MAX, buf, len);
 
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) ||
-	    (uint64_t)st.st_size <= SCN_FILE_MAX)
-		return false;
+	if (rc == FILEIO_OK)
+		return 0;
+	fileio_strerror(rc, *len, SCN_FILE_MAX, "scenario, topology or script file", why,
+			sizeof(why));
+	if (rc == FILEIO_ERR && from)
+		return scn_error(ld, from, from_line, "cannot read %s \"%s\": %s", what, path,
+				 why);
+	if (rc == FILEIO_ERR)
+		return scn_error(ld, path, 0, "cannot read the %s: %s", what, why);
 	if (from)
-		scn_error(ld, from, from_line, "\"%s\" is %" PRIu64 " bytes, more than the %u "
-			  "a scenario, topology or script file may have", path,
-			  (uint64_t)st.st_size, SCN_FILE_MAX);
-	else
-		scn_error(ld, path, 0, "%" PRIu64 " bytes, more than the %u a scenario, "
-			  "topology or script file may have", (uint64_t)st.st_size, SCN_FILE_MAX);
-	return true;
+		return scn_error(ld, from, from_line, "\"%s\" %s%s", path,
+				 rc == FILEIO_TOO_LARGE ? "is " : "", why);
+	return scn_error(ld, path, 0, "%s", why);
 }
 
 /* The path of `ref` as written in `from`: relative to from's folder. */
@@ -681,7 +687,8 @@ inst_routes(struct net *net, const struct scn_node *sn, char *err, size_t errlen
 /*
  * Build the topology in net, set its routing and schedule every event on
  * net->sim.  A scenario is instantiated once: its entity instances are
- * started on the nodes, but the scenario keeps owning them.
+ * started on the nodes, but the scenario keeps owning them.  Gives up
+ * (-1, "interrupted") when sim_interrupt() is called meanwhile.
  */
 int
 scenario_instantiate(struct scenario *s, struct net *net, char *err, size_t errlen)
@@ -694,6 +701,8 @@ scenario_instantiate(struct scenario *s, struct net *net, char *err, size_t errl
 	for (guint i = 0; i < s->nodes->len; i++) {
 		const struct scn_node *sn = g_ptr_array_index(s->nodes, i);
 
+		if (i % INST_CHECK_EVERY == 0 && sim_interrupted())
+			goto interrupted;
 		if (!sn->scripted && inst_node(net, sn, err, errlen) < 0)
 			return -1;
 	}
@@ -702,6 +711,8 @@ scenario_instantiate(struct scenario *s, struct net *net, char *err, size_t errl
 		struct node *a, *b;
 		struct iface *ia, *ib;
 
+		if (i % INST_CHECK_EVERY == 0 && sim_interrupted())
+			goto interrupted;
 		if (sl->scripted)
 			continue;
 		a = net_node(net, sl->node[0]);
@@ -721,6 +732,8 @@ scenario_instantiate(struct scenario *s, struct net *net, char *err, size_t errl
 	net->auto_routes = s->auto_routes;
 	if (net->auto_routes)
 		net_compute_routes(net);
+	if (sim_interrupted())
+		goto interrupted;
 	for (guint i = 0; i < s->events->len; i++) {
 		struct scn_event *ev = g_ptr_array_index(s->events, i);
 
@@ -730,6 +743,10 @@ scenario_instantiate(struct scenario *s, struct net *net, char *err, size_t errl
 					  "cannot schedule the event");
 	}
 	return 0;
+
+interrupted:
+	snprintf(err, errlen, "%s: interrupted while the network was built", s->path);
+	return -1;
 }
 
 /* ---- Graphviz ---- */

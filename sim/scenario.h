@@ -61,7 +61,8 @@ const struct scn_run_opts *scenario_run_opts(const struct scenario *s);
 void scenario_list_params(const struct scenario *s, FILE *out);
 /*
  * Build the network in net and schedule the scenario's events on its
- * simulator.  Returns 0, or -1 with err set.
+ * simulator.  Returns 0, or -1 with err set (also when sim_interrupt()
+ * stops it: the network is then half built).
  */
 int scenario_instantiate(struct scenario *s, struct net *net, char *err, size_t errlen);
 /* The topology as Graphviz DOT (nodes, interfaces, links with parameters). */
@@ -73,5 +74,16 @@ void scenario_write_dot(const struct scenario *s, FILE *out);
  * forms.  Entities use it for destinations written as node ids.
  */
 int addr_from_node_id(const char *id, struct addr *out);
+
+/* params.c */
+
+/*
+ * Check a pcap selection ("all", "none", or NODE and NODE:IFACE items,
+ * comma separated) against the nodes and interfaces of the scenario,
+ * those its scripts create included.  0, or -1 with *why saying what is
+ * wrong, worded as for <run pcap=...>: the front end checks --pcap with
+ * it, so that the option and the attribute fail alike.
+ */
+int scenario_check_pcap(const struct scenario *s, const char *sel, const char **why);
 
 #endif /* SIM_SCENARIO_H */

@@ -30,6 +30,7 @@
 
 #include "sim/addr.h"
 #include "sim/entity.h"
+#include "sim/fileio.h"
 #include "sim/net.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
@@ -39,7 +40,7 @@
  * Beyond them a run would exhaust memory rather than fail: the loader
  * refuses them, naming the file and line, before the network is built.
  */
-#define SCN_FILE_MAX		(256u << 20)	/* bytes of one XML or script file */
+#define SCN_FILE_MAX		FILEIO_MAX	/* bytes of one XML or script file */
 #define SCN_NODES_MAX		1000000u	/* nodes, from topologies and scripts */
 #define SCN_LINKS_MAX		1000000u
 #define SCN_ROUTES_MAX		20000000u	/* routes shortest-path routing installs */
@@ -240,12 +241,14 @@ struct scn_ld {
 int scn_error(struct scn_ld *ld, const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /*
- * Whether the open file f is larger than SCN_FILE_MAX: then an error
- * citing where it is referenced (from, from_line; or path itself) is
- * recorded and true returned, before anything is read.
+ * Read a file of the scenario whole, at most SCN_FILE_MAX bytes
+ * (sim/fileio.h: the bound holds for what is read).  0 with *buf (g_free
+ * it) and *len, or -1 with an error citing where it is referenced (from,
+ * from_line), or path itself when from is NULL; what names the file
+ * ("topology", "script file") in "cannot read" errors.
  */
-bool scn_file_too_large(struct scn_ld *ld, FILE *f, const char *path, const char *from,
-			int from_line);
+int scn_file_read(struct scn_ld *ld, const char *path, const char *from, int from_line,
+		  const char *what, char **buf, size_t *len);
 /* A file name owned by the scenario, to cite in errors. */
 const char *scn_file(struct scenario *s, const char *path);
 /* A node added to s (and to its name table); s owns it. */

@@ -67,43 +67,11 @@ xml_read(struct scn_ld *ld, const char *path, const char *from, int from_line,
 {
 	struct xmldoc_err xe = { 0, "" };
 	xmlDoc *doc;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
+	char *buf;
+	size_t len;
 
-	f = fopen(path, "rb");
-	if (f && scn_file_too_large(ld, f, path, from, from_line)) {
-		fclose(f);
+	if (scn_file_read(ld, path, from, from_line, what, &buf, &len) < 0)
 		return NULL;
-	}
-	if (f) {
-		GString *g = g_string_new(NULL);
-		char chunk[8192];
-		size_t n;
-
-		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			g_string_append_len(g, chunk, (gssize)n);
-		if (ferror(f)) {
-			int e = errno;
-
-			fclose(f);
-			g_string_free(g, TRUE);
-			errno = e;
-			f = NULL;
-		} else {
-			fclose(f);
-			len = g->len;
-			buf = g_string_free(g, FALSE);
-		}
-	}
-	if (!buf) {
-		if (from)
-			scn_error(ld, from, from_line, "cannot read %s \"%s\": %s", what, path,
-				  strerror(errno));
-		else
-			scn_error(ld, path, 0, "cannot read the %s: %s", what, strerror(errno));
-		return NULL;
-	}
 	doc = xmldoc_parse(buf, len, path, &xe);
 	g_free(buf);
 	if (!doc) {

@@ -166,37 +166,22 @@ scn_script_load(struct scn_ld *ld, const char *ref, const char *from, int from_l
 	char *path = scn_path_join(from, ref);
 	const char *file = scn_file(ld->s, path);
 	sim_time_t prev = 0;
-	GString *g;
-	char chunk[8192];
-	size_t n;
-	FILE *f;
+	char *buf;
+	size_t len;
 	int rc;
 
 	g_free(path);
-	if (!(f = fopen(file, "rb")))
-		return scn_error(ld, from, from_line, "cannot read script file \"%s\": %s",
-				 file, strerror(errno));
-	if (scn_file_too_large(ld, f, file, from, from_line)) {
-		fclose(f);
+	if (scn_file_read(ld, file, from, from_line, "script file", &buf, &len) < 0)
 		return -1;
-	}
-	g = g_string_new(NULL);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		g_string_append_len(g, chunk, (gssize)n);
-	if (ferror(f)) {
-		rc = scn_error(ld, from, from_line, "cannot read script file \"%s\": %s",
-			       file, strerror(errno));
-	} else if (g->len >= 2 && ((g->str[0] == '\xff' && g->str[1] == '\xfe') ||
-				   (g->str[0] == '\xfe' && g->str[1] == '\xff'))) {
+	if (len >= 2 && ((buf[0] == '\xff' && buf[1] == '\xfe') ||
+			 (buf[0] == '\xfe' && buf[1] == '\xff')))
 		rc = scn_error(ld, file, 0, "a UTF-16 text (its byte-order mark says so); "
 			       "save it as UTF-8");
-	} else if (memchr(g->str, '\0', g->len)) {
+	else if (memchr(buf, '\0', len))
 		rc = scn_error(ld, file, 0, "not a text file");
-	} else {
-		rc = scn_script_parse(ld, g->str, file, 1, &prev);
-	}
-	fclose(f);
-	g_string_free(g, TRUE);
+	else
+		rc = scn_script_parse(ld, buf, file, 1, &prev);
+	g_free(buf);
 	return rc;
 }
 

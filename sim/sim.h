@@ -81,6 +81,7 @@ enum sim_stop_reason {
 	SIM_STOP_END_TIME,	/* the end time was reached */
 	SIM_STOP_REQUESTED,	/* sim_stop(): END_SIMULATION, error or signal */
 	SIM_STOP_EVENT_LIMIT,	/* the event limit was reached */
+	SIM_STOP_INTERRUPTED,	/* sim_interrupt(): a signal or a wall-clock limit */
 };
 
 /* sim.c */
@@ -132,8 +133,9 @@ sim_timer_armed(const struct sim_timer *t)
 
 /*
  * Run events in order until none remain, the next one lies beyond
- * `end` (then time stops at `end`), sim_stop() is called, or the
- * event limit is reached.
+ * `end` (then time stops at `end`), sim_stop() is called, the event
+ * limit is reached, or sim_interrupt() was called (before any event
+ * runs, or during the one that is running).
  */
 enum sim_stop_reason sim_run(struct sim *sim, sim_time_t end);
 /* Ask the running sim_run() to return after the current event. */
@@ -147,6 +149,21 @@ void sim_set_event_limit(struct sim *sim, uint64_t n);
  */
 typedef void (*sim_poll_fn)(struct sim *sim, void *ctx);
 void sim_set_poll(struct sim *sim, uint64_t every, sim_poll_fn fn, void *ctx);
+
+/*
+ * Interruption, for whoever owns the process (the front end's signal
+ * and timer handlers): sim_interrupt() asks whatever the engine is doing
+ * to stop as soon as it can.  It only sets one word, so it may be called
+ * from a signal handler.  sim_run() looks at the word before every event
+ * and returns SIM_STOP_INTERRUPTED; long loops that run outside events
+ * or inside one (shortest paths, building the network) look at it with
+ * sim_interrupted() and give up.  The word is one for the process and
+ * stays set until sim_interrupt_clear().
+ */
+void sim_interrupt(void);
+/* Whether sim_interrupt() was called since the last sim_interrupt_clear(). */
+bool sim_interrupted(void);
+void sim_interrupt_clear(void);
 
 /* Format virtual time as seconds with 9 decimals, into buf (>= 24 bytes). */
 char *sim_time_fmt(sim_time_t t, char *buf, size_t len);

@@ -19,6 +19,9 @@
 #include <string.h>
 
 #include "sim/net.h"
+#include "sim/sim.h"
+
+#define SPF_CHECK_EVERY	4096	/* settled nodes between two interrupt checks */
 
 struct hop {
 	struct iface *out;	/* our interface on the first link */
@@ -126,7 +129,8 @@ add_auto(struct node *s, const struct prefix *pf, struct hop *hp)
 	route_add(s, &r);
 }
 
-static void
+/* Returns -1 when interrupted (sim_interrupt()), its routes incomplete. */
+static int
 spf_from(struct net *net, struct node *s, uint64_t *dist, struct hop *first,
 	 uint32_t *order, struct heap_ent *heap)
 {
@@ -144,6 +148,8 @@ spf_from(struct net *net, struct node *s, uint64_t *dist, struct hop *first,
 
 		if (e.dist != dist[e.id])
 			continue;	/* stale entry */
+		if (norder % SPF_CHECK_EVERY == SPF_CHECK_EVERY - 1 && sim_interrupted())
+			return -1;
 		order[norder++] = e.id;
 		for (unsigned i = 0; i < u->nifaces; i++) {
 			struct iface *ifc = u->ifaces[i];
@@ -187,6 +193,7 @@ spf_from(struct net *net, struct node *s, uint64_t *dist, struct hop *first,
 				add_auto(s, &pf, hp);
 			}
 	}
+	return 0;
 }
 
 void
@@ -206,16 +213,20 @@ net_compute_routes(struct net *net)
 	first = malloc(n * sizeof(*first) + 1);
 	order = malloc(n * sizeof(*order) + 1);
 	heap = malloc(heap_cap * sizeof(*heap));
+	net->routes_dirty = true;
 	for (unsigned i = 0; i < n; i++) {
 		struct node *s = net->nodes[i];
 
+		if (sim_interrupted())
+			goto out;
 		route_flush_auto(s);
-		if (s->up)
-			spf_from(net, s, dist, first, order, heap);
+		if (s->up && spf_from(net, s, dist, first, order, heap) < 0)
+			goto out;
 	}
+	net->routes_dirty = false;
+out:
 	free(dist);
 	free(first);
 	free(order);
 	free(heap);
-	net->routes_dirty = false;
 }

@@ -18,6 +18,7 @@
 
 #include "entities/cafe/agent.h"
 #include "entities/cme/cme.h"
+#include "sim/fileio.h"
 #include "sim/xmldoc.h"
 
 /* cme_xsd.c, generated from cme-config.xsd by Makefile.am */
@@ -268,14 +269,17 @@ cme_config_parse(const char *buf, size_t len, const char *file, char *err, size_
 struct cme_config *
 cme_config_load(const char *path, char *err, size_t errlen)
 {
-	gchar *buf = NULL;
-	gsize len = 0;
-	GError *ge = NULL;
+	char *buf = NULL, why[256];
+	size_t len = 0;
 	struct cme_config *c;
+	int rc = fileio_read(path, FILEIO_MAX, &buf, &len);
 
-	if (!g_file_get_contents(path, &buf, &len, &ge)) {
-		snprintf(err, errlen, "%s: cannot read: %s", path, ge->message);
-		g_error_free(ge);
+	if (rc != FILEIO_OK) {
+		fileio_strerror(rc, len, FILEIO_MAX, "configuration file", why, sizeof(why));
+		if (rc == FILEIO_ERR)
+			snprintf(err, errlen, "%s: cannot read: %s", path, why);
+		else
+			snprintf(err, errlen, "%s: %s", path, why);
 		return NULL;
 	}
 	c = cme_config_parse(buf, len, path, err, errlen);

@@ -204,18 +204,19 @@ static void
 complete(struct creq *r)
 {
 	struct cclient *c = r->c;
-	const char *out = c->e.node->net->outdir;
-	char *rel, *path, *dir;
+	char *top, *rel, *path, *dir;
 	GError *ge = NULL;
 
 	finish(r, CS_DONE);
-	if (!out) {
+	top = net_outfile(c->e.node->net, "Content");
+	if (!top) {
 		entity_log(&c->e, LOG_INFO, "%s Content %s received (%" PRIu64 " bytes, kept in "
 			   "memory)", r->tag, c->id, r->size);
 		return;
 	}
 	rel = g_strdup_printf("Content/%s %u", c->self_str, r->port);
-	dir = g_strdup_printf("%s/%s", out, rel);
+	dir = g_strdup_printf("%s/%s %u", top, c->self_str, r->port);
+	g_free(top);
 	path = g_strdup_printf("%s/%s", dir, c->id);
 	if (g_mkdir_with_parents(dir, 0755) < 0) {
 		entity_log(&c->e, LOG_ERROR, "%s cannot create %s: %s", r->tag, dir,

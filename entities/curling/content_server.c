@@ -28,6 +28,7 @@
 #include <glib/gstdio.h>
 
 #include "entities/curling/curling.h"
+#include "sim/fileio.h"
 #include "sim/net.h"
 #include "sim/wire.h"
 
@@ -306,12 +307,12 @@ publish_tick(struct sim *sim, void *ctx, void *arg)
 static void
 store_write(struct cserver *s)
 {
-	const char *out = s->e.node->net->outdir;
-	char *dir, *path;
+	char *top = net_outfile(s->e.node->net, "Content"), *dir, *path;
 
-	if (!out)
+	if (!top)
 		return;
-	dir = g_strdup_printf("%s/Content/%s %u", out, s->self_str, s->port);
+	dir = g_strdup_printf("%s/%s %u", top, s->self_str, s->port);
+	g_free(top);
 	if (g_mkdir_with_parents(dir, 0755) < 0) {
 		entity_log(&s->e, LOG_ERROR, "CS %s: cannot create %s: %s", s->self_str, dir,
 			   strerror(errno));
@@ -346,15 +347,14 @@ parse_content(struct item *it, const char *id, const char *spec, char *err, size
 				   "no '/'", id, CMSG_ID_MAX);
 	snprintf(it->id, sizeof(it->id), "%s", id);
 	if (strncmp(spec, "file:", 5) == 0) {
-		GError *ge = NULL;
-		gchar *data;
-		gsize len;
+		char *data, why[256];
+		size_t len;
+		int rc = fileio_read(spec + 5, FILEIO_MAX, &data, &len);
 
-		if (!g_file_get_contents(spec + 5, &data, &len, &ge)) {
-			curling_err(err, errlen, "content %s: cannot read \"%s\": %s", id, spec + 5,
-				    ge->message);
-			g_error_free(ge);
-			return -1;
+		if (rc != FILEIO_OK) {
+			fileio_strerror(rc, len, FILEIO_MAX, "content file", why, sizeof(why));
+			return curling_err(err, errlen, "content %s: %s\"%s\": %s", id,
+					   rc == FILEIO_ERR ? "cannot read " : "", spec + 5, why);
 		}
 		if (len == 0) {
 			g_free(data);

@@ -26,8 +26,9 @@
 #include "entities/rae/config.pb-c.h"
 #include "entities/pbcheck.h"
 #include "entities/rae/rae.h"
+#include "sim/fileio.h"
 
-#define CFG_MAX_FILE	(256u << 20)	/* larger files are refused */
+#define CFG_MAX_FILE	FILEIO_MAX	/* larger files are refused */
 #define CFG_MAX_LIMIT	64u		/* limit_of_preferred_paths */
 #define CFG_MAX_MRAI	86400u		/* minimum_update_interval, seconds */
 
@@ -469,38 +470,21 @@ rae_config_parse(const uint8_t *buf, size_t len, const char *file, char *err, si
 	return cfg_parse(buf, len, file, NULL, err, errlen);
 }
 
-/* The whole file in memory; NULL with err set. */
+/* The whole file in memory, at most CFG_MAX_FILE bytes read; NULL with err set. */
 static uint8_t *
 cfg_read(const char *path, size_t *len, char *err, size_t errlen)
 {
-	GString *g;
-	char chunk[65536];
-	size_t n;
-	FILE *f = fopen(path, "rb");
+	char *buf, why[256];
+	int rc = fileio_read(path, CFG_MAX_FILE, &buf, len);
 
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-		return NULL;
-	}
-	g = g_string_new(NULL);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		g_string_append_len(g, chunk, (gssize)n);
-		if (g->len > CFG_MAX_FILE) {
-			snprintf(err, errlen, "%s: larger than %u MiB", path, CFG_MAX_FILE >> 20);
-			fclose(f);
-			g_string_free(g, TRUE);
-			return NULL;
-		}
-	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-		fclose(f);
-		g_string_free(g, TRUE);
-		return NULL;
-	}
-	fclose(f);
-	*len = g->len;
-	return (uint8_t *)g_string_free(g, FALSE);
+	if (rc == FILEIO_OK)
+		return (uint8_t *)buf;
+	fileio_strerror(rc, *len, CFG_MAX_FILE, "configuration file", why, sizeof(why));
+	if (rc == FILEIO_ERR)
+		snprintf(err, errlen, "%s: cannot read: %s", path, why);
+	else
+		snprintf(err, errlen, "%s: %s", path, why);
+	return NULL;
 }
 
 /* Whether a file holds the XML form: its first byte (after a BOM) is '<'. */

@@ -1,0 +1,170 @@
+#!/bin/sh
+# outdir.sh - one output directory, one run (doc/outputs.md): a run locks
+# its directory, a second writer is refused, a directory that is neither
+# empty nor a run's is refused untouched, a run into a used directory
+# removes every file of the run before (pcaps, the curling Content/
+# folder) and nothing else; and the pcap selection and the descriptors
+# it needs fail before or as they happen, once, with what to do.
+. "${top_srcdir:-.}/tests/scenarios/lib.sh"
+
+S="$top_srcdir/scenarios/sample.xml"
+
+# ---- a second writer ----
+
+# flock(1) holds the directory as a run does; the run must not write there.
+mkdir "$T/held"
+flock "$T/held" "$COMETSIM" run "$S" --out "$T/held" --quiet >"$T/held.out" 2>"$T/held.err"
+rc=$?
+check "a run into a directory another holds is refused (exit 1)" [ "$rc" -eq 1 ]
+check "... saying another run writes there" \
+	grep -q "$T/held: another run is writing into this directory" "$T/held.err"
+check "... and writes nothing there" [ -z "$(ls -A "$T/held")" ]
+
+# And a run holds the lock itself: while it runs (it cannot end before
+# its stderr, a FIFO, is read: --log-stderr at debug writes some 10 MB
+# there, far more than a pipe holds), flock(1) cannot take the directory.
+mkfifo "$T/lk.fifo"
+"$COMETSIM" run "$S" --out "$T/lk" --quiet --log-stderr --log debug --set count=100000 \
+	--set interval=100us 2>"$T/lk.fifo" &
+pid=$!
+exec 3<"$T/lk.fifo"
+IFS= read -r first <&3
+flock -n "$T/lk" true
+rc=$?
+check "a running run holds the lock of its directory" [ "$rc" -eq 1 ]
+cat <&3 >/dev/null
+exec 3<&-
+wait "$pid"
+rc=$?
+check "... and that run ends well" [ "$rc" -eq 0 ]
+flock -n "$T/lk" true
+rc=$?
+check "... and lets the lock go" [ "$rc" -eq 0 ]
+
+# ---- a directory that is not a run's ----
+
+mkdir "$T/mine"
+echo "my notes" >"$T/mine/notes.txt"
+"$COMETSIM" run "$S" --out "$T/mine" --quiet >/dev/null 2>"$T/mine.err"
+rc=$?
+check "a non-empty directory without a marker is refused (exit 1)" [ "$rc" -eq 1 ]
+check "... saying it is not a cometsim output directory" \
+	grep -q "$T/mine: not empty, and not a cometsim output directory" "$T/mine.err"
+check "... its file untouched" grep -qx "my notes" "$T/mine/notes.txt"
+check "... and nothing written beside it" [ "$(ls -A "$T/mine")" = "notes.txt" ]
+
+mkdir "$T/fake"
+echo "not a list of files" >"$T/fake/.cometsim-run"
+echo "keep" >"$T/fake/log.txt"
+"$COMETSIM" run "$S" --out "$T/fake" --quiet >/dev/null 2>"$T/fake.err"
+rc=$?
+check "a marker cometsim did not write is refused (exit 1)" [ "$rc" -eq 1 ]
+check "... its files untouched" grep -qx "keep" "$T/fake/log.txt"
+
+: >"$T/afile"
+"$COMETSIM" run "$S" --out "$T/afile" --quiet >/dev/null 2>"$T/afile.err"
+rc=$?
+check "--out naming a file is refused (exit 1)" [ "$rc" -eq 1 ]
+
+# ---- a run into a used directory ----
+
+"$COMETSIM" run "$S" --out "$T/re" --quiet
+check "a first run writes six pcaps" [ "$(ls "$T/re" | grep -c '\.pcap$')" -eq 6 ]
+echo "my notes" >"$T/re/notes.txt"
+"$COMETSIM" run "$S" --out "$T/re" --quiet --pcap h1
+rc=$?
+check "a second run into the directory, fewer pcaps: exit 0" [ "$rc" -eq 0 ]
+check "... only its own pcap is there" [ "$(ls "$T/re" | grep '\.pcap$')" = "h1-eth0.pcap" ]
+listed=$(sed -n '/"pcap_files"/,/]/p' "$T/re/summary.json" | grep -o '"[^"]*\.pcap"' | tr -d '"')
+check "... the one its summary lists" [ "$listed" = "h1-eth0.pcap" ]
+check "... a file the user put there is kept" grep -qx "my notes" "$T/re/notes.txt"
+check "... the pcap opens in tshark" tshark_read "$T/re/h1-eth0.pcap" -c 1 -q
+
+# A run killed (SIGKILL: nothing of it runs again) has still written
+# down every file it created: the next run removes them all.
+mkfifo "$T/kl.fifo"
+"$COMETSIM" run "$S" --out "$T/kl" --quiet --log-stderr --log debug --set count=100000 \
+	--set interval=100us 2>"$T/kl.fifo" &
+pid=$!
+exec 3<"$T/kl.fifo"
+while IFS= read -r line <&3; do
+	case $line in
+	*"send/send0 DEBUG"*) break ;;
+	esac
+done
+kill -KILL "$pid"
+wait "$pid"
+exec 3<&-
+check "a killed run leaves pcaps" [ "$(ls "$T/kl" | grep -c '\.pcap$')" -eq 6 ]
+check "... and no summary.json" not test -e "$T/kl/summary.json"
+"$COMETSIM" run "$S" --out "$T/kl" --quiet --pcap h2
+rc=$?
+check "the run after it: exit 0" [ "$rc" -eq 0 ]
+check "... and only its own pcap is there" [ "$(ls "$T/kl" | grep '\.pcap$')" = "h2-eth0.pcap" ]
+
+# The curling content client and server write a Content/ folder: it
+# belongs to the run and goes with it.
+"$COMETSIM" run "$top_srcdir/scenarios/curling-topology1.xml" --out "$T/ct" --quiet \
+	>/dev/null 2>&1
+check "a curling run writes a Content/ folder" [ -d "$T/ct/Content" ]
+check "... and its marker lists it" grep -qx "Content" "$T/ct/.cometsim-run"
+"$COMETSIM" run "$S" --out "$T/ct" --quiet
+check "the next run into the directory removes it" not test -e "$T/ct/Content"
+check "... and every pcap of the run before" \
+	[ "$(ls "$T/ct" | grep -c '\.pcap$')" -eq 6 ]
+
+# ---- the pcap selection ----
+
+# --pcap fails as <run pcap=...> and --set pcap= do, before anything is written.
+"$COMETSIM" run "$S" --out "$T/sel" --quiet --pcap bogusnode >/dev/null 2>"$T/sel.err"
+rc=$?
+check "--pcap naming no node: exit 1" [ "$rc" -eq 1 ]
+check "... worded as for --set pcap=" \
+	grep -qx -- '--pcap bogusnode: pcap "bogusnode": names a node the scenario does not have' \
+	"$T/sel.err"
+check "... before the directory is made" not test -e "$T/sel"
+"$COMETSIM" run "$S" --out "$T/sel" --quiet --set pcap=bogusnode >/dev/null 2>"$T/set.err"
+check "--set pcap= says the same" \
+	grep -qx -- '--set pcap=bogusnode: pcap "bogusnode": names a node the scenario does not have' \
+	"$T/set.err"
+"$COMETSIM" run "$S" --out "$T/sel" --quiet --pcap r1:gre1 >/dev/null 2>"$T/gre.err"
+rc=$?
+check "--pcap naming a GRE interface: exit 1" [ "$rc" -eq 1 ]
+check "... saying where its frames are" grep -q "pcap of the Ethernet interface beneath" \
+	"$T/gre.err"
+
+# ---- out of file descriptors ----
+
+# A star of 200 leaves: 400 Ethernet interfaces, one pcap each, under a
+# limit of 128 open files.
+{
+	echo '<topology name="star" routing="static">'
+	echo '  <node name="hub">'
+	i=1
+	while [ "$i" -le 200 ]; do
+		echo "    <ether name=\"e$i\"/>"
+		i=$((i + 1))
+	done
+	echo '  </node>'
+	i=1
+	while [ "$i" -le 200 ]; do
+		echo "  <node name=\"n$i\" role=\"host\"><ether name=\"eth0\"/></node>"
+		echo "  <link name=\"l$i\" a=\"hub:e$i\" b=\"n$i:eth0\"/>"
+		i=$((i + 1))
+	done
+	echo '</topology>'
+} >"$T/star-topo.xml"
+printf '<scenario name="star">\n  <topology file="star-topo.xml"/>\n  <run pcap="all"/>\n</scenario>\n' \
+	>"$T/star.xml"
+(ulimit -n 128 && exec "$COMETSIM" run "$T/star.xml" --out "$T/star" --quiet) \
+	>"$T/star.out" 2>"$T/star.err"
+rc=$?
+check "pcap=all with too few descriptors: exit 1" [ "$rc" -eq 1 ]
+check "... said once" [ "$(grep -c 'out of file descriptors' "$T/star.err")" -eq 1 ]
+check "... with the limit to raise" grep -q 'raise the limit (ulimit -n)' "$T/star.err"
+check "... or the selection to narrow" grep -q -- '--pcap' "$T/star.err"
+check "... in a few lines, not one per interface" [ "$(wc -l <"$T/star.err")" -le 3 ]
+check "... and no summary.json: the run is not complete" not test -e "$T/star/summary.json"
+check "... nor an 'outputs:' line" not grep -q "outputs:" "$T/star.out"
+
+finish
