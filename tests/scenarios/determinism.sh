@@ -14,10 +14,12 @@ run() {
 		--set "$lossy" "$@" || fail "run $dir exited $?"
 }
 
-# summary.json without the fields that measure the machine, not the run,
-# and the scheduler's name, which is the one thing allowed to differ.
+# summary.json without the fields that measure the machine, not the run
+# (the date it ended too), and the scheduler's name, which is the one
+# thing allowed to differ.
 stable_summary() {
-	grep -v -e '"wall_s"' -e '"events_per_s"' -e '"peak_rss_kb"' -e '"scheduler"' "$1"
+	grep -v -e '"wall_s"' -e '"events_per_s"' -e '"peak_rss_kb"' -e '"date"' \
+		-e '"scheduler"' "$1"
 }
 
 same_run() {
