@@ -441,7 +441,7 @@ struct vd_row {
 	int order;		/* place of cat in its table, to group rows */
 	guint seq;		/* place of the row in rows.jsonl */
 	bool pass;
-	bool missing;		/* not written by the evaluator: a row it owed */
+	bool owed;		/* not written by the evaluator: a row it owed */
 	char *owner;		/* timestamp/owner: the run's date, version and commit */
 	char *shown;		/* owner as the tables show it (marked if not fresh) */
 	bool fresh;		/* its run was made by this command, with this build */
@@ -1164,7 +1164,7 @@ row_missing(struct vd_eval *e, const struct vd_test *t, int have, int due)
 	r->fields = fields;
 	r->seq = G_MAXUINT;
 	r->pass = false;
-	r->missing = true;
+	r->owed = true;
 	r->ev_cat = row_get(fields, "category")->value;
 	r->test = row_get(fields, "test")->value;
 	row_classify(e, r);
@@ -1284,7 +1284,7 @@ row_provenance(const struct vd *v, struct vd_row *r)
 	char *path, *text = NULL, *ver = NULL, *commit = NULL, *date = NULL;
 	GDateTime *dt = NULL;
 
-	if (r->missing) {
+	if (r->owed) {
 		r->owner = g_strdup(v->owner);
 		r->shown = g_strdup(v->owner);
 		r->fresh = true;

@@ -395,12 +395,14 @@ check "... stamped as such" \
 # A signal reaches the evaluator and whatever it started.
 COMETSIM_SRCDIR=$src "$COMETSIM" validate --out "$f" --only slow >"$T/f6.txt" 2>&1 &
 vpid=$!
+# The signal comes once the evaluator runs (300 s is a safety net only).
 i=0
-while [ ! -s "$f/slow/pid" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+while [ ! -s "$f/slow/pid" ] && [ $i -lt 3000 ]; do sleep 0.1; i=$((i + 1)); done
+spid=$(cat "$f/slow/pid" 2>/dev/null)
+check "SIGTERM: the evaluator runs (${spid:-no pid})" [ -n "$spid" ]
 kill -TERM "$vpid"
 wait "$vpid"
 rc=$?
-spid=$(cat "$f/slow/pid" 2>/dev/null)
 check "SIGTERM: exit 143 ($rc)" [ "$rc" -eq 143 ]
 check "SIGTERM: the evaluator is gone too" not kill -0 "${spid:-999999}" 2>/dev/null
 
