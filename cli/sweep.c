@@ -422,10 +422,13 @@ cmd_exec(int argc, char **argv)
 {
 	struct sweepdir *sd = NULL;
 	char *rdir = NULL, *path = NULL, *args = NULL, *self = NULL, *end;
+	const char *wrap = getenv("COMETSIM_SWEEP_WRAP");
+	char **wargv = NULL, num[32];
+	GError *gerr = NULL;
 	GPtrArray *av = NULL;
 	gsize len = 0;
 	unsigned long idx, nruns;
-	int lockfd = -1, errfd = -1, status, rc = EXIT_INPUT;
+	int lockfd = -1, errfd = -1, status, rc = EXIT_INPUT, wargc = 0;
 	char exitbuf[32];
 	pid_t pid;
 
@@ -436,6 +439,12 @@ cmd_exec(int argc, char **argv)
 	if (!g_ascii_isdigit(argv[2][0]) || *end || errno)
 		return fprintf(stderr, "cometsim sweep exec: bad INDEX \"%s\"\n", argv[2]),
 		       EXIT_USAGE;
+	if (wrap && wrap[0] && !g_shell_parse_argv(wrap, &wargc, &wargv, &gerr)) {
+		fprintf(stderr, "cometsim sweep exec: COMETSIM_SWEEP_WRAP=\"%s\": %s\n",
+			wrap, gerr->message);
+		g_error_free(gerr);
+		return EXIT_INPUT;
+	}
 	/* The manifest only: a wrapper per run should not read the whole plan. */
 	sd = sweepdir_load(argv[1], false);
 	if (!sd)
@@ -486,7 +495,19 @@ cmd_exec(int argc, char **argv)
 	}
 	self = self_exe();
 	av = g_ptr_array_new();
-	g_ptr_array_add(av, "cometsim");
+	/*
+	 * COMETSIM_SWEEP_WRAP: a command the run is started under (valgrind,
+	 * nice, taskset, a test's wrapper), given the program and its
+	 * arguments; it learns which run it is from COMETSIM_SWEEP_DIR and
+	 * COMETSIM_SWEEP_INDEX.
+	 */
+	if (wargv) {
+		for (int k = 0; k < wargc; k++)
+			g_ptr_array_add(av, wargv[k]);
+		g_ptr_array_add(av, self);
+	} else {
+		g_ptr_array_add(av, "cometsim");
+	}
 	for (gsize off = 0; off < len; off += strlen(args + off) + 1)
 		g_ptr_array_add(av, args + off);
 	g_ptr_array_add(av, NULL);
@@ -501,6 +522,9 @@ cmd_exec(int argc, char **argv)
 		fprintf(stderr, "cometsim sweep exec: %s: %s\n", path, strerror(errno));
 		goto done;
 	}
+	snprintf(num, sizeof(num), "%lu", idx);
+	g_setenv("COMETSIM_SWEEP_DIR", sd->dir, TRUE);
+	g_setenv("COMETSIM_SWEEP_INDEX", num, TRUE);
 	attempt_log(rdir, "start");
 	/*
 	 * The signals that stop a run reach it directly (terminal, the local
@@ -521,8 +545,12 @@ cmd_exec(int argc, char **argv)
 			dup2(nul, STDIN_FILENO);
 		dup2(errfd, STDOUT_FILENO);
 		dup2(errfd, STDERR_FILENO);
-		execv(self, (char **)av->pdata);
-		fprintf(stderr, "cometsim sweep exec: cannot run %s: %s\n", self, strerror(errno));
+		if (wargv)
+			execvp(wargv[0], (char **)av->pdata);
+		else
+			execv(self, (char **)av->pdata);
+		fprintf(stderr, "cometsim sweep exec: cannot run %s: %s\n",
+			wargv ? wargv[0] : self, strerror(errno));
 		_exit(127);
 	}
 	while (waitpid(pid, &status, 0) < 0)
@@ -553,6 +581,7 @@ done:
 		close(lockfd);
 	if (av)
 		g_ptr_array_free(av, TRUE);
+	g_strfreev(wargv);
 	g_free(args);
 	g_free(self);
 	g_free(path);

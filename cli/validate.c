@@ -21,20 +21,26 @@
  *      --cometsim set to this very program (/proc/self/exe), its output
  *      in DIR/NAME.log;
  *   4. read DIR/NAME/rows.jsonl; an evaluator that crashed, exited 2 or
- *      more, wrote a malformed line or no row for a test it should have
- *      "failed to run": reported, and the exit status is 3;
+ *      more, wrote a malformed line, no row for a test it should have or
+ *      more rows than the catalog knows "failed to run": reported, and
+ *      the exit status is 3; a row it owed and did not write is a FAIL
+ *      row;
  *   5. print the tables grouped as D4.3 groups them and write them to
  *      DIR/validation.md, DIR/validation.html (self-contained) and
  *      DIR/validation.json (and --json FILE).
+ * Before step 3, the tools the selected evaluators need (the catalog)
+ * must all be there, or nothing runs (exit 2).
  *
- * The timestamp/owner column is the date of the run and the version and
- * commit of this build (config.h): the front end may read the wall clock.
+ * The timestamp/owner column of a row is the date, version and commit of
+ * the run behind it (its run_dir/summary.json), not of this command: a
+ * row graded from a run this command did not make with this build is
+ * marked, and the validation is incomplete (exit 3).  The front end may
+ * read the wall clock.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <getopt.h>
-#include <glob.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -89,9 +95,11 @@ const char validate_help[] =
 	"\n"
 	"The evaluators come from $COMETSIM_SRCDIR/scenarios/validation, else from\n"
 	"the source tree this program was built from.\n"
-	"Exit status: 0 every row passes, 1 a row failed, 2 bad usage, 3 incomplete\n"
-	"(an evaluator failed to run or wrote bad rows, no row at all, an output\n"
-	"not written), 130/143 interrupted.\n";
+	"Each row is stamped with the date, version and commit of the run behind it.\n"
+	"Exit status: 0 every row passes, 1 a row failed (or is missing), 2 bad usage\n"
+	"or a tool the evaluators need is missing, 3 incomplete (an evaluator failed\n"
+	"to run or wrote bad rows, no row at all, a row not run by this command, an\n"
+	"output not written), 130/143 interrupted.\n";
 
 /* ---- the catalog: D4.3's tests, their categories and tables ---- */
 
@@ -101,10 +109,15 @@ const char validate_help[] =
 struct vd_test {
 	int test;		/* D4.3's number */
 	int cat;		/* index in the table's categories */
-	const char *missing;	/* NULL: rebuilt, a row is due; else why it is not */
-	const char *unless;	/* a glob in the source tree: if it matches, the
-				   evaluator may have the test (it may be selected,
-				   its row is welcome but not due) */
+	int rows;		/* rows the evaluator writes for it (0: one) */
+	const char *missing;	/* NULL: rebuilt, its rows are due; else why it is not */
+};
+
+/* A program an evaluator needs, and where Debian has it. */
+struct vd_tool {
+	const char *env;	/* the variable that names it, or NULL */
+	const char *prog;	/* the default */
+	const char *package;	/* the Debian package */
 };
 
 /* One table of D4.3, and the evaluator that rebuilds it. */
@@ -115,21 +128,29 @@ struct vd_table {
 	const char *cats[8];		/* D4.3's categories, in its order */
 	struct vd_test tests[VD_MAX_TESTS];
 	size_t ntests;
+	struct vd_tool tools[4];	/* what it runs besides cometsim and the shell */
 };
+
+#define VD_TSHARK	{ "TSHARK", "tshark", "tshark" }
 
 static const struct vd_table catalog[] = {
 	{ "stateless", "Stateless CAFE", "D4.3 section 5.4.2",
 	  { "CAFE Agent", "CAFE intercept", "CAFE forward" },
 	  { { .test = 1, .cat = 0 },
 	    { .test = 2, .cat = 1 }, { .test = 3, .cat = 2 }, { .test = 4, .cat = 2 },
-	    { .test = 5, .cat = 2 }, { .test = 6, .cat = 2 }, { .test = 7, .cat = 2 } }, 7 },
+	    { .test = 5, .cat = 2 }, { .test = 6, .cat = 2 }, { .test = 7, .cat = 2 } }, 7,
+	  { VD_TSHARK } },
 	{ "curling", "Coupled approach", "D4.3 section 6.4.2",
 	  { "Content State Installation", "Content Delivery" },
 	  { { .test = 1, .cat = 0 }, { .test = 2, .cat = 0 }, { .test = 3, .cat = 1 },
-	    { .test = 4, .cat = 1 } }, 4 },
+	    { .test = 4, .cat = 1 } }, 4,
+	  { VD_TSHARK, { NULL, "mergecap", "wireshark-common" } } },
+	/* One row per check: the number of checks of each test. */
 	{ "rae", "Routing Awareness Entity", "D4.3 section 4.4.1",
 	  { "single-domain", "multi-domain", "stress-test" },
-	  { { .test = 1, .cat = 0 }, { .test = 2, .cat = 1 }, { .test = 3, .cat = 2 } }, 3 },
+	  { { .test = 1, .cat = 0, .rows = 3 }, { .test = 2, .cat = 1, .rows = 7 },
+	    { .test = 3, .cat = 2, .rows = 3 } }, 3,
+	  { VD_TSHARK, { "PYTHON", "python3", "python3" } } },
 	/* Not a table of D4.3: the project's end-to-end run of sections 3, 5.2.3, 5.3.4. */
 	{ "decoupled", "Decoupled approach end to end", "the project's, D4.3 sections 3, 5.2.3, 5.3.4",
 	  { "RAE-CME interface", "CME decision", "CME-CAFE interface", "CAFE forward",
@@ -138,7 +159,8 @@ static const struct vd_table catalog[] = {
 	    { .test = 4, .cat = 3 }, { .test = 5, .cat = 4 }, { .test = 6, .cat = 2 },
 	    { .test = 7, .cat = 1 }, { .test = 8, .cat = 5 }, { .test = 9, .cat = 5 },
 	    { .test = 10, .cat = 5 }, { .test = 11, .cat = 5 }, { .test = 12, .cat = 5 },
-	    { .test = 13, .cat = 5 } }, 13 },
+	    { .test = 13, .cat = 5 } }, 13,
+	  { VD_TSHARK } },
 };
 
 /* ---- rows.jsonl: one flat JSON object a line ---- */
@@ -420,6 +442,10 @@ struct vd_row {
 	int order;		/* place of cat in its table, to group rows */
 	guint seq;		/* place of the row in rows.jsonl */
 	bool pass;
+	bool owed;		/* not written by the evaluator: a row it owed */
+	char *owner;		/* timestamp/owner: the run's date, version and commit */
+	char *shown;		/* owner as the tables show it (marked if not fresh) */
+	bool fresh;		/* its run was made by this command, with this build */
 	char *run_dir;		/* absolute, resolved */
 	char *href;		/* run_dir relative to DIR, URI-escaped */
 	char *rel;		/* the same, readable */
@@ -435,7 +461,6 @@ struct vd_eval {
 	enum vd_state state;
 	bool whole;		/* every test of it selected (no --only passed) */
 	bool postfilter;	/* its rows filtered by --only after the run */
-	bool runs[VD_MAX_TESTS];	/* tab->tests[i] may be passed to its --only */
 	GArray *tests;		/* int: the catalog tests selected, passed as --only */
 	GPtrArray *pass;	/* char *: --pass arguments for it */
 	char *dir, *log;	/* DIR/NAME, DIR/NAME.log */
@@ -445,6 +470,7 @@ struct vd_eval {
 	GPtrArray *rows;	/* struct vd_row * */
 	int nread, nread_fail;	/* rows in rows.jsonl, before --only */
 	int npass, nfail;
+	int nstale;		/* rows not fresh (row_provenance) */
 };
 
 struct vd {
@@ -456,11 +482,13 @@ struct vd {
 	GPtrArray *passes;	/* char *: --pass as given */
 	bool keep_going, list, quiet;
 	char *exe;		/* this program */
-	char *owner;		/* the timestamp/owner column */
-	char *when;		/* date and time of the run, for the headers */
+	char *owner;		/* this command's timestamp/owner: its date, this build */
+	char *when;		/* date and time of the command, for the headers */
+	time_t t0;		/* when the command started */
 	char *cmdline;		/* the command, for the headers */
 	GPtrArray *evals;	/* struct vd_eval * */
 	int nrows, npass, nfail;
+	int nstale;		/* rows whose run this command did not make */
 	int nfailed, nnotrun;	/* evaluators that failed to run, that did not run */
 	bool stopped;		/* an evaluator failed and --keep-going is off */
 };
@@ -474,6 +502,8 @@ row_free(gpointer p)
 	g_free(r->run_dir);
 	g_free(r->href);
 	g_free(r->rel);
+	g_free(r->owner);
+	g_free(r->shown);
 	g_free(r);
 }
 
@@ -597,7 +627,7 @@ eval_select(struct vd *v, struct vd_eval *e)
 		const struct vd_test *t = &e->tab->tests[i];
 
 		snprintf(num, sizeof(num), "%d", t->test);
-		if (e->runs[i] && selects(v, e->name, e->tab->cats[t->cat], NULL, num))
+		if (!t->missing && selects(v, e->name, e->tab->cats[t->cat], NULL, num))
 			g_array_append_val(e->tests, t->test);
 	}
 	if (e->tests->len > 0) {
@@ -664,31 +694,6 @@ find_srcdir(void)
 	return NULL;
 }
 
-/*
- * May the evaluator run t?  A test the catalog says is not rebuilt may
- * be, once its "unless" file appears in the source tree (a scenario for
- * it): then it can be selected, and its row is shown if it comes, but it
- * is not due until the catalog says so (no "missing").
- */
-static bool
-test_runs(const struct vd *v, const struct vd_test *t)
-{
-	glob_t g;
-	char *pat;
-	bool found;
-
-	if (!t->missing)
-		return true;
-	if (!t->unless)
-		return false;
-	pat = g_build_filename(v->srcdir, t->unless, NULL);
-	memset(&g, 0, sizeof(g));
-	found = glob(pat, GLOB_NOSORT, NULL, &g) == 0 && g.gl_pathc > 0;
-	globfree(&g);
-	g_free(pat);
-	return found;
-}
-
 /* Every scenarios/validation/NAME.sh ("_" first: a helper, skipped). */
 static int
 find_evaluators(struct vd *v)
@@ -719,8 +724,6 @@ find_evaluators(struct vd *v)
 		e->name = g_strndup(n, strlen(n) - 3);
 		e->path = path;
 		e->tab = catalog_find(e->name);
-		for (size_t k = 0; e->tab && k < e->tab->ntests; k++)
-			e->runs[k] = test_runs(v, &e->tab->tests[k]);
 		e->tests = g_array_new(FALSE, FALSE, sizeof(int));
 		e->pass = g_ptr_array_new_with_free_func(g_free);
 		e->problems = g_ptr_array_new_with_free_func(g_free);
@@ -787,6 +790,56 @@ passes_apply(struct vd *v)
 		g_strfreev(argv);
 	}
 	return 0;
+}
+
+/* ---- the tools the evaluators need ---- */
+
+/*
+ * Every tool the selected evaluators of the catalog need is there (as
+ * the evaluator will look for it: $ENV, else the default on PATH).  -1
+ * after a message per missing tool, naming its Debian package.
+ */
+static int
+tools_check(const struct vd *v)
+{
+	GPtrArray *seen = g_ptr_array_new_with_free_func(g_free);
+	int missing = 0;
+
+	for (guint i = 0; i < v->evals->len; i++) {
+		const struct vd_eval *e = v->evals->pdata[i];
+
+		if (e->state == VD_SKIPPED || !e->tab)
+			continue;
+		for (size_t k = 0; k < G_N_ELEMENTS(e->tab->tools) && e->tab->tools[k].prog; k++) {
+			const struct vd_tool *t = &e->tab->tools[k];
+			const char *env = t->env ? getenv(t->env) : NULL;
+			const char *prog = env && env[0] ? env : t->prog;
+			char *path = strchr(prog, '/') ? g_strdup(prog) : g_find_program_in_path(prog);
+			bool found = path && g_file_test(path, G_FILE_TEST_IS_EXECUTABLE) &&
+				!g_file_test(path, G_FILE_TEST_IS_DIR);
+			bool said = false;
+
+			g_free(path);
+			if (found)
+				continue;
+			for (guint j = 0; j < seen->len && !said; j++)
+				said = strcmp(seen->pdata[j], prog) == 0;
+			if (said)
+				continue;
+			g_ptr_array_add(seen, g_strdup(prog));
+			if (prog == env)
+				fprintf(stderr, "cometsim validate: %s.sh needs %s: %s=%s is not a "
+					"program; on Debian: apt-get install %s\n", e->name, t->prog,
+					t->env, env, t->package);
+			else
+				fprintf(stderr, "cometsim validate: %s.sh needs %s, which is not "
+					"installed (not on PATH); on Debian: apt-get install %s\n",
+					e->name, t->prog, t->package);
+			missing++;
+		}
+	}
+	g_ptr_array_unref(seen);
+	return missing ? -1 : 0;
 }
 
 /* ---- running one evaluator ---- */
@@ -1075,7 +1128,56 @@ eval_read_rows(struct vd *v, struct vd_eval *e)
 	g_free(path);
 }
 
-/* Every test of the catalog that e was asked to run has a row. */
+static void
+field_add(GPtrArray *fields, const char *key, char *value, bool str)
+{
+	struct validate_field *f = g_new0(struct validate_field, 1);
+
+	f->key = g_strdup(key);
+	f->value = value;
+	f->str = str;
+	g_ptr_array_add(fields, f);
+}
+
+/*
+ * A FAIL row for a row of test t that the evaluator did not write (it
+ * wrote have of them): the table shows it like any other, and it counts.
+ */
+static void
+row_missing(struct vd_eval *e, const struct vd_test *t, int have, int due)
+{
+	GPtrArray *fields = g_ptr_array_new_with_free_func(field_free);
+	struct vd_row *r = g_new0(struct vd_row, 1);
+
+	field_add(fields, "category", g_strdup(e->tab->cats[t->cat]), true);
+	field_add(fields, "test", g_strdup_printf("%d", t->test), false);
+	field_add(fields, "description", g_strdup_printf("a row of test %d is missing",
+							 t->test), true);
+	field_add(fields, "step", g_strdup_printf("scenarios/validation/%s.sh was asked for "
+						  "test %d", e->name, t->test), true);
+	field_add(fields, "expected", g_strdup_printf("%d %s for test %d (the catalog of "
+						      "cli/validate.c)", due, rows_word(due),
+						      t->test), true);
+	field_add(fields, "actual", g_strdup_printf("the evaluator wrote %d", have), true);
+	field_add(fields, "result", g_strdup("FAIL"), true);
+	field_add(fields, "run_dir", g_strdup(""), true);
+	r->fields = fields;
+	r->seq = G_MAXUINT;
+	r->pass = false;
+	r->owed = true;
+	r->ev_cat = row_get(fields, "category")->value;
+	r->test = row_get(fields, "test")->value;
+	row_classify(e, r);
+	r->run_dir = g_strdup("");
+	r->rel = g_strdup("(none)");
+	g_ptr_array_add(e->rows, r);
+}
+
+/*
+ * Every test of the catalog that e was asked to run has its rows: each
+ * one missing is a FAIL row; a test without any row, or with more rows
+ * than the catalog knows, is a problem of e.
+ */
 static void
 eval_check_rows(struct vd_eval *e)
 {
@@ -1085,17 +1187,25 @@ eval_check_rows(struct vd_eval *e)
 		return;
 	for (size_t i = 0; i < e->tab->ntests; i++) {
 		const struct vd_test *t = &e->tab->tests[i];
-		bool due = e->whole, found = false;
+		int due = t->rows > 0 ? t->rows : 1, have = 0;
+		bool asked = e->whole;
+		guint nrows = e->rows->len;
 
-		for (guint k = 0; k < e->tests->len && !due; k++)
-			due = g_array_index(e->tests, int, k) == t->test;
-		if (!due || t->missing)
+		for (guint k = 0; k < e->tests->len && !asked; k++)
+			asked = g_array_index(e->tests, int, k) == t->test;
+		if (!asked || t->missing)
 			continue;
 		snprintf(num, sizeof(num), "%d", t->test);
-		for (guint k = 0; k < e->rows->len && !found; k++)
-			found = strcmp(((struct vd_row *)e->rows->pdata[k])->test, num) == 0;
-		if (!found)
+		for (guint k = 0; k < nrows; k++)
+			have += strcmp(((struct vd_row *)e->rows->pdata[k])->test, num) == 0;
+		if (have == 0)
 			problem(e, "no row for test %d", t->test);
+		else if (have > due)
+			problem(e, "%d rows for test %d, the catalog of cli/validate.c knows %d: "
+				"a row added to the evaluator goes in the catalog too", have,
+				t->test, due);
+		for (int k = have; k < due; k++)
+			row_missing(e, t, have, due);
 	}
 }
 
@@ -1136,6 +1246,78 @@ eval_group_rows(struct vd_eval *e)
 	g_ptr_array_sort(e->rows, row_cmp);
 }
 
+/* ---- provenance: the run behind each row ---- */
+
+/*
+ * A top-level string of summary.json, as output/report.c writes it (one
+ * key a line, two spaces in: "  \"commit\": \"3f2a9c1b0d4e\","), or NULL.
+ */
+static char *
+summary_get(const char *text, const char *key)
+{
+	char *pat = g_strdup_printf("\n  \"%s\": \"", key);
+	const char *p = strstr(text, pat), *q;
+	char *val = NULL;
+
+	if (p) {
+		p += strlen(pat);
+		q = strpbrk(p, "\"\\\n");
+		if (q && *q == '"')
+			val = g_strndup(p, (gsize)(q - p));
+	}
+	g_free(pat);
+	return val;
+}
+
+/*
+ * The timestamp/owner of a row is the one of the run that produced its
+ * evidence, from run_dir/summary.json: the date the run ended, and the
+ * version and commit of the program that ran it.  A row is fresh when
+ * that program is this one (same version and commit) and the run ended
+ * after this command started; otherwise the tables mark it and the
+ * validation is incomplete.  A row validate wrote itself (a missing row)
+ * carries this command's stamp.
+ */
+static void
+row_provenance(const struct vd *v, struct vd_row *r)
+{
+	char *path, *text = NULL, *ver = NULL, *commit = NULL, *date = NULL;
+	GDateTime *dt = NULL;
+
+	if (r->owed) {
+		r->owner = g_strdup(v->owner);
+		r->shown = g_strdup(v->owner);
+		r->fresh = true;
+		return;
+	}
+	path = r->run_dir[0] ? g_build_filename(r->run_dir, "summary.json", NULL) : NULL;
+	if (path && g_file_get_contents(path, &text, NULL, NULL)) {
+		ver = summary_get(text, "version");
+		commit = summary_get(text, "commit");
+		date = summary_get(text, "date");
+	}
+	if (ver && commit && date && strlen(date) >= 10) {
+		bool build = strcmp(ver, PACKAGE_VERSION) == 0 && strcmp(commit, COMETSIM_COMMIT) == 0;
+
+		dt = g_date_time_new_from_iso8601(date, NULL);
+		r->owner = g_strdup_printf("%.10s/cometsim %s (%s)", date, ver, commit);
+		r->fresh = build && dt && g_date_time_to_unix(dt) >= (gint64)v->t0;
+		r->shown = r->fresh ? g_strdup(r->owner) :
+			g_strdup_printf("%s, %s", r->owner, build ? "earlier run" : "another build");
+	} else {
+		r->owner = g_strdup("no run record");
+		r->shown = g_strdup("no run record (no summary.json in the run directory)");
+		r->fresh = false;
+	}
+	if (dt)
+		g_date_time_unref(dt);
+	g_free(ver);
+	g_free(commit);
+	g_free(date);
+	g_free(text);
+	g_free(path);
+}
+
 /* Run e, read its rows, record what went wrong. */
 static void
 eval_run(struct vd *v, struct vd_eval *e)
@@ -1165,10 +1347,14 @@ eval_run(struct vd *v, struct vd_eval *e)
 			eval_check_rows(e);
 	}
 	for (guint i = 0; i < e->rows->len; i++) {
-		if (((struct vd_row *)e->rows->pdata[i])->pass)
+		struct vd_row *r = e->rows->pdata[i];
+
+		row_provenance(v, r);
+		if (r->pass)
 			e->npass++;
 		else
 			e->nfail++;
+		e->nstale += !r->fresh;
 	}
 	if (e->problems->len == 0 && e->nread == 0)
 		problem(e, "no row (exit status %d)", e->status);
@@ -1225,6 +1411,9 @@ incomplete_text(const struct vd *v)
 		g_string_append_printf(s, "%s%d did not run", s->len ? ", " : "", v->nnotrun);
 	if (!s->len && v->nrows == 0)
 		g_string_append(s, "no row");
+	if (v->nstale)
+		g_string_append_printf(s, "%s%d %s not run by this command", s->len ? ", " : "",
+				       v->nstale, rows_word(v->nstale));
 	if (s->len)
 		g_string_prepend(s, "; INCOMPLETE: ");
 	return g_string_free(s, FALSE);
@@ -1340,7 +1529,7 @@ print_tables(struct vd *v, FILE *f)
 		struct vd_eval *e = v->evals->pdata[i];
 		GPtrArray *notes;
 		char *title, *script;
-		int cw = (int)strlen("Test category"), tw = 4;
+		int cw = (int)strlen("Test category"), tw = 4, ow = (int)strlen("Timestamp/owner");
 
 		if (e->state == VD_SKIPPED)
 			continue;
@@ -1356,13 +1545,14 @@ print_tables(struct vd *v, FILE *f)
 
 			cw = MAX(cw, (int)g_utf8_strlen(l, -1));
 			tw = MAX(tw, (int)g_utf8_strlen(r->test, -1));
+			ow = MAX(ow, (int)g_utf8_strlen(r->shown, -1));
 			g_free(l);
 		}
 		if (e->rows->len) {
 			g_string_append(s, "  ");
 			pad(s, "Test category", cw + 2);
 			pad(s, "Test", tw + 2);
-			pad(s, "Timestamp/owner", (int)g_utf8_strlen(v->owner, -1) + 2);
+			pad(s, "Timestamp/owner", ow + 2);
 			g_string_append(s, "Result\n");
 		}
 		for (guint k = 0; k < e->rows->len; k++) {
@@ -1372,7 +1562,7 @@ print_tables(struct vd *v, FILE *f)
 			g_string_append(s, "  ");
 			pad(s, l, cw + 2);
 			pad(s, r->test, tw + 2);
-			pad(s, v->owner, (int)g_utf8_strlen(v->owner, -1) + 2);
+			pad(s, r->shown, ow + 2);
 			if (color)
 				g_string_append(s, r->pass ? "\033[1;32m" : "\033[1;31m");
 			g_string_append(s, r->pass ? "PASS" : "FAIL");
@@ -1475,7 +1665,9 @@ make_json(const struct vd *v)
 			g_string_append_c(s, ',');
 			json_kv(s, "test", t->value, t->str);
 			g_string_append_c(s, ',');
-			json_kv(s, "timestamp_owner", v->owner, true);
+			json_kv(s, "timestamp_owner", r->owner, true);
+			g_string_append_c(s, ',');
+			json_kv(s, "fresh", r->fresh ? "true" : "false", false);
 			for (size_t f = 2; f < G_N_ELEMENTS(row_keys); f++) {
 				g_string_append_c(s, ',');
 				json_kv(s, row_keys[f], f + 1 == G_N_ELEMENTS(row_keys) ?
@@ -1492,7 +1684,8 @@ make_json(const struct vd *v)
 				if (j < G_N_ELEMENTS(row_keys) || strcmp(x->key, "table") == 0 ||
 				    strcmp(x->key, "evaluator") == 0 ||
 				    strcmp(x->key, "evaluator_category") == 0 ||
-				    strcmp(x->key, "timestamp_owner") == 0)
+				    strcmp(x->key, "timestamp_owner") == 0 ||
+				    strcmp(x->key, "fresh") == 0)
 					continue;
 				g_string_append_c(s, ',');
 				json_kv(s, x->key, x->value, x->str);
@@ -1568,7 +1761,7 @@ make_md(const struct vd *v)
 			g_string_append(s, " | ");
 			md_cell(s, r->test);
 			g_string_append(s, " | ");
-			md_cell(s, v->owner);
+			md_cell(s, r->shown);
 			g_string_append(s, " | ");
 			md_cell(s, rget(r, "description"));
 			g_string_append(s, " | ");
@@ -1710,7 +1903,7 @@ make_html(const struct vd *v)
 			g_string_append_printf(s, "<tr class=\"%s\">", r->pass ? "pass" : "fail");
 			html_td(s, NULL, l);
 			html_td(s, "test", r->test);
-			html_td(s, "owner", v->owner);
+			html_td(s, "owner", r->shown);
 			html_td(s, NULL, rget(r, "description"));
 			html_td(s, NULL, rget(r, "step"));
 			html_td(s, NULL, rget(r, "expected"));
@@ -1823,11 +2016,14 @@ print_list(const struct vd *v)
 			for (guint j = 0; j < e->tests->len; j++)
 				on = on || g_array_index(e->tests, int, j) == t->test;
 			if (e->whole)
-				on = e->runs[k];
-			printf("    %s %d. %s %d%s%s%s\n", on ? "+" : "-", t->cat + 1,
-			       e->tab->cats[t->cat], t->test,
-			       !t->missing ? "" : e->runs[k] ? " (optional, no row due" : " (no row: ",
-			       t->missing && !e->runs[k] ? t->missing : "", t->missing ? ")" : "");
+				on = !t->missing;
+			printf("    %s %d. %s %d", on ? "+" : "-", t->cat + 1, e->tab->cats[t->cat],
+			       t->test);
+			if (t->missing)
+				printf(" (no row: %s)", t->missing);
+			else if (t->rows > 1)
+				printf(" (%d rows)", t->rows);
+			putchar('\n');
 		}
 	}
 }
@@ -1895,6 +2091,7 @@ stamp(struct vd *v, int argc, char **argv)
 	char day[32], when[64];
 	GString *cmd = g_string_new("cometsim validate");
 
+	v->t0 = t;
 	localtime_r(&t, &tm);
 	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %z", &tm);
@@ -2015,6 +2212,12 @@ validate_main(int argc, char **argv)
 		rc = usage_error("--only: no test matches (cometsim validate --list shows them)");
 		goto done;
 	}
+	/* Nothing runs, and nothing is written, without every tool. */
+	if (tools_check(&v) != 0) {
+		fprintf(stderr, "cometsim validate: not run: the tools above are missing\n");
+		rc = EXIT_USAGE;
+		goto done;
+	}
 	for (guint i = 0; i < v.passes->len; i++) {
 		const char *p = v.passes->pdata[i];
 		char *name = g_strndup(p, (gsize)(strchr(p, ':') - p));
@@ -2068,6 +2271,7 @@ validate_main(int argc, char **argv)
 		v.nrows += (int)e->rows->len;
 		v.npass += e->npass;
 		v.nfail += e->nfail;
+		v.nstale += e->nstale;
 		v.nfailed += e->state == VD_FAILED;
 		v.nnotrun += e->state == VD_NOT_RUN;
 	}
@@ -2077,7 +2281,7 @@ validate_main(int argc, char **argv)
 	rc = 0;
 	if (v.nfail)
 		rc = EXIT_FAIL;
-	if (v.nfailed || v.nnotrun || v.nrows == 0)
+	if (v.nfailed || v.nnotrun || v.nrows == 0 || v.nstale)
 		rc = EXIT_INCOMPLETE;
 	if (write_outputs(&v) != 0)
 		rc = EXIT_INCOMPLETE;

@@ -47,9 +47,10 @@ extern const char validate_usage[];
 extern const char validate_help[];
 /*
  * cometsim validate ...: argv[0] is "cometsim validate".  Returns the exit
- * status: 0 every row passes, 1 a row failed, 2 bad usage, 3 the
- * validation is incomplete (an evaluator failed to run or wrote bad rows,
- * no row at all, an output not written), 128 + N after signal N.
+ * status: 0 every row passes, 1 a row failed or is missing, 2 bad usage
+ * or a missing tool, 3 the validation is incomplete (an evaluator failed
+ * to run or wrote bad rows, no row at all, a row whose run this command
+ * did not make, an output not written), 128 + N after signal N.
  */
 int validate_main(int argc, char **argv);
 

@@ -9,17 +9,21 @@
  * Nothing here iterates a hash table, so the rows come out the same for
  * the same run.
  *
- * summary.json describes the run (scenario, seed, run, build, scheduler,
- * events, virtual and wall time, status) with drop totals for every
- * interned reason, traffic totals over links and the list of pcap files.
- * Only wall_s, events_per_s and peak_rss_kb differ between two runs of
- * the same scenario, seed and run number.
+ * summary.json describes the run (scenario, seed, run, the build that
+ * ran it: version and commit, "-dirty" when its tree had changes, the
+ * date it ended, scheduler, events, virtual and wall time, status) with
+ * drop totals for every interned reason, traffic totals over links and
+ * the list of pcap files.  Only date, wall_s, events_per_s and
+ * peak_rss_kb differ between two runs of the same scenario, seed and run
+ * number by the same build.  "cometsim validate" stamps a result row with
+ * the version, commit and date of the run behind it.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -291,6 +295,13 @@ summary_body(FILE *f, const void *arg)
 	const struct run_summary *sum = a->sum;
 	uint64_t tx_frames = 0, tx_bytes = 0, rx_frames = 0, rx_bytes = 0;
 	double eps = sum->wall_s > 0 ? (double)sum->events / sum->wall_s : 0.0;
+	time_t now = time(NULL);
+	struct tm tm;
+	char date[64] = "";
+
+	/* The wall clock, ISO 8601 with the offset: when the run ended. */
+	if (localtime_r(&now, &tm))
+		strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S%z", &tm);
 
 	for (unsigned i = 0; i < net->nlinks; i++) {
 		const struct counters *c = &net->links[i]->cnt;
@@ -309,6 +320,8 @@ summary_body(FILE *f, const void *arg)
 	json_str(f, PACKAGE_VERSION);
 	fputs(",\n  \"commit\": ", f);
 	json_str(f, COMETSIM_COMMIT);
+	fputs(",\n  \"date\": ", f);
+	json_str(f, date);
 	fputs(",\n  \"scheduler\": ", f);
 	json_str(f, sum->scheduler);
 	fprintf(f, ",\n  \"events\": %" PRIu64, sum->events);

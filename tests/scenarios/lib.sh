@@ -9,6 +9,14 @@ set -u
 : "${TSHARK:=tshark}"
 : "${top_srcdir:=.}"
 
+# A check followed by && || or | checks only its first command: the test
+# that sources this file is refused before it runs (exit 99, a hard error
+# for the harness), with the file and line (lint.awk).
+if [ -f "$0" ] && ! awk -f "$top_srcdir/tests/scenarios/lint.awk" "$0" >&2; then
+	echo "$0: refused: fix the checks above (tests/scenarios/lint.awk)" >&2
+	exit 99
+fi
+
 T=$(mktemp -d "${TMPDIR:-/tmp}/cometsim-test.XXXXXX")
 export HOME="$T/home"
 mkdir -p "$HOME"

@@ -22,8 +22,7 @@ check "the evaluator exits 0 (every row passes; exit $rc)" [ "$rc" -eq 0 ]
 check "the evaluator wrote nothing on stderr" [ ! -s "$T/stderr.txt" ]
 rows="$T/validation/rows.jsonl"
 n=$(wc -l <"$rows")
-want=12
-command -v "$TSHARK" >/dev/null 2>&1 || want=11	# the capture row needs tshark
+want=13
 check "rows.jsonl has $want rows ($n)" [ "$n" -eq "$want" ]
 check "--rows wrote the same rows" cmp -s "$rows" "$T/rows-copy.jsonl"
 check "every row says PASS" [ "$(grep -c '"result":"PASS"' "$rows")" -eq "$n" ]
@@ -33,6 +32,14 @@ check "every row is a well-formed JSON object with the eight keys" [ "$(grep -Ec
 if command -v jq >/dev/null 2>&1; then
 	check "jq reads the rows" sh -c "jq -e -s 'all(.[]; .result == \"PASS\")' '$rows' >/dev/null"
 fi
+
+# Without tshark, test 2 cannot read its captures: the evaluator stops
+# with a set-up error naming the tool, and writes no row (none left out).
+TSHARK="$T/no-tshark" sh "$ev" "$T/notshark" --only 2 --quiet >/dev/null 2>"$T/notshark.err"
+check "no tshark: the evaluator stops with exit 2" [ $? -eq 2 ]
+check "... saying which tool and which package" \
+	grep -q "^rae.sh: no tshark ($T/no-tshark): .*apt-get install tshark" "$T/notshark.err"
+check "... before writing a row" [ ! -s "$T/notshark/rows.jsonl" ]
 
 # The evaluator must see a mismatch: the converged stores against the
 # model of another topology (link 1-2 down) differ.

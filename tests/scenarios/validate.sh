@@ -25,7 +25,7 @@ day1=$(date +%Y-%m-%d)
 
 # rows_terminal FILE: the row lines of the terminal tables ("  CATEGORY  TEST  OWNER  RESULT").
 rows_terminal() {
-	grep -cE '^  [^ ].*/cometsim .* (PASS|FAIL)$' "$1"
+	grep -cE '^  [^ ].* (PASS|FAIL)$' "$1"
 }
 # rows_md FILE: the body rows of the Markdown tables.
 rows_md() {
@@ -82,7 +82,7 @@ import json, sys
 rows = json.load(open(sys.argv[1]))
 owners = sys.argv[2:4]
 keys = ["category", "test", "description", "step", "expected", "actual", "result",
-        "run_dir", "timestamp_owner"]
+        "run_dir", "timestamp_owner", "fresh"]
 assert isinstance(rows, list) and rows, "not a list of rows"
 for i, r in enumerate(rows):
     for k in keys:
@@ -90,19 +90,21 @@ for i, r in enumerate(rows):
         assert r[k] != "", "row %d: %s empty" % (i, k)
     assert r["result"] == "PASS", "row %d: %s" % (i, r["result"])
     assert r["timestamp_owner"] in owners, "row %d: owner %r" % (i, r["timestamp_owner"])
+    assert r["fresh"] is True, "row %d: not fresh" % i
 by = {}
 for r in rows:
     by.setdefault(r["evaluator"], []).append(r)
 def tests(ev):
     return sorted(set(r["test"] for r in by.get(ev, [])))
-# Test 1 (the CAFE agent) has a row once the stateless evaluator runs it.
-assert tests("stateless") in ([2, 3, 4, 5, 6, 7], [1, 2, 3, 4, 5, 6, 7]), tests("stateless")
+# Test 1 (the CAFE agent) is due like the others.
+assert tests("stateless") == [1, 2, 3, 4, 5, 6, 7], tests("stateless")
 assert tests("curling") == [1, 2, 3, 4], tests("curling")
 assert tests("rae") == [1, 3], tests("rae")
-cats = sorted(set((r["evaluator"], r["category"]) for r in rows) - {("stateless", "CAFE Agent")})
+cats = sorted(set((r["evaluator"], r["category"]) for r in rows))
 assert cats == [("curling", "Content Delivery"), ("curling", "Content State Installation"),
                 ("rae", "single-domain"), ("rae", "stress-test"),
-                ("stateless", "CAFE forward"), ("stateless", "CAFE intercept")], cats
+                ("stateless", "CAFE Agent"), ("stateless", "CAFE forward"),
+                ("stateless", "CAFE intercept")], cats
 print(len(rows))
 EOF
 n_json=$(python3 "$T/check.py" "$v/validation.json" "$owner" "$owner2" 2>"$T/py.txt")
@@ -111,8 +113,12 @@ check "the JSON rows have every key, PASS, this build's timestamp/owner, the D4.
 n_term=$(rows_terminal "$T/out.txt")
 n_md=$(rows_md "$v/validation.md")
 n_html=$(rows_html "$v/validation.html")
-check "as many rows in the terminal ($n_term), the Markdown ($n_md) and the HTML ($n_html) as in the JSON (${n_json:-?})" \
-	[ -n "$n_json" ] && [ "$n_term" -eq "$n_json" -a "$n_md" -eq "$n_json" -a "$n_html" -eq "$n_json" ]
+check "as many rows in the terminal ($n_term) as in the JSON (${n_json:-?})" \
+	[ "$n_term" -eq "${n_json:--1}" ]
+check "as many rows in the Markdown ($n_md) as in the JSON (${n_json:-?})" \
+	[ "$n_md" -eq "${n_json:--1}" ]
+check "as many rows in the HTML ($n_html) as in the JSON (${n_json:-?})" \
+	[ "$n_html" -eq "${n_json:--1}" ]
 check "the summary line counts them" grep -q "^validate: $n_json rows, $n_json PASS, 0 FAIL\$" "$T/out.txt"
 check "the terminal groups as D4.3: the three tables in order" \
 	[ "$(grep -E '^(Stateless CAFE|Coupled approach|Routing Awareness Entity): D4.3' "$T/out.txt" | awk '{ print $1 }' | tr '\n' ' ')" = "Stateless Coupled Routing " ]
@@ -120,13 +126,10 @@ for c in '2. CAFE intercept' '3. CAFE forward' '1. Content State Installation' \
 	'2. Content Delivery' '1. single-domain' '3. stress-test'; do
 	check "the terminal has rows of \"$c\"" grep -q "^  $c  " "$T/out.txt"
 done
-# D4.3's stateless test 1 (the CAFE agent): a row (the note is what an older
-# catalog printed while the test was not rebuilt).
-agent_row_or_note() {
-	grep -q "^  1\. CAFE Agent  *1  " "$T/out.txt" ||
-		grep -q "note: D4.3 test 1 (1. CAFE Agent) has no row: the CAFE agent's self test" "$T/out.txt"
-}
-check "the terminal has D4.3's test 1 (CAFE agent), or says why it has no row" agent_row_or_note
+# D4.3's stateless test 1 (the CAFE agent) is not optional: its row is due
+# and passes.
+check "the terminal has D4.3's test 1 (CAFE agent), and it passes" \
+	grep -qE "^  1\. CAFE Agent +1 +$day1/cometsim .* PASS\$|^  1\. CAFE Agent +1 +$day2/cometsim .* PASS\$" "$T/out.txt"
 check "the timestamp/owner column is this build's" grep -q "  $owner  PASS\$" "$T/out.txt"
 check "the Markdown has D4.3's columns" \
 	grep -q '^| Test category | Test | Timestamp/Owner | Test description | Step | Expected | Actual | Result | Evidence |$' "$v/validation.md"
@@ -158,16 +161,54 @@ check "broken: the HTML row is marked fail" grep -q '<tr class="fail">' "$b/vali
 check "broken: the Markdown row says FAIL" grep -q '| \*\*FAIL\*\* |' "$b/validation.md"
 check "broken: the evaluator got the scenario" grep -q 'stateless-wrong-mac.xml' "$b/stateless.log"
 
+# ---- 2b. old captures graded again are not this build's results ----
+
+# The captures of stateless test 3 from part 1, as an older build would
+# have left them (its summary.json names another commit), graded again
+# with --no-run: the row passes, but it carries the stamp of the run
+# behind it, not this build's, it is marked, and the tables are incomplete.
+o="$T/old"
+mkdir -p "$o"
+cp -R "$v/stateless" "$o/stateless"
+sed -i 's/^  "commit": ".*",$/  "commit": "0123456789ab",/' "$o/stateless/3/summary.json"
+run_date=$(sed -n 's/^  "date": "\(.\{10\}\).*/\1/p' "$o/stateless/3/summary.json")
+"$COMETSIM" validate --out "$o" --only 'stateless 3' --pass 'stateless:--no-run' \
+	>"$T/o.txt" 2>"$T/o-err.txt"
+rc=$?
+cat "$T/o.txt"
+check "--no-run on old captures: exit 3, not 0 ($rc)" [ "$rc" -eq 3 ]
+check "... the row keeps the stamp of the run behind it, marked" \
+	grep -qE "^  3\. CAFE forward +3 +$run_date/cometsim $ver \(0123456789ab\), another build +PASS\$" "$T/o.txt"
+check "... this build's stamp is on no row" not grep -q "/cometsim $ver ($commit)  " "$T/o.txt"
+check "... the summary says why the tables are incomplete" \
+	grep -q '^validate: 1 row, 1 PASS, 0 FAIL; INCOMPLETE: 1 row not run by this command$' "$T/o.txt"
+cat >"$T/old.py" <<'EOF'
+import json, sys
+rows = json.load(open(sys.argv[1]))
+assert len(rows) == 1, len(rows)
+r = rows[0]
+assert r["timestamp_owner"] == sys.argv[2], r["timestamp_owner"]
+assert r["fresh"] is False, r["fresh"]
+EOF
+check "... the JSON row has the old stamp and \"fresh\": false" \
+	python3 "$T/old.py" "$o/validation.json" "$run_date/cometsim $ver (0123456789ab)"
+check "... the Markdown marks it" grep -q "(0123456789ab), another build" "$o/validation.md"
+check "... the HTML marks it" grep -q "(0123456789ab), another build" "$o/validation.html"
+
 # ---- 3. made-up evaluators ----
 
 src="$T/src"
 mkdir -p "$src/scenarios/validation"
 ev="$src/scenarios/validation"
 # Every evaluator starts like the real ones: OUTDIR first, then options.
-prelude='out=$1; shift; mkdir -p "$out"; rows="$out/rows.jsonl"; : >"$rows"'
+# record DIR makes DIR a run directory (a short run of this program), as
+# the evidence of a row must be.
+scn="$top_srcdir/scenarios/sample.xml"
+prelude='out=$1; shift; mkdir -p "$out"; rows="$out/rows.jsonl"; : >"$rows"
+record() { "$COMETSIM" run '"'$scn'"' --out "$1" --quiet --pcap none --end 1ms >/dev/null 2>&1; }'
 cat >"$ev/good.sh" <<EOF
 $prelude
-mkdir -p "\$out/run one"
+record "\$out/run one"
 printf '%s\n' '{"category":"Odd <b>&amp;</b> | *x* \`y\`","test":"1a","description":"quote \" backslash \\\\ tab \t newline \n e acute \u00e9 smile \ud83d\ude00","step":"<script>alert(1)</script>","expected":"e","actual":"a","result":"PASS","run_dir":"'"\$out/run one"'","extra":42}' >>"\$rows"
 printf '%s\n' '{"category":"Odd <b>&amp;</b> | *x* \`y\`","test":2,"description":"d","step":"s","expected":"e","actual":"a","result":"PASS","run_dir":"'"\$out/run one"'"}' >>"\$rows"
 echo "args: \$*"
@@ -254,18 +295,114 @@ printf '%s\n' '{"category":"c","test":1,"description":"d","step":"s","expected":
 COMETSIM_SRCDIR=$src "$COMETSIM" validate --out "$f" --only none >"$T/f5.txt" 2>&1
 rc=$?
 cat "$T/f5.txt"
-check "no row (and an old rows.jsonl from before): exit 3 ($rc), \"no row\"" \
-	[ "$rc" -eq 3 ] && grep -q 'FAILED TO RUN: no rows: ' "$T/f5.txt"
+check "no row (and an old rows.jsonl from before): exit 3 ($rc)" [ "$rc" -eq 3 ]
+check "... it says \"no rows\"" grep -q 'FAILED TO RUN: no rows: ' "$T/f5.txt"
+
+# A catalog evaluator owes a number of rows per test (rae: 3, 7, 3): a row
+# it leaves out is a FAIL row; more rows than the catalog knows is a
+# failure to run (the catalog is out of date).
+cat >"$ev/rae.sh" <<EOF
+$prelude
+record "\$out/run"
+t=1
+for n in \$FAKE_RAE_ROWS; do
+	i=0
+	while [ \$i -lt \$n ]; do
+		printf '{"category":"rae","test":%s,"description":"check %s","step":"s","expected":"e","actual":"a","result":"PASS","run_dir":"%s"}\n' \$t \$i "\$out/run" >>"\$rows"
+		i=\$((i + 1))
+	done
+	t=\$((t + 1))
+done
+EOF
+FAKE_RAE_ROWS='3 7 3' COMETSIM_SRCDIR=$src "$COMETSIM" validate --out "$f" --only rae >"$T/r1.txt" 2>&1
+check "rae with its 3, 7 and 3 rows: exit 0" [ $? -eq 0 ]
+FAKE_RAE_ROWS='3 6 3' COMETSIM_SRCDIR=$src "$COMETSIM" validate --out "$f" --only rae >"$T/r2.txt" 2>&1
+rc=$?
+cat "$T/r2.txt"
+check "rae with a row of test 2 left out: exit 1 ($rc)" [ "$rc" -eq 1 ]
+check "... the summary counts the missing row as a FAIL" \
+	grep -q '^validate: 13 rows, 12 PASS, 1 FAIL$' "$T/r2.txt"
+check "... the terminal shows it in test 2" \
+	grep -qE "^  2\. multi-domain +2 +$day1/cometsim .* FAIL\$|^  2\. multi-domain +2 +$(date +%Y-%m-%d)/cometsim .* FAIL\$" "$T/r2.txt"
+cat >"$T/missing.py" <<'EOF'
+import json, sys
+rows = json.load(open(sys.argv[1]))
+bad = [r for r in rows if r["result"] == "FAIL"]
+assert len(bad) == 1, bad
+r = bad[0]
+assert r["test"] == 2 and r["category"] == "multi-domain", r
+assert r["description"] == "a row of test 2 is missing", r["description"]
+assert r["expected"] == "7 rows for test 2 (the catalog of cli/validate.c)", r["expected"]
+assert r["actual"] == "the evaluator wrote 6", r["actual"]
+EOF
+check "... the JSON row says which test, how many rows are due and how many came" \
+	python3 "$T/missing.py" "$f/validation.json"
+FAKE_RAE_ROWS='3 8 3' COMETSIM_SRCDIR=$src "$COMETSIM" validate --out "$f" --only rae >"$T/r3.txt" 2>&1
+check "rae with a row too many in test 2: exit 3" [ $? -eq 3 ]
+check "... saying the catalog does not know it" \
+	grep -q 'FAILED TO RUN: 8 rows for test 2, the catalog of cli/validate.c knows 7' "$T/r3.txt"
+
+# Nothing runs without the tools the selected evaluators need.
+TSHARK="$T/no-tshark" FAKE_RAE_ROWS='3 7 3' COMETSIM_SRCDIR=$src "$COMETSIM" validate \
+	--out "$T/tools" --only rae >"$T/t1.txt" 2>&1
+check "no tshark: validate refuses with exit 2" [ $? -eq 2 ]
+check "... naming the tool, the variable and the Debian package" \
+	grep -q "^cometsim validate: rae.sh needs tshark: TSHARK=$T/no-tshark is not a program; on Debian: apt-get install tshark\$" "$T/t1.txt"
+check "... and runs nothing" [ ! -e "$T/tools" ]
+PATH="$T/nowhere" "$COMETSIM" validate --out "$T/tools" --only curling >"$T/t2.txt" 2>&1
+check "no mergecap on PATH: exit 2" [ $? -eq 2 ]
+check "... naming it and its Debian package" \
+	grep -q "^cometsim validate: curling.sh needs mergecap, which is not installed (not on PATH); on Debian: apt-get install wireshark-common\$" "$T/t2.txt"
+
+# The stamp of a row is the one of the run behind it: another build's run,
+# or none, is never stamped as this build's.
+cat >"$ev/other.sh" <<EOF
+$prelude
+record "\$out/run"
+sed -i -e 's/^  "commit": ".*",\$/  "commit": "0123456789ab",/' \\
+	-e 's/^  "date": ".*",\$/  "date": "2999-01-01T00:00:00+0000",/' "\$out/run/summary.json"
+printf '%s\n' '{"category":"c","test":1,"description":"d","step":"s","expected":"e","actual":"a","result":"PASS","run_dir":"'"\$out/run"'"}' >>"\$rows"
+EOF
+"$COMETSIM" run "$scn" --out "$T/earlier" --quiet --pcap none --end 1ms
+sed -i 's/^  "date": ".*",$/  "date": "2020-01-02T03:04:05+0000",/' "$T/earlier/summary.json"
+cat >"$ev/earlier.sh" <<EOF
+$prelude
+printf '%s\n' '{"category":"c","test":1,"description":"d","step":"s","expected":"e","actual":"a","result":"PASS","run_dir":"$T/earlier"}' >>"\$rows"
+EOF
+cat >"$ev/norecord.sh" <<EOF
+$prelude
+printf '%s\n' '{"category":"c","test":1,"description":"d","step":"s","expected":"e","actual":"a","result":"PASS","run_dir":"'"\$out"'"}' >>"\$rows"
+EOF
+COMETSIM_SRCDIR=$src "$COMETSIM" validate --out "$f" --only other >"$T/p1.txt" 2>&1
+rc=$?
+cat "$T/p1.txt"
+check "a row from another build's run: exit 3 ($rc)" [ "$rc" -eq 3 ]
+check "... stamped with that build, marked" \
+	grep -qE "^  c +1 +2999-01-01/cometsim $ver \(0123456789ab\), another build +PASS\$" "$T/p1.txt"
+COMETSIM_SRCDIR=$src "$COMETSIM" validate --out "$f" --only earlier >"$T/p3.txt" 2>&1
+rc=$?
+cat "$T/p3.txt"
+check "a row from a run of this build made before the command: exit 3 ($rc)" [ "$rc" -eq 3 ]
+check "... stamped with that run's date, marked" \
+	grep -qE "^  c +1 +2020-01-02/cometsim $ver \($commit\), earlier run +PASS\$" "$T/p3.txt"
+COMETSIM_SRCDIR=$src "$COMETSIM" validate --out "$f" --only norecord >"$T/p2.txt" 2>&1
+rc=$?
+cat "$T/p2.txt"
+check "a row whose run directory has no summary.json: exit 3 ($rc)" [ "$rc" -eq 3 ]
+check "... stamped as such" \
+	grep -qE "^  c +1 +no run record \(no summary.json in the run directory\) +PASS\$" "$T/p2.txt"
 
 # A signal reaches the evaluator and whatever it started.
 COMETSIM_SRCDIR=$src "$COMETSIM" validate --out "$f" --only slow >"$T/f6.txt" 2>&1 &
 vpid=$!
+# The signal comes once the evaluator runs (300 s is a safety net only).
 i=0
-while [ ! -s "$f/slow/pid" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+while [ ! -s "$f/slow/pid" ] && [ $i -lt 3000 ]; do sleep 0.1; i=$((i + 1)); done
+spid=$(cat "$f/slow/pid" 2>/dev/null)
+check "SIGTERM: the evaluator runs (${spid:-no pid})" [ -n "$spid" ]
 kill -TERM "$vpid"
 wait "$vpid"
 rc=$?
-spid=$(cat "$f/slow/pid" 2>/dev/null)
 check "SIGTERM: exit 143 ($rc)" [ "$rc" -eq 143 ]
 check "SIGTERM: the evaluator is gone too" not kill -0 "${spid:-999999}" 2>/dev/null
 
@@ -281,7 +418,8 @@ check "an argument: exit 2" [ $? -eq 2 ]
 COMETSIM_SRCDIR=$T/nowhere "$COMETSIM" validate >/dev/null 2>&1
 check "COMETSIM_SRCDIR without evaluators: exit 3" [ $? -eq 3 ]
 "$COMETSIM" validate --list --only 'CAFE forward' >"$T/list.txt"
-check "--list shows what --only selects" \
-	[ "$(grep -c '^    + 3\. CAFE forward [3-7]$' "$T/list.txt")" -eq 5 ] && grep -q '^- curling.sh' "$T/list.txt"
+check "--list shows the tests --only selects" \
+	[ "$(grep -c '^    + 3\. CAFE forward [3-7]$' "$T/list.txt")" -eq 5 ]
+check "--list shows the evaluators --only leaves out" grep -q '^- curling.sh' "$T/list.txt"
 
 finish
