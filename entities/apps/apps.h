@@ -89,7 +89,7 @@ struct app_recv {
 	uint64_t bad, short_;	/* wrong magic; shorter than the header */
 	uint64_t ndelay;
 	sim_time_t delay_min, delay_max;
-	uint64_t delay_sum;
+	unsigned __int128 delay_sum;	/* 2^32 delays of up to SIM_TIME_LIMIT fit */
 };
 
 /* usr.applications.Ping */
@@ -110,7 +110,7 @@ struct app_ping {
 	/* statistics */
 	uint64_t transmitted, received, duplicates, errors;
 	sim_time_t rtt_min, rtt_max;
-	uint64_t rtt_sum;
+	unsigned __int128 rtt_sum;	/* 65535 times of up to SIM_TIME_LIMIT fit */
 };
 
 /* send.c */

@@ -108,7 +108,7 @@ recv_input(struct udp_sock *sock, void *ctx, struct pkt *p, const struct addr *s
 	struct app_recv *r = ctx;
 	struct app_recv_flow *f;
 	struct app_hdr h;
-	sim_time_t delay = 0;
+	sim_time_t now = sim_now(r->e.node->net->sim), delay = 0;
 	char a[ADDR_STRLEN];
 	int rc;
 
@@ -116,9 +116,10 @@ recv_input(struct udp_sock *sock, void *ctx, struct pkt *p, const struct addr *s
 		return;
 	r->received++;
 	r->bytes_received += p->len;
+	/* A send time from the future (or negative) is no Send header either. */
 	rc = app_hdr_read(p->data, p->len, &h);
 	if (rc == 0)
-		delay = sim_now(r->e.node->net->sim) - h.sent;
+		delay = h.sent >= 0 && h.sent <= now ? now - h.sent : -1;
 	if (rc == -1) {
 		r->short_++;
 		entity_log(&r->e, LOG_DEBUG, "%" PRIu32 " bytes from %s:%u: shorter than the header",

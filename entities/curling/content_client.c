@@ -520,7 +520,8 @@ plan_requests(struct cclient *c)
 		if (c->spread > 0) {
 			snprintf(name, sizeof(name), "cclient/%s/%u", c->e.node->name, r->port);
 			rng_init(&rs, net->seed, net->run, name);
-			r->ask_at += (sim_time_t)rng_below(&rs, (uint64_t)c->spread);
+			r->ask_at = sim_time_add(now, (sim_time_t)rng_below(&rs,
+									       (uint64_t)c->spread));
 		}
 	}
 }
@@ -636,7 +637,8 @@ client_stats(struct entity *e, entity_stat_fn fn, void *ctx)
 {
 	struct cclient *c = (struct cclient *)e;
 	uint64_t requests = 0, replies = 0, repairs = 0, chunks = 0, expected = 0, unique = 0, dup = 0;
-	uint64_t bytes = 0, done = 0, refused = 0, failed = 0, bad = 0, dsum = 0, dmax = 0;
+	uint64_t bytes = 0, done = 0, refused = 0, failed = 0, bad = 0, dmax = 0;
+	unsigned __int128 dsum = 0;	/* up to 1000 delays of up to SIM_TIME_LIMIT */
 
 	for (unsigned i = 0; i < c->nreq; i++) {
 		const struct creq *r = &c->req[i];
@@ -667,7 +669,7 @@ client_stats(struct entity *e, entity_stat_fn fn, void *ctx)
 	fn(ctx, "complete", done);
 	fn(ctx, "refused", refused);
 	fn(ctx, "failed", failed);
-	fn(ctx, "delay_ns", done ? dsum / done : 0);
+	fn(ctx, "delay_ns", done ? (uint64_t)(dsum / done) : 0);
 	fn(ctx, "malformed", bad);
 	fn(ctx, "unknown_addresses", c->unknown_addrs);
 	fn(ctx, "clients", c->nreq);

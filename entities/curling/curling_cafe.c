@@ -480,8 +480,10 @@ sweep_arm(struct ccafe *c)
 	for (guint i = 0; i < c->cst->len; i++) {
 		const struct cst_entry *x = g_ptr_array_index(c->cst, i);
 
-		if (x->used + c->timeout < first)
-			first = x->used + c->timeout;
+		sim_time_t at = sim_time_add(x->used, c->timeout);
+
+		if (at < first)
+			first = at;
 	}
 	if (first == SIM_TIME_MAX)
 		sim_timer_cancel(sim, &c->sweep);

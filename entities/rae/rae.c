@@ -627,7 +627,8 @@ peer_drain(struct sim *sim, void *ctx, void *arg)
 	struct rae_peer *p = ctx;
 	struct rae *r = p->r;
 	sim_time_t now = sim_now(sim), mrai = (sim_time_t)r->cfg->min_update_interval * SIM_S;
-	bool allow = mrai == 0 || p->last_update == RAE_NEVER || now >= p->last_update + mrai;
+	bool allow = mrai == 0 || p->last_update == RAE_NEVER ||
+		     now >= sim_time_add(p->last_update, mrai);
 	unsigned cap = r->cfg->ndp * r->cfg->limit + 1;
 	struct adv_item *items = g_new(struct adv_item, cap);
 	GPtrArray *wd = g_ptr_array_new(), *groups = g_ptr_array_new_with_free_func(adv_group_free);
@@ -696,7 +697,8 @@ peer_drain(struct sim *sim, void *ctx, void *arg)
 		p->last_update = now;
 	}
 	if (p->deferred->len) {
-		sim_time_t when = (p->last_update == RAE_NEVER ? now : p->last_update) + mrai;
+		sim_time_t when = sim_time_add(p->last_update == RAE_NEVER ? now : p->last_update,
+					       mrai);
 
 		sim_timer_set(sim, &p->t_drain, when > now ? when : now);
 	}
