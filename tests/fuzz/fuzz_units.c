@@ -18,16 +18,20 @@
 #include "sim/units.h"
 #include "tests/fuzz/fuzz.h"
 
-/* A refusal names the value, the one way. */
+/*
+ * A refusal names the value, the one way (x "VALUE": PROBLEM), whole
+ * when the buffer holds the value and at least one character of the
+ * problem.
+ */
 static void
 refused_well(const char *s, const char *err)
 {
 	size_t n = strlen(s);
 
 	FUZZ_CHECK(strncmp(err, "x \"", 3) == 0);
-	FUZZ_CHECK(n + 6 >= UNITS_ERRLEN || (strncmp(err + 3, s, n) == 0 &&
-					    strncmp(err + 3 + n, "\": ", 3) == 0 &&
-					    err[n + 6] != '\0'));
+	FUZZ_CHECK(n + 8 > UNITS_ERRLEN || (strncmp(err + 3, s, n) == 0 &&
+					   strncmp(err + 3 + n, "\": ", 3) == 0 &&
+					   err[n + 6] != '\0'));
 }
 
 int
