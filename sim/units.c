@@ -199,15 +199,18 @@ scan_number(const char *s, struct number *n)
 
 /*
  * The common parser of durations, sizes and rates: the value in the
- * kind's integer unit; `expect` tells the grammar in messages.  `bare` is the scale of a number without a unit
- * (0: only a zero may go without one), `step` a scale the value must be
- * a multiple of (1 for any), named `step_name` in the message.
+ * kind's integer unit; `expect` tells the grammar in messages.  `bare`
+ * is the scale of a number without a unit (0: only a zero may go without
+ * one), `step` a scale the value must be a multiple of (1 for any), named
+ * `step_name` in the message.
  */
 static int
 parse_scaled(const struct kind *k, const char *expect, const char *what, const char *s,
 	     uint64_t bare, uint64_t step, const char *step_name, uint64_t min, uint64_t max,
 	     uint64_t *out, char *err, size_t errlen)
 {
+	const char *why_max = k == &k_duration && max == (uint64_t)SIM_TIME_LIMIT ?
+			      ", the longest time a run may reach" : "";
 	const struct unit *u = NULL;
 	struct number n;
 	uint64_t scale;
@@ -234,8 +237,8 @@ parse_scaled(const struct kind *k, const char *expect, const char *what, const c
 		return fail(err, errlen, what, s, "no unit (%s)", expect);
 	}
 	if (n.int_long)
-		return fail(err, errlen, what, s, "too large (at most %s)",
-			    k->fmt(max, lim, sizeof(lim)));
+		return fail(err, errlen, what, s, "too large (at most %s%s)",
+			    k->fmt(max, lim, sizeof(lim)), why_max);
 	if (n.frac_long)
 		return fail(err, errlen, what, s, "more than %d digits after the point",
 			    FRAC_DIGITS);
@@ -245,9 +248,7 @@ parse_scaled(const struct kind *k, const char *expect, const char *what, const c
 	v = n.ip * scale + frac / n.fdiv;
 	if (v > max)
 		return fail(err, errlen, what, s, "too large (at most %s%s)",
-			    k->fmt(max, lim, sizeof(lim)),
-			    k == &k_duration && max == (uint64_t)SIM_TIME_LIMIT ?
-			    ", the longest time a run may reach" : "");
+			    k->fmt(max, lim, sizeof(lim)), why_max);
 	if (v % step != 0)
 		return fail(err, errlen, what, s, "not a whole number of %s", step_name);
 	if (v < min)
