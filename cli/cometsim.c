@@ -50,6 +50,7 @@
 #include "sim/scenario.h"
 #include "sim/sched.h"
 #include "sim/sim.h"
+#include "sim/units.h"
 
 #define EXIT_INPUT	1	/* the scenario or an input file is wrong */
 #define EXIT_USAGE	2	/* the command line is wrong */
@@ -114,7 +115,8 @@ static const char help_run[] =
 	"  --log-stderr        copy the log lines to stderr\n"
 	"  --scheduler NAME    event scheduler: %s\n"
 	"  --end TIME          stop at this virtual time: a number and a unit,\n"
-	"                      ns, us, ms or s (10s, 1.5ms)\n"
+	"                      ns, us, ms, s, min or h (10s, 1.5ms), at most\n"
+	"                      1000000000s\n"
 	"  --max-events N      stop after N events (exit status 3)\n"
 	"  --max-wall TIME     stop after this much wall-clock time, loading\n"
 	"                      included: seconds, or a number and a unit (90,\n"
@@ -253,76 +255,6 @@ usage_error(const char *cmd_usage, const char *fmt, ...)
 }
 
 /* ---- argument values ---- */
-
-/* A decimal unsigned 64-bit number, the whole string. */
-static int
-parse_u64(const char *s, uint64_t *v)
-{
-	unsigned long long x;
-	char *end;
-
-	if (!g_ascii_isdigit(s[0]))
-		return -1;
-	errno = 0;
-	x = strtoull(s, &end, 10);
-	if (errno || *end)
-		return -1;
-	*v = x;
-	return 0;
-}
-
-/*
- * A duration as scenarios write them: a decimal number, maybe with a
- * fraction, and a unit (ns, us, ms, s); "0" needs none.  Computed in
- * integers, so "0.1s" is exactly 100000000 ns; a value that is not a
- * whole number of nanoseconds, or past the largest time, is refused.
- */
-static int
-parse_time(const char *s, sim_time_t *t)
-{
-	static const struct {
-		const char *unit;
-		uint64_t ns;
-	} units[] = {
-		{ "ns", 1ULL }, { "us", 1000ULL }, { "ms", 1000000ULL },
-		{ "s", 1000000000ULL },
-	};
-	unsigned __int128 mant = 0, div = 1, ns;
-	unsigned digits = 0;
-	bool frac = false;
-	const char *p = s;
-	size_t i;
-
-	for (; *p; p++) {
-		if (g_ascii_isdigit(*p)) {
-			if (++digits > 24)
-				return -1;
-			mant = mant * 10 + (unsigned)(*p - '0');
-			if (frac)
-				div *= 10;
-		} else if (*p == '.' && !frac) {
-			frac = true;
-		} else {
-			break;
-		}
-	}
-	if (digits == 0)
-		return -1;
-	if (*p == '\0' && mant == 0) {
-		*t = 0;
-		return 0;
-	}
-	for (i = 0; i < G_N_ELEMENTS(units); i++)
-		if (strcmp(p, units[i].unit) == 0)
-			break;
-	if (i == G_N_ELEMENTS(units))
-		return -1;
-	ns = mant * units[i].ns;
-	if (ns % div != 0 || ns / div > (unsigned __int128)SIM_TIME_MAX)
-		return -1;
-	*t = (sim_time_t)(ns / div);
-	return 0;
-}
 
 /* The --set options, in command-line order (a later one wins). */
 struct overrides {
@@ -705,6 +637,7 @@ parse_args(int argc, char **argv, const struct command *cmd,
 	   struct run_args *ra)
 {
 	const char *cmd_usage = cmd->usage;
+	char msg[UNITS_ERRLEN];
 	int c;
 	uint64_t v;
 
@@ -716,13 +649,15 @@ parse_args(int argc, char **argv, const struct command *cmd,
 			print_help(cmd);
 			return -1;
 		case OPT_SEED:
-			if (parse_u64(optarg, &ra->seed) != 0)
-				return usage_error(cmd_usage, "--seed \"%s\": not a number", optarg);
+			if (units_uint("--seed", optarg, 0, UINT64_MAX, &ra->seed, msg,
+				       sizeof(msg)) != 0)
+				return usage_error(cmd_usage, "%s", msg);
 			ra->has_seed = true;
 			break;
 		case OPT_RUN:
-			if (parse_u64(optarg, &ra->run) != 0)
-				return usage_error(cmd_usage, "--run \"%s\": not a number", optarg);
+			if (units_uint("--run", optarg, 0, UINT64_MAX, &ra->run, msg,
+				       sizeof(msg)) != 0)
+				return usage_error(cmd_usage, "%s", msg);
 			ra->has_run = true;
 			break;
 		case OPT_SET:
@@ -739,10 +674,9 @@ parse_args(int argc, char **argv, const struct command *cmd,
 			ra->pcap = optarg;
 			break;
 		case OPT_SNAPLEN:
-			if (parse_u64(optarg, &v) != 0 || v < 1 || v > SNAPLEN_MAX)
-				return usage_error(cmd_usage,
-						   "--snaplen \"%s\": expected 1..%d", optarg,
-						   SNAPLEN_MAX);
+			if (units_uint("--snaplen", optarg, 1, SNAPLEN_MAX, &v, msg,
+				       sizeof(msg)) != 0)
+				return usage_error(cmd_usage, "%s", msg);
 			ra->snaplen = (unsigned)v;
 			break;
 		case OPT_LOG: {
@@ -773,33 +707,23 @@ parse_args(int argc, char **argv, const struct command *cmd,
 			ra->scheduler = optarg;
 			break;
 		case OPT_END:
-			if (parse_time(optarg, &ra->end) != 0)
-				return usage_error(cmd_usage,
-						   "--end \"%s\": expected a time with a unit "
-						   "(ns, us, ms, s), such as 10s", optarg);
+			if (units_duration("--end", optarg, 0, 0, SIM_TIME_LIMIT, &ra->end, msg,
+					   sizeof(msg)) != 0)
+				return usage_error(cmd_usage, "%s", msg);
 			ra->has_end = true;
 			break;
 		case OPT_MAX_EVENTS:
-			if (parse_u64(optarg, &ra->max_events) != 0 || ra->max_events == 0)
-				return usage_error(cmd_usage,
-						   "--max-events \"%s\": expected a positive number",
-						   optarg);
+			if (units_uint("--max-events", optarg, 1, UINT64_MAX, &ra->max_events,
+				       msg, sizeof(msg)) != 0)
+				return usage_error(cmd_usage, "%s", msg);
 			break;
-		case OPT_MAX_WALL: {
+		case OPT_MAX_WALL:
 			/* Seconds when no unit is given: --max-wall 90. */
-			char *t = g_ascii_isdigit(optarg[strlen(optarg) ? strlen(optarg) - 1 : 0]) ?
-				  g_strconcat(optarg, "s", NULL) : g_strdup(optarg);
-			int bad = parse_time(t, &ra->max_wall) != 0 || ra->max_wall == 0;
-
-			g_free(t);
-			if (bad)
-				return usage_error(cmd_usage,
-						   "--max-wall \"%s\": expected a positive time: "
-						   "seconds, or a number and a unit (90, 1.5s, 500ms)",
-						   optarg);
+			if (units_duration("--max-wall", optarg, UNITS_BARE_S, 1, SIM_TIME_LIMIT,
+					   &ra->max_wall, msg, sizeof(msg)) != 0)
+				return usage_error(cmd_usage, "%s", msg);
 			ra->has_max_wall = true;
 			break;
-		}
 		case 'q':
 			ra->quiet = true;
 			break;

@@ -47,6 +47,7 @@
 #include "cli/sweep.h"
 #include "output/output.h"
 #include "sim/fileio.h"
+#include "sim/units.h"
 
 #define EXIT_INPUT	1
 #define EXIT_USAGE	2
@@ -1680,7 +1681,8 @@ cmd_start(int argc, char **argv)
 	struct sw_desc *d = NULL;
 	char *dir = NULL, *lockpath = NULL;
 	int c, rc = EXIT_INPUT, lockfd = -1;
-	guint64 v;
+	char msg[UNITS_ERRLEN];
+	uint64_t v;
 
 	o.sbatch = g_ptr_array_new();
 	optind = 1;
@@ -1692,8 +1694,8 @@ cmd_start(int argc, char **argv)
 			rc = 0;
 			goto done;
 		case 'j':
-			if (!g_ascii_string_to_unsigned(optarg, 10, 1, 100000, &v, NULL)) {
-				rc = usage_error("-j \"%s\": expected a number from 1", optarg);
+			if (units_uint("-j", optarg, 1, 100000, &v, msg, sizeof(msg)) < 0) {
+				rc = usage_error("%s", msg);
 				goto done;
 			}
 			o.jobs = (unsigned)v;

@@ -133,7 +133,7 @@ neigh_learn(struct iface *ifc, const struct addr *ip, const uint8_t mac[6], bool
 	memcpy(ne->mac, mac, 6);
 	ne->state = NEIGH_REACHABLE;
 	ne->tries = 0;
-	ne->expires = sim_now(net->sim) + net->arp_timeout;
+	ne->expires = sim_time_add(sim_now(net->sim), net->arp_timeout);
 	sim_timer_cancel(net->sim, &ne->retry);
 	p = ne->q_head;
 	ne->q_head = ne->q_tail = NULL;

@@ -258,3 +258,16 @@ entity_log(struct entity *e, enum log_level l, const char *fmt, ...)
 	va_end(ap);
 	node_log(e->node, l, e->cls->kind, e->inst, "%s", line);
 }
+
+int
+entity_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}

@@ -118,5 +118,11 @@ void entity_free(struct entity *e);
 /* Log on behalf of an entity. */
 void entity_log(struct entity *e, enum log_level l, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/*
+ * Write an init or check error into err (when err and errlen allow) and
+ * return -1, for `return entity_err(err, errlen, "...", ...);`.
+ */
+int entity_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #endif /* SIM_ENTITY_H */

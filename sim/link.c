@@ -159,7 +159,8 @@ tx_done(struct sim *sim, void *ctx, void *arg)
 		stats_drop(&l->cnt, DROP_LOSS);
 		pkt_free(p);
 	} else {
-		p->when = sim_now(sim) + l->p.delay;
+		/* Beyond the largest time: in flight until the end, never delivered. */
+		p->when = sim_time_add(sim_now(sim), l->p.delay);
 		p->next = NULL;
 		if (ld->fl_tail)
 			ld->fl_tail->next = p;

@@ -1,11 +1,10 @@
 /*
  * params.c - values of the scenario formats and the --set overrides.
  *
- * Durations, bandwidths and sizes are parsed from their decimal text by
- * hand into integers, never through floating point, so "0.1s" is exactly
- * 100000000 ns and "1.5Mbps" exactly 1500000 bit/s; a value finer than
- * the integer unit (a fraction of a nanosecond, of a bit/s) is an error.
- * Probabilities of the loss models are the only doubles.
+ * Every value is read by sim/units.h, the one grammar of the program
+ * (exact integers for durations, sizes and rates; probabilities the only
+ * doubles); here are the two link values that are lists of them (a
+ * queue's limits, a loss model) and where each value goes.
  *
  * --set NAME=VALUE replaces a value as written, before ${name}
  * substitution and before the value is checked, so a bad value is
@@ -23,20 +22,7 @@
 #include "sim/log.h"
 #include "sim/sched.h"
 #include "sim/scenario_int.h"
-
-struct scn_unit {
-	const char *suffix;
-	unsigned pow10;		/* value = number * 10^pow10 */
-};
-
-static const struct scn_unit dur_units[] = {
-	{ "ns", 0 }, { "us", 3 }, { "ms", 6 }, { "s", 9 }, { NULL, 0 },
-};
-
-static const struct scn_unit bw_units[] = {
-	{ "bps", 0 }, { "kbps", 3 }, { "Kbps", 3 }, { "Mbps", 6 },
-	{ "Gbps", 9 }, { "Tbps", 12 }, { "bit/s", 0 }, { NULL, 0 },
-};
+#include "sim/units.h"
 
 static const char *const lattr_names[LA_COUNT] = {
 	"bandwidth", "delay", "mtu", "queue", "loss", "weight",
@@ -60,210 +46,14 @@ scn_ropt_name(enum scn_ropt o)
 }
 
 /*
- * Parse the decimal number at s ("12", "0.25", ".5") times 10^pow10 into
- * *out exactly.  *end receives the first character after the number.
- * Returns 0, or -1 with *why set.
- */
-static int
-dec_scaled(const char *s, unsigned pow10, int64_t *out, const char **end,
-	   const char **why, const char *frac_why)
-{
-	int64_t v = 0;
-	unsigned nfrac = 0;
-	bool digits = false;
-
-	for (; isdigit((unsigned char)*s); s++) {
-		if (v > (INT64_MAX - (*s - '0')) / 10)
-			goto range;
-		v = v * 10 + (*s - '0');
-		digits = true;
-	}
-	if (*s == '.') {
-		for (s++; isdigit((unsigned char)*s); s++) {
-			digits = true;
-			if (nfrac < pow10) {
-				if (v > (INT64_MAX - (*s - '0')) / 10)
-					goto range;
-				v = v * 10 + (*s - '0');
-				nfrac++;
-			} else if (*s != '0') {
-				*why = frac_why;
-				return -1;
-			}
-		}
-	}
-	if (!digits) {
-		*why = "not a number";
-		return -1;
-	}
-	for (; nfrac < pow10; nfrac++) {
-		if (v > INT64_MAX / 10)
-			goto range;
-		v *= 10;
-	}
-	*out = v;
-	*end = s;
-	return 0;
-range:
-	*why = "too large";
-	return -1;
-}
-
-/* A number with one of the units; a bare number only if zero or unit_optional. */
-static int
-parse_scaled(const char *s, const struct scn_unit *units, bool unit_optional,
-	     int64_t *out, const char **why, const char *frac_why, const char *unit_why)
-{
-	const struct scn_unit *u = NULL;
-	const char *num, *end, *unit, *e;
-	size_t ulen;
-	bool neg = false;
-	int64_t v;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	if (*s == '-' || *s == '+')
-		neg = *s++ == '-';
-	num = end = s;
-	while (isdigit((unsigned char)*end) || *end == '.')
-		end++;
-	if (end == num) {
-		*why = "not a number";
-		return -1;
-	}
-	for (unit = end; isspace((unsigned char)*unit); unit++)
-		;
-	ulen = strlen(unit);
-	while (ulen > 0 && isspace((unsigned char)unit[ulen - 1]))
-		ulen--;
-	if (ulen > 0) {
-		for (u = units; u->suffix; u++)
-			if (strlen(u->suffix) == ulen && strncmp(unit, u->suffix, ulen) == 0)
-				break;
-		if (!u->suffix) {
-			*why = unit_why;
-			return -1;
-		}
-	}
-	if (dec_scaled(num, u ? u->pow10 : 0, &v, &e, why, frac_why) < 0)
-		return -1;
-	if (e != end) {
-		*why = "not a number";
-		return -1;
-	}
-	if (neg && v != 0) {
-		*why = "negative";
-		return -1;
-	}
-	if (!u && v != 0 && !unit_optional) {
-		*why = unit_why;
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-/* Parse a duration with a unit ("1.5s", "250us"; "0" alone); exact. */
-int
-scn_parse_duration(const char *s, sim_time_t *out, const char **why)
-{
-	int64_t v;
-
-	if (parse_scaled(s, dur_units, false, &v, why,
-			 "not a whole number of nanoseconds",
-			 "needs a unit: ns, us, ms or s") < 0)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-/* Parse script milliseconds ("1500", "1.5"); exact to the nanosecond. */
-int
-scn_parse_ms(const char *s, sim_time_t *out, const char **why)
-{
-	const char *end;
-	int64_t v;
-
-	if (*s == '-') {
-		*why = "negative";
-		return -1;
-	}
-	if (dec_scaled(s, 6, &v, &end, why, "not a whole number of nanoseconds") < 0)
-		return -1;
-	if (*end != '\0') {
-		*why = "not a number of milliseconds";
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-int
-scn_parse_bandwidth(const char *s, uint64_t *bps, const char **why)
-{
-	int64_t v;
-
-	if (parse_scaled(s, bw_units, true, &v, why, "not a whole number of bit/s",
-			 "unknown unit (bps, kbps, Mbps, Gbps, Tbps)") < 0)
-		return -1;
-	if (v == 0) {
-		*why = "must be more than 0";
-		return -1;
-	}
-	*bps = (uint64_t)v;
-	return 0;
-}
-
-/* Unsigned decimal integer in [min, max]. */
-int
-scn_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out,
-	       const char **why)
-{
-	uint64_t v = 0;
-	const char *p = s;
-
-	if (!isdigit((unsigned char)*p)) {
-		*why = *p == '-' ? "negative" : "not a whole number";
-		return -1;
-	}
-	for (; isdigit((unsigned char)*p); p++) {
-		if (v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10) {
-			*why = "too large";
-			return -1;
-		}
-		v = v * 10 + (uint64_t)(*p - '0');
-	}
-	if (*p != '\0') {
-		*why = "not a whole number";
-		return -1;
-	}
-	if (v < min) {
-		*why = "too small";
-		return -1;
-	}
-	if (v > max) {
-		*why = "too large";
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-/*
- * One or two limits separated by blanks or a comma: "100" or "100p"
- * frames, "64KB" (1000), "64KiB" (1024), "1500B", "2MB", "1MiB" bytes;
- * "none" or "0" for no limit.
+ * One or two limits separated by blanks or a comma: frames "100" or
+ * "100p" (also "pkts", "packets"), bytes as a size with its unit ("64KB",
+ * "64KiB", "1500B"); "none" or "0" for no limit.
  */
 int
-scn_parse_queue(const char *s, uint32_t *pkts, uint64_t *bytes, const char **why)
+scn_parse_queue(const char *s, uint32_t *pkts, uint64_t *bytes, char *err, size_t errlen)
 {
-	static const struct { const char *suffix; uint64_t mult; bool bytes; } qu[] = {
-		{ "", 1, false }, { "p", 1, false }, { "pkts", 1, false },
-		{ "packets", 1, false }, { "B", 1, true }, { "KB", 1000, true },
-		{ "KiB", 1024, true }, { "MB", 1000000, true },
-		{ "MiB", 1048576, true }, { "GB", 1000000000, true },
-		{ "GiB", 1073741824, true },
-	};
+	static const char *const frames[] = { "", "p", "pkts", "packets" };
 	char **tok = g_strsplit_set(s, " \t,", -1);
 	bool have_p = false, have_b = false, any = false;
 	uint32_t p = 0;
@@ -271,9 +61,9 @@ scn_parse_queue(const char *s, uint32_t *pkts, uint64_t *bytes, const char **why
 	int rc = -1;
 
 	for (char **t = tok; *t; t++) {
-		const char *end;
-		uint64_t v = 0;
-		size_t i;
+		size_t n = strspn(*t, "0123456789");
+		bool is_frames = false;
+		uint64_t v;
 
 		if (**t == '\0')
 			continue;
@@ -282,58 +72,43 @@ scn_parse_queue(const char *s, uint32_t *pkts, uint64_t *bytes, const char **why
 			have_p = have_b = true;
 			continue;
 		}
-		if (!isdigit((unsigned char)**t)) {
-			*why = **t == '-' ? "negative" : "not a size (100p, 64KB, 64KiB)";
-			goto out;
-		}
-		for (end = *t; isdigit((unsigned char)*end); end++) {
-			if (v > (UINT64_MAX - 9) / 10) {
-				*why = "too large";
+		for (size_t i = 0; n > 0 && i < G_N_ELEMENTS(frames); i++)
+			is_frames |= strcmp(*t + n, frames[i]) == 0;
+		if (is_frames) {
+			char *num = g_strndup(*t, n);
+			int bad = units_uint(NULL, num, 0, SCN_QUEUE_PKTS_MAX, &v, NULL, 0) < 0;
+
+			g_free(num);
+			/* Digits alone: only their size can be wrong. */
+			if (bad) {
+				snprintf(err, errlen, "\"%s\": too large (at most %up)", *t,
+					 SCN_QUEUE_PKTS_MAX);
 				goto out;
 			}
-			v = v * 10 + (uint64_t)(*end - '0');
-		}
-		for (i = 0; i < sizeof(qu) / sizeof(qu[0]); i++)
-			if (strcmp(end, qu[i].suffix) == 0)
-				break;
-		if (i == sizeof(qu) / sizeof(qu[0])) {
-			*why = "unknown unit (p, B, KB, KiB, MB, MiB)";
-			goto out;
-		}
-		if (v > UINT64_MAX / qu[i].mult) {
-			*why = "too large";
-			goto out;
-		}
-		if (qu[i].bytes) {
-			if (have_b) {
-				*why = "two byte limits";
-				goto out;
-			}
-			if (v * qu[i].mult > SCN_QUEUE_BYTES_MAX) {
-				*why = "more bytes than a queue may hold (at most 1GiB)";
-				goto out;
-			}
-			have_b = true;
-			b = v * qu[i].mult;
-		} else {
 			if (have_p) {
-				*why = "two frame limits";
-				goto out;
-			}
-			if (v > UINT32_MAX) {
-				*why = "too large";
-				goto out;
-			}
-			if (v > SCN_QUEUE_PKTS_MAX) {
-				*why = "more frames than a queue may hold (at most 1000000p)";
+				snprintf(err, errlen, "\"%s\": a second frame limit", *t);
 				goto out;
 			}
 			have_p = true;
 			p = (uint32_t)v;
+			continue;
 		}
+		if (n == 0 && **t != '.' && **t != '-') {
+			snprintf(err, errlen, "\"%s\": not a limit (frames, 100 or 100p; bytes, a "
+				 "size with its unit, 64KB or 64KiB; or none)", *t);
+			goto out;
+		}
+		if (units_size(NULL, *t, 0, SCN_QUEUE_BYTES_MAX, &v, err, errlen) < 0)
+			goto out;
+		if (have_b) {
+			snprintf(err, errlen, "\"%s\": a second byte limit", *t);
+			goto out;
+		}
+		have_b = true;
+		b = v;
 	}
 	if (!any) {
-		*why = "empty";
+		snprintf(err, errlen, "empty");
 		goto out;
 	}
 	*pkts = p;
@@ -344,41 +119,12 @@ out:
 	return rc;
 }
 
-/* A probability: "0.01" or "1%", in [0, 1]. */
-static int
-parse_prob(const char *s, double *out, const char **why)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || errno != 0) {
-		*why = "not a probability";
-		return -1;
-	}
-	if (*end == '%') {
-		v /= 100;
-		end++;
-	}
-	if (*end != '\0') {
-		*why = "not a probability";
-		return -1;
-	}
-	if (!(v >= 0 && v <= 1)) {
-		*why = "probability not within [0, 1]";
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
 /*
  * "none", "bernoulli P" or "gilbert-elliott P_GB P_BG [LOSS_GOOD [LOSS_BAD]]"
  * (LOSS_GOOD defaults to 0, LOSS_BAD to 1).
  */
 int
-scn_parse_loss(const char *s, struct loss_model *lm, const char **why)
+scn_parse_loss(const char *s, struct loss_model *lm, char *err, size_t errlen)
 {
 	char **tok = g_strsplit_set(s, " \t", -1);
 	const char *a[6];
@@ -388,37 +134,38 @@ scn_parse_loss(const char *s, struct loss_model *lm, const char **why)
 	for (char **t = tok; *t; t++)
 		if (**t != '\0') {
 			if (n == 6) {
-				*why = "too many numbers";
+				snprintf(err, errlen, "too many numbers");
 				goto out;
 			}
 			a[n++] = *t;
 		}
 	memset(lm, 0, sizeof(*lm));
 	if (n == 0) {
-		*why = "empty";
+		snprintf(err, errlen, "empty");
 		goto out;
 	}
 	if (strcmp(a[0], "none") == 0) {
 		if (n != 1) {
-			*why = "\"none\" takes no numbers";
+			snprintf(err, errlen, "\"none\" takes no numbers");
 			goto out;
 		}
 		lm->kind = LOSS_NONE;
 	} else if (strcmp(a[0], "bernoulli") == 0) {
 		if (n != 2) {
-			*why = "\"bernoulli\" takes one probability";
+			snprintf(err, errlen, "\"bernoulli\" takes one probability");
 			goto out;
 		}
-		if (parse_prob(a[1], &lm->p, why) < 0)
+		if (units_prob(NULL, a[1], &lm->p, err, errlen) < 0)
 			goto out;
 		lm->kind = LOSS_BERNOULLI;
 	} else if (strcmp(a[0], "gilbert-elliott") == 0 || strcmp(a[0], "ge") == 0) {
 		if (n < 3 || n > 5) {
-			*why = "\"gilbert-elliott\" takes P_GB P_BG [LOSS_GOOD [LOSS_BAD]]";
+			snprintf(err, errlen, "\"gilbert-elliott\" takes P_GB P_BG [LOSS_GOOD "
+				 "[LOSS_BAD]]");
 			goto out;
 		}
 		for (int i = 1; i < n; i++)
-			if (parse_prob(a[i], &v[i - 1], why) < 0)
+			if (units_prob(NULL, a[i], &v[i - 1], err, errlen) < 0)
 				goto out;
 		lm->kind = LOSS_GILBERT_ELLIOTT;
 		lm->p_gb = v[0];
@@ -426,7 +173,7 @@ scn_parse_loss(const char *s, struct loss_model *lm, const char **why)
 		lm->loss_good = v[2];
 		lm->loss_bad = v[3];
 	} else {
-		*why = "unknown loss model (none, bernoulli, gilbert-elliott)";
+		snprintf(err, errlen, "unknown loss model (none, bernoulli, gilbert-elliott)");
 		goto out;
 	}
 	rc = 0;
@@ -435,64 +182,12 @@ out:
 	return rc;
 }
 
-/* The largest unit that divides t exactly. */
-char *
-scn_fmt_duration(sim_time_t t, char *buf, size_t len)
-{
-	if (t == SIM_TIME_MAX)
-		snprintf(buf, len, "none");
-	else if (t != 0 && t % SIM_S == 0)
-		snprintf(buf, len, "%" PRId64 "s", t / SIM_S);
-	else if (t != 0 && t % SIM_MS == 0)
-		snprintf(buf, len, "%" PRId64 "ms", t / SIM_MS);
-	else if (t != 0 && t % SIM_US == 0)
-		snprintf(buf, len, "%" PRId64 "us", t / SIM_US);
-	else if (t != 0)
-		snprintf(buf, len, "%" PRId64 "ns", t);
-	else
-		snprintf(buf, len, "0");
-	return buf;
-}
-
-char *
-scn_fmt_bandwidth(uint64_t bps, char *buf, size_t len)
-{
-	if (bps % UINT64_C(1000000000000) == 0)
-		snprintf(buf, len, "%" PRIu64 "Tbps", bps / UINT64_C(1000000000000));
-	else if (bps % 1000000000 == 0)
-		snprintf(buf, len, "%" PRIu64 "Gbps", bps / 1000000000);
-	else if (bps % 1000000 == 0)
-		snprintf(buf, len, "%" PRIu64 "Mbps", bps / 1000000);
-	else if (bps % 1000 == 0)
-		snprintf(buf, len, "%" PRIu64 "kbps", bps / 1000);
-	else
-		snprintf(buf, len, "%" PRIu64 "bps", bps);
-	return buf;
-}
-
-/* A byte count in the largest unit that divides it. */
-static void
-fmt_bytes(uint64_t b, char *buf, size_t len)
-{
-	static const struct { const char *unit; uint64_t size; } u[] = {
-		{ "GiB", 1073741824 }, { "GB", 1000000000 }, { "MiB", 1048576 },
-		{ "MB", 1000000 }, { "KiB", 1024 }, { "KB", 1000 },
-	};
-
-	for (size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++)
-		if (b % u[i].size == 0) {
-			snprintf(buf, len, "%" PRIu64 "%s", b / u[i].size, u[i].unit);
-			return;
-		}
-	snprintf(buf, len, "%" PRIu64 "B", b);
-}
-
 char *
 scn_fmt_queue(uint32_t pkts, uint64_t bytes, char *buf, size_t len)
 {
 	char b[32];
 
-	fmt_bytes(bytes, b, sizeof(b));
+	units_fmt_size(bytes, b, sizeof(b));
 	if (pkts == 0 && bytes == 0)
 		snprintf(buf, len, "none");
 	else if (bytes == 0)
@@ -527,9 +222,9 @@ scn_fmt_lattr(const struct link_params *p, enum scn_lattr a, char *buf, size_t l
 {
 	switch (a) {
 	case LA_BANDWIDTH:
-		return scn_fmt_bandwidth(p->bandwidth_bps, buf, len);
+		return units_fmt_rate(p->bandwidth_bps, buf, len);
 	case LA_DELAY:
-		return scn_fmt_duration(p->delay, buf, len);
+		return units_fmt_duration(p->delay, buf, len);
 	case LA_MTU:
 		snprintf(buf, len, "%" PRIu32, p->mtu);
 		return buf;
@@ -904,8 +599,9 @@ static int
 lattr_parse(struct scn_ld *ld, const char *what, struct scn_val *v,
 	    enum scn_lattr a, struct link_params *p)
 {
-	char where[512];
-	const char *why = NULL;
+	const char *name = lattr_names[a];
+	char where[512], err[UNITS_ERRLEN];
+	const char *msg = err;
 	char *str;
 	uint64_t u;
 	int rc = -1;
@@ -916,23 +612,23 @@ lattr_parse(struct scn_ld *ld, const char *what, struct scn_val *v,
 		return -1;
 	switch (a) {
 	case LA_BANDWIDTH:
-		rc = scn_parse_bandwidth(str, &p->bandwidth_bps, &why);
+		rc = units_rate(name, str, 1, INT64_MAX, &p->bandwidth_bps, err, sizeof(err));
 		break;
 	case LA_DELAY:
-		rc = scn_parse_duration(str, &p->delay, &why);
+		rc = units_duration(name, str, 0, 0, SIM_TIME_LIMIT, &p->delay, err, sizeof(err));
 		break;
 	case LA_MTU:
-		rc = scn_parse_uint(str, 68, 65535, &u, &why);
+		rc = units_uint(name, str, 68, 65535, &u, err, sizeof(err));
 		p->mtu = (uint32_t)u;
 		break;
 	case LA_QUEUE:
-		rc = scn_parse_queue(str, &p->queue_pkts, &p->queue_bytes, &why);
+		rc = scn_parse_queue(str, &p->queue_pkts, &p->queue_bytes, err, sizeof(err));
 		break;
 	case LA_LOSS:
-		rc = scn_parse_loss(str, &p->loss, &why);
+		rc = scn_parse_loss(str, &p->loss, err, sizeof(err));
 		break;
 	case LA_WEIGHT:
-		rc = scn_parse_uint(str, 1, UINT32_MAX, &u, &why);
+		rc = units_uint(name, str, 1, UINT32_MAX, &u, err, sizeof(err));
 		p->weight = (uint32_t)u;
 		break;
 	default:
@@ -940,11 +636,17 @@ lattr_parse(struct scn_ld *ld, const char *what, struct scn_val *v,
 	}
 	if (rc < 0) {
 		scn_val_where(v, where, sizeof(where));
-		if (a == LA_DELAY && strcmp(why, "negative") == 0)
-			scn_error(ld, NULL, 0, "%s: %s: negative delay \"%s\"", where, what, str);
-		else
-			scn_error(ld, NULL, 0, "%s: %s: %s \"%s\": %s", where, what,
-				  lattr_names[a], str, why);
+		if (a == LA_QUEUE || a == LA_LOSS) {
+			/* A list: `queue "VALUE": ` ahead of what its item said. */
+			size_t n = strlen(str);
+
+			if (err[0] == '"' && strncmp(err + 1, str, n) == 0 &&
+			    strncmp(err + 1 + n, "\": ", 3) == 0)
+				msg = err + n + 4;
+			scn_error(ld, NULL, 0, "%s: %s: %s \"%s\": %s", where, what, name, str, msg);
+		} else {
+			scn_error(ld, NULL, 0, "%s: %s: %s", where, what, err);
+		}
 	}
 	g_free(str);
 	return rc;
@@ -1003,8 +705,8 @@ ropt_parse(struct scn_ld *ld, enum scn_ropt o)
 {
 	struct scenario *s = ld->s;
 	struct scn_val *v = &s->run[o];
-	const char *why = NULL;
-	char where[512], logwhy[1024];
+	const char *name = ropt_names[o], *why = NULL;
+	char where[512], logwhy[1024], err[UNITS_ERRLEN] = "";
 	char *str;
 	uint64_t u;
 	int rc = 0;
@@ -1018,19 +720,20 @@ ropt_parse(struct scn_ld *ld, enum scn_ropt o)
 		if (strcmp(str, "none") == 0 || strcmp(str, "inf") == 0)
 			s->ro.end_time = SIM_TIME_MAX;
 		else
-			rc = scn_parse_duration(str, &s->ro.end_time, &why);
+			rc = units_duration(name, str, 0, 0, SIM_TIME_LIMIT, &s->ro.end_time, err,
+					    sizeof(err));
 		break;
 	case RO_SEED:
-		rc = scn_parse_uint(str, 0, UINT64_MAX, &s->ro.seed, &why);
+		rc = units_uint(name, str, 0, UINT64_MAX, &s->ro.seed, err, sizeof(err));
 		break;
 	case RO_RUN:
-		rc = scn_parse_uint(str, 0, UINT64_MAX, &s->ro.run, &why);
+		rc = units_uint(name, str, 0, UINT64_MAX, &s->ro.run, err, sizeof(err));
 		break;
 	case RO_PCAP:
 		rc = pcap_check(s, str, &why);
 		break;
 	case RO_SNAPLEN:
-		rc = scn_parse_uint(str, 1, 262144, &u, &why);
+		rc = units_uint(name, str, 1, 262144, &u, err, sizeof(err));
 		s->ro.snaplen = (unsigned)u;
 		break;
 	case RO_LOG:
@@ -1048,13 +751,15 @@ ropt_parse(struct scn_ld *ld, enum scn_ropt o)
 		if (strcmp(str, "none") == 0)
 			s->ro.max_events = 0;
 		else
-			rc = scn_parse_uint(str, 0, UINT64_MAX, &s->ro.max_events, &why);
+			rc = units_uint(name, str, 0, UINT64_MAX, &s->ro.max_events, err,
+					sizeof(err));
 		break;
 	case RO_MAX_WALL:
 		if (strcmp(str, "none") == 0)
 			s->ro.max_wall = 0;
 		else
-			rc = scn_parse_duration(str, &s->ro.max_wall, &why);
+			rc = units_duration(name, str, UNITS_BARE_S, 0, SIM_TIME_LIMIT,
+					    &s->ro.max_wall, err, sizeof(err));
 		break;
 	case RO_ROUTING:
 		if (strcmp(str, "static") == 0)
@@ -1071,7 +776,10 @@ ropt_parse(struct scn_ld *ld, enum scn_ropt o)
 	}
 	if (rc < 0) {
 		scn_val_where(v, where, sizeof(where));
-		scn_error(ld, NULL, 0, "%s: %s \"%s\": %s", where, ropt_names[o], str, why);
+		if (err[0])
+			scn_error(ld, NULL, 0, "%s: %s", where, err);
+		else
+			scn_error(ld, NULL, 0, "%s: %s \"%s\": %s", where, name, str, why);
 		g_free(str);
 		return -1;
 	}
@@ -1136,7 +844,7 @@ scn_params_foreach(const struct scenario *s,
 
 		switch (o) {
 		case RO_END_TIME:
-			v = scn_fmt_duration(s->ro.end_time, buf, sizeof(buf));
+			v = units_fmt_duration(s->ro.end_time, buf, sizeof(buf));
 			break;
 		case RO_SEED:
 			snprintf(buf, sizeof(buf), "%" PRIu64, s->ro.seed);
@@ -1164,7 +872,7 @@ scn_params_foreach(const struct scenario *s,
 			v = s->ro.max_events ? buf : "none";
 			break;
 		case RO_MAX_WALL:
-			v = s->ro.max_wall ? scn_fmt_duration(s->ro.max_wall, buf, sizeof(buf)) :
+			v = s->ro.max_wall ? units_fmt_duration(s->ro.max_wall, buf, sizeof(buf)) :
 			    "none";
 			break;
 		case RO_ROUTING:

@@ -860,9 +860,9 @@ scenario_write_dot(const struct scenario *s, FILE *out)
 	}
 	for (guint i = 0; i < s->links->len; i++) {
 		const struct scn_link *l = g_ptr_array_index(s->links, i);
-		char *label = g_strdup_printf("%s %s", scn_fmt_bandwidth(l->p.bandwidth_bps,
+		char *label = g_strdup_printf("%s %s", units_fmt_rate(l->p.bandwidth_bps,
 									 bw, sizeof(bw)),
-					      scn_fmt_duration(l->p.delay, dl, sizeof(dl)));
+					      units_fmt_duration(l->p.delay, dl, sizeof(dl)));
 
 		fprintf(out, "\t");
 		dot_str(out, l->node[0]);

@@ -34,6 +34,7 @@
 #include "sim/net.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
+#include "sim/units.h"
 
 /*
  * The most a scenario may ask for (doc/scenario-format.md, "Limits").
@@ -312,18 +313,14 @@ int scn_events_resolve(struct scn_ld *ld);
 
 /* params.c */
 
-/* Parse a duration with a unit ("1.5s", "250us"; "0" alone); exact. */
-int scn_parse_duration(const char *s, sim_time_t *out, const char **why);
-/* Parse script milliseconds ("1500", "1.5"); exact to the nanosecond. */
-int scn_parse_ms(const char *s, sim_time_t *out, const char **why);
-int scn_parse_bandwidth(const char *s, uint64_t *bps, const char **why);
-int scn_parse_queue(const char *s, uint32_t *pkts, uint64_t *bytes, const char **why);
-int scn_parse_loss(const char *s, struct loss_model *lm, const char **why);
-/* Unsigned decimal integer in [min, max]. */
-int scn_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out,
-		   const char **why);
-char *scn_fmt_duration(sim_time_t t, char *buf, size_t len);
-char *scn_fmt_bandwidth(uint64_t bps, char *buf, size_t len);
+/*
+ * The two values of a link that are lists, each item in the grammar of
+ * sim/units.h: a queue's limits ("50p 64KiB") and a loss model
+ * ("bernoulli 0.01").  Return 0, or -1 with the message in err.
+ */
+int scn_parse_queue(const char *s, uint32_t *pkts, uint64_t *bytes, char *err,
+		    size_t errlen);
+int scn_parse_loss(const char *s, struct loss_model *lm, char *err, size_t errlen);
 char *scn_fmt_queue(uint32_t pkts, uint64_t bytes, char *buf, size_t len);
 char *scn_fmt_loss(const struct loss_model *lm, char *buf, size_t len);
 /* Name of a link attribute ("bandwidth", ...). */

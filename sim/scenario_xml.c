@@ -234,7 +234,7 @@ parse_iface(struct scn_ld *ld, xmlNode *e, const char *file, struct scn_node *n)
 	char *name = NULL, *parent = NULL, *vid = NULL, *loc = NULL, *rem = NULL;
 	char *addrs = NULL;
 	struct scn_iface *ifc;
-	const char *why;
+	char err[UNITS_ERRLEN];
 	uint64_t v;
 	int rc = -1;
 
@@ -243,9 +243,8 @@ parse_iface(struct scn_ld *ld, xmlNode *e, const char *file, struct scn_node *n)
 	if (is_elem(e, "vlan")) {
 		if (attr(ld, e, file, "parent", &parent) < 0 || attr(ld, e, file, "vid", &vid) < 0)
 			goto out;
-		if (scn_parse_uint(vid, 1, 4094, &v, &why) < 0) {
-			scn_error(ld, file, line, "node %s: vlan vid \"%s\": %s (1 to 4094)",
-				  n->name, vid, why);
+		if (units_uint("vlan vid", vid, 1, 4094, &v, err, sizeof(err)) < 0) {
+			scn_error(ld, file, line, "node %s: %s", n->name, err);
 			goto out;
 		}
 		name = g_strdup_printf("%s.%s", parent, vid);
@@ -291,7 +290,7 @@ parse_route(struct scn_ld *ld, xmlNode *e, const char *file, struct scn_node *n)
 	int line = line_of(e);
 	char *pfx = NULL, *via = NULL, *dev = NULL, *metric = NULL;
 	struct scn_route r;
-	const char *why;
+	char err[UNITS_ERRLEN];
 	char *what;
 	uint64_t m = 0;
 	bool bad;
@@ -317,9 +316,8 @@ parse_route(struct scn_ld *ld, xmlNode *e, const char *file, struct scn_node *n)
 			  n->name, pfx);
 		goto out;
 	}
-	if (metric && scn_parse_uint(metric, 0, UINT32_MAX, &m, &why) < 0) {
-		scn_error(ld, file, line, "node %s: route %s: metric \"%s\": %s", n->name, pfx,
-			  metric, why);
+	if (metric && units_uint("metric", metric, 0, UINT32_MAX, &m, err, sizeof(err)) < 0) {
+		scn_error(ld, file, line, "node %s: route %s: %s", n->name, pfx, err);
 		goto out;
 	}
 	r.metric = (uint32_t)m;
@@ -425,7 +423,7 @@ parse_domain(struct scn_ld *ld, xmlNode *e, const char *file)
 {
 	struct scenario *s = ld->s;
 	struct scn_domain *d = g_new0(struct scn_domain, 1);
-	const char *why;
+	char err[UNITS_ERRLEN];
 	uint64_t asn;
 
 	g_ptr_array_add(s->domains, d);
@@ -441,9 +439,9 @@ parse_domain(struct scn_ld *ld, xmlNode *e, const char *file)
 			return scn_error(ld, file, d->line, "duplicate domain \"%s\" (first at %s:%d)",
 					 d->name, o->file, o->line);
 	}
-	if (d->asn && scn_parse_uint(d->asn, 0, UINT32_MAX, &asn, &why) < 0)
-		return scn_error(ld, file, d->line, "domain %s: AS number \"%s\": %s", d->name,
-				 d->asn, why);
+	if (d->asn && units_uint("AS number", d->asn, 0, UINT32_MAX, &asn, err,
+				 sizeof(err)) < 0)
+		return scn_error(ld, file, d->line, "domain %s: %s", d->name, err);
 	if (d->prefixes) {
 		char **tok = g_strsplit_set(d->prefixes, " \t\n,", -1);
 		char *what = g_strdup_printf("domain %s", d->name);
@@ -804,15 +802,14 @@ parse_inline_script(struct scn_ld *ld, xmlNode *e, const char *file)
 static int
 parse_event_time(struct scn_ld *ld, xmlNode *e, const char *file, sim_time_t *t)
 {
-	const char *why;
+	char err[UNITS_ERRLEN];
 	char *str;
 	int rc = 0;
 
 	if (attr(ld, e, file, "time", &str) < 0)
 		return -1;
-	if (scn_parse_duration(str, t, &why) < 0)
-		rc = scn_error(ld, file, line_of(e), "time \"%s\": %s", str,
-			       strcmp(why, "negative") == 0 ? "negative time" : why);
+	if (units_duration("time", str, 0, 0, SIM_TIME_LIMIT, t, err, sizeof(err)) < 0)
+		rc = scn_error(ld, file, line_of(e), "%s", err);
 	g_free(str);
 	return rc;
 }

@@ -118,7 +118,7 @@ scn_script_parse(struct scn_ld *ld, const char *text, const char *file,
 	for (int i = 0; lines[i] && rc == 0; i++) {
 		int line = first_line + i;
 		char *l = lines[i], *cm, *sub, *p, *tstr;
-		const char *why;
+		char err[UNITS_ERRLEN], lim[32];
 		sim_time_t t, d;
 		bool rel;
 
@@ -135,13 +135,14 @@ scn_script_parse(struct scn_ld *ld, const char *text, const char *file,
 			;
 		tstr = g_strndup(sub, (gsize)(p - sub));
 		rel = tstr[0] == '+';
-		if (scn_parse_ms(tstr + rel, &d, &why) < 0) {
-			rc = scn_error(ld, file, line, "bad time \"%s\": %s%s", tstr,
-				       strcmp(why, "negative") == 0 ? "negative time" : why,
-				       strcmp(why, "not a number") == 0 ?
-				       " (milliseconds, absolute or +relative)" : "");
-		} else if (rel && d > SIM_TIME_MAX - *prev) {
-			rc = scn_error(ld, file, line, "bad time \"%s\": too large", tstr);
+		if (units_duration(rel ? "relative time" : "time", tstr + rel, UNITS_BARE_MS, 0,
+				   SIM_TIME_LIMIT, &d, err, sizeof(err)) < 0) {
+			rc = scn_error(ld, file, line, "%s", err);
+		} else if (rel && sim_time_add(*prev, d) == SIM_TIME_NEVER) {
+			rc = scn_error(ld, file, line, "relative time \"%s\": too large (the line "
+				       "would run after %s, the longest time a run may reach)",
+				       tstr + rel, units_fmt_duration(SIM_TIME_LIMIT, lim,
+								      sizeof(lim)));
 		} else {
 			t = rel ? *prev + d : d;
 			*prev = t;
@@ -334,7 +335,7 @@ start_link(struct scn_ld *ld, struct scn_event *ev)
 	struct scenario *s = ld->s;
 	struct scn_node *n[2];
 	struct scn_link *l;
-	const char *why;
+	char err[UNITS_ERRLEN];
 	uint64_t w;
 
 	if (ev->argc == 1) {
@@ -355,9 +356,9 @@ start_link(struct scn_ld *ld, struct scn_event *ev)
 	if (n[0] == n[1])
 		return scn_error(ld, ev->file, ev->line, "START_LINK: a link from %s to itself",
 				 n[0]->name);
-	if (ev->argc > 2 && scn_parse_uint(ev->argv[2], 1, UINT32_MAX, &w, &why) < 0)
-		return scn_error(ld, ev->file, ev->line, "START_LINK: weight \"%s\": %s",
-				 ev->argv[2], why);
+	if (ev->argc > 2 && units_uint("weight", ev->argv[2], 1, UINT32_MAX, &w, err,
+				       sizeof(err)) < 0)
+		return scn_error(ld, ev->file, ev->line, "START_LINK: %s", err);
 	l = link_between(s, n[0], n[1], false);
 	if (l && l->up)
 		return scn_error(ld, ev->file, ev->line, "START_LINK: link \"%s\" between %s "

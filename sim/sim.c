@@ -30,6 +30,7 @@ struct sim {
 	uint64_t seq;
 	uint64_t events_run;
 	uint64_t event_limit;
+	size_t never;		/* events in state EV_NEVER */
 	bool stop;
 	struct sim_event *free_ev;	/* free list, linked by ctx */
 	struct ev_slab *slabs;
@@ -115,7 +116,7 @@ sim_events_run(const struct sim *sim)
 size_t
 sim_events_pending(const struct sim *sim)
 {
-	return sim->ops->size(sim->sched);
+	return sim->ops->size(sim->sched) + sim->never;
 }
 
 static struct sim_event *
@@ -149,14 +150,35 @@ ev_release(struct sim *sim, struct sim_event *ev)
 	sim->free_ev = ev;
 }
 
+/*
+ * An event due after the largest time is kept out of the scheduler: it
+ * can never run, and no scheduler has to order times that large.
+ */
 static void
 ev_insert(struct sim *sim, struct sim_event *ev, sim_time_t when)
 {
 	assert(when >= sim->now);
-	ev->time = when;
 	ev->seq = sim->seq++;
+	if (when > SIM_TIME_LIMIT) {
+		ev->time = SIM_TIME_NEVER;
+		ev->state = EV_NEVER;
+		sim->never++;
+		return;
+	}
+	ev->time = when;
 	ev->state = EV_PENDING;
 	sim->ops->insert(sim->sched, ev);
+}
+
+/* Take a pending or never-due event out of the set. */
+static void
+ev_remove(struct sim *sim, struct sim_event *ev)
+{
+	if (ev->state == EV_PENDING)
+		sim->ops->remove(sim->sched, ev);
+	else if (ev->state == EV_NEVER)
+		sim->never--;
+	ev->state = EV_IDLE;
 }
 
 struct sim_event *
@@ -178,19 +200,17 @@ sim_schedule(struct sim *sim, sim_time_t delay, sim_event_fn fn, void *ctx,
 	     void *arg)
 {
 	assert(delay >= 0);
-	return sim_schedule_at(sim, sim->now + delay, fn, ctx, arg);
+	return sim_schedule_at(sim, sim_time_add(sim->now, delay), fn, ctx, arg);
 }
 
 int
 sim_cancel(struct sim *sim, struct sim_event *ev)
 {
-	if (!ev || ev->state != EV_PENDING)
+	if (!ev || ev->state == EV_IDLE)
 		return -1;
-	sim->ops->remove(sim->sched, ev);
+	ev_remove(sim, ev);
 	if (ev->pooled)
 		ev_release(sim, ev);
-	else
-		ev->state = EV_IDLE;
 	return 0;
 }
 
@@ -208,8 +228,7 @@ sim_timer_init(struct sim_timer *t, sim_event_fn fn, void *ctx, void *arg)
 void
 sim_timer_set(struct sim *sim, struct sim_timer *t, sim_time_t when)
 {
-	if (t->ev.state == EV_PENDING)
-		sim->ops->remove(sim->sched, &t->ev);
+	ev_remove(sim, &t->ev);
 	ev_insert(sim, &t->ev, when);
 }
 
@@ -217,16 +236,13 @@ void
 sim_timer_after(struct sim *sim, struct sim_timer *t, sim_time_t delay)
 {
 	assert(delay >= 0);
-	sim_timer_set(sim, t, sim->now + delay);
+	sim_timer_set(sim, t, sim_time_add(sim->now, delay));
 }
 
 void
 sim_timer_cancel(struct sim *sim, struct sim_timer *t)
 {
-	if (t->ev.state == EV_PENDING) {
-		sim->ops->remove(sim->sched, &t->ev);
-		t->ev.state = EV_IDLE;
-	}
+	ev_remove(sim, &t->ev);
 }
 
 void
@@ -257,6 +273,8 @@ sim_run(struct sim *sim, sim_time_t end)
 	struct sched *sched = sim->sched;
 
 	sim->stop = false;
+	if (end > SIM_TIME_LIMIT)
+		end = SIM_TIME_LIMIT;
 	for (;;) {
 		struct sim_event *ev;
 		sim_event_fn fn;

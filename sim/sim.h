@@ -31,6 +31,18 @@ typedef int64_t sim_time_t;		/* nanoseconds of virtual time */
 #define SIM_S	((sim_time_t)1000000000)
 #define SIM_TIME_MAX INT64_MAX
 
+/*
+ * The largest virtual time a run may reach: 10^18 ns, 10^9 s, about 31.7
+ * years.  The loader refuses every duration and time beyond it, so any
+ * sum of up to nine values that each lie within it still fits in
+ * int64_t (9 x 10^18 < 2^63 - 1 = 9.22 x 10^18); doc/engine.md ("The
+ * largest time") gives the reasoning.  An event due after it never runs
+ * and a run ends at it at the latest.
+ */
+#define SIM_TIME_LIMIT	((sim_time_t)1000000000 * SIM_S)
+/* The time of an event that never comes; also "no end" (SIM_TIME_MAX). */
+#define SIM_TIME_NEVER	SIM_TIME_MAX
+
 struct sim;
 struct sim_event;
 
@@ -39,6 +51,8 @@ typedef void (*sim_event_fn)(struct sim *sim, void *ctx, void *arg);
 enum sim_event_state {
 	EV_IDLE = 0,		/* not pending */
 	EV_PENDING,		/* in the scheduler */
+	EV_NEVER,		/* due after SIM_TIME_LIMIT: armed, kept out of the
+				   scheduler, never runs */
 };
 
 /*
@@ -65,6 +79,19 @@ struct sim_event {
 struct sim_timer {
 	struct sim_event ev;
 };
+
+/*
+ * t + d for a time t and a duration d (both >= 0), or SIM_TIME_NEVER
+ * when the sum lies beyond SIM_TIME_LIMIT (or t is already never).  The
+ * one way to add to virtual time: it cannot overflow.
+ */
+static inline sim_time_t
+sim_time_add(sim_time_t t, sim_time_t d)
+{
+	if (t > SIM_TIME_LIMIT || d > SIM_TIME_LIMIT - t)
+		return SIM_TIME_NEVER;
+	return t + d;
+}
 
 /* Ordering of two pending events: negative when a runs before b. */
 static inline int
@@ -100,13 +127,15 @@ const char *sim_sched_name(const struct sim *sim);
 sim_time_t sim_now(const struct sim *sim);
 /* Number of events executed so far. */
 uint64_t sim_events_run(const struct sim *sim);
-/* Number of events pending. */
+/* Number of events pending (also those due after SIM_TIME_LIMIT). */
 size_t sim_events_pending(const struct sim *sim);
 
 /*
  * Schedule fn(sim, ctx, arg) to run `delay` ns from now (delay >= 0).
  * The event comes from the simulator's pool; the handle stays valid until
  * the event runs or is cancelled, and must not be used after that.
+ * Times add with sim_time_add(): an event due after SIM_TIME_LIMIT is
+ * kept, cancellable, but never runs (so for the timers below).
  */
 struct sim_event *sim_schedule(struct sim *sim, sim_time_t delay,
 			       sim_event_fn fn, void *ctx, void *arg);
@@ -124,18 +153,19 @@ void sim_timer_set(struct sim *sim, struct sim_timer *t, sim_time_t when);
 void sim_timer_after(struct sim *sim, struct sim_timer *t, sim_time_t delay);
 /* Disarm a timer; harmless if it is not armed. */
 void sim_timer_cancel(struct sim *sim, struct sim_timer *t);
-/* Whether the timer is armed. */
+/* Whether the timer is armed (also when it is due too late to ever fire). */
 static inline bool
 sim_timer_armed(const struct sim_timer *t)
 {
-	return t->ev.state == EV_PENDING;
+	return t->ev.state != EV_IDLE;
 }
 
 /*
  * Run events in order until none remain, the next one lies beyond
  * `end` (then time stops at `end`), sim_stop() is called, the event
  * limit is reached, or sim_interrupt() was called (before any event
- * runs, or during the one that is running).
+ * runs, or during the one that is running).  An `end` beyond
+ * SIM_TIME_LIMIT is the limit.
  */
 enum sim_stop_reason sim_run(struct sim *sim, sim_time_t end);
 /* Ask the running sim_run() to return after the current event. */

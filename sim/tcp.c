@@ -879,7 +879,12 @@ twait_expired(struct sim *sim, void *ctx, void *arg)
 	tcp_fsm(ctx, TCP_EV_2MSL);
 }
 
-/* RFC 6298 2.2-2.4 with a sample r. */
+/*
+ * RFC 6298 2.2-2.4 with a sample r.  A sample is a time between two
+ * instants of the run, so at most SIM_TIME_LIMIT (sim.h); then srtt and
+ * rttvar stay within it too, and the largest sum below, 7 * srtt + r, is
+ * at most 8 * SIM_TIME_LIMIT: no overflow.
+ */
 static void
 rtt_sample(struct tcp_sock *s, sim_time_t r)
 {

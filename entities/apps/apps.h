@@ -89,7 +89,7 @@ struct app_recv {
 	uint64_t bad, short_;	/* wrong magic; shorter than the header */
 	uint64_t ndelay;
 	sim_time_t delay_min, delay_max;
-	uint64_t delay_sum;
+	unsigned __int128 delay_sum;	/* 2^32 delays of up to SIM_TIME_LIMIT fit */
 };
 
 /* usr.applications.Ping */
@@ -110,7 +110,7 @@ struct app_ping {
 	/* statistics */
 	uint64_t transmitted, received, duplicates, errors;
 	sim_time_t rtt_min, rtt_max;
-	uint64_t rtt_sum;
+	unsigned __int128 rtt_sum;	/* 65535 times of up to SIM_TIME_LIMIT fit */
 };
 
 /* send.c */
@@ -133,20 +133,6 @@ extern const struct entity_class app_ping_class;
 void app_payload_fill(uint8_t *buf, size_t len, uint32_t seq, sim_time_t sent);
 /* Read a Send header: 0, -1 if len < APP_HDR_LEN, -2 if the magic is wrong. */
 int app_hdr_read(const uint8_t *buf, size_t len, struct app_hdr *h);
-/* A decimal integer without sign in 0..max; 0 or -1. */
-int app_parse_uint(const char *s, uint64_t max, uint64_t *out);
-/*
- * A duration "<number><unit>", unit ns, us, ms or s, or "0" alone; the
- * number may have a fraction if the result is a whole number of ns
- * ("1.5ms").  0 or -1.
- */
-int app_parse_duration(const char *s, sim_time_t *out);
-/*
- * A rate in bits per second: plain ("2500000") or with a unit bps,
- * kbps, Mbps, Gbps, Tbps (any case; decimal units, "1.5Mbps").  0 or -1;
- * a rate of 0 is refused.
- */
-int app_parse_rate(const char *s, uint64_t *bps);
 /*
  * A destination: an IPv4 or IPv6 literal, or a curling node id
  * ("N", "a.b", "a.b.c") mapped to the node's 10/8 address.  0 or -1.
@@ -164,8 +150,5 @@ int app_args_split(int argc, char **argv, const char *usage,
 		   const char *const *pos_names, int npos, const char **pos,
 		   const char *const *opt_names, int nopt, const char **opt,
 		   char *err, size_t errlen);
-/* printf into err (errlen bytes, may be 0); returns -1 for init's return. */
-int app_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
 #endif /* ENTITIES_APPS_APPS_H */

@@ -17,6 +17,7 @@
 
 #include "entities/apps/apps.h"
 #include "sim/net.h"
+#include "sim/units.h"
 #include "sim/wire.h"
 
 #define PING_USAGE "<dst> [count [interval [size]]]"
@@ -33,36 +34,31 @@ ping_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 	uint64_t n, max;
 
 	if (argc < 1)
-		return app_err(err, errlen, "missing <dst> (usage: %s)", PING_USAGE);
+		return entity_err(err, errlen, "missing <dst> (usage: %s)", PING_USAGE);
 	if (argc > 4)
-		return app_err(err, errlen, "unexpected argument \"%s\" (usage: %s)",
-			       argv[4], PING_USAGE);
+		return entity_err(err, errlen, "unexpected argument \"%s\" (usage: %s)",
+				  argv[4], PING_USAGE);
 	if (app_parse_dst(argv[0], &p->dst) < 0)
-		return app_err(err, errlen, "destination \"%s\" is neither an IPv4 or IPv6 "
-			       "address nor a node id", argv[0]);
+		return entity_err(err, errlen, "destination \"%s\" is neither an IPv4 or IPv6 "
+				  "address nor a node id", argv[0]);
 	addr_fmt(&p->dst, p->dst_str);
 
 	p->count = PING_DEFAULT_COUNT;
 	if (argc > 1) {
 		/* icmp_seq is 16 bits wide and must not wrap. */
-		if (app_parse_uint(argv[1], 65535, &n) < 0 || n == 0)
-			return app_err(err, errlen, "count \"%s\" is not a number of "
-				       "requests (1..65535)", argv[1]);
+		if (units_uint("count", argv[1], 1, 65535, &n, err, errlen) < 0)
+			return -1;
 		p->count = (uint32_t)n;
 	}
 	p->interval = PING_DEFAULT_INTERVAL;
-	if (argc > 2 && app_parse_duration(argv[2], &p->interval) < 0)
-		return app_err(err, errlen, "interval \"%s\" is not a duration "
-			       "(e.g. 1s, 200ms, 250us)", argv[2]);
+	if (argc > 2 && units_duration("interval", argv[2], 0, 0, SIM_TIME_LIMIT, &p->interval,
+				       err, errlen) < 0)
+		return -1;
 	p->size = PING_DEFAULT_SIZE;
 	if (argc > 3) {
 		max = p->dst.af == ADDR_V6 ? APP_ICMP_MAX_V6 : APP_ICMP_MAX_V4;
-		if (app_parse_uint(argv[3], UINT64_MAX, &n) < 0)
-			return app_err(err, errlen, "size \"%s\" is not a number of bytes",
-				       argv[3]);
-		if (n > max)
-			return app_err(err, errlen, "size \"%s\" is out of range 0..%" PRIu64
-				       " for IPv%d", argv[3], max, p->dst.af);
+		if (units_size("size", argv[3], 0, max, &n, err, errlen) < 0)
+			return -1;
 		p->size = (uint32_t)n;
 	}
 

@@ -17,6 +17,7 @@
 
 #include "entities/apps/apps.h"
 #include "sim/net.h"
+#include "sim/units.h"
 
 #define RECV_USAGE "<port> [count]"
 
@@ -27,18 +28,16 @@ recv_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 	uint64_t n;
 
 	if (argc < 1)
-		return app_err(err, errlen, "missing <port> (usage: %s)", RECV_USAGE);
+		return entity_err(err, errlen, "missing <port> (usage: %s)", RECV_USAGE);
 	if (argc > 2)
-		return app_err(err, errlen, "unexpected argument \"%s\" (usage: %s)",
-			       argv[2], RECV_USAGE);
-	if (app_parse_uint(argv[0], 65535, &n) < 0 || n == 0)
-		return app_err(err, errlen, "port \"%s\" is not a port number (1..65535)",
-			       argv[0]);
+		return entity_err(err, errlen, "unexpected argument \"%s\" (usage: %s)",
+				  argv[2], RECV_USAGE);
+	if (units_uint("port", argv[0], 1, 65535, &n, err, errlen) < 0)
+		return -1;
 	r->port = (uint16_t)n;
 	if (argc == 2) {
-		if (app_parse_uint(argv[1], UINT32_MAX, &n) < 0 || n == 0)
-			return app_err(err, errlen, "count \"%s\" is not a number of "
-				       "datagrams (1..%" PRIu32 ")", argv[1], UINT32_MAX);
+		if (units_uint("count", argv[1], 1, UINT32_MAX, &n, err, errlen) < 0)
+			return -1;
 		r->expect = n;
 	}
 	r->flows = g_ptr_array_new();
@@ -108,7 +107,7 @@ recv_input(struct udp_sock *sock, void *ctx, struct pkt *p, const struct addr *s
 	struct app_recv *r = ctx;
 	struct app_recv_flow *f;
 	struct app_hdr h;
-	sim_time_t delay = 0;
+	sim_time_t now = sim_now(r->e.node->net->sim), delay = 0;
 	char a[ADDR_STRLEN];
 	int rc;
 
@@ -117,8 +116,9 @@ recv_input(struct udp_sock *sock, void *ctx, struct pkt *p, const struct addr *s
 	r->received++;
 	r->bytes_received += p->len;
 	rc = app_hdr_read(p->data, p->len, &h);
+	/* A send time from the future (or negative) is no Send header either. */
 	if (rc == 0)
-		delay = sim_now(r->e.node->net->sim) - h.sent;
+		delay = h.sent >= 0 && h.sent <= now ? now - h.sent : -1;
 	if (rc == -1) {
 		r->short_++;
 		entity_log(&r->e, LOG_DEBUG, "%" PRIu32 " bytes from %s:%u: shorter than the header",

@@ -17,6 +17,7 @@
 
 #include "entities/apps/apps.h"
 #include "sim/net.h"
+#include "sim/units.h"
 #include "sim/wire.h"
 
 #define SEND_USAGE "<dst> <port> <count> [size=BYTES] [rate=BPS | interval=DURATION] " \
@@ -90,9 +91,8 @@ parse_port(const char *what, const char *v, uint64_t min, uint16_t *port,
 {
 	uint64_t n;
 
-	if (app_parse_uint(v, 65535, &n) < 0 || n < min)
-		return app_err(err, errlen, "%s \"%s\" is not a port number (%" PRIu64
-			       "..65535)", what, v, min);
+	if (units_uint(what, v, min, 65535, &n, err, errlen) < 0)
+		return -1;
 	*port = (uint16_t)n;
 	return 0;
 }
@@ -112,46 +112,40 @@ send_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 		return -1;
 
 	if (app_parse_dst(pos[0], &s->dst) < 0)
-		return app_err(err, errlen, "destination \"%s\" is neither an IPv4 or IPv6 "
-			       "address nor a node id", pos[0]);
+		return entity_err(err, errlen, "destination \"%s\" is neither an IPv4 or IPv6 "
+				  "address nor a node id", pos[0]);
 	addr_fmt(&s->dst, s->dst_str);
 	if (parse_port("port", pos[1], 1, &s->dport, err, errlen) < 0)
 		return -1;
-	if (app_parse_uint(pos[2], UINT32_MAX, &n) < 0 || n == 0)
-		return app_err(err, errlen, "count \"%s\" is not a number of datagrams "
-			       "(1..%" PRIu32 ")", pos[2], UINT32_MAX);
+	if (units_uint("count", pos[2], 1, UINT32_MAX, &n, err, errlen) < 0)
+		return -1;
 	s->count = (uint32_t)n;
 
 	max = s->dst.af == ADDR_V6 ? APP_UDP_MAX_V6 : APP_UDP_MAX_V4;
 	s->size = SEND_DEFAULT_SIZE;
 	if (opt[O_SIZE]) {
-		if (app_parse_uint(opt[O_SIZE], UINT64_MAX, &n) < 0)
-			return app_err(err, errlen, "size \"%s\" is not a number of bytes",
-				       opt[O_SIZE]);
-		if (n > max)
-			return app_err(err, errlen, "size \"%s\" is out of range 0..%" PRIu64
-				       " for IPv%d", opt[O_SIZE], max, s->dst.af);
+		if (units_size("size", opt[O_SIZE], 0, max, &n, err, errlen) < 0)
+			return -1;
 		s->size = (uint32_t)n;
 	}
 
 	if (opt[O_RATE] && opt[O_INTERVAL])
-		return app_err(err, errlen, "rate=%s and interval=%s: give one or the other",
-			       opt[O_RATE], opt[O_INTERVAL]);
+		return entity_err(err, errlen, "rate=%s and interval=%s: give one or the other",
+				  opt[O_RATE], opt[O_INTERVAL]);
 	s->interval = SEND_DEFAULT_INTERVAL;
 	if (opt[O_RATE]) {
-		if (app_parse_rate(opt[O_RATE], &s->rate_bps) < 0)
-			return app_err(err, errlen, "rate \"%s\" is not a rate above 0 "
-				       "(e.g. 10Mbps, 500kbps, 2500000)", opt[O_RATE]);
+		if (units_rate("rate", opt[O_RATE], 1, INT64_MAX, &s->rate_bps, err, errlen) < 0)
+			return -1;
 		s->interval = app_send_interval(s->size, s->dst.af, s->rate_bps);
 	}
-	if (opt[O_INTERVAL] && app_parse_duration(opt[O_INTERVAL], &s->interval) < 0)
-		return app_err(err, errlen, "interval \"%s\" is not a duration "
-			       "(e.g. 1ms, 250us, 1s, 10ns)", opt[O_INTERVAL]);
+	if (opt[O_INTERVAL] && units_duration("interval", opt[O_INTERVAL], 0, 0, SIM_TIME_LIMIT,
+					      &s->interval, err, errlen) < 0)
+		return -1;
 	if (opt[O_SPORT] && parse_port("sport", opt[O_SPORT], 0, &s->sport, err, errlen) < 0)
 		return -1;
-	if (opt[O_START] && app_parse_duration(opt[O_START], &s->start_delay) < 0)
-		return app_err(err, errlen, "start \"%s\" is not a duration "
-			       "(e.g. 1ms, 250us, 1s, 10ns)", opt[O_START]);
+	if (opt[O_START] && units_duration("start", opt[O_START], 0, 0, SIM_TIME_LIMIT,
+					   &s->start_delay, err, errlen) < 0)
+		return -1;
 
 	sim_timer_init(&s->timer, send_tick, s, NULL);
 	return 0;

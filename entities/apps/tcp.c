@@ -22,6 +22,7 @@
 #include "entities/apps/apps.h"
 #include "entities/apps/tcp_apps.h"
 #include "sim/net.h"
+#include "sim/units.h"
 
 #define TCP_SEND_USAGE	"<dst> <port> <bytes> [start=DURATION] [chunk=BYTES]"
 #define TCP_SINK_USAGE	"<port>"
@@ -38,8 +39,8 @@ parse_port(const char *v, uint16_t *port, char *err, size_t errlen)
 {
 	uint64_t n;
 
-	if (app_parse_uint(v, 65535, &n) < 0 || n == 0)
-		return app_err(err, errlen, "port \"%s\" is not a port number (1..65535)", v);
+	if (units_uint("port", v, 1, 65535, &n, err, errlen) < 0)
+		return -1;
 	*port = (uint16_t)n;
 	return 0;
 }
@@ -140,27 +141,23 @@ tsend_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 			   err, errlen) < 0)
 		return -1;
 	if (app_parse_dst(pos[0], &s->dst) < 0)
-		return app_err(err, errlen, "destination \"%s\" is neither an IPv4 or IPv6 "
-			       "address nor a node id", pos[0]);
+		return entity_err(err, errlen, "destination \"%s\" is neither an IPv4 or IPv6 "
+				  "address nor a node id", pos[0]);
 	addr_fmt(&s->dst, s->dst_str);
 	if (parse_port(pos[1], &s->dport, err, errlen) < 0)
 		return -1;
 	snprintf(s->dst_ep, sizeof(s->dst_ep), s->dst.af == ADDR_V6 ? "[%s]:%u" : "%s:%u",
 		 s->dst_str, s->dport);
-	if (app_parse_uint(pos[2], INT64_MAX, &s->bytes) < 0)
-		return app_err(err, errlen, "bytes \"%s\" is not a number of bytes", pos[2]);
-	if (s->bytes > TCP_BYTES_MAX)
-		return app_err(err, errlen, "bytes %" PRIu64 " is more than the %llu a transfer "
-			       "may have (TCP holds it all until it is acknowledged)", s->bytes,
-			       TCP_BYTES_MAX);
+	/* TCP holds the whole transfer until it is acknowledged. */
+	if (units_size("bytes", pos[2], 0, TCP_BYTES_MAX, &s->bytes, err, errlen) < 0)
+		return -1;
 	s->chunk = APP_TCP_CHUNK_DEFAULT;
-	if (opt[O_CHUNK] && (app_parse_uint(opt[O_CHUNK], TCP_CHUNK_MAX, &s->chunk) < 0 ||
-			     s->chunk == 0))
-		return app_err(err, errlen, "chunk \"%s\" is not a number of bytes (1..%u)",
-			       opt[O_CHUNK], TCP_CHUNK_MAX);
-	if (opt[O_START] && app_parse_duration(opt[O_START], &s->start_delay) < 0)
-		return app_err(err, errlen, "start \"%s\" is not a duration "
-			       "(e.g. 1ms, 250us, 1s, 10ns)", opt[O_START]);
+	if (opt[O_CHUNK] && units_size("chunk", opt[O_CHUNK], 1, TCP_CHUNK_MAX, &s->chunk, err,
+				       errlen) < 0)
+		return -1;
+	if (opt[O_START] && units_duration("start", opt[O_START], 0, 0, SIM_TIME_LIMIT,
+					   &s->start_delay, err, errlen) < 0)
+		return -1;
 	sim_timer_init(&s->timer, tsend_open, s, NULL);
 	return 0;
 }
@@ -306,10 +303,10 @@ tsink_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 	struct app_tcp_sink *k = (struct app_tcp_sink *)e;
 
 	if (argc < 1)
-		return app_err(err, errlen, "missing <port> (usage: %s)", TCP_SINK_USAGE);
+		return entity_err(err, errlen, "missing <port> (usage: %s)", TCP_SINK_USAGE);
 	if (argc > 1)
-		return app_err(err, errlen, "unexpected argument \"%s\" (usage: %s)", argv[1],
-			       TCP_SINK_USAGE);
+		return entity_err(err, errlen, "unexpected argument \"%s\" (usage: %s)", argv[1],
+				  TCP_SINK_USAGE);
 	if (parse_port(argv[0], &k->port, err, errlen) < 0)
 		return -1;
 	k->conns = g_ptr_array_new();

@@ -42,6 +42,7 @@
 #include "entities/cafe/agent.h"
 #include "entities/pbcheck.h"
 #include "sim/net.h"
+#include "sim/units.h"
 #include "sim/wire.h"
 
 #define AGENT_USAGE	"[port]"
@@ -527,8 +528,7 @@ static int
 agent_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 {
 	struct cafe_agent *a = (struct cafe_agent *)e;
-	unsigned long v;
-	char *end;
+	uint64_t v;
 
 	if (argc > 1) {
 		snprintf(err, errlen, "unexpected argument \"%s\" (usage: %s)", argv[1], AGENT_USAGE);
@@ -536,12 +536,8 @@ agent_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 	}
 	a->port = CAFE_AGENT_PORT;
 	if (argc == 1) {
-		errno = 0;
-		v = strtoul(argv[0], &end, 10);
-		if (!argv[0][0] || *end || errno || argv[0][0] == '-' || v == 0 || v > 65535) {
-			snprintf(err, errlen, "port \"%s\" is not a port number (1..65535)", argv[0]);
+		if (units_uint("port", argv[0], 1, 65535, &v, err, errlen) < 0)
 			return -1;
-		}
 		a->port = (uint16_t)v;
 	}
 	a->conns = g_ptr_array_new();

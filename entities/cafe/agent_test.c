@@ -43,6 +43,7 @@
 #include "entities/cafe/agent.h"
 #include "entities/pbcheck.h"
 #include "sim/net.h"
+#include "sim/units.h"
 
 #define AT_USAGE	"<agent-addr> [port] [flows] [refresh=SECONDS] [collect_after=DURATION] " \
 			"[timeout=DURATION] [start=DURATION] [chunk=BYTES] [pipeline=0|1] " \
@@ -66,55 +67,6 @@ static const char *const state_names[] = {
 };
 
 static void at_pump(struct cafe_agent_test *t);
-
-/* ---- parsing ---- */
-
-static int
-parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!*s || *s == '-' || *s == '+')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-/* "<integer><unit>", unit ns, us, ms or s; or "0". */
-static int
-parse_duration(const char *s, sim_time_t *out)
-{
-	static const struct { const char *u; sim_time_t mul; } units[] = {
-		{ "ns", 1 }, { "us", SIM_US }, { "ms", SIM_MS }, { "s", SIM_S },
-	};
-	char num[32];
-	size_t n = strspn(s, "0123456789");
-	uint64_t v;
-
-	if (strcmp(s, "0") == 0) {
-		*out = 0;
-		return 0;
-	}
-	if (n == 0 || n >= sizeof(num))
-		return -1;
-	memcpy(num, s, n);
-	num[n] = '\0';
-	if (parse_u64(num, 1000000000000ull, &v) < 0)
-		return -1;
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (strcmp(s + n, units[i].u) == 0) {
-			if (v > INT64_MAX / (uint64_t)units[i].mul)
-				return -1;
-			*out = (sim_time_t)v * units[i].mul;
-			return 0;
-		}
-	return -1;
-}
 
 /* ---- the state machine ----
  *
@@ -610,31 +562,27 @@ at_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 	}
 	t->dport = CAFE_AGENT_PORT;
 	if (pos[1]) {
-		if (parse_u64(pos[1], 65535, &v) < 0 || v == 0) {
-			snprintf(err, errlen, "port \"%s\" is not a port number (1..65535)", pos[1]);
+		if (units_uint("port", pos[1], 1, 65535, &v, err, errlen) < 0)
 			return -1;
-		}
 		t->dport = (uint16_t)v;
 	}
 	t->flows = 10;
 	if (pos[2]) {
-		if (parse_u64(pos[2], AT_FLOWS_MAX, &v) < 0 || v == 0) {
-			snprintf(err, errlen, "flows \"%s\" is not a number of flows (1..%d)", pos[2],
-				 AT_FLOWS_MAX);
+		if (units_uint("flows", pos[2], 1, AT_FLOWS_MAX, &v, err, errlen) < 0)
 			return -1;
-		}
 		t->flows = (uint32_t)v;
 	}
 	snprintf(t->dst_ep, sizeof(t->dst_ep), t->dst.af == ADDR_V6 ? "[%s]:%u" : "%s:%u",
 		 addr_fmt(&t->dst, a), t->dport);
 	t->refresh = 10;
 	if (opt[O_REFRESH]) {
-		if (parse_u64(opt[O_REFRESH], 86400, &v) < 0 || v == 0) {
-			snprintf(err, errlen, "refresh \"%s\" is not a number of seconds (1..86400)",
-				 opt[O_REFRESH]);
+		sim_time_t d;
+
+		/* A wire field in whole seconds: a bare number is seconds. */
+		if (units_duration("refresh", opt[O_REFRESH], UNITS_BARE_S | UNITS_WHOLE_S, SIM_S,
+				   86400 * SIM_S, &d, err, errlen) < 0)
 			return -1;
-		}
-		t->refresh = (uint32_t)v;
+		t->refresh = (uint32_t)(d / SIM_S);
 	}
 	t->collect_after = (sim_time_t)(t->refresh + 1) * SIM_S;
 	t->timeout = 5 * SIM_S;
@@ -643,22 +591,14 @@ at_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 		int which[] = { O_COLLECT, O_TIMEOUT, O_START };
 
 		for (int k = 0; k < 3; k++)
-			if (opt[which[k]] && parse_duration(opt[which[k]], dur[k]) < 0) {
-				snprintf(err, errlen, "%s \"%s\" is not a duration (e.g. 11s, 500ms)",
-					 opt_names[which[k]], opt[which[k]]);
+			if (opt[which[k]] && units_duration(opt_names[which[k]], opt[which[k]], 0,
+							    which[k] == O_TIMEOUT, SIM_TIME_LIMIT,
+							    dur[k], err, errlen) < 0)
 				return -1;
-			}
-	}
-	if (t->timeout == 0) {
-		snprintf(err, errlen, "timeout must be longer than 0");
-		return -1;
 	}
 	if (opt[O_CHUNK]) {
-		if (parse_u64(opt[O_CHUNK], 65536, &v) < 0 || v == 0) {
-			snprintf(err, errlen, "chunk \"%s\" is not a number of bytes (1..65536)",
-				 opt[O_CHUNK]);
+		if (units_size("chunk", opt[O_CHUNK], 1, 65536, &v, err, errlen) < 0)
 			return -1;
-		}
 		t->chunk = (uint32_t)v;
 	}
 	if (opt[O_PIPELINE]) {
@@ -694,11 +634,9 @@ at_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 		for (int k = 0; k < 3; k++) {
 			*nums[k] = ndef[k];
 			if (opt[nopt[k]]) {
-				if (parse_u64(opt[nopt[k]], nmax[k], &v) < 0) {
-					snprintf(err, errlen, "%s \"%s\" is not a number (0..%" PRIu64
-						 ")", opt_names[nopt[k]], opt[nopt[k]], nmax[k]);
+				if (units_uint(opt_names[nopt[k]], opt[nopt[k]], 0, nmax[k], &v, err,
+					       errlen) < 0)
 					return -1;
-				}
 				*nums[k] = (uint32_t)v;
 			}
 		}

@@ -346,7 +346,7 @@ filter_expire(struct sim *sim, void *ctx, void *arg)
 	unsigned pos = 0;
 
 	if (now - since < (sim_time_t)f->s.timeout_s * SIM_S) {
-		sim_timer_set(sim, &f->idle, since + (sim_time_t)f->s.timeout_s * SIM_S);
+		sim_timer_set(sim, &f->idle, sim_time_add(since, (sim_time_t)f->s.timeout_s * SIM_S));
 		return;
 	}
 	memset(&x, 0, sizeof(x));

@@ -25,24 +25,9 @@
 #include <string.h>
 
 #include "entities/cafe/cafe.h"
+#include "sim/units.h"
 
 /* ---- argument parsing shared with the CAFE agent ---- */
-
-static int
-parse_uint(const char *s, uint64_t max, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!*s || *s == '-' || *s == '+')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
 
 static int
 parse_any_addr(const char *s, struct addr *a)
@@ -62,6 +47,7 @@ cafe_filter_spec_parse(int argc, char **argv, struct cafe_filter_spec *s, char *
 		"key list", "class of service" };
 	static const uint64_t max[] = { UINT32_MAX, 86400u * 365, 0, 0, 255, 65535, 65535, 0, 2 };
 	uint64_t v[9] = { 0 };
+	sim_time_t t;
 	int n;
 
 	memset(s, 0, sizeof(*s));
@@ -79,8 +65,14 @@ cafe_filter_spec_parse(int argc, char **argv, struct cafe_filter_spec *s, char *
 			if (n < 0)
 				goto bad;
 			s->nkeys = (uint8_t)n;
-		} else if (parse_uint(argv[i], max[i], &v[i]) < 0) {
-			goto bad;
+		} else if (i == 1) {
+			/* Whole seconds on the wire: a bare number is seconds. */
+			if (units_duration(names[i], argv[i], UNITS_BARE_S | UNITS_WHOLE_S, 0,
+					   (sim_time_t)max[i] * SIM_S, &t, err, errlen) < 0)
+				return -1;
+			v[i] = (uint64_t)(t / SIM_S);
+		} else if (units_uint(names[i], argv[i], 0, max[i], &v[i], err, errlen) < 0) {
+			return -1;
 		}
 		continue;
 bad:
@@ -245,10 +237,12 @@ ci_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 		return cafe_filter_spec_parse(argc - 1, argv + 1, &t->spec, err, errlen);
 	}
 	if (argc >= 1 && strcmp(argv[0], "remove") == 0) {
-		if (argc != 2 || parse_uint(argv[1], UINT32_MAX, &id) < 0) {
+		if (argc != 2) {
 			snprintf(err, errlen, "remove: expected one numeric id");
 			return -1;
 		}
+		if (units_uint("id", argv[1], 0, UINT32_MAX, &id, err, errlen) < 0)
+			return -1;
 		t->op = CI_REMOVE;
 		t->spec.id = (uint32_t)id;
 		return 0;

@@ -41,6 +41,7 @@
 #include <glib.h>
 
 #include "entities/cme/cme_int.h"
+#include "sim/units.h"
 
 #define CME_USAGE "<port> [report=N] [config=FILE]"
 #define CME_DEFAULT_REPORT 1000
@@ -84,27 +85,20 @@ static int
 cme_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 {
 	struct cme *c = (struct cme *)e;
-	char *end;
-	unsigned long v;
+	uint64_t v;
 
 	if (argc < 1) {
 		snprintf(err, errlen, "missing <port> (usage: %s)", CME_USAGE);
 		return -1;
 	}
-	v = strtoul(argv[0], &end, 10);
-	if (*end || v == 0 || v > 65535 || !(argv[0][0] >= '0' && argv[0][0] <= '9')) {
-		snprintf(err, errlen, "port \"%s\" is not a port number (1..65535)", argv[0]);
+	if (units_uint("port", argv[0], 1, 65535, &v, err, errlen) < 0)
 		return -1;
-	}
 	c->port = (uint16_t)v;
 	c->report = CME_DEFAULT_REPORT;
 	for (int i = 1; i < argc; i++) {
-		if (strncmp(argv[i], "report=", 7) == 0 && argv[i][7]) {
-			v = strtoul(argv[i] + 7, &end, 10);
-			if (*end || v > UINT32_MAX) {
-				snprintf(err, errlen, "report \"%s\" is not a number", argv[i] + 7);
+		if (strncmp(argv[i], "report=", 7) == 0) {
+			if (units_uint("report", argv[i] + 7, 0, UINT32_MAX, &v, err, errlen) < 0)
 				return -1;
-			}
 			c->report = (uint32_t)v;
 		} else if (strncmp(argv[i], "config=", 7) == 0 && argv[i][7]) {
 			g_free(c->config_path);

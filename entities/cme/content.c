@@ -35,6 +35,7 @@
 #include "entities/cme/content.h"
 #include "sim/net.h"
 #include "sim/tcp.h"
+#include "sim/units.h"
 
 #define CC_USAGE	"<cme-address> <content> [cme_port=9091] [cos=N] [bandwidth=BPS] " \
 			"[port=P] [timeout=DURATION] [retries=N] [server=ADDR:PORT size=N]"
@@ -61,38 +62,13 @@ typedef Comet__Cmeclient__ContentReply cc_reply;
 
 /* ---- shared parsers ---- */
 
-/* A size: digits, then nothing, "k" (x 1000) or "M" (x 1000000). */
+/* A port number 1..65535; err may be NULL (errlen 0) for no message. */
 static int
-parse_size(const char *s, uint64_t *out)
-{
-	char num[24];
-	size_t n = strspn(s, "0123456789");
-	uint64_t v, mul;
-
-	if (n == 0 || n >= sizeof(num))
-		return -1;
-	if (strcmp(s + n, "") == 0)
-		mul = 1;
-	else if (strcmp(s + n, "k") == 0)
-		mul = 1000;
-	else if (strcmp(s + n, "M") == 0)
-		mul = 1000000;
-	else
-		return -1;
-	memcpy(num, s, n);
-	num[n] = '\0';
-	if (app_parse_uint(num, CONTENT_SIZE_MAX, &v) < 0 || v > CONTENT_SIZE_MAX / mul)
-		return -1;
-	*out = v * mul;
-	return 0;
-}
-
-static int
-parse_port(const char *s, uint16_t *port)
+parse_port(const char *what, const char *s, uint16_t *port, char *err, size_t errlen)
 {
 	uint64_t v;
 
-	if (app_parse_uint(s, 65535, &v) < 0 || v == 0)
+	if (units_uint(what, s, 1, 65535, &v, err, errlen) < 0)
 		return -1;
 	*port = (uint16_t)v;
 	return 0;
@@ -147,7 +123,7 @@ parse_ep(const char *s, struct addr *a, uint16_t *port)
 	host[hlen] = '\0';
 	if (addr_parse(host, a) < 0 || (*s != '[' && a->af != ADDR_V4))
 		return -1;
-	return parse_port(colon + 1, port);
+	return parse_port(NULL, colon + 1, port, NULL, 0);
 }
 
 /* ---- usr.cme.Client ---- */
@@ -487,60 +463,55 @@ cc_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 	c->direct = opt[O_SERVER] != NULL;
 	if (c->direct) {
 		if (strcmp(pos[0], "-") != 0)
-			return app_err(err, errlen, "server= fetches without the CME: write - as "
-				       "<cme-address>, not \"%s\"", pos[0]);
+			return entity_err(err, errlen, "server= fetches without the CME: write - as "
+					  "<cme-address>, not \"%s\"", pos[0]);
 		if (parse_ep(opt[O_SERVER], &c->server, &c->server_port) < 0)
-			return app_err(err, errlen, "server \"%s\" is not ADDR:PORT (IPv6: "
-				       "[ADDR]:PORT, port 1..65535)", opt[O_SERVER]);
+			return entity_err(err, errlen, "server \"%s\" is not ADDR:PORT (IPv6: "
+					  "[ADDR]:PORT, port 1..65535)", opt[O_SERVER]);
 		if (!opt[O_SIZE])
-			return app_err(err, errlen, "server= needs size=N, the bytes to expect");
-		if (parse_size(opt[O_SIZE], &c->expected_bytes) < 0)
-			return app_err(err, errlen, "size \"%s\" is not a number of bytes (digits, "
-				       "then nothing, k or M; at most %llu)", opt[O_SIZE],
-				       CONTENT_SIZE_MAX);
+			return entity_err(err, errlen, "server= needs size=N, the bytes to expect");
+		if (units_size("size", opt[O_SIZE], 0, CONTENT_SIZE_MAX, &c->expected_bytes, err,
+			       errlen) < 0)
+			return -1;
 		fmt_ep(&c->server, c->server_port, c->server_ep, sizeof(c->server_ep));
 		snprintf(c->cme_ep, sizeof(c->cme_ep), "-");
 	} else {
 		if (opt[O_SIZE])
-			return app_err(err, errlen, "size= goes with server= only: the CME's reply "
-				       "gives the size");
+			return entity_err(err, errlen, "size= goes with server= only: the CME's reply "
+					  "gives the size");
 		if (addr_parse(pos[0], &c->cme) < 0)
-			return app_err(err, errlen, "CME address \"%s\" is not an IPv4 or IPv6 "
-				       "address", pos[0]);
+			return entity_err(err, errlen, "CME address \"%s\" is not an IPv4 or IPv6 "
+					  "address", pos[0]);
 	}
 	if (!name_ok(pos[1], strlen(pos[1])))
-		return app_err(err, errlen, "content \"%s\" is not a content name (1..%d "
-			       "printable characters, no space, no '=')", pos[1], CONTENT_NAME_MAX);
+		return entity_err(err, errlen, "content \"%s\" is not a content name (1..%d "
+				  "printable characters, no space, no '=')", pos[1], CONTENT_NAME_MAX);
 	c->cme_port = CME_CLIENT_PORT;
-	if (opt[O_CME_PORT] && parse_port(opt[O_CME_PORT], &c->cme_port) < 0)
-		return app_err(err, errlen, "cme_port \"%s\" is not a port number (1..65535)",
-			       opt[O_CME_PORT]);
+	if (opt[O_CME_PORT] && parse_port("cme_port", opt[O_CME_PORT], &c->cme_port, err,
+					  errlen) < 0)
+		return -1;
 	if (!c->direct)
 		fmt_ep(&c->cme, c->cme_port, c->cme_ep, sizeof(c->cme_ep));
 	c->cos = CC_DEFAULT_COS;
 	if (opt[O_COS]) {
-		if (app_parse_uint(opt[O_COS], UINT32_MAX, &v) < 0)
-			return app_err(err, errlen, "cos \"%s\" is not a class id (0..%" PRIu32 ")",
-				       opt[O_COS], UINT32_MAX);
+		if (units_uint("cos", opt[O_COS], 0, UINT32_MAX, &v, err, errlen) < 0)
+			return -1;
 		c->cos = (uint32_t)v;
 	}
-	if (opt[O_BW] && app_parse_uint(opt[O_BW], UINT64_MAX, &c->bandwidth) < 0)
-		return app_err(err, errlen, "bandwidth \"%s\" is not a number of bit/s",
-			       opt[O_BW]);
+	if (opt[O_BW] && units_rate("bandwidth", opt[O_BW], 0, UINT64_MAX, &c->bandwidth, err,
+				    errlen) < 0)
+		return -1;
 	c->port = CC_DEFAULT_PORT;
-	if (opt[O_PORT] && parse_port(opt[O_PORT], &c->port) < 0)
-		return app_err(err, errlen, "port \"%s\" is not a port number (1..65535)",
-			       opt[O_PORT]);
+	if (opt[O_PORT] && parse_port("port", opt[O_PORT], &c->port, err, errlen) < 0)
+		return -1;
 	c->timeout = CC_DEFAULT_TIMEOUT;
-	if (opt[O_TIMEOUT] && (app_parse_duration(opt[O_TIMEOUT], &c->timeout) < 0 ||
-			       c->timeout == 0))
-		return app_err(err, errlen, "timeout \"%s\" is not a duration above 0 (e.g. "
-			       "500ms, 2s)", opt[O_TIMEOUT]);
+	if (opt[O_TIMEOUT] && units_duration("timeout", opt[O_TIMEOUT], 0, 1, SIM_TIME_LIMIT,
+					     &c->timeout, err, errlen) < 0)
+		return -1;
 	c->retries = CC_DEFAULT_RETRIES;
 	if (opt[O_RETRIES]) {
-		if (app_parse_uint(opt[O_RETRIES], CC_RETRIES_MAX, &v) < 0)
-			return app_err(err, errlen, "retries \"%s\" is not a number of resends "
-				       "(0..%d)", opt[O_RETRIES], CC_RETRIES_MAX);
+		if (units_uint("retries", opt[O_RETRIES], 0, CC_RETRIES_MAX, &v, err, errlen) < 0)
+			return -1;
 		c->retries = (uint32_t)v;
 	}
 	c->content = g_strdup(pos[1]);
@@ -555,11 +526,11 @@ cc_check(struct entity *e, const struct entity_scope *sc, char *err, size_t errl
 	char a[ADDR_STRLEN];
 
 	if (c->direct && !sc->addr_known(sc->ctx, &c->server))
-		return app_err(err, errlen, "no node of the scenario has the server's address %s",
-			       addr_fmt(&c->server, a));
+		return entity_err(err, errlen, "no node of the scenario has the server's address %s",
+				  addr_fmt(&c->server, a));
 	if (!c->direct && !sc->addr_known(sc->ctx, &c->cme))
-		return app_err(err, errlen, "no node of the scenario has the CME's address %s",
-			       addr_fmt(&c->cme, a));
+		return entity_err(err, errlen, "no node of the scenario has the CME's address %s",
+				  addr_fmt(&c->cme, a));
 	return 0;
 }
 
@@ -877,33 +848,33 @@ static int
 cs_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 {
 	struct cs *s = (struct cs *)e;
+	char what[CONTENT_NAME_MAX + 16];
 
 	if (argc < 1)
-		return app_err(err, errlen, "missing <port> (usage: %s)", CS_USAGE);
-	if (parse_port(argv[0], &s->port) < 0)
-		return app_err(err, errlen, "port \"%s\" is not a port number (1..65535)", argv[0]);
+		return entity_err(err, errlen, "missing <port> (usage: %s)", CS_USAGE);
+	if (parse_port("port", argv[0], &s->port, err, errlen) < 0)
+		return -1;
 	if (argc < 2)
-		return app_err(err, errlen, "missing <name>=<size> (usage: %s)", CS_USAGE);
+		return entity_err(err, errlen, "missing <name>=<size> (usage: %s)", CS_USAGE);
 	if (argc - 1 > CS_CONTENTS_MAX)
-		return app_err(err, errlen, "%d contents: at most %d", argc - 1, CS_CONTENTS_MAX);
+		return entity_err(err, errlen, "%d contents: at most %d", argc - 1, CS_CONTENTS_MAX);
 	s->contents = g_new0(struct cs_content, (size_t)argc - 1);
 	for (int i = 1; i < argc; i++) {
 		const char *eq = strrchr(argv[i], '=');
 		struct cs_content *ct = &s->contents[s->ncontents];
 
 		if (!eq || !name_ok(argv[i], (size_t)(eq - argv[i])))
-			return app_err(err, errlen, "\"%s\" is not <name>=<size> (a name of 1..%d "
-				       "printable characters, no space, no '=')", argv[i],
-				       CONTENT_NAME_MAX);
-		if (parse_size(eq + 1, &ct->size) < 0)
-			return app_err(err, errlen, "size \"%s\" of %.*s is not a number of bytes "
-				       "(digits, then nothing, k or M; at most %llu)", eq + 1,
-				       (int)(eq - argv[i]), argv[i], CONTENT_SIZE_MAX);
+			return entity_err(err, errlen, "\"%s\" is not <name>=<size> (a name of 1..%d "
+					  "printable characters, no space, no '=')", argv[i],
+					  CONTENT_NAME_MAX);
+		snprintf(what, sizeof(what), "size of %.*s", (int)(eq - argv[i]), argv[i]);
+		if (units_size(what, eq + 1, 0, CONTENT_SIZE_MAX, &ct->size, err, errlen) < 0)
+			return -1;
 		for (size_t j = 0; j < s->ncontents; j++)
 			if (strlen(s->contents[j].name) == (size_t)(eq - argv[i]) &&
 			    strncmp(s->contents[j].name, argv[i], (size_t)(eq - argv[i])) == 0)
-				return app_err(err, errlen, "content %s given twice",
-					       s->contents[j].name);
+				return entity_err(err, errlen, "content %s given twice",
+						  s->contents[j].name);
 		ct->name = g_strndup(argv[i], (gsize)(eq - argv[i]));
 		s->ncontents++;
 	}

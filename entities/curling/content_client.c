@@ -44,6 +44,7 @@
 #include "entities/curling/curling.h"
 #include "sim/net.h"
 #include "sim/rng.h"
+#include "sim/units.h"
 
 #define CLIENT_USAGE "myport myCRMEaddr myCRMEport myCAFEaddr myCAFEport ContentID " \
 		     "[timeout=DURATION] [stall=DURATION] [retries=N] [clients=N] " \
@@ -415,22 +416,22 @@ client_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 	while (npos < argc && !strchr(argv[npos], '='))
 		npos++;
 	if (npos < 6)
-		return curling_err(err, errlen, "missing <%s>", names[npos]);
+		return entity_err(err, errlen, "missing <%s>", names[npos]);
 	if (npos > 6)
-		return curling_err(err, errlen, "unexpected argument \"%s\"", argv[6]);
-	if (curling_parse_port(argv[0], &c->port) < 0)
-		return curling_err(err, errlen, "myport \"%s\" is not a port", argv[0]);
+		return entity_err(err, errlen, "unexpected argument \"%s\"", argv[6]);
+	if (curling_parse_port("myport", argv[0], &c->port, err, errlen) < 0)
+		return -1;
 	if (curling_parse_addr(argv[1], &c->crme) < 0)
-		return curling_err(err, errlen, "myCRMEaddr \"%s\" is not an address", argv[1]);
-	if (curling_parse_port(argv[2], &c->crme_port) < 0)
-		return curling_err(err, errlen, "myCRMEport \"%s\" is not a port", argv[2]);
+		return entity_err(err, errlen, "myCRMEaddr \"%s\" is not an address", argv[1]);
+	if (curling_parse_port("myCRMEport", argv[2], &c->crme_port, err, errlen) < 0)
+		return -1;
 	if (curling_parse_addr(argv[3], &c->cafe) < 0)
-		return curling_err(err, errlen, "myCAFEaddr \"%s\" is not an address", argv[3]);
-	if (curling_parse_port(argv[4], &c->cafe_port) < 0)
-		return curling_err(err, errlen, "myCAFEport \"%s\" is not a port", argv[4]);
+		return entity_err(err, errlen, "myCAFEaddr \"%s\" is not an address", argv[3]);
+	if (curling_parse_port("myCAFEport", argv[4], &c->cafe_port, err, errlen) < 0)
+		return -1;
 	if (!cmsg_id_valid(argv[5], strlen(argv[5])))
-		return curling_err(err, errlen, "ContentID \"%s\": 1 to %d printable characters, "
-				   "no '/'", argv[5], CMSG_ID_MAX);
+		return entity_err(err, errlen, "ContentID \"%s\": 1 to %d printable characters, "
+				  "no '/'", argv[5], CMSG_ID_MAX);
 	snprintf(c->id, sizeof(c->id), "%s", argv[5]);
 	c->timeout = DEFAULT_TIMEOUT;
 	c->stall = DEFAULT_STALL;
@@ -439,37 +440,36 @@ client_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 	c->spread = 0;
 	for (int i = npos; i < argc; i++) {
 		if (strncmp(argv[i], "timeout=", 8) == 0) {
-			if (curling_parse_duration(argv[i] + 8, &c->timeout) < 0 || c->timeout <= 0)
-				return curling_err(err, errlen, "timeout \"%s\" is not a duration",
-						   argv[i] + 8);
+			if (units_duration("timeout", argv[i] + 8, 0, 1, SIM_TIME_LIMIT, &c->timeout,
+					   err, errlen) < 0)
+				return -1;
 		} else if (strncmp(argv[i], "stall=", 6) == 0) {
-			if (curling_parse_duration(argv[i] + 6, &c->stall) < 0 || c->stall <= 0)
-				return curling_err(err, errlen, "stall \"%s\" is not a duration",
-						   argv[i] + 6);
+			if (units_duration("stall", argv[i] + 6, 0, 1, SIM_TIME_LIMIT, &c->stall, err,
+					   errlen) < 0)
+				return -1;
 		} else if (strncmp(argv[i], "retries=", 8) == 0) {
-			if (curling_parse_count(argv[i] + 8, 100, &c->retries) < 0)
-				return curling_err(err, errlen, "retries \"%s\" is not a count (0..100)",
-						   argv[i] + 8);
+			if (curling_parse_count("retries", argv[i] + 8, 0, 100, &c->retries, err,
+						errlen) < 0)
+				return -1;
 		} else if (strncmp(argv[i], "clients=", 8) == 0) {
-			if (curling_parse_count(argv[i] + 8, MAX_CLIENTS, &c->nreq) < 0 ||
-			    c->nreq == 0)
-				return curling_err(err, errlen, "clients \"%s\" is not a count (1..%d)",
-						   argv[i] + 8, MAX_CLIENTS);
+			if (curling_parse_count("clients", argv[i] + 8, 1, MAX_CLIENTS, &c->nreq, err,
+						errlen) < 0)
+				return -1;
 		} else if (strncmp(argv[i], "spread=", 7) == 0) {
-			if (curling_parse_duration(argv[i] + 7, &c->spread) < 0 || c->spread < 0)
-				return curling_err(err, errlen, "spread \"%s\" is not a duration",
-						   argv[i] + 7);
+			if (units_duration("spread", argv[i] + 7, 0, 0, SIM_TIME_LIMIT, &c->spread, err,
+					   errlen) < 0)
+				return -1;
 		} else {
-			return curling_err(err, errlen, "unknown option \"%s\"", argv[i]);
+			return entity_err(err, errlen, "unknown option \"%s\"", argv[i]);
 		}
 	}
 	if ((unsigned)c->port + c->nreq - 1 > 65535)
-		return curling_err(err, errlen, "clients=%u from port %u: the last port, %u, is "
-				   "beyond 65535", c->nreq, c->port, (unsigned)c->port + c->nreq - 1);
+		return entity_err(err, errlen, "clients=%u from port %u: the last port, %u, is "
+				  "beyond 65535", c->nreq, c->port, (unsigned)c->port + c->nreq - 1);
 	for (unsigned i = 0; i < c->nreq; i++)
 		if (curling_port_claim(e->node_name, (uint16_t)(c->port + i), e) < 0)
-			return curling_err(err, errlen, "port %u on %s is already used by another "
-					   "curling entity", c->port + i, e->node_name);
+			return entity_err(err, errlen, "port %u on %s is already used by another "
+					  "curling entity", c->port + i, e->node_name);
 	c->req = g_new0(struct creq, c->nreq);
 	for (unsigned i = 0; i < c->nreq; i++) {
 		struct creq *r = &c->req[i];
@@ -520,7 +520,8 @@ plan_requests(struct cclient *c)
 		if (c->spread > 0) {
 			snprintf(name, sizeof(name), "cclient/%s/%u", c->e.node->name, r->port);
 			rng_init(&rs, net->seed, net->run, name);
-			r->ask_at += (sim_time_t)rng_below(&rs, (uint64_t)c->spread);
+			r->ask_at = sim_time_add(now, (sim_time_t)rng_below(&rs,
+									       (uint64_t)c->spread));
 		}
 	}
 }
@@ -636,7 +637,8 @@ client_stats(struct entity *e, entity_stat_fn fn, void *ctx)
 {
 	struct cclient *c = (struct cclient *)e;
 	uint64_t requests = 0, replies = 0, repairs = 0, chunks = 0, expected = 0, unique = 0, dup = 0;
-	uint64_t bytes = 0, done = 0, refused = 0, failed = 0, bad = 0, dsum = 0, dmax = 0;
+	uint64_t bytes = 0, done = 0, refused = 0, failed = 0, bad = 0, dmax = 0;
+	unsigned __int128 dsum = 0;	/* up to 1000 delays of up to SIM_TIME_LIMIT */
 
 	for (unsigned i = 0; i < c->nreq; i++) {
 		const struct creq *r = &c->req[i];
@@ -667,7 +669,7 @@ client_stats(struct entity *e, entity_stat_fn fn, void *ctx)
 	fn(ctx, "complete", done);
 	fn(ctx, "refused", refused);
 	fn(ctx, "failed", failed);
-	fn(ctx, "delay_ns", done ? dsum / done : 0);
+	fn(ctx, "delay_ns", done ? (uint64_t)(dsum / done) : 0);
 	fn(ctx, "malformed", bad);
 	fn(ctx, "unknown_addresses", c->unknown_addrs);
 	fn(ctx, "clients", c->nreq);

@@ -30,6 +30,7 @@
 #include "entities/curling/curling.h"
 #include "sim/fileio.h"
 #include "sim/net.h"
+#include "sim/units.h"
 #include "sim/wire.h"
 
 #define SERVER_USAGE "myport myCRMEaddr myCRMEport myCAFEaddr myCAFEport nContents " \
@@ -343,8 +344,8 @@ parse_content(struct item *it, const char *id, const char *spec, char *err, size
 	uint64_t v;
 
 	if (!cmsg_id_valid(id, strlen(id)))
-		return curling_err(err, errlen, "ContentID \"%s\": 1 to %d printable characters, "
-				   "no '/'", id, CMSG_ID_MAX);
+		return entity_err(err, errlen, "ContentID \"%s\": 1 to %d printable characters, "
+				  "no '/'", id, CMSG_ID_MAX);
 	snprintf(it->id, sizeof(it->id), "%s", id);
 	if (strncmp(spec, "file:", 5) == 0) {
 		char *data, why[256];
@@ -353,12 +354,12 @@ parse_content(struct item *it, const char *id, const char *spec, char *err, size
 
 		if (rc != FILEIO_OK) {
 			fileio_strerror(rc, len, FILEIO_MAX, "content file", why, sizeof(why));
-			return curling_err(err, errlen, "content %s: %s\"%s\": %s", id,
-					   rc == FILEIO_ERR ? "cannot read " : "", spec + 5, why);
+			return entity_err(err, errlen, "content %s: %s\"%s\": %s", id,
+					  rc == FILEIO_ERR ? "cannot read " : "", spec + 5, why);
 		}
 		if (len == 0) {
 			g_free(data);
-			return curling_err(err, errlen, "content %s: \"%s\" is empty", id, spec + 5);
+			return entity_err(err, errlen, "content %s: \"%s\" is empty", id, spec + 5);
 		}
 		it->bytes = (uint8_t *)data;
 		it->size = len;
@@ -368,24 +369,21 @@ parse_content(struct item *it, const char *id, const char *spec, char *err, size
 	colon = strchr(spec, ':');
 	{
 		char *sz = colon ? g_strndup(spec, (gsize)(colon - spec)) : g_strdup(spec);
-		int bad = curling_parse_size(sz, &it->size) < 0 || it->size == 0 ||
-			  it->size > (1ULL << 32);
+		char what[UNITS_ERRLEN];
+		int bad = units_size("size", sz, 1, UINT64_C(1) << 32, &it->size, what,
+				     sizeof(what)) < 0;
 
 		g_free(sz);
 		if (bad)
-			return curling_err(err, errlen, "content %s: \"%s\" is neither a size (1 "
-					   "byte to 4GiB, \"10000\", \"64KiB\", with \":SEED\") nor "
-					   "file:PATH", id, spec);
+			return entity_err(err, errlen, "content %s: %s; a content is a size with "
+					  "an optional :SEED, or file:PATH", id, what);
 	}
 	it->seed = 1;
 	if (colon) {
-		char *end;
+		char what[UNITS_ERRLEN];
 
-		errno = 0;
-		v = strtoull(colon + 1, &end, 10);
-		if (!colon[1] || *end || errno)
-			return curling_err(err, errlen, "content %s: seed \"%s\" is not a number", id,
-					   colon + 1);
+		if (units_uint("seed", colon + 1, 0, UINT64_MAX, &v, what, sizeof(what)) < 0)
+			return entity_err(err, errlen, "content %s: %s", id, what);
 		it->seed = v;
 	}
 	it->bytes = curling_content_generate(id, it->seed, it->size);
@@ -405,39 +403,36 @@ server_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 	while (npos < argc && !strchr(argv[npos], '='))
 		npos++;
 	if (npos < 6)
-		return curling_err(err, errlen, "missing <%s>", names[npos]);
-	if (curling_parse_port(argv[0], &s->port) < 0)
-		return curling_err(err, errlen, "myport \"%s\" is not a port", argv[0]);
+		return entity_err(err, errlen, "missing <%s>", names[npos]);
+	if (curling_parse_port("myport", argv[0], &s->port, err, errlen) < 0)
+		return -1;
 	if (curling_parse_addr(argv[1], &s->crme) < 0)
-		return curling_err(err, errlen, "myCRMEaddr \"%s\" is not an address", argv[1]);
-	if (curling_parse_port(argv[2], &s->crme_port) < 0)
-		return curling_err(err, errlen, "myCRMEport \"%s\" is not a port", argv[2]);
+		return entity_err(err, errlen, "myCRMEaddr \"%s\" is not an address", argv[1]);
+	if (curling_parse_port("myCRMEport", argv[2], &s->crme_port, err, errlen) < 0)
+		return -1;
 	if (curling_parse_addr(argv[3], &s->cafe) < 0)
-		return curling_err(err, errlen, "myCAFEaddr \"%s\" is not an address", argv[3]);
-	if (curling_parse_port(argv[4], &s->cafe_port) < 0)
-		return curling_err(err, errlen, "myCAFEport \"%s\" is not a port", argv[4]);
-	if (curling_parse_count(argv[5], MAX_CONTENTS, &n) < 0 || n == 0)
-		return curling_err(err, errlen, "nContents \"%s\" is not a count (1..%d)", argv[5],
-				   MAX_CONTENTS);
+		return entity_err(err, errlen, "myCAFEaddr \"%s\" is not an address", argv[3]);
+	if (curling_parse_port("myCAFEport", argv[4], &s->cafe_port, err, errlen) < 0)
+		return -1;
+	if (curling_parse_count("nContents", argv[5], 1, MAX_CONTENTS, &n, err, errlen) < 0)
+		return -1;
 	if (npos - 6 != 2 * (int)n)
-		return curling_err(err, errlen, "nContents is %u but %d argument%s follow%s: "
-				   "expected %u pair%s <ContentID content>", n, npos - 6,
-				   npos - 6 == 1 ? "" : "s", npos - 6 == 1 ? "s" : "", n,
-				   n == 1 ? "" : "s");
+		return entity_err(err, errlen, "nContents is %u but %d argument%s follow%s: "
+				  "expected %u pair%s <ContentID content>", n, npos - 6,
+				  npos - 6 == 1 ? "" : "s", npos - 6 == 1 ? "s" : "", n,
+				  n == 1 ? "" : "s");
 	s->chunk = DEFAULT_CHUNK;
 	s->rate = DEFAULT_RATE;
 	for (int i = npos; i < argc; i++) {
 		if (strncmp(argv[i], "chunk=", 6) == 0) {
-			if (curling_parse_size(argv[i] + 6, &v) < 0 || v == 0 || v > MAX_CHUNK)
-				return curling_err(err, errlen, "chunk \"%s\" is not a size of 1 to %d "
-						   "bytes", argv[i] + 6, MAX_CHUNK);
+			if (units_size("chunk", argv[i] + 6, 1, MAX_CHUNK, &v, err, errlen) < 0)
+				return -1;
 			s->chunk = (uint32_t)v;
 		} else if (strncmp(argv[i], "rate=", 5) == 0) {
-			if (curling_parse_rate(argv[i] + 5, &s->rate) < 0)
-				return curling_err(err, errlen, "rate \"%s\" is not a rate (10Mbps, "
-						   "500kbps)", argv[i] + 5);
+			if (units_rate("rate", argv[i] + 5, 1, INT64_MAX, &s->rate, err, errlen) < 0)
+				return -1;
 		} else {
-			return curling_err(err, errlen, "unknown option \"%s\"", argv[i]);
+			return entity_err(err, errlen, "unknown option \"%s\"", argv[i]);
 		}
 	}
 	s->interval = (sim_time_t)(((uint64_t)s->chunk * 8 * (uint64_t)SIM_S + s->rate - 1) /
@@ -450,12 +445,12 @@ server_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 		s->items[i].token = i + 1;
 		for (unsigned k = 0; k < i; k++)
 			if (strcmp(s->items[k].id, s->items[i].id) == 0)
-				return curling_err(err, errlen, "content %s is given twice",
-						   s->items[i].id);
+				return entity_err(err, errlen, "content %s is given twice",
+						  s->items[i].id);
 	}
 	if (curling_port_claim(e->node_name, s->port, e) < 0)
-		return curling_err(err, errlen, "port %u on %s is already used by another "
-				   "curling entity", s->port, e->node_name);
+		return entity_err(err, errlen, "port %u on %s is already used by another "
+				  "curling entity", s->port, e->node_name);
 	s->txs = g_ptr_array_new();
 	return 0;
 }

@@ -42,6 +42,7 @@
 
 #include "entities/curling/curling.h"
 #include "sim/net.h"
+#include "sim/units.h"
 
 #define CRME_USAGE "myport nProviders <providerCRMEaddr>... [nPeers <peerCRMEaddr>...] " \
 		   "[ro=on|off] [ro_hold=DURATION]"
@@ -1355,16 +1356,15 @@ parse_group(char **argv, int argc, int *pos, const char *what, uint32_t *out,
 {
 	unsigned k;
 
-	if (curling_parse_count(argv[*pos], CRME_MAX_REL, &k) < 0)
-		return curling_err(err, errlen, "%s \"%s\" is not a count (0..%d)", what,
-				   argv[*pos], CRME_MAX_REL);
+	if (curling_parse_count(what, argv[*pos], 0, CRME_MAX_REL, &k, err, errlen) < 0)
+		return -1;
 	(*pos)++;
 	for (unsigned i = 0; i < k; i++, (*pos)++) {
 		if (*pos >= argc || strchr(argv[*pos], '='))
-			return curling_err(err, errlen, "%s is %u but only %u address%s follow%s",
-					   what, k, i, i == 1 ? "" : "es", i == 1 ? "s" : "");
+			return entity_err(err, errlen, "%s is %u but only %u address%s follow%s",
+					  what, k, i, i == 1 ? "" : "es", i == 1 ? "s" : "");
 		if (curling_parse_addr(argv[*pos], &out[i]) < 0)
-			return curling_err(err, errlen, "\"%s\" is not a CRME address", argv[*pos]);
+			return entity_err(err, errlen, "\"%s\" is not a CRME address", argv[*pos]);
 	}
 	*n = k;
 	return 0;
@@ -1378,11 +1378,11 @@ crme_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 	int pos;
 
 	if (argc < 1 || strchr(argv[0], '='))
-		return curling_err(err, errlen, "missing <myport>");
-	if (curling_parse_port(argv[0], &r->port) < 0)
-		return curling_err(err, errlen, "myport \"%s\" is not a port (1..65535)", argv[0]);
+		return entity_err(err, errlen, "missing <myport>");
+	if (curling_parse_port("myport", argv[0], &r->port, err, errlen) < 0)
+		return -1;
 	if (argc < 2 || strchr(argv[1], '='))
-		return curling_err(err, errlen, "missing <nProviders>");
+		return entity_err(err, errlen, "missing <nProviders>");
 	pos = 1;
 	if (parse_group(argv, argc, &pos, "nProviders", r->prov, &r->nprov, err, errlen) < 0)
 		return -1;
@@ -1397,22 +1397,22 @@ crme_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 		else if (strcmp(argv[pos], "ro=off") == 0)
 			r->ro = false;
 		else if (strncmp(argv[pos], "ro_hold=", 8) == 0) {
-			if (curling_parse_duration(argv[pos] + 8, &r->ro_hold) < 0)
-				return curling_err(err, errlen, "ro_hold \"%s\" is not a duration "
-						   "(100ms, 1s)", argv[pos] + 8);
+			if (units_duration("ro_hold", argv[pos] + 8, 0, 0, SIM_TIME_LIMIT, &r->ro_hold,
+					   err, errlen) < 0)
+				return -1;
 		} else if (!strchr(argv[pos], '='))
-			return curling_err(err, errlen, "unexpected argument \"%s\"", argv[pos]);
+			return entity_err(err, errlen, "unexpected argument \"%s\"", argv[pos]);
 		else
-			return curling_err(err, errlen, "unknown option \"%s\"", argv[pos]);
+			return entity_err(err, errlen, "unknown option \"%s\"", argv[pos]);
 	}
 	for (unsigned i = 0; i < r->nprov; i++)
 		for (unsigned k = 0; k < r->npeer; k++)
 			if (r->prov[i] == r->peer[k])
-				return curling_err(err, errlen, "%s is both a provider and a peer",
-						   curling_fmt_addr(r->prov[i], a));
+				return entity_err(err, errlen, "%s is both a provider and a peer",
+						  curling_fmt_addr(r->prov[i], a));
 	if (curling_port_claim(e->node_name, r->port, e) < 0)
-		return curling_err(err, errlen, "port %u on %s is already used by another "
-				   "curling entity", r->port, e->node_name);
+		return entity_err(err, errlen, "port %u on %s is already used by another "
+				  "curling entity", r->port, e->node_name);
 	r->loc = g_array_new(FALSE, FALSE, sizeof(struct loc_cafe));
 	r->nbrs = g_ptr_array_new();
 	r->rib = g_ptr_array_new();

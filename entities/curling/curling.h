@@ -188,16 +188,15 @@ bool cmsg_id_valid(const char *id, size_t len);
  * refused: the coupled approach's messages carry IPv4).
  */
 int curling_parse_addr(const char *s, uint32_t *addr);
-/* A port 1..65535; 0 or -1. */
-int curling_parse_port(const char *s, uint16_t *port);
-/* A count 0..max; 0 or -1. */
-int curling_parse_count(const char *s, unsigned max, unsigned *n);
-/* A duration "10s", "1.5ms", "0"; exact in ns.  0 or -1. */
-int curling_parse_duration(const char *s, sim_time_t *t);
-/* A size in bytes: "1000", "10KB", "1.5MB", "4KiB".  0 or -1. */
-int curling_parse_size(const char *s, uint64_t *bytes);
-/* A rate in bit/s: "8000000", "10Mbps", "500kbps"; more than 0.  0 or -1. */
-int curling_parse_rate(const char *s, uint64_t *bps);
+/*
+ * A port 1..65535 and a count min..max, read by units_uint() (sim/units.h)
+ * into the types the classes keep; 0, or -1 with units_uint()'s message
+ * about `what` in err.
+ */
+int curling_parse_port(const char *what, const char *s, uint16_t *port, char *err,
+		       size_t errlen);
+int curling_parse_count(const char *what, const char *s, unsigned min, unsigned max,
+			unsigned *n, char *err, size_t errlen);
 /*
  * Format an address the way D4.3 prints it: "2.2" for 10.0.2.2, the
  * dotted quad otherwise.  Returns buf (CURLING_ADDRLEN bytes).
@@ -239,9 +238,6 @@ int curling_send(struct udp_sock *s, uint32_t addr, uint16_t port, const struct 
  * seeded by (seed, id), the same on every run and every machine.
  */
 uint8_t *curling_content_generate(const char *id, uint64_t seed, uint64_t size);
-/* printf into err; returns -1 for init's return. */
-int curling_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
 /* ---- the classes ---- */
 

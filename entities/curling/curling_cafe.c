@@ -32,6 +32,7 @@
 
 #include "entities/curling/curling.h"
 #include "sim/net.h"
+#include "sim/units.h"
 
 #define CAFE_USAGE "myport myCRMEaddr myCRMEport nInterDLink " \
 		   "<neighbourCAFEaddr neighbourCAFEport neighbourCRMEaddr>... [timeout=DURATION]"
@@ -480,8 +481,10 @@ sweep_arm(struct ccafe *c)
 	for (guint i = 0; i < c->cst->len; i++) {
 		const struct cst_entry *x = g_ptr_array_index(c->cst, i);
 
-		if (x->used + c->timeout < first)
-			first = x->used + c->timeout;
+		sim_time_t at = sim_time_add(x->used, c->timeout);
+
+		if (at < first)
+			first = at;
 	}
 	if (first == SIM_TIME_MAX)
 		sim_timer_cancel(sim, &c->sweep);
@@ -495,59 +498,58 @@ static int
 cafe_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 {
 	struct ccafe *c = (struct ccafe *)e;
+	char what[UNITS_ERRLEN];
 	int npos = 0, ntuple;
 	unsigned n;
 
 	while (npos < argc && !strchr(argv[npos], '='))
 		npos++;
 	if (npos < 4)
-		return curling_err(err, errlen, "missing <%s>", npos == 0 ? "myport" :
-				   npos == 1 ? "myCRMEaddr" : npos == 2 ? "myCRMEport" :
-				   "nInterDLink");
-	if (curling_parse_port(argv[0], &c->port) < 0)
-		return curling_err(err, errlen, "myport \"%s\" is not a port (1..65535)", argv[0]);
+		return entity_err(err, errlen, "missing <%s>", npos == 0 ? "myport" :
+				  npos == 1 ? "myCRMEaddr" : npos == 2 ? "myCRMEport" :
+				  "nInterDLink");
+	if (curling_parse_port("myport", argv[0], &c->port, err, errlen) < 0)
+		return -1;
 	if (curling_parse_addr(argv[1], &c->crme) < 0)
-		return curling_err(err, errlen, "myCRMEaddr \"%s\" is not an address (a.b or "
-				   "an IPv4 address)", argv[1]);
-	if (curling_parse_port(argv[2], &c->crme_port) < 0)
-		return curling_err(err, errlen, "myCRMEport \"%s\" is not a port (1..65535)",
-				   argv[2]);
-	if (curling_parse_count(argv[3], CMSG_MAX_LINKS, &n) < 0)
-		return curling_err(err, errlen, "nInterDLink \"%s\" is not a number of links "
-				   "(0..%d)", argv[3], CMSG_MAX_LINKS);
+		return entity_err(err, errlen, "myCRMEaddr \"%s\" is not an address (a.b or "
+				  "an IPv4 address)", argv[1]);
+	if (curling_parse_port("myCRMEport", argv[2], &c->crme_port, err, errlen) < 0)
+		return -1;
+	if (curling_parse_count("nInterDLink", argv[3], 0, CMSG_MAX_LINKS, &n, err, errlen) < 0)
+		return -1;
 	ntuple = npos - 4;
 	if (ntuple != 3 * (int)n)
-		return curling_err(err, errlen, "nInterDLink is %u but %d argument%s follow%s: "
-				   "expected %u tuple%s <neighbourCAFEaddr neighbourCAFEport "
-				   "neighbourCRMEaddr>", n, ntuple, ntuple == 1 ? "" : "s",
-				   ntuple == 1 ? "s" : "", n, n == 1 ? "" : "s");
+		return entity_err(err, errlen, "nInterDLink is %u but %d argument%s follow%s: "
+				  "expected %u tuple%s <neighbourCAFEaddr neighbourCAFEport "
+				  "neighbourCRMEaddr>", n, ntuple, ntuple == 1 ? "" : "s",
+				  ntuple == 1 ? "s" : "", n, n == 1 ? "" : "s");
 	c->nlinks = n;
 	for (unsigned i = 0; i < n; i++) {
 		char **t = argv + 4 + 3 * i;
 
 		if (curling_parse_addr(t[0], &c->links[i].cafe) < 0)
-			return curling_err(err, errlen, "link %u: neighbourCAFEaddr \"%s\" is not "
-					   "an address", i + 1, t[0]);
-		if (curling_parse_port(t[1], &c->links[i].cafe_port) < 0)
-			return curling_err(err, errlen, "link %u: neighbourCAFEport \"%s\" is not "
-					   "a port", i + 1, t[1]);
+			return entity_err(err, errlen, "link %u: neighbourCAFEaddr \"%s\" is not "
+					  "an address", i + 1, t[0]);
+		if (curling_parse_port("neighbourCAFEport", t[1], &c->links[i].cafe_port, what,
+				       sizeof(what)) < 0)
+			return entity_err(err, errlen, "link %u: %s", i + 1, what);
 		if (curling_parse_addr(t[2], &c->links[i].crme) < 0)
-			return curling_err(err, errlen, "link %u: neighbourCRMEaddr \"%s\" is not "
-					   "an address", i + 1, t[2]);
+			return entity_err(err, errlen, "link %u: neighbourCRMEaddr \"%s\" is not "
+					  "an address", i + 1, t[2]);
 	}
 	c->timeout = DEFAULT_TIMEOUT;
 	for (int i = npos; i < argc; i++) {
 		if (strncmp(argv[i], "timeout=", 8) == 0) {
-			if (curling_parse_duration(argv[i] + 8, &c->timeout) < 0 || c->timeout <= 0)
-				return curling_err(err, errlen, "timeout \"%s\" is not a duration "
-						   "(10s, 500ms)", argv[i] + 8);
+			if (units_duration("timeout", argv[i] + 8, 0, 1, SIM_TIME_LIMIT, &c->timeout,
+					   err, errlen) < 0)
+				return -1;
 		} else {
-			return curling_err(err, errlen, "unknown option \"%s\"", argv[i]);
+			return entity_err(err, errlen, "unknown option \"%s\"", argv[i]);
 		}
 	}
 	if (curling_port_claim(e->node_name, c->port, e) < 0)
-		return curling_err(err, errlen, "port %u on %s is already used by another "
-				   "curling entity", c->port, e->node_name);
+		return entity_err(err, errlen, "port %u on %s is already used by another "
+				  "curling entity", c->port, e->node_name);
 	c->by_id = g_hash_table_new(g_str_hash, g_str_equal);
 	c->cst = g_ptr_array_new();
 	return 0;

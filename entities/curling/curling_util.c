@@ -16,19 +16,8 @@
 #include "sim/net.h"
 #include "sim/rng.h"
 #include "sim/scenario.h"
+#include "sim/units.h"
 
-int
-curling_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 int
 curling_parse_addr(const char *s, uint32_t *addr)
@@ -55,116 +44,26 @@ curling_parse_addr(const char *s, uint32_t *addr)
 }
 
 int
-curling_parse_port(const char *s, uint16_t *port)
+curling_parse_port(const char *what, const char *s, uint16_t *port, char *err, size_t errlen)
 {
-	char *end;
-	unsigned long v;
+	uint64_t v;
 
-	if (!s[0] || s[0] < '0' || s[0] > '9')
-		return -1;
-	v = strtoul(s, &end, 10);
-	if (*end || v == 0 || v > 65535)
+	if (units_uint(what, s, 1, 65535, &v, err, errlen) < 0)
 		return -1;
 	*port = (uint16_t)v;
 	return 0;
 }
 
 int
-curling_parse_count(const char *s, unsigned max, unsigned *n)
+curling_parse_count(const char *what, const char *s, unsigned min, unsigned max, unsigned *n,
+		    char *err, size_t errlen)
 {
-	char *end;
-	unsigned long v;
+	uint64_t v;
 
-	if (!s[0] || s[0] < '0' || s[0] > '9')
-		return -1;
-	v = strtoul(s, &end, 10);
-	if (*end || v > max)
+	if (units_uint(what, s, min, max, &v, err, errlen) < 0)
 		return -1;
 	*n = (unsigned)v;
 	return 0;
-}
-
-/*
- * "<digits>[.<digits>]<unit>" with the unit's scale in `units`: the value
- * times the scale, exactly (a result that is not a whole number is refused).
- */
-struct unit_scale {
-	const char *unit;
-	uint64_t scale;
-};
-
-static int
-parse_scaled(const char *s, const struct unit_scale *units, size_t nunits, uint64_t *out)
-{
-	unsigned __int128 mant = 0, div = 1, v;
-	unsigned digits = 0;
-	bool frac = false;
-	const char *p = s;
-
-	for (; *p; p++) {
-		if (*p >= '0' && *p <= '9') {
-			if (++digits > 30)
-				return -1;
-			mant = mant * 10 + (unsigned)(*p - '0');
-			if (frac)
-				div *= 10;
-		} else if (*p == '.' && !frac) {
-			frac = true;
-		} else {
-			break;
-		}
-	}
-	if (digits == 0)
-		return -1;
-	for (size_t i = 0; i < nunits; i++)
-		if (strcmp(p, units[i].unit) == 0) {
-			v = mant * units[i].scale;
-			if (v % div != 0 || v / div > (unsigned __int128)INT64_MAX)
-				return -1;
-			*out = (uint64_t)(v / div);
-			return 0;
-		}
-	return -1;
-}
-
-int
-curling_parse_duration(const char *s, sim_time_t *t)
-{
-	static const struct unit_scale units[] = {
-		{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000 },
-	};
-	uint64_t v;
-
-	if (strcmp(s, "0") == 0) {
-		*t = 0;
-		return 0;
-	}
-	if (parse_scaled(s, units, G_N_ELEMENTS(units), &v) < 0)
-		return -1;
-	*t = (sim_time_t)v;
-	return 0;
-}
-
-int
-curling_parse_size(const char *s, uint64_t *bytes)
-{
-	static const struct unit_scale units[] = {
-		{ "", 1 }, { "B", 1 }, { "KB", 1000 }, { "MB", 1000000 }, { "KiB", 1024 },
-		{ "MiB", 1048576 },
-	};
-
-	return parse_scaled(s, units, G_N_ELEMENTS(units), bytes);
-}
-
-int
-curling_parse_rate(const char *s, uint64_t *bps)
-{
-	static const struct unit_scale units[] = {
-		{ "", 1 }, { "bps", 1 }, { "kbps", 1000 }, { "Kbps", 1000 }, { "Mbps", 1000000 },
-		{ "Gbps", 1000000000 },
-	};
-
-	return parse_scaled(s, units, G_N_ELEMENTS(units), bps) < 0 || *bps == 0 ? -1 : 0;
 }
 
 char *
@@ -226,9 +125,9 @@ curling_check_known(const uint32_t *addrs, const char *const *roles, unsigned n,
 		curling_fmt_addr(addrs[i], a);
 		addr_fmt(&x, full);
 		if (strcmp(a, full) == 0)
-			return curling_err(err, errlen, "%s %s is not in the topology", roles[i], a);
-		return curling_err(err, errlen, "%s %s (%s) is not in the topology", roles[i], a,
-				   full);
+			return entity_err(err, errlen, "%s %s is not in the topology", roles[i], a);
+		return entity_err(err, errlen, "%s %s (%s) is not in the topology", roles[i], a,
+				  full);
 	}
 	return 0;
 }

@@ -45,6 +45,7 @@
 #include "entities/rae/rae.pb-c.h"
 #include "sim/net.h"
 #include "sim/tcp.h"
+#include "sim/units.h"
 
 #define RAE_USAGE "<config-file> [keepalive=DURATION] [hold=DURATION] [retry=DURATION] " \
 		  "[generate=N[@PREFIX]] [report=N]"
@@ -172,82 +173,14 @@ rae_now(const struct rae *r)
 /* ---- arguments ---- */
 
 static int
-rae_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int
-rae_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-/* "<number><unit>", unit ns, us, ms or s; the number may have a fraction. */
-static int
-parse_duration(const char *s, sim_time_t *out)
-{
-	static const struct {
-		const char *u;
-		int64_t ns;
-	} units[] = { { "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000 } };
-	int64_t whole = 0, frac = 0, div = 1;
-	const char *p = s;
-	int digits = 0;
-
-	while (*p >= '0' && *p <= '9') {
-		if (whole > INT64_MAX / 100)
-			return -1;
-		whole = whole * 10 + (*p++ - '0');
-		digits++;
-	}
-	if (*p == '.') {
-		p++;
-		while (*p >= '0' && *p <= '9') {
-			if (div > 1000000000)
-				return -1;
-			frac = frac * 10 + (*p++ - '0');
-			div *= 10;
-			digits++;
-		}
-	}
-	if (!digits)
-		return -1;
-	for (size_t i = 0; i < G_N_ELEMENTS(units); i++)
-		if (strcmp(p, units[i].u) == 0) {
-			if (whole > INT64_MAX / units[i].ns / 2 || (frac * units[i].ns) % div)
-				return -1;
-			*out = whole * units[i].ns + frac * units[i].ns / div;
-			return 0;
-		}
-	return -1;
-}
-
-static int
-parse_u32(const char *s, uint32_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!(*s >= '0' && *s <= '9'))
-		return -1;
-	v = strtoull(s, &end, 10);
-	if (*end || v > UINT32_MAX)
-		return -1;
-	*out = (uint32_t)v;
-	return 0;
-}
-
-static int
 rae_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 {
 	struct rae *r = (struct rae *)e;
 	bool has_keepalive = false;
+	uint64_t u;
 
 	if (argc < 1)
-		return rae_err(err, errlen, "missing <config-file> (usage: %s)", RAE_USAGE);
+		return entity_err(err, errlen, "missing <config-file> (usage: %s)", RAE_USAGE);
 	r->keepalive = RAE_DEFAULT_KEEPALIVE;
 	r->hold = RAE_DEFAULT_HOLD;
 	r->retry = RAE_DEFAULT_RETRY;
@@ -257,56 +190,60 @@ rae_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 		const char *a = argv[i], *v = strchr(a, '=');
 
 		if (!v)
-			return rae_err(err, errlen, "unexpected argument \"%s\" (usage: %s)", a,
-				       RAE_USAGE);
+			return entity_err(err, errlen, "unexpected argument \"%s\" (usage: %s)", a,
+					  RAE_USAGE);
 		v++;
 		if (strncmp(a, "keepalive=", 10) == 0) {
-			if (parse_duration(v, &r->keepalive) < 0 || r->keepalive <= 0)
-				return rae_err(err, errlen, "keepalive \"%s\" is not a duration above 0 "
-					       "(e.g. 1s, 500ms)", v);
+			if (units_duration("keepalive", v, 0, 1, SIM_TIME_LIMIT, &r->keepalive, err,
+					   errlen) < 0)
+				return -1;
 			has_keepalive = true;
 		} else if (strncmp(a, "hold=", 5) == 0) {
-			if (parse_duration(v, &r->hold) < 0 || r->hold < SIM_MS ||
-			    r->hold > 3600 * SIM_S)
-				return rae_err(err, errlen, "hold \"%s\" is not a duration from 1ms to "
-					       "3600s", v);
+			if (units_duration("hold", v, 0, SIM_MS, 3600 * SIM_S, &r->hold, err,
+					   errlen) < 0)
+				return -1;
 		} else if (strncmp(a, "retry=", 6) == 0) {
-			if (parse_duration(v, &r->retry) < 0 || r->retry <= 0)
-				return rae_err(err, errlen, "retry \"%s\" is not a duration above 0", v);
+			if (units_duration("retry", v, 0, 1, SIM_TIME_LIMIT, &r->retry, err,
+					   errlen) < 0)
+				return -1;
 		} else if (strncmp(a, "report=", 7) == 0) {
-			if (parse_u32(v, &r->report) < 0)
-				return rae_err(err, errlen, "report \"%s\" is not a number of prefixes", v);
+			if (units_uint("report", v, 0, UINT32_MAX, &u, err, errlen) < 0)
+				return -1;
+			r->report = (uint32_t)u;
 		} else if (strncmp(a, "generate=", 9) == 0) {
 			const char *at = strchr(v, '@');
-			char num[16];
+			char *num = g_strndup(v, at ? (gsize)(at - v) : strlen(v));
+			char msg[UNITS_ERRLEN];
 			uint64_t span, last;
+			int bad;
 
-			if ((size_t)(at ? at - v : (ptrdiff_t)strlen(v)) >= sizeof(num))
-				return rae_err(err, errlen, "generate \"%s\": bad count", v);
-			snprintf(num, sizeof(num), "%.*s", (int)(at ? at - v : (ptrdiff_t)strlen(v)), v);
-			if (parse_u32(num, &r->generate) < 0)
-				return rae_err(err, errlen, "generate \"%s\": bad count", v);
-			if (r->generate > RAE_GENERATE_MAX)
-				return rae_err(err, errlen, "generate \"%s\": more than the %u "
-					       "prefixes an RAE may generate", v, RAE_GENERATE_MAX);
+			/* N alone is the value; in N@PREFIX, the count is a part of it. */
+			bad = units_uint(at ? "count" : "generate", num, 0, RAE_GENERATE_MAX, &u,
+					 msg, sizeof(msg)) < 0;
+			g_free(num);
+			if (bad && at)
+				return entity_err(err, errlen, "generate \"%s\": %s", v, msg);
+			if (bad)
+				return entity_err(err, errlen, "%s", msg);
+			r->generate = (uint32_t)u;
 			if (at && (prefix_parse(at + 1, &r->gen_base) < 0 ||
 				   r->gen_base.addr.af != ADDR_V4 || !strchr(at + 1, '/')))
-				return rae_err(err, errlen, "generate \"%s\": \"%s\" is not an IPv4 "
-					       "prefix", v, at + 1);
+				return entity_err(err, errlen, "generate \"%s\": \"%s\" is not an IPv4 "
+						  "prefix", v, at + 1);
 			span = 1ull << (32 - r->gen_base.len);
 			last = addr_v4_host(&r->gen_base.addr) + span * (uint64_t)r->generate;
 			if (r->gen_base.len == 0 || last > (1ull << 32))
-				return rae_err(err, errlen, "generate \"%s\": %" PRIu32 " prefixes do "
-					       "not fit after %s", v, r->generate, at ? at + 1 :
-					       "16.0.0.0/24");
+				return entity_err(err, errlen, "generate \"%s\": %" PRIu32 " prefixes do "
+						  "not fit after %s", v, r->generate, at ? at + 1 :
+						  "16.0.0.0/24");
 		} else {
-			return rae_err(err, errlen, "unknown option \"%s\" (usage: %s)", a, RAE_USAGE);
+			return entity_err(err, errlen, "unknown option \"%s\" (usage: %s)", a, RAE_USAGE);
 		}
 	}
 	if (!has_keepalive && r->keepalive > r->hold / 3)
 		r->keepalive = r->hold / 3 > 0 ? r->hold / 3 : 1;
 	if (r->keepalive >= r->hold)
-		return rae_err(err, errlen, "keepalive must be shorter than hold");
+		return entity_err(err, errlen, "keepalive must be shorter than hold");
 	r->config_path = g_strdup(argv[0]);
 	/* Errors in the file are load-time errors: they name the file and field. */
 	r->cfg = rae_config_load(argv[0], err, errlen);
@@ -627,7 +564,8 @@ peer_drain(struct sim *sim, void *ctx, void *arg)
 	struct rae_peer *p = ctx;
 	struct rae *r = p->r;
 	sim_time_t now = sim_now(sim), mrai = (sim_time_t)r->cfg->min_update_interval * SIM_S;
-	bool allow = mrai == 0 || p->last_update == RAE_NEVER || now >= p->last_update + mrai;
+	bool allow = mrai == 0 || p->last_update == RAE_NEVER ||
+		     now >= sim_time_add(p->last_update, mrai);
 	unsigned cap = r->cfg->ndp * r->cfg->limit + 1;
 	struct adv_item *items = g_new(struct adv_item, cap);
 	GPtrArray *wd = g_ptr_array_new(), *groups = g_ptr_array_new_with_free_func(adv_group_free);
@@ -696,7 +634,8 @@ peer_drain(struct sim *sim, void *ctx, void *arg)
 		p->last_update = now;
 	}
 	if (p->deferred->len) {
-		sim_time_t when = (p->last_update == RAE_NEVER ? now : p->last_update) + mrai;
+		sim_time_t when = sim_time_add(p->last_update == RAE_NEVER ? now : p->last_update,
+					       mrai);
 
 		sim_timer_set(sim, &p->t_drain, when > now ? when : now);
 	}
@@ -1942,32 +1881,32 @@ rae_tool_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 	static const char *const cmds[] = { "announce", "withdraw", "report" };
 
 	if (argc < 1)
-		return rae_err(err, errlen, "missing command (usage: %s)", e->cls->usage);
+		return entity_err(err, errlen, "missing command (usage: %s)", e->cls->usage);
 	for (t->cmd = 0; t->cmd < 3; t->cmd++)
 		if (strcmp(argv[0], cmds[t->cmd]) == 0)
 			break;
 	if (t->cmd == 3)
-		return rae_err(err, errlen, "unknown command \"%s\" (usage: %s)", argv[0],
-			       e->cls->usage);
+		return entity_err(err, errlen, "unknown command \"%s\" (usage: %s)", argv[0],
+				  e->cls->usage);
 	if (t->cmd == 2) {
 		if (argc != 1)
-			return rae_err(err, errlen, "report takes no argument");
+			return entity_err(err, errlen, "report takes no argument");
 		return 0;
 	}
 	if (argc != 2)
-		return rae_err(err, errlen, "%s takes one prefix", argv[0]);
+		return entity_err(err, errlen, "%s takes one prefix", argv[0]);
 	{
 		struct addr a;
 		uint8_t len;
 
 		if (addr_plen_parse(argv[1], &a, &len) < 0 || !strchr(argv[1], '/'))
-			return rae_err(err, errlen, "\"%s\" is not a prefix", argv[1]);
+			return entity_err(err, errlen, "\"%s\" is not a prefix", argv[1]);
 		t->pfx.addr = a;
 		t->pfx.len = len;
 		addr_mask(&a, len);
 		if (!addr_eq(&a, &t->pfx.addr))
-			return rae_err(err, errlen, "%s has bits set beyond the prefix length",
-				       argv[1]);
+			return entity_err(err, errlen, "%s has bits set beyond the prefix length",
+					  argv[1]);
 	}
 	return 0;
 }

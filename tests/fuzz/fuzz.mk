@@ -10,7 +10,7 @@
 ## name to FUZZ_HARNESSES and the four lines of its program below.
 
 FUZZ_HARNESSES = agent cme_config cmeclient cmerae comet curling frame rae_config \
-	rae_config_xml rae_msg scenario script sweep
+	rae_config_xml rae_msg scenario script sweep units
 FUZZ_COMMON = tests/fuzz/fuzz.h tests/fuzz/fuzz_util.c tests/fuzz/replay.c
 FUZZ_LIBS = liboutput.a $(LIBS_ALL)
 # Empty here; run.sh sets it to -fsanitize=fuzzer when it links the
@@ -23,12 +23,12 @@ check_PROGRAMS += tests/fuzz/fuzz_agent tests/fuzz/fuzz_cme_config tests/fuzz/fu
 	tests/fuzz/fuzz_cmerae tests/fuzz/fuzz_comet \
 	tests/fuzz/fuzz_curling tests/fuzz/fuzz_frame tests/fuzz/fuzz_rae_config \
 	tests/fuzz/fuzz_rae_config_xml tests/fuzz/fuzz_rae_msg tests/fuzz/fuzz_scenario \
-	tests/fuzz/fuzz_script tests/fuzz/fuzz_sweep
+	tests/fuzz/fuzz_script tests/fuzz/fuzz_sweep tests/fuzz/fuzz_units
 TESTS += tests/fuzz/fuzz_agent tests/fuzz/fuzz_cme_config tests/fuzz/fuzz_cmeclient \
 	tests/fuzz/fuzz_cmerae tests/fuzz/fuzz_comet \
 	tests/fuzz/fuzz_curling tests/fuzz/fuzz_frame tests/fuzz/fuzz_rae_config \
 	tests/fuzz/fuzz_rae_config_xml tests/fuzz/fuzz_rae_msg tests/fuzz/fuzz_scenario \
-	tests/fuzz/fuzz_script tests/fuzz/fuzz_sweep
+	tests/fuzz/fuzz_script tests/fuzz/fuzz_sweep tests/fuzz/fuzz_units
 
 tests_fuzz_fuzz_agent_SOURCES = tests/fuzz/fuzz_agent.c $(FUZZ_COMMON)
 tests_fuzz_fuzz_agent_LDADD = $(FUZZ_LIBS)
@@ -73,6 +73,10 @@ tests_fuzz_fuzz_rae_msg_LDFLAGS = $(AM_LDFLAGS) $(LIBFUZZER_FLAGS)
 tests_fuzz_fuzz_scenario_SOURCES = tests/fuzz/fuzz_scenario.c $(FUZZ_COMMON)
 tests_fuzz_fuzz_scenario_LDADD = $(FUZZ_LIBS)
 tests_fuzz_fuzz_scenario_LDFLAGS = $(AM_LDFLAGS) $(LIBFUZZER_FLAGS)
+
+tests_fuzz_fuzz_units_SOURCES = tests/fuzz/fuzz_units.c $(FUZZ_COMMON)
+tests_fuzz_fuzz_units_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_units_LDFLAGS = $(AM_LDFLAGS) $(LIBFUZZER_FLAGS)
 
 tests_fuzz_fuzz_script_SOURCES = tests/fuzz/fuzz_script.c $(FUZZ_COMMON)
 tests_fuzz_fuzz_script_LDADD = $(FUZZ_LIBS)

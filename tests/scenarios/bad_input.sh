@@ -44,11 +44,11 @@ run_case schema-topofile  schema_topology.xml    bad_topology.xml:5    "'name' i
 run_case unknown-node     unknown_node.xml       unknown_node.xml:8    'unknown node "c"'
 run_case unknown-iface    unknown_iface.xml      unknown_iface.xml:8   'no interface "eth3"'
 run_case duplicate-node   duplicate_node.xml     duplicate_node.xml:6  'duplicate node "2.2"'
-run_case negative-delay   negative_delay.xml     negative_delay.xml:8  "negative delay"
+run_case negative-delay   negative_delay.xml     negative_delay.xml:8  'link "ab": delay "-1ms": negative'
 run_case missing-topology missing_topology.xml   missing_topology.xml:5 "no-such-topology.xml"
 run_case missing-script   missing_script.xml     missing_script.xml:6  "no-such-script.script"
 run_case bad-command      bad_command.xml        bad_command.script:5  'unknown command "START_LNK"'
-run_case bad-time         bad_time.xml           bad_time.xml:9        'bad time "1O"'
+run_case bad-time         bad_time.xml           bad_time.xml:9        'time "1O": unknown unit "O"'
 run_case bad-argc         bad_argc.xml           bad_argc.xml:6        "wrong number of arguments"
 run_case not-started      not_started.xml        not_started.script:5  'unknown node "3"'
 run_case unknown-class    unknown_class.xml      unknown_class.xml:7   'unknown class "usr.applications.Sink"'
@@ -58,7 +58,7 @@ run_case unknown-set      good.xml               -  "--set bogus: unknown parame
 run_case unknown-set-list good.xml               -  "end_time, seed, run" --set bogus=1
 run_case unknown-set-prm  good.xml               -  "count" --set bogus=1
 run_case unknown-set-link good.xml               -  "link.<name>." --set link.nosuch.delay=1ms
-run_case bad-set-value    good.xml               -  "--set link.ab.delay=-5ms: link \"ab\": negative delay" \
+run_case bad-set-value    good.xml               -  "--set link.ab.delay=-5ms: link \"ab\": delay \"-5ms\": negative" \
 	--set link.ab.delay=-5ms
 run_case bad-set-param    good.xml               good.xml:9 "(with --set count=abc)" --set count=abc
 

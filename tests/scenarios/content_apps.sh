@@ -131,9 +131,9 @@ bad() {
 	*) fail "bad $*: message [$msg]" ;;
 	esac
 }
-bad 'timeout "0" is not a duration above 0' --set timeout=0
-bad 'retries "x" is not a number of resends (0..100)' --set retries=x
-bad 'size "1G" of movie.bin is not a number of bytes' --set size=1G
+bad 'timeout "0": too small (at least 1ns)' --set timeout=0
+bad 'retries "x": not a whole number' --set retries=x
+bad 'size of movie.bin "1Gb": unknown unit "Gb"' --set size=1Gb
 # A scenario of its own for the other mistakes.
 mk() {
 	sed "s|args=\"- movie.bin server=10.2.0.2:8080 size=\${size}\"|args=\"$1\"|" "$scn" \
@@ -148,7 +148,7 @@ for t in \
 	'10.9.9.9 movie.bin|no node of the scenario has the CME'"'"'s address 10.9.9.9' \
 	'10.2.0.2|missing <content>' \
 	'10.2.0.2 a b|unexpected argument "b"' \
-	'10.2.0.2 movie.bin port=0|port "0" is not a port number' \
+	'10.2.0.2 movie.bin port=0|port "0": too small (at least 1)' \
 	'10.2.0.2 movie.bin color=red|unknown option "color=red"' \
 	'nowhere movie.bin|CME address "nowhere" is not an IPv4 or IPv6 address'; do
 	a=${t%%|*}

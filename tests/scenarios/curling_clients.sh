@@ -130,10 +130,11 @@ bad() {
 	check "$1: says \"$2\"" grep -qF "$2" "$T/err"
 	check "$1: nothing run" [ ! -e "$T/bad/summary.json" ]
 }
-bad clients=0 'clients "0" is not a count (1..1000)'
-bad clients=1001 'clients "1001" is not a count (1..1000)'
-bad clients=two 'clients "two" is not a count (1..1000)'
-bad spread=soon 'spread "soon" is not a duration'
+bad clients=0 'clients "0": too small (at least 1)'
+bad clients=1001 'clients "1001": too large (at most 1000)'
+bad clients=two 'clients "two": not a whole number'
+bad spread=soon 'spread "soon": not a number (a duration is a number and a unit'
+bad spread=2000000000s 'spread "2000000000s": too large (at most 1000000000s, the longest time a run may reach)'
 # A range of ports that reaches another curling entity's port.
 top=$(cd "$top_srcdir" && pwd)
 sed "s|file=\"\\.\\./topologies/|file=\"$top/topologies/|; s|file=\"curling-clients.script\"|file=\"clash.script\"|" \

@@ -12,9 +12,9 @@ check "the sweep exits 1" [ "$rc" -eq 1 ]
 check "the other runs complete" [ "$(complete "$S")" -eq 2 ]
 check "the summary counts the failure" grep -q '^sweep failing: 3 runs: 2 complete, 1 failed$' "$T/out"
 check "stderr lists the failed run with its parameters, exit status and stderr" \
-	grep -q '^  0001 (count=abc seed=1 run=1): exit 1: .*sample.xml:[0-9]*: usr.applications.Send: count "abc" is not a number' "$T/err"
+	grep -q '^  0001 (count=abc seed=1 run=1): exit 1: .*sample.xml:[0-9]*: usr.applications.Send: count "abc": not a whole number' "$T/err"
 check "runs.csv records the failure: status, exit status, end of stderr" \
-	grep -q '^0001,abc,1,1,failed,exit 1,1,".*count ""abc"" is not a number' "$S/runs.csv"
+	grep -q '^0001,abc,1,1,failed,exit 1,1,".*count ""abc"": not a whole number' "$S/runs.csv"
 check "the run's whole stderr is kept" grep -q 'count "abc"' "$S/runs/0001/stderr.txt"
 check "the run's exit status is kept" [ "$(cat "$S/runs/0001/exit")" = "exit 1" ]
 check "results.csv has the two runs that completed" \

@@ -9,6 +9,8 @@
 
 /* test_sched.c */
 int suite_sched_register(void);
+/* test_units.c */
+int suite_units_register(void);
 /* test_comet.c */
 int suite_comet_register(void);
 /* test_proto.c */

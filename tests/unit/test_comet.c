@@ -146,10 +146,14 @@ test_tool_arguments(void)
 	expect_bad(&cf_tool_class, "add_tunnel a7 gre1", "unknown command");
 	expect_bad(&ci_tool_class, "add 123 60 1.1.1 2.2.2.1 17 0 80 12", "bad source address");
 	expect_bad(&ci_tool_class, "add 123 60 1.1.1.2 2.2.2.1 17 0 80 123", "bad key list");
-	expect_bad(&ci_tool_class, "add 123 60 1.1.1.2 2.2.2.1 17 0 70000 12", "bad destination port");
+	expect_bad(&ci_tool_class, "add 123 60 1.1.1.2 2.2.2.1 17 0 70000 12",
+		   "destination port \"70000\": too large (at most 65535)");
+	expect_bad(&ci_tool_class, "add 123 1.5 1.1.1.2 2.2.2.1 17 0 80 12",
+		   "timeout \"1.5\": not a whole number of seconds");
 	expect_bad(&ci_tool_class, "add 123 60 1.1.1.2 2001:db8::1 17 0 80 12", "different IP versions");
-	expect_bad(&ci_tool_class, "add 123 60 1.1.1.2 2.2.2.1 17 0 80 12 3", "bad class of service");
-	expect_bad(&ci_tool_class, "add x 60 1.1.1.2 2.2.2.1 17 0 80 12", "bad id");
+	expect_bad(&ci_tool_class, "add 123 60 1.1.1.2 2.2.2.1 17 0 80 12 3",
+		   "class of service \"3\": too large (at most 2)");
+	expect_bad(&ci_tool_class, "add x 60 1.1.1.2 2.2.2.1 17 0 80 12", "id \"x\": not a whole number");
 	expect_bad(&ci_tool_class, "remove", "expected one numeric id");
 	expect_bad(&ci_tool_class, "flush", "expected add, remove or collect");
 
@@ -162,6 +166,10 @@ test_tool_arguments(void)
 	CU_ASSERT_EQUAL(s.nkeys, 8);
 	CU_ASSERT_EQUAL(s.keys[0], 0x12);
 	CU_ASSERT_STRING_EQUAL(s.as_path, "-");
+	/* The timeout is a duration in whole seconds; a bare number is seconds. */
+	argv[1] = "2min";
+	CU_ASSERT_EQUAL_FATAL(cafe_filter_spec_parse(8, argv, &s, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(s.timeout_s, 120);
 }
 
 int

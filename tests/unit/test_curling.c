@@ -13,6 +13,7 @@
 #include "entities/curling/curling.h"
 #include "sim/net.h"
 #include "sim/pkt.h"
+#include "sim/units.h"
 #include "sim/wire.h"
 #include "tests/unit/suites.h"
 
@@ -322,10 +323,10 @@ test_decode_errors(void)
 static void
 test_helpers(void)
 {
-	char buf[CURLING_ADDRLEN];
+	char buf[CURLING_ADDRLEN], err[UNITS_ERRLEN];
 	uint32_t a;
-	uint64_t v;
-	sim_time_t t;
+	uint16_t port;
+	unsigned n;
 
 	CU_ASSERT_EQUAL(curling_parse_addr("2.2", &a), 0);
 	CU_ASSERT_EQUAL(a, A(2, 2));
@@ -339,16 +340,18 @@ test_helpers(void)
 	CU_ASSERT_STRING_EQUAL(curling_fmt_addr(A(4, 3), buf), "4.3");
 	CU_ASSERT_STRING_EQUAL(curling_fmt_addr(0xc0000201u, buf), "192.0.2.1");
 	CU_ASSERT_EQUAL(curling_prefix(A(5, 3)), A(5, 0));
-	CU_ASSERT_EQUAL(curling_parse_size("64KiB", &v), 0);
-	CU_ASSERT_EQUAL(v, 65536);
-	CU_ASSERT_EQUAL(curling_parse_size("1.5KB", &v), 0);
-	CU_ASSERT_EQUAL(v, 1500);
-	CU_ASSERT_EQUAL(curling_parse_size("1.5", &v), -1);
-	CU_ASSERT_EQUAL(curling_parse_duration("1.5ms", &t), 0);
-	CU_ASSERT_EQUAL(t, 1500000);
-	CU_ASSERT_EQUAL(curling_parse_rate("10Mbps", &v), 0);
-	CU_ASSERT_EQUAL(v, 10000000);
-	CU_ASSERT_EQUAL(curling_parse_rate("0", &v), -1);
+	/* Ports and counts: units_uint() into the classes' types, its wording. */
+	CU_ASSERT_EQUAL(curling_parse_port("myport", "65535", &port, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(port, 65535);
+	CU_ASSERT_EQUAL(curling_parse_port("myport", "0", &port, err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "myport \"0\": too small (at least 1)");
+	CU_ASSERT_EQUAL(curling_parse_port("myport", "65536", &port, err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "myport \"65536\": too large (at most 65535)");
+	CU_ASSERT_EQUAL(port, 65535);
+	CU_ASSERT_EQUAL(curling_parse_count("clients", "1000", 1, 1000, &n, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(n, 1000);
+	CU_ASSERT_EQUAL(curling_parse_count("clients", "two", 1, 1000, &n, err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "clients \"two\": not a whole number");
 	{
 		uint8_t *x = curling_content_generate("MyContent1", 1, 100);
 		uint8_t *y = curling_content_generate("MyContent1", 1, 100);

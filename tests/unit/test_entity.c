@@ -1,7 +1,8 @@
 /*
  * test_entity.c - the entity class registry and instance life cycle
  * (sim/entity.c), the argument parsers of the traffic applications
- * (entities/apps/), and the applications running over two emulated
+ * (entities/apps/; their values are sim/units.h's, tested in
+ * test_units.c), and the applications running over two emulated
  * nodes joined by one link.
  *
  * The expected delays of the run tests follow from the link model of
@@ -343,66 +344,6 @@ test_entity_life(void)
 /* ---- parsers ---- */
 
 static void
-test_parse_duration(void)
-{
-	static const struct {
-		const char *s;
-		sim_time_t ns;
-	} good[] = {
-		{ "1ms", 1000000 }, { "250us", 250000 }, { "1s", 1000000000 },
-		{ "10ns", 10 }, { "0", 0 }, { "0s", 0 }, { "1.5ms", 1500000 },
-		{ ".25s", 250000000 }, { "3.s", 3000000000 },
-		{ "0.000000001s", 1 }, { "1.000000000000000000000s", 1000000000 },
-		{ "9223372036854775807ns", INT64_MAX },
-		{ "9223372036.854775807s", INT64_MAX },
-	};
-	static const char *const bad[] = {
-		"", "1", "10", "ms", "1 ms", "-1ms", "+1ms", "1h", "1MS", "0.5ns",
-		"0.0000000015s", "1.2.3ms", ".ms", "9223372036854775808ns",
-		"9223372037s", "1e3ms", "0x10ns",
-	};
-	sim_time_t t;
-
-	for (size_t i = 0; i < G_N_ELEMENTS(good); i++) {
-		t = -1;
-		CU_ASSERT_EQUAL(app_parse_duration(good[i].s, &t), 0);
-		CU_ASSERT_EQUAL(t, good[i].ns);
-	}
-	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
-		if (app_parse_duration(bad[i], &t) == 0)
-			fprintf(stderr, "\n  duration \"%s\" was accepted\n", bad[i]);
-		CU_ASSERT_EQUAL(app_parse_duration(bad[i], &t), -1);
-	}
-}
-
-static void
-test_parse_rate(void)
-{
-	static const struct {
-		const char *s;
-		uint64_t bps;
-	} good[] = {
-		{ "10Mbps", 10000000 }, { "1Gbps", 1000000000 }, { "500kbps", 500000 },
-		{ "2500000", 2500000 }, { "1bps", 1 }, { "1.5Mbps", 1500000 },
-		{ "10mbps", 10000000 }, { "2GBPS", 2000000000 }, { "1Tbps", 1000000000000ULL },
-		{ "0.001kbps", 1 },
-	};
-	static const char *const bad[] = {
-		"", "0", "0Mbps", "fast", "10 Mbps", "10M", "10Mb", "0.5bps", "1.0001kbps",
-		"-1Mbps", "Mbps", "99999999999Gbps",
-	};
-	uint64_t v;
-
-	for (size_t i = 0; i < G_N_ELEMENTS(good); i++) {
-		v = 0;
-		CU_ASSERT_EQUAL(app_parse_rate(good[i].s, &v), 0);
-		CU_ASSERT_EQUAL(v, good[i].bps);
-	}
-	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++)
-		CU_ASSERT_EQUAL(app_parse_rate(bad[i], &v), -1);
-}
-
-static void
 test_parse_dst(void)
 {
 	static const struct {
@@ -433,23 +374,9 @@ test_parse_dst(void)
 }
 
 static void
-test_parse_uint_fmt(void)
+test_fmt_ms(void)
 {
-	uint64_t v;
 	char buf[32];
-
-	CU_ASSERT_EQUAL(app_parse_uint("0", 10, &v), 0);
-	CU_ASSERT_EQUAL(v, 0);
-	CU_ASSERT_EQUAL(app_parse_uint("65535", 65535, &v), 0);
-	CU_ASSERT_EQUAL(v, 65535);
-	CU_ASSERT_EQUAL(app_parse_uint("18446744073709551615", UINT64_MAX, &v), 0);
-	CU_ASSERT_EQUAL(v, UINT64_MAX);
-	CU_ASSERT_EQUAL(app_parse_uint("18446744073709551616", UINT64_MAX, &v), -1);
-	CU_ASSERT_EQUAL(app_parse_uint("65536", 65535, &v), -1);
-	CU_ASSERT_EQUAL(app_parse_uint("", 10, &v), -1);
-	CU_ASSERT_EQUAL(app_parse_uint("1x", 10, &v), -1);
-	CU_ASSERT_EQUAL(app_parse_uint("-1", 10, &v), -1);
-	CU_ASSERT_EQUAL(app_parse_uint(" 1", 10, &v), -1);
 
 	CU_ASSERT_STRING_EQUAL(app_fmt_ms(2004000, buf, sizeof(buf)), "2.004");
 	CU_ASSERT_STRING_EQUAL(app_fmt_ms(0, buf, sizeof(buf)), "0.000");
@@ -548,6 +475,14 @@ test_send_args(void)
 	if (s)
 		CU_ASSERT_EQUAL(s->interval, 849600);
 	entity_free(&s->e);
+	/* Sizes and rates in the grammar of every value (sim/units.h). */
+	s = (struct app_send *)new_ok(&app_send_class, "4 3000 100 size=1KB rate=10M start=1min");
+	if (s) {
+		CU_ASSERT_EQUAL(s->size, 1000);
+		CU_ASSERT_EQUAL(s->rate_bps, 10000000);
+		CU_ASSERT_EQUAL(s->start_delay, 60 * SIM_S);
+	}
+	entity_free(&s->e);
 	s = (struct app_send *)new_ok(&app_send_class, "2001:db8::1 3000 1 size=65527");
 	if (s)
 		CU_ASSERT_EQUAL(s->size, 65527);
@@ -595,7 +530,14 @@ test_send_args(void)
 	expect_bad(&app_send_class, "4 3000 100 interval=10", "interval \"10\"");
 	expect_bad(&app_send_class, "4 3000 100 interval=0.5ns", "interval \"0.5ns\"");
 	expect_bad(&app_send_class, "4 3000 100 sport=65536", "sport \"65536\"");
-	expect_bad(&app_send_class, "4 3000 100 start=1h", "start \"1h\"");
+	expect_bad(&app_send_class, "4 3000 100 start=1hr", "start \"1hr\": unknown unit \"hr\"");
+	expect_bad(&app_send_class, "4 3000 100 size=64KiB", "size \"64KiB\": too large "
+		   "(at most 65507B)");
+	/* Beyond the largest time a run may reach (sim.h SIM_TIME_LIMIT). */
+	expect_bad(&app_send_class, "4 3000 100 interval=9000000000s",
+		   "interval \"9000000000s\": too large (at most 1000000000s");
+	expect_bad(&app_send_class, "4 3000 100 start=1000000000.000000001s",
+		   "start \"1000000000.000000001s\": too large");
 }
 
 static void
@@ -1085,10 +1027,8 @@ suite_entity_register(void)
 	    !CU_add_test(s, "duplicate names refused", test_registry_duplicates) ||
 	    !CU_add_test(s, "instance names", test_entity_names) ||
 	    !CU_add_test(s, "instance life cycle", test_entity_life) ||
-	    !CU_add_test(s, "durations", test_parse_duration) ||
-	    !CU_add_test(s, "rates", test_parse_rate) ||
 	    !CU_add_test(s, "destinations", test_parse_dst) ||
-	    !CU_add_test(s, "integers and ms format", test_parse_uint_fmt) ||
+	    !CU_add_test(s, "ms format", test_fmt_ms) ||
 	    !CU_add_test(s, "payload header", test_payload_header) ||
 	    !CU_add_test(s, "Send arguments", test_send_args) ||
 	    !CU_add_test(s, "Recv arguments", test_recv_args) ||

@@ -1004,6 +1004,91 @@ test_skewed(void)
 	sim_destroy(sim);
 }
 
+/* ---- the largest time ---- */
+
+static void
+test_time_add(void)
+{
+	CU_ASSERT_EQUAL(sim_time_add(0, 0), 0);
+	CU_ASSERT_EQUAL(sim_time_add(5, 7), 12);
+	CU_ASSERT_EQUAL(sim_time_add(0, SIM_TIME_LIMIT), SIM_TIME_LIMIT);
+	CU_ASSERT_EQUAL(sim_time_add(SIM_TIME_LIMIT, 0), SIM_TIME_LIMIT);
+	CU_ASSERT_EQUAL(sim_time_add(SIM_TIME_LIMIT - 1, 1), SIM_TIME_LIMIT);
+	CU_ASSERT_EQUAL(sim_time_add(SIM_TIME_LIMIT, 1), SIM_TIME_NEVER);
+	CU_ASSERT_EQUAL(sim_time_add(1, SIM_TIME_LIMIT), SIM_TIME_NEVER);
+	/* What plain addition would overflow. */
+	CU_ASSERT_EQUAL(sim_time_add(SIM_TIME_LIMIT, INT64_MAX), SIM_TIME_NEVER);
+	CU_ASSERT_EQUAL(sim_time_add(INT64_MAX - 1, INT64_MAX - 1), SIM_TIME_NEVER);
+	CU_ASSERT_EQUAL(sim_time_add(SIM_TIME_NEVER, 0), SIM_TIME_NEVER);
+	CU_ASSERT_EQUAL(sim_time_add(SIM_TIME_NEVER, SIM_TIME_NEVER), SIM_TIME_NEVER);
+	CU_ASSERT_EQUAL(sim_time_add(5000000000 * SIM_S, 5000000000 * SIM_S), SIM_TIME_NEVER);
+	/* Nine values within the limit never overflow: the reason for its size. */
+	CU_ASSERT(9 * SIM_TIME_LIMIT > 0 && 9 * SIM_TIME_LIMIT <= INT64_MAX);
+}
+
+/* Handler: log, then schedule itself again `arg` ns later while arg > 0. */
+static void
+h_again(struct sim *sim, void *ctx, void *arg)
+{
+	trace_add(ctx, sim_now(sim), (long)(intptr_t)arg);
+	sim_schedule(sim, (sim_time_t)(intptr_t)arg, h_again, ctx, arg);
+}
+
+static void
+test_time_limit(void)
+{
+	struct sim *sim = new_sim();
+	struct trace tr = { 0 };
+	struct sim_timer t;
+	struct sim_event *ev;
+
+	/* An event at the limit runs; from there every later one is never due. */
+	sim_schedule_at(sim, SIM_TIME_LIMIT - 1, h_again, &tr, (void *)(intptr_t)1);
+	sim_schedule_at(sim, 3, h_again, &tr, (void *)(intptr_t)(INT64_MAX / 2));
+	ev = sim_schedule_at(sim, SIM_TIME_NEVER, h_log, &tr, (void *)(intptr_t)99);
+	CU_ASSERT_PTR_NOT_NULL(ev);
+	CU_ASSERT_EQUAL(sim_events_pending(sim), 3);
+	CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_EMPTY);
+	CU_ASSERT_EQUAL_FATAL(tr.n, 3);
+	CU_ASSERT_EQUAL(tr.r[0].t, 3);
+	CU_ASSERT_EQUAL(tr.r[1].t, SIM_TIME_LIMIT - 1);
+	CU_ASSERT_EQUAL(tr.r[2].t, SIM_TIME_LIMIT);
+	CU_ASSERT_EQUAL(sim_now(sim), SIM_TIME_LIMIT);
+	/* The three never-due events are still there, and cancel cleanly. */
+	CU_ASSERT_EQUAL(sim_events_pending(sim), 3);
+	CU_ASSERT_EQUAL(sim_cancel(sim, ev), 0);
+	CU_ASSERT_EQUAL(sim_cancel(sim, ev), -1);
+	CU_ASSERT_EQUAL(sim_events_pending(sim), 2);
+
+	/* A timer set too late is armed but never fires; re-armed, it fires. */
+	sim_timer_init(&t, h_log, &tr, (void *)(intptr_t)7);
+	sim_timer_after(sim, &t, INT64_MAX);
+	CU_ASSERT(sim_timer_armed(&t));
+	CU_ASSERT_EQUAL(t.ev.time, SIM_TIME_NEVER);
+	CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_EMPTY);
+	CU_ASSERT_EQUAL(tr.n, 3);
+	sim_timer_cancel(sim, &t);
+	CU_ASSERT(!sim_timer_armed(&t));
+	sim_timer_set(sim, &t, SIM_TIME_LIMIT + 1);
+	CU_ASSERT(sim_timer_armed(&t));
+	sim_timer_set(sim, &t, SIM_TIME_LIMIT);
+	CU_ASSERT_EQUAL(sim_events_pending(sim), 3);
+	CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_EMPTY);
+	CU_ASSERT_EQUAL_FATAL(tr.n, 4);
+	CU_ASSERT_EQUAL(tr.r[3].id, 7);
+	CU_ASSERT(!sim_timer_armed(&t));
+	trace_free(&tr);
+	sim_destroy(sim);
+
+	/* An end beyond the limit is the limit. */
+	sim = new_sim();
+	sim_schedule_at(sim, SIM_TIME_LIMIT, h_log, &tr, (void *)(intptr_t)1);
+	CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_LIMIT + 5), SIM_STOP_EMPTY);
+	CU_ASSERT_EQUAL(tr.n, 1);
+	trace_free(&tr);
+	sim_destroy(sim);
+}
+
 /* ---- registration ---- */
 
 static int
@@ -1030,6 +1115,8 @@ static const struct {
 	{ "random ops vs reference", test_random_ops },
 	{ "large population", test_large_population },
 	{ "skewed times", test_skewed },
+	{ "saturating time addition", test_time_add },
+	{ "events beyond the largest time", test_time_limit },
 };
 
 int
