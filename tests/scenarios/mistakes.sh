@@ -137,7 +137,7 @@ check "parameters from parameters: --set reaches them" \
 	grep -qxF 'args=10.0.0.2 3000 70' "$T/params"
 "$COMETSIM" check "$D/param-chain.xml" --set tens=x >"$T/stdout" 2>"$T/stderr"
 check "parameters from parameters: an error names the --set under them" \
-	grep -qF 'count "x0" is not a number of datagrams' "$T/stderr"
+	grep -qF 'count "x0": not a whole number' "$T/stderr"
 check "parameters from parameters: ... and says which --set made it" \
 	grep -qF '(with --set tens=x)' "$T/stderr"
 
@@ -147,7 +147,7 @@ check "BOM: a scenario and topology with byte-order marks load" \
 	"$COMETSIM" check "$D/bom-topology.xml"
 "$COMETSIM" run "$D/bom-ok.xml" --out "$T/bom" --quiet
 check "BOM: the script runs to its end" grep -qF '"status": "complete"' "$T/bom/summary.json"
-run_case bom-lines bom.xml bom.script:7 'bad time "30\u200b0"'
+run_case bom-lines bom.xml bom.script:7 'time "30\u200b0": unknown unit "\u200b0"'
 # A zero-width space typed or pasted into the kind is shown, not hidden.
 usage_case log-cli-invisible '--log "cafe\u200b=debug": unknown kind "cafe\u200b"' \
 	--log "$(printf 'cafe\342\200\213=debug')"
