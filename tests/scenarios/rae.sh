@@ -1,6 +1,7 @@
 #!/bin/sh
-# rae.sh - the RAE end to end: D4.3 section 4.4's three tests through
-# their evaluator (scenarios/validation/rae.sh: every row PASS, rows
+# rae.sh - the RAE end to end: D4.3 section 4.4's three tests and the
+# project's tests 4 (ties) and 5 (lossy control links) through their
+# evaluator (scenarios/validation/rae.sh: every row PASS, rows
 # well-formed), then what the rows do not cover: a peer that sends
 # garbage, a scenario naming a bad configuration file, determinism, and
 # an evaluator that notices when a run does not match the model.
@@ -22,13 +23,13 @@ check "the evaluator exits 0 (every row passes; exit $rc)" [ "$rc" -eq 0 ]
 check "the evaluator wrote nothing on stderr" [ ! -s "$T/stderr.txt" ]
 rows="$T/validation/rows.jsonl"
 n=$(wc -l <"$rows")
-want=12
-command -v "$TSHARK" >/dev/null 2>&1 || want=11	# the capture row needs tshark
+want=18
+command -v "$TSHARK" >/dev/null 2>&1 || want=17	# the capture row needs tshark
 check "rows.jsonl has $want rows ($n)" [ "$n" -eq "$want" ]
 check "--rows wrote the same rows" cmp -s "$rows" "$T/rows-copy.jsonl"
 check "every row says PASS" [ "$(grep -c '"result":"PASS"' "$rows")" -eq "$n" ]
 s='"([^"\\[:cntrl:]]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"'
-re="^\\{\"category\":\"rae\",\"test\":[1-3],\"description\":$s,\"step\":$s,\"expected\":$s,\"actual\":$s,\"result\":\"(PASS|FAIL)\",\"run_dir\":$s\\}\$"
+re="^\\{\"category\":\"rae\",\"test\":[1-5],\"description\":$s,\"step\":$s,\"expected\":$s,\"actual\":$s,\"result\":\"(PASS|FAIL)\",\"run_dir\":$s\\}\$"
 check "every row is a well-formed JSON object with the eight keys" [ "$(grep -Ec "$re" "$rows")" -eq "$n" ]
 if command -v jq >/dev/null 2>&1; then
 	check "jq reads the rows" sh -c "jq -e -s 'all(.[]; .result == \"PASS\")' '$rows' >/dev/null"
