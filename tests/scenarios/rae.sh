@@ -72,6 +72,31 @@ sed -i "s|$raedir/stress/no-such.xml|$T/notpb.bin|; s|\${raedir}/stress/no-such.
 "$COMETSIM" check "$T/bad.xml" --set "raedir=$raedir" 2>"$T/err"
 check "a corrupt configuration names the file" grep -qF "$T/notpb.bin: not a valid ConfigurationMessage" "$T/err"
 
+# ---- the minimum update interval ----
+# Every RAE of the multi-domain scenario has minimum_update_interval 1 s:
+# two Updates from one RAE to one peer (its "announcing" lines at debug
+# level, one per Update sent) are never less than 1 s apart, although
+# the first seconds of convergence change paths every few milliseconds.
+mr="$T/mrai"
+"$COMETSIM" run "$raedir/multi.xml" --set "raedir=$raedir" --out "$mr" --quiet --end 9s \
+	--log rae=debug
+awk '/ rae\/rae[0-9]+ DEBUG: peer .*: announcing / {
+		t = $1
+		sub(/\./, "", t)
+		key = $2 " " $6
+		if (key in last) {
+			pairs++
+			if (t - last[key] < 1000000000)
+				print "too soon: " $0
+		}
+		last[key] = t
+	}
+	END { print pairs + 0 " pairs" }' "$mr/log.txt" >"$T/mrai.txt"
+check "Updates to one peer follow each other ($(tail -n 1 "$T/mrai.txt"))" \
+	[ "$(tail -n 1 "$T/mrai.txt" | cut -d' ' -f1)" -ge 20 ]
+check "never within the minimum update interval (1 s)" not grep -q '^too soon: ' "$T/mrai.txt"
+grep '^too soon: ' "$T/mrai.txt" | head -n 5 >&2
+
 # ---- determinism ----
 for k in 1 2; do
 	"$COMETSIM" run "$raedir/multi.xml" --set "raedir=$raedir" --out "$T/det$k" --quiet --end 9s
