@@ -290,7 +290,7 @@ else
 	( cd "$top_srcdir" &&
 	  find . -mindepth 1 -maxdepth 1 ! -name .git ! -name '_build*' ! -name autom4te.cache \
 		-exec sh -c 'for d; do [ -f "$d/config.status" ] || printf "%s\0" "$d"; done' sh {} + |
-		tar --null -T - ${inside:+--exclude="./${inside%/}"} -cf - ) |
+		tar ${inside:+--exclude="./${inside%/}"} --null -T - -cf - ) |
 		( cd "$src" && tar -xf - ) || die "cannot copy $top_srcdir"
 	[ ! -f "$src/Makefile" ] || ( cd "$src" && make distclean >/dev/null 2>&1 )
 fi
@@ -330,7 +330,9 @@ all_tests=$(cd "$bld" && make -s print-tests) || die "make print-tests failed"
 skipped=$(awk '$1 == "skip" { print $2 }' "$order")
 firsts=$(awk '$1 == "first" { $1 = ""; print }' "$order")
 lasts=$(awk '$1 == "last" { $1 = ""; print }' "$order")
-for t in $skipped $firsts $lasts; do
+tries=$(printf '%s\n' "$parsed" | while IFS="$US" read -r n _ _ _ _ try _ _; do
+	selected "$n" && printf '%s\n' "$try"; done)
+for t in $skipped $firsts $lasts $tries; do
 	case " $all_tests " in *" $t "*) ;; *) die "$list: $t is not a test of make check" ;; esac
 done
 in_list() {
