@@ -31,6 +31,11 @@
 #
 # Exit status: 0 if every row passes, 1 if one fails, 2 on a usage or
 # set-up error.
+#
+# Tests 4 and 5 are the project's own, beyond D4.3 (doc/validation.md):
+# the decision's tie-breaks where every path scores the same
+# (scenarios/rae/ties.xml), and the same scenario with lossy control
+# links, where the RAE sessions live on TCP's retransmissions.
 set -u
 
 me=rae.sh
@@ -52,7 +57,7 @@ die() {
 
 outdir=''
 rows_file=''
-only='1,2,3'
+only='1,2,3,4,5'
 prefixes=10000
 quiet=0
 no_run=0
@@ -73,7 +78,7 @@ done
 [ -n "$outdir" ] || usage
 case $prefixes in ''|*[!0-9]*) die "--prefixes $prefixes: not a number" ;; esac
 for t in $(echo "$only" | tr ',' ' '); do
-	case $t in [1-3]) ;; *) die "--only: no test \"$t\" (tests 1 to 3)" ;; esac
+	case $t in [1-5]) ;; *) die "--only: no test \"$t\" (tests 1 to 5)" ;; esac
 done
 wants() {
 	case ",$only," in *",$1,"*) return 0 ;; esac
@@ -426,6 +431,103 @@ if wants 3; then
 		"one session each side, no reset, no withdraw; $W sends its $(m west_prefixes) prefix(es) once, in 1 UPDATE; $E sends each of its $(m east_prefixes) prefixes once, and every UPDATE it sends arrives; $kexp keepalives each way (one per $(m keepalive) s from the session's start to the end)" \
 		"sessions established $sess, $resets resets, $wd withdraws; $W: $upw UPDATEs out with $pow prefixes, $uie arrived; $E: $upe UPDATEs out with $poe prefixes, $uiw arrived; keepalives $W $kaw, $E $kae; $req CME requests; run $wall s wall, peak RSS $rss KB" \
 		"$ok" "$d"
+fi
+
+# ---- test 4: ties in the decision (the project's, beyond D4.3) ----
+
+ties_model() {
+	( cd "$raedir/ties" && "$PYTHON" "$model" as1.xml as2.xml as3.xml as4.xml as5.xml \
+		as6.xml "$@" )
+}
+
+# tie_row DIR PREFIX WIN LOSE DESCRIPTION RULE: AS 1 must prefer the AS
+# path WIN to PREFIX over LOSE, which the model says ties it on score.
+tie_row() {
+	cands=$(grep " $2 class 1 rank " "$1/evidence/candidates.txt")
+	w_path=$(echo "$cands" | sed -n 's/.* rank 1 as_path \(.*\) score .*/\1/p')
+	l_path=$(echo "$cands" | sed -n 's/.* rank 2 as_path \(.*\) score .*/\1/p')
+	w_score=$(echo "$cands" | sed -n 's/.* rank 1 as_path .* score \([^ ]*\).*/\1/p')
+	l_score=$(echo "$cands" | sed -n 's/.* rank 2 as_path .* score \([^ ]*\).*/\1/p')
+	got=$(grep "^path_inf AS 1 $2 " "$1/evidence/observed.txt")
+	want=$(grep "^path_inf AS 1 $2 " "$1/evidence/expected.txt")
+	got_path=$(echo "$got" | sed -n 's/.* as_path \(.*\) class .*/\1/p' | tr '\n' ';' | sed 's/;$//')
+	ok=0
+	[ "$w_path" = "$3" ] && [ "$l_path" = "$4" ] && [ -n "$w_score" ] &&
+		[ "$w_score" = "$l_score" ] && [ -n "$got" ] && [ "$got" = "$want" ] && ok=1
+	row 4 "$5" \
+		"six domains, every path scoring the same (flat achievement function, every metric inside its aspiration level; topologies/rae-ties.xml); limit_of_preferred_paths 1; stores read at 6 s" \
+		"AS 1 prefers $3 to $2 ($6): the model ranks $3 first and $4 second, both with score 1.03; AS 1's CME holds: ${want#path_inf AS 1 }" \
+		"AS 1's CME holds as_path ${got_path:-nothing} to $2 (${got#path_inf AS 1 }); the model ranks ${w_path:-?} (score ${w_score:-?}) then ${l_path:-?} (score ${l_score:-?})" \
+		"$ok" "$1"
+}
+
+if wants 4; then
+	run 4-ties "$raedir/ties.xml"
+	d="$outdir/4-ties"
+	mkdir -p "$d/evidence"
+	ties_model >"$d/evidence/expected.txt"
+	ties_model --candidates 1 >"$d/evidence/candidates.txt"
+	store "$d" | grep -v ' provisioning ' >"$d/evidence/observed.txt"
+	tie_row "$d" 10.4.0.0/16 "3 4" "2 5 4" \
+		"equal scores: the shorter AS path is preferred" \
+		"the shorter AS path, although 2 is the lower next-hop AS"
+	tie_row "$d" 10.6.0.0/16 "2 6" "3 6" \
+		"equal scores and AS path lengths: the lower next-hop AS is preferred" \
+		"the lower next-hop AS, although AS 3 is AS 1's first peer"
+	compare "$d/evidence/expected.txt" "$d/evidence/observed.txt"
+	row 4 "every domain decides its ties as the model does" \
+		"the same run: every preferred path of every CME, and every domain's own prefix" \
+		"$(grep -c '^path_inf' "$d/evidence/expected.txt") preferred paths and 6 ProvInf prefixes as computed by rae_model.py" \
+		"$cmp_text" "$same" "$d"
+fi
+
+# ---- test 5: lossy control links (the project's, beyond D4.3) ----
+
+if wants 5; then
+	loss=0.1
+	run 5-lossy "$raedir/ties.xml" --end 15s --set "link.r1-r2.loss=bernoulli $loss" \
+		--set "link.r1-r3.loss=bernoulli $loss"
+	d="$outdir/5-lossy"
+	mkdir -p "$d/evidence"
+	lost=$(($(counter "$d" link r1-r2 drop_loss) + $(counter "$d" link r1-r3 drop_loss)))
+	rexmit=0
+	: >"$d/evidence/retransmissions.txt"
+	if [ "$have_tshark" -eq 1 ]; then
+		# Data segments sent again (not SYNs or FINs): what TCP's retransmission did.
+		for f in "$d"/r1-eth1.pcap "$d"/r1-eth2.pcap "$d"/r2-eth1.pcap "$d"/r3-eth1.pcap; do
+			[ -f "$f" ] || continue
+			"$TSHARK" -n -r "$f" -Y 'tcp.port == 10001 && tcp.len > 0 &&
+				(tcp.analysis.retransmission || tcp.analysis.fast_retransmission)' \
+				2>/dev/null >>"$d/evidence/retransmissions.txt"
+		done
+		rexmit=$(wc -l <"$d/evidence/retransmissions.txt")
+		seen="tshark finds $rexmit data segments sent again on port 10001 (r1 eth1 and eth2, r2 eth1, r3 eth1)"
+	else
+		seen="no tshark ($TSHARK) to read the captures"
+	fi
+	ok=0
+	[ "$lost" -gt 0 ] && [ "$rexmit" -gt 0 ] && ok=1
+	row 5 "frames of the RAE sessions are lost and TCP sends them again" \
+		"the test 4 scenario to 15 s with Bernoulli loss $loss on AS 1's control links r1-r2 and r1-r3 (both directions)" \
+		"frames lost on r1-r2 and r1-r3 (drop_loss > 0); retransmitted TCP data segments on port 10001 in the captures" \
+		"$lost frames lost; $seen" "$ok" "$d"
+
+	resets=$(counter "$d" rae r1/rae0 session_resets)
+	est=$(counter "$d" rae r1/rae0 sessions_established)
+	ok=0
+	[ "$resets" -eq 0 ] && [ "$est" -eq 2 ] && ok=1
+	row 5 "the sessions ride out the loss" \
+		"the same run (keepalive 1 s, hold time 3 s)" \
+		"AS 1's two sessions established once each and never reset: a lost message comes again within the hold time" \
+		"$est sessions established, $resets resets" "$ok" "$d"
+
+	ties_model >"$d/evidence/expected.txt"
+	store "$d" | grep -v ' provisioning ' >"$d/evidence/observed.txt"
+	compare "$d/evidence/expected.txt" "$d/evidence/observed.txt"
+	row 5 "the domains converge as without loss" \
+		"the same run: every CME's store at 15 s" \
+		"the stores of test 4, as computed by rae_model.py: $(grep -c '^path_inf' "$d/evidence/expected.txt") preferred paths and 6 ProvInf prefixes" \
+		"$cmp_text" "$same" "$d"
 fi
 
 if [ -n "$rows_file" ]; then

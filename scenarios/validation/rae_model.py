@@ -9,8 +9,13 @@
 #   prov_inf AS <as> prefix <prefix>
 #   prov_inf AS <as> provisioning <src> -> <sink> class <c> delay ... (with --prov)
 #
+# or, with --candidates AS, every candidate that AS holds in the settled
+# state, ranked, with its score (how a tie came about):
+#
+#   candidate AS <as> <prefix> class <c> rank <n> as_path <as...> score <s> [preferred]
+#
 # usage: rae_model.py [--down-link A-B]... [--down-as A]... [--withdraw PREFIX@AS]...
-#                     [--prov] CONFIG.xml...
+#                     [--prov] [--candidates AS] CONFIG.xml...
 #
 # The model: every pair of domains that name each other in peer_table has
 # a session (unless the link or either AS is down).  Starting from empty
@@ -153,6 +158,7 @@ def fmt(x):
 
 def main(argv):
     down_links, down_as, withdrawn, files, want_prov = set(), set(), set(), [], False
+    cand_as = None
     i = 0
     while i < len(argv):
         a = argv[i]
@@ -170,6 +176,9 @@ def main(argv):
         elif a == '--prov':
             want_prov = True
             i += 1
+        elif a == '--candidates':
+            cand_as = int(argv[i + 1])
+            i += 2
         else:
             files.append(a)
             i += 1
@@ -226,15 +235,17 @@ def main(argv):
                 out[p] = paths
         return out
 
+    def ranked(cands, s):
+        return sorted([q for q in cands if s in q['m']],
+                      key=lambda q: (-q['score'][s], len(q['aspath']), q['aspath'][0],
+                                     q['peer'], q['aspath']))
+
     def decide(a, cands):
         c = cfg[a]
         for q in cands:
             q['pref'] = set()
         for s, dp in enumerate(c['dp']):
-            ranked = sorted([q for q in cands if s in q['m']],
-                            key=lambda q: (-q['score'][s], len(q['aspath']), q['aspath'][0],
-                                           q['peer'], q['aspath']))
-            for q in ranked[:c['limit']]:
+            for q in ranked(cands, s)[:c['limit']]:
                 q['pref'].add(s)
 
     def state(r):
@@ -275,6 +286,16 @@ def main(argv):
     else:
         print('rae_model.py: no fixpoint after 100 rounds', file=sys.stderr)
         return 1
+
+    if cand_as is not None:
+        c = cfg[cand_as]
+        for p in sorted(rib.get(cand_as, {})):
+            for s, dp in enumerate(c['dp']):
+                for n, q in enumerate(ranked(rib[cand_as][p], s), 1):
+                    print('candidate AS %d %s class %d rank %d as_path %s score %s%s' % (
+                        cand_as, p, dp['cos'], n, ' '.join(str(x) for x in q['aspath']),
+                        fmt(q['score'][s]), ' preferred' if s in q['pref'] else ''))
+        return 0
 
     lines = []
     for a in ases:

@@ -1,6 +1,7 @@
 #!/bin/sh
-# rae.sh - the RAE end to end: D4.3 section 4.4's three tests through
-# their evaluator (scenarios/validation/rae.sh: every row PASS, rows
+# rae.sh - the RAE end to end: D4.3 section 4.4's three tests and the
+# project's tests 4 (ties) and 5 (lossy control links) through their
+# evaluator (scenarios/validation/rae.sh: every row PASS, rows
 # well-formed), then what the rows do not cover: a peer that sends
 # garbage, a scenario naming a bad configuration file, determinism, and
 # an evaluator that notices when a run does not match the model.
@@ -22,12 +23,12 @@ check "the evaluator exits 0 (every row passes; exit $rc)" [ "$rc" -eq 0 ]
 check "the evaluator wrote nothing on stderr" [ ! -s "$T/stderr.txt" ]
 rows="$T/validation/rows.jsonl"
 n=$(wc -l <"$rows")
-want=13
+want=19
 check "rows.jsonl has $want rows ($n)" [ "$n" -eq "$want" ]
 check "--rows wrote the same rows" cmp -s "$rows" "$T/rows-copy.jsonl"
 check "every row says PASS" [ "$(grep -c '"result":"PASS"' "$rows")" -eq "$n" ]
 s='"([^"\\[:cntrl:]]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"'
-re="^\\{\"category\":\"rae\",\"test\":[1-3],\"description\":$s,\"step\":$s,\"expected\":$s,\"actual\":$s,\"result\":\"(PASS|FAIL)\",\"run_dir\":$s\\}\$"
+re="^\\{\"category\":\"rae\",\"test\":[1-5],\"description\":$s,\"step\":$s,\"expected\":$s,\"actual\":$s,\"result\":\"(PASS|FAIL)\",\"run_dir\":$s\\}\$"
 check "every row is a well-formed JSON object with the eight keys" [ "$(grep -Ec "$re" "$rows")" -eq "$n" ]
 if command -v jq >/dev/null 2>&1; then
 	check "jq reads the rows" sh -c "jq -e -s 'all(.[]; .result == \"PASS\")' '$rows' >/dev/null"
@@ -77,6 +78,31 @@ printf '\377\377\377' >"$T/notpb.bin"
 sed -i "s|$raedir/stress/no-such.xml|$T/notpb.bin|; s|\${raedir}/stress/no-such.xml|$T/notpb.bin|" "$T/bad.xml"
 "$COMETSIM" check "$T/bad.xml" --set "raedir=$raedir" 2>"$T/err"
 check "a corrupt configuration names the file" grep -qF "$T/notpb.bin: not a valid ConfigurationMessage" "$T/err"
+
+# ---- the minimum update interval ----
+# Every RAE of the multi-domain scenario has minimum_update_interval 1 s:
+# two Updates from one RAE to one peer (its "announcing" lines at debug
+# level, one per Update sent) are never less than 1 s apart, although
+# the first seconds of convergence change paths every few milliseconds.
+mr="$T/mrai"
+"$COMETSIM" run "$raedir/multi.xml" --set "raedir=$raedir" --out "$mr" --quiet --end 9s \
+	--log rae=debug
+awk '/ rae\/rae[0-9]+ DEBUG: peer .*: announcing / {
+		t = $1
+		sub(/\./, "", t)
+		key = $2 " " $6
+		if (key in last) {
+			pairs++
+			if (t - last[key] < 1000000000)
+				print "too soon: " $0
+		}
+		last[key] = t
+	}
+	END { print pairs + 0 " pairs" }' "$mr/log.txt" >"$T/mrai.txt"
+check "Updates to one peer follow each other ($(tail -n 1 "$T/mrai.txt"))" \
+	[ "$(tail -n 1 "$T/mrai.txt" | cut -d' ' -f1)" -ge 20 ]
+check "never within the minimum update interval (1 s)" not grep -q '^too soon: ' "$T/mrai.txt"
+grep '^too soon: ' "$T/mrai.txt" | head -n 5 >&2
 
 # ---- determinism ----
 for k in 1 2; do

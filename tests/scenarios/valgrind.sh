@@ -52,6 +52,7 @@ vg curling-topology1 "$s/curling-topology1.xml"
 vg curling-topology2 "$s/curling-topology2.xml"
 vg rae-single "$s/rae/single.xml" --set "raedir=$s/rae"
 vg rae-multi "$s/rae/multi.xml" --set "raedir=$s/rae"
+vg rae-ties "$s/rae/ties.xml" --set "raedir=$s/rae"
 vg rae-stress "$s/rae/stress.xml" --set "raedir=$s/rae" --set prefixes=1000 --pcap none
 vg decoupled-e2e "$s/decoupled/e2e.xml" --set "dir=$s/decoupled"
 vg decoupled-refusals "$s/decoupled/refusals.xml" --set "dir=$s/decoupled"

@@ -17,6 +17,7 @@ static int (*const registrars[])(void) = {
 	suite_net_register,
 	suite_proto_register,
 	suite_comet_register,
+	suite_cafe_register,
 	suite_entity_register,
 	suite_tcp_register,
 	suite_rae_register,

@@ -13,6 +13,8 @@ int suite_sched_register(void);
 int suite_units_register(void);
 /* test_comet.c */
 int suite_comet_register(void);
+/* test_cafe.c */
+int suite_cafe_register(void);
 /* test_proto.c */
 int suite_proto_register(void);
 /* test_net.c */

@@ -734,6 +734,63 @@ test_rto_backoff(void)
 	t2_teardown(&t);
 }
 
+/*
+ * RFC 5681 section 3.2: the third duplicate ACK, not the fourth, makes the
+ * sender send the missing segment again, at once and long before the RTO.
+ */
+static void
+test_fast_retransmit(void)
+{
+	struct t2 t;
+	struct tcp_info ti;
+	sim_time_t t_dup[8], t_rexmit = -1;
+	unsigned ndup = 0, nrexmit = 0;
+	uint32_t hole = 0;
+
+	t2_setup(&t, 1000000000ULL, SIM_MS, 1500, 0);
+	t2_open(&t, &t.b4, 5000);
+	run_to(&t, 10 * SIM_MS);
+	CU_ASSERT_EQUAL_FATAL(t.accepts, 1);
+	g_array_set_size(t.segs, 0);
+	t2_link(&t, false);
+	ep_send(&t.cli, 1460);		/* lost: the link is down */
+	t2_link(&t, true);
+	ep_send(&t.cli, 6 * 1460);	/* six behind it: six duplicate ACKs */
+	sim_run(t.sim, sim_now(t.sim) + 100 * SIM_MS);
+	for (guint i = 0; i < t.segs->len; i++) {
+		struct seg_rec *r = seg_at(&t, i);
+
+		if (r->ifc != t.ia)
+			continue;
+		if (r->dir == TAP_RX && r->len == 0 && !(r->flags & 0x03)) {
+			if (ndup == 0)
+				hole = r->ack;
+			if (r->ack == hole && ndup < 8)
+				t_dup[ndup++] = r->t;
+		}
+		if (r->dir == TAP_TX && r->len > 0 && ndup > 0 && r->seq == hole) {
+			if (!nrexmit)
+				t_rexmit = r->t;
+			nrexmit++;
+		}
+	}
+	CU_ASSERT_EQUAL(ndup, 6);
+	CU_ASSERT_EQUAL(nrexmit, 1);
+	CU_ASSERT_EQUAL_FATAL(ndup >= 4, 1);
+	CU_ASSERT_EQUAL(t_rexmit, t_dup[2]);	/* on the third */
+	CU_ASSERT(t_rexmit < t_dup[3]);
+	tcp_info_get(t.cli.s, &ti);
+	CU_ASSERT_EQUAL(ti.fast_retransmits, 1);
+	CU_ASSERT_EQUAL(ti.timeouts, 0);
+	CU_ASSERT_EQUAL(ti.retransmits, 1);
+	CU_ASSERT_EQUAL(tcp_unacked(t.cli.s), 0);
+	CU_ASSERT_EQUAL(t.srv.rx, 7 * 1460);
+	CU_ASSERT_EQUAL(t.srv.rx_bad, 0);
+	tcp_abort(t.cli.s);
+	sim_run(t.sim, SIM_TIME_MAX);
+	t2_teardown(&t);
+}
+
 static void
 test_give_up(void)
 {
@@ -1156,6 +1213,7 @@ suite_tcp_register(void)
 	    !CU_add_test(s, "RST sequence check (RFC 5961)", test_rst_sequence_check) ||
 	    !CU_add_test(s, "close from both sides, TIME_WAIT", test_close_both_sides) ||
 	    !CU_add_test(s, "RTO back-off, Karn", test_rto_backoff) ||
+	    !CU_add_test(s, "fast retransmit on the third duplicate ACK", test_fast_retransmit) ||
 	    !CU_add_test(s, "give up after retries", test_give_up) ||
 	    !CU_add_test(s, "SYN retransmission", test_syn_retransmit) ||
 	    !CU_add_test(s, "bad checksum dropped", test_bad_checksum) ||
