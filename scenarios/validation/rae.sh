@@ -96,9 +96,9 @@ fi
 command -v "$COMETSIM" >/dev/null 2>&1 || [ -x "$COMETSIM" ] || die "no cometsim ($COMETSIM)"
 "$PYTHON" -c 'import xml.etree.ElementTree' 2>/dev/null ||
 	die "no $PYTHON (needed for the models; Debian: apt-get install python3)"
-if wants 2; then
+if wants 2 || wants 5; then
 	command -v "$TSHARK" >/dev/null 2>&1 ||
-		die "no tshark ($TSHARK): test 2 reads the captures with it (Debian: apt-get install tshark)"
+		die "no tshark ($TSHARK): tests 2 and 5 read the captures with it (Debian: apt-get install tshark)"
 fi
 
 mkdir -p "$outdir" || die "cannot create $outdir"
@@ -492,19 +492,15 @@ if wants 5; then
 	lost=$(($(counter "$d" link r1-r2 drop_loss) + $(counter "$d" link r1-r3 drop_loss)))
 	rexmit=0
 	: >"$d/evidence/retransmissions.txt"
-	if [ "$have_tshark" -eq 1 ]; then
-		# Data segments sent again (not SYNs or FINs): what TCP's retransmission did.
-		for f in "$d"/r1-eth1.pcap "$d"/r1-eth2.pcap "$d"/r2-eth1.pcap "$d"/r3-eth1.pcap; do
-			[ -f "$f" ] || continue
-			"$TSHARK" -n -r "$f" -Y 'tcp.port == 10001 && tcp.len > 0 &&
-				(tcp.analysis.retransmission || tcp.analysis.fast_retransmission)' \
-				2>/dev/null >>"$d/evidence/retransmissions.txt"
-		done
-		rexmit=$(wc -l <"$d/evidence/retransmissions.txt")
-		seen="tshark finds $rexmit data segments sent again on port 10001 (r1 eth1 and eth2, r2 eth1, r3 eth1)"
-	else
-		seen="no tshark ($TSHARK) to read the captures"
-	fi
+	# Data segments sent again (not SYNs or FINs): what TCP's retransmission did.
+	for f in "$d"/r1-eth1.pcap "$d"/r1-eth2.pcap "$d"/r2-eth1.pcap "$d"/r3-eth1.pcap; do
+		[ -f "$f" ] || continue
+		"$TSHARK" -n -r "$f" -Y 'tcp.port == 10001 && tcp.len > 0 &&
+			(tcp.analysis.retransmission || tcp.analysis.fast_retransmission)' \
+			2>/dev/null >>"$d/evidence/retransmissions.txt"
+	done
+	rexmit=$(wc -l <"$d/evidence/retransmissions.txt")
+	seen="tshark finds $rexmit data segments sent again on port 10001 (r1 eth1 and eth2, r2 eth1, r3 eth1)"
 	ok=0
 	[ "$lost" -gt 0 ] && [ "$rexmit" -gt 0 ] && ok=1
 	row 5 "frames of the RAE sessions are lost and TCP sends them again" \
