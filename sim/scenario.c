@@ -12,7 +12,7 @@
  * ethN, with the router's address as a /32 so ARP works on the unnumbered
  * link, and routing among them is shortest-path, recomputed after every
  * change of the topology, as the curling emulator's routers do on their
- * own (REFERENCE.md section 4).
+ * own (doc/scenario-format.md, "Curling scripts").
  */
 #include <errno.h>
 #include <inttypes.h>

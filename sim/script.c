@@ -1,5 +1,6 @@
 /*
- * script.c - the curling emulator's text scripts (REFERENCE.md section 4)
+ * script.c - the curling emulator's text scripts (doc/scenario-format.md,
+ * "Curling scripts")
  * and the load-time replay of every event.
  *
  * A script has one event a line, "TIME COMMAND args": TIME in

@@ -5,8 +5,9 @@
  * Numbers, durations, sizes and rates are read by sim/units.h, as every
  * value of the program is.
  *
- * Destinations follow the curling emulator's convention (REFERENCE.md
- * section 4): a router id N stands for the address 10.N>>16.N>>8.N
+ * Destinations follow the curling emulator's convention
+ * (doc/scenario-format.md, "Curling scripts"): a router id N stands for the
+ * address 10.N>>16.N>>8.N
  * (8 bits each), "a.b" for 10.0.a.b and "a.b.c" for 10.a.b.c, mapped
  * by the scenario loader's addr_from_node_id() so that both agree.
  */

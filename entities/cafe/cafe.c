@@ -1,6 +1,6 @@
 /*
  * cafe.c - the stateless CAFE: forwarding by COMET keys and interception
- * of IP packets (D4.3 sections 5.3.1 and 5.3.2, REFERENCE section 1).
+ * of IP packets (D4.3 sections 5.3.1 and 5.3.2, doc/comet-header.md).
  *
  * The CAFE hooks three EtherTypes on its node: 0xCCCC (COMET frames, also
  * those arriving through a GRE tunnel) and 0x0800/0x86DD (IP packets, for
@@ -435,7 +435,7 @@ cafe_expired_fmt(const struct cafe_expired *x, char *buf, size_t len)
 
 /*
  * Forward a COMET frame (p->data at the header), received on `in` or just
- * made by interception (REFERENCE section 1):
+ * made by interception (doc/comet-header.md):
  *  1. Drop it, counting the reason, if the header is truncated, the
  *     version is not 1, or index > length.
  *  2. If index < length: key = keys[index]; index := index + 1; look the

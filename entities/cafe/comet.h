@@ -1,6 +1,6 @@
 /*
  * comet.h - the COMET header, version 1: the one encoder and the one
- * parser of the project (doc/comet-header.md, REFERENCE section 1).
+ * parser of the project (doc/comet-header.md).
  *
  *    0       1       2       3       4       5       6
  *   +-------+-------+-------+-------+-------+-------+---------- - -+

@@ -17,7 +17,7 @@
  *      next-hop AS, if the RAE reported one) followed by the path's;
  *   3. a candidate needs keys: the key plan entry of every domain on the
  *      way (the server's, each transit, the client's);
- *   4. the best candidate by score (rae_score, REFERENCE section 2), then
+ *   4. the best candidate by score (rae_score, doc/rae.md), then
  *      the shorter AS path, the lower next-hop AS, the server listed
  *      first;
  *   5. CONFIGURE_STREAM to the agent of the server's edge CAFE; its

@@ -13,7 +13,7 @@
  *   the protobuf wire format and names the field that is wrong)
  *                     and the byte where a buffer goes wrong
  *   rae_decide.c      metric aggregation and the decision process
- *                     (REFERENCE section 2)
+ *                     (doc/rae.md)
  *   rae_rib.c         the RIB: prefixes in a hash keyed by prefix, AS paths
  *                     and path attributes interned and reference counted
  *   rae_msg.c         the 5-byte framing and the messages of rae.proto and
@@ -289,7 +289,7 @@ void rae_attr_put(struct rae_rib *rib, struct rae_attr *a);
 bool rae_rib_update(struct rae_rib *rib, struct rae_dest *d, uint16_t peer,
 		    struct rae_attr *const *attrs, unsigned n);
 /*
- * The decision process for one destination (REFERENCE section 2): sets
+ * The decision process for one destination (doc/rae.md): sets
  * each candidate's pref bits.  Returns true if any changed.
  */
 bool rae_decide(const struct rae_decide_params *dp, struct rae_dest *d);

@@ -1,6 +1,6 @@
 /*
  * rae_decide.c - metric aggregation and the RAE's decision process
- * (D4.3 section 4, REFERENCE section 2): the reference-point method of
+ * (D4.3 section 4, doc/rae.md): the reference-point method of
  * multi-criteria decision, per class of service.
  *
  * Everything here is a pure function of its arguments, so that the unit

@@ -1,6 +1,7 @@
 /*
- * rae_wire.h - the framing of the RAE's TCP connections (REFERENCE
- * section 2, D4.3 figure 6): a 5-byte header, 1 byte message type and 4
+ * rae_wire.h - the framing of the RAE's TCP connections (doc/rae.md, "The
+ * inter-RAE protocol"; D4.3 figure 6): a 5-byte header, 1 byte message type
+ * and 4
  * bytes body length in network byte order, then the protobuf body.
  *
  * Both ends of both interfaces use it: RAE to RAE (rae.proto) and RAE to

@@ -211,7 +211,7 @@ end
 ------------------------------------------------------------------------
 -- COMET header, version 1 (EtherType 0xCCCC)
 --
--- The header of the stateless CAFE (REFERENCE section 1, D4.3 sections 5,
+-- The header of the stateless CAFE (doc/comet-header.md, D4.3 sections 5,
 -- 5.3.1 and 5.4.2), directly after Ethernet, after an 802.1Q tag, or
 -- inside GRE (RFC 2784, protocol type 0xCCCC):
 --
@@ -809,7 +809,7 @@ end
 ------------------------------------------------------------------------
 -- RAE: the inter-RAE protocol and the RAE-CME interface
 --
--- (entities/rae, doc/rae.md; REFERENCE section 2, D4.3 sections 4.2.2
+-- (entities/rae, doc/rae.md "The inter-RAE protocol"; D4.3 sections 4.2.2
 -- and 4.2.3.)  Over TCP, every message is a 5-byte header and a protobuf
 -- body:
 --

@@ -61,7 +61,8 @@ die() {
 
 # The CAFEs on the content's path, from the server's to the client's, with
 # the next hop each gets ("CAFE next-hop port"): D4.3's lines and
-# REFERENCE section 3; the rest follows topologies/curling-topology*.script.
+# doc/curling.md section 5; the rest follows
+# topologies/curling-topology*.script.
 PATH1='5.3 5.2 2000
 5.2 3.3 2000
 3.3 3.2 2000

@@ -23,7 +23,8 @@
 # description, step, expected, actual, result, run_dir.  "expected" comes
 # from the configurations: for the paths, from the reference model
 # scenarios/validation/rae_model.py, written apart from the C code from
-# REFERENCE section 2; "actual" only from what the runs logged (the CMEs'
+# doc/rae.md ("Metric aggregation and the decision process"); "actual" only
+# from what the runs logged (the CMEs'
 # stores, the RAEs' session lines), counters.csv, summary.json and what
 # tshark reads in the captures.  The evidence of each row stays in its
 # run directory: log.txt, counters.csv, the captures, and evidence/ (the

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # rae_model.py - a reference model of the RAE, written apart from the C
-# code, from REFERENCE section 2 and doc/rae.md: it reads the RAE
+# code, from doc/rae.md ("Metric aggregation and the decision process"): it
+# reads the RAE
 # configurations (the XML form, rae-config.xsd) of every domain, computes
 # the state the path-vector protocol settles in, and prints what each
 # domain's CME should hold, in the form the CME logs it:

@@ -1,6 +1,6 @@
 #!/bin/sh
 # curling_d43.sh - the coupled approach against D4.3 section 6.4: topologies
-# 1 and 2 print D4.3's lines (REFERENCE section 3) in their log, and
+# 1 and 2 print D4.3's lines (doc/curling.md section 6) in their log, and
 # scenarios/validation/curling.sh finds the four validation criteria met:
 #   1. states only in the appropriate CAFEs (none at 1.3 or below it);
 #   2. the Consume handled correctly at the content client's side;

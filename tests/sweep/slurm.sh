@@ -4,7 +4,7 @@
 # stops again, even when a check fails: a job array runs the small sweep,
 # "cometsim sweep status" follows it and "cometsim sweep collect" gathers
 # the same results.csv as the local engine; a failing run is reported the
-# same way.  ../shared/REFERENCE.md section 6 says what works here: no
+# same way.  doc/sweeps.md says what works here: no
 # systemd, munged started by hand as user munge, slurmctld and slurmd
 # started directly, accounting off.  Every wait is bounded.
 #

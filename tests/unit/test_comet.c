@@ -1,6 +1,6 @@
 /*
  * test_comet.c - the COMET header encoder and parser against the bytes
- * of REFERENCE section 1, and the argument checks of cf_tool and ci_tool
+ * of doc/comet-header.md, and the argument checks of cf_tool and ci_tool
  * with D4.3's own examples.
  */
 #include <string.h>
@@ -179,7 +179,7 @@ suite_comet_register(void)
 
 	if (!s)
 		return -1;
-	if (!CU_add_test(s, "header golden bytes (REFERENCE example)", test_comet_golden) ||
+	if (!CU_add_test(s, "header golden bytes (doc/comet-header.md example)", test_comet_golden) ||
 	    !CU_add_test(s, "parse errors", test_comet_parse_errors) ||
 	    !CU_add_test(s, "key lists", test_comet_keys) ||
 	    !CU_add_test(s, "cf_tool and ci_tool arguments", test_tool_arguments))

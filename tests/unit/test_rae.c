@@ -1,7 +1,8 @@
 /*
  * test_rae.c - the RAE's parts that need no network: the decision
  * process and metric aggregation against values worked out by hand
- * (REFERENCE section 2; the arithmetic is in the comments), the RIB
+ * (doc/rae.md, "Metric aggregation and the decision process"; the
+ * arithmetic is in the comments), the RIB
  * (interning, preferred paths, the hash table under load), the
  * configuration file (binary and XML, bad input of every kind) and the
  * message decoder (framing, truncated and garbage input).

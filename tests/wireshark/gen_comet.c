@@ -4,7 +4,7 @@
  *
  * The frames are built byte by byte here, independently of sim/ and of
  * the CAFE entity, so the dissector is checked against the header layout
- * of REFERENCE section 1 and not against our own encoder.  The IPv4
+ * of doc/comet-header.md and not against our own encoder.  The IPv4
  * header checksums and the UDP checksums (over IPv4 and over IPv6) are
  * computed here (RFC 1071) so that tshark, with checksum validation on,
  * proves the carried packet was handed on at the right offset.

@@ -17,7 +17,8 @@
 # peer.  Every link, transit and access metric is far inside every
 # aspiration level and the decision uses the flat achievement function,
 # so every path of every domain scores exactly 1.03: the order of the
-# candidates is decided by the tie-breaks alone (REFERENCE section 2,
+# candidates is decided by the tie-breaks alone (doc/rae.md, "Metric
+# aggregation and the decision process",
 # step 4).  AS 1 reaches 10.4.0.0/16 by 3 4 and by 2 5 4 (the shorter
 # must win), and 10.6.0.0/16 by 3 6 and by 2 6 (same length: the lower
 # next-hop AS, 2, must win, although AS 3 is the first peer).  Domain N
