@@ -158,16 +158,40 @@ mark_add(struct output *o, const char *name)
 	return rc;
 }
 
+/*
+ * A name the run is about to create that is there already: every name of
+ * the run before was removed when the directory was taken, so it is a
+ * file the user put there.  It is never written over: recorded as the
+ * error of the run, which stops.  True when so.
+ */
+static bool
+name_foreign(struct output *o, const char *name)
+{
+	struct stat st;
+	char msg[768];
+
+	if (fstatat(o->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return false;
+	snprintf(msg, sizeof(msg), "%s/%s: already there, and no earlier run wrote it "
+		 "(%s does not list it): the run does not write over it; move it away, "
+		 "or choose another --out", o->dir, name, MARK_NAME);
+	out_error(o, msg);
+	sim_stop(o->net->sim);
+	return true;
+}
+
 /* net_outfile(): an entity is about to create name in the directory. */
-static void
+static int
 out_outfile(void *ctx, const char *name)
 {
 	struct output *o = ctx;
 
 	if (g_hash_table_contains(o->claimed, name))
-		return;
+		return 0;
+	if (name_foreign(o, name) || mark_add(o, name) != 0)
+		return -1;
 	g_hash_table_add(o->claimed, g_strdup(name));
-	mark_add(o, name);
+	return 0;
 }
 
 static void
@@ -311,7 +335,7 @@ capture_attach(struct output *o, struct iface *ifc)
 	c->o = o;
 	c->file = capture_file_name(o, ifc);
 	c->w = NULL;
-	if (mark_add(o, c->file) == 0) {
+	if (!name_foreign(o, c->file) && mark_add(o, c->file) == 0) {
 		path = g_build_filename(o->dir, c->file, NULL);
 		c->w = pcapw_open(path, o->snaplen, err, sizeof(err));
 		g_free(path);
@@ -420,7 +444,9 @@ out_mkdir(const char *dir, char *err, size_t errlen)
 /*
  * Write a marker whole or not at all: into MARK_NAME.tmp, renamed over
  * MARK_NAME (a crash leaves at most that one file, which the next run
- * removes).  0, or -1 with err set.
+ * removes).  Whatever has the temporary name is removed first and the
+ * file is created new: a symbolic link there is never followed.  0, or
+ * -1 with err set.
  */
 static int
 mark_write(int dfd, const char *dir, const char *text, char *err, size_t errlen)
@@ -428,7 +454,10 @@ mark_write(int dfd, const char *dir, const char *text, char *err, size_t errlen)
 	size_t len = strlen(text), off = 0;
 	int fd, e;
 
-	fd = openat(dfd, MARK_NAME ".tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (unlinkat(dfd, MARK_NAME ".tmp", 0) != 0 && errno != ENOENT)
+		goto fail;
+	fd = openat(dfd, MARK_NAME ".tmp",
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 	if (fd < 0)
 		goto fail;
 	while (off < len) {
@@ -537,6 +566,7 @@ dir_take(struct output *o, char *err, size_t errlen)
 	char *mark = g_build_filename(o->dir, MARK_NAME, NULL);
 	char *text = NULL, why[256];
 	GString *head = NULL;
+	struct stat st;
 	size_t len = 0;
 	int rc = -1, frc;
 
@@ -554,6 +584,12 @@ dir_take(struct output *o, char *err, size_t errlen)
 				 "--out", o->dir);
 		else
 			snprintf(err, errlen, "cannot lock %s: %s", o->dir, strerror(errno));
+		goto done;
+	}
+	if (fstatat(o->dirfd, MARK_NAME, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a cometsim output directory (%s is not a "
+			 "file cometsim wrote): choose another --out", o->dir, MARK_NAME);
 		goto done;
 	}
 	frc = fileio_read(mark, FILEIO_MAX, &text, &len);
@@ -597,7 +633,7 @@ dir_take(struct output *o, char *err, size_t errlen)
 		g_string_append_printf(head, "%s\n", own[i]);
 	if (mark_write(o->dirfd, o->dir, head->str, err, errlen) != 0)
 		goto done;
-	o->markfd = openat(o->dirfd, MARK_NAME, O_WRONLY | O_APPEND | O_CLOEXEC);
+	o->markfd = openat(o->dirfd, MARK_NAME, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
 	if (o->markfd < 0) {
 		snprintf(err, errlen, "%s: %s", mark, strerror(errno));
 		goto done;
@@ -633,6 +669,7 @@ output_open(struct net *net, const struct output_opts *opts, char *err,
 {
 	struct output *o;
 	char *path;
+	int fd;
 
 	o = g_new0(struct output, 1);
 	o->net = net;
@@ -663,9 +700,14 @@ output_open(struct net *net, const struct output_opts *opts, char *err,
 	}
 	g_free(path);
 
+	/* New, never through a link: the name of the run before is gone. */
 	path = g_build_filename(o->dir, "log.txt", NULL);
-	o->logf = fopen(path, "w");
+	fd = openat(o->dirfd, "log.txt", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		    0666);
+	o->logf = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (!o->logf) {
+		if (fd >= 0)
+			close(fd);
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		g_free(path);
 		goto fail;

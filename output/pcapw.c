@@ -15,9 +15,11 @@
  * interface that carries nothing are never touched.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <pcap/pcap.h>
 
@@ -38,7 +40,7 @@ pcapw_open(const char *path, unsigned snaplen, char *err, size_t errlen)
 {
 	struct pcapw *w;
 	FILE *f = NULL;
-	int e;
+	int e, fd;
 
 	w = calloc(1, sizeof(*w));
 	if (!w) {
@@ -53,7 +55,14 @@ pcapw_open(const char *path, unsigned snaplen, char *err, size_t errlen)
 		goto fail;
 	}
 	w->buf = malloc(PCAPW_BUFSZ);
-	f = fopen(path, "wb");
+	/* A new file: never over one that is there, never through a link. */
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+	f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	if (!f && fd >= 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+	}
 	if (!w->buf || !f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto fail;

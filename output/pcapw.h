@@ -19,8 +19,9 @@ struct pcapw;
 /* pcapw.c */
 
 /*
- * Create (or truncate) `path` and write the pcap file header.  The writer
- * owns the file until pcapw_close().  NULL with a message in err and
+ * Create `path`, which must not exist (and is never reached through a
+ * symbolic link), and write the pcap file header.  The writer owns the
+ * file until pcapw_close().  NULL with a message in err and
  * errno set by the call that failed.
  */
 struct pcapw *pcapw_open(const char *path, unsigned snaplen, char *err,

@@ -64,8 +64,8 @@ net_outfile(struct net *net, const char *name)
 {
 	if (!net->outdir)
 		return NULL;
-	if (net->on_outfile)
-		net->on_outfile(net->on_outfile_ctx, name);
+	if (net->on_outfile && net->on_outfile(net->on_outfile_ctx, name) != 0)
+		return NULL;
 	return g_build_filename(net->outdir, name, NULL);
 }
 

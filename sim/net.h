@@ -261,8 +261,11 @@ struct net {
 	 * is instantiated.
 	 */
 	const char *outdir;
-	/* output layer hook: an entity is about to create a name in outdir */
-	void (*on_outfile)(void *ctx, const char *name);
+	/*
+	 * output layer hook: an entity is about to create a name in outdir;
+	 * nonzero refuses it (the name is someone else's)
+	 */
+	int (*on_outfile)(void *ctx, const char *name);
 	void *on_outfile_ctx;
 };
 
@@ -285,7 +288,8 @@ uint64_t net_drops(const struct net *net, uint32_t reason);
  * output directory, for an entity that writes it; g_free it.  The output
  * layer hears of it first (on_outfile), so that it belongs to the run:
  * the next run into the directory removes it.  NULL when the run has no
- * output directory.
+ * output directory, or when the output layer refused the name (it is
+ * there already, and not the run's: the run is stopping).
  */
 char *net_outfile(struct net *net, const char *name);
 

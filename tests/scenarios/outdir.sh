@@ -113,6 +113,74 @@ check "the next run into the directory removes it" not test -e "$T/ct/Content"
 check "... and every pcap of the run before" \
 	[ "$(ls "$T/ct" | grep -c '\.pcap$')" -eq 6 ]
 
+# ---- names that are not the run's ----
+
+# A symbolic link where the marker's temporary file goes is removed, never
+# followed: the file it points to stays as it was.
+echo "precious" >"$T/precious.txt"
+mkdir "$T/ln1"
+ln -s "$T/precious.txt" "$T/ln1/.cometsim-run.tmp"
+"$COMETSIM" run "$S" --out "$T/ln1" --quiet >/dev/null 2>&1
+check "a link named like the marker's temporary file is not followed" \
+	grep -qx "precious" "$T/precious.txt"
+check "... and the marker is a file of its own" not test -L "$T/ln1/.cometsim-run"
+
+# A marker that is a link: not a run's directory.
+mkdir "$T/ln2"
+ln -s "$T/precious.txt" "$T/ln2/.cometsim-run"
+"$COMETSIM" run "$S" --out "$T/ln2" --quiet >/dev/null 2>"$T/ln2.err"
+rc=$?
+check "a marker that is a symbolic link is refused (exit 1)" [ "$rc" -eq 1 ]
+check "... saying it is not a file cometsim wrote" \
+	grep -q "$T/ln2: not a cometsim output directory (.cometsim-run is not a file" "$T/ln2.err"
+check "... the file it points to untouched" grep -qx "precious" "$T/precious.txt"
+
+# A run that captured nothing lists no pcap: one the user puts there
+# afterwards under a name the next run would write is the user's.
+"$COMETSIM" run "$S" --out "$T/own" --quiet --pcap none
+echo "my capture" >"$T/own/h1-eth0.pcap"
+"$COMETSIM" run "$S" --out "$T/own" --quiet >/dev/null 2>"$T/own.err"
+rc=$?
+check "a run whose pcap name is taken by a file of the user's fails (exit 1)" [ "$rc" -eq 1 ]
+check "... saying the file is not the run's" \
+	grep -q "$T/own/h1-eth0.pcap: already there, and no earlier run wrote it" "$T/own.err"
+check "... the user's file untouched" grep -qx "my capture" "$T/own/h1-eth0.pcap"
+check "... and no summary.json" not test -e "$T/own/summary.json"
+
+"$COMETSIM" run "$S" --out "$T/own2" --quiet --pcap none
+ln -s "$T/precious.txt" "$T/own2/h2-eth0.pcap"
+"$COMETSIM" run "$S" --out "$T/own2" --quiet >/dev/null 2>&1
+rc=$?
+check "a link under a pcap's name: the run fails (exit 1)" [ "$rc" -eq 1 ]
+check "... and the file it points to is untouched" grep -qx "precious" "$T/precious.txt"
+
+# The same for the folder an entity writes (the curling Content/).
+"$COMETSIM" run "$S" --out "$T/cf" --quiet --pcap none
+mkdir "$T/cf/Content"
+echo "my content" >"$T/cf/Content/item"
+"$COMETSIM" run "$top_srcdir/scenarios/curling-topology1.xml" --out "$T/cf" --quiet \
+	--pcap none >/dev/null 2>"$T/cf.err"
+rc=$?
+check "a Content/ folder of the user's: the curling run fails (exit 1)" [ "$rc" -eq 1 ]
+check "... saying the folder is not the run's" \
+	grep -q "$T/cf/Content: already there, and no earlier run wrote it" "$T/cf.err"
+check "... the user's file in it untouched" grep -qx "my content" "$T/cf/Content/item"
+
+# A marker names only entries of its own directory: "..", ".", an
+# absolute path or a path with a folder in it removes nothing.
+mkdir -p "$T/up/out/sub"
+echo "outside" >"$T/up/keep.txt"
+echo "inside" >"$T/up/out/sub/x"
+head -n 1 "$T/re/.cometsim-run" >"$T/up/out/.cometsim-run"
+printf '%s\n' .. . "$T/up/keep.txt" sub/x log.txt >>"$T/up/out/.cometsim-run"
+echo "old log" >"$T/up/out/log.txt"
+"$COMETSIM" run "$S" --out "$T/up/out" --quiet >/dev/null 2>&1
+check "a marker listing '..' does not remove the parent's files" \
+	grep -qx "outside" "$T/up/keep.txt"
+check "... nor, with a path, a file in a folder of the directory" \
+	grep -qx "inside" "$T/up/out/sub/x"
+check "... while a name it lists rightly is replaced" not grep -qx "old log" "$T/up/out/log.txt"
+
 # ---- the pcap selection ----
 
 # --pcap fails as <run pcap=...> and --set pcap= do, before anything is written.
