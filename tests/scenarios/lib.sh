@@ -17,6 +17,14 @@ if [ -f "$0" ] && ! awk -f "$top_srcdir/tests/scenarios/lint.awk" "$0" >&2; then
 	exit 99
 fi
 
+# tshark reads every capture the tests write: without it a test would pass
+# with its capture checks left out.  A hard error (exit 99), not a skip.
+if ! command -v "$TSHARK" >/dev/null 2>&1; then
+	echo "$0: tshark ($TSHARK) not found: the tests read every capture with it;" \
+		"install the Debian package tshark (scripts/setup.sh does)" >&2
+	exit 99
+fi
+
 T=$(mktemp -d "${TMPDIR:-/tmp}/cometsim-test.XXXXXX")
 export HOME="$T/home"
 mkdir -p "$HOME"
@@ -66,16 +74,35 @@ tshark_read() {
 		-o tcp.check_checksum:TRUE "$@" 2>/dev/null
 }
 
-# pcap_bad FILE: lines for frames with a bad checksum or that are malformed.
+# pcap_bad FILE: lines for frames with a bad checksum or that are malformed,
+# and a line of its own when tshark cannot read the file at all (missing,
+# cut short, not a capture): "no bad frame" is never said of a file that
+# was not read.
 pcap_bad() {
-	tshark_read "$1" -Y 'ip.checksum.status == "Bad" || udp.checksum.status == "Bad" ||
-		tcp.checksum.status == "Bad" || icmp.checksum.status == "Bad" ||
-		icmpv6.checksum.status == "Bad" || _ws.malformed || _ws.expert.severity == "Error"'
+	if ! _pb=$(tshark_read "$1" -Y 'ip.checksum.status == "Bad" ||
+		udp.checksum.status == "Bad" || tcp.checksum.status == "Bad" ||
+		icmp.checksum.status == "Bad" || icmpv6.checksum.status == "Bad" ||
+		_ws.malformed || _ws.expert.severity == "Error"'); then
+		echo "pcap_bad: tshark cannot read $1"
+		return 0
+	fi
+	[ -z "$_pb" ] || printf '%s\n' "$_pb"
 }
 
-# count FILE FILTER: number of frames matching a display filter.
+# count FILE FILTER: number of frames matching a display filter.  When
+# tshark fails (a file it cannot read, a filter it does not know) it prints
+# "unreadable", which no numeric test accepts, and says why on stderr.
 count() {
-	tshark_read "$1" -Y "$2" | wc -l
+	if ! _ct=$(tshark_read "$1" -Y "$2"); then
+		echo "count: tshark cannot read $1 with the filter $2" >&2
+		echo unreadable
+		return 1
+	fi
+	if [ -z "$_ct" ]; then
+		echo 0
+	else
+		printf '%s\n' "$_ct" | wc -l
+	fi
 }
 
 # json_get FILE KEY: a top-level number or string of summary.json (flat keys only).

@@ -52,14 +52,12 @@ check "--max-wall 0.3: not stopped before the limit ($w s)" \
 "$COMETSIM" run "$flow" --max-wall none --out "$T/bad" --quiet 2>/dev/null
 check "--max-wall none is a usage error" [ $? -eq 2 ]
 check "a stopped run's counters are written" [ "$(counter "$o/counters.csv" send a/send0 sent)" -gt 0 ]
-if command -v "$TSHARK" >/dev/null 2>&1; then
-	for f in "$o"/*.pcap; do
-		n=$(count "$f" udp)
-		bad=$(pcap_bad "$f" | wc -l)
-		check "$(basename "$f") is whole: $n datagrams, $bad frames that do not decode" \
-			[ "$n" -gt 0 -a "$bad" -eq 0 ]
-	done
-fi
+for f in "$o"/*.pcap; do
+	n=$(count "$f" udp)
+	bad=$(pcap_bad "$f" | wc -l)
+	check "$(basename "$f") is whole: $n datagrams, $bad frames that do not decode" \
+		[ "$n" -gt 0 -a "$bad" -eq 0 ]
+done
 
 # ---- sizes refused at load time ----
 # refused NAME PATTERN FILE ARGS...: the load fails with exit 1, a message

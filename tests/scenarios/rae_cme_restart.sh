@@ -56,31 +56,27 @@ check "the RAE counts one restart" [ "$(counter "$c" rae rw/rae0 cme_restarts)" 
 check "and two full reports" [ "$(counter "$c" rae rw/rae0 cme_full_reports)" -eq 2 ]
 
 # ---- the capture: per connection, its GenericRequests ----
-if command -v "$TSHARK" >/dev/null 2>&1; then
-	# Wireshark's protobuf search path must not contain "..": canonical form.
-	src=$(cd "$top_srcdir" && pwd -P)
-	tshark_read "$o/cw-eth0.pcap" -X "lua_script:$src/output/wireshark/cometsim.lua" \
-		-o "uat:protobuf_search_paths:\"$src/entities/rae\",\"TRUE\"" \
-		-o protobuf.pbf_as_hf:TRUE -Y 'rae.type == 16' -V >"$T/requests.txt"
-	# one line per connection (source port): requests, full requests,
-	# path_inf entries, whether its first request was full (1/0)
-	awk '/^Transmission Control Protocol, Src Port: / { p = $6; sub(",", "", p);
-			if (!(p in n)) { order[++k] = p; first[p] = -1 } n[p]++ }
-		/^COMET RAE, GenericRequest, / { cur = p }
-		/^        full: True$/ { full[cur]++; if (n[cur] == 1) first[cur] = 1 }
-		/^        path_inf: / { pi[cur]++ }
-		END { for (i = 1; i <= k; i++) { q = order[i];
-			printf "%d %d %d %d\n", n[q], full[q] + 0, pi[q] + 0, first[q] == 1 } }' \
-		"$T/requests.txt" >"$T/conns.txt"
-	cat "$T/conns.txt"
-	check "the capture shows two connections to the CME" [ "$(wc -l <"$T/conns.txt")" -eq 2 ]
-	check "the first: one full report that starts it, with $before path_inf" \
-		[ "$(sed -n 1p "$T/conns.txt" | cut -d' ' -f2-)" = "1 $before 1" ]
-	check "the second: a first request that is not full, then a full report with $before path_inf" \
-		[ "$(sed -n 2p "$T/conns.txt" | cut -d' ' -f2-)" = "1 $before 0" ]
-	check "the RAE messages decode cleanly" [ -z "$(pcap_bad "$o/cw-eth0.pcap")" ]
-else
-	echo "skipped: the capture checks need tshark"
-fi
+# Wireshark's protobuf search path must not contain "..": canonical form.
+src=$(cd "$top_srcdir" && pwd -P)
+tshark_read "$o/cw-eth0.pcap" -X "lua_script:$src/output/wireshark/cometsim.lua" \
+	-o "uat:protobuf_search_paths:\"$src/entities/rae\",\"TRUE\"" \
+	-o protobuf.pbf_as_hf:TRUE -Y 'rae.type == 16' -V >"$T/requests.txt"
+# one line per connection (source port): requests, full requests,
+# path_inf entries, whether its first request was full (1/0)
+awk '/^Transmission Control Protocol, Src Port: / { p = $6; sub(",", "", p);
+		if (!(p in n)) { order[++k] = p; first[p] = -1 } n[p]++ }
+	/^COMET RAE, GenericRequest, / { cur = p }
+	/^        full: True$/ { full[cur]++; if (n[cur] == 1) first[cur] = 1 }
+	/^        path_inf: / { pi[cur]++ }
+	END { for (i = 1; i <= k; i++) { q = order[i];
+		printf "%d %d %d %d\n", n[q], full[q] + 0, pi[q] + 0, first[q] == 1 } }' \
+	"$T/requests.txt" >"$T/conns.txt"
+cat "$T/conns.txt"
+check "the capture shows two connections to the CME" [ "$(wc -l <"$T/conns.txt")" -eq 2 ]
+check "the first: one full report that starts it, with $before path_inf" \
+	[ "$(sed -n 1p "$T/conns.txt" | cut -d' ' -f2-)" = "1 $before 1" ]
+check "the second: a first request that is not full, then a full report with $before path_inf" \
+	[ "$(sed -n 2p "$T/conns.txt" | cut -d' ' -f2-)" = "1 $before 0" ]
+check "the RAE messages decode cleanly" [ -z "$(pcap_bad "$o/cw-eth0.pcap")" ]
 
 finish

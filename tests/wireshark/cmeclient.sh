@@ -12,10 +12,6 @@
 # Skipped (77) without tshark or text2pcap.
 . "${top_srcdir:-.}/tests/scenarios/lib.sh"
 
-if ! command -v "$TSHARK" >/dev/null 2>&1; then
-	echo "SKIP: no tshark"
-	exit 77
-fi
 t2p=$(dirname "$(command -v "$TSHARK")")/text2pcap
 [ -x "$t2p" ] || t2p=$(command -v text2pcap) || { echo "SKIP: no text2pcap"; exit 77; }
 lua="$top_srcdir/output/wireshark/cometsim.lua"

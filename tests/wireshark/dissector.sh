@@ -12,10 +12,6 @@
 # the others, and never fail.  Independent of cometsim itself.
 . "${top_srcdir:-.}/tests/scenarios/lib.sh"
 
-if ! command -v "$TSHARK" > /dev/null 2>&1; then
-	echo "tshark not found: skipped"
-	exit 77
-fi
 : "${top_builddir:=.}"
 lua="$top_srcdir/output/wireshark/cometsim.lua"
 gen="$top_builddir/tests/wireshark/gen_comet"

@@ -15,10 +15,6 @@
 # expectation here fails, as does any frame tshark finds malformed.
 . "${top_srcdir:-.}/tests/scenarios/lib.sh"
 
-if ! command -v "$TSHARK" > /dev/null 2>&1; then
-	echo "tshark not found: skipped"
-	exit 77
-fi
 : "${top_builddir:=.}"
 lua="$top_srcdir/output/wireshark/cometsim.lua"
 cap="$T/golden.pcap"

@@ -6,10 +6,6 @@
 # and the CME counted.  Skipped (77) without tshark.
 . "${top_srcdir:-.}/tests/scenarios/lib.sh"
 
-if ! command -v "$TSHARK" >/dev/null 2>&1; then
-	echo "SKIP: no tshark"
-	exit 77
-fi
 lua="$top_srcdir/output/wireshark/cometsim.lua"
 raedir="$top_srcdir/scenarios/rae"
 # Wireshark's protobuf search path must be free of "..": distcheck's
