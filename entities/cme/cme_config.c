@@ -19,6 +19,7 @@
 #include "entities/cafe/agent.h"
 #include "entities/cme/cme.h"
 #include "sim/fileio.h"
+#include "sim/units.h"
 #include "sim/xmldoc.h"
 
 /* cme_xsd.c, generated from cme-config.xsd by Makefile.am */
@@ -69,6 +70,25 @@ attr(const xmlNode *n, const char *name)
 	s = g_strdup((const char *)v);
 	xmlFree(v);
 	return s;
+}
+
+/*
+ * A duration in seconds, read as every duration is (sim/units.h): a bare
+ * number is seconds, "500ms" and "2s" are allowed, and a value finer than a
+ * nanosecond is refused rather than rounded to 0.  Absent gives dflt.
+ */
+static double
+attr_secs(struct cload *l, const xmlNode *n, const char *name, const char *dflt,
+	  sim_time_t min)
+{
+	char *s = attr(n, name), e[UNITS_ERRLEN];
+	sim_time_t t = 0;
+
+	if (units_duration(name, s ? s : dflt, UNITS_BARE_S, min, 86400 * SIM_S, &t, e,
+			   sizeof(e)) < 0)
+		cerr(l, xmldoc_line(n), "%s", e);
+	g_free(s);
+	return (double)t / 1e9;
 }
 
 /* The schema checked the syntax of these: absent gives the default. */
@@ -244,12 +264,10 @@ cme_config_parse(const char *buf, size_t len, const char *file, char *err, size_
 	}
 	root = xmlDocGetRootElement(doc);
 	c->client_port = (uint16_t)attr_u64(root, "client_port", CME_CLIENT_PORT, NULL);
-	c->collect_interval = attr_double(root, "collect_interval", 5);
-	c->agent_timeout = attr_double(root, "agent_timeout", 2);
+	c->collect_interval = attr_secs(&l, root, "collect_interval", "5", 0);
+	c->agent_timeout = attr_secs(&l, root, "agent_timeout", "2", 1);
 	c->refresh_time = (uint32_t)attr_u64(root, "refresh_time", 2, NULL);
 	c->flat = attr_bool(root, "decision_with_flat_function");
-	if (c->agent_timeout <= 0)
-		cerr(&l, xmldoc_line(root), "agent_timeout must be more than 0 s");
 	for (xmlNode *n = root->children; n && !l.failed; n = n->next) {
 		if (is_elem(n, "decision_parameters"))
 			load_class(&l, n);

@@ -121,7 +121,31 @@ test_cme_config_bad(void)
 	       "t.xml:15: the keys of AS 2 for this entry and exit are given twice (first at line 14)");
 	refuse("<keys as=\"3\" from=\"2\"", "<keys as=\"3\" from=\"3\"", "neighbouring ASes");
 	refuse("port=\"80\"", "port=\"0\"", "t.xml:10: schema");
-	refuse("refresh_time=\"7\"", "agent_timeout=\"0\"", "agent_timeout must be more than 0 s");
+	/* Durations are read as every duration is: finer than 1 ns is refused. */
+	refuse("refresh_time=\"7\"", "agent_timeout=\"0\"",
+	       "agent_timeout \"0\": too small (at least 1ns)");
+	refuse("refresh_time=\"7\"", "collect_interval=\"0.0000000001\"",
+	       "collect_interval \"0.0000000001\"");
+	refuse("refresh_time=\"7\"", "collect_interval=\"1e-10\"", "collect_interval \"1e-10\"");
+	refuse("refresh_time=\"7\"", "agent_timeout=\"2 s\"", "(write 2s)");
+	refuse("refresh_time=\"7\"", "agent_timeout=\"2d\"", "agent_timeout \"2d\"");
+}
+
+static void
+test_cme_config_durations(void)
+{
+	GString *s = g_string_new(good);
+	char err[512] = "";
+	struct cme_config *c;
+
+	g_string_replace(s, "refresh_time=\"7\"",
+			 "refresh_time=\"7\" collect_interval=\"500ms\" agent_timeout=\"1.5\"", 0);
+	c = parse(s->str, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT(fabs(c->collect_interval - 0.5) < 1e-12);
+	CU_ASSERT(fabs(c->agent_timeout - 1.5) < 1e-12);
+	cme_config_free(c);
+	g_string_free(s, TRUE);
 }
 
 int
@@ -132,7 +156,8 @@ suite_cme_register(void)
 	if (!s)
 		return -1;
 	if (!CU_add_test(s, "configuration: defaults, catalogue, key plan", test_cme_config_good) ||
-	    !CU_add_test(s, "configuration: each refusal with its line", test_cme_config_bad))
+	    !CU_add_test(s, "configuration: each refusal with its line", test_cme_config_bad) ||
+	    !CU_add_test(s, "configuration: durations with units", test_cme_config_durations))
 		return -1;
 	return 0;
 }
