@@ -861,6 +861,62 @@ test_golden_frames(void)
 	sim_destroy(sim);
 }
 
+/* ---- route computation gives up when the engine is interrupted ---- */
+
+/* a - b - c, 10.0.1.0/24 and 10.0.2.0/24, routes by shortest path. */
+static struct net *
+chain3(struct sim *sim, struct node **a)
+{
+	struct net *net = net_create(sim, 1, 1);
+	struct node *b, *c;
+	struct iface *ab, *ba, *bc, *cb;
+	struct link_params lp;
+	struct addr x;
+
+	*a = node_create(net, "a");
+	b = node_create(net, "b");
+	c = node_create(net, "c");
+	ab = iface_add_ether(*a, "eth0");
+	ba = iface_add_ether(b, "eth0");
+	bc = iface_add_ether(b, "eth1");
+	cb = iface_add_ether(c, "eth0");
+	link_params_default(&lp);
+	link_create(net, NULL, ab, ba, &lp);
+	link_create(net, NULL, bc, cb, &lp);
+	addr_parse("10.0.1.1", &x);
+	iface_addr_add(ab, &x, 24);
+	addr_parse("10.0.1.2", &x);
+	iface_addr_add(ba, &x, 24);
+	addr_parse("10.0.2.1", &x);
+	iface_addr_add(bc, &x, 24);
+	addr_parse("10.0.2.2", &x);
+	iface_addr_add(cb, &x, 24);
+	return net;
+}
+
+static void
+test_routes_interrupted(void)
+{
+	struct sim *sim = sim_create(NULL);
+	struct node *a;
+	struct net *net = chain3(sim, &a);
+	struct addr far;
+
+	addr_parse("10.0.2.2", &far);
+	/* An interrupt before the computation: no source is computed. */
+	sim_interrupt();
+	net_compute_routes(net);
+	sim_interrupt_clear();
+	CU_ASSERT_PTR_NULL(route_lookup(a, &far));
+	CU_ASSERT_TRUE(net->routes_dirty);
+	/* Without one, the routes are there. */
+	net_compute_routes(net);
+	CU_ASSERT_PTR_NOT_NULL(route_lookup(a, &far));
+	CU_ASSERT_FALSE(net->routes_dirty);
+	net_destroy(net);
+	sim_destroy(sim);
+}
+
 int
 suite_net_register(void)
 {
@@ -887,7 +943,9 @@ suite_net_register(void)
 	    !CU_add_test(s, "neighbour discovery", test_nd) ||
 	    !CU_add_test(s, "ping over IPv4 and IPv6", test_ping_both_families) ||
 	    !CU_add_test(s, "VLAN tag and GRE encapsulation", test_vlan_and_gre_frames) ||
-	    !CU_add_test(s, "every header, byte for byte", test_golden_frames))
+	    !CU_add_test(s, "every header, byte for byte", test_golden_frames) ||
+	    !CU_add_test(s, "route computation gives up when interrupted",
+			 test_routes_interrupted))
 		return -1;
 	return 0;
 }
