@@ -8,7 +8,7 @@
  *   cometsim rae-config CONFIG [OUT]   check, print or convert an RAE configuration
  *
  * This file stays thin: it parses arguments, loads a scenario
- * (sim/scenario.h), merges the command line over the scenario's run
+ * (scenario/scenario.h), merges the command line over the scenario's run
  * options, builds the simulator and the network, attaches the output
  * layer (output/output.h) and runs.  It is also the only place that
  * reads the wall clock (run time, progress line) and handles signals:
@@ -45,9 +45,9 @@
 #include "cli/validate.h"
 #include "entities/registry.h"
 #include "output/output.h"
+#include "scenario/scenario.h"
 #include "sim/net.h"
 #include "sim/pkt.h"
-#include "sim/scenario.h"
 #include "sim/sched.h"
 #include "sim/sim.h"
 #include "sim/units.h"

@@ -2,7 +2,7 @@
  * fileio.h - whole files read into memory, with a bound on what is read.
  *
  * Every file a user names is read through here: scenarios, topologies
- * and scripts (sim/scenario_xml.c, sim/script.c), the configurations and
+ * and scripts (scenario/scenario_xml.c, scenario/script.c), the configurations and
  * contents entities load (RAE, CME, curling content server), sweep
  * descriptions and sweep directories, the rows `cometsim validate`
  * reads.  The bound holds for the bytes read, not for the size stat(2)

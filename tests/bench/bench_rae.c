@@ -22,10 +22,10 @@
 #include <time.h>
 
 #include "entities/registry.h"
+#include "scenario/scenario.h"
 #include "sim/entity.h"
 #include "sim/net.h"
 #include "sim/pkt.h"
-#include "sim/scenario.h"
 #include "tests/bench/bench.h"
 
 #define RAE_START_NS	(100 * SIM_MS)	/* the RAEs start at 0.1 s in stress.xml */

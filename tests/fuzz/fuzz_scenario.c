@@ -1,6 +1,6 @@
 /*
- * fuzz_scenario.c - the scenario loader (sim/scenario*.c, sim/script.c,
- * sim/params.c; doc/scenario-format.md): the input is a scenario file,
+ * fuzz_scenario.c - the scenario loader (scenario/scenario*.c, scenario/script.c,
+ * scenario/params.c; doc/scenario-format.md): the input is a scenario file,
  * <scenario>, <topology> or the curling emulator's <SimOptions>, loaded
  * by scenario_load as `cometsim check` loads it.
  *
@@ -18,8 +18,8 @@
 #include <glib.h>
 
 #include "entities/registry.h"
+#include "scenario/scenario.h"
 #include "sim/net.h"
-#include "sim/scenario.h"
 #include "tests/fuzz/fuzz.h"
 
 #define RUN_EVENTS	3000	/* events run after a successful load */

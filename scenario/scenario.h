@@ -12,8 +12,8 @@
  *                          a struct net and schedule the events.
  * Every error message starts with "file:line: ".
  */
-#ifndef SIM_SCENARIO_H
-#define SIM_SCENARIO_H
+#ifndef SCENARIO_SCENARIO_H
+#define SCENARIO_SCENARIO_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -67,13 +67,6 @@ void scenario_list_params(const struct scenario *s, FILE *out);
 int scenario_instantiate(struct scenario *s, struct net *net, char *err, size_t errlen);
 /* The topology as Graphviz DOT (nodes, interfaces, links with parameters). */
 void scenario_write_dot(const struct scenario *s, FILE *out);
-/*
- * The IPv4 address of a curling node id: "N" (N < 2^24) is
- * 10.(N>>16 & 255).(N>>8 & 255).(N & 255), "a.b" is 10.0.a.b, "a.b.c" is
- * 10.a.b.c (parts up to 255).  Returns 0, or -1 if id has none of these
- * forms.  Entities use it for destinations written as node ids.
- */
-int addr_from_node_id(const char *id, struct addr *out);
 
 /* params.c */
 
@@ -86,4 +79,4 @@ int addr_from_node_id(const char *id, struct addr *out);
  */
 int scenario_check_pcap(const struct scenario *s, const char *sel, const char **why);
 
-#endif /* SIM_SCENARIO_H */
+#endif /* SCENARIO_SCENARIO_H */

@@ -8,7 +8,7 @@
  * net and schedules the events, whose actions are below (scn_ev_run).
  *
  * Curling routers (START_ROUTER) are named by their id and addressed by
- * addr_from_node_id(); each START_LINK gives both routers the next free
+ * nodeid_parse(); each START_LINK gives both routers the next free
  * ethN, with the router's address as a /32 so ARP works on the unnumbered
  * link, and routing among them is shortest-path, recomputed after every
  * change of the topology, as the curling emulator's routers do on their
@@ -21,8 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scenario/scenario_int.h"
 #include "sim/log.h"
-#include "sim/scenario_int.h"
 
 #define INST_CHECK_EVERY	4096	/* nodes or links between interrupt checks */
 
@@ -222,57 +222,6 @@ scn_event_new(struct scenario *s, sim_time_t t, enum scn_ev_kind kind,
 	ev->line = line;
 	g_ptr_array_add(s->events, ev);
 	return ev;
-}
-
-/*
- * The address of a curling node id: "N" is 10.(N>>16).(N>>8).N with each
- * part taken modulo 256 (N < 2^24), "a.b" is 10.0.a.b, "a.b.c" is
- * 10.a.b.c, every part a decimal number up to 255.  Returns 0, or -1 if
- * id has none of these forms.
- */
-int
-addr_from_node_id(const char *id, struct addr *out)
-{
-	uint32_t part[3];
-	unsigned n = 0;
-	const char *p = id;
-
-	for (;;) {
-		uint32_t v = 0;
-		const char *start = p;
-
-		if (n == 3)
-			return -1;
-		while (*p >= '0' && *p <= '9') {
-			v = v * 10 + (uint32_t)(*p - '0');
-			if (v > 0xffffff)
-				return -1;
-			p++;
-		}
-		if (p == start || p - start > 8)
-			return -1;
-		part[n++] = v;
-		if (*p == '\0')
-			break;
-		if (*p != '.')
-			return -1;
-		p++;
-	}
-	switch (n) {
-	case 1:
-		*out = addr_v4(0x0a000000u | part[0]);
-		return 0;
-	case 2:
-		if (part[0] > 255 || part[1] > 255)
-			return -1;
-		*out = addr_v4(0x0a000000u | part[0] << 8 | part[1]);
-		return 0;
-	default:
-		if (part[0] > 255 || part[1] > 255 || part[2] > 255)
-			return -1;
-		*out = addr_v4(0x0a000000u | part[0] << 16 | part[1] << 8 | part[2]);
-		return 0;
-	}
 }
 
 static int

@@ -5,7 +5,7 @@
  *
  * Each file is read whole, parsed by libxml2 (no network, no entity
  * expansion) and validated against the schema compiled into the program
- * (sim/schema/\*.xsd); the first parser or schema error becomes the
+ * (scenario/schema/\*.xsd); the first parser or schema error becomes the
  * "file:line: message" of the load.  The elements are then copied into
  * the description of scenario_int.h: names and references are
  * substituted (${name}) and checked here, values that --set may replace
@@ -20,8 +20,8 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "sim/scenario_int.h"
-#include "sim/xmldoc.h"
+#include "entities/xmldoc.h"
+#include "scenario/scenario_int.h"
 
 /* The schema of each root element. */
 struct xsd {
@@ -361,7 +361,7 @@ parse_node(struct scn_ld *ld, xmlNode *e, const char *file)
 	domain = NULL;
 	n->host = role && strcmp(role, "host") == 0;
 	if (rid && strcmp(rid, "auto") == 0) {
-		if (addr_from_node_id(name, &n->router_id) < 0) {
+		if (nodeid_parse(name, &n->router_id) < 0) {
 			scn_error(ld, file, line, "node %s: router-id=\"auto\" needs a name of "
 				  "the form N, a.b or a.b.c", name);
 			goto out;

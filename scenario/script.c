@@ -32,7 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/scenario_int.h"
+#include "scenario/scenario_int.h"
 
 struct cmd {
 	const char *name;
@@ -211,7 +211,7 @@ next_free_id(struct scenario *s)
 		struct addr a;
 		bool taken = g_hash_table_lookup(s->node_by_name, id) != NULL;
 
-		addr_from_node_id(id, &a);
+		nodeid_parse(id, &a);
 		if (!taken && !scn_addr_owner(s, &a)) {
 			s->id_hint = i;
 			return id;
@@ -242,7 +242,7 @@ start_router(struct scn_ld *ld, struct scn_event *ev)
 		n->life++;
 		ev->create = false;
 		ev->node = n;
-	} else if (addr_from_node_id(id, &a) < 0) {
+	} else if (nodeid_parse(id, &a) < 0) {
 		rc = scn_error(ld, ev->file, ev->line, "START_ROUTER: router id \"%s\" is not "
 			       "of the form N, a.b or a.b.c", id);
 	} else {

@@ -19,9 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scenario/scenario_int.h"
 #include "sim/log.h"
 #include "sim/sched.h"
-#include "sim/scenario_int.h"
 #include "sim/units.h"
 
 static const char *const lattr_names[LA_COUNT] = {

@@ -1,9 +1,9 @@
 /*
  * scenario_int.h - what the files of the scenario loader share: the
  * loaded description of a scenario (run options, topology, events), the
- * error helper and the value parsers.  Nothing outside sim/scenario*.c,
- * sim/script.c and sim/params.c includes it; everybody else sees
- * sim/scenario.h only.
+ * error helper and the value parsers.  Nothing outside scenario/scenario*.c,
+ * scenario/script.c and scenario/params.c includes it; everybody else sees
+ * scenario/scenario.h only.
  *
  * A description is built in one pass over the files and checked
  * completely before anything is instantiated:
@@ -19,8 +19,8 @@
  *   scenario.c       the public API: load, instantiate, DOT, parameters.
  * The format is documented in doc/scenario-format.md.
  */
-#ifndef SIM_SCENARIO_INT_H
-#define SIM_SCENARIO_INT_H
+#ifndef SCENARIO_SCENARIO_INT_H
+#define SCENARIO_SCENARIO_INT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -28,11 +28,12 @@
 
 #include <glib.h>
 
+#include "entities/nodeid.h"
+#include "scenario/scenario.h"
 #include "sim/addr.h"
 #include "sim/entity.h"
 #include "sim/fileio.h"
 #include "sim/net.h"
-#include "sim/scenario.h"
 #include "sim/sim.h"
 #include "sim/units.h"
 
@@ -367,7 +368,7 @@ void scn_params_foreach(const struct scenario *s,
 			void (*fn)(void *ctx, const char *name, const char *value),
 			void *ctx);
 
-/* schema_data.c (generated from sim/schema/\*.xsd at build time) */
+/* schema_data.c (generated from scenario/schema/\*.xsd at build time) */
 extern const unsigned char scn_xsd_topology[];
 extern const unsigned int scn_xsd_topology_len;
 extern const unsigned char scn_xsd_scenario[];
@@ -375,4 +376,4 @@ extern const unsigned int scn_xsd_scenario_len;
 extern const unsigned char scn_xsd_simoptions[];
 extern const unsigned int scn_xsd_simoptions_len;
 
-#endif /* SIM_SCENARIO_INT_H */
+#endif /* SCENARIO_SCENARIO_INT_H */
