@@ -102,9 +102,9 @@ bench_rae(uint64_t prefixes)
 {
 	char num[32], err[2048];
 	struct scn_override ov[3] = {
-		{ "prefixes", num },
-		{ "raedir", COMETSIM_SRCDIR "/scenarios/rae" },
-		{ "end", "600s" },
+		{ "prefixes", num, NULL },
+		{ "raedir", COMETSIM_SRCDIR "/scenarios/rae", NULL },
+		{ "end", "600s", NULL },
 	};
 	struct scenario *scn;
 	struct sim *sim;

@@ -1,7 +1,7 @@
 /*
  * fuzz_units.c - the value grammar (sim/units.c, doc/scenario-format.md
  * "Values") and the two list values of a link built on it (queue, loss;
- * scenario/params.c).
+ * scenario/values.c).
  *
  * The input, up to its first NUL, goes to every parser.  What one
  * accepts lies within the bounds it was given, and the writer of its kind

@@ -1,0 +1,415 @@
+/*
+ * replay.c - the load-time replay of every event of a scenario (scripts,
+ * <at>, <app>) in time order, over the description (desc.c) rather than
+ * a struct net.
+ *
+ * A reference to a router that is not started yet, a link that is
+ * already down, an unknown class or a bad entity argument is reported
+ * with the file and line of its event before anything runs.  The replay
+ * creates the routers and links the scripts start (a START_ROUTER's
+ * address comes from its id: nodeid_parse(), entities/nodeid.h) and the
+ * entity instances (each class's init); once it is done, each
+ * instance's check sees the whole scenario (an address no node has is
+ * refused, even if its router starts later).  The actions at run time
+ * are in build.c (scn_ev_run).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "scenario/scenario_int.h"
+
+static struct scn_node *
+node_lookup(struct scenario *s, const char *name)
+{
+	struct scn_node *n = g_hash_table_lookup(s->node_by_name, name);
+
+	return n && n->exists ? n : NULL;
+}
+
+/*
+ * The smallest integer id from 1 that names no node and whose address is
+ * free.  Nodes never leave the model, so an id found taken stays taken:
+ * the search starts where the last one ended, not at 1 again for every
+ * START_ROUTER of a long script.
+ */
+static char *
+next_free_id(struct scenario *s)
+{
+	for (uint32_t i = s->id_hint > 1 ? s->id_hint : 1;; i++) {
+		char *id = g_strdup_printf("%" PRIu32, i);
+		struct addr a;
+		bool taken = g_hash_table_lookup(s->node_by_name, id) != NULL;
+
+		nodeid_parse(id, &a);
+		if (!taken && !scn_addr_owner(s, &a)) {
+			s->id_hint = i;
+			return id;
+		}
+		g_free(id);
+	}
+}
+
+static int
+start_router(struct scn_ld *ld, struct scn_event *ev)
+{
+	struct scenario *s = ld->s;
+	char *id = ev->argc > 0 ? g_strdup(ev->argv[0]) : next_free_id(s);
+	struct scn_node *n = g_hash_table_lookup(s->node_by_name, id);
+	char buf[ADDR_STRLEN];
+	struct addr a;
+	int rc = 0;
+
+	if (n && strcmp(n->name, id) != 0) {
+		rc = scn_error(ld, ev->file, ev->line, "START_ROUTER %s: \"%s\" is the name of "
+			       "router %s", id, id, n->name);
+	} else if (n && n->up) {
+		rc = scn_error(ld, ev->file, ev->line, "START_ROUTER %s: %s %s is already "
+			       "running (%s:%d)", id, n->scripted ? "router" : "node", id,
+			       n->file, n->line);
+	} else if (n) {
+		n->up = true;
+		n->life++;
+		ev->create = false;
+		ev->node = n;
+	} else if (nodeid_parse(id, &a) < 0) {
+		rc = scn_error(ld, ev->file, ev->line, "START_ROUTER: router id \"%s\" is not "
+			       "of the form N, a.b or a.b.c", id);
+	} else {
+		const struct scn_addr_owner *o = scn_addr_owner(s, &a);
+
+		if (o)
+			rc = scn_error(ld, ev->file, ev->line, "START_ROUTER %s: address %s is also "
+				       "on node %s (%s, %s:%d)", id, addr_fmt(&a, buf), o->node->name,
+				       o->iface ? o->iface : "router id", o->file, o->line);
+		if (rc == 0) {
+			n = scn_node_new(s, id, ev->file, ev->line);
+			n->scripted = true;
+			n->router_id = a;
+			n->exists = n->up = true;
+			ev->create = true;
+			ev->node = n;
+			scn_addr_claim(ld, n, NULL, &a, ev->file, ev->line, "START_ROUTER: address");
+			if (ev->argc > 1) {
+				if (g_hash_table_lookup(s->node_by_name, ev->argv[1]))
+					rc = scn_error(ld, ev->file, ev->line, "START_ROUTER %s: the "
+						       "name \"%s\" is taken", id, ev->argv[1]);
+				else {
+					n->label = g_strdup(ev->argv[1]);
+					g_hash_table_insert(s->node_by_name, n->label, n);
+				}
+			}
+		}
+	}
+	g_free(id);
+	return rc;
+}
+
+/* A router of a script command: it must exist at the event's time. */
+static struct scn_node *
+need_node(struct scn_ld *ld, const struct scn_event *ev, const char *cmd, const char *name,
+	  bool up)
+{
+	struct scn_node *n = node_lookup(ld->s, name);
+
+	if (!n) {
+		scn_error(ld, ev->file, ev->line, "%s: unknown node \"%s\" (not in the topology "
+			  "and not started by an earlier START_ROUTER)", cmd, name);
+		return NULL;
+	}
+	if (up && !n->up) {
+		scn_error(ld, ev->file, ev->line, "%s: node \"%s\" is down (END_ROUTER) at "
+			  "that time", cmd, name);
+		return NULL;
+	}
+	return n;
+}
+
+/* The link between two nodes, preferring one in the wanted state; NULL if none. */
+static struct scn_link *
+link_between(struct scenario *s, const struct scn_node *a, const struct scn_node *b,
+	     bool up)
+{
+	struct scn_link *any = NULL;
+
+	for (guint i = 0; i < s->links->len; i++) {
+		struct scn_link *l = g_ptr_array_index(s->links, i);
+
+		if (!l->exists)
+			continue;
+		if ((strcmp(l->node[0], a->name) == 0 && strcmp(l->node[1], b->name) == 0) ||
+		    (strcmp(l->node[0], b->name) == 0 && strcmp(l->node[1], a->name) == 0)) {
+			if (l->up == up)
+				return l;
+			any = l;
+		}
+	}
+	return any;
+}
+
+/* The next free "ethN" of a node. */
+static char *
+next_eth(const struct scn_node *n)
+{
+	for (unsigned k = 0;; k++) {
+		char *name = g_strdup_printf("eth%u", k);
+
+		if (!scn_node_iface(n, name))
+			return name;
+		g_free(name);
+	}
+}
+
+static int
+start_link(struct scn_ld *ld, struct scn_event *ev)
+{
+	struct scenario *s = ld->s;
+	struct scn_node *n[2];
+	struct scn_link *l;
+	char err[UNITS_ERRLEN];
+	uint64_t w;
+
+	if (ev->argc == 1) {
+		l = g_hash_table_lookup(s->link_by_name, ev->argv[0]);
+		if (!l || !l->exists)
+			return scn_error(ld, ev->file, ev->line, "START_LINK: unknown link \"%s\"",
+					 ev->argv[0]);
+		if (l->up)
+			return scn_error(ld, ev->file, ev->line, "START_LINK: link \"%s\" is "
+					 "already up", l->name);
+		l->up = true;
+		ev->link = l;
+		return 0;
+	}
+	for (int k = 0; k < 2; k++)
+		if (!(n[k] = need_node(ld, ev, "START_LINK", ev->argv[k], false)))
+			return -1;
+	if (n[0] == n[1])
+		return scn_error(ld, ev->file, ev->line, "START_LINK: a link from %s to itself",
+				 n[0]->name);
+	if (ev->argc > 2 && units_uint("weight", ev->argv[2], 1, UINT32_MAX, &w, err,
+				       sizeof(err)) < 0)
+		return scn_error(ld, ev->file, ev->line, "START_LINK: %s", err);
+	l = link_between(s, n[0], n[1], false);
+	if (l && l->up)
+		return scn_error(ld, ev->file, ev->line, "START_LINK: link \"%s\" between %s "
+				 "and %s is already up", l->name, n[0]->name, n[1]->name);
+	if (l) {
+		l->up = true;
+		ev->link = l;
+		return 0;
+	}
+	l = scn_link_new(s, ev->file, ev->line);
+	l->scripted = true;
+	for (int k = 0; k < 2; k++) {
+		struct scn_iface *ifc;
+
+		l->node[k] = g_strdup(n[k]->name);
+		l->ifname[k] = next_eth(n[k]);
+		ifc = scn_iface_new(n[k], l->ifname[k], IF_ETHER, ev->file, ev->line);
+		ifc->scripted = true;
+	}
+	l->name = ev->argc > 3 ? g_strdup(ev->argv[3]) :
+		  g_strdup_printf("%s:%s-%s:%s", l->node[0], l->ifname[0], l->node[1],
+				  l->ifname[1]);
+	if (g_hash_table_lookup(s->link_by_name, l->name))
+		return scn_error(ld, ev->file, ev->line, "START_LINK: duplicate link name "
+				 "\"%s\"", l->name);
+	g_hash_table_insert(s->link_by_name, l->name, l);
+	for (int k = 0; k < 2; k++)
+		scn_node_iface(n[k], l->ifname[k])->link = l->name;
+	if (ev->argc > 2)
+		scn_val_set(&l->v[LA_WEIGHT], ev->argv[2], ev->file, ev->line);
+	l->exists = l->up = true;
+	ev->create = true;
+	ev->link = l;
+	return 0;
+}
+
+static int
+end_link(struct scn_ld *ld, struct scn_event *ev)
+{
+	struct scenario *s = ld->s;
+	struct scn_node *n[2];
+	struct scn_link *l;
+
+	if (ev->argc == 1) {
+		l = g_hash_table_lookup(s->link_by_name, ev->argv[0]);
+		if (!l || !l->exists)
+			return scn_error(ld, ev->file, ev->line, "END_LINK: unknown link \"%s\"",
+					 ev->argv[0]);
+	} else {
+		for (int k = 0; k < 2; k++)
+			if (!(n[k] = need_node(ld, ev, "END_LINK", ev->argv[k], false)))
+				return -1;
+		l = link_between(s, n[0], n[1], true);
+		if (!l)
+			return scn_error(ld, ev->file, ev->line, "END_LINK: no link between %s "
+					 "and %s", n[0]->name, n[1]->name);
+	}
+	if (!l->up)
+		return scn_error(ld, ev->file, ev->line, "END_LINK: link \"%s\" is already down",
+				 l->name);
+	l->up = false;
+	ev->link = l;
+	return 0;
+}
+
+static int
+start_app(struct scn_ld *ld, struct scn_event *ev)
+{
+	const struct entity_class *cls;
+	char ebuf[512];
+	struct scn_node *n;
+
+	if (!(n = need_node(ld, ev, "ON_ROUTER", ev->argv[0], true)))
+		return -1;
+	cls = entity_class_lookup(ev->argv[1]);
+	if (!cls) {
+		const struct entity_class *const *all;
+		GString *g = g_string_new(NULL);
+		size_t nc = 0;
+
+		all = entity_classes(&nc);
+		for (size_t i = 0; i < nc; i++)
+			g_string_append_printf(g, "%s%s", i ? ", " : "", all[i]->name);
+		scn_error(ld, ev->file, ev->line, "unknown class \"%s\" (known: %s)",
+			  ev->argv[1], nc ? g->str : "none");
+		g_string_free(g, TRUE);
+		return -1;
+	}
+	ebuf[0] = '\0';
+	ev->ent = entity_new_life(cls, n->name, n->life, ev->argc - 2, ev->argv + 2, ebuf,
+				  sizeof(ebuf));
+	if (!ev->ent) {
+		/* entity_new() writes "<class>: <message>". */
+		if (!ebuf[0])
+			snprintf(ebuf, sizeof(ebuf), "%s: bad arguments", cls->name);
+		if (cls->usage && !strstr(ebuf, "usage:"))
+			return scn_error(ld, ev->file, ev->line, "%s (usage: %s %s)", ebuf,
+					 cls->name, cls->usage);
+		return scn_error(ld, ev->file, ev->line, "%s", ebuf);
+	}
+	ev->node = n;
+	return 0;
+}
+
+/*
+ * An entity class's addr_known (ctx: the scenario): whether a node of
+ * the scenario has a as its router id or on an interface.  After the
+ * replay, s->nodes holds every node the scenario ever has; END_ROUTER
+ * only marks a node down.
+ */
+static bool
+model_addr_known(void *ctx, const struct addr *a)
+{
+	const struct scenario *s = ctx;
+
+	for (guint i = 0; i < s->nodes->len; i++) {
+		const struct scn_node *n = g_ptr_array_index(s->nodes, i);
+
+		if (addr_eq(&n->router_id, a))
+			return true;
+		for (guint k = 0; k < n->ifaces->len; k++) {
+			const struct scn_iface *ifc = g_ptr_array_index(n->ifaces, k);
+
+			for (guint j = 0; ifc->addrs && j < ifc->addrs->len; j++)
+				if (addr_eq(&g_array_index(ifc->addrs, struct ifaddr, j).addr, a))
+					return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * An entity class's iface_known (ctx: the scenario): whether node has an
+ * interface ifname, from the topology or a script's START_LINK; if not,
+ * the names it has go to have.
+ */
+static bool
+model_iface_known(void *ctx, const char *node, const char *ifname, char *have,
+		  size_t havelen)
+{
+	const struct scenario *s = ctx;
+	const struct scn_node *n = g_hash_table_lookup(s->node_by_name, node);
+	GString *g;
+
+	if (n && scn_node_iface(n, ifname))
+		return true;
+	g = g_string_new(NULL);
+	for (guint k = 0; n && k < n->ifaces->len; k++)
+		g_string_append_printf(g, "%s%s", k ? ", " : "",
+				       ((const struct scn_iface *)g_ptr_array_index(n->ifaces, k))->name);
+	if (havelen)
+		snprintf(have, havelen, "%s", g->str);
+	g_string_free(g, TRUE);
+	return false;
+}
+
+/*
+ * Sort the events by time and replay them: check every node, link and
+ * class they name, create the script's routers and links, create the
+ * entity instances (running each class's init).  Then, the whole
+ * scenario known, run each instance's check.
+ */
+int
+scn_events_replay(struct scn_ld *ld)
+{
+	struct scenario *s = ld->s;
+	struct entity_scope sc;
+
+	scn_events_sort(s);
+	for (guint i = 0; i < s->events->len; i++) {
+		struct scn_event *ev = g_ptr_array_index(s->events, i);
+		struct scn_node *n;
+		int rc = 0;
+
+		/* Errors about the event mention the overrides it holds. */
+		g_string_assign(ld->note, ev->note ? ev->note : "");
+		ld->note_file = ev->file;
+		ld->note_line = ev->line;
+		switch (ev->kind) {
+		case SEV_START_ROUTER:
+			rc = start_router(ld, ev);
+			break;
+		case SEV_END_ROUTER:
+			if (!(n = need_node(ld, ev, "END_ROUTER", ev->argv[0], true)))
+				return -1;
+			n->up = false;
+			ev->node = n;
+			break;
+		case SEV_START_LINK:
+			rc = start_link(ld, ev);
+			break;
+		case SEV_END_LINK:
+			rc = end_link(ld, ev);
+			break;
+		case SEV_APP:
+			rc = start_app(ld, ev);
+			break;
+		case SEV_END_SIM:
+			break;
+		}
+		if (rc < 0)
+			return -1;
+	}
+	/* After the loop: a router started later by a script counts. */
+	sc.ctx = s;
+	sc.addr_known = model_addr_known;
+	sc.iface_known = model_iface_known;
+	for (guint i = 0; i < s->events->len; i++) {
+		struct scn_event *ev = g_ptr_array_index(s->events, i);
+		char ebuf[512];
+
+		if (ev->kind != SEV_APP || !ev->ent->cls->check)
+			continue;
+		g_string_assign(ld->note, ev->note ? ev->note : "");
+		ld->note_file = ev->file;
+		ld->note_line = ev->line;
+		ebuf[0] = '\0';
+		if (ev->ent->cls->check(ev->ent, &sc, ebuf, sizeof(ebuf)) < 0)
+			return scn_error(ld, ev->file, ev->line, "%s: %s", ev->ent->cls->name,
+					 ebuf[0] ? ebuf : "bad arguments");
+	}
+	return 0;
+}
