@@ -11,9 +11,10 @@
  * (scenario/scenario.h) with the overrides of the command line (every
  * --set, and the run options given by their own flags, --seed N being
  * the override seed=N), builds the simulator and the network, attaches
- * the output layer (output/output.h) and runs.  It is also the only place that
- * reads the wall clock (run time, progress line) and handles signals:
- * the engine and the entities never do.  doc/cometsim.1 is the manual.
+ * the output layer (output/output.h) and runs.  It is also the only
+ * place that reads the wall clock (run time, progress line) and handles
+ * signals: the engine and the entities never do.  doc/cometsim.1 is the
+ * manual.
  *
  * Exit statuses: 0 success, 1 bad input (scenario errors, printed as
  * the loader wrote them: "file:line: message"), 2 bad usage, 3 stopped
