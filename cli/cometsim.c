@@ -8,11 +8,13 @@
  *   cometsim rae-config CONFIG [OUT]   check, print or convert an RAE configuration
  *
  * This file stays thin: it parses arguments, loads a scenario
- * (sim/scenario.h), merges the command line over the scenario's run
- * options, builds the simulator and the network, attaches the output
- * layer (output/output.h) and runs.  It is also the only place that
- * reads the wall clock (run time, progress line) and handles signals:
- * the engine and the entities never do.  doc/cometsim.1 is the manual.
+ * (scenario/scenario.h) with the overrides of the command line (every
+ * --set, and the run options given by their own flags, --seed N being
+ * the override seed=N), builds the simulator and the network, attaches
+ * the output layer (output/output.h) and runs.  It is also the only
+ * place that reads the wall clock (run time, progress line) and handles
+ * signals: the engine and the entities never do.  doc/cometsim.1 is the
+ * manual.
  *
  * Exit statuses: 0 success, 1 bad input (scenario errors, printed as
  * the loader wrote them: "file:line: message"), 2 bad usage, 3 stopped
@@ -45,9 +47,9 @@
 #include "cli/validate.h"
 #include "entities/registry.h"
 #include "output/output.h"
+#include "scenario/scenario.h"
 #include "sim/net.h"
 #include "sim/pkt.h"
-#include "sim/scenario.h"
 #include "sim/sched.h"
 #include "sim/sim.h"
 #include "sim/units.h"
@@ -256,31 +258,56 @@ usage_error(const char *cmd_usage, const char *fmt, ...)
 
 /* ---- argument values ---- */
 
-/* The --set options, in command-line order (a later one wins). */
+/*
+ * The overrides of the command line, in its order: each --set NAME=VALUE
+ * and each run option given by its own flag (--seed 5 is the override
+ * seed=5, --end 10s end_time=10s).  The loader takes the list as it is:
+ * for one name, the last one given wins (struct scn_override).
+ */
 struct overrides {
 	struct scn_override *v;
 	size_t n;
 };
 
+/* Append name=value, copied; origin (taken) says how it was written, NULL for a --set. */
+static void
+overrides_push(struct overrides *ov, char *name, const char *value, char *origin)
+{
+	ov->v = g_renew(struct scn_override, ov->v, ov->n + 1);
+	ov->v[ov->n].name = name;
+	ov->v[ov->n].value = g_strdup(value);
+	ov->v[ov->n].origin = origin;
+	ov->n++;
+}
+
+/* --set NAME=VALUE; -1 without a NAME=. */
 static int
-overrides_add(struct overrides *ov, const char *arg)
+overrides_add_set(struct overrides *ov, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
 
 	if (!eq || eq == arg)
 		return -1;
-	ov->v = g_renew(struct scn_override, ov->v, ov->n + 1);
-	ov->v[ov->n].name = g_strndup(arg, (gsize)(eq - arg));
-	ov->v[ov->n].value = eq + 1;
-	ov->n++;
+	overrides_push(ov, g_strndup(arg, (gsize)(eq - arg)), eq + 1, NULL);
 	return 0;
+}
+
+/* A run option's own flag: "--seed", "5" is the override seed=5, written "--seed 5". */
+static void
+overrides_add_flag(struct overrides *ov, const char *name, const char *flag,
+		   const char *value)
+{
+	overrides_push(ov, g_strdup(name), value, g_strdup_printf("%s %s", flag, value));
 }
 
 static void
 overrides_free(struct overrides *ov)
 {
-	for (size_t i = 0; i < ov->n; i++)
+	for (size_t i = 0; i < ov->n; i++) {
 		g_free((char *)ov->v[i].name);
+		g_free((char *)ov->v[i].value);
+		g_free((char *)ov->v[i].origin);
+	}
 	g_free(ov->v);
 }
 
@@ -612,13 +639,10 @@ default_out_dir(const char *scenario, uint64_t seed, uint64_t run)
 
 struct run_args {
 	const char *scenario;
-	struct overrides ov;
-	bool has_seed, has_run, has_end;
-	uint64_t seed, run, max_events;
-	sim_time_t end, max_wall;
+	struct overrides ov;	/* --set and the run options' flags */
+	sim_time_t max_wall;	/* --max-wall, armed before the scenario loads */
 	bool has_max_wall;
-	const char *out, *pcap, *log_spec, *scheduler;
-	unsigned snaplen;	/* 0: not given */
+	const char *out;
 	bool log_stderr, quiet;
 };
 
@@ -628,8 +652,11 @@ enum {
 };
 
 /*
- * Parse the options of one command.  Returns -1 when the help was
- * printed, or an exit status (EXIT_USAGE) for a bad command line, or 0.
+ * Parse the options of one command.  A run option given by its flag is
+ * checked here, so that a bad one is the usage error it is, and goes
+ * into the overrides with the --set values, in command-line order.
+ * Returns -1 when the help was printed, or an exit status (EXIT_USAGE)
+ * for a bad command line, or 0.
  */
 static int
 parse_args(int argc, char **argv, const struct command *cmd,
@@ -640,6 +667,7 @@ parse_args(int argc, char **argv, const struct command *cmd,
 	char msg[UNITS_ERRLEN];
 	int c;
 	uint64_t v;
+	sim_time_t t;
 
 	optind = 1;
 	opterr = 1;	/* getopt names the bad option, prefixed with argv[0] */
@@ -649,19 +677,17 @@ parse_args(int argc, char **argv, const struct command *cmd,
 			print_help(cmd);
 			return -1;
 		case OPT_SEED:
-			if (units_uint("--seed", optarg, 0, UINT64_MAX, &ra->seed, msg,
-				       sizeof(msg)) != 0)
+			if (units_uint("--seed", optarg, 0, UINT64_MAX, &v, msg, sizeof(msg)) != 0)
 				return usage_error(cmd_usage, "%s", msg);
-			ra->has_seed = true;
+			overrides_add_flag(&ra->ov, "seed", "--seed", optarg);
 			break;
 		case OPT_RUN:
-			if (units_uint("--run", optarg, 0, UINT64_MAX, &ra->run, msg,
-				       sizeof(msg)) != 0)
+			if (units_uint("--run", optarg, 0, UINT64_MAX, &v, msg, sizeof(msg)) != 0)
 				return usage_error(cmd_usage, "%s", msg);
-			ra->has_run = true;
+			overrides_add_flag(&ra->ov, "run", "--run", optarg);
 			break;
 		case OPT_SET:
-			if (overrides_add(&ra->ov, optarg) != 0)
+			if (overrides_add_set(&ra->ov, optarg) != 0)
 				return usage_error(cmd_usage,
 						   "--set \"%s\": expected NAME=VALUE", optarg);
 			break;
@@ -671,13 +697,14 @@ parse_args(int argc, char **argv, const struct command *cmd,
 			ra->out = optarg;
 			break;
 		case OPT_PCAP:
-			ra->pcap = optarg;
+			/* Checked against the scenario, as <run pcap=...> is. */
+			overrides_add_flag(&ra->ov, "pcap", "--pcap", optarg);
 			break;
 		case OPT_SNAPLEN:
 			if (units_uint("--snaplen", optarg, 1, SNAPLEN_MAX, &v, msg,
 				       sizeof(msg)) != 0)
 				return usage_error(cmd_usage, "%s", msg);
-			ra->snaplen = (unsigned)v;
+			overrides_add_flag(&ra->ov, "snaplen", "--snaplen", optarg);
 			break;
 		case OPT_LOG: {
 			char err[1024];
@@ -689,7 +716,7 @@ parse_args(int argc, char **argv, const struct command *cmd,
 			if (entities_register_all() != 0 ||
 			    log_parse_spec(NULL, optarg, err, sizeof(err)) != 0)
 				return usage_error(cmd_usage, "--log \"%s\": %s", optarg, err);
-			ra->log_spec = optarg;
+			overrides_add_flag(&ra->ov, "log", "--log", optarg);
 			break;
 		}
 		case OPT_LOG_STDERR:
@@ -704,18 +731,19 @@ parse_args(int argc, char **argv, const struct command *cmd,
 				g_free(names);
 				return EXIT_USAGE;
 			}
-			ra->scheduler = optarg;
+			overrides_add_flag(&ra->ov, "scheduler", "--scheduler", optarg);
 			break;
 		case OPT_END:
-			if (units_duration("--end", optarg, 0, 0, SIM_TIME_LIMIT, &ra->end, msg,
+			if (units_duration("--end", optarg, 0, 0, SIM_TIME_LIMIT, &t, msg,
 					   sizeof(msg)) != 0)
 				return usage_error(cmd_usage, "%s", msg);
-			ra->has_end = true;
+			overrides_add_flag(&ra->ov, "end_time", "--end", optarg);
 			break;
 		case OPT_MAX_EVENTS:
-			if (units_uint("--max-events", optarg, 1, UINT64_MAX, &ra->max_events,
-				       msg, sizeof(msg)) != 0)
+			if (units_uint("--max-events", optarg, 1, UINT64_MAX, &v, msg,
+				       sizeof(msg)) != 0)
 				return usage_error(cmd_usage, "%s", msg);
+			overrides_add_flag(&ra->ov, "max_events", "--max-events", optarg);
 			break;
 		case OPT_MAX_WALL:
 			/* Seconds when no unit is given: --max-wall 90. */
@@ -723,6 +751,7 @@ parse_args(int argc, char **argv, const struct command *cmd,
 					   &ra->max_wall, msg, sizeof(msg)) != 0)
 				return usage_error(cmd_usage, "%s", msg);
 			ra->has_max_wall = true;
+			overrides_add_flag(&ra->ov, "max_wall", "--max-wall", optarg);
 			break;
 		case 'q':
 			ra->quiet = true;
@@ -806,7 +835,6 @@ cmd_run(int argc, char **argv)
 	struct run_summary sum;
 	struct progress pg = { 0 };
 	enum sim_stop_reason why;
-	const char *why_pcap;
 	char *dir = NULL;
 	char err[2048];
 	int64_t start, t0, t1;
@@ -826,33 +854,14 @@ cmd_run(int argc, char **argv)
 	if (!scn)
 		goto done;
 
-	/* The command line wins over the scenario. */
+	/* The overrides are in: these are the run's options. */
 	opts = *scenario_run_opts(scn);
-	if (ra.has_seed)
-		opts.seed = ra.seed;
-	if (ra.has_run)
-		opts.run = ra.run;
-	if (ra.has_end)
-		opts.end_time = ra.end;
-	if (ra.pcap)
-		opts.pcap = ra.pcap;
-	if (ra.snaplen)
-		opts.snaplen = ra.snaplen;
-	if (ra.log_spec)
-		opts.log_spec = ra.log_spec;
-	if (ra.scheduler)
-		opts.scheduler = ra.scheduler;
-	if (ra.max_events)
-		opts.max_events = ra.max_events;
-	if (ra.has_max_wall)
-		opts.max_wall = ra.max_wall;
-	else if (opts.max_wall)
-		wall_limit_arm(start, wall_ns(), opts.max_wall);
-
-	/* As <run pcap=...> and --set pcap= are checked: before anything is written. */
-	if (ra.pcap && scenario_check_pcap(scn, ra.pcap, &why_pcap) != 0) {
-		fprintf(stderr, "--pcap %s: pcap \"%s\": %s\n", ra.pcap, ra.pcap, why_pcap);
-		goto done;
+	/* The wall-clock limit counts from the start, loading included. */
+	if (opts.max_wall != (ra.has_max_wall ? ra.max_wall : 0)) {
+		if (opts.max_wall)
+			wall_limit_arm(start, wall_ns(), opts.max_wall);
+		else
+			wall_limit_disarm();
 	}
 
 	sim = sim_create(opts.scheduler);
@@ -986,29 +995,6 @@ done:
 
 /* ---- check, topo, params ---- */
 
-/* Validate the run options a scenario carries, as run would use them. */
-static int
-check_run_opts(struct scenario *scn)
-{
-	const struct scn_run_opts *o = scenario_run_opts(scn);
-	char err[1024];
-	int rc = 0;
-
-	if (!sched_lookup(o->scheduler)) {
-		char *names = sched_names();
-
-		fprintf(stderr, "%s: unknown scheduler \"%s\" (one of: %s)\n",
-			scenario_path(scn), o->scheduler, names);
-		g_free(names);
-		rc = -1;
-	}
-	if (o->log_spec && log_parse_spec(NULL, o->log_spec, err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s: log \"%s\": %s\n", scenario_path(scn), o->log_spec, err);
-		rc = -1;
-	}
-	return rc;
-}
-
 static int
 cmd_check(int argc, char **argv)
 {
@@ -1024,7 +1010,7 @@ cmd_check(int argc, char **argv)
 		goto done;
 	rc = EXIT_INPUT;
 	scn = load(ra.scenario, &ra.ov);
-	if (!scn || check_run_opts(scn) != 0)
+	if (!scn)
 		goto done;
 	/* Build the network too (nothing runs): catches what only shows there. */
 	sim = sim_create(NULL);

@@ -27,10 +27,10 @@
 
 #include "cli/sweep.h"
 #include "entities/registry.h"
+#include "entities/xmldoc.h"
+#include "scenario/scenario.h"
 #include "sim/fileio.h"
 #include "sim/log.h"
-#include "sim/scenario.h"
-#include "sim/xmldoc.h"
 
 #define MAX_RUNS	1000000u	/* a plan larger than this is refused */
 #define MAX_RANGE	100000u		/* values one <range> may give */

@@ -10,7 +10,7 @@
  * default instance names ("send0", "send1", ... in creation order) are
  * the same on every run, and entity_class_reset() starts them again.
  *
- * Instances are created by the scenario loader at load time
+ * Instances are created when the scenario is loaded, before the run
  * (entity_new: init checks the arguments while no node exists yet),
  * started when their event comes (entity_start) and stopped when their
  * node stops or the run ends (entity_stop).  See sim/entity.h.
@@ -139,9 +139,10 @@ entity_new(const struct entity_class *cls, const char *node_name, int argc,
 
 /*
  * entity_new() for an instance that starts in the node's life `life`
- * (the loader counts a node's restarts): init sees it in e->node_life,
- * so that a class that claims resources at load time (a port) can tell
- * an instance that follows a restart from one running beside it.
+ * (whoever loads the scenario counts a node's restarts): init sees it
+ * in e->node_life, so that a class that claims resources at load time
+ * (a port) can tell an instance that follows a restart from one running
+ * beside it.
  */
 struct entity *
 entity_new_life(const struct entity_class *cls, const char *node_name, unsigned life,

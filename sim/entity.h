@@ -1,27 +1,29 @@
 /*
  * entity.h - entity classes and instances.
  *
- * An entity is anything started on a node by an ON_ROUTER (START_APP)
- * line or an XML <app> event: the traffic applications now, the RAE,
- * CME, CAFE and CRME later.  Each class is a table of functions (BIRD's
- * struct protocol); the instance struct starts with struct entity.
+ * An entity is anything a scenario starts on a node at some time: the
+ * traffic applications, the RAE, the CME, the CAFE, the curling classes.
+ * Each class is a table of functions (BIRD's struct protocol); the
+ * instance struct starts with struct entity.  Whoever loads the scenario
+ * (the loader, above the engine) creates instances and starts them; the
+ * engine knows neither its files nor their formats.
  *
  * Life of an instance:
  *   init   at load time, before the run: parse the arguments, check them
  *          and fill the instance.  A bad argument is the user's error:
  *          return -1 with a message; the loader adds file and line.
- *          The node may not exist yet (curling scripts create routers at
- *          run time), so init must not touch it.
+ *          The node may not exist yet (a scenario may create nodes
+ *          during the run), so init must not touch it.
  *   check  optional, at load time, once the whole scenario has been read
  *          and replayed, before the run: check what init parsed against
  *          the scenario, through struct entity_scope: which addresses
  *          the nodes have and which interfaces (any node the scenario
- *          ever has, from the topology or started by a script, with
+ *          ever has, from the start or created during the run, with
  *          every interface it ever gets, even after the entity's own
  *          start).  Return 0, or -1 with a message; the loader adds
  *          file, line and the class name.  The node is still not bound.
  *   start  at the event's time, with e->node set: open sockets, arm timers.
- *   stop   the node is stopped (END_ROUTER) or the run ends.
+ *   stop   the node is stopped (node_set_up(n, false)) or the run ends.
  *   stats  report named statistics for counters and summaries.
  *   fini   free what init and start allocated (not the instance itself).
  *
@@ -54,7 +56,7 @@ struct entity_scope {
 	entity_addr_known_fn addr_known;
 	/*
 	 * Whether the node `node` has the interface `ifname` (at some time:
-	 * a script's START_LINK gives it later).  If not, its interfaces'
+	 * it may be added during the run).  If not, its interfaces'
 	 * names, ", "-separated ("" if none), are written to have.
 	 */
 	bool (*iface_known)(void *ctx, const char *node, const char *ifname, char *have,
@@ -62,7 +64,7 @@ struct entity_scope {
 };
 
 struct entity_class {
-	const char *name;		/* as scripts write it: "usr.applications.Send" */
+	const char *name;		/* as the user writes it: "usr.applications.Send" */
 	const char *const *aliases;	/* NULL-terminated, or NULL */
 	const char *kind;		/* short name for logs and --log: "send" */
 	const char *usage;		/* argument synopsis for errors and --help */
@@ -83,7 +85,7 @@ struct entity {
 	char *node_name;
 	char *inst;		/* instance name: "<kind><n>" unless given */
 	unsigned node_life;	/* 0, or how many times the node was brought back
-				   up (END_ROUTER, START_ROUTER) before the event
+				   up (down, then up again) before the event
 				   that starts the instance: two instances of
 				   different lives never run at the same time */
 	int running;

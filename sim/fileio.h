@@ -1,11 +1,10 @@
 /*
  * fileio.h - whole files read into memory, with a bound on what is read.
  *
- * Every file a user names is read through here: scenarios, topologies
- * and scripts (sim/scenario_xml.c, sim/script.c), the configurations and
- * contents entities load (RAE, CME, curling content server), sweep
- * descriptions and sweep directories, the rows `cometsim validate`
- * reads.  The bound holds for the bytes read, not for the size stat(2)
+ * Every file a user names is read through here, by the layers above the
+ * engine: the scenario loader, the entities that load a configuration or
+ * contents, the outputs and the front end.  It reads bytes and knows no
+ * format.  The bound holds for the bytes read, not for the size stat(2)
  * reports: /dev/zero, /dev/urandom, a FIFO or a file that grows while it
  * is read are refused after max + 1 bytes, and never fill the memory.
  * A regular file larger than the bound is refused before it is read.

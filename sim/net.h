@@ -155,7 +155,7 @@ struct node {
 	uint32_t id;		/* creation order, from 0 */
 	bool up;
 	bool forwarding;	/* routes packets not addressed to it */
-	struct addr router_id;	/* curling-style nodes: the node's address */
+	struct addr router_id;	/* its own address, not an interface's; unset: none */
 	struct iface **ifaces;
 	unsigned nifaces;
 	struct rtable rt4, rt6;
@@ -255,7 +255,7 @@ struct net {
 	unsigned arp_queue;		/* packets held per unresolved entry */
 	/*
 	 * The run's output directory, for entities that write files there
-	 * (the curling client's Content/ folder) through net_outfile(); NULL
+	 * (a client's downloaded contents, say) through net_outfile(); NULL
 	 * when there is none (unit tests, benchmarks): such entities keep
 	 * their bytes in memory.  Set by the front end before the scenario
 	 * is instantiated.

@@ -1,7 +1,6 @@
 /*
  * spf.c - shortest-path routes computed over the whole topology, like
- * ns-3's global routing: the routing the curling emulator's routers run
- * for themselves, and what a scenario gets with routing="shortest-path".
+ * ns-3's global routing: what a network gets with net->auto_routes set.
  *
  * For every node that is up, Dijkstra over links that are up between
  * nodes that are up, with the links' weights.  Nodes are settled in

@@ -2,8 +2,8 @@
  * units.h - the values a user writes: durations, sizes, rates,
  * probabilities and integers.
  *
- * One grammar for every value the program reads, from a scenario, a
- * topology, a script, --set, the command line or an entity's arguments
+ * One grammar for every value the program reads, from the user's files,
+ * the command line or an entity's arguments
  * (doc/scenario-format.md, "Values"): a number, integer or decimal,
  * immediately followed by its unit, no blank anywhere.  Durations, sizes
  * and rates are computed in integers, never through floating point, so

@@ -9,7 +9,7 @@
  * (doc/scenario-format.md, "Curling scripts"): a router id N stands for the
  * address 10.N>>16.N>>8.N
  * (8 bits each), "a.b" for 10.0.a.b and "a.b.c" for 10.a.b.c, mapped
- * by the scenario loader's addr_from_node_id() so that both agree.
+ * by nodeid_parse() (entities/nodeid.h), as the scenario loader maps them.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -18,7 +18,7 @@
 #include <strings.h>
 
 #include "entities/apps/apps.h"
-#include "sim/scenario.h"
+#include "entities/nodeid.h"
 #include "sim/wire.h"
 
 void
@@ -57,7 +57,7 @@ app_parse_dst(const char *s, struct addr *a)
 	if (!s || !*s)
 		return -1;
 	/* Four dotted parts are never a node id. */
-	if (addr_from_node_id(s, a) == 0)
+	if (nodeid_parse(s, a) == 0)
 		return 0;
 	if (addr_parse(s, a) < 0)
 		return -1;

@@ -18,9 +18,9 @@
 
 #include "entities/cafe/agent.h"
 #include "entities/cme/cme.h"
+#include "entities/xmldoc.h"
 #include "sim/fileio.h"
 #include "sim/units.h"
-#include "sim/xmldoc.h"
 
 /* cme_xsd.c, generated from cme-config.xsd by Makefile.am */
 extern const unsigned char cme_xsd_config[];

@@ -13,9 +13,9 @@
 #include <glib.h>
 
 #include "entities/curling/curling.h"
+#include "entities/nodeid.h"
 #include "sim/net.h"
 #include "sim/rng.h"
-#include "sim/scenario.h"
 #include "sim/units.h"
 
 
@@ -36,7 +36,7 @@ curling_parse_addr(const char *s, uint32_t *addr)
 	if (dots == 3) {
 		if (addr_parse(s, &a) < 0 || a.af != ADDR_V4)
 			return -1;
-	} else if (addr_from_node_id(s, &a) < 0) {
+	} else if (nodeid_parse(s, &a) < 0) {
 		return -1;
 	}
 	*addr = addr_v4_host(&a);

@@ -34,7 +34,7 @@
 
 #include "entities/rae/config.pb-c.h"
 #include "entities/rae/rae.h"
-#include "sim/xmldoc.h"
+#include "entities/xmldoc.h"
 
 /* rae_xsd.c, generated from rae-config.xsd by Makefile.am */
 extern const unsigned char rae_xsd_config[];

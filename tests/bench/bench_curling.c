@@ -25,10 +25,10 @@
 #include <glib.h>
 
 #include "entities/curling/curling.h"
+#include "entities/nodeid.h"
 #include "sim/entity.h"
 #include "sim/net.h"
 #include "sim/rng.h"
-#include "sim/scenario.h"
 #include "tests/bench/bench.h"
 
 #define CONTENT_SIZE	"20000"	/* bytes: 20 chunks of 1024 */
@@ -131,7 +131,7 @@ build(struct world *w)
 		struct node *n = node_create(w->net, routers[i]);
 
 		n->forwarding = true;
-		addr_from_node_id(routers[i], &n->router_id);
+		nodeid_parse(routers[i], &n->router_id);
 	}
 	for (size_t i = 0; i < G_N_ELEMENTS(links); i++) {
 		struct node *a = net_node(w->net, links[i][0]), *b = net_node(w->net, links[i][1]);

@@ -22,10 +22,10 @@
 #include <time.h>
 
 #include "entities/registry.h"
+#include "scenario/scenario.h"
 #include "sim/entity.h"
 #include "sim/net.h"
 #include "sim/pkt.h"
-#include "sim/scenario.h"
 #include "tests/bench/bench.h"
 
 #define RAE_START_NS	(100 * SIM_MS)	/* the RAEs start at 0.1 s in stress.xml */
@@ -102,9 +102,9 @@ bench_rae(uint64_t prefixes)
 {
 	char num[32], err[2048];
 	struct scn_override ov[3] = {
-		{ "prefixes", num },
-		{ "raedir", COMETSIM_SRCDIR "/scenarios/rae" },
-		{ "end", "600s" },
+		{ "prefixes", num, NULL },
+		{ "raedir", COMETSIM_SRCDIR "/scenarios/rae", NULL },
+		{ "end", "600s", NULL },
 	};
 	struct scenario *scn;
 	struct sim *sim;

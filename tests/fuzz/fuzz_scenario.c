@@ -1,8 +1,8 @@
 /*
- * fuzz_scenario.c - the scenario loader (sim/scenario*.c, sim/script.c,
- * sim/params.c; doc/scenario-format.md): the input is a scenario file,
- * <scenario>, <topology> or the curling emulator's <SimOptions>, loaded
- * by scenario_load as `cometsim check` loads it.
+ * fuzz_scenario.c - the scenario loader (scenario/; doc/scenario-format.md):
+ * the input is a scenario file, <scenario>, <topology> or the curling
+ * emulator's <SimOptions>, loaded by scenario_load as `cometsim check`
+ * loads it.
  *
  * scenario_load takes a path, so the input is written to s/fuzz.xml of
  * the harness's temporary folder, beside copies of the project's
@@ -18,8 +18,8 @@
 #include <glib.h>
 
 #include "entities/registry.h"
+#include "scenario/scenario.h"
 #include "sim/net.h"
-#include "sim/scenario.h"
 #include "tests/fuzz/fuzz.h"
 
 #define RUN_EVENTS	3000	/* events run after a successful load */

@@ -1,5 +1,5 @@
 /*
- * fuzz_script.c - the curling emulator's text scripts (sim/script.c,
+ * fuzz_script.c - the curling emulator's text scripts (scenario/script.c,
  * doc/scenario-format.md "Curling files"): START_ROUTER, START_LINK,
  * ON_ROUTER, END_LINK and the rest, one timed line each.
  *
@@ -12,8 +12,8 @@
 #include <glib.h>
 
 #include "entities/registry.h"
+#include "scenario/scenario.h"
 #include "sim/net.h"
-#include "sim/scenario.h"
 #include "tests/fuzz/fuzz.h"
 
 #define RUN_EVENTS	3000

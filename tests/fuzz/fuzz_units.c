@@ -1,7 +1,7 @@
 /*
  * fuzz_units.c - the value grammar (sim/units.c, doc/scenario-format.md
  * "Values") and the two list values of a link built on it (queue, loss;
- * sim/params.c).
+ * scenario/values.c).
  *
  * The input, up to its first NUL, goes to every parser.  What one
  * accepts lies within the bounds it was given, and the writer of its kind
@@ -14,7 +14,7 @@
 
 #include <glib.h>
 
-#include "sim/scenario_int.h"
+#include "scenario/scenario_int.h"
 #include "sim/units.h"
 #include "tests/fuzz/fuzz.h"
 

@@ -77,4 +77,35 @@ check "curling: router 4 hears router 1" \
 check "curling: the middle link ends at 5 s" \
 	grep -q "^5.000000000 .*link 2:eth1-3:eth0 ended" "$T/run-curling-chain/log.txt"
 
+# ---- one rule for every override: a run option's flag is a --set ----
+
+# ov NAME ARGS...: run the sample briefly with ARGS into $T/NAME.
+ov() {
+	d=$1
+	shift
+	"$COMETSIM" run "$S/sample.xml" --out "$T/$d" -q --pcap none "$@" >/dev/null 2>"$T/$d.err"
+}
+ov seed-last --seed 5 --set seed=7 --end 1s
+check "--seed 5 --set seed=7: the last given wins" \
+	[ "$(json_get "$T/seed-last/summary.json" seed)" = 7 ]
+ov seed-flag --set seed=7 --seed 5 --end 1s
+check "--set seed=7 --seed 5: the last given wins" \
+	[ "$(json_get "$T/seed-flag/summary.json" seed)" = 5 ]
+ov end-last --end 2s --set end_time=1s
+check "--end 2s --set end_time=1s: ends at 1 s" \
+	[ "$(json_get "$T/end-last/summary.json" sim_time_ns)" = 1000000000 ]
+ov end-flag --set end_time=1s --end 2s
+check "--set end_time=1s --end 2s: ends at 2 s" \
+	[ "$(json_get "$T/end-flag/summary.json" sim_time_ns)" = 2000000000 ]
+ov run-flag --set run=3 --run 4 --end 1s
+check "--set run=3 --run 4: run 4" [ "$(json_get "$T/run-flag/summary.json" run)" = 4 ]
+ov pcap-later --pcap r1 --set pcap=bogus --end 1s
+check "--pcap r1 --set pcap=bogus: the --set is the one checked" \
+	grep -qx -- '--set pcap=bogus: pcap "bogus": names a node the scenario does not have' \
+	"$T/pcap-later.err"
+ov pcap-flag --set pcap=bogus --pcap r1 --end 1s
+check "--set pcap=bogus --pcap r1: the flag wins, the run is complete" \
+	[ "$(json_get "$T/pcap-flag/summary.json" status)" = complete ]
+check "... and writes r1's two captures only" [ "$(ls "$T/pcap-flag" | grep -c '\.pcap$')" -eq 2 ]
+
 finish

@@ -1,27 +1,24 @@
 /*
- * params.c - values of the scenario formats and the --set overrides.
+ * values.c - the values a run option or a link has, from the text the
+ * files or an override give to what the engine uses: the names --set
+ * knows them by, their parsing and their printing (cometsim params).
  *
  * Every value is read by sim/units.h, the one grammar of the program
  * (exact integers for durations, sizes and rates; probabilities the only
  * doubles); here are the two link values that are lists of them (a
- * queue's limits, a loss model) and where each value goes.
- *
- * --set NAME=VALUE replaces a value as written, before ${name}
- * substitution and before the value is checked, so a bad value is
- * reported against the --set that gave it.  The names are listed by
- * scn_params_foreach(), which scenario_list_params() and the error for an
- * unknown name share.  The formats are in doc/scenario-format.md.
+ * queue's limits, a loss model) and where each value goes.  A value is
+ * kept as written (struct scn_val) until the overrides are bound, then
+ * substituted (params.c) and parsed, so that an error cites the file
+ * and line, or the override, that gave it.  The formats are in
+ * doc/scenario-format.md.
  */
-#include <ctype.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "scenario/scenario_int.h"
 #include "sim/log.h"
 #include "sim/sched.h"
-#include "sim/scenario_int.h"
 #include "sim/units.h"
 
 static const char *const lattr_names[LA_COUNT] = {
@@ -43,6 +40,16 @@ const char *
 scn_ropt_name(enum scn_ropt o)
 {
 	return ropt_names[o];
+}
+
+/* The attribute called name, or -1. */
+int
+scn_lattr_lookup(const char *name)
+{
+	for (int i = 0; i < LA_COUNT; i++)
+		if (strcmp(lattr_names[i], name) == 0)
+			return i;
+	return -1;
 }
 
 /*
@@ -239,361 +246,6 @@ scn_fmt_lattr(const struct link_params *p, enum scn_lattr a, char *buf, size_t l
 	}
 }
 
-struct scn_param *
-scn_param_find(const struct scenario *s, const char *name)
-{
-	for (guint i = 0; i < s->params->len; i++) {
-		struct scn_param *p = g_ptr_array_index(s->params, i);
-
-		if (strcmp(p->name, name) == 0)
-			return p;
-	}
-	return NULL;
-}
-
-/* How deep references may nest in parameters' values, and how long one may grow. */
-#define PARAM_DEPTH_MAX		64
-#define PARAM_VALUE_MAX		(1u << 20)
-
-static int param_expand(struct scn_ld *ld, struct scn_param *p, GPtrArray *chain);
-
-/*
- * The --set values a used parameter holds go to the note of the line
- * being substituted (its errors say "with --set ...") and, while a
- * parameter is being expanded, to its own list (sets).
- */
-static void
-note_sets(struct scn_ld *ld, const struct scn_param *q, GPtrArray *sets)
-{
-	for (char **it = q->sets; it && *it; it++) {
-		bool have = false;
-
-		if (!strstr(ld->note->str, *it))
-			g_string_append_printf(ld->note, "%s%s", ld->note->len ? ", " : "", *it);
-		for (guint i = 0; sets && i < sets->len && !have; i++)
-			have = strcmp(g_ptr_array_index(sets, i), *it) == 0;
-		if (sets && !have)
-			g_ptr_array_add(sets, g_strdup(*it));
-	}
-}
-
-/*
- * Replace each ${name} in `in` by the parameter's value.  A '$' not
- * followed by '{' stays as it is.  While parameters are expanded
- * (chain: those under way), a parameter used is expanded first.  A
- * "${" in the result, made of a value and the text after it, is an
- * error: it would reach a parser as it is.
- */
-static char *
-subst(struct scn_ld *ld, const char *in, const char *file, int line, GPtrArray *chain,
-      GPtrArray *sets)
-{
-	GString *out;
-	const char *p = in;
-	char *left;
-
-	if (file != ld->note_file || line != ld->note_line) {
-		g_string_truncate(ld->note, 0);
-		ld->note_file = file;
-		ld->note_line = line;
-	}
-	if (!strstr(in, "${"))
-		return g_strdup(in);
-	out = g_string_new(NULL);
-	while (*p) {
-		const char *close;
-		char *name;
-		struct scn_param *prm;
-
-		if (p[0] != '$' || p[1] != '{') {
-			g_string_append_c(out, *p++);
-			continue;
-		}
-		close = strchr(p + 2, '}');
-		if (!close) {
-			scn_error(ld, file, line, "unterminated \"${\" in \"%s\"", in);
-			goto fail;
-		}
-		name = g_strndup(p + 2, (gsize)(close - p - 2));
-		prm = scn_param_find(ld->s, name);
-		if (!prm) {
-			GString *known = g_string_new(NULL);
-
-			for (guint i = 0; i < ld->s->params->len; i++) {
-				struct scn_param *q = g_ptr_array_index(ld->s->params, i);
-
-				g_string_append_printf(known, "%s%s", i ? ", " : "", q->name);
-			}
-			scn_error(ld, file, line, "undefined parameter \"${%s}\" (%s%s)", name,
-				  known->len ? "defined: " : "no <param> is defined",
-				  known->str);
-			g_string_free(known, TRUE);
-			g_free(name);
-			goto fail;
-		}
-		g_free(name);
-		if (chain && param_expand(ld, prm, chain) < 0)
-			goto fail;
-		note_sets(ld, prm, sets);
-		g_string_append(out, prm->value);
-		p = close + 1;
-	}
-	if ((left = strstr(out->str, "${"))) {
-		const char *close = strchr(left, '}');
-
-		scn_error(ld, file, line, "\"%.*s\" is left after substitution (a reference "
-			  "cannot be made of a parameter's value and the text after it)",
-			  close ? (int)(close - left + 1) : (int)strlen(left), left);
-		goto fail;
-	}
-	return g_string_free(out, FALSE);
-fail:
-	g_string_free(out, TRUE);
-	return NULL;
-}
-
-char *
-scn_subst(struct scn_ld *ld, const char *in, const char *file, int line)
-{
-	return subst(ld, in, file, line, NULL, NULL);
-}
-
-/*
- * Expand p's value (chain: the parameters whose expansion waits for
- * p's).  Recursive, as deep as PARAM_DEPTH_MAX; each parameter is
- * expanded once, so the work is the size of the values.
- */
-static int
-param_expand(struct scn_ld *ld, struct scn_param *p, GPtrArray *chain)
-{
-	GString *saved_note;
-	const char *saved_file = ld->note_file;
-	int saved_line = ld->note_line;
-	GPtrArray *sets;
-	char *v;
-
-	if (p->expanded)
-		return 0;
-	for (guint i = 0; i < chain->len; i++) {
-		GString *loop;
-
-		if (g_ptr_array_index(chain, i) != p)
-			continue;
-		loop = g_string_new(NULL);
-		for (guint k = i; k < chain->len; k++)
-			g_string_append_printf(loop, "%s -> ",
-					       ((struct scn_param *)g_ptr_array_index(chain, k))->name);
-		g_string_append(loop, p->name);
-		scn_error(ld, p->file, p->line, "param \"%s\": its value refers to itself (%s)",
-			  p->name, loop->str);
-		g_string_free(loop, TRUE);
-		return -1;
-	}
-	if (chain->len >= PARAM_DEPTH_MAX)
-		return scn_error(ld, p->file, p->line, "param \"%s\": references nest deeper "
-				 "than %d parameters", p->name, PARAM_DEPTH_MAX);
-	saved_note = g_string_new(ld->note->str);
-	sets = g_ptr_array_new_with_free_func(g_free);
-	if (p->set)
-		g_ptr_array_add(sets, g_strdup_printf("--set %s=%s", p->name, p->value));
-	/* Errors at p's line say which --set values made them. */
-	ld->note_file = p->file;
-	ld->note_line = p->line;
-	g_string_assign(ld->note, p->set ? (char *)g_ptr_array_index(sets, 0) : "");
-	g_ptr_array_add(chain, p);
-	v = subst(ld, p->value, p->file, p->line, chain, sets);
-	g_ptr_array_remove_index(chain, chain->len - 1);
-	if (v && strlen(v) > PARAM_VALUE_MAX) {
-		scn_error(ld, p->file, p->line, "param \"%s\": its value is more than %u bytes "
-			  "once expanded", p->name, PARAM_VALUE_MAX);
-		g_free(v);
-		v = NULL;
-	}
-	if (v) {
-		g_free(p->value);
-		p->value = v;
-		g_ptr_array_add(sets, NULL);
-		p->sets = (char **)g_ptr_array_free(sets, FALSE);
-		p->expanded = true;
-		g_string_assign(ld->note, saved_note->str);
-		ld->note_file = saved_file;
-		ld->note_line = saved_line;
-	} else {
-		g_ptr_array_free(sets, TRUE);
-	}
-	g_string_free(saved_note, TRUE);
-	return v ? 0 : -1;
-}
-
-int
-scn_params_expand(struct scn_ld *ld)
-{
-	GPtrArray *chain = g_ptr_array_new();
-	int rc = 0;
-
-	for (guint i = 0; i < ld->s->params->len && rc == 0; i++)
-		rc = param_expand(ld, g_ptr_array_index(ld->s->params, i), chain);
-	g_ptr_array_free(chain, TRUE);
-	return rc;
-}
-
-const char *
-scn_val_where(const struct scn_val *v, char *buf, size_t len)
-{
-	if (v->set)
-		snprintf(buf, len, "%s", v->set);
-	else if (v->file)
-		snprintf(buf, len, "%s:%d", v->file, v->line);
-	else
-		snprintf(buf, len, "(default)");
-	return buf;
-}
-
-char *
-scn_val_subst(struct scn_ld *ld, const struct scn_val *v)
-{
-	char where[512];
-
-	if (v->set)
-		return scn_subst(ld, v->raw, scn_val_where(v, where, sizeof(where)), -1);
-	return scn_subst(ld, v->raw, v->file, v->line);
-}
-
-void
-scn_val_set(struct scn_val *v, const char *raw, const char *file, int line)
-{
-	g_free(v->raw);
-	v->raw = g_strdup(raw);
-	v->file = file;
-	v->line = line;
-}
-
-void
-scn_val_clear(struct scn_val *v)
-{
-	g_free(v->raw);
-	g_free(v->set);
-	memset(v, 0, sizeof(*v));
-}
-
-/* Replace a value by the --set that names it. */
-static void
-val_override(struct scn_val *v, const struct scn_override *o)
-{
-	g_free(v->raw);
-	g_free(v->set);
-	v->raw = g_strdup(o->value);
-	v->set = g_strdup_printf("--set %s=%s", o->name, o->value);
-	v->file = NULL;
-	v->line = 0;
-}
-
-static int
-lattr_lookup(const char *name)
-{
-	for (int i = 0; i < LA_COUNT; i++)
-		if (strcmp(lattr_names[i], name) == 0)
-			return i;
-	return -1;
-}
-
-/* The value a --set name (other than a user parameter's) replaces, or NULL. */
-static struct scn_val *
-override_target(struct scenario *s, const char *name)
-{
-	const char *dot;
-	size_t len;
-	int a;
-
-	for (int i = 0; i < RO_COUNT; i++)
-		if (strcmp(ropt_names[i], name) == 0)
-			return &s->run[i];
-	if (strncmp(name, "linkdefaults.", 13) == 0 && (a = lattr_lookup(name + 13)) >= 0)
-		return &s->ldef[a];
-	if (strncmp(name, "link.", 5) != 0 || !(dot = strrchr(name + 5, '.')) ||
-	    (a = lattr_lookup(dot + 1)) < 0)
-		return NULL;
-	len = (size_t)(dot - name - 5);
-	for (guint i = 0; i < s->links->len; i++) {
-		struct scn_link *l = g_ptr_array_index(s->links, i);
-
-		if (strlen(l->name) == len && strncmp(l->name, name + 5, len) == 0)
-			return &l->v[a];
-	}
-	return NULL;
-}
-
-static void
-add_name(void *ctx, const char *name, const char *value)
-{
-	GString *g = ctx;
-
-	(void)value;
-	/* Links are summed up below rather than listed attribute by attribute. */
-	if (strncmp(name, "link.", 5) == 0 || strncmp(name, "linkdefaults.", 13) == 0)
-		return;
-	g_string_append_printf(g, "%s, ", name);
-}
-
-/* The valid names, compactly, for the error about an unknown one. */
-static char *
-valid_names(const struct scenario *s)
-{
-	GString *g = g_string_new(NULL);
-	GString *attrs = g_string_new("{");
-
-	for (int i = 0; i < LA_COUNT; i++)
-		g_string_append_printf(attrs, "%s%s", i ? "," : "", lattr_names[i]);
-	g_string_append_c(attrs, '}');
-	scn_params_foreach(s, add_name, g);
-	g_string_append_printf(g, "linkdefaults.%s", attrs->str);
-	if (s->links->len) {
-		g_string_append_printf(g, ", link.<name>.%s with <name> one of: ", attrs->str);
-		for (guint i = 0; i < s->links->len; i++) {
-			struct scn_link *l = g_ptr_array_index(s->links, i);
-
-			g_string_append_printf(g, "%s%s", i ? ", " : "", l->name);
-		}
-	}
-	g_string_free(attrs, TRUE);
-	return g_string_free(g, FALSE);
-}
-
-int
-scn_overrides_apply(struct scn_ld *ld, int stage)
-{
-	struct scenario *s = ld->s;
-
-	for (size_t i = 0; i < ld->nov; i++) {
-		const struct scn_override *o = &ld->ov[i];
-		struct scn_param *p;
-		struct scn_val *v;
-
-		if (ld->ov_used[i])
-			continue;
-		if (!o->name || !o->value || o->name[0] == '\0') {
-			return scn_error(ld, NULL, 0, "--set: expected NAME=VALUE");
-		}
-		if (stage == 0 && (p = scn_param_find(s, o->name))) {
-			g_free(p->value);
-			p->value = g_strdup(o->value);
-			p->set = true;
-			ld->ov_used[i] = true;
-		} else if (stage == 1 && (v = override_target(s, o->name))) {
-			val_override(v, o);
-			ld->ov_used[i] = true;
-		} else if (stage == 2) {
-			char *names = valid_names(s);
-
-			scn_error(ld, NULL, 0, "--set %s: unknown parameter; valid names: %s",
-				  o->name, names);
-			g_free(names);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 /* Parse one link attribute into p. */
 static int
 lattr_parse(struct scn_ld *ld, const char *what, struct scn_val *v,
@@ -692,12 +344,6 @@ pcap_check(const struct scenario *s, const char *sel, const char **why)
 	}
 	g_strfreev(item);
 	return rc;
-}
-
-int
-scenario_check_pcap(const struct scenario *s, const char *sel, const char **why)
-{
-	return pcap_check(s, sel, why);
 }
 
 static int
@@ -832,7 +478,7 @@ scn_values_parse(struct scn_ld *ld)
 	return 0;
 }
 
-/* Every --set name with its current value, in a stable order. */
+/* Every name an override may give, with its current value, in a stable order. */
 void
 scn_params_foreach(const struct scenario *s,
 		   void (*fn)(void *ctx, const char *name, const char *value), void *ctx)

@@ -1,193 +1,23 @@
 /*
- * script.c - the curling emulator's text scripts (doc/scenario-format.md,
- * "Curling scripts")
- * and the load-time replay of every event.
+ * replay.c - the load-time replay of every event of a scenario (scripts,
+ * <at>, <app>) in time order, over the description (desc.c) rather than
+ * a struct net.
  *
- * A script has one event a line, "TIME COMMAND args": TIME in
- * milliseconds, absolute ("5000", "2.5") or relative to the previous
- * line ("+1000"), converted exactly to nanoseconds; "//" starts a comment
- * anywhere on a line.  The commands:
- *   START_ROUTER [id [name]]           a router named id (next free integer
- *                                      if absent), address from the id
- *   END_ROUTER id                      take the router down
- *   START_LINK r1 r2 [weight [name]]   a new link on the next free ethN of
- *                                      each (or bring an ended one back)
- *   START_LINK name                    bring an ended link back up
- *   END_LINK r1 r2 | END_LINK name     take the link down
- *   ON_ROUTER router Class args...     start an entity (START_APP: same)
- *   END_SIMULATION                     stop the run
- *
- * Nothing here touches a struct net.  scn_events_resolve() replays the
- * events of the whole scenario (scripts, <at>, <app>) in time order over
- * a model of the topology, so that a reference to a router that is not
- * started yet, a link that is already down or a bad entity argument is
- * reported with its file and line before anything runs.  Once the
- * replay is done, each entity class's check sees the whole scenario
- * (an address no node has is refused, even if its router starts later).
- * The actions at run time are in scenario.c (scn_ev_run).
+ * A reference to a router that is not started yet, a link that is
+ * already down, an unknown class or a bad entity argument is reported
+ * with the file and line of its event before anything runs.  The replay
+ * creates the routers and links the scripts start (a START_ROUTER's
+ * address comes from its id: nodeid_parse(), entities/nodeid.h) and the
+ * entity instances (each class's init); once it is done, each
+ * instance's check sees the whole scenario (an address no node has is
+ * refused, even if its router starts later).  The actions at run time
+ * are in build.c (scn_ev_run).
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "sim/scenario_int.h"
-
-struct cmd {
-	const char *name;
-	enum scn_ev_kind kind;
-	int min, max;		/* argument count; max -1: no limit */
-	const char *usage;
-};
-
-static const struct cmd cmds[] = {
-	{ "START_ROUTER", SEV_START_ROUTER, 0, 2, "START_ROUTER [id [name]]" },
-	{ "END_ROUTER", SEV_END_ROUTER, 1, 1, "END_ROUTER id" },
-	{ "START_LINK", SEV_START_LINK, 1, 4, "START_LINK r1 r2 [weight [name]]" },
-	{ "END_LINK", SEV_END_LINK, 1, 2, "END_LINK r1 r2" },
-	{ "ON_ROUTER", SEV_APP, 2, -1, "ON_ROUTER router Class args..." },
-	{ "START_APP", SEV_APP, 2, -1, "START_APP router Class args..." },
-	{ "END_SIMULATION", SEV_END_SIM, 0, 0, "END_SIMULATION" },
-};
-
-/* Parse one command without its time ("END_LINK 1 2") as an event at t. */
-int
-scn_script_command(struct scn_ld *ld, sim_time_t t, const char *cmd,
-		   const char *file, int line)
-{
-	char **tok = g_strsplit_set(cmd, " \t\r\n", -1);
-	GPtrArray *args = g_ptr_array_new();
-	const struct cmd *c = NULL;
-	struct scn_event *ev;
-	int n;
-
-	for (char **p = tok; *p; p++)
-		if (**p)
-			g_ptr_array_add(args, *p);
-	if (args->len == 0) {
-		scn_error(ld, file, line, "missing command");
-		goto fail;
-	}
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (strcmp(cmds[i].name, g_ptr_array_index(args, 0)) == 0)
-			c = &cmds[i];
-	if (!c) {
-		scn_error(ld, file, line, "unknown command \"%s\" (expected START_ROUTER, "
-			  "END_ROUTER, START_LINK, END_LINK, ON_ROUTER, START_APP or "
-			  "END_SIMULATION)", (char *)g_ptr_array_index(args, 0));
-		goto fail;
-	}
-	n = (int)args->len - 1;
-	if (n < c->min || (c->max >= 0 && n > c->max)) {
-		scn_error(ld, file, line, "%s: wrong number of arguments (%d); usage: %s",
-			  c->name, n, c->usage);
-		goto fail;
-	}
-	ev = scn_event_new(ld->s, t, c->kind, file, line);
-	if (ld->note->len && ld->note_file == file && ld->note_line == line)
-		ev->note = g_strdup(ld->note->str);
-	ev->argc = n;
-	ev->argv = g_new0(char *, (gsize)n + 1);
-	for (int i = 0; i < n; i++)
-		ev->argv[i] = g_strdup(g_ptr_array_index(args, (guint)i + 1));
-	g_ptr_array_free(args, TRUE);
-	g_strfreev(tok);
-	return 0;
-fail:
-	g_ptr_array_free(args, TRUE);
-	g_strfreev(tok);
-	return -1;
-}
-
-/*
- * Parse a script from text: one event a line.  first_line is the number
- * of text's first line in file; *prev is what "+N" adds to.
- */
-int
-scn_script_parse(struct scn_ld *ld, const char *text, const char *file,
-		 int first_line, sim_time_t *prev)
-{
-	char **lines;
-	int rc = 0;
-
-	/* A UTF-8 byte-order mark, as some editors save text, is not content. */
-	if (g_str_has_prefix(text, "\xef\xbb\xbf"))
-		text += 3;
-	lines = g_strsplit(text, "\n", -1);
-
-	for (int i = 0; lines[i] && rc == 0; i++) {
-		int line = first_line + i;
-		char *l = lines[i], *cm, *sub, *p, *tstr;
-		char err[UNITS_ERRLEN], lim[32];
-		sim_time_t t, d;
-		bool rel;
-
-		if ((cm = strstr(l, "//")))
-			*cm = '\0';
-		g_strstrip(l);
-		if (*l == '\0')
-			continue;
-		if (!(sub = scn_subst(ld, l, file, line))) {
-			rc = -1;
-			break;
-		}
-		for (p = sub; *p && !g_ascii_isspace(*p); p++)
-			;
-		tstr = g_strndup(sub, (gsize)(p - sub));
-		rel = tstr[0] == '+';
-		if (units_duration(rel ? "relative time" : "time", tstr + rel, UNITS_BARE_MS, 0,
-				   SIM_TIME_LIMIT, &d, err, sizeof(err)) < 0) {
-			rc = scn_error(ld, file, line, "%s", err);
-		} else if (rel && sim_time_add(*prev, d) == SIM_TIME_NEVER) {
-			rc = scn_error(ld, file, line, "relative time \"%s\": too large (the line "
-				       "would run after %s, the longest time a run may reach)",
-				       tstr + rel, units_fmt_duration(SIM_TIME_LIMIT, lim,
-								      sizeof(lim)));
-		} else {
-			t = rel ? *prev + d : d;
-			*prev = t;
-			while (g_ascii_isspace(*p))
-				p++;
-			if (*p == '\0')
-				rc = scn_error(ld, file, line, "missing command after the time");
-			else
-				rc = scn_script_command(ld, t, p, file, line);
-		}
-		g_free(tstr);
-		g_free(sub);
-	}
-	g_strfreev(lines);
-	return rc;
-}
-
-/* Parse a script file referenced from file:line. */
-int
-scn_script_load(struct scn_ld *ld, const char *ref, const char *from, int from_line)
-{
-	char *path = scn_path_join(from, ref);
-	const char *file = scn_file(ld->s, path);
-	sim_time_t prev = 0;
-	char *buf;
-	size_t len;
-	int rc;
-
-	g_free(path);
-	if (scn_file_read(ld, file, from, from_line, "script file", &buf, &len) < 0)
-		return -1;
-	if (len >= 2 && ((buf[0] == '\xff' && buf[1] == '\xfe') ||
-			 (buf[0] == '\xfe' && buf[1] == '\xff')))
-		rc = scn_error(ld, file, 0, "a UTF-16 text (its byte-order mark says so); "
-			       "save it as UTF-8");
-	else if (memchr(buf, '\0', len))
-		rc = scn_error(ld, file, 0, "not a text file");
-	else
-		rc = scn_script_parse(ld, buf, file, 1, &prev);
-	g_free(buf);
-	return rc;
-}
-
-/* ---- replay ---- */
+#include "scenario/scenario_int.h"
 
 static struct scn_node *
 node_lookup(struct scenario *s, const char *name)
@@ -211,7 +41,7 @@ next_free_id(struct scenario *s)
 		struct addr a;
 		bool taken = g_hash_table_lookup(s->node_by_name, id) != NULL;
 
-		addr_from_node_id(id, &a);
+		nodeid_parse(id, &a);
 		if (!taken && !scn_addr_owner(s, &a)) {
 			s->id_hint = i;
 			return id;
@@ -242,7 +72,7 @@ start_router(struct scn_ld *ld, struct scn_event *ev)
 		n->life++;
 		ev->create = false;
 		ev->node = n;
-	} else if (addr_from_node_id(id, &a) < 0) {
+	} else if (nodeid_parse(id, &a) < 0) {
 		rc = scn_error(ld, ev->file, ev->line, "START_ROUTER: router id \"%s\" is not "
 			       "of the form N, a.b or a.b.c", id);
 	} else {
@@ -523,7 +353,7 @@ model_iface_known(void *ctx, const char *node, const char *ifname, char *have,
  * scenario known, run each instance's check.
  */
 int
-scn_events_resolve(struct scn_ld *ld)
+scn_events_replay(struct scn_ld *ld)
 {
 	struct scenario *s = ld->s;
 	struct entity_scope sc;
@@ -534,7 +364,7 @@ scn_events_resolve(struct scn_ld *ld)
 		struct scn_node *n;
 		int rc = 0;
 
-		/* Errors about the event mention the --set values it holds. */
+		/* Errors about the event mention the overrides it holds. */
 		g_string_assign(ld->note, ev->note ? ev->note : "");
 		ld->note_file = ev->file;
 		ld->note_line = ev->line;

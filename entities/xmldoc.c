@@ -12,7 +12,7 @@
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
 
-#include "sim/xmldoc.h"
+#include "entities/xmldoc.h"
 
 struct xd_cap {
 	bool got;

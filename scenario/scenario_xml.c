@@ -5,23 +5,21 @@
  *
  * Each file is read whole, parsed by libxml2 (no network, no entity
  * expansion) and validated against the schema compiled into the program
- * (sim/schema/\*.xsd); the first parser or schema error becomes the
+ * (scenario/schema/\*.xsd); the first parser or schema error becomes the
  * "file:line: message" of the load.  The elements are then copied into
  * the description of scenario_int.h: names and references are
- * substituted (${name}) and checked here, values that --set may replace
- * are kept as written for params.c.  The formats are documented in
+ * substituted (${name}) and checked here, values that an override may
+ * replace are kept as written for values.c.  The formats are documented in
  * doc/scenario-format.md.
  */
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "sim/scenario_int.h"
-#include "sim/xmldoc.h"
+#include "entities/xmldoc.h"
+#include "scenario/scenario_int.h"
 
 /* The schema of each root element. */
 struct xsd {
@@ -124,7 +122,7 @@ attr(struct scn_ld *ld, xmlNode *e, const char *file, const char *name, char **o
 	return *out ? 0 : -1;
 }
 
-/* Keep a value attribute as written, with its origin, for --set and params.c. */
+/* Keep a value attribute as written, with its origin, for the overrides and values.c. */
 static void
 attr_val(xmlNode *e, const char *file, const char *name, struct scn_val *v)
 {
@@ -361,7 +359,7 @@ parse_node(struct scn_ld *ld, xmlNode *e, const char *file)
 	domain = NULL;
 	n->host = role && strcmp(role, "host") == 0;
 	if (rid && strcmp(rid, "auto") == 0) {
-		if (addr_from_node_id(name, &n->router_id) < 0) {
+		if (nodeid_parse(name, &n->router_id) < 0) {
 			scn_error(ld, file, line, "node %s: router-id=\"auto\" needs a name of "
 				  "the form N, a.b or a.b.c", name);
 			goto out;
@@ -770,6 +768,7 @@ parse_params(struct scn_ld *ld, xmlNode *root, const char *file)
 		if (name_reserved(p->name))
 			return scn_error(ld, file, p->line, "param \"%s\": the name is reserved "
 					 "for a run option", p->name);
+		scn_overrides_param(ld, p);
 	}
 	return 0;
 }
@@ -885,7 +884,7 @@ parse_scenario(struct scn_ld *ld, xmlNode *root, const char *file)
 
 	if (xml_validate(ld, file, root) < 0 || parse_params(ld, root, file) < 0)
 		return -1;
-	if (scn_overrides_apply(ld, 0) < 0 || scn_params_expand(ld) < 0)
+	if (scn_params_expand(ld) < 0)
 		return -1;
 	if (attr(ld, root, file, "name", &name) < 0)
 		return -1;
@@ -1021,17 +1020,14 @@ scn_xml_load(struct scn_ld *ld, const char *path)
 		return -1;
 	root = xmlDocGetRootElement(doc);
 	if (is_elem(root, "scenario")) {
-		s->kind = SCN_NATIVE;
 		rc = parse_scenario(ld, root, file);
 	} else if (is_elem(root, "topology")) {
-		s->kind = SCN_TOPOLOGY;
 		rc = parse_topology(ld, root, file, true);
 		if (rc == 0 && s->topo_name) {
 			g_free(s->name);
 			s->name = g_strdup(s->topo_name);
 		}
 	} else if (is_elem(root, "SimOptions")) {
-		s->kind = SCN_CURLING;
 		rc = parse_simoptions(ld, root, file);
 	} else {
 		rc = scn_error(ld, file, line_of(root), "root element <%s> is not <scenario>, "

@@ -1,26 +1,31 @@
 /*
  * scenario_int.h - what the files of the scenario loader share: the
- * loaded description of a scenario (run options, topology, events), the
- * error helper and the value parsers.  Nothing outside sim/scenario*.c,
- * sim/script.c and sim/params.c includes it; everybody else sees
- * sim/scenario.h only.
+ * description of a scenario (run options, parameters, topology, events)
+ * and the prototypes of each step.  Only scenario/ includes it; everybody
+ * else sees scenario/scenario.h.
  *
- * A description is built in one pass over the files and checked
- * completely before anything is instantiated:
- *   scenario_xml.c   reads the XML files (scenario, topology,
- *                    <SimOptions>), validates them against the embedded
- *                    schemas and fills the description;
- *   script.c         parses curling script lines into events, then
- *                    replays the events in time order to check every
- *                    reference and to create the script's routers,
- *                    links and entity instances;
- *   params.c         parses values (durations, bandwidths, ...) exactly,
- *                    substitutes ${name}, applies --set overrides;
- *   scenario.c       the public API: load, instantiate, DOT, parameters.
- * The format is documented in doc/scenario-format.md.
+ * A description is built by the steps of scenario_load() (scenario.c),
+ * and checked completely before anything is instantiated.  The files,
+ * from the bottom up (each calls only those above it in this list):
+ *   desc.c           the description: nodes, interfaces, links, events,
+ *                    addresses, values as written, the error;
+ *   params.c         <param> values and ${name} substitution;
+ *   values.c         run options and link values: names, parsing,
+ *                    printing;
+ *   override.c       the command line's overrides: one merge, then each
+ *                    replaces the value it names;
+ *   script.c         curling script lines into events;
+ *   scenario_xml.c   the XML files (scenario, topology, <SimOptions>),
+ *                    validated against the embedded schemas;
+ *   replay.c         the events replayed in time order: references
+ *                    checked, the scripts' routers, links and entity
+ *                    instances made;
+ *   build.c          scenario_instantiate() and the events' actions;
+ *   scenario.c       the pipeline of scenario_load(), DOT, parameters.
+ * The formats are documented in doc/scenario-format.md.
  */
-#ifndef SIM_SCENARIO_INT_H
-#define SIM_SCENARIO_INT_H
+#ifndef SCENARIO_SCENARIO_INT_H
+#define SCENARIO_SCENARIO_INT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -28,11 +33,12 @@
 
 #include <glib.h>
 
+#include "entities/nodeid.h"
+#include "scenario/scenario.h"
 #include "sim/addr.h"
 #include "sim/entity.h"
 #include "sim/fileio.h"
 #include "sim/net.h"
-#include "sim/scenario.h"
 #include "sim/sim.h"
 #include "sim/units.h"
 
@@ -48,7 +54,7 @@
 #define SCN_QUEUE_PKTS_MAX	1000000u	/* a link queue's limit in frames ... */
 #define SCN_QUEUE_BYTES_MAX	(1ull << 30)	/* ... and in bytes */
 
-/* Attributes of a link that --set may change, in this order. */
+/* Attributes of a link that an override may change, in this order. */
 enum scn_lattr {
 	LA_BANDWIDTH = 0,
 	LA_DELAY,
@@ -59,7 +65,7 @@ enum scn_lattr {
 	LA_COUNT
 };
 
-/* Run options, as --set names them, in this order. */
+/* Run options, as the overrides name them, in this order. */
 enum scn_ropt {
 	RO_END_TIME = 0,
 	RO_SEED,
@@ -74,21 +80,15 @@ enum scn_ropt {
 	RO_COUNT
 };
 
-enum scn_kind {
-	SCN_NATIVE = 0,		/* <scenario> */
-	SCN_TOPOLOGY,		/* a bare <topology> file: no events */
-	SCN_CURLING,		/* <SimOptions> and its script */
-};
-
 /*
- * A value as written, kept raw until every --set is applied, then
+ * A value as written, kept raw until the overrides are bound, then
  * substituted and parsed.
  */
 struct scn_val {
 	char *raw;		/* NULL: not given, the default applies */
 	const char *file;	/* owned by the scenario's file list */
 	int line;
-	char *set;		/* "--set NAME=VALUE" that replaced it, or NULL */
+	char *origin;		/* the override that replaced it ("--set NAME=VALUE"), or NULL */
 };
 
 /*
@@ -97,12 +97,12 @@ struct scn_val {
  */
 struct scn_param {
 	char *name;
-	char *value;		/* as written or --set; expanded by scn_params_expand() */
+	char *value;		/* as written or overridden; expanded by scn_params_expand() */
 	const char *file;
 	int line;
-	bool set;		/* value from --set */
+	char *origin;		/* the override that gave the value ("--set NAME=VALUE"), or NULL */
 	bool expanded;		/* value holds no reference any more */
-	char **sets;		/* "--set NAME=VALUE" of the --set values in it, or NULL */
+	char **sets;		/* origins of the overrides in the expanded value, or NULL */
 };
 
 struct scn_domain {
@@ -179,8 +179,8 @@ struct scn_event {
 	int argc;
 	const char *file;
 	int line;
-	char *note;		/* the --set parameters substituted in it, or NULL */
-	/* filled by scn_events_resolve() */
+	char *note;		/* the overrides of parameters substituted in it, or NULL */
+	/* filled by scn_events_replay() */
 	struct scn_node *node;
 	struct scn_link *link;
 	bool create;		/* START_*: create (false: bring back up) */
@@ -199,7 +199,6 @@ struct scn_addr_owner {
 struct scenario {
 	char *path;
 	char *name;
-	enum scn_kind kind;
 	GPtrArray *files;	/* char*: every file name an error may cite */
 	GPtrArray *params;	/* struct scn_param* */
 	struct scn_val run[RO_COUNT];
@@ -221,26 +220,35 @@ struct scenario {
 	struct net *net;	/* set by scenario_instantiate() */
 };
 
+/* An override once merged: the value that wins for its name (override.c). */
+struct scn_ovr {
+	char *name;
+	char *value;
+	char *origin;		/* as the user wrote it: "--set NAME=VALUE", "--seed 5" */
+	bool used;		/* it replaced a value */
+};
+
 /* State of one scenario_load(): the first error wins. */
 struct scn_ld {
 	struct scenario *s;
 	char *err;
 	size_t errlen;
 	bool failed;
-	const struct scn_override *ov;
-	size_t nov;
-	bool *ov_used;		/* one per override */
-	/* --set parameters substituted at note_file:note_line, for its errors */
+	GPtrArray *ovr;		/* struct scn_ovr*, where each name first appeared */
+	GHashTable *ovr_by_name;	/* name -> struct scn_ovr* */
+	/* overrides substituted at note_file:note_line, for its errors */
 	GString *note;
 	const char *note_file;
 	int note_line;
 };
 
-/* scenario.c */
+/* desc.c */
 
 /* Record the first error as "file:line: message" (file NULL: no prefix). Returns -1. */
 int scn_error(struct scn_ld *ld, const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* A file name owned by the scenario, to cite in errors. */
+const char *scn_file(struct scenario *s, const char *path);
 /*
  * Read a file of the scenario whole, at most SCN_FILE_MAX bytes
  * (sim/fileio.h: the bound holds for what is read).  0 with *buf (g_free
@@ -250,14 +258,11 @@ int scn_error(struct scn_ld *ld, const char *file, int line, const char *fmt, ..
  */
 int scn_file_read(struct scn_ld *ld, const char *path, const char *from, int from_line,
 		  const char *what, char **buf, size_t *len);
-/* A file name owned by the scenario, to cite in errors. */
-const char *scn_file(struct scenario *s, const char *path);
+/* The path of `ref` as written in `from`: relative paths are relative to from's folder. */
+char *scn_path_join(const char *from, const char *ref);
 /* A node added to s (and to its name table); s owns it. */
 struct scn_node *scn_node_new(struct scenario *s, const char *name,
 			      const char *file, int line);
-/* An interface added to n; n owns it. */
-struct scn_iface *scn_iface_new(struct scn_node *n, const char *name,
-				enum iface_kind kind, const char *file, int line);
 /*
  * Record that node n has address a, on interface `iface` (NULL: as its
  * router id), written at file:line.  An address belongs to one node: if
@@ -271,6 +276,9 @@ int scn_addr_claim(struct scn_ld *ld, const struct scn_node *n, const char *ifac
 		   const struct addr *a, const char *file, int line, const char *what);
 /* The node that has address a, or NULL. */
 const struct scn_addr_owner *scn_addr_owner(const struct scenario *s, const struct addr *a);
+/* An interface added to n; n owns it. */
+struct scn_iface *scn_iface_new(struct scn_node *n, const char *name,
+				enum iface_kind kind, const char *file, int line);
 /* The interface of n called name, or NULL. */
 struct scn_iface *scn_node_iface(const struct scn_node *n, const char *name);
 /* A link added to s, without name or ends yet; s owns it. */
@@ -278,15 +286,82 @@ struct scn_link *scn_link_new(struct scenario *s, const char *file, int line);
 /* An event added to s, numbered in order of appearance; s owns it. */
 struct scn_event *scn_event_new(struct scenario *s, sim_time_t t, enum scn_ev_kind kind,
 				const char *file, int line);
-/* The path of `ref` as written in `from`: relative paths are relative to from's folder. */
-char *scn_path_join(const char *from, const char *ref);
 /* Sort the events by (time, order of appearance). */
 void scn_events_sort(struct scenario *s);
+/* An empty description of the scenario at path, with the default run options. */
+struct scenario *scn_desc_new(const char *path);
+/* Keep raw as v's value as written at file:line. */
+void scn_val_set(struct scn_val *v, const char *raw, const char *file, int line);
+void scn_val_clear(struct scn_val *v);
+/* Write where a value comes from ("file:12", or the override's origin) into buf. */
+const char *scn_val_where(const struct scn_val *v, char *buf, size_t len);
 
-/* scenario_xml.c */
+/* params.c */
 
-/* Read a scenario, topology or <SimOptions> file into ld->s. */
-int scn_xml_load(struct scn_ld *ld, const char *path);
+struct scn_param *scn_param_find(const struct scenario *s, const char *name);
+/*
+ * Replace each ${name} in `in` by the parameter's value.  Returns a new
+ * string, or NULL with an error cited at file:line.
+ */
+char *scn_subst(struct scn_ld *ld, const char *in, const char *file, int line);
+/*
+ * Expand the references between parameters, once each <param> has taken
+ * its override: each value becomes what it means, so that ${name} is
+ * replaced by text without references.  A parameter that refers to
+ * itself, directly or through others, an undefined name or a value too
+ * large is an error at the parameter's line.  Returns 0 or -1.
+ */
+int scn_params_expand(struct scn_ld *ld);
+/* scn_subst() for a value: cites the value's origin. */
+char *scn_val_subst(struct scn_ld *ld, const struct scn_val *v);
+
+/* values.c */
+
+/* Name of a link attribute ("bandwidth", ...) and of a run option ("end_time", ...). */
+const char *scn_lattr_name(enum scn_lattr a);
+const char *scn_ropt_name(enum scn_ropt o);
+/* The link attribute called name, or -1. */
+int scn_lattr_lookup(const char *name);
+/*
+ * The two values of a link that are lists, each item in the grammar of
+ * sim/units.h: a queue's limits ("50p 64KiB") and a loss model
+ * ("bernoulli 0.01").  Return 0, or -1 with the message in err.
+ */
+int scn_parse_queue(const char *s, uint32_t *pkts, uint64_t *bytes, char *err,
+		    size_t errlen);
+int scn_parse_loss(const char *s, struct loss_model *lm, char *err, size_t errlen);
+char *scn_fmt_queue(uint32_t pkts, uint64_t bytes, char *buf, size_t len);
+char *scn_fmt_loss(const struct loss_model *lm, char *buf, size_t len);
+/* Format one link attribute of p. */
+char *scn_fmt_lattr(const struct link_params *p, enum scn_lattr a, char *buf, size_t len);
+/* Substitute and parse every value kept as written (run options, link defaults, links). */
+int scn_values_parse(struct scn_ld *ld);
+/*
+ * Call fn for every name an override may give with its current value, in
+ * a stable order; values are those parsed (or raw, before parsing).
+ */
+void scn_params_foreach(const struct scenario *s,
+			void (*fn)(void *ctx, const char *name, const char *value),
+			void *ctx);
+
+/* override.c */
+
+/*
+ * Merge the caller's list (in precedence order: a later entry wins) into
+ * one override per name, in ld.  Returns 0, or -1 for an entry without a
+ * name.
+ */
+int scn_overrides_merge(struct scn_ld *ld, const struct scn_override *ov, size_t nov);
+void scn_overrides_free(struct scn_ld *ld);
+/* A <param> just read takes the override of its name, if there is one. */
+void scn_overrides_param(struct scn_ld *ld, struct scn_param *p);
+/*
+ * Every other override replaces the value it names (a run option, a link
+ * default, a link's attribute): call once the events are replayed, so
+ * that the links the scripts start exist.  An override that names
+ * nothing is an error listing the names there are.  Returns 0 or -1.
+ */
+int scn_overrides_bind(struct scn_ld *ld);
 
 /* script.c */
 
@@ -303,71 +378,23 @@ int scn_script_command(struct scn_ld *ld, sim_time_t t, const char *cmd,
 /* Parse a script file referenced from file:line. */
 int scn_script_load(struct scn_ld *ld, const char *path, const char *from,
 		    int from_line);
+
+/* scenario_xml.c */
+
+/* Read a scenario, topology or <SimOptions> file, and what it names, into ld->s. */
+int scn_xml_load(struct scn_ld *ld, const char *path);
+
+/* replay.c */
+
 /*
  * Sort the events by time and replay them: check every node, link and
  * class they name, create the script's routers and links, create the
  * entity instances (running each class's init); then run each
  * instance's check against every node the scenario has.
  */
-int scn_events_resolve(struct scn_ld *ld);
+int scn_events_replay(struct scn_ld *ld);
 
-/* params.c */
-
-/*
- * The two values of a link that are lists, each item in the grammar of
- * sim/units.h: a queue's limits ("50p 64KiB") and a loss model
- * ("bernoulli 0.01").  Return 0, or -1 with the message in err.
- */
-int scn_parse_queue(const char *s, uint32_t *pkts, uint64_t *bytes, char *err,
-		    size_t errlen);
-int scn_parse_loss(const char *s, struct loss_model *lm, char *err, size_t errlen);
-char *scn_fmt_queue(uint32_t pkts, uint64_t bytes, char *buf, size_t len);
-char *scn_fmt_loss(const struct loss_model *lm, char *buf, size_t len);
-/* Name of a link attribute ("bandwidth", ...). */
-const char *scn_lattr_name(enum scn_lattr a);
-const char *scn_ropt_name(enum scn_ropt o);
-/* Format one link attribute of p. */
-char *scn_fmt_lattr(const struct link_params *p, enum scn_lattr a, char *buf, size_t len);
-/*
- * Replace each ${name} in `in` by the parameter's value.  Returns a new
- * string, or NULL with an error cited at file:line.
- */
-char *scn_subst(struct scn_ld *ld, const char *in, const char *file, int line);
-/*
- * Expand the references between parameters, once the --set values of
- * parameters are in: each value becomes what it means, so that ${name}
- * is replaced by text without references.  A parameter that refers to
- * itself, directly or through others, an undefined name or a value too
- * large is an error at the parameter's line.  Returns 0 or -1.
- */
-int scn_params_expand(struct scn_ld *ld);
-/* scn_subst() for a value: cites the value's origin. */
-char *scn_val_subst(struct scn_ld *ld, const struct scn_val *v);
-/* Write where a value comes from ("file:12" or "--set NAME=VALUE") into buf. */
-const char *scn_val_where(const struct scn_val *v, char *buf, size_t len);
-void scn_val_set(struct scn_val *v, const char *raw, const char *file, int line);
-void scn_val_clear(struct scn_val *v);
-struct scn_param *scn_param_find(const struct scenario *s, const char *name);
-/*
- * Apply the --set overrides: stage 0 the user parameters (before any
- * ${name} is substituted), stage 1 the run options, link defaults and
- * links (once the scripts' links exist), stage 2 reports the names
- * nothing matched.
- */
-int scn_overrides_apply(struct scn_ld *ld, int stage);
-/* Parse every raw value (run options, link defaults, links). */
-int scn_values_parse(struct scn_ld *ld);
-/* Refuse a scenario larger than the SCN_*_MAX limits; 0 or -1. */
-int scn_limits_check(struct scn_ld *ld);
-/*
- * Call fn for every --set name with its current value, in a stable
- * order; values are those parsed (or raw, before parsing).
- */
-void scn_params_foreach(const struct scenario *s,
-			void (*fn)(void *ctx, const char *name, const char *value),
-			void *ctx);
-
-/* schema_data.c (generated from sim/schema/\*.xsd at build time) */
+/* schema_data.c (generated from scenario/schema/\*.xsd at build time) */
 extern const unsigned char scn_xsd_topology[];
 extern const unsigned int scn_xsd_topology_len;
 extern const unsigned char scn_xsd_scenario[];
@@ -375,4 +402,4 @@ extern const unsigned int scn_xsd_scenario_len;
 extern const unsigned char scn_xsd_simoptions[];
 extern const unsigned int scn_xsd_simoptions_len;
 
-#endif /* SIM_SCENARIO_INT_H */
+#endif /* SCENARIO_SCENARIO_INT_H */

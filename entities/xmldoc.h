@@ -1,11 +1,13 @@
 /*
  * xmldoc.h - XML documents read from memory and validated against schemas
  * compiled into the program, with the first error libxml2 reports and its
- * line: for the scenario loader (sim/scenario_xml.c) and the
- * configuration files entities read (the RAE's, the CME's).
+ * line: for the configuration files entities read (the RAE's, the CME's).
+ * It sits with the entities, not in the engine, because the engine knows
+ * no file format; the layers above (the scenario loader, scenario/, and
+ * the sweep descriptions) read their own XML files with it too.
  */
-#ifndef SIM_XMLDOC_H
-#define SIM_XMLDOC_H
+#ifndef ENTITIES_XMLDOC_H
+#define ENTITIES_XMLDOC_H
 
 #include <stddef.h>
 
@@ -40,4 +42,4 @@ xmlDoc *xmldoc_read(const char *buf, size_t len, const char *file, const char *r
 /* The line of an element (0 if unknown). */
 int xmldoc_line(const xmlNode *n);
 
-#endif /* SIM_XMLDOC_H */
+#endif /* ENTITIES_XMLDOC_H */

@@ -1,0 +1,302 @@
+/*
+ * scenario.c - the scenario API: load, describe (parameters, DOT).
+ *
+ * scenario_load() is the loader's pipeline, one step after the other,
+ * each in its own file; a step calls down to the description (desc.c)
+ * and to the steps before it, never back up:
+ *
+ *   1. merge the overrides       override.c   the command line's list:
+ *                                             one per name, the last wins
+ *   2. read the files            scenario_xml.c, script.c
+ *                                             a <param> takes its override
+ *                                             as it is read (params.c
+ *                                             expands ${name})
+ *   3. replay the events         replay.c     check every reference, make
+ *                                             the scripts' routers, links
+ *                                             and entity instances
+ *   4. bind the overrides        override.c   every other override
+ *                                             replaces the value it names
+ *   5. parse the values          values.c     run options, links
+ *   6. check the limits          here
+ *
+ * scenario_instantiate() (build.c) then makes the description real.
+ * doc/scenario-format.md describes the formats and, in "--set", the path
+ * of a value from the command line to what uses it.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "scenario/scenario_int.h"
+
+/*
+ * Refuse a scenario the machine could not hold once built, citing the
+ * node or link that goes past the limit (scenario_int.h, SCN_*_MAX):
+ *  1. at most SCN_NODES_MAX nodes and SCN_LINKS_MAX links, counting
+ *     those the scripts start;
+ *  2. with shortest-path routing every node gets a route to every
+ *     prefix of the others: nodes times prefixes at most SCN_ROUTES_MAX.
+ * Runs once the events are replayed and the values parsed, so the
+ * routing and the scripts' routers are known.
+ */
+static int
+limits_check(struct scn_ld *ld)
+{
+	struct scenario *s = ld->s;
+	const struct scn_node *over = NULL;
+	uint64_t prefixes = 0;
+
+	if (s->nodes->len > SCN_NODES_MAX) {
+		const struct scn_node *n = g_ptr_array_index(s->nodes, SCN_NODES_MAX);
+
+		return scn_error(ld, n->file, n->line, "node %s: more than %u nodes, the most "
+				 "a scenario may have", n->name, SCN_NODES_MAX);
+	}
+	if (s->links->len > SCN_LINKS_MAX) {
+		const struct scn_link *l = g_ptr_array_index(s->links, SCN_LINKS_MAX);
+
+		return scn_error(ld, l->file, l->line, "link %s: more than %u links, the most "
+				 "a scenario may have", l->name, SCN_LINKS_MAX);
+	}
+	if (!s->auto_routes)
+		return 0;
+	for (guint i = 0; i < s->nodes->len; i++) {
+		const struct scn_node *n = g_ptr_array_index(s->nodes, i);
+
+		prefixes += !addr_is_unset(&n->router_id);
+		for (guint k = 0; k < n->ifaces->len; k++)
+			prefixes += ((const struct scn_iface *)g_ptr_array_index(n->ifaces, k))->addrs->len;
+		if (!over && (uint64_t)(i + 1) * prefixes > SCN_ROUTES_MAX)
+			over = n;
+	}
+	if (over)
+		return scn_error(ld, over->file, over->line, "node %s: shortest-path routing over "
+				 "%u nodes and %" PRIu64 " prefixes would install about %" PRIu64
+				 " routes, more than the %u a run may hold; use routing=\"static\" "
+				 "or fewer nodes", over->name, s->nodes->len, prefixes,
+				 (uint64_t)s->nodes->len * prefixes, SCN_ROUTES_MAX);
+	return 0;
+}
+
+/*
+ * Load and check a scenario: the steps of the pipeline above.  The
+ * overrides come in precedence order (a later one wins).
+ */
+struct scenario *
+scenario_load(const char *path, const struct scn_override *ov, size_t nov,
+	      char *err, size_t errlen)
+{
+	struct scn_ld ld = {
+		.err = err, .errlen = errlen,
+	};
+
+	if (errlen)
+		err[0] = '\0';
+	ld.s = scn_desc_new(path);
+	ld.note = g_string_new(NULL);
+	if (scn_overrides_merge(&ld, ov, nov) < 0)
+		goto fail;
+	if (scn_xml_load(&ld, path) < 0)
+		goto fail;
+	if (scn_events_replay(&ld) < 0)
+		goto fail;
+	if (scn_overrides_bind(&ld) < 0)
+		goto fail;
+	if (scn_values_parse(&ld) < 0 || limits_check(&ld) < 0)
+		goto fail;
+	scn_overrides_free(&ld);
+	g_string_free(ld.note, TRUE);
+	return ld.s;
+fail:
+	if (!ld.failed)
+		scn_error(&ld, path, 0, "cannot load the scenario");
+	scn_overrides_free(&ld);
+	g_string_free(ld.note, TRUE);
+	scenario_free(ld.s);
+	return NULL;
+}
+
+/* Name of the scenario (its name attribute, or the file's base name). */
+const char *
+scenario_name(const struct scenario *s)
+{
+	return s->name;
+}
+
+const char *
+scenario_path(const struct scenario *s)
+{
+	return s->path;
+}
+
+const struct scn_run_opts *
+scenario_run_opts(const struct scenario *s)
+{
+	return &s->ro;
+}
+
+static void
+print_param(void *ctx, const char *name, const char *value)
+{
+	fprintf(ctx, "%s=%s\n", name, value);
+}
+
+/* Every --set name, one a line, as NAME=VALUE with its current value. */
+void
+scenario_list_params(const struct scenario *s, FILE *out)
+{
+	scn_params_foreach(s, print_param, out);
+}
+
+/* ---- Graphviz ---- */
+
+/* Write s as a DOT string, quoted and escaped. */
+static void
+dot_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '\n') {
+			fputs("\\n", out);
+			continue;
+		}
+		if (*s == '"' || *s == '\\')
+			fputc('\\', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+static void
+dot_node(FILE *out, const struct scn_node *n, const char *indent)
+{
+	GString *label = g_string_new(n->name);
+	char buf[ADDR_STRLEN];
+
+	if (n->label)
+		g_string_append_printf(label, " (%s)", n->label);
+	if (!addr_is_unset(&n->router_id))
+		g_string_append_printf(label, "\n%s", addr_fmt(&n->router_id, buf));
+	for (guint i = 0; i < n->ifaces->len; i++) {
+		const struct scn_iface *ifc = g_ptr_array_index(n->ifaces, i);
+
+		for (guint k = 0; k < ifc->addrs->len; k++) {
+			const struct ifaddr *a = &g_array_index(ifc->addrs, struct ifaddr, k);
+
+			g_string_append_printf(label, "\n%s %s/%u", ifc->name,
+					       addr_fmt(&a->addr, buf), a->plen);
+		}
+	}
+	fprintf(out, "%s", indent);
+	dot_str(out, n->name);
+	fprintf(out, " [label=");
+	dot_str(out, label->str);
+	fprintf(out, ", shape=%s];\n", n->host ? "ellipse" : "box");
+	g_string_free(label, TRUE);
+}
+
+/* The node of the topology that has address a on one of its interfaces. */
+static const struct scn_node *
+node_with_addr(const struct scenario *s, const struct addr *a)
+{
+	for (guint i = 0; i < s->nodes->len; i++) {
+		const struct scn_node *n = g_ptr_array_index(s->nodes, i);
+
+		for (guint j = 0; j < n->ifaces->len; j++) {
+			const struct scn_iface *ifc = g_ptr_array_index(n->ifaces, j);
+
+			for (guint k = 0; k < ifc->addrs->len; k++)
+				if (addr_eq(&g_array_index(ifc->addrs, struct ifaddr, k).addr, a))
+					return n;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The topology as an undirected graph: nodes grouped by domain, links
+ * labelled with bandwidth and delay, GRE tunnels as dashed edges.  For a
+ * curling script: every router and link the script starts.
+ */
+void
+scenario_write_dot(const struct scenario *s, FILE *out)
+{
+	char bw[64], dl[64];
+
+	fprintf(out, "graph ");
+	dot_str(out, s->name);
+	fprintf(out, " {\n\tnode [fontname=\"Helvetica\", fontsize=10];\n"
+		"\tedge [fontname=\"Helvetica\", fontsize=9];\n");
+	for (guint d = 0; d < s->domains->len; d++) {
+		const struct scn_domain *dom = g_ptr_array_index(s->domains, d);
+		GString *label = g_string_new(dom->name);
+		char *cl = g_strdup_printf("cluster_%s", dom->name);
+
+		if (dom->asn)
+			g_string_append_printf(label, " AS%s", dom->asn);
+		if (dom->prefixes)
+			g_string_append_printf(label, "\n%s", dom->prefixes);
+		fprintf(out, "\tsubgraph ");
+		dot_str(out, cl);
+		fprintf(out, " {\n\t\tlabel=");
+		dot_str(out, label->str);
+		fprintf(out, ";\n");
+		for (guint i = 0; i < s->nodes->len; i++) {
+			const struct scn_node *n = g_ptr_array_index(s->nodes, i);
+
+			if (n->domain && strcmp(n->domain, dom->name) == 0)
+				dot_node(out, n, "\t\t");
+		}
+		fprintf(out, "\t}\n");
+		g_string_free(label, TRUE);
+		g_free(cl);
+	}
+	for (guint i = 0; i < s->nodes->len; i++) {
+		const struct scn_node *n = g_ptr_array_index(s->nodes, i);
+
+		if (!n->domain)
+			dot_node(out, n, "\t");
+	}
+	for (guint i = 0; i < s->links->len; i++) {
+		const struct scn_link *l = g_ptr_array_index(s->links, i);
+		char *label = g_strdup_printf("%s %s", units_fmt_rate(l->p.bandwidth_bps,
+									 bw, sizeof(bw)),
+					      units_fmt_duration(l->p.delay, dl, sizeof(dl)));
+
+		fprintf(out, "\t");
+		dot_str(out, l->node[0]);
+		fprintf(out, " -- ");
+		dot_str(out, l->node[1]);
+		fprintf(out, " [label=");
+		dot_str(out, label);
+		fprintf(out, ", taillabel=");
+		dot_str(out, l->ifname[0]);
+		fprintf(out, ", headlabel=");
+		dot_str(out, l->ifname[1]);
+		fprintf(out, "%s];\n", l->scripted ? ", style=bold" : "");
+		g_free(label);
+	}
+	for (guint i = 0; i < s->nodes->len; i++) {
+		const struct scn_node *n = g_ptr_array_index(s->nodes, i);
+
+		for (guint j = 0; j < n->ifaces->len; j++) {
+			const struct scn_iface *ifc = g_ptr_array_index(n->ifaces, j);
+			const struct scn_node *peer;
+
+			/* Each tunnel once: from the end with the smaller name. */
+			if (ifc->kind != IF_GRE ||
+			    !(peer = node_with_addr(s, &ifc->gre_remote)) || peer == n)
+				continue;
+			if (strcmp(n->name, peer->name) > 0)
+				continue;
+			fprintf(out, "\t");
+			dot_str(out, n->name);
+			fprintf(out, " -- ");
+			dot_str(out, peer->name);
+			fprintf(out, " [style=dashed, label=");
+			dot_str(out, ifc->name);
+			fprintf(out, "];\n");
+		}
+	}
+	fprintf(out, "}\n");
+}

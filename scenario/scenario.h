@@ -1,0 +1,92 @@
+/*
+ * scenario.h - loading scenarios: topology XML, scenario XML, the curling
+ * emulator's <SimOptions> control files and text scripts; the overrides
+ * of the command line.
+ *
+ * Loading happens in two steps so that every user error shows up before
+ * anything runs or any output is written:
+ *   scenario_load()        read and check every file (XML schema,
+ *                          script syntax, references between objects,
+ *                          entity arguments through each class's init),
+ *                          with the overrides in; build a description.
+ *   scenario_instantiate() create nodes, interfaces, links and routes in
+ *                          a struct net and schedule the events.
+ * Every error message starts with "file:line: " (or with the override
+ * that gave the bad value).
+ */
+#ifndef SCENARIO_SCENARIO_H
+#define SCENARIO_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sim/sim.h"
+
+struct net;
+struct scenario;
+
+/*
+ * One override of the command line: --set NAME=VALUE, or a run option's
+ * own flag (--seed 5 is the override seed=5, --end 10s end_time=10s).
+ * scenario_load() takes a list of them in precedence order: for one
+ * name, a later entry wins over an earlier one, and every entry wins
+ * over what the files say.
+ */
+struct scn_override {
+	const char *name;
+	const char *value;
+	const char *origin;	/* as the user wrote it, for messages ("--seed 5");
+				   NULL: "--set NAME=VALUE" */
+};
+
+/* Run options a scenario carries, overrides in (the name --set knows each by). */
+struct scn_run_opts {
+	sim_time_t end_time;	/* end_time; SIM_TIME_MAX if the scenario sets none */
+	uint64_t seed;		/* seed; default 1 */
+	uint64_t run;		/* run; default 1 */
+	const char *pcap;	/* pcap: "all", "none", or a list "n1,n2:eth0"; default "all" */
+	unsigned snaplen;	/* snaplen; default 65535 */
+	const char *log_spec;	/* log; default "info" */
+	const char *scheduler;	/* scheduler; NULL: the default */
+	uint64_t max_events;	/* max_events: stop after this many events; 0: no limit */
+	sim_time_t max_wall;	/* max_wall: stop after this much wall-clock time; 0: none */
+};
+
+/* scenario.c */
+
+/*
+ * Load and check a scenario (native <scenario>, a bare <topology>, or a
+ * curling <SimOptions> file), with the nov overrides of ov (in
+ * precedence order; the caller keeps them).  Returns NULL with a
+ * "file:line: message" in err on any error.
+ */
+struct scenario *scenario_load(const char *path, const struct scn_override *ov,
+			       size_t nov, char *err, size_t errlen);
+/* Name of the scenario (its name attribute, or the file's base name). */
+const char *scenario_name(const struct scenario *s);
+const char *scenario_path(const struct scenario *s);
+const struct scn_run_opts *scenario_run_opts(const struct scenario *s);
+/* Every parameter name --set accepts, one a line, with its current value. */
+void scenario_list_params(const struct scenario *s, FILE *out);
+/* The topology as Graphviz DOT (nodes, interfaces, links with parameters). */
+void scenario_write_dot(const struct scenario *s, FILE *out);
+
+/* desc.c */
+
+/*
+ * Free the description and every entity instance, started or not: call
+ * it after net_destroy(), which stops them.
+ */
+void scenario_free(struct scenario *s);
+
+/* build.c */
+
+/*
+ * Build the network in net and schedule the scenario's events on its
+ * simulator.  Returns 0, or -1 with err set (also when sim_interrupt()
+ * stops it: the network is then half built).
+ */
+int scenario_instantiate(struct scenario *s, struct net *net, char *err, size_t errlen);
+
+#endif /* SCENARIO_SCENARIO_H */
