@@ -62,7 +62,8 @@ rae_cme_event_name(enum rae_cme_event ev)
  *   +------LOST------+--------LOST-----------+---------LOST---------+
  *                  (the retry timer is armed: START after `retry`)
  *
- *  STOP in any state: drop the connection, Idle for good.
+ *  STOP in any state: drop the connection, back to Idle; an RAE started
+ *  again begins with START.
  *
  * A tcp_connect() that cannot start (no route) changes nothing: the
  * retry timer is armed in Idle.  PathInf goes only in Up; what changes

@@ -211,7 +211,7 @@ const char *rae_cme_event_name(enum rae_cme_event ev);
 void rae_cme_setup(struct rae *r);
 /* Connect to the CME if the configuration names one and the link is Idle. */
 void rae_cme_start(struct rae *r);
-/* The RAE stops: drop the connection, Idle for good. */
+/* The RAE stops: drop the connection, back to Idle. */
 void rae_cme_stop(struct rae *r);
 void rae_cme_fini(struct rae *r);
 /* Queue d's preferred paths (or their absence) for the CME. */
