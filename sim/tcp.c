@@ -35,6 +35,12 @@
  * Sockets are freed by a zero-delay event after they close, so that no
  * code path here or in a callback touches freed memory: after every
  * callback the caller checks `dead` and stops.
+ *
+ * The implementation is split by concern (tcp_int.h): this file holds
+ * the per-node stack, the sockets and their life, the connection state
+ * machine and the socket calls of tcp.h; tcp_input.c the processing of
+ * segments that arrive; tcp_output.c what leaves, retransmissions and the
+ * timers.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -42,150 +48,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/net.h"
-#include "sim/tcp.h"
+#include "sim/tcp_int.h"
 #include "sim/wire.h"
-
-#define TCP_HLEN		20
-#define TCP_MSS_OPT_LEN		4
-#define TCP_RTO_AFTER_SYN_LOSS	(3 * SIM_S)	/* RFC 6298 5.7 */
-#define TCP_CLOCK_G		(1 * SIM_MS)	/* the G of RFC 6298 2.3 */
-#define TCP_MSS_DEFAULT_V4	536	/* RFC 9293 3.7.1: no MSS option */
-#define TCP_MSS_DEFAULT_V6	1220
-#define TCP_LOOPBACK_MTU	1500	/* MTU assumed to one of the node's own addresses */
-#define TCP_EPHEMERAL_LO	49152
-
-#define TH_FIN	0x01
-#define TH_SYN	0x02
-#define TH_RST	0x04
-#define TH_PSH	0x08
-#define TH_ACK	0x10
-
-#define SEQ_LT(a, b)	((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
-#define SEQ_LEQ(a, b)	((int32_t)((uint32_t)(a) - (uint32_t)(b)) <= 0)
-#define SEQ_GT(a, b)	((int32_t)((uint32_t)(a) - (uint32_t)(b)) > 0)
-#define SEQ_GEQ(a, b)	((int32_t)((uint32_t)(a) - (uint32_t)(b)) >= 0)
-
-struct tcp_key {
-	struct addr laddr, raddr;
-	uint16_t lport, rport;
-};
-
-/* Received data beyond a hole: pieces sorted by seq, never overlapping. */
-struct tcp_ooo {
-	struct tcp_ooo *next;
-	uint32_t seq;
-	uint32_t len;
-	uint8_t data[];
-};
-
-/* A segment sent and not yet acknowledged, for RTT samples. */
-struct tcp_txrec {
-	uint32_t end;		/* sequence number after it */
-	sim_time_t sent;	/* its first transmission */
-	bool again;		/* sent more than once: no sample (Karn) */
-};
-
-struct tcp_stack;
-
-struct tcp_sock {
-	struct tcp_stack *st;
-	struct tcp_sock *prev, *next;	/* the stack's sockets, creation order */
-	struct tcp_key key;
-	char name[2 * ADDR_STRLEN + 20];	/* "a:p>b:q" for the log */
-	enum tcp_state state;
-	bool in_table;		/* in st->conns (or st->listeners) */
-	bool passive;		/* made by a listener */
-	bool visible;		/* the application has it: connected or accepted */
-	bool notified;		/* `closed` was called: no more callbacks */
-	bool dead;		/* closed and waiting in the graveyard */
-	bool fin_pending;	/* tcp_close: FIN after the queued data */
-	bool fin_sent, fin_acked;
-	bool fin_in;		/* a FIN at fin_in_seq was received, maybe beyond a hole */
-	bool ack_now;		/* an ACK is owed: the next segment out carries it */
-	bool in_recovery;	/* retransmitting holes up to `recover` */
-	bool have_rtt;		/* srtt and rttvar hold a sample */
-	bool syn_rexmit;	/* the SYN was sent again (RFC 6298 5.7) */
-	struct tcp_sock *listener;	/* passive and not yet accepted */
-	/* listener */
-	tcp_accept_fn accept_fn;
-	void *accept_ctx;
-	/* application */
-	struct tcp_callbacks cb;
-	void *ctx;
-	/* send sequence space (RFC 9293 3.3.1) */
-	uint32_t iss, snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2;
-	uint32_t max_sndwnd;	/* largest window the peer offered */
-	uint32_t recover;	/* snd_nxt when recovery began */
-	uint32_t fin_seq;	/* sequence number of our FIN, once sent */
-	uint32_t mss;		/* send segment size: min(our_mss, peer_mss) */
-	uint32_t our_mss, peer_mss;
-	/* send buffer: unacknowledged and unsent bytes, sbuf[shead] at sdata_seq */
-	uint8_t *sbuf;
-	size_t shead, slen, scap;
-	uint32_t sdata_seq;
-	/* receive sequence space */
-	uint32_t irs, rcv_nxt;
-	struct tcp_ooo *ooo;
-	uint32_t fin_in_seq;
-	/* timers */
-	struct sim_timer rexmt;	/* retransmission (SYN, data, FIN) */
-	struct sim_timer twait;	/* TIME_WAIT */
-	sim_time_t srtt, rttvar, rto;
-	struct tcp_txrec *txq;	/* segments in flight, in order: a ring */
-	unsigned txq_cap, txq_head, txq_len;
-	unsigned nrexmt;	/* timer expiries since the last progress */
-	unsigned dupacks;
-	sim_time_t *tx_times;	/* ring: when the last segments with data or FIN left */
-	unsigned tx_ring, tx_pos;	/* its size, the next slot */
-	uint32_t rxt_high;	/* end of what was sent again in this recovery */
-	sim_time_t syn_at;	/* when our SYN (or SYN-ACK) last left */
-	sim_time_t rtt_hint;	/* handshake RTT from the last SYN sent, Karn or not */
-	unsigned lr_limit;	/* duplicate ACKs the segments in flight can explain */
-	unsigned lr_dupacks;	/* duplicate ACKs since the last retransmission */
-	struct tcp_info info;	/* counters (state and timers filled on demand) */
-};
-
-struct tcp_stack {
-	struct node *node;
-	GHashTable *conns;	/* struct tcp_key * -> struct tcp_sock * */
-	GHashTable *listeners;	/* port -> struct tcp_sock * */
-	GHashTable *ports;	/* local port -> connections using it */
-	struct tcp_sock *head, *tail;	/* live sockets */
-	GPtrArray *graveyard;	/* closed sockets, freed by `reap` */
-	struct sim_event *reap;
-	struct rng rng;		/* "tcp/<node>": initial sequence numbers */
-	uint16_t next_ephemeral;
-	uint32_t drop_no_listener;	/* interned reason "tcp_no_listener" */
-	struct tcp_stats stats;
-};
-
-/* One received segment, parsed. */
-struct tcp_seg {
-	const struct addr *src, *dst;
-	uint16_t sport, dport;
-	uint32_t seq, ack;
-	uint8_t flags;
-	uint16_t wnd;
-	uint32_t mss;		/* MSS option, 0 if absent */
-	const uint8_t *data;
-	uint32_t len;		/* data bytes */
-};
-
-enum tcp_event {
-	TCP_EV_OPEN,		/* tcp_connect */
-	TCP_EV_SYN,		/* SYN to a listener, or a bare SYN in SYN_SENT */
-	TCP_EV_SYN_ACK,		/* acceptable SYN-ACK in SYN_SENT */
-	TCP_EV_ACK_OF_SYN,	/* our SYN acknowledged in SYN_RCVD */
-	TCP_EV_CLOSE,		/* tcp_close */
-	TCP_EV_FIN,		/* the peer's FIN, in order */
-	TCP_EV_FIN_ACKED,	/* our FIN acknowledged */
-	TCP_EV_RST,		/* acceptable RST */
-	TCP_EV_ABORT,		/* tcp_abort */
-	TCP_EV_TIMEOUT,		/* retransmissions gave up */
-	TCP_EV_2MSL,		/* TIME_WAIT is over */
-};
-
 static const char *const state_names[] = {
 	[TCP_CLOSED] = "CLOSED",
 	[TCP_LISTEN] = "LISTEN",
@@ -225,11 +89,6 @@ tcp_close_reason_name(enum tcp_close_reason why)
 	}
 	return "?";
 }
-
-static void tcp_input(struct node *n, void *ctx, struct pkt *p, const struct addr *src,
-		      const struct addr *dst);
-static void tcp_fsm(struct tcp_sock *s, enum tcp_event ev);
-static void tcp_output(struct tcp_sock *s);
 
 /* ---- the per-node stack ---- */
 
@@ -336,8 +195,8 @@ stack_get(struct node *n)
  * that a SYN to a node where nothing ever listened is answered with a
  * RST, as a real host does, rather than dropped as an unknown protocol.
  */
-static void
-stack_attach_all(struct net *net)
+void
+tcp_stack_attach_all(struct net *net)
 {
 	for (unsigned i = 0; i < net->nnodes; i++)
 		if (!node_ext_get(net->nodes[i], "tcp"))
@@ -412,9 +271,6 @@ sock_release(struct tcp_sock *s)
 		st->reap = sim_schedule(sim, 0, reap, st, NULL);
 }
 
-static void rexmt_expired(struct sim *sim, void *ctx, void *arg);
-static void twait_expired(struct sim *sim, void *ctx, void *arg);
-
 static void
 sock_name(struct tcp_sock *s)
 {
@@ -439,15 +295,15 @@ sock_new(struct tcp_stack *st)
 	else
 		st->head = s;
 	st->tail = s;
-	sim_timer_init(&s->rexmt, rexmt_expired, s, NULL);
-	sim_timer_init(&s->twait, twait_expired, s, NULL);
+	sim_timer_init(&s->rexmt, tcp_rexmt_expired, s, NULL);
+	sim_timer_init(&s->twait, tcp_twait_expired, s, NULL);
 	s->rto = TCP_RTO_INIT;
 	return s;
 }
 
 /* A connection socket for key, in the table; the caller fills the rest. */
-static struct tcp_sock *
-conn_new(struct tcp_stack *st, const struct tcp_key *key, uint32_t our_mss)
+struct tcp_sock *
+tcp_conn_new(struct tcp_stack *st, const struct tcp_key *key, uint32_t our_mss)
 {
 	struct tcp_sock *s = sock_new(st);
 
@@ -470,8 +326,8 @@ conn_new(struct tcp_stack *st, const struct tcp_key *key, uint32_t our_mss)
  * header, the MTU being the one of the interface the route to the peer
  * uses.  0 (and *src unset) if there is no route.
  */
-static uint32_t
-route_mss(struct node *n, const struct addr *dst, struct addr *src)
+uint32_t
+tcp_route_mss(struct node *n, const struct addr *dst, struct addr *src)
 {
 	uint32_t mtu, ip = dst->af == ADDR_V4 ? IPV4_HLEN : IPV6_HLEN;
 	const struct route *r;
@@ -498,10 +354,7 @@ route_mss(struct node *n, const struct addr *dst, struct addr *src)
 
 /* ---- logging ---- */
 
-static void tcp_log(struct tcp_sock *s, enum log_level l, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
+void
 tcp_log(struct tcp_sock *s, enum log_level l, const char *fmt, ...)
 {
 	struct node *n = s->st->node;
@@ -524,396 +377,11 @@ tcp_set_state(struct tcp_sock *s, enum tcp_state to, const char *why)
 	s->state = to;
 }
 
-/* ---- segments out ---- */
-
-/*
- * Build and send one segment from src:sport to dst:dport: header, the
- * MSS option if mss is non-zero, `len` bytes of data, checksum over the
- * pseudo-header.
- */
-static void
-xmit(struct tcp_stack *st, const struct addr *src, uint16_t sport, const struct addr *dst,
-     uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd, uint32_t mss,
-     const uint8_t *data, uint32_t len)
-{
-	size_t hlen = TCP_HLEN + (mss ? TCP_MSS_OPT_LEN : 0);
-	struct pkt *p = pkt_alloc(hlen + len);
-	uint8_t *h;
-
-	if (len)
-		memcpy(pkt_put(p, len), data, len);
-	h = pkt_push(p, hlen);
-	wr16(h, sport);
-	wr16(h + 2, dport);
-	wr32(h + 4, seq);
-	wr32(h + 8, (flags & TH_ACK) ? ack : 0);
-	h[12] = (uint8_t)((hlen / 4) << 4);
-	h[13] = flags;
-	wr16(h + 14, wnd);
-	wr16(h + 16, 0);
-	wr16(h + 18, 0);
-	if (mss) {
-		h[20] = 2;	/* kind: maximum segment size */
-		h[21] = 4;
-		wr16(h + 22, (uint16_t)mss);
-	}
-	wr16(h + 16, csum_fold(csum_add(csum_pseudo(src, dst, IPPROTO_TCP_, p->len),
-					h, p->len)));
-	st->stats.segs_out++;
-	if (flags & TH_RST)
-		st->stats.rst_out++;
-	ip_output(st->node, src, dst, IPPROTO_TCP_, p);
-}
-
-/* ---- send times of the segments in flight (RTT samples, Karn's rule) ---- */
-
-static struct tcp_txrec *
-txq_at(struct tcp_sock *s, unsigned i)
-{
-	return &s->txq[(s->txq_head + i) % s->txq_cap];
-}
-
-/* A new segment ending at `end` left now. */
-static void
-txq_push(struct tcp_sock *s, uint32_t end)
-{
-	if (s->txq_len == s->txq_cap) {
-		unsigned cap = s->txq_cap ? 2 * s->txq_cap : 64;
-		struct tcp_txrec *q = malloc(cap * sizeof(*q));
-
-		for (unsigned i = 0; i < s->txq_len; i++)
-			q[i] = *txq_at(s, i);
-		free(s->txq);
-		s->txq = q;
-		s->txq_cap = cap;
-		s->txq_head = 0;
-	}
-	s->txq[(s->txq_head + s->txq_len) % s->txq_cap] = (struct tcp_txrec){
-		.end = end, .sent = sim_now(s->st->node->net->sim),
-	};
-	s->txq_len++;
-}
-
-/* [seq, end) is being sent again: the segments it touches give no sample. */
-static void
-txq_again(struct tcp_sock *s, uint32_t seq, uint32_t end)
-{
-	uint32_t start = s->snd_una;
-
-	for (unsigned i = 0; i < s->txq_len && SEQ_LT(start, end); i++) {
-		struct tcp_txrec *r = txq_at(s, i);
-
-		if (SEQ_GT(r->end, seq))
-			r->again = true;
-		start = r->end;
-	}
-}
-
-/*
- * Drop the segments `ack` covers.  If they were all sent once, return
- * the time since the oldest left (an RTT sample, as Linux measures it),
- * else -1: Karn's rule.
- */
-static sim_time_t
-txq_ack(struct tcp_sock *s, uint32_t ack)
-{
-	sim_time_t oldest = -1;
-	bool again = false;
-
-	while (s->txq_len > 0 && SEQ_LEQ(txq_at(s, 0)->end, ack)) {
-		struct tcp_txrec *r = txq_at(s, 0);
-
-		if (oldest < 0)
-			oldest = r->sent;
-		again |= r->again;
-		s->txq_head = (s->txq_head + 1) % s->txq_cap;
-		s->txq_len--;
-	}
-	if (oldest < 0 || again)
-		return -1;
-	return sim_now(s->st->node->net->sim) - oldest;
-}
-
-/* The window we advertise: see doc/tcp.md, "Receive window". */
-static uint16_t
-rcv_wnd(const struct tcp_sock *s)
-{
-	/*
-	 * In-order data goes to the application at once, so the buffer
-	 * behind rcv_nxt is always empty; data kept beyond a hole lies
-	 * inside [rcv_nxt, rcv_nxt + TCP_WINDOW), which the buffer holds.
-	 */
-	(void)s;
-	return TCP_WINDOW;
-}
-
-/* A segment of connection s; `off` is the data's offset in the send buffer. */
-static void
-sock_xmit(struct tcp_sock *s, uint32_t seq, uint8_t flags, size_t off, uint32_t len)
-{
-	uint32_t mss = (flags & TH_SYN) ? s->our_mss : 0;
-
-	s->info.segs_out++;
-	if (flags & TH_SYN)
-		s->syn_at = sim_now(s->st->node->net->sim);
-	if ((len || (flags & TH_FIN)) && s->tx_ring) {
-		s->tx_times[s->tx_pos] = sim_now(s->st->node->net->sim);
-		s->tx_pos = (s->tx_pos + 1) % s->tx_ring;
-	}
-	if (flags & TH_ACK)
-		s->ack_now = false;
-	xmit(s->st, &s->key.laddr, s->key.lport, &s->key.raddr, s->key.rport, seq, s->rcv_nxt,
-	     flags, rcv_wnd(s), mss, len ? s->sbuf + s->shead + off : NULL, len);
-}
-
-/* RST in answer to a segment that belongs to no connection (RFC 9293 3.10.7.1). */
-static void
-reply_rst(struct tcp_stack *st, const struct tcp_seg *seg)
-{
-	uint32_t seglen = seg->len + !!(seg->flags & TH_SYN) + !!(seg->flags & TH_FIN);
-
-	if (seg->flags & TH_RST)
-		return;
-	if (seg->flags & TH_ACK)
-		xmit(st, seg->dst, seg->dport, seg->src, seg->sport, seg->ack, 0, TH_RST, 0, 0,
-		     NULL, 0);
-	else
-		xmit(st, seg->dst, seg->dport, seg->src, seg->sport, 0, seg->seq + seglen,
-		     TH_RST | TH_ACK, 0, 0, NULL, 0);
-}
-
-/* Arm the retransmission timer unless it runs (RFC 6298 5.1). */
-static void
-rexmt_arm(struct tcp_sock *s, bool restart)
-{
-	if (restart || !sim_timer_armed(&s->rexmt))
-		sim_timer_after(s->st->node->net->sim, &s->rexmt, s->rto);
-}
-
-/*
- * Send what the window allows:
- *  1. the usable window is snd_una + min(snd_wnd, TCP_WINDOW) - snd_nxt;
- *  2. a segment carries min(unsent bytes, usable window, mss) bytes;
- *  3. a segment shorter than mss goes only if it empties the buffer, or
- *     is at least half the largest window the peer offered, or nothing
- *     is in flight (sender silly window avoidance, RFC 9293 3.8.6.2.1);
- *  4. FIN rides on the segment that empties the buffer after tcp_close
- *     (or goes alone), if the window has room for its sequence number;
- *  5. every new segment's send time is kept for RTT samples;
- *  6. if nothing was sent and an ACK is owed, a pure ACK goes.
- */
-static void
-tcp_output(struct tcp_sock *s)
-{
-	bool can_send = s->state == TCP_ESTABLISHED || s->state == TCP_CLOSE_WAIT ||
-			s->state == TCP_FIN_WAIT_1 || s->state == TCP_LAST_ACK;
-
-	if (s->dead)
-		return;
-	while (can_send && !s->fin_sent) {
-		uint32_t off = s->snd_nxt - s->sdata_seq;
-		size_t avail = s->slen - off;
-		uint32_t wnd = s->snd_wnd < TCP_WINDOW ? s->snd_wnd : TCP_WINDOW;
-		int64_t usable = (int64_t)(int32_t)(s->snd_una + wnd - s->snd_nxt);
-		uint32_t len = (uint32_t)(avail < s->mss ? avail : s->mss);
-		bool fin;
-		uint8_t flags = TH_ACK;
-
-		if (usable < 0)
-			usable = 0;
-		if (len > usable)
-			len = (uint32_t)usable;
-		/* The FIN takes a sequence number: it needs room in the window too. */
-		fin = s->fin_pending && off + len == s->slen &&
-		      (len < usable || s->snd_nxt == s->snd_una);
-		if (len == 0 && !fin)
-			break;
-		if (len > 0 && len < s->mss && len < avail && len < s->max_sndwnd / 2 &&
-		    s->snd_nxt != s->snd_una)
-			break;
-		if (len > 0 && off + len == s->slen)
-			flags |= TH_PSH;
-		if (fin)
-			flags |= TH_FIN;
-		sock_xmit(s, s->snd_nxt, flags, off, len);
-		s->snd_nxt += len;
-		if (fin) {
-			s->fin_sent = true;
-			s->fin_seq = s->snd_nxt;
-			s->snd_nxt++;
-		}
-		txq_push(s, s->snd_nxt);
-		rexmt_arm(s, false);
-	}
-	if (s->ack_now)
-		sock_xmit(s, s->snd_nxt, TH_ACK, 0, 0);
-}
-
-/*
- * About to retransmit the first unacknowledged segment R: how many
- * duplicate ACKs may still come that do not tell whether R arrived?
- * The peer answers every segment and the links keep order, so they are
- * the answers to the segments sent before R that may still be on their
- * way: those sent within one RTT bound (SRTT + 4 RTTVAR) before now.
- * Beyond that count, a duplicate ACK answers a segment sent after R
- * that arrived while R did not.  Before the first RTT sample (a lost SYN
- * forbids the handshake's) the bound is twice the handshake's time from
- * the last SYN sent: too short a bound costs one segment sent twice, too
- * long a one a retransmission timeout.
- */
-static void
-lr_start(struct tcp_sock *s)
-{
-	sim_time_t now = sim_now(s->st->node->net->sim);
-	sim_time_t since = now - (s->have_rtt ? s->srtt + 4 * s->rttvar
-				  : s->rtt_hint ? 2 * s->rtt_hint : TCP_RTO_MIN);
-
-	s->lr_dupacks = 0;
-	s->lr_limit = 0;
-	if (!s->tx_ring) {
-		s->lr_limit = UINT32_MAX / 2;
-		return;
-	}
-	for (unsigned i = 0; i < s->tx_ring; i++)
-		if (s->tx_times[i] > since)
-			s->lr_limit++;
-}
-
-/*
- * Send again the segment at seq (up to mss bytes, with the FIN if it is
- * the last) and return the sequence number after it; seq is snd_una or
- * beyond.  The segments it covers will give no RTT sample (Karn).
- */
-static uint32_t
-retransmit_seg(struct tcp_sock *s, uint32_t seq)
-{
-	uint32_t data_end = s->fin_sent ? s->fin_seq : s->snd_nxt;
-	uint32_t len = SEQ_GT(data_end, seq) ? data_end - seq : 0;
-	uint8_t flags = TH_ACK;
-	uint32_t end;
-
-	if (len > s->mss)
-		len = s->mss;
-	if (s->fin_sent && seq + len == s->fin_seq)
-		flags |= TH_FIN;
-	if (len > 0 && seq + len == s->sdata_seq + s->slen)
-		flags |= TH_PSH;
-	if (len == 0 && !(flags & TH_FIN))
-		return seq;
-	end = seq + len + !!(flags & TH_FIN);
-	txq_again(s, seq, end);
-	if (SEQ_GT(end, s->rxt_high))
-		s->rxt_high = end;
-	sock_xmit(s, seq, flags, seq - s->sdata_seq, len);
-	s->info.retransmits++;
-	s->st->stats.retransmits++;
-	return end;
-}
-
-/*
- * Send again the first unacknowledged segment: the SYN (SYN_SENT), the
- * SYN-ACK (SYN_RCVD), or the data (and FIN) at snd_una.
- */
-static void
-retransmit_first(struct tcp_sock *s)
-{
-	if (s->state == TCP_SYN_SENT || s->state == TCP_SYN_RCVD) {
-		txq_again(s, s->iss, s->iss + 1);
-		sock_xmit(s, s->iss, s->state == TCP_SYN_SENT ? TH_SYN : TH_SYN | TH_ACK, 0, 0);
-		s->info.retransmits++;
-		s->st->stats.retransmits++;
-		return;
-	}
-	lr_start(s);
-	retransmit_seg(s, s->snd_una);
-}
-
-/* ---- timers ---- */
-
-static void
-rexmt_expired(struct sim *sim, void *ctx, void *arg)
-{
-	struct tcp_sock *s = ctx;
-	bool syn = s->state == TCP_SYN_SENT || s->state == TCP_SYN_RCVD;
-	unsigned limit = syn ? TCP_SYN_RETRIES : TCP_DATA_RETRIES;
-
-	if (s->nrexmt >= limit) {
-		tcp_log(s, LOG_INFO, "no answer after %u retransmissions: giving up", s->nrexmt);
-		tcp_fsm(s, TCP_EV_TIMEOUT);
-		return;
-	}
-	s->nrexmt++;
-	s->info.timeouts++;
-	s->st->stats.timeouts++;
-	s->rto = s->rto * 2 > TCP_RTO_MAX ? TCP_RTO_MAX : s->rto * 2;
-	if (syn) {
-		s->syn_rexmit = true;
-		if (s->state == TCP_SYN_SENT)
-			stack_attach_all(s->st->node->net);
-	}
-	s->in_recovery = true;
-	s->recover = s->snd_nxt;
-	s->rxt_high = s->snd_una;
-	s->dupacks = 0;
-	tcp_log(s, LOG_DEBUG, "retransmission timeout %u, next in %" PRId64 " ms", s->nrexmt,
-		s->rto / SIM_MS);
-	if (syn) {
-		retransmit_first(s);
-	} else {
-		/*
-		 * Go back N: without SACK the sender cannot tell what
-		 * arrived, so everything outstanding goes again, in order.
-		 */
-		uint32_t seq = s->snd_una, next;
-
-		lr_start(s);
-		while (SEQ_LT(seq, s->snd_nxt) && (next = retransmit_seg(s, seq)) != seq)
-			seq = next;
-	}
-	rexmt_arm(s, true);
-}
-
-static void
-twait_expired(struct sim *sim, void *ctx, void *arg)
-{
-	tcp_fsm(ctx, TCP_EV_2MSL);
-}
-
-/*
- * RFC 6298 2.2-2.4 with a sample r.  A sample is a time between two
- * instants of the run, so at most SIM_TIME_LIMIT (sim.h); then srtt and
- * rttvar stay within it too, and the largest sum below, 7 * srtt + r, is
- * at most 8 * SIM_TIME_LIMIT: no overflow.
- */
-static void
-rtt_sample(struct tcp_sock *s, sim_time_t r)
-{
-	sim_time_t k;
-
-	if (!s->have_rtt) {
-		s->srtt = r;
-		s->rttvar = r / 2;
-		s->have_rtt = true;
-	} else {
-		sim_time_t d = s->srtt > r ? s->srtt - r : r - s->srtt;
-
-		s->rttvar = (3 * s->rttvar + d) / 4;
-		s->srtt = (7 * s->srtt + r) / 8;
-	}
-	tcp_log(s, LOG_TRACE, "rtt sample %" PRId64 " us", r / 1000);
-	k = 4 * s->rttvar;
-	s->rto = s->srtt + (k > TCP_CLOCK_G ? k : TCP_CLOCK_G);
-	if (s->rto < TCP_RTO_MIN)
-		s->rto = TCP_RTO_MIN;
-	if (s->rto > TCP_RTO_MAX)
-		s->rto = TCP_RTO_MAX;
-}
-
 /* ---- the state machine ---- */
 
 /* Enter CLOSED: out of the tables, then `closed` if the application has s. */
-static void
-enter_closed(struct tcp_sock *s, enum tcp_close_reason why, const char *what)
+void
+tcp_enter_closed(struct tcp_sock *s, enum tcp_close_reason why, const char *what)
 {
 	const struct tcp_callbacks cb = s->cb;
 	bool tell = s->visible && !s->notified;
@@ -979,7 +447,7 @@ enter_established(struct tcp_sock *s, const char *what)
 
 /*
  * The connection state machine (RFC 9293 figure 5).  The segment
- * processing in tcp_input_conn turns segments into events; the socket
+ * processing of tcp_input.c turns segments into events; the socket
  * calls (connect, close, abort) and the timers add theirs.
  *
  *                              +---------+ ---------\      active OPEN
@@ -1029,7 +497,7 @@ enter_established(struct tcp_sock *s, const char *what)
  * (and SYN_RCVD of an active open), silently for a passive SYN_RCVD and
  * TIME_WAIT, RESET elsewhere.
  */
-static void
+void
 tcp_fsm(struct tcp_sock *s, enum tcp_event ev)
 {
 	switch (ev) {
@@ -1039,10 +507,10 @@ tcp_fsm(struct tcp_sock *s, enum tcp_event ev)
 		s->st->stats.active_opens++;
 		s->visible = true;
 		tcp_set_state(s, TCP_SYN_SENT, "connect");
-		sock_xmit(s, s->iss, TH_SYN, 0, 0);
+		tcp_sock_xmit(s, s->iss, TH_SYN, 0, 0);
 		s->snd_nxt = s->iss + 1;
-		txq_push(s, s->snd_nxt);
-		rexmt_arm(s, true);
+		tcp_txq_push(s, s->snd_nxt);
+		tcp_rexmt_arm(s, true);
 		break;
 
 	case TCP_EV_SYN:
@@ -1055,12 +523,12 @@ tcp_fsm(struct tcp_sock *s, enum tcp_event ev)
 			break;
 		}
 		if (s->txq_len == 0)
-			txq_push(s, s->iss + 1);
+			tcp_txq_push(s, s->iss + 1);
 		else
-			txq_again(s, s->iss, s->iss + 1);	/* our SYN, now with ACK */
-		sock_xmit(s, s->iss, TH_SYN | TH_ACK, 0, 0);
+			tcp_txq_again(s, s->iss, s->iss + 1);	/* our SYN, now with ACK */
+		tcp_sock_xmit(s, s->iss, TH_SYN | TH_ACK, 0, 0);
 		s->snd_nxt = s->iss + 1;
-		rexmt_arm(s, true);
+		tcp_rexmt_arm(s, true);
 		break;
 
 	case TCP_EV_SYN_ACK:
@@ -1142,7 +610,7 @@ tcp_fsm(struct tcp_sock *s, enum tcp_event ev)
 			enter_time_wait(s, "our FIN acknowledged");
 			break;
 		case TCP_LAST_ACK:
-			enter_closed(s, TCP_CLOSED_NORMAL, "our FIN acknowledged");
+			tcp_enter_closed(s, TCP_CLOSED_NORMAL, "our FIN acknowledged");
 			break;
 		default:
 			break;
@@ -1153,19 +621,19 @@ tcp_fsm(struct tcp_sock *s, enum tcp_event ev)
 		s->st->stats.rst_in++;
 		switch (s->state) {
 		case TCP_SYN_SENT:
-			enter_closed(s, TCP_CLOSED_REFUSED, "RST received: refused");
+			tcp_enter_closed(s, TCP_CLOSED_REFUSED, "RST received: refused");
 			break;
 		case TCP_SYN_RCVD:
-			enter_closed(s, TCP_CLOSED_REFUSED, "RST received");
+			tcp_enter_closed(s, TCP_CLOSED_REFUSED, "RST received");
 			break;
 		case TCP_TIME_WAIT:
-			enter_closed(s, TCP_CLOSED_RESET, "RST received in TIME_WAIT");
+			tcp_enter_closed(s, TCP_CLOSED_RESET, "RST received in TIME_WAIT");
 			break;
 		case TCP_CLOSED:
 		case TCP_LISTEN:
 			break;
 		default:
-			enter_closed(s, TCP_CLOSED_RESET, "RST received");
+			tcp_enter_closed(s, TCP_CLOSED_RESET, "RST received");
 			break;
 		}
 		break;
@@ -1174,517 +642,21 @@ tcp_fsm(struct tcp_sock *s, enum tcp_event ev)
 		if (s->state == TCP_CLOSED || s->state == TCP_LISTEN)
 			break;
 		if (s->state != TCP_SYN_SENT && s->state != TCP_TIME_WAIT)
-			sock_xmit(s, s->snd_nxt, TH_RST | TH_ACK, 0, 0);
-		enter_closed(s, TCP_CLOSED_ABORTED, "abort");
+			tcp_sock_xmit(s, s->snd_nxt, TH_RST | TH_ACK, 0, 0);
+		tcp_enter_closed(s, TCP_CLOSED_ABORTED, "abort");
 		break;
 
 	case TCP_EV_TIMEOUT:
 		if (s->state == TCP_CLOSED || s->state == TCP_LISTEN)
 			break;
-		enter_closed(s, TCP_CLOSED_TIMEOUT, "retransmissions gave up");
+		tcp_enter_closed(s, TCP_CLOSED_TIMEOUT, "retransmissions gave up");
 		break;
 
 	case TCP_EV_2MSL:
 		if (s->state == TCP_TIME_WAIT)
-			enter_closed(s, TCP_CLOSED_NORMAL, "2 MSL");
+			tcp_enter_closed(s, TCP_CLOSED_NORMAL, "2 MSL");
 		break;
 	}
-}
-
-/* ---- segments in ---- */
-
-/* Put data beyond a hole in the out-of-order list, skipping what it holds. */
-static void
-ooo_insert(struct tcp_sock *s, uint32_t seq, const uint8_t *data, uint32_t len)
-{
-	struct tcp_ooo **pp = &s->ooo, *q, *piece;
-
-	while (len > 0) {
-		uint32_t n;
-
-		q = *pp;
-		if (q && SEQ_GEQ(seq, q->seq + q->len)) {
-			pp = &q->next;
-			continue;
-		}
-		/* What lies before q (or everything, at the end of the list). */
-		n = !q || SEQ_LEQ(seq + len, q->seq) ? len
-		    : SEQ_LT(seq, q->seq) ? q->seq - seq : 0;
-		if (n > 0) {
-			piece = malloc(sizeof(*piece) + n);
-			piece->seq = seq;
-			piece->len = n;
-			memcpy(piece->data, data, n);
-			piece->next = q;
-			*pp = piece;
-			pp = &piece->next;
-			seq += n;
-			data += n;
-			len -= n;
-			continue;
-		}
-		/* seq is inside q: skip what q holds. */
-		n = q->seq + q->len - seq;
-		if (n >= len)
-			return;
-		seq += n;
-		data += n;
-		len -= n;
-		pp = &q->next;
-	}
-}
-
-/* Hand in-order bytes to the application; false if the socket died meanwhile. */
-static bool
-deliver(struct tcp_sock *s, const uint8_t *data, uint32_t len)
-{
-	s->info.bytes_received += len;
-	if (!s->notified && s->visible && s->cb.recv)
-		s->cb.recv(s, s->ctx, data, len);
-	return !s->dead;
-}
-
-/*
- * After rcv_nxt moved: deliver what the out-of-order list now joins,
- * then take the FIN if it is next.  False if the socket died.
- */
-static bool
-rcv_advance(struct tcp_sock *s)
-{
-	struct tcp_ooo *q;
-
-	while ((q = s->ooo) && SEQ_LEQ(q->seq, s->rcv_nxt)) {
-		uint32_t end = q->seq + q->len;
-		bool alive = true;
-
-		s->ooo = q->next;
-		if (SEQ_GT(end, s->rcv_nxt)) {
-			uint32_t off = s->rcv_nxt - q->seq;
-
-			s->rcv_nxt = end;
-			alive = deliver(s, q->data + off, q->len - off);
-		}
-		free(q);
-		if (!alive)
-			return false;
-	}
-	if (s->fin_in && s->fin_in_seq == s->rcv_nxt) {
-		s->fin_in = false;
-		s->rcv_nxt++;
-		s->ack_now = true;
-		tcp_fsm(s, TCP_EV_FIN);
-		if (s->dead)
-			return false;
-	}
-	return true;
-}
-
-/*
- * Process an acknowledgement in a synchronized state (RFC 9293
- * 3.10.7.4, fifth step):
- *  1. an ACK of something not yet sent is answered with an ACK and the
- *     segment dropped (returns false);
- *  2. an ACK of new data: the bytes leave the send buffer, an RTT
- *     sample is taken if the timed segment is covered, the retry count
- *     clears; in recovery, an ACK below `recover` retransmits the next
- *     hole; the timer stops if nothing is outstanding, else restarts;
- *  3. a duplicate ACK (nothing new, no data, same window, data
- *     outstanding) is counted; the third one starts a fast retransmit.
- *     In recovery, duplicate ACKs are counted from the last
- *     retransmission: the peer answers every segment, and the links
- *     keep order, so once there are TCP_DUPACK_THRESHOLD more than the
- *     segments then in flight could cause, later segments have arrived
- *     without the retransmission: it was lost, and goes again;
- *  4. the send window is updated from segments newer than the last
- *     update (SND.WL1, SND.WL2).
- */
-static bool
-ack_in(struct tcp_sock *s, const struct tcp_seg *seg)
-{
-	struct sim *sim = s->st->node->net->sim;
-	uint32_t ack = seg->ack;
-
-	if (SEQ_GT(ack, s->snd_nxt)) {
-		s->ack_now = true;
-		return false;
-	}
-	if (SEQ_GT(ack, s->snd_una)) {
-		uint32_t old_una = s->snd_una;
-		uint32_t data_end = s->sdata_seq + (uint32_t)s->slen;
-		uint32_t upto = SEQ_LT(ack, data_end) ? ack : data_end;
-
-		if (SEQ_GT(upto, s->sdata_seq)) {
-			uint32_t n = upto - s->sdata_seq;
-
-			s->shead += n;
-			s->slen -= n;
-			if (s->slen == 0)
-				s->shead = 0;
-			s->sdata_seq = upto;
-			s->info.bytes_acked += n;
-		}
-		sim_time_t r = txq_ack(s, ack);
-
-		if (r >= 0)
-			rtt_sample(s, r);
-		s->snd_una = ack;
-		s->nrexmt = 0;
-		s->dupacks = 0;
-		if (s->fin_sent && ack == s->fin_seq + 1)
-			s->fin_acked = true;
-		if (s->in_recovery) {
-			if (SEQ_GEQ(ack, s->recover)) {
-				s->in_recovery = false;
-			} else if (SEQ_GEQ(ack, s->rxt_high)) {
-				retransmit_first(s);
-			} else {
-				/*
-				 * The hole was sent again already (go back N) and
-				 * that copy is on its way or lost.  The copies sent
-				 * before it, of bytes the peer held, each bring a
-				 * duplicate ACK; more than those tell it was lost.
-				 */
-				s->lr_limit = (ack - old_una + s->mss - 1) / s->mss;
-				s->lr_dupacks = 0;
-			}
-		}
-		if (s->snd_una == s->snd_nxt)
-			sim_timer_cancel(sim, &s->rexmt);
-		else
-			rexmt_arm(s, true);
-	} else if (ack == s->snd_una && seg->len == 0 &&
-		   !(seg->flags & (TH_SYN | TH_FIN)) && seg->wnd == s->snd_wnd &&
-		   s->snd_una != s->snd_nxt) {
-		if (s->in_recovery) {
-			if (++s->lr_dupacks >= s->lr_limit + TCP_DUPACK_THRESHOLD) {
-				tcp_log(s, LOG_DEBUG, "retransmission lost: sending it again");
-				retransmit_first(s);
-				rexmt_arm(s, true);
-			}
-		} else if (++s->dupacks == TCP_DUPACK_THRESHOLD) {
-			s->in_recovery = true;
-			s->recover = s->snd_nxt;
-			s->rxt_high = s->snd_una;
-			s->info.fast_retransmits++;
-			s->st->stats.fast_retransmits++;
-			tcp_log(s, LOG_DEBUG, "%u duplicate ACKs: fast retransmit", s->dupacks);
-			retransmit_first(s);
-			rexmt_arm(s, true);
-		}
-	}
-	if (SEQ_LT(s->snd_wl1, seg->seq) ||
-	    (s->snd_wl1 == seg->seq && SEQ_LEQ(s->snd_wl2, ack))) {
-		s->snd_wnd = seg->wnd;
-		s->snd_wl1 = seg->seq;
-		s->snd_wl2 = ack;
-		if (s->snd_wnd > s->max_sndwnd)
-			s->max_sndwnd = s->snd_wnd;
-	}
-	return true;
-}
-
-static void
-peer_mss_set(struct tcp_sock *s, uint32_t mss)
-{
-	if (mss)
-		s->peer_mss = mss;
-	s->mss = s->peer_mss < s->our_mss ? s->peer_mss : s->our_mss;
-	if (s->mss == 0)
-		s->mss = 1;
-}
-
-/* SYN_SENT (RFC 9293 3.10.7.3). */
-static void
-input_syn_sent(struct tcp_sock *s, const struct tcp_seg *seg)
-{
-	bool ack = seg->flags & TH_ACK;
-
-	if (ack && (SEQ_LEQ(seg->ack, s->iss) || SEQ_GT(seg->ack, s->snd_nxt))) {
-		reply_rst(s->st, seg);
-		return;
-	}
-	if (seg->flags & TH_RST) {
-		if (ack)
-			tcp_fsm(s, TCP_EV_RST);
-		return;
-	}
-	if (!(seg->flags & TH_SYN))
-		return;
-	s->irs = seg->seq;
-	s->rcv_nxt = seg->seq + 1;
-	peer_mss_set(s, seg->mss);
-	s->snd_wnd = s->max_sndwnd = seg->wnd;
-	s->snd_wl1 = seg->seq;
-	s->snd_wl2 = seg->ack;
-	if (ack) {
-		s->snd_una = seg->ack;
-		sim_time_t r = txq_ack(s, seg->ack);
-
-		if (r >= 0)
-			rtt_sample(s, r);
-		s->nrexmt = 0;
-		sim_timer_cancel(s->st->node->net->sim, &s->rexmt);
-		tcp_fsm(s, TCP_EV_SYN_ACK);
-	} else {
-		s->nrexmt = 0;
-		tcp_fsm(s, TCP_EV_SYN);
-	}
-}
-
-/* Whether seg falls in the receive window (RFC 9293 3.10.7.4, first step). */
-static bool
-seq_acceptable(const struct tcp_sock *s, const struct tcp_seg *seg)
-{
-	uint32_t seglen = seg->len + !!(seg->flags & TH_SYN) + !!(seg->flags & TH_FIN);
-	uint32_t wnd = rcv_wnd(s);
-	uint32_t end = s->rcv_nxt + wnd;
-
-	if (seglen == 0)
-		return wnd == 0 ? seg->seq == s->rcv_nxt
-		       : SEQ_LEQ(s->rcv_nxt, seg->seq) && SEQ_LT(seg->seq, end);
-	if (wnd == 0)
-		return false;
-	return (SEQ_LEQ(s->rcv_nxt, seg->seq) && SEQ_LT(seg->seq, end)) ||
-	       (SEQ_LEQ(s->rcv_nxt, seg->seq + seglen - 1) && SEQ_LT(seg->seq + seglen - 1, end));
-}
-
-/*
- * A segment for an existing connection (RFC 9293 3.10.7.3 and 3.10.7.4,
- * with the RST and SYN checks of RFC 5961):
- *  1. SYN_SENT has its own rules (input_syn_sent);
- *  2. a retransmitted SYN in SYN_RCVD gets the SYN-ACK again;
- *  3. a segment outside the window is answered by an ACK (not a RST,
- *     which is dropped); in TIME_WAIT a FIN restarts the 2 MSL timer;
- *  4. a RST: exactly at rcv_nxt it resets the connection, elsewhere in
- *     the window it gets a challenge ACK;
- *  5. a SYN in a synchronized state gets a challenge ACK;
- *  6. no ACK: dropped; SYN_RCVD becomes ESTABLISHED if our SYN is
- *     acknowledged, else answers with a RST; then ack_in;
- *  7. data (ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2): trimmed to the window,
- *     delivered if in order, else kept; either way an ACK is owed;
- *  8. the FIN is taken when every byte before it has arrived;
- *  9. whatever can go out now goes (data, FIN, the ACK owed).
- */
-static void
-input_conn(struct tcp_sock *s, const struct tcp_seg *seg)
-{
-	uint32_t seq = seg->seq, len = seg->len;
-	const uint8_t *data = seg->data;
-	bool fin = seg->flags & TH_FIN;
-
-	s->info.segs_in++;
-	if (s->state == TCP_SYN_SENT) {
-		input_syn_sent(s, seg);
-		return;
-	}
-	if (s->state == TCP_SYN_RCVD && (seg->flags & TH_SYN) && !(seg->flags & TH_ACK) &&
-	    seq == s->irs) {
-		retransmit_first(s);
-		return;
-	}
-	if (!seq_acceptable(s, seg)) {
-		if (seg->flags & TH_RST)
-			return;
-		if (s->state == TCP_TIME_WAIT && fin)
-			sim_timer_after(s->st->node->net->sim, &s->twait, 2 * TCP_MSL);
-		s->ack_now = true;
-		tcp_output(s);
-		return;
-	}
-	if (seg->flags & TH_RST) {
-		if (seq == s->rcv_nxt) {
-			tcp_fsm(s, TCP_EV_RST);
-		} else {
-			s->ack_now = true;	/* challenge ACK */
-			tcp_output(s);
-		}
-		return;
-	}
-	if (seg->flags & TH_SYN) {
-		s->ack_now = true;	/* challenge ACK */
-		tcp_output(s);
-		return;
-	}
-	if (!(seg->flags & TH_ACK))
-		return;
-	if (s->state == TCP_SYN_RCVD) {
-		if (!SEQ_LT(s->snd_una, seg->ack) || SEQ_GT(seg->ack, s->snd_nxt)) {
-			reply_rst(s->st, seg);
-			return;
-		}
-		ack_in(s, seg);
-		tcp_fsm(s, TCP_EV_ACK_OF_SYN);
-		if (s->dead)
-			return;
-	} else if (!ack_in(s, seg)) {
-		tcp_output(s);
-		return;
-	}
-	if (s->fin_acked && (s->state == TCP_FIN_WAIT_1 || s->state == TCP_CLOSING ||
-			     s->state == TCP_LAST_ACK)) {
-		tcp_fsm(s, TCP_EV_FIN_ACKED);
-		if (s->dead)
-			return;
-	}
-
-	if (s->state == TCP_ESTABLISHED || s->state == TCP_FIN_WAIT_1 ||
-	    s->state == TCP_FIN_WAIT_2) {
-		uint32_t right = s->rcv_nxt + rcv_wnd(s);
-
-		if (SEQ_LT(seq, s->rcv_nxt)) {
-			uint32_t d = s->rcv_nxt - seq;
-
-			if (d > len)
-				d = len;	/* only the FIN may be new */
-			seq += d;
-			data += d;
-			len -= d;
-		}
-		if (SEQ_GT(seq + len, right)) {
-			len = SEQ_GT(right, seq) ? right - seq : 0;
-			fin = false;
-		}
-		if (len > 0 || fin)
-			s->ack_now = true;
-		if (fin && SEQ_GEQ(seq + len, s->rcv_nxt)) {
-			s->fin_in = true;
-			s->fin_in_seq = seq + len;
-		}
-		if (len > 0) {
-			if (seq == s->rcv_nxt) {
-				s->rcv_nxt += len;
-				if (!deliver(s, data, len))
-					return;
-			} else {
-				s->info.ooo_segs++;
-				ooo_insert(s, seq, data, len);
-			}
-		}
-		if (!rcv_advance(s))
-			return;
-	}
-	tcp_output(s);
-}
-
-/* A segment for a listener (RFC 9293 3.10.7.2): a SYN makes a connection. */
-static void
-input_listen(struct tcp_sock *l, const struct tcp_seg *seg)
-{
-	struct tcp_stack *st = l->st;
-	struct tcp_key key;
-	struct tcp_sock *s;
-	struct addr src;
-	uint32_t mss;
-
-	if (seg->flags & TH_RST)
-		return;
-	if (seg->flags & TH_ACK) {
-		reply_rst(st, seg);
-		return;
-	}
-	if (!(seg->flags & TH_SYN))
-		return;
-	memset(&key, 0, sizeof(key));
-	key.laddr = *seg->dst;
-	key.lport = seg->dport;
-	key.raddr = *seg->src;
-	key.rport = seg->sport;
-	/* Our MSS from the route back; the source stays the address the SYN was for. */
-	mss = route_mss(st->node, seg->src, &src);
-	if (mss == 0) {
-		stats_drop(&st->node->cnt, DROP_NO_ROUTE);
-		return;
-	}
-	s = conn_new(st, &key, mss);
-	s->passive = true;
-	s->listener = l;
-	s->irs = seg->seq;
-	s->rcv_nxt = seg->seq + 1;
-	peer_mss_set(s, seg->mss);
-	s->snd_wnd = s->max_sndwnd = seg->wnd;
-	s->snd_wl1 = seg->seq;
-	tcp_fsm(s, TCP_EV_SYN);
-}
-
-static void
-tcp_input(struct node *n, void *ctx, struct pkt *p, const struct addr *src,
-	  const struct addr *dst)
-{
-	struct tcp_stack *st = ctx;
-	const uint8_t *h = p->data;
-	struct tcp_seg seg;
-	struct tcp_key key;
-	struct tcp_sock *s;
-	unsigned off;
-
-	if (p->len < TCP_HLEN || (off = (h[12] >> 4) * 4u) < TCP_HLEN || off > p->len) {
-		st->stats.malformed++;
-		stats_drop(&n->cnt, DROP_MALFORMED);
-		goto done;
-	}
-	if (csum_fold(csum_add(csum_pseudo(src, dst, IPPROTO_TCP_, p->len), h, p->len)) != 0) {
-		st->stats.bad_checksum++;
-		stats_drop(&n->cnt, DROP_BAD_CHECKSUM);
-		goto done;
-	}
-	if ((dst->af == ADDR_V4 && addr_v4_host(dst) == 0xffffffffu) ||
-	    (dst->af == ADDR_V6 && dst->a[0] == 0xff)) {
-		stats_drop(&n->cnt, DROP_NOT_FOR_US);
-		goto done;
-	}
-	st->stats.segs_in++;
-	memset(&seg, 0, sizeof(seg));
-	seg.src = src;
-	seg.dst = dst;
-	seg.sport = rd16(h);
-	seg.dport = rd16(h + 2);
-	seg.seq = rd32(h + 4);
-	seg.ack = rd32(h + 8);
-	seg.flags = h[13] & 0x3f;
-	seg.wnd = rd16(h + 14);
-	seg.data = h + off;
-	seg.len = p->len - off;
-	/* Options: only MSS is understood; the others are skipped. */
-	for (unsigned i = TCP_HLEN; i < off;) {
-		uint8_t kind = h[i];
-
-		if (kind == 0)
-			break;
-		if (kind == 1) {
-			i++;
-			continue;
-		}
-		if (i + 1 >= off || h[i + 1] < 2 || i + h[i + 1] > off)
-			break;
-		if (kind == 2 && h[i + 1] == 4 && (seg.flags & TH_SYN))
-			seg.mss = rd16(h + i + 2);
-		i += h[i + 1];
-	}
-
-	memset(&key, 0, sizeof(key));
-	key.laddr = *dst;
-	key.lport = seg.dport;
-	key.raddr = *src;
-	key.rport = seg.sport;
-	s = g_hash_table_lookup(st->conns, &key);
-	/* A new SYN may end a TIME_WAIT if it starts beyond it (RFC 9293 3.6.1). */
-	if (s && s->state == TCP_TIME_WAIT && (seg.flags & TH_SYN) && !(seg.flags & TH_ACK) &&
-	    SEQ_GT(seg.seq, s->rcv_nxt) &&
-	    g_hash_table_lookup(st->listeners, GUINT_TO_POINTER(seg.dport))) {
-		enter_closed(s, TCP_CLOSED_NORMAL, "new SYN in TIME_WAIT");
-		s = NULL;
-	}
-	if (s) {
-		input_conn(s, &seg);
-	} else if ((s = g_hash_table_lookup(st->listeners, GUINT_TO_POINTER(seg.dport)))) {
-		input_listen(s, &seg);
-	} else {
-		st->stats.no_listener++;
-		stats_drop(&n->cnt, st->drop_no_listener);
-		reply_rst(st, &seg);
-	}
-done:
-	pkt_free(p);
 }
 
 /* ---- the socket calls ---- */
@@ -1724,7 +696,7 @@ tcp_connect(struct node *n, const struct addr *dst, uint16_t dport, uint16_t spo
 	if (dport == 0 || !(st = stack_get(n)))
 		return NULL;
 	memset(&key, 0, sizeof(key));
-	mss = route_mss(n, dst, &key.laddr);
+	mss = tcp_route_mss(n, dst, &key.laddr);
 	if (mss == 0)
 		return NULL;
 	key.raddr = *dst;
@@ -1747,8 +719,8 @@ tcp_connect(struct node *n, const struct addr *dst, uint16_t dport, uint16_t spo
 		if (key.lport == 0)
 			return NULL;
 	}
-	stack_attach_all(n->net);
-	s = conn_new(st, &key, mss);
+	tcp_stack_attach_all(n->net);
+	s = tcp_conn_new(st, &key, mss);
 	tcp_set_callbacks(s, cb, ctx);
 	tcp_fsm(s, TCP_EV_OPEN);
 	return s;
@@ -1851,8 +823,8 @@ tcp_unlisten(struct tcp_sock *l)
 	for (s = l->st->head; s; s = next) {
 		next = s->next;
 		if (s->listener == l) {
-			sock_xmit(s, s->snd_nxt, TH_RST | TH_ACK, 0, 0);
-			enter_closed(s, TCP_CLOSED_ABORTED, "listener closed");
+			tcp_sock_xmit(s, s->snd_nxt, TH_RST | TH_ACK, 0, 0);
+			tcp_enter_closed(s, TCP_CLOSED_ABORTED, "listener closed");
 		}
 	}
 	tcp_log(l, LOG_DEBUG, "no longer listening");

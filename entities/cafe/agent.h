@@ -27,6 +27,7 @@
 
 #include <glib.h>
 
+#include "entities/cafe/agent_wire.h"
 #include "entities/cafe/cafe.h"
 #include "entities/cafe/cmecafe.pb-c.h"
 #include "sim/addr.h"
@@ -34,28 +35,7 @@
 #include "sim/sim.h"
 #include "sim/tcp.h"
 
-#define CAFE_AGENT_PORT		9999	/* Appendix B's PORT */
-#define CAFE_AGENT_MAX_MSG	65535	/* the most a 2-byte length can say */
-#define CAFE_AGENT_FRAME_HDR	2
-
-/* Short names for the generated protobuf-c types. */
-typedef Comet__Cmecafe__GenericRequest cafe_agent_req;
-typedef Comet__Cmecafe__GenericResponse cafe_agent_resp;
-typedef Comet__Cmecafe__ConfigureStream cafe_agent_cfg;
-typedef Comet__Cmecafe__ExpiredStream cafe_agent_rec;
-#define CAFE_AGENT_CONFIGURE	COMET__CMECAFE__GENERIC_REQUEST__TYPE__CONFIGURE_STREAM
-#define CAFE_AGENT_COLLECT	COMET__CMECAFE__GENERIC_REQUEST__TYPE__COLLECT_EXPIRED_STREAMS
-#define CAFE_AGENT_SUCCESS	COMET__CMECAFE__GENERIC_RESPONSE__STATUS__CAFE_SUCCESS
-#define CAFE_AGENT_FAILURE	COMET__CMECAFE__GENERIC_RESPONSE__STATUS__CAFE_FAILURE
-
-/*
- * Cuts a TCP byte stream into messages: bytes go in as they arrive, split
- * or merged any way, and whole bodies come out in order.
- */
-struct cafe_agent_framer {
-	GByteArray *buf;
-	size_t off;		/* bytes of buf already handed out */
-};
+/* (The wire format, the framer and the short type names are in agent_wire.h.) */
 
 /* One connection of an agent. */
 struct cafe_agent_conn {
@@ -157,23 +137,6 @@ struct cafe_agent_test {
 
 extern const struct entity_class cafe_agent_class;
 
-void cafe_agent_framer_init(struct cafe_agent_framer *f);
-void cafe_agent_framer_fini(struct cafe_agent_framer *f);
-/* Append bytes received. */
-void cafe_agent_framer_push(struct cafe_agent_framer *f, const void *data, size_t len);
-/*
- * The next whole message: 1 with *body and *len set (valid until the next
- * push), 0 when more bytes are needed.
- */
-int cafe_agent_framer_next(struct cafe_agent_framer *f, const uint8_t **body, size_t *len);
-/* Bytes held that are not yet a whole message; *want: that message's size, 0 if unknown. */
-size_t cafe_agent_framer_held(const struct cafe_agent_framer *f, size_t *want);
-/* Append the length prefix and the packed message to out; -1 if longer than 65535 bytes. */
-int cafe_agent_frame(const ProtobufCMessage *m, GByteArray *out);
-/* "BE", "BTBE", "PR"; NULL for another value. */
-const char *cafe_agent_cos_name(unsigned cos);
-/* 0, 1, 2 from "BE", "BTBE", "PR"; -1 otherwise. */
-int cafe_agent_cos_parse(const char *s);
 /*
  * The filter spec of a CONFIGURE_STREAM, as ci_tool add's arguments give
  * one (cafe_filter_spec_parse), plus bandwidth and AS path.  -1 with err

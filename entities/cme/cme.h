@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "entities/rae/rae.h"
+#include "entities/rae/rae_score.h"
 #include "sim/addr.h"
 #include "sim/entity.h"
 

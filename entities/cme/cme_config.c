@@ -16,7 +16,7 @@
 #include <glib.h>
 #include <libxml/tree.h>
 
-#include "entities/cafe/agent.h"
+#include "entities/cafe/agent_wire.h"
 #include "entities/cme/cme.h"
 #include "entities/xmldoc.h"
 #include "sim/fileio.h"

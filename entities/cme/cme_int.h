@@ -1,8 +1,14 @@
 /*
- * cme_int.h - what the two halves of usr.cme.Cme share: the instance
- * struct, the path store (cme.c) and the request service (cme_serve.c:
- * client requests, the decision, the CAFE agents).  Only these files
- * include it.
+ * cme_int.h - what the files of usr.cme.Cme share: the instance struct and
+ * the calls between them.  cme.c (the entity, the RAEs' connections)
+ * calls the path store (cme_store.c) and the request service
+ * (cme_serve.c: client requests, the decision, the CAFE agents); the
+ * request service reads the store; the store calls neither.  Only these
+ * files include it.
+ *
+ * Of the other entities the CME sees only their wire formats: the RAE's
+ * framing (rae_wire.h), its metric and score (rae_score.h) and messages
+ * (cmerae.pb-c.h), the CAFE agent's framing and messages (agent_wire.h).
  */
 #ifndef ENTITIES_CME_CME_INT_H
 #define ENTITIES_CME_CME_INT_H
@@ -12,10 +18,11 @@
 
 #include <glib.h>
 
-#include "entities/cafe/agent.h"
+#include "entities/cafe/agent_wire.h"
 #include "entities/cme/cme.h"
 #include "entities/pbcheck.h"
 #include "entities/rae/cmerae.pb-c.h"
+#include "entities/rae/rae_score.h"
 #include "entities/rae/rae_wire.h"
 #include "sim/net.h"
 #include "sim/tcp.h"
@@ -121,7 +128,26 @@ struct cme {
 	uint64_t collects, expired_streams, expired_bytes, expired_packets;
 };
 
-/* cme.c */
+/* cme_store.c */
+
+/* An empty store (c->routes, c->domains). */
+void cme_store_init(struct cme *c);
+/* Forget everything (cme_tool restart). */
+void cme_store_clear(struct cme *c);
+void cme_store_fini(struct cme *c);
+/* Apply one GenericRequest of AS g->as_number; last_change is now. */
+void cme_store_apply(struct cme *c, const Comet__Cmerae__GenericRequest *g);
+/*
+ * The PathInf (packed) stored for AS `as` and the longest prefix holding
+ * a, that prefix in *pfx; NULL if none.
+ */
+const GBytes *cme_store_lookup(struct cme *c, uint32_t as, const struct addr *a,
+			       struct prefix *pfx);
+/* What AS `as` said about its domain (ProvInf), or NULL. */
+const struct cme_domain *cme_store_domain(struct cme *c, uint32_t as);
+/* Log the store: the summary, each AS, each entry if there are at most c->report. */
+void cme_store_log(struct cme *c);
+/* A prefix of a message: true if it has an address and no bit beyond its length. */
 bool cme_prefix_of(const Comet__Rae__Config__Prefix *p, struct prefix *out);
 
 /* cme_serve.c */

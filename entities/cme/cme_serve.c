@@ -481,30 +481,6 @@ collect_tick(struct sim *sim, void *ctx, void *arg)
 
 /* ---- the decision ---- */
 
-/* The stored paths from `as` towards the longest prefix that holds a. */
-static const GBytes *
-store_lookup(struct cme *c, uint32_t as, const struct addr *a, struct prefix *pfx)
-{
-	struct cme_key k;
-	int max = a->af == ADDR_V6 ? 128 : 32;
-
-	for (int len = max; len >= 0; len--) {
-		GBytes *b;
-
-		memset(&k, 0, sizeof(k));
-		k.as = as;
-		k.pfx.addr = *a;
-		k.pfx.len = (uint8_t)len;
-		addr_mask(&k.pfx.addr, k.pfx.len);
-		b = g_hash_table_lookup(c->routes, &k);
-		if (b) {
-			*pfx = k.pfx;
-			return b;
-		}
-	}
-	return NULL;
-}
-
 /* The metric of class cos in a class table; false if the table has none. */
 static bool
 class_metric(Comet__Rae__Config__ClassEntry **v, size_t n, uint32_t cos, struct rae_metric *m)
@@ -530,7 +506,7 @@ class_metric(Comet__Rae__Config__ClassEntry **v, size_t n, uint32_t cos, struct 
 static struct rae_metric
 intra_metric(struct cme *c, const struct cme_server *s, uint32_t next_as, uint32_t cos)
 {
-	struct cme_domain *d = g_hash_table_lookup(c->domains, GUINT_TO_POINTER(s->as));
+	const struct cme_domain *d = cme_store_domain(c, s->as);
 	struct rae_metric m = rae_metric_zero();
 
 	for (guint i = 0; d && i < d->prov->len; i++) {
@@ -671,7 +647,7 @@ decide(struct cme *c, struct cme_req *q, const cme_creq *r)
 	for (unsigned s = 0; s < ct->nservers; s++) {
 		const struct cme_server *sv = &ct->servers[s];
 		struct prefix pfx;
-		const GBytes *b = store_lookup(c, sv->as, &q->client, &pfx);
+		const GBytes *b = cme_store_lookup(c, sv->as, &q->client, &pfx);
 		Comet__Cmerae__PathInf *pi;
 		gsize len;
 		const uint8_t *d;

@@ -19,8 +19,13 @@
  *   rae_msg.c         the 5-byte framing and the messages of rae.proto and
  *                     cmerae.proto, decoded into an arena and checked
  *                     (its API is in rae_wire.h, which the CME shares)
- *   rae.c             the entity usr.rae.Rae: sessions, propagation,
- *                     CME reporting; and rae_tool, the operator's commands
+ *   rae.c             the entity usr.rae.Rae: arguments, start, stop, report
+ *   rae_session.c     its sessions with the peers and their state machine
+ *   rae_rde.c         updates and withdrawals in, advertisements out, MRAI
+ *   rae_cme.c         its link to the CME and that link's state machine
+ *   rae_tool.c        rae_tool, the operator's commands
+ * (the entity's files share rae_int.h; the CME sees only rae_wire.h and
+ * rae_score.h, the metric and the score).
  *
  * doc/rae.md describes the protocol, the formats and every choice made
  * where D4.3 is silent.  The header lists prototypes grouped by the file
@@ -36,39 +41,22 @@
 
 #include <glib.h>
 
+#include "entities/rae/rae_score.h"
 #include "entities/rae/rae_wire.h"
 #include "sim/addr.h"
 #include "sim/entity.h"
 #include "sim/sim.h"
 
-#define RAE_MAX_CLASSES	8	/* classes with decision parameters */
 #define RAE_MAX_PEERS	64	/* peers of one RAE (bit masks in the RIB) */
-#define RAE_MAX_ASPATH	255	/* ASes in one AS path */
 
 /* ---- configuration (rae_config.c) ---- */
 
-/*
- * Long-term QoS of a link, a part of a domain or a whole path.  Delay in
- * seconds, loss as a ratio, bandwidth in bit/s (INFINITY: unlimited).
- */
-struct rae_metric {
-	double delay;
-	double loss;
-	double bw;
-};
+/* (struct rae_metric and struct rae_dparams are in rae_score.h.) */
 
 /* The metric of one class of service. */
 struct rae_cmetric {
 	uint32_t cos;
 	struct rae_metric m;
-};
-
-/* Aspiration and reservation levels of one class (decision_parameters). */
-struct rae_dparams {
-	uint32_t cos;
-	double delay_a, delay_r;
-	double loss_a, loss_r;
-	double bw_a, bw_r;
 };
 
 struct rae_peer_cfg {
@@ -168,18 +156,7 @@ const struct rae_metric *rae_cmetric_find(const struct rae_cmetric *v, unsigned 
 int rae_config_xml_pack(const char *buf, size_t len, const char *file, uint8_t **out,
 			size_t *outlen, GHashTable *lines, char *err, size_t errlen);
 
-/* ---- decision process (rae_decide.c) ---- */
-
-/* The metric of a path made of part a followed by part b. */
-struct rae_metric rae_metric_concat(struct rae_metric a, struct rae_metric b);
-/* The metric that is neutral for concat: no delay, no loss, unlimited bandwidth. */
-struct rae_metric rae_metric_zero(void);
-/* Normalised criterion (step 1); larger_better for bandwidth. */
-double rae_sigma(double q, double a, double r, bool larger_better);
-/* Achievement of a normalised criterion (step 2). */
-double rae_achievement(double sigma, bool flat);
-/* The score of a path metric for a class (steps 1-3). */
-double rae_score(const struct rae_dparams *dp, const struct rae_metric *m, bool flat);
+/* ---- decision process (rae_decide.c; the metric and the score are in rae_score.h) ---- */
 
 /* ---- the RIB (rae_rib.c) ---- */
 
@@ -301,14 +278,15 @@ size_t rae_rib_memory(const struct rae_rib *rib);
 /* A prefix from its text and length: 0, or -1 with why (host bits are an error). */
 int rae_msg_prefix(const char *ip, bool has_len, uint32_t len, struct prefix *out,
 		   char *why, size_t whylen);
-/* A metric from its optional fields (absent bandwidth: unlimited); 0 or -1 with why. */
-int rae_msg_metric(bool has_loss, double loss, bool has_delay, double delay, bool has_bw,
-		   double bw, struct rae_metric *out, char *why, size_t whylen);
+/* (rae_msg_metric, a metric from a message's fields, is in rae_score.h.) */
 
-/* ---- the entity (rae.c) ---- */
+/* ---- the entity (rae.c; its other files share rae_int.h) ---- */
 
 /* usr.rae.Rae, alias rae. */
 extern const struct entity_class rae_class;
+
+/* ---- the operator's commands (rae_tool.c) ---- */
+
 /* rae_tool announce|withdraw <prefix> | report: the node's RAE at run time. */
 extern const struct entity_class rae_tool_class;
 

@@ -6,7 +6,8 @@
  *
  * Both ends of both interfaces use it: RAE to RAE (rae.proto) and RAE to
  * CME (cmerae.proto), which is why the CME entity includes this header
- * and nothing else of the RAE.  Implemented in rae_msg.c.
+ * (and rae_score.h, the metric and the score) and nothing else of the
+ * RAE.  Implemented in rae_msg.c.
  */
 #ifndef ENTITIES_RAE_RAE_WIRE_H
 #define ENTITIES_RAE_RAE_WIRE_H
@@ -18,6 +19,7 @@
 
 #define RAE_HDR_LEN	5
 #define RAE_MAX_BODY	(16u << 20)	/* a longer announced body resets the session */
+#define RAE_MAX_ASPATH	255	/* ASes in one AS path of a message */
 
 enum rae_msg_type {
 	RAE_MSG_OPEN = 1,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <CUnit/CUnit.h>
+#include <glib.h>
 
 #include "entities/cme/cme.h"
 #include "tests/unit/suites.h"

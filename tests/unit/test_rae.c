@@ -4,8 +4,10 @@
  * (doc/rae.md, "Metric aggregation and the decision process"; the
  * arithmetic is in the comments), the RIB
  * (interning, preferred paths, the hash table under load), the
- * configuration file (binary and XML, bad input of every kind) and the
- * message decoder (framing, truncated and garbage input).
+ * configuration file (binary and XML, bad input of every kind), the
+ * message decoder (framing, truncated and garbage input) and the state
+ * machine of the RAE's link to its CME (rae_cme_next, drawn in
+ * doc/rae.md).
  */
 #include <math.h>
 #include <stdio.h>
@@ -20,6 +22,7 @@
 #include "entities/rae/config.pb-c.h"
 #include "entities/rae/rae.h"
 #include "entities/rae/rae.pb-c.h"
+#include "entities/rae/rae_int.h"
 #include "tests/unit/suites.h"
 
 #define EPS 1e-12
@@ -803,6 +806,98 @@ test_msg_bad(void)
 	g_byte_array_free(b, TRUE);
 }
 
+/* ---- the link to the CME: its state machine ---- */
+
+/* A run of events from Idle and the state after each. */
+static void
+cme_walk(const enum rae_cme_event *ev, const enum rae_cme_state *want, size_t n)
+{
+	int st = CS_IDLE;
+
+	for (size_t i = 0; i < n; i++) {
+		st = rae_cme_next((enum rae_cme_state)st, ev[i]);
+		CU_ASSERT_EQUAL(st, (int)want[i]);
+		if (st < 0)
+			return;
+	}
+}
+
+static void
+test_cme_link_walks(void)
+{
+	/* Connect, the handshake (ProvInf, the first Reply), reporting, the CME goes away. */
+	static const enum rae_cme_event e1[] = { CE_START, CE_TCP_UP, CE_REPLY, CE_REPLY,
+						 CE_REPLY, CE_LOST, CE_START, CE_TCP_UP };
+	static const enum rae_cme_state s1[] = { CS_CONNECT, CS_SYNC, CS_UP, CS_UP, CS_UP,
+						 CS_IDLE, CS_CONNECT, CS_SYNC };
+	/* The CME does not listen yet: refused, retried; then lost before its first Reply. */
+	static const enum rae_cme_event e2[] = { CE_START, CE_LOST, CE_START, CE_LOST, CE_START,
+						 CE_TCP_UP, CE_LOST };
+	static const enum rae_cme_state s2[] = { CS_CONNECT, CS_IDLE, CS_CONNECT, CS_IDLE,
+						 CS_CONNECT, CS_SYNC, CS_IDLE };
+	/* The RAE stops while reporting; stopping again changes nothing. */
+	static const enum rae_cme_event e3[] = { CE_START, CE_TCP_UP, CE_REPLY, CE_STOP, CE_STOP,
+						 CE_START };
+	static const enum rae_cme_state s3[] = { CS_CONNECT, CS_SYNC, CS_UP, CS_IDLE, CS_IDLE,
+						 CS_CONNECT };
+
+	cme_walk(e1, s1, G_N_ELEMENTS(e1));
+	cme_walk(e2, s2, G_N_ELEMENTS(e2));
+	cme_walk(e3, s3, G_N_ELEMENTS(e3));
+	CU_ASSERT_STRING_EQUAL(rae_cme_state_name(CS_SYNC), "Sync");
+	CU_ASSERT_STRING_EQUAL(rae_cme_event_name(CE_TCP_UP), "TCP_UP");
+}
+
+/*
+ * The diagram of doc/rae.md as a list of edges: every (state, event)
+ * pair on it goes where the diagram says, every other one is refused.
+ */
+static void
+test_cme_link_refused(void)
+{
+	static const struct {
+		enum rae_cme_state from;
+		enum rae_cme_event ev;
+		enum rae_cme_state to;
+	} edges[] = {
+		{ CS_IDLE, CE_START, CS_CONNECT },
+		{ CS_CONNECT, CE_TCP_UP, CS_SYNC },
+		{ CS_SYNC, CE_REPLY, CS_UP },
+		{ CS_UP, CE_REPLY, CS_UP },
+		{ CS_CONNECT, CE_LOST, CS_IDLE },
+		{ CS_SYNC, CE_LOST, CS_IDLE },
+		{ CS_UP, CE_LOST, CS_IDLE },
+		{ CS_IDLE, CE_STOP, CS_IDLE },
+		{ CS_CONNECT, CE_STOP, CS_IDLE },
+		{ CS_SYNC, CE_STOP, CS_IDLE },
+		{ CS_UP, CE_STOP, CS_IDLE },
+	};
+	unsigned refused = 0;
+
+	for (int st = 0; st < RAE_CME_NSTATES; st++)
+		for (int ev = 0; ev < RAE_CME_NEVENTS; ev++) {
+			int want = -1;
+
+			for (size_t i = 0; i < G_N_ELEMENTS(edges); i++)
+				if ((int)edges[i].from == st && (int)edges[i].ev == ev)
+					want = (int)edges[i].to;
+			CU_ASSERT_EQUAL(rae_cme_next((enum rae_cme_state)st, (enum rae_cme_event)ev),
+					want);
+			refused += want < 0;
+		}
+	CU_ASSERT_EQUAL(refused, RAE_CME_NSTATES * RAE_CME_NEVENTS - G_N_ELEMENTS(edges));
+	/* The ones that matter most: no reporting before the handshake, no Reply unconnected. */
+	CU_ASSERT_EQUAL(rae_cme_next(CS_CONNECT, CE_REPLY), -1);
+	CU_ASSERT_EQUAL(rae_cme_next(CS_IDLE, CE_REPLY), -1);
+	CU_ASSERT_EQUAL(rae_cme_next(CS_IDLE, CE_TCP_UP), -1);
+	CU_ASSERT_EQUAL(rae_cme_next(CS_UP, CE_TCP_UP), -1);
+	CU_ASSERT_EQUAL(rae_cme_next(CS_IDLE, CE_LOST), -1);
+	CU_ASSERT_EQUAL(rae_cme_next(CS_SYNC, CE_START), -1);
+	/* Out of range: refused, not read past the table. */
+	CU_ASSERT_EQUAL(rae_cme_next((enum rae_cme_state)RAE_CME_NSTATES, CE_STOP), -1);
+	CU_ASSERT_EQUAL(rae_cme_next(CS_IDLE, (enum rae_cme_event)RAE_CME_NEVENTS), -1);
+}
+
 int
 suite_rae_register(void)
 {
@@ -822,7 +917,9 @@ suite_rae_register(void)
 	    !CU_add_test(s, "config: XML form", test_config_xml) ||
 	    !CU_add_test(s, "config: value checks", test_config_checks) ||
 	    !CU_add_test(s, "messages: framing", test_msg_framing) ||
-	    !CU_add_test(s, "messages: bad input", test_msg_bad))
+	    !CU_add_test(s, "messages: bad input", test_msg_bad) ||
+	    !CU_add_test(s, "CME link: transitions", test_cme_link_walks) ||
+	    !CU_add_test(s, "CME link: events refused", test_cme_link_refused))
 		return -1;
 	return 0;
 }

@@ -1,0 +1,222 @@
+/*
+ * rae_int.h - what the files of the entity usr.rae.Rae share: the
+ * instance struct, a peer's session, the link to the CME, and the calls
+ * one file makes into another.  Only the RAE's files (and its unit test)
+ * include it; other entities see rae.h, rae_wire.h and rae_score.h.
+ *
+ * The entity is split by concern, like OpenBSD bgpd's session.c, rde.c
+ * and rde_decide.c:
+ *   rae.c          the entity: arguments, start and stop, the RIB's own
+ *                  prefixes, statistics, the report
+ *   rae_session.c  the sessions with the peers over TCP and their state
+ *                  machine (rae_fsm): Open, Keepalive, the hold timer
+ *   rae_rde.c      what goes into and out of the RIB: updates and
+ *                  withdrawals received, the paths advertised to each
+ *                  peer, the minimum update interval
+ *   rae_decide.c   the decision process itself (rae_score.h)
+ *   rae_cme.c      the link to the CME and its state machine
+ *                  (rae_cme_next): PathInf and ProvInf reporting
+ *   rae_tool.c     rae_tool, the operator's commands
+ * Prototypes are grouped by the file that defines them.
+ */
+#ifndef ENTITIES_RAE_RAE_INT_H
+#define ENTITIES_RAE_RAE_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "entities/rae/cmerae.pb-c.h"
+#include "entities/rae/rae.h"
+#include "entities/rae/rae.pb-c.h"
+#include "sim/net.h"
+#include "sim/tcp.h"
+
+#define RAE_NEVER		INT64_MIN
+#define RAE_EXT			"rae"	/* the node's RAE, for rae_tool */
+
+/* ---- the session state machine (rae_session.c, see rae_fsm) ---- */
+
+enum peer_state {
+	PS_IDLE = 0,
+	PS_CONNECT,		/* active: TCP handshake under way */
+	PS_OPEN_SENT,		/* active: Open sent, waiting for the peer's */
+	PS_OPEN_WAIT,		/* passive: connection accepted, waiting for Open */
+	PS_ESTABLISHED,
+};
+
+enum peer_event {
+	PE_START = 0,		/* the RAE starts, or the retry timer fires (active side) */
+	PE_TCP_UP,		/* our connection completed */
+	PE_ACCEPTED,		/* the peer's connection was accepted */
+	PE_OPEN,		/* a valid Open from the peer */
+	PE_ERROR,		/* anything that ends the session, with a reason */
+	PE_STOP,		/* the RAE stops */
+};
+
+struct rae;
+
+struct rae_peer {
+	struct rae *r;
+	uint16_t idx;
+	const struct rae_peer_cfg *cfg;
+	char name[64];		/* "AS5/10.5.3.1" for the log */
+	bool active;		/* we open the connection */
+	enum peer_state state;
+	struct tcp_sock *sock;
+	struct rae_framer fr;
+	sim_time_t hold, keepalive;	/* negotiated */
+	struct sim_timer t_hold, t_keepalive, t_retry, t_drain;
+	sim_time_t last_update;	/* when the last update was sent, or RAE_NEVER */
+	GPtrArray *fresh;	/* struct rae_dest*: changed since the last drain */
+	GPtrArray *deferred;	/* waiting for minimum_update_interval */
+	uint32_t announce_mask;	/* class slots the link offers (peer class_table) */
+	/* statistics */
+	uint64_t established, resets;	/* sessions set up; lost or refused after TCP came up */
+	uint64_t connect_failures;	/* connections that never came up */
+	uint64_t msgs_in[5], msgs_out[5];	/* by message type 1..4 */
+	uint64_t pfx_in, wdr_in, pfx_out, wdr_out;
+	char last_reason[160];
+};
+
+/* ---- the link to the CME (rae_cme.c, see rae_cme_next; doc/rae.md draws it) ---- */
+
+enum rae_cme_state {
+	CS_IDLE = 0,		/* no connection; the retry timer may be armed */
+	CS_CONNECT,		/* TCP handshake under way */
+	CS_SYNC,		/* connected, ProvInf sent, waiting for the first Reply */
+	CS_UP,			/* reporting: PathInf as the RIB changes */
+};
+#define RAE_CME_NSTATES	4
+
+enum rae_cme_event {
+	CE_START = 0,		/* the RAE starts, or the retry timer fires: connect */
+	CE_TCP_UP,		/* the connection completed */
+	CE_REPLY,		/* a Reply from the CME */
+	CE_LOST,		/* refused, reset, closed, timed out, or a bad frame */
+	CE_STOP,		/* the RAE stops */
+};
+#define RAE_CME_NEVENTS	5
+
+struct rae_cme_link {
+	enum rae_cme_state state;	/* changed by cme_change_state() only */
+	struct tcp_sock *sock;
+	struct rae_framer fr;
+	struct sim_timer t_retry, t_drain;
+	GPtrArray *q;		/* struct rae_dest*: to report */
+	uint64_t seq;		/* of the last request sent on this connection */
+	uint64_t unacked;	/* requests without a reply */
+	bool have_version;
+	uint64_t version;	/* the CME's, from its last reply */
+	bool need_full;		/* the next connection sends everything */
+	bool lost_unacked;	/* the last connection ended with requests unanswered */
+	/* statistics */
+	uint64_t requests, path_inf, replies, restarts, full_reports, connects;
+};
+
+/* ---- the entity (rae.c) ---- */
+
+struct rae {
+	struct entity e;
+	/* arguments */
+	char *config_path;
+	sim_time_t keepalive, hold, retry;
+	uint32_t generate;
+	struct prefix gen_base;
+	uint32_t report;
+	/* configuration and state */
+	struct rae_config *cfg;
+	struct rae_rib rib;
+	bool rib_ready;
+	struct rae_peer peers[RAE_MAX_PEERS];
+	struct tcp_sock *listener;
+	struct rae_cme_link cme;
+	struct rae_pbarena rx;		/* messages decoded (one at a time) */
+	struct rae_dest **local;	/* own prefixes, config then generated */
+	size_t nlocal;
+	/* statistics */
+	uint64_t malformed, hold_expired, paths_looped, paths_unusable;
+	uint64_t bytes_in, bytes_out;
+	sim_time_t last_change;	/* last change of a preferred path, RAE_NEVER if none */
+	bool stopping;		/* in rae_stop() */
+};
+
+static inline struct sim *
+rae_sim(const struct rae *r)
+{
+	return r->e.node->net->sim;
+}
+
+static inline sim_time_t
+rae_now(const struct rae *r)
+{
+	return sim_now(rae_sim(r));
+}
+
+/*
+ * Let go of a connection without hearing from it again (reset, except at
+ * the end of the run); s may be NULL.
+ */
+void rae_sock_drop(struct rae *r, struct tcp_sock *s);
+/* Log the RIB summary, the preferred paths (up to `report` prefixes), the sessions. */
+void rae_report(struct rae *r);
+
+/* ---- the sessions (rae_session.c) ---- */
+
+/* Set up peer i of the configuration (its name, queues, timers), in Idle. */
+void rae_peer_setup(struct rae *r, unsigned i);
+/* Feed an event to a peer's session state machine (drawn above it). */
+void rae_fsm(struct rae_peer *p, enum peer_event ev, const char *reason);
+/* The listener's accept callback: the connection is a peer's, or refused. */
+void rae_accept(struct tcp_sock *l, struct tcp_sock *conn, void *ctx);
+/* Frame and send one message on the peer's connection (m NULL: empty body). */
+void rae_peer_send(struct rae_peer *p, unsigned type, const ProtobufCMessage *m);
+/* "Idle", "Connect", ... */
+const char *rae_peer_state_name(enum peer_state st);
+
+/* ---- into and out of the RIB (rae_rde.c) ---- */
+
+/* rae_rib_foreach() callback that collects the destinations into a GPtrArray (ctx). */
+void rae_rde_collect(struct rae_dest *d, void *ctx);
+/* A preferred path of d changed: queue it for every established peer and the CME. */
+void rae_rde_changed(struct rae *r, struct rae_dest *d);
+/* Queue d for peer p (the drain timer sends it). */
+void rae_rde_enqueue(struct rae_peer *p, struct rae_dest *d);
+/* Empty a peer's queues, releasing what only they held. */
+void rae_rde_flush(struct rae_peer *p);
+/* The drain timer of a peer (ctx): send what its queues hold, as MRAI allows. */
+void rae_rde_drain(struct sim *sim, void *ctx, void *arg);
+/* Apply an Update from p to the RIB: 0, or -1 with why (nothing applied). */
+int rae_rde_update(struct rae_peer *p, const Comet__Rae__Update *u, char *why, size_t whylen);
+/* Apply a Withdraw from p to the RIB. */
+void rae_rde_withdraw(struct rae_peer *p, const Comet__Rae__Withdraw *w);
+/* The session came up: queue everything we have to offer. */
+void rae_rde_peer_up(struct rae_peer *p);
+/* The session went down: forget every path learned from p and what it was sent. */
+void rae_rde_peer_down(struct rae_peer *p);
+
+/* ---- the link to the CME (rae_cme.c) ---- */
+
+/*
+ * The state the link goes to when `ev` happens in `from`, or -1 if the
+ * event cannot happen there (a bug: cme_change_state() aborts).
+ */
+int rae_cme_next(enum rae_cme_state from, enum rae_cme_event ev);
+/* "Idle", "Connect", "Sync", "Up". */
+const char *rae_cme_state_name(enum rae_cme_state st);
+/* "START", "TCP_UP", "REPLY", "LOST", "STOP". */
+const char *rae_cme_event_name(enum rae_cme_event ev);
+/* Set up the link (queue, framer, timers), in Idle. */
+void rae_cme_setup(struct rae *r);
+/* Connect to the CME if the configuration names one and the link is Idle. */
+void rae_cme_start(struct rae *r);
+/* The RAE stops: drop the connection, back to Idle. */
+void rae_cme_stop(struct rae *r);
+void rae_cme_fini(struct rae *r);
+/* Queue d's preferred paths (or their absence) for the CME. */
+void rae_cme_enqueue(struct rae *r, struct rae_dest *d);
+/* Send the domain's provisioning and prefixes (full: the CME first forgets the AS). */
+void rae_cme_send_prov(struct rae *r, bool full);
+
+#endif /* ENTITIES_RAE_RAE_INT_H */

@@ -1,0 +1,577 @@
+/*
+ * rae_rde.c - what goes into and out of the RAE's RIB (bgpd's rde.c):
+ * the updates and withdrawals a peer sends are checked and applied to
+ * the RIB (rae_rib.c, whose decision process is rae_decide.c); every
+ * destination whose preferred paths change is queued for each
+ * established peer and for the CME (rae_cme.c); a peer's queue is
+ * drained into Update and Withdraw messages, the prefixes that share one
+ * set of paths grouped into one Route, with the minimum update interval
+ * (MRAI) between two updates to one peer.  The sessions that carry the
+ * messages are rae_session.c's.
+ *
+ * What D4.3 leaves open and this file decides (doc/rae.md says why):
+ *  - an update carries, per prefix, the whole set of paths the sender
+ *    prefers; it replaces what the sender said before about the prefix;
+ *  - a path's metric accumulates, from the receiving RAE towards the
+ *    prefix: the receiver's link metric to the peer (peer_table
+ *    class_table), then what the peer advertised, which includes the
+ *    peer's own transit (provisioning from the receiver's AS to the next
+ *    AS) or, at the origin, its provisioning from the receiver's AS to
+ *    the prefix.  A class is offered only where every part has a metric;
+ *  - minimum_update_interval spaces the updates sent to a peer;
+ *    withdrawals go at once.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "entities/rae/config.pb-c.h"
+#include "entities/rae/rae_int.h"
+
+#define RAE_UPDATE_BYTES	(48 * 1024)	/* an update is flushed beyond this estimate */
+#define RAE_ROUTE_PREFIXES	2000		/* prefixes in one Route */
+#define RAE_WITHDRAW_PREFIXES	4000		/* prefixes in one Withdraw */
+
+/* rae_rib_foreach() into a GPtrArray, so the RIB may change while the array is walked. */
+void
+rae_rde_collect(struct rae_dest *d, void *ctx)
+{
+	g_ptr_array_add(ctx, d);
+}
+
+/* ---- counting changes ---- */
+
+/* A preferred path of d changed: tell every established peer and the CME. */
+void
+rae_rde_changed(struct rae *r, struct rae_dest *d)
+{
+	r->last_change = rae_now(r);
+	for (unsigned i = 0; i < r->cfg->npeers; i++)
+		if (r->peers[i].state == PS_ESTABLISHED)
+			rae_rde_enqueue(&r->peers[i], d);
+	if (!(d->flags & RAE_DEST_LOCAL))
+		rae_cme_enqueue(r, d);
+}
+
+/* ---- what goes to a peer ---- */
+
+/* One path advertised to a peer: from a RIB path, or the origin of an own prefix. */
+/* Compared and hashed as bytes: whoever fills one zeroes it first (padding). */
+struct adv_item {
+	const struct rae_attr *attr;	/* NULL: an own prefix */
+	const struct rae_prov *prov;	/* the transit or origin provisioning */
+	uint8_t mask;			/* class slots offered */
+};
+
+/*
+ * The paths d offers to peer p: its preferred paths, except those learned
+ * from p, with the classes our provisioning covers; or, for an own
+ * prefix, the origin path.  Returns the number written to v.
+ */
+static unsigned
+adv_compute(struct rae *r, struct rae_peer *p, const struct rae_dest *d,
+	    struct adv_item *v, unsigned cap)
+{
+	const struct rae_config *c = r->cfg;
+	unsigned n = 0;
+
+	if (d->flags & RAE_DEST_LOCAL) {
+		const struct rae_prov *pv = rae_config_prov(c, p->cfg->asn, false, 0, &d->pfx);
+		uint8_t mask = 0;
+
+		if (!pv)
+			return 0;
+		for (unsigned s = 0; s < c->ndp; s++)
+			if (rae_cmetric_find(pv->classes, pv->nclasses, c->dp[s].cos))
+				mask |= (uint8_t)(1u << s);
+		if (!mask)
+			return 0;
+		memset(&v[0], 0, sizeof(v[0]));
+		v[0].attr = NULL;
+		v[0].prov = pv;
+		v[0].mask = mask;
+		return 1;
+	}
+	for (const struct rae_path *q = d->paths; q && n < cap; q = q->next) {
+		const struct rae_prov *pv;
+		uint8_t mask = 0;
+
+		/*
+		 * Split horizon; a path through the peer's AS goes anyway, as in
+		 * BGP: discarding it is the receiver's rule (paths_looped).
+		 */
+		if (!q->pref || q->peer == p->idx)
+			continue;
+		pv = rae_config_prov(c, p->cfg->asn, true, q->attr->aspath->asn[0], NULL);
+		if (!pv)
+			continue;
+		for (unsigned s = 0; s < c->ndp; s++)
+			if ((q->pref & (1u << s)) &&
+			    rae_cmetric_find(pv->classes, pv->nclasses, c->dp[s].cos))
+				mask |= (uint8_t)(1u << s);
+		if (!mask)
+			continue;
+		memset(&v[n], 0, sizeof(v[n]));	/* the padding is hashed too (rae_rde_drain) */
+		v[n].attr = q->attr;
+		v[n].prov = pv;
+		v[n].mask = mask;
+		n++;
+	}
+	return n;
+}
+
+/* n config.proto Prefix messages for dests[0..n), in the arena. */
+static Comet__Rae__Config__Prefix **
+pb_prefixes(struct rae_pbarena *a, struct rae_dest *const *dests, size_t n)
+{
+	Comet__Rae__Config__Prefix **pv = rae_pbarena_alloc(a, n * sizeof(*pv));
+	Comet__Rae__Config__Prefix *msgs = rae_pbarena_alloc(a, n * sizeof(*msgs));
+	char *text = rae_pbarena_alloc(a, n * ADDR_STRLEN);
+
+	for (size_t i = 0; i < n; i++) {
+		comet__rae__config__prefix__init(&msgs[i]);
+		msgs[i].ip_address = addr_fmt(&dests[i]->pfx.addr, text + i * ADDR_STRLEN);
+		msgs[i].has_prefix_length = 1;
+		msgs[i].prefix_length = dests[i]->pfx.len;
+		pv[i] = &msgs[i];
+	}
+	return pv;
+}
+
+static Comet__Rae__Config__ClassEntry *
+pb_class(struct rae_pbarena *a, uint32_t cos, const struct rae_metric *m)
+{
+	Comet__Rae__Config__ClassEntry *ce = rae_pbarena_alloc(a, sizeof(*ce));
+	Comet__Rae__Config__Metric *mt = rae_pbarena_alloc(a, sizeof(*mt));
+
+	comet__rae__config__class_entry__init(ce);
+	comet__rae__config__metric__init(mt);
+	ce->has_cos_id = 1;
+	ce->cos_id = cos;
+	ce->metric = mt;
+	mt->has_loss_ratio = 1;
+	mt->loss_ratio = m->loss;
+	mt->has_maximum_delay = 1;
+	mt->maximum_delay = m->delay;
+	if (!isinf(m->bw)) {
+		mt->has_supported_bandwidth = 1;
+		mt->supported_bandwidth = m->bw;
+	}
+	return ce;
+}
+
+/* The Path message of an advertised item: our AS first, metrics through us. */
+static Comet__Rae__Path *
+pb_adv_path(struct rae *r, struct rae_pbarena *a, const struct adv_item *it)
+{
+	const struct rae_config *c = r->cfg;
+	Comet__Rae__Path *p = rae_pbarena_alloc(a, sizeof(*p));
+	unsigned len = it->attr ? it->attr->aspath->len + 1u : 1u, k = 0;
+
+	comet__rae__path__init(p);
+	p->n_as_path = len;
+	p->as_path = rae_pbarena_alloc(a, len * sizeof(uint32_t));
+	p->as_path[0] = c->local_as;
+	if (it->attr)
+		memcpy(p->as_path + 1, it->attr->aspath->asn, it->attr->aspath->len * sizeof(uint32_t));
+	p->class_table = rae_pbarena_alloc(a, c->ndp * sizeof(*p->class_table));
+	for (unsigned s = 0; s < c->ndp; s++) {
+		const struct rae_metric *pm;
+		struct rae_metric m;
+
+		if (!(it->mask & (1u << s)))
+			continue;
+		pm = rae_cmetric_find(it->prov->classes, it->prov->nclasses, c->dp[s].cos);
+		m = it->attr ? rae_metric_concat(*pm, it->attr->m[s]) : *pm;
+		p->class_table[k++] = pb_class(a, c->dp[s].cos, &m);
+	}
+	p->n_class_table = k;
+	return p;
+}
+
+/* Withdraw messages for dests, in slices. */
+static void
+send_withdraws(struct rae_peer *p, GPtrArray *dests)
+{
+	struct rae_pbarena a;
+
+	rae_pbarena_init(&a);
+	for (guint at = 0; at < dests->len; at += RAE_WITHDRAW_PREFIXES) {
+		Comet__Rae__Withdraw w = COMET__RAE__WITHDRAW__INIT;
+		guint n = MIN(dests->len - at, (guint)RAE_WITHDRAW_PREFIXES);
+
+		w.n_prefixes = n;
+		w.prefixes = pb_prefixes(&a, (struct rae_dest *const *)dests->pdata + at, n);
+		rae_peer_send(p, RAE_MSG_WITHDRAW, &w.base);
+		p->wdr_out += n;
+		rae_pbarena_reset(&a);
+	}
+	rae_pbarena_fini(&a);
+}
+
+/* Prefixes that share one set of advertised paths. */
+struct adv_group {
+	struct adv_item *items;
+	unsigned nitems;
+	GPtrArray *dests;
+};
+
+static void
+adv_group_free(gpointer x)
+{
+	struct adv_group *g = x;
+
+	g_free(g->items);
+	g_ptr_array_free(g->dests, TRUE);
+	g_free(g);
+}
+
+/* Update messages for the groups, in order, each under RAE_UPDATE_BYTES. */
+static void
+send_updates(struct rae_peer *p, GPtrArray *groups)
+{
+	Comet__Rae__Update u = COMET__RAE__UPDATE__INIT;
+	GPtrArray *routes = g_ptr_array_new();
+	size_t est = 0;
+	struct rae_pbarena a;
+
+	rae_pbarena_init(&a);
+	for (guint gi = 0; gi < groups->len; gi++) {
+		struct adv_group *g = g_ptr_array_index(groups, gi);
+
+		for (guint at = 0; at < g->dests->len; at += RAE_ROUTE_PREFIXES) {
+			Comet__Rae__Route *rt = rae_pbarena_alloc(&a, sizeof(*rt));
+			guint n = MIN(g->dests->len - at, (guint)RAE_ROUTE_PREFIXES);
+
+			comet__rae__route__init(rt);
+			rt->n_prefixes = n;
+			rt->prefixes = pb_prefixes(&a, (struct rae_dest *const *)g->dests->pdata + at, n);
+			rt->n_paths = g->nitems;
+			rt->paths = rae_pbarena_alloc(&a, g->nitems * sizeof(*rt->paths));
+			for (unsigned i = 0; i < g->nitems; i++) {
+				rt->paths[i] = pb_adv_path(p->r, &a, &g->items[i]);
+				est += 16 + 5 * rt->paths[i]->n_as_path + 40 * rt->paths[i]->n_class_table;
+			}
+			est += 22 * (size_t)n;
+			p->pfx_out += n;
+			g_ptr_array_add(routes, rt);
+			if (est > RAE_UPDATE_BYTES) {
+				u.n_routes = routes->len;
+				u.routes = (Comet__Rae__Route **)routes->pdata;
+				rae_peer_send(p, RAE_MSG_UPDATE, &u.base);
+				g_ptr_array_set_size(routes, 0);
+				rae_pbarena_reset(&a);
+				est = 0;
+			}
+		}
+	}
+	if (routes->len) {
+		u.n_routes = routes->len;
+		u.routes = (Comet__Rae__Route **)routes->pdata;
+		rae_peer_send(p, RAE_MSG_UPDATE, &u.base);
+	}
+	g_ptr_array_free(routes, TRUE);
+	rae_pbarena_fini(&a);
+}
+
+/*
+ * Drain the queues of a peer: withdrawals at once; updates if the
+ * minimum update interval allows, otherwise they wait in `deferred` and
+ * the drain timer is armed for the moment it does.
+ */
+void
+rae_rde_drain(struct sim *sim, void *ctx, void *arg)
+{
+	struct rae_peer *p = ctx;
+	struct rae *r = p->r;
+	sim_time_t now = sim_now(sim), mrai = (sim_time_t)r->cfg->min_update_interval * SIM_S;
+	bool allow = mrai == 0 || p->last_update == RAE_NEVER ||
+		     now >= sim_time_add(p->last_update, mrai);
+	unsigned cap = r->cfg->ndp * r->cfg->limit + 1;
+	struct adv_item *items = g_new(struct adv_item, cap);
+	GPtrArray *wd = g_ptr_array_new(), *groups = g_ptr_array_new_with_free_func(adv_group_free);
+	GPtrArray *release = g_ptr_array_new(), *keep = g_ptr_array_new();
+	GHashTable *bysig = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+						  (GDestroyNotify)g_bytes_unref, NULL);
+	uint64_t bit = 1ull << p->idx;
+	GPtrArray *srcs[2] = { p->deferred, p->fresh };
+
+	if (p->state != PS_ESTABLISHED)
+		goto out;
+	for (int k = 0; k < 2; k++) {
+		GPtrArray *src = srcs[k];
+
+		if (k == 0 && !allow)
+			continue;
+		for (guint i = 0; i < src->len; i++) {
+			struct rae_dest *d = g_ptr_array_index(src, i);
+			unsigned n = adv_compute(r, p, d, items, cap);
+
+			if (n == 0) {
+				if (d->adv & bit) {
+					g_ptr_array_add(wd, d);
+					d->adv &= ~bit;
+				}
+			} else if (!allow) {
+				g_ptr_array_add(keep, d);
+				continue;
+			} else {
+				GBytes *sig = g_bytes_new(items, n * sizeof(*items));
+				struct adv_group *g = g_hash_table_lookup(bysig, sig);
+
+				if (!g) {
+					g = g_new0(struct adv_group, 1);
+					g->items = g_memdup2(items, n * sizeof(*items));
+					g->nitems = n;
+					g->dests = g_ptr_array_new();
+					g_ptr_array_add(groups, g);
+					g_hash_table_insert(bysig, sig, g);
+				} else {
+					g_bytes_unref(sig);
+				}
+				g_ptr_array_add(g->dests, d);
+				d->adv |= bit;
+			}
+			d->queued &= ~bit;
+			g_ptr_array_add(release, d);
+		}
+		g_ptr_array_set_size(src, 0);
+	}
+	/* What waits for the interval (the fresh ones that could not go). */
+	for (guint i = 0; i < keep->len; i++)
+		g_ptr_array_add(p->deferred, g_ptr_array_index(keep, i));
+	if (wd->len) {
+		entity_log(&r->e, LOG_DEBUG, "%s: withdrawing %u prefixes", p->name, wd->len);
+		send_withdraws(p, wd);
+	}
+	if (groups->len) {
+		guint np = 0;
+
+		for (guint i = 0; i < groups->len; i++)
+			np += ((struct adv_group *)g_ptr_array_index(groups, i))->dests->len;
+		entity_log(&r->e, LOG_DEBUG, "%s: announcing %u prefixes (%u path sets)", p->name,
+			   np, groups->len);
+		send_updates(p, groups);
+		p->last_update = now;
+	}
+	if (p->deferred->len) {
+		sim_time_t when = sim_time_add(p->last_update == RAE_NEVER ? now : p->last_update,
+					       mrai);
+
+		sim_timer_set(sim, &p->t_drain, when > now ? when : now);
+	}
+out:
+	/* After the groups are sent: releasing frees what nothing holds. */
+	g_hash_table_destroy(bysig);
+	g_ptr_array_free(groups, TRUE);
+	for (guint i = 0; i < release->len; i++)
+		rae_rib_release(&r->rib, g_ptr_array_index(release, i));
+	g_ptr_array_free(release, TRUE);
+	g_ptr_array_free(keep, TRUE);
+	g_ptr_array_free(wd, TRUE);
+	g_free(items);
+}
+
+void
+rae_rde_enqueue(struct rae_peer *p, struct rae_dest *d)
+{
+	uint64_t bit = 1ull << p->idx;
+
+	if (d->queued & bit)
+		return;
+	d->queued |= bit;
+	g_ptr_array_add(p->fresh, d);
+	if (!sim_timer_armed(&p->t_drain) || p->t_drain.ev.time > rae_now(p->r))
+		sim_timer_after(rae_sim(p->r), &p->t_drain, 0);
+}
+
+/* Empty a peer's queues (session down), releasing what only they held. */
+void
+rae_rde_flush(struct rae_peer *p)
+{
+	GPtrArray *srcs[2] = { p->fresh, p->deferred };
+	uint64_t bit = 1ull << p->idx;
+
+	for (int k = 0; k < 2; k++) {
+		for (guint i = 0; i < srcs[k]->len; i++) {
+			struct rae_dest *d = g_ptr_array_index(srcs[k], i);
+
+			d->queued &= ~bit;
+			rae_rib_release(&p->r->rib, d);
+		}
+		g_ptr_array_set_size(srcs[k], 0);
+	}
+}
+
+/* ---- receiving ---- */
+
+/*
+ * An update: every path is checked before anything is applied (the
+ * first AS must be the peer's), so a bad message never half-changes the
+ * RIB.  Paths through our own AS are dropped; the metric of each class
+ * gets our link to the peer in front of it.
+ */
+int
+rae_rde_update(struct rae_peer *p, const Comet__Rae__Update *u, char *why, size_t whylen)
+{
+	struct rae *r = p->r;
+	const struct rae_config *c = r->cfg;
+	struct rae_attr **attrs = NULL;
+	size_t cap = 0;
+
+	for (size_t i = 0; i < u->n_routes; i++)
+		for (size_t j = 0; j < u->routes[i]->n_paths; j++)
+			if (u->routes[i]->paths[j]->as_path[0] != p->cfg->asn) {
+				snprintf(why, whylen, "update: routes[%zu].paths[%zu]: AS path starts "
+					 "with %" PRIu32 ", not the peer's AS %" PRIu32, i, j,
+					 u->routes[i]->paths[j]->as_path[0], p->cfg->asn);
+				return -1;
+			}
+	for (size_t i = 0; i < u->n_routes; i++) {
+		const Comet__Rae__Route *rt = u->routes[i];
+		unsigned n = 0;
+
+		if (rt->n_paths > cap) {
+			cap = rt->n_paths;
+			attrs = g_renew(struct rae_attr *, attrs, cap);
+		}
+		for (size_t j = 0; j < rt->n_paths; j++) {
+			const Comet__Rae__Path *pp = rt->paths[j];
+			struct rae_metric m[RAE_MAX_CLASSES];
+			struct rae_aspath *asp;
+			uint8_t mask = 0;
+			bool loop = false;
+
+			for (size_t k = 0; k < pp->n_as_path; k++)
+				if (pp->as_path[k] == c->local_as)
+					loop = true;
+			if (loop) {
+				r->paths_looped++;
+				continue;
+			}
+			memset(m, 0, sizeof(m));
+			for (size_t k = 0; k < pp->n_class_table; k++) {
+				const Comet__Rae__Config__ClassEntry *ce = pp->class_table[k];
+				const Comet__Rae__Config__Metric *mt = ce->metric;
+				int s = rae_config_slot(c, ce->cos_id);
+				const struct rae_metric *link;
+				struct rae_metric rx;
+				char r2[64];
+
+				if (s < 0)
+					continue;
+				link = rae_cmetric_find(p->cfg->classes, p->cfg->nclasses, ce->cos_id);
+				if (!link)
+					continue;
+				rae_msg_metric(mt->has_loss_ratio, mt->loss_ratio, mt->has_maximum_delay,
+					       mt->maximum_delay, mt->has_supported_bandwidth,
+					       mt->supported_bandwidth, &rx, r2, sizeof(r2));
+				m[s] = rae_metric_concat(*link, rx);
+				mask |= (uint8_t)(1u << s);
+			}
+			if (!mask) {
+				r->paths_unusable++;
+				continue;
+			}
+			asp = rae_aspath_get(&r->rib, pp->as_path, (unsigned)pp->n_as_path);
+			attrs[n++] = rae_attr_get(&r->rib, asp, mask, m);
+			rae_aspath_put(&r->rib, asp);
+		}
+		for (size_t j = 0; j < rt->n_prefixes; j++) {
+			struct prefix pfx;
+			struct rae_dest *d;
+			char r2[64];
+
+			rae_msg_prefix(rt->prefixes[j]->ip_address, rt->prefixes[j]->has_prefix_length,
+				       rt->prefixes[j]->prefix_length, &pfx, r2, sizeof(r2));
+			d = n ? rae_rib_get(&r->rib, &pfx) : rae_rib_lookup(&r->rib, &pfx);
+			/* Paths to an own prefix are not ours to choose from. */
+			if (!d || (d->flags & RAE_DEST_LOCAL))
+				continue;
+			if (rae_rib_update(&r->rib, d, p->idx, attrs, n))
+				rae_rde_changed(r, d);
+			rae_rib_release(&r->rib, d);
+		}
+		p->pfx_in += rt->n_prefixes;
+		for (unsigned k = 0; k < n; k++)
+			rae_attr_put(&r->rib, attrs[k]);
+	}
+	g_free(attrs);
+	return 0;
+}
+
+void
+rae_rde_withdraw(struct rae_peer *p, const Comet__Rae__Withdraw *w)
+{
+	struct rae *r = p->r;
+
+	for (size_t i = 0; i < w->n_prefixes; i++) {
+		struct prefix pfx;
+		struct rae_dest *d;
+		char r2[64];
+
+		rae_msg_prefix(w->prefixes[i]->ip_address, w->prefixes[i]->has_prefix_length,
+			       w->prefixes[i]->prefix_length, &pfx, r2, sizeof(r2));
+		d = rae_rib_lookup(&r->rib, &pfx);
+		if (!d || (d->flags & RAE_DEST_LOCAL))
+			continue;
+		if (rae_rib_update(&r->rib, d, p->idx, NULL, 0))
+			rae_rde_changed(r, d);
+		rae_rib_release(&r->rib, d);
+	}
+	p->wdr_in += w->n_prefixes;
+}
+
+/* ---- sessions up and down ---- */
+
+/* The session is up: send the peer everything we have to offer. */
+void
+rae_rde_peer_up(struct rae_peer *p)
+{
+	GPtrArray *all = g_ptr_array_new();
+
+	rae_rib_foreach(&p->r->rib, rae_rde_collect, all);
+	for (guint i = 0; i < all->len; i++) {
+		struct rae_dest *d = g_ptr_array_index(all, i);
+
+		if ((d->flags & RAE_DEST_LOCAL) || d->paths)
+			rae_rde_enqueue(p, d);
+	}
+	g_ptr_array_free(all, TRUE);
+}
+
+/* The session is down: forget every path learned from the peer and what it was sent. */
+void
+rae_rde_peer_down(struct rae_peer *p)
+{
+	struct rae *r = p->r;
+	GPtrArray *all = g_ptr_array_new();
+	uint64_t bit = 1ull << p->idx;
+	unsigned lost = 0, changed = 0;
+
+	rae_rde_flush(p);
+	rae_rib_foreach(&r->rib, rae_rde_collect, all);
+	for (guint i = 0; i < all->len; i++) {
+		struct rae_dest *d = g_ptr_array_index(all, i);
+		bool had = false;
+
+		d->adv &= ~bit;
+		for (const struct rae_path *q = d->paths; q; q = q->next)
+			if (q->peer == p->idx)
+				had = true;
+		if (had) {
+			lost++;
+			if (rae_rib_update(&r->rib, d, p->idx, NULL, 0)) {
+				changed++;
+				rae_rde_changed(r, d);
+			}
+		}
+		rae_rib_release(&r->rib, d);
+	}
+	g_ptr_array_free(all, TRUE);
+	if (lost)
+		entity_log(&r->e, LOG_INFO, "%s: withdrew the paths of %u prefixes learned from "
+			   "it; %u preferred paths changed", p->name, lost, changed);
+}
