@@ -41,8 +41,8 @@
 #include "config.h"
 
 #include "entities/rae/rae.h"
-#include "cli/sweep.h"
-#include "cli/validate.h"
+#include "sweep/sweep.h"
+#include "validate/validate.h"
 #include "entities/registry.h"
 #include "output/output.h"
 #include "sim/net.h"

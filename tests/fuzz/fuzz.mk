@@ -84,9 +84,9 @@ tests_fuzz_fuzz_script_LDFLAGS = $(AM_LDFLAGS) $(LIBFUZZER_FLAGS)
 
 # The sweep description is front-end code: its files are linked in as
 # tests/sweep/unit links them.
-tests_fuzz_fuzz_sweep_SOURCES = tests/fuzz/fuzz_sweep.c $(FUZZ_COMMON) cli/sweep.h \
-	cli/sweep_desc.c cli/sweep_out.c cli/plot.c
-nodist_tests_fuzz_fuzz_sweep_SOURCES = cli/sweep_xsd.c
+tests_fuzz_fuzz_sweep_SOURCES = tests/fuzz/fuzz_sweep.c $(FUZZ_COMMON) sweep/sweep.h \
+	sweep/sweep_desc.c sweep/sweep_out.c sweep/sweep_plot.c
+nodist_tests_fuzz_fuzz_sweep_SOURCES = sweep/sweep_xsd.c
 tests_fuzz_fuzz_sweep_LDADD = $(FUZZ_LIBS)
 tests_fuzz_fuzz_sweep_LDFLAGS = $(AM_LDFLAGS) $(LIBFUZZER_FLAGS)
 

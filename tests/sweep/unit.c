@@ -1,6 +1,6 @@
 /*
  * unit.c - CUnit tests of the sweep code that does not run anything
- * (cli/sweep_desc.c, cli/sweep_out.c, cli/plot.c): Student's t, the
+ * (sweep/sweep_desc.c, sweep/sweep_out.c, sweep/sweep_plot.c): Student's t, the
  * constraint expressions, exact decimal ranges, the plan's order with
  * tuples, skips and repetitions, the CSV reader and writer, summary.json
  * flattening and metric selection, shell quoting.  The scripts beside
@@ -15,7 +15,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "cli/sweep.h"
+#include "sweep/sweep.h"
 
 static char *tmpdir;
 

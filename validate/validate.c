@@ -59,7 +59,7 @@
 
 #include "config.h"
 
-#include "cli/validate.h"
+#include "validate/validate.h"
 #include "sim/fileio.h"
 
 #define EXIT_FAIL	1	/* a row says FAIL */

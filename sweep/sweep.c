@@ -44,7 +44,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/sweep.h"
+#include "sweep/sweep.h"
 #include "output/output.h"
 #include "sim/fileio.h"
 #include "sim/units.h"

@@ -1,6 +1,6 @@
 /*
  * sweep_desc.c - sweep descriptions: reading the XML (validated against
- * cli/sweep.xsd, compiled in), the constraint expressions, and the
+ * sweep/sweep.xsd, compiled in), the constraint expressions, and the
  * expansion into a plan of numbered runs.
  *
  * The plan is the identity of a sweep: the same description expands to
@@ -25,7 +25,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "cli/sweep.h"
+#include "sweep/sweep.h"
 #include "entities/registry.h"
 #include "sim/fileio.h"
 #include "sim/log.h"
@@ -35,7 +35,7 @@
 #define MAX_RUNS	1000000u	/* a plan larger than this is refused */
 #define MAX_RANGE	100000u		/* values one <range> may give */
 
-/* cli/sweep_xsd.c, generated from cli/sweep.xsd by Makefile.am */
+/* sweep/sweep_xsd.c, generated from sweep/sweep.xsd by Makefile.am */
 extern const unsigned char sw_xsd_sweep[];
 extern const unsigned int sw_xsd_sweep_len;
 

@@ -1,5 +1,5 @@
 /*
- * plot.c - the plots of a sweep: mean and 95% confidence interval of a
+ * sweep_plot.c - the plots of a sweep: mean and 95% confidence interval of a
  * metric over the repetitions, against one parameter, one series per
  * value of another, drawn by gnuplot as PNG and SVG.
  *
@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/sweep.h"
+#include "sweep/sweep.h"
 #include "sim/fileio.h"
 
 const char plot_usage[] = "usage: cometsim plot SWEEPDIR [--quiet]\n";

@@ -15,8 +15,8 @@
  *
  * The header lists the functions file by file.
  */
-#ifndef CLI_VALIDATE_H
-#define CLI_VALIDATE_H
+#ifndef VALIDATE_VALIDATE_H
+#define VALIDATE_VALIDATE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -54,4 +54,4 @@ extern const char validate_help[];
  */
 int validate_main(int argc, char **argv);
 
-#endif /* CLI_VALIDATE_H */
+#endif /* VALIDATE_VALIDATE_H */

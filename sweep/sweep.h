@@ -1,7 +1,7 @@
 /*
  * sweep.h - batch parameter sweeps: the "sweep" and "plot" commands.
  *
- * A sweep description (cli/sweep.xsd, doc/sweeps.md) names a base
+ * A sweep description (sweep/sweep.xsd, doc/sweeps.md) names a base
  * scenario, the parameters to vary, the repetitions, the metrics to
  * collect and the plots to draw.  It expands into a plan: a numbered
  * list of runs, each one "cometsim run BASE --seed S --run R --set ...
@@ -18,8 +18,8 @@
  *
  * The header lists the functions file by file.
  */
-#ifndef CLI_SWEEP_H
-#define CLI_SWEEP_H
+#ifndef SWEEP_SWEEP_H
+#define SWEEP_SWEEP_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -193,7 +193,7 @@ extern const char sweep_help[];
 /* cometsim sweep ...: argv[0] is "cometsim sweep".  Returns the exit status. */
 int sweep_main(int argc, char **argv);
 
-/* ---- plots (plot.c) ---- */
+/* ---- plots (sweep_plot.c) ---- */
 
 extern const char plot_usage[];
 extern const char plot_help[];
@@ -209,4 +209,4 @@ int sw_plots_draw(const struct sw_desc *d, const char *csv_path, const char *plo
 /* The 0.975 quantile of Student's t distribution with df degrees of freedom. */
 double sw_t975(unsigned df);
 
-#endif /* CLI_SWEEP_H */
+#endif /* SWEEP_SWEEP_H */
