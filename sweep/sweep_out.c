@@ -1,15 +1,12 @@
 /*
- * sweep_out.c - what a sweep reads back from its runs, and the small
- * text formats it writes.
+ * sweep_out.c - what a sweep reads back from its runs.
  *
  * A run's results are the two files output/report.c writes at its end:
  * summary.json, flattened here into dotted paths ("drops.loss",
  * "totals.frames_received"), and counters.csv (kind, name, counter,
  * value).  A metric of the sweep description selects among them
  * (doc/sweeps.md, "Metrics"); this file turns a selection into one
- * value.  It also holds the CSV reader and writer the results and the
- * plots share, the atomic file write, and shell quoting for the
- * per-run commands.
+ * value.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -18,145 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sweep/sweep.h"
 #include "sim/fileio.h"
-
-/* ---- small formats ---- */
-
-void
-sw_csv_field(GString *s, const char *v)
-{
-	if (!v)
-		v = "";
-	if (!strpbrk(v, ",\"\r\n")) {
-		g_string_append(s, v);
-		return;
-	}
-	g_string_append_c(s, '"');
-	for (; *v; v++) {
-		if (*v == '"')
-			g_string_append_c(s, '"');
-		g_string_append_c(s, *v);
-	}
-	g_string_append_c(s, '"');
-}
-
-static void
-row_free(gpointer p)
-{
-	g_ptr_array_free(p, TRUE);
-}
-
-GPtrArray *
-sw_csv_parse(const char *text)
-{
-	GPtrArray *rows = g_ptr_array_new_with_free_func(row_free);
-	GPtrArray *row = NULL;
-	GString *f = g_string_new(NULL);
-	const char *p = text;
-
-	while (*p) {
-		bool quoted = false;
-
-		if (!row)
-			row = g_ptr_array_new_with_free_func(g_free);
-		g_string_truncate(f, 0);
-		if (*p == '"') {
-			quoted = true;
-			for (p++;; p++) {
-				if (!*p)
-					goto bad;
-				if (*p == '"') {
-					if (p[1] != '"')
-						break;
-					p++;
-				}
-				g_string_append_c(f, *p);
-			}
-			p++;
-		} else {
-			while (*p && *p != ',' && *p != '\n' && *p != '\r')
-				g_string_append_c(f, *p++);
-		}
-		g_ptr_array_add(row, g_strdup(f->str));
-		if (*p == ',') {
-			p++;
-			if (!*p || *p == '\n' || *p == '\r')
-				g_ptr_array_add(row, g_strdup(""));
-			else
-				continue;
-		}
-		if (*p == '\r')
-			p++;
-		if (*p == '\n')
-			p++;
-		else if (*p && quoted)
-			goto bad;
-		g_ptr_array_add(rows, row);
-		row = NULL;
-	}
-	if (row)
-		g_ptr_array_add(rows, row);
-	g_string_free(f, TRUE);
-	return rows;
-bad:
-	if (row)
-		g_ptr_array_free(row, TRUE);
-	g_string_free(f, TRUE);
-	g_ptr_array_free(rows, TRUE);
-	return NULL;
-}
-
-int
-sw_write_atomic(const char *path, const char *text, size_t len)
-{
-	GError *err = NULL;
-
-	/* A temporary file beside path, then rename(): readers see all or nothing. */
-	if (!g_file_set_contents_full(path, text, (gssize)len,
-				      G_FILE_SET_CONTENTS_CONSISTENT, 0666, &err)) {
-		fprintf(stderr, "cometsim: %s\n", err->message);
-		g_error_free(err);
-		errno = EIO;
-		return -1;
-	}
-	return 0;
-}
-
-static bool
-shell_safe(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!g_ascii_isalnum(*s) && !strchr("_./=:,+-@%", *s))
-			return false;
-	return true;
-}
-
-char *
-sw_shell_join(char *const *argv)
-{
-	GString *s = g_string_new(NULL);
-
-	for (size_t i = 0; argv[i]; i++) {
-		if (i)
-			g_string_append_c(s, ' ');
-		if (shell_safe(argv[i])) {
-			g_string_append(s, argv[i]);
-			continue;
-		}
-		g_string_append_c(s, '\'');
-		for (const char *p = argv[i]; *p; p++) {
-			if (*p == '\'')
-				g_string_append(s, "'\\''");
-			else
-				g_string_append_c(s, *p);
-		}
-		g_string_append_c(s, '\'');
-	}
-	return g_string_free(s, FALSE);
-}
+#include "sweep/sweep.h"
 
 /* ---- summary.json, flattened ---- */
 
@@ -353,6 +213,19 @@ sw_outputs_read(const char *dir)
 	if (!o->rows)
 		o->rows = g_ptr_array_new();
 	return o;
+}
+
+bool
+sw_summary_complete(const char *rdir)
+{
+	char *path = g_build_filename(rdir, "summary.json", NULL), *text = NULL;
+	bool ok = false;
+
+	if ((text = fileio_text(path, NULL)) != NULL)
+		ok = strstr(text, "\n  \"status\": \"complete\"") != NULL;
+	g_free(text);
+	g_free(path);
+	return ok;
 }
 
 bool

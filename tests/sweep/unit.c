@@ -44,8 +44,8 @@ test_t975(void)
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(tab); i++)
-		CU_ASSERT_DOUBLE_EQUAL(sw_t975(tab[i].df), tab[i].t, 1e-4);
-	CU_ASSERT(isnan(sw_t975(0)));
+		CU_ASSERT_DOUBLE_EQUAL(sw_t_crit(0.05, tab[i].df), tab[i].t, 1e-4);
+	CU_ASSERT(isnan(sw_t_crit(0.05, 0)));
 }
 
 /* ---- expressions ---- */
