@@ -23,7 +23,7 @@
 
 #include <glib.h>
 
-/* ---- the rows of an evaluator, rows.jsonl (validate.c) ---- */
+/* ---- the rows of an evaluator, rows.jsonl (validate_rows.c) ---- */
 
 /* One key of a row and its value, as the line had them. */
 struct validate_field {

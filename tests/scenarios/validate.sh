@@ -1,5 +1,5 @@
 #!/bin/sh
-# validate.sh - "cometsim validate" (cli/validate.c, doc/validation.md).
+# validate.sh - "cometsim validate" (validate/, doc/validation.md).
 #
 # 1. A real run of most of the suite (everything but the RAE's 40-second
 #    multi-domain test): exit 0, the Markdown, HTML and JSON tables, the
@@ -332,7 +332,7 @@ assert len(bad) == 1, bad
 r = bad[0]
 assert r["test"] == 2 and r["category"] == "multi-domain", r
 assert r["description"] == "a row of test 2 is missing", r["description"]
-assert r["expected"] == "7 rows for test 2 (the catalog of cli/validate.c)", r["expected"]
+assert r["expected"] == "7 rows for test 2 (the catalog of validate/validate_catalog.c)", r["expected"]
 assert r["actual"] == "the evaluator wrote 6", r["actual"]
 EOF
 check "... the JSON row says which test, how many rows are due and how many came" \
@@ -340,7 +340,7 @@ check "... the JSON row says which test, how many rows are due and how many came
 FAKE_RAE_ROWS='3 8 3 3 3' COMETSIM_SRCDIR=$src "$COMETSIM" validate --out "$f" --only rae >"$T/r3.txt" 2>&1
 check "rae with a row too many in test 2: exit 3" [ $? -eq 3 ]
 check "... saying the catalog does not know it" \
-	grep -q 'FAILED TO RUN: 8 rows for test 2, the catalog of cli/validate.c knows 7' "$T/r3.txt"
+	grep -q 'FAILED TO RUN: 8 rows for test 2, the catalog of validate/validate_catalog.c knows 7' "$T/r3.txt"
 
 # Nothing runs without the tools the selected evaluators need.
 TSHARK="$T/no-tshark" FAKE_RAE_ROWS='3 7 3 3 3' COMETSIM_SRCDIR=$src "$COMETSIM" validate \
