@@ -146,7 +146,7 @@ collect(struct sw_dir *sd, const struct sw_desc *d, bool quiet, bool draw,
 		sw_csv_field(runs, name);
 	}
 	g_string_append(res, ",version,commit,metric,value\n");
-	g_string_append(runs, ",status,exit,attempts,sw_stderr_tail\n");
+	g_string_append(runs, ",status,exit,attempts,stderr_tail\n");
 
 	for (guint i = 0; i < nruns; i++) {
 		GPtrArray *row = sw_dir_row(sd, i);
