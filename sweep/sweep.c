@@ -203,7 +203,11 @@ collect(struct sw_dir *sd, const struct sw_desc *d, bool quiet, bool draw,
 				continue;
 			matched[k]++;
 			nrows++;
-			/* seed and run as the run reported them, then version and commit. */
+			/*
+			 * seed and run as the run reported them, then version and
+			 * commit.  A seed above INT64_MAX is in summary.json as a
+			 * rounded double (output/report.c): the plan's is exact.
+			 */
 			for (guint c = 0; c < row->len; c++) {
 				const char *col = g_ptr_array_index(sd->cols, c);
 
@@ -211,7 +215,8 @@ collect(struct sw_dir *sd, const struct sw_desc *d, bool quiet, bool draw,
 					g_string_append_c(res, ',');
 				if ((!strcmp(col, "seed") || !strcmp(col, "run")) &&
 				    c + 2 >= row->len &&
-				    (v = g_hash_table_lookup(o->summary, col)))
+				    (v = g_hash_table_lookup(o->summary, col)) &&
+				    v[0] && !v[strspn(v, "0123456789")])
 					sw_csv_field(res, v);
 				else
 					sw_csv_field(res, g_ptr_array_index(row, c));

@@ -15,153 +15,80 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
 #include "sim/fileio.h"
 #include "sweep/sweep.h"
 
 /* ---- summary.json, flattened ---- */
 
-struct jp {
-	const char *s;
-	struct sw_outputs *o;
-	bool bad;
-};
-
-static void
-jp_ws(struct jp *j)
+/*
+ * summary.json of rdir, parsed by json-glib: its top-level object, which
+ * the caller unrefs, or NULL when the file is missing, is not JSON or
+ * holds something else.
+ */
+static JsonObject *
+summary_load(const char *rdir)
 {
-	while (*j->s == ' ' || *j->s == '\t' || *j->s == '\n' || *j->s == '\r')
-		j->s++;
-}
+	char *path = g_build_filename(rdir, "summary.json", NULL), *text;
+	JsonParser *jp = NULL;
+	JsonObject *obj = NULL;
+	JsonNode *root;
+	gsize len = 0;
 
-static char *
-jp_string(struct jp *j)
-{
-	GString *s = g_string_new(NULL);
-
-	if (*j->s != '"')
-		goto bad;
-	for (j->s++; *j->s != '"'; j->s++) {
-		if (!*j->s || (unsigned char)*j->s < 0x20)
-			goto bad;
-		if (*j->s != '\\') {
-			g_string_append_c(s, *j->s);
-			continue;
-		}
-		j->s++;
-		switch (*j->s) {
-		case '"': case '\\': case '/':
-			g_string_append_c(s, *j->s);
-			break;
-		case 'b': g_string_append_c(s, '\b'); break;
-		case 'f': g_string_append_c(s, '\f'); break;
-		case 'n': g_string_append_c(s, '\n'); break;
-		case 'r': g_string_append_c(s, '\r'); break;
-		case 't': g_string_append_c(s, '\t'); break;
-		case 'u': {
-			char hex[5] = { 0 };
-			gunichar c;
-
-			for (int i = 0; i < 4; i++) {
-				if (!g_ascii_isxdigit(j->s[1 + i]))
-					goto bad;
-				hex[i] = j->s[1 + i];
-			}
-			j->s += 4;
-			c = (gunichar)strtoul(hex, NULL, 16);
-			if (c >= 0xd800 && c <= 0xdfff)
-				c = 0xfffd;	/* report.c never writes surrogates */
-			g_string_append_unichar(s, c);
-			break;
-		}
-		default:
-			goto bad;
-		}
-	}
-	j->s++;
-	return g_string_free(s, FALSE);
-bad:
-	j->bad = true;
-	g_string_free(s, TRUE);
-	return NULL;
+	text = fileio_text(path, &len);
+	g_free(path);
+	if (!text)
+		return NULL;
+	jp = json_parser_new();
+	if (json_parser_load_from_data(jp, text, (gssize)len, NULL) &&
+	    (root = json_parser_get_root(jp)) && JSON_NODE_HOLDS_OBJECT(root))
+		obj = json_object_ref(json_node_get_object(root));
+	g_object_unref(jp);
+	g_free(text);
+	return obj;
 }
 
 static void
-jp_put(struct jp *j, const char *path, char *value)
+put(struct sw_outputs *o, const char *path, char *value)
 {
-	if (!g_hash_table_contains(j->o->summary, path))
-		g_ptr_array_add(j->o->summary_keys, g_strdup(path));
-	g_hash_table_replace(j->o->summary, g_strdup(path), value);
+	if (!g_hash_table_contains(o->summary, path))
+		g_ptr_array_add(o->summary_keys, g_strdup(path));
+	g_hash_table_replace(o->summary, g_strdup(path), value);
 }
 
+/*
+ * The scalars under n, by dotted path (members by name, array elements
+ * by index): a string as its value, anything else as its JSON text
+ * (3, 0.25, true, null).
+ */
 static void
-jp_value(struct jp *j, const char *path, int depth)
+flatten(struct sw_outputs *o, const char *path, JsonNode *n)
 {
-	jp_ws(j);
-	if (depth > 32) {
-		j->bad = true;
-		return;
-	}
-	if (*j->s == '{' || *j->s == '[') {
-		bool obj = *j->s == '{';
-		char close = obj ? '}' : ']';
-		unsigned idx = 0;
+	char *sub;
 
-		j->s++;
-		jp_ws(j);
-		if (*j->s == close) {
-			j->s++;
-			return;
-		}
-		for (;;) {
-			char *key, *sub;
+	if (JSON_NODE_HOLDS_OBJECT(n)) {
+		JsonObject *obj = json_node_get_object(n);
+		GList *members = json_object_get_members(obj);
 
-			jp_ws(j);
-			if (obj) {
-				key = jp_string(j);
-				if (!key)
-					return;
-				jp_ws(j);
-				if (*j->s++ != ':') {
-					g_free(key);
-					j->bad = true;
-					return;
-				}
-			} else {
-				key = g_strdup_printf("%u", idx++);
-			}
-			sub = *path ? g_strconcat(path, ".", key, NULL) : g_strdup(key);
-			jp_value(j, sub, depth + 1);
+		for (GList *m = members; m; m = m->next) {
+			sub = *path ? g_strconcat(path, ".", m->data, NULL) : g_strdup(m->data);
+			flatten(o, sub, json_object_get_member(obj, m->data));
 			g_free(sub);
-			g_free(key);
-			if (j->bad)
-				return;
-			jp_ws(j);
-			if (*j->s == ',') {
-				j->s++;
-				continue;
-			}
-			if (*j->s++ != close)
-				j->bad = true;
-			return;
 		}
-	}
-	if (*j->s == '"') {
-		char *v = jp_string(j);
+		g_list_free(members);
+	} else if (JSON_NODE_HOLDS_ARRAY(n)) {
+		JsonArray *arr = json_node_get_array(n);
 
-		if (v)
-			jp_put(j, path, v);
-		return;
-	}
-	{
-		const char *start = j->s;
-
-		while (*j->s && (g_ascii_isalnum(*j->s) || strchr("+-.", *j->s)))
-			j->s++;
-		if (j->s == start) {
-			j->bad = true;
-			return;
+		for (guint i = 0; i < json_array_get_length(arr); i++) {
+			sub = *path ? g_strdup_printf("%s.%u", path, i) : g_strdup_printf("%u", i);
+			flatten(o, sub, json_array_get_element(arr, i));
+			g_free(sub);
 		}
-		jp_put(j, path, g_strndup(start, (gsize)(j->s - start)));
+	} else if (JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING) {
+		put(o, path, g_strdup(json_node_get_string(n)));
+	} else {
+		put(o, path, json_to_string(n, FALSE));
 	}
 }
 
@@ -181,27 +108,19 @@ struct sw_outputs *
 sw_outputs_read(const char *dir)
 {
 	struct sw_outputs *o;
-	char *path, *text = NULL;
-	struct jp j;
+	JsonObject *sum = summary_load(dir);
+	JsonNode *root;
+	char *path, *text;
 
-	path = g_build_filename(dir, "summary.json", NULL);
-	if (!(text = fileio_text(path, NULL))) {
-		g_free(path);
+	if (!sum)
 		return NULL;
-	}
-	g_free(path);
 	o = g_new0(struct sw_outputs, 1);
 	o->summary = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	o->summary_keys = g_ptr_array_new_with_free_func(g_free);
-	j.s = text;
-	j.o = o;
-	j.bad = false;
-	jp_value(&j, "", 0);
-	g_free(text);
-	if (j.bad) {
-		sw_outputs_free(o);
-		return NULL;
-	}
+	root = json_node_init_object(json_node_alloc(), sum);
+	flatten(o, "", root);
+	json_node_unref(root);
+	json_object_unref(sum);
 	path = g_build_filename(dir, "counters.csv", NULL);
 	if ((text = fileio_text(path, NULL)) != NULL) {
 		o->rows = sw_csv_parse(text);
@@ -218,13 +137,14 @@ sw_outputs_read(const char *dir)
 bool
 sw_summary_complete(const char *rdir)
 {
-	char *path = g_build_filename(rdir, "summary.json", NULL), *text = NULL;
-	bool ok = false;
+	JsonObject *sum = summary_load(rdir);
+	JsonNode *st = sum ? json_object_get_member(sum, "status") : NULL;
+	bool ok;
 
-	if ((text = fileio_text(path, NULL)) != NULL)
-		ok = strstr(text, "\n  \"status\": \"complete\"") != NULL;
-	g_free(text);
-	g_free(path);
+	ok = st && JSON_NODE_HOLDS_VALUE(st) && json_node_get_value_type(st) == G_TYPE_STRING &&
+	     strcmp(json_node_get_string(st), "complete") == 0;
+	if (sum)
+		json_object_unref(sum);
 	return ok;
 }
 

@@ -16,6 +16,7 @@
 
 #include "config.h"
 
+#include "output/jsontext.h"
 #include "validate/validate_int.h"
 
 /* ---- text helpers ---- */
@@ -245,38 +246,59 @@ vd_print_tables(struct vd *v, FILE *f)
 /* ---- the files: JSON, Markdown, HTML ---- */
 
 static void
-json_str(GString *s, const char *v)
+add_str(JsonBuilder *b, const char *key, const char *v)
 {
-	g_string_append_c(s, '"');
-	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
-		switch (*p) {
-		case '"': g_string_append(s, "\\\""); break;
-		case '\\': g_string_append(s, "\\\\"); break;
-		case '\n': g_string_append(s, "\\n"); break;
-		case '\r': g_string_append(s, "\\r"); break;
-		case '\t': g_string_append(s, "\\t"); break;
-		default:
-			if (*p < 0x20)
-				g_string_append_printf(s, "\\u%04x", *p);
-			else
-				g_string_append_c(s, (char)*p);
-		}
+	json_builder_set_member_name(b, key);
+	json_builder_add_string_value(b, v);
+}
+
+/* One row as a JSON object: what the tables show, then what else the evaluator wrote. */
+static JsonNode *
+row_json(const struct vd_eval *e, const char *title, const struct vd_row *r)
+{
+	JsonBuilder *b = json_builder_new();
+	JsonNode *node;
+
+	json_builder_begin_object(b);
+	add_str(b, "table", title);
+	add_str(b, "evaluator", e->name);
+	add_str(b, "category", r->cat);
+	add_str(b, "evaluator_category", r->ev_cat);
+	json_builder_set_member_name(b, "test");
+	json_builder_add_value(b, json_node_copy(vd_row_get(r->fields, "test")->node));
+	add_str(b, "timestamp_owner", r->owner);
+	json_builder_set_member_name(b, "fresh");
+	json_builder_add_boolean_value(b, r->fresh);
+	for (size_t f = 2; f < VD_NROW_KEYS; f++)
+		add_str(b, vd_row_keys[f], f + 1 == VD_NROW_KEYS ? r->run_dir :
+			rget(r, vd_row_keys[f]));
+	/* Whatever else the evaluator wrote, as it wrote it. */
+	for (guint f = 0; f < r->fields->len; f++) {
+		const struct validate_field *x = r->fields->pdata[f];
+		size_t j;
+
+		for (j = 0; j < VD_NROW_KEYS; j++)
+			if (strcmp(x->key, vd_row_keys[j]) == 0)
+				break;
+		if (j < VD_NROW_KEYS || strcmp(x->key, "table") == 0 ||
+		    strcmp(x->key, "evaluator") == 0 ||
+		    strcmp(x->key, "evaluator_category") == 0 ||
+		    strcmp(x->key, "timestamp_owner") == 0 ||
+		    strcmp(x->key, "fresh") == 0)
+			continue;
+		json_builder_set_member_name(b, x->key);
+		json_builder_add_value(b, json_node_copy(x->node));
 	}
-	g_string_append_c(s, '"');
+	json_builder_end_object(b);
+	node = json_builder_get_root(b);
+	g_object_unref(b);
+	return node;
 }
 
-static void
-json_kv(GString *s, const char *k, const char *v, bool str)
-{
-	json_str(s, k);
-	g_string_append_c(s, ':');
-	if (str)
-		json_str(s, v);
-	else
-		g_string_append(s, v);
-}
-
-/* A JSON list, one row object a line. */
+/*
+ * A JSON list, one row object a line: each row as json-glib writes it
+ * compactly, the list around them laid out for grep and diff.
+ */
 char *
 vd_render_json(const struct vd *v)
 {
@@ -289,47 +311,14 @@ vd_render_json(const struct vd *v)
 			g_strdup(e->name);
 
 		for (guint k = 0; k < e->rows->len; k++) {
-			struct vd_row *r = e->rows->pdata[k];
-			const struct validate_field *t = vd_row_get(r->fields, "test");
+			JsonNode *row = row_json(e, title, e->rows->pdata[k]);
+			char *text = jsontext_write(row, false);
 
-			g_string_append(s, first ? "  {" : ",\n  {");
+			g_string_append(s, first ? "  " : ",\n  ");
+			g_string_append(s, text);
 			first = false;
-			json_kv(s, "table", title, true);
-			g_string_append_c(s, ',');
-			json_kv(s, "evaluator", e->name, true);
-			g_string_append_c(s, ',');
-			json_kv(s, "category", r->cat, true);
-			g_string_append_c(s, ',');
-			json_kv(s, "evaluator_category", r->ev_cat, true);
-			g_string_append_c(s, ',');
-			json_kv(s, "test", t->value, t->str);
-			g_string_append_c(s, ',');
-			json_kv(s, "timestamp_owner", r->owner, true);
-			g_string_append_c(s, ',');
-			json_kv(s, "fresh", r->fresh ? "true" : "false", false);
-			for (size_t f = 2; f < VD_NROW_KEYS; f++) {
-				g_string_append_c(s, ',');
-				json_kv(s, vd_row_keys[f], f + 1 == VD_NROW_KEYS ?
-					r->run_dir : rget(r, vd_row_keys[f]), true);
-			}
-			/* Whatever else the evaluator wrote, as it wrote it. */
-			for (guint f = 0; f < r->fields->len; f++) {
-				const struct validate_field *x = r->fields->pdata[f];
-				size_t j;
-
-				for (j = 0; j < VD_NROW_KEYS; j++)
-					if (strcmp(x->key, vd_row_keys[j]) == 0)
-						break;
-				if (j < VD_NROW_KEYS || strcmp(x->key, "table") == 0 ||
-				    strcmp(x->key, "evaluator") == 0 ||
-				    strcmp(x->key, "evaluator_category") == 0 ||
-				    strcmp(x->key, "timestamp_owner") == 0 ||
-				    strcmp(x->key, "fresh") == 0)
-					continue;
-				g_string_append_c(s, ',');
-				json_kv(s, x->key, x->value, x->str);
-			}
-			g_string_append_c(s, '}');
+			g_free(text);
+			json_node_unref(row);
 		}
 		g_free(title);
 	}

@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
 #include "config.h"
 
 #include "sim/fileio.h"
@@ -34,243 +36,106 @@ field_free(gpointer p)
 
 	g_free(f->key);
 	g_free(f->value);
+	json_node_unref(f->node);
 	g_free(f);
 }
 
-struct jp {
-	const char *s, *p;
-	char *err;
-	size_t errlen;
-};
-
-static int
-jp_fail(struct jp *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int
-jp_fail(struct jp *j, const char *fmt, ...)
+struct validate_field *
+validate_field_new(const char *key, JsonNode *node)
 {
-	char msg[256];
-	va_list ap;
+	struct validate_field *f = g_new0(struct validate_field, 1);
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	snprintf(j->err, j->errlen, "%s (column %ld)", msg,
-		 (long)g_utf8_pointer_to_offset(j->s, j->p) + 1);
-	return -1;
+	f->key = g_strdup(key);
+	f->node = node;
+	f->str = JSON_NODE_HOLDS_VALUE(node) && json_node_get_value_type(node) == G_TYPE_STRING;
+	f->value = f->str ? g_strdup(json_node_get_string(node)) : json_to_string(node, FALSE);
+	return f;
 }
 
+GPtrArray *
+validate_fields_new(void)
+{
+	return g_ptr_array_new_with_free_func(field_free);
+}
+
+/* json-glib's "<data>:1:42: Parse error: unexpected ..." as "unexpected ... (column 42)". */
 static void
-jp_ws(struct jp *j)
+parse_error(const char *msg, char *err, size_t errlen)
 {
-	while (*j->p == ' ' || *j->p == '\t' || *j->p == '\r' || *j->p == '\n')
-		j->p++;
-}
+	unsigned line, col;
+	int n = 0;
 
-static int
-jp_hex4(struct jp *j, unsigned *v)
-{
-	*v = 0;
-	for (int i = 0; i < 4; i++) {
-		int d = g_ascii_xdigit_value(j->p[i]);
-
-		if (d < 0)
-			return jp_fail(j, "\\u needs four hexadecimal digits");
-		*v = *v * 16 + (unsigned)d;
-	}
-	j->p += 4;
-	return 0;
-}
-
-/* A JSON string at j->p (on its opening quote), unescaped into out. */
-static int
-jp_string(struct jp *j, GString *out)
-{
-	unsigned c, lo;
-
-	j->p++;
-	for (;;) {
-		unsigned char ch = (unsigned char)*j->p;
-
-		if (ch == '"') {
-			j->p++;
-			return 0;
-		}
-		if (ch == '\0')
-			return jp_fail(j, "unterminated string");
-		if (ch < 0x20)
-			return jp_fail(j, "raw control character 0x%02x in a string", ch);
-		if (ch != '\\') {
-			g_string_append_c(out, (char)ch);
-			j->p++;
-			continue;
-		}
-		j->p++;
-		switch (*j->p) {
-		case '"': g_string_append_c(out, '"'); break;
-		case '\\': g_string_append_c(out, '\\'); break;
-		case '/': g_string_append_c(out, '/'); break;
-		case 'b': g_string_append_c(out, '\b'); break;
-		case 'f': g_string_append_c(out, '\f'); break;
-		case 'n': g_string_append_c(out, '\n'); break;
-		case 'r': g_string_append_c(out, '\r'); break;
-		case 't': g_string_append_c(out, '\t'); break;
-		case 'u':
-			j->p++;
-			if (jp_hex4(j, &c) != 0)
-				return -1;
-			if (c >= 0xd800 && c <= 0xdbff) {
-				if (j->p[0] != '\\' || j->p[1] != 'u')
-					return jp_fail(j, "a high surrogate \\u%04x without its low one", c);
-				j->p += 2;
-				if (jp_hex4(j, &lo) != 0)
-					return -1;
-				if (lo < 0xdc00 || lo > 0xdfff)
-					return jp_fail(j, "\\u%04x is not a low surrogate", lo);
-				c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
-			} else if (c >= 0xdc00 && c <= 0xdfff) {
-				return jp_fail(j, "a lone low surrogate \\u%04x", c);
-			} else if (c == 0) {
-				return jp_fail(j, "\\u0000 is not supported");
-			}
-			g_string_append_unichar(out, c);
-			continue;
-		case '\0':
-			return jp_fail(j, "unterminated string");
-		default:
-			return jp_fail(j, "unknown escape \\%c", *j->p);
-		}
-		j->p++;
+	if (sscanf(msg, "<data>:%u:%u: %n", &line, &col, &n) == 2 && n > 0) {
+		msg += n;
+		if (g_str_has_prefix(msg, "Parse error: "))
+			msg += strlen("Parse error: ");
+		snprintf(err, errlen, "%s (column %u)", msg, col);
+	} else {
+		snprintf(err, errlen, "%s", msg);
 	}
 }
 
-/* A number (RFC 8259's grammar) or true, false, null: kept as written. */
-static int
-jp_scalar(struct jp *j, GString *out)
+/*
+ * json-glib keeps the last of two members of the same name: the names
+ * as the parser meets them tell that one came twice.
+ */
+static void
+on_member(JsonParser *jp, JsonObject *obj, gchar *name, gpointer data)
 {
-	static const char *const lits[] = { "true", "false", "null" };
-	const char *q = j->p;
+	GPtrArray *names = data;
 
-	for (size_t i = 0; i < G_N_ELEMENTS(lits); i++)
-		if (strncmp(q, lits[i], strlen(lits[i])) == 0) {
-			j->p += strlen(lits[i]);
-			g_string_append(out, lits[i]);
-			return 0;
-		}
-	if (*q == '{' || *q == '[')
-		return jp_fail(j, "nested objects and arrays are not supported");
-	if (*q == '-')
-		q++;
-	if (*q == '0')
-		q++;
-	else if (*q >= '1' && *q <= '9')
-		while (g_ascii_isdigit(*q))
-			q++;
-	else
-		return jp_fail(j, "expected a string or a number");
-	if (*q == '.') {
-		if (!g_ascii_isdigit(*++q)) {
-			j->p = q;
-			return jp_fail(j, "a digit must follow the decimal point");
-		}
-		while (g_ascii_isdigit(*q))
-			q++;
-	}
-	if (*q == 'e' || *q == 'E') {
-		q++;
-		if (*q == '+' || *q == '-')
-			q++;
-		if (!g_ascii_isdigit(*q)) {
-			j->p = q;
-			return jp_fail(j, "a digit must follow the exponent");
-		}
-		while (g_ascii_isdigit(*q))
-			q++;
-	}
-	g_string_append_len(out, j->p, q - j->p);
-	j->p = q;
-	return 0;
+	g_ptr_array_add(names, g_strdup(name));
 }
 
 GPtrArray *
 validate_row_parse(const char *line, char *err, size_t errlen)
 {
-	struct jp j = { line, line, err, errlen };
-	GPtrArray *fields = g_ptr_array_new_with_free_func(field_free);
-	GString *key = g_string_new(NULL), *val = g_string_new(NULL);
-	struct validate_field *f;
+	JsonParser *jp = json_parser_new();
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free), *fields = NULL;
+	GError *gerr = NULL;
+	JsonObject *obj;
+	JsonNode *root;
+	GList *members = NULL;
 
 	if (!g_utf8_validate(line, -1, NULL)) {
 		snprintf(err, errlen, "not UTF-8");
-		goto fail;
+		goto done;
 	}
-	jp_ws(&j);
-	if (*j.p != '{') {
-		jp_fail(&j, "expected '{'");
-		goto fail;
+	g_signal_connect(jp, "object-member", G_CALLBACK(on_member), names);
+	if (!json_parser_load_from_data(jp, line, -1, &gerr)) {
+		parse_error(gerr->message, err, errlen);
+		g_error_free(gerr);
+		goto done;
 	}
-	j.p++;
-	jp_ws(&j);
-	if (*j.p == '}') {
-		j.p++;
-		goto end;
+	root = json_parser_get_root(jp);
+	if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
+		snprintf(err, errlen, "not a JSON object");
+		goto done;
 	}
-	for (;;) {
-		jp_ws(&j);
-		if (*j.p != '"') {
-			jp_fail(&j, "expected a key in double quotes");
-			goto fail;
+	obj = json_node_get_object(root);
+	members = json_object_get_members(obj);
+	for (GList *m = members; m; m = m->next)
+		if (!JSON_NODE_HOLDS_VALUE(json_object_get_member(obj, m->data)) &&
+		    !JSON_NODE_HOLDS_NULL(json_object_get_member(obj, m->data))) {
+			snprintf(err, errlen, "\"%s\": nested objects and arrays are not supported",
+				 (const char *)m->data);
+			goto done;
 		}
-		g_string_truncate(key, 0);
-		if (jp_string(&j, key) != 0)
-			goto fail;
-		for (guint i = 0; i < fields->len; i++)
-			if (strcmp(((struct validate_field *)fields->pdata[i])->key, key->str) == 0) {
-				jp_fail(&j, "key \"%s\" twice", key->str);
-				goto fail;
+	for (guint i = 0; i < names->len; i++)
+		for (guint k = 0; k < i; k++)
+			if (strcmp(names->pdata[i], names->pdata[k]) == 0) {
+				snprintf(err, errlen, "key \"%s\" twice", (const char *)names->pdata[i]);
+				goto done;
 			}
-		jp_ws(&j);
-		if (*j.p != ':') {
-			jp_fail(&j, "expected ':' after the key \"%s\"", key->str);
-			goto fail;
-		}
-		j.p++;
-		jp_ws(&j);
-		g_string_truncate(val, 0);
-		f = g_new0(struct validate_field, 1);
-		f->str = *j.p == '"';
-		if ((f->str ? jp_string(&j, val) : jp_scalar(&j, val)) != 0) {
-			g_free(f);
-			goto fail;
-		}
-		f->key = g_strdup(key->str);
-		f->value = g_strdup(val->str);
-		g_ptr_array_add(fields, f);
-		jp_ws(&j);
-		if (*j.p == '}') {
-			j.p++;
-			break;
-		}
-		if (*j.p != ',') {
-			jp_fail(&j, "expected ',' or '}'");
-			goto fail;
-		}
-		j.p++;
-	}
-end:
-	jp_ws(&j);
-	if (*j.p) {
-		jp_fail(&j, "text after the object");
-		goto fail;
-	}
-	g_string_free(key, TRUE);
-	g_string_free(val, TRUE);
+	fields = validate_fields_new();
+	for (GList *m = members; m; m = m->next)
+		g_ptr_array_add(fields, validate_field_new(m->data,
+			json_node_copy(json_object_get_member(obj, m->data))));
+done:
+	g_list_free(members);
+	g_ptr_array_unref(names);
+	g_object_unref(jp);
 	return fields;
-fail:
-	g_string_free(key, TRUE);
-	g_string_free(val, TRUE);
-	g_ptr_array_unref(fields);
-	return NULL;
 }
 
 /* The value of key in a parsed row, or NULL. */
@@ -453,15 +318,13 @@ vd_eval_read_rows(struct vd *v, struct vd_eval *e)
 	g_free(path);
 }
 
+/* A string field of a row validate writes itself; value is taken. */
 static void
-field_add(GPtrArray *fields, const char *key, char *value, bool str)
+field_add(GPtrArray *fields, const char *key, char *value)
 {
-	struct validate_field *f = g_new0(struct validate_field, 1);
-
-	f->key = g_strdup(key);
-	f->value = value;
-	f->str = str;
-	g_ptr_array_add(fields, f);
+	g_ptr_array_add(fields, validate_field_new(key,
+		json_node_init_string(json_node_alloc(), value)));
+	g_free(value);
 }
 
 /*
@@ -471,21 +334,22 @@ field_add(GPtrArray *fields, const char *key, char *value, bool str)
 static void
 row_missing(struct vd_eval *e, const struct vd_test *t, int have, int due)
 {
-	GPtrArray *fields = g_ptr_array_new_with_free_func(field_free);
+	GPtrArray *fields = validate_fields_new();
 	struct vd_row *r = g_new0(struct vd_row, 1);
 
-	field_add(fields, "category", g_strdup(e->tab->cats[t->cat]), true);
-	field_add(fields, "test", g_strdup_printf("%d", t->test), false);
+	field_add(fields, "category", g_strdup(e->tab->cats[t->cat]));
+	g_ptr_array_add(fields, validate_field_new("test",
+		json_node_init_int(json_node_alloc(), t->test)));
 	field_add(fields, "description", g_strdup_printf("a row of test %d is missing",
-							 t->test), true);
+							 t->test));
 	field_add(fields, "step", g_strdup_printf("scenarios/validation/%s.sh was asked for "
-						  "test %d", e->name, t->test), true);
+						  "test %d", e->name, t->test));
 	field_add(fields, "expected", g_strdup_printf("%d %s for test %d (the catalog of "
 						      "validate/validate_catalog.c)", due,
-						      vd_rows_word(due), t->test), true);
-	field_add(fields, "actual", g_strdup_printf("the evaluator wrote %d", have), true);
-	field_add(fields, "result", g_strdup("FAIL"), true);
-	field_add(fields, "run_dir", g_strdup(""), true);
+						      vd_rows_word(due), t->test));
+	field_add(fields, "actual", g_strdup_printf("the evaluator wrote %d", have));
+	field_add(fields, "result", g_strdup("FAIL"));
+	field_add(fields, "run_dir", g_strdup(""));
 	r->fields = fields;
 	r->seq = G_MAXUINT;
 	r->pass = false;
@@ -573,25 +437,15 @@ vd_eval_group_rows(struct vd_eval *e)
 
 /* ---- provenance: the run behind each row ---- */
 
-/*
- * A top-level string of summary.json, as output/report.c writes it (one
- * key a line, two spaces in: "  \"commit\": \"3f2a9c1b0d4e\","), or NULL.
- */
+/* A top-level string member of obj, or NULL.  Caller frees. */
 static char *
-summary_get(const char *text, const char *key)
+summary_get(JsonObject *obj, const char *key)
 {
-	char *pat = g_strdup_printf("\n  \"%s\": \"", key);
-	const char *p = strstr(text, pat), *q;
-	char *val = NULL;
+	JsonNode *n = json_object_get_member(obj, key);
 
-	if (p) {
-		p += strlen(pat);
-		q = strpbrk(p, "\"\\\n");
-		if (q && *q == '"')
-			val = g_strndup(p, (gsize)(q - p));
-	}
-	g_free(pat);
-	return val;
+	if (!n || !JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_STRING)
+		return NULL;
+	return g_strdup(json_node_get_string(n));
 }
 
 /*
@@ -608,6 +462,7 @@ vd_row_provenance(const struct vd *v, struct vd_row *r)
 {
 	char *path, *text = NULL, *ver = NULL, *commit = NULL, *date = NULL;
 	GDateTime *dt = NULL;
+	gsize len = 0;
 
 	if (r->owed) {
 		r->owner = g_strdup(v->owner);
@@ -616,10 +471,17 @@ vd_row_provenance(const struct vd *v, struct vd_row *r)
 		return;
 	}
 	path = r->run_dir[0] ? g_build_filename(r->run_dir, "summary.json", NULL) : NULL;
-	if (path && g_file_get_contents(path, &text, NULL, NULL)) {
-		ver = summary_get(text, "version");
-		commit = summary_get(text, "commit");
-		date = summary_get(text, "date");
+	if (path && g_file_get_contents(path, &text, &len, NULL)) {
+		JsonParser *jp = json_parser_new();
+		JsonNode *root;
+
+		if (json_parser_load_from_data(jp, text, (gssize)len, NULL) &&
+		    (root = json_parser_get_root(jp)) && JSON_NODE_HOLDS_OBJECT(root)) {
+			ver = summary_get(json_node_get_object(root), "version");
+			commit = summary_get(json_node_get_object(root), "commit");
+			date = summary_get(json_node_get_object(root), "date");
+		}
+		g_object_unref(jp);
 	}
 	if (ver && commit && date && strlen(date) >= 10) {
 		bool build = strcmp(ver, PACKAGE_VERSION) == 0 && strcmp(commit, COMETSIM_COMMIT) == 0;
