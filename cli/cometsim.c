@@ -6,6 +6,7 @@
  *   cometsim topo SCENARIO [--dot]     print the topology as Graphviz DOT
  *   cometsim params SCENARIO [--set]   list the parameters --set accepts
  *   cometsim rae-config CONFIG [OUT]   check, print or convert an RAE configuration
+ *   cometsim sweep|plot|validate ...   the modules sweep/ and validate/ (dispatched)
  *
  * This file stays thin: it parses arguments, loads a scenario
  * (sim/scenario.h), merges the command line over the scenario's run
