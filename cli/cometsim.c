@@ -6,6 +6,7 @@
  *   cometsim topo SCENARIO [--dot]     print the topology as Graphviz DOT
  *   cometsim params SCENARIO [--set]   list the parameters --set accepts
  *   cometsim rae-config CONFIG [OUT]   check, print or convert an RAE configuration
+ *   cometsim sweep|plot|validate ...   the modules sweep/ and validate/ (dispatched)
  *
  * This file stays thin: it parses arguments, loads a scenario
  * (scenario/scenario.h) with the overrides of the command line (every
@@ -43,8 +44,8 @@
 #include "config.h"
 
 #include "entities/rae/rae.h"
-#include "cli/sweep.h"
-#include "cli/validate.h"
+#include "sweep/sweep.h"
+#include "validate/validate.h"
 #include "entities/registry.h"
 #include "output/output.h"
 #include "scenario/scenario.h"

@@ -16,7 +16,9 @@
  * the list of pcap files.  Only date, wall_s, events_per_s and
  * peak_rss_kb differ between two runs of the same scenario, seed and run
  * number by the same build.  "cometsim validate" stamps a result row with
- * the version, commit and date of the run behind it.
+ * the version, commit and date of the run behind it.  json-glib builds
+ * and writes the file (jsontext.c): two spaces of indent, "key" : value,
+ * numbers with a fraction to 17 significant digits.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -30,6 +32,7 @@
 
 #include "config.h"
 
+#include "output/jsontext.h"
 #include "output/output.h"
 #include "output/report.h"
 #include "sim/entity.h"
@@ -178,106 +181,49 @@ report_counters(const struct net *net, const char *path, char *err,
 
 /* ---- summary.json ---- */
 
-/* Length of the valid UTF-8 sequence at s, or 0 if it is not one. */
-static size_t
-utf8_seq_len(const unsigned char *s)
+/*
+ * A string from a user's file (a scenario or node name), made valid
+ * UTF-8 (json-glib writes what it is given): the file stays valid JSON
+ * whatever the scenario contains.
+ */
+static void
+add_str(JsonBuilder *b, const char *key, const char *s)
 {
-	unsigned char c = s[0];
-	size_t n;
-	uint32_t cp;
+	char *v = jsontext_utf8(s);
 
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates and values past U+10FFFF. */
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
+	json_builder_set_member_name(b, key);
+	json_builder_add_string_value(b, v);
+	g_free(v);
 }
 
 /*
- * A JSON string literal.  Names come from user files, so control
- * characters are escaped and bytes that are not UTF-8 become U+FFFD:
- * the file stays valid JSON whatever the scenario contains.
+ * A count.  json-glib keeps integers as gint64: a value above
+ * INT64_MAX (only a seed chosen that high) is written as the nearest
+ * double rather than as a negative number.
  */
 static void
-json_str(FILE *f, const char *s)
+add_u64(JsonBuilder *b, const char *key, uint64_t v)
 {
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-
-	putc('"', f);
-	while (*p) {
-		size_t n;
-
-		switch (*p) {
-		case '"':
-			fputs("\\\"", f);
-			p++;
-			continue;
-		case '\\':
-			fputs("\\\\", f);
-			p++;
-			continue;
-		case '\b':
-			fputs("\\b", f);
-			p++;
-			continue;
-		case '\f':
-			fputs("\\f", f);
-			p++;
-			continue;
-		case '\n':
-			fputs("\\n", f);
-			p++;
-			continue;
-		case '\r':
-			fputs("\\r", f);
-			p++;
-			continue;
-		case '\t':
-			fputs("\\t", f);
-			p++;
-			continue;
-		}
-		if (*p < 0x20) {
-			fprintf(f, "\\u%04x", *p);
-			p++;
-			continue;
-		}
-		n = utf8_seq_len(p);
-		if (n == 0) {
-			fputs("\\ufffd", f);
-			p++;
-			continue;
-		}
-		fwrite(p, 1, n, f);
-		p += n;
-	}
-	putc('"', f);
+	json_builder_set_member_name(b, key);
+	if (v <= INT64_MAX)
+		json_builder_add_int_value(b, (gint64)v);
+	else
+		json_builder_add_double_value(b, (double)v);
 }
 
-/* A finite double; JSON has no NaN or infinity. */
+/*
+ * A measure with a fixed number of decimals (fmt: "%.6f"): the double
+ * the decimal text stands for, so that the value is what it was when the
+ * file was written with printf; JSON has no NaN or infinity.
+ */
 static void
-json_double(FILE *f, const char *fmt, double v)
+add_fixed(JsonBuilder *b, const char *key, const char *fmt, double v)
 {
-	fprintf(f, fmt, isfinite(v) ? v : 0.0);
+	char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+	g_ascii_formatd(buf, sizeof(buf), fmt, isfinite(v) ? v : 0.0);
+	json_builder_set_member_name(b, key);
+	json_builder_add_double_value(b, g_ascii_strtod(buf, NULL));
 }
 
 struct summary_args {
@@ -287,6 +233,10 @@ struct summary_args {
 	size_t npcaps;
 };
 
+/*
+ * The members in the order of doc/outputs.md, written by json-glib's
+ * pretty generator.
+ */
 static int
 summary_body(FILE *f, const void *arg)
 {
@@ -296,8 +246,11 @@ summary_body(FILE *f, const void *arg)
 	uint64_t tx_frames = 0, tx_bytes = 0, rx_frames = 0, rx_bytes = 0;
 	double eps = sum->wall_s > 0 ? (double)sum->events / sum->wall_s : 0.0;
 	time_t now = time(NULL);
+	JsonBuilder *b = json_builder_new();
+	JsonNode *root;
 	struct tm tm;
-	char date[64] = "";
+	char date[64] = "", *text;
+	int rc;
 
 	/* The wall clock, ISO 8601 with the offset: when the run ended. */
 	if (localtime_r(&now, &tm))
@@ -312,57 +265,64 @@ summary_body(FILE *f, const void *arg)
 		rx_bytes += c->rx_bytes;
 	}
 
-	fputs("{\n  \"scenario\": ", f);
-	json_str(f, sum->scenario);
-	fprintf(f, ",\n  \"seed\": %" PRIu64 ",\n  \"run\": %" PRIu64,
-		sum->seed, sum->run);
-	fputs(",\n  \"version\": ", f);
-	json_str(f, PACKAGE_VERSION);
-	fputs(",\n  \"commit\": ", f);
-	json_str(f, COMETSIM_COMMIT);
-	fputs(",\n  \"date\": ", f);
-	json_str(f, date);
-	fputs(",\n  \"scheduler\": ", f);
-	json_str(f, sum->scheduler);
-	fprintf(f, ",\n  \"events\": %" PRIu64, sum->events);
-	fprintf(f, ",\n  \"sim_time_ns\": %" PRId64, (int64_t)sum->sim_time_ns);
-	fputs(",\n  \"wall_s\": ", f);
-	json_double(f, "%.6f", sum->wall_s);
-	fputs(",\n  \"events_per_s\": ", f);
-	json_double(f, "%.1f", eps);
-	fprintf(f, ",\n  \"peak_rss_kb\": %ld", sum->peak_rss_kb);
-	fputs(",\n  \"status\": ", f);
-	json_str(f, sum->status);
-	fputs(",\n  \"stop_reason\": ", f);
-	json_str(f, sum->stop_reason);
-	fprintf(f, ",\n  \"max_events\": %" PRIu64, sum->max_events);
-	fputs(",\n  \"max_wall_s\": ", f);
-	json_double(f, "%.6f", (double)sum->max_wall / 1e9);
-	fprintf(f, ",\n  \"nodes\": %u,\n  \"links\": %u", net->nnodes,
-		net->nlinks);
+	json_builder_begin_object(b);
+	add_str(b, "scenario", sum->scenario);
+	add_u64(b, "seed", sum->seed);
+	add_u64(b, "run", sum->run);
+	add_str(b, "version", PACKAGE_VERSION);
+	add_str(b, "commit", COMETSIM_COMMIT);
+	add_str(b, "date", date);
+	add_str(b, "scheduler", sum->scheduler);
+	add_u64(b, "events", sum->events);
+	json_builder_set_member_name(b, "sim_time_ns");
+	json_builder_add_int_value(b, (gint64)sum->sim_time_ns);
+	add_fixed(b, "wall_s", "%.6f", sum->wall_s);
+	add_fixed(b, "events_per_s", "%.1f", eps);
+	json_builder_set_member_name(b, "peak_rss_kb");
+	json_builder_add_int_value(b, sum->peak_rss_kb);
+	add_str(b, "status", sum->status);
+	add_str(b, "stop_reason", sum->stop_reason);
+	add_u64(b, "max_events", sum->max_events);
+	add_fixed(b, "max_wall_s", "%.6f", (double)sum->max_wall / 1e9);
+	add_u64(b, "nodes", net->nnodes);
+	add_u64(b, "links", net->nlinks);
 
-	fputs(",\n  \"drops\": {", f);
+	json_builder_set_member_name(b, "drops");
+	json_builder_begin_object(b);
 	for (uint32_t r = 0; r < net->stats.nreasons; r++) {
-		fputs(r ? ",\n    " : "\n    ", f);
-		json_str(f, stats_reason_name(&net->stats, r));
-		fprintf(f, ": %" PRIu64, net_drops(net, r));
+		char *name = jsontext_utf8(stats_reason_name(&net->stats, r));
+
+		add_u64(b, name, net_drops(net, r));
+		g_free(name);
 	}
-	fputs(net->stats.nreasons ? "\n  }" : "}", f);
+	json_builder_end_object(b);
 
-	fprintf(f, ",\n  \"totals\": {\n"
-		"    \"frames_sent\": %" PRIu64 ",\n"
-		"    \"bytes_sent\": %" PRIu64 ",\n"
-		"    \"frames_received\": %" PRIu64 ",\n"
-		"    \"bytes_received\": %" PRIu64 "\n  }",
-		tx_frames, tx_bytes, rx_frames, rx_bytes);
+	json_builder_set_member_name(b, "totals");
+	json_builder_begin_object(b);
+	add_u64(b, "frames_sent", tx_frames);
+	add_u64(b, "bytes_sent", tx_bytes);
+	add_u64(b, "frames_received", rx_frames);
+	add_u64(b, "bytes_received", rx_bytes);
+	json_builder_end_object(b);
 
-	fputs(",\n  \"pcap_files\": [", f);
+	json_builder_set_member_name(b, "pcap_files");
+	json_builder_begin_array(b);
 	for (size_t i = 0; i < a->npcaps; i++) {
-		fputs(i ? ",\n    " : "\n    ", f);
-		json_str(f, a->pcaps[i]);
+		char *v = jsontext_utf8(a->pcaps[i]);
+
+		json_builder_add_string_value(b, v);
+		g_free(v);
 	}
-	fputs(a->npcaps ? "\n  ]\n}\n" : "]\n}\n", f);
-	return 0;
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+
+	root = json_builder_get_root(b);
+	text = jsontext_write(root, true);
+	rc = fputs(text, f) < 0 ? -1 : 0;
+	g_free(text);
+	json_node_unref(root);
+	g_object_unref(b);
+	return rc;
 }
 
 int

@@ -29,7 +29,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 # libclang-rt-dev, whose libclang_rt.fuzzer and sanitizer runtimes clang does
 # not pull in without recommends: make fuzz.)
 pkgs="build-essential autoconf automake pkg-config git
-libxml2-dev libxml2-utils libglib2.0-dev libprotobuf-c-dev protobuf-c-compiler
+libxml2-dev libxml2-utils libglib2.0-dev libjson-glib-dev libprotobuf-c-dev protobuf-c-compiler
 libpcap-dev libcunit1-dev tshark gnuplot-nox
 protobuf-compiler python3-protobuf
 parallel clang libclang-rt-dev valgrind"

@@ -157,7 +157,7 @@ counter() {
 }
 
 json_get() {
-	sed -n "s/.*\"$2\": *\"\{0,1\}\([^\",}]*\)\"\{0,1\}.*/\1/p" "$1" 2>/dev/null | head -n 1
+	"$PYTHON" -c 'import json, sys; v = json.load(open(sys.argv[1])).get(sys.argv[2]); print("%.6f" % v if isinstance(v, float) else "" if v is None else v)' "$1" "$2" 2>/dev/null
 }
 
 # compare EXPECTED_FILE ACTUAL_FILE: "N lines, all equal" or what differs; sets same=1/0.

@@ -82,12 +82,10 @@ tests_fuzz_fuzz_script_SOURCES = tests/fuzz/fuzz_script.c $(FUZZ_COMMON)
 tests_fuzz_fuzz_script_LDADD = $(FUZZ_LIBS)
 tests_fuzz_fuzz_script_LDFLAGS = $(AM_LDFLAGS) $(LIBFUZZER_FLAGS)
 
-# The sweep description is front-end code: its files are linked in as
-# tests/sweep/unit links them.
-tests_fuzz_fuzz_sweep_SOURCES = tests/fuzz/fuzz_sweep.c $(FUZZ_COMMON) cli/sweep.h \
-	cli/sweep_desc.c cli/sweep_out.c cli/plot.c
-nodist_tests_fuzz_fuzz_sweep_SOURCES = cli/sweep_xsd.c
-tests_fuzz_fuzz_sweep_LDADD = $(FUZZ_LIBS)
+# The sweep description is the sweep module's (sweep/): the harness links
+# libsweep.a, as tests/sweep/unit does.
+tests_fuzz_fuzz_sweep_SOURCES = tests/fuzz/fuzz_sweep.c $(FUZZ_COMMON)
+tests_fuzz_fuzz_sweep_LDADD = libsweep.a $(FUZZ_LIBS)
 tests_fuzz_fuzz_sweep_LDFLAGS = $(AM_LDFLAGS) $(LIBFUZZER_FLAGS)
 
 EXTRA_DIST += tests/fuzz/fuzz.mk tests/fuzz/run.sh tests/fuzz/corpus tests/fuzz/regress \

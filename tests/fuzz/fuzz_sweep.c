@@ -1,5 +1,5 @@
 /*
- * fuzz_sweep.c - sweep descriptions (cli/sweep_desc.c, cli/sweep.xsd,
+ * fuzz_sweep.c - sweep descriptions (sweep/sweep_desc.c, sweep/sweep.xsd,
  * doc/sweeps.md): the schema, the values, ranges and tuples, the
  * expressions of <skip> and <plot where=>, and the expansion into a
  * plan with its CSV and the argument vector of each run.
@@ -10,7 +10,7 @@
  */
 #include <glib.h>
 
-#include "cli/sweep.h"
+#include "sweep/sweep.h"
 #include "tests/fuzz/fuzz.h"
 
 #define PLAN_MAX	20000

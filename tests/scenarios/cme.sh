@@ -33,7 +33,7 @@ for d in e2e refusals; do
 		[ "$n" -eq 0 ] || { echo "  $f: $n bad frames" >&2; bad=$((bad + n)); }
 	done
 	check "$d: no capture has a bad checksum or a malformed frame ($bad)" [ "$bad" -eq 0 ]
-	check "$d: the run completed" grep -q '"status": *"complete"' "$T/v/$d/summary.json"
+	check "$d: the run completed" [ "$(json_get "$T/v/$d/summary.json" status)" = complete ]
 done
 c="$T/v/e2e/counters.csv"
 check "e2e: the CME accepted 2 requests, refused none" \

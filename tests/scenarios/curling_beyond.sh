@@ -90,7 +90,7 @@ lf="$T/linkfail"
 "$COMETSIM" run "$top_srcdir/scenarios/curling-linkfail.xml" --out "$lf" --quiet ||
 	fail "curling-linkfail exited $?"
 c="$lf/counters.csv"
-lost=$(( $(json_get "$lf/summary.json" link_down) + $(json_get "$lf/summary.json" no_route) ))
+lost=$(( $(json_get "$lf/summary.json" drops.link_down) + $(json_get "$lf/summary.json" drops.no_route) ))
 rep=$(sed -n 's/.*CC: Content MyContent1: \([0-9]*\) of 489 chunks in: asking again.*/\1/p' "$lf/log.txt")
 echo "linkfail: $lost frames lost to the failure, the client had ${rep:-?} of 489"
 check "linkfail: frames were lost and counted (link_down, no_route)" [ "$lost" -gt 0 ]

@@ -49,7 +49,7 @@ run e --seed 7 --run 2
 
 check "same seed twice: identical captures, log, counters and summary" same_run a b
 check "heap and calendar schedulers: identical outputs" same_run a c
-check "the lossy link dropped frames" [ "$(json_get "$T/a/summary.json" loss)" -gt 0 ]
+check "the lossy link dropped frames" [ "$(json_get "$T/a/summary.json" drops.loss)" -gt 0 ]
 check "another seed: other drops" differ a d
 check "another run number: other drops" differ a e
 # What h1 sends does not depend on the loss further on: the streams of

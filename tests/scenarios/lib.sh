@@ -105,9 +105,32 @@ count() {
 	fi
 }
 
-# json_get FILE KEY: a top-level number or string of summary.json (flat keys only).
+# json_get FILE PATH: a member of the JSON object in FILE (summary.json),
+# read by Python's json module; PATH is dotted for the members of a
+# member (drops.loss).  A string as it is, a number as Python writes it
+# (20000, 1.0), true or false; nothing when FILE or the member is not there.
 json_get() {
-	sed -n "s/.*\"$2\": *\"\{0,1\}\([^\",}]*\)\"\{0,1\}.*/\1/p" "$1" | head -n 1
+	python3 -c '
+import json, sys
+v = json.load(open(sys.argv[1]))
+for k in sys.argv[2].split("."):
+    v = v.get(k) if isinstance(v, dict) else None
+if isinstance(v, bool):
+    print("true" if v else "false")
+elif v is not None:
+    print(v)
+' "$1" "$2" 2>/dev/null
+}
+
+# json_set FILE KEY TEXT: set the top-level member KEY of the JSON object
+# in FILE to the string TEXT (the file is written again by Python).
+json_set() {
+	python3 -c '
+import json, sys
+v = json.load(open(sys.argv[1]))
+v[sys.argv[2]] = sys.argv[3]
+json.dump(v, open(sys.argv[1], "w"), indent=2)
+' "$1" "$2" "$3"
 }
 
 # counter FILE KIND NAME COUNTER: a value from counters.csv (0 if absent).

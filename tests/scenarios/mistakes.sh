@@ -146,7 +146,7 @@ check "BOM: a script with a byte-order mark loads" "$COMETSIM" check "$D/bom-ok.
 check "BOM: a scenario and topology with byte-order marks load" \
 	"$COMETSIM" check "$D/bom-topology.xml"
 "$COMETSIM" run "$D/bom-ok.xml" --out "$T/bom" --quiet
-check "BOM: the script runs to its end" grep -qF '"status": "complete"' "$T/bom/summary.json"
+check "BOM: the script runs to its end" [ "$(json_get "$T/bom/summary.json" status)" = complete ]
 run_case bom-lines bom.xml bom.script:7 'time "30\u200b0": unknown unit "\u200b0"'
 # A zero-width space typed or pasted into the kind is shown, not hidden.
 usage_case log-cli-invisible '--log "cafe\u200b=debug": unknown kind "cafe\u200b"' \

@@ -78,4 +78,17 @@ check "SIGINT: tshark reads the capture without an error" [ $? -eq 0 ]
 check "SIGINT: tshark finds the capture whole" \
 	not grep -qi 'cut short\|appears to be damaged' "$T/tserr"
 
+# summary.json, written by json-glib: JSON that Python reads, the keys of
+# doc/outputs.md in their order; a seed above INT64_MAX, which json-glib's
+# 64-bit signed integers cannot hold, stays a positive number.
+"$COMETSIM" run "$scn" --out "$T/big" --quiet --pcap none --end 1ms \
+	--seed 18446744073709551615 || fail "run --seed 18446744073709551615 exited $?"
+check "summary.json: the keys of doc/outputs.md, in order" \
+	[ "$(python3 -c 'import json, sys; print(",".join(json.load(open(sys.argv[1]))))' \
+	     "$T/big/summary.json")" = \
+	  "scenario,seed,run,version,commit,date,scheduler,events,sim_time_ns,wall_s,events_per_s,peak_rss_kb,status,stop_reason,max_events,max_wall_s,nodes,links,drops,totals,pcap_files" ]
+check "summary.json: a seed of 2^64 - 1 is that number, rounded" \
+	python3 -c 'import json, sys; sys.exit(abs(json.load(open(sys.argv[1]))["seed"] - (2**64 - 1)) > 1e4)' \
+	"$T/big/summary.json"
+
 finish

@@ -52,7 +52,7 @@ lossy="$T/lossy"
 c="$lossy/counters.csv"
 got=$(( $(counter "$c" recv h2/recv0 received) + $(counter "$c" recv h2/recv1 received) ))
 sent=$(( $(counter "$c" send h1/send0 sent) + $(counter "$c" send h1/send1 sent) ))
-lost=$(json_get "$lossy/summary.json" loss)
+lost=$(json_get "$lossy/summary.json" drops.loss)
 drops_other=$(awk -F, '$3 ~ /^drop_/ && $3 != "drop_loss" {s += $4} END {print s + 0}' "$c")
 echo "lossy: sent $sent, received $got, lost on the link $lost (frames, with ARP/ND and pings), other drops $drops_other"
 check "1000 datagrams sent" [ "$sent" -eq 1000 ]

@@ -76,7 +76,7 @@ lossy="$T/lossy"
 transfer_checks "$lossy" lossy
 c="$lossy/counters.csv"
 rexmt=$(( $(counter "$c" tcpsend h1/tcpsend0 retransmits) + $(counter "$c" tcpsend h1/tcpsend1 retransmits) ))
-lost=$(json_get "$lossy/summary.json" loss)
+lost=$(json_get "$lossy/summary.json" drops.loss)
 seen=$(count "$lossy/h1-eth0.pcap" 'tcp.analysis.retransmission || tcp.analysis.fast_retransmission')
 echo "lossy: $lost frames lost, $rexmt retransmissions by the sender, $seen flagged by tshark at h1"
 check "lossy: frames were lost" [ "$lost" -gt 0 ]

@@ -16,7 +16,16 @@ dup_keys() {
 
 # complete DIR: number of runs of a sweep directory whose summary says complete.
 complete() {
-	grep -l '"status": "complete"' "$1"/runs/*/summary.json 2>/dev/null | wc -l
+	python3 -c '
+import json, sys
+n = 0
+for f in sys.argv[1:]:
+    try:
+        n += json.load(open(f)).get("status") == "complete"
+    except (OSError, ValueError):
+        pass
+print(n)
+' "$1"/runs/*/summary.json
 }
 
 # wait_for SECONDS COMMAND...: poll every 0.1 s until COMMAND succeeds.

@@ -77,6 +77,21 @@ check "... and runs nothing again" \
 	grep -q "already complete" "$T/out2"'
 check "... and gives the same results.csv" cmp -s "$S/results.csv" "$T/results.first"
 
+# A seed above INT64_MAX: summary.json holds it as a rounded number
+# (json-glib's integers are 64-bit signed), results.csv as the plan has it.
+cat > "$T/bigseed.xml" <<EOS
+<sweep name="bigseed" scenario="$top_srcdir/scenarios/sample.xml">
+  <set name="count" value="5"/>
+  <repetitions seeds="18446744073709551615"/>
+  <run pcap="none" log="warn"/>
+  <metric name="events" select="events"/>
+</sweep>
+EOS
+"$COMETSIM" sweep "$T/bigseed.xml" --out "$T/bigseed" --quiet
+check "a seed of 2^64 - 1: the sweep completes" [ "$(complete "$T/bigseed")" -eq 1 ]
+check "... and results.csv has the seed exactly" \
+	grep -q '^0000,5,18446744073709551615,1,' "$T/bigseed/results.csv"
+
 # The description's errors.
 cat > "$T/bad-param.xml" <<EOS
 <sweep scenario="$top_srcdir/scenarios/sample.xml">

@@ -61,11 +61,11 @@ for sig in TERM KILL; do
 	else
 		check "SIGKILL: the sweep dies (137)" [ "$rc" -eq 137 ]
 		check "SIGKILL: the held run is still going on, alone" [ "$(running "$S")" -ge 1 ]
-		check "SIGKILL: ... and is not complete" not grep -qs '"status": "complete"' \
-			"$S/runs/0004/summary.json"
+		check "SIGKILL: ... and is not complete" \
+			[ "$(json_get "$S/runs/0004/summary.json" status)" != complete ]
 	fi
 	ls "$S"/runs/*/summary.json 2>/dev/null | while read -r f; do
-		grep -q '"status": "complete"' "$f" && dirname "$f"
+		[ "$(json_get "$f" status)" = complete ] && dirname "$f"
 	done | sort > "$T/$sig.done1"
 
 	"$COMETSIM" sweep "$data/slow.xml" --out "$S" -j 2 > "$T/$sig.out2" 2> "$T/$sig.err2" &

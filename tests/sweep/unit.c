@@ -1,10 +1,12 @@
 /*
- * unit.c - CUnit tests of the sweep code that does not run anything
- * (cli/sweep_desc.c, cli/sweep_out.c, cli/plot.c): Student's t, the
- * constraint expressions, exact decimal ranges, the plan's order with
- * tuples, skips and repetitions, the CSV reader and writer, summary.json
- * flattening and metric selection, shell quoting.  The scripts beside
- * it test the sweeps themselves.
+ * unit.c - CUnit tests of the sweep module's code that does not run
+ * anything (libsweep.a: sweep_stats.c, sweep_expr.c, sweep_desc.c,
+ * sweep_plan.c, sweep_text.c, sweep_out.c): Student's t against the
+ * published table and the statistics of a point, the constraint
+ * expressions, exact decimal ranges, the plan's order with tuples, skips
+ * and repetitions, the CSV reader and writer, summary.json read by
+ * json-glib (flattened, metric selection, the mark of a finished run),
+ * shell quoting.  The scripts beside it test the sweeps themselves.
  */
 #include <math.h>
 #include <stdio.h>
@@ -15,7 +17,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "cli/sweep.h"
+#include "sweep/sweep.h"
 
 static char *tmpdir;
 
@@ -28,24 +30,63 @@ write_file(const char *name, const char *text)
 	return path;
 }
 
-/* ---- Student's t ---- */
+/* ---- Student's t, the statistics of a point ---- */
 
 static void
-test_t975(void)
+test_t_table(void)
 {
-	/* Tables of the 0.975 quantile. */
+	/*
+	 * The published table of Student's t, two-sided critical values, to
+	 * three decimals: alpha 0.05 (95%) and 0.01 (99%).  The last line is
+	 * the normal limit (z 1.960 and 2.576), which t must reach as df
+	 * grows: a million degrees of freedom are within 0.0005 of it.
+	 */
 	static const struct {
 		unsigned df;
-		double t;
+		double t95, t99;
 	} tab[] = {
-		{ 1, 12.7062 }, { 2, 4.3027 }, { 3, 3.1824 }, { 4, 2.7764 },
-		{ 9, 2.2622 }, { 10, 2.2281 }, { 30, 2.0423 }, { 120, 1.9799 },
-		{ 1000, 1.9623 },
+		{ 1, 12.706, 63.657 },
+		{ 2, 4.303, 9.925 },
+		{ 3, 3.182, 5.841 },
+		{ 5, 2.571, 4.032 },
+		{ 10, 2.228, 3.169 },
+		{ 30, 2.042, 2.750 },
+		{ 100, 1.984, 2.626 },
+		{ 1000000, 1.960, 2.576 },
 	};
 
-	for (size_t i = 0; i < G_N_ELEMENTS(tab); i++)
-		CU_ASSERT_DOUBLE_EQUAL(sw_t975(tab[i].df), tab[i].t, 1e-4);
-	CU_ASSERT(isnan(sw_t975(0)));
+	for (size_t i = 0; i < G_N_ELEMENTS(tab); i++) {
+		double t95 = sw_t_crit(0.05, tab[i].df), t99 = sw_t_crit(0.01, tab[i].df);
+
+		if (fabs(t95 - tab[i].t95) > 0.0005 || fabs(t99 - tab[i].t99) > 0.0005)
+			fprintf(stderr, "df %u: t95 %.4f (table %.3f), t99 %.4f (table %.3f)\n",
+				tab[i].df, t95, tab[i].t95, t99, tab[i].t99);
+		CU_ASSERT_DOUBLE_EQUAL(t95, tab[i].t95, 0.0005);
+		CU_ASSERT_DOUBLE_EQUAL(t99, tab[i].t99, 0.0005);
+	}
+	CU_ASSERT(isnan(sw_t_crit(0.05, 0)));
+}
+
+static void
+test_point_stats(void)
+{
+	static const double four[] = { 1, 2, 3, 4 }, one[] = { 5 }, same[] = { 0.1, 0.1, 0.1 };
+	double mean, sd, ci;
+
+	sw_stats_mean_ci(four, 4, &mean, &sd, &ci);
+	CU_ASSERT_DOUBLE_EQUAL(mean, 2.5, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(sd, sqrt(5.0 / 3), 1e-12);
+	/* t(0.05, 3) s / sqrt(4), t from the table: 3.182 */
+	CU_ASSERT_DOUBLE_EQUAL(ci, 3.182 * sqrt(5.0 / 3) / 2, 0.001);
+	/* One repetition: the mean alone. */
+	sw_stats_mean_ci(one, 1, &mean, &sd, &ci);
+	CU_ASSERT_DOUBLE_EQUAL(mean, 5, 0);
+	CU_ASSERT_DOUBLE_EQUAL(sd, 0, 0);
+	CU_ASSERT_DOUBLE_EQUAL(ci, 0, 0);
+	/* Equal values: no interval at all, not rounding noise. */
+	sw_stats_mean_ci(same, 3, &mean, &sd, &ci);
+	CU_ASSERT_EQUAL(sd, 0);
+	CU_ASSERT_EQUAL(ci, 0);
 }
 
 /* ---- expressions ---- */
@@ -331,7 +372,7 @@ test_metrics(void)
 	g_file_set_contents(p,
 		"{\n  \"scenario\": \"s\\\"q\\u00e9\",\n  \"seed\": 3,\n  \"wall_s\": 0.25,\n"
 		"  \"status\": \"complete\",\n  \"drops\": {\n    \"loss\": 7,\n    \"ttl\": 1\n  },\n"
-		"  \"totals\": {\n    \"frames_sent\": 18446744073709551615\n  },\n"
+		"  \"totals\": {\n    \"frames_sent\": 9223372036854775807\n  },\n"
 		"  \"pcap_files\": [\n    \"a.pcap\"\n  ],\n  \"empty\": {}\n}\n", -1, NULL);
 	g_free(p);
 	p = g_build_filename(dir, "counters.csv", NULL);
@@ -354,7 +395,8 @@ test_metrics(void)
 	CHECK_VALUE(o, "drops.loss", SW_AGG_SUM, 0, "7");
 	CHECK_VALUE(o, "drops.*", SW_AGG_SUM, 0, "8");
 	CHECK_VALUE(o, "drops.*", SW_AGG_COUNT, 0, "2");
-	CHECK_VALUE(o, "totals.frames_sent", SW_AGG_SUM, 0, "18446744073709551615");
+	/* The largest integer json-glib keeps exact. */
+	CHECK_VALUE(o, "totals.frames_sent", SW_AGG_SUM, 0, "9223372036854775807");
 	CHECK_VALUE(o, "pcap_files.0", SW_AGG_SUM, 0, "a.pcap");
 	CHECK_VALUE(o, "wall_s", SW_AGG_SUM, 1000, "250");
 	CHECK_VALUE(o, "drops.nosuch", SW_AGG_SUM, 0, "(none)");
@@ -392,6 +434,43 @@ test_metrics(void)
 	g_free(dir);
 }
 
+/* What summary.json says about the run, as the sweep reads it. */
+static bool
+complete_with(const char *text)
+{
+	char *dir = g_build_filename(tmpdir, "mark", NULL), *p;
+	bool ok;
+
+	g_mkdir(dir, 0777);
+	p = g_build_filename(dir, "summary.json", NULL);
+	if (text)
+		g_file_set_contents(p, text, -1, NULL);
+	else
+		g_unlink(p);
+	ok = sw_summary_complete(dir);
+	g_free(p);
+	g_free(dir);
+	return ok;
+}
+
+static void
+test_complete(void)
+{
+	/* The layout json-glib writes, and the one of earlier builds. */
+	CU_ASSERT(complete_with("{\n  \"scenario\" : \"s\",\n  \"status\" : \"complete\"\n}\n"));
+	CU_ASSERT(complete_with("{\n  \"scenario\": \"s\",\n  \"status\": \"complete\"\n}\n"));
+	CU_ASSERT(complete_with("{\"status\":\"complete\",\"x\":[1,{\"y\":2}]}"));
+	CU_ASSERT_FALSE(complete_with("{\"status\": \"interrupted\"}"));
+	CU_ASSERT_FALSE(complete_with("{\"status\": \"event_limit\"}"));
+	/* Only the top-level status counts, and only a string. */
+	CU_ASSERT_FALSE(complete_with("{\"run\": {\"status\": \"complete\"}}"));
+	CU_ASSERT_FALSE(complete_with("{\"status\": [\"complete\"]}"));
+	CU_ASSERT_FALSE(complete_with("[\"status\", \"complete\"]"));
+	/* Half a file, no file. */
+	CU_ASSERT_FALSE(complete_with("{\"status\": \"complete\""));
+	CU_ASSERT_FALSE(complete_with(NULL));
+}
+
 int
 main(void)
 {
@@ -402,12 +481,14 @@ main(void)
 	if (!tmpdir || CU_initialize_registry() != CUE_SUCCESS)
 		return 99;
 	s = CU_add_suite("sweep", NULL, NULL);
-	CU_add_test(s, "Student t quantiles", test_t975);
+	CU_add_test(s, "Student t against the published table", test_t_table);
+	CU_add_test(s, "mean, s and interval of a point", test_point_stats);
 	CU_add_test(s, "expressions", test_expr);
 	CU_add_test(s, "exact decimal ranges", test_ranges);
 	CU_add_test(s, "plan: tuples, skips, repetitions, commands", test_plan);
 	CU_add_test(s, "CSV and shell quoting", test_csv);
 	CU_add_test(s, "summary.json, counters.csv and metrics", test_metrics);
+	CU_add_test(s, "summary.json: the mark of a finished run", test_complete);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();

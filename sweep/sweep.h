@@ -1,7 +1,7 @@
 /*
  * sweep.h - batch parameter sweeps: the "sweep" and "plot" commands.
  *
- * A sweep description (cli/sweep.xsd, doc/sweeps.md) names a base
+ * A sweep description (sweep/sweep.xsd, doc/sweeps.md) names a base
  * scenario, the parameters to vary, the repetitions, the metrics to
  * collect and the plots to draw.  It expands into a plan: a numbered
  * list of runs, each one "cometsim run BASE --seed S --run R --set ...
@@ -12,14 +12,16 @@
  * results of the runs are gathered into one tidy CSV and drawn by
  * gnuplot.
  *
- * This is front-end code: it may read the wall clock and handle
+ * The module sits beside the front end (cli/), which only dispatches to
+ * sweep_main() and plot_main(): it may read the wall clock and handle
  * signals; it only reads what runs write (summary.json, counters.csv)
- * and never reaches into the engine.
+ * and never reaches into the engine.  sweep_int.h holds what its files
+ * share among themselves.
  *
  * The header lists the functions file by file.
  */
-#ifndef CLI_SWEEP_H
-#define CLI_SWEEP_H
+#ifndef SWEEP_SWEEP_H
+#define SWEEP_SWEEP_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -28,9 +30,9 @@
 
 #include <glib.h>
 
-/* ---- the description (sweep_desc.c) ---- */
+#include "sweep/sweep_expr.h"
 
-struct sw_expr;
+/* ---- the description (sweep_desc.c) ---- */
 
 /* One swept parameter: a name and its values, in order. */
 struct sw_param {
@@ -116,6 +118,9 @@ struct sw_plan {
  */
 struct sw_desc *sw_desc_load(const char *path, const char *base_dir);
 void sw_desc_free(struct sw_desc *d);
+
+/* ---- the plan (sweep_plan.c) ---- */
+
 /*
  * Check the parameter and <set> names against the base scenario's
  * (as "cometsim params" lists them) and fill in the default seed and
@@ -139,22 +144,7 @@ const char *sw_run_column(const struct sw_plan *p, const struct sw_run *r, unsig
 /* The plan as CSV text (run_id, columns, seed, run): the sweep's identity. */
 char *sw_plan_csv(const struct sw_plan *p);
 
-/* A parameter value by name: expression variables. */
-typedef const char *(*sw_lookup_fn)(void *ctx, const char *name);
-/*
- * Parse a boolean or arithmetic expression (doc/sweeps.md).  NULL with a
- * message in err.
- */
-struct sw_expr *sw_expr_parse(const char *text, char *err, size_t errlen);
-void sw_expr_free(struct sw_expr *e);
-/* 1 true, 0 false, -1 with err set (an operand that is not a number...). */
-int sw_expr_eval(const struct sw_expr *e, sw_lookup_fn lookup, void *ctx, char *err,
-		 size_t errlen);
-/* Call fn for every variable the expression names. */
-void sw_expr_vars(const struct sw_expr *e, void (*fn)(void *ctx, const char *name),
-		  void *ctx);
-
-/* ---- outputs of runs, results (sweep_out.c) ---- */
+/* ---- what the runs wrote, metrics (sweep_out.c) ---- */
 
 /* A run's outputs, flattened: "drops.loss" -> "0"; counters rows. */
 struct sw_outputs {
@@ -169,6 +159,11 @@ void sw_outputs_free(struct sw_outputs *o);
 /* True when o's summary says the run completed. */
 bool sw_outputs_complete(const struct sw_outputs *o);
 /*
+ * True when rdir/summary.json says the run completed ("status" of its
+ * top-level object is "complete"): the mark of a finished run.
+ */
+bool sw_summary_complete(const char *rdir);
+/*
  * The value of metric m in o as text: 1 with *val set (caller frees),
  * 0 if nothing in o matches, -1 with err (a non-numeric field to add...).
  */
@@ -176,6 +171,8 @@ int sw_metric_value(const struct sw_metric *m, const struct sw_outputs *o, char 
 		    char *err, size_t errlen);
 /* What selectors o offers, for "unknown metric" errors.  Caller frees. */
 char *sw_outputs_describe(const struct sw_outputs *o);
+
+/* ---- small text formats (sweep_text.c) ---- */
 
 /* One field of CSV, quoted when needed (RFC 4180). */
 void sw_csv_field(GString *s, const char *v);
@@ -193,7 +190,7 @@ extern const char sweep_help[];
 /* cometsim sweep ...: argv[0] is "cometsim sweep".  Returns the exit status. */
 int sweep_main(int argc, char **argv);
 
-/* ---- plots (plot.c) ---- */
+/* ---- plots (sweep_plot.c) ---- */
 
 extern const char plot_usage[];
 extern const char plot_help[];
@@ -206,7 +203,21 @@ int plot_main(int argc, char **argv);
  */
 int sw_plots_draw(const struct sw_desc *d, const char *csv_path, const char *plots_dir,
 		  bool quiet);
-/* The 0.975 quantile of Student's t distribution with df degrees of freedom. */
-double sw_t975(unsigned df);
 
-#endif /* CLI_SWEEP_H */
+/* ---- statistics (sweep_stats.c) ---- */
+
+/*
+ * The critical value of Student's t distribution with df degrees of
+ * freedom for a two-sided test at level alpha: the t with P(|T| > t) =
+ * alpha (0.05 for a 95% interval, 0.01 for 99%).  NAN when df is 0.
+ */
+double sw_t_crit(double alpha, unsigned df);
+/*
+ * The mean of the n values v, their sample standard deviation (0 when n
+ * is 1 or the values are all equal) and the half width of the 95%
+ * confidence interval of the mean, t(0.05, n - 1) sd / sqrt(n) (0 when n
+ * is 1).  n > 0.
+ */
+void sw_stats_mean_ci(const double *v, unsigned n, double *mean, double *sd, double *ci);
+
+#endif /* SWEEP_SWEEP_H */

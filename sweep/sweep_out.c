@@ -1,15 +1,12 @@
 /*
- * sweep_out.c - what a sweep reads back from its runs, and the small
- * text formats it writes.
+ * sweep_out.c - what a sweep reads back from its runs.
  *
  * A run's results are the two files output/report.c writes at its end:
  * summary.json, flattened here into dotted paths ("drops.loss",
  * "totals.frames_received"), and counters.csv (kind, name, counter,
  * value).  A metric of the sweep description selects among them
  * (doc/sweeps.md, "Metrics"); this file turns a selection into one
- * value.  It also holds the CSV reader and writer the results and the
- * plots share, the atomic file write, and shell quoting for the
- * per-run commands.
+ * value.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -18,290 +15,80 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/sweep.h"
+#include <json-glib/json-glib.h>
+
 #include "sim/fileio.h"
-
-/* ---- small formats ---- */
-
-void
-sw_csv_field(GString *s, const char *v)
-{
-	if (!v)
-		v = "";
-	if (!strpbrk(v, ",\"\r\n")) {
-		g_string_append(s, v);
-		return;
-	}
-	g_string_append_c(s, '"');
-	for (; *v; v++) {
-		if (*v == '"')
-			g_string_append_c(s, '"');
-		g_string_append_c(s, *v);
-	}
-	g_string_append_c(s, '"');
-}
-
-static void
-row_free(gpointer p)
-{
-	g_ptr_array_free(p, TRUE);
-}
-
-GPtrArray *
-sw_csv_parse(const char *text)
-{
-	GPtrArray *rows = g_ptr_array_new_with_free_func(row_free);
-	GPtrArray *row = NULL;
-	GString *f = g_string_new(NULL);
-	const char *p = text;
-
-	while (*p) {
-		bool quoted = false;
-
-		if (!row)
-			row = g_ptr_array_new_with_free_func(g_free);
-		g_string_truncate(f, 0);
-		if (*p == '"') {
-			quoted = true;
-			for (p++;; p++) {
-				if (!*p)
-					goto bad;
-				if (*p == '"') {
-					if (p[1] != '"')
-						break;
-					p++;
-				}
-				g_string_append_c(f, *p);
-			}
-			p++;
-		} else {
-			while (*p && *p != ',' && *p != '\n' && *p != '\r')
-				g_string_append_c(f, *p++);
-		}
-		g_ptr_array_add(row, g_strdup(f->str));
-		if (*p == ',') {
-			p++;
-			if (!*p || *p == '\n' || *p == '\r')
-				g_ptr_array_add(row, g_strdup(""));
-			else
-				continue;
-		}
-		if (*p == '\r')
-			p++;
-		if (*p == '\n')
-			p++;
-		else if (*p && quoted)
-			goto bad;
-		g_ptr_array_add(rows, row);
-		row = NULL;
-	}
-	if (row)
-		g_ptr_array_add(rows, row);
-	g_string_free(f, TRUE);
-	return rows;
-bad:
-	if (row)
-		g_ptr_array_free(row, TRUE);
-	g_string_free(f, TRUE);
-	g_ptr_array_free(rows, TRUE);
-	return NULL;
-}
-
-int
-sw_write_atomic(const char *path, const char *text, size_t len)
-{
-	GError *err = NULL;
-
-	/* A temporary file beside path, then rename(): readers see all or nothing. */
-	if (!g_file_set_contents_full(path, text, (gssize)len,
-				      G_FILE_SET_CONTENTS_CONSISTENT, 0666, &err)) {
-		fprintf(stderr, "cometsim: %s\n", err->message);
-		g_error_free(err);
-		errno = EIO;
-		return -1;
-	}
-	return 0;
-}
-
-static bool
-shell_safe(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!g_ascii_isalnum(*s) && !strchr("_./=:,+-@%", *s))
-			return false;
-	return true;
-}
-
-char *
-sw_shell_join(char *const *argv)
-{
-	GString *s = g_string_new(NULL);
-
-	for (size_t i = 0; argv[i]; i++) {
-		if (i)
-			g_string_append_c(s, ' ');
-		if (shell_safe(argv[i])) {
-			g_string_append(s, argv[i]);
-			continue;
-		}
-		g_string_append_c(s, '\'');
-		for (const char *p = argv[i]; *p; p++) {
-			if (*p == '\'')
-				g_string_append(s, "'\\''");
-			else
-				g_string_append_c(s, *p);
-		}
-		g_string_append_c(s, '\'');
-	}
-	return g_string_free(s, FALSE);
-}
+#include "sweep/sweep.h"
 
 /* ---- summary.json, flattened ---- */
 
-struct jp {
-	const char *s;
-	struct sw_outputs *o;
-	bool bad;
-};
-
-static void
-jp_ws(struct jp *j)
+/*
+ * summary.json of rdir, parsed by json-glib: its top-level object, which
+ * the caller unrefs, or NULL when the file is missing, is not JSON or
+ * holds something else.
+ */
+static JsonObject *
+summary_load(const char *rdir)
 {
-	while (*j->s == ' ' || *j->s == '\t' || *j->s == '\n' || *j->s == '\r')
-		j->s++;
-}
+	char *path = g_build_filename(rdir, "summary.json", NULL), *text;
+	JsonParser *jp = NULL;
+	JsonObject *obj = NULL;
+	JsonNode *root;
+	gsize len = 0;
 
-static char *
-jp_string(struct jp *j)
-{
-	GString *s = g_string_new(NULL);
-
-	if (*j->s != '"')
-		goto bad;
-	for (j->s++; *j->s != '"'; j->s++) {
-		if (!*j->s || (unsigned char)*j->s < 0x20)
-			goto bad;
-		if (*j->s != '\\') {
-			g_string_append_c(s, *j->s);
-			continue;
-		}
-		j->s++;
-		switch (*j->s) {
-		case '"': case '\\': case '/':
-			g_string_append_c(s, *j->s);
-			break;
-		case 'b': g_string_append_c(s, '\b'); break;
-		case 'f': g_string_append_c(s, '\f'); break;
-		case 'n': g_string_append_c(s, '\n'); break;
-		case 'r': g_string_append_c(s, '\r'); break;
-		case 't': g_string_append_c(s, '\t'); break;
-		case 'u': {
-			char hex[5] = { 0 };
-			gunichar c;
-
-			for (int i = 0; i < 4; i++) {
-				if (!g_ascii_isxdigit(j->s[1 + i]))
-					goto bad;
-				hex[i] = j->s[1 + i];
-			}
-			j->s += 4;
-			c = (gunichar)strtoul(hex, NULL, 16);
-			if (c >= 0xd800 && c <= 0xdfff)
-				c = 0xfffd;	/* report.c never writes surrogates */
-			g_string_append_unichar(s, c);
-			break;
-		}
-		default:
-			goto bad;
-		}
-	}
-	j->s++;
-	return g_string_free(s, FALSE);
-bad:
-	j->bad = true;
-	g_string_free(s, TRUE);
-	return NULL;
+	text = fileio_text(path, &len);
+	g_free(path);
+	if (!text)
+		return NULL;
+	jp = json_parser_new();
+	if (json_parser_load_from_data(jp, text, (gssize)len, NULL) &&
+	    (root = json_parser_get_root(jp)) && JSON_NODE_HOLDS_OBJECT(root))
+		obj = json_object_ref(json_node_get_object(root));
+	g_object_unref(jp);
+	g_free(text);
+	return obj;
 }
 
 static void
-jp_put(struct jp *j, const char *path, char *value)
+put(struct sw_outputs *o, const char *path, char *value)
 {
-	if (!g_hash_table_contains(j->o->summary, path))
-		g_ptr_array_add(j->o->summary_keys, g_strdup(path));
-	g_hash_table_replace(j->o->summary, g_strdup(path), value);
+	if (!g_hash_table_contains(o->summary, path))
+		g_ptr_array_add(o->summary_keys, g_strdup(path));
+	g_hash_table_replace(o->summary, g_strdup(path), value);
 }
 
+/*
+ * The scalars under n, by dotted path (members by name, array elements
+ * by index): a string as its value, anything else as its JSON text
+ * (3, 0.25, true, null).
+ */
 static void
-jp_value(struct jp *j, const char *path, int depth)
+flatten(struct sw_outputs *o, const char *path, JsonNode *n)
 {
-	jp_ws(j);
-	if (depth > 32) {
-		j->bad = true;
-		return;
-	}
-	if (*j->s == '{' || *j->s == '[') {
-		bool obj = *j->s == '{';
-		char close = obj ? '}' : ']';
-		unsigned idx = 0;
+	char *sub;
 
-		j->s++;
-		jp_ws(j);
-		if (*j->s == close) {
-			j->s++;
-			return;
-		}
-		for (;;) {
-			char *key, *sub;
+	if (JSON_NODE_HOLDS_OBJECT(n)) {
+		JsonObject *obj = json_node_get_object(n);
+		GList *members = json_object_get_members(obj);
 
-			jp_ws(j);
-			if (obj) {
-				key = jp_string(j);
-				if (!key)
-					return;
-				jp_ws(j);
-				if (*j->s++ != ':') {
-					g_free(key);
-					j->bad = true;
-					return;
-				}
-			} else {
-				key = g_strdup_printf("%u", idx++);
-			}
-			sub = *path ? g_strconcat(path, ".", key, NULL) : g_strdup(key);
-			jp_value(j, sub, depth + 1);
+		for (GList *m = members; m; m = m->next) {
+			sub = *path ? g_strconcat(path, ".", m->data, NULL) : g_strdup(m->data);
+			flatten(o, sub, json_object_get_member(obj, m->data));
 			g_free(sub);
-			g_free(key);
-			if (j->bad)
-				return;
-			jp_ws(j);
-			if (*j->s == ',') {
-				j->s++;
-				continue;
-			}
-			if (*j->s++ != close)
-				j->bad = true;
-			return;
 		}
-	}
-	if (*j->s == '"') {
-		char *v = jp_string(j);
+		g_list_free(members);
+	} else if (JSON_NODE_HOLDS_ARRAY(n)) {
+		JsonArray *arr = json_node_get_array(n);
 
-		if (v)
-			jp_put(j, path, v);
-		return;
-	}
-	{
-		const char *start = j->s;
-
-		while (*j->s && (g_ascii_isalnum(*j->s) || strchr("+-.", *j->s)))
-			j->s++;
-		if (j->s == start) {
-			j->bad = true;
-			return;
+		for (guint i = 0; i < json_array_get_length(arr); i++) {
+			sub = *path ? g_strdup_printf("%s.%u", path, i) : g_strdup_printf("%u", i);
+			flatten(o, sub, json_array_get_element(arr, i));
+			g_free(sub);
 		}
-		jp_put(j, path, g_strndup(start, (gsize)(j->s - start)));
+	} else if (JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING) {
+		put(o, path, g_strdup(json_node_get_string(n)));
+	} else {
+		put(o, path, json_to_string(n, FALSE));
 	}
 }
 
@@ -321,27 +108,19 @@ struct sw_outputs *
 sw_outputs_read(const char *dir)
 {
 	struct sw_outputs *o;
-	char *path, *text = NULL;
-	struct jp j;
+	JsonObject *sum = summary_load(dir);
+	JsonNode *root;
+	char *path, *text;
 
-	path = g_build_filename(dir, "summary.json", NULL);
-	if (!(text = fileio_text(path, NULL))) {
-		g_free(path);
+	if (!sum)
 		return NULL;
-	}
-	g_free(path);
 	o = g_new0(struct sw_outputs, 1);
 	o->summary = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	o->summary_keys = g_ptr_array_new_with_free_func(g_free);
-	j.s = text;
-	j.o = o;
-	j.bad = false;
-	jp_value(&j, "", 0);
-	g_free(text);
-	if (j.bad) {
-		sw_outputs_free(o);
-		return NULL;
-	}
+	root = json_node_init_object(json_node_alloc(), sum);
+	flatten(o, "", root);
+	json_node_unref(root);
+	json_object_unref(sum);
 	path = g_build_filename(dir, "counters.csv", NULL);
 	if ((text = fileio_text(path, NULL)) != NULL) {
 		o->rows = sw_csv_parse(text);
@@ -353,6 +132,20 @@ sw_outputs_read(const char *dir)
 	if (!o->rows)
 		o->rows = g_ptr_array_new();
 	return o;
+}
+
+bool
+sw_summary_complete(const char *rdir)
+{
+	JsonObject *sum = summary_load(rdir);
+	JsonNode *st = sum ? json_object_get_member(sum, "status") : NULL;
+	bool ok;
+
+	ok = st && JSON_NODE_HOLDS_VALUE(st) && json_node_get_value_type(st) == G_TYPE_STRING &&
+	     strcmp(json_node_get_string(st), "complete") == 0;
+	if (sum)
+		json_object_unref(sum);
+	return ok;
 }
 
 bool

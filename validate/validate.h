@@ -15,31 +15,38 @@
  *
  * The header lists the functions file by file.
  */
-#ifndef CLI_VALIDATE_H
-#define CLI_VALIDATE_H
+#ifndef VALIDATE_VALIDATE_H
+#define VALIDATE_VALIDATE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
-/* ---- the rows of an evaluator, rows.jsonl (validate.c) ---- */
+/* ---- the rows of an evaluator, rows.jsonl (validate_rows.c) ---- */
 
-/* One key of a row and its value, as the line had them. */
+/* One key of a row and its value, as json-glib read them. */
 struct validate_field {
 	char *key;
-	char *value;	/* a string unescaped (UTF-8), else the text of the number or literal */
-	bool str;	/* the value was a JSON string */
+	char *value;	/* a string's value (UTF-8), else the JSON text of the number or literal */
+	bool str;	/* the value is a JSON string */
+	JsonNode *node;	/* the value itself, written back as it is */
 };
 
 /*
- * Parse one line of rows.jsonl: a flat JSON object whose values are
- * strings, numbers, true, false or null (no nested object or array, no
- * key twice).  Returns the fields in the order of the line, a GPtrArray
- * of struct validate_field that frees them (g_ptr_array_unref), or NULL
- * with "MESSAGE (column N)" in err.
+ * Parse one line of rows.jsonl with json-glib: a flat JSON object whose
+ * values are strings, numbers, true, false or null (no nested object or
+ * array, no key twice).  Returns the fields in the order of the line, a
+ * GPtrArray of struct validate_field that frees them (g_ptr_array_unref),
+ * or NULL with what is wrong in err ("MESSAGE (column N)" for what
+ * json-glib could not parse).
  */
 GPtrArray *validate_row_parse(const char *line, char *err, size_t errlen);
+/* A field of key whose value is node (taken).  For validate_fields_new() arrays. */
+struct validate_field *validate_field_new(const char *key, JsonNode *node);
+/* An empty array of fields that frees them. */
+GPtrArray *validate_fields_new(void);
 
 /* ---- the command (validate.c) ---- */
 
@@ -54,4 +61,4 @@ extern const char validate_help[];
  */
 int validate_main(int argc, char **argv);
 
-#endif /* CLI_VALIDATE_H */
+#endif /* VALIDATE_VALIDATE_H */

@@ -1,5 +1,5 @@
 /*
- * plot.c - the plots of a sweep: mean and 95% confidence interval of a
+ * sweep_plot.c - the plots of a sweep: mean and 95% confidence interval of a
  * metric over the repetitions, against one parameter, one series per
  * value of another, drawn by gnuplot as PNG and SVG.
  *
@@ -14,8 +14,7 @@
  *
  * The interval is mean +- t(0.975, n-1) * s / sqrt(n), s the sample
  * standard deviation and t the quantile of Student's t distribution
- * (computed here from the regularized incomplete beta function); with
- * one repetition it is the mean alone.
+ * (sweep_stats.c); with one repetition it is the mean alone.
  */
 #include <errno.h>
 #include <math.h>
@@ -23,8 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/sweep.h"
 #include "sim/fileio.h"
+#include "sweep/sweep.h"
 
 const char plot_usage[] = "usage: cometsim plot SWEEPDIR [--quiet]\n";
 
@@ -35,82 +34,6 @@ const char plot_help[] =
 	"\n"
 	"  -q, --quiet         do not list the files written\n"
 	"  -h, --help          this help\n";
-
-/* ---- Student's t ---- */
-
-/* Continued fraction of the incomplete beta function (modified Lentz). */
-static double
-beta_cf(double a, double b, double x)
-{
-	const double tiny = 1e-300;
-	double c = 1, d = 1 - (a + b) * x / (a + 1), h;
-
-	if (fabs(d) < tiny)
-		d = tiny;
-	d = 1 / d;
-	h = d;
-	for (int m = 1; m <= 300; m++) {
-		double m2 = 2.0 * m, aa, del;
-
-		aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
-		d = 1 + aa * d;
-		if (fabs(d) < tiny)
-			d = tiny;
-		c = 1 + aa / c;
-		if (fabs(c) < tiny)
-			c = tiny;
-		d = 1 / d;
-		h *= d * c;
-		aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
-		d = 1 + aa * d;
-		if (fabs(d) < tiny)
-			d = tiny;
-		c = 1 + aa / c;
-		if (fabs(c) < tiny)
-			c = tiny;
-		d = 1 / d;
-		del = d * c;
-		h *= del;
-		if (fabs(del - 1) < 1e-15)
-			break;
-	}
-	return h;
-}
-
-/* The regularized incomplete beta function I_x(a, b). */
-static double
-ibeta(double a, double b, double x)
-{
-	double bt;
-
-	if (x <= 0)
-		return 0;
-	if (x >= 1)
-		return 1;
-	bt = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x));
-	if (x < (a + 1) / (a + b + 2))
-		return bt * beta_cf(a, b, x) / a;
-	return 1 - bt * beta_cf(b, a, 1 - x) / b;
-}
-
-double
-sw_t975(unsigned df)
-{
-	double lo = 0, hi = 1e6, nu = df;
-
-	if (df == 0)
-		return NAN;
-	/* P(|T| > t) = I_{nu/(nu+t^2)}(nu/2, 1/2), falling in t: find 0.05. */
-	for (int i = 0; i < 200; i++) {
-		double t = (lo + hi) / 2;
-
-		if (ibeta(nu / 2, 0.5, nu / (nu + t * t)) > 0.05)
-			lo = t;
-		else
-			hi = t;
-	}
-	return (lo + hi) / 2;
-}
 
 /* ---- from results.csv to points ---- */
 
@@ -349,26 +272,9 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 		for (guint j = 0; j < s->points->len; j++) {
 			struct point *p = g_ptr_array_index(s->points, j);
 			guint n = p->v->len;
-			double sum = 0, ss = 0, mean, sd = 0, ci = 0, xpos = 0;
-			bool same = true;
+			double mean, sd, ci, xpos = 0;
 
-			for (guint i = 0; i < n; i++)
-				sum += g_array_index(p->v, double, i);
-			mean = sum / n;
-			for (guint i = 0; i < n; i++) {
-				double e = g_array_index(p->v, double, i) - mean;
-
-				ss += e * e;
-			}
-			for (guint i = 1; i < n; i++)
-				same &= g_array_index(p->v, double, i) ==
-					g_array_index(p->v, double, 0);
-			if (same)
-				ss = 0;	/* all equal: no rounding noise in s */
-			if (n > 1) {
-				sd = sqrt(ss / (n - 1));
-				ci = sw_t975(n - 1) * sd / sqrt((double)n);
-			}
+			sw_stats_mean_ci((const double *)p->v->data, n, &mean, &sd, &ci);
 			if (xnum)
 				number(p->x, &xpos);
 			else

@@ -1,0 +1,359 @@
+/*
+ * validate.c - "cometsim validate": run every validation evaluator and
+ * print D4.3's tables from what they observed.
+ *
+ * An evaluator is a script scenarios/validation/NAME.sh of the source
+ * tree (stateless.sh, curling.sh, rae.sh, ...).  It takes
+ * "OUTDIR --cometsim PATH --quiet [--only LIST]", runs its scenarios into
+ * OUTDIR, reads what they captured and logged, and writes one flat JSON
+ * object a line to OUTDIR/rows.jsonl: category, test, description, step,
+ * expected, actual, result (PASS or FAIL), run_dir.  It exits 0 when
+ * every row passes, 1 when one fails, 2 or more when it could not do its
+ * job.  This file only runs them and reads their rows: it never decides
+ * a result itself.
+ *
+ * The steps:
+ *   1. find the evaluators: $COMETSIM_SRCDIR, else the source tree the
+ *      program was built from (COMETSIM_SRCDIR of Makefile.am);
+ *   2. select them and their tests with --only, through the catalog
+ *      (validate_catalog.c: D4.3's tests, their categories and tables);
+ *   3. run each one, in its own process group, into DIR/NAME/, with
+ *      --cometsim set to this very program (/proc/self/exe), its output
+ *      in DIR/NAME.log;
+ *   4. read DIR/NAME/rows.jsonl; an evaluator that crashed, exited 2 or
+ *      more, wrote a malformed line, no row for a test it should have or
+ *      more rows than the catalog knows "failed to run": reported, and
+ *      the exit status is 3; a row it owed and did not write is a FAIL
+ *      row;
+ *   5. print the tables grouped as D4.3 groups them and write them to
+ *      DIR/validation.md, DIR/validation.html (self-contained) and
+ *      DIR/validation.json (and --json FILE).
+ * Before step 3, the tools the selected evaluators need (the catalog)
+ * must all be there, or nothing runs (exit 2).  This file parses the
+ * options and goes through the steps; validate_run.c runs the
+ * evaluators, validate_rows.c reads their rows, validate_render.c shows
+ * and writes the tables.
+ *
+ * The timestamp/owner column of a row is the date, version and commit of
+ * the run behind it (its run_dir/summary.json), not of this command: a
+ * row graded from a run this command did not make with this build is
+ * marked, and the validation is incomplete (exit 3).  The front end may
+ * read the wall clock.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+
+#include "validate/validate_int.h"
+
+const char validate_usage[] =
+	"usage: cometsim validate [--out DIR] [--json FILE] [--only PATTERN]...\n"
+	"                         [--keep-going] [--pass NAME:ARGS]... [--list] [--quiet]\n";
+
+const char validate_help[] =
+	"Run every validation evaluator (scenarios/validation/*.sh of the source\n"
+	"tree), read the rows they observed and print D4.3's validation tables:\n"
+	"test category, test, timestamp/owner, description, step, expected,\n"
+	"actual, result.  The tables are also written to DIR/validation.md,\n"
+	"DIR/validation.html (self-contained) and DIR/validation.json.\n"
+	"\n"
+	"  -o, --out DIR         output directory (default output/validation); each\n"
+	"                        evaluator runs into DIR/NAME/, its output in DIR/NAME.log\n"
+	"  --json FILE           also write the rows as JSON to FILE\n"
+	"  --only PATTERN        only what PATTERN selects: an evaluator (\"stateless\"),\n"
+	"                        or tests by \"CATEGORY TEST\" or \"EVALUATOR TEST\"\n"
+	"                        (\"CAFE forward\", \"stateless 3\", \"multi-domain\");\n"
+	"                        a substring, or a glob with * ? [ ], any case; comma\n"
+	"                        separated or repeated for several\n"
+	"  -k, --keep-going      run the other evaluators after one failed to run\n"
+	"                        (default: stop there; FAIL rows never stop it)\n"
+	"  --pass NAME:ARGS      give evaluator NAME these extra arguments (split as\n"
+	"                        the shell does): --pass 'stateless:--scenario 3=F.xml'\n"
+	"  --list                print the evaluators and tests --only selects; run nothing\n"
+	"  -q, --quiet           print only the summary, not the tables\n"
+	"  -h, --help            this help\n"
+	"\n"
+	"The evaluators come from $COMETSIM_SRCDIR/scenarios/validation, else from\n"
+	"the source tree this program was built from.\n"
+	"Each row is stamped with the date, version and commit of the run behind it.\n"
+	"Exit status: 0 every row passes, 1 a row failed (or is missing), 2 bad usage\n"
+	"or a tool the evaluators need is missing, 3 incomplete (an evaluator failed\n"
+	"to run or wrote bad rows, no row at all, a row not run by this command, an\n"
+	"output not written), 130/143 interrupted.\n";
+
+/* ---- the command ---- */
+
+enum { OPT_JSON = 256, OPT_ONLY, OPT_PASS, OPT_LIST };
+
+static const struct option validate_options[] = {
+	{ "out", required_argument, NULL, 'o' },
+	{ "json", required_argument, NULL, OPT_JSON },
+	{ "only", required_argument, NULL, OPT_ONLY },
+	{ "keep-going", no_argument, NULL, 'k' },
+	{ "pass", required_argument, NULL, OPT_PASS },
+	{ "list", no_argument, NULL, OPT_LIST },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int
+usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fmt) {
+		fputs("cometsim validate: ", stderr);
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		putc('\n', stderr);
+	}
+	fputs(validate_usage, stderr);
+	return VD_EXIT_USAGE;
+}
+
+/* --only: comma separated patterns, kept in lower case. */
+static int
+only_add(struct vd *v, const char *arg)
+{
+	char **parts = g_strsplit(arg, ",", -1);
+	int n = 0;
+
+	for (char **p = parts; *p; p++) {
+		char *t = g_strstrip(*p);
+
+		if (!t[0])
+			continue;
+		g_ptr_array_add(v->pats, g_ascii_strdown(t, -1));
+		n++;
+	}
+	g_strfreev(parts);
+	return n ? 0 : -1;
+}
+
+/* The date, version and commit: "2026-11-21/cometsim 0.1.0 (3f2a9c1b0d4e)". */
+static void
+stamp(struct vd *v, int argc, char **argv)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	char day[32], when[64];
+	GString *cmd = g_string_new("cometsim validate");
+
+	v->t0 = t;
+	localtime_r(&t, &tm);
+	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %z", &tm);
+	v->owner = g_strdup_printf("%s/cometsim %s (%s)", day, PACKAGE_VERSION, COMETSIM_COMMIT);
+	v->when = g_strdup(when);
+	for (int i = 1; i < argc; i++) {
+		char *q = g_shell_quote(argv[i]);
+		bool plain = argv[i][0] != '\0';
+
+		for (const char *p = argv[i]; *p && plain; p++)
+			plain = g_ascii_isalnum(*p) || strchr("_./:=,+-@%", *p);
+		g_string_append_printf(cmd, " %s", plain ? argv[i] : q);
+		g_free(q);
+	}
+	v->cmdline = g_string_free(cmd, FALSE);
+}
+
+static void
+vd_free(struct vd *v)
+{
+	g_free(v->srcdir);
+	g_free(v->outabs);
+	g_ptr_array_unref(v->pats);
+	g_ptr_array_unref(v->passes);
+	g_free(v->exe);
+	g_free(v->owner);
+	g_free(v->when);
+	g_free(v->cmdline);
+	g_ptr_array_unref(v->evals);
+}
+
+int
+validate_main(int argc, char **argv)
+{
+	struct vd v = { 0 };
+	char exe[PATH_MAX], *inc;
+	ssize_t n;
+	int c, rc = VD_EXIT_USAGE;
+	guint nsel = 0;
+
+	v.out = "output/validation";
+	v.pats = g_ptr_array_new_with_free_func(g_free);
+	v.passes = g_ptr_array_new();
+	v.evals = g_ptr_array_new_with_free_func(vd_eval_free);
+	stamp(&v, argc, argv);
+
+	optind = 1;
+	opterr = 1;
+	while ((c = getopt_long(argc, argv, "ho:kq", validate_options, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(validate_usage, stdout);
+			putchar('\n');
+			fputs(validate_help, stdout);
+			rc = 0;
+			goto done;
+		case 'o':
+			if (!optarg[0]) {
+				rc = usage_error("--out: empty directory name");
+				goto done;
+			}
+			v.out = optarg;
+			break;
+		case OPT_JSON:
+			if (!optarg[0]) {
+				rc = usage_error("--json: empty file name");
+				goto done;
+			}
+			v.json = optarg;
+			break;
+		case OPT_ONLY:
+			if (only_add(&v, optarg) != 0) {
+				rc = usage_error("--only \"%s\": no pattern", optarg);
+				goto done;
+			}
+			break;
+		case 'k':
+			v.keep_going = true;
+			break;
+		case OPT_PASS:
+			g_ptr_array_add(v.passes, optarg);
+			break;
+		case OPT_LIST:
+			v.list = true;
+			break;
+		case 'q':
+			v.quiet = true;
+			break;
+		default:
+			rc = usage_error(NULL);
+			goto done;
+		}
+	}
+	if (optind < argc) {
+		rc = usage_error("unexpected argument \"%s\"", argv[optind]);
+		goto done;
+	}
+
+	v.srcdir = vd_find_srcdir();
+	if (!v.srcdir || vd_find_evaluators(&v) != 0) {
+		rc = VD_EXIT_INCOMPLETE;
+		goto done;
+	}
+	if (vd_passes_apply(&v) != 0)
+		goto done;
+	for (guint i = 0; i < v.evals->len; i++) {
+		struct vd_eval *e = v.evals->pdata[i];
+
+		vd_eval_select(&v, e);
+		nsel += e->state != VD_SKIPPED;
+	}
+	if (v.list) {
+		vd_print_list(&v);
+		rc = 0;
+		goto done;
+	}
+	if (nsel == 0) {
+		rc = usage_error("--only: no test matches (cometsim validate --list shows them)");
+		goto done;
+	}
+	/* Nothing runs, and nothing is written, without every tool. */
+	if (vd_tools_check(&v) != 0) {
+		fprintf(stderr, "cometsim validate: not run: the tools above are missing\n");
+		rc = VD_EXIT_USAGE;
+		goto done;
+	}
+	for (guint i = 0; i < v.passes->len; i++) {
+		const char *p = v.passes->pdata[i];
+		char *name = g_strndup(p, (gsize)(strchr(p, ':') - p));
+		struct vd_eval *e;
+
+		if (g_str_has_suffix(name, ".sh"))
+			name[strlen(name) - 3] = '\0';
+		e = vd_eval_find(&v, name);
+		if (e->state == VD_SKIPPED)
+			fprintf(stderr, "cometsim validate: warning: --pass %s: %s is not "
+				"selected by --only\n", p, name);
+		g_free(name);
+	}
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0) {
+		fprintf(stderr, "cometsim validate: cannot find this program "
+			"(/proc/self/exe): %s\n", strerror(errno));
+		rc = VD_EXIT_INCOMPLETE;
+		goto done;
+	}
+	exe[n] = '\0';
+	v.exe = g_strdup(exe);
+	if (g_mkdir_with_parents(v.out, 0755) != 0) {
+		fprintf(stderr, "cometsim validate: cannot create %s: %s\n", v.out,
+			strerror(errno));
+		rc = VD_EXIT_INCOMPLETE;
+		goto done;
+	}
+	v.outabs = vd_path_resolve(v.out);
+
+	for (guint i = 0; i < v.evals->len; i++) {
+		struct vd_eval *e = v.evals->pdata[i];
+
+		if (e->state != VD_NOT_RUN || v.stopped || vd_signal)
+			continue;
+		e->dir = g_build_filename(v.outabs, e->name, NULL);
+		e->log = g_strdup_printf("%s.log", e->dir);
+		if (g_mkdir_with_parents(e->dir, 0755) != 0)
+			vd_problem(e, "cannot create %s: %s", e->dir, strerror(errno));
+		vd_eval_run(&v, e);
+		if (e->state == VD_FAILED && !v.keep_going) {
+			v.stopped = true;
+			fprintf(stderr, "validate: stopping (--keep-going runs the other "
+				"evaluators)\n");
+		}
+	}
+	for (guint i = 0; i < v.evals->len; i++) {
+		struct vd_eval *e = v.evals->pdata[i];
+
+		v.nrows += (int)e->rows->len;
+		v.npass += e->npass;
+		v.nfail += e->nfail;
+		v.nstale += e->nstale;
+		v.nfailed += e->state == VD_FAILED;
+		v.nnotrun += e->state == VD_NOT_RUN;
+	}
+
+	if (!v.quiet)
+		vd_print_tables(&v, stdout);
+	rc = 0;
+	if (v.nfail)
+		rc = VD_EXIT_FAIL;
+	if (v.nfailed || v.nnotrun || v.nrows == 0 || v.nstale)
+		rc = VD_EXIT_INCOMPLETE;
+	if (vd_write_outputs(&v) != 0)
+		rc = VD_EXIT_INCOMPLETE;
+	printf("validate: %d %s, %d PASS, %d FAIL", v.nrows, vd_rows_word(v.nrows), v.npass,
+	       v.nfail);
+	inc = vd_incomplete_text(&v);
+	printf("%s\n", inc);
+	g_free(inc);
+	if (vd_signal)
+		rc = 128 + vd_signal;
+done:
+	vd_free(&v);
+	return rc;
+}
