@@ -647,6 +647,23 @@ done:
 	return rc;
 }
 
+bool
+output_dir_foreign(const char *dir, const char *const *own)
+{
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct stat st;
+	bool foreign;
+
+	if (dfd < 0)
+		return false;	/* none yet, or not one: the command says so itself */
+	foreign = !dir_is_empty(dfd);
+	for (size_t i = 0; foreign && own[i]; i++)
+		if (fstatat(dfd, own[i], &st, AT_SYMLINK_NOFOLLOW) == 0)
+			foreign = false;
+	close(dfd);
+	return foreign;
+}
+
 int
 output_dir_adopt(const char *dir, char *err, size_t errlen)
 {

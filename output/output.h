@@ -66,6 +66,14 @@ int output_close(struct output *o, const struct run_summary *sum);
  * exit status of the run beside its outputs.  0, or -1 with err set.
  */
 int output_dir_adopt(const char *dir, char *err, size_t errlen);
+/*
+ * Whether dir is someone else's for a command that writes a directory of
+ * its own (a sweep, a validation): it exists, holds something, and holds
+ * none of the names in own (NULL-terminated), which such a command always
+ * writes there.  A directory that does not exist, an empty one and one of
+ * the command's are not.  Symbolic links are not followed.
+ */
+bool output_dir_foreign(const char *dir, const char *const *own);
 /* The directory of the run. */
 const char *output_dir(const struct output *o);
 /*

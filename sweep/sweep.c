@@ -29,8 +29,12 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "output/output.h"
 #include "sim/units.h"
 #include "sweep/sweep_int.h"
+
+/* What every sweep writes in its directory first: the mark of one. */
+static const char *const sweep_own[] = { "manifest", "plan.csv", NULL };
 
 const char sweep_usage[] =
 	"usage: cometsim sweep SWEEP.xml [-j N] [--engine local|parallel|slurm]\n"
@@ -558,6 +562,11 @@ cmd_start(int argc, char **argv)
 	cx.self = sw_self_exe();
 	if (!cx.self) {
 		fprintf(stderr, "cometsim sweep: cannot find the program itself\n");
+		goto done;
+	}
+	if (output_dir_foreign(dir, sweep_own)) {
+		fprintf(stderr, "cometsim sweep: %s: not empty, and not a sweep directory (it "
+			"has no manifest): choose another --out, or empty it yourself\n", dir);
 		goto done;
 	}
 	if (g_mkdir_with_parents(dir, 0777) != 0) {

@@ -41,17 +41,20 @@
  * read the wall clock.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "config.h"
 
+#include "output/output.h"
 #include "validate/validate_int.h"
 
 const char validate_usage[] =
@@ -190,7 +193,7 @@ validate_main(int argc, char **argv)
 	struct vd v = { 0 };
 	char exe[PATH_MAX], *inc;
 	ssize_t n;
-	int c, rc = VD_EXIT_USAGE;
+	int c, rc = VD_EXIT_USAGE, lockfd = -1;
 	guint nsel = 0;
 
 	v.out = "output/validation";
@@ -302,6 +305,26 @@ validate_main(int argc, char **argv)
 	}
 	exe[n] = '\0';
 	v.exe = g_strdup(exe);
+	{
+		/* A directory of a validation has the log of one evaluator at least. */
+		GPtrArray *own = g_ptr_array_new_with_free_func(g_free);
+		bool foreign;
+
+		g_ptr_array_add(own, g_strdup("validation.json"));
+		for (guint i = 0; i < v.evals->len; i++)
+			g_ptr_array_add(own, g_strdup_printf("%s.log",
+				((struct vd_eval *)v.evals->pdata[i])->name));
+		g_ptr_array_add(own, NULL);
+		foreign = output_dir_foreign(v.out, (const char *const *)own->pdata);
+		g_ptr_array_free(own, TRUE);
+		if (foreign) {
+			fprintf(stderr, "cometsim validate: %s: not empty, and not the directory "
+				"of a validation (no validation.json, no evaluator's log): choose "
+				"another --out, or empty it yourself\n", v.out);
+			rc = VD_EXIT_USAGE;
+			goto done;
+		}
+	}
 	if (g_mkdir_with_parents(v.out, 0755) != 0) {
 		fprintf(stderr, "cometsim validate: cannot create %s: %s\n", v.out,
 			strerror(errno));
@@ -309,6 +332,16 @@ validate_main(int argc, char **argv)
 		goto done;
 	}
 	v.outabs = vd_path_resolve(v.out);
+	/* One validation per directory at a time (the lock goes with the process). */
+	lockfd = open(v.out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lockfd < 0 || flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
+		fprintf(stderr, "cometsim validate: %s: %s\n", v.out,
+			lockfd >= 0 && errno == EWOULDBLOCK ?
+			"another validation is writing into this directory: wait for it to "
+			"end, or choose another --out" : strerror(errno));
+		rc = VD_EXIT_USAGE;
+		goto done;
+	}
 
 	for (guint i = 0; i < v.evals->len; i++) {
 		struct vd_eval *e = v.evals->pdata[i];
@@ -354,6 +387,8 @@ validate_main(int argc, char **argv)
 	if (vd_signal)
 		rc = 128 + vd_signal;
 done:
+	if (lockfd >= 0)
+		close(lockfd);
 	vd_free(&v);
 	return rc;
 }

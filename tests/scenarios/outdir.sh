@@ -181,6 +181,34 @@ check "... nor, with a path, a file in a folder of the directory" \
 	grep -qx "inside" "$T/up/out/sub/x"
 check "... while a name it lists rightly is replaced" not grep -qx "old log" "$T/up/out/log.txt"
 
+# ---- sweeps and validations: their directories too ----
+
+mkdir "$T/sw"
+echo "mine" >"$T/sw/results.csv"
+"$COMETSIM" sweep "$top_srcdir/scenarios/sweeps/sample-loss-delay.xml" --out "$T/sw" \
+	>/dev/null 2>"$T/sw.err"
+rc=$?
+check "a sweep into a directory that is not a sweep's is refused" [ "$rc" -ne 0 ]
+check "... saying so" grep -q "$T/sw: not empty, and not a sweep directory" "$T/sw.err"
+check "... the user's file untouched" grep -qx "mine" "$T/sw/results.csv"
+check "... and nothing written beside it" [ "$(ls -A "$T/sw")" = "results.csv" ]
+
+mkdir "$T/vd"
+echo "mine" >"$T/vd/notes.txt"
+"$COMETSIM" validate --only 'stateless 1' --out "$T/vd" >/dev/null 2>"$T/vd.err"
+rc=$?
+check "a validation into a directory that is not one's is refused (exit 2)" [ "$rc" -eq 2 ]
+check "... saying so" grep -q "$T/vd: not empty, and not the directory of a validation" \
+	"$T/vd.err"
+check "... and nothing written beside the user's file" [ "$(ls -A "$T/vd")" = "notes.txt" ]
+
+mkdir "$T/vl"
+flock "$T/vl" "$COMETSIM" validate --only 'stateless 1' --out "$T/vl" >/dev/null 2>"$T/vl.err"
+rc=$?
+check "a validation into a directory another holds is refused (exit 2)" [ "$rc" -eq 2 ]
+check "... saying another validation writes there" \
+	grep -q "another validation is writing into this directory" "$T/vl.err"
+
 # ---- the pcap selection ----
 
 # --pcap fails as <run pcap=...> and --set pcap= do, before anything is written.
