@@ -51,6 +51,8 @@
 #define SCN_NODES_MAX		1000000u	/* nodes, from topologies and scripts */
 #define SCN_LINKS_MAX		1000000u
 #define SCN_ROUTES_MAX		20000000u	/* routes shortest-path routing installs */
+/* steps of one computation of shortest-path routing: nodes x (nodes + 2 links) */
+#define SCN_SPF_WORK_MAX	1000000000ull
 #define SCN_QUEUE_PKTS_MAX	1000000u	/* a link queue's limit in frames ... */
 #define SCN_QUEUE_BYTES_MAX	(1ull << 30)	/* ... and in bytes */
 

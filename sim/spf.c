@@ -204,7 +204,22 @@ net_compute_routes(struct net *net)
 	uint32_t *order;
 	struct heap_ent *heap;
 	size_t heap_cap = 1;
+	bool any = false;
 
+	/* No address anywhere: no route to install, and nothing to compute. */
+	for (unsigned i = 0; i < n && !any; i++) {
+		const struct node *s = net->nodes[i];
+
+		any = !addr_is_unset(&s->router_id);
+		for (unsigned j = 0; j < s->nifaces && !any; j++)
+			any = s->ifaces[j]->naddrs > 0;
+	}
+	if (!any) {
+		for (unsigned i = 0; i < n; i++)
+			route_flush_auto(net->nodes[i]);
+		net->routes_dirty = false;
+		return;
+	}
 	for (unsigned i = 0; i < net->nlinks; i++)
 		heap_cap += 2;
 	heap_cap += n;

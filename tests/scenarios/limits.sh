@@ -98,6 +98,17 @@ refused "5000 routers with shortest-path routing" \
 	'many.script:4473: node 4473: shortest-path routing over 5000 nodes and 5000 prefixes would install about 25000000 routes, more than the 20000000' \
 	"$T/many.xml"
 
+# A chain of 40000 nodes with one address: one route each, but every
+# computation of the routes searches from every node over every link.
+awk 'BEGIN { print "<scenario name=\"chain\">\n<topology routing=\"shortest-path\">"
+	print "<node name=\"n1\"><ether name=\"e0\" address=\"10.0.0.1/24\"/><ether name=\"e1\"/></node>"
+	for (i = 2; i <= 40000; i++) print "<node name=\"n" i "\"><ether name=\"e0\"/><ether name=\"e1\"/></node>"
+	for (i = 1; i < 40000; i++) print "<link a=\"n" i ":e1\" b=\"n" i + 1 ":e0\"/>"
+	print "</topology>\n</scenario>" }' >"$T/chain.xml"
+refused "40000 nodes in a chain with shortest-path routing" \
+	'chain.xml:[0-9]*: node n[0-9]*: shortest-path routing over 40000 nodes and 39999 links would take about 4799920000 steps each time it is computed, more than the 1000000000' \
+	"$T/chain.xml" --max-wall 60s
+
 # A script of a billion START_ROUTER lines would not fit: 300 MB (sparse).
 if truncate -s 300M "$T/huge.script" 2>/dev/null; then
 	printf '<scenario name="huge">\n  <events>\n    <script file="huge.script"/>\n  </events>\n</scenario>\n' \

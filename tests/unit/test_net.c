@@ -917,6 +917,29 @@ test_routes_interrupted(void)
 	sim_destroy(sim);
 }
 
+/* Without any address there is nothing to route: nothing is computed. */
+static void
+test_routes_no_address(void)
+{
+	struct sim *sim = sim_create(NULL);
+	struct net *net = net_create(sim, 1, 1);
+	struct node *a = node_create(net, "a"), *b = node_create(net, "b");
+	struct link_params lp;
+
+	link_params_default(&lp);
+	link_create(net, NULL, iface_add_ether(a, "eth0"), iface_add_ether(b, "eth0"), &lp);
+	/*
+	 * Interrupted, a computation that ran would give up and leave the
+	 * routes dirty; one that has nothing to do is done at once.
+	 */
+	sim_interrupt();
+	net_compute_routes(net);
+	sim_interrupt_clear();
+	CU_ASSERT_FALSE(net->routes_dirty);
+	net_destroy(net);
+	sim_destroy(sim);
+}
+
 int
 suite_net_register(void)
 {
@@ -945,7 +968,9 @@ suite_net_register(void)
 	    !CU_add_test(s, "VLAN tag and GRE encapsulation", test_vlan_and_gre_frames) ||
 	    !CU_add_test(s, "every header, byte for byte", test_golden_frames) ||
 	    !CU_add_test(s, "route computation gives up when interrupted",
-			 test_routes_interrupted))
+			 test_routes_interrupted) ||
+	    !CU_add_test(s, "route computation: nothing to do without an address",
+			 test_routes_no_address))
 		return -1;
 	return 0;
 }
