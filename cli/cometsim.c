@@ -741,17 +741,25 @@ parse_args(int argc, char **argv, const struct command *cmd,
 			overrides_add_flag(&ra->ov, "end_time", "--end", optarg);
 			break;
 		case OPT_MAX_EVENTS:
-			if (units_uint("--max-events", optarg, 1, UINT64_MAX, &v, msg,
+			/* "none" lifts the scenario's limit, as in <run> and --set. */
+			if (strcmp(optarg, "none") != 0 &&
+			    units_uint("--max-events", optarg, 1, UINT64_MAX, &v, msg,
 				       sizeof(msg)) != 0)
 				return usage_error(cmd_usage, "%s", msg);
 			overrides_add_flag(&ra->ov, "max_events", "--max-events", optarg);
 			break;
 		case OPT_MAX_WALL:
-			/* Seconds when no unit is given: --max-wall 90. */
-			if (units_duration("--max-wall", optarg, UNITS_BARE_S, 1, SIM_TIME_LIMIT,
-					   &ra->max_wall, msg, sizeof(msg)) != 0)
+			/* Seconds when no unit is given: --max-wall 90; none: no limit. */
+			if (strcmp(optarg, "none") == 0) {
+				ra->has_max_wall = false;
+				ra->max_wall = 0;
+			} else if (units_duration("--max-wall", optarg, UNITS_BARE_S, 1,
+						  SIM_TIME_LIMIT, &ra->max_wall, msg,
+						  sizeof(msg)) != 0) {
 				return usage_error(cmd_usage, "%s", msg);
-			ra->has_max_wall = true;
+			} else {
+				ra->has_max_wall = true;
+			}
 			overrides_add_flag(&ra->ov, "max_wall", "--max-wall", optarg);
 			break;
 		case 'q':

@@ -397,14 +397,14 @@ ropt_parse(struct scn_ld *ld, enum scn_ropt o)
 		if (strcmp(str, "none") == 0)
 			s->ro.max_events = 0;
 		else
-			rc = units_uint(name, str, 0, UINT64_MAX, &s->ro.max_events, err,
+			rc = units_uint(name, str, 1, UINT64_MAX, &s->ro.max_events, err,
 					sizeof(err));
 		break;
 	case RO_MAX_WALL:
 		if (strcmp(str, "none") == 0)
 			s->ro.max_wall = 0;
 		else
-			rc = units_duration(name, str, UNITS_BARE_S, 0, SIM_TIME_LIMIT,
+			rc = units_duration(name, str, UNITS_BARE_S, 1, SIM_TIME_LIMIT,
 					    &s->ro.max_wall, err, sizeof(err));
 		break;
 	case RO_ROUTING:

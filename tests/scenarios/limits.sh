@@ -49,8 +49,19 @@ check "--max-wall 0.3 wins over the scenario's 1 s" \
 	[ "$(json_get "$o/summary.json" max_wall_s)" = 0.3 ]
 check "--max-wall 0.3: not stopped before the limit ($w s)" \
 	awk -v w="$w" 'BEGIN { exit !(w >= 0.3) }'
-"$COMETSIM" run "$flow" --max-wall none --out "$T/bad" --quiet 2>/dev/null
-check "--max-wall none is a usage error" [ $? -eq 2 ]
+# A limit of 0 means nothing: refused the same way everywhere; "none"
+# lifts a limit everywhere.
+"$COMETSIM" run "$flow" --max-wall 0 --out "$T/bad" --quiet 2>/dev/null
+check "--max-wall 0 is a usage error" [ $? -eq 2 ]
+"$COMETSIM" check "$flow" --set max_wall=0 >/dev/null 2>"$T/mw0.err"
+check "--set max_wall=0 is refused as --max-wall 0 is (exit 1)" [ $? -eq 1 ]
+check "... too small" grep -q 'max_wall "0": too small (at least 1ns)' "$T/mw0.err"
+"$COMETSIM" check "$flow" --set max_events=0 >/dev/null 2>"$T/me0.err"
+check "--set max_events=0 is refused (exit 1)" [ $? -eq 1 ]
+"$COMETSIM" run "$flow" --max-wall none --end 1ms --pcap none --out "$T/nolimit" --quiet 2>/dev/null
+check "--max-wall none lifts the scenario's limit (exit 0)" [ $? -eq 0 ]
+check "... the summary says no limit" \
+	awk -v v="$(json_get "$T/nolimit/summary.json" max_wall_s)" 'BEGIN { exit !(v != "" && v == 0) }'
 check "a stopped run's counters are written" [ "$(counter "$o/counters.csv" send a/send0 sent)" -gt 0 ]
 for f in "$o"/*.pcap; do
 	n=$(count "$f" udp)
