@@ -304,42 +304,77 @@ lattr_parse(struct scn_ld *ld, const char *what, struct scn_val *v,
 	return rc;
 }
 
-/* Check a pcap selection against the nodes and interfaces the scenario has. */
+/*
+ * Check a pcap selection against the nodes and interfaces the scenario
+ * has: "all", "none", or a list of NODE and NODE:IFACE, with no blank and
+ * no empty item.  In a list of several the message names the item that is
+ * wrong.  -1 with why (len bytes) set.
+ */
 static int
-pcap_check(const struct scenario *s, const char *sel, const char **why)
+pcap_check(const struct scenario *s, const char *sel, char *why, size_t len)
 {
-	char **item;
+	char **item, *esc;
+	const char *bad = NULL, *what = NULL;
+	bool several = strchr(sel, ',') != NULL;
 	int rc = 0;
 
 	if (strcmp(sel, "all") == 0 || strcmp(sel, "none") == 0)
 		return 0;
+	if (!sel[0]) {
+		snprintf(why, len, "empty (write none for no capture)");
+		return -1;
+	}
+	if (strpbrk(sel, " \t\n\r")) {
+		snprintf(why, len, "no blank may stand in a list of captures "
+			 "(write NODE,NODE:IFACE)");
+		return -1;
+	}
 	item = g_strsplit(sel, ",", -1);
-	for (char **it = item; *it; it++) {
-		char *colon = strrchr(g_strstrip(*it), ':');
+	for (char **it = item; *it && !bad; it++) {
+		char *colon = strrchr(*it, ':');
 		struct scn_node *n;
 		struct scn_iface *ifc;
 
+		if (!**it) {
+			bad = *it;
+			what = "an item of the list is empty";
+			break;
+		}
+		if (strcmp(*it, "all") == 0 || strcmp(*it, "none") == 0) {
+			bad = *it;
+			what = "stands alone, not in a list";
+			break;
+		}
 		/* A node whose name has a ':' of its own, as the output layer matches. */
 		if (colon && g_hash_table_lookup(s->node_by_name, *it))
 			colon = NULL;
 		if (colon)
 			*colon = '\0';
-		n = g_hash_table_lookup(s->node_by_name, g_strstrip(*it));
+		n = g_hash_table_lookup(s->node_by_name, *it);
 		if (!n) {
-			*why = "names a node the scenario does not have";
-			rc = -1;
-			break;
-		}
-		if (colon && !(ifc = scn_node_iface(n, g_strstrip(colon + 1)))) {
-			*why = "names an interface the node does not have";
-			rc = -1;
-			break;
-		}
-		if (colon && ifc->kind != IF_ETHER) {
-			*why = "names a VLAN or GRE interface: its frames are in the pcap of "
+			bad = *it;
+			what = "names a node the scenario does not have";
+		} else if (colon && !(ifc = scn_node_iface(n, colon + 1))) {
+			*colon = ':';
+			bad = *it;
+			what = "names an interface the node does not have";
+		} else if (colon && ifc->kind != IF_ETHER) {
+			*colon = ':';
+			bad = *it;
+			what = "names a VLAN or GRE interface: its frames are in the pcap of "
 			       "the Ethernet interface beneath it";
-			rc = -1;
-			break;
+		}
+	}
+	if (bad) {
+		rc = -1;
+		if (!several) {
+			snprintf(why, len, "%s", what);
+		} else if (!*bad) {
+			snprintf(why, len, "%s", what);
+		} else {
+			esc = log_escape(bad);
+			snprintf(why, len, "its item \"%s\" %s", esc, what);
+			g_free(esc);
 		}
 	}
 	g_strfreev(item);
@@ -352,7 +387,7 @@ ropt_parse(struct scn_ld *ld, enum scn_ropt o)
 	struct scenario *s = ld->s;
 	struct scn_val *v = &s->run[o];
 	const char *name = ropt_names[o], *why = NULL;
-	char where[512], logwhy[1024], err[UNITS_ERRLEN] = "";
+	char where[512], logwhy[1024], pwhy[512], err[UNITS_ERRLEN] = "";
 	char *str;
 	uint64_t u;
 	int rc = 0;
@@ -376,7 +411,8 @@ ropt_parse(struct scn_ld *ld, enum scn_ropt o)
 		rc = units_uint(name, str, 0, UINT64_MAX, &s->ro.run, err, sizeof(err));
 		break;
 	case RO_PCAP:
-		rc = pcap_check(s, str, &why);
+		rc = pcap_check(s, str, pwhy, sizeof(pwhy));
+		why = pwhy;
 		break;
 	case RO_SNAPLEN:
 		rc = units_uint(name, str, 1, 262144, &u, err, sizeof(err));

@@ -229,6 +229,21 @@ check "--pcap naming a GRE interface: exit 1" [ "$rc" -eq 1 ]
 check "... saying where its frames are" grep -q "pcap of the Ethernet interface beneath" \
 	"$T/gre.err"
 
+# In a list, the message names the item that is wrong; empty items,
+# blanks and all/none inside a list are refused.
+pcap_refused() {
+	"$COMETSIM" check "$S" --set "pcap=$1" >/dev/null 2>"$T/pl.err"
+	rc=$?
+	check "pcap \"$1\": refused (exit 1)" [ "$rc" -eq 1 ]
+	check "... saying: $2" grep -qF -- "$2" "$T/pl.err"
+}
+pcap_refused 'h1,bogus' 'pcap "h1,bogus": its item "bogus" names a node the scenario does not have'
+pcap_refused 'h1:eth9,h2' 'its item "h1:eth9" names an interface the node does not have'
+pcap_refused 'h1,,h2' 'pcap "h1,,h2": an item of the list is empty'
+pcap_refused 'none,h1' 'its item "none" stands alone, not in a list'
+pcap_refused 'h1, h2' 'no blank may stand in a list of captures'
+pcap_refused '' 'pcap "": empty (write none for no capture)'
+
 # ---- out of file descriptors ----
 
 # A star of 200 leaves: 400 Ethernet interfaces, one pcap each, under a
