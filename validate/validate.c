@@ -306,21 +306,27 @@ validate_main(int argc, char **argv)
 	exe[n] = '\0';
 	v.exe = g_strdup(exe);
 	{
-		/* A directory of a validation has the log of one evaluator at least. */
+		/*
+		 * A directory of a validation has the folder or the log of one
+		 * evaluator at least (--no-run grades a folder of captures).
+		 */
 		GPtrArray *own = g_ptr_array_new_with_free_func(g_free);
 		bool foreign;
 
 		g_ptr_array_add(own, g_strdup("validation.json"));
-		for (guint i = 0; i < v.evals->len; i++)
-			g_ptr_array_add(own, g_strdup_printf("%s.log",
-				((struct vd_eval *)v.evals->pdata[i])->name));
+		for (guint i = 0; i < v.evals->len; i++) {
+			const char *name = ((struct vd_eval *)v.evals->pdata[i])->name;
+
+			g_ptr_array_add(own, g_strdup(name));
+			g_ptr_array_add(own, g_strdup_printf("%s.log", name));
+		}
 		g_ptr_array_add(own, NULL);
 		foreign = output_dir_foreign(v.out, (const char *const *)own->pdata);
 		g_ptr_array_free(own, TRUE);
 		if (foreign) {
 			fprintf(stderr, "cometsim validate: %s: not empty, and not the directory "
-				"of a validation (no validation.json, no evaluator's log): choose "
-				"another --out, or empty it yourself\n", v.out);
+				"of a validation (no validation.json, no evaluator's folder or log): "
+				"choose another --out, or empty it yourself\n", v.out);
 			rc = VD_EXIT_USAGE;
 			goto done;
 		}
