@@ -2,8 +2,9 @@
  * registry.c - the explicit registry of entity classes (BIRD's
  * protocol list): one line per class, in the order --help lists them.
  *
- * A new entity copies the smallest one (entities/apps/recv.c), declares
- * its class table in its own header and adds one line below.
+ * A new entity copies the template (entities/echo/, doc/adding-an-entity.md),
+ * declares its class table in its own header, includes that header here
+ * and adds one line below.
  */
 #include <stddef.h>
 
@@ -14,6 +15,7 @@
 #include "entities/cme/cme.h"
 #include "entities/cme/content.h"
 #include "entities/curling/curling.h"
+#include "entities/echo/echo.h"
 #include "entities/rae/rae.h"
 #include "entities/registry.h"
 #include "sim/entity.h"
@@ -39,6 +41,7 @@ static const struct entity_class *const all_classes[] = {
 	&cme_tool_class,	/* cme_tool */
 	&cme_content_client_class,	/* usr.cme.Client, cme_client */
 	&cme_content_server_class,	/* usr.cme.Server, cme_server */
+	&echo_class,		/* usr.echo.Echo, echo: the template */
 };
 
 int

@@ -396,12 +396,15 @@ int scn_xml_load(struct scn_ld *ld, const char *path);
  */
 int scn_events_replay(struct scn_ld *ld);
 
-/* schema_data.c (generated from scenario/schema/\*.xsd at build time) */
-extern const unsigned char scn_xsd_topology[];
-extern const unsigned int scn_xsd_topology_len;
-extern const unsigned char scn_xsd_scenario[];
-extern const unsigned int scn_xsd_scenario_len;
-extern const unsigned char scn_xsd_simoptions[];
-extern const unsigned int scn_xsd_simoptions_len;
+/*
+ * scenario/schema/NAME.xsd.c, generated from scenario/schema/NAME.xsd at
+ * build time (scripts/embed-xsd.sh, Makefile.am's rule for schemas)
+ */
+extern const unsigned char xsd_scenario_schema_topology[];
+extern const unsigned int xsd_scenario_schema_topology_len;
+extern const unsigned char xsd_scenario_schema_scenario[];
+extern const unsigned int xsd_scenario_schema_scenario_len;
+extern const unsigned char xsd_scenario_schema_simoptions[];
+extern const unsigned int xsd_scenario_schema_simoptions_len;
 
 #endif /* SCENARIO_SCENARIO_INT_H */

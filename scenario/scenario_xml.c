@@ -29,9 +29,9 @@ struct xsd {
 };
 
 static const struct xsd xsds[] = {
-	{ "topology", scn_xsd_topology, &scn_xsd_topology_len },
-	{ "scenario", scn_xsd_scenario, &scn_xsd_scenario_len },
-	{ "SimOptions", scn_xsd_simoptions, &scn_xsd_simoptions_len },
+	{ "topology", xsd_scenario_schema_topology, &xsd_scenario_schema_topology_len },
+	{ "scenario", xsd_scenario_schema_scenario, &xsd_scenario_schema_scenario_len },
+	{ "SimOptions", xsd_scenario_schema_simoptions, &xsd_scenario_schema_simoptions_len },
 };
 
 /*

@@ -27,9 +27,9 @@
 
 #define MAX_RANGE	100000u		/* values one <range> may give */
 
-/* sweep/sweep_xsd.c, generated from sweep/sweep.xsd by Makefile.am */
-extern const unsigned char sw_xsd_sweep[];
-extern const unsigned int sw_xsd_sweep_len;
+/* sweep/sweep.xsd.c, generated from sweep/sweep.xsd (scripts/embed-xsd.sh) */
+extern const unsigned char xsd_sweep_sweep[];
+extern const unsigned int xsd_sweep_sweep_len;
 
 /* ---- errors ---- */
 
@@ -239,7 +239,7 @@ desc_read_xml(const char *path)
 		xmlFreeDoc(doc);
 		return NULL;
 	}
-	if (xmldoc_validate(root, sw_xsd_sweep, sw_xsd_sweep_len, &xe) < 0) {
+	if (xmldoc_validate(root, xsd_sweep_sweep, xsd_sweep_sweep_len, &xe) < 0) {
 		sw_desc_error(path, xe.line, "schema: %s", xe.msg);
 		xmlFreeDoc(doc);
 		return NULL;

@@ -22,9 +22,9 @@
 #include "sim/fileio.h"
 #include "sim/units.h"
 
-/* cme_xsd.c, generated from cme-config.xsd by Makefile.am */
-extern const unsigned char cme_xsd_config[];
-extern const unsigned int cme_xsd_config_len;
+/* cme-config.xsd.c, generated from cme-config.xsd (scripts/embed-xsd.sh) */
+extern const unsigned char xsd_entities_cme_cme_config[];
+extern const unsigned int xsd_entities_cme_cme_config_len;
 
 struct cload {
 	struct cme_config *c;
@@ -256,8 +256,8 @@ cme_config_parse(const char *buf, size_t len, const char *file, char *err, size_
 	xmlNode *root;
 
 	c->file = g_strdup(file);
-	doc = xmldoc_read(buf, len, file, "cme-config", cme_xsd_config, cme_xsd_config_len,
-			  err, errlen);
+	doc = xmldoc_read(buf, len, file, "cme-config", xsd_entities_cme_cme_config,
+			  xsd_entities_cme_cme_config_len, err, errlen);
 	if (!doc) {
 		cme_config_free(c);
 		return NULL;

@@ -36,9 +36,9 @@
 #include "entities/rae/rae.h"
 #include "entities/xmldoc.h"
 
-/* rae_xsd.c, generated from rae-config.xsd by Makefile.am */
-extern const unsigned char rae_xsd_config[];
-extern const unsigned int rae_xsd_config_len;
+/* rae-config.xsd.c, generated from rae-config.xsd (scripts/embed-xsd.sh) */
+extern const unsigned char xsd_entities_rae_rae_config[];
+extern const unsigned int xsd_entities_rae_rae_config_len;
 
 struct xcfg {
 	const char *file;
@@ -314,8 +314,8 @@ rae_config_xml_pack(const char *buf, size_t len, const char *file, uint8_t **out
 	xmlNode *root;
 	int rc = -1;
 
-	doc = xmldoc_read(buf, len, file, "rae-config", rae_xsd_config, rae_xsd_config_len, err,
-			  errlen);
+	doc = xmldoc_read(buf, len, file, "rae-config", xsd_entities_rae_rae_config,
+			  xsd_entities_rae_rae_config_len, err, errlen);
 	if (!doc)
 		goto done;
 	root = xmlDocGetRootElement(doc);

@@ -4,7 +4,7 @@
 # folder of its own, then fuzz each for a bounded time over a copy of its
 # seed corpus and regression inputs (doc/fuzzing.md).
 #
-# Environment (set by the fuzz target of tests/fuzz/fuzz.mk):
+# Environment (set by the fuzz target of Makefile.am):
 #   top_srcdir       the source tree
 #   FUZZ_HARNESSES   the harness names ("comet frame ..."); a subset may be given
 #   FUZZ_SECONDS     seconds of fuzzing per harness (default 10)

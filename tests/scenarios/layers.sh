@@ -1,13 +1,20 @@
 #!/bin/sh
-# layers.sh - the layer rule, read from every #include of the C sources:
+# layers.sh - the layer rule, read from every #include of the C sources
+# (doc/architecture.md draws it):
 #
 #   sim/        the engine, includes only sim/
 #   entities/   includes only entities/ and sim/
 #   scenario/   the loader, includes only scenario/, entities/ and sim/
+#   output/     includes only output/ and sim/
+#   sweep/      includes only sweep/, scenario/, entities/, output/ and sim/
+#   validate/   includes only validate/, scenario/, entities/, output/ and sim/
 #
 # so that sim/ includes nothing from scenario/, entities/, output/ or cli/
 # (nor from any folder added later), entities/ nothing from scenario/,
-# output/ or cli/, and the loader nothing from output/ or cli/.  An
+# output/ or cli/, the loader nothing from output/ or cli/, the outputs
+# nothing but the engine, and the two modules the front end dispatches
+# to (sweep/, validate/) neither the front end nor each other.  cli/
+# may include every folder; nothing may include cli/.  An
 # include is the project's when its first folder is a folder at the top
 # of the source tree ("scenario/scenario.h", also "../scenario/x.h" or
 # <scenario/x.h>); "net.h" is the including file's own folder;
@@ -17,12 +24,14 @@
 . "${top_srcdir:-.}/tests/scenarios/lib.sh"
 
 # layers ROOT: print "FILE:LINE: ..." for every include under ROOT's sim/,
-# entities/ and scenario/ that breaks the rule; exit 1 if there is one.
+# entities/, scenario/, output/, sweep/ and validate/ that breaks the
+# rule; exit 1 if there is one.
 layers() {
 	(
 		cd "$1" || exit 2
 		ls -d */ 2>/dev/null | sed 's|/$||' > "$T/topdirs"
-		find sim entities scenario -name '*.[ch]' 2>/dev/null | LC_ALL=C sort > "$T/sources"
+		find sim entities scenario output sweep validate -name '*.[ch]' 2>/dev/null |
+			LC_ALL=C sort > "$T/sources"
 		[ -s "$T/sources" ] || exit 2
 		awk -v topdirs="$T/topdirs" '
 			BEGIN {
@@ -31,9 +40,15 @@ layers() {
 				allow["sim"] = " sim "
 				allow["entities"] = " entities sim "
 				allow["scenario"] = " scenario entities sim "
+				allow["output"] = " output sim "
+				allow["sweep"] = " sweep scenario entities output sim "
+				allow["validate"] = " validate scenario entities output sim "
 				says["sim"] = "sim/"
 				says["entities"] = "entities/ and sim/"
 				says["scenario"] = "scenario/, entities/ and sim/"
+				says["output"] = "output/ and sim/"
+				says["sweep"] = "sweep/, scenario/, entities/, output/ and sim/"
+				says["validate"] = "validate/, scenario/, entities/, output/ and sim/"
 				bad = 0
 			}
 			# The path of "a/../b/./c" without . and .. parts.
@@ -90,15 +105,19 @@ layers() {
 layers "$top_srcdir" > "$T/tree.out"
 rc=$?
 cat "$T/tree.out"
-check "sim/, entities/ and scenario/ keep the layer rule (exit $rc)" [ "$rc" -eq 0 ]
+check "sim/, entities/, scenario/, output/, sweep/ and validate/ keep the layer rule (exit $rc)" \
+	[ "$rc" -eq 0 ]
 check "... and nothing is reported" [ ! -s "$T/tree.out" ]
-n=$(cd "$top_srcdir" && find sim entities scenario -name '*.[ch]' | wc -l)
-check "there are sources to read ($n)" [ "$n" -gt 60 ]
+for d in sim entities scenario output sweep validate; do
+	n=$(cd "$top_srcdir" && find "$d" -name '*.[ch]' | wc -l)
+	check "$d/ has sources to read ($n)" [ "$n" -gt 3 ]
+done
 
 # ---- a planted tree: each line marked "bad" must be reported, by its line ----
 
 P="$T/planted"
-mkdir -p "$P/sim" "$P/entities/apps" "$P/scenario" "$P/output" "$P/cli" "$P/sweep"
+mkdir -p "$P/sim" "$P/entities/apps" "$P/scenario" "$P/output" "$P/cli" "$P/sweep" \
+	"$P/validate"
 cat > "$P/sim/net.c" <<'EOF'
 #include <glib.h>
 #include <libxml/tree.h>
@@ -129,7 +148,28 @@ cat > "$P/scenario/scenario.c" <<'EOF'
 #include "cli/sweep.h"
 EOF
 cat > "$P/output/output.c" <<'EOF'
+#include "output/output.h"
+#include "sim/log.h"
 #include "cli/sweep.h"
+#include "entities/registry.h"
+#include "scenario/scenario.h"
+EOF
+cat > "$P/sweep/sweep.c" <<'EOF'
+#include "sweep/sweep_int.h"
+#include "scenario/scenario.h"
+#include "entities/registry.h"
+#include "output/output.h"
+#include "sim/units.h"
+#include "cli/cometsim.h"
+#include "validate/validate.h"
+EOF
+cat > "$P/validate/validate.c" <<'EOF'
+#include "validate/validate_int.h"
+#include "output/jsontext.h"
+#include "sim/fileio.h"
+#include "scenario/scenario.h"
+#include "../cli/cometsim.h"
+#include <sweep/sweep.h>
 EOF
 layers "$P" > "$T/planted.out"
 rc=$?
@@ -139,6 +179,9 @@ cat > "$T/want" <<'EOF'
 entities/apps/send.c:5
 entities/apps/send.c:6
 entities/apps/send.c:7
+output/output.c:3
+output/output.c:4
+output/output.c:5
 scenario/scenario.c:4
 scenario/scenario.c:5
 sim/net.c:6
@@ -147,6 +190,10 @@ sim/net.c:8
 sim/net.c:9
 sim/net.c:10
 sim/net.c:11
+sweep/sweep.c:6
+sweep/sweep.c:7
+validate/validate.c:5
+validate/validate.c:6
 EOF
 sed -n 's/^\([^:]*:[0-9]*\): .*/\1/p' "$T/planted.out" > "$T/got"
 check "every planted include is reported, by file and line, and nothing else" \
@@ -156,6 +203,15 @@ check "the message says which folders the file may include" \
 	"$T/planted.out"
 check "... for an entity too" \
 	grep -qxF 'entities/apps/send.c:6: entities/ may include only entities/ and sim/, not "../../output/report.h"' \
+	"$T/planted.out"
+check "... for the outputs" \
+	grep -qxF 'output/output.c:4: output/ may include only output/ and sim/, not "entities/registry.h"' \
+	"$T/planted.out"
+check "... for a sweep, which may not include validate/" \
+	grep -qxF 'sweep/sweep.c:7: sweep/ may include only sweep/, scenario/, entities/, output/ and sim/, not "validate/validate.h"' \
+	"$T/planted.out"
+check "... for validate/, which may not include the front end" \
+	grep -qxF 'validate/validate.c:5: validate/ may include only validate/, scenario/, entities/, output/ and sim/, not "../cli/cometsim.h"' \
 	"$T/planted.out"
 
 finish

@@ -9,8 +9,11 @@
 # exits 143 or 130 as "cometsim run" does.  Every other run starts at once.
 [ "${COMETSIM_SWEEP_INDEX:-}" = "$HOLD_INDEX" ] || exec "$@"
 reader=''
-trap '[ -z "$reader" ] || kill "$reader" 2>/dev/null; exit 143' TERM
-trap '[ -z "$reader" ] || kill "$reader" 2>/dev/null; exit 130' INT
+# KILL, not TERM: a reader that has not yet become cat is a forked shell
+# that loses a TERM, and would then wait on the FIFO for ever, holding
+# the run's lock (seen under load: the next start of the sweep hung).
+trap '[ -z "$reader" ] || kill -KILL "$reader" 2>/dev/null; exit 143' TERM
+trap '[ -z "$reader" ] || kill -KILL "$reader" 2>/dev/null; exit 130' INT
 cat "$HOLD_DIR/go" > /dev/null &
 reader=$!
 : > "$HOLD_DIR/held"
