@@ -29,6 +29,9 @@ for t in autoreconf make cc; do
 	}
 done
 
+# The copy is built by a make of its own: nothing of the make that runs
+# this test (its variables, its TESTS, its -j) may leak into it.
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES TESTS TEST_LOGS 2>/dev/null
 page="$top_srcdir/doc/adding-an-entity.md"
 src="$T/src"
 mkdir -p "$src"
@@ -93,6 +96,8 @@ check "... without a compiler warning" \
 	tests/scenarios/layers.sh tests/scenarios/lint.sh tests/unit/unit') \
 	>"$T/check.log" 2>&1
 check "make check of the new family, the layers, the lint and the registry" [ $? -eq 0 ]
+check "the copy ran exactly the five tests asked for" \
+	[ "$(grep -c '^# TOTAL: 5$' "$T/check.log")" -eq 1 ]
 for t in tests/hello/unit tests/scenarios/hello.sh tests/scenarios/layers.sh \
 	tests/scenarios/lint.sh tests/unit/unit; do
 	check "... PASS: $t" grep -qx "PASS: $t" "$T/check.log"
