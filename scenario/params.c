@@ -114,6 +114,13 @@ subst(struct scn_ld *ld, const char *in, const char *file, int line, GPtrArray *
 		if (chain && param_expand(ld, prm, chain) < 0)
 			goto fail;
 		note_sets(ld, prm, sets);
+		/* Many references to a long value: refused before the text is made. */
+		if (out->len + strlen(prm->value) > SCN_TEXT_MAX) {
+			scn_error(ld, file, line, "more than %u bytes once its parameters are "
+				  "substituted (\"${%s}\" is %zu bytes)", (unsigned)SCN_TEXT_MAX,
+				  prm->name, strlen(prm->value));
+			goto fail;
+		}
 		g_string_append(out, prm->value);
 		p = close + 1;
 	}

@@ -294,8 +294,14 @@ start_app(struct scn_ld *ld, struct scn_event *ev)
 	return 0;
 }
 
+/* What the checks of the entity classes see: the scenario and the totals they add to. */
+struct model {
+	const struct scenario *s;
+	GHashTable *totals;	/* name -> uint64_t*, for model_total_add() */
+};
+
 /*
- * An entity class's addr_known (ctx: the scenario): whether a node of
+ * An entity class's addr_known (ctx: the model): whether a node of
  * the scenario has a as its router id or on an interface.  After the
  * replay, s->nodes holds every node the scenario ever has; END_ROUTER
  * only marks a node down.
@@ -303,7 +309,7 @@ start_app(struct scn_ld *ld, struct scn_event *ev)
 static bool
 model_addr_known(void *ctx, const struct addr *a)
 {
-	const struct scenario *s = ctx;
+	const struct scenario *s = ((const struct model *)ctx)->s;
 
 	for (guint i = 0; i < s->nodes->len; i++) {
 		const struct scn_node *n = g_ptr_array_index(s->nodes, i);
@@ -322,7 +328,7 @@ model_addr_known(void *ctx, const struct addr *a)
 }
 
 /*
- * An entity class's iface_known (ctx: the scenario): whether node has an
+ * An entity class's iface_known (ctx: the model): whether node has an
  * interface ifname, from the topology or a script's START_LINK; if not,
  * the names it has go to have.
  */
@@ -330,7 +336,7 @@ static bool
 model_iface_known(void *ctx, const char *node, const char *ifname, char *have,
 		  size_t havelen)
 {
-	const struct scenario *s = ctx;
+	const struct scenario *s = ((const struct model *)ctx)->s;
 	const struct scn_node *n = g_hash_table_lookup(s->node_by_name, node);
 	GString *g;
 
@@ -347,6 +353,24 @@ model_iface_known(void *ctx, const char *node, const char *ifname, char *have,
 }
 
 /*
+ * An entity class's total_add (ctx: the model): add n to the total
+ * `name` of the whole scenario, saturating, and return the new total.
+ */
+static uint64_t
+model_total_add(void *ctx, const char *name, uint64_t n)
+{
+	struct model *m = ctx;
+	uint64_t *t = g_hash_table_lookup(m->totals, name);
+
+	if (!t) {
+		t = g_new0(uint64_t, 1);
+		g_hash_table_insert(m->totals, g_strdup(name), t);
+	}
+	*t = n > UINT64_MAX - *t ? UINT64_MAX : *t + n;
+	return *t;
+}
+
+/*
  * Sort the events by time and replay them: check every node, link and
  * class they name, create the script's routers and links, create the
  * entity instances (running each class's init).  Then, the whole
@@ -357,6 +381,8 @@ scn_events_replay(struct scn_ld *ld)
 {
 	struct scenario *s = ld->s;
 	struct entity_scope sc;
+	struct model m;
+	int failed = 0;
 
 	scn_events_sort(s);
 	for (guint i = 0; i < s->events->len; i++) {
@@ -393,11 +419,18 @@ scn_events_replay(struct scn_ld *ld)
 		if (rc < 0)
 			return -1;
 	}
-	/* After the loop: a router started later by a script counts. */
-	sc.ctx = s;
+	/*
+	 * After the loop: a router started later by a script counts.  The
+	 * checks run in the events' order, so a total over the scenario is
+	 * refused at the first instance that takes it past its bound.
+	 */
+	m.s = s;
+	m.totals = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	sc.ctx = &m;
 	sc.addr_known = model_addr_known;
 	sc.iface_known = model_iface_known;
-	for (guint i = 0; i < s->events->len; i++) {
+	sc.total_add = model_total_add;
+	for (guint i = 0; i < s->events->len && !failed; i++) {
 		struct scn_event *ev = g_ptr_array_index(s->events, i);
 		char ebuf[512];
 
@@ -408,8 +441,9 @@ scn_events_replay(struct scn_ld *ld)
 		ld->note_line = ev->line;
 		ebuf[0] = '\0';
 		if (ev->ent->cls->check(ev->ent, &sc, ebuf, sizeof(ebuf)) < 0)
-			return scn_error(ld, ev->file, ev->line, "%s: %s", ev->ent->cls->name,
-					 ebuf[0] ? ebuf : "bad arguments");
+			failed = scn_error(ld, ev->file, ev->line, "%s: %s", ev->ent->cls->name,
+					   ebuf[0] ? ebuf : "bad arguments");
 	}
-	return 0;
+	g_hash_table_destroy(m.totals);
+	return failed;
 }

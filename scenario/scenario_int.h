@@ -55,6 +55,10 @@
 #define SCN_SPF_WORK_MAX	1000000000ull
 #define SCN_QUEUE_PKTS_MAX	1000000u	/* a link queue's limit in frames ... */
 #define SCN_QUEUE_BYTES_MAX	(1ull << 30)	/* ... and in bytes */
+/* events of scripts, <at> and <app>: about 300 bytes each once parsed */
+#define SCN_EVENTS_MAX		4000000u
+/* bytes of the events' arguments in all, and of one text once substituted */
+#define SCN_TEXT_MAX		SCN_FILE_MAX
 
 /* Attributes of a link that an override may change, in this order. */
 enum scn_lattr {
@@ -219,6 +223,7 @@ struct scenario {
 	GHashTable *addr_owner;	/* struct addr* -> struct scn_addr_owner*: who has it */
 	uint32_t id_hint;	/* every START_ROUTER id below it is taken */
 	unsigned next_seq;
+	uint64_t event_bytes;	/* the events' arguments, for SCN_TEXT_MAX */
 	struct net *net;	/* set by scenario_instantiate() */
 };
 

@@ -42,20 +42,52 @@ static const struct cmd cmds[] = {
 	{ "END_SIMULATION", SEV_END_SIM, 0, 0, "END_SIMULATION" },
 };
 
-/* Parse one command without its time ("END_LINK 1 2") as an event at t. */
+/* Whether c separates the words of a command. */
+static bool
+is_sep(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/*
+ * Parse one command without its time ("END_LINK 1 2") as an event at t.
+ * The events' words are bounded in all (SCN_TEXT_MAX, each counted with
+ * its pointer) and their number (SCN_EVENTS_MAX) as they are read, so
+ * that no script, whatever it holds or its parameters expand to, fills
+ * the memory before it is refused.
+ */
 int
 scn_script_command(struct scn_ld *ld, sim_time_t t, const char *cmd,
 		   const char *file, int line)
 {
-	char **tok = g_strsplit_set(cmd, " \t\r\n", -1);
-	GPtrArray *args = g_ptr_array_new();
+	GPtrArray *args = g_ptr_array_new_with_free_func(g_free);
 	const struct cmd *c = NULL;
 	struct scn_event *ev;
+	const char *q = cmd;
 	int n;
 
-	for (char **p = tok; *p; p++)
-		if (**p)
-			g_ptr_array_add(args, *p);
+	if (ld->s->events->len >= SCN_EVENTS_MAX) {
+		scn_error(ld, file, line, "more than %u events, the most a scenario may have "
+			  "(scripts, <at> and <app> together)", SCN_EVENTS_MAX);
+		goto fail;
+	}
+	while (*q) {
+		const char *w;
+
+		while (*q && is_sep(*q))
+			q++;
+		if (!*q)
+			break;
+		for (w = q; *q && !is_sep(*q); q++)
+			;
+		ld->s->event_bytes += (uint64_t)(q - w) + 1 + sizeof(char *);
+		if (ld->s->event_bytes > SCN_TEXT_MAX) {
+			scn_error(ld, file, line, "the events' arguments take more than the %u "
+				  "bytes a scenario may hold in all", (unsigned)SCN_TEXT_MAX);
+			goto fail;
+		}
+		g_ptr_array_add(args, g_strndup(w, (gsize)(q - w)));
+	}
 	if (args->len == 0) {
 		scn_error(ld, file, line, "missing command");
 		goto fail;
@@ -83,11 +115,9 @@ scn_script_command(struct scn_ld *ld, sim_time_t t, const char *cmd,
 	for (int i = 0; i < n; i++)
 		ev->argv[i] = g_strdup(g_ptr_array_index(args, (guint)i + 1));
 	g_ptr_array_free(args, TRUE);
-	g_strfreev(tok);
 	return 0;
 fail:
 	g_ptr_array_free(args, TRUE);
-	g_strfreev(tok);
 	return -1;
 }
 
@@ -99,27 +129,32 @@ int
 scn_script_parse(struct scn_ld *ld, const char *text, const char *file,
 		 int first_line, sim_time_t *prev)
 {
-	char **lines;
 	int rc = 0;
 
 	/* A UTF-8 byte-order mark, as some editors save text, is not content. */
 	if (g_str_has_prefix(text, "\xef\xbb\xbf"))
 		text += 3;
-	lines = g_strsplit(text, "\n", -1);
-
-	for (int i = 0; lines[i] && rc == 0; i++) {
+	/* One line at a time: the text is not split whole, whatever its lines. */
+	for (int i = 0; text && rc == 0; i++) {
+		const char *nl = strchr(text, '\n');
 		int line = first_line + i;
-		char *l = lines[i], *cm, *sub, *p, *tstr;
+		char *l, *cm, *sub, *p, *tstr;
 		char err[UNITS_ERRLEN], lim[32];
 		sim_time_t t, d;
 		bool rel;
 
+		l = nl ? g_strndup(text, (gsize)(nl - text)) : g_strdup(text);
+		text = nl ? nl + 1 : NULL;
 		if ((cm = strstr(l, "//")))
 			*cm = '\0';
 		g_strstrip(l);
-		if (*l == '\0')
+		if (*l == '\0') {
+			g_free(l);
 			continue;
-		if (!(sub = scn_subst(ld, l, file, line))) {
+		}
+		sub = scn_subst(ld, l, file, line);
+		g_free(l);
+		if (!sub) {
 			rc = -1;
 			break;
 		}
@@ -148,7 +183,6 @@ scn_script_parse(struct scn_ld *ld, const char *text, const char *file,
 		g_free(tstr);
 		g_free(sub);
 	}
-	g_strfreev(lines);
 	return rc;
 }
 

@@ -20,7 +20,8 @@
  *          the nodes have and which interfaces (any node the scenario
  *          ever has, from the start or created during the run, with
  *          every interface it ever gets, even after the entity's own
- *          start).  Return 0, or -1 with a message; the loader adds
+ *          start), and totals over every instance of the scenario (what
+ *          they will hold in all).  Return 0, or -1 with a message; the loader adds
  *          file, line and the class name.  The node is still not bound.
  *   start  at the event's time, with e->node set: open sockets, arm timers.
  *   stop   the node is stopped (node_set_up(n, false)) or the run ends.
@@ -61,6 +62,13 @@ struct entity_scope {
 	 */
 	bool (*iface_known)(void *ctx, const char *node, const char *ifname, char *have,
 			    size_t havelen);
+	/*
+	 * Add n to the scenario-wide total `name` (a class's own name, as
+	 * "rae.prefixes") and return the total so far: the checks run in the
+	 * events' order, so a class bounds a sum over every instance and
+	 * refuses the first one that passes the bound.  NULL: no totals.
+	 */
+	uint64_t (*total_add)(void *ctx, const char *name, uint64_t n);
 };
 
 struct entity_class {

@@ -31,6 +31,15 @@
 #define RAE_DEFAULT_RETRY	(5 * SIM_S)
 #define RAE_DEFAULT_REPORT	1000
 #define RAE_GENERATE_MAX	10000000u	/* generate=N: about 5 GB in all */
+/*
+ * The paths every RAE of a scenario may hold together, counted as (own
+ * prefixes of every RAE) x (peers of every RAE, at least one each): a
+ * prefix is held, at worst, by every RAE once for each of its peers, and
+ * by the CMEs.  Measured, about 250 bytes each (doc/rae.md, "Limits"):
+ * 10 GB, less than half of a 24 GB machine.
+ */
+#define RAE_PATHS_MAX		40000000u
+#define RAE_PATH_BYTES		250u
 
 /* ---- arguments ---- */
 
@@ -112,6 +121,41 @@ rae_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 	if (!r->cfg)
 		return -1;
 	return 0;
+}
+
+/* ---- the scenario's totals ---- */
+
+int
+rae_total_check(const struct entity_scope *sc, uint64_t prefixes, uint64_t peers,
+		char *err, size_t errlen)
+{
+	uint64_t g, p;
+
+	if (!sc->total_add)
+		return 0;
+	g = sc->total_add(sc->ctx, "rae.prefixes", prefixes);
+	p = sc->total_add(sc->ctx, "rae.peers", peers);
+	if (p == 0)
+		p = 1;	/* an announce before any RAE: counted once */
+	if (g <= RAE_PATHS_MAX / p)
+		return 0;
+	return entity_err(err, errlen, "the scenario's RAEs would hold %" PRIu64 " own prefixes "
+			  "(generate= and prefix_table) and have %" PRIu64 " peers in all: "
+			  "about %" PRIu64 " paths (every prefix once a peer), more than the "
+			  "%u the RAEs of a run may hold (about %u bytes each); generate fewer "
+			  "prefixes", g, p, g > UINT64_MAX / p ? UINT64_MAX : g * p,
+			  RAE_PATHS_MAX, RAE_PATH_BYTES);
+}
+
+/* At load time, the RAEs of the whole scenario must fit in memory together. */
+static int
+rae_check(struct entity *e, const struct entity_scope *sc, char *err, size_t errlen)
+{
+	struct rae *r = (struct rae *)e;
+
+	/* An RAE with no peer still holds its own prefixes once. */
+	return rae_total_check(sc, (uint64_t)r->cfg->nprefixes + r->generate,
+			       r->cfg->npeers ? r->cfg->npeers : 1, err, errlen);
 }
 
 /* ---- formatting ---- */
@@ -399,6 +443,7 @@ const struct entity_class rae_class = {
 	.usage     = RAE_USAGE,
 	.inst_size = sizeof(struct rae),
 	.init      = rae_init,		/* arguments, the configuration file */
+	.check     = rae_check,		/* every RAE's prefixes together */
 	.start     = rae_start,		/* listen, connect to peers and the CME */
 	.stop      = rae_stop,		/* drop every session, log the RIB */
 	.stats     = rae_stats,

@@ -159,6 +159,13 @@ rae_now(const struct rae *r)
  * the end of the run); s may be NULL.
  */
 void rae_sock_drop(struct rae *r, struct tcp_sock *s);
+/*
+ * Add an instance's own prefixes and peers to the scenario's totals
+ * (sc->total_add) and check that every RAE's RIB together stays within
+ * RAE_PATHS_MAX; 0, or -1 with a message in err.
+ */
+int rae_total_check(const struct entity_scope *sc, uint64_t prefixes, uint64_t peers,
+		    char *err, size_t errlen);
 /* Log the RIB summary, the preferred paths (up to `report` prefixes), the sessions. */
 void rae_report(struct rae *r);
 

@@ -106,11 +106,23 @@ rae_tool_start(struct entity *e)
 	}
 }
 
+/* An announced prefix is one more own prefix among the scenario's RAEs. */
+static int
+rae_tool_check(struct entity *e, const struct entity_scope *sc, char *err, size_t errlen)
+{
+	struct rae_tool *t = (struct rae_tool *)e;
+
+	if (t->cmd != 0)
+		return 0;
+	return rae_total_check(sc, 1, 0, err, errlen);
+}
+
 const struct entity_class rae_tool_class = {
 	.name      = "rae_tool",
 	.kind      = "rae_tool",
 	.usage     = "announce <prefix> | withdraw <prefix> | report",
 	.inst_size = sizeof(struct rae_tool),
 	.init      = rae_tool_init,	/* the command and its prefix */
+	.check     = rae_tool_check,	/* an announce: one more own prefix */
 	.start     = rae_tool_start,	/* carried out on the node's RAE */
 };

@@ -103,6 +103,38 @@ refused "a billion generated RAE prefixes" \
 	"$top_srcdir/scenarios/rae/stress.xml" --set "raedir=$top_srcdir/scenarios/rae" \
 	--set prefixes=1000000000
 
+# Every RAE of a scenario together: (own prefixes) x (peers) at most
+# 40000000 paths.  Two RAEs of the stress topology (one peer each), each
+# within its own limit of 10000000 generated prefixes; with their one
+# configured prefix each, 9999999 + 9999999 is exactly the bound.
+cat >"$T/gen2.xml" <<END
+<scenario name="gen2">
+  <param name="w" value="9999999"/> <param name="e" value="9999999"/> <param name="extra" value="report"/>
+  <topology file="$top_srcdir/topologies/rae-stress.xml"/>
+  <events>
+    <app time="100ms" node="rw" class="usr.rae.Rae" args="$top_srcdir/scenarios/rae/stress/west.xml generate=\${w}@32.0.0.0/24"/>
+    <app time="100ms" node="re" class="usr.rae.Rae" args="$top_srcdir/scenarios/rae/stress/east.xml generate=\${e}"/>
+    <app time="1s" node="re" class="rae_tool" args="\${extra}"/>
+  </events>
+</scenario>
+END
+"$COMETSIM" check "$T/gen2.xml" >/dev/null 2>"$T/gen2.err"
+rc=$?
+check "two RAEs of 9999999 generated prefixes: exactly the bound, accepted ($(cat "$T/gen2.err"))" \
+	[ "$rc" -eq 0 ]
+refused "two RAEs of 10000000 and 9999999 generated prefixes" \
+	'gen2.xml:6: usr.rae.Rae: the scenario.s RAEs would hold 20000001 own prefixes (generate= and prefix_table) and have 2 peers in all: about 40000002 paths (every prefix once a peer), more than the 40000000 the RAEs of a run may hold (about 250 bytes each)' \
+	"$T/gen2.xml" --set e=10000000
+refused "two RAEs at the bound and one prefix announced" \
+	'gen2.xml:7: rae_tool: the scenario.s RAEs would hold 20000001 own prefixes .* about 40000002 paths .* more than the 40000000' \
+	"$T/gen2.xml" --set extra="announce 10.200.1.0/24"
+# Seven RAEs with 18 peers in all, 1000000 generated prefixes each (one
+# --set for all of them): the fourth one passes the bound.
+refused "seven RAEs of 1000000 generated prefixes" \
+	'multi.xml:44: usr.rae.Rae: the scenario.s RAEs would hold 4000004 own prefixes .* and have 14 peers in all: about 56000056 paths .* more than the 40000000' \
+	"$top_srcdir/scenarios/rae/multi.xml" --set "raedir=$top_srcdir/scenarios/rae" \
+	--set "timers=keepalive=1s hold=3s generate=1000000@16.0.0.0/24"
+
 # 5000 routers under shortest-path routing: 25 million routes.
 awk 'BEGIN { for (i = 1; i <= 5000; i++) print "0 START_ROUTER"; print "0 START_LINK 1 2" }' \
 	>"$T/many.script"
@@ -122,6 +154,34 @@ awk 'BEGIN { print "<scenario name=\"chain\">\n<topology routing=\"shortest-path
 refused "40000 nodes in a chain with shortest-path routing" \
 	'chain.xml:[0-9]*: node n[0-9]*: shortest-path routing over 40000 nodes and 39999 links would take about 4799920000 steps each time it is computed, more than the 1000000000' \
 	"$T/chain.xml" --max-wall 60s
+
+# At most 4000000 events: the 4000001st is refused where it stands.
+awk 'BEGIN { for (i = 0; i < 4000001; i++) print "0 END_SIMULATION" }' >"$T/events.script"
+printf '<scenario name="events">\n  <events>\n    <script file="events.script"/>\n  </events>\n</scenario>\n' \
+	>"$T/events.xml"
+refused "a script of 4000001 events" \
+	'events.script:4000001: more than 4000000 events, the most a scenario may have' \
+	"$T/events.xml"
+rm -f "$T/events.script"
+
+# A parameter of 1 MiB: 300 references on one line would make a text
+# of 300 MiB, and one reference on each of 300 lines, events whose
+# arguments take 300 MiB; both refused at the line that passes 256 MiB.
+awk 'BEGIN { v = "x"; while (length(v) < 1048576) v = v v
+	print "<scenario name=\"amp\">\n<param name=\"p\" value=\"" v "\"/>"
+	print "<events><script file=\"amp.script\"/></events>\n</scenario>" }' >"$T/amp.xml"
+awk 'BEGIN { printf "0 START_ROUTER 1\n0 ON_ROUTER 1 usr.applications.Send"
+	for (i = 0; i < 300; i++) printf " ${p}"
+	print "" }' >"$T/amp.script"
+refused "300 references to a 1 MiB parameter on one line" \
+	'amp.script:2: more than 268435456 bytes once its parameters are substituted ("${p}" is 1048576 bytes)' \
+	"$T/amp.xml"
+awk 'BEGIN { for (i = 0; i < 300; i++) print "0 ON_ROUTER 1 usr.applications.Send ${p}" }' \
+	>"$T/amp.script"
+refused "300 events of a 1 MiB parameter each" \
+	"amp.script:256: the events' arguments take more than the 268435456 bytes a scenario may hold in all" \
+	"$T/amp.xml"
+rm -f "$T/amp.script" "$T/amp.xml"
 
 # A script of a billion START_ROUTER lines would not fit: 300 MB (sparse).
 if truncate -s 300M "$T/huge.script" 2>/dev/null; then
