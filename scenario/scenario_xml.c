@@ -150,11 +150,75 @@ elem_text(struct scn_ld *ld, xmlNode *e, const char *file)
 
 /* ---- topology ---- */
 
+/*
+ * What follows "bad address" or "bad prefix" when the length after the
+ * '/' is not written as digits: the rule, so that "/+24" or "/024" is
+ * not a puzzle.
+ */
+static const char *
+plen_hint(const char *s)
+{
+	const char *slash = strchr(s, '/');
+
+	if (!slash || (strspn(slash + 1, "0123456789") == strlen(slash + 1) &&
+		       (slash[1] != '0' || slash[2] == '\0')))
+		return "";
+	return " (a prefix length is decimal digits, without sign, blank or leading zero)";
+}
+
+/*
+ * Why address a with prefix length plen cannot be an interface's, or
+ * NULL: an IPv4 interface address is none of 0.0.0.0, 255.255.255.255,
+ * a multicast address (224.0.0.0/4), or, under a prefix shorter than /31
+ * (RFC 3021: a /31 and a /32 have none), the network or broadcast
+ * address of its prefix; an IPv6 one is not :: nor multicast (ff00::/8).
+ * The message goes to why (len bytes).
+ */
+static const char *
+iface_addr_why(const struct addr *a, uint8_t plen, char *why, size_t len)
+{
+	char net[ADDR_STRLEN], lo[ADDR_STRLEN], hi[ADDR_STRLEN];
+	uint32_t h, mask;
+
+	if (a->af == ADDR_V6) {
+		static const uint8_t zero[16];
+
+		if (memcmp(a->a, zero, 16) == 0)
+			return "is the unspecified address";
+		if (a->a[0] == 0xff)
+			return "is a multicast address (ff00::/8)";
+		return NULL;
+	}
+	h = addr_v4_host(a);
+	if (h == 0)
+		return "is 0.0.0.0, no host's address";
+	if (h == UINT32_MAX)
+		return "is the limited broadcast address";
+	if ((h >> 28) == 0xe)
+		return "is a multicast address (224.0.0.0/4)";
+	if (plen >= 31)
+		return NULL;
+	mask = plen ? UINT32_MAX << (32 - plen) : 0;
+	if ((h & ~mask) != 0 && (h & ~mask) != ~mask)
+		return NULL;
+	{
+		struct addr n = addr_v4(h & mask), f = addr_v4((h & mask) + 1),
+			    l = addr_v4((h | ~mask) - 1);
+
+		snprintf(why, len, "is the %s address of %s/%u (its hosts are %s to %s)",
+			 (h & ~mask) ? "broadcast" : "network", addr_fmt(&n, net), plen,
+			 addr_fmt(&f, lo), addr_fmt(&l, hi));
+	}
+	return why;
+}
+
 /* Addresses "10.0.0.1/24 2001:db8::1/64" of an interface. */
 static int
 parse_addrs(struct scn_ld *ld, const char *list, struct scn_iface *ifc, const char *node)
 {
 	char **tok = g_strsplit_set(list, " \t\n,", -1);
+	char buf[256];
+	const char *why;
 	int rc = 0;
 
 	for (char **t = tok; *t && rc == 0; t++) {
@@ -170,7 +234,11 @@ parse_addrs(struct scn_ld *ld, const char *list, struct scn_iface *ifc, const ch
 		else if (addr_plen_parse(*t, &a.addr, &a.plen) < 0 ||
 			 a.plen > (a.addr.af == ADDR_V4 ? 32 : 128))
 			rc = scn_error(ld, ifc->file, ifc->line,
-				       "node %s: %s: bad address \"%s\"", node, ifc->name, *t);
+				       "node %s: %s: bad address \"%s\"%s", node, ifc->name, *t,
+				       plen_hint(*t));
+		else if ((why = iface_addr_why(&a.addr, a.plen, buf, sizeof(buf))))
+			rc = scn_error(ld, ifc->file, ifc->line,
+				       "node %s: %s: address %s %s", node, ifc->name, *t, why);
 		else
 			g_array_append_val(ifc->addrs, a);
 	}
@@ -193,7 +261,8 @@ parse_prefix(struct scn_ld *ld, const char *file, int line, const char *what,
 	uint8_t plen;
 
 	if (prefix_parse(s, p) < 0)
-		return scn_error(ld, file, line, "%s: bad prefix \"%s\"", what, s);
+		return scn_error(ld, file, line, "%s: bad prefix \"%s\"%s", what, s,
+				 plen_hint(s));
 	if (addr_plen_parse(s, &a, &plen) == 0 && !addr_eq(&a, &p->addr))
 		return scn_error(ld, file, line, "%s: prefix %s: host bits are set (did you "
 				 "mean %s?)", what, s, prefix_fmt(p, buf));
@@ -262,6 +331,12 @@ parse_iface(struct scn_ld *ld, xmlNode *e, const char *file, struct scn_node *n)
 			    parse_v4(ld, file, line, "gre local", loc, &la) < 0 ||
 			    parse_v4(ld, file, line, "gre remote", rem, &ra) < 0)
 				goto out;
+			if (addr_eq(&la, &ra)) {
+				scn_error(ld, file, line, "node %s: gre %s: local and remote are "
+					  "both %s; remote is the address of the tunnel's other "
+					  "end", n->name, name, loc);
+				goto out;
+			}
 			ifc = scn_iface_new(n, name, IF_GRE, file, line);
 			ifc->gre_local = la;
 			ifc->gre_remote = ra;
@@ -596,11 +671,16 @@ topo_check(struct scn_ld *ld)
 		}
 		for (guint k = 0; k < n->routes->len; k++) {
 			struct scn_route *r = &g_array_index(n->routes, struct scn_route, k);
-			char buf[ADDR_STRLEN];
+			char buf[ADDR_STRLEN], gbuf[ADDR_STRLEN];
 
 			if (r->dev && !scn_node_iface(n, r->dev))
 				return scn_error(ld, r->file, r->line, "node %s: route: unknown "
 						 "interface \"%s\"", n->name, r->dev);
+			if (!addr_is_unset(&r->gw) && node_has_addr_but(n, NULL, &r->gw))
+				return scn_error(ld, r->file, r->line, "node %s: route %s: gateway "
+						 "%s is the node's own address; via= is the next "
+						 "router's address", n->name,
+						 prefix_fmt(&r->dst, buf), addr_fmt(&r->gw, gbuf));
 			if (!r->dev) {
 				struct scn_iface *ifc = iface_toward(n, &r->gw);
 
@@ -652,6 +732,10 @@ topo_check(struct scn_ld *ld)
 		if (end[0] == end[1])
 			return scn_error(ld, l->file, l->line, "link %s joins %s:%s to itself",
 					 l->name, l->node[0], l->ifname[0]);
+		if (strcmp(l->node[0], l->node[1]) == 0)
+			return scn_error(ld, l->file, l->line, "link %s joins two interfaces of "
+					 "node %s (%s and %s); a link is between two nodes",
+					 l->name, l->node[0], l->ifname[0], l->ifname[1]);
 		for (int k = 0; k < 2; k++) {
 			if (end[k]->link)
 				return scn_error(ld, l->file, l->line, "link %s: %s:%s is already "
