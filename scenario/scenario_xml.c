@@ -289,8 +289,9 @@ check_ifname(struct scn_ld *ld, const char *file, int line, const struct scn_nod
 		return scn_error(ld, file, line, "node %s: interface name \"%s\" is longer "
 				 "than %d characters", n->name, name, IFNAME_MAX - 1);
 	if ((old = scn_node_iface(n, name)))
-		return scn_error(ld, file, line, "node %s: duplicate interface \"%s\" "
-				 "(first at %s:%d)", n->name, name, old->file, old->line);
+		return scn_error_also(ld, file, line, old->file, old->line, "node %s: duplicate "
+				      "interface \"%s\" (first at %s:%d)", n->name, name, old->file,
+				      old->line);
 	return 0;
 }
 
@@ -425,8 +426,8 @@ parse_node(struct scn_ld *ld, xmlNode *e, const char *file)
 		goto out;
 	}
 	if ((old = g_hash_table_lookup(s->node_by_name, name))) {
-		scn_error(ld, file, line, "duplicate node \"%s\" (first at %s:%d)", name,
-			  old->file, old->line);
+		scn_error_also(ld, file, line, old->file, old->line, "duplicate node \"%s\" "
+			       "(first at %s:%d)", name, old->file, old->line);
 		goto out;
 	}
 	n = scn_node_new(s, name, file, line);
@@ -509,8 +510,9 @@ parse_domain(struct scn_ld *ld, xmlNode *e, const char *file)
 		struct scn_domain *o = g_ptr_array_index(s->domains, i);
 
 		if (strcmp(o->name, d->name) == 0)
-			return scn_error(ld, file, d->line, "duplicate domain \"%s\" (first at %s:%d)",
-					 d->name, o->file, o->line);
+			return scn_error_also(ld, file, d->line, o->file, o->line, "duplicate "
+					      "domain \"%s\" (first at %s:%d)", d->name, o->file,
+					      o->line);
 	}
 	if (d->asn && units_uint("AS number", d->asn, 0, UINT32_MAX, &asn, err,
 				 sizeof(err)) < 0)
@@ -570,6 +572,20 @@ node_has_addr_but(const struct scn_node *n, const struct scn_iface *skip,
 				return true;
 	}
 	return false;
+}
+
+/* The interface of n that has address a, or NULL. */
+static const struct scn_iface *
+iface_with(const struct scn_node *n, const struct addr *a)
+{
+	for (guint i = 0; i < n->ifaces->len; i++) {
+		const struct scn_iface *ifc = g_ptr_array_index(n->ifaces, i);
+
+		for (guint k = 0; k < ifc->addrs->len; k++)
+			if (addr_eq(&g_array_index(ifc->addrs, struct ifaddr, k).addr, a))
+				return ifc;
+	}
+	return NULL;
 }
 
 /*
@@ -676,11 +692,21 @@ topo_check(struct scn_ld *ld)
 			if (r->dev && !scn_node_iface(n, r->dev))
 				return scn_error(ld, r->file, r->line, "node %s: route: unknown "
 						 "interface \"%s\"", n->name, r->dev);
-			if (!addr_is_unset(&r->gw) && node_has_addr_but(n, NULL, &r->gw))
-				return scn_error(ld, r->file, r->line, "node %s: route %s: gateway "
-						 "%s is the node's own address; via= is the next "
-						 "router's address", n->name,
-						 prefix_fmt(&r->dst, buf), addr_fmt(&r->gw, gbuf));
+			if (!addr_is_unset(&r->gw) && node_has_addr_but(n, NULL, &r->gw)) {
+				const struct scn_iface *own = iface_with(n, &r->gw);
+
+				return scn_error_also(ld, r->file, r->line,
+						      own ? own->file : n->file,
+						      own ? own->line : n->line, "node %s: "
+						      "route %s: gateway %s is the node's own "
+						      "address (%s, %s:%d); via= is the next "
+						      "router's address", n->name,
+						      prefix_fmt(&r->dst, buf),
+						      addr_fmt(&r->gw, gbuf),
+						      own ? own->name : "router id",
+						      own ? own->file : n->file,
+						      own ? own->line : n->line);
+			}
 			if (!r->dev) {
 				struct scn_iface *ifc = iface_toward(n, &r->gw);
 
@@ -726,8 +752,9 @@ topo_check(struct scn_ld *ld)
 			l->name = g_strdup_printf("%s:%s-%s:%s", l->node[0], l->ifname[0],
 						  l->node[1], l->ifname[1]);
 		if ((old = g_hash_table_lookup(s->link_by_name, l->name)))
-			return scn_error(ld, l->file, l->line, "duplicate link \"%s\" (first at "
-					 "%s:%d)", l->name, old->file, old->line);
+			return scn_error_also(ld, l->file, l->line, old->file, old->line,
+					      "duplicate link \"%s\" (first at %s:%d)", l->name,
+					      old->file, old->line);
 		g_hash_table_insert(s->link_by_name, l->name, l);
 		if (end[0] == end[1])
 			return scn_error(ld, l->file, l->line, "link %s joins %s:%s to itself",
