@@ -178,6 +178,7 @@ static const char *
 iface_addr_why(const struct addr *a, uint8_t plen, char *why, size_t len)
 {
 	char net[ADDR_STRLEN], lo[ADDR_STRLEN], hi[ADDR_STRLEN];
+	struct addr n, f, l;
 	uint32_t h, mask;
 
 	if (a->af == ADDR_V6) {
@@ -201,14 +202,12 @@ iface_addr_why(const struct addr *a, uint8_t plen, char *why, size_t len)
 	mask = plen ? UINT32_MAX << (32 - plen) : 0;
 	if ((h & ~mask) != 0 && (h & ~mask) != ~mask)
 		return NULL;
-	{
-		struct addr n = addr_v4(h & mask), f = addr_v4((h & mask) + 1),
-			    l = addr_v4((h | ~mask) - 1);
-
-		snprintf(why, len, "is the %s address of %s/%u (its hosts are %s to %s)",
-			 (h & ~mask) ? "broadcast" : "network", addr_fmt(&n, net), plen,
-			 addr_fmt(&f, lo), addr_fmt(&l, hi));
-	}
+	n = addr_v4(h & mask);
+	f = addr_v4((h & mask) + 1);
+	l = addr_v4((h | ~mask) - 1);
+	snprintf(why, len, "is the %s address of %s/%u (its hosts are %s to %s)",
+		 (h & ~mask) ? "broadcast" : "network", addr_fmt(&n, net), plen,
+		 addr_fmt(&f, lo), addr_fmt(&l, hi));
 	return why;
 }
 
