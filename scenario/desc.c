@@ -16,26 +16,94 @@
 #include "scenario/scenario_int.h"
 #include "sim/log.h"
 
-/* Record the first error as "file:line: message". Returns -1. */
-int
-scn_error(struct scn_ld *ld, const char *file, int line, const char *fmt, ...)
+/* The key of a line in ld->notes. */
+static char *
+note_key(const char *file, int line)
+{
+	return g_strdup_printf("%d:%s", line, file);
+}
+
+void
+scn_note_add(struct scn_ld *ld, const char *file, int line, const char *origin)
+{
+	char *key;
+	GPtrArray *items;
+
+	if (!file || !origin || !*origin)
+		return;
+	if (!ld->notes)
+		ld->notes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+						  (GDestroyNotify)g_ptr_array_unref);
+	key = note_key(file, line);
+	if ((items = g_hash_table_lookup(ld->notes, key))) {
+		g_free(key);
+	} else {
+		items = g_ptr_array_new();
+		g_hash_table_insert(ld->notes, key, items);
+	}
+	for (guint i = 0; i < items->len; i++)
+		if (strcmp(g_ptr_array_index(items, i), origin) == 0)
+			return;
+	g_ptr_array_add(items, (char *)origin);
+}
+
+/* Add to items (not owned) the overrides substituted at file:line that it does not hold. */
+static void
+note_collect(const struct scn_ld *ld, const char *file, int line, GPtrArray *items)
+{
+	GPtrArray *at = NULL;
+	char *key;
+
+	if (!file)
+		return;
+	if (ld->notes) {
+		key = note_key(file, line);
+		at = g_hash_table_lookup(ld->notes, key);
+		g_free(key);
+	}
+	/* The line being read, should the table not have it. */
+	if (!at && ld->note && ld->note->len && file == ld->note_file && line == ld->note_line) {
+		g_ptr_array_add(items, ld->note->str);
+		return;
+	}
+	for (guint i = 0; at && i < at->len; i++) {
+		const char *it = g_ptr_array_index(at, i);
+		bool have = false;
+
+		for (guint k = 0; k < items->len && !have; k++)
+			have = strcmp(g_ptr_array_index(items, k), it) == 0;
+		if (!have)
+			g_ptr_array_add(items, (char *)it);
+	}
+}
+
+/*
+ * Record the first error: "file:line: message", then, when a value from
+ * an override was substituted at file:line or at ofile:oline (another
+ * line the message cites), " (with --set NAME=VALUE, ...)".
+ */
+static int
+verror(struct scn_ld *ld, const char *file, int line, const char *ofile, int oline,
+       const char *fmt, va_list ap)
 {
 	char msg[4096], *vis, *shown;
-	va_list ap;
+	GPtrArray *items;
 
 	if (ld->failed)
 		return -1;
 	ld->failed = true;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	/* A value from an override: say so, the file alone would mislead. */
-	if (ld->note && ld->note->len && file && file == ld->note_file &&
-	    line == ld->note_line) {
+	items = g_ptr_array_new();
+	note_collect(ld, file, line, items);
+	note_collect(ld, ofile, oline, items);
+	for (guint i = 0; i < items->len; i++) {
 		size_t n = strlen(msg);
 
-		snprintf(msg + n, sizeof(msg) - n, " (with %s)", ld->note->str);
+		snprintf(msg + n, sizeof(msg) - n, "%s%s%s", i ? ", " : " (with ",
+			 (char *)g_ptr_array_index(items, i), i + 1 == items->len ? ")" : "");
 	}
+	g_ptr_array_free(items, TRUE);
 	/* What the user wrote may hold characters a terminal does not show. */
 	if (file && line > 0)
 		vis = g_strdup_printf("%s:%d: %s", file, line, msg);
@@ -47,6 +115,48 @@ scn_error(struct scn_ld *ld, const char *file, int line, const char *fmt, ...)
 	snprintf(ld->err, ld->errlen, "%s", shown);
 	g_free(shown);
 	g_free(vis);
+	return -1;
+}
+
+/* Record the first error as "file:line: message". Returns -1. */
+int
+scn_error(struct scn_ld *ld, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verror(ld, file, line, NULL, 0, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* scn_error() whose message cites ofile:oline too. Returns -1. */
+int
+scn_error_also(struct scn_ld *ld, const char *file, int line, const char *ofile, int oline,
+	       const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verror(ld, file, line, ofile, oline, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* scn_error() about value v: "ORIGIN: ", "file:12: " or "(default): " first. Returns -1. */
+int
+scn_val_error(struct scn_ld *ld, const struct scn_val *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (v->origin)
+		verror(ld, v->origin, -1, NULL, 0, fmt, ap);
+	else if (v->file)
+		verror(ld, v->file, v->line, NULL, 0, fmt, ap);
+	else
+		verror(ld, "(default)", -1, NULL, 0, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 
@@ -264,9 +374,9 @@ scn_addr_claim(struct scn_ld *ld, const struct scn_node *n, const char *iface,
 		return 0;
 	o = g_hash_table_lookup(ld->s->addr_owner, a);
 	if (o && o->node != n)
-		return scn_error(ld, file, line, "%s %s is also on node %s (%s, %s:%d)", what,
-				 addr_fmt(a, buf), o->node->name,
-				 o->iface ? o->iface : "router id", o->file, o->line);
+		return scn_error_also(ld, file, line, o->file, o->line, "%s %s is also on node "
+				      "%s (%s, %s:%d)", what, addr_fmt(a, buf), o->node->name,
+				      o->iface ? o->iface : "router id", o->file, o->line);
 	if (o)
 		return 0;
 	o = g_new0(struct scn_addr_owner, 1);
@@ -372,17 +482,4 @@ scn_val_clear(struct scn_val *v)
 	g_free(v->raw);
 	g_free(v->origin);
 	memset(v, 0, sizeof(*v));
-}
-
-/* Where a value comes from: "file:12", the override's origin, or "(default)". */
-const char *
-scn_val_where(const struct scn_val *v, char *buf, size_t len)
-{
-	if (v->origin)
-		snprintf(buf, len, "%s", v->origin);
-	else if (v->file)
-		snprintf(buf, len, "%s:%d", v->file, v->line);
-	else
-		snprintf(buf, len, "(default)");
-	return buf;
 }

@@ -10,7 +10,8 @@
  * override may replace is kept as written and substituted later
  * (scn_val_subst), when it is parsed (values.c).  An error in a line
  * that used a parameter given by an override says so ("with --set
- * count=abc"): the note of struct scn_ld.  The rules are in
+ * count=abc"), even when it is found later, once the whole file is
+ * read: the notes of struct scn_ld.  The rules are in
  * doc/scenario-format.md ("Parameters and ${name}").
  */
 #include <stdio.h>
@@ -49,6 +50,7 @@ note_sets(struct scn_ld *ld, const struct scn_param *q, GPtrArray *sets)
 
 		if (!strstr(ld->note->str, *it))
 			g_string_append_printf(ld->note, "%s%s", ld->note->len ? ", " : "", *it);
+		scn_note_add(ld, ld->note_file, ld->note_line, *it);
 		for (guint i = 0; sets && i < sets->len && !have; i++)
 			have = strcmp(g_ptr_array_index(sets, i), *it) == 0;
 		if (sets && !have)
@@ -186,6 +188,7 @@ param_expand(struct scn_ld *ld, struct scn_param *p, GPtrArray *chain)
 	ld->note_file = p->file;
 	ld->note_line = p->line;
 	g_string_assign(ld->note, p->origin ? p->origin : "");
+	scn_note_add(ld, p->file, p->line, p->origin);
 	g_ptr_array_add(chain, p);
 	v = subst(ld, p->value, p->file, p->line, chain, sets);
 	g_ptr_array_remove_index(chain, chain->len - 1);
@@ -223,13 +226,15 @@ scn_params_expand(struct scn_ld *ld)
 	return rc;
 }
 
-/* scn_subst() for a value kept as written: errors cite where it was written. */
+/*
+ * scn_subst() for a value kept as written: errors cite where it was
+ * written, the override that gave it (its origin, without line) or its
+ * file:line, as scn_val_error() does.
+ */
 char *
 scn_val_subst(struct scn_ld *ld, const struct scn_val *v)
 {
-	char where[512];
-
 	if (v->origin)
-		return scn_subst(ld, v->raw, scn_val_where(v, where, sizeof(where)), -1);
+		return scn_subst(ld, v->raw, v->origin, -1);
 	return scn_subst(ld, v->raw, v->file, v->line);
 }

@@ -64,9 +64,9 @@ start_router(struct scn_ld *ld, struct scn_event *ev)
 		rc = scn_error(ld, ev->file, ev->line, "START_ROUTER %s: \"%s\" is the name of "
 			       "router %s", id, id, n->name);
 	} else if (n && n->up) {
-		rc = scn_error(ld, ev->file, ev->line, "START_ROUTER %s: %s %s is already "
-			       "running (%s:%d)", id, n->scripted ? "router" : "node", id,
-			       n->file, n->line);
+		rc = scn_error_also(ld, ev->file, ev->line, n->file, n->line, "START_ROUTER "
+				    "%s: %s %s is already running (%s:%d)", id,
+				    n->scripted ? "router" : "node", id, n->file, n->line);
 	} else if (n) {
 		n->up = true;
 		n->life++;
@@ -79,9 +79,10 @@ start_router(struct scn_ld *ld, struct scn_event *ev)
 		const struct scn_addr_owner *o = scn_addr_owner(s, &a);
 
 		if (o)
-			rc = scn_error(ld, ev->file, ev->line, "START_ROUTER %s: address %s is also "
-				       "on node %s (%s, %s:%d)", id, addr_fmt(&a, buf), o->node->name,
-				       o->iface ? o->iface : "router id", o->file, o->line);
+			rc = scn_error_also(ld, ev->file, ev->line, o->file, o->line,
+					    "START_ROUTER %s: address %s is also on node %s "
+					    "(%s, %s:%d)", id, addr_fmt(&a, buf), o->node->name,
+					    o->iface ? o->iface : "router id", o->file, o->line);
 		if (rc == 0) {
 			n = scn_node_new(s, id, ev->file, ev->line);
 			n->scripted = true;

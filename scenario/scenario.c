@@ -127,12 +127,16 @@ scenario_load(const char *path, const struct scn_override *ov, size_t nov,
 		goto fail;
 	scn_overrides_free(&ld);
 	g_string_free(ld.note, TRUE);
+	if (ld.notes)
+		g_hash_table_destroy(ld.notes);
 	return ld.s;
 fail:
 	if (!ld.failed)
 		scn_error(&ld, path, 0, "cannot load the scenario");
 	scn_overrides_free(&ld);
 	g_string_free(ld.note, TRUE);
+	if (ld.notes)
+		g_hash_table_destroy(ld.notes);
 	scenario_free(ld.s);
 	return NULL;
 }

@@ -247,13 +247,46 @@ struct scn_ld {
 	GString *note;
 	const char *note_file;
 	int note_line;
+	/*
+	 * the overrides substituted at every line so far ("LINE:FILE" ->
+	 * GPtrArray of "--set NAME=VALUE", not owned), so that an error
+	 * found later at a line, or citing it, names them too; NULL: none yet
+	 */
+	GHashTable *notes;
 };
 
 /* desc.c */
 
-/* Record the first error as "file:line: message" (file NULL: no prefix). Returns -1. */
+/*
+ * Record the first error as "file:line: message" (file NULL: no prefix;
+ * line 0 or less: no line), followed by " (with --set NAME=VALUE, ...)"
+ * when values of overrides were substituted at file:line (scn_note_add).
+ * Returns -1.
+ */
 int scn_error(struct scn_ld *ld, const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/*
+ * scn_error() for a message that also cites ofile:oline (the first of two
+ * duplicates, the node that has an address): the overrides substituted
+ * at either line are named.  Returns -1.
+ */
+int scn_error_also(struct scn_ld *ld, const char *file, int line, const char *ofile,
+		   int oline, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+/*
+ * scn_error() about a value kept as written, cited where it comes from:
+ * the override that gave it ("--set link.ab.delay=-5ms: ...") or its
+ * file:line.  Returns -1.
+ */
+int scn_val_error(struct scn_ld *ld, const struct scn_val *v, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/*
+ * Remember that the override `origin` ("--set NAME=VALUE", a parameter's
+ * origin or sets: not copied, it outlives the load) gave a value
+ * substituted at file:line (line -1: the override's own value, file its
+ * origin), for the errors scn_error() records there later.
+ */
+void scn_note_add(struct scn_ld *ld, const char *file, int line, const char *origin);
 /* A file name owned by the scenario, to cite in errors. */
 const char *scn_file(struct scenario *s, const char *path);
 /*
@@ -300,8 +333,6 @@ struct scenario *scn_desc_new(const char *path);
 /* Keep raw as v's value as written at file:line. */
 void scn_val_set(struct scn_val *v, const char *raw, const char *file, int line);
 void scn_val_clear(struct scn_val *v);
-/* Write where a value comes from ("file:12", or the override's origin) into buf. */
-const char *scn_val_where(const struct scn_val *v, char *buf, size_t len);
 
 /* params.c */
 

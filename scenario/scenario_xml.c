@@ -150,11 +150,74 @@ elem_text(struct scn_ld *ld, xmlNode *e, const char *file)
 
 /* ---- topology ---- */
 
+/*
+ * What follows "bad address" or "bad prefix" when the length after the
+ * '/' is not written as digits: the rule, so that "/+24" or "/024" is
+ * not a puzzle.
+ */
+static const char *
+plen_hint(const char *s)
+{
+	const char *slash = strchr(s, '/');
+
+	if (!slash || (strspn(slash + 1, "0123456789") == strlen(slash + 1) &&
+		       (slash[1] != '0' || slash[2] == '\0')))
+		return "";
+	return " (a prefix length is decimal digits, without sign, blank or leading zero)";
+}
+
+/*
+ * Why address a with prefix length plen cannot be an interface's, or
+ * NULL: an IPv4 interface address is none of 0.0.0.0, 255.255.255.255,
+ * a multicast address (224.0.0.0/4), or, under a prefix shorter than /31
+ * (RFC 3021: a /31 and a /32 have none), the network or broadcast
+ * address of its prefix; an IPv6 one is not :: nor multicast (ff00::/8).
+ * The message goes to why (len bytes).
+ */
+static const char *
+iface_addr_why(const struct addr *a, uint8_t plen, char *why, size_t len)
+{
+	char net[ADDR_STRLEN], lo[ADDR_STRLEN], hi[ADDR_STRLEN];
+	struct addr n, f, l;
+	uint32_t h, mask;
+
+	if (a->af == ADDR_V6) {
+		static const uint8_t zero[16];
+
+		if (memcmp(a->a, zero, 16) == 0)
+			return "is the unspecified address";
+		if (a->a[0] == 0xff)
+			return "is a multicast address (ff00::/8)";
+		return NULL;
+	}
+	h = addr_v4_host(a);
+	if (h == 0)
+		return "is 0.0.0.0, no host's address";
+	if (h == UINT32_MAX)
+		return "is the limited broadcast address";
+	if ((h >> 28) == 0xe)
+		return "is a multicast address (224.0.0.0/4)";
+	if (plen >= 31)
+		return NULL;
+	mask = plen ? UINT32_MAX << (32 - plen) : 0;
+	if ((h & ~mask) != 0 && (h & ~mask) != ~mask)
+		return NULL;
+	n = addr_v4(h & mask);
+	f = addr_v4((h & mask) + 1);
+	l = addr_v4((h | ~mask) - 1);
+	snprintf(why, len, "is the %s address of %s/%u (its hosts are %s to %s)",
+		 (h & ~mask) ? "broadcast" : "network", addr_fmt(&n, net), plen,
+		 addr_fmt(&f, lo), addr_fmt(&l, hi));
+	return why;
+}
+
 /* Addresses "10.0.0.1/24 2001:db8::1/64" of an interface. */
 static int
 parse_addrs(struct scn_ld *ld, const char *list, struct scn_iface *ifc, const char *node)
 {
 	char **tok = g_strsplit_set(list, " \t\n,", -1);
+	char buf[256];
+	const char *why;
 	int rc = 0;
 
 	for (char **t = tok; *t && rc == 0; t++) {
@@ -170,7 +233,11 @@ parse_addrs(struct scn_ld *ld, const char *list, struct scn_iface *ifc, const ch
 		else if (addr_plen_parse(*t, &a.addr, &a.plen) < 0 ||
 			 a.plen > (a.addr.af == ADDR_V4 ? 32 : 128))
 			rc = scn_error(ld, ifc->file, ifc->line,
-				       "node %s: %s: bad address \"%s\"", node, ifc->name, *t);
+				       "node %s: %s: bad address \"%s\"%s", node, ifc->name, *t,
+				       plen_hint(*t));
+		else if ((why = iface_addr_why(&a.addr, a.plen, buf, sizeof(buf))))
+			rc = scn_error(ld, ifc->file, ifc->line,
+				       "node %s: %s: address %s %s", node, ifc->name, *t, why);
 		else
 			g_array_append_val(ifc->addrs, a);
 	}
@@ -193,7 +260,8 @@ parse_prefix(struct scn_ld *ld, const char *file, int line, const char *what,
 	uint8_t plen;
 
 	if (prefix_parse(s, p) < 0)
-		return scn_error(ld, file, line, "%s: bad prefix \"%s\"", what, s);
+		return scn_error(ld, file, line, "%s: bad prefix \"%s\"%s", what, s,
+				 plen_hint(s));
 	if (addr_plen_parse(s, &a, &plen) == 0 && !addr_eq(&a, &p->addr))
 		return scn_error(ld, file, line, "%s: prefix %s: host bits are set (did you "
 				 "mean %s?)", what, s, prefix_fmt(p, buf));
@@ -220,8 +288,9 @@ check_ifname(struct scn_ld *ld, const char *file, int line, const struct scn_nod
 		return scn_error(ld, file, line, "node %s: interface name \"%s\" is longer "
 				 "than %d characters", n->name, name, IFNAME_MAX - 1);
 	if ((old = scn_node_iface(n, name)))
-		return scn_error(ld, file, line, "node %s: duplicate interface \"%s\" "
-				 "(first at %s:%d)", n->name, name, old->file, old->line);
+		return scn_error_also(ld, file, line, old->file, old->line, "node %s: duplicate "
+				      "interface \"%s\" (first at %s:%d)", n->name, name, old->file,
+				      old->line);
 	return 0;
 }
 
@@ -262,6 +331,12 @@ parse_iface(struct scn_ld *ld, xmlNode *e, const char *file, struct scn_node *n)
 			    parse_v4(ld, file, line, "gre local", loc, &la) < 0 ||
 			    parse_v4(ld, file, line, "gre remote", rem, &ra) < 0)
 				goto out;
+			if (addr_eq(&la, &ra)) {
+				scn_error(ld, file, line, "node %s: gre %s: local and remote are "
+					  "both %s; remote is the address of the tunnel's other "
+					  "end", n->name, name, loc);
+				goto out;
+			}
 			ifc = scn_iface_new(n, name, IF_GRE, file, line);
 			ifc->gre_local = la;
 			ifc->gre_remote = ra;
@@ -350,8 +425,8 @@ parse_node(struct scn_ld *ld, xmlNode *e, const char *file)
 		goto out;
 	}
 	if ((old = g_hash_table_lookup(s->node_by_name, name))) {
-		scn_error(ld, file, line, "duplicate node \"%s\" (first at %s:%d)", name,
-			  old->file, old->line);
+		scn_error_also(ld, file, line, old->file, old->line, "duplicate node \"%s\" "
+			       "(first at %s:%d)", name, old->file, old->line);
 		goto out;
 	}
 	n = scn_node_new(s, name, file, line);
@@ -434,8 +509,9 @@ parse_domain(struct scn_ld *ld, xmlNode *e, const char *file)
 		struct scn_domain *o = g_ptr_array_index(s->domains, i);
 
 		if (strcmp(o->name, d->name) == 0)
-			return scn_error(ld, file, d->line, "duplicate domain \"%s\" (first at %s:%d)",
-					 d->name, o->file, o->line);
+			return scn_error_also(ld, file, d->line, o->file, o->line, "duplicate "
+					      "domain \"%s\" (first at %s:%d)", d->name, o->file,
+					      o->line);
 	}
 	if (d->asn && units_uint("AS number", d->asn, 0, UINT32_MAX, &asn, err,
 				 sizeof(err)) < 0)
@@ -495,6 +571,20 @@ node_has_addr_but(const struct scn_node *n, const struct scn_iface *skip,
 				return true;
 	}
 	return false;
+}
+
+/* The interface of n that has address a, or NULL. */
+static const struct scn_iface *
+iface_with(const struct scn_node *n, const struct addr *a)
+{
+	for (guint i = 0; i < n->ifaces->len; i++) {
+		const struct scn_iface *ifc = g_ptr_array_index(n->ifaces, i);
+
+		for (guint k = 0; k < ifc->addrs->len; k++)
+			if (addr_eq(&g_array_index(ifc->addrs, struct ifaddr, k).addr, a))
+				return ifc;
+	}
+	return NULL;
 }
 
 /*
@@ -596,11 +686,26 @@ topo_check(struct scn_ld *ld)
 		}
 		for (guint k = 0; k < n->routes->len; k++) {
 			struct scn_route *r = &g_array_index(n->routes, struct scn_route, k);
-			char buf[ADDR_STRLEN];
+			char buf[ADDR_STRLEN], gbuf[ADDR_STRLEN];
 
 			if (r->dev && !scn_node_iface(n, r->dev))
 				return scn_error(ld, r->file, r->line, "node %s: route: unknown "
 						 "interface \"%s\"", n->name, r->dev);
+			if (!addr_is_unset(&r->gw) && node_has_addr_but(n, NULL, &r->gw)) {
+				const struct scn_iface *own = iface_with(n, &r->gw);
+
+				return scn_error_also(ld, r->file, r->line,
+						      own ? own->file : n->file,
+						      own ? own->line : n->line, "node %s: "
+						      "route %s: gateway %s is the node's own "
+						      "address (%s, %s:%d); via= is the next "
+						      "router's address", n->name,
+						      prefix_fmt(&r->dst, buf),
+						      addr_fmt(&r->gw, gbuf),
+						      own ? own->name : "router id",
+						      own ? own->file : n->file,
+						      own ? own->line : n->line);
+			}
 			if (!r->dev) {
 				struct scn_iface *ifc = iface_toward(n, &r->gw);
 
@@ -646,12 +751,17 @@ topo_check(struct scn_ld *ld)
 			l->name = g_strdup_printf("%s:%s-%s:%s", l->node[0], l->ifname[0],
 						  l->node[1], l->ifname[1]);
 		if ((old = g_hash_table_lookup(s->link_by_name, l->name)))
-			return scn_error(ld, l->file, l->line, "duplicate link \"%s\" (first at "
-					 "%s:%d)", l->name, old->file, old->line);
+			return scn_error_also(ld, l->file, l->line, old->file, old->line,
+					      "duplicate link \"%s\" (first at %s:%d)", l->name,
+					      old->file, old->line);
 		g_hash_table_insert(s->link_by_name, l->name, l);
 		if (end[0] == end[1])
 			return scn_error(ld, l->file, l->line, "link %s joins %s:%s to itself",
 					 l->name, l->node[0], l->ifname[0]);
+		if (strcmp(l->node[0], l->node[1]) == 0)
+			return scn_error(ld, l->file, l->line, "link %s joins two interfaces of "
+					 "node %s (%s and %s); a link is between two nodes",
+					 l->name, l->node[0], l->ifname[0], l->ifname[1]);
 		for (int k = 0; k < 2; k++) {
 			if (end[k]->link)
 				return scn_error(ld, l->file, l->line, "link %s: %s:%s is already "

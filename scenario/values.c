@@ -252,7 +252,7 @@ lattr_parse(struct scn_ld *ld, const char *what, struct scn_val *v,
 	    enum scn_lattr a, struct link_params *p)
 {
 	const char *name = lattr_names[a];
-	char where[512], err[UNITS_ERRLEN];
+	char err[UNITS_ERRLEN];
 	const char *msg = err;
 	char *str;
 	uint64_t u;
@@ -287,7 +287,6 @@ lattr_parse(struct scn_ld *ld, const char *what, struct scn_val *v,
 		break;
 	}
 	if (rc < 0) {
-		scn_val_where(v, where, sizeof(where));
 		if (a == LA_QUEUE || a == LA_LOSS) {
 			/* A list: `queue "VALUE": ` ahead of what its item said. */
 			size_t n = strlen(str);
@@ -295,9 +294,9 @@ lattr_parse(struct scn_ld *ld, const char *what, struct scn_val *v,
 			if (err[0] == '"' && strncmp(err + 1, str, n) == 0 &&
 			    strncmp(err + 1 + n, "\": ", 3) == 0)
 				msg = err + n + 4;
-			scn_error(ld, NULL, 0, "%s: %s: %s \"%s\": %s", where, what, name, str, msg);
+			scn_val_error(ld, v, "%s: %s \"%s\": %s", what, name, str, msg);
 		} else {
-			scn_error(ld, NULL, 0, "%s: %s: %s", where, what, err);
+			scn_val_error(ld, v, "%s: %s", what, err);
 		}
 	}
 	g_free(str);
@@ -387,7 +386,7 @@ ropt_parse(struct scn_ld *ld, enum scn_ropt o)
 	struct scenario *s = ld->s;
 	struct scn_val *v = &s->run[o];
 	const char *name = ropt_names[o], *why = NULL;
-	char where[512], logwhy[1024], pwhy[512], err[UNITS_ERRLEN] = "";
+	char logwhy[1024], pwhy[512], err[UNITS_ERRLEN] = "";
 	char *str;
 	uint64_t u;
 	int rc = 0;
@@ -457,11 +456,10 @@ ropt_parse(struct scn_ld *ld, enum scn_ropt o)
 		break;
 	}
 	if (rc < 0) {
-		scn_val_where(v, where, sizeof(where));
 		if (err[0])
-			scn_error(ld, NULL, 0, "%s: %s", where, err);
+			scn_val_error(ld, v, "%s", err);
 		else
-			scn_error(ld, NULL, 0, "%s: %s \"%s\": %s", where, name, str, why);
+			scn_val_error(ld, v, "%s \"%s\": %s", name, str, why);
 		g_free(str);
 		return -1;
 	}

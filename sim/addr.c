@@ -3,7 +3,6 @@
  */
 #include <arpa/inet.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "sim/addr.h"
@@ -38,11 +37,19 @@ addr_plen_parse(const char *s, struct addr *a, uint8_t *plen)
 	if (addr_parse(buf, a) < 0)
 		return -1;
 	if (slash) {
-		char *end;
-		long l = strtol(slash + 1, &end, 10);
+		const char *d = slash + 1;
+		unsigned l = 0;
 
-		if (!slash[1] || *end || l < 0 || l > (a->af == ADDR_V4 ? 32 : 128))
+		/* Decimal digits only: "/+24", "/ 24" and "/024" are typing slips. */
+		if (d[0] < '0' || d[0] > '9' || (d[0] == '0' && d[1] != '\0'))
 			return -1;
+		for (; *d; d++) {
+			if (*d < '0' || *d > '9')
+				return -1;
+			l = l * 10 + (unsigned)(*d - '0');
+			if (l > (a->af == ADDR_V4 ? 32u : 128u))
+				return -1;
+		}
 		*plen = (uint8_t)l;
 	} else {
 		*plen = a->af == ADDR_V4 ? 32 : 128;

@@ -35,7 +35,11 @@ struct prefix {
 int addr_parse(const char *s, struct addr *a);
 /* Parse "10.0.0.0/8" or "2001:db8::/32"; a bare address gets /32 or /128. */
 int prefix_parse(const char *s, struct prefix *p);
-/* Parse an address with an optional "/len" into address and length (host bits kept). */
+/*
+ * Parse an address with an optional "/len" into address and length (host
+ * bits kept).  The length is decimal digits without sign, blank or leading
+ * zero, at most 32 (IPv4) or 128 (IPv6).
+ */
 int addr_plen_parse(const char *s, struct addr *a, uint8_t *plen);
 /* Format into buf (ADDR_STRLEN bytes); returns buf. */
 char *addr_fmt(const struct addr *a, char *buf);

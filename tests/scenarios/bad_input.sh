@@ -62,9 +62,46 @@ run_case bad-set-value    good.xml               -  "--set link.ab.delay=-5ms: l
 	--set link.ab.delay=-5ms
 run_case bad-set-param    good.xml               good.xml:9 "(with --set count=abc)" --set count=abc
 
+# A --set value that makes something fail is named, wherever it lands and
+# however late the check: a topology attribute checked at once or once
+# the whole topology is read, a link's value, a duplicate or an address
+# whose first place took the value, a scenario attribute, a script line.
+S=set_places.xml
+run_case set-iface-addr   $S  $S:18 'address 10.0.0.0/24 is the network address of 10.0.0.0/24 (its hosts are 10.0.0.1 to 10.0.0.254) (with --set addr=10.0.0.0/24)' \
+	--set addr=10.0.0.0/24
+run_case set-gre-local    $S  $S:22 'local address 10.0.0.9 is not an address of node b (the node has: eth0 10.0.0.2) (with --set gl=10.0.0.9)' \
+	--set gl=10.0.0.9
+run_case set-domain       $S  $S:17 'node a: unknown domain "d2" (with --set dom=d2)' --set dom=d2
+run_case set-route-gw     $S  $S:23 'gateway 10.5.0.1 is on no network of the node; add dev= (with --set via=10.5.0.1)' \
+	--set via=10.5.0.1
+run_case set-route-self   $S  $S:23 "via= is the next router's address (with --set via=10.0.0.2)" \
+	--set via=10.0.0.2
+run_case set-dup-addr     $S  $S:21 "address 10.0.0.2 is also on node a (eth0, $B/$S:18) (with --set addr=10.0.0.2/24)" \
+	--set addr=10.0.0.2/24
+run_case set-dup-node     $S  $S:20 "duplicate node \"b\" (first at $B/$S:17) (with --set node=b)" \
+	--set node=b
+run_case set-link-value   $S  $S:25 'link "ab": delay "-1ms": negative (a duration is a number and a unit: ns, us, ms, s, min or h, as in 1.5ms) (with --set dl=-1ms)' \
+	--set dl=-1ms
+run_case set-link-set     $S  -     '--set link.ab.delay=${dl}: link "ab": delay "-1ms": negative (a duration is a number and a unit: ns, us, ms, s, min or h, as in 1.5ms) (with --set dl=-1ms)' \
+	--set 'link.ab.delay=${dl}' --set dl=-1ms
+run_case set-linkdefaults $S  $S:27 '<linkdefaults>: delay "bogus": not a number (a duration is a number and a unit: ns, us, ms, s, min or h, as in 1.5ms) (with --set ldl=bogus)' \
+	--set ldl=bogus
+run_case set-run          $S  $S:28 'end_time "bogus": not a number (a duration is a number and a unit: ns, us, ms, s, min or h, as in 1.5ms) (with --set end=bogus)' \
+	--set end=bogus
+run_case set-script-cmd   $S  $S:33 'START_ROUTER: router id "x" is not of the form N, a.b or a.b.c (with --set r=x)' \
+	--set r=x
+run_case set-script-time  $S  $S:34 'time "bogus": not a number (a duration is a number of milliseconds, or a number and a unit: ns, us, ms, s, min or h) (with --set t=bogus)' \
+	--set t=bogus
+run_case set-app-args     $S  $S:31 'count "abc": not a whole number' --set n=abc
+run_case set-app-args-set $S  $S:31 '[start=DURATION]) (with --set n=abc)' --set n=abc
+
 # The fixtures' good neighbour passes, with and without a valid --set.
 check "good.xml passes check" "$COMETSIM" check "$B/good.xml"
 check "good.xml passes check with --set" "$COMETSIM" check "$B/good.xml" \
 	--set count=3 --set link.ab.delay=2ms --set end_time=1s
+check "set_places.xml passes check" "$COMETSIM" check "$B/set_places.xml"
+check "set_places.xml passes check with good --set values" "$COMETSIM" check \
+	"$B/set_places.xml" --set addr=10.0.0.3/24 --set dl=3ms --set end=1s \
+	--set t=2
 
 finish

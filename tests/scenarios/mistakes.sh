@@ -3,7 +3,10 @@
 # written: an unknown kind in a log spec, a CAFE intercepting on an
 # interface its node never has, a GRE tunnel whose local address is not
 # the node's, one address on two nodes, a prefix with host bits set, a
-# parameter that refers to itself (or leaves a "${" behind); and a script
+# parameter that refers to itself (or leaves a "${" behind), an
+# interface address no host may have (a network or broadcast address, 0.0.0.0,
+# multicast), a prefix length that is not plain digits, a route through the
+# node's own address, a tunnel to itself, a link within one node; and a script
 # saved with a UTF-8 byte-order mark loads, while an invisible character
 # in a message is shown.
 #
@@ -115,6 +118,43 @@ run_case route-hostbits  route_hostbits.xml  route_hostbits.xml:6 \
 	'node a: route: prefix 10.1.2.3/24: host bits are set (did you mean 10.1.2.0/24?)'
 run_case domain-hostbits domain_hostbits.xml domain_hostbits.xml:4 \
 	'domain d1: prefix 2001:db8:1::1/48: host bits are set (did you mean 2001:db8:1::/48?)'
+
+## addresses no interface may have, written as the usual rule says
+run_case addr-network   addr_network.xml   addr_network.xml:4 \
+	'node a: eth0: address 10.0.0.0/24 is the network address of 10.0.0.0/24 (its hosts are 10.0.0.1 to 10.0.0.254)'
+run_case addr-broadcast addr_broadcast.xml addr_broadcast.xml:4 \
+	'node a: eth0: address 10.0.0.255/24 is the broadcast address of 10.0.0.0/24'
+run_case addr-zero      addr_zero.xml      addr_zero.xml:4 \
+	'node a: eth0: address 0.0.0.0/24 is 0.0.0.0, no host'"'"'s address'
+run_case addr-multicast addr_multicast.xml addr_multicast.xml:4 \
+	'node a: eth0: address 224.0.0.5/24 is a multicast address (224.0.0.0/4)'
+run_case addr-limited   addr_limited.xml   addr_limited.xml:4 \
+	'node a: eth0: address 255.255.255.255/32 is the limited broadcast address'
+run_case addr6-unspec   addr6_unspec.xml   addr6_unspec.xml:4 \
+	'node a: eth0: address ::/64 is the unspecified address'
+run_case addr6-multicast addr6_multicast.xml addr6_multicast.xml:4 \
+	'node a: eth0: address ff02::5/64 is a multicast address (ff00::/8)'
+run_case plen-sign      plen_sign.xml      plen_sign.xml:4 \
+	'node a: eth0: bad address "10.0.0.1/+24" (a prefix length is decimal digits'
+run_case plen-zero      plen_zero.xml      plen_zero.xml:4 \
+	'node a: eth0: bad address "10.0.0.1/024" (a prefix length is decimal digits'
+run_case plen-blank     plen_blank.xml     plen_blank.xml:6 \
+	'node a: route: bad prefix "10.1.0.0/ 16" (a prefix length is decimal digits'
+# Both ends of a /31, a /32, a .0 or .255 host of a /23 and a /0 route load and run.
+check "address edges: /31, /32, /23 hosts and a /0 route load" \
+	"$COMETSIM" check "$D/addr-edges-ok.xml"
+"$COMETSIM" run "$D/addr-edges-ok.xml" --out "$T/edges" --quiet
+check "address edges: the run completes" [ "$(json_get "$T/edges/summary.json" status)" = complete ]
+check "address edges: the datagrams to a .0 host of a /23 arrive" \
+	grep -qF 'received 5 datagrams' "$T/edges/log.txt"
+
+## a route through the node itself, a tunnel to itself, a link within a node
+run_case route-self     route_self.xml     route_self.xml:6 \
+	'node a: route 10.1.0.0/16: gateway 10.0.0.1 is the node'"'"'s own address'
+run_case gre-same       gre_same.xml       gre_same.xml:6 \
+	'node a: gre gre1: local and remote are both 10.0.0.1'
+run_case link-same-node link_same_node.xml link_same_node.xml:11 \
+	'link loop joins two interfaces of node a (eth1 and eth2)'
 
 ## parameters that refer to parameters
 run_case param-self      param_self.xml      param_self.xml:5 \

@@ -180,6 +180,24 @@ test_addr(void)
 		struct prefix bad;
 
 		CU_ASSERT_EQUAL(prefix_parse("10.1.2.3/33", &bad), -1);
+		/* A length is decimal digits only: no sign, no blank, no leading zero. */
+		CU_ASSERT_EQUAL(prefix_parse("10.1.2.0/+24", &bad), -1);
+		CU_ASSERT_EQUAL(prefix_parse("10.1.2.0/-0", &bad), -1);
+		CU_ASSERT_EQUAL(prefix_parse("10.1.2.0/ 24", &bad), -1);
+		CU_ASSERT_EQUAL(prefix_parse("10.1.2.0/\t24", &bad), -1);
+		CU_ASSERT_EQUAL(prefix_parse("10.1.2.0/24 ", &bad), -1);
+		CU_ASSERT_EQUAL(prefix_parse("10.1.2.0/024", &bad), -1);
+		CU_ASSERT_EQUAL(prefix_parse("10.1.2.0/00", &bad), -1);
+		CU_ASSERT_EQUAL(prefix_parse("10.1.2.0/", &bad), -1);
+		CU_ASSERT_EQUAL(prefix_parse("2001:db8::/+32", &bad), -1);
+		CU_ASSERT_EQUAL(prefix_parse("2001:db8::/032", &bad), -1);
+		CU_ASSERT_EQUAL(prefix_parse("10.1.2.0/99999999999999999999", &bad), -1);
+		CU_ASSERT_EQUAL(prefix_parse("0.0.0.0/0", &bad), 0);
+		CU_ASSERT_EQUAL(bad.len, 0);
+		CU_ASSERT_EQUAL(prefix_parse("10.1.2.0/24", &bad), 0);
+		CU_ASSERT_EQUAL(bad.len, 24);
+		CU_ASSERT_EQUAL(prefix_parse("2001:db8::/128", &bad), 0);
+		CU_ASSERT_EQUAL(bad.len, 128);
 	}
 	addr_parse("10.1.255.255", &a);
 	CU_ASSERT_TRUE(prefix_contains(&p, &a));
