@@ -437,6 +437,38 @@ test_run_malformed_unexpected(void)
 	world_fini(&w);
 }
 
+/*
+ * A request is answered to the address and port it came from: here a
+ * socket on port 5000 asks the echo on port 7007, and the reply must reach
+ * port 5000 (a reply sent to the port asked, 7007, would reach nobody).
+ */
+static void
+test_run_reply_to_source_port(void)
+{
+	static const uint8_t request3[ECHO_MSG_LEN] = {
+		0x45, 0x43, 0x01, 0x01, 0x00, 0x00, 0x00, 0x03,
+	};
+	struct raw r = { NULL, request3, sizeof(request3), 7007 };
+	struct world w;
+	struct echo *server;
+	unsigned got = 0;
+
+	CU_ASSERT_EQUAL_FATAL(world_init(&w), 0);
+	server = world_echo(&w, w.b, "7007", 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(server);
+	r.sock = udp_open(w.a, 5000, count_input, &got);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r.sock);
+	sim_schedule_at(w.sim, 50 * SIM_MS, raw_send_cb, &r, NULL);
+	world_run(&w, SIM_S);
+
+	CU_ASSERT_EQUAL(stat_of(server, "requests_received"), 1);
+	CU_ASSERT_EQUAL(stat_of(server, "replies_sent"), 1);
+	CU_ASSERT_EQUAL(got, 1);
+	CU_ASSERT_TRUE(log_has(&w, server, "DEBUG: request 3 from 10.0.0.1:5000 answered\n"));
+	udp_close(r.sock);
+	world_fini(&w);
+}
+
 /* A second echo on the same port of the same node cannot bind it. */
 static void
 test_run_port_taken(void)
@@ -471,6 +503,8 @@ main(void)
 	    !CU_add_test(s, "arguments", test_args) ||
 	    !CU_add_test(s, "round trips over a link", test_run_round_trips) ||
 	    !CU_add_test(s, "malformed and unexpected datagrams", test_run_malformed_unexpected) ||
+	    !CU_add_test(s, "a reply goes to the port the request came from",
+			 test_run_reply_to_source_port) ||
 	    !CU_add_test(s, "a port already bound", test_run_port_taken)) {
 		CU_cleanup_registry();
 		return 2;
