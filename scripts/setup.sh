@@ -32,7 +32,7 @@ pkgs="build-essential autoconf automake pkg-config git
 libxml2-dev libxml2-utils libglib2.0-dev libjson-glib-dev libprotobuf-c-dev protobuf-c-compiler
 libpcap-dev libcunit1-dev tshark gnuplot-nox
 protobuf-compiler python3-protobuf
-parallel clang libclang-rt-dev valgrind"
+parallel clang libclang-rt-dev valgrind strace"
 
 missing=
 for p in $pkgs; do

@@ -49,6 +49,20 @@ check "--max-wall 0.3 wins over the scenario's 1 s" \
 	[ "$(json_get "$o/summary.json" max_wall_s)" = 0.3 ]
 check "--max-wall 0.3: not stopped before the limit ($w s)" \
 	awk -v w="$w" 'BEGIN { exit !(w >= 0.3) }'
+# How late it may fire is not a thing a test can time; what the program
+# asks of the kernel is: every timer it arms for the limit runs out within
+# the limit (the time left of it, never more); a timer of 0 disarms.
+command -v strace >/dev/null 2>&1 || fail "strace is missing (scripts/setup.sh installs it)"
+strace -f -e trace=setitimer -o "$T/itimer" \
+	"$COMETSIM" run "$flow" --max-wall 0.3 --out "$T/wall3" --quiet 2>/dev/null
+awk '/setitimer\(ITIMER_REAL/ && /it_value=\{tv_sec=/ {
+	s = $0; sub(/.*it_value=\{tv_sec=/, "", s); sec = s + 0
+	sub(/^[0-9]*, tv_usec=/, "", s); us = sec * 1000000 + (s + 0)
+	if (us > 0) print us }' "$T/itimer" >"$T/armed"
+check "--max-wall 0.3: the wall-clock timer is armed ($(tr '\n' ' ' <"$T/armed")us)" \
+	[ -s "$T/armed" ]
+check "... never for more than 0.3 s" \
+	[ "$(awk '$1 > 300000' "$T/armed" | wc -l)" -eq 0 ]
 # A limit of 0 means nothing: refused the same way everywhere; "none"
 # lifts a limit everywhere.
 "$COMETSIM" run "$flow" --max-wall 0 --out "$T/bad" --quiet 2>/dev/null
