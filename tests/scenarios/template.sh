@@ -84,9 +84,9 @@ check "the registry has the new class" grep -qF "$cls" "$src/entities/registry.c
 # ---- 3. configure, build, the family's tests ----
 b="$src/_build"
 mkdir -p "$b"
-(cd "$src" && autoreconf -fi) >"$T/build.log" 2>&1
+(cd "$src" && autoreconf -fi) >"$T/autoreconf.log" 2>&1
 check "autoreconf" [ $? -eq 0 ]
-(cd "$b" && "$src/configure" && make -j2) >>"$T/build.log" 2>&1
+(cd "$b" && "$src/configure" && make -j2) >"$T/build.log" 2>&1
 st=$?
 check "the copy configures and builds" [ "$st" -eq 0 ]
 [ "$st" -eq 0 ] || tail -30 "$T/build.log" >&2
