@@ -556,35 +556,29 @@ iface_toward(const struct scn_node *n, const struct addr *gw)
 	return NULL;
 }
 
-/* Whether a is n's router id or an address of one of its interfaces but `skip`. */
-static bool
-node_has_addr_but(const struct scn_node *n, const struct scn_iface *skip,
-		  const struct addr *a)
-{
-	if (addr_eq(&n->router_id, a))
-		return true;
-	for (guint i = 0; i < n->ifaces->len; i++) {
-		const struct scn_iface *ifc = g_ptr_array_index(n->ifaces, i);
-
-		for (guint k = 0; ifc != skip && k < ifc->addrs->len; k++)
-			if (addr_eq(&g_array_index(ifc->addrs, struct ifaddr, k).addr, a))
-				return true;
-	}
-	return false;
-}
-
-/* The interface of n that has address a, or NULL. */
+/* The interface of n but `skip` (may be NULL) that has address a, or NULL. */
 static const struct scn_iface *
-iface_with(const struct scn_node *n, const struct addr *a)
+iface_with_but(const struct scn_node *n, const struct scn_iface *skip,
+	       const struct addr *a)
 {
 	for (guint i = 0; i < n->ifaces->len; i++) {
 		const struct scn_iface *ifc = g_ptr_array_index(n->ifaces, i);
 
+		if (ifc == skip)
+			continue;
 		for (guint k = 0; k < ifc->addrs->len; k++)
 			if (addr_eq(&g_array_index(ifc->addrs, struct ifaddr, k).addr, a))
 				return ifc;
 	}
 	return NULL;
+}
+
+/* Whether a is n's router id or an address of one of its interfaces but `skip`. */
+static bool
+node_has_addr_but(const struct scn_node *n, const struct scn_iface *skip,
+		  const struct addr *a)
+{
+	return addr_eq(&n->router_id, a) || iface_with_but(n, skip, a) != NULL;
 }
 
 /*
@@ -692,7 +686,7 @@ topo_check(struct scn_ld *ld)
 				return scn_error(ld, r->file, r->line, "node %s: route: unknown "
 						 "interface \"%s\"", n->name, r->dev);
 			if (!addr_is_unset(&r->gw) && node_has_addr_but(n, NULL, &r->gw)) {
-				const struct scn_iface *own = iface_with(n, &r->gw);
+				const struct scn_iface *own = iface_with_but(n, NULL, &r->gw);
 
 				return scn_error_also(ld, r->file, r->line,
 						      own ? own->file : n->file,
