@@ -104,6 +104,46 @@ check "Updates to one peer follow each other ($(tail -n 1 "$T/mrai.txt"))" \
 check "never within the minimum update interval (1 s)" not grep -q '^too soon: ' "$T/mrai.txt"
 grep '^too soon: ' "$T/mrai.txt" | head -n 5 >&2
 
+# ---- split horizon ----
+# A path learned from a peer is never advertised back to it.  The
+# provisioning table hides the rule in every shipped configuration (no
+# transit from an AS to itself), so AS 3 here gets hairpin entries
+# (source 1 sink 1, 4 to 4, 6 to 6), which the configuration accepts;
+# the links 2-5 and 2-6 lose every frame, which leaves a tree (1-2, 1-3,
+# 3-4, 4-5, 3-6) where no path can reach an AS twice but by going back
+# where it came from.  So every RAE must end with paths_looped 0.
+sh=$T/splithorizon
+mkdir -p "$sh"
+cp -R "$raedir/ties" "$sh/ties"
+python3 - "$sh/ties/as3.xml" <<'PY'
+import sys
+f = sys.argv[1]
+s = open(f).read()
+hp = ''.join('  <provisioning_table>\n    <source as_number="%d"/> <sink as_number="%d"/>\n'
+             '    <class_table cos_id="1"><metric loss_ratio="1e-6" maximum_delay="0.001"'
+             ' supported_bandwidth="1e8"/></class_table>\n  </provisioning_table>\n' % (n, n)
+             for n in (1, 4, 6))
+open(f, 'w').write(s.replace('</rae-config>', hp + '</rae-config>'))
+PY
+check "AS 3's configuration has the three hairpin entries" \
+	[ "$(grep -c '<source as_number="\([146]\)"/> <sink as_number="\1"/>' "$sh/ties/as3.xml")" -eq 3 ]
+"$COMETSIM" run "$raedir/ties.xml" --set "raedir=$sh" --out "$sh/out" --quiet \
+	--set "link.r2-r5.loss=bernoulli 1" --set "link.r2-r6.loss=bernoulli 1"
+rc=$?
+check "the tree run completes (exit $rc)" [ "$rc" -eq 0 ]
+n=0
+for k in 0 1 2 3 4 5; do
+	n=$((n + $(counter "$sh/out/counters.csv" rae "r$((k + 1))/rae$k" sessions_established)))
+done
+check "the five links of the tree bring up ten session ends ($n)" [ "$n" -eq 10 ]
+n=0
+for k in 0 1 2 3 4 5; do
+	n=$((n + $(counter "$sh/out/counters.csv" rae "r$((k + 1))/rae$k" paths_looped)))
+done
+check "no RAE receives a path through its own AS ($n discarded)" [ "$n" -eq 0 ]
+check "AS 1's CME still learns the prefixes of the five other domains" \
+	[ "$(counter "$sh/out/counters.csv" cme c1/cme0 store_prefixes)" -eq 5 ]
+
 # ---- determinism ----
 for k in 1 2; do
 	"$COMETSIM" run "$raedir/multi.xml" --set "raedir=$raedir" --out "$T/det$k" --quiet --end 9s
