@@ -152,15 +152,23 @@ log_parse_spec(struct netlog *lg, const char *spec, char *err, size_t errlen)
 	const char **kinds = g_new0(const char *, n + 1);	/* NULL: the default */
 	int *levels = g_new0(int, n + 1);
 	unsigned nitems = 0;
+	bool some = false;	/* an item that is not blank */
 	int rc = 0;
 
+	for (char **it = item; *it; it++)
+		some = some || *g_strstrip(*it);
 	for (char **it = item; *it && rc == 0; it++) {
 		char *kind = g_strstrip(*it), *eq = strchr(kind, '=');
 		char *lvl = eq ? g_strstrip(eq + 1) : kind;
 		int l;
 
-		if (!*kind)
+		if (!*kind) {
+			/* A spec of nothing but commas is refused below ("empty"). */
+			if (some)
+				rc = spec_error(err, errlen, "item %u is empty (a doubled or "
+						"trailing comma?)", (unsigned)(it - item) + 1);
 			continue;
+		}
 		if (eq) {
 			*eq = '\0';
 			g_strstrip(kind);

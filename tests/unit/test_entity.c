@@ -987,6 +987,12 @@ test_log_spec(void)
 	CU_ASSERT_EQUAL(log_parse_spec(NULL, "cafe=loud", err, sizeof(err)), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "unknown level \"loud\""));
 	CU_ASSERT_EQUAL(log_parse_spec(NULL, " , ", err, sizeof(err)), -1);
+	/* An empty item is a slip (a doubled or trailing comma), never ignored. */
+	CU_ASSERT_EQUAL(log_parse_spec(NULL, "send=debug,,", err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "item 2 is empty"));
+	CU_ASSERT_EQUAL(log_parse_spec(NULL, "send=debug,", err, sizeof(err)), -1);
+	CU_ASSERT_EQUAL(log_parse_spec(NULL, ",info", err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "item 1 is empty"));
 	CU_ASSERT_EQUAL(log_parse_spec(NULL, "*=error", err, sizeof(err)), 0);
 	log_fini(&lg);
 }
