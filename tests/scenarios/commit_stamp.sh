@@ -50,6 +50,15 @@ check "the change staged: still -dirty" [ "$(sh "$stamp" "$r")" = "$head-dirty" 
 head2=$(cd "$r" && git rev-parse --short=12 HEAD)
 check "committed: the new commit, clean ($head2)" [ "$(sh "$stamp" "$r")" = "$head2" ]
 check "... not the old one" [ "$head2" != "$head" ]
+# A tree git cannot read (here a corrupt index: git status fails, HEAD is
+# still known) cannot be called clean.
+mv "$r/.git/index" "$T/index.good"
+printf 'not an index' > "$r/.git/index"
+check "git status fails on the corrupt index (the case is real)" \
+	not sh -c "cd '$r' && git status --porcelain >/dev/null 2>&1"
+check "a tree whose status cannot be read: -dirty" [ "$(sh "$stamp" "$r" 2>/dev/null)" = "$head2-dirty" ]
+mv "$T/index.good" "$r/.git/index"
+check "the index back: clean again" [ "$(sh "$stamp" "$r")" = "$head2" ]
 check "a folder inside the work tree without .commit: unknown" \
 	[ "$(sh "$stamp" "$r/sub")" = unknown ]
 echo 0123456789ab-dirty > "$r/sub/.commit"
