@@ -198,6 +198,67 @@ scan_number(const char *s, struct number *n)
 }
 
 /*
+ * A bare number with a decimal exponent written out without it, in buf:
+ * "1.5e6" is "1500000", "5e-2" is "0.05".  e points at the 'e' that ends
+ * the number at s.  0, or -1 with the message in err.
+ */
+static int
+expand_exponent(const char *what, const char *s, const char *e, const char *expect,
+		char *buf, size_t len, char *err, size_t errlen)
+{
+	char dig[80];
+	size_t nd = 0, point = 0, o = 0;
+	long x = 0, np;
+	bool neg = false;
+	const char *p = e + 1;
+
+	if (*p == '-' || *p == '+')
+		neg = *p++ == '-';
+	if (!g_ascii_isdigit(*p))
+		return fail(err, errlen, what, s, "not a number (%s)", expect);
+	for (; g_ascii_isdigit(*p); p++)
+		if ((x = x * 10 + (*p - '0')) > 60)
+			return fail(err, errlen, what, s, "exponent out of range (%s)", expect);
+	if (*p != '\0')
+		return fail(err, errlen, what, s, "no unit may follow an exponent (%s)", expect);
+	for (const char *q = s; q < e; q++) {
+		if (*q == '.') {
+			point = nd;
+			continue;
+		}
+		if (nd + 1 >= sizeof(dig))
+			return fail(err, errlen, what, s, "too many digits (%s)", expect);
+		dig[nd++] = *q;
+	}
+	if (!memchr(s, '.', (size_t)(e - s)))
+		point = nd;
+	np = (long)point + (neg ? -x : x);
+	/* At most 79 digits, 61 zeros and a point: buf has 160 bytes. */
+	g_assert(len >= 160);
+	if (np <= 0) {
+		buf[o++] = '0';
+		buf[o++] = '.';
+		for (long i = 0; i < -np; i++)
+			buf[o++] = '0';
+		memcpy(buf + o, dig, nd);
+		o += nd;
+	} else if ((size_t)np >= nd) {
+		memcpy(buf, dig, nd);
+		o = nd;
+		for (size_t i = nd; i < (size_t)np; i++)
+			buf[o++] = '0';
+	} else {
+		memcpy(buf, dig, (size_t)np);
+		o = (size_t)np;
+		buf[o++] = '.';
+		memcpy(buf + o, dig + np, nd - (size_t)np);
+		o += nd - (size_t)np;
+	}
+	buf[o] = '\0';
+	return 0;
+}
+
+/*
  * The common parser of durations, sizes and rates: the value in the
  * kind's integer unit; `expect` tells the grammar in messages.  `bare`
  * is the scale of a number without a unit (0: only a zero may go without
@@ -206,9 +267,10 @@ scan_number(const char *s, struct number *n)
  */
 static int
 parse_scaled(const struct kind *k, const char *expect, const char *what, const char *s,
-	     uint64_t bare, uint64_t step, const char *step_name, uint64_t min, uint64_t max,
-	     uint64_t *out, char *err, size_t errlen)
+	     uint64_t bare, bool bare_exp, uint64_t step, const char *step_name, uint64_t min,
+	     uint64_t max, uint64_t *out, char *err, size_t errlen)
 {
+	char plain[160];
 	const char *why_max = k == &k_duration && max == (uint64_t)SIM_TIME_LIMIT ?
 			      ", the longest time a run may reach" : "";
 	const struct unit *u = NULL;
@@ -221,6 +283,13 @@ parse_scaled(const struct kind *k, const char *expect, const char *what, const c
 		return -1;
 	if (scan_number(s, &n) < 0)
 		return fail(err, errlen, what, s, "not a number (%s)", expect);
+	if (bare_exp && bare && (*n.end == 'e' || *n.end == 'E')) {
+		if (expand_exponent(what, s, n.end, expect, plain, sizeof(plain), err,
+				    errlen) < 0)
+			return -1;
+		if (scan_number(plain, &n) < 0 || *n.end != '\0')
+			return fail(err, errlen, what, s, "not a number (%s)", expect);
+	}
 	if (*n.end != '\0') {
 		for (u = k->units; u->name; u++)
 			if (strcmp(u->name, n.end) == 0)
@@ -278,8 +347,9 @@ units_duration(const char *what, const char *s, unsigned flags, sim_time_t min,
 		min = 0;
 	if (max < min)
 		max = min;
-	if (parse_scaled(&k_duration, expect, what, s, bare, (flags & UNITS_WHOLE_S) ? SIM_S : 1,
-			 "seconds", (uint64_t)min, (uint64_t)max, &v, err, errlen) < 0)
+	if (parse_scaled(&k_duration, expect, what, s, bare, (flags & UNITS_BARE_EXP) != 0,
+			 (flags & UNITS_WHOLE_S) ? SIM_S : 1, "seconds", (uint64_t)min,
+			 (uint64_t)max, &v, err, errlen) < 0)
 		return -1;
 	*out = (sim_time_t)v;
 	return 0;
@@ -289,16 +359,23 @@ int
 units_size(const char *what, const char *s, uint64_t min, uint64_t max, uint64_t *out,
 	   char *err, size_t errlen)
 {
-	return parse_scaled(&k_size, k_size.expect, what, s, 1, 1, NULL, min, max, out, err,
-			    errlen);
+	return parse_scaled(&k_size, k_size.expect, what, s, 1, false, 1, NULL, min, max, out,
+			    err, errlen);
 }
 
 int
 units_rate(const char *what, const char *s, uint64_t min, uint64_t max, uint64_t *out,
 	   char *err, size_t errlen)
 {
-	return parse_scaled(&k_rate, k_rate.expect, what, s, 1, 1, NULL, min, max, out, err,
-			    errlen);
+	return units_rate_flags(what, s, 0, min, max, out, err, errlen);
+}
+
+int
+units_rate_flags(const char *what, const char *s, unsigned flags, uint64_t min, uint64_t max,
+		 uint64_t *out, char *err, size_t errlen)
+{
+	return parse_scaled(&k_rate, k_rate.expect, what, s, 1, (flags & UNITS_BARE_EXP) != 0,
+			    1, NULL, min, max, out, err, errlen);
 }
 
 int

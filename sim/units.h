@@ -31,6 +31,12 @@
 #define UNITS_BARE_MS	0x1u	/* a number without a unit is milliseconds */
 #define UNITS_BARE_S	0x2u	/* a number without a unit is seconds */
 #define UNITS_WHOLE_S	0x4u	/* only whole seconds (a wire field in seconds) */
+/*
+ * A number without a unit may have a decimal exponent (5e7, 1.5e-3), as
+ * the configuration files that mirror D4.3's write them; the exponent
+ * only moves the point, so the value is still exact.  With a unit, never.
+ */
+#define UNITS_BARE_EXP	0x8u
 
 /*
  * A duration: a number and one of ns, us, ms, s, min, h; a number that is
@@ -58,6 +64,9 @@ int units_size(const char *what, const char *s, uint64_t min, uint64_t max,
  */
 int units_rate(const char *what, const char *s, uint64_t min, uint64_t max,
 	       uint64_t *out, char *err, size_t errlen);
+/* The same with flags: UNITS_BARE_EXP. */
+int units_rate_flags(const char *what, const char *s, unsigned flags, uint64_t min,
+		     uint64_t max, uint64_t *out, char *err, size_t errlen);
 
 /*
  * A probability: a number from 0 to 1 (an exponent is allowed: 1e-6) or a

@@ -91,32 +91,77 @@ attr_secs(struct cload *l, const xmlNode *n, const char *name, const char *dflt,
 	return (double)t / 1e9;
 }
 
-/* The schema checked the syntax of these: absent gives the default. */
-static double
-attr_double(const xmlNode *n, const char *name, double dflt)
+/* A duration in whole seconds, as it travels (refresh_time): "2", "2s", "1min". */
+static uint32_t
+attr_whole_secs(struct cload *l, const xmlNode *n, const char *name, const char *dflt)
 {
-	char *s = attr(n, name);
-	double v = dflt;
+	char *s = attr(n, name), e[UNITS_ERRLEN];
+	sim_time_t t = 0;
 
-	if (s) {
-		v = g_ascii_strtod(s, NULL);
-		g_free(s);
-	}
+	if (units_duration(name, s ? s : dflt, UNITS_BARE_S | UNITS_WHOLE_S, 0, SIM_TIME_LIMIT,
+			   &t, e, sizeof(e)) < 0)
+		cerr(l, xmldoc_line(n), "%s", e);
+	g_free(s);
+	return (uint32_t)(t / SIM_S);
+}
+
+/*
+ * The other values, read as every value is (sim/units.h; the schema only
+ * says they are text).  Each refusal names the line; absent gives dflt.
+ * The decision levels keep the bare numbers of D4.3's files: a delay in
+ * seconds and a bandwidth in bit/s may have an exponent (5e7).
+ */
+static double
+attr_delay(struct cload *l, const xmlNode *n, const char *name)
+{
+	char *s = attr(n, name), e[UNITS_ERRLEN];
+	sim_time_t t = 0;
+
+	if (s && units_duration(name, s, UNITS_BARE_S | UNITS_BARE_EXP, 0, SIM_TIME_LIMIT, &t,
+				e, sizeof(e)) < 0)
+		cerr(l, xmldoc_line(n), "%s", e);
+	g_free(s);
+	return (double)t / 1e9;
+}
+
+static double
+attr_loss(struct cload *l, const xmlNode *n, const char *name)
+{
+	char *s = attr(n, name), e[UNITS_ERRLEN];
+	double v = 0;
+
+	if (s && units_prob(name, s, &v, e, sizeof(e)) < 0)
+		cerr(l, xmldoc_line(n), "%s", e);
+	g_free(s);
 	return v;
 }
 
-static uint64_t
-attr_u64(const xmlNode *n, const char *name, uint64_t dflt, bool *present)
+static double
+attr_rate(struct cload *l, const xmlNode *n, const char *name)
 {
-	char *s = attr(n, name);
+	char *s = attr(n, name), e[UNITS_ERRLEN];
+	uint64_t v = 0;
+
+	if (s && units_rate_flags(name, s, UNITS_BARE_EXP, 0, UINT64_MAX, &v, e, sizeof(e)) < 0)
+		cerr(l, xmldoc_line(n), "%s", e);
+	g_free(s);
+	return (double)v;
+}
+
+/* A size (bytes, or a unit: 2MB) or, with size false, a plain integer. */
+static uint64_t
+attr_num(struct cload *l, const xmlNode *n, const char *name, bool size, uint64_t dflt,
+	 uint64_t min, uint64_t max, bool *present)
+{
+	char *s = attr(n, name), e[UNITS_ERRLEN];
 	uint64_t v = dflt;
 
 	if (present)
 		*present = s != NULL;
-	if (s) {
-		v = g_ascii_strtoull(s, NULL, 10);
-		g_free(s);
-	}
+	if (s && (size ? units_size(name, s, min, max, &v, e, sizeof(e)) :
+		  units_uint(name, s, min, max, &v, e, sizeof(e))) < 0)
+		cerr(l, xmldoc_line(n), "%s", e);
+	g_free(s);
 	return v;
 }
 
@@ -150,16 +195,16 @@ load_class(struct cload *l, const xmlNode *n)
 	int line = xmldoc_line(n);
 	char *cos = attr(n, "cos");
 
-	d->cos = (uint32_t)attr_u64(n, "id", 0, NULL);
+	d->cos = (uint32_t)attr_num(l, n, "id", false, 0, 0, UINT32_MAX, NULL);
 	for (unsigned i = 0; i < c->nclasses; i++)
 		if (c->classes[i].dp.cos == d->cos)
 			cerr(l, line, "decision_parameters id %" PRIu32 " is given twice", d->cos);
-	d->delay_a = attr_double(n, "delay_aspiration", 0);
-	d->delay_r = attr_double(n, "delay_reservation", 0);
-	d->loss_a = attr_double(n, "loss_aspiration", 0);
-	d->loss_r = attr_double(n, "loss_reservation", 0);
-	d->bw_a = attr_double(n, "bandwidth_aspiration", 0);
-	d->bw_r = attr_double(n, "bandwidth_reservation", 0);
+	d->delay_a = attr_delay(l, n, "delay_aspiration");
+	d->delay_r = attr_delay(l, n, "delay_reservation");
+	d->loss_a = attr_loss(l, n, "loss_aspiration");
+	d->loss_r = attr_loss(l, n, "loss_reservation");
+	d->bw_a = attr_rate(l, n, "bandwidth_aspiration");
+	d->bw_r = attr_rate(l, n, "bandwidth_reservation");
 	if (!(isfinite(d->delay_a) && isfinite(d->delay_r) && d->delay_a >= 0 && d->delay_r >= 0))
 		cerr(l, line, "class %" PRIu32 ": delay levels must be finite and >= 0", d->cos);
 	else if (!(d->loss_a >= 0 && d->loss_a <= 1 && d->loss_r >= 0 && d->loss_r <= 1))
@@ -191,7 +236,7 @@ load_content(struct cload *l, const xmlNode *n)
 	t = &c->contents[c->ncontents++];
 	memset(t, 0, sizeof(*t));
 	t->name = name;
-	t->size = attr_u64(n, "size", 0, NULL);
+	t->size = attr_num(l, n, "size", true, 0, 0, UINT64_MAX, NULL);
 	t->line = xmldoc_line(n);
 	for (const xmlNode *s = n->children; s; s = s->next)
 		if (is_elem(s, "server"))
@@ -206,9 +251,10 @@ load_content(struct cload *l, const xmlNode *n)
 		v->line = xmldoc_line(s);
 		attr_addr(l, s, "address", &v->addr);
 		attr_addr(l, s, "agent", &v->agent);
-		v->port = (uint16_t)attr_u64(s, "port", 0, NULL);
-		v->agent_port = (uint16_t)attr_u64(s, "agent_port", CAFE_AGENT_PORT, NULL);
-		v->as = (uint32_t)attr_u64(s, "as", 0, NULL);
+		v->port = (uint16_t)attr_num(l, s, "port", false, 0, 1, 65535, NULL);
+		v->agent_port = (uint16_t)attr_num(l, s, "agent_port", false, CAFE_AGENT_PORT, 1,
+						   65535, NULL);
+		v->as = (uint32_t)attr_num(l, s, "as", false, 0, 0, UINT32_MAX, NULL);
 	}
 }
 
@@ -224,9 +270,9 @@ load_keys(struct cload *l, const xmlNode *n)
 	k = &c->keyplans[c->nkeyplans];
 	memset(k, 0, sizeof(*k));
 	k->line = xmldoc_line(n);
-	k->as = (uint32_t)attr_u64(n, "as", 0, NULL);
-	k->from = (uint32_t)attr_u64(n, "from", 0, &k->has_from);
-	k->to = (uint32_t)attr_u64(n, "to", 0, &k->has_to);
+	k->as = (uint32_t)attr_num(l, n, "as", false, 0, 0, UINT32_MAX, NULL);
+	k->from = (uint32_t)attr_num(l, n, "from", false, 0, 0, UINT32_MAX, &k->has_from);
+	k->to = (uint32_t)attr_num(l, n, "to", false, 0, 0, UINT32_MAX, &k->has_to);
 	for (size_t i = 0; i + 1 < len && k->nkeys < CME_MAX_KEYS; i += 2) {
 		char b[3] = { hex[i], hex[i + 1], 0 };
 
@@ -263,10 +309,11 @@ cme_config_parse(const char *buf, size_t len, const char *file, char *err, size_
 		return NULL;
 	}
 	root = xmlDocGetRootElement(doc);
-	c->client_port = (uint16_t)attr_u64(root, "client_port", CME_CLIENT_PORT, NULL);
+	c->client_port = (uint16_t)attr_num(&l, root, "client_port", false, CME_CLIENT_PORT, 1,
+					     65535, NULL);
 	c->collect_interval = attr_secs(&l, root, "collect_interval", "5", 0);
 	c->agent_timeout = attr_secs(&l, root, "agent_timeout", "2", 1);
-	c->refresh_time = (uint32_t)attr_u64(root, "refresh_time", 2, NULL);
+	c->refresh_time = attr_whole_secs(&l, root, "refresh_time", "2");
 	c->flat = attr_bool(root, "decision_with_flat_function");
 	for (xmlNode *n = root->children; n && !l.failed; n = n->next) {
 		if (is_elem(n, "decision_parameters"))

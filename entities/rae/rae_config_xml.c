@@ -35,6 +35,7 @@
 #include "entities/rae/config.pb-c.h"
 #include "entities/rae/rae.h"
 #include "entities/xmldoc.h"
+#include "sim/units.h"
 
 /* rae-config.xsd.c, generated from rae-config.xsd (scripts/embed-xsd.sh) */
 extern const unsigned char xsd_entities_rae_rae_config[];
@@ -103,28 +104,54 @@ xattr(struct xcfg *x, xmlNode *n, const char *name)
 	return s;
 }
 
-/* An xs:unsignedInt attribute (the schema checked its syntax). */
+/*
+ * The numbers, read as every value is (sim/units.h): the schema only says
+ * they are text.  An integer field is digits; a double field is what its
+ * name says, keeping the bare numbers of the binary file it mirrors: a
+ * ratio (loss_*), seconds (*delay*) or bit/s (*bandwidth*), the last two
+ * with an exponent allowed (4e6) and a unit too (150ms, 4Mbps).  Each
+ * refusal names the line.
+ */
 static void
 xu32(struct xcfg *x, xmlNode *n, const char *name, protobuf_c_boolean *has, uint32_t *v)
 {
-	char *s = xattr(x, n, name);
+	char *s = xattr(x, n, name), e[UNITS_ERRLEN];
+	uint64_t u = 0;
 
 	if (!s)
 		return;
+	if (units_uint(name, s, 0, UINT32_MAX, &u, e, sizeof(e)) < 0)
+		xerr(x, (int)xmlGetLineNo(n), "%s", e);
 	*has = 1;
-	*v = (uint32_t)g_ascii_strtoull(s, NULL, 10);
+	*v = (uint32_t)u;
 }
 
-/* An xs:double attribute. */
 static void
 xdouble(struct xcfg *x, xmlNode *n, const char *name, protobuf_c_boolean *has, double *v)
 {
-	char *s = xattr(x, n, name);
+	char *s = xattr(x, n, name), e[UNITS_ERRLEN];
+	int rc;
 
 	if (!s)
 		return;
+	if (strstr(name, "loss")) {
+		rc = units_prob(name, s, v, e, sizeof(e));
+	} else if (strstr(name, "delay")) {
+		sim_time_t t = 0;
+
+		rc = units_duration(name, s, UNITS_BARE_S | UNITS_BARE_EXP, 0, SIM_TIME_LIMIT, &t,
+				    e, sizeof(e));
+		*v = (double)t / 1e9;
+	} else {
+		uint64_t b = 0;
+
+		g_assert(strstr(name, "bandwidth"));
+		rc = units_rate_flags(name, s, UNITS_BARE_EXP, 0, UINT64_MAX, &b, e, sizeof(e));
+		*v = (double)b;
+	}
+	if (rc < 0)
+		xerr(x, (int)xmlGetLineNo(n), "%s", e);
 	*has = 1;
-	*v = g_ascii_strtod(g_strstrip(s), NULL);
 }
 
 static bool

@@ -40,7 +40,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *s = g_strndup((const char *)data, size);
 	char err[UNITS_ERRLEN], buf[64];
 	static const unsigned flags[] = { 0, UNITS_BARE_MS, UNITS_BARE_S,
-					  UNITS_BARE_S | UNITS_WHOLE_S };
+					  UNITS_BARE_S | UNITS_WHOLE_S,
+					  UNITS_BARE_S | UNITS_BARE_EXP };
 	bool any = false;
 	uint64_t v, w;
 	sim_time_t t, u;
@@ -73,6 +74,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		refused_well(s, err);
 	}
 	if (units_rate("x", s, 1, 1000000000000000ull, &v, err, sizeof(err)) == 0) {
+		any = true;
+		FUZZ_CHECK(v >= 1 && v <= 1000000000000000ull);
+		units_fmt_rate(v, buf, sizeof(buf));
+		FUZZ_CHECK(units_rate("x", buf, 1, UINT64_MAX, &w, err, sizeof(err)) == 0);
+		FUZZ_CHECK(w == v);
+	} else {
+		refused_well(s, err);
+	}
+	/* A bare exponent only moves the point: the value reads back without it. */
+	if (units_rate_flags("x", s, UNITS_BARE_EXP, 1, 1000000000000000ull, &v, err,
+			     sizeof(err)) == 0) {
 		any = true;
 		FUZZ_CHECK(v >= 1 && v <= 1000000000000000ull);
 		units_fmt_rate(v, buf, sizeof(buf));

@@ -113,7 +113,8 @@ test_cme_config_bad(void)
 	refuse("keys=\"ff\"", "keys=\"f\"", "t.xml:14: schema");
 	refuse("agent=\"10.0.0.254\"", "agent=\"10.0.0\"", "t.xml:10: agent \"10.0.0\"");
 	refuse("id=\"4\"", "id=\"1\"", "t.xml:8: decision_parameters id 1 is given twice");
-	refuse("loss_reservation=\"0.01\"", "loss_reservation=\"2\"", "loss levels");
+	refuse("loss_reservation=\"0.01\"", "loss_reservation=\"2\"",
+	       "t.xml:5: loss_reservation \"2\": too large (at most 1, or 100%)");
 	refuse("bandwidth_aspiration=\"5e7\"", "bandwidth_aspiration=\"1e5\"",
 	       "an aspiration level is worse");
 	refuse("<keys as=\"3\" from=\"2\"", "<keys as=\"2\" from=\"1\" to=\"3\" x=\"\"",
@@ -121,7 +122,20 @@ test_cme_config_bad(void)
 	refuse("<keys as=\"3\" from=\"2\" keys=\"\"/>", "<keys as=\"2\" from=\"1\" to=\"3\" keys=\"\"/>",
 	       "t.xml:15: the keys of AS 2 for this entry and exit are given twice (first at line 14)");
 	refuse("<keys as=\"3\" from=\"2\"", "<keys as=\"3\" from=\"3\"", "neighbouring ASes");
-	refuse("port=\"80\"", "port=\"0\"", "t.xml:10: schema");
+	refuse("port=\"80\"", "port=\"0\"", "t.xml:10: port \"0\": too small (at least 1)");
+	/* Every number is a value of the one grammar (sim/units.h). */
+	refuse("port=\"80\"", "port=\"+80\"", "t.xml:10: port \"+80\": not a whole number");
+	refuse("size=\"12\"", "size=\"12 MB\"", "t.xml:9: size \"12 MB\": no blank");
+	refuse("size=\"12\"", "size=\"1.5B\"", "t.xml:9: size \"1.5B\": not a whole number of bytes");
+	refuse("delay_reservation=\"0.02\"", "delay_reservation=\"20 ms\"", "(write 20ms)");
+	refuse("delay_reservation=\"0.02\"", "delay_reservation=\"-1\"",
+	       "t.xml:8: delay_reservation \"-1\": negative");
+	refuse("bandwidth_aspiration=\"5e7\"", "bandwidth_aspiration=\"5e7bps\"",
+	       "no unit may follow an exponent");
+	refuse("bandwidth_aspiration=\"5e7\"", "bandwidth_aspiration=\"50MB/s\"",
+	       "unknown unit \"MB/s\"");
+	refuse("id=\"4\"", "id=\"4294967296\"", "too large (at most 4294967295)");
+	refuse("refresh_time=\"7\"", "refresh_time=\"1.5\"", "not a whole number of seconds");
 	/* Durations are read as every duration is: finer than 1 ns is refused. */
 	refuse("refresh_time=\"7\"", "agent_timeout=\"0\"",
 	       "agent_timeout \"0\": too small (at least 1ns)");
@@ -147,6 +161,42 @@ test_cme_config_durations(void)
 	CU_ASSERT(fabs(c->agent_timeout - 1.5) < 1e-12);
 	cme_config_free(c);
 	g_string_free(s, TRUE);
+
+	/*
+	 * Every other number with units reads as the bare form of the same
+	 * value, to the bit: the decision levels, a size, refresh_time.
+	 */
+	{
+		struct cme_config *a = parse(good, err, sizeof(err)), *b;
+		const struct rae_dparams *da, *db;
+
+		s = g_string_new(good);
+		g_string_replace(s, "refresh_time=\"7\"", "refresh_time=\"7s\"", 0);
+		g_string_replace(s, "delay_aspiration=\"0.01\"", "delay_aspiration=\"10ms\"", 0);
+		g_string_replace(s, "delay_reservation=\"0.02\"", "delay_reservation=\"2e-2\"", 0);
+		g_string_replace(s, "bandwidth_aspiration=\"5e7\"", "bandwidth_aspiration=\"50Mbps\"",
+				 0);
+		g_string_replace(s, "bandwidth_aspiration=\"1e6\"", "bandwidth_aspiration=\"1M\"", 0);
+		g_string_replace(s, "size=\"12\"", "size=\"0.012kB\"", 0);
+		g_string_replace(s, "port=\"80\"", "port=\"0080\"", 0);
+		b = parse(s->str, err, sizeof(err));
+		CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+		CU_ASSERT_EQUAL(b->refresh_time, a->refresh_time);
+		for (uint32_t id = 1; id <= 4; id += 3) {
+			da = &cme_config_class(a, id)->dp;
+			db = &cme_config_class(b, id)->dp;
+			CU_ASSERT(da->delay_a == db->delay_a);
+			CU_ASSERT(da->delay_r == db->delay_r);
+			CU_ASSERT(da->bw_a == db->bw_a);
+			CU_ASSERT(da->bw_r == db->bw_r);
+		}
+		CU_ASSERT_EQUAL(cme_config_content(b, "a")->size, 12);
+		CU_ASSERT_EQUAL(cme_config_content(b, "a")->servers[0].port, 80);
+		cme_config_free(a);
+		cme_config_free(b);
+		g_string_free(s, TRUE);
+	}
 }
 
 int
@@ -158,7 +208,7 @@ suite_cme_register(void)
 		return -1;
 	if (!CU_add_test(s, "configuration: defaults, catalogue, key plan", test_cme_config_good) ||
 	    !CU_add_test(s, "configuration: each refusal with its line", test_cme_config_bad) ||
-	    !CU_add_test(s, "configuration: durations with units", test_cme_config_durations))
+	    !CU_add_test(s, "configuration: values with units", test_cme_config_durations))
 		return -1;
 	return 0;
 }

@@ -547,6 +547,29 @@ test_config_xml(void)
 	CU_ASSERT_EQUAL(xlen, len);
 	CU_ASSERT_EQUAL(memcmp(xbuf, buf, len), 0);
 	g_free(xbuf);
+	/*
+	 * The same numbers written with units, and the exponents written out,
+	 * pack to the same bytes: the one grammar reads them exactly.
+	 */
+	{
+		GString *g = g_string_new(small_xml);
+
+		g_string_replace(g, "delay_aspiration=\"0.5\"", "delay_aspiration=\"500ms\"", 0);
+		g_string_replace(g, "delay_reservation=\"1.0\"", "delay_reservation=\"1s\"", 0);
+		g_string_replace(g, "loss_reservation=\"1e-3\"", "loss_reservation=\"0.1%\"", 0);
+		g_string_replace(g, "bandwidth_aspiration=\"4e6\"",
+				 "bandwidth_aspiration=\"4Mbps\"", 0);
+		g_string_replace(g, "bandwidth_reservation=\"1e6\"",
+				 "bandwidth_reservation=\"1000000\"", 0);
+		CU_ASSERT_EQUAL(g_string_replace(g, "supported_bandwidth=\"10e6\"",
+						 "supported_bandwidth=\"10Mbit/s\"", 0), 2);
+		CU_ASSERT_EQUAL_FATAL(rae_config_xml_pack(g->str, g->len, "u.xml", &xbuf, &xlen,
+							  NULL, err, sizeof(err)), 0);
+		CU_ASSERT_EQUAL(xlen, len);
+		CU_ASSERT_EQUAL(memcmp(xbuf, buf, len), 0);
+		g_free(xbuf);
+		g_string_free(g, TRUE);
+	}
 
 	f = tmp_file(small_xml, strlen(small_xml));
 	c = rae_config_load(f, err, sizeof(err));
@@ -619,7 +642,20 @@ test_config_checks(void)
 		{ "remote_as_number=\"5\"", "remote_as_number=\"11\"",
 		  ":8: peer_table[0].remote_as_number: 11 is the local AS" },
 		{ "loss_ratio=\"1e-6\"", "loss_ratio=\"1.5\"",
-		  ":9: peer_table[0].class_table[0].metric.loss_ratio: 1.5 is not a ratio (0..1)" },
+		  ":9: loss_ratio \"1.5\": too large (at most 1, or 100%)" },
+		/* Numbers are values of the one grammar (sim/units.h). */
+		{ "bandwidth_aspiration=\"4e6\"", "bandwidth_aspiration=\"4 Mbps\"",
+		  ":7: bandwidth_aspiration \"4 Mbps\": no blank may stand in a value (write 4Mbps)" },
+		{ "delay_aspiration=\"0.5\"", "delay_aspiration=\"0.5sec\"",
+		  ":7: delay_aspiration \"0.5sec\": unknown unit \"sec\"" },
+		{ "delay_aspiration=\"0.5\"", "delay_aspiration=\"1e-10\"",
+		  ":7: delay_aspiration \"1e-10\": not a whole number of nanoseconds" },
+		{ "supported_bandwidth=\"10e6\"/></class_table>\n  </peer", "supported_bandwidth=\"1.5\"/></class_table>\n  </peer",
+		  ":9: supported_bandwidth \"1.5\": not a whole number of bit/s" },
+		{ "prefix_length=\"24\"/>\n  <prov", "prefix_length=\"+24\"/>\n  <prov",
+		  ":11: prefix_length \"+24\": not a whole number" },
+		{ "remote_as_number=\"5\"", "remote_as_number=\"4294967296\"",
+		  ":8: remote_as_number \"4294967296\": too large (at most 4294967295)" },
 		{ "<source as_number=\"5\"/>", "<source as_number=\"5\"><prefix ip_address=\"1.0.0.0\" prefix_length=\"8\"/></source>",
 		  ":13: provisioning_table[0].source: give either as_number or a prefix, not both" },
 		{ "<source as_number=\"5\"/>", "<source/>",

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <CUnit/CUnit.h>
+#include <glib.h>
 
 #include "sim/units.h"
 #include "tests/unit/suites.h"
@@ -403,6 +404,83 @@ test_fmt_roundtrip(void)
 	CU_ASSERT_STRING_EQUAL(units_fmt_rate(1500000, buf, sizeof(buf)), "1500kbps");
 }
 
+/*
+ * UNITS_BARE_EXP: the exponent of a bare number only moves the point, so
+ * the value is exact, and never stands with a unit or without the flag.
+ */
+static void
+test_bare_exponent(void)
+{
+	static const struct {
+		const char *s;
+		uint64_t v;
+	} rates[] = {
+		{ "5e7", 50000000 }, { "1e6", 1000000 }, { "1.5E6", 1500000 }, { "10e6", 10000000 },
+		{ "4e+6", 4000000 }, { "25e-1", 0 }, { "0e9", 0 }, { "1e0", 1 },
+		{ "123456.7e1", 1234567 }, { ".5e1", 5 }, { "1e19", 10000000000000000000u },
+	};
+	static const struct {
+		const char *s;
+		sim_time_t t;
+	} durs[] = {
+		{ "0.05", 50 * SIM_MS }, { "5e-2", 50 * SIM_MS }, { "2e-3", 2 * SIM_MS },
+		{ "1e-9", 1 }, { "1.5e1", 15 * SIM_S }, { "3e0", 3 * SIM_S },
+	};
+	static const struct {
+		const char *s, *problem;
+	} bad[] = {
+		{ "1e-1", "not a whole number of bit/s" },
+		{ "1e20", "too large" },
+		{ "1e61", "exponent out of range" },
+		{ "1e", "not a number" },
+		{ "1e-", "not a number" },
+		{ "5e6bps", "no unit may follow an exponent" },
+		{ "1e6.5", "no unit may follow an exponent" },
+	};
+	char err[UNITS_ERRLEN];
+	uint64_t v = 0;
+	sim_time_t t = 0;
+
+	/* 25e-1 is 2.5 bit/s: refused below; the table keeps whole values. */
+	for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
+		if (strcmp(rates[i].s, "25e-1") == 0)
+			continue;
+		v = 7;
+		if (units_rate_flags("x", rates[i].s, UNITS_BARE_EXP, 0, UINT64_MAX, &v, err,
+				     sizeof(err)) != 0)
+			fprintf(stderr, "\n  \"%s\" refused: %s\n", rates[i].s, err);
+		CU_ASSERT_EQUAL(v, rates[i].v);
+	}
+	CU_ASSERT_EQUAL(units_rate_flags("x", "25e-1", UNITS_BARE_EXP, 0, UINT64_MAX, &v, err,
+					 sizeof(err)), -1);
+	for (size_t i = 0; i < sizeof(durs) / sizeof(durs[0]); i++) {
+		t = -1;
+		if (units_duration("x", durs[i].s, UNITS_BARE_S | UNITS_BARE_EXP, 0, SIM_TIME_LIMIT,
+				   &t, err, sizeof(err)) != 0)
+			fprintf(stderr, "\n  \"%s\" refused: %s\n", durs[i].s, err);
+		CU_ASSERT_EQUAL(t, durs[i].t);
+		/* The same seconds as the C library reads them. */
+		CU_ASSERT_EQUAL((double)t / 1e9, g_ascii_strtod(durs[i].s, NULL));
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CU_ASSERT_EQUAL(units_rate_flags("x", bad[i].s, UNITS_BARE_EXP, 0, UINT64_MAX, &v,
+						 err, sizeof(err)), -1);
+		CU_ASSERT(worded(err, bad[i].s, bad[i].problem));
+	}
+	/* Without the flag, or with a unit, an exponent is not a number. */
+	CU_ASSERT_EQUAL(units_rate("x", "5e7", 0, UINT64_MAX, &v, err, sizeof(err)), -1);
+	CU_ASSERT_EQUAL(units_duration("x", "5e-2", UNITS_BARE_S, 0, SIM_TIME_LIMIT, &t, err,
+				       sizeof(err)), -1);
+	CU_ASSERT_EQUAL(units_duration("x", "5e-2s", UNITS_BARE_S | UNITS_BARE_EXP, 0,
+				       SIM_TIME_LIMIT, &t, err, sizeof(err)), -1);
+	/* A duration with no bare unit takes no bare exponent either. */
+	CU_ASSERT_EQUAL(units_duration("x", "5e3", UNITS_BARE_EXP, 0, SIM_TIME_LIMIT, &t, err,
+				       sizeof(err)), -1);
+	CU_ASSERT_EQUAL(units_rate_flags("x", "5e7", UNITS_BARE_EXP, 0, 1000, &v, err,
+					 sizeof(err)), -1);
+	CU_ASSERT(worded(err, "5e7", "too large (at most 1kbps)"));
+}
+
 /* A message longer than the buffer is cut, never overrun. */
 static void
 test_short_buffer(void)
@@ -429,6 +507,7 @@ suite_units_register(void)
 	    !CU_add_test(s, "bad forms, one wording", test_bad_forms) ||
 	    !CU_add_test(s, "size", test_size) ||
 	    !CU_add_test(s, "rate", test_rate) ||
+	    !CU_add_test(s, "bare numbers with an exponent", test_bare_exponent) ||
 	    !CU_add_test(s, "probability", test_prob) ||
 	    !CU_add_test(s, "integer", test_uint) ||
 	    !CU_add_test(s, "written values read back", test_fmt_roundtrip) ||
