@@ -1126,6 +1126,12 @@ main(int argc, char **argv)
 	char prog[64];
 	int rc;
 
+	/*
+	 * A file that passes the size limit (ulimit -f) fails its write with
+	 * EFBIG, which every writer reports as it reports a full disk, rather
+	 * than killing the program without a word.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
 	if (argc < 2)
 		return usage_error(usage_main, NULL);
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {

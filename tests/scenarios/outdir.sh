@@ -278,4 +278,23 @@ check "... in a few lines, not one per interface" [ "$(wc -l <"$T/star.err")" -l
 check "... and no summary.json: the run is not complete" not test -e "$T/star/summary.json"
 check "... nor an 'outputs:' line" not grep -q "outputs:" "$T/star.out"
 
+# ---- a write that fails ----
+
+# A file size limit (ulimit -f; 100 blocks are at most 100 KiB, and the
+# sample's busiest capture holds some 115 KB) makes writes fail with
+# EFBIG, as a full disk makes them fail with ENOSPC: the run says which
+# file, exits 1 and writes no summary, instead of dying of SIGXFSZ.
+(ulimit -f 100 && exec "$COMETSIM" run "$S" --out "$T/fsz" --quiet) \
+	>"$T/fsz.out" 2>"$T/fsz.err"
+rc=$?
+check "a write past the file size limit: exit 1 ($rc), not killed by SIGXFSZ" [ "$rc" -eq 1 ]
+check "... naming the file that could not be written" \
+	grep -q "^cometsim: $T/fsz/[a-z0-9-]*\\.pcap: write failed" "$T/fsz.err"
+check "... and saying the outputs are incomplete" \
+	grep -q "$T/fsz: the run failed; its outputs are incomplete (no summary.json)" "$T/fsz.err"
+check "... with no summary.json" not test -e "$T/fsz/summary.json"
+"$COMETSIM" run "$S" --out "$T/fsz" --quiet >/dev/null 2>&1
+check "the same directory takes the next run, which completes" \
+	[ "$(json_get "$T/fsz/summary.json" status)" = complete ]
+
 finish
