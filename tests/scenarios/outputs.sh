@@ -20,6 +20,10 @@ check "captures are nanosecond pcap" \
 	[ "$(od -An -tx1 -N4 "$T/sel/h2-eth0.pcap" | tr -d ' ')" = "4d3cb2a1" ]
 check "captures have the Ethernet link type" \
 	[ "$(od -An -tu4 -j20 -N4 "$T/sel/h2-eth0.pcap" | tr -d ' ')" = 1 ]
+check "--snaplen 100: the file header says 100 (what a reader sizes its buffer by)" \
+	[ "$(od -An -tu4 -j16 -N4 "$T/sel/h2-eth0.pcap" | tr -d ' ')" = 100 ]
+check "... and tshark reads it so" \
+	[ "$(capinfos -l "$T/sel/h2-eth0.pcap" 2>/dev/null | awk -F: '/Packet size limit/ { gsub(/[^0-9]/, "", $NF); print $NF; exit }')" = 100 ]
 "$COMETSIM" run "$scn" --out "$T/none" --quiet --pcap none || fail "run --pcap none exited $?"
 check "--pcap none writes no capture" [ "$(ls "$T/none" | grep -c pcap)" -eq 0 ]
 
