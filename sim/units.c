@@ -405,7 +405,7 @@ units_prob(const char *what, const char *s, double *out, char *err, size_t errle
 			q++;
 		p = q;
 	}
-	if ((size_t)(p - s) >= sizeof(num))
+	if ((size_t)(p - s) >= sizeof(num) - 8)
 		return fail(err, errlen, what, s, "too many digits (%s)", expect);
 	memcpy(num, s, (size_t)(p - s));
 	num[p - s] = '\0';
@@ -415,9 +415,23 @@ units_prob(const char *what, const char *s, double *out, char *err, size_t errle
 	}
 	if (*p != '\0')
 		return fail(err, errlen, what, s, "not a probability (%s)", expect);
+	if (pct) {
+		/*
+		 * N% is N with its exponent lowered by 2, read once: 1.1% is
+		 * exactly the double of 0.011 (dividing by 100 would round twice).
+		 */
+		char *e = strpbrk(num, "eE");
+		long x = 0;
+
+		if (e) {
+			x = strtol(e + 1, NULL, 10);
+			*e = '\0';
+		}
+		if (x < -100000 || x > 100000)
+			x = x < 0 ? -100000 : 100000;	/* 0 or too large either way */
+		snprintf(num + strlen(num), sizeof(num) - strlen(num), "e%ld", x - 2);
+	}
 	v = g_ascii_strtod(num, NULL);
-	if (pct)
-		v /= 100;
 	if (!(v <= 1))
 		return fail(err, errlen, what, s, "too large (at most 1, or 100%%)");
 	*out = v;

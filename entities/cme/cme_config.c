@@ -169,7 +169,8 @@ static bool
 attr_bool(const xmlNode *n, const char *name)
 {
 	char *s = attr(n, name);
-	bool v = s && (strcmp(s, "true") == 0 || strcmp(s, "1") == 0);
+	/* xs:boolean, which the schema checked: blanks around it are allowed. */
+	bool v = s && (strcmp(g_strstrip(s), "true") == 0 || strcmp(s, "1") == 0);
 
 	g_free(s);
 	return v;

@@ -55,6 +55,13 @@ test_cme_config_good(void)
 	CU_ASSERT_EQUAL(cme_config_class(c, 1)->cafe_cos, 0);
 	CU_ASSERT_EQUAL(cme_config_class(c, 4)->cafe_cos, 2);
 	CU_ASSERT(fabs(cme_config_class(c, 4)->dp.delay_r - 0.02) < 1e-12);
+	/* Each level on its own scale: seconds, ratios, bit/s, to the bit. */
+	CU_ASSERT(cme_config_class(c, 1)->dp.delay_a == 0.05);
+	CU_ASSERT(cme_config_class(c, 1)->dp.delay_r == 0.2);
+	CU_ASSERT(cme_config_class(c, 1)->dp.loss_a == 1e-4);
+	CU_ASSERT(cme_config_class(c, 1)->dp.loss_r == 0.01);
+	CU_ASSERT(cme_config_class(c, 1)->dp.bw_a == 5e7);
+	CU_ASSERT(cme_config_class(c, 1)->dp.bw_r == 1e6);
 	t = cme_config_content(c, "a");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 	CU_ASSERT_PTR_NULL(cme_config_content(c, "b"));
@@ -125,6 +132,12 @@ test_cme_config_bad(void)
 	refuse("port=\"80\"", "port=\"0\"", "t.xml:10: port \"0\": too small (at least 1)");
 	/* Every number is a value of the one grammar (sim/units.h). */
 	refuse("port=\"80\"", "port=\"+80\"", "t.xml:10: port \"+80\": not a whole number");
+	refuse("refresh_time=\"7\"", "client_port=\"0\"",
+	       "t.xml:2: client_port \"0\": too small (at least 1)");
+	refuse("agent_port=\"7\"", "agent_port=\"65536\"",
+	       "t.xml:11: agent_port \"65536\": too large (at most 65535)");
+	/* A boolean is read as the schema reads it, blanks collapsed; never guessed. */
+	refuse("refresh_time=\"7\"", "decision_with_flat_function=\"yes\"", "t.xml:2: schema");
 	refuse("size=\"12\"", "size=\"12 MB\"", "t.xml:9: size \"12 MB\": no blank");
 	refuse("size=\"12\"", "size=\"1.5B\"", "t.xml:9: size \"1.5B\": not a whole number of bytes");
 	refuse("delay_reservation=\"0.02\"", "delay_reservation=\"20 ms\"", "(write 20ms)");
@@ -197,6 +210,13 @@ test_cme_config_durations(void)
 		cme_config_free(b);
 		g_string_free(s, TRUE);
 	}
+	s = g_string_new(good);
+	g_string_replace(s, "refresh_time=\"7\"", "decision_with_flat_function=\" true \"", 0);
+	c = parse(s->str, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_TRUE(c->flat);
+	cme_config_free(c);
+	g_string_free(s, TRUE);
 }
 
 int

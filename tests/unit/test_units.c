@@ -291,6 +291,10 @@ test_prob(void)
 		{ "0", 0 }, { "1", 1 }, { "0.01", 0.01 }, { ".5", 0.5 }, { "1%", 0.01 },
 		{ "100%", 1 }, { "0.5%", 0.005 }, { "1e-6", 1e-6 }, { "1E-3", 1e-3 },
 		{ "2.5e-1", 0.25 }, { "1.0", 1 },
+		/* A percentage is exactly the double of its decimal (one rounding). */
+		{ "1.1%", 0.011 }, { "0.7%", 0.007 }, { "0.007%", 0.00007 }, { "12.5%", 0.125 },
+		{ "1e-1%", 0.001 }, { "33.3%", 0.333 }, { "2E1%", 0.2 }, { "0%", 0 },
+		{ "1e-99999999999%", 0 },
 	};
 	static const struct {
 		const char *s, *problem;
@@ -314,7 +318,10 @@ test_prob(void)
 		v = -1;
 		if (units_prob("x", good[i].s, &v, err, sizeof(err)) != 0)
 			fprintf(stderr, "\n  \"%s\" refused: %s\n", good[i].s, err);
-		CU_ASSERT_DOUBLE_EQUAL(v, good[i].v, 1e-15);
+		if (v != good[i].v)
+			fprintf(stderr, "\n  \"%s\" read as %.17g, not %.17g\n", good[i].s, v,
+				good[i].v);
+		CU_ASSERT(v == good[i].v);
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		CU_ASSERT_EQUAL(units_prob("x", bad[i].s, &v, err, sizeof(err)), -1);
