@@ -15,6 +15,47 @@ same() {
 	cmp -s "$1/Content/$2/MyContent1" "$1/Content/$3/MyContent1"
 }
 
+# ---- the CRME's choice between routes of one relationship ----
+# Topology 2 with domain 5 made a customer of domain 6 as well (a link
+# 5.3 - 6.3, CAFEs on both ends, CRME 5.1 listing 2.1 and 6.1 as its
+# providers), no content: CRME 1.1 then learns 10.0.5.0/24 from two
+# customers, 2.1 (path 2 5) and 3.1 (path 3 6 5), and must keep the
+# shorter (doc/curling.md, section 3, "Routing table": customer, peer,
+# provider, then the shorter path, then the lower address).
+cp="$T/crme-paths"
+mkdir -p "$cp"
+cp "$top_srcdir/topologies/curling-topology2.script" "$cp/topo.script"
+echo "0 START_LINK 5.3 6.3" >>"$cp/topo.script"
+grep -E '^[0-9]+ ON_ROUTER [0-9.]+ usr\.curling\.(Crme|Cafe) ' \
+	"$top_srcdir/scenarios/curling-topology2.script" |
+	sed -e 's|^\(100 ON_ROUTER 5\.1 usr\.curling\.Crme 3000\) 1 2\.1$|\1 2 2.1 6.1|' \
+	    -e 's|^\(200 ON_ROUTER 5\.3 usr\.curling\.Cafe 2000 5\.1 3000\) 0$|\1 1 6.3 2000 6.1|' \
+	    -e 's|^\(200 ON_ROUTER 6\.3 usr\.curling\.Cafe 2000 6\.1 3000\) 0$|\1 1 5.3 2000 5.1|' \
+	>"$cp/ents.script"
+check "the variant's three changed lines are there" \
+	[ "$(grep -cE ' 2 2\.1 6\.1$| 1 6\.3 2000 6\.1$| 1 5\.3 2000 5\.1$' "$cp/ents.script")" -eq 3 ]
+cat >"$cp/paths.xml" <<'EOF2'
+<scenario name="crme-paths">
+  <run end_time="3s" log="info"/>
+  <linkdefaults bandwidth="100Mbps" delay="1ms"/>
+  <events>
+    <script file="topo.script"/>
+    <script file="ents.script"/>
+  </events>
+</scenario>
+EOF2
+"$COMETSIM" run "$cp/paths.xml" --out "$cp/out" --quiet --pcap none --log crme=debug ||
+	fail "the variant of topology 2 exited $?"
+last_route() {
+	grep "CRME $1: route $2 " "$cp/out/log.txt" | tail -n 1 | sed 's/^.*: route //'
+}
+check "CRME 3.1 offers its provider the longer path (via 6.1, 2 hops)" \
+	[ "$(last_route 3.1 5.0/24)" = "5.0/24 via 6.1 (customer), 2 hops" ]
+check "CRME 2.1 offers the shorter (its own customer, 1 hop)" \
+	[ "$(last_route 2.1 5.0/24)" = "5.0/24 via 5.1 (customer), 1 hops" ]
+check "CRME 1.1 keeps the shorter of its two customer routes: via 2.1, 2 hops" \
+	[ "$(last_route 1.1 5.0/24)" = "5.0/24 via 2.1 (customer), 2 hops" ]
+
 # ---- route optimisation ----
 ro="$T/ro"
 "$COMETSIM" run "$top_srcdir/scenarios/curling-ro.xml" --out "$ro" --quiet || fail "curling-ro exited $?"
