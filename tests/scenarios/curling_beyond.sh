@@ -22,19 +22,19 @@ same() {
 # customers, 2.1 (path 2 5) and 3.1 (path 3 6 5), and must keep the
 # shorter (doc/curling.md, section 3, "Routing table": customer, peer,
 # provider, then the shorter path, then the lower address).
-cp="$T/crme-paths"
-mkdir -p "$cp"
-cp "$top_srcdir/topologies/curling-topology2.script" "$cp/topo.script"
-echo "0 START_LINK 5.3 6.3" >>"$cp/topo.script"
+cv="$T/crme-paths"
+mkdir -p "$cv"
+cp "$top_srcdir/topologies/curling-topology2.script" "$cv/topo.script"
+echo "0 START_LINK 5.3 6.3" >>"$cv/topo.script"
 grep -E '^[0-9]+ ON_ROUTER [0-9.]+ usr\.curling\.(Crme|Cafe) ' \
 	"$top_srcdir/scenarios/curling-topology2.script" |
 	sed -e 's|^\(100 ON_ROUTER 5\.1 usr\.curling\.Crme 3000\) 1 2\.1$|\1 2 2.1 6.1|' \
 	    -e 's|^\(200 ON_ROUTER 5\.3 usr\.curling\.Cafe 2000 5\.1 3000\) 0$|\1 1 6.3 2000 6.1|' \
 	    -e 's|^\(200 ON_ROUTER 6\.3 usr\.curling\.Cafe 2000 6\.1 3000\) 0$|\1 1 5.3 2000 5.1|' \
-	>"$cp/ents.script"
+	>"$cv/ents.script"
 check "the variant's three changed lines are there" \
-	[ "$(grep -cE ' 2 2\.1 6\.1$| 1 6\.3 2000 6\.1$| 1 5\.3 2000 5\.1$' "$cp/ents.script")" -eq 3 ]
-cat >"$cp/paths.xml" <<'EOF2'
+	[ "$(grep -cE ' 2 2\.1 6\.1$| 1 6\.3 2000 6\.1$| 1 5\.3 2000 5\.1$' "$cv/ents.script")" -eq 3 ]
+cat >"$cv/paths.xml" <<'EOF2'
 <scenario name="crme-paths">
   <run end_time="3s" log="info"/>
   <linkdefaults bandwidth="100Mbps" delay="1ms"/>
@@ -44,10 +44,10 @@ cat >"$cp/paths.xml" <<'EOF2'
   </events>
 </scenario>
 EOF2
-"$COMETSIM" run "$cp/paths.xml" --out "$cp/out" --quiet --pcap none --log crme=debug ||
+"$COMETSIM" run "$cv/paths.xml" --out "$cv/out" --quiet --pcap none --log crme=debug ||
 	fail "the variant of topology 2 exited $?"
 last_route() {
-	grep "CRME $1: route $2 " "$cp/out/log.txt" | tail -n 1 | sed 's/^.*: route //'
+	grep "CRME $1: route $2 " "$cv/out/log.txt" | tail -n 1 | sed 's/^.*: route //'
 }
 check "CRME 3.1 offers its provider the longer path (via 6.1, 2 hops)" \
 	[ "$(last_route 3.1 5.0/24)" = "5.0/24 via 6.1 (customer), 2 hops" ]
