@@ -23,6 +23,15 @@ done
 core="$out/r1-eth1.pcap"
 check "ARP request and reply on the core link" \
 	[ "$(count "$core" 'arp.opcode == 1')" -ge 1 -a "$(count "$core" 'arp.opcode == 2')" -ge 1 ]
+# A neighbour once answered is not asked again (the retry timer stops at
+# the answer): every (sender, target) ARP request appears once in each
+# capture, on a run that lasts some seconds past the first answers.
+for f in "$out"/*.pcap; do
+	tshark_read "$f" -Y 'arp.opcode == 1' -T fields -e arp.src.proto_ipv4 \
+		-e arp.dst.proto_ipv4 -e vlan.id >"$T/arpreq"
+	check "$(basename "$f"): ARP requests ($(wc -l <"$T/arpreq")), none asked twice" \
+		[ "$(sort "$T/arpreq" | uniq -d | wc -l)" -eq 0 ]
+done
 check "IPv6 neighbour solicitation and advertisement" \
 	[ "$(count "$core" 'icmpv6.type == 135')" -ge 1 -a "$(count "$core" 'icmpv6.type == 136')" -ge 1 ]
 check "the 100 IPv4 datagrams to domain 2 go through GRE" \
