@@ -14,6 +14,7 @@
  * file; keep them together.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -434,6 +435,47 @@ units_prob(const char *what, const char *s, double *out, char *err, size_t errle
 	v = g_ascii_strtod(num, NULL);
 	if (!(v <= 1))
 		return fail(err, errlen, what, s, "too large (at most 1, or 100%%)");
+	*out = v;
+	return 0;
+}
+
+int
+units_real(const char *what, const char *s, double *out, char *err, size_t errlen)
+{
+	static const char expect[] =
+		"a number, an exponent allowed, greater than 0, as in 0.001 or 1e-6";
+	struct number n;
+	const char *p;
+	char num[64];
+	double v;
+
+	if (check_form(what, s, expect, err, errlen) < 0)
+		return -1;
+	if (scan_number(s, &n) < 0)
+		return fail(err, errlen, what, s, "not a number (%s)", expect);
+	p = n.end;
+	if (*p == 'e' || *p == 'E') {
+		const char *q = p + 1;
+
+		if (*q == '-' || *q == '+')
+			q++;
+		if (!g_ascii_isdigit(*q))
+			return fail(err, errlen, what, s, "not a number (%s)", expect);
+		while (g_ascii_isdigit(*q))
+			q++;
+		p = q;
+	}
+	if (*p != '\0')
+		return fail(err, errlen, what, s, "not a number (%s)", expect);
+	if ((size_t)(p - s) >= sizeof(num))
+		return fail(err, errlen, what, s, "too many digits (%s)", expect);
+	memcpy(num, s, (size_t)(p - s));
+	num[p - s] = '\0';
+	v = g_ascii_strtod(num, NULL);
+	if (!isfinite(v))
+		return fail(err, errlen, what, s, "too large (%s)", expect);
+	if (!(v > 0))
+		return fail(err, errlen, what, s, "not greater than 0 (%s)", expect);
 	*out = v;
 	return 0;
 }

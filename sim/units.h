@@ -76,6 +76,13 @@ int units_rate_flags(const char *what, const char *s, unsigned flags, uint64_t m
 int units_prob(const char *what, const char *s, double *out, char *err, size_t errlen);
 
 /*
+ * A real number without a unit (a scale factor): a decimal number, an
+ * exponent allowed (1e-6), no sign, finite, greater than 0.  Read as a
+ * double, once rounded.  Returns 0 or -1 with the message in err.
+ */
+int units_real(const char *what, const char *s, double *out, char *err, size_t errlen);
+
+/*
  * A whole number of decimal digits, no sign, no unit, in [min, max].
  * Returns 0 or -1 with the message in err.
  */

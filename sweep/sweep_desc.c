@@ -23,6 +23,7 @@
 #include "entities/xmldoc.h"
 #include "sim/fileio.h"
 #include "sim/log.h"
+#include "sim/units.h"
 #include "sweep/sweep_int.h"
 
 #define MAX_RANGE	100000u		/* values one <range> may give */
@@ -156,13 +157,14 @@ range_expand(const char *file, int line, xmlNode *n, GPtrArray *out)
 		goto done;
 	}
 	if (factor) {
-		char *end;
+		char e[UNITS_ERRLEN];
+		uint64_t u;
 
-		fac = (int64_t)g_ascii_strtoll(factor, &end, 10);
-		if (*end || fac < 2 || fac > 1000000) {
-			sw_desc_error(file, line, "<range>: factor must be an integer from 2");
+		if (units_uint("factor", factor, 2, 1000000, &u, e, sizeof(e)) < 0) {
+			sw_desc_error(file, line, "<range>: %s", e);
 			goto done;
 		}
+		fac = (int64_t)u;
 		if (f.m <= 0 || t.m < 0) {
 			sw_desc_error(file, line, "<range>: with a factor, from and to must be positive");
 			goto done;
@@ -555,8 +557,13 @@ metric_read(const char *file, xmlNode *n)
 		 !strcmp(agg, "min") ? SW_AGG_MIN : !strcmp(agg, "max") ? SW_AGG_MAX :
 		 SW_AGG_COUNT;
 	if (scale) {
+		char e[UNITS_ERRLEN];
+
 		m->has_scale = true;
-		m->scale = g_ascii_strtod(scale, NULL);
+		if (units_real("scale", scale, &m->scale, e, sizeof(e)) < 0) {
+			sw_desc_error(file, m->line, "metric %s: %s", m->name, e);
+			goto fail;
+		}
 	}
 	g_free(agg);
 	g_free(scale);

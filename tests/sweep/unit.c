@@ -211,6 +211,63 @@ test_ranges(void)
 	sw_desc_free(d);
 	g_free(path);
 
+	/*
+	 * factor is an integer and scale a real number of the one grammar
+	 * (sim/units.c): exact, and every other form refused.
+	 */
+	path = write_file("scale.xml",
+		"<sweep scenario='x.xml'>\n"
+		"  <metric name='m' select='events' scale='1e-6'/>\n"
+		"  <metric name='n' select='events' scale='0.000001'/>\n"
+		"  <param name='a'><range from='1' to='8' factor='02'/></param>\n"
+		"</sweep>\n");
+	d = sw_desc_load(path, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	CU_ASSERT(((struct sw_metric *)g_ptr_array_index(d->metrics, 0))->scale == 1e-6);
+	CU_ASSERT(((struct sw_metric *)g_ptr_array_index(d->metrics, 1))->scale == 1e-6);
+	v = values_of(d, "a");
+	CU_ASSERT_STRING_EQUAL(v, "1 2 4 8");
+	g_free(v);
+	sw_desc_free(d);
+	g_free(path);
+	{
+		static const char *const bad[] = {
+			"scale='-1'", "scale='0'", "scale='1e-6x'", "scale='1 e-6'", "scale='1e999'",
+			"scale='nan'", "scale='0x10'",
+		};
+		static const char *const badfac[] = { "'1'", "'+3'", "'3.0'", "'1000001'", "' 3'" };
+
+		for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+			char *x = g_strdup_printf("<sweep scenario='x.xml'>\n"
+						  "  <metric name='m' select='events' %s/>\n"
+						  "  <param name='a' values='1'/>\n</sweep>\n", bad[i]);
+
+			path = write_file("bad-scale.xml", x);
+			d = sw_desc_load(path, NULL);
+			if (d)
+				fprintf(stderr, "\n  %s accepted\n", bad[i]);
+			CU_ASSERT_PTR_NULL(d);
+			sw_desc_free(d);
+			g_free(path);
+			g_free(x);
+		}
+		for (size_t i = 0; i < G_N_ELEMENTS(badfac); i++) {
+			char *x = g_strdup_printf("<sweep scenario='x.xml'>\n"
+						  "  <metric name='m' select='events'/>\n"
+						  "  <param name='a'><range from='1' to='9' factor=%s/></param>\n"
+						  "</sweep>\n", badfac[i]);
+
+			path = write_file("bad-factor.xml", x);
+			d = sw_desc_load(path, NULL);
+			if (d)
+				fprintf(stderr, "\n  factor=%s accepted\n", badfac[i]);
+			CU_ASSERT_PTR_NULL(d);
+			sw_desc_free(d);
+			g_free(path);
+			g_free(x);
+		}
+	}
+
 	/* A step away from `to` never ends: refused. */
 	path = write_file("bad-range.xml",
 		"<sweep scenario='x.xml'>\n"
