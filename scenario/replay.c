@@ -148,15 +148,21 @@ link_between(struct scenario *s, const struct scn_node *a, const struct scn_node
 	return any;
 }
 
-/* The next free "ethN" of a node. */
+/*
+ * The next free "ethN" of a node: the lowest N not taken.  Interfaces are
+ * never removed, so the search starts where the last one ended (a hub of
+ * d links costs d lookups, not d * d / 2).
+ */
 static char *
-next_eth(const struct scn_node *n)
+next_eth(struct scn_node *n)
 {
-	for (unsigned k = 0;; k++) {
+	for (unsigned k = n->eth_hint;; k++) {
 		char *name = g_strdup_printf("eth%u", k);
 
-		if (!scn_node_iface(n, name))
+		if (!scn_node_iface(n, name)) {
+			n->eth_hint = k + 1;
 			return name;
+		}
 		g_free(name);
 	}
 }
@@ -166,6 +172,7 @@ start_link(struct scn_ld *ld, struct scn_event *ev)
 {
 	struct scenario *s = ld->s;
 	struct scn_node *n[2];
+	struct scn_iface *ifc[2];
 	struct scn_link *l;
 	char err[UNITS_ERRLEN];
 	uint64_t w;
@@ -203,12 +210,10 @@ start_link(struct scn_ld *ld, struct scn_event *ev)
 	l = scn_link_new(s, ev->file, ev->line);
 	l->scripted = true;
 	for (int k = 0; k < 2; k++) {
-		struct scn_iface *ifc;
-
 		l->node[k] = g_strdup(n[k]->name);
 		l->ifname[k] = next_eth(n[k]);
-		ifc = scn_iface_new(n[k], l->ifname[k], IF_ETHER, ev->file, ev->line);
-		ifc->scripted = true;
+		ifc[k] = scn_iface_new(n[k], l->ifname[k], IF_ETHER, ev->file, ev->line);
+		ifc[k]->scripted = true;
 	}
 	l->name = ev->argc > 3 ? g_strdup(ev->argv[3]) :
 		  g_strdup_printf("%s:%s-%s:%s", l->node[0], l->ifname[0], l->node[1],
@@ -218,7 +223,7 @@ start_link(struct scn_ld *ld, struct scn_event *ev)
 				 "\"%s\"", l->name);
 	g_hash_table_insert(s->link_by_name, l->name, l);
 	for (int k = 0; k < 2; k++)
-		scn_node_iface(n[k], l->ifname[k])->link = l->name;
+		ifc[k]->link = l->name;
 	if (ev->argc > 2)
 		scn_val_set(&l->v[LA_WEIGHT], ev->argv[2], ev->file, ev->line);
 	l->exists = l->up = true;

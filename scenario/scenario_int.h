@@ -154,6 +154,7 @@ struct scn_node {
 	int line;
 	bool exists, up;	/* load-time replay of the events */
 	unsigned life;		/* START_ROUTERs that brought it back up so far */
+	unsigned eth_hint;	/* every "ethK" with K below it is taken (next_eth) */
 };
 
 struct scn_link {

@@ -108,4 +108,33 @@ check "--set pcap=bogus --pcap r1: the flag wins, the run is complete" \
 	[ "$(json_get "$T/pcap-flag/summary.json" status)" = complete ]
 check "... and writes r1's two captures only" [ "$(ls "$T/pcap-flag" | grep -c '\.pcap$')" -eq 2 ]
 
+# A script link takes the lowest free ethN of each end, around the names
+# the topology already gave: hub has eth0 and eth2, so its links are
+# eth1, eth3 and eth4, in script order.
+cat >"$T/mix.xml" <<'EOF2'
+<scenario name="mix">
+  <topology name="t" routing="static">
+    <node name="hub">
+      <ether name="eth0" address="10.9.0.1/24"/>
+      <ether name="eth2" address="10.9.2.1/24"/>
+    </node>
+  </topology>
+  <run end_time="1ms" pcap="none"/>
+  <events>
+    <script><![CDATA[
+0 START_ROUTER 1
+0 START_ROUTER 2
+0 START_ROUTER 3
+0 START_LINK hub 1
+0 START_LINK hub 2
+0 START_LINK 3 hub
+]]></script>
+  </events>
+</scenario>
+EOF2
+"$COMETSIM" run "$T/mix.xml" --out "$T/mix" --quiet || fail "the mixed scenario exited $?"
+grep -o 'link [^ ]* started' "$T/mix/log.txt" >"$T/mix.links"
+check "script links around the topology's names: hub eth1, eth3, eth4" \
+	[ "$(tr '\n' ' ' <"$T/mix.links")" = "link hub:eth1-1:eth0 started link hub:eth3-2:eth0 started link 3:eth0-hub:eth4 started " ]
+
 finish
