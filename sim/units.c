@@ -380,15 +380,46 @@ units_rate_flags(const char *what, const char *s, unsigned flags, uint64_t min, 
 }
 
 int
-units_prob(const char *what, const char *s, double *out, char *err, size_t errlen)
+units_level(const char *what, const char *s, enum units_level kind, double *out, char *err,
+	    size_t errlen)
 {
-	static const char expect[] =
-		"a probability is a number from 0 to 1, or a percentage, as in 0.01 or 1%";
+	sim_time_t t;
+	uint64_t b;
+
+	switch (kind) {
+	case UNITS_LEVEL_DELAY:
+		if (units_duration(what, s, UNITS_BARE_S | UNITS_BARE_EXP, 0, SIM_TIME_LIMIT, &t,
+				   err, errlen) < 0)
+			return -1;
+		*out = (double)t / 1e9;
+		return 0;
+	case UNITS_LEVEL_LOSS:
+		return units_prob(what, s, out, err, errlen);
+	case UNITS_LEVEL_BANDWIDTH:
+		if (units_rate_flags(what, s, UNITS_BARE_EXP, 0, UINT64_MAX, &b, err, errlen) < 0)
+			return -1;
+		*out = (double)b;
+		return 0;
+	}
+	return fail(err, errlen, what, s, "not a level");
+}
+
+/* Room for the text of a number read as a double, with 8 bytes to spare. */
+#define REAL_TEXT	64
+
+/*
+ * The common start of the values read as doubles (units_prob,
+ * units_real): the form, then a decimal number with an optional exponent
+ * (1e-6), copied into num (REAL_TEXT bytes, 8 of them left free for an
+ * exponent to be appended); *end is the first character after it.  0, or
+ * -1 with the message in err.
+ */
+static int
+scan_real(const char *what, const char *s, const char *expect, char *num, const char **end,
+	  char *err, size_t errlen)
+{
 	struct number n;
 	const char *p;
-	char num[64];
-	bool pct = false;
-	double v;
 
 	if (check_form(what, s, expect, err, errlen) < 0)
 		return -1;
@@ -406,10 +437,26 @@ units_prob(const char *what, const char *s, double *out, char *err, size_t errle
 			q++;
 		p = q;
 	}
-	if ((size_t)(p - s) >= sizeof(num) - 8)
+	if ((size_t)(p - s) >= REAL_TEXT - 8)
 		return fail(err, errlen, what, s, "too many digits (%s)", expect);
 	memcpy(num, s, (size_t)(p - s));
 	num[p - s] = '\0';
+	*end = p;
+	return 0;
+}
+
+int
+units_prob(const char *what, const char *s, double *out, char *err, size_t errlen)
+{
+	static const char expect[] =
+		"a probability is a number from 0 to 1, or a percentage, as in 0.01 or 1%";
+	const char *p;
+	char num[REAL_TEXT];
+	bool pct = false;
+	double v;
+
+	if (scan_real(what, s, expect, num, &p, err, errlen) < 0)
+		return -1;
 	if (*p == '%') {
 		pct = true;
 		p++;
@@ -444,33 +491,14 @@ units_real(const char *what, const char *s, double *out, char *err, size_t errle
 {
 	static const char expect[] =
 		"a number, an exponent allowed, greater than 0, as in 0.001 or 1e-6";
-	struct number n;
 	const char *p;
-	char num[64];
+	char num[REAL_TEXT];
 	double v;
 
-	if (check_form(what, s, expect, err, errlen) < 0)
+	if (scan_real(what, s, expect, num, &p, err, errlen) < 0)
 		return -1;
-	if (scan_number(s, &n) < 0)
-		return fail(err, errlen, what, s, "not a number (%s)", expect);
-	p = n.end;
-	if (*p == 'e' || *p == 'E') {
-		const char *q = p + 1;
-
-		if (*q == '-' || *q == '+')
-			q++;
-		if (!g_ascii_isdigit(*q))
-			return fail(err, errlen, what, s, "not a number (%s)", expect);
-		while (g_ascii_isdigit(*q))
-			q++;
-		p = q;
-	}
 	if (*p != '\0')
 		return fail(err, errlen, what, s, "not a number (%s)", expect);
-	if ((size_t)(p - s) >= sizeof(num))
-		return fail(err, errlen, what, s, "too many digits (%s)", expect);
-	memcpy(num, s, (size_t)(p - s));
-	num[p - s] = '\0';
 	v = g_ascii_strtod(num, NULL);
 	if (!isfinite(v))
 		return fail(err, errlen, what, s, "too large (%s)", expect);

@@ -75,6 +75,19 @@ int units_rate_flags(const char *what, const char *s, unsigned flags, uint64_t m
  */
 int units_prob(const char *what, const char *s, double *out, char *err, size_t errlen);
 
+/* What a level of the CME's and the RAE's configurations measures. */
+enum units_level { UNITS_LEVEL_DELAY, UNITS_LEVEL_LOSS, UNITS_LEVEL_BANDWIDTH };
+
+/*
+ * A decision level or a metric of those configurations, as the double
+ * their messages carry: a delay in seconds (a duration whose bare number
+ * is seconds), a loss (a probability), a bandwidth in bit/s (a rate).  A
+ * bare delay or bandwidth may have an exponent (UNITS_BARE_EXP), as
+ * D4.3's files write them.  Returns 0 or -1 with the message in err.
+ */
+int units_level(const char *what, const char *s, enum units_level kind, double *out,
+		char *err, size_t errlen);
+
 /*
  * A real number without a unit (a scale factor): a decimal number, an
  * exponent allowed (1e-6), no sign, finite, greater than 0.  Read as a

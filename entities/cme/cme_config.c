@@ -108,44 +108,20 @@ attr_whole_secs(struct cload *l, const xmlNode *n, const char *name, const char 
 /*
  * The other values, read as every value is (sim/units.h; the schema only
  * says they are text).  Each refusal names the line; absent gives dflt.
- * The decision levels keep the bare numbers of D4.3's files: a delay in
- * seconds and a bandwidth in bit/s may have an exponent (5e7).
+ * The decision levels keep the bare numbers of D4.3's files
+ * (units_level): a delay in seconds and a bandwidth in bit/s may have an
+ * exponent (5e7).
  */
 static double
-attr_delay(struct cload *l, const xmlNode *n, const char *name)
-{
-	char *s = attr(n, name), e[UNITS_ERRLEN];
-	sim_time_t t = 0;
-
-	if (s && units_duration(name, s, UNITS_BARE_S | UNITS_BARE_EXP, 0, SIM_TIME_LIMIT, &t,
-				e, sizeof(e)) < 0)
-		cerr(l, xmldoc_line(n), "%s", e);
-	g_free(s);
-	return (double)t / 1e9;
-}
-
-static double
-attr_loss(struct cload *l, const xmlNode *n, const char *name)
+attr_level(struct cload *l, const xmlNode *n, const char *name, enum units_level kind)
 {
 	char *s = attr(n, name), e[UNITS_ERRLEN];
 	double v = 0;
 
-	if (s && units_prob(name, s, &v, e, sizeof(e)) < 0)
+	if (s && units_level(name, s, kind, &v, e, sizeof(e)) < 0)
 		cerr(l, xmldoc_line(n), "%s", e);
 	g_free(s);
 	return v;
-}
-
-static double
-attr_rate(struct cload *l, const xmlNode *n, const char *name)
-{
-	char *s = attr(n, name), e[UNITS_ERRLEN];
-	uint64_t v = 0;
-
-	if (s && units_rate_flags(name, s, UNITS_BARE_EXP, 0, UINT64_MAX, &v, e, sizeof(e)) < 0)
-		cerr(l, xmldoc_line(n), "%s", e);
-	g_free(s);
-	return (double)v;
 }
 
 /* A size (bytes, or a unit: 2MB) or, with size false, a plain integer. */
@@ -200,12 +176,12 @@ load_class(struct cload *l, const xmlNode *n)
 	for (unsigned i = 0; i < c->nclasses; i++)
 		if (c->classes[i].dp.cos == d->cos)
 			cerr(l, line, "decision_parameters id %" PRIu32 " is given twice", d->cos);
-	d->delay_a = attr_delay(l, n, "delay_aspiration");
-	d->delay_r = attr_delay(l, n, "delay_reservation");
-	d->loss_a = attr_loss(l, n, "loss_aspiration");
-	d->loss_r = attr_loss(l, n, "loss_reservation");
-	d->bw_a = attr_rate(l, n, "bandwidth_aspiration");
-	d->bw_r = attr_rate(l, n, "bandwidth_reservation");
+	d->delay_a = attr_level(l, n, "delay_aspiration", UNITS_LEVEL_DELAY);
+	d->delay_r = attr_level(l, n, "delay_reservation", UNITS_LEVEL_DELAY);
+	d->loss_a = attr_level(l, n, "loss_aspiration", UNITS_LEVEL_LOSS);
+	d->loss_r = attr_level(l, n, "loss_reservation", UNITS_LEVEL_LOSS);
+	d->bw_a = attr_level(l, n, "bandwidth_aspiration", UNITS_LEVEL_BANDWIDTH);
+	d->bw_r = attr_level(l, n, "bandwidth_reservation", UNITS_LEVEL_BANDWIDTH);
 	if (!(isfinite(d->delay_a) && isfinite(d->delay_r) && d->delay_a >= 0 && d->delay_r >= 0))
 		cerr(l, line, "class %" PRIu32 ": delay levels must be finite and >= 0", d->cos);
 	else if (!(d->loss_a >= 0 && d->loss_a <= 1 && d->loss_r >= 0 && d->loss_r <= 1))

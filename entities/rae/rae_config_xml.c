@@ -130,26 +130,13 @@ static void
 xdouble(struct xcfg *x, xmlNode *n, const char *name, protobuf_c_boolean *has, double *v)
 {
 	char *s = xattr(x, n, name), e[UNITS_ERRLEN];
-	int rc;
+	enum units_level kind = strstr(name, "loss") ? UNITS_LEVEL_LOSS :
+				strstr(name, "delay") ? UNITS_LEVEL_DELAY : UNITS_LEVEL_BANDWIDTH;
 
 	if (!s)
 		return;
-	if (strstr(name, "loss")) {
-		rc = units_prob(name, s, v, e, sizeof(e));
-	} else if (strstr(name, "delay")) {
-		sim_time_t t = 0;
-
-		rc = units_duration(name, s, UNITS_BARE_S | UNITS_BARE_EXP, 0, SIM_TIME_LIMIT, &t,
-				    e, sizeof(e));
-		*v = (double)t / 1e9;
-	} else {
-		uint64_t b = 0;
-
-		g_assert(strstr(name, "bandwidth"));
-		rc = units_rate_flags(name, s, UNITS_BARE_EXP, 0, UINT64_MAX, &b, e, sizeof(e));
-		*v = (double)b;
-	}
-	if (rc < 0)
+	g_assert(kind != UNITS_LEVEL_BANDWIDTH || strstr(name, "bandwidth"));
+	if (units_level(name, s, kind, v, e, sizeof(e)) < 0)
 		xerr(x, (int)xmlGetLineNo(n), "%s", e);
 	*has = 1;
 }
