@@ -53,15 +53,21 @@ check "--max-wall 0.3: not stopped before the limit ($w s)" \
 # asks of the kernel is: every timer it arms for the limit runs out within
 # the limit (the time left of it, never more); a timer of 0 disarms.
 command -v strace >/dev/null 2>&1 || fail "strace is missing (scripts/setup.sh installs it)"
-# (LeakSanitizer cannot work under ptrace: the sanitizer build leaves it
-# out of this one run.)
-ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
-	strace -f -e trace=setitimer -o "$T/itimer" \
-	"$COMETSIM" run "$flow" --max-wall 0.3 --out "$T/wall3" --quiet 2>/dev/null
-awk '/setitimer\(ITIMER_REAL/ && /it_value=\{tv_sec=/ {
-	s = $0; sub(/.*it_value=\{tv_sec=/, "", s); sec = s + 0
-	sub(/^[0-9]*, tv_usec=/, "", s); us = sec * 1000000 + (s + 0)
-	if (us > 0) print us }' "$T/itimer" >"$T/armed"
+# armed OUT ARGS...: run cometsim ARGS under strace and write to OUT every
+# wall-clock timer it arms, in microseconds, one a line (a timer of 0
+# disarms and is left out).  LeakSanitizer cannot work under ptrace: the
+# sanitizer build leaves it out of these runs.
+armed() {
+	out=$1
+	shift
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		strace -f -e trace=setitimer -o "$out.strace" "$COMETSIM" "$@" 2>/dev/null
+	awk '/setitimer\(ITIMER_REAL/ && /it_value=\{tv_sec=/ {
+		s = $0; sub(/.*it_value=\{tv_sec=/, "", s); sec = s + 0
+		sub(/^[0-9]*, tv_usec=/, "", s); us = sec * 1000000 + (s + 0)
+		if (us > 0) print us }' "$out.strace" >"$out"
+}
+armed "$T/armed" run "$flow" --max-wall 0.3 --out "$T/wall3" --quiet
 check "--max-wall 0.3: the wall-clock timer is armed ($(tr '\n' ' ' <"$T/armed")us)" \
 	[ -s "$T/armed" ]
 check "... never for more than 0.3 s" \
@@ -70,14 +76,7 @@ check "... never for more than 0.3 s" \
 # only once the scenario is read, and still counts from the start of the
 # command: the timer armed then holds less than the whole limit, since
 # reading took some time (the timer counts in microseconds, truncated).
-ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
-	strace -f -e trace=setitimer -o "$T/itimer2" \
-	"$COMETSIM" run "$flow" --set max_wall=30s --end 1ms --pcap none --out "$T/wall30" \
-	--quiet 2>/dev/null
-awk '/setitimer\(ITIMER_REAL/ && /it_value=\{tv_sec=/ {
-	s = $0; sub(/.*it_value=\{tv_sec=/, "", s); sec = s + 0
-	sub(/^[0-9]*, tv_usec=/, "", s); us = sec * 1000000 + (s + 0)
-	if (us > 0) print us }' "$T/itimer2" >"$T/armed2"
+armed "$T/armed2" run "$flow" --set max_wall=30s --end 1ms --pcap none --out "$T/wall30" --quiet
 check "--set max_wall=30s: the timer is armed after loading ($(tr '\n' ' ' <"$T/armed2")us)" \
 	[ -s "$T/armed2" ]
 check "... for what is left of the 30 s, loading counted" \

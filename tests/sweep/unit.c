@@ -231,36 +231,29 @@ test_ranges(void)
 	sw_desc_free(d);
 	g_free(path);
 	{
-		static const char *const bad[] = {
-			"scale='-1'", "scale='0'", "scale='1e-6x'", "scale='1 e-6'", "scale='1e999'",
-			"scale='nan'", "scale='0x10'",
+		/* Each: the metric's extra attribute, the range's factor. */
+		static const struct {
+			const char *scale, *factor;
+		} bad[] = {
+			{ "scale='-1'", NULL }, { "scale='0'", NULL }, { "scale='1e-6x'", NULL },
+			{ "scale='1 e-6'", NULL }, { "scale='1e999'", NULL }, { "scale='nan'", NULL },
+			{ "scale='0x10'", NULL },
+			{ "", "'1'" }, { "", "'+3'" }, { "", "'3.0'" }, { "", "'1000001'" },
+			{ "", "' 3'" },
 		};
-		static const char *const badfac[] = { "'1'", "'+3'", "'3.0'", "'1000001'", "' 3'" };
 
 		for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
 			char *x = g_strdup_printf("<sweep scenario='x.xml'>\n"
 						  "  <metric name='m' select='events' %s/>\n"
-						  "  <param name='a' values='1'/>\n</sweep>\n", bad[i]);
+						  "  <param name='a'><range from='1' to='9' factor=%s/>"
+						  "</param>\n</sweep>\n", bad[i].scale,
+						  bad[i].factor ? bad[i].factor : "'3'");
 
-			path = write_file("bad-scale.xml", x);
+			path = write_file("bad-number.xml", x);
 			d = sw_desc_load(path, NULL);
 			if (d)
-				fprintf(stderr, "\n  %s accepted\n", bad[i]);
-			CU_ASSERT_PTR_NULL(d);
-			sw_desc_free(d);
-			g_free(path);
-			g_free(x);
-		}
-		for (size_t i = 0; i < G_N_ELEMENTS(badfac); i++) {
-			char *x = g_strdup_printf("<sweep scenario='x.xml'>\n"
-						  "  <metric name='m' select='events'/>\n"
-						  "  <param name='a'><range from='1' to='9' factor=%s/></param>\n"
-						  "</sweep>\n", badfac[i]);
-
-			path = write_file("bad-factor.xml", x);
-			d = sw_desc_load(path, NULL);
-			if (d)
-				fprintf(stderr, "\n  factor=%s accepted\n", badfac[i]);
+				fprintf(stderr, "\n  %s%s accepted\n", bad[i].scale,
+					bad[i].factor ? bad[i].factor : "");
 			CU_ASSERT_PTR_NULL(d);
 			sw_desc_free(d);
 			g_free(path);
