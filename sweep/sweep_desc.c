@@ -180,6 +180,12 @@ range_expand(const char *file, int line, xmlNode *n, GPtrArray *out)
 			   step ? step : "1", from, to);
 		goto done;
 	}
+	/* A factor only grows: a `to` below `from` is a slip, as a step away from it is. */
+	if (factor && t.m < f.m) {
+		sw_desc_error(file, line, "<range>: factor %s never goes from %s down to %s",
+			   factor, from, to);
+		goto done;
+	}
 	for (int64_t v = f.m;; k++) {
 		if (k >= MAX_RANGE) {
 			sw_desc_error(file, line, "<range>: more than %u values", MAX_RANGE);

@@ -219,12 +219,14 @@ test_ranges(void)
 		"<sweep scenario='x.xml'>\n"
 		"  <metric name='m' select='events' scale='1e-6'/>\n"
 		"  <metric name='n' select='events' scale='0.000001'/>\n"
+		"  <metric name='p' select='events' scale='1e+2'/>\n"
 		"  <param name='a'><range from='1' to='8' factor='02'/></param>\n"
 		"</sweep>\n");
 	d = sw_desc_load(path, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
 	CU_ASSERT(((struct sw_metric *)g_ptr_array_index(d->metrics, 0))->scale == 1e-6);
 	CU_ASSERT(((struct sw_metric *)g_ptr_array_index(d->metrics, 1))->scale == 1e-6);
+	CU_ASSERT(((struct sw_metric *)g_ptr_array_index(d->metrics, 2))->scale == 100);
 	v = values_of(d, "a");
 	CU_ASSERT_STRING_EQUAL(v, "1 2 4 8");
 	g_free(v);
@@ -266,6 +268,14 @@ test_ranges(void)
 		"<sweep scenario='x.xml'>\n"
 		"  <metric name='m' select='events'/>\n"
 		"  <param name='a'><range from='0' to='1' step='-1'/></param>\n"
+		"</sweep>\n");
+	CU_ASSERT_PTR_NULL(sw_desc_load(path, NULL));
+	g_free(path);
+	/* Nor does a factor from above `to`: refused, not one value past it. */
+	path = write_file("bad-range.xml",
+		"<sweep scenario='x.xml'>\n"
+		"  <metric name='m' select='events'/>\n"
+		"  <param name='a'><range from='10' to='5' factor='2'/></param>\n"
 		"</sweep>\n");
 	CU_ASSERT_PTR_NULL(sw_desc_load(path, NULL));
 	g_free(path);

@@ -294,7 +294,7 @@ test_prob(void)
 		/* A percentage is exactly the double of its decimal (one rounding). */
 		{ "1.1%", 0.011 }, { "0.7%", 0.007 }, { "0.007%", 0.00007 }, { "12.5%", 0.125 },
 		{ "1e-1%", 0.001 }, { "33.3%", 0.333 }, { "2E1%", 0.2 }, { "0%", 0 },
-		{ "1e-99999999999%", 0 },
+		{ "1e-99999999999%", 0 }, { "1e+0", 1 }, { "5E+0%", 0.05 },
 	};
 	static const struct {
 		const char *s, *problem;
