@@ -37,13 +37,6 @@ script_iface(struct node *n, const char *name)
 }
 
 static void
-routes_changed(struct net *net)
-{
-	if (net->auto_routes)
-		net_compute_routes(net);
-}
-
-static void
 log_ev(struct net *net, const struct scn_event *ev, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -77,18 +70,16 @@ scn_ev_run(struct sim *sim, void *ctx, void *arg)
 			if (!n)
 				break;
 			n->forwarding = true;
-			n->router_id = ev->node->router_id;
+			node_set_router_id(n, &ev->node->router_id);
 		} else {
 			node_set_up(n, true);
 		}
 		log_ev(net, ev, "router %s started", ev->node->name);
-		routes_changed(net);
 		break;
 	case SEV_END_ROUTER:
 		if (n)
 			node_set_up(n, false);
 		log_ev(net, ev, "router %s ended", ev->node->name);
-		routes_changed(net);
 		break;
 	case SEV_START_LINK:
 		l = net_link(net, ev->link->name);
@@ -108,14 +99,12 @@ scn_ev_run(struct sim *sim, void *ctx, void *arg)
 			link_set_up(l, true);
 		}
 		log_ev(net, ev, "link %s started", ev->link->name);
-		routes_changed(net);
 		break;
 	case SEV_END_LINK:
 		l = net_link(net, ev->link->name);
 		if (l)
 			link_set_up(l, false);
 		log_ev(net, ev, "link %s ended", ev->link->name);
-		routes_changed(net);
 		break;
 	case SEV_APP:
 		/* entity_start() adds the instance to n->entities; we keep owning it. */
@@ -171,7 +160,7 @@ inst_node(struct net *net, const struct scn_node *sn, char *err, size_t errlen)
 		return inst_error(err, errlen, sn->file, sn->line,
 				  "cannot create node \"%s\": %s", sn->name, strerror(errno));
 	n->forwarding = !sn->host;
-	n->router_id = sn->router_id;
+	node_set_router_id(n, &sn->router_id);
 	/* Parents first: a VLAN or a tunnel may be declared before them. */
 	for (int pass = 0; pass < 3; pass++) {
 		for (guint i = 0; i < sn->ifaces->len; i++) {
@@ -271,9 +260,8 @@ scenario_instantiate(struct scenario *s, struct net *net, char *err, size_t errl
 		if (!sn->scripted && inst_routes(net, sn, err, errlen) < 0)
 			return -1;
 	}
+	/* Shortest paths are computed when first used, and follow the events (sim/spf.c). */
 	net->auto_routes = s->auto_routes;
-	if (net->auto_routes)
-		net_compute_routes(net);
 	if (sim_interrupted())
 		goto interrupted;
 	for (guint i = 0; i < s->events->len; i++) {

@@ -31,23 +31,16 @@
 
 /*
  * Refuse a scenario the machine could not hold once built, citing the
- * node or link that goes past the limit (scenario_int.h, SCN_*_MAX):
- *  1. at most SCN_NODES_MAX nodes and SCN_LINKS_MAX links, counting
- *     those the scripts start;
- *  2. with shortest-path routing every node gets a route to every
- *     prefix of the others: nodes times prefixes at most SCN_ROUTES_MAX;
- *  3. and each computation of it searches from every node over every
- *     link: nodes times (nodes + 2 links) at most SCN_SPF_WORK_MAX, when
- *     there is a prefix at all (without one nothing is computed).
- * Runs once the events are replayed and the values parsed, so the
- * routing and the scripts' routers are known.
+ * node or link that goes past the limit (scenario_int.h, SCN_*_MAX): at
+ * most SCN_NODES_MAX nodes and SCN_LINKS_MAX links, counting those the
+ * scripts start.  Shortest-path routing has no limit of its own: it is
+ * computed on demand (sim/spf.c), and grows with what the run uses.
+ * Runs once the events are replayed, so the scripts' routers are known.
  */
 static int
 limits_check(struct scn_ld *ld)
 {
 	struct scenario *s = ld->s;
-	const struct scn_node *over = NULL;
-	uint64_t prefixes = 0;
 
 	if (s->nodes->len > SCN_NODES_MAX) {
 		const struct scn_node *n = g_ptr_array_index(s->nodes, SCN_NODES_MAX);
@@ -60,41 +53,6 @@ limits_check(struct scn_ld *ld)
 
 		return scn_error(ld, l->file, l->line, "link %s: more than %u links, the most "
 				 "a scenario may have", l->name, SCN_LINKS_MAX);
-	}
-	if (!s->auto_routes)
-		return 0;
-	for (guint i = 0; i < s->nodes->len; i++) {
-		const struct scn_node *n = g_ptr_array_index(s->nodes, i);
-
-		prefixes += !addr_is_unset(&n->router_id);
-		for (guint k = 0; k < n->ifaces->len; k++)
-			prefixes += ((const struct scn_iface *)g_ptr_array_index(n->ifaces, k))->addrs->len;
-		if (!over && (uint64_t)(i + 1) * prefixes > SCN_ROUTES_MAX)
-			over = n;
-	}
-	if (over)
-		return scn_error(ld, over->file, over->line, "node %s: shortest-path routing over "
-				 "%u nodes and %" PRIu64 " prefixes would install about %" PRIu64
-				 " routes, more than the %u a run may hold; use routing=\"static\" "
-				 "or fewer nodes", over->name, s->nodes->len, prefixes,
-				 (uint64_t)s->nodes->len * prefixes, SCN_ROUTES_MAX);
-	if (prefixes == 0)
-		return 0;
-	for (guint i = 0; i < s->nodes->len; i++) {
-		uint64_t k = i + 1, work = k * (k + 2 * (uint64_t)s->links->len);
-
-		if (work > SCN_SPF_WORK_MAX) {
-			const struct scn_node *n = g_ptr_array_index(s->nodes, i);
-
-			return scn_error(ld, n->file, n->line, "node %s: shortest-path routing "
-					 "over %u nodes and %u links would take about %" PRIu64
-					 " steps each time it is computed, more than the %llu a "
-					 "run may take; use routing=\"static\" or fewer nodes",
-					 n->name, s->nodes->len, s->links->len,
-					 (uint64_t)s->nodes->len * (s->nodes->len +
-								    2 * (uint64_t)s->links->len),
-					 SCN_SPF_WORK_MAX);
-		}
 	}
 	return 0;
 }

@@ -50,9 +50,6 @@
 #define SCN_FILE_MAX		FILEIO_MAX	/* bytes of one XML or script file */
 #define SCN_NODES_MAX		1000000u	/* nodes, from topologies and scripts */
 #define SCN_LINKS_MAX		1000000u
-#define SCN_ROUTES_MAX		20000000u	/* routes shortest-path routing installs */
-/* steps of one computation of shortest-path routing: nodes x (nodes + 2 links) */
-#define SCN_SPF_WORK_MAX	1000000000ull
 #define SCN_QUEUE_PKTS_MAX	1000000u	/* a link queue's limit in frames ... */
 #define SCN_QUEUE_BYTES_MAX	(1ull << 30)	/* ... and in bytes */
 /* events of scripts, <at> and <app>: about 300 bytes each once parsed */

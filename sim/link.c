@@ -79,6 +79,7 @@ link_create(struct net *net, const char *name, struct iface *a, struct iface *b,
 	net->links = realloc(net->links, (net->nlinks + 1) * sizeof(*net->links));
 	net->links[net->nlinks++] = l;
 	g_hash_table_insert(net->link_by_name, l->name, l);
+	spf_link_changed(l);
 	return l;
 }
 
@@ -223,6 +224,7 @@ link_set_up(struct link *l, bool up)
 		return;
 	l->up = up;
 	log_line(&l->net->log, LOG_INFO, NULL, "link", l->name, "link %s", up ? "up" : "down");
+	spf_link_changed(l);
 	if (up)
 		return;
 	for (int d = 0; d < 2; d++) {

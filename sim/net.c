@@ -21,6 +21,7 @@ net_create(struct sim *sim, uint64_t seed, uint64_t run)
 	log_init(&net->log, sim);
 	net->node_by_name = g_hash_table_new(g_str_hash, g_str_equal);
 	net->link_by_name = g_hash_table_new(g_str_hash, g_str_equal);
+	net->spf_budget = SPF_BUDGET_DEFAULT;
 	net->arp_timeout = 60 * SIM_S;
 	net->arp_retry = 1 * SIM_S;
 	net->arp_tries = 3;
@@ -167,6 +168,7 @@ net_destroy(struct net *net)
 		return;
 	/* Entities first: they may close sockets and cancel timers. */
 	net_stop_entities(net);
+	spf_fini(net);
 	stats_fini(&net->stats);
 	for (unsigned i = 0; i < net->nlinks; i++)
 		link_free(net, net->links[i]);

@@ -133,6 +133,7 @@ struct rtable {
 	unsigned count;
 	struct addr cache_dst;		/* the last destination looked up ... */
 	const struct route *cache_r;	/* ... and its route; cleared on any change */
+	uint64_t cache_gen;		/* ... valid while net->route_gen is this */
 };
 
 struct eth_hook {
@@ -148,6 +149,8 @@ struct ip_hook {
 };
 
 struct echo_hook;
+struct spf_tree;
+struct heap_ent;
 
 struct node {
 	struct net *net;
@@ -159,6 +162,7 @@ struct node {
 	struct iface **ifaces;
 	unsigned nifaces;
 	struct rtable rt4, rt6;
+	struct spf_tree *spf;	/* shortest paths from it (spf.c), or NULL: not computed */
 	struct eth_hook *eth_hooks;
 	unsigned neth_hooks;
 	struct ip_hook *ip_hooks;
@@ -243,8 +247,20 @@ struct net {
 	unsigned nlinks;
 	GHashTable *node_by_name;
 	GHashTable *link_by_name;
-	bool auto_routes;	/* recompute shortest paths on topology change */
-	bool routes_dirty;
+	bool auto_routes;	/* shortest-path routes, made on demand (spf.c) */
+	/* spf.c: who has each prefix (masked prefix -> struct route_owners*) */
+	GHashTable *owners[2][129];
+	uint8_t olens[2][129];	/* lengths in owners[], longest first */
+	unsigned nolens[2];
+	uint64_t route_gen;	/* changes whenever routes may have: lookup caches check it */
+	struct spf_tree *spf_head, *spf_tail;	/* computed trees, newest first */
+	size_t spf_bytes;	/* what they hold */
+	size_t spf_budget;	/* the most they may hold: older ones are dropped */
+	struct heap_ent *spf_heap;	/* Dijkstra's heap, kept between runs */
+	size_t spf_nheap, spf_heapcap;
+	uint64_t spf_runs;	/* trees computed */
+	uint64_t spf_extends;	/* trees extended by a link */
+	uint64_t spf_routes;	/* routes made from trees */
 	uint64_t next_pkt_uid;
 	/* output layer hook: a new interface exists (attach a tap) */
 	void (*on_iface_new)(void *ctx, struct iface *ifc);
@@ -315,6 +331,8 @@ bool node_has_addr(const struct node *n, const struct addr *a);
 const struct addr *node_src_addr(const struct node *n, const struct iface *ifc, int af);
 /* Take a node down (drops its traffic, stops its entities) or up again. */
 void node_set_up(struct node *n, bool up);
+/* Give n its router address (indexed for shortest-path routing). */
+void node_set_router_id(struct node *n, const struct addr *a);
 /* Register a handler for frames of an EtherType (0x0800/0x86DD/0x0806 are the stack's). */
 int node_eth_hook(struct node *n, uint16_t ethertype, eth_hook_fn fn, void *ctx);
 /* Remove the handler of an EtherType registered with fn and ctx. */
@@ -396,23 +414,43 @@ void rtable_fini(struct rtable *t);
 int route_add(struct node *n, const struct route *r);
 /* Remove the route to exactly this prefix; -1 if none. */
 int route_del(struct node *n, const struct prefix *dst);
-/* Longest-prefix match; NULL if none. */
+/*
+ * Longest-prefix match; NULL if none.  With net->auto_routes, the
+ * shortest-path routes are part of the table (made when first needed).
+ */
 const struct route *route_lookup(const struct node *n, const struct addr *dst);
+/* The route to exactly this prefix, as the table has it now, or NULL. */
+const struct route *route_lookup_exact(const struct node *n, const struct prefix *dst);
 /* Remove every automatic route of the node. */
 void route_flush_auto(struct node *n);
 /* Write the node's routes, one a line, in a stable order. */
 void route_dump(const struct node *n, FILE *out);
 
-/* spf.c */
+/* spf.c: shortest-path routing, computed on demand (doc/engine.md, "Routing") */
+
+/* The most the shortest-path trees of a network hold, unless set otherwise. */
+#define SPF_BUDGET_DEFAULT	((size_t)1 << 30)
 
 /*
- * Compute shortest paths (link weights, ties by lower node id) from every
- * node to every address of every other node, over links that are up
- * between nodes that are up, and install them as automatic routes.
- * Gives up when the engine is interrupted (sim_interrupted()): the
- * routes are then incomplete and routes_dirty stays set.
+ * Forget every shortest-path tree and the routes made from them: the next
+ * lookups compute them again.  Shortest paths use link weights, ties by
+ * lower node id, over links that are up between nodes that are up.
  */
 void net_compute_routes(struct net *net);
+/* Node n has a new address (router address or interface's): index it. */
+void spf_addr_added(struct node *n, const struct addr *a, uint8_t plen);
+/* Link l came up, went down or was made: the trees it changes. */
+void spf_link_changed(struct link *l);
+/* Node n came up or went down: the trees it changes. */
+void spf_node_changed(struct node *n);
+/*
+ * The shortest-path route of s to the prefix key/plen that other nodes
+ * have, made now if it is not yet in s's table; NULL if none of them can
+ * be reached.  Called by route_lookup().
+ */
+const struct route *spf_auto_route(struct node *s, int af, uint8_t plen, const struct addr *key);
+/* Free what spf.c holds for the network. */
+void spf_fini(struct net *net);
 
 /* ipv4.c */
 

@@ -170,6 +170,7 @@ iface_addr_add(struct iface *ifc, const struct addr *a, uint8_t plen)
 	ifc->addrs[ifc->naddrs].addr = *a;
 	ifc->addrs[ifc->naddrs].plen = plen;
 	ifc->naddrs++;
+	spf_addr_added(ifc->node, a, plen);
 	/* The connected route; a host route (/32, /128) needs none. */
 	if (plen < (a->af == ADDR_V4 ? 32 : 128)) {
 		memset(&r, 0, sizeof(r));
@@ -231,12 +232,21 @@ node_src_addr(const struct node *n, const struct iface *ifc, int af)
 }
 
 void
+node_set_router_id(struct node *n, const struct addr *a)
+{
+	n->router_id = *a;
+	if (!addr_is_unset(a))
+		spf_addr_added(n, a, a->af == ADDR_V4 ? 32 : 128);
+}
+
+void
 node_set_up(struct node *n, bool up)
 {
 	if (n->up == up)
 		return;
 	n->up = up;
 	node_log(n, LOG_INFO, "net", NULL, "node %s", up ? "up" : "down");
+	spf_node_changed(n);
 	if (!up) {
 		if (n->entities)
 			for (unsigned i = 0; i < n->entities->len; i++)

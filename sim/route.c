@@ -83,31 +83,67 @@ route_del(struct node *n, const struct prefix *dst)
 	return 0;
 }
 
+const struct route *
+route_lookup_exact(const struct node *n, const struct prefix *dst)
+{
+	const struct rtable *t = dst->addr.af == ADDR_V4 ? &n->rt4 : &n->rt6;
+	struct addr key = dst->addr;
+
+	if (!t->by_len[dst->len])
+		return NULL;
+	addr_mask(&key, dst->len);
+	return g_hash_table_lookup(t->by_len[dst->len], &key);
+}
+
 /*
- * The last answer is cached in the table (every change clears it): a
- * stream of packets to one destination costs one comparison per packet.
- * The cache is why the table is written through a const node.
+ * The longest prefix among the node's own routes (connected, static, and
+ * the automatic ones made so far) and, with shortest-path routing, the
+ * prefixes of the other nodes (spf.c makes the route on first use): at
+ * each length the node's own route wins.  The last answer is cached in
+ * the table (every change of the table or of the network's routes clears
+ * it): a stream of packets to one destination costs one comparison per
+ * packet.  The cache and the routes made on use are why the table is
+ * written through a const node.
  */
 const struct route *
-route_lookup(const struct node *n, const struct addr *dst)
+route_lookup(const struct node *cn, const struct addr *dst)
 {
-	struct rtable *t = (struct rtable *)(dst->af == ADDR_V4 ? &n->rt4 : &n->rt6);
+	struct node *n = (struct node *)cn;
+	struct rtable *t = dst->af == ADDR_V4 ? &n->rt4 : &n->rt6;
+	const struct net *net = n->net;
+	int f = dst->af == ADDR_V4 ? 0 : 1;
+	unsigned i = 0, j = 0, nol;
+	const struct route *r = NULL;
 
-	if (t->cache_r && addr_eq(&t->cache_dst, dst))
+	if (t->cache_r && t->cache_gen == net->route_gen && addr_eq(&t->cache_dst, dst))
 		return t->cache_r;
-	for (unsigned i = 0; i < t->nlens; i++) {
+	nol = net->auto_routes && n->up ? net->nolens[f] : 0;
+	while (i < t->nlens || j < nol) {
+		int lt = i < t->nlens ? t->lens[i] : -1;
+		int lo = j < nol ? net->olens[f][j] : -1;
+		uint8_t len = (uint8_t)(lt > lo ? lt : lo);
 		struct addr key = *dst;
-		const struct route *r;
 
-		addr_mask(&key, t->lens[i]);
-		r = g_hash_table_lookup(t->by_len[t->lens[i]], &key);
-		if (r) {
-			t->cache_dst = *dst;
-			t->cache_r = r;
-			return r;
+		addr_mask(&key, len);
+		if (lt == len) {
+			i++;
+			r = g_hash_table_lookup(t->by_len[len], &key);
+			if (r)
+				break;
+		}
+		if (lo == len) {
+			j++;
+			r = spf_auto_route(n, dst->af, len, &key);
+			if (r)
+				break;
 		}
 	}
-	return NULL;
+	if (r) {
+		t->cache_dst = *dst;
+		t->cache_r = r;
+		t->cache_gen = net->route_gen;
+	}
+	return r;
 }
 
 static gboolean

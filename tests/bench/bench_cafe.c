@@ -101,6 +101,7 @@ bench_cafe(unsigned ncafes, uint64_t packets, int pcap)
 		iface_addr_add(left[i + 1], &b, 24);
 		link_create(net, NULL, right[i], left[i + 1], &lp);
 	}
+	net->auto_routes = true;	/* shortest paths, made when first used */
 	net_compute_routes(net);
 
 	/* CAFE i forwards key i to CAFE i + 1; the last decapsulates. */

@@ -107,6 +107,7 @@ bench_chain(unsigned nodes, uint64_t packets, int pcap)
 		iface_addr_add(b, &y, 24);
 		link_create(net, NULL, a, b, &lp);
 	}
+	net->auto_routes = true;	/* shortest paths, made when first used */
 	net_compute_routes(net);
 
 	memset(&cs, 0, sizeof(cs));

@@ -153,6 +153,7 @@ net_build(struct net_fz *z)
 	lp.delay = SIM_MS;
 	FUZZ_CHECK(link_create(z->net, NULL, z->r0, h0, &lp) != NULL);
 	FUZZ_CHECK(link_create(z->net, NULL, r1, s0, &lp) != NULL);
+	z->net->auto_routes = true;	/* shortest paths, made when first used */
 	net_compute_routes(z->net);
 	route(z->r, "0.0.0.0/0", "10.0.1.2", r1);
 	route(z->r, "::/0", "2001:db8:1::2", r1);

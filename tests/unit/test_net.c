@@ -879,7 +879,7 @@ test_golden_frames(void)
 	sim_destroy(sim);
 }
 
-/* ---- route computation gives up when the engine is interrupted ---- */
+/* ---- route computation: interrupts, nothing to route, changes ---- */
 
 /* a - b - c, 10.0.1.0/24 and 10.0.2.0/24, routes by shortest path. */
 static struct net *
@@ -891,6 +891,7 @@ chain3(struct sim *sim, struct node **a)
 	struct link_params lp;
 	struct addr x;
 
+	net->auto_routes = true;
 	*a = node_create(net, "a");
 	b = node_create(net, "b");
 	c = node_create(net, "c");
@@ -921,16 +922,15 @@ test_routes_interrupted(void)
 	struct addr far;
 
 	addr_parse("10.0.2.2", &far);
-	/* An interrupt before the computation: no source is computed. */
+	/* Interrupted, a lookup computes no tree and finds no route. */
 	sim_interrupt();
-	net_compute_routes(net);
-	sim_interrupt_clear();
 	CU_ASSERT_PTR_NULL(route_lookup(a, &far));
-	CU_ASSERT_TRUE(net->routes_dirty);
-	/* Without one, the routes are there. */
-	net_compute_routes(net);
+	sim_interrupt_clear();
+	CU_ASSERT_PTR_NULL(a->spf);
+	CU_ASSERT_EQUAL(net->spf_runs, 0);
+	/* Without one, the route is there. */
 	CU_ASSERT_PTR_NOT_NULL(route_lookup(a, &far));
-	CU_ASSERT_FALSE(net->routes_dirty);
+	CU_ASSERT_EQUAL(net->spf_runs, 1);
 	net_destroy(net);
 	sim_destroy(sim);
 }
@@ -943,18 +943,259 @@ test_routes_no_address(void)
 	struct net *net = net_create(sim, 1, 1);
 	struct node *a = node_create(net, "a"), *b = node_create(net, "b");
 	struct link_params lp;
+	struct addr x;
 
+	net->auto_routes = true;
 	link_params_default(&lp);
 	link_create(net, NULL, iface_add_ether(a, "eth0"), iface_add_ether(b, "eth0"), &lp);
-	/*
-	 * Interrupted, a computation that ran would give up and leave the
-	 * routes dirty; one that has nothing to do is done at once.
-	 */
-	sim_interrupt();
-	net_compute_routes(net);
-	sim_interrupt_clear();
-	CU_ASSERT_FALSE(net->routes_dirty);
+	addr_parse("10.0.0.1", &x);
+	CU_ASSERT_PTR_NULL(route_lookup(a, &x));
+	CU_ASSERT_EQUAL(net->spf_runs, 0);
 	net_destroy(net);
+	sim_destroy(sim);
+}
+
+/*
+ * ---- routes on demand follow every change as a full computation would ----
+ *
+ * Two networks get the same random changes (links made, links and nodes
+ * down and up, nodes and addresses added); weights 1 and 2 make ties.  In
+ * the first, the trees live across the changes (extended, dropped, kept);
+ * the second forgets them all before each lookup, as if everything were
+ * computed again.  Every lookup must give the same route in both.
+ */
+struct twin {
+	struct net *net[2];
+	unsigned nlinks;
+	uint64_t x;
+};
+
+static uint32_t
+twin_rand(struct twin *w, uint32_t n)
+{
+	w->x = w->x * 6364136223846793005ull + 1442695040888963407ull;
+	return (uint32_t)((w->x >> 33) % n);
+}
+
+static void
+twin_node(struct twin *w, unsigned k)
+{
+	for (int i = 0; i < 2; i++) {
+		char name[16];
+		struct node *n;
+
+		snprintf(name, sizeof(name), "n%u", k);
+		n = node_create(w->net[i], name);
+		n->forwarding = true;
+		if (k % 5 != 4) {	/* some are unnumbered */
+			struct addr rid;
+			char txt[32];
+
+			snprintf(txt, sizeof(txt), "10.255.%u.%u", k / 200, k % 200 + 1);
+			addr_parse(txt, &rid);
+			node_set_router_id(n, &rid);
+		}
+	}
+}
+
+static void
+twin_link(struct twin *w, unsigned a, unsigned b, uint32_t weight, bool numbered)
+{
+	unsigned k = w->nlinks++;
+
+	for (int i = 0; i < 2; i++) {
+		struct net *net = w->net[i];
+		struct node *na = net->nodes[a], *nb = net->nodes[b];
+		char ia[16], ib[16], txt[32];
+		struct iface *x, *y;
+		struct link_params lp;
+		struct addr ad;
+
+		snprintf(ia, sizeof(ia), "eth%u", na->nifaces);
+		x = iface_add_ether(na, ia);
+		snprintf(ib, sizeof(ib), "eth%u", nb->nifaces);
+		y = iface_add_ether(nb, ib);
+		if (numbered) {
+			snprintf(txt, sizeof(txt), "10.%u.%u.%u", k / 16384, (k / 64) % 256,
+				 (k % 64) * 4 + 1);
+			addr_parse(txt, &ad);
+			iface_addr_add(x, &ad, 30);
+			ad.a[3]++;
+			iface_addr_add(y, &ad, 30);
+		}
+		link_params_default(&lp);
+		lp.weight = weight;
+		link_create(net, NULL, x, y, &lp);
+	}
+}
+
+static bool
+same_route(const struct route *r0, const struct route *r1)
+{
+	if (!r0 || !r1)
+		return r0 == r1;
+	return strcmp(r0->ifc->name, r1->ifc->name) == 0 && addr_eq(&r0->gw, &r1->gw) &&
+	       addr_eq(&r0->dst.addr, &r1->dst.addr) && r0->dst.len == r1->dst.len;
+}
+
+/* Every node's route to a random address of a random node, in both. */
+static unsigned
+twin_compare(struct twin *w)
+{
+	unsigned bad = 0, nn = w->net[0]->nnodes;
+
+	net_compute_routes(w->net[1]);
+	for (unsigned s = 0; s < nn; s++) {
+		const struct node *d = w->net[0]->nodes[twin_rand(w, nn)];
+		const struct iface *x = d->nifaces ? d->ifaces[twin_rand(w, d->nifaces)] : NULL;
+		struct addr dst;
+		const struct route *r0, *r1;
+
+		if (twin_rand(w, 3) == 0) {
+			char txt[32];
+
+			/* in the prefixes several nodes share: the caches are tried */
+			snprintf(txt, sizeof(txt), "10.254.%u.9", twin_rand(w, 3));
+			addr_parse(txt, &dst);
+		} else if (x && x->naddrs && twin_rand(w, 2))
+			dst = x->addrs[twin_rand(w, x->naddrs)].addr;
+		else if (!addr_is_unset(&d->router_id))
+			dst = d->router_id;
+		else
+			continue;
+		r0 = route_lookup(w->net[0]->nodes[s], &dst);
+		r1 = route_lookup(w->net[1]->nodes[s], &dst);
+		if (!same_route(r0, r1) && getenv("TWIN_DEBUG")) {
+			char b0[64], b1[64], b2[64];
+			fprintf(stderr, "MISMATCH src %s dst %s: inc %s %s %s / full %s %s\n",
+				w->net[0]->nodes[s]->name, addr_fmt(&dst, b0),
+				r0 ? r0->ifc->name : "-", r0 ? addr_fmt(&r0->gw, b1) : "-",
+				r0 ? prefix_fmt(&r0->dst, b2) : "-",
+				r1 ? r1->ifc->name : "-", r1 ? prefix_fmt(&r1->dst, b2) : "-");
+		}
+		bad += !same_route(r0, r1);
+	}
+	return bad;
+}
+
+/*
+ * s-a (weight 5), a-b down, s-c; the subnet of a-b is routed to a.  Then
+ * c-b comes up: b is nearer than a, and the subnet goes to b, through c.
+ */
+static void
+test_routes_shared_prefix_nearer(void)
+{
+	struct sim *sim = sim_create(NULL);
+	struct net *net = net_create(sim, 1, 1);
+	struct node *s = node_create(net, "s"), *a = node_create(net, "a");
+	struct node *b = node_create(net, "b"), *c = node_create(net, "c");
+	struct iface *sa = iface_add_ether(s, "eth0"), *as = iface_add_ether(a, "eth0");
+	struct iface *ab = iface_add_ether(a, "eth1"), *ba = iface_add_ether(b, "eth0");
+	struct iface *sc = iface_add_ether(s, "eth1"), *cs = iface_add_ether(c, "eth0");
+	struct iface *cb = iface_add_ether(c, "eth1"), *bc = iface_add_ether(b, "eth1");
+	struct link_params lp;
+	struct link *lab;
+	struct addr x;
+	const struct route *r;
+
+	net->auto_routes = true;
+	link_params_default(&lp);
+	addr_parse("10.0.1.1", &x);
+	iface_addr_add(sa, &x, 30);
+	addr_parse("10.0.1.2", &x);
+	iface_addr_add(as, &x, 30);
+	addr_parse("10.0.2.1", &x);
+	iface_addr_add(ab, &x, 30);
+	addr_parse("10.0.2.2", &x);
+	iface_addr_add(ba, &x, 30);
+	addr_parse("10.0.3.1", &x);
+	iface_addr_add(sc, &x, 30);
+	addr_parse("10.0.3.2", &x);
+	iface_addr_add(cs, &x, 30);
+	addr_parse("10.0.4.1", &x);
+	iface_addr_add(cb, &x, 30);
+	addr_parse("10.0.4.2", &x);
+	iface_addr_add(bc, &x, 30);
+	lp.weight = 5;
+	link_create(net, NULL, sa, as, &lp);
+	lp.weight = 1;
+	lab = link_create(net, NULL, ab, ba, &lp);
+	link_set_up(lab, false);
+	link_create(net, NULL, sc, cs, &lp);
+	addr_parse("10.0.2.2", &x);
+	r = route_lookup(s, &x);
+	CU_ASSERT_PTR_EQUAL(r ? r->ifc : NULL, sa);
+	link_create(net, NULL, cb, bc, &lp);
+	r = route_lookup(s, &x);
+	CU_ASSERT_PTR_EQUAL(r ? r->ifc : NULL, sc);
+	/* by extending the tree, not computing it again */
+	CU_ASSERT_EQUAL(net->spf_runs, 1);
+	net_destroy(net);
+	sim_destroy(sim);
+}
+
+static void
+test_routes_follow_changes(void)
+{
+	struct sim *sim = sim_create(NULL);
+	struct twin w = { .x = 7 };
+	unsigned nn = 24, bad = 0, kinds[6] = { 0 };
+
+	for (int i = 0; i < 2; i++) {
+		w.net[i] = net_create(sim, 1, 1);
+		w.net[i]->auto_routes = true;
+	}
+	for (unsigned k = 0; k < nn; k++)
+		twin_node(&w, k);
+	for (unsigned k = 1; k < nn / 2; k++)	/* a tree on half of them */
+		twin_link(&w, twin_rand(&w, k), k, 1 + twin_rand(&w, 2), true);
+	bad += twin_compare(&w);
+	for (unsigned step = 0; step < 3000; step++) {
+		unsigned op = twin_rand(&w, 6), nl = w.net[0]->nlinks;
+
+		kinds[op]++;
+		if (op == 0 || op == 1) {
+			unsigned a = twin_rand(&w, w.net[0]->nnodes);
+			unsigned b = twin_rand(&w, w.net[0]->nnodes);
+
+			if (a != b)
+				twin_link(&w, a, b, 1 + twin_rand(&w, 2), twin_rand(&w, 4) != 0);
+		} else if (op == 2 && nl) {
+			unsigned l = twin_rand(&w, nl);
+			bool up = !w.net[0]->links[l]->up;
+
+			for (int i = 0; i < 2; i++)
+				link_set_up(w.net[i]->links[l], up);
+		} else if (op == 3) {
+			unsigned n = twin_rand(&w, w.net[0]->nnodes);
+			bool up = !w.net[0]->nodes[n]->up;
+
+			for (int i = 0; i < 2; i++)
+				node_set_up(w.net[i]->nodes[n], up);
+		} else if (op == 4 && w.net[0]->nnodes < 60) {
+			twin_node(&w, w.net[0]->nnodes);
+		} else if (op == 5 && nl) {
+			/* An address more on an interface: a prefix another node may share. */
+			unsigned l = twin_rand(&w, nl);
+
+			for (int i = 0; i < 2; i++) {
+				struct iface *x = w.net[i]->links[l]->end[1];
+				struct addr ad;
+				char txt[32];
+
+				snprintf(txt, sizeof(txt), "10.254.%u.%u", l % 3, 1 + l % 7);
+				addr_parse(txt, &ad);
+				iface_addr_add(x, &ad, 24);
+			}
+		}
+		bad += twin_compare(&w);
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	/* The run took every path of spf.c: trees were kept, extended and dropped. */
+	CU_ASSERT_TRUE(w.net[0]->spf_extends > 0);
+	CU_ASSERT_TRUE(w.net[0]->spf_runs < w.net[1]->spf_runs);
+	for (int i = 0; i < 2; i++)
+		net_destroy(w.net[i]);
 	sim_destroy(sim);
 }
 
@@ -988,7 +1229,11 @@ suite_net_register(void)
 	    !CU_add_test(s, "route computation gives up when interrupted",
 			 test_routes_interrupted) ||
 	    !CU_add_test(s, "route computation: nothing to do without an address",
-			 test_routes_no_address))
+			 test_routes_no_address) ||
+	    !CU_add_test(s, "routes on demand follow changes as a full computation",
+			 test_routes_follow_changes) ||
+	    !CU_add_test(s, "a shared prefix goes to the nearer node once it is reached",
+			 test_routes_shared_prefix_nearer))
 		return -1;
 	return 0;
 }
