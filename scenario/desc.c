@@ -204,6 +204,8 @@ node_free(struct scn_node *n)
 		g_free(ifc);
 	}
 	g_ptr_array_free(n->ifaces, TRUE);
+	if (n->iface_by_name)
+		g_hash_table_destroy(n->iface_by_name);
 	for (guint i = 0; i < n->routes->len; i++)
 		g_free(g_array_index(n->routes, struct scn_route, i).dev);
 	g_array_free(n->routes, TRUE);
@@ -276,6 +278,8 @@ scenario_free(struct scenario *s)
 		scn_val_clear(&s->ldef[a]);
 	g_hash_table_destroy(s->node_by_name);
 	g_hash_table_destroy(s->link_by_name);
+	if (s->link_pairs)
+		g_hash_table_destroy(s->link_pairs);
 	g_hash_table_destroy(s->addr_owner);
 	g_ptr_array_free(s->files, TRUE);
 	g_free(s->topo_name);
@@ -407,12 +411,25 @@ scn_iface_new(struct scn_node *n, const char *name, enum iface_kind kind,
 	ifc->file = file;
 	ifc->line = line;
 	g_ptr_array_add(n->ifaces, ifc);
+	if (!n->iface_by_name && n->ifaces->len >= SCN_IFACE_HASH_FROM) {
+		/* a hub: names are found by hash from now on (the first of a name wins) */
+		n->iface_by_name = g_hash_table_new(g_str_hash, g_str_equal);
+		for (guint i = n->ifaces->len; i-- > 0;) {
+			struct scn_iface *o = g_ptr_array_index(n->ifaces, i);
+
+			g_hash_table_insert(n->iface_by_name, o->name, o);
+		}
+	} else if (n->iface_by_name && !g_hash_table_contains(n->iface_by_name, ifc->name)) {
+		g_hash_table_insert(n->iface_by_name, ifc->name, ifc);
+	}
 	return ifc;
 }
 
 struct scn_iface *
 scn_node_iface(const struct scn_node *n, const char *name)
 {
+	if (n->iface_by_name)
+		return g_hash_table_lookup(n->iface_by_name, name);
 	for (guint i = 0; i < n->ifaces->len; i++) {
 		struct scn_iface *ifc = g_ptr_array_index(n->ifaces, i);
 

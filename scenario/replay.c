@@ -126,24 +126,50 @@ need_node(struct scn_ld *ld, const struct scn_event *ev, const char *cmd, const 
 	return n;
 }
 
-/* The link between two nodes, preferring one in the wanted state; NULL if none. */
+static char *
+pair_key(const char *a, const char *b)
+{
+	return strcmp(a, b) <= 0 ? g_strconcat(a, "\n", b, NULL) : g_strconcat(b, "\n", a, NULL);
+}
+
+/* Index link l by its ends, after those before it (creation order). */
+static void
+pair_add(struct scenario *s, struct scn_link *l)
+{
+	char *key = pair_key(l->node[0], l->node[1]);
+	GPtrArray *v = g_hash_table_lookup(s->link_pairs, key);
+
+	if (!v) {
+		v = g_ptr_array_new();
+		g_hash_table_insert(s->link_pairs, key, v);
+	} else {
+		g_free(key);
+	}
+	g_ptr_array_add(v, l);
+}
+
+/*
+ * The link between two nodes, preferring the first in the wanted state,
+ * else the last that exists; NULL if none.  Through the index of pairs:
+ * a script of many START_LINKs costs one lookup each.
+ */
 static struct scn_link *
 link_between(struct scenario *s, const struct scn_node *a, const struct scn_node *b,
 	     bool up)
 {
 	struct scn_link *any = NULL;
+	char *key = pair_key(a->name, b->name);
+	GPtrArray *v = g_hash_table_lookup(s->link_pairs, key);
 
-	for (guint i = 0; i < s->links->len; i++) {
-		struct scn_link *l = g_ptr_array_index(s->links, i);
+	g_free(key);
+	for (guint i = 0; v && i < v->len; i++) {
+		struct scn_link *l = g_ptr_array_index(v, i);
 
 		if (!l->exists)
 			continue;
-		if ((strcmp(l->node[0], a->name) == 0 && strcmp(l->node[1], b->name) == 0) ||
-		    (strcmp(l->node[0], b->name) == 0 && strcmp(l->node[1], a->name) == 0)) {
-			if (l->up == up)
-				return l;
-			any = l;
-		}
+		if (l->up == up)
+			return l;
+		any = l;
 	}
 	return any;
 }
@@ -211,6 +237,8 @@ start_link(struct scn_ld *ld, struct scn_event *ev)
 	l->scripted = true;
 	for (int k = 0; k < 2; k++) {
 		l->node[k] = g_strdup(n[k]->name);
+		if (k == 1)
+			pair_add(s, l);
 		l->ifname[k] = next_eth(n[k]);
 		ifc[k] = scn_iface_new(n[k], l->ifname[k], IF_ETHER, ev->file, ev->line);
 		ifc[k]->scripted = true;
@@ -391,6 +419,14 @@ scn_events_replay(struct scn_ld *ld)
 	int failed = 0;
 
 	scn_events_sort(s);
+	s->link_pairs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+					      (GDestroyNotify)g_ptr_array_unref);
+	for (guint i = 0; i < s->links->len; i++) {
+		struct scn_link *l = g_ptr_array_index(s->links, i);
+
+		if (l->node[0] && l->node[1])
+			pair_add(s, l);
+	}
 	for (guint i = 0; i < s->events->len; i++) {
 		struct scn_event *ev = g_ptr_array_index(s->events, i);
 		struct scn_node *n;

@@ -50,6 +50,8 @@
 #define SCN_FILE_MAX		FILEIO_MAX	/* bytes of one XML or script file */
 #define SCN_NODES_MAX		1000000u	/* nodes, from topologies and scripts */
 #define SCN_LINKS_MAX		1000000u
+/* interfaces from which a node's are found by name through a hash table */
+#define SCN_IFACE_HASH_FROM	8u
 #define SCN_QUEUE_PKTS_MAX	1000000u	/* a link queue's limit in frames ... */
 #define SCN_QUEUE_BYTES_MAX	(1ull << 30)	/* ... and in bytes */
 /* events of scripts, <at> and <app>: about 300 bytes each once parsed */
@@ -146,6 +148,7 @@ struct scn_node {
 	bool scripted;		/* created by a START_ROUTER at run time */
 	struct addr router_id;	/* unset: none */
 	GPtrArray *ifaces;	/* struct scn_iface*, creation order */
+	GHashTable *iface_by_name;	/* once it has many: name -> struct scn_iface*; or NULL */
 	GArray *routes;		/* struct scn_route */
 	const char *file;
 	int line;
@@ -218,6 +221,8 @@ struct scenario {
 	GPtrArray *events;	/* struct scn_event*, sorted by (t, seq) */
 	GHashTable *node_by_name;	/* names and START_ROUTER labels */
 	GHashTable *link_by_name;
+	/* the replay's links by the names of their ends ("a\nb", a < b) -> GPtrArray */
+	GHashTable *link_pairs;
 	GHashTable *addr_owner;	/* struct addr* -> struct scn_addr_owner*: who has it */
 	uint32_t id_hint;	/* every START_ROUTER id below it is taken */
 	unsigned next_seq;

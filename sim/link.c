@@ -71,12 +71,15 @@ link_create(struct net *net, const char *name, struct iface *a, struct iface *b,
 	for (int e = 0; e < 2; e++) {
 		struct node *n = l->end[e]->node;
 
-		for (unsigned i = 0; i < n->nifaces; i++)
+		for (unsigned i = 0; n->nvlans && i < n->nifaces; i++)
 			if (n->ifaces[i]->parent == l->end[e])
 				n->ifaces[i]->mtu = lp->mtu;
 	}
 	stats_register(&net->stats, &l->cnt, "link", name);
-	net->links = realloc(net->links, (net->nlinks + 1) * sizeof(*net->links));
+	if (net->nlinks == net->links_cap) {
+		net->links_cap = net->links_cap ? 2 * net->links_cap : 16;
+		net->links = realloc(net->links, net->links_cap * sizeof(*net->links));
+	}
 	net->links[net->nlinks++] = l;
 	g_hash_table_insert(net->link_by_name, l->name, l);
 	spf_link_changed(l);

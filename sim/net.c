@@ -125,6 +125,8 @@ node_free(struct net *net, struct node *n)
 		if (n->exts[i].fini)
 			n->exts[i].fini(n->exts[i].data);
 	free(n->exts);
+	if (n->iface_by_name)
+		g_hash_table_destroy(n->iface_by_name);
 	for (unsigned i = 0; i < n->nifaces; i++) {
 		struct iface *ifc = n->ifaces[i];
 		GHashTableIter it;

@@ -160,7 +160,9 @@ struct node {
 	bool forwarding;	/* routes packets not addressed to it */
 	struct addr router_id;	/* its own address, not an interface's; unset: none */
 	struct iface **ifaces;
-	unsigned nifaces;
+	unsigned nifaces, ifaces_cap;
+	GHashTable *iface_by_name;	/* name -> struct iface*, once it has many; or NULL */
+	unsigned nvlans;	/* VLAN sub-interfaces among them */
 	struct rtable rt4, rt6;
 	struct spf_tree *spf;	/* shortest paths from it (spf.c), or NULL: not computed */
 	struct eth_hook *eth_hooks;
@@ -242,9 +244,9 @@ struct net {
 	struct stats stats;
 	struct netlog log;
 	struct node **nodes;
-	unsigned nnodes;
+	unsigned nnodes, nodes_cap;
 	struct link **links;
-	unsigned nlinks;
+	unsigned nlinks, links_cap;
 	GHashTable *node_by_name;
 	GHashTable *link_by_name;
 	bool auto_routes;	/* shortest-path routes, made on demand (spf.c) */

@@ -15,6 +15,8 @@
 #include "sim/entity.h"
 #include "sim/net.h"
 
+#define IFACE_HASH_FROM	8	/* interfaces from which a node finds names by hash */
+
 struct node *
 node_create(struct net *net, const char *name)
 {
@@ -38,7 +40,10 @@ node_create(struct net *net, const char *name)
 	n->ip_id = (uint16_t)(n->id * 4099u + 1);
 	snprintf(cname, sizeof(cname), "%s", name);
 	stats_register(&net->stats, &n->cnt, "node", cname);
-	net->nodes = realloc(net->nodes, (net->nnodes + 1) * sizeof(*net->nodes));
+	if (net->nnodes == net->nodes_cap) {
+		net->nodes_cap = net->nodes_cap ? 2 * net->nodes_cap : 16;
+		net->nodes = realloc(net->nodes, net->nodes_cap * sizeof(*net->nodes));
+	}
 	net->nodes[net->nnodes++] = n;
 	g_hash_table_insert(net->node_by_name, n->name, n);
 	return n;
@@ -62,8 +67,21 @@ iface_new(struct node *n, const char *name, enum iface_kind kind)
 	ifc->neigh = g_hash_table_new(addr_hash, addr_equal);
 	snprintf(cname, sizeof(cname), "%s:%s", n->name, name);
 	stats_register(&n->net->stats, &ifc->cnt, "iface", cname);
-	n->ifaces = realloc(n->ifaces, (n->nifaces + 1) * sizeof(*n->ifaces));
+	if (n->nifaces == n->ifaces_cap) {
+		n->ifaces_cap = n->ifaces_cap ? 2 * n->ifaces_cap : 4;
+		n->ifaces = realloc(n->ifaces, n->ifaces_cap * sizeof(*n->ifaces));
+	}
 	n->ifaces[n->nifaces++] = ifc;
+	if (!n->iface_by_name && n->nifaces >= IFACE_HASH_FROM) {
+		/* a hub: names are found by hash from now on */
+		n->iface_by_name = g_hash_table_new(g_str_hash, g_str_equal);
+		for (unsigned i = 0; i < n->nifaces; i++)
+			g_hash_table_insert(n->iface_by_name, n->ifaces[i]->name, n->ifaces[i]);
+	} else if (n->iface_by_name) {
+		g_hash_table_insert(n->iface_by_name, ifc->name, ifc);
+	}
+	if (kind == IF_VLAN)
+		n->nvlans++;
 	return ifc;
 }
 
@@ -153,6 +171,8 @@ iface_add_gre(struct node *n, const char *name, const struct addr *local,
 struct iface *
 node_iface(const struct node *n, const char *name)
 {
+	if (n->iface_by_name)
+		return g_hash_table_lookup(n->iface_by_name, name);
 	for (unsigned i = 0; i < n->nifaces; i++)
 		if (strcmp(n->ifaces[i]->name, name) == 0)
 			return n->ifaces[i];
