@@ -139,11 +139,13 @@ static const char help_check[] =
 	"  -h, --help          this help\n";
 
 static const char usage_topo[] =
-	"usage: cometsim topo SCENARIO [--dot] [--set NAME=VALUE]...\n";
+	"usage: cometsim topo SCENARIO|FILE [--format FORMAT] [--dot] [--set NAME=VALUE]...\n";
 static const char help_topo[] =
 	"Print the topology of a scenario (nodes, interfaces, links with their\n"
 	"parameters) on stdout.\n"
 	"\n"
+	"  --format FORMAT     FILE is a topology of another format: caida, graphml,\n"
+	"                      rocketfuel, brite or edgelist (doc/topology-import.md)\n"
 	"  --dot               as Graphviz DOT (the default and only format)\n"
 	"  --set NAME=VALUE    override a scenario parameter\n"
 	"  -h, --help          this help\n";
@@ -317,7 +319,7 @@ overrides_free(struct overrides *ov)
  * printing the loader's message.
  */
 static struct scenario *
-load(const char *path, const struct overrides *ov)
+load_as(const char *path, const char *format, const struct overrides *ov)
 {
 	struct scenario *s;
 	char err[2048];
@@ -327,10 +329,16 @@ load(const char *path, const struct overrides *ov)
 		return NULL;
 	}
 	err[0] = '\0';
-	s = scenario_load(path, ov->v, ov->n, err, sizeof(err));
+	s = scenario_load_as(path, format, ov->v, ov->n, err, sizeof(err));
 	if (!s)
 		fprintf(stderr, "%s\n", err[0] ? err : "cannot load the scenario");
 	return s;
+}
+
+static struct scenario *
+load(const char *path, const struct overrides *ov)
+{
+	return load_as(path, NULL, ov);
 }
 
 /* ---- signals and the wall-clock limit ---- */
@@ -645,11 +653,12 @@ struct run_args {
 	bool has_max_wall;
 	const char *out;
 	bool log_stderr, quiet;
+	const char *format;	/* topo --format: the file is a topology of that format */
 };
 
 enum {
 	OPT_SEED = 256, OPT_RUN, OPT_SET, OPT_PCAP, OPT_SNAPLEN, OPT_LOG,
-	OPT_LOG_STDERR, OPT_SCHED, OPT_END, OPT_MAX_EVENTS, OPT_MAX_WALL, OPT_DOT,
+	OPT_LOG_STDERR, OPT_SCHED, OPT_END, OPT_MAX_EVENTS, OPT_MAX_WALL, OPT_DOT, OPT_FORMAT,
 };
 
 /*
@@ -767,6 +776,14 @@ parse_args(int argc, char **argv, const struct command *cmd,
 			break;
 		case OPT_DOT:
 			break;
+		case OPT_FORMAT:
+			if (!scenario_format_known(optarg)) {
+				snprintf(msg, sizeof(msg), "--format %s: not a topology format "
+					 "(caida, graphml, rocketfuel, brite, edgelist)", optarg);
+				return usage_error(cmd_usage, msg);
+			}
+			ra->format = optarg;
+			break;
 		default:	/* getopt has printed what is wrong */
 			return usage_error(cmd_usage, NULL);
 		}
@@ -804,6 +821,7 @@ static const struct option set_options[] = {
 };
 
 static const struct option topo_options[] = {
+	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "dot", no_argument, NULL, OPT_DOT },
 	{ "set", required_argument, NULL, OPT_SET },
 	{ "help", no_argument, NULL, 'h' },
@@ -1057,7 +1075,7 @@ cmd_print(int argc, char **argv, const char *cmd, const struct option *options,
 	if (rc != 0)
 		goto done;
 	rc = EXIT_INPUT;
-	scn = load(ra.scenario, &ra.ov);
+	scn = load_as(ra.scenario, ra.format, &ra.ov);
 	if (!scn)
 		goto done;
 	print(scn, stdout);

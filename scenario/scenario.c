@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "scenario/graph.h"
 #include "scenario/scenario_int.h"
 
 /*
@@ -65,6 +66,19 @@ struct scenario *
 scenario_load(const char *path, const struct scn_override *ov, size_t nov,
 	      char *err, size_t errlen)
 {
+	return scenario_load_as(path, NULL, ov, nov, err, errlen);
+}
+
+bool
+scenario_format_known(const char *format)
+{
+	return graph_reader_of(format) != NULL;
+}
+
+struct scenario *
+scenario_load_as(const char *path, const char *format, const struct scn_override *ov,
+		 size_t nov, char *err, size_t errlen)
+{
 	struct scn_ld ld = {
 		.err = err, .errlen = errlen,
 	};
@@ -75,8 +89,16 @@ scenario_load(const char *path, const struct scn_override *ov, size_t nov,
 	ld.note = g_string_new(NULL);
 	if (scn_overrides_merge(&ld, ov, nov) < 0)
 		goto fail;
-	if (scn_xml_load(&ld, path) < 0)
+	if (format) {
+		ld.s->auto_routes = true;
+		if (scn_topology_import(&ld, NULL, 0, path, format) < 0 ||
+		    scn_topo_check(&ld) < 0)
+			goto fail;
+		if (!ld.s->name)
+			ld.s->name = g_strdup(ld.s->topo_name);
+	} else if (scn_xml_load(&ld, path) < 0) {
 		goto fail;
+	}
 	if (scn_events_replay(&ld) < 0)
 		goto fail;
 	if (scn_overrides_bind(&ld) < 0)

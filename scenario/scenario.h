@@ -63,6 +63,16 @@ struct scn_run_opts {
  */
 struct scenario *scenario_load(const char *path, const struct scn_override *ov,
 			       size_t nov, char *err, size_t errlen);
+/*
+ * scenario_load() of a topology file of another format (caida, graphml,
+ * rocketfuel, brite, edgelist: doc/topology-import.md); format NULL: a
+ * scenario as scenario_load() reads it.
+ */
+/* Whether scenario_load_as() reads that format. */
+bool scenario_format_known(const char *format);
+struct scenario *scenario_load_as(const char *path, const char *format,
+				  const struct scn_override *ov, size_t nov, char *err,
+				  size_t errlen);
 /* Name of the scenario (its name attribute, or the file's base name). */
 const char *scenario_name(const struct scenario *s);
 const char *scenario_path(const struct scenario *s);

@@ -164,6 +164,8 @@ struct scn_link {
 	struct scn_val v[LA_COUNT];	/* raw NULL: the default */
 	struct link_params p;	/* parsed */
 	bool scripted;		/* created by a START_LINK at run time */
+	bool imported;		/* from a graph (graph_build.c): <linkdefaults> apply */
+	int rel;		/* its business relationship, enum graph_rel: node[0] to node[1] */
 	const char *file;
 	int line;
 	bool exists, up;	/* load-time replay of the events */
@@ -424,6 +426,29 @@ int scn_script_load(struct scn_ld *ld, const char *path, const char *from,
 
 /* Read a scenario, topology or <SimOptions> file, and what it names, into ld->s. */
 int scn_xml_load(struct scn_ld *ld, const char *path);
+/*
+ * Check what the nodes and links of the topology refer to, once it is
+ * all read (domains, interfaces, gateways, addresses claimed once, links
+ * between existing Ethernet interfaces); mark them existing and up.
+ */
+int scn_topo_check(struct scn_ld *ld);
+
+/* graph_build.c: topologies of other formats and generated ones */
+
+struct graph;
+struct graph_gen_params;
+/* The nodes, links, addresses and domains of graph g, cited at file:line. */
+int scn_graph_build(struct scn_ld *ld, const struct graph *g, const char *file, int line);
+/*
+ * Read the topology file `ref` (relative to from's folder; from NULL: as
+ * given) in `format` and build it; errors cite the file's own lines, or
+ * from:line for the reference.
+ */
+int scn_topology_import(struct scn_ld *ld, const char *from, int line, const char *ref,
+			const char *format);
+/* Generate a topology with `model` and build it; errors cite from:line. */
+int scn_topology_generate(struct scn_ld *ld, const char *from, int line, const char *model,
+			  const struct graph_gen_params *p);
 
 /* replay.c */
 

@@ -19,6 +19,7 @@
 #include <libxml/tree.h>
 
 #include "entities/xmldoc.h"
+#include "scenario/graph.h"
 #include "scenario/scenario_int.h"
 
 /* The schema of each root element. */
@@ -651,8 +652,8 @@ addrs_claim(struct scn_ld *ld, const struct scn_node *n)
 }
 
 /* Check what nodes and links refer to, once the whole topology is read. */
-static int
-topo_check(struct scn_ld *ld)
+int
+scn_topo_check(struct scn_ld *ld)
 {
 	struct scenario *s = ld->s;
 
@@ -806,7 +807,7 @@ parse_topology(struct scn_ld *ld, xmlNode *root, const char *file, bool own_file
 		if (rc < 0)
 			return -1;
 	}
-	return topo_check(ld);
+	return scn_topo_check(ld);
 }
 
 /* A topology file referenced from file:line. */
@@ -831,6 +832,107 @@ load_topology_file(struct scn_ld *ld, const char *ref, const char *from, int lin
 		rc = parse_topology(ld, root, file, true);
 	xmlFreeDoc(doc);
 	return rc;
+}
+
+/*
+ * A <topology> of another format (file= format=) or generated
+ * (generate=): graph_build.c builds it.  Shortest-path routing unless
+ * routing= says otherwise: such a topology has no static route.
+ */
+static int
+parse_topology_graph(struct scn_ld *ld, xmlNode *e, const char *file)
+{
+	static const char *const known[] = { "file", "format", "generate", "name", "routing",
+					     "nodes", "m", "seed", "alpha", "beta", "tier1",
+					     "transit" };
+	static const char *const nums[] = { "nodes", "m", "tier1", "transit", "seed" };
+	struct scenario *s = ld->s;
+	char *ref = NULL, *format = NULL, *model = NULL, *routing = NULL, *v = NULL;
+	char err[UNITS_ERRLEN];
+	struct graph_gen_params p;
+	int line = line_of(e), rc = -1;
+
+	memset(&p, 0, sizeof(p));
+	for (xmlAttr *a = e->properties; a; a = a->next) {
+		bool ok = false;
+
+		for (size_t i = 0; i < G_N_ELEMENTS(known) && !ok; i++)
+			ok = strcmp((const char *)a->name, known[i]) == 0;
+		if (!ok)
+			return scn_error(ld, file, line, "<topology>: unknown attribute %s=",
+					 (const char *)a->name);
+	}
+	if (attr(ld, e, file, "file", &ref) < 0 || attr(ld, e, file, "format", &format) < 0 ||
+	    attr(ld, e, file, "generate", &model) < 0 || attr(ld, e, file, "routing", &routing) < 0 ||
+	    attr(ld, e, file, "name", &s->topo_name) < 0)
+		goto out;
+	s->auto_routes = true;
+	if (routing)
+		scn_val_set(&s->run[RO_ROUTING], routing, file, line);
+	if (model && (ref || format)) {
+		scn_error(ld, file, line, "<topology> has generate= and %s=; a topology is "
+			  "generated or read", ref ? "file" : "format");
+		goto out;
+	}
+	if (!model) {
+		if (!ref || !format) {
+			scn_error(ld, file, line, "<topology format=...> needs file=");
+			goto out;
+		}
+		for (size_t i = 3; i < G_N_ELEMENTS(known); i++)
+			if (xmlHasProp(e, (const xmlChar *)known[i])) {
+				scn_error(ld, file, line, "<topology>: %s= is for generate=, not "
+					  "for a file", known[i]);
+				goto out;
+			}
+		rc = scn_topology_import(ld, file, line, ref, format);
+		goto out;
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(nums); i++) {
+		uint64_t x;
+
+		if (attr(ld, e, file, nums[i], &v) < 0)
+			goto out;
+		if (!v)
+			continue;
+		if (units_uint(nums[i], v, 0, i == 4 ? UINT64_MAX : UINT32_MAX, &x, err,
+			       sizeof(err)) < 0) {
+			scn_error(ld, file, line, "<topology>: %s", err);
+			goto out;
+		}
+		if (i == 0)
+			p.nodes = (uint32_t)x;
+		else if (i == 1)
+			p.m = (uint32_t)x;
+		else if (i == 2)
+			p.tier1 = (uint32_t)x;
+		else if (i == 3)
+			p.transit = (uint32_t)x;
+		else
+			p.seed = x;
+		g_free(v);
+		v = NULL;
+	}
+	for (int i = 0; i < 2; i++) {
+		const char *name = i ? "beta" : "alpha";
+
+		if (attr(ld, e, file, name, &v) < 0)
+			goto out;
+		if (v && units_real(name, v, i ? &p.beta : &p.alpha, err, sizeof(err)) < 0) {
+			scn_error(ld, file, line, "<topology>: %s", err);
+			goto out;
+		}
+		g_free(v);
+		v = NULL;
+	}
+	rc = scn_topology_generate(ld, file, line, model, &p);
+out:
+	g_free(ref);
+	g_free(format);
+	g_free(model);
+	g_free(routing);
+	g_free(v);
+	return rc < 0 ? -1 : scn_topo_check(ld);
 }
 
 /* ---- scenario ---- */
@@ -1009,19 +1111,25 @@ parse_scenario(struct scn_ld *ld, xmlNode *root, const char *file)
 		}
 	}
 	if (seen[0]) {
-		char *ref;
+		char *ref = NULL;
 		bool inline_children = false;
 
 		for (xmlNode *c = seen[0]->children; c; c = c->next)
 			inline_children |= c->type == XML_ELEMENT_NODE;
-		if (attr(ld, seen[0], file, "file", &ref) < 0)
+		if (xmlHasProp(seen[0], (const xmlChar *)"format") ||
+		    xmlHasProp(seen[0], (const xmlChar *)"generate")) {
+			if (inline_children)
+				return scn_error(ld, file, line_of(seen[0]), "<topology> has "
+						 "format= or generate= and inline content");
+			if (parse_topology_graph(ld, seen[0], file) < 0)
+				return -1;
+		} else if (attr(ld, seen[0], file, "file", &ref) < 0) {
 			return -1;
-		if (ref && inline_children) {
+		} else if (ref && inline_children) {
 			g_free(ref);
 			return scn_error(ld, file, line_of(seen[0]), "<topology> has both file= "
 					 "and inline content");
-		}
-		if (ref) {
+		} else if (ref) {
 			int rc = load_topology_file(ld, ref, file, line_of(seen[0]));
 
 			g_free(ref);

@@ -499,7 +499,7 @@ scn_values_parse(struct scn_ld *ld)
 		char *what = g_strdup_printf("link \"%s\"", l->name);
 		int rc = 0;
 
-		if (l->scripted)
+		if (l->scripted || l->imported)
 			l->p = s->ldef_p;
 		else
 			link_params_default(&l->p);

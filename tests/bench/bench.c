@@ -91,25 +91,46 @@ run_rae(void *arg)
 	bench_rae(*(uint64_t *)arg);
 }
 
+static void
+run_graph(void *arg)
+{
+	bench_graph(*(unsigned *)arg);
+}
+
+static void
+run_script_build(void *arg)
+{
+	bench_script_build(*(unsigned *)arg);
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *what = "all";
 	int quick = 0;
 	uint64_t rae_prefixes = 0;	/* prefixes=N: that case alone */
+	unsigned graph_nodes = 0;	/* nodes=N: that graph alone */
+	unsigned routers = 10000;	/* routers=N: script_build's line */
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--quick") == 0)
 			quick = 1;
 		else if (strncmp(argv[i], "prefixes=", 9) == 0)
 			rae_prefixes = strtoull(argv[i] + 9, NULL, 10);
+		else if (strncmp(argv[i], "nodes=", 6) == 0)
+			graph_nodes = (unsigned)strtoul(argv[i] + 6, NULL, 10);
+		else if (strncmp(argv[i], "routers=", 8) == 0)
+			routers = (unsigned)strtoul(argv[i] + 8, NULL, 10);
+		else if (strncmp(argv[i], "bench=", 6) == 0)
+			what = argv[i] + 6;
 		else
 			what = argv[i];
 	}
 	if (strcmp(what, "all") && strcmp(what, "sched") && strcmp(what, "chain") &&
-	    strcmp(what, "cafe") && strcmp(what, "curling") && strcmp(what, "rae")) {
-		fprintf(stderr, "usage: bench [all|sched|chain|cafe|curling|rae] [--quick] "
-			"[prefixes=N]\n");
+	    strcmp(what, "cafe") && strcmp(what, "curling") && strcmp(what, "rae") &&
+	    strcmp(what, "graph") && strcmp(what, "script_build")) {
+		fprintf(stderr, "usage: bench [all|sched|chain|cafe|curling|rae|graph|"
+			"script_build] [--quick] [prefixes=N] [nodes=N] [routers=N]\n");
 		return 2;
 	}
 	if (!strcmp(what, "all") || !strcmp(what, "sched")) {
@@ -153,5 +174,18 @@ main(int argc, char **argv)
 		for (size_t i = 0; i < ncases; i++)
 			in_child(run_rae, &cases[i]);
 	}
+	if (!strcmp(what, "all") || !strcmp(what, "graph")) {
+		unsigned cases[3] = { 1000, 10000, 100000 };
+		size_t ncases = quick ? 2 : 3;
+
+		if (graph_nodes) {
+			cases[0] = graph_nodes;
+			ncases = 1;
+		}
+		for (size_t i = 0; i < ncases; i++)
+			in_child(run_graph, &cases[i]);
+	}
+	if (!strcmp(what, "all") || !strcmp(what, "script_build"))
+		in_child(run_script_build, &routers);
 	return 0;
 }

@@ -56,4 +56,15 @@ void bench_curling(unsigned nclients, unsigned ncontents);
  */
 void bench_rae(uint64_t prefixes);
 
+/* bench_graph.c */
+
+/*
+ * A Barabási–Albert graph (m = 2) of `nodes` nodes built from a scenario,
+ * 1 Gbps / 1 ms links, one 10 000-datagram UDP flow from node 0 to the
+ * last; prints one bench=graph line.
+ */
+void bench_graph(unsigned nodes);
+/* A curling script of `routers` routers linked in a line; one bench=script_build line. */
+void bench_script_build(unsigned routers);
+
 #endif /* TESTS_BENCH_BENCH_H */
