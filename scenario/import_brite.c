@@ -413,6 +413,9 @@ graph_read_brite(const char *buf, size_t len, struct graph *g, int *line, char *
 	int rc = 0;
 
 	r.edge_ids = g_hash_table_new(g_direct_hash, g_direct_equal);
+	/* A UTF-8 byte-order mark, as some editors save text, is not content. */
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		pos = 3;
 	while (pos < len && rc == 0) {
 		const char *s = buf + pos, *nl = memchr(s, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - s) : len - pos;

@@ -184,6 +184,9 @@ graph_read_caida(const char *buf, size_t len, struct graph *g, int *line, char *
 
 	c.pairs = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	g->directed_rel = true;
+	/* A UTF-8 byte-order mark, as some editors save text, is not content. */
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		pos = 3;
 	while (pos < len && rc == 0) {
 		const char *s = buf + pos, *nl = memchr(s, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - s) : len - pos;

@@ -135,6 +135,9 @@ graph_read_edgelist(const char *buf, size_t len, struct graph *g, int *line, cha
 	size_t pos = 0;
 	int rc = 0;
 
+	/* A UTF-8 byte-order mark, as some editors save text, is not content. */
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		pos = 3;
 	while (pos < len && rc == 0) {
 		const char *s = buf + pos, *nl = memchr(s, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - s) : len - pos;

@@ -62,8 +62,9 @@ edge n0 n2 bw=1000000000 delay=260500ns line=18
 DUMP
 accepted "top-down: AS ids + 1, several Model lines, (N): headers" "$D/top-down.brite"
 
-# No Model line, CRLF, no blank line between the sections, no final newline.
-printf 'Topology: ( 2 Nodes, 1 Edges )\r\nNodes: ( 2 )\r\n7 1 2 1 1 -1 RT_NODE\r\n' >"$T/in.brite"
+# No Model line, CRLF, no blank line between the sections, no final
+# newline, a UTF-8 byte-order mark before the first line.
+printf '\357\273\277Topology: ( 2 Nodes, 1 Edges )\r\nNodes: ( 2 )\r\n7 1 2 1 1 -1 RT_NODE\r\n' >"$T/in.brite"
 printf '8 3 4 1 1 -1 RT_NODE\r\nEdges: ( 1 )\r\n0 7 8 1.0 2.0 3.0 -1 -1 E_RT U' >>"$T/in.brite"
 cat >"$T/want" <<'DUMP'
 nodes 2 edges 1
@@ -71,7 +72,7 @@ node n7 xy=1,2 line=3
 node n8 xy=3,4 line=4
 edge n7 n8 bw=3000000 delay=2000000ns line=6
 DUMP
-accepted "no Model line, CRLF" "$T/in.brite"
+accepted "no Model line, CRLF, a byte-order mark" "$T/in.brite"
 
 # Delay and bandwidth are rounded to the nearest ns and bit/s.
 printf 'Topology: ( 2 Nodes, 1 Edges )\nNodes: ( 2 )\n0 0 0 1 1 -1 RT_NODE\n' >"$T/in.brite"
@@ -91,7 +92,8 @@ check "topologies/waxman-20.brite: 20 nodes, 38 edges" \
 	[ "$(head -n 1 "$T/got")" = "nodes 20 edges 38" ]
 
 # The head of a file of two nodes and one edge, its Edges line at line 7.
-H='Topology: ( 2 Nodes, 1 Edges )\nModel (1 - RTWaxman): 2 100 10 1 1 0.15 0.2 1 1 10.0 1024.0\n\nNodes: ( 2 )\n'
+H='Topology: ( 2 Nodes, 1 Edges )\n'
+H="${H}Model (1 - RTWaxman): 2 100 10 1 1 0.15 0.2 1 1 10.0 1024.0\n\nNodes: ( 2 )\n"
 N="${H}0 1.0 2.0 1 1 -1 RT_NODE\n1 3.0 4.0 1 1 -1 RT_NODE\n"
 E="${N}Edges: ( 1 ):\n"
 
@@ -142,8 +144,9 @@ refused "an edge of 11 fields" "${E}0 0 1 1 1 1 -1 -1 E_RT U x\n" \
 	'8: an edge is 9 or 10 fields: id from to length delay bandwidth ASfrom ASto type [direction]'
 refused "an edge id that is not a number" "${E}e0 0 1 1 1 1 -1 -1 E_RT U\n" \
 	'8: edge id "e0" is not a whole number'
-refused "an edge id twice" \
-	'Topology: ( 3 Nodes, 2 Edges )\nNodes: ( 3 )\n0 1 2 1 1 -1 RT_NODE\n1 1 2 2 2 -1 RT_NODE\n2 1 2 1 1 -1 RT_NODE\nEdges: ( 2 )\n5 0 1 1 1 1 -1 -1 E_RT U\n5 1 2 1 1 1 -1 -1 E_RT U\n' \
+N3='Topology: ( 3 Nodes, 2 Edges )\nNodes: ( 3 )\n0 1 2 1 1 -1 RT_NODE\n'
+N3="${N3}1 1 2 2 2 -1 RT_NODE\n2 1 2 1 1 -1 RT_NODE\nEdges: ( 2 )\n"
+refused "an edge id twice" "${N3}5 0 1 1 1 1 -1 -1 E_RT U\n5 1 2 1 1 1 -1 -1 E_RT U\n" \
 	'8: edge 5 again, first at line 7'
 refused "an edge to a node not listed" "${E}0 0 9 1 1 1 -1 -1 E_RT U\n" \
 	'8: node 9 is not listed in the Nodes section'
@@ -175,8 +178,9 @@ refused "an empty file" '' ' no Topology line, Nodes nor Edges section'
 refused "no node at all" 'Topology: ( 0 Nodes, 0 Edges )\nNodes: ( 0 )\nEdges: ( 0 )\n' \
 	' no node in the file'
 # A declared count is only a number: nothing is made of it before lines come.
+B='Topology: ( 4294967295 Nodes, 0 Edges )\nNodes: ( 4294967295 )\n'
 refused "a count of 4294967295 nodes, two listed" \
-	'Topology: ( 4294967295 Nodes, 0 Edges )\nNodes: ( 4294967295 )\n0 1 2 0 0 -1 RT_NODE\n1 1 2 0 0 -1 RT_NODE\nEdges: ( 0 )\n' \
+	"${B}0 1 2 0 0 -1 RT_NODE\n1 1 2 0 0 -1 RT_NODE\nEdges: ( 0 )\n" \
 	'2: the section declares 4294967295 nodes, 2 listed'
 refused "a count beyond 32 bits" 'Topology: ( 4294967296 Nodes, 0 Edges )\n' \
 	'1: expected "Topology: ( N Nodes, M Edges )" first'

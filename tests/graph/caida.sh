@@ -64,6 +64,16 @@ edge AS64496 AS174 rel=p2p line=11
 DUMP
 accepted "serial-2, comments, blank lines, CRLF, no final newline" "$D/caida-serial2.txt"
 
+# A UTF-8 byte-order mark before the first line is not content.
+printf '\357\273\2771|2|0\n' >"$T/in.txt"
+cat >"$T/want" <<'DUMP'
+nodes 2 edges 1
+node AS1 as=1 line=1
+node AS2 as=2 line=1
+edge AS1 AS2 rel=p2p line=1
+DUMP
+accepted "a byte-order mark" "$T/in.txt"
+
 # The example of topologies/ is read whole.
 "$GD" caida "$top_srcdir/topologies/as-small.caida.txt" >"$T/got" 2>"$T/err"
 check "topologies/as-small.caida.txt: accepted" [ "$?" -eq 0 ]

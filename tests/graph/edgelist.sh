@@ -61,6 +61,16 @@ edge c b line=3
 DUMP
 accepted "'#' inside a word, nodes declared" "$T/in.txt"
 
+# A UTF-8 byte-order mark before the first line is not content.
+printf '\357\273\277a b\n' >"$T/in.txt"
+cat >"$T/want" <<'DUMP'
+nodes 2 edges 1
+node a line=1
+node b line=1
+edge a b line=1
+DUMP
+accepted "a byte-order mark" "$T/in.txt"
+
 "$GD" edgelist "$top_srcdir/topologies/lab.edgelist" >"$T/got" 2>"$T/err"
 check "topologies/lab.edgelist: accepted" [ "$?" -eq 0 ]
 check "topologies/lab.edgelist: 14 nodes, 18 edges" \
@@ -82,14 +92,18 @@ refused "weight x" 'a b x\n' '1: weight "x": not a whole number'
 refused "weight 4294967296" 'a b 4294967296\n' \
 	'1: weight "4294967296": too large (at most 4294967295)'
 refused "bandwidth 0" 'a b - 0\n' '1: bandwidth "0": too small (at least 1bps)'
+# What sim/units.c says a rate and a duration are.
+RATE='a rate is a number of bit/s, or a number and a unit: bps, kbps, Mbps, Gbps or Tbps'
+RATE="$RATE (powers of 1000), as in 10Mbps"
+DUR='a duration is a number and a unit: ns, us, ms, s, min or h, as in 1.5ms'
 refused "bandwidth with an unknown unit" 'a b 1 10mbps\n' \
-	'1: bandwidth "10mbps": unknown unit "mbps" (a rate is a number of bit/s, or a number and a unit: bps, kbps, Mbps, Gbps or Tbps (powers of 1000), as in 10Mbps)'
+	"1: bandwidth \"10mbps\": unknown unit \"mbps\" ($RATE)"
 refused "bandwidth below 1 bit/s" 'a b - 1.5bps\n' \
 	'1: bandwidth "1.5bps": not a whole number of bit/s'
 refused "delay without a unit" 'a b - - 5\n' \
-	'1: delay "5": no unit (a duration is a number and a unit: ns, us, ms, s, min or h, as in 1.5ms)'
+	"1: delay \"5\": no unit ($DUR)"
 refused "negative delay" 'a b - - -1ms\n' \
-	'1: delay "-1ms": negative (a duration is a number and a unit: ns, us, ms, s, min or h, as in 1.5ms)'
+	"1: delay \"-1ms\": negative ($DUR)"
 refused "delay beyond the longest run" 'a b - - 1000000001s\n' \
 	'1: delay "1000000001s": too large (at most 1000000000s, the longest time a run may reach)'
 refused "an edge from a node to itself" 'a b\nb b 3\n' '2: edge from b to itself'
