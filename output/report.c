@@ -243,7 +243,7 @@ summary_body(FILE *f, const void *arg)
 	const struct summary_args *a = arg;
 	const struct net *net = a->net;
 	const struct run_summary *sum = a->sum;
-	uint64_t tx_frames = 0, tx_bytes = 0, rx_frames = 0, rx_bytes = 0;
+	uint64_t tx_frames = 0, tx_bytes = 0, rx_frames = 0, rx_bytes = 0, *tot;
 	double eps = sum->wall_s > 0 ? (double)sum->events / sum->wall_s : 0.0;
 	time_t now = time(NULL);
 	JsonBuilder *b = json_builder_new();
@@ -289,12 +289,15 @@ summary_body(FILE *f, const void *arg)
 
 	json_builder_set_member_name(b, "drops");
 	json_builder_begin_object(b);
+	tot = g_new(uint64_t, net->stats.nreasons + 1);
+	stats_drop_totals(&net->stats, tot);
 	for (uint32_t r = 0; r < net->stats.nreasons; r++) {
 		char *name = jsontext_utf8(stats_reason_name(&net->stats, r));
 
-		add_u64(b, name, net_drops(net, r));
+		add_u64(b, name, tot[r]);
 		g_free(name);
 	}
+	g_free(tot);
 	json_builder_end_object(b);
 
 	json_builder_set_member_name(b, "totals");

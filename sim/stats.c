@@ -92,6 +92,15 @@ stats_drop(struct counters *c, uint32_t reason)
 	c->drops[reason]++;
 }
 
+void
+stats_drop_totals(const struct stats *st, uint64_t *tot)
+{
+	memset(tot, 0, st->nreasons * sizeof(*tot));
+	for (const struct counters *c = st->head; c; c = c->next)
+		for (uint32_t r = 0; r < c->ndrops && r < st->nreasons; r++)
+			tot[r] += c->drops[r];
+}
+
 uint64_t
 stats_drop_total(const struct stats *st, const char *kind, uint32_t reason)
 {

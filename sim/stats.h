@@ -66,6 +66,11 @@ const char *stats_reason_name(const struct stats *st, uint32_t id);
 void stats_drop(struct counters *c, uint32_t reason);
 /* Total drops of reason id over every counter of one kind (NULL: all kinds). */
 uint64_t stats_drop_total(const struct stats *st, const char *kind, uint32_t reason);
+/*
+ * The totals of every reason over every counter at once, tot[r] for r
+ * below st->nreasons (one pass: a large network has many counters).
+ */
+void stats_drop_totals(const struct stats *st, uint64_t *tot);
 
 static inline void
 stats_tx(struct counters *c, size_t bytes)
