@@ -6,11 +6,11 @@
  * Every value is read by sim/units.h, the one grammar of the program
  * (exact integers for durations, sizes and rates; probabilities the only
  * doubles); here are the two link values that are lists of them (a
- * queue's limits, a loss model) and where each value goes.  A value is
- * kept as written (struct scn_val) until the overrides are bound, then
- * substituted (params.c) and parsed, so that an error cites the file
- * and line, or the override, that gave it.  The formats are in
- * doc/scenario-format.md.
+ * queue's limits, which the run option arp_queue has too, and a loss
+ * model) and where each value goes.  A value is kept as written (struct
+ * scn_val) until the overrides are bound, then substituted (params.c)
+ * and parsed, so that an error cites the file and line, or the override,
+ * that gave it.  The formats are in doc/scenario-format.md.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -255,7 +255,8 @@ list_msg(const char *str, const char *err)
 {
 	size_t n = strlen(str);
 
-	if (err[0] == '"' && strncmp(err + 1, str, n) == 0 && strncmp(err + 1 + n, "\": ", 3) == 0)
+	if (err[0] == '"' && strncmp(err + 1, str, n) == 0 &&
+	    strncmp(err + 1 + n, "\": ", 3) == 0)
 		return err + n + 4;
 	return err;
 }

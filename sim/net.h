@@ -39,8 +39,8 @@
 /*
  * Frame bytes an unresolved neighbour entry holds by default: Linux's
  * default unres_qlen_bytes on 64-bit machines (net.ipv4.neigh.default.
- * unres_qlen_bytes), which it counts in socket buffer sizes and we in
- * frame lengths (arp.c).
+ * unres_qlen_bytes), which it counts in socket buffer sizes and the
+ * engine in frame lengths (arp.c).
  */
 #define NET_ARP_QUEUE_BYTES	212992
 
