@@ -229,6 +229,8 @@ scenario_instantiate(struct scenario *s, struct net *net, char *err, size_t errl
 		return -1;
 	}
 	s->net = net;
+	net->arp_queue_pkts = s->ro.arp_queue_pkts;
+	net->arp_queue_bytes = s->ro.arp_queue_bytes;
 	for (guint i = 0; i < s->nodes->len; i++) {
 		const struct scn_node *sn = g_ptr_array_index(s->nodes, i);
 

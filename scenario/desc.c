@@ -189,6 +189,8 @@ scn_desc_new(const char *path)
 	s->ro.snaplen = 65535;
 	s->ro.log_spec = "info";
 	s->ro.scheduler = NULL;
+	s->ro.arp_queue_pkts = 0;
+	s->ro.arp_queue_bytes = NET_ARP_QUEUE_BYTES;
 	return s;
 }
 

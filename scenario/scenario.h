@@ -51,6 +51,9 @@ struct scn_run_opts {
 	const char *scheduler;	/* scheduler; NULL: the default */
 	uint64_t max_events;	/* max_events: stop after this many events; 0: no limit */
 	sim_time_t max_wall;	/* max_wall: stop after this much wall-clock time; 0: none */
+	uint32_t arp_queue_pkts;	/* arp_queue: packets an unresolved neighbour holds; 0: no limit */
+	uint64_t arp_queue_bytes;	/* arp_queue: their frame bytes; 0: no limit; default
+					   NET_ARP_QUEUE_BYTES */
 };
 
 /* scenario.c */

@@ -81,6 +81,7 @@ enum scn_ropt {
 	RO_SCHEDULER,
 	RO_MAX_EVENTS,
 	RO_MAX_WALL,
+	RO_ARP_QUEUE,
 	RO_ROUTING,
 	RO_COUNT
 };

@@ -6,11 +6,11 @@
  * Every value is read by sim/units.h, the one grammar of the program
  * (exact integers for durations, sizes and rates; probabilities the only
  * doubles); here are the two link values that are lists of them (a
- * queue's limits, a loss model) and where each value goes.  A value is
- * kept as written (struct scn_val) until the overrides are bound, then
- * substituted (params.c) and parsed, so that an error cites the file
- * and line, or the override, that gave it.  The formats are in
- * doc/scenario-format.md.
+ * queue's limits, which the run option arp_queue has too, and a loss
+ * model) and where each value goes.  A value is kept as written (struct
+ * scn_val) until the overrides are bound, then substituted (params.c)
+ * and parsed, so that an error cites the file and line, or the override,
+ * that gave it.  The formats are in doc/scenario-format.md.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -27,7 +27,7 @@ static const char *const lattr_names[LA_COUNT] = {
 
 static const char *const ropt_names[RO_COUNT] = {
 	"end_time", "seed", "run", "pcap", "snaplen", "log", "scheduler",
-	"max_events", "max_wall", "routing",
+	"max_events", "max_wall", "arp_queue", "routing",
 };
 
 const char *
@@ -246,6 +246,21 @@ scn_fmt_lattr(const struct link_params *p, enum scn_lattr a, char *buf, size_t l
 	}
 }
 
+/*
+ * What a list's parser said of the value str, without the `"str": ` it
+ * puts ahead when the value is its one item: the caller names the value.
+ */
+static const char *
+list_msg(const char *str, const char *err)
+{
+	size_t n = strlen(str);
+
+	if (err[0] == '"' && strncmp(err + 1, str, n) == 0 &&
+	    strncmp(err + 1 + n, "\": ", 3) == 0)
+		return err + n + 4;
+	return err;
+}
+
 /* Parse one link attribute into p. */
 static int
 lattr_parse(struct scn_ld *ld, const char *what, struct scn_val *v,
@@ -253,7 +268,6 @@ lattr_parse(struct scn_ld *ld, const char *what, struct scn_val *v,
 {
 	const char *name = lattr_names[a];
 	char err[UNITS_ERRLEN];
-	const char *msg = err;
 	char *str;
 	uint64_t u;
 	int rc = -1;
@@ -289,12 +303,8 @@ lattr_parse(struct scn_ld *ld, const char *what, struct scn_val *v,
 	if (rc < 0) {
 		if (a == LA_QUEUE || a == LA_LOSS) {
 			/* A list: `queue "VALUE": ` ahead of what its item said. */
-			size_t n = strlen(str);
-
-			if (err[0] == '"' && strncmp(err + 1, str, n) == 0 &&
-			    strncmp(err + 1 + n, "\": ", 3) == 0)
-				msg = err + n + 4;
-			scn_val_error(ld, v, "%s: %s \"%s\": %s", what, name, str, msg);
+			scn_val_error(ld, v, "%s: %s \"%s\": %s", what, name, str,
+				      list_msg(str, err));
 		} else {
 			scn_val_error(ld, v, "%s: %s", what, err);
 		}
@@ -386,7 +396,7 @@ ropt_parse(struct scn_ld *ld, enum scn_ropt o)
 	struct scenario *s = ld->s;
 	struct scn_val *v = &s->run[o];
 	const char *name = ropt_names[o], *why = NULL;
-	char logwhy[1024], pwhy[512], err[UNITS_ERRLEN] = "";
+	char logwhy[1024], pwhy[512], qwhy[UNITS_ERRLEN], err[UNITS_ERRLEN] = "";
 	char *str;
 	uint64_t u;
 	int rc = 0;
@@ -441,6 +451,12 @@ ropt_parse(struct scn_ld *ld, enum scn_ropt o)
 		else
 			rc = units_duration(name, str, UNITS_BARE_S, 1, SIM_TIME_LIMIT,
 					    &s->ro.max_wall, err, sizeof(err));
+		break;
+	case RO_ARP_QUEUE:
+		/* A link queue's grammar: frames, bytes or both, or none. */
+		rc = scn_parse_queue(str, &s->ro.arp_queue_pkts, &s->ro.arp_queue_bytes, qwhy,
+				     sizeof(qwhy));
+		why = list_msg(str, qwhy);
 		break;
 	case RO_ROUTING:
 		if (strcmp(str, "static") == 0)
@@ -554,6 +570,10 @@ scn_params_foreach(const struct scenario *s,
 		case RO_MAX_WALL:
 			v = s->ro.max_wall ? units_fmt_duration(s->ro.max_wall, buf, sizeof(buf)) :
 			    "none";
+			break;
+		case RO_ARP_QUEUE:
+			v = scn_fmt_queue(s->ro.arp_queue_pkts, s->ro.arp_queue_bytes, buf,
+					  sizeof(buf));
 			break;
 		case RO_ROUTING:
 		default:

@@ -4,11 +4,22 @@
  * One cache per interface serves IPv4 (resolved by ARP) and IPv6
  * (resolved by neighbour discovery, nd.c).  An entry is INCOMPLETE while
  * requests go out (every net->arp_retry, net->arp_tries times) and holds
- * up to net->arp_queue packets; when the answer comes they are sent, when
- * it does not they are dropped (reason no_arp), as is any packet beyond
- * the queue limit.  A REACHABLE entry lasts net->arp_timeout; after that
- * the next packet resolves the address again.  A node that receives a
- * request for one of its addresses learns the sender (as Linux does).
+ * the packets for its address meanwhile; when the answer comes they are
+ * sent, when it does not they are dropped (reason no_arp).  A REACHABLE
+ * entry lasts net->arp_timeout; after that the next packet resolves the
+ * address again.  A node that receives a request for one of its
+ * addresses learns the sender (as Linux does).
+ *
+ * The queue of an entry is bounded as Linux bounds it (unres_qlen_bytes),
+ * in bytes: net->arp_queue_bytes, by default NET_ARP_QUEUE_BYTES, and
+ * optionally in packets, net->arp_queue_pkts.  A packet counts for the
+ * frame the link will carry, Ethernet header, 802.1Q tag and padding
+ * included (the bytes a link's queue counts).  Linux counts its buffer's
+ * truesize, the frame and the kernel's bookkeeping, so the same limit
+ * holds more packets here: about 140 full-size frames, where Linux holds
+ * fewer than 100.  A packet that does not fit is dropped (no_arp); Linux
+ * drops the oldest held packet instead, which for packets of one size
+ * loses as many, but other ones.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +60,16 @@ neigh_drop_queue(struct neigh *ne)
 	}
 	ne->q_head = ne->q_tail = NULL;
 	ne->qlen = 0;
+	ne->qbytes = 0;
+}
+
+/* The bytes p counts for in the queue: the frame ifc will send it in. */
+static uint64_t
+neigh_frame_len(const struct iface *ifc, const struct pkt *p)
+{
+	uint64_t len = (uint64_t)p->len + ETH_HLEN + (ifc->kind == IF_VLAN ? VLAN_HLEN : 0);
+
+	return len < ETH_ZLEN ? ETH_ZLEN : len;
 }
 
 static void
@@ -87,6 +108,7 @@ neigh_output(struct iface *ifc, const struct addr *nexthop, struct pkt *p)
 	sim_time_t now = sim_now(net->sim);
 	uint16_t type = nexthop->af == ADDR_V4 ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6;
 	struct neigh *ne;
+	uint64_t flen;
 
 	if (ifc->kind == IF_GRE) {
 		iface_output(ifc, type, NULL, p);
@@ -102,7 +124,9 @@ neigh_output(struct iface *ifc, const struct addr *nexthop, struct pkt *p)
 		ne->state = NEIGH_INCOMPLETE;
 		ne->tries = 0;
 	}
-	if (ne->qlen >= net->arp_queue) {
+	flen = neigh_frame_len(ifc, p);
+	if ((net->arp_queue_pkts && ne->qlen >= net->arp_queue_pkts) ||
+	    (net->arp_queue_bytes && ne->qbytes + flen > net->arp_queue_bytes)) {
 		stats_drop(&ifc->node->cnt, DROP_NO_ARP);
 		pkt_free(p);
 	} else {
@@ -113,6 +137,7 @@ neigh_output(struct iface *ifc, const struct addr *nexthop, struct pkt *p)
 			ne->q_head = p;
 		ne->q_tail = p;
 		ne->qlen++;
+		ne->qbytes += flen;
 	}
 	if (!sim_timer_armed(&ne->retry)) {
 		neigh_solicit(ne);
@@ -138,6 +163,7 @@ neigh_learn(struct iface *ifc, const struct addr *ip, const uint8_t mac[6], bool
 	p = ne->q_head;
 	ne->q_head = ne->q_tail = NULL;
 	ne->qlen = 0;
+	ne->qbytes = 0;
 	for (; p; p = next) {
 		next = p->next;
 		p->next = NULL;

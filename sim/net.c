@@ -25,7 +25,8 @@ net_create(struct sim *sim, uint64_t seed, uint64_t run)
 	net->arp_timeout = 60 * SIM_S;
 	net->arp_retry = 1 * SIM_S;
 	net->arp_tries = 3;
-	net->arp_queue = 16;
+	net->arp_queue_pkts = 0;
+	net->arp_queue_bytes = NET_ARP_QUEUE_BYTES;
 	return net;
 }
 

@@ -36,6 +36,14 @@
 #define VLAN_HLEN	4
 #define ETH_ZLEN	60	/* minimum frame without FCS: shorter ones are padded */
 
+/*
+ * Frame bytes an unresolved neighbour entry holds by default: Linux's
+ * default unres_qlen_bytes on 64-bit machines (net.ipv4.neigh.default.
+ * unres_qlen_bytes), which it counts in socket buffer sizes and the
+ * engine in frame lengths (arp.c).
+ */
+#define NET_ARP_QUEUE_BYTES	212992
+
 #define ETHERTYPE_IPV4	0x0800
 #define ETHERTYPE_ARP	0x0806
 #define ETHERTYPE_VLAN	0x8100
@@ -91,6 +99,7 @@ struct neigh {
 	sim_time_t expires;	/* reachable until */
 	struct pkt *q_head, *q_tail;	/* waiting for resolution */
 	uint32_t qlen;
+	uint64_t qbytes;	/* frame bytes of the held packets (arp.c) */
 	struct sim_timer retry;
 	struct iface *ifc;
 };
@@ -270,7 +279,14 @@ struct net {
 	sim_time_t arp_timeout;		/* neighbour entry lifetime */
 	sim_time_t arp_retry;		/* between requests */
 	unsigned arp_tries;		/* requests before giving up */
-	unsigned arp_queue;		/* packets held per unresolved entry */
+	/*
+	 * The packets an unresolved entry holds: at most arp_queue_pkts of
+	 * them and arp_queue_bytes of their frames (0: no such limit; both 0:
+	 * none at all).  net_create() sets Linux's default, NET_ARP_QUEUE_BYTES
+	 * and no packet limit; the scenario's run option arp_queue replaces it.
+	 */
+	uint32_t arp_queue_pkts;
+	uint64_t arp_queue_bytes;
 	/*
 	 * The run's output directory, for entities that write files there
 	 * (a client's downloaded contents, say) through net_outfile(); NULL

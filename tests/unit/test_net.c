@@ -626,6 +626,91 @@ test_arp(void)
 	pair_teardown(&p);
 }
 
+/*
+ * burst P DST N LEN: N datagrams of LEN bytes from a to DST at once, over
+ * a cold neighbour entry; the datagrams b received.
+ */
+static unsigned
+burst(struct pair *p, struct udp_sock *sa, const struct addr *dst, unsigned n, size_t len)
+{
+	static const uint8_t zero[982];
+
+	udp_got = 0;
+	for (unsigned i = 0; i < n; i++)
+		udp_sendto_buf(sa, dst, 9000, zero, len);
+	sim_run(p->sim, SIM_TIME_MAX);
+	return udp_got;
+}
+
+/*
+ * The queue of an unresolved entry: 212992 bytes of frames by default
+ * (Linux's unres_qlen_bytes), a frame counted with its Ethernet header,
+ * its 802.1Q tag and its padding; a packet limit if asked; the same for
+ * neighbour discovery.  A UDP datagram of 982 bytes is a 1024-byte frame
+ * (14 + 20 + 8 + 982): 208 of them are 212992 bytes.
+ */
+static void
+test_arp_queue(void)
+{
+	struct pair p;
+	struct udp_sock *sa;
+	struct iface *va, *vb;
+	struct addr b4, b6, x, y;
+
+	pair_setup(&p, 1000000000ULL, 1 * SIM_US, 1000);
+	CU_ASSERT_EQUAL(p.net->arp_queue_bytes, 212992);
+	CU_ASSERT_EQUAL(p.net->arp_queue_pkts, 0);
+	sa = udp_open(p.a, 5000, udp_rx, NULL);
+	udp_open(p.b, 9000, udp_rx, NULL);
+	addr_parse("10.0.0.2", &b4);
+	CU_ASSERT_EQUAL(burst(&p, sa, &b4, 208, 982), 208);
+	CU_ASSERT_EQUAL(net_drops(p.net, DROP_NO_ARP), 0);
+	/* Expired: the entry holds again from empty, and one more does not fit. */
+	sim_schedule(p.sim, 61 * SIM_S, nothing, NULL, NULL);
+	sim_run(p.sim, SIM_TIME_MAX);
+	CU_ASSERT_PTR_NULL(neigh_lookup(p.ia, &b4));
+	CU_ASSERT_EQUAL(burst(&p, sa, &b4, 209, 982), 208);
+	CU_ASSERT_EQUAL(net_drops(p.net, DROP_NO_ARP), 1);
+	pair_teardown(&p);
+
+	/* A 43-byte frame counts as the 60 bytes it is padded to: 10 in 600. */
+	pair_setup(&p, 1000000000ULL, 1 * SIM_US, 1000);
+	p.net->arp_queue_bytes = 600;
+	sa = udp_open(p.a, 5000, udp_rx, NULL);
+	udp_open(p.b, 9000, udp_rx, NULL);
+	CU_ASSERT_EQUAL(burst(&p, sa, &b4, 11, 1), 10);
+	CU_ASSERT_EQUAL(net_drops(p.net, DROP_NO_ARP), 1);
+	pair_teardown(&p);
+
+	/* A packet limit alone, over IPv4 and over neighbour discovery. */
+	pair_setup(&p, 1000000000ULL, 1 * SIM_US, 1000);
+	p.net->arp_queue_pkts = 3;
+	p.net->arp_queue_bytes = 0;
+	sa = udp_open(p.a, 5000, udp_rx, NULL);
+	udp_open(p.b, 9000, udp_rx, NULL);
+	addr_parse("2001:db8::2", &b6);
+	CU_ASSERT_EQUAL(burst(&p, sa, &b4, 5, 982), 3);
+	CU_ASSERT_EQUAL(net_drops(p.net, DROP_NO_ARP), 2);
+	CU_ASSERT_EQUAL(burst(&p, sa, &b6, 5, 982), 3);
+	CU_ASSERT_EQUAL(net_drops(p.net, DROP_NO_ARP), 4);
+	pair_teardown(&p);
+
+	/* The 802.1Q tag counts: two 1028-byte frames do not fit in 2055 bytes. */
+	pair_setup(&p, 1000000000ULL, 1 * SIM_US, 1000);
+	p.net->arp_queue_bytes = 2055;
+	va = iface_add_vlan(p.a, p.ia, 100);
+	vb = iface_add_vlan(p.b, p.ib, 100);
+	addr_parse("192.168.100.1", &x);
+	addr_parse("192.168.100.2", &y);
+	iface_addr_add(va, &x, 24);
+	iface_addr_add(vb, &y, 24);
+	sa = udp_open(p.a, 5000, udp_rx, NULL);
+	udp_open(p.b, 9000, udp_rx, NULL);
+	CU_ASSERT_EQUAL(burst(&p, sa, &y, 2, 982), 1);
+	CU_ASSERT_EQUAL(net_drops(p.net, DROP_NO_ARP), 1);
+	pair_teardown(&p);
+}
+
 static void
 test_nd(void)
 {
@@ -1222,6 +1307,7 @@ suite_net_register(void)
 	    !CU_add_test(s, "link down drops in flight", test_link_down) ||
 	    !CU_add_test(s, "loss models", test_loss_models) ||
 	    !CU_add_test(s, "ARP", test_arp) ||
+	    !CU_add_test(s, "ARP queue: 212992 bytes of frames, or as set", test_arp_queue) ||
 	    !CU_add_test(s, "neighbour discovery", test_nd) ||
 	    !CU_add_test(s, "ping over IPv4 and IPv6", test_ping_both_families) ||
 	    !CU_add_test(s, "VLAN tag and GRE encapsulation", test_vlan_and_gre_frames) ||
