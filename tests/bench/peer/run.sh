@@ -4,7 +4,7 @@
 # is installed and run here, so the peer's figures are measured on the same
 # machine in the same session as ours (doc/engine.md, "Speed").
 #
-# usage: run.sh [--build DIR] [--max-wall S] [all|sched|chain] [--quick]
+# usage: run.sh [--build DIR] [--max-wall S] [all|sched|chain|graph] [--quick]
 #
 #   --build DIR   where the two programs are built (default: a new
 #                 directory under $TMPDIR, removed at the end); they are
@@ -21,8 +21,13 @@
 #                 rate, pcap off (500 000 datagrams) and on every device
 #                 (100 000), each with ns-3's default queue disc (fq_codel)
 #                 and without one (qdisc=none, the closest to our stack)
+#   graph         the Barabási–Albert graph of bench=graph (m = 2, seed 1,
+#                 printed by tests/graph/graphdump, $GRAPHDUMP) with
+#                 Nix-vector routing, N = 1 000 and 10 000 (100 000 would
+#                 take the peer most of an hour: left out), and N = 1 000
+#                 with global routing
 #   --quick       the case sizes of "bench --quick" (1 000 000 events,
-#                 20 000 datagrams)
+#                 20 000 datagrams; graph: N = 1 000 only)
 #
 # Each case is a process of its own, so its peak memory is its own, and
 # prints one line with the keys of our line plus peer=ns-3.VERSION.
@@ -40,7 +45,7 @@ build=
 what=all
 quick=0
 max_wall=120
-usage="usage: $0 [--build DIR] [--max-wall S] [all|sched|chain] [--quick]"
+usage="usage: $0 [--build DIR] [--max-wall S] [all|sched|chain|graph] [--quick]"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--build)
@@ -57,7 +62,7 @@ while [ $# -gt 0 ]; do
 		shift
 		;;
 	--quick) quick=1 ;;
-	all|sched|chain) what=$1 ;;
+	all|sched|chain|graph) what=$1 ;;
 	*) echo "$usage" >&2; exit 2 ;;
 	esac
 	shift
@@ -65,7 +70,8 @@ done
 
 cxx=${CXX:-g++}
 cxxflags=${CXXFLAGS:--O2}
-mods="ns3-core ns3-network ns3-internet ns3-point-to-point ns3-applications ns3-traffic-control"
+mods="ns3-core ns3-network ns3-internet ns3-point-to-point ns3-applications ns3-traffic-control
+ns3-nix-vector-routing"
 
 missing() {
 	echo "bench-peer: $1" >&2
@@ -149,6 +155,23 @@ if [ "$what" = all ] || [ "$what" = chain ]; then
 		for qdisc in fq_codel none; do
 			run "$build/chain" 10 "$packets" "$pcap" "$qdisc"
 		done
+	done
+fi
+if [ "$what" = all ] || [ "$what" = graph ]; then
+	gd=${GRAPHDUMP:-}
+	[ -n "$gd" ] && [ -x "$gd" ] || {
+		echo "bench-peer: graph needs GRAPHDUMP, the path of tests/graph/graphdump" >&2
+		exit 1
+	}
+	compile graph
+	sizes="1000 10000"
+	[ "$quick" -eq 0 ] || sizes=1000
+	for n in $sizes; do
+		"$gd" --generate ba nodes="$n" m=2 seed=1 >"$build/ba-$n.dump" ||
+			{ echo "bench-peer: graphdump failed" >&2; exit 1; }
+		run "$build/graph" "$build/ba-$n.dump" nix
+		[ "$n" -ne 1000 ] || run "$build/graph" "$build/ba-$n.dump" global
+		rm -f "$build/ba-$n.dump"
 	done
 fi
 exit 0
