@@ -26,6 +26,8 @@ check "topo of a scenario with a graphml topology: exit 0 ($rc)" [ "$rc" -eq 0 ]
 check "... a node keeps its label" grep -q '"n0" \[label="n0 (Lisbon)' "$T/zoo.dot"
 check "... and gets its router address and a /30 a link" \
 	grep -q 'n0 (Lisbon)\\n10.64.0.1\\neth0 10.0.0.1/30' "$T/zoo.dot"
+check "... the next link the next /30 (n1: eth0 10.0.0.2 on the first, eth1 10.0.0.5)" \
+	grep -q 'n1 (Madrid)\\n10.64.0.2\\neth0 10.0.0.2/30\\neth1 10.0.0.5/30' "$T/zoo.dot"
 check "... a link gets the file's speed" grep -q '"n0" -- "n1" \[label="10Gbps' "$T/zoo.dot"
 check "... and a delay from the coordinates" grep -q '"n0" -- "n1" \[label="10Gbps 2513301ns' "$T/zoo.dot"
 "$COMETSIM" run "$T/zoo.xml" --out "$T/zoo" --quiet >/dev/null 2>"$T/run.err"
