@@ -3,7 +3,7 @@
  *
  *   cometsim run SCENARIO [options]    run and write one output directory
  *   cometsim check SCENARIO [--set]    validate only
- *   cometsim topo SCENARIO [--dot]     print the topology as Graphviz DOT
+ *   cometsim topo SCENARIO|FILE [--format FORMAT]   print the topology as Graphviz DOT
  *   cometsim params SCENARIO [--set]   list the parameters --set accepts
  *   cometsim rae-config CONFIG [OUT]   check, print or convert an RAE configuration
  *   cometsim sweep|plot|validate ...   the modules sweep/ and validate/ (dispatched)
@@ -68,7 +68,7 @@
 static const char usage_main[] =
 	"usage: cometsim run SCENARIO [options]\n"
 	"       cometsim check SCENARIO [--set NAME=VALUE]...\n"
-	"       cometsim topo SCENARIO [--dot] [--set NAME=VALUE]...\n"
+	"       cometsim topo SCENARIO|FILE [--format FORMAT] [--dot] [--set NAME=VALUE]...\n"
 	"       cometsim params SCENARIO [--set NAME=VALUE]...\n"
 	"       cometsim rae-config CONFIG [OUT]\n"
 	"       cometsim sweep SWEEP.xml [-j N] [--engine local|parallel|slurm] [--out DIR]\n"

@@ -61,7 +61,8 @@ domain_of(struct scn_ld *ld, GHashTable *doms, uint32_t asn, const char *file, i
 }
 
 int
-scn_graph_build(struct scn_ld *ld, const struct graph *g, const char *file, int line)
+scn_graph_build(struct scn_ld *ld, const struct graph *g, const char *file, int line,
+		const char *at, int at_line)
 {
 	struct scenario *s = ld->s;
 	guint nn = g->nodes->len, ne = g->edges->len;
@@ -71,12 +72,12 @@ scn_graph_build(struct scn_ld *ld, const struct graph *g, const char *file, int 
 	int rc = -1;
 
 	if (nn == 0)
-		return scn_error(ld, file, line, "the topology has no node");
+		return scn_error(ld, at, at_line, "the topology has no node");
 	if (nn > SCN_NODES_MAX || nn > GB_RID_MAX)
-		return scn_error(ld, file, line, "the topology has %u nodes, more than the %u "
+		return scn_error(ld, at, at_line, "the topology has %u nodes, more than the %u "
 				 "a scenario may have", nn, SCN_NODES_MAX);
 	if (ne > SCN_LINKS_MAX)
-		return scn_error(ld, file, line, "the topology has %u links, more than the %u "
+		return scn_error(ld, at, at_line, "the topology has %u links, more than the %u "
 				 "a scenario may have", ne, SCN_LINKS_MAX);
 	nodes = g_new0(struct scn_node *, nn);
 	next_eth = g_new0(uint32_t, nn);
@@ -179,7 +180,7 @@ scn_topology_import(struct scn_ld *ld, const char *from, int line, const char *r
 	if (rc < 0)
 		scn_error(ld, file, eline, "%s", err);
 	else
-		rc = scn_graph_build(ld, &g, file, 1);
+		rc = scn_graph_build(ld, &g, file, 1, from ? from : file, from ? line : 0);
 	graph_fini(&g);
 	if (rc == 0 && !s->topo_name)
 		s->topo_name = base_name(file);
@@ -200,7 +201,7 @@ scn_topology_generate(struct scn_ld *ld, const char *from, int line, const char 
 	if (rc < 0)
 		scn_error(ld, from, line, "<topology generate=\"%s\">: %s", model, err);
 	else
-		rc = scn_graph_build(ld, &g, from, line);
+		rc = scn_graph_build(ld, &g, from, line, from, line);
 	graph_fini(&g);
 	if (rc == 0 && !ld->s->topo_name)
 		ld->s->topo_name = g_strdup(model);

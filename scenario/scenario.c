@@ -232,10 +232,27 @@ scenario_write_dot(const struct scenario *s, FILE *out)
 	dot_str(out, s->name);
 	fprintf(out, " {\n\tnode [fontname=\"Helvetica\", fontsize=10];\n"
 		"\tedge [fontname=\"Helvetica\", fontsize=9];\n");
+	/* the nodes of each domain, in node order, found in one pass */
+	GHashTable *members = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+						    (GDestroyNotify)g_ptr_array_unref);
+
+	for (guint i = 0; i < s->nodes->len; i++) {
+		const struct scn_node *n = g_ptr_array_index(s->nodes, i);
+		GPtrArray *v;
+
+		if (!n->domain)
+			continue;
+		if (!(v = g_hash_table_lookup(members, n->domain))) {
+			v = g_ptr_array_new();
+			g_hash_table_insert(members, n->domain, v);
+		}
+		g_ptr_array_add(v, (gpointer)n);
+	}
 	for (guint d = 0; d < s->domains->len; d++) {
 		const struct scn_domain *dom = g_ptr_array_index(s->domains, d);
 		GString *label = g_string_new(dom->name);
 		char *cl = g_strdup_printf("cluster_%s", dom->name);
+		GPtrArray *v = g_hash_table_lookup(members, dom->name);
 
 		if (dom->asn)
 			g_string_append_printf(label, " AS%s", dom->asn);
@@ -246,16 +263,13 @@ scenario_write_dot(const struct scenario *s, FILE *out)
 		fprintf(out, " {\n\t\tlabel=");
 		dot_str(out, label->str);
 		fprintf(out, ";\n");
-		for (guint i = 0; i < s->nodes->len; i++) {
-			const struct scn_node *n = g_ptr_array_index(s->nodes, i);
-
-			if (n->domain && strcmp(n->domain, dom->name) == 0)
-				dot_node(out, n, "\t\t");
-		}
+		for (guint i = 0; v && i < v->len; i++)
+			dot_node(out, g_ptr_array_index(v, i), "\t\t");
 		fprintf(out, "\t}\n");
 		g_string_free(label, TRUE);
 		g_free(cl);
 	}
+	g_hash_table_destroy(members);
 	for (guint i = 0; i < s->nodes->len; i++) {
 		const struct scn_node *n = g_ptr_array_index(s->nodes, i);
 

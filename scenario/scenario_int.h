@@ -438,8 +438,14 @@ int scn_topo_check(struct scn_ld *ld);
 
 struct graph;
 struct graph_gen_params;
-/* The nodes, links, addresses and domains of graph g, cited at file:line. */
-int scn_graph_build(struct scn_ld *ld, const struct graph *g, const char *file, int line);
+/*
+ * The nodes, links, addresses and domains of graph g: each cited at its
+ * own line of file (or at line when it has none); what is wrong with the
+ * graph as a whole (too many nodes or links, none) at at:at_line, the
+ * <topology> that asks for it.
+ */
+int scn_graph_build(struct scn_ld *ld, const struct graph *g, const char *file, int line,
+		    const char *at, int at_line);
 /*
  * Read the topology file `ref` (relative to from's folder; from NULL: as
  * given) in `format` and build it; errors cite the file's own lines, or

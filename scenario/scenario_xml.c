@@ -651,20 +651,35 @@ addrs_claim(struct scn_ld *ld, const struct scn_node *n)
 	return rc;
 }
 
+static int topo_check_nodes(struct scn_ld *ld, GHashTable *doms);
+
 /* Check what nodes and links refer to, once the whole topology is read. */
 int
 scn_topo_check(struct scn_ld *ld)
 {
+	/* the domains by name: an AS graph has tens of thousands */
+	GHashTable *doms = g_hash_table_new(g_str_hash, g_str_equal);
+	int rc = topo_check_nodes(ld, doms);
+
+	g_hash_table_destroy(doms);
+	return rc;
+}
+
+/* scn_topo_check() with doms, a table of the domains by name to fill. */
+static int
+topo_check_nodes(struct scn_ld *ld, GHashTable *doms)
+{
 	struct scenario *s = ld->s;
 
+	for (guint d = 0; d < s->domains->len; d++) {
+		struct scn_domain *dom = g_ptr_array_index(s->domains, d);
+
+		g_hash_table_insert(doms, dom->name, dom);
+	}
 	for (guint i = 0; i < s->nodes->len; i++) {
 		struct scn_node *n = g_ptr_array_index(s->nodes, i);
-		bool found = !n->domain;
 
-		for (guint d = 0; d < s->domains->len && !found; d++)
-			found = strcmp(((struct scn_domain *)g_ptr_array_index(s->domains, d))->name,
-				       n->domain) == 0;
-		if (!found)
+		if (n->domain && !g_hash_table_contains(doms, n->domain))
 			return scn_error(ld, n->file, n->line, "node %s: unknown domain \"%s\"",
 					 n->name, n->domain);
 		for (guint k = 0; k < n->ifaces->len; k++) {

@@ -57,6 +57,9 @@ check "... on every link" not grep -q '7ms' "$T/rf3.dot"
 rc=$?
 check "cometsim topo FILE --format rocketfuel: exit 0 ($rc)" [ "$rc" -eq 0 ]
 check "... the graph is named after the file" grep -q '^graph "rocketfuel-map" {' "$T/cli.dot"
+"$COMETSIM" topo "$top_srcdir/topologies/as-small.caida.txt" --format caida >"$T/as.dot" 2>&1
+check "a caida file: each AS is a domain" grep -q '^	subgraph "cluster_AS64601" {' "$T/as.dot"
+check "... holding its router" grep -q '^		"AS64601" \[label="AS64601' "$T/as.dot"
 "$COMETSIM" topo "$cch" --format nope >/dev/null 2>"$T/nope.err"
 rc=$?
 check "--format nope: a usage error (exit $rc)" [ "$rc" -eq 2 ]
@@ -109,5 +112,22 @@ cat >"$T/miss.xml" <<'XML'
 XML
 "$COMETSIM" check "$T/miss.xml" >/dev/null 2>"$T/miss.err"
 check "a missing file is cited where the scenario names it" grep -q '^.*miss.xml:2: ' "$T/miss.err"
+
+# A file of more nodes than a scenario may have: refused at the
+# scenario's <topology>, not at a line of the file.
+awk 'BEGIN { for (i = 0; i < 500001; i++) print "a" i, "b" i }' >"$T/big.edgelist"
+cat >"$T/big.xml" <<'XML'
+<scenario name="big">
+
+  <topology file="big.edgelist" format="edgelist"/>
+</scenario>
+XML
+"$COMETSIM" run "$T/big.xml" --out "$T/bigout" --quiet >/dev/null 2>"$T/big.err"
+rc=$?
+check "1000002 nodes: refused (exit $rc)" [ "$rc" -eq 1 ]
+check "... at the <topology> line" \
+	grep -q 'big.xml:3: the topology has 1000002 nodes, more than the 1000000' "$T/big.err"
+check "... nothing written" [ ! -e "$T/bigout" ]
+rm -f "$T/big.edgelist"
 
 finish

@@ -155,4 +155,15 @@ dump "$top_srcdir/topologies/rocketfuel-map.cch"
 check "rocketfuel-map.cch: read (exit $rc)" [ "$rc" -eq 0 ]
 has "rocketfuel-map.cch: 18 nodes, 24 edges" "nodes 18 edges 24"
 
+# A UTF-8 byte-order mark before the first line is not content, in
+# either form.
+printf '\357\273\277a1 b2 4.0\n' >"$T/bom.intra"
+dump "$T/bom.intra"
+check "a weights file after a byte-order mark: read (exit $rc)" [ "$rc" -eq 0 ]
+has "... its first name without the mark" 'node a1 label="a" line=1'
+printf '\357\273\2771 @A (1) -> <2> =n r0\n' >"$T/bom.cch"
+dump "$T/bom.cch"
+check "a map after a byte-order mark: read as a map (exit $rc)" [ "$rc" -eq 0 ]
+has "... its router" 'node r1 label="A" line=1'
+
 finish

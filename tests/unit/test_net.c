@@ -1219,6 +1219,69 @@ test_routes_shared_prefix_nearer(void)
 	sim_destroy(sim);
 }
 
+/*
+ * The tie rules themselves, pinned (doc/engine.md, "Routing"): the ring
+ * a-b-c-d-a of equal weights; from a, c is two hops through b (node 1)
+ * or d (node 3), and b settles first, so the path is b's, on a:eth0.
+ * b and d also share 10.9.0.0/24, at the same distance from a: it goes
+ * to b, the lower node.  From c, a goes through b too (c:eth0).
+ */
+static void
+test_routes_ties_golden(void)
+{
+	struct sim *sim = sim_create(NULL);
+	struct net *net = net_create(sim, 1, 1);
+	static const char *const names[4] = { "a", "b", "c", "d" };
+	struct node *n[4];
+	struct link_params lp;
+	struct addr x;
+	const struct route *r;
+
+	net->auto_routes = true;
+	link_params_default(&lp);
+	for (int i = 0; i < 4; i++) {
+		char txt[32];
+
+		n[i] = node_create(net, names[i]);
+		n[i]->forwarding = true;
+		snprintf(txt, sizeof(txt), "10.255.0.%d", i + 1);
+		addr_parse(txt, &x);
+		node_set_router_id(n[i], &x);
+	}
+	for (int k = 0; k < 4; k++) {
+		int u = k, v = (k + 1) % 4;
+		char iu[8], iv[8], txt[32];
+		struct iface *a, *b;
+
+		snprintf(iu, sizeof(iu), "eth%u", n[u]->nifaces);
+		snprintf(iv, sizeof(iv), "eth%u", n[v]->nifaces);
+		a = iface_add_ether(n[u], iu);
+		b = iface_add_ether(n[v], iv);
+		snprintf(txt, sizeof(txt), "10.0.%d.1", k);
+		addr_parse(txt, &x);
+		iface_addr_add(a, &x, 30);
+		x.a[3] = 2;
+		iface_addr_add(b, &x, 30);
+		link_create(net, NULL, a, b, &lp);
+	}
+	/* a: eth0 to b, eth1 to d; c: eth0 to b, eth1 to d */
+	addr_parse("10.9.0.1", &x);
+	iface_addr_add(iface_add_ether(n[1], "lo9"), &x, 24);
+	addr_parse("10.9.0.2", &x);
+	iface_addr_add(iface_add_ether(n[3], "lo9"), &x, 24);
+	addr_parse("10.255.0.3", &x);
+	r = route_lookup(n[0], &x);
+	CU_ASSERT_STRING_EQUAL(r ? r->ifc->name : "-", "eth0");
+	addr_parse("10.9.0.7", &x);
+	r = route_lookup(n[0], &x);
+	CU_ASSERT_STRING_EQUAL(r ? r->ifc->name : "-", "eth0");
+	addr_parse("10.255.0.1", &x);
+	r = route_lookup(n[2], &x);
+	CU_ASSERT_STRING_EQUAL(r ? r->ifc->name : "-", "eth0");
+	net_destroy(net);
+	sim_destroy(sim);
+}
+
 static void
 test_routes_follow_changes(void)
 {
@@ -1319,7 +1382,9 @@ suite_net_register(void)
 	    !CU_add_test(s, "routes on demand follow changes as a full computation",
 			 test_routes_follow_changes) ||
 	    !CU_add_test(s, "a shared prefix goes to the nearer node once it is reached",
-			 test_routes_shared_prefix_nearer))
+			 test_routes_shared_prefix_nearer) ||
+	    !CU_add_test(s, "equal-cost ties: the first settled neighbour, the lower node",
+			 test_routes_ties_golden))
 		return -1;
 	return 0;
 }
