@@ -60,6 +60,14 @@ check "... the graph is named after the file" grep -q '^graph "rocketfuel-map" {
 "$COMETSIM" topo "$top_srcdir/topologies/as-small.caida.txt" --format caida >"$T/as.dot" 2>&1
 check "a caida file: each AS is a domain" grep -q '^	subgraph "cluster_AS64601" {' "$T/as.dot"
 check "... holding its router" grep -q '^		"AS64601" \[label="AS64601' "$T/as.dot"
+# every example of topologies/ loads with its format
+for ex in as-small.caida.txt:caida zoo-eu.graphml:graphml rocketfuel-map.cch:rocketfuel \
+	rocketfuel-weights.intra:rocketfuel waxman-20.brite:brite lab.edgelist:edgelist; do
+	"$COMETSIM" topo "$top_srcdir/topologies/${ex%%:*}" --format "${ex##*:}" >"$T/ex.dot" 2>&1
+	rc=$?
+	check "the example ${ex%%:*} loads (exit $rc)" [ "$rc" -eq 0 ]
+	check "... into links" grep -q -- ' -- ' "$T/ex.dot"
+done
 "$COMETSIM" topo "$cch" --format nope >/dev/null 2>"$T/nope.err"
 rc=$?
 check "--format nope: a usage error (exit $rc)" [ "$rc" -eq 2 ]
