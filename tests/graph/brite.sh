@@ -4,29 +4,9 @@
 # graph graphdump prints, compared whole; every refusal with its line and
 # message.
 . "${top_srcdir:-.}/tests/scenarios/lib.sh"
-
-GD=$top_builddir/tests/graph/graphdump
-D=$top_srcdir/tests/graph/data
-
-# accepted DESC FILE: graphdump reads FILE as brite, its dump is $T/want.
-accepted() {
-	"$GD" brite "$2" >"$T/got" 2>"$T/err"
-	rc=$?
-	check "$1: exit 0" [ "$rc" -eq 0 ]
-	check "$1: nothing on stderr" [ ! -s "$T/err" ]
-	check "$1: the dump" diff -u "$T/want" "$T/got"
-}
-
-# refused DESC TEXT MESSAGE: the file printf TEXT writes is refused with
-# "FILE:MESSAGE" (MESSAGE starts with the line, or with a blank for the file).
-refused() {
-	printf "$2" >"$T/in.brite"
-	"$GD" brite "$T/in.brite" >"$T/got" 2>"$T/err"
-	rc=$?
-	check "$1: exit 1" [ "$rc" -eq 1 ]
-	check "$1: the message" [ "$(cat "$T/err")" = "$T/in.brite:$3" ]
-	check "$1: no dump" [ ! -s "$T/got" ]
-}
+FMT=brite
+SUFFIX=.brite
+. "$top_srcdir/tests/graph/lib.sh"
 
 cat >"$T/want" <<'DUMP'
 nodes 6 edges 7
@@ -97,92 +77,92 @@ H="${H}Model (1 - RTWaxman): 2 100 10 1 1 0.15 0.2 1 1 10.0 1024.0\n\nNodes: ( 2
 N="${H}0 1.0 2.0 1 1 -1 RT_NODE\n1 3.0 4.0 1 1 -1 RT_NODE\n"
 E="${N}Edges: ( 1 ):\n"
 
-refused "no Topology line first" 'Nodes: ( 1 )\n' \
+refused_text "no Topology line first" 'Nodes: ( 1 )\n' \
 	'1: expected "Topology: ( N Nodes, M Edges )" first'
-refused "a Topology line without its comma" '\nTopology: ( 2 Nodes 1 Edges )\n' \
+refused_text "a Topology line without its comma" '\nTopology: ( 2 Nodes 1 Edges )\n' \
 	'2: expected "Topology: ( N Nodes, M Edges )" first'
-refused "a Topology line with more after it" 'Topology: ( 2 Nodes, 1 Edges ) x\n' \
+refused_text "a Topology line with more after it" 'Topology: ( 2 Nodes, 1 Edges ) x\n' \
 	'1: expected "Topology: ( N Nodes, M Edges )" first'
-refused "a line that is not a Model line" "${H%Nodes*}junk\n" '4: expected "Nodes: ( 2 )"'
-refused "Nodes count unlike the Topology line" "${H%Nodes*}Nodes: ( 3 )\n" \
+refused_text "a line that is not a Model line" "${H%Nodes*}junk\n" '4: expected "Nodes: ( 2 )"'
+refused_text "Nodes count unlike the Topology line" "${H%Nodes*}Nodes: ( 3 )\n" \
 	'4: Nodes: ( 3 ) but the Topology line (line 1) says 2'
-refused "Edges count unlike the Topology line" "${N}Edges: ( 2 )\n" \
+refused_text "Edges count unlike the Topology line" "${N}Edges: ( 2 )\n" \
 	'7: Edges: ( 2 ) but the Topology line (line 1) says 1'
-refused "Edges line without its count" "${N}Edges: ( )\n" '7: expected "Edges: ( 1 )"'
-refused "fewer nodes than declared" "${H}0 1.0 2.0 1 1 -1 RT_NODE\nEdges: ( 1 )\n" \
+refused_text "Edges line without its count" "${N}Edges: ( )\n" '7: expected "Edges: ( 1 )"'
+refused_text "fewer nodes than declared" "${H}0 1.0 2.0 1 1 -1 RT_NODE\nEdges: ( 1 )\n" \
 	'4: the section declares 2 nodes, 1 listed'
-refused "more nodes than declared" "${N}2 5 5 0 0 -1 RT_NODE\n" \
+refused_text "more nodes than declared" "${N}2 5 5 0 0 -1 RT_NODE\n" \
 	'7: more nodes than the 2 the section declares (line 4)'
-refused "fewer edges than declared" "${E}\n" '7: the section declares 1 edges, 0 listed'
-refused "more edges than declared" "${E}0 0 1 1 1 1 -1 -1 E_RT U\n1 1 0 1 1 1 -1 -1 E_RT U\n" \
+refused_text "fewer edges than declared" "${E}\n" '7: the section declares 1 edges, 0 listed'
+refused_text "more edges than declared" "${E}0 0 1 1 1 1 -1 -1 E_RT U\n1 1 0 1 1 1 -1 -1 E_RT U\n" \
 	'9: more edges than the 1 the section declares (line 7)'
-refused "a node of 6 fields" "${H}0 1.0 2.0 1 1 -1\n" \
+refused_text "a node of 6 fields" "${H}0 1.0 2.0 1 1 -1\n" \
 	'5: a node is 7 fields: id x y indeg outdeg ASid type'
-refused "a node of 8 fields" "${H}0 1.0 2.0 1 1 -1 RT_NODE x\n" \
+refused_text "a node of 8 fields" "${H}0 1.0 2.0 1 1 -1 RT_NODE x\n" \
 	'5: a node is 7 fields: id x y indeg outdeg ASid type'
-refused "a negative node id" "${H}-1 1.0 2.0 1 1 -1 RT_NODE\n" \
+refused_text "a negative node id" "${H}-1 1.0 2.0 1 1 -1 RT_NODE\n" \
 	'5: node id "-1" is not a whole number'
-refused "a node id beyond 32 bits" "${H}4294967296 1.0 2.0 1 1 -1 RT_NODE\n" \
+refused_text "a node id beyond 32 bits" "${H}4294967296 1.0 2.0 1 1 -1 RT_NODE\n" \
 	'5: node id "4294967296" is not a whole number'
-refused "a coordinate that is not a number" "${H}0 1.0 2.0.1 1 1 -1 RT_NODE\n" \
+refused_text "a coordinate that is not a number" "${H}0 1.0 2.0.1 1 1 -1 RT_NODE\n" \
 	'5: coordinates "1.0" "2.0.1" are not numbers'
-refused "a coordinate nan" "${H}0 nan 2 1 1 -1 RT_NODE\n" \
+refused_text "a coordinate nan" "${H}0 nan 2 1 1 -1 RT_NODE\n" \
 	'5: coordinates "nan" "2" are not numbers'
-refused "a coordinate too large for a double" "${H}0 1e999 2 1 1 -1 RT_NODE\n" \
+refused_text "a coordinate too large for a double" "${H}0 1e999 2 1 1 -1 RT_NODE\n" \
 	'5: coordinates "1e999" "2" are not numbers'
-refused "a degree that is not whole" "${H}0 1 2 1.5 1 -1 RT_NODE\n" \
+refused_text "a degree that is not whole" "${H}0 1 2 1.5 1 -1 RT_NODE\n" \
 	'5: degrees "1.5" "1" are not whole numbers'
-refused "an AS id -2" "${H}0 1 2 1 1 -2 RT_NODE\n" \
+refused_text "an AS id -2" "${H}0 1 2 1 1 -2 RT_NODE\n" \
 	'5: AS id "-2" is not -1 nor a whole number below 4294967295'
-refused "an AS id 4294967295" "${H}0 1 2 1 1 4294967295 RT_NODE\n" \
+refused_text "an AS id 4294967295" "${H}0 1 2 1 1 4294967295 RT_NODE\n" \
 	'5: AS id "4294967295" is not -1 nor a whole number below 4294967295'
-refused "a node id twice" "${H}1 1 2 1 1 -1 RT_NODE\n01 3 4 1 1 -1 RT_NODE\n" \
+refused_text "a node id twice" "${H}1 1 2 1 1 -1 RT_NODE\n01 3 4 1 1 -1 RT_NODE\n" \
 	'6: node 1 again, first at line 5'
-refused "an edge of 8 fields" "${E}0 0 1 1 1 1 -1 -1\n" \
+refused_text "an edge of 8 fields" "${E}0 0 1 1 1 1 -1 -1\n" \
 	'8: an edge is 9 or 10 fields: id from to length delay bandwidth ASfrom ASto type [direction]'
-refused "an edge of 11 fields" "${E}0 0 1 1 1 1 -1 -1 E_RT U x\n" \
+refused_text "an edge of 11 fields" "${E}0 0 1 1 1 1 -1 -1 E_RT U x\n" \
 	'8: an edge is 9 or 10 fields: id from to length delay bandwidth ASfrom ASto type [direction]'
-refused "an edge id that is not a number" "${E}e0 0 1 1 1 1 -1 -1 E_RT U\n" \
+refused_text "an edge id that is not a number" "${E}e0 0 1 1 1 1 -1 -1 E_RT U\n" \
 	'8: edge id "e0" is not a whole number'
 N3='Topology: ( 3 Nodes, 2 Edges )\nNodes: ( 3 )\n0 1 2 1 1 -1 RT_NODE\n'
 N3="${N3}1 1 2 2 2 -1 RT_NODE\n2 1 2 1 1 -1 RT_NODE\nEdges: ( 2 )\n"
-refused "an edge id twice" "${N3}5 0 1 1 1 1 -1 -1 E_RT U\n5 1 2 1 1 1 -1 -1 E_RT U\n" \
+refused_text "an edge id twice" "${N3}5 0 1 1 1 1 -1 -1 E_RT U\n5 1 2 1 1 1 -1 -1 E_RT U\n" \
 	'8: edge 5 again, first at line 7'
-refused "an edge to a node not listed" "${E}0 0 9 1 1 1 -1 -1 E_RT U\n" \
+refused_text "an edge to a node not listed" "${E}0 0 9 1 1 1 -1 -1 E_RT U\n" \
 	'8: node 9 is not listed in the Nodes section'
-refused "an edge from a node id that is not a number" "${E}0 x 1 1 1 1 -1 -1 E_RT U\n" \
+refused_text "an edge from a node id that is not a number" "${E}0 x 1 1 1 1 -1 -1 E_RT U\n" \
 	'8: node id "x" is not a whole number'
-refused "an edge from a node to itself" "${E}0 1 01 1 1 1 -1 -1 E_RT U\n" \
+refused_text "an edge from a node to itself" "${E}0 1 01 1 1 1 -1 -1 E_RT U\n" \
 	'8: edge 0 from node 1 to itself'
-refused "a length that is not a number" "${E}0 0 1 l 1 1 -1 -1 E_RT U\n" \
+refused_text "a length that is not a number" "${E}0 0 1 l 1 1 -1 -1 E_RT U\n" \
 	'8: length "l" is not a number'
-refused "a delay that is not a number" "${E}0 0 1 1 1ms 1 -1 -1 E_RT U\n" \
+refused_text "a delay that is not a number" "${E}0 0 1 1 1ms 1 -1 -1 E_RT U\n" \
 	'8: delay "1ms" is not a number'
-refused "a negative delay" "${E}0 0 1 1 -0.5 1 -1 -1 E_RT U\n" '8: delay "-0.5" is negative'
-refused "a delay below 1 ns" "${E}0 0 1 1 4e-7 1 -1 -1 E_RT U\n" \
+refused_text "a negative delay" "${E}0 0 1 1 -0.5 1 -1 -1 E_RT U\n" '8: delay "-0.5" is negative'
+refused_text "a delay below 1 ns" "${E}0 0 1 1 4e-7 1 -1 -1 E_RT U\n" \
 	'8: delay "4e-7" is too small to keep (below 1 ns)'
-refused "a delay beyond the longest run" "${E}0 0 1 1 1.1e12 1 -1 -1 E_RT U\n" \
+refused_text "a delay beyond the longest run" "${E}0 0 1 1 1.1e12 1 -1 -1 E_RT U\n" \
 	'8: delay "1.1e12" is too large'
-refused "a negative bandwidth" "${E}0 0 1 1 1 -10 -1 -1 E_RT U\n" \
+refused_text "a negative bandwidth" "${E}0 0 1 1 1 -10 -1 -1 E_RT U\n" \
 	'8: bandwidth "-10" is negative'
-refused "a bandwidth below 1 bit/s" "${E}0 0 1 1 1 0.0000001 -1 -1 E_RT U\n" \
+refused_text "a bandwidth below 1 bit/s" "${E}0 0 1 1 1 0.0000001 -1 -1 E_RT U\n" \
 	'8: bandwidth "0.0000001" is too small to keep (below 1 bit/s)'
-refused "a bandwidth beyond 10^18 bit/s" "${E}0 0 1 1 1 2e12 -1 -1 E_RT U\n" \
+refused_text "a bandwidth beyond 10^18 bit/s" "${E}0 0 1 1 1 2e12 -1 -1 E_RT U\n" \
 	'8: bandwidth "2e12" is too large'
-refused "an edge AS that is not a number" "${E}0 0 1 1 1 1 -1 x E_RT U\n" \
+refused_text "an edge AS that is not a number" "${E}0 0 1 1 1 1 -1 x E_RT U\n" \
 	'8: edge ASes "-1" "x" are not -1 nor whole numbers'
-refused "a NUL byte" "${H}0 1 2 1 1 -1 RT_\000NODE\n" '5: a NUL byte: not a text file'
-refused "no Edges section" "${N}" ' no Edges section'
-refused "no Nodes section" "${H%Nodes*}" ' no Nodes nor Edges section'
-refused "an empty file" '' ' no Topology line, Nodes nor Edges section'
-refused "no node at all" 'Topology: ( 0 Nodes, 0 Edges )\nNodes: ( 0 )\nEdges: ( 0 )\n' \
+refused_text "a NUL byte" "${H}0 1 2 1 1 -1 RT_\000NODE\n" '5: a NUL byte: not a text file'
+refused_text "no Edges section" "${N}" ' no Edges section'
+refused_text "no Nodes section" "${H%Nodes*}" ' no Nodes nor Edges section'
+refused_text "an empty file" '' ' no Topology line, Nodes nor Edges section'
+refused_text "no node at all" 'Topology: ( 0 Nodes, 0 Edges )\nNodes: ( 0 )\nEdges: ( 0 )\n' \
 	' no node in the file'
 # A declared count is only a number: nothing is made of it before lines come.
 B='Topology: ( 4294967295 Nodes, 0 Edges )\nNodes: ( 4294967295 )\n'
-refused "a count of 4294967295 nodes, two listed" \
+refused_text "a count of 4294967295 nodes, two listed" \
 	"${B}0 1 2 0 0 -1 RT_NODE\n1 1 2 0 0 -1 RT_NODE\nEdges: ( 0 )\n" \
 	'2: the section declares 4294967295 nodes, 2 listed'
-refused "a count beyond 32 bits" 'Topology: ( 4294967296 Nodes, 0 Edges )\n' \
+refused_text "a count beyond 32 bits" 'Topology: ( 4294967296 Nodes, 0 Edges )\n' \
 	'1: expected "Topology: ( N Nodes, M Edges )" first'
 
 finish

@@ -4,29 +4,9 @@
 # graphdump prints, compared whole; every refusal with its line and
 # message; a file of 300000 relationships read in linear time.
 . "${top_srcdir:-.}/tests/scenarios/lib.sh"
-
-GD=$top_builddir/tests/graph/graphdump
-D=$top_srcdir/tests/graph/data
-
-# accepted DESC FILE: graphdump reads FILE as caida, its dump is $T/want.
-accepted() {
-	"$GD" caida "$2" >"$T/got" 2>"$T/err"
-	rc=$?
-	check "$1: exit 0" [ "$rc" -eq 0 ]
-	check "$1: nothing on stderr" [ ! -s "$T/err" ]
-	check "$1: the dump" diff -u "$T/want" "$T/got"
-}
-
-# refused DESC TEXT MESSAGE: the file printf TEXT writes is refused with
-# "FILE:MESSAGE" (MESSAGE starts with the line, or with a blank for the file).
-refused() {
-	printf "$2" >"$T/in.txt"
-	"$GD" caida "$T/in.txt" >"$T/got" 2>"$T/err"
-	rc=$?
-	check "$1: exit 1" [ "$rc" -eq 1 ]
-	check "$1: the message" [ "$(cat "$T/err")" = "$T/in.txt:$3" ]
-	check "$1: no dump" [ ! -s "$T/got" ]
-}
+FMT=caida
+SUFFIX=.txt
+. "$top_srcdir/tests/graph/lib.sh"
 
 cat >"$T/want" <<'DUMP'
 nodes 7 edges 7
@@ -80,46 +60,46 @@ check "topologies/as-small.caida.txt: accepted" [ "$?" -eq 0 ]
 check "topologies/as-small.caida.txt: 24 ASes, 33 relationships" \
 	[ "$(head -n 1 "$T/got")" = "nodes 24 edges 33" ]
 
-refused "two fields" '1|2|0\n3|4\n' \
+refused_text "two fields" '1|2|0\n3|4\n' \
 	'2: too few fields, expected AS1|AS2|REL or AS1|AS2|REL|SOURCE'
-refused "five fields" '1|2|0|bgp|x\n' \
+refused_text "five fields" '1|2|0|bgp|x\n' \
 	'1: too many fields, expected AS1|AS2|REL or AS1|AS2|REL|SOURCE'
-refused "an AS number with a letter" '# c\n12x|2|0\n' \
+refused_text "an AS number with a letter" '# c\n12x|2|0\n' \
 	'2: AS number "12x" is not a number'
-refused "a signed AS number" '1|+2|0\n' '1: AS number "+2" is not a number'
-refused "AS 0" '1|2|0\n0|2|-1\n' \
+refused_text "a signed AS number" '1|+2|0\n' '1: AS number "+2" is not a number'
+refused_text "AS 0" '1|2|0\n0|2|-1\n' \
 	'2: AS number "0" is 0 (AS numbers run from 1 to 4294967295)'
-refused "AS 0 in asdot" '0.0|2|-1\n' \
+refused_text "AS 0 in asdot" '0.0|2|-1\n' \
 	'1: AS number "0.0" is 0 (AS numbers run from 1 to 4294967295)'
-refused "AS 4294967296" '1|4294967296|-1\n' \
+refused_text "AS 4294967296" '1|4294967296|-1\n' \
 	'1: AS number "4294967296" is too large (at most 4294967295)'
-refused "an AS number beyond 64 bits" '1|18446744073709551617|0\n' \
+refused_text "an AS number beyond 64 bits" '1|18446744073709551617|0\n' \
 	'1: AS number "18446744073709551617" is too large (at most 4294967295)'
-refused "an asdot half above 65535" '1.65536|2|0\n' \
+refused_text "an asdot half above 65535" '1.65536|2|0\n' \
 	'1: AS number "1.65536" is not a number (nor HIGH.LOW, each half from 0 to 65535)'
-refused "an asdot without its low half" '7.|2|0\n' \
+refused_text "an asdot without its low half" '7.|2|0\n' \
 	'1: AS number "7." is not a number (nor HIGH.LOW, each half from 0 to 65535)'
-refused "an empty AS number" '|2|0\n' '1: empty AS number'
-refused "relationship 2" '1|2|2\n' \
+refused_text "an empty AS number" '|2|0\n' '1: empty AS number'
+refused_text "relationship 2" '1|2|2\n' \
 	'1: relationship "2" is not known (-1: AS1 is a provider of AS2, 0: peers, 1: siblings)'
-refused "relationship -2" '1|2|-2|bgp\n' \
+refused_text "relationship -2" '1|2|-2|bgp\n' \
 	'1: relationship "-2" is not known (-1: AS1 is a provider of AS2, 0: peers, 1: siblings)'
-refused "an empty relationship" '1|2|\n' \
+refused_text "an empty relationship" '1|2|\n' \
 	'1: relationship "" is not known (-1: AS1 is a provider of AS2, 0: peers, 1: siblings)'
-refused "an empty source" '1|2|0|\n' '1: empty source after the relationship'
-refused "an AS related to itself" '1|2|0\n5|5|-1\n' '2: AS 5 related to itself'
-refused "an AS related to itself, one in asdot" '1.0|65536|0\n' \
+refused_text "an empty source" '1|2|0|\n' '1: empty source after the relationship'
+refused_text "an AS related to itself" '1|2|0\n5|5|-1\n' '2: AS 5 related to itself'
+refused_text "an AS related to itself, one in asdot" '1.0|65536|0\n' \
 	'1: AS 65536 related to itself'
-refused "a pair twice" '# c\n1|2|0\n\n3|2|-1\n1|2|-1\n' '5: 1|2 again, first at line 2'
-refused "a pair twice, in the other order" '1|2|0\n3|4|-1\n2|1|-1\n' \
+refused_text "a pair twice" '# c\n1|2|0\n\n3|2|-1\n1|2|-1\n' '5: 1|2 again, first at line 2'
+refused_text "a pair twice, in the other order" '1|2|0\n3|4|-1\n2|1|-1\n' \
 	'3: 2|1 again, first at line 1'
-refused "a pair twice, once in asdot" '1.0|7|0|bgp\n65536|7|0|mlp\n' \
+refused_text "a pair twice, once in asdot" '1.0|7|0|bgp\n65536|7|0|mlp\n' \
 	'2: 65536|7 again, first at line 1'
-refused "a blank in the line" '1|2|0\n1 |3|0\n' \
+refused_text "a blank in the line" '1|2|0\n1 |3|0\n' \
 	'2: a blank inside the line (AS1|AS2|REL is written without any)'
-refused "a NUL byte" '1|2|0\n3|\0004|0\n' '2: a NUL byte: not a text file'
-refused "only comments" '# source:x\n\n# nothing\n' ' no AS relationship in the file'
-refused "an empty file" '' ' no AS relationship in the file'
+refused_text "a NUL byte" '1|2|0\n3|\0004|0\n' '2: a NUL byte: not a text file'
+refused_text "only comments" '# source:x\n\n# nothing\n' ' no AS relationship in the file'
+refused_text "an empty file" '' ' no AS relationship in the file'
 
 # 300000 relationships, a chain of providers and a peering every 1000
 # ASes: read well within the time limit (a quadratic reader is not).

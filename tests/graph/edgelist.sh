@@ -5,29 +5,9 @@
 # graphdump prints, compared whole; every refusal with its line and
 # message.
 . "${top_srcdir:-.}/tests/scenarios/lib.sh"
-
-GD=$top_builddir/tests/graph/graphdump
-D=$top_srcdir/tests/graph/data
-
-# accepted DESC FILE: graphdump reads FILE as edgelist, its dump is $T/want.
-accepted() {
-	"$GD" edgelist "$2" >"$T/got" 2>"$T/err"
-	rc=$?
-	check "$1: exit 0" [ "$rc" -eq 0 ]
-	check "$1: nothing on stderr" [ ! -s "$T/err" ]
-	check "$1: the dump" diff -u "$T/want" "$T/got"
-}
-
-# refused DESC TEXT MESSAGE: the file printf TEXT writes is refused with
-# "FILE:MESSAGE" (MESSAGE starts with the line, or with a blank for the file).
-refused() {
-	printf "$2" >"$T/in.txt"
-	"$GD" edgelist "$T/in.txt" >"$T/got" 2>"$T/err"
-	rc=$?
-	check "$1: exit 1" [ "$rc" -eq 1 ]
-	check "$1: the message" [ "$(cat "$T/err")" = "$T/in.txt:$3" ]
-	check "$1: no dump" [ ! -s "$T/got" ]
-}
+FMT=edgelist
+SUFFIX=.txt
+. "$top_srcdir/tests/graph/lib.sh"
 
 cat >"$T/want" <<'DUMP'
 nodes 6 edges 8
@@ -76,39 +56,39 @@ check "topologies/lab.edgelist: accepted" [ "$?" -eq 0 ]
 check "topologies/lab.edgelist: 14 nodes, 18 edges" \
 	[ "$(head -n 1 "$T/got")" = "nodes 14 edges 18" ]
 
-refused "a name with ':'" 'a b\nr1:eth0 b\n' \
+refused_text "a name with ':'" 'a b\nr1:eth0 b\n' \
 	"2: node name \"r1:eth0\" is not valid (no ':' and no blanks)"
-refused "a name with a form feed" 'a b\fc d\n' \
+refused_text "a name with a form feed" 'a b\fc d\n' \
 	"1: node name \"b$(printf '\f')c\" is not valid (no ':' and no blanks)"
-refused "a node called '-' (second)" 'a -\n' \
+refused_text "a node called '-' (second)" 'a -\n' \
 	'1: node name "-" is not valid ("-" stands for a field not given)'
-refused "a node called '-' (first)" '# c\n- b 1\n' \
+refused_text "a node called '-' (first)" '# c\n- b 1\n' \
 	'2: node name "-" is not valid ("-" stands for a field not given)'
-refused "six fields" 'a b 1 1Mbps 1ms x\n' \
+refused_text "six fields" 'a b 1 1Mbps 1ms x\n' \
 	'1: more than 5 fields (A B [WEIGHT [BANDWIDTH [DELAY]]])'
-refused "weight 0" 'a b\n\nb c 0\n' '3: weight "0": too small (at least 1)'
-refused "weight 1.5" 'a b 1.5\n' '1: weight "1.5": not a whole number'
-refused "weight x" 'a b x\n' '1: weight "x": not a whole number'
-refused "weight 4294967296" 'a b 4294967296\n' \
+refused_text "weight 0" 'a b\n\nb c 0\n' '3: weight "0": too small (at least 1)'
+refused_text "weight 1.5" 'a b 1.5\n' '1: weight "1.5": not a whole number'
+refused_text "weight x" 'a b x\n' '1: weight "x": not a whole number'
+refused_text "weight 4294967296" 'a b 4294967296\n' \
 	'1: weight "4294967296": too large (at most 4294967295)'
-refused "bandwidth 0" 'a b - 0\n' '1: bandwidth "0": too small (at least 1bps)'
+refused_text "bandwidth 0" 'a b - 0\n' '1: bandwidth "0": too small (at least 1bps)'
 # What sim/units.c says a rate and a duration are.
 RATE='a rate is a number of bit/s, or a number and a unit: bps, kbps, Mbps, Gbps or Tbps'
 RATE="$RATE (powers of 1000), as in 10Mbps"
 DUR='a duration is a number and a unit: ns, us, ms, s, min or h, as in 1.5ms'
-refused "bandwidth with an unknown unit" 'a b 1 10mbps\n' \
+refused_text "bandwidth with an unknown unit" 'a b 1 10mbps\n' \
 	"1: bandwidth \"10mbps\": unknown unit \"mbps\" ($RATE)"
-refused "bandwidth below 1 bit/s" 'a b - 1.5bps\n' \
+refused_text "bandwidth below 1 bit/s" 'a b - 1.5bps\n' \
 	'1: bandwidth "1.5bps": not a whole number of bit/s'
-refused "delay without a unit" 'a b - - 5\n' \
+refused_text "delay without a unit" 'a b - - 5\n' \
 	"1: delay \"5\": no unit ($DUR)"
-refused "negative delay" 'a b - - -1ms\n' \
+refused_text "negative delay" 'a b - - -1ms\n' \
 	"1: delay \"-1ms\": negative ($DUR)"
-refused "delay beyond the longest run" 'a b - - 1000000001s\n' \
+refused_text "delay beyond the longest run" 'a b - - 1000000001s\n' \
 	'1: delay "1000000001s": too large (at most 1000000000s, the longest time a run may reach)'
-refused "an edge from a node to itself" 'a b\nb b 3\n' '2: edge from b to itself'
-refused "a NUL byte" 'a b\nc\000 d\n' '2: a NUL byte: not a text file'
-refused "only comments and blanks" '# x\n \t\n' ' no node in the file'
-refused "an empty file" '' ' no node in the file'
+refused_text "an edge from a node to itself" 'a b\nb b 3\n' '2: edge from b to itself'
+refused_text "a NUL byte" 'a b\nc\000 d\n' '2: a NUL byte: not a text file'
+refused_text "only comments and blanks" '# x\n \t\n' ' no node in the file'
+refused_text "an empty file" '' ' no node in the file'
 
 finish

@@ -11,21 +11,9 @@
 # 3. Every refusal, with its line and its message.
 # 4. The example topologies/zoo-eu.graphml is read whole.
 . "${top_srcdir:-.}/tests/scenarios/lib.sh"
-
-gd="$top_builddir/tests/graph/graphdump"
-data="$top_srcdir/tests/graph/data"
-
-# dump FILE: graphdump's output in $T/out, its errors in $T/err, its
-# exit status in $rc.
-dump() {
-	rc=0
-	"$gd" graphml "$1" >"$T/out" 2>"$T/err" || rc=$?
-}
-
-# has DESCRIPTION LINE: the dump holds exactly this line.
-has() {
-	check "$1: $2" grep -qxF "$2" "$T/out"
-}
+FMT=graphml
+SUFFIX=.graphml
+. "$top_srcdir/tests/graph/lib.sh"
 
 # doc NAME: $T/NAME.graphml, a graph whose content is stdin, from line
 # 10, after declarations of the keys the reader knows.
@@ -46,21 +34,8 @@ doc() {
 	} >"$T/$1.graphml"
 }
 
-# refused NAME LINE MESSAGE: $T/NAME.graphml is refused with exactly
-# "FILE:LINE: MESSAGE" ("FILE: MESSAGE" for line 0).
-refused() {
-	f="$T/$1.graphml"
-	dump "$f"
-	check "$1: refused (exit $rc)" [ "$rc" -eq 1 ]
-	if [ "$2" -eq 0 ]; then
-		check "$1: \"$3\"" grep -qxF "$f: $3" "$T/err"
-	else
-		check "$1: line $2: \"$3\"" grep -qxF "$f:$2: $3" "$T/err"
-	fi
-}
-
 # 1. The Zoo-like file.
-dump "$data/zoo.graphml"
+dump "$D/zoo.graphml"
 check "zoo.graphml: read (exit $rc)" [ "$rc" -eq 0 ]
 has "zoo: 5 nodes, 6 edges" "nodes 5 edges 6"
 has "zoo: id 0 is n0, label and coordinates (x longitude, y latitude)" \
@@ -120,168 +95,168 @@ rate_expect="$rate_expect or Tbps (powers of 1000), as in 10Mbps)"
 delay_expect="(a duration is a number of milliseconds, or a number and a unit: ns, us, ms,"
 delay_expect="$delay_expect s, min or h)"
 printf '' >"$T/empty.graphml"
-refused empty 0 "not GraphML: the file is empty"
+refused_file empty 0 "not GraphML: the file is empty"
 printf '<graphml>\n<graph>\n<node id="a">\n</graph>\n</graphml>\n' >"$T/malformed.graphml"
-refused malformed 4 \
+refused_file malformed 4 \
 	"malformed XML: Opening and ending tag mismatch: node line 3 and graph"
 printf '<?xml version="1.0"?>\n<topology>\n</topology>\n' >"$T/root.graphml"
-refused root 2 "not GraphML: the root element is <topology>, not <graphml>"
+refused_file root 2 "not GraphML: the root element is <topology>, not <graphml>"
 printf '<graphml>\n<key id="k" for="node" attr.name="label"/>\n</graphml>\n' >"$T/nograph.graphml"
-refused nograph 1 "no <graph> in <graphml>"
+refused_file nograph 1 "no <graph> in <graphml>"
 printf '<graphml>\n<graph><node id="a"/></graph>\n<graph/>\n</graphml>\n' >"$T/twographs.graphml"
-refused twographs 3 "a second <graph>: one graph a file"
+refused_file twographs 3 "a second <graph>: one graph a file"
 printf '<graphml>\n<graph>\n</graph>\n</graphml>\n' >"$T/nonode.graphml"
-refused nonode 2 "the graph has no node"
+refused_file nonode 2 "the graph has no node"
 {
 	echo '<?xml version="1.0"?>'
 	echo '<!DOCTYPE graphml [ <!ENTITY x "y"> ]>'
 	echo '<graphml><graph><node id="a"/></graph></graphml>'
 } >"$T/doctype.graphml"
-refused doctype 2 "a DOCTYPE: GraphML has none, and entities are not read"
+refused_file doctype 2 "a DOCTYPE: GraphML has none, and entities are not read"
 printf '<graphml><graph><node id="a"/></graph></graphml>\n\0\n' >"$T/nul.graphml"
-refused nul 2 "a NUL byte"
+refused_file nul 2 "a NUL byte"
 
 doc nested <<'EOF'
 <node id="1">
 <graph id="inner"><node id="x"/></graph>
 </node>
 EOF
-refused nested 11 "a graph nested in node \"1\": nested graphs are not read"
+refused_file nested 11 "a graph nested in node \"1\": nested graphs are not read"
 doc hyper <<'EOF'
 <node id="1"/><node id="2"/><node id="3"/>
 <hyperedge><endpoint node="1"/><endpoint node="2"/><endpoint node="3"/></hyperedge>
 EOF
-refused hyper 11 "a <hyperedge>: only edges between two nodes are read"
+refused_file hyper 11 "a <hyperedge>: only edges between two nodes are read"
 doc dupnode <<'EOF'
 <node id="1"/>
 <node id="2"/>
 <node id="1"/>
 EOF
-refused dupnode 12 "node \"1\" is declared twice (first at line 10)"
+refused_file dupnode 12 "node \"1\" is declared twice (first at line 10)"
 doc collide <<'EOF'
 <node id="n4"/>
 <node id="4"/>
 EOF
-refused collide 11 "node \"4\" would be named n4, which node \"n4\" is (line 10)"
+refused_file collide 11 "node \"4\" would be named n4, which node \"n4\" is (line 10)"
 doc noid <<'EOF'
 <node/>
 EOF
-refused noid 10 "a <node> without an id"
+refused_file noid 10 "a <node> without an id"
 doc emptyid <<'EOF'
 <node id=""/>
 EOF
-refused emptyid 10 "a <node> with an empty id"
+refused_file emptyid 10 "a <node> with an empty id"
 doc colon <<'EOF'
 <node id="a:b"/>
 EOF
-refused colon 10 "node \"a:b\": a name has no ':' and no blanks"
+refused_file colon 10 "node \"a:b\": a name has no ':' and no blanks"
 doc blank <<'EOF'
 <node id="a b"/>
 EOF
-refused blank 10 "node \"a b\": a name has no ':' and no blanks"
+refused_file blank 10 "node \"a b\": a name has no ':' and no blanks"
 doc unknown <<'EOF'
 <node id="1"/>
 <edge source="1" target="9"/>
 EOF
-refused unknown 11 "edge 1-9: no node \"9\""
+refused_file unknown 11 "edge 1-9: no node \"9\""
 doc nosource <<'EOF'
 <node id="1"/>
 <edge target="1"/>
 EOF
-refused nosource 11 "an <edge> without a source"
+refused_file nosource 11 "an <edge> without a source"
 doc loop <<'EOF'
 <node id="1"/>
 <node id="2"/>
 <edge source="1" target="2"/>
 <edge source="2" target="2"/>
 EOF
-refused loop 13 "edge 2-2: a link from a node to itself (remove the <edge>)"
+refused_file loop 13 "edge 2-2: a link from a node to itself (remove the <edge>)"
 doc undeclared <<'EOF'
 <node id="1"><data key="d9">x</data></node>
 EOF
-refused undeclared 10 "data key \"d9\" is not declared by a <key>"
+refused_file undeclared 10 "data key \"d9\" is not declared by a <key>"
 doc nokey <<'EOF'
 <node id="1"><data>x</data></node>
 EOF
-refused nokey 10 "a <data> without a key"
+refused_file nokey 10 "a <data> without a key"
 doc wrongdomain <<'EOF'
 <node id="1"><data key="raw">x</data></node>
 EOF
-refused wrongdomain 10 "data key \"raw\" is declared for edge, not for node"
+refused_file wrongdomain 10 "data key \"raw\" is declared for edge, not for node"
 doc twice <<'EOF'
 <node id="1"><data key="lat">1</data><data key="lat">2</data><data key="lon">3</data></node>
 EOF
-refused twice 10 "node \"1\": Latitude is given twice"
+refused_file twice 10 "node \"1\": Latitude is given twice"
 {
 	echo '<graphml>'
 	echo '<key id="k" for="node" attr.name="label"/>'
 	echo '<key id="k" for="edge" attr.name="weight"/>'
 	echo '<graph><node id="a"/></graph></graphml>'
 } >"$T/dupkey.graphml"
-refused dupkey 3 "key \"k\" is declared twice (first at line 2)"
+refused_file dupkey 3 "key \"k\" is declared twice (first at line 2)"
 printf '<graphml>\n<key for="node" attr.name="label"/>\n<graph/></graphml>\n' >"$T/keyid.graphml"
-refused keyid 2 "a <key> without an id"
+refused_file keyid 2 "a <key> without an id"
 doc lat <<'EOF'
 <node id="1"><data key="lat">48.8x</data><data key="lon">2</data></node>
 EOF
-refused lat 10 "node \"1\": Latitude \"48.8x\" is not a number"
+refused_file lat 10 "node \"1\": Latitude \"48.8x\" is not a number"
 doc latrange <<'EOF'
 <node id="1"><data key="lat">90.5</data><data key="lon">2</data></node>
 EOF
-refused latrange 10 "node \"1\": Latitude \"90.5\" is not between -90 and 90"
+refused_file latrange 10 "node \"1\": Latitude \"90.5\" is not between -90 and 90"
 doc lonrange <<'EOF'
 <node id="1"><data key="lat">9</data><data key="lon">-180.01</data></node>
 EOF
-refused lonrange 10 "node \"1\": Longitude \"-180.01\" is not between -180 and 180"
+refused_file lonrange 10 "node \"1\": Longitude \"-180.01\" is not between -180 and 180"
 doc nan <<'EOF'
 <node id="1"><data key="lat">nan</data><data key="lon">2</data></node>
 EOF
-refused nan 10 "node \"1\": Latitude \"nan\" is not a number"
+refused_file nan 10 "node \"1\": Latitude \"nan\" is not a number"
 doc onlylat <<'EOF'
 <node id="1"><data key="lat">9</data></node>
 EOF
-refused onlylat 10 "node \"1\": a Latitude without a Longitude"
+refused_file onlylat 10 "node \"1\": a Latitude without a Longitude"
 doc onlylon <<'EOF'
 <node id="1"><data key="lon">9</data></node>
 EOF
-refused onlylon 10 "node \"1\": a Longitude without a Latitude"
+refused_file onlylon 10 "node \"1\": a Longitude without a Latitude"
 doc raw <<'EOF'
 <node id="1"/><node id="2"/>
 <edge source="1" target="2"><data key="raw">fast</data></edge>
 EOF
-refused raw 11 \
+refused_file raw 11 \
 	"edge 1-2: LinkSpeedRaw \"fast\": not a number $rate_expect"
 doc rawzero <<'EOF'
 <node id="1"/><node id="2"/>
 <edge source="1" target="2"><data key="raw">0.0</data></edge>
 EOF
-refused rawzero 11 "edge 1-2: LinkSpeedRaw \"0.0\": too small (at least 1bps)"
+refused_file rawzero 11 "edge 1-2: LinkSpeedRaw \"0.0\": too small (at least 1bps)"
 doc rawfrac <<'EOF'
 <node id="1"/><node id="2"/>
 <edge source="1" target="2"><data key="raw">1.5</data></edge>
 EOF
-refused rawfrac 11 "edge 1-2: LinkSpeedRaw \"1.5\": not a whole number of bit/s"
+refused_file rawfrac 11 "edge 1-2: LinkSpeedRaw \"1.5\": not a whole number of bit/s"
 doc nounits <<'EOF'
 <node id="1"/><node id="2"/>
 <edge source="1" target="2"><data key="ls">10</data></edge>
 EOF
-refused nounits 11 "edge 1-2: LinkSpeed \"10\" without LinkSpeedUnits"
+refused_file nounits 11 "edge 1-2: LinkSpeed \"10\" without LinkSpeedUnits"
 doc badunits <<'EOF'
 <node id="1"/><node id="2"/>
 <edge source="1" target="2"><data key="ls">1</data><data key="lu">0G</data></edge>
 EOF
-refused badunits 11 "edge 1-2: LinkSpeedUnits \"0G\" is not a unit"
+refused_file badunits 11 "edge 1-2: LinkSpeedUnits \"0G\" is not a unit"
 doc unitunknown <<'EOF'
 <node id="1"/><node id="2"/>
 <edge source="1" target="2"><data key="ls">1</data><data key="lu">X</data></edge>
 EOF
-refused unitunknown 11 \
+refused_file unitunknown 11 \
 	"edge 1-2: LinkSpeed \"1X\": unknown unit \"X\" $rate_expect"
 doc delay <<'EOF'
 <node id="1"/><node id="2"/>
 <edge source="1" target="2"><data key="dl">-3ms</data></edge>
 EOF
-refused delay 11 \
+refused_file delay 11 \
 	"edge 1-2: delay \"-3ms\": negative $delay_expect"
 
 # 4. The example.

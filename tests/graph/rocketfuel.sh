@@ -10,37 +10,12 @@
 # 3. Every refusal, with its line and its message.
 # 4. The examples topologies/rocketfuel-*.
 . "${top_srcdir:-.}/tests/scenarios/lib.sh"
-
-gd="$top_builddir/tests/graph/graphdump"
-data="$top_srcdir/tests/graph/data"
-
-# dump FILE: graphdump's output in $T/out, its errors in $T/err, its
-# exit status in $rc.
-dump() {
-	rc=0
-	"$gd" rocketfuel "$1" >"$T/out" 2>"$T/err" || rc=$?
-}
-
-# has DESCRIPTION LINE: the dump holds exactly this line.
-has() {
-	check "$1: $2" grep -qxF "$2" "$T/out"
-}
-
-# refused NAME LINE MESSAGE: $T/NAME is refused with exactly
-# "FILE:LINE: MESSAGE" ("FILE: MESSAGE" for line 0).
-refused() {
-	f="$T/$1"
-	dump "$f"
-	check "$1: refused (exit $rc)" [ "$rc" -eq 1 ]
-	if [ "$2" -eq 0 ]; then
-		check "$1: \"$3\"" grep -qxF "$f: $3" "$T/err"
-	else
-		check "$1: line $2: \"$3\"" grep -qxF "$f:$2: $3" "$T/err"
-	fi
-}
+FMT=rocketfuel
+SUFFIX=""
+. "$top_srcdir/tests/graph/lib.sh"
 
 # 1. Weights.
-dump "$data/weights.intra"
+dump "$D/weights.intra"
 check "weights.intra: read (exit $rc)" [ "$rc" -eq 0 ]
 has "weights: 5 nodes, 4 edges" "nodes 5 edges 4"
 has "weights: the name as written, the city as label" \
@@ -63,7 +38,7 @@ has "digits: no label" 'node 12 line=1'
 has "digits: an exponent" 'edge 12 34 weight=10 line=1'
 
 # 2. Map.
-dump "$data/map.cch"
+dump "$D/map.cch"
 check "map.cch: read (exit $rc)" [ "$rc" -eq 0 ]
 has "map: 6 nodes, 5 edges" "nodes 6 edges 5"
 has "map: r<uid>, the location as label" 'node r1 label="Sydney, Australia" line=1'
@@ -88,64 +63,64 @@ has "few: a router alone" 'node r7 label="X" line=1'
 
 # 3. Refusals.
 printf '' >"$T/empty"
-refused empty 0 "no line to read: the file is empty or only comments"
+refused_file empty 0 "no line to read: the file is empty or only comments"
 printf '# nothing\n\n' >"$T/comments"
-refused comments 0 "no line to read: the file is empty or only comments"
+refused_file comments 0 "no line to read: the file is empty or only comments"
 printf 'a b 1\na\0 b 2\n' >"$T/nul"
-refused nul 2 "a NUL byte"
+refused_file nul 2 "a NUL byte"
 printf 'a b 1\na b\n' >"$T/twofields"
-refused twofields 2 "2 fields: a line of weights is NAME NAME VALUE"
+refused_file twofields 2 "2 fields: a line of weights is NAME NAME VALUE"
 printf 'a b 1\na b 1 2\n' >"$T/fourfields"
-refused fourfields 2 "4 fields: a line of weights is NAME NAME VALUE"
+refused_file fourfields 2 "4 fields: a line of weights is NAME NAME VALUE"
 printf 'a b x\n' >"$T/value"
-refused value 1 "value \"x\" is not a number"
+refused_file value 1 "value \"x\" is not a number"
 printf 'a b -1\n' >"$T/negative"
-refused negative 1 "value \"-1\" is negative"
+refused_file negative 1 "value \"-1\" is negative"
 printf 'a b 1.\n' >"$T/point"
-refused point 1 "value \"1.\" is not a number"
+refused_file point 1 "value \"1.\" is not a number"
 printf 'a b inf\n' >"$T/inf"
-refused inf 1 "value \"inf\" is not a number"
+refused_file inf 1 "value \"inf\" is not a number"
 printf 'a b 5e9\n' >"$T/large"
-refused large 1 "value \"5e9\" is too large (at most 4294967295)"
+refused_file large 1 "value \"5e9\" is too large (at most 4294967295)"
 printf 'a b 1\nc c 1\n' >"$T/loop"
-refused loop 2 "a link from c to itself"
+refused_file loop 2 "a link from c to itself"
 printf 'a b:c 1\n' >"$T/colon"
-refused colon 1 "name \"b:c\": a name has no ':'"
+refused_file colon 1 "name \"b:c\": a name has no ':'"
 printf 'a b 1\n1 @X (0) -> =n r0\n' >"$T/mixed"
-refused mixed 2 "6 fields: a line of weights is NAME NAME VALUE"
+refused_file mixed 2 "6 fields: a line of weights is NAME NAME VALUE"
 
 printf '1 @X (0) -> =a r0\n1 @Y (0) -> =b r0\n' >"$T/dup.cch"
-refused dup.cch 2 "router 1 is described twice (first at line 1)"
+refused_file dup.cch 2 "router 1 is described twice (first at line 1)"
 printf '1 @X (1) -> <1> =a r0\n' >"$T/self.cch"
-refused self.cch 1 "router 1 names itself as a neighbour"
+refused_file self.cch 1 "router 1 names itself as a neighbour"
 printf '1 @X (0) -> =a r0\n4294967296 @X (0) -> =a r0\n' >"$T/big.cch"
-refused big.cch 2 "uid \"4294967296\" is not a number from 0 to 4294967295"
+refused_file big.cch 2 "uid \"4294967296\" is not a number from 0 to 4294967295"
 printf '1 @X (0) -> =a r0\n2 (0) -> =a r0\n' >"$T/noloc.cch"
-refused noloc.cch 2 "expected @location after the uid, found \"(0)\""
+refused_file noloc.cch 2 "expected @location after the uid, found \"(0)\""
 printf '1 @X 0 -> =a r0\n' >"$T/nocount.cch"
-refused nocount.cch 1 "expected (neighbours), found \"0\""
+refused_file nocount.cch 1 "expected (neighbours), found \"0\""
 printf '1 @X (x) -> =a r0\n' >"$T/badcount.cch"
-refused badcount.cch 1 "expected (neighbours), found \"(x)\""
+refused_file badcount.cch 1 "expected (neighbours), found \"(x)\""
 printf '1 @X (1) &x -> <2> =a r0\n' >"$T/badext.cch"
-refused badext.cch 1 "expected ->, found \"&x\""
+refused_file badext.cch 1 "expected ->, found \"&x\""
 printf '1 @X (1) <2> =a r0\n' >"$T/noarrow.cch"
-refused noarrow.cch 1 "expected ->, found \"<2>\""
+refused_file noarrow.cch 1 "expected ->, found \"<2>\""
 printf '1 @X (1) -> <2x> =a r0\n' >"$T/badnb.cch"
-refused badnb.cch 1 "neighbour \"<2x>\" is not <uid>"
+refused_file badnb.cch 1 "neighbour \"<2x>\" is not <uid>"
 printf '1 @X (1) -> {-x} =a r0\n' >"$T/badext2.cch"
-refused badext2.cch 1 "external neighbour \"{-x}\" is not {-uid}"
+refused_file badext2.cch 1 "external neighbour \"{-x}\" is not {-uid}"
 printf '1 @X (1) -> <2> r0\n' >"$T/noname.cch"
-refused noname.cch 1 "expected =name after the neighbours, found \"r0\""
+refused_file noname.cch 1 "expected =name after the neighbours, found \"r0\""
 printf '1 @X (1) -> <2> =a\n' >"$T/norn.cch"
-refused norn.cch 1 "expected r<n> after the name, found the end of the line"
+refused_file norn.cch 1 "expected r<n> after the name, found the end of the line"
 printf '1 @X (1) -> <2> =a rx\n' >"$T/badrn.cch"
-refused badrn.cch 1 "expected r<n> after the name, found \"rx\""
+refused_file badrn.cch 1 "expected r<n> after the name, found \"rx\""
 printf '1 @X (1) -> <2> =a r0 extra\n' >"$T/trailing.cch"
-refused trailing.cch 1 "\"extra\" after r0: nothing may follow"
+refused_file trailing.cch 1 "\"extra\" after r0: nothing may follow"
 printf '1 @X (1) -> <2> =a r0\n-x =b r1\n' >"$T/badexternal.cch"
-refused badexternal.cch 2 "uid \"-x\" is not a number"
+refused_file badexternal.cch 2 "uid \"-x\" is not a number"
 printf '1 @X (1) -> <2> =a r0\n1 2 3\n' >"$T/weightsinmap.cch"
-refused weightsinmap.cch 2 "expected @location after the uid, found \"2\""
+refused_file weightsinmap.cch 2 "expected @location after the uid, found \"2\""
 
 # 4. The examples.
 dump "$top_srcdir/topologies/rocketfuel-weights.intra"
