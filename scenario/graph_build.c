@@ -28,20 +28,6 @@
 #define GB_RID_BASE	0x0a400000u	/* 10.64.0.0/11: router addresses */
 #define GB_RID_MAX	((1u << 21) - 2)
 
-static struct addr
-v4(uint32_t x)
-{
-	struct addr a;
-
-	memset(&a, 0, sizeof(a));
-	a.af = ADDR_V4;
-	a.a[0] = (uint8_t)(x >> 24);
-	a.a[1] = (uint8_t)(x >> 16);
-	a.a[2] = (uint8_t)(x >> 8);
-	a.a[3] = (uint8_t)x;
-	return a;
-}
-
 static const char *
 domain_of(struct scn_ld *ld, GHashTable *doms, uint32_t asn, const char *file, int line)
 {
@@ -93,7 +79,7 @@ scn_graph_build(struct scn_ld *ld, const struct graph *g, const char *file, int 
 			goto out;
 		}
 		nodes[i] = scn_node_new(s, gn->name, file, nl);
-		nodes[i]->router_id = v4(GB_RID_BASE + i + 1);
+		nodes[i]->router_id = addr_v4(GB_RID_BASE + i + 1);
 		if (gn->label)
 			nodes[i]->label = g_strdup(gn->label);
 		if (gn->asn)
@@ -116,7 +102,7 @@ scn_graph_build(struct scn_ld *ld, const struct graph *g, const char *file, int 
 			l->node[j] = g_strdup(n->name);
 			l->ifname[j] = g_strdup_printf("eth%" PRIu32, next_eth[ends[j]]++);
 			ifc = scn_iface_new(n, l->ifname[j], IF_ETHER, file, el);
-			ia.addr = v4(GB_LINK_BASE + 4 * k + 1 + (uint32_t)j);
+			ia.addr = addr_v4(GB_LINK_BASE + 4 * k + 1 + (uint32_t)j);
 			ia.plen = 30;
 			g_array_append_val(ifc->addrs, ia);
 		}
