@@ -32,6 +32,20 @@ graph_fini(struct graph *g)
 	memset(g, 0, sizeof(*g));
 }
 
+guint
+graph_pair_hash(gconstpointer key)
+{
+	uint64_t x = *(const uint64_t *)key;
+
+	/* the finaliser of SplitMix64: every input bit moves every output bit */
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	x ^= x >> 31;
+	return (guint)(x ^ (x >> 32));
+}
+
 int
 graph_find(const struct graph *g, const char *name)
 {

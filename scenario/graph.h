@@ -66,6 +66,13 @@ void graph_fini(struct graph *g);
  * caller reports it with its line).
  */
 int graph_node(struct graph *g, const char *name, int line);
+/*
+ * Hash of a 64-bit key (a pointer to it) with all its bits mixed, for
+ * the readers' tables of node pairs (low << 32 | high): GLib's
+ * g_int64_hash keeps the low 32 bits only, so every pair of one high end
+ * would share a bucket and a hub's links cost the square of its degree.
+ */
+guint graph_pair_hash(gconstpointer key);
 /* The node called name, or -1. */
 int graph_find(const struct graph *g, const char *name);
 /* An edge a-b appended (a copy of *e with a and b set); its index. */

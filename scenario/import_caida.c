@@ -182,7 +182,7 @@ graph_read_caida(const char *buf, size_t len, struct graph *g, int *line, char *
 	size_t pos = 0;
 	int rc = 0;
 
-	c.pairs = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+	c.pairs = g_hash_table_new_full(graph_pair_hash, g_int64_equal, g_free, NULL);
 	g->directed_rel = true;
 	/* A UTF-8 byte-order mark, as some editors save text, is not content. */
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)

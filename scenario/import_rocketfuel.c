@@ -357,7 +357,7 @@ graph_read_rocketfuel(const char *buf, size_t len, struct graph *g, int *line, c
 	int ln = 0, rc = 0;
 
 	*line = 0;
-	r.pairs = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+	r.pairs = g_hash_table_new_full(graph_pair_hash, g_int64_equal, g_free, NULL);
 	r.described = g_array_new(FALSE, TRUE, sizeof(int));
 	/* A UTF-8 byte-order mark, as some editors save text, is not content. */
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
