@@ -134,10 +134,11 @@ bench_graph(unsigned n)
 	t2 = now_s();
 	getrusage(RUSAGE_SELF, &ru);
 	printf("bench=graph model=ba m=2 nodes=%u edges=%u packets=%d received=%" PRIu64
-	       " no_route=%" PRIu64 " no_arp=%" PRIu64 " trees=%" PRIu64 " routes_made=%" PRIu64
+	       " no_route=%" PRIu64 " no_arp=%" PRIu64 " queue_full=%" PRIu64 " trees=%" PRIu64
+	       " routes_made=%" PRIu64
 	       " setup_s=%.3f wall_s=%.3f peak_rss_kb=%ld\n", n, net->nlinks, FLOW_PACKETS,
 	       f.received, net_drops(net, DROP_NO_ROUTE), net_drops(net, DROP_NO_ARP),
-	       net->spf_runs, net->spf_routes, t1 - t0, t2 - t0, ru.ru_maxrss);
+	       net_drops(net, DROP_QUEUE_FULL), net->spf_runs, net->spf_routes, t1 - t0, t2 - t0, ru.ru_maxrss);
 	fflush(stdout);
 	net_destroy(net);
 	sim_destroy(sim);
