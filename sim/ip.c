@@ -45,12 +45,21 @@ ip_unpad(struct pkt *p, uint16_t ethertype)
 		pkt_trim(p, want);
 }
 
+/*
+ * One zero-delay event per packet, as if each had an event of its own
+ * carrying it: events of one time run in the order they were scheduled,
+ * so the k-th event of a node delivers the k-th packet queued.
+ */
 static void
 loopback_deliver(struct sim *sim, void *ctx, void *arg)
 {
 	struct node *n = ctx;
-	struct pkt *p = arg;
+	struct pkt *p = n->lo_head;
 
+	n->lo_head = p->next;
+	if (!n->lo_head)
+		n->lo_tail = NULL;
+	p->next = NULL;
 	if (p->ethertype == ETHERTYPE_IPV4)
 		ipv4_input_node(n, NULL, p);
 	else
@@ -62,7 +71,13 @@ ip_loopback(struct node *n, struct pkt *p, uint16_t ethertype)
 {
 	p->ethertype = ethertype;
 	p->in_if = NULL;
-	sim_schedule(n->net->sim, 0, loopback_deliver, n, p);
+	p->next = NULL;
+	if (n->lo_tail)
+		n->lo_tail->next = p;
+	else
+		n->lo_head = p;
+	n->lo_tail = p;
+	sim_schedule(n->net->sim, 0, loopback_deliver, n, NULL);
 }
 
 void

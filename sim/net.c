@@ -141,6 +141,10 @@ node_free(struct net *net, struct node *n)
 		free(ifc);
 	}
 	free(n->ifaces);
+	for (struct pkt *p = n->lo_head, *next; p; p = next) {
+		next = p->next;
+		pkt_free(p);
+	}
 	rtable_fini(&n->rt4);
 	rtable_fini(&n->rt6);
 	free(n->eth_hooks);

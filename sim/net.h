@@ -183,6 +183,12 @@ struct node {
 	GHashTable *udp_ports;	/* port -> struct udp_sock* */
 	uint16_t next_ephemeral;
 	uint16_t ip_id;
+	/*
+	 * Packets it sent to itself, each waiting for its own zero-delay
+	 * event (ip_loopback); kept here so that a run that stops before
+	 * they are delivered frees them with the node.
+	 */
+	struct pkt *lo_head, *lo_tail;
 	struct counters cnt;
 	GPtrArray *entities;	/* struct entity*, start order */
 	struct node_ext *exts;	/* per-node state of entity families, by key */

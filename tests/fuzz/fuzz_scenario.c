@@ -61,6 +61,8 @@ run(struct scenario *s)
 	net_stop_entities(net);
 	net_destroy(net);
 	sim_destroy(sim);
+	/* Every packet goes with the network: none left in queues or events. */
+	FUZZ_CHECK(pkt_outstanding() == 0);
 }
 
 int

@@ -59,6 +59,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	net_stop_entities(net);
 	net_destroy(net);
 	sim_destroy(sim);
+	/* Every packet goes with the network: none left in queues or events. */
+	FUZZ_CHECK(pkt_outstanding() == 0);
 	scenario_free(s);
 	return 0;
 }
