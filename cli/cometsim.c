@@ -159,6 +159,19 @@ static const char help_params[] =
 	"  --set NAME=VALUE    override a scenario parameter\n"
 	"  -h, --help          this help\n";
 
+static const char usage_deploy[] =
+	"usage: cometsim deploy SCENARIO [--write DIR] [--set NAME=VALUE]...\n";
+static const char help_deploy[] =
+	"Load a scenario that has a <deploy> element (doc/deploy.md) and print the\n"
+	"events it adds, as a script.  With --write, write into DIR what it\n"
+	"generates, as ordinary files: the configuration files, deploy.script (the\n"
+	"events) and scenario.xml (the scenario without its <deploy>, which runs\n"
+	"as it does).\n"
+	"\n"
+	"  --write DIR         write the files into DIR (made if missing)\n"
+	"  --set NAME=VALUE    override a scenario parameter\n"
+	"  -h, --help          this help\n";
+
 static const char usage_rae_config[] =
 	"usage: cometsim rae-config CONFIG [OUT]\n";
 static const char help_rae_config[] =
@@ -196,6 +209,7 @@ static int cmd_check(int argc, char **argv);
 static int cmd_topo(int argc, char **argv);
 static int cmd_params(int argc, char **argv);
 static int cmd_rae_config(int argc, char **argv);
+static int cmd_deploy(int argc, char **argv);
 
 static const struct command commands[] = {
 	{ "run", cmd_run, usage_run, help_run },
@@ -205,6 +219,7 @@ static const struct command commands[] = {
 	{ "sweep", sweep_main, sweep_usage, sweep_help },
 	{ "plot", plot_main, plot_usage, plot_help },
 	{ "rae-config", cmd_rae_config, usage_rae_config, help_rae_config },
+	{ "deploy", cmd_deploy, usage_deploy, help_deploy },
 	{ "validate", validate_main, validate_usage, validate_help },
 };
 
@@ -654,11 +669,12 @@ struct run_args {
 	const char *out;
 	bool log_stderr, quiet;
 	const char *format;	/* topo --format: the file is a topology of that format */
+	const char *write;	/* deploy --write: the folder */
 };
 
 enum {
 	OPT_SEED = 256, OPT_RUN, OPT_SET, OPT_PCAP, OPT_SNAPLEN, OPT_LOG,
-	OPT_LOG_STDERR, OPT_SCHED, OPT_END, OPT_MAX_EVENTS, OPT_MAX_WALL, OPT_DOT, OPT_FORMAT,
+	OPT_LOG_STDERR, OPT_SCHED, OPT_END, OPT_MAX_EVENTS, OPT_MAX_WALL, OPT_DOT, OPT_FORMAT, OPT_WRITE,
 };
 
 /*
@@ -784,6 +800,11 @@ parse_args(int argc, char **argv, const struct command *cmd,
 			}
 			ra->format = optarg;
 			break;
+		case OPT_WRITE:
+			if (!optarg[0])
+				return usage_error(cmd_usage, "--write: empty directory name");
+			ra->write = optarg;
+			break;
 		default:	/* getopt has printed what is wrong */
 			return usage_error(cmd_usage, NULL);
 		}
@@ -815,6 +836,13 @@ static const struct option run_options[] = {
 };
 
 static const struct option set_options[] = {
+	{ "set", required_argument, NULL, OPT_SET },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct option deploy_options[] = {
+	{ "write", required_argument, NULL, OPT_WRITE },
 	{ "set", required_argument, NULL, OPT_SET },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -1096,6 +1124,35 @@ static int
 cmd_params(int argc, char **argv)
 {
 	return cmd_print(argc, argv, "params", set_options, scenario_list_params);
+}
+
+/* ---- deploy ---- */
+
+static int
+cmd_deploy(int argc, char **argv)
+{
+	struct run_args ra = { 0 };
+	struct scenario *scn = NULL;
+	char err[2048];
+	int rc;
+
+	rc = parse_args(argc, argv, command_lookup("deploy"), deploy_options, "h", &ra);
+	if (rc != 0)
+		goto done;
+	rc = EXIT_INPUT;
+	scn = load(ra.scenario, &ra.ov);
+	if (!scn)
+		goto done;
+	if (scenario_deploy_print(scn, stdout, err, sizeof(err)) != 0 ||
+	    (ra.write && scenario_deploy_write(scn, ra.write, err, sizeof(err)) != 0)) {
+		fprintf(stderr, "cometsim: %s\n", err);
+		goto done;
+	}
+	rc = 0;
+done:
+	scenario_free(scn);
+	overrides_free(&ra.ov);
+	return rc < 0 ? 0 : rc;
 }
 
 /* ---- rae-config ---- */

@@ -292,12 +292,21 @@ end_link(struct scn_ld *ld, struct scn_event *ev)
 static int
 start_app(struct scn_ld *ld, struct scn_event *ev)
 {
-	const struct entity_class *cls;
-	char ebuf[512];
 	struct scn_node *n;
 
 	if (!(n = need_node(ld, ev, "ON_ROUTER", ev->argv[0], true)))
 		return -1;
+	ev->node = n;
+	return ev->deferred ? 0 : scn_event_instance(ld, ev);
+}
+
+int
+scn_event_instance(struct scn_ld *ld, struct scn_event *ev)
+{
+	const struct entity_class *cls;
+	char ebuf[512];
+	struct scn_node *n = ev->node;
+
 	cls = entity_class_lookup(ev->argv[1]);
 	if (!cls) {
 		const struct entity_class *const *all;
@@ -324,7 +333,6 @@ start_app(struct scn_ld *ld, struct scn_event *ev)
 					 cls->name, cls->usage);
 		return scn_error(ld, ev->file, ev->line, "%s", ebuf);
 	}
-	ev->node = n;
 	return 0;
 }
 
@@ -414,9 +422,6 @@ int
 scn_events_replay(struct scn_ld *ld)
 {
 	struct scenario *s = ld->s;
-	struct entity_scope sc;
-	struct model m;
-	int failed = 0;
 
 	scn_events_sort(s);
 	s->link_pairs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
@@ -461,8 +466,19 @@ scn_events_replay(struct scn_ld *ld)
 		if (rc < 0)
 			return -1;
 	}
+	return s->deploy ? 0 : scn_events_check(ld);
+}
+
+int
+scn_events_check(struct scn_ld *ld)
+{
+	struct scenario *s = ld->s;
+	struct entity_scope sc;
+	struct model m;
+	int failed = 0;
+
 	/*
-	 * After the loop: a router started later by a script counts.  The
+	 * After the replay: a router started later by a script counts.  The
 	 * checks run in the events' order, so a total over the scenario is
 	 * refused at the first instance that takes it past its bound.
 	 */

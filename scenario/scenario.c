@@ -103,7 +103,11 @@ scenario_load_as(const char *path, const char *format, const struct scn_override
 		goto fail;
 	if (scn_overrides_bind(&ld) < 0)
 		goto fail;
-	if (scn_values_parse(&ld) < 0 || limits_check(&ld) < 0)
+	if (scn_values_parse(&ld) < 0)
+		goto fail;
+	if (ld.s->deploy && scn_deploy_finish(&ld) < 0)
+		goto fail;
+	if (limits_check(&ld) < 0)
 		goto fail;
 	scn_overrides_free(&ld);
 	g_string_free(ld.note, TRUE);

@@ -85,6 +85,19 @@ void scenario_list_params(const struct scenario *s, FILE *out);
 /* The topology as Graphviz DOT (nodes, interfaces, links with parameters). */
 void scenario_write_dot(const struct scenario *s, FILE *out);
 
+/* deploy.c */
+
+/*
+ * Write what the scenario's <deploy> generated into the folder dir (made
+ * if missing): its configuration files and deploy.script, the events
+ * (doc/deploy.md).  Returns 0, or -1 with err set (no <deploy>, a file
+ * that cannot be written).
+ */
+int scenario_deploy_write(const struct scenario *s, const char *dir, char *err,
+			  size_t errlen);
+/* Print deploy.script, the events of the scenario's <deploy>; -1 with err if it has none. */
+int scenario_deploy_print(const struct scenario *s, FILE *out, char *err, size_t errlen);
+
 /* desc.c */
 
 /*

@@ -195,6 +195,7 @@ struct scn_event {
 	struct scn_link *link;
 	bool create;		/* START_*: create (false: bring back up) */
 	struct entity *ent;	/* SEV_APP: the instance (owned) */
+	bool deferred;		/* SEV_APP of a <deploy>: instance made by scn_deploy_finish() */
 };
 
 /* The node that has an address (scn_addr_claim), and where it got it. */
@@ -231,6 +232,7 @@ struct scenario {
 	unsigned next_seq;
 	uint64_t event_bytes;	/* the events' arguments, for SCN_TEXT_MAX */
 	struct net *net;	/* set by scenario_instantiate() */
+	struct scn_deploy *deploy;	/* <deploy> (deploy.c), or NULL */
 };
 
 /* An override once merged: the value that wins for its name (override.c). */
@@ -466,6 +468,26 @@ int scn_topology_generate(struct scn_ld *ld, const char *from, int line, const c
  * instance's check against every node the scenario has.
  */
 int scn_events_replay(struct scn_ld *ld);
+/* Make the instance of an SEV_APP event (its class's init).  Returns 0 or -1. */
+int scn_event_instance(struct scn_ld *ld, struct scn_event *ev);
+/*
+ * Run every instance's check against the scenario, in the events' order
+ * (scn_events_replay() does, unless a <deploy> still has instances to
+ * make: then scn_deploy_finish() does).  Returns 0 or -1.
+ */
+int scn_events_check(struct scn_ld *ld);
+
+/* deploy.c */
+
+struct scn_deploy;
+struct _xmlNode;
+/* Read a <deploy> element into ld->s->deploy. */
+int scn_deploy_parse(struct scn_ld *ld, struct _xmlNode *e, const char *file);
+/* Once the files are read: ASes, neighbours, nodes, prefixes, the events. */
+int scn_deploy_plan(struct scn_ld *ld);
+/* Once the values are parsed: the files, then the events' instances, then every check. */
+int scn_deploy_finish(struct scn_ld *ld);
+void scn_deploy_free(struct scn_deploy *d);
 
 /*
  * scenario/schema/NAME.xsd.c, generated from scenario/schema/NAME.xsd at

@@ -1099,8 +1099,8 @@ parse_scenario(struct scn_ld *ld, xmlNode *root, const char *file)
 		[RO_MAX_WALL] = "max_wall", [RO_ARP_QUEUE] = "arp_queue",
 	};
 	struct scenario *s = ld->s;
-	xmlNode *seen[3] = { NULL, NULL, NULL };	/* topology, run, linkdefaults */
-	static const char *const once[3] = { "topology", "run", "linkdefaults" };
+	xmlNode *seen[4] = { NULL, NULL, NULL, NULL };	/* topology, run, linkdefaults, deploy */
+	static const char *const once[4] = { "topology", "run", "linkdefaults", "deploy" };
 	char *name;
 
 	if (xml_validate(ld, file, root) < 0 || parse_params(ld, root, file) < 0)
@@ -1116,7 +1116,7 @@ parse_scenario(struct scn_ld *ld, xmlNode *root, const char *file)
 	/* Shortest-path unless a topology says otherwise: scripts' routers need it. */
 	s->auto_routes = true;
 	for (xmlNode *c = root->children; c; c = c->next) {
-		for (int k = 0; k < 3; k++) {
+		for (int k = 0; k < 4; k++) {
 			if (!is_elem(c, once[k]))
 				continue;
 			if (seen[k])
@@ -1163,6 +1163,8 @@ parse_scenario(struct scn_ld *ld, xmlNode *root, const char *file)
 	for (xmlNode *c = root->children; c; c = c->next)
 		if (is_elem(c, "events") && parse_events(ld, c, file) < 0)
 			return -1;
+	if (seen[3] && (scn_deploy_parse(ld, seen[3], file) < 0 || scn_deploy_plan(ld) < 0))
+		return -1;
 	return 0;
 }
 

@@ -22,6 +22,43 @@
 
 #define FILEIO_FIRST	(64 * 1024)	/* first buffer when the size is unknown */
 
+/* Files held in memory: name -> GBytes (fileio_mem_put). */
+static GHashTable *mem_files;
+
+void
+fileio_mem_put(const char *name, const char *data, size_t len)
+{
+	if (!mem_files)
+		mem_files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+						  (GDestroyNotify)g_bytes_unref);
+	g_hash_table_replace(mem_files, g_strdup(name), g_bytes_new(data, len));
+}
+
+void
+fileio_mem_remove(const char *name)
+{
+	if (mem_files)
+		g_hash_table_remove(mem_files, name);
+}
+
+static int
+mem_read(GBytes *b, size_t max, char **bufp, size_t *lenp)
+{
+	size_t n;
+	const char *d = g_bytes_get_data(b, &n);
+
+	if (n > max) {
+		*lenp = n;
+		return FILEIO_TOO_LARGE;
+	}
+	*bufp = g_malloc(n + 1);
+	if (n)
+		memcpy(*bufp, d, n);
+	(*bufp)[n] = '\0';
+	*lenp = n;
+	return FILEIO_OK;
+}
+
 int
 fileio_read(const char *path, size_t max, char **bufp, size_t *lenp)
 {
@@ -32,6 +69,12 @@ fileio_read(const char *path, size_t max, char **bufp, size_t *lenp)
 
 	*bufp = NULL;
 	*lenp = 0;
+	if (mem_files) {
+		GBytes *b = g_hash_table_lookup(mem_files, path);
+
+		if (b)
+			return mem_read(b, max, bufp, lenp);
+	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return FILEIO_ERR;

@@ -56,4 +56,17 @@ char *fileio_tail(const char *path, size_t max, size_t *len);
 char *fileio_strerror(int rc, size_t len, size_t max, const char *what, char *buf,
 		      size_t buflen);
 
+/*
+ * Files held in memory.  A layer that generates files its readers will
+ * ask for by name (the scenario loader's deployment, doc/deploy.md) puts
+ * them here; fileio_read() then finds a name that was put, exactly as
+ * written, before it looks at the disk.  The names are the generator's
+ * to choose so that they cannot be taken for files ("deploy:AS1/rae.xml").
+ * fileio_mem_put() copies data (a NUL follows it when read) and replaces
+ * what the name held; fileio_mem_remove() forgets it.  Not thread-safe,
+ * as the rest of the program.
+ */
+void fileio_mem_put(const char *name, const char *data, size_t len);
+void fileio_mem_remove(const char *name);
+
 #endif /* SIM_FILEIO_H */

@@ -1,0 +1,960 @@
+/*
+ * deploy.c - <deploy>: the COMET entities placed on a topology of domains
+ * by the loader, from a short description (doc/deploy.md).
+ *
+ * A deployment is made in two steps of scenario_load():
+ *
+ *   plan    once the files are read (scenario_xml.c): the ASes of the
+ *           topology's domains, their neighbours and business
+ *           relationships (from the inter-domain links), the node that
+ *           holds each domain's RAE and CME, each domain's prefixes; the
+ *           events that start the entities, added to the scenario as
+ *           script commands would be, their instances left to make;
+ *   finish  once the values are parsed (the links' delays, bandwidths and
+ *           losses, overrides included): the configuration files, made
+ *           in memory (sim/fileio.h, names "deploy:AS<n>/rae.xml"), then
+ *           the instances of the planned events, made and checked as the
+ *           replay makes those of the other events.
+ *
+ * What it generates is kept (s->deploy) so that `cometsim deploy --write`
+ * can write it out as ordinary files; nothing else reads it after the
+ * load.  Every choice of the defaults is in doc/deploy.md.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <libxml/tree.h>
+
+#include "scenario/graph.h"
+#include "scenario/scenario_int.h"
+
+#define DEP_PORT_RAE	10001	/* the RAEs' TCP port */
+#define DEP_PORT_CME	9090	/* the CME's port for its RAE */
+#define DEP_KEYS_MAX	255	/* keys are one byte, 0 unused: neighbours of one AS */
+#define DEP_POOL	"100.64.0.0/10"	/* the domains' prefixes when they have none */
+#define DEP_RELATIONSHIPS 0
+
+enum dep_approach { DEP_DECOUPLED = 0, DEP_COUPLED };
+
+/* Relationship of a neighbour to the AS that holds it. */
+enum dep_rel { REL_NONE = 0, REL_CUSTOMER, REL_PEER, REL_PROVIDER, REL_SIBLING };
+
+static const char *const rel_names[] = {
+	[REL_NONE] = NULL, [REL_CUSTOMER] = "customer", [REL_PEER] = "peer",
+	[REL_PROVIDER] = "provider", [REL_SIBLING] = NULL,
+};
+
+/* A class of service: the decision parameters the RAEs and CMEs get. */
+struct dep_class {
+	unsigned id;
+	char *cos;
+	char *v[6];	/* as written: delay, loss, bandwidth; aspiration then reservation */
+};
+
+static const char *const class_attrs[6] = {
+	"delay_aspiration", "delay_reservation", "loss_aspiration", "loss_reservation",
+	"bandwidth_aspiration", "bandwidth_reservation",
+};
+
+struct dep_as;
+
+struct dep_nbr {
+	struct dep_as *as;
+	const struct scn_link *link;	/* the first link between the two domains */
+	enum dep_rel rel;		/* the neighbour's relationship to this AS */
+	unsigned key;			/* this AS's key towards it, 1..255 */
+	const struct scn_link *rlink;	/* the link between the two RAEs' nodes */
+	struct addr peer_ip;		/* the neighbour's RAE's address on it */
+	char *ifname;			/* this node's interface on it */
+};
+
+struct dep_as {
+	uint32_t asn;
+	const struct scn_domain *dom;
+	struct scn_node *node;		/* holds the RAE and the CME */
+	struct addr ip;			/* the RAE's address */
+	GArray *prefixes;		/* struct prefix */
+	GArray *nbrs;			/* struct dep_nbr, by AS number */
+};
+
+/* A file the deployment made: its name (the in-memory one) and text. */
+struct dep_doc {
+	char *name;
+	char *base;	/* the name of the file --write makes */
+	GString *text;
+};
+
+struct scn_deploy {
+	const char *file;
+	int line;
+	enum dep_approach approach;
+	sim_time_t start;
+	char *timers;		/* "keepalive=.. hold=.. retry=..", or "" */
+	unsigned limit, mrai;
+	struct prefix pool;
+	GArray *classes;	/* struct dep_class */
+	GPtrArray *ases;	/* struct dep_as*, by AS number */
+	GPtrArray *docs;	/* struct dep_doc* */
+	GPtrArray *cmds;	/* char*: the events, "TIME COMMAND" as a script writes them */
+	guint first_event;	/* the events it added are the last ones from here */
+};
+
+/* ---- the description ---- */
+
+/* The default classes: best effort and premium, as the decoupled scenarios have them. */
+static const struct {
+	unsigned id;
+	const char *cos;
+	const char *v[6];
+} default_classes[] = {
+	{ 1, "BE", { "0.05", "0.2", "1e-4", "0.01", "5e7", "1e6" } },
+	{ 2, "PR", { "0.015", "0.03", "1e-5", "0.001", "5e6", "1e6" } },
+};
+
+static char *
+prop(xmlNode *e, const char *name)
+{
+	xmlChar *v = xmlGetProp(e, (const xmlChar *)name);
+	char *s;
+
+	if (!v)
+		return NULL;
+	s = g_strdup((const char *)v);
+	xmlFree(v);
+	return s;
+}
+
+/* The attribute substituted (${name}), or NULL: *rc -1 on a bad reference. */
+static char *
+sprop(struct scn_ld *ld, xmlNode *e, const char *file, const char *name, int *rc)
+{
+	char *raw = prop(e, name), *v;
+
+	if (!raw)
+		return NULL;
+	v = scn_subst(ld, raw, file, (int)xmlGetLineNo(e));
+	g_free(raw);
+	if (!v)
+		*rc = -1;
+	return v;
+}
+
+static void
+deploy_free_parts(struct scn_deploy *d)
+{
+	if (d->classes) {
+		for (guint i = 0; i < d->classes->len; i++) {
+			struct dep_class *c = &g_array_index(d->classes, struct dep_class, i);
+
+			g_free(c->cos);
+			for (int k = 0; k < 6; k++)
+				g_free(c->v[k]);
+		}
+		g_array_free(d->classes, TRUE);
+	}
+	if (d->ases) {
+		for (guint i = 0; i < d->ases->len; i++) {
+			struct dep_as *a = g_ptr_array_index(d->ases, i);
+
+			g_array_free(a->prefixes, TRUE);
+			g_array_free(a->nbrs, TRUE);
+			g_free(a);
+		}
+		g_ptr_array_free(d->ases, TRUE);
+	}
+	if (d->docs) {
+		for (guint i = 0; i < d->docs->len; i++) {
+			struct dep_doc *doc = g_ptr_array_index(d->docs, i);
+
+			fileio_mem_remove(doc->name);
+			g_free(doc->name);
+			g_free(doc->base);
+			g_string_free(doc->text, TRUE);
+			g_free(doc);
+		}
+		g_ptr_array_free(d->docs, TRUE);
+	}
+	if (d->cmds)
+		g_ptr_array_free(d->cmds, TRUE);
+	g_free(d->timers);
+}
+
+void
+scn_deploy_free(struct scn_deploy *d)
+{
+	if (!d)
+		return;
+	deploy_free_parts(d);
+	g_free(d);
+}
+
+static int
+parse_class(struct scn_ld *ld, struct scn_deploy *d, xmlNode *e, const char *file)
+{
+	int line = (int)xmlGetLineNo(e), rc = 0;
+	char err[UNITS_ERRLEN];
+	struct dep_class c = { 0 };
+	uint64_t id;
+	char *s = sprop(ld, e, file, "id", &rc);
+
+	if (rc < 0)
+		return -1;
+	if (!s || units_uint("class id", s, 1, 255, &id, err, sizeof(err)) < 0) {
+		g_free(s);
+		return scn_error(ld, file, line, "<class>: %s", s ? err : "id is required");
+	}
+	g_free(s);
+	for (guint i = 0; i < d->classes->len; i++)
+		if (g_array_index(d->classes, struct dep_class, i).id == id)
+			return scn_error(ld, file, line, "<class>: class %" PRIu64 " is given "
+					 "twice", id);
+	c.id = (unsigned)id;
+	c.cos = sprop(ld, e, file, "cos", &rc);
+	for (int k = 0; k < 6; k++)
+		c.v[k] = sprop(ld, e, file, class_attrs[k], &rc);
+	g_array_append_val(d->classes, c);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Read <deploy> into ld->s->deploy; scn_deploy_plan() uses it once the files are read. */
+int
+scn_deploy_parse(struct scn_ld *ld, struct _xmlNode *e, const char *file)
+{
+	struct scn_deploy *d = g_new0(struct scn_deploy, 1);
+	char err[UNITS_ERRLEN];
+	int line = (int)xmlGetLineNo(e), rc = 0;
+	char *approach, *v;
+	GString *timers = g_string_new(NULL);
+
+	ld->s->deploy = d;
+	d->file = file;
+	d->line = line;
+	d->limit = 1;
+	d->classes = g_array_new(FALSE, TRUE, sizeof(struct dep_class));
+	d->docs = g_ptr_array_new();
+	d->cmds = g_ptr_array_new_with_free_func(g_free);
+	approach = sprop(ld, e, file, "approach", &rc);
+	if (rc < 0)
+		goto fail;
+	if (!approach || strcmp(approach, "decoupled") == 0) {
+		d->approach = DEP_DECOUPLED;
+	} else {
+		rc = scn_error(ld, file, line, "<deploy>: approach \"%s\" is not known "
+			       "(decoupled)", approach);
+		g_free(approach);
+		goto fail;
+	}
+	g_free(approach);
+	if ((v = sprop(ld, e, file, "start", &rc))) {
+		if (units_duration("start", v, 0, 0, SIM_TIME_LIMIT, &d->start, err,
+				   sizeof(err)) < 0)
+			rc = scn_error(ld, file, line, "<deploy>: %s", err);
+		g_free(v);
+	}
+	for (int k = 0; k < 3 && rc == 0; k++) {
+		static const char *const tnames[3] = { "keepalive", "hold", "retry" };
+		sim_time_t t;
+
+		if (!(v = sprop(ld, e, file, tnames[k], &rc)))
+			continue;
+		if (units_duration(tnames[k], v, 0, SIM_MS, 3600 * SIM_S, &t, err,
+				   sizeof(err)) < 0)
+			rc = scn_error(ld, file, line, "<deploy>: %s", err);
+		else
+			g_string_append_printf(timers, " %s=%s", tnames[k], v);
+		g_free(v);
+	}
+	if (rc == 0 && (v = sprop(ld, e, file, "limit", &rc))) {
+		uint64_t n;
+
+		if (units_uint("limit", v, 1, 64, &n, err, sizeof(err)) < 0)
+			rc = scn_error(ld, file, line, "<deploy>: %s", err);
+		d->limit = (unsigned)n;
+		g_free(v);
+	}
+	if (rc == 0 && (v = sprop(ld, e, file, "mrai", &rc))) {
+		uint64_t n;
+
+		if (units_uint("mrai", v, 0, 86400, &n, err, sizeof(err)) < 0)
+			rc = scn_error(ld, file, line, "<deploy>: %s", err);
+		d->mrai = (unsigned)n;
+		g_free(v);
+	}
+	v = rc == 0 ? sprop(ld, e, file, "prefixes", &rc) : NULL;
+	if (rc == 0 && (prefix_parse(v ? v : DEP_POOL, &d->pool) < 0 ||
+			d->pool.addr.af != ADDR_V4 || d->pool.len > 30))
+		rc = scn_error(ld, file, line, "<deploy>: prefixes \"%s\" is not an IPv4 "
+			       "prefix of length 30 or less", v);
+	g_free(v);
+	d->timers = g_string_free(timers, FALSE);
+	for (xmlNode *c = e->children; c && rc == 0; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, "class") == 0)
+			rc = parse_class(ld, d, c, file);
+	if (rc == 0 && d->classes->len == 0)
+		for (size_t i = 0; i < G_N_ELEMENTS(default_classes); i++) {
+			struct dep_class c = { .id = default_classes[i].id };
+
+			c.cos = g_strdup(default_classes[i].cos);
+			for (int k = 0; k < 6; k++)
+				c.v[k] = g_strdup(default_classes[i].v[k]);
+			g_array_append_val(d->classes, c);
+		}
+	return rc < 0 ? -1 : 0;
+fail:
+	g_string_free(timers, TRUE);
+	return -1;
+}
+
+/* ---- the plan ---- */
+
+static gint
+as_cmp(gconstpointer a, gconstpointer b)
+{
+	const struct dep_as *x = *(struct dep_as *const *)a, *y = *(struct dep_as *const *)b;
+
+	return x->asn < y->asn ? -1 : x->asn > y->asn;
+}
+
+static gint
+nbr_cmp(gconstpointer a, gconstpointer b)
+{
+	const struct dep_nbr *x = a, *y = b;
+
+	return x->as->asn < y->as->asn ? -1 : x->as->asn > y->as->asn;
+}
+
+/* The first IPv4 address of interface ifc. */
+static bool
+iface_ip(const struct scn_iface *ifc, struct addr *out)
+{
+	for (guint k = 0; ifc && ifc->addrs && k < ifc->addrs->len; k++) {
+		const struct ifaddr *ia = &g_array_index(ifc->addrs, struct ifaddr, k);
+
+		if (ia->addr.af == ADDR_V4) {
+			*out = ia->addr;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The address an RAE on n uses: its router id, else its first IPv4 address. */
+static bool
+node_ip(const struct scn_node *n, struct addr *out)
+{
+	if (!addr_is_unset(&n->router_id) && n->router_id.af == ADDR_V4) {
+		*out = n->router_id;
+		return true;
+	}
+	for (guint i = 0; i < n->ifaces->len; i++)
+		if (iface_ip(g_ptr_array_index(n->ifaces, i), out))
+			return true;
+	return false;
+}
+
+static char *
+pair_of(const char *a, const char *b)
+{
+	return strcmp(a, b) <= 0 ? g_strconcat(a, "\n", b, NULL) : g_strconcat(b, "\n", a, NULL);
+}
+
+/* The domain's prefixes as written in the topology, or one from the pool. */
+static int
+as_prefixes(struct scn_ld *ld, struct scn_deploy *d, struct dep_as *a, unsigned idx,
+	    unsigned plen)
+{
+	const struct scn_domain *dom = a->dom;
+	struct prefix p;
+
+	if (dom->prefixes) {
+		char **v = g_strsplit_set(dom->prefixes, " \t", -1);
+
+		for (char **q = v; *q; q++) {
+			if (!**q)
+				continue;
+			if (prefix_parse(*q, &p) < 0) {
+				g_strfreev(v);
+				return scn_error(ld, dom->file, dom->line, "domain %s: prefix \"%s\" "
+						 "is not a prefix", dom->name, *q);
+			}
+			g_array_append_val(a->prefixes, p);
+		}
+		g_strfreev(v);
+		if (a->prefixes->len)
+			return 0;
+	}
+	p.addr = addr_v4(addr_v4_host(&d->pool.addr) + ((uint32_t)idx << (32 - plen)));
+	p.len = (uint8_t)plen;
+	g_array_append_val(a->prefixes, p);
+	return 0;
+}
+
+static struct dep_as *
+as_of_node(GHashTable *by_domain, const struct scenario *s, const char *node)
+{
+	const struct scn_node *n = g_hash_table_lookup(s->node_by_name, node);
+
+	return n && n->domain ? g_hash_table_lookup(by_domain, n->domain) : NULL;
+}
+
+static void
+nbr_add(GHashTable *pairs, struct dep_as *a, struct dep_as *b, const struct scn_link *l,
+	enum dep_rel rel)
+{
+	uint64_t key = (uint64_t)a->asn << 32 | b->asn;
+	struct dep_nbr nb = { .as = b, .link = l, .rel = rel };
+
+	if (g_hash_table_contains(pairs, &key))
+		return;
+	g_hash_table_add(pairs, g_memdup2(&key, sizeof(key)));
+	g_array_append_val(a->nbrs, nb);
+}
+
+/*
+ * Place the deployment: ASes and neighbours, the node of each RAE, the
+ * prefixes, and the events (their instances made by scn_deploy_finish()).
+ */
+int
+scn_deploy_plan(struct scn_ld *ld)
+{
+	struct scenario *s = ld->s;
+	struct scn_deploy *d = s->deploy;
+	GHashTable *by_domain = g_hash_table_new(g_str_hash, g_str_equal);
+	GHashTable *by_asn = g_hash_table_new(g_direct_hash, g_direct_equal);
+	GHashTable *pairs = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+	GHashTable *node_pairs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	unsigned plen;
+	int rc = 0;
+
+	d->ases = g_ptr_array_new();
+	for (guint i = 0; i < s->domains->len && rc == 0; i++) {
+		const struct scn_domain *dom = g_ptr_array_index(s->domains, i);
+		char err[UNITS_ERRLEN];
+		struct dep_as *a, *other;
+		uint64_t asn;
+
+		if (!dom->asn) {
+			rc = scn_error(ld, dom->file, dom->line, "domain %s has no AS number "
+				       "(as=), which <deploy> needs (at %s:%d)", dom->name,
+				       d->file, d->line);
+			break;
+		}
+		if (units_uint("AS number", dom->asn, 1, UINT32_MAX, &asn, err,
+			       sizeof(err)) < 0) {
+			rc = scn_error(ld, dom->file, dom->line, "domain %s: %s", dom->name, err);
+			break;
+		}
+		if ((other = g_hash_table_lookup(by_asn, GUINT_TO_POINTER((guint)asn)))) {
+			rc = scn_error_also(ld, dom->file, dom->line, other->dom->file,
+					    other->dom->line, "domain %s has AS %" PRIu64 " as "
+					    "domain %s does: <deploy> needs one domain per AS",
+					    dom->name, asn, other->dom->name);
+			break;
+		}
+		a = g_new0(struct dep_as, 1);
+		a->asn = (uint32_t)asn;
+		a->dom = dom;
+		a->prefixes = g_array_new(FALSE, FALSE, sizeof(struct prefix));
+		a->nbrs = g_array_new(FALSE, FALSE, sizeof(struct dep_nbr));
+		g_ptr_array_add(d->ases, a);
+		g_hash_table_insert(by_domain, dom->name, a);
+		g_hash_table_insert(by_asn, GUINT_TO_POINTER((guint)asn), a);
+	}
+	if (rc == 0 && d->ases->len == 0)
+		rc = scn_error(ld, d->file, d->line, "<deploy>: the topology has no domains "
+			       "(an imported AS graph has one per AS; a written one needs "
+			       "<domain> elements)");
+	/* Neighbours, from the topology's links in their order. */
+	for (guint i = 0; i < s->links->len && rc == 0; i++) {
+		const struct scn_link *l = g_ptr_array_index(s->links, i);
+		struct dep_as *x, *y;
+		enum dep_rel rx = REL_NONE, ry = REL_NONE;
+
+		if (l->scripted || !l->node[0] || !l->node[1])
+			continue;
+		x = as_of_node(by_domain, s, l->node[0]);
+		y = as_of_node(by_domain, s, l->node[1]);
+		if (!x || !y || x == y)
+			continue;
+		switch (l->rel) {
+		case GREL_P2C:
+			rx = REL_CUSTOMER;	/* y is x's customer */
+			ry = REL_PROVIDER;
+			break;
+		case GREL_P2P:
+			rx = ry = REL_PEER;
+			break;
+		case GREL_S2S:
+			rx = ry = REL_SIBLING;
+			break;
+		default:
+			break;
+		}
+		nbr_add(pairs, x, y, l, rx);
+		nbr_add(pairs, y, x, l, ry);
+	}
+	g_ptr_array_sort(d->ases, as_cmp);
+	/* The pool's prefixes: a /24 each, or longer ones (up to /30) when the pool is short. */
+	plen = d->pool.len > 24 ? d->pool.len : 24;
+	while (plen < 30 && (1ull << (plen - d->pool.len)) < d->ases->len)
+		plen++;
+	if (rc == 0 && (1ull << (plen - d->pool.len)) < d->ases->len) {
+		char b[ADDR_STRLEN + 4];
+
+		rc = scn_error(ld, d->file, d->line, "<deploy>: prefixes %s holds too few /%u "
+			       "prefixes for %u domains", prefix_fmt(&d->pool, b), plen,
+			       d->ases->len);
+	}
+	for (guint i = 0; i < d->ases->len && rc == 0; i++) {
+		struct dep_as *a = g_ptr_array_index(d->ases, i);
+		struct scn_node *first = NULL, *border = NULL;
+
+		g_array_sort(a->nbrs, nbr_cmp);
+		if (a->nbrs->len > DEP_KEYS_MAX) {
+			rc = scn_error(ld, a->dom->file, a->dom->line, "domain %s has %u neighbouring "
+				       "ASes; a CAFE's keys are one byte: at most %d", a->dom->name,
+				       a->nbrs->len, DEP_KEYS_MAX);
+			break;
+		}
+		for (guint k = 0; k < a->nbrs->len; k++)
+			g_array_index(a->nbrs, struct dep_nbr, k).key = k + 1;
+		rc = as_prefixes(ld, d, a, i, plen);
+		/* The RAE's node: the first router of the domain with an inter-domain link. */
+		for (guint k = 0; k < a->nbrs->len && !border; k++) {
+			const struct scn_link *l = g_array_index(a->nbrs, struct dep_nbr, k).link;
+
+			for (int e = 0; e < 2; e++) {
+				struct scn_node *n = g_hash_table_lookup(s->node_by_name, l->node[e]);
+
+				if (n && !n->host && n->domain && strcmp(n->domain, a->dom->name) == 0)
+					border = n;
+			}
+		}
+		for (guint k = 0; k < s->nodes->len && !first; k++) {
+			struct scn_node *n = g_ptr_array_index(s->nodes, k);
+
+			if (!n->scripted && !n->host && n->domain &&
+			    strcmp(n->domain, a->dom->name) == 0)
+				first = n;
+		}
+		a->node = border ? border : first;
+		if (rc == 0 && !a->node)
+			rc = scn_error(ld, a->dom->file, a->dom->line, "domain %s has no router "
+				       "for its RAE", a->dom->name);
+		if (rc == 0 && !node_ip(a->node, &a->ip))
+			rc = scn_error(ld, a->node->file, a->node->line, "node %s has no IPv4 "
+				       "address for the RAE of domain %s", a->node->name,
+				       a->dom->name);
+	}
+	/* Each pair of neighbouring RAEs talks over a link between their nodes. */
+	for (guint i = 0; i < s->links->len && rc == 0; i++) {
+		const struct scn_link *l = g_ptr_array_index(s->links, i);
+
+		if (!l->scripted && l->node[0] && l->node[1]) {
+			char *key = pair_of(l->node[0], l->node[1]);
+
+			if (g_hash_table_contains(node_pairs, key))
+				g_free(key);
+			else
+				g_hash_table_insert(node_pairs, key, (gpointer)l);
+		}
+	}
+	for (guint i = 0; i < d->ases->len && rc == 0; i++) {
+		struct dep_as *a = g_ptr_array_index(d->ases, i);
+
+		for (guint k = 0; k < a->nbrs->len && rc == 0; k++) {
+			struct dep_nbr *nb = &g_array_index(a->nbrs, struct dep_nbr, k);
+			char *key = pair_of(a->node->name, nb->as->node->name);
+			const struct scn_link *l = g_hash_table_lookup(node_pairs, key);
+			int me;
+
+			g_free(key);
+			if (!l) {
+				rc = scn_error(ld, d->file, d->line, "<deploy>: the RAE of domain %s "
+					       "(on %s) and that of its neighbour %s (on %s) have no "
+					       "link between their nodes", a->dom->name, a->node->name,
+					       nb->as->dom->name, nb->as->node->name);
+				break;
+			}
+			me = strcmp(l->node[0], a->node->name) == 0 ? 0 : 1;
+			nb->rlink = l;
+			nb->ifname = l->ifname[me];
+			if (!iface_ip(scn_node_iface(nb->as->node, l->ifname[1 - me]), &nb->peer_ip))
+				rc = scn_error(ld, l->file, l->line, "link %s: %s:%s has no IPv4 "
+					       "address for the RAE of domain %s", l->name,
+					       nb->as->node->name, l->ifname[1 - me], nb->as->dom->name);
+		}
+	}
+	/* The events: each domain's CME, then its RAE, at the start time. */
+	d->first_event = s->events->len;
+	for (guint i = 0; i < d->ases->len && rc == 0; i++) {
+		struct dep_as *a = g_ptr_array_index(d->ases, i);
+		char *cmd[2];
+
+		cmd[0] = g_strdup_printf("ON_ROUTER %s usr.cme.Cme %d", a->node->name,
+					 DEP_PORT_CME);
+		cmd[1] = g_strdup_printf("ON_ROUTER %s usr.rae.Rae deploy:AS%" PRIu32
+					 "/rae.xml report=0%s", a->node->name, a->asn,
+					 d->timers);
+		for (int k = 0; k < 2 && rc == 0; k++) {
+			rc = scn_script_command(ld, d->start, cmd[k], d->file, d->line);
+			if (rc == 0) {
+				struct scn_event *ev = g_ptr_array_index(s->events,
+									 s->events->len - 1);
+				char t[32];
+
+				ev->deferred = true;
+				g_ptr_array_add(d->cmds, g_strdup_printf(
+					"%s %s", units_fmt_duration(d->start, t, sizeof(t)), cmd[k]));
+			}
+		}
+		g_free(cmd[0]);
+		g_free(cmd[1]);
+	}
+	g_hash_table_destroy(by_domain);
+	g_hash_table_destroy(by_asn);
+	g_hash_table_destroy(pairs);
+	g_hash_table_destroy(node_pairs);
+	return rc < 0 ? -1 : 0;
+}
+
+/* ---- the files ---- */
+
+static void
+put_real(GString *g, const char *name, double v)
+{
+	char b[G_ASCII_DTOSTR_BUF_SIZE];
+
+	g_string_append_printf(g, " %s=\"%s\"", name, g_ascii_dtostr(b, sizeof(b), v));
+}
+
+/* The loss a frame meets on average on link parameters p. */
+static double
+link_loss(const struct link_params *p)
+{
+	const struct loss_model *m = &p->loss;
+	double bad;
+
+	switch (m->kind) {
+	case LOSS_BERNOULLI:
+		return m->p;
+	case LOSS_GILBERT_ELLIOTT:
+		if (m->p_gb + m->p_bg <= 0)
+			return m->loss_good;
+		bad = m->p_gb / (m->p_gb + m->p_bg);
+		return (1 - bad) * m->loss_good + bad * m->loss_bad;
+	default:
+		return 0;
+	}
+}
+
+/* The metric of every class: the same for each, from the link (or neutral). */
+static void
+put_classes(GString *g, const struct scn_deploy *d, const struct link_params *p,
+	    const char *indent)
+{
+	for (guint c = 0; c < d->classes->len; c++) {
+		const struct dep_class *dc = &g_array_index(d->classes, struct dep_class, c);
+		char b[64];
+
+		g_string_append_printf(g, "%s<class_table cos_id=\"%u\"><metric", indent, dc->id);
+		if (p) {
+			put_real(g, "loss_ratio", link_loss(p));
+			g_string_append_printf(g, " maximum_delay=\"%s\"",
+					       units_fmt_duration(p->delay, b, sizeof(b)));
+			g_string_append_printf(g, " supported_bandwidth=\"%s\"",
+					       units_fmt_rate(p->bandwidth_bps, b, sizeof(b)));
+		} else {
+			g_string_append(g, " loss_ratio=\"0\" maximum_delay=\"0\"");
+		}
+		g_string_append(g, "/></class_table>\n");
+	}
+}
+
+static void
+put_endpoint(GString *g, const char *what, const struct dep_as *a, const struct prefix *p)
+{
+	char b[ADDR_STRLEN];
+
+	if (p)
+		g_string_append_printf(g, "<%s><prefix ip_address=\"%s\" prefix_length=\"%u\"/>"
+				       "</%s>", what, addr_fmt(&p->addr, b), p->len, what);
+	else
+		g_string_append_printf(g, "<%s as_number=\"%" PRIu32 "\"/>", what, a->asn);
+}
+
+static void
+put_prov(GString *g, const struct scn_deploy *d, const struct dep_as *src,
+	 const struct prefix *sp, const struct dep_as *dst, const struct prefix *dp)
+{
+	g_string_append(g, "  <provisioning_table>");
+	put_endpoint(g, "source", src, sp);
+	put_endpoint(g, "sink", dst, dp);
+	g_string_append(g, "\n");
+	put_classes(g, d, NULL, "    ");
+	g_string_append(g, "  </provisioning_table>\n");
+}
+
+static struct dep_doc *
+doc_new(struct scn_deploy *d, const struct dep_as *a, const char *what)
+{
+	struct dep_doc *doc = g_new0(struct dep_doc, 1);
+
+	doc->name = g_strdup_printf("deploy:AS%" PRIu32 "/%s", a->asn, what);
+	doc->base = g_strdup_printf("AS%" PRIu32 "-%s", a->asn, what);
+	doc->text = g_string_new("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	g_ptr_array_add(d->docs, doc);
+	return doc;
+}
+
+/* The RAE configuration of AS a (rae-config, doc/rae.md). */
+static void
+rae_doc(struct scn_deploy *d, const struct dep_as *a)
+{
+	GString *g = doc_new(d, a, "rae.xml")->text;
+	char b[ADDR_STRLEN];
+
+	g_string_append_printf(g, "<!-- the RAE of AS %" PRIu32 " (domain %s), made by "
+			       "<deploy> (doc/deploy.md) -->\n", a->asn, a->dom->name);
+	g_string_append_printf(g, "<rae-config limit_of_preferred_paths=\"%u\" "
+			       "local_as_number=\"%" PRIu32 "\" local_ip_address=\"%s\" "
+			       "local_port_number=\"%d\" minimum_update_interval=\"%u\"",
+			       d->limit, a->asn, addr_fmt(&a->ip, b), DEP_PORT_RAE, d->mrai);
+	g_string_append_printf(g, " cme_ip_address=\"%s\" cme_port_number=\"%d\">\n", b,
+			       DEP_PORT_CME);
+	for (guint c = 0; c < d->classes->len; c++) {
+		const struct dep_class *dc = &g_array_index(d->classes, struct dep_class, c);
+
+		g_string_append_printf(g, "  <decision_parameters id=\"%u\"", dc->id);
+		for (int k = 0; k < 6; k++)
+			if (dc->v[k])
+				g_string_append_printf(g, " %s=\"%s\"", class_attrs[k], dc->v[k]);
+		g_string_append(g, "/>\n");
+	}
+	for (guint k = 0; k < a->nbrs->len; k++) {
+		const struct dep_nbr *nb = &g_array_index(a->nbrs, struct dep_nbr, k);
+
+		g_string_append_printf(g, "  <peer_table remote_as_number=\"%" PRIu32 "\" "
+				       "remote_ip_address=\"%s\" remote_port_number=\"%d\" "
+				       "ttl_value=\"1\"", nb->as->asn, addr_fmt(&nb->peer_ip, b),
+				       DEP_PORT_RAE);
+		if (DEP_RELATIONSHIPS && rel_names[nb->rel])
+			g_string_append_printf(g, " relationship=\"%s\"", rel_names[nb->rel]);
+		g_string_append(g, ">\n");
+		put_classes(g, d, &nb->rlink->p, "    ");
+		g_string_append(g, "  </peer_table>\n");
+	}
+	for (guint k = 0; k < a->prefixes->len; k++) {
+		const struct prefix *p = &g_array_index(a->prefixes, struct prefix, k);
+
+		g_string_append_printf(g, "  <prefix_table ip_address=\"%s\" prefix_length=\"%u\"/>\n",
+				       addr_fmt(&p->addr, b), p->len);
+	}
+	/* Into and out of the domain, and across it: neutral metrics. */
+	for (guint k = 0; k < a->nbrs->len; k++) {
+		const struct dep_as *n = g_array_index(a->nbrs, struct dep_nbr, k).as;
+
+		for (guint j = 0; j < a->prefixes->len; j++) {
+			const struct prefix *p = &g_array_index(a->prefixes, struct prefix, j);
+
+			put_prov(g, d, a, p, n, NULL);
+			put_prov(g, d, n, NULL, a, p);
+		}
+		for (guint j = 0; j < a->nbrs->len; j++)
+			if (j != k)
+				put_prov(g, d, n, NULL, g_array_index(a->nbrs, struct dep_nbr,
+								      j).as, NULL);
+	}
+	g_string_append(g, "</rae-config>\n");
+}
+
+/*
+ * Make the files, then the instances of the planned events, and check
+ * every instance of the scenario (scn_events_check).
+ */
+int
+scn_deploy_finish(struct scn_ld *ld)
+{
+	struct scenario *s = ld->s;
+	struct scn_deploy *d = s->deploy;
+
+	for (guint i = 0; i < d->ases->len; i++)
+		rae_doc(d, g_ptr_array_index(d->ases, i));
+	for (guint i = 0; i < d->docs->len; i++) {
+		const struct dep_doc *doc = g_ptr_array_index(d->docs, i);
+
+		fileio_mem_put(doc->name, doc->text->str, doc->text->len);
+	}
+	for (guint i = d->first_event; i < s->events->len; i++) {
+		struct scn_event *ev = g_ptr_array_index(s->events, i);
+
+		if (ev->deferred && scn_event_instance(ld, ev) < 0)
+			return -1;
+	}
+	return scn_events_check(ld);
+}
+
+/* ---- written out ---- */
+
+static int
+write_file(const char *dir, const char *base, const char *text, size_t len, char *err,
+	   size_t errlen)
+{
+	char *path = g_build_filename(dir, base, NULL);
+	GError *ge = NULL;
+	int rc = 0;
+
+	if (!g_file_set_contents(path, text, (gssize)len, &ge)) {
+		snprintf(err, errlen, "%s", ge->message);
+		g_error_free(ge);
+		rc = -1;
+	}
+	g_free(path);
+	return rc;
+}
+
+/* The events as a script: deploy:AS<n>/x.xml becomes ${deploy}/AS<n>-x.xml. */
+static GString *
+deploy_script(const struct scenario *s)
+{
+	const struct scn_deploy *d = s->deploy;
+	GString *g = g_string_new(NULL);
+
+	g_string_append_printf(g, "// deploy.script - the events the <deploy> of %s adds "
+			       "(doc/deploy.md).\n// The files they name are beside it: "
+			       "the parameter deploy is their folder.\n", s->path);
+	for (guint i = 0; i < d->cmds->len; i++) {
+		const char *line = g_ptr_array_index(d->cmds, i);
+		const char *at = strstr(line, "deploy:AS"), *end;
+
+		if (!at) {
+			g_string_append_printf(g, "%s\n", line);
+			continue;
+		}
+		end = at + strcspn(at, " ");
+		g_string_append_len(g, line, at - line);
+		g_string_append(g, "${deploy}/");
+		for (const char *q = at + strlen("deploy:"); *q; q++)
+			g_string_append_c(g, *q == '/' && q < end ? '-' : *q);
+		g_string_append_c(g, '\n');
+	}
+	return g;
+}
+
+/* A file reference of the scenario made absolute, as the loader reads it. */
+static void
+absolute_ref(xmlNode *e, const char *from)
+{
+	xmlChar *ref = xmlGetProp(e, (const xmlChar *)"file");
+	char *p, *abs;
+
+	if (!ref)
+		return;
+	p = scn_path_join(from, (const char *)ref);
+	abs = g_canonicalize_filename(p, NULL);
+	xmlSetProp(e, (const xmlChar *)"file", (const xmlChar *)abs);
+	g_free(abs);
+	g_free(p);
+	xmlFree(ref);
+}
+
+/*
+ * The scenario without its <deploy>: the same file, its references made
+ * absolute, with the parameter deploy and the script of the events.
+ */
+static int
+deploy_scenario(const struct scenario *s, const char *dir, char *err, size_t errlen)
+{
+	xmlDoc *doc = xmlReadFile(s->path, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
+	xmlNode *root, *c, *next, *e;
+	char *adir, *out;
+	int rc;
+
+	if (!doc) {
+		snprintf(err, errlen, "%s: cannot be read again", s->path);
+		return -1;
+	}
+	root = xmlDocGetRootElement(doc);
+	for (c = root->children; c; c = next) {
+		next = c->next;
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcmp((const char *)c->name, "deploy") == 0) {
+			xmlUnlinkNode(c);
+			xmlFreeNode(c);
+		} else if (strcmp((const char *)c->name, "topology") == 0) {
+			absolute_ref(c, s->path);
+		} else if (strcmp((const char *)c->name, "events") == 0) {
+			for (e = c->children; e; e = e->next)
+				if (e->type == XML_ELEMENT_NODE &&
+				    strcmp((const char *)e->name, "script") == 0)
+					absolute_ref(e, s->path);
+		}
+	}
+	adir = g_canonicalize_filename(dir, NULL);
+	e = xmlNewNode(NULL, (const xmlChar *)"param");
+	xmlSetProp(e, (const xmlChar *)"name", (const xmlChar *)"deploy");
+	xmlSetProp(e, (const xmlChar *)"value", (const xmlChar *)adir);
+	if (root->children)
+		xmlAddPrevSibling(root->children, e);
+	else
+		xmlAddChild(root, e);
+	e = xmlNewChild(root, NULL, (const xmlChar *)"events", NULL);
+	c = xmlNewChild(e, NULL, (const xmlChar *)"script", NULL);
+	xmlSetProp(c, (const xmlChar *)"file", (const xmlChar *)"deploy.script");
+	out = g_build_filename(dir, "scenario.xml", NULL);
+	rc = xmlSaveFormatFileEnc(out, doc, "UTF-8", 1) < 0 ? -1 : 0;
+	if (rc < 0)
+		snprintf(err, errlen, "%s: cannot be written", out);
+	g_free(out);
+	g_free(adir);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+int
+scenario_deploy_print(const struct scenario *s, FILE *out, char *err, size_t errlen)
+{
+	GString *script;
+
+	if (!s->deploy) {
+		snprintf(err, errlen, "%s has no <deploy>", s->path);
+		return -1;
+	}
+	script = deploy_script(s);
+	fputs(script->str, out);
+	g_string_free(script, TRUE);
+	return 0;
+}
+
+int
+scenario_deploy_write(const struct scenario *s, const char *dir, char *err, size_t errlen)
+{
+	const struct scn_deploy *d = s->deploy;
+	GString *script;
+	int rc = 0;
+
+	if (!d) {
+		snprintf(err, errlen, "%s has no <deploy>", s->path);
+		return -1;
+	}
+	if (g_mkdir_with_parents(dir, 0777) != 0) {
+		snprintf(err, errlen, "%s: %s", dir, g_strerror(errno));
+		return -1;
+	}
+	for (guint i = 0; i < d->docs->len && rc == 0; i++) {
+		const struct dep_doc *doc = g_ptr_array_index(d->docs, i);
+
+		rc = write_file(dir, doc->base, doc->text->str, doc->text->len, err, errlen);
+	}
+	if (rc < 0)
+		return -1;
+	script = deploy_script(s);
+	rc = write_file(dir, "deploy.script", script->str, script->len, err, errlen);
+	g_string_free(script, TRUE);
+	return rc < 0 ? -1 : deploy_scenario(s, dir, err, errlen);
+}

@@ -1,0 +1,118 @@
+#!/bin/sh
+# deploy.sh - <deploy> (doc/deploy.md): the smallest description on an
+# imported AS graph runs and converges; what it generates, written out
+# with `cometsim deploy --write`, runs as the deployment does; bad
+# descriptions are refused with file:line.
+. "${top_srcdir:-.}/tests/scenarios/lib.sh"
+
+scn="$top_srcdir/scenarios/deploy/as-small.xml"
+
+# ---- the smallest description converges ----
+o="$T/run"
+"$COMETSIM" run "$scn" --out "$o" --pcap all --quiet
+rc=$?
+check "the deployment runs (exit $rc)" [ "$rc" -eq 0 ]
+n=$(awk -F, '$1=="rae" && $3=="rib_prefixes"' "$o/counters.csv" | wc -l)
+check "one RAE per AS: 24 ($n)" [ "$n" -eq 24 ]
+n=$(awk -F, '$1=="cme" && $3=="connections" && $4==1' "$o/counters.csv" | wc -l)
+check "one CME per AS, its RAE connected: 24 ($n)" [ "$n" -eq 24 ]
+n=$(awk -F, '$1=="cme" && $3=="store_prefixes" && $4==23' "$o/counters.csv" | wc -l)
+check "every CME holds paths to the 23 other prefixes ($n)" [ "$n" -eq 24 ]
+n=$(awk -F, '$1=="rae" && $3=="rib_prefixes" && $4==24' "$o/counters.csv" | wc -l)
+check "every RAE knows the 24 prefixes ($n)" [ "$n" -eq 24 ]
+n=$(awk -F, '$1=="rae" && $3=="session_resets" && $4!=0' "$o/counters.csv" | wc -l)
+check "no session was reset ($n)" [ "$n" -eq 0 ]
+check "the log has no warning" not grep -q -e ' WARN: ' -e ' ERROR: ' "$o/log.txt"
+check "AS64601's RAE reads the configuration made in memory" \
+	grep -q 'AS64601 rae/rae0 INFO: AS 64601, 10.64.0.1 port 10001, 5 peers, 1 own prefixes, 2 classes, keepalive 1000 ms, hold 3000 ms (config deploy:AS64601/rae.xml)' "$o/log.txt"
+bad=
+for f in "$o"/*.pcap; do
+	[ -z "$(pcap_bad "$f")" ] || bad="$bad $f"
+done
+check "tshark reads every capture, no bad frame ($bad)" [ -z "$bad" ]
+n=$(count "$o/AS64601-eth0.pcap" 'tcp.port == 10001')
+check "AS64601 and AS64602 talk over TCP port 10001 ($n frames)" [ "$n" -gt 0 ]
+
+# ---- printed and written out ----
+"$COMETSIM" deploy "$scn" >"$T/script.txt"
+rc=$?
+check "cometsim deploy exits 0 ($rc)" [ "$rc" -eq 0 ]
+n=$(grep -c ' ON_ROUTER ' "$T/script.txt")
+check "it prints 48 events: a CME and an RAE per AS ($n)" [ "$n" -eq 48 ]
+check "the first RAE's line" grep -qx '0 ON_ROUTER AS64601 usr.rae.Rae ${deploy}/AS64601-rae.xml report=0 keepalive=1s hold=3s' "$T/script.txt"
+w="$T/written"
+"$COMETSIM" deploy "$scn" --write "$w" >/dev/null
+rc=$?
+check "--write exits 0 ($rc)" [ "$rc" -eq 0 ]
+check "--write writes deploy.script, as printed" cmp -s "$w/deploy.script" "$T/script.txt"
+n=$(ls "$w" | grep -c -- '-rae\.xml$')
+check "--write writes 24 RAE configurations ($n)" [ "$n" -eq 24 ]
+check "the scenario written has no <deploy>" not grep -q '<deploy' "$w/scenario.xml"
+check "the configuration written is one cometsim reads" \
+	"$COMETSIM" rae-config "$w/AS64611-rae.xml" >/dev/null
+o2="$T/run2"
+"$COMETSIM" run "$w/scenario.xml" --out "$o2" --pcap all --quiet
+rc=$?
+check "the scenario written runs (exit $rc)" [ "$rc" -eq 0 ]
+check "... to the same counters" cmp -s "$o/counters.csv" "$o2/counters.csv"
+diff_pcaps=
+for f in "$o"/*.pcap; do
+	cmp -s "$f" "$o2/${f##*/}" || diff_pcaps="$diff_pcaps ${f##*/}"
+done
+check "... and the same captures ($diff_pcaps)" [ -z "$diff_pcaps" ]
+sed 's|config /[^)]*/\(AS[0-9]*\)-rae.xml)|config deploy:\1/rae.xml)|' "$o2/log.txt" >"$T/log2"
+check "... and the same log but for the configuration's name" cmp -s "$o/log.txt" "$T/log2"
+
+# ---- refused ----
+# refused NAME FILE-CONTENT EXPECTED: the scenario is refused with exit 1 and
+# the message EXPECTED (a fixed string) on stderr.
+refused() {
+	printf '%s\n' "$2" >"$T/$1.xml"
+	"$COMETSIM" check "$T/$1.xml" 2>"$T/$1.err"
+	rc=$?
+	check "$1: refused with exit 1 ($rc)" [ "$rc" -eq 1 ]
+	check "$1: says $3" grep -qF -- "$3" "$T/$1.err"
+}
+top="$top_srcdir/topologies/as-small.caida.txt"
+refused approach "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy approach=\"hybrid\"/></scenario>" \
+	"$T/approach.xml:2: <deploy>: approach \"hybrid\" is not known"
+refused twice "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy/>
+<deploy/></scenario>" "$T/twice.xml:3: duplicate <deploy> (first at line 2)"
+refused pool "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy prefixes=\"10.0.0.0/29\"/></scenario>" \
+	"$T/pool.xml:2: <deploy>: prefixes 10.0.0.0/29 holds too few /30 prefixes for 24 domains"
+refused class "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy><class id=\"1\"/>
+<class id=\"1\"/></deploy></scenario>" "$T/class.xml:3: <class>: class 1 is given twice"
+refused noas '<scenario><topology name="t">
+<domain name="d1" prefix="10.1.0.0/16"/>
+<node name="a" domain="d1"><ether name="eth0" address="10.1.0.1/24"/></node>
+</topology>
+<deploy/></scenario>' "$T/noas.xml:2: domain d1 has no AS number (as=), which <deploy> needs (at $T/noas.xml:5)"
+refused nodomain '<scenario><topology name="t">
+<node name="a"><ether name="eth0" address="10.1.0.1/24"/></node>
+</topology>
+<deploy/></scenario>' "$T/nodomain.xml:4: <deploy>: the topology has no domains"
+# d1 has two routers: its RAE goes on b (the first with an inter-domain
+# link), which has no link to d3's node e.
+refused far '<scenario><topology name="t">
+<domain name="d1" as="1"/><domain name="d2" as="2"/><domain name="d3" as="3"/>
+<node name="a" domain="d1"><ether name="eth0" address="10.0.0.1/30"/><ether name="eth1" address="10.0.0.5/30"/></node>
+<node name="b" domain="d1"><ether name="eth0" address="10.0.0.2/30"/><ether name="eth1" address="10.0.0.9/30"/></node>
+<node name="c" domain="d2"><ether name="eth0" address="10.0.0.10/30"/></node>
+<node name="e" domain="d3"><ether name="eth0" address="10.0.0.6/30"/></node>
+<link name="ab" a="a:eth0" b="b:eth0"/><link name="bc" a="b:eth1" b="c:eth0"/>
+<link name="ae" a="a:eth1" b="e:eth0"/>
+</topology>
+<deploy start="1s"/></scenario>' "$T/far.xml:10: <deploy>: the RAE of domain d1 (on b) and that of its neighbour d3 (on e) have no link between their nodes"
+"$COMETSIM" deploy "$top_srcdir/scenarios/echo.xml" >/dev/null 2>"$T/none.err"
+rc=$?
+check "cometsim deploy of a scenario without <deploy>: exit 1 ($rc)" [ "$rc" -eq 1 ]
+check "... saying so" grep -q 'echo.xml has no <deploy>' "$T/none.err"
+"$COMETSIM" deploy "$scn" --write >/dev/null 2>&1
+rc=$?
+check "--write without a folder: exit 2 ($rc)" [ "$rc" -eq 2 ]
+
+finish
