@@ -217,7 +217,13 @@ parse_class(struct scn_ld *ld, struct scn_deploy *d, xmlNode *e, const char *fil
 	for (int k = 0; k < 6; k++)
 		c.v[k] = sprop(ld, e, file, class_attrs[k], &rc);
 	g_array_append_val(d->classes, c);
-	return rc < 0 ? -1 : 0;
+	if (rc < 0)
+		return -1;
+	for (int k = 0; k < 6; k++)
+		if (!c.v[k])
+			return scn_error(ld, file, line, "<class>: class %u has no %s (a class "
+					 "needs the six levels)", c.id, class_attrs[k]);
+	return 0;
 }
 
 /* Read <deploy> into ld->s->deploy; scn_deploy_plan() uses it once the files are read. */

@@ -84,8 +84,12 @@ refused pool "<scenario><topology file=\"$top\" format=\"caida\"/>
 <deploy prefixes=\"10.0.0.0/29\"/></scenario>" \
 	"$T/pool.xml:2: <deploy>: prefixes 10.0.0.0/29 holds too few /30 prefixes for 24 domains"
 refused class "<scenario><topology file=\"$top\" format=\"caida\"/>
-<deploy><class id=\"1\"/>
+<deploy><class id=\"1\" delay_aspiration=\"1\" delay_reservation=\"2\" loss_aspiration=\"0\" loss_reservation=\"0.1\" bandwidth_aspiration=\"2\" bandwidth_reservation=\"1\"/>
 <class id=\"1\"/></deploy></scenario>" "$T/class.xml:3: <class>: class 1 is given twice"
+refused level "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy>
+<class id=\"3\" delay_aspiration=\"0.05\" delay_reservation=\"0.2\"/></deploy></scenario>" \
+	"$T/level.xml:3: <class>: class 3 has no loss_aspiration (a class needs the six levels)"
 refused noas '<scenario><topology name="t">
 <domain name="d1" prefix="10.1.0.0/16"/>
 <node name="a" domain="d1"><ether name="eth0" address="10.1.0.1/24"/></node>
