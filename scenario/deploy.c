@@ -34,6 +34,9 @@
 
 #define DEP_PORT_RAE	10001	/* the RAEs' TCP port */
 #define DEP_PORT_CME	9090	/* the CME's port for its RAE */
+#define DEP_PORT_CRME	3000	/* the CRMEs' port (the curling scripts') */
+#define DEP_PORT_CAFE	2000	/* the stateful CAFEs' port */
+#define DEP_CURLING_MAX	32	/* a CAFE's inter-domain links, a CRME's providers or peers */
 #define DEP_KEYS_MAX	255	/* keys are one byte, 0 unused: neighbours of one AS */
 #define DEP_POOL	"100.64.0.0/10"	/* the domains' prefixes when they have none */
 #define DEP_RELATIONSHIPS 0
@@ -248,9 +251,11 @@ scn_deploy_parse(struct scn_ld *ld, struct _xmlNode *e, const char *file)
 		goto fail;
 	if (!approach || strcmp(approach, "decoupled") == 0) {
 		d->approach = DEP_DECOUPLED;
+	} else if (strcmp(approach, "coupled") == 0) {
+		d->approach = DEP_COUPLED;
 	} else {
 		rc = scn_error(ld, file, line, "<deploy>: approach \"%s\" is not known "
-			       "(decoupled)", approach);
+			       "(decoupled or coupled)", approach);
 		g_free(approach);
 		goto fail;
 	}
@@ -418,6 +423,87 @@ nbr_add(GHashTable *pairs, struct dep_as *a, struct dep_as *b, const struct scn_
 		return;
 	g_hash_table_add(pairs, g_memdup2(&key, sizeof(key)));
 	g_array_append_val(a->nbrs, nb);
+}
+
+/* " N addr...": the number of a's neighbours that take() accepts, and their addresses. */
+static void
+append_addrs(GString *g, const struct dep_as *a, bool (*take)(enum dep_rel))
+{
+	unsigned n = 0;
+	char b[ADDR_STRLEN];
+
+	for (guint k = 0; k < a->nbrs->len; k++)
+		n += take(g_array_index(a->nbrs, struct dep_nbr, k).rel);
+	g_string_append_printf(g, " %u", n);
+	for (guint k = 0; k < a->nbrs->len; k++) {
+		const struct dep_nbr *nb = &g_array_index(a->nbrs, struct dep_nbr, k);
+
+		if (take(nb->rel))
+			g_string_append_printf(g, " %s", addr_fmt(&nb->as->ip, b));
+	}
+}
+
+static bool
+is_provider(enum dep_rel r)
+{
+	return r == REL_PROVIDER;
+}
+
+/* Peers of the CRME: peers, and the neighbours without a relationship or siblings. */
+static bool
+is_peer(enum dep_rel r)
+{
+	return r == REL_PEER || r == REL_NONE || r == REL_SIBLING;
+}
+
+/* The script commands that start the entities of domain a. */
+static int
+domain_cmds(struct scn_ld *ld, const struct scn_deploy *d, const struct dep_as *a,
+	    GPtrArray *cmds)
+{
+	const char *node = a->node->name;
+	char b[ADDR_STRLEN];
+
+	if (d->approach == DEP_DECOUPLED) {
+		g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s usr.cme.Cme %d", node,
+						      DEP_PORT_CME));
+	} else {
+		GString *g = g_string_new(NULL);
+		unsigned nprov = 0, npeer = 0;
+
+		for (guint k = 0; k < a->nbrs->len; k++) {
+			nprov += is_provider(g_array_index(a->nbrs, struct dep_nbr, k).rel);
+			npeer += is_peer(g_array_index(a->nbrs, struct dep_nbr, k).rel);
+		}
+		if (a->nbrs->len > DEP_CURLING_MAX || nprov > DEP_CURLING_MAX ||
+		    npeer > DEP_CURLING_MAX) {
+			g_string_free(g, TRUE);
+			return scn_error(ld, a->dom->file, a->dom->line, "domain %s has %u "
+					 "neighbouring ASes (%u providers, %u peers); the coupled "
+					 "approach's CAFE and CRME take at most %d of each",
+					 a->dom->name, a->nbrs->len, nprov, npeer, DEP_CURLING_MAX);
+		}
+		g_string_printf(g, "ON_ROUTER %s usr.curling.Crme %d", node, DEP_PORT_CRME);
+		append_addrs(g, a, is_provider);
+		if (npeer)
+			append_addrs(g, a, is_peer);
+		g_string_append_printf(g, " prefix=%s",
+				       prefix_fmt(&g_array_index(a->prefixes, struct prefix, 0), b));
+		g_ptr_array_add(cmds, g_string_free(g, FALSE));
+		g = g_string_new(NULL);
+		g_string_printf(g, "ON_ROUTER %s usr.curling.Cafe %d %s %d %u", node,
+				DEP_PORT_CAFE, addr_fmt(&a->ip, b), DEP_PORT_CRME, a->nbrs->len);
+		for (guint k = 0; k < a->nbrs->len; k++) {
+			const struct dep_nbr *nb = &g_array_index(a->nbrs, struct dep_nbr, k);
+
+			addr_fmt(&nb->as->ip, b);
+			g_string_append_printf(g, " %s %d %s", b, DEP_PORT_CAFE, b);
+		}
+		g_ptr_array_add(cmds, g_string_free(g, FALSE));
+	}
+	g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s usr.rae.Rae deploy:AS%" PRIu32
+					      "/rae.xml report=0%s", node, a->asn, d->timers));
+	return 0;
 }
 
 /*
@@ -595,19 +681,16 @@ scn_deploy_plan(struct scn_ld *ld)
 					       nb->as->node->name, l->ifname[1 - me], nb->as->dom->name);
 		}
 	}
-	/* The events: each domain's CME, then its RAE, at the start time. */
+	/* The events, at the start time: per domain, its CME (or CRME and CAFE), then its RAE. */
 	d->first_event = s->events->len;
 	for (guint i = 0; i < d->ases->len && rc == 0; i++) {
-		struct dep_as *a = g_ptr_array_index(d->ases, i);
-		char *cmd[2];
+		GPtrArray *cmds = g_ptr_array_new_with_free_func(g_free);
 
-		cmd[0] = g_strdup_printf("ON_ROUTER %s usr.cme.Cme %d", a->node->name,
-					 DEP_PORT_CME);
-		cmd[1] = g_strdup_printf("ON_ROUTER %s usr.rae.Rae deploy:AS%" PRIu32
-					 "/rae.xml report=0%s", a->node->name, a->asn,
-					 d->timers);
-		for (int k = 0; k < 2 && rc == 0; k++) {
-			rc = scn_script_command(ld, d->start, cmd[k], d->file, d->line);
+		rc = domain_cmds(ld, d, g_ptr_array_index(d->ases, i), cmds);
+		for (guint k = 0; k < cmds->len && rc == 0; k++) {
+			const char *cmd = g_ptr_array_index(cmds, k);
+
+			rc = scn_script_command(ld, d->start, cmd, d->file, d->line);
 			if (rc == 0) {
 				struct scn_event *ev = g_ptr_array_index(s->events,
 									 s->events->len - 1);
@@ -615,11 +698,10 @@ scn_deploy_plan(struct scn_ld *ld)
 
 				ev->deferred = true;
 				g_ptr_array_add(d->cmds, g_strdup_printf(
-					"%s %s", units_fmt_duration(d->start, t, sizeof(t)), cmd[k]));
+					"%s %s", units_fmt_duration(d->start, t, sizeof(t)), cmd));
 			}
 		}
-		g_free(cmd[0]);
-		g_free(cmd[1]);
+		g_ptr_array_free(cmds, TRUE);
 	}
 	g_hash_table_destroy(by_domain);
 	g_hash_table_destroy(by_asn);
@@ -730,8 +812,10 @@ rae_doc(struct scn_deploy *d, const struct dep_as *a)
 			       "local_as_number=\"%" PRIu32 "\" local_ip_address=\"%s\" "
 			       "local_port_number=\"%d\" minimum_update_interval=\"%u\"",
 			       d->limit, a->asn, addr_fmt(&a->ip, b), DEP_PORT_RAE, d->mrai);
-	g_string_append_printf(g, " cme_ip_address=\"%s\" cme_port_number=\"%d\">\n", b,
-			       DEP_PORT_CME);
+	if (d->approach == DEP_DECOUPLED)
+		g_string_append_printf(g, " cme_ip_address=\"%s\" cme_port_number=\"%d\"", b,
+				       DEP_PORT_CME);
+	g_string_append(g, ">\n");
 	for (guint c = 0; c < d->classes->len; c++) {
 		const struct dep_class *dc = &g_array_index(d->classes, struct dep_class, c);
 

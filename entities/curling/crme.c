@@ -6,7 +6,7 @@
  * table, and route optimisation.
  *
  *   usr.curling.Crme myport nProviders <providerCRMEaddr>...
- *       [nPeers <peerCRMEaddr>...] [ro=on|off] [ro_hold=DURATION]
+ *       [nPeers <peerCRMEaddr>...] [ro=on|off] [ro_hold=DURATION] [prefix=PREFIX]
  *
  * Every neighbour CRME a local CAFE announces is a provider if listed
  * as one, a peer if listed as one, a customer otherwise.  All CRMEs
@@ -50,7 +50,7 @@
 #include "sim/units.h"
 
 #define CRME_USAGE "myport nProviders <providerCRMEaddr>... [nPeers <peerCRMEaddr>...] " \
-		   "[ro=on|off] [ro_hold=DURATION]"
+		   "[ro=on|off] [ro_hold=DURATION] [prefix=PREFIX]"
 #define DEFAULT_RO_HOLD	(100 * SIM_MS)
 
 const char *
@@ -416,6 +416,14 @@ crme_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 			if (units_duration("ro_hold", argv[pos] + 8, 0, 0, SIM_TIME_LIMIT, &r->ro_hold,
 					   err, errlen) < 0)
 				return -1;
+		} else if (strncmp(argv[pos], "prefix=", 7) == 0) {
+			struct prefix p;
+
+			if (prefix_parse(argv[pos] + 7, &p) < 0 || p.addr.af != ADDR_V4)
+				return entity_err(err, errlen, "prefix=%s: not an IPv4 prefix "
+						  "(10.1.0.0/16)", argv[pos] + 7);
+			r->own_prefix = addr_v4_host(&p.addr);
+			r->own_plen = p.len;
 		} else if (!strchr(argv[pos], '='))
 			return entity_err(err, errlen, "unexpected argument \"%s\"", argv[pos]);
 		else

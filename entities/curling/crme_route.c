@@ -113,8 +113,8 @@ crme_rib_recompute(struct crme *r)
 	bool changed;
 	char a[CURLING_ADDRLEN], b[CURLING_ADDRLEN];
 
-	own->prefix = curling_prefix(r->self);
-	own->plen = 24;
+	own->prefix = r->own_plen ? r->own_prefix : curling_prefix(r->self);
+	own->plen = r->own_plen ? r->own_plen : 24;
 	own->rel = REL_LOCAL;
 	g_ptr_array_add(rib, own);
 	for (guint i = 0; i < r->nbrs->len; i++) {

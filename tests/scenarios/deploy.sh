@@ -33,6 +33,32 @@ check "tshark reads every capture, no bad frame ($bad)" [ -z "$bad" ]
 n=$(count "$o/AS64601-eth0.pcap" 'tcp.port == 10001')
 check "AS64601 and AS64602 talk over TCP port 10001 ($n frames)" [ "$n" -gt 0 ]
 
+# ---- the coupled approach ----
+sed 's/approach="decoupled"/approach="coupled"/' "$scn" >"$T/coupled.xml"
+sed -i "s|\.\./\.\./topologies|$top_srcdir/topologies|" "$T/coupled.xml"
+oc="$T/coupled"
+"$COMETSIM" deploy "$T/coupled.xml" >"$T/coupled.script"
+"$COMETSIM" run "$T/coupled.xml" --out "$oc" --log info,crme=debug --quiet
+rc=$?
+check "the coupled deployment runs (exit $rc)" [ "$rc" -eq 0 ]
+n=$(grep -c ' crme/crme[0-9]* INFO: CRME 10\.64\.0\.[0-9]*: listening on port 3000' "$oc/log.txt")
+check "a CRME per AS: 24 ($n)" [ "$n" -eq 24 ]
+check "AS64611's CRME originates its domain's prefix" \
+	grep -q '^0 ON_ROUTER AS64611 usr.curling.Crme 3000 2 10.64.0.1 10.64.0.2 1 10.64.0.6 prefix=100.64.4.0/24$' "$T/coupled.script"
+check "... and has it in its table as its own" \
+	grep -q 'AS64611 crme/crme4 DEBUG: CRME 10.64.0.5: route 100.64.4.0/24 via - (local), 0 hops' "$oc/log.txt"
+n=$(grep -c ' ccafe/ccafe[0-9]* INFO: CAFE 10\.64\.0\.[0-9]*: listening on port 2000' "$oc/log.txt")
+check "a stateful CAFE per AS: 24 ($n)" [ "$n" -eq 24 ]
+check "AS64611's CRME has its two providers and its peer (64612, whose link is mlp 0)" \
+	grep -q 'AS64611 crme/crme4 INFO: CRME 10.64.0.5: listening on port 3000, 2 providers, 1 peer$' "$oc/log.txt"
+check "a tier-1 CRME has no provider and its three peers" \
+	grep -q 'AS64601 crme/crme0 INFO: CRME 10.64.0.1: listening on port 3000, 0 providers, 3 peers$' "$oc/log.txt"
+check "AS64615's sibling 64616 is a peer of its CRME" \
+	grep -q 'AS64615 crme/crme8 INFO: CRME 10.64.0.9: listening on port 3000, 1 provider, 1 peer$' "$oc/log.txt"
+n=$(awk -F, '$1=="rae" && $3=="rib_prefixes" && $4==24' "$oc/counters.csv" | wc -l)
+check "the RAEs converge there too ($n)" [ "$n" -eq 24 ]
+check "no CME there" not grep -q '^cme,' "$oc/counters.csv"
+
 # ---- printed and written out ----
 "$COMETSIM" deploy "$scn" >"$T/script.txt"
 rc=$?
@@ -76,7 +102,7 @@ refused() {
 top="$top_srcdir/topologies/as-small.caida.txt"
 refused approach "<scenario><topology file=\"$top\" format=\"caida\"/>
 <deploy approach=\"hybrid\"/></scenario>" \
-	"$T/approach.xml:2: <deploy>: approach \"hybrid\" is not known"
+	"$T/approach.xml:2: <deploy>: approach \"hybrid\" is not known (decoupled or coupled)"
 refused twice "<scenario><topology file=\"$top\" format=\"caida\"/>
 <deploy/>
 <deploy/></scenario>" "$T/twice.xml:3: duplicate <deploy> (first at line 2)"
