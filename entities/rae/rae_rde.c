@@ -19,7 +19,9 @@
  *    AS) or, at the origin, its provisioning from the receiver's AS to
  *    the prefix.  A class is offered only where every part has a metric;
  *  - minimum_update_interval spaces the updates sent to a peer;
- *    withdrawals go at once.
+ *    withdrawals go at once;
+ *  - (the project's policy extension) a path learned from a peer or a
+ *    provider goes to customers only (rae_rel_exports, rae_decide.c).
  */
 #include <inttypes.h>
 #include <math.h>
