@@ -254,13 +254,15 @@ read_csv(struct model *m, const char *file,
 			line[n - 1] = '\0';
 		if (ln == 1) {
 			if (strcmp(line, HEADER) != 0) {
-				fprintf(stderr, "policy_check: %s:1: not the header %s\n", file, HEADER);
+				fprintf(stderr, "policy_check: %s:1: not the header %s\n", file,
+					HEADER);
 				goto bad;
 			}
 			continue;
 		}
 		if (!row_parse(line, &r)) {
-			fprintf(stderr, "policy_check: %s:%u: not a row of rae-paths.csv\n", file, ln);
+			fprintf(stderr, "policy_check: %s:%u: not a row of rae-paths.csv\n", file,
+				ln);
 			row_clear(&r);
 			goto bad;
 		}
@@ -427,8 +429,8 @@ pass_paths(struct model *m, const char *file, unsigned ln, const struct row *r, 
 
 		for (guint j = 0; j < i; j++)
 			if (g_array_index(r->path, uint32_t, j) == a) {
-				violation(m, "%s:%u: AS %" PRIu32 ", %s: AS %" PRIu32 " twice in the "
-					  "path", file, ln, r->as, r->prefix, a);
+				violation(m, "%s:%u: AS %" PRIu32 ", %s: AS %" PRIu32
+					  " twice in the path", file, ln, r->as, r->prefix, a);
 				return;
 			}
 		rel = ia < 0 || ib < 0 ? -1 : rel_of(m, (unsigned)ia, (unsigned)ib);
@@ -458,9 +460,9 @@ pass_paths(struct model *m, const char *file, unsigned ln, const struct row *r, 
 		int got = rel_of(m, (unsigned)x, (unsigned)ia);
 
 		if (got != (int)want)
-			violation(m, "%s:%u: AS %" PRIu32 ", %s, class %s: the first path leaves "
-				  "through a %s, but a %s route exists", file, ln, r->as, r->prefix,
-				  r->cls, rel_names[got], rel_names[want]);
+			violation(m, "%s:%u: AS %" PRIu32 ", %s, class %s: the first path "
+				  "leaves through a %s, but a %s route exists", file, ln, r->as,
+				  r->prefix, r->cls, rel_names[got], rel_names[want]);
 	}
 }
 
@@ -491,8 +493,8 @@ main(int argc, char **argv)
 		goto out;
 	for (unsigned i = 0; i < m.ases->len; i++)
 		if (!as_at(&m, i)->has_rae)
-			violation(&m, "%s: AS %" PRIu32 " owns no prefix (no RAE, or none running)",
-				  argv[2], as_at(&m, i)->num);
+			violation(&m, "%s: AS %" PRIu32 " owns no prefix (no RAE, or none "
+				  "running)", argv[2], as_at(&m, i)->num);
 	p.rc = g_new0(struct reach, m.ases->len);
 	p.seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	if (read_csv(&m, argv[2], pass_paths, &p) < 0)
@@ -515,13 +517,13 @@ main(int argc, char **argv)
 				continue;
 			pairs += has;
 			if (has && !re->reach[x])
-				violation(&m, "%s: AS %" PRIu32 " has a path to %s (AS %" PRIu32 "), "
-					  "which the policy does not let reach it", argv[2],
-					  as_at(&m, x)->num, k, as_at(&m, o)->num);
+				violation(&m, "%s: AS %" PRIu32 " has a path to %s (AS %"
+					  PRIu32 "), which the policy does not let reach it",
+					  argv[2], as_at(&m, x)->num, k, as_at(&m, o)->num);
 			else if (!has && re->reach[x])
-				violation(&m, "%s: AS %" PRIu32 " has no path to %s (AS %" PRIu32 "), "
-					  "which the policy lets reach it", argv[2], as_at(&m, x)->num,
-					  k, as_at(&m, o)->num);
+				violation(&m, "%s: AS %" PRIu32 " has no path to %s (AS %"
+					  PRIu32 "), which the policy lets reach it", argv[2],
+					  as_at(&m, x)->num, k, as_at(&m, o)->num);
 		}
 	}
 	if (m.violations > MAX_REPORTS)

@@ -27,9 +27,11 @@ csv="$T/p/rae-paths.csv"
 "$chk" "$rels" "$csv" >"$T/check.txt"
 rc=$?
 cat "$T/check.txt"
-check "the model finds every path valley-free, every allowed prefix reached, the best relationships (exit $rc)" [ "$rc" -eq 0 ]
+check "the model: valley-free, every allowed prefix reached, best relationships (exit $rc)" \
+	[ "$rc" -eq 0 ]
+sum='policy_check: 11 ASes, 11 prefixes, 105 (AS, prefix) pairs with paths: valley-free,'
 check "... over 11 ASes and 105 (AS, prefix) pairs" \
-	grep -qx 'policy_check: 11 ASes, 11 prefixes, 105 (AS, prefix) pairs with paths: valley-free, complete, best relationships' "$T/check.txt"
+	grep -qx "$sum complete, best relationships" "$T/check.txt"
 check "a valley is not used: AS 4 reaches AS 5 over its provider, not their common customer" \
 	grep -q '^4,10\.100\.5\.0/24,1,4 1 2 5,' "$csv"
 check "a peer-peer-peer chain is not transited: AS 3 has no path to AS 9" \
