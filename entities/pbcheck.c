@@ -103,6 +103,7 @@ pb_varint_fits(ProtobufCType t, uint64_t v)
 	case PROTOBUF_C_TYPE_UINT32:
 		return v <= UINT32_MAX;
 	case PROTOBUF_C_TYPE_INT32:
+	case PROTOBUF_C_TYPE_ENUM:	/* an int32 on the wire; protobuf-c keeps 32 bits */
 		/* Negative int32 values are sign-extended to 64 bits. */
 		return v <= INT32_MAX || v >= 0xffffffff80000000ULL;
 	case PROTOBUF_C_TYPE_SINT32:

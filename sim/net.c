@@ -156,9 +156,44 @@ node_free(struct net *net, struct node *n)
 	free(n);
 }
 
+void *
+net_ext_get(const struct net *net, const char *key)
+{
+	for (unsigned i = 0; i < net->nexts; i++)
+		if (strcmp(net->exts[i].key, key) == 0)
+			return net->exts[i].data;
+	return NULL;
+}
+
+int
+net_ext_set(struct net *net, const char *key, void *data,
+	    void (*end)(struct net *net, void *data), void (*fini)(void *data))
+{
+	struct net_ext *v;
+
+	if (net_ext_get(net, key))
+		return -1;
+	v = realloc(net->exts, (net->nexts + 1) * sizeof(*v));
+	if (!v)
+		abort();
+	net->exts = v;
+	v[net->nexts].key = key;
+	v[net->nexts].data = data;
+	v[net->nexts].end = end;
+	v[net->nexts].fini = fini;
+	net->nexts++;
+	return 0;
+}
+
 void
 net_stop_entities(struct net *net)
 {
+	if (!net->ended) {
+		net->ended = true;
+		for (unsigned i = 0; i < net->nexts; i++)
+			if (net->exts[i].end)
+				net->exts[i].end(net, net->exts[i].data);
+	}
 	for (unsigned i = 0; i < net->nnodes; i++) {
 		struct node *n = net->nodes[i];
 
@@ -185,6 +220,11 @@ net_destroy(struct net *net)
 	free(net->nodes);
 	g_hash_table_destroy(net->node_by_name);
 	g_hash_table_destroy(net->link_by_name);
+	/* Last in, first out, as a node's extensions. */
+	for (unsigned i = net->nexts; i-- > 0;)
+		if (net->exts[i].fini)
+			net->exts[i].fini(net->exts[i].data);
+	free(net->exts);
 	log_fini(&net->log);
 	free(net);
 }

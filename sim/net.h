@@ -307,6 +307,23 @@ struct net {
 	 */
 	int (*on_outfile)(void *ctx, const char *name);
 	void *on_outfile_ctx;
+	struct net_ext *exts;	/* state of the whole run kept by entity families */
+	unsigned nexts;
+	bool ended;		/* the exts' end calls were made (net_stop_entities) */
+};
+
+/*
+ * A slot where an entity family keeps state of the whole run that its
+ * instances share (the RAEs' one rae-paths.csv).  The engine only stores
+ * the pointer, calls `end` once when the run ends, before any entity is
+ * stopped (the instances still hold their end-of-run state), and `fini`
+ * when the network goes away.
+ */
+struct net_ext {
+	const char *key;
+	void *data;
+	void (*end)(struct net *net, void *data);
+	void (*fini)(void *data);
 };
 
 /* net.c */
@@ -319,8 +336,21 @@ struct node *net_node(const struct net *net, const char *name);
 struct link *net_link(const struct net *net, const char *name);
 /* Default link parameters: 1 Gbps, 0 delay, MTU 1500, 100 frames, no loss. */
 void link_params_default(struct link_params *lp);
-/* Stop every running entity (end of run: their reports reach the log). */
+/*
+ * The run ends: the first time, call every extension's `end` (in the order
+ * they were set), then stop every running entity (their reports reach the
+ * log).  Called again (net_destroy), it only stops what still runs.
+ */
 void net_stop_entities(struct net *net);
+/* The run-wide state stored under key, or NULL. */
+void *net_ext_get(const struct net *net, const char *key);
+/*
+ * Store run-wide state under key (a static string), with the calls made
+ * at the end of the run and at teardown (either may be NULL); -1 if the
+ * key is taken.
+ */
+int net_ext_set(struct net *net, const char *key, void *data,
+		void (*end)(struct net *net, void *data), void (*fini)(void *data));
 /* Total drops of one reason over the whole network. */
 uint64_t net_drops(const struct net *net, uint32_t reason);
 /*

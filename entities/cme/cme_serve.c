@@ -501,13 +501,16 @@ class_metric(Comet__Rae__Config__ClassEntry **v, size_t n, uint32_t cos, struct 
 
 /*
  * The server's domain: its provisioning from a prefix holding the server
- * to the next-hop AS, for the class; neutral if the RAE reported none.
+ * to the next-hop AS, for the class; an entry for any AS (as_number 0,
+ * doc/rae.md "Wildcard provisioning") when none names the AS; neutral if
+ * the RAE reported neither.
  */
 static struct rae_metric
 intra_metric(struct cme *c, const struct cme_server *s, uint32_t next_as, uint32_t cos)
 {
 	const struct cme_domain *d = cme_store_domain(c, s->as);
-	struct rae_metric m = rae_metric_zero();
+	struct rae_metric m = rae_metric_zero(), any = rae_metric_zero();
+	bool have_any = false;
 
 	for (guint i = 0; d && i < d->prov->len; i++) {
 		gsize len;
@@ -515,21 +518,25 @@ intra_metric(struct cme *c, const struct cme_server *s, uint32_t next_as, uint32
 		Comet__Rae__Config__Provisioning *pv =
 			comet__rae__config__provisioning__unpack(NULL, len, b);
 		struct prefix p;
-		bool hit;
+		bool hit = false;
 
 		if (!pv)
 			continue;
-		hit = pv->source && pv->sink &&
-		      pv->source->endpoint_case == COMET__RAE__CONFIG__ENDPOINT__ENDPOINT_PREFIX &&
-		      cme_prefix_of(pv->source->prefix, &p) && prefix_contains(&p, &s->addr) &&
-		      pv->sink->endpoint_case == COMET__RAE__CONFIG__ENDPOINT__ENDPOINT_AS_NUMBER &&
-		      pv->sink->as_number == next_as &&
-		      class_metric(pv->class_table, pv->n_class_table, cos, &m);
+		if (pv->source && pv->sink &&
+		    pv->source->endpoint_case == COMET__RAE__CONFIG__ENDPOINT__ENDPOINT_PREFIX &&
+		    cme_prefix_of(pv->source->prefix, &p) && prefix_contains(&p, &s->addr) &&
+		    pv->sink->endpoint_case == COMET__RAE__CONFIG__ENDPOINT__ENDPOINT_AS_NUMBER) {
+			if (pv->sink->as_number == next_as)
+				hit = class_metric(pv->class_table, pv->n_class_table, cos, &m);
+			else if (pv->sink->as_number == 0 && !have_any)
+				have_any = class_metric(pv->class_table, pv->n_class_table, cos,
+							&any);
+		}
 		comet__rae__config__provisioning__free_unpacked(pv, NULL);
 		if (hit)
-			break;
+			return m;
 	}
-	return m;
+	return have_any ? any : m;
 }
 
 /* The keys of a candidate from the key plan; false with why if a domain has none. */

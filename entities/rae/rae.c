@@ -196,11 +196,13 @@ rae_setup_rib(struct rae *r)
 {
 	struct rae_decide_params dp = {
 		.dp = r->cfg->dp, .nslots = r->cfg->ndp, .flat = r->cfg->flat,
-		.limit = r->cfg->limit,
+		.limit = r->cfg->limit, .peer_class = r->peer_class,
 	};
 	size_t n = r->cfg->nprefixes + r->generate;
 	uint32_t base = addr_v4_host(&r->gen_base.addr), step = 1u << (32 - r->gen_base.len);
 
+	for (unsigned i = 0; i < r->cfg->npeers; i++)
+		r->peer_class[i] = (uint8_t)rae_rel_class(r->cfg->peers[i].rel);
 	rae_rib_init(&r->rib, &dp);
 	r->rib_ready = true;
 	r->local = g_new(struct rae_dest *, n ? n : 1);
@@ -247,6 +249,7 @@ rae_start(struct entity *e)
 	if (!node_has_addr(e->node, &c->local_ip))
 		entity_log(e, LOG_WARN, "local_ip_address %s is not an address of %s",
 			   addr_fmt(&c->local_ip, a), e->node->name);
+	rae_paths_register(r);
 	r->listener = tcp_listen(e->node, c->local_port, rae_accept, r);
 	if (!r->listener)
 		entity_log(e, LOG_ERROR, "cannot listen on TCP port %u: in use", c->local_port);

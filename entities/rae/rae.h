@@ -48,6 +48,7 @@
 #include "sim/sim.h"
 
 #define RAE_MAX_PEERS	64	/* peers of one RAE (bit masks in the RIB) */
+#define RAE_AS_ANY	0u	/* a provisioning endpoint for any neighbouring AS */
 
 /* ---- configuration (rae_config.c) ---- */
 
@@ -59,8 +60,21 @@ struct rae_cmetric {
 	struct rae_metric m;
 };
 
+/*
+ * The business relationship of a peer's AS to the local one (the
+ * project's extension, doc/rae.md "Policy routing"); the values are those
+ * of config.proto's Peer.Relationship.
+ */
+enum rae_rel {
+	RAE_REL_NONE = 0,	/* none given: handled as a customer */
+	RAE_REL_CUSTOMER = 1,	/* the peer's AS is our customer */
+	RAE_REL_PEER = 2,
+	RAE_REL_PROVIDER = 3,	/* the peer's AS is our provider */
+};
+
 struct rae_peer_cfg {
 	uint32_t asn;
+	enum rae_rel rel;		/* relationship, RAE_REL_NONE if absent */
 	struct addr ip;
 	uint16_t port;
 	uint32_t ttl;			/* kept, not applied (doc/rae.md) */
@@ -71,7 +85,7 @@ struct rae_peer_cfg {
 /* One end of an intra-domain part: an own prefix or a neighbouring AS. */
 struct rae_endpoint {
 	bool is_as;
-	uint32_t asn;
+	uint32_t asn;			/* RAE_AS_ANY: any neighbouring AS */
 	struct prefix pfx;
 };
 
@@ -135,11 +149,16 @@ int rae_config_slot(const struct rae_config *c, uint32_t cos);
 /*
  * The provisioning entry from source AS `src_as` to the sink: an AS
  * (sink_is_as) or the own prefix `pfx` (the entry whose sink prefix is
- * the longest that contains it).  NULL if none.
+ * the longest that contains it).  An entry that names the source AS wins
+ * over one for any AS (RAE_AS_ANY); then one that names the sink AS over
+ * one for any; a wildcard never pairs an AS with itself (a hairpin needs
+ * its own entry).  NULL if none.
  */
 const struct rae_prov *rae_config_prov(const struct rae_config *c, uint32_t src_as,
 				       bool sink_is_as, uint32_t sink_as,
 				       const struct prefix *pfx);
+/* "customer", "peer", "provider", or "none". */
+const char *rae_rel_name(enum rae_rel rel);
 /* The metric of class `cos` in a class table, or NULL. */
 const struct rae_metric *rae_cmetric_find(const struct rae_cmetric *v, unsigned n,
 					  uint32_t cos);
@@ -212,6 +231,12 @@ struct rae_decide_params {
 	unsigned nslots;
 	bool flat;
 	uint32_t limit;
+	/*
+	 * By peer index, the preference class of what the peer offers
+	 * (rae_rel_class: 0 customer or none, 1 peer, 2 provider); NULL:
+	 * every peer is in class 0, the decision of D4.3 alone.
+	 */
+	const uint8_t *peer_class;
 };
 
 struct rae_rib {
@@ -270,6 +295,25 @@ bool rae_rib_update(struct rae_rib *rib, struct rae_dest *d, uint16_t peer,
  * each candidate's pref bits.  Returns true if any changed.
  */
 bool rae_decide(const struct rae_decide_params *dp, struct rae_dest *d);
+/*
+ * The preferred paths of d for class slot `slot`, in the order the
+ * decision ranked them, into v (at most cap); returns how many.
+ */
+unsigned rae_decide_ranked(const struct rae_decide_params *dp, const struct rae_dest *d,
+			   unsigned slot, const struct rae_path **v, unsigned cap);
+/*
+ * The policy (the project's extension, doc/rae.md "Policy routing"): the
+ * preference class of a relationship, 0 customer (and none), 1 peer,
+ * 2 provider, lower preferred before the score is looked at.
+ */
+unsigned rae_rel_class(enum rae_rel rel);
+/*
+ * Whether a path learned from a peer whose relationship is `from` may be
+ * advertised to a peer whose relationship is `to`: what customers (and
+ * peers without relationship) offer goes to everyone, what peers and
+ * providers offer only to customers (and peers without relationship).
+ */
+bool rae_rel_exports(enum rae_rel from, enum rae_rel to);
 /* Memory the RIB holds, in bytes (pools, tables, interned objects): an estimate. */
 size_t rae_rib_memory(const struct rae_rib *rib);
 

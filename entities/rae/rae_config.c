@@ -232,9 +232,10 @@ cfg_endpoint(struct cfg_ctx *x, const char *path, const CfgEndpoint *e,
 	if (!e || e->endpoint_case == COMET__RAE__CONFIG__ENDPOINT__ENDPOINT__NOT_SET)
 		return cfg_err(x, path, "missing (give prefix or as_number)");
 	if (e->endpoint_case == COMET__RAE__CONFIG__ENDPOINT__ENDPOINT_AS_NUMBER) {
+		/* 0 is no AS: the wildcard, any neighbouring AS. */
 		out->is_as = true;
-		snprintf(sub, sizeof(sub), "%s.as_number", path);
-		return cfg_asn(x, sub, true, e->as_number, &out->asn);
+		out->asn = e->as_number;
+		return 0;
 	}
 	snprintf(sub, sizeof(sub), "%s.prefix", path);
 	return cfg_prefix(x, sub, e->prefix, &out->pfx);
@@ -392,6 +393,13 @@ cfg_from_msg(struct cfg_ctx *x, const CfgMsg *m, struct rae_config *c)
 		if (cfg_classes(x, f, p->class_table, p->n_class_table, &pc->classes,
 				&pc->nclasses) < 0)
 			return -1;
+		if (p->has_relationship) {
+			snprintf(f, sizeof(f), "%s.relationship", path);
+			if ((unsigned)p->relationship > RAE_REL_PROVIDER)
+				return cfg_err(x, f, "%d is not a relationship (0 none, 1 customer, "
+					       "2 peer, 3 provider)", (int)p->relationship);
+			pc->rel = (enum rae_rel)p->relationship;
+		}
 	}
 
 	c->prefixes = g_new0(struct prefix, m->n_prefix_table ? m->n_prefix_table : 1);
@@ -652,25 +660,72 @@ rae_cmetric_find(const struct rae_cmetric *v, unsigned n, uint32_t cos)
 	return NULL;
 }
 
+const char *
+rae_rel_name(enum rae_rel rel)
+{
+	switch (rel) {
+	case RAE_REL_CUSTOMER:
+		return "customer";
+	case RAE_REL_PEER:
+		return "peer";
+	case RAE_REL_PROVIDER:
+		return "provider";
+	default:
+		return "none";
+	}
+}
+
+/*
+ * How closely an entry fits, lower first: 0 both ends named, 1 the sink
+ * is any AS, 2 the source is, 3 both are.  (A source AS named beats a sink
+ * AS named: the source is the key of the lookup, as it is of the table a
+ * person writes, "from AS 5: ...".)
+ */
+static int
+prov_fit(const struct rae_prov *p, uint32_t src_as, bool sink_is_as, uint32_t sink_as)
+{
+	bool src_any = p->src.asn == RAE_AS_ANY, sink_any = sink_is_as &&
+							      p->sink.asn == RAE_AS_ANY;
+
+	if (!p->src.is_as || p->sink.is_as != sink_is_as)
+		return -1;
+	if (!src_any && p->src.asn != src_as)
+		return -1;
+	if (sink_is_as && !sink_any && p->sink.asn != sink_as)
+		return -1;
+	/* A hairpin (the same AS at both ends) only by its own entry. */
+	if (sink_is_as && src_as == sink_as && (src_any || sink_any))
+		return -1;
+	return (src_any ? 2 : 0) + (sink_any ? 1 : 0);
+}
+
 const struct rae_prov *
 rae_config_prov(const struct rae_config *c, uint32_t src_as, bool sink_is_as,
 		uint32_t sink_as, const struct prefix *pfx)
 {
 	const struct rae_prov *best = NULL;
+	int best_fit = 4;
 
 	for (unsigned i = 0; i < c->nprov; i++) {
 		const struct rae_prov *p = &c->prov[i];
+		int fit = prov_fit(p, src_as, sink_is_as, sink_as);
 
-		if (!p->src.is_as || p->src.asn != src_as || p->sink.is_as != sink_is_as)
+		if (fit < 0)
 			continue;
 		if (sink_is_as) {
-			if (p->sink.asn == sink_as)
-				return p;
+			if (fit < best_fit) {
+				best = p;
+				best_fit = fit;
+			}
 			continue;
 		}
-		if (p->sink.pfx.len <= pfx->len && prefix_contains(&p->sink.pfx, &pfx->addr) &&
-		    (!best || p->sink.pfx.len > best->sink.pfx.len))
+		if (p->sink.pfx.len > pfx->len || !prefix_contains(&p->sink.pfx, &pfx->addr))
+			continue;
+		if (!best || fit < best_fit ||
+		    (fit == best_fit && p->sink.pfx.len > best->sink.pfx.len)) {
 			best = p;
+			best_fit = fit;
+		}
 	}
 	return best;
 }
@@ -694,7 +749,9 @@ dump_endpoint(FILE *out, const struct rae_endpoint *e)
 {
 	char p[ADDR_STRLEN];
 
-	if (e->is_as)
+	if (e->is_as && e->asn == RAE_AS_ANY)
+		fputs("AS any", out);
+	else if (e->is_as)
 		fprintf(out, "AS %" PRIu32, e->asn);
 	else
 		fputs(prefix_fmt(&e->pfx, p), out);
@@ -727,8 +784,9 @@ rae_config_dump(const struct rae_config *c, FILE *out)
 	for (unsigned i = 0; i < c->npeers; i++) {
 		const struct rae_peer_cfg *p = &c->peers[i];
 
-		fprintf(out, "peer AS %" PRIu32 " %s port %u ttl %" PRIu32 "\n", p->asn,
-			addr_fmt(&p->ip, a), p->port, p->ttl);
+		fprintf(out, "peer AS %" PRIu32 " %s port %u ttl %" PRIu32 "%s%s\n", p->asn,
+			addr_fmt(&p->ip, a), p->port, p->ttl, p->rel ? " relationship " : "",
+			p->rel ? rae_rel_name(p->rel) : "");
 		dump_classes(out, p->classes, p->nclasses);
 	}
 	for (unsigned i = 0; i < c->nprefixes; i++)

@@ -204,6 +204,46 @@ x_classes(struct xcfg *x, xmlNode *parent, const char *path,
 	}
 }
 
+/*
+ * A provisioning endpoint's as_number: an AS number, or "any" (any
+ * neighbouring AS, 0 in the binary form).  A written 0 is refused: it
+ * would read as the wildcard without saying so.
+ */
+static void
+x_endpoint_as(struct xcfg *x, xmlNode *n, protobuf_c_boolean *has, uint32_t *v)
+{
+	char *s = xattr(x, n, "as_number");
+
+	if (s && strcmp(s, "any") == 0) {
+		*has = 1;
+		*v = RAE_AS_ANY;
+		return;
+	}
+	xu32(x, n, "as_number", has, v);
+	if (*has && *v == 0)
+		xerr(x, (int)xmlGetLineNo(n), "as_number: 0 is not an AS number (write \"any\" "
+		     "for any neighbouring AS)");
+}
+
+/* A peer's relationship attribute into the enum of config.proto. */
+static void
+x_relationship(struct xcfg *x, xmlNode *n, Comet__Rae__Config__Peer *p)
+{
+	static const char *const names[] = { "none", "customer", "peer", "provider" };
+	char *s = xattr(x, n, "relationship");
+
+	if (!s)
+		return;
+	for (unsigned i = 0; i < G_N_ELEMENTS(names); i++)
+		if (strcmp(s, names[i]) == 0) {
+			p->has_relationship = 1;
+			p->relationship = (Comet__Rae__Config__Peer__Relationship)i;
+			return;
+		}
+	xerr(x, (int)xmlGetLineNo(n), "relationship \"%s\" is not customer, peer, provider "
+	     "or none", s);
+}
+
 static Comet__Rae__Config__Endpoint *
 x_endpoint(struct xcfg *x, xmlNode *n, const char *path)
 {
@@ -214,7 +254,7 @@ x_endpoint(struct xcfg *x, xmlNode *n, const char *path)
 
 	comet__rae__config__endpoint__init(e);
 	xline(x, path, n);
-	xu32(x, n, "as_number", &has_as, &as);
+	x_endpoint_as(x, n, &has_as, &as);
 	for (xmlNode *c = n->children; c; c = c->next) {
 		if (!is_elem(c, "prefix"))
 			continue;
@@ -289,6 +329,7 @@ x_root(struct xcfg *x, xmlNode *root, Comet__Rae__Config__ConfigurationMessage *
 			xu32(x, n, "remote_port_number", &p->has_remote_port_number,
 			     &p->remote_port_number);
 			xu32(x, n, "ttl_value", &p->has_ttl_value, &p->ttl_value);
+			x_relationship(x, n, p);
 			x_classes(x, n, path, &p->class_table, &p->n_class_table);
 			xpush(x, (void ***)&m->peer_table, &m->n_peer_table, p);
 		} else if (is_elem(n, "prefix_table")) {

@@ -94,11 +94,33 @@ rae_score(const struct rae_dparams *dp, const struct rae_metric *m, bool flat)
 	return mn + 0.01 * (ud + ul + ub);
 }
 
+/* ---- the policy: relationships (the project's extension) ---- */
+
+unsigned
+rae_rel_class(enum rae_rel rel)
+{
+	switch (rel) {
+	case RAE_REL_PEER:
+		return 1;
+	case RAE_REL_PROVIDER:
+		return 2;
+	default:
+		return 0;	/* a customer, or a peer without relationship */
+	}
+}
+
+bool
+rae_rel_exports(enum rae_rel from, enum rae_rel to)
+{
+	return rae_rel_class(from) == 0 || rae_rel_class(to) == 0;
+}
+
 /*
  * The order of two candidates for class slot s: negative when a ranks
- * before b.  Steps 4's ties, then what makes the order total (two peers
- * in one AS, two paths from one peer): the lower peer index, then the
- * AS paths compared AS by AS.
+ * before b.  First the relationship class of the peer each came from
+ * (the policy), then step 4: the score, its ties, then what makes the
+ * order total (two peers in one AS, two paths from one peer): the lower
+ * peer index, then the AS paths compared AS by AS.
  */
 static int
 path_cmp(const struct rae_decide_params *dp, const struct rae_path *a,
@@ -107,6 +129,8 @@ path_cmp(const struct rae_decide_params *dp, const struct rae_path *a,
 	const struct rae_aspath *pa = a->attr->aspath, *pb = b->attr->aspath;
 	double sa = a->attr->score[s], sb = b->attr->score[s];
 
+	if (dp->peer_class && dp->peer_class[a->peer] != dp->peer_class[b->peer])
+		return dp->peer_class[a->peer] < dp->peer_class[b->peer] ? -1 : 1;
 	if (sa != sb)
 		return sa > sb ? -1 : 1;
 	if (pa->len != pb->len)
@@ -123,6 +147,10 @@ path_cmp(const struct rae_decide_params *dp, const struct rae_path *a,
 
 /*
  * The decision process for one destination, class by class:
+ *  0.    (the policy, the project's extension) candidates learned from
+ *        customers (or peers without relationship) rank before those
+ *        from peers, which rank before those from providers; steps 4's
+ *        order applies within one relationship class;
  *  1.-3. each candidate's score for the class was computed from its
  *        aggregated metric when its attributes were interned
  *        (rae_attr_get: rae_score() above);
@@ -190,4 +218,23 @@ rae_decide(const struct rae_decide_params *dp, struct rae_dest *d)
 		g_free(np);
 	}
 	return changed;
+}
+
+unsigned
+rae_decide_ranked(const struct rae_decide_params *dp, const struct rae_dest *d,
+		  unsigned slot, const struct rae_path **v, unsigned cap)
+{
+	unsigned k = 0;
+
+	for (const struct rae_path *p = d->paths; p; p = p->next) {
+		unsigned j;
+
+		if (!(p->pref & (1u << slot)) || k == cap)
+			continue;
+		for (j = k; j > 0 && path_cmp(dp, p, v[j - 1], slot) < 0; j--)
+			v[j] = v[j - 1];
+		v[j] = p;
+		k++;
+	}
+	return k;
 }

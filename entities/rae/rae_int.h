@@ -17,6 +17,8 @@
  *   rae_cme.c      the link to the CME and its state machine
  *                  (rae_cme_next): PathInf and ProvInf reporting
  *   rae_tool.c     rae_tool, the operator's commands
+ *   rae_paths.c    rae-paths.csv: every RAE's preferred paths at the end
+ *                  of the run, one file for the run
  * Prototypes are grouped by the file that defines them.
  */
 #ifndef ENTITIES_RAE_RAE_INT_H
@@ -130,6 +132,7 @@ struct rae {
 	struct rae_rib rib;
 	bool rib_ready;
 	struct rae_peer peers[RAE_MAX_PEERS];
+	uint8_t peer_class[RAE_MAX_PEERS];	/* rae_rel_class() of each peer */
 	struct tcp_sock *listener;
 	struct rae_cme_link cme;
 	struct rae_pbarena rx;		/* messages decoded (one at a time) */
@@ -140,6 +143,7 @@ struct rae {
 	uint64_t bytes_in, bytes_out;
 	sim_time_t last_change;	/* last change of a preferred path, RAE_NEVER if none */
 	bool stopping;		/* in rae_stop() */
+	bool paths_registered;	/* in the run's list for rae-paths.csv */
 };
 
 static inline struct sim *
@@ -202,6 +206,15 @@ void rae_rde_withdraw(struct rae_peer *p, const Comet__Rae__Withdraw *w);
 void rae_rde_peer_up(struct rae_peer *p);
 /* The session went down: forget every path learned from p and what it was sent. */
 void rae_rde_peer_down(struct rae_peer *p);
+
+/* ---- rae-paths.csv (rae_paths.c) ---- */
+
+/*
+ * Add the RAE to the run's list (a net extension, made by the first):
+ * when the run ends, every RAE of the list still running writes its
+ * preferred paths to the run's rae-paths.csv.
+ */
+void rae_paths_register(struct rae *r);
 
 /* ---- the link to the CME (rae_cme.c) ---- */
 

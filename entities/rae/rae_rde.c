@@ -19,7 +19,9 @@
  *    AS) or, at the origin, its provisioning from the receiver's AS to
  *    the prefix.  A class is offered only where every part has a metric;
  *  - minimum_update_interval spaces the updates sent to a peer;
- *    withdrawals go at once.
+ *    withdrawals go at once;
+ *  - (the project's policy extension) a path learned from a peer or a
+ *    provider goes to customers only (rae_rel_exports, rae_decide.c).
  */
 #include <inttypes.h>
 #include <math.h>
@@ -67,8 +69,10 @@ struct adv_item {
 
 /*
  * The paths d offers to peer p: its preferred paths, except those learned
- * from p, with the classes our provisioning covers; or, for an own
- * prefix, the origin path.  Returns the number written to v.
+ * from p and those the policy keeps from p (a path from a peer or a
+ * provider goes to customers only), with the classes our provisioning
+ * covers; or, for an own prefix, the origin path.  Returns the number
+ * written to v.
  */
 static unsigned
 adv_compute(struct rae *r, struct rae_peer *p, const struct rae_dest *d,
@@ -103,6 +107,9 @@ adv_compute(struct rae *r, struct rae_peer *p, const struct rae_dest *d,
 		 * BGP: discarding it is the receiver's rule (paths_looped).
 		 */
 		if (!q->pref || q->peer == p->idx)
+			continue;
+		/* The policy: what peers and providers offer goes to customers only. */
+		if (!rae_rel_exports(r->cfg->peers[q->peer].rel, p->cfg->rel))
 			continue;
 		pv = rae_config_prov(c, p->cfg->asn, true, q->attr->aspath->asn[0], NULL);
 		if (!pv)

@@ -341,6 +341,67 @@ test_entity_life(void)
 	CU_ASSERT_EQUAL(entities_register_all(), 0);
 }
 
+/* ---- run-wide extensions ---- */
+
+/* What the ext's calls saw: the fake's stops when end ran, and how often each ran. */
+struct ext_probe {
+	struct fake *f;
+	int ends, finis, stops_at_end;
+};
+
+static void
+probe_end(struct net *net, void *data)
+{
+	struct ext_probe *p = data;
+
+	(void)net;
+	p->ends++;
+	p->stops_at_end = p->f->stops;
+}
+
+static void
+probe_fini(void *data)
+{
+	((struct ext_probe *)data)->finis++;
+}
+
+static void
+test_net_ext(void)
+{
+	struct sim *sim = sim_create(NULL);
+	struct net *net = net_create(sim, 1, 1);
+	struct node *n = node_create(net, "r1");
+	struct ext_probe p = { 0 };
+	char err[256];
+	int other;
+
+	entity_class_reset();
+	CU_ASSERT_EQUAL(entity_class_register(&fake_class), 0);
+	p.f = (struct fake *)entity_new(&fake_class, "r1", 0, NULL, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p.f);
+	entity_start(&p.f->e, n);
+	CU_ASSERT_PTR_NULL(net_ext_get(net, "probe"));
+	CU_ASSERT_EQUAL(net_ext_set(net, "probe", &p, probe_end, probe_fini), 0);
+	CU_ASSERT_EQUAL(net_ext_set(net, "probe", &other, NULL, NULL), -1);
+	CU_ASSERT_EQUAL(net_ext_set(net, "other", &other, NULL, NULL), 0);
+	CU_ASSERT_PTR_EQUAL(net_ext_get(net, "probe"), &p);
+	CU_ASSERT_PTR_EQUAL(net_ext_get(net, "other"), &other);
+	/* end runs once, before the entities stop. */
+	net_stop_entities(net);
+	CU_ASSERT_EQUAL(p.ends, 1);
+	CU_ASSERT_EQUAL(p.stops_at_end, 0);
+	CU_ASSERT_EQUAL(p.f->stops, 1);
+	net_stop_entities(net);
+	CU_ASSERT_EQUAL(p.ends, 1);
+	CU_ASSERT_EQUAL(p.finis, 0);
+	net_destroy(net);
+	CU_ASSERT_EQUAL(p.ends, 1);
+	CU_ASSERT_EQUAL(p.finis, 1);
+	sim_destroy(sim);
+	entity_free(&p.f->e);
+	CU_ASSERT_EQUAL(entities_register_all(), 0);
+}
+
 /* ---- parsers ---- */
 
 static void
@@ -1033,6 +1094,7 @@ suite_entity_register(void)
 	    !CU_add_test(s, "duplicate names refused", test_registry_duplicates) ||
 	    !CU_add_test(s, "instance names", test_entity_names) ||
 	    !CU_add_test(s, "instance life cycle", test_entity_life) ||
+	    !CU_add_test(s, "run-wide extensions", test_net_ext) ||
 	    !CU_add_test(s, "destinations", test_parse_dst) ||
 	    !CU_add_test(s, "ms format", test_fmt_ms) ||
 	    !CU_add_test(s, "payload header", test_payload_header) ||

@@ -128,7 +128,7 @@ test_score(void)
 static void
 rib_one_class(struct rae_rib *rib, uint32_t limit, bool flat)
 {
-	struct rae_decide_params dp = { &btbe, 1, flat, limit };
+	struct rae_decide_params dp = { &btbe, 1, flat, limit, NULL };
 
 	rae_rib_init(rib, &dp);
 }
@@ -723,6 +723,275 @@ frame_update(GByteArray *out, const char *ip2, uint32_t len2)
 	rae_frame_append(out, RAE_MSG_UPDATE, &u.base);
 }
 
+/* ---- the policy (the project's extension) ---- */
+
+static const char policy_xml[] =
+	"<rae-config local_as_number=\"11\" local_ip_address=\"10.0.0.11\"\n"
+	"            local_port_number=\"10001\">\n"
+	"  <peer_table remote_as_number=\"5\" remote_ip_address=\"10.0.0.5\"\n"
+	"              remote_port_number=\"10001\" relationship=\"provider\"/>\n"
+	"  <peer_table remote_as_number=\"6\" remote_ip_address=\"10.0.0.6\"\n"
+	"              remote_port_number=\"10001\" relationship=\"peer\"/>\n"
+	"  <peer_table remote_as_number=\"7\" remote_ip_address=\"10.0.0.7\"\n"
+	"              remote_port_number=\"10001\" relationship=\"customer\"/>\n"
+	"  <peer_table remote_as_number=\"8\" remote_ip_address=\"10.0.0.8\"\n"
+	"              remote_port_number=\"10001\"/>\n"
+	"  <peer_table remote_as_number=\"9\" remote_ip_address=\"10.0.0.9\"\n"
+	"              remote_port_number=\"10001\" relationship=\"none\"/>\n"
+	"  <provisioning_table><source as_number=\"any\"/><sink as_number=\"any\"/>\n"
+	"    <class_table cos_id=\"1\"><metric maximum_delay=\"4\"/></class_table>\n"
+	"  </provisioning_table>\n"
+	"  <provisioning_table><source as_number=\"5\"/><sink as_number=\"any\"/>\n"
+	"    <class_table cos_id=\"1\"><metric maximum_delay=\"3\"/></class_table>\n"
+	"  </provisioning_table>\n"
+	"  <provisioning_table><source as_number=\"any\"/><sink as_number=\"6\"/>\n"
+	"    <class_table cos_id=\"1\"><metric maximum_delay=\"2\"/></class_table>\n"
+	"  </provisioning_table>\n"
+	"  <provisioning_table><source as_number=\"5\"/><sink as_number=\"6\"/>\n"
+	"    <class_table cos_id=\"1\"><metric maximum_delay=\"1\"/></class_table>\n"
+	"  </provisioning_table>\n"
+	"  <provisioning_table><source as_number=\"any\"/>\n"
+	"    <sink><prefix ip_address=\"10.11.0.0\" prefix_length=\"24\"/></sink>\n"
+	"    <class_table cos_id=\"1\"><metric maximum_delay=\"5\"/></class_table>\n"
+	"  </provisioning_table>\n"
+	"  <provisioning_table><source as_number=\"any\"/>\n"
+	"    <sink><prefix ip_address=\"10.11.0.0\" prefix_length=\"16\"/></sink>\n"
+	"    <class_table cos_id=\"1\"><metric maximum_delay=\"6\"/></class_table>\n"
+	"  </provisioning_table>\n"
+	"  <provisioning_table><source as_number=\"7\"/>\n"
+	"    <sink><prefix ip_address=\"10.11.0.0\" prefix_length=\"16\"/></sink>\n"
+	"    <class_table cos_id=\"1\"><metric maximum_delay=\"7\"/></class_table>\n"
+	"  </provisioning_table>\n"
+	"  <provisioning_table><source as_number=\"7\"/><sink as_number=\"7\"/>\n"
+	"    <class_table cos_id=\"1\"><metric maximum_delay=\"8\"/></class_table>\n"
+	"  </provisioning_table>\n"
+	"  <provisioning_table><source as_number=\"any\"/><sink as_number=\"9\"/>\n"
+	"    <class_table cos_id=\"1\"><metric maximum_delay=\"9\"/></class_table>\n"
+	"  </provisioning_table>\n"
+	"</rae-config>\n";
+
+/* The delay of class 1 of the entry rae_config_prov finds, or -1 if none. */
+static double
+prov_delay(const struct rae_config *c, uint32_t src, bool sink_is_as, uint32_t sink,
+	   const char *pfx)
+{
+	struct prefix p;
+	const struct rae_prov *pv;
+
+	if (pfx)
+		prefix_parse(pfx, &p);
+	pv = rae_config_prov(c, src, sink_is_as, sink, pfx ? &p : NULL);
+	return pv ? pv->classes[0].m.delay : -1;
+}
+
+static void
+test_policy_config(void)
+{
+	char err[512];
+	struct rae_config *c = rae_config_read((const uint8_t *)policy_xml, strlen(policy_xml),
+					       "p.xml", err, sizeof(err));
+	GString *g;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(c->peers[0].rel, RAE_REL_PROVIDER);
+	CU_ASSERT_EQUAL(c->peers[1].rel, RAE_REL_PEER);
+	CU_ASSERT_EQUAL(c->peers[2].rel, RAE_REL_CUSTOMER);
+	CU_ASSERT_EQUAL(c->peers[3].rel, RAE_REL_NONE);
+	CU_ASSERT_EQUAL(c->peers[4].rel, RAE_REL_NONE);
+	/* An exact entry wins; then a named source; then a named sink; then any to any. */
+	CU_ASSERT_EQUAL(prov_delay(c, 5, true, 6, NULL), 1);
+	CU_ASSERT_EQUAL(prov_delay(c, 5, true, 8, NULL), 3);
+	CU_ASSERT_EQUAL(prov_delay(c, 8, true, 6, NULL), 2);
+	CU_ASSERT_EQUAL(prov_delay(c, 8, true, 7, NULL), 4);
+	CU_ASSERT_EQUAL(prov_delay(c, 8, true, 9, NULL), 9);
+	/* From 5 to 9: "from 5 to any" and "from any to 9" both fit; the source decides. */
+	CU_ASSERT_EQUAL(prov_delay(c, 5, true, 9, NULL), 3);
+	/* A wildcard never pairs an AS with itself; an exact hairpin entry does. */
+	CU_ASSERT_EQUAL(prov_delay(c, 8, true, 8, NULL), -1);
+	CU_ASSERT_EQUAL(prov_delay(c, 6, true, 6, NULL), -1);
+	CU_ASSERT_EQUAL(prov_delay(c, 5, true, 5, NULL), -1);
+	CU_ASSERT_EQUAL(prov_delay(c, 7, true, 7, NULL), 8);
+	/* Prefix sinks: the longest prefix among the wildcard's, a named source first. */
+	CU_ASSERT_EQUAL(prov_delay(c, 8, false, 0, "10.11.0.0/24"), 5);
+	CU_ASSERT_EQUAL(prov_delay(c, 8, false, 0, "10.11.1.0/24"), 6);
+	CU_ASSERT_EQUAL(prov_delay(c, 7, false, 0, "10.11.0.0/24"), 7);
+	CU_ASSERT_EQUAL(prov_delay(c, 8, false, 0, "10.12.0.0/24"), -1);
+	rae_config_free(c);
+
+	/* Bad values, with their lines. */
+	g = g_string_new(policy_xml);
+	g_string_replace(g, "\"peer\"", "\"sibling\"", 0);
+	CU_ASSERT_PTR_NULL(rae_config_read((const uint8_t *)g->str, g->len, "p.xml", err,
+					   sizeof(err)));
+	CU_ASSERT_STRING_EQUAL(err, "p.xml:6: relationship \"sibling\" is not customer, peer, "
+			       "provider or none");
+	g_string_free(g, TRUE);
+	g = g_string_new(policy_xml);
+	g_string_replace(g, "<source as_number=\"5\"/><sink as_number=\"6\"/>",
+			 "<source as_number=\"5\"/><sink as_number=\"0\"/>", 0);
+	CU_ASSERT_PTR_NULL(rae_config_read((const uint8_t *)g->str, g->len, "p.xml", err,
+					   sizeof(err)));
+	CU_ASSERT_STRING_EQUAL(err, "p.xml:22: as_number: 0 is not an AS number (write \"any\" "
+			       "for any neighbouring AS)");
+	g_string_free(g, TRUE);
+	/* Any to any once, as every (source, sink) pair. */
+	g = g_string_new(policy_xml);
+	g_string_replace(g, "<source as_number=\"5\"/><sink as_number=\"6\"/>",
+			 "<source as_number=\"any\"/><sink as_number=\"any\"/>", 0);
+	CU_ASSERT_PTR_NULL(rae_config_read((const uint8_t *)g->str, g->len, "p.xml", err,
+					   sizeof(err)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "provisioning_table[3]: the same source and sink "
+				      "as provisioning_table[0]"));
+	g_string_free(g, TRUE);
+}
+
+/* The binary form: the field absent, each value, a value out of the enum. */
+static void
+test_policy_binary(void)
+{
+	Comet__Rae__Config__ConfigurationMessage m = COMET__RAE__CONFIG__CONFIGURATION_MESSAGE__INIT;
+	Comet__Rae__Config__Peer peer = COMET__RAE__CONFIG__PEER__INIT, *pv[] = { &peer };
+	uint8_t buf[256];
+	size_t len;
+	char err[512];
+	struct rae_config *c;
+
+	m.has_local_as_number = 1;
+	m.local_as_number = 11;
+	m.local_ip_address = "10.0.0.11";
+	m.has_local_port_number = 1;
+	m.local_port_number = 10001;
+	peer.has_remote_as_number = 1;
+	peer.remote_as_number = 5;
+	peer.remote_ip_address = "10.0.0.5";
+	peer.has_remote_port_number = 1;
+	peer.remote_port_number = 10001;
+	m.n_peer_table = 1;
+	m.peer_table = pv;
+	for (int v = -1; v <= 4; v++) {
+		peer.has_relationship = v >= 0;
+		peer.relationship = (Comet__Rae__Config__Peer__Relationship)v;
+		len = comet__rae__config__configuration_message__pack(&m, buf);
+		c = rae_config_parse(buf, len, "p.pb2", err, sizeof(err));
+		if (v == 4) {
+			CU_ASSERT_PTR_NULL(c);
+			CU_ASSERT_STRING_EQUAL(err, "p.pb2: peer_table[0].relationship: 4 is not a "
+					       "relationship (0 none, 1 customer, 2 peer, 3 provider)");
+			continue;
+		}
+		CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+		CU_ASSERT_EQUAL(c->peers[0].rel, v < 0 ? RAE_REL_NONE : (enum rae_rel)v);
+		rae_config_free(c);
+	}
+	/*
+	 * A value wider than the enum's 32 bits (2^32 + 1, which protobuf-c
+	 * would cut to 1, customer) is refused by the wire check: the peer is
+	 * packed with relationship 1, its last byte (the value; field 100 is
+	 * the last) widened to five, and appended to the rest of the message.
+	 */
+	{
+		static const uint8_t wide[] = { 0x81, 0x80, 0x80, 0x80, 0x10 };
+		uint8_t pb[128];
+		size_t plen;
+
+		peer.has_relationship = 1;
+		peer.relationship = COMET__RAE__CONFIG__PEER__RELATIONSHIP__CUSTOMER;
+		plen = comet__rae__config__peer__pack(&peer, pb);
+		CU_ASSERT_EQUAL_FATAL(pb[plen - 1], 1);
+		memcpy(pb + plen - 1, wide, sizeof(wide));
+		plen += sizeof(wide) - 1;
+		m.n_peer_table = 0;
+		len = comet__rae__config__configuration_message__pack(&m, buf);
+		buf[len++] = 0x52;	/* peer_table: field 10, length-delimited */
+		buf[len++] = (uint8_t)plen;
+		memcpy(buf + len, pb, plen);
+		len += plen;
+		CU_ASSERT_PTR_NULL(rae_config_parse(buf, len, "p.pb2", err, sizeof(err)));
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "peer_table[0].relationship"));
+	}
+}
+
+/* Relationship classes and the export rule, every pair. */
+static void
+test_policy_rules(void)
+{
+	const enum rae_rel all[] = { RAE_REL_NONE, RAE_REL_CUSTOMER, RAE_REL_PEER,
+				     RAE_REL_PROVIDER };
+
+	CU_ASSERT_EQUAL(rae_rel_class(RAE_REL_NONE), 0);
+	CU_ASSERT_EQUAL(rae_rel_class(RAE_REL_CUSTOMER), 0);
+	CU_ASSERT_EQUAL(rae_rel_class(RAE_REL_PEER), 1);
+	CU_ASSERT_EQUAL(rae_rel_class(RAE_REL_PROVIDER), 2);
+	for (unsigned i = 0; i < G_N_ELEMENTS(all); i++)
+		for (unsigned j = 0; j < G_N_ELEMENTS(all); j++) {
+			bool from_cust = all[i] == RAE_REL_NONE || all[i] == RAE_REL_CUSTOMER;
+			bool to_cust = all[j] == RAE_REL_NONE || all[j] == RAE_REL_CUSTOMER;
+
+			CU_ASSERT_EQUAL(rae_rel_exports(all[i], all[j]), from_cust || to_cust);
+		}
+	CU_ASSERT_STRING_EQUAL(rae_rel_name(RAE_REL_PEER), "peer");
+	CU_ASSERT_STRING_EQUAL(rae_rel_name(RAE_REL_NONE), "none");
+}
+
+/*
+ * The relationship class ranks before the score: peers 0..3 are a
+ * provider, a peer, a customer and a customer; the provider's path
+ * scores best, the customers' worst, yet the customers' come first.
+ */
+static void
+test_policy_decide(void)
+{
+	const uint8_t cls[] = { 2, 1, 0, 0 };
+	struct rae_decide_params dp = { &btbe, 1, false, 3, cls };
+	struct rae_rib rib;
+	struct prefix pfx;
+	struct rae_dest *d;
+	struct rae_attr *a;
+	const struct rae_path *v[4];
+	const uint32_t p0[] = { 1, 9 }, p1[] = { 2, 9 }, p2[] = { 3, 4, 9 }, p3[] = { 5, 9 };
+	const uint32_t *paths[] = { p0, p1, p2, p3 };
+	const unsigned lens[] = { 2, 2, 3, 2 };
+	const double delay[] = { 0.1, 0.2, 0.3, 0.4 };
+	unsigned n;
+
+	rae_rib_init(&rib, &dp);
+	prefix_parse("10.9.0.0/16", &pfx);
+	d = rae_rib_get(&rib, &pfx);
+	for (unsigned i = 0; i < 4; i++) {
+		a = mk_attr(&rib, paths[i], lens[i], delay[i], 1e-5, 4e6);
+		rae_rib_update(&rib, d, (uint16_t)i, &a, 1);
+		rae_attr_put(&rib, a);
+	}
+	/* Limit 3: the two customers' (the better score first), then the peer's. */
+	n = rae_decide_ranked(&dp, d, 0, v, 4);
+	CU_ASSERT_EQUAL_FATAL(n, 3);
+	CU_ASSERT_EQUAL(v[0]->peer, 2);
+	CU_ASSERT_EQUAL(v[1]->peer, 3);
+	CU_ASSERT_EQUAL(v[2]->peer, 1);
+	/* The customers gone, the peer's path ranks first, then the provider's. */
+	rae_rib_update(&rib, d, 2, NULL, 0);
+	rae_rib_update(&rib, d, 3, NULL, 0);
+	n = rae_decide_ranked(&dp, d, 0, v, 4);
+	CU_ASSERT_EQUAL_FATAL(n, 2);
+	CU_ASSERT_EQUAL(v[0]->peer, 1);
+	CU_ASSERT_EQUAL(v[1]->peer, 0);
+	rae_rib_fini(&rib);
+	/* Without classes, the score alone: the provider's path first. */
+	dp.peer_class = NULL;
+	rae_rib_init(&rib, &dp);
+	d = rae_rib_get(&rib, &pfx);
+	for (unsigned i = 0; i < 4; i++) {
+		a = mk_attr(&rib, paths[i], lens[i], delay[i], 1e-5, 4e6);
+		rae_rib_update(&rib, d, (uint16_t)i, &a, 1);
+		rae_attr_put(&rib, a);
+	}
+	n = rae_decide_ranked(&dp, d, 0, v, 2);
+	CU_ASSERT_EQUAL_FATAL(n, 2);
+	CU_ASSERT_EQUAL(v[0]->peer, 0);
+	CU_ASSERT_EQUAL(v[1]->peer, 1);
+	rae_rib_fini(&rib);
+}
+
 static void
 test_msg_framing(void)
 {
@@ -952,6 +1221,10 @@ suite_rae_register(void)
 	    !CU_add_test(s, "config: wrong types", test_config_wrong_type) ||
 	    !CU_add_test(s, "config: XML form", test_config_xml) ||
 	    !CU_add_test(s, "config: value checks", test_config_checks) ||
+	    !CU_add_test(s, "policy: configuration", test_policy_config) ||
+	    !CU_add_test(s, "policy: binary relationship", test_policy_binary) ||
+	    !CU_add_test(s, "policy: classes and export", test_policy_rules) ||
+	    !CU_add_test(s, "policy: decision", test_policy_decide) ||
 	    !CU_add_test(s, "messages: framing", test_msg_framing) ||
 	    !CU_add_test(s, "messages: bad input", test_msg_bad) ||
 	    !CU_add_test(s, "CME link: transitions", test_cme_link_walks) ||
