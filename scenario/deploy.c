@@ -39,7 +39,6 @@
 #define DEP_CURLING_MAX	32	/* a CAFE's inter-domain links, a CRME's providers or peers */
 #define DEP_KEYS_MAX	255	/* keys are one byte, 0 unused: neighbours of one AS */
 #define DEP_POOL	"100.64.0.0/10"	/* the domains' prefixes when they have none */
-#define DEP_RELATIONSHIPS 0
 
 enum dep_approach { DEP_DECOUPLED = 0, DEP_COUPLED };
 
@@ -48,7 +47,7 @@ enum dep_rel { REL_NONE = 0, REL_CUSTOMER, REL_PEER, REL_PROVIDER, REL_SIBLING }
 
 static const char *const rel_names[] = {
 	[REL_NONE] = NULL, [REL_CUSTOMER] = "customer", [REL_PEER] = "peer",
-	[REL_PROVIDER] = "provider", [REL_SIBLING] = NULL,
+	[REL_PROVIDER] = "provider", [REL_SIBLING] = "peer",
 };
 
 /* A class of service: the decision parameters the RAEs and CMEs get. */
@@ -243,6 +242,7 @@ scn_deploy_parse(struct scn_ld *ld, struct _xmlNode *e, const char *file)
 	d->file = file;
 	d->line = line;
 	d->limit = 1;
+	d->mrai = 1;
 	d->classes = g_array_new(FALSE, TRUE, sizeof(struct dep_class));
 	d->docs = g_ptr_array_new();
 	d->cmds = g_ptr_array_new_with_free_func(g_free);
@@ -465,8 +465,8 @@ domain_cmds(struct scn_ld *ld, const struct scn_deploy *d, const struct dep_as *
 	char b[ADDR_STRLEN];
 
 	if (d->approach == DEP_DECOUPLED) {
-		g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s usr.cme.Cme %d", node,
-						      DEP_PORT_CME));
+		g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s usr.cme.Cme %d report=0",
+						      node, DEP_PORT_CME));
 	} else {
 		GString *g = g_string_new(NULL);
 		unsigned nprov = 0, npeer = 0;
@@ -771,8 +771,10 @@ put_endpoint(GString *g, const char *what, const struct dep_as *a, const struct 
 	if (p)
 		g_string_append_printf(g, "<%s><prefix ip_address=\"%s\" prefix_length=\"%u\"/>"
 				       "</%s>", what, addr_fmt(&p->addr, b), p->len, what);
-	else
+	else if (a)
 		g_string_append_printf(g, "<%s as_number=\"%" PRIu32 "\"/>", what, a->asn);
+	else
+		g_string_append_printf(g, "<%s as_number=\"any\"/>", what);
 }
 
 static void
@@ -832,7 +834,7 @@ rae_doc(struct scn_deploy *d, const struct dep_as *a)
 				       "remote_ip_address=\"%s\" remote_port_number=\"%d\" "
 				       "ttl_value=\"1\"", nb->as->asn, addr_fmt(&nb->peer_ip, b),
 				       DEP_PORT_RAE);
-		if (DEP_RELATIONSHIPS && rel_names[nb->rel])
+		if (rel_names[nb->rel])
 			g_string_append_printf(g, " relationship=\"%s\"", rel_names[nb->rel]);
 		g_string_append(g, ">\n");
 		put_classes(g, d, &nb->rlink->p, "    ");
@@ -844,21 +846,20 @@ rae_doc(struct scn_deploy *d, const struct dep_as *a)
 		g_string_append_printf(g, "  <prefix_table ip_address=\"%s\" prefix_length=\"%u\"/>\n",
 				       addr_fmt(&p->addr, b), p->len);
 	}
-	/* Into and out of the domain, and across it: neutral metrics. */
-	for (guint k = 0; k < a->nbrs->len; k++) {
-		const struct dep_as *n = g_array_index(a->nbrs, struct dep_nbr, k).as;
+	/*
+	 * Into and out of the domain, and across it, neutral metrics: from
+	 * each prefix to any neighbouring AS and back, and from any to any
+	 * (doc/rae.md, "Wildcard provisioning"): as many entries for a
+	 * domain of a thousand neighbours as for one of two.
+	 */
+	for (guint j = 0; j < a->prefixes->len; j++) {
+		const struct prefix *p = &g_array_index(a->prefixes, struct prefix, j);
 
-		for (guint j = 0; j < a->prefixes->len; j++) {
-			const struct prefix *p = &g_array_index(a->prefixes, struct prefix, j);
-
-			put_prov(g, d, a, p, n, NULL);
-			put_prov(g, d, n, NULL, a, p);
-		}
-		for (guint j = 0; j < a->nbrs->len; j++)
-			if (j != k)
-				put_prov(g, d, n, NULL, g_array_index(a->nbrs, struct dep_nbr,
-								      j).as, NULL);
+		put_prov(g, d, a, p, NULL, NULL);
+		put_prov(g, d, NULL, NULL, a, p);
 	}
+	if (a->nbrs->len > 1)
+		put_prov(g, d, NULL, NULL, NULL, NULL);
 	g_string_append(g, "</rae-config>\n");
 }
 

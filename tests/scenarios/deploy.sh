@@ -23,6 +23,21 @@ check "every RAE knows the 24 prefixes ($n)" [ "$n" -eq 24 ]
 n=$(awk -F, '$1=="rae" && $3=="session_resets" && $4!=0' "$o/counters.csv" | wc -l)
 check "no session was reset ($n)" [ "$n" -eq 0 ]
 check "the log has no warning" not grep -q -e ' WARN: ' -e ' ERROR: ' "$o/log.txt"
+# The RAEs' paths against the independent model of the export rules
+# (tests/rae/policy_check), the siblings as the peers the deployment makes them.
+pc="$top_builddir/tests/rae/policy_check"
+sed 's/^\(64615|64616|\)1|/\10|/' "$top_srcdir/topologies/as-small.caida.txt" >"$T/rel.txt"
+"$pc" "$T/rel.txt" "$o/rae-paths.csv" >"$T/pc.txt" 2>&1
+rc=$?
+check "rae-paths.csv: valley-free, complete, best relationships (exit $rc)" [ "$rc" -eq 0 ]
+check "... over the 576 (AS, prefix) pairs" grep -q ' 576 (AS, prefix) pairs with paths' "$T/pc.txt"
+n=$(grep -c '^64611,100\.64\.4\.0/24,' "$o/rae-paths.csv")
+check "AS64611's own prefix, once per class ($n)" [ "$n" -eq 2 ]
+# 64615 and 64616 are siblings, which the deployment makes peers: 64601
+# reaches 64616's customer through its peer 64603, 64616's provider, not
+# up through its customer 64615 and across.
+check "AS64621 reaches a sibling's customer without a valley through the siblings" \
+	grep -q '^64621,100\.64\.20\.0/24,1,64621 64611 64601 64603 64616 4200000101,' "$o/rae-paths.csv"
 check "AS64601's RAE reads the configuration made in memory" \
 	grep -q 'AS64601 rae/rae0 INFO: AS 64601, 10.64.0.1 port 10001, 5 peers, 1 own prefixes, 2 classes, keepalive 1000 ms, hold 3000 ms (config deploy:AS64601/rae.xml)' "$o/log.txt"
 bad=
@@ -32,6 +47,27 @@ done
 check "tshark reads every capture, no bad frame ($bad)" [ -z "$bad" ]
 n=$(count "$o/AS64601-eth0.pcap" 'tcp.port == 10001')
 check "AS64601 and AS64602 talk over TCP port 10001 ($n frames)" [ "$n" -gt 0 ]
+
+# ---- a generated AS graph: the same model ----
+cat >"$T/tiered.xml" <<'EOF'
+<scenario name="tiered">
+  <topology generate="tiered" nodes="80" tier1="4" transit="12" seed="3"/>
+  <run end_time="20s" pcap="none"/>
+  <deploy/>
+</scenario>
+EOF
+"$COMETSIM" run "$T/tiered.xml" --out "$T/tiered" --quiet
+rc=$?
+check "a deployment on a generated 80-AS graph runs (exit $rc)" [ "$rc" -eq 0 ]
+"$top_builddir/tests/graph/graphdump" --generate tiered nodes=80 tier1=4 transit=12 seed=3 |
+	awk '$1 == "edge" { print substr($2, 3) "|" substr($3, 3) "|" ($4 == "rel=p2p" ? 0 : -1) }' \
+	>"$T/tiered.rel"
+n=$(wc -l <"$T/tiered.rel")
+check "the graph's relationships, one a link ($n)" [ "$n" -gt 80 ]
+"$pc" "$T/tiered.rel" "$T/tiered/rae-paths.csv" >"$T/pc2.txt" 2>&1
+rc=$?
+check "its rae-paths.csv passes the model (exit $rc)" [ "$rc" -eq 0 ]
+check "... over 6400 (AS, prefix) pairs" grep -q ' 6400 (AS, prefix) pairs with paths' "$T/pc2.txt"
 
 # ---- the coupled approach ----
 sed 's/approach="decoupled"/approach="coupled"/' "$scn" >"$T/coupled.xml"
