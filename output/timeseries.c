@@ -112,6 +112,15 @@ sample_links(struct tseries *ts, guint i, const char *time, sim_time_t at)
 	for (unsigned k = 0; k < net->nlinks; k++) {
 		struct link *l = net->links[k];
 
+		if (s->what == SERIES_LINK_DROPS) {
+			uint64_t n = 0;
+
+			for (uint32_t r = 0; r < l->cnt.ndrops; r++)
+				n += l->cnt.drops[r];
+			if (series_keeps(s, l->name))
+				counter_row(ts, i, time, l->name, n);
+			continue;
+		}
 		for (int d = 0; d < 2; d++) {
 			const struct link_dir *ld = &l->dir[d];
 

@@ -8,7 +8,8 @@
  *   item      := series [ "@" pattern ]
  *   series    := "link." LINKQ | "node." NODEQ [ ".rate" ]
  *              | "entity." KIND "." STAT [ ".rate" ]
- *   LINKQ     := "util" | "queue" | "queue_bytes" | ("tx_frames" | "tx_bytes") [ ".rate" ]
+ *   LINKQ     := "util" | "queue" | "queue_bytes"
+ *              | ("tx_frames" | "tx_bytes" | "drops") [ ".rate" ]
  *   NODEQ     := "tx_frames" | "tx_bytes" | "rx_frames" | "rx_bytes" | "drops"
  *
  * Blanks around an item are ignored; a pattern is a glob ('*' any text,
@@ -34,6 +35,7 @@ static const struct {
 	{ "link.queue_bytes", SERIES_LINK_QUEUE_BYTES, false },
 	{ "link.tx_frames", SERIES_LINK_TX_FRAMES, true },
 	{ "link.tx_bytes", SERIES_LINK_TX_BYTES, true },
+	{ "link.drops", SERIES_LINK_DROPS, true },
 	{ "node.tx_frames", SERIES_NODE_TX_FRAMES, true },
 	{ "node.tx_bytes", SERIES_NODE_TX_BYTES, true },
 	{ "node.rx_frames", SERIES_NODE_RX_FRAMES, true },
@@ -115,8 +117,8 @@ name_parse(struct series_sel *s, const char *name)
 		return why;
 	}
 	why = "not a series (link.util, link.queue, link.queue_bytes, link.tx_frames, "
-	      "link.tx_bytes, node.tx_frames, node.tx_bytes, node.rx_frames, node.rx_bytes, "
-	      "node.drops, entity.KIND.STATISTIC; a counter may end in .rate)";
+	      "link.tx_bytes, link.drops, node.tx_frames, node.tx_bytes, node.rx_frames, "
+	      "node.rx_bytes, node.drops, entity.KIND.STATISTIC; a counter may end in .rate)";
 	for (size_t i = 0; i < G_N_ELEMENTS(fixed); i++)
 		if (strcmp(fixed[i].name, base) == 0) {
 			s->what = fixed[i].what;
@@ -201,7 +203,7 @@ fail:
 enum series_obj
 series_obj(const struct series_sel *s)
 {
-	if (s->what <= SERIES_LINK_TX_BYTES)
+	if (s->what <= SERIES_LINK_DROPS)
 		return SERIES_OF_LINK;
 	return s->what == SERIES_ENTITY ? SERIES_OF_ENTITY : SERIES_OF_NODE;
 }

@@ -9,10 +9,11 @@
  *
  *   link.util,link.queue@r1*,node.rx_bytes.rate,entity.rae.update_in@*as1*
  *
- * The series of a link are per direction (key "LINK/FROM>TO"), those of a
- * node per node (key "NODE"), those of an entity per instance (key
- * "NODE/INSTANCE", as counters.csv names it); a counter followed by
- * ".rate" is its increase per second over the interval.  This file knows
+ * The series of a link are per direction (key "LINK/FROM>TO"), but for
+ * its drops (key "LINK"), those of a node per node (key "NODE"), those of
+ * an entity per instance (key "NODE/INSTANCE", as counters.csv names it);
+ * a counter followed by ".rate" is its increase per second over the
+ * interval.  This file knows
  * the names and reads the values from the engine's structs; it writes no
  * file: the output layer samples them (output/timeseries.c) and the
  * loader checks a selection with series_parse() before anything runs.
@@ -32,6 +33,7 @@ enum series_what {
 	SERIES_LINK_QUEUE_BYTES,	/* their bytes */
 	SERIES_LINK_TX_FRAMES,	/* frames a direction started to send: a counter */
 	SERIES_LINK_TX_BYTES,
+	SERIES_LINK_DROPS,	/* every drop a link counted (both directions: key "LINK") */
 	SERIES_NODE_TX_FRAMES,	/* a node's counters (counters.csv, kind node) */
 	SERIES_NODE_TX_BYTES,
 	SERIES_NODE_RX_FRAMES,
