@@ -62,6 +62,44 @@ check "flow B's rate is its datagrams in the capture ($nB)" \
 check "b's capture: no bad frame" [ -z "$(pcap_bad "$T/g/b-eth0.pcap")" ]
 check "r's captures: no bad frame" [ -z "$(pcap_bad "$T/g/r-eth1.pcap")$(pcap_bad "$T/g/r-eth0.pcap")" ]
 
+# ---- cometsim plot: a PNG and an SVG per series, a CDF of a column ----
+is_png() {
+	[ "$(od -An -c -N4 "$1" | tr -d ' ')" = '211PNG' ]
+}
+is_svg() {
+	grep -q '<svg' "$1"
+}
+"$COMETSIM" plot "$T/g" > "$T/plot.out" 2>&1
+check "cometsim plot RUNDIR (exit $?)" grep -q 'ts-link.util.svg' "$T/plot.out"
+for s in link.util link.queue link.drops.rate entity.recv.bytes_received.rate; do
+	check "ts-$s.png is a PNG" is_png "$T/g/plots/ts-$s.png"
+	check "ts-$s.svg is an SVG" is_svg "$T/g/plots/ts-$s.svg"
+done
+check "ts-link.util.dat: a block per key" [ "$(grep -c '^# [a-z]*/' "$T/g/plots/ts-link.util.dat")" -eq 4 ]
+check "... the 0.996 of rb/r>b at 1.75" grep -q '^1.75	0.996$' "$T/g/plots/ts-link.util.dat"
+"$COMETSIM" plot "$T/g" --series link.util --keys 2 --out "$T/p2" --quiet
+check "--series link.util --keys 2: one plot (exit $?)" [ "$(ls "$T/p2" | grep -c png)" -eq 1 ]
+check "... two keys, the highest peaks" \
+	[ "$(grep '^# [a-z]*/' "$T/p2/ts-link.util.dat" | tr '\n' ' ')" = '# rb/r>b # ar/a>r ' ]
+check "... and the title says so" grep -q 'the 2 keys of 4 with the highest peaks' "$T/p2/ts-link.util.gp"
+"$COMETSIM" plot --cdf value --by series "$T/g/timeseries.csv" --out "$T/cdf" --quiet
+check "--cdf value --by series (exit $?)" is_png "$T/cdf/cdf-value.png"
+check "... an SVG too" is_svg "$T/cdf/cdf-value.svg"
+check "... a curve per series, its share reaching 1" \
+	[ "$(grep -c '	1$' "$T/cdf/cdf-value.dat")" -eq 4 ]
+"$COMETSIM" plot "$T/g" --keys 0 2>"$T/k0.err"
+check "--keys 0: exit 2 (got $?)" [ $? -eq 2 ]
+"$COMETSIM" plot "$T/g" --series nosuch 2>"$T/ns.err"
+check "--series nosuch: exit 1 (got $?)" [ $? -eq 1 ]
+check "... says so" grep -q 'no series "nosuch"' "$T/ns.err"
+"$COMETSIM" plot --cdf nosuch "$T/g/timeseries.csv" 2>"$T/nc.err"
+check "--cdf of a column the file lacks: exit 1 (got $?)" [ $? -eq 1 ]
+"$COMETSIM" plot "$T/w" --by x 2>/dev/null
+check "--by without --cdf: exit 2 (got $?)" [ $? -eq 2 ]
+mkdir "$T/empty"
+"$COMETSIM" plot "$T/empty" 2>"$T/empty.err"
+check "a directory with no timeseries.csv nor sweep.xml: exit 1 (got $?)" [ $? -eq 1 ]
+
 # ---- the same whatever the scheduler ----
 "$COMETSIM" run "$S" --out "$T/h" --quiet --scheduler heap
 check "the heap scheduler writes the same file" cmp "$T/g/timeseries.csv" "$T/h/timeseries.csv"
