@@ -52,6 +52,7 @@
 #include "sim/net.h"
 #include "sim/pkt.h"
 #include "sim/sched.h"
+#include "sim/series.h"
 #include "sim/sim.h"
 #include "sim/units.h"
 
@@ -99,7 +100,8 @@ static const char usage_run[] =
 	"usage: cometsim run SCENARIO [--seed N] [--run N] [--set NAME=VALUE]...\n"
 	"                    [--out DIR] [--pcap WHAT] [--snaplen N] [--log SPEC]\n"
 	"                    [--log-stderr] [--scheduler NAME] [--end TIME]\n"
-	"                    [--max-events N] [--max-wall TIME] [--quiet]\n";
+	"                    [--max-events N] [--max-wall TIME] [--timeseries SERIES]\n"
+	"                    [--timeseries-interval TIME] [--quiet]\n";
 
 static const char help_run[] =
 	"Run a scenario and write pcaps, log.txt, counters.csv and summary.json\n"
@@ -124,6 +126,12 @@ static const char help_run[] =
 	"  --max-wall TIME     stop after this much wall-clock time, loading\n"
 	"                      included: seconds, or a number and a unit (90,\n"
 	"                      1.5s, 500ms; exit status 3)\n"
+	"  --timeseries SERIES sample these series into timeseries.csv: a list\n"
+	"                      such as link.util,node.rx_bytes.rate@h*,\n"
+	"                      entity.rae.update_in (doc/outputs.md); none: off\n"
+	"                      (the default)\n"
+	"  --timeseries-interval TIME\n"
+	"                      between two samples (default 1s)\n"
 	"  -q, --quiet         print neither the progress line nor the output\n"
 	"                      directory\n"
 	"  -h, --help          this help\n";
@@ -674,7 +682,8 @@ struct run_args {
 
 enum {
 	OPT_SEED = 256, OPT_RUN, OPT_SET, OPT_PCAP, OPT_SNAPLEN, OPT_LOG,
-	OPT_LOG_STDERR, OPT_SCHED, OPT_END, OPT_MAX_EVENTS, OPT_MAX_WALL, OPT_DOT, OPT_FORMAT, OPT_WRITE,
+	OPT_LOG_STDERR, OPT_SCHED, OPT_END, OPT_MAX_EVENTS, OPT_MAX_WALL, OPT_DOT, OPT_FORMAT,
+	OPT_TIMESERIES, OPT_TS_INTERVAL, OPT_WRITE,
 };
 
 /*
@@ -787,6 +796,28 @@ parse_args(int argc, char **argv, const struct command *cmd,
 			}
 			overrides_add_flag(&ra->ov, "max_wall", "--max-wall", optarg);
 			break;
+		case OPT_TIMESERIES: {
+			char err[1024];
+			GPtrArray *sel;
+
+			/* The kinds of entity series are those of the registry. */
+			if (strcmp(optarg, "none") != 0) {
+				if (entities_register_all() != 0 ||
+				    !(sel = series_parse(optarg, err, sizeof(err))))
+					return usage_error(cmd_usage, "--timeseries \"%s\": %s",
+							   optarg, err);
+				g_ptr_array_free(sel, TRUE);
+			}
+			overrides_add_flag(&ra->ov, "timeseries", "--timeseries", optarg);
+			break;
+		}
+		case OPT_TS_INTERVAL:
+			if (units_duration("--timeseries-interval", optarg, 0, 1, SIM_TIME_LIMIT, &t,
+					   msg, sizeof(msg)) != 0)
+				return usage_error(cmd_usage, "%s", msg);
+			overrides_add_flag(&ra->ov, "timeseries_interval", "--timeseries-interval",
+					   optarg);
+			break;
 		case 'q':
 			ra->quiet = true;
 			break;
@@ -830,6 +861,8 @@ static const struct option run_options[] = {
 	{ "end", required_argument, NULL, OPT_END },
 	{ "max-events", required_argument, NULL, OPT_MAX_EVENTS },
 	{ "max-wall", required_argument, NULL, OPT_MAX_WALL },
+	{ "timeseries", required_argument, NULL, OPT_TIMESERIES },
+	{ "timeseries-interval", required_argument, NULL, OPT_TS_INTERVAL },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -948,6 +981,8 @@ cmd_run(int argc, char **argv)
 	oo.pcap = opts.pcap;
 	oo.snaplen = opts.snaplen;
 	oo.log_stderr = ra.log_stderr;
+	oo.timeseries = opts.timeseries;
+	oo.timeseries_interval = opts.timeseries_interval;
 	out = output_open(net, &oo, err, sizeof(err));
 	if (!out) {
 		fprintf(stderr, "cometsim: %s\n", err);

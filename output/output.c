@@ -13,6 +13,7 @@
  *   <node>-<iface>.pcap   both directions of one Ethernet interface
  *   log.txt               the log lines of the run
  *   counters.csv          every counter (report.c)
+ *   timeseries.csv        the series the run samples, if any (timeseries.c)
  *   summary.json          written last: its presence marks a finished run
  *   .cometsim-run         the marker: what the run owns in the directory
  *
@@ -47,6 +48,7 @@
 #include "output/output.h"
 #include "output/pcapw.h"
 #include "output/report.h"
+#include "output/timeseries.h"
 #include "sim/fileio.h"
 #include "sim/log.h"
 #include "sim/net.h"
@@ -55,6 +57,7 @@
 #define SNAPLEN_DEFAULT	65535
 #define SNAPLEN_MAX	262144	/* the largest libpcap readers accept */
 
+#define TS_NAME		"timeseries.csv"
 #define MARK_NAME	".cometsim-run"
 #define MARK_HEAD	"cometsim output directory: the last run into it created the " \
 			"files below; the next run removes them first (doc/outputs.md)\n"
@@ -90,6 +93,7 @@ struct output {
 	int dirfd;		/* the run directory, flock()ed; -1: none */
 	int markfd;		/* the marker, appended to; -1: none */
 	GHashTable *claimed;	/* names entities announced (lookups only) */
+	struct tseries *ts;	/* the sampler of timeseries.csv, or NULL */
 };
 
 /*
@@ -377,6 +381,7 @@ out_detach(struct output *o)
 		net->on_iface_ctx = o->prev_ctx;
 	}
 	o->hooked = false;
+	tseries_stop(o->ts);
 	if (net->on_outfile == out_outfile && net->on_outfile_ctx == o) {
 		net->on_outfile = NULL;
 		net->on_outfile_ctx = NULL;
@@ -408,6 +413,11 @@ out_free(struct output *o)
 			g_free(c);
 		}
 		g_ptr_array_free(o->caps, TRUE);
+	}
+	if (o->ts) {
+		char err[512];
+
+		tseries_close(o->ts, TS_NAME, false, err, sizeof(err));
 	}
 	if (o->logf)
 		fclose(o->logf);
@@ -680,6 +690,34 @@ output_dir_adopt(const char *dir, char *err, size_t errlen)
 	return rc;
 }
 
+/*
+ * timeseries.csv: written down in the marker, created new (never over a
+ * file of the user's, never through a link), handed to the sampler.
+ */
+static int
+ts_open(struct output *o, const struct output_opts *opts, char *err, size_t errlen)
+{
+	FILE *f;
+	int fd;
+
+	if (name_foreign(o, TS_NAME) || mark_add(o, TS_NAME) != 0) {
+		snprintf(err, errlen, "%s", o->err);
+		return -1;
+	}
+	fd = openat(o->dirfd, TS_NAME, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		    0666);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		snprintf(err, errlen, "%s/%s: %s", o->dir, TS_NAME, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	o->ts = tseries_start(o->net, opts->timeseries, opts->timeseries_interval, f, err,
+			      errlen);
+	return o->ts ? 0 : -1;
+}
+
 struct output *
 output_open(struct net *net, const struct output_opts *opts, char *err,
 	    size_t errlen)
@@ -735,6 +773,8 @@ output_open(struct net *net, const struct output_opts *opts, char *err,
 	log_set_sink(&net->log, out_log_sink, o);
 	net->on_outfile = out_outfile;
 	net->on_outfile_ctx = o;
+	if (opts->timeseries && ts_open(o, opts, err, errlen) != 0)
+		goto fail;
 
 	if (o->pcap_all || o->nsel) {
 		o->prev_new = net->on_iface_new;
@@ -772,6 +812,7 @@ output_flush(struct output *o)
 		pcapw_flush(c->w);
 	}
 	fflush(o->logf);
+	tseries_flush(o->ts);
 	if (o->log_stderr)
 		fflush(stderr);
 }
@@ -813,6 +854,16 @@ output_close(struct output *o, const struct run_summary *sum)
 			rc = -1;
 		}
 		c->w = NULL;
+	}
+
+	if (o->ts) {
+		path = g_build_filename(o->dir, TS_NAME, NULL);
+		if (tseries_close(o->ts, path, true, err, sizeof(err)) != 0) {
+			out_error(o, err);
+			rc = -1;
+		}
+		o->ts = NULL;
+		g_free(path);
 	}
 
 	path = g_build_filename(o->dir, "counters.csv", NULL);

@@ -3,8 +3,9 @@
  * the log, counters as CSV and summary.json.
  *
  * The output layer attaches to the engine only through its hooks: the
- * net's new-interface hook (to attach a pcap tap), the log sink, and the
- * counters it reads at the end.
+ * net's new-interface hook (to attach a pcap tap), the log sink, the
+ * engine's watcher (time series, read at instants of virtual time) and
+ * the counters it reads at the end.
  */
 #ifndef OUTPUT_OUTPUT_H
 #define OUTPUT_OUTPUT_H
@@ -22,6 +23,8 @@ struct output_opts {
 	const char *pcap;	/* "all", "none" or "node,node:iface,..." */
 	unsigned snaplen;
 	int log_stderr;		/* also copy log lines to stderr */
+	const char *timeseries;	/* the series of timeseries.csv (sim/series.h); NULL: none */
+	sim_time_t timeseries_interval;	/* between two samples, > 0 */
 };
 
 /* What summary.json records beyond the counters. */
@@ -44,7 +47,8 @@ struct run_summary {
 /*
  * Create the run directory, or take one an earlier run wrote, and attach
  * to net: log sink, pcap taps on the interfaces selected (also those
- * created later), the hook of net_outfile().  NULL with err set.  The
+ * created later), the hook of net_outfile(), and the sampler of
+ * timeseries.csv when o->timeseries asks for series.  NULL with err set.  The
  * directory is locked until output_close(): a second run into it is
  * refused, as is a directory that is neither empty nor a run's.  What an
  * earlier run wrote there (its marker lists it) is removed first, so no

@@ -82,9 +82,8 @@ write_aside(const char *path, report_body_fn body, const void *arg, char *err,
 
 /* ---- counters.csv ---- */
 
-/* One CSV field, quoted (RFC 4180) only when it has to be. */
-static void
-csv_field(FILE *f, const char *s)
+void
+report_csv_field(FILE *f, const char *s)
 {
 	if (!s)
 		s = "";
@@ -105,11 +104,11 @@ static void
 csv_row(FILE *f, const char *kind, const char *name, const char *counter,
 	uint64_t value)
 {
-	csv_field(f, kind);
+	report_csv_field(f, kind);
 	putc(',', f);
-	csv_field(f, name);
+	report_csv_field(f, name);
 	putc(',', f);
-	csv_field(f, counter);
+	report_csv_field(f, counter);
 	fprintf(f, ",%" PRIu64 "\n", value);
 }
 

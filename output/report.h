@@ -10,11 +10,15 @@
 #define OUTPUT_REPORT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct net;
 struct run_summary;
 
 /* report.c */
+
+/* One CSV field, quoted (RFC 4180) only when it has to be; NULL is empty. */
+void report_csv_field(FILE *f, const char *s);
 
 /*
  * Write every registered counter and every entity statistic of net to

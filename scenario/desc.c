@@ -187,6 +187,7 @@ scn_desc_new(const char *path)
 	s->ro.run = 1;
 	s->ro.pcap = "all";
 	s->ro.snaplen = 65535;
+	s->ro.timeseries_interval = SIM_S;
 	s->ro.log_spec = "info";
 	s->ro.scheduler = NULL;
 	s->ro.arp_queue_pkts = 0;

@@ -54,6 +54,9 @@ struct scn_run_opts {
 	uint32_t arp_queue_pkts;	/* arp_queue: packets an unresolved neighbour holds; 0: no limit */
 	uint64_t arp_queue_bytes;	/* arp_queue: their frame bytes; 0: no limit; default
 					   NET_ARP_QUEUE_BYTES */
+	const char *timeseries;	/* timeseries: the series sampled (sim/series.h); NULL:
+				   none, the default */
+	sim_time_t timeseries_interval;	/* timeseries_interval: between samples; default 1s */
 };
 
 /* scenario.c */

@@ -1097,6 +1097,7 @@ parse_scenario(struct scn_ld *ld, xmlNode *root, const char *file)
 		[RO_PCAP] = "pcap", [RO_SNAPLEN] = "snaplen", [RO_LOG] = "log",
 		[RO_SCHEDULER] = "scheduler", [RO_MAX_EVENTS] = "max_events",
 		[RO_MAX_WALL] = "max_wall", [RO_ARP_QUEUE] = "arp_queue",
+		[RO_TIMESERIES] = "timeseries", [RO_TIMESERIES_INTERVAL] = "timeseries_interval",
 	};
 	struct scenario *s = ld->s;
 	xmlNode *seen[4] = { NULL, NULL, NULL, NULL };	/* topology, run, linkdefaults, deploy */

@@ -19,6 +19,7 @@
 #include "scenario/scenario_int.h"
 #include "sim/log.h"
 #include "sim/sched.h"
+#include "sim/series.h"
 #include "sim/units.h"
 
 static const char *const lattr_names[LA_COUNT] = {
@@ -27,7 +28,8 @@ static const char *const lattr_names[LA_COUNT] = {
 
 static const char *const ropt_names[RO_COUNT] = {
 	"end_time", "seed", "run", "pcap", "snaplen", "log", "scheduler",
-	"max_events", "max_wall", "arp_queue", "routing",
+	"max_events", "max_wall", "arp_queue", "timeseries", "timeseries_interval",
+	"routing",
 };
 
 const char *
@@ -458,6 +460,23 @@ ropt_parse(struct scn_ld *ld, enum scn_ropt o)
 				     sizeof(qwhy));
 		why = list_msg(str, qwhy);
 		break;
+	case RO_TIMESERIES:
+		if (strcmp(str, "none") == 0) {
+			s->ro.timeseries = NULL;
+		} else {
+			GPtrArray *sel = series_parse(str, pwhy, sizeof(pwhy));
+
+			if (sel)
+				g_ptr_array_free(sel, TRUE);
+			else
+				rc = -1;
+			why = pwhy;
+		}
+		break;
+	case RO_TIMESERIES_INTERVAL:
+		rc = units_duration(name, str, 0, 1, SIM_TIME_LIMIT, &s->ro.timeseries_interval,
+				    err, sizeof(err));
+		break;
 	case RO_ROUTING:
 		if (strcmp(str, "static") == 0)
 			s->auto_routes = false;
@@ -490,6 +509,9 @@ ropt_parse(struct scn_ld *ld, enum scn_ropt o)
 		break;
 	case RO_SCHEDULER:
 		s->ro.scheduler = str;
+		break;
+	case RO_TIMESERIES:
+		s->ro.timeseries = strcmp(str, "none") == 0 ? NULL : str;
 		break;
 	default:
 		break;
@@ -574,6 +596,12 @@ scn_params_foreach(const struct scenario *s,
 		case RO_ARP_QUEUE:
 			v = scn_fmt_queue(s->ro.arp_queue_pkts, s->ro.arp_queue_bytes, buf,
 					  sizeof(buf));
+			break;
+		case RO_TIMESERIES:
+			v = s->ro.timeseries ? s->ro.timeseries : "none";
+			break;
+		case RO_TIMESERIES_INTERVAL:
+			v = units_fmt_duration(s->ro.timeseries_interval, buf, sizeof(buf));
 			break;
 		case RO_ROUTING:
 		default:

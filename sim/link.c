@@ -102,11 +102,20 @@ start_tx(struct link_dir *ld, struct pkt *p)
 	struct iface *from = l->end[ld->side];
 
 	ld->tx = p;
+	ld->tx_start = sim_now(l->net->sim);
+	ld->tx_frames++;
+	ld->tx_bytes += p->len;
 	if (from->tap)
 		from->tap(from->tap_ctx, from, TAP_TX, p);
 	stats_tx(&from->cnt, p->len);
 	stats_tx(&l->cnt, p->len);
 	sim_timer_after(l->net->sim, &ld->tx_done, link_tx_time(l, p->len));
+}
+
+sim_time_t
+link_dir_busy(const struct link_dir *ld, sim_time_t now)
+{
+	return ld->busy + (ld->tx ? now - ld->tx_start : 0);
 }
 
 static bool
@@ -159,6 +168,7 @@ tx_done(struct sim *sim, void *ctx, void *arg)
 	struct pkt *p = ld->tx;
 
 	ld->tx = NULL;
+	ld->busy += sim_now(sim) - ld->tx_start;
 	if (frame_lost(l, ld)) {
 		stats_drop(&l->cnt, DROP_LOSS);
 		pkt_free(p);
@@ -244,6 +254,7 @@ link_set_up(struct link *l, bool up)
 		ld->fl_head = ld->fl_tail = NULL;
 		ld->in_flight = 0;
 		if (ld->tx) {
+			ld->busy += sim_now(l->net->sim) - ld->tx_start;
 			stats_drop(&l->cnt, DROP_LINK_DOWN);
 			pkt_free(ld->tx);
 			ld->tx = NULL;

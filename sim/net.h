@@ -239,6 +239,11 @@ struct link_dir {
 	struct pkt *fl_head, *fl_tail;	/* on the wire, in arrival order (pkt->when) */
 	uint64_t in_flight;	/* frames on the wire */
 	struct sim_timer arrive;	/* armed for the first frame on the wire */
+	uint64_t tx_frames, tx_bytes;	/* frames it started to send, and their bytes */
+	sim_time_t busy;	/* time spent sending frames it finished (or a link
+				   going down cut short); link_dir_busy() adds the
+				   one being sent */
+	sim_time_t tx_start;	/* when tx started to be sent */
 };
 
 struct link {
@@ -423,6 +428,12 @@ void link_set_up(struct link *l, bool up);
 sim_time_t link_tx_time(const struct link *l, uint32_t bytes);
 /* Queue a complete frame on ifc's link (called by ether.c). Owns p. */
 void link_send(struct iface *ifc, struct pkt *p);
+/*
+ * The time one direction has spent sending frames up to now (sim_now()),
+ * the frame it is sending included as far as it got: its utilisation over
+ * an interval is the difference of two readings over the interval's length.
+ */
+sim_time_t link_dir_busy(const struct link_dir *ld, sim_time_t now);
 
 /* ether.c */
 

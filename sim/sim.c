@@ -37,6 +37,9 @@ struct sim {
 	uint64_t poll_every, poll_left;
 	sim_poll_fn poll_fn;
 	void *poll_ctx;
+	sim_time_t watch_at;	/* the watcher's next instant; SIM_TIME_NEVER: none */
+	sim_watch_fn watch_fn;
+	void *watch_ctx;
 };
 
 /* Set by sim_interrupt(), possibly from a signal handler. */
@@ -72,6 +75,7 @@ sim_create(const char *sched)
 	if (!sim)
 		return NULL;
 	sim->ops = ops;
+	sim->watch_at = SIM_TIME_NEVER;
 	sim->sched = ops->create();
 	if (!sim->sched) {
 		free(sim);
@@ -266,6 +270,40 @@ sim_set_poll(struct sim *sim, uint64_t every, sim_poll_fn fn, void *ctx)
 	sim->poll_ctx = ctx;
 }
 
+void
+sim_set_watch(struct sim *sim, sim_time_t first, sim_watch_fn fn, void *ctx)
+{
+	assert(!fn || first >= sim->now);
+	sim->watch_fn = fn;
+	sim->watch_ctx = ctx;
+	sim->watch_at = fn ? first : SIM_TIME_NEVER;
+}
+
+/*
+ * Call the watcher for every instant it asked for up to `upto`, with the
+ * clock at that instant.  False when an interruption came meanwhile: the
+ * clock is put back where the last event left it.
+ */
+static bool
+watch_upto(struct sim *sim, sim_time_t upto)
+{
+	sim_time_t was = sim->now;
+
+	while (sim->watch_at <= upto) {
+		sim_time_t at = sim->watch_at;
+
+		if (interrupt_word) {
+			sim->now = was;
+			return false;
+		}
+		sim->now = at;
+		sim->watch_at = sim->watch_fn(sim, sim->watch_ctx, at);
+		/* An instant that does not move on would never let the run go on. */
+		assert(sim->watch_at > at);
+	}
+	return true;
+}
+
 enum sim_stop_reason
 sim_run(struct sim *sim, sim_time_t end)
 {
@@ -287,11 +325,16 @@ sim_run(struct sim *sim, sim_time_t end)
 		if (!ev)
 			return SIM_STOP_EMPTY;
 		if (ev->time > end) {
+			if (sim->watch_at <= end && !watch_upto(sim, end))
+				return SIM_STOP_INTERRUPTED;
 			sim->now = end;
 			return SIM_STOP_END_TIME;
 		}
 		if (sim->event_limit && sim->events_run >= sim->event_limit)
 			return SIM_STOP_EVENT_LIMIT;
+		/* Never taken when nothing watches: SIM_TIME_NEVER is no event's time. */
+		if (ev->time >= sim->watch_at && !watch_upto(sim, ev->time))
+			return SIM_STOP_INTERRUPTED;
 		ops->pop(sched);
 		sim->now = ev->time;
 		fn = ev->fn;

@@ -181,6 +181,23 @@ typedef void (*sim_poll_fn)(struct sim *sim, void *ctx);
 void sim_set_poll(struct sim *sim, uint64_t every, sim_poll_fn fn, void *ctx);
 
 /*
+ * A watcher: fn(sim, ctx, at) is called at virtual instants it chooses,
+ * first `first` (>= sim_now()), then each instant it returns (later than
+ * `at`; SIM_TIME_NEVER: no more).  It is not an event: it takes no
+ * sequence number, does not count as an event run, and runs in sim_run()
+ * once the run reaches the instant, before the first event due at that
+ * time or later (so it sees the state every earlier event left), or at
+ * the end time when the run stops there; a run that ends before the
+ * instant (no events left, a limit, sim_stop()) never calls it.
+ * sim_now() reads `at` during the call.  It may read the state, never
+ * change it nor schedule anything: the events run exactly as without it.
+ * One watcher per simulator (the output layer's time series); fn NULL
+ * removes it.
+ */
+typedef sim_time_t (*sim_watch_fn)(struct sim *sim, void *ctx, sim_time_t at);
+void sim_set_watch(struct sim *sim, sim_time_t first, sim_watch_fn fn, void *ctx);
+
+/*
  * Interruption, for whoever owns the process (the front end's signal
  * and timer handlers): sim_interrupt() asks whatever the engine is doing
  * to stop as soon as it can.  It only sets one word, so it may be called

@@ -194,8 +194,40 @@ int sweep_main(int argc, char **argv);
 
 extern const char plot_usage[];
 extern const char plot_help[];
-/* cometsim plot SWEEPDIR: redraw the plots of a sweep from its results.csv. */
+/*
+ * cometsim plot SWEEPDIR: redraw the plots of a sweep from its results.csv;
+ * cometsim plot RUNDIR: the time series of a run (sweep_curves.c);
+ * cometsim plot --cdf COLUMN CSV: a CDF (sweep_curves.c).
+ */
 int plot_main(int argc, char **argv);
+/* Single quotes for gnuplot: nothing inside is interpreted but ''. */
+void sw_gp_str(GString *s, const char *v);
+/* A number for a .dat file (10 significant digits, a point whatever the locale). */
+void sw_dat_num(GString *s, double v);
+/*
+ * Run gnuplot (its path) on NAME.gp in dir, which draws NAME.png and
+ * NAME.svg there.  0, or -1 after printing why.
+ */
+int sw_gnuplot(const char *gnuplot, const char *dir, const char *name);
+
+/* ---- curves of a tidy CSV (sweep_curves.c) ---- */
+
+/*
+ * The time series of a run's timeseries.csv at csv: outdir/ts-SERIES.dat,
+ * .gp, .png and .svg for each series (those of only, NULL-terminated, if
+ * it names any), a line per key, at most maxkeys keys (0: 10) with the
+ * highest peaks.  0, or -1 after printing why.
+ */
+int sw_plot_timeseries(const char *csv, const char *outdir, const char *const *only,
+		       unsigned maxkeys, bool quiet);
+/*
+ * The empirical CDF of the numeric column `column` of the CSV file csv
+ * (with a header), a curve per value of the column `by` (NULL: one):
+ * outdir/cdf-COLUMN.dat, .gp, .png and .svg.  Empty cells are left out.
+ * 0, or -1 after printing why.
+ */
+int sw_plot_cdf(const char *csv, const char *column, const char *by, const char *outdir,
+		bool quiet);
 /*
  * Draw every plot of d from the results CSV at csv_path into
  * plots_dir (NAME.dat, NAME.gp, NAME.png, NAME.svg).  Returns 0, or -1

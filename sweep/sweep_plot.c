@@ -25,13 +25,28 @@
 #include "sim/fileio.h"
 #include "sweep/sweep.h"
 
-const char plot_usage[] = "usage: cometsim plot SWEEPDIR [--quiet]\n";
+const char plot_usage[] =
+	"usage: cometsim plot SWEEPDIR [--quiet]\n"
+	"       cometsim plot RUNDIR [--series NAME]... [--keys N] [--out DIR] [--quiet]\n"
+	"       cometsim plot --cdf COLUMN [--by COLUMN] [--out DIR] [--quiet] CSV\n";
 
 const char plot_help[] =
 	"Redraw the plots of a sweep (its <plot> elements, in SWEEPDIR/sweep.xml)\n"
 	"from SWEEPDIR/results.csv, without running anything: SWEEPDIR/plots/NAME.png\n"
 	"and NAME.svg, with NAME.dat (the numbers) and NAME.gp (the gnuplot script).\n"
 	"\n"
+	"Given the directory of a run that wrote timeseries.csv, draw each series\n"
+	"against time, a line per key: RUNDIR/plots/ts-SERIES.png and .svg (.dat,\n"
+	".gp).  With --cdf, draw the empirical CDF of a numeric column of any CSV\n"
+	"file with a header, a curve per value of --by: cdf-COLUMN.png and .svg.\n"
+	"\n"
+	"  --series NAME       only this series (repeat for more)\n"
+	"  --keys N            at most N keys a plot, those with the highest\n"
+	"                      peaks (default 10)\n"
+	"  --cdf COLUMN        the CDF of COLUMN of the file CSV\n"
+	"  --by COLUMN         a curve per value of COLUMN\n"
+	"  --out DIR           where the plots go (default: RUNDIR/plots, or\n"
+	"                      plots/ beside CSV)\n"
 	"  -q, --quiet         do not list the files written\n"
 	"  -h, --help          this help\n";
 
@@ -117,9 +132,8 @@ cmp_series(gconstpointer a, gconstpointer b)
 			    (*(struct series *const *)b)->name);
 }
 
-/* Single quotes for gnuplot: nothing inside is interpreted but ''. */
-static void
-gp_str(GString *s, const char *v)
+void
+sw_gp_str(GString *s, const char *v)
 {
 	g_string_append_c(s, '\'');
 	for (; v && *v; v++) {
@@ -131,8 +145,8 @@ gp_str(GString *s, const char *v)
 	g_string_append_c(s, '\'');
 }
 
-static void
-dat_num(GString *s, double v)
+void
+sw_dat_num(GString *s, double v)
 {
 	char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
@@ -281,15 +295,15 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 				for (guint i = 0; i < xs->len; i++)
 					if (!strcmp(g_ptr_array_index(xs, i), p->x))
 						xpos = i;
-			dat_num(dat, xpos);
+			sw_dat_num(dat, xpos);
 			g_string_append_printf(dat, "\t%s\t", p->x);
-			dat_num(dat, mean);
+			sw_dat_num(dat, mean);
 			g_string_append_c(dat, '\t');
-			dat_num(dat, mean - ci);
+			sw_dat_num(dat, mean - ci);
 			g_string_append_c(dat, '\t');
-			dat_num(dat, mean + ci);
+			sw_dat_num(dat, mean + ci);
 			g_string_append_printf(dat, "\t%u\t", n);
-			dat_num(dat, sd);
+			sw_dat_num(dat, sd);
 			g_string_append_c(dat, '\n');
 		}
 	}
@@ -304,11 +318,11 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 			       "# (mean and 95%% confidence interval over the repetitions)\n",
 			       pt->name, pt->name, pt->name, pt->name, pt->name);
 	g_string_append(gp, "set datafile separator '\\t'\nset title ");
-	gp_str(gp, pt->title ? pt->title : pt->name);
+	sw_gp_str(gp, pt->title ? pt->title : pt->name);
 	g_string_append(gp, "\nset xlabel ");
-	gp_str(gp, pt->xlabel ? pt->xlabel : pt->x);
+	sw_gp_str(gp, pt->xlabel ? pt->xlabel : pt->x);
 	g_string_append(gp, "\nset ylabel ");
-	gp_str(gp, pt->ylabel ? pt->ylabel : pt->y);
+	sw_gp_str(gp, pt->ylabel ? pt->ylabel : pt->y);
 	g_string_append(gp, "\nset grid\nset key outside right top\nset offsets graph 0.03, "
 			"graph 0.03, graph 0.05, graph 0.05\n");
 	if (pt->logx && xnum)
@@ -333,7 +347,7 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 				       "pointtype %u pointsize %.1f dashtype %u title ", k,
 				       xnum ? "" : ":xtic(2)", 5 + 2 * (k % 4),
 				       MAX(0.6, 1.8 - 0.3 * (k % 5)), 1 + k % 5);
-		gp_str(gp, title);
+		sw_gp_str(gp, title);
 		g_free(title);
 	}
 	g_string_append_printf(gp, "\nset terminal svg size 960,600 noenhanced\n"
@@ -345,27 +359,8 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 	path = NULL;
 
 	if (gnuplot) {
-		char *script = g_strdup_printf("%s.gp", pt->name);
-		char *argv[] = { (char *)gnuplot, script, NULL }, *err = NULL;
-		GError *gerr = NULL;
-		int status;
-
-		if (!g_spawn_sync(dir, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
-				  &err, &status, &gerr)) {
-			fprintf(stderr, "cometsim: cannot run gnuplot: %s\n", gerr->message);
-			g_error_free(gerr);
-			g_free(script);
+		if (sw_gnuplot(gnuplot, dir, pt->name) != 0)
 			goto done;
-		}
-		if (!g_spawn_check_wait_status(status, NULL)) {
-			fprintf(stderr, "cometsim: gnuplot %s/%s failed:\n%s", dir, script,
-				err ? err : "");
-			g_free(err);
-			g_free(script);
-			goto done;
-		}
-		g_free(err);
-		g_free(script);
 		if (!quiet)
 			printf("plot: %s/%s.png %s/%s.svg\n", dir, pt->name, dir, pt->name);
 	}
@@ -376,6 +371,28 @@ done:
 	g_string_free(gp, TRUE);
 	g_ptr_array_free(xs, TRUE);
 	g_ptr_array_free(series, TRUE);
+	return rc;
+}
+
+int
+sw_gnuplot(const char *gnuplot, const char *dir, const char *name)
+{
+	char *script = g_strdup_printf("%s.gp", name);
+	char *argv[] = { (char *)gnuplot, script, NULL }, *err = NULL;
+	GError *gerr = NULL;
+	int status, rc = -1;
+
+	if (!g_spawn_sync(dir, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err,
+			  &status, &gerr)) {
+		fprintf(stderr, "cometsim: cannot run gnuplot: %s\n", gerr->message);
+		g_error_free(gerr);
+	} else if (!g_spawn_check_wait_status(status, NULL)) {
+		fprintf(stderr, "cometsim: gnuplot %s/%s failed:\n%s", dir, script, err ? err : "");
+	} else {
+		rc = 0;
+	}
+	g_free(err);
+	g_free(script);
 	return rc;
 }
 
@@ -423,34 +440,121 @@ sw_plots_draw(const struct sw_desc *d, const char *csv_path, const char *plots_d
 	return rc;
 }
 
+/* A usage error of cometsim plot: status 2. */
+static int
+plot_usage_error(const char *fmt, const char *arg)
+{
+	fputs("cometsim plot: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n%s", plot_usage);
+	return 2;
+}
+
+/* A run's directory, or a CSV file: the time series or a CDF. */
+static int
+plot_curves(const char *path, const char *out, const char *cdf, const char *by,
+	    GPtrArray *only, unsigned keys, bool quiet)
+{
+	char *csv, *pdir, *parent;
+	int rc;
+
+	if (cdf) {
+		parent = g_path_get_dirname(path);
+		pdir = out ? g_strdup(out) : g_build_filename(parent, "plots", NULL);
+		rc = sw_plot_cdf(path, cdf, by, pdir, quiet);
+		g_free(parent);
+		g_free(pdir);
+		return rc == 0 ? 0 : 1;
+	}
+	csv = g_build_filename(path, "timeseries.csv", NULL);
+	if (!g_file_test(csv, G_FILE_TEST_IS_REGULAR)) {
+		fprintf(stderr, "cometsim plot: %s: neither a sweep's directory (no sweep.xml) nor "
+			"a run's with time series (no timeseries.csv)\n", path);
+		g_free(csv);
+		return 1;
+	}
+	pdir = out ? g_strdup(out) : g_build_filename(path, "plots", NULL);
+	g_ptr_array_add(only, NULL);
+	rc = sw_plot_timeseries(csv, pdir, (const char *const *)only->pdata, keys, quiet);
+	g_free(csv);
+	g_free(pdir);
+	return rc == 0 ? 0 : 1;
+}
+
 int
 plot_main(int argc, char **argv)
 {
-	const char *dir = NULL;
-	bool quiet = false;
+	const char *dir = NULL, *out = NULL, *cdf = NULL, *by = NULL;
+	GPtrArray *only = g_ptr_array_new();
+	bool quiet = false, curves = false;
 	char *man, *text = NULL, *base_dir = NULL, *desc, *csv, *pdir;
+	unsigned keys = 0;
 	struct sw_desc *d;
 	int rc;
 
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+		const char *a = argv[i];
+		bool takes = !strcmp(a, "--series") || !strcmp(a, "--keys") ||
+			     !strcmp(a, "--out") || !strcmp(a, "--cdf") || !strcmp(a, "--by");
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			printf("%s\n%s", plot_usage, plot_help);
+			g_ptr_array_free(only, TRUE);
 			return 0;
 		}
-		if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet"))
+		if (takes && i + 1 >= argc) {
+			g_ptr_array_free(only, TRUE);
+			return plot_usage_error("%s needs a value", a);
+		}
+		if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			quiet = true;
-		else if (!dir && argv[i][0] != '-')
-			dir = argv[i];
-		else {
-			fprintf(stderr, "cometsim plot: unexpected argument \"%s\"\n%s", argv[i],
-				plot_usage);
-			return 2;
+		} else if (!strcmp(a, "--series")) {
+			g_ptr_array_add(only, argv[++i]);
+			curves = true;
+		} else if (!strcmp(a, "--keys")) {
+			char *end;
+			unsigned long v = strtoul(argv[++i], &end, 10);
+
+			if (!g_ascii_isdigit(argv[i][0]) || *end || v == 0 || v > 1000) {
+				g_ptr_array_free(only, TRUE);
+				return plot_usage_error("--keys \"%s\": expected a number from 1 to "
+							"1000", argv[i]);
+			}
+			keys = (unsigned)v;
+			curves = true;
+		} else if (!strcmp(a, "--out")) {
+			out = argv[++i];
+		} else if (!strcmp(a, "--cdf")) {
+			cdf = argv[++i];
+		} else if (!strcmp(a, "--by")) {
+			by = argv[++i];
+		} else if (!dir && a[0] != '-') {
+			dir = a;
+		} else {
+			g_ptr_array_free(only, TRUE);
+			return plot_usage_error("unexpected argument \"%s\"", a);
 		}
 	}
-	if (!dir) {
-		fprintf(stderr, "cometsim plot: missing SWEEPDIR\n%s", plot_usage);
-		return 2;
+	rc = -1;
+	if (!dir)
+		rc = plot_usage_error("missing %s", cdf ? "CSV" : "SWEEPDIR or RUNDIR");
+	else if (by && !cdf)
+		rc = plot_usage_error("%s: --by goes with --cdf", "--by");
+	else if (cdf && curves)
+		rc = plot_usage_error("%s: --series and --keys are for time series", "--cdf");
+	else if (cdf || curves || !g_file_test(dir, G_FILE_TEST_IS_DIR))
+		rc = plot_curves(dir, out, cdf, by, only, keys, quiet);
+	else {
+		desc = g_build_filename(dir, "sweep.xml", NULL);
+		if (!g_file_test(desc, G_FILE_TEST_EXISTS))
+			rc = plot_curves(dir, out, cdf, by, only, keys, quiet);
+		else if (out)
+			rc = plot_usage_error("%s: a sweep's plots go to SWEEPDIR/plots", "--out");
+		g_free(desc);
 	}
+	g_ptr_array_free(only, TRUE);
+	if (rc >= 0)
+		return rc;
 	man = g_build_filename(dir, "manifest", NULL);
 	if ((text = fileio_text(man, NULL)) != NULL) {
 		char *p = strstr(text, "\nbase_dir=");

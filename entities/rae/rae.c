@@ -406,6 +406,7 @@ rae_stats(struct entity *e, entity_stat_fn fn, void *ctx)
 	fn(ctx, "cme_restarts", r->cme.restarts);
 	fn(ctx, "cme_full_reports", r->cme.full_reports);
 	fn(ctx, "last_change_ns", r->last_change == RAE_NEVER ? 0 : (uint64_t)r->last_change);
+	fn(ctx, "preferred_changes", r->pref_changes);
 }
 
 static void

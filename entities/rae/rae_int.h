@@ -142,6 +142,8 @@ struct rae {
 	uint64_t malformed, hold_expired, paths_looped, paths_unusable;
 	uint64_t bytes_in, bytes_out;
 	sim_time_t last_change;	/* last change of a preferred path, RAE_NEVER if none */
+	uint64_t pref_changes;	/* destinations whose preferred paths changed, counted
+				   once a change (a time series of convergence) */
 	bool stopping;		/* in rae_stop() */
 	bool paths_registered;	/* in the run's list for rae-paths.csv */
 };

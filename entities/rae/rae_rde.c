@@ -50,6 +50,7 @@ void
 rae_rde_changed(struct rae *r, struct rae_dest *d)
 {
 	r->last_change = rae_now(r);
+	r->pref_changes++;
 	for (unsigned i = 0; i < r->cfg->npeers; i++)
 		if (r->peers[i].state == PS_ESTABLISHED)
 			rae_rde_enqueue(&r->peers[i], d);

@@ -1089,6 +1089,123 @@ test_time_limit(void)
 	sim_destroy(sim);
 }
 
+/* ---- the watcher: instants of virtual time, not events ---- */
+
+struct watch_rec {
+	sim_time_t at[64], now[64];
+	uint64_t ran[64];	/* events run before each call */
+	int n;
+	sim_time_t every, last;	/* the last instant asked for */
+	bool interrupt_at_3;	/* call sim_interrupt() in the third call */
+};
+
+static sim_time_t
+w_record(struct sim *sim, void *ctx, sim_time_t at)
+{
+	struct watch_rec *w = ctx;
+
+	if (w->n < 64) {
+		w->at[w->n] = at;
+		w->now[w->n] = sim_now(sim);
+		w->ran[w->n] = sim_events_run(sim);
+	}
+	w->n++;
+	if (w->interrupt_at_3 && w->n == 3)
+		sim_interrupt();
+	return at + w->every > w->last ? SIM_TIME_NEVER : at + w->every;
+}
+
+/*
+ * Events at 100, 250 (twice) and 400, and one at 2000 beyond the end
+ * times below (a run out of events never reaches its end time); a watcher
+ * every 100 from 100 to last.
+ */
+static struct sim *
+watch_sim(struct trace *tr, struct watch_rec *w, sim_time_t last)
+{
+	struct sim *sim = new_sim();
+
+	sim_schedule_at(sim, 2000, h_log, tr, (void *)(intptr_t)5);
+	sim_schedule_at(sim, 100, h_log, tr, (void *)(intptr_t)1);
+	sim_schedule_at(sim, 250, h_log, tr, (void *)(intptr_t)2);
+	sim_schedule_at(sim, 250, h_log, tr, (void *)(intptr_t)3);
+	sim_schedule_at(sim, 400, h_log, tr, (void *)(intptr_t)4);
+	memset(w, 0, sizeof(*w));
+	w->every = 100;
+	w->last = last;
+	sim_set_watch(sim, 100, w_record, w);
+	return sim;
+}
+
+static void
+test_watch(void)
+{
+	static const uint64_t ran[] = { 0, 1, 3, 3, 4, 4, 4, 4, 4, 4 };
+	struct trace tr = { 0 };
+	struct watch_rec w;
+	struct sim *sim = watch_sim(&tr, &w, 1000);
+
+	/* To an end time: every instant up to it, each before the events of its time. */
+	CU_ASSERT_EQUAL(sim_run(sim, 1000), SIM_STOP_END_TIME);
+	CU_ASSERT_EQUAL_FATAL(w.n, 10);
+	for (int i = 0; i < 10; i++) {
+		CU_ASSERT_EQUAL(w.at[i], (i + 1) * 100);
+		CU_ASSERT_EQUAL(w.now[i], (i + 1) * 100);
+		CU_ASSERT_EQUAL(w.ran[i], ran[i]);
+	}
+	/* Not an event: the count and the clock are those of a run without it. */
+	CU_ASSERT_EQUAL(sim_events_run(sim), 4);
+	CU_ASSERT_EQUAL(sim_now(sim), 1000);
+	CU_ASSERT_EQUAL(tr.n, 4);
+	CU_ASSERT_EQUAL(tr.r[1].id, 2);
+	CU_ASSERT_EQUAL(tr.r[2].id, 3);
+	trace_free(&tr);
+	sim_destroy(sim);
+
+	/* Out of events: no instant after the last event, the clock stays there. */
+	sim = watch_sim(&tr, &w, 5000);
+	CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_EMPTY);
+	CU_ASSERT_EQUAL(w.n, 20);
+	CU_ASSERT_EQUAL(sim_now(sim), 2000);
+	CU_ASSERT_EQUAL(sim_events_run(sim), 5);
+	trace_free(&tr);
+	sim_destroy(sim);
+
+	/* An event limit: no instant beyond the events that ran. */
+	sim = watch_sim(&tr, &w, 1000);
+	sim_set_event_limit(sim, 2);
+	CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_EVENT_LIMIT);
+	CU_ASSERT_EQUAL(w.n, 2);
+	CU_ASSERT_EQUAL(sim_now(sim), 250);
+	trace_free(&tr);
+	sim_destroy(sim);
+
+	/* A watcher that asks for no more instants, then none at all. */
+	sim = watch_sim(&tr, &w, 200);
+	CU_ASSERT_EQUAL(sim_run(sim, 1000), SIM_STOP_END_TIME);
+	CU_ASSERT_EQUAL(w.n, 2);
+	trace_free(&tr);
+	sim_destroy(sim);
+	sim = watch_sim(&tr, &w, 1000);
+	sim_set_watch(sim, 0, NULL, NULL);
+	CU_ASSERT_EQUAL(sim_run(sim, 1000), SIM_STOP_END_TIME);
+	CU_ASSERT_EQUAL(w.n, 0);
+	CU_ASSERT_EQUAL(sim_events_run(sim), 4);
+	trace_free(&tr);
+	sim_destroy(sim);
+
+	/* Interrupted between instants: the clock goes back to the last event. */
+	sim = watch_sim(&tr, &w, 1000);
+	w.interrupt_at_3 = true;
+	CU_ASSERT_EQUAL(sim_run(sim, 1000), SIM_STOP_INTERRUPTED);
+	sim_interrupt_clear();
+	CU_ASSERT_EQUAL(w.n, 3);
+	CU_ASSERT_EQUAL(sim_now(sim), 250);
+	CU_ASSERT_EQUAL(sim_events_run(sim), 3);
+	trace_free(&tr);
+	sim_destroy(sim);
+}
+
 /* ---- registration ---- */
 
 static int
@@ -1117,6 +1234,7 @@ static const struct {
 	{ "skewed times", test_skewed },
 	{ "saturating time addition", test_time_add },
 	{ "events beyond the largest time", test_time_limit },
+	{ "watcher at instants, not events", test_watch },
 };
 
 int

@@ -11,6 +11,9 @@
 #include <CUnit/CUnit.h>
 #include <glib.h>
 
+#include "entities/registry.h"
+#include "sim/entity.h"
+#include "sim/series.h"
 #include "sim/units.h"
 #include "tests/unit/suites.h"
 
@@ -502,6 +505,105 @@ test_short_buffer(void)
 	CU_ASSERT_EQUAL(units_uint("x", "y", 0, 1, NULL, NULL, 0), -1);
 }
 
+/* ---- the series of timeseries.csv (sim/series.c) ---- */
+
+static void
+ratio_is(unsigned __int128 v, uint64_t den, const char *want)
+{
+	char buf[48];
+
+	series_fmt_ratio(v, den, buf, sizeof(buf));
+	if (strcmp(buf, want) != 0)
+		fprintf(stderr, "\n  %llu/%llu: \"%s\", want \"%s\"\n", (unsigned long long)v,
+			(unsigned long long)den, buf, want);
+	CU_ASSERT_STRING_EQUAL(buf, want);
+}
+
+static void
+test_series_ratio(void)
+{
+	ratio_is(0, 7, "0");
+	ratio_is(5, 10, "0.5");
+	ratio_is(12, 1, "12");
+	ratio_is(1, 3, "0.333333333");
+	ratio_is(2, 3, "0.666666667");
+	ratio_is(1, 1000000000, "0.000000001");
+	ratio_is(1, 2000000000, "0.000000001");	/* half up */
+	ratio_is(1, 2000000001, "0");
+	ratio_is(9999999999ull, 10000000000ull, "1");	/* rounds into the integer */
+	ratio_is(41616, 100000000, "0.00041616");
+	/* A rate of a full 64-bit counter over 1 ns: beyond 64 bits, exact. */
+	ratio_is((unsigned __int128)UINT64_MAX * 1000000000u, 1000000000u,
+		 "18446744073709551615");
+	ratio_is((unsigned __int128)UINT64_MAX * 1000000000u, 1,
+		 "18446744073709551615000000000");
+}
+
+/* The message of a refused selection has needle. */
+static void
+series_refused(const char *spec, const char *needle)
+{
+	char err[1024] = "";
+	GPtrArray *sel = series_parse(spec, err, sizeof(err));
+
+	CU_ASSERT_PTR_NULL(sel);
+	if (sel)
+		g_ptr_array_free(sel, TRUE);
+	if (!strstr(err, needle))
+		fprintf(stderr, "\n  \"%s\": message \"%s\" lacks \"%s\"\n", spec, err, needle);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, needle));
+}
+
+static void
+test_series_parse(void)
+{
+	char err[1024];
+	GPtrArray *sel;
+	struct series_sel *s;
+
+	CU_ASSERT_EQUAL_FATAL(entities_register_all(), 0);
+	sel = series_parse(" link.util , node.rx_bytes.rate@h*,link.util@x,entity.rae.update_in,"
+			   "link.util@y", err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sel);
+	CU_ASSERT_EQUAL_FATAL(sel->len, 3);
+	s = g_ptr_array_index(sel, 0);
+	CU_ASSERT_STRING_EQUAL(s->name, "link.util");
+	CU_ASSERT_EQUAL(s->what, SERIES_LINK_UTIL);
+	CU_ASSERT_EQUAL(series_obj(s), SERIES_OF_LINK);
+	CU_ASSERT_EQUAL(s->nitems, 3);
+	/* The item without a pattern keeps every key: all three are used. */
+	CU_ASSERT(series_keeps(s, "ab/a>b"));
+	CU_ASSERT(s->items[0].used);
+	CU_ASSERT(!s->items[1].used);
+	CU_ASSERT(series_keeps(s, "x"));
+	CU_ASSERT(s->items[1].used);
+	CU_ASSERT(!s->items[2].used);
+	s = g_ptr_array_index(sel, 1);
+	CU_ASSERT_STRING_EQUAL(s->name, "node.rx_bytes.rate");
+	CU_ASSERT_EQUAL(s->what, SERIES_NODE_RX_BYTES);
+	CU_ASSERT(s->rate);
+	CU_ASSERT(series_matches(s, "h12"));
+	CU_ASSERT(!series_matches(s, "r1"));
+	CU_ASSERT(!s->items[0].used);
+	s = g_ptr_array_index(sel, 2);
+	CU_ASSERT_EQUAL(s->what, SERIES_ENTITY);
+	CU_ASSERT_EQUAL(series_obj(s), SERIES_OF_ENTITY);
+	CU_ASSERT_STRING_EQUAL(s->kind, "rae");
+	CU_ASSERT_STRING_EQUAL(s->stat, "update_in");
+	CU_ASSERT(!s->rate);
+	g_ptr_array_free(sel, TRUE);
+
+	series_refused("", "empty (write none");
+	series_refused("link.util,", "an item of the list is empty");
+	series_refused("link.utl", "item \"link.utl\": not a series");
+	series_refused("link.util.rate", "measures a state, not a count");
+	series_refused("link.queue@", "an empty pattern");
+	series_refused("entity.rae", "expected entity.KIND.STATISTIC");
+	series_refused("entity.nosuch.x", "names an entity kind no class has");
+	series_refused("entity.rae.a b", "STATISTIC a name of counters.csv");
+	entity_class_reset();
+}
+
 int
 suite_units_register(void)
 {
@@ -518,7 +620,9 @@ suite_units_register(void)
 	    !CU_add_test(s, "probability", test_prob) ||
 	    !CU_add_test(s, "integer", test_uint) ||
 	    !CU_add_test(s, "written values read back", test_fmt_roundtrip) ||
-	    !CU_add_test(s, "short error buffer", test_short_buffer))
+	    !CU_add_test(s, "short error buffer", test_short_buffer) ||
+	    !CU_add_test(s, "series: a ratio printed exactly", test_series_ratio) ||
+	    !CU_add_test(s, "series: a selection", test_series_parse))
 		return -1;
 	return 0;
 }
