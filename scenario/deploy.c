@@ -76,12 +76,35 @@ struct dep_nbr {
 
 struct dep_as {
 	uint32_t asn;
+	unsigned ncust, nprov;		/* neighbours that are its customers, its providers */
+	unsigned nsrv;			/* server hosts in it */
+	unsigned next_slot;		/* the next /30 of its first prefix for a host */
 	const struct scn_domain *dom;
 	struct scn_node *node;		/* holds the RAE and the CME */
 	struct addr ip;			/* the RAE's address */
 	GArray *prefixes;		/* struct prefix */
 	GArray *nbrs;			/* struct dep_nbr, by AS number */
 };
+
+/* Where hosts go: <servers where= hosts=/> or <clients .../>. */
+struct dep_place {
+	char *where;		/* all, stub, transit, tier1, top:N, or domain names; NULL: none */
+	unsigned hosts;		/* per domain chosen */
+	const char *file;
+	int line;
+};
+
+/* A server or client host the deployment adds to a domain. */
+struct dep_host {
+	struct scn_node *node;
+	struct dep_as *as;
+	const char *rif;	/* the RAE node's interface towards it */
+	struct addr ip;
+	unsigned next_port;	/* the clients' next port for a request */
+};
+
+enum { PL_SERVERS = 0, PL_CLIENTS = 1 };
+static const char *const place_elems[2] = { "servers", "clients" };
 
 /* A file the deployment made: its name (the in-memory one) and text. */
 struct dep_doc {
@@ -103,6 +126,10 @@ struct scn_deploy {
 	GPtrArray *docs;	/* struct dep_doc* */
 	GPtrArray *cmds;	/* char*: the events, "TIME COMMAND" as a script writes them */
 	guint first_event;	/* the events it added are the last ones from here */
+	struct dep_place place[2];	/* servers, clients */
+	GPtrArray *hosts[2];	/* struct dep_host*: servers, clients, in AS order */
+	struct scn_workload wl;
+	bool has_catalogue;
 };
 
 /* ---- the description ---- */
@@ -182,6 +209,15 @@ deploy_free_parts(struct scn_deploy *d)
 	}
 	if (d->cmds)
 		g_ptr_array_free(d->cmds, TRUE);
+	for (int k = 0; k < 2; k++) {
+		g_free(d->place[k].where);
+		if (d->hosts[k]) {
+			for (guint i = 0; i < d->hosts[k]->len; i++)
+				g_free(g_ptr_array_index(d->hosts[k], i));
+			g_ptr_array_free(d->hosts[k], TRUE);
+		}
+	}
+	scn_workload_fini(&d->wl);
 	g_free(d->timers);
 }
 
@@ -226,6 +262,31 @@ parse_class(struct scn_ld *ld, struct scn_deploy *d, xmlNode *e, const char *fil
 			return scn_error(ld, file, line, "<class>: class %u has no %s (a class "
 					 "needs the six levels)", c.id, class_attrs[k]);
 	return 0;
+}
+
+static int
+parse_place(struct scn_ld *ld, struct dep_place *pl, xmlNode *e, const char *file)
+{
+	int line = (int)xmlGetLineNo(e), rc = 0;
+	char err[UNITS_ERRLEN];
+	char *v;
+	uint64_t n = 1;
+
+	if (pl->where)
+		return scn_error(ld, file, line, "<%s> is given twice (first at line %d)",
+				 (const char *)e->name, pl->line);
+	pl->file = file;
+	pl->line = line;
+	pl->where = sprop(ld, e, file, "where", &rc);
+	if (rc == 0 && !pl->where)
+		pl->where = g_strdup("all");
+	if (rc == 0 && (v = sprop(ld, e, file, "hosts", &rc))) {
+		if (units_uint("hosts", v, 1, 1000, &n, err, sizeof(err)) < 0)
+			rc = scn_error(ld, file, line, "<%s>: %s", (const char *)e->name, err);
+		g_free(v);
+	}
+	pl->hosts = (unsigned)n;
+	return rc < 0 ? -1 : 0;
 }
 
 /* Read <deploy> into ld->s->deploy; scn_deploy_plan() uses it once the files are read. */
@@ -302,9 +363,28 @@ scn_deploy_parse(struct scn_ld *ld, struct _xmlNode *e, const char *file)
 			       "prefix of length 30 or less", v);
 	g_free(v);
 	d->timers = g_string_free(timers, FALSE);
-	for (xmlNode *c = e->children; c && rc == 0; c = c->next)
-		if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, "class") == 0)
+	d->wl.ncontents = 100;
+	d->wl.size_min = d->wl.size_max = 1000000;
+	for (xmlNode *c = e->children; c && rc == 0; c = c->next) {
+		const char *nm = (const char *)c->name;
+
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcmp(nm, "class") == 0)
 			rc = parse_class(ld, d, c, file);
+		else if (strcmp(nm, "servers") == 0)
+			rc = parse_place(ld, &d->place[PL_SERVERS], c, file);
+		else if (strcmp(nm, "clients") == 0)
+			rc = parse_place(ld, &d->place[PL_CLIENTS], c, file);
+		else if (strcmp(nm, "catalogue") == 0)
+			rc = scn_workload_parse_catalogue(ld, c, file, &d->wl);
+		else if (strcmp(nm, "requests") == 0)
+			rc = scn_workload_parse_requests(ld, c, file, &d->wl);
+	}
+	if (rc == 0 && d->wl.requests && (!d->place[PL_SERVERS].where ||
+					   !d->place[PL_CLIENTS].where))
+		rc = scn_error(ld, d->wl.file, d->wl.line, "<requests> needs <servers> and "
+			       "<clients> in the <deploy>");
 	if (rc == 0 && d->classes->len == 0)
 		for (size_t i = 0; i < G_N_ELEMENTS(default_classes); i++) {
 			struct dep_class c = { .id = default_classes[i].id };
@@ -425,6 +505,185 @@ nbr_add(GHashTable *pairs, struct dep_as *a, struct dep_as *b, const struct scn_
 	g_array_append_val(a->nbrs, nb);
 }
 
+/* An Ethernet interface name the node does not have yet: eth<k>, the lowest k. */
+static char *
+free_eth(const struct scn_node *n)
+{
+	for (unsigned k = 0;; k++) {
+		char *name = g_strdup_printf("eth%u", k);
+
+		if (!scn_node_iface(n, name))
+			return name;
+		g_free(name);
+	}
+}
+
+static int
+host_iface(struct scn_ld *ld, struct scn_node *n, const char *name, uint32_t a, const char *file,
+	   int line)
+{
+	struct scn_iface *ifc = scn_iface_new(n, name, IF_ETHER, file, line);
+	struct ifaddr ia = { .addr = addr_v4(a), .plen = 30 };
+
+	g_array_append_val(ifc->addrs, ia);
+	return scn_addr_claim(ld, n, name, &ia.addr, file, line, "address");
+}
+
+/*
+ * A host of the deployment in domain a: a node "<domain>-<role><k>" with
+ * eth0 on a /30 of the domain's first prefix, linked to the domain's RAE
+ * node by a 1 Gbit/s, 100 us link.
+ */
+static struct dep_host *
+add_host(struct scn_ld *ld, struct scn_deploy *d, struct dep_as *a, const char *role,
+	 unsigned k, const struct dep_place *pl)
+{
+	struct scenario *s = ld->s;
+	const struct prefix *p = &g_array_index(a->prefixes, struct prefix, 0);
+	struct scn_node *r = a->node, *h;
+	struct scn_link *l;
+	struct dep_host *dh;
+	char *name, *rif;
+	uint32_t base;
+
+	if (p->addr.af != ADDR_V4 || p->len > 30 ||
+	    a->next_slot >= (1u << (30 - p->len)) - (p->len < 30)) {
+		char b[ADDR_STRLEN + 4];
+
+		scn_error(ld, pl->file, pl->line, "<%s>: domain %s's prefix %s has no /30 "
+			  "left for another host", role, a->dom->name, prefix_fmt(p, b));
+		return NULL;
+	}
+	name = g_strdup_printf("%s-%s%u", a->dom->name, role, k);
+	if (g_hash_table_lookup(s->node_by_name, name)) {
+		scn_error(ld, pl->file, pl->line, "<%s>: the host %s would take the name of a "
+			  "node of the topology", role, name);
+		g_free(name);
+		return NULL;
+	}
+	/* The prefix's first /30 is left alone: its first address is the domain's. */
+	base = addr_v4_host(&p->addr) + 4 * (++a->next_slot);
+	h = scn_node_new(s, name, pl->file, pl->line);
+	g_free(name);
+	h->host = true;
+	h->domain = g_strdup(a->dom->name);
+	h->exists = h->up = true;
+	rif = free_eth(r);
+	if (host_iface(ld, h, "eth0", base + 2, pl->file, pl->line) < 0 ||
+	    host_iface(ld, r, rif, base + 1, pl->file, pl->line) < 0) {
+		g_free(rif);
+		return NULL;
+	}
+	l = scn_link_new(s, pl->file, pl->line);
+	l->node[0] = g_strdup(r->name);
+	l->ifname[0] = rif;
+	l->node[1] = g_strdup(h->name);
+	l->ifname[1] = g_strdup("eth0");
+	l->name = g_strdup_printf("%s-%s", r->name, h->name);
+	if (g_hash_table_lookup(s->link_by_name, l->name)) {
+		scn_error(ld, pl->file, pl->line, "<%s>: the link %s would take the name of a "
+			  "link of the topology", role, l->name);
+		return NULL;
+	}
+	g_hash_table_insert(s->link_by_name, l->name, l);
+	scn_node_iface(r, rif)->link = l->name;
+	scn_node_iface(h, "eth0")->link = l->name;
+	scn_val_set(&l->v[LA_BANDWIDTH], "1Gbps", pl->file, pl->line);
+	scn_val_set(&l->v[LA_DELAY], "100us", pl->file, pl->line);
+	l->exists = l->up = true;
+	dh = g_new0(struct dep_host, 1);
+	dh->node = h;
+	dh->as = a;
+	dh->rif = scn_node_iface(r, rif)->name;
+	a->nsrv += strcmp(role, "srv") == 0;
+	dh->ip = addr_v4(base + 2);
+	dh->next_port = 10000;
+	return dh;
+}
+
+static gint
+degree_cmp(gconstpointer x, gconstpointer y)
+{
+	const struct dep_as *a = *(struct dep_as *const *)x, *b = *(struct dep_as *const *)y;
+
+	if (a->nbrs->len != b->nbrs->len)
+		return a->nbrs->len > b->nbrs->len ? -1 : 1;
+	return a->asn < b->asn ? -1 : a->asn > b->asn;
+}
+
+/* The domains a <servers> or <clients> rule picks, in AS order. */
+static GPtrArray *
+place_domains(struct scn_ld *ld, struct scn_deploy *d, const struct dep_place *pl,
+	      const char *elem, bool has_rel)
+{
+	GPtrArray *out = g_ptr_array_new();
+	const char *w = pl->where;
+	uint64_t top;
+	char err[UNITS_ERRLEN];
+
+	if (strcmp(w, "stub") == 0 || strcmp(w, "transit") == 0 || strcmp(w, "tier1") == 0) {
+		if (!has_rel) {
+			scn_error(ld, pl->file, pl->line, "<%s where=\"%s\">: the topology has "
+				  "no business relationships to tell tiers by", elem, w);
+			g_ptr_array_free(out, TRUE);
+			return NULL;
+		}
+		for (guint i = 0; i < d->ases->len; i++) {
+			struct dep_as *a = g_ptr_array_index(d->ases, i);
+			bool take = w[0] == 's' ? a->ncust == 0 :
+				w[1] == 'r' ? a->ncust > 0 && a->nprov > 0 : a->nprov == 0;
+
+			if (take)
+				g_ptr_array_add(out, a);
+		}
+	} else if (strcmp(w, "all") == 0) {
+		for (guint i = 0; i < d->ases->len; i++)
+			g_ptr_array_add(out, g_ptr_array_index(d->ases, i));
+	} else if (strncmp(w, "top:", 4) == 0) {
+		if (units_uint("top", w + 4, 1, d->ases->len, &top, err, sizeof(err)) < 0) {
+			scn_error(ld, pl->file, pl->line, "<%s where=\"%s\">: %s", elem, w, err);
+			g_ptr_array_free(out, TRUE);
+			return NULL;
+		}
+		for (guint i = 0; i < d->ases->len; i++)
+			g_ptr_array_add(out, g_ptr_array_index(d->ases, i));
+		g_ptr_array_sort(out, degree_cmp);
+		g_ptr_array_set_size(out, (guint)top);
+		g_ptr_array_sort(out, as_cmp);
+	} else {
+		char **names = g_strsplit_set(w, " \t,", -1);
+
+		for (char **q = names; *q; q++) {
+			struct dep_as *a = NULL;
+
+			if (!**q)
+				continue;
+			for (guint i = 0; i < d->ases->len && !a; i++) {
+				struct dep_as *x = g_ptr_array_index(d->ases, i);
+
+				if (strcmp(x->dom->name, *q) == 0)
+					a = x;
+			}
+			if (!a) {
+				scn_error(ld, pl->file, pl->line, "<%s where=\"%s\">: \"%s\" is not "
+					  "a domain (all, stub, transit, tier1, top:N or domain "
+					  "names)", elem, w, *q);
+				g_strfreev(names);
+				g_ptr_array_free(out, TRUE);
+				return NULL;
+			}
+			g_ptr_array_add(out, a);
+		}
+		g_strfreev(names);
+	}
+	if (out->len == 0) {
+		scn_error(ld, pl->file, pl->line, "<%s where=\"%s\">: no domain is one", elem, w);
+		g_ptr_array_free(out, TRUE);
+		return NULL;
+	}
+	return out;
+}
+
 /* " N addr...": the number of a's neighbours that take() accepts, and their addresses. */
 static void
 append_addrs(GString *g, const struct dep_as *a, bool (*take)(enum dep_rel))
@@ -464,9 +723,29 @@ domain_cmds(struct scn_ld *ld, const struct scn_deploy *d, const struct dep_as *
 	const char *node = a->node->name;
 	char b[ADDR_STRLEN];
 
-	if (d->approach == DEP_DECOUPLED) {
+	if (d->approach == DEP_DECOUPLED && a->nsrv) {
+		/* The edge of servers: a CAFE intercepting them, its agent, a CME that serves. */
+		GString *g = g_string_new(NULL);
+
+		for (guint k = 0; k < d->hosts[PL_SERVERS]->len; k++) {
+			const struct dep_host *h = g_ptr_array_index(d->hosts[PL_SERVERS], k);
+
+			if (h->as == a)
+				g_string_append_printf(g, "%s%s", g->len ? "," : " intercept=",
+						       h->rif);
+		}
+		g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s cafe%s", node, g->str));
+		g_string_free(g, TRUE);
+		g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s usr.stateless.CafeAgent",
+						      node));
+		g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s usr.cme.Cme %d report=0 "
+						      "config=deploy:AS%" PRIu32 "/cme.xml", node,
+						      DEP_PORT_CME, a->asn));
+	} else if (d->approach == DEP_DECOUPLED) {
 		g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s usr.cme.Cme %d report=0",
 						      node, DEP_PORT_CME));
+		if (d->hosts[PL_SERVERS]->len)
+			g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s cafe", node));
 	} else {
 		GString *g = g_string_new(NULL);
 		unsigned nprov = 0, npeer = 0;
@@ -500,6 +779,14 @@ domain_cmds(struct scn_ld *ld, const struct scn_deploy *d, const struct dep_as *
 			g_string_append_printf(g, " %s %d %s", b, DEP_PORT_CAFE, b);
 		}
 		g_ptr_array_add(cmds, g_string_free(g, FALSE));
+	}
+	/* The decoupled data plane: a rule per neighbour, once there is content to carry. */
+	for (guint k = 0; d->approach == DEP_DECOUPLED && d->hosts[PL_SERVERS]->len &&
+		     k < a->nbrs->len; k++) {
+		const struct dep_nbr *nb = &g_array_index(a->nbrs, struct dep_nbr, k);
+
+		g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s cf_tool add_ethernet %02x %s "
+						      "peer", node, nb->key, nb->ifname));
 	}
 	g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s usr.rae.Rae deploy:AS%" PRIu32
 					      "/rae.xml report=0%s", node, a->asn, d->timers));
@@ -681,6 +968,49 @@ scn_deploy_plan(struct scn_ld *ld)
 					       nb->as->node->name, l->ifname[1 - me], nb->as->dom->name);
 		}
 	}
+	/* The hosts: servers, then clients, in the order of the domains. */
+	for (int k = 0; k < 2 && rc == 0; k++) {
+		const struct dep_place *pl = &d->place[k];
+		bool has_rel = false;
+		GPtrArray *doms;
+
+		d->hosts[k] = g_ptr_array_new();
+		if (!pl->where)
+			continue;
+		for (guint i = 0; i < d->ases->len; i++) {
+			struct dep_as *a = g_ptr_array_index(d->ases, i);
+
+			a->ncust = a->nprov = 0;
+			for (guint j = 0; j < a->nbrs->len; j++) {
+				enum dep_rel r = g_array_index(a->nbrs, struct dep_nbr, j).rel;
+
+				a->ncust += r == REL_CUSTOMER;
+				a->nprov += r == REL_PROVIDER;
+				has_rel |= r != REL_NONE;
+			}
+		}
+		if (!(doms = place_domains(ld, d, pl, place_elems[k], has_rel))) {
+			rc = -1;
+			break;
+		}
+		for (guint i = 0; i < doms->len && rc == 0; i++)
+			for (unsigned h = 0; h < pl->hosts && rc == 0; h++) {
+				struct dep_host *dh = add_host(ld, d, g_ptr_array_index(doms, i),
+							       k == PL_SERVERS ? "srv" : "cli", h,
+							       pl);
+
+				if (!dh)
+					rc = -1;
+				else
+					g_ptr_array_add(d->hosts[k], dh);
+			}
+		g_ptr_array_free(doms, TRUE);
+	}
+	if (rc == 0 && d->hosts[PL_SERVERS]->len &&
+	    d->wl.ncontents > 1024 * d->hosts[PL_SERVERS]->len)
+		rc = scn_error(ld, d->place[PL_SERVERS].file, d->place[PL_SERVERS].line,
+			       "<servers>: %u contents for %u servers: a server holds at most "
+			       "1024", d->wl.ncontents, d->hosts[PL_SERVERS]->len);
 	/* The events, at the start time: per domain, its CME (or CRME and CAFE), then its RAE. */
 	d->first_event = s->events->len;
 	for (guint i = 0; i < d->ases->len && rc == 0; i++) {
@@ -867,14 +1197,171 @@ rae_doc(struct scn_deploy *d, const struct dep_as *a)
  * Make the files, then the instances of the planned events, and check
  * every instance of the scenario (scn_events_check).
  */
+/* Add one event made at finish time: a script command at t, its instance made later. */
+static int
+late_cmd(struct scn_ld *ld, struct scn_deploy *d, sim_time_t t, char *cmd)
+{
+	char b[32];
+	int rc = scn_script_command(ld, t, cmd, d->file, d->line);
+
+	if (rc == 0)
+		g_ptr_array_add(d->cmds, g_strdup_printf("%s %s", units_fmt_duration(t, b,
+										    sizeof(b)),
+							 cmd));
+	g_free(cmd);
+	return rc;
+}
+
+/* The CME configuration of a domain with servers (doc/cme.md): its contents, every key plan. */
+static void
+cme_doc(struct scn_deploy *d, const struct dep_as *a)
+{
+	GString *g = doc_new(d, a, "cme.xml")->text;
+	GPtrArray *srv = d->hosts[PL_SERVERS];
+	char b[ADDR_STRLEN], r[ADDR_STRLEN];
+
+	g_string_append_printf(g, "<!-- the CME of AS %" PRIu32 " (domain %s), made by "
+			       "<deploy> (doc/deploy.md) -->\n<cme-config client_port=\"9091\" "
+			       "collect_interval=\"0\">\n", a->asn, a->dom->name);
+	for (guint c = 0; c < d->classes->len; c++) {
+		const struct dep_class *dc = &g_array_index(d->classes, struct dep_class, c);
+
+		g_string_append_printf(g, "  <decision_parameters id=\"%u\" cos=\"%s\"", dc->id,
+				       dc->cos ? dc->cos : "BE");
+		for (int k = 0; k < 6; k++)
+			g_string_append_printf(g, " %s=\"%s\"", class_attrs[k], dc->v[k]);
+		g_string_append(g, "/>\n");
+	}
+	addr_fmt(&a->ip, r);
+	for (unsigned c = 0; c < d->wl.ncontents; c++) {
+		const struct dep_host *h = g_ptr_array_index(srv, c % srv->len);
+
+		if (h->as != a)
+			continue;
+		g_string_append_printf(g, "  <content name=\"c%u\" size=\"%" PRIu64 "\"><server "
+				       "address=\"%s\" port=\"8080\" as=\"%" PRIu32 "\" agent=\"%s\"/>"
+				       "</content>\n", c + 1, d->wl.sizes[c], addr_fmt(&h->ip, b),
+				       a->asn, r);
+	}
+	/* One key a neighbour in every domain: out of the source, across, into the client's. */
+	for (guint i = 0; i < d->ases->len; i++) {
+		const struct dep_as *x = g_ptr_array_index(d->ases, i);
+
+		for (guint k = 0; k < x->nbrs->len; k++) {
+			const struct dep_nbr *nb = &g_array_index(x->nbrs, struct dep_nbr, k);
+
+			g_string_append_printf(g, "  <keys as=\"%" PRIu32 "\" to=\"%" PRIu32 "\" "
+					       "keys=\"%02x\"/>\n  <keys as=\"%" PRIu32 "\" from=\"any\" "
+					       "to=\"%" PRIu32 "\" keys=\"%02x\"/>\n", x->asn,
+					       nb->as->asn, nb->key, x->asn, nb->as->asn, nb->key);
+		}
+		g_string_append_printf(g, "  <keys as=\"%" PRIu32 "\" from=\"any\" keys=\"\"/>\n",
+				       x->asn);
+	}
+	g_string_append(g, "</cme-config>\n");
+}
+
+/* Where content c is: the server host (round robin over the servers). */
+static const struct dep_host *
+server_of(const struct scn_deploy *d, unsigned c)
+{
+	return g_ptr_array_index(d->hosts[PL_SERVERS], c % d->hosts[PL_SERVERS]->len);
+}
+
+/*
+ * The events that depend on the run's seed: the contents' sizes, so the
+ * servers and the CMEs' catalogues, and the requests.  Then the decoupled
+ * data plane: a CAFE on every domain's node with a rule per neighbour,
+ * and an agent and a CME configuration where the servers are.
+ */
+static int
+workload_cmds(struct scn_ld *ld, struct scn_deploy *d)
+{
+	const struct scn_run_opts *ro = &ld->s->ro;
+	GPtrArray *srv = d->hosts[PL_SERVERS], *cli = d->hosts[PL_CLIENTS];
+	GArray *reqs;
+	const char **names;
+	char a[ADDR_STRLEN], b[ADDR_STRLEN];
+	int rc = 0;
+
+	if (!srv->len)
+		return 0;
+	scn_workload_sizes(&d->wl, ro->seed, ro->run);
+	for (guint i = 0; d->approach == DEP_DECOUPLED && i < d->ases->len; i++) {
+		struct dep_as *x = g_ptr_array_index(d->ases, i);
+
+		if (x->nsrv)
+			cme_doc(d, x);
+	}
+	for (guint k = 0; k < srv->len && rc == 0; k++) {
+		const struct dep_host *h = g_ptr_array_index(srv, k);
+		GString *g = g_string_new(NULL);
+		unsigned n = 0;
+
+		for (unsigned c = k; c < d->wl.ncontents; c += srv->len)
+			n++;
+		addr_fmt(&h->as->ip, a);
+		if (d->approach == DEP_DECOUPLED)
+			g_string_printf(g, "ON_ROUTER %s usr.cme.Server 8080", h->node->name);
+		else
+			g_string_printf(g, "ON_ROUTER %s usr.curling.ContentServer 1000 %s %d %s %d %u",
+					h->node->name, a, DEP_PORT_CRME, a, DEP_PORT_CAFE, n);
+		for (unsigned c = k; c < d->wl.ncontents; c += srv->len)
+			g_string_append_printf(g, d->approach == DEP_DECOUPLED ? " c%u=%" PRIu64 :
+					       " c%u %" PRIu64, c + 1, d->wl.sizes[c]);
+		rc = late_cmd(ld, d, d->start, g_string_free(g, FALSE));
+	}
+	if (rc < 0 || !d->wl.requests)
+		return rc;
+	names = g_new(const char *, cli->len ? cli->len : 1);
+	for (guint i = 0; i < cli->len; i++)
+		names[i] = ((const struct dep_host *)g_ptr_array_index(cli, i))->node->name;
+	reqs = g_array_new(FALSE, FALSE, sizeof(struct scn_request));
+	rc = scn_workload_requests(ld, &d->wl, ro->seed, ro->run, names, cli->len, reqs);
+	for (guint i = 0; i < reqs->len && rc == 0; i++) {
+		const struct scn_request *q = &g_array_index(reqs, struct scn_request, i);
+		struct dep_host *h = g_ptr_array_index(cli, q->client);
+		const struct dep_host *sv = server_of(d, q->content);
+		char *cmd;
+
+		if (h->next_port > 65535) {
+			rc = scn_error(ld, d->wl.file, d->wl.line, "<requests>: client %s has more "
+				       "than %u requests, one port each", h->node->name, 65536 - 10000);
+			break;
+		}
+		addr_fmt(&h->as->ip, a);
+		addr_fmt(&sv->as->ip, b);
+		if (d->approach == DEP_DECOUPLED)
+			cmd = g_strdup_printf("ON_ROUTER %s usr.cme.Client %s c%u cme_port=9091 "
+					      "port=%u", h->node->name, b, q->content + 1,
+					      h->next_port);
+		else
+			cmd = g_strdup_printf("ON_ROUTER %s usr.curling.ContentClient %u %s %d %s %d "
+					      "c%u", h->node->name, h->next_port, a, DEP_PORT_CRME, a,
+					      DEP_PORT_CAFE, q->content + 1);
+		h->next_port++;
+		rc = late_cmd(ld, d, q->t, cmd);
+	}
+	g_array_free(reqs, TRUE);
+	g_free(names);
+	return rc;
+}
+
+/*
+ * Make the files, then the instances of the planned events, and check
+ * every instance of the scenario (scn_events_check).
+ */
 int
 scn_deploy_finish(struct scn_ld *ld)
 {
 	struct scenario *s = ld->s;
 	struct scn_deploy *d = s->deploy;
+	guint late = s->events->len;
 
 	for (guint i = 0; i < d->ases->len; i++)
 		rae_doc(d, g_ptr_array_index(d->ases, i));
+	if (workload_cmds(ld, d) < 0)
+		return -1;
 	for (guint i = 0; i < d->docs->len; i++) {
 		const struct dep_doc *doc = g_ptr_array_index(d->docs, i);
 
@@ -883,9 +1370,15 @@ scn_deploy_finish(struct scn_ld *ld)
 	for (guint i = d->first_event; i < s->events->len; i++) {
 		struct scn_event *ev = g_ptr_array_index(s->events, i);
 
+		if (i >= late) {
+			ev->node = g_hash_table_lookup(s->node_by_name, ev->argv[0]);
+			ev->deferred = true;
+		}
 		if (ev->deferred && scn_event_instance(ld, ev) < 0)
 			return -1;
 	}
+	if (s->events->len > late)
+		scn_events_sort(s);
 	return scn_events_check(ld);
 }
 
@@ -953,9 +1446,125 @@ absolute_ref(xmlNode *e, const char *from)
 	xmlFree(ref);
 }
 
+static void
+xml_attr(GString *g, const char *name, const char *v)
+{
+	char *e = g_markup_escape_text(v, -1);
+
+	g_string_append_printf(g, " %s=\"%s\"", name, e);
+	g_free(e);
+}
+
+/*
+ * The topology as the loader has it, the deployment's hosts included, as
+ * an ordinary topology file: every node of the topology (not those
+ * scripts start), its interfaces and addresses, every link with all of
+ * its values as parsed (so an imported link keeps what <linkdefaults>
+ * gave it).
+ */
+static GString *
+deploy_topology(const struct scenario *s)
+{
+	GString *g = g_string_new("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+				  "<!-- the topology of ");
+	char b[ADDR_STRLEN + 8];
+
+	g_string_append_printf(g, "%s with the hosts its <deploy> adds (doc/deploy.md) -->\n"
+			       "<topology", s->path);
+	if (s->topo_name)
+		xml_attr(g, "name", s->topo_name);
+	xml_attr(g, "routing", s->auto_routes ? "shortest-path" : "static");
+	g_string_append(g, ">\n");
+	for (guint i = 0; i < s->domains->len; i++) {
+		const struct scn_domain *d = g_ptr_array_index(s->domains, i);
+
+		g_string_append(g, "  <domain");
+		xml_attr(g, "name", d->name);
+		if (d->asn)
+			xml_attr(g, "as", d->asn);
+		if (d->prefixes)
+			xml_attr(g, "prefix", d->prefixes);
+		g_string_append(g, "/>\n");
+	}
+	for (guint i = 0; i < s->nodes->len; i++) {
+		const struct scn_node *n = g_ptr_array_index(s->nodes, i);
+
+		if (n->scripted)
+			continue;
+		g_string_append(g, "  <node");
+		xml_attr(g, "name", n->name);
+		if (n->domain)
+			xml_attr(g, "domain", n->domain);
+		if (n->host)
+			xml_attr(g, "role", "host");
+		if (!addr_is_unset(&n->router_id))
+			xml_attr(g, "router-id", addr_fmt(&n->router_id, b));
+		g_string_append(g, ">\n");
+		for (guint k = 0; k < n->ifaces->len; k++) {
+			const struct scn_iface *ifc = g_ptr_array_index(n->ifaces, k);
+			GString *al = g_string_new(NULL);
+
+			if (ifc->scripted)
+				continue;
+			for (guint j = 0; ifc->addrs && j < ifc->addrs->len; j++) {
+				const struct ifaddr *ia = &g_array_index(ifc->addrs, struct ifaddr, j);
+
+				g_string_append_printf(al, "%s%s/%u", j ? " " : "",
+						       addr_fmt(&ia->addr, b), ia->plen);
+			}
+			g_string_append_printf(g, "    <%s", ifc->kind == IF_VLAN ? "vlan" :
+					       ifc->kind == IF_GRE ? "gre" : "ether");
+			xml_attr(g, "name", ifc->name);
+			if (ifc->kind == IF_VLAN) {
+				xml_attr(g, "parent", ifc->parent);
+				g_string_append_printf(g, " vid=\"%u\"", ifc->vid);
+			} else if (ifc->kind == IF_GRE) {
+				xml_attr(g, "local", addr_fmt(&ifc->gre_local, b));
+				xml_attr(g, "remote", addr_fmt(&ifc->gre_remote, b));
+			}
+			if (al->len)
+				xml_attr(g, "address", al->str);
+			g_string_append(g, "/>\n");
+			g_string_free(al, TRUE);
+		}
+		for (guint k = 0; n->routes && k < n->routes->len; k++) {
+			const struct scn_route *r = &g_array_index(n->routes, struct scn_route, k);
+
+			g_string_append(g, "    <route");
+			xml_attr(g, "prefix", prefix_fmt(&r->dst, b));
+			if (!addr_is_unset(&r->gw))
+				xml_attr(g, "via", addr_fmt(&r->gw, b));
+			if (r->dev)
+				xml_attr(g, "dev", r->dev);
+			g_string_append_printf(g, " metric=\"%u\"/>\n", r->metric);
+		}
+		g_string_append(g, "  </node>\n");
+	}
+	for (guint i = 0; i < s->links->len; i++) {
+		const struct scn_link *l = g_ptr_array_index(s->links, i);
+		char v[128], *ep;
+
+		if (l->scripted)
+			continue;
+		g_string_append(g, "  <link");
+		xml_attr(g, "name", l->name);
+		for (int k = 0; k < 2; k++) {
+			ep = g_strdup_printf("%s:%s", l->node[k], l->ifname[k]);
+			xml_attr(g, k ? "b" : "a", ep);
+			g_free(ep);
+		}
+		for (int a = 0; a < LA_COUNT; a++)
+			xml_attr(g, scn_lattr_name(a), scn_fmt_lattr(&l->p, a, v, sizeof(v)));
+		g_string_append(g, "/>\n");
+	}
+	g_string_append(g, "</topology>\n");
+	return g;
+}
+
 /*
  * The scenario without its <deploy>: the same file, its references made
- * absolute, with the parameter deploy and the script of the events.
+ * absolute, with the parameter deploy and the script of the events; its
+ * topology written out (topology.xml) when the deployment added hosts.
  */
 static int
 deploy_scenario(const struct scenario *s, const char *dir, char *err, size_t errlen)
@@ -963,6 +1572,7 @@ deploy_scenario(const struct scenario *s, const char *dir, char *err, size_t err
 	xmlDoc *doc = xmlReadFile(s->path, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
 	xmlNode *root, *c, *next, *e;
 	char *adir, *out;
+	bool hosts = s->deploy->hosts[PL_SERVERS]->len || s->deploy->hosts[PL_CLIENTS]->len;
 	int rc;
 
 	if (!doc) {
@@ -976,6 +1586,12 @@ deploy_scenario(const struct scenario *s, const char *dir, char *err, size_t err
 			continue;
 		if (strcmp((const char *)c->name, "deploy") == 0) {
 			xmlUnlinkNode(c);
+			xmlFreeNode(c);
+		} else if (strcmp((const char *)c->name, "topology") == 0 && hosts) {
+			xmlNode *t = xmlNewNode(NULL, (const xmlChar *)"topology");
+
+			xmlSetProp(t, (const xmlChar *)"file", (const xmlChar *)"topology.xml");
+			xmlReplaceNode(c, t);
 			xmlFreeNode(c);
 		} else if (strcmp((const char *)c->name, "topology") == 0) {
 			absolute_ref(c, s->path);
@@ -1047,5 +1663,11 @@ scenario_deploy_write(const struct scenario *s, const char *dir, char *err, size
 	script = deploy_script(s);
 	rc = write_file(dir, "deploy.script", script->str, script->len, err, errlen);
 	g_string_free(script, TRUE);
+	if (rc == 0 && (d->hosts[PL_SERVERS]->len || d->hosts[PL_CLIENTS]->len)) {
+		GString *t = deploy_topology(s);
+
+		rc = write_file(dir, "topology.xml", t->str, t->len, err, errlen);
+		g_string_free(t, TRUE);
+	}
 	return rc < 0 ? -1 : deploy_scenario(s, dir, err, errlen);
 }

@@ -479,10 +479,44 @@ int scn_event_instance(struct scn_ld *ld, struct scn_event *ev);
  */
 int scn_events_check(struct scn_ld *ld);
 
+/* workload.c */
+
+/* A deployment's workload, as read from <catalogue> and <requests>. */
+struct scn_workload {
+	unsigned ncontents;		/* c1 .. cN */
+	uint64_t size_min, size_max;	/* bytes; equal: every content has that size */
+	uint64_t *sizes;		/* drawn: scn_workload_sizes() */
+	bool requests;			/* a <requests> was given */
+	double rate;			/* requests a second per client (Poisson); 0: trace */
+	double zipf;			/* popularity exponent; 0: uniform */
+	sim_time_t start, duration;
+	char *trace;			/* file of "time client content" lines, or NULL */
+	const char *file, *cat_file;	/* where <requests> and <catalogue> are */
+	int line, cat_line;
+};
+
+/* One request: at t, client (an index), content (0-based). */
+struct scn_request {
+	sim_time_t t;
+	unsigned client, content, seq;
+};
+
+struct _xmlNode;
+int scn_workload_parse_catalogue(struct scn_ld *ld, struct _xmlNode *e, const char *file,
+				 struct scn_workload *w);
+int scn_workload_parse_requests(struct scn_ld *ld, struct _xmlNode *e, const char *file,
+				struct scn_workload *w);
+/* Draw the contents' sizes (w->sizes) for the run (seed, run). */
+void scn_workload_sizes(struct scn_workload *w, uint64_t seed, uint64_t run);
+/* The requests (struct scn_request) into out, sorted by time; 0 or -1. */
+int scn_workload_requests(struct scn_ld *ld, const struct scn_workload *w, uint64_t seed,
+			  uint64_t run, const char *const *clients, unsigned nclients,
+			  GArray *out);
+void scn_workload_fini(struct scn_workload *w);
+
 /* deploy.c */
 
 struct scn_deploy;
-struct _xmlNode;
 /* Read a <deploy> element into ld->s->deploy. */
 int scn_deploy_parse(struct scn_ld *ld, struct _xmlNode *e, const char *file);
 /* Once the files are read: ASes, neighbours, nodes, prefixes, the events. */

@@ -590,6 +590,13 @@ int icmp_echo_send(struct node *n, const struct addr *dst, uint16_t id,
 /* Bind a socket on the node; port 0 picks an ephemeral port.  NULL if taken. */
 struct udp_sock *udp_open(struct node *n, uint16_t port, udp_recv_fn fn, void *ctx);
 void udp_close(struct udp_sock *s);
+/*
+ * The source address of what s sends, instead of the address of the
+ * interface the route takes (a node's router id, which its peers know it
+ * by); a must be the node's.  Datagrams of the other family are not
+ * concerned.
+ */
+void udp_set_source(struct udp_sock *s, const struct addr *a);
 uint16_t udp_port(const struct udp_sock *s);
 struct node *udp_node(const struct udp_sock *s);
 /* Send p (data = payload) to dst:dport; the checksum is always computed. Owns p. */

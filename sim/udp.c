@@ -16,6 +16,7 @@ struct udp_sock {
 	uint16_t port;
 	udp_recv_fn fn;
 	void *ctx;
+	struct addr src;	/* udp_set_source(); unset: the route's interface's */
 };
 
 struct udp_sock *
@@ -48,6 +49,12 @@ udp_open(struct node *n, uint16_t port, udp_recv_fn fn, void *ctx)
 }
 
 void
+udp_set_source(struct udp_sock *s, const struct addr *src)
+{
+	s->src = *src;
+}
+
+void
 udp_close(struct udp_sock *s)
 {
 	if (s)
@@ -76,6 +83,13 @@ udp_sendto(struct udp_sock *s, const struct addr *dst, uint16_t dport, struct pk
 
 	if (node_has_addr(n, dst)) {
 		src = dst;
+	} else if (!addr_is_unset(&s->src) && s->src.af == dst->af) {
+		if (!route_lookup(n, dst)) {
+			stats_drop(&n->cnt, DROP_NO_ROUTE);
+			pkt_free(p);
+			return -1;
+		}
+		src = &s->src;
 	} else {
 		const struct route *r = route_lookup(n, dst);
 

@@ -548,6 +548,7 @@ client_start(struct entity *e)
 		sim_timer_init(&r->reply_timer, reply_tick, r, NULL);
 		sim_timer_init(&r->stall_timer, stall_tick, r, NULL);
 		r->sock = udp_open(e->node, r->port, client_input, r);
+		curling_sock_source(r->sock, e->node);
 		if (!r->sock)
 			entity_log(e, LOG_ERROR, "%s cannot bind UDP port %u: in use", r->tag,
 				   r->port);

@@ -482,6 +482,7 @@ server_start(struct entity *e)
 		s->r_unexpected = stats_reason_intern(st, "curling_unexpected");
 	}
 	s->sock = udp_open(e->node, s->port, server_input, s);
+	curling_sock_source(s->sock, e->node);
 	if (!s->sock) {
 		entity_log(e, LOG_ERROR, "CS %s: cannot bind UDP port %u: in use", s->self_str,
 			   s->port);

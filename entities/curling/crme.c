@@ -174,14 +174,33 @@ publish_to(struct crme *r, const struct content *c, uint32_t crme)
 	crme_send(r, crme, r->port, &m);
 }
 
-/* A record goes to every provider but the neighbour it came from. */
+/*
+ * Whether record c goes to neighbour n: to every provider, and from a
+ * CRME without providers (a tier-1 domain's) to its peers too, the
+ * project's extension (doc/curling.md, 7.7): D4.3's records climb to the
+ * top of one hierarchy, and a top domain that peers with others would
+ * not find what is published below them.  A record heard from a peer
+ * goes nowhere (valley-free, as a route learned from a peer), nor back
+ * where it came from.
+ */
+static bool
+publish_goes(const struct crme *r, const struct content *c, const struct nbr *n)
+{
+	const struct nbr *via = c->via ? crme_nbr_find((struct crme *)r, c->via) : NULL;
+
+	if (n->crme == c->via || (via && via->rel == REL_PEER))
+		return false;
+	return n->rel == REL_PROVIDER || (n->rel == REL_PEER && r->nprov == 0);
+}
+
+/* A record goes to every neighbour publish_goes() says. */
 static void
 publish_up(struct crme *r, const struct content *c)
 {
 	for (guint i = 0; i < r->nbrs->len; i++) {
 		const struct nbr *n = g_ptr_array_index(r->nbrs, i);
 
-		if (n->rel == REL_PROVIDER && n->crme != c->via)
+		if (publish_goes(r, c, n))
 			publish_to(r, c, n->crme);
 	}
 }
@@ -272,13 +291,12 @@ process_announce(struct crme *r, const struct cmsg *m, uint32_t from, uint16_t s
 		g_ptr_array_add(r->nbrs, n);
 		changed = new_nbr = true;
 		crme_routes_send(r, n);
-		if (n->rel == REL_PROVIDER)
-			for (guint k = 0; k < r->contents->len; k++) {
-				const struct content *c = g_ptr_array_index(r->contents, k);
+		for (guint k = 0; k < r->contents->len; k++) {
+			const struct content *c = g_ptr_array_index(r->contents, k);
 
-				if (c->via != n->crme)
-					publish_to(r, c, n->crme);
-			}
+			if (publish_goes(r, c, n))
+				publish_to(r, c, n->crme);
+		}
 	}
 	if (changed)
 		log_loc(r);
@@ -490,6 +508,7 @@ crme_start(struct entity *e)
 		r->r_unexpected = stats_reason_intern(st, "curling_unexpected");
 	}
 	r->sock = udp_open(e->node, r->port, crme_input, r);
+	curling_sock_source(r->sock, e->node);
 	if (!r->sock) {
 		entity_log(e, LOG_ERROR, "CRME %s: cannot bind UDP port %u: in use", r->self_str,
 			   r->port);

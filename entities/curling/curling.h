@@ -234,6 +234,12 @@ void curling_port_release(const void *owner);
 /* Encode m and send it from sock to addr:port.  Returns 0, or -1 (not encodable, not sent). */
 int curling_send(struct udp_sock *s, uint32_t addr, uint16_t port, const struct cmsg *m);
 /*
+ * What s sends leaves from the node's router id, the address the other
+ * curling entities know it by (curling_node_addr), whichever interface
+ * the route takes; a node without one sends from the interface's.
+ */
+void curling_sock_source(struct udp_sock *s, const struct node *n);
+/*
  * The bytes of a generated content: `size` bytes drawn from a stream
  * seeded by (seed, id), the same on every run and every machine.
  */

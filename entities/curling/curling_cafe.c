@@ -601,6 +601,7 @@ cafe_start(struct entity *e)
 		c->r_unexpected = stats_reason_intern(st, "curling_unexpected");
 	}
 	c->sock = udp_open(e->node, c->port, cafe_input, c);
+	curling_sock_source(c->sock, e->node);
 	if (!c->sock) {
 		entity_log(e, LOG_ERROR, "CAFE %s: cannot bind UDP port %u: in use", c->self_str,
 			   c->port);

@@ -193,6 +193,13 @@ curling_port_release(const void *owner)
 	}
 }
 
+void
+curling_sock_source(struct udp_sock *s, const struct node *n)
+{
+	if (s && n->router_id.af == ADDR_V4)
+		udp_set_source(s, &n->router_id);
+}
+
 int
 curling_send(struct udp_sock *s, uint32_t addr, uint16_t port, const struct cmsg *m)
 {

@@ -95,6 +95,80 @@ n=$(awk -F, '$1=="rae" && $3=="rib_prefixes" && $4==24' "$oc/counters.csv" | wc 
 check "the RAEs converge there too ($n)" [ "$n" -eq 24 ]
 check "no CME there" not grep -q '^cme,' "$oc/counters.csv"
 
+# ---- a workload, coupled ----
+# Servers in two stubs under different tier-1 ASes, a client in every
+# stub, ten contents, Poisson requests with Zipf popularity.
+cat >"$T/wl.xml" <<EOF
+<scenario name="wl">
+  <topology file="$top_srcdir/topologies/as-small.caida.txt" format="caida"/>
+  <run end_time="20s" pcap="none"/>
+  <deploy approach="coupled" keepalive="1s" hold="3s">
+    <servers where="AS64625 AS64630"/>
+    <clients where="stub"/>
+    <catalogue contents="10" size="uniform 10kB 50kB"/>
+    <requests rate="0.5" start="3s" duration="10s" zipf="0.8"/>
+  </deploy>
+</scenario>
+EOF
+"$COMETSIM" deploy "$T/wl.xml" >"$T/wl.script"
+rc=$?
+check "the workload's deployment loads (exit $rc)" [ "$rc" -eq 0 ]
+nreq=$(grep -c ' usr.curling.ContentClient ' "$T/wl.script")
+check "it makes requests ($nreq)" [ "$nreq" -gt 20 ]
+check "each server holds every other content of the ten" \
+	grep -q '^0 ON_ROUTER AS64625-srv0 usr.curling.ContentServer 1000 10.64.0.15 3000 10.64.0.15 2000 5 c1 [0-9]* c3 [0-9]* c5 [0-9]* c7 [0-9]* c9 [0-9]*$' "$T/wl.script"
+n=$(grep ' usr.curling.ContentServer ' "$T/wl.script" | tr ' ' '\n' | awk 'NR > 1 && prev ~ /^c[0-9]+$/ && ($1 < 10000 || $1 > 50000) { bad++ } { prev = $1 } END { print bad + 0 }')
+check "every size is within 10 kB..50 kB ($n outside)" [ "$n" -eq 0 ]
+n=$(grep ' usr.curling.ContentClient ' "$T/wl.script" | awk '
+	function ns(v) {
+		if (v ~ /ns$/) return substr(v, 1, length(v) - 2)
+		if (v ~ /us$/) return substr(v, 1, length(v) - 2) * 1000
+		if (v ~ /ms$/) return substr(v, 1, length(v) - 2) * 1000000
+		return substr(v, 1, length(v) - 1) * 1000000000
+	}
+	{ t = ns($1) + 0; if (t < 3000000000 || t >= 13000000000) bad++ } END { print bad + 0 }')
+check "every request is within [3 s, 13 s) ($n outside)" [ "$n" -eq 0 ]
+awk '$2 == "ON_ROUTER" && $4 == "usr.curling.ContentClient" { print $3, $5 }' "$T/wl.script" | sort | uniq -d >"$T/dup-ports"
+check "no client uses a port twice" [ ! -s "$T/dup-ports" ]
+"$COMETSIM" run "$T/wl.xml" --out "$T/wlrun" --quiet
+rc=$?
+check "the workload runs (exit $rc)" [ "$rc" -eq 0 ]
+n=$(grep -c 'CC: Content c[0-9]* received and saved' "$T/wlrun/log.txt")
+check "every request is served, across the tier-1 peers too ($n of $nreq)" [ "$n" -eq "$nreq" ]
+"$COMETSIM" deploy "$T/wl.xml" >"$T/wl2.script"
+check "the same seed, the same requests" cmp -s "$T/wl.script" "$T/wl2.script"
+"$COMETSIM" deploy "$T/wl.xml" --seed 2 >"$T/wl3.script"
+check "another seed, other requests" not cmp -s "$T/wl.script" "$T/wl3.script"
+sed 's|<clients where="stub"/>|<clients where="AS64623 AS64630"/>|' "$T/wl.xml" >"$T/wl4.xml"
+"$COMETSIM" deploy "$T/wl4.xml" >"$T/wl4.script"
+grep ' AS64623-cli0 ' "$T/wl.script" >"$T/one-a"
+grep ' AS64623-cli0 ' "$T/wl4.script" >"$T/one-b"
+check "a client's requests do not change when the other clients do" cmp -s "$T/one-a" "$T/one-b"
+check "... and it has some" [ -s "$T/one-a" ]
+w="$T/wl-written"
+"$COMETSIM" deploy "$T/wl.xml" --write "$w" >/dev/null
+check "--write writes the topology with the hosts" grep -q '<node name="AS64625-srv0" domain="AS64625" role="host">' "$w/topology.xml"
+"$COMETSIM" run "$w/scenario.xml" --out "$T/wlrun2" --quiet
+check "... and it runs to the same counters" cmp -s "$T/wlrun/counters.csv" "$T/wlrun2/counters.csv"
+# A trace: its lines, as they are.
+printf '# time client content\n4s AS64621-cli0 c3\n\n4.5s AS64630-cli0 c10\n' >"$T/trace.txt"
+sed 's|<requests rate="0.5" start="3s" duration="10s" zipf="0.8"/>|<requests trace="trace.txt"/>|' "$T/wl.xml" >"$T/wl5.xml"
+"$COMETSIM" deploy "$T/wl5.xml" >"$T/wl5.script"
+grep ' usr.curling.ContentClient ' "$T/wl5.script" >"$T/wl5.req"
+cat >"$T/wl5.want" <<'EOF'
+4s ON_ROUTER AS64621-cli0 usr.curling.ContentClient 10000 10.64.0.11 3000 10.64.0.11 2000 c3
+4500ms ON_ROUTER AS64630-cli0 usr.curling.ContentClient 10000 10.64.0.20 3000 10.64.0.20 2000 c10
+EOF
+check "a trace gives its requests" cmp -s "$T/wl5.req" "$T/wl5.want"
+printf '4s AS64621-cli0 c3\n5s nobody c1\n' >"$T/trace.txt"
+"$COMETSIM" check "$T/wl5.xml" 2>"$T/wl5.err"
+check "a trace's unknown client is refused at its line" \
+	grep -q "^$T/trace.txt:2: client \"nobody\" is not a client host of the deployment" "$T/wl5.err"
+printf '4s AS64621-cli0 c11\n' >"$T/trace.txt"
+"$COMETSIM" check "$T/wl5.xml" 2>"$T/wl5.err"
+check "... and a content beyond the catalogue" \
+	grep -q "^$T/trace.txt:1: content \"c11\" is not one of the catalogue's, c1 to c10" "$T/wl5.err"
+
 # ---- printed and written out ----
 "$COMETSIM" deploy "$scn" >"$T/script.txt"
 rc=$?
@@ -173,6 +247,22 @@ refused far '<scenario><topology name="t">
 <link name="ae" a="a:eth1" b="e:eth0"/>
 </topology>
 <deploy start="1s"/></scenario>' "$T/far.xml:10: <deploy>: the RAE of domain d1 (on b) and that of its neighbour d3 (on e) have no link between their nodes"
+refused noservers "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy><clients/>
+<requests rate=\"1\"/></deploy></scenario>" "$T/noservers.xml:3: <requests> needs <servers> and <clients> in the <deploy>"
+refused where "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy>
+<servers where=\"AS1 AS64601\"/></deploy></scenario>" "$T/where.xml:3: <servers where=\"AS1 AS64601\">: \"AS1\" is not a domain"
+refused size "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy>
+<catalogue size=\"uniform 5MB 1MB\"/></deploy></scenario>" "$T/size.xml:3: <catalogue>: size \"uniform 5MB 1MB\": the largest is below the smallest"
+refused stubnorel '<scenario><topology name="t">
+<domain name="d1" as="1"/><domain name="d2" as="2"/>
+<node name="a" domain="d1"><ether name="eth0" address="10.0.0.1/30"/></node>
+<node name="c" domain="d2"><ether name="eth0" address="10.0.0.2/30"/></node>
+<link name="ac" a="a:eth0" b="c:eth0"/>
+</topology>
+<deploy><clients where="stub"/></deploy></scenario>' "$T/stubnorel.xml:7: <clients where=\"stub\">: the topology has no business relationships to tell tiers by"
 "$COMETSIM" deploy "$top_srcdir/scenarios/echo.xml" >/dev/null 2>"$T/none.err"
 rc=$?
 check "cometsim deploy of a scenario without <deploy>: exit 1 ($rc)" [ "$rc" -eq 1 ]

@@ -693,6 +693,45 @@ test_loopback(void)
 	CU_ASSERT_STRING_EQUAL(lo_order, "123");
 }
 
+/*
+ * A socket given a source address sends from it whichever interface the
+ * route takes (a router id, which curling peers know a node by); without
+ * one, from the interface's address.
+ */
+static void
+test_udp_source(void)
+{
+	struct pair p;
+	struct udp_sock *sa;
+	struct addr b4, rid;
+	const uint8_t *f;
+
+	pair_setup(&p, 1000000000ULL, 1 * SIM_US, 100);
+	addr_parse("10.0.0.2", &b4);
+	addr_parse("192.0.2.7", &rid);
+	node_set_router_id(p.a, &rid);
+	sa = udp_open(p.a, 5000, udp_rx, NULL);
+	udp_open(p.b, 9000, udp_rx, NULL);
+	udp_got = 0;
+	CU_ASSERT_EQUAL(udp_sendto_buf(sa, &b4, 9000, "x", 1), 0);
+	udp_set_source(sa, &rid);
+	CU_ASSERT_EQUAL(udp_sendto_buf(sa, &b4, 9000, "y", 1), 0);
+	sim_run(p.sim, SIM_TIME_MAX);
+	CU_ASSERT_EQUAL(udp_got, 2);
+	/*
+	 * ARP request and reply (sent, received), then the two datagrams,
+	 * held for the reply, as a sends them, then as b receives them.
+	 */
+	CU_ASSERT_EQUAL(p.cap.n, 8);
+	f = p.cap.bytes[4];
+	CU_ASSERT_EQUAL(memcmp(f + 14 + 12, (const uint8_t[]){ 10, 0, 0, 1 }, 4), 0);
+	CU_ASSERT_EQUAL(memcmp(f + 42, "x", 1), 0);
+	f = p.cap.bytes[5];
+	CU_ASSERT_EQUAL(memcmp(f + 14 + 12, (const uint8_t[]){ 192, 0, 2, 7 }, 4), 0);
+	CU_ASSERT_EQUAL(memcmp(f + 42, "y", 1), 0);
+	pair_teardown(&p);
+}
+
 static void
 test_arp_queue(void)
 {
@@ -1416,6 +1455,7 @@ suite_net_register(void)
 	    !CU_add_test(s, "ARP", test_arp) ||
 	    !CU_add_test(s, "ARP queue: 212992 bytes of frames, or as set", test_arp_queue) ||
 	    !CU_add_test(s, "loopback: in order, and freed with the node", test_loopback) ||
+	    !CU_add_test(s, "a UDP socket's source address", test_udp_source) ||
 	    !CU_add_test(s, "neighbour discovery", test_nd) ||
 	    !CU_add_test(s, "ping over IPv4 and IPv6", test_ping_both_families) ||
 	    !CU_add_test(s, "VLAN tag and GRE encapsulation", test_vlan_and_gre_frames) ||
