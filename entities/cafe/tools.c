@@ -2,7 +2,7 @@
  * tools.c - cf_tool and ci_tool, the CAFE's configuration tools (D4.3
  * section 5.3.3), run as script events on a node:
  *
- *   ON_ROUTER cafe1 cf_tool add_ethernet <key> <dev> <dst-mac>
+ *   ON_ROUTER cafe1 cf_tool add_ethernet <key> <dev> <dst-mac>|peer
  *   ON_ROUTER cafe1 cf_tool add_device <key> <dev>
  *   ON_ROUTER cafe1 cf_tool remove <key>
  *   ON_ROUTER cafe1 cf_tool get [<key>]
@@ -16,8 +16,11 @@
  * tools print it on their terminal.  A key is one byte in hex ("a7",
  * "05"); a key list is hex, two digits a key; an address "*" (or
  * 0.0.0.0, ::) and a protocol or port 0 match anything; the class of
- * service is 0 (best effort, the default), 1 (BTBE) or 2 (PR).
- * doc/stateless-cafe.md shows every line the tools print.
+ * service is 0 (best effort, the default), 1 (BTBE) or 2 (PR).  The
+ * word "peer" in place of a MAC (the project's extension) is the MAC of
+ * the interface at the other end of the device's link, read when the
+ * tool runs, so that a generated configuration needs no MAC worked out
+ * by hand.  doc/stateless-cafe.md shows every line the tools print.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -104,6 +107,7 @@ struct cf_tool {
 	int key;		/* -1: all (get) */
 	char dev[IFNAME_MAX];
 	uint8_t mac[6];
+	bool peer;		/* add_ethernet ... peer: mac is resolved when the tool runs */
 };
 
 static int
@@ -152,11 +156,47 @@ cf_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 		}
 		snprintf(t->dev, sizeof(t->dev), "%s", argv[2]);
 	}
-	if (argc == 4 && mac_parse(argv[3], t->mac) < 0) {
-		snprintf(err, errlen, "bad MAC address \"%s\"", argv[3]);
+	if (argc == 4 && strcmp(argv[3], "peer") == 0) {
+		t->peer = true;
+	} else if (argc == 4 && mac_parse(argv[3], t->mac) < 0) {
+		snprintf(err, errlen, "bad MAC address \"%s\" (aa:11:b0:00:00:01, or peer)",
+			 argv[3]);
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The interface at the other end of dev's link, for "add_ethernet ...
+ * peer": an Ethernet device's own link, a VLAN sub-interface's parent's
+ * link (the tag does not change who is at the other end).  A link that
+ * is down still has its two ends, so it resolves: frames sent on it are
+ * dropped as on any link that is down.  NULL with err when dev is not
+ * there, is a GRE tunnel or has no link.
+ */
+static const struct iface *
+cf_peer(const struct cafe *c, const char *dev, char *err, size_t errlen)
+{
+	const struct iface *ifc = node_iface(c->node, dev), *eth;
+
+	if (!ifc) {
+		snprintf(err, errlen, "no device %s on %s", dev, c->node->name);
+		return NULL;
+	}
+	if (ifc->kind == IF_GRE) {
+		snprintf(err, errlen, "%s is a GRE tunnel: use add_device", dev);
+		return NULL;
+	}
+	eth = ifc->kind == IF_VLAN ? ifc->parent : ifc;
+	if (!eth->link) {
+		if (eth != ifc)
+			snprintf(err, errlen, "%s has no peer: its parent %s has no link", dev,
+				 eth->name);
+		else
+			snprintf(err, errlen, "%s has no peer: it has no link", dev);
+		return NULL;
+	}
+	return eth->link->end[1 - eth->link_side];
 }
 
 static void
@@ -165,6 +205,7 @@ cf_start(struct entity *e)
 	struct cf_tool *t = (struct cf_tool *)e;
 	struct cafe *c = cafe_get(e->node);
 	char err[256], line[256], mac[MAC_STRLEN];
+	const struct iface *peer = NULL;
 	int n = 0;
 
 	if (!c) {
@@ -173,8 +214,15 @@ cf_start(struct entity *e)
 	}
 	switch (t->op) {
 	case CF_ADD_ETHERNET:
-		if (cafe_rule_add_ethernet(c, (uint8_t)t->key, t->dev, t->mac, err, sizeof(err)) < 0)
+		if (t->peer && !(peer = cf_peer(c, t->dev, err, sizeof(err))))
 			entity_log(e, LOG_WARN, "error: %s", err);
+		else if (cafe_rule_add_ethernet(c, (uint8_t)t->key, t->dev,
+						peer ? peer->mac : t->mac, err, sizeof(err)) < 0)
+			entity_log(e, LOG_WARN, "error: %s", err);
+		else if (peer)
+			entity_log(e, LOG_INFO, "rule %02x added: ethernet %s %s (peer %s %s)",
+				   t->key, t->dev, mac_fmt(peer->mac, mac), peer->node->name,
+				   peer->name);
 		else
 			entity_log(e, LOG_INFO, "rule %02x added: ethernet %s %s", t->key, t->dev,
 				   mac_fmt(t->mac, mac));
@@ -210,7 +258,7 @@ cf_start(struct entity *e)
 const struct entity_class cf_tool_class = {
 	.name = "cf_tool",
 	.kind = "cf_tool",
-	.usage = "add_ethernet <key> <dev> <dst-mac> | add_device <key> <dev> | remove <key> | get [<key>]",
+	.usage = "add_ethernet <key> <dev> <dst-mac>|peer | add_device <key> <dev> | remove <key> | get [<key>]",
 	.inst_size = sizeof(struct cf_tool),
 	.init = cf_init,
 	.start = cf_start,

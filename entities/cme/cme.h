@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <glib.h>
+
 #include "entities/rae/rae_score.h"
 #include "sim/addr.h"
 #include "sim/entity.h"
@@ -49,12 +51,14 @@ struct cme_content {
 
 /*
  * The keys the CAFEs of domain `as` use for a stream that enters from AS
- * `from` (none: the stream starts in the domain) and leaves towards AS
+ * `from` (none: the stream starts in the domain; from_any: from any
+ * neighbouring AS that has no entry of its own) and leaves towards AS
  * `to` (none: it ends in the domain).
  */
 struct cme_keyplan {
-	uint32_t as, from, to;
+	uint32_t as, from, to;		/* from 0 when from_any */
 	bool has_from, has_to;
+	bool from_any;			/* from="any" (has_from is true too) */
 	uint8_t keys[CME_MAX_KEYS];
 	unsigned nkeys;
 	int line;
@@ -78,6 +82,7 @@ struct cme_config {
 	unsigned ncontents;
 	struct cme_keyplan *keyplans;
 	unsigned nkeyplans;
+	GHashTable *keyindex;		/* entry and exit -> index + 1 in keyplans */
 };
 
 /* cme_config.c */
@@ -90,6 +95,13 @@ struct cme_config *cme_config_parse(const char *buf, size_t len, const char *fil
 void cme_config_free(struct cme_config *c);
 const struct cme_content *cme_config_content(const struct cme_config *c, const char *name);
 const struct cme_class *cme_config_class(const struct cme_config *c, uint32_t cos);
+/*
+ * The key plan entry of domain `as` for a stream from `from` (has_from
+ * false: it starts there) to `to` (has_to false: it ends there): the
+ * entry with that exact `from`, else, for a stream that enters from a
+ * neighbour, the domain's from="any" entry for the same exit; NULL if
+ * neither.  The entry belongs to the configuration.
+ */
 const struct cme_keyplan *cme_config_keys(const struct cme_config *c, uint32_t as,
 					  bool has_from, uint32_t from, bool has_to, uint32_t to);
 

@@ -3,7 +3,9 @@
  * read with libxml2, validated against cme-config.xsd (compiled in), then
  * checked for what a schema cannot say: addresses that parse, decision
  * parameters that make sense, no content or key plan given twice.  Every
- * error names the file and the line.
+ * error names the file and the line.  The key plan is indexed by entry and
+ * exit, so that a generated plan of many domains loads and is looked up
+ * in time linear in its size.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -235,38 +237,116 @@ load_content(struct cload *l, const xmlNode *n)
 	}
 }
 
+/* What identifies a key plan entry: the domain, its entry and its exit. */
+struct keyid {
+	uint32_t as, from, to;	/* from and to 0 when absent or any */
+	unsigned kind;		/* KEYID_* */
+};
+
+#define KEYID_FROM	1u	/* has a from (a number or any) */
+#define KEYID_FROM_ANY	2u
+#define KEYID_TO	4u
+
+static guint
+keyid_hash(gconstpointer p)
+{
+	const struct keyid *k = p;
+	guint h = k->as;
+
+	h = h * 1000003u ^ k->from;
+	h = h * 1000003u ^ k->to;
+	return h * 1000003u ^ k->kind;
+}
+
+static gboolean
+keyid_equal(gconstpointer a, gconstpointer b)
+{
+	const struct keyid *x = a, *y = b;
+
+	return x->as == y->as && x->from == y->from && x->to == y->to && x->kind == y->kind;
+}
+
+static struct keyid
+keyid_of(uint32_t as, bool has_from, bool from_any, uint32_t from, bool has_to, uint32_t to)
+{
+	struct keyid k = { as, 0, 0, 0 };
+
+	if (has_from)
+		k.kind |= KEYID_FROM;
+	if (has_from && from_any)
+		k.kind |= KEYID_FROM_ANY;
+	else if (has_from)
+		k.from = from;
+	if (has_to) {
+		k.kind |= KEYID_TO;
+		k.to = to;
+	}
+	return k;
+}
+
+/*
+ * The from of a key plan entry: absent, an AS number, or "any" (an entry
+ * for a stream that enters from any neighbouring AS without an entry of
+ * its own, the project's extension).  An exit to "any" is refused: the
+ * keys a domain gives a stream are the way to the AS it leaves towards,
+ * so they cannot hold for every exit.
+ */
+static void
+keys_ends(struct cload *l, const xmlNode *n, struct cme_keyplan *k)
+{
+	char *from = attr(n, "from"), *to = attr(n, "to");
+
+	if (from && strcmp(from, "any") == 0) {
+		k->has_from = k->from_any = true;
+		k->from = 0;
+	} else {
+		k->from = (uint32_t)attr_num(l, n, "from", false, 0, 0, UINT32_MAX, &k->has_from);
+	}
+	if (to && strcmp(to, "any") == 0)
+		cerr(l, k->line, "to=\"any\": the keys of a domain lead to the AS the stream "
+		     "leaves towards, so an entry names it (from=\"any\" is allowed)");
+	else
+		k->to = (uint32_t)attr_num(l, n, "to", false, 0, 0, UINT32_MAX, &k->has_to);
+	g_free(from);
+	g_free(to);
+}
+
 static void
 load_keys(struct cload *l, const xmlNode *n)
 {
 	struct cme_config *c = l->c;
 	struct cme_keyplan *k;
+	struct keyid id;
 	char *hex = attr(n, "keys");
 	size_t len = hex ? strlen(hex) : 0;
+	gpointer first;
 
 	c->keyplans = g_renew(struct cme_keyplan, c->keyplans, c->nkeyplans + 1);
 	k = &c->keyplans[c->nkeyplans];
 	memset(k, 0, sizeof(*k));
 	k->line = xmldoc_line(n);
 	k->as = (uint32_t)attr_num(l, n, "as", false, 0, 0, UINT32_MAX, NULL);
-	k->from = (uint32_t)attr_num(l, n, "from", false, 0, 0, UINT32_MAX, &k->has_from);
-	k->to = (uint32_t)attr_num(l, n, "to", false, 0, 0, UINT32_MAX, &k->has_to);
+	keys_ends(l, n, k);
 	for (size_t i = 0; i + 1 < len && k->nkeys < CME_MAX_KEYS; i += 2) {
 		char b[3] = { hex[i], hex[i + 1], 0 };
 
 		k->keys[k->nkeys++] = (uint8_t)strtoul(b, NULL, 16);
 	}
 	g_free(hex);
-	for (unsigned i = 0; i < c->nkeyplans; i++) {
-		const struct cme_keyplan *o = &c->keyplans[i];
-
-		if (o->as == k->as && o->has_from == k->has_from && o->has_to == k->has_to &&
-		    (!o->has_from || o->from == k->from) && (!o->has_to || o->to == k->to))
-			cerr(l, k->line, "the keys of AS %" PRIu32 " for this entry and exit are "
-			     "given twice (first at line %d)", k->as, o->line);
-	}
-	if ((k->has_from && k->from == k->as) || (k->has_to && k->to == k->as))
+	if (l->failed)
+		return;
+	id = keyid_of(k->as, k->has_from, k->from_any, k->from, k->has_to, k->to);
+	first = g_hash_table_lookup(c->keyindex, &id);
+	if (first)
+		cerr(l, k->line, "the keys of AS %" PRIu32 " for this entry and exit are "
+		     "given twice (first at line %d)", k->as,
+		     c->keyplans[GPOINTER_TO_UINT(first) - 1].line);
+	if ((k->has_from && !k->from_any && k->from == k->as) || (k->has_to && k->to == k->as))
 		cerr(l, k->line, "AS %" PRIu32 ": from and to must name neighbouring ASes, "
 		     "not the AS itself", k->as);
+	if (!first)
+		g_hash_table_insert(c->keyindex, g_memdup2(&id, sizeof(id)),
+				    GUINT_TO_POINTER(c->nkeyplans + 1));
 	c->nkeyplans++;
 }
 
@@ -279,6 +359,7 @@ cme_config_parse(const char *buf, size_t len, const char *file, char *err, size_
 	xmlNode *root;
 
 	c->file = g_strdup(file);
+	c->keyindex = g_hash_table_new_full(keyid_hash, keyid_equal, g_free, NULL);
 	doc = xmldoc_read(buf, len, file, "cme-config", xsd_entities_cme_cme_config,
 			  xsd_entities_cme_cme_config_len, err, errlen);
 	if (!doc) {
@@ -340,6 +421,8 @@ cme_config_free(struct cme_config *c)
 	}
 	g_free(c->contents);
 	g_free(c->keyplans);
+	if (c->keyindex)
+		g_hash_table_destroy(c->keyindex);
 	g_free(c->file);
 	g_free(c);
 }
@@ -366,12 +449,12 @@ const struct cme_keyplan *
 cme_config_keys(const struct cme_config *c, uint32_t as, bool has_from, uint32_t from,
 		bool has_to, uint32_t to)
 {
-	for (unsigned i = 0; i < c->nkeyplans; i++) {
-		const struct cme_keyplan *k = &c->keyplans[i];
+	struct keyid id = keyid_of(as, has_from, false, from, has_to, to);
+	gpointer i = g_hash_table_lookup(c->keyindex, &id);
 
-		if (k->as == as && k->has_from == has_from && k->has_to == has_to &&
-		    (!has_from || k->from == from) && (!has_to || k->to == to))
-			return k;
+	if (!i && has_from) {
+		id = keyid_of(as, true, true, 0, has_to, to);
+		i = g_hash_table_lookup(c->keyindex, &id);
 	}
-	return NULL;
+	return i ? &c->keyplans[GPOINTER_TO_UINT(i) - 1] : NULL;
 }

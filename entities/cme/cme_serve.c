@@ -577,6 +577,35 @@ cand_keys(struct cme *c, struct cme_cand *k, uint32_t src_as, char *why, size_t 
 	return true;
 }
 
+/*
+ * The entries of the key plan a candidate took from="any" (the stream
+ * entered those domains from a neighbour with no entry of its own), as
+ * the log names them: " (from=\"any\": AS 3 line 30, AS 4 line 31)", or
+ * nothing when every entry named its entry AS.
+ */
+static void
+cand_any_note(struct cme *c, const struct cme_cand *k, uint32_t src_as, char *buf, size_t size)
+{
+	const Comet__Cmerae__Path *p = k->path;
+	size_t n = p->n_as_path, o = 0;
+	unsigned used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 1; i <= n && o < size; i++) {
+		uint32_t as = p->as_path[i - 1];
+		uint32_t from = i > 1 ? p->as_path[i - 2] : src_as;
+		uint32_t to = i < n ? p->as_path[i] : 0;
+		const struct cme_keyplan *kp = cme_config_keys(c->cfg, as, true, from, i < n, to);
+
+		if (!kp || !kp->from_any)
+			continue;
+		o += (size_t)snprintf(buf + o, size - o, "%sAS %" PRIu32 " line %d",
+				      used++ ? ", " : " (from=\"any\": ", as, kp->line);
+	}
+	if (used && o < size)
+		snprintf(buf + o, size - o, ")");
+}
+
 static int
 cand_cmp(const struct cme_cand *a, const struct cme_cand *b)
 {
@@ -713,6 +742,7 @@ decide(struct cme *c, struct cme_req *q, const cme_creq *r)
 		cafe_agent_cfg cf = COMET__CMECAFE__CONFIGURE_STREAM__INIT;
 		Comet__Cmecafe__Filter fl = COMET__CMECAFE__FILTER__INIT;
 		char src[ADDR_STRLEN], dst[ADDR_STRLEN], path[256], keys[2 * CME_MAX_KEYS + 1];
+		char any[512];
 
 		st->id = ++c->next_id;
 		st->content = g_strdup(ct->name);
@@ -758,10 +788,11 @@ decide(struct cme *c, struct cme_req *q, const cme_creq *r)
 		cafe_agent_frame(&m.base, op->msg);
 		fmt_path(path, sizeof(path), st->as_path, st->naspath);
 		fmt_keys(keys, sizeof(keys), best->keys, best->nkeys);
+		cand_any_note(c, best, sv->as, any, sizeof(any));
 		entity_log(&c->e, LOG_INFO, "request %" PRIu64 ": chose server %s (AS %" PRIu32
-			   ") as_path %s score %.6f keys %s; configuring stream %" PRIu32 " at "
-			   "CAFE agent %s", q->seq, src, sv->as, path, best->score, keys, st->id,
-			   ag->name);
+			   ") as_path %s score %.6f keys %s%s; configuring stream %" PRIu32 " at "
+			   "CAFE agent %s", q->seq, src, sv->as, path, best->score, keys, any,
+			   st->id, ag->name);
 		agent_submit(ag, op);
 	}
 out:

@@ -3,7 +3,9 @@
  * (entities/cme/cme_config.c, doc/cme.md), read from memory.  A
  * configuration that loads has what the loader promises: a class for
  * every decision_parameters, servers with addresses, key plans of at
- * most 255 keys; one that does not has a message naming the file.
+ * most 255 keys, each found again by its entrance and exit (a from="any"
+ * entry by a stream from the AS itself, which no exact entry may name);
+ * one that does not has a message naming the file.
  */
 #include <string.h>
 
@@ -35,8 +37,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (unsigned i = 0; i < c->nkeyplans; i++) {
 		const struct cme_keyplan *k = &c->keyplans[i];
 
+		uint32_t from = k->from_any ? k->as : k->from;
+
 		FUZZ_CHECK(k->nkeys <= CME_MAX_KEYS);
-		FUZZ_CHECK(cme_config_keys(c, k->as, k->has_from, k->from, k->has_to, k->to) == k);
+		FUZZ_CHECK(!k->from_any || k->has_from);
+		FUZZ_CHECK(cme_config_keys(c, k->as, k->has_from, from, k->has_to, k->to) == k);
 	}
 	fuzz_verdict = FUZZ_ACCEPTED;
 	cme_config_free(c);

@@ -97,5 +97,60 @@ bad address "address \"10.1.1.300\" is not an IPv4 or IPv6 address" 's|address="
 bad levels "aspiration level is worse than its reservation" 's|delay_aspiration="0.015" delay_reservation="0.03"|delay_aspiration="0.05" delay_reservation="0.03"|'
 bad no-node "no node of the scenario has the agent address 10.9.9.9" 's|agent="10.1.1.1"|agent="10.9.9.9"|'
 bad class-twice "decision_parameters id 2 is given twice" 's|<decision_parameters id="1"|<decision_parameters id="2"|'
+bad any-twice "the keys of AS 4 for this entry and exit are given twice" \
+	's|<keys as="4" from="[23]" keys=""/>|<keys as="4" from="any" keys=""/>|'
+bad to-any 'to="any": the keys of a domain lead to the AS the stream leaves towards' \
+	's|<keys as="2" from="1" to="4"|<keys as="2" from="1" to="any"|'
+
+# ---- 4. peer and from="any": the same network as e2e.xml ----
+data="$top_srcdir/tests/scenarios/data"
+check "the generated copy's key plan has from=\"any\" entries" \
+	[ "$(grep -c '<keys .*from="any"' "$data/cme-any.xml")" -eq 3 ]
+"$COMETSIM" run "$data/decoupled-generated.xml" --set "dir=$src" --set "cme=$data/cme-any.xml" \
+	--out "$T/gen" --quiet >"$T/gen.txt" 2>&1
+check "generated: runs and completes ($(head -n 2 "$T/gen.txt" | tr '\n' ' '))" \
+	[ "$(json_get "$T/gen/summary.json" status)" = complete ]
+n=0
+same=0
+for f in "$T/again"/*.pcap; do
+	n=$((n + 1))
+	b=$(basename "$f")
+	cmp -s "$f" "$T/gen/$b" || { echo "  differs: $b" >&2; same=1; }
+done
+check "generated: the same $n captures as e2e.xml, byte for byte" [ "$n" -eq 20 -a "$same" -eq 0 ]
+bad=0
+for f in "$T/gen"/*.pcap; do
+	k=$(pcap_bad "$f" | wc -l)
+	[ "$k" -eq 0 ] || { echo "  $f: $k bad frames" >&2; bad=$((bad + k)); }
+done
+check "generated: no capture has a bad frame ($bad)" [ "$bad" -eq 0 ]
+printf '#!/bin/sh\nexec "%s" -X "lua_script:%s" "$@"\n' "$TSHARK" "$lua" >"$T/tshark-cme"
+chmod +x "$T/tshark-cme"
+# reply_keys DIR CLIENT: the keys of the ACCEPTED replies cli got, as tshark reads them.
+reply_keys() {
+	TSHARK="$T/tshark-cme" tshark_read "$1/$2-eth0.pcap" -Y 'cmeclient.status == 0' \
+		-T fields -e cmeclient.keys | sort -u | tr '\n' '/'
+}
+check "generated: cli1's reply carries keys 03 04, as with the explicit plan" \
+	[ "$(reply_keys "$T/gen" cli1)" = "03 04/" -a "$(reply_keys "$T/again" cli1)" = "03 04/" ]
+check "generated: cli2's reply carries keys 02 04, as with the explicit plan" \
+	[ "$(reply_keys "$T/gen" cli2)" = "02 04/" -a "$(reply_keys "$T/again" cli2)" = "02 04/" ]
+c="$T/gen/counters.csv"
+check "generated: the CME accepted 2 requests" [ "$(counter "$c" cme cme1/cme0 accepted)" -eq 2 ]
+check "generated: r3 dropped nothing for want of a rule (the exact entry won over any)" \
+	[ "$(counter "$c" cafe r3 drop_comet_no_rule)" -eq 0 ]
+log="$T/gen/log.txt"
+chose=' cme1 cme/cme0 INFO: request 1: chose server 10.1.1.2 (AS 1)'
+check "generated: AS 3's keys from its exact entry, AS 4's from any (line 34)" \
+	grep -q "$chose as_path 3 4 score [0-9.]* keys 0304 (from=\"any\": AS 4 line 34); configuring stream 1 " \
+	"$log"
+check "generated: AS 2's and AS 4's keys from any (lines 31, 34)" \
+	grep -q "$chose as_path 2 4 score [0-9.]* keys 0204 (from=\"any\": AS 2 line 31, AS 4 line 34); configuring stream 2 " \
+	"$log"
+check "e2e: an explicit plan's choices name no any entry" \
+	not grep -q 'from="any"' "$T/again/log.txt"
+check "generated: cf_tool resolved r3's next hop to e4's eth1" \
+	grep -q ' r3 cf_tool/[^ ]* INFO: rule 04 added: ethernet eth1 02:00:00:00:06:01 (peer e4 eth1)$' \
+	"$log"
 
 finish

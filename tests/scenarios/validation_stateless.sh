@@ -4,7 +4,10 @@
 # rows, all PASS, well-formed JSON lines, every capture clean for tshark.
 # Then the evaluator must see through broken set-ups: a rule with a wrong
 # destination MAC (test 3) and a rule for the wrong key (test 4) must give
-# FAIL rows whose "actual" says what went wrong.
+# FAIL rows whose "actual" says what went wrong.  Tests 3 and 4 again with
+# "peer" in place of cf_tool's MACs must PASS: the frames carry the MAC of
+# the other end of the link (VLAN: of its parent's link); and cf_tool's
+# log says what "peer" resolved to, or why it could not.
 . "${top_srcdir:-.}/tests/scenarios/lib.sh"
 
 ev="$top_srcdir/scenarios/validation/stateless.sh"
@@ -107,6 +110,72 @@ check "wrong MAC: test 3's actual names the MAC the frames carried" \
 	grep -q '"test":3,.*"actual":"[^"]*destination MAC 02:00:00:00:09:00' "$bro/rows.jsonl"
 check "wrong key: test 4's actual says no frame left eth1 and dut dropped them for want of a rule" \
 	grep -q '"test":4,.*"actual":"[^"]*no COMET frame left eth1[^"]*dut dropped 100 comet_no_rule' "$bro/rows.jsonl"
+
+# ---- cf_tool add_ethernet ... peer ----
+peer="$T/peer"
+sh "$ev" "$peer" --only 3,4 --scenario "3=$data/stateless-peer-ethernet.xml" \
+	--scenario "4=$data/stateless-peer-vlan.xml" >"$T/peer.txt" 2>&1
+rc=$?
+cat "$T/peer.txt"
+check "peer: the evaluator exits 0 ($rc)" [ "$rc" -eq 0 ]
+check "peer: two rows, both PASS" [ "$(wc -l <"$peer/rows.jsonl")" -eq 2 -a \
+	"$(grep -c '"result":"PASS"' "$peer/rows.jsonl")" -eq 2 ]
+check "peer: test 3's frames carry tout's eth1 MAC" \
+	grep -q '"test":3,.*"actual":"[^"]*destination MAC 02:00:00:00:03:01' "$peer/rows.jsonl"
+check "peer: test 4's frames carry VLAN id 100" \
+	grep -q '"test":4,.*"actual":"[^"]*VLAN id 100' "$peer/rows.jsonl"
+# ccount FILE FILTER: count with the COMET dissector loaded.
+ccount() {
+	TSHARK="$T/tshark-comet" count "$@"
+}
+tout1=02:00:00:00:03:01
+dut0=02:00:00:00:02:00
+for t in 3 4; do
+	check "peer: test $t: every frame dut sent on eth1 goes to tout's eth1 (tshark)" \
+		[ "$(ccount "$peer/$t/dut-eth1.pcap" "comet && eth.dst == $tout1")" -eq 100 ]
+	check "peer: test $t: no other destination on dut's eth1" \
+		[ "$(ccount "$peer/$t/dut-eth1.pcap" "comet && eth.dst != $tout1")" -eq 0 ]
+	check "peer: test $t: every frame tin sent on eth1 goes to dut's eth0 (tshark)" \
+		[ "$(ccount "$peer/$t/dut-eth0.pcap" "comet && eth.dst == $dut0")" -eq 100 ]
+	bad=$(TSHARK="$T/tshark-comet" pcap_bad "$peer/$t/dut-eth1.pcap" | wc -l)
+	check "peer: test $t: dut-eth1.pcap clean ($bad bad frames)" [ "$bad" -eq 0 ]
+done
+dcf=' dut cf_tool/[^ ]* INFO:'
+check "peer: test 3: the log line shows the MAC it resolved" \
+	grep -q "$dcf rule a3 added: ethernet eth1 $tout1 (peer tout eth1)\$" \
+	"$peer/3/log.txt"
+check "peer: test 4: a VLAN sub-interface resolves through its parent's link" \
+	grep -q "$dcf rule a4 added: ethernet eth1.100 $tout1 (peer tout eth1)\$" \
+	"$peer/4/log.txt"
+
+# Every kind of device, and the errors (no pcap: the log is what is read).
+"$COMETSIM" run "$data/cf-tool-peer.xml" --out "$T/cfp" --pcap none --quiet >"$T/cfp.txt" 2>&1
+check "cf-tool-peer: runs ($(cat "$T/cfp.txt"))" [ -s "$T/cfp/log.txt" ]
+log="$T/cfp/log.txt"
+# logline TEXT: the line of a's cf_tool that ends with TEXT, once.
+logline() {
+	[ "$(grep -c " a cf_tool/cf_tool[0-9]* [A-Z]*: $1\$" "$log")" -eq 1 ]
+}
+check "cf-tool-peer: an Ethernet device resolves to the other end of its link" \
+	logline 'rule 01 added: ethernet eth0 02:00:00:00:01:00 (peer b eth0)'
+check "cf-tool-peer: a VLAN sub-interface resolves to the other end of its parent's link" \
+	logline 'rule 02 added: ethernet eth0.5 02:00:00:00:01:00 (peer b eth0)'
+check "cf-tool-peer: a device with no link is an error (WARN)" \
+	grep -q ' a cf_tool/cf_tool2 WARN: error: eth1 has no peer: it has no link$' "$log"
+check "cf-tool-peer: a VLAN whose parent has no link is an error (WARN)" \
+	grep -q ' a cf_tool/cf_tool3 WARN: error: eth1.7 has no peer: its parent eth1 has no link$' \
+	"$log"
+check "cf-tool-peer: a GRE tunnel is an error (WARN)" \
+	grep -q ' a cf_tool/cf_tool4 WARN: error: gre1 is a GRE tunnel: use add_device$' "$log"
+check "cf-tool-peer: a device the node does not have is an error (WARN)" \
+	grep -q ' a cf_tool/cf_tool5 WARN: error: no device eth9 on a$' "$log"
+check "cf-tool-peer: the errors added no rule (get: 2 rules)" logline '2 rules'
+check "cf-tool-peer: get shows rule 02 with the MAC resolved" \
+	logline '02 ethernet eth0.5 02:00:00:00:01:00'
+check "cf-tool-peer: after END_LINK the link still has its other end" \
+	logline 'rule 07 added: ethernet eth0 02:00:00:00:01:00 (peer b eth0)'
+"$COMETSIM" check "$data/cf-tool-peer.xml" >/dev/null 2>&1
+check "cf-tool-peer: the scenario passes cometsim check" [ $? -eq 0 ]
 
 # A usage error is not a result.
 sh "$ev" >/dev/null 2>&1

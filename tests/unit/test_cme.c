@@ -1,7 +1,7 @@
 /*
  * test_cme.c - the CME's configuration (entities/cme/cme_config.c) from
- * memory: defaults, the catalogue, the key plan lookups by entry and exit,
- * and each refusal with its line.
+ * memory: defaults, the catalogue, the key plan lookups by entry and exit
+ * (from="any" too), and each refusal with its line.
  */
 #include <math.h>
 #include <string.h>
@@ -90,6 +90,69 @@ test_cme_config_good(void)
 }
 
 /*
+ * from="any": an entry for a stream that enters the domain from any
+ * neighbour that has no entry of its own.  The any entries come first in
+ * the file, so an exact entry wins by being exact, not by its place.
+ */
+static const char anyplan[] =
+	"<?xml version=\"1.0\"?>\n"
+	"<cme-config>\n"
+	"  <decision_parameters id=\"1\" delay_aspiration=\"0.05\" delay_reservation=\"0.2\"\n"
+	"      loss_aspiration=\"1e-4\" loss_reservation=\"0.01\"\n"
+	"      bandwidth_aspiration=\"5e7\" bandwidth_reservation=\"1e6\"/>\n"
+	"  <keys as=\"2\" from=\"any\" to=\"3\" keys=\"ee\"/>\n"
+	"  <keys as=\"2\" from=\"any\" keys=\"dd\"/>\n"
+	"  <keys as=\"2\" from=\"1\" to=\"3\" keys=\"ff\"/>\n"
+	"  <keys as=\"2\" to=\"3\" keys=\"cc\"/>\n"
+	"  <keys as=\"3\" from=\"any\" keys=\"\"/>\n"
+	"</cme-config>\n";
+
+static void
+test_cme_config_any(void)
+{
+	char err[512] = "";
+	struct cme_config *c = cme_config_parse(anyplan, strlen(anyplan), "t.xml", err,
+						sizeof(err));
+	const struct cme_keyplan *k;
+
+	if (!c)
+		fprintf(stderr, "\n  refused: %s\n", err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(c->nkeyplans, 5);
+	/* An exact from wins over any. */
+	k = cme_config_keys(c, 2, true, 1, true, 3);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+	CU_ASSERT_EQUAL(k->keys[0], 0xff);
+	CU_ASSERT_FALSE(k->from_any);
+	CU_ASSERT_EQUAL(k->line, 8);
+	/* Any other neighbour gets the any entry of the same exit. */
+	k = cme_config_keys(c, 2, true, 7, true, 3);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+	CU_ASSERT_EQUAL(k->keys[0], 0xee);
+	CU_ASSERT_TRUE(k->from_any);
+	CU_ASSERT_TRUE(k->has_from);
+	CU_ASSERT_EQUAL(k->line, 6);
+	/* from="any" without to: the stream ends in the domain, whatever it came from. */
+	k = cme_config_keys(c, 2, true, 9, false, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+	CU_ASSERT_EQUAL(k->keys[0], 0xdd);
+	k = cme_config_keys(c, 3, true, 2, false, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+	CU_ASSERT_EQUAL(k->nkeys, 0);
+	CU_ASSERT_TRUE(k->from_any);
+	/* No from keeps its meaning: the stream starts there; any does not stand for it. */
+	k = cme_config_keys(c, 2, false, 0, true, 3);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+	CU_ASSERT_EQUAL(k->keys[0], 0xcc);
+	CU_ASSERT_PTR_NULL(cme_config_keys(c, 3, false, 0, false, 0));
+	/* An any entry holds for its own exit only. */
+	CU_ASSERT_PTR_NULL(cme_config_keys(c, 2, true, 7, true, 4));
+	CU_ASSERT_PTR_NULL(cme_config_keys(c, 3, true, 2, true, 4));
+	CU_ASSERT_PTR_NULL(cme_config_keys(c, 4, true, 2, false, 0));
+	cme_config_free(c);
+}
+
+/*
  * The good text with every `from` replaced by `to` must fail with `want`
  * in the message.  An element's line is where its start tag ends.
  */
@@ -129,6 +192,22 @@ test_cme_config_bad(void)
 	refuse("<keys as=\"3\" from=\"2\" keys=\"\"/>", "<keys as=\"2\" from=\"1\" to=\"3\" keys=\"\"/>",
 	       "t.xml:15: the keys of AS 2 for this entry and exit are given twice (first at line 14)");
 	refuse("<keys as=\"3\" from=\"2\"", "<keys as=\"3\" from=\"3\"", "neighbouring ASes");
+	/* Two from="any" entries of one domain and exit are one entry given twice. */
+	refuse("<keys as=\"3\" from=\"2\" keys=\"\"/>",
+	       "<keys as=\"3\" from=\"any\" keys=\"\"/>\n"
+	       "  <keys as=\"3\" from=\"any\" keys=\"01\"/>",
+	       "t.xml:16: the keys of AS 3 for this entry and exit are given twice "
+	       "(first at line 15)");
+	refuse("<keys as=\"2\" from=\"1\" to=\"3\" keys=\"ff\"/>",
+	       "<keys as=\"2\" from=\"any\" to=\"3\" keys=\"ff\"/>\n"
+	       "  <keys as=\"2\" from=\"any\" to=\"3\" keys=\"ee\"/>",
+	       "t.xml:15: the keys of AS 2 for this entry and exit are given twice "
+	       "(first at line 14)");
+	/* An exit to any is refused: keys lead to the AS the stream leaves towards. */
+	refuse("from=\"1\" to=\"3\"", "from=\"1\" to=\"any\"", "t.xml:14: to=\"any\"");
+	refuse("from=\"1\" to=\"3\"", "from=\"any\" to=\"any\"", "t.xml:14: to=\"any\"");
+	/* Only the word itself: "Any" is not a number. */
+	refuse("from=\"1\" to=\"3\"", "from=\"Any\" to=\"3\"", "t.xml:14: from \"Any\"");
 	refuse("port=\"80\"", "port=\"0\"", "t.xml:10: port \"0\": too small (at least 1)");
 	/* Every number is a value of the one grammar (sim/units.h). */
 	refuse("port=\"80\"", "port=\"+80\"", "t.xml:10: port \"+80\": not a whole number");
@@ -227,6 +306,7 @@ suite_cme_register(void)
 	if (!s)
 		return -1;
 	if (!CU_add_test(s, "configuration: defaults, catalogue, key plan", test_cme_config_good) ||
+	    !CU_add_test(s, "configuration: key plan entries from any", test_cme_config_any) ||
 	    !CU_add_test(s, "configuration: each refusal with its line", test_cme_config_bad) ||
 	    !CU_add_test(s, "configuration: values with units", test_cme_config_durations))
 		return -1;

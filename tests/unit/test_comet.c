@@ -139,10 +139,14 @@ test_tool_arguments(void)
 	expect_ok(&ci_tool_class, "remove 123");
 	expect_ok(&ci_tool_class, "collect");
 	expect_ok(&ci_tool_class, "add 7 0 2001:db8::1 * 17 0 0 01 2");
+	/* The project's extension: the MAC of the link's other end, found when it runs. */
+	expect_ok(&cf_tool_class, "add_ethernet a7 eth1.100 peer");
 	/* What the tools refuse. */
 	expect_bad(&cf_tool_class, "add_ethernet a77 eth1 aa:11:b0:00:00:01", "bad key");
 	expect_bad(&cf_tool_class, "add_ethernet a7 eth1 aa:11:b0:00:00", "bad MAC");
 	expect_bad(&cf_tool_class, "add_ethernet a7 eth1", "wrong number");
+	expect_bad(&cf_tool_class, "add_ethernet a7 eth1 Peer", "bad MAC address \"Peer\"");
+	expect_bad(&cf_tool_class, "add_device 05 gre1 peer", "wrong number");
 	expect_bad(&cf_tool_class, "add_tunnel a7 gre1", "unknown command");
 	expect_bad(&ci_tool_class, "add 123 60 1.1.1 2.2.2.1 17 0 80 12", "bad source address");
 	expect_bad(&ci_tool_class, "add 123 60 1.1.1.2 2.2.2.1 17 0 80 123", "bad key list");
