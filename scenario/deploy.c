@@ -1331,7 +1331,13 @@ workload_cmds(struct scn_ld *ld, struct scn_deploy *d)
 		}
 		addr_fmt(&h->as->ip, a);
 		addr_fmt(&sv->as->ip, b);
-		if (d->approach == DEP_DECOUPLED)
+		if (d->approach == DEP_DECOUPLED && sv->as == h->as)
+			/* In the server's own domain: nothing to mediate, a direct fetch. */
+			cmd = g_strdup_printf("ON_ROUTER %s usr.cme.Client - c%u server=%s:8080 "
+					      "size=%" PRIu64 " port=%u", h->node->name, q->content + 1,
+					      addr_fmt(&sv->ip, b), d->wl.sizes[q->content],
+					      h->next_port);
+		else if (d->approach == DEP_DECOUPLED)
 			cmd = g_strdup_printf("ON_ROUTER %s usr.cme.Client %s c%u cme_port=9091 "
 					      "port=%u", h->node->name, b, q->content + 1,
 					      h->next_port);

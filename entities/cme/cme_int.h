@@ -71,6 +71,7 @@ struct cme_agent {
 /* A client request and, once decided, its answer. */
 struct cme_req {
 	struct addr client;
+	struct addr to;			/* the CME's address it was sent to: the reply's source */
 	uint16_t cport;
 	uint64_t seq;
 	GBytes *reply;			/* packed ContentReply, NULL while pending */

@@ -79,8 +79,11 @@ reply_send(struct cme *c, struct cme_req *q)
 	gsize len;
 	const uint8_t *b = g_bytes_get_data(q->reply, &len);
 
-	if (c->usock)
+	if (c->usock) {
+		/* From the address the client asked, whichever interface the route takes. */
+		udp_set_source(c->usock, &q->to);
 		udp_sendto_buf(c->usock, &q->client, q->cport, b, len);
+	}
 }
 
 static void
@@ -812,7 +815,6 @@ cme_udp_input(struct udp_sock *s, void *ctx, struct pkt *p, const struct addr *s
 	char why[256], a[ADDR_STRLEN], *key;
 
 	(void)s;
-	(void)dst;
 	(void)dport;
 	if (!c->e.running)
 		return;
@@ -830,6 +832,7 @@ cme_udp_input(struct udp_sock *s, void *ctx, struct pkt *p, const struct addr *s
 		x.has_status = 1;
 		x.status = CME_REFUSED;
 		x.reason = reason;
+		udp_set_source(c->usock, dst);
 		if (comet__cmeclient__content_reply__get_packed_size(&x) <= sizeof(buf))
 			udp_sendto_buf(c->usock, src, sport, buf,
 				       comet__cmeclient__content_reply__pack(&x, buf));
@@ -847,6 +850,7 @@ cme_udp_input(struct udp_sock *s, void *ctx, struct pkt *p, const struct addr *s
 	} else {
 		q = g_new0(struct cme_req, 1);
 		q->client = *src;
+		q->to = *dst;
 		q->cport = sport;
 		q->seq = r->sequence;
 		g_hash_table_insert(c->reqs, key, q);

@@ -101,12 +101,12 @@ check "no CME there" not grep -q '^cme,' "$oc/counters.csv"
 cat >"$T/wl.xml" <<EOF
 <scenario name="wl">
   <topology file="$top_srcdir/topologies/as-small.caida.txt" format="caida"/>
-  <run end_time="20s" pcap="none"/>
+  <run end_time="30s" pcap="none"/>
   <deploy approach="coupled" keepalive="1s" hold="3s">
     <servers where="AS64625 AS64630"/>
     <clients where="stub"/>
     <catalogue contents="10" size="uniform 10kB 50kB"/>
-    <requests rate="0.5" start="3s" duration="10s" zipf="0.8"/>
+    <requests rate="0.5" start="8s" duration="10s" zipf="0.8"/>
   </deploy>
 </scenario>
 EOF
@@ -126,8 +126,8 @@ n=$(grep ' usr.curling.ContentClient ' "$T/wl.script" | awk '
 		if (v ~ /ms$/) return substr(v, 1, length(v) - 2) * 1000000
 		return substr(v, 1, length(v) - 1) * 1000000000
 	}
-	{ t = ns($1) + 0; if (t < 3000000000 || t >= 13000000000) bad++ } END { print bad + 0 }')
-check "every request is within [3 s, 13 s) ($n outside)" [ "$n" -eq 0 ]
+	{ t = ns($1) + 0; if (t < 8000000000 || t >= 18000000000) bad++ } END { print bad + 0 }')
+check "every request is within [8 s, 18 s) ($n outside)" [ "$n" -eq 0 ]
 awk '$2 == "ON_ROUTER" && $4 == "usr.curling.ContentClient" { print $3, $5 }' "$T/wl.script" | sort | uniq -d >"$T/dup-ports"
 check "no client uses a port twice" [ ! -s "$T/dup-ports" ]
 "$COMETSIM" run "$T/wl.xml" --out "$T/wlrun" --quiet
@@ -152,7 +152,7 @@ check "--write writes the topology with the hosts" grep -q '<node name="AS64625-
 check "... and it runs to the same counters" cmp -s "$T/wlrun/counters.csv" "$T/wlrun2/counters.csv"
 # A trace: its lines, as they are.
 printf '# time client content\n4s AS64621-cli0 c3\n\n4.5s AS64630-cli0 c10\n' >"$T/trace.txt"
-sed 's|<requests rate="0.5" start="3s" duration="10s" zipf="0.8"/>|<requests trace="trace.txt"/>|' "$T/wl.xml" >"$T/wl5.xml"
+sed 's|<requests rate="0.5" start="8s" duration="10s" zipf="0.8"/>|<requests trace="trace.txt"/>|' "$T/wl.xml" >"$T/wl5.xml"
 "$COMETSIM" deploy "$T/wl5.xml" >"$T/wl5.script"
 grep ' usr.curling.ContentClient ' "$T/wl5.script" >"$T/wl5.req"
 cat >"$T/wl5.want" <<'EOF'
@@ -168,6 +168,59 @@ printf '4s AS64621-cli0 c11\n' >"$T/trace.txt"
 "$COMETSIM" check "$T/wl5.xml" 2>"$T/wl5.err"
 check "... and a content beyond the catalogue" \
 	grep -q "^$T/trace.txt:1: content \"c11\" is not one of the catalogue's, c1 to c10" "$T/wl5.err"
+
+# Three tier-1 ASes, 1 peering with 2 and 3, which do not peer: what is
+# published below 2 reaches 1, not 3 (a record heard from a peer goes no
+# further), so a client below 3 is refused rather than served over two
+# peer links.
+printf '1|2|0\n1|3|0\n2|20|-1\n3|30|-1\n' >"$T/valley.txt"
+cat >"$T/valley.xml" <<EOF
+<scenario name="valley">
+  <topology file="valley.txt" format="caida"/>
+  <run end_time="10s" pcap="none"/>
+  <deploy approach="coupled">
+    <servers where="AS20"/>
+    <clients where="AS30 AS1"/>
+    <catalogue contents="1" size="10kB"/>
+    <requests trace="valley.trace"/>
+  </deploy>
+</scenario>
+EOF
+printf '5s AS30-cli0 c1\n5s AS1-cli0 c1\n' >"$T/valley.trace"
+"$COMETSIM" run "$T/valley.xml" --out "$T/valley" --quiet
+rc=$?
+check "the valley scenario runs (exit $rc)" [ "$rc" -eq 0 ]
+check "AS1's client, a peer of the publisher's provider, is served" \
+	grep -q 'AS1-cli0 cclient/cclient[0-9]* INFO: CC: Content c1 received and saved' "$T/valley/log.txt"
+check "AS30's client, two peer links away, is refused" \
+	grep -q 'AS30-cli0 cclient/cclient[0-9]* WARN: CC: Content c1 refused: not found' "$T/valley/log.txt"
+
+# ---- the same workload, decoupled ----
+sed 's/approach="coupled"/approach="decoupled"/' "$T/wl.xml" >"$T/wld.xml"
+"$COMETSIM" deploy "$T/wld.xml" >"$T/wld.script"
+n=$(grep -c ' usr.cme.Client ' "$T/wld.script")
+check "the same number of requests in both approaches ($n)" [ "$n" -eq "$nreq" ]
+grep ' usr.cme.Client ' "$T/wld.script" | awk '{ for (i = 5; i <= NF; i++) if ($i ~ /^c[0-9]+$/) c = $i; print $1, $3, c }' >"$T/wld.tc"
+grep ' usr.curling.ContentClient ' "$T/wl.script" | awk '{ print $1, $3, $NF }' >"$T/wl.tc"
+check "... at the same times, from the same clients, for the same contents" cmp -s "$T/wld.tc" "$T/wl.tc"
+check "a client in the server's domain fetches directly" \
+	grep -q ' ON_ROUTER AS64630-cli0 usr.cme.Client - c[0-9]* server=100.64.19.6:8080 size=[0-9]* port=100[0-9][0-9]$' "$T/wld.script"
+check "the servers' domain has a CAFE that intercepts them (eth1 faces AS64625-srv0)" \
+	grep -q '^0 ON_ROUTER AS64625 cafe intercept=eth1$' "$T/wld.script"
+check "... the CAFE agent" grep -q '^0 ON_ROUTER AS64625 usr.stateless.CafeAgent$' "$T/wld.script"
+check "... and a CME with its catalogue and the key plan" \
+	grep -q '^0 ON_ROUTER AS64625 usr.cme.Cme 9090 report=0 config=${deploy}/AS64625-cme.xml$' "$T/wld.script"
+check "a transit domain's rule towards its first neighbour" \
+	grep -q '^0 ON_ROUTER AS64611 cf_tool add_ethernet 01 eth0 peer$' "$T/wld.script"
+"$COMETSIM" run "$T/wld.xml" --out "$T/wldrun" --quiet
+rc=$?
+check "the decoupled workload runs (exit $rc)" [ "$rc" -eq 0 ]
+n=$(grep -c 'cme_client/cme_client[0-9]* INFO: received [0-9]* bytes of [0-9]* in .*: complete (connection closed: normal), 0 bytes differ from the content' "$T/wldrun/log.txt")
+check "every request is served, byte for byte ($n of $nreq)" [ "$n" -eq "$nreq" ]
+n=$(awk -F, '$1 == "cafe" && $3 == "forwarded" && $4 > 0' "$T/wldrun/counters.csv" | wc -l)
+check "the transit domains' CAFEs forward by keys ($n)" [ "$n" -ge 8 ]
+n=$(awk -F, '$1 == "cafe" && $3 == "drop_comet_no_rule" && $4 > 0' "$T/wldrun/counters.csv" | wc -l)
+check "no CAFE lacks a rule for a key ($n)" [ "$n" -eq 0 ]
 
 # ---- printed and written out ----
 "$COMETSIM" deploy "$scn" >"$T/script.txt"
