@@ -22,7 +22,7 @@
 #include "sim/rng.h"
 
 #define WL_CONTENTS_MAX	1000000u	/* contents of a catalogue */
-#define WL_REQUESTS_MAX	10000000u	/* requests of a workload */
+#define WL_REQUESTS_MAX	1000000u	/* requests of a workload: an instance each */
 
 static char *
 wprop(struct scn_ld *ld, xmlNode *e, const char *file, const char *name, int *rc)
