@@ -252,6 +252,19 @@ check "... and the same captures ($diff_pcaps)" [ -z "$diff_pcaps" ]
 sed 's|config /[^)]*/\(AS[0-9]*\)-rae.xml)|config deploy:\1/rae.xml)|' "$o2/log.txt" >"$T/log2"
 check "... and the same log but for the configuration's name" cmp -s "$o/log.txt" "$T/log2"
 
+# ---- the approach as a parameter: both approaches from one file ----
+cat >"$T/par.xml" <<EOF
+<scenario name="par">
+  <param name="approach" value="decoupled"/>
+  <topology file="$top_srcdir/topologies/as-small.caida.txt" format="caida"/>
+  <deploy approach="\${approach}"/>
+</scenario>
+EOF
+"$COMETSIM" deploy "$T/par.xml" --set approach=coupled >"$T/par.script"
+check "--set approach=coupled deploys CRMEs" grep -q '^0 ON_ROUTER AS64601 usr.curling.Crme ' "$T/par.script"
+"$COMETSIM" deploy "$T/par.xml" >"$T/par2.script"
+check "... and the parameter's value CMEs" grep -q '^0 ON_ROUTER AS64601 usr.cme.Cme 9090 report=0$' "$T/par2.script"
+
 # ---- refused ----
 # refused NAME FILE-CONTENT EXPECTED: the scenario is refused with exit 1 and
 # the message EXPECTED (a fixed string) on stderr.
