@@ -1,0 +1,102 @@
+/*
+ * deploy_int.h - what the two files of <deploy> share (doc/deploy.md):
+ * deploy.c (the description, the plan, the files and the events) and
+ * deploy_write.c (cometsim deploy: printed and written out).
+ */
+#ifndef SCENARIO_DEPLOY_INT_H
+#define SCENARIO_DEPLOY_INT_H
+
+#include "scenario/scenario_int.h"
+
+#define DEP_PORT_RAE	10001	/* the RAEs' TCP port */
+#define DEP_PORT_CME	9090	/* the CME's port for its RAE */
+#define DEP_PORT_CRME	3000	/* the CRMEs' port (the curling scripts') */
+#define DEP_PORT_CAFE	2000	/* the stateful CAFEs' port */
+#define DEP_CURLING_MAX	32	/* a CAFE's inter-domain links, a CRME's providers or peers */
+#define DEP_KEYS_MAX	255	/* keys are one byte, 0 unused: neighbours of one AS */
+#define DEP_POOL	"100.64.0.0/10"	/* the domains' prefixes when they have none */
+
+enum dep_approach { DEP_DECOUPLED = 0, DEP_COUPLED };
+
+/* Relationship of a neighbour to the AS that holds it. */
+enum dep_rel { REL_NONE = 0, REL_CUSTOMER, REL_PEER, REL_PROVIDER, REL_SIBLING };
+
+
+/* A class of service: the decision parameters the RAEs and CMEs get. */
+struct dep_class {
+	unsigned id;
+	char *cos;
+	char *v[6];	/* as written: delay, loss, bandwidth; aspiration then reservation */
+};
+
+
+struct dep_as;
+
+struct dep_nbr {
+	struct dep_as *as;
+	const struct scn_link *link;	/* the first link between the two domains */
+	enum dep_rel rel;		/* the neighbour's relationship to this AS */
+	unsigned key;			/* this AS's key towards it, 1..255 */
+	const struct scn_link *rlink;	/* the link between the two RAEs' nodes */
+	struct addr peer_ip;		/* the neighbour's RAE's address on it */
+	char *ifname;			/* this node's interface on it */
+};
+
+struct dep_as {
+	uint32_t asn;
+	unsigned ncust, nprov;		/* neighbours that are its customers, its providers */
+	unsigned nsrv;			/* server hosts in it */
+	unsigned next_slot;		/* the next /30 of its first prefix for a host */
+	const struct scn_domain *dom;
+	struct scn_node *node;		/* holds the RAE and the CME */
+	struct addr ip;			/* the RAE's address */
+	GArray *prefixes;		/* struct prefix */
+	GArray *nbrs;			/* struct dep_nbr, by AS number */
+};
+
+/* Where hosts go: <servers where= hosts=/> or <clients .../>. */
+struct dep_place {
+	char *where;		/* all, stub, transit, tier1, top:N, or domain names; NULL: none */
+	unsigned hosts;		/* per domain chosen */
+	const char *file;
+	int line;
+};
+
+/* A server or client host the deployment adds to a domain. */
+struct dep_host {
+	struct scn_node *node;
+	struct dep_as *as;
+	const char *rif;	/* the RAE node's interface towards it */
+	struct addr ip;
+	unsigned next_port;	/* the clients' next port for a request */
+};
+
+enum { PL_SERVERS = 0, PL_CLIENTS = 1 };
+
+/* A file the deployment made: its name (the in-memory one) and text. */
+struct dep_doc {
+	char *name;
+	char *base;	/* the name of the file --write makes */
+	GString *text;
+};
+
+struct scn_deploy {
+	const char *file;
+	int line;
+	enum dep_approach approach;
+	sim_time_t start;
+	char *timers;		/* "keepalive=.. hold=.. retry=..", or "" */
+	unsigned limit, mrai;
+	struct prefix pool;
+	GArray *classes;	/* struct dep_class */
+	GPtrArray *ases;	/* struct dep_as*, by AS number */
+	GPtrArray *docs;	/* struct dep_doc* */
+	GPtrArray *cmds;	/* char*: the events, "TIME COMMAND" as a script writes them */
+	guint first_event;	/* the events it added are the last ones from here */
+	struct dep_place place[2];	/* servers, clients */
+	GPtrArray *hosts[2];	/* struct dep_host*: servers, clients, in AS order */
+	struct scn_workload wl;
+	bool has_catalogue;
+};
+
+#endif /* SCENARIO_DEPLOY_INT_H */
