@@ -11,7 +11,8 @@
 # with tshark, the captures: the first and last content bytes at the
 # client (the first chunk at the client's CAFE after the Configure that
 # names its port).  Then the order of the rows, the same file with the
-# heap scheduler, and no file for a run without clients.
+# heap scheduler, the delivery-time CDF of `cometsim plot`, and no file
+# for a run without clients.
 . "${top_srcdir:-.}/tests/scenarios/lib.sh"
 
 lua="$top_srcdir/output/wireshark/cometsim.lua"
@@ -158,6 +159,11 @@ check "decoupled: cli1:5005's first byte is its first data segment (tshark)" \
 check "decoupled: the rows are sorted" sorted "$f"
 check "decoupled: two requests at 11 s, the script's second first (cli1 < cli2)" \
 	[ "$(awk -F, '$1 == "11.000000000" { printf "%s ", $2 }' "$f")" = "cli1:5006 cli2:5003 " ]
+
+"$COMETSIM" plot --cdf completion --by approach "$f" --out "$d/plots" >/dev/null ||
+	fail "plot --cdf completion exited $?"
+check "decoupled: the delivery-time CDF has the two complete requests" \
+	[ "$(grep -c '^[0-9]' "$d/plots/cdf-completion.dat")" -eq 2 ]
 
 h="$T/dec-heap"
 "$COMETSIM" run "$top_srcdir/tests/scenarios/data/requests-decoupled.xml" --scheduler heap \
