@@ -19,7 +19,8 @@
  * The server listens on its port and answers each connection's request
  * line with the content (byte i is cme_content_byte(i)) or an "ERR"
  * line, then closes.  Both are described in doc/content-apps.md; the CME
- * side of the interface is entities/cme/cme.c.
+ * side of the interface is entities/cme/cme.c.  Each client keeps its
+ * record of requests.csv (entities/requests.h) up to date.
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -33,6 +34,7 @@
 #include "entities/apps/apps.h"
 #include "entities/cme/cmeclient.pb-c.h"
 #include "entities/cme/content.h"
+#include "entities/requests.h"
 #include "sim/net.h"
 #include "sim/tcp.h"
 #include "sim/units.h"
@@ -160,16 +162,20 @@ struct cc {
 	struct addr server;	/* from server= or the reply */
 	uint16_t server_port;
 	char server_ep[ADDR_STRLEN + 8];
+	sim_time_t t_start;	/* the start: the first request, or the connection of server= */
 	sim_time_t t_request;	/* first request sent */
 	sim_time_t t_connect;	/* first SYN */
+	sim_time_t t_last_byte;	/* when the last bytes came */
 	bool eof;		/* the server closed its side */
 	uint8_t head[CC_HEAD];	/* first bytes received */
+	struct request_rec *rec;	/* its row of requests.csv, from the start */
 	/* statistics */
 	uint64_t requests_sent, replies, accepted, refused, no_answer, malformed_replies;
 	uint64_t send_errors;	/* requests the stack refused (no route) */
 	uint64_t bytes_received, expected_bytes, complete, content_errors;
 	uint64_t request_to_reply_ns, transfer_ns;
 	uint64_t server_as, stream_id;
+	uint64_t first_byte_ns, completion_ns;	/* from the start; 0: none */
 };
 
 static void
@@ -214,6 +220,37 @@ cc_send_request(struct cc *c)
 	sim_timer_after(c->e.node->net->sim, &c->timer, c->timeout);
 }
 
+/*
+ * The transfer is over: its outcome in the record.  An ERR line from the
+ * server is no content: no bytes, no first byte; "ERR unknown content"
+ * is REQ_NOT_FOUND.
+ */
+static void
+cc_record_end(struct cc *c, bool err_line)
+{
+	struct request_rec *r = c->rec;
+	static const char unknown[] = "ERR unknown content ";
+
+	if (c->complete) {
+		struct sim *sim = c->e.node->net->sim;
+		sim_time_t last = c->bytes_received ? c->t_last_byte : sim_now(sim);
+
+		c->completion_ns = (uint64_t)(last - c->t_start);
+		r->completion = last - c->t_start;
+		r->outcome = REQ_COMPLETE;
+		return;
+	}
+	r->outcome = REQ_INCOMPLETE;
+	if (!err_line)
+		return;
+	r->bytes = 0;
+	r->first_byte = -1;
+	c->first_byte_ns = 0;
+	if (c->bytes_received >= sizeof(unknown) - 1 &&
+	    memcmp(c->head, unknown, sizeof(unknown) - 1) == 0)
+		r->outcome = REQ_NOT_FOUND;
+}
+
 /* The transfer is over, one way or another: log the outcome once. */
 static void
 cc_finish(struct cc *c, enum tcp_close_reason why)
@@ -234,6 +271,7 @@ cc_finish(struct cc *c, enum tcp_close_reason why)
 			 (const char *)c->head);
 	}
 	cc_set_state(c, CC_DONE, "transfer over");
+	cc_record_end(c, err[0] != '\0');
 	entity_log(&c->e, c->complete && !c->content_errors ? LOG_INFO : LOG_WARN,
 		   "received %" PRIu64 " bytes of %" PRIu64 " in %s s from %s: %s (connection "
 		   "closed: %s), %" PRIu64 " bytes differ from the content%s", c->bytes_received,
@@ -257,9 +295,16 @@ static void
 cc_recv(struct tcp_sock *sock, void *ctx, const uint8_t *data, size_t len)
 {
 	struct cc *c = ctx;
+	sim_time_t now = sim_now(c->e.node->net->sim);
 
-	if (c->bytes_received == 0 && len)
+	if (!len)
+		return;
+	if (c->bytes_received == 0) {
 		entity_log(&c->e, LOG_DEBUG, "first bytes from %s", c->server_ep);
+		c->first_byte_ns = (uint64_t)(now - c->t_start);
+		requests_first_byte(c->rec, now);
+	}
+	c->t_last_byte = now;
 	for (size_t i = 0; i < len; i++) {
 		uint64_t off = c->bytes_received + i;
 
@@ -269,6 +314,7 @@ cc_recv(struct tcp_sock *sock, void *ctx, const uint8_t *data, size_t len)
 			c->content_errors++;
 	}
 	c->bytes_received += len;
+	c->rec->bytes = c->bytes_received;
 }
 
 static void
@@ -310,6 +356,7 @@ cc_fetch(struct cc *c)
 	if (!c->tcp) {
 		entity_log(&c->e, LOG_ERROR, "cannot connect from port %u to %s: no route, or "
 			   "the port is taken", c->port, c->server_ep);
+		c->rec->outcome = REQ_ERROR;
 		cc_set_state(c, CC_DONE, "no connection");
 		return;
 	}
@@ -359,6 +406,10 @@ cc_accept(struct cc *c, const cc_reply *r)
 	c->stream_id = r->has_stream_id ? r->stream_id : 0;
 	c->server_as = r->has_server_as ? r->server_as : 0;
 	sim_timer_cancel(sim, &c->timer);
+	snprintf(c->rec->server, sizeof(c->rec->server), "%s", c->server_ep);
+	c->rec->size = c->expected_bytes;
+	c->rec->size_known = true;
+	requests_set_path(c->rec, r->has_server_as, r->server_as, r->as_path, r->n_as_path);
 	cc_fmt_reply(r, keys, sizeof(keys), path, sizeof(path));
 	entity_log(&c->e, LOG_INFO, "accepted: server %s (AS %" PRIu64 "), %" PRIu64 " bytes, "
 		   "stream %" PRIu64 ", AS path %s, keys %s, score %g", c->server_ep, c->server_as,
@@ -415,6 +466,7 @@ cc_udp_input(struct udp_sock *s, void *ctx, struct pkt *p, const struct addr *sr
 		c->request_to_reply_ns = (uint64_t)(sim_now(sim) - c->t_request);
 		sim_timer_cancel(sim, &c->timer);
 		entity_log(&c->e, LOG_WARN, "refused: %s", r->reason ? r->reason : "no reason given");
+		c->rec->outcome = REQ_REFUSED;
 		cc_set_state(c, CC_DONE, "refused");
 	} else if (r->has_status && r->status != COMET__CMECLIENT__CONTENT_REPLY__STATUS__ACCEPTED) {
 		c->malformed_replies++;
@@ -440,6 +492,7 @@ cc_timer(struct sim *sim, void *ctx, void *arg)
 		return;
 	}
 	c->no_answer = 1;
+	c->rec->outcome = REQ_NO_ANSWER;
 	entity_log(&c->e, LOG_WARN, "no answer from the CME %s after %" PRIu64 " requests",
 		   c->cme_ep, c->requests_sent);
 	cc_set_state(c, CC_DONE, "no answer");
@@ -543,7 +596,12 @@ cc_start(struct entity *e)
 		entity_log(e, LOG_WARN, "a client fetches once: not started again");
 		return;
 	}
+	c->t_start = sim_now(e->node->net->sim);
+	c->rec = requests_add(e, c->port, c->content, REQ_DECOUPLED);
 	if (c->direct) {
+		snprintf(c->rec->server, sizeof(c->rec->server), "%s", c->server_ep);
+		c->rec->size = c->expected_bytes;
+		c->rec->size_known = true;
 		entity_log(e, LOG_INFO, "fetching %s directly from %s, %" PRIu64 " bytes expected",
 			   c->content, c->server_ep, c->expected_bytes);
 		cc_fetch(c);
@@ -552,6 +610,7 @@ cc_start(struct entity *e)
 	c->udp = udp_open(e->node, 0, cc_udp_input, c);
 	if (!c->udp) {
 		entity_log(e, LOG_ERROR, "no free UDP port for the request");
+		c->rec->outcome = REQ_ERROR;
 		cc_set_state(c, CC_DONE, "no UDP port");
 		return;
 	}
@@ -572,6 +631,7 @@ cc_stop(struct entity *e)
 	if (c->state == CC_ASKING) {
 		entity_log(e, LOG_WARN, "stopped after %" PRIu64 " requests without an answer",
 			   c->requests_sent);
+		c->rec->outcome = REQ_STOPPED;
 		cc_set_state(c, CC_DONE, "stopped");
 	}
 	if (c->tcp) {
@@ -607,6 +667,8 @@ cc_stats(struct entity *e, entity_stat_fn fn, void *ctx)
 	fn(ctx, "transfer_ns", c->transfer_ns);
 	fn(ctx, "server_as", c->server_as);
 	fn(ctx, "stream_id", c->stream_id);
+	fn(ctx, "first_byte_ns", c->first_byte_ns);
+	fn(ctx, "completion_ns", c->completion_ns);
 }
 
 static void

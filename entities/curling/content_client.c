@@ -32,6 +32,11 @@
  * has.  Log kind "cclient"; lines start "CC:", or "CC <port>:" when the
  * instance has several requesters (D4.3's saved line keeps "CC:": its
  * path names the port).
+ *
+ * Each requester that asks makes its record of requests.csv
+ * (entities/requests.h) and keeps it up to date: the server is the
+ * source its chunks name, the path stays unknown (no message of the
+ * protocol tells the client the path of the content).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -42,6 +47,7 @@
 #include <glib/gstdio.h>
 
 #include "entities/curling/curling.h"
+#include "entities/requests.h"
 #include "sim/net.h"
 #include "sim/rng.h"
 #include "sim/units.h"
@@ -104,6 +110,8 @@ struct creq {
 	sim_time_t ask_at;	/* when it asks: the start, plus its draw with spread */
 	bool asked;
 	sim_time_t asked_at, done_at;
+	sim_time_t first_at;	/* its first chunk, when chunks > 0 */
+	struct request_rec *rec;	/* its row of requests.csv, from its first Consume */
 	/* statistics */
 	uint64_t requests, replies, chunks, duplicates, bytes, inconsistent, bad;
 };
@@ -168,6 +176,7 @@ send_consume(struct creq *r, uint32_t first, uint32_t last, uint8_t flags)
 	if (!r->asked) {
 		r->asked = true;
 		r->asked_at = sim_now(sim);
+		r->rec = requests_add(&c->e, r->port, c->id, REQ_COUPLED);
 	}
 	sim_timer_after(sim, &r->reply_timer, c->timeout);
 }
@@ -209,6 +218,8 @@ complete(struct creq *r)
 	GError *ge = NULL;
 
 	finish(r, CS_DONE);
+	r->rec->completion = r->done_at - r->asked_at;
+	r->rec->outcome = REQ_COMPLETE;
 	top = net_outfile(c->e.node->net, "Content");
 	if (!top) {
 		entity_log(&c->e, LOG_INFO, "%s Content %s received (%" PRIu64 " bytes, kept in "
@@ -267,6 +278,7 @@ stall_tick(struct sim *sim, void *ctx, void *arg)
 		entity_log(&c->e, LOG_WARN, "%s Content %s incomplete: %" PRIu32 " of %" PRIu32
 			   " chunks after %u request%s: giving up", r->tag, c->id, r->nhave,
 			   r->nchunks, r->repairs + 1, r->repairs ? "s" : "");
+		r->rec->outcome = REQ_INCOMPLETE;
 		finish(r, CS_FAILED);
 		return;
 	}
@@ -290,6 +302,7 @@ reply_tick(struct sim *sim, void *ctx, void *arg)
 		return;
 	entity_log(&r->c->e, LOG_WARN, "%s Content %s: no answer to the Consume within %"
 		   PRId64 " ms: giving up", r->tag, r->c->id, r->c->timeout / SIM_MS);
+	r->rec->outcome = REQ_NO_ANSWER;
 	finish(r, CS_FAILED);
 }
 
@@ -312,15 +325,33 @@ process_reply(struct creq *r, const struct cmsg *m)
 		entity_log(&c->e, LOG_WARN, "%s Content %s refused: %s", r->tag, c->id,
 			   m->status == CSTAT_NOT_FOUND ? "not found (no CRME knows it)" :
 			   cmsg_status_name(m->status));
+		r->rec->outcome = m->status == CSTAT_NOT_FOUND ? REQ_NOT_FOUND : REQ_REFUSED;
 		finish(r, CS_REFUSED);
 		return;
 	}
 	if (r->repairs == 0)
 		entity_log(&c->e, LOG_INFO, "%s Consume for %s accepted: %" PRIu64 " bytes in %"
 			   PRIu32 " chunks", r->tag, c->id, m->size, m->nchunks);
+	r->rec->size = m->size;
+	r->rec->size_known = true;
 	client_state(r, CS_RECEIVING);
 	if (!sim_timer_armed(&r->stall_timer))
 		sim_timer_after(sim, &r->stall_timer, c->stall);
+}
+
+/* The first chunk: the first byte, and the server and size it names, in the record. */
+static void
+first_chunk(struct creq *r, const struct cmsg *m)
+{
+	struct request_rec *rec = r->rec;
+
+	r->first_at = sim_now(r->c->e.node->net->sim);
+	requests_first_byte(rec, r->first_at);
+	snprintf(rec->server, sizeof(rec->server), "%u.%u.%u.%u:%u", m->src.addr >> 24,
+		 (m->src.addr >> 16) & 255, (m->src.addr >> 8) & 255, m->src.addr & 255,
+		 m->src.port);
+	rec->size = m->size;
+	rec->size_known = true;
 }
 
 /*
@@ -359,7 +390,8 @@ process_content(struct creq *r, const struct cmsg *m)
 		return;
 	}
 	client_state(r, CS_RECEIVING);
-	r->chunks++;
+	if (r->chunks++ == 0)
+		first_chunk(r, m);
 	if (r->have[m->seq]) {
 		r->duplicates++;
 	} else {
@@ -367,6 +399,7 @@ process_content(struct creq *r, const struct cmsg *m)
 		r->have[m->seq] = 1;
 		r->nhave++;
 		r->bytes += m->datalen;
+		r->rec->bytes = r->bytes;
 	}
 	if (r->nhave == r->nchunks) {
 		complete(r);
@@ -600,6 +633,13 @@ req_delay(const struct creq *r)
 	return r->state == CS_DONE ? (uint64_t)(r->done_at - r->asked_at) : 0;
 }
 
+/* From its first Consume to its first chunk; 0 before any chunk. */
+static uint64_t
+req_first_byte(const struct creq *r)
+{
+	return r->chunks ? (uint64_t)(r->first_at - r->asked_at) : 0;
+}
+
 /* One requester's statistics, each name after `prefix` ("" or "1003."). */
 static void
 req_stats(const struct creq *r, const char *prefix, entity_stat_fn fn, void *ctx)
@@ -618,6 +658,7 @@ req_stats(const struct creq *r, const char *prefix, entity_stat_fn fn, void *ctx
 		{ "failed", r->state == CS_FAILED },
 		{ "delay_ns", req_delay(r) },
 		{ "asked_ns", r->asked ? (uint64_t)r->asked_at : 0 },
+		{ "first_byte_ns", req_first_byte(r) },
 	};
 	char name[64];
 
@@ -630,16 +671,18 @@ req_stats(const struct creq *r, const char *prefix, entity_stat_fn fn, void *ctx
 /*
  * The instance's statistics: totals over its requesters (with one, that
  * requester's), delay_ns the mean delivery time of those complete,
- * delay_max_ns the longest; then, with several requesters, each one's
- * under "<port>.".
+ * delay_max_ns the longest, first_byte_ns the mean time to the first
+ * chunk of those that had one; then, with several requesters, each
+ * one's under "<port>.".
  */
 static void
 client_stats(struct entity *e, entity_stat_fn fn, void *ctx)
 {
 	struct cclient *c = (struct cclient *)e;
 	uint64_t requests = 0, replies = 0, repairs = 0, chunks = 0, expected = 0, unique = 0, dup = 0;
-	uint64_t bytes = 0, done = 0, refused = 0, failed = 0, bad = 0, dmax = 0;
-	unsigned __int128 dsum = 0;	/* up to 1000 delays of up to SIM_TIME_LIMIT */
+	uint64_t bytes = 0, done = 0, refused = 0, failed = 0, bad = 0, dmax = 0, nfirst = 0;
+	/* up to 1000 delays of up to SIM_TIME_LIMIT */
+	unsigned __int128 dsum = 0, fsum = 0;
 
 	for (unsigned i = 0; i < c->nreq; i++) {
 		const struct creq *r = &c->req[i];
@@ -657,6 +700,8 @@ client_stats(struct entity *e, entity_stat_fn fn, void *ctx)
 		failed += r->state == CS_FAILED;
 		bad += r->bad;
 		dsum += req_delay(r);
+		fsum += req_first_byte(r);
+		nfirst += r->chunks != 0;
 		if (req_delay(r) > dmax)
 			dmax = req_delay(r);
 	}
@@ -676,6 +721,7 @@ client_stats(struct entity *e, entity_stat_fn fn, void *ctx)
 	fn(ctx, "clients", c->nreq);
 	fn(ctx, "replies", replies);
 	fn(ctx, "delay_max_ns", dmax);
+	fn(ctx, "first_byte_ns", nfirst ? (uint64_t)(fsum / nfirst) : 0);
 	if (c->nreq > 1)
 		for (unsigned i = 0; i < c->nreq; i++) {
 			char prefix[16];

@@ -16,9 +16,11 @@
 
 #include <CUnit/CUnit.h>
 #include <glib.h>
+#include <glib/gstdio.h>
 
 #include "entities/apps/apps.h"
 #include "entities/registry.h"
+#include "entities/requests.h"
 #include "sim/entity.h"
 #include "sim/net.h"
 #include "sim/pkt.h"
@@ -400,6 +402,136 @@ test_net_ext(void)
 	sim_destroy(sim);
 	entity_free(&p.f->e);
 	CU_ASSERT_EQUAL(entities_register_all(), 0);
+}
+
+/* ---- requests.csv (entities/requests.c) ---- */
+
+/* A run with an output directory and two nodes, "a" and "b,1"; its fakes' records. */
+struct req_run {
+	struct sim *sim;
+	struct net *net;
+	struct fake *fa, *fb;
+	char *dir;
+};
+
+static void
+req_run_open(struct req_run *r, bool outdir)
+{
+	char err[256];
+
+	memset(r, 0, sizeof(*r));
+	entity_class_reset();
+	CU_ASSERT_EQUAL(entity_class_register(&fake_class), 0);
+	r->sim = sim_create(NULL);
+	r->net = net_create(r->sim, 1, 1);
+	if (outdir) {
+		r->dir = g_dir_make_tmp("cometsim-requests-XXXXXX", NULL);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(r->dir);
+		r->net->outdir = r->dir;
+	}
+	r->fa = (struct fake *)entity_new(&fake_class, "a", 0, NULL, err, sizeof(err));
+	r->fb = (struct fake *)entity_new(&fake_class, "b,1", 0, NULL, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r->fa);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r->fb);
+	entity_start(&r->fa->e, node_create(r->net, "a"));
+	entity_start(&r->fb->e, node_create(r->net, "b,1"));
+}
+
+static void
+req_noop(struct sim *sim, void *ctx, void *arg)
+{
+	(void)sim;
+	(void)ctx;
+	(void)arg;
+}
+
+/* End the run; the text of requests.csv (g_free it), or NULL if there is none. */
+static char *
+req_run_close(struct req_run *r)
+{
+	char *path, *text = NULL;
+
+	net_stop_entities(r->net);
+	if (r->dir) {
+		path = g_build_filename(r->dir, "requests.csv", NULL);
+		if (!g_file_get_contents(path, &text, NULL, NULL))
+			text = NULL;
+		g_unlink(path);
+		g_free(path);
+		g_rmdir(r->dir);
+		g_free(r->dir);
+	}
+	net_destroy(r->net);
+	sim_destroy(r->sim);
+	entity_free(&r->fa->e);
+	entity_free(&r->fb->e);
+	CU_ASSERT_EQUAL(entities_register_all(), 0);
+	return text;
+}
+
+/*
+ * Rows in (time, node, port, content, approach, creation) order whatever
+ * the order they were made in; a name with a comma or a quote quoted;
+ * empty fields for what is not known; a record changed after it was
+ * made is written as it stands at the end.
+ */
+static void
+test_requests_csv(void)
+{
+	static const uint32_t path[] = { 3, 4 };
+	struct req_run r;
+	struct request_rec *x;
+	char *text;
+
+	req_run_open(&r, true);
+	x = requests_add(&r.fb->e, 9, "first", REQ_COUPLED);
+	x->outcome = REQ_NO_ANSWER;
+	sim_schedule(r.sim, 2 * SIM_S, req_noop, NULL, NULL);
+	sim_run(r.sim, 10 * SIM_S);
+	x = requests_add(&r.fb->e, 7, "movie", REQ_COUPLED);
+	x->outcome = REQ_REFUSED;
+	x = requests_add(&r.fa->e, 9, "say \"hi\"", REQ_DECOUPLED);
+	x = requests_add(&r.fa->e, 8, "zz", REQ_DECOUPLED);
+	requests_first_byte(x, 2 * SIM_S + 5);
+	requests_first_byte(x, 2 * SIM_S + 9);
+	x->completion = 40;
+	x->bytes = 10;
+	x->size = 10;
+	x->size_known = true;
+	x->outcome = REQ_COMPLETE;
+	snprintf(x->server, sizeof(x->server), "10.0.0.1:80");
+	requests_set_path(x, true, 1, path, 2);
+	x = requests_add(&r.fa->e, 8, "aa", REQ_COUPLED);
+	x = requests_add(&r.fa->e, 8, "aa", REQ_DECOUPLED);
+	x = requests_add(&r.fa->e, 8, "aa", REQ_DECOUPLED);
+	x->bytes = 3;
+	text = req_run_close(&r);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_STRING_EQUAL(text,
+		"time,client,content,approach,server,as_path,path_len,first_byte,completion,"
+		"bytes,size,outcome\n"
+		"0.000000000,\"b,1:9\",first,coupled,,,,,,0,,no_answer\n"
+		"2.000000000,a:8,aa,decoupled,,,,,,0,,pending\n"
+		"2.000000000,a:8,aa,decoupled,,,,,,3,,pending\n"
+		"2.000000000,a:8,aa,coupled,,,,,,0,,pending\n"
+		"2.000000000,a:8,zz,decoupled,10.0.0.1:80,1 3 4,2,0.000000005,0.000000040,10,10,"
+		"complete\n"
+		"2.000000000,a:9,\"say \"\"hi\"\"\",decoupled,,,,,,0,,pending\n"
+		"2.000000000,\"b,1:7\",movie,coupled,,,,,,0,,refused\n");
+	g_free(text);
+}
+
+/* No file without a request, nor without an output directory. */
+static void
+test_requests_none(void)
+{
+	struct req_run r;
+
+	req_run_open(&r, true);
+	CU_ASSERT_PTR_NULL(req_run_close(&r));
+	req_run_open(&r, false);
+	requests_add(&r.fa->e, 1, "x", REQ_DECOUPLED);
+	CU_ASSERT_PTR_NULL(req_run_close(&r));
 }
 
 /* ---- parsers ---- */
@@ -1095,6 +1227,9 @@ suite_entity_register(void)
 	    !CU_add_test(s, "instance names", test_entity_names) ||
 	    !CU_add_test(s, "instance life cycle", test_entity_life) ||
 	    !CU_add_test(s, "run-wide extensions", test_net_ext) ||
+	    !CU_add_test(s, "requests.csv: order, quoting, empty fields", test_requests_csv) ||
+	    !CU_add_test(s, "requests.csv: none without requests or a directory",
+			 test_requests_none) ||
 	    !CU_add_test(s, "destinations", test_parse_dst) ||
 	    !CU_add_test(s, "ms format", test_fmt_ms) ||
 	    !CU_add_test(s, "payload header", test_payload_header) ||

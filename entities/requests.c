@@ -1,0 +1,241 @@
+/*
+ * requests.c - requests.csv: one row per content request of the run,
+ * whichever approach's client made it (entities/requests.h;
+ * doc/outputs.md, "requests.csv", says what each column holds).
+ *
+ *   time,client,content,approach,server,as_path,path_len,first_byte,
+ *   completion,bytes,size,outcome
+ *
+ * The records sit in a run-wide extension of the network, as the RAEs'
+ * rae-paths.csv does (entities/rae/rae_paths.c): the first request of
+ * the run creates it, and its end call, made once when the run ends and
+ * before the entities stop, writes the file when the run has an output
+ * directory.  A run without requests has no table and writes no file.
+ *
+ * Rows are sorted by time, client node (by name), client port, content,
+ * approach, then the order the records were made: nothing depends on
+ * where the records sit in memory, so the file is the same whatever the
+ * scheduler.  Times are seconds with nine decimals, as the log prints
+ * them (sim_time_fmt).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "entities/requests.h"
+#include "sim/entity.h"
+#include "sim/net.h"
+
+#define REQUESTS_EXT	"requests"
+#define REQUESTS_FILE	"requests.csv"
+
+struct requests {
+	GPtrArray *recs;	/* struct request_rec*, in the order they were made */
+	struct node *node;	/* the first client's node, kind and instance: */
+	char *kind, *inst;	/* whom to log a failure to write the file on behalf of */
+};
+
+static const char *const outcome_names[REQ_OUTCOMES] = {
+	[REQ_PENDING] = "pending",
+	[REQ_COMPLETE] = "complete",
+	[REQ_INCOMPLETE] = "incomplete",
+	[REQ_REFUSED] = "refused",
+	[REQ_NOT_FOUND] = "not_found",
+	[REQ_NO_ANSWER] = "no_answer",
+	[REQ_STOPPED] = "stopped",
+	[REQ_ERROR] = "error",
+};
+
+const char *
+requests_outcome_name(enum req_outcome o)
+{
+	g_assert((unsigned)o < REQ_OUTCOMES);
+	return outcome_names[o];
+}
+
+/* A CSV field: as it is, or quoted (quotes doubled) when it holds a comma, quote or newline. */
+static void
+csv_field(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+/* A duration since the request, or nothing when there is none. */
+static void
+csv_time(FILE *f, sim_time_t t)
+{
+	char buf[32];
+
+	if (t >= 0)
+		fputs(sim_time_fmt(t, buf, sizeof(buf)), f);
+}
+
+static void
+rec_row(FILE *f, const struct request_rec *r)
+{
+	char t[32], client[256];
+
+	snprintf(client, sizeof(client), "%s:%u", r->node, r->port);
+	fprintf(f, "%s,", sim_time_fmt(r->time, t, sizeof(t)));
+	csv_field(f, client);
+	fputc(',', f);
+	csv_field(f, r->content);
+	fprintf(f, ",%s,%s,%s,", r->approach == REQ_COUPLED ? "coupled" : "decoupled", r->server,
+		r->as_path ? r->as_path : "");
+	if (r->path_len >= 0)
+		fprintf(f, "%" PRId64, r->path_len);
+	fputc(',', f);
+	csv_time(f, r->first_byte);
+	fputc(',', f);
+	csv_time(f, r->completion);
+	fprintf(f, ",%" PRIu64 ",", r->bytes);
+	if (r->size_known)
+		fprintf(f, "%" PRIu64, r->size);
+	fprintf(f, ",%s\n", requests_outcome_name(r->outcome));
+}
+
+static int
+rec_order(const void *x, const void *y)
+{
+	const struct request_rec *a = *(const struct request_rec *const *)x;
+	const struct request_rec *b = *(const struct request_rec *const *)y;
+	int c;
+
+	if (a->time != b->time)
+		return a->time < b->time ? -1 : 1;
+	if ((c = strcmp(a->node, b->node)) != 0)
+		return c;
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	if ((c = strcmp(a->content, b->content)) != 0)
+		return c;
+	if (a->approach != b->approach)
+		return a->approach < b->approach ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* The run ends: write every record, sorted, if the run has a directory. */
+static void
+requests_end(struct net *net, void *data)
+{
+	struct requests *rq = data;
+	struct request_rec **v;
+	char *path = net_outfile(net, REQUESTS_FILE);
+	FILE *f = NULL;
+	bool bad;
+	int fd;
+
+	if (!path)
+		return;
+	/* Created new, never through a link, as every output of a run. */
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		node_log(rq->node, LOG_ERROR, rq->kind, rq->inst, "cannot write %s: %s", path,
+			 strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		g_free(path);
+		return;
+	}
+	v = g_memdup2(rq->recs->pdata, rq->recs->len * sizeof(void *));
+	qsort(v, rq->recs->len, sizeof(void *), rec_order);
+	fputs("time,client,content,approach,server,as_path,path_len,first_byte,completion,"
+	      "bytes,size,outcome\n", f);
+	for (guint i = 0; i < rq->recs->len; i++)
+		rec_row(f, v[i]);
+	g_free(v);
+	bad = ferror(f) != 0;
+	if (fclose(f) != 0 || bad)
+		node_log(rq->node, LOG_ERROR, rq->kind, rq->inst, "cannot write %s: %s", path,
+			 strerror(errno));
+	g_free(path);
+}
+
+static void
+rec_free(gpointer p)
+{
+	struct request_rec *r = p;
+
+	g_free(r->node);
+	g_free(r->content);
+	g_free(r->as_path);
+	g_free(r);
+}
+
+static void
+requests_fini(void *data)
+{
+	struct requests *rq = data;
+
+	g_ptr_array_free(rq->recs, TRUE);
+	g_free(rq->kind);
+	g_free(rq->inst);
+	g_free(rq);
+}
+
+struct request_rec *
+requests_add(struct entity *e, uint16_t port, const char *content, enum req_approach approach)
+{
+	struct net *net = e->node->net;
+	struct requests *rq = net_ext_get(net, REQUESTS_EXT);
+	struct request_rec *r = g_new0(struct request_rec, 1);
+
+	if (!rq) {
+		rq = g_new0(struct requests, 1);
+		rq->recs = g_ptr_array_new_with_free_func(rec_free);
+		rq->node = e->node;
+		rq->kind = g_strdup(e->cls->kind);
+		rq->inst = g_strdup(e->inst);
+		net_ext_set(net, REQUESTS_EXT, rq, requests_end, requests_fini);
+	}
+	r->time = sim_now(net->sim);
+	r->node = g_strdup(e->node->name);
+	r->port = port;
+	r->content = g_strdup(content);
+	r->approach = approach;
+	r->path_len = -1;
+	r->first_byte = -1;
+	r->completion = -1;
+	r->outcome = REQ_PENDING;
+	r->seq = rq->recs->len;
+	g_ptr_array_add(rq->recs, r);
+	return r;
+}
+
+void
+requests_first_byte(struct request_rec *r, sim_time_t now)
+{
+	if (r->first_byte < 0)
+		r->first_byte = now - r->time;
+}
+
+void
+requests_set_path(struct request_rec *r, bool has_first, uint32_t first, const uint32_t *path,
+		  size_t n)
+{
+	GString *s = g_string_new(NULL);
+
+	if (has_first)
+		g_string_append_printf(s, "%" PRIu32, first);
+	for (size_t i = 0; i < n; i++)
+		g_string_append_printf(s, "%s%" PRIu32, s->len ? " " : "", path[i]);
+	g_free(r->as_path);
+	r->as_path = g_string_free(s, FALSE);
+	r->path_len = (int64_t)n;
+}
