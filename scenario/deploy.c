@@ -444,7 +444,7 @@ host_iface(struct scn_ld *ld, struct scn_node *n, const char *name, uint32_t a, 
 /*
  * A host of the deployment in domain a: a node "<domain>-<role><k>" with
  * eth0 on a /30 of the domain's first prefix, linked to the domain's RAE
- * node by a 1 Gbit/s, 100 us link.
+ * node by a 1 Gbit/s, 100 us link whose MTU is 1400 bytes.
  */
 static struct dep_host *
 add_host(struct scn_ld *ld, struct scn_deploy *d, struct dep_as *a, const char *role,
@@ -502,6 +502,12 @@ add_host(struct scn_ld *ld, struct scn_deploy *d, struct dep_as *a, const char *
 	scn_node_iface(h, "eth0")->link = l->name;
 	scn_val_set(&l->v[LA_BANDWIDTH], "1Gbps", pl->file, pl->line);
 	scn_val_set(&l->v[LA_DELAY], "100us", pl->file, pl->line);
+	/*
+	 * A host's packets leave room for a COMET header (doc/comet-header.md):
+	 * a server's full TCP segment still fits a 1500-byte link once the
+	 * edge CAFE has put the header on.
+	 */
+	scn_val_set(&l->v[LA_MTU], "1400", pl->file, pl->line);
 	l->exists = l->up = true;
 	dh = g_new0(struct dep_host, 1);
 	dh->node = h;

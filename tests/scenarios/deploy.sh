@@ -221,6 +221,15 @@ n=$(awk -F, '$1 == "cafe" && $3 == "forwarded" && $4 > 0' "$T/wldrun/counters.cs
 check "the transit domains' CAFEs forward by keys ($n)" [ "$n" -ge 8 ]
 n=$(awk -F, '$1 == "cafe" && $3 == "drop_comet_no_rule" && $4 > 0' "$T/wldrun/counters.csv" | wc -l)
 check "no CAFE lacks a rule for a key ($n)" [ "$n" -eq 0 ]
+n=$(json_get "$T/wldrun/summary.json" drops.comet_mtu)
+check "no segment is too long for its header (comet_mtu $n)" [ "$n" = 0 ]
+n=$(awk -F, 'NR > 1 && $12 == "complete" && $8 < 0.1' "$T/wldrun/requests.csv" | wc -l)
+check "requests.csv: every request complete, its first byte within 100 ms ($n)" [ "$n" -eq "$nreq" ]
+n=$(awk -F, 'NR > 1 && $12 == "complete"' "$T/wlrun/requests.csv" | wc -l)
+check "... and in the coupled run ($n)" [ "$n" -eq "$nreq" ]
+awk -F, 'NR > 1 { print $1, $2, $3 }' "$T/wldrun/requests.csv" >"$T/rq-d"
+awk -F, 'NR > 1 { print $1, $2, $3 }' "$T/wlrun/requests.csv" >"$T/rq-c"
+check "the two approaches' records are of the same requests" cmp -s "$T/rq-d" "$T/rq-c"
 
 # ---- printed and written out ----
 "$COMETSIM" deploy "$scn" >"$T/script.txt"
