@@ -534,5 +534,20 @@ main(int argc, char **argv)
 	rc = m.violations ? 1 : 0;
 out:
 	g_free(keys);
+	/* Everything freed, so that the sanitizer build's leak check has nothing to say. */
+	for (guint i = 0; p.rc && i < m.ases->len; i++) {
+		g_free(p.rc[i].up);
+		g_free(p.rc[i].reach);
+	}
+	g_free(p.rc);
+	if (p.seen)
+		g_hash_table_destroy(p.seen);
+	for (guint i = 0; i < m.ases->len; i++) {
+		g_array_free(as_at(&m, i)->nbrs, TRUE);
+		g_free(as_at(&m, i));
+	}
+	g_ptr_array_free(m.ases, TRUE);
+	g_hash_table_destroy(m.by_num);
+	g_hash_table_destroy(m.prefixes);
 	return rc;
 }
