@@ -930,7 +930,6 @@ scn_deploy_plan(struct scn_ld *ld)
 			       "<servers>: %u contents for %u servers: a server holds at most "
 			       "1024", d->wl.ncontents, d->hosts[PL_SERVERS]->len);
 	/* The events, at the start time: per domain, its CME (or CRME and CAFE), then its RAE. */
-	d->first_event = s->events->len;
 	for (guint i = 0; i < d->ases->len && rc == 0; i++) {
 		GPtrArray *cmds = g_ptr_array_new_with_free_func(g_free);
 
@@ -1291,14 +1290,18 @@ scn_deploy_finish(struct scn_ld *ld)
 
 		fileio_mem_put(doc->name, doc->text->str, doc->text->len);
 	}
-	for (guint i = d->first_event; i < s->events->len; i++) {
+	/*
+	 * Every event: the replay sorted the planned ones among the user's;
+	 * those of the workload come last, added since.
+	 */
+	for (guint i = 0; i < s->events->len; i++) {
 		struct scn_event *ev = g_ptr_array_index(s->events, i);
 
 		if (i >= late) {
 			ev->node = g_hash_table_lookup(s->node_by_name, ev->argv[0]);
 			ev->deferred = true;
 		}
-		if (ev->deferred && scn_event_instance(ld, ev) < 0)
+		if (ev->deferred && !ev->ent && scn_event_instance(ld, ev) < 0)
 			return -1;
 	}
 	if (s->events->len > late)

@@ -92,7 +92,6 @@ struct scn_deploy {
 	GPtrArray *ases;	/* struct dep_as*, by AS number */
 	GPtrArray *docs;	/* struct dep_doc* */
 	GPtrArray *cmds;	/* char*: the events, "TIME COMMAND" as a script writes them */
-	guint first_event;	/* the events it added are the last ones from here */
 	struct dep_place place[2];	/* servers, clients */
 	GPtrArray *hosts[2];	/* struct dep_host*: servers, clients, in AS order */
 	struct scn_workload wl;

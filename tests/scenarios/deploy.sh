@@ -261,6 +261,16 @@ check "... and the same captures ($diff_pcaps)" [ -z "$diff_pcaps" ]
 sed 's|config /[^)]*/\(AS[0-9]*\)-rae.xml)|config deploy:\1/rae.xml)|' "$o2/log.txt" >"$T/log2"
 check "... and the same log but for the configuration's name" cmp -s "$o/log.txt" "$T/log2"
 
+# ---- with events of the user's: a deployment among them ----
+sed 's|</scenario>|<events><at time="1s">END_LINK AS64611 AS64612</at><at time="15s">END_SIMULATION</at></events></scenario>|' "$scn" |
+	sed "s|\.\./\.\./topologies|$top_srcdir/topologies|" >"$T/ev.xml"
+"$COMETSIM" run "$T/ev.xml" --out "$T/ev" --quiet
+rc=$?
+check "a deployment with the user's events runs (exit $rc)" [ "$rc" -eq 0 ]
+n=$(awk -F, '$1=="rae" && $3=="rib_prefixes" && $4==24' "$T/ev/counters.csv" | wc -l)
+check "... every RAE converging around the link taken down ($n)" [ "$n" -eq 24 ]
+check "... and the user's END_SIMULATION ends it" [ "$(json_get "$T/ev/summary.json" stop_reason)" = end_simulation ]
+
 # ---- the approach as a parameter: both approaches from one file ----
 cat >"$T/par.xml" <<EOF
 <scenario name="par">
