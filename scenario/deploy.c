@@ -1281,6 +1281,11 @@ scn_deploy_finish(struct scn_ld *ld)
 	struct scn_deploy *d = s->deploy;
 	guint late = s->events->len;
 
+	for (int k = 0; k < 2; k++)
+		if (d->hosts[k]->len && !s->auto_routes)
+			return scn_error(ld, d->place[k].file, d->place[k].line, "<%s>: the hosts "
+					 "need routes, and the topology's routing is static: give it "
+					 "routing=\"shortest-path\"", place_elems[k]);
 	for (guint i = 0; i < d->ases->len; i++)
 		rae_doc(d, g_ptr_array_index(d->ases, i));
 	if (workload_cmds(ld, d) < 0)

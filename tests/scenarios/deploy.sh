@@ -137,7 +137,11 @@ n=$(grep -c 'CC: Content c[0-9]* received and saved' "$T/wlrun/log.txt")
 check "every request is served, across the tier-1 peers too ($n of $nreq)" [ "$n" -eq "$nreq" ]
 "$COMETSIM" deploy "$T/wl.xml" >"$T/wl2.script"
 check "the same seed, the same requests" cmp -s "$T/wl.script" "$T/wl2.script"
-"$COMETSIM" deploy "$T/wl.xml" --seed 2 >"$T/wl3.script"
+"$COMETSIM" deploy "$T/wl.xml" --set seed=2 >"$T/wl3.script"
+rc=$?
+check "--set seed=2 deploys (exit $rc)" [ "$rc" -eq 0 ]
+n=$(grep -c ' usr.curling.ContentClient ' "$T/wl3.script")
+check "... with requests ($n)" [ "$n" -gt 20 ]
 check "another seed, other requests" not cmp -s "$T/wl.script" "$T/wl3.script"
 sed 's|<clients where="stub"/>|<clients where="AS64623 AS64630"/>|' "$T/wl.xml" >"$T/wl4.xml"
 "$COMETSIM" deploy "$T/wl4.xml" >"$T/wl4.script"
@@ -348,6 +352,13 @@ refused stubnorel '<scenario><topology name="t">
 <link name="ac" a="a:eth0" b="c:eth0"/>
 </topology>
 <deploy><clients where="stub"/></deploy></scenario>' "$T/stubnorel.xml:7: <clients where=\"stub\">: the topology has no business relationships to tell tiers by"
+refused static '<scenario><topology name="t">
+<domain name="d1" as="1"/><domain name="d2" as="2"/>
+<node name="a" domain="d1"><ether name="eth0" address="10.0.0.1/30"/></node>
+<node name="c" domain="d2"><ether name="eth0" address="10.0.0.2/30"/></node>
+<link name="ac" a="a:eth0" b="c:eth0"/>
+</topology>
+<deploy><clients where="d2"/></deploy></scenario>' "$T/static.xml:7: <clients>: the hosts need routes, and the topology's routing is static: give it routing=\"shortest-path\""
 "$COMETSIM" deploy "$top_srcdir/scenarios/echo.xml" >/dev/null 2>"$T/none.err"
 rc=$?
 check "cometsim deploy of a scenario without <deploy>: exit 1 ($rc)" [ "$rc" -eq 1 ]
