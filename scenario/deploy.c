@@ -56,34 +56,6 @@ static const struct {
 	{ 2, "PR", { "0.015", "0.03", "1e-5", "0.001", "5e6", "1e6" } },
 };
 
-static char *
-prop(xmlNode *e, const char *name)
-{
-	xmlChar *v = xmlGetProp(e, (const xmlChar *)name);
-	char *s;
-
-	if (!v)
-		return NULL;
-	s = g_strdup((const char *)v);
-	xmlFree(v);
-	return s;
-}
-
-/* The attribute substituted (${name}), or NULL: *rc -1 on a bad reference. */
-static char *
-sprop(struct scn_ld *ld, xmlNode *e, const char *file, const char *name, int *rc)
-{
-	char *raw = prop(e, name), *v;
-
-	if (!raw)
-		return NULL;
-	v = scn_subst(ld, raw, file, (int)xmlGetLineNo(e));
-	g_free(raw);
-	if (!v)
-		*rc = -1;
-	return v;
-}
-
 static void
 deploy_free_parts(struct scn_deploy *d)
 {
@@ -149,7 +121,7 @@ parse_class(struct scn_ld *ld, struct scn_deploy *d, xmlNode *e, const char *fil
 	char err[UNITS_ERRLEN];
 	struct dep_class c = { 0 };
 	uint64_t id;
-	char *s = sprop(ld, e, file, "id", &rc);
+	char *s = scn_xml_attr(ld, e, file, "id", &rc);
 
 	if (rc < 0)
 		return -1;
@@ -163,9 +135,9 @@ parse_class(struct scn_ld *ld, struct scn_deploy *d, xmlNode *e, const char *fil
 			return scn_error(ld, file, line, "<class>: class %" PRIu64 " is given "
 					 "twice", id);
 	c.id = (unsigned)id;
-	c.cos = sprop(ld, e, file, "cos", &rc);
+	c.cos = scn_xml_attr(ld, e, file, "cos", &rc);
 	for (int k = 0; k < 6; k++)
-		c.v[k] = sprop(ld, e, file, class_attrs[k], &rc);
+		c.v[k] = scn_xml_attr(ld, e, file, class_attrs[k], &rc);
 	g_array_append_val(d->classes, c);
 	if (rc < 0)
 		return -1;
@@ -189,10 +161,10 @@ parse_place(struct scn_ld *ld, struct dep_place *pl, xmlNode *e, const char *fil
 				 (const char *)e->name, pl->line);
 	pl->file = file;
 	pl->line = line;
-	pl->where = sprop(ld, e, file, "where", &rc);
+	pl->where = scn_xml_attr(ld, e, file, "where", &rc);
 	if (rc == 0 && !pl->where)
 		pl->where = g_strdup("all");
-	if (rc == 0 && (v = sprop(ld, e, file, "hosts", &rc))) {
+	if (rc == 0 && (v = scn_xml_attr(ld, e, file, "hosts", &rc))) {
 		if (units_uint("hosts", v, 1, 1000, &n, err, sizeof(err)) < 0)
 			rc = scn_error(ld, file, line, "<%s>: %s", (const char *)e->name, err);
 		g_free(v);
@@ -219,7 +191,7 @@ scn_deploy_parse(struct scn_ld *ld, struct _xmlNode *e, const char *file)
 	d->classes = g_array_new(FALSE, TRUE, sizeof(struct dep_class));
 	d->docs = g_ptr_array_new();
 	d->cmds = g_ptr_array_new_with_free_func(g_free);
-	approach = sprop(ld, e, file, "approach", &rc);
+	approach = scn_xml_attr(ld, e, file, "approach", &rc);
 	if (rc < 0)
 		goto fail;
 	if (!approach || strcmp(approach, "decoupled") == 0) {
@@ -233,7 +205,7 @@ scn_deploy_parse(struct scn_ld *ld, struct _xmlNode *e, const char *file)
 		goto fail;
 	}
 	g_free(approach);
-	if ((v = sprop(ld, e, file, "start", &rc))) {
+	if ((v = scn_xml_attr(ld, e, file, "start", &rc))) {
 		if (units_duration("start", v, 0, 0, SIM_TIME_LIMIT, &d->start, err,
 				   sizeof(err)) < 0)
 			rc = scn_error(ld, file, line, "<deploy>: %s", err);
@@ -243,7 +215,7 @@ scn_deploy_parse(struct scn_ld *ld, struct _xmlNode *e, const char *file)
 		static const char *const tnames[3] = { "keepalive", "hold", "retry" };
 		sim_time_t t;
 
-		if (!(v = sprop(ld, e, file, tnames[k], &rc)))
+		if (!(v = scn_xml_attr(ld, e, file, tnames[k], &rc)))
 			continue;
 		if (units_duration(tnames[k], v, 0, SIM_MS, 3600 * SIM_S, &t, err,
 				   sizeof(err)) < 0)
@@ -252,7 +224,7 @@ scn_deploy_parse(struct scn_ld *ld, struct _xmlNode *e, const char *file)
 			g_string_append_printf(timers, " %s=%s", tnames[k], v);
 		g_free(v);
 	}
-	if (rc == 0 && (v = sprop(ld, e, file, "limit", &rc))) {
+	if (rc == 0 && (v = scn_xml_attr(ld, e, file, "limit", &rc))) {
 		uint64_t n;
 
 		if (units_uint("limit", v, 1, 64, &n, err, sizeof(err)) < 0)
@@ -260,7 +232,7 @@ scn_deploy_parse(struct scn_ld *ld, struct _xmlNode *e, const char *file)
 		d->limit = (unsigned)n;
 		g_free(v);
 	}
-	if (rc == 0 && (v = sprop(ld, e, file, "mrai", &rc))) {
+	if (rc == 0 && (v = scn_xml_attr(ld, e, file, "mrai", &rc))) {
 		uint64_t n;
 
 		if (units_uint("mrai", v, 0, 86400, &n, err, sizeof(err)) < 0)
@@ -268,7 +240,7 @@ scn_deploy_parse(struct scn_ld *ld, struct _xmlNode *e, const char *file)
 		d->mrai = (unsigned)n;
 		g_free(v);
 	}
-	v = rc == 0 ? sprop(ld, e, file, "prefixes", &rc) : NULL;
+	v = rc == 0 ? scn_xml_attr(ld, e, file, "prefixes", &rc) : NULL;
 	if (rc == 0 && (prefix_parse(v ? v : DEP_POOL, &d->pool) < 0 ||
 			d->pool.addr.af != ADDR_V4 || d->pool.len > 30))
 		rc = scn_error(ld, file, line, "<deploy>: prefixes \"%s\" is not an IPv4 "

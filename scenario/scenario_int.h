@@ -429,6 +429,14 @@ int scn_script_load(struct scn_ld *ld, const char *path, const char *from,
 
 /* scenario_xml.c */
 
+/*
+ * An attribute of e with its ${name} references substituted, or NULL
+ * when e has none; on a bad reference NULL, *rc set to -1 and the error
+ * recorded at e's line.
+ */
+struct _xmlNode;
+char *scn_xml_attr(struct scn_ld *ld, struct _xmlNode *e, const char *file, const char *name,
+		   int *rc);
 /* Read a scenario, topology or <SimOptions> file, and what it names, into ld->s. */
 int scn_xml_load(struct scn_ld *ld, const char *path);
 /*

@@ -123,6 +123,17 @@ attr(struct scn_ld *ld, xmlNode *e, const char *file, const char *name, char **o
 	return *out ? 0 : -1;
 }
 
+char *
+scn_xml_attr(struct scn_ld *ld, struct _xmlNode *e, const char *file, const char *name,
+	     int *rc)
+{
+	char *v;
+
+	if (attr(ld, e, file, name, &v) < 0)
+		*rc = -1;
+	return v;
+}
+
 /* Keep a value attribute as written, with its origin, for the overrides and values.c. */
 static void
 attr_val(xmlNode *e, const char *file, const char *name, struct scn_val *v)

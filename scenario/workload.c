@@ -24,21 +24,6 @@
 #define WL_CONTENTS_MAX	1000000u	/* contents of a catalogue */
 #define WL_REQUESTS_MAX	1000000u	/* requests of a workload: an instance each */
 
-static char *
-wprop(struct scn_ld *ld, xmlNode *e, const char *file, const char *name, int *rc)
-{
-	xmlChar *raw = xmlGetProp(e, (const xmlChar *)name);
-	char *v;
-
-	if (!raw)
-		return NULL;
-	v = scn_subst(ld, (const char *)raw, file, (int)xmlGetLineNo(e));
-	xmlFree(raw);
-	if (!v)
-		*rc = -1;
-	return v;
-}
-
 /* <catalogue contents="N" size="SIZE" | size="uniform MIN MAX"/> */
 int
 scn_workload_parse_catalogue(struct scn_ld *ld, struct _xmlNode *e, const char *file,
@@ -51,13 +36,13 @@ scn_workload_parse_catalogue(struct scn_ld *ld, struct _xmlNode *e, const char *
 
 	w->cat_file = file;
 	w->cat_line = line;
-	if ((v = wprop(ld, e, file, "contents", &rc))) {
+	if ((v = scn_xml_attr(ld, e, file, "contents", &rc))) {
 		if (units_uint("contents", v, 1, WL_CONTENTS_MAX, &n, err, sizeof(err)) < 0)
 			rc = scn_error(ld, file, line, "<catalogue>: %s", err);
 		w->ncontents = (unsigned)n;
 		g_free(v);
 	}
-	if (rc == 0 && (v = wprop(ld, e, file, "size", &rc))) {
+	if (rc == 0 && (v = scn_xml_attr(ld, e, file, "size", &rc))) {
 		char **f = g_strsplit_set(g_strstrip(v), " \t", -1);
 		guint nf = g_strv_length(f);
 
@@ -97,8 +82,8 @@ scn_workload_parse_requests(struct scn_ld *ld, struct _xmlNode *e, const char *f
 	w->file = file;
 	w->line = line;
 	w->requests = true;
-	w->trace = wprop(ld, e, file, "trace", &rc);
-	if (rc == 0 && (v = wprop(ld, e, file, "rate", &rc))) {
+	w->trace = scn_xml_attr(ld, e, file, "trace", &rc);
+	if (rc == 0 && (v = scn_xml_attr(ld, e, file, "rate", &rc))) {
 		if (w->trace)
 			rc = scn_error(ld, file, line, "<requests>: rate= and trace= together: a "
 				       "trace gives the times");
@@ -112,20 +97,20 @@ scn_workload_parse_requests(struct scn_ld *ld, struct _xmlNode *e, const char *f
 		rc = scn_error(ld, file, line, "<requests> needs rate= (requests a second per "
 			       "client) or trace= (a file of \"time client content\" lines)");
 	}
-	if (rc == 0 && (v = wprop(ld, e, file, "start", &rc))) {
+	if (rc == 0 && (v = scn_xml_attr(ld, e, file, "start", &rc))) {
 		if (units_duration("start", v, 0, 0, SIM_TIME_LIMIT, &w->start, err,
 				   sizeof(err)) < 0)
 			rc = scn_error(ld, file, line, "<requests>: %s", err);
 		g_free(v);
 	}
 	w->duration = 10 * SIM_S;
-	if (rc == 0 && (v = wprop(ld, e, file, "duration", &rc))) {
+	if (rc == 0 && (v = scn_xml_attr(ld, e, file, "duration", &rc))) {
 		if (units_duration("duration", v, 0, 0, SIM_TIME_LIMIT, &w->duration, err,
 				   sizeof(err)) < 0)
 			rc = scn_error(ld, file, line, "<requests>: %s", err);
 		g_free(v);
 	}
-	if (rc == 0 && (v = wprop(ld, e, file, "zipf", &rc))) {
+	if (rc == 0 && (v = scn_xml_attr(ld, e, file, "zipf", &rc))) {
 		if (units_real("zipf", v, &w->zipf, err, sizeof(err)) < 0)
 			rc = scn_error(ld, file, line, "<requests>: %s", err);
 		else if (!(w->zipf >= 0) || w->zipf > 10)
