@@ -26,6 +26,7 @@
 
 #include "sim/fileio.h"
 #include "sweep/sweep.h"
+#include "sweep/sweep_int.h"
 
 #define KEYS_DEFAULT	10
 
@@ -225,16 +226,6 @@ cell(const struct table *t, guint row, int col)
 	return (guint)col < r->len ? g_ptr_array_index(r, col) : NULL;
 }
 
-static bool
-number(const char *s, double *v)
-{
-	char *end;
-
-	if (!s || !*s)
-		return false;
-	*v = g_ascii_strtod(s, &end);
-	return !*end && isfinite(*v);
-}
 
 /* A prepared output folder and gnuplot, or a warning that there is none. */
 static int
@@ -297,7 +288,8 @@ sw_plot_timeseries(const char *csv, const char *outdir, const char *const *only,
 			wanted = sn && strcmp(only[k], sn) == 0;
 		if (!wanted)
 			continue;
-		if (!sn || !key || !number(cell(&t, i, ct), &x) || !number(cell(&t, i, cv), &y)) {
+		if (!sn || !key || !sweep_number(cell(&t, i, ct), &x) ||
+		    !sweep_number(cell(&t, i, cv), &y)) {
 			fprintf(stderr, "cometsim: %s:%u: not a row of time series (time,series,"
 				"key,value)\n", csv, i + 1);
 			goto done;
@@ -389,7 +381,7 @@ sw_plot_cdf(const char *csv, const char *column, const char *by, const char *out
 
 		if (!v || !*v)
 			continue;	/* an empty cell: no value (a request that never ended) */
-		if (!number(v, &x)) {
+		if (!sweep_number(v, &x)) {
 			fprintf(stderr, "cometsim: %s:%u: column %s: \"%s\" is not a number\n", csv,
 				i + 1, column, v);
 			goto done;

@@ -150,4 +150,9 @@ int sw_engine_slurm(struct sw_ctx *cx);
  */
 GHashTable *sw_slurm_active(const struct sw_dir *sd, unsigned *nactive);
 
+/* sweep_plot.c */
+
+/* Whether s is a whole finite number (g_ascii_strtod, nothing after it); it into *v. */
+bool sweep_number(const char *s, double *v);
+
 #endif /* SWEEP_SWEEP_INT_H */

@@ -24,6 +24,7 @@
 
 #include "sim/fileio.h"
 #include "sweep/sweep.h"
+#include "sweep/sweep_int.h"
 
 const char plot_usage[] =
 	"usage: cometsim plot SWEEPDIR [--quiet]\n"
@@ -98,8 +99,8 @@ row_lookup(void *ctx, const char *name)
 	return c && c - 1 < rc->row->len ? g_ptr_array_index(rc->row, c - 1) : NULL;
 }
 
-static bool
-number(const char *s, double *v)
+bool
+sweep_number(const char *s, double *v)
 {
 	char *end;
 
@@ -114,8 +115,8 @@ cmp_num_text(const char *a, const char *b)
 {
 	double x = 0, y = 0;
 
-	number(a, &x);
-	number(b, &y);
+	sweep_number(a, &x);
+	sweep_number(b, &y);
 	return x < y ? -1 : x > y;
 }
 
@@ -198,7 +199,7 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 		x = row_lookup(&rc_, pt->x);
 		sv = pt->series ? row_lookup(&rc_, pt->series) : NULL;
 		val = g_ptr_array_index(rc_.row, cv - 1);
-		if (!number(val, &v)) {
+		if (!sweep_number(val, &v)) {
 			fprintf(stderr, "%s:%d: plot %s: metric %s has the value \"%s\", not a "
 				"number\n", d->path, pt->line, pt->name, pt->y, val);
 			goto done;
@@ -214,7 +215,7 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 			s->name = g_strdup(sv);
 			s->points = g_ptr_array_new_with_free_func(point_free);
 			g_ptr_array_add(series, s);
-			if (sv && !number(sv, &(double){ 0 }))
+			if (sv && !sweep_number(sv, &(double){ 0 }))
 				snum = false;
 		}
 		rest = g_string_new(NULL);
@@ -246,7 +247,7 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 				if (!seen)
 					g_ptr_array_add(xs, p->x);
 			}
-			if (!number(x, &(double){ 0 }))
+			if (!sweep_number(x, &(double){ 0 }))
 				xnum = false;
 		} else if (strcmp(p->rest, rest->str) != 0) {
 			fprintf(stderr, "%s:%d: plot %s: other params take several values for one "
@@ -257,7 +258,7 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 		}
 		if (rest)
 			g_string_free(rest, TRUE);
-		number(val, &v);
+		sweep_number(val, &v);
 		g_array_append_val(p->v, v);
 	}
 	if (series->len == 0) {
@@ -290,7 +291,7 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 
 			sw_stats_mean_ci((const double *)p->v->data, n, &mean, &sd, &ci);
 			if (xnum)
-				number(p->x, &xpos);
+				sweep_number(p->x, &xpos);
 			else
 				for (guint i = 0; i < xs->len; i++)
 					if (!strcmp(g_ptr_array_index(xs, i), p->x))
