@@ -74,7 +74,8 @@ static const char usage_main[] =
 	"       cometsim rae-config CONFIG [OUT]\n"
 	"       cometsim sweep SWEEP.xml [-j N] [--engine local|parallel|slurm] [--out DIR]\n"
 	"       cometsim sweep status|collect SWEEPDIR\n"
-	"       cometsim plot SWEEPDIR\n"
+	"       cometsim deploy SCENARIO [--write DIR] [--set NAME=VALUE]...\n"
+	"       cometsim plot SWEEPDIR | RUNDIR [--series NAME]... | --cdf COLUMN CSV\n"
 	"       cometsim validate [--out DIR] [--json FILE] [--only PATTERN]...\n"
 	"       cometsim --version | --help\n";
 
@@ -87,7 +88,8 @@ static const char help_main[] =
 	"  topo     print the topology of a scenario as Graphviz DOT\n"
 	"  params   list the parameters --set accepts, with their values\n"
 	"  sweep    run a scenario over a grid of parameters and repetitions\n"
-	"  plot     redraw the plots of a sweep from its results\n"
+	"  deploy   print the events a scenario's <deploy> adds; write them out\n"
+	"  plot     redraw a sweep's plots; draw a run's time series, a CDF\n"
 	"  rae-config  check an RAE configuration (binary or XML); print it,\n"
 	"           or convert it to the binary file of D4.3 Appendix A\n"
 	"  validate run the validation evaluators and print D4.3's tables\n"
@@ -335,6 +337,25 @@ overrides_free(struct overrides *ov)
 		g_free((char *)ov->v[i].origin);
 	}
 	g_free(ov->v);
+}
+
+/* The two halves of a deployment of approach "both", in the order they run. */
+static const char *const halves[2] = { "decoupled", "coupled" };
+
+/*
+ * The overrides of one half of a deployment of approach "both": a copy of
+ * src and deploy.approach=half, which the loader takes before <deploy>'s
+ * attribute.
+ */
+static void
+overrides_half(const struct overrides *src, const char *half, struct overrides *dst)
+{
+	memset(dst, 0, sizeof(*dst));
+	for (size_t k = 0; k < src->n; k++)
+		overrides_push(dst, g_strdup(src->v[k].name), src->v[k].value,
+			       src->v[k].origin ? g_strdup(src->v[k].origin) : NULL);
+	overrides_push(dst, g_strdup("deploy.approach"), half,
+		       g_strdup_printf("approach=\"both\" (%s)", half));
 }
 
 /*
@@ -910,10 +931,17 @@ print_stopped(const struct scenario *scn, const struct run_summary *sum, bool bu
 	fprintf(stderr, "; the outputs are whole\n");
 }
 
+static int run_both(struct run_args *ra, int64_t start);
+
+/*
+ * Load the scenario and run it once; the exit status.  approach: NULL,
+ * or the half of a deployment of approach "both" to run (its outputs go
+ * to the folder of that name in the output folder).
+ */
 static int
-cmd_run(int argc, char **argv)
+run_one(struct run_args *rap, int64_t start, const char *approach)
 {
-	struct run_args ra = { 0 };
+	const struct run_args ra = *rap;
 	struct scn_run_opts opts;
 	struct scenario *scn = NULL;
 	struct sim *sim = NULL;
@@ -925,32 +953,30 @@ cmd_run(int argc, char **argv)
 	enum sim_stop_reason why;
 	char *dir = NULL;
 	char err[2048];
-	int64_t start, t0, t1;
+	int64_t t0, t1;
 	bool building = false;
 	int rc;
 
-	start = wall_ns();
-	rc = parse_args(argc, argv, command_lookup("run"), run_options, "ho:q", &ra);
-	if (rc != 0)
-		goto done;
-	/* From here on a signal or the limit stops whatever is going on. */
-	signals_stop_install(ra.scenario);
-	if (ra.has_max_wall)
-		wall_limit_arm(start, wall_ns(), ra.max_wall);
+	phase = PH_LOAD;
 	rc = EXIT_INPUT;
 	scn = load(ra.scenario, &ra.ov);
 	if (!scn)
 		goto done;
+	if (!approach && scenario_deploy_both(scn)) {
+		scenario_free(scn);
+		return run_both(rap, start);
+	}
 
 	/* The overrides are in: these are the run's options. */
 	opts = *scenario_run_opts(scn);
-	/* The wall-clock limit counts from the start, loading included. */
-	if (opts.max_wall != (ra.has_max_wall ? ra.max_wall : 0)) {
-		if (opts.max_wall)
-			wall_limit_arm(start, wall_ns(), opts.max_wall);
-		else
-			wall_limit_disarm();
-	}
+	/*
+	 * The wall-clock limit counts from the start, loading included (and,
+	 * for approach "both", the first half's run).
+	 */
+	if (opts.max_wall)
+		wall_limit_arm(start, wall_ns(), opts.max_wall);
+	else
+		wall_limit_disarm();
 
 	sim = sim_create(opts.scheduler);
 	if (!sim) {
@@ -976,6 +1002,12 @@ cmd_run(int argc, char **argv)
 
 	dir = ra.out ? g_strdup(ra.out) :
 		default_out_dir(scenario_name(scn), opts.seed, opts.run);
+	if (approach) {
+		char *sub = g_build_filename(dir, approach, NULL);
+
+		g_free(dir);
+		dir = sub;
+	}
 	raise_fd_limit();
 	oo.dir = dir;
 	oo.pcap = opts.pcap;
@@ -1079,29 +1111,72 @@ done:
 	scenario_free(scn);
 	pkt_pool_drain();
 	g_free(dir);
+	return rc < 0 ? 0 : rc;
+}
+
+/*
+ * A deployment of approach "both": the same network and workload run
+ * twice, decoupled then coupled, into OUT/decoupled and OUT/coupled
+ * (doc/deploy.md).  The second run is not started if the first stopped
+ * on a signal or a limit; the exit status is the first that is not 0.
+ */
+static int
+run_both(struct run_args *ra, int64_t start)
+{
+	int rc = 0;
+
+	for (int i = 0; i < 2 && rc == 0; i++) {
+		struct run_args one = *ra;
+
+		overrides_half(&ra->ov, halves[i], &one.ov);
+		rc = run_one(&one, start, halves[i]);
+		overrides_free(&one.ov);
+		if (stop_cause)
+			break;
+	}
+	return rc;
+}
+
+static int
+cmd_run(int argc, char **argv)
+{
+	struct run_args ra = { 0 };
+	int64_t start;
+	int rc;
+
+	start = wall_ns();
+	rc = parse_args(argc, argv, command_lookup("run"), run_options, "ho:q", &ra);
+	if (rc == 0) {
+		/* From here on a signal or the limit stops whatever is going on. */
+		signals_stop_install(ra.scenario);
+		if (ra.has_max_wall)
+			wall_limit_arm(start, wall_ns(), ra.max_wall);
+		rc = run_one(&ra, start, NULL);
+	}
 	overrides_free(&ra.ov);
 	return rc < 0 ? 0 : rc;
 }
 
 /* ---- check, topo, params ---- */
 
+/*
+ * Load the scenario with the overrides ov and build its network (nothing
+ * runs): 0, or EXIT_INPUT after the message.  *both: whether it is a
+ * deployment of approach "both" (then this was its decoupled half).
+ */
 static int
-cmd_check(int argc, char **argv)
+check_one(const char *path, const struct overrides *ov, bool *both)
 {
-	struct run_args ra = { 0 };
-	struct scenario *scn = NULL;
+	struct scenario *scn;
 	struct sim *sim = NULL;
 	struct net *net = NULL;
 	char err[2048];
-	int rc;
+	int rc = EXIT_INPUT;
 
-	rc = parse_args(argc, argv, command_lookup("check"), set_options, "h", &ra);
-	if (rc != 0)
-		goto done;
-	rc = EXIT_INPUT;
-	scn = load(ra.scenario, &ra.ov);
+	scn = load(path, ov);
 	if (!scn)
-		goto done;
+		return rc;
+	*both = scenario_deploy_both(scn);
 	/* Build the network too (nothing runs): catches what only shows there. */
 	sim = sim_create(NULL);
 	net = sim ? net_create(sim, scenario_run_opts(scn)->seed,
@@ -1121,6 +1196,27 @@ done:
 	sim_destroy(sim);
 	scenario_free(scn);
 	pkt_pool_drain();
+	return rc;
+}
+
+static int
+cmd_check(int argc, char **argv)
+{
+	struct run_args ra = { 0 };
+	bool both = false;
+	int rc;
+
+	rc = parse_args(argc, argv, command_lookup("check"), set_options, "h", &ra);
+	if (rc == 0)
+		rc = check_one(ra.scenario, &ra.ov, &both);
+	if (rc == 0 && both) {
+		/* approach="both": the coupled half has limits of its own. */
+		struct overrides ov;
+
+		overrides_half(&ra.ov, halves[1], &ov);
+		rc = check_one(ra.scenario, &ov, &both);
+		overrides_free(&ov);
+	}
 	overrides_free(&ra.ov);
 	return rc < 0 ? 0 : rc;
 }
@@ -1178,10 +1274,39 @@ cmd_deploy(int argc, char **argv)
 	scn = load(ra.scenario, &ra.ov);
 	if (!scn)
 		goto done;
-	if (scenario_deploy_print(scn, stdout, err, sizeof(err)) != 0 ||
-	    (ra.write && scenario_deploy_write(scn, ra.write, err, sizeof(err)) != 0)) {
-		fprintf(stderr, "cometsim: %s\n", err);
+	if (!scenario_deploy_both(scn)) {
+		if (scenario_deploy_print(scn, stdout, err, sizeof(err)) != 0 ||
+		    (ra.write && scenario_deploy_write(scn, ra.write, err, sizeof(err)) != 0)) {
+			fprintf(stderr, "cometsim: %s\n", err);
+			goto done;
+		}
+		rc = 0;
 		goto done;
+	}
+	/* approach="both": each half's events, and each half written in a folder of its name. */
+	scenario_free(scn);
+	scn = NULL;
+	for (int i = 0; i < 2; i++) {
+		struct overrides ov;
+		char *dir = NULL;
+
+		overrides_half(&ra.ov, halves[i], &ov);
+		scn = load(ra.scenario, &ov);
+		overrides_free(&ov);
+		if (!scn)
+			goto done;
+		printf("%s# approach %s\n", i ? "\n" : "", halves[i]);
+		if (ra.write)
+			dir = g_build_filename(ra.write, halves[i], NULL);
+		if (scenario_deploy_print(scn, stdout, err, sizeof(err)) != 0 ||
+		    (dir && scenario_deploy_write(scn, dir, err, sizeof(err)) != 0)) {
+			fprintf(stderr, "cometsim: %s\n", err);
+			g_free(dir);
+			goto done;
+		}
+		g_free(dir);
+		scenario_free(scn);
+		scn = NULL;
 	}
 	rc = 0;
 done:

@@ -181,6 +181,7 @@ scn_deploy_parse(struct scn_ld *ld, struct _xmlNode *e, const char *file)
 	char err[UNITS_ERRLEN];
 	int line = (int)xmlGetLineNo(e), rc = 0;
 	char *approach, *v;
+	struct scn_ovr *ovr;
 	GString *timers = g_string_new(NULL);
 
 	ld->s->deploy = d;
@@ -191,16 +192,32 @@ scn_deploy_parse(struct scn_ld *ld, struct _xmlNode *e, const char *file)
 	d->classes = g_array_new(FALSE, TRUE, sizeof(struct dep_class));
 	d->docs = g_ptr_array_new();
 	d->cmds = g_ptr_array_new_with_free_func(g_free);
-	approach = scn_xml_attr(ld, e, file, "approach", &rc);
-	if (rc < 0)
-		goto fail;
-	if (!approach || strcmp(approach, "decoupled") == 0) {
+	/* --set deploy.approach=X replaces the attribute (cometsim run does it for "both"). */
+	ovr = ld->ovr_by_name ? g_hash_table_lookup(ld->ovr_by_name, "deploy.approach") : NULL;
+	if (ovr) {
+		ovr->used = true;
+		approach = g_strdup(ovr->value);
+	} else {
+		approach = scn_xml_attr(ld, e, file, "approach", &rc);
+		if (rc < 0)
+			goto fail;
+	}
+	if (approach && strcmp(approach, "both") == 0) {
+		d->both = true;
+		d->approach = DEP_DECOUPLED;
+	} else if (!approach || strcmp(approach, "decoupled") == 0) {
 		d->approach = DEP_DECOUPLED;
 	} else if (strcmp(approach, "coupled") == 0) {
 		d->approach = DEP_COUPLED;
+	} else if (strcmp(approach, "none") == 0) {
+		d->approach = DEP_NONE;
 	} else {
-		rc = scn_error(ld, file, line, "<deploy>: approach \"%s\" is not known "
-			       "(decoupled or coupled)", approach);
+		if (ovr)
+			rc = scn_error(ld, NULL, 0, "%s: approach \"%s\" is not known "
+				       "(decoupled, coupled, both or none)", ovr->origin, approach);
+		else
+			rc = scn_error(ld, file, line, "<deploy>: approach \"%s\" is not known "
+				       "(decoupled, coupled, both or none)", approach);
 		g_free(approach);
 		goto fail;
 	}
@@ -269,6 +286,14 @@ scn_deploy_parse(struct scn_ld *ld, struct _xmlNode *e, const char *file)
 					   !d->place[PL_CLIENTS].where))
 		rc = scn_error(ld, d->wl.file, d->wl.line, "<requests> needs <servers> and "
 			       "<clients> in the <deploy>");
+	if (rc == 0 && d->approach == DEP_NONE && d->place[PL_SERVERS].where)
+		rc = scn_error(ld, d->place[PL_SERVERS].file, d->place[PL_SERVERS].line,
+			       "<servers>: the approach \"none\" places the RAEs alone, "
+			       "no content");
+	if (rc == 0 && d->approach == DEP_NONE && d->place[PL_CLIENTS].where)
+		rc = scn_error(ld, d->place[PL_CLIENTS].file, d->place[PL_CLIENTS].line,
+			       "<clients>: the approach \"none\" places the RAEs alone, "
+			       "no content");
 	if (rc == 0 && d->classes->len == 0)
 		for (size_t i = 0; i < G_N_ELEMENTS(default_classes); i++) {
 			struct dep_class c = { .id = default_classes[i].id };
@@ -636,7 +661,7 @@ domain_cmds(struct scn_ld *ld, const struct scn_deploy *d, const struct dep_as *
 						      node, DEP_PORT_CME));
 		if (d->hosts[PL_SERVERS]->len)
 			g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s cafe", node));
-	} else {
+	} else if (d->approach == DEP_COUPLED) {
 		GString *g = g_string_new(NULL);
 		unsigned nprov = 0, npeer = 0;
 

@@ -16,7 +16,7 @@
 #define DEP_KEYS_MAX	255	/* keys are one byte, 0 unused: neighbours of one AS */
 #define DEP_POOL	"100.64.0.0/10"	/* the domains' prefixes when they have none */
 
-enum dep_approach { DEP_DECOUPLED = 0, DEP_COUPLED };
+enum dep_approach { DEP_DECOUPLED = 0, DEP_COUPLED, DEP_NONE };
 
 /* Relationship of a neighbour to the AS that holds it. */
 enum dep_rel { REL_NONE = 0, REL_CUSTOMER, REL_PEER, REL_PROVIDER, REL_SIBLING };
@@ -84,6 +84,7 @@ struct scn_deploy {
 	const char *file;
 	int line;
 	enum dep_approach approach;
+	bool both;		/* approach="both": cometsim run runs it once for each */
 	sim_time_t start;
 	char *timers;		/* "keepalive=.. hold=.. retry=..", or "" */
 	unsigned limit, mrai;

@@ -256,6 +256,12 @@ deploy_scenario(const struct scenario *s, const char *dir, char *err, size_t err
 	return rc;
 }
 
+bool
+scenario_deploy_both(const struct scenario *s)
+{
+	return s->deploy && s->deploy->both;
+}
+
 int
 scenario_deploy_print(const struct scenario *s, FILE *out, char *err, size_t errlen)
 {

@@ -98,6 +98,12 @@ void scenario_write_dot(const struct scenario *s, FILE *out);
  */
 int scenario_deploy_write(const struct scenario *s, const char *dir, char *err,
 			  size_t errlen);
+/*
+ * Whether the scenario's <deploy> says approach="both" (and no --set
+ * deploy.approach chose one): the loaded scenario is its decoupled half;
+ * loading it again with deploy.approach=coupled gives the other.
+ */
+bool scenario_deploy_both(const struct scenario *s);
 /* Print deploy.script, the events of the scenario's <deploy>; -1 with err if it has none. */
 int scenario_deploy_print(const struct scenario *s, FILE *out, char *err, size_t errlen);
 

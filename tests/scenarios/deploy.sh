@@ -288,6 +288,64 @@ check "--set approach=coupled deploys CRMEs" grep -q '^0 ON_ROUTER AS64601 usr.c
 "$COMETSIM" deploy "$T/par.xml" >"$T/par2.script"
 check "... and the parameter's value CMEs" grep -q '^0 ON_ROUTER AS64601 usr.cme.Cme 9090 report=0$' "$T/par2.script"
 
+# ---- approach="both": the same network twice, in OUT/decoupled and OUT/coupled ----
+sed -e 's/approach="decoupled"/approach="both"/' \
+	-e "s|\.\./\.\./topologies|$top_srcdir/topologies|" "$scn" >"$T/both.xml"
+"$COMETSIM" run "$T/both.xml" --out "$T/both" --quiet
+rc=$?
+check "approach=\"both\" runs (exit $rc)" [ "$rc" -eq 0 ]
+for h in decoupled coupled; do
+	check "... the $h half is complete" \
+		[ "$(json_get "$T/both/$h/summary.json" status)" = complete ]
+done
+n=$(awk -F, '$1=="cme" && $3=="store_prefixes" && $4==23' "$T/both/decoupled/counters.csv" | wc -l)
+check "... the decoupled half has the 24 CMEs, each holding the 23 other prefixes ($n)" \
+	[ "$n" -eq 24 ]
+n=$(awk -F, '$1=="crme"' "$T/both/decoupled/counters.csv" | wc -l)
+check "... and no CRME ($n)" [ "$n" -eq 0 ]
+n=$(awk -F, '$1=="crme" && $3=="routes_in"' "$T/both/coupled/counters.csv" | wc -l)
+check "... the coupled half a CRME per AS ($n)" [ "$n" -eq 24 ]
+n=$(awk -F, '$1=="cme"' "$T/both/coupled/counters.csv" | wc -l)
+check "... and no CME ($n)" [ "$n" -eq 0 ]
+check "... the two halves' RAEs choose the same paths" \
+	cmp -s "$T/both/decoupled/rae-paths.csv" "$T/both/coupled/rae-paths.csv"
+check "... the decoupled half is the decoupled deployment's run" \
+	cmp -s "$T/both/decoupled/rae-paths.csv" "$o/rae-paths.csv"
+"$COMETSIM" run "$T/both.xml" --out "$T/both1" --set deploy.approach=coupled --quiet
+check "--set deploy.approach=coupled runs that half alone, where it is asked" \
+	[ -f "$T/both1/summary.json" ]
+check "... with the coupled half's counters" cmp -s "$T/both1/counters.csv" "$T/both/coupled/counters.csv"
+"$COMETSIM" check "$T/both.xml" >/dev/null 2>&1
+rc=$?
+check "cometsim check takes approach=\"both\" (exit $rc)" [ "$rc" -eq 0 ]
+"$COMETSIM" deploy "$T/both.xml" --write "$T/bothw" >"$T/both.script"
+check "cometsim deploy prints the decoupled half's events" \
+	grep -q '^0 ON_ROUTER AS64601 usr.cme.Cme 9090 report=0$' "$T/both.script"
+check "... and the coupled half's" grep -q '^0 ON_ROUTER AS64601 usr.curling.Crme ' "$T/both.script"
+check "... each under its title" [ "$(grep -c '^# approach ' "$T/both.script")" -eq 2 ]
+for h in decoupled coupled; do
+	check "... and writes the $h half in a folder of its name" [ -f "$T/bothw/$h/scenario.xml" ]
+done
+"$COMETSIM" run "$T/both.xml" --out "$T/bothx" --set deploy.approach=hybrid 2>"$T/bothx.err"
+rc=$?
+check "--set deploy.approach=hybrid: refused with exit 1 ($rc)" [ "$rc" -eq 1 ]
+check "... naming the override" grep -qF -- '--set deploy.approach=hybrid: approach "hybrid" is not known' "$T/bothx.err"
+check "... and no output folder" [ ! -e "$T/bothx" ]
+
+"$COMETSIM" --help >"$T/help.txt"
+check "cometsim --help shows the command deploy" grep -q '^       cometsim deploy SCENARIO' "$T/help.txt"
+check "... and says what it does" grep -q '^  deploy ' "$T/help.txt"
+
+# ---- approach="none": the RAEs alone ----
+sed 's/approach="both"/approach="none"/' "$T/both.xml" >"$T/none.xml"
+"$COMETSIM" run "$T/none.xml" --out "$T/none" --quiet
+rc=$?
+check "approach=\"none\" runs (exit $rc)" [ "$rc" -eq 0 ]
+n=$(awk -F, '$1=="cme" || $1=="crme" || $1=="cafe"' "$T/none/counters.csv" | wc -l)
+check "... with no CME, CRME or CAFE ($n)" [ "$n" -eq 0 ]
+check "... and its RAEs choose the paths they do beside CMEs" \
+	cmp -s "$T/none/rae-paths.csv" "$o/rae-paths.csv"
+
 # ---- refused ----
 # refused NAME FILE-CONTENT EXPECTED: the scenario is refused with exit 1 and
 # the message EXPECTED (a fixed string) on stderr.
@@ -301,7 +359,11 @@ refused() {
 top="$top_srcdir/topologies/as-small.caida.txt"
 refused approach "<scenario><topology file=\"$top\" format=\"caida\"/>
 <deploy approach=\"hybrid\"/></scenario>" \
-	"$T/approach.xml:2: <deploy>: approach \"hybrid\" is not known (decoupled or coupled)"
+	"$T/approach.xml:2: <deploy>: approach \"hybrid\" is not known (decoupled, coupled, both or none)"
+refused noneservers "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy approach=\"none\">
+<servers where=\"stub\"/></deploy></scenario>" \
+	"$T/noneservers.xml:3: <servers>: the approach \"none\" places the RAEs alone, no content"
 refused twice "<scenario><topology file=\"$top\" format=\"caida\"/>
 <deploy/>
 <deploy/></scenario>" "$T/twice.xml:3: duplicate <deploy> (first at line 2)"
