@@ -37,6 +37,7 @@
 
 struct requests {
 	GPtrArray *recs;	/* struct request_rec*, in the order they were made */
+	GHashTable *by_key;	/* "addr port content" -> struct request_rec* (coupled) */
 	struct node *node;	/* the first client's node, kind and instance: */
 	char *kind, *inst;	/* whom to log a failure to write the file on behalf of */
 };
@@ -130,6 +131,55 @@ rec_order(const void *x, const void *y)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+/*
+ * The ASes a coupled request's content crossed towards the server, from
+ * the CRME at index `from` of r's list: r's CRMEs, then, if the last
+ * joined a flow, the way of the request that made that flow from the
+ * same CRME on.  False if the way does not reach a server's domain (a
+ * request refused on the way, or still under way).
+ */
+static bool
+crme_way(const struct request_rec *r, guint from, GArray *out, unsigned depth)
+{
+	const struct request_rec *j = r->joined;
+	uint32_t last;
+
+	if (!r->crmes || from > r->crmes->len || depth > 64)
+		return false;
+	for (guint i = from; i < r->crmes->len; i++)
+		g_array_append_val(out, g_array_index(r->crmes, uint32_t, i));
+	if (r->crme_end == REQ_HOP_SOURCE)
+		return true;
+	if (r->crme_end != REQ_HOP_JOIN || !j || !j->crmes)
+		return false;
+	last = g_array_index(r->crmes, uint32_t, r->crmes->len - 1);
+	for (guint i = 0; i < j->crmes->len; i++)
+		if (g_array_index(j->crmes, uint32_t, i) == last)
+			return crme_way(j, i + 1, out, depth + 1);
+	return false;
+}
+
+/* A coupled record's as_path from its CRMEs: the server's AS first. */
+static void
+crme_path(struct request_rec *r)
+{
+	GArray *way;
+
+	if (r->as_path || !r->crmes)
+		return;
+	way = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	if (crme_way(r, 0, way, 0)) {
+		GString *s = g_string_new(NULL);
+
+		for (guint i = way->len; i-- > 0;)
+			g_string_append_printf(s, "%s%" PRIu32, s->len ? " " : "",
+					       g_array_index(way, uint32_t, i));
+		r->as_path = g_string_free(s, FALSE);
+		r->path_len = (int64_t)way->len - 1;
+	}
+	g_array_free(way, TRUE);
+}
+
 /* The run ends: write every record, sorted, if the run has a directory. */
 static void
 requests_end(struct net *net, void *data)
@@ -153,6 +203,8 @@ requests_end(struct net *net, void *data)
 		g_free(path);
 		return;
 	}
+	for (guint i = 0; i < rq->recs->len; i++)
+		crme_path(g_ptr_array_index(rq->recs, i));
 	v = g_memdup2(rq->recs->pdata, rq->recs->len * sizeof(void *));
 	qsort(v, rq->recs->len, sizeof(void *), rec_order);
 	fputs("time,client,content,approach,server,as_path,path_len,first_byte,completion,"
@@ -175,6 +227,8 @@ rec_free(gpointer p)
 	g_free(r->node);
 	g_free(r->content);
 	g_free(r->as_path);
+	if (r->crmes)
+		g_array_free(r->crmes, TRUE);
 	g_free(r);
 }
 
@@ -183,6 +237,8 @@ requests_fini(void *data)
 {
 	struct requests *rq = data;
 
+	if (rq->by_key)
+		g_hash_table_destroy(rq->by_key);
 	g_ptr_array_free(rq->recs, TRUE);
 	g_free(rq->kind);
 	g_free(rq->inst);
@@ -238,4 +294,49 @@ requests_set_path(struct request_rec *r, bool has_first, uint32_t first, const u
 	g_free(r->as_path);
 	r->as_path = g_string_free(s, FALSE);
 	r->path_len = (int64_t)n;
+}
+
+static char *
+req_key(uint32_t addr, uint16_t port, const char *content)
+{
+	return g_strdup_printf("%" PRIu32 " %u %s", addr, port, content);
+}
+
+void
+requests_key(struct entity *e, struct request_rec *r, uint32_t addr)
+{
+	struct requests *rq = net_ext_get(e->node->net, REQUESTS_EXT);
+
+	g_assert(rq);
+	if (!rq->by_key)
+		rq->by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	/* A later request of the same port and content takes the name. */
+	g_hash_table_replace(rq->by_key, req_key(addr, r->port, r->content), r);
+}
+
+void
+requests_crme(struct net *net, uint32_t addr, uint16_t port, const char *content, uint32_t as,
+	      enum req_hop how, uint32_t addr0, uint16_t port0)
+{
+	struct requests *rq = net_ext_get(net, REQUESTS_EXT);
+	struct request_rec *r;
+	char *k;
+
+	if (!rq || !rq->by_key)
+		return;
+	k = req_key(addr, port, content);
+	r = g_hash_table_lookup(rq->by_key, k);
+	g_free(k);
+	/* Once the way is known, later Consumes (repairs) change nothing. */
+	if (!r || (r->crmes && r->crme_end != REQ_HOP_ON))
+		return;
+	if (!r->crmes)
+		r->crmes = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	g_array_append_val(r->crmes, as);
+	r->crme_end = (uint8_t)how;
+	if (how == REQ_HOP_JOIN) {
+		k = req_key(addr0, port0, content);
+		r->joined = g_hash_table_lookup(rq->by_key, k);
+		g_free(k);
+	}
 }

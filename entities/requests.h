@@ -21,9 +21,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <glib.h>
+
 #include "sim/sim.h"
 
 struct entity;
+struct net;
 
 /* How a request ended; the words of the `outcome` column (requests.c). */
 enum req_outcome {
@@ -62,6 +65,22 @@ struct request_rec {
 	bool size_known;
 	enum req_outcome outcome;
 	uint64_t seq;		/* order of the records' creation: the last sort key */
+	/*
+	 * The coupled approach's path, from the CRMEs that handle the
+	 * request's Consume (requests_crme): their ASes, the client's
+	 * domain's first; how the last one ended it; the request whose flow
+	 * it joined there.  as_path is made from them when the run ends.
+	 */
+	GArray *crmes;		/* uint32_t, NULL until a CRME tells */
+	uint8_t crme_end;	/* enum req_hop of the last CRME */
+	struct request_rec *joined;
+};
+
+/* What a CRME did with a request's Consume (requests_crme). */
+enum req_hop {
+	REQ_HOP_ON = 0,		/* sent it on towards the source */
+	REQ_HOP_SOURCE,		/* the content's server is in its domain */
+	REQ_HOP_JOIN,		/* the content already flows there: the request joined that flow */
 };
 
 /* requests.c */
@@ -82,6 +101,20 @@ void requests_first_byte(struct request_rec *r, sim_time_t now);
  */
 void requests_set_path(struct request_rec *r, bool has_first, uint32_t first,
 		       const uint32_t *path, size_t n);
+/*
+ * The coupled approach: the client's IPv4 address (host order), by which,
+ * with the record's port and content, the CRMEs name the request.
+ */
+void requests_key(struct entity *e, struct request_rec *r, uint32_t addr);
+/*
+ * A CRME of AS `as` handled the Consume of the request (addr, port,
+ * content) as `how` says; for REQ_HOP_JOIN, (addr0, port0) is the request
+ * whose flow it joined.  Nothing happens for a request no client named
+ * (requests_key).  When the run ends, the record's as_path is the
+ * content's way: the ASes from the server's to the client's.
+ */
+void requests_crme(struct net *net, uint32_t addr, uint16_t port, const char *content,
+		   uint32_t as, enum req_hop how, uint32_t addr0, uint16_t port0);
 /* The word of an outcome ("complete", ...). */
 const char *requests_outcome_name(enum req_outcome o);
 

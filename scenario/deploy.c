@@ -681,8 +681,9 @@ domain_cmds(struct scn_ld *ld, const struct scn_deploy *d, const struct dep_as *
 		append_addrs(g, a, is_provider);
 		if (npeer)
 			append_addrs(g, a, is_peer);
-		g_string_append_printf(g, " prefix=%s",
-				       prefix_fmt(&g_array_index(a->prefixes, struct prefix, 0), b));
+		g_string_append_printf(g, " prefix=%s as=%" PRIu32,
+				       prefix_fmt(&g_array_index(a->prefixes, struct prefix, 0), b),
+				       a->asn);
 		g_ptr_array_add(cmds, g_string_free(g, FALSE));
 		g = g_string_new(NULL);
 		g_string_printf(g, "ON_ROUTER %s usr.curling.Cafe %d %s %d %u", node,

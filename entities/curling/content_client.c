@@ -177,6 +177,7 @@ send_consume(struct creq *r, uint32_t first, uint32_t last, uint8_t flags)
 		r->asked = true;
 		r->asked_at = sim_now(sim);
 		r->rec = requests_add(&c->e, r->port, c->id, REQ_COUPLED);
+		requests_key(&c->e, r->rec, c->self);
 	}
 	sim_timer_after(sim, &r->reply_timer, c->timeout);
 }

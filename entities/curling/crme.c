@@ -434,6 +434,12 @@ crme_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 			if (units_duration("ro_hold", argv[pos] + 8, 0, 0, SIM_TIME_LIMIT, &r->ro_hold,
 					   err, errlen) < 0)
 				return -1;
+		} else if (strncmp(argv[pos], "as=", 3) == 0) {
+			uint64_t v;
+
+			if (units_uint("as", argv[pos] + 3, 1, UINT32_MAX, &v, err, errlen) < 0)
+				return -1;
+			r->asn = (uint32_t)v;
 		} else if (strncmp(argv[pos], "prefix=", 7) == 0) {
 			struct prefix p;
 

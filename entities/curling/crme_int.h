@@ -129,6 +129,7 @@ struct crme {
 	uint32_t prov[CRME_MAX_REL], peer[CRME_MAX_REL];
 	bool ro;
 	sim_time_t ro_hold;		/* old path kept after a switch (in-flight chunks) */
+	uint32_t asn;			/* as=: the domain's AS number, for requests.csv; 0: none */
 	uint32_t own_prefix;		/* prefix=: the domain's prefix; 0: the /24 of self */
 	uint8_t own_plen;
 	/* run */

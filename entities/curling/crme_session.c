@@ -15,6 +15,7 @@
 #include <glib.h>
 
 #include "entities/curling/crme_int.h"
+#include "entities/requests.h"
 
 /* ---- Configure ---- */
 
@@ -297,6 +298,20 @@ session_teardown(struct crme *r, struct session *s, const char *why)
  *  5. make the session, send Configure to the ingress and the egress
  *     CAFEs, forward the Consume (this CRME added to its path).
  */
+/*
+ * requests.csv's path of a coupled request (entities/requests.h): what
+ * this CRME did with its Consume, when the deployment gave the CRME its
+ * AS (as=).  A repair is not a request of its own.
+ */
+static void
+note_hop(struct crme *r, const struct cmsg *m, enum req_hop how, const struct session *s)
+{
+	if (!r->asn || (m->flags & CONSUME_F_NOJOIN))
+		return;
+	requests_crme(r->e.node->net, m->client.addr, m->client.port, m->id, r->asn, how,
+		      s ? s->up_req.client.addr : 0, s ? s->up_req.client.port : 0);
+}
+
 void
 crme_process_consume(struct crme *r, const struct cmsg *m, uint32_t from)
 {
@@ -366,6 +381,7 @@ crme_process_consume(struct crme *r, const struct cmsg *m, uint32_t from)
 			return;
 		}
 		r->joins++;
+		note_hop(r, m, REQ_HOP_JOIN, s);
 		entity_log(&r->e, LOG_INFO, "CRME %s: %s already flows through this domain "
 			   "(ingress %s): the request joins it", r->self_str, s->id,
 			   fa(s->ingress.addr, a));
@@ -384,6 +400,7 @@ crme_process_consume(struct crme *r, const struct cmsg *m, uint32_t from)
 		s = session_new(r, m->id);
 		s->ingress = c->server_cafe;
 		s->server = c->server;
+		note_hop(r, m, REQ_HOP_SOURCE, NULL);
 	} else {
 		uint32_t via = c ? c->via : 0;
 
@@ -408,6 +425,7 @@ crme_process_consume(struct crme *r, const struct cmsg *m, uint32_t from)
 		s->ingress = up->cafe;
 		s->up_crme = up->crme;
 		f.path[f.npath++] = r->self;
+		note_hop(r, m, REQ_HOP_ON, NULL);
 	}
 	s->up_req = q;
 	g_array_append_val(s->branches, b);

@@ -80,7 +80,7 @@ check "the coupled deployment runs (exit $rc)" [ "$rc" -eq 0 ]
 n=$(grep -c ' crme/crme[0-9]* INFO: CRME 10\.64\.0\.[0-9]*: listening on port 3000' "$oc/log.txt")
 check "a CRME per AS: 24 ($n)" [ "$n" -eq 24 ]
 check "AS64611's CRME originates its domain's prefix" \
-	grep -q '^0 ON_ROUTER AS64611 usr.curling.Crme 3000 2 10.64.0.1 10.64.0.2 1 10.64.0.6 prefix=100.64.4.0/24$' "$T/coupled.script"
+	grep -q '^0 ON_ROUTER AS64611 usr.curling.Crme 3000 2 10.64.0.1 10.64.0.2 1 10.64.0.6 prefix=100.64.4.0/24 as=64611$' "$T/coupled.script"
 check "... and has it in its table as its own" \
 	grep -q 'AS64611 crme/crme4 DEBUG: CRME 10.64.0.5: route 100.64.4.0/24 via - (local), 0 hops' "$oc/log.txt"
 n=$(grep -c ' ccafe/ccafe[0-9]* INFO: CAFE 10\.64\.0\.[0-9]*: listening on port 2000' "$oc/log.txt")
@@ -198,6 +198,37 @@ check "AS1's client, a peer of the publisher's provider, is served" \
 	grep -q 'AS1-cli0 cclient/cclient[0-9]* INFO: CC: Content c1 received and saved' "$T/valley/log.txt"
 check "AS30's client, two peer links away, is refused" \
 	grep -q 'AS30-cli0 cclient/cclient[0-9]* WARN: CC: Content c1 refused: not found' "$T/valley/log.txt"
+
+# ---- requests.csv's path of a coupled request, joins included ----
+# AS20's server; AS3's first client asks first (its Consume climbs 3, 1, 2
+# to 20); AS3's second joins that flow in AS3, AS21's in AS2: each path is
+# the way the content comes, from the server's AS to the client's.
+printf '1|2|-1\n1|3|-1\n2|20|-1\n2|21|-1\n' >"$T/join.txt"
+cat >"$T/join.xml" <<EOF
+<scenario name="join">
+  <topology file="join.txt" format="caida"/>
+  <run end_time="10s" pcap="none"/>
+  <deploy approach="coupled">
+    <servers where="AS20"/>
+    <clients where="AS3 AS21" hosts="2"/>
+    <catalogue contents="1" size="1MB"/>
+    <requests trace="join.trace"/>
+  </deploy>
+</scenario>
+EOF
+printf '5s AS3-cli0 c1\n5.001s AS3-cli1 c1\n5.002s AS21-cli0 c1\n' >"$T/join.trace"
+"$COMETSIM" run "$T/join.xml" --out "$T/join" --quiet
+rc=$?
+check "the join scenario runs (exit $rc)" [ "$rc" -eq 0 ]
+check "AS3's second request joins the first's flow in AS3" \
+	grep -q '^crme,AS3/crme[0-9]*,joins,1$' "$T/join/counters.csv"
+check "... and AS21's in AS2" grep -q '^crme,AS2/crme[0-9]*,joins,1$' "$T/join/counters.csv"
+check "the first request's path climbs AS3's providers: 20 2 1 3, 3 hops" \
+	grep -q '^5\.000000000,AS3-cli0:10000,c1,coupled,[0-9.:]*,20 2 1 3,3,' "$T/join/requests.csv"
+check "the one that joined in AS3 comes the same way" \
+	grep -q '^5\.001000000,AS3-cli1:10000,c1,coupled,[0-9.:]*,20 2 1 3,3,' "$T/join/requests.csv"
+check "the one that joined in AS2 comes from there: 20 2 21, 2 hops" \
+	grep -q '^5\.002000000,AS21-cli0:10000,c1,coupled,[0-9.:]*,20 2 21,2,' "$T/join/requests.csv"
 
 # ---- the same workload, decoupled ----
 sed 's/approach="coupled"/approach="decoupled"/' "$T/wl.xml" >"$T/wld.xml"
