@@ -38,6 +38,13 @@
 struct requests {
 	GPtrArray *recs;	/* struct request_rec*, in the order they were made */
 	GHashTable *by_key;	/* "addr port content" -> struct request_rec* (coupled) */
+	/*
+	 * The CRMEs' sessions, as they tell them: "AS content" -> the
+	 * address of the CRME the content comes from (0: the server is in
+	 * that AS), and each CRME's AS by its address.
+	 */
+	GHashTable *sess;
+	GHashTable *crme_as;
 	struct node *node;	/* the first client's node, kind and instance: */
 	char *kind, *inst;	/* whom to log a failure to write the file on behalf of */
 };
@@ -131,53 +138,20 @@ rec_order(const void *x, const void *y)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-/*
- * The ASes a coupled request's content crossed towards the server, from
- * the CRME at index `from` of r's list: r's CRMEs, then, if the last
- * joined a flow, the way of the request that made that flow from the
- * same CRME on.  False if the way does not reach a server's domain (a
- * request refused on the way, or still under way).
- */
-static bool
-crme_way(const struct request_rec *r, guint from, GArray *out, unsigned depth)
-{
-	const struct request_rec *j = r->joined;
-	uint32_t last;
-
-	if (!r->crmes || from > r->crmes->len || depth > 64)
-		return false;
-	for (guint i = from; i < r->crmes->len; i++)
-		g_array_append_val(out, g_array_index(r->crmes, uint32_t, i));
-	if (r->crme_end == REQ_HOP_SOURCE)
-		return true;
-	if (r->crme_end != REQ_HOP_JOIN || !j || !j->crmes)
-		return false;
-	last = g_array_index(r->crmes, uint32_t, r->crmes->len - 1);
-	for (guint i = 0; i < j->crmes->len; i++)
-		if (g_array_index(j->crmes, uint32_t, i) == last)
-			return crme_way(j, i + 1, out, depth + 1);
-	return false;
-}
-
-/* A coupled record's as_path from its CRMEs: the server's AS first. */
+/* A coupled record's as_path from its way: the server's AS first. */
 static void
 crme_path(struct request_rec *r)
 {
-	GArray *way;
+	GString *s;
 
-	if (r->as_path || !r->crmes)
+	if (r->as_path || !r->crmes || !r->way_done)
 		return;
-	way = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-	if (crme_way(r, 0, way, 0)) {
-		GString *s = g_string_new(NULL);
-
-		for (guint i = way->len; i-- > 0;)
-			g_string_append_printf(s, "%s%" PRIu32, s->len ? " " : "",
-					       g_array_index(way, uint32_t, i));
-		r->as_path = g_string_free(s, FALSE);
-		r->path_len = (int64_t)way->len - 1;
-	}
-	g_array_free(way, TRUE);
+	s = g_string_new(NULL);
+	for (guint i = r->crmes->len; i-- > 0;)
+		g_string_append_printf(s, "%s%" PRIu32, s->len ? " " : "",
+				       g_array_index(r->crmes, uint32_t, i));
+	r->as_path = g_string_free(s, FALSE);
+	r->path_len = (int64_t)r->crmes->len - 1;
 }
 
 /* The run ends: write every record, sorted, if the run has a directory. */
@@ -239,6 +213,10 @@ requests_fini(void *data)
 
 	if (rq->by_key)
 		g_hash_table_destroy(rq->by_key);
+	if (rq->sess)
+		g_hash_table_destroy(rq->sess);
+	if (rq->crme_as)
+		g_hash_table_destroy(rq->crme_as);
 	g_ptr_array_free(rq->recs, TRUE);
 	g_free(rq->kind);
 	g_free(rq->inst);
@@ -314,9 +292,42 @@ requests_key(struct entity *e, struct request_rec *r, uint32_t addr)
 	g_hash_table_replace(rq->by_key, req_key(addr, r->port, r->content), r);
 }
 
+/* "AS content": the key of a CRME's session. */
+static char *
+sess_key(uint32_t as, const char *content)
+{
+	return g_strdup_printf("%" PRIu32 " %s", as, content);
+}
+
+/*
+ * r's way goes on from the session of AS `as` for the content: the ASes
+ * the content comes through, up to the server's; false if a CRME on the
+ * way told nothing (no as=) or the way loops.
+ */
+static bool
+way_on(struct requests *rq, struct request_rec *r, uint32_t as, const char *content)
+{
+	for (unsigned n = 0; n < 256; n++) {
+		char *k = sess_key(as, content);
+		gpointer up;
+		bool found = g_hash_table_lookup_extended(rq->sess, k, NULL, &up);
+
+		g_free(k);
+		if (!found)
+			return false;
+		if (!up)
+			return true;
+		if (!g_hash_table_lookup_extended(rq->crme_as, up, NULL, &up))
+			return false;
+		as = GPOINTER_TO_UINT(up);
+		g_array_append_val(r->crmes, as);
+	}
+	return false;
+}
+
 void
-requests_crme(struct net *net, uint32_t addr, uint16_t port, const char *content, uint32_t as,
-	      enum req_hop how, uint32_t addr0, uint16_t port0)
+requests_crme(struct net *net, uint32_t self, uint32_t as, uint32_t addr, uint16_t port,
+	      const char *content, enum req_hop how, uint32_t up, bool repair)
 {
 	struct requests *rq = net_ext_get(net, REQUESTS_EXT);
 	struct request_rec *r;
@@ -324,19 +335,27 @@ requests_crme(struct net *net, uint32_t addr, uint16_t port, const char *content
 
 	if (!rq || !rq->by_key)
 		return;
+	if (!rq->sess) {
+		rq->sess = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+		rq->crme_as = g_hash_table_new(g_direct_hash, g_direct_equal);
+	}
+	g_hash_table_replace(rq->crme_as, GUINT_TO_POINTER(self), GUINT_TO_POINTER(as));
+	if (how != REQ_HOP_JOIN)
+		g_hash_table_replace(rq->sess, sess_key(as, content),
+				     GUINT_TO_POINTER(how == REQ_HOP_ON ? up : 0));
+	if (repair)
+		return;
 	k = req_key(addr, port, content);
 	r = g_hash_table_lookup(rq->by_key, k);
 	g_free(k);
-	/* Once the way is known, later Consumes (repairs) change nothing. */
-	if (!r || (r->crmes && r->crme_end != REQ_HOP_ON))
+	/* Once the way is known (or lost), later Consumes change nothing. */
+	if (!r || (r->crmes && r->crmes->len == 0) || r->way_done)
 		return;
 	if (!r->crmes)
 		r->crmes = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	g_array_append_val(r->crmes, as);
-	r->crme_end = (uint8_t)how;
-	if (how == REQ_HOP_JOIN) {
-		k = req_key(addr0, port0, content);
-		r->joined = g_hash_table_lookup(rq->by_key, k);
-		g_free(k);
-	}
+	if (how == REQ_HOP_SOURCE)
+		r->way_done = true;
+	else if (how == REQ_HOP_JOIN && !(r->way_done = way_on(rq, r, as, content)))
+		g_array_set_size(r->crmes, 0);
 }

@@ -68,12 +68,11 @@ struct request_rec {
 	/*
 	 * The coupled approach's path, from the CRMEs that handle the
 	 * request's Consume (requests_crme): their ASes, the client's
-	 * domain's first; how the last one ended it; the request whose flow
-	 * it joined there.  as_path is made from them when the run ends.
+	 * domain's first, and once the way reaches the content's source or a
+	 * flow of it, the rest of the way to the server's AS (way_done).
 	 */
 	GArray *crmes;		/* uint32_t, NULL until a CRME tells */
-	uint8_t crme_end;	/* enum req_hop of the last CRME */
-	struct request_rec *joined;
+	bool way_done;
 };
 
 /* What a CRME did with a request's Consume (requests_crme). */
@@ -107,14 +106,18 @@ void requests_set_path(struct request_rec *r, bool has_first, uint32_t first,
  */
 void requests_key(struct entity *e, struct request_rec *r, uint32_t addr);
 /*
- * A CRME of AS `as` handled the Consume of the request (addr, port,
- * content) as `how` says; for REQ_HOP_JOIN, (addr0, port0) is the request
- * whose flow it joined.  Nothing happens for a request no client named
- * (requests_key).  When the run ends, the record's as_path is the
- * content's way: the ASes from the server's to the client's.
+ * The CRME at address `self` (IPv4, host order) of AS `as` handled a
+ * Consume of the request (addr, port, content) as `how` says: for
+ * REQ_HOP_ON it made a session whose content comes from the CRME at
+ * `up`; for REQ_HOP_SOURCE the content's server is in its domain; for
+ * REQ_HOP_JOIN its session for the content already had a way.  A repair
+ * (`repair`) makes sessions but is not a request of its own.  When the
+ * run ends, the record's as_path is the content's way, from the server's
+ * AS to the client's.  Nothing is kept of a request no client named
+ * (requests_key).
  */
-void requests_crme(struct net *net, uint32_t addr, uint16_t port, const char *content,
-		   uint32_t as, enum req_hop how, uint32_t addr0, uint16_t port0);
+void requests_crme(struct net *net, uint32_t self, uint32_t as, uint32_t addr, uint16_t port,
+		   const char *content, enum req_hop how, uint32_t up, bool repair);
 /* The word of an outcome ("complete", ...). */
 const char *requests_outcome_name(enum req_outcome o);
 

@@ -300,16 +300,15 @@ session_teardown(struct crme *r, struct session *s, const char *why)
  */
 /*
  * requests.csv's path of a coupled request (entities/requests.h): what
- * this CRME did with its Consume, when the deployment gave the CRME its
- * AS (as=).  A repair is not a request of its own.
+ * this CRME did with a Consume, when the deployment gave the CRME its AS
+ * (as=); up: the CRME the content will come from (REQ_HOP_ON).
  */
 static void
-note_hop(struct crme *r, const struct cmsg *m, enum req_hop how, const struct session *s)
+note_hop(struct crme *r, const struct cmsg *m, enum req_hop how, uint32_t up)
 {
-	if (!r->asn || (m->flags & CONSUME_F_NOJOIN))
-		return;
-	requests_crme(r->e.node->net, m->client.addr, m->client.port, m->id, r->asn, how,
-		      s ? s->up_req.client.addr : 0, s ? s->up_req.client.port : 0);
+	if (r->asn)
+		requests_crme(r->e.node->net, r->self, r->asn, m->client.addr, m->client.port,
+			      m->id, how, up, (m->flags & CONSUME_F_NOJOIN) != 0);
 }
 
 void
@@ -381,7 +380,7 @@ crme_process_consume(struct crme *r, const struct cmsg *m, uint32_t from)
 			return;
 		}
 		r->joins++;
-		note_hop(r, m, REQ_HOP_JOIN, s);
+		note_hop(r, m, REQ_HOP_JOIN, 0);
 		entity_log(&r->e, LOG_INFO, "CRME %s: %s already flows through this domain "
 			   "(ingress %s): the request joins it", r->self_str, s->id,
 			   fa(s->ingress.addr, a));
@@ -400,7 +399,7 @@ crme_process_consume(struct crme *r, const struct cmsg *m, uint32_t from)
 		s = session_new(r, m->id);
 		s->ingress = c->server_cafe;
 		s->server = c->server;
-		note_hop(r, m, REQ_HOP_SOURCE, NULL);
+		note_hop(r, m, REQ_HOP_SOURCE, 0);
 	} else {
 		uint32_t via = c ? c->via : 0;
 
@@ -425,7 +424,7 @@ crme_process_consume(struct crme *r, const struct cmsg *m, uint32_t from)
 		s->ingress = up->cafe;
 		s->up_crme = up->crme;
 		f.path[f.npath++] = r->self;
-		note_hop(r, m, REQ_HOP_ON, NULL);
+		note_hop(r, m, REQ_HOP_ON, up->crme);
 	}
 	s->up_req = q;
 	g_array_append_val(s->branches, b);
