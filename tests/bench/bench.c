@@ -1,10 +1,13 @@
 /*
  * bench.c - `make bench`: every benchmark of the engine, one line each.
  *
- *   bench [all|sched|chain|cafe|curling|rae] [--quick] [prefixes=N]
+ *   bench [all|sched|chain|cafe|curling|rae|graph|script_build|study] [--quick]
+ *         [prefixes=N] [nodes=N] [routers=N] [ases=N] [requests=N]
  *
  * rae runs the RAE stress test with 10 000 and 1 000 000 prefixes (10 000
- * with --quick), or with N alone if prefixes=N is given.
+ * with --quick), or with N alone if prefixes=N is given.  study runs both
+ * approaches of the study on ases=N ASes (default 1000, 200 with --quick)
+ * with requests=N requests (default 100 000, 2 000 with --quick).
  *
  * The chain runs in a child process per case, so each case's peak memory
  * is its own.
@@ -97,6 +100,20 @@ run_graph(void *arg)
 	bench_graph(*(unsigned *)arg);
 }
 
+struct study_case {
+	const char *approach;
+	unsigned ases;
+	uint64_t requests;
+};
+
+static void
+run_study(void *arg)
+{
+	struct study_case *c = arg;
+
+	bench_study(c->approach, c->ases, c->requests);
+}
+
 static void
 run_script_build(void *arg)
 {
@@ -111,6 +128,8 @@ main(int argc, char **argv)
 	uint64_t rae_prefixes = 0;	/* prefixes=N: that case alone */
 	unsigned graph_nodes = 0;	/* nodes=N: that graph alone */
 	unsigned routers = 10000;	/* routers=N: script_build's line */
+	unsigned study_ases = 0;	/* ases=N: the study's graph */
+	uint64_t study_requests = 0;	/* requests=N: the study's requests */
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--quick") == 0)
@@ -121,6 +140,10 @@ main(int argc, char **argv)
 			graph_nodes = (unsigned)strtoul(argv[i] + 6, NULL, 10);
 		else if (strncmp(argv[i], "routers=", 8) == 0)
 			routers = (unsigned)strtoul(argv[i] + 8, NULL, 10);
+		else if (strncmp(argv[i], "ases=", 5) == 0)
+			study_ases = (unsigned)strtoul(argv[i] + 5, NULL, 10);
+		else if (strncmp(argv[i], "requests=", 9) == 0)
+			study_requests = strtoull(argv[i] + 9, NULL, 10);
 		else if (strncmp(argv[i], "bench=", 6) == 0)
 			what = argv[i] + 6;
 		else
@@ -128,9 +151,14 @@ main(int argc, char **argv)
 	}
 	if (strcmp(what, "all") && strcmp(what, "sched") && strcmp(what, "chain") &&
 	    strcmp(what, "cafe") && strcmp(what, "curling") && strcmp(what, "rae") &&
-	    strcmp(what, "graph") && strcmp(what, "script_build")) {
+	    strcmp(what, "graph") && strcmp(what, "script_build") && strcmp(what, "study")) {
 		fprintf(stderr, "usage: bench [all|sched|chain|cafe|curling|rae|graph|"
-			"script_build] [--quick] [prefixes=N] [nodes=N] [routers=N]\n");
+			"script_build|study] [--quick] [prefixes=N] [nodes=N] [routers=N] "
+			"[ases=N] [requests=N]\n");
+		return 2;
+	}
+	if (study_ases && study_ases < 20) {
+		fprintf(stderr, "bench: ases=%u: the study needs 20 ASes or more\n", study_ases);
 		return 2;
 	}
 	if (!strcmp(what, "all") || !strcmp(what, "sched")) {
@@ -187,5 +215,18 @@ main(int argc, char **argv)
 	}
 	if (!strcmp(what, "all") || !strcmp(what, "script_build"))
 		in_child(run_script_build, &routers);
+	if (!strcmp(what, "all") || !strcmp(what, "study")) {
+		static const char *const approaches[2] = { "decoupled", "coupled" };
+
+		for (int i = 0; i < 2; i++) {
+			struct study_case c = {
+				approaches[i],
+				study_ases ? study_ases : quick ? 200 : 1000,
+				study_requests ? study_requests : quick ? 2000 : 100000,
+			};
+
+			in_child(run_study, &c);
+		}
+	}
 	return 0;
 }

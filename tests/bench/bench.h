@@ -67,4 +67,13 @@ void bench_graph(unsigned nodes);
 /* A curling script of `routers` routers linked in a line; one bench=script_build line. */
 void bench_script_build(unsigned routers);
 
+/* bench_study.c */
+
+/*
+ * The study (scenarios/study/study.xml) with approach `approach` on a
+ * tiered graph of `ases` ASes and about `requests` requests; one
+ * bench=study line.
+ */
+void bench_study(const char *approach, unsigned ases, uint64_t requests);
+
 #endif /* TESTS_BENCH_BENCH_H */
