@@ -808,12 +808,6 @@ scn_deploy_plan(struct scn_ld *ld)
 		struct scn_node *first = NULL, *border = NULL;
 
 		g_array_sort(a->nbrs, nbr_cmp);
-		if (a->nbrs->len > DEP_KEYS_MAX) {
-			rc = scn_error(ld, a->dom->file, a->dom->line, "domain %s has %u neighbouring "
-				       "ASes; a CAFE's keys are one byte: at most %d", a->dom->name,
-				       a->nbrs->len, DEP_KEYS_MAX);
-			break;
-		}
 		for (guint k = 0; k < a->nbrs->len; k++)
 			g_array_index(a->nbrs, struct dep_nbr, k).key = k + 1;
 		rc = as_prefixes(ld, d, a, i, plen);
@@ -920,6 +914,17 @@ scn_deploy_plan(struct scn_ld *ld)
 					g_ptr_array_add(d->hosts[k], dh);
 			}
 		g_ptr_array_free(doms, TRUE);
+	}
+	/* Keys are used by the decoupled data plane only, once there are servers. */
+	for (guint i = 0; i < d->ases->len && rc == 0 && d->approach == DEP_DECOUPLED &&
+		     d->hosts[PL_SERVERS]->len; i++) {
+		const struct dep_as *a = g_ptr_array_index(d->ases, i);
+
+		if (a->nbrs->len > DEP_KEYS_MAX)
+			rc = scn_error(ld, a->dom->file, a->dom->line, "domain %s has %u "
+				       "neighbouring ASes; with servers, the decoupled approach's "
+				       "CAFE keys are one byte: at most %d", a->dom->name,
+				       a->nbrs->len, DEP_KEYS_MAX);
 	}
 	if (rc == 0 && d->hosts[PL_SERVERS]->len &&
 	    d->wl.ncontents > 1024 * d->hosts[PL_SERVERS]->len)

@@ -199,6 +199,37 @@ check "AS1's client, a peer of the publisher's provider, is served" \
 check "AS30's client, two peer links away, is refused" \
 	grep -q 'AS30-cli0 cclient/cclient[0-9]* WARN: CC: Content c1 refused: not found' "$T/valley/log.txt"
 
+# ---- a domain of more than 32 neighbours, coupled ----
+# A star: AS1 the provider of 40 stubs.  Its CAFE has 40 inter-domain
+# links and its CRME 40 customers, beyond the 32 the curling entities
+# once took; requests cross it from stub to stub.
+: >"$T/star.txt"
+for i in $(seq 2 41); do
+	echo "1|$i|-1" >>"$T/star.txt"
+done
+cat >"$T/star.xml" <<EOF
+<scenario name="star">
+  <topology file="star.txt" format="caida"/>
+  <run end_time="15s" pcap="none"/>
+  <deploy approach="coupled">
+    <servers where="AS2"/>
+    <clients where="AS3 AS20 AS41"/>
+    <catalogue contents="3" size="20kB"/>
+    <requests trace="star.trace"/>
+  </deploy>
+</scenario>
+EOF
+printf '8s AS3-cli0 c1\n8s AS20-cli0 c2\n9s AS41-cli0 c3\n' >"$T/star.trace"
+"$COMETSIM" run "$T/star.xml" --out "$T/star" --quiet 2>"$T/star.err"
+rc=$?
+check "a coupled deployment with a domain of 40 neighbours runs (exit $rc)" [ "$rc" -eq 0 ]
+check "... the hub's CAFE takes its 40 links" \
+	grep -q 'AS1 ccafe/ccafe0 INFO: CAFE 10.64.0.1: listening on port 2000, CRME 10.64.0.1:3000, 40 inter-domain links$' "$T/star/log.txt"
+check "... and its CRME acknowledges them" \
+	grep -q 'AS1 ccafe/ccafe0 INFO: CAFE 10.64.0.1: Announce acknowledged by the CRME$' "$T/star/log.txt"
+n=$(awk -F, 'NR > 1 && $12 == "complete"' "$T/star/requests.csv" | wc -l)
+check "... and the three requests across it complete ($n)" [ "$n" -eq 3 ]
+
 # ---- the same workload, decoupled ----
 sed 's/approach="coupled"/approach="decoupled"/' "$T/wl.xml" >"$T/wld.xml"
 "$COMETSIM" deploy "$T/wld.xml" >"$T/wld.script"
@@ -421,6 +452,22 @@ refused static '<scenario><topology name="t">
 <link name="ac" a="a:eth0" b="c:eth0"/>
 </topology>
 <deploy><clients where="d2"/></deploy></scenario>' "$T/static.xml:7: <clients>: the hosts need routes, and the topology's routing is static: give it routing=\"shortest-path\""
+# ---- review 16a: what a description may not say ----
+# Keys are one byte only where keys are used: a decoupled deployment with
+# servers.  A star of 300 stubs around AS1.
+: >"$T/star300.txt"
+for i in $(seq 2 301); do
+	echo "1|$i|-1" >>"$T/star300.txt"
+done
+refused keys "<scenario><topology file=\"star300.txt\" format=\"caida\"/>
+<deploy>
+<servers where=\"AS2\"/></deploy></scenario>" \
+	"$T/star300.txt:1: domain AS1 has 300 neighbouring ASes; with servers, the decoupled approach's CAFE keys are one byte: at most 255"
+printf '<scenario><topology file="star300.txt" format="caida"/>\n<deploy/></scenario>\n' \
+	>"$T/nokeys.xml"
+"$COMETSIM" check "$T/nokeys.xml" 2>"$T/nokeys.err"
+check "without servers, no CAFE: no limit of keys" not grep -q 'keys are one byte' "$T/nokeys.err"
+
 "$COMETSIM" deploy "$top_srcdir/scenarios/echo.xml" >/dev/null 2>"$T/none.err"
 rc=$?
 check "cometsim deploy of a scenario without <deploy>: exit 1 ($rc)" [ "$rc" -eq 1 ]
