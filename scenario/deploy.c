@@ -1237,6 +1237,10 @@ workload_cmds(struct scn_ld *ld, struct scn_deploy *d)
 		names[i] = ((const struct dep_host *)g_ptr_array_index(cli, i))->node->name;
 	reqs = g_array_new(FALSE, FALSE, sizeof(struct scn_request));
 	rc = scn_workload_requests(ld, &d->wl, ro->seed, ro->run, names, cli->len, reqs);
+	if (rc == 0 && reqs->len == 0)
+		scn_warn(d->wl.file, d->wl.line, "<requests>: the workload has no request (%s)",
+			 d->wl.trace ? "the trace has no line of one" :
+			 "no arrival within the duration");
 	for (guint i = 0; i < reqs->len && rc == 0; i++) {
 		const struct scn_request *q = &g_array_index(reqs, struct scn_request, i);
 		struct dep_host *h = g_ptr_array_index(cli, q->client);

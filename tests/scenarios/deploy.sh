@@ -467,6 +467,50 @@ printf '<scenario><topology file="star300.txt" format="caida"/>\n<deploy/></scen
 	>"$T/nokeys.xml"
 "$COMETSIM" check "$T/nokeys.xml" 2>"$T/nokeys.err"
 check "without servers, no CAFE: no limit of keys" not grep -q 'keys are one byte' "$T/nokeys.err"
+refused requests2 "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy><servers where=\"AS64625\"/><clients/>
+<requests rate=\"1\"/>
+<requests rate=\"2\"/></deploy></scenario>" \
+	"$T/requests2.xml:4: <requests> is given twice (first at line 3)"
+refused catalogue2 "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy>
+<catalogue contents=\"3\"/>
+<catalogue contents=\"5\"/></deploy></scenario>" \
+	"$T/catalogue2.xml:4: <catalogue> is given twice (first at line 3)"
+printf '4s AS64621-cli0 c1\n' >"$T/ok.trace"
+refused tracestart "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy><servers where=\"AS64625\"/><clients where=\"AS64621\"/>
+<requests trace=\"ok.trace\" start=\"5s\"/></deploy></scenario>" \
+	"$T/tracestart.xml:3: <requests>: start= and trace= together: a trace gives the times"
+refused tracezipf "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy><servers where=\"AS64625\"/><clients where=\"AS64621\"/>
+<requests trace=\"ok.trace\" zipf=\"2\"/></deploy></scenario>" \
+	"$T/tracezipf.xml:3: <requests>: zipf= and trace= together: a trace gives the contents"
+printf '4s AS64621-cli0 c3\n\0005s AS64630-cli0 c1\n6s nobody c1\n' >"$T/nul.trace"
+refused nul "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy><servers where=\"AS64625\"/><clients where=\"AS64621 AS64630\"/>
+<requests trace=\"nul.trace\"/></deploy></scenario>" \
+	"$T/nul.trace:2: a NUL byte: a trace is text"
+printf '4s AS64621-cli0 c1 # the first\n' >"$T/five.trace"
+refused five "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy><servers where=\"AS64625\"/><clients where=\"AS64621\"/>
+<requests trace=\"five.trace\"/></deploy></scenario>" \
+	"$T/five.trace:1: expected \"time client content\", 6 fields"
+printf '\357\273\2774s AS64621-cli0 c1\n' >"$T/bom.trace"
+printf '<scenario><topology file="%s" format="caida"/>\n<deploy><servers where="AS64625"/><clients where="AS64621"/>\n<requests trace="bom.trace"/></deploy></scenario>\n' \
+	"$top" >"$T/bom.xml"
+"$COMETSIM" deploy "$T/bom.xml" >"$T/bom.script" 2>"$T/bom.err"
+rc=$?
+check "a trace that starts with a byte order mark is read (exit $rc)" [ "$rc" -eq 0 ]
+check "... its first line a request" grep -q '^4s ON_ROUTER AS64621-cli0 usr.cme.Client ' "$T/bom.script"
+: >"$T/empty.trace"
+printf '<scenario><topology file="%s" format="caida"/>\n<deploy><servers where="AS64625"/><clients where="AS64621"/>\n<requests trace="empty.trace"/></deploy></scenario>\n' \
+	"$top" >"$T/zero.xml"
+"$COMETSIM" check "$T/zero.xml" 2>"$T/zero.err"
+rc=$?
+check "a workload of no request is allowed (exit $rc)" [ "$rc" -eq 0 ]
+check "... with a warning at the <requests> line" \
+	grep -qF "$T/zero.xml:3: warning: <requests>: the workload has no request" "$T/zero.err"
 
 "$COMETSIM" deploy "$top_srcdir/scenarios/echo.xml" >/dev/null 2>"$T/none.err"
 rc=$?
