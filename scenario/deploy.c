@@ -29,6 +29,7 @@
 #include <glib/gstdio.h>
 #include <libxml/tree.h>
 
+#include "entities/cafe/agent_wire.h"
 #include "scenario/deploy_int.h"
 #include "scenario/graph.h"
 
@@ -114,6 +115,34 @@ scn_deploy_free(struct scn_deploy *d)
 	g_free(d);
 }
 
+/*
+ * A class's values as the RAE and the CME read them: each level in the
+ * grammar of sim/units.c for its kind, an aspiration no worse than its
+ * reservation, and cos a class the CAFE agent knows (BE, BTBE, PR).
+ */
+static int
+class_check(struct scn_ld *ld, const struct dep_class *c, const char *file, int line)
+{
+	static const enum units_level kind[3] = {
+		UNITS_LEVEL_DELAY, UNITS_LEVEL_LOSS, UNITS_LEVEL_BANDWIDTH,
+	};
+	char err[UNITS_ERRLEN];
+	double v[6];
+
+	for (int k = 0; k < 6; k++)
+		if (units_level(class_attrs[k], c->v[k], kind[k / 2], &v[k], err,
+				sizeof(err)) < 0)
+			return scn_error(ld, file, line, "<class>: class %u: %s", c->id, err);
+	if (v[0] > v[1] || v[2] > v[3] || v[4] < v[5])
+		return scn_error(ld, file, line, "<class>: class %u: its %s level is worse than "
+				 "its reservation", c->id, v[0] > v[1] ? "delay aspiration" :
+				 v[2] > v[3] ? "loss aspiration" : "bandwidth aspiration");
+	if (c->cos && cafe_agent_cos_parse(c->cos) < 0)
+		return scn_error(ld, file, line, "<class>: class %u: cos \"%s\" is not one the "
+				 "CAFE writes (BE, BTBE or PR)", c->id, c->cos);
+	return 0;
+}
+
 static int
 parse_class(struct scn_ld *ld, struct scn_deploy *d, xmlNode *e, const char *file)
 {
@@ -145,7 +174,7 @@ parse_class(struct scn_ld *ld, struct scn_deploy *d, xmlNode *e, const char *fil
 		if (!c.v[k])
 			return scn_error(ld, file, line, "<class>: class %u has no %s (a class "
 					 "needs the six levels)", c.id, class_attrs[k]);
-	return 0;
+	return class_check(ld, &c, file, line);
 }
 
 static int
@@ -445,7 +474,7 @@ host_iface(struct scn_ld *ld, struct scn_node *n, const char *name, uint32_t a, 
  */
 static struct dep_host *
 add_host(struct scn_ld *ld, struct scn_deploy *d, struct dep_as *a, const char *role,
-	 unsigned k, const struct dep_place *pl)
+	 const char *elem, unsigned k, const struct dep_place *pl)
 {
 	struct scenario *s = ld->s;
 	const struct prefix *p = &g_array_index(a->prefixes, struct prefix, 0);
@@ -455,18 +484,26 @@ add_host(struct scn_ld *ld, struct scn_deploy *d, struct dep_as *a, const char *
 	char *name, *rif;
 	uint32_t base;
 
-	if (p->addr.af != ADDR_V4 || p->len > 30 ||
-	    a->next_slot >= (1u << (30 - p->len)) - (p->len < 30)) {
+	if (p->addr.af != ADDR_V4) {
+		char b[ADDR_STRLEN + 4];
+
+		scn_error_also(ld, a->dom->file, a->dom->line, pl->file, pl->line, "domain %s: "
+			       "prefix %s is not IPv4, and the hosts of <%s> (line %d) are "
+			       "placed on IPv4 /30s of the domain's first prefix", a->dom->name,
+			       prefix_fmt(p, b), elem, pl->line);
+		return NULL;
+	}
+	if (p->len > 30 || a->next_slot >= (1u << (30 - p->len)) - (p->len < 30)) {
 		char b[ADDR_STRLEN + 4];
 
 		scn_error(ld, pl->file, pl->line, "<%s>: domain %s's prefix %s has no /30 "
-			  "left for another host", role, a->dom->name, prefix_fmt(p, b));
+			  "left for another host", elem, a->dom->name, prefix_fmt(p, b));
 		return NULL;
 	}
 	name = g_strdup_printf("%s-%s%u", a->dom->name, role, k);
 	if (g_hash_table_lookup(s->node_by_name, name)) {
 		scn_error(ld, pl->file, pl->line, "<%s>: the host %s would take the name of a "
-			  "node of the topology", role, name);
+			  "node of the topology", elem, name);
 		g_free(name);
 		return NULL;
 	}
@@ -491,7 +528,7 @@ add_host(struct scn_ld *ld, struct scn_deploy *d, struct dep_as *a, const char *
 	l->name = g_strdup_printf("%s-%s", r->name, h->name);
 	if (g_hash_table_lookup(s->link_by_name, l->name)) {
 		scn_error(ld, pl->file, pl->line, "<%s>: the link %s would take the name of a "
-			  "link of the topology", role, l->name);
+			  "link of the topology", elem, l->name);
 		return NULL;
 	}
 	g_hash_table_insert(s->link_by_name, l->name, l);
@@ -587,6 +624,17 @@ place_domains(struct scn_ld *ld, struct scn_deploy *d, const struct dep_place *p
 				g_ptr_array_free(out, TRUE);
 				return NULL;
 			}
+			for (guint i = 0; i < out->len && a; i++)
+				if (g_ptr_array_index(out, i) == a) {
+					scn_error(ld, pl->file, pl->line, "<%s where=\"%s\">: domain "
+						  "%s is named twice", elem, w, *q);
+					a = NULL;
+				}
+			if (!a) {
+				g_strfreev(names);
+				g_ptr_array_free(out, TRUE);
+				return NULL;
+			}
 			g_ptr_array_add(out, a);
 		}
 		g_strfreev(names);
@@ -636,7 +684,7 @@ domain_cmds(struct scn_ld *ld, const struct scn_deploy *d, const struct dep_as *
 	    GPtrArray *cmds)
 {
 	const char *node = a->node->name;
-	char b[ADDR_STRLEN];
+	char b[ADDR_STRLEN + 4];
 
 	if (d->approach == DEP_DECOUPLED && a->nsrv) {
 		/* The edge of servers: a CAFE intercepting them, its agent, a CME that serves. */
@@ -676,6 +724,15 @@ domain_cmds(struct scn_ld *ld, const struct scn_deploy *d, const struct dep_as *
 					 "neighbouring ASes (%u providers, %u peers); the coupled "
 					 "approach's CAFE and CRME take at most %d of each",
 					 a->dom->name, a->nbrs->len, nprov, npeer, DEP_CURLING_MAX);
+		}
+		if (g_array_index(a->prefixes, struct prefix, 0).addr.af != ADDR_V4) {
+			g_string_free(g, TRUE);
+			return scn_error_also(ld, a->dom->file, a->dom->line, d->file, d->line,
+					      "domain %s: prefix %s is not IPv4, and the coupled "
+					      "approach's CRME (<deploy> at line %d) originates the "
+					      "domain's first prefix, in IPv4 messages", a->dom->name,
+					      prefix_fmt(&g_array_index(a->prefixes, struct prefix, 0),
+							 b), d->line);
 		}
 		g_string_printf(g, "ON_ROUTER %s usr.curling.Crme %d", node, DEP_PORT_CRME);
 		append_addrs(g, a, is_provider);
@@ -905,8 +962,8 @@ scn_deploy_plan(struct scn_ld *ld)
 		for (guint i = 0; i < doms->len && rc == 0; i++)
 			for (unsigned h = 0; h < pl->hosts && rc == 0; h++) {
 				struct dep_host *dh = add_host(ld, d, g_ptr_array_index(doms, i),
-							       k == PL_SERVERS ? "srv" : "cli", h,
-							       pl);
+							       k == PL_SERVERS ? "srv" : "cli",
+							       place_elems[k], h, pl);
 
 				if (!dh)
 					rc = -1;
@@ -960,6 +1017,16 @@ scn_deploy_plan(struct scn_ld *ld)
 }
 
 /* ---- the files ---- */
+
+/* An attribute whose value the user wrote: escaped for XML. */
+static void
+put_attr(GString *g, const char *name, const char *v)
+{
+	char *e = g_markup_escape_text(v, -1);
+
+	g_string_append_printf(g, " %s=\"%s\"", name, e);
+	g_free(e);
+}
 
 static void
 put_real(GString *g, const char *name, double v)
@@ -1073,7 +1140,7 @@ rae_doc(struct scn_deploy *d, const struct dep_as *a)
 		g_string_append_printf(g, "  <decision_parameters id=\"%u\"", dc->id);
 		for (int k = 0; k < 6; k++)
 			if (dc->v[k])
-				g_string_append_printf(g, " %s=\"%s\"", class_attrs[k], dc->v[k]);
+				put_attr(g, class_attrs[k], dc->v[k]);
 		g_string_append(g, "/>\n");
 	}
 	for (guint k = 0; k < a->nbrs->len; k++) {
@@ -1145,10 +1212,10 @@ cme_doc(struct scn_deploy *d, const struct dep_as *a)
 	for (guint c = 0; c < d->classes->len; c++) {
 		const struct dep_class *dc = &g_array_index(d->classes, struct dep_class, c);
 
-		g_string_append_printf(g, "  <decision_parameters id=\"%u\" cos=\"%s\"", dc->id,
-				       dc->cos ? dc->cos : "BE");
+		g_string_append_printf(g, "  <decision_parameters id=\"%u\"", dc->id);
+		put_attr(g, "cos", dc->cos ? dc->cos : "BE");
 		for (int k = 0; k < 6; k++)
-			g_string_append_printf(g, " %s=\"%s\"", class_attrs[k], dc->v[k]);
+			put_attr(g, class_attrs[k], dc->v[k]);
 		g_string_append(g, "/>\n");
 	}
 	addr_fmt(&a->ip, r);

@@ -511,6 +511,38 @@ rc=$?
 check "a workload of no request is allowed (exit $rc)" [ "$rc" -eq 0 ]
 check "... with a warning at the <requests> line" \
 	grep -qF "$T/zero.xml:3: warning: <requests>: the workload has no request" "$T/zero.err"
+refused wheretwice "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy>
+<servers where=\"AS64625 AS64625\"/></deploy></scenario>" \
+	"$T/wheretwice.xml:3: <servers where=\"AS64625 AS64625\">: domain AS64625 is named twice"
+refused full "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy>
+<servers where=\"AS64625\" hosts=\"64\"/></deploy></scenario>" \
+	"$T/full.xml:3: <servers>: domain AS64625's prefix 100.64.14.0/24 has no /30 left for another host"
+refused classvalue "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy>
+<class id=\"1\" delay_aspiration=\"abc\" delay_reservation=\"2\" loss_aspiration=\"0\" loss_reservation=\"0.1\" bandwidth_aspiration=\"2\" bandwidth_reservation=\"1\"/></deploy></scenario>" \
+	"$T/classvalue.xml:3: <class>: class 1: delay_aspiration \"abc\": not a number"
+refused classorder "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy>
+<class id=\"1\" delay_aspiration=\"3\" delay_reservation=\"2\" loss_aspiration=\"0\" loss_reservation=\"0.1\" bandwidth_aspiration=\"2\" bandwidth_reservation=\"1\"/></deploy></scenario>" \
+	"$T/classorder.xml:3: <class>: class 1: its delay aspiration level is worse than its reservation"
+refused cos "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy approach=\"coupled\">
+<class id=\"1\" cos=\"A&quot;B\" delay_aspiration=\"1\" delay_reservation=\"2\" loss_aspiration=\"0\" loss_reservation=\"0.1\" bandwidth_aspiration=\"2\" bandwidth_reservation=\"1\"/></deploy></scenario>" \
+	"$T/cos.xml:3: <class>: class 1: cos \"A\"B\" is not one the CAFE writes (BE, BTBE or PR)"
+refused v6hosts '<scenario><topology name="t" routing="shortest-path">
+<domain name="d1" as="1" prefix="2001:db8::/32"/>
+<node name="a" domain="d1"><ether name="eth0" address="10.0.0.1/30"/></node>
+</topology>
+<deploy><servers/></deploy></scenario>' \
+	"$T/v6hosts.xml:2: domain d1: prefix 2001:db8::/32 is not IPv4, and the hosts of <servers> (line 5)"
+refused v6coupled '<scenario><topology name="t">
+<domain name="d1" as="1" prefix="2001:db8::/32"/>
+<node name="a" domain="d1"><ether name="eth0" address="10.0.0.1/30"/></node>
+</topology>
+<deploy approach="coupled"/></scenario>' \
+	"$T/v6coupled.xml:2: domain d1: prefix 2001:db8::/32 is not IPv4, and the coupled approach's CRME"
 
 "$COMETSIM" deploy "$top_srcdir/scenarios/echo.xml" >/dev/null 2>"$T/none.err"
 rc=$?
