@@ -202,6 +202,35 @@ parse_place(struct scn_ld *ld, struct dep_place *pl, xmlNode *e, const char *fil
 	return rc < 0 ? -1 : 0;
 }
 
+/*
+ * The pool of prefixes=: written without host bits (as <domain prefix>
+ * is), and clear of the addresses no host may have: "this network"
+ * 0.0.0.0/8 (0.0.0.0 is also the engine's unset address), loopback
+ * 127.0.0.0/8, and multicast and reserved 224.0.0.0/3.
+ */
+static int
+pool_check(struct scn_ld *ld, const struct scn_deploy *d, const char *v, const char *file,
+	   int line)
+{
+	static const char *const reserved[] = { "0.0.0.0/8", "127.0.0.0/8", "224.0.0.0/3" };
+	char b[ADDR_STRLEN + 4];
+	struct addr a;
+	uint8_t plen;
+
+	if (addr_plen_parse(v, &a, &plen) == 0 && !addr_eq(&a, &d->pool.addr))
+		return scn_error(ld, file, line, "<deploy>: prefixes %s: host bits are set (did "
+				 "you mean %s?)", v, prefix_fmt(&d->pool, b));
+	for (size_t i = 0; i < G_N_ELEMENTS(reserved); i++) {
+		struct prefix r;
+
+		prefix_parse(reserved[i], &r);
+		if (prefix_contains(&r, &d->pool.addr) || prefix_contains(&d->pool, &r.addr))
+			return scn_error(ld, file, line, "<deploy>: prefixes %s overlaps %s, "
+					 "whose addresses no host may have", v, reserved[i]);
+	}
+	return 0;
+}
+
 /* Read <deploy> into ld->s->deploy; scn_deploy_plan() uses it once the files are read. */
 int
 scn_deploy_parse(struct scn_ld *ld, struct _xmlNode *e, const char *file)
@@ -291,6 +320,8 @@ scn_deploy_parse(struct scn_ld *ld, struct _xmlNode *e, const char *file)
 			d->pool.addr.af != ADDR_V4 || d->pool.len > 30))
 		rc = scn_error(ld, file, line, "<deploy>: prefixes \"%s\" is not an IPv4 "
 			       "prefix of length 30 or less", v);
+	if (rc == 0 && v)
+		rc = pool_check(ld, d, v, file, line);
 	g_free(v);
 	d->timers = g_string_free(timers, FALSE);
 	d->wl.ncontents = 100;
@@ -419,6 +450,65 @@ as_prefixes(struct scn_ld *ld, struct scn_deploy *d, struct dep_as *a, unsigned 
 	p.addr = addr_v4(addr_v4_host(&d->pool.addr) + ((uint32_t)idx << (32 - plen)));
 	p.len = (uint8_t)plen;
 	g_array_append_val(a->prefixes, p);
+	a->pooled = true;
+	return 0;
+}
+
+/* The domain whose prefix from the pool (of length plen) holds address x, or NULL. */
+static const struct dep_as *
+pool_owner(const struct scn_deploy *d, unsigned plen, const struct addr *x)
+{
+	const struct dep_as *a;
+	uint64_t idx;
+
+	if (x->af != ADDR_V4 || !prefix_contains(&d->pool, x))
+		return NULL;
+	idx = (addr_v4_host(x) - addr_v4_host(&d->pool.addr)) >> (32 - plen);
+	if (idx >= d->ases->len)
+		return NULL;
+	a = g_ptr_array_index(d->ases, idx);
+	return a->pooled ? a : NULL;
+}
+
+/*
+ * The prefixes the pool gave must hold no address of the topology (a
+ * router id or an interface's): a host's /30 could take it, and the RAEs
+ * would announce a domain's prefix over another's address.  The pool's
+ * i-th prefix of length plen is that of the i-th domain by AS number.
+ */
+static int
+pool_clash(struct scn_ld *ld, const struct scn_deploy *d, unsigned plen)
+{
+	const struct scenario *s = ld->s;
+
+	for (guint i = 0; i < s->nodes->len; i++) {
+		const struct scn_node *n = g_ptr_array_index(s->nodes, i);
+		const struct addr *x = &n->router_id;
+		const char *ifname = NULL, *file = n->file;
+		int line = n->line;
+		const struct dep_as *a = pool_owner(d, plen, x);
+		char b[ADDR_STRLEN + 4], c[ADDR_STRLEN];
+
+		for (guint k = 0; !a && k < n->ifaces->len; k++) {
+			const struct scn_iface *ifc = g_ptr_array_index(n->ifaces, k);
+
+			for (guint j = 0; !a && ifc->addrs && j < ifc->addrs->len; j++) {
+				x = &g_array_index(ifc->addrs, struct ifaddr, j).addr;
+				a = pool_owner(d, plen, x);
+				ifname = ifc->name;
+				file = ifc->file;
+				line = ifc->line;
+			}
+		}
+		if (a)
+			return scn_error_also(ld, d->file, d->line, file, line, "<deploy>: the "
+					      "prefix %s the pool gives domain %s holds the address "
+					      "%s of %s%s%s (%s:%d): choose prefixes= clear of the "
+					      "topology's addresses", prefix_fmt(&g_array_index(
+						      a->prefixes, struct prefix, 0), b), a->dom->name,
+					      addr_fmt(x, c), n->name, ifname ? ":" : "",
+					      ifname ? ifname : " (its router id)", file, line);
+	}
 	return 0;
 }
 
@@ -895,6 +985,8 @@ scn_deploy_plan(struct scn_ld *ld)
 				       "address for the RAE of domain %s", a->node->name,
 				       a->dom->name);
 	}
+	if (rc == 0)
+		rc = pool_clash(ld, d, plen);
 	/* Each pair of neighbouring RAEs talks over a link between their nodes. */
 	for (guint i = 0; i < s->links->len && rc == 0; i++) {
 		const struct scn_link *l = g_ptr_array_index(s->links, i);

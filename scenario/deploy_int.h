@@ -48,6 +48,7 @@ struct dep_as {
 	unsigned ncust, nprov;		/* neighbours that are its customers, its providers */
 	unsigned nsrv;			/* server hosts in it */
 	unsigned next_slot;		/* the next /30 of its first prefix for a host */
+	bool pooled;			/* its prefix is from the pool (prefixes=) */
 	const struct scn_domain *dom;
 	struct scn_node *node;		/* holds the RAE and the CME */
 	struct addr ip;			/* the RAE's address */

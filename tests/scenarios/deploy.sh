@@ -543,6 +543,16 @@ refused v6coupled '<scenario><topology name="t">
 </topology>
 <deploy approach="coupled"/></scenario>' \
 	"$T/v6coupled.xml:2: domain d1: prefix 2001:db8::/32 is not IPv4, and the coupled approach's CRME"
+refused poolbits "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy prefixes=\"100.64.0.5/10\"/></scenario>" \
+	"$T/poolbits.xml:2: <deploy>: prefixes 100.64.0.5/10: host bits are set (did you mean 100.64.0.0/10?)"
+refused poolall "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy prefixes=\"0.0.0.0/0\"/></scenario>" \
+	"$T/poolall.xml:2: <deploy>: prefixes 0.0.0.0/0 overlaps 0.0.0.0/8, whose addresses no host may have"
+refused poolclash "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy prefixes=\"10.0.0.0/16\"/></scenario>" \
+	"$T/poolclash.xml:2: <deploy>: the prefix 10.0.0.0/24 the pool gives domain AS64601 holds the address 10.0.0.1 of AS64601:eth0"
+
 
 "$COMETSIM" deploy "$top_srcdir/scenarios/echo.xml" >/dev/null 2>"$T/none.err"
 rc=$?
