@@ -553,6 +553,45 @@ refused poolclash "<scenario><topology file=\"$top\" format=\"caida\"/>
 <deploy prefixes=\"10.0.0.0/16\"/></scenario>" \
 	"$T/poolclash.xml:2: <deploy>: the prefix 10.0.0.0/24 the pool gives domain AS64601 holds the address 10.0.0.1 of AS64601:eth0"
 
+# --write: a folder the written scenario could not name is refused; the
+# values of --set are in the scenario written.
+"$COMETSIM" deploy "$scn" --write "$T/w blank" >/dev/null 2>"$T/wblank.err"
+rc=$?
+check "--write to a folder with a blank: exit 1 ($rc)" [ "$rc" -eq 1 ]
+check "... saying why" grep -qF "the folder's path has a blank" "$T/wblank.err"
+"$COMETSIM" deploy "$scn" --write "$T/w\${x}" >/dev/null 2>"$T/wsubst.err"
+rc=$?
+check "--write to a folder with \${: exit 1 ($rc)" [ "$rc" -eq 1 ]
+check "... saying why" grep -qF 'the folder'"'"'s path has "${"' "$T/wsubst.err"
+cat >"$T/wpar.xml" <<EOF
+<scenario name="wpar-\${approach}">
+  <param name="approach" value="decoupled"/>
+  <param name="n" value="1"/>
+  <topology file="$top_srcdir/topologies/as-small.caida.txt" format="caida"/>
+  <run end_time="12s" pcap="none"/>
+  <deploy approach="\${approach}">
+    <servers where="AS64625" hosts="\${n}"/>
+    <clients where="AS64621 AS64630"/>
+    <catalogue contents="4" size="10kB"/>
+    <requests rate="1" start="8s" duration="2s"/>
+  </deploy>
+</scenario>
+EOF
+set -- --set approach=coupled --set n=2 --set seed=2
+"$COMETSIM" deploy "$T/wpar.xml" "$@" --write "$T/wpar" >/dev/null
+"$COMETSIM" run "$T/wpar.xml" "$@" --out "$T/wpar-a" --quiet
+(cd "$T" && "$COMETSIM" run wpar/scenario.xml --quiet)
+rc=$?
+check "the scenario written with --set runs (exit $rc)" [ "$rc" -eq 0 ]
+check "... under the name and in the folder of the values set" \
+	[ -f "$T/output/wpar-coupled/seed2-run1/summary.json" ]
+check "... to the requests of the deployment it was written from" \
+	cmp -s "$T/wpar-a/requests.csv" "$T/output/wpar-coupled/seed2-run1/requests.csv"
+n=$(awk -F, 'NR > 1' "$T/wpar-a/requests.csv" | wc -l)
+check "... which has some ($n)" [ "$n" -gt 0 ]
+"$COMETSIM" params "$T/wpar/scenario.xml" >"$T/wpar.params"
+check "... and its parameters say the values set" grep -qx 'n=2' "$T/wpar.params"
+set --
 
 "$COMETSIM" deploy "$top_srcdir/scenarios/echo.xml" >/dev/null 2>"$T/none.err"
 rc=$?
