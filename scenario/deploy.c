@@ -29,6 +29,7 @@
 #include <glib/gstdio.h>
 #include <libxml/tree.h>
 
+#include "entities/cafe/agent_wire.h"
 #include "scenario/deploy_int.h"
 #include "scenario/graph.h"
 
@@ -114,6 +115,34 @@ scn_deploy_free(struct scn_deploy *d)
 	g_free(d);
 }
 
+/*
+ * A class's values as the RAE and the CME read them: each level in the
+ * grammar of sim/units.c for its kind, an aspiration no worse than its
+ * reservation, and cos a class the CAFE agent knows (BE, BTBE, PR).
+ */
+static int
+class_check(struct scn_ld *ld, const struct dep_class *c, const char *file, int line)
+{
+	static const enum units_level kind[3] = {
+		UNITS_LEVEL_DELAY, UNITS_LEVEL_LOSS, UNITS_LEVEL_BANDWIDTH,
+	};
+	char err[UNITS_ERRLEN];
+	double v[6];
+
+	for (int k = 0; k < 6; k++)
+		if (units_level(class_attrs[k], c->v[k], kind[k / 2], &v[k], err,
+				sizeof(err)) < 0)
+			return scn_error(ld, file, line, "<class>: class %u: %s", c->id, err);
+	if (v[0] > v[1] || v[2] > v[3] || v[4] < v[5])
+		return scn_error(ld, file, line, "<class>: class %u: its %s level is worse than "
+				 "its reservation", c->id, v[0] > v[1] ? "delay aspiration" :
+				 v[2] > v[3] ? "loss aspiration" : "bandwidth aspiration");
+	if (c->cos && cafe_agent_cos_parse(c->cos) < 0)
+		return scn_error(ld, file, line, "<class>: class %u: cos \"%s\" is not one the "
+				 "CAFE writes (BE, BTBE or PR)", c->id, c->cos);
+	return 0;
+}
+
 static int
 parse_class(struct scn_ld *ld, struct scn_deploy *d, xmlNode *e, const char *file)
 {
@@ -145,7 +174,7 @@ parse_class(struct scn_ld *ld, struct scn_deploy *d, xmlNode *e, const char *fil
 		if (!c.v[k])
 			return scn_error(ld, file, line, "<class>: class %u has no %s (a class "
 					 "needs the six levels)", c.id, class_attrs[k]);
-	return 0;
+	return class_check(ld, &c, file, line);
 }
 
 static int
@@ -171,6 +200,35 @@ parse_place(struct scn_ld *ld, struct dep_place *pl, xmlNode *e, const char *fil
 	}
 	pl->hosts = (unsigned)n;
 	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * The pool of prefixes=: written without host bits (as <domain prefix>
+ * is), and clear of the addresses no host may have: "this network"
+ * 0.0.0.0/8 (0.0.0.0 is also the engine's unset address), loopback
+ * 127.0.0.0/8, and multicast and reserved 224.0.0.0/3.
+ */
+static int
+pool_check(struct scn_ld *ld, const struct scn_deploy *d, const char *v, const char *file,
+	   int line)
+{
+	static const char *const reserved[] = { "0.0.0.0/8", "127.0.0.0/8", "224.0.0.0/3" };
+	char b[ADDR_STRLEN + 4];
+	struct addr a;
+	uint8_t plen;
+
+	if (addr_plen_parse(v, &a, &plen) == 0 && !addr_eq(&a, &d->pool.addr))
+		return scn_error(ld, file, line, "<deploy>: prefixes %s: host bits are set (did "
+				 "you mean %s?)", v, prefix_fmt(&d->pool, b));
+	for (size_t i = 0; i < G_N_ELEMENTS(reserved); i++) {
+		struct prefix r;
+
+		prefix_parse(reserved[i], &r);
+		if (prefix_contains(&r, &d->pool.addr) || prefix_contains(&d->pool, &r.addr))
+			return scn_error(ld, file, line, "<deploy>: prefixes %s overlaps %s, "
+					 "whose addresses no host may have", v, reserved[i]);
+	}
+	return 0;
 }
 
 /* Read <deploy> into ld->s->deploy; scn_deploy_plan() uses it once the files are read. */
@@ -262,6 +320,8 @@ scn_deploy_parse(struct scn_ld *ld, struct _xmlNode *e, const char *file)
 			d->pool.addr.af != ADDR_V4 || d->pool.len > 30))
 		rc = scn_error(ld, file, line, "<deploy>: prefixes \"%s\" is not an IPv4 "
 			       "prefix of length 30 or less", v);
+	if (rc == 0 && v)
+		rc = pool_check(ld, d, v, file, line);
 	g_free(v);
 	d->timers = g_string_free(timers, FALSE);
 	d->wl.ncontents = 100;
@@ -390,6 +450,65 @@ as_prefixes(struct scn_ld *ld, struct scn_deploy *d, struct dep_as *a, unsigned 
 	p.addr = addr_v4(addr_v4_host(&d->pool.addr) + ((uint32_t)idx << (32 - plen)));
 	p.len = (uint8_t)plen;
 	g_array_append_val(a->prefixes, p);
+	a->pooled = true;
+	return 0;
+}
+
+/* The domain whose prefix from the pool (of length plen) holds address x, or NULL. */
+static const struct dep_as *
+pool_owner(const struct scn_deploy *d, unsigned plen, const struct addr *x)
+{
+	const struct dep_as *a;
+	uint64_t idx;
+
+	if (x->af != ADDR_V4 || !prefix_contains(&d->pool, x))
+		return NULL;
+	idx = (addr_v4_host(x) - addr_v4_host(&d->pool.addr)) >> (32 - plen);
+	if (idx >= d->ases->len)
+		return NULL;
+	a = g_ptr_array_index(d->ases, idx);
+	return a->pooled ? a : NULL;
+}
+
+/*
+ * The prefixes the pool gave must hold no address of the topology (a
+ * router id or an interface's): a host's /30 could take it, and the RAEs
+ * would announce a domain's prefix over another's address.  The pool's
+ * i-th prefix of length plen is that of the i-th domain by AS number.
+ */
+static int
+pool_clash(struct scn_ld *ld, const struct scn_deploy *d, unsigned plen)
+{
+	const struct scenario *s = ld->s;
+
+	for (guint i = 0; i < s->nodes->len; i++) {
+		const struct scn_node *n = g_ptr_array_index(s->nodes, i);
+		const struct addr *x = &n->router_id;
+		const char *ifname = NULL, *file = n->file;
+		int line = n->line;
+		const struct dep_as *a = pool_owner(d, plen, x);
+		char b[ADDR_STRLEN + 4], c[ADDR_STRLEN];
+
+		for (guint k = 0; !a && k < n->ifaces->len; k++) {
+			const struct scn_iface *ifc = g_ptr_array_index(n->ifaces, k);
+
+			for (guint j = 0; !a && ifc->addrs && j < ifc->addrs->len; j++) {
+				x = &g_array_index(ifc->addrs, struct ifaddr, j).addr;
+				a = pool_owner(d, plen, x);
+				ifname = ifc->name;
+				file = ifc->file;
+				line = ifc->line;
+			}
+		}
+		if (a)
+			return scn_error_also(ld, d->file, d->line, file, line, "<deploy>: the "
+					      "prefix %s the pool gives domain %s holds the address "
+					      "%s of %s%s%s (%s:%d): choose prefixes= clear of the "
+					      "topology's addresses", prefix_fmt(&g_array_index(
+						      a->prefixes, struct prefix, 0), b), a->dom->name,
+					      addr_fmt(x, c), n->name, ifname ? ":" : "",
+					      ifname ? ifname : " (its router id)", file, line);
+	}
 	return 0;
 }
 
@@ -445,7 +564,7 @@ host_iface(struct scn_ld *ld, struct scn_node *n, const char *name, uint32_t a, 
  */
 static struct dep_host *
 add_host(struct scn_ld *ld, struct scn_deploy *d, struct dep_as *a, const char *role,
-	 unsigned k, const struct dep_place *pl)
+	 const char *elem, unsigned k, const struct dep_place *pl)
 {
 	struct scenario *s = ld->s;
 	const struct prefix *p = &g_array_index(a->prefixes, struct prefix, 0);
@@ -455,18 +574,26 @@ add_host(struct scn_ld *ld, struct scn_deploy *d, struct dep_as *a, const char *
 	char *name, *rif;
 	uint32_t base;
 
-	if (p->addr.af != ADDR_V4 || p->len > 30 ||
-	    a->next_slot >= (1u << (30 - p->len)) - (p->len < 30)) {
+	if (p->addr.af != ADDR_V4) {
+		char b[ADDR_STRLEN + 4];
+
+		scn_error_also(ld, a->dom->file, a->dom->line, pl->file, pl->line, "domain %s: "
+			       "prefix %s is not IPv4, and the hosts of <%s> (line %d) are "
+			       "placed on IPv4 /30s of the domain's first prefix", a->dom->name,
+			       prefix_fmt(p, b), elem, pl->line);
+		return NULL;
+	}
+	if (p->len > 30 || a->next_slot >= (1u << (30 - p->len)) - (p->len < 30)) {
 		char b[ADDR_STRLEN + 4];
 
 		scn_error(ld, pl->file, pl->line, "<%s>: domain %s's prefix %s has no /30 "
-			  "left for another host", role, a->dom->name, prefix_fmt(p, b));
+			  "left for another host", elem, a->dom->name, prefix_fmt(p, b));
 		return NULL;
 	}
 	name = g_strdup_printf("%s-%s%u", a->dom->name, role, k);
 	if (g_hash_table_lookup(s->node_by_name, name)) {
 		scn_error(ld, pl->file, pl->line, "<%s>: the host %s would take the name of a "
-			  "node of the topology", role, name);
+			  "node of the topology", elem, name);
 		g_free(name);
 		return NULL;
 	}
@@ -491,7 +618,7 @@ add_host(struct scn_ld *ld, struct scn_deploy *d, struct dep_as *a, const char *
 	l->name = g_strdup_printf("%s-%s", r->name, h->name);
 	if (g_hash_table_lookup(s->link_by_name, l->name)) {
 		scn_error(ld, pl->file, pl->line, "<%s>: the link %s would take the name of a "
-			  "link of the topology", role, l->name);
+			  "link of the topology", elem, l->name);
 		return NULL;
 	}
 	g_hash_table_insert(s->link_by_name, l->name, l);
@@ -587,6 +714,17 @@ place_domains(struct scn_ld *ld, struct scn_deploy *d, const struct dep_place *p
 				g_ptr_array_free(out, TRUE);
 				return NULL;
 			}
+			for (guint i = 0; i < out->len && a; i++)
+				if (g_ptr_array_index(out, i) == a) {
+					scn_error(ld, pl->file, pl->line, "<%s where=\"%s\">: domain "
+						  "%s is named twice", elem, w, *q);
+					a = NULL;
+				}
+			if (!a) {
+				g_strfreev(names);
+				g_ptr_array_free(out, TRUE);
+				return NULL;
+			}
 			g_ptr_array_add(out, a);
 		}
 		g_strfreev(names);
@@ -636,7 +774,7 @@ domain_cmds(struct scn_ld *ld, const struct scn_deploy *d, const struct dep_as *
 	    GPtrArray *cmds)
 {
 	const char *node = a->node->name;
-	char b[ADDR_STRLEN];
+	char b[ADDR_STRLEN + 4];
 
 	if (d->approach == DEP_DECOUPLED && a->nsrv) {
 		/* The edge of servers: a CAFE intercepting them, its agent, a CME that serves. */
@@ -676,6 +814,15 @@ domain_cmds(struct scn_ld *ld, const struct scn_deploy *d, const struct dep_as *
 					 "neighbouring ASes (%u providers, %u peers); the coupled "
 					 "approach's CAFE and CRME take at most %d of each",
 					 a->dom->name, a->nbrs->len, nprov, npeer, DEP_CURLING_MAX);
+		}
+		if (g_array_index(a->prefixes, struct prefix, 0).addr.af != ADDR_V4) {
+			g_string_free(g, TRUE);
+			return scn_error_also(ld, a->dom->file, a->dom->line, d->file, d->line,
+					      "domain %s: prefix %s is not IPv4, and the coupled "
+					      "approach's CRME (<deploy> at line %d) originates the "
+					      "domain's first prefix, in IPv4 messages", a->dom->name,
+					      prefix_fmt(&g_array_index(a->prefixes, struct prefix, 0),
+							 b), d->line);
 		}
 		g_string_printf(g, "ON_ROUTER %s usr.curling.Crme %d", node, DEP_PORT_CRME);
 		append_addrs(g, a, is_provider);
@@ -809,12 +956,6 @@ scn_deploy_plan(struct scn_ld *ld)
 		struct scn_node *first = NULL, *border = NULL;
 
 		g_array_sort(a->nbrs, nbr_cmp);
-		if (a->nbrs->len > DEP_KEYS_MAX) {
-			rc = scn_error(ld, a->dom->file, a->dom->line, "domain %s has %u neighbouring "
-				       "ASes; a CAFE's keys are one byte: at most %d", a->dom->name,
-				       a->nbrs->len, DEP_KEYS_MAX);
-			break;
-		}
 		for (guint k = 0; k < a->nbrs->len; k++)
 			g_array_index(a->nbrs, struct dep_nbr, k).key = k + 1;
 		rc = as_prefixes(ld, d, a, i, plen);
@@ -845,6 +986,8 @@ scn_deploy_plan(struct scn_ld *ld)
 				       "address for the RAE of domain %s", a->node->name,
 				       a->dom->name);
 	}
+	if (rc == 0)
+		rc = pool_clash(ld, d, plen);
 	/* Each pair of neighbouring RAEs talks over a link between their nodes. */
 	for (guint i = 0; i < s->links->len && rc == 0; i++) {
 		const struct scn_link *l = g_ptr_array_index(s->links, i);
@@ -912,8 +1055,8 @@ scn_deploy_plan(struct scn_ld *ld)
 		for (guint i = 0; i < doms->len && rc == 0; i++)
 			for (unsigned h = 0; h < pl->hosts && rc == 0; h++) {
 				struct dep_host *dh = add_host(ld, d, g_ptr_array_index(doms, i),
-							       k == PL_SERVERS ? "srv" : "cli", h,
-							       pl);
+							       k == PL_SERVERS ? "srv" : "cli",
+							       place_elems[k], h, pl);
 
 				if (!dh)
 					rc = -1;
@@ -921,6 +1064,17 @@ scn_deploy_plan(struct scn_ld *ld)
 					g_ptr_array_add(d->hosts[k], dh);
 			}
 		g_ptr_array_free(doms, TRUE);
+	}
+	/* Keys are used by the decoupled data plane only, once there are servers. */
+	for (guint i = 0; i < d->ases->len && rc == 0 && d->approach == DEP_DECOUPLED &&
+		     d->hosts[PL_SERVERS]->len; i++) {
+		const struct dep_as *a = g_ptr_array_index(d->ases, i);
+
+		if (a->nbrs->len > DEP_KEYS_MAX)
+			rc = scn_error(ld, a->dom->file, a->dom->line, "domain %s has %u "
+				       "neighbouring ASes; with servers, the decoupled approach's "
+				       "CAFE keys are one byte: at most %d", a->dom->name,
+				       a->nbrs->len, DEP_KEYS_MAX);
 	}
 	if (rc == 0 && d->hosts[PL_SERVERS]->len &&
 	    d->wl.ncontents > 1024 * d->hosts[PL_SERVERS]->len)
@@ -956,6 +1110,16 @@ scn_deploy_plan(struct scn_ld *ld)
 }
 
 /* ---- the files ---- */
+
+/* An attribute whose value the user wrote: escaped for XML. */
+static void
+put_attr(GString *g, const char *name, const char *v)
+{
+	char *e = g_markup_escape_text(v, -1);
+
+	g_string_append_printf(g, " %s=\"%s\"", name, e);
+	g_free(e);
+}
 
 static void
 put_real(GString *g, const char *name, double v)
@@ -1069,7 +1233,7 @@ rae_doc(struct scn_deploy *d, const struct dep_as *a)
 		g_string_append_printf(g, "  <decision_parameters id=\"%u\"", dc->id);
 		for (int k = 0; k < 6; k++)
 			if (dc->v[k])
-				g_string_append_printf(g, " %s=\"%s\"", class_attrs[k], dc->v[k]);
+				put_attr(g, class_attrs[k], dc->v[k]);
 		g_string_append(g, "/>\n");
 	}
 	for (guint k = 0; k < a->nbrs->len; k++) {
@@ -1141,10 +1305,10 @@ cme_doc(struct scn_deploy *d, const struct dep_as *a)
 	for (guint c = 0; c < d->classes->len; c++) {
 		const struct dep_class *dc = &g_array_index(d->classes, struct dep_class, c);
 
-		g_string_append_printf(g, "  <decision_parameters id=\"%u\" cos=\"%s\"", dc->id,
-				       dc->cos ? dc->cos : "BE");
+		g_string_append_printf(g, "  <decision_parameters id=\"%u\"", dc->id);
+		put_attr(g, "cos", dc->cos ? dc->cos : "BE");
 		for (int k = 0; k < 6; k++)
-			g_string_append_printf(g, " %s=\"%s\"", class_attrs[k], dc->v[k]);
+			put_attr(g, class_attrs[k], dc->v[k]);
 		g_string_append(g, "/>\n");
 	}
 	addr_fmt(&a->ip, r);
@@ -1233,6 +1397,10 @@ workload_cmds(struct scn_ld *ld, struct scn_deploy *d)
 		names[i] = ((const struct dep_host *)g_ptr_array_index(cli, i))->node->name;
 	reqs = g_array_new(FALSE, FALSE, sizeof(struct scn_request));
 	rc = scn_workload_requests(ld, &d->wl, ro->seed, ro->run, names, cli->len, reqs);
+	if (rc == 0 && reqs->len == 0)
+		scn_warn(d->wl.file, d->wl.line, "<requests>: the workload has no request (%s)",
+			 d->wl.trace ? "the trace has no line of one" :
+			 "no arrival within the duration");
 	for (guint i = 0; i < reqs->len && rc == 0; i++) {
 		const struct scn_request *q = &g_array_index(reqs, struct scn_request, i);
 		struct dep_host *h = g_ptr_array_index(cli, q->client);

@@ -6,14 +6,15 @@
 #ifndef SCENARIO_DEPLOY_INT_H
 #define SCENARIO_DEPLOY_INT_H
 
+#include "entities/curling/curling.h"
 #include "scenario/scenario_int.h"
 
 #define DEP_PORT_RAE	10001	/* the RAEs' TCP port */
 #define DEP_PORT_CME	9090	/* the CME's port for its RAE */
 #define DEP_PORT_CRME	3000	/* the CRMEs' port (the curling scripts') */
 #define DEP_PORT_CAFE	2000	/* the stateful CAFEs' port */
-#define DEP_CURLING_MAX	32	/* a CAFE's inter-domain links, a CRME's providers or peers */
-#define DEP_KEYS_MAX	255	/* keys are one byte, 0 unused: neighbours of one AS */
+#define DEP_CURLING_MAX	CURLING_MAX_LINKS	/* a CAFE's links, a CRME's providers, peers */
+#define DEP_KEYS_MAX	255	/* keys are one byte, 0 unused: neighbours of one AS with keys */
 #define DEP_POOL	"100.64.0.0/10"	/* the domains' prefixes when they have none */
 
 enum dep_approach { DEP_DECOUPLED = 0, DEP_COUPLED, DEP_NONE };
@@ -47,6 +48,7 @@ struct dep_as {
 	unsigned ncust, nprov;		/* neighbours that are its customers, its providers */
 	unsigned nsrv;			/* server hosts in it */
 	unsigned next_slot;		/* the next /30 of its first prefix for a host */
+	bool pooled;			/* its prefix is from the pool (prefixes=) */
 	const struct scn_domain *dom;
 	struct scn_node *node;		/* holds the RAE and the CME */
 	struct addr ip;			/* the RAE's address */

@@ -194,10 +194,72 @@ deploy_topology(const struct scenario *s)
 	return g;
 }
 
+/* Whether a --set changed a value of a link of the topology. */
+static bool links_overridden(const struct scenario *s);
+
+/* Whether --write writes topology.xml: hosts added, or a link's value overridden. */
+static bool
+topology_written(const struct scenario *s)
+{
+	return s->deploy->hosts[PL_SERVERS]->len || s->deploy->hosts[PL_CLIENTS]->len ||
+	       links_overridden(s);
+}
+
+static bool
+links_overridden(const struct scenario *s)
+{
+	for (guint i = 0; i < s->links->len; i++) {
+		const struct scn_link *l = g_ptr_array_index(s->links, i);
+
+		for (int a = 0; !l->scripted && a < LA_COUNT; a++)
+			if (l->v[a].origin)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * The values the overrides gave, in the written scenario: each <param>
+ * with its value as the load had it, each run option of <run> as
+ * overridden (the workload written is that of the seed and run loaded).
+ */
+static void
+carry_overrides(const struct scenario *s, xmlNode *root)
+{
+	xmlNode *run = NULL;
+
+	for (xmlNode *c = root->children; c; c = c->next) {
+		xmlChar *name;
+		const struct scn_param *p;
+
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcmp((const char *)c->name, "run") == 0)
+			run = c;
+		if (strcmp((const char *)c->name, "param") != 0)
+			continue;
+		name = xmlGetProp(c, (const xmlChar *)"name");
+		p = name ? scn_param_find(s, (const char *)name) : NULL;
+		if (p && p->origin)
+			xmlSetProp(c, (const xmlChar *)"value", (const xmlChar *)p->value);
+		xmlFree(name);
+	}
+	for (int k = 0; k < RO_COUNT; k++) {
+		if (k == RO_ROUTING || !s->run[k].origin || !s->run[k].raw)
+			continue;
+		if (!run) {
+			run = xmlNewNode(NULL, (const xmlChar *)"run");
+			xmlAddChild(root, run);
+		}
+		xmlSetProp(run, (const xmlChar *)scn_ropt_name(k), (const xmlChar *)s->run[k].raw);
+	}
+}
+
 /*
  * The scenario without its <deploy>: the same file, its references made
- * absolute, with the parameter deploy and the script of the events; its
- * topology written out (topology.xml) when the deployment added hosts.
+ * absolute, the values of the overrides in it, with the parameter deploy
+ * and the script of the events; its topology written out (topology.xml)
+ * when the deployment added hosts or an override changed a link.
  */
 static int
 deploy_scenario(const struct scenario *s, const char *dir, char *err, size_t errlen)
@@ -205,7 +267,7 @@ deploy_scenario(const struct scenario *s, const char *dir, char *err, size_t err
 	xmlDoc *doc = xmlReadFile(s->path, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
 	xmlNode *root, *c, *next, *e;
 	char *adir, *out;
-	bool hosts = s->deploy->hosts[PL_SERVERS]->len || s->deploy->hosts[PL_CLIENTS]->len;
+	bool hosts = topology_written(s);
 	int rc;
 
 	if (!doc) {
@@ -213,6 +275,7 @@ deploy_scenario(const struct scenario *s, const char *dir, char *err, size_t err
 		return -1;
 	}
 	root = xmlDocGetRootElement(doc);
+	carry_overrides(s, root);
 	for (c = root->children; c; c = next) {
 		next = c->next;
 		if (c->type != XML_ELEMENT_NODE)
@@ -277,6 +340,32 @@ scenario_deploy_print(const struct scenario *s, FILE *out, char *err, size_t err
 	return 0;
 }
 
+/*
+ * The folder's absolute path goes into deploy.script's commands as
+ * ${deploy}: a blank would split the command there, and "${" would be
+ * read as another parameter.  Such a folder is refused.
+ */
+static int
+write_dir_check(const char *dir, char *err, size_t errlen)
+{
+	char *adir = g_canonicalize_filename(dir, NULL);
+	int rc = 0;
+
+	for (const char *p = adir; *p && rc == 0; p++)
+		if (g_ascii_isspace(*p)) {
+			snprintf(err, errlen, "--write %s: the folder's path has a blank, at which "
+				 "deploy.script's commands would be split: choose one without", dir);
+			rc = -1;
+		}
+	if (rc == 0 && strstr(adir, "${")) {
+		snprintf(err, errlen, "--write %s: the folder's path has \"${\", which the "
+			 "written scenario would read as a parameter: choose one without", dir);
+		rc = -1;
+	}
+	g_free(adir);
+	return rc;
+}
+
 int
 scenario_deploy_write(const struct scenario *s, const char *dir, char *err, size_t errlen)
 {
@@ -288,6 +377,8 @@ scenario_deploy_write(const struct scenario *s, const char *dir, char *err, size
 		snprintf(err, errlen, "%s has no <deploy>", s->path);
 		return -1;
 	}
+	if (write_dir_check(dir, err, errlen) < 0)
+		return -1;
 	if (g_mkdir_with_parents(dir, 0777) != 0) {
 		snprintf(err, errlen, "%s: %s", dir, g_strerror(errno));
 		return -1;
@@ -302,7 +393,7 @@ scenario_deploy_write(const struct scenario *s, const char *dir, char *err, size
 	script = deploy_script(s);
 	rc = write_file(dir, "deploy.script", script->str, script->len, err, errlen);
 	g_string_free(script, TRUE);
-	if (rc == 0 && (d->hosts[PL_SERVERS]->len || d->hosts[PL_CLIENTS]->len)) {
+	if (rc == 0 && topology_written(s)) {
 		GString *t = deploy_topology(s);
 
 		rc = write_file(dir, "topology.xml", t->str, t->len, err, errlen);

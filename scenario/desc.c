@@ -130,6 +130,26 @@ scn_error(struct scn_ld *ld, const char *file, int line, const char *fmt, ...)
 	return -1;
 }
 
+/*
+ * A warning: "file:line: warning: message" on stderr at once; the load
+ * goes on.  For what is allowed but most likely not meant.
+ */
+void
+scn_warn(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[1024], *vis, *shown;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	vis = g_strdup_printf("%s:%d: warning: %s", file, line, msg);
+	shown = log_escape(vis);
+	fprintf(stderr, "%s\n", shown);
+	g_free(shown);
+	g_free(vis);
+}
+
 /* scn_error() whose message cites ofile:oline too. Returns -1. */
 int
 scn_error_also(struct scn_ld *ld, const char *file, int line, const char *ofile, int oline,

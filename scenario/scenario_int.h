@@ -275,6 +275,9 @@ struct scn_ld {
  */
 int scn_error(struct scn_ld *ld, const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* "file:line: warning: message" on stderr: allowed, but most likely not meant. */
+void scn_warn(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /*
  * scn_error() for a message that also cites ofile:oline (the first of two
  * duplicates, the node that has an address): the overrides substituted

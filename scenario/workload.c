@@ -34,6 +34,9 @@ scn_workload_parse_catalogue(struct scn_ld *ld, struct _xmlNode *e, const char *
 	char *v;
 	uint64_t n;
 
+	if (w->cat_file)
+		return scn_error(ld, file, line, "<catalogue> is given twice (first at line %d)",
+				 w->cat_line);
 	w->cat_file = file;
 	w->cat_line = line;
 	if ((v = scn_xml_attr(ld, e, file, "contents", &rc))) {
@@ -79,10 +82,23 @@ scn_workload_parse_requests(struct scn_ld *ld, struct _xmlNode *e, const char *f
 	char err[UNITS_ERRLEN];
 	char *v;
 
+	if (w->requests)
+		return scn_error(ld, file, line, "<requests> is given twice (first at line %d)",
+				 w->line);
 	w->file = file;
 	w->line = line;
 	w->requests = true;
 	w->trace = scn_xml_attr(ld, e, file, "trace", &rc);
+	/* A trace gives the times and the contents: what would draw them has no place. */
+	for (int k = 0; w->trace && rc == 0 && k < 3; k++) {
+		static const char *const drawn[3] = { "start", "duration", "zipf" };
+
+		if ((v = scn_xml_attr(ld, e, file, drawn[k], &rc))) {
+			rc = scn_error(ld, file, line, "<requests>: %s= and trace= together: a "
+				       "trace gives the %s", drawn[k], k < 2 ? "times" : "contents");
+			g_free(v);
+		}
+	}
 	if (rc == 0 && (v = scn_xml_attr(ld, e, file, "rate", &rc))) {
 		if (w->trace)
 			rc = scn_error(ld, file, line, "<requests>: rate= and trace= together: a "
@@ -201,10 +217,22 @@ trace_requests(struct scn_ld *ld, const struct scn_workload *w, const char *cons
 
 	g_free(path);
 	rc = scn_file_read(ld, tf, w->file, w->line, "trace", &buf, &len);
+	if (rc == 0 && memchr(buf, '\0', len)) {
+		const char *nul = memchr(buf, '\0', len);
+
+		for (const char *q = buf; q < nul; q++)
+			lineno += *q == '\n';
+		rc = scn_error(ld, tf, lineno + 1, "a NUL byte: a trace is text, \"time client "
+			       "content\" lines");
+	}
 	for (unsigned i = 0; i < nclients; i++)
 		g_hash_table_insert(cl, (gpointer)clients[i], GUINT_TO_POINTER(i + 1));
-	for (p = buf; rc == 0 && p && *p; p = next) {
-		char err[UNITS_ERRLEN], **f, *fld[4];
+	/* A byte order mark before the first line is not part of it. */
+	p = buf;
+	if (rc == 0 && len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	for (; rc == 0 && p && *p; p = next) {
+		char err[UNITS_ERRLEN], **f, *fld[3];
 		struct scn_request q = { 0 };
 		guint nf;
 		uint64_t c;
@@ -219,11 +247,11 @@ trace_requests(struct scn_ld *ld, const struct scn_workload *w, const char *cons
 		f = g_strsplit_set(p, " \t", -1);
 		nf = 0;
 		for (guint i = 0; f[i]; i++)
-			if (*f[i] && nf < 4)
-				fld[nf++] = f[i];
+			if (*f[i] && nf++ < 3)
+				fld[nf - 1] = f[i];
 		if (nf != 3)
 			rc = scn_error(ld, tf, lineno, "expected \"time client content\", %u "
-				       "fields", nf);
+				       "field%s", nf, nf == 1 ? "" : "s");
 		else if (units_duration("time", fld[0], 0, 0, SIM_TIME_LIMIT, &q.t, err,
 					sizeof(err)) < 0)
 			rc = scn_error(ld, tf, lineno, "%s", err);

@@ -83,16 +83,22 @@ crme_nbr_find(struct crme *r, uint32_t crme)
 	return NULL;
 }
 
+static struct loc_cafe *
+loc_find(struct crme *r, uint32_t addr, uint16_t port)
+{
+	for (guint i = 0; i < r->loc->len; i++) {
+		struct loc_cafe *l = &g_array_index(r->loc, struct loc_cafe, i);
+
+		if (l->h.addr == addr && (port == 0 || l->h.port == port))
+			return l;
+	}
+	return NULL;
+}
+
 bool
 crme_loc_known(struct crme *r, uint32_t addr, uint16_t port)
 {
-	for (guint i = 0; i < r->loc->len; i++) {
-		const struct loc_cafe *l = &g_array_index(r->loc, struct loc_cafe, i);
-
-		if (l->h.addr == addr && (port == 0 || l->h.port == port))
-			return true;
-	}
-	return false;
+	return loc_find(r, addr, port) != NULL;
 }
 
 static enum rel
@@ -258,24 +264,33 @@ process_publish(struct crme *r, const struct cmsg *m, uint32_t from, uint16_t sp
 /*
  * processAnnounce(): a local CAFE and its inter-domain links enter
  * locCAFE and nextHopCrmes; a new neighbour gets our routes and, if it
- * is a provider, our content records.  Always acknowledged.
+ * is a provider, our content records.  Always acknowledged, part by
+ * part: a CAFE with more links than one Announce holds sends several,
+ * each adding its links to those of the others.
  */
 static void
 process_announce(struct crme *r, const struct cmsg *m, uint32_t from, uint16_t sport)
 {
 	struct cmsg ack;
+	struct loc_cafe *loc;
 	bool changed = false, new_nbr = false;
 
 	memset(&ack, 0, sizeof(ack));
 	ack.type = CMSG_ACK;
 	ack.acked_type = CMSG_ANNOUNCE;
 	ack.token = m->token;
+	ack.part = m->part;
 	crme_send(r, from, sport, &ack);
-	if (!crme_loc_known(r, m->cafe.addr, m->cafe.port)) {
-		struct loc_cafe l = { m->cafe, m->nlinks };
+	if (!(loc = loc_find(r, m->cafe.addr, m->cafe.port))) {
+		struct loc_cafe l = { .h = m->cafe };
 
 		g_array_append_val(r->loc, l);
+		loc = &g_array_index(r->loc, struct loc_cafe, r->loc->len - 1);
 		changed = true;
+	}
+	if (!(loc->parts[m->part / 32] & (1u << (m->part % 32)))) {
+		loc->parts[m->part / 32] |= 1u << (m->part % 32);
+		loc->nlinks += m->nlinks;
 	}
 	for (unsigned i = 0; i < m->nlinks; i++) {
 		struct nbr *n;
@@ -385,19 +400,21 @@ crme_input(struct udp_sock *sock, void *ctx, struct pkt *p, const struct addr *s
 /* ---- the class ---- */
 
 static int
-parse_group(char **argv, int argc, int *pos, const char *what, uint32_t *out,
+parse_group(char **argv, int argc, int *pos, const char *what, uint32_t **out,
 	    unsigned *n, char *err, size_t errlen)
 {
 	unsigned k;
 
-	if (curling_parse_count(what, argv[*pos], 0, CRME_MAX_REL, &k, err, errlen) < 0)
+	if (curling_parse_count(what, argv[*pos], 0, CURLING_MAX_LINKS, &k, err, errlen) < 0)
 		return -1;
 	(*pos)++;
+	g_free(*out);
+	*out = g_new0(uint32_t, k ? k : 1);
 	for (unsigned i = 0; i < k; i++, (*pos)++) {
 		if (*pos >= argc || strchr(argv[*pos], '='))
 			return entity_err(err, errlen, "%s is %u but only %u address%s follow%s",
 					  what, k, i, i == 1 ? "" : "es", i == 1 ? "s" : "");
-		if (curling_parse_addr(argv[*pos], &out[i]) < 0)
+		if (curling_parse_addr(argv[*pos], &(*out)[i]) < 0)
 			return entity_err(err, errlen, "\"%s\" is not a CRME address", argv[*pos]);
 	}
 	*n = k;
@@ -418,10 +435,10 @@ crme_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 	if (argc < 2 || strchr(argv[1], '='))
 		return entity_err(err, errlen, "missing <nProviders>");
 	pos = 1;
-	if (parse_group(argv, argc, &pos, "nProviders", r->prov, &r->nprov, err, errlen) < 0)
+	if (parse_group(argv, argc, &pos, "nProviders", &r->prov, &r->nprov, err, errlen) < 0)
 		return -1;
 	if (pos < argc && !strchr(argv[pos], '=') &&
-	    parse_group(argv, argc, &pos, "nPeers", r->peer, &r->npeer, err, errlen) < 0)
+	    parse_group(argv, argc, &pos, "nPeers", &r->peer, &r->npeer, err, errlen) < 0)
 		return -1;
 	r->ro = true;
 	r->ro_hold = DEFAULT_RO_HOLD;
@@ -492,12 +509,16 @@ static int
 crme_check(struct entity *e, const struct entity_scope *sc, char *err, size_t errlen)
 {
 	struct crme *r = (struct crme *)e;
-	uint32_t addrs[2 * CRME_MAX_REL];
-	const char *roles[2 * CRME_MAX_REL];
+	uint32_t *addrs = g_new(uint32_t, r->nprov + r->npeer + 1);
+	const char **roles = g_new(const char *, r->nprov + r->npeer + 1);
 	unsigned n = crme_addrs(r, addrs, roles);
+	int rc;
 
 	r->addrs_checked = true;
-	return curling_check_known(addrs, roles, n, sc->addr_known, sc->ctx, err, errlen);
+	rc = curling_check_known(addrs, roles, n, sc->addr_known, sc->ctx, err, errlen);
+	g_free(addrs);
+	g_free(roles);
+	return rc;
 }
 
 static void
@@ -524,13 +545,15 @@ crme_start(struct entity *e)
 		   r->self_str, r->port, r->nprov, r->nprov == 1 ? "" : "s", r->npeer,
 		   r->npeer == 1 ? "" : "s", r->ro ? "" : ", route optimisation off");
 	if (!r->addrs_checked) {
-		uint32_t addrs[2 * CRME_MAX_REL];
-		const char *roles[2 * CRME_MAX_REL];
+		uint32_t *addrs = g_new(uint32_t, r->nprov + r->npeer + 1);
+		const char **roles = g_new(const char *, r->nprov + r->npeer + 1);
 		unsigned n = crme_addrs(r, addrs, roles);
 		char who[CURLING_ADDRLEN + 8];
 
 		snprintf(who, sizeof(who), "CRME %s", r->self_str);
 		r->unknown_addrs = curling_check_addrs(e, who, addrs, roles, n);
+		g_free(addrs);
+		g_free(roles);
 	}
 	crme_rib_recompute(r);
 }
@@ -620,6 +643,9 @@ crme_fini(struct entity *e)
 	struct crme *r = (struct crme *)e;
 
 	curling_port_release(e);
+	g_free(r->prov);
+	g_free(r->peer);
+	r->prov = r->peer = NULL;
 	if (r->nbrs) {
 		for (guint i = 0; i < r->nbrs->len; i++) {
 			struct nbr *n = g_ptr_array_index(r->nbrs, i);

@@ -24,8 +24,6 @@
 #include "entities/curling/curling.h"
 #include "sim/net.h"
 
-#define CRME_MAX_REL	32
-
 enum rel {
 	REL_PROVIDER = 1,
 	REL_PEER = 2,
@@ -36,7 +34,8 @@ enum rel {
 /* locCAFE: one local CAFE. */
 struct loc_cafe {
 	struct cmsg_hop h;
-	unsigned nlinks;
+	unsigned nlinks;		/* in the parts of its Announce heard so far */
+	uint32_t parts[CMSG_MAX_PARTS / 32];	/* which parts: a bit each */
 };
 
 /* nextHopCrmes: one neighbour domain. */
@@ -126,7 +125,7 @@ struct crme {
 	/* arguments */
 	uint16_t port;
 	unsigned nprov, npeer;
-	uint32_t prov[CRME_MAX_REL], peer[CRME_MAX_REL];
+	uint32_t *prov, *peer;		/* nprov, npeer of them (up to CURLING_MAX_LINKS) */
 	bool ro;
 	sim_time_t ro_hold;		/* old path kept after a switch (in-flight chunks) */
 	uint32_t asn;			/* as=: the domain's AS number, for requests.csv; 0: none */

@@ -42,10 +42,14 @@ struct udp_sock;
 #define CMSG_HLEN	8	/* magic, version, type, length, flags, reserved */
 #define CMSG_ID_MAX	64	/* bytes of a ContentID */
 #define CMSG_MAX_HOPS	64	/* next hops in one Configure or Notify */
-#define CMSG_MAX_LINKS	32	/* inter-domain links in one Announce */
+#define CMSG_MAX_LEN	1472	/* the largest message: UDP payload of a 1500-byte MTU */
+/* Inter-domain links in one Announce: what fits CMSG_MAX_LEN after its 20 bytes of fields. */
+#define CMSG_MAX_LINKS	((CMSG_MAX_LEN - 20) / 10)
+#define CMSG_MAX_PARTS	256	/* Announces of one CAFE's links: the part number is a byte */
+/* A CAFE's inter-domain links, a CRME's providers or peers: every part full. */
+#define CURLING_MAX_LINKS	(CMSG_MAX_PARTS * CMSG_MAX_LINKS)
 #define CMSG_MAX_PATH	16	/* CRMEs in a Consume's path or a route's path */
 #define CMSG_MAX_ROUTES	64	/* routes in one Routes message */
-#define CMSG_MAX_LEN	1472	/* the largest message: UDP payload of a 1500-byte MTU */
 
 enum cmsg_type {
 	CMSG_ANNOUNCE = 1,	/* CAFE -> CRME: my inter-domain links (Table 3) */
@@ -133,6 +137,7 @@ struct cmsg {
 	uint8_t flags;			/* Configure op, Notify op, Consume/Content flags */
 	uint32_t token;			/* ANNOUNCE, ACK, PUBLISH */
 	uint8_t acked_type;		/* ACK */
+	uint8_t part;			/* ANNOUNCE, its ACK: which part of the CAFE's links */
 	uint32_t reqid;			/* CONSUME, CONSUME_REPLY */
 	uint8_t status;			/* CONSUME_REPLY */
 	char id[CMSG_ID_MAX + 1];	/* all but ANNOUNCE, ACK, ROUTES */

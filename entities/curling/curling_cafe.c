@@ -13,7 +13,8 @@
  * hold state for ever.
  *
  * The CAFE announces its links to its CRME (Announce, repeated until
- * acknowledged), installs and removes state on Configure, and forwards
+ * acknowledged; more links than one datagram holds go in several parts,
+ * each acknowledged on its own, doc/curling.md), installs and removes state on Configure, and forwards
  * content chunks by its ContentStateTable.  Each table line is logged as
  * D4.3's displayContentStateTable() prints it, prefixed with the table's
  * title so that one grep finds the CAFE and the entry:
@@ -77,7 +78,7 @@ struct ccafe {
 	uint32_t crme;
 	uint16_t crme_port;
 	unsigned nlinks;
-	struct cmsg_link links[CMSG_MAX_LINKS];
+	struct cmsg_link *links;	/* nlinks of them */
 	sim_time_t timeout;
 	/* run */
 	uint32_t self;			/* this CAFE's address */
@@ -86,7 +87,9 @@ struct ccafe {
 	GHashTable *by_id;		/* ContentID -> struct cst_entry* (lookups only) */
 	GPtrArray *cst;			/* struct cst_entry*, installation order */
 	uint32_t token;
-	bool acked;
+	bool acked;			/* every part of the Announce */
+	unsigned nparts;		/* Announces the links take, 1 at least */
+	bool part_acked[CMSG_MAX_PARTS];
 	unsigned announce_tries;
 	struct sim_timer announce;
 	struct sim_timer sweep;
@@ -379,6 +382,19 @@ process_content(struct ccafe *c, const struct cmsg *m, struct pkt *p, uint32_t f
 	}
 }
 
+/* Part k of the Announce acknowledged: once every part is, stop repeating it. */
+static void
+announce_acked(struct ccafe *c, unsigned k)
+{
+	c->part_acked[k] = true;
+	for (unsigned i = 0; i < c->nparts; i++)
+		if (!c->part_acked[i])
+			return;
+	c->acked = true;
+	sim_timer_cancel(c->e.node->net->sim, &c->announce);
+	entity_log(&c->e, LOG_INFO, "CAFE %s: Announce acknowledged by the CRME", c->self_str);
+}
+
 static void
 cafe_input(struct udp_sock *s, void *ctx, struct pkt *p, const struct addr *src,
 	   uint16_t sport, const struct addr *dst, uint16_t dport)
@@ -407,12 +423,8 @@ cafe_input(struct udp_sock *s, void *ctx, struct pkt *p, const struct addr *src,
 		break;
 	case CMSG_ACK:
 		if (from == c->crme && m->acked_type == CMSG_ANNOUNCE && m->token == c->token &&
-		    !c->acked) {
-			c->acked = true;
-			sim_timer_cancel(c->e.node->net->sim, &c->announce);
-			entity_log(&c->e, LOG_INFO, "CAFE %s: Announce acknowledged by the CRME",
-				   c->self_str);
-		}
+		    !c->acked && m->part < c->nparts && !c->part_acked[m->part])
+			announce_acked(c, m->part);
 		break;
 	default:
 		drop(c, c->r_unexpected, cmsg_type_name(m->type), from);
@@ -422,12 +434,16 @@ cafe_input(struct udp_sock *s, void *ctx, struct pkt *p, const struct addr *src,
 
 /* ---- timers ---- */
 
-/* sendAnnounce(): our links to the CRME, until it acknowledges. */
+/*
+ * sendAnnounce(): our links to the CRME, until it acknowledges.  Part k
+ * holds links k * CMSG_MAX_LINKS onwards; the parts not acknowledged yet
+ * go again at each retry.
+ */
 static void
 announce_tick(struct sim *sim, void *ctx, void *arg)
 {
 	struct ccafe *c = ctx;
-	struct cmsg m;
+	struct cmsg *m;
 	char a[CURLING_ADDRLEN];
 
 	if (c->acked)
@@ -437,14 +453,26 @@ announce_tick(struct sim *sim, void *ctx, void *arg)
 			   "%s:%u", c->self_str, curling_fmt_addr(c->crme, a), c->crme_port);
 		return;
 	}
-	memset(&m, 0, sizeof(m));
-	m.type = CMSG_ANNOUNCE;
-	m.token = c->token;
-	m.cafe.addr = c->self;
-	m.cafe.port = c->port;
-	m.nlinks = (uint8_t)c->nlinks;
-	memcpy(m.links, c->links, sizeof(m.links[0]) * c->nlinks);
-	curling_send(c->sock, c->crme, c->crme_port, &m);
+	m = g_new0(struct cmsg, 1);
+	for (unsigned k = 0; k < c->nparts; k++) {
+		unsigned first = k * CMSG_MAX_LINKS, n = c->nlinks - first;
+
+		if (c->part_acked[k])
+			continue;
+		if (n > CMSG_MAX_LINKS)
+			n = CMSG_MAX_LINKS;
+		memset(m, 0, sizeof(*m));
+		m->type = CMSG_ANNOUNCE;
+		m->token = c->token;
+		m->part = (uint8_t)k;
+		m->cafe.addr = c->self;
+		m->cafe.port = c->port;
+		m->nlinks = (uint8_t)n;
+		if (n)
+			memcpy(m->links, c->links + first, sizeof(m->links[0]) * n);
+		curling_send(c->sock, c->crme, c->crme_port, m);
+	}
+	g_free(m);
 	sim_timer_after(sim, &c->announce, ANNOUNCE_RETRY);
 }
 
@@ -515,7 +543,8 @@ cafe_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 				  "an IPv4 address)", argv[1]);
 	if (curling_parse_port("myCRMEport", argv[2], &c->crme_port, err, errlen) < 0)
 		return -1;
-	if (curling_parse_count("nInterDLink", argv[3], 0, CMSG_MAX_LINKS, &n, err, errlen) < 0)
+	if (curling_parse_count("nInterDLink", argv[3], 0, CURLING_MAX_LINKS, &n, err,
+				errlen) < 0)
 		return -1;
 	ntuple = npos - 4;
 	if (ntuple != 3 * (int)n)
@@ -524,6 +553,8 @@ cafe_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 				  "neighbourCRMEaddr>", n, ntuple, ntuple == 1 ? "" : "s",
 				  ntuple == 1 ? "s" : "", n, n == 1 ? "" : "s");
 	c->nlinks = n;
+	c->nparts = n ? (n + CMSG_MAX_LINKS - 1) / CMSG_MAX_LINKS : 1;
+	c->links = g_new0(struct cmsg_link, n ? n : 1);
 	for (unsigned i = 0; i < n; i++) {
 		char **t = argv + 4 + 3 * i;
 
@@ -576,12 +607,16 @@ static int
 cafe_check(struct entity *e, const struct entity_scope *sc, char *err, size_t errlen)
 {
 	struct ccafe *c = (struct ccafe *)e;
-	uint32_t addrs[1 + 2 * CMSG_MAX_LINKS];
-	const char *roles[1 + 2 * CMSG_MAX_LINKS];
+	uint32_t *addrs = g_new(uint32_t, 1 + 2 * c->nlinks);
+	const char **roles = g_new(const char *, 1 + 2 * c->nlinks);
 	unsigned n = cafe_addrs(c, addrs, roles);
+	int rc;
 
 	c->addrs_checked = true;
-	return curling_check_known(addrs, roles, n, sc->addr_known, sc->ctx, err, errlen);
+	rc = curling_check_known(addrs, roles, n, sc->addr_known, sc->ctx, err, errlen);
+	g_free(addrs);
+	g_free(roles);
+	return rc;
 }
 
 static void
@@ -611,16 +646,19 @@ cafe_start(struct entity *e)
 		   "link%s", c->self_str, c->port, curling_fmt_addr(c->crme, a), c->crme_port,
 		   c->nlinks, c->nlinks == 1 ? "" : "s");
 	if (!c->addrs_checked) {
-		uint32_t addrs[1 + 2 * CMSG_MAX_LINKS];
-		const char *roles[1 + 2 * CMSG_MAX_LINKS];
+		uint32_t *addrs = g_new(uint32_t, 1 + 2 * c->nlinks);
+		const char **roles = g_new(const char *, 1 + 2 * c->nlinks);
 		unsigned n = cafe_addrs(c, addrs, roles);
 		char who[CURLING_ADDRLEN + 8];
 
 		snprintf(who, sizeof(who), "CAFE %s", c->self_str);
 		c->unknown_addrs = curling_check_addrs(e, who, addrs, roles, n);
+		g_free(addrs);
+		g_free(roles);
 	}
 	c->token++;
 	c->acked = false;
+	memset(c->part_acked, 0, sizeof(c->part_acked));
 	c->announce_tries = 0;
 	sim_timer_init(&c->announce, announce_tick, c, NULL);
 	sim_timer_init(&c->sweep, sweep_tick, c, NULL);
@@ -691,6 +729,8 @@ cafe_fini(struct entity *e)
 	struct ccafe *c = (struct ccafe *)e;
 
 	curling_port_release(e);
+	g_free(c->links);
+	c->links = NULL;
 	if (c->cst) {
 		for (guint i = 0; i < c->cst->len; i++)
 			cst_entry_free(g_ptr_array_index(c->cst, i));

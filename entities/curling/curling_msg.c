@@ -210,7 +210,7 @@ cmsg_encode(const struct cmsg *m, uint8_t *buf, size_t cap)
 		w32(&c, m->token);
 		whop(&c, &m->cafe);
 		w8(&c, m->nlinks);
-		w8(&c, 0);
+		w8(&c, m->part);
 		for (unsigned i = 0; i < m->nlinks; i++) {
 			w32(&c, m->links[i].cafe);
 			w16(&c, m->links[i].cafe_port);
@@ -219,7 +219,7 @@ cmsg_encode(const struct cmsg *m, uint8_t *buf, size_t cap)
 		break;
 	case CMSG_ACK:
 		w8(&c, m->acked_type);
-		w8(&c, 0);
+		w8(&c, m->part);
 		w16(&c, 0);
 		w32(&c, m->token);
 		break;
@@ -368,7 +368,7 @@ cmsg_decode(const uint8_t *buf, size_t len, struct cmsg *m)
 		m->token = r32(&c);
 		rhop(&c, &m->cafe);
 		m->nlinks = r8(&c);
-		(void)r8(&c);
+		m->part = r8(&c);
 		NEED_COUNT(m->nlinks, CMSG_MAX_LINKS);
 		for (unsigned i = 0; i < m->nlinks; i++) {
 			m->links[i].cafe = r32(&c);
@@ -378,7 +378,7 @@ cmsg_decode(const uint8_t *buf, size_t len, struct cmsg *m)
 		break;
 	case CMSG_ACK:
 		m->acked_type = r8(&c);
-		(void)r8(&c);
+		m->part = r8(&c);
 		(void)r16(&c);
 		m->token = r32(&c);
 		break;

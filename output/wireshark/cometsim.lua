@@ -502,6 +502,7 @@ do
 		cafe = ProtoField.ipv4("curling.cafe", "CAFE"),
 		cafe_port = ProtoField.uint16("curling.cafe_port", "CAFE port", base.DEC),
 		nlinks = ProtoField.uint8("curling.nlinks", "Inter-domain links", base.DEC),
+		part = ProtoField.uint8("curling.part", "Part of the links", base.DEC),
 		link_cafe = ProtoField.ipv4("curling.link.cafe", "Neighbour CAFE"),
 		link_cafe_port = ProtoField.uint16("curling.link.cafe_port", "Neighbour CAFE port",
 			base.DEC),
@@ -641,8 +642,9 @@ do
 			add(pf.token, 4)
 			local me = hop(pf.cafe, pf.cafe_port)
 			local _, r = add(pf.nlinks, 1)
-			take(1)
+			local _, pr = add(pf.part, 1)
 			local n = r and r:uint() or 0
+			local part = pr and pr:uint() or 0
 			for i = 1, n do
 				if c.fail then
 					break
@@ -653,12 +655,16 @@ do
 				add(pf.link_cafe_port, 2, lt)
 				add(pf.link_crme, 4, lt)
 			end
-			info = string.format("Announce from CAFE %s, %d link%s", me, n, n == 1 and "" or "s")
+			info = string.format("Announce from CAFE %s, %d link%s%s", me, n, n == 1 and "" or "s",
+				part > 0 and string.format(" (part %d)", part) or "")
 		elseif mtype == 2 then
 			local _, at = add(pf.acked_type, 1)
-			take(3)
+			local _, pr = add(pf.part, 1)
+			take(2)
 			add(pf.token, 4)
-			info = string.format("Ack of %s", at and (type_names[at:uint()] or "?") or "?")
+			local part = pr and pr:uint() or 0
+			info = string.format("Ack of %s%s", at and (type_names[at:uint()] or "?") or "?",
+				part > 0 and string.format(" (part %d)", part) or "")
 		elseif mtype == 3 then
 			tree:add(pf.op, tvb(6, 1), flags % 16)
 			tree:add(pf.newtx, tvb(6, 1))

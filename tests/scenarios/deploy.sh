@@ -230,6 +230,37 @@ check "the one that joined in AS3 comes the same way" \
 check "the one that joined in AS2 comes from there: 20 2 21, 2 hops" \
 	grep -q '^5\.002000000,AS21-cli0:10000,c1,coupled,[0-9.:]*,20 2 21,2,' "$T/join/requests.csv"
 
+# ---- a domain of more than 32 neighbours, coupled ----
+# A star: AS1 the provider of 40 stubs.  Its CAFE has 40 inter-domain
+# links and its CRME 40 customers, beyond the 32 the curling entities
+# once took; requests cross it from stub to stub.
+: >"$T/star.txt"
+for i in $(seq 2 41); do
+	echo "1|$i|-1" >>"$T/star.txt"
+done
+cat >"$T/star.xml" <<EOF
+<scenario name="star">
+  <topology file="star.txt" format="caida"/>
+  <run end_time="15s" pcap="none"/>
+  <deploy approach="coupled">
+    <servers where="AS2"/>
+    <clients where="AS3 AS20 AS41"/>
+    <catalogue contents="3" size="20kB"/>
+    <requests trace="star.trace"/>
+  </deploy>
+</scenario>
+EOF
+printf '8s AS3-cli0 c1\n8s AS20-cli0 c2\n9s AS41-cli0 c3\n' >"$T/star.trace"
+"$COMETSIM" run "$T/star.xml" --out "$T/star" --quiet 2>"$T/star.err"
+rc=$?
+check "a coupled deployment with a domain of 40 neighbours runs (exit $rc)" [ "$rc" -eq 0 ]
+check "... the hub's CAFE takes its 40 links" \
+	grep -q 'AS1 ccafe/ccafe0 INFO: CAFE 10.64.0.1: listening on port 2000, CRME 10.64.0.1:3000, 40 inter-domain links$' "$T/star/log.txt"
+check "... and its CRME acknowledges them" \
+	grep -q 'AS1 ccafe/ccafe0 INFO: CAFE 10.64.0.1: Announce acknowledged by the CRME$' "$T/star/log.txt"
+n=$(awk -F, 'NR > 1 && $12 == "complete"' "$T/star/requests.csv" | wc -l)
+check "... and the three requests across it complete ($n)" [ "$n" -eq 3 ]
+
 # ---- the same workload, decoupled ----
 sed 's/approach="coupled"/approach="decoupled"/' "$T/wl.xml" >"$T/wld.xml"
 "$COMETSIM" deploy "$T/wld.xml" >"$T/wld.script"
@@ -452,6 +483,147 @@ refused static '<scenario><topology name="t">
 <link name="ac" a="a:eth0" b="c:eth0"/>
 </topology>
 <deploy><clients where="d2"/></deploy></scenario>' "$T/static.xml:7: <clients>: the hosts need routes, and the topology's routing is static: give it routing=\"shortest-path\""
+# ---- review 16a: what a description may not say ----
+# Keys are one byte only where keys are used: a decoupled deployment with
+# servers.  A star of 300 stubs around AS1.
+: >"$T/star300.txt"
+for i in $(seq 2 301); do
+	echo "1|$i|-1" >>"$T/star300.txt"
+done
+refused keys "<scenario><topology file=\"star300.txt\" format=\"caida\"/>
+<deploy>
+<servers where=\"AS2\"/></deploy></scenario>" \
+	"$T/star300.txt:1: domain AS1 has 300 neighbouring ASes; with servers, the decoupled approach's CAFE keys are one byte: at most 255"
+printf '<scenario><topology file="star300.txt" format="caida"/>\n<deploy/></scenario>\n' \
+	>"$T/nokeys.xml"
+"$COMETSIM" check "$T/nokeys.xml" 2>"$T/nokeys.err"
+check "without servers, no CAFE: no limit of keys" not grep -q 'keys are one byte' "$T/nokeys.err"
+refused requests2 "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy><servers where=\"AS64625\"/><clients/>
+<requests rate=\"1\"/>
+<requests rate=\"2\"/></deploy></scenario>" \
+	"$T/requests2.xml:4: <requests> is given twice (first at line 3)"
+refused catalogue2 "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy>
+<catalogue contents=\"3\"/>
+<catalogue contents=\"5\"/></deploy></scenario>" \
+	"$T/catalogue2.xml:4: <catalogue> is given twice (first at line 3)"
+printf '4s AS64621-cli0 c1\n' >"$T/ok.trace"
+refused tracestart "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy><servers where=\"AS64625\"/><clients where=\"AS64621\"/>
+<requests trace=\"ok.trace\" start=\"5s\"/></deploy></scenario>" \
+	"$T/tracestart.xml:3: <requests>: start= and trace= together: a trace gives the times"
+refused tracezipf "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy><servers where=\"AS64625\"/><clients where=\"AS64621\"/>
+<requests trace=\"ok.trace\" zipf=\"2\"/></deploy></scenario>" \
+	"$T/tracezipf.xml:3: <requests>: zipf= and trace= together: a trace gives the contents"
+printf '4s AS64621-cli0 c3\n\0005s AS64630-cli0 c1\n6s nobody c1\n' >"$T/nul.trace"
+refused nul "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy><servers where=\"AS64625\"/><clients where=\"AS64621 AS64630\"/>
+<requests trace=\"nul.trace\"/></deploy></scenario>" \
+	"$T/nul.trace:2: a NUL byte: a trace is text"
+printf '4s AS64621-cli0 c1 # the first\n' >"$T/five.trace"
+refused five "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy><servers where=\"AS64625\"/><clients where=\"AS64621\"/>
+<requests trace=\"five.trace\"/></deploy></scenario>" \
+	"$T/five.trace:1: expected \"time client content\", 6 fields"
+printf '\357\273\2774s AS64621-cli0 c1\n' >"$T/bom.trace"
+printf '<scenario><topology file="%s" format="caida"/>\n<deploy><servers where="AS64625"/><clients where="AS64621"/>\n<requests trace="bom.trace"/></deploy></scenario>\n' \
+	"$top" >"$T/bom.xml"
+"$COMETSIM" deploy "$T/bom.xml" >"$T/bom.script" 2>"$T/bom.err"
+rc=$?
+check "a trace that starts with a byte order mark is read (exit $rc)" [ "$rc" -eq 0 ]
+check "... its first line a request" grep -q '^4s ON_ROUTER AS64621-cli0 usr.cme.Client ' "$T/bom.script"
+: >"$T/empty.trace"
+printf '<scenario><topology file="%s" format="caida"/>\n<deploy><servers where="AS64625"/><clients where="AS64621"/>\n<requests trace="empty.trace"/></deploy></scenario>\n' \
+	"$top" >"$T/zero.xml"
+"$COMETSIM" check "$T/zero.xml" 2>"$T/zero.err"
+rc=$?
+check "a workload of no request is allowed (exit $rc)" [ "$rc" -eq 0 ]
+check "... with a warning at the <requests> line" \
+	grep -qF "$T/zero.xml:3: warning: <requests>: the workload has no request" "$T/zero.err"
+refused wheretwice "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy>
+<servers where=\"AS64625 AS64625\"/></deploy></scenario>" \
+	"$T/wheretwice.xml:3: <servers where=\"AS64625 AS64625\">: domain AS64625 is named twice"
+refused full "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy>
+<servers where=\"AS64625\" hosts=\"64\"/></deploy></scenario>" \
+	"$T/full.xml:3: <servers>: domain AS64625's prefix 100.64.14.0/24 has no /30 left for another host"
+refused classvalue "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy>
+<class id=\"1\" delay_aspiration=\"abc\" delay_reservation=\"2\" loss_aspiration=\"0\" loss_reservation=\"0.1\" bandwidth_aspiration=\"2\" bandwidth_reservation=\"1\"/></deploy></scenario>" \
+	"$T/classvalue.xml:3: <class>: class 1: delay_aspiration \"abc\": not a number"
+refused classorder "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy>
+<class id=\"1\" delay_aspiration=\"3\" delay_reservation=\"2\" loss_aspiration=\"0\" loss_reservation=\"0.1\" bandwidth_aspiration=\"2\" bandwidth_reservation=\"1\"/></deploy></scenario>" \
+	"$T/classorder.xml:3: <class>: class 1: its delay aspiration level is worse than its reservation"
+refused cos "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy approach=\"coupled\">
+<class id=\"1\" cos=\"A&quot;B\" delay_aspiration=\"1\" delay_reservation=\"2\" loss_aspiration=\"0\" loss_reservation=\"0.1\" bandwidth_aspiration=\"2\" bandwidth_reservation=\"1\"/></deploy></scenario>" \
+	"$T/cos.xml:3: <class>: class 1: cos \"A\"B\" is not one the CAFE writes (BE, BTBE or PR)"
+refused v6hosts '<scenario><topology name="t" routing="shortest-path">
+<domain name="d1" as="1" prefix="2001:db8::/32"/>
+<node name="a" domain="d1"><ether name="eth0" address="10.0.0.1/30"/></node>
+</topology>
+<deploy><servers/></deploy></scenario>' \
+	"$T/v6hosts.xml:2: domain d1: prefix 2001:db8::/32 is not IPv4, and the hosts of <servers> (line 5)"
+refused v6coupled '<scenario><topology name="t">
+<domain name="d1" as="1" prefix="2001:db8::/32"/>
+<node name="a" domain="d1"><ether name="eth0" address="10.0.0.1/30"/></node>
+</topology>
+<deploy approach="coupled"/></scenario>' \
+	"$T/v6coupled.xml:2: domain d1: prefix 2001:db8::/32 is not IPv4, and the coupled approach's CRME"
+refused poolbits "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy prefixes=\"100.64.0.5/10\"/></scenario>" \
+	"$T/poolbits.xml:2: <deploy>: prefixes 100.64.0.5/10: host bits are set (did you mean 100.64.0.0/10?)"
+refused poolall "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy prefixes=\"0.0.0.0/0\"/></scenario>" \
+	"$T/poolall.xml:2: <deploy>: prefixes 0.0.0.0/0 overlaps 0.0.0.0/8, whose addresses no host may have"
+refused poolclash "<scenario><topology file=\"$top\" format=\"caida\"/>
+<deploy prefixes=\"10.0.0.0/16\"/></scenario>" \
+	"$T/poolclash.xml:2: <deploy>: the prefix 10.0.0.0/24 the pool gives domain AS64601 holds the address 10.0.0.1 of AS64601:eth0"
+
+# --write: a folder the written scenario could not name is refused; the
+# values of --set are in the scenario written.
+"$COMETSIM" deploy "$scn" --write "$T/w blank" >/dev/null 2>"$T/wblank.err"
+rc=$?
+check "--write to a folder with a blank: exit 1 ($rc)" [ "$rc" -eq 1 ]
+check "... saying why" grep -qF "the folder's path has a blank" "$T/wblank.err"
+"$COMETSIM" deploy "$scn" --write "$T/w\${x}" >/dev/null 2>"$T/wsubst.err"
+rc=$?
+check "--write to a folder with \${: exit 1 ($rc)" [ "$rc" -eq 1 ]
+check "... saying why" grep -qF 'the folder'"'"'s path has "${"' "$T/wsubst.err"
+cat >"$T/wpar.xml" <<EOF
+<scenario name="wpar-\${approach}">
+  <param name="approach" value="decoupled"/>
+  <param name="n" value="1"/>
+  <topology file="$top_srcdir/topologies/as-small.caida.txt" format="caida"/>
+  <run end_time="12s" pcap="none"/>
+  <deploy approach="\${approach}">
+    <servers where="AS64625" hosts="\${n}"/>
+    <clients where="AS64621 AS64630"/>
+    <catalogue contents="4" size="10kB"/>
+    <requests rate="1" start="8s" duration="2s"/>
+  </deploy>
+</scenario>
+EOF
+set -- --set approach=coupled --set n=2 --set seed=2
+"$COMETSIM" deploy "$T/wpar.xml" "$@" --write "$T/wpar" >/dev/null
+"$COMETSIM" run "$T/wpar.xml" "$@" --out "$T/wpar-a" --quiet
+(cd "$T" && "$COMETSIM" run wpar/scenario.xml --quiet)
+rc=$?
+check "the scenario written with --set runs (exit $rc)" [ "$rc" -eq 0 ]
+check "... under the name and in the folder of the values set" \
+	[ -f "$T/output/wpar-coupled/seed2-run1/summary.json" ]
+check "... to the requests of the deployment it was written from" \
+	cmp -s "$T/wpar-a/requests.csv" "$T/output/wpar-coupled/seed2-run1/requests.csv"
+n=$(awk -F, 'NR > 1' "$T/wpar-a/requests.csv" | wc -l)
+check "... which has some ($n)" [ "$n" -gt 0 ]
+"$COMETSIM" params "$T/wpar/scenario.xml" >"$T/wpar.params"
+check "... and its parameters say the values set" grep -qx 'n=2' "$T/wpar.params"
+set --
+
 "$COMETSIM" deploy "$top_srcdir/scenarios/echo.xml" >/dev/null 2>"$T/none.err"
 rc=$?
 check "cometsim deploy of a scenario without <deploy>: exit 1 ($rc)" [ "$rc" -eq 1 ]

@@ -122,6 +122,66 @@ test_golden_announce(void)
 	CU_ASSERT_EQUAL(memcmp(buf, want, sizeof(want)), 0);
 }
 
+/*
+ * The second part of an Announce and its Ack: the part number in the
+ * byte after the count of links, and in the Ack's byte after the type.
+ */
+static void
+test_golden_announce_part(void)
+{
+	static const uint8_t want[] = {
+		0x43, 0x55, 0x01, 0x01, 0x00, 0x1e, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x01,
+		0x0a, 0x00, 0x02, 0x02, 0x07, 0xd0,
+		0x01, 0x01,
+		0x0a, 0x00, 0x01, 0x02, 0x07, 0xd0, 0x0a, 0x00, 0x01, 0x01,
+	};
+	static const uint8_t ack[] = {
+		0x43, 0x55, 0x01, 0x02, 0x00, 0x10, 0x00, 0x00,
+		0x01, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+	};
+	struct cmsg m, d;
+	uint8_t buf[CMSG_MAX_LEN];
+
+	memset(&m, 0, sizeof(m));
+	m.type = CMSG_ANNOUNCE;
+	m.token = 1;
+	m.part = 1;
+	m.cafe.addr = A(2, 2);
+	m.cafe.port = 2000;
+	m.nlinks = 1;
+	m.links[0] = (struct cmsg_link){ A(1, 2), 2000, A(1, 1) };
+	CU_ASSERT_EQUAL_FATAL(cmsg_encode(&m, buf, sizeof(buf)), (int)sizeof(want));
+	CU_ASSERT_EQUAL(memcmp(buf, want, sizeof(want)), 0);
+	CU_ASSERT_EQUAL_FATAL(cmsg_decode(want, sizeof(want), &d), CMSG_OK);
+	CU_ASSERT_EQUAL(d.part, 1);
+	memset(&m, 0, sizeof(m));
+	m.type = CMSG_ACK;
+	m.acked_type = CMSG_ANNOUNCE;
+	m.part = 1;
+	m.token = 1;
+	CU_ASSERT_EQUAL_FATAL(cmsg_encode(&m, buf, sizeof(buf)), (int)sizeof(ack));
+	CU_ASSERT_EQUAL(memcmp(buf, ack, sizeof(ack)), 0);
+	CU_ASSERT_EQUAL_FATAL(cmsg_decode(ack, sizeof(ack), &d), CMSG_OK);
+	CU_ASSERT_EQUAL(d.part, 1);
+}
+
+/* A full part: CMSG_MAX_LINKS links fit a datagram, one more does not encode. */
+static void
+test_announce_full(void)
+{
+	struct cmsg *m = g_new0(struct cmsg, 1);
+	uint8_t buf[CMSG_MAX_LEN];
+
+	m->type = CMSG_ANNOUNCE;
+	m->nlinks = CMSG_MAX_LINKS;
+	CU_ASSERT(CMSG_MAX_LINKS >= 32);
+	CU_ASSERT(cmsg_encode(m, buf, sizeof(buf)) > CMSG_MAX_LEN - 10);
+	m->nlinks = CMSG_MAX_LINKS + 1;
+	CU_ASSERT_EQUAL(cmsg_encode(m, buf, sizeof(buf)), -1);
+	g_free(m);
+}
+
 /* ---- every type round trip ---- */
 
 static void
@@ -426,6 +486,23 @@ test_arguments(void)
 	expect_bad(&curling_cafe_class, "2000 2.1 3000 1 1.x 2000 1.1", "neighbourCAFEaddr \"1.x\"");
 	expect_bad(&curling_cafe_class, "0 2.1 3000 0", "myport \"0\"");
 	expect_bad(&curling_cafe_class, "2000 2.1 3000 0 timeout=soon", "timeout \"soon\"");
+	{
+		/* More links than one Announce holds, and as many providers and peers. */
+		GString *c = g_string_new("2000 2.1 3000 300"), *r = g_string_new("3000 150");
+
+		for (unsigned i = 0; i < 300; i++)
+			g_string_append_printf(c, " 10.1.%u.%u 2000 10.2.%u.%u", i / 256, i % 256,
+					       i / 256, i % 256);
+		for (unsigned i = 0; i < 150; i++)
+			g_string_append_printf(r, " 10.2.0.%u", i);
+		g_string_append(r, " 150");
+		for (unsigned i = 150; i < 300; i++)
+			g_string_append_printf(r, " 10.2.%u.%u", i / 256, i % 256);
+		expect_ok(&curling_cafe_class, c->str);
+		expect_ok(&crme_class, r->str);
+		g_string_free(c, TRUE);
+		g_string_free(r, TRUE);
+	}
 
 	expect_ok(&crme_class, "3000 1 1.1");
 	expect_ok(&crme_class, "3000 0");
@@ -523,7 +600,7 @@ start_cb(struct sim *sim, void *ctx, void *arg)
 }
 
 static void
-bench2_init(struct bench2 *w)
+bench2_init_cafe(struct bench2 *w, const char *args)
 {
 	struct link_params lp;
 	struct iface *a, *b;
@@ -553,9 +630,15 @@ bench2_init(struct bench2 *w)
 	w->crme = udp_open(w->peer, 3000, crme_rx, w);
 	w->prev = udp_open(w->peer, 2000, noop_rx, NULL);
 	w->next = udp_open(w->peer, 2001, next_rx, w);
-	w->e = make(&curling_cafe_class, "2.2", "2000 2.1 3000 1 1.2 2000 1.1", err, sizeof(err));
+	w->e = make(&curling_cafe_class, "2.2", args, err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(w->e);
 	sim_schedule_at(w->sim, 0, start_cb, w->e, w->cafe);
+}
+
+static void
+bench2_init(struct bench2 *w)
+{
+	bench2_init_cafe(w, "2000 2.1 3000 1 1.2 2000 1.1");
 }
 
 static void
@@ -750,6 +833,52 @@ test_cafe_transmissions(void)
 	bench2_fini(&w);
 }
 
+/*
+ * A CAFE with more links than one Announce holds sends them in parts,
+ * each repeated until its own Ack comes: part 1 acknowledged at 100 ms,
+ * part 0 goes again at 200 ms alone; acknowledged at 300 ms, nothing more.
+ */
+static void
+test_cafe_announce_parts(void)
+{
+	struct bench2 w;
+	GString *args = g_string_new(NULL);
+	unsigned n = CMSG_MAX_LINKS + 5, parts[2] = { 0, 0 }, links[2] = { 0, 0 };
+	struct cmsg ack;
+
+	g_string_printf(args, "2000 2.1 3000 %u", n);
+	for (unsigned i = 0; i < n; i++)
+		g_string_append_printf(args, " 100.%u 2000 101.%u", i, i);
+	bench2_init_cafe(&w, args->str);
+	g_string_free(args, TRUE);
+	memset(&ack, 0, sizeof(ack));
+	ack.type = CMSG_ACK;
+	ack.acked_type = CMSG_ANNOUNCE;
+	ack.token = 1;
+	ack.part = 1;
+	at(&w, 100 * SIM_MS, w.crme, &ack);
+	ack.part = 0;
+	at(&w, 300 * SIM_MS, w.crme, &ack);
+	sim_run(w.sim, SIM_S);
+
+	for (guint i = 0; i < w.at_crme->len; i++) {
+		const struct cmsg *m = g_ptr_array_index(w.at_crme, i);
+
+		CU_ASSERT_EQUAL_FATAL(m->type, CMSG_ANNOUNCE);
+		CU_ASSERT_FATAL(m->part < 2);
+		parts[m->part]++;
+		links[m->part] = m->nlinks;
+		if (m->part == 1)
+			CU_ASSERT_EQUAL(m->links[0].crme, A(101, CMSG_MAX_LINKS));
+	}
+	CU_ASSERT_EQUAL(parts[0], 2);
+	CU_ASSERT_EQUAL(parts[1], 1);
+	CU_ASSERT_EQUAL(links[0], CMSG_MAX_LINKS);
+	CU_ASSERT_EQUAL(links[1], 5);
+	CU_ASSERT(has(&w, "CAFE 2.2: Announce acknowledged by the CRME"));
+	bench2_fini(&w);
+}
+
 int
 suite_curling_register(void)
 {
@@ -760,12 +889,15 @@ suite_curling_register(void)
 	if (!CU_add_test(s, "Configure golden bytes", test_golden_configure) ||
 	    !CU_add_test(s, "Content golden bytes", test_golden_content) ||
 	    !CU_add_test(s, "Announce golden bytes", test_golden_announce) ||
+	    !CU_add_test(s, "Announce part golden bytes", test_golden_announce_part) ||
+	    !CU_add_test(s, "a full Announce", test_announce_full) ||
 	    !CU_add_test(s, "round trip of every type", test_roundtrip_all) ||
 	    !CU_add_test(s, "decoding errors", test_decode_errors) ||
 	    !CU_add_test(s, "addresses, sizes, generated content", test_helpers) ||
 	    !CU_add_test(s, "arguments of the four classes", test_arguments) ||
 	    !CU_add_test(s, "a CAFE between a CRME and a server", test_cafe_run) ||
-	    !CU_add_test(s, "two transmissions through one state", test_cafe_transmissions))
+	    !CU_add_test(s, "two transmissions through one state", test_cafe_transmissions) ||
+	    !CU_add_test(s, "an Announce in parts", test_cafe_announce_parts))
 		return -1;
 	return 0;
 }
