@@ -359,3 +359,23 @@ requests_crme(struct net *net, uint32_t self, uint32_t as, uint32_t addr, uint16
 	else if (how == REQ_HOP_JOIN && !(r->way_done = way_on(rq, r, as, content)))
 		g_array_set_size(r->crmes, 0);
 }
+
+void
+requests_way_final(struct entity *e, struct request_rec *r)
+{
+	struct requests *rq = net_ext_get(e->node->net, REQUESTS_EXT);
+	struct request_rec w;
+
+	if (!rq || !rq->sess || !r->crmes || r->crmes->len == 0)
+		return;
+	memset(&w, 0, sizeof(w));
+	w.crmes = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	g_array_append_val(w.crmes, g_array_index(r->crmes, uint32_t, 0));
+	if (way_on(rq, &w, g_array_index(r->crmes, uint32_t, 0), r->content)) {
+		g_array_free(r->crmes, TRUE);
+		r->crmes = w.crmes;
+		r->way_done = true;
+	} else {
+		g_array_free(w.crmes, TRUE);
+	}
+}

@@ -118,6 +118,13 @@ void requests_key(struct entity *e, struct request_rec *r, uint32_t addr);
  */
 void requests_crme(struct net *net, uint32_t self, uint32_t as, uint32_t addr, uint16_t port,
 		   const char *content, enum req_hop how, uint32_t up, bool repair);
+/*
+ * A coupled request is complete: its way becomes the one the content
+ * came by at the end, from its client's domain through the CRMEs'
+ * sessions as they are now (a route optimisation may have moved the flow
+ * since the Consume went up).  Unchanged if a CRME on it told nothing.
+ */
+void requests_way_final(struct entity *e, struct request_rec *r);
 /* The word of an outcome ("complete", ...). */
 const char *requests_outcome_name(enum req_outcome o);
 

@@ -221,6 +221,7 @@ complete(struct creq *r)
 	finish(r, CS_DONE);
 	r->rec->completion = r->done_at - r->asked_at;
 	r->rec->outcome = REQ_COMPLETE;
+	requests_way_final(&c->e, r->rec);
 	top = net_outfile(c->e.node->net, "Content");
 	if (!top) {
 		entity_log(&c->e, LOG_INFO, "%s Content %s received (%" PRIu64 " bytes, kept in "

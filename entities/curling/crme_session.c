@@ -671,6 +671,10 @@ ro_switch(struct crme *r, struct session *s)
 	s->releasing = true;
 	sim_timer_after(crme_sim(r), &s->hold, r->ro_hold);
 	r->ro_switches++;
+	/* requests.csv: the session's content now comes from there. */
+	if (r->asn)
+		requests_crme(r->e.node->net, r->self, r->asn, 0, 0, s->id, REQ_HOP_ON,
+			      s->up_crme, true);
 	entity_log(&r->e, LOG_INFO, "CRME %s: route optimisation of %s done: it now enters at "
 		   "%s from CRME %s instead of CRME %s", r->self_str, s->id,
 		   fa(s->ingress.addr, a), fa(s->up_crme, b), fa(s->old_up, d));

@@ -230,6 +230,20 @@ check "the one that joined in AS3 comes the same way" \
 check "the one that joined in AS2 comes from there: 20 2 21, 2 hops" \
 	grep -q '^5\.002000000,AS21-cli0:10000,c1,coupled,[0-9.:]*,20 2 21,2,' "$T/join/requests.csv"
 
+# A route optimisation moves the flow: AS20's Consume climbs 20 2 1 to the
+# record and comes down 1 3 30; AS2 then has a shorter route to the server
+# through its peer AS3 and moves the flow there.  The path is the one the
+# content came by at the end.
+printf '1|2|-1\n1|3|-1\n2|3|0\n2|20|-1\n3|30|-1\n' >"$T/ro.txt"
+sed -e 's/join\.txt/ro.txt/' -e 's/join\.trace/ro.trace/' -e 's/"AS20"/"AS30"/' \
+	-e 's/where="AS3 AS21" hosts="2"/where="AS20"/' "$T/join.xml" >"$T/ro.xml"
+printf '5s AS20-cli0 c1\n' >"$T/ro.trace"
+"$COMETSIM" run "$T/ro.xml" --out "$T/ro" --quiet
+check "AS2's CRME moves the flow to its peer" \
+	grep -q '^crme,AS2/crme[0-9]*,ro_switches,1$' "$T/ro/counters.csv"
+check "... and the request's path is the one the content came by: 30 3 2 20, 3 hops" \
+	grep -q '^5\.000000000,AS20-cli0:10000,c1,coupled,[0-9.:]*,30 3 2 20,3,' "$T/ro/requests.csv"
+
 # ---- a domain of more than 32 neighbours, coupled ----
 # A star: AS1 the provider of 40 stubs.  Its CAFE has 40 inter-domain
 # links and its CRME 40 customers, beyond the 32 the curling entities
