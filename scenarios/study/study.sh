@@ -230,7 +230,8 @@ mkdir -p "$conv"
 # ---- 5. the sweep ----
 if [ "$sweep" = yes ]; then
 	say "the sweep over alpha and load (-j $jobs)"
-	rm -rf "$out/sweep"
+	# Into the same folder again, the sweep goes on where it stopped: its
+	# finished runs are kept (doc/sweeps.md); remove OUT/sweep to run it anew.
 	# sweep.xml with this study's scenario and values: its copy names the
 	# scenario by its full path and sets the graph (and each --set) for
 	# every run.
