@@ -1,10 +1,13 @@
 /*
  * bench.c - `make bench`: every benchmark of the engine, one line each.
  *
- *   bench [all|sched|chain|cafe|curling|rae] [--quick] [prefixes=N]
+ *   bench [all|sched|chain|cafe|curling|rae|rae_internet|graph|script_build]
+ *         [--quick] [prefixes=N] [ases=N] [nodes=N] [routers=N]
  *
  * rae runs the RAE stress test with 10 000 and 1 000 000 prefixes (10 000
- * with --quick), or with N alone if prefixes=N is given.
+ * with --quick), or with N alone if prefixes=N is given.  rae_internet
+ * runs the RAEs of a 1 000-AS tiered graph (200 with --quick), or of N
+ * ASes if ases=N is given (10 000 is run by hand: doc/scale.md).
  *
  * The chain runs in a child process per case, so each case's peak memory
  * is its own.
@@ -92,6 +95,12 @@ run_rae(void *arg)
 }
 
 static void
+run_internet(void *arg)
+{
+	bench_internet(*(unsigned *)arg);
+}
+
+static void
 run_graph(void *arg)
 {
 	bench_graph(*(unsigned *)arg);
@@ -110,6 +119,7 @@ main(int argc, char **argv)
 	int quick = 0;
 	uint64_t rae_prefixes = 0;	/* prefixes=N: that case alone */
 	unsigned graph_nodes = 0;	/* nodes=N: that graph alone */
+	unsigned ases = 0;		/* ases=N: that AS graph alone */
 	unsigned routers = 10000;	/* routers=N: script_build's line */
 
 	for (int i = 1; i < argc; i++) {
@@ -117,6 +127,8 @@ main(int argc, char **argv)
 			quick = 1;
 		else if (strncmp(argv[i], "prefixes=", 9) == 0)
 			rae_prefixes = strtoull(argv[i] + 9, NULL, 10);
+		else if (strncmp(argv[i], "ases=", 5) == 0)
+			ases = (unsigned)strtoul(argv[i] + 5, NULL, 10);
 		else if (strncmp(argv[i], "nodes=", 6) == 0)
 			graph_nodes = (unsigned)strtoul(argv[i] + 6, NULL, 10);
 		else if (strncmp(argv[i], "routers=", 8) == 0)
@@ -128,9 +140,10 @@ main(int argc, char **argv)
 	}
 	if (strcmp(what, "all") && strcmp(what, "sched") && strcmp(what, "chain") &&
 	    strcmp(what, "cafe") && strcmp(what, "curling") && strcmp(what, "rae") &&
-	    strcmp(what, "graph") && strcmp(what, "script_build")) {
-		fprintf(stderr, "usage: bench [all|sched|chain|cafe|curling|rae|graph|"
-			"script_build] [--quick] [prefixes=N] [nodes=N] [routers=N]\n");
+	    strcmp(what, "rae_internet") && strcmp(what, "graph") &&
+	    strcmp(what, "script_build")) {
+		fprintf(stderr, "usage: bench [all|sched|chain|cafe|curling|rae|rae_internet|graph|"
+			"script_build] [--quick] [prefixes=N] [ases=N] [nodes=N] [routers=N]\n");
 		return 2;
 	}
 	if (!strcmp(what, "all") || !strcmp(what, "sched")) {
@@ -173,6 +186,11 @@ main(int argc, char **argv)
 		}
 		for (size_t i = 0; i < ncases; i++)
 			in_child(run_rae, &cases[i]);
+	}
+	if (!strcmp(what, "all") || !strcmp(what, "rae_internet")) {
+		unsigned n = ases ? ases : quick ? 200 : 1000;
+
+		in_child(run_internet, &n);
 	}
 	if (!strcmp(what, "all") || !strcmp(what, "graph")) {
 		unsigned cases[3] = { 1000, 10000, 100000 };
