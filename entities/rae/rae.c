@@ -232,6 +232,7 @@ rae_start(struct entity *e)
 
 	if (!r->rib_ready) {
 		r->last_change = RAE_NEVER;
+		r->peers = g_new0(struct rae_peer, c->npeers ? c->npeers : 1);
 		for (unsigned i = 0; i < c->npeers; i++)
 			rae_peer_setup(r, i);
 		rae_pbarena_init(&r->rx);
@@ -298,7 +299,8 @@ rae_report(struct rae *r)
 					k += (size_t)snprintf(line + k, sizeof(line) - k,
 						" class %" PRIu32 " delay %.9g loss %.9g bandwidth %.9g "
 						"score %.6f", c->dp[s].cos, p->attr->m[s].delay,
-						p->attr->m[s].loss, p->attr->m[s].bw, p->attr->score[s]);
+						p->attr->m[s].loss, p->attr->m[s].bw,
+						rae_score(&c->dp[s], &p->attr->m[s], c->flat));
 			entity_log(&r->e, LOG_INFO, "%s", line);
 		}
 	}
@@ -433,6 +435,7 @@ rae_fini(struct entity *e)
 		rae_rib_fini(&r->rib);
 		rae_pbarena_fini(&r->rx);
 		g_free(r->local);
+		g_free(r->peers);
 	}
 	rae_config_free(r->cfg);
 	g_free(r->config_path);

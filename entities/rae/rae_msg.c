@@ -57,6 +57,8 @@ rae_msg_type_known(unsigned type)
 	       type == RAE_MSG_CME_REQUEST || type == RAE_MSG_CME_REPLY;
 }
 
+#define RAE_FRAMER_KEEP	4096	/* bytes an empty framer keeps */
+
 void
 rae_framer_init(struct rae_framer *f)
 {
@@ -76,6 +78,15 @@ rae_framer_push(struct rae_framer *f, const uint8_t *data, size_t len)
 	/* Nothing to add (the buffer may not exist yet). */
 	if (len == 0)
 		return;
+	/*
+	 * An empty buffer grown for a large message goes back: a run of
+	 * thousands of sessions would otherwise keep the largest each saw.
+	 */
+	if (f->len == 0 && f->cap > RAE_FRAMER_KEEP) {
+		g_free(f->buf);
+		f->buf = NULL;
+		f->cap = f->off = 0;
+	}
 	/* Compact when the consumed front outweighs what is left. */
 	if (f->off && f->off >= f->len) {
 		memmove(f->buf, f->buf + f->off, f->len);

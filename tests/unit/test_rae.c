@@ -229,7 +229,7 @@ test_rank_penalty_and_flat(void)
 	d = rae_rib_get(&rib, &pfx);
 	a = mk_attr(&rib, p5, 1, 2.0, 1e-5, 4e6);	/* sigma -2: u -20 */
 	rae_rib_update(&rib, d, 0, &a, 1);
-	CU_ASSERT_DOUBLE_EQUAL(a->score[0], -20.0 + 0.01 * (-20.0 + 1 + 1), EPS);
+	CU_ASSERT_DOUBLE_EQUAL(rae_score(&rib.dp.dp[0], &a->m[0], rib.dp.flat), -20.0 + 0.01 * (-20.0 + 1 + 1), EPS);
 	rae_attr_put(&rib, a);
 	a = mk_attr(&rib, p7, 1, 1.1, 1e-5, 4e6);	/* sigma -0.2: u -2 */
 	rae_rib_update(&rib, d, 1, &a, 1);
