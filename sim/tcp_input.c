@@ -15,6 +15,8 @@
 #include "sim/tcp_int.h"
 #include "sim/wire.h"
 
+#define TCP_SBUF_KEEP	16384	/* bytes of send buffer an idle connection keeps */
+
 /* Put data beyond a hole in the out-of-order list, skipping what it holds. */
 static void
 ooo_insert(struct tcp_sock *s, uint32_t seq, const uint8_t *data, uint32_t len)
@@ -142,6 +144,16 @@ ack_in(struct tcp_sock *s, const struct tcp_seg *seg)
 			s->slen -= n;
 			if (s->slen == 0)
 				s->shead = 0;
+			/*
+			 * All acknowledged: a buffer grown for a burst goes back,
+			 * so that thousands of connections do not each keep the
+			 * largest burst they sent.
+			 */
+			if (s->slen == 0 && s->scap > TCP_SBUF_KEEP) {
+				free(s->sbuf);
+				s->sbuf = NULL;
+				s->scap = 0;
+			}
 			s->sdata_seq = upto;
 			s->info.bytes_acked += n;
 		}
