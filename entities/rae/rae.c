@@ -35,11 +35,14 @@
  * The paths every RAE of a scenario may hold together, counted as (own
  * prefixes of every RAE) x (peers of every RAE, at least one each): a
  * prefix is held, at worst, by every RAE once for each of its peers, and
- * by the CMEs.  Measured, about 250 bytes each (doc/rae.md, "Limits"):
- * 10 GB, less than half of a 24 GB machine.
+ * by the CMEs.  Measured (doc/rae.md, "Speed and memory"; doc/scale.md),
+ * the whole run's peak memory over this count: about 170 bytes on the
+ * tiered AS graphs (whose RAEs hold about half of what is counted), 230
+ * on the stress scenario.  The bound lets a 10 000-AS graph load (3.3e8
+ * counted); its run needs a machine far larger than 24 GB.
  */
-#define RAE_PATHS_MAX		40000000u
-#define RAE_PATH_BYTES		250u
+#define RAE_PATHS_MAX		400000000u
+#define RAE_PATH_BYTES		200u
 
 /* ---- arguments ---- */
 
