@@ -37,7 +37,7 @@
  * prefix is held, at worst, by every RAE once for each of its peers, and
  * by the CMEs.  Measured (doc/rae.md, "Speed and memory"; doc/scale.md),
  * the whole run's peak memory over this count: about 170 bytes on the
- * tiered AS graphs (whose RAEs hold about half of what is counted), 230
+ * tiered AS graphs (whose RAEs hold about half of what is counted), 235
  * on the stress scenario.  The bound lets a 10 000-AS graph load (3.3e8
  * counted); its run needs a machine far larger than 24 GB.
  */
