@@ -66,11 +66,35 @@ prefix_parse(const char *s, struct prefix *p)
 	return 0;
 }
 
+/*
+ * An IPv4 address in dotted decimal, the text inet_ntop() writes, by
+ * hand: the RAEs format every prefix of every update they send, and
+ * inet_ntop's printf machinery was a tenth of an Internet-scale run.
+ */
+static void
+v4_fmt(const uint8_t *b, char *buf)
+{
+	char *p = buf;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned v = b[i];
+
+		if (i)
+			*p++ = '.';
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+	}
+	*p = '\0';
+}
+
 char *
 addr_fmt(const struct addr *a, char *buf)
 {
 	if (a->af == ADDR_V4)
-		inet_ntop(AF_INET, a->a, buf, ADDR_STRLEN);
+		v4_fmt(a->a, buf);
 	else if (a->af == ADDR_V6)
 		inet_ntop(AF_INET6, a->a, buf, ADDR_STRLEN);
 	else

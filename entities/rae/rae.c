@@ -35,11 +35,14 @@
  * The paths every RAE of a scenario may hold together, counted as (own
  * prefixes of every RAE) x (peers of every RAE, at least one each): a
  * prefix is held, at worst, by every RAE once for each of its peers, and
- * by the CMEs.  Measured, about 250 bytes each (doc/rae.md, "Limits"):
- * 10 GB, less than half of a 24 GB machine.
+ * by the CMEs.  Measured (doc/rae.md, "Speed and memory"; doc/scale.md),
+ * the whole run's peak memory over this count: about 170 bytes on the
+ * tiered AS graphs (whose RAEs hold about half of what is counted), 235
+ * on the stress scenario.  The bound lets a 10 000-AS graph load (3.3e8
+ * counted); its run needs a machine far larger than 24 GB.
  */
-#define RAE_PATHS_MAX		40000000u
-#define RAE_PATH_BYTES		250u
+#define RAE_PATHS_MAX		400000000u
+#define RAE_PATH_BYTES		200u
 
 /* ---- arguments ---- */
 
@@ -232,6 +235,7 @@ rae_start(struct entity *e)
 
 	if (!r->rib_ready) {
 		r->last_change = RAE_NEVER;
+		r->peers = g_new0(struct rae_peer, c->npeers ? c->npeers : 1);
 		for (unsigned i = 0; i < c->npeers; i++)
 			rae_peer_setup(r, i);
 		rae_pbarena_init(&r->rx);
@@ -298,7 +302,8 @@ rae_report(struct rae *r)
 					k += (size_t)snprintf(line + k, sizeof(line) - k,
 						" class %" PRIu32 " delay %.9g loss %.9g bandwidth %.9g "
 						"score %.6f", c->dp[s].cos, p->attr->m[s].delay,
-						p->attr->m[s].loss, p->attr->m[s].bw, p->attr->score[s]);
+						p->attr->m[s].loss, p->attr->m[s].bw,
+						rae_score(&c->dp[s], &p->attr->m[s], c->flat));
 			entity_log(&r->e, LOG_INFO, "%s", line);
 		}
 	}
@@ -433,6 +438,7 @@ rae_fini(struct entity *e)
 		rae_rib_fini(&r->rib);
 		rae_pbarena_fini(&r->rx);
 		g_free(r->local);
+		g_free(r->peers);
 	}
 	rae_config_free(r->cfg);
 	g_free(r->config_path);

@@ -190,8 +190,10 @@ struct rae_aspath {
 };
 
 /*
- * What a path carries: its AS path and, per class slot, its metric and
- * score.  Interned too: the prefixes learned in one update share one.
+ * What a path carries: its AS path and, per class slot, its metric (the
+ * score is computed from it when the decision needs it: storing it cost
+ * more memory than computing it costs time).  Interned too: the prefixes
+ * learned in one update share one.
  */
 struct rae_attr {
 	uint32_t refcnt;
@@ -199,7 +201,6 @@ struct rae_attr {
 	struct rae_aspath *aspath;
 	uint8_t classmask;	/* class slots the path offers */
 	uint8_t nslots;		/* metrics in m[] (the RIB's class count) */
-	double score[RAE_MAX_CLASSES];	/* by slot, for the classes in classmask */
 	struct rae_metric m[];	/* by slot */
 };
 
@@ -239,6 +240,13 @@ struct rae_decide_params {
 	const uint8_t *peer_class;
 };
 
+/* Objects of one size from chunks, with a free list (rae_rib.c). */
+struct rae_pool {
+	size_t size;		/* of an object, a multiple of 8 */
+	void *free;		/* free objects, linked through their first bytes */
+	size_t next;		/* objects in the next chunk */
+};
+
 struct rae_rib {
 	struct rae_dest **slot;		/* open addressing, linear probing */
 	size_t nslot, count;
@@ -246,10 +254,14 @@ struct rae_rib {
 	GHashTable *attrs;		/* struct rae_attr* set */
 	unsigned nslots;		/* class slots */
 	struct rae_decide_params dp;
-	/* pools: memory for a million prefixes in large chunks */
+	/*
+	 * pools: every destination, path, attribute and AS path (one pool
+	 * per AS path length) comes from chunks that grow with the RIB
+	 */
 	GPtrArray *chunks;
-	struct rae_dest *free_dest;
-	struct rae_path *free_path;
+	size_t pool_bytes;		/* in the chunks */
+	struct rae_pool dest_pool, path_pool, attr_pool;
+	struct rae_pool *aspath_pools[RAE_MAX_ASPATH + 1];	/* by length, made on use */
 	uint64_t npaths;
 };
 
@@ -277,7 +289,6 @@ bool rae_aspath_contains(const struct rae_aspath *p, uint32_t asn);
 /*
  * Interned attributes (a new reference; takes its own reference on
  * aspath).  m has rib->nslots entries; only those in classmask count.
- * The scores are computed here.
  */
 struct rae_attr *rae_attr_get(struct rae_rib *rib, struct rae_aspath *aspath,
 			      uint8_t classmask, const struct rae_metric *m);
@@ -314,7 +325,10 @@ unsigned rae_rel_class(enum rae_rel rel);
  * providers offer only to customers (and peers without relationship).
  */
 bool rae_rel_exports(enum rae_rel from, enum rae_rel to);
-/* Memory the RIB holds, in bytes (pools, tables, interned objects): an estimate. */
+/*
+ * Memory the RIB holds, in bytes: the slot table and the pools exactly,
+ * the interning tables estimated.
+ */
 size_t rae_rib_memory(const struct rae_rib *rib);
 
 /* ---- messages (rae_msg.c; the framing and decoding are in rae_wire.h) ---- */

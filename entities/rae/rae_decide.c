@@ -127,10 +127,12 @@ path_cmp(const struct rae_decide_params *dp, const struct rae_path *a,
 	 const struct rae_path *b, unsigned s)
 {
 	const struct rae_aspath *pa = a->attr->aspath, *pb = b->attr->aspath;
-	double sa = a->attr->score[s], sb = b->attr->score[s];
+	double sa, sb;
 
 	if (dp->peer_class && dp->peer_class[a->peer] != dp->peer_class[b->peer])
 		return dp->peer_class[a->peer] < dp->peer_class[b->peer] ? -1 : 1;
+	sa = rae_score(&dp->dp[s], &a->attr->m[s], dp->flat);
+	sb = rae_score(&dp->dp[s], &b->attr->m[s], dp->flat);
 	if (sa != sb)
 		return sa > sb ? -1 : 1;
 	if (pa->len != pb->len)
@@ -151,9 +153,9 @@ path_cmp(const struct rae_decide_params *dp, const struct rae_path *a,
  *        customers (or peers without relationship) rank before those
  *        from peers, which rank before those from providers; steps 4's
  *        order applies within one relationship class;
- *  1.-3. each candidate's score for the class was computed from its
- *        aggregated metric when its attributes were interned
- *        (rae_attr_get: rae_score() above);
+ *  1.-3. each candidate's score for the class is computed from its
+ *        aggregated metric (rae_score() above) as the candidates are
+ *        compared: a pure function, the same number every time;
  *  4.    rank the candidates that offer the class by score, highest
  *        first; ties by the shorter AS path, then by the lower next-hop
  *        AS number (then by peer and AS path, so the order is total);

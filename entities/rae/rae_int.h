@@ -131,7 +131,7 @@ struct rae {
 	struct rae_config *cfg;
 	struct rae_rib rib;
 	bool rib_ready;
-	struct rae_peer peers[RAE_MAX_PEERS];
+	struct rae_peer *peers;		/* cfg->npeers of them, made at the first start */
 	uint8_t peer_class[RAE_MAX_PEERS];	/* rae_rel_class() of each peer */
 	struct tcp_sock *listener;
 	struct rae_cme_link cme;

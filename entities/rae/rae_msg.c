@@ -57,6 +57,8 @@ rae_msg_type_known(unsigned type)
 	       type == RAE_MSG_CME_REQUEST || type == RAE_MSG_CME_REPLY;
 }
 
+#define RAE_FRAMER_KEEP	4096	/* bytes an empty framer keeps */
+
 void
 rae_framer_init(struct rae_framer *f)
 {
@@ -76,6 +78,15 @@ rae_framer_push(struct rae_framer *f, const uint8_t *data, size_t len)
 	/* Nothing to add (the buffer may not exist yet). */
 	if (len == 0)
 		return;
+	/*
+	 * An empty buffer grown for a large message goes back: a run of
+	 * thousands of sessions would otherwise keep the largest each saw.
+	 */
+	if (f->len == 0 && f->cap > RAE_FRAMER_KEEP) {
+		g_free(f->buf);
+		f->buf = NULL;
+		f->cap = f->off = 0;
+	}
 	/* Compact when the consumed front outweighs what is left. */
 	if (f->off && f->off >= f->len) {
 		memmove(f->buf, f->buf + f->off, f->len);
@@ -356,6 +367,15 @@ chk_open(const Comet__Rae__Open *o, char *why, size_t whylen)
 }
 
 static int
+chk_path(const Comet__Rae__Path *p, const char *where, char *why, size_t whylen)
+{
+	if (chk_aspath(p->as_path, p->n_as_path, where, why, whylen) < 0 ||
+	    chk_rae_classes(p->class_table, p->n_class_table, where, why, whylen) < 0)
+		return -1;
+	return 0;
+}
+
+static int
 chk_update(const Comet__Rae__Update *u, char *why, size_t whylen)
 {
 	char where[96];
@@ -368,19 +388,23 @@ chk_update(const Comet__Rae__Update *u, char *why, size_t whylen)
 		if (r->n_paths == 0)
 			return why_set(why, whylen, "update: routes[%zu]: no path (a withdraw "
 				       "says that)", i);
+		/*
+		 * Where a field is is written out only for the one that is wrong
+		 * (checked again with its name): a million prefixes are right.
+		 */
 		for (size_t j = 0; j < r->n_prefixes; j++) {
+			if (chk_prefix(r->prefixes[j], "", why, whylen) == 0)
+				continue;
 			snprintf(where, sizeof(where), "update: routes[%zu].prefixes[%zu]", i, j);
-			if (chk_prefix(r->prefixes[j], where, why, whylen) < 0)
-				return -1;
+			return chk_prefix(r->prefixes[j], where, why, whylen);
 		}
 		for (size_t j = 0; j < r->n_paths; j++) {
 			const Comet__Rae__Path *p = r->paths[j];
 
+			if (chk_path(p, "", why, whylen) == 0)
+				continue;
 			snprintf(where, sizeof(where), "update: routes[%zu].paths[%zu]", i, j);
-			if (chk_aspath(p->as_path, p->n_as_path, where, why, whylen) < 0 ||
-			    chk_rae_classes(p->class_table, p->n_class_table, where, why,
-					    whylen) < 0)
-				return -1;
+			return chk_path(p, where, why, whylen);
 		}
 	}
 	return 0;
@@ -392,9 +416,10 @@ chk_withdraw(const Comet__Rae__Withdraw *w, char *why, size_t whylen)
 	char where[64];
 
 	for (size_t i = 0; i < w->n_prefixes; i++) {
+		if (chk_prefix(w->prefixes[i], "", why, whylen) == 0)
+			continue;
 		snprintf(where, sizeof(where), "withdraw: prefixes[%zu]", i);
-		if (chk_prefix(w->prefixes[i], where, why, whylen) < 0)
-			return -1;
+		return chk_prefix(w->prefixes[i], where, why, whylen);
 	}
 	return 0;
 }

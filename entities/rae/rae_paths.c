@@ -125,7 +125,8 @@ rae_rows(FILE *f, struct rae *r)
 			np = rae_decide_ranked(&r->rib.dp, v[i], s, ranked, c->limit);
 			for (unsigned j = 0; j < np; j++)
 				row(f, r, pfx, c->dp[s].cos, ranked[j]->attr->aspath,
-				    &ranked[j]->attr->m[s], ranked[j]->attr->score[s]);
+				    &ranked[j]->attr->m[s],
+				    rae_score(&c->dp[s], &ranked[j]->attr->m[s], c->flat));
 		}
 	}
 	g_free(v);

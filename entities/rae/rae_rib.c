@@ -3,14 +3,18 @@
  * peers offer to it, which the decision process (rae_decide.c) ranks.
  *
  * Built to hold a full Internet table (a million prefixes) in little
- * memory, as bgpd's RDE does:
+ * memory, as bgpd's RDE does, and thousands of RIBs side by side (a
+ * 10 000-AS graph, doc/scale.md):
  *  - destinations live in an open-addressing hash table keyed by the
  *    prefix (linear probing, backward-shift deletion, at most half full);
  *  - AS paths are interned: one reference-counted copy per sequence;
- *  - path attributes (AS path, classes offered, metric and score per
- *    class) are interned too, so the thousands of prefixes of one update
- *    share one attribute object and a path is 24 bytes;
- *  - destinations and paths come from chunk pools with free lists.
+ *  - path attributes (AS path, classes offered, metric per class; the
+ *    score is computed when the decision compares two paths) are
+ *    interned too, so the thousands of prefixes of one update share one
+ *    attribute object and a path is 24 bytes;
+ *  - destinations, paths, attributes and AS paths come from pools of
+ *    chunks that grow with the RIB, with free lists: no allocator
+ *    overhead per object, and a small RIB holds small chunks.
  * The hash is computed from the prefix's bytes, never from a pointer, and
  * nothing that reaches the output iterates over the interning tables:
  * every run is the same.
@@ -22,7 +26,8 @@
 
 #include "entities/rae/rae.h"
 
-#define RIB_CHUNK	4096	/* objects per pool chunk */
+#define RIB_CHUNK	4096	/* objects per pool chunk, at most */
+#define RIB_CHUNK_MIN	32	/* in the first chunk of a pool */
 #define RIB_MIN_SLOTS	1024
 
 /* ---- hashing ---- */
@@ -56,67 +61,87 @@ prefix_eq(const struct prefix *x, const struct prefix *y)
 
 /* ---- pools ---- */
 
-static void *
-pool_chunk(struct rae_rib *rib, size_t objsize)
+/*
+ * A pool of objects of one size, carved from chunks that double from
+ * RIB_CHUNK_MIN objects to RIB_CHUNK (a RIB of a few hundred prefixes
+ * does not pay for four thousand); a freed object goes on the pool's
+ * free list, linked through its first bytes.  The chunks are the RIB's
+ * and go with it.
+ */
+static void
+pool_init(struct rae_pool *pl, size_t size)
 {
-	void *c = g_malloc0(objsize * RIB_CHUNK);
+	pl->size = (size + 7) & ~(size_t)7;
+	pl->free = NULL;
+	pl->next = RIB_CHUNK_MIN;
+}
 
-	g_ptr_array_add(rib->chunks, c);
-	return c;
+static void *
+pool_get(struct rae_rib *rib, struct rae_pool *pl)
+{
+	void *o;
+
+	if (!pl->free) {
+		char *c = g_malloc(pl->size * pl->next);
+
+		g_ptr_array_add(rib->chunks, c);
+		rib->pool_bytes += pl->size * pl->next;
+		for (size_t i = pl->next; i-- > 0;) {
+			memcpy(c + i * pl->size, &pl->free, sizeof(void *));
+			pl->free = c + i * pl->size;
+		}
+		if (pl->next < RIB_CHUNK)
+			pl->next *= 2;
+	}
+	o = pl->free;
+	memcpy(&pl->free, o, sizeof(void *));
+	memset(o, 0, pl->size);
+	return o;
+}
+
+static void
+pool_put(struct rae_pool *pl, void *o)
+{
+	memcpy(o, &pl->free, sizeof(void *));
+	pl->free = o;
 }
 
 static struct rae_dest *
 dest_alloc(struct rae_rib *rib)
 {
-	struct rae_dest *d;
-
-	if (!rib->free_dest) {
-		struct rae_dest *c = pool_chunk(rib, sizeof(*c));
-
-		for (size_t i = 0; i < RIB_CHUNK; i++) {
-			c[i].paths = (struct rae_path *)rib->free_dest;
-			rib->free_dest = &c[i];
-		}
-	}
-	d = rib->free_dest;
-	rib->free_dest = (struct rae_dest *)d->paths;
-	memset(d, 0, sizeof(*d));
-	return d;
+	return pool_get(rib, &rib->dest_pool);
 }
 
 static void
 dest_free(struct rae_rib *rib, struct rae_dest *d)
 {
-	d->paths = (struct rae_path *)rib->free_dest;
-	rib->free_dest = d;
+	pool_put(&rib->dest_pool, d);
 }
 
 static struct rae_path *
 path_alloc(struct rae_rib *rib)
 {
-	struct rae_path *p;
-
-	if (!rib->free_path) {
-		struct rae_path *c = pool_chunk(rib, sizeof(*c));
-
-		for (size_t i = 0; i < RIB_CHUNK; i++) {
-			c[i].next = rib->free_path;
-			rib->free_path = &c[i];
-		}
-	}
-	p = rib->free_path;
-	rib->free_path = p->next;
-	memset(p, 0, sizeof(*p));
 	rib->npaths++;
-	return p;
+	return pool_get(rib, &rib->path_pool);
 }
 
 static void
 path_free(struct rae_rib *rib, struct rae_path *p)
 {
-	p->next = rib->free_path;
-	rib->free_path = p;
+	pool_put(&rib->path_pool, p);
 	rib->npaths--;
+}
+
+/* The pool of the AS paths of `len` ASes, made on first use. */
+static struct rae_pool *
+aspath_pool(struct rae_rib *rib, unsigned len)
+{
+	if (!rib->aspath_pools[len]) {
+		rib->aspath_pools[len] = g_new(struct rae_pool, 1);
+		pool_init(rib->aspath_pools[len],
+			  sizeof(struct rae_aspath) + len * sizeof(uint32_t));
+	}
+	return rib->aspath_pools[len];
 }
 
 /* ---- interned AS paths and attributes ---- */
@@ -148,22 +173,28 @@ aspath_hash(const uint32_t *asn, unsigned len)
 struct rae_aspath *
 rae_aspath_get(struct rae_rib *rib, const uint32_t *asn, unsigned len)
 {
-	struct rae_aspath *key, *p;
+	union {
+		struct rae_aspath p;
+		char bytes[sizeof(struct rae_aspath) + RAE_MAX_ASPATH * sizeof(uint32_t)];
+	} key;
+	struct rae_aspath *p;
 
 	assert(len <= RAE_MAX_ASPATH);
-	key = g_malloc(sizeof(*key) + len * sizeof(uint32_t));
-	key->refcnt = 1;
-	key->len = (uint16_t)len;
-	key->hash = aspath_hash(asn, len);
-	memcpy(key->asn, asn, len * sizeof(uint32_t));
-	p = g_hash_table_lookup(rib->aspaths, key);
+	key.p.len = (uint16_t)len;
+	key.p.hash = aspath_hash(asn, len);
+	memcpy(key.p.asn, asn, len * sizeof(uint32_t));
+	p = g_hash_table_lookup(rib->aspaths, &key.p);
 	if (p) {
-		g_free(key);
 		p->refcnt++;
 		return p;
 	}
-	g_hash_table_add(rib->aspaths, key);
-	return key;
+	p = pool_get(rib, aspath_pool(rib, len));
+	p->refcnt = 1;
+	p->len = (uint16_t)len;
+	p->hash = key.p.hash;
+	memcpy(p->asn, asn, len * sizeof(uint32_t));
+	g_hash_table_add(rib->aspaths, p);
+	return p;
 }
 
 void
@@ -172,7 +203,7 @@ rae_aspath_put(struct rae_rib *rib, struct rae_aspath *p)
 	assert(p->refcnt > 0);
 	if (--p->refcnt == 0) {
 		g_hash_table_remove(rib->aspaths, p);
-		g_free(p);
+		pool_put(aspath_pool(rib, p->len), p);
 	}
 }
 
@@ -204,10 +235,14 @@ struct rae_attr *
 rae_attr_get(struct rae_rib *rib, struct rae_aspath *aspath, uint8_t classmask,
 	     const struct rae_metric *m)
 {
-	size_t size = sizeof(struct rae_attr) + rib->nslots * sizeof(struct rae_metric);
-	struct rae_attr *key = g_malloc0(size), *a;
+	union {
+		struct rae_attr a;
+		char bytes[sizeof(struct rae_attr) + RAE_MAX_CLASSES * sizeof(struct rae_metric)];
+	} k;
+	struct rae_attr *key = &k.a, *a;
 	uint64_t h;
 
+	memset(&k, 0, sizeof(k));
 	key->aspath = aspath;
 	key->classmask = classmask;
 	key->nslots = (uint8_t)rib->nslots;
@@ -225,17 +260,15 @@ rae_attr_get(struct rae_rib *rib, struct rae_aspath *aspath, uint8_t classmask,
 	key->hash = (uint32_t)h;
 	a = g_hash_table_lookup(rib->attrs, key);
 	if (a) {
-		g_free(key);
 		a->refcnt++;
 		return a;
 	}
-	key->refcnt = 1;
+	a = pool_get(rib, &rib->attr_pool);
+	memcpy(a, key, sizeof(*a) + rib->nslots * sizeof(struct rae_metric));
+	a->refcnt = 1;
 	aspath->refcnt++;
-	for (unsigned s = 0; s < rib->nslots; s++)
-		if (classmask & (1u << s))
-			key->score[s] = rae_score(&rib->dp.dp[s], &key->m[s], rib->dp.flat);
-	g_hash_table_add(rib->attrs, key);
-	return key;
+	g_hash_table_add(rib->attrs, a);
+	return a;
 }
 
 void
@@ -245,7 +278,7 @@ rae_attr_put(struct rae_rib *rib, struct rae_attr *a)
 	if (--a->refcnt == 0) {
 		g_hash_table_remove(rib->attrs, a);
 		rae_aspath_put(rib, a->aspath);
-		g_free(a);
+		pool_put(&rib->attr_pool, a);
 	}
 }
 
@@ -262,38 +295,23 @@ rae_rib_init(struct rae_rib *rib, const struct rae_decide_params *dp)
 	rib->aspaths = g_hash_table_new(aspath_hash_fn, aspath_eq_fn);
 	rib->attrs = g_hash_table_new(attr_hash_fn, attr_eq_fn);
 	rib->chunks = g_ptr_array_new_with_free_func(g_free);
+	pool_init(&rib->dest_pool, sizeof(struct rae_dest));
+	pool_init(&rib->path_pool, sizeof(struct rae_path));
+	pool_init(&rib->attr_pool,
+		  sizeof(struct rae_attr) + rib->nslots * sizeof(struct rae_metric));
 }
 
 void
 rae_rib_fini(struct rae_rib *rib)
 {
-	GHashTableIter it;
-	gpointer k;
-
 	if (!rib->slot)
 		return;
-	for (size_t i = 0; i < rib->nslot; i++) {
-		struct rae_dest *d = rib->slot[i];
-
-		if (!d)
-			continue;
-		while (d->paths) {
-			struct rae_path *p = d->paths;
-
-			d->paths = p->next;
-			rae_attr_put(rib, p->attr);
-		}
-	}
-	/* What is left is referenced from outside the RIB (tests): free it all. */
-	g_hash_table_iter_init(&it, rib->attrs);
-	while (g_hash_table_iter_next(&it, &k, NULL))
-		g_free(k);
-	g_hash_table_iter_init(&it, rib->aspaths);
-	while (g_hash_table_iter_next(&it, &k, NULL))
-		g_free(k);
+	/* Every object lives in the pools' chunks: they go all at once. */
 	g_hash_table_destroy(rib->attrs);
 	g_hash_table_destroy(rib->aspaths);
 	g_ptr_array_free(rib->chunks, TRUE);
+	for (unsigned i = 0; i <= RAE_MAX_ASPATH; i++)
+		g_free(rib->aspath_pools[i]);
 	g_free(rib->slot);
 	memset(rib, 0, sizeof(*rib));
 }
@@ -511,13 +529,11 @@ rae_rib_update(struct rae_rib *rib, struct rae_dest *d, uint16_t peer,
 size_t
 rae_rib_memory(const struct rae_rib *rib)
 {
-	size_t m = rib->nslot * sizeof(struct rae_dest *);
-
-	/* Chunks hold destinations or paths; both are counted by their size. */
-	for (guint i = 0; i < rib->chunks->len; i++)
-		m += RIB_CHUNK * sizeof(struct rae_dest);
-	m += g_hash_table_size(rib->attrs) *
-	     (sizeof(struct rae_attr) + rib->nslots * sizeof(struct rae_metric) + 32);
-	m += g_hash_table_size(rib->aspaths) * (sizeof(struct rae_aspath) + 64);
-	return m;
+	/*
+	 * The slot table and the pools' chunks exactly; the two interning
+	 * tables at about 16 bytes an entry (GLib's: a key and a hash a
+	 * bucket, at most 15/16 full and about half after it grows).
+	 */
+	return rib->nslot * sizeof(struct rae_dest *) + rib->pool_bytes +
+	       (g_hash_table_size(rib->attrs) + g_hash_table_size(rib->aspaths)) * 16;
 }

@@ -165,9 +165,17 @@ peer_tcp_recv(struct tcp_sock *s, void *ctx, const uint8_t *data, size_t len)
 		return;
 	p->r->bytes_in += len;
 	rae_framer_push(&p->fr, data, len);
-	while ((rc = rae_framer_next(&p->fr, &type, &body, &blen, why, sizeof(why))) == 1)
-		if (peer_rx_msg(p, type, body, blen) < 0)
+	while ((rc = rae_framer_next(&p->fr, &type, &body, &blen, why, sizeof(why))) == 1) {
+		int bad = peer_rx_msg(p, type, body, blen);
+
+		/*
+		 * What the message was decoded into is not needed any more:
+		 * thousands of RAEs do not each keep an arena between messages.
+		 */
+		rae_pbarena_fini(&p->r->rx);
+		if (bad < 0)
 			return;
+	}
 	if (rc < 0) {
 		p->r->malformed++;
 		rae_fsm(p, PE_ERROR, why);

@@ -79,6 +79,7 @@ struct rae_pbarena {
 void rae_pbarena_init(struct rae_pbarena *a);
 /* Forget everything allocated; the first chunk is kept for the next use. */
 void rae_pbarena_reset(struct rae_pbarena *a);
+/* Free every chunk; the arena may be used again, from nothing. */
 void rae_pbarena_fini(struct rae_pbarena *a);
 /* size zeroed bytes, aligned for any type, valid until reset or fini. */
 void *rae_pbarena_alloc(struct rae_pbarena *a, size_t size);

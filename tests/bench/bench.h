@@ -56,6 +56,16 @@ void bench_curling(unsigned nclients, unsigned ncontents);
  */
 void bench_rae(uint64_t prefixes);
 
+/* bench_internet.c */
+
+/*
+ * The RAEs of a tiered AS graph of `ases` ASes, one prefix each, placed
+ * by <deploy approach="none">, until the routing converged; prints one
+ * bench=rae_internet line.  Exits with status 1 if it never converges or
+ * a preferred path is not valley-free.
+ */
+void bench_internet(unsigned ases);
+
 /* bench_graph.c */
 
 /*

@@ -136,36 +136,54 @@ refused "a billion generated RAE prefixes" \
 	--set prefixes=1000000000
 
 # Every RAE of a scenario together: (own prefixes) x (peers) at most
-# 40000000 paths.  Two RAEs of the stress topology (one peer each), each
-# within its own limit of 10000000 generated prefixes; with their one
-# configured prefix each, 9999999 + 9999999 is exactly the bound.
-cat >"$T/gen2.xml" <<END
-<scenario name="gen2">
-  <param name="w" value="9999999"/> <param name="e" value="9999999"/> <param name="extra" value="report"/>
-  <topology file="$top_srcdir/topologies/rae-stress.xml"/>
-  <events>
-    <app time="100ms" node="rw" class="usr.rae.Rae" args="$top_srcdir/scenarios/rae/stress/west.xml generate=\${w}@32.0.0.0/24"/>
-    <app time="100ms" node="re" class="usr.rae.Rae" args="$top_srcdir/scenarios/rae/stress/east.xml generate=\${e}"/>
-    <app time="1s" node="re" class="rae_tool" args="\${extra}"/>
-  </events>
-</scenario>
-END
+# 400000000 paths.  Twenty RAEs on the two nodes of the stress topology
+# (one peer each; `check` builds them, nothing runs), each within its own
+# limit of 10000000 generated prefixes; with their one configured prefix
+# each, 20 x 1000000 prefixes x 20 peers is exactly the bound.
+{
+	echo '<scenario name="gen2">'
+	echo '  <param name="w" value="999999"/> <param name="e" value="999999"/> <param name="extra" value="report"/>'
+	echo "  <topology file=\"$top_srcdir/topologies/rae-stress.xml\"/>"
+	echo '  <events>'
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		echo "    <app time=\"100ms\" node=\"rw\" class=\"usr.rae.Rae\" args=\"$top_srcdir/scenarios/rae/stress/west.xml generate=\${w}@32.0.0.0/24\"/>"
+		[ "$i" -eq 10 ] && v=e || v=w
+		echo "    <app time=\"100ms\" node=\"re\" class=\"usr.rae.Rae\" args=\"$top_srcdir/scenarios/rae/stress/east.xml generate=\${$v}\"/>"
+	done
+	echo '    <app time="1s" node="re" class="rae_tool" args="${extra}"/>'
+	echo '  </events>'
+	echo '</scenario>'
+} >"$T/gen2.xml"
 "$COMETSIM" check "$T/gen2.xml" >/dev/null 2>"$T/gen2.err"
 rc=$?
-check "two RAEs of 9999999 generated prefixes: exactly the bound, accepted ($(cat "$T/gen2.err"))" \
+check "twenty RAEs of 999999 generated prefixes: exactly the bound, accepted ($(cat "$T/gen2.err"))" \
 	[ "$rc" -eq 0 ]
-refused "two RAEs of 10000000 and 9999999 generated prefixes" \
-	'gen2.xml:6: usr.rae.Rae: the scenario.s RAEs would hold 20000001 own prefixes (generate= and prefix_table) and have 2 peers in all: about 40000002 paths (every prefix once a peer), more than the 40000000 the RAEs of a run may hold (about 250 bytes each)' \
-	"$T/gen2.xml" --set e=10000000
-refused "two RAEs at the bound and one prefix announced" \
-	'gen2.xml:7: rae_tool: the scenario.s RAEs would hold 20000001 own prefixes .* about 40000002 paths .* more than the 40000000' \
+refused "the last of the twenty RAEs with 1000000 generated prefixes" \
+	'gen2.xml:24: usr.rae.Rae: the scenario.s RAEs would hold 20000001 own prefixes (generate= and prefix_table) and have 20 peers in all: about 400000020 paths (every prefix once a peer), more than the 400000000 the RAEs of a run may hold (about 200 bytes each)' \
+	"$T/gen2.xml" --set e=1000000
+refused "twenty RAEs at the bound and one prefix announced" \
+	'gen2.xml:25: rae_tool: the scenario.s RAEs would hold 20000001 own prefixes .* about 400000020 paths .* more than the 400000000' \
 	"$T/gen2.xml" --set extra="announce 10.200.1.0/24"
-# Seven RAEs with 18 peers in all, 1000000 generated prefixes each (one
+# Seven RAEs with 18 peers in all, 10000000 generated prefixes each (one
 # --set for all of them): the fourth one passes the bound.
-refused "seven RAEs of 1000000 generated prefixes" \
-	'multi.xml:44: usr.rae.Rae: the scenario.s RAEs would hold 4000004 own prefixes .* and have 14 peers in all: about 56000056 paths .* more than the 40000000' \
+refused "seven RAEs of 10000000 generated prefixes" \
+	'multi.xml:44: usr.rae.Rae: the scenario.s RAEs would hold 40000004 own prefixes .* and have 14 peers in all: about 560000056 paths .* more than the 400000000' \
 	"$top_srcdir/scenarios/rae/multi.xml" --set "raedir=$top_srcdir/scenarios/rae" \
-	--set "timers=keepalive=1s hold=3s generate=1000000@16.0.0.0/24"
+	--set "timers=keepalive=1s hold=3s generate=10000000@16.0.0.0/24"
+
+# The RAEs of a 10000-AS tiered graph, one prefix each: 10000 prefixes x
+# 32836 peers counted, 328360000 paths, within the bound (doc/scale.md:
+# `make bench`'s rae_internet case at that size).
+cat >"$T/as10k.xml" <<'END'
+<scenario name="as10k">
+  <topology generate="tiered" nodes="10000" seed="1"/>
+  <run end_time="60s" pcap="none"/>
+  <deploy approach="none"/>
+</scenario>
+END
+"$COMETSIM" check "$T/as10k.xml" >/dev/null 2>"$T/as10k.err"
+rc=$?
+check "the RAEs of a 10000-AS tiered graph load ($(head -c 300 "$T/as10k.err"))" [ "$rc" -eq 0 ]
 
 # Shortest paths are computed on demand (sim/spf.c): nothing bounds the
 # routes any more.  5000 script routers, and a chain of 40000 nodes, that

@@ -3,7 +3,8 @@
 # and rae-paths.csv: scenarios/rae/policy.xml, eleven domains with
 # business relationships, checked by the independent model
 # tests/rae/policy_check (valley-free, reachability, best relationship)
-# and by the three cases the scenario was drawn for; the same domains
+# and by the three cases the scenario was drawn for, and every row against
+# the file as the RIB wrote it before it was made compact; the same domains
 # without relationships, which the model must refuse; the model itself
 # against rows written by hand; the file's format, order and determinism;
 # a run without RAEs writes no rae-paths.csv.
@@ -43,6 +44,11 @@ check "a customer route beats a shorter provider route: AS 6 reaches AS 10 over 
 check "... whose score is worse than the provider route's (AS 2's own path to AS 10 scores better)" \
 	grep -q '^2,10\.100\.10\.0/24,1,2 10,0\.011,0,10000000,1\.0517110549376474$' "$csv"
 check "the header" [ "$(head -n 1 "$csv")" = "as,prefix,class,as_path,delay,loss,bandwidth,score" ]
+# The RIB keeps a path's AS path and metric in compact pools and computes
+# its score when it is needed (doc/rae.md, "The RIB"): every row, digit for
+# digit, as the RIB that stored them in full wrote it.
+check "every row as stored in tests/rae/policy-paths.csv" \
+	cmp -s "$top_srcdir/tests/rae/policy-paths.csv" "$csv"
 check "an own prefix: the local AS alone, no delay, no loss, unlimited bandwidth" \
 	grep -qx '9,10\.100\.9\.0/24,1,9,0,0,inf,1\.0551' "$csv"
 check "rows sorted by AS, then prefix" \

@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+#include <glib.h>
+
 #include <CUnit/CUnit.h>
 
 #include "sim/net.h"
@@ -171,6 +174,32 @@ test_addr(void)
 
 	CU_ASSERT_EQUAL(addr_parse("10.1.2.3", &a), 0);
 	CU_ASSERT_STRING_EQUAL(addr_fmt(&a, buf), "10.1.2.3");
+	/*
+	 * IPv4 is written by hand (sim/addr.c): every byte with one, two and
+	 * three digits and their edges, in every position, as the text that
+	 * inet_ntop() writes and addr_parse() reads back.
+	 */
+	{
+		static const uint8_t v[] = { 0, 1, 9, 10, 99, 100, 109, 110, 199, 200, 250, 255 };
+		unsigned n = G_N_ELEMENTS(v), bad = 0;
+
+		for (unsigned i = 0; i < n * n * n * n; i++) {
+			struct addr x, y;
+			char ref[ADDR_STRLEN];
+
+			memset(&x, 0, sizeof(x));
+			x.af = ADDR_V4;
+			x.a[0] = v[i % n];
+			x.a[1] = v[i / n % n];
+			x.a[2] = v[i / n / n % n];
+			x.a[3] = v[i / n / n / n];
+			inet_ntop(AF_INET, x.a, ref, sizeof(ref));
+			addr_fmt(&x, buf);
+			if (strcmp(buf, ref) != 0 || addr_parse(buf, &y) < 0 || !addr_eq(&x, &y))
+				bad++;
+		}
+		CU_ASSERT_EQUAL(bad, 0);
+	}
 	CU_ASSERT_EQUAL(addr_parse("10.1.2", &a), -1);
 	CU_ASSERT_EQUAL(addr_parse("2001:db8:0:0::7", &a), 0);
 	CU_ASSERT_STRING_EQUAL(addr_fmt(&a, buf), "2001:db8::7");

@@ -229,7 +229,7 @@ test_rank_penalty_and_flat(void)
 	d = rae_rib_get(&rib, &pfx);
 	a = mk_attr(&rib, p5, 1, 2.0, 1e-5, 4e6);	/* sigma -2: u -20 */
 	rae_rib_update(&rib, d, 0, &a, 1);
-	CU_ASSERT_DOUBLE_EQUAL(a->score[0], -20.0 + 0.01 * (-20.0 + 1 + 1), EPS);
+	CU_ASSERT_DOUBLE_EQUAL(rae_score(&rib.dp.dp[0], &a->m[0], rib.dp.flat), -20.0 + 0.01 * (-20.0 + 1 + 1), EPS);
 	rae_attr_put(&rib, a);
 	a = mk_attr(&rib, p7, 1, 1.1, 1e-5, 4e6);	/* sigma -0.2: u -2 */
 	rae_rib_update(&rib, d, 1, &a, 1);
@@ -270,6 +270,132 @@ test_rib_interning(void)
 	rae_aspath_put(&rib, p1);
 	rae_aspath_put(&rib, p2);
 	CU_ASSERT_EQUAL(g_hash_table_size(rib.aspaths), 0);
+	rae_rib_fini(&rib);
+}
+
+/* The metric of attribute i, class slot s: every one different. */
+static struct rae_metric
+pool_metric(unsigned i, unsigned s)
+{
+	struct rae_metric m = { 1e-3 * i + s, 1e-7 * i, 1e6 + i + 1e3 * s };
+
+	return m;
+}
+
+/* The AS path of attribute i (`salt` makes another family): 1 to 12 ASes. */
+static unsigned
+pool_aspath(unsigned i, unsigned salt, uint32_t *asn)
+{
+	unsigned len = 1 + i % 12;
+
+	for (unsigned k = 0; k < len; k++)
+		asn[k] = 100000 * salt + 13 * i + k;
+	return len;
+}
+
+static struct rae_attr *
+pool_attr(struct rae_rib *rib, unsigned i, unsigned salt)
+{
+	struct rae_metric m[2] = { pool_metric(i, 0), pool_metric(i, 1) };
+	uint32_t asn[12];
+	unsigned len = pool_aspath(i, salt, asn);
+	struct rae_aspath *p = rae_aspath_get(rib, asn, len);
+	struct rae_attr *a = rae_attr_get(rib, p, 3, m);
+
+	rae_aspath_put(rib, p);
+	return a;
+}
+
+/* Whether attribute a holds, byte for byte, what pool_attr(i, salt) put in it. */
+static bool
+pool_attr_ok(const struct rae_attr *a, unsigned i, unsigned salt)
+{
+	uint32_t asn[12];
+	unsigned len = pool_aspath(i, salt, asn);
+
+	for (unsigned s = 0; s < 2; s++) {
+		struct rae_metric m = pool_metric(i, s);
+
+		if (memcmp(&a->m[s], &m, sizeof(m)) != 0)
+			return false;
+	}
+	return a->classmask == 3 && a->aspath->len == len &&
+	       memcmp(a->aspath->asn, asn, len * sizeof(uint32_t)) == 0;
+}
+
+/*
+ * The pools the RIB takes its objects from (doc/rae.md, "The RIB"): two
+ * classes, 3 000 attributes with AS paths of 1 to 12 ASes, every metric
+ * different; half of them released and as many others made, which take
+ * the freed objects (the chunks do not grow); every attribute still holds
+ * exactly what it was given; a small RIB holds small chunks.
+ */
+static void
+test_rib_pools(void)
+{
+	enum { N = 3000 };
+	struct rae_dparams dps[2];
+	struct rae_decide_params dp = { dps, 2, false, 1, NULL };
+	struct rae_rib rib;
+	struct rae_attr **v = g_new(struct rae_attr *, N);
+	struct prefix pfx;
+	struct rae_dest *d;
+	size_t bytes;
+	unsigned bad = 0;
+
+	dps[0] = btbe;
+	dps[1] = btbe;
+	dps[1].cos = 2;
+	rae_rib_init(&rib, &dp);
+	for (unsigned i = 0; i < N; i++)
+		v[i] = pool_attr(&rib, i, 1);
+	for (unsigned i = 0; i < N; i++)
+		bad += !pool_attr_ok(v[i], i, 1);
+	CU_ASSERT_EQUAL(bad, 0);
+	CU_ASSERT_EQUAL(g_hash_table_size(rib.attrs), N);
+	CU_ASSERT_EQUAL(g_hash_table_size(rib.aspaths), N);
+	/* The same content again: the same object. */
+	{
+		struct rae_attr *again = pool_attr(&rib, 17, 1);
+
+		CU_ASSERT_PTR_EQUAL(again, v[17]);
+		CU_ASSERT_EQUAL(v[17]->refcnt, 2);
+		rae_attr_put(&rib, again);
+	}
+	for (unsigned i = 1; i < N; i += 2)
+		rae_attr_put(&rib, v[i]);
+	CU_ASSERT_EQUAL(g_hash_table_size(rib.attrs), N / 2);
+	CU_ASSERT_EQUAL(g_hash_table_size(rib.aspaths), N / 2);
+	bytes = rib.pool_bytes;
+	/* Others of the same lengths: made from what was freed. */
+	for (unsigned i = 1; i < N; i += 2)
+		v[i] = pool_attr(&rib, i, 2);
+	CU_ASSERT_EQUAL(rib.pool_bytes, bytes);
+	bad = 0;
+	for (unsigned i = 0; i < N; i++)
+		bad += !pool_attr_ok(v[i], i, i % 2 ? 2 : 1);
+	CU_ASSERT_EQUAL(bad, 0);
+	CU_ASSERT_TRUE(rae_rib_memory(&rib) >= rib.pool_bytes);
+	for (unsigned i = 0; i < N; i++)
+		rae_attr_put(&rib, v[i]);
+	CU_ASSERT_EQUAL(g_hash_table_size(rib.attrs), 0);
+	CU_ASSERT_EQUAL(g_hash_table_size(rib.aspaths), 0);
+	rae_rib_fini(&rib);
+	g_free(v);
+
+	/* One destination, one path: the slot table and chunks of 32, under 16 KB. */
+	rae_rib_init(&rib, &dp);
+	prefix_parse("10.1.0.0/16", &pfx);
+	d = rae_rib_get(&rib, &pfx);
+	{
+		struct rae_attr *a = pool_attr(&rib, 5, 1);
+
+		rae_rib_update(&rib, d, 0, &a, 1);
+		rae_attr_put(&rib, a);
+	}
+	CU_ASSERT_EQUAL(rib.npaths, 1);
+	CU_ASSERT_TRUE(pool_attr_ok(d->paths->attr, 5, 1));
+	CU_ASSERT_TRUE(rae_rib_memory(&rib) < 16384);
 	rae_rib_fini(&rib);
 }
 
@@ -1217,6 +1343,7 @@ suite_rae_register(void)
 	    !CU_add_test(s, "penalty, flat and inverse", test_rank_penalty_and_flat) ||
 	    !CU_add_test(s, "RIB: interning", test_rib_interning) ||
 	    !CU_add_test(s, "RIB: 200000 prefixes", test_rib_table) ||
+	    !CU_add_test(s, "RIB: pools", test_rib_pools) ||
 	    !CU_add_test(s, "config: binary", test_config_binary) ||
 	    !CU_add_test(s, "config: wrong types", test_config_wrong_type) ||
 	    !CU_add_test(s, "config: XML form", test_config_xml) ||
