@@ -71,7 +71,8 @@ check "the run's log holds only the expected warnings" \
 
 # ---- the whole study on a generated graph, with the sweep ----
 o="$T/g60"
-sh "$study" --ases 60 --out "$o" -j 2 --cometsim "$COMETSIM" 2>"$T/g60.err"
+sh "$study" --ases 60 --out "$o" -j 2 --set start=15s --set duration=20s --set end=45s \
+	--cometsim "$COMETSIM" 2>"$T/g60.err"
 rc=$?
 check "the study runs on a generated 60-AS graph with its sweep (exit $rc)" [ "$rc" -eq 0 ]
 n=$(awk -F, '$1 == "rae" && $3 == "rib_prefixes"' "$o/run/decoupled/counters.csv" | wc -l)
