@@ -33,12 +33,7 @@
 #include "scenario/deploy_int.h"
 #include "scenario/graph.h"
 
-static const char *const rel_names[] = {
-	[REL_NONE] = NULL, [REL_CUSTOMER] = "customer", [REL_PEER] = "peer",
-	[REL_PROVIDER] = "provider", [REL_SIBLING] = "peer",
-};
-
-static const char *const class_attrs[6] = {
+const char *const dep_class_attrs[6] = {
 	"delay_aspiration", "delay_reservation", "loss_aspiration", "loss_reservation",
 	"bandwidth_aspiration", "bandwidth_reservation",
 };
@@ -130,7 +125,7 @@ class_check(struct scn_ld *ld, const struct dep_class *c, const char *file, int 
 	double v[6];
 
 	for (int k = 0; k < 6; k++)
-		if (units_level(class_attrs[k], c->v[k], kind[k / 2], &v[k], err,
+		if (units_level(dep_class_attrs[k], c->v[k], kind[k / 2], &v[k], err,
 				sizeof(err)) < 0)
 			return scn_error(ld, file, line, "<class>: class %u: %s", c->id, err);
 	if (v[0] > v[1] || v[2] > v[3] || v[4] < v[5])
@@ -166,14 +161,14 @@ parse_class(struct scn_ld *ld, struct scn_deploy *d, xmlNode *e, const char *fil
 	c.id = (unsigned)id;
 	c.cos = scn_xml_attr(ld, e, file, "cos", &rc);
 	for (int k = 0; k < 6; k++)
-		c.v[k] = scn_xml_attr(ld, e, file, class_attrs[k], &rc);
+		c.v[k] = scn_xml_attr(ld, e, file, dep_class_attrs[k], &rc);
 	g_array_append_val(d->classes, c);
 	if (rc < 0)
 		return -1;
 	for (int k = 0; k < 6; k++)
 		if (!c.v[k])
 			return scn_error(ld, file, line, "<class>: class %u has no %s (a class "
-					 "needs the six levels)", c.id, class_attrs[k]);
+					 "needs the six levels)", c.id, dep_class_attrs[k]);
 	return class_check(ld, &c, file, line);
 }
 
@@ -372,14 +367,6 @@ fail:
 /* ---- the plan ---- */
 
 static gint
-as_cmp(gconstpointer a, gconstpointer b)
-{
-	const struct dep_as *x = *(struct dep_as *const *)a, *y = *(struct dep_as *const *)b;
-
-	return x->asn < y->asn ? -1 : x->asn > y->asn;
-}
-
-static gint
 nbr_cmp(gconstpointer a, gconstpointer b)
 {
 	const struct dep_nbr *x = a, *y = b;
@@ -531,210 +518,6 @@ nbr_add(GHashTable *pairs, struct dep_as *a, struct dep_as *b, const struct scn_
 		return;
 	g_hash_table_add(pairs, g_memdup2(&key, sizeof(key)));
 	g_array_append_val(a->nbrs, nb);
-}
-
-/* An Ethernet interface name the node does not have yet: eth<k>, the lowest k. */
-static char *
-free_eth(const struct scn_node *n)
-{
-	for (unsigned k = 0;; k++) {
-		char *name = g_strdup_printf("eth%u", k);
-
-		if (!scn_node_iface(n, name))
-			return name;
-		g_free(name);
-	}
-}
-
-static int
-host_iface(struct scn_ld *ld, struct scn_node *n, const char *name, uint32_t a, const char *file,
-	   int line)
-{
-	struct scn_iface *ifc = scn_iface_new(n, name, IF_ETHER, file, line);
-	struct ifaddr ia = { .addr = addr_v4(a), .plen = 30 };
-
-	g_array_append_val(ifc->addrs, ia);
-	return scn_addr_claim(ld, n, name, &ia.addr, file, line, "address");
-}
-
-/*
- * A host of the deployment in domain a: a node "<domain>-<role><k>" with
- * eth0 on a /30 of the domain's first prefix, linked to the domain's RAE
- * node by a 1 Gbit/s, 100 us link whose MTU is 1400 bytes.
- */
-static struct dep_host *
-add_host(struct scn_ld *ld, struct scn_deploy *d, struct dep_as *a, const char *role,
-	 const char *elem, unsigned k, const struct dep_place *pl)
-{
-	struct scenario *s = ld->s;
-	const struct prefix *p = &g_array_index(a->prefixes, struct prefix, 0);
-	struct scn_node *r = a->node, *h;
-	struct scn_link *l;
-	struct dep_host *dh;
-	char *name, *rif;
-	uint32_t base;
-
-	if (p->addr.af != ADDR_V4) {
-		char b[ADDR_STRLEN + 4];
-
-		scn_error_also(ld, a->dom->file, a->dom->line, pl->file, pl->line, "domain %s: "
-			       "prefix %s is not IPv4, and the hosts of <%s> (line %d) are "
-			       "placed on IPv4 /30s of the domain's first prefix", a->dom->name,
-			       prefix_fmt(p, b), elem, pl->line);
-		return NULL;
-	}
-	if (p->len > 30 || a->next_slot >= (1u << (30 - p->len)) - (p->len < 30)) {
-		char b[ADDR_STRLEN + 4];
-
-		scn_error(ld, pl->file, pl->line, "<%s>: domain %s's prefix %s has no /30 "
-			  "left for another host", elem, a->dom->name, prefix_fmt(p, b));
-		return NULL;
-	}
-	name = g_strdup_printf("%s-%s%u", a->dom->name, role, k);
-	if (g_hash_table_lookup(s->node_by_name, name)) {
-		scn_error(ld, pl->file, pl->line, "<%s>: the host %s would take the name of a "
-			  "node of the topology", elem, name);
-		g_free(name);
-		return NULL;
-	}
-	/* The prefix's first /30 is left alone: its first address is the domain's. */
-	base = addr_v4_host(&p->addr) + 4 * (++a->next_slot);
-	h = scn_node_new(s, name, pl->file, pl->line);
-	g_free(name);
-	h->host = true;
-	h->domain = g_strdup(a->dom->name);
-	h->exists = h->up = true;
-	rif = free_eth(r);
-	if (host_iface(ld, h, "eth0", base + 2, pl->file, pl->line) < 0 ||
-	    host_iface(ld, r, rif, base + 1, pl->file, pl->line) < 0) {
-		g_free(rif);
-		return NULL;
-	}
-	l = scn_link_new(s, pl->file, pl->line);
-	l->node[0] = g_strdup(r->name);
-	l->ifname[0] = rif;
-	l->node[1] = g_strdup(h->name);
-	l->ifname[1] = g_strdup("eth0");
-	l->name = g_strdup_printf("%s-%s", r->name, h->name);
-	if (g_hash_table_lookup(s->link_by_name, l->name)) {
-		scn_error(ld, pl->file, pl->line, "<%s>: the link %s would take the name of a "
-			  "link of the topology", elem, l->name);
-		return NULL;
-	}
-	g_hash_table_insert(s->link_by_name, l->name, l);
-	scn_node_iface(r, rif)->link = l->name;
-	scn_node_iface(h, "eth0")->link = l->name;
-	scn_val_set(&l->v[LA_BANDWIDTH], "1Gbps", pl->file, pl->line);
-	scn_val_set(&l->v[LA_DELAY], "100us", pl->file, pl->line);
-	/*
-	 * A host's packets leave room for a COMET header (doc/comet-header.md):
-	 * a server's full TCP segment still fits a 1500-byte link once the
-	 * edge CAFE has put the header on.
-	 */
-	scn_val_set(&l->v[LA_MTU], "1400", pl->file, pl->line);
-	l->exists = l->up = true;
-	dh = g_new0(struct dep_host, 1);
-	dh->node = h;
-	dh->as = a;
-	dh->rif = scn_node_iface(r, rif)->name;
-	a->nsrv += strcmp(role, "srv") == 0;
-	dh->ip = addr_v4(base + 2);
-	dh->next_port = 10000;
-	return dh;
-}
-
-static gint
-degree_cmp(gconstpointer x, gconstpointer y)
-{
-	const struct dep_as *a = *(struct dep_as *const *)x, *b = *(struct dep_as *const *)y;
-
-	if (a->nbrs->len != b->nbrs->len)
-		return a->nbrs->len > b->nbrs->len ? -1 : 1;
-	return a->asn < b->asn ? -1 : a->asn > b->asn;
-}
-
-/* The domains a <servers> or <clients> rule picks, in AS order. */
-static GPtrArray *
-place_domains(struct scn_ld *ld, struct scn_deploy *d, const struct dep_place *pl,
-	      const char *elem, bool has_rel)
-{
-	GPtrArray *out = g_ptr_array_new();
-	const char *w = pl->where;
-	uint64_t top;
-	char err[UNITS_ERRLEN];
-
-	if (strcmp(w, "stub") == 0 || strcmp(w, "transit") == 0 || strcmp(w, "tier1") == 0) {
-		if (!has_rel) {
-			scn_error(ld, pl->file, pl->line, "<%s where=\"%s\">: the topology has "
-				  "no business relationships to tell tiers by", elem, w);
-			g_ptr_array_free(out, TRUE);
-			return NULL;
-		}
-		for (guint i = 0; i < d->ases->len; i++) {
-			struct dep_as *a = g_ptr_array_index(d->ases, i);
-			bool take = w[0] == 's' ? a->ncust == 0 :
-				w[1] == 'r' ? a->ncust > 0 && a->nprov > 0 : a->nprov == 0;
-
-			if (take)
-				g_ptr_array_add(out, a);
-		}
-	} else if (strcmp(w, "all") == 0) {
-		for (guint i = 0; i < d->ases->len; i++)
-			g_ptr_array_add(out, g_ptr_array_index(d->ases, i));
-	} else if (strncmp(w, "top:", 4) == 0) {
-		if (units_uint("top", w + 4, 1, d->ases->len, &top, err, sizeof(err)) < 0) {
-			scn_error(ld, pl->file, pl->line, "<%s where=\"%s\">: %s", elem, w, err);
-			g_ptr_array_free(out, TRUE);
-			return NULL;
-		}
-		for (guint i = 0; i < d->ases->len; i++)
-			g_ptr_array_add(out, g_ptr_array_index(d->ases, i));
-		g_ptr_array_sort(out, degree_cmp);
-		g_ptr_array_set_size(out, (guint)top);
-		g_ptr_array_sort(out, as_cmp);
-	} else {
-		char **names = g_strsplit_set(w, " \t,", -1);
-
-		for (char **q = names; *q; q++) {
-			struct dep_as *a = NULL;
-
-			if (!**q)
-				continue;
-			for (guint i = 0; i < d->ases->len && !a; i++) {
-				struct dep_as *x = g_ptr_array_index(d->ases, i);
-
-				if (strcmp(x->dom->name, *q) == 0)
-					a = x;
-			}
-			if (!a) {
-				scn_error(ld, pl->file, pl->line, "<%s where=\"%s\">: \"%s\" is not "
-					  "a domain (all, stub, transit, tier1, top:N or domain "
-					  "names)", elem, w, *q);
-				g_strfreev(names);
-				g_ptr_array_free(out, TRUE);
-				return NULL;
-			}
-			for (guint i = 0; i < out->len && a; i++)
-				if (g_ptr_array_index(out, i) == a) {
-					scn_error(ld, pl->file, pl->line, "<%s where=\"%s\">: domain "
-						  "%s is named twice", elem, w, *q);
-					a = NULL;
-				}
-			if (!a) {
-				g_strfreev(names);
-				g_ptr_array_free(out, TRUE);
-				return NULL;
-			}
-			g_ptr_array_add(out, a);
-		}
-		g_strfreev(names);
-	}
-	if (out->len == 0) {
-		scn_error(ld, pl->file, pl->line, "<%s where=\"%s\">: no domain is one", elem, w);
-		g_ptr_array_free(out, TRUE);
-		return NULL;
-	}
-	return out;
 }
 
 /* " N addr...": the number of a's neighbours that take() accepts, and their addresses. */
@@ -939,7 +722,7 @@ scn_deploy_plan(struct scn_ld *ld)
 		nbr_add(pairs, x, y, l, rx);
 		nbr_add(pairs, y, x, l, ry);
 	}
-	g_ptr_array_sort(d->ases, as_cmp);
+	g_ptr_array_sort(d->ases, dep_as_cmp);
 	/* The pool's prefixes: a /24 each, or longer ones (up to /30) when the pool is short. */
 	plen = d->pool.len > 24 ? d->pool.len : 24;
 	while (plen < 30 && (1ull << (plen - d->pool.len)) < d->ases->len)
@@ -1048,13 +831,13 @@ scn_deploy_plan(struct scn_ld *ld)
 				has_rel |= r != REL_NONE;
 			}
 		}
-		if (!(doms = place_domains(ld, d, pl, place_elems[k], has_rel))) {
+		if (!(doms = dep_place_domains(ld, d, pl, place_elems[k], has_rel))) {
 			rc = -1;
 			break;
 		}
 		for (guint i = 0; i < doms->len && rc == 0; i++)
 			for (unsigned h = 0; h < pl->hosts && rc == 0; h++) {
-				struct dep_host *dh = add_host(ld, d, g_ptr_array_index(doms, i),
+				struct dep_host *dh = dep_add_host(ld, d, g_ptr_array_index(doms, i),
 							       k == PL_SERVERS ? "srv" : "cli",
 							       place_elems[k], h, pl);
 
@@ -1109,173 +892,6 @@ scn_deploy_plan(struct scn_ld *ld)
 	return rc < 0 ? -1 : 0;
 }
 
-/* ---- the files ---- */
-
-/* An attribute whose value the user wrote: escaped for XML. */
-static void
-put_attr(GString *g, const char *name, const char *v)
-{
-	char *e = g_markup_escape_text(v, -1);
-
-	g_string_append_printf(g, " %s=\"%s\"", name, e);
-	g_free(e);
-}
-
-static void
-put_real(GString *g, const char *name, double v)
-{
-	char b[G_ASCII_DTOSTR_BUF_SIZE];
-
-	g_string_append_printf(g, " %s=\"%s\"", name, g_ascii_dtostr(b, sizeof(b), v));
-}
-
-/* The loss a frame meets on average on link parameters p. */
-static double
-link_loss(const struct link_params *p)
-{
-	const struct loss_model *m = &p->loss;
-	double bad;
-
-	switch (m->kind) {
-	case LOSS_BERNOULLI:
-		return m->p;
-	case LOSS_GILBERT_ELLIOTT:
-		if (m->p_gb + m->p_bg <= 0)
-			return m->loss_good;
-		bad = m->p_gb / (m->p_gb + m->p_bg);
-		return (1 - bad) * m->loss_good + bad * m->loss_bad;
-	default:
-		return 0;
-	}
-}
-
-/* The metric of every class: the same for each, from the link (or neutral). */
-static void
-put_classes(GString *g, const struct scn_deploy *d, const struct link_params *p,
-	    const char *indent)
-{
-	for (guint c = 0; c < d->classes->len; c++) {
-		const struct dep_class *dc = &g_array_index(d->classes, struct dep_class, c);
-		char b[64];
-
-		g_string_append_printf(g, "%s<class_table cos_id=\"%u\"><metric", indent, dc->id);
-		if (p) {
-			put_real(g, "loss_ratio", link_loss(p));
-			g_string_append_printf(g, " maximum_delay=\"%s\"",
-					       units_fmt_duration(p->delay, b, sizeof(b)));
-			g_string_append_printf(g, " supported_bandwidth=\"%s\"",
-					       units_fmt_rate(p->bandwidth_bps, b, sizeof(b)));
-		} else {
-			g_string_append(g, " loss_ratio=\"0\" maximum_delay=\"0\"");
-		}
-		g_string_append(g, "/></class_table>\n");
-	}
-}
-
-static void
-put_endpoint(GString *g, const char *what, const struct dep_as *a, const struct prefix *p)
-{
-	char b[ADDR_STRLEN];
-
-	if (p)
-		g_string_append_printf(g, "<%s><prefix ip_address=\"%s\" prefix_length=\"%u\"/>"
-				       "</%s>", what, addr_fmt(&p->addr, b), p->len, what);
-	else if (a)
-		g_string_append_printf(g, "<%s as_number=\"%" PRIu32 "\"/>", what, a->asn);
-	else
-		g_string_append_printf(g, "<%s as_number=\"any\"/>", what);
-}
-
-static void
-put_prov(GString *g, const struct scn_deploy *d, const struct dep_as *src,
-	 const struct prefix *sp, const struct dep_as *dst, const struct prefix *dp)
-{
-	g_string_append(g, "  <provisioning_table>");
-	put_endpoint(g, "source", src, sp);
-	put_endpoint(g, "sink", dst, dp);
-	g_string_append(g, "\n");
-	put_classes(g, d, NULL, "    ");
-	g_string_append(g, "  </provisioning_table>\n");
-}
-
-static struct dep_doc *
-doc_new(struct scn_deploy *d, const struct dep_as *a, const char *what)
-{
-	struct dep_doc *doc = g_new0(struct dep_doc, 1);
-
-	doc->name = g_strdup_printf("deploy:AS%" PRIu32 "/%s", a->asn, what);
-	doc->base = g_strdup_printf("AS%" PRIu32 "-%s", a->asn, what);
-	doc->text = g_string_new("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	g_ptr_array_add(d->docs, doc);
-	return doc;
-}
-
-/* The RAE configuration of AS a (rae-config, doc/rae.md). */
-static void
-rae_doc(struct scn_deploy *d, const struct dep_as *a)
-{
-	GString *g = doc_new(d, a, "rae.xml")->text;
-	char b[ADDR_STRLEN];
-
-	g_string_append_printf(g, "<!-- the RAE of AS %" PRIu32 " (domain %s), made by "
-			       "<deploy> (doc/deploy.md) -->\n", a->asn, a->dom->name);
-	g_string_append_printf(g, "<rae-config limit_of_preferred_paths=\"%u\" "
-			       "local_as_number=\"%" PRIu32 "\" local_ip_address=\"%s\" "
-			       "local_port_number=\"%d\" minimum_update_interval=\"%u\"",
-			       d->limit, a->asn, addr_fmt(&a->ip, b), DEP_PORT_RAE, d->mrai);
-	if (d->approach == DEP_DECOUPLED)
-		g_string_append_printf(g, " cme_ip_address=\"%s\" cme_port_number=\"%d\"", b,
-				       DEP_PORT_CME);
-	g_string_append(g, ">\n");
-	for (guint c = 0; c < d->classes->len; c++) {
-		const struct dep_class *dc = &g_array_index(d->classes, struct dep_class, c);
-
-		g_string_append_printf(g, "  <decision_parameters id=\"%u\"", dc->id);
-		for (int k = 0; k < 6; k++)
-			if (dc->v[k])
-				put_attr(g, class_attrs[k], dc->v[k]);
-		g_string_append(g, "/>\n");
-	}
-	for (guint k = 0; k < a->nbrs->len; k++) {
-		const struct dep_nbr *nb = &g_array_index(a->nbrs, struct dep_nbr, k);
-
-		g_string_append_printf(g, "  <peer_table remote_as_number=\"%" PRIu32 "\" "
-				       "remote_ip_address=\"%s\" remote_port_number=\"%d\" "
-				       "ttl_value=\"1\"", nb->as->asn, addr_fmt(&nb->peer_ip, b),
-				       DEP_PORT_RAE);
-		if (rel_names[nb->rel])
-			g_string_append_printf(g, " relationship=\"%s\"", rel_names[nb->rel]);
-		g_string_append(g, ">\n");
-		put_classes(g, d, &nb->rlink->p, "    ");
-		g_string_append(g, "  </peer_table>\n");
-	}
-	for (guint k = 0; k < a->prefixes->len; k++) {
-		const struct prefix *p = &g_array_index(a->prefixes, struct prefix, k);
-
-		g_string_append_printf(g, "  <prefix_table ip_address=\"%s\" prefix_length=\"%u\"/>\n",
-				       addr_fmt(&p->addr, b), p->len);
-	}
-	/*
-	 * Into and out of the domain, and across it, neutral metrics: from
-	 * each prefix to any neighbouring AS and back, and from any to any
-	 * (doc/rae.md, "Wildcard provisioning"): as many entries for a
-	 * domain of a thousand neighbours as for one of two.
-	 */
-	for (guint j = 0; j < a->prefixes->len; j++) {
-		const struct prefix *p = &g_array_index(a->prefixes, struct prefix, j);
-
-		put_prov(g, d, a, p, NULL, NULL);
-		put_prov(g, d, NULL, NULL, a, p);
-	}
-	if (a->nbrs->len > 1)
-		put_prov(g, d, NULL, NULL, NULL, NULL);
-	g_string_append(g, "</rae-config>\n");
-}
-
-/*
- * Make the files, then the instances of the planned events, and check
- * every instance of the scenario (scn_events_check).
- */
 /* Add one event made at finish time: a script command at t, its instance made later. */
 static int
 late_cmd(struct scn_ld *ld, struct scn_deploy *d, sim_time_t t, char *cmd)
@@ -1289,55 +905,6 @@ late_cmd(struct scn_ld *ld, struct scn_deploy *d, sim_time_t t, char *cmd)
 							 cmd));
 	g_free(cmd);
 	return rc;
-}
-
-/* The CME configuration of a domain with servers (doc/cme.md): its contents, every key plan. */
-static void
-cme_doc(struct scn_deploy *d, const struct dep_as *a)
-{
-	GString *g = doc_new(d, a, "cme.xml")->text;
-	GPtrArray *srv = d->hosts[PL_SERVERS];
-	char b[ADDR_STRLEN], r[ADDR_STRLEN];
-
-	g_string_append_printf(g, "<!-- the CME of AS %" PRIu32 " (domain %s), made by "
-			       "<deploy> (doc/deploy.md) -->\n<cme-config client_port=\"9091\" "
-			       "collect_interval=\"0\">\n", a->asn, a->dom->name);
-	for (guint c = 0; c < d->classes->len; c++) {
-		const struct dep_class *dc = &g_array_index(d->classes, struct dep_class, c);
-
-		g_string_append_printf(g, "  <decision_parameters id=\"%u\"", dc->id);
-		put_attr(g, "cos", dc->cos ? dc->cos : "BE");
-		for (int k = 0; k < 6; k++)
-			put_attr(g, class_attrs[k], dc->v[k]);
-		g_string_append(g, "/>\n");
-	}
-	addr_fmt(&a->ip, r);
-	for (unsigned c = 0; c < d->wl.ncontents; c++) {
-		const struct dep_host *h = g_ptr_array_index(srv, c % srv->len);
-
-		if (h->as != a)
-			continue;
-		g_string_append_printf(g, "  <content name=\"c%u\" size=\"%" PRIu64 "\"><server "
-				       "address=\"%s\" port=\"8080\" as=\"%" PRIu32 "\" agent=\"%s\"/>"
-				       "</content>\n", c + 1, d->wl.sizes[c], addr_fmt(&h->ip, b),
-				       a->asn, r);
-	}
-	/* One key a neighbour in every domain: out of the source, across, into the client's. */
-	for (guint i = 0; i < d->ases->len; i++) {
-		const struct dep_as *x = g_ptr_array_index(d->ases, i);
-
-		for (guint k = 0; k < x->nbrs->len; k++) {
-			const struct dep_nbr *nb = &g_array_index(x->nbrs, struct dep_nbr, k);
-
-			g_string_append_printf(g, "  <keys as=\"%" PRIu32 "\" to=\"%" PRIu32 "\" "
-					       "keys=\"%02x\"/>\n  <keys as=\"%" PRIu32 "\" from=\"any\" "
-					       "to=\"%" PRIu32 "\" keys=\"%02x\"/>\n", x->asn,
-					       nb->as->asn, nb->key, x->asn, nb->as->asn, nb->key);
-		}
-		g_string_append_printf(g, "  <keys as=\"%" PRIu32 "\" from=\"any\" keys=\"\"/>\n",
-				       x->asn);
-	}
-	g_string_append(g, "</cme-config>\n");
 }
 
 /* Where content c is: the server host (round robin over the servers). */
@@ -1370,7 +937,7 @@ workload_cmds(struct scn_ld *ld, struct scn_deploy *d)
 		struct dep_as *x = g_ptr_array_index(d->ases, i);
 
 		if (x->nsrv)
-			cme_doc(d, x);
+			dep_cme_doc(d, x);
 	}
 	for (guint k = 0; k < srv->len && rc == 0; k++) {
 		const struct dep_host *h = g_ptr_array_index(srv, k);
@@ -1453,7 +1020,7 @@ scn_deploy_finish(struct scn_ld *ld)
 					 "need routes, and the topology's routing is static: give it "
 					 "routing=\"shortest-path\"", place_elems[k]);
 	for (guint i = 0; i < d->ases->len; i++)
-		rae_doc(d, g_ptr_array_index(d->ases, i));
+		dep_rae_doc(d, g_ptr_array_index(d->ases, i));
 	if (workload_cmds(ld, d) < 0)
 		return -1;
 	for (guint i = 0; i < d->docs->len; i++) {

@@ -1,7 +1,9 @@
 /*
- * deploy_int.h - what the two files of <deploy> share (doc/deploy.md):
- * deploy.c (the description, the plan, the files and the events) and
- * deploy_write.c (cometsim deploy: printed and written out).
+ * deploy_int.h - what the files of <deploy> share (doc/deploy.md):
+ * deploy.c (the description, the plan and the events), deploy_place.c
+ * (the hosts and the domains they go to), deploy_conf.c (the
+ * configuration files) and deploy_write.c (cometsim deploy: printed and
+ * written out).
  */
 #ifndef SCENARIO_DEPLOY_INT_H
 #define SCENARIO_DEPLOY_INT_H
@@ -100,5 +102,29 @@ struct scn_deploy {
 	struct scn_workload wl;
 	bool has_catalogue;
 };
+
+/* deploy.c */
+
+/* The attributes of a class's six levels, delay then loss then bandwidth. */
+extern const char *const dep_class_attrs[6];
+
+/* deploy_place.c */
+
+/* g_ptr_array_sort's order of struct dep_as*: by AS number. */
+gint dep_as_cmp(gconstpointer a, gconstpointer b);
+/* The domains a <servers> or <clients> rule picks, in AS order; NULL on an error. */
+GPtrArray *dep_place_domains(struct scn_ld *ld, struct scn_deploy *d,
+			     const struct dep_place *pl, const char *elem, bool has_rel);
+/* A host "<domain>-<role><k>" linked to a's node; NULL on an error. */
+struct dep_host *dep_add_host(struct scn_ld *ld, struct scn_deploy *d, struct dep_as *a,
+			      const char *role, const char *elem, unsigned k,
+			      const struct dep_place *pl);
+
+/* deploy_conf.c */
+
+/* The RAE configuration of a, added to d->docs. */
+void dep_rae_doc(struct scn_deploy *d, const struct dep_as *a);
+/* The CME configuration of a domain with servers, added to d->docs. */
+void dep_cme_doc(struct scn_deploy *d, const struct dep_as *a);
 
 #endif /* SCENARIO_DEPLOY_INT_H */
