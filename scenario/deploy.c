@@ -89,6 +89,8 @@ deploy_free_parts(struct scn_deploy *d)
 	}
 	if (d->cmds)
 		g_ptr_array_free(d->cmds, TRUE);
+	if (d->contents)
+		g_ptr_array_free(d->contents, TRUE);
 	for (int k = 0; k < 2; k++) {
 		g_free(d->place[k].where);
 		if (d->hosts[k]) {
@@ -194,6 +196,13 @@ parse_place(struct scn_ld *ld, struct dep_place *pl, xmlNode *e, const char *fil
 		g_free(v);
 	}
 	pl->hosts = (unsigned)n;
+	n = 10000;
+	if (rc == 0 && (v = scn_xml_attr(ld, e, file, "port", &rc))) {
+		if (units_uint("port", v, 1, 65535, &n, err, sizeof(err)) < 0)
+			rc = scn_error(ld, file, line, "<%s>: %s", (const char *)e->name, err);
+		g_free(v);
+	}
+	pl->port = (unsigned)n;
 	return rc < 0 ? -1 : 0;
 }
 
@@ -319,6 +328,8 @@ scn_deploy_parse(struct scn_ld *ld, struct _xmlNode *e, const char *file)
 		rc = pool_check(ld, d, v, file, line);
 	g_free(v);
 	d->timers = g_string_free(timers, FALSE);
+	if (rc == 0)
+		rc = dep_routers_parse(ld, d, e, file);
 	d->wl.ncontents = 100;
 	d->wl.size_min = d->wl.size_max = 1000000;
 	for (xmlNode *c = e->children; c && rc == 0; c = c->next) {
@@ -336,9 +347,16 @@ scn_deploy_parse(struct scn_ld *ld, struct _xmlNode *e, const char *file)
 			rc = scn_workload_parse_catalogue(ld, c, file, &d->wl);
 		else if (strcmp(nm, "requests") == 0)
 			rc = scn_workload_parse_requests(ld, c, file, &d->wl);
+		else if (strcmp(nm, "start") == 0)
+			rc = dep_start_parse(ld, d, c, file);
+		else if (strcmp(nm, "content") == 0)
+			rc = dep_content_parse(ld, d, c, file);
 	}
+	if (rc == 0)
+		rc = dep_routers_check(ld, d);
 	if (rc == 0 && d->wl.requests && (!d->place[PL_SERVERS].where ||
-					   !d->place[PL_CLIENTS].where))
+					   !d->place[PL_CLIENTS].where) &&
+	    !(d->contents && d->place[PL_CLIENTS].where))
 		rc = scn_error(ld, d->wl.file, d->wl.line, "<requests> needs <servers> and "
 			       "<clients> in the <deploy>");
 	if (rc == 0 && d->approach == DEP_NONE && d->place[PL_SERVERS].where)
@@ -389,9 +407,9 @@ iface_ip(const struct scn_iface *ifc, struct addr *out)
 	return false;
 }
 
-/* The address an RAE on n uses: its router id, else its first IPv4 address. */
-static bool
-node_ip(const struct scn_node *n, struct addr *out)
+/* The address an RAE (CRME, CAFE) on n uses: its router id, else its first IPv4 address. */
+bool
+dep_node_ip(const struct scn_node *n, struct addr *out)
 {
 	if (!addr_is_unset(&n->router_id) && n->router_id.af == ADDR_V4) {
 		*out = n->router_id;
@@ -551,13 +569,22 @@ is_peer(enum dep_rel r)
 	return r == REL_PEER || r == REL_NONE || r == REL_SIBLING;
 }
 
-/* The script commands that start the entities of domain a. */
+/* The time of each command of cmds that has none yet: t. */
+static void
+times_fill(GArray *times, const GPtrArray *cmds, sim_time_t t)
+{
+	while (times->len < cmds->len)
+		g_array_append_val(times, t);
+}
+
+/* The script commands that start the entities of domain a, and their times. */
 static int
 domain_cmds(struct scn_ld *ld, const struct scn_deploy *d, const struct dep_as *a,
-	    GPtrArray *cmds)
+	    GPtrArray *cmds, GArray *times)
 {
 	const char *node = a->node->name;
 	char b[ADDR_STRLEN + 4];
+	int rc = 0;
 
 	if (d->approach == DEP_DECOUPLED && a->nsrv) {
 		/* The edge of servers: a CAFE intercepting them, its agent, a CME that serves. */
@@ -615,6 +642,11 @@ domain_cmds(struct scn_ld *ld, const struct scn_deploy *d, const struct dep_as *
 				       prefix_fmt(&g_array_index(a->prefixes, struct prefix, 0), b),
 				       a->asn);
 		g_ptr_array_add(cmds, g_string_free(g, FALSE));
+		times_fill(times, cmds, d->t_crme);
+		if (d->cafe_routers) {
+			rc = dep_routers_cafes(ld, d, a, cmds, times);
+			goto rae;
+		}
 		g = g_string_new(NULL);
 		g_string_printf(g, "ON_ROUTER %s usr.curling.Cafe %d %s %d %u", node,
 				DEP_PORT_CAFE, addr_fmt(&a->ip, b), DEP_PORT_CRME, a->nbrs->len);
@@ -625,6 +657,7 @@ domain_cmds(struct scn_ld *ld, const struct scn_deploy *d, const struct dep_as *
 			g_string_append_printf(g, " %s %d %s", b, DEP_PORT_CAFE, b);
 		}
 		g_ptr_array_add(cmds, g_string_free(g, FALSE));
+		times_fill(times, cmds, d->t_cafe);
 	}
 	/* The decoupled data plane: a rule per neighbour, once there is content to carry. */
 	for (guint k = 0; d->approach == DEP_DECOUPLED && d->hosts[PL_SERVERS]->len &&
@@ -634,17 +667,21 @@ domain_cmds(struct scn_ld *ld, const struct scn_deploy *d, const struct dep_as *
 		g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s cf_tool add_ethernet %02x %s "
 						      "peer", node, nb->key, nb->ifname));
 	}
-	g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s usr.rae.Rae deploy:AS%" PRIu32
-					      "/rae.xml report=0%s", node, a->asn, d->timers));
-	return 0;
+rae:
+	if (rc == 0 && !d->no_rae)
+		g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s usr.rae.Rae deploy:AS%"
+						      PRIu32 "/rae.xml report=0%s", node, a->asn,
+						      d->timers));
+	times_fill(times, cmds, d->start);
+	return rc;
 }
 
 /*
  * Place the deployment: ASes and neighbours, the node of each RAE, the
  * prefixes, and the events (their instances made by scn_deploy_finish()).
  */
-int
-scn_deploy_plan(struct scn_ld *ld)
+static int
+plan_now(struct scn_ld *ld)
 {
 	struct scenario *s = ld->s;
 	struct scn_deploy *d = s->deploy;
@@ -656,6 +693,8 @@ scn_deploy_plan(struct scn_ld *ld)
 	int rc = 0;
 
 	d->ases = g_ptr_array_new();
+	if (d->by_id)
+		rc = dep_routers_domains(ld, d);
 	for (guint i = 0; i < s->domains->len && rc == 0; i++) {
 		const struct scn_domain *dom = g_ptr_array_index(s->domains, i);
 		char err[UNITS_ERRLEN];
@@ -699,7 +738,7 @@ scn_deploy_plan(struct scn_ld *ld)
 		struct dep_as *x, *y;
 		enum dep_rel rx = REL_NONE, ry = REL_NONE;
 
-		if (l->scripted || !l->node[0] || !l->node[1])
+		if ((l->scripted && !d->by_id) || !l->node[0] || !l->node[1])
 			continue;
 		x = as_of_node(by_domain, s, l->node[0]);
 		y = as_of_node(by_domain, s, l->node[1]);
@@ -717,6 +756,10 @@ scn_deploy_plan(struct scn_ld *ld)
 			rx = ry = REL_SIBLING;
 			break;
 		default:
+			if (d->c2p) {
+				rx = REL_PROVIDER;	/* y is x's provider */
+				ry = REL_CUSTOMER;
+			}
 			break;
 		}
 		nbr_add(pairs, x, y, l, rx);
@@ -756,15 +799,15 @@ scn_deploy_plan(struct scn_ld *ld)
 		for (guint k = 0; k < s->nodes->len && !first; k++) {
 			struct scn_node *n = g_ptr_array_index(s->nodes, k);
 
-			if (!n->scripted && !n->host && n->domain &&
+			if ((!n->scripted || d->by_id) && !n->host && n->domain &&
 			    strcmp(n->domain, a->dom->name) == 0)
 				first = n;
 		}
-		a->node = border ? border : first;
+		a->node = border && !d->node_first ? border : first;
 		if (rc == 0 && !a->node)
 			rc = scn_error(ld, a->dom->file, a->dom->line, "domain %s has no router "
 				       "for its RAE", a->dom->name);
-		if (rc == 0 && !node_ip(a->node, &a->ip))
+		if (rc == 0 && !dep_node_ip(a->node, &a->ip))
 			rc = scn_error(ld, a->node->file, a->node->line, "node %s has no IPv4 "
 				       "address for the RAE of domain %s", a->node->name,
 				       a->dom->name);
@@ -772,7 +815,7 @@ scn_deploy_plan(struct scn_ld *ld)
 	if (rc == 0)
 		rc = pool_clash(ld, d, plen);
 	/* Each pair of neighbouring RAEs talks over a link between their nodes. */
-	for (guint i = 0; i < s->links->len && rc == 0; i++) {
+	for (guint i = 0; i < s->links->len && rc == 0 && !d->no_rae; i++) {
 		const struct scn_link *l = g_ptr_array_index(s->links, i);
 
 		if (!l->scripted && l->node[0] && l->node[1]) {
@@ -784,7 +827,7 @@ scn_deploy_plan(struct scn_ld *ld)
 				g_hash_table_insert(node_pairs, key, (gpointer)l);
 		}
 	}
-	for (guint i = 0; i < d->ases->len && rc == 0; i++) {
+	for (guint i = 0; i < d->ases->len && rc == 0 && !d->no_rae; i++) {
 		struct dep_as *a = g_ptr_array_index(d->ases, i);
 
 		for (guint k = 0; k < a->nbrs->len && rc == 0; k++) {
@@ -819,6 +862,10 @@ scn_deploy_plan(struct scn_ld *ld)
 		d->hosts[k] = g_ptr_array_new();
 		if (!pl->where)
 			continue;
+		if (strncmp(pl->where, "node:", 5) == 0) {
+			rc = dep_routers_place(ld, d, k);
+			continue;
+		}
 		for (guint i = 0; i < d->ases->len; i++) {
 			struct dep_as *a = g_ptr_array_index(d->ases, i);
 
@@ -848,6 +895,8 @@ scn_deploy_plan(struct scn_ld *ld)
 			}
 		g_ptr_array_free(doms, TRUE);
 	}
+	if (rc == 0)
+		rc = dep_routers_contents(ld, d);
 	/* Keys are used by the decoupled data plane only, once there are servers. */
 	for (guint i = 0; i < d->ases->len && rc == 0 && d->approach == DEP_DECOUPLED &&
 		     d->hosts[PL_SERVERS]->len; i++) {
@@ -864,15 +913,23 @@ scn_deploy_plan(struct scn_ld *ld)
 		rc = scn_error(ld, d->place[PL_SERVERS].file, d->place[PL_SERVERS].line,
 			       "<servers>: %u contents for %u servers: a server holds at most "
 			       "1024", d->wl.ncontents, d->hosts[PL_SERVERS]->len);
-	/* The events, at the start time: per domain, its CME (or CRME and CAFE), then its RAE. */
-	for (guint i = 0; i < d->ases->len && rc == 0; i++) {
+	/*
+	 * The events: per domain, its CME (or CRME and CAFEs), then its RAE;
+	 * then the servers of the named contents.
+	 */
+	for (guint i = 0; i <= d->ases->len && rc == 0; i++) {
 		GPtrArray *cmds = g_ptr_array_new_with_free_func(g_free);
+		GArray *times = g_array_new(FALSE, FALSE, sizeof(sim_time_t));
 
-		rc = domain_cmds(ld, d, g_ptr_array_index(d->ases, i), cmds);
+		if (i < d->ases->len)
+			rc = domain_cmds(ld, d, g_ptr_array_index(d->ases, i), cmds, times);
+		else
+			dep_routers_servers(d, cmds, times);
 		for (guint k = 0; k < cmds->len && rc == 0; k++) {
 			const char *cmd = g_ptr_array_index(cmds, k);
+			sim_time_t at = g_array_index(times, sim_time_t, k);
 
-			rc = scn_script_command(ld, d->start, cmd, d->file, d->line);
+			rc = scn_script_command(ld, at, cmd, d->file, d->line);
 			if (rc == 0) {
 				struct scn_event *ev = g_ptr_array_index(s->events,
 									 s->events->len - 1);
@@ -880,16 +937,42 @@ scn_deploy_plan(struct scn_ld *ld)
 
 				ev->deferred = true;
 				g_ptr_array_add(d->cmds, g_strdup_printf(
-					"%s %s", units_fmt_duration(d->start, t, sizeof(t)), cmd));
+					"%s %s", units_fmt_duration(at, t, sizeof(t)), cmd));
 			}
 		}
 		g_ptr_array_free(cmds, TRUE);
+		g_array_free(times, TRUE);
 	}
 	g_hash_table_destroy(by_domain);
 	g_hash_table_destroy(by_asn);
 	g_hash_table_destroy(pairs);
 	g_hash_table_destroy(node_pairs);
 	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * Place the deployment: ASes and neighbours, the node of each RAE, the
+ * prefixes, and the events (their instances made by scn_deploy_finish()).
+ * With domains="d.h" the routers are those the scripts start: the plan
+ * waits for the replay, and scn_deploy_finish() makes it.
+ */
+int
+scn_deploy_plan(struct scn_ld *ld)
+{
+	return ld->s->deploy->by_id ? 0 : plan_now(ld);
+}
+
+/* The AS of the domain node n is in, or NULL. */
+struct dep_as *
+dep_as_of(const struct scn_deploy *d, const struct scn_node *n)
+{
+	for (guint i = 0; n->domain && i < d->ases->len; i++) {
+		struct dep_as *a = g_ptr_array_index(d->ases, i);
+
+		if (strcmp(a->dom->name, n->domain) == 0)
+			return a;
+	}
+	return NULL;
 }
 
 /* Add one event made at finish time: a script command at t, its instance made later. */
@@ -930,9 +1013,10 @@ workload_cmds(struct scn_ld *ld, struct scn_deploy *d)
 	char a[ADDR_STRLEN], b[ADDR_STRLEN];
 	int rc = 0;
 
-	if (!srv->len)
+	if (!srv->len && !d->contents)
 		return 0;
-	scn_workload_sizes(&d->wl, ro->seed, ro->run);
+	if (!d->contents)
+		scn_workload_sizes(&d->wl, ro->seed, ro->run);
 	for (guint i = 0; d->approach == DEP_DECOUPLED && i < d->ases->len; i++) {
 		struct dep_as *x = g_ptr_array_index(d->ases, i);
 
@@ -955,7 +1039,7 @@ workload_cmds(struct scn_ld *ld, struct scn_deploy *d)
 		for (unsigned c = k; c < d->wl.ncontents; c += srv->len)
 			g_string_append_printf(g, d->approach == DEP_DECOUPLED ? " c%u=%" PRIu64 :
 					       " c%u %" PRIu64, c + 1, d->wl.sizes[c]);
-		rc = late_cmd(ld, d, d->start, g_string_free(g, FALSE));
+		rc = late_cmd(ld, d, d->t_server, g_string_free(g, FALSE));
 	}
 	if (rc < 0 || !d->wl.requests)
 		return rc;
@@ -971,16 +1055,20 @@ workload_cmds(struct scn_ld *ld, struct scn_deploy *d)
 	for (guint i = 0; i < reqs->len && rc == 0; i++) {
 		const struct scn_request *q = &g_array_index(reqs, struct scn_request, i);
 		struct dep_host *h = g_ptr_array_index(cli, q->client);
-		const struct dep_host *sv = server_of(d, q->content);
-		char *cmd;
+		const struct dep_host *sv = d->contents ? NULL : server_of(d, q->content);
+		char *cmd, c[ADDR_STRLEN], *name;
 
 		if (h->next_port > 65535) {
 			rc = scn_error(ld, d->wl.file, d->wl.line, "<requests>: client %s has more "
-				       "than %u requests, one port each", h->node->name, 65536 - 10000);
+				       "than %u requests, one port each", h->node->name,
+				       65536 - d->place[PL_CLIENTS].port);
 			break;
 		}
 		addr_fmt(&h->as->ip, a);
-		addr_fmt(&sv->as->ip, b);
+		if (sv)
+			addr_fmt(&sv->as->ip, b);
+		name = d->wl.names ? g_strdup(d->wl.names[q->content]) :
+			g_strdup_printf("c%u", q->content + 1);
 		if (d->approach == DEP_DECOUPLED && sv->as == h->as)
 			/* In the server's own domain: nothing to mediate, a direct fetch. */
 			cmd = g_strdup_printf("ON_ROUTER %s usr.cme.Client - c%u server=%s:8080 "
@@ -993,8 +1081,9 @@ workload_cmds(struct scn_ld *ld, struct scn_deploy *d)
 					      h->next_port);
 		else
 			cmd = g_strdup_printf("ON_ROUTER %s usr.curling.ContentClient %u %s %d %s %d "
-					      "c%u", h->node->name, h->next_port, a, DEP_PORT_CRME, a,
-					      DEP_PORT_CAFE, q->content + 1);
+					      "%s", h->node->name, h->next_port, a, DEP_PORT_CRME,
+					      addr_fmt(&h->cafe, c), DEP_PORT_CAFE, name);
+		g_free(name);
 		h->next_port++;
 		rc = late_cmd(ld, d, q->t, cmd);
 	}
@@ -1014,12 +1103,15 @@ scn_deploy_finish(struct scn_ld *ld)
 	struct scn_deploy *d = s->deploy;
 	guint late = s->events->len;
 
+	if (d->by_id && plan_now(ld) < 0)
+		return -1;
 	for (int k = 0; k < 2; k++)
-		if (d->hosts[k]->len && !s->auto_routes)
+		if (d->hosts[k]->len && !s->auto_routes &&
+		    !((struct dep_host *)g_ptr_array_index(d->hosts[k], 0))->on_router)
 			return scn_error(ld, d->place[k].file, d->place[k].line, "<%s>: the hosts "
 					 "need routes, and the topology's routing is static: give it "
 					 "routing=\"shortest-path\"", place_elems[k]);
-	for (guint i = 0; i < d->ases->len; i++)
+	for (guint i = 0; i < d->ases->len && !d->no_rae; i++)
 		dep_rae_doc(d, g_ptr_array_index(d->ases, i));
 	if (workload_cmds(ld, d) < 0)
 		return -1;

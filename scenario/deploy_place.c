@@ -125,7 +125,8 @@ dep_add_host(struct scn_ld *ld, struct scn_deploy *d, struct dep_as *a, const ch
 	dh->rif = scn_node_iface(r, rif)->name;
 	a->nsrv += strcmp(role, "srv") == 0;
 	dh->ip = addr_v4(base + 2);
-	dh->next_port = 10000;
+	dh->cafe = a->ip;
+	dh->next_port = pl->port;
 	return dh;
 }
 
