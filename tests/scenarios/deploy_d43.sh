@@ -1,8 +1,95 @@
 #!/bin/sh
-# deploy_d43.sh - what <deploy> takes to express D4.3's coupled topologies
-# (doc/deploy.md, "The routers of a domain"): what its rules refuse, with
-# the file and line.
+# deploy_d43.sh - D4.3's coupled topologies 1 and 2 expressed with <deploy>
+# (scenarios/deploy/topology1.xml, topology2.xml; doc/deploy.md, "The
+# routers of a domain"):
+#   1. `cometsim deploy` of each prints the events the hand-written
+#      scenarios/curling-topologyN.script starts, line for line once
+#      sorted; the differences, each explained, are normalised first: the
+#      times are written with their unit (100ms for 100), the addresses
+#      as addresses (10.0.2.1 for 2.1), and each CRME has prefix= and
+#      as= (its domain's prefix, the one it would take from its address
+#      anyway, and its AS number, which only fills requests.csv's AS path);
+#   2. scenarios/validation/curling.sh gives on each exactly the rows it
+#      gives on the original scenario, and every capture of the two runs
+#      is the same file; so does the scenario `cometsim deploy --write`
+#      writes;
+#   3. each rule on its own, in the events printed for a small variant;
+#   4. what the new rules refuse, with the file and line.
 . "${top_srcdir:-.}/tests/scenarios/lib.sh"
+
+# norm: a deployment's or a script's ON_ROUTER lines, in one form, sorted.
+norm() {
+	awk '$2 == "ON_ROUTER" {
+			t = $1
+			if (t ~ /ms$/) { sub(/ms$/, "", t) }
+			else if (t ~ /s$/) { sub(/s$/, "", t); t = t * 1000 }
+			$1 = t
+			for (i = 2; i <= NF; i++) {
+				if ($i ~ /^10\.0\.[0-9]+\.[0-9]+$/) { sub(/^10\.0\./, "", $i) }
+				if ($i ~ /^(prefix|as)=/) { $i = "" }
+			}
+			gsub(/  +/, " "); sub(/ $/, "")
+			print
+		}' | sort
+}
+
+for n in 1 2; do
+	"$COMETSIM" deploy "$top_srcdir/scenarios/deploy/topology$n.xml" >"$T/dep$n.txt" 2>"$T/dep$n.err"
+	rc=$?
+	check "topology $n: cometsim deploy exits 0 ($rc)" [ "$rc" -eq 0 ]
+	norm <"$T/dep$n.txt" >"$T/dep$n.norm"
+	sed 's/\${size}:\${content_seed}/10000:1/' "$top_srcdir/scenarios/curling-topology$n.script" |
+		norm >"$T/script$n.norm"
+	check "topology $n: the script has entities to compare ($(wc -l <"$T/script$n.norm"))" \
+		[ "$(wc -l <"$T/script$n.norm")" -gt 10 ]
+	check "topology $n: the deployment's events are the script's" \
+		cmp "$T/script$n.norm" "$T/dep$n.norm"
+	check "topology $n: every CRME says its domain's prefix and AS" \
+		[ "$(grep -c 'usr.curling.Crme .* prefix=10\.0\.\([0-9]*\)\.0/24 as=\1$' "$T/dep$n.txt")" -eq \
+		  "$(grep -c 'usr.curling.Crme' "$T/dep$n.txt")" ]
+done
+
+# The validation rows: the originals, then the deployments.
+val="$top_srcdir/scenarios/validation/curling.sh"
+"$val" "$T/orig" --cometsim "$COMETSIM" --quiet
+rc=$?
+check "the evaluator passes on the original scenarios (exit $rc)" [ "$rc" -eq 0 ]
+"$val" "$T/dep" --cometsim "$COMETSIM" --quiet \
+	--scenario "1:$top_srcdir/scenarios/deploy/topology1.xml" \
+	--scenario "2:$top_srcdir/scenarios/deploy/topology2.xml"
+rc=$?
+check "the evaluator passes on the deployments (exit $rc)" [ "$rc" -eq 0 ]
+sed "s|$T/orig|OUT|g" "$T/orig/rows.jsonl" >"$T/orig.rows"
+sed "s|$T/dep|OUT|g" "$T/dep/rows.jsonl" >"$T/dep.rows"
+check "four rows" [ "$(wc -l <"$T/dep.rows")" -eq 4 ]
+check "the deployments' rows are the originals'" cmp "$T/orig.rows" "$T/dep.rows"
+for n in 1 2; do
+	(cd "$T/orig/topology$n" && ls ./*.pcap) >"$T/pcaps$n.txt"
+	check "topology $n: the runs wrote captures ($(wc -l <"$T/pcaps$n.txt"))" \
+		[ "$(wc -l <"$T/pcaps$n.txt")" -gt 20 ]
+	same=0
+	while read -r f; do
+		cmp -s "$T/orig/topology$n/$f" "$T/dep/topology$n/$f" && same=$((same + 1))
+	done <"$T/pcaps$n.txt"
+	check "topology $n: every capture is the original's ($same)" \
+		[ "$same" -eq "$(wc -l <"$T/pcaps$n.txt")" ]
+done
+
+# What --write writes runs as the deployment does: the same captures.
+"$COMETSIM" deploy "$top_srcdir/scenarios/deploy/topology1.xml" --write "$T/w1" >/dev/null 2>&1
+rc=$?
+check "topology 1: --write exits 0 ($rc)" [ "$rc" -eq 0 ]
+check "topology 1: --write writes no topology (no host is added)" not test -e "$T/w1/topology.xml"
+"$COMETSIM" run "$T/w1/scenario.xml" --out "$T/w1run" --quiet >/dev/null 2>&1
+rc=$?
+check "topology 1: the written scenario runs ($rc)" [ "$rc" -eq 0 ]
+same=0
+while read -r f; do
+	cmp -s "$T/dep/topology1/$f" "$T/w1run/$f" && same=$((same + 1))
+done <"$T/pcaps1.txt"
+check "topology 1: every capture of the written scenario is the deployment's ($same)" \
+	[ "$same" -eq "$(wc -l <"$T/pcaps1.txt")" ]
+check "topology 1: so is requests.csv" cmp "$T/dep/topology1/requests.csv" "$T/w1run/requests.csv"
 
 # Each rule on topology 1's script, in the events printed.
 cat >"$T/ok.xml" <<EOF
