@@ -1115,6 +1115,13 @@ scn_deploy_finish(struct scn_ld *ld)
 		dep_rae_doc(d, g_ptr_array_index(d->ases, i));
 	if (workload_cmds(ld, d) < 0)
 		return -1;
+	for (guint i = late; d->by_id && i < s->events->len; i++) {
+		struct scn_event *ev = g_ptr_array_index(s->events, i);
+
+		ev->node = g_hash_table_lookup(s->node_by_name, ev->argv[0]);
+	}
+	if (d->by_id && dep_routers_up(ld, late) < 0)
+		return -1;
 	for (guint i = 0; i < d->docs->len; i++) {
 		const struct dep_doc *doc = g_ptr_array_index(d->docs, i);
 

@@ -173,6 +173,8 @@ int dep_routers_contents(struct scn_ld *ld, struct scn_deploy *d);
 /* cafes="routers": a's CAFEs, each with the tuples of its inter-domain links. */
 int dep_routers_cafes(struct scn_ld *ld, const struct scn_deploy *d, const struct dep_as *a,
 		      GPtrArray *cmds, GArray *times);
+/* domains="d.h": each event of the deployment (from index late) on a router that is up. */
+int dep_routers_up(struct scn_ld *ld, guint late);
 /* The servers of the <content>s, one command a router. */
 void dep_routers_servers(const struct scn_deploy *d, GPtrArray *cmds, GArray *times);
 /* The address a CAFE, CRME or RAE on n uses: its router id, else its first IPv4 address. */

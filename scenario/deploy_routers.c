@@ -382,3 +382,44 @@ dep_routers_servers(const struct scn_deploy *d, GPtrArray *cmds, GArray *times)
 		g_array_append_val(times, d->t_server);
 	}
 }
+
+/*
+ * domains="d.h": the replay checked the scripts' events before the
+ * deployment was planned, so each of the deployment's events (from
+ * index late) is checked here as the replay would have: its router is
+ * up at that time (its last START_ROUTER or END_ROUTER before it, in the
+ * events' order, is a start; a router of the topology is up until one
+ * ends it).
+ */
+int
+dep_routers_up(struct scn_ld *ld, guint late)
+{
+	const struct scenario *s = ld->s;
+
+	for (guint i = late; i < s->events->len; i++) {
+		const struct scn_event *ev = g_ptr_array_index(s->events, i);
+		const struct scn_event *last = NULL;
+
+		if (ev->kind != SEV_APP || !ev->node)
+			continue;
+		for (guint k = 0; k < late; k++) {
+			const struct scn_event *x = g_ptr_array_index(s->events, k);
+
+			if ((x->kind != SEV_START_ROUTER && x->kind != SEV_END_ROUTER) ||
+			    x->node != ev->node || x->t > ev->t)
+				continue;
+			if (!last || x->t > last->t || (x->t == last->t && x->seq > last->seq))
+				last = x;
+		}
+		if (last && last->kind == SEV_END_ROUTER)
+			return scn_error_also(ld, ev->file, ev->line, last->file, last->line,
+					      "<deploy>: %s on router %s: the router is down at "
+					      "that time (END_ROUTER at %s:%d)", ev->argv[1],
+					      ev->node->name, last->file, last->line);
+		if (!last && ev->node->scripted)
+			return scn_error(ld, ev->file, ev->line, "<deploy>: %s on router %s: the "
+					 "router is not started yet at that time", ev->argv[1],
+					 ev->node->name);
+	}
+	return 0;
+}

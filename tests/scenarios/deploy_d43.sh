@@ -163,4 +163,26 @@ bad "<deploy approach=\"coupled\" domains=\"ab\"/>"
 check "an unknown domains= is refused (exit 1)" [ "$(cat "$T/bad.rc")" -eq 1 ]
 check "... naming the words it knows" \
 	grep -q 'bad.xml:3: <deploy>: domains "ab" is not known (topology or d.h)' "$T/bad.out"
+
+# The routers the deployment uses must be up when its entities start, as
+# the replay checks of a script's own events.
+sed 's|</events>|<at time="150ms">END_ROUTER 4.3</at></events>|' "$T/ok.xml" >"$T/down.xml"
+"$COMETSIM" check "$T/down.xml" >"$T/down.out" 2>&1
+rc=$?
+check "a router ended before its CAFE starts is refused (exit $rc)" [ "$rc" -eq 1 ]
+check "... naming the entity and the router" grep -q \
+	'down.xml:3: <deploy>: usr.curling.Cafe on router 4.3: the router is down at that time' \
+	"$T/down.out"
+check "... and where the router ends" grep -q '(END_ROUTER at .*down.xml:2)' "$T/down.out"
+sed 's|</events>|<at time="3s">END_ROUTER 4.3</at></events>|' "$T/ok.xml" >"$T/later.xml"
+"$COMETSIM" check "$T/later.xml" >"$T/later.out" 2>&1
+rc=$?
+check "a router ended after its entities started is not (exit $rc)" [ "$rc" -eq 0 ]
+sed 's|</events>|<at time="1s">START_ROUTER 9.1</at></events>|' "$T/ok.xml" >"$T/notyet.xml"
+"$COMETSIM" check "$T/notyet.xml" >"$T/notyet.out" 2>&1
+rc=$?
+check "a router started after its CRME's time is refused (exit $rc)" [ "$rc" -eq 1 ]
+check "... saying it is not started yet" grep -q \
+	'notyet.xml:3: <deploy>: usr.curling.Crme on router 9.1: the router is not started yet' \
+	"$T/notyet.out"
 finish
