@@ -129,7 +129,7 @@ dep_routers_check(struct scn_ld *ld, struct scn_deploy *d)
 {
 	const char *what = d->by_id ? "domains=\"d.h\"" : d->c2p ? "links=\"c2p\"" :
 		d->no_rae ? "rae=\"no\"" : d->cafe_routers ? "cafes=\"routers\"" :
-		d->contents ? "<content>" : d->place[PL_CLIENTS].where &&
+		d->contents ? "<content>" : d->has_start ? "<start>" : d->place[PL_CLIENTS].where &&
 		strncmp(d->place[PL_CLIENTS].where, "node:", 5) == 0 ? "<clients where=node:>" :
 		NULL;
 	int line = d->contents ? ((struct dep_content *)g_ptr_array_index(d->contents, 0))->line :
@@ -226,7 +226,7 @@ cafe_router(struct scn_ld *ld, const struct scn_deploy *d, const char *name, con
 	struct scn_node *n = g_hash_table_lookup(ld->s->node_by_name, name);
 	struct dep_as *a = n ? dep_as_of(d, n) : NULL;
 
-	if (!a) {
+	if (!a || n->host) {
 		scn_error(ld, file, line, "%s: \"%s\" is not a router of a domain", what, name);
 		return NULL;
 	}

@@ -90,6 +90,12 @@ done <"$T/pcaps1.txt"
 check "topology 1: every capture of the written scenario is the deployment's ($same)" \
 	[ "$same" -eq "$(wc -l <"$T/pcaps1.txt")" ]
 check "topology 1: so is requests.csv" cmp "$T/dep/topology1/requests.csv" "$T/w1run/requests.csv"
+bad_frames=0
+while read -r f; do
+	[ -z "$(pcap_bad "$T/w1run/$f")" ] || bad_frames=$((bad_frames + 1))
+done <"$T/pcaps1.txt"
+check "topology 1: tshark reads every capture of the written scenario, no bad frame" \
+	[ "$bad_frames" -eq 0 ]
 
 # Each rule on topology 1's script, in the events printed.
 cat >"$T/ok.xml" <<EOF
@@ -159,6 +165,10 @@ twice='<content name="x" server="5.3"/><content name="x" server="5.2"/>'
 bad "<deploy approach=\"coupled\" $good>$twice</deploy>"
 check "a content named twice is refused (exit 1)" [ "$(cat "$T/bad.rc")" -eq 1 ]
 check "... saying so" grep -q 'bad.xml:3: <content x> is given twice' "$T/bad.out"
+bad '<deploy approach="decoupled"><start crme="1s"/></deploy>'
+check "<start> is refused beside the decoupled approach (exit 1)" [ "$(cat "$T/bad.rc")" -eq 1 ]
+check "... saying it is for the coupled approach" \
+	grep -q 'bad.xml:3: <deploy>: <start> is for the coupled approach' "$T/bad.out"
 bad "<deploy approach=\"coupled\" domains=\"ab\"/>"
 check "an unknown domains= is refused (exit 1)" [ "$(cat "$T/bad.rc")" -eq 1 ]
 check "... naming the words it knows" \
