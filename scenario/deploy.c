@@ -33,12 +33,7 @@
 #include "scenario/deploy_int.h"
 #include "scenario/graph.h"
 
-static const char *const rel_names[] = {
-	[REL_NONE] = NULL, [REL_CUSTOMER] = "customer", [REL_PEER] = "peer",
-	[REL_PROVIDER] = "provider", [REL_SIBLING] = "peer",
-};
-
-static const char *const class_attrs[6] = {
+const char *const dep_class_attrs[6] = {
 	"delay_aspiration", "delay_reservation", "loss_aspiration", "loss_reservation",
 	"bandwidth_aspiration", "bandwidth_reservation",
 };
@@ -94,6 +89,8 @@ deploy_free_parts(struct scn_deploy *d)
 	}
 	if (d->cmds)
 		g_ptr_array_free(d->cmds, TRUE);
+	if (d->contents)
+		g_ptr_array_free(d->contents, TRUE);
 	for (int k = 0; k < 2; k++) {
 		g_free(d->place[k].where);
 		if (d->hosts[k]) {
@@ -130,7 +127,7 @@ class_check(struct scn_ld *ld, const struct dep_class *c, const char *file, int 
 	double v[6];
 
 	for (int k = 0; k < 6; k++)
-		if (units_level(class_attrs[k], c->v[k], kind[k / 2], &v[k], err,
+		if (units_level(dep_class_attrs[k], c->v[k], kind[k / 2], &v[k], err,
 				sizeof(err)) < 0)
 			return scn_error(ld, file, line, "<class>: class %u: %s", c->id, err);
 	if (v[0] > v[1] || v[2] > v[3] || v[4] < v[5])
@@ -166,14 +163,14 @@ parse_class(struct scn_ld *ld, struct scn_deploy *d, xmlNode *e, const char *fil
 	c.id = (unsigned)id;
 	c.cos = scn_xml_attr(ld, e, file, "cos", &rc);
 	for (int k = 0; k < 6; k++)
-		c.v[k] = scn_xml_attr(ld, e, file, class_attrs[k], &rc);
+		c.v[k] = scn_xml_attr(ld, e, file, dep_class_attrs[k], &rc);
 	g_array_append_val(d->classes, c);
 	if (rc < 0)
 		return -1;
 	for (int k = 0; k < 6; k++)
 		if (!c.v[k])
 			return scn_error(ld, file, line, "<class>: class %u has no %s (a class "
-					 "needs the six levels)", c.id, class_attrs[k]);
+					 "needs the six levels)", c.id, dep_class_attrs[k]);
 	return class_check(ld, &c, file, line);
 }
 
@@ -199,6 +196,13 @@ parse_place(struct scn_ld *ld, struct dep_place *pl, xmlNode *e, const char *fil
 		g_free(v);
 	}
 	pl->hosts = (unsigned)n;
+	n = 10000;
+	if (rc == 0 && (v = scn_xml_attr(ld, e, file, "port", &rc))) {
+		if (units_uint("port", v, 1, 65535, &n, err, sizeof(err)) < 0)
+			rc = scn_error(ld, file, line, "<%s>: %s", (const char *)e->name, err);
+		g_free(v);
+	}
+	pl->port = (unsigned)n;
 	return rc < 0 ? -1 : 0;
 }
 
@@ -324,6 +328,8 @@ scn_deploy_parse(struct scn_ld *ld, struct _xmlNode *e, const char *file)
 		rc = pool_check(ld, d, v, file, line);
 	g_free(v);
 	d->timers = g_string_free(timers, FALSE);
+	if (rc == 0)
+		rc = dep_routers_parse(ld, d, e, file);
 	d->wl.ncontents = 100;
 	d->wl.size_min = d->wl.size_max = 1000000;
 	for (xmlNode *c = e->children; c && rc == 0; c = c->next) {
@@ -341,9 +347,16 @@ scn_deploy_parse(struct scn_ld *ld, struct _xmlNode *e, const char *file)
 			rc = scn_workload_parse_catalogue(ld, c, file, &d->wl);
 		else if (strcmp(nm, "requests") == 0)
 			rc = scn_workload_parse_requests(ld, c, file, &d->wl);
+		else if (strcmp(nm, "start") == 0)
+			rc = dep_start_parse(ld, d, c, file);
+		else if (strcmp(nm, "content") == 0)
+			rc = dep_content_parse(ld, d, c, file);
 	}
+	if (rc == 0)
+		rc = dep_routers_check(ld, d);
 	if (rc == 0 && d->wl.requests && (!d->place[PL_SERVERS].where ||
-					   !d->place[PL_CLIENTS].where))
+					   !d->place[PL_CLIENTS].where) &&
+	    !(d->contents && d->place[PL_CLIENTS].where))
 		rc = scn_error(ld, d->wl.file, d->wl.line, "<requests> needs <servers> and "
 			       "<clients> in the <deploy>");
 	if (rc == 0 && d->approach == DEP_NONE && d->place[PL_SERVERS].where)
@@ -372,14 +385,6 @@ fail:
 /* ---- the plan ---- */
 
 static gint
-as_cmp(gconstpointer a, gconstpointer b)
-{
-	const struct dep_as *x = *(struct dep_as *const *)a, *y = *(struct dep_as *const *)b;
-
-	return x->asn < y->asn ? -1 : x->asn > y->asn;
-}
-
-static gint
 nbr_cmp(gconstpointer a, gconstpointer b)
 {
 	const struct dep_nbr *x = a, *y = b;
@@ -402,9 +407,9 @@ iface_ip(const struct scn_iface *ifc, struct addr *out)
 	return false;
 }
 
-/* The address an RAE on n uses: its router id, else its first IPv4 address. */
-static bool
-node_ip(const struct scn_node *n, struct addr *out)
+/* The address an RAE (CRME, CAFE) on n uses: its router id, else its first IPv4 address. */
+bool
+dep_node_ip(const struct scn_node *n, struct addr *out)
 {
 	if (!addr_is_unset(&n->router_id) && n->router_id.af == ADDR_V4) {
 		*out = n->router_id;
@@ -533,210 +538,6 @@ nbr_add(GHashTable *pairs, struct dep_as *a, struct dep_as *b, const struct scn_
 	g_array_append_val(a->nbrs, nb);
 }
 
-/* An Ethernet interface name the node does not have yet: eth<k>, the lowest k. */
-static char *
-free_eth(const struct scn_node *n)
-{
-	for (unsigned k = 0;; k++) {
-		char *name = g_strdup_printf("eth%u", k);
-
-		if (!scn_node_iface(n, name))
-			return name;
-		g_free(name);
-	}
-}
-
-static int
-host_iface(struct scn_ld *ld, struct scn_node *n, const char *name, uint32_t a, const char *file,
-	   int line)
-{
-	struct scn_iface *ifc = scn_iface_new(n, name, IF_ETHER, file, line);
-	struct ifaddr ia = { .addr = addr_v4(a), .plen = 30 };
-
-	g_array_append_val(ifc->addrs, ia);
-	return scn_addr_claim(ld, n, name, &ia.addr, file, line, "address");
-}
-
-/*
- * A host of the deployment in domain a: a node "<domain>-<role><k>" with
- * eth0 on a /30 of the domain's first prefix, linked to the domain's RAE
- * node by a 1 Gbit/s, 100 us link whose MTU is 1400 bytes.
- */
-static struct dep_host *
-add_host(struct scn_ld *ld, struct scn_deploy *d, struct dep_as *a, const char *role,
-	 const char *elem, unsigned k, const struct dep_place *pl)
-{
-	struct scenario *s = ld->s;
-	const struct prefix *p = &g_array_index(a->prefixes, struct prefix, 0);
-	struct scn_node *r = a->node, *h;
-	struct scn_link *l;
-	struct dep_host *dh;
-	char *name, *rif;
-	uint32_t base;
-
-	if (p->addr.af != ADDR_V4) {
-		char b[ADDR_STRLEN + 4];
-
-		scn_error_also(ld, a->dom->file, a->dom->line, pl->file, pl->line, "domain %s: "
-			       "prefix %s is not IPv4, and the hosts of <%s> (line %d) are "
-			       "placed on IPv4 /30s of the domain's first prefix", a->dom->name,
-			       prefix_fmt(p, b), elem, pl->line);
-		return NULL;
-	}
-	if (p->len > 30 || a->next_slot >= (1u << (30 - p->len)) - (p->len < 30)) {
-		char b[ADDR_STRLEN + 4];
-
-		scn_error(ld, pl->file, pl->line, "<%s>: domain %s's prefix %s has no /30 "
-			  "left for another host", elem, a->dom->name, prefix_fmt(p, b));
-		return NULL;
-	}
-	name = g_strdup_printf("%s-%s%u", a->dom->name, role, k);
-	if (g_hash_table_lookup(s->node_by_name, name)) {
-		scn_error(ld, pl->file, pl->line, "<%s>: the host %s would take the name of a "
-			  "node of the topology", elem, name);
-		g_free(name);
-		return NULL;
-	}
-	/* The prefix's first /30 is left alone: its first address is the domain's. */
-	base = addr_v4_host(&p->addr) + 4 * (++a->next_slot);
-	h = scn_node_new(s, name, pl->file, pl->line);
-	g_free(name);
-	h->host = true;
-	h->domain = g_strdup(a->dom->name);
-	h->exists = h->up = true;
-	rif = free_eth(r);
-	if (host_iface(ld, h, "eth0", base + 2, pl->file, pl->line) < 0 ||
-	    host_iface(ld, r, rif, base + 1, pl->file, pl->line) < 0) {
-		g_free(rif);
-		return NULL;
-	}
-	l = scn_link_new(s, pl->file, pl->line);
-	l->node[0] = g_strdup(r->name);
-	l->ifname[0] = rif;
-	l->node[1] = g_strdup(h->name);
-	l->ifname[1] = g_strdup("eth0");
-	l->name = g_strdup_printf("%s-%s", r->name, h->name);
-	if (g_hash_table_lookup(s->link_by_name, l->name)) {
-		scn_error(ld, pl->file, pl->line, "<%s>: the link %s would take the name of a "
-			  "link of the topology", elem, l->name);
-		return NULL;
-	}
-	g_hash_table_insert(s->link_by_name, l->name, l);
-	scn_node_iface(r, rif)->link = l->name;
-	scn_node_iface(h, "eth0")->link = l->name;
-	scn_val_set(&l->v[LA_BANDWIDTH], "1Gbps", pl->file, pl->line);
-	scn_val_set(&l->v[LA_DELAY], "100us", pl->file, pl->line);
-	/*
-	 * A host's packets leave room for a COMET header (doc/comet-header.md):
-	 * a server's full TCP segment still fits a 1500-byte link once the
-	 * edge CAFE has put the header on.
-	 */
-	scn_val_set(&l->v[LA_MTU], "1400", pl->file, pl->line);
-	l->exists = l->up = true;
-	dh = g_new0(struct dep_host, 1);
-	dh->node = h;
-	dh->as = a;
-	dh->rif = scn_node_iface(r, rif)->name;
-	a->nsrv += strcmp(role, "srv") == 0;
-	dh->ip = addr_v4(base + 2);
-	dh->next_port = 10000;
-	return dh;
-}
-
-static gint
-degree_cmp(gconstpointer x, gconstpointer y)
-{
-	const struct dep_as *a = *(struct dep_as *const *)x, *b = *(struct dep_as *const *)y;
-
-	if (a->nbrs->len != b->nbrs->len)
-		return a->nbrs->len > b->nbrs->len ? -1 : 1;
-	return a->asn < b->asn ? -1 : a->asn > b->asn;
-}
-
-/* The domains a <servers> or <clients> rule picks, in AS order. */
-static GPtrArray *
-place_domains(struct scn_ld *ld, struct scn_deploy *d, const struct dep_place *pl,
-	      const char *elem, bool has_rel)
-{
-	GPtrArray *out = g_ptr_array_new();
-	const char *w = pl->where;
-	uint64_t top;
-	char err[UNITS_ERRLEN];
-
-	if (strcmp(w, "stub") == 0 || strcmp(w, "transit") == 0 || strcmp(w, "tier1") == 0) {
-		if (!has_rel) {
-			scn_error(ld, pl->file, pl->line, "<%s where=\"%s\">: the topology has "
-				  "no business relationships to tell tiers by", elem, w);
-			g_ptr_array_free(out, TRUE);
-			return NULL;
-		}
-		for (guint i = 0; i < d->ases->len; i++) {
-			struct dep_as *a = g_ptr_array_index(d->ases, i);
-			bool take = w[0] == 's' ? a->ncust == 0 :
-				w[1] == 'r' ? a->ncust > 0 && a->nprov > 0 : a->nprov == 0;
-
-			if (take)
-				g_ptr_array_add(out, a);
-		}
-	} else if (strcmp(w, "all") == 0) {
-		for (guint i = 0; i < d->ases->len; i++)
-			g_ptr_array_add(out, g_ptr_array_index(d->ases, i));
-	} else if (strncmp(w, "top:", 4) == 0) {
-		if (units_uint("top", w + 4, 1, d->ases->len, &top, err, sizeof(err)) < 0) {
-			scn_error(ld, pl->file, pl->line, "<%s where=\"%s\">: %s", elem, w, err);
-			g_ptr_array_free(out, TRUE);
-			return NULL;
-		}
-		for (guint i = 0; i < d->ases->len; i++)
-			g_ptr_array_add(out, g_ptr_array_index(d->ases, i));
-		g_ptr_array_sort(out, degree_cmp);
-		g_ptr_array_set_size(out, (guint)top);
-		g_ptr_array_sort(out, as_cmp);
-	} else {
-		char **names = g_strsplit_set(w, " \t,", -1);
-
-		for (char **q = names; *q; q++) {
-			struct dep_as *a = NULL;
-
-			if (!**q)
-				continue;
-			for (guint i = 0; i < d->ases->len && !a; i++) {
-				struct dep_as *x = g_ptr_array_index(d->ases, i);
-
-				if (strcmp(x->dom->name, *q) == 0)
-					a = x;
-			}
-			if (!a) {
-				scn_error(ld, pl->file, pl->line, "<%s where=\"%s\">: \"%s\" is not "
-					  "a domain (all, stub, transit, tier1, top:N or domain "
-					  "names)", elem, w, *q);
-				g_strfreev(names);
-				g_ptr_array_free(out, TRUE);
-				return NULL;
-			}
-			for (guint i = 0; i < out->len && a; i++)
-				if (g_ptr_array_index(out, i) == a) {
-					scn_error(ld, pl->file, pl->line, "<%s where=\"%s\">: domain "
-						  "%s is named twice", elem, w, *q);
-					a = NULL;
-				}
-			if (!a) {
-				g_strfreev(names);
-				g_ptr_array_free(out, TRUE);
-				return NULL;
-			}
-			g_ptr_array_add(out, a);
-		}
-		g_strfreev(names);
-	}
-	if (out->len == 0) {
-		scn_error(ld, pl->file, pl->line, "<%s where=\"%s\">: no domain is one", elem, w);
-		g_ptr_array_free(out, TRUE);
-		return NULL;
-	}
-	return out;
-}
-
 /* " N addr...": the number of a's neighbours that take() accepts, and their addresses. */
 static void
 append_addrs(GString *g, const struct dep_as *a, bool (*take)(enum dep_rel))
@@ -768,13 +569,22 @@ is_peer(enum dep_rel r)
 	return r == REL_PEER || r == REL_NONE || r == REL_SIBLING;
 }
 
-/* The script commands that start the entities of domain a. */
+/* The time of each command of cmds that has none yet: t. */
+static void
+times_fill(GArray *times, const GPtrArray *cmds, sim_time_t t)
+{
+	while (times->len < cmds->len)
+		g_array_append_val(times, t);
+}
+
+/* The script commands that start the entities of domain a, and their times. */
 static int
 domain_cmds(struct scn_ld *ld, const struct scn_deploy *d, const struct dep_as *a,
-	    GPtrArray *cmds)
+	    GPtrArray *cmds, GArray *times)
 {
 	const char *node = a->node->name;
 	char b[ADDR_STRLEN + 4];
+	int rc = 0;
 
 	if (d->approach == DEP_DECOUPLED && a->nsrv) {
 		/* The edge of servers: a CAFE intercepting them, its agent, a CME that serves. */
@@ -832,6 +642,11 @@ domain_cmds(struct scn_ld *ld, const struct scn_deploy *d, const struct dep_as *
 				       prefix_fmt(&g_array_index(a->prefixes, struct prefix, 0), b),
 				       a->asn);
 		g_ptr_array_add(cmds, g_string_free(g, FALSE));
+		times_fill(times, cmds, d->t_crme);
+		if (d->cafe_routers) {
+			rc = dep_routers_cafes(ld, d, a, cmds, times);
+			goto rae;
+		}
 		g = g_string_new(NULL);
 		g_string_printf(g, "ON_ROUTER %s usr.curling.Cafe %d %s %d %u", node,
 				DEP_PORT_CAFE, addr_fmt(&a->ip, b), DEP_PORT_CRME, a->nbrs->len);
@@ -842,6 +657,7 @@ domain_cmds(struct scn_ld *ld, const struct scn_deploy *d, const struct dep_as *
 			g_string_append_printf(g, " %s %d %s", b, DEP_PORT_CAFE, b);
 		}
 		g_ptr_array_add(cmds, g_string_free(g, FALSE));
+		times_fill(times, cmds, d->t_cafe);
 	}
 	/* The decoupled data plane: a rule per neighbour, once there is content to carry. */
 	for (guint k = 0; d->approach == DEP_DECOUPLED && d->hosts[PL_SERVERS]->len &&
@@ -851,17 +667,21 @@ domain_cmds(struct scn_ld *ld, const struct scn_deploy *d, const struct dep_as *
 		g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s cf_tool add_ethernet %02x %s "
 						      "peer", node, nb->key, nb->ifname));
 	}
-	g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s usr.rae.Rae deploy:AS%" PRIu32
-					      "/rae.xml report=0%s", node, a->asn, d->timers));
-	return 0;
+rae:
+	if (rc == 0 && !d->no_rae)
+		g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s usr.rae.Rae deploy:AS%"
+						      PRIu32 "/rae.xml report=0%s", node, a->asn,
+						      d->timers));
+	times_fill(times, cmds, d->start);
+	return rc;
 }
 
 /*
  * Place the deployment: ASes and neighbours, the node of each RAE, the
  * prefixes, and the events (their instances made by scn_deploy_finish()).
  */
-int
-scn_deploy_plan(struct scn_ld *ld)
+static int
+plan_now(struct scn_ld *ld)
 {
 	struct scenario *s = ld->s;
 	struct scn_deploy *d = s->deploy;
@@ -873,6 +693,8 @@ scn_deploy_plan(struct scn_ld *ld)
 	int rc = 0;
 
 	d->ases = g_ptr_array_new();
+	if (d->by_id)
+		rc = dep_routers_domains(ld, d);
 	for (guint i = 0; i < s->domains->len && rc == 0; i++) {
 		const struct scn_domain *dom = g_ptr_array_index(s->domains, i);
 		char err[UNITS_ERRLEN];
@@ -916,7 +738,7 @@ scn_deploy_plan(struct scn_ld *ld)
 		struct dep_as *x, *y;
 		enum dep_rel rx = REL_NONE, ry = REL_NONE;
 
-		if (l->scripted || !l->node[0] || !l->node[1])
+		if ((l->scripted && !d->by_id) || !l->node[0] || !l->node[1])
 			continue;
 		x = as_of_node(by_domain, s, l->node[0]);
 		y = as_of_node(by_domain, s, l->node[1]);
@@ -934,12 +756,16 @@ scn_deploy_plan(struct scn_ld *ld)
 			rx = ry = REL_SIBLING;
 			break;
 		default:
+			if (d->c2p) {
+				rx = REL_PROVIDER;	/* y is x's provider */
+				ry = REL_CUSTOMER;
+			}
 			break;
 		}
 		nbr_add(pairs, x, y, l, rx);
 		nbr_add(pairs, y, x, l, ry);
 	}
-	g_ptr_array_sort(d->ases, as_cmp);
+	g_ptr_array_sort(d->ases, dep_as_cmp);
 	/* The pool's prefixes: a /24 each, or longer ones (up to /30) when the pool is short. */
 	plen = d->pool.len > 24 ? d->pool.len : 24;
 	while (plen < 30 && (1ull << (plen - d->pool.len)) < d->ases->len)
@@ -973,15 +799,15 @@ scn_deploy_plan(struct scn_ld *ld)
 		for (guint k = 0; k < s->nodes->len && !first; k++) {
 			struct scn_node *n = g_ptr_array_index(s->nodes, k);
 
-			if (!n->scripted && !n->host && n->domain &&
+			if ((!n->scripted || d->by_id) && !n->host && n->domain &&
 			    strcmp(n->domain, a->dom->name) == 0)
 				first = n;
 		}
-		a->node = border ? border : first;
+		a->node = border && !d->node_first ? border : first;
 		if (rc == 0 && !a->node)
 			rc = scn_error(ld, a->dom->file, a->dom->line, "domain %s has no router "
 				       "for its RAE", a->dom->name);
-		if (rc == 0 && !node_ip(a->node, &a->ip))
+		if (rc == 0 && !dep_node_ip(a->node, &a->ip))
 			rc = scn_error(ld, a->node->file, a->node->line, "node %s has no IPv4 "
 				       "address for the RAE of domain %s", a->node->name,
 				       a->dom->name);
@@ -989,7 +815,7 @@ scn_deploy_plan(struct scn_ld *ld)
 	if (rc == 0)
 		rc = pool_clash(ld, d, plen);
 	/* Each pair of neighbouring RAEs talks over a link between their nodes. */
-	for (guint i = 0; i < s->links->len && rc == 0; i++) {
+	for (guint i = 0; i < s->links->len && rc == 0 && !d->no_rae; i++) {
 		const struct scn_link *l = g_ptr_array_index(s->links, i);
 
 		if (!l->scripted && l->node[0] && l->node[1]) {
@@ -1001,7 +827,7 @@ scn_deploy_plan(struct scn_ld *ld)
 				g_hash_table_insert(node_pairs, key, (gpointer)l);
 		}
 	}
-	for (guint i = 0; i < d->ases->len && rc == 0; i++) {
+	for (guint i = 0; i < d->ases->len && rc == 0 && !d->no_rae; i++) {
 		struct dep_as *a = g_ptr_array_index(d->ases, i);
 
 		for (guint k = 0; k < a->nbrs->len && rc == 0; k++) {
@@ -1036,6 +862,10 @@ scn_deploy_plan(struct scn_ld *ld)
 		d->hosts[k] = g_ptr_array_new();
 		if (!pl->where)
 			continue;
+		if (strncmp(pl->where, "node:", 5) == 0) {
+			rc = dep_routers_place(ld, d, k);
+			continue;
+		}
 		for (guint i = 0; i < d->ases->len; i++) {
 			struct dep_as *a = g_ptr_array_index(d->ases, i);
 
@@ -1048,13 +878,13 @@ scn_deploy_plan(struct scn_ld *ld)
 				has_rel |= r != REL_NONE;
 			}
 		}
-		if (!(doms = place_domains(ld, d, pl, place_elems[k], has_rel))) {
+		if (!(doms = dep_place_domains(ld, d, pl, place_elems[k], has_rel))) {
 			rc = -1;
 			break;
 		}
 		for (guint i = 0; i < doms->len && rc == 0; i++)
 			for (unsigned h = 0; h < pl->hosts && rc == 0; h++) {
-				struct dep_host *dh = add_host(ld, d, g_ptr_array_index(doms, i),
+				struct dep_host *dh = dep_add_host(ld, d, g_ptr_array_index(doms, i),
 							       k == PL_SERVERS ? "srv" : "cli",
 							       place_elems[k], h, pl);
 
@@ -1065,6 +895,8 @@ scn_deploy_plan(struct scn_ld *ld)
 			}
 		g_ptr_array_free(doms, TRUE);
 	}
+	if (rc == 0)
+		rc = dep_routers_contents(ld, d);
 	/* Keys are used by the decoupled data plane only, once there are servers. */
 	for (guint i = 0; i < d->ases->len && rc == 0 && d->approach == DEP_DECOUPLED &&
 		     d->hosts[PL_SERVERS]->len; i++) {
@@ -1081,15 +913,23 @@ scn_deploy_plan(struct scn_ld *ld)
 		rc = scn_error(ld, d->place[PL_SERVERS].file, d->place[PL_SERVERS].line,
 			       "<servers>: %u contents for %u servers: a server holds at most "
 			       "1024", d->wl.ncontents, d->hosts[PL_SERVERS]->len);
-	/* The events, at the start time: per domain, its CME (or CRME and CAFE), then its RAE. */
-	for (guint i = 0; i < d->ases->len && rc == 0; i++) {
+	/*
+	 * The events: per domain, its CME (or CRME and CAFEs), then its RAE;
+	 * then the servers of the named contents.
+	 */
+	for (guint i = 0; i <= d->ases->len && rc == 0; i++) {
 		GPtrArray *cmds = g_ptr_array_new_with_free_func(g_free);
+		GArray *times = g_array_new(FALSE, FALSE, sizeof(sim_time_t));
 
-		rc = domain_cmds(ld, d, g_ptr_array_index(d->ases, i), cmds);
+		if (i < d->ases->len)
+			rc = domain_cmds(ld, d, g_ptr_array_index(d->ases, i), cmds, times);
+		else
+			dep_routers_servers(d, cmds, times);
 		for (guint k = 0; k < cmds->len && rc == 0; k++) {
 			const char *cmd = g_ptr_array_index(cmds, k);
+			sim_time_t at = g_array_index(times, sim_time_t, k);
 
-			rc = scn_script_command(ld, d->start, cmd, d->file, d->line);
+			rc = scn_script_command(ld, at, cmd, d->file, d->line);
 			if (rc == 0) {
 				struct scn_event *ev = g_ptr_array_index(s->events,
 									 s->events->len - 1);
@@ -1097,10 +937,11 @@ scn_deploy_plan(struct scn_ld *ld)
 
 				ev->deferred = true;
 				g_ptr_array_add(d->cmds, g_strdup_printf(
-					"%s %s", units_fmt_duration(d->start, t, sizeof(t)), cmd));
+					"%s %s", units_fmt_duration(at, t, sizeof(t)), cmd));
 			}
 		}
 		g_ptr_array_free(cmds, TRUE);
+		g_array_free(times, TRUE);
 	}
 	g_hash_table_destroy(by_domain);
 	g_hash_table_destroy(by_asn);
@@ -1109,173 +950,31 @@ scn_deploy_plan(struct scn_ld *ld)
 	return rc < 0 ? -1 : 0;
 }
 
-/* ---- the files ---- */
-
-/* An attribute whose value the user wrote: escaped for XML. */
-static void
-put_attr(GString *g, const char *name, const char *v)
-{
-	char *e = g_markup_escape_text(v, -1);
-
-	g_string_append_printf(g, " %s=\"%s\"", name, e);
-	g_free(e);
-}
-
-static void
-put_real(GString *g, const char *name, double v)
-{
-	char b[G_ASCII_DTOSTR_BUF_SIZE];
-
-	g_string_append_printf(g, " %s=\"%s\"", name, g_ascii_dtostr(b, sizeof(b), v));
-}
-
-/* The loss a frame meets on average on link parameters p. */
-static double
-link_loss(const struct link_params *p)
-{
-	const struct loss_model *m = &p->loss;
-	double bad;
-
-	switch (m->kind) {
-	case LOSS_BERNOULLI:
-		return m->p;
-	case LOSS_GILBERT_ELLIOTT:
-		if (m->p_gb + m->p_bg <= 0)
-			return m->loss_good;
-		bad = m->p_gb / (m->p_gb + m->p_bg);
-		return (1 - bad) * m->loss_good + bad * m->loss_bad;
-	default:
-		return 0;
-	}
-}
-
-/* The metric of every class: the same for each, from the link (or neutral). */
-static void
-put_classes(GString *g, const struct scn_deploy *d, const struct link_params *p,
-	    const char *indent)
-{
-	for (guint c = 0; c < d->classes->len; c++) {
-		const struct dep_class *dc = &g_array_index(d->classes, struct dep_class, c);
-		char b[64];
-
-		g_string_append_printf(g, "%s<class_table cos_id=\"%u\"><metric", indent, dc->id);
-		if (p) {
-			put_real(g, "loss_ratio", link_loss(p));
-			g_string_append_printf(g, " maximum_delay=\"%s\"",
-					       units_fmt_duration(p->delay, b, sizeof(b)));
-			g_string_append_printf(g, " supported_bandwidth=\"%s\"",
-					       units_fmt_rate(p->bandwidth_bps, b, sizeof(b)));
-		} else {
-			g_string_append(g, " loss_ratio=\"0\" maximum_delay=\"0\"");
-		}
-		g_string_append(g, "/></class_table>\n");
-	}
-}
-
-static void
-put_endpoint(GString *g, const char *what, const struct dep_as *a, const struct prefix *p)
-{
-	char b[ADDR_STRLEN];
-
-	if (p)
-		g_string_append_printf(g, "<%s><prefix ip_address=\"%s\" prefix_length=\"%u\"/>"
-				       "</%s>", what, addr_fmt(&p->addr, b), p->len, what);
-	else if (a)
-		g_string_append_printf(g, "<%s as_number=\"%" PRIu32 "\"/>", what, a->asn);
-	else
-		g_string_append_printf(g, "<%s as_number=\"any\"/>", what);
-}
-
-static void
-put_prov(GString *g, const struct scn_deploy *d, const struct dep_as *src,
-	 const struct prefix *sp, const struct dep_as *dst, const struct prefix *dp)
-{
-	g_string_append(g, "  <provisioning_table>");
-	put_endpoint(g, "source", src, sp);
-	put_endpoint(g, "sink", dst, dp);
-	g_string_append(g, "\n");
-	put_classes(g, d, NULL, "    ");
-	g_string_append(g, "  </provisioning_table>\n");
-}
-
-static struct dep_doc *
-doc_new(struct scn_deploy *d, const struct dep_as *a, const char *what)
-{
-	struct dep_doc *doc = g_new0(struct dep_doc, 1);
-
-	doc->name = g_strdup_printf("deploy:AS%" PRIu32 "/%s", a->asn, what);
-	doc->base = g_strdup_printf("AS%" PRIu32 "-%s", a->asn, what);
-	doc->text = g_string_new("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	g_ptr_array_add(d->docs, doc);
-	return doc;
-}
-
-/* The RAE configuration of AS a (rae-config, doc/rae.md). */
-static void
-rae_doc(struct scn_deploy *d, const struct dep_as *a)
-{
-	GString *g = doc_new(d, a, "rae.xml")->text;
-	char b[ADDR_STRLEN];
-
-	g_string_append_printf(g, "<!-- the RAE of AS %" PRIu32 " (domain %s), made by "
-			       "<deploy> (doc/deploy.md) -->\n", a->asn, a->dom->name);
-	g_string_append_printf(g, "<rae-config limit_of_preferred_paths=\"%u\" "
-			       "local_as_number=\"%" PRIu32 "\" local_ip_address=\"%s\" "
-			       "local_port_number=\"%d\" minimum_update_interval=\"%u\"",
-			       d->limit, a->asn, addr_fmt(&a->ip, b), DEP_PORT_RAE, d->mrai);
-	if (d->approach == DEP_DECOUPLED)
-		g_string_append_printf(g, " cme_ip_address=\"%s\" cme_port_number=\"%d\"", b,
-				       DEP_PORT_CME);
-	g_string_append(g, ">\n");
-	for (guint c = 0; c < d->classes->len; c++) {
-		const struct dep_class *dc = &g_array_index(d->classes, struct dep_class, c);
-
-		g_string_append_printf(g, "  <decision_parameters id=\"%u\"", dc->id);
-		for (int k = 0; k < 6; k++)
-			if (dc->v[k])
-				put_attr(g, class_attrs[k], dc->v[k]);
-		g_string_append(g, "/>\n");
-	}
-	for (guint k = 0; k < a->nbrs->len; k++) {
-		const struct dep_nbr *nb = &g_array_index(a->nbrs, struct dep_nbr, k);
-
-		g_string_append_printf(g, "  <peer_table remote_as_number=\"%" PRIu32 "\" "
-				       "remote_ip_address=\"%s\" remote_port_number=\"%d\" "
-				       "ttl_value=\"1\"", nb->as->asn, addr_fmt(&nb->peer_ip, b),
-				       DEP_PORT_RAE);
-		if (rel_names[nb->rel])
-			g_string_append_printf(g, " relationship=\"%s\"", rel_names[nb->rel]);
-		g_string_append(g, ">\n");
-		put_classes(g, d, &nb->rlink->p, "    ");
-		g_string_append(g, "  </peer_table>\n");
-	}
-	for (guint k = 0; k < a->prefixes->len; k++) {
-		const struct prefix *p = &g_array_index(a->prefixes, struct prefix, k);
-
-		g_string_append_printf(g, "  <prefix_table ip_address=\"%s\" prefix_length=\"%u\"/>\n",
-				       addr_fmt(&p->addr, b), p->len);
-	}
-	/*
-	 * Into and out of the domain, and across it, neutral metrics: from
-	 * each prefix to any neighbouring AS and back, and from any to any
-	 * (doc/rae.md, "Wildcard provisioning"): as many entries for a
-	 * domain of a thousand neighbours as for one of two.
-	 */
-	for (guint j = 0; j < a->prefixes->len; j++) {
-		const struct prefix *p = &g_array_index(a->prefixes, struct prefix, j);
-
-		put_prov(g, d, a, p, NULL, NULL);
-		put_prov(g, d, NULL, NULL, a, p);
-	}
-	if (a->nbrs->len > 1)
-		put_prov(g, d, NULL, NULL, NULL, NULL);
-	g_string_append(g, "</rae-config>\n");
-}
-
 /*
- * Make the files, then the instances of the planned events, and check
- * every instance of the scenario (scn_events_check).
+ * Place the deployment: ASes and neighbours, the node of each RAE, the
+ * prefixes, and the events (their instances made by scn_deploy_finish()).
+ * With domains="d.h" the routers are those the scripts start: the plan
+ * waits for the replay, and scn_deploy_finish() makes it.
  */
+int
+scn_deploy_plan(struct scn_ld *ld)
+{
+	return ld->s->deploy->by_id ? 0 : plan_now(ld);
+}
+
+/* The AS of the domain node n is in, or NULL. */
+struct dep_as *
+dep_as_of(const struct scn_deploy *d, const struct scn_node *n)
+{
+	for (guint i = 0; n->domain && i < d->ases->len; i++) {
+		struct dep_as *a = g_ptr_array_index(d->ases, i);
+
+		if (strcmp(a->dom->name, n->domain) == 0)
+			return a;
+	}
+	return NULL;
+}
+
 /* Add one event made at finish time: a script command at t, its instance made later. */
 static int
 late_cmd(struct scn_ld *ld, struct scn_deploy *d, sim_time_t t, char *cmd)
@@ -1289,55 +988,6 @@ late_cmd(struct scn_ld *ld, struct scn_deploy *d, sim_time_t t, char *cmd)
 							 cmd));
 	g_free(cmd);
 	return rc;
-}
-
-/* The CME configuration of a domain with servers (doc/cme.md): its contents, every key plan. */
-static void
-cme_doc(struct scn_deploy *d, const struct dep_as *a)
-{
-	GString *g = doc_new(d, a, "cme.xml")->text;
-	GPtrArray *srv = d->hosts[PL_SERVERS];
-	char b[ADDR_STRLEN], r[ADDR_STRLEN];
-
-	g_string_append_printf(g, "<!-- the CME of AS %" PRIu32 " (domain %s), made by "
-			       "<deploy> (doc/deploy.md) -->\n<cme-config client_port=\"9091\" "
-			       "collect_interval=\"0\">\n", a->asn, a->dom->name);
-	for (guint c = 0; c < d->classes->len; c++) {
-		const struct dep_class *dc = &g_array_index(d->classes, struct dep_class, c);
-
-		g_string_append_printf(g, "  <decision_parameters id=\"%u\"", dc->id);
-		put_attr(g, "cos", dc->cos ? dc->cos : "BE");
-		for (int k = 0; k < 6; k++)
-			put_attr(g, class_attrs[k], dc->v[k]);
-		g_string_append(g, "/>\n");
-	}
-	addr_fmt(&a->ip, r);
-	for (unsigned c = 0; c < d->wl.ncontents; c++) {
-		const struct dep_host *h = g_ptr_array_index(srv, c % srv->len);
-
-		if (h->as != a)
-			continue;
-		g_string_append_printf(g, "  <content name=\"c%u\" size=\"%" PRIu64 "\"><server "
-				       "address=\"%s\" port=\"8080\" as=\"%" PRIu32 "\" agent=\"%s\"/>"
-				       "</content>\n", c + 1, d->wl.sizes[c], addr_fmt(&h->ip, b),
-				       a->asn, r);
-	}
-	/* One key a neighbour in every domain: out of the source, across, into the client's. */
-	for (guint i = 0; i < d->ases->len; i++) {
-		const struct dep_as *x = g_ptr_array_index(d->ases, i);
-
-		for (guint k = 0; k < x->nbrs->len; k++) {
-			const struct dep_nbr *nb = &g_array_index(x->nbrs, struct dep_nbr, k);
-
-			g_string_append_printf(g, "  <keys as=\"%" PRIu32 "\" to=\"%" PRIu32 "\" "
-					       "keys=\"%02x\"/>\n  <keys as=\"%" PRIu32 "\" from=\"any\" "
-					       "to=\"%" PRIu32 "\" keys=\"%02x\"/>\n", x->asn,
-					       nb->as->asn, nb->key, x->asn, nb->as->asn, nb->key);
-		}
-		g_string_append_printf(g, "  <keys as=\"%" PRIu32 "\" from=\"any\" keys=\"\"/>\n",
-				       x->asn);
-	}
-	g_string_append(g, "</cme-config>\n");
 }
 
 /* Where content c is: the server host (round robin over the servers). */
@@ -1363,14 +1013,15 @@ workload_cmds(struct scn_ld *ld, struct scn_deploy *d)
 	char a[ADDR_STRLEN], b[ADDR_STRLEN];
 	int rc = 0;
 
-	if (!srv->len)
+	if (!srv->len && !d->contents)
 		return 0;
-	scn_workload_sizes(&d->wl, ro->seed, ro->run);
+	if (!d->contents)
+		scn_workload_sizes(&d->wl, ro->seed, ro->run);
 	for (guint i = 0; d->approach == DEP_DECOUPLED && i < d->ases->len; i++) {
 		struct dep_as *x = g_ptr_array_index(d->ases, i);
 
 		if (x->nsrv)
-			cme_doc(d, x);
+			dep_cme_doc(d, x);
 	}
 	for (guint k = 0; k < srv->len && rc == 0; k++) {
 		const struct dep_host *h = g_ptr_array_index(srv, k);
@@ -1388,7 +1039,7 @@ workload_cmds(struct scn_ld *ld, struct scn_deploy *d)
 		for (unsigned c = k; c < d->wl.ncontents; c += srv->len)
 			g_string_append_printf(g, d->approach == DEP_DECOUPLED ? " c%u=%" PRIu64 :
 					       " c%u %" PRIu64, c + 1, d->wl.sizes[c]);
-		rc = late_cmd(ld, d, d->start, g_string_free(g, FALSE));
+		rc = late_cmd(ld, d, d->t_server, g_string_free(g, FALSE));
 	}
 	if (rc < 0 || !d->wl.requests)
 		return rc;
@@ -1404,16 +1055,20 @@ workload_cmds(struct scn_ld *ld, struct scn_deploy *d)
 	for (guint i = 0; i < reqs->len && rc == 0; i++) {
 		const struct scn_request *q = &g_array_index(reqs, struct scn_request, i);
 		struct dep_host *h = g_ptr_array_index(cli, q->client);
-		const struct dep_host *sv = server_of(d, q->content);
-		char *cmd;
+		const struct dep_host *sv = d->contents ? NULL : server_of(d, q->content);
+		char *cmd, c[ADDR_STRLEN], *name;
 
 		if (h->next_port > 65535) {
 			rc = scn_error(ld, d->wl.file, d->wl.line, "<requests>: client %s has more "
-				       "than %u requests, one port each", h->node->name, 65536 - 10000);
+				       "than %u requests, one port each", h->node->name,
+				       65536 - d->place[PL_CLIENTS].port);
 			break;
 		}
 		addr_fmt(&h->as->ip, a);
-		addr_fmt(&sv->as->ip, b);
+		if (sv)
+			addr_fmt(&sv->as->ip, b);
+		name = d->wl.names ? g_strdup(d->wl.names[q->content]) :
+			g_strdup_printf("c%u", q->content + 1);
 		if (d->approach == DEP_DECOUPLED && sv->as == h->as)
 			/* In the server's own domain: nothing to mediate, a direct fetch. */
 			cmd = g_strdup_printf("ON_ROUTER %s usr.cme.Client - c%u server=%s:8080 "
@@ -1426,8 +1081,9 @@ workload_cmds(struct scn_ld *ld, struct scn_deploy *d)
 					      h->next_port);
 		else
 			cmd = g_strdup_printf("ON_ROUTER %s usr.curling.ContentClient %u %s %d %s %d "
-					      "c%u", h->node->name, h->next_port, a, DEP_PORT_CRME, a,
-					      DEP_PORT_CAFE, q->content + 1);
+					      "%s", h->node->name, h->next_port, a, DEP_PORT_CRME,
+					      addr_fmt(&h->cafe, c), DEP_PORT_CAFE, name);
+		g_free(name);
 		h->next_port++;
 		rc = late_cmd(ld, d, q->t, cmd);
 	}
@@ -1447,14 +1103,24 @@ scn_deploy_finish(struct scn_ld *ld)
 	struct scn_deploy *d = s->deploy;
 	guint late = s->events->len;
 
+	if (d->by_id && plan_now(ld) < 0)
+		return -1;
 	for (int k = 0; k < 2; k++)
-		if (d->hosts[k]->len && !s->auto_routes)
+		if (d->hosts[k]->len && !s->auto_routes &&
+		    !((struct dep_host *)g_ptr_array_index(d->hosts[k], 0))->on_router)
 			return scn_error(ld, d->place[k].file, d->place[k].line, "<%s>: the hosts "
 					 "need routes, and the topology's routing is static: give it "
 					 "routing=\"shortest-path\"", place_elems[k]);
-	for (guint i = 0; i < d->ases->len; i++)
-		rae_doc(d, g_ptr_array_index(d->ases, i));
+	for (guint i = 0; i < d->ases->len && !d->no_rae; i++)
+		dep_rae_doc(d, g_ptr_array_index(d->ases, i));
 	if (workload_cmds(ld, d) < 0)
+		return -1;
+	for (guint i = late; d->by_id && i < s->events->len; i++) {
+		struct scn_event *ev = g_ptr_array_index(s->events, i);
+
+		ev->node = g_hash_table_lookup(s->node_by_name, ev->argv[0]);
+	}
+	if (d->by_id && dep_routers_up(ld, late) < 0)
 		return -1;
 	for (guint i = 0; i < d->docs->len; i++) {
 		const struct dep_doc *doc = g_ptr_array_index(d->docs, i);

@@ -1,6 +1,9 @@
 /*
- * deploy_int.h - what the two files of <deploy> share (doc/deploy.md):
- * deploy.c (the description, the plan, the files and the events) and
+ * deploy_int.h - what the files of <deploy> share (doc/deploy.md):
+ * deploy.c (the description, the plan and the events), deploy_place.c
+ * (the hosts and the domains they go to), deploy_conf.c (the
+ * configuration files), deploy_routers.c (the entities on the routers
+ * of a domain, as D4.3's coupled topologies have them) and
  * deploy_write.c (cometsim deploy: printed and written out).
  */
 #ifndef SCENARIO_DEPLOY_INT_H
@@ -60,6 +63,7 @@ struct dep_as {
 struct dep_place {
 	char *where;		/* all, stub, transit, tier1, top:N, or domain names; NULL: none */
 	unsigned hosts;		/* per domain chosen */
+	unsigned port;		/* the clients' first port for a request (port=) */
 	const char *file;
 	int line;
 };
@@ -70,7 +74,21 @@ struct dep_host {
 	struct dep_as *as;
 	const char *rif;	/* the RAE node's interface towards it */
 	struct addr ip;
+	struct addr cafe;	/* the address of the CAFE it sends through (coupled) */
 	unsigned next_port;	/* the clients' next port for a request */
+	bool on_router;		/* where="node:...": a router of the topology, not a host made */
+};
+
+/* A content named by <content name= size= seed= server=/>. */
+struct dep_content {
+	char *name;
+	uint64_t size;
+	char *seed;		/* as written, or NULL: the server's default */
+	char *server;		/* the router that serves it */
+	struct scn_node *node;	/* that router, once planned */
+	struct dep_as *as;	/* its domain */
+	const char *file;
+	int line;
 };
 
 enum { PL_SERVERS = 0, PL_CLIENTS = 1 };
@@ -99,6 +117,69 @@ struct scn_deploy {
 	GPtrArray *hosts[2];	/* struct dep_host*: servers, clients, in AS order */
 	struct scn_workload wl;
 	bool has_catalogue;
+	/* D4.3's coupled topologies (deploy_routers.c) */
+	bool by_id;		/* domains="d.h": router d.h is in domain d, AS d */
+	bool c2p;		/* links="c2p": an inter-domain link is customer to provider */
+	bool no_rae;		/* rae="no" */
+	bool node_first;	/* node="first": the domain's first router, not its first border */
+	bool cafe_routers;	/* cafes="routers": a CAFE on every router but the domain's node */
+	sim_time_t t_crme, t_cafe, t_server;	/* <start>; each start= by default */
+	bool has_start;
+	GPtrArray *contents;	/* struct dep_content*: <content>; NULL: none */
 };
+
+/* deploy.c */
+
+/* The attributes of a class's six levels, delay then loss then bandwidth. */
+extern const char *const dep_class_attrs[6];
+
+/* deploy_place.c */
+
+/* g_ptr_array_sort's order of struct dep_as*: by AS number. */
+gint dep_as_cmp(gconstpointer a, gconstpointer b);
+/* The domains a <servers> or <clients> rule picks, in AS order; NULL on an error. */
+GPtrArray *dep_place_domains(struct scn_ld *ld, struct scn_deploy *d,
+			     const struct dep_place *pl, const char *elem, bool has_rel);
+/* A host "<domain>-<role><k>" linked to a's node; NULL on an error. */
+struct dep_host *dep_add_host(struct scn_ld *ld, struct scn_deploy *d, struct dep_as *a,
+			      const char *role, const char *elem, unsigned k,
+			      const struct dep_place *pl);
+
+/* deploy_conf.c */
+
+/* The RAE configuration of a, added to d->docs. */
+void dep_rae_doc(struct scn_deploy *d, const struct dep_as *a);
+/* The CME configuration of a domain with servers, added to d->docs. */
+void dep_cme_doc(struct scn_deploy *d, const struct dep_as *a);
+
+/* deploy_routers.c */
+
+/* The attributes domains=, links=, rae=, node=, cafes= of <deploy>. */
+int dep_routers_parse(struct scn_ld *ld, struct scn_deploy *d, struct _xmlNode *e,
+		      const char *file);
+/* <start crme= cafe= server=/>. */
+int dep_start_parse(struct scn_ld *ld, struct scn_deploy *d, struct _xmlNode *e,
+		    const char *file);
+/* <content name= size= seed= server=/>. */
+int dep_content_parse(struct scn_ld *ld, struct scn_deploy *d, struct _xmlNode *e,
+		      const char *file);
+/* Once <deploy> is read: what goes with what (coupled only, <content> or <catalogue>). */
+int dep_routers_check(struct scn_ld *ld, struct scn_deploy *d);
+/* domains="d.h": the domains of the routers, once the scripts' routers are known. */
+int dep_routers_domains(struct scn_ld *ld, struct scn_deploy *d);
+/* The routers of <content server=> and <clients where="node:...">, once the ASes are known. */
+int dep_routers_place(struct scn_ld *ld, struct scn_deploy *d, int k);
+int dep_routers_contents(struct scn_ld *ld, struct scn_deploy *d);
+/* cafes="routers": a's CAFEs, each with the tuples of its inter-domain links. */
+int dep_routers_cafes(struct scn_ld *ld, const struct scn_deploy *d, const struct dep_as *a,
+		      GPtrArray *cmds, GArray *times);
+/* domains="d.h": each event of the deployment (from index late) on a router that is up. */
+int dep_routers_up(struct scn_ld *ld, guint late);
+/* The servers of the <content>s, one command a router. */
+void dep_routers_servers(const struct scn_deploy *d, GPtrArray *cmds, GArray *times);
+/* The address a CAFE, CRME or RAE on n uses: its router id, else its first IPv4 address. */
+bool dep_node_ip(const struct scn_node *n, struct addr *out);
+/* The domain of the AS that holds node n, or NULL. */
+struct dep_as *dep_as_of(const struct scn_deploy *d, const struct scn_node *n);
 
 #endif /* SCENARIO_DEPLOY_INT_H */

@@ -197,12 +197,18 @@ deploy_topology(const struct scenario *s)
 /* Whether a --set changed a value of a link of the topology. */
 static bool links_overridden(const struct scenario *s);
 
-/* Whether --write writes topology.xml: hosts added, or a link's value overridden. */
+/*
+ * Whether --write writes topology.xml: hosts added (clients on routers,
+ * where="node:...", add none), or a link's value overridden.
+ */
 static bool
 topology_written(const struct scenario *s)
 {
-	return s->deploy->hosts[PL_SERVERS]->len || s->deploy->hosts[PL_CLIENTS]->len ||
-	       links_overridden(s);
+	for (int k = 0; k < 2; k++)
+		if (s->deploy->hosts[k]->len &&
+		    !((const struct dep_host *)g_ptr_array_index(s->deploy->hosts[k], 0))->on_router)
+			return true;
+	return links_overridden(s);
 }
 
 static bool

@@ -495,6 +495,7 @@ int scn_events_check(struct scn_ld *ld);
 /* A deployment's workload, as read from <catalogue> and <requests>. */
 struct scn_workload {
 	unsigned ncontents;		/* c1 .. cN */
+	const char **names;		/* the contents' names when named (not c<i>), or NULL */
 	uint64_t size_min, size_max;	/* bytes; equal: every content has that size */
 	uint64_t *sizes;		/* drawn: scn_workload_sizes() */
 	bool requests;			/* a <requests> was given */

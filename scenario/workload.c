@@ -141,8 +141,10 @@ scn_workload_fini(struct scn_workload *w)
 {
 	g_free(w->trace);
 	g_free(w->sizes);
+	g_free(w->names);
 	w->trace = NULL;
 	w->sizes = NULL;
+	w->names = NULL;
 }
 
 /* The contents' sizes, from the stream "workload/sizes" when they vary. */
@@ -204,6 +206,16 @@ zipf_draw(const double *c, unsigned n, struct rng *r)
 	return lo;
 }
 
+/* The number from 1 of the content named name, or 0. */
+static uint64_t
+content_named(const struct scn_workload *w, const char *name)
+{
+	for (unsigned i = 0; i < w->ncontents; i++)
+		if (strcmp(w->names[i], name) == 0)
+			return i + 1;
+	return 0;
+}
+
 static int
 trace_requests(struct scn_ld *ld, const struct scn_workload *w, const char *const *clients,
 	       unsigned nclients, GArray *out)
@@ -259,8 +271,12 @@ trace_requests(struct scn_ld *ld, const struct scn_workload *w, const char *cons
 			rc = scn_error(ld, tf, lineno, "client \"%s\" is not a client host of "
 				       "the deployment (%s, ...)", fld[1],
 				       nclients ? clients[0] : "none");
-		else if (fld[2][0] != 'c' || units_uint("content", fld[2] + 1, 1, w->ncontents,
-							&c, err, sizeof(err)) < 0)
+		else if (w->names && !(c = content_named(w, fld[2])))
+			rc = scn_error(ld, tf, lineno, "content \"%s\" is not one of the "
+				       "<content>s (%s, ...)", fld[2], w->names[0]);
+		else if (!w->names && (fld[2][0] != 'c' ||
+				       units_uint("content", fld[2] + 1, 1, w->ncontents, &c, err,
+						  sizeof(err)) < 0))
 			rc = scn_error(ld, tf, lineno, "content \"%s\" is not one of the "
 				       "catalogue's, c1 to c%u", fld[2], w->ncontents);
 		else {

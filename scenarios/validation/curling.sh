@@ -6,7 +6,7 @@
 # and writes one result row per test.
 #
 # usage: curling.sh OUTDIR [--cometsim PATH] [--rows FILE] [--only LIST]
-#                   [--set [N:]NAME=VALUE]... [--quiet]
+#                   [--set [N:]NAME=VALUE]... [--scenario N:FILE]... [--quiet]
 #
 #   OUTDIR             topology N runs into OUTDIR/topologyN/ (removed
 #                      first); rows go to OUTDIR/rows.jsonl
@@ -17,6 +17,10 @@
 #   --set [N:]NAME=VALUE
 #                      passed to 'cometsim run --set' for topology N (or
 #                      both); 'cometsim params FILE' lists the names
+#   --scenario N:FILE  run FILE as topology N instead of
+#                      scenarios/curling-topologyN.xml (the same topology
+#                      with its entities placed otherwise, for instance by
+#                      <deploy>: scenarios/deploy/topologyN.xml)
 #   --quiet            no table on stdout
 #
 # Environment: COMETSIM, TSHARK (default tshark; mergecap must be on PATH
@@ -49,7 +53,7 @@ here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
 . "$here/_lib.sh"
 
 usage() {
-	sed -n '8,21p' "$here/$me" | sed 's/^# \{0,1\}//' >&2
+	sed -n '8,25p' "$here/$me" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 die() {
@@ -98,6 +102,8 @@ only=''
 quiet=0
 cometsim_opt=''
 sets=''
+scenario1="$top_srcdir/scenarios/curling-topology1.xml"
+scenario2="$top_srcdir/scenarios/curling-topology2.xml"
 nl='
 '
 while [ $# -gt 0 ]; do
@@ -114,6 +120,14 @@ while [ $# -gt 0 ]; do
 		[12]:*=*) sets="$sets$2$nl" ;;
 		*=*) sets="$sets*:$2$nl" ;;
 		*) die "--set $2: expected [N:]NAME=VALUE" ;;
+		esac
+		shift 2 ;;
+	--scenario)
+		[ $# -ge 2 ] || usage
+		case $2 in
+		1:?*) scenario1=${2#1:} ;;
+		2:?*) scenario2=${2#2:} ;;
+		*) die "--scenario $2: expected N:FILE, N 1 or 2" ;;
 		esac
 		shift 2 ;;
 	-q|--quiet) quiet=1; shift ;;
@@ -199,7 +213,7 @@ scan() {
 run_topology() {
 	n=$1
 	d="$outdir/topology$n"
-	set -- "$top_srcdir/scenarios/curling-topology$n.xml"
+	if [ "$n" = 1 ]; then set -- "$scenario1"; else set -- "$scenario2"; fi
 	while IFS= read -r s; do
 		case $s in
 		"$n":*|'*':*) set -- "$@" --set "${s#*:}" ;;
