@@ -22,7 +22,35 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "entities/registry.h"
+#include "scenario/scenario.h"
+#include "sim/net.h"
 #include "tests/bench/bench.h"
+
+struct scenario *
+bench_load(const char *path, const struct scn_override *ov, size_t nov, struct sim **sim,
+	   struct net **net)
+{
+	struct scenario *scn;
+	char err[2048];
+
+	if (entities_register_all() != 0) {
+		fprintf(stderr, "bench: cannot register the entity classes\n");
+		exit(1);
+	}
+	scn = scenario_load(path, ov, nov, err, sizeof(err));
+	if (!scn) {
+		fprintf(stderr, "bench: %s\n", err);
+		exit(1);
+	}
+	*sim = sim_create(NULL);
+	*net = net_create(*sim, 1, 1);
+	if (scenario_instantiate(scn, *net, err, sizeof(err)) != 0) {
+		fprintf(stderr, "bench: %s\n", err);
+		exit(1);
+	}
+	return scn;
+}
 
 static void
 in_child(void (*fn)(void *), void *arg)

@@ -10,6 +10,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct scenario;
+struct scn_override;
+struct sim;
+struct net;
+
+/* bench.c */
+
+/*
+ * Register the entity classes, load the scenario at `path` with the
+ * overrides ov, and build its network with seed 1, run 1, as `cometsim
+ * run` does; exits 1 with the loader's message if anything fails.
+ */
+struct scenario *bench_load(const char *path, const struct scn_override *ov, size_t nov,
+			    struct sim **sim, struct net **net);
+
 /* bench_sched.c */
 
 /*

@@ -237,7 +237,7 @@ all_valley_free(GPtrArray *raes)
 void
 bench_internet(unsigned ases)
 {
-	char err[2048], path[] = "/tmp/bench-internet-XXXXXX";
+	char path[] = "/tmp/bench-internet-XXXXXX";
 	struct scenario *scn;
 	struct sim *sim;
 	struct net *net;
@@ -251,10 +251,6 @@ bench_internet(unsigned ases)
 	int fd;
 
 	t0 = now_s();
-	if (entities_register_all() != 0) {
-		fprintf(stderr, "bench: cannot register the entity classes\n");
-		exit(1);
-	}
 	fd = mkstemp(path);
 	if (fd < 0 || !(f = fdopen(fd, "w"))) {
 		fprintf(stderr, "bench: cannot write %s\n", path);
@@ -266,18 +262,9 @@ bench_internet(unsigned ases)
 		"  <deploy approach=\"none\" mrai=\"1\"/>\n"
 		"</scenario>\n", ases, MAX_END);
 	fclose(f);
-	scn = scenario_load(path, NULL, 0, err, sizeof(err));
+	/* The file is read while the scenario loads; a failure exits, leaving it in /tmp. */
+	scn = bench_load(path, NULL, 0, &sim, &net);
 	unlink(path);
-	if (!scn) {
-		fprintf(stderr, "bench: %s\n", err);
-		exit(1);
-	}
-	sim = sim_create(NULL);
-	net = net_create(sim, 1, 1);
-	if (scenario_instantiate(scn, net, err, sizeof(err)) != 0) {
-		fprintf(stderr, "bench: %s\n", err);
-		exit(1);
-	}
 	memset(&w, 0, sizeof(w));
 	w.net = net;
 	w.want = ases;

@@ -100,7 +100,7 @@ watch_poll(struct sim *sim, void *ctx)
 void
 bench_rae(uint64_t prefixes)
 {
-	char num[32], err[2048];
+	char num[32];
 	struct scn_override ov[3] = {
 		{ "prefixes", num, NULL },
 		{ "raedir", COMETSIM_SRCDIR "/scenarios/rae", NULL },
@@ -115,21 +115,7 @@ bench_rae(uint64_t prefixes)
 
 	snprintf(num, sizeof(num), "%" PRIu64, prefixes);
 	t0 = now_s();
-	if (entities_register_all() != 0) {
-		fprintf(stderr, "bench: cannot register the entity classes\n");
-		exit(1);
-	}
-	scn = scenario_load(COMETSIM_SRCDIR "/scenarios/rae/stress.xml", ov, 3, err, sizeof(err));
-	if (!scn) {
-		fprintf(stderr, "bench: %s\n", err);
-		exit(1);
-	}
-	sim = sim_create(NULL);
-	net = net_create(sim, 1, 1);
-	if (scenario_instantiate(scn, net, err, sizeof(err)) != 0) {
-		fprintf(stderr, "bench: %s\n", err);
-		exit(1);
-	}
+	scn = bench_load(COMETSIM_SRCDIR "/scenarios/rae/stress.xml", ov, 3, &sim, &net);
 	memset(&w, 0, sizeof(w));
 	w.net = net;
 	w.want = prefixes + 1;	/* and the east's own 10.200.0.0/16 */

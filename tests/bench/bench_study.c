@@ -78,7 +78,7 @@ kind_sum(struct net *net, const char *kind, const char *name, uint64_t *count)
 void
 bench_study(const char *approach, unsigned ases, uint64_t requests)
 {
-	char ases_s[32], rate_s[64], err[2048];
+	char ases_s[32], rate_s[64];
 	struct scn_override ov[6] = {
 		{ "ases", ases_s, NULL },
 		{ "rate", rate_s, NULL },
@@ -99,22 +99,7 @@ bench_study(const char *approach, unsigned ases, uint64_t requests)
 	snprintf(rate_s, sizeof(rate_s), "%.9f",
 		 (double)requests / ((double)clients * STUDY_DURATION_S));
 	t0 = now_s();
-	if (entities_register_all() != 0) {
-		fprintf(stderr, "bench: cannot register the entity classes\n");
-		exit(1);
-	}
-	scn = scenario_load(COMETSIM_SRCDIR "/scenarios/study/study.xml", ov, 6, err,
-			    sizeof(err));
-	if (!scn) {
-		fprintf(stderr, "bench: %s\n", err);
-		exit(1);
-	}
-	sim = sim_create(NULL);
-	net = net_create(sim, 1, 1);
-	if (scenario_instantiate(scn, net, err, sizeof(err)) != 0) {
-		fprintf(stderr, "bench: %s\n", err);
-		exit(1);
-	}
+	scn = bench_load(COMETSIM_SRCDIR "/scenarios/study/study.xml", ov, 6, &sim, &net);
 	t1 = now_s();
 	sim_run(sim, scenario_run_opts(scn)->end_time);
 	t2 = now_s();
