@@ -25,6 +25,23 @@ rib_route_cmp(gconstpointer x, gconstpointer y)
 	return (int)a->plen - (int)b->plen;
 }
 
+/* A route's (prefix, length), the key of crme_rib_recompute's table. */
+static guint
+rib_route_hash(gconstpointer x)
+{
+	const struct rib_route *a = x;
+
+	return a->prefix * 2654435761u ^ a->plen;
+}
+
+static gboolean
+rib_route_equal(gconstpointer x, gconstpointer y)
+{
+	const struct rib_route *a = x, *b = y;
+
+	return a->prefix == b->prefix && a->plen == b->plen;
+}
+
 /* Whether candidate c is better than the best so far (D4.3 leaves the BGP policy to us). */
 static bool
 rib_route_better(const struct rib_route *c, const struct rib_route *best)
@@ -109,6 +126,8 @@ void
 crme_rib_recompute(struct crme *r)
 {
 	GPtrArray *rib = g_ptr_array_new();
+	/* the best route so far of each (prefix, length), in rib */
+	GHashTable *at = g_hash_table_new(rib_route_hash, rib_route_equal);
 	struct rib_route *own = g_new0(struct rib_route, 1);
 	bool changed;
 	char a[CURLING_ADDRLEN], b[CURLING_ADDRLEN];
@@ -117,6 +136,7 @@ crme_rib_recompute(struct crme *r)
 	own->plen = r->own_plen ? r->own_plen : 24;
 	own->rel = REL_LOCAL;
 	g_ptr_array_add(rib, own);
+	g_hash_table_add(at, own);
 	for (guint i = 0; i < r->nbrs->len; i++) {
 		const struct nbr *n = g_ptr_array_index(r->nbrs, i);
 
@@ -124,26 +144,26 @@ crme_rib_recompute(struct crme *r)
 			const struct cmsg_route *x = &g_array_index(n->routes, struct cmsg_route, k);
 			struct rib_route c = { .prefix = x->prefix, .plen = x->plen, .via = n->crme,
 					   .rel = n->rel, .npath = x->npath };
-			bool loop = false, placed = false;
+			struct rib_route *best;
+			bool loop = false;
 
 			for (unsigned p = 0; p < x->npath; p++)
 				loop |= x->path[p] == r->self;
 			if (loop || x->npath == 0)
 				continue;
 			memcpy(c.path, x->path, sizeof(x->path[0]) * x->npath);
-			for (guint j = 0; j < rib->len && !placed; j++) {
-				struct rib_route *best = g_ptr_array_index(rib, j);
-
-				if (best->prefix == c.prefix && best->plen == c.plen) {
-					if (rib_route_better(&c, best))
-						*best = c;
-					placed = true;
-				}
+			best = g_hash_table_lookup(at, &c);
+			if (best) {
+				if (rib_route_better(&c, best))
+					*best = c;
+				continue;
 			}
-			if (!placed)
-				g_ptr_array_add(rib, g_memdup2(&c, sizeof(c)));
+			best = g_memdup2(&c, sizeof(c));
+			g_ptr_array_add(rib, best);
+			g_hash_table_add(at, best);
 		}
 	}
+	g_hash_table_destroy(at);
 	g_ptr_array_sort(rib, rib_route_cmp);
 	changed = rib->len != r->rib->len;
 	for (guint i = 0; i < rib->len && !changed; i++)
