@@ -203,6 +203,13 @@ parse_place(struct scn_ld *ld, struct dep_place *pl, xmlNode *e, const char *fil
 		g_free(v);
 	}
 	pl->port = (unsigned)n;
+	if (rc == 0 && (v = scn_xml_attr(ld, e, file, "save", &rc))) {
+		if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
+			rc = scn_error(ld, file, line, "<%s>: save \"%s\": yes or no",
+				       (const char *)e->name, v);
+		pl->nosave = strcmp(v, "no") == 0;
+		g_free(v);
+	}
 	return rc < 0 ? -1 : 0;
 }
 
@@ -1039,6 +1046,8 @@ workload_cmds(struct scn_ld *ld, struct scn_deploy *d)
 		for (unsigned c = k; c < d->wl.ncontents; c += srv->len)
 			g_string_append_printf(g, d->approach == DEP_DECOUPLED ? " c%u=%" PRIu64 :
 					       " c%u %" PRIu64, c + 1, d->wl.sizes[c]);
+		if (d->approach != DEP_DECOUPLED && d->place[PL_SERVERS].nosave)
+			g_string_append(g, " save=no");
 		rc = late_cmd(ld, d, d->t_server, g_string_free(g, FALSE));
 	}
 	if (rc < 0 || !d->wl.requests)
@@ -1081,8 +1090,9 @@ workload_cmds(struct scn_ld *ld, struct scn_deploy *d)
 					      h->next_port);
 		else
 			cmd = g_strdup_printf("ON_ROUTER %s usr.curling.ContentClient %u %s %d %s %d "
-					      "%s", h->node->name, h->next_port, a, DEP_PORT_CRME,
-					      addr_fmt(&h->cafe, c), DEP_PORT_CAFE, name);
+					      "%s%s", h->node->name, h->next_port, a, DEP_PORT_CRME,
+					      addr_fmt(&h->cafe, c), DEP_PORT_CAFE, name,
+					      d->place[PL_CLIENTS].nosave ? " save=no" : "");
 		g_free(name);
 		h->next_port++;
 		rc = late_cmd(ld, d, q->t, cmd);

@@ -64,6 +64,7 @@ struct dep_place {
 	char *where;		/* all, stub, transit, tier1, top:N, or domain names; NULL: none */
 	unsigned hosts;		/* per domain chosen */
 	unsigned port;		/* the clients' first port for a request (port=) */
+	bool nosave;		/* save="no": coupled clients and servers keep no copy */
 	const char *file;
 	int line;
 };

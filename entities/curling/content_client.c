@@ -5,7 +5,7 @@
  *
  *   usr.curling.ContentClient myport myCRMEaddr myCRMEport myCAFEaddr
  *       myCAFEport ContentID [timeout=DURATION] [stall=DURATION]
- *       [retries=N] [clients=N] [spread=DURATION]
+ *       [retries=N] [clients=N] [spread=DURATION] [save=yes|no]
  *
  * One instance runs `clients` requesters (default 1), on ports myport,
  * myport+1, ...: each asks for the content on its own, saves its own
@@ -26,6 +26,10 @@
  * Content/<address> <port>/<ContentID> in the run directory (kept in
  * memory when there is none) and D4.3's line is logged:
  *   CC: Content MyContent1 received and saved to: ./Content/4.3 1000/MyContent1
+ * With save=no the client keeps no byte of what it receives, only which
+ * chunks came, and logs "received (N bytes, not saved)": a workload of
+ * many requests (a deployment's clients, doc/deploy.md) then costs
+ * neither memory nor disk for the contents.
  * If the last chunk came and some are missing, or nothing came for
  * `stall` (default 2s), the client asks again for the missing range,
  * `retries` times at most (default 3), then gives up and logs what it
@@ -54,7 +58,7 @@
 
 #define CLIENT_USAGE "myport myCRMEaddr myCRMEport myCAFEaddr myCAFEport ContentID " \
 		     "[timeout=DURATION] [stall=DURATION] [retries=N] [clients=N] " \
-		     "[spread=DURATION]"
+		     "[spread=DURATION] [save=yes|no]"
 #define DEFAULT_TIMEOUT	(5 * SIM_S)
 #define DEFAULT_STALL	(2 * SIM_S)
 #define DEFAULT_RETRIES	3
@@ -102,7 +106,7 @@ struct creq {
 	unsigned repairs;
 	uint64_t size;		/* 0 until known */
 	uint32_t nchunks;
-	uint8_t *buf;		/* size bytes */
+	uint8_t *buf;		/* size bytes, until saved; never with save=no */
 	uint8_t *have;		/* one byte per chunk */
 	uint32_t nhave;
 	struct sim_timer ask_timer, reply_timer, stall_timer;
@@ -127,6 +131,7 @@ struct cclient {
 	unsigned retries;
 	unsigned nreq;		/* clients=N */
 	sim_time_t spread;	/* 0: every requester asks at start */
+	bool nosave;		/* save=no */
 	/* run */
 	uint32_t self;
 	char self_str[CURLING_ADDRLEN];
@@ -222,6 +227,11 @@ complete(struct creq *r)
 	r->rec->completion = r->done_at - r->asked_at;
 	r->rec->outcome = REQ_COMPLETE;
 	requests_way_final(&c->e, r->rec);
+	if (c->nosave) {
+		entity_log(&c->e, LOG_INFO, "%s Content %s received (%" PRIu64 " bytes, not saved)",
+			   r->tag, c->id, r->size);
+		return;
+	}
 	top = net_outfile(c->e.node->net, "Content");
 	if (!top) {
 		entity_log(&c->e, LOG_INFO, "%s Content %s received (%" PRIu64 " bytes, kept in "
@@ -243,6 +253,8 @@ complete(struct creq *r)
 		entity_log(&c->e, LOG_INFO, "CC: Content %s received and saved to: ./%s/%s",
 			   c->id, rel, c->id);
 	}
+	g_free(r->buf);		/* written (or not writable): nothing reads it again */
+	r->buf = NULL;
 	g_free(rel);
 	g_free(dir);
 	g_free(path);
@@ -380,11 +392,12 @@ process_content(struct creq *r, const struct cmsg *m)
 		r->duplicates++;
 		return;
 	}
-	if (!r->buf) {
+	if (!r->have) {
 		r->size = m->size;
 		r->nchunks = m->nchunks;
-		r->buf = g_malloc0(r->size ? r->size : 1);
-		r->have = g_malloc0(r->nchunks);
+		if (!c->nosave)
+			r->buf = g_malloc0(r->size ? r->size : 1);
+		r->have = g_malloc0(r->nchunks ? r->nchunks : 1);
 	}
 	if (m->size != r->size || m->nchunks != r->nchunks) {
 		r->inconsistent++;
@@ -397,7 +410,8 @@ process_content(struct creq *r, const struct cmsg *m)
 	if (r->have[m->seq]) {
 		r->duplicates++;
 	} else {
-		memcpy(r->buf + m->offset, m->data, m->datalen);
+		if (r->buf)
+			memcpy(r->buf + m->offset, m->data, m->datalen);
 		r->have[m->seq] = 1;
 		r->nhave++;
 		r->bytes += m->datalen;
@@ -494,6 +508,10 @@ client_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 			if (units_duration("spread", argv[i] + 7, 0, 0, SIM_TIME_LIMIT, &c->spread, err,
 					   errlen) < 0)
 				return -1;
+		} else if (strcmp(argv[i], "save=yes") == 0 || strcmp(argv[i], "save=no") == 0) {
+			c->nosave = strcmp(argv[i], "save=no") == 0;
+		} else if (strncmp(argv[i], "save=", 5) == 0) {
+			return entity_err(err, errlen, "save \"%s\": yes or no", argv[i] + 5);
 		} else {
 			return entity_err(err, errlen, "unknown option \"%s\"", argv[i]);
 		}

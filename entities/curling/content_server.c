@@ -6,6 +6,7 @@
  *
  *   usr.curling.ContentServer myport myCRMEaddr myCRMEport myCAFEaddr
  *       myCAFEport nContents <ContentID content>... [chunk=BYTES] [rate=BPS]
+ *       [save=yes|no]
  *
  * A content is SIZE (bytes, "10000", "64KiB": generated from seed 1),
  * SIZE:SEED (generated from that seed), or file:PATH (the bytes of a
@@ -16,7 +17,8 @@
  *
  * With a run directory the server writes each content it holds to
  * Content/<address> <port>/<ContentID> there, so the client's copy can
- * be compared with it.  Log kind "cserver"; lines start "CS <addr>:".
+ * be compared with it; save=no does not (a deployment's catalogue of
+ * thousands of contents, doc/deploy.md).  Log kind "cserver"; lines start "CS <addr>:".
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -34,7 +36,7 @@
 #include "sim/wire.h"
 
 #define SERVER_USAGE "myport myCRMEaddr myCRMEport myCAFEaddr myCAFEport nContents " \
-		     "<ContentID SIZE[:SEED]|file:PATH>... [chunk=BYTES] [rate=BPS]"
+		     "<ContentID SIZE[:SEED]|file:PATH>... [chunk=BYTES] [rate=BPS] [save=yes|no]"
 #define MAX_CONTENTS	1024
 #define DEFAULT_CHUNK	1024
 #define DEFAULT_RATE	10000000ULL
@@ -75,6 +77,7 @@ struct cserver {
 	uint32_t chunk;
 	uint64_t rate;
 	sim_time_t interval;
+	bool nosave;		/* save=no: no copy in the run directory */
 	/* run */
 	uint32_t self;
 	char self_str[CURLING_ADDRLEN];
@@ -431,6 +434,10 @@ server_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 		} else if (strncmp(argv[i], "rate=", 5) == 0) {
 			if (units_rate("rate", argv[i] + 5, 1, INT64_MAX, &s->rate, err, errlen) < 0)
 				return -1;
+		} else if (strcmp(argv[i], "save=yes") == 0 || strcmp(argv[i], "save=no") == 0) {
+			s->nosave = strcmp(argv[i], "save=no") == 0;
+		} else if (strncmp(argv[i], "save=", 5) == 0) {
+			return entity_err(err, errlen, "save \"%s\": yes or no", argv[i] + 5);
 		} else {
 			return entity_err(err, errlen, "unknown option \"%s\"", argv[i]);
 		}
@@ -495,7 +502,8 @@ server_start(struct entity *e)
 		snprintf(who, sizeof(who), "CS %s", s->self_str);
 		s->unknown_addrs = curling_check_addrs(e, who, addrs, server_roles, 2);
 	}
-	store_write(s);
+	if (!s->nosave)
+		store_write(s);
 	for (unsigned i = 0; i < s->nitems; i++)
 		entity_log(e, LOG_INFO, "CS %s: holds %s, %" PRIu64 " bytes (%s)", s->self_str,
 			   s->items[i].id, s->items[i].size,

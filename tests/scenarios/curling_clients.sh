@@ -135,6 +135,20 @@ bad clients=1001 'clients "1001": too large (at most 1000)'
 bad clients=two 'clients "two": not a whole number'
 bad spread=soon 'spread "soon": not a number (a duration is a number and a unit'
 bad spread=2000000000s 'spread "2000000000s": too large (at most 1000000000s, the longest time a run may reach)'
+# save= takes yes or no, on the client and on the server.
+top=$(cd "$top_srcdir" && pwd)
+sed "s|file=\"\\.\\./topologies/|file=\"$top/topologies/|; s|file=\"curling-clients.script\"|file=\"save.script\"|" \
+	"$sc" > "$T/save.xml"
+for who in Client Server; do
+	sed "/usr\.curling\.Content$who /s/\$/ save=maybe/" "$top_srcdir/scenarios/curling-clients.script" \
+		> "$T/save.script"
+	sline=$(grep -n "usr.curling.Content$who " "$T/save.script" | cut -d: -f1)
+	"$COMETSIM" check "$T/save.xml" 2>"$T/err" >/dev/null
+	rc=$?
+	check "Content$who save=maybe: exit status 1 (got $rc)" [ "$rc" -eq 1 ]
+	check "Content$who save=maybe: cites save.script:$sline" grep -q "save\.script:$sline: " "$T/err"
+	check "Content$who save=maybe: says so" grep -qF 'save "maybe": yes or no' "$T/err"
+done
 # A range of ports that reaches another curling entity's port.
 top=$(cd "$top_srcdir" && pwd)
 sed "s|file=\"\\.\\./topologies/|file=\"$top/topologies/|; s|file=\"curling-clients.script\"|file=\"clash.script\"|" \

@@ -154,6 +154,28 @@ w="$T/wl-written"
 check "--write writes the topology with the hosts" grep -q '<node name="AS64625-srv0" domain="AS64625" role="host">' "$w/topology.xml"
 "$COMETSIM" run "$w/scenario.xml" --out "$T/wlrun2" --quiet
 check "... and it runs to the same counters" cmp -s "$T/wlrun/counters.csv" "$T/wlrun2/counters.csv"
+# save="no": the clients keep no bytes and the servers write no copy.
+sed -e 's|<servers where="AS64625 AS64630"/>|<servers where="AS64625 AS64630" save="no"/>|' \
+    -e 's|<clients where="stub"/>|<clients where="stub" save="no"/>|' "$T/wl.xml" >"$T/wl6.xml"
+"$COMETSIM" deploy "$T/wl6.xml" >"$T/wl6.script"
+n=$(grep ' usr.curling.ContentClient .* save=no$' "$T/wl6.script" | wc -l)
+check "save=\"no\": every client is given save=no ($n of $nreq)" [ "$n" -eq "$nreq" ]
+n=$(grep -c ' usr.curling.ContentServer .* save=no$' "$T/wl6.script")
+check "... and both servers ($n)" [ "$n" -eq 2 ]
+"$COMETSIM" run "$T/wl6.xml" --out "$T/wlrun6" --quiet
+rc=$?
+check "... and it runs (exit $rc)" [ "$rc" -eq 0 ]
+n=$(grep -c 'CC: Content c[0-9]* received ([0-9]* bytes, not saved)$' "$T/wlrun6/log.txt")
+check "... every request is received, not saved ($n of $nreq)" [ "$n" -eq "$nreq" ]
+check "... no content is written" [ ! -e "$T/wlrun6/Content" ]
+check "... where the run that saves writes them" [ -d "$T/wlrun/Content" ]
+check "... with the same counters as the run that saves" \
+	cmp -s "$T/wlrun/counters.csv" "$T/wlrun6/counters.csv"
+sed 's|<clients where="stub"/>|<clients where="stub" save="maybe"/>|' "$T/wl.xml" >"$T/wl7.xml"
+"$COMETSIM" check "$T/wl7.xml" 2>"$T/wl7.err"
+rc=$?
+check "save=\"maybe\" is refused (exit $rc)" [ "$rc" -eq 1 ]
+check "... at its line" grep -q "^$T/wl7.xml:6: <clients>: save \"maybe\": yes or no" "$T/wl7.err"
 # A trace: its lines, as they are.
 printf '# time client content\n4s AS64621-cli0 c3\n\n4.5s AS64630-cli0 c10\n' >"$T/trace.txt"
 sed 's|<requests rate="0.5" start="8s" duration="10s" zipf="0.8"/>|<requests trace="trace.txt"/>|' "$T/wl.xml" >"$T/wl5.xml"
