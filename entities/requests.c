@@ -354,10 +354,19 @@ requests_crme(struct net *net, uint32_t self, uint32_t as, uint32_t addr, uint16
 	if (!r->crmes)
 		r->crmes = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	g_array_append_val(r->crmes, as);
-	if (how == REQ_HOP_SOURCE)
+	if (how == REQ_HOP_SOURCE) {
 		r->way_done = true;
-	else if (how == REQ_HOP_JOIN && !(r->way_done = way_on(rq, r, as, content)))
-		g_array_set_size(r->crmes, 0);
+	} else if (how == REQ_HOP_JOIN) {
+		guint known = r->crmes->len;
+
+		/*
+		 * The session joined may still be waiting for its own
+		 * upstream session, its Consume on a link: the way is then
+		 * found when the request completes (requests_way_final).
+		 */
+		if (!(r->way_done = way_on(rq, r, as, content)))
+			g_array_set_size(r->crmes, known);
+	}
 }
 
 void

@@ -251,6 +251,19 @@ check "the one that joined in AS3 comes the same way" \
 	grep -q '^5\.001000000,AS3-cli1:10000,c1,coupled,[0-9.:]*,20 2 1 3,3,' "$T/join/requests.csv"
 check "the one that joined in AS2 comes from there: 20 2 21, 2 hops" \
 	grep -q '^5\.002000000,AS21-cli0:10000,c1,coupled,[0-9.:]*,20 2 21,2,' "$T/join/requests.csv"
+# A join while the flow's Consume is still on its way up: with 10 ms
+# links AS3-cli0's Consume leaves AS2 for AS20 at about 5.03 s and
+# arrives at 5.04 s; AS21-cli0's, asked at 5.015 s, joins in AS2 between
+# the two.  The path is known when the request completes.
+sed -e 's|<run end_time|<linkdefaults delay="10ms"/><run end_time|' -e 's/join\.trace/late.trace/' \
+	"$T/join.xml" >"$T/late.xml"
+printf '5s AS3-cli0 c1\n5.015s AS21-cli0 c1\n' >"$T/late.trace"
+"$COMETSIM" run "$T/late.xml" --out "$T/late" --quiet
+rc=$?
+check "the late-join scenario runs (exit $rc)" [ "$rc" -eq 0 ]
+check "... AS21's request joins in AS2" grep -q '^crme,AS2/crme[0-9]*,joins,1$' "$T/late/counters.csv"
+check "... and its path is known: 20 2 21, 2 hops" \
+	grep -q '^5\.015000000,AS21-cli0:10000,c1,coupled,[0-9.:]*,20 2 21,2,' "$T/late/requests.csv"
 
 # A route optimisation moves the flow: AS20's Consume climbs 20 2 1 to the
 # record and comes down 1 3 30; AS2 then has a shorter route to the server
