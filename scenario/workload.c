@@ -127,7 +127,10 @@ scn_workload_parse_requests(struct scn_ld *ld, struct _xmlNode *e, const char *f
 		g_free(v);
 	}
 	if (rc == 0 && (v = scn_xml_attr(ld, e, file, "zipf", &rc))) {
-		if (units_real("zipf", v, &w->zipf, err, sizeof(err)) < 0)
+		/* 0 (uniform, the default) said in words: units_real wants more than 0 */
+		if (v[0] == '0' && strspn(v, "0.") == strlen(v) && strchr(v, '.') == strrchr(v, '.'))
+			w->zipf = 0;
+		else if (units_real("zipf", v, &w->zipf, err, sizeof(err)) < 0)
 			rc = scn_error(ld, file, line, "<requests>: %s", err);
 		else if (!(w->zipf >= 0) || w->zipf > 10)
 			rc = scn_error(ld, file, line, "<requests>: zipf %s is not in [0, 10]", v);

@@ -92,9 +92,16 @@ mkdir -p "$plots" || exit 1
 say() { printf 'study: %s\n' "$*" >&2; }
 fail() { printf 'study.sh: %s\n' "$*" >&2; exit 1; }
 
+# The scenario and the --set values are checked before anything in OUT
+# changes; then the report of an earlier study goes, so that a study that
+# fails leaves none that looks complete.  The run folder is cometsim
+# run's to clear: it refuses one that holds anything but a run.
+# shellcheck disable=SC2086
+"$bin" check "$scn" $setargs >/dev/null || fail "the scenario does not load (above)"
+rm -f "$out/report.md"
+
 # ---- 1. both approaches on the network ----
 say "running both approaches on $graph"
-rm -rf "$run"
 # Its warnings go to its log: each half samples the other's entities too
 # (the series of timeseries.csv), which it does not have.
 # shellcheck disable=SC2086
@@ -168,11 +175,12 @@ $12 != "complete" { next }
 # (its rows sorted), blank-separated.
 q() {
 	awk -F, -v c="$2" 'NR > 1 && $c != "" {print $c}' "$1" | sort -g |
-		awk '{v[NR] = $1; s += $1}
+		awk 'function rank(p,   i) { i = int(NR * p); if (NR * p - i > 1e-9) i++; return i < 1 ? 1 : i }
+		{v[NR] = $1; s += $1}
 		END {
 			if (NR == 0) { print "0 - - - -"; exit }
-			i50 = int(NR * 0.5); i90 = int(NR * 0.9); i99 = int(NR * 0.99)
-			if (i50 < 1) i50 = 1; if (i90 < 1) i90 = 1; if (i99 < 1) i99 = 1
+			# nearest rank: the smallest value with at least p of them at or below it
+			i50 = rank(0.5); i90 = rank(0.9); i99 = rank(0.99)
 			printf "%d %.4f %.4f %.4f %.4f\n", NR, s / NR, v[i50], v[i90], v[i99]
 		}'
 }
@@ -385,5 +393,6 @@ pfx=$(csum "$run/decoupled" rae prefixes_in)
 		echo
 		echo "The numbers: \`sweep/results.csv\`."
 	fi
-} >"$out/report.md"
+} >"$out/report.md.tmp" || fail "the report could not be written"
+mv "$out/report.md.tmp" "$out/report.md" || fail "the report could not be written"
 say "report: $out/report.md"

@@ -143,6 +143,18 @@ check "--set seed=2 deploys (exit $rc)" [ "$rc" -eq 0 ]
 n=$(grep -c ' usr.curling.ContentClient ' "$T/wl3.script")
 check "... with requests ($n)" [ "$n" -gt 20 ]
 check "another seed, other requests" not cmp -s "$T/wl.script" "$T/wl3.script"
+# zipf="0" is the default, uniform popularity, said in words.
+sed 's| zipf="0.8"||' "$T/wl.xml" >"$T/wlu.xml"
+sed 's| zipf="0.8"| zipf="0"|' "$T/wl.xml" >"$T/wlz.xml"
+"$COMETSIM" deploy "$T/wlu.xml" >"$T/wlu.script"
+"$COMETSIM" deploy "$T/wlz.xml" >"$T/wlz.script" 2>"$T/wlz.err"
+rc=$?
+check "zipf=\"0\" is accepted (exit $rc)" [ "$rc" -eq 0 ]
+tail -n +2 "$T/wlu.script" >"$T/wlu.events"
+tail -n +2 "$T/wlz.script" >"$T/wlz.events"
+tail -n +2 "$T/wl.script" >"$T/wl.events"
+check "... and gives the requests of no zipf=" cmp -s "$T/wlu.events" "$T/wlz.events"
+check "... which are not zipf=\"0.8\"'s" not cmp -s "$T/wl.events" "$T/wlz.events"
 sed 's|<clients where="stub"/>|<clients where="AS64623 AS64630"/>|' "$T/wl.xml" >"$T/wl4.xml"
 "$COMETSIM" deploy "$T/wl4.xml" >"$T/wl4.script"
 grep ' AS64623-cli0 ' "$T/wl.script" >"$T/one-a"

@@ -42,20 +42,33 @@ n=$(awk -F, '$1 == "coupled" && $2 == 30 && $3 == 3 && ($4 != 1 || $5 != 1)' \
 check "AS30's requests for its provider's contents take the one hop ($n otherwise)" [ "$n" -eq 0 ]
 n=$(awk -F, '$4 == "coupled" && $12 == "complete" && $6 == ""' "$o/requests.csv" | wc -l)
 check "every complete coupled request has its path, joins included ($n without)" [ "$n" -eq 0 ]
-# The median delivery time, recomputed here from requests.csv.
+# The median and the largest delivery time, recomputed here from
+# requests.csv: the median of n values is the ceil(n / 2)-th (nearest
+# rank), the 99th percentile of fewer than 100 values the largest.
 for h in decoupled coupled; do
 	n=$(awk -F, -v h="$h" '$4 == h && $12 == "complete"' "$o/requests.csv" | wc -l)
-	m=$(awk -F, -v h="$h" '$4 == h && $12 == "complete" { print $9 }' "$o/requests.csv" |
-		sort -g | sed -n "$((n / 2))p")
-	m=$(printf '%.4f' "$m")
+	awk -F, -v h="$h" '$4 == h && $12 == "complete" { print $9 }' "$o/requests.csv" |
+		sort -g >"$T/cc-$h"
+	m=$(printf '%.4f' "$(sed -n "$(((n + 1) / 2))p" "$T/cc-$h")")
 	check "the $h median delivery time ($m s) is in the report" \
 		grep -q "^| $h | completion | $n | [0-9.]* | $m | " "$o/report.md"
+	x=$(printf '%.4f' "$(tail -n 1 "$T/cc-$h")")
+	check "... and its 99th percentile, the largest of $n ($x s)" \
+		grep -q "^| $h | completion | $n | [0-9.]* | [0-9.]* | [0-9.]* | $x |$" "$o/report.md"
 done
 # The decoupled signalling: two messages each for the CMEs' requests and the agents'.
 d=$(awk -F, '($1 == "cme" && $3 == "content_requests") || ($1 == "cafe_agent" && $3 == "requests") { s += 2 * $4 } END { print s }' "$o/run/decoupled/counters.csv")
 n=$(($(wc -l <"$o/run/decoupled/requests.csv") - 1))
 check "the decoupled signalling ($d messages) is in the report" \
 	grep -q "^| decoupled | $n | $d | " "$o/report.md"
+# The coupled signalling: two messages a Consume (it and its reply), and
+# each Configure, Notify and Release.
+d=$(awk -F, '$1 == "crme" && $3 == "consumes" { s += 2 * $4 }
+	$1 == "crme" && ($3 == "configures" || $3 == "notifies" || $3 == "releases") { s += $4 }
+	END { print s }' "$o/run/coupled/counters.csv")
+n=$(($(wc -l <"$o/run/coupled/requests.csv") - 1))
+check "the coupled signalling ($d messages) is in the report" \
+	grep -q "^| coupled | $n | $d | " "$o/report.md"
 c=$(awk -F, '$1 == "rae" && $3 == "last_change_ns" && $4 > m { m = $4 } END { printf "%.3f", m / 1e9 }' \
 	"$o/run/decoupled/counters.csv")
 check "the RAEs' convergence ($c s) is in the report" grep -q "came at $c s of" "$o/report.md"
@@ -75,6 +88,14 @@ check "the sweep's runs have the study's graph" grep -q '<set name="caida" value
 check "... and its values" grep -q '<set name="contents" value="2"/>' "$o/sweep.xml"
 check "the run's log holds only the expected warnings" \
 	not grep -v 'kept no key: no running instance reporting that statistic' "$o/run.log"
+
+# A study that fails after its run (the sweep refuses another plan in the
+# same folder) leaves no report that looks complete.
+sh "$study" --caida "$T/v5.txt" --out "$o" --set rate=0.5 --set contents=3 -j 2 \
+	--cometsim "$COMETSIM" 2>"$T/v5b.err"
+rc=$?
+check "another plan in the same folder: refused (exit $rc)" [ "$rc" -eq 1 ]
+check "... and the earlier report is gone" [ ! -e "$o/report.md" ]
 
 # ---- the study on a generated graph ----
 o="$T/g40"
@@ -104,5 +125,13 @@ sh "$study" --caida "$T/v5.txt" --set alpha=x --out "$T/bad" --no-sweep \
 rc=$?
 check "a bad value: the run's error, exit 1 ($rc)" [ "$rc" -eq 1 ]
 check "... with the loader's message" grep -q 'alpha\|zipf' "$T/bad.err"
+# What OUT held is not touched by a study that does not load.
+mkdir -p "$T/keep/run"
+echo notes >"$T/keep/run/notes.txt"
+sh "$study" --caida "$T/v5.txt" --set alpha=x --out "$T/keep" --no-sweep \
+	--cometsim "$COMETSIM" 2>"$T/keep.err"
+rc=$?
+check "a bad value in a folder of one's own: exit 1 ($rc)" [ "$rc" -eq 1 ]
+check "... and the folder's files are kept" [ -f "$T/keep/run/notes.txt" ]
 
 finish
