@@ -480,7 +480,7 @@ crme_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 				  "curling entity", r->port, e->node_name);
 	r->loc = g_array_new(FALSE, FALSE, sizeof(struct loc_cafe));
 	r->nbrs = g_ptr_array_new();
-	r->rib = g_ptr_array_new();
+	r->rib = g_array_new(FALSE, FALSE, sizeof(struct rib_route));
 	r->contents = g_ptr_array_new();
 	r->content_by_id = g_hash_table_new(g_str_hash, g_str_equal);
 	r->sessions = g_ptr_array_new();
@@ -613,7 +613,7 @@ crme_dump(struct entity *e, FILE *out)
 		fprintf(out, " -> %s:%u\n", fa(n->nbr_cafe.addr, a), n->nbr_cafe.port);
 	}
 	for (guint i = 0; i < r->rib->len; i++) {
-		const struct rib_route *x = g_ptr_array_index(r->rib, i);
+		const struct rib_route *x = &g_array_index(r->rib, struct rib_route, i);
 
 		fprintf(out, "route %s/%u via %s %s hops %u\n", fa(x->prefix, a), x->plen,
 			x->via ? fa(x->via, b) : "-", crme_rel_name(x->rel), x->npath);
@@ -656,10 +656,8 @@ crme_fini(struct entity *e)
 		}
 		g_ptr_array_free(r->nbrs, TRUE);
 	}
-	if (r->rib) {
-		crme_rib_free(r->rib);
-		g_ptr_array_free(r->rib, TRUE);
-	}
+	if (r->rib)
+		g_array_free(r->rib, TRUE);
 	if (r->sessions) {
 		while (r->sessions->len)
 			crme_session_free(r, g_ptr_array_index(r->sessions, 0));

@@ -137,7 +137,7 @@ struct crme {
 	struct udp_sock *sock;
 	GArray *loc;			/* struct loc_cafe, announce order */
 	GPtrArray *nbrs;		/* struct nbr*, announce order */
-	GPtrArray *rib;			/* struct rib_route*, by prefix */
+	GArray *rib;			/* struct rib_route, by prefix */
 	GPtrArray *contents;		/* struct content*, first-heard order */
 	GHashTable *content_by_id;	/* lookups only */
 	GPtrArray *sessions;		/* struct session*, creation order */
@@ -194,8 +194,6 @@ const struct rib_route *crme_route_lookup(struct crme *r, uint32_t addr);
 void crme_routes_send(struct crme *r, struct nbr *n);
 /* Recompute the table; if it changed, log it and send every neighbour its Routes. */
 void crme_rib_recompute(struct crme *r);
-/* Free the routes of a table (the array stays, empty). */
-void crme_rib_free(GPtrArray *rib);
 
 /* ---- ActiveSessions (crme_session.c) ---- */
 

@@ -17,8 +17,7 @@
 static int
 rib_route_cmp(gconstpointer x, gconstpointer y)
 {
-	const struct rib_route *a = *(const struct rib_route *const *)x;
-	const struct rib_route *b = *(const struct rib_route *const *)y;
+	const struct rib_route *a = x, *b = y;
 
 	if (a->prefix != b->prefix)
 		return a->prefix < b->prefix ? -1 : 1;
@@ -67,7 +66,7 @@ crme_route_lookup(struct crme *r, uint32_t addr)
 	const struct rib_route *best = NULL;
 
 	for (guint i = 0; i < r->rib->len; i++) {
-		const struct rib_route *x = g_ptr_array_index(r->rib, i);
+		const struct rib_route *x = &g_array_index(r->rib, struct rib_route, i);
 		uint32_t mask = x->plen ? 0xffffffffu << (32 - x->plen) : 0;
 
 		if ((addr & mask) == x->prefix && (!best || x->plen > best->plen))
@@ -84,7 +83,7 @@ crme_routes_send(struct crme *r, struct nbr *n)
 
 	m->type = CMSG_ROUTES;
 	for (guint i = 0; i < r->rib->len && m->nroutes < CMSG_MAX_ROUTES; i++) {
-		const struct rib_route *x = g_ptr_array_index(r->rib, i);
+		const struct rib_route *x = &g_array_index(r->rib, struct rib_route, i);
 		struct cmsg_route *o;
 
 		if (x->via == n->crme)
@@ -105,14 +104,6 @@ crme_routes_send(struct crme *r, struct nbr *n)
 	g_free(m);
 }
 
-void
-crme_rib_free(GPtrArray *rib)
-{
-	for (guint i = 0; i < rib->len; i++)
-		g_free(g_ptr_array_index(rib, i));
-	g_ptr_array_set_size(rib, 0);
-}
-
 /*
  * Recompute the best routes from our own prefix and every known
  * neighbour's snapshot:
@@ -125,18 +116,26 @@ crme_rib_free(GPtrArray *rib)
 void
 crme_rib_recompute(struct crme *r)
 {
-	GPtrArray *rib = g_ptr_array_new();
+	GArray *rib;
 	/* the best route so far of each (prefix, length), in rib */
 	GHashTable *at = g_hash_table_new(rib_route_hash, rib_route_equal);
-	struct rib_route *own = g_new0(struct rib_route, 1);
+	struct rib_route own = { 0 };
+	guint total = 1;
 	bool changed;
 	char a[CURLING_ADDRLEN], b[CURLING_ADDRLEN];
 
-	own->prefix = r->own_plen ? r->own_prefix : curling_prefix(r->self);
-	own->plen = r->own_plen ? r->own_plen : 24;
-	own->rel = REL_LOCAL;
-	g_ptr_array_add(rib, own);
-	g_hash_table_add(at, own);
+	/* Room for every candidate: rib is never reallocated while at points into it. */
+	for (guint i = 0; i < r->nbrs->len; i++) {
+		const struct nbr *n = g_ptr_array_index(r->nbrs, i);
+
+		total += n->routes ? n->routes->len : 0;
+	}
+	rib = g_array_sized_new(FALSE, FALSE, sizeof(struct rib_route), total);
+	own.prefix = r->own_plen ? r->own_prefix : curling_prefix(r->self);
+	own.plen = r->own_plen ? r->own_plen : 24;
+	own.rel = REL_LOCAL;
+	g_array_append_val(rib, own);
+	g_hash_table_add(at, &g_array_index(rib, struct rib_route, 0));
 	for (guint i = 0; i < r->nbrs->len; i++) {
 		const struct nbr *n = g_ptr_array_index(r->nbrs, i);
 
@@ -158,23 +157,22 @@ crme_rib_recompute(struct crme *r)
 					*best = c;
 				continue;
 			}
-			best = g_memdup2(&c, sizeof(c));
-			g_ptr_array_add(rib, best);
-			g_hash_table_add(at, best);
+			g_array_append_val(rib, c);
+			g_hash_table_add(at, &g_array_index(rib, struct rib_route, rib->len - 1));
 		}
 	}
 	g_hash_table_destroy(at);
-	g_ptr_array_sort(rib, rib_route_cmp);
+	g_array_sort(rib, rib_route_cmp);
 	changed = rib->len != r->rib->len;
 	for (guint i = 0; i < rib->len && !changed; i++)
-		changed = !rib_route_same(g_ptr_array_index(rib, i), g_ptr_array_index(r->rib, i));
-	crme_rib_free(r->rib);
-	g_ptr_array_free(r->rib, TRUE);
+		changed = !rib_route_same(&g_array_index(rib, struct rib_route, i),
+					  &g_array_index(r->rib, struct rib_route, i));
+	g_array_free(r->rib, TRUE);
 	r->rib = rib;
 	if (!changed)
 		return;
 	for (guint i = 0; i < rib->len; i++) {
-		const struct rib_route *x = g_ptr_array_index(rib, i);
+		const struct rib_route *x = &g_array_index(rib, struct rib_route, i);
 
 		entity_log(&r->e, LOG_DEBUG, "CRME %s: route %s/%u via %s (%s), %u hops",
 			   r->self_str, fa(x->prefix, a), x->plen, x->via ? fa(x->via, b) : "-",
