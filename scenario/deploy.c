@@ -610,12 +610,13 @@ domain_cmds(struct scn_ld *ld, const struct scn_deploy *d, const struct dep_as *
 		g_string_free(g, TRUE);
 		g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s usr.stateless.CafeAgent",
 						      node));
-		g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s usr.cme.Cme %d report=0 "
+		g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s usr.cme.Cme %d%s "
 						      "config=deploy:AS%" PRIu32 "/cme.xml", node,
-						      DEP_PORT_CME, a->asn));
+						      DEP_PORT_CME, d->report ? "" : " report=0",
+						      a->asn));
 	} else if (d->approach == DEP_DECOUPLED) {
-		g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s usr.cme.Cme %d report=0",
-						      node, DEP_PORT_CME));
+		g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s usr.cme.Cme %d%s",
+						      node, DEP_PORT_CME, d->report ? "" : " report=0"));
 		if (d->hosts[PL_SERVERS]->len)
 			g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s cafe", node));
 	} else if (d->approach == DEP_COUPLED) {

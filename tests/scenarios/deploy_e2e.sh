@@ -173,4 +173,26 @@ echo '1s cli1 v colour=red' >"$T/bad.trace"
 bad "<deploy $ok>$cnt<requests trace=\"$T/bad.trace\"/></deploy>"
 check "an unknown trace option is refused (exit 1)" [ "$(cat "$T/bad.rc")" -eq 1 ]
 check "... at the trace's line" grep -q 'bad.trace:1: "colour=red": the options' "$T/bad.out"
+
+# report= and keys= on an AS graph (decoupled).
+asg() {
+	cat >"$T/asg.xml" <<EOF
+<scenario name="asg">
+  <topology file="$top_srcdir/topologies/as-small.caida.txt" format="caida"/>
+  <deploy approach="decoupled" $1/>
+</scenario>
+EOF
+	"$COMETSIM" deploy "$T/asg.xml" >"$T/asg.out" 2>&1
+	echo "$?" >"$T/asg.rc"
+}
+asg 'report="yes"'
+check "report=\"yes\" loads (exit $(cat "$T/asg.rc"))" [ "$(cat "$T/asg.rc")" -eq 0 ]
+check "... and starts every RAE and CME without report=0 ($(grep -c 'Rae\|Cme' "$T/asg.out"))" \
+	[ "$(grep 'usr.rae.Rae\|usr.cme.Cme' "$T/asg.out" | grep -vc 'report=0')" -eq 48 ]
+asg ''
+check "without it, each has report=0" \
+	[ "$(grep 'usr.rae.Rae\|usr.cme.Cme' "$T/asg.out" | grep -c 'report=0')" -eq 48 ]
+asg 'keys="as"'
+check "keys=\"as\" with an AS number above 255 is refused (exit 1)" [ "$(cat "$T/asg.rc")" -eq 1 ]
+check "... saying a key is one byte" grep -q 'with keys="as" (<deploy> at line 3) a key is the AS number, one byte' "$T/asg.out"
 finish
