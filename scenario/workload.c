@@ -306,9 +306,11 @@ trace_requests(struct scn_ld *ld, const struct scn_workload *w, const char *cons
 			else if (nf++ < 3)
 				fld[nf - 1] = f[i];
 		}
-		if (rc < 0)
-			;
-		else if (nf != 3)
+		if (rc < 0) {	/* an option refused */
+			g_strfreev(f);
+			break;
+		}
+		if (nf != 3)
 			rc = scn_error(ld, tf, lineno, "expected \"time client content\", %u "
 				       "field%s", nf, nf == 1 ? "" : "s");
 		else if (units_duration("time", fld[0], 0, 0, SIM_TIME_LIMIT, &q.t, err,
