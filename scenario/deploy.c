@@ -101,6 +101,7 @@ deploy_free_parts(struct scn_deploy *d)
 	}
 	scn_workload_fini(&d->wl);
 	g_free(d->timers);
+	dep_hosts_free(d);
 }
 
 void
@@ -336,6 +337,8 @@ scn_deploy_parse(struct scn_ld *ld, struct _xmlNode *e, const char *file)
 	g_free(v);
 	d->timers = g_string_free(timers, FALSE);
 	if (rc == 0)
+		rc = dep_hosts_parse(ld, d, e, file);
+	if (rc == 0)
 		rc = dep_routers_parse(ld, d, e, file);
 	d->wl.ncontents = 100;
 	d->wl.size_min = d->wl.size_max = 1000000;
@@ -358,9 +361,13 @@ scn_deploy_parse(struct scn_ld *ld, struct _xmlNode *e, const char *file)
 			rc = dep_start_parse(ld, d, c, file);
 		else if (strcmp(nm, "content") == 0)
 			rc = dep_content_parse(ld, d, c, file);
+		else if (strcmp(nm, "inside") == 0 || strcmp(nm, "links") == 0)
+			rc = dep_metric_parse(ld, d, c, file);
 	}
 	if (rc == 0)
 		rc = dep_routers_check(ld, d);
+	if (rc == 0)
+		rc = dep_hosts_check(ld, d);
 	if (rc == 0 && d->wl.requests && (!d->place[PL_SERVERS].where ||
 					   !d->place[PL_CLIENTS].where) &&
 	    !(d->contents && d->place[PL_CLIENTS].where))
@@ -593,7 +600,9 @@ domain_cmds(struct scn_ld *ld, const struct scn_deploy *d, const struct dep_as *
 	char b[ADDR_STRLEN + 4];
 	int rc = 0;
 
-	if (d->approach == DEP_DECOUPLED && a->nsrv) {
+	if (d->approach == DEP_DECOUPLED && d->contents) {
+		dep_hosts_cmds(d, a, cmds);
+	} else if (d->approach == DEP_DECOUPLED && a->nsrv) {
 		/* The edge of servers: a CAFE intercepting them, its agent, a CME that serves. */
 		GString *g = g_string_new(NULL);
 
@@ -608,12 +617,13 @@ domain_cmds(struct scn_ld *ld, const struct scn_deploy *d, const struct dep_as *
 		g_string_free(g, TRUE);
 		g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s usr.stateless.CafeAgent",
 						      node));
-		g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s usr.cme.Cme %d report=0 "
+		g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s usr.cme.Cme %d%s "
 						      "config=deploy:AS%" PRIu32 "/cme.xml", node,
-						      DEP_PORT_CME, a->asn));
+						      DEP_PORT_CME, d->report ? "" : " report=0",
+						      a->asn));
 	} else if (d->approach == DEP_DECOUPLED) {
-		g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s usr.cme.Cme %d report=0",
-						      node, DEP_PORT_CME));
+		g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s usr.cme.Cme %d%s",
+						      node, DEP_PORT_CME, d->report ? "" : " report=0"));
 		if (d->hosts[PL_SERVERS]->len)
 			g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s cafe", node));
 	} else if (d->approach == DEP_COUPLED) {
@@ -675,11 +685,13 @@ domain_cmds(struct scn_ld *ld, const struct scn_deploy *d, const struct dep_as *
 						      "peer", node, nb->key, nb->ifname));
 	}
 rae:
-	if (rc == 0 && !d->no_rae)
-		g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s usr.rae.Rae deploy:AS%"
-						      PRIu32 "/rae.xml report=0%s", node, a->asn,
-						      d->timers));
 	times_fill(times, cmds, d->start);
+	if (rc == 0 && !d->no_rae) {
+		g_ptr_array_add(cmds, g_strdup_printf("ON_ROUTER %s usr.rae.Rae deploy:AS%"
+						      PRIu32 "/rae.xml%s%s", node, a->asn,
+						      d->report ? "" : " report=0", d->timers));
+		times_fill(times, cmds, d->t_rae);
+	}
 	return rc;
 }
 
@@ -708,6 +720,8 @@ plan_now(struct scn_ld *ld)
 		struct dep_as *a, *other;
 		uint64_t asn;
 
+		if (dep_left_out(d, dom->name))
+			continue;	/* domains=: not deployed, its links not inter-domain */
 		if (!dom->asn) {
 			rc = scn_error(ld, dom->file, dom->line, "domain %s has no AS number "
 				       "(as=), which <deploy> needs (at %s:%d)", dom->name,
@@ -820,6 +834,8 @@ plan_now(struct scn_ld *ld)
 				       a->dom->name);
 	}
 	if (rc == 0)
+		rc = dep_hosts_plan(ld, d);
+	if (rc == 0)
 		rc = pool_clash(ld, d, plen);
 	/* Each pair of neighbouring RAEs talks over a link between their nodes. */
 	for (guint i = 0; i < s->links->len && rc == 0 && !d->no_rae; i++) {
@@ -870,7 +886,8 @@ plan_now(struct scn_ld *ld)
 		if (!pl->where)
 			continue;
 		if (strncmp(pl->where, "node:", 5) == 0) {
-			rc = dep_routers_place(ld, d, k);
+			rc = d->approach == DEP_DECOUPLED ? dep_hosts_clients(ld, d) :
+				dep_routers_place(ld, d, k);
 			continue;
 		}
 		for (guint i = 0; i < d->ases->len; i++) {
@@ -903,7 +920,8 @@ plan_now(struct scn_ld *ld)
 		g_ptr_array_free(doms, TRUE);
 	}
 	if (rc == 0)
-		rc = dep_routers_contents(ld, d);
+		rc = d->approach == DEP_DECOUPLED ? dep_hosts_contents(ld, d) :
+			dep_routers_contents(ld, d);
 	/* Keys are used by the decoupled data plane only, once there are servers. */
 	for (guint i = 0; i < d->ases->len && rc == 0 && d->approach == DEP_DECOUPLED &&
 		     d->hosts[PL_SERVERS]->len; i++) {
@@ -1027,7 +1045,9 @@ workload_cmds(struct scn_ld *ld, struct scn_deploy *d)
 	for (guint i = 0; d->approach == DEP_DECOUPLED && i < d->ases->len; i++) {
 		struct dep_as *x = g_ptr_array_index(d->ases, i);
 
-		if (x->nsrv)
+		if (x->nsrv && d->contents)
+			dep_cme_doc_contents(d, x);
+		else if (x->nsrv)
 			dep_cme_doc(d, x);
 	}
 	for (guint k = 0; k < srv->len && rc == 0; k++) {
@@ -1065,9 +1085,21 @@ workload_cmds(struct scn_ld *ld, struct scn_deploy *d)
 		const struct scn_request *q = &g_array_index(reqs, struct scn_request, i);
 		struct dep_host *h = g_ptr_array_index(cli, q->client);
 		const struct dep_host *sv = d->contents ? NULL : server_of(d, q->content);
+		const struct dep_content *nc = d->contents ? g_ptr_array_index(d->contents,
+									       q->content) : NULL;
 		char *cmd, c[ADDR_STRLEN], *name;
+		unsigned port = q->port ? q->port : h->next_port;
 
-		if (h->next_port > 65535) {
+		if (d->approach == DEP_COUPLED && (q->has_cos || q->has_bandwidth)) {
+			char *tf = scn_path_join(d->wl.file, d->wl.trace);
+
+			rc = scn_error(ld, scn_file(ld->s, tf), (int)q->line, "%s= is the decoupled "
+				       "approach's (what a client asks the CME for)", q->has_cos ?
+				       "class" : "bandwidth");
+			g_free(tf);
+			break;
+		}
+		if (!q->port && h->next_port > 65535) {
 			rc = scn_error(ld, d->wl.file, d->wl.line, "<requests>: client %s has more "
 				       "than %u requests, one port each", h->node->name,
 				       65536 - d->place[PL_CLIENTS].port);
@@ -1078,23 +1110,38 @@ workload_cmds(struct scn_ld *ld, struct scn_deploy *d)
 			addr_fmt(&sv->as->ip, b);
 		name = d->wl.names ? g_strdup(d->wl.names[q->content]) :
 			g_strdup_printf("c%u", q->content + 1);
-		if (d->approach == DEP_DECOUPLED && sv->as == h->as)
+		if (d->approach == DEP_DECOUPLED && nc) {
+			GString *g = g_string_new(NULL);
+
+			if (nc->as == h->as)
+				/* In the server's own domain: nothing to mediate, a direct fetch. */
+				g_string_printf(g, "ON_ROUTER %s usr.cme.Client - %s server=%s:8080 "
+						"size=%" PRIu64, h->node->name, nc->name,
+						addr_fmt(&nc->node_ip, b), nc->size);
+			else
+				g_string_printf(g, "ON_ROUTER %s usr.cme.Client %s %s", h->node->name,
+						addr_fmt(&nc->as->cme_ip, b), nc->name);
+			if (q->has_cos)
+				g_string_append_printf(g, " cos=%u", q->cos);
+			if (q->has_bandwidth)
+				g_string_append_printf(g, " bandwidth=%" PRIu64, q->bandwidth);
+			g_string_append_printf(g, " port=%u", port);
+			cmd = g_string_free(g, FALSE);
+		} else if (d->approach == DEP_DECOUPLED && sv->as == h->as)
 			/* In the server's own domain: nothing to mediate, a direct fetch. */
 			cmd = g_strdup_printf("ON_ROUTER %s usr.cme.Client - c%u server=%s:8080 "
 					      "size=%" PRIu64 " port=%u", h->node->name, q->content + 1,
-					      addr_fmt(&sv->ip, b), d->wl.sizes[q->content],
-					      h->next_port);
+					      addr_fmt(&sv->ip, b), d->wl.sizes[q->content], port);
 		else if (d->approach == DEP_DECOUPLED)
 			cmd = g_strdup_printf("ON_ROUTER %s usr.cme.Client %s c%u cme_port=9091 "
-					      "port=%u", h->node->name, b, q->content + 1,
-					      h->next_port);
+					      "port=%u", h->node->name, b, q->content + 1, port);
 		else
 			cmd = g_strdup_printf("ON_ROUTER %s usr.curling.ContentClient %u %s %d %s %d "
-					      "%s%s", h->node->name, h->next_port, a, DEP_PORT_CRME,
+					      "%s%s", h->node->name, port, a, DEP_PORT_CRME,
 					      addr_fmt(&h->cafe, c), DEP_PORT_CAFE, name,
 					      d->place[PL_CLIENTS].nosave ? " save=no" : "");
 		g_free(name);
-		h->next_port++;
+		h->next_port += !q->port;
 		rc = late_cmd(ld, d, q->t, cmd);
 	}
 	g_array_free(reqs, TRUE);

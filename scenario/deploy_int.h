@@ -55,6 +55,9 @@ struct dep_as {
 	const struct scn_domain *dom;
 	struct scn_node *node;		/* holds the RAE and the CME */
 	struct addr ip;			/* the RAE's address */
+	unsigned idx;			/* its index in d->ases */
+	struct scn_node *cme_node;	/* holds its CME: the node, a host (cme=), or NULL: none */
+	struct addr cme_ip;		/* that CME's address */
 	GArray *prefixes;		/* struct prefix */
 	GArray *nbrs;			/* struct dep_nbr, by AS number */
 };
@@ -90,6 +93,26 @@ struct dep_content {
 	struct dep_as *as;	/* its domain */
 	const char *file;
 	int line;
+	/* the decoupled approach (deploy_hosts.c) */
+	const char *rif;	/* the domain node's interface towards the server host */
+	struct addr gw;		/* that interface's address: the server's edge CAFE */
+	char *agent;		/* agent=: the node the CME asks as its CAFE agent, or NULL */
+	struct addr agent_ip;	/* the agent's address: agent='s node's, else gw */
+	struct addr node_ip;	/* the server host's address */
+};
+
+/* <inside> or <links>: metrics the RAEs give, for some domains (doc/deploy.md). */
+struct dep_metric {
+	char **domains;		/* names, or NULL: every domain */
+	char *v[3];		/* delay, loss, bandwidth as written; NULL: not given */
+	int transit;		/* <inside transit=>: 1, 0, or -1 not given */
+	const char *file;
+	int line;
+};
+
+/* An entry of a decoupled key plan: domain as, entered from (0: it starts there), left to (0: ends). */
+struct dep_keyent {
+	uint32_t as, from, to;
 };
 
 enum { PL_SERVERS = 0, PL_CLIENTS = 1 };
@@ -127,6 +150,18 @@ struct scn_deploy {
 	sim_time_t t_crme, t_cafe, t_server;	/* <start>; each start= by default */
 	bool has_start;
 	GPtrArray *contents;	/* struct dep_content*: <content>; NULL: none */
+	bool start_coupled;	/* <start> gave crme= or cafe= */
+	/* a written topology with its own hosts, decoupled (deploy_hosts.c) */
+	char **only;		/* domains="NAMES": the domains deployed; NULL: every one */
+	const char *only_attr;	/* "domains" when only is set */
+	bool addr_border;	/* address="border": the RAE's address on its first inter-domain link */
+	char *cme_hosts;	/* cme="HOSTS": the CMEs are on these hosts; NULL: on each node */
+	char *collect;		/* collect=: the CMEs' collect_interval, as written; NULL: 0 */
+	bool report;		/* report="yes": no report=0 for the RAEs and CMEs */
+	bool keys_as;		/* keys="as": the key towards a neighbour is its AS number */
+	sim_time_t t_rae;	/* <start rae=> */
+	GArray *inside, *links;	/* struct dep_metric: <inside>, <links> */
+	GArray *plan;		/* struct dep_keyent: the key plan of the named contents */
 };
 
 /* deploy.c */
@@ -146,12 +181,41 @@ struct dep_host *dep_add_host(struct scn_ld *ld, struct scn_deploy *d, struct de
 			      const char *role, const char *elem, unsigned k,
 			      const struct dep_place *pl);
 
+/* deploy_hosts.c */
+
+/* The attributes domains= (names), address=, cme=, collect=, report=, keys= of <deploy>. */
+int dep_hosts_parse(struct scn_ld *ld, struct scn_deploy *d, struct _xmlNode *e,
+		    const char *file);
+/* <inside> and <links>. */
+int dep_metric_parse(struct scn_ld *ld, struct scn_deploy *d, struct _xmlNode *e,
+		     const char *file);
+/* Once <deploy> is read: the new rules are the decoupled approach's. */
+int dep_hosts_check(struct scn_ld *ld, struct scn_deploy *d);
+/* Whether domains= leaves domain name out of the deployment. */
+bool dep_left_out(const struct scn_deploy *d, const char *name);
+/* Once the ASes are planned: addresses, CMEs, keys, the rules' domains. */
+int dep_hosts_plan(struct scn_ld *ld, struct scn_deploy *d);
+/* The named contents of the decoupled approach: their server hosts, agents, the key plan. */
+int dep_hosts_contents(struct scn_ld *ld, struct scn_deploy *d);
+/* The clients where="node:..." of the decoupled approach: hosts of the topology. */
+int dep_hosts_clients(struct scn_ld *ld, struct scn_deploy *d);
+/* The events of domain a with named contents (decoupled): CME, CAFE, rules, agent. */
+void dep_hosts_cmds(const struct scn_deploy *d, const struct dep_as *a, GPtrArray *cmds);
+/* The metric values (delay, loss, bandwidth) the rules give: inside a, or on a link a-b. */
+void dep_metric_inside(const struct scn_deploy *d, const struct dep_as *a, const char *v[3],
+		       bool *transit);
+void dep_metric_link(const struct scn_deploy *d, const struct dep_as *a, const struct dep_as *b,
+		     const char *v[3]);
+void dep_hosts_free(struct scn_deploy *d);
+
 /* deploy_conf.c */
 
 /* The RAE configuration of a, added to d->docs. */
 void dep_rae_doc(struct scn_deploy *d, const struct dep_as *a);
 /* The CME configuration of a domain with servers, added to d->docs. */
 void dep_cme_doc(struct scn_deploy *d, const struct dep_as *a);
+/* The CME configuration of a domain with named contents (decoupled), added to d->docs. */
+void dep_cme_doc_contents(struct scn_deploy *d, const struct dep_as *a);
 
 /* deploy_routers.c */
 

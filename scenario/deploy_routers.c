@@ -40,30 +40,32 @@ int
 dep_routers_parse(struct scn_ld *ld, struct scn_deploy *d, struct _xmlNode *e,
 		  const char *file)
 {
-	if (word_attr(ld, e, file, "domains", "topology", "d.h", &d->by_id) < 0 ||
+	if ((!d->only && word_attr(ld, e, file, "domains", "topology", "d.h", &d->by_id) < 0) ||
 	    word_attr(ld, e, file, "links", "none", "c2p", &d->c2p) < 0 ||
 	    word_attr(ld, e, file, "rae", "yes", "no", &d->no_rae) < 0 ||
 	    word_attr(ld, e, file, "node", "border", "first", &d->node_first) < 0 ||
 	    word_attr(ld, e, file, "cafes", "node", "routers", &d->cafe_routers) < 0)
 		return -1;
-	d->t_crme = d->t_cafe = d->t_server = d->start;
+	d->t_crme = d->t_cafe = d->t_server = d->t_rae = d->start;
 	return 0;
 }
 
 int
 dep_start_parse(struct scn_ld *ld, struct scn_deploy *d, struct _xmlNode *e, const char *file)
 {
-	static const char *const fam[3] = { "crme", "cafe", "server" };
-	sim_time_t *t[3] = { &d->t_crme, &d->t_cafe, &d->t_server };
+	static const char *const fam[4] = { "crme", "cafe", "server", "rae" };
+	sim_time_t *t[4] = { &d->t_crme, &d->t_cafe, &d->t_server, &d->t_rae };
 	int line = (int)xmlGetLineNo(e), rc = 0;
 	char err[UNITS_ERRLEN];
 
 	if (d->has_start)
 		return scn_error(ld, file, line, "<start> is given twice");
 	d->has_start = true;
-	for (int k = 0; k < 3 && rc == 0; k++) {
+	for (int k = 0; k < 4 && rc == 0; k++) {
 		char *v = scn_xml_attr(ld, e, file, fam[k], &rc);
 
+		/* crme= and cafe= are the coupled approach's families. */
+		d->start_coupled |= v && k < 2;
 		if (v && units_duration(fam[k], v, 0, 0, SIM_TIME_LIMIT, t[k], err,
 					sizeof(err)) < 0)
 			rc = scn_error(ld, file, line, "<start>: %s", err);
@@ -80,6 +82,7 @@ content_free(gpointer p)
 	g_free(c->name);
 	g_free(c->seed);
 	g_free(c->server);
+	g_free(c->agent);
 	g_free(c);
 }
 
@@ -102,11 +105,18 @@ dep_content_parse(struct scn_ld *ld, struct scn_deploy *d, struct _xmlNode *e,
 	size = scn_xml_attr(ld, e, file, "size", &rc);
 	c->seed = scn_xml_attr(ld, e, file, "seed", &rc);
 	c->server = scn_xml_attr(ld, e, file, "server", &rc);
+	c->agent = scn_xml_attr(ld, e, file, "agent", &rc);
 	if (rc == 0 && (!c->name || !*c->name || strpbrk(c->name, " \t\r\n")))
 		rc = scn_error(ld, file, line, "<content>: name= is required, one word");
 	if (rc == 0 && !c->server)
-		rc = scn_error(ld, file, line, "<content %s>: server= (a router) is required",
-			       c->name);
+		rc = scn_error(ld, file, line, "<content %s>: server= (a %s) is required",
+			       c->name, d->approach == DEP_DECOUPLED ? "host" : "router");
+	if (rc == 0 && c->seed && d->approach == DEP_DECOUPLED)
+		rc = scn_error(ld, file, line, "<content %s>: seed= is the coupled approach's "
+			       "(the decoupled server's contents have no seed)", c->name);
+	if (rc == 0 && c->agent && d->approach != DEP_DECOUPLED)
+		rc = scn_error(ld, file, line, "<content %s>: agent= is the decoupled "
+			       "approach's (a CME asks a CAFE agent)", c->name);
 	if (rc == 0 && units_size("size", size ? size : "1MB", 1, UINT64_C(1) << 32, &c->size,
 				  err, sizeof(err)) < 0)
 		rc = scn_error(ld, file, line, "<content %s>: %s", c->name, err);
@@ -127,9 +137,11 @@ dep_content_parse(struct scn_ld *ld, struct scn_deploy *d, struct _xmlNode *e,
 int
 dep_routers_check(struct scn_ld *ld, struct scn_deploy *d)
 {
+	bool one = !d->both && d->approach != DEP_NONE;	/* one approach that serves content */
 	const char *what = d->by_id ? "domains=\"d.h\"" : d->c2p ? "links=\"c2p\"" :
 		d->no_rae ? "rae=\"no\"" : d->cafe_routers ? "cafes=\"routers\"" :
-		d->contents ? "<content>" : d->has_start ? "<start>" : d->place[PL_CLIENTS].where &&
+		d->contents && !one ? "<content>" : d->start_coupled ? "<start>" :
+		d->place[PL_CLIENTS].where && !one &&
 		strncmp(d->place[PL_CLIENTS].where, "node:", 5) == 0 ? "<clients where=node:>" :
 		NULL;
 	int line = d->contents ? ((struct dep_content *)g_ptr_array_index(d->contents, 0))->line :
@@ -364,6 +376,19 @@ dep_routers_servers(const struct scn_deploy *d, GPtrArray *cmds, GArray *times)
 			n += ((struct dep_content *)g_ptr_array_index(d->contents, k))->node ==
 				c->node;
 		g = g_string_new(NULL);
+		if (d->approach == DEP_DECOUPLED) {
+			/* usr.cme.Server: NAME=SIZE, in the order of the <content>s. */
+			g_string_printf(g, "ON_ROUTER %s usr.cme.Server 8080", c->node->name);
+			for (guint k = i; k < d->contents->len; k++) {
+				const struct dep_content *x = g_ptr_array_index(d->contents, k);
+
+				if (x->node == c->node)
+					g_string_append_printf(g, " %s=%" PRIu64, x->name, x->size);
+			}
+			g_ptr_array_add(cmds, g_string_free(g, FALSE));
+			g_array_append_val(times, d->t_server);
+			continue;
+		}
 		dep_node_ip(c->node, &ip);
 		addr_fmt(&ip, b);
 		g_string_printf(g, "ON_ROUTER %s usr.curling.ContentServer 1000 %s %d %s %d %u",

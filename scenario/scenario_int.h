@@ -511,6 +511,10 @@ struct scn_workload {
 struct scn_request {
 	sim_time_t t;
 	unsigned client, content, seq;
+	/* a trace line's options (doc/deploy.md): 0 where not given */
+	unsigned cos, port, line;
+	uint64_t bandwidth;
+	bool has_cos, has_bandwidth;
 };
 
 struct _xmlNode;

@@ -219,6 +219,46 @@ content_named(const struct scn_workload *w, const char *name)
 	return 0;
 }
 
+/*
+ * An option after a trace line's three fields (doc/deploy.md): class=N
+ * (the class of service the client asks in), bandwidth=RATE, port=N (the
+ * client's port for this request).
+ */
+static int
+trace_option(struct scn_ld *ld, const char *tf, int lineno, const char *f,
+	     struct scn_request *q)
+{
+	char err[UNITS_ERRLEN];
+	const char *v = strchr(f, '=') + 1;
+	uint64_t n;
+
+	if (strncmp(f, "class=", 6) == 0) {
+		if (q->has_cos)
+			return scn_error(ld, tf, lineno, "class= is given twice");
+		if (units_uint("class", v, 1, 255, &n, err, sizeof(err)) < 0)
+			return scn_error(ld, tf, lineno, "%s", err);
+		q->cos = (unsigned)n;
+		q->has_cos = true;
+	} else if (strncmp(f, "bandwidth=", 10) == 0) {
+		if (q->has_bandwidth)
+			return scn_error(ld, tf, lineno, "bandwidth= is given twice");
+		if (units_rate("bandwidth", v, 0, UINT64_MAX, &q->bandwidth, err,
+			       sizeof(err)) < 0)
+			return scn_error(ld, tf, lineno, "%s", err);
+		q->has_bandwidth = true;
+	} else if (strncmp(f, "port=", 5) == 0) {
+		if (q->port)
+			return scn_error(ld, tf, lineno, "port= is given twice");
+		if (units_uint("port", v, 1, 65535, &n, err, sizeof(err)) < 0)
+			return scn_error(ld, tf, lineno, "%s", err);
+		q->port = (unsigned)n;
+	} else {
+		return scn_error(ld, tf, lineno, "\"%s\": the options of a request are "
+				 "class=, bandwidth= and port=", f);
+	}
+	return 0;
+}
+
 static int
 trace_requests(struct scn_ld *ld, const struct scn_workload *w, const char *const *clients,
 	       unsigned nclients, GArray *out)
@@ -261,9 +301,18 @@ trace_requests(struct scn_ld *ld, const struct scn_workload *w, const char *cons
 			continue;
 		f = g_strsplit_set(p, " \t", -1);
 		nf = 0;
-		for (guint i = 0; f[i]; i++)
-			if (*f[i] && nf++ < 3)
+		for (guint i = 0; f[i] && rc == 0; i++) {
+			if (!*f[i])
+				continue;
+			if (nf >= 3 && strchr(f[i], '='))
+				rc = trace_option(ld, tf, lineno, f[i], &q);
+			else if (nf++ < 3)
 				fld[nf - 1] = f[i];
+		}
+		if (rc < 0) {	/* an option refused */
+			g_strfreev(f);
+			break;
+		}
 		if (nf != 3)
 			rc = scn_error(ld, tf, lineno, "expected \"time client content\", %u "
 				       "field%s", nf, nf == 1 ? "" : "s");
@@ -285,6 +334,7 @@ trace_requests(struct scn_ld *ld, const struct scn_workload *w, const char *cons
 		else {
 			q.client--;
 			q.content = (unsigned)(c - 1);
+			q.line = (unsigned)lineno;
 			q.seq = out->len;
 			if (out->len >= WL_REQUESTS_MAX)
 				rc = scn_error(ld, tf, lineno, "more than %u requests",

@@ -6,7 +6,7 @@
 # output/wireshark/cometsim.lua) and logged, and writes one row per step.
 #
 # usage: decoupled.sh OUTDIR [--cometsim PATH] [--rows FILE] [--only LIST]
-#                     [--set NAME=VALUE]... [--quiet]
+#                     [--set NAME=VALUE]... [--scenario e2e:FILE] [--quiet]
 #
 #   OUTDIR             the runs go to OUTDIR/e2e/ and OUTDIR/refusals/
 #                      (removed first); rows to OUTDIR/rows.jsonl
@@ -15,6 +15,10 @@
 #   --rows FILE        also write the rows to FILE
 #   --only LIST        only these tests, comma separated (--only 2,7)
 #   --set NAME=VALUE   passed to 'cometsim run --set' for both scenarios
+#   --scenario e2e:FILE  run FILE for tests 1-7 instead of e2e.xml (the
+#                      same network written another way, for example with
+#                      <deploy>: scenarios/deploy/e2e.xml); it gets no
+#                      --set dir=
 #   --quiet            no table on stdout
 #
 # Tests 1-7 come from e2e.xml: the RAEs converge, a best-effort request
@@ -45,7 +49,7 @@ scn_dir="$top_srcdir/scenarios/decoupled"
 . "$here/_lib.sh"
 
 usage() {
-	sed -n '8,18p' "$here/$me" | sed 's/^# \{0,1\}//' >&2
+	sed -n '8,22p' "$here/$me" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 die() {
@@ -69,6 +73,7 @@ only=''
 quiet=0
 cometsim_opt=''
 sets=''
+scenario_e2e=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--cometsim) [ $# -ge 2 ] || usage; cometsim_opt=$2; shift 2 ;;
@@ -80,6 +85,10 @@ while [ $# -gt 0 ]; do
 	--set)
 		[ $# -ge 2 ] || usage
 		case $2 in *=*) sets="$sets$2$nl" ;; *) die "--set $2: expected NAME=VALUE" ;; esac
+		shift 2 ;;
+	--scenario)
+		[ $# -ge 2 ] || usage
+		case $2 in e2e:?*) scenario_e2e=${2#e2e:} ;; *) die "--scenario $2: expected e2e:FILE" ;; esac
 		shift 2 ;;
 	-q|--quiet) quiet=1; shift ;;
 	-h|--help) usage ;;
@@ -124,7 +133,11 @@ run() {
 	dir="$outdir/$1"
 	if [ -z "$r" ]; then
 		rm -rf "$dir"
-		set -- "$1" "$scn_dir/$1.xml" --set "dir=$scn_dir"
+		if [ "$1" = e2e ] && [ -n "$scenario_e2e" ]; then
+			set -- "$1" "$scenario_e2e"
+		else
+			set -- "$1" "$scn_dir/$1.xml" --set "dir=$scn_dir"
+		fi
 		while IFS= read -r s; do
 			[ -n "$s" ] && set -- "$@" --set "$s"
 		done <<EOF
