@@ -319,20 +319,47 @@ process_announce(struct crme *r, const struct cmsg *m, uint32_t from, uint16_t s
 		crme_rib_recompute(r);
 }
 
+/* Whether a Routes message says what a neighbour's last one said (its paths' used entries). */
+static bool
+routes_same(const GArray *old, const struct cmsg *m)
+{
+	if (old->len != m->nroutes)
+		return false;
+	for (unsigned i = 0; i < m->nroutes; i++) {
+		const struct cmsg_route *a = &g_array_index(old, struct cmsg_route, i);
+		const struct cmsg_route *b = &m->routes[i];
+
+		if (a->prefix != b->prefix || a->plen != b->plen || a->npath != b->npath ||
+		    memcmp(a->path, b->path, sizeof(a->path[0]) * a->npath) != 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A neighbour's Routes replace what it said before; the table is
+ * recomputed unless they say the same (the recomputation would find the
+ * table unchanged and send nothing: skipping it changes no output).
+ */
 static void
 process_routes(struct crme *r, const struct cmsg *m, uint32_t from)
 {
 	struct nbr *n = crme_nbr_find(r, from);
+	bool same;
 
 	r->routes_in++;
 	if (!n) {
 		stats_drop(&r->cnt, r->r_unexpected);
 		return;
 	}
+	/* The same routes as its last message: the table cannot change. */
+	same = n->routes && routes_same(n->routes, m);
 	if (!n->routes)
 		n->routes = g_array_new(FALSE, FALSE, sizeof(struct cmsg_route));
-	g_array_set_size(n->routes, 0);
-	g_array_append_vals(n->routes, m->routes, m->nroutes);
+	if (!same) {
+		g_array_set_size(n->routes, 0);
+		g_array_append_vals(n->routes, m->routes, m->nroutes);
+	}
 	if (!n->heard) {
 		/* Its first word: it may have missed ours if it started later. */
 		n->heard = true;
@@ -345,7 +372,8 @@ process_routes(struct crme *r, const struct cmsg *m, uint32_t from)
 					publish_to(r, c, n->crme);
 			}
 	}
-	crme_rib_recompute(r);
+	if (!same)
+		crme_rib_recompute(r);
 }
 
 static void
