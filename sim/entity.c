@@ -244,6 +244,12 @@ entity_free(struct entity *e)
  * Before e has a node (during init) there is no log to write to and the
  * line is dropped.
  */
+bool
+entity_log_enabled(const struct entity *e, enum log_level l)
+{
+	return e && e->node && e->node->net && log_enabled(&e->node->net->log, e->cls->kind, l);
+}
+
 void
 entity_log(struct entity *e, enum log_level l, const char *fmt, ...)
 {

@@ -129,6 +129,11 @@ void entity_free(struct entity *e);
 void entity_log(struct entity *e, enum log_level l, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /*
+ * Whether entity_log at level l would write: a caller that formats many
+ * lines (a table) asks first, rather than formatting what is dropped.
+ */
+bool entity_log_enabled(const struct entity *e, enum log_level l);
+/*
  * Write an init or check error into err (when err and errlen allow) and
  * return -1, for `return entity_err(err, errlen, "...", ...);`.
  */

@@ -171,7 +171,7 @@ crme_rib_recompute(struct crme *r)
 	r->rib = rib;
 	if (!changed)
 		return;
-	for (guint i = 0; i < rib->len; i++) {
+	for (guint i = 0; i < rib->len && entity_log_enabled(&r->e, LOG_DEBUG); i++) {
 		const struct rib_route *x = &g_array_index(rib, struct rib_route, i);
 
 		entity_log(&r->e, LOG_DEBUG, "CRME %s: route %s/%u via %s (%s), %u hops",
