@@ -325,6 +325,17 @@ deploy_scenario(const struct scenario *s, const char *dir, char *err, size_t err
 	return rc;
 }
 
+const char *
+scn_deploy_approach(const struct scenario *s)
+{
+	if (!s->deploy)
+		return NULL;
+	if (s->deploy->both)
+		return "both";
+	return s->deploy->approach == DEP_COUPLED ? "coupled" :
+	       s->deploy->approach == DEP_NONE ? "none" : "decoupled";
+}
+
 bool
 scenario_deploy_both(const struct scenario *s)
 {

@@ -389,6 +389,16 @@ check "... and the parameter's value CMEs" grep -q '^0 ON_ROUTER AS64601 usr.cme
 # ---- approach="both": the same network twice, in OUT/decoupled and OUT/coupled ----
 sed -e 's/approach="decoupled"/approach="both"/' \
 	-e "s|\.\./\.\./topologies|$top_srcdir/topologies|" "$scn" >"$T/both.xml"
+# deploy.approach is a name --set takes: params lists it.
+"$COMETSIM" params "$T/both.xml" >"$T/both.params"
+check "params lists deploy.approach" grep -qx 'deploy.approach=both' "$T/both.params"
+"$COMETSIM" params "$T/both.xml" --set deploy.approach=coupled >"$T/both.params"
+check "... with the value set" grep -qx 'deploy.approach=coupled' "$T/both.params"
+"$COMETSIM" params "$top_srcdir/scenarios/echo.xml" >"$T/echo.params"
+check "... not for a scenario without <deploy>" not grep -q '^deploy\.' "$T/echo.params"
+"$COMETSIM" params "$T/both.xml" --set nosuch=1 2>"$T/both.params"
+check "... and an unknown --set names it among the valid names" \
+	grep -q 'valid names: .*deploy\.approach' "$T/both.params"
 "$COMETSIM" run "$T/both.xml" --out "$T/both" --quiet
 rc=$?
 check "approach=\"both\" runs (exit $rc)" [ "$rc" -eq 0 ]
