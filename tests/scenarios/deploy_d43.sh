@@ -190,6 +190,14 @@ check "... naming the entity and the router" grep -q \
 	'down.xml:3: <deploy>: usr.curling.Cafe on router 4.3: the router is down at that time' \
 	"$T/down.out"
 check "... and where the router ends" grep -q '(END_ROUTER at .*down.xml:2)' "$T/down.out"
+# 2.3 holds a CAFE (at 200 ms) and nothing else: ended then, it is down.
+sed 's|</events>|<at time="200ms">END_ROUTER 2.3</at></events>|' "$T/ok.xml" >"$T/same.xml"
+"$COMETSIM" check "$T/same.xml" >"$T/same.out" 2>&1
+rc=$?
+check "a router ended at its CAFE's start time is refused (exit $rc)" [ "$rc" -eq 1 ]
+check "... the router is down then" grep -q \
+	'same.xml:3: <deploy>: usr.curling.Cafe on router 2.3: the router is down at that time' \
+	"$T/same.out"
 sed 's|</events>|<at time="3s">END_ROUTER 4.3</at></events>|' "$T/ok.xml" >"$T/later.xml"
 "$COMETSIM" check "$T/later.xml" >"$T/later.out" 2>&1
 rc=$?
