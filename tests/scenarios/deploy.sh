@@ -494,6 +494,22 @@ check "... with no CME, CRME or CAFE ($n)" [ "$n" -eq 0 ]
 check "... and its RAEs choose the paths they do beside CMEs" \
 	cmp -s "$T/none/rae-paths.csv" "$o/rae-paths.csv"
 
+# ---- approach="both" stopped by a limit: the second half is not started ----
+"$COMETSIM" run "$T/both.xml" --out "$T/blim" --max-events 2000 --quiet 2>/dev/null
+rc=$?
+check "both stopped by --max-events: exit 3 ($rc)" [ "$rc" -eq 3 ]
+check "... the decoupled half says so" \
+	[ "$(json_get "$T/blim/decoupled/summary.json" status)" = event_limit ]
+check "... and the coupled half is not started" [ ! -e "$T/blim/coupled" ]
+# 10^7 s of virtual time take minutes: the 1 s limit stops the first half.
+"$COMETSIM" run "$T/both.xml" --out "$T/bwall" --set end_time=10000000s --max-wall 1s \
+	--quiet 2>/dev/null
+rc=$?
+check "both stopped by --max-wall: exit 3 ($rc)" [ "$rc" -eq 3 ]
+check "... the decoupled half says so" \
+	[ "$(json_get "$T/bwall/decoupled/summary.json" status)" = wall_limit ]
+check "... and the coupled half is not started" [ ! -e "$T/bwall/coupled" ]
+
 # ---- refused ----
 # refused NAME FILE-CONTENT EXPECTED: the scenario is refused with exit 1 and
 # the message EXPECTED (a fixed string) on stderr.
