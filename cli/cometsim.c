@@ -340,7 +340,7 @@ overrides_free(struct overrides *ov)
 }
 
 /* The two halves of a deployment of approach "both", in the order they run. */
-static const char *const halves[2] = { "decoupled", "coupled" };
+static const char *const halves[3] = { "decoupled", "coupled", NULL };
 
 /*
  * The overrides of one half of a deployment of approach "both": a copy of
@@ -931,7 +931,7 @@ print_stopped(const struct scenario *scn, const struct run_summary *sum, bool bu
 	fprintf(stderr, "; the outputs are whole\n");
 }
 
-static int run_both(struct run_args *ra, int64_t start);
+static int run_both(struct run_args *ra, int64_t start, const char *dir);
 
 /*
  * Load the scenario and run it once; the exit status.  approach: NULL,
@@ -963,8 +963,14 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 	if (!scn)
 		goto done;
 	if (!approach && scenario_deploy_both(scn)) {
+		/* The output folder of both halves, as that of a single run. */
+		dir = ra.out ? g_strdup(ra.out) :
+			default_out_dir(scenario_name(scn), scenario_run_opts(scn)->seed,
+					scenario_run_opts(scn)->run);
 		scenario_free(scn);
-		return run_both(rap, start);
+		rc = run_both(rap, start, dir);
+		g_free(dir);
+		return rc;
 	}
 
 	/* The overrides are in: these are the run's options. */
@@ -1116,25 +1122,48 @@ done:
 
 /*
  * A deployment of approach "both": the same network and workload run
- * twice, decoupled then coupled, into OUT/decoupled and OUT/coupled
- * (doc/deploy.md).  The second run is not started if the first stopped
- * on a signal or a limit; the exit status is the first that is not 0.
+ * twice, decoupled then coupled, into DIR/decoupled and DIR/coupled
+ * (doc/deploy.md).  The three folders are checked before anything runs,
+ * as a single run checks its own: DIR is then marked as the output of
+ * both halves (a single run's files there removed first) and stays
+ * locked until both are over.  The second run is not started if the
+ * first stopped on a signal or a limit; the exit status is the first
+ * that is not 0.
  */
 static int
-run_both(struct run_args *ra, int64_t start)
+run_both(struct run_args *ra, int64_t start, const char *dir)
 {
-	int rc = 0;
+	char err[2048];
+	int rc = 0, lock;
 
+	if (output_dir_check(dir, err, sizeof(err)) != 0)
+		goto refused;
+	for (int i = 0; i < 2; i++) {
+		char *sub = g_build_filename(dir, halves[i], NULL);
+		int c = output_dir_check(sub, err, sizeof(err));
+
+		g_free(sub);
+		if (c != 0)
+			goto refused;
+	}
+	lock = output_both_take(dir, halves, 2, err, sizeof(err));
+	if (lock < 0)
+		goto refused;
 	for (int i = 0; i < 2 && rc == 0; i++) {
 		struct run_args one = *ra;
 
+		one.out = dir;
 		overrides_half(&ra->ov, halves[i], &one.ov);
 		rc = run_one(&one, start, halves[i]);
 		overrides_free(&one.ov);
 		if (stop_cause)
 			break;
 	}
+	close(lock);
 	return rc;
+refused:
+	fprintf(stderr, "cometsim: %s\n", err);
+	return EXIT_INPUT;
 }
 
 static int
@@ -1263,54 +1292,75 @@ static int
 cmd_deploy(int argc, char **argv)
 {
 	struct run_args ra = { 0 };
-	struct scenario *scn = NULL;
+	struct scenario *scn[2] = { NULL, NULL };
+	char **names = NULL;
 	char err[2048];
-	int rc;
+	int rc, n = 1, lock = -1;
+	bool both;
 
 	rc = parse_args(argc, argv, command_lookup("deploy"), deploy_options, "h", &ra);
 	if (rc != 0)
 		goto done;
 	rc = EXIT_INPUT;
-	scn = load(ra.scenario, &ra.ov);
-	if (!scn)
+	scn[0] = load(ra.scenario, &ra.ov);
+	if (!scn[0])
 		goto done;
-	if (!scenario_deploy_both(scn)) {
-		if (scenario_deploy_print(scn, stdout, err, sizeof(err)) != 0 ||
-		    (ra.write && scenario_deploy_write(scn, ra.write, err, sizeof(err)) != 0)) {
+	both = scenario_deploy_both(scn[0]);
+	if (both) {
+		/* approach="both": each half loaded with its approach, before anything is written. */
+		scenario_free(scn[0]);
+		scn[0] = NULL;
+		for (n = 0; n < 2; n++) {
+			struct overrides ov;
+
+			overrides_half(&ra.ov, halves[n], &ov);
+			scn[n] = load(ra.scenario, &ov);
+			overrides_free(&ov);
+			if (!scn[n])
+				goto done;
+		}
+	}
+	if (ra.write) {
+		/*
+		 * The folder is checked and taken before anything is written
+		 * (doc/deploy.md): refused untouched unless it is empty or an
+		 * earlier write's, whose files are then removed.
+		 */
+		names = both ? g_strdupv((char **)halves) : scenario_deploy_files(scn[0]);
+		if (!names) {
+			fprintf(stderr, "cometsim: %s has no <deploy>\n", scenario_path(scn[0]));
+			goto done;
+		}
+		if (scenario_deploy_write_check(ra.write, err, sizeof(err)) != 0 ||
+		    (lock = output_write_take(ra.write, (const char *const *)names,
+					      g_strv_length(names), ra.scenario, err,
+					      sizeof(err))) < 0) {
 			fprintf(stderr, "cometsim: %s\n", err);
 			goto done;
 		}
-		rc = 0;
-		goto done;
 	}
-	/* approach="both": each half's events, and each half written in a folder of its name. */
-	scenario_free(scn);
-	scn = NULL;
-	for (int i = 0; i < 2; i++) {
-		struct overrides ov;
-		char *dir = NULL;
+	/* approach="both": each half's events under a line of its name, written in a folder of it. */
+	for (int i = 0; i < n; i++) {
+		char *dir = !ra.write ? NULL : both ? g_build_filename(ra.write, halves[i], NULL) :
+			g_strdup(ra.write);
 
-		overrides_half(&ra.ov, halves[i], &ov);
-		scn = load(ra.scenario, &ov);
-		overrides_free(&ov);
-		if (!scn)
-			goto done;
-		printf("%s# approach %s\n", i ? "\n" : "", halves[i]);
-		if (ra.write)
-			dir = g_build_filename(ra.write, halves[i], NULL);
-		if (scenario_deploy_print(scn, stdout, err, sizeof(err)) != 0 ||
-		    (dir && scenario_deploy_write(scn, dir, err, sizeof(err)) != 0)) {
+		if (both)
+			printf("%s# approach %s\n", i ? "\n" : "", halves[i]);
+		if (scenario_deploy_print(scn[i], stdout, err, sizeof(err)) != 0 ||
+		    (dir && scenario_deploy_write(scn[i], dir, err, sizeof(err)) != 0)) {
 			fprintf(stderr, "cometsim: %s\n", err);
 			g_free(dir);
 			goto done;
 		}
 		g_free(dir);
-		scenario_free(scn);
-		scn = NULL;
 	}
 	rc = 0;
 done:
-	scenario_free(scn);
+	if (lock >= 0)
+		close(lock);
+	g_strfreev(names);
+	scenario_free(scn[0]);
+	scenario_free(scn[1]);
 	overrides_free(&ra.ov);
 	return rc < 0 ? 0 : rc;
 }

@@ -26,6 +26,10 @@
  * first: nothing of an earlier run stays beside a new summary, and
  * nothing else (a file the user put there) is ever removed.  A directory
  * that is not empty and has no marker is not a run's: it is refused.
+ * The same rules take the output folder of a deployment of approach
+ * "both", whose marker names its two halves' folders (output_both_take),
+ * and the folder of cometsim deploy --write, with a marker of its own,
+ * .cometsim-deploy (output_write_take).
  *
  * Only Ethernet interfaces get a pcap: a VLAN sub-interface's tagged
  * frames and a GRE tunnel's encapsulated packets are on the wire of the
@@ -61,6 +65,35 @@
 #define MARK_NAME	".cometsim-run"
 #define MARK_HEAD	"cometsim output directory: the last run into it created the " \
 			"files below; the next run removes them first (doc/outputs.md)\n"
+/* The marker of the output folder of a deployment of approach "both" (doc/deploy.md). */
+#define MARK_HEAD_BOTH	"cometsim output directory of a deployment of approach both: " \
+			"its two runs are in the folders below, each with its own marker; " \
+			"a single run into this directory removes them first (doc/deploy.md)\n"
+#define DEPLOY_MARK	".cometsim-deploy"
+#define DEPLOY_HEAD	"cometsim deploy --write folder: the last write into it created " \
+			"the files below; the next one removes them first (doc/deploy.md)\n"
+
+/*
+ * A kind of folder cometsim writes and marks: the marker's name, the
+ * head its text begins with (compared up to the colon), and what the
+ * messages call the folder and tell to do.
+ */
+struct mark_kind {
+	const char *name;
+	const char *tmp;	/* the marker being written */
+	const char *head;
+	const char *what;
+	const char *fix;
+};
+
+static const struct mark_kind run_kind = {
+	MARK_NAME, MARK_NAME ".tmp", MARK_HEAD, "a cometsim output directory",
+	"choose another --out",
+};
+static const struct mark_kind deploy_kind = {
+	DEPLOY_MARK, DEPLOY_MARK ".tmp", DEPLOY_HEAD, "a folder cometsim deploy --write wrote",
+	"choose another folder",
+};
 
 /* One captured interface. */
 struct capture {
@@ -452,21 +485,22 @@ out_mkdir(const char *dir, char *err, size_t errlen)
 }
 
 /*
- * Write a marker whole or not at all: into MARK_NAME.tmp, renamed over
- * MARK_NAME (a crash leaves at most that one file, which the next run
+ * Write a marker whole or not at all: into its temporary name, renamed
+ * over its name (a crash leaves at most that one file, which the next run
  * removes).  Whatever has the temporary name is removed first and the
  * file is created new: a symbolic link there is never followed.  0, or
  * -1 with err set.
  */
 static int
-mark_write(int dfd, const char *dir, const char *text, char *err, size_t errlen)
+mark_write(int dfd, const char *dir, const struct mark_kind *k, const char *text, char *err,
+	   size_t errlen)
 {
 	size_t len = strlen(text), off = 0;
 	int fd, e;
 
-	if (unlinkat(dfd, MARK_NAME ".tmp", 0) != 0 && errno != ENOENT)
+	if (unlinkat(dfd, k->tmp, 0) != 0 && errno != ENOENT)
 		goto fail;
-	fd = openat(dfd, MARK_NAME ".tmp",
+	fd = openat(dfd, k->tmp,
 		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 	if (fd < 0)
 		goto fail;
@@ -485,12 +519,12 @@ mark_write(int dfd, const char *dir, const char *text, char *err, size_t errlen)
 		}
 		off += (size_t)w;
 	}
-	if (close(fd) != 0 || renameat(dfd, MARK_NAME ".tmp", dfd, MARK_NAME) != 0)
+	if (close(fd) != 0 || renameat(dfd, k->tmp, dfd, k->name) != 0)
 		goto fail;
 	return 0;
 fail:
-	snprintf(err, errlen, "cannot write %s/%s: %s", dir, MARK_NAME, strerror(errno));
-	unlinkat(dfd, MARK_NAME ".tmp", 0);
+	snprintf(err, errlen, "cannot write %s/%s: %s", dir, k->name, strerror(errno));
+	unlinkat(dfd, k->tmp, 0);
 	return -1;
 }
 
@@ -499,7 +533,7 @@ fail:
  * marker of a run that crashed (a fresh descriptor: its own offset).
  */
 static bool
-dir_is_empty(int dfd)
+dir_is_empty(int dfd, const char *tmp)
 {
 	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct dirent *de;
@@ -513,7 +547,7 @@ dir_is_empty(int dfd)
 	}
 	while ((de = readdir(d)))
 		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0 &&
-		    strcmp(de->d_name, MARK_NAME ".tmp") != 0) {
+		    strcmp(de->d_name, tmp) != 0) {
 			empty = false;
 			break;
 		}
@@ -554,10 +588,141 @@ remove_entry(int parent, const char *name, int depth)
 
 /* A name the marker may list: one path element, not the marker itself. */
 static bool
-mark_name_ok(const char *name)
+mark_name_ok(const char *name, const struct mark_kind *k)
 {
 	return name[0] && !strchr(name, '/') && strcmp(name, ".") != 0 &&
-	       strcmp(name, "..") != 0 && strcmp(name, MARK_NAME) != 0;
+	       strcmp(name, "..") != 0 && strcmp(name, k->name) != 0;
+}
+
+/*
+ * The marker of kind k in the folder dfd (dir, for the messages): 1 with
+ * its text in *text (g_free it) when it is cometsim's, 0 when there is
+ * none and the folder is empty; -1 with err set when the folder is not
+ * one of that kind (not empty and no marker, a marker that is not a
+ * file, or not cometsim's) or the marker cannot be read.
+ */
+static int
+mark_load(int dfd, const char *dir, const struct mark_kind *k, char **text, char *err,
+	  size_t errlen)
+{
+	char *path = g_build_filename(dir, k->name, NULL);
+	char why[256];
+	struct stat st;
+	size_t len = 0;
+	int frc, rc = -1;
+
+	*text = NULL;
+	if (fstatat(dfd, k->name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not %s (%s is not a file cometsim wrote): %s", dir,
+			 k->what, k->name, k->fix);
+		goto done;
+	}
+	frc = fileio_read(path, FILEIO_MAX, text, &len);
+	if (frc == FILEIO_ERR && errno == ENOENT) {
+		if (!dir_is_empty(dfd, k->tmp)) {
+			snprintf(err, errlen, "%s: not empty, and not %s (it has no %s): %s, or "
+				 "empty it yourself", dir, k->what, k->name, k->fix);
+			goto done;
+		}
+		rc = 0;
+	} else if (frc != FILEIO_OK) {
+		snprintf(err, errlen, "%s: %s", path, fileio_strerror(frc, len, FILEIO_MAX,
+								     "marker", why, sizeof(why)));
+	} else if (strncmp(*text, k->head, strcspn(k->head, ":")) != 0) {
+		snprintf(err, errlen, "%s: not %s (%s was not written by cometsim): %s", dir,
+			 k->what, k->name, k->fix);
+	} else {
+		rc = 1;
+	}
+done:
+	if (rc != 1) {
+		g_free(*text);
+		*text = NULL;
+	}
+	g_free(path);
+	return rc;
+}
+
+/* The names a marker's text lists (line 0 is its head), each one path element. */
+static char **
+mark_names(const char *text, const struct mark_kind *k)
+{
+	char **lines = g_strsplit(text, "\n", -1);
+	GPtrArray *names = g_ptr_array_new();
+
+	for (unsigned i = 1; lines[0] && lines[i]; i++) {
+		char *name = g_strcompress(lines[i]);
+
+		if (mark_name_ok(name, k))
+			g_ptr_array_add(names, name);
+		else
+			g_free(name);
+	}
+	g_ptr_array_add(names, NULL);
+	g_strfreev(lines);
+	return (char **)g_ptr_array_free(names, FALSE);
+}
+
+/* Remove what a marker lists from the folder dfd: 0, or -1 with err set. */
+static int
+mark_clear(int dfd, const char *dir, const struct mark_kind *k, const char *text,
+	   const char *by, char *err, size_t errlen)
+{
+	char **names = mark_names(text, k);
+	int rc = 0;
+
+	for (char **q = names; *q && rc == 0; q++)
+		if (remove_entry(dfd, *q, 0) != 0) {
+			snprintf(err, errlen, "cannot remove %s/%s, left by %s: %s", dir, *q, by,
+				 strerror(errno));
+			rc = -1;
+		}
+	g_strfreev(names);
+	return rc;
+}
+
+/* The text of a new marker: its head and one escaped name a line. */
+static GString *
+mark_text(const char *head, const char *const *names, size_t n)
+{
+	GString *g = g_string_new(head);
+
+	for (size_t i = 0; i < n; i++) {
+		char *esc = g_strescape(names[i], NULL);
+
+		g_string_append_printf(g, "%s\n", esc);
+		g_free(esc);
+	}
+	return g;
+}
+
+/*
+ * Open dir (made first when make), lock it without waiting: the
+ * descriptor, or -1 with err set (who: who else would hold the lock).
+ */
+static int
+dir_lock(const char *dir, bool make, const char *who, const struct mark_kind *k, char *err,
+	 size_t errlen)
+{
+	int fd;
+
+	if (make && out_mkdir(dir, err, errlen) != 0)
+		return -1;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno == EWOULDBLOCK)
+			snprintf(err, errlen, "%s: %s is writing into this directory (it holds "
+				 "its lock): wait for it to end, or %s", dir, who, k->fix);
+		else
+			snprintf(err, errlen, "cannot lock %s: %s", dir, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 /*
@@ -574,74 +739,24 @@ dir_take(struct output *o, char *err, size_t errlen)
 		"summary.json.tmp",
 	};
 	char *mark = g_build_filename(o->dir, MARK_NAME, NULL);
-	char *text = NULL, why[256];
+	char *text = NULL;
 	GString *head = NULL;
-	struct stat st;
-	size_t len = 0;
-	int rc = -1, frc;
+	int rc = -1, mrc;
 
-	if (out_mkdir(o->dir, err, errlen) != 0)
+	o->dirfd = dir_lock(o->dir, true, "another run", &run_kind, err, errlen);
+	if (o->dirfd < 0)
 		goto done;
-	o->dirfd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (o->dirfd < 0) {
-		snprintf(err, errlen, "cannot open %s: %s", o->dir, strerror(errno));
+	mrc = mark_load(o->dirfd, o->dir, &run_kind, &text, err, errlen);
+	if (mrc < 0)
 		goto done;
-	}
-	if (flock(o->dirfd, LOCK_EX | LOCK_NB) != 0) {
-		if (errno == EWOULDBLOCK)
-			snprintf(err, errlen, "%s: another run is writing into this directory "
-				 "(it holds its lock): wait for it to end, or choose another "
-				 "--out", o->dir);
-		else
-			snprintf(err, errlen, "cannot lock %s: %s", o->dir, strerror(errno));
+	/* What follows the head belongs to the earlier run. */
+	if (mrc == 1 && mark_clear(o->dirfd, o->dir, &run_kind, text, "the run before", err,
+				   errlen) != 0)
 		goto done;
-	}
-	if (fstatat(o->dirfd, MARK_NAME, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a cometsim output directory (%s is not a "
-			 "file cometsim wrote): choose another --out", o->dir, MARK_NAME);
-		goto done;
-	}
-	frc = fileio_read(mark, FILEIO_MAX, &text, &len);
-	if (frc == FILEIO_ERR && errno == ENOENT) {
-		if (!dir_is_empty(o->dirfd)) {
-			snprintf(err, errlen, "%s: not empty, and not a cometsim output "
-				 "directory (it has no %s): choose another --out, or empty it "
-				 "yourself", o->dir, MARK_NAME);
-			goto done;
-		}
-	} else if (frc != FILEIO_OK) {
-		snprintf(err, errlen, "%s: %s", mark, fileio_strerror(frc, len, FILEIO_MAX,
-								     "marker", why, sizeof(why)));
-		goto done;
-	} else if (strncmp(text, MARK_HEAD, strcspn(MARK_HEAD, ":")) != 0) {
-		snprintf(err, errlen, "%s: not a cometsim output directory (%s was not "
-			 "written by cometsim): choose another --out", o->dir, MARK_NAME);
-		goto done;
-	} else {
-		char **lines = g_strsplit(text, "\n", -1);
-
-		/* Line 0 is the head; what follows belongs to the earlier run. */
-		for (unsigned i = 1; lines[i]; i++) {
-			char *name = g_strcompress(lines[i]);
-
-			if (mark_name_ok(name) && remove_entry(o->dirfd, name, 0) != 0) {
-				snprintf(err, errlen, "cannot remove %s/%s, left by the run before: "
-					 "%s", o->dir, name, strerror(errno));
-				g_free(name);
-				g_strfreev(lines);
-				goto done;
-			}
-			g_free(name);
-		}
-		g_strfreev(lines);
-	}
 
 	/* The new marker, with the files every run writes. */
-	head = g_string_new(MARK_HEAD);
-	for (size_t i = 0; i < G_N_ELEMENTS(own); i++)
-		g_string_append_printf(head, "%s\n", own[i]);
-	if (mark_write(o->dirfd, o->dir, head->str, err, errlen) != 0)
+	head = mark_text(MARK_HEAD, own, G_N_ELEMENTS(own));
+	if (mark_write(o->dirfd, o->dir, &run_kind, head->str, err, errlen) != 0)
 		goto done;
 	o->markfd = openat(o->dirfd, MARK_NAME, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
 	if (o->markfd < 0) {
@@ -657,6 +772,131 @@ done:
 	return rc;
 }
 
+int
+output_dir_check(const char *dir, char *err, size_t errlen)
+{
+	char *text = NULL;
+	struct stat st;
+	int fd, rc;
+
+	if (stat(dir, &st) != 0 && errno == ENOENT)
+		return 0;
+	fd = dir_lock(dir, false, "another run", &run_kind, err, errlen);
+	if (fd < 0)
+		return -1;
+	rc = mark_load(fd, dir, &run_kind, &text, err, errlen);
+	g_free(text);
+	close(fd);	/* and with it the lock */
+	return rc < 0 ? -1 : 0;
+}
+
+int
+output_both_take(const char *dir, const char *const *halves, size_t nhalves, char *err,
+		 size_t errlen)
+{
+	char *text = NULL;
+	GString *head = NULL;
+	int fd, mrc;
+
+	fd = dir_lock(dir, true, "another run", &run_kind, err, errlen);
+	if (fd < 0)
+		return -1;
+	mrc = mark_load(fd, dir, &run_kind, &text, err, errlen);
+	if (mrc < 0)
+		goto fail;
+	/*
+	 * A single run's files go; the halves of a "both" run before stay,
+	 * each taken by its own run as any run directory is.
+	 */
+	if (mrc == 1 && strncmp(text, MARK_HEAD_BOTH, strlen(MARK_HEAD_BOTH)) != 0 &&
+	    mark_clear(fd, dir, &run_kind, text, "the run before", err, errlen) != 0)
+		goto fail;
+	head = mark_text(MARK_HEAD_BOTH, halves, nhalves);
+	if (mark_write(fd, dir, &run_kind, head->str, err, errlen) != 0)
+		goto fail;
+	g_string_free(head, TRUE);
+	g_free(text);
+	return fd;
+fail:
+	if (head)
+		g_string_free(head, TRUE);
+	g_free(text);
+	close(fd);
+	return -1;
+}
+
+/* Whether the canonical path real is the entry name of dir, or inside it. */
+static bool
+path_within(const char *dir, const char *name, const char *real)
+{
+	char *p = g_build_filename(dir, name, NULL);
+	char *rp = realpath(p, NULL);
+	size_t n = rp ? strlen(rp) : 0;
+	bool in = rp && strncmp(real, rp, n) == 0 && (real[n] == '\0' || real[n] == '/');
+
+	free(rp);
+	g_free(p);
+	return in;
+}
+
+int
+output_write_take(const char *dir, const char *const *names, size_t n, const char *input,
+		  char *err, size_t errlen)
+{
+	char *text = NULL, **old = NULL, *real = input ? realpath(input, NULL) : NULL;
+	GString *head = NULL;
+	struct stat st;
+	int fd, mrc;
+
+	fd = dir_lock(dir, true, "another cometsim deploy --write", &deploy_kind, err, errlen);
+	if (fd < 0)
+		goto out;
+	mrc = mark_load(fd, dir, &deploy_kind, &text, err, errlen);
+	if (mrc < 0)
+		goto fail;
+	old = mrc == 1 ? mark_names(text, &deploy_kind) : g_new0(char *, 1);
+	/* Everything is checked before anything is removed or written. */
+	for (char **q = old; real && *q; q++)
+		if (path_within(dir, *q, real)) {
+			snprintf(err, errlen, "%s/%s: the scenario being read (%s) is there, and "
+				 "the write would remove it: %s", dir, *q, input,
+				 deploy_kind.fix);
+			goto fail;
+		}
+	for (size_t i = 0; i < n; i++) {
+		if (real && path_within(dir, names[i], real)) {
+			snprintf(err, errlen, "%s/%s: the scenario being read (%s) is there, and "
+				 "the write would write over it: %s", dir, names[i], input,
+				 deploy_kind.fix);
+			goto fail;
+		}
+		if (fstatat(fd, names[i], &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    !g_strv_contains((const char *const *)old, names[i])) {
+			snprintf(err, errlen, "%s/%s: already there, and no earlier write wrote it "
+				 "(%s does not list it): the write does not write over it; move "
+				 "it away, or %s", dir, names[i], DEPLOY_MARK, deploy_kind.fix);
+			goto fail;
+		}
+	}
+	if (mrc == 1 && mark_clear(fd, dir, &deploy_kind, text, "the write before", err,
+				   errlen) != 0)
+		goto fail;
+	head = mark_text(DEPLOY_HEAD, names, n);
+	if (mark_write(fd, dir, &deploy_kind, head->str, err, errlen) != 0)
+		goto fail;
+	goto out;
+fail:
+	close(fd);
+	fd = -1;
+out:
+	if (head)
+		g_string_free(head, TRUE);
+	g_strfreev(old);
+	g_free(text);
+	free(real);
+	return fd;
+}
+
 bool
 output_dir_foreign(const char *dir, const char *const *own)
 {
@@ -666,7 +906,7 @@ output_dir_foreign(const char *dir, const char *const *own)
 
 	if (dfd < 0)
 		return false;	/* none yet, or not one: the command says so itself */
-	foreign = !dir_is_empty(dfd);
+	foreign = !dir_is_empty(dfd, MARK_NAME ".tmp");
 	for (size_t i = 0; foreign && own[i]; i++)
 		if (fstatat(dfd, own[i], &st, AT_SYMLINK_NOFOLLOW) == 0)
 			foreign = false;
@@ -685,7 +925,7 @@ output_dir_adopt(const char *dir, char *err, size_t errlen)
 		return -1;
 	}
 	if (faccessat(dfd, MARK_NAME, F_OK, 0) != 0)
-		rc = mark_write(dfd, dir, MARK_HEAD, err, errlen);
+		rc = mark_write(dfd, dir, &run_kind, MARK_HEAD, err, errlen);
 	close(dfd);
 	return rc;
 }

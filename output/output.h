@@ -78,6 +78,35 @@ int output_dir_adopt(const char *dir, char *err, size_t errlen);
  * the command's are not.  Symbolic links are not followed.
  */
 bool output_dir_foreign(const char *dir, const char *const *own);
+/*
+ * What output_open() would refuse of dir, checked without changing
+ * anything: another run holds it, or it is not empty and not a run's.
+ * A directory that does not exist is fine.  0, or -1 with err set.
+ */
+int output_dir_check(const char *dir, char *err, size_t errlen);
+/*
+ * Take dir as the output directory of a deployment of approach "both",
+ * whose halves run into the folders halves names in it (doc/deploy.md):
+ * refused as output_open() refuses a directory; the files a single run
+ * before wrote there are removed, and the marker then says the directory
+ * holds the halves.  The halves' own folders are left to their runs.
+ * The descriptor of dir, locked until it is closed, or -1 with err set.
+ */
+int output_both_take(const char *dir, const char *const *halves, size_t nhalves,
+		     char *err, size_t errlen);
+/*
+ * Take dir for cometsim deploy --write, which writes the entries names
+ * (files, or folders it makes) there (doc/deploy.md): dir is made if
+ * missing; refused when it is not empty and has no marker of an earlier
+ * write (.cometsim-deploy), when an entry to write is there and no
+ * earlier write wrote it, and when the scenario file input is one of the
+ * entries to remove or write (or inside one).  Nothing is changed when
+ * refused.  Otherwise what the earlier write listed is removed and the
+ * new marker lists names.  The descriptor of dir, locked until it is
+ * closed, or -1 with err set.
+ */
+int output_write_take(const char *dir, const char *const *names, size_t n, const char *input,
+		      char *err, size_t errlen);
 /* The directory of the run. */
 const char *output_dir(const struct output *o);
 /*

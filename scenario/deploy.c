@@ -833,6 +833,9 @@ plan_now(struct scn_ld *ld)
 				       "address for the RAE of domain %s", a->node->name,
 				       a->dom->name);
 	}
+	/* Once every domain has its node: the nodes' links to other domains. */
+	for (guint i = 0; i < d->ases->len && rc == 0 && d->cafe_routers; i++)
+		rc = dep_routers_node_links(ld, d, g_ptr_array_index(d->ases, i));
 	if (rc == 0)
 		rc = dep_hosts_plan(ld, d);
 	if (rc == 0)

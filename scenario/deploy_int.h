@@ -240,6 +240,13 @@ int dep_routers_cafes(struct scn_ld *ld, const struct scn_deploy *d, const struc
 		      GPtrArray *cmds, GArray *times);
 /* domains="d.h": each event of the deployment (from index late) on a router that is up. */
 int dep_routers_up(struct scn_ld *ld, guint late);
+/*
+ * cafes="routers": the domain's node (its CRME) holds no CAFE, so no
+ * link of it may go to another domain (it would end at no CAFE).  0, or
+ * -1 with the error, at the link.
+ */
+int dep_routers_node_links(struct scn_ld *ld, const struct scn_deploy *d,
+			   const struct dep_as *a);
 /* The servers of the <content>s, one command a router. */
 void dep_routers_servers(const struct scn_deploy *d, GPtrArray *cmds, GArray *times);
 /* The address a CAFE, CRME or RAE on n uses: its router id, else its first IPv4 address. */

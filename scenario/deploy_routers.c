@@ -211,6 +211,14 @@ dep_routers_domains(struct scn_ld *ld, struct scn_deploy *d)
 		char b[ADDR_STRLEN + 4];
 		struct addr ip;
 
+		/* A router of no domain would get nothing, silently: refused. */
+		if (!dn && !n->host && !n->domain) {
+			g_hash_table_destroy(seen);
+			return scn_error_also(ld, n->file, n->line, d->file, d->line, "router "
+					      "%s: <deploy domains=\"d.h\"> makes the domains from "
+					      "the routers' names, and \"%s\" is not d.h (two "
+					      "numbers): it would be in no domain", n->name, n->name);
+		}
 		if (!dn)
 			continue;
 		n->domain = dn;
@@ -227,6 +235,31 @@ dep_routers_domains(struct scn_ld *ld, struct scn_deploy *d)
 		g_hash_table_add(seen, dom->name);
 	}
 	g_hash_table_destroy(seen);
+	return 0;
+}
+
+int
+dep_routers_node_links(struct scn_ld *ld, const struct scn_deploy *d, const struct dep_as *a)
+{
+	const struct scenario *s = ld->s;
+
+	for (guint k = 0; k < s->links->len; k++) {
+		const struct scn_link *l = g_ptr_array_index(s->links, k);
+		const char *other = !l->node[0] || !l->node[1] ? NULL :
+			strcmp(l->node[0], a->node->name) == 0 ? l->node[1] :
+			strcmp(l->node[1], a->node->name) == 0 ? l->node[0] : NULL;
+		const struct scn_node *o = other ?
+			g_hash_table_lookup(s->node_by_name, other) : NULL;
+		const struct dep_as *oa = o ? dep_as_of(d, o) : NULL;
+
+		if (oa && oa != a)
+			return scn_error_also(ld, l->file, l->line, d->file, d->line, "link %s "
+					      "(%s to %s): router %s is the node of domain %s (its "
+					      "CRME), which cafes=\"routers\" gives no CAFE, and the "
+					      "link goes to domain %s: it would end at no CAFE",
+					      l->name, l->node[0], l->node[1], a->node->name,
+					      a->dom->name, oa->dom->name);
+	}
 	return 0;
 }
 

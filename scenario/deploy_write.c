@@ -325,6 +325,17 @@ deploy_scenario(const struct scenario *s, const char *dir, char *err, size_t err
 	return rc;
 }
 
+const char *
+scn_deploy_approach(const struct scenario *s)
+{
+	if (!s->deploy)
+		return NULL;
+	if (s->deploy->both)
+		return "both";
+	return s->deploy->approach == DEP_COUPLED ? "coupled" :
+	       s->deploy->approach == DEP_NONE ? "none" : "decoupled";
+}
+
 bool
 scenario_deploy_both(const struct scenario *s)
 {
@@ -351,8 +362,8 @@ scenario_deploy_print(const struct scenario *s, FILE *out, char *err, size_t err
  * ${deploy}: a blank would split the command there, and "${" would be
  * read as another parameter.  Such a folder is refused.
  */
-static int
-write_dir_check(const char *dir, char *err, size_t errlen)
+int
+scenario_deploy_write_check(const char *dir, char *err, size_t errlen)
 {
 	char *adir = g_canonicalize_filename(dir, NULL);
 	int rc = 0;
@@ -372,6 +383,25 @@ write_dir_check(const char *dir, char *err, size_t errlen)
 	return rc;
 }
 
+char **
+scenario_deploy_files(const struct scenario *s)
+{
+	GPtrArray *names;
+
+	if (!s->deploy)
+		return NULL;
+	names = g_ptr_array_new();
+	for (guint i = 0; i < s->deploy->docs->len; i++)
+		g_ptr_array_add(names, g_strdup(((const struct dep_doc *)
+						 g_ptr_array_index(s->deploy->docs, i))->base));
+	g_ptr_array_add(names, g_strdup("deploy.script"));
+	if (topology_written(s))
+		g_ptr_array_add(names, g_strdup("topology.xml"));
+	g_ptr_array_add(names, g_strdup("scenario.xml"));
+	g_ptr_array_add(names, NULL);
+	return (char **)g_ptr_array_free(names, FALSE);
+}
+
 int
 scenario_deploy_write(const struct scenario *s, const char *dir, char *err, size_t errlen)
 {
@@ -383,7 +413,7 @@ scenario_deploy_write(const struct scenario *s, const char *dir, char *err, size
 		snprintf(err, errlen, "%s has no <deploy>", s->path);
 		return -1;
 	}
-	if (write_dir_check(dir, err, errlen) < 0)
+	if (scenario_deploy_write_check(dir, err, errlen) < 0)
 		return -1;
 	if (g_mkdir_with_parents(dir, 0777) != 0) {
 		snprintf(err, errlen, "%s: %s", dir, g_strerror(errno));

@@ -99,6 +99,18 @@ void scenario_write_dot(const struct scenario *s, FILE *out);
 int scenario_deploy_write(const struct scenario *s, const char *dir, char *err,
 			  size_t errlen);
 /*
+ * The names scenario_deploy_write() writes in its folder, in the order
+ * it writes them (NULL-terminated; g_strfreev() it), or NULL without
+ * <deploy>.
+ */
+char **scenario_deploy_files(const struct scenario *s);
+/*
+ * Whether dir can be the folder of scenario_deploy_write(): its path goes
+ * into the events written, and must have no blank and no "${".  0, or
+ * -1 with err set.
+ */
+int scenario_deploy_write_check(const char *dir, char *err, size_t errlen);
+/*
  * Whether the scenario's <deploy> says approach="both" (and no --set
  * deploy.approach chose one): the loaded scenario is its decoupled half;
  * loading it again with deploy.approach=coupled gives the other.

@@ -395,6 +395,11 @@ void scn_params_foreach(const struct scenario *s,
 			void (*fn)(void *ctx, const char *name, const char *value),
 			void *ctx);
 
+/* deploy_write.c */
+
+/* The approach of the scenario's <deploy> as --set deploy.approach names it, or NULL. */
+const char *scn_deploy_approach(const struct scenario *s);
+
 /* override.c */
 
 /*

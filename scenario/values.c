@@ -615,6 +615,9 @@ scn_params_foreach(const struct scenario *s,
 
 		fn(ctx, p->name, p->value);
 	}
+	/* --set deploy.approach replaces <deploy>'s attribute (doc/deploy.md). */
+	if (scn_deploy_approach(s))
+		fn(ctx, "deploy.approach", scn_deploy_approach(s));
 	for (int a = 0; a < LA_COUNT; a++) {
 		snprintf(name, sizeof(name), "linkdefaults.%s", lattr_names[a]);
 		fn(ctx, name, scn_fmt_lattr(&s->ldef_p, a, buf, sizeof(buf)));

@@ -414,6 +414,16 @@ check "... and the parameter's value CMEs" grep -q '^0 ON_ROUTER AS64601 usr.cme
 # ---- approach="both": the same network twice, in OUT/decoupled and OUT/coupled ----
 sed -e 's/approach="decoupled"/approach="both"/' \
 	-e "s|\.\./\.\./topologies|$top_srcdir/topologies|" "$scn" >"$T/both.xml"
+# deploy.approach is a name --set takes: params lists it.
+"$COMETSIM" params "$T/both.xml" >"$T/both.params"
+check "params lists deploy.approach" grep -qx 'deploy.approach=both' "$T/both.params"
+"$COMETSIM" params "$T/both.xml" --set deploy.approach=coupled >"$T/both.params"
+check "... with the value set" grep -qx 'deploy.approach=coupled' "$T/both.params"
+"$COMETSIM" params "$top_srcdir/scenarios/echo.xml" >"$T/echo.params"
+check "... not for a scenario without <deploy>" not grep -q '^deploy\.' "$T/echo.params"
+"$COMETSIM" params "$T/both.xml" --set nosuch=1 2>"$T/both.params"
+check "... and an unknown --set names it among the valid names" \
+	grep -q 'valid names: .*deploy\.approach' "$T/both.params"
 "$COMETSIM" run "$T/both.xml" --out "$T/both" --quiet
 rc=$?
 check "approach=\"both\" runs (exit $rc)" [ "$rc" -eq 0 ]
@@ -455,6 +465,46 @@ check "--set deploy.approach=hybrid: refused with exit 1 ($rc)" [ "$rc" -eq 1 ]
 check "... naming the override" grep -qF -- '--set deploy.approach=hybrid: approach "hybrid" is not known' "$T/bothx.err"
 check "... and no output folder" [ ! -e "$T/bothx" ]
 
+# The folders of "both" are checked as a single run checks its own, all
+# three before anything runs: OUT, then each half's.
+mkdir -p "$T/bb/coupled"
+echo mine >"$T/bb/coupled/notes.txt"
+"$COMETSIM" run "$T/both.xml" --out "$T/bb" --quiet 2>"$T/bb.err"
+rc=$?
+check "both into a folder that is not a run's: exit 1 ($rc)" [ "$rc" -eq 1 ]
+check "... saying so of the folder" \
+	grep -qF "$T/bb: not empty, and not a cometsim output directory" "$T/bb.err"
+check "... before the decoupled half runs" [ ! -e "$T/bb/decoupled" ]
+check "... and without marking the folder" [ ! -e "$T/bb/.cometsim-run" ]
+cp -R "$T/both" "$T/bc"
+rm "$T/bc/coupled/.cometsim-run" "$T/bc/decoupled/summary.json"
+"$COMETSIM" run "$T/both.xml" --out "$T/bc" --quiet 2>"$T/bc.err"
+rc=$?
+check "both whose coupled folder is not a run's: exit 1 ($rc)" [ "$rc" -eq 1 ]
+check "... saying so of that folder" \
+	grep -qF "$T/bc/coupled: not empty, and not a cometsim output directory" "$T/bc.err"
+check "... before the decoupled half runs" [ ! -e "$T/bc/decoupled/summary.json" ]
+"$COMETSIM" run "$T/both.xml" --out "$T/bs" --set deploy.approach=coupled --quiet
+echo mine >"$T/bs/notes.txt"
+"$COMETSIM" run "$T/both.xml" --out "$T/bs" --quiet
+rc=$?
+check "both into a single run's folder runs (exit $rc)" [ "$rc" -eq 0 ]
+check "... and removes that run's summary.json" [ ! -e "$T/bs/summary.json" ]
+check "... and its counters.csv" [ ! -e "$T/bs/counters.csv" ]
+check "... not a file of the user's" [ -f "$T/bs/notes.txt" ]
+check "... its marker names the decoupled half's folder" grep -qx decoupled "$T/bs/.cometsim-run"
+check "... and the coupled half's" grep -qx coupled "$T/bs/.cometsim-run"
+echo mine >"$T/bs/coupled/notes.txt"
+"$COMETSIM" run "$T/both.xml" --out "$T/bs" --quiet
+rc=$?
+check "both into a both's folder runs (exit $rc)" [ "$rc" -eq 0 ]
+check "... and leaves a file of the user's in a half's folder" [ -f "$T/bs/coupled/notes.txt" ]
+"$COMETSIM" run "$T/both.xml" --out "$T/bs" --set deploy.approach=coupled --quiet
+rc=$?
+check "a single run into a both's folder runs (exit $rc)" [ "$rc" -eq 0 ]
+check "... and removes the decoupled half" [ ! -e "$T/bs/decoupled" ]
+check "... and the coupled half" [ ! -e "$T/bs/coupled" ]
+
 "$COMETSIM" --help >"$T/help.txt"
 check "cometsim --help shows the command deploy" grep -q '^       cometsim deploy SCENARIO' "$T/help.txt"
 check "... and says what it does" grep -q '^  deploy ' "$T/help.txt"
@@ -468,6 +518,22 @@ n=$(awk -F, '$1=="cme" || $1=="crme" || $1=="cafe"' "$T/none/counters.csv" | wc 
 check "... with no CME, CRME or CAFE ($n)" [ "$n" -eq 0 ]
 check "... and its RAEs choose the paths they do beside CMEs" \
 	cmp -s "$T/none/rae-paths.csv" "$o/rae-paths.csv"
+
+# ---- approach="both" stopped by a limit: the second half is not started ----
+"$COMETSIM" run "$T/both.xml" --out "$T/blim" --max-events 2000 --quiet 2>/dev/null
+rc=$?
+check "both stopped by --max-events: exit 3 ($rc)" [ "$rc" -eq 3 ]
+check "... the decoupled half says so" \
+	[ "$(json_get "$T/blim/decoupled/summary.json" status)" = event_limit ]
+check "... and the coupled half is not started" [ ! -e "$T/blim/coupled" ]
+# 10^7 s of virtual time take minutes: the 1 s limit stops the first half.
+"$COMETSIM" run "$T/both.xml" --out "$T/bwall" --set end_time=10000000s --max-wall 1s \
+	--quiet 2>/dev/null
+rc=$?
+check "both stopped by --max-wall: exit 3 ($rc)" [ "$rc" -eq 3 ]
+check "... the decoupled half says so" \
+	[ "$(json_get "$T/bwall/decoupled/summary.json" status)" = wall_limit ]
+check "... and the coupled half is not started" [ ! -e "$T/bwall/coupled" ]
 
 # ---- refused ----
 # refused NAME FILE-CONTENT EXPECTED: the scenario is refused with exit 1 and
@@ -684,6 +750,54 @@ check "... which has some ($n)" [ "$n" -gt 0 ]
 "$COMETSIM" params "$T/wpar/scenario.xml" >"$T/wpar.params"
 check "... and its parameters say the values set" grep -qx 'n=2' "$T/wpar.params"
 set --
+
+# ---- --write takes its folder as a run takes its own ----
+w=$T/wd
+"$COMETSIM" deploy "$T/both.xml" --write "$w" >/dev/null
+"$COMETSIM" deploy "$T/both.xml" --set deploy.approach=decoupled --write "$w" >/dev/null
+rc=$?
+check "a write into a folder of a both write (exit $rc)" [ "$rc" -eq 0 ]
+check "... removes its decoupled/" [ ! -e "$w/decoupled" ]
+check "... and its coupled/" [ ! -e "$w/coupled" ]
+check "... and writes its own files" [ -f "$w/scenario.xml" ]
+echo mine >"$w/notes.txt"
+"$COMETSIM" deploy "$T/both.xml" --write "$w" >/dev/null
+rc=$?
+check "a both write after a single one (exit $rc)" [ "$rc" -eq 0 ]
+check "... removes that write's files" [ ! -e "$w/scenario.xml" ]
+check "... not a file of the user's" [ -f "$w/notes.txt" ]
+check "... and writes its halves" [ -f "$w/coupled/scenario.xml" ]
+cp "$T/both.xml" "$w/scenario.xml"
+"$COMETSIM" deploy "$T/both.xml" --set deploy.approach=decoupled --write "$w" \
+	>"$T/wd.out" 2>"$T/wd.err"
+rc=$?
+check "a write over a file of the user's with the name of one it writes: exit 1 ($rc)" \
+	[ "$rc" -eq 1 ]
+check "... saying so" grep -qF "$w/scenario.xml: already there, and no earlier write wrote it" \
+	"$T/wd.err"
+check "... leaving the earlier write's files" [ -f "$w/coupled/scenario.xml" ]
+check "... and printing nothing" [ ! -s "$T/wd.out" ]
+mkdir "$T/ws"
+cp "$T/both.xml" "$T/ws/scenario.xml"
+"$COMETSIM" deploy "$T/ws/scenario.xml" --set deploy.approach=decoupled --write "$T/ws" \
+	>"$T/ws.out" 2>"$T/ws.err"
+rc=$?
+check "a write into a folder not a write's, the scenario's own: exit 1 ($rc)" [ "$rc" -eq 1 ]
+check "... saying so" \
+	grep -qF "$T/ws: not empty, and not a folder cometsim deploy --write wrote" "$T/ws.err"
+check "... the scenario intact" cmp -s "$T/both.xml" "$T/ws/scenario.xml"
+check "... and nothing written beside it" [ "$(ls -A "$T/ws")" = scenario.xml ]
+"$COMETSIM" deploy "$T/both.xml" --set deploy.approach=decoupled --write "$T/wr" >/dev/null
+cp "$T/both.xml" "$T/wr/scenario.xml"
+"$COMETSIM" deploy "$T/wr/scenario.xml" --set deploy.approach=decoupled --write "$T/wr" \
+	>/dev/null 2>"$T/wr.err"
+rc=$?
+check "a write whose scenario is one of the earlier write's files: exit 1 ($rc)" [ "$rc" -eq 1 ]
+check "... saying the scenario is there" \
+	grep -qF "$T/wr/scenario.xml: the scenario being read ($T/wr/scenario.xml) is there" \
+	"$T/wr.err"
+check "... the scenario intact" cmp -s "$T/both.xml" "$T/wr/scenario.xml"
+check "... and the earlier write's files too" [ -f "$T/wr/deploy.script" ]
 
 "$COMETSIM" deploy "$top_srcdir/scenarios/echo.xml" >/dev/null 2>"$T/none.err"
 rc=$?

@@ -190,6 +190,14 @@ check "... naming the entity and the router" grep -q \
 	'down.xml:3: <deploy>: usr.curling.Cafe on router 4.3: the router is down at that time' \
 	"$T/down.out"
 check "... and where the router ends" grep -q '(END_ROUTER at .*down.xml:2)' "$T/down.out"
+# 2.3 holds a CAFE (at 200 ms) and nothing else: ended then, it is down.
+sed 's|</events>|<at time="200ms">END_ROUTER 2.3</at></events>|' "$T/ok.xml" >"$T/same.xml"
+"$COMETSIM" check "$T/same.xml" >"$T/same.out" 2>&1
+rc=$?
+check "a router ended at its CAFE's start time is refused (exit $rc)" [ "$rc" -eq 1 ]
+check "... the router is down then" grep -q \
+	'same.xml:3: <deploy>: usr.curling.Cafe on router 2.3: the router is down at that time' \
+	"$T/same.out"
 sed 's|</events>|<at time="3s">END_ROUTER 4.3</at></events>|' "$T/ok.xml" >"$T/later.xml"
 "$COMETSIM" check "$T/later.xml" >"$T/later.out" 2>&1
 rc=$?
@@ -201,4 +209,22 @@ check "a router started after its CRME's time is refused (exit $rc)" [ "$rc" -eq
 check "... saying it is not started yet" grep -q \
 	'notyet.xml:3: <deploy>: usr.curling.Crme on router 9.1: the router is not started yet' \
 	"$T/notyet.out"
+# Every router is in a domain, and a link between two domains ends at a
+# CAFE at each end.
+sed 's|</events>|<at time="0s">START_ROUTER 3.1.1</at></events>|' "$T/ok.xml" >"$T/odd.xml"
+"$COMETSIM" check "$T/odd.xml" >"$T/odd.out" 2>&1
+rc=$?
+check "a router whose name is not d.h is refused (exit $rc)" [ "$rc" -eq 1 ]
+check "... at its line, saying it would be in no domain" grep -q \
+	'odd.xml:2: router 3.1.1: .*"3.1.1" is not d.h (two numbers): it would be in no domain' \
+	"$T/odd.out"
+sed 's|</events>|<at time="0s">START_ROUTER 6.0</at><at time="0s">START_LINK 6.0 1.2</at></events>|' \
+	"$T/ok.xml" >"$T/lone.xml"
+"$COMETSIM" check "$T/lone.xml" >"$T/lone.out" 2>&1
+rc=$?
+check "a domain whose only router is its node, linked to another: refused (exit $rc)" \
+	[ "$rc" -eq 1 ]
+check "... at the link, saying it would end at no CAFE" grep -q \
+	'lone.xml:2: link 6.0:eth0-1.2:eth[0-9]* (6.0 to 1.2): router 6.0 is the node of domain 6 .*would end at no CAFE' \
+	"$T/lone.out"
 finish
