@@ -10,7 +10,9 @@
  * comet_index_beyond_length, comet_no_rule, comet_unknown_next_proto,
  * comet_mtu (larger than the egress device's MTU once the COMET header is
  * on: the CAFE does not fragment), comet_no_route (a GRE rule whose
- * tunnel's remote end has no route).
+ * tunnel's remote end has no route).  Each rule counts the frames and
+ * bytes it sent out and its own drops (struct cafe_rule), which cf_tool
+ * get prints and the instance's statistics report as rule.KEY.*.
  *
  * Arguments: [intercept=IFACE,IFACE...] (default: every interface); each
  * IFACE must be an interface the node has (cafe_check).
@@ -171,6 +173,25 @@ cafe_stats(struct entity *e, entity_stat_fn fn, void *ctx)
 		snprintf(name, sizeof(name), "filter%" PRIu32 "_bytes", f->s.id);
 		fn(ctx, name, f->bytes);
 	}
+	/*
+	 * Every rule in the table at the end, by key: all its rows, zeros
+	 * included, so that a sweep finds each one whatever happened.
+	 */
+	for (int k = 0; k < 256; k++) {
+		const struct cafe_rule *r = &c->rules[k];
+		char name[64];
+
+		if (r->kind == CAFE_RULE_NONE)
+			continue;
+		snprintf(name, sizeof(name), "rule.%02x.frames", k);
+		fn(ctx, name, r->frames);
+		snprintf(name, sizeof(name), "rule.%02x.bytes", k);
+		fn(ctx, name, r->bytes);
+		for (int d = 0; d < CAFE_RULE_NDROPS; d++) {
+			snprintf(name, sizeof(name), "rule.%02x.drop_%s", k, cafe_rule_drop_names[d]);
+			fn(ctx, name, r->drops[d]);
+		}
+	}
 }
 
 static void
@@ -252,6 +273,34 @@ cafe_get(struct node *n)
 
 /* ---- the forwarding table (cf_tool) ---- */
 
+const char *const cafe_rule_drop_names[CAFE_RULE_NDROPS] = {
+	[CAFE_RULE_DROP_MTU] = "comet_mtu",
+	[CAFE_RULE_DROP_NO_ROUTE] = "comet_no_route",
+	[CAFE_RULE_DROP_IFACE_DOWN] = "iface_down",
+	[CAFE_RULE_DROP_LINK_DOWN] = "link_down",
+};
+
+/*
+ * Put a rule in a key's place.  The same rule added again keeps its
+ * statistics; a different one (kind, device or MAC) starts from zero, so
+ * that what a rule counts went out of the device it names.
+ */
+static void
+rule_set(struct cafe_rule *r, enum cafe_rule_kind kind, struct iface *ifc,
+	 const uint8_t mac[6])
+{
+	static const uint8_t none[6];
+
+	if (!mac)
+		mac = none;
+	if (r->kind == kind && r->ifc == ifc && memcmp(r->mac, mac, 6) == 0)
+		return;
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	r->ifc = ifc;
+	memcpy(r->mac, mac, 6);
+}
+
 int
 cafe_rule_add_ethernet(struct cafe *c, uint8_t key, const char *dev, const uint8_t mac[6],
 		       char *err, size_t errlen)
@@ -266,9 +315,7 @@ cafe_rule_add_ethernet(struct cafe *c, uint8_t key, const char *dev, const uint8
 		snprintf(err, errlen, "%s is a GRE tunnel: use add_device", dev);
 		return -1;
 	}
-	c->rules[key].kind = CAFE_RULE_ETHERNET;
-	c->rules[key].ifc = ifc;
-	memcpy(c->rules[key].mac, mac, 6);
+	rule_set(&c->rules[key], CAFE_RULE_ETHERNET, ifc, mac);
 	return 0;
 }
 
@@ -285,9 +332,7 @@ cafe_rule_add_device(struct cafe *c, uint8_t key, const char *dev, char *err, si
 		snprintf(err, errlen, "%s is not a GRE tunnel: use add_ethernet with a MAC", dev);
 		return -1;
 	}
-	c->rules[key].kind = CAFE_RULE_DEVICE;
-	c->rules[key].ifc = ifc;
-	memset(c->rules[key].mac, 0, 6);
+	rule_set(&c->rules[key], CAFE_RULE_DEVICE, ifc, NULL);
 	return 0;
 }
 
@@ -316,6 +361,19 @@ cafe_rule_fmt(const struct cafe *c, uint8_t key, char *buf, size_t len)
 	default:
 		snprintf(buf, len, "%02x none", key);
 	}
+}
+
+void
+cafe_rule_stats_fmt(const struct cafe *c, uint8_t key, char *buf, size_t len)
+{
+	const struct cafe_rule *r = &c->rules[key];
+	size_t n = (size_t)snprintf(buf, len, "frames %" PRIu64 " bytes %" PRIu64, r->frames,
+				    r->bytes);
+
+	for (int d = 0; d < CAFE_RULE_NDROPS && n < len; d++)
+		if (r->drops[d])
+			n += (size_t)snprintf(buf + n, len - n, " drop_%s %" PRIu64,
+					      cafe_rule_drop_names[d], r->drops[d]);
 }
 
 /* ---- filters (ci_tool, the agent) ---- */
@@ -434,6 +492,27 @@ cafe_expired_fmt(const struct cafe_expired *x, char *buf, size_t len)
 /* ---- the data plane ---- */
 
 /*
+ * Count a frame a rule hands to its device: in the rule's frames and
+ * bytes if it goes out, in its drops if the device (a VLAN's parent) or
+ * the device's link is down, where iface_output and link_send will drop
+ * it and count it on the node or the link as they do for every frame.
+ */
+static void
+rule_count(struct cafe_rule *r, size_t len)
+{
+	const struct iface *ifc = r->ifc, *dev = ifc->kind == IF_VLAN ? ifc->parent : ifc;
+
+	if (!ifc->up || !dev->up || (ifc->kind != IF_GRE && !dev->link)) {
+		r->drops[CAFE_RULE_DROP_IFACE_DOWN]++;
+	} else if (ifc->kind != IF_GRE && !dev->link->up) {
+		r->drops[CAFE_RULE_DROP_LINK_DOWN]++;
+	} else {
+		r->frames++;
+		r->bytes += len;
+	}
+}
+
+/*
  * Forward a COMET frame (p->data at the header), received on `in` or just
  * made by interception (doc/comet-header.md):
  *  1. Drop it, counting the reason, if the header is truncated, the
@@ -474,16 +553,17 @@ cafe_forward(struct cafe *c, struct iface *in, struct pkt *p)
 			goto drop;
 		}
 		if (p->len > r->ifc->mtu) {
+			r->drops[CAFE_RULE_DROP_MTU]++;
 			why = c->r_mtu;
 			goto drop;
 		}
 		if (r->kind == CAFE_RULE_DEVICE && !route_lookup(c->node, &r->ifc->gre_remote)) {
+			r->drops[CAFE_RULE_DROP_NO_ROUTE]++;
 			why = c->r_no_route;
 			goto drop;
 		}
 		p->data[3] = (uint8_t)(h.index + 1);
-		r->frames++;
-		r->bytes += p->len;
+		rule_count(r, p->len);
 		c->forwarded++;
 		stats_tx(cnt, p->len);
 		iface_output(r->ifc, ETHERTYPE_COMET, r->mac, p);

@@ -30,11 +30,35 @@ enum cafe_rule_kind {
 	CAFE_RULE_DEVICE,	/* cf_tool add_device: a GRE tunnel device */
 };
 
+/*
+ * Why a frame whose key has a rule did not go out by it: the CAFE's own
+ * drops (comet_mtu, comet_no_route), and the device or its link found
+ * down when the rule was used (the node or the link drops the frame and
+ * counts it as before; the rule counts it here instead of in frames).
+ */
+enum cafe_rule_drop {
+	CAFE_RULE_DROP_MTU,
+	CAFE_RULE_DROP_NO_ROUTE,
+	CAFE_RULE_DROP_IFACE_DOWN,
+	CAFE_RULE_DROP_LINK_DOWN,
+	CAFE_RULE_NDROPS
+};
+
+/* The names of enum cafe_rule_drop, as the drop reasons are named. */
+extern const char *const cafe_rule_drop_names[CAFE_RULE_NDROPS];
+
+/*
+ * A rule and its statistics (doc/stateless-cafe.md, "Statistics"): they
+ * start at zero when the rule is added, stay when the same rule (kind,
+ * device, MAC) is added again, start at zero again when a different one
+ * replaces it, and go with it when it is removed.
+ */
 struct cafe_rule {
 	enum cafe_rule_kind kind;
 	struct iface *ifc;
 	uint8_t mac[6];		/* CAFE_RULE_ETHERNET */
-	uint64_t frames, bytes;	/* forwarded by this rule */
+	uint64_t frames, bytes;	/* sent out of its device by this rule (COMET bytes) */
+	uint64_t drops[CAFE_RULE_NDROPS];
 };
 
 /* A packet filter: what ci_tool add and the agent's CONFIGURE_STREAM give. */
@@ -98,6 +122,12 @@ int cafe_rule_add_device(struct cafe *c, uint8_t key, const char *dev, char *err
 int cafe_rule_remove(struct cafe *c, uint8_t key);
 /* One line describing the rule of a key ("a7 ethernet eth1 aa:11:b0:00:00:01"). */
 void cafe_rule_fmt(const struct cafe *c, uint8_t key, char *buf, size_t len);
+/*
+ * The rule's statistics as cf_tool get prints them after the rule:
+ * "frames 100 bytes 23400", then " drop_REASON N" for each drop reason
+ * that is not zero.
+ */
+void cafe_rule_stats_fmt(const struct cafe *c, uint8_t key, char *buf, size_t len);
 /* Add a filter; -1 with err set (duplicate id, no keys, mixed families). */
 int cafe_filter_add(struct cafe *c, const struct cafe_filter_spec *s, char *err,
 		    size_t errlen);

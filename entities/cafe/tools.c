@@ -5,7 +5,7 @@
  *   ON_ROUTER cafe1 cf_tool add_ethernet <key> <dev> <dst-mac>|peer
  *   ON_ROUTER cafe1 cf_tool add_device <key> <dev>
  *   ON_ROUTER cafe1 cf_tool remove <key>
- *   ON_ROUTER cafe1 cf_tool get [<key>]
+ *   ON_ROUTER cafe1 cf_tool get [<key>]     (the rule, then its statistics)
  *   ON_ROUTER cafe1 ci_tool add <id> <timeout> <src> <dst> <proto> <sport> <dport> <keys> [<cos>]
  *   ON_ROUTER cafe1 ci_tool remove <id>
  *   ON_ROUTER cafe1 ci_tool collect
@@ -204,7 +204,7 @@ cf_start(struct entity *e)
 {
 	struct cf_tool *t = (struct cf_tool *)e;
 	struct cafe *c = cafe_get(e->node);
-	char err[256], line[256], mac[MAC_STRLEN];
+	char err[256], line[256], st[256], mac[MAC_STRLEN];
 	const struct iface *peer = NULL;
 	int n = 0;
 
@@ -244,7 +244,8 @@ cf_start(struct entity *e)
 			if ((t->key >= 0 && k != t->key) || c->rules[k].kind == CAFE_RULE_NONE)
 				continue;
 			cafe_rule_fmt(c, (uint8_t)k, line, sizeof(line));
-			entity_log(e, LOG_INFO, "%s", line);
+			cafe_rule_stats_fmt(c, (uint8_t)k, st, sizeof(st));
+			entity_log(e, LOG_INFO, "%s %s", line, st);
 			n++;
 		}
 		if (t->key >= 0 && n == 0)

@@ -171,7 +171,7 @@ check "cf-tool-peer: a device the node does not have is an error (WARN)" \
 	grep -q ' a cf_tool/cf_tool5 WARN: error: no device eth9 on a$' "$log"
 check "cf-tool-peer: the errors added no rule (get: 2 rules)" logline '2 rules'
 check "cf-tool-peer: get shows rule 02 with the MAC resolved" \
-	logline '02 ethernet eth0.5 02:00:00:00:01:00'
+	logline '02 ethernet eth0.5 02:00:00:00:01:00 frames 0 bytes 0'
 check "cf-tool-peer: after END_LINK the link still has its other end" \
 	logline 'rule 07 added: ethernet eth0 02:00:00:00:01:00 (peer b eth0)'
 "$COMETSIM" check "$data/cf-tool-peer.xml" >/dev/null 2>&1

@@ -421,6 +421,87 @@ test_cafe_decapsulate(void)
 	rig_teardown(&r, false);
 }
 
+/* ---- a rule's statistics ---- */
+
+/*
+ * Frames and bytes a rule sent out; a frame for a device or a link that
+ * is down counted as the rule's drop, not as sent; the same rule added
+ * again keeps its counts, a different one starts from zero, a removed
+ * one has none; and the text cf_tool get prints after the rule.
+ */
+static void
+test_cafe_rule_stats(void)
+{
+	struct rig r;
+	uint8_t b[256], inner[128], other[6] = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0x02 };
+	size_t ilen, len = std_frame(b, inner, &ilen);
+	const struct cafe_rule *a3;
+	char err[128], line[256];
+
+	rig_setup(&r, NULL);
+	a3 = &r.c->rules[0xa3];
+	CU_ASSERT_EQUAL(cafe_rule_add_ethernet(r.c, 0xa3, "eth1", mac_x, err, sizeof(err)), 0);
+	send_frame(&r, ETHERTYPE_COMET, b, len);
+	send_frame(&r, ETHERTYPE_COMET, b, len);
+	sim_run(r.sim, SIM_S);
+	CU_ASSERT_EQUAL(a3->frames, 2);
+	CU_ASSERT_EQUAL(a3->bytes, 2 * len);
+	CU_ASSERT_EQUAL(nframes(&r, r.d1, TAP_TX, ETHERTYPE_COMET), 2);
+
+	/* eth1's link down: the link drops the frame, the rule counts it as link_down. */
+	link_set_up(r.d1->link, false);
+	send_frame(&r, ETHERTYPE_COMET, b, len);
+	sim_run(r.sim, 2 * SIM_S);
+	CU_ASSERT_EQUAL(a3->frames, 2);
+	CU_ASSERT_EQUAL(a3->drops[CAFE_RULE_DROP_LINK_DOWN], 1);
+	CU_ASSERT_EQUAL(a3->drops[CAFE_RULE_DROP_IFACE_DOWN], 0);
+	link_set_up(r.d1->link, true);
+
+	/* eth1 itself down: iface_down. */
+	r.d1->up = false;
+	send_frame(&r, ETHERTYPE_COMET, b, len);
+	sim_run(r.sim, 3 * SIM_S);
+	r.d1->up = true;
+	CU_ASSERT_EQUAL(a3->frames, 2);
+	CU_ASSERT_EQUAL(a3->drops[CAFE_RULE_DROP_IFACE_DOWN], 1);
+	CU_ASSERT_EQUAL(a3->drops[CAFE_RULE_DROP_LINK_DOWN], 1);
+	CU_ASSERT_EQUAL(nframes(&r, r.d1, TAP_TX, ETHERTYPE_COMET), 2);
+	/* The CAFE's own count is unchanged: it handed all four over. */
+	CU_ASSERT_EQUAL(r.c->forwarded, 4);
+
+	cafe_rule_stats_fmt(r.c, 0xa3, line, sizeof(line));
+	snprintf(err, sizeof(err), "frames 2 bytes %zu drop_iface_down 1 drop_link_down 1",
+		 2 * len);
+	CU_ASSERT_STRING_EQUAL(line, err);
+
+	/* The same rule again keeps its counts. */
+	CU_ASSERT_EQUAL(cafe_rule_add_ethernet(r.c, 0xa3, "eth1", mac_x, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(a3->frames, 2);
+	CU_ASSERT_EQUAL(a3->drops[CAFE_RULE_DROP_LINK_DOWN], 1);
+	/* Another MAC is another rule: from zero. */
+	CU_ASSERT_EQUAL(cafe_rule_add_ethernet(r.c, 0xa3, "eth1", other, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(a3->frames, 0);
+	CU_ASSERT_EQUAL(a3->bytes, 0);
+	CU_ASSERT_EQUAL(a3->drops[CAFE_RULE_DROP_LINK_DOWN], 0);
+	cafe_rule_stats_fmt(r.c, 0xa3, line, sizeof(line));
+	CU_ASSERT_STRING_EQUAL(line, "frames 0 bytes 0");
+	send_frame(&r, ETHERTYPE_COMET, b, len);
+	sim_run(r.sim, 4 * SIM_S);
+	CU_ASSERT_EQUAL(a3->frames, 1);
+	/* Another device too. */
+	CU_ASSERT_EQUAL(cafe_rule_add_ethernet(r.c, 0xa3, "eth2", other, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(a3->frames, 0);
+	send_frame(&r, ETHERTYPE_COMET, b, len);
+	sim_run(r.sim, 5 * SIM_S);
+	CU_ASSERT_EQUAL(a3->frames, 1);
+	/* Removed: nothing left, and a rule added later starts from zero. */
+	CU_ASSERT_EQUAL(cafe_rule_remove(r.c, 0xa3), 0);
+	CU_ASSERT_EQUAL(a3->frames, 0);
+	CU_ASSERT_EQUAL(cafe_rule_add_ethernet(r.c, 0xa3, "eth2", other, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(a3->frames, 0);
+	rig_teardown(&r, false);
+}
+
 /* ---- drops, each with its reason ---- */
 
 static void
@@ -512,6 +593,11 @@ test_cafe_drops(void)
 	CU_ASSERT_EQUAL(r.c->forwarded, 1);
 	CU_ASSERT_EQUAL(nframes(&r, r.d1, TAP_TX, ETHERTYPE_COMET), 1);
 	CU_ASSERT_EQUAL(nframes(&r, r.d1, TAP_TX, ETHERTYPE_IPV4), 0);
+	/* The drops a rule was used for are its own too. */
+	CU_ASSERT_EQUAL(r.c->rules[0xa3].drops[CAFE_RULE_DROP_MTU], 1);
+	CU_ASSERT_EQUAL(r.c->rules[0xa3].frames, 1);
+	CU_ASSERT_EQUAL(r.c->rules[0x05].drops[CAFE_RULE_DROP_NO_ROUTE], 1);
+	CU_ASSERT_EQUAL(r.c->rules[0x05].frames, 0);
 	/* Removing a rule: its key has none any more. */
 	CU_ASSERT_EQUAL(cafe_rule_remove(r.c, 0xa3), 0);
 	CU_ASSERT_EQUAL(cafe_rule_remove(r.c, 0xa3), -1);
@@ -860,6 +946,7 @@ suite_cafe_register(void)
 	    !CU_add_test(s, "forward by key through GRE", test_cafe_forward_gre) ||
 	    !CU_add_test(s, "decapsulate at the end of the keys", test_cafe_decapsulate) ||
 	    !CU_add_test(s, "drops, each with its reason", test_cafe_drops) ||
+	    !CU_add_test(s, "a rule's statistics", test_cafe_rule_stats) ||
 	    !CU_add_test(s, "interception and the expired stream", test_cafe_intercept) ||
 	    !CU_add_test(s, "interception on the listed interfaces", test_cafe_intercept_ifaces) ||
 	    !CU_add_test(s, "filter fields and order", test_cafe_filter_fields) ||
