@@ -9,6 +9,7 @@
  * under its own categories, and its tests are known only once it ran.
  */
 #include <fnmatch.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,23 +22,32 @@
 const struct vd_table vd_catalog[] = {
 	{ "stateless", "Stateless CAFE", "D4.3 section 5.4.2",
 	  { "CAFE Agent", "CAFE intercept", "CAFE forward" },
-	  { { .test = 1, .cat = 0 },
-	    { .test = 2, .cat = 1 }, { .test = 3, .cat = 2 }, { .test = 4, .cat = 2 },
-	    { .test = 5, .cat = 2 }, { .test = 6, .cat = 2 }, { .test = 7, .cat = 2 } }, 7,
+	  { { .test = 1, .cat = 0, .origin = VD_ORIGIN_TABLE },
+	    { .test = 2, .cat = 1, .origin = VD_ORIGIN_TABLE },
+	    { .test = 3, .cat = 2, .origin = VD_ORIGIN_TABLE },
+	    { .test = 4, .cat = 2, .origin = VD_ORIGIN_TABLE },
+	    { .test = 5, .cat = 2, .origin = VD_ORIGIN_TABLE },
+	    { .test = 6, .cat = 2, .origin = VD_ORIGIN_TABLE },
+	    { .test = 7, .cat = 2, .origin = VD_ORIGIN_TABLE } }, 7,
 	  { VD_TSHARK } },
 	{ "curling", "Coupled approach", "D4.3 section 6.4.2",
 	  { "Content State Installation", "Content Delivery" },
-	  { { .test = 1, .cat = 0 }, { .test = 2, .cat = 0 }, { .test = 3, .cat = 1 },
-	    { .test = 4, .cat = 1 } }, 4,
+	  { { .test = 1, .cat = 0, .origin = VD_ORIGIN_TABLE },
+	    { .test = 2, .cat = 0, .origin = VD_ORIGIN_TABLE },
+	    { .test = 3, .cat = 1, .origin = VD_ORIGIN_TABLE },
+	    { .test = 4, .cat = 1, .origin = VD_ORIGIN_TABLE } }, 4,
 	  { VD_TSHARK, { NULL, "mergecap", "wireshark-common" } } },
 	/*
-	 * One row per check: the number of checks of each test.  Tests 4 and
-	 * 5 are the project's: ties in the decision, lossy control links.
+	 * One row per check: the number of checks of each test.  D4.3 plans
+	 * tests 1 to 3 (section 4.4.1) but gives no table of results; tests 4
+	 * and 5 are the project's: ties in the decision, lossy control links.
 	 */
 	{ "rae", "Routing Awareness Entity", "D4.3 section 4.4.1; tests 4 and 5 the project's",
 	  { "single-domain", "multi-domain", "stress-test", "decision ties", "lossy control links" },
-	  { { .test = 1, .cat = 0, .rows = 3 }, { .test = 2, .cat = 1, .rows = 7 },
-	    { .test = 3, .cat = 2, .rows = 3 }, { .test = 4, .cat = 3, .rows = 3 },
+	  { { .test = 1, .cat = 0, .rows = 3, .origin = VD_ORIGIN_PLAN },
+	    { .test = 2, .cat = 1, .rows = 7, .origin = VD_ORIGIN_PLAN },
+	    { .test = 3, .cat = 2, .rows = 3, .origin = VD_ORIGIN_PLAN },
+	    { .test = 4, .cat = 3, .rows = 3 },
 	    { .test = 5, .cat = 4, .rows = 3 } }, 5,
 	  { VD_TSHARK, { "PYTHON", "python3", "python3" } } },
 	/* Not a table of D4.3: the project's end-to-end run of sections 3, 5.2.3, 5.3.4. */
@@ -53,6 +63,28 @@ const struct vd_table vd_catalog[] = {
 };
 
 const size_t vd_ncatalog = G_N_ELEMENTS(vd_catalog);
+
+const char *
+vd_row_origin(const struct vd_eval *e, const struct vd_row *r)
+{
+	static const char *const names[] = {
+		[VD_ORIGIN_OWN] = "project",
+		[VD_ORIGIN_TABLE] = "D4.3 table",
+		[VD_ORIGIN_PLAN] = "D4.3 test plan",
+	};
+	char *end;
+	long t;
+
+	if (!e->tab || !r->test)
+		return names[VD_ORIGIN_OWN];
+	t = strtol(r->test, &end, 10);
+	if (end == r->test || *end)
+		return names[VD_ORIGIN_OWN];
+	for (size_t i = 0; i < e->tab->ntests; i++)
+		if (e->tab->tests[i].test == t)
+			return names[e->tab->tests[i].origin];
+	return names[VD_ORIGIN_OWN];
+}
 
 char *
 vd_eval_title(const struct vd_eval *e)

@@ -29,11 +29,19 @@
 #define VD_MAX_TESTS	16	/* tests of one table in the catalog */
 
 /* One test of D4.3 as an evaluator rebuilds it. */
+/* Where a test comes from: a row of a D4.3 table, D4.3's test plan, or the project. */
+enum vd_origin {
+	VD_ORIGIN_OWN = 0,	/* the project's own (the default) */
+	VD_ORIGIN_TABLE,	/* a row of one of D4.3's validation tables */
+	VD_ORIGIN_PLAN,		/* a test D4.3 plans (section 4.4.1) but gives no table for */
+};
+
 struct vd_test {
 	int test;		/* D4.3's number */
 	int cat;		/* index in the table's categories */
 	int rows;		/* rows the evaluator writes for it (0: one) */
 	const char *missing;	/* NULL: rebuilt, its rows are due; else why it is not */
+	enum vd_origin origin;
 };
 
 /* A program an evaluator needs, and where Debian has it. */
@@ -128,6 +136,11 @@ extern const size_t vd_ncatalog;
 const struct vd_table *vd_catalog_find(const char *name);
 /* "Stateless CAFE: D4.3 section 5.4.2", or the evaluator's name.  Caller frees. */
 char *vd_eval_title(const struct vd_eval *e);
+/*
+ * A row's origin as the tables show it: "D4.3 table", "D4.3 test plan" or
+ * "project" (a test the catalog does not know is the project's).
+ */
+const char *vd_row_origin(const struct vd_eval *e, const struct vd_row *r);
 /*
  * Does --only select this?  The keys of a test: "EVALUATOR",
  * "EVALUATOR TEST", "CATEGORY TEST" with D4.3's category (cat) and with

@@ -216,6 +216,8 @@ vd_print_tables(struct vd *v, FILE *f)
 			}
 			g_string_append_printf(s, "      %-12s ", "run dir");
 			wrap(s, r->run_dir, 19, width);
+			g_string_append_printf(s, "      %-12s ", "origin");
+			wrap(s, vd_row_origin(e, r), 19, width);
 		}
 		eval_notes(v, e, notes);
 		for (guint k = 0; k < notes->len; k++) {
@@ -267,6 +269,7 @@ row_json(const struct vd_eval *e, const char *title, const struct vd_row *r)
 	json_builder_set_member_name(b, "test");
 	json_builder_add_value(b, json_node_copy(vd_row_get(r->fields, "test")->node));
 	add_str(b, "timestamp_owner", r->owner);
+	add_str(b, "origin", vd_row_origin(e, r));
 	json_builder_set_member_name(b, "fresh");
 	json_builder_add_boolean_value(b, r->fresh);
 	for (size_t f = 2; f < VD_NROW_KEYS; f++)
@@ -284,6 +287,7 @@ row_json(const struct vd_eval *e, const char *title, const struct vd_row *r)
 		    strcmp(x->key, "evaluator") == 0 ||
 		    strcmp(x->key, "evaluator_category") == 0 ||
 		    strcmp(x->key, "timestamp_owner") == 0 ||
+		    strcmp(x->key, "origin") == 0 ||
 		    strcmp(x->key, "fresh") == 0)
 			continue;
 		json_builder_set_member_name(b, x->key);
@@ -358,7 +362,25 @@ vd_render_md(const struct vd *v)
 			       "%d FAIL%s.\n", v->when, PACKAGE_VERSION, COMETSIM_COMMIT,
 			       v->nrows, vd_rows_word(v->nrows), v->npass, v->nfail, inc);
 	g_string_append(s, "The evidence of each row (pcaps, log.txt, counters.csv) is in "
-			"its run directory, linked from the last column.\n");
+			"its run directory, linked from the Evidence column.\n");
+	g_string_append(s, "The last column says where a row comes from: *D4.3 table*, a row "
+			"of one of D4.3's validation tables; *D4.3 test plan*, a test D4.3 plans "
+			"(section 4.4.1) without a table of results; *project*, the project's "
+			"own.");
+	{
+		int n[3] = { 0, 0, 0 };
+		static const char *const o[3] = { "D4.3 table", "D4.3 test plan", "project" };
+
+		for (guint i = 0; i < v->evals->len; i++) {
+			const struct vd_eval *e = v->evals->pdata[i];
+
+			for (guint k = 0; e->state != VD_SKIPPED && k < e->rows->len; k++)
+				for (int j = 0; j < 3; j++)
+					n[j] += strcmp(vd_row_origin(e, e->rows->pdata[k]), o[j]) == 0;
+		}
+		g_string_append_printf(s, " Here: %d %s of D4.3's tables, %d of its test plan, "
+				       "%d the project's.\n", n[0], vd_rows_word(n[0]), n[1], n[2]);
+	}
 	for (guint i = 0; i < v->evals->len; i++) {
 		struct vd_eval *e = v->evals->pdata[i];
 		GPtrArray *notes;
@@ -378,8 +400,8 @@ vd_render_md(const struct vd *v)
 		g_free(script);
 		if (e->rows->len)
 			g_string_append(s, "| Test category | Test | Timestamp/Owner | Test description "
-					"| Step | Expected | Actual | Result | Evidence |\n"
-					"|---|---|---|---|---|---|---|---|---|\n");
+					"| Step | Expected | Actual | Result | Evidence | Origin |\n"
+					"|---|---|---|---|---|---|---|---|---|---|\n");
 		for (guint k = 0; k < e->rows->len; k++) {
 			struct vd_row *r = e->rows->pdata[k];
 			char *l = cat_label(r);
@@ -404,6 +426,8 @@ vd_render_md(const struct vd *v)
 			md_cell(s, r->rel);
 			if (r->href)
 				g_string_append_printf(s, "](%s)", r->href);
+			g_string_append(s, " | ");
+			md_cell(s, vd_row_origin(e, r));
 			g_string_append(s, " |\n");
 			g_free(l);
 		}
@@ -523,7 +547,7 @@ vd_render_html(const struct vd *v)
 			g_string_append(s, "<table>\n<tr><th>Test category</th><th>Test</th>"
 					"<th>Timestamp/Owner</th><th>Test description</th>"
 					"<th>Step</th><th>Expected</th><th>Actual</th>"
-					"<th>Result</th><th>Evidence</th></tr>\n");
+					"<th>Result</th><th>Evidence</th><th>Origin</th></tr>\n");
 		for (guint k = 0; k < e->rows->len; k++) {
 			struct vd_row *r = e->rows->pdata[k];
 			char *l = cat_label(r);
@@ -542,11 +566,12 @@ vd_render_html(const struct vd *v)
 				html_text(s, r->href);
 				g_string_append(s, "\">");
 				html_text(s, r->rel);
-				g_string_append(s, "</a></td></tr>\n");
+				g_string_append(s, "</a></td>");
 			} else {
 				html_td(s, NULL, r->rel);
-				g_string_append(s, "</tr>\n");
 			}
+			html_td(s, "origin", vd_row_origin(e, r));
+			g_string_append(s, "</tr>\n");
 			g_free(l);
 		}
 		if (e->rows->len)

@@ -100,6 +100,10 @@ def tests(ev):
 assert tests("stateless") == [1, 2, 3, 4, 5, 6, 7], tests("stateless")
 assert tests("curling") == [1, 2, 3, 4], tests("curling")
 assert tests("rae") == [1, 3], tests("rae")
+# Where each row comes from: D4.3's tables, its RAE test plan.
+for r in rows:
+    want = "D4.3 test plan" if r["evaluator"] == "rae" else "D4.3 table"
+    assert r["origin"] == want, (r["evaluator"], r["test"], r["origin"])
 cats = sorted(set((r["evaluator"], r["category"]) for r in rows))
 assert cats == [("curling", "Content Delivery"), ("curling", "Content State Installation"),
                 ("rae", "single-domain"), ("rae", "stress-test"),
@@ -132,7 +136,7 @@ check "the terminal has D4.3's test 1 (CAFE agent), and it passes" \
 	grep -qE "^  1\. CAFE Agent +1 +$day1/cometsim .* PASS\$|^  1\. CAFE Agent +1 +$day2/cometsim .* PASS\$" "$T/out.txt"
 check "the timestamp/owner column is this build's" grep -q "  $owner  PASS\$" "$T/out.txt"
 check "the Markdown has D4.3's columns" \
-	grep -q '^| Test category | Test | Timestamp/Owner | Test description | Step | Expected | Actual | Result | Evidence |$' "$v/validation.md"
+	grep -q '^| Test category | Test | Timestamp/Owner | Test description | Step | Expected | Actual | Result | Evidence | Origin |$' "$v/validation.md"
 check "the run directories hold the evidence (stateless 3: dut-eth1.pcap)" \
 	[ -s "$v/stateless/3/dut-eth1.pcap" ]
 
@@ -251,6 +255,7 @@ r = rows[0]
 assert r["description"] == 'quote " backslash \\ tab \t newline \n e acute \u00e9 smile \U0001F600', repr(r["description"])
 assert r["test"] == "1a" and rows[1]["test"] == 2, (r["test"], rows[1]["test"])
 assert r["extra"] == 42, r
+assert r["origin"] == "project" and rows[1]["origin"] == "project", (r["origin"], rows[1]["origin"])
 assert r["category"] == "Odd <b>&amp;</b> | *x* `y`", r["category"]
 assert r["run_dir"].endswith("/good/run one"), r["run_dir"]
 EOF

@@ -342,7 +342,7 @@ test_tables(void)
 {
 	static const char *const keys[] = {
 		"table", "evaluator", "category", "evaluator_category", "test",
-		"timestamp_owner", "fresh", "description", "step", "expected", "actual",
+		"timestamp_owner", "origin", "fresh", "description", "step", "expected", "actual",
 		"result", "run_dir", "extra", "n",
 	};
 	char *dir = run_dir("tables", NULL), *text, *json, *md, *html, **lines;
@@ -392,13 +392,17 @@ test_tables(void)
 	CU_ASSERT_FALSE(json_object_get_boolean_member(r, "fresh"));
 	CU_ASSERT_STRING_EQUAL(json_object_get_string_member(r, "step"), "unit \x1f sep");
 	CU_ASSERT_STRING_EQUAL(json_object_get_string_member(r, "result"), "FAIL");
+	/* Stateless test 4 is a row of D4.3's table. */
+	CU_ASSERT_STRING_EQUAL(json_object_get_string_member(r, "origin"), "D4.3 table");
 	g_object_unref(jp);
 	g_free(json);
 
 	/* Markdown: the table stays whole, nothing is taken as markup. */
 	md = vd_render_md(&v);
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| pipe \\| and \\<script\\>x\\</script\\> |"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| **FAIL** | [tables/](tables/) |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| **FAIL** | [tables/](tables/) | D4.3 table |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "Here: 2 rows of D4.3's tables, 0 of its test plan, 0 "
+				      "the project's."));
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "2 rows, 1 PASS, 1 FAIL; INCOMPLETE: 2 rows not run by"));
 	g_free(md);
 	/* HTML: text, not tags. */
@@ -406,6 +410,7 @@ test_tables(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(html, "<td>pipe | and &lt;script&gt;x&lt;/script&gt;</td>"));
 	CU_ASSERT_PTR_NULL(strstr(html, "<script>"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(html, "<tr class=\"fail\">"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(html, "<td class=\"origin\">D4.3 table</td></tr>"));
 	g_free(html);
 	vd_clear(&v);
 	g_free(text);
