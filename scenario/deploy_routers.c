@@ -441,6 +441,41 @@ dep_routers_servers(const struct scn_deploy *d, GPtrArray *cmds, GArray *times)
 	}
 }
 
+/* Whether x comes before y in the events' order (time, then sequence). */
+static bool
+ev_before(const struct scn_event *x, const struct scn_event *y)
+{
+	return x->t < y->t || (x->t == y->t && x->seq < y->seq);
+}
+
+/*
+ * Whether ev's router was ended (*end: the END_ROUTER) after an earlier
+ * deployed entity on it started and before ev: that entity (the router's
+ * CAFE, which ev's client or server sends through) is gone when ev
+ * starts, since a router started again runs none of what ran before.
+ */
+static bool
+ended_since(const struct scenario *s, guint late, const struct scn_event *ev,
+	    const struct scn_event **end)
+{
+	for (guint i = late; i < s->events->len; i++) {
+		const struct scn_event *e0 = g_ptr_array_index(s->events, i);
+
+		if (e0 == ev || e0->kind != SEV_APP || e0->node != ev->node || !ev_before(e0, ev))
+			continue;
+		for (guint k = 0; k < late; k++) {
+			const struct scn_event *x = g_ptr_array_index(s->events, k);
+
+			if (x->kind == SEV_END_ROUTER && x->node == ev->node && e0->t < x->t &&
+			    x->t <= ev->t) {
+				*end = x;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 /*
  * domains="d.h": the replay checked the scripts' events before the
  * deployment was planned, so each of the deployment's events (from
@@ -478,6 +513,13 @@ dep_routers_up(struct scn_ld *ld, guint late)
 			return scn_error(ld, ev->file, ev->line, "<deploy>: %s on router %s: the "
 					 "router is not started yet at that time", ev->argv[1],
 					 ev->node->name);
+		if (last && ended_since(s, late, ev, &last))
+			return scn_error_also(ld, ev->file, ev->line, last->file, last->line,
+					      "<deploy>: %s on router %s: the router was ended "
+					      "(END_ROUTER at %s:%d) after the deployment's "
+					      "entities on it started, which a router started "
+					      "again does not run", ev->argv[1], ev->node->name,
+					      last->file, last->line);
 	}
 	return 0;
 }

@@ -202,6 +202,17 @@ sed 's|</events>|<at time="3s">END_ROUTER 4.3</at></events>|' "$T/ok.xml" >"$T/l
 "$COMETSIM" check "$T/later.xml" >"$T/later.out" 2>&1
 rc=$?
 check "a router ended after its entities started is not (exit $rc)" [ "$rc" -eq 0 ]
+# 4.3's CAFE starts at 200 ms, its client at 1 s: a router ended and
+# started again between the two runs no CAFE for the client.
+sed 's|</events>|<at time="500ms">END_ROUTER 4.3</at><at time="700ms">START_ROUTER 4.3</at></events>|' \
+	"$T/ok.xml" >"$T/restart.xml"
+"$COMETSIM" check "$T/restart.xml" >"$T/restart.out" 2>&1
+rc=$?
+check "a router ended and started again between its CAFE and its client is refused (exit $rc)" \
+	[ "$rc" -eq 1 ]
+check "... naming the client, the router and the END_ROUTER" grep -q \
+	'restart.xml:3: <deploy>: usr.curling.ContentClient on router 4.3: the router was ended (END_ROUTER at .*restart.xml:2) after' \
+	"$T/restart.out"
 sed 's|</events>|<at time="1s">START_ROUTER 9.1</at></events>|' "$T/ok.xml" >"$T/notyet.xml"
 "$COMETSIM" check "$T/notyet.xml" >"$T/notyet.out" 2>&1
 rc=$?
