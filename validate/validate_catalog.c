@@ -31,14 +31,16 @@ const struct vd_table vd_catalog[] = {
 	    { .test = 4, .cat = 1 } }, 4,
 	  { VD_TSHARK, { NULL, "mergecap", "wireshark-common" } } },
 	/*
-	 * One row per check: the number of checks of each test.  Tests 4 and
-	 * 5 are the project's: ties in the decision, lossy control links.
+	 * One row per check: the number of checks of each test.  Tests 4 to
+	 * 6 are the project's: ties in the decision, lossy control links,
+	 * ttl_value as TTL security.
 	 */
-	{ "rae", "Routing Awareness Entity", "D4.3 section 4.4.1; tests 4 and 5 the project's",
-	  { "single-domain", "multi-domain", "stress-test", "decision ties", "lossy control links" },
+	{ "rae", "Routing Awareness Entity", "D4.3 section 4.4.1; tests 4 to 6 the project's",
+	  { "single-domain", "multi-domain", "stress-test", "decision ties", "lossy control links",
+	    "ttl_value" },
 	  { { .test = 1, .cat = 0, .rows = 3 }, { .test = 2, .cat = 1, .rows = 7 },
 	    { .test = 3, .cat = 2, .rows = 3 }, { .test = 4, .cat = 3, .rows = 3 },
-	    { .test = 5, .cat = 4, .rows = 3 } }, 5,
+	    { .test = 5, .cat = 4, .rows = 3 }, { .test = 6, .cat = 5, .rows = 2 } }, 6,
 	  { VD_TSHARK, { "PYTHON", "python3", "python3" } } },
 	/* Not a table of D4.3: the project's end-to-end run of sections 3, 5.2.3, 5.3.4. */
 	{ "decoupled", "Decoupled approach end to end", "the project's, D4.3 sections 3, 5.2.3, 5.3.4",
