@@ -70,7 +70,8 @@ struct tcp_callbacks {
 
 /*
  * The IP options of a socket, as setsockopt's IP_TTL and IP_MINTTL
- * (IPV6_UNICAST_HOPS and IPV6_MINHOPCOUNT for IPv6); doc/tcp.md, "TTL".
+ * (IPV6_UNICAST_HOPS and IPV6_MINHOPCOUNT for IPv6); doc/tcp.md, "TTL and
+ * minimum TTL".
  * All zero is what a socket has unless told: TTL 64, no check.
  */
 struct tcp_ip_opts {
