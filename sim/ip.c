@@ -9,9 +9,16 @@ int
 ip_output(struct node *n, const struct addr *src, const struct addr *dst, uint8_t proto,
 	  struct pkt *p)
 {
+	return ip_output_ttl(n, src, dst, proto, IP_TTL_DEFAULT, p);
+}
+
+int
+ip_output_ttl(struct node *n, const struct addr *src, const struct addr *dst, uint8_t proto,
+	      uint8_t ttl, struct pkt *p)
+{
 	if (dst->af == ADDR_V4)
-		return ipv4_output(n, src, dst, proto, p);
-	return ipv6_output(n, src, dst, proto, p);
+		return ipv4_output_ttl(n, src, dst, proto, ttl, p);
+	return ipv6_output_ttl(n, src, dst, proto, ttl, p);
 }
 
 void

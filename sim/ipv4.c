@@ -85,6 +85,7 @@ ipv4_input_node(struct node *n, struct iface *ifc, struct pkt *p)
 			return;
 		}
 		stats_rx(&n->cnt, p->len);
+		p->ttl = h[8];
 		pkt_pull(p, hlen);
 		ip_local_deliver(n, h[9], p, &src, &dst);
 		return;
@@ -131,6 +132,13 @@ int
 ipv4_output(struct node *n, const struct addr *src, const struct addr *dst,
 	    uint8_t proto, struct pkt *p)
 {
+	return ipv4_output_ttl(n, src, dst, proto, IP_TTL_DEFAULT, p);
+}
+
+int
+ipv4_output_ttl(struct node *n, const struct addr *src, const struct addr *dst,
+		uint8_t proto, uint8_t ttl, struct pkt *p)
+{
 	const struct route *r = NULL;
 	uint8_t *h;
 
@@ -158,7 +166,7 @@ ipv4_output(struct node *n, const struct addr *src, const struct addr *dst,
 		}
 	}
 	h = pkt_push(p, IPV4_HLEN);
-	ipv4_hdr_write(h, (uint16_t)p->len, n->ip_id++, 64, proto, src, dst);
+	ipv4_hdr_write(h, (uint16_t)p->len, n->ip_id++, ttl, proto, src, dst);
 	stats_tx(&n->cnt, p->len);
 	if (node_has_addr(n, dst)) {
 		ip_loopback(n, p, ETHERTYPE_IPV4);

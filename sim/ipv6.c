@@ -92,6 +92,7 @@ ipv6_input_node(struct node *n, struct iface *ifc, struct pkt *p)
 	hl = h[7];
 	if (node_has_addr(n, &dst) || v6_our_multicast(ifc, &dst)) {
 		stats_rx(&n->cnt, p->len);
+		p->ttl = hl;
 		pkt_pull(p, IPV6_HLEN);
 		if (next == IPPROTO_ICMPV6_)
 			icmp6_input(n, ifc, p, &src, &dst, hl);
@@ -139,6 +140,13 @@ int
 ipv6_output(struct node *n, const struct addr *src, const struct addr *dst,
 	    uint8_t proto, struct pkt *p)
 {
+	return ipv6_output_ttl(n, src, dst, proto, IP_TTL_DEFAULT, p);
+}
+
+int
+ipv6_output_ttl(struct node *n, const struct addr *src, const struct addr *dst,
+		uint8_t proto, uint8_t hop_limit, struct pkt *p)
+{
 	uint8_t *h;
 
 	if (!n->up) {
@@ -160,7 +168,7 @@ ipv6_output(struct node *n, const struct addr *src, const struct addr *dst,
 		}
 	}
 	h = pkt_push(p, IPV6_HLEN);
-	ipv6_hdr_write(h, (uint16_t)(p->len - IPV6_HLEN), proto, 64, src, dst);
+	ipv6_hdr_write(h, (uint16_t)(p->len - IPV6_HLEN), proto, hop_limit, src, dst);
 	stats_tx(&n->cnt, p->len);
 	if (node_has_addr(n, dst)) {
 		ip_loopback(n, p, ETHERTYPE_IPV6);

@@ -519,6 +519,9 @@ void spf_fini(struct net *net);
 
 /* ipv4.c */
 
+/* The TTL (hop limit) of what a node originates, unless its sender says otherwise. */
+#define IP_TTL_DEFAULT	64
+
 /* Process an IPv4 packet received on ifc (p->data at the IP header). Owns p. */
 void ipv4_input(struct iface *ifc, struct pkt *p);
 /* As ipv4_input; ifc is NULL for packets a node sent to itself. */
@@ -530,6 +533,9 @@ void ipv4_input_node(struct node *n, struct iface *ifc, struct pkt *p);
  */
 int ipv4_output(struct node *n, const struct addr *src, const struct addr *dst,
 		uint8_t proto, struct pkt *p);
+/* As ipv4_output, with the TTL given (a socket's IP_TTL); 0 is sent as 0. */
+int ipv4_output_ttl(struct node *n, const struct addr *src, const struct addr *dst,
+		    uint8_t proto, uint8_t ttl, struct pkt *p);
 /* Route a complete IPv4 packet (header present) as if forwarded. Owns p. */
 int ipv4_route_packet(struct node *n, struct iface *in, struct pkt *p);
 
@@ -539,6 +545,9 @@ void ipv6_input(struct iface *ifc, struct pkt *p);
 void ipv6_input_node(struct node *n, struct iface *ifc, struct pkt *p);
 int ipv6_output(struct node *n, const struct addr *src, const struct addr *dst,
 		uint8_t proto, struct pkt *p);
+/* As ipv6_output, with the hop limit given. */
+int ipv6_output_ttl(struct node *n, const struct addr *src, const struct addr *dst,
+		    uint8_t proto, uint8_t hop_limit, struct pkt *p);
 int ipv6_route_packet(struct node *n, struct iface *in, struct pkt *p);
 /* Send with an explicit interface and hop limit (ND, link-local traffic). */
 int ipv6_output_if(struct iface *ifc, const struct addr *src, const struct addr *dst,
@@ -549,6 +558,9 @@ int ipv6_output_if(struct iface *ifc, const struct addr *src, const struct addr 
 /* Send a transport payload to dst by the right family. Owns p. */
 int ip_output(struct node *n, const struct addr *src, const struct addr *dst,
 	      uint8_t proto, struct pkt *p);
+/* As ip_output, with the TTL (IPv4) or hop limit (IPv6) given instead of IP_TTL_DEFAULT. */
+int ip_output_ttl(struct node *n, const struct addr *src, const struct addr *dst,
+		  uint8_t proto, uint8_t ttl, struct pkt *p);
 /*
  * Cut a received IP packet to the length its header declares: the
  * Ethernet padding of a short frame goes, as the IP layer cuts it before

@@ -28,7 +28,7 @@ struct pkt {
 	uint64_t uid;		/* unique id, for tracing */
 	uint16_t ethertype;	/* protocol of the data, as last demultiplexed */
 	uint8_t size_class;	/* pool it returns to */
-	uint8_t pad_;
+	uint8_t ttl;		/* IP TTL or hop limit as received, set before local delivery */
 	uint32_t mark;		/* free for the current owner's use */
 	int64_t when;		/* free for the current owner's use (a link: arrival time) */
 	uint8_t buf[];

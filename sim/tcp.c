@@ -129,6 +129,8 @@ sock_free(struct tcp_sock *s)
 	free(s->sbuf);
 	free(s->tx_times);
 	free(s->txq);
+	if (s->peer_ipo)
+		g_array_free(s->peer_ipo, TRUE);
 	free(s);
 }
 
@@ -688,6 +690,13 @@ struct tcp_sock *
 tcp_connect(struct node *n, const struct addr *dst, uint16_t dport, uint16_t sport,
 	    const struct tcp_callbacks *cb, void *ctx)
 {
+	return tcp_connect_opts(n, dst, dport, sport, NULL, cb, ctx);
+}
+
+struct tcp_sock *
+tcp_connect_opts(struct node *n, const struct addr *dst, uint16_t dport, uint16_t sport,
+		 const struct tcp_ip_opts *opts, const struct tcp_callbacks *cb, void *ctx)
+{
 	struct tcp_stack *st;
 	struct tcp_key key;
 	struct tcp_sock *s;
@@ -722,8 +731,73 @@ tcp_connect(struct node *n, const struct addr *dst, uint16_t dport, uint16_t spo
 	tcp_stack_attach_all(n->net);
 	s = tcp_conn_new(st, &key, mss);
 	tcp_set_callbacks(s, cb, ctx);
+	if (opts)
+		tcp_set_ip_opts(s, opts);
 	tcp_fsm(s, TCP_EV_OPEN);
 	return s;
+}
+
+/*
+ * The drop reason of min_ttl is interned when a socket first asks for
+ * the check, so a run that never does keeps the list of reasons it had.
+ */
+static void
+ipo_check_reason(struct tcp_stack *st, const struct tcp_ip_opts *o)
+{
+	if (o->min_ttl && !st->drop_min_ttl)
+		st->drop_min_ttl = stats_reason_intern(&st->node->net->stats, "tcp_min_ttl");
+}
+
+void
+tcp_set_ip_opts(struct tcp_sock *s, const struct tcp_ip_opts *opts)
+{
+	ipo_check_reason(s->st, opts);
+	s->ipo = *opts;
+}
+
+void
+tcp_get_ip_opts(const struct tcp_sock *s, struct tcp_ip_opts *out)
+{
+	*out = s->ipo;
+}
+
+int
+tcp_listen_peer_opts(struct tcp_sock *l, const struct addr *remote,
+		     const struct tcp_ip_opts *opts)
+{
+	struct tcp_peer_ipo e;
+
+	if (l->state != TCP_LISTEN)
+		return -1;
+	ipo_check_reason(l->st, opts);
+	if (!l->peer_ipo)
+		l->peer_ipo = g_array_new(FALSE, FALSE, sizeof(struct tcp_peer_ipo));
+	for (guint i = 0; i < l->peer_ipo->len; i++) {
+		struct tcp_peer_ipo *x = &g_array_index(l->peer_ipo, struct tcp_peer_ipo, i);
+
+		if (addr_eq(&x->remote, remote)) {
+			x->o = *opts;
+			return 0;
+		}
+	}
+	e.remote = *remote;
+	e.o = *opts;
+	g_array_append_val(l->peer_ipo, e);
+	return 0;
+}
+
+const struct tcp_ip_opts *
+tcp_listen_opts_for(const struct tcp_sock *l, const struct addr *remote)
+{
+	if (l->peer_ipo)
+		for (guint i = 0; i < l->peer_ipo->len; i++) {
+			const struct tcp_peer_ipo *x =
+				&g_array_index(l->peer_ipo, struct tcp_peer_ipo, i);
+
+			if (addr_eq(&x->remote, remote))
+				return &x->o;
+		}
+	return &l->ipo;
 }
 
 void

@@ -68,6 +68,17 @@ struct tcp_callbacks {
 	void (*closed)(struct tcp_sock *s, void *ctx, enum tcp_close_reason why);
 };
 
+/*
+ * The IP options of a socket, as setsockopt's IP_TTL and IP_MINTTL
+ * (IPV6_UNICAST_HOPS and IPV6_MINHOPCOUNT for IPv6); doc/tcp.md, "TTL and
+ * minimum TTL".
+ * All zero is what a socket has unless told: TTL 64, no check.
+ */
+struct tcp_ip_opts {
+	uint8_t ttl;		/* TTL or hop limit of every segment sent, SYN included; 0: 64 */
+	uint8_t min_ttl;	/* a segment received with a lower TTL is dropped; 0: none */
+};
+
 /* A listener accepted a connection: set its callbacks with tcp_set_callbacks. */
 typedef void (*tcp_accept_fn)(struct tcp_sock *listener, struct tcp_sock *conn, void *ctx);
 
@@ -82,6 +93,25 @@ struct tcp_sock *tcp_listen(struct node *n, uint16_t port, tcp_accept_fn fn, voi
  */
 struct tcp_sock *tcp_connect(struct node *n, const struct addr *dst, uint16_t dport,
 			     uint16_t sport, const struct tcp_callbacks *cb, void *ctx);
+/* As tcp_connect, with IP options from the first SYN on (opts NULL: none). */
+struct tcp_sock *tcp_connect_opts(struct node *n, const struct addr *dst, uint16_t dport,
+				  uint16_t sport, const struct tcp_ip_opts *opts,
+				  const struct tcp_callbacks *cb, void *ctx);
+/*
+ * Set the IP options of a connection (from its next segment, sent or
+ * received) or of a listener (for the connections it makes from then on:
+ * the SYN is checked against min_ttl, the SYN-ACK leaves with ttl).
+ */
+void tcp_set_ip_opts(struct tcp_sock *s, const struct tcp_ip_opts *opts);
+void tcp_get_ip_opts(const struct tcp_sock *s, struct tcp_ip_opts *out);
+/*
+ * On a listener: the IP options of connections from one remote address,
+ * in place of the listener's own (as a TCP-MD5 key is set per peer on a
+ * listening socket).  Setting an address again replaces its options.
+ * Returns 0, or -1 if s is not a listener.
+ */
+int tcp_listen_peer_opts(struct tcp_sock *l, const struct addr *remote,
+			 const struct tcp_ip_opts *opts);
 void tcp_set_callbacks(struct tcp_sock *s, const struct tcp_callbacks *cb, void *ctx);
 /*
  * Queue bytes for sending.  Everything is accepted (the send buffer grows);
@@ -116,6 +146,7 @@ struct tcp_info {
 	uint64_t timeouts;	/* retransmission timer expiries */
 	uint64_t fast_retransmits;	/* on TCP_DUPACK_THRESHOLD duplicate ACKs */
 	uint64_t ooo_segs;	/* received beyond a hole and buffered */
+	uint64_t min_ttl_drops;	/* received below the socket's min_ttl and dropped */
 };
 
 /* Totals of one node's stack (tcp_stats_get). */
@@ -127,6 +158,7 @@ struct tcp_stats {
 	uint64_t bad_checksum, malformed;
 	uint64_t active_opens, passive_opens;	/* SYN sent by connect; SYN accepted */
 	uint64_t established;	/* connections that reached ESTABLISHED */
+	uint64_t min_ttl_drops;	/* segments below a socket's min_ttl (reason tcp_min_ttl) */
 };
 
 /* The state and counters of a connection or listener, into *out. */

@@ -432,12 +432,34 @@ input_listen(struct tcp_sock *l, const struct tcp_seg *seg)
 	s = tcp_conn_new(st, &key, mss);
 	s->passive = true;
 	s->listener = l;
+	s->ipo = *tcp_listen_opts_for(l, seg->src);
 	s->irs = seg->seq;
 	s->rcv_nxt = seg->seq + 1;
 	peer_mss_set(s, seg->mss);
 	s->snd_wnd = s->max_sndwnd = seg->wnd;
 	s->snd_wl1 = seg->seq;
 	tcp_fsm(s, TCP_EV_SYN);
+}
+
+/*
+ * The check of IP_MINTTL: a segment that arrived with a TTL below the
+ * socket's min_ttl (o: the connection's, or what its listener gives the
+ * sender) is dropped before anything reads it, with no answer, and
+ * counted on the socket, the stack and the node (reason tcp_min_ttl).
+ */
+static bool
+min_ttl_ok(struct tcp_sock *s, const struct tcp_ip_opts *o, const struct tcp_seg *seg)
+{
+	struct tcp_stack *st = s->st;
+
+	if (!o->min_ttl || seg->ttl >= o->min_ttl)
+		return true;
+	s->info.min_ttl_drops++;
+	st->stats.min_ttl_drops++;
+	stats_drop(&st->node->cnt, st->drop_min_ttl);
+	tcp_log(s, LOG_DEBUG, "segment from TTL %u, below the minimum %u: dropped", seg->ttl,
+		o->min_ttl);
+	return false;
 }
 
 void
@@ -478,6 +500,7 @@ tcp_input(struct node *n, void *ctx, struct pkt *p, const struct addr *src,
 	seg.wnd = rd16(h + 14);
 	seg.data = h + off;
 	seg.len = p->len - off;
+	seg.ttl = p->ttl;
 	/* Options: only MSS is understood; the others are skipped. */
 	for (unsigned i = TCP_HLEN; i < off;) {
 		uint8_t kind = h[i];
@@ -509,8 +532,12 @@ tcp_input(struct node *n, void *ctx, struct pkt *p, const struct addr *src,
 		s = NULL;
 	}
 	if (s) {
+		if (!min_ttl_ok(s, &s->ipo, &seg))
+			goto done;
 		input_conn(s, &seg);
 	} else if ((s = g_hash_table_lookup(st->listeners, GUINT_TO_POINTER(seg.dport)))) {
+		if (!min_ttl_ok(s, tcp_listen_opts_for(s, src), &seg))
+			goto done;
 		input_listen(s, &seg);
 	} else {
 		st->stats.no_listener++;

@@ -63,6 +63,12 @@ struct tcp_txrec {
 	bool again;		/* sent more than once: no sample (Karn) */
 };
 
+/* A listener's IP options for one remote address (tcp_listen_peer_opts). */
+struct tcp_peer_ipo {
+	struct addr remote;
+	struct tcp_ip_opts o;
+};
+
 struct tcp_stack;
 
 struct tcp_sock {
@@ -84,9 +90,11 @@ struct tcp_sock {
 	bool have_rtt;		/* srtt and rttvar hold a sample */
 	bool syn_rexmit;	/* the SYN was sent again (RFC 6298 5.7) */
 	struct tcp_sock *listener;	/* passive and not yet accepted */
+	struct tcp_ip_opts ipo;	/* IP options (a listener's: for connections it makes) */
 	/* listener */
 	tcp_accept_fn accept_fn;
 	void *accept_ctx;
+	GArray *peer_ipo;	/* struct tcp_peer_ipo: options by remote address, or NULL */
 	/* application */
 	struct tcp_callbacks cb;
 	void *ctx;
@@ -134,6 +142,7 @@ struct tcp_stack {
 	struct rng rng;		/* "tcp/<node>": initial sequence numbers */
 	uint16_t next_ephemeral;
 	uint32_t drop_no_listener;	/* interned reason "tcp_no_listener" */
+	uint32_t drop_min_ttl;	/* "tcp_min_ttl", interned when a min_ttl is first set */
 	struct tcp_stats stats;
 };
 
@@ -145,6 +154,7 @@ struct tcp_seg {
 	uint8_t flags;
 	uint16_t wnd;
 	uint32_t mss;		/* MSS option, 0 if absent */
+	uint8_t ttl;		/* IP TTL or hop limit it arrived with */
 	const uint8_t *data;
 	uint32_t len;		/* data bytes */
 };
@@ -177,6 +187,9 @@ void tcp_stack_attach_all(struct net *net);
 /* A connection socket for key, in the table; the caller fills the rest. */
 struct tcp_sock *tcp_conn_new(struct tcp_stack *st, const struct tcp_key *key,
 			      uint32_t our_mss);
+/* The IP options a listener gives a connection from `remote`. */
+const struct tcp_ip_opts *tcp_listen_opts_for(const struct tcp_sock *l,
+					      const struct addr *remote);
 /* The MSS to announce to dst, *src the address to send from; 0 if no route. */
 uint32_t tcp_route_mss(struct node *n, const struct addr *dst, struct addr *src);
 

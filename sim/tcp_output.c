@@ -20,12 +20,12 @@
 /*
  * Build and send one segment from src:sport to dst:dport: header, the
  * MSS option if mss is non-zero, `len` bytes of data, checksum over the
- * pseudo-header.
+ * pseudo-header; IP TTL `ttl`, 0 for the default.
  */
 static void
 xmit(struct tcp_stack *st, const struct addr *src, uint16_t sport, const struct addr *dst,
      uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd, uint32_t mss,
-     const uint8_t *data, uint32_t len)
+     const uint8_t *data, uint32_t len, uint8_t ttl)
 {
 	size_t hlen = TCP_HLEN + (mss ? TCP_MSS_OPT_LEN : 0);
 	struct pkt *p = pkt_alloc(hlen + len);
@@ -53,7 +53,7 @@ xmit(struct tcp_stack *st, const struct addr *src, uint16_t sport, const struct 
 	st->stats.segs_out++;
 	if (flags & TH_RST)
 		st->stats.rst_out++;
-	ip_output(st->node, src, dst, IPPROTO_TCP_, p);
+	ip_output_ttl(st->node, src, dst, IPPROTO_TCP_, ttl ? ttl : IP_TTL_DEFAULT, p);
 }
 
 /* ---- send times of the segments in flight (RTT samples, Karn's rule) ---- */
@@ -154,7 +154,7 @@ tcp_sock_xmit(struct tcp_sock *s, uint32_t seq, uint8_t flags, size_t off, uint3
 	if (flags & TH_ACK)
 		s->ack_now = false;
 	xmit(s->st, &s->key.laddr, s->key.lport, &s->key.raddr, s->key.rport, seq, s->rcv_nxt,
-	     flags, tcp_rcv_wnd(s), mss, len ? s->sbuf + s->shead + off : NULL, len);
+	     flags, tcp_rcv_wnd(s), mss, len ? s->sbuf + s->shead + off : NULL, len, s->ipo.ttl);
 }
 
 /* RST in answer to a segment that belongs to no connection (RFC 9293 3.10.7.1). */
@@ -167,10 +167,10 @@ tcp_reply_rst(struct tcp_stack *st, const struct tcp_seg *seg)
 		return;
 	if (seg->flags & TH_ACK)
 		xmit(st, seg->dst, seg->dport, seg->src, seg->sport, seg->ack, 0, TH_RST, 0, 0,
-		     NULL, 0);
+		     NULL, 0, 0);
 	else
 		xmit(st, seg->dst, seg->dport, seg->src, seg->sport, 0, seg->seq + seglen,
-		     TH_RST | TH_ACK, 0, 0, NULL, 0);
+		     TH_RST | TH_ACK, 0, 0, NULL, 0, 0);
 }
 
 /* Arm the retransmission timer unless it runs (RFC 6298 5.1). */

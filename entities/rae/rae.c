@@ -257,6 +257,15 @@ rae_start(struct entity *e)
 	r->listener = tcp_listen(e->node, c->local_port, rae_accept, r);
 	if (!r->listener)
 		entity_log(e, LOG_ERROR, "cannot listen on TCP port %u: in use", c->local_port);
+	else
+		for (unsigned i = 0; i < c->npeers; i++) {
+			struct tcp_ip_opts ipo;
+
+			/* The passive side: the SYN is checked, the SYN-ACK sent, with the peer's. */
+			rae_peer_ip_opts(&c->peers[i], &ipo);
+			if (ipo.ttl || ipo.min_ttl)
+				tcp_listen_peer_opts(r->listener, &c->peers[i].ip, &ipo);
+		}
 	entity_log(e, LOG_INFO, "AS %" PRIu32 ", %s port %u, %u peers, %zu own prefixes, "
 		   "%u classes, keepalive %" PRId64 " ms, hold %" PRId64 " ms (config %s)",
 		   c->local_as, addr_fmt(&c->local_ip, a), c->local_port, c->npeers, r->nlocal,

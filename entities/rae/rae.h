@@ -77,7 +77,7 @@ struct rae_peer_cfg {
 	enum rae_rel rel;		/* relationship, RAE_REL_NONE if absent */
 	struct addr ip;
 	uint16_t port;
-	uint32_t ttl;			/* kept, not applied (doc/rae.md) */
+	uint32_t ttl;			/* ttl_value: TTL security, 0 none (doc/rae.md) */
 	struct rae_cmetric *classes;	/* the link towards the peer */
 	unsigned nclasses;
 };

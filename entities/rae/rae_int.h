@@ -183,6 +183,8 @@ void rae_peer_setup(struct rae *r, unsigned i);
 void rae_fsm(struct rae_peer *p, enum peer_event ev, const char *reason);
 /* The listener's accept callback: the connection is a peer's, or refused. */
 void rae_accept(struct tcp_sock *l, struct tcp_sock *conn, void *ctx);
+/* The TCP IP options (TTL, minimum TTL) of the session with a peer of this configuration. */
+void rae_peer_ip_opts(const struct rae_peer_cfg *pc, struct tcp_ip_opts *o);
 /* Frame and send one message on the peer's connection (m NULL: empty body). */
 void rae_peer_send(struct rae_peer *p, unsigned type, const ProtobufCMessage *m);
 /* "Idle", "Connect", ... */

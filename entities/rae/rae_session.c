@@ -281,13 +281,16 @@ rae_fsm(struct rae_peer *p, enum peer_event ev, const char *reason)
 	struct rae *r = p->r;
 	struct sim *sim = rae_sim(r);
 	bool was_up = p->state == PS_ESTABLISHED;
+	struct tcp_ip_opts ipo;
 
 	switch (ev) {
 	case PE_START:
 		if (p->state != PS_IDLE || !p->active)
 			return;
 		rae_framer_init(&p->fr);
-		p->sock = tcp_connect(r->e.node, &p->cfg->ip, p->cfg->port, 0, &peer_cbs, p);
+		rae_peer_ip_opts(p->cfg, &ipo);
+		p->sock = tcp_connect_opts(r->e.node, &p->cfg->ip, p->cfg->port, 0, &ipo,
+					   &peer_cbs, p);
 		if (!p->sock) {
 			entity_log(&r->e, LOG_DEBUG, "%s: cannot connect (no route)", p->name);
 			sim_timer_after(sim, &p->t_retry, r->retry);
@@ -347,6 +350,22 @@ rae_fsm(struct rae_peer *p, enum peer_event ev, const char *reason)
 			sim_timer_cancel(sim, &p->t_retry);
 		break;
 	}
+}
+
+/*
+ * The IP options of the session with a peer: its ttl_value N, if not 0,
+ * as TTL security (doc/rae.md, "ttl_value"): every segment leaves with
+ * TTL 255 and only those that arrive with 255 - (N - 1) or more are
+ * taken, so the peer can be at most N hops away.
+ */
+void
+rae_peer_ip_opts(const struct rae_peer_cfg *pc, struct tcp_ip_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	if (pc->ttl == 0)
+		return;
+	o->ttl = 255;
+	o->min_ttl = (uint8_t)(256 - pc->ttl);
 }
 
 /* A connection to our port: which peer is it? */

@@ -36,7 +36,9 @@
 # Tests 4 and 5 are the project's own, beyond D4.3 (doc/validation.md):
 # the decision's tie-breaks where every path scores the same
 # (scenarios/rae/ties.xml), and the same scenario with lossy control
-# links, where the RAE sessions live on TCP's retransmissions.
+# links, where the RAE sessions live on TCP's retransmissions.  Test 6
+# is the peer table's ttl_value applied as TTL security
+# (scenarios/rae/ttl.xml, doc/rae.md "ttl_value").
 set -u
 
 me=rae.sh
@@ -58,7 +60,7 @@ die() {
 
 outdir=''
 rows_file=''
-only='1,2,3,4,5'
+only='1,2,3,4,5,6'
 prefixes=10000
 quiet=0
 no_run=0
@@ -79,7 +81,7 @@ done
 [ -n "$outdir" ] || usage
 case $prefixes in ''|*[!0-9]*) die "--prefixes $prefixes: not a number" ;; esac
 for t in $(echo "$only" | tr ',' ' '); do
-	case $t in [1-5]) ;; *) die "--only: no test \"$t\" (tests 1 to 5)" ;; esac
+	case $t in [1-6]) ;; *) die "--only: no test \"$t\" (tests 1 to 6)" ;; esac
 done
 wants() {
 	case ",$only," in *",$1,"*) return 0 ;; esac
@@ -97,9 +99,9 @@ fi
 command -v "$COMETSIM" >/dev/null 2>&1 || [ -x "$COMETSIM" ] || die "no cometsim ($COMETSIM)"
 "$PYTHON" -c 'import xml.etree.ElementTree' 2>/dev/null ||
 	die "no $PYTHON (needed for the models; Debian: apt-get install python3)"
-if wants 2 || wants 5; then
+if wants 2 || wants 5 || wants 6; then
 	command -v "$TSHARK" >/dev/null 2>&1 ||
-		die "no tshark ($TSHARK): tests 2 and 5 read the captures with it (Debian: apt-get install tshark)"
+		die "no tshark ($TSHARK): tests 2, 5 and 6 read the captures with it (Debian: apt-get install tshark)"
 fi
 
 mkdir -p "$outdir" || die "cannot create $outdir"
@@ -525,6 +527,49 @@ if wants 5; then
 		"the same run: every CME's store at 15 s" \
 		"the stores of test 4, as computed by rae_model.py: $(grep -c '^path_inf' "$d/evidence/expected.txt") preferred paths and 6 ProvInf prefixes" \
 		"$cmp_text" "$same" "$d"
+fi
+
+# ---- test 6: ttl_value as TTL security (the project's, beyond D4.3) ----
+
+# ttls PCAP SRC: the IP TTLs of port-10001 frames from SRC in a capture, "TTL:COUNT ...".
+ttls() {
+	"$TSHARK" -n -r "$1" -Y "tcp.port == 10001 && ip.src == $2" -T fields -e ip.ttl \
+		2>/dev/null | sort | uniq -c | awk '{ printf "%s%s:%s", (NR > 1 ? " " : ""), $2, $1 }'
+}
+
+if wants 6; then
+	d="$outdir/6-ttl"
+	run 6-ttl "$raedir/ttl.xml"
+	# r1 (AS 1) is 172.21.2.1 towards m, 172.21.1.1 towards r2; r3 is 172.21.3.2.
+	t12=$(ttls "$d/r1-eth1.pcap" 172.21.1.1)
+	t21=$(ttls "$d/r1-eth1.pcap" 172.21.1.2)
+	t13=$(ttls "$d/r3-eth1.pcap" 172.21.2.1)
+	t31=$(ttls "$d/r3-eth1.pcap" 172.21.3.2)
+	t31m=$(ttls "$d/m-eth1.pcap" 172.21.3.2)
+	ok=0
+	case "$t12|$t21|$t13|$t31|$t31m" in
+	255:[0-9]*\|255:[0-9]*\|254:[0-9]*\|255:[0-9]*\|254:[0-9]*) ok=1 ;;
+	esac
+	row 6 "ttl_value: the session's packets leave with TTL 255 and arrive with 255 minus the routers crossed" \
+		"scenarios/rae/ttl.xml: AS 1 to AS 2 directly connected (ttl_value 1), AS 1 to AS 3 through router m (ttl_value 2); tshark reads ip.ttl on TCP port 10001" \
+		"r1-r2: 255 both ways; on r3's link: 254 from AS 1, 255 from AS 3; on m's link to r1: 254 from AS 3" \
+		"r1-r2: AS 1 $t12, AS 2 $t21 (TTL:frames); r3's link: AS 1 $t13, AS 3 $t31; m's link to r1: AS 3 $t31m" \
+		"$ok" "$d"
+
+	e12=$(counter "$d" rae r2/rae1 sessions_established)
+	e13=$(counter "$d" rae r3/rae2 sessions_established)
+	e14=$(counter "$d" rae r4/rae3 sessions_established)
+	drops=$(counter "$d" node r4 drop_tcp_min_ttl)
+	syn4=$("$TSHARK" -n -r "$d/r4-eth1.pcap" -Y 'tcp.port == 10001 && tcp.flags.syn == 1 && tcp.flags.ack == 0 && ip.ttl == 254' 2>/dev/null | wc -l)
+	synack4=$("$TSHARK" -n -r "$d/r4-eth1.pcap" -Y 'tcp.port == 10001 && tcp.flags.syn == 1 && tcp.flags.ack == 1' 2>/dev/null | wc -l)
+	ok=0
+	[ "$e12" -eq 1 ] && [ "$e13" -eq 1 ] && [ "$e14" -eq 0 ] && [ "$syn4" -gt 0 ] &&
+		[ "$drops" -eq "$syn4" ] && [ "$synack4" -eq 0 ] && ok=1
+	row 6 "ttl_value: a peer farther than ttl_value allows never gets a session" \
+		"the same run: AS 4 is two hops from AS 1 (through m) with ttl_value 1 on both sides" \
+		"the sessions AS 1-AS 2 and AS 1-AS 3 come up once each; AS 4 none: AS 1's SYNs reach r4 with TTL 254, each dropped (reason tcp_min_ttl), no SYN-ACK" \
+		"sessions established: AS 2 $e12, AS 3 $e13, AS 4 $e14; r4's link: $syn4 SYNs with TTL 254, $synack4 SYN-ACKs; r4 drop_tcp_min_ttl $drops" \
+		"$ok" "$d"
 fi
 
 if [ -n "$rows_file" ]; then

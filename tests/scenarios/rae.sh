@@ -23,12 +23,12 @@ check "the evaluator exits 0 (every row passes; exit $rc)" [ "$rc" -eq 0 ]
 check "the evaluator wrote nothing on stderr" [ ! -s "$T/stderr.txt" ]
 rows="$T/validation/rows.jsonl"
 n=$(wc -l <"$rows")
-want=19
+want=21
 check "rows.jsonl has $want rows ($n)" [ "$n" -eq "$want" ]
 check "--rows wrote the same rows" cmp -s "$rows" "$T/rows-copy.jsonl"
 check "every row says PASS" [ "$(grep -c '"result":"PASS"' "$rows")" -eq "$n" ]
 s='"([^"\\[:cntrl:]]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"'
-re="^\\{\"category\":\"rae\",\"test\":[1-5],\"description\":$s,\"step\":$s,\"expected\":$s,\"actual\":$s,\"result\":\"(PASS|FAIL)\",\"run_dir\":$s\\}\$"
+re="^\\{\"category\":\"rae\",\"test\":[1-6],\"description\":$s,\"step\":$s,\"expected\":$s,\"actual\":$s,\"result\":\"(PASS|FAIL)\",\"run_dir\":$s\\}\$"
 check "every row is a well-formed JSON object with the eight keys" [ "$(grep -Ec "$re" "$rows")" -eq "$n" ]
 if command -v jq >/dev/null 2>&1; then
 	check "jq reads the rows" sh -c "jq -e -s 'all(.[]; .result == \"PASS\")' '$rows' >/dev/null"
@@ -50,8 +50,24 @@ d="$T/validation/2-converged"
 check "the model of another topology does not match the run" not cmp -s "$T/wrong.txt" "$d/evidence/expected.txt"
 
 # ---- a peer that sends garbage ----
-g="$T/garbage"
+# The sender is an application with the engine's TTL 64: with the west
+# RAE's ttl_value 1 (TTL security, doc/rae.md) its segments never reach
+# the RAE; without ttl_value (on both sides) they do, and the RAE must
+# cope with them.
+g="$T/garbage-ttl"
 "$COMETSIM" run "$top_srcdir/tests/scenarios/data/rae-garbage.xml" --set "raedir=$raedir" \
+	--out "$g" --quiet
+check "with ttl_value 1, the garbage sender's segments are dropped by TTL security" \
+	[ "$(counter "$g/counters.csv" node rw drop_tcp_min_ttl)" -gt 0 ]
+check "with ttl_value 1, no malformed message reaches the RAE" \
+	[ "$(counter "$g/counters.csv" rae rw/rae0 malformed)" -eq 0 ]
+check "with ttl_value 1, the real peer's session comes up" \
+	grep -q 'rw rae/rae0 INFO: peer AS200/172.16.0.2: session up' "$g/log.txt"
+mkdir -p "$T/raedir/stress"
+sed 's/ ttl_value="[0-9]*"//' "$raedir/stress/west.xml" >"$T/raedir/stress/west.xml"
+sed 's/ ttl_value="[0-9]*"//' "$raedir/stress/east.xml" >"$T/raedir/stress/east.xml"
+g="$T/garbage"
+"$COMETSIM" run "$top_srcdir/tests/scenarios/data/rae-garbage.xml" --set "raedir=$T/raedir" \
 	--out "$g" --quiet
 rc=$?
 check "the garbage run completes (exit $rc)" [ "$rc" -eq 0 ]

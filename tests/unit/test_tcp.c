@@ -38,6 +38,7 @@ struct seg_rec {
 	uint32_t len;		/* TCP data bytes */
 	uint32_t ip_len;	/* IPv4 total length or IPv6 header + payload */
 	uint32_t mss;		/* MSS option, 0 if none */
+	uint8_t ttl;		/* IPv4 TTL or IPv6 hop limit */
 	int csum_ok;
 };
 
@@ -99,6 +100,7 @@ tap(void *ctx, struct iface *ifc, enum tap_dir dir, const struct pkt *f)
 		unsigned ihl = (d[14] & 0xf) * 4u;
 
 		r.ip_len = rd16(d + 16);
+		r.ttl = d[22];
 		l4len = r.ip_len - ihl;
 		h = d + ETH_HLEN + ihl;
 		s.af = dst.af = ADDR_V4;
@@ -107,6 +109,7 @@ tap(void *ctx, struct iface *ifc, enum tap_dir dir, const struct pkt *f)
 	} else if (rd16(d + 12) == ETHERTYPE_IPV6 && d[20] == IPPROTO_TCP_) {
 		l4len = rd16(d + 18);
 		r.ip_len = IPV6_HLEN + l4len;
+		r.ttl = d[21];
 		h = d + ETH_HLEN + IPV6_HLEN;
 		s.af = dst.af = ADDR_V6;
 		memcpy(s.a, d + 22, 16);
@@ -1196,6 +1199,150 @@ test_app_run(void)
 	entity_free(snk);
 }
 
+
+/* ---- IP options: TTL and minimum TTL ---- */
+
+/* Segments one node sent (dir TX on its interface) with TTL ttl; and all it sent. */
+static unsigned
+sent_with_ttl(struct t2 *t, struct iface *ifc, uint8_t ttl, unsigned *all)
+{
+	unsigned n = 0;
+
+	*all = 0;
+	for (guint i = 0; i < t->segs->len; i++)
+		if (seg_at(t, i)->ifc == ifc && seg_at(t, i)->dir == TAP_TX) {
+			(*all)++;
+			n += seg_at(t, i)->ttl == ttl;
+		}
+	return n;
+}
+
+/* Whether the run interned a drop reason. */
+static bool
+reason_known(struct t2 *t, const char *name)
+{
+	for (uint32_t r = 0; r < t->net->stats.nreasons; r++)
+		if (strcmp(stats_reason_name(&t->net->stats, r), name) == 0)
+			return true;
+	return false;
+}
+
+static void
+test_ip_ttl(void)
+{
+	struct t2 t;
+	struct tcp_ip_opts o = { .ttl = 255 }, peer = { .ttl = 200 }, got;
+	unsigned all, n;
+
+	t2_setup(&t, 1000000000ULL, SIM_MS, 1500, 0);
+	t.cli.send_on_connect = 5000;
+	t.cli.close_after_send = 1;
+	t.srv.close_on_eof = 1;
+	t.listener = tcp_listen(t.b, 179, srv_accept, &t);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t.listener);
+	CU_ASSERT_EQUAL(tcp_listen_peer_opts(t.listener, &t.a4, &peer), 0);
+	t.cli.s = tcp_connect_opts(t.a, &t.b4, 179, 0, &o, &ep_cb, &t.cli);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t.cli.s);
+	tcp_get_ip_opts(t.cli.s, &got);
+	CU_ASSERT_EQUAL(got.ttl, 255);
+	CU_ASSERT_EQUAL(got.min_ttl, 0);
+	sim_run(t.sim, SIM_TIME_MAX);
+	CU_ASSERT_EQUAL(t.srv.rx, 5000);
+	CU_ASSERT_EQUAL(t.cli.closed, 1);
+	/* Every segment a sent, its SYN first, left with TTL 255. */
+	CU_ASSERT_EQUAL(seg_at(&t, 0)->flags, 0x02);	/* SYN */
+	CU_ASSERT_EQUAL(seg_at(&t, 0)->ttl, 255);
+	n = sent_with_ttl(&t, t.ia, 255, &all);
+	CU_ASSERT(all > 4);
+	CU_ASSERT_EQUAL(n, all);
+	/* b answers with what its listener gives a's address, SYN-ACK included. */
+	n = sent_with_ttl(&t, t.ib, 200, &all);
+	CU_ASSERT(all > 2);
+	CU_ASSERT_EQUAL(n, all);
+	/* No minimum asked for: the reason is not even interned. */
+	CU_ASSERT_FALSE(reason_known(&t, "tcp_min_ttl"));
+	t2_teardown(&t);
+
+	/* Without options: the engine's 64.  Over IPv6, the hop limit. */
+	t2_setup(&t, 1000000000ULL, SIM_MS, 1500, 0);
+	t2_open(&t, &t.b4, 180);
+	run_to(&t, 10 * SIM_MS);
+	CU_ASSERT_EQUAL(t.cli.connected, 1);
+	n = sent_with_ttl(&t, t.ia, IP_TTL_DEFAULT, &all);
+	CU_ASSERT_EQUAL(n, all);
+	n = sent_with_ttl(&t, t.ib, IP_TTL_DEFAULT, &all);
+	CU_ASSERT_EQUAL(n, all);
+	/* tcp_listen_peer_opts is for listeners only. */
+	CU_ASSERT_EQUAL(tcp_listen_peer_opts(t.cli.s, &t.b4, &peer), -1);
+	o.ttl = 7;
+	tcp_set_ip_opts(t.listener, &o);
+	g_array_set_size(t.segs, 0);
+	t.cli.s = tcp_connect_opts(t.a, &t.b6, 180, 0, &o, &ep_cb, &t.cli);
+	run_to(&t, 20 * SIM_MS);
+	CU_ASSERT_EQUAL(t.cli.connected, 2);
+	/* SYN, SYN-ACK and ACK at least, each seen leaving and arriving. */
+	CU_ASSERT(t.segs->len >= 6);
+	for (guint i = 0; i < t.segs->len; i++)
+		CU_ASSERT_EQUAL(seg_at(&t, i)->ttl, 7);
+	t2_teardown(&t);
+}
+
+static void
+test_min_ttl(void)
+{
+	struct t2 t;
+	struct tcp_ip_opts o = { .ttl = 100 }, strict = { .min_ttl = 101 }, ok = { .min_ttl = 100 };
+	struct tcp_stats sb;
+	struct tcp_info li;
+	uint32_t reason;
+
+	/* A SYN below the listener's minimum: dropped, no answer, counted. */
+	t2_setup(&t, 1000000000ULL, SIM_MS, 1500, 0);
+	t.listener = tcp_listen(t.b, 179, srv_accept, &t);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t.listener);
+	tcp_set_ip_opts(t.listener, &strict);
+	t.cli.s = tcp_connect_opts(t.a, &t.b4, 179, 0, &o, &ep_cb, &t.cli);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t.cli.s);
+	sim_run(t.sim, SIM_TIME_MAX);
+	CU_ASSERT_EQUAL(t.accepts, 0);
+	CU_ASSERT_EQUAL(t.cli.connected, 0);
+	CU_ASSERT_EQUAL(t.cli.why, TCP_CLOSED_TIMEOUT);
+	CU_ASSERT_EQUAL(sent_with_ttl(&t, t.ib, 64, &(unsigned){ 0 }), 0);
+	reason = stats_reason_intern(&t.net->stats, "tcp_min_ttl");
+	CU_ASSERT_EQUAL(t.b->cnt.drops[reason], 1 + TCP_SYN_RETRIES);
+	tcp_stats_get(t.b, &sb);
+	CU_ASSERT_EQUAL(sb.min_ttl_drops, 1 + TCP_SYN_RETRIES);
+	CU_ASSERT_EQUAL(sb.rst_out, 0);
+	tcp_info_get(t.listener, &li);
+	CU_ASSERT_EQUAL(li.min_ttl_drops, 1 + TCP_SYN_RETRIES);
+	t2_teardown(&t);
+
+	/* The same listener, with a minimum for a's address that its TTL meets. */
+	t2_setup(&t, 1000000000ULL, SIM_MS, 1500, 0);
+	t.listener = tcp_listen(t.b, 179, srv_accept, &t);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t.listener);
+	tcp_set_ip_opts(t.listener, &strict);
+	CU_ASSERT_EQUAL(tcp_listen_peer_opts(t.listener, &t.a4, &strict), 0);
+	CU_ASSERT_EQUAL(tcp_listen_peer_opts(t.listener, &t.a4, &ok), 0);	/* replaces */
+	t.cli.s = tcp_connect_opts(t.a, &t.b4, 179, 0, &o, &ep_cb, &t.cli);
+	run_to(&t, 10 * SIM_MS);
+	CU_ASSERT_EQUAL(t.accepts, 1);
+	CU_ASSERT_EQUAL(t.cli.connected, 1);
+	tcp_stats_get(t.b, &sb);
+	CU_ASSERT_EQUAL(sb.min_ttl_drops, 0);
+	/* An established connection raises its minimum: a's data no longer gets in. */
+	tcp_set_ip_opts(t.srv.s, &strict);
+	ep_send(&t.cli, 1000);
+	run_to(&t, 100 * SIM_MS);
+	CU_ASSERT_EQUAL(t.srv.rx, 0);
+	tcp_info_get(t.srv.s, &li);
+	CU_ASSERT(li.min_ttl_drops >= 1);
+	tcp_set_ip_opts(t.srv.s, &ok);
+	sim_run(t.sim, 5 * SIM_S);
+	CU_ASSERT_EQUAL(t.srv.rx, 1000);
+	t2_teardown(&t);
+}
+
 int
 suite_tcp_register(void)
 {
@@ -1223,6 +1370,8 @@ suite_tcp_register(void)
 	    !CU_add_test(s, "loopback", test_loopback) ||
 	    !CU_add_test(s, "destroy with open connections", test_destroy_with_open_connections) ||
 	    !CU_add_test(s, "simultaneous open", test_simultaneous_open) ||
+	    !CU_add_test(s, "IP TTL of every segment (IP_TTL)", test_ip_ttl) ||
+	    !CU_add_test(s, "minimum received TTL (IP_MINTTL)", test_min_ttl) ||
 	    !CU_add_test(s, "TcpSend and TcpSink arguments", test_app_args) ||
 	    !CU_add_test(s, "TcpSend to TcpSink", test_app_run))
 		return -1;
