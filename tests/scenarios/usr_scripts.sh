@@ -1,0 +1,76 @@
+#!/bin/sh
+# usr_scripts.sh - scripts and control files as the usr emulator (and its
+# public descendant, VLSP) keeps them (doc/curling-format.md): each
+# behaviour with a run that delivers what it sends, read on the captures
+# with tshark, and the bad input of each refused with file:line.
+. "${top_srcdir:-.}/tests/scenarios/lib.sh"
+
+D="$top_srcdir/tests/scenarios/data/usr"
+
+# udp FILE: the datagrams to port 3000 in a capture.
+udp() {
+	count "$1" 'udp.dstport == 3000'
+}
+
+# refused NAME FILE WHERE PHRASE: "cometsim check FILE" exits 1 and its
+# message cites WHERE (file:line) and holds PHRASE.
+refused() {
+	"$COMETSIM" check "$2" >"$T/stdout" 2>"$T/stderr"
+	rc=$?
+	check "$1: exit status 1 (got $rc)" [ "$rc" -eq 1 ]
+	check "$1: cites $3" grep -qF "$3: " "$T/stderr"
+	check "$1: says \"$4\"" grep -qF -- "$4" "$T/stderr"
+	if [ "$rc" -ne 1 ] || ! grep -qF -- "$4" "$T/stderr"; then
+		cat "$T/stderr" >&2
+	fi
+}
+
+# bad NAME LINES...: a script of the lines (a control file around it).
+bad() {
+	mkdir -p "$T/bad"
+	_n=$1
+	shift
+	printf '%s\n' "$@" >"$T/bad/$_n.script"
+	cat >"$T/bad/$_n.xml" <<EOX
+<SimOptions>
+  <EventEngine>
+    <Name>Script</Name>
+    <Parameters>$_n.script</Parameters>
+  </EventEngine>
+</SimOptions>
+EOX
+}
+
+# ---- 1. START_LINK A B WEIGHT NAME, tabs, comments, blank lines ----
+# The direct link 1 - 3 (1's eth0, 3's eth0) weighs 10, the path through 2
+# weighs 2: the 20 datagrams go 1 -> 2 -> 3.
+o="$T/weights"
+"$COMETSIM" run "$D/weights.xml" --out "$o" --quiet || fail "weights.xml exited $?"
+check "weights: all 20 datagrams arrive" \
+	[ "$(counter "$o/counters.csv" recv 3/recv0 received)" -eq 20 ]
+check "weights: none on the heavy direct link (1's end)" [ "$(udp "$o/1-eth0.pcap")" -eq 0 ]
+check "weights: none on the heavy direct link (3's end)" [ "$(udp "$o/3-eth0.pcap")" -eq 0 ]
+check "weights: 20 from 1 to 2" [ "$(udp "$o/2-eth0.pcap")" -eq 20 ]
+check "weights: 20 from 2 to 3" [ "$(udp "$o/3-eth1.pcap")" -eq 20 ]
+check "weights: the links have the script's names" \
+	grep -q 'scenario INFO: link direct started' "$o/log.txt"
+# The weight is what steers: made 1, the direct link carries them.
+o="$T/weights-1"
+"$COMETSIM" run "$D/weights.xml" --out "$o" --quiet --set link.direct.weight=1 ||
+	fail "weights.xml with weight 1 exited $?"
+check "weights 1: the direct link carries the 20" [ "$(udp "$o/3-eth0.pcap")" -eq 20 ]
+check "weights 1: router 2 sees none" [ "$(udp "$o/2-eth0.pcap")" -eq 0 ]
+for f in "$T"/weights*/*.pcap; do
+	check "no bad frame in $(basename "$(dirname "$f")")/$(basename "$f")" \
+		[ -z "$(pcap_bad "$f")" ]
+done
+
+bad weight-word '0	START_ROUTER	1' '0	START_ROUTER	2' '' \
+	'10	START_LINK	1	2	ten	a	// a weight in words'
+refused "START_LINK weight not a number" "$T/bad/weight-word.xml" \
+	"$T/bad/weight-word.script:4" 'START_LINK: weight "ten": not a whole number'
+bad weight-zero '0 START_ROUTER 1' '0 START_ROUTER 2' '10 START_LINK 1 2 0 a'
+refused "START_LINK weight 0" "$T/bad/weight-zero.xml" \
+	"$T/bad/weight-zero.script:3" 'START_LINK: weight "0": too small (at least 1)'
+
+finish
