@@ -74,7 +74,14 @@ scn_ev_run(struct sim *sim, void *ctx, void *arg)
 		} else {
 			node_set_up(n, true);
 		}
-		log_ev(net, ev, "router %s started", ev->node->name);
+		if (ev->node->ident) {
+			char buf[ADDR_STRLEN];
+
+			log_ev(net, ev, "router %s started (id %s, address %s)", ev->node->name,
+			       ev->node->label, addr_fmt(&ev->node->router_id, buf));
+		} else {
+			log_ev(net, ev, "router %s started", ev->node->name);
+		}
 		break;
 	case SEV_END_ROUTER:
 		if (n)

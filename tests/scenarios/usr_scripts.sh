@@ -73,4 +73,47 @@ bad weight-zero '0 START_ROUTER 1' '0 START_ROUTER 2' '10 START_LINK 1 2 0 a'
 refused "START_LINK weight 0" "$T/bad/weight-zero.xml" \
 	"$T/bad/weight-zero.script:3" 'START_LINK: weight "0": too small (at least 1)'
 
+# ---- 2. router ids written as addresses, with names ----
+# dom1.Src1 (fe80::1) sends 10 datagrams to dom1.Dst1 (fe80::3), which
+# starts after the Send line; the 5 first go through dom1.Mid1, which
+# then ends (END_ROUTER by address, END_LINK by addresses), the 5 last
+# through dom1.Alt1.  The routers are 10.0.0.1 .. 10.0.0.4 in the order
+# their START_ROUTER lines run.
+o="$T/names"
+"$COMETSIM" run "$D/names.xml" --out "$o" --quiet || fail "names.xml exited $?"
+dst='udp.dstport == 3000 && ip.src == 10.0.0.1 && ip.dst == 10.0.0.4'
+check "names: all 10 datagrams arrive" \
+	[ "$(counter "$o/counters.csv" recv dom1.Dst1/recv0 received)" -eq 10 ]
+check "names: the captures are named by the routers' names" [ -f "$o/dom1.Src1-eth0.pcap" ]
+check "names: 5 through dom1.Mid1 (its link to the destination)" \
+	[ "$(count "$o/dom1.Dst1-eth0.pcap" "$dst")" -eq 5 ]
+check "names: 5 through dom1.Alt1 once dom1.Mid1 ended" \
+	[ "$(count "$o/dom1.Dst1-eth1.pcap" "$dst")" -eq 5 ]
+check "names: dom1.Alt1 forwarded them" [ "$(count "$o/dom1.Alt1-eth0.pcap" "$dst")" -eq 5 ]
+check "names: the log says which id and address a router has" \
+	grep -q 'dom1.Dst1 scenario INFO: router dom1.Dst1 started (id fe80:0:0:0:0:0:0:3, address 10.0.0.4)' "$o/log.txt"
+check "names: log lines carry the name" grep -q ' dom1.Src1 send/send0 INFO: sent 10 datagrams to 10.0.0.4:3000$' "$o/log.txt"
+check "names: END_ROUTER by address" grep -q 'router dom1.Mid1 ended' "$o/log.txt"
+check "names: END_LINK by addresses" grep -q 'link mid-dst ended' "$o/log.txt"
+for f in "$o"/*.pcap; do
+	check "no bad frame in names/$(basename "$f")" [ -z "$(pcap_bad "$f")" ]
+done
+
+bad name-colon '0	START_ROUTER	fe80::1	a:b'
+refused "START_ROUTER: a name with ':'" "$T/bad/name-colon.xml" "$T/bad/name-colon.script:1" \
+	"START_ROUTER fe80::1: name \"a:b\" may not hold ':' or '/'"
+bad name-id '0	START_ROUTER	fe80::1	7'
+refused "START_ROUTER: a name that is a router id" "$T/bad/name-id.xml" \
+	"$T/bad/name-id.script:1" 'START_ROUTER fe80::1: name "7" is a router id or an address'
+bad name-twice '0	START_ROUTER	fe80::1	dom1.A' '' '0	START_ROUTER	fe80::2	dom1.A'
+refused "START_ROUTER: a name taken" "$T/bad/name-twice.xml" "$T/bad/name-twice.script:3" \
+	'START_ROUTER fe80::2: the name "dom1.A" is taken'
+bad addr-twice '0	START_ROUTER	fe80::1	dom1.A' '0	START_ROUTER	fe80:0:0:0:0:0:0:1	dom1.A'
+refused "START_ROUTER: an address id twice" "$T/bad/addr-twice.xml" "$T/bad/addr-twice.script:2" \
+	'START_ROUTER fe80:0:0:0:0:0:0:1: router dom1.A is already running'
+bad addr-unknown '0	START_ROUTER	fe80::1	dom1.A' '0	START_ROUTER	fe80::2	dom1.B' \
+	'1	START_LINK	fe80::1	fe80::9'
+refused "START_LINK: an address no router has" "$T/bad/addr-unknown.xml" \
+	"$T/bad/addr-unknown.script:3" 'START_LINK: unknown node "fe80::9"'
+
 finish
