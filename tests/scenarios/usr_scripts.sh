@@ -116,4 +116,41 @@ bad addr-unknown '0	START_ROUTER	fe80::1	dom1.A' '0	START_ROUTER	fe80::2	dom1.B'
 refused "START_LINK: an address no router has" "$T/bad/addr-unknown.xml" \
 	"$T/bad/addr-unknown.script:3" 'START_LINK: unknown node "fe80::9"'
 
+# ---- 3. usr.applications.RecvDataRate ----
+# 2000 datagrams of 1024 bytes, one a millisecond, from 1.5 s to 3.499 s;
+# the receiver started at 0.01 s reports at 2.01, 3.01, 4.01 (the last
+# datagrams) and 5.01 (nothing: then it pauses).
+o="$T/rate"
+"$COMETSIM" run "$D/rate.xml" --out "$o" --quiet --timeseries entity.recvrate.rate_bps ||
+	fail "rate.xml exited $?"
+check "rate: 2000 datagrams on the receiver's link" \
+	[ "$(count "$o/2-eth0.pcap" 'udp.dstport == 4000 && udp.length == 1032')" -eq 2000 ]
+check "rate: the receiver counts them" \
+	[ "$(counter "$o/counters.csv" recvrate 2/recvrate0 received)" -eq 2000 ]
+check "rate: a full second of data is 8192000 bit/s" \
+	grep -q '^3\.010000000 2 recvrate/recvrate0 INFO: 1000 datagrams, 1024000 bytes in the last 1s: 8192000 bit/s (1510 datagrams in all)$' "$o/log.txt"
+check "rate: the first interval holds the first 510" \
+	grep -q '^2\.010000000 2 recvrate/recvrate0 INFO: 510 datagrams, 522240 bytes in the last 1s: 4177920 bit/s' "$o/log.txt"
+check "rate: a quiet interval is reported once, then the reports pause" \
+	[ "$(grep -c 'recvrate0 INFO: 0 datagrams, 0 bytes' "$o/log.txt")" -eq 1 ]
+check "rate: four reports in all" [ "$(counter "$o/counters.csv" recvrate 2/recvrate0 reports)" -eq 4 ]
+check "rate: the highest rate is a statistic" \
+	[ "$(counter "$o/counters.csv" recvrate 2/recvrate0 rate_max_bps)" -eq 8192000 ]
+check "rate: the rate is a time series" \
+	grep -q '^4\.000000000,entity\.recvrate\.rate_bps,2/recvrate0,8192000$' "$o/timeseries.csv"
+check "no bad frame in rate/2-eth0.pcap" [ -z "$(pcap_bad "$o/2-eth0.pcap")" ]
+# interval=500ms: half a second of data is 512000 bytes, 8192000 bit/s too.
+sed 's/RecvDataRate	4000/RecvDataRate	4000	interval=500ms/' "$D/rate.script" >"$T/rate500.script"
+sed 's/rate\.script/rate500.script/' "$D/rate.xml" >"$T/rate500.xml"
+"$COMETSIM" run "$T/rate500.xml" --out "$T/rate500" --quiet || fail "rate500 exited $?"
+check "rate interval=500ms: reports every 500ms" \
+	grep -q '^2\.010000000 2 recvrate/recvrate0 INFO: 500 datagrams, 512000 bytes in the last 500ms: 8192000 bit/s' "$T/rate500/log.txt"
+
+bad rate-noport '0 START_ROUTER 1' '1 START_APP 1 usr.applications.RecvDataRate'
+refused "RecvDataRate without a port" "$T/bad/rate-noport.xml" "$T/bad/rate-noport.script:2" \
+	'usr.applications.RecvDataRate: missing <port>'
+bad rate-interval '0 START_ROUTER 1' '1 START_APP 1 usr.applications.RecvDataRate 4000 interval=0'
+refused "RecvDataRate interval 0" "$T/bad/rate-interval.xml" "$T/bad/rate-interval.script:2" \
+	'usr.applications.RecvDataRate: interval "0": too small'
+
 finish
