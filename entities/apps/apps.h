@@ -55,6 +55,7 @@ struct app_send {
 	uint64_t rate_bps;	/* 0 unless rate= was given */
 	sim_time_t interval;	/* between datagrams, from interval= or rate= */
 	sim_time_t start_delay;	/* from start to the first datagram */
+	uint32_t burst;		/* datagrams sent at each tick (1..count) */
 	/* run */
 	struct udp_sock *sock;
 	uint16_t lport;		/* source port bound at the first start */

@@ -153,4 +153,42 @@ bad rate-interval '0 START_ROUTER 1' '1 START_APP 1 usr.applications.RecvDataRat
 refused "RecvDataRate interval 0" "$T/bad/rate-interval.xml" "$T/bad/rate-interval.script:2" \
 	'usr.applications.RecvDataRate: interval "0": too small'
 
+# ---- 4. usr's Send options: -s SIZE -i INTERVAL -d DELAY -b BURST ----
+# 30 datagrams of 512 bytes in bursts of 3, a burst every 10 ms, from
+# 1.25 s (-d 250 after the start at 1 s) to 1.34 s.
+o="$T/send"
+"$COMETSIM" run "$D/send.xml" --out "$o" --quiet || fail "send.xml exited $?"
+s1="$o/1-eth0.pcap"
+data='udp.dstport == 4000 && udp.length == 520'
+check "send: 30 datagrams of 512 bytes (-s 512) leave" [ "$(count "$s1" "$data")" -eq 30 ]
+check "send: all 30 arrive" [ "$(counter "$o/counters.csv" recvrate 2/recvrate0 received)" -eq 30 ]
+check "send: none before 1.25 s (-d 250)" \
+	[ "$(count "$s1" "$data && frame.time_epoch < 1.25")" -eq 0 ]
+check "send: the first burst is 3 datagrams (-b 3)" \
+	[ "$(count "$s1" "$data && frame.time_epoch >= 1.25 && frame.time_epoch < 1.251")" -eq 3 ]
+check "send: then nothing until 10 ms later (-i 10)" \
+	[ "$(count "$s1" "$data && frame.time_epoch >= 1.251 && frame.time_epoch < 1.26")" -eq 0 ]
+check "send: the last burst at 1.34 s" \
+	[ "$(count "$s1" "$data && frame.time_epoch >= 1.34 && frame.time_epoch < 1.341")" -eq 3 ]
+check "send: the log says so" \
+	grep -q 'send/send0 INFO: sending 30 datagrams of 512 bytes from port 49152 to 10.0.0.2:4000, in bursts of 3, one burst every 10000000 ns' "$o/log.txt"
+check "no bad frame in send/1-eth0.pcap" [ -z "$(pcap_bad "$s1")" ]
+
+bad send-opt '0 START_ROUTER 1' '0 START_ROUTER 2' '1 START_APP 1 usr.applications.Send 2 4000 5 -x 3'
+refused "Send: an option usr's Send does not take" "$T/bad/send-opt.xml" \
+	"$T/bad/send-opt.script:3" "usr.applications.Send: unknown option \"-x\" (usr's Send takes -s SIZE, -i INTERVAL_MS, -d DELAY_MS and -b BURST"
+bad send-noval '0 START_ROUTER 1' '0 START_ROUTER 2' '1 START_APP 1 usr.applications.Send 2 4000 5 -b'
+refused "Send: -b without its value" "$T/bad/send-noval.xml" "$T/bad/send-noval.script:3" \
+	'usr.applications.Send: option -b needs a value (-b: burst)'
+bad send-both '0 START_ROUTER 1' '0 START_ROUTER 2' \
+	'1 START_APP 1 usr.applications.Send 2 4000 5 -i 10 interval=5ms'
+refused "Send: -i and interval=" "$T/bad/send-both.xml" "$T/bad/send-both.script:3" \
+	'usr.applications.Send: -i 10 and interval=5ms: give one or the other'
+bad send-burst '0 START_ROUTER 1' '0 START_ROUTER 2' '1 START_APP 1 usr.applications.Send 2 4000 5 -b 6'
+refused "Send: a burst larger than the count" "$T/bad/send-burst.xml" \
+	"$T/bad/send-burst.script:3" 'usr.applications.Send: burst "6": too large (at most 5)'
+bad send-size '0 START_ROUTER 1' '0 START_ROUTER 2' '1 START_APP 1 usr.applications.Send 2 4000 5 -s 70000'
+refused "Send: -s too large" "$T/bad/send-size.xml" "$T/bad/send-size.script:3" \
+	'usr.applications.Send: size "70000": too large'
+
 finish
