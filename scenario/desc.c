@@ -193,6 +193,7 @@ scn_desc_new(const char *path)
 		*dot = '\0';
 	s->name = base;
 	s->files = g_ptr_array_new_with_free_func(g_free);
+	s->notes = g_ptr_array_new_with_free_func(g_free);
 	s->params = g_ptr_array_new();
 	s->domains = g_ptr_array_new();
 	s->nodes = g_ptr_array_new();
@@ -311,6 +312,7 @@ scenario_free(struct scenario *s)
 		g_hash_table_destroy(s->addr_ids);
 	g_hash_table_destroy(s->addr_owner);
 	g_ptr_array_free(s->files, TRUE);
+	g_ptr_array_free(s->notes, TRUE);
 	g_free(s->topo_name);
 	g_free(s->path);
 	g_free(s->name);

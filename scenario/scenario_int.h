@@ -248,6 +248,12 @@ struct scenario {
 	 */
 	GHashTable *addr_ids;
 	GHashTable *addr_id_nums;
+	/*
+	 * Lines the run logs at time 0, each ending with its file:line: what
+	 * the parts of a usr <SimOptions> file mean here (scenario_xml.c).
+	 * char*; empty for every other file.
+	 */
+	GPtrArray *notes;
 	unsigned next_seq;
 	uint64_t event_bytes;	/* the events' arguments, for SCN_TEXT_MAX */
 	struct net *net;	/* set by scenario_instantiate() */

@@ -191,4 +191,76 @@ bad send-size '0 START_ROUTER 1' '0 START_ROUTER 2' '1 START_APP 1 usr.applicati
 refused "Send: -s too large" "$T/bad/send-size.xml" "$T/bad/send-size.script:3" \
 	'usr.applications.Send: size "70000": too large'
 
+# ---- 5. <SimOptions> with usr's other parts ----
+# control.xml: a global controller, two local controllers, router options,
+# an <Output> at the end and one every 500 ms, around vlsp.script (routers
+# named by addresses, RecvDataRate, Send with usr's flags).
+o="$T/control"
+"$COMETSIM" run "$D/control.xml" --out "$o" --quiet || fail "control.xml exited $?"
+note() {
+	grep -c "^0\.000000000 - scenario INFO: $1.*(.*/control\.xml:$2)\$" "$o/log.txt"
+}
+check "control: <GlobalController> said in the log" \
+	[ "$(note '<GlobalController> port 8888: usr.s controller of the emulation; here this cometsim process runs all of it' 8)" -eq 1 ]
+check "control: the first <LocalController>" \
+	[ "$(note '<LocalController> localhost:10000: a usr host that ran a share of the routers' 12)" -eq 1 ]
+check "control: the second <LocalController>" \
+	[ "$(note '<LocalController> localhost:10001: ' 18)" -eq 1 ]
+check "control: <RouterOptions>" \
+	[ "$(note '<RouterOptions> scripts/routeroptions.xml: usr.s router settings file, not read' 29)" -eq 1 ]
+check "control: <Output> at the End" \
+	[ "$(note '<Output> Network at the End to out.net: ' 32)" -eq 1 ]
+check "control: <Output> at an Interval" \
+	[ "$(note '<Output> Summary every 500 ms to summary.out: sampled into timeseries.csv every 500ms' 37)" -eq 1 ]
+check "control: the time series is sampled every 500 ms" \
+	grep -q '^1\.500000000,link\.util,src-mid/dom1\.Src1>dom1\.Mid1,' "$o/timeseries.csv"
+check "control: at no other instant" \
+	[ "$(awk -F, 'NR > 1 && ($1 * 1000) % 500 != 0' "$o/timeseries.csv" | wc -l)" -eq 0 ]
+check "control: with the four series" \
+	[ "$(cut -d, -f2 "$o/timeseries.csv" | sort -u | tr '\n' ' ')" = "link.tx_bytes.rate link.util node.drops node.rx_bytes.rate series " ]
+check "control: the 1000 datagrams arrive" \
+	[ "$(counter "$o/counters.csv" recvrate dom1.Dst1/recvrate0 received)" -eq 1000 ]
+check "control: through dom1.Mid1" \
+	[ "$(count "$o/dom1.Dst1-eth0.pcap" 'udp.dstport == 3000 && ip.src == 10.0.0.1')" -eq 1000 ]
+check "control: not over the heavier direct link" \
+	[ "$(count "$o/dom1.Dst1-eth1.pcap" 'udp.dstport == 3000')" -eq 0 ]
+check "no bad frame in control/dom1.Dst1-eth0.pcap" [ -z "$(pcap_bad "$o/dom1.Dst1-eth0.pcap")" ]
+check "a control file without these parts logs no note" \
+	[ "$(grep -c '^0\.000000000 - scenario INFO: <' "$T/weights/log.txt")" -eq 0 ]
+check "a control file without <Output> writes no time series" [ ! -e "$T/weights/timeseries.csv" ]
+
+# simopt NAME ENGINE-NAME EXTRA: a control file for the script of
+# weights.xml with its engine named ENGINE-NAME and EXTRA after it.
+simopt() {
+	mkdir -p "$T/bad"
+	cp "$D/weights.script" "$T/bad/weights.script"
+	cat >"$T/bad/$1.xml" <<EOX
+<SimOptions>
+  <EventEngine>
+    <Name>$2</Name>
+    <Parameters>weights.script</Parameters>
+  </EventEngine>
+$3
+</SimOptions>
+EOX
+}
+simopt prob Probabilistic ''
+refused "the Probabilistic engine" "$T/bad/prob.xml" "$T/bad/prob.xml:3" \
+	'event engine "Probabilistic" (routers arriving, living and linking at random after the distributions of weights.script) is not implemented: cometsim has no reader for usr'"'"'s <ProbabilisticEngine> file (NodeBirthDist, NodeDeathDist, LinkCreateDist'
+simopt notime Script '  <Output>
+    <When>Interval</When>
+  </Output>'
+refused "<Output> at an Interval without <Time>" "$T/bad/notime.xml" "$T/bad/notime.xml:6" \
+	'<Output> at an Interval has no <Time> (milliseconds)'
+simopt badtime Script '  <Output><When>Interval</When><Time>ten</Time></Output>'
+refused "<Output> <Time> not a number" "$T/bad/badtime.xml" "$T/bad/badtime.xml:6" \
+	'<Output>: <Time> "ten"'
+simopt when Script '  <Output><When>Sometimes</When></Output>'
+refused "<Output> <When> neither End nor Interval" "$T/bad/when.xml" "$T/bad/when.xml:6" \
+	'<Output>: <When> "Sometimes": usr'"'"'s outputs are written at the End or at an Interval'
+simopt two Script '  <Output><When>Interval</When><Time>500</Time></Output>
+  <Output><When>Interval</When><Time>1000</Time></Output>'
+refused "two <Output> intervals" "$T/bad/two.xml" "$T/bad/two.xml:7" \
+	'<Output> every 1000 ms: another <Output> (line 6) has another interval'
+
 finish
