@@ -1,11 +1,13 @@
 /*
  * send.c - usr.applications.Send: a constant bit-rate UDP source.
  *
- *   usr.applications.Send <dst> <port> <count> [size=BYTES]
- *       [rate=BPS | interval=DURATION] [sport=PORT] [start=DURATION]
+ *   usr.applications.Send <dst> <port> <count> [-s SIZE] [-i INTERVAL_MS]
+ *       [-d DELAY_MS] [-b BURST] [size=BYTES] [rate=BPS | interval=DURATION]
+ *       [burst=N] [sport=PORT] [start=DURATION]
  *
- * Sends `count` datagrams of `size` payload bytes to dst:port, one every
- * interval, the first `start` after the application starts.  Every
+ * Sends `count` datagrams of `size` payload bytes to dst:port, one (or
+ * `burst`) every interval, the first `start` after the application
+ * starts; usr's flags -s, -i, -d and -b are these options.  Every
  * payload begins with the header read by usr.applications.Recv
  * (apps.h).  The curling emulator's scripts write
  * "usr.applications.Send 4 3000 100": 100 datagrams to router 4, port
@@ -20,9 +22,9 @@
 #include "sim/units.h"
 #include "sim/wire.h"
 
-#define SEND_USAGE "<dst> <port> <count> [size=BYTES] [rate=BPS | interval=DURATION] " \
-		   "[sport=PORT] [start=DURATION] [burst=N] [-s SIZE] [-i INTERVAL_MS] " \
-		   "[-d DELAY_MS] [-b BURST]"
+#define SEND_USAGE "<dst> <port> <count> [-s SIZE] [-i INTERVAL_MS] [-d DELAY_MS] " \
+		   "[-b BURST] [size=BYTES] [rate=BPS | interval=DURATION] [burst=N] " \
+		   "[sport=PORT] [start=DURATION]"
 #define SEND_DEFAULT_SIZE	1000
 #define SEND_DEFAULT_INTERVAL	SIM_MS
 
@@ -122,7 +124,8 @@ send_flags(int argc, char **argv, int *rest_c, char **rest, const char **flag,
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *f;
 
-		if (a[0] != '-' || a[1] == '\0') {
+		/* "-5" is a (negative) number, for the check of its argument to refuse. */
+		if (a[0] != '-' || !g_ascii_isalpha(a[1])) {
 			rest[(*rest_c)++] = argv[i];
 			continue;
 		}
