@@ -83,22 +83,30 @@ addr_ids_assign(struct scenario *s)
 	GHashTable *named = NULL;
 	uint32_t next = 1;
 
-	for (guint i = 0; i < s->events->len; i++) {
+	/* Most scripts have none: they pay one look at each START_ROUTER. */
+	for (guint i = 0; i < s->events->len && !s->addr_ids; i++) {
 		const struct scn_event *ev = g_ptr_array_index(s->events, i);
 		char canon[ADDR_STRLEN];
 		struct addr a;
 
-		if (ev->kind != SEV_START_ROUTER || ev->argc < 1)
-			continue;
-		if (nodeid_parse(ev->argv[0], &a) == 0) {
-			if (!named)
-				named = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-			g_hash_table_add(named, g_strdup(addr_fmt(&a, canon)));
-		} else if (addr_ident(ev->argv[0], &a, canon) && !s->addr_ids) {
+		if (ev->kind == SEV_START_ROUTER && ev->argc > 0 &&
+		    addr_ident(ev->argv[0], &a, canon)) {
 			s->addr_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 							    addr_id_free);
 			s->addr_id_nums = g_hash_table_new(g_str_hash, g_str_equal);
 		}
+	}
+	for (guint i = 0; s->addr_ids && i < s->events->len; i++) {
+		const struct scn_event *ev = g_ptr_array_index(s->events, i);
+		char canon[ADDR_STRLEN];
+		struct addr a;
+
+		if (ev->kind != SEV_START_ROUTER || ev->argc < 1 ||
+		    nodeid_parse(ev->argv[0], &a) < 0)
+			continue;
+		if (!named)
+			named = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+		g_hash_table_add(named, g_strdup(addr_fmt(&a, canon)));
 	}
 	for (guint i = 0; s->addr_ids && i < s->events->len; i++) {
 		const struct scn_event *ev = g_ptr_array_index(s->events, i);

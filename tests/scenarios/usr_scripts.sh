@@ -99,6 +99,16 @@ for f in "$o"/*.pcap; do
 	check "no bad frame in names/$(basename "$f")" [ -z "$(pcap_bad "$f")" ]
 done
 
+# Mixed with integer ids: an address id skips the integers START_ROUTER
+# lines name, even later ones.
+bad mixed '0	START_ROUTER	fe80::1	dom1.A' '5	START_ROUTER	1' '6	START_LINK	fe80::1	1' \
+	'7	START_APP	1	usr.applications.Recv	3000	5' \
+	'8	START_APP	fe80::1	usr.applications.Send	1	3000	5' '100	END_SIMULATION'
+"$COMETSIM" run "$T/bad/mixed.xml" --out "$T/mixed" --quiet || fail "mixed exited $?"
+check "mixed: the address id takes 2, skipping the 1 a later line names" \
+	grep -q 'router dom1.A started (id fe80::1, address 10.0.0.2)' "$T/mixed/log.txt"
+check "mixed: the datagrams arrive" [ "$(counter "$T/mixed/counters.csv" recv 1/recv0 received)" -eq 5 ]
+
 bad name-colon '0	START_ROUTER	fe80::1	a:b'
 refused "START_ROUTER: a name with ':'" "$T/bad/name-colon.xml" "$T/bad/name-colon.script:1" \
 	"START_ROUTER fe80::1: name \"a:b\" may not hold ':' or '/'"
