@@ -24,6 +24,7 @@ static const struct entity_class *const all_classes[] = {
 	&app_send_class,	/* usr.applications.Send */
 	&app_recv_class,	/* usr.applications.Recv, .Receive */
 	&app_ping_class,	/* usr.applications.Ping, ping */
+	&app_recvrate_class,	/* usr.applications.RecvDataRate */
 	&app_tcp_send_class,	/* usr.applications.TcpSend */
 	&app_tcp_sink_class,	/* usr.applications.TcpSink */
 	&cafe_class,		/* usr.stateless.Cafe, cafe */

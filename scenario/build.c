@@ -53,6 +53,17 @@ log_ev(struct net *net, const struct scn_event *ev, const char *fmt, ...)
 		 NULL, "%s (%s:%d)", msg, ev->file, ev->line);
 }
 
+/* Log the notes of the loader (a usr <SimOptions> file's parts) at time 0. */
+static void
+scn_notes_run(struct sim *sim, void *ctx, void *arg)
+{
+	struct scenario *s = ctx;
+
+	for (guint i = 0; i < s->notes->len; i++)
+		log_line(&s->net->log, LOG_INFO, NULL, "scenario", NULL, "%s",
+			 (const char *)g_ptr_array_index(s->notes, i));
+}
+
 /* Run one event of the scenario at its time (ctx: the scenario, arg: the event). */
 static void
 scn_ev_run(struct sim *sim, void *ctx, void *arg)
@@ -74,7 +85,14 @@ scn_ev_run(struct sim *sim, void *ctx, void *arg)
 		} else {
 			node_set_up(n, true);
 		}
-		log_ev(net, ev, "router %s started", ev->node->name);
+		if (ev->node->ident) {
+			char buf[ADDR_STRLEN];
+
+			log_ev(net, ev, "router %s started (id %s, address %s)", ev->node->name,
+			       ev->node->label, addr_fmt(&ev->node->router_id, buf));
+		} else {
+			log_ev(net, ev, "router %s started", ev->node->name);
+		}
 		break;
 	case SEV_END_ROUTER:
 		if (n)
@@ -266,6 +284,9 @@ scenario_instantiate(struct scenario *s, struct net *net, char *err, size_t errl
 	net->auto_routes = s->auto_routes;
 	if (sim_interrupted())
 		goto interrupted;
+	/* Before the events of time 0: only a usr <SimOptions> file has notes. */
+	if (s->notes->len && !sim_schedule_at(net->sim, 0, scn_notes_run, s, NULL))
+		return inst_error(err, errlen, s->path, 0, "cannot schedule the notes");
 	for (guint i = 0; i < s->events->len; i++) {
 		struct scn_event *ev = g_ptr_array_index(s->events, i);
 

@@ -193,6 +193,7 @@ scn_desc_new(const char *path)
 		*dot = '\0';
 	s->name = base;
 	s->files = g_ptr_array_new_with_free_func(g_free);
+	s->notes = g_ptr_array_new_with_free_func(g_free);
 	s->params = g_ptr_array_new();
 	s->domains = g_ptr_array_new();
 	s->nodes = g_ptr_array_new();
@@ -234,6 +235,7 @@ node_free(struct scn_node *n)
 	g_array_free(n->routes, TRUE);
 	g_free(n->name);
 	g_free(n->label);
+	g_free(n->ident);
 	g_free(n->domain);
 	g_free(n);
 }
@@ -304,8 +306,13 @@ scenario_free(struct scenario *s)
 	g_hash_table_destroy(s->link_by_name);
 	if (s->link_pairs)
 		g_hash_table_destroy(s->link_pairs);
+	if (s->addr_id_nums)
+		g_hash_table_destroy(s->addr_id_nums);
+	if (s->addr_ids)
+		g_hash_table_destroy(s->addr_ids);
 	g_hash_table_destroy(s->addr_owner);
 	g_ptr_array_free(s->files, TRUE);
+	g_ptr_array_free(s->notes, TRUE);
 	g_free(s->topo_name);
 	g_free(s->path);
 	g_free(s->name);

@@ -19,12 +19,121 @@
 
 #include "scenario/scenario_int.h"
 
+/*
+ * Whether a START_ROUTER id is an address (fe80:0:0:0:0:0:0:1,
+ * 192.168.0.1) rather than a curling node id (N, a.b, a.b.c): *a is the
+ * address and canon its canonical form (ADDR_STRLEN bytes).
+ */
+static bool
+addr_ident(const char *id, struct addr *a, char *canon)
+{
+	struct addr tmp;
+
+	if (nodeid_parse(id, &tmp) == 0 || addr_parse(id, a) < 0)
+		return false;
+	addr_fmt(a, canon);
+	return true;
+}
+
+/*
+ * The node named name: by its name, its START_ROUTER label, or, for a
+ * router whose id is an address, that address however it is written
+ * (fe80::1 and fe80:0:0:0:0:0:0:1 are one router).
+ */
+static struct scn_node *
+node_find(struct scenario *s, const char *name)
+{
+	struct scn_node *n = g_hash_table_lookup(s->node_by_name, name);
+	char canon[ADDR_STRLEN];
+	struct addr a;
+
+	if (!n && s->addr_ids && addr_ident(name, &a, canon))
+		n = g_hash_table_lookup(s->node_by_name, canon);
+	return n;
+}
+
 static struct scn_node *
 node_lookup(struct scenario *s, const char *name)
 {
-	struct scn_node *n = g_hash_table_lookup(s->node_by_name, name);
+	struct scn_node *n = node_find(s, name);
 
 	return n && n->exists ? n : NULL;
+}
+
+static void
+addr_id_free(void *p)
+{
+	struct scn_addr_id *id = p;
+
+	g_free(id->num);
+	g_free(id);
+}
+
+/*
+ * Give every router whose id is an address an integer id and its
+ * address (doc/curling-format.md), before the replay, so that an
+ * application may name such a router before the line that starts it.
+ * In the order of the events: the first such router takes the smallest
+ * integer from 1 that no node of the topology has as its name or
+ * address and that no START_ROUTER of the scenario names as its id.
+ */
+static void
+addr_ids_assign(struct scenario *s)
+{
+	GHashTable *named = NULL;
+	uint32_t next = 1;
+
+	/* Most scripts have none: they pay one look at each START_ROUTER. */
+	for (guint i = 0; i < s->events->len && !s->addr_ids; i++) {
+		const struct scn_event *ev = g_ptr_array_index(s->events, i);
+		char canon[ADDR_STRLEN];
+		struct addr a;
+
+		if (ev->kind == SEV_START_ROUTER && ev->argc > 0 &&
+		    addr_ident(ev->argv[0], &a, canon)) {
+			s->addr_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+							    addr_id_free);
+			s->addr_id_nums = g_hash_table_new(g_str_hash, g_str_equal);
+		}
+	}
+	for (guint i = 0; s->addr_ids && i < s->events->len; i++) {
+		const struct scn_event *ev = g_ptr_array_index(s->events, i);
+		char canon[ADDR_STRLEN];
+		struct addr a;
+
+		if (ev->kind != SEV_START_ROUTER || ev->argc < 1 ||
+		    nodeid_parse(ev->argv[0], &a) < 0)
+			continue;
+		if (!named)
+			named = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+		g_hash_table_add(named, g_strdup(addr_fmt(&a, canon)));
+	}
+	for (guint i = 0; s->addr_ids && i < s->events->len; i++) {
+		const struct scn_event *ev = g_ptr_array_index(s->events, i);
+		char canon[ADDR_STRLEN], buf[ADDR_STRLEN];
+		struct scn_addr_id *id;
+		struct addr a;
+
+		if (ev->kind != SEV_START_ROUTER || ev->argc < 1 ||
+		    !addr_ident(ev->argv[0], &a, canon) ||
+		    g_hash_table_contains(s->addr_ids, canon))
+			continue;
+		id = g_new0(struct scn_addr_id, 1);
+		for (;; next++) {
+			g_free(id->num);
+			id->num = g_strdup_printf("%" PRIu32, next);
+			nodeid_parse(id->num, &id->a);
+			if (!g_hash_table_lookup(s->node_by_name, id->num) &&
+			    !scn_addr_owner(s, &id->a) &&
+			    !(named && g_hash_table_contains(named, addr_fmt(&id->a, buf))))
+				break;
+		}
+		next++;
+		g_hash_table_insert(s->addr_ids, g_strdup(canon), id);
+		g_hash_table_insert(s->addr_id_nums, id->num, id);
+	}
+	if (named)
+		g_hash_table_destroy(named);
 }
 
 /*
@@ -39,7 +148,8 @@ next_free_id(struct scenario *s)
 	for (uint32_t i = s->id_hint > 1 ? s->id_hint : 1;; i++) {
 		char *id = g_strdup_printf("%" PRIu32, i);
 		struct addr a;
-		bool taken = g_hash_table_lookup(s->node_by_name, id) != NULL;
+		bool taken = g_hash_table_lookup(s->node_by_name, id) != NULL ||
+			     (s->addr_id_nums && g_hash_table_contains(s->addr_id_nums, id));
 
 		nodeid_parse(id, &a);
 		if (!taken && !scn_addr_owner(s, &a)) {
@@ -50,15 +160,77 @@ next_free_id(struct scenario *s)
 	}
 }
 
+/*
+ * A START_ROUTER whose id is an address: the router is named by its
+ * second argument (else by the integer id addr_ids_assign() gave it) and
+ * has the address of that integer id; the address it is written with is
+ * an identifier the scripts use in its place.
+ */
+static int
+start_router_addr(struct scn_ld *ld, struct scn_event *ev, const char *canon)
+{
+	struct scenario *s = ld->s;
+	const char *ident = ev->argv[0];
+	const struct scn_addr_id *id = g_hash_table_lookup(s->addr_ids, canon);
+	struct scn_node *n = g_hash_table_lookup(s->node_by_name, canon);
+	const char *name = ev->argc > 1 ? ev->argv[1] : id->num;
+	const struct scn_node *o;
+	struct addr a;
+
+	if (n) {
+		if (ev->argc > 1 && strcmp(name, n->name) != 0)
+			return scn_error_also(ld, ev->file, ev->line, n->file, n->line,
+					      "START_ROUTER %s: this router is named %s (%s:%d), "
+					      "not %s", ident, n->name, n->file, n->line, name);
+		if (n->up)
+			return scn_error_also(ld, ev->file, ev->line, n->file, n->line,
+					      "START_ROUTER %s: router %s is already running "
+					      "(%s:%d)", ident, n->name, n->file, n->line);
+		n->up = true;
+		n->life++;
+		ev->create = false;
+		ev->node = n;
+		return 0;
+	}
+	if (strpbrk(name, ":/"))
+		return scn_error(ld, ev->file, ev->line, "START_ROUTER %s: name \"%s\" may not "
+				 "hold ':' or '/' (it names the router's captures and log lines)",
+				 ident, name);
+	if (name != id->num && (nodeid_parse(name, &a) == 0 || addr_parse(name, &a) == 0))
+		return scn_error(ld, ev->file, ev->line, "START_ROUTER %s: name \"%s\" is a "
+				 "router id or an address; a name may not be one", ident, name);
+	if ((o = g_hash_table_lookup(s->node_by_name, name)))
+		return scn_error_also(ld, ev->file, ev->line, o->file, o->line,
+				      "START_ROUTER %s: the name \"%s\" is taken (%s:%d)", ident,
+				      name, o->file, o->line);
+	n = scn_node_new(s, name, ev->file, ev->line);
+	n->scripted = true;
+	n->router_id = id->a;
+	n->exists = n->up = true;
+	n->label = g_strdup(ident);
+	n->ident = g_strdup(canon);
+	g_hash_table_insert(s->node_by_name, n->ident, n);
+	if (strcmp(n->label, n->ident) != 0)
+		g_hash_table_insert(s->node_by_name, n->label, n);
+	ev->create = true;
+	ev->node = n;
+	return scn_addr_claim(ld, n, NULL, &id->a, ev->file, ev->line, "START_ROUTER: address");
+}
+
 static int
 start_router(struct scn_ld *ld, struct scn_event *ev)
 {
 	struct scenario *s = ld->s;
-	char *id = ev->argc > 0 ? g_strdup(ev->argv[0]) : next_free_id(s);
-	struct scn_node *n = g_hash_table_lookup(s->node_by_name, id);
+	char *id;
+	struct scn_node *n;
 	char buf[ADDR_STRLEN];
 	struct addr a;
 	int rc = 0;
+
+	if (ev->argc > 0 && s->addr_ids && addr_ident(ev->argv[0], &a, buf))
+		return start_router_addr(ld, ev, buf);
+	id = ev->argc > 0 ? g_strdup(ev->argv[0]) : next_free_id(s);
+	n = g_hash_table_lookup(s->node_by_name, id);
 
 	if (n && strcmp(n->name, id) != 0) {
 		rc = scn_error(ld, ev->file, ev->line, "START_ROUTER %s: \"%s\" is the name of "
@@ -306,6 +478,7 @@ scn_event_instance(struct scn_ld *ld, struct scn_event *ev)
 	const struct entity_class *cls;
 	char ebuf[512];
 	struct scn_node *n = ev->node;
+	struct scenario *s = ld->s;
 
 	cls = entity_class_lookup(ev->argv[1]);
 	if (!cls) {
@@ -322,8 +495,30 @@ scn_event_instance(struct scn_ld *ld, struct scn_event *ev)
 		return -1;
 	}
 	ebuf[0] = '\0';
-	ev->ent = entity_new_life(cls, n->name, n->life, ev->argc - 2, ev->argv + 2, ebuf,
-				  sizeof(ebuf));
+	if (s->addr_ids) {
+		/* A router's address id stands for its address (doc/curling-format.md). */
+		char **argv = g_new0(char *, (gsize)ev->argc + 1);
+
+		for (int i = 2; i < ev->argc; i++) {
+			char canon[ADDR_STRLEN], buf[ADDR_STRLEN];
+			const struct scn_addr_id *id;
+			struct addr a;
+
+			if (addr_ident(ev->argv[i], &a, canon) &&
+			    (id = g_hash_table_lookup(s->addr_ids, canon)))
+				argv[i] = g_strdup(addr_fmt(&id->a, buf));
+			else
+				argv[i] = g_strdup(ev->argv[i]);
+		}
+		ev->ent = entity_new_life(cls, n->name, n->life, ev->argc - 2, argv + 2, ebuf,
+					  sizeof(ebuf));
+		for (int i = 2; i < ev->argc; i++)
+			g_free(argv[i]);
+		g_free(argv);
+	} else {
+		ev->ent = entity_new_life(cls, n->name, n->life, ev->argc - 2, ev->argv + 2,
+					  ebuf, sizeof(ebuf));
+	}
 	if (!ev->ent) {
 		/* entity_new() writes "<class>: <message>". */
 		if (!ebuf[0])
@@ -424,6 +619,7 @@ scn_events_replay(struct scn_ld *ld)
 	struct scenario *s = ld->s;
 
 	scn_events_sort(s);
+	addr_ids_assign(s);
 	s->link_pairs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 					      (GDestroyNotify)g_ptr_array_unref);
 	for (guint i = 0; i < s->links->len; i++) {

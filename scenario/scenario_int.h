@@ -145,7 +145,10 @@ struct scn_route {
 
 struct scn_node {
 	char *name;
-	char *label;		/* START_ROUTER's second argument, or NULL */
+	char *label;		/* START_ROUTER's second argument, or NULL; for a router
+				 * whose id is an address, that id as written */
+	char *ident;		/* a router whose id is an address: its canonical form
+				 * (addr_fmt), a key of node_by_name; else NULL */
 	char *domain;		/* NULL: none */
 	bool host;		/* does not forward */
 	bool scripted;		/* created by a START_ROUTER at run time */
@@ -158,6 +161,12 @@ struct scn_node {
 	bool exists, up;	/* load-time replay of the events */
 	unsigned life;		/* START_ROUTERs that brought it back up so far */
 	unsigned eth_hint;	/* every "ethK" with K below it is taken (next_eth) */
+};
+
+/* The integer id and IPv4 address a router whose id is an address is given. */
+struct scn_addr_id {
+	char *num;		/* "1", "2" ...: the router's name if it has none */
+	struct addr a;		/* nodeid_parse(num) */
 };
 
 struct scn_link {
@@ -231,6 +240,20 @@ struct scenario {
 	GHashTable *link_pairs;
 	GHashTable *addr_owner;	/* struct addr* -> struct scn_addr_owner*: who has it */
 	uint32_t id_hint;	/* every START_ROUTER id below it is taken */
+	/*
+	 * Routers whose id is an address (START_ROUTER fe80::1 dom1.Src1):
+	 * the canonical address -> struct scn_addr_id*, given before the
+	 * replay; and the integer ids they took -> the same, so that a
+	 * START_ROUTER without id skips them.  NULL when a scenario has none.
+	 */
+	GHashTable *addr_ids;
+	GHashTable *addr_id_nums;
+	/*
+	 * Lines the run logs at time 0, each ending with its file:line: what
+	 * the parts of a usr <SimOptions> file mean here (scenario_xml.c).
+	 * char*; empty for every other file.
+	 */
+	GPtrArray *notes;
 	unsigned next_seq;
 	uint64_t event_bytes;	/* the events' arguments, for SCN_TEXT_MAX */
 	struct net *net;	/* set by scenario_instantiate() */

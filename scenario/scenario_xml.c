@@ -12,6 +12,7 @@
  * replace are kept as written for values.c.  The formats are documented in
  * doc/scenario-format.md.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -1182,6 +1183,133 @@ parse_scenario(struct scn_ld *ld, xmlNode *root, const char *file)
 
 /* ---- the curling emulator's <SimOptions> ---- */
 
+/* The series a usr <Output> at an interval samples (doc/curling-format.md). */
+#define USR_OUTPUT_SERIES "link.util,link.tx_bytes.rate,node.rx_bytes.rate,node.drops"
+
+/* A line the run logs at time 0, with the file and line it is about. */
+static void
+scn_note(struct scenario *s, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void
+scn_note(struct scenario *s, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	g_ptr_array_add(s->notes, g_strdup_printf("%s (%s:%d)", msg, file, line));
+	g_free(msg);
+}
+
+/* The text of e's first child element `name`, substituted; "" if none, NULL on error. */
+static char *
+child_text(struct scn_ld *ld, xmlNode *e, const char *name, const char *file)
+{
+	for (xmlNode *c = e->children; c; c = c->next)
+		if (is_elem(c, name))
+			return elem_text(ld, c, file);
+	return g_strdup("");
+}
+
+/*
+ * The parts of a usr control file beside its <EventEngine>, which
+ * described how usr spread its routers over machines and what it wrote:
+ * each is accepted and said in the log (one line each) for what it
+ * means here; an <Output> at an interval turns on the time series.
+ */
+static int
+simoptions_parts(struct scn_ld *ld, xmlNode *root, const char *file)
+{
+	struct scenario *s = ld->s;
+	sim_time_t every = 0;
+	int every_line = 0;
+
+	for (xmlNode *c = root->children; c; c = c->next) {
+		char *a = NULL, *b = NULL, *d = NULL, *f = NULL;
+		int line = line_of(c), rc = 0;
+
+		if (c->type != XML_ELEMENT_NODE || is_elem(c, "EventEngine"))
+			continue;
+		if (is_elem(c, "GlobalController")) {
+			if (!(a = child_text(ld, c, "Port", file)))
+				return -1;
+			scn_note(s, file, line, "<GlobalController>%s%s: usr's controller of the "
+				 "emulation; here this cometsim process runs all of it, with no "
+				 "controller to start and no port opened", *a ? " port " : "", a);
+		} else if (is_elem(c, "LocalController")) {
+			if (!(a = child_text(ld, c, "Name", file)) ||
+			    !(b = child_text(ld, c, "Port", file)))
+				rc = -1;
+			else
+				scn_note(s, file, line, "<LocalController> %s%s%s: a usr host that "
+					 "ran a share of the routers; here every router runs in this "
+					 "one process", *a ? a : "(no name)", *b ? ":" : "", b);
+		} else if (is_elem(c, "RouterOptions")) {
+			if (!(a = elem_text(ld, c, file)))
+				return -1;
+			scn_note(s, file, line, "<RouterOptions> %s: usr's router settings file, "
+				 "not read; here routers route by shortest path over the links' "
+				 "weights, recomputed at each change", *a ? a : "(empty)");
+		} else if (is_elem(c, "Output")) {
+			if (!(a = child_text(ld, c, "When", file)) ||
+			    !(b = child_text(ld, c, "Time", file)) ||
+			    !(d = child_text(ld, c, "Type", file)) ||
+			    !(f = child_text(ld, c, "File", file))) {
+				rc = -1;
+			} else if (strcmp(a, "End") == 0) {
+				scn_note(s, file, line, "<Output> %s at the End%s%s: usr's format is "
+					 "not written; counters.csv and summary.json hold the run's "
+					 "results at its end", *d ? d : "(no Type)", *f ? " to " : "", f);
+			} else if (strcmp(a, "Interval") == 0) {
+				char err[UNITS_ERRLEN], iv[32];
+				sim_time_t t;
+
+				if (!*b)
+					rc = scn_error(ld, file, line, "<Output> at an Interval has no "
+						       "<Time> (milliseconds)");
+				else if (units_duration("<Time>", b, UNITS_BARE_MS, 1, SIM_TIME_LIMIT,
+							&t, err, sizeof(err)) < 0)
+					rc = scn_error(ld, file, line, "<Output>: %s", err);
+				else if (every && t != every)
+					rc = scn_error(ld, file, line, "<Output> every %s ms: another "
+						       "<Output> (line %d) has another interval, and the "
+						       "time series has one", b, every_line);
+				if (rc == 0) {
+					units_fmt_duration(t, iv, sizeof(iv));
+					if (!every) {
+						scn_val_set(&s->run[RO_TIMESERIES_INTERVAL], iv, file,
+							    line);
+						scn_val_set(&s->run[RO_TIMESERIES], USR_OUTPUT_SERIES,
+							    file, line);
+					}
+					every = t;
+					every_line = line;
+					scn_note(s, file, line, "<Output> %s every %s ms%s%s: sampled into "
+						 "timeseries.csv every %s instead (series "
+						 USR_OUTPUT_SERIES "), usr's format is not written",
+						 *d ? d : "(no Type)", b, *f ? " to " : "", f, iv);
+				}
+			} else {
+				rc = scn_error(ld, file, line, "<Output>: <When> \"%s\": usr's outputs "
+					       "are written at the End or at an Interval", a);
+			}
+		} else {
+			scn_note(s, file, line, "<%s>: not a part of usr's control files that "
+				 "cometsim knows; ignored", (const char *)c->name);
+		}
+		g_free(a);
+		g_free(b);
+		g_free(d);
+		g_free(f);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 parse_simoptions(struct scn_ld *ld, xmlNode *root, const char *file)
 {
@@ -1213,6 +1341,20 @@ parse_simoptions(struct scn_ld *ld, xmlNode *root, const char *file)
 	s->auto_routes = true;
 	if (!(txt = elem_text(ld, nm, file)))
 		return -1;
+	if (strcmp(txt, "Probabilistic") == 0) {
+		char *dist = par ? elem_text(ld, par, file) : g_strdup("");
+
+		scn_error(ld, file, line_of(nm), "event engine \"Probabilistic\" (routers "
+			  "arriving, living and linking at random after the distributions of "
+			  "%s) is not implemented: cometsim has no reader for usr's "
+			  "<ProbabilisticEngine> file (NodeBirthDist, NodeDeathDist, "
+			  "LinkCreateDist, PreferentialAttachment) and no engine drawing "
+			  "them from the run's random streams; write the events as a script "
+			  "(<Name>Script</Name>)", dist && *dist ? dist : "its <Parameters> file");
+		g_free(dist);
+		g_free(txt);
+		return -1;
+	}
 	if (strcmp(txt, "Script") != 0) {
 		scn_error(ld, file, line_of(nm), "event engine \"%s\": only the Script engine "
 			  "is supported", txt);
@@ -1232,6 +1374,8 @@ parse_simoptions(struct scn_ld *ld, xmlNode *root, const char *file)
 		}
 		g_free(txt);
 	}
+	if (simoptions_parts(ld, root, file) < 0)
+		return -1;
 	if (!par)
 		return scn_error(ld, file, line_of(eng), "<EventEngine> has no <Parameters> "
 				 "naming the script file");

@@ -55,6 +55,7 @@ struct app_send {
 	uint64_t rate_bps;	/* 0 unless rate= was given */
 	sim_time_t interval;	/* between datagrams, from interval= or rate= */
 	sim_time_t start_delay;	/* from start to the first datagram */
+	uint32_t burst;		/* datagrams sent at each tick (1..count) */
 	/* run */
 	struct udp_sock *sock;
 	uint16_t lport;		/* source port bound at the first start */
@@ -92,6 +93,22 @@ struct app_recv {
 	unsigned __int128 delay_sum;	/* 2^32 delays of up to SIM_TIME_LIMIT fit */
 };
 
+/* usr.applications.RecvDataRate */
+struct app_recvrate {
+	struct entity e;
+	/* arguments */
+	uint16_t port;
+	sim_time_t interval;	/* between two reports */
+	/* run */
+	struct udp_sock *sock;
+	struct sim_timer timer;	/* the end of the current interval; unarmed: quiet */
+	sim_time_t t0;		/* the start: intervals end at t0 + k * interval */
+	uint64_t last_received, last_bytes;	/* totals at the last report */
+	/* statistics */
+	uint64_t received, bytes_received, reports;
+	uint64_t rate, rate_max;	/* bit/s: the last interval's, the highest */
+};
+
 /* usr.applications.Ping */
 struct app_ping {
 	struct entity e;
@@ -126,6 +143,9 @@ extern const struct entity_class app_recv_class;
 
 /* ping.c */
 extern const struct entity_class app_ping_class;
+
+/* recvrate.c */
+extern const struct entity_class app_recvrate_class;
 
 /* apps.c: helpers shared by the applications */
 
