@@ -271,6 +271,8 @@ conv_s=$(awk -F, '$1 == "rae" && $3 == "last_change_ns" {if ($4 > m) m = $4}
 nas=$(awk -F, '$1 == "rae" && $3 == "rib_prefixes"' "$run/decoupled/counters.csv" | wc -l)
 upd=$(csum "$run/decoupled" rae update_in)
 pfx=$(csum "$run/decoupled" rae prefixes_in)
+updc=$(csum "$run/coupled" rae update_in)
+pfxc=$(csum "$run/coupled" rae prefixes_in)
 {
 	echo "# COMET on an Internet-like network: the decoupled and the coupled approach"
 	echo
@@ -370,8 +372,11 @@ pfx=$(csum "$run/decoupled" rae prefixes_in)
 		'BEGIN {printf "| coupled | %d | %d | %.2f |\n", n, m, n ? m / n : 0}'
 	echo
 	echo "Background, whatever the requests: the RAEs exchanged $upd updates"
-	echo "carrying $pfx prefixes (both approaches); the coupled approach's CRMEs"
-	echo "also sent $c5 content records (Publish) and received $c6 route messages."
+	echo "carrying $pfx prefixes in the decoupled half, $updc carrying $pfxc in"
+	echo "the coupled half (the same RAEs; the CRMEs' messages share their links,"
+	echo "which changes when updates arrive and how they are batched); the coupled"
+	echo "approach's CRMEs also sent"
+	echo "$c5 content records (Publish) and received $c6 route messages."
 	echo
 	echo "## RAE convergence"
 	echo

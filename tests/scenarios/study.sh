@@ -69,6 +69,13 @@ d=$(awk -F, '$1 == "crme" && $3 == "consumes" { s += 2 * $4 }
 n=$(($(wc -l <"$o/run/coupled/requests.csv") - 1))
 check "the coupled signalling ($d messages) is in the report" \
 	grep -q "^| coupled | $n | $d | " "$o/report.md"
+u=$(awk -F, '$1 == "rae" && $3 == "update_in" { s += $4 } END { print s + 0 }' \
+	"$o/run/decoupled/counters.csv")
+check "the decoupled half's RAE updates ($u) are in the report" \
+	grep -q "the RAEs exchanged $u updates\$" "$o/report.md"
+u=$(awk -F, '$1 == "rae" && $3 == "update_in" { s += $4 } END { print s + 0 }' \
+	"$o/run/coupled/counters.csv")
+check "... and the coupled half's ($u)" grep -q "decoupled half, $u carrying " "$o/report.md"
 c=$(awk -F, '$1 == "rae" && $3 == "last_change_ns" && $4 > m { m = $4 } END { printf "%.3f", m / 1e9 }' \
 	"$o/run/decoupled/counters.csv")
 check "the RAEs' convergence ($c s) is in the report" grep -q "came at $c s of" "$o/report.md"
