@@ -176,6 +176,7 @@ start_router_addr(struct scn_ld *ld, struct scn_event *ev, const char *canon)
 	const char *name = ev->argc > 1 ? ev->argv[1] : id->num;
 	const struct scn_node *o;
 	struct addr a;
+	char gets[ADDR_STRLEN];
 
 	if (n) {
 		if (ev->argc > 1 && strcmp(name, n->name) != 0)
@@ -192,6 +193,17 @@ start_router_addr(struct scn_ld *ld, struct scn_event *ev, const char *canon)
 		ev->node = n;
 		return 0;
 	}
+	/*
+	 * An IPv4 id among the routers' own addresses (10.0.0.0/8) that is
+	 * not the address this router gets would name one router and be
+	 * another's address: a Send to it would go to the wrong router.
+	 */
+	if (addr_parse(ident, &a) == 0 && a.af == ADDR_V4 && addr_v4_host(&a) >> 24 == 10 &&
+	    !addr_eq(&a, &id->a))
+		return scn_error(ld, ev->file, ev->line, "START_ROUTER %s: an id in 10.0.0.0/8, "
+				 "where the routers' own addresses are, must be the address the "
+				 "router gets (%s): name it by another address, or by N, a.b or "
+				 "a.b.c", ident, addr_fmt(&id->a, gets));
 	if (strpbrk(name, ":/"))
 		return scn_error(ld, ev->file, ev->line, "START_ROUTER %s: name \"%s\" may not "
 				 "hold ':' or '/' (it names the router's captures and log lines)",
@@ -246,7 +258,8 @@ start_router(struct scn_ld *ld, struct scn_event *ev)
 		ev->node = n;
 	} else if (nodeid_parse(id, &a) < 0) {
 		rc = scn_error(ld, ev->file, ev->line, "START_ROUTER: router id \"%s\" is not "
-			       "of the form N, a.b or a.b.c", id);
+			       "of the form N, a.b or a.b.c, nor an IPv4 or IPv6 address "
+			       "(fe80:0:0:0:0:0:0:1)", id);
 	} else {
 		const struct scn_addr_owner *o = scn_addr_owner(s, &a);
 

@@ -1204,6 +1204,17 @@ scn_note(struct scenario *s, const char *file, int line, const char *fmt, ...)
 	g_free(msg);
 }
 
+/* How many child elements `name` e has. */
+static int
+child_count(xmlNode *e, const char *name)
+{
+	int n = 0;
+
+	for (xmlNode *c = e->children; c; c = c->next)
+		n += is_elem(c, name);
+	return n;
+}
+
 /* The text of e's first child element `name`, substituted; "" if none, NULL on error. */
 static char *
 child_text(struct scn_ld *ld, xmlNode *e, const char *name, const char *file)
@@ -1253,6 +1264,10 @@ simoptions_parts(struct scn_ld *ld, xmlNode *root, const char *file)
 			scn_note(s, file, line, "<RouterOptions> %s: usr's router settings file, "
 				 "not read; here routers route by shortest path over the links' "
 				 "weights, recomputed at each change", *a ? a : "(empty)");
+		} else if (is_elem(c, "Output") &&
+			   (child_count(c, "When") > 1 || child_count(c, "Time") > 1)) {
+			rc = scn_error(ld, file, line, "<Output> has %s twice: one an output",
+				       child_count(c, "When") > 1 ? "<When>" : "<Time>");
 		} else if (is_elem(c, "Output")) {
 			if (!(a = child_text(ld, c, "When", file)) ||
 			    !(b = child_text(ld, c, "Time", file)) ||
@@ -1270,15 +1285,17 @@ simoptions_parts(struct scn_ld *ld, xmlNode *root, const char *file)
 				if (!*b)
 					rc = scn_error(ld, file, line, "<Output> at an Interval has no "
 						       "<Time> (milliseconds)");
-				else if (units_duration("<Time>", b, UNITS_BARE_MS, 1, SIM_TIME_LIMIT,
+				else if (units_duration("<Time>", b, UNITS_BARE_MS, SIM_MS, SIM_TIME_LIMIT,
 							&t, err, sizeof(err)) < 0)
+					/* usr's <Time> is whole milliseconds: 1 ms at least */
 					rc = scn_error(ld, file, line, "<Output>: %s", err);
-				else if (every && t != every)
-					rc = scn_error(ld, file, line, "<Output> every %s ms: another "
-						       "<Output> (line %d) has another interval, and the "
-						       "time series has one", b, every_line);
-				if (rc == 0) {
+				if (rc == 0)
 					units_fmt_duration(t, iv, sizeof(iv));
+				if (rc == 0 && every && t != every)
+					rc = scn_error(ld, file, line, "<Output> every %s: another "
+						       "<Output> (line %d) has another interval, and the "
+						       "time series has one", iv, every_line);
+				if (rc == 0) {
 					if (!every) {
 						scn_val_set(&s->run[RO_TIMESERIES_INTERVAL], iv, file,
 							    line);
@@ -1287,10 +1304,10 @@ simoptions_parts(struct scn_ld *ld, xmlNode *root, const char *file)
 					}
 					every = t;
 					every_line = line;
-					scn_note(s, file, line, "<Output> %s every %s ms%s%s: sampled into "
-						 "timeseries.csv every %s instead (series "
+					scn_note(s, file, line, "<Output> %s every %s%s%s: sampled into "
+						 "timeseries.csv at that interval instead (series "
 						 USR_OUTPUT_SERIES "), usr's format is not written",
-						 *d ? d : "(no Type)", b, *f ? " to " : "", f, iv);
+						 *d ? d : "(no Type)", iv, *f ? " to " : "", f);
 				}
 			} else {
 				rc = scn_error(ld, file, line, "<Output>: <When> \"%s\": usr's outputs "

@@ -109,6 +109,15 @@ check "mixed: the address id takes 2, skipping the 1 a later line names" \
 	grep -q 'router dom1.A started (id fe80::1, address 10.0.0.2)' "$T/mixed/log.txt"
 check "mixed: the datagrams arrive" [ "$(counter "$T/mixed/counters.csv" recv 1/recv0 received)" -eq 5 ]
 
+# An IPv4 id among the routers' own addresses must be the one it gets.
+bad id-ten '0 START_ROUTER 10.0.0.2 x' '0 START_ROUTER fe80::1 y' '0 START_LINK x y'
+refused "START_ROUTER: an id in 10.0.0.0/8 that another router gets" "$T/bad/id-ten.xml" \
+	"$T/bad/id-ten.script:1" \
+	'START_ROUTER 10.0.0.2: an id in 10.0.0.0/8, where the routers'"'"' own addresses are, must be the address the router gets (10.0.0.1)'
+bad id-form '0 START_ROUTER fe80::1%eth0'
+refused "START_ROUTER: an id neither a node id nor an address" "$T/bad/id-form.xml" \
+	"$T/bad/id-form.script:1" \
+	'router id "fe80::1%eth0" is not of the form N, a.b or a.b.c, nor an IPv4 or IPv6 address'
 bad name-colon '0	START_ROUTER	fe80::1	a:b'
 refused "START_ROUTER: a name with ':'" "$T/bad/name-colon.xml" "$T/bad/name-colon.script:1" \
 	"START_ROUTER fe80::1: name \"a:b\" may not hold ':' or '/'"
@@ -221,7 +230,7 @@ check "control: <RouterOptions>" \
 check "control: <Output> at the End" \
 	[ "$(note '<Output> Network at the End to out.net: ' 32)" -eq 1 ]
 check "control: <Output> at an Interval" \
-	[ "$(note '<Output> Summary every 500 ms to summary.out: sampled into timeseries.csv every 500ms' 37)" -eq 1 ]
+	[ "$(note '<Output> Summary every 500ms to summary.out: sampled into timeseries.csv at that interval' 37)" -eq 1 ]
 check "control: the time series is sampled every 500 ms" \
 	grep -q '^1\.500000000,link\.util,src-mid/dom1\.Src1>dom1\.Mid1,' "$o/timeseries.csv"
 check "control: at no other instant" \
@@ -271,6 +280,20 @@ refused "<Output> <When> neither End nor Interval" "$T/bad/when.xml" "$T/bad/whe
 simopt two Script '  <Output><When>Interval</When><Time>500</Time></Output>
   <Output><When>Interval</When><Time>1000</Time></Output>'
 refused "two <Output> intervals" "$T/bad/two.xml" "$T/bad/two.xml:7" \
-	'<Output> every 1000 ms: another <Output> (line 6) has another interval'
+	'<Output> every 1s: another <Output> (line 6) has another interval'
+# Two at the same interval are one time series: accepted.
+simopt same Script '  <Output><When>Interval</When><Time>500</Time></Output>
+  <Output><When>Interval</When><Time>500ms</Time></Output>'
+"$COMETSIM" check "$T/bad/same.xml" >/dev/null 2>"$T/stderr"
+rc=$?
+check "two <Output>s at the same interval: accepted (exit $rc)" [ "$rc" -eq 0 ]
+# usr's <Time> is whole milliseconds: less than one is refused (a time
+# series every nanosecond would fill the disk).
+simopt tiny Script '  <Output><When>Interval</When><Time>0.000001</Time></Output>'
+refused "<Output> <Time> below a millisecond" "$T/bad/tiny.xml" "$T/bad/tiny.xml:6" \
+	'<Output>: <Time> "0.000001": too small (at least 1ms'
+simopt twotimes Script '  <Output><When>Interval</When><Time>500</Time><Time>600</Time></Output>'
+refused "<Output> with two <Time>s" "$T/bad/twotimes.xml" "$T/bad/twotimes.xml:6" \
+	'<Output> has <Time> twice: one an output'
 
 finish
