@@ -86,6 +86,20 @@ content_free(gpointer p)
 	g_free(c);
 }
 
+
+/* A content's name: what both approaches' servers and the coupled client take. */
+static bool
+content_name_ok(const char *n)
+{
+	size_t len = strlen(n);
+
+	if (len == 0 || len > 64 || strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
+		return false;
+	for (const char *p = n; *p; p++)
+		if (*p < 0x21 || *p > 0x7e || *p == '/' || *p == '=')
+			return false;
+	return true;
+}
 int
 dep_content_parse(struct scn_ld *ld, struct scn_deploy *d, struct _xmlNode *e,
 		  const char *file)
@@ -108,6 +122,10 @@ dep_content_parse(struct scn_ld *ld, struct scn_deploy *d, struct _xmlNode *e,
 	c->agent = scn_xml_attr(ld, e, file, "agent", &rc);
 	if (rc == 0 && (!c->name || !*c->name || strpbrk(c->name, " \t\r\n")))
 		rc = scn_error(ld, file, line, "<content>: name= is required, one word");
+	if (rc == 0 && !content_name_ok(c->name))
+		rc = scn_error(ld, file, line, "<content>: name \"%s\": 1 to 64 printable ASCII "
+			       "characters, none of them '/' or '=' (it names a saved file and is "
+			       "a server's argument), and not . or ..", c->name);
 	if (rc == 0 && !c->server)
 		rc = scn_error(ld, file, line, "<content %s>: server= (a %s) is required",
 			       c->name, d->approach == DEP_DECOUPLED ? "host" : "router");

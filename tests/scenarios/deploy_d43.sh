@@ -167,6 +167,12 @@ bad "<deploy approach=\"coupled\" $good><clients where=\"stub\"/></deploy>"
 check "hosts made with domains=d.h are refused (exit 1)" [ "$(cat "$T/bad.rc")" -eq 1 ]
 check "... saying the clients are on routers" \
 	grep -q 'bad.xml:3: <clients>: with domains="d.h" the clients are on routers' "$T/bad.out"
+for n in 'a=b' 'a/b' '..'; do
+	bad "<deploy approach=\"coupled\" $good><content name=\"$n\" server=\"5.3\"/></deploy>"
+	check "a content named $n is refused (exit 1)" [ "$(cat "$T/bad.rc")" -eq 1 ]
+	check "... at its line, saying what a name may hold" \
+		grep -qF "bad.xml:3: <content>: name \"$n\": 1 to 64 printable ASCII characters" "$T/bad.out"
+done
 twice='<content name="x" server="5.3"/><content name="x" server="5.2"/>'
 bad "<deploy approach=\"coupled\" $good>$twice</deploy>"
 check "a content named twice is refused (exit 1)" [ "$(cat "$T/bad.rc")" -eq 1 ]
