@@ -488,6 +488,8 @@ client_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 	c->nreq = 1;
 	c->spread = 0;
 	for (int i = npos; i < argc; i++) {
+		if (curling_opt_once(argv, npos, i, err, errlen) < 0)
+			return -1;
 		if (strncmp(argv[i], "timeout=", 8) == 0) {
 			if (units_duration("timeout", argv[i] + 8, 0, 1, SIM_TIME_LIMIT, &c->timeout,
 					   err, errlen) < 0)

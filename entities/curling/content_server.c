@@ -427,6 +427,8 @@ server_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 	s->chunk = DEFAULT_CHUNK;
 	s->rate = DEFAULT_RATE;
 	for (int i = npos; i < argc; i++) {
+		if (curling_opt_once(argv, npos, i, err, errlen) < 0)
+			return -1;
 		if (strncmp(argv[i], "chunk=", 6) == 0) {
 			if (units_size("chunk", argv[i] + 6, 1, MAX_CHUNK, &v, err, errlen) < 0)
 				return -1;

@@ -470,7 +470,9 @@ crme_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 		return -1;
 	r->ro = true;
 	r->ro_hold = DEFAULT_RO_HOLD;
-	for (; pos < argc; pos++) {
+	for (int first = pos; pos < argc; pos++) {
+		if (strchr(argv[pos], '=') && curling_opt_once(argv, first, pos, err, errlen) < 0)
+			return -1;
 		if (strcmp(argv[pos], "ro=on") == 0)
 			r->ro = true;
 		else if (strcmp(argv[pos], "ro=off") == 0)

@@ -203,6 +203,12 @@ int curling_parse_port(const char *what, const char *s, uint16_t *port, char *er
 int curling_parse_count(const char *what, const char *s, unsigned min, unsigned max,
 			unsigned *n, char *err, size_t errlen);
 /*
+ * Whether the option argv[i] (NAME=VALUE) was given before it, in
+ * argv[from] to argv[i - 1]: 0, or -1 with "option \"NAME\" given twice"
+ * in err (a second value would silently win).
+ */
+int curling_opt_once(char **argv, int from, int i, char *err, size_t errlen);
+/*
  * Format an address the way D4.3 prints it: "2.2" for 10.0.2.2, the
  * dotted quad otherwise.  Returns buf (CURLING_ADDRLEN bytes).
  */

@@ -55,6 +55,18 @@ curling_parse_port(const char *what, const char *s, uint16_t *port, char *err, s
 }
 
 int
+curling_opt_once(char **argv, int from, int i, char *err, size_t errlen)
+{
+	const char *eq = strchr(argv[i], '=');
+	size_t n = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
+
+	for (int k = from; k < i; k++)
+		if (strncmp(argv[k], argv[i], n) == 0 && (argv[k][n] == '=' || argv[k][n] == '\0'))
+			return entity_err(err, errlen, "option \"%.*s\" given twice", (int)n, argv[i]);
+	return 0;
+}
+
+int
 curling_parse_count(const char *what, const char *s, unsigned min, unsigned max, unsigned *n,
 		    char *err, size_t errlen)
 {

@@ -148,6 +148,14 @@ for who in Client Server; do
 	check "Content$who save=maybe: exit status 1 (got $rc)" [ "$rc" -eq 1 ]
 	check "Content$who save=maybe: cites save.script:$sline" grep -q "save\.script:$sline: " "$T/err"
 	check "Content$who save=maybe: says so" grep -qF 'save "maybe": yes or no' "$T/err"
+	# An option given twice: the second value would silently win.
+	sed "/usr\.curling\.Content$who /s/\$/ save=no save=yes/" \
+		"$top_srcdir/scenarios/curling-clients.script" > "$T/save.script"
+	"$COMETSIM" check "$T/save.xml" 2>"$T/err" >/dev/null
+	rc=$?
+	check "Content$who save= twice: exit status 1 (got $rc)" [ "$rc" -eq 1 ]
+	check "Content$who save= twice: says so at its line" \
+		grep -q "save\.script:$sline: .*option \"save\" given twice" "$T/err"
 done
 # A range of ports that reaches another curling entity's port.
 top=$(cd "$top_srcdir" && pwd)
