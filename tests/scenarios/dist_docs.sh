@@ -7,11 +7,13 @@
 . "${top_srcdir:-.}/tests/scenarios/lib.sh"
 
 # The names the makefiles list (continuation lines included).
-find "$top_srcdir" \( -name Makefile.am -o -name local.am \) ! -path '*/_build*' |
-	xargs awk '
+# (Build folders inside the tree are left out by their path below it: the
+# tree itself may lie in one, as make distcheck's does.)
+(cd "$top_srcdir" && find . \( -name Makefile.am -o -name local.am \) ! -path './_build*') |
+	(cd "$top_srcdir" && xargs awk '
 		/^(dist_doc_DATA|dist_man_MANS)[ \t]*\+?=/ { on = 1 }
 		on { for (i = 1; i <= NF; i++) if ($i ~ /^doc\//) print $i
-		     on = ($NF == "\\") }' | sort -u >"$T/listed"
+		     on = ($NF == "\\") }') | sort -u >"$T/listed"
 check "the makefiles list pages of doc/ ($(wc -l <"$T/listed"))" [ "$(wc -l <"$T/listed")" -gt 20 ]
 (cd "$top_srcdir" && ls doc/*.md doc/*.1) | sort >"$T/pages"
 comm -23 "$T/pages" "$T/listed" >"$T/missing"
