@@ -19,10 +19,9 @@
 
 static const char *const metric_attrs[3] = { "delay", "loss", "bandwidth" };
 
-/* One attribute that takes one of two words; 0, or -1 with the error. */
-static int
-two_words(struct scn_ld *ld, xmlNode *e, const char *file, const char *name, const char *no,
-	  const char *yes, bool *out)
+int
+dep_two_words(struct scn_ld *ld, xmlNode *e, const char *file, const char *name, const char *no,
+	      const char *yes, bool *out)
 {
 	int rc = 0;
 	char *v = scn_xml_attr(ld, e, file, name, &rc);
@@ -74,11 +73,11 @@ dep_hosts_parse(struct scn_ld *ld, struct scn_deploy *d, struct _xmlNode *e, con
 	}
 	g_free(v);
 	if (rc == 0)
-		rc = two_words(ld, e, file, "address", "node", "border", &d->addr_border);
+		rc = dep_two_words(ld, e, file, "address", "node", "border", &d->addr_border);
 	if (rc == 0)
-		rc = two_words(ld, e, file, "report", "no", "yes", &d->report);
+		rc = dep_two_words(ld, e, file, "report", "no", "yes", &d->report);
 	if (rc == 0)
-		rc = two_words(ld, e, file, "keys", "index", "as", &d->keys_as);
+		rc = dep_two_words(ld, e, file, "keys", "index", "as", &d->keys_as);
 	if (rc == 0 && (d->cme_hosts = scn_xml_attr(ld, e, file, "cme", &rc))) {
 		char **n = names_split(d->cme_hosts);
 
@@ -129,7 +128,7 @@ dep_metric_parse(struct scn_ld *ld, struct scn_deploy *d, struct _xmlNode *e, co
 
 		v = scn_xml_attr(ld, e, file, "transit", &rc);
 		if (v) {
-			rc = two_words(ld, e, file, "transit", "no", "yes", &yes);
+			rc = dep_two_words(ld, e, file, "transit", "no", "yes", &yes);
 			m.transit = yes;
 		}
 		g_free(v);

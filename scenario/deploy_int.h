@@ -183,6 +183,13 @@ struct dep_host *dep_add_host(struct scn_ld *ld, struct scn_deploy *d, struct de
 
 /* deploy_hosts.c */
 
+/*
+ * An attribute of e that takes one of two words: *out true for `yes`,
+ * left as it is for `no` or no attribute; 0, or -1 with the error.
+ */
+int dep_two_words(struct scn_ld *ld, struct _xmlNode *e, const char *file, const char *name,
+		  const char *no, const char *yes, bool *out);
+
 /* The attributes domains= (names), address=, cme=, collect=, report=, keys= of <deploy>. */
 int dep_hosts_parse(struct scn_ld *ld, struct scn_deploy *d, struct _xmlNode *e,
 		    const char *file);

@@ -15,36 +15,18 @@
 
 #include <libxml/tree.h>
 
+#include "entities/curling/curling.h"
 #include "scenario/deploy_int.h"
-
-/* One attribute of <deploy> that takes one of two words; 0, or -1 with the error. */
-static int
-word_attr(struct scn_ld *ld, xmlNode *e, const char *file, const char *name, const char *no,
-	  const char *yes, bool *out)
-{
-	int rc = 0;
-	char *v = scn_xml_attr(ld, e, file, name, &rc);
-
-	if (rc < 0 || !v)
-		return rc;
-	if (strcmp(v, yes) == 0)
-		*out = true;
-	else if (strcmp(v, no) != 0)
-		rc = scn_error(ld, file, (int)xmlGetLineNo(e), "<deploy>: %s \"%s\" is not "
-			       "known (%s or %s)", name, v, no, yes);
-	g_free(v);
-	return rc;
-}
 
 int
 dep_routers_parse(struct scn_ld *ld, struct scn_deploy *d, struct _xmlNode *e,
 		  const char *file)
 {
-	if ((!d->only && word_attr(ld, e, file, "domains", "topology", "d.h", &d->by_id) < 0) ||
-	    word_attr(ld, e, file, "links", "none", "c2p", &d->c2p) < 0 ||
-	    word_attr(ld, e, file, "rae", "yes", "no", &d->no_rae) < 0 ||
-	    word_attr(ld, e, file, "node", "border", "first", &d->node_first) < 0 ||
-	    word_attr(ld, e, file, "cafes", "node", "routers", &d->cafe_routers) < 0)
+	if ((!d->only && dep_two_words(ld, e, file, "domains", "topology", "d.h", &d->by_id) < 0) ||
+	    dep_two_words(ld, e, file, "links", "none", "c2p", &d->c2p) < 0 ||
+	    dep_two_words(ld, e, file, "rae", "yes", "no", &d->no_rae) < 0 ||
+	    dep_two_words(ld, e, file, "node", "border", "first", &d->node_first) < 0 ||
+	    dep_two_words(ld, e, file, "cafes", "node", "routers", &d->cafe_routers) < 0)
 		return -1;
 	d->t_crme = d->t_cafe = d->t_server = d->t_rae = d->start;
 	return 0;
@@ -87,19 +69,17 @@ content_free(gpointer p)
 }
 
 
-/* A content's name: what both approaches' servers and the coupled client take. */
+/*
+ * A content's name: a curling ContentID (cmsg_id_valid: the coupled
+ * client saves a file of that name) without '=', which would split the
+ * decoupled server's NAME=SIZE argument.
+ */
 static bool
 content_name_ok(const char *n)
 {
-	size_t len = strlen(n);
-
-	if (len == 0 || len > 64 || strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
-		return false;
-	for (const char *p = n; *p; p++)
-		if (*p < 0x21 || *p > 0x7e || *p == '/' || *p == '=')
-			return false;
-	return true;
+	return cmsg_id_valid(n, strlen(n)) && !strchr(n, '=');
 }
+
 int
 dep_content_parse(struct scn_ld *ld, struct scn_deploy *d, struct _xmlNode *e,
 		  const char *file)
