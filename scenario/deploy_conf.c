@@ -267,18 +267,17 @@ dep_rae_doc(struct scn_deploy *d, const struct dep_as *a)
 	g_string_append(g, "</rae-config>\n");
 }
 
-/* The CME configuration of a domain with servers (doc/cme.md): its contents, every key plan. */
-void
-dep_cme_doc(struct scn_deploy *d, const struct dep_as *a)
+/* A domain's cme.xml up to its contents: the element and the classes' decision parameters. */
+static GString *
+cme_doc_head(struct scn_deploy *d, const struct dep_as *a)
 {
 	GString *g = doc_new(d, a, "cme.xml")->text;
-	GPtrArray *srv = d->hosts[PL_SERVERS];
-	char b[ADDR_STRLEN], r[ADDR_STRLEN];
 
 	g_string_append_printf(g, "<!-- the CME of AS %" PRIu32 " (domain %s), made by "
-			       "<deploy> (doc/deploy.md) -->\n<cme-config client_port=\"9091\" "
-			       "collect_interval=\"%s\">\n", a->asn, a->dom->name,
-			       d->collect ? d->collect : "0");
+			       "<deploy> (doc/deploy.md) -->\n<cme-config client_port=\"9091\"",
+			       a->asn, a->dom->name);
+	put_attr(g, "collect_interval", d->collect ? d->collect : "0");
+	g_string_append(g, ">\n");
 	for (guint c = 0; c < d->classes->len; c++) {
 		const struct dep_class *dc = &g_array_index(d->classes, struct dep_class, c);
 
@@ -288,6 +287,17 @@ dep_cme_doc(struct scn_deploy *d, const struct dep_as *a)
 			put_attr(g, dep_class_attrs[k], dc->v[k]);
 		g_string_append(g, "/>\n");
 	}
+	return g;
+}
+
+/* The CME configuration of a domain with servers (doc/cme.md): its contents, every key plan. */
+void
+dep_cme_doc(struct scn_deploy *d, const struct dep_as *a)
+{
+	GString *g = cme_doc_head(d, a);
+	GPtrArray *srv = d->hosts[PL_SERVERS];
+	char b[ADDR_STRLEN], r[ADDR_STRLEN];
+
 	addr_fmt(&a->ip, r);
 	for (unsigned c = 0; c < d->wl.ncontents; c++) {
 		const struct dep_host *h = g_ptr_array_index(srv, c % srv->len);
@@ -325,23 +335,9 @@ dep_cme_doc(struct scn_deploy *d, const struct dep_as *a)
 void
 dep_cme_doc_contents(struct scn_deploy *d, const struct dep_as *a)
 {
-	GString *g = doc_new(d, a, "cme.xml")->text;
+	GString *g = cme_doc_head(d, a);
 	char b[ADDR_STRLEN], r[ADDR_STRLEN];
 
-	g_string_append_printf(g, "<!-- the CME of AS %" PRIu32 " (domain %s), made by "
-			       "<deploy> (doc/deploy.md) -->\n<cme-config client_port=\"9091\"",
-			       a->asn, a->dom->name);
-	put_attr(g, "collect_interval", d->collect ? d->collect : "0");
-	g_string_append(g, ">\n");
-	for (guint c = 0; c < d->classes->len; c++) {
-		const struct dep_class *dc = &g_array_index(d->classes, struct dep_class, c);
-
-		g_string_append_printf(g, "  <decision_parameters id=\"%u\"", dc->id);
-		put_attr(g, "cos", dc->cos ? dc->cos : "BE");
-		for (int k = 0; k < 6; k++)
-			put_attr(g, dep_class_attrs[k], dc->v[k]);
-		g_string_append(g, "/>\n");
-	}
 	for (guint i = 0; i < d->contents->len; i++) {
 		const struct dep_content *c = g_ptr_array_index(d->contents, i);
 
