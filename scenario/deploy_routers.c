@@ -456,19 +456,24 @@ static bool
 ended_since(const struct scenario *s, guint late, const struct scn_event *ev,
 	    const struct scn_event **end)
 {
+	const struct scn_event *first = NULL;	/* the earliest deployed entity on ev's router */
+
 	for (guint i = late; i < s->events->len; i++) {
 		const struct scn_event *e0 = g_ptr_array_index(s->events, i);
 
-		if (e0 == ev || e0->kind != SEV_APP || e0->node != ev->node || !ev_before(e0, ev))
-			continue;
-		for (guint k = 0; k < late; k++) {
-			const struct scn_event *x = g_ptr_array_index(s->events, k);
+		if (e0 != ev && e0->kind == SEV_APP && e0->node == ev->node && ev_before(e0, ev) &&
+		    (!first || ev_before(e0, first)))
+			first = e0;
+	}
+	if (!first)
+		return false;
+	for (guint k = 0; k < late; k++) {
+		const struct scn_event *x = g_ptr_array_index(s->events, k);
 
-			if (x->kind == SEV_END_ROUTER && x->node == ev->node && e0->t < x->t &&
-			    x->t <= ev->t) {
-				*end = x;
-				return true;
-			}
+		if (x->kind == SEV_END_ROUTER && x->node == ev->node && first->t < x->t &&
+		    x->t <= ev->t) {
+			*end = x;
+			return true;
 		}
 	}
 	return false;
