@@ -844,6 +844,8 @@ tcp_send(struct tcp_sock *s, const void *data, size_t len)
 	}
 	memcpy(s->sbuf + s->shead + s->slen, data, len);
 	s->slen += len;
+	if (s->lowat && s->slen > s->lowat)
+		s->above_lowat = true;
 	s->info.bytes_queued += len;
 	tcp_output(s);
 	return 0;
@@ -853,6 +855,13 @@ size_t
 tcp_unacked(const struct tcp_sock *s)
 {
 	return s->slen;
+}
+
+void
+tcp_set_lowat(struct tcp_sock *s, size_t lowat)
+{
+	s->lowat = lowat;
+	s->above_lowat = lowat && s->slen > lowat;
 }
 
 void

@@ -66,6 +66,11 @@ struct tcp_callbacks {
 	void (*eof)(struct tcp_sock *s, void *ctx);
 	/* The connection is over; s is freed when this returns. */
 	void (*closed)(struct tcp_sock *s, void *ctx, enum tcp_close_reason why);
+	/*
+	 * The send buffer fell to the low-water mark (tcp_set_lowat) or
+	 * below, after holding more; optional.
+	 */
+	void (*writable)(struct tcp_sock *s, void *ctx);
 };
 
 /*
@@ -120,6 +125,13 @@ void tcp_set_callbacks(struct tcp_sock *s, const struct tcp_callbacks *cb, void 
 int tcp_send(struct tcp_sock *s, const void *data, size_t len);
 /* Bytes queued but not yet acknowledged. */
 size_t tcp_unacked(const struct tcp_sock *s);
+/*
+ * The low-water mark of the send buffer, as SO_SNDLOWAT: once the buffer
+ * holds more than `lowat` bytes, the `writable` callback is called when
+ * acknowledgements bring it back to `lowat` or below (once each time).
+ * 0 (the default) never calls it.
+ */
+void tcp_set_lowat(struct tcp_sock *s, size_t lowat);
 /* Send FIN after what is queued; `closed` comes when both sides are done. */
 void tcp_close(struct tcp_sock *s);
 /* Send RST and drop the connection now; `closed` is called with ABORTED. */

@@ -69,6 +69,21 @@ deliver(struct tcp_sock *s, const uint8_t *data, uint32_t len)
 }
 
 /*
+ * After an acknowledgement: tell the application its send buffer fell to
+ * the low-water mark, if it asked; false if the socket died meanwhile.
+ */
+static bool
+notify_writable(struct tcp_sock *s)
+{
+	if (!s->above_lowat || s->slen > s->lowat)
+		return true;
+	s->above_lowat = false;
+	if (!s->notified && s->visible && s->cb.writable)
+		s->cb.writable(s, s->ctx);
+	return !s->dead;
+}
+
+/*
  * After rcv_nxt moved: deliver what the out-of-order list now joins,
  * then take the FIN if it is next.  False if the socket died.
  */
@@ -293,7 +308,9 @@ seq_acceptable(const struct tcp_sock *s, const struct tcp_seg *seg)
  *     the window it gets a challenge ACK;
  *  5. a SYN in a synchronized state gets a challenge ACK;
  *  6. no ACK: dropped; SYN_RCVD becomes ESTABLISHED if our SYN is
- *     acknowledged, else answers with a RST; then ack_in;
+ *     acknowledged, else answers with a RST; then ack_in, and the
+ *     application's `writable` if the send buffer fell to its low-water
+ *     mark;
  *  7. data (ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2): trimmed to the window,
  *     delivered if in order, else kept; either way an ACK is owed;
  *  8. the FIN is taken when every byte before it has arrived;
@@ -354,6 +371,8 @@ input_conn(struct tcp_sock *s, const struct tcp_seg *seg)
 		tcp_output(s);
 		return;
 	}
+	if (!notify_writable(s))
+		return;
 	if (s->fin_acked && (s->state == TCP_FIN_WAIT_1 || s->state == TCP_CLOSING ||
 			     s->state == TCP_LAST_ACK)) {
 		tcp_fsm(s, TCP_EV_FIN_ACKED);

@@ -109,6 +109,8 @@ struct tcp_sock {
 	uint8_t *sbuf;
 	size_t shead, slen, scap;
 	uint32_t sdata_seq;
+	size_t lowat;		/* tcp_set_lowat; 0: no writable callback */
+	bool above_lowat;	/* slen went above lowat since the last callback */
 	/* receive sequence space */
 	uint32_t irs, rcv_nxt;
 	struct tcp_ooo *ooo;

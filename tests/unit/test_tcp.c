@@ -4,7 +4,7 @@
  * transfers over IPv4 and IPv6, with and without loss, RST in its
  * forms, both closes and TIME_WAIT, the retransmission timer's back-off
  * and give-up, checksums, the MSS on a small MTU, and callbacks that
- * close or abort from inside.
+ * close or abort from inside, the send buffer's low-water mark.
  *
  * Expected times follow from the link model (sim/net.h): a frame of S
  * bytes (padded to 60) takes ceil(8 S 1e9 / bandwidth) ns to serialise
@@ -314,6 +314,80 @@ t2_open(struct t2 *t, const struct addr *dst, uint16_t port)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t->listener);
 	t->cli.s = tcp_connect(t->a, dst, port, 0, &ep_cb, &t->cli);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t->cli.s);
+}
+
+/* ---- the low-water mark (tcp_set_lowat) ---- */
+
+struct lw {
+	struct ep *e;
+	int calls;
+	size_t worst;		/* the largest tcp_unacked seen in `writable` */
+	uint64_t more;		/* bytes to send at the first call */
+};
+
+static struct lw lw_state;
+
+static void
+lw_connected(struct tcp_sock *s, void *ctx)
+{
+	tcp_set_lowat(s, 10000);
+	ep_connected(s, ctx);
+}
+
+static void
+lw_writable(struct tcp_sock *s, void *ctx)
+{
+	CU_ASSERT_PTR_EQUAL(ctx, lw_state.e);
+	lw_state.calls++;
+	if (tcp_unacked(s) > lw_state.worst)
+		lw_state.worst = tcp_unacked(s);
+	if (lw_state.calls == 1 && lw_state.more)
+		ep_send(lw_state.e, lw_state.more);
+}
+
+static const struct tcp_callbacks lw_cb = {
+	.connected = lw_connected,
+	.recv = ep_recv,
+	.eof = ep_eof,
+	.closed = ep_closed,
+	.writable = lw_writable,
+};
+
+/* Send `first` at connect with a low-water mark of 10 000, `more` at the first call. */
+static void
+lowat_run(uint64_t first, uint64_t more)
+{
+	struct t2 t;
+
+	t2_setup(&t, 100000000ULL, SIM_MS, 1500, 0);
+	memset(&lw_state, 0, sizeof(lw_state));
+	lw_state.e = &t.cli;
+	lw_state.more = more;
+	t.cli.send_on_connect = first;
+	t.listener = tcp_listen(t.b, 5000, srv_accept, &t);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t.listener);
+	t.cli.s = tcp_connect(t.a, &t.b4, 5000, 0, &lw_cb, &t.cli);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t.cli.s);
+	sim_run(t.sim, 5 * SIM_S);
+	CU_ASSERT_EQUAL(t.srv.rx, first + (lw_state.calls ? more : 0));
+	CU_ASSERT_EQUAL(t.srv.rx_bad, 0);
+	t2_teardown(&t);
+}
+
+static void
+test_lowat(void)
+{
+	/* 100 000 bytes: one call, when the buffer falls to 10 000 or less. */
+	lowat_run(100000, 0);
+	CU_ASSERT_EQUAL(lw_state.calls, 1);
+	CU_ASSERT(lw_state.worst <= 10000);
+	/* Writing 50 000 more in the callback arms it again: a second call. */
+	lowat_run(100000, 50000);
+	CU_ASSERT_EQUAL(lw_state.calls, 2);
+	CU_ASSERT(lw_state.worst <= 10000);
+	/* A buffer that never held more than the mark: no call. */
+	lowat_run(8000, 0);
+	CU_ASSERT_EQUAL(lw_state.calls, 0);
 }
 
 /* ---- tests ---- */
@@ -1372,6 +1446,7 @@ suite_tcp_register(void)
 	    !CU_add_test(s, "simultaneous open", test_simultaneous_open) ||
 	    !CU_add_test(s, "IP TTL of every segment (IP_TTL)", test_ip_ttl) ||
 	    !CU_add_test(s, "minimum received TTL (IP_MINTTL)", test_min_ttl) ||
+	    !CU_add_test(s, "send low-water mark (SO_SNDLOWAT)", test_lowat) ||
 	    !CU_add_test(s, "TcpSend and TcpSink arguments", test_app_args) ||
 	    !CU_add_test(s, "TcpSend to TcpSink", test_app_run))
 		return -1;
