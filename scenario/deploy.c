@@ -311,6 +311,16 @@ scn_deploy_parse(struct scn_ld *ld, struct _xmlNode *e, const char *file)
 			g_string_append_printf(timers, " %s=%s", tnames[k], v);
 		g_free(v);
 	}
+	if (rc == 0 && (v = scn_xml_attr(ld, e, file, "pace", &rc))) {
+		uint64_t n;
+
+		/* The RAE checks the value again, with its own bounds, when it is made. */
+		if (units_size("pace", v, 0, UINT64_MAX, &n, err, sizeof(err)) < 0)
+			rc = scn_error(ld, file, line, "<deploy>: %s", err);
+		else
+			g_string_append_printf(timers, " pace=%s", v);
+		g_free(v);
+	}
 	if (rc == 0 && (v = scn_xml_attr(ld, e, file, "limit", &rc))) {
 		uint64_t n;
 

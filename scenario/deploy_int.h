@@ -130,7 +130,7 @@ struct scn_deploy {
 	enum dep_approach approach;
 	bool both;		/* approach="both": cometsim run runs it once for each */
 	sim_time_t start;
-	char *timers;		/* "keepalive=.. hold=.. retry=..", or "" */
+	char *timers;		/* the RAE's "keepalive=.. hold=.. retry=.. pace=..", or "" */
 	unsigned limit, mrai;
 	struct prefix pool;
 	GArray *classes;	/* struct dep_class */

@@ -2,7 +2,7 @@
  * rae.c - the Routing Awareness Entity (D4.3 chapter 4), class usr.rae.Rae:
  *
  *   usr.rae.Rae <config-file> [keepalive=DURATION] [hold=DURATION]
- *       [retry=DURATION] [generate=N[@PREFIX]] [report=N]
+ *       [retry=DURATION] [generate=N[@PREFIX]] [report=N] [pace=SIZE]
  *
  * One RAE per domain.  It reads its configuration (rae_config.c: the
  * binary file of D4.3 Appendix A or its XML form), listens on
@@ -25,9 +25,11 @@
 #include "sim/units.h"
 
 #define RAE_USAGE "<config-file> [keepalive=DURATION] [hold=DURATION] [retry=DURATION] " \
-		  "[generate=N[@PREFIX]] [report=N]"
+		  "[generate=N[@PREFIX]] [report=N] [pace=SIZE]"
 #define RAE_DEFAULT_KEEPALIVE	(5 * SIM_S)
 #define RAE_DEFAULT_HOLD	(15 * SIM_S)
+#define RAE_PACE_MIN		4096u		/* pace=: a few segments at least */
+#define RAE_PACE_MAX		(1ull << 30)
 #define RAE_DEFAULT_RETRY	(5 * SIM_S)
 #define RAE_DEFAULT_REPORT	1000
 #define RAE_GENERATE_MAX	10000000u	/* generate=N: about 5 GB in all */
@@ -80,6 +82,13 @@ rae_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 			if (units_duration("retry", v, 0, 1, SIM_TIME_LIMIT, &r->retry, err,
 					   errlen) < 0)
 				return -1;
+		} else if (strncmp(a, "pace=", 5) == 0) {
+			if (units_size("pace", v, 0, RAE_PACE_MAX, &u, err, errlen) < 0)
+				return -1;
+			if (u > 0 && u < RAE_PACE_MIN)
+				return entity_err(err, errlen, "pace %s: 0 (unpaced) or at least "
+						  "%u bytes", v, RAE_PACE_MIN);
+			r->pace = (size_t)u;
 		} else if (strncmp(a, "report=", 7) == 0) {
 			if (units_uint("report", v, 0, UINT32_MAX, &u, err, errlen) < 0)
 				return -1;
@@ -441,6 +450,7 @@ rae_fini(struct entity *e)
 		for (unsigned i = 0; i < r->cfg->npeers; i++) {
 			g_ptr_array_free(r->peers[i].fresh, TRUE);
 			g_ptr_array_free(r->peers[i].deferred, TRUE);
+			g_ptr_array_free(r->peers[i].backlog, TRUE);
 			rae_framer_fini(&r->peers[i].fr);
 		}
 		rae_cme_fini(r);

@@ -73,6 +73,7 @@ struct rae_peer {
 	sim_time_t last_update;	/* when the last update was sent, or RAE_NEVER */
 	GPtrArray *fresh;	/* struct rae_dest*: changed since the last drain */
 	GPtrArray *deferred;	/* waiting for minimum_update_interval */
+	GPtrArray *backlog;	/* allowed, waiting for room in the send buffer (pace=) */
 	uint32_t announce_mask;	/* class slots the link offers (peer class_table) */
 	/* statistics */
 	uint64_t established, resets;	/* sessions set up; lost or refused after TCP came up */
@@ -127,6 +128,7 @@ struct rae {
 	uint32_t generate;
 	struct prefix gen_base;
 	uint32_t report;
+	size_t pace;		/* pace=: bytes in a session's send buffer; 0 unpaced */
 	/* configuration and state */
 	struct rae_config *cfg;
 	struct rae_rib rib;
@@ -198,6 +200,8 @@ void rae_rde_collect(struct rae_dest *d, void *ctx);
 void rae_rde_changed(struct rae *r, struct rae_dest *d);
 /* Queue d for peer p (the drain timer sends it). */
 void rae_rde_enqueue(struct rae_peer *p, struct rae_dest *d);
+/* The session's send buffer fell to its low-water mark (pace=): write what waits. */
+void rae_rde_writable(struct rae_peer *p);
 /* Empty a peer's queues, releasing what only they held. */
 void rae_rde_flush(struct rae_peer *p);
 /* The drain timer of a peer (ctx): send what its queues hold, as MRAI allows. */

@@ -284,10 +284,26 @@ send_updates(struct rae_peer *p, GPtrArray *groups)
 	rae_pbarena_fini(&a);
 }
 
+/* What an item adds to an Update, as send_updates() estimates it. */
+static size_t
+adv_item_bytes(const struct adv_item *it)
+{
+	unsigned len = it->attr ? it->attr->aspath->len + 1u : 1u;
+
+	return 16 + 5 * (size_t)len + 40 * (size_t)__builtin_popcount(it->mask);
+}
+
 /*
  * Drain the queues of a peer: withdrawals at once; updates if the
  * minimum update interval allows, otherwise they wait in `deferred` and
  * the drain timer is armed for the moment it does.
+ *
+ * With pace=N (r->pace), updates are written only while the session's
+ * send buffer holds less than N bytes: what does not fit waits in
+ * `backlog`, still queued (so a later change of a destination there is
+ * what goes, not the one before), and goes when TCP says the buffer fell
+ * to N/2 (peer_tcp_writable, rae_session.c), without waiting for the
+ * interval again: it was allowed when it was taken.
  */
 void
 rae_rde_drain(struct sim *sim, void *ctx, void *arg)
@@ -301,28 +317,44 @@ rae_rde_drain(struct sim *sim, void *ctx, void *arg)
 	struct adv_item *items = g_new(struct adv_item, cap);
 	GPtrArray *wd = g_ptr_array_new(), *groups = g_ptr_array_new_with_free_func(adv_group_free);
 	GPtrArray *release = g_ptr_array_new(), *keep = g_ptr_array_new();
+	GPtrArray *later = g_ptr_array_new();	/* allowed, beyond the pace: the next backlog */
 	GHashTable *bysig = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
 						  (GDestroyNotify)g_bytes_unref, NULL);
 	uint64_t bit = 1ull << p->idx;
-	GPtrArray *srcs[2] = { p->deferred, p->fresh };
+	GPtrArray *srcs[3] = { p->backlog, p->deferred, p->fresh };
+	size_t budget = SIZE_MAX, used = 0;
 
 	if (p->state != PS_ESTABLISHED)
 		goto out;
-	for (int k = 0; k < 2; k++) {
+	if (r->pace) {
+		size_t held = p->sock ? tcp_unacked(p->sock) : 0;
+
+		budget = held < r->pace ? r->pace - held : 0;
+	}
+	for (int k = 0; k < 3; k++) {
 		GPtrArray *src = srcs[k];
+		bool may = k == 0 || allow;	/* the backlog was allowed when it was taken */
+		guint i;
 
-		if (k == 0 && !allow)
+		if (k == 1 && !allow)
 			continue;
-		for (guint i = 0; i < src->len; i++) {
+		for (i = 0; i < src->len; i++) {
 			struct rae_dest *d = g_ptr_array_index(src, i);
-			unsigned n = adv_compute(r, p, d, items, cap);
+			unsigned n;
 
+			if (may && used >= budget) {
+				if (k == 0)
+					break;	/* the rest of the backlog stays where it is */
+				g_ptr_array_add(later, d);	/* stays queued */
+				continue;
+			}
+			n = adv_compute(r, p, d, items, cap);
 			if (n == 0) {
 				if (d->adv & bit) {
 					g_ptr_array_add(wd, d);
 					d->adv &= ~bit;
 				}
-			} else if (!allow) {
+			} else if (!may) {
 				g_ptr_array_add(keep, d);
 				continue;
 			} else {
@@ -336,20 +368,28 @@ rae_rde_drain(struct sim *sim, void *ctx, void *arg)
 					g->dests = g_ptr_array_new();
 					g_ptr_array_add(groups, g);
 					g_hash_table_insert(bysig, sig, g);
+					for (unsigned j = 0; j < n; j++)
+						used += adv_item_bytes(&items[j]);
 				} else {
 					g_bytes_unref(sig);
 				}
+				used += 22;
 				g_ptr_array_add(g->dests, d);
 				d->adv |= bit;
 			}
 			d->queued &= ~bit;
 			g_ptr_array_add(release, d);
 		}
-		g_ptr_array_set_size(src, 0);
+		if (k == 0)
+			g_ptr_array_remove_range(src, 0, i);
+		else
+			g_ptr_array_set_size(src, 0);
 	}
 	/* What waits for the interval (the fresh ones that could not go). */
 	for (guint i = 0; i < keep->len; i++)
 		g_ptr_array_add(p->deferred, g_ptr_array_index(keep, i));
+	for (guint i = 0; i < later->len; i++)
+		g_ptr_array_add(p->backlog, g_ptr_array_index(later, i));
 	if (wd->len) {
 		entity_log(&r->e, LOG_DEBUG, "%s: withdrawing %u prefixes", p->name, wd->len);
 		send_withdraws(p, wd);
@@ -364,7 +404,13 @@ rae_rde_drain(struct sim *sim, void *ctx, void *arg)
 		send_updates(p, groups);
 		p->last_update = now;
 	}
-	if (p->deferred->len) {
+	if (p->backlog->len && (!p->sock || tcp_unacked(p->sock) <= r->pace / 2)) {
+		/*
+		 * Less in the buffer than the estimate said: TCP will not call
+		 * back (it does when the buffer falls to N/2), so go on at once.
+		 */
+		sim_timer_after(sim, &p->t_drain, 0);
+	} else if (p->deferred->len && !p->backlog->len) {
 		sim_time_t when = sim_time_add(p->last_update == RAE_NEVER ? now : p->last_update,
 					       mrai);
 
@@ -378,8 +424,17 @@ out:
 		rae_rib_release(&r->rib, g_ptr_array_index(release, i));
 	g_ptr_array_free(release, TRUE);
 	g_ptr_array_free(keep, TRUE);
+	g_ptr_array_free(later, TRUE);
 	g_ptr_array_free(wd, TRUE);
 	g_free(items);
+}
+
+/* TCP says the session's send buffer fell to its low-water mark: write what waits. */
+void
+rae_rde_writable(struct rae_peer *p)
+{
+	if (p->backlog->len || p->fresh->len)
+		sim_timer_after(rae_sim(p->r), &p->t_drain, 0);
 }
 
 void
@@ -399,10 +454,10 @@ rae_rde_enqueue(struct rae_peer *p, struct rae_dest *d)
 void
 rae_rde_flush(struct rae_peer *p)
 {
-	GPtrArray *srcs[2] = { p->fresh, p->deferred };
+	GPtrArray *srcs[3] = { p->fresh, p->deferred, p->backlog };
 	uint64_t bit = 1ull << p->idx;
 
-	for (int k = 0; k < 2; k++) {
+	for (int k = 0; k < 3; k++) {
 		for (guint i = 0; i < srcs[k]->len; i++) {
 			struct rae_dest *d = g_ptr_array_index(srcs[k], i);
 

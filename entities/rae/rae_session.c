@@ -215,11 +215,21 @@ peer_tcp_connected(struct tcp_sock *s, void *ctx)
 		rae_fsm(p, PE_TCP_UP, NULL);
 }
 
+static void
+peer_tcp_writable(struct tcp_sock *s, void *ctx)
+{
+	struct rae_peer *p = ctx;
+
+	if (p->sock == s && p->state == PS_ESTABLISHED)
+		rae_rde_writable(p);
+}
+
 static const struct tcp_callbacks peer_cbs = {
 	.connected = peer_tcp_connected,
 	.recv = peer_tcp_recv,
 	.eof = peer_tcp_eof,
 	.closed = peer_tcp_closed,
+	.writable = peer_tcp_writable,
 };
 
 static void
@@ -323,6 +333,8 @@ rae_fsm(struct rae_peer *p, enum peer_event ev, const char *reason)
 			   "%" PRId64 " ms", p->name, p->hold / SIM_MS, p->keepalive / SIM_MS);
 		sim_timer_after(sim, &p->t_hold, p->hold);
 		sim_timer_after(sim, &p->t_keepalive, p->keepalive);
+		if (r->pace)
+			tcp_set_lowat(p->sock, r->pace / 2);
 		rae_rde_peer_up(p);	/* everything we have to offer */
 		break;
 	case PE_ERROR:
@@ -342,7 +354,7 @@ rae_fsm(struct rae_peer *p, enum peer_event ev, const char *reason)
 		peer_change_state(p, PS_IDLE, ev == PE_STOP ? "stopped" : reason, ev == PE_ERROR);
 		if (ev == PE_STOP)
 			rae_rde_flush(p);	/* the RAE is going: nobody to tell */
-		else if (was_up || p->fresh->len || p->deferred->len)
+		else if (was_up || p->fresh->len || p->deferred->len || p->backlog->len)
 			rae_rde_peer_down(p);
 		if (ev == PE_ERROR && p->active)
 			sim_timer_after(sim, &p->t_retry, r->retry);
@@ -413,6 +425,7 @@ rae_peer_setup(struct rae *r, unsigned i)
 	p->active = r->cfg->local_as < p->cfg->asn;
 	p->fresh = g_ptr_array_new();
 	p->deferred = g_ptr_array_new();
+	p->backlog = g_ptr_array_new();
 	rae_framer_init(&p->fr);
 	sim_timer_init(&p->t_hold, peer_hold_expired, p, NULL);
 	sim_timer_init(&p->t_keepalive, peer_keepalive, p, NULL);
