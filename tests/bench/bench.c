@@ -3,11 +3,13 @@
  *
  *   bench [all|sched|chain|cafe|curling|rae|rae_internet|graph|script_build|study]
  *         [--quick] [prefixes=N] [ases=N] [nodes=N] [routers=N] [requests=N]
+ *         [pace=SIZE]
  *
  * rae runs the RAE stress test with 10 000 and 1 000 000 prefixes (10 000
  * with --quick), or with N alone if prefixes=N is given.  rae_internet
  * runs the RAEs of a 1 000-AS tiered graph (200 with --quick), or of N
- * ASes if ases=N is given (10 000 is run by hand: doc/scale.md).  study
+ * ASes if ases=N is given (10 000 is run by hand: doc/scale.md), with
+ * the RAEs paced (pace=SIZE, doc/rae.md) if pace= is given.  study
  * runs both approaches of the study on 1 000 ASes (200 with --quick; or
  * ases=N) with requests=N requests (default 100 000, 2 000 with --quick);
  * it is run by name only, not by all.
@@ -125,10 +127,17 @@ run_rae(void *arg)
 	bench_rae(*(uint64_t *)arg);
 }
 
+struct internet_case {
+	unsigned ases;
+	const char *pace;
+};
+
 static void
 run_internet(void *arg)
 {
-	bench_internet(*(unsigned *)arg);
+	const struct internet_case *c = arg;
+
+	bench_internet(c->ases, c->pace);
 }
 
 static void
@@ -167,6 +176,7 @@ main(int argc, char **argv)
 	unsigned ases = 0;		/* ases=N: that AS graph alone */
 	unsigned routers = 10000;	/* routers=N: script_build's line */
 	uint64_t study_requests = 0;	/* requests=N: the study's requests */
+	const char *pace = NULL;	/* pace=SIZE: rae_internet's RAEs paced */
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--quick") == 0)
@@ -181,6 +191,8 @@ main(int argc, char **argv)
 			routers = (unsigned)strtoul(argv[i] + 8, NULL, 10);
 		else if (strncmp(argv[i], "requests=", 9) == 0)
 			study_requests = strtoull(argv[i] + 9, NULL, 10);
+		else if (strncmp(argv[i], "pace=", 5) == 0)
+			pace = argv[i] + 5;
 		else if (strncmp(argv[i], "bench=", 6) == 0)
 			what = argv[i] + 6;
 		else
@@ -192,7 +204,7 @@ main(int argc, char **argv)
 	    strcmp(what, "script_build") && strcmp(what, "study")) {
 		fprintf(stderr, "usage: bench [all|sched|chain|cafe|curling|rae|rae_internet|graph|"
 			"script_build|study] [--quick] [prefixes=N] [ases=N] [nodes=N] "
-			"[routers=N] [requests=N]\n");
+			"[routers=N] [requests=N] [pace=SIZE]\n");
 		return 2;
 	}
 	if (!strcmp(what, "study") && ases && ases < 20) {
@@ -241,9 +253,9 @@ main(int argc, char **argv)
 			in_child(run_rae, &cases[i]);
 	}
 	if (!strcmp(what, "all") || !strcmp(what, "rae_internet")) {
-		unsigned n = ases ? ases : quick ? 200 : 1000;
+		struct internet_case c = { ases ? ases : quick ? 200 : 1000, pace };
 
-		in_child(run_internet, &n);
+		in_child(run_internet, &c);
 	}
 	if (!strcmp(what, "all") || !strcmp(what, "graph")) {
 		unsigned cases[3] = { 1000, 10000, 100000 };

@@ -79,7 +79,7 @@ void bench_rae(uint64_t prefixes);
  * bench=rae_internet line.  Exits with status 1 if it never converges or
  * a preferred path is not valley-free.
  */
-void bench_internet(unsigned ases);
+void bench_internet(unsigned ases, const char *pace);
 
 /* bench_graph.c */
 

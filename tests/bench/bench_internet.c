@@ -235,7 +235,7 @@ all_valley_free(GPtrArray *raes)
 }
 
 void
-bench_internet(unsigned ases)
+bench_internet(unsigned ases, const char *pace)
 {
 	char path[] = "/tmp/bench-internet-XXXXXX";
 	struct scenario *scn;
@@ -259,8 +259,9 @@ bench_internet(unsigned ases)
 	fprintf(f, "<scenario name=\"rae_internet\">\n"
 		"  <topology generate=\"tiered\" nodes=\"%u\" seed=\"1\"/>\n"
 		"  <run end_time=\"%s\" pcap=\"none\"/>\n"
-		"  <deploy approach=\"none\" mrai=\"1\"/>\n"
-		"</scenario>\n", ases, MAX_END);
+		"  <deploy approach=\"none\" mrai=\"1\"%s%s%s/>\n"
+		"</scenario>\n", ases, MAX_END, pace ? " pace=\"" : "", pace ? pace : "",
+		pace ? "\"" : "");
 	fclose(f);
 	/* The file is read while the scenario loads; a failure exits, leaving it in /tmp. */
 	scn = bench_load(path, NULL, 0, &sim, &net);
@@ -292,9 +293,10 @@ bench_internet(unsigned ases)
 		if (r->last_change != RAE_NEVER && r->last_change > last)
 			last = r->last_change;
 	}
-	printf("bench=rae_internet ases=%u converged=%s sim_s=%.6f wall_s=%.3f setup_s=%.3f "
+	printf("bench=rae_internet ases=%u%s%s converged=%s sim_s=%.6f wall_s=%.3f setup_s=%.3f "
 	       "updates=%" PRIu64 " prefixes_in=%" PRIu64 " paths=%" PRIu64 " events=%" PRIu64
-	       " peak_rss_kb=%ld valley_free=%s cpu_s=%.3f\n", ases, w.done ? "yes" : "no",
+	       " peak_rss_kb=%ld valley_free=%s cpu_s=%.3f\n", ases, pace ? " pace=" : "",
+	       pace ? pace : "", w.done ? "yes" : "no",
 	       (double)last / 1e9, w.wall - t1, t1 - t0, updates, pfx_in, paths,
 	       sim_events_run(sim), ru.ru_maxrss, vf ? "yes" : "no", w.cpu - c1);
 	fflush(stdout);
