@@ -27,12 +27,14 @@ jobs=$(nproc 2>/dev/null || echo 2)
 # (parallel: the sweep engine of tests/sweep/parallel.sh; the Slurm test,
 # tests/sweep/slurm.sh, installs slurm-wlm and munge itself.  clang and
 # libclang-rt-dev, whose libclang_rt.fuzzer and sanitizer runtimes clang does
-# not pull in without recommends: make fuzz.)
+# not pull in without recommends: make fuzz.  chromium: the validation
+# report's layout at 1280 pixels, tests/scenarios/validate_html.sh.)
 pkgs="build-essential autoconf automake pkg-config git
 libxml2-dev libxml2-utils libglib2.0-dev libjson-glib-dev libprotobuf-c-dev protobuf-c-compiler
 libpcap-dev libcunit1-dev tshark gnuplot-nox
 protobuf-compiler python3-protobuf
-parallel clang libclang-rt-dev valgrind strace"
+parallel clang libclang-rt-dev valgrind strace
+chromium"
 
 missing=
 for p in $pkgs; do

@@ -201,7 +201,7 @@ void vd_eval_read_rows(struct vd *v, struct vd_eval *e);
  * rows than the catalog knows, is a problem of e.
  */
 void vd_eval_check_rows(struct vd_eval *e);
-/* Group e's rows as D4.3 does: by category, in the table's order. */
+/* Put e's rows in test order (D4.3's tables stay grouped by category). */
 void vd_eval_group_rows(struct vd_eval *e);
 /* The timestamp/owner of r, from the summary.json of its run directory. */
 void vd_row_provenance(const struct vd *v, struct vd_row *r);

@@ -487,22 +487,104 @@ html_td(GString *s, const char *cls, const char *v)
 	g_string_append(s, "</td>");
 }
 
+/*
+ * The page fits 1280 pixels: the tables have fixed column widths and
+ * long words (paths, AS paths) break anywhere rather than widen them.
+ */
 static const char html_css[] =
 	"body { font-family: sans-serif; margin: 1.5em; color: #1a1a1a; background: #fff; }\n"
 	"h1 { font-size: 150%; } h2 { font-size: 120%; margin-top: 2em; }\n"
-	"table { border-collapse: collapse; width: 100%; margin: 0.5em 0 1em 0; }\n"
+	"table { border-collapse: collapse; width: 100%; table-layout: fixed;"
+	" margin: 0.5em 0 1em 0; }\n"
 	"th, td { border: 1px solid #9a9a9a; padding: 4px 6px; vertical-align: top;"
-	" text-align: left; font-size: 88%; }\n"
+	" text-align: left; font-size: 88%; overflow-wrap: anywhere; }\n"
 	"th { background: #e4e4e4; }\n"
-	"td.test, td.result { white-space: nowrap; text-align: center; }\n"
-	"td.owner { white-space: nowrap; }\n"
+	"col.cat { width: 9%; } col.test { width: 3.5em; } col.owner { width: 10%; }\n"
+	"col.text { width: auto; } col.result { width: 4.5em; } col.evidence { width: 9%; }\n"
+	"col.origin { width: 6.5em; }\n"
+	"td.test, td.result { text-align: center; }\n"
+	"td.owner { color: #444; }\n"
 	"tr.pass td.result { background: #b9e4bf; color: #0d4d18; font-weight: bold; }\n"
 	"tr.fail td { background: #fbe3e1; }\n"
 	"tr.fail td.result { background: #c62828; color: #fff; font-weight: bold; }\n"
+	"details summary { cursor: pointer; }\n"
+	"details[open] summary { display: none; }\n"
 	".summary { padding: 0.5em 0.8em; border: 1px solid #9a9a9a; display: inline-block; }\n"
 	".summary.pass { background: #b9e4bf; } .summary.fail { background: #fbe3e1; }\n"
 	".problem { background: #fbe3e1; border-left: 4px solid #c62828; padding: 0.3em 0.8em; }\n"
+	".contents ol { margin-top: 0.3em; } .contents .fail { color: #c62828; font-weight: bold; }\n"
 	"code { background: #f0f0f0; padding: 0 2px; }\n";
+
+/* Cells longer than this are folded: their start, and the whole on a click. */
+#define HTML_FOLD	200
+#define HTML_FOLD_SHOW	140
+
+/*
+ * A cell of text, folded if long: <details> with the first words as the
+ * summary (no script: the browser opens it, and the summary goes).
+ */
+static void
+html_td_fold(GString *s, const char *v)
+{
+	size_t n = strlen(v), cut = HTML_FOLD_SHOW;
+	char *head;
+
+	const char *nl = strchr(v, '\n');
+
+	if (n <= HTML_FOLD) {
+		html_td(s, NULL, v);
+		return;
+	}
+	/* Cut at the first line's end or a space, never inside a UTF-8 sequence. */
+	if (nl && (size_t)(nl - v) < cut)
+		cut = (size_t)(nl - v);
+	else
+		while (cut > HTML_FOLD_SHOW / 2 && v[cut] != ' ')
+			cut--;
+	if (v[cut] != ' ' && v[cut] != '\n') {
+		cut = HTML_FOLD_SHOW;
+		while (cut > 0 && ((unsigned char)v[cut] & 0xc0) == 0x80)
+			cut--;
+	}
+	head = g_strndup(v, cut);
+	g_string_append(s, "<td><details><summary>");
+	html_text(s, head);
+	g_string_append(s, " &hellip;</summary>");
+	html_text(s, v);
+	g_string_append(s, "</details></td>");
+	g_free(head);
+}
+
+/* How many rows from k on show the same text as row k in this column (cat 0, owner 1). */
+static guint
+html_run(GPtrArray *rows, guint k, int col)
+{
+	const struct vd_row *r = rows->pdata[k];
+	guint n = 1;
+
+	for (guint j = k + 1; j < rows->len; j++, n++) {
+		const struct vd_row *q = rows->pdata[j];
+
+		if (col == 0 ? q->catno != r->catno || strcmp(q->cat, r->cat) != 0 :
+			       strcmp(q->shown, r->shown) != 0)
+			break;
+	}
+	return n;
+}
+
+/* A cell that spans the `n` rows showing the same text (D4.3 repeats it on each). */
+static void
+html_td_span(GString *s, const char *cls, guint n, const char *v)
+{
+	g_string_append(s, "<td");
+	if (cls)
+		g_string_append_printf(s, " class=\"%s\"", cls);
+	if (n > 1)
+		g_string_append_printf(s, " rowspan=\"%u\"", n);
+	g_string_append_c(s, '>');
+	html_text(s, v);
+	g_string_append(s, "</td>");
+}
 
 char *
 vd_render_html(const struct vd *v)
@@ -524,6 +606,28 @@ vd_render_html(const struct vd *v)
 	g_string_append_printf(s, "<p class=\"summary %s\">%d %s: %d PASS, %d FAIL%s</p>\n",
 			       ok ? "pass" : "fail", v->nrows, vd_rows_word(v->nrows), v->npass, v->nfail,
 			       inc);
+	g_string_append(s, "<div class=\"contents\">\n<p>Contents:</p>\n<ol>\n");
+	for (guint i = 0; i < v->evals->len; i++) {
+		struct vd_eval *e = v->evals->pdata[i];
+		char *title;
+
+		if (e->state == VD_SKIPPED)
+			continue;
+		title = vd_eval_title(e);
+		g_string_append_printf(s, "<li><a href=\"#%s\">", e->name);
+		html_text(s, title);
+		g_string_append_printf(s, "</a>: %u %s, %d PASS", e->rows->len,
+				       vd_rows_word(e->rows->len), e->npass);
+		if (e->nfail)
+			g_string_append_printf(s, ", <span class=\"fail\">%d FAIL</span>", e->nfail);
+		if (e->state == VD_NOT_RUN)
+			g_string_append(s, ", <span class=\"fail\">not run</span>");
+		if (e->state == VD_FAILED)
+			g_string_append(s, ", <span class=\"fail\">failed to run</span>");
+		g_string_append(s, "</li>\n");
+		g_free(title);
+	}
+	g_string_append(s, "</ol>\n</div>\n");
 	for (guint i = 0; i < v->evals->len; i++) {
 		struct vd_eval *e = v->evals->pdata[i];
 		GPtrArray *notes;
@@ -544,22 +648,35 @@ vd_render_html(const struct vd *v)
 		g_free(title);
 		g_free(script);
 		if (e->rows->len)
-			g_string_append(s, "<table>\n<tr><th>Test category</th><th>Test</th>"
-					"<th>Timestamp/Owner</th><th>Test description</th>"
+			g_string_append(s, "<table>\n<colgroup><col class=\"cat\"><col class=\"test\">"
+					"<col class=\"owner\"><col class=\"text\"><col class=\"text\">"
+					"<col class=\"text\"><col class=\"text\"><col class=\"result\">"
+					"<col class=\"evidence\"><col class=\"origin\"></colgroup>\n"
+					"<tr><th>Test category</th><th>Test</th>"
+					"<th>Timestamp/<wbr>Owner</th><th>Test description</th>"
 					"<th>Step</th><th>Expected</th><th>Actual</th>"
 					"<th>Result</th><th>Evidence</th><th>Origin</th></tr>\n");
-		for (guint k = 0; k < e->rows->len; k++) {
+		for (guint k = 0, cat_left = 0, own_left = 0; k < e->rows->len; k++) {
 			struct vd_row *r = e->rows->pdata[k];
 			char *l = cat_label(r);
 
 			g_string_append_printf(s, "<tr class=\"%s\">", r->pass ? "pass" : "fail");
-			html_td(s, NULL, l);
+			/* The category and the timestamp/owner once for the rows they share. */
+			if (cat_left == 0) {
+				cat_left = html_run(e->rows, k, 0);
+				html_td_span(s, NULL, cat_left, l);
+			}
+			cat_left--;
 			html_td(s, "test", r->test);
-			html_td(s, "owner", r->shown);
-			html_td(s, NULL, rget(r, "description"));
-			html_td(s, NULL, rget(r, "step"));
-			html_td(s, NULL, rget(r, "expected"));
-			html_td(s, NULL, rget(r, "actual"));
+			if (own_left == 0) {
+				own_left = html_run(e->rows, k, 1);
+				html_td_span(s, "owner", own_left, r->shown);
+			}
+			own_left--;
+			html_td_fold(s, rget(r, "description"));
+			html_td_fold(s, rget(r, "step"));
+			html_td_fold(s, rget(r, "expected"));
+			html_td_fold(s, rget(r, "actual"));
 			html_td(s, "result", r->pass ? "PASS" : "FAIL");
 			if (r->href) {
 				g_string_append(s, "<td><a href=\"");

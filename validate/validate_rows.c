@@ -398,21 +398,46 @@ vd_eval_check_rows(struct vd_eval *e)
 	}
 }
 
+/* The number a row's test starts with (LONG_MAX if none), *rest what follows it. */
+static long
+row_testno(const struct vd_row *r, const char **rest)
+{
+	char *end;
+	long n = strtol(r->test, &end, 10);
+
+	if (end == r->test) {
+		*rest = r->test;
+		return LONG_MAX;
+	}
+	*rest = end;
+	return n;
+}
+
 static gint
 row_cmp(gconstpointer a, gconstpointer b)
 {
 	const struct vd_row *x = *(struct vd_row *const *)a;
 	const struct vd_row *y = *(struct vd_row *const *)b;
+	const char *rx, *ry;
+	long tx = row_testno(x, &rx), ty = row_testno(y, &ry);
+	int c;
 
+	if (tx != ty)
+		return tx < ty ? -1 : 1;
+	if ((c = strcmp(rx, ry)) != 0)	/* "1" before "1a" before "1b" */
+		return c;
 	if (x->order != y->order)
 		return x->order < y->order ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 /*
- * Group e's rows as D4.3 does: by category, D4.3's first in its order,
- * then the others in the order they first appear; rows keep their order
- * inside a category.
+ * Put e's rows in test order (D4.3 numbers its tests in the order of its
+ * categories, so its tables stay grouped by category): by the number a
+ * test starts with, then what follows it ("1", "1a", "2"); rows of one
+ * test keep the evaluator's order.  Rows whose test does not start with
+ * a number come last, grouped by category: D4.3's first in its order,
+ * then the others in the order they first appear.
  */
 void
 vd_eval_group_rows(struct vd_eval *e)

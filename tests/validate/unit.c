@@ -417,6 +417,67 @@ test_tables(void)
 	g_free(dir);
 }
 
+/* Rows in test order whatever the evaluator's; the HTML folds long cells and spans shared ones. */
+static void
+test_order_and_html(void)
+{
+	char *dir = run_dir("order", NULL), *text, *html, *longv, *cell, **parts;
+	GString *lv = g_string_new(NULL);
+	static const char *const want[] = { "1", "2", "3", "3", "7" };
+	struct vd v;
+
+	for (int i = 0; i < 30; i++)
+		g_string_append_printf(lv, "word%02d ", i);
+	g_string_append(lv, "end");
+	longv = g_string_free(lv, FALSE);
+	text = g_strdup_printf(
+		"{\"category\":\"CAFE forward\",\"test\":7,\"description\":\"d\",\"step\":\"s\","
+		"\"expected\":\"e\",\"actual\":\"a\",\"result\":\"PASS\",\"run_dir\":\"%s\"}\n"
+		"{\"category\":\"CAFE forward\",\"test\":3,\"description\":\"first of 3\",\"step\":\"s\","
+		"\"expected\":\"e\",\"actual\":\"%s\",\"result\":\"PASS\",\"run_dir\":\"%s\"}\n"
+		"{\"category\":\"CAFE intercept\",\"test\":2,\"description\":\"d\",\"step\":\"s\","
+		"\"expected\":\"e\",\"actual\":\"a\",\"result\":\"PASS\",\"run_dir\":\"%s\"}\n"
+		"{\"category\":\"CAFE forward\",\"test\":3,\"description\":\"second of 3\",\"step\":\"s\","
+		"\"expected\":\"e\",\"actual\":\"a\",\"result\":\"PASS\",\"run_dir\":\"%s\"}\n"
+		"{\"category\":\"CAFE Agent\",\"test\":1,\"description\":\"d\",\"step\":\"s\","
+		"\"expected\":\"e\",\"actual\":\"a\",\"result\":\"PASS\",\"run_dir\":\"%s\"}\n",
+		dir, longv, dir, dir, dir, dir);
+	validation(&v, text);
+	for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
+		CU_ASSERT_PTR_NOT_NULL_FATAL(row(&v, i));
+		CU_ASSERT_STRING_EQUAL(row(&v, i)->test, want[i]);
+	}
+	/* The two rows of test 3 keep the evaluator's order. */
+	CU_ASSERT_STRING_EQUAL(vd_row_get(row(&v, 2)->fields, "description")->value, "first of 3");
+	html = vd_render_html(&v);
+	/* A contents list that links each table. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(html, "<div class=\"contents\">"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(html, "<li><a href=\"#stateless\">"));
+	/* The long cell folded: its first words as the summary, the whole inside. */
+	cell = g_strdup_printf("<td><details><summary>word00 word01");
+	CU_ASSERT_PTR_NOT_NULL(strstr(html, cell));
+	g_free(cell);
+	cell = g_strdup_printf("&hellip;</summary>%s</details></td>", longv);
+	CU_ASSERT_PTR_NOT_NULL(strstr(html, cell));
+	g_free(cell);
+	/* Short cells are not folded. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(html, "<td>second of 3</td>"));
+	/* "3. CAFE forward" once for its three rows (3, 3, 7), the others alone. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(html, "<td rowspan=\"3\">3. CAFE forward</td>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(html, "<td>2. CAFE intercept</td>"));
+	/* One timestamp/owner cell for the five rows of one run. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(html, "<td class=\"owner\" rowspan=\"5\">"));
+	/* Five rows, every one with its own test cell. */
+	parts = g_strsplit(html, "<td class=\"test\">", -1);
+	CU_ASSERT_EQUAL(g_strv_length(parts), 6);
+	g_strfreev(parts);
+	g_free(html);
+	vd_clear(&v);
+	g_free(text);
+	g_free(longv);
+	g_free(dir);
+}
+
 /* jsontext_write(): json-glib's text, U+001F escaped, the pretty layout. */
 static void
 test_jsontext(void)
@@ -462,6 +523,7 @@ main(void)
 	CU_add_test(s, "--only: evaluators, categories, tests", test_selection);
 	CU_add_test(s, "timestamp/owner from the run's summary.json", test_provenance);
 	CU_add_test(s, "the tables: JSON, Markdown, HTML", test_tables);
+	CU_add_test(s, "rows in test order; HTML folds and spans", test_order_and_html);
 	CU_add_test(s, "JSON text from json-glib", test_jsontext);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
