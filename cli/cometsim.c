@@ -599,13 +599,26 @@ struct progress {
  * terminal: the progress line.  Signals and the wall-clock limit do not
  * wait for it (on_stop()).
  */
+/* "1:05", "1:02:05": a wall-clock duration for the progress line. */
+static void
+fmt_wall(int64_t ns, char *buf, size_t size)
+{
+	int64_t s = ns / 1000000000LL;
+
+	if (s >= 3600)
+		snprintf(buf, size, "%" PRId64 ":%02d:%02d", s / 3600, (int)(s / 60 % 60),
+			 (int)(s % 60));
+	else
+		snprintf(buf, size, "%d:%02d", (int)(s / 60), (int)(s % 60));
+}
+
 static void
 progress_poll(struct sim *sim, void *ctx)
 {
 	struct progress *pg = ctx;
-	char tbuf[32], ebuf[32];
+	char tbuf[32], ebuf[32], el[24], eta[24] = "--";
 	int64_t now;
-	double rate;
+	double rate, done;
 
 	now = wall_ns();
 	if (now - pg->last < PROGRESS_NS)
@@ -613,14 +626,20 @@ progress_poll(struct sim *sim, void *ctx)
 	pg->last = now;
 	rate = (double)sim_events_run(sim) / ((double)(now - pg->start) / 1e9);
 	sim_time_fmt(sim_now(sim), tbuf, sizeof(tbuf));
-	if (pg->end != SIM_TIME_MAX)
-		fprintf(stderr, "\r\033[Ksim time %s s / %s s (%.1f%%), %.2f M events/s",
-			tbuf, sim_time_fmt(pg->end, ebuf, sizeof(ebuf)),
-			pg->end > 0 ? 100.0 * (double)sim_now(sim) / (double)pg->end : 100.0,
-			rate / 1e6);
-	else
-		fprintf(stderr, "\r\033[Ksim time %s s, %.2f M events/s", tbuf,
-			rate / 1e6);
+	fmt_wall(now - pg->start, el, sizeof(el));
+	if (pg->end != SIM_TIME_MAX) {
+		done = pg->end > 0 ? (double)sim_now(sim) / (double)pg->end : 1.0;
+		/* The rest at the pace so far (virtual time per wall second). */
+		if (done > 0.0 && done < 1.0)
+			fmt_wall((int64_t)((double)(now - pg->start) * (1.0 - done) / done), eta,
+				 sizeof(eta));
+		fprintf(stderr, "\r\033[Ksim time %s s / %s s (%.1f%%), %.2f M events/s, "
+			"%s elapsed, ETA %s", tbuf, sim_time_fmt(pg->end, ebuf, sizeof(ebuf)),
+			100.0 * done, rate / 1e6, el, eta);
+	} else {
+		fprintf(stderr, "\r\033[Ksim time %s s, %.2f M events/s, %s elapsed", tbuf,
+			rate / 1e6, el);
+	}
 	pg->shown = true;
 }
 
@@ -1061,7 +1080,8 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 	if (!ra.quiet && !ra.log_stderr && isatty(STDERR_FILENO))
 		sim_set_poll(sim, POLL_EVERY, progress_poll, &pg);
 	t0 = wall_ns();
-	pg.start = pg.last = t0;
+	pg.start = t0;
+	pg.last = t0 - PROGRESS_NS;	/* the first poll shows a line */
 	/*
 	 * Not a run that cannot be complete (a pcap could not be opened), nor
 	 * one stopped while the network was built: sim_run() returns at once.

@@ -81,7 +81,7 @@ const char validate_help[] =
 	"  --pass NAME:ARGS      give evaluator NAME these extra arguments (split as\n"
 	"                        the shell does): --pass 'stateless:--scenario 3=F.xml'\n"
 	"  --list                print the evaluators and tests --only selects; run nothing\n"
-	"  -q, --quiet           print only the summary, not the tables\n"
+	"  -q, --quiet           print only the summary: no tables, no progress line\n"
 	"  -h, --help            this help\n"
 	"\n"
 	"The evaluators come from $COMETSIM_SRCDIR/scenarios/validation, else from\n"
@@ -349,6 +349,8 @@ validate_main(int argc, char **argv)
 		goto done;
 	}
 
+	/* The progress line: on a terminal, not with --quiet (as the sweep's). */
+	v.show = !v.quiet && isatty(STDERR_FILENO);
 	for (guint i = 0; i < v.evals->len; i++) {
 		struct vd_eval *e = v.evals->pdata[i];
 

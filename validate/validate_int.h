@@ -124,6 +124,12 @@ struct vd {
 	int nstale;		/* rows whose run this command did not make */
 	int nfailed, nnotrun;	/* evaluators that failed to run, that did not run */
 	bool stopped;		/* an evaluator failed and --keep-going is off */
+	/* the progress line (a terminal, not --quiet): validate_run.c */
+	bool show;
+	bool shown;		/* a progress line is on the screen */
+	char *last_line;	/* its text */
+	double wall0;		/* when the first evaluator started (monotonic s) */
+	double ran_secs, ran_typical;	/* finished evaluators: took, expected */
 };
 
 /* ---- the catalog and the selection (validate_catalog.c) ---- */

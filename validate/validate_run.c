@@ -313,6 +313,95 @@ now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* ---- the progress line ---- */
+
+/*
+ * How long each evaluator takes, whole, on the project's 2-core machine
+ * (seconds): the estimate of the progress line, scaled by how the
+ * evaluators already run compared with theirs.  An evaluator not listed
+ * has no estimate.
+ */
+static const struct {
+	const char *name;
+	double secs;
+} typical[] = {
+	{ "stateless", 15 }, { "curling", 4 }, { "rae", 90 }, { "decoupled", 18 },
+};
+
+/* What e should take: its typical time, in proportion to the tests selected; 0 unknown. */
+static double
+eval_typical(const struct vd_eval *e)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(typical); i++)
+		if (strcmp(typical[i].name, e->name) == 0) {
+			if (e->whole || !e->tab || !e->tab->ntests)
+				return typical[i].secs;
+			return typical[i].secs * e->tests->len / (double)e->tab->ntests;
+		}
+	return 0;
+}
+
+static void
+fmt_secs(double s, char *buf, size_t size)
+{
+	long t = s > 0 ? (long)(s + 0.5) : 0;
+
+	snprintf(buf, size, "%ld:%02ld", t / 60, t % 60);
+}
+
+/*
+ * "validate: rae.sh 0:35, ETA 0:40; evaluator 3 of 4, 1:10 elapsed, ETA
+ * 1:25" on stderr, over itself, when stderr is a terminal.
+ */
+static void
+progress(struct vd *v, const struct vd_eval *cur, double t0)
+{
+	double now = now_s(), scale = 1, left = 0, mine = eval_typical(cur);
+	unsigned k = 0, n = 0;
+	char el[32], eta[32] = "--", all[32], eta_all[32] = "--", *line;
+	bool known = mine > 0;
+
+	if (v->ran_typical > 0 && v->ran_secs > 0)
+		scale = v->ran_secs / v->ran_typical;
+	for (guint i = 0; i < v->evals->len; i++) {
+		const struct vd_eval *e = v->evals->pdata[i];
+
+		if (e->state == VD_SKIPPED)
+			continue;
+		if (e == cur)
+			k = n + 1;
+		n++;
+		if (e->state == VD_NOT_RUN && e != cur && !v->stopped) {
+			left += eval_typical(e) * scale;
+			known = known && eval_typical(e) > 0;
+		}
+	}
+	fmt_secs(now - t0, el, sizeof(el));
+	fmt_secs(now - v->wall0, all, sizeof(all));
+	if (mine > 0 && mine * scale > now - t0)
+		fmt_secs(mine * scale - (now - t0), eta, sizeof(eta));
+	if (known)
+		fmt_secs(MAX(mine * scale - (now - t0), 0) + left, eta_all, sizeof(eta_all));
+	line = g_strdup_printf("validate: %s.sh %s, ETA %s; evaluator %u of %u, %s elapsed, "
+			       "ETA %s", cur->name, el, eta, k, n, all, eta_all);
+	/* Drawn again only when it says something new. */
+	if (!v->shown || strcmp(line, v->last_line ? v->last_line : "") != 0)
+		fprintf(stderr, "\r\033[K%s", line);
+	g_free(v->last_line);
+	v->last_line = line;
+	v->shown = true;
+}
+
+static void
+progress_clear(struct vd *v)
+{
+	if (v->shown)
+		fputs("\r\033[K", stderr);
+	v->shown = false;
+	g_free(v->last_line);
+	v->last_line = NULL;
+}
+
 /* Run e into e->dir, its output to e->log.  Sets e->status.  -1: no start. */
 static int
 eval_spawn(struct vd *v, struct vd_eval *e)
@@ -390,8 +479,19 @@ eval_spawn(struct vd *v, struct vd_eval *e)
 	vd_child = pid;
 	if (vd_signal)
 		kill(-pid, vd_signal);
-	while (waitpid(pid, &wst, 0) < 0 && errno == EINTR)
-		;
+	for (double t0 = now_s();;) {
+		pid_t w = waitpid(pid, &wst, v->show ? WNOHANG : 0);
+
+		if (w == pid || (w < 0 && errno != EINTR))
+			break;
+		if (w == 0) {
+			struct timespec ts = { 0, 250000000 };
+
+			progress(v, e, t0);
+			nanosleep(&ts, NULL);
+		}
+	}
+	progress_clear(v);
 	vd_child = 0;
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
@@ -417,6 +517,8 @@ vd_eval_run(struct vd *v, struct vd_eval *e)
 	g_free(rows);
 	fprintf(stderr, "validate: %s.sh ...\n", e->name);
 	t0 = now_s();
+	if (v->wall0 == 0)
+		v->wall0 = t0;
 	if (e->problems->len == 0 && eval_spawn(v, e) == 0) {
 		e->secs = now_s() - t0;
 		if (e->status >= 128) {
@@ -447,6 +549,10 @@ vd_eval_run(struct vd *v, struct vd_eval *e)
 	if (e->problems->len == 0 && e->status == 1 && e->nread_fail == 0)
 		vd_problem(e, "exit status 1, but no row says FAIL");
 	vd_eval_group_rows(e);
+	if (eval_typical(e) > 0) {
+		v->ran_secs += e->secs;
+		v->ran_typical += eval_typical(e);
+	}
 	e->state = e->problems->len ? VD_FAILED : VD_RAN;
 	if (e->state == VD_FAILED)
 		fprintf(stderr, "validate: %s.sh FAILED TO RUN (%.1f s, output in %s): %s\n",
