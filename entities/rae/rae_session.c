@@ -145,6 +145,11 @@ peer_rx_msg(struct rae_peer *p, unsigned type, const uint8_t *body, size_t len)
 		}
 	} else if (type == RAE_MSG_WITHDRAW) {
 		rae_rde_withdraw(p, (const Comet__Rae__Withdraw *)m);
+	} else if (type == RAE_MSG_REFRESH) {
+		/* The peer's link metric towards us changed: it needs our paths again. */
+		entity_log(&r->e, LOG_INFO, "%s: refresh asked: advertising everything again",
+			   p->name);
+		rae_rde_peer_up(p);
 	}
 	return 0;
 }
