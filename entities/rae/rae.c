@@ -552,8 +552,8 @@ rae_restart(struct rae *r, sim_time_t down)
 	rae_setup_rib(r);
 	r->down = true;
 	entity_log(&r->e, LOG_INFO, "restart: RIB emptied (%zu prefixes and %" PRIu64 " paths "
-		   "dropped), %zu own prefixes; starting again in %" PRId64 " ms", n, np, r->nlocal,
-		   down / SIM_MS);
+		   "dropped; now %zu prefixes, %zu own, and %" PRIu64 " paths); starting again in %"
+		   PRId64 " ms", n, np, r->rib.count, r->nlocal, r->rib.npaths, down / SIM_MS);
 	sim_timer_after(rae_sim(r), &r->t_restart, down);
 }
 

@@ -40,7 +40,7 @@ rae_peer_send(struct rae_peer *p, unsigned type, const ProtobufCMessage *m)
 	rae_frame_append(b, type, m);
 	if (p->sock && tcp_send(p->sock, b->data, b->len) == 0) {
 		p->r->bytes_out += b->len;
-		if (type >= 1 && type <= 4)
+		if (type >= RAE_MSG_OPEN && type <= RAE_MSG_REFRESH)
 			p->msgs_out[type]++;
 		entity_log(&p->r->e, LOG_TRACE, "%s: sent %s, %u bytes", p->name,
 			   rae_msg_name(type, nb, sizeof(nb)), b->len);
