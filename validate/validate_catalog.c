@@ -41,17 +41,23 @@ const struct vd_table vd_catalog[] = {
 	 * One row per check: the number of checks of each test.  D4.3 plans
 	 * tests 1 to 3 (section 4.4.1) but gives no table of results; tests 4
 	 * to 6 are the project's: ties in the decision, lossy control links,
-	 * ttl_value as TTL security.
+	 * ttl_value as TTL security.  Tests 7 and 8 are two functions the
+	 * same plan says its tests are to verify ("updating of provisioning
+	 * information and reset/unavailability of RAE") without a test case
+	 * of their own: the project's reading of the plan, as 1 to 3 are.
 	 */
-	{ "rae", "Routing Awareness Entity", "D4.3 section 4.4.1; tests 4 to 6 the project's",
+	{ "rae", "Routing Awareness Entity",
+	  "D4.3 section 4.4.1 (tests 1 to 3, 7 and 8); tests 4 to 6 the project's",
 	  { "single-domain", "multi-domain", "stress-test", "decision ties", "lossy control links",
-	    "ttl_value" },
+	    "ttl_value", "provisioning update", "RAE reset" },
 	  { { .test = 1, .cat = 0, .rows = 3, .origin = VD_ORIGIN_PLAN },
 	    { .test = 2, .cat = 1, .rows = 7, .origin = VD_ORIGIN_PLAN },
 	    { .test = 3, .cat = 2, .rows = 3, .origin = VD_ORIGIN_PLAN },
 	    { .test = 4, .cat = 3, .rows = 3 },
 	    { .test = 5, .cat = 4, .rows = 3 },
-	    { .test = 6, .cat = 5, .rows = 2 } }, 6,
+	    { .test = 6, .cat = 5, .rows = 2 },
+	    { .test = 7, .cat = 6, .rows = 4, .origin = VD_ORIGIN_PLAN },
+	    { .test = 8, .cat = 7, .rows = 4, .origin = VD_ORIGIN_PLAN } }, 8,
 	  { VD_TSHARK, { "PYTHON", "python3", "python3" } } },
 	/* Not a table of D4.3: the project's end-to-end run of sections 3, 5.2.3, 5.3.4. */
 	{ "decoupled", "Decoupled approach end to end", "the project's, D4.3 sections 3, 5.2.3, 5.3.4",

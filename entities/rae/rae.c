@@ -197,7 +197,7 @@ rae_sock_drop(struct rae *r, struct tcp_sock *s)
 	if (!s)
 		return;
 	tcp_set_callbacks(s, NULL, NULL);
-	if (!r->stopping || !r->e.node->up)
+	if (!r->stopping || r->restarting || !r->e.node->up)
 		tcp_abort(s);
 }
 
@@ -235,6 +235,9 @@ rae_setup_rib(struct rae *r)
 	}
 }
 
+static void rae_restart_fire(struct sim *sim, void *ctx, void *arg);
+static void rae_stop(struct entity *e);
+
 static void
 rae_start(struct entity *e)
 {
@@ -250,6 +253,7 @@ rae_start(struct entity *e)
 		rae_pbarena_init(&r->rx);
 		rae_cme_setup(r);
 		rae_setup_rib(r);
+		sim_timer_init(&r->t_restart, rae_restart_fire, r, NULL);
 	}
 	r->stopping = false;
 	{
@@ -354,6 +358,13 @@ rae_stop(struct entity *e)
 
 	if (!r->rib_ready)
 		return;
+	if (r->down) {
+		/* Stopped between the two halves of a restart: it never comes back. */
+		sim_timer_cancel(rae_sim(r), &r->t_restart);
+		r->down = false;
+		entity_log(e, LOG_INFO, "restart: stopped before it started again");
+		return;
+	}
 	r->stopping = true;
 	rae_report(r);
 	for (unsigned i = 0; i < r->cfg->npeers; i++)
@@ -365,11 +376,201 @@ rae_stop(struct entity *e)
 	rae_cme_stop(r);
 }
 
+/* ---- rae_tool reload ---- */
+
+static bool
+cmetrics_same(const struct rae_cmetric *a, unsigned na, const struct rae_cmetric *b,
+	      unsigned nb)
+{
+	if (na != nb)
+		return false;
+	for (unsigned i = 0; i < na; i++)
+		if (a[i].cos != b[i].cos || a[i].m.delay != b[i].m.delay ||
+		    a[i].m.loss != b[i].m.loss || a[i].m.bw != b[i].m.bw)
+			return false;
+	return true;
+}
+
+static bool
+endpoint_same(const struct rae_endpoint *a, const struct rae_endpoint *b)
+{
+	if (a->is_as != b->is_as)
+		return false;
+	if (a->is_as)
+		return a->asn == b->asn;
+	return a->pfx.len == b->pfx.len && addr_eq(&a->pfx.addr, &b->pfx.addr);
+}
+
+static bool
+prov_same(const struct rae_config *a, const struct rae_config *b)
+{
+	if (a->nprov != b->nprov)
+		return false;
+	for (unsigned i = 0; i < a->nprov; i++)
+		if (!endpoint_same(&a->prov[i].src, &b->prov[i].src) ||
+		    !endpoint_same(&a->prov[i].sink, &b->prov[i].sink) ||
+		    !cmetrics_same(a->prov[i].classes, a->prov[i].nclasses, b->prov[i].classes,
+				   b->prov[i].nclasses))
+			return false;
+	return true;
+}
+
+/*
+ * What a reload may not change: everything but the provisioning table and
+ * the peers' class tables.  NULL if nothing else differs, else the field.
+ */
+static const char *
+reload_fixed_diff(const struct rae_config *a, const struct rae_config *b)
+{
+	if (a->local_as != b->local_as)
+		return "local_as_number";
+	if (!addr_eq(&a->local_ip, &b->local_ip))
+		return "local_ip_address";
+	if (a->local_port != b->local_port)
+		return "local_port_number";
+	if (a->limit != b->limit)
+		return "limit_of_preferred_paths";
+	if (a->min_update_interval != b->min_update_interval)
+		return "minimum_update_interval";
+	if (a->has_cme != b->has_cme || (a->has_cme && (!addr_eq(&a->cme_ip, &b->cme_ip) ||
+							  a->cme_port != b->cme_port)))
+		return "cme_ip_address or cme_port_number";
+	if (a->flat != b->flat)
+		return "decision_with_flat_function";
+	if (a->ndp != b->ndp)
+		return "decision_parameters";
+	for (unsigned i = 0; i < a->ndp; i++) {
+		const struct rae_dparams *x = &a->dp[i], *y = &b->dp[i];
+
+		if (x->cos != y->cos || x->delay_a != y->delay_a || x->delay_r != y->delay_r ||
+		    x->loss_a != y->loss_a || x->loss_r != y->loss_r || x->bw_a != y->bw_a ||
+		    x->bw_r != y->bw_r)
+			return "decision_parameters";
+	}
+	if (a->npeers != b->npeers)
+		return "peer_table (its peers)";
+	for (unsigned i = 0; i < a->npeers; i++) {
+		const struct rae_peer_cfg *x = &a->peers[i], *y = &b->peers[i];
+
+		if (x->asn != y->asn || x->rel != y->rel || !addr_eq(&x->ip, &y->ip) ||
+		    x->port != y->port || x->ttl != y->ttl)
+			return "peer_table (a peer's AS, address, port, ttl_value or relationship)";
+	}
+	if (a->nprefixes != b->nprefixes)
+		return "prefix_table";
+	for (unsigned i = 0; i < a->nprefixes; i++)
+		if (a->prefixes[i].len != b->prefixes[i].len ||
+		    !addr_eq(&a->prefixes[i].addr, &b->prefixes[i].addr))
+			return "prefix_table";
+	return NULL;
+}
+
+int
+rae_reload(struct rae *r, struct rae_config *nc, char *why, size_t whylen)
+{
+	struct rae_config *old = r->cfg;
+	const char *fixed = reload_fixed_diff(old, nc);
+	bool prov_changed;
+	unsigned npeers = 0;
+	uint64_t readv = 0;
+
+	if (fixed) {
+		snprintf(why, whylen, "%s: %s differs from the running configuration's (%s): a "
+			 "reload changes only provisioning_table and the peers' class_table",
+			 nc->file, fixed, old->file);
+		return -1;
+	}
+	prov_changed = !prov_same(old, nc);
+	r->cfg = nc;
+	r->rib.dp.dp = nc->dp;	/* the same values (checked above), now nc's */
+	for (unsigned i = 0; i < nc->npeers; i++)
+		r->peers[i].cfg = &nc->peers[i];
+	r->reloads++;
+	/*
+	 * A link metric changed: the paths learned over it hold the old one
+	 * in their sum, and only the peer has the other part; ask it for its
+	 * paths again (Refresh), and they come back with the new metric.
+	 */
+	for (unsigned i = 0; i < nc->npeers; i++) {
+		struct rae_peer *p = &r->peers[i];
+
+		if (cmetrics_same(old->peers[i].classes, old->peers[i].nclasses,
+				  nc->peers[i].classes, nc->peers[i].nclasses))
+			continue;
+		npeers++;
+		if (p->state == PS_ESTABLISHED) {
+			entity_log(&r->e, LOG_INFO, "%s: link metric changed: asking for its paths "
+				   "again", p->name);
+			rae_peer_send(p, RAE_MSG_REFRESH, NULL);
+		}
+	}
+	r->reload_peers += npeers;
+	/* The provisioning changed: what goes out with it to each peer. */
+	if (prov_changed)
+		readv = rae_rde_reconfigured(r, old);
+	r->reload_readvertised += readv;
+	entity_log(&r->e, LOG_INFO, "reloaded %s: provisioning %s, %u peer link metrics "
+		   "changed, %" PRIu64 " (peer, prefix) advertisements to send again", nc->file,
+		   prov_changed ? "changed" : "unchanged", npeers, readv);
+	if (prov_changed && r->cme.state == CS_UP)
+		rae_cme_send_prov(r, false);
+	rae_config_free(old);
+	return 0;
+}
+
+/* ---- rae_tool restart ---- */
+
+static void
+rae_restart_fire(struct sim *sim, void *ctx, void *arg)
+{
+	struct rae *r = ctx;
+
+	(void)sim;
+	(void)arg;
+	r->down = false;
+	entity_log(&r->e, LOG_INFO, "restart: starting again");
+	rae_start(&r->e);
+}
+
+void
+rae_restart(struct rae *r, sim_time_t down)
+{
+	size_t n = r->rib.count;
+	uint64_t np = r->rib.npaths;
+
+	r->restarts++;
+	entity_log(&r->e, LOG_INFO, "restart: stopping (every connection reset)");
+	r->restarting = true;
+	rae_stop(&r->e);
+	r->restarting = false;
+	/*
+	 * A new process: an empty RIB with the configuration's own prefixes
+	 * (those announced or withdrawn by rae_tool are forgotten), nothing
+	 * queued, and a CME it knows nothing of (a full report).  The
+	 * entity stays running for the engine meanwhile (r->down), so that a
+	 * node going down or the end of the run stops it as any other.
+	 */
+	g_ptr_array_set_size(r->cme.q, 0);
+	r->cme.need_full = true;
+	r->cme.have_version = false;
+	r->cme.lost_unacked = false;
+	rae_rib_fini(&r->rib);
+	g_free(r->local);
+	r->local = NULL;
+	r->nlocal = 0;
+	rae_setup_rib(r);
+	r->down = true;
+	entity_log(&r->e, LOG_INFO, "restart: RIB emptied (%zu prefixes and %" PRIu64 " paths "
+		   "dropped; now %zu prefixes, %zu own, and %" PRIu64 " paths); starting again in %"
+		   PRId64 " ms", n, np, r->rib.count, r->nlocal, r->rib.npaths, down / SIM_MS);
+	sim_timer_after(rae_sim(r), &r->t_restart, down);
+}
+
 static void
 rae_stats(struct entity *e, entity_stat_fn fn, void *ctx)
 {
 	struct rae *r = (struct rae *)e;
-	uint64_t up = 0, est = 0, resets = 0, cfail = 0, in[5] = { 0 }, out[5] = { 0 }, npref = 0;
+	uint64_t up = 0, est = 0, resets = 0, cfail = 0, in[6] = { 0 }, out[6] = { 0 }, npref = 0;
 	uint64_t pin = 0, pout = 0, win = 0, wout = 0;
 
 	if (!r->rib_ready)
@@ -381,7 +582,7 @@ rae_stats(struct entity *e, entity_stat_fn fn, void *ctx)
 		est += p->established;
 		resets += p->resets;
 		cfail += p->connect_failures;
-		for (int k = 1; k <= 4; k++) {
+		for (int k = 1; k <= 5; k++) {
 			in[k] += p->msgs_in[k];
 			out[k] += p->msgs_out[k];
 		}
@@ -430,6 +631,21 @@ rae_stats(struct entity *e, entity_stat_fn fn, void *ctx)
 	fn(ctx, "cme_full_reports", r->cme.full_reports);
 	fn(ctx, "last_change_ns", r->last_change == RAE_NEVER ? 0 : (uint64_t)r->last_change);
 	fn(ctx, "preferred_changes", r->pref_changes);
+	/*
+	 * Only in runs that use them (rae_tool reload and restart), so that
+	 * the counters of every other run are what they were before them.
+	 */
+	if (in[RAE_MSG_REFRESH] || out[RAE_MSG_REFRESH]) {
+		fn(ctx, "refresh_in", in[RAE_MSG_REFRESH]);
+		fn(ctx, "refresh_out", out[RAE_MSG_REFRESH]);
+	}
+	if (r->reloads) {
+		fn(ctx, "reloads", r->reloads);
+		fn(ctx, "reload_peers", r->reload_peers);
+		fn(ctx, "reload_readvertised", r->reload_readvertised);
+	}
+	if (r->restarts)
+		fn(ctx, "restarts", r->restarts);
 }
 
 static void

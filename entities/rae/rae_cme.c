@@ -519,6 +519,8 @@ rae_cme_stop(struct rae *r)
 		rae_sock_drop(r, s);
 	}
 	cme_change_state(r, CE_STOP, NULL);
+	/* What was half received goes with the connection (a restart starts a new framer). */
+	rae_framer_fini(&r->cme.fr);
 	sim_timer_cancel(sim, &r->cme.t_retry);
 	sim_timer_cancel(sim, &r->cme.t_drain);
 }

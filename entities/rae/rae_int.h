@@ -78,7 +78,7 @@ struct rae_peer {
 	/* statistics */
 	uint64_t established, resets;	/* sessions set up; lost or refused after TCP came up */
 	uint64_t connect_failures;	/* connections that never came up */
-	uint64_t msgs_in[5], msgs_out[5];	/* by message type 1..4 */
+	uint64_t msgs_in[6], msgs_out[6];	/* by message type 1..5 */
 	uint64_t pfx_in, wdr_in, pfx_out, wdr_out;
 	char last_reason[160];
 };
@@ -146,6 +146,13 @@ struct rae {
 	sim_time_t last_change;	/* last change of a preferred path, RAE_NEVER if none */
 	uint64_t pref_changes;	/* destinations whose preferred paths changed, counted
 				   once a change (a time series of convergence) */
+	/* reloads and restarts (rae_tool reload, restart; doc/rae.md) */
+	uint64_t reloads, reload_peers, reload_readvertised, restarts;
+	struct sim_timer t_restart;	/* rae_tool restart: the start after the down time */
+	bool restarting;	/* stopped by rae_tool restart: connections are reset */
+	bool down;		/* between the two halves of a restart: no process (the
+				   entity stays running for the engine, so that a node
+				   going down or the run's end stops it as usual) */
 	bool stopping;		/* in rae_stop() */
 	bool paths_registered;	/* in the run's list for rae-paths.csv */
 };
@@ -176,6 +183,17 @@ int rae_total_check(const struct entity_scope *sc, uint64_t prefixes, uint64_t p
 		    char *err, size_t errlen);
 /* Log the RIB summary, the preferred paths (up to `report` prefixes), the sessions. */
 void rae_report(struct rae *r);
+/*
+ * rae_tool reload: run with configuration nc (taken over) instead of
+ * r->cfg.  Only the provisioning table and the peers' class tables may
+ * differ; otherwise -1 with why (nc is then the caller's still).
+ */
+int rae_reload(struct rae *r, struct rae_config *nc, char *why, size_t whylen);
+/*
+ * rae_tool restart: stop the RAE as its process would end (every
+ * connection reset), empty its RIB, and start it again after `down`.
+ */
+void rae_restart(struct rae *r, sim_time_t down);
 
 /* ---- the sessions (rae_session.c) ---- */
 
@@ -214,6 +232,13 @@ void rae_rde_withdraw(struct rae_peer *p, const Comet__Rae__Withdraw *w);
 void rae_rde_peer_up(struct rae_peer *p);
 /* The session went down: forget every path learned from p and what it was sent. */
 void rae_rde_peer_down(struct rae_peer *p);
+/*
+ * The configuration changed from `old` to r->cfg (rae_tool reload): queue
+ * for each established peer the prefixes whose advertisement to it
+ * changes (the provisioning a path goes out with); returns how many
+ * (peer, prefix) pairs were queued.
+ */
+uint64_t rae_rde_reconfigured(struct rae *r, const struct rae_config *old);
 
 /* ---- rae-paths.csv (rae_paths.c) ---- */
 

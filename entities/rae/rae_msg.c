@@ -41,6 +41,8 @@ rae_msg_name(unsigned type, char *buf, size_t len)
 		return "update";
 	case RAE_MSG_WITHDRAW:
 		return "withdraw";
+	case RAE_MSG_REFRESH:
+		return "refresh";
 	case RAE_MSG_CME_REQUEST:
 		return "cme-request";
 	case RAE_MSG_CME_REPLY:
@@ -53,7 +55,7 @@ rae_msg_name(unsigned type, char *buf, size_t len)
 int
 rae_msg_type_known(unsigned type)
 {
-	return (type >= RAE_MSG_OPEN && type <= RAE_MSG_WITHDRAW) ||
+	return (type >= RAE_MSG_OPEN && type <= RAE_MSG_REFRESH) ||
 	       type == RAE_MSG_CME_REQUEST || type == RAE_MSG_CME_REPLY;
 }
 
@@ -532,6 +534,8 @@ msg_descriptor(unsigned type)
 		return &comet__rae__update__descriptor;
 	case RAE_MSG_WITHDRAW:
 		return &comet__rae__withdraw__descriptor;
+	case RAE_MSG_REFRESH:
+		return &comet__rae__refresh__descriptor;
 	case RAE_MSG_CME_REQUEST:
 		return &comet__cmerae__generic_request__descriptor;
 	case RAE_MSG_CME_REPLY:

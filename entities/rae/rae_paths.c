@@ -163,7 +163,7 @@ paths_end(struct net *net, void *data)
 	for (guint i = 0; i < rp->raes->len; i++) {
 		struct rae *r = g_ptr_array_index(rp->raes, i);
 
-		if (r->e.running && r->rib_ready)
+		if (r->e.running && r->rib_ready && !r->down)
 			g_ptr_array_add(live, r);
 	}
 	qsort(live->pdata, live->len, sizeof(void *), rae_order);

@@ -76,10 +76,9 @@ struct adv_item {
  * written to v.
  */
 static unsigned
-adv_compute(struct rae *r, struct rae_peer *p, const struct rae_dest *d,
-	    struct adv_item *v, unsigned cap)
+adv_compute_cfg(const struct rae_config *c, struct rae_peer *p, const struct rae_dest *d,
+		struct adv_item *v, unsigned cap)
 {
-	const struct rae_config *c = r->cfg;
 	unsigned n = 0;
 
 	if (d->flags & RAE_DEST_LOCAL) {
@@ -110,7 +109,7 @@ adv_compute(struct rae *r, struct rae_peer *p, const struct rae_dest *d,
 		if (!q->pref || q->peer == p->idx)
 			continue;
 		/* The policy: what peers and providers offer goes to customers only. */
-		if (!rae_rel_exports(r->cfg->peers[q->peer].rel, p->cfg->rel))
+		if (!rae_rel_exports(c->peers[q->peer].rel, p->cfg->rel))
 			continue;
 		pv = rae_config_prov(c, p->cfg->asn, true, q->attr->aspath->asn[0], NULL);
 		if (!pv)
@@ -128,6 +127,14 @@ adv_compute(struct rae *r, struct rae_peer *p, const struct rae_dest *d,
 		n++;
 	}
 	return n;
+}
+
+/* The same with the RAE's configuration. */
+static unsigned
+adv_compute(struct rae *r, struct rae_peer *p, const struct rae_dest *d,
+	    struct adv_item *v, unsigned cap)
+{
+	return adv_compute_cfg(r->cfg, p, d, v, cap);
 }
 
 /* n config.proto Prefix messages for dests[0..n), in the arena. */
@@ -637,4 +644,73 @@ rae_rde_peer_down(struct rae_peer *p)
 	if (lost)
 		entity_log(&r->e, LOG_INFO, "%s: withdrew the paths of %u prefixes learned from "
 			   "it; %u preferred paths changed", p->name, lost, changed);
+}
+
+/* ---- a new configuration (rae_tool reload) ---- */
+
+/*
+ * Whether two advertisements (made under configurations ca and cb) would
+ * put the same paths on the wire: the same AS paths, classes and metrics
+ * (the provisioning in front of the path's metric), in the same order.
+ */
+static bool
+adv_same(const struct rae_config *ca, const struct adv_item *a, unsigned na,
+	 const struct rae_config *cb, const struct adv_item *b, unsigned nb)
+{
+	if (na != nb)
+		return false;
+	for (unsigned i = 0; i < na; i++) {
+		if (a[i].attr != b[i].attr || a[i].mask != b[i].mask)
+			return false;
+		for (unsigned s = 0; s < ca->ndp; s++) {
+			const struct rae_metric *ma, *mb;
+
+			if (!(a[i].mask & (1u << s)))
+				continue;
+			ma = rae_cmetric_find(a[i].prov->classes, a[i].prov->nclasses, ca->dp[s].cos);
+			mb = rae_cmetric_find(b[i].prov->classes, b[i].prov->nclasses, cb->dp[s].cos);
+			if (ma->delay != mb->delay || ma->loss != mb->loss || ma->bw != mb->bw)
+				return false;
+		}
+	}
+	return true;
+}
+
+uint64_t
+rae_rde_reconfigured(struct rae *r, const struct rae_config *old)
+{
+	unsigned cap = r->cfg->ndp * r->cfg->limit + 1;
+	struct adv_item *va = g_new(struct adv_item, cap), *vb = g_new(struct adv_item, cap);
+	GPtrArray *all = g_ptr_array_new();
+	uint64_t queued = 0;
+
+	rae_rib_foreach(&r->rib, rae_rde_collect, all);
+	for (unsigned k = 0; k < r->cfg->npeers; k++) {
+		struct rae_peer *p = &r->peers[k];
+		unsigned n = 0;
+
+		if (p->state != PS_ESTABLISHED)
+			continue;
+		for (guint i = 0; i < all->len; i++) {
+			struct rae_dest *d = g_ptr_array_index(all, i);
+			unsigned na, nb;
+
+			if (!(d->flags & RAE_DEST_LOCAL) && !d->paths)
+				continue;
+			na = adv_compute_cfg(old, p, d, va, cap);
+			nb = adv_compute_cfg(r->cfg, p, d, vb, cap);
+			if (adv_same(old, va, na, r->cfg, vb, nb))
+				continue;
+			rae_rde_enqueue(p, d);
+			n++;
+		}
+		if (n)
+			entity_log(&r->e, LOG_INFO, "%s: %u prefixes advertised again (provisioning "
+				   "changed)", p->name, n);
+		queued += n;
+	}
+	g_ptr_array_free(all, TRUE);
+	g_free(va);
+	g_free(vb);
+	return queued;
 }

@@ -40,7 +40,7 @@ rae_peer_send(struct rae_peer *p, unsigned type, const ProtobufCMessage *m)
 	rae_frame_append(b, type, m);
 	if (p->sock && tcp_send(p->sock, b->data, b->len) == 0) {
 		p->r->bytes_out += b->len;
-		if (type >= 1 && type <= 4)
+		if (type >= RAE_MSG_OPEN && type <= RAE_MSG_REFRESH)
 			p->msgs_out[type]++;
 		entity_log(&p->r->e, LOG_TRACE, "%s: sent %s, %u bytes", p->name,
 			   rae_msg_name(type, nb, sizeof(nb)), b->len);
@@ -145,6 +145,11 @@ peer_rx_msg(struct rae_peer *p, unsigned type, const uint8_t *body, size_t len)
 		}
 	} else if (type == RAE_MSG_WITHDRAW) {
 		rae_rde_withdraw(p, (const Comet__Rae__Withdraw *)m);
+	} else if (type == RAE_MSG_REFRESH) {
+		/* The peer's link metric towards us changed: it needs our paths again. */
+		entity_log(&r->e, LOG_INFO, "%s: refresh asked: advertising everything again",
+			   p->name);
+		rae_rde_peer_up(p);
 	}
 	return 0;
 }

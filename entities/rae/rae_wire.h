@@ -26,6 +26,7 @@ enum rae_msg_type {
 	RAE_MSG_KEEPALIVE = 2,
 	RAE_MSG_UPDATE = 3,
 	RAE_MSG_WITHDRAW = 4,
+	RAE_MSG_REFRESH = 5,		/* the project's: send your paths again */
 	RAE_MSG_CME_REQUEST = 16,	/* cmerae GenericRequest, RAE -> CME */
 	RAE_MSG_CME_REPLY = 17,		/* cmerae Reply, CME -> RAE */
 };

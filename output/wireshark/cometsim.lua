@@ -820,8 +820,8 @@ end
 -- body:
 --
 --   offset size   field
---   0      1      type     1 Open, 2 Keepalive, 3 Update, 4 Withdraw
---                          (rae.proto), 16 GenericRequest, 17 Reply
+--   0      1      type     1 Open, 2 Keepalive, 3 Update, 4 Withdraw,
+--                          5 Refresh (rae.proto), 16 GenericRequest, 17 Reply
 --                          (cmerae.proto)
 --   1      4      length   of the body, big endian
 --   5      length body     the protobuf message of the type
@@ -846,11 +846,11 @@ do
 
 	local type_names = {
 		[1] = "Open", [2] = "Keepalive", [3] = "Update", [4] = "Withdraw",
-		[16] = "GenericRequest", [17] = "Reply",
+		[5] = "Refresh", [16] = "GenericRequest", [17] = "Reply",
 	}
 	local pb_types = {
 		[1] = "comet.rae.Open", [2] = "comet.rae.Keepalive",
-		[3] = "comet.rae.Update", [4] = "comet.rae.Withdraw",
+		[3] = "comet.rae.Update", [4] = "comet.rae.Withdraw", [5] = "comet.rae.Refresh",
 		[16] = "comet.cmerae.GenericRequest", [17] = "comet.cmerae.Reply",
 	}
 

@@ -38,7 +38,13 @@
 # (scenarios/rae/ties.xml), and the same scenario with lossy control
 # links, where the RAE sessions live on TCP's retransmissions.  Test 6
 # is the peer table's ttl_value applied as TTL security
-# (scenarios/rae/ttl.xml, doc/rae.md "ttl_value").
+# (scenarios/rae/ttl.xml, doc/rae.md "ttl_value").  Tests 7 and 8 are
+# two functions D4.3's plan names for its integration tests without
+# making a test case of them (section 4.4.1: "updating of provisioning
+# information and reset/unavailability of RAE"): a domain's provisioning
+# and a peer link metric changed during the run (scenarios/rae/update.xml,
+# rae_tool reload), and an RAE restarted (scenarios/rae/reset.xml,
+# rae_tool restart).
 set -u
 
 me=rae.sh
@@ -60,7 +66,7 @@ die() {
 
 outdir=''
 rows_file=''
-only='1,2,3,4,5,6'
+only='1,2,3,4,5,6,7,8'
 prefixes=10000
 quiet=0
 no_run=0
@@ -81,7 +87,7 @@ done
 [ -n "$outdir" ] || usage
 case $prefixes in ''|*[!0-9]*) die "--prefixes $prefixes: not a number" ;; esac
 for t in $(echo "$only" | tr ',' ' '); do
-	case $t in [1-6]) ;; *) die "--only: no test \"$t\" (tests 1 to 6)" ;; esac
+	case $t in [1-8]) ;; *) die "--only: no test \"$t\" (tests 1 to 8)" ;; esac
 done
 wants() {
 	case ",$only," in *",$1,"*) return 0 ;; esac
@@ -99,9 +105,9 @@ fi
 command -v "$COMETSIM" >/dev/null 2>&1 || [ -x "$COMETSIM" ] || die "no cometsim ($COMETSIM)"
 "$PYTHON" -c 'import xml.etree.ElementTree' 2>/dev/null ||
 	die "no $PYTHON (needed for the models; Debian: apt-get install python3)"
-if wants 2 || wants 5 || wants 6; then
+if wants 2 || wants 5 || wants 6 || wants 7 || wants 8; then
 	command -v "$TSHARK" >/dev/null 2>&1 ||
-		die "no tshark ($TSHARK): tests 2, 5 and 6 read the captures with it (Debian: apt-get install tshark)"
+		die "no tshark ($TSHARK): tests 2, 5, 6, 7 and 8 read the captures with it (Debian: apt-get install tshark)"
 fi
 
 mkdir -p "$outdir" || die "cannot create $outdir"
@@ -569,6 +575,166 @@ if wants 6; then
 		"the same run: AS 4 is two hops from AS 1 (through m) with ttl_value 1 on both sides" \
 		"the sessions AS 1-AS 2 and AS 1-AS 3 come up once each; AS 4 none: AS 1's SYNs reach r4 with TTL 254, each dropped (reason tcp_min_ttl), no SYN-ACK" \
 		"sessions established: AS 2 $e12, AS 3 $e13, AS 4 $e14; r4's link: $syn4 SYNs with TTL 254, $synack4 SYN-ACKs; r4 drop_tcp_min_ttl $drops" \
+		"$ok" "$d"
+fi
+
+# ---- test 7: updating the provisioning information (D4.3 4.4.1's plan) ----
+
+# rae_tshark ARGS...: tshark with the project's dissector and the .proto
+# folder (written without "..", which Wireshark 4.0 does not follow).
+rae_tshark() {
+	src=$(cd "$top_srcdir" && pwd -P)
+	"$TSHARK" -n -X "lua_script:$src/output/wireshark/cometsim.lua" \
+		-o "uat:protobuf_search_paths:\"$src/entities/rae\",\"TRUE\"" \
+		-o protobuf.pbf_as_hf:TRUE -o protobuf.preload_protos:TRUE "$@" 2>/dev/null
+}
+
+if wants 7; then
+	scn="$raedir/update.xml"
+	run 7-provisioning "$scn" --end 9.9s
+	run 7-link-metric "$scn"
+	up3="$raedir/update/as3-update.xml"
+	up1="$raedir/update/as1-update.xml"
+
+	d="$outdir/7-provisioning"
+	mkdir -p "$d/evidence"
+	ties_model --reload "$up3" >"$d/evidence/expected.txt"
+	( cd "$raedir/ties" && "$PYTHON" "$model" --prov as3.xml --reload "$up3" ) |
+		grep '^prov_inf AS 3 provisioning' >"$d/evidence/expected-prov.txt"
+	store "$d" >"$d/evidence/observed-all.txt"
+	grep '^prov_inf AS 3 provisioning' "$d/evidence/observed-all.txt" >"$d/evidence/observed-prov.txt"
+	grep -v ' provisioning ' "$d/evidence/observed-all.txt" >"$d/evidence/observed.txt"
+	compare "$d/evidence/expected-prov.txt" "$d/evidence/observed-prov.txt"
+	reloads=$(counter "$d" rae r3/rae2 reloads)
+	changed=$(grep -c 'AS 1 -> AS 4 class 1 delay 0.3 ' "$d/evidence/observed-prov.txt")
+	ok=0
+	[ "$same" -eq 1 ] && [ "$reloads" -eq 1 ] && [ "$changed" -eq 1 ] && ok=1
+	row 7 "a provisioning update reaches the CME" \
+		"the six domains of test 4 (scenarios/rae/update.xml); at 6 s AS 3 loads update/as3-update.xml (rae_tool reload): its transit from AS 1 to AS 4 now has a delay of 0.3 s; stores read at 9.9 s" \
+		"AS 3's RAE reloads once; its CME holds the new provisioning table as rae_model.py reads it from as3-update.xml: $(wc -l <"$d/evidence/expected-prov.txt") entries, AS 1 -> AS 4 with delay 0.3" \
+		"$reloads reloads; AS 1 -> AS 4 with delay 0.3 in $changed entries; CME store against the model: $cmp_text" \
+		"$ok" "$d"
+
+	readv=$(counter "$d" rae r3/rae2 reload_readvertised)
+	want_readv=$(ties_model --reload "$up3" --readvertised 3 | sed -n 's/^readvertised AS 3 //p')
+	got=$(grep '^path_inf AS 1 10\.4\.0\.0/16 ' "$d/evidence/observed.txt" | sed 's/ class .*//; s/.* as_path //')
+	compare "$d/evidence/expected.txt" "$d/evidence/observed.txt"
+	ok=0
+	[ -n "$want_readv" ] && [ "$readv" -eq "$want_readv" ] && [ "$got" = "2 5 4" ] &&
+		[ "$same" -eq 1 ] && ok=1
+	row 7 "the changed paths are advertised again and the domains decide again" \
+		"the same run: AS 3 compares what it advertises to each peer under both configurations and sends what changed; AS 1 scores 3 4 with AS 3's new transit" \
+		"AS 3 advertises again the $want_readv (peer, prefix) pairs whose advertisement changes (rae_model.py --readvertised 3); AS 1 prefers 2 5 4 to 10.4.0.0/16 instead of 3 4; every CME as rae_model.py computes it from as3-update.xml" \
+		"AS 3 advertised $readv pairs again; AS 1's CME holds as_path ${got:-nothing} to 10.4.0.0/16; stores against the model: $cmp_text" \
+		"$ok" "$d"
+
+	d="$outdir/7-link-metric"
+	mkdir -p "$d/evidence"
+	# AS 1 is 172.20.2.1 on r1-r2 (r1 eth2, r2 eth1).
+	refresh=$(rae_tshark -r "$d/r2-eth1.pcap" -Y 'rae.type == 5 && ip.src == 172.20.2.1' | wc -l)
+	rout=$(counter "$d" rae r1/rae0 refresh_out)
+	rin=$(counter "$d" rae r2/rae1 refresh_in)
+	resets=0
+	for k in 1 2 3 4 5 6; do
+		resets=$((resets + $(counter "$d" rae "r$k/rae$((k - 1))" session_resets)))
+	done
+	ok=0
+	[ "$refresh" -eq 1 ] && [ "$rout" -eq 1 ] && [ "$rin" -eq 1 ] && [ "$resets" -eq 0 ] && ok=1
+	row 7 "a peer link metric update: the RAE asks the peer for its paths again" \
+		"the same scenario to 14 s: at 10 s AS 1 loads update/as1-update.xml, whose link to AS 2 has a delay of 0.3 s; the paths AS 1 holds from AS 2 carry the old link metric in their sum, so it asks AS 2 to send them again (Refresh, doc/rae.md)" \
+		"one Refresh (RAE type 5) from AS 1 to AS 2 on their link, sent and received once (refresh_out, refresh_in); no session reset in any domain" \
+		"tshark finds $refresh Refresh from AS 1 on r2's link to r1; AS 1 refresh_out $rout, AS 2 refresh_in $rin; $resets session resets" \
+		"$ok" "$d"
+
+	ties_model --reload "$up3" --reload "$up1" >"$d/evidence/expected.txt"
+	store "$d" | grep -v ' provisioning ' >"$d/evidence/observed.txt"
+	compare "$d/evidence/expected.txt" "$d/evidence/observed.txt"
+	p2=$(grep '^path_inf AS 1 10\.2\.0\.0/16 ' "$d/evidence/observed.txt" | sed 's/ class .*//; s/.* as_path //')
+	p6=$(grep '^path_inf AS 1 10\.6\.0\.0/16 ' "$d/evidence/observed.txt" | sed 's/ class .*//; s/.* as_path //')
+	ok=0
+	[ "$p2" = "3 6 2" ] && [ "$p6" = "3 6" ] && [ "$same" -eq 1 ] && ok=1
+	row 7 "the domains decide again with the new link metric; the CME gets the changed paths" \
+		"the same run: every CME's store at 14 s" \
+		"AS 1 turns from 2 to 3 6 2 for 10.2.0.0/16 and from 2 6 to 3 6 for 10.6.0.0/16; every CME as rae_model.py computes it from as3-update.xml and as1-update.xml" \
+		"AS 1's CME holds as_path ${p2:-nothing} to 10.2.0.0/16 and ${p6:-nothing} to 10.6.0.0/16; stores against the model: $cmp_text" \
+		"$ok" "$d"
+fi
+
+# ---- test 8: reset of an RAE (D4.3 4.4.1's plan) ----
+
+if wants 8; then
+	scn="$raedir/reset.xml"
+	run 8-down "$scn" --end 8.9s
+	run 8-back "$scn"
+
+	d="$outdir/8-down"
+	mkdir -p "$d/evidence"
+	# The peers' lines about AS 3 between the restart (6 s) and the down time's end.
+	awk '$1 >= 6 && $1 < 9 && $6 ~ /^AS3\// && /Established -> Idle/ {
+		print $2 " lost AS 3 at " $1 ": " substr($0, index($0, "Idle: ") + 6) }' \
+		"$d/log.txt" >"$d/evidence/lost.txt"
+	nl3=$(wc -l <"$d/evidence/lost.txt")
+	nreset=$(grep -c 'connection reset by the peer$' "$d/evidence/lost.txt")
+	late=$(awk '{ t = $6; sub(":", "", t); if (t + 0 > 6.1) n++ } END { print n + 0 }' "$d/evidence/lost.txt")
+	hx=0
+	for k in 1 4 6; do
+		hx=$((hx + $(counter "$d" rae "r$k/rae$((k - 1))" hold_expired)))
+	done
+	ok=0
+	[ "$nl3" -eq 3 ] && [ "$nreset" -eq 3 ] && [ "$late" -eq 0 ] && [ "$hx" -eq 0 ] && ok=1
+	row 8 "the peers see the reset at once" \
+		"the six domains of test 4 (scenarios/rae/reset.xml); at 6 s AS 3's RAE is restarted (rae_tool restart down=3s): its process ends, every connection is reset; it starts again at 9 s" \
+		"AS 1, 4 and 6 lose their session with AS 3 by the reset, within 0.1 s of 6 s (a link delay is 2 ms), not by their hold timers (3 s)" \
+		"$(tr '\n' ';' <"$d/evidence/lost.txt" | sed 's/;$//; s/;/; /g'); hold timers expired: $hx" \
+		"$ok" "$d"
+
+	ties_model --down-as 3 >"$d/evidence/expected.txt"
+	# AS 3's CME keeps what it was told until the full report: not evaluated here.
+	store "$d" | grep -v ' provisioning ' | grep -v '^path_inf AS 3 \|^prov_inf AS 3 ' \
+		>"$d/evidence/observed.txt"
+	via=$(grep -cE 'as_path( [0-9]+)* 3( |$)| 10\.3\.0\.0/16' "$d/evidence/observed.txt")
+	compare "$d/evidence/expected.txt" "$d/evidence/observed.txt"
+	ok=0
+	[ "$via" -eq 0 ] && [ "$same" -eq 1 ] && ok=1
+	row 8 "its peers withdraw what they learned from it and turn to other paths" \
+		"the same scenario, stores read at 8.9 s (AS 3 still down)" \
+		"no path through AS 3, none to 10.3.0.0/16; the other domains' CMEs as rae_model.py computes them without AS 3" \
+		"$via paths through AS 3 or to its prefix; stores against the model: $cmp_text" "$ok" "$d"
+
+	d="$outdir/8-back"
+	mkdir -p "$d/evidence"
+	ties_model --candidates 3 >"$d/evidence/candidates.txt"
+	want_p=$(($(awk '{ print $4 }' "$d/evidence/candidates.txt" | sort -u | wc -l) + 1))
+	want_n=$(wc -l <"$d/evidence/candidates.txt")
+	emptied=$(grep -E '^6\.0+ r3 rae/rae2 INFO: restart: RIB emptied' "$d/log.txt" |
+		sed 's/.*RIB emptied (//; s/; starting again.*//')
+	rp=$(counter "$d" rae r3/rae2 rib_prefixes)
+	rn=$(counter "$d" rae r3/rae2 rib_paths)
+	rs=$(counter "$d" rae r3/rae2 restarts)
+	est=$(counter "$d" rae r3/rae2 sessions_established)
+	ok=0
+	[ "$emptied" = "$want_p prefixes and $want_n paths dropped; now 1 prefixes, 1 own, and 0 paths)" ] &&
+		[ "$rp" -eq "$want_p" ] && [ "$rn" -eq "$want_n" ] && [ "$rs" -eq 1 ] && [ "$est" -eq 6 ] &&
+		ok=1
+	row 8 "its RIB is emptied and rebuilt" \
+		"the same scenario to 14 s: AS 3's RAE logs what it drops at the restart; its counters at the end" \
+		"AS 3 drops its RIB, $want_p prefixes and $want_n paths (its own and every candidate rae_model.py --candidates 3 lists), and holds its 1 own prefix and no path after; one restart; its 3 sessions established twice each; at the end the RIB holds the same $want_p prefixes and $want_n paths again" \
+		"dropped: ${emptied:-nothing logged}; $rs restarts; $est sessions established; at the end $rp prefixes, $rn paths" \
+		"$ok" "$d"
+
+	fulls=$(rae_tshark -r "$d/c3-eth0.pcap" -Y 'rae.type == 16 && pbf.comet.cmerae.GenericRequest.full == 1' \
+		-T fields -e tcp.srcport | sort -u | wc -l)
+	frae=$(counter "$d" rae r3/rae2 cme_full_reports)
+	fcme=$(counter "$d" cme c3/cme2 full_reports)
+	ties_model >"$d/evidence/expected.txt"
+	store "$d" | grep -v ' provisioning ' >"$d/evidence/observed.txt"
+	compare "$d/evidence/expected.txt" "$d/evidence/observed.txt"
+	ok=0
+	[ "$fulls" -eq 2 ] && [ "$frae" -eq 2 ] && [ "$fcme" -eq 2 ] && [ "$same" -eq 1 ] && ok=1
+	row 8 "the CME receives the full report again; every domain ends as before" \
+		"the same run: the GenericRequests on AS 3's CME link (tshark, the protobuf field full), the counters, every CME's store at 14 s" \
+		"a full report on each of AS 3's two CME connections (2 in the capture, cme_full_reports 2 at the RAE, full_reports 2 at the CME); every CME, AS 3's included, as in test 4 (rae_model.py)" \
+		"$fulls connections with a full report in the capture; RAE $frae, CME $fcme full reports; stores against the model: $cmp_text" \
 		"$ok" "$d"
 fi
 

@@ -16,7 +16,17 @@
 #   candidate AS <as> <prefix> class <c> rank <n> as_path <as...> score <s> [preferred]
 #
 # usage: rae_model.py [--down-link A-B]... [--down-as A]... [--withdraw PREFIX@AS]...
-#                     [--prov] [--candidates AS] CONFIG.xml...
+#                     [--reload CONFIG.xml]... [--prov] [--candidates AS]
+#                     [--readvertised AS] CONFIG.xml...
+#
+# --reload CONFIG.xml: the state after that domain's configuration was
+# replaced by this one during the run (rae_tool reload): it is read in
+# place of the domain's CONFIG.xml, which must be given too, and the
+# settled state is computed from it alone, the way it is computed from
+# the first.  --readvertised AS (with the --reload of AS): instead of the
+# stores, the number of (neighbour, prefix) pairs whose advertisement
+# from AS changes with the new configuration, in the state settled before
+# it, one line "readvertised AS <as> <n>".
 #
 # The model: every pair of domains that name each other in peer_table has
 # a session (unless the link or either AS is down).  Starting from empty
@@ -160,6 +170,7 @@ def fmt(x):
 def main(argv):
     down_links, down_as, withdrawn, files, want_prov = set(), set(), set(), [], False
     cand_as = None
+    reloads, readv_as = [], None
     i = 0
     while i < len(argv):
         a = argv[i]
@@ -180,6 +191,12 @@ def main(argv):
         elif a == '--candidates':
             cand_as = int(argv[i + 1])
             i += 2
+        elif a == '--reload':
+            reloads.append(argv[i + 1])
+            i += 2
+        elif a == '--readvertised':
+            readv_as = int(argv[i + 1])
+            i += 2
         else:
             files.append(a)
             i += 1
@@ -187,6 +204,20 @@ def main(argv):
     for f in files:
         c = load(f)
         cfg[c['as']] = c
+    newcfg = {}
+    for f in reloads:
+        c = load(f)
+        if c['as'] not in cfg:
+            print('rae_model.py: %s: AS %d has no configuration to replace' % (f, c['as']),
+                  file=sys.stderr)
+            return 2
+        newcfg[c['as']] = c
+    if readv_as is None:
+        cfg.update(newcfg)
+    elif readv_as not in newcfg:
+        print('rae_model.py: --readvertised %d needs the --reload of AS %d' % (readv_as, readv_as),
+              file=sys.stderr)
+        return 2
     ases = sorted(a for a in cfg if a not in down_as)
 
     def local(a):
@@ -287,6 +318,24 @@ def main(argv):
     else:
         print('rae_model.py: no fixpoint after 100 rounds', file=sys.stderr)
         return 1
+
+    if readv_as is not None:
+        # What readv_as sends each neighbour in the settled state, under
+        # the configuration it ran with and under the new one.
+        n = 0
+        for b in ases:
+            if b == readv_as or not session(readv_as, b):
+                continue
+            before = advertise(readv_as, b)
+            saved = cfg[readv_as]
+            cfg[readv_as] = newcfg[readv_as]
+            after = advertise(readv_as, b)
+            cfg[readv_as] = saved
+            for p in set(before) | set(after):
+                if before.get(p) != after.get(p):
+                    n += 1
+        print('readvertised AS %d %d' % (readv_as, n))
+        return 0
 
     if cand_as is not None:
         c = cfg[cand_as]

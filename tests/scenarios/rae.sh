@@ -23,12 +23,12 @@ check "the evaluator exits 0 (every row passes; exit $rc)" [ "$rc" -eq 0 ]
 check "the evaluator wrote nothing on stderr" [ ! -s "$T/stderr.txt" ]
 rows="$T/validation/rows.jsonl"
 n=$(wc -l <"$rows")
-want=21
+want=29
 check "rows.jsonl has $want rows ($n)" [ "$n" -eq "$want" ]
 check "--rows wrote the same rows" cmp -s "$rows" "$T/rows-copy.jsonl"
 check "every row says PASS" [ "$(grep -c '"result":"PASS"' "$rows")" -eq "$n" ]
 s='"([^"\\[:cntrl:]]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"'
-re="^\\{\"category\":\"rae\",\"test\":[1-6],\"description\":$s,\"step\":$s,\"expected\":$s,\"actual\":$s,\"result\":\"(PASS|FAIL)\",\"run_dir\":$s\\}\$"
+re="^\\{\"category\":\"rae\",\"test\":[1-8],\"description\":$s,\"step\":$s,\"expected\":$s,\"actual\":$s,\"result\":\"(PASS|FAIL)\",\"run_dir\":$s\\}\$"
 check "every row is a well-formed JSON object with the eight keys" [ "$(grep -Ec "$re" "$rows")" -eq "$n" ]
 if command -v jq >/dev/null 2>&1; then
 	check "jq reads the rows" sh -c "jq -e -s 'all(.[]; .result == \"PASS\")' '$rows' >/dev/null"

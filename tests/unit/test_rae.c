@@ -1233,6 +1233,19 @@ test_msg_bad(void)
 	CU_ASSERT_PTR_NULL(rae_msg_decode(RAE_MSG_CME_REPLY, (const uint8_t *)"", 0, &pa, why,
 					  sizeof(why)));
 	CU_ASSERT_STRING_EQUAL(why, "cme-reply: version missing");
+	/* Refresh (type 5): an empty body; a field cut short is refused; type 6 is none. */
+	{
+		char nb[16];
+
+		CU_ASSERT_TRUE(rae_msg_type_known(RAE_MSG_REFRESH));
+		CU_ASSERT_FALSE(rae_msg_type_known(6));
+		CU_ASSERT_STRING_EQUAL(rae_msg_name(RAE_MSG_REFRESH, nb, sizeof(nb)), "refresh");
+		CU_ASSERT_PTR_NOT_NULL(rae_msg_decode(RAE_MSG_REFRESH, (const uint8_t *)"", 0, &pa,
+						      why, sizeof(why)));
+		CU_ASSERT_PTR_NULL(rae_msg_decode(RAE_MSG_REFRESH, (const uint8_t *)"\x08", 1, &pa,
+						  why, sizeof(why)));
+		CU_ASSERT_PTR_NOT_NULL(strstr(why, "refresh: "));
+	}
 	rae_pbarena_fini(&pa);
 	g_byte_array_free(b, TRUE);
 }
