@@ -40,6 +40,7 @@ struct sw_param {
 	GPtrArray *values;	/* char *, as written or computed (ranges) */
 	int group;		/* params of one <tuple> share it */
 	bool direct;		/* passed as --set NAME=VALUE itself */
+	char *unit;		/* unit=, for legends and axis labels; may be NULL */
 	int line;
 };
 

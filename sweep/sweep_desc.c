@@ -321,6 +321,7 @@ static void
 param_free(struct sw_param *p)
 {
 	g_free(p->name);
+	g_free(p->unit);
 	g_ptr_array_free(p->values, TRUE);
 	g_free(p);
 }
@@ -333,6 +334,7 @@ param_read(const char *file, xmlNode *n, int group)
 	char *values = prop(n, "values");
 
 	p->name = prop(n, "name");
+	p->unit = prop(n, "unit");
 	p->line = (int)xmlGetLineNo(n);
 	p->group = group;
 	p->values = g_ptr_array_new_with_free_func(g_free);

@@ -56,6 +56,7 @@ const char plot_help[] =
 struct point {
 	char *x;
 	GArray *v;		/* double */
+	GPtrArray *seed;	/* char *: the seed of each value, for the outliers */
 	char *rest;		/* the other params, which must not vary */
 };
 
@@ -71,6 +72,7 @@ point_free(gpointer p)
 
 	g_free(pt->x);
 	g_array_free(pt->v, TRUE);
+	g_ptr_array_free(pt->seed, TRUE);
 	g_free(pt->rest);
 	g_free(pt);
 }
@@ -154,6 +156,162 @@ sw_dat_num(GString *s, double v)
 	g_string_append(s, g_ascii_formatd(buf, sizeof(buf), "%.10g", v));
 }
 
+/* ---- what a plot shows besides its curves ---- */
+
+static const struct sw_param *
+plot_param(const struct sw_desc *d, const char *name)
+{
+	for (guint k = 0; name && k < d->params->len; k++) {
+		const struct sw_param *sp = g_ptr_array_index(d->params, k);
+
+		if (!strcmp(sp->name, name))
+			return sp;
+	}
+	return NULL;
+}
+
+/* "delay = 5 ms": a series' legend, with the parameter's unit if it has one. */
+static char *
+series_title(const struct sw_desc *d, const char *param, const char *value)
+{
+	const struct sw_param *sp = plot_param(d, param);
+
+	if (sp && sp->unit && *sp->unit)
+		return g_strdup_printf("%s = %s %s", param, value, sp->unit);
+	return g_strdup_printf("%s = %s", param, value);
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double
+median(double *v, guint n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/*
+ * The values of a point that lie far from the others: more than 5 median
+ * absolute deviations and more than a tenth from the median, among 4
+ * values or more, and no more than a quarter of them (two camps are not
+ * outliers).  Added to `out` as "seed S at X: V (median M)".
+ */
+static unsigned
+point_outliers(const struct point *p, const char *where, GPtrArray *out)
+{
+	guint n = p->v->len;
+	double *w, m, mad;
+	unsigned found = 0;
+
+	if (n < 4)
+		return 0;
+	w = g_new(double, n);
+	memcpy(w, p->v->data, n * sizeof(double));
+	m = median(w, n);
+	for (guint i = 0; i < n; i++)
+		w[i] = fabs(g_array_index(p->v, double, i) - m);
+	mad = median(w, n);
+	/* Far values are a few: a quarter of the point at most, or none is. */
+	for (guint i = 0; i < n; i++) {
+		double dev = fabs(g_array_index(p->v, double, i) - m);
+
+		found += dev > 5 * mad && dev > 0.1 * fabs(m);
+	}
+	if (found == 0 || 4 * found > n) {
+		g_free(w);
+		return 0;
+	}
+	for (guint i = 0; i < n; i++) {
+		double v = g_array_index(p->v, double, i), dev = fabs(v - m);
+
+		if (dev > 5 * mad && dev > 0.1 * fabs(m))
+			g_ptr_array_add(out, g_strdup_printf("seed %s at %s: %.6g (median %.6g)",
+							     (char *)g_ptr_array_index(p->seed, i),
+							     where, v, m));
+	}
+	g_free(w);
+	return found;
+}
+
+/* text folded into lines of at most `width` characters, at blanks. */
+static char *
+wrap_text(const char *text, size_t width)
+{
+	GString *out = g_string_new(NULL);
+	size_t col = 0;
+	gchar **words = g_strsplit(text, " ", -1);
+
+	for (gchar **w = words; *w; w++) {
+		size_t n = strlen(*w);
+
+		if (col && col + 1 + n > width) {
+			g_string_append_c(out, '\n');
+			col = 0;
+		} else if (col) {
+			g_string_append_c(out, ' ');
+			col++;
+		}
+		g_string_append(out, *w);
+		col += n;
+	}
+	g_strfreev(words);
+	return g_string_free(out, FALSE);
+}
+
+/* A gnuplot string in double quotes, where a new line is \n. */
+static void
+gp_dq(GString *s, const char *v)
+{
+	g_string_append_c(s, '"');
+	for (; *v; v++) {
+		if (*v == '\n')
+			g_string_append(s, "\\n");
+		else if (*v == '"' || *v == '\\')
+			g_string_append_printf(s, "\\%c", *v);
+		else if (*v != '\r')
+			g_string_append_c(s, *v);
+	}
+	g_string_append_c(s, '"');
+}
+
+/* A tick format that does not mix 100000 and 1e+06: SI prefixes from 10^5 on. */
+static void
+axis_format(GString *gp, char axis, double lo, double hi)
+{
+	if (fmax(fabs(lo), fabs(hi)) >= 1e5)
+		g_string_append_printf(gp, "set format %c '%%.3s%%c'\n", axis);
+}
+
+/*
+ * The range of an axis: the data with a margin of `pad` of its span on
+ * each side, but not below 0 when no value is (a margin must not show a
+ * negative loss or delay).
+ */
+static void
+axis_range(GString *gp, char axis, double lo, double hi, double pad, bool nonneg)
+{
+	double span = hi - lo, a, b;
+	char x[G_ASCII_DTOSTR_BUF_SIZE], y[G_ASCII_DTOSTR_BUF_SIZE];
+
+	if (!isfinite(lo) || !isfinite(hi))
+		return;
+	if (span <= 0)
+		span = fabs(hi) > 0 ? fabs(hi) : 1;
+	a = lo - pad * span;
+	b = hi + pad * span;
+	if (nonneg && lo >= 0 && a < 0)
+		a = 0;
+	g_string_append_printf(gp, "set %crange [%s:%s]\n", axis,
+			       g_ascii_formatd(x, sizeof(x), "%.10g", a),
+			       g_ascii_formatd(y, sizeof(y), "%.10g", b));
+}
+
 /* Draw one plot.  0, or -1 after printing why. */
 static int
 plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
@@ -164,7 +322,9 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 	GString *dat = g_string_new(NULL), *gp = g_string_new(NULL);
 	guint cm = GPOINTER_TO_UINT(g_hash_table_lookup(col, "metric"));
 	guint cv = GPOINTER_TO_UINT(g_hash_table_lookup(col, "value"));
-	bool xnum = true, snum = true;
+	bool xnum = true, snum = true, nonneg = true, repeated = true, same = true;
+	double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
+	GPtrArray *outliers = g_ptr_array_new_with_free_func(g_free);
 	char *path = NULL;
 	int rc = -1;
 
@@ -236,6 +396,7 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 			p = g_new0(struct point, 1);
 			p->x = g_strdup(x);
 			p->v = g_array_new(FALSE, FALSE, sizeof(double));
+			p->seed = g_ptr_array_new_with_free_func(g_free);
 			p->rest = g_string_free(rest, FALSE);
 			g_ptr_array_add(s->points, p);
 			rest = NULL;
@@ -260,6 +421,8 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 			g_string_free(rest, TRUE);
 		sweep_number(val, &v);
 		g_array_append_val(p->v, v);
+		g_ptr_array_add(p->seed, g_strdup(row_lookup(&rc_, "seed") ?
+						  row_lookup(&rc_, "seed") : "?"));
 	}
 	if (series->len == 0) {
 		fprintf(stderr, "%s:%d: plot %s: no result of metric %s to draw\n", d->path,
@@ -268,6 +431,26 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 	}
 	if (snum && pt->series)
 		g_ptr_array_sort(series, cmp_series);
+
+	/* What the values say about the plot: all non-negative, repeated, outliers. */
+	for (guint k = 0; k < series->len; k++) {
+		struct series *s = g_ptr_array_index(series, k);
+
+		if (xnum)
+			g_ptr_array_sort(s->points, cmp_point);
+		for (guint j = 0; j < s->points->len; j++) {
+			const struct point *p = g_ptr_array_index(s->points, j);
+			char *where = s->name ? g_strdup_printf("%s %s, %s %s", pt->x, p->x,
+							       pt->series, s->name) :
+						g_strdup_printf("%s %s", pt->x, p->x);
+
+			for (guint i = 0; i < p->v->len; i++)
+				nonneg = nonneg && g_array_index(p->v, double, i) >= 0;
+			repeated = repeated && p->v->len > 1;
+			point_outliers(p, where, outliers);
+			g_free(where);
+		}
+	}
 
 	/* NAME.dat: a block per series, two blank lines apart (gnuplot's index). */
 	g_string_append_printf(dat, "# %s.dat - written by cometsim from results.csv: metric %s "
@@ -280,6 +463,7 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 
 		if (xnum)
 			g_ptr_array_sort(s->points, cmp_point);
+
 		if (k)
 			g_string_append(dat, "\n\n");
 		if (s->name)
@@ -290,12 +474,17 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 			double mean, sd, ci, xpos = 0;
 
 			sw_stats_mean_ci((const double *)p->v->data, n, &mean, &sd, &ci);
+			ylo = fmin(ylo, nonneg && mean - ci < 0 ? 0 : mean - ci);
+			yhi = fmax(yhi, mean + ci);
+			same = same && sd == 0;
 			if (xnum)
 				sweep_number(p->x, &xpos);
 			else
 				for (guint i = 0; i < xs->len; i++)
 					if (!strcmp(g_ptr_array_index(xs, i), p->x))
 						xpos = i;
+			xlo = fmin(xlo, xpos);
+			xhi = fmax(xhi, xpos);
 			sw_dat_num(dat, xpos);
 			g_string_append_printf(dat, "\t%s\t", p->x);
 			sw_dat_num(dat, mean);
@@ -321,20 +510,69 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 	g_string_append(gp, "set datafile separator '\\t'\nset title ");
 	sw_gp_str(gp, pt->title ? pt->title : pt->name);
 	g_string_append(gp, "\nset xlabel ");
-	sw_gp_str(gp, pt->xlabel ? pt->xlabel : pt->x);
+	{
+		const struct sw_param *xp = plot_param(d, pt->x);
+		char *xl = !pt->xlabel && xp && xp->unit && *xp->unit ?
+				   g_strdup_printf("%s (%s)", pt->x, xp->unit) : NULL;
+
+		sw_gp_str(gp, pt->xlabel ? pt->xlabel : xl ? xl : pt->x);
+		g_free(xl);
+	}
 	g_string_append(gp, "\nset ylabel ");
 	sw_gp_str(gp, pt->ylabel ? pt->ylabel : pt->y);
-	g_string_append(gp, "\nset grid\nset key outside right top\nset offsets graph 0.03, "
-			"graph 0.03, graph 0.05, graph 0.05\n");
+	g_string_append(gp, "\nset grid\nset key outside right top\n");
+	/* Ranges with a margin, never below 0 for values that are not. */
+	if (xnum && !pt->logx)
+		axis_range(gp, 'x', xlo, xhi, 0.03, true);
+	else if (!xnum)
+		axis_range(gp, 'x', -0.5, xhi + 0.5, 0, false);
+	if (!pt->logy)
+		axis_range(gp, 'y', ylo, yhi, 0.05, nonneg);
+	if (xnum)
+		axis_format(gp, 'x', xlo, xhi);
+	axis_format(gp, 'y', ylo, yhi);
 	if (pt->logx && xnum)
 		g_string_append(gp, "set logscale x\n");
 	if (pt->logy)
 		g_string_append(gp, "set logscale y\n");
+	/* A caption under the plot: repetitions that all agree, values far from the rest. */
+	{
+		GString *cap = g_string_new(NULL);
+
+		if (repeated && same)
+			g_string_append(cap, "Every repetition of every point gave the same value: "
+					"the runs do not depend on the seed here, one repetition "
+					"would do (no interval to draw).");
+		if (outliers->len) {
+			g_string_append_printf(cap, "%sFar from the other repetitions of their "
+					       "point (5 median deviations and 10%% from the median, "
+					       "a quarter of the point at most), "
+					       "pulling the mean and widening the interval: ",
+					       cap->len ? " " : "");
+			for (guint i = 0; i < outliers->len && i < 3; i++)
+				g_string_append_printf(cap, "%s%s", i ? "; " : "",
+						       (char *)g_ptr_array_index(outliers, i));
+			if (outliers->len > 3)
+				g_string_append_printf(cap, "; and %u more", outliers->len - 3);
+			g_string_append(cap, ". Their runs' counters.csv say what happened.");
+		}
+		if (cap->len) {
+			char *wrapped = wrap_text(cap->str, 150);
+
+			g_string_append(gp, "set bmargin 7\nset label 1 ");
+			gp_dq(gp, wrapped);
+			g_string_append(gp, " at screen 0.01, screen 0.075 left font ',9'\n");
+			g_free(wrapped);
+			if (!quiet)
+				printf("plot %s: %s\n", pt->name, cap->str);
+		}
+		g_string_free(cap, TRUE);
+	}
 	g_string_append_printf(gp, "set terminal pngcairo size 960,600 noenhanced\n"
 			       "set output '%s.png'\nplot ", pt->name);
 	for (guint k = 0; k < series->len; k++) {
 		struct series *s = g_ptr_array_index(series, k);
-		char *title = s->name ? g_strdup_printf("%s=%s", pt->series, s->name) :
+		char *title = s->name ? series_title(d, pt->series, s->name) :
 				g_strdup_printf("%s (mean, 95%% CI)", pt->y);
 
 		if (k)
@@ -343,9 +581,13 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 			g_string_append_printf(gp, "'%s.dat'", pt->name);
 		else
 			g_string_append(gp, "''");
-		/* Markers shrink from series to series: equal curves stay visible. */
-		g_string_append_printf(gp, " index %u using 1:3:4:5%s with yerrorlines "
+		/*
+		 * Markers shrink from series to series: equal curves stay visible.
+		 * An interval of values that are never negative is drawn from 0 up.
+		 */
+		g_string_append_printf(gp, " index %u using 1:3:%s:5%s with yerrorlines "
 				       "pointtype %u pointsize %.1f dashtype %u title ", k,
+				       nonneg ? "($4 < 0 ? 0 : $4)" : "4",
 				       xnum ? "" : ":xtic(2)", 5 + 2 * (k % 4),
 				       MAX(0.6, 1.8 - 0.3 * (k % 5)), 1 + k % 5);
 		sw_gp_str(gp, title);
@@ -372,6 +614,7 @@ done:
 	g_string_free(gp, TRUE);
 	g_ptr_array_free(xs, TRUE);
 	g_ptr_array_free(series, TRUE);
+	g_ptr_array_free(outliers, TRUE);
 	return rc;
 }
 

@@ -1,0 +1,78 @@
+#!/bin/sh
+# plot.sh - what `cometsim plot` draws from a sweep's results, on a
+# results.csv written here (doc/sweeps.md, "Plots"): legends and axis
+# labels with the parameters' units, axis ranges that never show a
+# negative value no value has, intervals of non-negative values drawn from
+# 0 up, one tick format for large values (no 100000 beside 1e+06), and a
+# caption for repetitions that all agree and for values far from the
+# others of their point, naming the seed.
+. "${top_srcdir:-.}/tests/sweep/lib.sh"
+
+S="$T/s"
+mkdir -p "$S"
+cat >"$S/sweep.xml" <<EOF
+<sweep name="crafted" scenario="$top_srcdir/scenarios/sample.xml">
+  <param name="loss" values="0 0.05 0.1"/>
+  <param name="delay" values="1 5" unit="ms"/>
+  <repetitions seeds="1..5"/>
+  <metric name="big" select="recv:h2/*:received"/>
+  <metric name="same" select="recv:h2/*:received"/>
+  <metric name="spread" select="recv:h2/*:received"/>
+  <metric name="signed" select="recv:h2/*:received"/>
+  <plot name="big" x="loss" y="big" series="delay"/>
+  <plot name="same" x="loss" y="same" series="delay"/>
+  <plot name="spread" x="loss" y="spread" series="delay"/>
+  <plot name="signed" x="loss" y="signed" series="delay"/>
+  <plot name="by-delay" x="delay" y="spread" series="loss"/>
+</sweep>
+EOF
+# big: 100 000 to 1 000 000, seed 4 far off at loss 0.1, delay 1; same: 7
+# whatever the seed; spread: 0 0 0 0 100 (an interval reaching below 0);
+# signed: -50 and 50.
+python3 - "$S/results.csv" <<'PY'
+import sys
+out = open(sys.argv[1], "w")
+out.write("run_id,loss,delay,seed,run,version,commit,metric,value\n")
+i = 0
+for loss in ("0", "0.05", "0.1"):
+    for delay in ("1", "5"):
+        for seed in range(1, 6):
+            big = 100000 + 900000 * float(loss) * 10 + seed
+            if loss == "0.1" and delay == "1" and seed == 4:
+                big = 20000
+            vals = {"big": big, "same": 7, "spread": 100 if seed == 5 else 0,
+                    "signed": -50 if seed % 2 else 50}
+            for m, v in vals.items():
+                out.write("%04d,%s,%s,%d,1,0.1.0,x,%s,%g\n" % (i, loss, delay, seed, m, v))
+            i += 1
+PY
+"$COMETSIM" plot "$S" >"$T/out" 2>"$T/err"
+rc=$?
+check "cometsim plot exits 0 ($rc; $(head -c 300 "$T/err"))" [ "$rc" -eq 0 ]
+P="$S/plots"
+check "the legend has the unit of the series' parameter" grep -q "title 'delay = 1 ms'" "$P/big.gp"
+check "and for each series" grep -q "title 'delay = 5 ms'" "$P/big.gp"
+check "an x parameter with a unit labels the axis with it" grep -q "^set xlabel 'delay (ms)'" "$P/by-delay.gp"
+check "without a unit, the name alone" grep -q "^set xlabel 'loss'$" "$P/big.gp"
+check "the loss axis starts at 0, not below" grep -q '^set xrange \[0:' "$P/big.gp"
+check "an interval that reaches below 0 is drawn from 0 (non-negative values)" \
+	grep -q 'using 1:3:(\$4 < 0 ? 0 : \$4):5' "$P/spread.gp"
+check "the .dat keeps the interval as computed" \
+	[ "$(awk '!/^#/ && NF && $3 == 20 && $4 < 0' "$P/spread.dat" | wc -l)" -gt 0 ]
+check "the y axis starts at 0 for them" grep -q '^set yrange \[0:' "$P/spread.gp"
+check "values that may be negative keep their interval" grep -q 'using 1:3:4:5' "$P/signed.gp"
+check "and their axis goes below 0" grep -q '^set yrange \[-' "$P/signed.gp"
+check "large values: one tick format, with SI prefixes" grep -q "^set format y '%.3s%c'" "$P/big.gp"
+check "small values: gnuplot's own" not grep -q '^set format y' "$P/spread.gp"
+check "every repetition equal: the caption says so" \
+	grep -q 'Every repetition of every point gave the same value' "$P/same.gp"
+check "and the command prints it" grep -q '^plot same: Every repetition' "$T/out"
+check "a value far from its point's others: named with its seed" \
+	grep -q 'seed 4 at loss 0.1, delay 1: 20000 (median 1e+06' "$T/out"
+check "in the plot's caption too" grep -q 'seed 4 at' "$P/big.gp"
+check "no caption where nothing stands out" not grep -q '^set label 1' "$P/signed.gp"
+check "the caption leaves room under the plot" grep -q '^set bmargin' "$P/big.gp"
+check "gnuplot drew it" [ "$(od -An -c -N4 "$P/big.png" | tr -d ' ')" = '211PNG' ]
+check "and its SVG" grep -q '<svg' "$P/big.svg"
+
+finish
