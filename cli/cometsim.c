@@ -687,6 +687,8 @@ stop_reason_name(enum sim_stop_reason why)
 		return "event_limit";
 	case SIM_STOP_INTERRUPTED:
 		return stop_cause == SIGALRM ? "wall_limit" : "interrupted";
+	case SIM_STOP_PACER:
+		return "realtime_lag";
 	}
 	return "unknown";
 }

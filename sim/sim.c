@@ -40,6 +40,8 @@ struct sim {
 	sim_time_t watch_at;	/* the watcher's next instant; SIM_TIME_NEVER: none */
 	sim_watch_fn watch_fn;
 	void *watch_ctx;
+	sim_pacer_fn pacer_fn;
+	void *pacer_ctx;
 };
 
 /* Set by sim_interrupt(), possibly from a signal handler. */
@@ -304,11 +306,19 @@ watch_upto(struct sim *sim, sim_time_t upto)
 	return true;
 }
 
+void
+sim_set_pacer(struct sim *sim, sim_pacer_fn fn, void *ctx)
+{
+	sim->pacer_fn = fn;
+	sim->pacer_ctx = ctx;
+}
+
 enum sim_stop_reason
 sim_run(struct sim *sim, sim_time_t end)
 {
 	const struct sched_ops *ops = sim->ops;
 	struct sched *sched = sim->sched;
+	bool paced_end = false;
 
 	sim->stop = false;
 	if (end > SIM_TIME_LIMIT)
@@ -322,6 +332,17 @@ sim_run(struct sim *sim, sim_time_t end)
 		if (interrupt_word)
 			return SIM_STOP_INTERRUPTED;
 		ev = ops->peek(sched);
+		/*
+		 * A paced run lasts until its end time: the pacer waits for it
+		 * once, and what it scheduled meanwhile runs.
+		 */
+		if (sim->pacer_fn && (!ev || ev->time > end) && end < SIM_TIME_LIMIT &&
+		    !paced_end) {
+			paced_end = true;
+			if (sim->pacer_fn(sim, sim->pacer_ctx, end) < 0)
+				return SIM_STOP_PACER;
+			continue;
+		}
 		if (!ev)
 			return SIM_STOP_EMPTY;
 		if (ev->time > end) {
@@ -335,6 +356,13 @@ sim_run(struct sim *sim, sim_time_t end)
 		/* Never taken when nothing watches: SIM_TIME_NEVER is no event's time. */
 		if (ev->time >= sim->watch_at && !watch_upto(sim, ev->time))
 			return SIM_STOP_INTERRUPTED;
+		if (sim->pacer_fn) {
+			if (sim->pacer_fn(sim, sim->pacer_ctx, ev->time) < 0)
+				return SIM_STOP_PACER;
+			/* It may have scheduled an earlier event: that one goes first. */
+			if (ops->peek(sched) != ev)
+				continue;
+		}
 		ops->pop(sched);
 		sim->now = ev->time;
 		fn = ev->fn;
@@ -347,6 +375,7 @@ sim_run(struct sim *sim, sim_time_t end)
 			ev->state = EV_IDLE;
 		sim->events_run++;
 		fn(sim, ctx, arg);
+		paced_end = false;	/* what ran may have been input that came while waiting */
 		if (sim->poll_fn && --sim->poll_left == 0) {
 			sim->poll_left = sim->poll_every;
 			sim->poll_fn(sim, sim->poll_ctx);

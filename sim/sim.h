@@ -109,6 +109,7 @@ enum sim_stop_reason {
 	SIM_STOP_REQUESTED,	/* sim_stop(): END_SIMULATION, error or signal */
 	SIM_STOP_EVENT_LIMIT,	/* the event limit was reached */
 	SIM_STOP_INTERRUPTED,	/* sim_interrupt(): a signal or a wall-clock limit */
+	SIM_STOP_PACER,		/* the pacer said stop (real time fell too far behind) */
 };
 
 /* sim.c */
@@ -175,7 +176,8 @@ void sim_set_event_limit(struct sim *sim, uint64_t n);
 
 /*
  * A hook called every `every` events from inside sim_run() (progress
- * lines, signal checks); the engine itself never reads a clock.
+ * lines, signal checks); the engine itself never reads a clock (a pacer,
+ * below, may).
  */
 typedef void (*sim_poll_fn)(struct sim *sim, void *ctx);
 void sim_set_poll(struct sim *sim, uint64_t every, sim_poll_fn fn, void *ctx);
@@ -196,6 +198,19 @@ void sim_set_poll(struct sim *sim, uint64_t every, sim_poll_fn fn, void *ctx);
  */
 typedef sim_time_t (*sim_watch_fn)(struct sim *sim, void *ctx, sim_time_t at);
 void sim_set_watch(struct sim *sim, sim_time_t first, sim_watch_fn fn, void *ctx);
+
+/*
+ * A pacer: fn(sim, ctx, next) is called before each event runs, with the
+ * event's time, and once with `end` when the run reaches its end time
+ * with nothing due before it (not when it has no end time).  It is how
+ * the run follows another clock (real time: emu/realtime.h) without the
+ * engine reading one: it may wait, and it may schedule events (input
+ * from outside), which run first when they are due earlier.  It returns
+ * 0 to go on, or -1 to make sim_run() return SIM_STOP_PACER before the
+ * event.  Without a pacer (fn NULL, the default) nothing changes.
+ */
+typedef int (*sim_pacer_fn)(struct sim *sim, void *ctx, sim_time_t next);
+void sim_set_pacer(struct sim *sim, sim_pacer_fn fn, void *ctx);
 
 /*
  * Interruption, for whoever owns the process (the front end's signal

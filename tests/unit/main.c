@@ -13,6 +13,7 @@
 
 static int (*const registrars[])(void) = {
 	suite_sched_register,
+	suite_realtime_register,
 	suite_units_register,
 	suite_net_register,
 	suite_proto_register,

@@ -9,6 +9,8 @@
 
 /* test_sched.c */
 int suite_sched_register(void);
+/* test_realtime.c: the real-time pacer (emu/realtime.c) */
+int suite_realtime_register(void);
 /* test_units.c */
 int suite_units_register(void);
 /* test_comet.c */

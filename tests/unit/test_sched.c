@@ -1206,6 +1206,120 @@ test_watch(void)
 	sim_destroy(sim);
 }
 
+/* ---- the pacer ---- */
+
+struct pacer_rec {
+	sim_time_t calls[16];
+	int n;
+	int stop_at;		/* return -1 at this call (1-based), 0 never */
+	sim_time_t inject_when;	/* on a call with this time, schedule an event ... */
+	sim_time_t inject_at;	/* ... due then */
+	struct trace *tr;
+};
+
+static int
+pacer_fn(struct sim *sim, void *ctx, sim_time_t next)
+{
+	struct pacer_rec *p = ctx;
+
+	if (p->n < 16)
+		p->calls[p->n] = next;
+	p->n++;
+	if (p->stop_at && p->n == p->stop_at)
+		return -1;
+	if (p->inject_when && next == p->inject_when) {
+		p->inject_when = 0;
+		sim_schedule_at(sim, p->inject_at, h_log, p->tr, (void *)(intptr_t)99);
+	}
+	return 0;
+}
+
+static struct sim *
+pacer_sim(struct trace *tr, struct pacer_rec *p)
+{
+	struct sim *sim = new_sim();
+
+	memset(tr, 0, sizeof(*tr));
+	memset(p, 0, sizeof(*p));
+	p->tr = tr;
+	sim_schedule_at(sim, 30, h_log, tr, (void *)(intptr_t)3);
+	sim_schedule_at(sim, 10, h_log, tr, (void *)(intptr_t)1);
+	sim_schedule_at(sim, 20, h_log, tr, (void *)(intptr_t)2);
+	sim_set_pacer(sim, pacer_fn, p);
+	return sim;
+}
+
+static void
+test_pacer(void)
+{
+	struct trace tr;
+	struct pacer_rec p;
+	struct sim *sim;
+	static const struct rec order[] = { { 10, 1 }, { 20, 2 }, { 30, 3 } };
+	static const struct rec injected[] = { { 10, 1 }, { 20, 2 }, { 25, 99 }, { 30, 3 } };
+
+	/* Called before each event with its time, then once with the end time. */
+	sim = pacer_sim(&tr, &p);
+	CU_ASSERT_EQUAL(sim_run(sim, 100), SIM_STOP_EMPTY);
+	CU_ASSERT_EQUAL(p.n, 4);
+	CU_ASSERT_EQUAL(p.calls[0], 10);
+	CU_ASSERT_EQUAL(p.calls[1], 20);
+	CU_ASSERT_EQUAL(p.calls[2], 30);
+	CU_ASSERT_EQUAL(p.calls[3], 100);
+	CU_ASSERT_EQUAL(trace_diff(&tr, order, 3), 0);
+	trace_free(&tr);
+	sim_destroy(sim);
+
+	/* No end time: nothing to wait for after the last event. */
+	sim = pacer_sim(&tr, &p);
+	CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_EMPTY);
+	CU_ASSERT_EQUAL(p.n, 3);
+	trace_free(&tr);
+	sim_destroy(sim);
+
+	/* An end time before the last event: waited for once, then the run stops there. */
+	sim = pacer_sim(&tr, &p);
+	CU_ASSERT_EQUAL(sim_run(sim, 25), SIM_STOP_END_TIME);
+	CU_ASSERT_EQUAL(p.n, 3);
+	CU_ASSERT_EQUAL(p.calls[2], 25);
+	CU_ASSERT_EQUAL(sim_now(sim), 25);
+	trace_free(&tr);
+	sim_destroy(sim);
+
+	/* -1 stops the run before the event: one ran, the clock at it. */
+	sim = pacer_sim(&tr, &p);
+	p.stop_at = 2;
+	CU_ASSERT_EQUAL(sim_run(sim, 100), SIM_STOP_PACER);
+	CU_ASSERT_EQUAL(sim_events_run(sim), 1);
+	CU_ASSERT_EQUAL(sim_now(sim), 10);
+	trace_free(&tr);
+	sim_destroy(sim);
+
+	/* Input scheduled while waiting for 30, due at 25, runs first. */
+	sim = pacer_sim(&tr, &p);
+	p.inject_when = 30;
+	p.inject_at = 25;
+	CU_ASSERT_EQUAL(sim_run(sim, 100), SIM_STOP_EMPTY);
+	CU_ASSERT_EQUAL(trace_diff(&tr, injected, 4), 0);
+	CU_ASSERT_EQUAL(p.n, 6);	/* 10, 20, 30, then 25 and 30 again, 100 */
+	CU_ASSERT_EQUAL(p.calls[3], 25);
+	CU_ASSERT_EQUAL(p.calls[4], 30);
+	trace_free(&tr);
+	sim_destroy(sim);
+
+	/* Input that comes while waiting for the end runs, then the wait goes on. */
+	sim = pacer_sim(&tr, &p);
+	p.inject_when = 100;
+	p.inject_at = 60;
+	CU_ASSERT_EQUAL(sim_run(sim, 100), SIM_STOP_EMPTY);
+	CU_ASSERT_EQUAL(p.n, 6);	/* 10, 20, 30, 100, 60, 100 */
+	CU_ASSERT_EQUAL(p.calls[4], 60);
+	CU_ASSERT_EQUAL(p.calls[5], 100);
+	CU_ASSERT_EQUAL(sim_events_run(sim), 4);
+	trace_free(&tr);
+	sim_destroy(sim);
+}
+
 /* ---- registration ---- */
 
 static int
@@ -1235,6 +1349,7 @@ static const struct {
 	{ "saturating time addition", test_time_add },
 	{ "events beyond the largest time", test_time_limit },
 	{ "watcher at instants, not events", test_watch },
+	{ "pacer before each event and at the end", test_pacer },
 };
 
 int
