@@ -7,7 +7,7 @@
  *
  *   usr.curling.Crme myport nProviders <providerCRMEaddr>...
  *       [nPeers <peerCRMEaddr>...] [ro=on|off] [ro_hold=DURATION] [prefix=PREFIX]
- *       [as=N] [rae=PORT] [nbr_as=CRME:AS,...] [cos=N] [rae_report=N]
+ *       [as=N] [rae=PORT] [nbr_as=CRME:AS,...] [cos=N] [rae_report=N] [routes=on|off]
  *
  * Every neighbour CRME a local CAFE announces is a provider if listed
  * as one, a peer if listed as one, a customer otherwise.  All CRMEs
@@ -21,20 +21,21 @@
  *   locCAFE       the local CAFEs (Announce)
  *   nextHopCrmes  neighbour CRME -> local CAFE and neighbour CAFE of the
  *                 link between the domains (Announce tuples)
- *   routes        the BGP-like table: domain prefix (/24) -> neighbour
- *                 CRME, learned from Routes messages (path vector,
- *                 valley-free export, customer > peer > provider, then
- *                 the shorter path, then the lower address)
- *   RAE paths     what the domain's RAE reports over the RAE-CME
- *                 interface (rae=PORT, crme_rae.c)
+ *   routes        the BGP-like table: by default the preferred paths its
+ *                 domain's RAE reports (rae=PORT, crme_rae.c); with
+ *                 routes=on domain prefix (/24) -> neighbour CRME,
+ *                 learned from Routes messages (path vector, valley-free
+ *                 export, customer > peer > provider, then the shorter
+ *                 path, then the lower address)
  *   contents      ContentID -> local server, or the neighbour CRME its
  *                 Publish came from (or route optimisation chose)
  *   ActiveSessions ContentID -> ingress CAFE, egress CAFEs, the branch
  *                 towards each requester, the upstream CRME or server
  * Content resolution follows the publication: Publish messages climb
  * from a server's CRME to its providers, so a Consume climbs the
- * provider hierarchy until a CRME has a record, then follows the
- * records down to the server.  The messages are in curling.h and
+ * provider hierarchy until a CRME has a record, then goes towards the
+ * server: along the RAE's preferred path to the server's prefix if the
+ * RAE has one, else down the records.  The messages are in curling.h and
  * doc/curling.md; the log kind is "crme".
  *
  * This file is the entity (arguments, start, stop, statistics, dump),
@@ -54,7 +55,7 @@
 
 #define CRME_USAGE "myport nProviders <providerCRMEaddr>... [nPeers <peerCRMEaddr>...] " \
 		   "[ro=on|off] [ro_hold=DURATION] [prefix=PREFIX] [as=N] [rae=PORT] " \
-		   "[nbr_as=CRME:AS,...] [cos=N] [rae_report=N]"
+		   "[nbr_as=CRME:AS,...] [cos=N] [rae_report=N] [routes=on|off]"
 #define DEFAULT_RO_HOLD	(100 * SIM_MS)
 
 const char *
@@ -357,8 +358,8 @@ process_routes(struct crme *r, const struct cmsg *m, uint32_t from)
 		return;
 	}
 	/* The same routes as its last message: the table cannot change. */
-	same = n->routes && routes_same(n->routes, m);
-	if (!n->routes)
+	same = !r->routes || (n->routes && routes_same(n->routes, m));
+	if (r->routes && !n->routes)
 		n->routes = g_array_new(FALSE, FALSE, sizeof(struct cmsg_route));
 	if (!same) {
 		g_array_set_size(n->routes, 0);
@@ -542,6 +543,10 @@ crme_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 			if (units_uint("as", argv[pos] + 3, 1, UINT32_MAX, &v, err, errlen) < 0)
 				return -1;
 			r->asn = (uint32_t)v;
+		} else if (strcmp(argv[pos], "routes=on") == 0) {
+			r->routes = true;
+		} else if (strcmp(argv[pos], "routes=off") == 0) {
+			r->routes = false;
 		} else if (strncmp(argv[pos], "rae=", 4) == 0) {
 			if (curling_parse_port("rae", argv[pos] + 4, &r->rae_port, err, errlen) < 0)
 				return -1;
@@ -579,6 +584,9 @@ crme_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 			if (r->prov[i] == r->peer[k])
 				return entity_err(err, errlen, "%s is both a provider and a peer",
 						  curling_fmt_addr(r->prov[i], a));
+	if (r->routes && r->rae_port)
+		return entity_err(err, errlen, "rae=%u and routes=on exclude each other: the "
+				  "routing table is the RAE's or the Routes protocol's", r->rae_port);
 	if (r->nnas && !r->rae_port)
 		return entity_err(err, errlen, "nbr_as= without rae=PORT: the neighbours' AS "
 				  "numbers serve only to follow an RAE's paths");
@@ -653,9 +661,11 @@ crme_start(struct entity *e)
 			   r->port);
 		return;
 	}
-	entity_log(e, LOG_INFO, "CRME %s: listening on port %u, %u provider%s, %u peer%s%s",
+	entity_log(e, LOG_INFO, "CRME %s: listening on port %u, %u provider%s, %u peer%s%s%s",
 		   r->self_str, r->port, r->nprov, r->nprov == 1 ? "" : "s", r->npeer,
-		   r->npeer == 1 ? "" : "s", r->ro ? "" : ", route optimisation off");
+		   r->npeer == 1 ? "" : "s", r->ro ? "" : ", route optimisation off",
+		   r->routes ? ", Routes protocol" : r->rae_port ? "" :
+		   ", no RAE: resolution by the records alone, no route optimisation");
 	crme_rae_start(r);
 	if (!r->addrs_checked) {
 		uint32_t *addrs = g_new(uint32_t, r->nprov + r->npeer + r->nnas + 1);

@@ -6,10 +6,11 @@
  *   crme.c          the entity: arguments, start and stop, the input
  *                   dispatch, locCAFE and nextHopCrmes (Announce), the
  *                   content records and their publication (Publish)
- *   crme_route.c    the routing table: a small path-vector protocol
- *                   between CRMEs (Routes messages, valley-free export)
- *   crme_rae.c      the RAE-CME interface (rae=PORT): the preferred
- *                   paths of the domain's RAE
+ *   crme_route.c    the routing table of routes=on: a small path-vector
+ *                   protocol between CRMEs (Routes messages, valley-free
+ *                   export)
+ *   crme_rae.c      the RAE feeds the CRME (rae=PORT): its preferred
+ *                   paths, for resolution and route optimisation
  *   crme_session.c  ActiveSessions: resolving a Consume hop by hop and
  *                   installing state in the CAFEs, replies, releases,
  *                   notifications, route optimisation
@@ -134,6 +135,7 @@ struct crme {
 	uint32_t asn;			/* as=: the domain's AS number, for requests.csv; 0: none */
 	uint32_t own_prefix;		/* prefix=: the domain's prefix; 0: the /24 of self */
 	uint8_t own_plen;
+	bool routes;			/* routes=on: the Routes protocol (else the RAE's paths) */
 	uint16_t rae_port;		/* rae=: the RAE-CME interface's port; 0: no RAE */
 	uint32_t rae_report;		/* rae_report=: the store logged at the end, entries up to */
 	uint32_t cos;			/* cos=: the class whose preferred path is followed; 0: lowest */

@@ -7,9 +7,13 @@
  * exactly as the CME does (entities/pathstore.c, shared with it):
  * GenericRequests (PathInf, ProvInf) answered by Replies with the
  * store's version, the restart handshake included.  Its domain's RAE
- * names the CRME as its CME.  What the RAE says is kept in the store;
- * crme_rae_next() looks a destination up in it: the next AS of the
- * preferred path to its prefix and that AS's neighbour CRME.
+ * names the CRME as its CME.  What the RAE says replaces the Routes
+ * protocol (crme_route.c, kept for routes=on):
+ *   - resolution: a Consume for a content whose server is known goes to
+ *     the neighbour CRME of the next AS of the RAE's preferred path to
+ *     the server's prefix (crme_session.c);
+ *   - route optimisation (section 6.3.1, "look up in its BGP routing
+ *     table"): the same lookup, on the Notify of a new flow.
  * The neighbours' AS numbers are the nbr_as= argument (CRME address ->
  * AS): nothing the CRME hears tells it which AS a neighbour CRME is.
  */

@@ -1,9 +1,16 @@
 #!/bin/sh
 # curling_rae.sh - the RAE feeds the coupled approach (doc/curling.md,
 # "The RAE feeds the CRME"): a deployment's CRMEs take their domain's
-# RAE's preferred paths over the RAE-CME interface;
-#  1. the interface: each RAE names its CRME as its CME, the CRME
-#     answers with its version and keeps the paths;
+# RAE's preferred paths over the RAE-CME interface (each RAE names its
+# CRME as its CME, the CRME answers with its version) and follow them
+#  1. for resolution: on a graph where the RAE's QoS decision (a longer
+#     path of more bandwidth) differs from the publication records and
+#     from the Routes protocol (the shorter customer path), the content
+#     comes the RAE's way, and the same deployment without RAEs, or
+#     with the Routes protocol, does not;
+#  2. for route optimisation, with 76 prefixes, more than the 64 routes
+#     a Routes message carries: the server's prefix is beyond the 64 a
+#     CRME exports, so the Routes protocol cannot optimise, the RAE can;
 #  3. bad rae=, nbr_as=, cos= and their combinations are refused with
 #     the file and line.
 . "${top_srcdir:-.}/tests/scenarios/lib.sh"
@@ -15,9 +22,20 @@ req_path() {
 req_outcome() {
 	awk -F, 'NR == 2 { print $12 }' "$1/requests.csv"
 }
-# ---- 1. the interface ----
+# routes_variant XML NAME: the deployment written out to $T/w.NAME, its
+# CRMEs given the Routes protocol instead of the RAE (routes=on).
+routes_variant() {
+	"$COMETSIM" deploy "$1" --write "$T/w.$2" >/dev/null || fail "deploy --write $1 exited $?"
+	sed -i -e 's/ rae=9090 nbr_as=[^ ]*/ routes=on/' "$T/w.$2/deploy.script"
+}
+
+# ---- 1. resolution follows the RAE's preferred path ----
 # AS1 provides 2 and 3, 3 provides 4, and 5 (the server) is a customer of
-# both 2 and 4.
+# both 2 and 4.  1 ms links, 1 Gbit/s but AS2-AS5 at 2 Mbit/s: the RAEs'
+# decision (classes BE and PR, bandwidth aspiration 50 and 5 Mbit/s)
+# prefers 3 4 5 from AS1, while the records (the first Publish heard at
+# AS1 came via AS2) and the Routes protocol (two customer routes, the
+# shorter) both say AS2.
 printf '1|2|-1\n1|3|-1\n3|4|-1\n2|5|-1\n4|5|-1\n' >"$T/q.txt"
 cat >"$T/q.xml" <<EOF2
 <scenario name="rae-resolution">
@@ -33,9 +51,10 @@ cat >"$T/q.xml" <<EOF2
 </scenario>
 EOF2
 printf '5s AS1-cli0 c1\n' >"$T/q.trace"
-"$COMETSIM" run "$T/q.xml" --out "$T/q" --quiet
+slow='link.AS2:eth1-AS5:eth0.bandwidth=2Mbps'
+"$COMETSIM" run "$T/q.xml" --set "$slow" --out "$T/q" --quiet
 rc=$?
-check "interface: the RAE-fed deployment runs (exit $rc)" [ "$rc" -eq 0 ]
+check "resolution: the RAE-fed deployment runs (exit $rc)" [ "$rc" -eq 0 ]
 check "interface: CRME AS1 listens for its RAE" \
 	grep -q 'AS1 crme/crme0 INFO: CRME 10.64.0.1: listening for its RAE on TCP port 9090, version 1$' "$T/q/log.txt"
 check "interface: AS1's RAE reports to it, with its version" \
@@ -44,7 +63,79 @@ check "interface: CRME AS1 keeps the paths to the 4 other prefixes" \
 	[ "$(counter "$T/q/counters.csv" crme AS1/crme0 rae_prefixes)" -eq 4 ]
 check "interface: every request answered: AS1's RAE had as many replies as requests" \
 	[ "$(counter "$T/q/counters.csv" rae AS1/rae0 cme_replies)" -eq "$(counter "$T/q/counters.csv" crme AS1/crme0 rae_requests)" ]
-check "interface: the request completes" [ "$(req_outcome "$T/q")" = complete ]
+check "resolution: the request completes" [ "$(req_outcome "$T/q")" = complete ]
+check "resolution: the content came the RAE's way, 5 4 3 1 (got $(req_path "$T/q"))" \
+	[ "$(req_path "$T/q")" = "5 4 3 1" ]
+check "resolution: CRME AS1 says why: the RAE's preferred path is AS 3 4 5" \
+	grep -q "AS1 crme/crme0 INFO: CRME 10.64.0.1: c1: the RAE's preferred path to 100.64.4.6 (100.64.4.0/24) is AS 3 4 5: next CRME 10.64.0.3$" "$T/q/log.txt"
+check "resolution: and CRME AS3 follows its own RAE: AS 4 5" \
+	grep -q "AS3 crme/crme2 INFO: CRME 10.64.0.3: c1: the RAE's preferred path to 100.64.4.6 (100.64.4.0/24) is AS 4 5: next CRME 10.64.0.4$" "$T/q/log.txt"
+check "resolution: three CRMEs resolved by the RAE (AS1, AS3, AS4)" \
+	[ "$(awk -F, '$1 == "crme" && $3 == "rae_resolved" { s += $4 } END { print s }' "$T/q/counters.csv")" -eq 3 ]
+check "resolution: the CRMEs' Routes messages carry no route" \
+	[ "$(grep -c 'DEBUG: CRME .*: route ' "$T/q/log.txt")" -eq 0 ]
+# Without RAEs the records decide; with the Routes protocol too (it is
+# consulted only by route optimisation, which finds the shorter route is
+# the one the content already comes by): both take AS2.
+sed 's/approach="coupled"/approach="coupled" rae="no"/' "$T/q.xml" >"$T/qn.xml"
+"$COMETSIM" run "$T/qn.xml" --set "$slow" --out "$T/qn" --quiet || fail "rae=no exited $?"
+check "resolution: without RAEs the content comes 5 2 1 (got $(req_path "$T/qn"))" \
+	[ "$(req_path "$T/qn")" = "5 2 1" ]
+routes_variant "$T/q.xml" qr
+check "resolution: the Routes variant's CRMEs have routes=on" \
+	[ "$(grep -c 'usr.curling.Crme .* routes=on' "$T/w.qr/deploy.script")" -eq 5 ]
+"$COMETSIM" run "$T/w.qr/scenario.xml" --set "$slow" --out "$T/qr2" --quiet || fail "routes exited $?"
+check "resolution: with the Routes protocol the content comes 5 2 1 (got $(req_path "$T/qr2"))" \
+	[ "$(req_path "$T/qr2")" = "5 2 1" ]
+
+# ---- 2. route optimisation from the RAE's paths, beyond 64 prefixes ----
+# AS1 provides 2 and 3, 2 and 3 peer, 2 provides 20 (the client), 3
+# provides 40 and 41 (35 stubs each) and 300 (the server, the highest
+# AS number: its prefix is the last of the 76).  The request climbs 20 2
+# 1 to the record and comes down 1 3 300; AS2 then finds a better path
+# through its peer AS3 and moves the flow there.  With the Routes
+# protocol AS3 exports its first 64 routes by prefix to AS2, not the
+# server's: no route optimisation.
+{
+	printf '1|2|-1\n1|3|-1\n2|3|0\n2|20|-1\n3|40|-1\n3|41|-1\n'
+	i=100
+	while [ "$i" -le 169 ]; do
+		if [ "$i" -le 134 ]; then echo "40|$i|-1"; else echo "41|$i|-1"; fi
+		i=$((i + 1))
+	done
+	echo '3|300|-1'
+} >"$T/ro.txt"
+cat >"$T/ro.xml" <<EOF2
+<scenario name="rae-ro">
+  <topology file="ro.txt" format="caida"/>
+  <run end_time="12s" pcap="none"/>
+  <linkdefaults delay="1ms"/>
+  <deploy approach="coupled">
+    <servers where="AS300"/>
+    <clients where="AS20"/>
+    <catalogue contents="1" size="200kB"/>
+    <requests trace="ro.trace"/>
+  </deploy>
+</scenario>
+EOF2
+printf '8s AS20-cli0 c1\n' >"$T/ro.trace"
+"$COMETSIM" run "$T/ro.xml" --out "$T/ro" --quiet
+rc=$?
+check "ro: the RAE-fed deployment runs (exit $rc)" [ "$rc" -eq 0 ]
+check "ro: CRME AS2 holds its RAE's paths to the 76 other prefixes, more than 64" \
+	[ "$(counter "$T/ro/counters.csv" crme AS2/crme1 rae_prefixes)" -eq 76 ]
+check "ro: CRME AS2 optimises once" [ "$(counter "$T/ro/counters.csv" crme AS2/crme1 ro_switches)" -eq 1 ]
+check "ro: through its peer, the RAE's next AS" \
+	grep -q 'AS2 crme/crme1 INFO: CRME 10.64.0.2: route optimisation for c1: the best route to 100.64.76.6 is via CRME 10.64.0.3 (peer), the content comes from CRME 10.64.0.1: Consume sent to 10.64.0.3$' "$T/ro/log.txt"
+check "ro: the request completes" [ "$(req_outcome "$T/ro")" = complete ]
+check "ro: by the optimised path 300 3 2 20 (got $(req_path "$T/ro"))" \
+	[ "$(req_path "$T/ro")" = "300 3 2 20" ]
+routes_variant "$T/ro.xml" ror
+"$COMETSIM" run "$T/w.ror/scenario.xml" --out "$T/ror" --quiet || fail "routes exited $?"
+check "ro: with the Routes protocol CRME AS2 cannot optimise (got $(counter "$T/ror/counters.csv" crme AS2/crme1 ro_switches))" \
+	[ "$(counter "$T/ror/counters.csv" crme AS2/crme1 ro_switches)" -eq 0 ]
+check "ro: and the content comes through AS1 (got $(req_path "$T/ror"))" \
+	[ "$(req_path "$T/ror")" = "300 3 1 2 20" ]
 
 # ---- 3. bad input ----
 # bad OPTIONS PHRASE: a CRME line with OPTIONS is refused at its line (5)
@@ -78,6 +169,7 @@ EOF2
 bad 'rae=0' 'rae'
 bad 'rae=70000' 'rae'
 bad 'rae=x' 'rae'
+bad 'rae=9090 routes=on' 'rae=9090 and routes=on exclude each other'
 bad 'rae=9090 rae=9091' 'given twice'
 bad 'nbr_as=1.1:1' 'nbr_as= without rae=PORT'
 bad 'rae=9090 nbr_as=1.1' 'nbr_as: "1.1" is not CRME:AS (2.1:2)'
@@ -88,6 +180,7 @@ bad 'rae=9090 nbr_as=1.1:1,4.1:1' 'nbr_as: AS 1 is given twice'
 bad 'rae=9090 nbr_as=1.1:1,1.1:4' 'nbr_as: CRME 1.1 is given twice'
 bad 'rae=9090 nbr_as=9.9:9' 'nbr_as CRME 9.9 (10.0.9.9) is not in the topology'
 bad 'rae=9090 cos=0' 'cos'
+bad 'routes=maybe' 'unknown option "routes=maybe"'
 bad 'raeport=9090' 'unknown option "raeport=9090"'
 
 finish
