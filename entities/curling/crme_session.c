@@ -406,7 +406,12 @@ crme_process_consume(struct crme *r, const struct cmsg *m, uint32_t from)
 
 		/* The RAE's preferred path to the server, if it has one (crme_rae.c). */
 		if (c && c->server.addr && r->rae_port) {
-			if (crme_rae_next(r, c->server.addr, &nx) && nx.crme != b.down_crme) {
+			bool back = false;
+
+			if (crme_rae_next(r, c->server.addr, &nx))
+				for (unsigned k = 0; k < m->npath; k++)
+					back |= m->path[k] == nx.crme;
+			if (!nx.why[0] && !back && nx.crme != b.down_crme) {
 				r->rae_resolved++;
 				up = nx.n;
 				entity_log(&r->e, LOG_INFO, "CRME %s: %s: the RAE's preferred path "
@@ -415,7 +420,8 @@ crme_process_consume(struct crme *r, const struct cmsg *m, uint32_t from)
 					   fa(nx.crme, x));
 			} else if (!nx.why[0])
 				entity_log(&r->e, LOG_INFO, "CRME %s: %s: the RAE's preferred path "
-					   "to %s leads back to CRME %s: the records are followed",
+					   "to %s leads back to CRME %s, on the request's way: the "
+					   "records are followed",
 					   r->self_str, m->id, fa(c->server.addr, a), fa(nx.crme, x));
 			else
 				entity_log(&r->e, LOG_INFO, "CRME %s: %s: no RAE path to %s (%s): "

@@ -81,6 +81,16 @@ sed 's/approach="coupled"/approach="coupled" rae="no"/' "$T/q.xml" >"$T/qn.xml"
 "$COMETSIM" run "$T/qn.xml" --set "$slow" --out "$T/qn" --quiet || fail "rae=no exited $?"
 check "resolution: without RAEs the content comes 5 2 1 (got $(req_path "$T/qn"))" \
 	[ "$(req_path "$T/qn")" = "5 2 1" ]
+# Before the RAEs have reported (they start at 8 s, the request is at 5
+# s) the records are followed, and the CRMEs say why.
+sed 's|<deploy approach="coupled">|<deploy approach="coupled"><start rae="8s"/>|' "$T/q.xml" >"$T/qlate.xml"
+"$COMETSIM" run "$T/qlate.xml" --set "$slow" --out "$T/qlate" --quiet || fail "qlate exited $?"
+check "resolution: before its RAE reports, CRME AS1 follows the records" \
+	grep -q "AS1 crme/crme0 INFO: CRME 10.64.0.1: c1: no RAE path to 100.64.4.6 (no RAE has reported): the records are followed$" "$T/qlate/log.txt"
+check "resolution: so the content comes 5 2 1 (got $(req_path "$T/qlate"))" \
+	[ "$(req_path "$T/qlate")" = "5 2 1" ]
+check "resolution: and nobody was resolved by an RAE" \
+	[ "$(awk -F, '$1 == "crme" && $3 == "rae_resolved" { s += $4 } END { print s }' "$T/qlate/counters.csv")" -eq 0 ]
 routes_variant "$T/q.xml" qr
 check "resolution: the Routes variant's CRMEs have routes=on" \
 	[ "$(grep -c 'usr.curling.Crme .* routes=on' "$T/w.qr/deploy.script")" -eq 5 ]
