@@ -12,7 +12,9 @@
 #     a Routes message carries: the server's prefix is beyond the 64 a
 #     CRME exports, so the Routes protocol cannot optimise, the RAE can;
 #  3. bad rae=, nbr_as=, cos= and their combinations are refused with
-#     the file and line.
+#     the file and line;
+# and the restart handshake: a CRME started again has a new version, its
+# RAE sends it everything again.
 . "${top_srcdir:-.}/tests/scenarios/lib.sh"
 
 # A path of the deployment's requests.csv: its only request's AS path.
@@ -146,6 +148,55 @@ check "ro: with the Routes protocol CRME AS2 cannot optimise (got $(counter "$T/
 	[ "$(counter "$T/ror/counters.csv" crme AS2/crme1 ro_switches)" -eq 0 ]
 check "ro: and the content comes through AS1 (got $(req_path "$T/ror"))" \
 	[ "$(req_path "$T/ror")" = "300 3 1 2 20" ]
+
+# ---- the restart handshake ----
+# D4.3's multi-domain RAE test (topologies/rae-multi.xml) with a CRME as
+# AS 7's "CME" on c7.  c7 stops at 5 s and comes back at 5.5 s with a new
+# CRME (a new version); at 7 s AS 7's RAE has something to say (a
+# withdrawal), finds its connection gone, reconnects and sends everything
+# again: the new CRME ends with the paths the first one had.
+cat >"$T/rs.xml" <<EOF2
+<scenario name="crme-rae-restart">
+  <param name="raedir" value="$top_srcdir/scenarios/rae"/>
+  <param name="timers" value="keepalive=1s hold=3s retry=1s"/>
+  <topology file="$top_srcdir/topologies/rae-multi.xml"/>
+  <run end_time="10s" log="info"/>
+  <events>
+    <script><![CDATA[
+0     ON_ROUTER c7 usr.curling.Crme 3000 0 rae=9090
+100   ON_ROUTER r1 usr.rae.Rae \${raedir}/multi/as1.xml \${timers}
++0    ON_ROUTER r2 usr.rae.Rae \${raedir}/multi/as2.xml \${timers}
++0    ON_ROUTER r3 usr.rae.Rae \${raedir}/multi/as3.xml \${timers}
++0    ON_ROUTER r4 usr.rae.Rae \${raedir}/multi/as4.xml \${timers}
++0    ON_ROUTER r5 usr.rae.Rae \${raedir}/multi/as5.xml \${timers}
++0    ON_ROUTER r6 usr.rae.Rae \${raedir}/multi/as6.xml \${timers}
++0    ON_ROUTER r7 usr.rae.Rae \${raedir}/multi/as7.xml \${timers}
+5000  END_ROUTER c7
+5500  START_ROUTER c7
++0    ON_ROUTER c7 usr.curling.Crme 3000 0 rae=9090
+7000  ON_ROUTER r7 rae_tool withdraw 10.77.0.0/16
+]]></script>
+  </events>
+</scenario>
+EOF2
+"$COMETSIM" run "$T/rs.xml" --out "$T/rs" --quiet
+rc=$?
+check "restart: the scenario runs (exit $rc)" [ "$rc" -eq 0 ]
+c="$T/rs/counters.csv"
+check "restart: the first CRME had the RAE's paths to 6 prefixes" \
+	[ "$(counter "$c" crme c7/crme0 rae_prefixes)" -eq 6 ]
+check "restart: 18 paths" [ "$(counter "$c" crme c7/crme0 rae_paths)" -eq 18 ]
+check "restart: the new CRME's version is its start time plus one" \
+	[ "$(counter "$c" crme c7/crme1 rae_version)" -eq 5500000001 ]
+check "restart: AS 7's RAE loses the connection when it next speaks" \
+	grep -q '^7\.[0-9]* r7 rae/rae6 INFO: CME: connection lost$' "$T/rs/log.txt"
+check "restart: it reconnects with a full report" \
+	grep -q '^8\.[0-9]* r7 rae/rae6 INFO: CME: connected, full report$' "$T/rs/log.txt"
+check "restart: and sees the new CRME's version" \
+	grep -q 'r7 rae/rae6 INFO: CME: reporting (CME version 5500000001)$' "$T/rs/log.txt"
+check "restart: the new CRME ends with the same 6 prefixes" \
+	[ "$(counter "$c" crme c7/crme1 rae_prefixes)" -eq 6 ]
+check "restart: and 18 paths" [ "$(counter "$c" crme c7/crme1 rae_paths)" -eq 18 ]
 
 # ---- 3. bad input ----
 # bad OPTIONS PHRASE: a CRME line with OPTIONS is refused at its line (5)
