@@ -553,7 +553,7 @@ crme_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 		} else if (strncmp(argv[pos], "rae_report=", 11) == 0) {
 			uint64_t v;
 
-			if (units_uint("rae_report", argv[pos] + 11, 0, UINT32_MAX, &v, err,
+			if (units_uint("rae_report", argv[pos] + 11, 1, UINT32_MAX, &v, err,
 				       errlen) < 0)
 				return -1;
 			r->rae_report = (uint32_t)v;

@@ -137,7 +137,7 @@ struct crme {
 	uint8_t own_plen;
 	bool routes;			/* routes=on: the Routes protocol (else the RAE's paths) */
 	uint16_t rae_port;		/* rae=: the RAE-CME interface's port; 0: no RAE */
-	uint32_t rae_report;		/* rae_report=: the store logged at the end, entries up to */
+	uint32_t rae_report;		/* rae_report=: the store logged at the end (0: not) */
 	uint32_t cos;			/* cos=: the class whose preferred path is followed; 0: lowest */
 	unsigned nnas;			/* nbr_as=: neighbour CRME -> AS */
 	uint32_t *nas_addr, *nas_as;

@@ -111,7 +111,7 @@ crme_rae_fini(struct crme *r)
  * writes, there is one per class.
  */
 static const Comet__Cmerae__Path *
-pick_path(const struct crme *r, const Comet__Cmerae__PathInf *pi)
+pick_path(const struct crme *r, const Comet__Cmerae__PathInf *pi, uint32_t *cosp)
 {
 	uint32_t cos = r->cos;
 
@@ -123,6 +123,7 @@ pick_path(const struct crme *r, const Comet__Cmerae__PathInf *pi)
 				if (!cos || c < cos)
 					cos = c;
 			}
+	*cosp = cos;
 	for (size_t i = 0; i < pi->n_paths; i++)
 		for (size_t k = 0; k < pi->paths[i]->n_class_table; k++)
 			if (pi->paths[i]->class_table[k]->cos_id == cos &&
@@ -141,6 +142,7 @@ crme_rae_next(struct crme *r, uint32_t dst, struct crme_next *out)
 	gsize len;
 	Comet__Cmerae__PathInf *pi;
 	const Comet__Cmerae__Path *p;
+	uint32_t cos = 0;
 	char x[ADDR_STRLEN];
 
 	memset(out, 0, sizeof(*out));
@@ -163,7 +165,7 @@ crme_rae_next(struct crme *r, uint32_t dst, struct crme_next *out)
 		snprintf(out->why, sizeof(out->why), "the RAE's paths cannot be read");
 		return false;
 	}
-	p = pick_path(r, pi);
+	p = pick_path(r, pi, &cos);
 	if (p) {
 		size_t n = 0;
 
@@ -178,7 +180,7 @@ crme_rae_next(struct crme *r, uint32_t dst, struct crme_next *out)
 	if (!p) {
 		r->rae_misses++;
 		snprintf(out->why, sizeof(out->why), "the RAE has no path of class %" PRIu32
-			 " to it", r->cos);
+			 " to it", cos);
 		return false;
 	}
 	if (!out->crme) {

@@ -93,6 +93,17 @@ check "resolution: so the content comes 5 2 1 (got $(req_path "$T/qlate"))" \
 	[ "$(req_path "$T/qlate")" = "5 2 1" ]
 check "resolution: and nobody was resolved by an RAE" \
 	[ "$(awk -F, '$1 == "crme" && $3 == "rae_resolved" { s += $4 } END { print s }' "$T/qlate/counters.csv")" -eq 0 ]
+# cos= picks the class whose path is followed: a class no path is
+# preferred for (9) leaves the records to decide.
+"$COMETSIM" deploy "$T/q.xml" --write "$T/w.qc" >/dev/null || fail "deploy --write exited $?"
+sed -i -e 's/\( rae=9090 nbr_as=[^ ]*\)/\1 cos=9/' "$T/w.qc/deploy.script"
+check "resolution: the cos=9 variant's five CRMEs have it" \
+	[ "$(grep -c 'usr.curling.Crme .* cos=9$' "$T/w.qc/deploy.script")" -eq 5 ]
+"$COMETSIM" run "$T/w.qc/scenario.xml" --set "$slow" --out "$T/qc" --quiet || fail "cos=9 exited $?"
+check "resolution: with cos=9 CRME AS1 finds no path of that class" \
+	grep -q "AS1 crme/crme0 INFO: CRME 10.64.0.1: c1: no RAE path to 100.64.4.6 (the RAE has no path of class 9 to it): the records are followed$" "$T/qc/log.txt"
+check "resolution: so the content comes 5 2 1 (got $(req_path "$T/qc"))" \
+	[ "$(req_path "$T/qc")" = "5 2 1" ]
 routes_variant "$T/q.xml" qr
 check "resolution: the Routes variant's CRMEs have routes=on" \
 	[ "$(grep -c 'usr.curling.Crme .* routes=on' "$T/w.qr/deploy.script")" -eq 5 ]
@@ -241,6 +252,7 @@ bad 'rae=9090 nbr_as=1.1:1,4.1:1' 'nbr_as: AS 1 is given twice'
 bad 'rae=9090 nbr_as=1.1:1,1.1:4' 'nbr_as: CRME 1.1 is given twice'
 bad 'rae=9090 nbr_as=9.9:9' 'nbr_as CRME 9.9 (10.0.9.9) is not in the topology'
 bad 'rae=9090 cos=0' 'cos'
+bad 'rae=9090 rae_report=0' 'rae_report'
 bad 'routes=maybe' 'unknown option "routes=maybe"'
 bad 'raeport=9090' 'unknown option "raeport=9090"'
 
