@@ -668,6 +668,16 @@ domain_cmds(struct scn_ld *ld, const struct scn_deploy *d, const struct dep_as *
 		g_string_append_printf(g, " prefix=%s as=%" PRIu32,
 				       prefix_fmt(&g_array_index(a->prefixes, struct prefix, 0), b),
 				       a->asn);
+		if (!d->no_rae) {
+			/* The domain's RAE feeds the CRME: it names the CRME as its CME. */
+			g_string_append_printf(g, " rae=%d", DEP_PORT_CME);
+			for (guint k = 0; k < a->nbrs->len; k++) {
+				const struct dep_nbr *nb = &g_array_index(a->nbrs, struct dep_nbr, k);
+
+				g_string_append_printf(g, "%s%s:%" PRIu32, k ? "," : " nbr_as=",
+						       addr_fmt(&nb->as->ip, b), nb->as->asn);
+			}
+		}
 		g_ptr_array_add(cmds, g_string_free(g, FALSE));
 		times_fill(times, cmds, d->t_crme);
 		if (d->cafe_routers) {

@@ -209,6 +209,9 @@ dep_rae_doc(struct scn_deploy *d, const struct dep_as *a)
 	if (d->approach == DEP_DECOUPLED && a->cme_node)
 		g_string_append_printf(g, " cme_ip_address=\"%s\" cme_port_number=\"%d\"",
 				       addr_fmt(&a->cme_ip, b), DEP_PORT_CME);
+	else if (d->approach == DEP_COUPLED)	/* the CRME, on the same node, takes its paths */
+		g_string_append_printf(g, " cme_ip_address=\"%s\" cme_port_number=\"%d\"",
+				       addr_fmt(&a->ip, b), DEP_PORT_CME);
 	g_string_append(g, ">\n");
 	for (guint c = 0; c < d->classes->len; c++) {
 		const struct dep_class *dc = &g_array_index(d->classes, struct dep_class, c);

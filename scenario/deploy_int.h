@@ -13,7 +13,7 @@
 #include "scenario/scenario_int.h"
 
 #define DEP_PORT_RAE	10001	/* the RAEs' TCP port */
-#define DEP_PORT_CME	9090	/* the CME's port for its RAE */
+#define DEP_PORT_CME	9090	/* the CME's (or the CRME's) port for its RAE */
 #define DEP_PORT_CRME	3000	/* the CRMEs' port (the curling scripts') */
 #define DEP_PORT_CAFE	2000	/* the stateful CAFEs' port */
 #define DEP_CURLING_MAX	CURLING_MAX_LINKS	/* a CAFE's links, a CRME's providers, peers */

@@ -1,10 +1,10 @@
 /*
  * cme_int.h - what the files of usr.cme.Cme share: the instance struct and
- * the calls between them.  cme.c (the entity, the RAEs' connections)
- * calls the path store (cme_store.c) and the request service
- * (cme_serve.c: client requests, the decision, the CAFE agents); the
- * request service reads the store; the store calls neither.  Only these
- * files include it.
+ * the calls between them.  cme.c (the entity) owns the path store
+ * (entities/pathstore.c, the RAEs' connections and what they said, shared
+ * with the CRME) and calls the request service (cme_serve.c: client
+ * requests, the decision, the CAFE agents); the request service reads the
+ * store.  Only these files include it.
  *
  * Of the other entities the CME sees only their wire formats: the RAE's
  * framing (rae_wire.h), its metric and score (rae_score.h) and messages
@@ -20,6 +20,7 @@
 
 #include "entities/cafe/agent_wire.h"
 #include "entities/cme/cme.h"
+#include "entities/pathstore.h"
 #include "entities/pbcheck.h"
 #include "entities/rae/cmerae.pb-c.h"
 #include "entities/rae/rae_score.h"
@@ -27,29 +28,7 @@
 #include "sim/net.h"
 #include "sim/tcp.h"
 
-/* A store key: the AS of the reporting RAE and a prefix. */
-struct cme_key {
-	uint32_t as;
-	struct prefix pfx;
-};
-
-/* What one AS's RAE said about its domain (ProvInf). */
-struct cme_domain {
-	uint32_t as;
-	GArray *prefixes;	/* struct prefix, as received */
-	GPtrArray *prov;	/* GBytes*: packed Provisioning messages */
-};
-
 struct cme;
-
-/* A connection from a RAE. */
-struct cme_conn {
-	struct cme *c;
-	struct tcp_sock *sock;
-	struct rae_framer fr;
-	char peer[64];
-	uint32_t as;		/* of the RAE, from its first request */
-};
 
 /* A CAFE agent the CME talks to: one TCP connection, requests answered in order. */
 struct cme_agent {
@@ -101,15 +80,7 @@ struct cme {
 	uint32_t report;
 	char *config_path;
 	struct cme_config *cfg;		/* NULL: the path store only */
-	uint64_t version;
-	struct tcp_sock *listener;
-	GPtrArray *conns;	/* struct cme_conn*, in accept order */
-	GHashTable *routes;	/* struct cme_key* -> GBytes* (packed PathInf) */
-	GHashTable *domains;	/* AS -> struct cme_domain* */
-	struct rae_pbarena rx;	/* requests decoded, one at a time */
-	bool stopping;		/* in cme_stop() */
-	uint64_t npaths;	/* paths in the store */
-	sim_time_t last_change;	/* last change of the store (0: none) */
+	struct pathstore ps;	/* the RAEs' connections and what they said (pathstore.c) */
 	/* the request service (cme_serve.c) */
 	struct udp_sock *usock;
 	GPtrArray *agents;	/* struct cme_agent* */
@@ -117,10 +88,7 @@ struct cme {
 	GHashTable *streams;	/* id -> struct cme_stream* */
 	uint32_t next_id;
 	struct sim_timer collect_timer;
-	/* statistics of the store */
-	uint64_t connections, requests, path_inf, prov_inf, full_reports, malformed;
 	uint64_t restarts;	/* by cme_tool restart */
-	uint64_t unreachable;	/* PathInf without paths received */
 	/* statistics of the service */
 	uint64_t content_requests, duplicate_requests, malformed_requests;
 	uint64_t accepted, refused;
@@ -128,28 +96,6 @@ struct cme {
 	uint64_t refused_other;
 	uint64_t collects, expired_streams, expired_bytes, expired_packets;
 };
-
-/* cme_store.c */
-
-/* An empty store (c->routes, c->domains). */
-void cme_store_init(struct cme *c);
-/* Forget everything (cme_tool restart). */
-void cme_store_clear(struct cme *c);
-void cme_store_fini(struct cme *c);
-/* Apply one GenericRequest of AS g->as_number; last_change is now. */
-void cme_store_apply(struct cme *c, const Comet__Cmerae__GenericRequest *g);
-/*
- * The PathInf (packed) stored for AS `as` and the longest prefix holding
- * a, that prefix in *pfx; NULL if none.
- */
-const GBytes *cme_store_lookup(struct cme *c, uint32_t as, const struct addr *a,
-			       struct prefix *pfx);
-/* What AS `as` said about its domain (ProvInf), or NULL. */
-const struct cme_domain *cme_store_domain(struct cme *c, uint32_t as);
-/* Log the store: the summary, each AS, each entry if there are at most c->report. */
-void cme_store_log(struct cme *c);
-/* A prefix of a message: true if it has an address and no bit beyond its length. */
-bool cme_prefix_of(const Comet__Rae__Config__Prefix *p, struct prefix *out);
 
 /* cme_serve.c */
 int cme_serve_init(struct cme *c, char *err, size_t errlen);

@@ -201,7 +201,7 @@ agent_drop(struct cme_agent *ag)
 	cafe_agent_framer_init(&ag->fr);
 	if (s) {
 		tcp_set_callbacks(s, NULL, NULL);
-		if (!c->stopping || !c->e.node->up)
+		if (!c->ps.stopping || !c->e.node->up)
 			tcp_abort(s);
 	}
 }
@@ -511,7 +511,7 @@ class_metric(Comet__Rae__Config__ClassEntry **v, size_t n, uint32_t cos, struct 
 static struct rae_metric
 intra_metric(struct cme *c, const struct cme_server *s, uint32_t next_as, uint32_t cos)
 {
-	const struct cme_domain *d = cme_store_domain(c, s->as);
+	const struct ps_domain *d = pathstore_domain(&c->ps, s->as);
 	struct rae_metric m = rae_metric_zero(), any = rae_metric_zero();
 	bool have_any = false;
 
@@ -527,7 +527,7 @@ intra_metric(struct cme *c, const struct cme_server *s, uint32_t next_as, uint32
 			continue;
 		if (pv->source && pv->sink &&
 		    pv->source->endpoint_case == COMET__RAE__CONFIG__ENDPOINT__ENDPOINT_PREFIX &&
-		    cme_prefix_of(pv->source->prefix, &p) && prefix_contains(&p, &s->addr) &&
+		    pathstore_prefix_of(pv->source->prefix, &p) && prefix_contains(&p, &s->addr) &&
 		    pv->sink->endpoint_case == COMET__RAE__CONFIG__ENDPOINT__ENDPOINT_AS_NUMBER) {
 			if (pv->sink->as_number == next_as)
 				hit = class_metric(pv->class_table, pv->n_class_table, cos, &m);
@@ -686,7 +686,7 @@ decide(struct cme *c, struct cme_req *q, const cme_creq *r)
 	for (unsigned s = 0; s < ct->nservers; s++) {
 		const struct cme_server *sv = &ct->servers[s];
 		struct prefix pfx;
-		const GBytes *b = cme_store_lookup(c, sv->as, &q->client, &pfx);
+		const GBytes *b = pathstore_lookup(&c->ps, sv->as, &q->client, &pfx);
 		Comet__Cmerae__PathInf *pi;
 		gsize len;
 		const uint8_t *d;

@@ -7,6 +7,7 @@
  *
  *   usr.curling.Crme myport nProviders <providerCRMEaddr>...
  *       [nPeers <peerCRMEaddr>...] [ro=on|off] [ro_hold=DURATION] [prefix=PREFIX]
+ *       [as=N] [rae=PORT] [nbr_as=CRME:AS,...] [cos=N] [rae_report=N] [routes=on|off]
  *
  * Every neighbour CRME a local CAFE announces is a provider if listed
  * as one, a peer if listed as one, a customer otherwise.  All CRMEs
@@ -20,18 +21,21 @@
  *   locCAFE       the local CAFEs (Announce)
  *   nextHopCrmes  neighbour CRME -> local CAFE and neighbour CAFE of the
  *                 link between the domains (Announce tuples)
- *   routes        the BGP-like table: domain prefix (/24) -> neighbour
- *                 CRME, learned from Routes messages (path vector,
- *                 valley-free export, customer > peer > provider, then
- *                 the shorter path, then the lower address)
+ *   routes        the BGP-like table: by default the preferred paths its
+ *                 domain's RAE reports (rae=PORT, crme_rae.c); with
+ *                 routes=on domain prefix (/24) -> neighbour CRME,
+ *                 learned from Routes messages (path vector, valley-free
+ *                 export, customer > peer > provider, then the shorter
+ *                 path, then the lower address)
  *   contents      ContentID -> local server, or the neighbour CRME its
  *                 Publish came from (or route optimisation chose)
  *   ActiveSessions ContentID -> ingress CAFE, egress CAFEs, the branch
  *                 towards each requester, the upstream CRME or server
  * Content resolution follows the publication: Publish messages climb
  * from a server's CRME to its providers, so a Consume climbs the
- * provider hierarchy until a CRME has a record, then follows the
- * records down to the server.  The messages are in curling.h and
+ * provider hierarchy until a CRME has a record, then goes towards the
+ * server: along the RAE's preferred path to the server's prefix if the
+ * RAE has one, else down the records.  The messages are in curling.h and
  * doc/curling.md; the log kind is "crme".
  *
  * This file is the entity (arguments, start, stop, statistics, dump),
@@ -50,7 +54,8 @@
 #include "sim/units.h"
 
 #define CRME_USAGE "myport nProviders <providerCRMEaddr>... [nPeers <peerCRMEaddr>...] " \
-		   "[ro=on|off] [ro_hold=DURATION] [prefix=PREFIX]"
+		   "[ro=on|off] [ro_hold=DURATION] [prefix=PREFIX] [as=N] [rae=PORT] " \
+		   "[nbr_as=CRME:AS,...] [cos=N] [rae_report=N] [routes=on|off]"
 #define DEFAULT_RO_HOLD	(100 * SIM_MS)
 
 const char *
@@ -353,8 +358,8 @@ process_routes(struct crme *r, const struct cmsg *m, uint32_t from)
 		return;
 	}
 	/* The same routes as its last message: the table cannot change. */
-	same = n->routes && routes_same(n->routes, m);
-	if (!n->routes)
+	same = !r->routes || (n->routes && routes_same(n->routes, m));
+	if (r->routes && !n->routes)
 		n->routes = g_array_new(FALSE, FALSE, sizeof(struct cmsg_route));
 	if (!same) {
 		g_array_set_size(n->routes, 0);
@@ -449,6 +454,57 @@ parse_group(char **argv, int argc, int *pos, const char *what, uint32_t **out,
 	return 0;
 }
 
+/*
+ * nbr_as=CRME:AS[,CRME:AS...]: the AS number of each neighbour CRME, so
+ * that the next AS of an RAE path names the CRME to go to.  A CRME once,
+ * an AS once, AS 1..4294967295.
+ */
+static int
+parse_nbr_as(struct crme *r, const char *v, char *err, size_t errlen)
+{
+	gchar **items = g_strsplit(v, ",", -1);
+	int rc = 0;
+
+	g_free(r->nas_addr);
+	g_free(r->nas_as);
+	r->nnas = 0;
+	r->nas_addr = g_new0(uint32_t, g_strv_length(items) + 1);
+	r->nas_as = g_new0(uint32_t, g_strv_length(items) + 1);
+	for (unsigned i = 0; items[i] && rc == 0; i++) {
+		char *colon = strrchr(items[i], ':'), *end;
+		uint32_t a;
+		unsigned long long as;
+
+		if (!colon) {
+			rc = entity_err(err, errlen, "nbr_as: \"%s\" is not CRME:AS (2.1:2)",
+					items[i]);
+			break;
+		}
+		*colon = '\0';
+		if (curling_parse_addr(items[i], &a) < 0) {
+			rc = entity_err(err, errlen, "nbr_as: \"%s\" is not a CRME address",
+					items[i]);
+			break;
+		}
+		as = strtoull(colon + 1, &end, 10);
+		if (!colon[1] || *end || colon[1] == '-' || colon[1] == '+' || as < 1 ||
+		    as > UINT32_MAX) {
+			rc = entity_err(err, errlen, "nbr_as: AS \"%s\" of %s is not a number from "
+					"1 to 4294967295", colon + 1, items[i]);
+			break;
+		}
+		for (unsigned k = 0; k < r->nnas && rc == 0; k++)
+			if (r->nas_addr[k] == a || r->nas_as[k] == (uint32_t)as)
+				rc = entity_err(err, errlen, "nbr_as: %s %s is given twice",
+						r->nas_addr[k] == a ? "CRME" : "AS",
+						r->nas_addr[k] == a ? items[i] : colon + 1);
+		r->nas_addr[r->nnas] = a;
+		r->nas_as[r->nnas++] = (uint32_t)as;
+	}
+	g_strfreev(items);
+	return rc;
+}
+
 static int
 crme_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 {
@@ -487,6 +543,29 @@ crme_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 			if (units_uint("as", argv[pos] + 3, 1, UINT32_MAX, &v, err, errlen) < 0)
 				return -1;
 			r->asn = (uint32_t)v;
+		} else if (strcmp(argv[pos], "routes=on") == 0) {
+			r->routes = true;
+		} else if (strcmp(argv[pos], "routes=off") == 0) {
+			r->routes = false;
+		} else if (strncmp(argv[pos], "rae=", 4) == 0) {
+			if (curling_parse_port("rae", argv[pos] + 4, &r->rae_port, err, errlen) < 0)
+				return -1;
+		} else if (strncmp(argv[pos], "rae_report=", 11) == 0) {
+			uint64_t v;
+
+			if (units_uint("rae_report", argv[pos] + 11, 1, UINT32_MAX, &v, err,
+				       errlen) < 0)
+				return -1;
+			r->rae_report = (uint32_t)v;
+		} else if (strncmp(argv[pos], "cos=", 4) == 0) {
+			uint64_t v;
+
+			if (units_uint("cos", argv[pos] + 4, 1, UINT32_MAX, &v, err, errlen) < 0)
+				return -1;
+			r->cos = (uint32_t)v;
+		} else if (strncmp(argv[pos], "nbr_as=", 7) == 0) {
+			if (parse_nbr_as(r, argv[pos] + 7, err, errlen) < 0)
+				return -1;
 		} else if (strncmp(argv[pos], "prefix=", 7) == 0) {
 			struct prefix p;
 
@@ -505,6 +584,12 @@ crme_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 			if (r->prov[i] == r->peer[k])
 				return entity_err(err, errlen, "%s is both a provider and a peer",
 						  curling_fmt_addr(r->prov[i], a));
+	if (r->routes && r->rae_port)
+		return entity_err(err, errlen, "rae=%u and routes=on exclude each other: the "
+				  "routing table is the RAE's or the Routes protocol's", r->rae_port);
+	if (r->nnas && !r->rae_port)
+		return entity_err(err, errlen, "nbr_as= without rae=PORT: the neighbours' AS "
+				  "numbers serve only to follow an RAE's paths");
 	if (curling_port_claim(e->node_name, r->port, e) < 0)
 		return entity_err(err, errlen, "port %u on %s is already used by another "
 				  "curling entity", r->port, e->node_name);
@@ -515,6 +600,7 @@ crme_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 	r->content_by_id = g_hash_table_new(g_str_hash, g_str_equal);
 	r->sessions = g_ptr_array_new();
 	r->session_by_id = g_hash_table_new(g_str_hash, g_str_equal);
+	crme_rae_init(r);
 	return 0;
 }
 
@@ -532,6 +618,10 @@ crme_addrs(const struct crme *r, uint32_t *addrs, const char **roles)
 		addrs[n] = r->peer[i];
 		roles[n++] = "peer CRME";
 	}
+	for (unsigned i = 0; i < r->nnas; i++) {
+		addrs[n] = r->nas_addr[i];
+		roles[n++] = "nbr_as CRME";
+	}
 	return n;
 }
 
@@ -539,8 +629,8 @@ static int
 crme_check(struct entity *e, const struct entity_scope *sc, char *err, size_t errlen)
 {
 	struct crme *r = (struct crme *)e;
-	uint32_t *addrs = g_new(uint32_t, r->nprov + r->npeer + 1);
-	const char **roles = g_new(const char *, r->nprov + r->npeer + 1);
+	uint32_t *addrs = g_new(uint32_t, r->nprov + r->npeer + r->nnas + 1);
+	const char **roles = g_new(const char *, r->nprov + r->npeer + r->nnas + 1);
 	unsigned n = crme_addrs(r, addrs, roles);
 	int rc;
 
@@ -571,12 +661,15 @@ crme_start(struct entity *e)
 			   r->port);
 		return;
 	}
-	entity_log(e, LOG_INFO, "CRME %s: listening on port %u, %u provider%s, %u peer%s%s",
+	entity_log(e, LOG_INFO, "CRME %s: listening on port %u, %u provider%s, %u peer%s%s%s",
 		   r->self_str, r->port, r->nprov, r->nprov == 1 ? "" : "s", r->npeer,
-		   r->npeer == 1 ? "" : "s", r->ro ? "" : ", route optimisation off");
+		   r->npeer == 1 ? "" : "s", r->ro ? "" : ", route optimisation off",
+		   r->routes ? ", Routes protocol" : r->rae_port ? "" :
+		   ", no RAE: resolution by the records alone, no route optimisation");
+	crme_rae_start(r);
 	if (!r->addrs_checked) {
-		uint32_t *addrs = g_new(uint32_t, r->nprov + r->npeer + 1);
-		const char **roles = g_new(const char *, r->nprov + r->npeer + 1);
+		uint32_t *addrs = g_new(uint32_t, r->nprov + r->npeer + r->nnas + 1);
+		const char **roles = g_new(const char *, r->nprov + r->npeer + r->nnas + 1);
 		unsigned n = crme_addrs(r, addrs, roles);
 		char who[CURLING_ADDRLEN + 8];
 
@@ -594,6 +687,7 @@ crme_stop(struct entity *e)
 	struct crme *r = (struct crme *)e;
 
 	crme_sessions_stop(r);
+	crme_rae_stop(r);
 	if (r->sock) {
 		udp_close(r->sock);
 		r->sock = NULL;
@@ -620,6 +714,19 @@ crme_stats(struct entity *e, entity_stat_fn fn, void *ctx)
 	fn(ctx, "sessions", r->sessions ? r->sessions->len : 0);
 	fn(ctx, "malformed", r->bad);
 	fn(ctx, "unknown_addresses", r->unknown_addrs);
+	if (r->rae_port) {
+		fn(ctx, "rae_version", r->ps.version);
+		fn(ctx, "rae_connections", r->ps.connections);
+		fn(ctx, "rae_requests", r->ps.requests);
+		fn(ctx, "rae_path_inf", r->ps.path_inf);
+		fn(ctx, "rae_full_reports", r->ps.full_reports);
+		fn(ctx, "rae_malformed", r->ps.malformed);
+		fn(ctx, "rae_prefixes", pathstore_prefixes(&r->ps));
+		fn(ctx, "rae_paths", r->ps.npaths);
+		fn(ctx, "rae_lookups", r->rae_lookups);
+		fn(ctx, "rae_misses", r->rae_misses);
+		fn(ctx, "rae_resolved", r->rae_resolved);
+	}
 }
 
 static void
@@ -673,6 +780,10 @@ crme_fini(struct entity *e)
 	struct crme *r = (struct crme *)e;
 
 	curling_port_release(e);
+	crme_rae_fini(r);
+	g_free(r->nas_addr);
+	g_free(r->nas_as);
+	r->nas_addr = r->nas_as = NULL;
 	g_free(r->prov);
 	g_free(r->peer);
 	r->prov = r->peer = NULL;

@@ -6,8 +6,11 @@
  *   crme.c          the entity: arguments, start and stop, the input
  *                   dispatch, locCAFE and nextHopCrmes (Announce), the
  *                   content records and their publication (Publish)
- *   crme_route.c    the routing table: a small path-vector protocol
- *                   between CRMEs (Routes messages, valley-free export)
+ *   crme_route.c    the routing table of routes=on: a small path-vector
+ *                   protocol between CRMEs (Routes messages, valley-free
+ *                   export)
+ *   crme_rae.c      the RAE feeds the CRME (rae=PORT): its preferred
+ *                   paths, for resolution and route optimisation
  *   crme_session.c  ActiveSessions: resolving a Consume hop by hop and
  *                   installing state in the CAFEs, replies, releases,
  *                   notifications, route optimisation
@@ -22,6 +25,7 @@
 #include <glib.h>
 
 #include "entities/curling/curling.h"
+#include "entities/pathstore.h"
 #include "sim/net.h"
 
 enum rel {
@@ -131,6 +135,17 @@ struct crme {
 	uint32_t asn;			/* as=: the domain's AS number, for requests.csv; 0: none */
 	uint32_t own_prefix;		/* prefix=: the domain's prefix; 0: the /24 of self */
 	uint8_t own_plen;
+	bool routes;			/* routes=on: the Routes protocol (else the RAE's paths) */
+	uint16_t rae_port;		/* rae=: the RAE-CME interface's port; 0: no RAE */
+	uint32_t rae_report;		/* rae_report=: the store logged at the end (0: not) */
+	uint32_t cos;			/* cos=: the class whose preferred path is followed; 0: lowest */
+	unsigned nnas;			/* nbr_as=: neighbour CRME -> AS */
+	uint32_t *nas_addr, *nas_as;
+	/* the RAE (crme_rae.c) */
+	struct pathstore ps;
+	uint32_t rae_as;		/* the AS its requests give */
+	bool rae_as_warned;
+	uint64_t rae_lookups, rae_misses, rae_resolved;
 	/* run */
 	uint32_t self;
 	char self_str[CURLING_ADDRLEN];
@@ -194,6 +209,28 @@ const struct rib_route *crme_route_lookup(struct crme *r, uint32_t addr);
 void crme_routes_send(struct crme *r, struct nbr *n);
 /* Recompute the table; if it changed, log it and send every neighbour its Routes. */
 void crme_rib_recompute(struct crme *r);
+
+/* ---- the RAE (crme_rae.c) ---- */
+
+/* Where the RAE's preferred path to an address goes next. */
+struct crme_next {
+	uint32_t as;			/* the next AS of the path */
+	uint32_t crme;			/* its CRME (nbr_as=) */
+	struct nbr *n;			/* its nextHopCrmes entry */
+	char aspath[160];		/* the AS path, for the log */
+	char prefix[48];		/* the prefix the path is for */
+	char why[96];			/* false: why not */
+};
+
+void crme_rae_init(struct crme *r);
+/* Listen for the RAE (rae=); the store's version is the start time plus one. */
+void crme_rae_start(struct crme *r);
+void crme_rae_stop(struct crme *r);
+void crme_rae_fini(struct crme *r);
+/* The RAE's preferred path to dst: true and *out filled, or false and out->why. */
+bool crme_rae_next(struct crme *r, uint32_t dst, struct crme_next *out);
+/* The AS of neighbour CRME crme (nbr_as=), or 0. */
+uint32_t crme_rae_nbr_as(const struct crme *r, uint32_t crme);
 
 /* ---- ActiveSessions (crme_session.c) ---- */
 

@@ -1,7 +1,9 @@
 /*
- * crme_route.c - the CRME's routing table, D4.3's "BGP routing table"
- * that route optimisation consults (doc/curling.md, "Routing table"): a
- * small path-vector protocol between CRMEs.  Each neighbour's last Routes
+ * crme_route.c - the CRME's routing table of routes=on, D4.3's "BGP
+ * routing table" that route optimisation consults (doc/curling.md,
+ * "Routing table"): a small path-vector protocol between CRMEs.  By
+ * default the RAE's preferred paths are that table (crme_rae.c) and the
+ * Routes messages carry no route.  Each neighbour's last Routes
  * message is kept in its nextHopCrmes entry (crme.c); from them and our
  * own /24 the best route to each prefix is chosen (customer > peer >
  * provider, then the shorter path, then the lower neighbour address) and
@@ -75,14 +77,19 @@ crme_route_lookup(struct crme *r, uint32_t addr)
 	return best;
 }
 
-/* The Routes message for neighbour n: valley-free export of our best routes. */
+/*
+ * The Routes message for neighbour n: valley-free export of our best
+ * routes.  Without routes=on it carries none: it is only the CRME's
+ * greeting, which tells a neighbour that started later that we are here
+ * (it then sends us its records, crme.c); the routes are the RAE's.
+ */
 void
 crme_routes_send(struct crme *r, struct nbr *n)
 {
 	struct cmsg *m = g_new0(struct cmsg, 1);
 
 	m->type = CMSG_ROUTES;
-	for (guint i = 0; i < r->rib->len && m->nroutes < CMSG_MAX_ROUTES; i++) {
+	for (guint i = 0; r->routes && i < r->rib->len && m->nroutes < CMSG_MAX_ROUTES; i++) {
 		const struct rib_route *x = &g_array_index(r->rib, struct rib_route, i);
 		struct cmsg_route *o;
 
@@ -124,6 +131,10 @@ crme_rib_recompute(struct crme *r)
 	bool changed;
 	char a[CURLING_ADDRLEN], b[CURLING_ADDRLEN];
 
+	if (!r->routes) {
+		g_hash_table_destroy(at);
+		return;		/* the RAE's paths are the table (crme_rae.c) */
+	}
 	/* Room for every candidate: rib is never reallocated while at points into it. */
 	for (guint i = 0; i < r->nbrs->len; i++) {
 		const struct nbr *n = g_ptr_array_index(r->nbrs, i);

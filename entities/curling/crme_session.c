@@ -402,8 +402,33 @@ crme_process_consume(struct crme *r, const struct cmsg *m, uint32_t from)
 		note_hop(r, m, REQ_HOP_SOURCE, 0);
 	} else {
 		uint32_t via = c ? c->via : 0;
+		struct crme_next nx;
 
-		if (via && via != b.down_crme)
+		/* The RAE's preferred path to the server, if it has one (crme_rae.c). */
+		if (c && c->server.addr && r->rae_port) {
+			bool back = false;
+
+			if (crme_rae_next(r, c->server.addr, &nx))
+				for (unsigned k = 0; k < m->npath; k++)
+					back |= m->path[k] == nx.crme;
+			if (!nx.why[0] && !back && nx.crme != b.down_crme) {
+				r->rae_resolved++;
+				up = nx.n;
+				entity_log(&r->e, LOG_INFO, "CRME %s: %s: the RAE's preferred path "
+					   "to %s (%s) is AS %s: next CRME %s", r->self_str, m->id,
+					   fa(c->server.addr, a), nx.prefix, nx.aspath,
+					   fa(nx.crme, x));
+			} else if (!nx.why[0])
+				entity_log(&r->e, LOG_INFO, "CRME %s: %s: the RAE's preferred path "
+					   "to %s leads back to CRME %s, on the request's way: the "
+					   "records are followed",
+					   r->self_str, m->id, fa(c->server.addr, a), fa(nx.crme, x));
+			else
+				entity_log(&r->e, LOG_INFO, "CRME %s: %s: no RAE path to %s (%s): "
+					   "the records are followed", r->self_str, m->id,
+					   fa(c->server.addr, a), nx.why);
+		}
+		if (!up && via && via != b.down_crme)
 			up = crme_nbr_find(r, via);
 		for (guint i = 0; !up && i < r->nbrs->len; i++) {
 			struct nbr *n = g_ptr_array_index(r->nbrs, i);
@@ -581,20 +606,36 @@ crme_process_release(struct crme *r, const struct cmsg *m, uint32_t from)
 static void
 ro_check(struct crme *r, struct session *s)
 {
-	const struct rib_route *rt;
 	struct nbr *n;
 	struct cmsg m;
+	uint32_t via;
+	enum rel rel;
 	char a[CURLING_ADDRLEN], b[CURLING_ADDRLEN], c[CURLING_ADDRLEN];
 
 	if (!r->ro || s->ro_pending || !s->up_crme || !s->src)
 		return;
-	rt = crme_route_lookup(r, s->src);
-	if (!rt || rt->via == 0 || rt->via == s->up_crme)
+	if (r->routes) {
+		const struct rib_route *rt = crme_route_lookup(r, s->src);
+
+		if (!rt)
+			return;
+		via = rt->via;
+		rel = rt->rel;
+	} else {
+		/* The RAE's preferred path is the BGP routing table (crme_rae.c). */
+		struct crme_next nx;
+
+		if (!crme_rae_next(r, s->src, &nx))
+			return;
+		via = nx.crme;
+		rel = nx.n->rel;
+	}
+	if (via == 0 || via == s->up_crme)
 		return;
 	for (guint i = 0; i < s->branches->len; i++)
-		if (g_array_index(s->branches, struct branch, i).down_crme == rt->via)
+		if (g_array_index(s->branches, struct branch, i).down_crme == via)
 			return;
-	n = crme_nbr_find(r, rt->via);
+	n = crme_nbr_find(r, via);
 	if (!n)
 		return;
 	r->ro_attempts++;
@@ -606,7 +647,7 @@ ro_check(struct crme *r, struct session *s)
 	s->ro_req.client.port = r->port;
 	entity_log(&r->e, LOG_INFO, "CRME %s: route optimisation for %s: the best route to "
 		   "%s is via CRME %s (%s), the content comes from CRME %s: Consume sent to %s",
-		   r->self_str, s->id, fa(s->src, a), fa(n->crme, b), crme_rel_name(rt->rel),
+		   r->self_str, s->id, fa(s->src, a), fa(n->crme, b), crme_rel_name(rel),
 		   fa(s->up_crme, c), b);
 	for (guint i = 0; i < s->branches->len; i++)
 		branch_install(r, s, &s->ro_ingress, &g_array_index(s->branches, struct branch, i),

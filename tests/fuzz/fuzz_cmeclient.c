@@ -53,7 +53,7 @@ store_paths(struct cme *c)
 	Comet__Rae__Config__Prefix pfx = COMET__RAE__CONFIG__PREFIX__INIT;
 	Comet__Cmerae__PathInf pi = COMET__CMERAE__PATH_INF__INIT;
 	uint32_t as[2][2] = { { 2, 4 }, { 3, 4 } };
-	struct cme_key *k = g_new0(struct cme_key, 1);
+	struct ps_key *k = g_new0(struct ps_key, 1);
 	size_t n;
 	uint8_t *b;
 
@@ -86,7 +86,7 @@ store_paths(struct cme *c)
 	k->as = 1;
 	FUZZ_CHECK(addr_parse("10.4.0.0", &k->pfx.addr) == 0);
 	k->pfx.len = 16;
-	g_hash_table_replace(c->routes, k, g_bytes_new_take(b, n));
+	g_hash_table_replace(c->ps.routes, k, g_bytes_new_take(b, n));
 }
 
 /* Hand the datagram to the CME's node as UDP from 10.4.1.2:40000. */

@@ -31,9 +31,12 @@ grep -E '^[0-9]+ ON_ROUTER [0-9.]+ usr\.curling\.(Crme|Cafe) ' \
 	sed -e 's|^\(100 ON_ROUTER 5\.1 usr\.curling\.Crme 3000\) 1 2\.1$|\1 2 2.1 6.1|' \
 	    -e 's|^\(200 ON_ROUTER 5\.3 usr\.curling\.Cafe 2000 5\.1 3000\) 0$|\1 1 6.3 2000 6.1|' \
 	    -e 's|^\(200 ON_ROUTER 6\.3 usr\.curling\.Cafe 2000 6\.1 3000\) 0$|\1 1 5.3 2000 5.1|' \
+	    -e '/usr\.curling\.Crme/s/$/ routes=on/' \
 	>"$cv/ents.script"
 check "the variant's three changed lines are there" \
-	[ "$(grep -cE ' 2 2\.1 6\.1$| 1 6\.3 2000 6\.1$| 1 5\.3 2000 5\.1$' "$cv/ents.script")" -eq 3 ]
+	[ "$(grep -cE ' 2 2\.1 6\.1 routes=on$| 1 6\.3 2000 6\.1$| 1 5\.3 2000 5\.1$' "$cv/ents.script")" -eq 3 ]
+check "the variant's CRMEs run the Routes protocol (routes=on)" \
+	[ "$(grep -c 'usr\.curling\.Crme .* routes=on$' "$cv/ents.script")" -eq 7 ]
 cat >"$cv/paths.xml" <<'EOF2'
 <scenario name="crme-paths">
   <run end_time="3s" log="info"/>

@@ -79,10 +79,15 @@ rc=$?
 check "the coupled deployment runs (exit $rc)" [ "$rc" -eq 0 ]
 n=$(grep -c ' crme/crme[0-9]* INFO: CRME 10\.64\.0\.[0-9]*: listening on port 3000' "$oc/log.txt")
 check "a CRME per AS: 24 ($n)" [ "$n" -eq 24 ]
-check "AS64611's CRME originates its domain's prefix" \
-	grep -q '^0 ON_ROUTER AS64611 usr.curling.Crme 3000 2 10.64.0.1 10.64.0.2 1 10.64.0.6 prefix=100.64.4.0/24 as=64611$' "$T/coupled.script"
-check "... and has it in its table as its own" \
-	grep -q 'AS64611 crme/crme4 DEBUG: CRME 10.64.0.5: route 100.64.4.0/24 via - (local), 0 hops' "$oc/log.txt"
+check "AS64611's CRME originates its domain's prefix, takes its RAE on 9090, knows its neighbours' ASes" \
+	grep -q '^0 ON_ROUTER AS64611 usr.curling.Crme 3000 2 10.64.0.1 10.64.0.2 1 10.64.0.6 prefix=100.64.4.0/24 as=64611 rae=9090 nbr_as=10.64.0.1:64601,10.64.0.2:64602,10.64.0.6:64612,10.64.0.11:64621,10.64.0.12:64622,10.64.0.23:4200000103$' "$T/coupled.script"
+"$COMETSIM" deploy "$T/coupled.xml" --write "$T/coupled.w" >/dev/null
+check "... its RAE names it as its CME" \
+	grep -q 'cme_ip_address="10.64.0.5" cme_port_number="9090"' "$T/coupled.w/AS64611-rae.xml"
+check "... and the RAE feeds it the paths to the 23 other domains' prefixes" \
+	grep -q '^crme,AS64611/crme4,rae_prefixes,23$' "$oc/counters.csv"
+check "... which it logs once" \
+	grep -q 'AS64611 crme/crme4 INFO: CRME 10.64.0.5: the RAE of AS 64611 reports its preferred paths' "$oc/log.txt"
 n=$(grep -c ' ccafe/ccafe[0-9]* INFO: CAFE 10\.64\.0\.[0-9]*: listening on port 2000' "$oc/log.txt")
 check "a stateful CAFE per AS: 24 ($n)" [ "$n" -eq 24 ]
 check "AS64611's CRME has its two providers and its peer (64612, whose link is mlp 0)" \

@@ -510,6 +510,13 @@ test_arguments(void)
 	expect_bad(&crme_class, "3000 2 1.1", "nProviders is 2 but only 1 address");
 	expect_bad(&crme_class, "3000 1 1.1 1 1.1", "both a provider and a peer");
 	expect_bad(&crme_class, "3000 1 1.1 ro=maybe", "unknown option");
+	/* the RAE feeds it (rae=, nbr_as=, cos=), or the Routes protocol runs (routes=on) */
+	expect_ok(&crme_class, "3000 1 1.1 rae=9090 nbr_as=1.1:1,4.1:4 cos=2 as=2");
+	expect_ok(&crme_class, "3000 1 1.1 routes=on");
+	expect_bad(&crme_class, "3000 1 1.1 rae=0", "rae");
+	expect_bad(&crme_class, "3000 1 1.1 rae=9090 routes=on", "exclude each other");
+	expect_bad(&crme_class, "3000 1 1.1 nbr_as=1.1:1", "without rae=PORT");
+	expect_bad(&crme_class, "3000 1 1.1 rae=9090 nbr_as=1.1:1,4.1:1", "AS 1 is given twice");
 
 	expect_ok(&content_server_class, "1000 5.1 3000 5.3 2000 1 MyContent1 10000");
 	expect_ok(&content_server_class, "1000 5.1 3000 5.3 2000 2 a 10KB:7 b 1 chunk=500 rate=1Mbps");
