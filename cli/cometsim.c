@@ -43,6 +43,7 @@
 
 #include "config.h"
 
+#include "emu/realtime.h"
 #include "entities/rae/rae.h"
 #include "sweep/sweep.h"
 #include "validate/validate.h"
@@ -128,6 +129,10 @@ static const char help_run[] =
 	"  --max-wall TIME     stop after this much wall-clock time, loading\n"
 	"                      included: seconds, or a number and a unit (90,\n"
 	"                      1.5s, 500ms; exit status 3)\n"
+	"  --realtime[=MODE]   virtual time follows the wall clock: yes, or strict\n"
+	"                      (stop, exit status 3, once an event is later than\n"
+	"                      realtime_bound, default 100ms); no: as fast as it\n"
+	"                      goes (doc/emulation.md)\n"
 	"  --timeseries SERIES sample these series into timeseries.csv: a list\n"
 	"                      such as link.util,node.rx_bytes.rate@h*,\n"
 	"                      entity.rae.update_in (doc/outputs.md); none: off\n"
@@ -724,7 +729,8 @@ struct run_args {
 
 enum {
 	OPT_SEED = 256, OPT_RUN, OPT_SET, OPT_PCAP, OPT_SNAPLEN, OPT_LOG,
-	OPT_LOG_STDERR, OPT_SCHED, OPT_END, OPT_MAX_EVENTS, OPT_MAX_WALL, OPT_DOT, OPT_FORMAT,
+	OPT_LOG_STDERR, OPT_SCHED, OPT_END, OPT_MAX_EVENTS, OPT_MAX_WALL, OPT_REALTIME, OPT_DOT,
+	OPT_FORMAT,
 	OPT_TIMESERIES, OPT_TS_INTERVAL, OPT_WRITE,
 };
 
@@ -838,6 +844,10 @@ parse_args(int argc, char **argv, const struct command *cmd,
 			}
 			overrides_add_flag(&ra->ov, "max_wall", "--max-wall", optarg);
 			break;
+		case OPT_REALTIME:
+			/* --realtime is yes; the scenario's loader checks the word. */
+			overrides_add_flag(&ra->ov, "realtime", "--realtime", optarg ? optarg : "yes");
+			break;
 		case OPT_TIMESERIES: {
 			char err[1024];
 			GPtrArray *sel;
@@ -903,6 +913,7 @@ static const struct option run_options[] = {
 	{ "end", required_argument, NULL, OPT_END },
 	{ "max-events", required_argument, NULL, OPT_MAX_EVENTS },
 	{ "max-wall", required_argument, NULL, OPT_MAX_WALL },
+	{ "realtime", optional_argument, NULL, OPT_REALTIME },
 	{ "timeseries", required_argument, NULL, OPT_TIMESERIES },
 	{ "timeseries-interval", required_argument, NULL, OPT_TS_INTERVAL },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -971,6 +982,8 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 	struct output_opts oo;
 	struct run_summary sum;
 	struct progress pg = { 0 };
+	struct realtime *rt = NULL;
+	struct run_realtime rtsum;
 	enum sim_stop_reason why;
 	char *dir = NULL;
 	char err[2048];
@@ -1078,6 +1091,10 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 		building = true;
 	}
 
+	if (opts.realtime != SCN_RT_NO) {
+		rt = rt_new(opts.realtime == SCN_RT_STRICT ? opts.realtime_bound : 0, NULL);
+		rt_attach(rt, sim);
+	}
 	pg.end = opts.end_time;
 	if (!ra.quiet && !ra.log_stderr && isatty(STDERR_FILENO))
 		sim_set_poll(sim, POLL_EVERY, progress_poll, &pg);
@@ -1101,8 +1118,24 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 	sum.wall_s = (double)(t1 - t0) / 1e9;
 	sum.peak_rss_kb = peak_rss_kb();
 	sum.stop_reason = stop_reason_name(why);
+	if (rt) {
+		struct rt_stats st;
+
+		rt_stats(rt, &st);
+		rtsum.mode = opts.realtime == SCN_RT_STRICT ? "strict" : "yes";
+		rtsum.bound_ns = opts.realtime == SCN_RT_STRICT ? opts.realtime_bound : 0;
+		rtsum.waits = st.waits;
+		rtsum.late = st.late;
+		rtsum.late_ns = RT_LATE_NS;
+		rtsum.lag_max_ns = st.lag_max;
+		rtsum.lag_p99_ns = st.lag_p99;
+		rtsum.stopped = st.stopped;
+		rtsum.stop_at = st.stop_at;
+		rtsum.stop_lag_ns = st.stop_lag;
+		sum.realtime = &rtsum;
+	}
 	/* A run cut short did not do what its scenario asked. */
-	if (why == SIM_STOP_INTERRUPTED || why == SIM_STOP_EVENT_LIMIT)
+	if (why == SIM_STOP_INTERRUPTED || why == SIM_STOP_EVENT_LIMIT || why == SIM_STOP_PACER)
 		sum.status = sum.stop_reason;
 	else
 		sum.status = "complete";
@@ -1125,6 +1158,16 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 			" events, at virtual time %s s\n", scenario_path(scn), sum.events,
 			sim_time_fmt(sum.sim_time_ns, err, sizeof(err)));
 		rc = EXIT_LIMIT;
+	} else if (why == SIM_STOP_PACER) {
+		char at[32], lag[32], bound[32];
+
+		fprintf(stderr, "cometsim: %s: stopped in real time: the event due at virtual time "
+			"%s s ran %s late, more than realtime_bound %s; the run could not keep up "
+			"with the wall clock\n", scenario_path(scn),
+			sim_time_fmt(rtsum.stop_at, at, sizeof(at)),
+			units_fmt_duration(rtsum.stop_lag_ns, lag, sizeof(lag)),
+			units_fmt_duration(rtsum.bound_ns, bound, sizeof(bound)));
+		rc = EXIT_LIMIT;
 	}
 
 done:
@@ -1136,6 +1179,8 @@ done:
 	}
 	net_destroy(net);
 	sim_destroy(sim);
+	if (rt)
+		rt_free(rt);
 	scenario_free(scn);
 	pkt_pool_drain();
 	g_free(dir);

@@ -28,6 +28,19 @@ struct output_opts {
 };
 
 /* What summary.json records beyond the counters. */
+/* A run in real time (doc/emulation.md): how the wall clock kept up. */
+struct run_realtime {
+	const char *mode;	/* "yes" or "strict" */
+	int64_t bound_ns;	/* strict: the lag allowed; 0 none */
+	uint64_t waits;		/* events paced (and the end) */
+	uint64_t late;		/* of them, at least late_ns behind */
+	int64_t late_ns;
+	int64_t lag_max_ns, lag_p99_ns;
+	bool stopped;		/* the bound was passed */
+	sim_time_t stop_at;	/* the virtual time of the event it stopped before */
+	int64_t stop_lag_ns;
+};
+
 struct run_summary {
 	const char *scenario;
 	uint64_t seed, run;
@@ -40,6 +53,7 @@ struct run_summary {
 	const char *stop_reason;	/* "end_time", "no_events", "end_simulation", ... */
 	uint64_t max_events;	/* the event limit in force; 0: none */
 	sim_time_t max_wall;	/* the wall-clock limit in force, ns; 0: none */
+	const struct run_realtime *realtime;	/* NULL: not in real time (no key) */
 };
 
 /* output.c */

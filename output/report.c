@@ -283,6 +283,32 @@ summary_body(FILE *f, const void *arg)
 	add_str(b, "stop_reason", sum->stop_reason);
 	add_u64(b, "max_events", sum->max_events);
 	add_fixed(b, "max_wall_s", "%.6f", (double)sum->max_wall / 1e9);
+	if (sum->realtime) {
+		const struct run_realtime *rt = sum->realtime;
+
+		json_builder_set_member_name(b, "realtime");
+		json_builder_begin_object(b);
+		add_str(b, "mode", rt->mode);
+		json_builder_set_member_name(b, "bound_ns");
+		json_builder_add_int_value(b, rt->bound_ns);
+		add_u64(b, "events_paced", rt->waits);
+		json_builder_set_member_name(b, "lag_max_ns");
+		json_builder_add_int_value(b, rt->lag_max_ns);
+		json_builder_set_member_name(b, "lag_p99_ns");
+		json_builder_add_int_value(b, rt->lag_p99_ns);
+		add_u64(b, "events_late", rt->late);
+		json_builder_set_member_name(b, "late_ns");
+		json_builder_add_int_value(b, rt->late_ns);
+		json_builder_set_member_name(b, "stopped");
+		json_builder_add_boolean_value(b, rt->stopped);
+		if (rt->stopped) {
+			json_builder_set_member_name(b, "stop_at_ns");
+			json_builder_add_int_value(b, rt->stop_at);
+			json_builder_set_member_name(b, "stop_lag_ns");
+			json_builder_add_int_value(b, rt->stop_lag_ns);
+		}
+		json_builder_end_object(b);
+	}
 	add_u64(b, "nodes", net->nnodes);
 	add_u64(b, "links", net->nlinks);
 

@@ -209,6 +209,8 @@ scn_desc_new(const char *path)
 	s->ro.pcap = "all";
 	s->ro.snaplen = 65535;
 	s->ro.timeseries_interval = SIM_S;
+	s->ro.realtime = SCN_RT_NO;
+	s->ro.realtime_bound = 100 * SIM_MS;
 	s->ro.log_spec = "info";
 	s->ro.scheduler = NULL;
 	s->ro.arp_queue_pkts = 0;

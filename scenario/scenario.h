@@ -57,6 +57,12 @@ struct scn_run_opts {
 	const char *timeseries;	/* timeseries: the series sampled (sim/series.h); NULL:
 				   none, the default */
 	sim_time_t timeseries_interval;	/* timeseries_interval: between samples; default 1s */
+	enum scn_realtime {
+		SCN_RT_NO = 0,	/* realtime "no": as fast as it goes, the default */
+		SCN_RT_YES,	/* "yes": virtual time follows the wall clock */
+		SCN_RT_STRICT,	/* "strict": and the run stops past realtime_bound */
+	} realtime;
+	sim_time_t realtime_bound;	/* realtime_bound: the lag "strict" allows; default 100ms */
 };
 
 /* scenario.c */

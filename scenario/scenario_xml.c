@@ -1110,6 +1110,7 @@ parse_scenario(struct scn_ld *ld, xmlNode *root, const char *file)
 		[RO_SCHEDULER] = "scheduler", [RO_MAX_EVENTS] = "max_events",
 		[RO_MAX_WALL] = "max_wall", [RO_ARP_QUEUE] = "arp_queue",
 		[RO_TIMESERIES] = "timeseries", [RO_TIMESERIES_INTERVAL] = "timeseries_interval",
+		[RO_REALTIME] = "realtime", [RO_REALTIME_BOUND] = "realtime_bound",
 	};
 	struct scenario *s = ld->s;
 	xmlNode *seen[4] = { NULL, NULL, NULL, NULL };	/* topology, run, linkdefaults, deploy */

@@ -29,7 +29,7 @@ static const char *const lattr_names[LA_COUNT] = {
 static const char *const ropt_names[RO_COUNT] = {
 	"end_time", "seed", "run", "pcap", "snaplen", "log", "scheduler",
 	"max_events", "max_wall", "arp_queue", "timeseries", "timeseries_interval",
-	"routing",
+	"realtime", "realtime_bound", "routing",
 };
 
 const char *
@@ -477,6 +477,22 @@ ropt_parse(struct scn_ld *ld, enum scn_ropt o)
 		rc = units_duration(name, str, 0, 1, SIM_TIME_LIMIT, &s->ro.timeseries_interval,
 				    err, sizeof(err));
 		break;
+	case RO_REALTIME:
+		if (strcmp(str, "no") == 0)
+			s->ro.realtime = SCN_RT_NO;
+		else if (strcmp(str, "yes") == 0)
+			s->ro.realtime = SCN_RT_YES;
+		else if (strcmp(str, "strict") == 0)
+			s->ro.realtime = SCN_RT_STRICT;
+		else {
+			why = "expected no, yes or strict";
+			rc = -1;
+		}
+		break;
+	case RO_REALTIME_BOUND:
+		rc = units_duration(name, str, 0, SIM_US, 3600 * SIM_S, &s->ro.realtime_bound,
+				    err, sizeof(err));
+		break;
 	case RO_ROUTING:
 		if (strcmp(str, "static") == 0)
 			s->auto_routes = false;
@@ -602,6 +618,13 @@ scn_params_foreach(const struct scenario *s,
 			break;
 		case RO_TIMESERIES_INTERVAL:
 			v = units_fmt_duration(s->ro.timeseries_interval, buf, sizeof(buf));
+			break;
+		case RO_REALTIME:
+			v = s->ro.realtime == SCN_RT_STRICT ? "strict" :
+			    s->ro.realtime == SCN_RT_YES ? "yes" : "no";
+			break;
+		case RO_REALTIME_BOUND:
+			v = units_fmt_duration(s->ro.realtime_bound, buf, sizeof(buf));
 			break;
 		case RO_ROUTING:
 		default:
