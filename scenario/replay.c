@@ -489,7 +489,7 @@ int
 scn_event_instance(struct scn_ld *ld, struct scn_event *ev)
 {
 	const struct entity_class *cls;
-	char ebuf[512];
+	char ebuf[512], *dir;
 	struct scn_node *n = ev->node;
 	struct scenario *s = ld->s;
 
@@ -508,6 +508,12 @@ scn_event_instance(struct scn_ld *ld, struct scn_event *ev)
 		return -1;
 	}
 	ebuf[0] = '\0';
+	/*
+	 * Files the arguments name are relative to the file that names them
+	 * (doc/scenario-format.md, "Paths"); a <deploy>'s own events name
+	 * the files it holds in memory ("deploy:AS1/rae.xml"), as they are.
+	 */
+	dir = ev->deferred || !ev->file ? NULL : g_path_get_dirname(ev->file);
 	if (s->addr_ids) {
 		/* A router's address id stands for its address (doc/curling-format.md). */
 		char **argv = g_new0(char *, (gsize)ev->argc + 1);
@@ -523,15 +529,16 @@ scn_event_instance(struct scn_ld *ld, struct scn_event *ev)
 			else
 				argv[i] = g_strdup(ev->argv[i]);
 		}
-		ev->ent = entity_new_life(cls, n->name, n->life, ev->argc - 2, argv + 2, ebuf,
-					  sizeof(ebuf));
+		ev->ent = entity_new_life(cls, n->name, n->life, dir, ev->argc - 2, argv + 2,
+					  ebuf, sizeof(ebuf));
 		for (int i = 2; i < ev->argc; i++)
 			g_free(argv[i]);
 		g_free(argv);
 	} else {
-		ev->ent = entity_new_life(cls, n->name, n->life, ev->argc - 2, ev->argv + 2,
-					  ebuf, sizeof(ebuf));
+		ev->ent = entity_new_life(cls, n->name, n->life, dir, ev->argc - 2,
+					  ev->argv + 2, ebuf, sizeof(ebuf));
 	}
+	g_free(dir);
 	if (!ev->ent) {
 		/* entity_new() writes "<class>: <message>". */
 		if (!ebuf[0])

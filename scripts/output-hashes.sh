@@ -160,7 +160,8 @@ root_of() {
 }
 
 # 1. every scenario, run from the top of the source tree as the tests
-# and the documentation do (entity arguments name files from there)
+# and the documentation do (the paths their messages print are then as
+# seen from there)
 cd "$srcdir"
 find scenarios -name '*.xml' | sed 's|^scenarios/||' | LC_ALL=C sort |
     while read -r rel; do

@@ -3,6 +3,7 @@
 #
 #   scripts/setup.sh        install what is missing, build, run the sample scenario,
 #                           then regenerate D4.3's validation tables (cometsim validate)
+#   scripts/setup.sh build  install what is missing, build, say where the program is
 #   scripts/setup.sh test   install what is missing, build, run the whole test suite:
 #                           make check, make distcheck, make check and cometsim
 #                           validate again in a build with AddressSanitizer and
@@ -10,14 +11,19 @@
 #                           libFuzzer harness for 10 s
 #
 # Builds go to _build/ (and _build-san/ for the sanitizers, _build-fuzz/ for
-# the fuzzing harnesses, built with clang) beside the sources.
+# the fuzzing harnesses, built with clang) beside the sources.  A tree
+# configured in place (./configure && make, the README's autotools route)
+# is built where it is, and the program is ./cometsim, not _build/cometsim;
+# configure refuses any other build folder beside such a tree, so the
+# sanitizer and fuzzing builds of `test` are made from a copy of the
+# distributed sources (make distdir) in _build-src/.
 # Run as root, or as a user who may use sudo for apt-get.
 set -eu
 
 mode=${1:-run}
 case "$mode" in
-run|test) ;;
-*) echo "usage: $0 [run|test]" >&2; exit 2 ;;
+run|test|build) ;;
+*) echo "usage: $0 [run|test|build]" >&2; exit 2 ;;
 esac
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,11 +58,10 @@ if [ -n "$missing" ]; then
 fi
 
 cd "$top"
-if [ -f config.status ]; then
-	echo "setup: $top was configured in place; run 'make distclean' there first" >&2
-	exit 1
-fi
 autoreconf -fi
+# Configured in place: build there (make reruns configure when it must).
+inplace=
+[ -f "$top/config.status" ] && inplace=yes
 
 build() {
 	dir=$1
@@ -69,19 +74,36 @@ build() {
 	make -j"$jobs"
 }
 
-build _build
+if [ -n "$inplace" ]; then
+	echo "setup: $top is configured in place: building there (the program is ./cometsim)"
+	cd "$top"
+	make -j"$jobs"
+	prog=$top/cometsim
+else
+	build _build
+	prog=$top/_build/cometsim
+fi
 case "$mode" in
+build)
+	echo "setup: built $prog"
+	;;
 run)
 	out="$top/output/sample"
-	"$top/_build/cometsim" run "$top/scenarios/sample.xml" --out "$out"
+	"$prog" run "$top/scenarios/sample.xml" --out "$out"
 	echo "setup: the sample scenario's pcaps, log, counters and summary are in $out"
 	# Last: every validation table of D4.3, from a fresh run; its exit
 	# status is the script's (0 only when every row passes).
-	"$top/_build/cometsim" validate --out "$top/output/validation"
+	"$prog" validate --out "$top/output/validation"
 	;;
 test)
 	make -j"$jobs" check
 	make -j"$jobs" distcheck
+	if [ -n "$inplace" ]; then
+		# Another build folder needs sources that are not configured.
+		rm -rf "$top/_build-src"
+		make distdir distdir="$top/_build-src"
+		top=$top/_build-src
+	fi
 	build _build-san --enable-sanitizers
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -134,7 +134,7 @@ struct entity *
 entity_new(const struct entity_class *cls, const char *node_name, int argc,
 	   char **argv, char *err, size_t errlen)
 {
-	return entity_new_life(cls, node_name, 0, argc, argv, err, errlen);
+	return entity_new_life(cls, node_name, 0, NULL, argc, argv, err, errlen);
 }
 
 /*
@@ -142,11 +142,12 @@ entity_new(const struct entity_class *cls, const char *node_name, int argc,
  * (whoever loads the scenario counts a node's restarts): init sees it
  * in e->node_life, so that a class that claims resources at load time
  * (a port) can tell an instance that follows a restart from one running
- * beside it.
+ * beside it.  dir: the folder of the file that named the instance, which
+ * the files its arguments name are relative to (entity_path).
  */
 struct entity *
 entity_new_life(const struct entity_class *cls, const char *node_name, unsigned life,
-		int argc, char **argv, char *err, size_t errlen)
+		const char *dir, int argc, char **argv, char *err, size_t errlen)
 {
 	struct entity *e;
 	char msg[512];
@@ -166,6 +167,7 @@ entity_new_life(const struct entity_class *cls, const char *node_name, unsigned 
 	e->node_name = g_strdup(node_name ? node_name : "");
 	e->inst = g_strdup_printf("%s%u", cls->kind, n);
 	e->node_life = life;
+	e->dir = dir ? g_strdup(dir) : NULL;
 
 	msg[0] = '\0';
 	if (cls->init(e, argc, argv, msg, sizeof(msg)) < 0) {
@@ -185,8 +187,49 @@ fail:
 		cls->fini(e);
 	g_free(e->node_name);
 	g_free(e->inst);
+	g_free(e->dir);
 	free(e);
 	return NULL;
+}
+
+/* Append the components of path to g, without the empty and "." ones. */
+static void
+path_append(GString *g, const char *path)
+{
+	const char *p = path;
+
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		if (n && !(n == 1 && p[0] == '.')) {
+			if (g->len && g->str[g->len - 1] != '/')
+				g_string_append_c(g, '/');
+			g_string_append_len(g, p, (gssize)n);
+		}
+		p += n;
+		p += strspn(p, "/");
+	}
+}
+
+char *
+entity_path_join(const char *dir, const char *name)
+{
+	GString *g;
+
+	if (!dir || g_path_is_absolute(name))
+		return g_strdup(name);
+	g = g_string_new(g_path_is_absolute(dir) ? "/" : "");
+	path_append(g, dir);
+	path_append(g, name);
+	if (!g->len)
+		g_string_append_c(g, '.');
+	return g_string_free(g, FALSE);
+}
+
+char *
+entity_path(const struct entity *e, const char *name)
+{
+	return entity_path_join(e ? e->dir : NULL, name);
 }
 
 /*
@@ -236,6 +279,7 @@ entity_free(struct entity *e)
 		e->cls->fini(e);
 	g_free(e->node_name);
 	g_free(e->inst);
+	g_free(e->dir);
 	free(e);
 }
 

@@ -12,6 +12,9 @@
  *   init   at load time, before the run: parse the arguments, check them
  *          and fill the instance.  A bad argument is the user's error:
  *          return -1 with a message; the loader adds file and line.
+ *          An argument that names a file is relative to the folder of
+ *          the file that named the instance, not to the working
+ *          directory: init opens entity_path(e, arg), never arg itself.
  *          The node may not exist yet (a scenario may create nodes
  *          during the run), so init must not touch it.
  *   check  optional, at load time, once the whole scenario has been read
@@ -97,6 +100,14 @@ struct entity {
 				   that starts the instance: two instances of
 				   different lives never run at the same time */
 	int running;
+	/*
+	 * The folder that relative file names in the arguments are relative
+	 * to, set before init: the folder of the scenario or script file
+	 * that named the instance ("scenarios/rae"; "." for a file in the
+	 * working directory).  NULL: names are used as they are (arguments a
+	 * program made, unit tests).  Read it through entity_path().
+	 */
+	char *dir;
 };
 
 /* entity.c */
@@ -116,10 +127,27 @@ void entity_class_reset(void);
  */
 struct entity *entity_new(const struct entity_class *cls, const char *node_name,
 			  int argc, char **argv, char *err, size_t errlen);
-/* The same, for an instance started in the node's life `life` (set before init). */
+/*
+ * The same, for an instance started in the node's life `life`, whose
+ * arguments were written in a file of the folder `dir` (both set before
+ * init; dir may be NULL, see struct entity).
+ */
 struct entity *entity_new_life(const struct entity_class *cls, const char *node_name,
-			       unsigned life, int argc, char **argv, char *err,
-			       size_t errlen);
+			       unsigned life, const char *dir, int argc, char **argv,
+			       char *err, size_t errlen);
+/*
+ * The file an argument names, for init to open (g_free it): an absolute
+ * name, or any name when e->dir is NULL, as it is; a relative one joined
+ * to e->dir (entity_path_join).
+ */
+char *entity_path(const struct entity *e, const char *name);
+/*
+ * dir/name without the "." components of either ("scenarios/rae" and
+ * "./rae11.xml" give "scenarios/rae/rae11.xml"; "." and "cme.xml" give
+ * "cme.xml"); ".." is kept, as a symbolic link may stand before it.  An
+ * absolute name is returned as it is.  g_free the result.
+ */
+char *entity_path_join(const char *dir, const char *name);
 /* Bind to a node and start (at the event's time). */
 void entity_start(struct entity *e, struct node *n);
 void entity_stop(struct entity *e);

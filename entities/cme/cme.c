@@ -67,7 +67,8 @@ cme_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 			c->report = (uint32_t)v;
 		} else if (strncmp(argv[i], "config=", 7) == 0 && argv[i][7]) {
 			g_free(c->config_path);
-			c->config_path = g_strdup(argv[i] + 7);
+			/* Relative to the file that names the CME (entity_path). */
+			c->config_path = entity_path(e, argv[i] + 7);
 		} else {
 			snprintf(err, errlen, "unknown argument \"%s\" (usage: %s)", argv[i],
 				 CME_USAGE);

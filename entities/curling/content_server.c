@@ -341,7 +341,8 @@ store_write(struct cserver *s)
 /* ---- the class ---- */
 
 static int
-parse_content(struct item *it, const char *id, const char *spec, char *err, size_t errlen)
+parse_content(const struct entity *e, struct item *it, const char *id, const char *spec,
+	      char *err, size_t errlen)
 {
 	const char *colon;
 	uint64_t v;
@@ -351,22 +352,27 @@ parse_content(struct item *it, const char *id, const char *spec, char *err, size
 				  "no '/'", id, CMSG_ID_MAX);
 	snprintf(it->id, sizeof(it->id), "%s", id);
 	if (strncmp(spec, "file:", 5) == 0) {
-		char *data, why[256];
+		/* Relative to the file that names the server (entity_path). */
+		char *data, why[256], *path = entity_path(e, spec + 5);
 		size_t len;
-		int rc = fileio_read(spec + 5, FILEIO_MAX, &data, &len);
+		int rc = fileio_read(path, FILEIO_MAX, &data, &len);
 
 		if (rc != FILEIO_OK) {
 			fileio_strerror(rc, len, FILEIO_MAX, "content file", why, sizeof(why));
-			return entity_err(err, errlen, "content %s: %s\"%s\": %s", id,
-					  rc == FILEIO_ERR ? "cannot read " : "", spec + 5, why);
+			entity_err(err, errlen, "content %s: %s\"%s\": %s", id,
+				   rc == FILEIO_ERR ? "cannot read " : "", path, why);
+			g_free(path);
+			return -1;
 		}
 		if (len == 0) {
 			g_free(data);
-			return entity_err(err, errlen, "content %s: \"%s\" is empty", id, spec + 5);
+			entity_err(err, errlen, "content %s: \"%s\" is empty", id, path);
+			g_free(path);
+			return -1;
 		}
 		it->bytes = (uint8_t *)data;
 		it->size = len;
-		it->path = g_strdup(spec + 5);
+		it->path = path;
 		return 0;
 	}
 	colon = strchr(spec, ':');
@@ -449,7 +455,7 @@ server_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 	s->items = g_new0(struct item, n);
 	s->nitems = n;
 	for (unsigned i = 0; i < n; i++) {
-		if (parse_content(&s->items[i], argv[6 + 2 * i], argv[7 + 2 * i], err, errlen) < 0)
+		if (parse_content(e, &s->items[i], argv[6 + 2 * i], argv[7 + 2 * i], err, errlen) < 0)
 			return -1;
 		s->items[i].token = i + 1;
 		for (unsigned k = 0; k < i; k++)

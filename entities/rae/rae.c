@@ -127,9 +127,10 @@ rae_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 		r->keepalive = r->hold / 3 > 0 ? r->hold / 3 : 1;
 	if (r->keepalive >= r->hold)
 		return entity_err(err, errlen, "keepalive must be shorter than hold");
-	r->config_path = g_strdup(argv[0]);
+	/* Relative to the file that names the RAE (entity_path). */
+	r->config_path = entity_path(e, argv[0]);
 	/* Errors in the file are load-time errors: they name the file and field. */
-	r->cfg = rae_config_load(argv[0], err, errlen);
+	r->cfg = rae_config_load(r->config_path, err, errlen);
 	if (!r->cfg)
 		return -1;
 	return 0;

@@ -163,7 +163,8 @@ def main(argv):
             continue
         words = subst(app.get('args'), params).split()
         opts = dict(w.split('=', 1) for w in words[1:])
-        cfg = ET.parse(words[0]).getroot()
+        # relative to the scenario's folder, as cometsim reads it
+        cfg = ET.parse(os.path.join(os.path.dirname(scenario), words[0])).getroot()
         raes[app.get('node')] = {
             'start': seconds(app.get('time')),
             'cfg': cfg,

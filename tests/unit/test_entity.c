@@ -343,6 +343,49 @@ test_entity_life(void)
 	CU_ASSERT_EQUAL(entities_register_all(), 0);
 }
 
+/* The files an instance's arguments name: relative to its file's folder. */
+static void
+test_entity_path(void)
+{
+	static const struct {
+		const char *dir, *name, *out;
+	} cases[] = {
+		{ "scenarios/rae", "./rae11.xml", "scenarios/rae/rae11.xml" },
+		{ "scenarios/rae", "stress/west.xml", "scenarios/rae/stress/west.xml" },
+		{ "scenarios/faults", "../rae/multi/as1.xml", "scenarios/faults/../rae/multi/as1.xml" },
+		{ ".", "./cme.xml", "cme.xml" },
+		{ ".", "cme.xml", "cme.xml" },
+		{ "/srv/s", "./a//b.xml", "/srv/s/a/b.xml" },
+		{ "/", "a.xml", "/a.xml" },
+		{ "/srv/s", "/etc/x.xml", "/etc/x.xml" },	/* absolute: as it is */
+		{ NULL, "./x.xml", "./x.xml" },		/* no folder: as it is */
+		{ ".", ".", "." },
+	};
+	struct fake *f;
+	char err[256], *p;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		p = entity_path_join(cases[i].dir, cases[i].name);
+		CU_ASSERT_STRING_EQUAL(p, cases[i].out);
+		g_free(p);
+	}
+	/* entity_new_life keeps a copy of the folder; entity_new gives none. */
+	f = (struct fake *)entity_new_life(&fake_class, "r1", 0, "scn/d", 0, NULL, err,
+					   sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	p = entity_path(&f->e, "c.xml");
+	CU_ASSERT_STRING_EQUAL(p, "scn/d/c.xml");
+	g_free(p);
+	entity_free(&f->e);
+	f = (struct fake *)entity_new(&fake_class, "r1", 0, NULL, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_PTR_NULL(f->e.dir);
+	p = entity_path(&f->e, "c.xml");
+	CU_ASSERT_STRING_EQUAL(p, "c.xml");
+	g_free(p);
+	entity_free(&f->e);
+}
+
 /* ---- run-wide extensions ---- */
 
 /* What the ext's calls saw: the fake's stops when end ran, and how often each ran. */
@@ -1226,6 +1269,7 @@ suite_entity_register(void)
 	    !CU_add_test(s, "duplicate names refused", test_registry_duplicates) ||
 	    !CU_add_test(s, "instance names", test_entity_names) ||
 	    !CU_add_test(s, "instance life cycle", test_entity_life) ||
+	    !CU_add_test(s, "files the arguments name", test_entity_path) ||
 	    !CU_add_test(s, "run-wide extensions", test_net_ext) ||
 	    !CU_add_test(s, "requests.csv: order, quoting, empty fields", test_requests_csv) ||
 	    !CU_add_test(s, "requests.csv: none without requests or a directory",
