@@ -465,9 +465,16 @@ end
 --   7      1     reserved
 --   8      ...   the type's fields (doc/curling.md)
 --
--- Found by a heuristic on every UDP port (magic, version, type, length =
--- the datagram's), and registered on UDP port 3000, the CRMEs' port in
--- the project's scenarios, where Wireshark would otherwise try DIS.  A
+-- Found by a heuristic on every UDP port: magic, version, type, a length
+-- equal to the datagram's and a reserved byte of 0, as every sender
+-- writes it.  Wireshark tries the dissector registered for a datagram's
+-- lower port first and UDP heuristics only after both ports, so a
+-- message to or from a port some other protocol owns (a client on 1001
+-- read as FIND) would never reach the heuristic: loading the plugin
+-- therefore turns on UDP's "try heuristic sub-dissectors first"
+-- (udp.try_heuristic_first), which the user's own setting, read after
+-- the plugin, overrides.  Also registered on UDP port 3000, the CRMEs'
+-- port in the project's scenarios, for when that setting is off.  A
 -- datagram that is not a CURLING message is left to the other
 -- dissectors.  No sub-dissector is called: chunk data is shown as bytes.
 ------------------------------------------------------------------------
@@ -800,8 +807,10 @@ do
 		return len
 	end
 
+	-- The heuristic is tried on every UDP datagram before the port
+	-- tables: it also wants the reserved byte 0.
 	local function heuristic(tvb, pinfo, tree)
-		if not looks_like(tvb) then
+		if not looks_like(tvb) or tvb(7, 1):uint() ~= 0 then
 			return false
 		end
 		curling.dissector(tvb, pinfo, tree)
@@ -810,6 +819,11 @@ do
 
 	curling:register_heuristic("udp", heuristic)
 	DissectorTable.get("udp.port"):add(3000, curling)
+	-- Heuristics before ports, so that a CURLING message wins whatever
+	-- its ports (Wireshark 3.2 and later have set_preference).
+	if set_preference then
+		set_preference("udp.try_heuristic_first", true)
+	end
 end
 
 ------------------------------------------------------------------------
