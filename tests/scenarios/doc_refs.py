@@ -9,7 +9,7 @@ there is any, 0 if none (2 on bad usage).  Two kinds of problem:
 
 1. A reference to a file of the repository that does not exist, in
    README.md and doc/*.md: a Markdown link to a local target (relative
-   to the page), an inline `code` span that is a path whose first folder
+   to the page; a #section of a page must be one of its headings), an inline `code` span that is a path whose first folder
    is a top-level folder of the tree (a glob must match something; a
    `:LINE` suffix is dropped), and, there and in every source file
    outside tests/ (whose tests name missing pages on purpose), a
@@ -68,6 +68,38 @@ def top_folders(src):
             continue
         if os.path.isdir(os.path.join(src, name)):
             out.add(name)
+    return out
+
+
+def slug(heading):
+    """The anchor a Markdown renderer gives a heading (GitHub's rule:
+    lower case, punctuation dropped, spaces to hyphens)."""
+    h = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return h.replace(" ", "-")
+
+
+def anchors(path):
+    """The anchors of a page's headings; a repeated one gets -1, -2 ..."""
+    out = set()
+    fence = None
+    for line in open(path, encoding="utf-8"):
+        s = line.lstrip()
+        m = re.match(r"(`{3,}|~{3,})", s)
+        if fence:
+            if m and s.startswith(fence):
+                fence = None
+            continue
+        if m:
+            fence = m.group(1)
+            continue
+        h = re.match(r"#{1,6}\s+(.*?)\s*#*\s*$", line)
+        if h:
+            a = base = slug(h.group(1))
+            i = 1
+            while a in out:
+                a = "%s-%d" % (base, i)
+                i += 1
+            out.add(a)
     return out
 
 
@@ -173,12 +205,16 @@ def main(argv):
                 target = m.group(1)
                 if re.match(r"^[a-z]+:", target) or target.startswith("#"):
                     continue
-                target = target.split("#", 1)[0]
-                full = os.path.normpath(os.path.join(here, target))
+                target, _, frag = target.partition("#")
+                full = os.path.normpath(os.path.join(here, target)) if target else rel
                 if full.startswith(".."):
                     problems.append("%s:%d: link to %s leaves the repository" % (rel, n, target))
                 elif not exists(full, roots):
                     problems.append("%s:%d: link to %s: no such file" % (rel, n, target))
+                elif frag and full.endswith(".md") and \
+                        frag not in anchors(os.path.join(src, full)):
+                    problems.append("%s:%d: link to %s#%s: no such section" %
+                                    (rel, n, target or rel, frag))
             for m in CODE.finditer(line):
                 span = m.group(1).strip()
                 p = PATH.match(span)

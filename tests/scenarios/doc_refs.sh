@@ -2,8 +2,9 @@
 # doc_refs.sh - the documentation leads nowhere it should not
 # (tests/scenarios/doc_refs.py says what is read and how):
 #
-# 1. in README.md and doc/*.md, every link to a local file, every `path`
-#    of the tree and every doc/NAME.md names a file that exists;
+# 1. in README.md and doc/*.md, every link to a local file (and section),
+#    every `path` of the tree and every doc/NAME.md names a file that
+#    exists;
 # 2. nothing in README.md, doc/ or the sources refers to something
 #    outside the repository (../shared, REFERENCE.md, "REFERENCE section
 #    N", an issue by number or by name): the documents say the facts;
@@ -28,7 +29,7 @@ check "no reference leads nowhere or outside ($(wc -l <"$T/problems") found)" \
 p="$T/planted"
 mkdir -p "$p/doc" "$p/sim" "$p/scenarios"
 : >"$p/sim/engine.c"
-: >"$p/doc/good.md"
+printf '# Good\n\n## A section\n' >"$p/doc/good.md"
 cat >"$p/README.md" <<'EOF'
 # Planted
 
@@ -45,6 +46,7 @@ Facts from ../shared/REFERENCE.md are not ours.
 As REFERENCE section 6 says.
 The scale issue asked for it.
 Measured in issue 16.
+A section that is not there: [gone](doc/good.md#no-such-section), [here](#planted).
 EOF
 cat >"$p/sim/engine.c" <<'EOF'
 /* engine.c - asked for by the RAE issue */
@@ -64,11 +66,13 @@ check "planted: the scale issue" grep -q '^README.md:14: cites an issue: "The sc
 check "planted: issue 16" grep -q '^README.md:15: cites an issue by number: "issue 16"' "$T/got"
 check "planted: a source comment citing the RAE issue" \
 	grep -q '^sim/engine.c:1: cites an issue: "the RAE issue"' "$T/got"
+check "planted: a link to a section a page does not have" \
+	grep -qx 'README.md:16: link to doc/good.md#no-such-section: no such section' "$T/got"
 check "planted: ../shared even in an example block" \
 	grep -q '^README.md:10: names the shared folder' "$T/got"
 check "planted: paths in an example block are not read" not grep -q 'not-checked' "$T/got"
 # doc/missing.md twice: as a link and as a doc/NAME.md.
-check "planted: nothing else (11 lines)" [ "$(wc -l <"$T/got")" -eq 11 ]
+check "planted: nothing else (12 lines)" [ "$(wc -l <"$T/got")" -eq 12 ]
 python3 "$py" --outside-only "$p" >"$T/outside"
 check "planted, --outside-only: the 7 references outside, no missing file" \
 	[ "$(wc -l <"$T/outside")" -eq 7 -a "$(grep -c 'no such file\|does not exist' "$T/outside")" -eq 0 ]
