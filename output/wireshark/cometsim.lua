@@ -465,9 +465,16 @@ end
 --   7      1     reserved
 --   8      ...   the type's fields (doc/curling.md)
 --
--- Found by a heuristic on every UDP port (magic, version, type, length =
--- the datagram's), and registered on UDP port 3000, the CRMEs' port in
--- the project's scenarios, where Wireshark would otherwise try DIS.  A
+-- Found by a heuristic on every UDP port: magic, version, type, a length
+-- equal to the datagram's and a reserved byte of 0, as every sender
+-- writes it.  Wireshark tries the dissector registered for a datagram's
+-- lower port first and UDP heuristics only after both ports, so a
+-- message to or from a port some other protocol owns (a client on 1001
+-- read as FIND) would never reach the heuristic: loading the plugin
+-- therefore turns on UDP's "try heuristic sub-dissectors first"
+-- (udp.try_heuristic_first), which the user's own setting, read after
+-- the plugin, overrides.  Also registered on UDP port 3000, the CRMEs'
+-- port in the project's scenarios, for when that setting is off.  A
 -- datagram that is not a CURLING message is left to the other
 -- dissectors.  No sub-dissector is called: chunk data is shown as bytes.
 ------------------------------------------------------------------------
@@ -800,8 +807,10 @@ do
 		return len
 	end
 
+	-- The heuristic is tried on every UDP datagram before the port
+	-- tables: it also wants the reserved byte 0.
 	local function heuristic(tvb, pinfo, tree)
-		if not looks_like(tvb) then
+		if not looks_like(tvb) or tvb(7, 1):uint() ~= 0 then
 			return false
 		end
 		curling.dissector(tvb, pinfo, tree)
@@ -810,6 +819,11 @@ do
 
 	curling:register_heuristic("udp", heuristic)
 	DissectorTable.get("udp.port"):add(3000, curling)
+	-- Heuristics before ports, so that a CURLING message wins whatever
+	-- its ports (Wireshark 3.2 and later have set_preference).
+	if set_preference then
+		set_preference("udp.try_heuristic_first", true)
+	end
 end
 
 ------------------------------------------------------------------------
@@ -1365,6 +1379,150 @@ do
 	end
 	function cmeclient.prefs_changed()
 		if registered_port ~= cmeclient.prefs.port then
+			register()
+		end
+	end
+	register()
+end
+
+------------------------------------------------------------------------
+-- CME content: the content server's GET stream
+--
+-- (entities/cme/content.c, doc/content-apps.md.)  Over TCP, one
+-- connection per content: the client sends one request line,
+-- "GET <name>\n" (a "\r" before the "\n" is allowed), and the server
+-- answers with the content's bytes, or with one line "ERR <why>\n", and
+-- closes.  There is no header and no length: the bytes of a segment from
+-- the server are content data unless the segment is an ERR line.  A
+-- content never begins with "ERR ": its bytes are (13 i + 5) mod 256, so
+-- two neighbours always differ by 13.
+--
+-- Registered on TCP port 8080, the servers' port in the project's
+-- scenarios (preference cmecontent.port), where Wireshark would read the
+-- stream as HTTP: a request line without the blank line that ends HTTP
+-- headers makes the HTTP dissector take every byte of the content for a
+-- header and warn on each segment.  The dissector it replaces on that
+-- port is put back when the preference moves it.  No sub-dissector is
+-- called.
+------------------------------------------------------------------------
+do
+	local LINE_MAX = 256	-- longest request line, "\n" excluded
+	local NAME_MAX = LINE_MAX - 4
+
+	local cmecontent = Proto("cmecontent", "COMET CME content transfer")
+	cmecontent.prefs.port = Pref.uint("TCP port", 8080,
+		"The content server's port: bytes to it are the request, from it the content")
+
+	local pf = {
+		request = ProtoField.string("cmecontent.request", "Request line"),
+		name = ProtoField.string("cmecontent.name", "Content name"),
+		error = ProtoField.string("cmecontent.error", "Error line"),
+		data = ProtoField.bytes("cmecontent.data", "Content data"),
+		length = ProtoField.uint32("cmecontent.length", "Content bytes in this segment",
+			base.DEC),
+	}
+	cmecontent.fields = { pf.request, pf.name, pf.error, pf.data, pf.length }
+
+	local ex = {
+		bad_request = ProtoExpert.new("cmecontent.expert.bad_request",
+			"Not a request the server accepts", expert.group.PROTOCOL,
+			expert.severity.WARN),
+		error = ProtoExpert.new("cmecontent.expert.error", "The server answered with an error",
+			expert.group.RESPONSE_CODE, expert.severity.NOTE),
+	}
+	cmecontent.experts = { ex.bad_request, ex.error }
+
+	-- The content name rule of the server: 1 to NAME_MAX printable ASCII
+	-- characters, no space, no '='.
+	local function name_ok(s)
+		return #s >= 1 and #s <= NAME_MAX and not s:find("[^!-~]") and
+			not s:find("=", 1, true)
+	end
+
+	-- The line at the start of tvb: its text without "\r\n" or "\n",
+	-- its length with them, or nil when there is no "\n" in it.
+	local function first_line(tvb)
+		local s = tvb:raw(0, tvb:captured_len())
+		local nl = s:find("\n", 1, true)
+		if not nl then
+			return nil
+		end
+		local text = s:sub(1, nl - 1)
+		if text:sub(-1) == "\r" then
+			text = text:sub(1, -2)
+		end
+		return text, nl
+	end
+
+	local function request(tvb, root)
+		local len = tvb:captured_len()
+		local text, n = first_line(tvb)
+		local item
+		if text then
+			item = root:add(pf.request, tvb(0, n), text)
+		else
+			text = tvb:raw(0, len)
+			item = root:add(pf.request, tvb(0, len), text)
+			item:append_text(" [no end of line]")
+		end
+		local name = text:sub(1, 4) == "GET " and text:sub(5) or nil
+		if name and name_ok(name) and n and #text <= LINE_MAX then
+			root:add(pf.name, tvb(4, #name), name)
+			return "GET " .. name
+		end
+		local why = not n and "no end of line in this segment" or
+			#text > LINE_MAX and string.format("longer than %d bytes", LINE_MAX) or
+			"not GET and a content name"
+		item:add_proto_expert_info(ex.bad_request, "Not a request the server accepts: " .. why)
+		return "Request " .. text:sub(1, 40) .. " [" .. why .. "]"
+	end
+
+	local function reply(tvb, root)
+		local len = tvb:captured_len()
+		local text, n = first_line(tvb)
+		if text and text:sub(1, 4) == "ERR " and n == len then
+			local item = root:add(pf.error, tvb(0, n), text)
+			item:add_proto_expert_info(ex.error, "The server answered: " .. text)
+			return text
+		end
+		root:add(pf.data, tvb(0, len))
+		root:add(pf.length, len):set_generated()
+		return string.format("Content data, %d bytes", len)
+	end
+
+	function cmecontent.dissector(tvb, pinfo, tree)
+		local len = tvb:captured_len()
+		if len == 0 then
+			return 0
+		end
+		pinfo.cols.protocol = "CMECONTENT"
+		local root = tree:add(cmecontent, tvb(0, len))
+		local info
+		if pinfo.dst_port == cmecontent.prefs.port then
+			info = request(tvb, root)
+		else
+			info = reply(tvb, root)
+		end
+		root:append_text(", " .. info)
+		pinfo.cols.info = info
+		return len
+	end
+
+	local tcp_port = DissectorTable.get("tcp.port")
+	local registered_port, replaced = nil, nil
+	local function register()
+		if registered_port then
+			tcp_port:remove(registered_port, cmecontent)
+			if replaced then
+				tcp_port:add(registered_port, replaced)
+			end
+		end
+		registered_port = cmecontent.prefs.port
+		replaced = tcp_port:get_dissector(registered_port)
+		tcp_port:add(registered_port, cmecontent)
+	end
+	function cmecontent.prefs_changed()
+		if registered_port ~= cmecontent.prefs.port then
 			register()
 		end
 	end

@@ -1,6 +1,6 @@
 /*
- * bench_internet.c - the RAEs at Internet scale (issue 16, "Speed and
- * memory"): a tiered AS graph of `ases` ASes (seed 1, the generator's
+ * bench_internet.c - the RAEs at Internet scale (speed and memory): a
+ * tiered AS graph of `ases` ASes (seed 1, the generator's
  * default tiers), one RAE per AS and one prefix each, placed by
  * <deploy approach="none"> (doc/deploy.md), valley-free policy routing
  * from the graph's relationships, MRAI 1 s, no capture.  The scenario is
@@ -31,7 +31,7 @@
  *               checked here, in the process, from the RIBs (the
  *               independent model, tests/rae/policy_check, checks the
  *               same on 80 ASes in tests/scenarios/deploy.sh)
- * Targets (the issue): 1 000 ASes in under 30 s wall; 10 000 in under
+ * Targets: 1 000 ASes in under 30 s wall; 10 000 in under
  * 15 minutes and 16 GB.  doc/scale.md has the figures.
  */
 #include <inttypes.h>

@@ -11,7 +11,7 @@
  *   messages    inter-RAE messages received by the west RAE (updates),
  *               and GenericRequests received by the CME
  *   peak_rss_kb the process's peak memory (each case runs in a child)
- * Targets (the issue): 10 000 prefixes in under 1 s wall, 1 000 000 in
+ * Targets: 10 000 prefixes in under 1 s wall, 1 000 000 in
  * under 30 s and 4 GB.
  */
 #include <inttypes.h>

@@ -77,6 +77,14 @@ check "the ConsumeReply to the client says ok, 10000 bytes in 10 chunks" \
 	[ "$(ws "$all" -Y 'curling.type == 7 && udp.dstport == 1000' -T fields -e curling.status \
 	     -e curling.size -e curling.nchunks | sort -u)" = "0	10000	10" ]
 
+# doc/curling.md's Configure example is the one CRME 2.1 sends CAFE 2.2.
+doc_cfg=$(sed -n '/^Example, CRME 2.1 installing MyContent1/,/^`4355/p' \
+	"$top_srcdir/doc/curling.md" | sed -n 's/^`\([0-9a-f ]*\)`\.$/\1/p' | tr -d ' ')
+wire_cfg=$(ws "$all" -Y 'curling.type == 3 && ip.src == 10.0.2.1 && ip.dst == 10.0.2.2' \
+	-T fields -e udp.payload | sort -u)
+check "doc/curling.md's Configure example is on the wire ($doc_cfg)" \
+	[ -n "$doc_cfg" -a "$doc_cfg" = "$wire_cfg" ]
+
 # Hand-made messages, one a line, on UDP 3000 -> 2000.
 cat >"$T/bad.txt" <<'EOF'
 000000 43 55 01 08 00 0c 00 00 03 61 2f 63

@@ -28,7 +28,7 @@ refused() {
 	check "$name: nothing written" [ ! -e "$T/out" ]
 }
 
-# ---- the two crashes of the issue: now load-time errors with file:line ----
+# ---- two values that once crashed the run: now load-time errors with file:line ----
 refused "two links of 5000000000s" 1 \
 	"time-limit.xml:27: link \"ar\": delay \"5000000000s\": $limit" \
 	"$flow" --set delay=5000000000s
