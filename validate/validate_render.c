@@ -515,7 +515,7 @@ static const char html_css[] =
 	".contents ol { margin-top: 0.3em; } .contents .fail { color: #c62828; font-weight: bold; }\n"
 	"code { background: #f0f0f0; padding: 0 2px; }\n";
 
-/* Cells longer than this are folded: their start, and the whole on a click. */
+/* Cells of more characters than this are folded: their start, and the whole on a click. */
 #define HTML_FOLD	200
 #define HTML_FOLD_SHOW	140
 
@@ -526,25 +526,32 @@ static const char html_css[] =
 static void
 html_td_fold(GString *s, const char *v)
 {
-	size_t n = strlen(v), cut = HTML_FOLD_SHOW;
-	char *head;
-
+	bool utf8 = g_utf8_validate(v, -1, NULL);
+	size_t n = utf8 ? (size_t)g_utf8_strlen(v, -1) : strlen(v), limit, cut;
 	const char *nl = strchr(v, '\n');
+	char *head;
 
 	if (n <= HTML_FOLD) {
 		html_td(s, NULL, v);
 		return;
 	}
-	/* Cut at the first line's end or a space, never inside a UTF-8 sequence. */
-	if (nl && (size_t)(nl - v) < cut)
+	/* The first HTML_FOLD_SHOW characters, never half of one. */
+	if (utf8) {
+		limit = (size_t)(g_utf8_offset_to_pointer(v, HTML_FOLD_SHOW) - v);
+	} else {
+		limit = HTML_FOLD_SHOW;
+		while (limit > 0 && ((unsigned char)v[limit] & 0xc0) == 0x80)
+			limit--;
+	}
+	/* Then back to the first line's end, or to a space. */
+	cut = limit;
+	if (nl && (size_t)(nl - v) < cut) {
 		cut = (size_t)(nl - v);
-	else
-		while (cut > HTML_FOLD_SHOW / 2 && v[cut] != ' ')
+	} else {
+		while (cut > limit / 2 && v[cut] != ' ')
 			cut--;
-	if (v[cut] != ' ' && v[cut] != '\n') {
-		cut = HTML_FOLD_SHOW;
-		while (cut > 0 && ((unsigned char)v[cut] & 0xc0) == 0x80)
-			cut--;
+		if (v[cut] != ' ')
+			cut = limit;
 	}
 	head = g_strndup(v, cut);
 	g_string_append(s, "<td><details><summary>");
@@ -614,7 +621,9 @@ vd_render_html(const struct vd *v)
 		if (e->state == VD_SKIPPED)
 			continue;
 		title = vd_eval_title(e);
-		g_string_append_printf(s, "<li><a href=\"#%s\">", e->name);
+		g_string_append(s, "<li><a href=\"#");
+		html_text(s, e->name);
+		g_string_append(s, "\">");
 		html_text(s, title);
 		g_string_append_printf(s, "</a>: %u %s, %d PASS", e->rows->len,
 				       vd_rows_word(e->rows->len), e->npass);
@@ -638,7 +647,9 @@ vd_render_html(const struct vd *v)
 		notes = g_ptr_array_new_with_free_func(g_free);
 		title = vd_eval_title(e);
 		script = eval_script(e);
-		g_string_append_printf(s, "<h2 id=\"%s\">", e->name);
+		g_string_append(s, "<h2 id=\"");
+		html_text(s, e->name);
+		g_string_append(s, "\">");
 		html_text(s, title);
 		g_string_append(s, "</h2>\n<p>Evaluator <code>");
 		html_text(s, script);
@@ -653,7 +664,7 @@ vd_render_html(const struct vd *v)
 					"<col class=\"text\"><col class=\"text\"><col class=\"result\">"
 					"<col class=\"evidence\"><col class=\"origin\"></colgroup>\n"
 					"<tr><th>Test category</th><th>Test</th>"
-					"<th>Timestamp/<wbr>Owner</th><th>Test description</th>"
+					"<th>Timestamp / Owner</th><th>Test description</th>"
 					"<th>Step</th><th>Expected</th><th>Actual</th>"
 					"<th>Result</th><th>Evidence</th><th>Origin</th></tr>\n");
 		for (guint k = 0, cat_left = 0, own_left = 0; k < e->rows->len; k++) {

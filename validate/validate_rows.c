@@ -426,7 +426,8 @@ row_cmp(gconstpointer a, gconstpointer b)
 		return tx < ty ? -1 : 1;
 	if ((c = strcmp(rx, ry)) != 0)	/* "1" before "1a" before "1b" */
 		return c;
-	if (x->order != y->order)
+	/* Rows of one numbered test: the evaluator's order, whatever their category. */
+	if (tx == LONG_MAX && x->order != y->order)
 		return x->order < y->order ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
