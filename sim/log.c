@@ -252,6 +252,53 @@ char_invisible(gunichar u)
 }
 
 char *
+log_straight_quotes(const char *s)
+{
+	GString *g = g_string_sized_new(strlen(s));
+
+	for (const char *p = s; *p; p++) {
+		/* U+2018, U+2019, U+201C, U+201D: E2 80 98/99/9C/9D. */
+		if ((unsigned char)p[0] == 0xe2 && (unsigned char)p[1] == 0x80 &&
+		    ((unsigned char)p[2] == 0x98 || (unsigned char)p[2] == 0x99 ||
+		     (unsigned char)p[2] == 0x9c || (unsigned char)p[2] == 0x9d)) {
+			g_string_append_c(g, (unsigned char)p[2] >= 0x9c ? '"' : '\'');
+			p += 2;
+		} else {
+			g_string_append_c(g, *p);
+		}
+	}
+	return g_string_free(g, FALSE);
+}
+
+const char *
+log_gerror(GError *e)
+{
+	char *straight;
+
+	if (!e || !e->message)
+		return "";
+	/* Never longer: each quote of three bytes becomes one. */
+	straight = log_straight_quotes(e->message);
+	strcpy(e->message, straight);
+	g_free(straight);
+	return e->message;
+}
+
+static char log_prog_name[128] = "cometsim";
+
+const char *
+log_prog(void)
+{
+	return log_prog_name;
+}
+
+void
+log_prog_set(const char *prog)
+{
+	g_strlcpy(log_prog_name, prog, sizeof(log_prog_name));
+}
+
+char *
 log_escape(const char *s)
 {
 	GString *g = g_string_sized_new(strlen(s) + 16);
