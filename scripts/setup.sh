@@ -33,6 +33,8 @@ libxml2-dev libxml2-utils libglib2.0-dev libjson-glib-dev libprotobuf-c-dev prot
 libpcap-dev libcunit1-dev tshark gnuplot-nox
 protobuf-compiler python3-protobuf
 parallel clang libclang-rt-dev valgrind strace"
+# graphviz: dot -Tsvg reads what cometsim topo --dot writes (tests/scenarios/cli.sh).
+pkgs="$pkgs graphviz"
 
 missing=
 for p in $pkgs; do
