@@ -861,7 +861,7 @@ parse_args(int argc, char **argv, const struct command *cmd,
 	int c;
 
 	optind = 1;
-	opterr = 1;	/* getopt names the bad option, prefixed with argv[0] */
+	opterr = 0;	/* said below, in the program's words */
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
@@ -924,8 +924,13 @@ parse_args(int argc, char **argv, const struct command *cmd,
 				return usage_error(cmd_usage, "--write: empty directory name");
 			ra->write = optarg;
 			break;
-		default:	/* getopt has printed what is wrong */
-			return usage_error(cmd_usage, NULL);
+		default: {	/* ':' or '?' */
+			char *why = log_getopt_error(c, argc, argv, longopts);
+			int rc = usage_error(cmd_usage, "%s", why);
+
+			g_free(why);
+			return rc;
+		}
 		}
 	}
 	if (optind >= argc)
@@ -1241,7 +1246,7 @@ cmd_run(int argc, char **argv)
 	int rc;
 
 	start = wall_ns();
-	rc = parse_args(argc, argv, command_lookup("run"), run_options, "ho:q", &ra);
+	rc = parse_args(argc, argv, command_lookup("run"), run_options, ":ho:q", &ra);
 	if (rc == 0) {
 		/* From here on a signal or the limit stops whatever is going on. */
 		signals_stop_install(ra.scenario);
@@ -1302,7 +1307,7 @@ cmd_check(int argc, char **argv)
 	bool both = false;
 	int rc;
 
-	rc = parse_args(argc, argv, command_lookup("check"), set_options, "h", &ra);
+	rc = parse_args(argc, argv, command_lookup("check"), set_options, ":h", &ra);
 	if (rc == 0)
 		rc = check_one(ra.scenario, &ra.ov, &both);
 	if (rc == 0 && both) {
@@ -1330,7 +1335,7 @@ cmd_print(int argc, char **argv, const char *cmd, const struct option *options,
 	struct scenario *scn = NULL;
 	int rc;
 
-	rc = parse_args(argc, argv, command_lookup(cmd), options, "h", &ra);
+	rc = parse_args(argc, argv, command_lookup(cmd), options, ":h", &ra);
 	if (rc != 0)
 		goto done;
 	rc = EXIT_INPUT;
@@ -1370,7 +1375,7 @@ cmd_deploy(int argc, char **argv)
 	int rc, n = 1, lock = -1;
 	bool both;
 
-	rc = parse_args(argc, argv, command_lookup("deploy"), deploy_options, "h", &ra);
+	rc = parse_args(argc, argv, command_lookup("deploy"), deploy_options, ":h", &ra);
 	if (rc != 0)
 		goto done;
 	rc = EXIT_INPUT;

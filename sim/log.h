@@ -79,6 +79,16 @@ const char *log_gerror(GError *e);
  */
 const char *log_prog(void);
 void log_prog_set(const char *prog);
+struct option;
+/*
+ * What getopt_long() found wrong, in the program's words, for a parser
+ * that set opterr = 0 and starts its short options with ':': c is what
+ * getopt_long() returned (':' a value missing, '?' anything else), right
+ * after it returned.  'unknown option "--x"', 'option "--seed" needs a
+ * value', 'option "--quiet" takes no value', 'option "--s" is ambiguous
+ * (--seed, --set)'.  g_free() it.
+ */
+char *log_getopt_error(int c, int argc, char **argv, const struct option *longopts);
 /* Level names: "error", "warn", "info", "debug", "trace"; -1 if unknown. */
 int log_level_parse(const char *name);
 const char *log_level_name(enum log_level l);

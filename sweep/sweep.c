@@ -466,8 +466,8 @@ cmd_start(int argc, char **argv)
 
 	o.sbatch = g_ptr_array_new();
 	optind = 1;
-	opterr = 1;
-	while ((c = getopt_long(argc, argv, "hj:e:o:nq", sweep_options, NULL)) != -1) {
+	opterr = 0;	/* said below, in the program's words */
+	while ((c = getopt_long(argc, argv, ":hj:e:o:nq", sweep_options, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			printf("%s\n%s", sweep_usage, sweep_help);
@@ -508,10 +508,13 @@ cmd_start(int argc, char **argv)
 		case 'q':
 			o.quiet = true;
 			break;
-		default:
-			fputs(sweep_usage, stderr);
-			rc = SW_EXIT_USAGE;
+		default: {	/* ':' or '?' */
+			char *why = log_getopt_error(c, argc, argv, sweep_options);
+
+			rc = usage_error("%s", why);
+			g_free(why);
 			goto done;
+		}
 		}
 	}
 	if (optind >= argc) {

@@ -203,8 +203,8 @@ validate_main(int argc, char **argv)
 	stamp(&v, argc, argv);
 
 	optind = 1;
-	opterr = 1;
-	while ((c = getopt_long(argc, argv, "ho:kq", validate_options, NULL)) != -1) {
+	opterr = 0;	/* said below, in the program's words */
+	while ((c = getopt_long(argc, argv, ":ho:kq", validate_options, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(validate_usage, stdout);
@@ -244,9 +244,13 @@ validate_main(int argc, char **argv)
 		case 'q':
 			v.quiet = true;
 			break;
-		default:
-			rc = usage_error(NULL);
+		default: {	/* ':' or '?' */
+			char *why = log_getopt_error(c, argc, argv, validate_options);
+
+			rc = usage_error("%s", why);
+			g_free(why);
 			goto done;
+		}
 		}
 	}
 	if (optind < argc) {
