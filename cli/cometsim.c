@@ -3,7 +3,7 @@
  *
  *   cometsim run SCENARIO [options]    run and write one output directory
  *   cometsim check SCENARIO [--set]    validate only
- *   cometsim topo SCENARIO|FILE [--format FORMAT]   print the topology as Graphviz DOT
+ *   cometsim topo SCENARIO|FILE [--format FORMAT] [--dot]   print the topology
  *   cometsim params SCENARIO [--set]   list the parameters --set accepts
  *   cometsim rae-config CONFIG [OUT]   check, print or convert an RAE configuration
  *   cometsim sweep|plot|validate ...   the modules sweep/ and validate/ (dispatched)
@@ -74,10 +74,11 @@ static const char usage_main[] =
 	"       cometsim params SCENARIO [--set NAME=VALUE]...\n"
 	"       cometsim rae-config CONFIG [OUT]\n"
 	"       cometsim sweep SWEEP.xml [-j N] [--engine local|parallel|slurm] [--out DIR]\n"
-	"       cometsim sweep status|collect SWEEPDIR\n"
+	"       cometsim sweep status|collect SWEEPDIR, sweep exec SWEEPDIR INDEX\n"
 	"       cometsim deploy SCENARIO [--write DIR] [--set NAME=VALUE]...\n"
 	"       cometsim plot SWEEPDIR | RUNDIR [--series NAME]... | --cdf COLUMN CSV\n"
 	"       cometsim validate [--out DIR] [--json FILE] [--only PATTERN]...\n"
+	"       cometsim help [COMMAND]\n"
 	"       cometsim --version | --help\n";
 
 static const char help_main[] =
@@ -86,7 +87,7 @@ static const char help_main[] =
 	"Commands:\n"
 	"  run      run a scenario and write its output directory\n"
 	"  check    validate a scenario and exit (silent when it is good)\n"
-	"  topo     print the topology of a scenario as Graphviz DOT\n"
+	"  topo     print the topology of a scenario, as text or Graphviz DOT\n"
 	"  params   list the parameters --set accepts, with their values\n"
 	"  sweep    run a scenario over a grid of parameters and repetitions\n"
 	"  deploy   print the events a scenario's <deploy> adds; write them out\n"
@@ -94,17 +95,20 @@ static const char help_main[] =
 	"  rae-config  check an RAE configuration (binary or XML); print it,\n"
 	"           or convert it to the binary file of D4.3 Appendix A\n"
 	"  validate run the validation evaluators and print D4.3's tables\n"
+	"  help     'cometsim help COMMAND' is 'cometsim COMMAND --help'\n"
 	"\n"
 	"'cometsim COMMAND --help' describes the options of a command.\n"
 	"Exit status: 0 success, 1 bad input, 2 bad usage, 3 stopped by an\n"
-	"event or wall-clock limit, 130/143 interrupted by SIGINT/SIGTERM.\n";
+	"event or wall-clock limit, 130/143 interrupted by SIGINT/SIGTERM.\n"
+	"Messages start with \"cometsim COMMAND: \", or with the FILE:LINE of the\n"
+	"input they are about (doc/cometsim.1, DIAGNOSTICS).\n";
 
 static const char usage_run[] =
 	"usage: cometsim run SCENARIO [--seed N] [--run N] [--set NAME=VALUE]...\n"
 	"                    [--out DIR] [--pcap WHAT] [--snaplen N] [--log SPEC]\n"
 	"                    [--log-stderr] [--scheduler NAME] [--end TIME]\n"
-	"                    [--max-events N] [--max-wall TIME] [--timeseries SERIES]\n"
-	"                    [--timeseries-interval TIME] [--quiet]\n";
+	"                    [--max-events N] [--max-wall TIME] [--realtime[=MODE]]\n"
+	"                    [--timeseries SERIES] [--timeseries-interval TIME] [--quiet]\n";
 
 static const char help_run[] =
 	"Run a scenario and write pcaps, log.txt, counters.csv and summary.json\n"
@@ -113,8 +117,10 @@ static const char help_run[] =
 	"  --seed N            seed of every random stream (default: scenario, or 1)\n"
 	"  --run N             run number, a second key of the streams (default 1)\n"
 	"  --set NAME=VALUE    override a scenario parameter (see 'cometsim params')\n"
-	"  -o, --out DIR       output directory\n"
-	"                      (default output/<scenario>/seed<S>-run<R>)\n"
+	"  -o, --out DIR       output directory (default output/<scenario>/\n"
+	"                      seed<S>-run<R>; with other overrides, output/\n"
+	"                      <scenario>/<overrides>/seed<S>-run<R>, the\n"
+	"                      overrides written out, or a hash of them)\n"
 	"  --pcap WHAT         all, none, or a list of NODE and NODE:IFACE,\n"
 	"                      comma separated (default: all)\n"
 	"  --snaplen N         bytes captured per frame, 1..262144 (default 65535)\n"
@@ -122,13 +128,13 @@ static const char help_run[] =
 	"                      warn, info, debug, trace (default info)\n"
 	"  --log-stderr        copy the log lines to stderr\n"
 	"  --scheduler NAME    event scheduler: %s\n"
-	"  --end TIME          stop at this virtual time: a number and a unit,\n"
-	"                      ns, us, ms, s, min or h (10s, 1.5ms), at most\n"
-	"                      1000000000s\n"
+	"  --end TIME          stop at this virtual time: seconds, or a number and\n"
+	"                      a unit, ns, us, ms, s, min or h (10, 10s, 1.5ms),\n"
+	"                      at most 1000000000s\n"
 	"  --max-events N      stop after N events (exit status 3)\n"
 	"  --max-wall TIME     stop after this much wall-clock time, loading\n"
-	"                      included: seconds, or a number and a unit (90,\n"
-	"                      1.5s, 500ms; exit status 3)\n"
+	"                      included: seconds, or a number and a unit, as\n"
+	"                      --end (90, 1.5s, 500ms; exit status 3)\n"
 	"  --realtime[=MODE]   virtual time follows the wall clock: yes, or strict\n"
 	"                      (stop, exit status 3, once an event is later than\n"
 	"                      realtime_bound, default 100ms); no: as fast as it\n"
@@ -156,12 +162,16 @@ static const char help_check[] =
 static const char usage_topo[] =
 	"usage: cometsim topo SCENARIO|FILE [--format FORMAT] [--dot] [--set NAME=VALUE]...\n";
 static const char help_topo[] =
-	"Print the topology of a scenario (nodes, interfaces, links with their\n"
-	"parameters) on stdout.\n"
+	"Print the topology of a scenario on stdout: a line per node (domain,\n"
+	"interfaces, addresses), then a line per link (name, ends, bandwidth,\n"
+	"delay, weight).\n"
 	"\n"
 	"  --format FORMAT     FILE is a topology of another format: caida, graphml,\n"
 	"                      rocketfuel, brite or edgelist (doc/topology-import.md)\n"
-	"  --dot               as Graphviz DOT (the default and only format)\n"
+	"  --dot               as a Graphviz graph instead: the routers of a domain\n"
+	"                      in a cluster (a curling script's D.H in domain D),\n"
+	"                      links labelled with name, bandwidth, delay, weight\n"
+	"                      (cometsim topo t.xml --dot | dot -Tsvg > t.svg)\n"
 	"  --set NAME=VALUE    override a scenario parameter\n"
 	"  -h, --help          this help\n";
 
@@ -281,7 +291,7 @@ usage_error(const char *cmd_usage, const char *fmt, ...)
 		msg = g_strdup_vprintf(fmt, ap);
 		va_end(ap);
 		shown = log_escape(msg);
-		fprintf(stderr, "cometsim: %s\n", shown);
+		fprintf(stderr, "%s: %s\n", log_prog(), shown);
 		g_free(shown);
 		g_free(msg);
 	}
@@ -374,7 +384,7 @@ load_as(const char *path, const char *format, const struct overrides *ov)
 	char err[2048];
 
 	if (entities_register_all() != 0) {
-		fprintf(stderr, "cometsim: cannot register the entity classes\n");
+		fprintf(stderr, "%s: cannot register the entity classes\n", log_prog());
 		return NULL;
 	}
 	err[0] = '\0';
@@ -456,7 +466,8 @@ on_stop(int sig)
 	int e = errno;
 
 	if (phase == PH_LOAD) {
-		say("cometsim: ");
+		say(log_prog());
+		say(": ");
 		say(loading ? loading : "the scenario");
 		say(sig == SIGALRM ? ": stopped by the wall-clock limit" : ": interrupted by ");
 		if (sig != SIGALRM)
@@ -698,18 +709,93 @@ stop_reason_name(enum sim_stop_reason why)
 	return "unknown";
 }
 
-/* "output/<scenario>/seed<S>-run<R>", the scenario name made a safe path element. */
+/* At most this many overrides, and this long, are written out in a default folder's name. */
+#define OUT_NAMED_MAX	3
+#define OUT_NAMED_LEN	64
+
+static gint
+override_cmp(gconstpointer a, gconstpointer b)
+{
+	return strcmp((*(const struct scn_override *const *)a)->name,
+		      (*(const struct scn_override *const *)b)->name);
+}
+
+/*
+ * The part of the default output folder that says which overrides the
+ * run had: NULL without any (seed and run are not counted: the last part
+ * of the name has them).  For one name the last override given counts,
+ * as for the loader; they are sorted by name, so that the order of the
+ * command line does not matter.  Up to OUT_NAMED_MAX of them, in at most
+ * OUT_NAMED_LEN characters, are written out, "count=1000,link.ab.delay=2ms",
+ * every character but letters, digits and ._-+=@: written %XX (so that
+ * two different sets never share a name); more than that is "set-" and
+ * the first 12 hexadecimal digits of the SHA-256 of that same text.
+ */
 static char *
-default_out_dir(const char *scenario, uint64_t seed, uint64_t run)
+overrides_dir_part(const struct overrides *ov)
+{
+	GPtrArray *last = g_ptr_array_new();
+	GString *named = g_string_new(NULL);
+	char *part = NULL;
+
+	for (size_t i = 0; i < ov->n; i++) {
+		const struct scn_override *o = &ov->v[i];
+		bool later = false;
+
+		if (strcmp(o->name, "seed") == 0 || strcmp(o->name, "run") == 0)
+			continue;
+		for (size_t k = i + 1; k < ov->n && !later; k++)
+			later = strcmp(ov->v[k].name, o->name) == 0;
+		if (!later)
+			g_ptr_array_add(last, (gpointer)o);
+	}
+	g_ptr_array_sort(last, override_cmp);
+	for (guint i = 0; i < last->len; i++) {
+		const struct scn_override *o = g_ptr_array_index(last, i);
+		char *text = g_strdup_printf("%s=%s", o->name, o->value);
+
+		if (i)
+			g_string_append_c(named, ',');
+		for (const char *c = text; *c; c++) {
+			if (g_ascii_isalnum(*c) || strchr("._-+=@:", *c))
+				g_string_append_c(named, *c);
+			else
+				g_string_append_printf(named, "%%%02X", (unsigned char)*c);
+		}
+		g_free(text);
+	}
+	if (last->len > 0 && last->len <= OUT_NAMED_MAX && named->len <= OUT_NAMED_LEN) {
+		part = g_strdup(named->str);
+	} else if (last->len > 0) {
+		char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, named->str, -1);
+
+		part = g_strdup_printf("set-%.12s", sum);
+		g_free(sum);
+	}
+	g_string_free(named, TRUE);
+	g_ptr_array_free(last, TRUE);
+	return part;
+}
+
+/*
+ * "output/<scenario>/seed<S>-run<R>", the scenario name made a safe path
+ * element; with overrides, "output/<scenario>/<overrides>/seed<S>-run<R>"
+ * (overrides_dir_part()), so that two variants of a scenario do not
+ * write into one folder.
+ */
+static char *
+default_out_dir(const char *scenario, uint64_t seed, uint64_t run, const struct overrides *ov)
 {
 	char *name = g_strdup(scenario && scenario[0] ? scenario : "scenario");
+	char *part = overrides_dir_part(ov);
 	char *dir;
 
 	g_strdelimit(name, "/", '_');
 	if (name[0] == '.')
 		name[0] = '_';
-	dir = g_strdup_printf("output/%s/seed%" PRIu64 "-run%" PRIu64, name, seed,
-			      run);
+	dir = g_strdup_printf("output/%s/%s%sseed%" PRIu64 "-run%" PRIu64, name,
+			      part ? part : "", part ? "/" : "", seed, run);
+	g_free(part);
 	g_free(name);
 	return dir;
 }
@@ -724,6 +810,7 @@ struct run_args {
 	const char *out;
 	bool log_stderr, quiet;
 	const char *format;	/* topo --format: the file is a topology of that format */
+	bool dot;		/* topo --dot: Graphviz rather than text */
 	const char *write;	/* deploy --write: the folder */
 };
 
@@ -733,6 +820,56 @@ enum {
 	OPT_FORMAT,
 	OPT_TIMESERIES, OPT_TS_INTERVAL, OPT_WRITE,
 };
+
+/* The run options' own flags: the override each one is. */
+struct run_flag {
+	int opt;
+	const char *name;	/* the override: "seed" */
+	const char *flag;	/* as written: "--seed" */
+};
+
+static const struct run_flag run_flags[] = {
+	{ OPT_SEED, "seed", "--seed" },
+	{ OPT_RUN, "run", "--run" },
+	{ OPT_PCAP, "pcap", "--pcap" },
+	{ OPT_SNAPLEN, "snaplen", "--snaplen" },
+	{ OPT_LOG, "log", "--log" },
+	{ OPT_SCHED, "scheduler", "--scheduler" },
+	{ OPT_END, "end_time", "--end" },
+	{ OPT_MAX_EVENTS, "max_events", "--max-events" },
+	{ OPT_MAX_WALL, "max_wall", "--max-wall" },
+	{ OPT_TIMESERIES, "timeseries", "--timeseries" },
+	{ OPT_TS_INTERVAL, "timeseries_interval", "--timeseries-interval" },
+};
+
+static const struct run_flag *
+run_flag_of(int opt)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(run_flags); i++)
+		if (run_flags[i].opt == opt)
+			return &run_flags[i];
+	return NULL;
+}
+
+/*
+ * --max-wall VALUE or --set max_wall=VALUE: the limit counts from the
+ * start of the command, so it is armed before the scenario loads when
+ * its value reads as the loader will read it; a value that does not is
+ * left to the loader, which reports it (exit status 1).  The last one
+ * given wins, as for every override.
+ */
+static void
+max_wall_early(struct run_args *ra, const char *value)
+{
+	char msg[UNITS_ERRLEN];
+
+	ra->has_max_wall = false;
+	ra->max_wall = 0;
+	if (strcmp(value, "none") != 0 &&
+	    units_duration("max_wall", value, UNITS_BARE_S, 1, SIM_TIME_LIMIT, &ra->max_wall,
+			   msg, sizeof(msg)) == 0)
+		ra->has_max_wall = true;
+}
 
 /*
  * Parse the options of one command.  A run option given by its flag is
@@ -749,131 +886,61 @@ parse_args(int argc, char **argv, const struct command *cmd,
 	const char *cmd_usage = cmd->usage;
 	char msg[UNITS_ERRLEN];
 	int c;
-	uint64_t v;
-	sim_time_t t;
 
 	optind = 1;
-	opterr = 1;	/* getopt names the bad option, prefixed with argv[0] */
+	opterr = 0;	/* said below, in the program's words */
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			print_help(cmd);
 			return -1;
 		case OPT_SEED:
-			if (units_uint("--seed", optarg, 0, UINT64_MAX, &v, msg, sizeof(msg)) != 0)
-				return usage_error(cmd_usage, "%s", msg);
-			overrides_add_flag(&ra->ov, "seed", "--seed", optarg);
-			break;
 		case OPT_RUN:
-			if (units_uint("--run", optarg, 0, UINT64_MAX, &v, msg, sizeof(msg)) != 0)
-				return usage_error(cmd_usage, "%s", msg);
-			overrides_add_flag(&ra->ov, "run", "--run", optarg);
+		case OPT_PCAP:
+		case OPT_SNAPLEN:
+		case OPT_LOG:
+		case OPT_SCHED:
+		case OPT_END:
+		case OPT_MAX_EVENTS:
+		case OPT_TIMESERIES:
+		case OPT_TS_INTERVAL: {
+			/*
+			 * An override like --set, checked by the loader as --set
+			 * NAME=VALUE is: the same words and exit status 1 both ways.
+			 */
+			const struct run_flag *rf = run_flag_of(c);
+
+			overrides_add_flag(&ra->ov, rf->name, rf->flag, optarg);
 			break;
+		}
 		case OPT_SET:
 			if (overrides_add_set(&ra->ov, optarg) != 0)
 				return usage_error(cmd_usage,
 						   "--set \"%s\": expected NAME=VALUE", optarg);
+			if (strncmp(optarg, "max_wall=", 9) == 0)
+				max_wall_early(ra, optarg + 9);
 			break;
 		case 'o':
 			if (!optarg[0])
 				return usage_error(cmd_usage, "--out: empty directory name");
 			ra->out = optarg;
 			break;
-		case OPT_PCAP:
-			/* Checked against the scenario, as <run pcap=...> is. */
-			overrides_add_flag(&ra->ov, "pcap", "--pcap", optarg);
-			break;
-		case OPT_SNAPLEN:
-			if (units_uint("--snaplen", optarg, 1, SNAPLEN_MAX, &v, msg,
-				       sizeof(msg)) != 0)
-				return usage_error(cmd_usage, "%s", msg);
-			overrides_add_flag(&ra->ov, "snaplen", "--snaplen", optarg);
-			break;
-		case OPT_LOG: {
-			char err[1024];
-
-			/*
-			 * Checked here so that it is reported as the usage error it
-			 * is; the entities' kinds are those of the registry.
-			 */
-			if (entities_register_all() != 0 ||
-			    log_parse_spec(NULL, optarg, err, sizeof(err)) != 0)
-				return usage_error(cmd_usage, "--log \"%s\": %s", optarg, err);
-			overrides_add_flag(&ra->ov, "log", "--log", optarg);
-			break;
-		}
 		case OPT_LOG_STDERR:
 			ra->log_stderr = true;
 			break;
-		case OPT_SCHED:
-			if (!sched_lookup(optarg)) {
-				char *names = sched_names();
-
-				usage_error(cmd_usage, "unknown scheduler \"%s\" (one of: %s)",
-					    optarg, names);
-				g_free(names);
-				return EXIT_USAGE;
-			}
-			overrides_add_flag(&ra->ov, "scheduler", "--scheduler", optarg);
-			break;
-		case OPT_END:
-			if (units_duration("--end", optarg, 0, 0, SIM_TIME_LIMIT, &t, msg,
-					   sizeof(msg)) != 0)
-				return usage_error(cmd_usage, "%s", msg);
-			overrides_add_flag(&ra->ov, "end_time", "--end", optarg);
-			break;
-		case OPT_MAX_EVENTS:
-			/* "none" lifts the scenario's limit, as in <run> and --set. */
-			if (strcmp(optarg, "none") != 0 &&
-			    units_uint("--max-events", optarg, 1, UINT64_MAX, &v, msg,
-				       sizeof(msg)) != 0)
-				return usage_error(cmd_usage, "%s", msg);
-			overrides_add_flag(&ra->ov, "max_events", "--max-events", optarg);
-			break;
 		case OPT_MAX_WALL:
-			/* Seconds when no unit is given: --max-wall 90; none: no limit. */
-			if (strcmp(optarg, "none") == 0) {
-				ra->has_max_wall = false;
-				ra->max_wall = 0;
-			} else if (units_duration("--max-wall", optarg, UNITS_BARE_S, 1,
-						  SIM_TIME_LIMIT, &ra->max_wall, msg,
-						  sizeof(msg)) != 0) {
-				return usage_error(cmd_usage, "%s", msg);
-			} else {
-				ra->has_max_wall = true;
-			}
+			max_wall_early(ra, optarg);
 			overrides_add_flag(&ra->ov, "max_wall", "--max-wall", optarg);
 			break;
 		case OPT_REALTIME:
-			/* --realtime is yes; the scenario's loader checks the word. */
+			/* --realtime is yes; the loader checks the word, as for --set realtime=. */
 			overrides_add_flag(&ra->ov, "realtime", "--realtime", optarg ? optarg : "yes");
-			break;
-		case OPT_TIMESERIES: {
-			char err[1024];
-			GPtrArray *sel;
-
-			/* The kinds of entity series are those of the registry. */
-			if (strcmp(optarg, "none") != 0) {
-				if (entities_register_all() != 0 ||
-				    !(sel = series_parse(optarg, err, sizeof(err))))
-					return usage_error(cmd_usage, "--timeseries \"%s\": %s",
-							   optarg, err);
-				g_ptr_array_free(sel, TRUE);
-			}
-			overrides_add_flag(&ra->ov, "timeseries", "--timeseries", optarg);
-			break;
-		}
-		case OPT_TS_INTERVAL:
-			if (units_duration("--timeseries-interval", optarg, 0, 1, SIM_TIME_LIMIT, &t,
-					   msg, sizeof(msg)) != 0)
-				return usage_error(cmd_usage, "%s", msg);
-			overrides_add_flag(&ra->ov, "timeseries_interval", "--timeseries-interval",
-					   optarg);
 			break;
 		case 'q':
 			ra->quiet = true;
 			break;
 		case OPT_DOT:
+			ra->dot = true;
 			break;
 		case OPT_FORMAT:
 			if (!scenario_format_known(optarg)) {
@@ -888,8 +955,13 @@ parse_args(int argc, char **argv, const struct command *cmd,
 				return usage_error(cmd_usage, "--write: empty directory name");
 			ra->write = optarg;
 			break;
-		default:	/* getopt has printed what is wrong */
-			return usage_error(cmd_usage, NULL);
+		default: {	/* ':' or '?' */
+			char *why = log_getopt_error(c, argc, argv, longopts);
+			int rc = usage_error(cmd_usage, "%s", why);
+
+			g_free(why);
+			return rc;
+		}
 		}
 	}
 	if (optind >= argc)
@@ -949,9 +1021,9 @@ print_stopped(const struct scenario *scn, const struct run_summary *sum, bool bu
 	char tbuf[32];
 
 	if (stop_cause == SIGALRM)
-		fprintf(stderr, "cometsim: %s: stopped by the wall-clock limit", scenario_path(scn));
+		fprintf(stderr, "%s: %s: stopped by the wall-clock limit", log_prog(), scenario_path(scn));
 	else
-		fprintf(stderr, "cometsim: %s: interrupted by %s", scenario_path(scn),
+		fprintf(stderr, "%s: %s: interrupted by %s", log_prog(), scenario_path(scn),
 			sig_name(stop_cause));
 	if (building)
 		fprintf(stderr, " while the network was built");
@@ -1000,7 +1072,7 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 		/* The output folder of both halves, as that of a single run. */
 		dir = ra.out ? g_strdup(ra.out) :
 			default_out_dir(scenario_name(scn), scenario_run_opts(scn)->seed,
-					scenario_run_opts(scn)->run);
+					scenario_run_opts(scn)->run, &ra.ov);
 		scenario_free(scn);
 		rc = run_both(rap, start, dir);
 		g_free(dir);
@@ -1031,7 +1103,7 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 		sim_set_event_limit(sim, opts.max_events);
 	net = net_create(sim, opts.seed, opts.run);
 	if (!net) {
-		fprintf(stderr, "cometsim: out of memory\n");
+		fprintf(stderr, "%s: out of memory\n", log_prog());
 		goto done;
 	}
 	if (opts.log_spec &&
@@ -1041,7 +1113,7 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 	}
 
 	dir = ra.out ? g_strdup(ra.out) :
-		default_out_dir(scenario_name(scn), opts.seed, opts.run);
+		default_out_dir(scenario_name(scn), opts.seed, opts.run, &ra.ov);
 	if (approach) {
 		char *sub = g_build_filename(dir, approach, NULL);
 
@@ -1057,7 +1129,7 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 	oo.timeseries_interval = opts.timeseries_interval;
 	out = output_open(net, &oo, err, sizeof(err));
 	if (!out) {
-		fprintf(stderr, "cometsim: %s\n", err);
+		fprintf(stderr, "%s: %s\n", log_prog(), err);
 		goto done;
 	}
 	/* The directory is ours now: a signal stops the run, which then finishes it. */
@@ -1144,8 +1216,8 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 	signals_crash_off();
 	if (rc != 0) {
 		/* The error is printed; no summary.json says the run is incomplete. */
-		fprintf(stderr, "cometsim: %s: the run failed; its outputs are incomplete "
-			"(no summary.json)\n", dir);
+		fprintf(stderr, "%s: %s: the run failed; its outputs are incomplete "
+			"(no summary.json)\n", log_prog(), dir);
 		goto done;
 	}
 	if (!ra.quiet)
@@ -1154,8 +1226,8 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 		print_stopped(scn, &sum, building);
 		rc = stop_cause == SIGALRM ? EXIT_LIMIT : 128 + stop_cause;
 	} else if (why == SIM_STOP_EVENT_LIMIT) {
-		fprintf(stderr, "cometsim: %s: stopped by the event limit after %" PRIu64
-			" events, at virtual time %s s\n", scenario_path(scn), sum.events,
+		fprintf(stderr, "%s: %s: stopped by the event limit after %" PRIu64
+			" events, at virtual time %s s\n", log_prog(), scenario_path(scn), sum.events,
 			sim_time_fmt(sum.sim_time_ns, err, sizeof(err)));
 		rc = EXIT_LIMIT;
 	} else if (why == SIM_STOP_PACER) {
@@ -1229,7 +1301,7 @@ run_both(struct run_args *ra, int64_t start, const char *dir)
 	close(lock);
 	return rc;
 refused:
-	fprintf(stderr, "cometsim: %s\n", err);
+	fprintf(stderr, "%s: %s\n", log_prog(), err);
 	return EXIT_INPUT;
 }
 
@@ -1241,7 +1313,7 @@ cmd_run(int argc, char **argv)
 	int rc;
 
 	start = wall_ns();
-	rc = parse_args(argc, argv, command_lookup("run"), run_options, "ho:q", &ra);
+	rc = parse_args(argc, argv, command_lookup("run"), run_options, ":ho:q", &ra);
 	if (rc == 0) {
 		/* From here on a signal or the limit stops whatever is going on. */
 		signals_stop_install(ra.scenario);
@@ -1278,7 +1350,7 @@ check_one(const char *path, const struct overrides *ov, bool *both)
 	net = sim ? net_create(sim, scenario_run_opts(scn)->seed,
 			       scenario_run_opts(scn)->run) : NULL;
 	if (!net) {
-		fprintf(stderr, "cometsim: out of memory\n");
+		fprintf(stderr, "%s: out of memory\n", log_prog());
 		goto done;
 	}
 	err[0] = '\0';
@@ -1302,7 +1374,7 @@ cmd_check(int argc, char **argv)
 	bool both = false;
 	int rc;
 
-	rc = parse_args(argc, argv, command_lookup("check"), set_options, "h", &ra);
+	rc = parse_args(argc, argv, command_lookup("check"), set_options, ":h", &ra);
 	if (rc == 0)
 		rc = check_one(ra.scenario, &ra.ov, &both);
 	if (rc == 0 && both) {
@@ -1317,23 +1389,27 @@ cmd_check(int argc, char **argv)
 	return rc < 0 ? 0 : rc;
 }
 
-/* Load a scenario and print something about it: topo and params. */
+/*
+ * Load a scenario and print something about it: topo and params.  print
+ * is what to print, or dot_print with --dot.
+ */
 static int
 cmd_print(int argc, char **argv, const char *cmd, const struct option *options,
-	  void (*print)(const struct scenario *, FILE *))
+	  void (*print)(const struct scenario *, FILE *),
+	  void (*dot_print)(const struct scenario *, FILE *))
 {
 	struct run_args ra = { 0 };
 	struct scenario *scn = NULL;
 	int rc;
 
-	rc = parse_args(argc, argv, command_lookup(cmd), options, "h", &ra);
+	rc = parse_args(argc, argv, command_lookup(cmd), options, ":h", &ra);
 	if (rc != 0)
 		goto done;
 	rc = EXIT_INPUT;
 	scn = load_as(ra.scenario, ra.format, &ra.ov);
 	if (!scn)
 		goto done;
-	print(scn, stdout);
+	(ra.dot && dot_print ? dot_print : print)(scn, stdout);
 	rc = 0;
 done:
 	scenario_free(scn);
@@ -1344,13 +1420,14 @@ done:
 static int
 cmd_topo(int argc, char **argv)
 {
-	return cmd_print(argc, argv, "topo", topo_options, scenario_write_dot);
+	return cmd_print(argc, argv, "topo", topo_options, scenario_write_text,
+			 scenario_write_dot);
 }
 
 static int
 cmd_params(int argc, char **argv)
 {
-	return cmd_print(argc, argv, "params", set_options, scenario_list_params);
+	return cmd_print(argc, argv, "params", set_options, scenario_list_params, NULL);
 }
 
 /* ---- deploy ---- */
@@ -1365,7 +1442,7 @@ cmd_deploy(int argc, char **argv)
 	int rc, n = 1, lock = -1;
 	bool both;
 
-	rc = parse_args(argc, argv, command_lookup("deploy"), deploy_options, "h", &ra);
+	rc = parse_args(argc, argv, command_lookup("deploy"), deploy_options, ":h", &ra);
 	if (rc != 0)
 		goto done;
 	rc = EXIT_INPUT;
@@ -1395,14 +1472,14 @@ cmd_deploy(int argc, char **argv)
 		 */
 		names = both ? g_strdupv((char **)halves) : scenario_deploy_files(scn[0]);
 		if (!names) {
-			fprintf(stderr, "cometsim: %s has no <deploy>\n", scenario_path(scn[0]));
+			fprintf(stderr, "%s: %s has no <deploy>\n", log_prog(), scenario_path(scn[0]));
 			goto done;
 		}
 		if (scenario_deploy_write_check(ra.write, err, sizeof(err)) != 0 ||
 		    (lock = output_write_take(ra.write, (const char *const *)names,
 					      g_strv_length(names), ra.scenario, err,
 					      sizeof(err))) < 0) {
-			fprintf(stderr, "cometsim: %s\n", err);
+			fprintf(stderr, "%s: %s\n", log_prog(), err);
 			goto done;
 		}
 	}
@@ -1415,7 +1492,7 @@ cmd_deploy(int argc, char **argv)
 			printf("%s# approach %s\n", i ? "\n" : "", halves[i]);
 		if (scenario_deploy_print(scn[i], stdout, err, sizeof(err)) != 0 ||
 		    (dir && scenario_deploy_write(scn[i], dir, err, sizeof(err)) != 0)) {
-			fprintf(stderr, "cometsim: %s\n", err);
+			fprintf(stderr, "%s: %s\n", log_prog(), err);
 			g_free(dir);
 			goto done;
 		}
@@ -1504,9 +1581,19 @@ main(int argc, char **argv)
 			return 0;
 		}
 		cmd = command_lookup(argv[2]);
-		if (!cmd || argc > 3)
+		if (!cmd)
 			return usage_error(usage_main, "help: unknown command \"%s\"",
 					   argv[2]);
+		if (argc == 4 && cmd->fn == sweep_main) {
+			/* help sweep status: cometsim sweep status --help */
+			char *av[] = { "cometsim sweep", argv[3], "--help", NULL };
+
+			log_prog_set("cometsim sweep");
+			return sweep_main(3, av);
+		}
+		if (argc > 3)
+			return usage_error(usage_main, "help: unexpected argument \"%s\"",
+					   argv[3]);
 		print_help(cmd);
 		return 0;
 	}
@@ -1515,12 +1602,16 @@ main(int argc, char **argv)
 		return usage_error(usage_main, argv[1][0] == '-' ?
 				   "unknown option \"%s\"" : "unknown command \"%s\"",
 				   argv[1]);
-	/* getopt prefixes its messages with argv[0]: make it "cometsim run". */
+	/*
+	 * Every message of the command starts "cometsim run: " (log_prog());
+	 * getopt prefixes its own with argv[0]: make it the same.
+	 */
 	snprintf(prog, sizeof(prog), "cometsim %s", cmd->name);
+	log_prog_set(prog);
 	argv[1] = prog;
 	rc = cmd->fn(argc - 1, argv + 1);
 	if (fflush(stdout) != 0 && rc == 0) {
-		fprintf(stderr, "cometsim: cannot write to stdout: %s\n", strerror(errno));
+		fprintf(stderr, "%s: cannot write to stdout: %s\n", log_prog(), strerror(errno));
 		rc = EXIT_INPUT;
 	}
 	return rc;

@@ -145,7 +145,7 @@ out_error(struct output *o, const char *msg)
 	snprintf(o->err, sizeof(o->err), "%s", msg);
 	o->failed = true;
 	if (o->opened)
-		fprintf(stderr, "cometsim: %s\n", msg);
+		fprintf(stderr, "%s: %s\n", log_prog(), msg);
 }
 
 static void
@@ -1068,15 +1068,15 @@ output_close(struct output *o, const struct run_summary *sum)
 
 	out_detach(o);
 	if (o->cap_failed > 1)
-		fprintf(stderr, "cometsim: %s: %u interfaces in all could not be captured\n",
+		fprintf(stderr, "%s: %s: %u interfaces in all could not be captured\n", log_prog(),
 			o->dir, o->cap_failed);
 	for (unsigned i = 0; i < o->nsel; i++) {
 		if (o->sel_used[i])
 			continue;
 		/* Most likely a typo: say so where the user looks, too. */
 		if (!o->log_stderr)
-			fprintf(stderr, "cometsim: warning: pcap selection \"%s\" "
-				"matched no Ethernet interface\n", o->sel[i]);
+			fprintf(stderr, "%s: warning: pcap selection \"%s\" "
+				"matched no Ethernet interface\n", log_prog(), o->sel[i]);
 		log_line(&net->log, LOG_WARN, NULL, "output", NULL,
 			 "pcap selection \"%s\" matched no Ethernet interface",
 			 o->sel[i]);
@@ -1132,7 +1132,7 @@ output_close(struct output *o, const struct run_summary *sum)
 	}
 	g_free(files);
 	if (o->more_errors)
-		fprintf(stderr, "cometsim: %s: %u more errors after the first\n", o->dir,
+		fprintf(stderr, "%s: %s: %u more errors after the first\n", log_prog(), o->dir,
 			o->more_errors);
 	out_free(o);
 	return rc;

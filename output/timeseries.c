@@ -32,6 +32,7 @@
 #include <glib.h>
 
 #include "output/report.h"
+#include "sim/log.h"
 #include "output/timeseries.h"
 #include "sim/entity.h"
 #include "sim/net.h"
@@ -321,16 +322,16 @@ tseries_close(struct tseries *ts, const char *path, bool warn, char *err, size_t
 
 	tseries_stop(ts);
 	if (warn && ts->samples == 0)
-		fprintf(stderr, "cometsim: warning: %s: no sample: the run ended at %s s, "
-			"before the first instant\n", path,
+		fprintf(stderr, "%s: warning: %s: no sample: the run ended at %s s, "
+			"before the first instant\n", log_prog(), path,
 			sim_time_fmt(sim_now(ts->net->sim), tbuf, sizeof(tbuf)));
 	for (guint i = 0; warn && ts->samples && i < ts->sel->len; i++) {
 		const struct series_sel *s = g_ptr_array_index(ts->sel, i);
 
 		for (unsigned k = 0; k < s->nitems; k++)
 			if (!s->items[k].used)
-				fprintf(stderr, "cometsim: warning: timeseries item \"%s\" kept no "
-					"key: no %s matched it\n", s->items[k].text,
+				fprintf(stderr, "%s: warning: timeseries item \"%s\" kept no "
+					"key: no %s matched it\n", log_prog(), s->items[k].text,
 					series_obj(s) == SERIES_OF_LINK ? "link direction" :
 					series_obj(s) == SERIES_OF_NODE ? "node" :
 					"running instance reporting that statistic");

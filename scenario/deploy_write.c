@@ -14,6 +14,7 @@
 #include <libxml/tree.h>
 
 #include "scenario/deploy_int.h"
+#include "sim/log.h"
 
 /* ---- written out ---- */
 
@@ -26,7 +27,7 @@ write_file(const char *dir, const char *base, const char *text, size_t len, char
 	int rc = 0;
 
 	if (!g_file_set_contents(path, text, (gssize)len, &ge)) {
-		snprintf(err, errlen, "%s", ge->message);
+		snprintf(err, errlen, "%s", log_gerror(ge));
 		g_error_free(ge);
 		rc = -1;
 	}

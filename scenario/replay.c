@@ -485,6 +485,34 @@ start_app(struct scn_ld *ld, struct scn_event *ev)
 	return ev->deferred ? 0 : scn_event_instance(ld, ev);
 }
 
+/*
+ * Whether an entity's init error, "<class>: <message>", is about a file
+ * its arguments name rather than about the arguments: the message starts
+ * with a path, "<path>: ..." or "<path>:<line>: ..." (a configuration
+ * file that cannot be read or has an error).  The synopsis of the
+ * arguments would say nothing about that, so it is not added.  A path is
+ * a word without space, quote or '=' that holds a '/' or names a file
+ * that is there.
+ */
+static bool
+names_a_file(const char *msg, const struct entity_class *cls)
+{
+	size_t cl = strlen(cls->name), len;
+	char *word;
+	bool file;
+
+	if (strncmp(msg, cls->name, cl) != 0 || strncmp(msg + cl, ": ", 2) != 0)
+		return false;
+	msg += cl + 2;
+	len = strcspn(msg, ": \t\"'=");
+	if (len == 0 || msg[len] != ':')
+		return false;
+	word = g_strndup(msg, len);
+	file = strchr(word, '/') || g_file_test(word, G_FILE_TEST_IS_REGULAR);
+	g_free(word);
+	return file;
+}
+
 int
 scn_event_instance(struct scn_ld *ld, struct scn_event *ev)
 {
@@ -543,7 +571,7 @@ scn_event_instance(struct scn_ld *ld, struct scn_event *ev)
 		/* entity_new() writes "<class>: <message>". */
 		if (!ebuf[0])
 			snprintf(ebuf, sizeof(ebuf), "%s: bad arguments", cls->name);
-		if (cls->usage && !strstr(ebuf, "usage:"))
+		if (cls->usage && !strstr(ebuf, "usage:") && !names_a_file(ebuf, cls))
 			return scn_error(ld, ev->file, ev->line, "%s (usage: %s %s)", ebuf,
 					 cls->name, cls->usage);
 		return scn_error(ld, ev->file, ev->line, "%s", ebuf);

@@ -222,46 +222,115 @@ node_with_addr(const struct scenario *s, const struct addr *a)
 	return NULL;
 }
 
+/* "100Mbps" as "100 Mbps": a space between a number and its unit. */
+static void
+spaced_unit(const char *f, GString *g)
+{
+	const char *u = f;
+
+	while (*u && (g_ascii_isdigit(*u) || *u == '.'))
+		u++;
+	g_string_append_len(g, f, u - f);
+	if (*u)
+		g_string_append_printf(g, " %s", u);
+}
+
+/* A link's parameters for a reader: "1 Gbps, 0 ms, weight 1". */
+static void
+link_params_text(const struct scn_link *l, GString *g)
+{
+	char buf[64];
+
+	spaced_unit(units_fmt_rate(l->p.bandwidth_bps, buf, sizeof(buf)), g);
+	g_string_append(g, ", ");
+	if (l->p.delay == 0)
+		g_string_append(g, "0 ms");
+	else
+		spaced_unit(units_fmt_duration(l->p.delay, buf, sizeof(buf)), g);
+	g_string_append_printf(g, ", weight %" PRIu32, l->p.weight);
+}
+
 /*
- * The topology as an undirected graph: nodes grouped by domain, links
- * labelled with bandwidth and delay, GRE tunnels as dashed edges.  For a
+ * The domain a node belongs to: its own (<domain>, an imported graph), or
+ * for a node without one named as the curling scripts name routers,
+ * "D.H" (router H of domain D), D.  NULL: none.  *buf receives a name
+ * made here (g_free() it).
+ */
+static const char *
+node_domain(const struct scn_node *n, char **buf)
+{
+	const char *dot;
+	size_t i;
+
+	*buf = NULL;
+	if (n->domain)
+		return n->domain;
+	dot = strchr(n->name, '.');
+	if (!dot || dot == n->name || !dot[1])
+		return NULL;
+	for (i = 0; n->name[i]; i++)
+		if (n->name + i != dot && !g_ascii_isdigit(n->name[i]))
+			return NULL;
+	*buf = g_strndup(n->name, (gsize)(dot - n->name));
+	return *buf;
+}
+
+/*
+ * The topology as an undirected graph: nodes grouped by domain (a
+ * curling script's routers "D.H" by D), links labelled with their name,
+ * bandwidth, delay and weight, GRE tunnels as dashed edges.  For a
  * curling script: every router and link the script starts.
  */
 void
 scenario_write_dot(const struct scenario *s, FILE *out)
 {
-	char bw[64], dl[64];
-
 	fprintf(out, "graph ");
 	dot_str(out, s->name);
 	fprintf(out, " {\n\tnode [fontname=\"Helvetica\", fontsize=10];\n"
 		"\tedge [fontname=\"Helvetica\", fontsize=9];\n");
-	/* the nodes of each domain, in node order, found in one pass */
-	GHashTable *members = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+	/*
+	 * The nodes of each domain, in node order, found in one pass: the
+	 * domains the scenario declares, then those of routers named "D.H"
+	 * (a curling script's), in the order they first appear.
+	 */
+	GHashTable *members = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 						    (GDestroyNotify)g_ptr_array_unref);
+	GPtrArray *named = g_ptr_array_new_with_free_func(g_free);
 
 	for (guint i = 0; i < s->nodes->len; i++) {
 		const struct scn_node *n = g_ptr_array_index(s->nodes, i);
+		char *own;
+		const char *d = node_domain(n, &own);
 		GPtrArray *v;
 
-		if (!n->domain)
+		if (!d)
 			continue;
-		if (!(v = g_hash_table_lookup(members, n->domain))) {
+		if (!(v = g_hash_table_lookup(members, d))) {
 			v = g_ptr_array_new();
-			g_hash_table_insert(members, n->domain, v);
+			g_hash_table_insert(members, g_strdup(d), v);
+			if (own)
+				g_ptr_array_add(named, g_strdup(d));
 		}
 		g_ptr_array_add(v, (gpointer)n);
+		g_free(own);
 	}
-	for (guint d = 0; d < s->domains->len; d++) {
-		const struct scn_domain *dom = g_ptr_array_index(s->domains, d);
-		GString *label = g_string_new(dom->name);
-		char *cl = g_strdup_printf("cluster_%s", dom->name);
-		GPtrArray *v = g_hash_table_lookup(members, dom->name);
+	for (guint d = 0; d < s->domains->len + named->len; d++) {
+		const struct scn_domain *dom = d < s->domains->len ?
+			g_ptr_array_index(s->domains, d) : NULL;
+		const char *dname = dom ? dom->name : g_ptr_array_index(named, d - s->domains->len);
+		GString *label = g_string_new(NULL);
+		char *cl = g_strdup_printf("cluster_%s", dname);
+		GPtrArray *v = g_hash_table_lookup(members, dname);
 
-		if (dom->asn)
-			g_string_append_printf(label, " AS%s", dom->asn);
-		if (dom->prefixes)
-			g_string_append_printf(label, "\n%s", dom->prefixes);
+		if (dom) {
+			g_string_append(label, dom->name);
+			if (dom->asn)
+				g_string_append_printf(label, " AS%s", dom->asn);
+			if (dom->prefixes)
+				g_string_append_printf(label, "\n%s", dom->prefixes);
+		} else {
+			g_string_append_printf(label, "domain %s", dname);
+		}
 		fprintf(out, "\tsubgraph ");
 		dot_str(out, cl);
 		fprintf(out, " {\n\t\tlabel=");
@@ -273,31 +342,36 @@ scenario_write_dot(const struct scenario *s, FILE *out)
 		g_string_free(label, TRUE);
 		g_free(cl);
 	}
-	g_hash_table_destroy(members);
 	for (guint i = 0; i < s->nodes->len; i++) {
 		const struct scn_node *n = g_ptr_array_index(s->nodes, i);
+		char *own;
 
-		if (!n->domain)
+		if (!node_domain(n, &own))
 			dot_node(out, n, "\t");
+		g_free(own);
 	}
+	g_hash_table_destroy(members);
+	g_ptr_array_free(named, TRUE);
 	for (guint i = 0; i < s->links->len; i++) {
 		const struct scn_link *l = g_ptr_array_index(s->links, i);
-		char *label = g_strdup_printf("%s %s", units_fmt_rate(l->p.bandwidth_bps,
-									 bw, sizeof(bw)),
-					      units_fmt_duration(l->p.delay, dl, sizeof(dl)));
+		GString *label = g_string_new(NULL);
 
+		/* Its name, then "1 Gbps, 0 ms, weight 1". */
+		if (l->name)
+			g_string_append_printf(label, "%s\n", l->name);
+		link_params_text(l, label);
 		fprintf(out, "\t");
 		dot_str(out, l->node[0]);
 		fprintf(out, " -- ");
 		dot_str(out, l->node[1]);
 		fprintf(out, " [label=");
-		dot_str(out, label);
+		dot_str(out, label->str);
 		fprintf(out, ", taillabel=");
 		dot_str(out, l->ifname[0]);
 		fprintf(out, ", headlabel=");
 		dot_str(out, l->ifname[1]);
 		fprintf(out, "%s];\n", l->scripted ? ", style=bold" : "");
-		g_free(label);
+		g_string_free(label, TRUE);
 	}
 	for (guint i = 0; i < s->nodes->len; i++) {
 		const struct scn_node *n = g_ptr_array_index(s->nodes, i);
@@ -322,4 +396,53 @@ scenario_write_dot(const struct scenario *s, FILE *out)
 		}
 	}
 	fprintf(out, "}\n");
+}
+
+/* ---- text ---- */
+
+/*
+ * The topology for a reader, as "cometsim topo" prints it without --dot:
+ * a line per node (its domain, router or host, its interfaces and their
+ * addresses), then a line per link (its name, its two ends, bandwidth,
+ * delay, weight).
+ */
+void
+scenario_write_text(const struct scenario *s, FILE *out)
+{
+	char buf[ADDR_STRLEN];
+
+	fprintf(out, "scenario %s: %u nodes, %u links\n", s->name, s->nodes->len,
+		s->links->len);
+	for (guint i = 0; i < s->nodes->len; i++) {
+		const struct scn_node *n = g_ptr_array_index(s->nodes, i);
+		char *own;
+		const char *d = node_domain(n, &own);
+
+		fprintf(out, "node %s: %s", n->name, n->host ? "host" : "router");
+		if (d)
+			fprintf(out, ", domain %s", d);
+		if (!addr_is_unset(&n->router_id))
+			fprintf(out, ", id %s", addr_fmt(&n->router_id, buf));
+		for (guint j = 0; j < n->ifaces->len; j++) {
+			const struct scn_iface *ifc = g_ptr_array_index(n->ifaces, j);
+
+			fprintf(out, "%s %s", j ? "," : ";", ifc->name);
+			for (guint k = 0; k < ifc->addrs->len; k++) {
+				const struct ifaddr *a = &g_array_index(ifc->addrs, struct ifaddr, k);
+
+				fprintf(out, " %s/%u", addr_fmt(&a->addr, buf), a->plen);
+			}
+		}
+		fputc('\n', out);
+		g_free(own);
+	}
+	for (guint i = 0; i < s->links->len; i++) {
+		const struct scn_link *l = g_ptr_array_index(s->links, i);
+		GString *g = g_string_new(NULL);
+
+		link_params_text(l, g);
+		fprintf(out, "link %s: %s %s -- %s %s, %s\n", l->name ? l->name : "-",
+			l->node[0], l->ifname[0], l->node[1], l->ifname[1], g->str);
+		g_string_free(g, TRUE);
+	}
 }

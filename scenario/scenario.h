@@ -93,6 +93,8 @@ const struct scn_run_opts *scenario_run_opts(const struct scenario *s);
 void scenario_list_params(const struct scenario *s, FILE *out);
 /* The topology as Graphviz DOT (nodes, interfaces, links with parameters). */
 void scenario_write_dot(const struct scenario *s, FILE *out);
+/* The same for a reader: a line per node, then a line per link. */
+void scenario_write_text(const struct scenario *s, FILE *out);
 
 /* deploy.c */
 

@@ -412,8 +412,9 @@ ropt_parse(struct scn_ld *ld, enum scn_ropt o)
 		if (strcmp(str, "none") == 0 || strcmp(str, "inf") == 0)
 			s->ro.end_time = SIM_TIME_MAX;
 		else
-			rc = units_duration(name, str, 0, 0, SIM_TIME_LIMIT, &s->ro.end_time, err,
-					    sizeof(err));
+			/* Seconds when no unit is given, as max_wall and <EndTime>. */
+			rc = units_duration(name, str, UNITS_BARE_S, 0, SIM_TIME_LIMIT,
+					    &s->ro.end_time, err, sizeof(err));
 		break;
 	case RO_SEED:
 		rc = units_uint(name, str, 0, UINT64_MAX, &s->ro.seed, err, sizeof(err));
@@ -436,7 +437,15 @@ ropt_parse(struct scn_ld *ld, enum scn_ropt o)
 		break;
 	case RO_SCHEDULER:
 		if (!sched_lookup(str)) {
-			why = "unknown scheduler";
+			/* "unknown scheduler (one of: calendar, heap)" */
+			size_t at = (size_t)snprintf(pwhy, sizeof(pwhy), "unknown scheduler (one of: ");
+
+			for (size_t i = 0; sched_all[i] && at < sizeof(pwhy); i++)
+				at += (size_t)snprintf(pwhy + at, sizeof(pwhy) - at, "%s%s",
+						       i ? ", " : "", sched_all[i]->name);
+			if (at < sizeof(pwhy))
+				snprintf(pwhy + at, sizeof(pwhy) - at, ")");
+			why = pwhy;
 			rc = -1;
 		}
 		break;

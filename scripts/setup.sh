@@ -41,6 +41,8 @@ libpcap-dev libcunit1-dev tshark gnuplot-nox
 protobuf-compiler python3-protobuf
 parallel clang libclang-rt-dev valgrind strace
 chromium"
+# graphviz: dot -Tsvg reads what cometsim topo --dot writes (tests/scenarios/cli.sh).
+pkgs="$pkgs graphviz"
 
 missing=
 for p in $pkgs; do

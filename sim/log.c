@@ -10,6 +10,7 @@
  * wherever the spec comes from (--log, <run log=...>, a sweep's <run>).
  */
 #include <stdarg.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,6 +250,97 @@ char_invisible(gunichar u)
 	default:
 		return false;
 	}
+}
+
+char *
+log_straight_quotes(const char *s)
+{
+	GString *g = g_string_sized_new(strlen(s));
+
+	for (const char *p = s; *p; p++) {
+		/* U+2018, U+2019, U+201C, U+201D: E2 80 98/99/9C/9D. */
+		if ((unsigned char)p[0] == 0xe2 && (unsigned char)p[1] == 0x80 &&
+		    ((unsigned char)p[2] == 0x98 || (unsigned char)p[2] == 0x99 ||
+		     (unsigned char)p[2] == 0x9c || (unsigned char)p[2] == 0x9d)) {
+			g_string_append_c(g, (unsigned char)p[2] >= 0x9c ? '"' : '\'');
+			p += 2;
+		} else {
+			g_string_append_c(g, *p);
+		}
+	}
+	return g_string_free(g, FALSE);
+}
+
+const char *
+log_gerror(GError *e)
+{
+	char *straight;
+
+	if (!e || !e->message)
+		return "";
+	/* Never longer: each quote of three bytes becomes one. */
+	straight = log_straight_quotes(e->message);
+	strcpy(e->message, straight);
+	g_free(straight);
+	return e->message;
+}
+
+char *
+log_getopt_error(int c, int argc, char **argv, const struct option *longopts)
+{
+	const char *arg = optind >= 1 && optind - 1 < argc ? argv[optind - 1] : "?";
+	GString *cand;
+	char *name, *msg;
+	const struct option *exact = NULL;
+	size_t len;
+	int n = 0;
+
+	if (strncmp(arg, "--", 2) != 0 || !arg[2]) {
+		/* A short option: getopt says which letter. */
+		if (c == ':')
+			return g_strdup_printf("option \"-%c\" needs a value", optopt);
+		return g_strdup_printf("unknown option \"-%c\"", g_ascii_isprint(optopt) ?
+				       optopt : '?');
+	}
+	len = strcspn(arg, "=");
+	name = g_strndup(arg, len);
+	if (c == ':') {
+		msg = g_strdup_printf("option \"%s\" needs a value", name);
+		g_free(name);
+		return msg;
+	}
+	cand = g_string_new(NULL);
+	for (const struct option *o = longopts; o && o->name; o++) {
+		if (strlen(o->name) == len - 2 && strncmp(o->name, name + 2, len - 2) == 0)
+			exact = o;
+		if (strncmp(o->name, name + 2, len - 2) == 0) {
+			g_string_append_printf(cand, "%s--%s", n ? ", " : "", o->name);
+			n++;
+		}
+	}
+	if (exact && arg[len] == '=' && exact->has_arg == no_argument)
+		msg = g_strdup_printf("option \"%s\" takes no value", name);
+	else if (!exact && n > 1)
+		msg = g_strdup_printf("option \"%s\" is ambiguous (%s)", name, cand->str);
+	else
+		msg = g_strdup_printf("unknown option \"%s\"", name);
+	g_string_free(cand, TRUE);
+	g_free(name);
+	return msg;
+}
+
+static char log_prog_name[128] = "cometsim";
+
+const char *
+log_prog(void)
+{
+	return log_prog_name;
+}
+
+void
+log_prog_set(const char *prog)
+{
+	g_strlcpy(log_prog_name, prog, sizeof(log_prog_name));
 }
 
 char *

@@ -12,6 +12,8 @@
 #include <stdarg.h>
 #include <stdbool.h>
 
+#include <glib.h>
+
 #include "sim/sim.h"
 
 enum log_level {
@@ -60,6 +62,33 @@ int log_parse_spec(struct netlog *lg, const char *spec, char *err, size_t errlen
  * quote what a user wrote.  g_free() it.
  */
 char *log_escape(const char *s);
+/*
+ * The same text with the typographic quotes some library messages use
+ * (GLib's errors quote a name in curly double quotes) made straight:
+ * U+201C and U+201D become ", U+2018 and U+2019 become '.  The program's
+ * own messages use straight quotes only (doc/cometsim.1, DIAGNOSTICS).
+ * g_free() it.
+ */
+char *log_straight_quotes(const char *s);
+/* A GLib error's message with its quotes made straight, in place; for printing. */
+const char *log_gerror(GError *e);
+/*
+ * The prefix of the program's own messages on standard error: the
+ * command as it was typed, "cometsim run", "cometsim sweep status", or
+ * "cometsim" before a command is known.  The front end sets it once.
+ */
+const char *log_prog(void);
+void log_prog_set(const char *prog);
+struct option;
+/*
+ * What getopt_long() found wrong, in the program's words, for a parser
+ * that set opterr = 0 and starts its short options with ':': c is what
+ * getopt_long() returned (':' a value missing, '?' anything else), right
+ * after it returned.  'unknown option "--x"', 'option "--seed" needs a
+ * value', 'option "--quiet" takes no value', 'option "--s" is ambiguous
+ * (--seed, --set)'.  g_free() it.
+ */
+char *log_getopt_error(int c, int argc, char **argv, const struct option *longopts);
 /* Level names: "error", "warn", "info", "debug", "trace"; -1 if unknown. */
 int log_level_parse(const char *name);
 const char *log_level_name(enum log_level l);

@@ -101,8 +101,8 @@ tally_hint(const struct tally *t, const struct sw_dir *sd)
 	const char *desc = g_hash_table_lookup(sd->manifest, "description");
 
 	if (idle && !t->n[SW_RS_RUNNING] && !t->n[SW_RS_QUEUED])
-		fprintf(stderr, "cometsim sweep: %u runs are not finished and nothing runs them: "
-			"start the sweep again (cometsim sweep %s --out %s)\n", idle,
+		fprintf(stderr, "%s: %u runs are not finished and nothing runs them: "
+			"start the sweep again (cometsim sweep %s --out %s)\n", log_prog(), idle,
 			desc ? desc : "SWEEP.xml", sd->dir);
 }
 
@@ -283,8 +283,8 @@ collect(struct sw_dir *sd, const struct sw_desc *d, bool quiet, bool draw,
 	if (!sw_got_signal)
 		tally_hint(&t, sd);
 	if (t.n[SW_RS_FAILED])
-		fprintf(stderr, "cometsim sweep: %u of %u runs failed (runs.csv has their exit "
-			"status and stderr):\n%s", t.n[SW_RS_FAILED], nruns, failures->str);
+		fprintf(stderr, "%s: %u of %u runs failed (runs.csv has their exit "
+			"status and stderr):\n%s", log_prog(), t.n[SW_RS_FAILED], nruns, failures->str);
 	if (!quiet) {
 		printf("%s%u runs: %u complete", prefix ? prefix : "", nruns, t.n[SW_RS_COMPLETE]);
 		for (int s = SW_RS_FAILED; s >= SW_RS_PENDING; s--)
@@ -328,8 +328,7 @@ cmd_status(int argc, char **argv)
 	GString *failed = g_string_new(NULL);
 	int rc;
 
-	if (argc != 2)
-		return fprintf(stderr, "%s", sweep_usage), SW_EXIT_USAGE;
+	(void)argc;
 	sd = sw_dir_open(argv[1]);
 	if (!sd)
 		return SW_EXIT_INPUT;
@@ -385,16 +384,9 @@ cmd_collect(int argc, char **argv)
 	const char *dir = NULL;
 	int rc;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet"))
-			quiet = true;
-		else if (!dir && argv[i][0] != '-')
-			dir = argv[i];
-		else
-			return fprintf(stderr, "%s", sweep_usage), SW_EXIT_USAGE;
-	}
-	if (!dir)
-		return fprintf(stderr, "%s", sweep_usage), SW_EXIT_USAGE;
+	(void)argc;
+	dir = argv[1];
+	quiet = argv[2] != NULL;
 	sd = sw_dir_open(dir);
 	if (!sd)
 		return SW_EXIT_INPUT;
@@ -454,7 +446,7 @@ static const struct option sweep_options[] = {
 static int
 usage_error(const char *fmt, const char *arg)
 {
-	fputs("cometsim sweep: ", stderr);
+	fprintf(stderr, "%s: ", log_prog());
 	fprintf(stderr, fmt, arg);
 	fputc('\n', stderr);
 	fputs(sweep_usage, stderr);
@@ -474,8 +466,8 @@ cmd_start(int argc, char **argv)
 
 	o.sbatch = g_ptr_array_new();
 	optind = 1;
-	opterr = 1;
-	while ((c = getopt_long(argc, argv, "hj:e:o:nq", sweep_options, NULL)) != -1) {
+	opterr = 0;	/* said below, in the program's words */
+	while ((c = getopt_long(argc, argv, ":hj:e:o:nq", sweep_options, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			printf("%s\n%s", sweep_usage, sweep_help);
@@ -516,10 +508,13 @@ cmd_start(int argc, char **argv)
 		case 'q':
 			o.quiet = true;
 			break;
-		default:
-			fputs(sweep_usage, stderr);
-			rc = SW_EXIT_USAGE;
+		default: {	/* ':' or '?' */
+			char *why = log_getopt_error(c, argc, argv, sweep_options);
+
+			rc = usage_error("%s", why);
+			g_free(why);
 			goto done;
+		}
 		}
 	}
 	if (optind >= argc) {
@@ -561,23 +556,23 @@ cmd_start(int argc, char **argv)
 	}
 	cx.self = sw_self_exe();
 	if (!cx.self) {
-		fprintf(stderr, "cometsim sweep: cannot find the program itself\n");
+		fprintf(stderr, "%s: cannot find the program itself\n", log_prog());
 		goto done;
 	}
 	if (output_dir_foreign(dir, sweep_own)) {
-		fprintf(stderr, "cometsim sweep: %s: not empty, and not a sweep directory (it "
-			"has no manifest): choose another --out, or empty it yourself\n", dir);
+		fprintf(stderr, "%s: %s: not empty, and not a sweep directory (it "
+			"has no manifest): choose another --out, or empty it yourself\n", log_prog(), dir);
 		goto done;
 	}
 	if (g_mkdir_with_parents(dir, 0777) != 0) {
-		fprintf(stderr, "cometsim sweep: %s: %s\n", dir, strerror(errno));
+		fprintf(stderr, "%s: %s: %s\n", log_prog(), dir, strerror(errno));
 		goto done;
 	}
 	/* One sweep process per directory at a time. */
 	lockpath = g_build_filename(dir, "lock", NULL);
 	lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
 	if (lockfd < 0 || flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
-		fprintf(stderr, "cometsim sweep: %s is in use by another cometsim sweep\n", dir);
+		fprintf(stderr, "%s: %s is in use by another cometsim sweep\n", log_prog(), dir);
 		goto done;
 	}
 	if (sw_dir_prepare(dir, cx.plan, cx.self) != 0)
@@ -628,8 +623,8 @@ cmd_start(int argc, char **argv)
 		g_free(prefix);
 	}
 	if (sw_got_signal) {
-		fprintf(stderr, "cometsim sweep: interrupted; run the same command again to "
-			"finish the sweep\n");
+		fprintf(stderr, "%s: interrupted; run the same command again to "
+			"finish the sweep\n", log_prog());
 		rc = 128 + sw_got_signal;
 	}
 done:
@@ -647,14 +642,129 @@ done:
 	return rc;
 }
 
+/* ---- status, collect, exec: their usage and arguments ---- */
+
+static const char status_usage[] = "usage: cometsim sweep status SWEEPDIR\n";
+static const char status_help[] =
+	"Count the runs of a sweep directory: complete, failed (with the end of\n"
+	"their standard error), running, queued (Slurm), interrupted, not started.\n"
+	"\n"
+	"  -h, --help            this help\n"
+	"\n"
+	"Exit status: 0 every run complete, 1 a run failed, bad input or runs left\n"
+	"that nothing runs, 2 bad usage, 3 runs still queued or running.\n";
+static const char collect_usage[] = "usage: cometsim sweep collect SWEEPDIR [--quiet]\n";
+static const char collect_help[] =
+	"Gather the finished runs of a sweep directory into results.csv and\n"
+	"runs.csv and draw the plots (what a sweep does when its runs are over;\n"
+	"for the Slurm engine, which returns at once).\n"
+	"\n"
+	"  -q, --quiet           no summary on stdout\n"
+	"  -h, --help            this help\n"
+	"\n"
+	"Exit status: as cometsim sweep status.\n";
+static const char exec_usage[] = "usage: cometsim sweep exec SWEEPDIR INDEX\n";
+static const char exec_help[] =
+	"Run run INDEX (from 0) of a sweep directory under its lock, keeping its\n"
+	"standard error and exit status; skip it when its summary.json says\n"
+	"complete.  What every engine starts for each run (COMETSIM_SWEEP_WRAP:\n"
+	"a command to run it under, doc/sweeps.md).\n"
+	"\n"
+	"  -h, --help            this help\n"
+	"\n"
+	"Exit status: that of the run; 1 bad input, 2 bad usage.\n";
+
+/* A usage error of a sub-command: the message, its synopsis, status 2. */
+static int
+sub_usage_error(const char *usage, const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s: ", log_prog());
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	fputs(usage, stderr);
+	return SW_EXIT_USAGE;
+}
+
+/*
+ * The arguments of status, collect or exec (argv[0] is its name): -h or
+ * --help prints its help (-1: exit 0); -q or --quiet when the command
+ * takes it (*quiet not NULL); then exactly nops operands (named
+ * opnames), into ops.  An
+ * unknown option, a missing or an extra operand: a usage error (2).
+ */
+static int
+sub_args(int argc, char **argv, const char *usage, const char *help,
+	 const char *const *opnames, int nops, const char **ops, bool *quiet)
+{
+	int n = 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			printf("%s\n%s", usage, help);
+			return -1;
+		}
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (quiet && (!strcmp(a, "-q") || !strcmp(a, "--quiet")))
+			*quiet = true;
+		else if (a[0] == '-' && a[1])
+			return sub_usage_error(usage, "unknown option \"%s\"", a);
+		else if (n < nops)
+			ops[n++] = a;
+		else
+			return sub_usage_error(usage, "unexpected argument \"%s\"", a);
+	}
+	if (n < nops)
+		return sub_usage_error(usage, "missing %s", opnames[n]);
+	return 0;
+}
+
+/* cometsim sweep status|collect|exec ...: argv[0] is the sub-command. */
+static int
+sub_main(int argc, char **argv)
+{
+	char prog[64];
+	static const char *const dir_index[] = { "SWEEPDIR", "INDEX" };
+	const char *ops[2] = { NULL, NULL };
+	bool quiet = false;
+	int rc;
+
+	snprintf(prog, sizeof(prog), "cometsim sweep %s", argv[0]);
+	log_prog_set(prog);
+	if (!strcmp(argv[0], "status")) {
+		rc = sub_args(argc, argv, status_usage, status_help, dir_index, 1, ops, NULL);
+		if (rc == 0) {
+			char *av[] = { argv[0], (char *)ops[0], NULL };
+
+			rc = cmd_status(2, av);
+		}
+	} else if (!strcmp(argv[0], "collect")) {
+		rc = sub_args(argc, argv, collect_usage, collect_help, dir_index, 1, ops, &quiet);
+		if (rc == 0) {
+			char *av[] = { argv[0], (char *)ops[0], quiet ? "--quiet" : NULL, NULL };
+
+			rc = cmd_collect(quiet ? 3 : 2, av);
+		}
+	} else {
+		rc = sub_args(argc, argv, exec_usage, exec_help, dir_index, 2, ops, NULL);
+		if (rc == 0) {
+			char *av[] = { argv[0], (char *)ops[0], (char *)ops[1], NULL };
+
+			rc = sw_exec_main(3, av);
+		}
+	}
+	return rc < 0 ? 0 : rc;
+}
+
 int
 sweep_main(int argc, char **argv)
 {
-	if (argc >= 2 && !strcmp(argv[1], "exec"))
-		return sw_exec_main(argc - 1, argv + 1);
-	if (argc >= 2 && !strcmp(argv[1], "status"))
-		return cmd_status(argc - 1, argv + 1);
-	if (argc >= 2 && !strcmp(argv[1], "collect"))
-		return cmd_collect(argc - 1, argv + 1);
+	if (argc >= 2 && (!strcmp(argv[1], "exec") || !strcmp(argv[1], "status") ||
+			  !strcmp(argv[1], "collect")))
+		return sub_main(argc - 1, argv + 1);
 	return cmd_start(argc, argv);
 }

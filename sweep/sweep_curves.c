@@ -113,7 +113,7 @@ curves_draw(const char *dir, const char *name, const char *title, const char *xl
 	}
 	path = g_strdup_printf("%s/%s.dat", dir, name);
 	if (sw_write_atomic(path, dat->str, dat->len) != 0) {
-		fprintf(stderr, "cometsim: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "%s: %s: %s\n", log_prog(), path, strerror(errno));
 		goto done;
 	}
 	g_free(path);
@@ -149,7 +149,7 @@ curves_draw(const char *dir, const char *name, const char *title, const char *xl
 			       "set output '%s.svg'\nreplot\nunset output\n", name);
 	path = g_strdup_printf("%s/%s.gp", dir, name);
 	if (sw_write_atomic(path, gp->str, gp->len) != 0) {
-		fprintf(stderr, "cometsim: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "%s: %s: %s\n", log_prog(), path, strerror(errno));
 		goto done;
 	}
 	if (gnuplot) {
@@ -189,13 +189,13 @@ table_load(const char *path, struct table *t)
 
 	memset(t, 0, sizeof(*t));
 	if (!text) {
-		fprintf(stderr, "cometsim: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "%s: %s: %s\n", log_prog(), path, strerror(errno));
 		return -1;
 	}
 	t->rows = sw_csv_parse(text);
 	g_free(text);
 	if (!t->rows || t->rows->len == 0) {
-		fprintf(stderr, "cometsim: %s: not a CSV file with a header\n", path);
+		fprintf(stderr, "%s: %s: not a CSV file with a header\n", log_prog(), path);
 		return -1;
 	}
 	hdr = g_ptr_array_index(t->rows, 0);
@@ -212,7 +212,7 @@ table_col(const struct table *t, const char *path, const char *name)
 	guint c = GPOINTER_TO_UINT(g_hash_table_lookup(t->col, name));
 
 	if (!c) {
-		fprintf(stderr, "cometsim: %s: no column \"%s\"\n", path, name);
+		fprintf(stderr, "%s: %s: no column \"%s\"\n", log_prog(), path, name);
 		return -1;
 	}
 	return (int)c - 1;
@@ -232,13 +232,13 @@ static int
 out_prepare(const char *dir, char **gnuplot)
 {
 	if (g_mkdir_with_parents(dir, 0777) != 0) {
-		fprintf(stderr, "cometsim: %s: %s\n", dir, strerror(errno));
+		fprintf(stderr, "%s: %s: %s\n", log_prog(), dir, strerror(errno));
 		return -1;
 	}
 	*gnuplot = g_find_program_in_path("gnuplot");
 	if (!*gnuplot)
-		fprintf(stderr, "cometsim: gnuplot is not installed (Debian: apt-get install "
-			"gnuplot-nox): writing the data and scripts of the plots only\n");
+		fprintf(stderr, "%s: gnuplot is not installed (Debian: apt-get install "
+			"gnuplot-nox): writing the data and scripts of the plots only\n", log_prog());
 	return 0;
 }
 
@@ -290,8 +290,8 @@ sw_plot_timeseries(const char *csv, const char *outdir, const char *const *only,
 			continue;
 		if (!sn || !key || !sweep_number(cell(&t, i, ct), &x) ||
 		    !sweep_number(cell(&t, i, cv), &y)) {
-			fprintf(stderr, "cometsim: %s:%u: not a row of time series (time,series,"
-				"key,value)\n", csv, i + 1);
+			fprintf(stderr, "%s: %s:%u: not a row of time series (time,series,"
+				"key,value)\n", log_prog(), csv, i + 1);
 			goto done;
 		}
 		s = g_hash_table_lookup(by_name, sn);
@@ -313,11 +313,11 @@ sw_plot_timeseries(const char *csv, const char *outdir, const char *const *only,
 	}
 	for (size_t k = 0; only && only[k]; k++)
 		if (!g_hash_table_lookup(by_name, only[k])) {
-			fprintf(stderr, "cometsim: %s: no series \"%s\"\n", csv, only[k]);
+			fprintf(stderr, "%s: %s: no series \"%s\"\n", log_prog(), csv, only[k]);
 			goto done;
 		}
 	if (series->len == 0) {
-		fprintf(stderr, "cometsim: %s: no rows: nothing to draw\n", csv);
+		fprintf(stderr, "%s: %s: no rows: nothing to draw\n", log_prog(), csv);
 		goto done;
 	}
 	if (out_prepare(outdir, &gnuplot) != 0)
@@ -382,7 +382,7 @@ sw_plot_cdf(const char *csv, const char *column, const char *by, const char *out
 		if (!v || !*v)
 			continue;	/* an empty cell: no value (a request that never ended) */
 		if (!sweep_number(v, &x)) {
-			fprintf(stderr, "cometsim: %s:%u: column %s: \"%s\" is not a number\n", csv,
+			fprintf(stderr, "%s: %s:%u: column %s: \"%s\" is not a number\n", log_prog(), csv,
 				i + 1, column, v);
 			goto done;
 		}
@@ -397,7 +397,7 @@ sw_plot_cdf(const char *csv, const char *column, const char *by, const char *out
 		g_array_append_val(g_ptr_array_index(vals, GPOINTER_TO_UINT(idx)), x);
 	}
 	if (curves->len == 0) {
-		fprintf(stderr, "cometsim: %s: column %s has no value\n", csv, column);
+		fprintf(stderr, "%s: %s: column %s has no value\n", log_prog(), csv, column);
 		goto done;
 	}
 	for (guint k = 0; k < curves->len; k++) {

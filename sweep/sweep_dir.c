@@ -65,7 +65,7 @@ sw_dir_load(const char *dir, bool with_plan)
 	sd->manifest = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	path = g_build_filename(sd->dir, "manifest", NULL);
 	if (!(text = fileio_text(path, NULL))) {
-		fprintf(stderr, "cometsim: %s is not a sweep directory (no manifest)\n", dir);
+		fprintf(stderr, "%s: %s is not a sweep directory (no manifest)\n", log_prog(), dir);
 		g_free(path);
 		sw_dir_free(sd);
 		return NULL;
@@ -90,7 +90,7 @@ sw_dir_load(const char *dir, bool with_plan)
 	path = g_build_filename(sd->dir, "plan.csv", NULL);
 	if (!(text = fileio_text(path, NULL)) ||
 	    !(sd->plan = sw_csv_parse(text)) || sd->plan->len < 1) {
-		fprintf(stderr, "cometsim: %s: cannot read the plan\n", path);
+		fprintf(stderr, "%s: %s: cannot read the plan\n", log_prog(), path);
 		g_free(text);
 		g_free(path);
 		sw_dir_free(sd);
@@ -248,9 +248,9 @@ sw_dir_prepare(const char *dir, const struct sw_plan *pl, const char *self)
 
 		while (a[i] && b[i] && !strcmp(a[i], b[i]))
 			i++;
-		fprintf(stderr, "cometsim sweep: %s holds another sweep: its plan.csv line %u is\n"
+		fprintf(stderr, "%s: %s holds another sweep: its plan.csv line %u is\n"
 			"  %s\nbut this description gives\n  %s\n"
-			"Use another --out, or remove %s to start over.\n", dir, i + 1,
+			"Use another --out, or remove %s to start over.\n", log_prog(), dir, i + 1,
 			a[i] ? a[i] : "(the end)", b[i] ? b[i] : "(the end)", dir);
 		g_strfreev(a);
 		g_strfreev(b);
@@ -264,7 +264,7 @@ sw_dir_prepare(const char *dir, const struct sw_plan *pl, const char *self)
 	path = g_build_filename(dir, "sweep.xml", NULL);
 	if (!(text = fileio_text(d->path, &tlen)) ||
 	    sw_write_atomic(path, text, tlen) != 0) {
-		fprintf(stderr, "cometsim sweep: cannot copy %s into %s\n", d->path, dir);
+		fprintf(stderr, "%s: cannot copy %s into %s\n", log_prog(), d->path, dir);
 		goto done;
 	}
 	g_free(path);

@@ -151,7 +151,7 @@ spawn_exec(struct sw_ctx *cx, unsigned idx)
 			dup2(nul, STDOUT_FILENO);
 		}
 		execl(cx->self, "cometsim", "sweep", "exec", cx->sd->dir, num, (char *)NULL);
-		fprintf(stderr, "cometsim sweep: cannot run %s: %s\n", cx->self, strerror(errno));
+		fprintf(stderr, "%s: cannot run %s: %s\n", log_prog(), cx->self, strerror(errno));
 		_exit(127);
 	}
 	if (pid > 0)
@@ -181,7 +181,7 @@ sw_engine_local(struct sw_ctx *cx)
 			idxs[slot] = g_array_index(cx->pending, unsigned, next++);
 			pids[slot] = spawn_exec(cx, idxs[slot]);
 			if (pids[slot] < 0) {
-				fprintf(stderr, "cometsim sweep: fork: %s\n", strerror(errno));
+				fprintf(stderr, "%s: fork: %s\n", log_prog(), strerror(errno));
 				pids[slot] = 0;
 				sw_got_signal = SIGTERM;
 				break;
@@ -287,8 +287,8 @@ sw_engine_parallel(struct sw_ctx *cx)
 	pid_t pid;
 
 	if (!is_gnu_parallel()) {
-		fprintf(stderr, "cometsim sweep: GNU parallel is not installed (Debian: "
-			"apt-get install parallel)\n");
+		fprintf(stderr, "%s: GNU parallel is not installed (Debian: "
+			"apt-get install parallel)\n", log_prog());
 		rc = SW_EXIT_INPUT;
 		goto done;
 	}
@@ -323,7 +323,7 @@ sw_engine_parallel(struct sw_ctx *cx)
 	sw_signals_catch(true);
 	pid = fork();
 	if (pid < 0) {
-		fprintf(stderr, "cometsim sweep: fork: %s\n", strerror(errno));
+		fprintf(stderr, "%s: fork: %s\n", log_prog(), strerror(errno));
 		rc = SW_EXIT_INPUT;
 		goto done;
 	}
@@ -334,7 +334,7 @@ sw_engine_parallel(struct sw_ctx *cx)
 		if (nul >= 0)
 			dup2(nul, STDIN_FILENO);
 		execvp("parallel", (char **)av->pdata);
-		fprintf(stderr, "cometsim sweep: cannot run parallel: %s\n", strerror(errno));
+		fprintf(stderr, "%s: cannot run parallel: %s\n", log_prog(), strerror(errno));
 		_exit(127);
 	}
 	for (;;) {
@@ -432,20 +432,20 @@ sw_engine_slurm(struct sw_ctx *cx)
 	if (active)
 		g_hash_table_destroy(active);
 	if (nactive) {
-		fprintf(stderr, "cometsim sweep: %u array tasks of this sweep are still pending "
+		fprintf(stderr, "%s: %u array tasks of this sweep are still pending "
 			"or running (cometsim sweep status %s); wait for them or scancel them "
-			"first\n", nactive, cx->sd->dir);
+			"first\n", log_prog(), nactive, cx->sd->dir);
 		goto done;
 	}
 	maxarr = slurm_max_array();
 	if (maxarr && g_array_index(cx->pending, unsigned, cx->pending->len - 1) >= maxarr) {
-		fprintf(stderr, "cometsim sweep: the sweep has %zu runs but the cluster's "
+		fprintf(stderr, "%s: the sweep has %zu runs but the cluster's "
 			"MaxArraySize is %u: array indexes must stay below it (raise it in "
-			"slurm.conf, or split the sweep)\n", cx->plan->n, maxarr);
+			"slurm.conf, or split the sweep)\n", log_prog(), cx->plan->n, maxarr);
 		goto done;
 	}
 	if (g_mkdir_with_parents(sdir, 0777) != 0) {
-		fprintf(stderr, "cometsim sweep: %s: %s\n", sdir, strerror(errno));
+		fprintf(stderr, "%s: %s: %s\n", log_prog(), sdir, strerror(errno));
 		goto done;
 	}
 	self_q = g_shell_quote(cx->self);
@@ -477,20 +477,20 @@ sw_engine_slurm(struct sw_ctx *cx)
 	g_ptr_array_add(av, NULL);
 	if (!g_spawn_sync(NULL, (char **)av->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
 			  &out, &err, &status, &gerr)) {
-		fprintf(stderr, "cometsim sweep: cannot run sbatch: %s (Debian: apt-get install "
-			"slurm-client, and a cluster)\n", gerr->message);
+		fprintf(stderr, "%s: cannot run sbatch: %s (Debian: apt-get install "
+			"slurm-client, and a cluster)\n", log_prog(), log_gerror(gerr));
 		g_error_free(gerr);
 		goto done;
 	}
 	if (!g_spawn_check_wait_status(status, NULL)) {
-		fprintf(stderr, "cometsim sweep: sbatch failed: %s", err ? err : "\n");
+		fprintf(stderr, "%s: sbatch failed: %s", log_prog(), err ? err : "\n");
 		goto done;
 	}
 	g_strstrip(out);
 	out[strcspn(out, ";")] = '\0';	/* "JOBID;CLUSTER" */
 	f = fopen(jobsfile, "a");
 	if (!f || fprintf(f, "%s\n", out) < 0 || fclose(f) != 0) {
-		fprintf(stderr, "cometsim sweep: %s: %s\n", jobsfile, strerror(errno));
+		fprintf(stderr, "%s: %s: %s\n", log_prog(), jobsfile, strerror(errno));
 		goto done;
 	}
 	if (!cx->o->quiet)

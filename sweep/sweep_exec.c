@@ -154,11 +154,12 @@ sw_exec_main(int argc, char **argv)
 	errno = 0;
 	idx = strtoul(argv[2], &end, 10);
 	if (!g_ascii_isdigit(argv[2][0]) || *end || errno)
-		return fprintf(stderr, "cometsim sweep exec: bad INDEX \"%s\"\n", argv[2]),
+		return fprintf(stderr, "%s: bad INDEX \"%s\" (a run's number, from 0)\n"
+			       "usage: cometsim sweep exec SWEEPDIR INDEX\n", log_prog(), argv[2]),
 		       SW_EXIT_USAGE;
 	if (wrap && wrap[0] && !g_shell_parse_argv(wrap, &wargc, &wargv, &gerr)) {
-		fprintf(stderr, "cometsim sweep exec: COMETSIM_SWEEP_WRAP=\"%s\": %s\n",
-			wrap, gerr->message);
+		fprintf(stderr, "%s: COMETSIM_SWEEP_WRAP=\"%s\": %s\n", log_prog(),
+			wrap, log_gerror(gerr));
 		g_error_free(gerr);
 		return SW_EXIT_INPUT;
 	}
@@ -169,25 +170,25 @@ sw_exec_main(int argc, char **argv)
 	nruns = strtoul(g_hash_table_lookup(sd->manifest, "runs") ?
 			(char *)g_hash_table_lookup(sd->manifest, "runs") : "0", NULL, 10);
 	if (idx >= nruns) {
-		fprintf(stderr, "cometsim sweep exec: %s has %lu runs, no run %lu\n", sd->dir,
+		fprintf(stderr, "%s: %s has %lu runs, no run %lu\n", log_prog(), sd->dir,
 			nruns, idx);
 		goto done;
 	}
 	rdir = sw_run_dir(sd->dir, sd->idwidth, (unsigned)idx);
 	if (g_mkdir_with_parents(rdir, 0777) != 0) {
-		fprintf(stderr, "cometsim sweep exec: %s: %s\n", rdir, strerror(errno));
+		fprintf(stderr, "%s: %s: %s\n", log_prog(), rdir, strerror(errno));
 		goto done;
 	}
 	/* Not close-on-exec: the run inherits the lock and holds it to its end. */
 	path = g_build_filename(rdir, "lock", NULL);
 	lockfd = open(path, O_RDWR | O_CREAT, 0666);
 	if (lockfd < 0) {
-		fprintf(stderr, "cometsim sweep exec: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "%s: %s: %s\n", log_prog(), path, strerror(errno));
 		goto done;
 	}
 	while (flock(lockfd, LOCK_EX) != 0)
 		if (errno != EINTR) {
-			fprintf(stderr, "cometsim sweep exec: lock %s: %s\n", path, strerror(errno));
+			fprintf(stderr, "%s: lock %s: %s\n", log_prog(), path, strerror(errno));
 			goto done;
 		}
 	if (sw_summary_complete(rdir)) {
@@ -200,14 +201,14 @@ sw_exec_main(int argc, char **argv)
 		char err[512];
 
 		if (output_dir_adopt(rdir, err, sizeof(err)) != 0) {
-			fprintf(stderr, "cometsim sweep exec: %s\n", err);
+			fprintf(stderr, "%s: %s\n", log_prog(), err);
 			goto done;
 		}
 	}
 	g_free(path);
 	path = g_build_filename(rdir, "argv", NULL);
 	if (!(args = fileio_text(path, &len)) || len == 0) {
-		fprintf(stderr, "cometsim sweep exec: cannot read %s\n", path);
+		fprintf(stderr, "%s: cannot read %s\n", log_prog(), path);
 		goto done;
 	}
 	self = sw_self_exe();
@@ -236,7 +237,7 @@ sw_exec_main(int argc, char **argv)
 	path = g_build_filename(rdir, "stderr.txt", NULL);
 	errfd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (errfd < 0 || !self) {
-		fprintf(stderr, "cometsim sweep exec: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "%s: %s: %s\n", log_prog(), path, strerror(errno));
 		goto done;
 	}
 	snprintf(num, sizeof(num), "%lu", idx);
@@ -251,7 +252,7 @@ sw_exec_main(int argc, char **argv)
 	sw_signals_catch(false);
 	pid = fork();
 	if (pid < 0) {
-		fprintf(stderr, "cometsim sweep exec: fork: %s\n", strerror(errno));
+		fprintf(stderr, "%s: fork: %s\n", log_prog(), strerror(errno));
 		goto done;
 	}
 	if (pid == 0) {
@@ -266,7 +267,7 @@ sw_exec_main(int argc, char **argv)
 			execvp(wargv[0], (char **)av->pdata);
 		else
 			execv(self, (char **)av->pdata);
-		fprintf(stderr, "cometsim sweep exec: cannot run %s: %s\n",
+		fprintf(stderr, "%s: cannot run %s: %s\n", log_prog(),
 			wargv ? wargv[0] : self, strerror(errno));
 		_exit(127);
 	}

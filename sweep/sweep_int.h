@@ -16,6 +16,7 @@
 
 #include <glib.h>
 
+#include "sim/log.h"
 #include "sweep/sweep.h"
 
 #define SW_EXIT_INPUT	1

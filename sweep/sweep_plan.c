@@ -51,7 +51,7 @@ sw_desc_check_scenario(struct sw_desc *d)
 	GString *valid;
 
 	if (entities_register_all() != 0) {
-		fprintf(stderr, "cometsim: cannot register the entity classes\n");
+		fprintf(stderr, "%s: cannot register the entity classes\n", log_prog());
 		return -1;
 	}
 	err[0] = '\0';

@@ -628,10 +628,10 @@ sw_gnuplot(const char *gnuplot, const char *dir, const char *name)
 
 	if (!g_spawn_sync(dir, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err,
 			  &status, &gerr)) {
-		fprintf(stderr, "cometsim: cannot run gnuplot: %s\n", gerr->message);
+		fprintf(stderr, "%s: cannot run gnuplot: %s\n", log_prog(), log_gerror(gerr));
 		g_error_free(gerr);
 	} else if (!g_spawn_check_wait_status(status, NULL)) {
-		fprintf(stderr, "cometsim: gnuplot %s/%s failed:\n%s", dir, script, err ? err : "");
+		fprintf(stderr, "%s: gnuplot %s/%s failed:\n%s", log_prog(), dir, script, err ? err : "");
 	} else {
 		rc = 0;
 	}
@@ -650,19 +650,19 @@ sw_plots_draw(const struct sw_desc *d, const char *csv_path, const char *plots_d
 	int rc = 0;
 
 	if (!(text = fileio_text(csv_path, NULL))) {
-		fprintf(stderr, "cometsim: %s: %s\n", csv_path, strerror(errno));
+		fprintf(stderr, "%s: %s: %s\n", log_prog(), csv_path, strerror(errno));
 		return -1;
 	}
 	rows = sw_csv_parse(text);
 	g_free(text);
 	if (!rows || rows->len == 0) {
-		fprintf(stderr, "cometsim: %s: not a results file\n", csv_path);
+		fprintf(stderr, "%s: %s: not a results file\n", log_prog(), csv_path);
 		if (rows)
 			g_ptr_array_free(rows, TRUE);
 		return -1;
 	}
 	if (g_mkdir_with_parents(plots_dir, 0777) != 0) {
-		fprintf(stderr, "cometsim: %s: %s\n", plots_dir, strerror(errno));
+		fprintf(stderr, "%s: %s: %s\n", log_prog(), plots_dir, strerror(errno));
 		g_ptr_array_free(rows, TRUE);
 		return -1;
 	}
@@ -672,8 +672,8 @@ sw_plots_draw(const struct sw_desc *d, const char *csv_path, const char *plots_d
 		g_hash_table_insert(col, g_ptr_array_index(hdr, c), GUINT_TO_POINTER(c + 1));
 	gnuplot = g_find_program_in_path("gnuplot");
 	if (!gnuplot)
-		fprintf(stderr, "cometsim: gnuplot is not installed (Debian: apt-get install "
-			"gnuplot-nox): writing the data and scripts of the plots only\n");
+		fprintf(stderr, "%s: gnuplot is not installed (Debian: apt-get install "
+			"gnuplot-nox): writing the data and scripts of the plots only\n", log_prog());
 	for (guint k = 0; k < d->plots->len; k++)
 		if (plot_one(d, g_ptr_array_index(d->plots, k), rows, col, plots_dir, gnuplot,
 			     quiet) != 0)
@@ -688,7 +688,7 @@ sw_plots_draw(const struct sw_desc *d, const char *csv_path, const char *plots_d
 static int
 plot_usage_error(const char *fmt, const char *arg)
 {
-	fputs("cometsim plot: ", stderr);
+	fprintf(stderr, "%s: ", log_prog());
 	fprintf(stderr, fmt, arg);
 	fprintf(stderr, "\n%s", plot_usage);
 	return 2;
@@ -712,8 +712,8 @@ plot_curves(const char *path, const char *out, const char *cdf, const char *by,
 	}
 	csv = g_build_filename(path, "timeseries.csv", NULL);
 	if (!g_file_test(csv, G_FILE_TEST_IS_REGULAR)) {
-		fprintf(stderr, "cometsim plot: %s: neither a sweep's directory (no sweep.xml) nor "
-			"a run's with time series (no timeseries.csv)\n", path);
+		fprintf(stderr, "%s: %s: neither a sweep's directory (no sweep.xml) nor "
+			"a run's with time series (no timeseries.csv)\n", log_prog(), path);
 		g_free(csv);
 		return 1;
 	}
@@ -772,7 +772,10 @@ plot_main(int argc, char **argv)
 			cdf = argv[++i];
 		} else if (!strcmp(a, "--by")) {
 			by = argv[++i];
-		} else if (!dir && a[0] != '-') {
+		} else if (a[0] == '-' && a[1]) {
+			g_ptr_array_free(only, TRUE);
+			return plot_usage_error("unknown option \"%s\"", a);
+		} else if (!dir) {
 			dir = a;
 		} else {
 			g_ptr_array_free(only, TRUE);
@@ -817,7 +820,7 @@ plot_main(int argc, char **argv)
 	if (!d)
 		return 1;
 	if (d->plots->len == 0) {
-		fprintf(stderr, "cometsim plot: %s/sweep.xml has no <plot>\n", dir);
+		fprintf(stderr, "%s: %s/sweep.xml has no <plot>\n", log_prog(), dir);
 		sw_desc_free(d);
 		return 1;
 	}

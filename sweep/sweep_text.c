@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sim/log.h"
 #include "sweep/sweep.h"
 
 /* ---- CSV ---- */
@@ -106,7 +107,7 @@ sw_write_atomic(const char *path, const char *text, size_t len)
 	/* A temporary file beside path, then rename(): readers see all or nothing. */
 	if (!g_file_set_contents_full(path, text, (gssize)len,
 				      G_FILE_SET_CONTENTS_CONSISTENT, 0666, &err)) {
-		fprintf(stderr, "cometsim: %s\n", err->message);
+		fprintf(stderr, "%s: %s\n", log_prog(), log_gerror(err));
 		g_error_free(err);
 		errno = EIO;
 		return -1;

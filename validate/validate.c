@@ -117,7 +117,7 @@ usage_error(const char *fmt, ...)
 	va_list ap;
 
 	if (fmt) {
-		fputs("cometsim validate: ", stderr);
+		fprintf(stderr, "%s: ", log_prog());
 		va_start(ap, fmt);
 		vfprintf(stderr, fmt, ap);
 		va_end(ap);
@@ -203,8 +203,8 @@ validate_main(int argc, char **argv)
 	stamp(&v, argc, argv);
 
 	optind = 1;
-	opterr = 1;
-	while ((c = getopt_long(argc, argv, "ho:kq", validate_options, NULL)) != -1) {
+	opterr = 0;	/* said below, in the program's words */
+	while ((c = getopt_long(argc, argv, ":ho:kq", validate_options, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(validate_usage, stdout);
@@ -244,9 +244,13 @@ validate_main(int argc, char **argv)
 		case 'q':
 			v.quiet = true;
 			break;
-		default:
-			rc = usage_error(NULL);
+		default: {	/* ':' or '?' */
+			char *why = log_getopt_error(c, argc, argv, validate_options);
+
+			rc = usage_error("%s", why);
+			g_free(why);
 			goto done;
+		}
 		}
 	}
 	if (optind < argc) {
@@ -278,7 +282,7 @@ validate_main(int argc, char **argv)
 	}
 	/* Nothing runs, and nothing is written, without every tool. */
 	if (vd_tools_check(&v) != 0) {
-		fprintf(stderr, "cometsim validate: not run: the tools above are missing\n");
+		fprintf(stderr, "%s: not run: the tools above are missing\n", log_prog());
 		rc = VD_EXIT_USAGE;
 		goto done;
 	}
@@ -291,15 +295,15 @@ validate_main(int argc, char **argv)
 			name[strlen(name) - 3] = '\0';
 		e = vd_eval_find(&v, name);
 		if (e->state == VD_SKIPPED)
-			fprintf(stderr, "cometsim validate: warning: --pass %s: %s is not "
-				"selected by --only\n", p, name);
+			fprintf(stderr, "%s: warning: --pass %s: %s is not "
+				"selected by --only\n", log_prog(), p, name);
 		g_free(name);
 	}
 
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n <= 0) {
-		fprintf(stderr, "cometsim validate: cannot find this program "
-			"(/proc/self/exe): %s\n", strerror(errno));
+		fprintf(stderr, "%s: cannot find this program "
+			"(/proc/self/exe): %s\n", log_prog(), strerror(errno));
 		rc = VD_EXIT_INCOMPLETE;
 		goto done;
 	}
@@ -324,15 +328,15 @@ validate_main(int argc, char **argv)
 		foreign = output_dir_foreign(v.out, (const char *const *)own->pdata);
 		g_ptr_array_free(own, TRUE);
 		if (foreign) {
-			fprintf(stderr, "cometsim validate: %s: not empty, and not the directory "
+			fprintf(stderr, "%s: %s: not empty, and not the directory "
 				"of a validation (no validation.json, no evaluator's folder or log): "
-				"choose another --out, or empty it yourself\n", v.out);
+				"choose another --out, or empty it yourself\n", log_prog(), v.out);
 			rc = VD_EXIT_USAGE;
 			goto done;
 		}
 	}
 	if (g_mkdir_with_parents(v.out, 0755) != 0) {
-		fprintf(stderr, "cometsim validate: cannot create %s: %s\n", v.out,
+		fprintf(stderr, "%s: cannot create %s: %s\n", log_prog(), v.out,
 			strerror(errno));
 		rc = VD_EXIT_INCOMPLETE;
 		goto done;
@@ -341,7 +345,7 @@ validate_main(int argc, char **argv)
 	/* One validation per directory at a time (the lock goes with the process). */
 	lockfd = open(v.out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (lockfd < 0 || flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
-		fprintf(stderr, "cometsim validate: %s: %s\n", v.out,
+		fprintf(stderr, "%s: %s: %s\n", log_prog(), v.out,
 			lockfd >= 0 && errno == EWOULDBLOCK ?
 			"another validation is writing into this directory: wait for it to "
 			"end, or choose another --out" : strerror(errno));

@@ -18,6 +18,7 @@
 
 #include <glib.h>
 
+#include "sim/log.h"
 #include "validate/validate.h"
 
 #define VD_EXIT_FAIL		1	/* a row says FAIL */

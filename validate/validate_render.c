@@ -739,7 +739,7 @@ write_file(const char *path, const char *text)
 	GError *gerr = NULL;
 
 	if (!g_file_set_contents(path, text, -1, &gerr)) {
-		fprintf(stderr, "cometsim validate: %s\n", gerr->message);
+		fprintf(stderr, "%s: %s\n", log_prog(), log_gerror(gerr));
 		g_error_free(gerr);
 		return -1;
 	}

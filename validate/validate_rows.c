@@ -103,7 +103,7 @@ validate_row_parse(const char *line, char *err, size_t errlen)
 	}
 	g_signal_connect(jp, "object-member", G_CALLBACK(on_member), names);
 	if (!json_parser_load_from_data(jp, line, -1, &gerr)) {
-		parse_error(gerr->message, err, errlen);
+		parse_error(log_gerror(gerr), err, errlen);
 		g_error_free(gerr);
 		goto done;
 	}

@@ -101,16 +101,16 @@ vd_find_srcdir(void)
 
 	if (env && env[0]) {
 		if (!has_evaluators(env)) {
-			fprintf(stderr, "cometsim validate: COMETSIM_SRCDIR=%s: no "
-				"scenarios/validation folder there\n", env);
+			fprintf(stderr, "%s: COMETSIM_SRCDIR=%s: no "
+				"scenarios/validation folder there\n", log_prog(), env);
 			return NULL;
 		}
 		return g_canonicalize_filename(env, NULL);
 	}
 	if (has_evaluators(COMETSIM_SRCDIR))
 		return g_strdup(COMETSIM_SRCDIR);
-	fprintf(stderr, "cometsim validate: no scenarios/validation in %s, the source "
-		"tree of this build; set COMETSIM_SRCDIR to a source tree\n",
+	fprintf(stderr, "%s: no scenarios/validation in %s, the source "
+		"tree of this build; set COMETSIM_SRCDIR to a source tree\n", log_prog(),
 		COMETSIM_SRCDIR);
 	return NULL;
 }
@@ -125,7 +125,7 @@ vd_find_evaluators(struct vd *v)
 	const char *n;
 
 	if (!d) {
-		fprintf(stderr, "cometsim validate: %s\n", gerr->message);
+		fprintf(stderr, "%s: %s\n", log_prog(), log_gerror(gerr));
 		g_error_free(gerr);
 		g_free(dir);
 		return -1;
@@ -154,7 +154,7 @@ vd_find_evaluators(struct vd *v)
 	g_dir_close(d);
 	g_ptr_array_sort(v->evals, eval_cmp);
 	if (v->evals->len == 0) {
-		fprintf(stderr, "cometsim validate: no evaluator (*.sh) in %s\n", dir);
+		fprintf(stderr, "%s: no evaluator (*.sh) in %s\n", log_prog(), dir);
 		g_free(dir);
 		return -1;
 	}
@@ -187,7 +187,7 @@ vd_passes_apply(struct vd *v)
 		int argc;
 
 		if (!colon || colon == p) {
-			fprintf(stderr, "cometsim validate: --pass \"%s\": expected NAME:ARGS\n", p);
+			fprintf(stderr, "%s: --pass \"%s\": expected NAME:ARGS\n", log_prog(), p);
 			return -1;
 		}
 		name = g_strndup(p, (gsize)(colon - p));
@@ -195,14 +195,14 @@ vd_passes_apply(struct vd *v)
 			name[strlen(name) - 3] = '\0';
 		e = vd_eval_find(v, name);
 		if (!e) {
-			fprintf(stderr, "cometsim validate: --pass \"%s\": no evaluator "
-				"\"%s\" in %s/scenarios/validation\n", p, name, v->srcdir);
+			fprintf(stderr, "%s: --pass \"%s\": no evaluator "
+				"\"%s\" in %s/scenarios/validation\n", log_prog(), p, name, v->srcdir);
 			g_free(name);
 			return -1;
 		}
 		g_free(name);
 		if (!g_shell_parse_argv(colon + 1, &argc, &argv, &gerr)) {
-			fprintf(stderr, "cometsim validate: --pass \"%s\": %s\n", p, gerr->message);
+			fprintf(stderr, "%s: --pass \"%s\": %s\n", log_prog(), p, log_gerror(gerr));
 			g_error_free(gerr);
 			return -1;
 		}
@@ -249,12 +249,12 @@ vd_tools_check(const struct vd *v)
 				continue;
 			g_ptr_array_add(seen, g_strdup(prog));
 			if (prog == env)
-				fprintf(stderr, "cometsim validate: %s.sh needs %s: %s=%s is not a "
-					"program; on Debian: apt-get install %s\n", e->name, t->prog,
+				fprintf(stderr, "%s: %s.sh needs %s: %s=%s is not a "
+					"program; on Debian: apt-get install %s\n", log_prog(), e->name, t->prog,
 					t->env, env, t->package);
 			else
-				fprintf(stderr, "cometsim validate: %s.sh needs %s, which is not "
-					"installed (not on PATH); on Debian: apt-get install %s\n",
+				fprintf(stderr, "%s: %s.sh needs %s, which is not "
+					"installed (not on PATH); on Debian: apt-get install %s\n", log_prog(),
 					e->name, t->prog, t->package);
 			missing++;
 		}

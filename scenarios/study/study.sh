@@ -124,7 +124,7 @@ done
 # and the client's AS: what IP's shortest-path routing takes.  Each
 # approach's path is requests.csv's as_path, the server's AS first.
 # shellcheck disable=SC2086
-"$bin" topo "$scn" $setargs >"$out/topology.dot" || fail "cometsim topo failed"
+"$bin" topo "$scn" --dot $setargs >"$out/topology.dot" || fail "cometsim topo failed"
 awk -F, -v dot="$out/topology.dot" '
 function bfs(src,   q, h, t, u, k, n) {
 	for (k in dist) delete dist[k]

@@ -20,7 +20,7 @@ cat >"$T/zoo.xml" <<'XML'
   </events>
 </scenario>
 XML
-"$COMETSIM" topo "$T/zoo.xml" >"$T/zoo.dot" 2>"$T/zoo.err"
+"$COMETSIM" topo "$T/zoo.xml" --dot >"$T/zoo.dot" 2>"$T/zoo.err"
 rc=$?
 check "topo of a scenario with a graphml topology: exit 0 ($rc)" [ "$rc" -eq 0 ]
 check "... a node keeps its label" grep -q '"n0" \[label="n0 (Lisbon)' "$T/zoo.dot"
@@ -28,8 +28,8 @@ check "... and gets its router address and a /30 a link" \
 	grep -q 'n0 (Lisbon)\\n10.64.0.1\\neth0 10.0.0.1/30' "$T/zoo.dot"
 check "... the next link the next /30 (n1: eth0 10.0.0.2 on the first, eth1 10.0.0.5)" \
 	grep -q 'n1 (Madrid)\\n10.64.0.2\\neth0 10.0.0.2/30\\neth1 10.0.0.5/30' "$T/zoo.dot"
-check "... a link gets the file's speed" grep -q '"n0" -- "n1" \[label="10Gbps' "$T/zoo.dot"
-check "... and a delay from the coordinates" grep -q '"n0" -- "n1" \[label="10Gbps 2513301ns' "$T/zoo.dot"
+check "... a link gets the file's speed" grep -q '"n0" -- "n1" \[label="n0:eth0-n1:eth0\\n10 Gbps' "$T/zoo.dot"
+check "... and a delay from the coordinates" grep -q '"n0" -- "n1" \[label="n0:eth0-n1:eth0\\n10 Gbps, 2513301 ns' "$T/zoo.dot"
 "$COMETSIM" run "$T/zoo.xml" --out "$T/zoo" --quiet >/dev/null 2>"$T/run.err"
 rc=$?
 check "a ping across it runs (exit $rc)" [ "$rc" -eq 0 ]
@@ -46,24 +46,24 @@ cat >"$T/rf.xml" <<'XML'
   <linkdefaults delay="7ms" bandwidth="100Mbps"/>
 </scenario>
 XML
-"$COMETSIM" topo "$T/rf.xml" >"$T/rf.dot" 2>&1
-check "a rocketfuel map: its links get the <linkdefaults>" grep -q 'label="100Mbps 7ms' "$T/rf.dot"
-"$COMETSIM" topo "$T/rf.xml" --set linkdefaults.delay=3ms >"$T/rf3.dot" 2>&1
-check "... and --set linkdefaults.delay=3ms" grep -q 'label="100Mbps 3ms' "$T/rf3.dot"
-check "... on every link" not grep -q '7ms' "$T/rf3.dot"
+"$COMETSIM" topo "$T/rf.xml" --dot >"$T/rf.dot" 2>&1
+check "a rocketfuel map: its links get the <linkdefaults>" grep -q '100 Mbps, 7 ms, weight' "$T/rf.dot"
+"$COMETSIM" topo "$T/rf.xml" --dot --set linkdefaults.delay=3ms >"$T/rf3.dot" 2>&1
+check "... and --set linkdefaults.delay=3ms" grep -q '100 Mbps, 3 ms, weight' "$T/rf3.dot"
+check "... on every link" not grep -q '7 ms' "$T/rf3.dot"
 
 # ---- from the command line ----
-"$COMETSIM" topo "$cch" --format rocketfuel >"$T/cli.dot" 2>"$T/cli.err"
+"$COMETSIM" topo "$cch" --format rocketfuel --dot >"$T/cli.dot" 2>"$T/cli.err"
 rc=$?
 check "cometsim topo FILE --format rocketfuel: exit 0 ($rc)" [ "$rc" -eq 0 ]
 check "... the graph is named after the file" grep -q '^graph "rocketfuel-map" {' "$T/cli.dot"
-"$COMETSIM" topo "$top_srcdir/topologies/as-small.caida.txt" --format caida >"$T/as.dot" 2>&1
+"$COMETSIM" topo "$top_srcdir/topologies/as-small.caida.txt" --format caida --dot >"$T/as.dot" 2>&1
 check "a caida file: each AS is a domain" grep -q '^	subgraph "cluster_AS64601" {' "$T/as.dot"
 check "... holding its router" grep -q '^		"AS64601" \[label="AS64601' "$T/as.dot"
 # every example of topologies/ loads with its format
 for ex in as-small.caida.txt:caida zoo-eu.graphml:graphml rocketfuel-map.cch:rocketfuel \
 	rocketfuel-weights.intra:rocketfuel waxman-20.brite:brite lab.edgelist:edgelist; do
-	"$COMETSIM" topo "$top_srcdir/topologies/${ex%%:*}" --format "${ex##*:}" >"$T/ex.dot" 2>&1
+	"$COMETSIM" topo "$top_srcdir/topologies/${ex%%:*}" --format "${ex##*:}" --dot >"$T/ex.dot" 2>&1
 	rc=$?
 	check "the example ${ex%%:*} loads (exit $rc)" [ "$rc" -eq 0 ]
 	check "... into links" grep -q -- ' -- ' "$T/ex.dot"

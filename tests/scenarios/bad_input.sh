@@ -86,7 +86,7 @@ run_case set-link-set     $S  -     '--set link.ab.delay=${dl}: link "ab": delay
 	--set 'link.ab.delay=${dl}' --set dl=-1ms
 run_case set-linkdefaults $S  $S:27 '<linkdefaults>: delay "bogus": not a number (a duration is a number and a unit: ns, us, ms, s, min or h, as in 1.5ms) (with --set ldl=bogus)' \
 	--set ldl=bogus
-run_case set-run          $S  $S:28 'end_time "bogus": not a number (a duration is a number and a unit: ns, us, ms, s, min or h, as in 1.5ms) (with --set end=bogus)' \
+run_case set-run          $S  $S:28 'end_time "bogus": not a number (a duration is a number of seconds, or a number and a unit: ns, us, ms, s, min or h) (with --set end=bogus)' \
 	--set end=bogus
 run_case set-script-cmd   $S  $S:33 'START_ROUTER: router id "x" is not of the form N, a.b or a.b.c, nor an IPv4 or IPv6 address (fe80:0:0:0:0:0:0:1) (with --set r=x)' \
 	--set r=x

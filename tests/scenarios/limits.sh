@@ -84,7 +84,7 @@ check "... for what is left of the 30 s, loading counted" \
 # A limit of 0 means nothing: refused the same way everywhere; "none"
 # lifts a limit everywhere.
 "$COMETSIM" run "$flow" --max-wall 0 --out "$T/bad" --quiet 2>/dev/null
-check "--max-wall 0 is a usage error" [ $? -eq 2 ]
+check "--max-wall 0 is refused as --set max_wall=0 is (exit 1)" [ $? -eq 1 ]
 "$COMETSIM" check "$flow" --set max_wall=0 >/dev/null 2>"$T/mw0.err"
 check "--set max_wall=0 is refused as --max-wall 0 is (exit 1)" [ $? -eq 1 ]
 check "... too small" grep -q 'max_wall "0": too small (at least 1ns)' "$T/mw0.err"

@@ -42,15 +42,16 @@ run_case() {
 	done
 }
 
-# usage_case NAME PHRASE ARGS...: "cometsim run" refuses its command line
-# with exit 2 and the phrase, before it writes anything.
+# usage_case NAME PHRASE ARGS...: "cometsim run" refuses a value of its
+# command line, as the --set of its name is (exit 1), with the phrase,
+# before it writes anything.
 usage_case() {
 	name=$1 phrase=$2
 	shift 2
 	out="$T/out-$name"
 	"$COMETSIM" run "$B/good.xml" --out "$out" "$@" >"$T/stdout" 2>"$T/stderr"
 	rc=$?
-	check "$name: exit status 2 (got $rc)" [ "$rc" -eq 2 ]
+	check "$name: exit status 1 (got $rc)" [ "$rc" -eq 1 ]
 	check "$name: says \"$phrase\"" grep -qF -- "$phrase" "$T/stderr"
 	check "$name: no output directory" [ ! -e "$out" ]
 }
@@ -58,11 +59,11 @@ usage_case() {
 ## log specs: one check, one wording, from the command line or a scenario
 run_case  log-kind        log_kind.xml   log_kind.xml:5 'log "warn,bogus=debug": unknown kind "bogus"'
 run_case  log-kind-valid  log_kind.xml   log_kind.xml:5 'send, recv'
-usage_case log-cli        '--log "bogus=debug": unknown kind "bogus"' --log bogus=debug
+usage_case log-cli        '--log bogus=debug: log "bogus=debug": unknown kind "bogus"' --log bogus=debug
 usage_case log-cli-valid  'net, link, tcp' --log bogus=debug
 usage_case log-cli-class  'the class "usr.stateless.Cafe" logs as "cafe"' --log usr.stateless.Cafe=debug
-usage_case log-cli-level  '--log "cafe=loud": unknown level "loud"' --log cafe=loud
-usage_case log-cli-empty  '--log "=debug": empty kind' --log =debug
+usage_case log-cli-level  '--log cafe=loud: log "cafe=loud": unknown level "loud"' --log cafe=loud
+usage_case log-cli-empty  '--log =debug: log "=debug": empty kind' --log =debug
 # --set log= goes through the scenario's check, with the same words.
 "$COMETSIM" check "$B/good.xml" --set log=bogus=debug >"$T/stdout" 2>"$T/stderr"
 check "log --set: exit status 1" [ $? -eq 1 ]
@@ -189,7 +190,7 @@ check "BOM: a scenario and topology with byte-order marks load" \
 check "BOM: the script runs to its end" [ "$(json_get "$T/bom/summary.json" status)" = complete ]
 run_case bom-lines bom.xml bom.script:7 'time "30\u200b0": unknown unit "\u200b0"'
 # A zero-width space typed or pasted into the kind is shown, not hidden.
-usage_case log-cli-invisible '--log "cafe\u200b=debug": unknown kind "cafe\u200b"' \
+usage_case log-cli-invisible '--log cafe\u200b=debug: log "cafe\u200b=debug": unknown kind "cafe\u200b"' \
 	--log "$(printf 'cafe\342\200\213=debug')"
 
 finish

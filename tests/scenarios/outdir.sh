@@ -289,7 +289,7 @@ check "... nor an 'outputs:' line" not grep -q "outputs:" "$T/star.out"
 rc=$?
 check "a write past the file size limit: exit 1 ($rc), not killed by SIGXFSZ" [ "$rc" -eq 1 ]
 check "... naming the file that could not be written" \
-	grep -q "^cometsim: $T/fsz/[a-z0-9-]*\\.pcap: write failed" "$T/fsz.err"
+	grep -q "^cometsim run: $T/fsz/[a-z0-9-]*\\.pcap: write failed" "$T/fsz.err"
 check "... and saying the outputs are incomplete" \
 	grep -q "$T/fsz: the run failed; its outputs are incomplete (no summary.json)" "$T/fsz.err"
 check "... with no summary.json" not test -e "$T/fsz/summary.json"

@@ -55,7 +55,7 @@ check "curling: one script link" has "$P" "link.2:eth1-3:eth0.delay=7ms"
 "$COMETSIM" topo "$S/sample.xml" --dot >"$T/dot" 2>&1
 check "dot: a graph" grep -q '^graph "sample" {' "$T/dot"
 check "dot: link r1-r2 with its parameters" \
-	grep -qF '"r1" -- "r2" [label="10Mbps 5ms", taillabel="eth1", headlabel="eth1"]' "$T/dot"
+	grep -qF '"r1" -- "r2" [label="r1-r2\n10 Mbps, 5 ms, weight 10", taillabel="eth1", headlabel="eth1"]' "$T/dot"
 check "dot: the GRE tunnel" grep -qF '"r1" -- "r2" [style=dashed, label="gre1"]' "$T/dot"
 check "dot: domain cluster" grep -qF 'subgraph "cluster_d1"' "$T/dot"
 "$COMETSIM" topo "$S/curling-chain.xml" --dot >"$T/dot" 2>&1

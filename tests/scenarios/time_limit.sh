@@ -44,8 +44,12 @@ refused "an event time" 1 "time-limit.xml:35: time \"1000000000001ms\": $limit" 
 	"$flow" --set start=1000000000001ms
 refused "end_time" 1 "--set end_time=16666667min: end_time \"16666667min\": $limit" \
 	"$flow" --set end_time=16666667min
-refused "--end" 2 "--end \"1000000000.1s\": $limit" "$flow" --end 1000000000.1s
-refused "--max-wall in seconds" 2 "--max-wall \"1000000001\": $limit" "$flow" --max-wall 1000000001
+refused "--end" 1 "--end 1000000000.1s: end_time \"1000000000.1s\": $limit" "$flow" \
+	--end 1000000000.1s
+refused "--end in seconds" 1 "--end 1000000001: end_time \"1000000001\": $limit" "$flow" \
+	--end 1000000001
+refused "--max-wall in seconds" 1 "--max-wall 1000000001: max_wall \"1000000001\": $limit" \
+	"$flow" --max-wall 1000000001
 refused "a script time (milliseconds)" 1 \
 	"time-limit-script.xml:13: time \"1000000000001\": $limit (with --set t1=1000000000001)" \
 	"$script" --set t1=1000000000001

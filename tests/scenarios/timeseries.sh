@@ -174,16 +174,17 @@ check "--set timeseries= an unknown kind: exit 1 (got $?)" [ $? -eq 1 ]
 check "... names the --set" grep -q 'names an entity kind no class has' "$T/set.err"
 check "... and the --set" grep -q 'with --set timeseries=entity.nosuch.x\|--set timeseries' "$T/set.err"
 "$COMETSIM" run "$S" --out "$T/u1" --timeseries 'link.util.rate' 2>"$T/u1.err"
-check "--timeseries link.util.rate: exit 2 (got $?)" [ $? -eq 2 ]
+check "--timeseries link.util.rate: exit 1, as its --set (got $?)" [ $? -eq 1 ]
 check "... says why" grep -q 'measures a state, not a count' "$T/u1.err"
 check "... nothing written" [ ! -e "$T/u1" ]
 "$COMETSIM" run "$S" --out "$T/u2" --timeseries-interval 0 2>"$T/u2.err"
-check "--timeseries-interval 0: exit 2 (got $?)" [ $? -eq 2 ]
+check "--timeseries-interval 0: exit 1, as its --set (got $?)" [ $? -eq 1 ]
 "$COMETSIM" run "$S" --out "$T/u3" --timeseries-interval 5parsecs 2>"$T/u3.err"
-check "--timeseries-interval 5parsecs: exit 2 (got $?)" [ $? -eq 2 ]
-check "... usage shown" grep -q 'usage: cometsim run' "$T/u3.err"
+check "--timeseries-interval 5parsecs: exit 1, as its --set (got $?)" [ $? -eq 1 ]
+check "... the option and the value named" \
+	grep -q '^--timeseries-interval 5parsecs: timeseries_interval "5parsecs": unknown unit' "$T/u3.err"
 "$COMETSIM" run "$S" --out "$T/u4" --timeseries '' 2>"$T/u4.err"
-check "--timeseries '': exit 2 (got $?)" [ $? -eq 2 ]
+check "--timeseries '': exit 1, as its --set (got $?)" [ $? -eq 1 ]
 
 # A timeseries.csv that is not the run's is never written over.
 mkdir -p "$T/own"

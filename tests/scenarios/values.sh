@@ -81,9 +81,11 @@ worded "a link attribute" 1 "time-limit.xml:27: link \"ar\": delay \"5sec\": $ta
 	"$COMETSIM" check "$flow" --set delay=5sec
 worded "an event time" 1 "time-limit.xml:35: time \"5sec\": $tail" \
 	"$COMETSIM" check "$flow" --set start=5sec
-worded "a run option" 1 "--set end_time=5sec: end_time \"5sec\": $tail" \
+# end_time, like max_wall, reads a bare number as seconds (doc/scenario-format.md)
+tail_s='unknown unit "sec" (a duration is a number of seconds, or a number and a unit: ns, us, ms, s, min or h)'
+worded "a run option" 1 "--set end_time=5sec: end_time \"5sec\": $tail_s" \
 	"$COMETSIM" check "$flow" --set end_time=5sec
-worded "the command line" 2 "cometsim: --end \"5sec\": $tail" \
+worded "the command line, as --set" 1 "--end 5sec: end_time \"5sec\": $tail_s" \
 	"$COMETSIM" run "$flow" --end 5sec --out "$T/never"
 worded "an entity argument" 1 "time-limit.xml:35: usr.applications.Send: interval \"5sec\": $tail" \
 	"$COMETSIM" check "$flow" --set interval=5sec
