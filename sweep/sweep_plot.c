@@ -280,12 +280,24 @@ gp_dq(GString *s, const char *v)
 	g_string_append_c(s, '"');
 }
 
-/* A tick format that does not mix 100000 and 1e+06: SI prefixes from 10^5 on. */
+/*
+ * A tick format that does not mix 100000 and 1e+06: from 10^5 on, SI
+ * prefixes (100k, 2.5M), with as many decimals as the ticks' step needs
+ * in the prefix's unit (about a fifth of the span).
+ */
 static void
 axis_format(GString *gp, char axis, double lo, double hi)
 {
-	if (fmax(fabs(lo), fabs(hi)) >= 1e5)
-		g_string_append_printf(gp, "set format %c '%%.3s%%c'\n", axis);
+	double top = fmax(fabs(lo), fabs(hi)), unit, step;
+	int dec = 0;
+
+	if (!(top >= 1e5) || !isfinite(top))
+		return;
+	unit = pow(1000, floor(log10(top) / 3));
+	step = (hi - lo) / 5 / unit;
+	while (dec < 3 && step > 0 && step < pow(10, -dec))
+		dec++;
+	g_string_append_printf(gp, "set format %c '%%.%ds%%c'\n", axis, dec);
 }
 
 /*
@@ -307,9 +319,10 @@ axis_range(GString *gp, char axis, double lo, double hi, double pad, bool nonneg
 	b = hi + pad * span;
 	if (nonneg && lo >= 0 && a < 0)
 		a = 0;
+	/* Every digit: a spread of a few units at 10^11 must not print as one value. */
 	g_string_append_printf(gp, "set %crange [%s:%s]\n", axis,
-			       g_ascii_formatd(x, sizeof(x), "%.10g", a),
-			       g_ascii_formatd(y, sizeof(y), "%.10g", b));
+			       g_ascii_formatd(x, sizeof(x), "%.17g", a),
+			       g_ascii_formatd(y, sizeof(y), "%.17g", b));
 }
 
 /* Draw one plot.  0, or -1 after printing why. */
@@ -360,8 +373,14 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 		sv = pt->series ? row_lookup(&rc_, pt->series) : NULL;
 		val = g_ptr_array_index(rc_.row, cv - 1);
 		if (!sweep_number(val, &v)) {
-			fprintf(stderr, "%s:%d: plot %s: metric %s has the value \"%s\", not a "
-				"number\n", d->path, pt->line, pt->name, pt->y, val);
+			/* The row that holds it: results.csv beside plots/, line i + 1. */
+			char *top = g_path_get_dirname(dir);
+			const char *id = row_lookup(&rc_, "run_id"), *seed = row_lookup(&rc_, "seed");
+
+			fprintf(stderr, "%s/results.csv:%u: run %s (seed %s): metric %s has the value "
+				"\"%s\", not a number (plot %s, %s:%d)\n", top, i + 1, id ? id : "?",
+				seed ? seed : "?", pt->y, val, pt->name, d->path, pt->line);
+			g_free(top);
 			goto done;
 		}
 		for (guint k = 0; k < series->len && !s; k++) {

@@ -19,11 +19,15 @@ cat >"$S/sweep.xml" <<EOF
   <metric name="same" select="recv:h2/*:received"/>
   <metric name="spread" select="recv:h2/*:received"/>
   <metric name="signed" select="recv:h2/*:received"/>
+  <metric name="mid" select="recv:h2/*:received"/>
+  <metric name="close" select="recv:h2/*:received"/>
   <plot name="big" x="loss" y="big" series="delay"/>
   <plot name="same" x="loss" y="same" series="delay"/>
   <plot name="spread" x="loss" y="spread" series="delay"/>
   <plot name="signed" x="loss" y="signed" series="delay"/>
   <plot name="by-delay" x="delay" y="spread" series="loss"/>
+  <plot name="mid" x="loss" y="mid" series="delay"/>
+  <plot name="close" x="loss" y="close" series="delay"/>
 </sweep>
 EOF
 # big: 100 000 to 1 000 000, seed 4 far off at loss 0.1, delay 1; same: 7
@@ -41,9 +45,11 @@ for loss in ("0", "0.05", "0.1"):
             if loss == "0.1" and delay == "1" and seed == 4:
                 big = 20000
             vals = {"big": big, "same": 7, "spread": 100 if seed == 5 else 0,
-                    "signed": -50 if seed % 2 else 50}
+                    "signed": -50 if seed % 2 else 50,
+                    "mid": 200000 + 1000 * seed + 100000 * float(loss),
+                    "close": 123456789012 + seed}
             for m, v in vals.items():
-                out.write("%04d,%s,%s,%d,1,0.1.0,x,%s,%g\n" % (i, loss, delay, seed, m, v))
+                out.write("%04d,%s,%s,%d,1,0.1.0,x,%s,%.17g\n" % (i, loss, delay, seed, m, v))
             i += 1
 PY
 "$COMETSIM" plot "$S" >"$T/out" 2>"$T/err"
@@ -62,7 +68,12 @@ check "the .dat keeps the interval as computed" \
 check "the y axis starts at 0 for them" grep -q '^set yrange \[0:' "$P/spread.gp"
 check "values that may be negative keep their interval" grep -q 'using 1:3:4:5' "$P/signed.gp"
 check "and their axis goes below 0" grep -q '^set yrange \[-' "$P/signed.gp"
-check "large values: one tick format, with SI prefixes" grep -q "^set format y '%.3s%c'" "$P/big.gp"
+check "large values: one tick format, with SI prefixes" grep -q "^set format y '%\.[0-3]s%c'" "$P/big.gp"
+check "from 10^5 on, not only from 10^6" grep -q "^set format y '%\.[0-3]s%c'" "$P/mid.gp"
+check "decimals as the ticks need: 0 to 1 000 000, one" grep -q "^set format y '%\.1s%c'" "$P/big.gp"
+check "values a few units apart at 10^11: a range with two ends" \
+	[ "$(sed -n 's/^set yrange \[\(.*\):\(.*\)\]$/\1 \2/p' "$P/close.gp" | awk '{ print ($1 < $2) }')" = 1 ]
+check "and gnuplot draws them" [ -s "$P/close.png" ]
 check "small values: gnuplot's own" not grep -q '^set format y' "$P/spread.gp"
 check "every repetition equal: the caption says so" \
 	grep -q 'Every repetition of every point gave the same value' "$P/same.gp"
@@ -74,5 +85,19 @@ check "no caption where nothing stands out" not grep -q '^set label 1' "$P/signe
 check "the caption leaves room under the plot" grep -q '^set bmargin' "$P/big.gp"
 check "gnuplot drew it" [ "$(od -An -c -N4 "$P/big.png" | tr -d ' ')" = '211PNG' ]
 check "and its SVG" grep -q '<svg' "$P/big.svg"
+
+# A value that is not a number: named by results.csv's line, its run and seed.
+S2="$T/bad"
+mkdir -p "$S2"
+cp "$S/sweep.xml" "$S2/"
+awk -F, 'NR == 7 { $NF = "nan" } 1' OFS=, "$S/results.csv" >"$S2/results.csv"
+id=$(awk -F, 'NR == 7 { print $1 }' "$S2/results.csv")
+seed=$(awk -F, 'NR == 7 { print $4 }' "$S2/results.csv")
+metric=$(awk -F, 'NR == 7 { print $8 }' "$S2/results.csv")
+"$COMETSIM" plot "$S2" >/dev/null 2>"$T/bad.err"
+rc=$?
+check "a value that is not a number: exit 1 ($rc)" [ "$rc" -eq 1 ]
+check "named by results.csv's line, run and seed ($(head -c 200 "$T/bad.err"))" \
+	grep -q "^$S2/results.csv:7: run $id (seed $seed): metric $metric has the value \"nan\", not a number (plot" "$T/bad.err"
 
 finish
