@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <time.h>
@@ -632,9 +633,11 @@ static void
 progress_poll(struct sim *sim, void *ctx)
 {
 	struct progress *pg = ctx;
-	char tbuf[32], ebuf[32], el[24], eta[24] = "--";
+	char tbuf[32], ebuf[32], el[24], eta[24] = "--", line[256];
 	int64_t now;
 	double rate, done;
+	struct winsize ws;
+	size_t cols = sizeof(line) - 1;
 
 	now = wall_ns();
 	if (now - pg->last < PROGRESS_NS)
@@ -649,13 +652,18 @@ progress_poll(struct sim *sim, void *ctx)
 		if (done > 0.0 && done < 1.0)
 			fmt_wall((int64_t)((double)(now - pg->start) * (1.0 - done) / done), eta,
 				 sizeof(eta));
-		fprintf(stderr, "\r\033[Ksim time %s s / %s s (%.1f%%), %.2f M events/s, "
-			"%s elapsed, ETA %s", tbuf, sim_time_fmt(pg->end, ebuf, sizeof(ebuf)),
-			100.0 * done, rate / 1e6, el, eta);
+		snprintf(line, sizeof(line), "sim time %s s / %s s (%.1f%%), %.2f M events/s, "
+			 "%s elapsed, ETA %s", tbuf, sim_time_fmt(pg->end, ebuf, sizeof(ebuf)),
+			 100.0 * done, rate / 1e6, el, eta);
 	} else {
-		fprintf(stderr, "\r\033[Ksim time %s s, %.2f M events/s, %s elapsed", tbuf,
-			rate / 1e6, el);
+		snprintf(line, sizeof(line), "sim time %s s, %.2f M events/s, %s elapsed", tbuf,
+			 rate / 1e6, el);
 	}
+	/* One line of the terminal: a wrapped one would leave its first part behind. */
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1 && ws.ws_col - 1u < cols)
+		cols = ws.ws_col - 1u;
+	line[cols] = '\0';
+	fprintf(stderr, "\r\033[K%s", line);
 	pg->shown = true;
 }
 
@@ -1233,9 +1241,9 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 	} else if (why == SIM_STOP_PACER) {
 		char at[32], lag[32], bound[32];
 
-		fprintf(stderr, "cometsim: %s: stopped in real time: the event due at virtual time "
+		fprintf(stderr, "%s: %s: stopped in real time: the event due at virtual time "
 			"%s s ran %s late, more than realtime_bound %s; the run could not keep up "
-			"with the wall clock\n", scenario_path(scn),
+			"with the wall clock\n", log_prog(), scenario_path(scn),
 			sim_time_fmt(rtsum.stop_at, at, sizeof(at)),
 			units_fmt_duration(rtsum.stop_lag_ns, lag, sizeof(lag)),
 			units_fmt_duration(rtsum.bound_ns, bound, sizeof(bound)));

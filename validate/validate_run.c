@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -359,6 +360,7 @@ progress(struct vd *v, const struct vd_eval *cur, double t0)
 	double now = now_s(), scale = 1, left = 0, mine = eval_typical(cur);
 	unsigned k = 0, n = 0;
 	char el[32], eta[32] = "--", all[32], eta_all[32] = "--", *line;
+	struct winsize ws;
 	bool known = mine > 0;
 
 	if (v->ran_typical > 0 && v->ran_secs > 0)
@@ -384,6 +386,10 @@ progress(struct vd *v, const struct vd_eval *cur, double t0)
 		fmt_secs(MAX(mine * scale - (now - t0), 0) + left, eta_all, sizeof(eta_all));
 	line = g_strdup_printf("validate: %s.sh %s, ETA %s; evaluator %u of %u, %s elapsed, "
 			       "ETA %s", cur->name, el, eta, k, n, all, eta_all);
+	/* One line of the terminal: a wrapped one would leave its first part behind. */
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1 &&
+	    strlen(line) > ws.ws_col - 1u)
+		line[ws.ws_col - 1u] = '\0';
 	/* Drawn again only when it says something new. */
 	if (!v->shown || strcmp(line, v->last_line ? v->last_line : "") != 0)
 		fprintf(stderr, "\r\033[K%s", line);

@@ -19,6 +19,11 @@ tty "$T/run.txt" "$COMETSIM" run "$scn" $args --out "$T/r1"
 check "run on a terminal: a progress line with the elapsed time and an ETA" \
 	grep -aqE '^.\[Ksim time [0-9.]+ s / 10\.0+ s \([0-9.]+%\), [0-9.]+ M events/s, [0-9]+:[0-9]{2} elapsed, ETA ([0-9]+:[0-9]{2}|--)$' "$T/run.txt"
 check "run on a terminal: the run still completes" [ -s "$T/r1/summary.json" ]
+# On a terminal 50 columns wide: never a line that would wrap.
+tty "$T/run50.txt" "stty cols 50; $COMETSIM run $scn $args --out $T/r4"
+widest=$(grep -a 'Ksim time' "$T/run50.txt" | sed 's/^.\[K//' | awk '{ if (length > m) m = length } END { print m + 0 }')
+check "run on 50 columns: progress lines shown ($widest characters the widest)" [ "$widest" -gt 0 ]
+check "run on 50 columns: none wider than 49 characters ($widest)" [ "$widest" -le 49 ]
 "$COMETSIM" run "$scn" $args --out "$T/r2" 2>"$T/run-pipe.txt" >/dev/null
 check "run in a pipe: no progress line" not grep -aq 'elapsed' "$T/run-pipe.txt"
 tty "$T/run-q.txt" "$COMETSIM" run "$scn" $args --out "$T/r3" --quiet
