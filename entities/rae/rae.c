@@ -68,6 +68,11 @@ rae_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 		if (!v)
 			return entity_err(err, errlen, "unexpected argument \"%s\" (usage: %s)", a,
 					  RAE_USAGE);
+		/* An option given twice is a mistake, not "the last one wins". */
+		for (int j = 1; j < i; j++)
+			if (strncmp(argv[j], a, (size_t)(v - a + 1)) == 0)
+				return entity_err(err, errlen, "option \"%.*s\" given twice",
+						  (int)(v - a), a);
 		v++;
 		if (strncmp(a, "keepalive=", 10) == 0) {
 			if (units_duration("keepalive", v, 0, 1, SIM_TIME_LIMIT, &r->keepalive, err,

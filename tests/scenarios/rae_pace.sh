@@ -29,6 +29,9 @@ check "both send the 10 000 prefixes and the own one (unpaced)" \
 check "both send the 10 000 prefixes and the own one (paced)" \
 	[ "$(counter "$c1" rae re/rae1 prefixes_out)" = 10001 ]
 check "paced, more Update messages ($u1 against $u0)" [ "$u1" -gt "$u0" ]
+# Each drain writes what fits in 16 KiB less what the buffer still holds
+# (a drain that ignored the buffer would write 14): the run is deterministic.
+check "paced, exactly the 27 Updates of doc/rae.md ($u1)" [ "$u1" -eq 27 ]
 check "unpaced, the Updates are over 16 KiB on average ($b0 bytes in $u0)" \
 	[ "$((b0 / u0))" -gt 16384 ]
 check "paced, they are under 16 KiB on average ($b1 bytes in $u1)" \
@@ -55,6 +58,7 @@ bad() {	# bad NAME VALUE MESSAGE
 bad small 100 "pace 100: 0 (unpaced) or at least 4096 bytes"
 bad word fast 'pace "fast": not a number'
 bad huge 2GiB "pace"
+bad twice "16KiB pace=32KiB" 'option "pace" given twice'
 
 # ---- <deploy pace=>: passed to every RAE, checked when loaded ----
 cat >"$T/dep.xml" <<XML

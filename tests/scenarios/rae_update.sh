@@ -85,4 +85,23 @@ check "and keeps its provisioning (the old transit entry to the end)" \
 	grep -q '^14\.000000000 c3 cme/cme2 INFO: prov_inf AS 3 provisioning AS 1 -> AS 4 class 1 delay 0.001 ' \
 	"$T/refuse/log.txt"
 
+# ---- a reload that changes one field of a peer: refused, whichever field ----
+# peer_field NAME FROM TO: AS 3's configuration with FROM made TO on the
+# line of its first peer (AS 1), reloaded at 6 s.
+peer_field() {
+	sed "/remote_as_number=\"1\"/s#$2#$3#" "$raedir/ties/as3.xml" >"$T/peer-$1.xml"
+	check "the copy changes $1 of AS 3's first peer" not cmp -s "$raedir/ties/as3.xml" "$T/peer-$1.xml"
+	sed -e "s#\${raedir}/update/as3-update.xml#$T/peer-$1.xml#" \
+		-e "s#\.\./\.\./topologies/#$top_srcdir/topologies/#" "$raedir/update.xml" >"$T/peer-$1-scn.xml"
+	"$COMETSIM" run "$T/peer-$1-scn.xml" --set "raedir=$raedir" --out "$T/peer-$1" --quiet
+	check "a reload changing a peer's $1: refused" \
+		grep -q "ERROR: reload refused: $T/peer-$1.xml: peer_table (a peer's AS, address, port, ttl_value or relationship) differs" \
+		"$T/peer-$1/log.txt"
+	check "... and not counted as a reload ($1)" \
+		not grep -q '^rae,r3/rae2,reloads,' "$T/peer-$1/counters.csv"
+}
+peer_field remote_ip_address 'remote_ip_address="172.20.1.1"' 'remote_ip_address="172.20.1.9"'
+peer_field remote_port_number 'remote_port_number="10001"' 'remote_port_number="10009"'
+peer_field ttl_value 'ttl_value="1"' 'ttl_value="2"'
+
 finish
