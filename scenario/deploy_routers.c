@@ -148,6 +148,16 @@ dep_routers_check(struct scn_ld *ld, struct scn_deploy *d)
 	if (what && (d->approach != DEP_COUPLED || d->both))
 		return scn_error(ld, d->file, d->line, "<deploy>: %s is for the coupled approach "
 				 "alone (approach=\"coupled\")", what);
+	/*
+	 * A CRME follows the path its RAE reports for a class, the first
+	 * one: with more than one preferred path a class, the report does
+	 * not say which is the best (doc/curling.md 7.8).
+	 */
+	if ((d->approach == DEP_COUPLED || d->both) && !d->no_rae && d->limit > 1)
+		return scn_error(ld, d->file, d->line, "<deploy>: limit %u: the coupled approach's "
+				 "CRMEs follow the one preferred path a class their RAE reports "
+				 "(limit 1); with more, a report does not say which is the best "
+				 "(rae=\"no\" for CRMEs without RAEs)", d->limit);
 	if (d->contents && (d->wl.cat_file || d->place[PL_SERVERS].where))
 		return scn_error(ld, d->file, line, "<content>: the named contents are the "
 				 "catalogue and say their servers: no <catalogue> or <servers> "

@@ -62,7 +62,8 @@ rae_applied(void *ctx, const Comet__Cmerae__GenericRequest *g)
 	if (r->asn && g->as_number != r->asn && !r->rae_as_warned) {
 		r->rae_as_warned = true;
 		entity_log(&r->e, LOG_WARN, "CRME %s: the RAE reports for AS %" PRIu32 " but the "
-			   "CRME's as= is %" PRIu32, r->self_str, g->as_number, r->asn);
+			   "CRME's as= is %" PRIu32 ": its paths are kept, not followed", r->self_str,
+			   g->as_number, r->asn);
 	}
 }
 
@@ -152,7 +153,11 @@ crme_rae_next(struct crme *r, uint32_t dst, struct crme_next *out)
 	}
 	r->rae_lookups++;
 	a = addr_v4(dst);
-	b = pathstore_lookup(&r->ps, r->rae_as, &a, &pfx);
+	/*
+	 * With as=, the paths of the CRME's own AS only: another AS's RAE
+	 * that reports here too (a wrong cme_ip_address) does not steer it.
+	 */
+	b = pathstore_lookup(&r->ps, r->asn ? r->asn : r->rae_as, &a, &pfx);
 	if (!b) {
 		r->rae_misses++;
 		snprintf(out->why, sizeof(out->why), "the RAE has no path to it");

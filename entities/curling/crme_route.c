@@ -1,9 +1,9 @@
 /*
  * crme_route.c - the CRME's routing table of routes=on, D4.3's "BGP
  * routing table" that route optimisation consults (doc/curling.md,
- * "Routing table"): a small path-vector protocol between CRMEs.  By
- * default the RAE's preferred paths are that table (crme_rae.c) and the
- * Routes messages carry no route.  Each neighbour's last Routes
+ * "Routing table"): a small path-vector protocol between CRMEs.  With
+ * rae= the RAE's preferred paths are that table instead (crme_rae.c);
+ * without routes=on the Routes messages carry no route.  Each neighbour's last Routes
  * message is kept in its nextHopCrmes entry (crme.c); from them and our
  * own /24 the best route to each prefix is chosen (customer > peer >
  * provider, then the shorter path, then the lower neighbour address) and

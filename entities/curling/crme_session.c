@@ -418,12 +418,13 @@ crme_process_consume(struct crme *r, const struct cmsg *m, uint32_t from)
 					   "to %s (%s) is AS %s: next CRME %s", r->self_str, m->id,
 					   fa(c->server.addr, a), nx.prefix, nx.aspath,
 					   fa(nx.crme, x));
-			} else if (!nx.why[0])
+			} else if (!nx.why[0]) {
+				r->rae_misses++;	/* a path, but not one to follow */
 				entity_log(&r->e, LOG_INFO, "CRME %s: %s: the RAE's preferred path "
 					   "to %s leads back to CRME %s, on the request's way: the "
 					   "records are followed",
 					   r->self_str, m->id, fa(c->server.addr, a), fa(nx.crme, x));
-			else
+			} else
 				entity_log(&r->e, LOG_INFO, "CRME %s: %s: no RAE path to %s (%s): "
 					   "the records are followed", r->self_str, m->id,
 					   fa(c->server.addr, a), nx.why);
@@ -474,7 +475,7 @@ crme_process_consume(struct crme *r, const struct cmsg *m, uint32_t from)
 
 /* Route optimisation gave up or failed: undo the new ingress's state. */
 static void
-ro_abandon(struct crme *r, struct session *s, const char *why)
+ro_abandon(struct crme *r, struct session *s, const char *why, bool release)
 {
 	char a[CURLING_ADDRLEN];
 
@@ -483,6 +484,20 @@ ro_abandon(struct crme *r, struct session *s, const char *why)
 						&g_array_index(s->branches, struct branch, i));
 
 		send_configure(r, &s->ro_ingress, CFG_DEL_HOPS, s->id, &h, 1);
+	}
+	/*
+	 * A CRME that took the request (it did not refuse) feeds the new
+	 * ingress: a Release prunes what it set up, or its server would send
+	 * the content a second time, to nobody.
+	 */
+	if (release) {
+		struct cmsg m;
+
+		memset(&m, 0, sizeof(m));
+		m.type = CMSG_RELEASE;
+		snprintf(m.id, sizeof(m.id), "%s", s->id);
+		crme_send(r, s->ro_crme, r->port, &m);
+		r->releases++;
 	}
 	s->ro_pending = false;
 	entity_log(&r->e, LOG_INFO, "CRME %s: route optimisation of %s via %s abandoned: %s",
@@ -511,7 +526,7 @@ crme_process_reply(struct crme *r, const struct cmsg *m, uint32_t from)
 	}
 	if (s->ro_pending && m->reqid == s->ro_req.reqid && hop_eq(&m->client, &s->ro_req.client)) {
 		if (m->status != CSTAT_OK)
-			ro_abandon(r, s, cmsg_status_name(m->status));
+			ro_abandon(r, s, cmsg_status_name(m->status), false);
 		return;
 	}
 	if (m->reqid != s->up_req.reqid || !hop_eq(&m->client, &s->up_req.client)) {
@@ -758,7 +773,7 @@ crme_process_notify(struct crme *r, const struct cmsg *m, uint32_t from, uint16_
 	if (m->flags == NOTIFY_TEARDOWN) {
 		if (hop_eq(&cafe, &s->ingress)) {
 			if (s->ro_pending)
-				ro_abandon(r, s, "the flow ended");
+				ro_abandon(r, s, "the flow ended", true);
 			log_session(r, s, "ended");
 			session_end(r, s);
 		}

@@ -29,6 +29,12 @@ t1="$val/topology1"
 t2="$val/topology2"
 msg "$t1" >"$T/t1.txt"
 msg "$t2" >"$T/t2.txt"
+# D4.3's topologies have no RAE: their CRMEs resolve by the records alone
+# and never look for an RAE's path (doc/curling.md, section 5).
+for t in 1 2; do
+	check "topology $t: no CRME looks for an RAE's path" \
+		not grep -qE "no RAE path|the RAE's preferred path" "$T/t$t.txt"
+done
 has() {
 	grep -qxF "$2" "$1"
 }

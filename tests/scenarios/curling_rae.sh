@@ -104,6 +104,16 @@ check "resolution: with cos=9 CRME AS1 finds no path of that class" \
 	grep -q "AS1 crme/crme0 INFO: CRME 10.64.0.1: c1: no RAE path to 100.64.4.6 (the RAE has no path of class 9 to it): the records are followed$" "$T/qc/log.txt"
 check "resolution: so the content comes 5 2 1 (got $(req_path "$T/qc"))" \
 	[ "$(req_path "$T/qc")" = "5 2 1" ]
+# AS2's RAE made to report to AS1's CRME as well (a wrong cme_ip_address):
+# CRME AS1 keeps its as= AS's paths and still follows them.
+"$COMETSIM" deploy "$T/q.xml" --set "$slow" --write "$T/w.two" >/dev/null || fail "deploy --write exited $?"
+sed -i 's/cme_ip_address="10.64.0.2"/cme_ip_address="10.64.0.1"/' "$T/w.two/AS2-rae.xml"
+check "two RAEs: the copy points AS2's RAE at CRME AS1" grep -q 'cme_ip_address="10.64.0.1"' "$T/w.two/AS2-rae.xml"
+"$COMETSIM" run "$T/w.two/scenario.xml" --set "$slow" --out "$T/two" --quiet || fail "two RAEs exited $?"
+check "two RAEs: CRME AS1 warns of the other AS's reports" \
+	grep -q "AS1 crme/crme0 WARN: CRME 10.64.0.1: the RAE reports for AS 2 but the CRME's as= is 1: its paths are kept, not followed$" "$T/two/log.txt"
+check "two RAEs: the content still comes AS1's RAE's way, 5 4 3 1 (got $(req_path "$T/two"))" \
+	[ "$(req_path "$T/two")" = "5 4 3 1" ]
 routes_variant "$T/q.xml" qr
 check "resolution: the Routes variant's CRMEs have routes=on" \
 	[ "$(grep -c 'usr.curling.Crme .* routes=on' "$T/w.qr/deploy.script")" -eq 5 ]
@@ -160,6 +170,27 @@ check "ro: with the Routes protocol CRME AS2 cannot optimise (got $(counter "$T/
 check "ro: and the content comes through AS1 (got $(req_path "$T/ror"))" \
 	[ "$(req_path "$T/ror")" = "300 3 1 2 20" ]
 
+# ---- an optimisation the flow outlives not: released ----
+# The same shape without the stubs, and a content of 3 chunks: the flow
+# ends before AS2's optimised path is set up.  AS2 gives up, and must
+# release what AS3 set up for it, or the server sends the content a
+# second time to nobody (the Release stops it after its first chunks).
+printf '1|2|-1\n1|3|-1\n2|3|0\n2|20|-1\n3|300|-1\n' >"$T/ab.txt"
+sed -e 's/ro.txt/ab.txt/' -e 's/size="200kB"/size="3kB"/' -e 's/ro.trace/ab.trace/' \
+	"$T/ro.xml" >"$T/ab.xml"
+printf '5s AS20-cli0 c1\n' >"$T/ab.trace"
+"$COMETSIM" run "$T/ab.xml" --out "$T/ab" --quiet
+rc=$?
+check "ab: runs (exit $rc)" [ "$rc" -eq 0 ]
+check "ab: AS2 gives its optimisation up when the flow ends" \
+	grep -q 'AS2 crme/crme1 INFO: CRME 10.64.0.2: route optimisation of c1 via 10.64.0.3 abandoned: the flow ended$' "$T/ab/log.txt"
+check "ab: and releases it" [ "$(counter "$T/ab/counters.csv" crme AS2/crme1 releases)" -eq 1 ]
+check "ab: the Release reaches the server" \
+	[ "$(counter "$T/ab/counters.csv" cserver AS300-srv0/cserver0 releases)" -eq 1 ]
+check "ab: which stops the second sending short of the content's 3 chunks (6 chunks without it)" \
+	[ "$(counter "$T/ab/counters.csv" cserver AS300-srv0/cserver0 chunks_sent)" -lt 6 ]
+check "ab: the request completes" [ "$(req_outcome "$T/ab")" = complete ]
+
 # ---- the restart handshake ----
 # D4.3's multi-domain RAE test (topologies/rae-multi.xml) with a CRME as
 # AS 7's "CME" on c7.  c7 stops at 5 s and comes back at 5.5 s with a new
@@ -208,6 +239,35 @@ check "restart: and sees the new CRME's version" \
 check "restart: the new CRME ends with the same 6 prefixes" \
 	[ "$(counter "$c" crme c7/crme1 rae_prefixes)" -eq 6 ]
 check "restart: and 18 paths" [ "$(counter "$c" crme c7/crme1 rae_paths)" -eq 18 ]
+
+# ---- a path on the request's way is not followed, and counted a miss ----
+# AS2's RAE made to call AS1 and AS3 its customers, and AS1-AS3 slow: AS1's
+# RAE prefers 2 3 300 for the request that came up from AS2.
+sed 's/size="3kB"/size="20kB"/' "$T/ab.xml" >"$T/wl.xml"
+wlset='link.AS1:eth1-AS3:eth0.bandwidth=2Mbps'
+"$COMETSIM" deploy "$T/wl.xml" --set "$wlset" --write "$T/w.wl" >/dev/null || fail "deploy --write exited $?"
+sed -i -e '/remote_as_number="1"/s/relationship="[a-z]*"/relationship="customer"/' \
+	-e '/remote_as_number="3"/s/relationship="[a-z]*"/relationship="customer"/' "$T/w.wl/AS2-rae.xml"
+check "wl: AS2's RAE calls AS1 and AS3 customers" \
+	[ "$(grep -c 'remote_as_number="[13]".*relationship="customer"' "$T/w.wl/AS2-rae.xml")" -eq 2 ]
+"$COMETSIM" run "$T/w.wl/scenario.xml" --set "$wlset" --out "$T/wl" --quiet || fail "wl exited $?"
+check "wl: CRME AS1 does not follow a path back to AS2" \
+	grep -q "AS1 crme/crme0 INFO: CRME 10.64.0.1: c1: the RAE's preferred path to 100.64.4.6 leads back to CRME 10.64.0.2, on the request's way: the records are followed$" "$T/wl/log.txt"
+check "wl: and counts it a miss" [ "$(counter "$T/wl/counters.csv" crme AS1/crme0 rae_misses)" -eq 1 ]
+check "wl: not a resolution by the RAE" [ "$(counter "$T/wl/counters.csv" crme AS1/crme0 rae_resolved)" -eq 0 ]
+check "wl: the request completes" [ "$(req_outcome "$T/wl")" = complete ]
+
+# ---- <deploy limit=> above 1 with RAE-fed CRMEs: refused ----
+sed 's|<deploy approach="coupled">|<deploy approach="coupled" limit="2">|' "$T/q.xml" >"$T/ql2.xml"
+"$COMETSIM" check "$T/ql2.xml" >/dev/null 2>"$T/ql2.err"
+rc=$?
+check "limit 2 with RAE-fed CRMEs: exit 1 ($rc)" [ "$rc" -eq 1 ]
+check "limit 2: the file, the line and why" \
+	grep -q "^$T/ql2.xml:5: <deploy>: limit 2: the coupled approach's CRMEs follow the one preferred path a class their RAE reports" "$T/ql2.err"
+sed 's|<deploy approach="coupled">|<deploy approach="coupled" rae="no" limit="2">|' "$T/q.xml" >"$T/ql2n.xml"
+"$COMETSIM" check "$T/ql2n.xml" >/dev/null 2>&1
+rc=$?
+check "limit 2 without RAEs (rae=\"no\"): accepted ($rc)" [ "$rc" -eq 0 ]
 
 # ---- 3. bad input ----
 # bad OPTIONS PHRASE: a CRME line with OPTIONS is refused at its line (5)
