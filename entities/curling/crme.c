@@ -462,9 +462,12 @@ parse_group(char **argv, int argc, int *pos, const char *what, uint32_t **out,
 static int
 parse_nbr_as(struct crme *r, const char *v, char *err, size_t errlen)
 {
-	gchar **items = g_strsplit(v, ",", -1);
+	gchar **items;
 	int rc = 0;
 
+	if (!*v)
+		return entity_err(err, errlen, "nbr_as: an empty list (CRME:AS,...)");
+	items = g_strsplit(v, ",", -1);
 	g_free(r->nas_addr);
 	g_free(r->nas_as);
 	r->nnas = 0;
@@ -584,6 +587,26 @@ crme_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 			if (r->prov[i] == r->peer[k])
 				return entity_err(err, errlen, "%s is both a provider and a peer",
 						  curling_fmt_addr(r->prov[i], a));
+	for (unsigned i = 0; i < r->nprov; i++)
+		for (unsigned k = 0; k < i; k++)
+			if (r->prov[i] == r->prov[k])
+				return entity_err(err, errlen, "provider %s is given twice",
+						  curling_fmt_addr(r->prov[i], a));
+	for (unsigned i = 0; i < r->npeer; i++)
+		for (unsigned k = 0; k < i; k++)
+			if (r->peer[i] == r->peer[k])
+				return entity_err(err, errlen, "peer %s is given twice",
+						  curling_fmt_addr(r->peer[i], a));
+	if (r->cos && !r->rae_port)
+		return entity_err(err, errlen, "cos= without rae=PORT: it picks the class of the "
+				  "RAE's paths the CRME follows");
+	if (r->rae_report && !r->rae_port)
+		return entity_err(err, errlen, "rae_report= without rae=PORT: it logs the paths "
+				  "the RAE reported");
+	for (unsigned k = 0; k < r->nnas && r->asn; k++)
+		if (r->nas_as[k] == r->asn)
+			return entity_err(err, errlen, "nbr_as: AS %" PRIu32 " is the CRME's own "
+					  "(as=%" PRIu32 "), not a neighbour's", r->asn, r->asn);
 	if (r->routes && r->rae_port)
 		return entity_err(err, errlen, "rae=%u and routes=on exclude each other: the "
 				  "routing table is the RAE's or the Routes protocol's", r->rae_port);

@@ -738,6 +738,13 @@ ro_switch(struct crme *r, struct session *s)
 	if (!c->local) {
 		c->via = s->up_crme;
 		c->ro = true;
+		/*
+		 * The server's address, if the record had none (the content
+		 * was first heard of by this flow): later requests then ask
+		 * the RAE too, and say why when they follow the record.
+		 */
+		if (!c->server.addr)
+			c->server.addr = s->src;
 		entity_log(&r->e, LOG_INFO, "CRME %s: content table: %s now via CRME %s "
 			   "(route optimised)", r->self_str, s->id, fa(c->via, b));
 	}

@@ -314,6 +314,26 @@ bad 'rae=9090 nbr_as=9.9:9' 'nbr_as CRME 9.9 (10.0.9.9) is not in the topology'
 bad 'rae=9090 cos=0' 'cos'
 bad 'rae=9090 rae_report=0' 'rae_report'
 bad 'routes=maybe' 'unknown option "routes=maybe"'
+bad 'rae=9090 nbr_as=' 'nbr_as: an empty list'
+bad 'cos=2' 'cos= without rae=PORT'
+bad 'routes=on cos=3' 'cos= without rae=PORT'
+bad 'rae_report=3' 'rae_report= without rae=PORT'
+bad 'as=2 rae=9090 nbr_as=1.1:2' "nbr_as: AS 2 is the CRME's own (as=2)"
+# A provider given twice: the CRME's line itself.
+cat >"$T/badprov.xml" <<EOF2
+<scenario name="bad">
+  <run end_time="1s"/>
+  <events><script file="$top_srcdir/topologies/curling-topology1.script"/><script><![CDATA[
+100 ON_ROUTER 1.1 usr.curling.Crme 3000 0
+100 ON_ROUTER 2.1 usr.curling.Crme 3000 2 1.1 1.1
+]]></script></events>
+</scenario>
+EOF2
+"$COMETSIM" check "$T/badprov.xml" >/dev/null 2>"$T/badprov.err"
+rc=$?
+check "a provider given twice: exit 1 ($rc)" [ "$rc" -eq 1 ]
+check "a provider given twice: the line and why" \
+	grep -q "badprov\.xml:5: usr.curling.Crme: provider 1.1 is given twice" "$T/badprov.err"
 bad 'raeport=9090' 'unknown option "raeport=9090"'
 
 finish
