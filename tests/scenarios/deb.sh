@@ -56,6 +56,8 @@ if [ -d "$src/.git" ] || [ -f "$src/.git" ]; then
 else
 	cp -R "$src/." "$pkgsrc" 2>"$T/copy.txt"
 fi
+# A dist tree under make distcheck is read-only; the copy must not be.
+chmod -R u+w "$pkgsrc"
 check "a scratch copy of the source tree holds debian/rules" [ -x "$pkgsrc/debian/rules" ]
 (cd "$pkgsrc" && DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -b -us -uc) \
 	>"$T/build.txt" 2>&1
