@@ -17,8 +17,9 @@
 #      COMETSIM_DATADIR points it at its data;
 #   6. make uninstall removes every file it installed.
 #
-# One configure and build of the program (no test programs): about 40 s
-# of CPU on the project's machine, 1 to 2 minutes of wall time.
+# One configure and build of the program (no test programs): about 30 s
+# of CPU on the project's machine; 40 s of wall time idle, 2 minutes
+# under make check's load.
 . "$top_srcdir/tests/scenarios/lib.sh"
 
 src=$(CDPATH='' cd -- "$top_srcdir" && pwd)
