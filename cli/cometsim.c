@@ -954,7 +954,7 @@ parse_args(int argc, char **argv, const struct command *cmd,
 			if (!scenario_format_known(optarg)) {
 				snprintf(msg, sizeof(msg), "--format %s: not a topology format "
 					 "(caida, graphml, rocketfuel, brite, edgelist)", optarg);
-				return usage_error(cmd_usage, msg);
+				return usage_error(cmd_usage, "%s", msg);
 			}
 			ra->format = optarg;
 			break;

@@ -34,13 +34,16 @@ jobs=$(nproc 2>/dev/null || echo 2)
 # tests/sweep/slurm.sh, installs slurm-wlm and munge itself.  clang and
 # libclang-rt-dev, whose libclang_rt.fuzzer and sanitizer runtimes clang does
 # not pull in without recommends: make fuzz.  chromium: the validation
-# report's layout at 1280 pixels, tests/scenarios/validate_html.sh.)
+# report's layout at 1280 pixels, tests/scenarios/validate_html.sh.
+# libwireshark-dev: configure asks its pkg-config where Wireshark loads
+# plugins; dpkg-dev, debhelper, lintian and fakeroot: the Debian package and
+# its test, doc/packaging.md.)
 pkgs="build-essential autoconf automake pkg-config git
 libxml2-dev libxml2-utils libglib2.0-dev libjson-glib-dev libprotobuf-c-dev protobuf-c-compiler
 libpcap-dev libcunit1-dev tshark gnuplot-nox
 protobuf-compiler python3-protobuf
 parallel clang libclang-rt-dev valgrind strace
-chromium"
+chromium libwireshark-dev dpkg-dev debhelper lintian fakeroot"
 # graphviz: dot -Tsvg reads what cometsim topo --dot writes (tests/scenarios/cli.sh).
 pkgs="$pkgs graphviz"
 

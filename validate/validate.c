@@ -13,8 +13,9 @@
  * a result itself.
  *
  * The steps:
- *   1. find the evaluators: $COMETSIM_SRCDIR, else the source tree the
- *      program was built from (COMETSIM_SRCDIR of Makefile.am);
+ *   1. find the evaluators: $COMETSIM_DATADIR or $COMETSIM_SRCDIR, else
+ *      the source tree the program was built from (the build's program)
+ *      or the data folder make install filled (an installed program);
  *   2. select them and their tests with --only, through the catalog
  *      (validate_catalog.c: D4.3's tests, their categories and tables);
  *   3. run each one, in its own process group, into DIR/NAME/, with
@@ -84,8 +85,9 @@ const char validate_help[] =
 	"  -q, --quiet           print only the summary: no tables, no progress line\n"
 	"  -h, --help            this help\n"
 	"\n"
-	"The evaluators come from $COMETSIM_SRCDIR/scenarios/validation, else from\n"
-	"the source tree this program was built from.\n"
+	"The evaluators come from scenarios/validation in $COMETSIM_DATADIR or\n"
+	"$COMETSIM_SRCDIR when set, else in the source tree (this program uninstalled,\n"
+	"in its build tree) or in " COMETSIM_DATADIR " (installed).\n"
 	"Each row is stamped with the date, version and commit of the run behind it.\n"
 	"Exit status: 0 every row passes, 1 a row failed (or is missing), 2 bad usage\n"
 	"or a tool the evaluators need is missing, 3 incomplete (an evaluator failed\n"

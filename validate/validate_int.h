@@ -169,8 +169,9 @@ extern volatile sig_atomic_t vd_signal;	/* SIGINT or SIGTERM received */
 void vd_problem(struct vd_eval *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void vd_eval_free(gpointer p);
 /*
- * The source tree of the evaluators: $COMETSIM_SRCDIR, else the one of
- * the build.  NULL after a message.
+ * The folder of the evaluators: $COMETSIM_DATADIR or $COMETSIM_SRCDIR when
+ * set, else the source tree for the build's own program, else the
+ * installed data folder.  NULL after a message.
  */
 char *vd_find_srcdir(void);
 /* Every scenarios/validation/NAME.sh of v->srcdir into v->evals.  -1 after a message. */

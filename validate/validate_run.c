@@ -2,8 +2,9 @@
  * validate_run.c - finding the evaluators and running them.
  *
  * The evaluators are the scripts scenarios/validation/NAME.sh of the
- * source tree: $COMETSIM_SRCDIR, else the one the program was built from
- * (COMETSIM_SRCDIR of Makefile.am).  Before any runs, the tools the
+ * source tree (the build's program) or of the installed data folder (an
+ * installed program), or of $COMETSIM_DATADIR or $COMETSIM_SRCDIR
+ * (vd_find_srcdir).  Before any runs, the tools the
  * selected ones need (the catalog) must all be there.  Each one runs in
  * its own process group, into DIR/NAME/, with --cometsim set to this
  * very program (/proc/self/exe), its output in DIR/NAME.log; SIGINT and
@@ -91,28 +92,66 @@ has_evaluators(const char *dir)
 	return ok;
 }
 
+/* The program is the build tree's own cometsim (not an installed copy). */
+static bool
+running_from_build(void)
+{
+	char *exe = realpath("/proc/self/exe", NULL);
+	char *built = realpath(COMETSIM_BUILDDIR "/cometsim", NULL);
+	bool same = exe && built && strcmp(exe, built) == 0;
+
+	free(exe);
+	free(built);
+	return same;
+}
+
+/* The folder an environment variable names, checked.  NULL after a message. */
+static char *
+env_tree(const char *var, const char *dir)
+{
+	if (!has_evaluators(dir)) {
+		fprintf(stderr, "%s: %s=%s: no scenarios/validation folder there\n",
+			log_prog(), var, dir);
+		return NULL;
+	}
+	return g_canonicalize_filename(dir, NULL);
+}
+
 /*
- * The source tree: $COMETSIM_SRCDIR, else the one of the build.  NULL
+ * The folder of the evaluators (the one holding scenarios/validation):
+ *   1. $COMETSIM_DATADIR, else $COMETSIM_SRCDIR, when set: a copy
+ *      installed elsewhere than its prefix says (dpkg -x, DESTDIR), or
+ *      another source tree;
+ *   2. the program of a build tree, uninstalled: the source tree it was
+ *      built from (COMETSIM_SRCDIR of Makefile.am);
+ *   3. an installed program: the data folder make install fills,
+ *      COMETSIM_DATADIR ($(pkgdatadir), laid out as the source tree).
+ * An installed program never falls back on the source tree it was built
+ * from, which may have changed since: a broken install says so.  NULL
  * after a message.
  */
 char *
 vd_find_srcdir(void)
 {
-	const char *env = getenv("COMETSIM_SRCDIR");
+	const char *env = getenv("COMETSIM_DATADIR");
 
-	if (env && env[0]) {
-		if (!has_evaluators(env)) {
-			fprintf(stderr, "%s: COMETSIM_SRCDIR=%s: no "
-				"scenarios/validation folder there\n", log_prog(), env);
-			return NULL;
-		}
-		return g_canonicalize_filename(env, NULL);
+	if (env && env[0])
+		return env_tree("COMETSIM_DATADIR", env);
+	env = getenv("COMETSIM_SRCDIR");
+	if (env && env[0])
+		return env_tree("COMETSIM_SRCDIR", env);
+	if (running_from_build()) {
+		if (has_evaluators(COMETSIM_SRCDIR))
+			return g_strdup(COMETSIM_SRCDIR);
+		fprintf(stderr, "%s: no scenarios/validation in %s, the source tree of this "
+			"build; set COMETSIM_SRCDIR to a source tree\n", log_prog(), COMETSIM_SRCDIR);
+		return NULL;
 	}
-	if (has_evaluators(COMETSIM_SRCDIR))
-		return g_strdup(COMETSIM_SRCDIR);
-	fprintf(stderr, "%s: no scenarios/validation in %s, the source "
-		"tree of this build; set COMETSIM_SRCDIR to a source tree\n", log_prog(),
-		COMETSIM_SRCDIR);
+	if (has_evaluators(COMETSIM_DATADIR))
+		return g_strdup(COMETSIM_DATADIR);
+	fprintf(stderr, "%s: no scenarios/validation in %s, where make install puts "
+		"them; for a copy installed elsewhere, set COMETSIM_DATADIR to its "
+		"share/cometsim folder\n", log_prog(), COMETSIM_DATADIR);
 	return NULL;
 }
 
