@@ -114,6 +114,18 @@ check "two RAEs: CRME AS1 warns of the other AS's reports" \
 	grep -q "AS1 crme/crme0 WARN: CRME 10.64.0.1: the RAE reports for AS 2 but the CRME's as= is 1: its paths are kept, not followed$" "$T/two/log.txt"
 check "two RAEs: the content still comes AS1's RAE's way, 5 4 3 1 (got $(req_path "$T/two"))" \
 	[ "$(req_path "$T/two")" = "5 4 3 1" ]
+# Two classes that disagree: with AS1-AS3 at 28 ms too, class 1 (the
+# default, the lowest in the report) still prefers 3 4 5, class 2 (delay
+# first) 2 5.  cos=2 makes the CRMEs follow class 2.
+late='link.AS1:eth1-AS3:eth0.delay=28ms'
+"$COMETSIM" run "$T/q.xml" --set "$slow" --set "$late" --out "$T/cl1" --quiet || fail "cl1 exited $?"
+check "classes: by default CRME AS1 follows class 1's path, AS 3 4 5" \
+	grep -q "AS1 crme/crme0 INFO: CRME 10.64.0.1: c1: the RAE's preferred path to 100.64.4.6 (100.64.4.0/24) is AS 3 4 5: next CRME 10.64.0.3$" "$T/cl1/log.txt"
+"$COMETSIM" deploy "$T/q.xml" --set "$slow" --set "$late" --write "$T/w.cl2" >/dev/null || fail "deploy --write exited $?"
+sed -i -e 's/\( rae=9090 nbr_as=[^ ]*\)/\1 cos=2/' "$T/w.cl2/deploy.script"
+"$COMETSIM" run "$T/w.cl2/scenario.xml" --set "$slow" --set "$late" --out "$T/cl2" --quiet || fail "cl2 exited $?"
+check "classes: with cos=2 it follows class 2's, AS 2 5" \
+	grep -q "AS1 crme/crme0 INFO: CRME 10.64.0.1: c1: the RAE's preferred path to 100.64.4.6 (100.64.4.0/24) is AS 2 5: next CRME 10.64.0.2$" "$T/cl2/log.txt"
 routes_variant "$T/q.xml" qr
 check "resolution: the Routes variant's CRMEs have routes=on" \
 	[ "$(grep -c 'usr.curling.Crme .* routes=on' "$T/w.qr/deploy.script")" -eq 5 ]
