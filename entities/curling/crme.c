@@ -616,6 +616,9 @@ crme_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 	if (curling_port_claim(e->node_name, r->port, e) < 0)
 		return entity_err(err, errlen, "port %u on %s is already used by another "
 				  "curling entity", r->port, e->node_name);
+	if (r->rae_port && curling_tcp_port_claim(e->node_name, r->rae_port, e) < 0)
+		return entity_err(err, errlen, "rae=%u: TCP port %u on %s is already another "
+				  "CRME's", r->rae_port, r->rae_port, e->node_name);
 	r->loc = g_array_new(FALSE, FALSE, sizeof(struct loc_cafe));
 	r->nbrs = g_ptr_array_new();
 	r->rib = g_array_new(FALSE, FALSE, sizeof(struct rib_route));

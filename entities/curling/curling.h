@@ -241,6 +241,8 @@ unsigned curling_check_addrs(struct entity *e, const char *who, const uint32_t *
  * it.  Released by curling_port_release(owner).
  */
 int curling_port_claim(const char *node, uint16_t port, const void *owner);
+/* The same for a TCP port (a CRME's rae=): a space of its own. */
+int curling_tcp_port_claim(const char *node, uint16_t port, const void *owner);
 void curling_port_release(const void *owner);
 /* Encode m and send it from sock to addr:port.  Returns 0, or -1 (not encodable, not sent). */
 int curling_send(struct udp_sock *s, uint32_t addr, uint16_t port, const struct cmsg *m);

@@ -169,11 +169,11 @@ curling_check_addrs(struct entity *e, const char *who, const uint32_t *addrs,
  */
 static GHashTable *claims;
 
-int
-curling_port_claim(const char *node, uint16_t port, const void *owner)
+static int
+port_claim(const char *node, const char *proto, uint16_t port, const void *owner)
 {
 	const struct entity *e = owner;
-	char *key = g_strdup_printf("%s %u %u", node, e->node_life, port);
+	char *key = g_strdup_printf("%s %u %s%u", node, e->node_life, proto, port);
 	const void *held;
 
 	if (!claims)
@@ -185,6 +185,18 @@ curling_port_claim(const char *node, uint16_t port, const void *owner)
 	}
 	g_hash_table_insert(claims, key, (void *)owner);
 	return 0;
+}
+
+int
+curling_port_claim(const char *node, uint16_t port, const void *owner)
+{
+	return port_claim(node, "", port, owner);
+}
+
+int
+curling_tcp_port_claim(const char *node, uint16_t port, const void *owner)
+{
+	return port_claim(node, "tcp ", port, owner);
 }
 
 static gboolean

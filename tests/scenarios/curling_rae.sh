@@ -331,6 +331,21 @@ bad 'cos=2' 'cos= without rae=PORT'
 bad 'routes=on cos=3' 'cos= without rae=PORT'
 bad 'rae_report=3' 'rae_report= without rae=PORT'
 bad 'as=2 rae=9090 nbr_as=1.1:2' "nbr_as: AS 2 is the CRME's own (as=2)"
+# Two CRMEs of one router listening for their RAE on one TCP port.
+cat >"$T/badtcp.xml" <<EOF2
+<scenario name="bad">
+  <run end_time="1s"/>
+  <events><script file="$top_srcdir/topologies/curling-topology1.script"/><script><![CDATA[
+100 ON_ROUTER 1.1 usr.curling.Crme 3000 0 rae=9090
+100 ON_ROUTER 1.1 usr.curling.Crme 3001 0 rae=9090
+]]></script></events>
+</scenario>
+EOF2
+"$COMETSIM" check "$T/badtcp.xml" >/dev/null 2>"$T/badtcp.err"
+rc=$?
+check "two CRMEs with one rae= port on a router: exit 1 ($rc)" [ "$rc" -eq 1 ]
+check "two CRMEs with one rae= port: the second's line and why" \
+	grep -q "badtcp\.xml:5: usr.curling.Crme: rae=9090: TCP port 9090 on 1.1 is already another CRME's" "$T/badtcp.err"
 # A provider given twice: the CRME's line itself.
 cat >"$T/badprov.xml" <<EOF2
 <scenario name="bad">
