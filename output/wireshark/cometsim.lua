@@ -470,13 +470,15 @@ end
 -- writes it.  Wireshark tries the dissector registered for a datagram's
 -- lower port first and UDP heuristics only after both ports, so a
 -- message to or from a port some other protocol owns (a client on 1001
--- read as FIND) would never reach the heuristic: loading the plugin
--- therefore turns on UDP's "try heuristic sub-dissectors first"
--- (udp.try_heuristic_first), which the user's own setting, read after
--- the plugin, overrides.  Also registered on UDP port 3000, the CRMEs'
--- port in the project's scenarios, for when that setting is off.  A
--- datagram that is not a CURLING message is left to the other
--- dissectors.  No sub-dissector is called: chunk data is shown as bytes.
+-- is read as FIND) reaches the heuristic only with UDP's "try heuristic
+-- sub-dissectors first" (udp.try_heuristic_first) on.  The plugin does
+-- not turn it on: that preference is global, and Wireshark's own
+-- heuristics would then take other protocols' datagrams (mDNS, LLMNR and
+-- NBNS read as DNS); doc/wireshark.md says when to turn it on.  Also
+-- registered on UDP port 3000, the CRMEs' port in the project's
+-- scenarios.  A datagram that is not a CURLING message is left to the
+-- other dissectors.  No sub-dissector is called: chunk data is shown as
+-- bytes.
 ------------------------------------------------------------------------
 do
 	local CU_MAGIC = 0x4355
@@ -819,11 +821,6 @@ do
 
 	curling:register_heuristic("udp", heuristic)
 	DissectorTable.get("udp.port"):add(3000, curling)
-	-- Heuristics before ports, so that a CURLING message wins whatever
-	-- its ports (Wireshark 3.2 and later have set_preference).
-	if set_preference then
-		set_preference("udp.try_heuristic_first", true)
-	end
 end
 
 ------------------------------------------------------------------------

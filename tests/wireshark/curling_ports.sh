@@ -1,6 +1,8 @@
 #!/bin/sh
 # curling_ports.sh - CURLING messages are decoded as CURLING whatever
-# their UDP ports (doc/wireshark.md, "Where the dissector applies"):
+# their UDP ports once UDP's "try heuristic sub-dissectors first" is on,
+# and the plugin leaves that global preference, and other protocols, alone
+# (doc/wireshark.md, "CURLING on any UDP port"):
 #
 # 1. scenarios/curling-clients.xml with 100 requesters puts clients on
 #    ports 1000..1099, among them ports other protocols own (1001 FIND,
@@ -13,16 +15,22 @@
 # 3. the heuristic stays strict: a datagram with a CURLING header but a
 #    length other than the datagram's, or a reserved byte other than 0,
 #    is left to the other dissectors (FIND on port 1001);
-# 4. a user who turns UDP's "try heuristic sub-dissectors first" off gets
-#    Wireshark's port rule back (the message from port 1001 is FIND).
+# 4. without the preference Wireshark's port rule holds (the message from
+#    port 1001 is FIND), and mDNS, LLMNR and NBNS stay what they are.
 . "${top_srcdir:-.}/tests/scenarios/lib.sh"
 
 t2p=$(dirname "$(command -v "$TSHARK")")/text2pcap
 [ -x "$t2p" ] || t2p=$(command -v text2pcap) || { echo "SKIP: no text2pcap"; exit 77; }
 lua="$top_srcdir/output/wireshark/cometsim.lua"
 
-# ws FILE ARGS...: tshark with the plugin (HOME is a scratch folder).
+# ws FILE ARGS...: tshark with the plugin (HOME is a scratch folder) and
+# heuristics first; ws0 without that preference.
 ws() {
+	f=$1
+	shift
+	"$TSHARK" -n -r "$f" -X "lua_script:$lua" -o udp.try_heuristic_first:TRUE "$@" 2>/dev/null
+}
+ws0() {
 	f=$1
 	shift
 	"$TSHARK" -n -r "$f" -X "lua_script:$lua" "$@" 2>/dev/null
@@ -99,12 +107,42 @@ check "a CU header with a wrong length is not CURLING on port 1001" \
 check "a CU header with reserved byte 1 is not CURLING on port 1001" \
 	[ "$(ws "$T/near.pcap" -Y 'frame.number == 2 && !curling && find' | wc -l)" -eq 1 ]
 
-# 4. The user's own setting wins over the plugin's.
+# 4. Without the preference: Wireshark's port rule, and other protocols untouched.
 "$t2p" -q -4 10.0.2.1,10.0.2.2 -u 1001,3000 "$T/release.txt" "$T/r1001.pcap" 2>/dev/null ||
 	fail "text2pcap failed"
-check "with udp.try_heuristic_first off, a Release from 1001 to 3000 is FIND" \
-	[ "$(ws "$T/r1001.pcap" -o udp.try_heuristic_first:FALSE -Y 'find && !curling' | wc -l)" -eq 1 ]
-check "with the plugin's default, the same Release is CURLING" \
+check "without udp.try_heuristic_first, a Release from 1001 to 3000 is FIND" \
+	[ "$(ws0 "$T/r1001.pcap" -Y 'find && !curling' | wc -l)" -eq 1 ]
+check "with it, the same Release is CURLING" \
 	[ "$(ws "$T/r1001.pcap" -Y 'curling && !find' | wc -l)" -eq 1 ]
+# An LLMNR query (5355), an mDNS query (5353), an NBNS name query (137):
+# the plugin loaded, each stays its own protocol.
+python3 - >"$T/lan.txt" <<'PY' || fail "cannot write the frames"
+import struct
+def name(*labels):
+    return b"".join(bytes([len(l)]) + l for l in labels) + b"\0"
+def dnsq(qid, qname, qtype, flags=0):
+    return struct.pack("!HHHHHH", qid, flags, 1, 0, 0, 0) + qname + struct.pack("!HH", qtype, 1)
+def frame(sport, dport, msg, src, dst):
+    udp = struct.pack("!HHHH", sport, dport, 8 + len(msg), 0) + msg
+    ip = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0, 64, 17, 0,
+                               bytes(src), bytes(dst)))
+    s = sum(struct.unpack("!10H", bytes(ip)))
+    while s > 0xffff:
+        s = (s & 0xffff) + (s >> 16)
+    ip[10:12] = struct.pack("!H", 0xffff - s)
+    return bytes.fromhex("01005e0000fb" "020000000001" "0800") + bytes(ip) + udp
+nb = b"FHEPFCELEHFCEPFFFACACACACACACAAA"
+frames = [
+    frame(5355, 5355, dnsq(0x8001, name(b"host"), 1), [10, 0, 2, 1], [224, 0, 0, 252]),
+    frame(5353, 5353, dnsq(0, name(b"_http", b"_tcp", b"local"), 12), [10, 0, 2, 1], [224, 0, 0, 251]),
+    frame(137, 137, dnsq(0x8002, name(nb), 32, 0x0110), [10, 0, 2, 1], [10, 0, 2, 255]),
+]
+for f in frames:
+    print("000000 " + " ".join("%02x" % b for b in f))
+PY
+"$t2p" -q "$T/lan.txt" "$T/lan.pcap" 2>/dev/null || fail "text2pcap failed"
+check "with the plugin, LLMNR stays LLMNR" [ "$(ws0 "$T/lan.pcap" -Y 'frame.number == 1 && llmnr' | wc -l)" -eq 1 ]
+check "with the plugin, mDNS stays mDNS" [ "$(ws0 "$T/lan.pcap" -Y 'frame.number == 2 && mdns' | wc -l)" -eq 1 ]
+check "with the plugin, NBNS stays NBNS" [ "$(ws0 "$T/lan.pcap" -Y 'frame.number == 3 && nbns' | wc -l)" -eq 1 ]
 
 finish
