@@ -60,8 +60,15 @@ rae_tool_init(struct entity *e, int argc, char **argv, char *err, size_t errlen)
 	if (t->cmd == RT_RELOAD) {
 		if (argc != 2)
 			return entity_err(err, errlen, "reload takes one configuration file");
-		/* Errors in the file are load-time errors: they name the file and line. */
-		t->cfg = rae_config_load(argv[1], err, errlen);
+		/*
+		 * Errors in the file are load-time errors: they name the file and
+		 * line.  A relative name is relative to the file that names the
+		 * tool's line, as the RAE's own configuration is.
+		 */
+		char *path = entity_path(e, argv[1]);
+
+		t->cfg = rae_config_load(path, err, errlen);
+		g_free(path);
 		return t->cfg ? 0 : -1;
 	}
 	if (t->cmd == RT_RESTART) {

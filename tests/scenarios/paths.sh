@@ -37,6 +37,27 @@ away=$T/away
 mkdir -p "$away"
 cd "$away" || exit 99
 
+# ---- 0. every shipped scenario loads from elsewhere ----
+# (a scenario is a .xml under scenarios/ whose root element is <scenario>
+# or <SimOptions>; sweeps, configurations and the rest are not.)
+find "$src" -name '*.xml' | LC_ALL=C sort >"$T/all-xml"
+nscn=0
+while read -r f; do
+	# The first element after the comments and the XML declaration.
+	root=$(tr '\n' ' ' <"$f" | sed -e 's/<!--\([^-]\|-[^-]\)*-->//g' -e 's/<?[^>]*?>//g' |
+		grep -o '<[A-Za-z][A-Za-z0-9_]*' | head -n 1 | cut -c 2-)
+	case $root in
+	scenario|SimOptions) ;;
+	*) continue ;;
+	esac
+	nscn=$((nscn + 1))
+	rc=0
+	"$COMETSIM" check "$f" >"$T/all.out" 2>&1 || rc=$?
+	check "check ${f#"$src"/} from another folder (exit $rc: $(head -n 1 "$T/all.out"))" \
+		[ "$rc" -eq 0 ]
+done <"$T/all-xml"
+check "every shipped scenario was checked ($nscn)" [ "$nscn" -gt 30 ]
+
 # ---- 1. the shipped scenarios, from elsewhere ----
 for s in decoupled/e2e rae/single; do
 	rc=0
