@@ -77,4 +77,12 @@ python3 "$py" --outside-only "$p" >"$T/outside"
 check "planted, --outside-only: the 7 references outside, no missing file" \
 	[ "$(wc -l <"$T/outside")" -eq 7 -a "$(grep -c 'no such file\|does not exist' "$T/outside")" -eq 0 ]
 
+# No control character but tab and line feed in the documents: a "\f"
+# written through a string that turns it into a form feed broke the man
+# page's font changes once.
+ctl=$(printf '[\001-\010\013\014\016-\037]')
+(cd "$top_srcdir" && LC_ALL=C grep -ln "$ctl" README.md doc/*.md doc/cometsim.1) >"$T/ctl"
+check "no control character in README.md, doc/*.md or the man page ($(tr '\n' ' ' <"$T/ctl"))" \
+	[ ! -s "$T/ctl" ]
+
 finish
