@@ -1582,7 +1582,9 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[1], "help") == 0) {
-		if (argc == 2) {
+		/* help, help --help and help -h: the program's help. */
+		if (argc == 2 || (argc == 3 && (strcmp(argv[2], "--help") == 0 ||
+						strcmp(argv[2], "-h") == 0))) {
 			fputs(usage_main, stdout);
 			putchar('\n');
 			fputs(help_main, stdout);

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -44,6 +45,8 @@ progress(struct sw_ctx *cx)
 	int64_t el = sw_wall_ns() - cx->t0;
 	char *els, *eta = NULL;
 	char bar[64];
+	GString *line;
+	struct winsize ws;
 
 	if (!cx->show)
 		return;
@@ -54,13 +57,20 @@ progress(struct sw_ctx *cx)
 	els = fmt_duration(el);
 	if (cx->finished && cx->finished < total)
 		eta = fmt_duration(el / cx->finished * (total - cx->finished));
-	fprintf(stderr, "\r\033[K[%s] %u/%u runs", bar, cx->finished, total);
+	line = g_string_new(NULL);
+	g_string_append_printf(line, "[%s] %u/%u runs", bar, cx->finished, total);
 	if (cx->failed)
-		fprintf(stderr, ", %u failed", cx->failed);
-	fprintf(stderr, ", %u running, %s elapsed, ETA %s", cx->running, els,
-		eta ? eta : "--");
+		g_string_append_printf(line, ", %u failed", cx->failed);
+	g_string_append_printf(line, ", %u running, %s elapsed, ETA %s", cx->running, els,
+			       eta ? eta : "--");
 	if (sw_got_signal)
-		fputs(" (stopping)", stderr);
+		g_string_append(line, " (stopping)");
+	/* One line of the terminal: a wrapped one would leave its first part behind. */
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1 &&
+	    line->len > ws.ws_col - 1u)
+		g_string_truncate(line, ws.ws_col - 1u);
+	fprintf(stderr, "\r\033[K%s", line->str);
+	g_string_free(line, TRUE);
 	cx->shown = true;
 	g_free(els);
 	g_free(eta);

@@ -66,6 +66,9 @@ EOF
 for c in run check topo params deploy rae-config sweep plot validate help; do
 	check "cometsim --help lists $c" grep -q "^  $c " "$T/help"
 done
+"$COMETSIM" help --help >"$T/hh" 2>"$T/hh.err"
+check "help --help: exit 0" [ $? -eq 0 ]
+check "help --help: the program's usage on stdout" grep -q '^usage: cometsim' "$T/hh"
 "$COMETSIM" help sweep status >"$T/hs" 2>&1
 check "help sweep status is sweep status --help" grep -q '^usage: cometsim sweep status' "$T/hs"
 "$COMETSIM" bogus >/dev/null 2>"$T/err"
@@ -220,5 +223,11 @@ run_here --set size=100 --set count=3 >"$T/o6"
 check "... the same for the same overrides in another order" cmp -s "$T/o5" "$T/o6"
 run_here --set count=3 --set size=101 >"$T/o7"
 check "... another for another value" not cmp -s "$T/o5" "$T/o7"
+
+# A "%" is written %25 too, or a value holding "%20" and one holding a
+# blank could name the same folder.
+run_here --set 'link.r1-r2.loss=bernoulli 1%' >"$T/o8"
+check "a % in a value is written %25" \
+	grep -qx 'outputs: output/sample/end_time=1s,link.r1-r2.loss=bernoulli%201%25,pcap=none/seed1-run1' "$T/o8"
 
 finish

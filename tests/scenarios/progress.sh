@@ -51,4 +51,10 @@ check "validate in a pipe: no progress line" not grep -aq 'ETA' "$T/val-pipe.txt
 tty "$T/val-q.txt" env COMETSIM_SRCDIR="$src" "$COMETSIM" validate --out "$T/v3" --only curling --quiet
 check "validate --quiet on a terminal: no progress line" not grep -aq 'ETA' "$T/val-q.txt"
 
+# The sweep's progress bar on a terminal 40 columns wide: never wider.
+tty "$T/sweep40.txt" "stty cols 40; $COMETSIM sweep $top_srcdir/tests/sweep/data/small.xml -j 2 --out $T/sw"
+widest=$(grep -a '\[K\[' "$T/sweep40.txt" | sed 's/^.\[K//' | awk '{ if (length > m) m = length } END { print m + 0 }')
+check "sweep on 40 columns: progress lines shown ($widest characters the widest)" [ "$widest" -gt 0 ]
+check "sweep on 40 columns: none wider than 39 characters ($widest)" [ "$widest" -le 39 ]
+
 finish
