@@ -1572,6 +1572,9 @@ main(int argc, char **argv)
 	if (argc < 2)
 		return usage_error(usage_main, NULL);
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		if (argc > 2)
+			return usage_error(usage_main, "%s takes no argument, not \"%s\"",
+					   argv[1], argv[2]);
 		printf("cometsim %s (commit %s)\n", PACKAGE_VERSION, COMETSIM_COMMIT);
 		return 0;
 	}

@@ -279,7 +279,14 @@ validate_main(int argc, char **argv)
 		goto done;
 	}
 	if (nsel == 0) {
-		rc = usage_error("--only: no test matches (cometsim validate --list shows them)");
+		GString *pats = g_string_new(NULL);
+
+		for (guint i = 0; i < v.pats->len; i++)
+			g_string_append_printf(pats, "%s\"%s\"", i ? ", " : "",
+					       (char *)v.pats->pdata[i]);
+		rc = usage_error("--only %s: no test matches (cometsim validate --list shows "
+				 "them)", pats->str);
+		g_string_free(pats, TRUE);
 		goto done;
 	}
 	/* Nothing runs, and nothing is written, without every tool. */

@@ -69,6 +69,12 @@ done
 "$COMETSIM" help --help >"$T/hh" 2>"$T/hh.err"
 check "help --help: exit 0" [ $? -eq 0 ]
 check "help --help: the program's usage on stdout" grep -q '^usage: cometsim' "$T/hh"
+"$COMETSIM" --version --bogus >/dev/null 2>"$T/vb.err"
+check "--version with an argument: exit 2" [ $? -eq 2 ]
+check "... naming it" grep -q '^cometsim: --version takes no argument, not "--bogus"' "$T/vb.err"
+"$COMETSIM" validate --only nosuch --out "$T/vno" >/dev/null 2>"$T/vno.err"
+check "validate --only matching nothing: exit 2" [ $? -eq 2 ]
+check "... naming the pattern" grep -q '^cometsim validate: --only "nosuch": no test matches' "$T/vno.err"
 "$COMETSIM" help sweep status >"$T/hs" 2>&1
 check "help sweep status is sweep status --help" grep -q '^usage: cometsim sweep status' "$T/hs"
 "$COMETSIM" bogus >/dev/null 2>"$T/err"
