@@ -38,6 +38,18 @@ struct rae_paths {
 	GPtrArray *raes;	/* struct rae* */
 };
 
+
+/* v written with `prec` significant digits into buf: does it read back as v? */
+static bool
+fits(double v, int prec, char *buf, size_t len)
+{
+	char fmt[8];
+
+	snprintf(fmt, sizeof(fmt), "%%.%dg", prec);
+	g_ascii_formatd(buf, (gint)len, fmt, v);
+	return g_ascii_strtod(buf, NULL) == v;
+}
+
 /*
  * A number exactly: an integer as an integer, any other number in the
  * fewest significant digits that read back as the same double (0.003,
@@ -49,6 +61,8 @@ struct rae_paths {
 static const char *
 csv_num(double v, char *buf, size_t len)
 {
+	int lo = 1, hi = 17;
+
 	if (isinf(v))
 		return v > 0 ? "inf" : "-inf";
 	if (v == 0)
@@ -57,14 +71,21 @@ csv_num(double v, char *buf, size_t len)
 		snprintf(buf, len, "%.0f", v);
 		return buf;
 	}
-	for (int prec = 1; prec <= 17; prec++) {
-		char fmt[8];
+	/*
+	 * The fewest significant digits that read back as v.  A precision
+	 * that does, every larger one does too (the closest decimal of more
+	 * digits is at least as close), so a binary search finds it in about
+	 * five tries where a walk from 1 took up to 17.
+	 */
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
 
-		snprintf(fmt, sizeof(fmt), "%%.%dg", prec);
-		g_ascii_formatd(buf, (gint)len, fmt, v);
-		if (g_ascii_strtod(buf, NULL) == v)
-			break;
+		if (fits(v, mid, buf, len))
+			hi = mid;
+		else
+			lo = mid + 1;
 	}
+	fits(v, lo, buf, len);
 	return buf;
 }
 
