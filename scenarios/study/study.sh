@@ -17,8 +17,8 @@
 #                  and every run of the sweep
 #   --no-sweep     the one run of both approaches only
 #   -j N           the sweep's parallel runs (default 2)
-#   --cometsim BIN the cometsim to use (default: cometsim on the PATH, else
-#                  the one built beside this folder)
+#   --cometsim BIN the cometsim to use (default: the one built in this
+#                  tree, _build/cometsim or ./cometsim, else the PATH's)
 #
 # Every number of the report comes from the run folders' files
 # (requests.csv, counters.csv, timeseries.csv, rae-paths.csv) and from the
@@ -60,13 +60,16 @@ while [ $# -gt 0 ]; do
 	esac
 done
 case $ases in ''|*[!0-9]*) echo "study.sh: --ases $ases: not a number" >&2; exit 2 ;; esac
+# The tree's own build first (an installed cometsim may be older), then PATH.
 if [ -z "$bin" ]; then
-	if command -v cometsim >/dev/null 2>&1; then
-		bin=cometsim
+	if [ -x "$here/../../_build/cometsim" ]; then
+		bin=$here/../../_build/cometsim
 	elif [ -x "$here/../../cometsim" ]; then
 		bin=$here/../../cometsim
+	elif command -v cometsim >/dev/null 2>&1; then
+		bin=cometsim
 	else
-		echo "study.sh: no cometsim on the PATH: give --cometsim BIN" >&2
+		echo "study.sh: no cometsim built in this tree nor on the PATH: give --cometsim BIN" >&2
 		exit 2
 	fi
 fi

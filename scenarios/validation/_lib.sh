@@ -14,13 +14,15 @@ table=''
 mismatch=''
 
 # find_cometsim OPTION: COMETSIM from --cometsim (OPTION, may be empty),
-# else $COMETSIM, else the build tree's, else the source tree's, else the
-# one on PATH; dies if there is none.
+# else $COMETSIM, else the build tree's, else the source tree's (built in
+# _build/ as the README does it, or in place), else the one on PATH; dies
+# if there is none.
 find_cometsim() {
 	if [ -n "$1" ]; then
 		COMETSIM=$1
 	elif [ -z "${COMETSIM:-}" ]; then
-		for c in "${top_builddir:-}/cometsim" "$top_srcdir/cometsim"; do
+		for c in "${top_builddir:-}/cometsim" "$top_srcdir/_build/cometsim" \
+			 "$top_srcdir/cometsim"; do
 			if [ -x "$c" ]; then COMETSIM=$c; break; fi
 		done
 		: "${COMETSIM:=$(command -v cometsim || true)}"
