@@ -1,7 +1,8 @@
 /*
  * bench.c - `make bench`: every benchmark of the engine, one line each.
  *
- *   bench [all|sched|chain|cafe|curling|rae|rae_internet|graph|script_build|study]
+ *   bench [all|sched|chain|cafe|curling|rae|rae_internet|graph|script_build|study|
+ *          realtime]
  *         [--quick] [prefixes=N] [ases=N] [nodes=N] [routers=N] [requests=N]
  *         [pace=SIZE]
  *
@@ -12,7 +13,10 @@
  * the RAEs paced (pace=SIZE, doc/rae.md) if pace= is given.  study
  * runs both approaches of the study on 1 000 ASes (200 with --quick; or
  * ases=N) with requests=N requests (default 100 000, 2 000 with --quick);
- * it is run by name only, not by all.
+ * it is run by name only, not by all.  realtime runs the 10-node chain in
+ * real time (emu/realtime.h), one second of 64-byte datagrams at 100 000
+ * to 1 600 000 a second, without and with captures, and prints the lags;
+ * it is run by name only too (it takes wall-clock seconds by design).
  *
  * The chain runs in a child process per case, so each case's peak memory
  * is its own.
@@ -24,9 +28,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <glib.h>
+
 #include "entities/registry.h"
 #include "scenario/scenario.h"
 #include "sim/net.h"
+#include "emu/realtime.h"
 #include "tests/bench/bench.h"
 
 struct scenario *
@@ -92,6 +99,22 @@ struct chain_case {
 	uint64_t packets;
 	int pcap;
 };
+
+struct rt_case {
+	uint64_t rate;
+	int pcap;
+};
+
+/* One second of datagrams at the rate, in real time. */
+static void
+run_realtime(void *arg)
+{
+	const struct rt_case *c = arg;
+	struct realtime *rt = rt_new(0, NULL);
+
+	bench_chain_run(10, c->rate, c->pcap, c->rate, rt);
+	rt_free(rt);
+}
 
 static void
 run_chain(void *arg)
@@ -201,9 +224,10 @@ main(int argc, char **argv)
 	if (strcmp(what, "all") && strcmp(what, "sched") && strcmp(what, "chain") &&
 	    strcmp(what, "cafe") && strcmp(what, "curling") && strcmp(what, "rae") &&
 	    strcmp(what, "rae_internet") && strcmp(what, "graph") &&
-	    strcmp(what, "script_build") && strcmp(what, "study")) {
+	    strcmp(what, "script_build") && strcmp(what, "study") &&
+	    strcmp(what, "realtime")) {
 		fprintf(stderr, "usage: bench [all|sched|chain|cafe|curling|rae|rae_internet|graph|"
-			"script_build|study] [--quick] [prefixes=N] [ases=N] [nodes=N] "
+			"script_build|study|realtime] [--quick] [prefixes=N] [ases=N] [nodes=N] "
 			"[routers=N] [requests=N] [pace=SIZE]\n");
 		return 2;
 	}
@@ -267,6 +291,18 @@ main(int argc, char **argv)
 		}
 		for (size_t i = 0; i < ncases; i++)
 			in_child(run_graph, &cases[i]);
+	}
+	if (!strcmp(what, "realtime")) {
+		static const uint64_t rates[] = { 100000, 200000, 400000, 800000, 1600000 };
+
+		for (size_t i = 0; i < G_N_ELEMENTS(rates); i++)
+			for (int pcap = 0; pcap <= 1; pcap++) {
+				struct rt_case c = { rates[i], pcap };
+
+				if (quick && i > 1)
+					continue;
+				in_child(run_realtime, &c);
+			}
 	}
 	if (!strcmp(what, "all") || !strcmp(what, "script_build"))
 		in_child(run_script_build, &routers);

@@ -43,6 +43,14 @@ void bench_sched(const char *impl, size_t q, uint64_t events);
  * pcap on every interface if `pcap`; prints one bench=chain line.
  */
 void bench_chain(unsigned nodes, uint64_t packets, int pcap);
+struct realtime;
+/*
+ * The same chain with a datagram every 1/rate s (rate > 0: 64-byte
+ * payloads over 10 Gbit/s links), paced by rt when not NULL: prints one
+ * bench=realtime line with the pacer's lags.
+ */
+void bench_chain_run(unsigned nodes, uint64_t packets, int pcap, uint64_t rate,
+		     struct realtime *rt);
 
 /* bench_cafe.c */
 

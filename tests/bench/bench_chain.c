@@ -17,10 +17,12 @@
 
 #include "output/output.h"
 #include "sim/net.h"
+#include "emu/realtime.h"
 #include "sim/sim.h"
 #include "tests/bench/bench.h"
 
 #define PAYLOAD	1000
+#define RT_PAYLOAD	64	/* the real-time case's datagrams */
 
 struct chain_src {
 	struct net *net;
@@ -29,6 +31,7 @@ struct chain_src {
 	struct addr dst;
 	uint64_t left;
 	sim_time_t interval;
+	unsigned payload;
 };
 
 struct chain_sink {
@@ -46,9 +49,9 @@ static void
 src_tick(struct sim *sim, void *ctx, void *arg)
 {
 	struct chain_src *cs = ctx;
-	struct pkt *p = pkt_alloc(PAYLOAD);
+	struct pkt *p = pkt_alloc(cs->payload);
 
-	memset(pkt_put(p, PAYLOAD), 0x5a, PAYLOAD);
+	memset(pkt_put(p, cs->payload), 0x5a, cs->payload);
 	udp_sendto(cs->sock, &cs->dst, 9000, p);
 	if (--cs->left)
 		sim_timer_after(sim, &cs->t, cs->interval);
@@ -66,6 +69,13 @@ now_s(void)
 void
 bench_chain(unsigned nodes, uint64_t packets, int pcap)
 {
+	bench_chain_run(nodes, packets, pcap, 0, NULL);
+}
+
+void
+bench_chain_run(unsigned nodes, uint64_t packets, int pcap, uint64_t rate,
+		struct realtime *rt)
+{
 	struct sim *sim = sim_create(NULL);
 	struct net *net = net_create(sim, 1, 1);
 	struct link_params lp;
@@ -77,9 +87,11 @@ bench_chain(unsigned nodes, uint64_t packets, int pcap)
 	struct rusage ru;
 	double t0, wall;
 	uint64_t hops;
+	unsigned payload = rate ? RT_PAYLOAD : PAYLOAD;
 
 	link_params_default(&lp);
-	lp.bandwidth_bps = 1000000000ULL;
+	/* At a given rate (real time): 10 Gbit/s links, small datagrams. */
+	lp.bandwidth_bps = rate ? 10000000000ULL : 1000000000ULL;
 	lp.delay = 1 * SIM_MS;
 	lp.queue_pkts = 100;
 	for (unsigned i = 0; i < nodes; i++) {
@@ -116,31 +128,48 @@ bench_chain(unsigned nodes, uint64_t packets, int pcap)
 	udp_open(nv[nodes - 1], 9000, sink_recv, &sink);
 	cs.dst = addr_v4(0x0a000002u | ((nodes - 2) << 8));
 	cs.left = packets;
+	cs.payload = payload;
 	/* Line rate: one 1042-byte frame (Ethernet + IPv4 + UDP + payload) per slot. */
 	cs.interval = link_tx_time(net->links[0], ETH_HLEN + 20 + 8 + PAYLOAD);
+	if (rate)
+		cs.interval = (sim_time_t)(SIM_S / rate);
 	sim_timer_init(&cs.t, src_tick, &cs, NULL);
 	/*
 	 * One datagram first resolves every hop's neighbour; the stream starts
 	 * once it has arrived, so no packet waits for ARP.
 	 */
 	{
-		struct pkt *p = pkt_alloc(PAYLOAD);
+		struct pkt *p = pkt_alloc(payload);
 
-		memset(pkt_put(p, PAYLOAD), 0x5a, PAYLOAD);
+		memset(pkt_put(p, payload), 0x5a, payload);
 		udp_sendto(cs.sock, &cs.dst, 9000, p);
 	}
 	sim_timer_after(sim, &cs.t, 100 * SIM_MS);
 
+	if (rt)
+		rt_attach(rt, sim);
 	t0 = now_s();
 	sim_run(sim, SIM_TIME_MAX);
 	wall = now_s() - t0;
 	getrusage(RUSAGE_SELF, &ru);
 	sink.received--;	/* the warm-up datagram */
 	hops = sink.received * (nodes - 1);
-	printf("bench=chain nodes=%u packets=%" PRIu64 " pcap=%d received=%" PRIu64
-	       " events=%" PRIu64 " wall_s=%.3f hops_per_s=%.0f peak_rss_kb=%ld\n",
-	       nodes, packets, pcap, sink.received, sim_events_run(sim), wall,
-	       wall > 0 ? hops / wall : 0.0, ru.ru_maxrss);
+	if (rt) {
+		struct rt_stats st;
+
+		rt_stats(rt, &st);
+		printf("bench=realtime nodes=%u rate=%" PRIu64 " payload=%u pcap=%d packets=%" PRIu64
+		       " received=%" PRIu64 " events=%" PRIu64 " wall_s=%.3f events_paced=%" PRIu64
+		       " lag_max_us=%.1f lag_p99_us=%.1f late=%" PRIu64 " late_share=%.6f\n",
+		       nodes, rate, payload, pcap, packets, sink.received, sim_events_run(sim),
+		       wall, st.waits, st.lag_max / 1e3, st.lag_p99 / 1e3, st.late,
+		       st.waits ? (double)st.late / (double)st.waits : 0.0);
+	} else {
+		printf("bench=chain nodes=%u packets=%" PRIu64 " pcap=%d received=%" PRIu64
+		       " events=%" PRIu64 " wall_s=%.3f hops_per_s=%.0f peak_rss_kb=%ld\n",
+		       nodes, packets, pcap, sink.received, sim_events_run(sim), wall,
+		       wall > 0 ? hops / wall : 0.0, ru.ru_maxrss);
+	}
 	fflush(stdout);
 	if (out) {
 		struct run_summary sum = { .scenario = "bench-chain", .seed = 1, .run = 1,
