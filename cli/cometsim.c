@@ -1598,6 +1598,10 @@ main(int argc, char **argv)
 			return usage_error(usage_main, "help: unknown command \"%s\"",
 					   argv[2]);
 		if (argc == 4 && cmd->fn == sweep_main) {
+			if (strcmp(argv[3], "status") != 0 && strcmp(argv[3], "collect") != 0 &&
+			    strcmp(argv[3], "exec") != 0)
+				return usage_error(usage_main, "help sweep: unknown subcommand \"%s\" "
+						   "(status, collect, exec)", argv[3]);
 			/* help sweep status: cometsim sweep status --help */
 			char *av[] = { "cometsim sweep", argv[3], "--help", NULL };
 

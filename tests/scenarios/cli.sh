@@ -75,6 +75,9 @@ check "... naming it" grep -q '^cometsim: --version takes no argument, not "--bo
 "$COMETSIM" validate --only nosuch --out "$T/vno" >/dev/null 2>"$T/vno.err"
 check "validate --only matching nothing: exit 2" [ $? -eq 2 ]
 check "... naming the pattern" grep -q '^cometsim validate: --only "nosuch": no test matches' "$T/vno.err"
+"$COMETSIM" help sweep frob >/dev/null 2>"$T/hsf.err"
+check "help sweep with an unknown subcommand: exit 2" [ $? -eq 2 ]
+check "... naming it" grep -q 'help sweep: unknown subcommand "frob"' "$T/hsf.err"
 "$COMETSIM" help sweep status >"$T/hs" 2>&1
 check "help sweep status is sweep status --help" grep -q '^usage: cometsim sweep status' "$T/hs"
 "$COMETSIM" bogus >/dev/null 2>"$T/err"

@@ -147,6 +147,7 @@ check "make uninstall exits 0" [ $? -eq 0 ]
 check "no file is left in the prefix" [ -z "$(find "$prefix" -type f)" ]
 check "no dissector is left in the plugin folder" [ -z "$(find "$lua_home" -type f)" ]
 check "the data folder is gone" [ ! -d "$data" ]
+check "the documents' folder is gone" [ ! -d "$prefix/share/doc/cometsim" ]
 
 echo "$checks checks, $failures failed"
 [ "$failures" -eq 0 ]
