@@ -34,7 +34,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <time.h>
@@ -50,6 +49,7 @@
 #include "validate/validate.h"
 #include "entities/registry.h"
 #include "output/output.h"
+#include "output/term.h"
 #include "scenario/scenario.h"
 #include "sim/net.h"
 #include "sim/pkt.h"
@@ -616,19 +616,6 @@ struct progress {
  * terminal: the progress line.  Signals and the wall-clock limit do not
  * wait for it (on_stop()).
  */
-/* "1:05", "1:02:05": a wall-clock duration for the progress line. */
-static void
-fmt_wall(int64_t ns, char *buf, size_t size)
-{
-	int64_t s = ns / 1000000000LL;
-
-	if (s >= 3600)
-		snprintf(buf, size, "%" PRId64 ":%02d:%02d", s / 3600, (int)(s / 60 % 60),
-			 (int)(s % 60));
-	else
-		snprintf(buf, size, "%d:%02d", (int)(s / 60), (int)(s % 60));
-}
-
 static void
 progress_poll(struct sim *sim, void *ctx)
 {
@@ -636,8 +623,6 @@ progress_poll(struct sim *sim, void *ctx)
 	char tbuf[32], ebuf[32], el[24], eta[24] = "--", line[256];
 	int64_t now;
 	double rate, done;
-	struct winsize ws;
-	size_t cols = sizeof(line) - 1;
 
 	now = wall_ns();
 	if (now - pg->last < PROGRESS_NS)
@@ -645,13 +630,13 @@ progress_poll(struct sim *sim, void *ctx)
 	pg->last = now;
 	rate = (double)sim_events_run(sim) / ((double)(now - pg->start) / 1e9);
 	sim_time_fmt(sim_now(sim), tbuf, sizeof(tbuf));
-	fmt_wall(now - pg->start, el, sizeof(el));
+	units_fmt_clock(now - pg->start, el, sizeof(el));
 	if (pg->end != SIM_TIME_MAX) {
 		done = pg->end > 0 ? (double)sim_now(sim) / (double)pg->end : 1.0;
 		/* The rest at the pace so far (virtual time per wall second). */
 		if (done > 0.0 && done < 1.0)
-			fmt_wall((int64_t)((double)(now - pg->start) * (1.0 - done) / done), eta,
-				 sizeof(eta));
+			units_fmt_clock((int64_t)((double)(now - pg->start) * (1.0 - done) / done),
+					eta, sizeof(eta));
 		snprintf(line, sizeof(line), "sim time %s s / %s s (%.1f%%), %.2f M events/s, "
 			 "%s elapsed, ETA %s", tbuf, sim_time_fmt(pg->end, ebuf, sizeof(ebuf)),
 			 100.0 * done, rate / 1e6, el, eta);
@@ -659,11 +644,7 @@ progress_poll(struct sim *sim, void *ctx)
 		snprintf(line, sizeof(line), "sim time %s s, %.2f M events/s, %s elapsed", tbuf,
 			 rate / 1e6, el);
 	}
-	/* One line of the terminal: a wrapped one would leave its first part behind. */
-	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1 && ws.ws_col - 1u < cols)
-		cols = ws.ws_col - 1u;
-	line[cols] = '\0';
-	fprintf(stderr, "\r\033[K%s", line);
+	term_line(stderr, line);
 	pg->shown = true;
 }
 
@@ -671,7 +652,7 @@ static void
 progress_clear(struct progress *pg)
 {
 	if (pg->shown)
-		fputs("\r\033[K", stderr);
+		term_clear(stderr);
 	pg->shown = false;
 }
 

@@ -538,6 +538,19 @@ units_uint(const char *what, const char *s, uint64_t min, uint64_t max, uint64_t
 /* ---- writing values ---- */
 
 char *
+units_fmt_clock(int64_t ns, char *buf, size_t len)
+{
+	int64_t sec = ns > 0 ? ns / 1000000000LL : 0;
+
+	if (sec >= 3600)
+		snprintf(buf, len, "%" PRId64 ":%02d:%02d", sec / 3600, (int)(sec / 60 % 60),
+			 (int)(sec % 60));
+	else
+		snprintf(buf, len, "%d:%02d", (int)(sec / 60), (int)(sec % 60));
+	return buf;
+}
+
+char *
 units_fmt_duration(sim_time_t t, char *buf, size_t len)
 {
 	if (t == SIM_TIME_NEVER)

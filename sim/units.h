@@ -110,5 +110,10 @@ int units_uint(const char *what, const char *s, uint64_t min, uint64_t max,
 char *units_fmt_duration(sim_time_t t, char *buf, size_t len);
 char *units_fmt_size(uint64_t bytes, char *buf, size_t len);
 char *units_fmt_rate(uint64_t bps, char *buf, size_t len);
+/*
+ * A wall-clock span as a person reads it on a progress line: "1:05", or
+ * "1:02:05" from an hour on, whole seconds (negative: "0:00"); returns buf.
+ */
+char *units_fmt_clock(int64_t ns, char *buf, size_t len);
 
 #endif /* SIM_UNITS_H */

@@ -17,36 +17,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "output/term.h"
 #include "sim/fileio.h"
+#include "sim/units.h"
 #include "sweep/sweep_int.h"
 
 /* ---- progress ---- */
-
-static char *
-fmt_duration(int64_t ns)
-{
-	int64_t s = ns / 1000000000LL;
-
-	if (s >= 3600)
-		return g_strdup_printf("%" PRId64 ":%02d:%02d", s / 3600, (int)(s / 60 % 60),
-				       (int)(s % 60));
-	return g_strdup_printf("%d:%02d", (int)(s / 60), (int)(s % 60));
-}
 
 static void
 progress(struct sw_ctx *cx)
 {
 	unsigned total = cx->pending->len, width = 24, fill;
 	int64_t el = sw_wall_ns() - cx->t0;
-	char *els, *eta = NULL;
+	char els[32], eta[32] = "--";
 	char bar[64];
 	GString *line;
-	struct winsize ws;
 
 	if (!cx->show)
 		return;
@@ -54,33 +43,26 @@ progress(struct sw_ctx *cx)
 	for (unsigned i = 0; i < width; i++)
 		bar[i] = i < fill ? '#' : '.';
 	bar[width] = '\0';
-	els = fmt_duration(el);
+	units_fmt_clock(el, els, sizeof(els));
 	if (cx->finished && cx->finished < total)
-		eta = fmt_duration(el / cx->finished * (total - cx->finished));
+		units_fmt_clock(el / cx->finished * (total - cx->finished), eta, sizeof(eta));
 	line = g_string_new(NULL);
 	g_string_append_printf(line, "[%s] %u/%u runs", bar, cx->finished, total);
 	if (cx->failed)
 		g_string_append_printf(line, ", %u failed", cx->failed);
-	g_string_append_printf(line, ", %u running, %s elapsed, ETA %s", cx->running, els,
-			       eta ? eta : "--");
+	g_string_append_printf(line, ", %u running, %s elapsed, ETA %s", cx->running, els, eta);
 	if (sw_got_signal)
 		g_string_append(line, " (stopping)");
-	/* One line of the terminal: a wrapped one would leave its first part behind. */
-	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1 &&
-	    line->len > ws.ws_col - 1u)
-		g_string_truncate(line, ws.ws_col - 1u);
-	fprintf(stderr, "\r\033[K%s", line->str);
+	term_line(stderr, line->str);
 	g_string_free(line, TRUE);
 	cx->shown = true;
-	g_free(els);
-	g_free(eta);
 }
 
 static void
 progress_clear(struct sw_ctx *cx)
 {
 	if (cx->shown)
-		fputs("\r\033[K", stderr);
+		term_clear(stderr);
 	cx->shown = false;
 }
 

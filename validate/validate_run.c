@@ -20,14 +20,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "config.h"
 
+#include "output/term.h"
 #include "sim/fileio.h"
+#include "sim/units.h"
 #include "validate/validate_int.h"
 
 /* ---- an evaluator and its problems ---- */
@@ -381,14 +382,6 @@ eval_typical(const struct vd_eval *e)
 	return 0;
 }
 
-static void
-fmt_secs(double s, char *buf, size_t size)
-{
-	long t = s > 0 ? (long)(s + 0.5) : 0;
-
-	snprintf(buf, size, "%ld:%02ld", t / 60, t % 60);
-}
-
 /*
  * "validate: rae.sh 0:35, ETA 0:40; evaluator 3 of 4, 1:10 elapsed, ETA
  * 1:25" on stderr, over itself, when stderr is a terminal.
@@ -399,7 +392,6 @@ progress(struct vd *v, const struct vd_eval *cur, double t0)
 	double now = now_s(), scale = 1, left = 0, mine = eval_typical(cur);
 	unsigned k = 0, n = 0;
 	char el[32], eta[32] = "--", all[32], eta_all[32] = "--", *line;
-	struct winsize ws;
 	bool known = mine > 0;
 
 	if (v->ran_typical > 0 && v->ran_secs > 0)
@@ -417,21 +409,18 @@ progress(struct vd *v, const struct vd_eval *cur, double t0)
 			known = known && eval_typical(e) > 0;
 		}
 	}
-	fmt_secs(now - t0, el, sizeof(el));
-	fmt_secs(now - v->wall0, all, sizeof(all));
+	units_fmt_clock((int64_t)((now - t0) * 1e9), el, sizeof(el));
+	units_fmt_clock((int64_t)((now - v->wall0) * 1e9), all, sizeof(all));
 	if (mine > 0 && mine * scale > now - t0)
-		fmt_secs(mine * scale - (now - t0), eta, sizeof(eta));
+		units_fmt_clock((int64_t)((mine * scale - (now - t0)) * 1e9), eta, sizeof(eta));
 	if (known)
-		fmt_secs(MAX(mine * scale - (now - t0), 0) + left, eta_all, sizeof(eta_all));
+		units_fmt_clock((int64_t)((MAX(mine * scale - (now - t0), 0) + left) * 1e9), eta_all,
+				sizeof(eta_all));
 	line = g_strdup_printf("validate: %s.sh %s, ETA %s; evaluator %u of %u, %s elapsed, "
 			       "ETA %s", cur->name, el, eta, k, n, all, eta_all);
-	/* One line of the terminal: a wrapped one would leave its first part behind. */
-	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1 &&
-	    strlen(line) > ws.ws_col - 1u)
-		line[ws.ws_col - 1u] = '\0';
 	/* Drawn again only when it says something new. */
 	if (!v->shown || strcmp(line, v->last_line ? v->last_line : "") != 0)
-		fprintf(stderr, "\r\033[K%s", line);
+		term_line(stderr, line);
 	g_free(v->last_line);
 	v->last_line = line;
 	v->shown = true;
@@ -441,7 +430,7 @@ static void
 progress_clear(struct vd *v)
 {
 	if (v->shown)
-		fputs("\r\033[K", stderr);
+		term_clear(stderr);
 	v->shown = false;
 	g_free(v->last_line);
 	v->last_line = NULL;

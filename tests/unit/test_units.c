@@ -604,6 +604,19 @@ test_series_parse(void)
 	entity_class_reset();
 }
 
+/* units_fmt_clock(): the progress lines' wall-clock spans. */
+static void
+test_fmt_clock(void)
+{
+	char b[32];
+
+	CU_ASSERT_STRING_EQUAL(units_fmt_clock(0, b, sizeof(b)), "0:00");
+	CU_ASSERT_STRING_EQUAL(units_fmt_clock(-5 * SIM_S, b, sizeof(b)), "0:00");
+	CU_ASSERT_STRING_EQUAL(units_fmt_clock(65 * SIM_S + 999999999, b, sizeof(b)), "1:05");
+	CU_ASSERT_STRING_EQUAL(units_fmt_clock(3599 * SIM_S, b, sizeof(b)), "59:59");
+	CU_ASSERT_STRING_EQUAL(units_fmt_clock(3725 * SIM_S, b, sizeof(b)), "1:02:05");
+}
+
 int
 suite_units_register(void)
 {
@@ -622,7 +635,8 @@ suite_units_register(void)
 	    !CU_add_test(s, "written values read back", test_fmt_roundtrip) ||
 	    !CU_add_test(s, "short error buffer", test_short_buffer) ||
 	    !CU_add_test(s, "series: a ratio printed exactly", test_series_ratio) ||
-	    !CU_add_test(s, "series: a selection", test_series_parse))
+	    !CU_add_test(s, "series: a selection", test_series_parse) ||
+	    !CU_add_test(s, "wall-clock spans for progress lines", test_fmt_clock))
 		return -1;
 	return 0;
 }
