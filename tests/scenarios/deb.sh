@@ -106,13 +106,7 @@ rm "$HOME/.local/lib/wireshark/plugins"
 	--out "$T/run" --quiet) >"$T/run.txt" 2>&1
 check "from /, the unpacked program runs the unpacked sample" [ $? -eq 0 ]
 check "the run wrote its summary" [ -f "$T/run/summary.json" ]
-npcap=0
-for p in "$T"/run/*.pcap; do
-	[ -f "$p" ] || continue
-	npcap=$((npcap + 1))
-	check "tshark reads $(basename "$p") without a bad frame" [ -z "$(pcap_bad "$p")" ]
-done
-check "the sample wrote captures" [ "$npcap" -gt 0 ]
+captures_ok "$T/run" "the unpacked sample"
 (cd / && COMETSIM_DATADIR="$root/usr/share/cometsim" "$root/usr/bin/cometsim" validate \
 	--out "$T/val" --only 'stateless 3' --quiet) >"$T/val.txt" 2>&1
 check "COMETSIM_DATADIR in the root: validate passes stateless test 3" [ $? -eq 0 ]

@@ -81,17 +81,7 @@ def slug(heading):
 def anchors(path):
     """The anchors of a page's headings; a repeated one gets -1, -2 ..."""
     out = set()
-    fence = None
-    for line in open(path, encoding="utf-8"):
-        s = line.lstrip()
-        m = re.match(r"(`{3,}|~{3,})", s)
-        if fence:
-            if m and s.startswith(fence):
-                fence = None
-            continue
-        if m:
-            fence = m.group(1)
-            continue
+    for _, line in prose_lines(open(path, encoding="utf-8").read()):
         h = re.match(r"#{1,6}\s+(.*?)\s*#*\s*$", line)
         if h:
             a = base = slug(h.group(1))

@@ -78,13 +78,7 @@ sed 's/^/  not installed: /' "$T/missing.txt" >&2
 	>"$T/run.txt" 2>&1
 check "from /, the installed program runs the installed sample" [ $? -eq 0 ]
 check "the run wrote its summary" [ -f "$T/run/summary.json" ]
-npcap=0
-for p in "$T"/run/*.pcap; do
-	[ -f "$p" ] || continue
-	npcap=$((npcap + 1))
-	check "tshark reads $(basename "$p") without a bad frame" [ -z "$(pcap_bad "$p")" ]
-done
-check "the sample wrote captures" [ "$npcap" -gt 0 ]
+captures_ok "$T/run" "the installed sample"
 
 # cometsim validate, from /: the installed evaluator, not the source tree's.
 (cd / && "$prefix/bin/cometsim" validate --out "$T/val" --only 'stateless 3' --quiet) \

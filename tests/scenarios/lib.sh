@@ -139,6 +139,18 @@ counter() {
 	echo "${v:-0}"
 }
 
+# captures_ok DIR WHAT: one check a capture of DIR (tshark reads it, no
+# bad frame), and one that there is at least one; WHAT names the run.
+captures_ok() {
+	_nc=0
+	for _p in "$1"/*.pcap; do
+		[ -f "$_p" ] || continue
+		_nc=$((_nc + 1))
+		check "$2: tshark reads $(basename "$_p") without a bad frame" [ -z "$(pcap_bad "$_p")" ]
+	done
+	check "$2: wrote captures ($_nc)" [ "$_nc" -gt 0 ]
+}
+
 # html_lint FILE: what xmllint --html says of FILE, without its complaints
 # about <details> and <summary>: libxml2's parser knows HTML 4.01, and the
 # validation report folds long cells with those two HTML5 elements.  Every

@@ -27,10 +27,7 @@ for f in $(cd "$T/plain" && ls); do
 done
 check "every output but summary.json is byte-identical ($same files;${differ:- none} differ)" \
 	[ -z "$differ" ]
-check "and there are captures among them" [ "$(ls "$T/rt"/*.pcap | wc -l)" -gt 0 ]
-for p in "$T/rt"/*.pcap; do
-	check "tshark reads $(basename "$p"), no bad frame" [ -z "$(pcap_bad "$p")" ]
-done
+captures_ok "$T/rt" "the run in real time"
 cat >"$T/rt.py" <<'EOF'
 import json, sys
 plain = json.load(open(sys.argv[1]))
@@ -78,9 +75,7 @@ check "the message names the event's time, its lag and the bound" \
 	"$T/strict.err"
 check "summary.json: status realtime_lag" grep -q '"status" *: *"realtime_lag"' "$T/strict/summary.json"
 check "summary.json: stopped, with where" grep -q '"stop_at_ns"' "$T/strict/summary.json"
-for p in "$T/strict"/*.pcap; do
-	check "tshark reads the stopped run's $(basename "$p"), no bad frame" [ -z "$(pcap_bad "$p")" ]
-done
+captures_ok "$T/strict" "the stopped run"
 
 # bad values
 "$COMETSIM" run "$scn" --realtime=soon --out "$T/bad1" --quiet 2>"$T/bad1.err"
