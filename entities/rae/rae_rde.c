@@ -243,6 +243,15 @@ adv_group_free(gpointer x)
 	g_free(g);
 }
 
+/* What an item adds to an Update: the estimate that splits Updates and paces them. */
+static size_t
+adv_item_bytes(const struct adv_item *it)
+{
+	unsigned len = it->attr ? it->attr->aspath->len + 1u : 1u;
+
+	return 16 + 5 * (size_t)len + 40 * (size_t)__builtin_popcount(it->mask);
+}
+
 /* Update messages for the groups, in order, each under RAE_UPDATE_BYTES. */
 static void
 send_updates(struct rae_peer *p, GPtrArray *groups)
@@ -267,7 +276,7 @@ send_updates(struct rae_peer *p, GPtrArray *groups)
 			rt->paths = rae_pbarena_alloc(&a, g->nitems * sizeof(*rt->paths));
 			for (unsigned i = 0; i < g->nitems; i++) {
 				rt->paths[i] = pb_adv_path(p->r, &a, &g->items[i]);
-				est += 16 + 5 * rt->paths[i]->n_as_path + 40 * rt->paths[i]->n_class_table;
+				est += adv_item_bytes(&g->items[i]);
 			}
 			est += 22 * (size_t)n;
 			p->pfx_out += n;
@@ -289,15 +298,6 @@ send_updates(struct rae_peer *p, GPtrArray *groups)
 	}
 	g_ptr_array_free(routes, TRUE);
 	rae_pbarena_fini(&a);
-}
-
-/* What an item adds to an Update, as send_updates() estimates it. */
-static size_t
-adv_item_bytes(const struct adv_item *it)
-{
-	unsigned len = it->attr ? it->attr->aspath->len + 1u : 1u;
-
-	return 16 + 5 * (size_t)len + 40 * (size_t)__builtin_popcount(it->mask);
 }
 
 /*
