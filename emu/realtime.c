@@ -10,6 +10,7 @@
 
 #include <glib.h>
 
+#include "emu/hostio.h"
 #include "emu/realtime.h"
 
 /*
@@ -22,11 +23,16 @@ struct realtime {
 	int64_t bound;
 	struct rt_clock clk;
 	bool started;
+	struct hostio *io;	/* NULL: no input from outside */
 	int64_t wall0;		/* the wall clock at the first call ... */
 	sim_time_t vt0;		/* ... and the virtual time then */
 	struct rt_stats st;
+	int64_t io_last;	/* the wall clock when input was last looked for */
 	uint64_t hist[RT_BUCKETS];
 };
+
+/* A run that does not wait still looks for input this often (1 ms). */
+#define RT_IO_EVERY	1000000
 
 static int64_t
 mono_now(void *ctx)
@@ -38,7 +44,7 @@ mono_now(void *ctx)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static void
+static int
 mono_sleep_until(void *ctx, int64_t t)
 {
 	struct timespec ts = { (time_t)(t / 1000000000LL), (long)(t % 1000000000LL) };
@@ -46,6 +52,13 @@ mono_sleep_until(void *ctx, int64_t t)
 	(void)ctx;
 	/* A signal ends the wait early (EINTR): the pacer looks at the clock again. */
 	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+	return 0;
+}
+
+static int
+io_sleep_until(void *ctx, int64_t t)
+{
+	return hostio_wait(ctx, t);
 }
 
 static unsigned
@@ -91,8 +104,17 @@ pace(struct sim *sim, void *ctx, sim_time_t next)
 		/* A signal or a wall-clock limit: let sim_run() see it. */
 		if (sim_interrupted())
 			return 0;
-		rt->clk.sleep_until(rt->clk.ctx, target);
+		/* Input scheduled before `next`: the engine runs it first. */
+		if (rt->clk.sleep_until(rt->clk.ctx, target) > 0 && sim_next_time(sim) < next)
+			return 0;
 		t = rt->clk.now(rt->clk.ctx);
+		rt->io_last = t;
+	}
+	/* Behind: no wait, but input is still looked for now and then. */
+	if (rt->io && t - rt->io_last >= RT_IO_EVERY) {
+		rt->io_last = t;
+		if (rt->clk.sleep_until(rt->clk.ctx, 0) > 0 && sim_next_time(sim) < next)
+			return 0;
 	}
 	lag = t - target;
 	rt->st.waits++;
@@ -128,6 +150,26 @@ void
 rt_attach(struct realtime *rt, struct sim *sim)
 {
 	sim_set_pacer(sim, pace, rt);
+}
+
+void
+rt_set_io(struct realtime *rt, struct hostio *io)
+{
+	rt->io = io;
+	rt->clk.now = mono_now;
+	rt->clk.sleep_until = io ? io_sleep_until : mono_sleep_until;
+	rt->clk.ctx = io;	/* mono_now needs none */
+}
+
+sim_time_t
+rt_now(const struct realtime *rt, const struct sim *sim)
+{
+	sim_time_t v;
+
+	if (!rt->started)
+		return sim_now(sim);
+	v = rt->vt0 + (rt->clk.now(rt->clk.ctx) - rt->wall0);
+	return v > sim_now(sim) ? v : sim_now(sim);
 }
 
 void

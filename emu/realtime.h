@@ -24,8 +24,13 @@
 /* How the pacer reads the wall clock and waits on it (ns, monotonic). */
 struct rt_clock {
 	int64_t (*now)(void *ctx);
-	/* Wait until `t`, or less (a signal): the pacer looks again. */
-	void (*sleep_until)(void *ctx, int64_t t);
+	/*
+	 * Wait until `t`, or less (a signal, input from outside): the pacer
+	 * looks again.  A time past: do not wait, only look for input.
+	 * Returns how much input it handled (callbacks that may have
+	 * scheduled events), 0 when none.
+	 */
+	int (*sleep_until)(void *ctx, int64_t t);
 	void *ctx;
 };
 
@@ -52,6 +57,22 @@ struct realtime *rt_new(int64_t bound, const struct rt_clock *clk);
 /* Make it sim's pacer; the wall clock's origin is taken at its first call. */
 void rt_attach(struct realtime *rt, struct sim *sim);
 void rt_stats(const struct realtime *rt, struct rt_stats *out);
+
+struct hostio;
+/*
+ * Wait on the host's descriptors too (hostio.h): while waiting for an
+ * event's time, and, when the run is behind and does not wait, at least
+ * once a millisecond of wall-clock time.  Input a callback schedules
+ * earlier than the event waited for runs first.  Only with the
+ * process's monotonic clock (rt_new with clk NULL).
+ */
+void rt_set_io(struct realtime *rt, struct hostio *io);
+/*
+ * The virtual time that corresponds to the wall clock now (never before
+ * sim_now(sim)): when input from outside happens.  Before the run's
+ * first event, sim_now(sim).
+ */
+sim_time_t rt_now(const struct realtime *rt, const struct sim *sim);
 void rt_free(struct realtime *rt);
 
 #endif /* EMU_REALTIME_H */

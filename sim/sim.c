@@ -125,6 +125,14 @@ sim_events_pending(const struct sim *sim)
 	return sim->ops->size(sim->sched) + sim->never;
 }
 
+sim_time_t
+sim_next_time(const struct sim *sim)
+{
+	struct sim_event *ev = sim->ops->peek(sim->sched);
+
+	return ev ? ev->time : SIM_TIME_NEVER;
+}
+
 static struct sim_event *
 ev_alloc(struct sim *sim)
 {

@@ -130,6 +130,8 @@ sim_time_t sim_now(const struct sim *sim);
 uint64_t sim_events_run(const struct sim *sim);
 /* Number of events pending (also those due after SIM_TIME_LIMIT). */
 size_t sim_events_pending(const struct sim *sim);
+/* Time of the next event due, or SIM_TIME_NEVER when none is. */
+sim_time_t sim_next_time(const struct sim *sim);
 
 /*
  * Schedule fn(sim, ctx, arg) to run `delay` ns from now (delay >= 0).

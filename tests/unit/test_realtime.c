@@ -4,11 +4,15 @@
  * moves only when the pacer sleeps (to the instant asked, plus an
  * oversleep the test sets) or when an event handler says it took time.
  */
+#include <stdbool.h>
 #include <stdint.h>
+#include <poll.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <CUnit/CUnit.h>
 
+#include "emu/hostio.h"
 #include "emu/realtime.h"
 #include "tests/unit/suites.h"
 
@@ -24,7 +28,7 @@ fake_now(void *ctx)
 	return ((struct fake *)ctx)->now;
 }
 
-static void
+static int
 fake_sleep(void *ctx, int64_t t)
 {
 	struct fake *f = ctx;
@@ -32,6 +36,7 @@ fake_sleep(void *ctx, int64_t t)
 	f->sleeps++;
 	if (t > f->now)
 		f->now = t + f->oversleep;
+	return 0;
 }
 
 /* An event that takes `arg` ns of wall-clock time to handle. */
@@ -151,6 +156,193 @@ test_oversleep(void)
 	rt_free(rt);
 }
 
+/*
+ * Input from outside: a clock whose first wait ends early, at `at`,
+ * with input that the "callback" schedules at rt_now().
+ */
+struct inclock {
+	struct fake f;
+	int64_t at;		/* the wall clock when the input comes */
+	struct realtime *rt;
+	struct sim *sim;
+	int inputs;
+	bool quiet;		/* the input schedules nothing (a descriptor ready to write) */
+	sim_time_t in_vt;	/* the input event's virtual time ... */
+	int64_t in_wall;	/* ... and the wall clock when it ran */
+	int64_t ev_wall;	/* the wall clock when the waited event ran */
+};
+
+static int64_t
+in_now(void *ctx)
+{
+	return ((struct inclock *)ctx)->f.now;
+}
+
+static void
+in_event(struct sim *sim, void *ctx, void *arg)
+{
+	struct inclock *c = ctx;
+
+	(void)arg;
+	c->in_vt = sim_now(sim);
+	c->in_wall = c->f.now;
+}
+
+static void
+waited_event(struct sim *sim, void *ctx, void *arg)
+{
+	(void)sim;
+	(void)arg;
+	((struct inclock *)ctx)->ev_wall = ((struct inclock *)ctx)->f.now;
+}
+
+static int
+in_sleep(void *ctx, int64_t t)
+{
+	struct inclock *c = ctx;
+
+	if (!c->inputs && c->at < t) {
+		c->inputs++;
+		c->f.now = c->at;
+		if (!c->quiet)
+			sim_schedule_at(c->sim, rt_now(c->rt, c->sim), in_event, c, NULL);
+		return 1;
+	}
+	if (t > c->f.now)
+		c->f.now = t;
+	return 0;
+}
+
+/* Input while waiting for an event runs first, at its own time; the event then waits on. */
+static void
+test_input(void)
+{
+	struct inclock c = { .f = { 1000, 0, 0 }, .at = 1000 + 30000000LL };
+	struct rt_clock clk = { in_now, in_sleep, &c };
+	struct rt_stats st;
+
+	c.sim = sim_create(NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c.sim);
+	c.rt = rt_new(0, &clk);
+	rt_attach(c.rt, c.sim);
+	sim_schedule_at(c.sim, 0, waited_event, &c, NULL);	/* starts the clock */
+	sim_schedule_at(c.sim, 100000000LL, waited_event, &c, NULL);
+	CU_ASSERT_EQUAL(sim_run(c.sim, SIM_TIME_MAX), SIM_STOP_EMPTY);
+	CU_ASSERT_EQUAL(c.inputs, 1);
+	CU_ASSERT_EQUAL(c.in_vt, 30000000LL);
+	CU_ASSERT_EQUAL(c.in_wall, 1000 + 30000000LL);
+	/* Not run early, when the input ended the wait. */
+	CU_ASSERT_EQUAL(c.ev_wall, 1000 + 100000000LL);
+	rt_stats(c.rt, &st);
+	CU_ASSERT_EQUAL(st.waits, 3);
+	CU_ASSERT_EQUAL(st.lag_max, 0);
+	sim_destroy(c.sim);
+	rt_free(c.rt);
+}
+
+/* Input that schedules nothing does not make the waited event run early. */
+static void
+test_input_quiet(void)
+{
+	struct inclock c = { .f = { 0, 0, 0 }, .at = 30000000LL, .quiet = true };
+	struct rt_clock clk = { in_now, in_sleep, &c };
+
+	c.sim = sim_create(NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c.sim);
+	c.rt = rt_new(0, &clk);
+	rt_attach(c.rt, c.sim);
+	sim_schedule_at(c.sim, 0, waited_event, &c, NULL);
+	sim_schedule_at(c.sim, 100000000LL, waited_event, &c, NULL);
+	CU_ASSERT_EQUAL(sim_run(c.sim, SIM_TIME_MAX), SIM_STOP_EMPTY);
+	CU_ASSERT_EQUAL(c.inputs, 1);
+	CU_ASSERT_EQUAL(c.ev_wall, 100000000LL);
+	sim_destroy(c.sim);
+	rt_free(c.rt);
+}
+
+/* Input while waiting for the end time runs, and the run still lasts until the end. */
+static void
+test_input_at_end(void)
+{
+	struct inclock c = { .f = { 0, 0, 0 }, .at = 50000000LL };
+	struct rt_clock clk = { in_now, in_sleep, &c };
+
+	c.sim = sim_create(NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c.sim);
+	c.rt = rt_new(0, &clk);
+	rt_attach(c.rt, c.sim);
+	sim_schedule_at(c.sim, 0, waited_event, &c, NULL);
+	sim_schedule_at(c.sim, 300000000LL, waited_event, &c, NULL);	/* after the end */
+	CU_ASSERT_EQUAL(sim_run(c.sim, 200000000LL), SIM_STOP_END_TIME);
+	CU_ASSERT_EQUAL(c.inputs, 1);
+	CU_ASSERT_EQUAL(c.in_vt, 50000000LL);
+	CU_ASSERT_EQUAL(c.f.now, 200000000LL);
+	CU_ASSERT_EQUAL(sim_now(c.sim), 200000000LL);
+	sim_destroy(c.sim);
+	rt_free(c.rt);
+}
+
+/* hostio: callbacks of ready descriptors, in the order watched, unwatching themselves. */
+struct hcall {
+	struct hostio *io;
+	int order[4];
+	int n;
+	int other;		/* an fd the first callback unwatches */
+};
+
+static void
+h_read(void *ctx, int fd, short revents)
+{
+	struct hcall *h = ctx;
+	char b;
+
+	CU_ASSERT(revents & POLLIN);
+	CU_ASSERT_EQUAL(read(fd, &b, 1), 1);
+	if (h->n < 4)
+		h->order[h->n++] = b;
+	if (h->other >= 0) {
+		hostio_unwatch(h->io, h->other);
+		h->other = -1;
+	}
+}
+
+static void
+test_hostio(void)
+{
+	struct hcall h = { .other = -1 };
+	int a[2], b[2];
+
+	CU_ASSERT_EQUAL_FATAL(pipe(a), 0);
+	CU_ASSERT_EQUAL_FATAL(pipe(b), 0);
+	h.io = hostio_new();
+	hostio_watch(h.io, a[0], POLLIN, h_read, &h);
+	hostio_watch(h.io, b[0], POLLIN, h_read, &h);
+	CU_ASSERT_EQUAL(hostio_count(h.io), 2);
+	/* Nothing ready, a time past: no wait, no callback. */
+	CU_ASSERT_EQUAL(hostio_wait(h.io, 0), 0);
+	CU_ASSERT_EQUAL(h.n, 0);
+	CU_ASSERT_EQUAL(write(b[1], "b", 1), 1);
+	CU_ASSERT_EQUAL(write(a[1], "a", 1), 1);
+	/* Both ready: called in the order watched, and the wait ends at once. */
+	CU_ASSERT_EQUAL(hostio_wait(h.io, hostio_clock() + 3600000000000LL), 2);
+	CU_ASSERT_EQUAL(h.n, 2);
+	CU_ASSERT_EQUAL(h.order[0], 'a');
+	CU_ASSERT_EQUAL(h.order[1], 'b');
+	/* The first callback unwatches the second descriptor: it is not called. */
+	h.other = b[0];
+	CU_ASSERT_EQUAL(write(a[1], "c", 1), 1);
+	CU_ASSERT_EQUAL(write(b[1], "d", 1), 1);
+	CU_ASSERT_EQUAL(hostio_wait(h.io, 0), 1);
+	CU_ASSERT_EQUAL(h.n, 3);
+	CU_ASSERT_EQUAL(h.order[2], 'c');
+	CU_ASSERT_EQUAL(hostio_count(h.io), 1);
+	hostio_free(h.io);
+	close(a[0]);
+	close(a[1]);
+	close(b[0]);
+	close(b[1]);
+}
+
 int
 suite_realtime_register(void)
 {
@@ -159,7 +351,11 @@ suite_realtime_register(void)
 	if (!s || !CU_add_test(s, "on time", test_on_time) ||
 	    !CU_add_test(s, "behind, and catching up", test_behind) ||
 	    !CU_add_test(s, "a bound stops the run", test_bound) ||
-	    !CU_add_test(s, "oversleeping is lag", test_oversleep))
+	    !CU_add_test(s, "oversleeping is lag", test_oversleep) ||
+	    !CU_add_test(s, "input from outside", test_input) ||
+	    !CU_add_test(s, "input that schedules nothing", test_input_quiet) ||
+	    !CU_add_test(s, "host descriptors", test_hostio) ||
+	    !CU_add_test(s, "input while waiting for the end", test_input_at_end))
 		return -1;
 	return 0;
 }
