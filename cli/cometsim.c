@@ -1574,14 +1574,16 @@ main(int argc, char **argv)
 			fputs(help_main, stdout);
 			return 0;
 		}
+		/* Its messages start "cometsim help: ", as every command's do. */
+		log_prog_set("cometsim help");
 		cmd = command_lookup(argv[2]);
 		if (!cmd)
-			return usage_error(usage_main, "help: unknown command \"%s\"",
-					   argv[2]);
+			return usage_error(usage_main, "unknown command \"%s\"", argv[2]);
 		if (argc == 4 && cmd->fn == sweep_main) {
+			log_prog_set("cometsim help sweep");
 			if (strcmp(argv[3], "status") != 0 && strcmp(argv[3], "collect") != 0 &&
 			    strcmp(argv[3], "exec") != 0)
-				return usage_error(usage_main, "help sweep: unknown subcommand \"%s\" "
+				return usage_error(usage_main, "unknown subcommand \"%s\" "
 						   "(status, collect, exec)", argv[3]);
 			/* help sweep status: cometsim sweep status --help */
 			char *av[] = { "cometsim sweep", argv[3], "--help", NULL };
@@ -1590,8 +1592,7 @@ main(int argc, char **argv)
 			return sweep_main(3, av);
 		}
 		if (argc > 3)
-			return usage_error(usage_main, "help: unexpected argument \"%s\"",
-					   argv[3]);
+			return usage_error(usage_main, "unexpected argument \"%s\"", argv[3]);
 		print_help(cmd);
 		return 0;
 	}

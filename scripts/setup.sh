@@ -93,7 +93,10 @@ build)
 	echo "setup: built $prog"
 	;;
 run)
-	out="$top/output/sample"
+	# The folder `cometsim run scenarios/sample.xml` (the README's next
+	# command) writes from the top of the tree, so that neither run finds
+	# the other's outputs in its way.
+	out="$top/output/sample/seed1-run1"
 	"$prog" run "$top/scenarios/sample.xml" --out "$out"
 	echo "setup: the sample scenario's pcaps, log, counters and summary are in $out"
 	# Last: every validation table of D4.3, from a fresh run; its exit

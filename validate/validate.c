@@ -56,6 +56,7 @@
 #include "config.h"
 
 #include "output/output.h"
+#include "validate/datadir.h"
 #include "validate/validate_int.h"
 
 const char validate_usage[] =

@@ -29,6 +29,7 @@
 #include "output/term.h"
 #include "sim/fileio.h"
 #include "sim/units.h"
+#include "validate/datadir.h"
 #include "validate/validate_int.h"
 
 /* ---- an evaluator and its problems ---- */

@@ -77,7 +77,15 @@ check "validate --only matching nothing: exit 2" [ $? -eq 2 ]
 check "... naming the pattern" grep -q '^cometsim validate: --only "nosuch": no test matches' "$T/vno.err"
 "$COMETSIM" help sweep frob >/dev/null 2>"$T/hsf.err"
 check "help sweep with an unknown subcommand: exit 2" [ $? -eq 2 ]
-check "... naming it" grep -q 'help sweep: unknown subcommand "frob"' "$T/hsf.err"
+check "... naming it, \"cometsim help sweep: \" first" \
+	grep -q '^cometsim help sweep: unknown subcommand "frob"' "$T/hsf.err"
+"$COMETSIM" help frob >/dev/null 2>"$T/hf.err"
+check "help with an unknown command: exit 2" [ $? -eq 2 ]
+check "... \"cometsim help: \" first, as any command's message" \
+	grep -qx 'cometsim help: unknown command "frob"' "$T/hf.err"
+"$COMETSIM" help run extra >/dev/null 2>"$T/hx.err"
+check "help COMMAND with one argument too many: exit 2" [ $? -eq 2 ]
+check "... \"cometsim help: \" first" grep -qx 'cometsim help: unexpected argument "extra"' "$T/hx.err"
 "$COMETSIM" help sweep status >"$T/hs" 2>&1
 check "help sweep status is sweep status --help" grep -q '^usage: cometsim sweep status' "$T/hs"
 "$COMETSIM" bogus >/dev/null 2>"$T/err"
@@ -194,6 +202,12 @@ done
 check "topo --dot: a link labelled with its name, units and weight" \
 	grep -qF '"1.1" -- "1.2" [label="1.1:eth0-1.2:eth0\n100 Mbps, 1 ms, weight 1"' "$T/t1.dot"
 check "topo --dot: no unit glued to its number" not grep -q 'label="[^"]*[0-9]\(Mbps\|Gbps\|ms\)' "$T/t1.dot"
+# A link without delay: "0 ms", a unit like any other delay's (not "0").
+"$COMETSIM" topo "$S/curling-chain.xml" >"$T/chain.txt" 2>&1
+check "topo: a link without delay reads 0 ms" \
+	grep -qx 'link 1:eth0-2:eth0: 1 eth0 -- 2 eth0, 1 Gbps, 0 ms, weight 1' "$T/chain.txt"
+"$COMETSIM" topo "$S/curling-chain.xml" --dot >"$T/chain.dot" 2>&1
+check "topo --dot: and in its label" grep -qF '\n1 Gbps, 0 ms, weight 1"' "$T/chain.dot"
 if command -v dot >/dev/null 2>&1; then
 	dot -Tsvg "$T/t1.dot" >"$T/t1.svg" 2>"$T/dot.err"
 	rc=$?

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """doc_refs.py - references in the documentation and the sources that
-lead nowhere (tests/scenarios/doc_refs.sh runs it; doc/testing.md).
+lead nowhere (tests/scenarios/doc_refs.sh runs it; README.md, "Layout").
 
     doc_refs.py [--outside-only] SRCDIR [BUILDDIR]
 

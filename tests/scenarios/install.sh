@@ -15,7 +15,9 @@
 #   4. tshark -G plugins lists the installed dissectors;
 #   5. a copy moved away from its prefix says where it looked, and
 #      COMETSIM_DATADIR points it at its data;
-#   6. make uninstall removes every file it installed.
+#   6. make uninstall removes every file it installed;
+#   7. configured again with another prefix in the same build folder,
+#      the program make install puts there looks for its data there.
 #
 # One configure and build of the program (no test programs): about 30 s
 # of CPU on the project's machine; 40 s of wall time idle, 2 minutes
@@ -142,6 +144,22 @@ check "no file is left in the prefix" [ -z "$(find "$prefix" -type f)" ]
 check "no dissector is left in the plugin folder" [ -z "$(find "$lua_home" -type f)" ]
 check "the data folder is gone" [ ! -d "$data" ]
 check "the documents' folder is gone" [ ! -d "$prefix/share/doc/cometsim" ]
+
+# 7. configure again with another prefix, in the same build folder, then
+# make install: the installed program looks in the new prefix (the path
+# it is built with must not stay the first configure's).
+prefix2="$T/prefix2"
+(cd "$build" && "$src/configure" -q --prefix="$prefix2" &&
+	make install wiresharkplugindir="$lua_home") >"$T/install2.txt" 2>&1
+check "configure --prefix=ANOTHER and make install exit 0" [ $? -eq 0 ]
+rc=0
+(cd / && "$prefix2/bin/cometsim" validate --list) >"$T/list2.txt" 2>&1 || rc=$?
+check "the program installed in the new prefix finds its evaluators (exit $rc: $(head -c 200 "$T/list2.txt"))" \
+	[ "$rc" -eq 0 ]
+check "... and names the new prefix in its help" \
+	sh -c '"$1" validate --help | grep -qF "$2"' sh "$prefix2/bin/cometsim" "$prefix2/share/cometsim"
+(cd "$build" && make uninstall wiresharkplugindir="$lua_home") >"$T/uninstall2.txt" 2>&1
+check "and make uninstall removes it all" [ -z "$(find "$prefix2" -type f)" ]
 
 echo "$checks checks, $failures failed"
 [ "$failures" -eq 0 ]

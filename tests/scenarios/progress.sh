@@ -19,6 +19,15 @@ tty "$T/run.txt" "$COMETSIM" run "$scn" $args --out "$T/r1"
 check "run on a terminal: a progress line with the elapsed time and an ETA" \
 	grep -aqE '^.\[Ksim time [0-9.]+ s / 10\.0+ s \([0-9.]+%\), [0-9.]+ M events/s, [0-9]+:[0-9]{2} elapsed, ETA ([0-9]+:[0-9]{2}|--)$' "$T/run.txt"
 check "run on a terminal: the run still completes" [ -s "$T/r1/summary.json" ]
+# The percentage is the share of the end time reached, in every line
+# (both numbers come from the line itself: no clock is compared).
+pct=$(grep -a 'Ksim time' "$T/run.txt" | sed 's/^.\[K//' | awk '
+	{ t = $3; e = $6; p = $8; gsub(/[(%),]/, "", p); n++
+	  if (e > 0 && (p - 100 * t / e > 0.051 || 100 * t / e - p > 0.051)) bad++ }
+	END { print n + 0, bad + 0 }')
+check "run on a terminal: progress lines read (${pct% *})" [ "${pct% *}" -gt 0 ]
+check "run on a terminal: every line's percentage is sim time / end time (${pct#* } not)" \
+	[ "${pct#* }" -eq 0 ]
 # On a terminal 50 columns wide: never a line that would wrap.
 tty "$T/run50.txt" "stty cols 50; $COMETSIM run $scn $args --out $T/r4"
 widest=$(grep -a 'Ksim time' "$T/run50.txt" | sed 's/^.\[K//' | awk '{ if (length > m) m = length } END { print m + 0 }')

@@ -2,7 +2,8 @@
 # setup_inplace.sh - scripts/setup.sh on a tree configured in place
 # (./configure && make, the README's autotools route) builds there and
 # names ./cometsim; on a tree that is not configured it builds in _build/
-# and names _build/cometsim.  Cheap: setup.sh runs on a copy of itself in
+# and names _build/cometsim; the first command runs the sample into the
+# folder cometsim run gives it by default.  Cheap: setup.sh runs on a copy of itself in
 # a scratch tree, with dpkg-query, autoreconf, configure and make replaced
 # by stubs that record where they ran (no package is installed, nothing
 # is compiled).
@@ -18,7 +19,7 @@ cat >"$stubs/make" <<EOF
 #!/bin/sh
 echo "make \$PWD \$*" >>"$T/calls"
 [ -f config.status ] || { echo "make: not configured: \$PWD" >&2; exit 2; }
-printf '#!/bin/sh\\n' >cometsim
+printf '#!/bin/sh\\necho "cometsim \$*" >>"$T/calls"\\n' >cometsim
 chmod +x cometsim
 EOF
 chmod +x "$stubs"/*
@@ -65,7 +66,22 @@ check "out of tree: make ran in _build" grep -qx "make $T/out/_build -j[0-9]*" "
 check "out of tree: names _build/cometsim" grep -qx "setup: built $T/out/_build/cometsim" "$T/out.out"
 check "out of tree: the sources are not configured" [ ! -f "$T/out/config.status" ]
 
-# 3. a bad mode is bad usage
+# 3. the first command (run): the sample's outputs go where the README's
+# next command, cometsim run scenarios/sample.xml from the top of the
+# tree, writes them (the real program says where), so that neither run
+# finds the other's outputs in its way.
+mkdir -p "$T/top"
+want=$(cd "$T/top" && "$COMETSIM" run "$top_srcdir/scenarios/sample.xml" | sed -n 's/^outputs: //p')
+check "cometsim run scenarios/sample.xml names its folder ($want)" [ -n "$want" ]
+captures_ok "$T/top/$want" "the sample run from the top"
+: >"$T/calls"
+rc=0
+PATH="$stubs:$PATH" sh "$T/out/scripts/setup.sh" >"$T/run.out" 2>&1 || rc=$?
+check "setup.sh (run) exits 0 (got $rc: $(tail -n 1 "$T/run.out"))" [ "$rc" -eq 0 ]
+check "setup.sh runs the sample into $want, as cometsim run does" \
+	grep -qx "cometsim run $T/out/scenarios/sample.xml --out $T/out/$want" "$T/calls"
+
+# 4. a bad mode is bad usage
 rc=0
 PATH="$stubs:$PATH" sh "$T/out/scripts/setup.sh" nonsense >"$T/bad.out" 2>&1 || rc=$?
 check "setup.sh nonsense: exit 2 (got $rc)" [ "$rc" -eq 2 ]

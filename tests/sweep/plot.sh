@@ -86,6 +86,32 @@ check "the caption leaves room under the plot" grep -q '^set bmargin' "$P/big.gp
 check "gnuplot drew it" [ "$(od -An -c -N4 "$P/big.png" | tr -d ' ')" = '211PNG' ]
 check "and its SVG" grep -q '<svg' "$P/big.svg"
 
+# An x axis of large values: the same tick format as a y axis of them.
+S3="$T/bigx"
+mkdir -p "$S3"
+cat >"$S3/sweep.xml" <<EOF
+<sweep name="bigx" scenario="$top_srcdir/scenarios/sample.xml">
+  <param name="prefixes" values="100000 400000 1000000"/>
+  <repetitions seeds="1..2"/>
+  <metric name="m" select="recv:h2/*:received"/>
+  <plot name="bigx" x="prefixes" y="m"/>
+</sweep>
+EOF
+{
+	echo "run_id,prefixes,seed,run,version,commit,metric,value"
+	i=0
+	for n in 100000 400000 1000000; do
+		for seed in 1 2; do
+			printf '%04d,%s,%d,1,0.1.0,x,m,%d\n' "$i" "$n" "$seed" "$((seed + 3))"
+			i=$((i + 1))
+		done
+	done
+} >"$S3/results.csv"
+"$COMETSIM" plot "$S3" >"$T/bigx.out" 2>&1
+check "large x values: plotted ($(head -c 200 "$T/bigx.out"))" [ -s "$S3/plots/bigx.gp" ]
+check "large x values: one tick format, with SI prefixes" \
+	grep -q "^set format x '%\.[0-3]s%c'" "$S3/plots/bigx.gp"
+
 # A value that is not a number: named by results.csv's line, its run and seed.
 S2="$T/bad"
 mkdir -p "$S2"
