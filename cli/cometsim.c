@@ -43,6 +43,7 @@
 
 #include "config.h"
 
+#include "emu/hostio.h"
 #include "emu/realtime.h"
 #include "entities/rae/rae.h"
 #include "sweep/sweep.h"
@@ -1027,6 +1028,20 @@ print_stopped(const struct scenario *scn, const struct run_summary *sum, bool bu
 static int run_both(struct run_args *ra, int64_t start, const char *dir);
 
 /*
+ * Whether the scenario bridges the run to the world outside (<tap>):
+ * such a run follows the wall clock, and listens to the host through one
+ * hostio (doc/emulation.md).
+ */
+static bool
+run_bridged(const struct scenario *scn)
+{
+	size_t ntaps;
+
+	scenario_taps(scn, &ntaps);
+	return ntaps > 0;
+}
+
+/*
  * Load the scenario and run it once; the exit status.  approach: NULL,
  * or the half of a deployment of approach "both" to run (its outputs go
  * to the folder of that name in the output folder).
@@ -1044,6 +1059,7 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 	struct run_summary sum;
 	struct progress pg = { 0 };
 	struct realtime *rt = NULL;
+	struct hostio *io = NULL;
 	struct run_realtime rtsum;
 	enum sim_stop_reason why;
 	char *dir = NULL;
@@ -1070,6 +1086,9 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 
 	/* The overrides are in: these are the run's options. */
 	opts = *scenario_run_opts(scn);
+	/* A bridge brings the outside in, which keeps the wall clock's time. */
+	if (run_bridged(scn) && opts.realtime == SCN_RT_NO)
+		opts.realtime = SCN_RT_YES;
 	/*
 	 * The wall-clock limit counts from the start, loading included (and,
 	 * for approach "both", the first half's run).
@@ -1155,6 +1174,11 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 	if (opts.realtime != SCN_RT_NO) {
 		rt = rt_new(opts.realtime == SCN_RT_STRICT ? opts.realtime_bound : 0, NULL);
 		rt_attach(rt, sim);
+		/* One for the run: every bridge's descriptors are watched there. */
+		if (run_bridged(scn)) {
+			io = hostio_new();
+			rt_set_io(rt, io);
+		}
 	}
 	pg.end = opts.end_time;
 	if (!ra.quiet && !ra.log_stderr && isatty(STDERR_FILENO))
@@ -1242,6 +1266,7 @@ done:
 	sim_destroy(sim);
 	if (rt)
 		rt_free(rt);
+	hostio_free(io);
 	scenario_free(scn);
 	pkt_pool_drain();
 	g_free(dir);
