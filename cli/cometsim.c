@@ -1060,10 +1060,11 @@ taps_open(const struct scenario *scn, size_t *n)
 		return NULL;
 	taps = g_new0(struct tapdev *, ntaps);
 	for (size_t i = 0; i < ntaps; i++) {
-		taps[i] = tapdev_open(st[i].device);
+		taps[i] = tapdev_open(st[i].device, st[i].netns);
 		if (!taps[i]) {
-			fprintf(stderr, "%s:%d: cannot open TAP device %s: %s\n", st[i].file,
-				st[i].line, st[i].device, strerror(errno));
+			fprintf(stderr, "%s:%d: cannot open TAP device %s%s%s: %s\n", st[i].file,
+				st[i].line, st[i].device, st[i].netns ? " in network namespace " : "",
+				st[i].netns ? st[i].netns : "", strerror(errno));
 			for (size_t k = 0; k < i; k++)
 				tapdev_close(taps[k]);
 			g_free(taps);

@@ -14,7 +14,9 @@
  * link.c, iface_set_outside) and written at once, one write() a frame,
  * as the kernel takes a frame from a TAP device: whole or not at all.
  */
+#define _GNU_SOURCE	/* setns */
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -61,20 +63,16 @@ tapdev_drop_name(enum tapdev_drop d)
 	return d < TAPDEV_DROP_COUNT ? drop_names[d] : "unknown";
 }
 
-struct tapdev *
-tapdev_open(const char *name)
+/* Open the device in the process's namespace: the descriptor, or -1 with errno. */
+static int
+tun_open(const char *name)
 {
 	struct ifreq ifr;
-	struct tapdev *t;
 	int fd, e;
 
-	if (strlen(name) == 0 || strlen(name) >= IFNAMSIZ) {
-		errno = EINVAL;
-		return NULL;
-	}
 	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
-		return NULL;
+		return -1;
 	memset(&ifr, 0, sizeof(ifr));
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
 	memcpy(ifr.ifr_name, name, strlen(name));
@@ -82,8 +80,67 @@ tapdev_open(const char *name)
 		e = errno;
 		close(fd);
 		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * tun_open() inside the network namespace netns, coming back to the
+ * process's own: the device is made or found there, and its descriptor
+ * (which keeps the namespace it was opened in) stays with the process.
+ */
+static int
+tun_open_in(const char *name, const char *netns)
+{
+	char path[4096];
+	int self, ns, fd, e;
+
+	if (strchr(netns, '/'))
+		snprintf(path, sizeof(path), "%s", netns);
+	else
+		snprintf(path, sizeof(path), "/run/netns/%s", netns);
+	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (self < 0)
+		return -1;
+	ns = open(path, O_RDONLY | O_CLOEXEC);
+	if (ns < 0) {
+		e = errno;
+		close(self);
+		errno = e;
+		return -1;
+	}
+	if (setns(ns, CLONE_NEWNET) < 0) {
+		e = errno;
+		close(ns);
+		close(self);
+		errno = e;
+		return -1;
+	}
+	fd = tun_open(name);
+	e = errno;
+	/* Back home: a process that cannot come back must not go on in there. */
+	if (setns(self, CLONE_NEWNET) < 0)
+		abort();
+	close(ns);
+	close(self);
+	errno = e;
+	return fd;
+}
+
+struct tapdev *
+tapdev_open(const char *name, const char *netns)
+{
+	struct tapdev *t;
+	int fd;
+
+	if (strlen(name) == 0 || strlen(name) >= IFNAMSIZ) {
+		errno = EINVAL;
 		return NULL;
 	}
+	fd = netns ? tun_open_in(name, netns) : tun_open(name);
+	if (fd < 0)
+		return NULL;
 	t = calloc(1, sizeof(*t));
 	if (t)
 		t->buf = malloc(TAP_FRAME_MAX);

@@ -42,11 +42,15 @@ struct tapdev_stats {
 /*
  * Open the TAP device `name` (/dev/net/tun, IFF_TAP | IFF_NO_PI): one
  * made beforehand (ip tuntap add), or a new one the kernel makes when the
- * process may (CAP_NET_ADMIN), which goes away with the process.  NULL
- * with errno set (EPERM, ENOENT: no /dev/net/tun, EBUSY: another process
- * has it, EINVAL: an interface of another kind has the name).
+ * process may (CAP_NET_ADMIN), which goes away with the process.  netns
+ * NULL: in the process's network namespace; else in that one, a name of
+ * `ip netns` (/run/netns/NAME) or the path of a namespace file, entered
+ * only to open the device (CAP_SYS_ADMIN): the device lives there, the
+ * process stays where it is.  NULL with errno set (EPERM, ENOENT: no
+ * /dev/net/tun or no such namespace, EBUSY: another process has the
+ * device, EINVAL: an interface of another kind has the name).
  */
-struct tapdev *tapdev_open(const char *name);
+struct tapdev *tapdev_open(const char *name, const char *netns);
 /* The device's name. */
 const char *tapdev_name(const struct tapdev *t);
 /*

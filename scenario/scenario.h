@@ -100,12 +100,14 @@ void scenario_write_text(const struct scenario *s, FILE *out);
 
 /*
  * A <tap>: the emulated Ethernet interface node:iface bound to the Linux
- * TAP device `device` (doc/emulation.md, "The TAP bridge").  The loader
+ * TAP device `device`, of network namespace netns (an `ip netns` name or
+ * a path) when given (doc/emulation.md, "The TAP bridge").  The loader
  * has checked that the interface is one of the topology's, has no link,
  * and is the only one bound to that device.
  */
 struct scn_tap {
 	char *node, *iface, *device;
+	char *netns;		/* the network namespace the device is in; NULL: the process's */
 	uint32_t mtu;		/* the interface's IP MTU; default 1500 */
 	const char *file;	/* where the <tap> is */
 	int line;

@@ -1,5 +1,5 @@
 /*
- * tap.c - <tap node="h1" iface="eth0" device="tapcs0" mtu="1500"/>: an
+ * tap.c - <tap node="h1" iface="eth0" device="tapcs0" netns="ns1" mtu="1500"/>: an
  * emulated Ethernet interface bound to a Linux TAP device, the real
  * network on the other end of it (doc/emulation.md, "The TAP bridge").
  *
@@ -41,6 +41,7 @@ scn_tap_parse(struct scn_ld *ld, struct _xmlNode *e, const char *file)
 	t.node = scn_xml_attr(ld, e, file, "node", &rc);
 	t.iface = scn_xml_attr(ld, e, file, "iface", &rc);
 	t.device = scn_xml_attr(ld, e, file, "device", &rc);
+	t.netns = scn_xml_attr(ld, e, file, "netns", &rc);
 	mtu = scn_xml_attr(ld, e, file, "mtu", &rc);
 	if (!s->taps)
 		s->taps = g_array_new(FALSE, TRUE, sizeof(struct scn_tap));
@@ -64,6 +65,10 @@ scn_tap_parse(struct scn_ld *ld, struct _xmlNode *e, const char *file)
 		return scn_error(ld, t.file, t.line, "<tap>: device \"%s\": a Linux interface "
 				 "name has 1 to 15 characters, none of them '/', ':' or a blank",
 				 t.device);
+	if (t.netns && (!*t.netns || strpbrk(t.netns, " \t\n")))
+		return scn_error(ld, t.file, t.line, "<tap>: netns \"%s\": the name of a "
+				 "network namespace of ip netns, or the path of one, without "
+				 "blanks", t.netns);
 	return 0;
 }
 
@@ -152,6 +157,7 @@ scn_taps_free(struct scenario *s)
 		g_free(t->node);
 		g_free(t->iface);
 		g_free(t->device);
+		g_free(t->netns);
 	}
 	if (s->taps)
 		g_array_free(s->taps, TRUE);
