@@ -1,5 +1,5 @@
 #!/bin/sh
-# tap_cafe.sh - issue 19's case for the TAP bridge (doc/emulation.md): a
+# tap_cafe.sh - the TAP bridge's main case (doc/emulation.md): a
 # real Linux host in one network namespace sends UDP with iperf3 and a
 # TCP stream to a real host in another, through an emulated COMET network: D4.3
 # Figure 10's domains, where the edge CAFE cC takes the flows and sends
