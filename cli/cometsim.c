@@ -43,7 +43,9 @@
 
 #include "config.h"
 
+#include "emu/hostio.h"
 #include "emu/realtime.h"
+#include "emu/tapdev.h"
 #include "entities/rae/rae.h"
 #include "sweep/sweep.h"
 #include "validate/validate.h"
@@ -1027,6 +1029,114 @@ print_stopped(const struct scenario *scn, const struct run_summary *sum, bool bu
 static int run_both(struct run_args *ra, int64_t start, const char *dir);
 
 /*
+ * Whether the scenario bridges the run to the world outside (<tap>):
+ * such a run follows the wall clock, and listens to the host through one
+ * hostio (doc/emulation.md).
+ */
+static bool
+run_bridged(const struct scenario *scn)
+{
+	size_t ntaps;
+
+	scenario_taps(scn, &ntaps);
+	return ntaps > 0;
+}
+
+/*
+ * Open the TAP device of every <tap> (doc/emulation.md, "The TAP
+ * bridge"), before the run writes anything: an array of them, or NULL
+ * after a "file:line: cannot open TAP device" message (those opened are
+ * closed).  NULL also when there are none: *n is then 0.
+ */
+static struct tapdev **
+taps_open(const struct scenario *scn, size_t *n)
+{
+	size_t ntaps;
+	const struct scn_tap *st = scenario_taps(scn, &ntaps);
+	struct tapdev **taps;
+
+	*n = 0;
+	if (!ntaps)
+		return NULL;
+	taps = g_new0(struct tapdev *, ntaps);
+	for (size_t i = 0; i < ntaps; i++) {
+		taps[i] = tapdev_open(st[i].device, st[i].netns);
+		if (!taps[i]) {
+			fprintf(stderr, "%s:%d: cannot open TAP device %s%s%s: %s\n", st[i].file,
+				st[i].line, st[i].device, st[i].netns ? " in network namespace " : "",
+				st[i].netns ? st[i].netns : "", strerror(errno));
+			for (size_t k = 0; k < i; k++)
+				tapdev_close(taps[k]);
+			g_free(taps);
+			return NULL;
+		}
+	}
+	*n = ntaps;
+	return taps;
+}
+
+/* Bind each device to its interface, once the network is built: 0, or -1 with err. */
+static int
+taps_bind(const struct scenario *scn, struct net *net, struct tapdev **taps,
+	  struct realtime *rt, struct hostio *io, char *err, size_t errlen)
+{
+	size_t ntaps;
+	const struct scn_tap *st = scenario_taps(scn, &ntaps);
+
+	for (size_t i = 0; i < ntaps; i++) {
+		struct node *n = net_node(net, st[i].node);
+		struct iface *ifc = n ? node_iface(n, st[i].iface) : NULL;
+
+		if (!ifc || tapdev_bind(taps[i], ifc, rt, io) < 0) {
+			snprintf(err, errlen, "%s:%d: cannot bind TAP device %s to %s:%s",
+				 st[i].file, st[i].line, st[i].device, st[i].node, st[i].iface);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* summary.json's "bridges": one a device, with every reason of drop. */
+static struct run_bridge *
+taps_summary(const struct scenario *scn, struct tapdev **taps, size_t ntaps)
+{
+	size_t n;
+	const struct scn_tap *st = scenario_taps(scn, &n);
+	struct run_bridge *br = g_new0(struct run_bridge, ntaps);
+
+	for (size_t i = 0; i < ntaps; i++) {
+		struct tapdev_stats ts;
+		struct run_bridge_drop *d = g_new0(struct run_bridge_drop, TAPDEV_DROP_COUNT);
+
+		tapdev_stats(taps[i], &ts);
+		br[i].name = g_strdup_printf("%s:%s", st[i].node, st[i].iface);
+		br[i].kind = "tap";
+		br[i].host = tapdev_name(taps[i]);
+		br[i].frames_in = ts.frames_in;
+		br[i].bytes_in = ts.bytes_in;
+		br[i].frames_out = ts.frames_out;
+		br[i].bytes_out = ts.bytes_out;
+		for (int r = 0; r < TAPDEV_DROP_COUNT; r++) {
+			d[r].reason = tapdev_drop_name((enum tapdev_drop)r);
+			d[r].count = ts.drops[r];
+		}
+		br[i].drops = d;
+		br[i].ndrops = TAPDEV_DROP_COUNT;
+	}
+	return br;
+}
+
+static void
+taps_summary_free(struct run_bridge *br, size_t n)
+{
+	for (size_t i = 0; br && i < n; i++) {
+		g_free((char *)br[i].name);
+		g_free((struct run_bridge_drop *)br[i].drops);
+	}
+	g_free(br);
+}
+
+/*
  * Load the scenario and run it once; the exit status.  approach: NULL,
  * or the half of a deployment of approach "both" to run (its outputs go
  * to the folder of that name in the output folder).
@@ -1044,6 +1154,10 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 	struct run_summary sum;
 	struct progress pg = { 0 };
 	struct realtime *rt = NULL;
+	struct hostio *io = NULL;
+	struct tapdev **taps = NULL;
+	size_t ntaps = 0;
+	struct run_bridge *bridges = NULL;
 	struct run_realtime rtsum;
 	enum sim_stop_reason why;
 	char *dir = NULL;
@@ -1070,6 +1184,9 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 
 	/* The overrides are in: these are the run's options. */
 	opts = *scenario_run_opts(scn);
+	/* A bridge brings the outside in, which keeps the wall clock's time. */
+	if (run_bridged(scn) && opts.realtime == SCN_RT_NO)
+		opts.realtime = SCN_RT_YES;
 	/*
 	 * The wall-clock limit counts from the start, loading included (and,
 	 * for approach "both", the first half's run).
@@ -1078,6 +1195,10 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 		wall_limit_arm(start, wall_ns(), opts.max_wall);
 	else
 		wall_limit_disarm();
+	/* Before anything is written: a device that cannot be opened stops it all. */
+	taps = taps_open(scn, &ntaps);
+	if (!taps && run_bridged(scn))
+		goto done;
 
 	sim = sim_create(opts.scheduler);
 	if (!sim) {
@@ -1135,8 +1256,18 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 
 	/* Entities that write files (the curling client) write them there. */
 	net->outdir = dir;
+	if (opts.realtime != SCN_RT_NO) {
+		rt = rt_new(opts.realtime == SCN_RT_STRICT ? opts.realtime_bound : 0, NULL);
+		rt_attach(rt, sim);
+		/* One for the run: every bridge's descriptors are watched there. */
+		if (run_bridged(scn)) {
+			io = hostio_new();
+			rt_set_io(rt, io);
+		}
+	}
 	err[0] = '\0';
-	if (scenario_instantiate(scn, net, err, sizeof(err)) != 0) {
+	if (scenario_instantiate(scn, net, err, sizeof(err)) != 0 ||
+	    taps_bind(scn, net, taps, rt, io, err, sizeof(err)) != 0) {
 		if (!sim_interrupted()) {
 			fprintf(stderr, "%s\n", err[0] ? err : "cannot build the network");
 			sum.status = "error";
@@ -1152,10 +1283,6 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 		building = true;
 	}
 
-	if (opts.realtime != SCN_RT_NO) {
-		rt = rt_new(opts.realtime == SCN_RT_STRICT ? opts.realtime_bound : 0, NULL);
-		rt_attach(rt, sim);
-	}
 	pg.end = opts.end_time;
 	if (!ra.quiet && !ra.log_stderr && isatty(STDERR_FILENO))
 		sim_set_poll(sim, POLL_EVERY, progress_poll, &pg);
@@ -1194,6 +1321,11 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 		rtsum.stop_at = st.stop_at;
 		rtsum.stop_lag_ns = st.stop_lag;
 		sum.realtime = &rtsum;
+	}
+	if (ntaps) {
+		bridges = taps_summary(scn, taps, ntaps);
+		sum.bridges = bridges;
+		sum.nbridges = ntaps;
 	}
 	/* A run cut short did not do what its scenario asked. */
 	if (why == SIM_STOP_INTERRUPTED || why == SIM_STOP_EVENT_LIMIT || why == SIM_STOP_PACER)
@@ -1242,6 +1374,12 @@ done:
 	sim_destroy(sim);
 	if (rt)
 		rt_free(rt);
+	hostio_free(io);
+	/* The devices last: the network and the hostio are gone. */
+	for (size_t i = 0; i < ntaps; i++)
+		tapdev_close(taps[i]);
+	g_free(taps);
+	taps_summary_free(bridges, ntaps);
 	scenario_free(scn);
 	pkt_pool_drain();
 	g_free(dir);

@@ -41,6 +41,27 @@ struct run_realtime {
 	int64_t stop_lag_ns;
 };
 
+/*
+ * A bridge to the world outside the run (doc/emulation.md): a TAP device
+ * bound to an emulated interface, a host socket.  What crossed it each
+ * way, and what did not, by reason.
+ */
+struct run_bridge_drop {
+	const char *reason;
+	uint64_t count;
+};
+
+struct run_bridge {
+	const char *name;	/* what it binds: "h1:eth0" */
+	const char *kind;	/* "tap" ... */
+	const char *host;	/* the host's end: the device's name, an address */
+	uint64_t frames_in, bytes_in;	/* from outside into the emulated network */
+	uint64_t frames_out, bytes_out;	/* from the emulated network out */
+	uint64_t connections;	/* connections a socket bridge carried; 0 for a device */
+	const struct run_bridge_drop *drops;	/* every reason, zeros too */
+	size_t ndrops;
+};
+
 struct run_summary {
 	const char *scenario;
 	uint64_t seed, run;
@@ -54,6 +75,8 @@ struct run_summary {
 	uint64_t max_events;	/* the event limit in force; 0: none */
 	sim_time_t max_wall;	/* the wall-clock limit in force, ns; 0: none */
 	const struct run_realtime *realtime;	/* NULL: not in real time (no key) */
+	const struct run_bridge *bridges;	/* nbridges of them; none: no key */
+	size_t nbridges;
 };
 
 /* output.c */

@@ -280,6 +280,7 @@ scenario_instantiate(struct scenario *s, struct net *net, char *err, size_t errl
 		if (!sn->scripted && inst_routes(net, sn, err, errlen) < 0)
 			return -1;
 	}
+	scn_taps_build(s, net);
 	/* Shortest paths are computed when first used, and follow the events (sim/spf.c). */
 	net->auto_routes = s->auto_routes;
 	if (sim_interrupted())

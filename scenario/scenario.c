@@ -107,7 +107,7 @@ scenario_load_as(const char *path, const char *format, const struct scn_override
 		goto fail;
 	if (ld.s->deploy && scn_deploy_finish(&ld) < 0)
 		goto fail;
-	if (limits_check(&ld) < 0)
+	if (limits_check(&ld) < 0 || scn_taps_check(&ld) < 0)
 		goto fail;
 	scn_overrides_free(&ld);
 	g_string_free(ld.note, TRUE);

@@ -96,6 +96,26 @@ void scenario_write_dot(const struct scenario *s, FILE *out);
 /* The same for a reader: a line per node, then a line per link. */
 void scenario_write_text(const struct scenario *s, FILE *out);
 
+/* tap.c */
+
+/*
+ * A <tap>: the emulated Ethernet interface node:iface bound to the Linux
+ * TAP device `device`, of network namespace netns (an `ip netns` name or
+ * a path) when given (doc/emulation.md, "The TAP bridge").  The loader
+ * has checked that the interface is one of the topology's, has no link,
+ * and is the only one bound to that device.
+ */
+struct scn_tap {
+	char *node, *iface, *device;
+	char *netns;		/* the network namespace the device is in; NULL: the process's */
+	uint32_t mtu;		/* the interface's IP MTU; default 1500 */
+	const char *file;	/* where the <tap> is */
+	int line;
+};
+
+/* The scenario's <tap> elements in file order; *n their number (0: none). */
+const struct scn_tap *scenario_taps(const struct scenario *s, size_t *n);
+
 /* deploy.c */
 
 /*

@@ -20,6 +20,7 @@
  *   replay.c         the events replayed in time order: references
  *                    checked, the scripts' routers, links and entity
  *                    instances made;
+ *   tap.c            <tap>: interfaces bound to TAP devices;
  *   build.c          scenario_instantiate() and the events' actions;
  *   scenario.c       the pipeline of scenario_load(), DOT, parameters.
  * The formats are documented in doc/scenario-format.md.
@@ -260,6 +261,7 @@ struct scenario {
 	uint64_t event_bytes;	/* the events' arguments, for SCN_TEXT_MAX */
 	struct net *net;	/* set by scenario_instantiate() */
 	struct scn_deploy *deploy;	/* <deploy> (deploy.c), or NULL */
+	GArray *taps;		/* struct scn_tap, <tap> (tap.c); NULL: none */
 };
 
 /* An override once merged: the value that wins for its name (override.c). */
@@ -559,6 +561,16 @@ int scn_workload_requests(struct scn_ld *ld, const struct scn_workload *w, uint6
 			  uint64_t run, const char *const *clients, unsigned nclients,
 			  GArray *out);
 void scn_workload_fini(struct scn_workload *w);
+
+/* tap.c */
+
+/* Read a <tap> element into ld->s->taps. */
+int scn_tap_parse(struct scn_ld *ld, struct _xmlNode *e, const char *file);
+/* Once the topology, the events and <deploy> are in: what each <tap> names. */
+int scn_taps_check(struct scn_ld *ld);
+/* The tapped interfaces' MTU, once the network is built. */
+void scn_taps_build(const struct scenario *s, struct net *net);
+void scn_taps_free(struct scenario *s);
 
 /* deploy.c */
 

@@ -1175,7 +1175,8 @@ parse_scenario(struct scn_ld *ld, xmlNode *root, const char *file)
 		for (int a = 0; a < LA_COUNT; a++)
 			attr_val(seen[2], file, scn_lattr_name(a), &s->ldef[a]);
 	for (xmlNode *c = root->children; c; c = c->next)
-		if (is_elem(c, "events") && parse_events(ld, c, file) < 0)
+		if ((is_elem(c, "events") && parse_events(ld, c, file) < 0) ||
+		    (is_elem(c, "tap") && scn_tap_parse(ld, c, file) < 0))
 			return -1;
 	if (seen[3] && (scn_deploy_parse(ld, seen[3], file) < 0 || scn_deploy_plan(ld) < 0))
 		return -1;

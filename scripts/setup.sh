@@ -46,6 +46,9 @@ parallel clang libclang-rt-dev valgrind strace
 chromium libwireshark-dev dpkg-dev debhelper lintian fakeroot"
 # graphviz: dot -Tsvg reads what cometsim topo --dot writes (tests/scenarios/cli.sh).
 pkgs="$pkgs graphviz"
+# The TAP bridge's tests (tests/scenarios/tap_*.sh): ip netns and ip tuntap
+# (iproute2), a real host's ping, iperf3 and tcpdump in its namespace.
+pkgs="$pkgs iproute2 iputils-ping iperf3 tcpdump"
 
 missing=
 for p in $pkgs; do

@@ -21,6 +21,11 @@
  *
  * Taking a link down drops, at once, what is queued, being serialised and
  * on the wire (reason link_down).
+ *
+ * An interface bound to the outside (iface_set_outside, a TAP device)
+ * has no link: link_send hands its frames over at once, seen by its
+ * frame tap as a frame that starts on a link; the outside's own time
+ * is its bandwidth and delay.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +43,7 @@ link_create(struct net *net, const char *name, struct iface *a, struct iface *b,
 	char buf[256], rname[300];
 
 	if (!a || !b || a == b || a->kind != IF_ETHER || b->kind != IF_ETHER ||
-	    a->link || b->link || lp->bandwidth_bps == 0 || lp->delay < 0)
+	    a->link || b->link || a->outside || b->outside || lp->bandwidth_bps == 0 || lp->delay < 0)
 		return NULL;
 	if (!name) {
 		snprintf(buf, sizeof(buf), "%s:%s-%s:%s", a->node->name, a->name,
@@ -204,6 +209,13 @@ link_send(struct iface *ifc, struct pkt *p)
 	struct link *l = ifc->link;
 	struct link_dir *ld;
 
+	if (!l && ifc->outside) {
+		if (ifc->tap)
+			ifc->tap(ifc->tap_ctx, ifc, TAP_TX, p);
+		stats_tx(&ifc->cnt, p->len);
+		ifc->outside(ifc->outside_ctx, ifc, p);
+		return;
+	}
 	if (!l || !l->up) {
 		stats_drop(l ? &l->cnt : &ifc->node->cnt, l ? DROP_LINK_DOWN : DROP_IFACE_DOWN);
 		pkt_free(p);

@@ -67,6 +67,12 @@ enum tap_dir { TAP_TX = 0, TAP_RX = 1 };
 typedef void (*iface_tap_fn)(void *ctx, struct iface *ifc, enum tap_dir dir,
 			     const struct pkt *frame);
 
+/*
+ * A frame leaves an interface bound to the outside (iface_set_outside):
+ * the frame tap has seen it, as it sees a frame start on a link.  Owns p.
+ */
+typedef void (*iface_outside_fn)(void *ctx, struct iface *ifc, struct pkt *p);
+
 /* A frame of a hooked EtherType arrived; p->data is past the L2 header. Owns p. */
 typedef void (*eth_hook_fn)(struct iface *in, void *ctx, struct pkt *p);
 /*
@@ -124,6 +130,12 @@ struct iface {
 	struct counters cnt;
 	iface_tap_fn tap;	/* set by the output layer, or NULL */
 	void *tap_ctx;
+	/*
+	 * IF_ETHER without a link: the world outside the emulated network
+	 * (a TAP device, emu/tapdev.c), set by iface_set_outside(), or NULL.
+	 */
+	iface_outside_fn outside;
+	void *outside_ctx;
 };
 
 struct route {
@@ -380,6 +392,15 @@ struct iface *iface_add_vlan(struct node *n, struct iface *parent, uint16_t vid)
 struct iface *iface_add_gre(struct node *n, const char *name,
 			    const struct addr *local, const struct addr *remote);
 struct iface *node_iface(const struct node *n, const char *name);
+/*
+ * Bind an Ethernet interface that has no link to the world outside the
+ * emulated network: every frame it sends goes to fn (after its frame
+ * tap, counted as sent), and what comes from outside enters with
+ * ether_input(), as a frame arriving on a link does.  The interface
+ * can then get no link (link_create refuses it).  -1 if it is not an
+ * Ethernet interface, has a link or is bound already.
+ */
+int iface_set_outside(struct iface *ifc, iface_outside_fn fn, void *ctx);
 /* Add an address (and its connected route). -1 if the family's slot is full. */
 int iface_addr_add(struct iface *ifc, const struct addr *a, uint8_t plen);
 /* First address of the family on the interface, or NULL. */

@@ -129,6 +129,16 @@ iface_add_ether(struct node *n, const char *name)
 	return ifc;
 }
 
+int
+iface_set_outside(struct iface *ifc, iface_outside_fn fn, void *ctx)
+{
+	if (ifc->kind != IF_ETHER || ifc->link || ifc->outside || !fn)
+		return -1;
+	ifc->outside = fn;
+	ifc->outside_ctx = ctx;
+	return 0;
+}
+
 struct iface *
 iface_add_vlan(struct node *n, struct iface *parent, uint16_t vid)
 {

@@ -16,6 +16,7 @@ static int (*const registrars[])(void) = {
 	suite_realtime_register,
 	suite_units_register,
 	suite_net_register,
+	suite_outside_register,
 	suite_proto_register,
 	suite_comet_register,
 	suite_cafe_register,

@@ -21,6 +21,8 @@ int suite_cafe_register(void);
 int suite_proto_register(void);
 /* test_net.c */
 int suite_net_register(void);
+/* test_outside.c */
+int suite_outside_register(void);
 /* test_entity.c */
 int suite_entity_register(void);
 /* test_tcp.c */
