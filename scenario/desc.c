@@ -253,6 +253,7 @@ scenario_free(struct scenario *s)
 	if (!s)
 		return;
 	scn_deploy_free(s->deploy);
+	scn_bridges_free(s);
 	for (guint i = 0; i < s->events->len; i++) {
 		struct scn_event *ev = g_ptr_array_index(s->events, i);
 

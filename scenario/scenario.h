@@ -17,6 +17,7 @@
 #ifndef SCENARIO_SCENARIO_H
 #define SCENARIO_SCENARIO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -95,6 +96,29 @@ void scenario_list_params(const struct scenario *s, FILE *out);
 void scenario_write_dot(const struct scenario *s, FILE *out);
 /* The same for a reader: a line per node, then a line per link. */
 void scenario_write_text(const struct scenario *s, FILE *out);
+
+/* bridge.c */
+
+/*
+ * A socket bridge of the scenario (<bridge>, doc/emulation.md), checked:
+ * the nodes exist from the start, the host address is on the loopback.
+ */
+struct scn_bridge {
+	const char *name;	/* name=, or "bridge-LINE" */
+	const char *file;	/* where the element is, for messages */
+	int line;
+	const char *node;	/* the node whose port is reached (inward) or taken (outward) */
+	const char *from;	/* inward: the node connections come from; outward NULL */
+	bool udp;		/* proto="udp" (else TCP) */
+	bool outward;		/* connect= (else listen=) */
+	uint16_t port;		/* the emulated port */
+	uint8_t host_ip[4];	/* listen= or connect= address, network order */
+	uint16_t host_port;
+};
+
+/* How many bridges the scenario has, and the i-th (i < the count). */
+size_t scenario_bridge_count(const struct scenario *s);
+const struct scn_bridge *scenario_bridge(const struct scenario *s, size_t i);
 
 /* deploy.c */
 

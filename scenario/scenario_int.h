@@ -260,6 +260,7 @@ struct scenario {
 	uint64_t event_bytes;	/* the events' arguments, for SCN_TEXT_MAX */
 	struct net *net;	/* set by scenario_instantiate() */
 	struct scn_deploy *deploy;	/* <deploy> (deploy.c), or NULL */
+	GPtrArray *bridges;	/* <bridge>s (bridge.c), or NULL: none */
 };
 
 /* An override once merged: the value that wins for its name (override.c). */
@@ -559,6 +560,17 @@ int scn_workload_requests(struct scn_ld *ld, const struct scn_workload *w, uint6
 			  uint64_t run, const char *const *clients, unsigned nclients,
 			  GArray *out);
 void scn_workload_fini(struct scn_workload *w);
+
+/* bridge.c */
+
+/* The attributes of <bridge>, in the order scn_bridge_add() takes their values. */
+#define SCN_BRIDGE_NATTRS 7
+extern const char *const scn_bridge_attrs[SCN_BRIDGE_NATTRS];
+/* A <bridge> at file:line with its attributes' values (NULL: absent; taken over). */
+void scn_bridge_add(struct scn_ld *ld, const char *file, int line, char **v);
+/* Check every bridge once the nodes are known; a bridge makes the run real-time. */
+int scn_bridges_check(struct scn_ld *ld);
+void scn_bridges_free(struct scenario *s);
 
 /* deploy.c */
 
