@@ -43,6 +43,7 @@
 
 #include "config.h"
 
+#include "emu/hostio.h"
 #include "emu/realtime.h"
 #include "entities/rae/rae.h"
 #include "sweep/sweep.h"
@@ -1044,6 +1045,7 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 	struct run_summary sum;
 	struct progress pg = { 0 };
 	struct realtime *rt = NULL;
+	struct hostio *io = NULL;
 	struct run_realtime rtsum;
 	enum sim_stop_reason why;
 	char *dir = NULL;
@@ -1156,6 +1158,11 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 		rt = rt_new(opts.realtime == SCN_RT_STRICT ? opts.realtime_bound : 0, NULL);
 		rt_attach(rt, sim);
 	}
+	/* One set of host descriptors for the run's bridges, waited on by the pacer. */
+	if (rt && scenario_bridge_count(scn) > 0 && !building) {
+		io = hostio_new();
+		rt_set_io(rt, io);
+	}
 	pg.end = opts.end_time;
 	if (!ra.quiet && !ra.log_stderr && isatty(STDERR_FILENO))
 		sim_set_poll(sim, POLL_EVERY, progress_poll, &pg);
@@ -1239,6 +1246,7 @@ done:
 		signals_crash_off();
 	}
 	net_destroy(net);
+	hostio_free(io);
 	sim_destroy(sim);
 	if (rt)
 		rt_free(rt);
