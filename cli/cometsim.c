@@ -43,6 +43,7 @@
 
 #include "config.h"
 
+#include "cli/bridges.h"
 #include "emu/hostio.h"
 #include "emu/realtime.h"
 #include "entities/rae/rae.h"
@@ -1046,6 +1047,7 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 	struct progress pg = { 0 };
 	struct realtime *rt = NULL;
 	struct hostio *io = NULL;
+	struct run_bridges *bridges = NULL;
 	struct run_realtime rtsum;
 	enum sim_stop_reason why;
 	char *dir = NULL;
@@ -1100,6 +1102,12 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 	if (opts.log_spec &&
 	    log_parse_spec(&net->log, opts.log_spec, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s: log \"%s\": %s\n", scenario_path(scn), opts.log_spec, err);
+		goto done;
+	}
+
+	/* A host port in use is refused before anything is written. */
+	if (run_bridges_open(scn, &bridges, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
 		goto done;
 	}
 
@@ -1159,10 +1167,29 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 		rt_attach(rt, sim);
 	}
 	/* One set of host descriptors for the run's bridges, waited on by the pacer. */
-	if (rt && scenario_bridge_count(scn) > 0 && !building) {
+	if (bridges && !building) {
 		io = hostio_new();
 		rt_set_io(rt, io);
+		err[0] = '\0';
+		if (run_bridges_start(bridges, sim, net, rt, io, err, sizeof(err)) != 0) {
+			fprintf(stderr, "%s\n", err);
+			sum.status = "error";
+			sum.stop_reason = "error";
+			sum.peak_rss_kb = peak_rss_kb();
+			phase = PH_DONE;
+			wall_limit_disarm();
+			output_close(out, &sum);
+			out = NULL;
+			signals_crash_off();
+			goto done;
+		}
 	}
+	/*
+	 * With a bridge and no end time, the run lasts until a signal stops
+	 * it: the pacer waits for the last end time it waits for (sim_run).
+	 */
+	if (bridges && opts.end_time == SIM_TIME_MAX)
+		opts.end_time = SIM_TIME_LIMIT - 1;
 	pg.end = opts.end_time;
 	if (!ra.quiet && !ra.log_stderr && isatty(STDERR_FILENO))
 		sim_set_poll(sim, POLL_EVERY, progress_poll, &pg);
@@ -1202,6 +1229,8 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 		rtsum.stop_lag_ns = st.stop_lag;
 		sum.realtime = &rtsum;
 	}
+	if (bridges)
+		run_bridges_summary(bridges, &sum);
 	/* A run cut short did not do what its scenario asked. */
 	if (why == SIM_STOP_INTERRUPTED || why == SIM_STOP_EVENT_LIMIT || why == SIM_STOP_PACER)
 		sum.status = sum.stop_reason;
@@ -1246,6 +1275,7 @@ done:
 		signals_crash_off();
 	}
 	net_destroy(net);
+	run_bridges_free(bridges);
 	hostio_free(io);
 	sim_destroy(sim);
 	if (rt)

@@ -41,6 +41,24 @@ struct run_realtime {
 	int64_t stop_lag_ns;
 };
 
+/*
+ * A bridge between the run and the host (doc/emulation.md): what it
+ * carried, as named counters, and what it dropped, by reason.
+ */
+struct run_bridge {
+	const char *name;
+	const char *kind;	/* "socket" ... */
+	const char *const *info_keys;	/* descriptive strings: proto, direction ... */
+	const char *const *info_vals;
+	unsigned ninfo;
+	const char *const *keys;	/* counters: connections, bytes_in ... */
+	const uint64_t *vals;
+	unsigned nvals;
+	const char *const *drop_keys;	/* drops by reason, every reason listed */
+	const uint64_t *drop_vals;
+	unsigned ndrops;
+};
+
 struct run_summary {
 	const char *scenario;
 	uint64_t seed, run;
@@ -54,6 +72,8 @@ struct run_summary {
 	uint64_t max_events;	/* the event limit in force; 0: none */
 	sim_time_t max_wall;	/* the wall-clock limit in force, ns; 0: none */
 	const struct run_realtime *realtime;	/* NULL: not in real time (no key) */
+	const struct run_bridge *bridges;	/* nbridges of them; none: no key */
+	size_t nbridges;
 };
 
 /* output.c */

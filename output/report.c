@@ -309,6 +309,28 @@ summary_body(FILE *f, const void *arg)
 		}
 		json_builder_end_object(b);
 	}
+	if (sum->nbridges) {
+		json_builder_set_member_name(b, "bridges");
+		json_builder_begin_array(b);
+		for (size_t i = 0; i < sum->nbridges; i++) {
+			const struct run_bridge *br = &sum->bridges[i];
+
+			json_builder_begin_object(b);
+			add_str(b, "name", br->name);
+			add_str(b, "kind", br->kind);
+			for (unsigned k = 0; k < br->ninfo; k++)
+				add_str(b, br->info_keys[k], br->info_vals[k]);
+			for (unsigned k = 0; k < br->nvals; k++)
+				add_u64(b, br->keys[k], br->vals[k]);
+			json_builder_set_member_name(b, "drops");
+			json_builder_begin_object(b);
+			for (unsigned k = 0; k < br->ndrops; k++)
+				add_u64(b, br->drop_keys[k], br->drop_vals[k]);
+			json_builder_end_object(b);
+			json_builder_end_object(b);
+		}
+		json_builder_end_array(b);
+	}
 	add_u64(b, "nodes", net->nnodes);
 	add_u64(b, "links", net->nlinks);
 
