@@ -15,62 +15,19 @@ bridge_cleanup() {
 }
 trap bridge_cleanup EXIT
 
-# free_port: a loopback port free for both TCP and UDP now (the kernel's
-# choice for TCP, checked for UDP); the run binds it soon after.
+# free_port: a loopback port free for both TCP and UDP now; the run or
+# server binds it soon after.  wait_bound PROTO PORT: until a socket
+# holds 127.0.0.1:PORT.  wait_idle PORT: until the bridge has closed
+# every connection to or from it.  Each waits up to 60 s
+# (tests/scenarios/bridge_wait.py).
 free_port() {
-	python3 -c '
-import socket
-for _ in range(100):
-    t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    t.bind(("127.0.0.1", 0))
-    p = t.getsockname()[1]
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        u.bind(("127.0.0.1", p))
-    except OSError:
-        continue
-    print(p)
-    break
-'
+	python3 "$top_srcdir/tests/scenarios/bridge_wait.py" free-port
 }
-
-# wait_bound PROTO PORT: wait until a socket holds 127.0.0.1:PORT (tcp:
-# listening; udp: bound), read from /proc/net/tcp or udp without touching
-# it (a test connection would be carried into the emulated network), up
-# to 60 s; 0 when one does.
 wait_bound() {
-	python3 -c '
-import sys, time
-proto, port = sys.argv[1], int(sys.argv[2])
-want = "0100007F:%04X" % port
-for _ in range(600):
-    with open("/proc/net/" + proto) as f:
-        for line in f.readlines()[1:]:
-            fields = line.split()
-            if fields[1] == want and (proto == "udp" or fields[3] == "0A"):
-                sys.exit(0)
-    time.sleep(0.1)
-sys.exit(1)
-' "$1" "$2"
+	python3 "$top_srcdir/tests/scenarios/bridge_wait.py" bound "$1" "$2"
 }
-
-# wait_idle PORT: wait until no process holds a TCP connection to or
-# from 127.0.0.1:PORT (listeners aside; a closed connection waiting in
-# TIME_WAIT is held by none), up to 60 s.  Once the test's own clients
-# and servers are done, that is the bridge: it closes its host socket
-# when the emulated connection is over.
 wait_idle() {
-	python3 -c '
-import sys, time
-want = "0100007F:%04X" % int(sys.argv[1])
-for _ in range(600):
-    with open("/proc/net/tcp") as f:
-        rows = [l.split() for l in f.readlines()[1:]]
-    if not [r for r in rows if want in (r[1], r[2]) and r[3] != "0A" and r[9] != "0"]:
-        sys.exit(0)
-    time.sleep(0.1)
-sys.exit(1)
-' "$1"
+	python3 "$top_srcdir/tests/scenarios/bridge_wait.py" idle "$1"
 }
 
 # wait_file FILE: wait until FILE exists and is not empty, up to 60 s.
