@@ -46,6 +46,9 @@ parallel clang libclang-rt-dev valgrind strace
 chromium libwireshark-dev dpkg-dev debhelper lintian fakeroot"
 # graphviz: dot -Tsvg reads what cometsim topo --dot writes (tests/scenarios/cli.sh).
 pkgs="$pkgs graphviz"
+# curl: a real client of the emulated content server through the socket
+# bridge (tests/scenarios/bridge_tcp.sh, doc/emulation.md).
+pkgs="$pkgs curl"
 
 missing=
 for p in $pkgs; do
