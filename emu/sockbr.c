@@ -657,8 +657,7 @@ msg_run(struct sim *sim, void *ctx, void *arg)
 
 	(void)sim;
 	msg_unlink(b, m);
-	if (c)
-		c->nmsgs--;
+	/* c->nmsgs still counts m: a callback of what runs here cannot free c. */
 	switch (m->kind) {
 	case M_OPEN:
 		c->s = c->fd < 0 ? NULL :
@@ -702,8 +701,10 @@ msg_run(struct sim *sim, void *ctx, void *arg)
 		udp_in(b, b->us, &m->p->ea, m->p->eport, m);
 		break;
 	}
-	if (c)
+	if (c) {
+		c->nmsgs--;
 		conn_maybe_free(c);
+	}
 	g_free(m);
 }
 
