@@ -43,6 +43,7 @@
 
 #include "config.h"
 
+#include "cli/bridges.h"
 #include "emu/hostio.h"
 #include "emu/realtime.h"
 #include "emu/tapdev.h"
@@ -1029,9 +1030,9 @@ print_stopped(const struct scenario *scn, const struct run_summary *sum, bool bu
 static int run_both(struct run_args *ra, int64_t start, const char *dir);
 
 /*
- * Whether the scenario bridges the run to the world outside (<tap>):
- * such a run follows the wall clock, and listens to the host through one
- * hostio (doc/emulation.md).
+ * Whether the scenario bridges the run to the world outside (<tap>,
+ * <bridge>): such a run follows the wall clock, and listens to the host
+ * through one hostio (doc/emulation.md).
  */
 static bool
 run_bridged(const struct scenario *scn)
@@ -1039,7 +1040,7 @@ run_bridged(const struct scenario *scn)
 	size_t ntaps;
 
 	scenario_taps(scn, &ntaps);
-	return ntaps > 0;
+	return ntaps > 0 || scenario_bridge_count(scn) > 0;
 }
 
 /*
@@ -1097,6 +1098,16 @@ taps_bind(const struct scenario *scn, struct net *net, struct tapdev **taps,
 }
 
 /* summary.json's "bridges": one a device, with every reason of drop. */
+struct tap_sum {
+	const char *info[3];	/* host, node, iface */
+	uint64_t vals[4];
+	const char *drop_keys[TAPDEV_DROP_COUNT];
+	uint64_t drop_vals[TAPDEV_DROP_COUNT];
+};
+
+static const char *const tap_info_keys[3] = { "host", "node", "iface" };
+static const char *const tap_val_keys[4] = { "frames_in", "bytes_in", "frames_out", "bytes_out" };
+
 static struct run_bridge *
 taps_summary(const struct scenario *scn, struct tapdev **taps, size_t ntaps)
 {
@@ -1106,21 +1117,30 @@ taps_summary(const struct scenario *scn, struct tapdev **taps, size_t ntaps)
 
 	for (size_t i = 0; i < ntaps; i++) {
 		struct tapdev_stats ts;
-		struct run_bridge_drop *d = g_new0(struct run_bridge_drop, TAPDEV_DROP_COUNT);
+		struct tap_sum *t = g_new0(struct tap_sum, 1);
 
 		tapdev_stats(taps[i], &ts);
+		t->info[0] = tapdev_name(taps[i]);
+		t->info[1] = st[i].node;
+		t->info[2] = st[i].iface;
+		t->vals[0] = ts.frames_in;
+		t->vals[1] = ts.bytes_in;
+		t->vals[2] = ts.frames_out;
+		t->vals[3] = ts.bytes_out;
+		for (int r = 0; r < TAPDEV_DROP_COUNT; r++) {
+			t->drop_keys[r] = tapdev_drop_name((enum tapdev_drop)r);
+			t->drop_vals[r] = ts.drops[r];
+		}
 		br[i].name = g_strdup_printf("%s:%s", st[i].node, st[i].iface);
 		br[i].kind = "tap";
-		br[i].host = tapdev_name(taps[i]);
-		br[i].frames_in = ts.frames_in;
-		br[i].bytes_in = ts.bytes_in;
-		br[i].frames_out = ts.frames_out;
-		br[i].bytes_out = ts.bytes_out;
-		for (int r = 0; r < TAPDEV_DROP_COUNT; r++) {
-			d[r].reason = tapdev_drop_name((enum tapdev_drop)r);
-			d[r].count = ts.drops[r];
-		}
-		br[i].drops = d;
+		br[i].info_keys = tap_info_keys;
+		br[i].info_vals = t->info;
+		br[i].ninfo = 3;
+		br[i].keys = tap_val_keys;
+		br[i].vals = t->vals;
+		br[i].nvals = 4;
+		br[i].drop_keys = t->drop_keys;
+		br[i].drop_vals = t->drop_vals;
 		br[i].ndrops = TAPDEV_DROP_COUNT;
 	}
 	return br;
@@ -1131,7 +1151,8 @@ taps_summary_free(struct run_bridge *br, size_t n)
 {
 	for (size_t i = 0; br && i < n; i++) {
 		g_free((char *)br[i].name);
-		g_free((struct run_bridge_drop *)br[i].drops);
+		/* info_vals is the first member of its struct tap_sum */
+		g_free((void *)br[i].info_vals);
 	}
 	g_free(br);
 }
@@ -1157,7 +1178,9 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 	struct hostio *io = NULL;
 	struct tapdev **taps = NULL;
 	size_t ntaps = 0;
-	struct run_bridge *bridges = NULL;
+	struct run_bridge *tapsum = NULL;
+	struct run_bridge *allbr = NULL;
+	struct run_bridges *bridges = NULL;
 	struct run_realtime rtsum;
 	enum sim_stop_reason why;
 	char *dir = NULL;
@@ -1197,8 +1220,10 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 		wall_limit_disarm();
 	/* Before anything is written: a device that cannot be opened stops it all. */
 	taps = taps_open(scn, &ntaps);
-	if (!taps && run_bridged(scn))
+	if (!taps && scenario_taps(scn, &ntaps) && ntaps) {
+		ntaps = 0;
 		goto done;
+	}
 
 	sim = sim_create(opts.scheduler);
 	if (!sim) {
@@ -1219,6 +1244,12 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 	if (opts.log_spec &&
 	    log_parse_spec(&net->log, opts.log_spec, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s: log \"%s\": %s\n", scenario_path(scn), opts.log_spec, err);
+		goto done;
+	}
+
+	/* A host port in use is refused before anything is written. */
+	if (run_bridges_open(scn, &bridges, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
 		goto done;
 	}
 
@@ -1283,6 +1314,28 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 		building = true;
 	}
 
+	/* The socket bridges join the built network, with the run's one hostio. */
+	if (bridges && !building) {
+		err[0] = '\0';
+		if (run_bridges_start(bridges, sim, net, rt, io, err, sizeof(err)) != 0) {
+			fprintf(stderr, "%s\n", err);
+			sum.status = "error";
+			sum.stop_reason = "error";
+			sum.peak_rss_kb = peak_rss_kb();
+			phase = PH_DONE;
+			wall_limit_disarm();
+			output_close(out, &sum);
+			out = NULL;
+			signals_crash_off();
+			goto done;
+		}
+	}
+	/*
+	 * A bridged run without an end time lasts until a signal stops it:
+	 * the pacer waits for the last end time it waits for (sim_run).
+	 */
+	if (run_bridged(scn) && opts.end_time == SIM_TIME_MAX)
+		opts.end_time = SIM_TIME_LIMIT - 1;
 	pg.end = opts.end_time;
 	if (!ra.quiet && !ra.log_stderr && isatty(STDERR_FILENO))
 		sim_set_poll(sim, POLL_EVERY, progress_poll, &pg);
@@ -1322,10 +1375,17 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 		rtsum.stop_lag_ns = st.stop_lag;
 		sum.realtime = &rtsum;
 	}
+	if (bridges)
+		run_bridges_summary(bridges, &sum);
 	if (ntaps) {
-		bridges = taps_summary(scn, taps, ntaps);
-		sum.bridges = bridges;
-		sum.nbridges = ntaps;
+		/* One array: the socket bridges, then the devices, in file order each. */
+		tapsum = taps_summary(scn, taps, ntaps);
+		allbr = g_new0(struct run_bridge, sum.nbridges + ntaps);
+		if (sum.nbridges)
+			memcpy(allbr, sum.bridges, sum.nbridges * sizeof(*allbr));
+		memcpy(allbr + sum.nbridges, tapsum, ntaps * sizeof(*allbr));
+		sum.bridges = allbr;
+		sum.nbridges += ntaps;
 	}
 	/* A run cut short did not do what its scenario asked. */
 	if (why == SIM_STOP_INTERRUPTED || why == SIM_STOP_EVENT_LIMIT || why == SIM_STOP_PACER)
@@ -1371,6 +1431,7 @@ done:
 		signals_crash_off();
 	}
 	net_destroy(net);
+	run_bridges_free(bridges);
 	sim_destroy(sim);
 	if (rt)
 		rt_free(rt);
@@ -1379,7 +1440,8 @@ done:
 	for (size_t i = 0; i < ntaps; i++)
 		tapdev_close(taps[i]);
 	g_free(taps);
-	taps_summary_free(bridges, ntaps);
+	taps_summary_free(tapsum, ntaps);
+	g_free(allbr);
 	scenario_free(scn);
 	pkt_pool_drain();
 	g_free(dir);

@@ -42,24 +42,21 @@ struct run_realtime {
 };
 
 /*
- * A bridge to the world outside the run (doc/emulation.md): a TAP device
- * bound to an emulated interface, a host socket.  What crossed it each
- * way, and what did not, by reason.
+ * A bridge between the run and the host (doc/emulation.md): what it
+ * carried, as named counters, and what it dropped, by reason.
  */
-struct run_bridge_drop {
-	const char *reason;
-	uint64_t count;
-};
-
 struct run_bridge {
-	const char *name;	/* what it binds: "h1:eth0" */
-	const char *kind;	/* "tap" ... */
-	const char *host;	/* the host's end: the device's name, an address */
-	uint64_t frames_in, bytes_in;	/* from outside into the emulated network */
-	uint64_t frames_out, bytes_out;	/* from the emulated network out */
-	uint64_t connections;	/* connections a socket bridge carried; 0 for a device */
-	const struct run_bridge_drop *drops;	/* every reason, zeros too */
-	size_t ndrops;
+	const char *name;
+	const char *kind;	/* "socket" ... */
+	const char *const *info_keys;	/* descriptive strings: proto, direction ... */
+	const char *const *info_vals;
+	unsigned ninfo;
+	const char *const *keys;	/* counters: connections, bytes_in ... */
+	const uint64_t *vals;
+	unsigned nvals;
+	const char *const *drop_keys;	/* drops by reason, every reason listed */
+	const uint64_t *drop_vals;
+	unsigned ndrops;
 };
 
 struct run_summary {

@@ -314,25 +314,18 @@ summary_body(FILE *f, const void *arg)
 		json_builder_begin_array(b);
 		for (size_t i = 0; i < sum->nbridges; i++) {
 			const struct run_bridge *br = &sum->bridges[i];
-			char *s;
 
 			json_builder_begin_object(b);
-			s = jsontext_utf8(br->name);
-			add_str(b, "name", s);
-			g_free(s);
+			add_str(b, "name", br->name);
 			add_str(b, "kind", br->kind);
-			s = jsontext_utf8(br->host);
-			add_str(b, "host", s);
-			g_free(s);
-			add_u64(b, "frames_in", br->frames_in);
-			add_u64(b, "bytes_in", br->bytes_in);
-			add_u64(b, "frames_out", br->frames_out);
-			add_u64(b, "bytes_out", br->bytes_out);
-			add_u64(b, "connections", br->connections);
+			for (unsigned k = 0; k < br->ninfo; k++)
+				add_str(b, br->info_keys[k], br->info_vals[k]);
+			for (unsigned k = 0; k < br->nvals; k++)
+				add_u64(b, br->keys[k], br->vals[k]);
 			json_builder_set_member_name(b, "drops");
 			json_builder_begin_object(b);
-			for (size_t k = 0; k < br->ndrops; k++)
-				add_u64(b, br->drops[k].reason, br->drops[k].count);
+			for (unsigned k = 0; k < br->ndrops; k++)
+				add_u64(b, br->drop_keys[k], br->drop_vals[k]);
 			json_builder_end_object(b);
 			json_builder_end_object(b);
 		}

@@ -254,6 +254,7 @@ scenario_free(struct scenario *s)
 		return;
 	scn_deploy_free(s->deploy);
 	scn_taps_free(s);
+	scn_bridges_free(s);
 	for (guint i = 0; i < s->events->len; i++) {
 		struct scn_event *ev = g_ptr_array_index(s->events, i);
 

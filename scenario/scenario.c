@@ -105,6 +105,8 @@ scenario_load_as(const char *path, const char *format, const struct scn_override
 		goto fail;
 	if (scn_values_parse(&ld) < 0)
 		goto fail;
+	if (scn_bridges_check(&ld) < 0)
+		goto fail;
 	if (ld.s->deploy && scn_deploy_finish(&ld) < 0)
 		goto fail;
 	if (limits_check(&ld) < 0 || scn_taps_check(&ld) < 0)

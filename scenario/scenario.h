@@ -17,6 +17,7 @@
 #ifndef SCENARIO_SCENARIO_H
 #define SCENARIO_SCENARIO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -115,6 +116,29 @@ struct scn_tap {
 
 /* The scenario's <tap> elements in file order; *n their number (0: none). */
 const struct scn_tap *scenario_taps(const struct scenario *s, size_t *n);
+
+/* bridge.c */
+
+/*
+ * A socket bridge of the scenario (<bridge>, doc/emulation.md), checked:
+ * the nodes exist from the start, the host address is on the loopback.
+ */
+struct scn_bridge {
+	const char *name;	/* name=, or "bridge-LINE" */
+	const char *file;	/* where the element is, for messages */
+	int line;
+	const char *node;	/* the node whose port is reached (inward) or taken (outward) */
+	const char *from;	/* inward: the node connections come from; outward NULL */
+	bool udp;		/* proto="udp" (else TCP) */
+	bool outward;		/* connect= (else listen=) */
+	uint16_t port;		/* the emulated port */
+	uint8_t host_ip[4];	/* listen= or connect= address, network order */
+	uint16_t host_port;
+};
+
+/* How many bridges the scenario has, and the i-th (i < the count). */
+size_t scenario_bridge_count(const struct scenario *s);
+const struct scn_bridge *scenario_bridge(const struct scenario *s, size_t i);
 
 /* deploy.c */
 

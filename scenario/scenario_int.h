@@ -262,6 +262,7 @@ struct scenario {
 	struct net *net;	/* set by scenario_instantiate() */
 	struct scn_deploy *deploy;	/* <deploy> (deploy.c), or NULL */
 	GArray *taps;		/* struct scn_tap, <tap> (tap.c); NULL: none */
+	GPtrArray *bridges;	/* <bridge>s (bridge.c), or NULL: none */
 };
 
 /* An override once merged: the value that wins for its name (override.c). */
@@ -571,6 +572,17 @@ int scn_taps_check(struct scn_ld *ld);
 /* The tapped interfaces' MTU, once the network is built. */
 void scn_taps_build(const struct scenario *s, struct net *net);
 void scn_taps_free(struct scenario *s);
+
+/* bridge.c */
+
+/* The attributes of <bridge>, in the order scn_bridge_add() takes their values. */
+#define SCN_BRIDGE_NATTRS 7
+extern const char *const scn_bridge_attrs[SCN_BRIDGE_NATTRS];
+/* A <bridge> at file:line with its attributes' values (NULL: absent; taken over). */
+void scn_bridge_add(struct scn_ld *ld, const char *file, int line, char **v);
+/* Check every bridge once the nodes are known; a bridge makes the run real-time. */
+int scn_bridges_check(struct scn_ld *ld);
+void scn_bridges_free(struct scenario *s);
 
 /* deploy.c */
 

@@ -1178,6 +1178,18 @@ parse_scenario(struct scn_ld *ld, xmlNode *root, const char *file)
 		if ((is_elem(c, "events") && parse_events(ld, c, file) < 0) ||
 		    (is_elem(c, "tap") && scn_tap_parse(ld, c, file) < 0))
 			return -1;
+	for (xmlNode *c = root->children; c; c = c->next) {
+		char *v[SCN_BRIDGE_NATTRS] = { NULL };
+		int rc = 0;
+
+		if (!is_elem(c, "bridge"))
+			continue;
+		for (int k = 0; k < SCN_BRIDGE_NATTRS && rc == 0; k++)
+			rc = attr(ld, c, file, scn_bridge_attrs[k], &v[k]);
+		scn_bridge_add(ld, file, line_of(c), v);
+		if (rc < 0)
+			return -1;
+	}
 	if (seen[3] && (scn_deploy_parse(ld, seen[3], file) < 0 || scn_deploy_plan(ld) < 0))
 		return -1;
 	return 0;

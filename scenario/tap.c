@@ -75,7 +75,7 @@ scn_tap_parse(struct scn_ld *ld, struct _xmlNode *e, const char *file)
 int
 scn_taps_check(struct scn_ld *ld)
 {
-	const struct scenario *s = ld->s;
+	struct scenario *s = ld->s;
 
 	for (guint i = 0; s->taps && i < s->taps->len; i++) {
 		const struct scn_tap *t = &g_array_index(s->taps, struct scn_tap, i);
@@ -120,6 +120,21 @@ scn_taps_check(struct scn_ld *ld)
 						      "<tap>: %s:%s is bound already", t->node,
 						      t->iface);
 		}
+	}
+	/* As a <bridge>: the host lives on the wall clock, so the run follows it. */
+	if (s->taps && s->taps->len && s->ro.realtime == SCN_RT_NO) {
+		const struct scn_val *v = &s->run[RO_REALTIME];
+		const struct scn_tap *t = &g_array_index(s->taps, struct scn_tap, 0);
+
+		if (v->raw && v->origin)
+			return scn_error(ld, t->file, t->line, "<tap>: a TAP device runs in real "
+					 "time, and %s says realtime no; leave it out, or say "
+					 "yes or strict", v->origin);
+		if (v->raw)
+			return scn_error(ld, t->file, t->line, "<tap>: a TAP device runs in real "
+					 "time, and %s:%d says realtime=\"no\"; leave it out, or "
+					 "say yes or strict", v->file, v->line);
+		s->ro.realtime = SCN_RT_YES;
 	}
 	return 0;
 }

@@ -36,7 +36,9 @@
 #                     every run directory, and its exit status (--no-validate
 #                     skips it).
 # Never hashed: summary.json (wall-clock times), a sweep's lock, manifest,
-# attempts.log, argv, command and rendered plots (PNG, SVG).  Text files
+# attempts.log, argv, command, rendered plots (PNG, SVG) and the run of
+# the stateless validation row 1b (a real program through the socket
+# bridge: its captures' times are the wall clock's; its row is hashed).  Text files
 # are normalised first: the output directory becomes @OUT@, the source
 # tree @SRC@, the program @COMETSIM@, dates @DATE@, the timestamp/owner
 # stamp of a validation row @STAMP@, a commit @COMMIT@, an evaluator's
@@ -100,7 +102,8 @@ hash_dir() {
 	d=$(cd "$1" && pwd)
 	prog=$(cat "$d/@cometsim")
 	( cd "$d" &&
-	  find . -type f ! -name summary.json ! -name @cometsim | sed 's|^\./||' |
+	  find . -type f ! -name summary.json ! -name @cometsim \
+	      ! -path './validate/stateless/1b/*' | sed 's|^\./||' |
 	      LC_ALL=C sort | while read -r f; do
 		case $f in
 		*.pcap) h=$(sha256sum < "$f") ;;

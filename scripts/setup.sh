@@ -49,6 +49,9 @@ pkgs="$pkgs graphviz"
 # The TAP bridge's tests (tests/scenarios/tap_*.sh): ip netns and ip tuntap
 # (iproute2), a real host's ping, iperf3 and tcpdump in its namespace.
 pkgs="$pkgs iproute2 iputils-ping iperf3 tcpdump"
+# curl: a real client of the emulated content server through the socket
+# bridge (tests/scenarios/bridge_tcp.sh, doc/emulation.md).
+pkgs="$pkgs curl"
 
 missing=
 for p in $pkgs; do

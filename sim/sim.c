@@ -367,8 +367,12 @@ sim_run(struct sim *sim, sim_time_t end)
 		if (sim->pacer_fn) {
 			if (sim->pacer_fn(sim, sim->pacer_ctx, ev->time) < 0)
 				return SIM_STOP_PACER;
-			/* It may have scheduled an earlier event: that one goes first. */
-			if (ops->peek(sched) != ev)
+			/*
+			 * It may have scheduled an earlier event: that one goes
+			 * first.  A signal that ended its wait stops the run before
+			 * the event, whose time has not come.
+			 */
+			if (ops->peek(sched) != ev || interrupt_word)
 				continue;
 		}
 		ops->pop(sched);

@@ -51,8 +51,13 @@ want() {
 row() {
 	if [ -z "$mismatch" ]; then result=PASS; else result=FAIL; nfail=$((nfail + 1)); fi
 	nrows=$((nrows + 1))
+	# A test that is not a number ("1b") is a JSON string.
+	case $test in
+	*[!0-9]*) test_json="\"$(json_str "$test")\"" ;;
+	*) test_json=$test ;;
+	esac
 	printf '{"category":"%s","test":%s,"description":"%s","step":"%s","expected":"%s","actual":"%s","result":"%s","run_dir":"%s"}\n' \
-		"$(json_str "$category")" "$test" "$(json_str "$description")" \
+		"$(json_str "$category")" "$test_json" "$(json_str "$description")" \
 		"$(json_str "$step")" "$(json_str "$expected")" "$(json_str "$actual")" \
 		"$result" "$(json_str "$dir")" >>"$rows"
 	printf 'test=%s\nresult=%s\nmismatches=%s\n' "$test" "$result" "${mismatch:-none}" \

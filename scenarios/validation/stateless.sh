@@ -5,7 +5,10 @@
 # with tshark and the project's COMET and CME-CAFE dissectors
 # (output/wireshark/cometsim.lua), and writes one result row per test.
 # Test 1 is the CAFE agent's self test (Appendix B's test.py, entities/cafe/
-# agent_test.c, doc/cafe-agent.md); tests 2-7 are the data plane.
+# agent_test.c, doc/cafe-agent.md); test 1b the same agent configured by
+# Appendix B's test.py itself, a real Python program, through the socket
+# bridge (doc/emulation.md; skipped, without a row, when protoc or
+# Python's protobuf module is missing); tests 2-7 are the data plane.
 #
 # usage: stateless.sh OUTDIR [--cometsim PATH] [--rows FILE] [--only LIST]
 #                     [--scenario N=FILE]... [--set [N:]NAME=VALUE]...
@@ -16,7 +19,7 @@
 #   --cometsim PATH    the program (default: $COMETSIM, else the build tree's
 #                      cometsim, else cometsim on PATH)
 #   --rows FILE        also write the rows to FILE
-#   --only LIST        run only these tests, comma separated (--only 3,5)
+#   --only LIST        run only these tests, comma separated (--only 3,5,1b)
 #   --scenario N=FILE  run test N on FILE instead of stateless/N-*.xml (a
 #                      variant of the set-up; the checks stay the same)
 #   --set [N:]NAME=VALUE
@@ -109,7 +112,7 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$outdir" ] || usage
 for t in $(echo "$only" | tr ',' ' '); do
-	case $t in [1-7]) ;; *) die "--only: no test \"$t\" (tests 1 to 7)" ;; esac
+	case $t in [1-7]|1b) ;; *) die "--only: no test \"$t\" (tests 1, 1b, 2 to 7)" ;; esac
 done
 printf '%s' "$overrides" | while IFS= read -r o; do
 	case $o in
@@ -399,6 +402,130 @@ test_1() {
 	if [ "$last_ids" = "$seq_ids" ]; then shown="ids 1-$flows"; else shown="ids $last_ids"; fi
 	actual="$actual; the collects returned $(printf '%s' "$collects" | sed 's/,/ and /g') expired streams, the last $nrec ($shown) with bandwidth $lbw, cos $lcos, AS paths $(printf '%s' "$lpath" | sed 's/^\(1,2,3\)\(,1,2,3\)*$/1 2 3 each/'); $n_mal malformed messages"
 	actual="$actual; agent on dut: $a_ok configured, $a_fail refused, $a_mal malformed; self test on tin: ${verdict:-no verdict in the log} ($t_succ successes, $t_fexp expected failures, $t_funx unexpected, $t_rok records as configured)"
+	row
+}
+
+# ---- test 1b: Appendix B's test.py itself, through the socket bridge ----
+
+# The run of tests/scenarios/data/bridge-agent.xml lasts until a signal;
+# the waits poll up to 60 s (tests/scenarios/bridge_wait.py).
+test_1b() {
+	category="CAFE Agent"
+	description="Perform self test of CAFE configuration agent with test.py itself: D4.3 Appendix B's script, a real Python 3 program outside the emulator, configures 9 flows (its loop) on the emulated agent through the socket bridge"
+	step="Initialise the CAFE agent on dut (cafe; usr.stateless.CafeAgent 9999), no emulated tester; a socket bridge carries connections to 127.0.0.1:PORT to dut:9999 from tin (10.0.12.1), across the link tin-dut. Run tests/cafe/appendix_b_live.py (test.py in Python 3, cmecafe_pb2 from protoc --python_out) against 127.0.0.1:PORT: collect streams, receive the response, send CONFIGURE_STREAM for flows 1..9 (1.1.1.1 > 2.2.2.2 protocol 6 ports 80 > 0, bandwidth 1000, cos PR, keys 01 02 <id>, refresh time 10 s, AS path 1 2 3) and receive each response; stop the run; capture dut eth0, analyse with tshark + cometsim.lua, and compare the messages the script sent and read with the capture's"
+	expected="test.py: the collect answered CAFE_SUCCESS with no stream, CONFIGURE_STREAM ids 1-9 each answered CAFE_SUCCESS; on dut eth0 a connection from tin 10.0.12.1 carrying 1 COLLECT_EXPIRED_STREAMS and 9 CONFIGURE_STREAM requests and their answers (ids 1-9 CAFE_SUCCESS), byte for byte the 20 messages test.py sent and read, in order; no malformed message; agent on dut: 9 configured, 0 refused, 0 malformed"
+	live="$top_srcdir/tests/cafe/appendix_b_live.py"
+	cmp_py="$top_srcdir/tests/cafe/pcap_transcript.py"
+	waitpy="$top_srcdir/tests/scenarios/bridge_wait.py"
+	scn="$top_srcdir/tests/scenarios/data/bridge-agent.xml"
+	py=
+	for p in /usr/bin/python3 python3; do
+		if "$p" -c 'import google.protobuf' 2>/dev/null; then py=$p; break; fi
+	done
+	why=
+	[ -n "$py" ] || why="Python's protobuf module (python3-protobuf) is missing"
+	command -v protoc >/dev/null 2>&1 || why="protoc (protobuf-compiler) is missing"
+	for f in "$live" "$cmp_py" "$waitpy" "$scn"; do
+		[ -f "$f" ] || why="$f is missing"
+	done
+	if [ -n "$why" ]; then
+		echo "$me: test 1b skipped, no row: $why" >&2
+		table="$table$(printf '%-4s %-28s %-6s %s' 1b "$category" SKIP "$why")$nl"
+		return
+	fi
+	# The run writes into $dir (it must be empty); what comes before it waits beside.
+	ev="$outdir/.1b"
+	rm -rf "$dir" "$ev"
+	mkdir -p "$ev/py"
+	observed="$ev/observed.txt"
+	if ! protoc --proto_path="$top_srcdir/entities/cafe" --python_out="$ev/py" \
+		"$top_srcdir/entities/cafe/cmecafe.proto" 2>"$ev/protoc.txt"; then
+		actual="protoc failed: $(head -n 1 "$ev/protoc.txt")"
+		mismatch="no cmecafe_pb2"
+		row
+		return
+	fi
+	lp=$(python3 "$waitpy" free-port)
+	"$COMETSIM" run "$scn" --set listen_port="$lp" --out "$dir" --quiet \
+		>"$ev/cometsim-run.txt" 2>&1 &
+	run_pid=$!
+	if ! python3 "$waitpy" bound tcp "$lp"; then
+		kill -INT "$run_pid" 2>/dev/null
+		wait "$run_pid"
+		actual="the bridge did not listen on 127.0.0.1:$lp: $(head -n 1 "$ev/cometsim-run.txt")"
+		mismatch="the scenario did not run"
+		row
+		return
+	fi
+	PYTHONPATH="$ev/py" "$py" "$live" 127.0.0.1 "$lp" "$ev/script-transcript.txt" \
+		>"$ev/script.txt" 2>&1
+	src=$?
+	python3 "$waitpy" idle "$lp"
+	kill -INT "$run_pid" 2>/dev/null
+	wait "$run_pid"
+	rc=$?
+	mkdir -p "$dir/evidence"
+	mv "$ev"/* "$dir/evidence/"
+	rmdir "$ev"
+	ev="$dir/evidence"
+	observed="$ev/observed.txt"
+	printf 'scenario=%s\ncometsim_exit=%s\nscript_exit=%s\n' "$scn" "$rc" "$src" >"$observed"
+	pcap="$dir/dut-eth0.pcap"
+	if ! agent_fields "$pcap" "$ev/agent.tsv" 9999 ||
+	   ! "$TSHARK" -n -r "$pcap" -Y 'tcp.port == 9999 && tcp.len > 0' -T fields \
+		-e tcp.srcport -e tcp.payload >"$ev/segments.txt" 2>/dev/null; then
+		actual="tshark could not read dut-eth0.pcap (cometsim exited $rc)"
+		mismatch="no evidence"
+		row
+		return
+	fi
+	python3 "$cmp_py" "$ev/segments.txt" 9999 >"$ev/pcap-transcript.txt"
+	awk -F'|' '
+	function add(v, x) { return v == "" ? x : v "," x }
+	NR == 1 { next }
+	{
+		n = split($3, s, ";")
+		for (i = 1; i <= n; i++) {
+			m = s[i]
+			if (m ~ /\[malformed/) mal++
+			if ($2 != 9999) {
+				if (m ~ /^GenericRequest COLLECT_EXPIRED_STREAMS/) rq_collect++
+				else if (m ~ /^GenericRequest CONFIGURE_STREAM/) rq_conf++
+			} else if (m ~ /^GenericResponse CAFE_SUCCESS CONFIGURE_STREAM/) {
+				ok_ids = add(ok_ids, match(m, / id=[0-9]+/) ? substr(m, RSTART + 4, RLENGTH - 4) : "none")
+			} else if (m ~ /^GenericResponse CAFE_SUCCESS COLLECT_EXPIRED_STREAMS/) {
+				k = m; sub(/.* records=/, "", k); sub(/ .*/, "", k); collects = add(collects, k)
+			} else {
+				other = add(other, m)
+			}
+		}
+	}
+	END {
+		printf "n_req_collect=%d\nn_req_configure=%d\nn_malformed=%d\n", rq_collect, rq_conf, mal
+		printf "ok_ids=%s\ncollects=%s\nother_responses=%s\n", ok_ids == "" ? "none" : ok_ids, collects == "" ? "none" : collects, other == "" ? "none" : other
+	}' "$ev/agent.tsv" >>"$observed"
+	n_script=$(grep -c . "$ev/script-transcript.txt" 2>/dev/null)
+	if cmp -s "$ev/script-transcript.txt" "$ev/pcap-transcript.txt"; then same=yes; else same=no; fi
+	from=$("$TSHARK" -n -r "$pcap" -Y 'tcp.dstport == 9999 && tcp.flags.syn == 1' -T fields \
+		-e ip.src 2>/dev/null | sort -u | tr '\n' ' ' | sed 's/ $//')
+	printf 'script_messages=%s\nsame_messages=%s\nfrom=%s\n' "${n_script:-0}" "$same" "$from" >>"$observed"
+	verdict=$(tail -n 1 "$ev/script.txt")
+	a_ok=$(counter cafe_agent dut/cafe_agent0 configure_success)
+	a_fail=$(counter cafe_agent dut/cafe_agent0 configure_failure)
+	a_mal=$(counter cafe_agent dut/cafe_agent0 malformed)
+	n_rc=$(obs n_req_collect) n_rq=$(obs n_req_configure) n_mal=$(obs n_malformed)
+	ok_ids=$(obs ok_ids) collects=$(obs collects) other=$(obs other_responses)
+	want "test.py" "exit $src: $verdict" "exit 0: appendix_b_live: ok: 10 answers, 1 collect and 9 CAFE_SUCCESS"
+	want "connections from" "$from" 10.0.12.1
+	want "requests on the wire (COLLECT/CONFIGURE)" "$n_rc/$n_rq" 1/9
+	want "CONFIGURE_STREAM answered CAFE_SUCCESS" "$ok_ids" 1,2,3,4,5,6,7,8,9
+	want "collects (records each)" "$collects" 0
+	want "other answers" "$other" none
+	want "malformed messages on the wire" "$n_mal" 0
+	want "messages test.py sent and read" "${n_script:-0}" 20
+	want "the capture holds test.py's messages byte for byte, in order" "$same" yes
+	want "agent counters (configured/refused/malformed)" "$a_ok/$a_fail/$a_mal" 9/0/0
+	actual="test.py (exit $src): $verdict; on dut eth0 from ${from:-nobody}: $n_rc COLLECT_EXPIRED_STREAMS and $n_rq CONFIGURE_STREAM requests; CAFE_SUCCESS for ids $ok_ids; the collects returned $collects expired streams; $n_mal malformed messages; test.py sent and read ${n_script:-0} messages, and the capture holds $([ "$same" = yes ] && echo the same, byte for byte, in order || echo others); agent on dut: $a_ok configured, $a_fail refused, $a_mal malformed"
 	row
 }
 
@@ -696,7 +823,7 @@ test_7() {
 
 # ---- main ----
 
-for test in 1 2 3 4 5 6 7; do
+for test in 1 1b 2 3 4 5 6 7; do
 	if [ -n "$only" ]; then
 		case ",$only," in *",$test,"*) ;; *) continue ;; esac
 	fi

@@ -72,6 +72,9 @@ scn mtu '<tap node="h1" iface="eth0" device="tcsbad0" mtu="20"/>'
 refused mtu '<tap>: mtu'
 scn netns-blank '<tap node="h1" iface="eth0" device="tcsbad0" netns="a b"/>'
 refused netns-blank '<tap>: netns "a b": the name of a network namespace'
+scn realtime-no '<tap node="h1" iface="eth0" device="tcsbad0"/>'
+check "realtime-no: the run says realtime=\"no\"" sed -i 's|<run end_time="1s"/>|<run end_time="1s" realtime="no"/>|' "$T/realtime-no.xml"
+refused realtime-no '<tap>: a TAP device runs in real time, and '"$T"'/realtime-no.xml:11 says realtime="no"'
 scn no-device '<tap node="h1" iface="eth0"/>'
 refused no-device "schema: Element 'tap': The attribute 'device' is required"
 

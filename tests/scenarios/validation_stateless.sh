@@ -14,7 +14,7 @@ ev="$top_srcdir/scenarios/validation/stateless.sh"
 out="$T/validation"
 export COMETSIM TSHARK top_srcdir
 
-sh "$ev" "$out" --rows "$T/rows-copy.jsonl" >"$T/table.txt" 2>"$T/stderr.txt"
+sh "$ev" "$out" --only 1,2,3,4,5,6,7 --rows "$T/rows-copy.jsonl" >"$T/table.txt" 2>"$T/stderr.txt"
 rc=$?
 cat "$T/table.txt"
 check "the evaluator exits 0 (every row passes; exit $rc)" [ "$rc" -eq 0 ]
@@ -55,6 +55,38 @@ for t in 1 2 3 4 5 6 7; do
 	check "test $t: step and description filled" \
 		[ -n "$(field "$line" step)" -a -n "$(field "$line" description)" ]
 done
+
+# Test 1b: Appendix B's script itself through the socket bridge, a row
+# of its own ("test":"1b", the project's), or no row and a SKIP line on
+# stderr where protoc or Python's protobuf module is missing.
+pb=no
+for p in /usr/bin/python3 python3; do
+	if "$p" -c 'import google.protobuf' 2>/dev/null && command -v protoc >/dev/null 2>&1; then
+		pb=yes
+		break
+	fi
+done
+b1="$T/validation-1b"
+sh "$ev" "$b1" --only 1b >"$T/table-1b.txt" 2>"$T/stderr-1b.txt"
+rc=$?
+if [ "$pb" = yes ]; then
+	line=$(cat "$b1/rows.jsonl")
+	check "1b: the evaluator exits 0 (exit $rc)" [ "$rc" -eq 0 ]
+	check "1b: one row" [ "$(grep -c . "$b1/rows.jsonl")" -eq 1 ]
+	check "1b: its test is the string \"1b\"" grep -q '"test":"1b",' "$b1/rows.jsonl"
+	check "1b: category \"CAFE Agent\"" [ "$(field "$line" category)" = "CAFE Agent" ]
+	check "1b: PASS" [ "$(field "$line" result)" = PASS ]
+	check "1b: run_dir $b1/1b" [ "$(field "$line" run_dir)" = "$b1/1b" ]
+	check "1b: the capture holds test.py's messages byte for byte" \
+		grep -q 'test.py sent and read 20 messages, and the capture holds the same, byte for byte, in order' "$b1/rows.jsonl"
+	check "1b: the agent configured 9 flows" grep -q 'agent on dut: 9 configured, 0 refused, 0 malformed' "$b1/rows.jsonl"
+	check "1b: the script's transcript is kept as evidence" [ -s "$b1/1b/evidence/script-transcript.txt" ]
+	captures_ok "$b1/1b" "1b"
+else
+	check "1b: skipped without a row where protoc or Python's protobuf is missing" \
+		[ ! -s "$b1/rows.jsonl" ]
+	check "1b: and says so" grep -q "test 1b skipped, no row" "$T/stderr-1b.txt"
+fi
 
 # What the rows say must be what the captures hold: a few values straight
 # from the rows, checked against the facts of the set-up.

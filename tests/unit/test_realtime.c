@@ -60,6 +60,44 @@ rt_sim(struct fake *f, struct realtime **rt, int64_t bound)
 }
 
 /* On time: the wall clock ends at the end time, no lag, every wait a sleep. */
+/* A sleep that a signal ends: the time has not come. */
+static int
+signal_sleep(void *ctx, int64_t t)
+{
+	(void)ctx, (void)t;
+	sim_interrupt();
+	return 0;
+}
+
+static void
+count_event(struct sim *sim, void *ctx, void *arg)
+{
+	(void)sim, (void)arg;
+	(*(int *)ctx)++;
+}
+
+/* A signal during the wait stops the run before the event waited for. */
+static void
+test_signal(void)
+{
+	struct fake f = { 1000, 0, 0 };
+	struct sim *sim = sim_create(NULL);
+	struct rt_clock clk = { fake_now, signal_sleep, &f };
+	struct realtime *rt = rt_new(0, &clk);
+	int ran = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sim);
+	rt_attach(rt, sim);
+	sim_schedule_at(sim, 0, count_event, &ran, NULL);
+	sim_schedule_at(sim, 5 * 1000000000LL, count_event, &ran, NULL);
+	CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_INTERRUPTED);
+	CU_ASSERT_EQUAL(ran, 1);	/* the first was due at once; the second's time never came */
+	CU_ASSERT_EQUAL(sim_now(sim), 0);
+	sim_interrupt_clear();
+	sim_destroy(sim);
+	rt_free(rt);
+}
+
 static void
 test_on_time(void)
 {
@@ -353,6 +391,7 @@ suite_realtime_register(void)
 	    !CU_add_test(s, "a bound stops the run", test_bound) ||
 	    !CU_add_test(s, "oversleeping is lag", test_oversleep) ||
 	    !CU_add_test(s, "input from outside", test_input) ||
+	    !CU_add_test(s, "a signal ends the wait", test_signal) ||
 	    !CU_add_test(s, "input that schedules nothing", test_input_quiet) ||
 	    !CU_add_test(s, "host descriptors", test_hostio) ||
 	    !CU_add_test(s, "input while waiting for the end", test_input_at_end))

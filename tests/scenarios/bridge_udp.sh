@@ -1,0 +1,107 @@
+#!/bin/sh
+# bridge_udp.sh - UDP through the socket bridge (doc/emulation.md), one
+# datagram for one, on tests/scenarios/data/bridge-udp.xml:
+#  - a Python client sends datagrams of several sizes to bridge "in"; each
+#    crosses the emulated network to UDP 5000 of s, where bridge "echo"
+#    carries it to a Python echo server on 127.0.0.1, and the answer comes
+#    back the same way: the client receives each datagram as it sent it;
+#  - an emulated sender (usr.applications.Send) sends 20 datagrams to UDP
+#    6000 of s, which bridge "sink" carries to a Python receiver;
+#  - the captures show each datagram between the emulated addresses, and
+#    summary.json counts them.
+. "${top_srcdir:-.}/tests/scenarios/lib.sh"
+. "$top_srcdir/tests/scenarios/bridge_lib.sh"
+
+count=20
+ip=$(free_port)
+ep=$(free_port)
+sp=$(free_port)
+[ "$ip" != "$ep" ] && [ "$ip" != "$sp" ] && [ "$ep" != "$sp" ] || { echo "ports collide" >&2; exit 99; }
+
+# The echo server: answers every datagram with itself, until stopped.
+python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+while True:
+    d, a = s.recvfrom(65535)
+    s.sendto(d, a)
+' "$ep" &
+bridge_pids="$bridge_pids $!"
+# The receiver: writes the sizes of the first N datagrams, then ends.
+python3 -c '
+import os, socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.settimeout(120)
+sizes = [len(s.recv(65535)) for _ in range(int(sys.argv[2]))]
+open(sys.argv[3] + ".tmp", "w").write(" ".join(map(str, sizes)) + "\n")
+os.rename(sys.argv[3] + ".tmp", sys.argv[3])
+' "$sp" $count "$T/sink.txt" &
+bridge_pids="$bridge_pids $!"
+check "the echo server is bound" wait_bound udp "$ep"
+check "the receiver is bound" wait_bound udp "$sp"
+
+run_start "$T/run" "$top_srcdir/tests/scenarios/data/bridge-udp.xml" --set in_port="$ip" \
+	--set echo_port="$ep" --set sink_port="$sp" --set count=$count
+check "bridge in is bound to 127.0.0.1:$ip" wait_bound udp "$ip"
+
+# Datagrams of 0, 1, 100 and 1472 bytes (the most a 1500-byte MTU takes),
+# one at a time, each answered; then one of 1473, which the bridge drops
+# (the emulated network does not fragment), and one of 50: the next
+# answer is that of the 50.
+python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(60)
+out = open(sys.argv[2], "w")
+for n in (0, 1, 100, 1472, 1473, 50):
+    d = bytes((n + i) & 0xff for i in range(n))
+    s.sendto(d, ("127.0.0.1", int(sys.argv[1])))
+    if n == 1473:
+        continue
+    r, a = s.recvfrom(65535)
+    out.write("%d %d %s\n" % (n, len(r), "same" if r == d else "differs"))
+' "$ip" "$T/echo.txt"
+rc=$?
+check "the client got an answer to each of its 5 datagrams that fit (exit $rc)" [ "$rc" -eq 0 ]
+check "each answer is the datagram sent, in order: $(tr '\n' ';' <"$T/echo.txt")" \
+	[ "$(awk '$1 == $2 && $3 == "same" { printf "%s ", $1 }' "$T/echo.txt")" = "0 1 100 1472 50 " ]
+check "the receiver got the emulated sender's $count datagrams" wait_file "$T/sink.txt"
+check "each of 200 bytes" [ "$(tr ' ' '\n' <"$T/sink.txt" | grep -c '^200$')" -eq $count ]
+run_stop
+check "the run stopped on SIGINT (exit $run_rc)" [ "$run_rc" -eq 130 ]
+
+o=$T/run
+p=$o/s-eth0.pcap
+check "s-eth0: 5 datagrams from c (10.1.0.2) to 5000" \
+	[ "$(count "$p" 'ip.src == 10.1.0.2 && udp.dstport == 5000')" -eq 5 ]
+check "s-eth0: 5 answers from 5000 to c" \
+	[ "$(count "$p" 'ip.dst == 10.1.0.2 && udp.srcport == 5000')" -eq 5 ]
+check "s-eth0: the datagrams' sizes, both ways" \
+	[ "$(tshark_read "$p" -Y 'udp.port == 5000' -T fields -e udp.length | tr '\n' ' ')" = "8 8 9 9 108 108 1480 1480 58 58 " ]
+check "c-eth0: the same 10" [ "$(count "$o/c-eth0.pcap" 'udp.port == 5000')" -eq 10 ]
+check "s-eth0: the emulated sender's $count datagrams to 6000" \
+	[ "$(count "$p" 'ip.src == 10.1.0.2 && udp.dstport == 6000 && udp.length == 208')" -eq $count ]
+captures_ok "$o" "the bridged run"
+cat >"$T/sum.py" <<'PY'
+import json, sys
+count = int(sys.argv[2])
+b = {x["name"]: x for x in json.load(open(sys.argv[1]))["bridges"]}
+sizes = 0 + 1 + 100 + 1472 + 50
+i, e, k = b["in"], b["echo"], b["sink"]
+assert i["proto"] == "udp" and i["direction"] == "in", i
+assert i["datagrams_in"] == 5 and i["datagrams_out"] == 5, i
+assert i["bytes_in"] == sizes and i["bytes_out"] == sizes, i
+assert e["datagrams_out"] == 5 and e["datagrams_in"] == 5 and e["direction"] == "out", e
+assert k["datagrams_out"] == count and k["bytes_out"] == 200 * count, k
+assert k["datagrams_in"] == 0, k
+for x in b.values():
+    assert x["connections"] == 0, x
+    drops = {"too_big": 1} if x is i else {}
+    assert all(v == drops.get(r, 0) for r, v in x["drops"].items()), x
+print("ok")
+PY
+check "summary.json: the datagrams and bytes each bridge carried, the one too big dropped ($(python3 "$T/sum.py" "$o/summary.json" $count 2>&1 | tail -n 1))" \
+	python3 "$T/sum.py" "$o/summary.json" $count
+finish
