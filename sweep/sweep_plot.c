@@ -325,6 +325,79 @@ axis_range(GString *gp, char axis, double lo, double hi, double pad, bool nonneg
 			       g_ascii_formatd(y, sizeof(y), "%.17g", b));
 }
 
+/*
+ * Whether some metric of results.csv takes different values over the
+ * repetitions (seeds, runs) of one combination of the parameters: the
+ * reason a sweep repeats, even when the metric of one plot does not vary.
+ */
+static bool
+any_metric_varies(const struct sw_desc *d, GPtrArray *rows, GHashTable *col)
+{
+	GHashTable *first = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	guint cm = GPOINTER_TO_UINT(g_hash_table_lookup(col, "metric"));
+	guint cv = GPOINTER_TO_UINT(g_hash_table_lookup(col, "value"));
+	bool varies = false;
+
+	for (guint i = 1; i < rows->len && !varies && cm && cv; i++) {
+		struct row_ctx rc_ = { col, g_ptr_array_index(rows, i) };
+		GString *key;
+		const char *old;
+
+		if (rc_.row->len < cv || rc_.row->len < cm)
+			continue;
+		key = g_string_new(g_ptr_array_index(rc_.row, cm - 1));
+		for (guint k = 0; k < d->params->len; k++) {
+			const struct sw_param *sp = g_ptr_array_index(d->params, k);
+			const char *v = row_lookup(&rc_, sp->name);
+
+			g_string_append_printf(key, "\t%s", v ? v : "");
+		}
+		old = g_hash_table_lookup(first, key->str);
+		if (!old) {
+			g_hash_table_insert(first, g_string_free(key, FALSE),
+					    g_ptr_array_index(rc_.row, cv - 1));
+			continue;
+		}
+		varies = strcmp(old, g_ptr_array_index(rc_.row, cv - 1)) != 0;
+		g_string_free(key, TRUE);
+	}
+	g_hash_table_destroy(first);
+	return varies;
+}
+
+/*
+ * Whether every series has the same points with the same values (mean
+ * and spread): their curves lie on top of each other.
+ */
+static bool
+series_coincide(GPtrArray *series)
+{
+	const struct series *s0;
+
+	if (series->len < 2)
+		return false;
+	s0 = g_ptr_array_index(series, 0);
+	for (guint k = 1; k < series->len; k++) {
+		const struct series *s = g_ptr_array_index(series, k);
+
+		if (s->points->len != s0->points->len)
+			return false;
+		for (guint j = 0; j < s->points->len; j++) {
+			const struct point *p = g_ptr_array_index(s->points, j);
+			const struct point *q = g_ptr_array_index(s0->points, j);
+			double m1, sd1, ci1, m2, sd2, ci2;
+
+			if (strcmp(p->x, q->x) != 0 || p->v->len != q->v->len)
+				return false;
+			sw_stats_mean_ci((const double *)p->v->data, p->v->len, &m1, &sd1, &ci1);
+			sw_stats_mean_ci((const double *)q->v->data, q->v->len, &m2, &sd2, &ci2);
+			if (m1 != m2 || sd1 != sd2)
+				return false;
+		}
+	}
+	return true;
+}
+
 /* Draw one plot.  0, or -1 after printing why. */
 static int
 plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
@@ -559,9 +632,31 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 		GString *cap = g_string_new(NULL);
 
 		if (repeated && same)
-			g_string_append(cap, "Every repetition of every point gave the same value: "
-					"the runs do not depend on the seed here, one repetition "
-					"would do (no interval to draw).");
+			g_string_append_printf(cap, "Every repetition of every point gave the same "
+					       "value: %s does not depend on the seed here (no "
+					       "interval to draw); %s", pt->y,
+					       any_metric_varies(d, rows, col) ?
+					       "other metrics of the sweep do, which is why it "
+					       "repeats." :
+					       "nor does any metric of the sweep: one repetition "
+					       "would do.");
+		if (pt->series && series_coincide(series)) {
+			GString *names = g_string_new(NULL);
+
+			for (guint k = 0; k < series->len; k++) {
+				const struct series *s = g_ptr_array_index(series, k);
+				char *t = series_title(d, pt->series, s->name);
+
+				g_string_append_printf(names, "%s%s", k ? ", " : "", t);
+				g_free(t);
+			}
+			g_string_append_printf(cap, "%sThe %u curves (%s) coincide: each point gave "
+					       "the same values for every %s, so %s does not "
+					       "depend on %s here; they are drawn on top of each "
+					       "other.", cap->len ? " " : "", series->len,
+					       names->str, pt->series, pt->y, pt->series);
+			g_string_free(names, TRUE);
+		}
 		if (outliers->len) {
 			g_string_append_printf(cap, "%sFar from the other repetitions of their "
 					       "point (5 median deviations and 10%% from the median, "

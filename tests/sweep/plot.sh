@@ -32,7 +32,7 @@ cat >"$S/sweep.xml" <<EOF
 EOF
 # big: 100 000 to 1 000 000, seed 4 far off at loss 0.1, delay 1; same: 7
 # whatever the seed; spread: 0 0 0 0 100 (an interval reaching below 0);
-# signed: -50 and 50.
+# signed: -50 and 50 (plus the delay, so that its curves differ).
 python3 - "$S/results.csv" <<'PY'
 import sys
 out = open(sys.argv[1], "w")
@@ -45,7 +45,7 @@ for loss in ("0", "0.05", "0.1"):
             if loss == "0.1" and delay == "1" and seed == 4:
                 big = 20000
             vals = {"big": big, "same": 7, "spread": 100 if seed == 5 else 0,
-                    "signed": -50 if seed % 2 else 50,
+                    "signed": (-50 if seed % 2 else 50) + float(delay),
                     "mid": 200000 + 1000 * seed + 100000 * float(loss),
                     "close": 123456789012 + seed}
             for m, v in vals.items():
@@ -78,6 +78,14 @@ check "small values: gnuplot's own" not grep -q '^set format y' "$P/spread.gp"
 check "every repetition equal: the caption says so" \
 	grep -q 'Every repetition of every point gave the same value' "$P/same.gp"
 check "and the command prints it" grep -q '^plot same: Every repetition' "$T/out"
+check "it names the metric that does not vary" \
+	grep -q '^plot same: .*same does not depend on the seed here' "$T/out"
+check "and says the other metrics do, rather than that one repetition would do" \
+	grep -q '^plot same: .*other metrics of the sweep do, which is why it repeats' "$T/out"
+check "series that coincide: the caption says so, naming them" \
+	grep -q '^plot same: .*The 2 curves (delay = 1 ms, delay = 5 ms) coincide' "$T/out"
+check "and for seed-dependent values too" grep -q '^plot spread: .*The 2 curves .* coincide' "$T/out"
+check "series that differ at one point do not coincide" not grep -q '^plot big: .*coincide' "$T/out"
 check "a value far from its point's others: named with its seed" \
 	grep -q 'seed 4 at loss 0.1, delay 1: 20000 (median 1e+06' "$T/out"
 check "in the plot's caption too" grep -q 'seed 4 at' "$P/big.gp"
@@ -111,6 +119,30 @@ EOF
 check "large x values: plotted ($(head -c 200 "$T/bigx.out"))" [ -s "$S3/plots/bigx.gp" ]
 check "large x values: one tick format, with SI prefixes" \
 	grep -q "^set format x '%\.[0-3]s%c'" "$S3/plots/bigx.gp"
+
+# No metric of the sweep depends on the seed: one repetition would do.
+S4="$T/flat"
+mkdir -p "$S4"
+cat >"$S4/sweep.xml" <<EOF
+<sweep name="flat" scenario="$top_srcdir/scenarios/sample.xml">
+  <param name="loss" values="0 0.1"/>
+  <repetitions seeds="1..2"/>
+  <metric name="m" select="recv:h2/*:received"/>
+  <metric name="k" select="recv:h2/*:received"/>
+  <plot name="flat" x="loss" y="m"/>
+</sweep>
+EOF
+printf '%s\n' "run_id,loss,seed,run,version,commit,metric,value" \
+	"0000,0,1,1,0.1.0,x,m,5" "0000,0,1,1,0.1.0,x,k,1" "0001,0,2,1,0.1.0,x,m,5" \
+	"0001,0,2,1,0.1.0,x,k,1" "0002,0.1,1,1,0.1.0,x,m,4" "0002,0.1,1,1,0.1.0,x,k,2" \
+	"0003,0.1,2,1,0.1.0,x,m,4" "0003,0.1,2,1,0.1.0,x,k,2" >"$S4/results.csv"
+"$COMETSIM" plot "$S4" >"$T/flat.out" 2>&1
+check "no metric varies: one repetition would do ($(head -c 300 "$T/flat.out"))" \
+	grep -q 'nor does any metric of the sweep: one repetition would do' "$T/flat.out"
+sed 's/^0003,0.1,2,1,0.1.0,x,k,2$/0003,0.1,2,1,0.1.0,x,k,3/' "$S4/results.csv" >"$T/flat.csv"
+mv "$T/flat.csv" "$S4/results.csv"
+"$COMETSIM" plot "$S4" >"$T/flat.out" 2>&1
+check "another metric varies once: not said" not grep -q 'one repetition would do' "$T/flat.out"
 
 # A value that is not a number: named by results.csv's line, its run and seed.
 S2="$T/bad"
