@@ -21,6 +21,8 @@ cat >"$S/sweep.xml" <<EOF
   <metric name="signed" select="recv:h2/*:received"/>
   <metric name="mid" select="recv:h2/*:received"/>
   <metric name="close" select="recv:h2/*:received"/>
+  <metric name="capped" select="recv:h2/*:received" max="10"/>
+  <metric name="why" select="recv:h2/*:received"/>
   <plot name="big" x="loss" y="big" series="delay"/>
   <plot name="same" x="loss" y="same" series="delay"/>
   <plot name="spread" x="loss" y="spread" series="delay"/>
@@ -28,11 +30,13 @@ cat >"$S/sweep.xml" <<EOF
   <plot name="by-delay" x="delay" y="spread" series="loss"/>
   <plot name="mid" x="loss" y="mid" series="delay"/>
   <plot name="close" x="loss" y="close" series="delay"/>
+  <plot name="capped" x="loss" y="capped" series="delay"/>
 </sweep>
 EOF
 # big: 100 000 to 1 000 000, seed 4 far off at loss 0.1, delay 1; same: 7
 # whatever the seed; spread: 0 0 0 0 100 (an interval reaching below 0);
-# signed: -50 and 50 (plus the delay, so that its curves differ).
+# signed: -50 and 50 (plus the delay, so that its curves differ); capped:
+# 10 but 2 for seed 1, at most 10 (max="10"); why: 0 but 50 in big's outlier.
 python3 - "$S/results.csv" <<'PY'
 import sys
 out = open(sys.argv[1], "w")
@@ -47,7 +51,9 @@ for loss in ("0", "0.05", "0.1"):
             vals = {"big": big, "same": 7, "spread": 100 if seed == 5 else 0,
                     "signed": (-50 if seed % 2 else 50) + float(delay),
                     "mid": 200000 + 1000 * seed + 100000 * float(loss),
-                    "close": 123456789012 + seed}
+                    "close": 123456789012 + seed,
+                    "capped": 2 if seed == 1 else 10,
+                    "why": 50 if (loss, delay, seed) == ("0.1", "1", 4) else 0}
             for m, v in vals.items():
                 out.write("%04d,%s,%s,%d,1,0.1.0,x,%s,%.17g\n" % (i, loss, delay, seed, m, v))
             i += 1
@@ -89,6 +95,16 @@ check "series that differ at one point do not coincide" not grep -q '^plot big: 
 check "a value far from its point's others: named with its seed" \
 	grep -q 'seed 4 at loss 0.1, delay 1: 20000 (median 1e+06' "$T/out"
 check "in the plot's caption too" grep -q 'seed 4 at' "$P/big.gp"
+check "with the other metrics that stand out in its run" \
+	grep -q 'seed 4 at loss 0.1, delay 1: 20000 (median 1e+06; why 50 against a median of 0)' "$T/out"
+check "and only those" not grep -q 'seed 4 at loss 0.1, delay 1: 20000 (median 1e+06; why 50 against a median of 0;' "$T/out"
+check "a metric with max=: its interval is drawn up to max at most" \
+	grep -q 'using 1:3:(\$4 < 0 ? 0 : \$4):(\$5 > 10 ? 10 : \$5)' "$P/capped.gp"
+check "the .dat keeps the interval as computed, above max" \
+	[ "$(awk '!/^#/ && NF && $5 > 10' "$P/capped.dat" | wc -l)" -gt 0 ]
+check "the y axis ends near max, not at the computed bound" \
+	[ "$(sed -n 's/^set yrange \[\(.*\):\(.*\)\]$/\2/p' "$P/capped.gp" | awk '{ print ($1 <= 10.5) }')" = 1 ]
+check "without max=, the whole interval" grep -q 'using 1:3:(\$4 < 0 ? 0 : \$4):5 ' "$P/spread.gp"
 check "no caption where nothing stands out" not grep -q '^set label 1' "$P/signed.gp"
 check "the caption leaves room under the plot" grep -q '^set bmargin' "$P/big.gp"
 check "gnuplot drew it" [ "$(od -An -c -N4 "$P/big.png" | tr -d ' ')" = '211PNG' ]
@@ -143,6 +159,18 @@ sed 's/^0003,0.1,2,1,0.1.0,x,k,2$/0003,0.1,2,1,0.1.0,x,k,3/' "$S4/results.csv" >
 mv "$T/flat.csv" "$S4/results.csv"
 "$COMETSIM" plot "$S4" >"$T/flat.out" 2>&1
 check "another metric varies once: not said" not grep -q 'one repetition would do' "$T/flat.out"
+
+# max= is a number, or the line says why.
+S5="$T/badmax"
+mkdir -p "$S5"
+sed 's/max="10"/max="ten"/' "$S/sweep.xml" >"$S5/sweep.xml"
+cp "$S/results.csv" "$S5/"
+"$COMETSIM" plot "$S5" >/dev/null 2>"$T/badmax.err"
+rc=$?
+check "max=\"ten\": exit 1 ($rc)" [ "$rc" -eq 1 ]
+line=$(grep -n 'max="ten"' "$S5/sweep.xml" | cut -d: -f1)
+check "named with its file and line ($(head -c 200 "$T/badmax.err"))" \
+	grep -q "^$S5/sweep.xml:$line: metric capped: max" "$T/badmax.err"
 
 # A value that is not a number: named by results.csv's line, its run and seed.
 S2="$T/bad"
