@@ -367,10 +367,11 @@ gp_dq(GString *s, const char *v)
 /*
  * A tick format that does not mix 100000 and 1e+06: from 10^5 on, SI
  * prefixes (100k, 2.5M), with as many decimals as the ticks' step needs
- * in the prefix's unit (about a fifth of the span).
+ * in the prefix's unit (about a fifth of the span); none on a logarithmic
+ * axis.
  */
 static void
-axis_format(GString *gp, char axis, double lo, double hi)
+axis_format(GString *gp, char axis, double lo, double hi, bool logscale)
 {
 	double top = fmax(fabs(lo), fabs(hi)), unit, step;
 	int dec = 0;
@@ -379,7 +380,8 @@ axis_format(GString *gp, char axis, double lo, double hi)
 		return;
 	unit = pow(1000, floor(log10(top) / 3));
 	step = (hi - lo) / 5 / unit;
-	while (dec < 3 && step > 0 && step < pow(10, -dec))
+	/* A logarithmic axis has its ticks at powers of ten: 10k 100k 1M, no decimals. */
+	while (!logscale && dec < 3 && step > 0 && step < pow(10, -dec))
 		dec++;
 	g_string_append_printf(gp, "set format %c '%%.%ds%%c'\n", axis, dec);
 }
@@ -492,7 +494,7 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 	GString *dat = g_string_new(NULL), *gp = g_string_new(NULL);
 	guint cm = GPOINTER_TO_UINT(g_hash_table_lookup(col, "metric"));
 	guint cv = GPOINTER_TO_UINT(g_hash_table_lookup(col, "value"));
-	bool xnum = true, snum = true, nonneg = true, repeated = true, same = true;
+	bool xnum = true, snum = true, nonneg = true, repeated = true, same = true, single = true;
 	double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
 	GPtrArray *outliers = g_ptr_array_new_with_free_func(g_free);
 	const struct sw_metric *ym = NULL;
@@ -636,6 +638,7 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 			for (guint i = 0; i < p->v->len; i++)
 				nonneg = nonneg && g_array_index(p->v, double, i) >= 0;
 			repeated = repeated && p->v->len > 1;
+			single = single && p->v->len == 1;
 			point_outliers(d, rows, col, pt->y, p, where, outliers);
 			g_free(where);
 		}
@@ -695,8 +698,10 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 	/* NAME.gp */
 	g_string_append_printf(gp, "# %s.gp - written by cometsim: \"gnuplot %s.gp\" in this "
 			       "folder draws %s.png and %s.svg from %s.dat\n"
-			       "# (mean and 95%% confidence interval over the repetitions)\n",
-			       pt->name, pt->name, pt->name, pt->name, pt->name);
+			       "# (%s)\n",
+			       pt->name, pt->name, pt->name, pt->name, pt->name,
+			       single ? "one run a point: no interval" :
+			       "mean and 95% confidence interval over the repetitions");
 	g_string_append(gp, "set datafile separator '\\t'\nset title ");
 	sw_gp_str(gp, pt->title ? pt->title : pt->name);
 	g_string_append(gp, "\nset xlabel ");
@@ -718,9 +723,21 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 		axis_range(gp, 'x', -0.5, xhi + 0.5, 0, false);
 	if (!pt->logy)
 		axis_range(gp, 'y', ylo, yhi, 0.05, nonneg);
+	/*
+	 * A logarithmic x: the same margin as a factor, not gnuplot's
+	 * autoscale, which pads to whole decades (an empty one below 1000).
+	 */
+	if (xnum && pt->logx && xlo > 0 && xhi >= xlo) {
+		double f = xhi > xlo ? pow(xhi / xlo, 0.03) : 1.5;
+		char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE];
+
+		g_string_append_printf(gp, "set xrange [%s:%s]\n",
+				       g_ascii_formatd(a, sizeof(a), "%.17g", xlo / f),
+				       g_ascii_formatd(b, sizeof(b), "%.17g", xhi * f));
+	}
 	if (xnum)
-		axis_format(gp, 'x', xlo, xhi);
-	axis_format(gp, 'y', ylo, yhi);
+		axis_format(gp, 'x', xlo, xhi, pt->logx);
+	axis_format(gp, 'y', ylo, yhi, pt->logy);
 	if (pt->logx && xnum)
 		g_string_append(gp, "set logscale x\n");
 	if (pt->logy)
@@ -793,6 +810,7 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 	for (guint k = 0; k < series->len; k++) {
 		struct series *s = g_ptr_array_index(series, k);
 		char *title = s->name ? series_title(d, pt->series, s->name) :
+				single ? g_strdup_printf("%s (one run a point)", pt->y) :
 				g_strdup_printf("%s (mean, 95%% CI)", pt->y);
 
 		if (k)
@@ -917,6 +935,18 @@ plot_usage_error(const char *fmt, const char *arg)
 	return 2;
 }
 
+/* --out DIR without its trailing slashes: "plots/" prints plots/ts-..., not plots//ts-.... */
+static char *
+out_dir(const char *out)
+{
+	char *d = g_strdup(out);
+	size_t n = strlen(d);
+
+	while (n > 1 && d[n - 1] == '/')
+		d[--n] = '\0';
+	return d;
+}
+
 /* A run's directory, or a CSV file: the time series or a CDF. */
 static int
 plot_curves(const char *path, const char *out, const char *cdf, const char *by,
@@ -927,7 +957,7 @@ plot_curves(const char *path, const char *out, const char *cdf, const char *by,
 
 	if (cdf) {
 		parent = g_path_get_dirname(path);
-		pdir = out ? g_strdup(out) : g_build_filename(parent, "plots", NULL);
+		pdir = out ? out_dir(out) : g_build_filename(parent, "plots", NULL);
 		rc = sw_plot_cdf(path, cdf, by, pdir, quiet);
 		g_free(parent);
 		g_free(pdir);
@@ -940,7 +970,7 @@ plot_curves(const char *path, const char *out, const char *cdf, const char *by,
 		g_free(csv);
 		return 1;
 	}
-	pdir = out ? g_strdup(out) : g_build_filename(path, "plots", NULL);
+	pdir = out ? out_dir(out) : g_build_filename(path, "plots", NULL);
 	g_ptr_array_add(only, NULL);
 	rc = sw_plot_timeseries(csv, pdir, (const char *const *)only->pdata, keys, quiet);
 	g_free(csv);

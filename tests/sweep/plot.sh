@@ -136,6 +136,54 @@ check "large x values: plotted ($(head -c 200 "$T/bigx.out"))" [ -s "$S3/plots/b
 check "large x values: one tick format, with SI prefixes" \
 	grep -q "^set format x '%\.[0-3]s%c'" "$S3/plots/bigx.gp"
 
+# A logarithmic x of large values, one seed: ticks 10k 100k 1M, a range
+# that does not pad a whole decade, no "95% CI" in the legend.
+S6="$T/logx"
+mkdir -p "$S6"
+cat >"$S6/sweep.xml" <<EOF
+<sweep name="logx" scenario="$top_srcdir/scenarios/sample.xml">
+  <param name="size" values="10000 100000 1000000"/>
+  <repetitions seeds="1"/>
+  <metric name="m" select="recv:h2/*:received"/>
+  <plot name="logx" x="size" y="m" logx="true"/>
+</sweep>
+EOF
+printf '%s\n' "run_id,size,seed,run,version,commit,metric,value" "0000,10000,1,1,0.1.0,x,m,3" \
+	"0001,100000,1,1,0.1.0,x,m,4" "0002,1000000,1,1,0.1.0,x,m,6" >"$S6/results.csv"
+"$COMETSIM" plot "$S6" >"$T/logx.out" 2>&1
+check "log x: plotted ($(head -c 200 "$T/logx.out"))" [ -s "$S6/plots/logx.gp" ]
+check "log x: SI ticks without decimals (10k, not 10.0k)" \
+	grep -q "^set format x '%\.0s%c'" "$S6/plots/logx.gp"
+lo=$(sed -n 's/^set xrange \[\(.*\):\(.*\)\]$/\1/p' "$S6/plots/logx.gp")
+check "log x: the range starts a little below 10000, not at 1000 ($lo)" \
+	[ "$(echo "$lo" | awk '{ print ($1 > 5000 && $1 < 10000) }')" = 1 ]
+check "one run a point: the legend says so" grep -q "title 'm (one run a point)'" "$S6/plots/logx.gp"
+check "and claims no interval" not grep -q '95% CI' "$S6/plots/logx.gp"
+check "with repetitions, the legend names the interval" grep -q "(mean, 95% CI)'" "$S3/plots/bigx.gp"
+
+# Curves of a run: units on the axis of each series, --out DIR/ printed
+# without a double slash, a CDF of one row drawn as a point.
+mkdir -p "$T/run"
+printf '%s\n' "time,series,key,value" "1,link.util,l/a>b,0.5" "1,link.queue,l/a>b,3" \
+	"1,entity.recv.bytes_received.rate,b/recv0,1000" "2,link.util,l/a>b,0.25" \
+	"2,link.queue,l/a>b,1" "2,entity.recv.bytes_received.rate,b/recv0,2000" \
+	>"$T/run/timeseries.csv"
+"$COMETSIM" plot "$T/run" --out "$T/tsplots/" >"$T/ts.out" 2>&1
+check "plot RUNDIR --out DIR/ exits 0 ($(head -c 200 "$T/ts.out"))" [ -s "$T/tsplots/ts-link.util.gp" ]
+check "--out DIR/: the paths printed have no //" not grep -q '//' "$T/ts.out"
+check "link.util: the y axis says it is a share of the interval" \
+	grep -q "^set ylabel 'link.util (share of the interval spent sending, 0 to 1)'" "$T/tsplots/ts-link.util.gp"
+check "link.queue: in frames" grep -q "^set ylabel 'link.queue (frames)'" "$T/tsplots/ts-link.queue.gp"
+check "a rate of bytes: in bytes/s" \
+	grep -q "^set ylabel 'entity.recv.bytes_received.rate (bytes/s)'" "$T/tsplots/ts-entity.recv.bytes_received.rate.gp"
+check "and the title too" \
+	grep -q "^set title 'entity.recv.bytes_received.rate, in bytes/s'" "$T/tsplots/ts-entity.recv.bytes_received.rate.gp"
+printf 'completion,approach\n0.25,x\n' >"$T/one.csv"
+"$COMETSIM" plot --cdf completion "$T/one.csv" --out "$T/cdf1" >"$T/cdf1.out" 2>&1
+check "a CDF of one row: plotted ($(head -c 200 "$T/cdf1.out"))" [ -s "$T/cdf1/cdf-completion.gp" ]
+check "as a point, not as steps that draw nothing" \
+	grep -q "index 0 using 1:2 with points" "$T/cdf1/cdf-completion.gp"
+
 # No metric of the sweep depends on the seed: one repetition would do.
 S4="$T/flat"
 mkdir -p "$S4"
