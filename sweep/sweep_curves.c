@@ -375,7 +375,10 @@ sw_plot_timeseries(const char *csv, const char *outdir, const char *const *only,
 			char *unit = series_unit(s->name);
 			char *ylabel = unit ? g_strdup_printf("%s (%s)", s->name, unit) :
 					      g_strdup(s->name);
-			char *t2 = unit ? g_strdup_printf("%s, in %s", title, unit) : g_strdup(title);
+			char *t2 = !unit ? g_strdup(title) : all > maxkeys ?
+				   g_strdup_printf("%s (%s; the %u keys of %u with the highest "
+						   "peaks)", s->name, unit, maxkeys, all) :
+				   g_strdup_printf("%s (%s)", s->name, unit);
 
 			if (curves_draw(outdir, name, t2, "time (s)", ylabel, s->curves, false,
 					gnuplot, quiet) != 0)

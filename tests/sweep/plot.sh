@@ -177,7 +177,7 @@ check "link.queue: in frames" grep -q "^set ylabel 'link.queue (frames)'" "$T/ts
 check "a rate of bytes: in bytes/s" \
 	grep -q "^set ylabel 'entity.recv.bytes_received.rate (bytes/s)'" "$T/tsplots/ts-entity.recv.bytes_received.rate.gp"
 check "and the title too" \
-	grep -q "^set title 'entity.recv.bytes_received.rate, in bytes/s'" "$T/tsplots/ts-entity.recv.bytes_received.rate.gp"
+	grep -q "^set title 'entity.recv.bytes_received.rate (bytes/s)'" "$T/tsplots/ts-entity.recv.bytes_received.rate.gp"
 printf 'completion,approach\n0.25,x\n' >"$T/one.csv"
 "$COMETSIM" plot --cdf completion "$T/one.csv" --out "$T/cdf1" >"$T/cdf1.out" 2>&1
 check "a CDF of one row: plotted ($(head -c 200 "$T/cdf1.out"))" [ -s "$T/cdf1/cdf-completion.gp" ]
