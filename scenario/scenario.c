@@ -325,9 +325,13 @@ scenario_write_dot(const struct scenario *s, FILE *out)
 		GPtrArray *v = g_hash_table_lookup(members, dname);
 
 		if (dom) {
+			char *asname = dom->asn ? g_strdup_printf("AS%s", dom->asn) : NULL;
+
 			g_string_append(label, dom->name);
-			if (dom->asn)
-				g_string_append_printf(label, " AS%s", dom->asn);
+			/* "AS64601", not "AS64601 AS64601": a name that is already its AS number. */
+			if (asname && g_ascii_strcasecmp(asname, dom->name) != 0)
+				g_string_append_printf(label, " %s", asname);
+			g_free(asname);
 			if (dom->prefixes)
 				g_string_append_printf(label, "\n%s", dom->prefixes);
 		} else {

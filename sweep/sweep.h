@@ -66,6 +66,8 @@ struct sw_metric {
 	enum sw_agg agg;
 	bool has_scale;
 	double scale;
+	bool has_max;		/* max="...": no value can exceed it (plots clip to it) */
+	double max;
 	int line;
 };
 

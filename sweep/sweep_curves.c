@@ -141,7 +141,9 @@ curves_draw(const char *dir, const char *name, const char *title, const char *xl
 			g_string_append_printf(gp, "'%s.dat'", name);
 		else
 			g_string_append(gp, "''");
+		/* A curve of one point has no line to draw: a mark shows it. */
 		g_string_append_printf(gp, " index %u using 1:2 with %s dashtype %u title ", k,
+				       c->x->len == 1 ? "points pointtype 7 pointsize 1.5" :
 				       steps ? "steps" : "lines", 1 + k % 5);
 		sw_gp_str(gp, c->title);
 	}
@@ -260,6 +262,38 @@ ts_series_free(gpointer p)
 	g_free(s);
 }
 
+/*
+ * The unit of a series of timeseries.csv (doc/outputs.md, "Choosing the
+ * series"), for its axis and title: a utilisation is a share of the
+ * interval, a count of bytes, frames or drops is in those, and ".rate"
+ * divides by seconds.  NULL when the name does not say (an entity's
+ * statistic that is neither).
+ */
+static char *
+series_unit(const char *name)
+{
+	size_t len = strlen(name), rl = strlen(".rate");
+	bool rate = len > rl && !strcmp(name + len - rl, ".rate");
+	char *base = g_strndup(name, rate ? len - rl : len);
+	const char *last = strrchr(base, '.'), *u = NULL;
+	char *out;
+
+	last = last ? last + 1 : base;
+	if (!strcmp(base, "link.util")) {
+		g_free(base);
+		return g_strdup("share of the interval spent sending, 0 to 1");
+	}
+	if (strstr(last, "bytes"))
+		u = "bytes";
+	else if (strstr(last, "frames") || !strcmp(base, "link.queue"))
+		u = "frames";
+	else if (strstr(last, "drops"))
+		u = "drops";
+	out = rate ? g_strdup_printf("%s/s", u ? u : "count") : g_strdup(u);
+	g_free(base);
+	return out;
+}
+
 int
 sw_plot_timeseries(const char *csv, const char *outdir, const char *const *only,
 		   unsigned maxkeys, bool quiet)
@@ -337,9 +371,22 @@ sw_plot_timeseries(const char *csv, const char *outdir, const char *const *only,
 			title = g_strdup(s->name);
 		}
 		name = g_strdup_printf("ts-%s", s->name);
-		if (curves_draw(outdir, name, title, "time (s)", s->name, s->curves, false,
-				gnuplot, quiet) != 0)
-			rc = -1;
+		{
+			char *unit = series_unit(s->name);
+			char *ylabel = unit ? g_strdup_printf("%s (%s)", s->name, unit) :
+					      g_strdup(s->name);
+			char *t2 = !unit ? g_strdup(title) : all > maxkeys ?
+				   g_strdup_printf("%s (%s; the %u keys of %u with the highest "
+						   "peaks)", s->name, unit, maxkeys, all) :
+				   g_strdup_printf("%s (%s)", s->name, unit);
+
+			if (curves_draw(outdir, name, t2, "time (s)", ylabel, s->curves, false,
+					gnuplot, quiet) != 0)
+				rc = -1;
+			g_free(t2);
+			g_free(ylabel);
+			g_free(unit);
+		}
 		g_free(name);
 		g_free(title);
 	}

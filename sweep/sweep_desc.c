@@ -536,7 +536,7 @@ static struct sw_metric *
 metric_read(const char *file, xmlNode *n)
 {
 	struct sw_metric *m = g_new0(struct sw_metric, 1);
-	char *agg = prop(n, "agg"), *scale = prop(n, "scale");
+	char *agg = prop(n, "agg"), *scale = prop(n, "scale"), *max = prop(n, "max");
 	const char *first, *last;
 
 	m->name = prop(n, "name");
@@ -573,12 +573,23 @@ metric_read(const char *file, xmlNode *n)
 			goto fail;
 		}
 	}
+	if (max) {
+		char e[UNITS_ERRLEN];
+
+		m->has_max = true;
+		if (units_real("max", max, &m->max, e, sizeof(e)) < 0) {
+			sw_desc_error(file, m->line, "metric %s: %s", m->name, e);
+			goto fail;
+		}
+	}
 	g_free(agg);
 	g_free(scale);
+	g_free(max);
 	return m;
 fail:
 	g_free(agg);
 	g_free(scale);
+	g_free(max);
 	metric_free(m);
 	return NULL;
 }

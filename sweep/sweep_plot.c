@@ -57,6 +57,7 @@ struct point {
 	char *x;
 	GArray *v;		/* double */
 	GPtrArray *seed;	/* char *: the seed of each value, for the outliers */
+	GPtrArray *run;		/* char *: the run_id of each value, for the outliers */
 	char *rest;		/* the other params, which must not vary */
 };
 
@@ -73,6 +74,7 @@ point_free(gpointer p)
 	g_free(pt->x);
 	g_array_free(pt->v, TRUE);
 	g_ptr_array_free(pt->seed, TRUE);
+	g_ptr_array_free(pt->run, TRUE);
 	g_free(pt->rest);
 	g_free(pt);
 }
@@ -196,46 +198,128 @@ median(double *v, guint n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/*
- * The values of a point that lie far from the others: more than 5 median
- * absolute deviations and more than a tenth from the median, among 4
- * values or more, and no more than a quarter of them (two camps are not
- * outliers).  Added to `out` as "seed S at X: V (median M)".
- */
-static unsigned
-point_outliers(const struct point *p, const char *where, GPtrArray *out)
+/* Whether x lies far from a point of median m and median absolute deviation mad. */
+static bool
+is_far(double x, double m, double mad)
 {
-	guint n = p->v->len;
-	double *w, m, mad;
-	unsigned found = 0;
+	double dev = fabs(x - m);
+
+	return dev > 5 * mad && dev > 0.1 * fabs(m);
+}
+
+/*
+ * The median and median absolute deviation of the n values v, and whether
+ * some of them lie far from the others: more than 5 median absolute
+ * deviations and more than a tenth from the median, among 4 values or
+ * more, and no more than a quarter of them (two camps are not outliers).
+ */
+static bool
+has_far(const double *v, guint n, double *m, double *mad)
+{
+	double *w;
+	guint found = 0;
 
 	if (n < 4)
-		return 0;
+		return false;
 	w = g_new(double, n);
-	memcpy(w, p->v->data, n * sizeof(double));
-	m = median(w, n);
+	memcpy(w, v, n * sizeof(double));
+	*m = median(w, n);
 	for (guint i = 0; i < n; i++)
-		w[i] = fabs(g_array_index(p->v, double, i) - m);
-	mad = median(w, n);
-	/* Far values are a few: a quarter of the point at most, or none is. */
-	for (guint i = 0; i < n; i++) {
-		double dev = fabs(g_array_index(p->v, double, i) - m);
-
-		found += dev > 5 * mad && dev > 0.1 * fabs(m);
-	}
-	if (found == 0 || 4 * found > n) {
-		g_free(w);
-		return 0;
-	}
-	for (guint i = 0; i < n; i++) {
-		double v = g_array_index(p->v, double, i), dev = fabs(v - m);
-
-		if (dev > 5 * mad && dev > 0.1 * fabs(m))
-			g_ptr_array_add(out, g_strdup_printf("seed %s at %s: %.6g (median %.6g)",
-							     (char *)g_ptr_array_index(p->seed, i),
-							     where, v, m));
-	}
+		w[i] = fabs(v[i] - *m);
+	*mad = median(w, n);
 	g_free(w);
+	for (guint i = 0; i < n; i++)
+		found += is_far(v[i], *m, *mad);
+	return found > 0 && 4 * found <= n;
+}
+
+/*
+ * What else stands out in run `run_id` (an outlier of metric `y`): each
+ * other metric of the sweep whose value in that run is itself far from
+ * the others of the same parameters (has_far), as
+ * "; no_arp 212 against a median of 0".  The reader then sees the cause
+ * beside the outlier (ARP drops beside the datagrams missing).
+ */
+static void
+outlier_cause(const struct sw_desc *d, GPtrArray *rows, GHashTable *col, const char *y,
+	      const char *run_id, GString *out)
+{
+	guint cm = GPOINTER_TO_UINT(g_hash_table_lookup(col, "metric"));
+	guint cv = GPOINTER_TO_UINT(g_hash_table_lookup(col, "value"));
+	guint cr = GPOINTER_TO_UINT(g_hash_table_lookup(col, "run_id"));
+	GPtrArray *mine = NULL;	/* the outlier's row, for its parameters */
+
+	if (!cm || !cv || !cr || !*run_id)
+		return;
+	for (guint i = 1; i < rows->len && !mine; i++) {
+		GPtrArray *r = g_ptr_array_index(rows, i);
+
+		if (r->len >= cv && !strcmp(g_ptr_array_index(r, cr - 1), run_id))
+			mine = r;
+	}
+	if (!mine)
+		return;
+	for (guint k = 0; k < d->metrics->len; k++) {
+		const struct sw_metric *m = g_ptr_array_index(d->metrics, k);
+		GArray *v = g_array_new(FALSE, FALSE, sizeof(double));
+		double own = NAN, x, med, mad;
+
+		if (!strcmp(m->name, y)) {
+			g_array_free(v, TRUE);
+			continue;
+		}
+		for (guint i = 1; i < rows->len; i++) {
+			struct row_ctx a = { col, g_ptr_array_index(rows, i) }, b = { col, mine };
+			bool same = a.row->len >= cv &&
+				    !strcmp(g_ptr_array_index(a.row, cm - 1), m->name);
+
+			for (guint j = 0; j < d->params->len && same; j++) {
+				const struct sw_param *sp = g_ptr_array_index(d->params, j);
+
+				same = !g_strcmp0(row_lookup(&a, sp->name), row_lookup(&b, sp->name));
+			}
+			if (!same || !sweep_number(g_ptr_array_index(a.row, cv - 1), &x))
+				continue;
+			g_array_append_val(v, x);
+			if (!strcmp(g_ptr_array_index(a.row, cr - 1), run_id))
+				own = x;
+		}
+		if (isfinite(own) && has_far((const double *)v->data, v->len, &med, &mad) &&
+		    is_far(own, med, mad))
+			g_string_append_printf(out, "; %s %.6g against a median of %.6g",
+					       m->name, own, med);
+		g_array_free(v, TRUE);
+	}
+}
+
+/*
+ * The values of a point that lie far from the others (has_far).  Added
+ * to `out` as "seed S at X: V (median M)", with the other metrics that
+ * stand out in the same run (outlier_cause).
+ */
+static unsigned
+point_outliers(const struct sw_desc *d, GPtrArray *rows, GHashTable *col, const char *y,
+	       const struct point *p, const char *where, GPtrArray *out)
+{
+	double m, mad;
+	unsigned found = 0;
+
+	if (!has_far((const double *)p->v->data, p->v->len, &m, &mad))
+		return 0;
+	for (guint i = 0; i < p->v->len; i++) {
+		double v = g_array_index(p->v, double, i);
+		GString *o;
+
+		if (!is_far(v, m, mad))
+			continue;
+		o = g_string_new(NULL);
+		g_string_printf(o, "seed %s at %s: %.6g (median %.6g",
+				(char *)g_ptr_array_index(p->seed, i), where, v, m);
+		outlier_cause(d, rows, col, y, g_ptr_array_index(p->run, i), o);
+		g_string_append_c(o, ')');
+		g_ptr_array_add(out, g_string_free(o, FALSE));
+		found++;
+	}
 	return found;
 }
 
@@ -283,10 +367,11 @@ gp_dq(GString *s, const char *v)
 /*
  * A tick format that does not mix 100000 and 1e+06: from 10^5 on, SI
  * prefixes (100k, 2.5M), with as many decimals as the ticks' step needs
- * in the prefix's unit (about a fifth of the span).
+ * in the prefix's unit (about a fifth of the span); none on a logarithmic
+ * axis.
  */
 static void
-axis_format(GString *gp, char axis, double lo, double hi)
+axis_format(GString *gp, char axis, double lo, double hi, bool logscale)
 {
 	double top = fmax(fabs(lo), fabs(hi)), unit, step;
 	int dec = 0;
@@ -295,7 +380,8 @@ axis_format(GString *gp, char axis, double lo, double hi)
 		return;
 	unit = pow(1000, floor(log10(top) / 3));
 	step = (hi - lo) / 5 / unit;
-	while (dec < 3 && step > 0 && step < pow(10, -dec))
+	/* A logarithmic axis has its ticks at powers of ten: 10k 100k 1M, no decimals. */
+	while (!logscale && dec < 3 && step > 0 && step < pow(10, -dec))
 		dec++;
 	g_string_append_printf(gp, "set format %c '%%.%ds%%c'\n", axis, dec);
 }
@@ -325,6 +411,79 @@ axis_range(GString *gp, char axis, double lo, double hi, double pad, bool nonneg
 			       g_ascii_formatd(y, sizeof(y), "%.17g", b));
 }
 
+/*
+ * Whether some metric of results.csv takes different values over the
+ * repetitions (seeds, runs) of one combination of the parameters: the
+ * reason a sweep repeats, even when the metric of one plot does not vary.
+ */
+static bool
+any_metric_varies(const struct sw_desc *d, GPtrArray *rows, GHashTable *col)
+{
+	GHashTable *first = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	guint cm = GPOINTER_TO_UINT(g_hash_table_lookup(col, "metric"));
+	guint cv = GPOINTER_TO_UINT(g_hash_table_lookup(col, "value"));
+	bool varies = false;
+
+	for (guint i = 1; i < rows->len && !varies && cm && cv; i++) {
+		struct row_ctx rc_ = { col, g_ptr_array_index(rows, i) };
+		GString *key;
+		const char *old;
+
+		if (rc_.row->len < cv || rc_.row->len < cm)
+			continue;
+		key = g_string_new(g_ptr_array_index(rc_.row, cm - 1));
+		for (guint k = 0; k < d->params->len; k++) {
+			const struct sw_param *sp = g_ptr_array_index(d->params, k);
+			const char *v = row_lookup(&rc_, sp->name);
+
+			g_string_append_printf(key, "\t%s", v ? v : "");
+		}
+		old = g_hash_table_lookup(first, key->str);
+		if (!old) {
+			g_hash_table_insert(first, g_string_free(key, FALSE),
+					    g_ptr_array_index(rc_.row, cv - 1));
+			continue;
+		}
+		varies = strcmp(old, g_ptr_array_index(rc_.row, cv - 1)) != 0;
+		g_string_free(key, TRUE);
+	}
+	g_hash_table_destroy(first);
+	return varies;
+}
+
+/*
+ * Whether every series has the same points with the same values (mean
+ * and spread): their curves lie on top of each other.
+ */
+static bool
+series_coincide(GPtrArray *series)
+{
+	const struct series *s0;
+
+	if (series->len < 2)
+		return false;
+	s0 = g_ptr_array_index(series, 0);
+	for (guint k = 1; k < series->len; k++) {
+		const struct series *s = g_ptr_array_index(series, k);
+
+		if (s->points->len != s0->points->len)
+			return false;
+		for (guint j = 0; j < s->points->len; j++) {
+			const struct point *p = g_ptr_array_index(s->points, j);
+			const struct point *q = g_ptr_array_index(s0->points, j);
+			double m1, sd1, ci1, m2, sd2, ci2;
+
+			if (strcmp(p->x, q->x) != 0 || p->v->len != q->v->len)
+				return false;
+			sw_stats_mean_ci((const double *)p->v->data, p->v->len, &m1, &sd1, &ci1);
+			sw_stats_mean_ci((const double *)q->v->data, q->v->len, &m2, &sd2, &ci2);
+			if (m1 != m2 || sd1 != sd2)
+				return false;
+		}
+	}
+	return true;
+}
+
 /* Draw one plot.  0, or -1 after printing why. */
 static int
 plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
@@ -335,11 +494,21 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 	GString *dat = g_string_new(NULL), *gp = g_string_new(NULL);
 	guint cm = GPOINTER_TO_UINT(g_hash_table_lookup(col, "metric"));
 	guint cv = GPOINTER_TO_UINT(g_hash_table_lookup(col, "value"));
-	bool xnum = true, snum = true, nonneg = true, repeated = true, same = true;
+	bool xnum = true, snum = true, nonneg = true, repeated = true, same = true, single = true;
 	double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
 	GPtrArray *outliers = g_ptr_array_new_with_free_func(g_free);
-	char *path = NULL;
+	const struct sw_metric *ym = NULL;
+	char *path = NULL, ymax[G_ASCII_DTOSTR_BUF_SIZE] = "";
 	int rc = -1;
+
+	for (guint k = 0; k < d->metrics->len && !ym; k++) {
+		const struct sw_metric *m = g_ptr_array_index(d->metrics, k);
+
+		if (!strcmp(m->name, pt->y) && m->has_max)
+			ym = m;
+	}
+	if (ym)
+		g_ascii_formatd(ymax, sizeof(ymax), "%.17g", ym->max);
 
 	if (!cm || !cv || !g_hash_table_lookup(col, pt->x) ||
 	    (pt->series && !g_hash_table_lookup(col, pt->series))) {
@@ -416,6 +585,7 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 			p->x = g_strdup(x);
 			p->v = g_array_new(FALSE, FALSE, sizeof(double));
 			p->seed = g_ptr_array_new_with_free_func(g_free);
+			p->run = g_ptr_array_new_with_free_func(g_free);
 			p->rest = g_string_free(rest, FALSE);
 			g_ptr_array_add(s->points, p);
 			rest = NULL;
@@ -442,6 +612,8 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 		g_array_append_val(p->v, v);
 		g_ptr_array_add(p->seed, g_strdup(row_lookup(&rc_, "seed") ?
 						  row_lookup(&rc_, "seed") : "?"));
+		g_ptr_array_add(p->run, g_strdup(row_lookup(&rc_, "run_id") ?
+						 row_lookup(&rc_, "run_id") : ""));
 	}
 	if (series->len == 0) {
 		fprintf(stderr, "%s:%d: plot %s: no result of metric %s to draw\n", d->path,
@@ -466,7 +638,8 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 			for (guint i = 0; i < p->v->len; i++)
 				nonneg = nonneg && g_array_index(p->v, double, i) >= 0;
 			repeated = repeated && p->v->len > 1;
-			point_outliers(p, where, outliers);
+			single = single && p->v->len == 1;
+			point_outliers(d, rows, col, pt->y, p, where, outliers);
 			g_free(where);
 		}
 	}
@@ -494,7 +667,8 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 
 			sw_stats_mean_ci((const double *)p->v->data, n, &mean, &sd, &ci);
 			ylo = fmin(ylo, nonneg && mean - ci < 0 ? 0 : mean - ci);
-			yhi = fmax(yhi, mean + ci);
+			/* An interval is drawn up to the metric's max="..." at most. */
+			yhi = fmax(yhi, ym && mean + ci > ym->max ? fmax(mean, ym->max) : mean + ci);
 			same = same && sd == 0;
 			if (xnum)
 				sweep_number(p->x, &xpos);
@@ -524,8 +698,10 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 	/* NAME.gp */
 	g_string_append_printf(gp, "# %s.gp - written by cometsim: \"gnuplot %s.gp\" in this "
 			       "folder draws %s.png and %s.svg from %s.dat\n"
-			       "# (mean and 95%% confidence interval over the repetitions)\n",
-			       pt->name, pt->name, pt->name, pt->name, pt->name);
+			       "# (%s)\n",
+			       pt->name, pt->name, pt->name, pt->name, pt->name,
+			       single ? "one run a point: no interval" :
+			       "mean and 95% confidence interval over the repetitions");
 	g_string_append(gp, "set datafile separator '\\t'\nset title ");
 	sw_gp_str(gp, pt->title ? pt->title : pt->name);
 	g_string_append(gp, "\nset xlabel ");
@@ -547,9 +723,21 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 		axis_range(gp, 'x', -0.5, xhi + 0.5, 0, false);
 	if (!pt->logy)
 		axis_range(gp, 'y', ylo, yhi, 0.05, nonneg);
+	/*
+	 * A logarithmic x: the same margin as a factor, not gnuplot's
+	 * autoscale, which pads to whole decades (an empty one below 1000).
+	 */
+	if (xnum && pt->logx && xlo > 0 && xhi >= xlo) {
+		double f = xhi > xlo ? pow(xhi / xlo, 0.03) : 1.5;
+		char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE];
+
+		g_string_append_printf(gp, "set xrange [%s:%s]\n",
+				       g_ascii_formatd(a, sizeof(a), "%.17g", xlo / f),
+				       g_ascii_formatd(b, sizeof(b), "%.17g", xhi * f));
+	}
 	if (xnum)
-		axis_format(gp, 'x', xlo, xhi);
-	axis_format(gp, 'y', ylo, yhi);
+		axis_format(gp, 'x', xlo, xhi, pt->logx);
+	axis_format(gp, 'y', ylo, yhi, pt->logy);
 	if (pt->logx && xnum)
 		g_string_append(gp, "set logscale x\n");
 	if (pt->logy)
@@ -559,9 +747,31 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 		GString *cap = g_string_new(NULL);
 
 		if (repeated && same)
-			g_string_append(cap, "Every repetition of every point gave the same value: "
-					"the runs do not depend on the seed here, one repetition "
-					"would do (no interval to draw).");
+			g_string_append_printf(cap, "Every repetition of every point gave the same "
+					       "value: %s does not depend on the seed here (no "
+					       "interval to draw); %s", pt->y,
+					       any_metric_varies(d, rows, col) ?
+					       "other metrics of the sweep do, which is why it "
+					       "repeats." :
+					       "nor does any metric of the sweep: one repetition "
+					       "would do.");
+		if (pt->series && series_coincide(series)) {
+			GString *names = g_string_new(NULL);
+
+			for (guint k = 0; k < series->len; k++) {
+				const struct series *s = g_ptr_array_index(series, k);
+				char *t = series_title(d, pt->series, s->name);
+
+				g_string_append_printf(names, "%s%s", k ? ", " : "", t);
+				g_free(t);
+			}
+			g_string_append_printf(cap, "%sThe %u curves (%s) coincide: each point gave "
+					       "the same values for every %s, so %s does not "
+					       "depend on %s here; they are drawn on top of each "
+					       "other.", cap->len ? " " : "", series->len,
+					       names->str, pt->series, pt->y, pt->series);
+			g_string_free(names, TRUE);
+		}
 		if (outliers->len) {
 			g_string_append_printf(cap, "%sFar from the other repetitions of their "
 					       "point (5 median deviations and 10%% from the median, "
@@ -573,14 +783,22 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 						       (char *)g_ptr_array_index(outliers, i));
 			if (outliers->len > 3)
 				g_string_append_printf(cap, "; and %u more", outliers->len - 3);
-			g_string_append(cap, ". Their runs' counters.csv say what happened.");
+			g_string_append(cap, ". Other metrics far from their median in the same "
+					"run follow the value; the runs' counters.csv say more.");
 		}
 		if (cap->len) {
 			char *wrapped = wrap_text(cap->str, 150);
+			unsigned lines = 1;
+			char at[G_ASCII_DTOSTR_BUF_SIZE];
 
-			g_string_append(gp, "set bmargin 7\nset label 1 ");
+			for (const char *c = wrapped; *c; c++)
+				lines += *c == '\n';
+			/* Room for every line of the caption under the x label. */
+			g_string_append_printf(gp, "set bmargin %u\nset label 1 ", 5 + lines);
 			gp_dq(gp, wrapped);
-			g_string_append(gp, " at screen 0.01, screen 0.075 left font ',9'\n");
+			g_string_append_printf(gp, " at screen 0.01, screen %s left font ',9'\n",
+					       g_ascii_formatd(at, sizeof(at), "%.3f",
+							       0.035 + 0.022 * (lines - 1)));
 			g_free(wrapped);
 			if (!quiet)
 				printf("plot %s: %s\n", pt->name, cap->str);
@@ -592,6 +810,7 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 	for (guint k = 0; k < series->len; k++) {
 		struct series *s = g_ptr_array_index(series, k);
 		char *title = s->name ? series_title(d, pt->series, s->name) :
+				single ? g_strdup_printf("%s (one run a point)", pt->y) :
 				g_strdup_printf("%s (mean, 95%% CI)", pt->y);
 
 		if (k)
@@ -604,11 +823,14 @@ plot_one(const struct sw_desc *d, const struct sw_plot *pt, GPtrArray *rows,
 		 * Markers shrink from series to series: equal curves stay visible.
 		 * An interval of values that are never negative is drawn from 0 up.
 		 */
-		g_string_append_printf(gp, " index %u using 1:3:%s:5%s with yerrorlines "
+		char *hi = ym ? g_strdup_printf("($5 > %s ? %s : $5)", ymax, ymax) : g_strdup("5");
+
+		g_string_append_printf(gp, " index %u using 1:3:%s:%s%s with yerrorlines "
 				       "pointtype %u pointsize %.1f dashtype %u title ", k,
-				       nonneg ? "($4 < 0 ? 0 : $4)" : "4",
+				       nonneg ? "($4 < 0 ? 0 : $4)" : "4", hi,
 				       xnum ? "" : ":xtic(2)", 5 + 2 * (k % 4),
 				       MAX(0.6, 1.8 - 0.3 * (k % 5)), 1 + k % 5);
+		g_free(hi);
 		sw_gp_str(gp, title);
 		g_free(title);
 	}
@@ -713,6 +935,18 @@ plot_usage_error(const char *fmt, const char *arg)
 	return 2;
 }
 
+/* --out DIR without its trailing slashes: "plots/" prints plots/ts-..., not plots//ts-.... */
+static char *
+out_dir(const char *out)
+{
+	char *d = g_strdup(out);
+	size_t n = strlen(d);
+
+	while (n > 1 && d[n - 1] == '/')
+		d[--n] = '\0';
+	return d;
+}
+
 /* A run's directory, or a CSV file: the time series or a CDF. */
 static int
 plot_curves(const char *path, const char *out, const char *cdf, const char *by,
@@ -723,7 +957,7 @@ plot_curves(const char *path, const char *out, const char *cdf, const char *by,
 
 	if (cdf) {
 		parent = g_path_get_dirname(path);
-		pdir = out ? g_strdup(out) : g_build_filename(parent, "plots", NULL);
+		pdir = out ? out_dir(out) : g_build_filename(parent, "plots", NULL);
 		rc = sw_plot_cdf(path, cdf, by, pdir, quiet);
 		g_free(parent);
 		g_free(pdir);
@@ -736,7 +970,7 @@ plot_curves(const char *path, const char *out, const char *cdf, const char *by,
 		g_free(csv);
 		return 1;
 	}
-	pdir = out ? g_strdup(out) : g_build_filename(path, "plots", NULL);
+	pdir = out ? out_dir(out) : g_build_filename(path, "plots", NULL);
 	g_ptr_array_add(only, NULL);
 	rc = sw_plot_timeseries(csv, pdir, (const char *const *)only->pdata, keys, quiet);
 	g_free(csv);

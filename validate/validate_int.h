@@ -72,6 +72,8 @@ struct vd_row {
 	const char *test;	/* "test" as text (in fields) */
 	const char *cat;	/* D4.3's category (catalog), else ev_cat */
 	int catno;		/* D4.3's number of cat, 0 if none */
+	bool catno_shown;	/* label it "3. CAFE forward": its table's categories
+				   follow its test order (vd_cats_in_test_order) */
 	int order;		/* place of cat in its table, to group rows */
 	guint seq;		/* place of the row in rows.jsonl */
 	bool pass;

@@ -29,11 +29,14 @@ rget(const struct vd_row *r, const char *key)
 	return f ? f->value : "";
 }
 
-/* "3. CAFE forward", or the category alone when D4.3 does not number it. */
+/*
+ * "3. CAFE forward", or the category alone when D4.3 does not number it
+ * or when its table's numbers would not follow the rows (catno_shown).
+ */
 static char *
 cat_label(const struct vd_row *r)
 {
-	if (r->catno)
+	if (r->catno && r->catno_shown)
 		return g_strdup_printf("%d. %s", r->catno, r->cat);
 	return g_strdup(r->cat);
 }

@@ -216,6 +216,25 @@ path_relative(const char *from, const char *to)
 
 /* ---- reading the rows ---- */
 
+/*
+ * Whether the categories of table t, numbered in its order, come in the
+ * order of its tests (1, 2, 3, 3, 3: D4.3's tables).  When they do not
+ * (the decoupled table's 1, 2, 3, 4, 5, 3, 2, 6), a number beside each
+ * row's category reads as a jumble: the rows show the name alone.
+ */
+static bool
+cats_in_test_order(const struct vd_table *t)
+{
+	int last = -1;
+
+	for (size_t i = 0; i < t->ntests; i++) {
+		if (t->tests[i].cat < last)
+			return false;
+		last = t->tests[i].cat;
+	}
+	return true;
+}
+
 /* D4.3's category of a row: the evaluator's if it is one of the table's, else by test. */
 static void
 row_classify(struct vd_eval *e, struct vd_row *r)
@@ -226,9 +245,11 @@ row_classify(struct vd_eval *e, struct vd_row *r)
 
 	r->cat = r->ev_cat;
 	r->catno = 0;
+	r->catno_shown = false;
 	r->order = 100;
 	if (!t)
 		return;
+	r->catno_shown = cats_in_test_order(t);
 	for (int c = 0; c < (int)G_N_ELEMENTS(t->cats) && t->cats[c]; c++)
 		if (g_ascii_strcasecmp(t->cats[c], r->ev_cat) == 0) {
 			r->cat = t->cats[c];

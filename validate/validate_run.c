@@ -151,9 +151,10 @@ vd_find_srcdir(void)
 	}
 	if (has_evaluators(COMETSIM_DATADIR))
 		return g_strdup(COMETSIM_DATADIR);
-	fprintf(stderr, "%s: no scenarios/validation in %s, where make install puts "
-		"them; for a copy installed elsewhere, set COMETSIM_DATADIR to its "
-		"share/cometsim folder\n", log_prog(), COMETSIM_DATADIR);
+	fprintf(stderr, "%s: no scenarios/validation in %s, where the installation "
+		"(make install, or the cometsim package) puts them: install again; for a "
+		"copy installed elsewhere, set COMETSIM_DATADIR to its share/cometsim "
+		"folder\n", log_prog(), COMETSIM_DATADIR);
 	return NULL;
 }
 

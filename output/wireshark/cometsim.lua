@@ -470,12 +470,14 @@ end
 -- writes it.  Wireshark tries the dissector registered for a datagram's
 -- lower port first and UDP heuristics only after both ports, so a
 -- message to or from a port some other protocol owns (a client on 1001
--- is read as FIND) reaches the heuristic only with UDP's "try heuristic
--- sub-dissectors first" (udp.try_heuristic_first) on.  The plugin does
--- not turn it on: that preference is global, and Wireshark's own
--- heuristics would then take other protocols' datagrams (mDNS, LLMNR and
--- NBNS read as DNS); doc/wireshark.md says when to turn it on.  Also
--- registered on UDP port 3000, the CRMEs' port in the project's
+-- is read as FIND) would not reach the heuristic: on the ports of the
+-- project's scheme, 1000-3000, a wrapper takes the owner's place (below).
+-- Elsewhere only UDP's "try heuristic sub-dissectors first"
+-- (udp.try_heuristic_first) helps.  The plugin does not turn it on: that
+-- preference is global, and Wireshark's own heuristics would then take
+-- other protocols' datagrams (mDNS, LLMNR and NBNS read as DNS);
+-- doc/wireshark.md says when to turn it on.  Also registered on UDP port
+-- 3000, the CRMEs' port in the project's
 -- scenarios.  A datagram that is not a CURLING message is left to the
 -- other dissectors.  No sub-dissector is called: chunk data is shown as
 -- bytes.
@@ -820,7 +822,39 @@ do
 	end
 
 	curling:register_heuristic("udp", heuristic)
-	DissectorTable.get("udp.port"):add(3000, curling)
+	local udp_port = DissectorTable.get("udp.port")
+	udp_port:add(3000, curling)
+
+	-- The ports of the project's scheme (doc/curling.md): requesters and
+	-- servers from 1000 (a ContentClient's clients=N, at most 1000, take
+	-- 1000-1999), CAFEs on 2000, CRMEs on 3000.  Where another protocol's
+	-- dissector holds one of them (1001 FIND, 1900 SSDP, ...), a wrapper
+	-- takes its place: a CURLING message is CURLING, anything else goes
+	-- to the dissector that held the port, with its return value, so
+	-- that UDP goes on as before when that one declines.  The wrapper
+	-- adds no tree item; frame.protocols shows its layer, curling_port,
+	-- before the one that decoded the datagram.  Only registrations made
+	-- before the plugin is loaded are wrapped (every built-in one).
+	local CU_PORT_FIRST, CU_PORT_LAST = 1000, 3000
+	local held = {}
+	local cuport = Proto("curling_port", "CURLING or the port's own protocol")
+	function cuport.dissector(tvb, pinfo, tree)
+		if looks_like(tvb) and tvb(7, 1):uint() == 0 then
+			return curling.dissector(tvb, pinfo, tree)
+		end
+		local d = held[pinfo.match_uint]
+		if d == nil then
+			return 0
+		end
+		return d:call(tvb, pinfo, tree)
+	end
+	for p = CU_PORT_FIRST, CU_PORT_LAST do
+		local d = udp_port:get_dissector(p)
+		if d ~= nil and p ~= 3000 then
+			held[p] = d
+			udp_port:add(p, cuport)
+		end
+	end
 end
 
 ------------------------------------------------------------------------

@@ -60,6 +60,9 @@ check "... the graph is named after the file" grep -q '^graph "rocketfuel-map" {
 "$COMETSIM" topo "$top_srcdir/topologies/as-small.caida.txt" --format caida --dot >"$T/as.dot" 2>&1
 check "a caida file: each AS is a domain" grep -q '^	subgraph "cluster_AS64601" {' "$T/as.dot"
 check "... holding its router" grep -q '^		"AS64601" \[label="AS64601' "$T/as.dot"
+check "... labelled with its name once, not \"AS64601 AS64601\"" \
+	grep -q '^		label="AS64601";$' "$T/as.dot"
+check "... on every cluster" not grep -q 'label="\(AS[0-9]*\) \1' "$T/as.dot"
 # every example of topologies/ loads with its format
 for ex in as-small.caida.txt:caida zoo-eu.graphml:graphml rocketfuel-map.cch:rocketfuel \
 	rocketfuel-weights.intra:rocketfuel waxman-20.brite:brite lab.edgelist:edgelist; do

@@ -90,6 +90,8 @@ global_lua=$("$TSHARK" -G folders 2>/dev/null | sed -n 's/^Global Lua Plugins:[ 
 check "its Lua folder is the one Wireshark scans" [ "/usr/lib/$multiarch/wireshark/plugins" = "$global_lua" ]
 check "it holds the dissector there" cmp -s "$src/output/wireshark/cometsim.lua" "$plugins/cometsim.lua"
 check "it holds the echo's dissector there" [ -f "$plugins/cometsim-echo.lua" ]
+check "and in its data tree, for a personal Lua folder (doc/wireshark.md)" \
+	cmp -s "$src/entities/echo/cometsim-echo.lua" "$root/usr/share/cometsim/entities/echo/cometsim-echo.lua"
 check "its documentation folder holds the README" [ -f "$root/usr/share/doc/cometsim/README.md.gz" ]
 # tshark loads the unpacked dissectors (through the personal folder of
 # the scratch home: the global one is the system's).
@@ -120,6 +122,7 @@ if [ ! -d /usr/share/cometsim ]; then
 	(cd / && "$root/usr/bin/cometsim" validate --out "$T/val-none" --quiet) >"$T/none.txt" 2>&1
 	check "without COMETSIM_DATADIR (package not installed): validate exits 3" [ $? -eq 3 ]
 	check "it says where it looked" grep -q "no scenarios/validation in /usr/share/cometsim," "$T/none.txt"
+	check "and names the package" grep -q "or the cometsim package" "$T/none.txt"
 fi
 
 echo "$checks checks, $failures failed"

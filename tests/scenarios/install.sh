@@ -58,6 +58,8 @@ check "what the evaluators share is installed" [ -f "$data/scenarios/validation/
 check "the RAE evaluator's model is installed" [ -f "$data/scenarios/validation/rae_model.py" ]
 check "the dissector the evaluators load is installed with them" \
 	cmp -s "$src/output/wireshark/cometsim.lua" "$data/output/wireshark/cometsim.lua"
+check "the echo's dissector is in the data tree too (doc/wireshark.md's no-root copy)" \
+	cmp -s "$src/entities/echo/cometsim-echo.lua" "$data/entities/echo/cometsim-echo.lua"
 check "the dissector is installed in the folder given" \
 	cmp -s "$src/output/wireshark/cometsim.lua" "$lua_home/cometsim.lua"
 check "the echo's dissector is installed beside it" [ -f "$lua_home/cometsim-echo.lua" ]
@@ -125,6 +127,8 @@ mv "$data" "$T/moved"
 check "moved data: validate exits 3" [ $? -eq 3 ]
 check "moved data: the message names where it looked and COMETSIM_DATADIR" \
 	grep -q "no scenarios/validation in $data, .*set COMETSIM_DATADIR" "$T/moved.txt"
+check "moved data: the message fits a package as well as make install" \
+	grep -q "where the installation (make install, or the cometsim package) puts them" "$T/moved.txt"
 (cd / && COMETSIM_DATADIR="$T/moved" "$prefix/bin/cometsim" validate --out "$T/val-env" \
 	--only 'stateless 3' --quiet) >"$T/env.txt" 2>&1
 check "COMETSIM_DATADIR: validate passes" [ $? -eq 0 ]
