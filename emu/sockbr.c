@@ -158,9 +158,14 @@ msg_new(struct sockbr *b, enum msg_kind kind, const void *data, size_t len)
 static void
 msg_post(struct sockbr *b, struct msg *m)
 {
+	uint32_t actor;
+
 	if (m->c)
 		m->c->nmsgs++;
+	/* What the message does, the emulated node of the bridge does (sim.h). */
+	actor = sim_set_actor(b->sim, (b->from ? b->from : b->node)->id + 1);
 	m->ev = sim_schedule_at(b->sim, rt_now(b->rt, b->sim), msg_run, b, m);
+	sim_set_actor(b->sim, actor);
 }
 
 static void

@@ -225,7 +225,13 @@ readable(void *ctx, int fd, short revents)
 		else
 			t->q_head = p;
 		t->q_tail = p;
-		sim_schedule_at(sim, rt_now(t->rt, sim), deliver, t, NULL);
+		{
+			/* The frame arrives at the node: its event is the node's (sim.h). */
+			uint32_t actor = sim_set_actor(sim, t->ifc->node->id + 1);
+
+			sim_schedule_at(sim, rt_now(t->rt, sim), deliver, t, NULL);
+			sim_set_actor(sim, actor);
+		}
 	}
 	(void)revents;
 }

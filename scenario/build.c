@@ -72,14 +72,19 @@ scn_ev_run(struct sim *sim, void *ctx, void *arg)
 	struct scn_event *ev = arg;
 	struct net *net = s->net;
 	struct node *n = ev->node ? net_node(net, ev->node->name) : NULL;
+	uint32_t actor = sim_actor(sim);
 	struct link *l;
 
+	/* What it does to a node is the node's doing (sim.h, "The order of events"). */
+	if (n)
+		sim_set_actor(sim, n->id + 1);
 	switch (ev->kind) {
 	case SEV_START_ROUTER:
 		if (!n) {
 			n = node_create(net, ev->node->name);
 			if (!n)
 				break;
+			sim_set_actor(sim, n->id + 1);
 			n->forwarding = true;
 			node_set_router_id(n, &ev->node->router_id);
 		} else {
@@ -134,6 +139,7 @@ scn_ev_run(struct sim *sim, void *ctx, void *arg)
 		sim_stop(sim);
 		break;
 	}
+	sim_set_actor(sim, actor);
 }
 
 static int

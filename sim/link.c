@@ -30,6 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "sim/net.h"
 
 static void tx_done(struct sim *sim, void *ctx, void *arg);
@@ -40,7 +42,7 @@ link_create(struct net *net, const char *name, struct iface *a, struct iface *b,
 	    const struct link_params *lp)
 {
 	struct link *l;
-	char buf[256], rname[300];
+	char buf[256];
 
 	if (!a || !b || a == b || a->kind != IF_ETHER || b->kind != IF_ETHER ||
 	    a->link || b->link || a->outside || b->outside || lp->bandwidth_bps == 0 || lp->delay < 0)
@@ -60,9 +62,16 @@ link_create(struct net *net, const char *name, struct iface *a, struct iface *b,
 	l->end[1] = b;
 	l->p = *lp;
 	l->up = true;
-	snprintf(rname, sizeof(rname), "link/%s", name);
-	rng_init(&l->rng, net->seed, net->run, rname);
 	for (int d = 0; d < 2; d++) {
+		/*
+		 * A stream a direction: its draws depend on its own frames only,
+		 * whoever runs the other direction's (a split run).
+		 */
+		char *rname = g_strdup_printf("link/%s/%s>%s", name, l->end[d]->node->name,
+					      l->end[1 - d]->node->name);
+
+		rng_init(&l->dir[d].rng, net->seed, net->run, rname);
+		g_free(rname);
 		l->dir[d].link = l;
 		l->dir[d].side = d;
 		sim_timer_init(&l->dir[d].tx_done, tx_done, &l->dir[d], NULL);
@@ -132,16 +141,16 @@ frame_lost(struct link *l, struct link_dir *ld)
 	case LOSS_NONE:
 		return false;
 	case LOSS_BERNOULLI:
-		return rng_bernoulli(&l->rng, m->p);
+		return rng_bernoulli(&ld->rng, m->p);
 	case LOSS_GILBERT_ELLIOTT:
 		if (ld->ge_bad) {
-			if (rng_bernoulli(&l->rng, m->p_bg))
+			if (rng_bernoulli(&ld->rng, m->p_bg))
 				ld->ge_bad = false;
 		} else {
-			if (rng_bernoulli(&l->rng, m->p_gb))
+			if (rng_bernoulli(&ld->rng, m->p_gb))
 				ld->ge_bad = true;
 		}
-		return rng_bernoulli(&l->rng, ld->ge_bad ? m->loss_bad : m->loss_good);
+		return rng_bernoulli(&ld->rng, ld->ge_bad ? m->loss_bad : m->loss_good);
 	}
 	return false;
 }
@@ -158,7 +167,8 @@ arrive(struct sim *sim, void *ctx, void *arg)
 	if (!ld->fl_head)
 		ld->fl_tail = NULL;
 	else
-		sim_timer_set(sim, &ld->arrive, ld->fl_head->when);
+		sim_timer_set_keyed(sim, &ld->arrive, ld->fl_head->when, ld->fl_head->key,
+				    to->node->id + 1);
 	p->next = NULL;
 	ld->in_flight--;
 	stats_rx(&l->cnt, p->len);
@@ -180,6 +190,8 @@ tx_done(struct sim *sim, void *ctx, void *arg)
 	} else {
 		/* Beyond the largest time: in flight until the end, never delivered. */
 		p->when = sim_time_add(sim_now(sim), l->p.delay);
+		/* Its arrival's place among events at one instant: the sender's (sim.h). */
+		p->key = sim_key(sim, l->end[ld->side]->node->id + 1);
 		p->next = NULL;
 		if (ld->fl_tail)
 			ld->fl_tail->next = p;
@@ -188,7 +200,8 @@ tx_done(struct sim *sim, void *ctx, void *arg)
 		ld->fl_tail = p;
 		ld->in_flight++;
 		if (!sim_timer_armed(&ld->arrive))
-			sim_timer_set(sim, &ld->arrive, p->when);
+			sim_timer_set_keyed(sim, &ld->arrive, p->when, p->key,
+					    l->end[1 - ld->side]->node->id + 1);
 	}
 	if (ld->q_head) {
 		struct pkt *next = ld->q_head;

@@ -248,6 +248,7 @@ struct link_dir {
 	struct pkt *tx;		/* being serialised, or NULL */
 	struct sim_timer tx_done;
 	bool ge_bad;		/* Gilbert-Elliott state */
+	struct rng rng;		/* its loss draws: stream "link/<name>/<from>><to>" */
 	struct pkt *fl_head, *fl_tail;	/* on the wire, in arrival order (pkt->when) */
 	uint64_t in_flight;	/* frames on the wire */
 	struct sim_timer arrive;	/* armed for the first frame on the wire */
@@ -265,7 +266,6 @@ struct link {
 	struct iface *end[2];
 	struct link_params p;
 	bool up;
-	struct rng rng;		/* stream "link/<name>" */
 	struct link_dir dir[2];	/* dir[i] sends from end[i] to end[1-i] */
 	struct counters cnt;
 };

@@ -31,6 +31,7 @@ struct pkt {
 	uint8_t ttl;		/* IP TTL or hop limit as received, set before local delivery */
 	uint32_t mark;		/* free for the current owner's use */
 	int64_t when;		/* free for the current owner's use (a link: arrival time) */
+	uint64_t key;		/* free for the current owner's use (a link: its event key, sim_key()) */
 	uint8_t buf[];
 };
 

@@ -2,12 +2,12 @@
  * sched.h - the scheduler interface: the set of pending events.
  *
  * A scheduler keeps struct sim_event pointers ordered by sim_event_cmp()
- * (time, then insertion sequence).  It uses only the `s` union of the
+ * (time, actor, key).  It uses only the `s` union of the
  * event for its own bookkeeping and never frees events: the core in
  * sim.c owns them.  Every implementation must pass the same test suite
  * (tests/unit/test_sched.c).
  *
- *   heap      4-ary implicit heap of (time, seq, event) entries; removal
+ *   heap      4-ary implicit heap of (time, key, event, actor) entries; removal
  *             by the index kept in the event: O(log n).
  *   calendar  calendar queue (R. Brown, CACM 1988) with buckets resized
  *             as the population changes; O(1) expected insert and pop,

@@ -7,8 +7,8 @@
  * Time is cut into buckets of `width` ns (a power of two); bucket i holds
  * the events whose time t has (t / width) % nb == i, whatever their
  * "year" (one year is nb * width).  Each bucket is a list sorted by
- * sim_event_cmp() (time, then insertion sequence), doubly linked through
- * ev->s.l, so removing an event is O(1) and equal times stay FIFO.  The
+ * sim_event_cmp() (time, then actor, then key), doubly linked through
+ * ev->s.l, so removing an event is O(1).  The
  * dequeue position (cur, cur_start) walks the buckets in time order; the
  * head of bucket cur is next when its time lies below cur_start + width.
  *

@@ -1,7 +1,7 @@
 /*
  * sched_heap.c - the "heap" scheduler: a 4-ary implicit heap.
  *
- * Each heap slot holds the ordering key (time, seq) next to the event
+ * Each heap slot holds the ordering key (time, actor, key) next to the event
  * pointer, so sifting compares slots without touching the events; the
  * only write to an event is its position, ev->s.heap_idx, kept up to date
  * on every move so that remove() finds the event in O(1) and takes it out
@@ -12,7 +12,7 @@
  * of four slots; with a 64-byte aligned array a group never straddles
  * more cache lines than it must.  The array grows by doubling.
  *
- * Order is sim_event_cmp() of sim.h: time, then insertion sequence.
+ * Order is sim_event_cmp() of sim.h: time, then actor, then key.
  */
 #include <assert.h>
 #include <stdint.h>
@@ -34,6 +34,7 @@ struct heap_slot {
 	sim_time_t time;
 	uint64_t seq;
 	struct sim_event *ev;
+	uint32_t actor;
 };
 
 struct sched {
@@ -54,17 +55,15 @@ heap_child(uint32_t p)
 	return 4 * p - 8;
 }
 
-/* Whether slot a runs before slot b: (time, seq) as one 128-bit number. */
+/* Whether slot a runs before slot b: (time, actor, seq), sim_event_cmp(). */
 static inline int
 heap_less(const struct heap_slot *a, const struct heap_slot *b)
 {
-	unsigned __int128 ka, kb;
-
-	ka = ((unsigned __int128)((uint64_t)a->time ^ (1ULL << 63)) << 64) |
-	    a->seq;
-	kb = ((unsigned __int128)((uint64_t)b->time ^ (1ULL << 63)) << 64) |
-	    b->seq;
-	return ka < kb;
+	if (a->time != b->time)
+		return a->time < b->time;
+	if (a->actor != b->actor)
+		return a->actor < b->actor;
+	return a->seq < b->seq;
 }
 
 static inline void
@@ -205,7 +204,7 @@ heap_destroy(struct sched *h)
 static void
 heap_insert(struct sched *h, struct sim_event *ev)
 {
-	struct heap_slot x = { ev->time, ev->seq, ev };
+	struct heap_slot x = { ev->time, ev->seq, ev, ev->actor };
 
 	if (h->end == h->cap)
 		heap_grow(h);

@@ -27,7 +27,8 @@ struct sim {
 	const struct sched_ops *ops;
 	struct sched *sched;
 	sim_time_t now;
-	uint64_t seq;
+	uint64_t seq;		/* the count of the next key */
+	uint32_t actor;		/* whose code runs (sim_actor()) */
 	uint64_t events_run;
 	uint64_t event_limit;
 	size_t never;		/* events in state EV_NEVER */
@@ -168,11 +169,42 @@ ev_release(struct sim *sim, struct sim_event *ev)
  * An event due after the largest time is kept out of the scheduler: it
  * can never run, and no scheduler has to order times that large.
  */
+uint64_t
+sim_key(struct sim *sim, uint32_t origin)
+{
+	assert(origin <= SIM_ORIGIN_MAX);
+	if (sim->seq > SIM_KEY_COUNT_MAX) {
+		/* 2^40 events: days of any run this engine makes. */
+		fprintf(stderr, "cometsim: more than %" PRIu64 " events scheduled: the event keys ran out\n",
+			(uint64_t)SIM_KEY_COUNT_MAX);
+		abort();
+	}
+	return (uint64_t)origin << SIM_KEY_SHIFT | sim->seq++;
+}
+
+uint32_t
+sim_actor(const struct sim *sim)
+{
+	return sim->actor;
+}
+
+uint32_t
+sim_set_actor(struct sim *sim, uint32_t actor)
+{
+	uint32_t old = sim->actor;
+
+	assert(actor <= SIM_ACTOR_MAX);
+	sim->actor = actor;
+	return old;
+}
+
 static void
-ev_insert(struct sim *sim, struct sim_event *ev, sim_time_t when)
+ev_insert_keyed(struct sim *sim, struct sim_event *ev, sim_time_t when, uint64_t key,
+		uint32_t actor)
 {
 	assert(when >= sim->now);
-	ev->seq = sim->seq++;
+	ev->seq = key;
+	ev->actor = actor;
 	if (when > SIM_TIME_LIMIT) {
 		ev->time = SIM_TIME_NEVER;
 		ev->state = EV_NEVER;
@@ -182,6 +214,12 @@ ev_insert(struct sim *sim, struct sim_event *ev, sim_time_t when)
 	ev->time = when;
 	ev->state = EV_PENDING;
 	sim->ops->insert(sim->sched, ev);
+}
+
+static void
+ev_insert(struct sim *sim, struct sim_event *ev, sim_time_t when)
+{
+	ev_insert_keyed(sim, ev, when, sim_key(sim, SIM_ORIGIN_LOCAL), sim->actor);
 }
 
 /* Take a pending or never-due event out of the set. */
@@ -244,6 +282,14 @@ sim_timer_set(struct sim *sim, struct sim_timer *t, sim_time_t when)
 {
 	ev_remove(sim, &t->ev);
 	ev_insert(sim, &t->ev, when);
+}
+
+void
+sim_timer_set_keyed(struct sim *sim, struct sim_timer *t, sim_time_t when, uint64_t key,
+		    uint32_t actor)
+{
+	ev_remove(sim, &t->ev);
+	ev_insert_keyed(sim, &t->ev, when, key, actor);
 }
 
 void
@@ -377,6 +423,7 @@ sim_run(struct sim *sim, sim_time_t end)
 		}
 		ops->pop(sched);
 		sim->now = ev->time;
+		sim->actor = ev->actor;
 		fn = ev->fn;
 		ctx = ev->ctx;
 		arg = ev->arg;

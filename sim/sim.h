@@ -2,8 +2,8 @@
  * sim.h - the discrete-event core: virtual time, events, the run loop.
  *
  * Virtual time is a signed 64-bit count of nanoseconds.  Events run in
- * (time, insertion sequence) order, so events scheduled for the same
- * instant run first-in first-out, always the same way.  The pending set
+ * (time, actor, key) order (below, "The order of events due at the same
+ * time"), always the same way.  The pending set
  * lives in one of the schedulers of sched.h, chosen per run.
  *
  * Two kinds of event:
@@ -61,7 +61,7 @@ enum sim_event_state {
  */
 struct sim_event {
 	sim_time_t time;
-	uint64_t seq;		/* insertion sequence: FIFO among equal times */
+	uint64_t seq;		/* the key among equal times: (origin << SIM_KEY_SHIFT) | count */
 	sim_event_fn fn;
 	void *ctx;
 	void *arg;
@@ -73,6 +73,7 @@ struct sim_event {
 	} s;
 	uint8_t state;		/* enum sim_event_state */
 	uint8_t pooled;		/* allocated by sim_schedule(), freed after it runs */
+	uint32_t actor;		/* whose code it runs (below) */
 };
 
 /* A timer embedded in its owner: set it up once, then arm and cancel freely. */
@@ -93,12 +94,52 @@ sim_time_add(sim_time_t t, sim_time_t d)
 	return t + d;
 }
 
+/*
+ * The order of events due at the same time.  Every event has an actor,
+ * the one whose code it runs: a node (numbered from 1 by whoever builds
+ * the network: its creation order plus one), or SIM_ACTOR_RUN for the
+ * run's own events (a script's, a fault's).  An event inherits the actor
+ * of the code that schedules it (sim_actor()); a frame crossing a link is
+ * delivered to the receiving node's actor (sim_timer_set_keyed()).  And
+ * every event has a key: an origin in the top bits and a count below,
+ * the count growing with every event scheduled.  The origin is
+ * SIM_ORIGIN_LOCAL for an event its actor scheduled, and the sending node
+ * for a frame, whose key is taken when the frame leaves its link's
+ * transmitter (sim_key()).
+ *
+ * At one instant events run by actor, then by key: the run's own first,
+ * then node by node; within a node, its own events in the order they were
+ * scheduled, then the frames that arrive, by sending node and, from one
+ * sender, in the order sent.  The order of one node's events so depends
+ * only on what the node and its senders did, never on what other nodes
+ * did meanwhile, and the order of everything on which node holds it: a
+ * run split over several processes (each running some nodes' events)
+ * runs every node's events in this order, and its outputs merged by
+ * (time, actor) come out in the order of one process (doc/engine.md,
+ * "Time and events").
+ */
+#define SIM_ACTOR_RUN		0u
+#define SIM_ORIGIN_LOCAL	0u
+#define SIM_KEY_SHIFT		40
+#define SIM_ORIGIN_MAX		((1u << (64 - SIM_KEY_SHIFT)) - 1)	/* 16 777 215 */
+#define SIM_ACTOR_MAX		SIM_ORIGIN_MAX
+#define SIM_KEY_COUNT_MAX	((UINT64_C(1) << SIM_KEY_SHIFT) - 1)
+
+/* The origin of a key. */
+static inline uint32_t
+sim_key_origin(uint64_t key)
+{
+	return (uint32_t)(key >> SIM_KEY_SHIFT);
+}
+
 /* Ordering of two pending events: negative when a runs before b. */
 static inline int
 sim_event_cmp(const struct sim_event *a, const struct sim_event *b)
 {
 	if (a->time != b->time)
 		return a->time < b->time ? -1 : 1;
+	if (a->actor != b->actor)
+		return a->actor < b->actor ? -1 : 1;
 	return a->seq < b->seq ? -1 : (a->seq > b->seq);
 }
 
@@ -145,6 +186,23 @@ struct sim_event *sim_schedule(struct sim *sim, sim_time_t delay,
 /* As sim_schedule() at absolute time `when` (>= sim_now()). */
 struct sim_event *sim_schedule_at(struct sim *sim, sim_time_t when,
 				  sim_event_fn fn, void *ctx, void *arg);
+/*
+ * A key of `origin` (<= SIM_ORIGIN_MAX), as an event scheduled now
+ * would get a key of SIM_ORIGIN_LOCAL: for a frame put in flight by a
+ * node, delivered later with sim_timer_set_keyed().
+ */
+uint64_t sim_key(struct sim *sim, uint32_t origin);
+/*
+ * The actor whose code runs: the running event's, or, outside events,
+ * the last set (SIM_ACTOR_RUN at first).
+ */
+uint32_t sim_actor(const struct sim *sim);
+/*
+ * Make `actor` (<= SIM_ACTOR_MAX) the one whose code runs, for code that
+ * acts on a node's behalf outside its events (building the node's
+ * entities, a script starting them); returns the one before, to put back.
+ */
+uint32_t sim_set_actor(struct sim *sim, uint32_t actor);
 /* Cancel a pending one-shot event; returns 0, or -1 if it was not pending. */
 int sim_cancel(struct sim *sim, struct sim_event *ev);
 
@@ -154,6 +212,9 @@ void sim_timer_init(struct sim_timer *t, sim_event_fn fn, void *ctx, void *arg);
 void sim_timer_set(struct sim *sim, struct sim_timer *t, sim_time_t when);
 /* Arm (or re-arm) a timer to fire `delay` ns from now. */
 void sim_timer_after(struct sim *sim, struct sim_timer *t, sim_time_t delay);
+/* (Re)arm at `when` with a key taken earlier (sim_key()), to run `actor`'s code. */
+void sim_timer_set_keyed(struct sim *sim, struct sim_timer *t, sim_time_t when,
+			 uint64_t key, uint32_t actor);
 /* Disarm a timer; harmless if it is not armed. */
 void sim_timer_cancel(struct sim *sim, struct sim_timer *t);
 /* Whether the timer is armed (also when it is due too late to ever fire). */

@@ -1331,10 +1331,61 @@ suite_init(void)
 	return cur_ops ? 0 : -1;
 }
 
+/*
+ * The order at one instant (sim.h): by actor, the run's first; within an
+ * actor its own events in the order scheduled, then keyed ones by origin
+ * and, from one origin, in the order their keys were taken, whatever the
+ * order in which they were armed.
+ */
+static void
+h_actor(struct sim *sim, void *ctx, void *arg)
+{
+	/* What it schedules is its actor's. */
+	trace_add(ctx, sim_now(sim), (long)(intptr_t)arg * 1000 + sim_actor(sim));
+}
+
+static void
+test_keys(void)
+{
+	struct sim *sim = new_sim();
+	struct trace tr = { 0 };
+	struct sim_timer t[4];
+	uint64_t k7a, k2, k7b;
+	static const long want[] = { 9000, 10001, 11001, 2001, 7001, 8001, 12003, 1001 };
+
+	for (int i = 0; i < 4; i++)
+		sim_timer_init(&t[i], h_actor, &tr, (void *)(intptr_t)(i == 0 ? 1 : i == 1 ? 2 : i == 2 ? 7 : 8));
+	CU_ASSERT_EQUAL(sim_actor(sim), SIM_ACTOR_RUN);
+	k7a = sim_key(sim, 7);		/* taken first, by the origin with the larger number */
+	k2 = sim_key(sim, 2);
+	k7b = sim_key(sim, 7);
+	/* Armed in the opposite order of the keys, and before the local events. */
+	sim_timer_set_keyed(sim, &t[3], 100, k7b, 1);
+	sim_timer_set_keyed(sim, &t[1], 100, k2, 1);
+	sim_timer_set_keyed(sim, &t[2], 100, k7a, 1);
+	sim_timer_set_keyed(sim, &t[0], 101, sim_key(sim, 1), 1);	/* a later instant */
+	/* Actor 3's event scheduled first: it still runs after actor 1's. */
+	CU_ASSERT_EQUAL(sim_set_actor(sim, 3), SIM_ACTOR_RUN);
+	sim_schedule_at(sim, 100, h_actor, &tr, (void *)(intptr_t)12);
+	sim_set_actor(sim, 1);
+	sim_schedule_at(sim, 100, h_actor, &tr, (void *)(intptr_t)10);
+	sim_schedule_at(sim, 100, h_actor, &tr, (void *)(intptr_t)11);
+	CU_ASSERT_EQUAL(sim_set_actor(sim, SIM_ACTOR_RUN), 1);
+	sim_schedule_at(sim, 100, h_actor, &tr, (void *)(intptr_t)9);	/* the run's, last */
+	CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_EMPTY);
+	CU_ASSERT_EQUAL_FATAL(tr.n, 8);
+	for (size_t i = 0; i < 8; i++)
+		CU_ASSERT_EQUAL(tr.r[i].id, want[i]);
+	CU_ASSERT_EQUAL(sim_key_origin(k2), 2);
+	trace_free(&tr);
+	sim_destroy(sim);
+}
+
 static const struct {
 	const char *name;
 	CU_TestFunc fn;
 } sched_tests[] = {
+	{ "keys among equal times", test_keys },
 	{ "order", test_order },
 	{ "fifo ties", test_fifo_ties },
 	{ "cancel", test_cancel },
