@@ -14,8 +14,9 @@
  *                     and the byte where a buffer goes wrong
  *   rae_decide.c      metric aggregation and the decision process
  *                     (doc/rae.md)
- *   rae_rib.c         the RIB: prefixes in a hash keyed by prefix, AS paths
- *                     and path attributes interned and reference counted
+ *   rae_rib.c         the RIB: prefixes in a hash keyed by prefix, path
+ *                     attributes interned and reference counted, AS paths
+ *                     shared by every RIB of the process as cells
  *   rae_msg.c         the 5-byte framing and the messages of rae.proto and
  *                     cmerae.proto, decoded into an arena and checked
  *                     (its API is in rae_wire.h, which the CME shares)
@@ -181,12 +182,20 @@ int rae_config_xml_pack(const char *buf, size_t len, const char *file, uint8_t *
 
 #define RAE_PEER_NONE	0xffff
 
-/* An AS path, interned: one copy per distinct sequence, reference counted. */
+/*
+ * An AS path, as a cell of the process's shared store: its first AS in
+ * front of the rest of the path, itself a cell (NULL after the origin).
+ * Every RIB of the process shares the cells: the path an RAE learns from
+ * peer A is one cell in front of the cell that holds A's own path.  One
+ * cell per distinct (AS, rest), reference counted (a cell holds one
+ * reference on its rest).
+ */
 struct rae_aspath {
+	struct rae_aspath *rest;	/* NULL: asn is the origin */
+	uint32_t asn;		/* the first AS: the next-hop AS of a RIB's path */
 	uint32_t refcnt;
-	uint32_t hash;
-	uint16_t len;
-	uint32_t asn[];		/* asn[0]: the next-hop AS; asn[len-1]: the origin */
+	uint32_t hash;		/* of the whole sequence, from the content */
+	uint16_t len;		/* ASes from this one to the origin */
 };
 
 /*
@@ -250,18 +259,16 @@ struct rae_pool {
 struct rae_rib {
 	struct rae_dest **slot;		/* open addressing, linear probing */
 	size_t nslot, count;
-	GHashTable *aspaths;		/* struct rae_aspath* set */
 	GHashTable *attrs;		/* struct rae_attr* set */
 	unsigned nslots;		/* class slots */
 	struct rae_decide_params dp;
 	/*
-	 * pools: every destination, path, attribute and AS path (one pool
-	 * per AS path length) comes from chunks that grow with the RIB
+	 * pools: every destination, path and attribute comes from chunks
+	 * that grow with the RIB (the AS paths are the process's store's)
 	 */
 	GPtrArray *chunks;
 	size_t pool_bytes;		/* in the chunks */
 	struct rae_pool dest_pool, path_pool, attr_pool;
-	struct rae_pool *aspath_pools[RAE_MAX_ASPATH + 1];	/* by length, made on use */
 	uint64_t npaths;
 };
 
@@ -282,10 +289,23 @@ void rae_rib_foreach(struct rae_rib *rib, void (*fn)(struct rae_dest *d, void *c
  * (family, address, length); g_free the array.
  */
 struct rae_dest **rae_rib_sorted(const struct rae_rib *rib, bool skip_local, size_t *n);
-/* Interned AS path (a new reference). */
-struct rae_aspath *rae_aspath_get(struct rae_rib *rib, const uint32_t *asn, unsigned len);
-void rae_aspath_put(struct rae_rib *rib, struct rae_aspath *p);
+/*
+ * The AS path asn[0..len) from the shared store (a new reference); len is
+ * 1 to RAE_MAX_ASPATH.
+ */
+struct rae_aspath *rae_aspath_get(const uint32_t *asn, unsigned len);
+void rae_aspath_put(struct rae_aspath *p);
 bool rae_aspath_contains(const struct rae_aspath *p, uint32_t asn);
+/* The ASes of p, first to origin, into out (p->len of them); returns p->len. */
+unsigned rae_aspath_copy(const struct rae_aspath *p, uint32_t *out);
+/* Cells in the shared store, and the bytes it holds (cells, table, free ones). */
+size_t rae_aspath_cells(void);
+size_t rae_aspath_store_bytes(void);
+/*
+ * Distinct AS paths the RIB's paths hold (counted by a walk: the cells
+ * are shared, so no RIB keeps a table of its own).
+ */
+size_t rae_rib_aspaths(const struct rae_rib *rib);
 /*
  * Interned attributes (a new reference; takes its own reference on
  * aspath).  m has rib->nslots entries; only those in classmask count.
@@ -327,7 +347,8 @@ unsigned rae_rel_class(enum rae_rel rel);
 bool rae_rel_exports(enum rae_rel from, enum rae_rel to);
 /*
  * Memory the RIB holds, in bytes: the slot table and the pools exactly,
- * the interning tables estimated.
+ * the interning table estimated; not the AS paths, which are the
+ * process's (rae_aspath_store_bytes).
  */
 size_t rae_rib_memory(const struct rae_rib *rib);
 

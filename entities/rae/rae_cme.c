@@ -287,7 +287,8 @@ cme_drain(struct sim *sim, void *ctx, void *arg)
 				mp = rae_pbarena_alloc(&a, sizeof(*mp));
 				comet__cmerae__path__init(mp);
 				mp->n_as_path = p->attr->aspath->len;
-				mp->as_path = (uint32_t *)p->attr->aspath->asn;
+				mp->as_path = rae_pbarena_alloc(&a, p->attr->aspath->len * sizeof(uint32_t));
+				rae_aspath_copy(p->attr->aspath, mp->as_path);
 				for (unsigned s = 0; s < c->ndp; s++)
 					if (p->pref & (1u << s)) {
 						cm[k].cos = c->dp[s].cos;

@@ -137,13 +137,14 @@ path_cmp(const struct rae_decide_params *dp, const struct rae_path *a,
 		return sa > sb ? -1 : 1;
 	if (pa->len != pb->len)
 		return pa->len < pb->len ? -1 : 1;
-	if (pa->asn[0] != pb->asn[0])
-		return pa->asn[0] < pb->asn[0] ? -1 : 1;
+	if (pa->asn != pb->asn)
+		return pa->asn < pb->asn ? -1 : 1;
 	if (a->peer != b->peer)
 		return a->peer < b->peer ? -1 : 1;
-	for (unsigned i = 0; i < pa->len; i++)
-		if (pa->asn[i] != pb->asn[i])
-			return pa->asn[i] < pb->asn[i] ? -1 : 1;
+	/* AS by AS; one cell is one sequence, so the walk stops where they meet. */
+	for (; pa != pb; pa = pa->rest, pb = pb->rest)
+		if (pa->asn != pb->asn)
+			return pa->asn < pb->asn ? -1 : 1;
 	return 0;
 }
 

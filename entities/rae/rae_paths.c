@@ -98,8 +98,8 @@ row(FILE *f, const struct rae *r, const char *pfx, uint32_t cos, const struct ra
 
 	fprintf(f, "%" PRIu32 ",%s,%" PRIu32 ",%" PRIu32, r->cfg->local_as, pfx, cos,
 		r->cfg->local_as);
-	for (unsigned i = 0; asp && i < asp->len; i++)
-		fprintf(f, " %" PRIu32, asp->asn[i]);
+	for (; asp; asp = asp->rest)
+		fprintf(f, " %" PRIu32, asp->asn);
 	fprintf(f, ",%s,%s,%s,%s\n", csv_num(m->delay, d, sizeof(d)),
 		csv_num(m->loss, l, sizeof(l)), csv_num(m->bw, b, sizeof(b)),
 		csv_num(score, s, sizeof(s)));

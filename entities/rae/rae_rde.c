@@ -111,7 +111,7 @@ adv_compute_cfg(const struct rae_config *c, struct rae_peer *p, const struct rae
 		/* The policy: what peers and providers offer goes to customers only. */
 		if (!rae_rel_exports(c->peers[q->peer].rel, p->cfg->rel))
 			continue;
-		pv = rae_config_prov(c, p->cfg->asn, true, q->attr->aspath->asn[0], NULL);
+		pv = rae_config_prov(c, p->cfg->asn, true, q->attr->aspath->asn, NULL);
 		if (!pv)
 			continue;
 		for (unsigned s = 0; s < c->ndp; s++)
@@ -190,7 +190,7 @@ pb_adv_path(struct rae *r, struct rae_pbarena *a, const struct adv_item *it)
 	p->as_path = rae_pbarena_alloc(a, len * sizeof(uint32_t));
 	p->as_path[0] = c->local_as;
 	if (it->attr)
-		memcpy(p->as_path + 1, it->attr->aspath->asn, it->attr->aspath->len * sizeof(uint32_t));
+		rae_aspath_copy(it->attr->aspath, p->as_path + 1);
 	p->class_table = rae_pbarena_alloc(a, c->ndp * sizeof(*p->class_table));
 	for (unsigned s = 0; s < c->ndp; s++) {
 		const struct rae_metric *pm;
@@ -545,9 +545,9 @@ rae_rde_update(struct rae_peer *p, const Comet__Rae__Update *u, char *why, size_
 				r->paths_unusable++;
 				continue;
 			}
-			asp = rae_aspath_get(&r->rib, pp->as_path, (unsigned)pp->n_as_path);
+			asp = rae_aspath_get(pp->as_path, (unsigned)pp->n_as_path);
 			attrs[n++] = rae_attr_get(&r->rib, asp, mask, m);
-			rae_aspath_put(&r->rib, asp);
+			rae_aspath_put(asp);
 		}
 		for (size_t j = 0; j < rt->n_prefixes; j++) {
 			struct prefix pfx;

@@ -7,7 +7,8 @@
  * 10 000-AS graph, doc/scale.md):
  *  - destinations live in an open-addressing hash table keyed by the
  *    prefix (linear probing, backward-shift deletion, at most half full);
- *  - AS paths are interned: one reference-counted copy per sequence;
+ *  - AS paths are cells of a store the process's RIBs share (below): an
+ *    AS in front of the rest of the path, one cell per distinct pair;
  *  - path attributes (AS path, classes offered, metric per class; the
  *    score is computed when the decision compares two paths) are
  *    interned too, so the thousands of prefixes of one update share one
@@ -132,89 +133,228 @@ path_free(struct rae_rib *rib, struct rae_path *p)
 	rib->npaths--;
 }
 
-/* The pool of the AS paths of `len` ASes, made on first use. */
-static struct rae_pool *
-aspath_pool(struct rae_rib *rib, unsigned len)
-{
-	if (!rib->aspath_pools[len]) {
-		rib->aspath_pools[len] = g_new(struct rae_pool, 1);
-		pool_init(rib->aspath_pools[len],
-			  sizeof(struct rae_aspath) + len * sizeof(uint32_t));
-	}
-	return rib->aspath_pools[len];
-}
+/* ---- AS paths: the process's shared store of cells ---- */
 
-/* ---- interned AS paths and attributes ---- */
+/*
+ * Every RIB of the process takes its AS paths from one store, so that the
+ * path a thousand RAEs learn from peer A is, in each of them, one cell in
+ * front of the cell A holds: at one prefix per AS, about one cell per
+ * (RAE, prefix) instead of a copy of the whole path per (RAE, prefix,
+ * peer).  The cells live in an open-addressing table keyed by (AS, rest)
+ * (linear probing, backward-shift deletion, at most three quarters full)
+ * and come from chunks with a free list; when the last cell goes, so do
+ * the chunks and the table.  The hash is computed from the ASes, never
+ * from a pointer, and nothing iterates over the table but its own growth:
+ * every run is the same whatever else the process holds.
+ */
+#define STORE_CHUNK	4096	/* cells per chunk */
+#define STORE_MIN_SLOTS	1024
 
-static guint
-aspath_hash_fn(gconstpointer k)
-{
-	return ((const struct rae_aspath *)k)->hash;
-}
-
-static gboolean
-aspath_eq_fn(gconstpointer x, gconstpointer y)
-{
-	const struct rae_aspath *a = x, *b = y;
-
-	return a->len == b->len && memcmp(a->asn, b->asn, a->len * sizeof(uint32_t)) == 0;
-}
+static struct {
+	struct rae_aspath **slot;
+	size_t nslot, count;
+	struct rae_aspath *free;	/* linked through rest */
+	GPtrArray *chunks;
+} store;
 
 static uint32_t
-aspath_hash(const uint32_t *asn, unsigned len)
+cell_hash(uint32_t asn, const struct rae_aspath *rest)
 {
-	uint64_t h = mix64(len + 0x9e3779b97f4a7c15ULL);
+	return (uint32_t)mix64(((uint64_t)(rest ? rest->hash : 0x9e3779b9u) << 32) ^ asn ^
+			       ((uint64_t)(rest ? rest->len : 0) << 24));
+}
 
-	for (unsigned i = 0; i < len; i++)
-		h = mix64(h ^ asn[i]);
-	return (uint32_t)h;
+static size_t
+store_slot(uint32_t h, uint32_t asn, const struct rae_aspath *rest)
+{
+	size_t mask = store.nslot - 1, i = h & mask;
+
+	while (store.slot[i] && !(store.slot[i]->asn == asn && store.slot[i]->rest == rest))
+		i = (i + 1) & mask;
+	return i;
+}
+
+static void
+store_grow(void)
+{
+	struct rae_aspath **old = store.slot;
+	size_t n = store.nslot;
+
+	store.nslot = n ? 2 * n : STORE_MIN_SLOTS;
+	store.slot = g_new0(struct rae_aspath *, store.nslot);
+	for (size_t i = 0; i < n; i++)
+		if (old[i]) {
+			size_t mask = store.nslot - 1, j = old[i]->hash & mask;
+
+			while (store.slot[j])
+				j = (j + 1) & mask;
+			store.slot[j] = old[i];
+		}
+	g_free(old);
+}
+
+/* The cell (asn, rest), a new reference; a new cell takes one on rest. */
+static struct rae_aspath *
+cell_get(uint32_t asn, struct rae_aspath *rest)
+{
+	uint32_t h = cell_hash(asn, rest);
+	struct rae_aspath *c;
+	size_t i;
+
+	if (4 * (store.count + 1) > 3 * store.nslot)
+		store_grow();
+	i = store_slot(h, asn, rest);
+	if (store.slot[i]) {
+		store.slot[i]->refcnt++;
+		return store.slot[i];
+	}
+	if (!store.free) {
+		struct rae_aspath *chunk = g_new(struct rae_aspath, STORE_CHUNK);
+
+		if (!store.chunks)
+			store.chunks = g_ptr_array_new_with_free_func(g_free);
+		g_ptr_array_add(store.chunks, chunk);
+		for (size_t k = STORE_CHUNK; k-- > 0;) {
+			chunk[k].rest = store.free;
+			store.free = &chunk[k];
+		}
+	}
+	c = store.free;
+	store.free = c->rest;
+	c->rest = rest;
+	c->asn = asn;
+	c->refcnt = 1;
+	c->hash = h;
+	c->len = (uint16_t)(rest ? rest->len + 1 : 1);
+	if (rest)
+		rest->refcnt++;
+	store.slot[i] = c;
+	store.count++;
+	return c;
+}
+
+/* Take cell c out of the table (backward-shift deletion) and free it. */
+static void
+cell_free(struct rae_aspath *c)
+{
+	size_t mask = store.nslot - 1, i = store_slot(c->hash, c->asn, c->rest), j = i;
+
+	assert(store.slot[i] == c);
+	store.slot[i] = NULL;
+	for (;;) {
+		size_t home;
+
+		j = (j + 1) & mask;
+		if (!store.slot[j])
+			break;
+		home = store.slot[j]->hash & mask;
+		/* Move j back to i unless its home lies cyclically in (i, j]. */
+		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+			store.slot[i] = store.slot[j];
+			store.slot[j] = NULL;
+			i = j;
+		}
+	}
+	c->rest = store.free;
+	store.free = c;
+	if (--store.count == 0) {
+		/* The last cell: give everything back. */
+		g_ptr_array_free(store.chunks, TRUE);
+		g_free(store.slot);
+		memset(&store, 0, sizeof(store));
+	}
 }
 
 struct rae_aspath *
-rae_aspath_get(struct rae_rib *rib, const uint32_t *asn, unsigned len)
+rae_aspath_get(const uint32_t *asn, unsigned len)
 {
-	union {
-		struct rae_aspath p;
-		char bytes[sizeof(struct rae_aspath) + RAE_MAX_ASPATH * sizeof(uint32_t)];
-	} key;
-	struct rae_aspath *p;
+	struct rae_aspath *p = NULL;
 
-	assert(len <= RAE_MAX_ASPATH);
-	key.p.len = (uint16_t)len;
-	key.p.hash = aspath_hash(asn, len);
-	memcpy(key.p.asn, asn, len * sizeof(uint32_t));
-	p = g_hash_table_lookup(rib->aspaths, &key.p);
-	if (p) {
-		p->refcnt++;
-		return p;
+	assert(len >= 1 && len <= RAE_MAX_ASPATH);
+	/* From the origin forwards, each cell in front of the last. */
+	for (unsigned i = len; i-- > 0;) {
+		struct rae_aspath *c = cell_get(asn[i], p);
+
+		if (p)
+			rae_aspath_put(p);
+		p = c;
 	}
-	p = pool_get(rib, aspath_pool(rib, len));
-	p->refcnt = 1;
-	p->len = (uint16_t)len;
-	p->hash = key.p.hash;
-	memcpy(p->asn, asn, len * sizeof(uint32_t));
-	g_hash_table_add(rib->aspaths, p);
 	return p;
 }
 
 void
-rae_aspath_put(struct rae_rib *rib, struct rae_aspath *p)
+rae_aspath_put(struct rae_aspath *p)
 {
-	assert(p->refcnt > 0);
-	if (--p->refcnt == 0) {
-		g_hash_table_remove(rib->aspaths, p);
-		pool_put(aspath_pool(rib, p->len), p);
+	while (p) {
+		struct rae_aspath *rest = p->rest;
+
+		assert(p->refcnt > 0);
+		if (--p->refcnt > 0)
+			break;
+		cell_free(p);
+		p = rest;
 	}
 }
 
 bool
 rae_aspath_contains(const struct rae_aspath *p, uint32_t asn)
 {
-	for (unsigned i = 0; i < p->len; i++)
-		if (p->asn[i] == asn)
+	for (; p; p = p->rest)
+		if (p->asn == asn)
 			return true;
 	return false;
 }
+
+unsigned
+rae_aspath_copy(const struct rae_aspath *p, uint32_t *out)
+{
+	unsigned n = 0;
+
+	for (; p; p = p->rest)
+		out[n++] = p->asn;
+	return n;
+}
+
+size_t
+rae_aspath_cells(void)
+{
+	return store.count;
+}
+
+size_t
+rae_aspath_store_bytes(void)
+{
+	return store.nslot * sizeof(struct rae_aspath *) +
+	       (store.chunks ? store.chunks->len : 0) * STORE_CHUNK * sizeof(struct rae_aspath);
+}
+
+static int
+ptr_cmp(const void *x, const void *y)
+{
+	uintptr_t a = (uintptr_t)*(const void *const *)x, b = (uintptr_t)*(const void *const *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+size_t
+rae_rib_aspaths(const struct rae_rib *rib)
+{
+	const void **v = g_new(const void *, rib->npaths ? rib->npaths : 1);
+	size_t n = 0, distinct = 0;
+
+	for (size_t i = 0; i < rib->nslot; i++)
+		if (rib->slot[i])
+			for (const struct rae_path *p = rib->slot[i]->paths; p; p = p->next)
+				v[n++] = p->attr->aspath;
+	/* Sorted by address only to count the distinct ones: the count is the same. */
+	qsort(v, n, sizeof(*v), ptr_cmp);
+	for (size_t i = 0; i < n; i++)
+		distinct += i == 0 || v[i] != v[i - 1];
+	g_free(v);
+	return distinct;
+}
+
+/* ---- interned attributes ---- */
 
 static guint
 attr_hash_fn(gconstpointer k)
@@ -277,12 +417,20 @@ rae_attr_put(struct rae_rib *rib, struct rae_attr *a)
 	assert(a->refcnt > 0);
 	if (--a->refcnt == 0) {
 		g_hash_table_remove(rib->attrs, a);
-		rae_aspath_put(rib, a->aspath);
+		rae_aspath_put(a->aspath);
 		pool_put(&rib->attr_pool, a);
 	}
 }
 
 /* ---- the destination table ---- */
+
+static void
+attr_drop_aspath(gpointer key, gpointer value, gpointer data)
+{
+	(void)value;
+	(void)data;
+	rae_aspath_put(((struct rae_attr *)key)->aspath);
+}
 
 void
 rae_rib_init(struct rae_rib *rib, const struct rae_decide_params *dp)
@@ -292,7 +440,6 @@ rae_rib_init(struct rae_rib *rib, const struct rae_decide_params *dp)
 	rib->nslots = dp->nslots;
 	rib->nslot = RIB_MIN_SLOTS;
 	rib->slot = g_new0(struct rae_dest *, rib->nslot);
-	rib->aspaths = g_hash_table_new(aspath_hash_fn, aspath_eq_fn);
 	rib->attrs = g_hash_table_new(attr_hash_fn, attr_eq_fn);
 	rib->chunks = g_ptr_array_new_with_free_func(g_free);
 	pool_init(&rib->dest_pool, sizeof(struct rae_dest));
@@ -306,12 +453,13 @@ rae_rib_fini(struct rae_rib *rib)
 {
 	if (!rib->slot)
 		return;
-	/* Every object lives in the pools' chunks: they go all at once. */
+	/*
+	 * Every object lives in the pools' chunks: they go all at once, after
+	 * each attribute gave back its AS path to the shared store.
+	 */
+	g_hash_table_foreach(rib->attrs, attr_drop_aspath, NULL);
 	g_hash_table_destroy(rib->attrs);
-	g_hash_table_destroy(rib->aspaths);
 	g_ptr_array_free(rib->chunks, TRUE);
-	for (unsigned i = 0; i <= RAE_MAX_ASPATH; i++)
-		g_free(rib->aspath_pools[i]);
 	g_free(rib->slot);
 	memset(rib, 0, sizeof(*rib));
 }
@@ -530,10 +678,11 @@ size_t
 rae_rib_memory(const struct rae_rib *rib)
 {
 	/*
-	 * The slot table and the pools' chunks exactly; the two interning
-	 * tables at about 16 bytes an entry (GLib's: a key and a hash a
-	 * bucket, at most 15/16 full and about half after it grows).
+	 * The slot table and the pools' chunks exactly; the interning table
+	 * at about 16 bytes an entry (GLib's: a key and a hash a bucket, at
+	 * most 15/16 full and about half after it grows).  The AS paths are
+	 * the process's store's, not the RIB's.
 	 */
 	return rib->nslot * sizeof(struct rae_dest *) + rib->pool_bytes +
-	       (g_hash_table_size(rib->attrs) + g_hash_table_size(rib->aspaths)) * 16;
+	       g_hash_table_size(rib->attrs) * 16;
 }

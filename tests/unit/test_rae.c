@@ -138,10 +138,10 @@ mk_attr(struct rae_rib *rib, const uint32_t *asn, unsigned len, double delay, do
 	double bw)
 {
 	struct rae_metric m = { delay, loss, bw };
-	struct rae_aspath *p = rae_aspath_get(rib, asn, len);
+	struct rae_aspath *p = rae_aspath_get(asn, len);
 	struct rae_attr *a = rae_attr_get(rib, p, 1, &m);
 
-	rae_aspath_put(rib, p);
+	rae_aspath_put(p);
 	return a;
 }
 
@@ -247,10 +247,11 @@ test_rib_interning(void)
 	struct rae_aspath *p1, *p2;
 	struct rae_attr *a1, *a2;
 	struct rae_metric m = { 0.01, 0, 1e6 };
+	size_t cells = rae_aspath_cells();
 
 	rib_one_class(&rib, 1, false);
-	p1 = rae_aspath_get(&rib, asn, 3);
-	p2 = rae_aspath_get(&rib, asn, 3);
+	p1 = rae_aspath_get(asn, 3);
+	p2 = rae_aspath_get(asn, 3);
 	CU_ASSERT_PTR_EQUAL(p1, p2);
 	CU_ASSERT_EQUAL(p1->refcnt, 2);
 	CU_ASSERT_TRUE(rae_aspath_contains(p1, 9));
@@ -267,9 +268,15 @@ test_rib_interning(void)
 	rae_attr_put(&rib, a1);
 	rae_attr_put(&rib, a1);
 	CU_ASSERT_EQUAL(g_hash_table_size(rib.attrs), 0);
-	rae_aspath_put(&rib, p1);
-	rae_aspath_put(&rib, p2);
-	CU_ASSERT_EQUAL(g_hash_table_size(rib.aspaths), 0);
+	/* One cell an AS; the tail of the path is a path of its own. */
+	CU_ASSERT_EQUAL(rae_aspath_cells(), cells + 3);
+	CU_ASSERT_PTR_EQUAL(rae_aspath_get(asn + 1, 2), p1->rest);
+	CU_ASSERT_EQUAL(p1->rest->refcnt, 2);
+	CU_ASSERT_EQUAL(p1->rest->len, 2);
+	rae_aspath_put(p1->rest);
+	rae_aspath_put(p1);
+	rae_aspath_put(p2);
+	CU_ASSERT_EQUAL(rae_aspath_cells(), cells);
 	rae_rib_fini(&rib);
 }
 
@@ -293,16 +300,30 @@ pool_aspath(unsigned i, unsigned salt, uint32_t *asn)
 	return len;
 }
 
+/*
+ * The AS-path cells of attributes 0, step, 2 step, ... below n: one an AS
+ * (no two of pool_aspath's paths share an AS).
+ */
+static size_t
+pool_cells(unsigned n, unsigned step)
+{
+	size_t k = 0;
+
+	for (unsigned i = 0; i < n; i += step)
+		k += 1 + i % 12;
+	return k;
+}
+
 static struct rae_attr *
 pool_attr(struct rae_rib *rib, unsigned i, unsigned salt)
 {
 	struct rae_metric m[2] = { pool_metric(i, 0), pool_metric(i, 1) };
 	uint32_t asn[12];
 	unsigned len = pool_aspath(i, salt, asn);
-	struct rae_aspath *p = rae_aspath_get(rib, asn, len);
+	struct rae_aspath *p = rae_aspath_get(asn, len);
 	struct rae_attr *a = rae_attr_get(rib, p, 3, m);
 
-	rae_aspath_put(rib, p);
+	rae_aspath_put(p);
 	return a;
 }
 
@@ -310,7 +331,7 @@ pool_attr(struct rae_rib *rib, unsigned i, unsigned salt)
 static bool
 pool_attr_ok(const struct rae_attr *a, unsigned i, unsigned salt)
 {
-	uint32_t asn[12];
+	uint32_t asn[12], got[12];
 	unsigned len = pool_aspath(i, salt, asn);
 
 	for (unsigned s = 0; s < 2; s++) {
@@ -320,7 +341,8 @@ pool_attr_ok(const struct rae_attr *a, unsigned i, unsigned salt)
 			return false;
 	}
 	return a->classmask == 3 && a->aspath->len == len &&
-	       memcmp(a->aspath->asn, asn, len * sizeof(uint32_t)) == 0;
+	       rae_aspath_copy(a->aspath, got) == len &&
+	       memcmp(got, asn, len * sizeof(uint32_t)) == 0;
 }
 
 /*
@@ -340,7 +362,7 @@ test_rib_pools(void)
 	struct rae_attr **v = g_new(struct rae_attr *, N);
 	struct prefix pfx;
 	struct rae_dest *d;
-	size_t bytes;
+	size_t bytes, cells = rae_aspath_cells();
 	unsigned bad = 0;
 
 	dps[0] = btbe;
@@ -353,7 +375,7 @@ test_rib_pools(void)
 		bad += !pool_attr_ok(v[i], i, 1);
 	CU_ASSERT_EQUAL(bad, 0);
 	CU_ASSERT_EQUAL(g_hash_table_size(rib.attrs), N);
-	CU_ASSERT_EQUAL(g_hash_table_size(rib.aspaths), N);
+	CU_ASSERT_EQUAL(rae_aspath_cells(), cells + pool_cells(N, 1));
 	/* The same content again: the same object. */
 	{
 		struct rae_attr *again = pool_attr(&rib, 17, 1);
@@ -365,7 +387,7 @@ test_rib_pools(void)
 	for (unsigned i = 1; i < N; i += 2)
 		rae_attr_put(&rib, v[i]);
 	CU_ASSERT_EQUAL(g_hash_table_size(rib.attrs), N / 2);
-	CU_ASSERT_EQUAL(g_hash_table_size(rib.aspaths), N / 2);
+	CU_ASSERT_EQUAL(rae_aspath_cells(), cells + pool_cells(N, 2));
 	bytes = rib.pool_bytes;
 	/* Others of the same lengths: made from what was freed. */
 	for (unsigned i = 1; i < N; i += 2)
@@ -379,7 +401,7 @@ test_rib_pools(void)
 	for (unsigned i = 0; i < N; i++)
 		rae_attr_put(&rib, v[i]);
 	CU_ASSERT_EQUAL(g_hash_table_size(rib.attrs), 0);
-	CU_ASSERT_EQUAL(g_hash_table_size(rib.aspaths), 0);
+	CU_ASSERT_EQUAL(rae_aspath_cells(), cells);
 	rae_rib_fini(&rib);
 	g_free(v);
 
