@@ -310,9 +310,9 @@ rae_report(struct rae *r)
 	if (n - r->nlocal <= r->report)
 		v = rae_rib_sorted(&r->rib, true, &n);
 	entity_log(&r->e, LOG_INFO, "RIB: %zu prefixes (%zu own), %" PRIu64 " paths, %zu "
-		   "preferred, %zu AS paths, %u attribute sets, about %zu KiB", r->rib.count, r->nlocal,
+		   "preferred, %zu AS paths, %zu attribute sets, about %zu KiB", r->rib.count, r->nlocal,
 		   r->rib.npaths, npref, rae_rib_aspaths(&r->rib),
-		   g_hash_table_size(r->rib.attrs), rae_rib_memory(&r->rib) / 1024);
+		   rae_rib_attrs(&r->rib), rae_rib_memory(&r->rib) / 1024);
 	for (size_t i = 0; v && i < n; i++) {
 		char pfx[ADDR_STRLEN];
 
@@ -324,15 +324,15 @@ rae_report(struct rae *r)
 
 			if (!p->pref)
 				continue;
-			aspath_fmt(asn, rae_aspath_copy(p->attr->aspath, asn), asp, sizeof(asp));
+			aspath_fmt(asn, rae_aspath_copy(rae_path_aspath(p), asn), asp, sizeof(asp));
 			k = (size_t)snprintf(line, sizeof(line), "rib %s as_path %s", pfx, asp);
 			for (unsigned s = 0; s < c->ndp && k < sizeof(line); s++)
 				if (p->pref & (1u << s))
 					k += (size_t)snprintf(line + k, sizeof(line) - k,
 						" class %" PRIu32 " delay %.9g loss %.9g bandwidth %.9g "
-						"score %.6f", c->dp[s].cos, p->attr->m[s].delay,
-						p->attr->m[s].loss, p->attr->m[s].bw,
-						rae_score(&c->dp[s], &p->attr->m[s], c->flat));
+						"score %.6f", c->dp[s].cos, rae_path_metric(p, s)->delay,
+						rae_path_metric(p, s)->loss, rae_path_metric(p, s)->bw,
+						rae_score(&c->dp[s], rae_path_metric(p, s), c->flat));
 			entity_log(&r->e, LOG_INFO, "%s", line);
 		}
 	}
@@ -627,7 +627,7 @@ rae_stats(struct entity *e, entity_stat_fn fn, void *ctx)
 	fn(ctx, "rib_paths", r->rib.npaths);
 	fn(ctx, "rib_preferred", npref);
 	fn(ctx, "rib_aspaths", rae_rib_aspaths(&r->rib));
-	fn(ctx, "rib_attrs", g_hash_table_size(r->rib.attrs));
+	fn(ctx, "rib_attrs", rae_rib_attrs(&r->rib));
 	fn(ctx, "rib_bytes", rae_rib_memory(&r->rib));
 	fn(ctx, "bytes_in", r->bytes_in);
 	fn(ctx, "bytes_out", r->bytes_out);

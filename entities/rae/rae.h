@@ -201,8 +201,10 @@ struct rae_aspath {
 /*
  * What a path carries: its AS path and, per class slot, its metric (the
  * score is computed from it when the decision needs it: storing it cost
- * more memory than computing it costs time).  Interned too: the prefixes
- * learned in one update share one.
+ * more memory than computing it costs time).  Interned when shared: the
+ * prefixes of one Route of many share one.  The attributes of a Route of
+ * one prefix are held in the path itself (struct rae_path): no object,
+ * table entry or pointer of their own.
  */
 struct rae_attr {
 	uint32_t refcnt;
@@ -213,14 +215,41 @@ struct rae_attr {
 	struct rae_metric m[];	/* by slot */
 };
 
-/* A path to a prefix learned from one peer. */
+/*
+ * A path to a prefix learned from one peer, with its attributes: shared
+ * (classmask 0: u.attr, interned) or its own (classmask, the classes it
+ * offers, never 0; u.aspath and m[], the RIB's nslots metrics).  Read
+ * them with rae_path_aspath(), rae_path_classes() and rae_path_metric().
+ */
 struct rae_path {
 	struct rae_path *next;	/* the prefix's candidate list */
-	struct rae_attr *attr;
+	union {
+		struct rae_attr *attr;		/* shared */
+		struct rae_aspath *aspath;	/* its own */
+	} u;
 	uint16_t peer;		/* peer index */
 	uint8_t pref;		/* class slots for which it is preferred */
-	uint8_t pad_;
+	uint8_t classmask;	/* its own attributes' classes; 0: shared */
+	struct rae_metric m[];	/* its own attributes: by slot */
 };
+
+static inline const struct rae_aspath *
+rae_path_aspath(const struct rae_path *p)
+{
+	return p->classmask ? p->u.aspath : p->u.attr->aspath;
+}
+
+static inline uint8_t
+rae_path_classes(const struct rae_path *p)
+{
+	return p->classmask ? p->classmask : p->u.attr->classmask;
+}
+
+static inline const struct rae_metric *
+rae_path_metric(const struct rae_path *p, unsigned slot)
+{
+	return p->classmask ? &p->m[slot] : &p->u.attr->m[slot];
+}
 
 /* A destination prefix. */
 struct rae_dest {
@@ -269,6 +298,7 @@ struct rae_rib {
 	GPtrArray *chunks;
 	size_t pool_bytes;		/* in the chunks */
 	struct rae_pool dest_pool, path_pool, attr_pool;
+	struct rae_pool own_pool;	/* paths with their own attributes */
 	uint64_t npaths;
 };
 
@@ -306,6 +336,10 @@ size_t rae_aspath_store_bytes(void);
  * are shared, so no RIB keeps a table of its own).
  */
 size_t rae_rib_aspaths(const struct rae_rib *rib);
+/* Distinct attribute sets (AS path, classes, metrics) the RIB's paths hold, by a walk. */
+size_t rae_rib_attrs(const struct rae_rib *rib);
+/* Bytes of an attribute object of the RIB (a template for rae_rib_update). */
+size_t rae_attr_size(const struct rae_rib *rib);
 /*
  * Interned attributes (a new reference; takes its own reference on
  * aspath).  m has rib->nslots entries; only those in classmask count.
@@ -315,9 +349,11 @@ struct rae_attr *rae_attr_get(struct rae_rib *rib, struct rae_aspath *aspath,
 void rae_attr_put(struct rae_rib *rib, struct rae_attr *a);
 /*
  * Replace the paths peer `peer` offers to d by `n` attributes (n = 0
- * removes them), then run the decision process for d.  Takes no
- * reference from the caller.  Returns true if the preferred paths of d
- * changed.
+ * removes them), then run the decision process for d.  An interned
+ * attribute (rae_attr_get) is shared by the path; one the caller filled
+ * itself with refcnt 0 (unused metric slots zeroed; the caller keeps its
+ * reference on aspath) is copied into the path.  Takes no reference from
+ * the caller.  Returns true if the preferred paths of d changed.
  */
 bool rae_rib_update(struct rae_rib *rib, struct rae_dest *d, uint16_t peer,
 		    struct rae_attr *const *attrs, unsigned n);

@@ -286,13 +286,13 @@ cme_drain(struct sim *sim, void *ctx, void *arg)
 					continue;
 				mp = rae_pbarena_alloc(&a, sizeof(*mp));
 				comet__cmerae__path__init(mp);
-				mp->n_as_path = p->attr->aspath->len;
-				mp->as_path = rae_pbarena_alloc(&a, p->attr->aspath->len * sizeof(uint32_t));
-				rae_aspath_copy(p->attr->aspath, mp->as_path);
+				mp->n_as_path = rae_path_aspath(p)->len;
+				mp->as_path = rae_pbarena_alloc(&a, mp->n_as_path * sizeof(uint32_t));
+				rae_aspath_copy(rae_path_aspath(p), mp->as_path);
 				for (unsigned s = 0; s < c->ndp; s++)
 					if (p->pref & (1u << s)) {
 						cm[k].cos = c->dp[s].cos;
-						cm[k].m = p->attr->m[s];
+						cm[k].m = *rae_path_metric(p, s);
 						k++;
 					}
 				mp->class_table = cme_classes(&a, cm, k, &mp->n_class_table);

@@ -145,9 +145,9 @@ rae_rows(FILE *f, struct rae *r)
 			}
 			np = rae_decide_ranked(&r->rib.dp, v[i], s, ranked, c->limit);
 			for (unsigned j = 0; j < np; j++)
-				row(f, r, pfx, c->dp[s].cos, ranked[j]->attr->aspath,
-				    &ranked[j]->attr->m[s],
-				    rae_score(&c->dp[s], &ranked[j]->attr->m[s], c->flat));
+				row(f, r, pfx, c->dp[s].cos, rae_path_aspath(ranked[j]),
+				    rae_path_metric(ranked[j], s),
+				    rae_score(&c->dp[s], rae_path_metric(ranked[j], s), c->flat));
 		}
 	}
 	g_free(v);

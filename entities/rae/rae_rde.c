@@ -61,12 +61,50 @@ rae_rde_changed(struct rae *r, struct rae_dest *d)
 /* ---- what goes to a peer ---- */
 
 /* One path advertised to a peer: from a RIB path, or the origin of an own prefix. */
-/* Compared and hashed as bytes: whoever fills one zeroes it first (padding). */
 struct adv_item {
-	const struct rae_attr *attr;	/* NULL: an own prefix */
+	const struct rae_path *path;	/* NULL: an own prefix */
 	const struct rae_prov *prov;	/* the transit or origin provisioning */
 	uint8_t mask;			/* class slots offered */
 };
+
+/*
+ * What makes two items the same on the wire, as bytes to hash and
+ * compare: the path's attributes by content (AS path, classes, every
+ * slot's metric, unused ones zero), the provisioning, the classes
+ * offered.  Two prefixes whose items are the same go in one Route.
+ */
+struct adv_key {
+	const struct rae_aspath *aspath;
+	const struct rae_prov *prov;
+	uint8_t mask, classmask;
+	struct rae_metric m[];		/* nslots of them */
+};
+
+static size_t
+adv_key_size(unsigned nslots)
+{
+	return sizeof(struct adv_key) + nslots * sizeof(struct rae_metric);
+}
+
+/* The keys of items v[0..n) into buf (n adv_key_size() each), zeroed first (padding). */
+static void
+adv_keys(const struct adv_item *v, unsigned n, unsigned nslots, char *buf)
+{
+	size_t ks = adv_key_size(nslots);
+
+	memset(buf, 0, n * ks);
+	for (unsigned i = 0; i < n; i++) {
+		struct adv_key *k = (struct adv_key *)(buf + i * ks);
+
+		k->prov = v[i].prov;
+		k->mask = v[i].mask;
+		if (!v[i].path)
+			continue;
+		k->aspath = rae_path_aspath(v[i].path);
+		k->classmask = rae_path_classes(v[i].path);
+		memcpy(k->m, rae_path_metric(v[i].path, 0), nslots * sizeof(struct rae_metric));
+	}
+}
 
 /*
  * The paths d offers to peer p: its preferred paths, except those learned
@@ -92,8 +130,7 @@ adv_compute_cfg(const struct rae_config *c, struct rae_peer *p, const struct rae
 				mask |= (uint8_t)(1u << s);
 		if (!mask)
 			return 0;
-		memset(&v[0], 0, sizeof(v[0]));
-		v[0].attr = NULL;
+		v[0].path = NULL;
 		v[0].prov = pv;
 		v[0].mask = mask;
 		return 1;
@@ -111,7 +148,7 @@ adv_compute_cfg(const struct rae_config *c, struct rae_peer *p, const struct rae
 		/* The policy: what peers and providers offer goes to customers only. */
 		if (!rae_rel_exports(c->peers[q->peer].rel, p->cfg->rel))
 			continue;
-		pv = rae_config_prov(c, p->cfg->asn, true, q->attr->aspath->asn, NULL);
+		pv = rae_config_prov(c, p->cfg->asn, true, rae_path_aspath(q)->asn, NULL);
 		if (!pv)
 			continue;
 		for (unsigned s = 0; s < c->ndp; s++)
@@ -120,8 +157,7 @@ adv_compute_cfg(const struct rae_config *c, struct rae_peer *p, const struct rae
 				mask |= (uint8_t)(1u << s);
 		if (!mask)
 			continue;
-		memset(&v[n], 0, sizeof(v[n]));	/* the padding is hashed too (rae_rde_drain) */
-		v[n].attr = q->attr;
+		v[n].path = q;
 		v[n].prov = pv;
 		v[n].mask = mask;
 		n++;
@@ -183,14 +219,15 @@ pb_adv_path(struct rae *r, struct rae_pbarena *a, const struct adv_item *it)
 {
 	const struct rae_config *c = r->cfg;
 	Comet__Rae__Path *p = rae_pbarena_alloc(a, sizeof(*p));
-	unsigned len = it->attr ? it->attr->aspath->len + 1u : 1u, k = 0;
+	const struct rae_aspath *asp = it->path ? rae_path_aspath(it->path) : NULL;
+	unsigned len = asp ? asp->len + 1u : 1u, k = 0;
 
 	comet__rae__path__init(p);
 	p->n_as_path = len;
 	p->as_path = rae_pbarena_alloc(a, len * sizeof(uint32_t));
 	p->as_path[0] = c->local_as;
-	if (it->attr)
-		rae_aspath_copy(it->attr->aspath, p->as_path + 1);
+	if (asp)
+		rae_aspath_copy(asp, p->as_path + 1);
 	p->class_table = rae_pbarena_alloc(a, c->ndp * sizeof(*p->class_table));
 	for (unsigned s = 0; s < c->ndp; s++) {
 		const struct rae_metric *pm;
@@ -199,7 +236,7 @@ pb_adv_path(struct rae *r, struct rae_pbarena *a, const struct adv_item *it)
 		if (!(it->mask & (1u << s)))
 			continue;
 		pm = rae_cmetric_find(it->prov->classes, it->prov->nclasses, c->dp[s].cos);
-		m = it->attr ? rae_metric_concat(*pm, it->attr->m[s]) : *pm;
+		m = it->path ? rae_metric_concat(*pm, *rae_path_metric(it->path, s)) : *pm;
 		p->class_table[k++] = pb_class(a, c->dp[s].cos, &m);
 	}
 	p->n_class_table = k;
@@ -247,7 +284,7 @@ adv_group_free(gpointer x)
 static size_t
 adv_item_bytes(const struct adv_item *it)
 {
-	unsigned len = it->attr ? it->attr->aspath->len + 1u : 1u;
+	unsigned len = it->path ? rae_path_aspath(it->path)->len + 1u : 1u;
 
 	return 16 + 5 * (size_t)len + 40 * (size_t)__builtin_popcount(it->mask);
 }
@@ -322,6 +359,8 @@ rae_rde_drain(struct sim *sim, void *ctx, void *arg)
 		     now >= sim_time_add(p->last_update, mrai);
 	unsigned cap = r->cfg->ndp * r->cfg->limit + 1;
 	struct adv_item *items = g_new(struct adv_item, cap);
+	size_t ks = adv_key_size(r->rib.nslots);
+	char *keys = g_malloc(cap * ks);
 	GPtrArray *wd = g_ptr_array_new(), *groups = g_ptr_array_new_with_free_func(adv_group_free);
 	GPtrArray *release = g_ptr_array_new(), *keep = g_ptr_array_new();
 	GPtrArray *later = g_ptr_array_new();	/* allowed, beyond the pace: the next backlog */
@@ -365,8 +404,12 @@ rae_rde_drain(struct sim *sim, void *ctx, void *arg)
 				g_ptr_array_add(keep, d);
 				continue;
 			} else {
-				GBytes *sig = g_bytes_new(items, n * sizeof(*items));
-				struct adv_group *g = g_hash_table_lookup(bysig, sig);
+				GBytes *sig;
+				struct adv_group *g;
+
+				adv_keys(items, n, r->rib.nslots, keys);
+				sig = g_bytes_new(keys, n * ks);
+				g = g_hash_table_lookup(bysig, sig);
 
 				if (!g) {
 					g = g_new0(struct adv_group, 1);
@@ -434,6 +477,7 @@ out:
 	g_ptr_array_free(later, TRUE);
 	g_ptr_array_free(wd, TRUE);
 	g_free(items);
+	g_free(keys);
 }
 
 /* TCP says the session's send buffer fell to its low-water mark: write what waits. */
@@ -489,7 +533,8 @@ rae_rde_update(struct rae_peer *p, const Comet__Rae__Update *u, char *why, size_
 	struct rae *r = p->r;
 	const struct rae_config *c = r->cfg;
 	struct rae_attr **attrs = NULL;
-	size_t cap = 0;
+	char *own = NULL;	/* the attributes of a Route of one prefix, not interned */
+	size_t cap = 0, as = rae_attr_size(&r->rib);
 
 	for (size_t i = 0; i < u->n_routes; i++)
 		for (size_t j = 0; j < u->routes[i]->n_paths; j++)
@@ -501,11 +546,18 @@ rae_rde_update(struct rae_peer *p, const Comet__Rae__Update *u, char *why, size_
 			}
 	for (size_t i = 0; i < u->n_routes; i++) {
 		const Comet__Rae__Route *rt = u->routes[i];
+		/*
+		 * The prefixes of one Route share its paths' attributes (interned);
+		 * a Route of one prefix puts them in its paths (rae_rib_update
+		 * copies a template of refcnt 0): no interning table to fill.
+		 */
+		bool shared = rt->n_prefixes > 1;
 		unsigned n = 0;
 
 		if (rt->n_paths > cap) {
 			cap = rt->n_paths;
 			attrs = g_renew(struct rae_attr *, attrs, cap);
+			own = g_realloc(own, cap * as);
 		}
 		for (size_t j = 0; j < rt->n_paths; j++) {
 			const Comet__Rae__Path *pp = rt->paths[j];
@@ -546,8 +598,21 @@ rae_rde_update(struct rae_peer *p, const Comet__Rae__Update *u, char *why, size_
 				continue;
 			}
 			asp = rae_aspath_get(pp->as_path, (unsigned)pp->n_as_path);
-			attrs[n++] = rae_attr_get(&r->rib, asp, mask, m);
-			rae_aspath_put(asp);
+			if (shared) {
+				attrs[n++] = rae_attr_get(&r->rib, asp, mask, m);
+				rae_aspath_put(asp);
+			} else {
+				struct rae_attr *t = (struct rae_attr *)(own + n * as);
+
+				memset(t, 0, as);	/* refcnt 0: a template; unused slots zero */
+				t->aspath = asp;	/* our reference, put below */
+				t->classmask = mask;
+				t->nslots = (uint8_t)r->rib.nslots;
+				for (unsigned s = 0; s < r->rib.nslots; s++)
+					if (mask & (1u << s))
+						t->m[s] = m[s];
+				attrs[n++] = t;
+			}
 		}
 		for (size_t j = 0; j < rt->n_prefixes; j++) {
 			struct prefix pfx;
@@ -566,9 +631,13 @@ rae_rde_update(struct rae_peer *p, const Comet__Rae__Update *u, char *why, size_
 		}
 		p->pfx_in += rt->n_prefixes;
 		for (unsigned k = 0; k < n; k++)
-			rae_attr_put(&r->rib, attrs[k]);
+			if (shared)
+				rae_attr_put(&r->rib, attrs[k]);
+			else
+				rae_aspath_put(attrs[k]->aspath);
 	}
 	g_free(attrs);
+	g_free(own);
 	return 0;
 }
 
@@ -660,7 +729,14 @@ adv_same(const struct rae_config *ca, const struct adv_item *a, unsigned na,
 	if (na != nb)
 		return false;
 	for (unsigned i = 0; i < na; i++) {
-		if (a[i].attr != b[i].attr || a[i].mask != b[i].mask)
+		if ((a[i].path == NULL) != (b[i].path == NULL) || a[i].mask != b[i].mask)
+			return false;
+		/* The same attributes: what the interned attributes' identity said. */
+		if (a[i].path && a[i].path != b[i].path &&
+		    (rae_path_aspath(a[i].path) != rae_path_aspath(b[i].path) ||
+		     rae_path_classes(a[i].path) != rae_path_classes(b[i].path) ||
+		     memcmp(rae_path_metric(a[i].path, 0), rae_path_metric(b[i].path, 0),
+			    ca->ndp * sizeof(struct rae_metric)) != 0))
 			return false;
 		for (unsigned s = 0; s < ca->ndp; s++) {
 			const struct rae_metric *ma, *mb;

@@ -119,17 +119,39 @@ dest_free(struct rae_rib *rib, struct rae_dest *d)
 	pool_put(&rib->dest_pool, d);
 }
 
+/* A path sharing attr, or holding a copy of the template attr (refcnt 0). */
 static struct rae_path *
-path_alloc(struct rae_rib *rib)
+path_alloc(struct rae_rib *rib, struct rae_attr *attr)
 {
+	struct rae_path *p;
+
 	rib->npaths++;
-	return pool_get(rib, &rib->path_pool);
+	if (attr->refcnt) {
+		p = pool_get(rib, &rib->path_pool);
+		p->u.attr = attr;
+		attr->refcnt++;
+		return p;
+	}
+	p = pool_get(rib, &rib->own_pool);
+	p->u.aspath = attr->aspath;
+	attr->aspath->refcnt++;
+	assert(attr->classmask);
+	p->classmask = attr->classmask;
+	memcpy(p->m, attr->m, rib->nslots * sizeof(struct rae_metric));
+	return p;
 }
 
+/* Free a path and let go of its attributes. */
 static void
 path_free(struct rae_rib *rib, struct rae_path *p)
 {
-	pool_put(&rib->path_pool, p);
+	if (p->classmask) {
+		rae_aspath_put(p->u.aspath);
+		pool_put(&rib->own_pool, p);
+	} else {
+		rae_attr_put(rib, p->u.attr);
+		pool_put(&rib->path_pool, p);
+	}
 	rib->npaths--;
 }
 
@@ -345,13 +367,66 @@ rae_rib_aspaths(const struct rae_rib *rib)
 	for (size_t i = 0; i < rib->nslot; i++)
 		if (rib->slot[i])
 			for (const struct rae_path *p = rib->slot[i]->paths; p; p = p->next)
-				v[n++] = p->attr->aspath;
+				v[n++] = rae_path_aspath(p);
 	/* Sorted by address only to count the distinct ones: the count is the same. */
 	qsort(v, n, sizeof(*v), ptr_cmp);
 	for (size_t i = 0; i < n; i++)
 		distinct += i == 0 || v[i] != v[i - 1];
 	g_free(v);
 	return distinct;
+}
+
+/* Whether two paths carry the same attributes: AS path, classes, metrics. */
+static bool
+path_attr_same(unsigned nslots, const struct rae_path *a, const struct rae_path *b)
+{
+	if (rae_path_aspath(a) != rae_path_aspath(b) || rae_path_classes(a) != rae_path_classes(b))
+		return false;
+	/* Unused slots are zero in both kinds: the bytes compare as the interning did. */
+	return memcmp(rae_path_metric(a, 0), rae_path_metric(b, 0),
+		      nslots * sizeof(struct rae_metric)) == 0;
+}
+
+static unsigned attr_cmp_nslots;	/* for attr_cmp under qsort */
+
+/* An order of paths by attributes, only to count the distinct ones. */
+static int
+attr_cmp(const void *x, const void *y)
+{
+	const struct rae_path *a = *(const struct rae_path *const *)x;
+	const struct rae_path *b = *(const struct rae_path *const *)y;
+	uintptr_t pa = (uintptr_t)rae_path_aspath(a), pb = (uintptr_t)rae_path_aspath(b);
+
+	if (pa != pb)
+		return pa < pb ? -1 : 1;
+	if (rae_path_classes(a) != rae_path_classes(b))
+		return rae_path_classes(a) < rae_path_classes(b) ? -1 : 1;
+	return memcmp(rae_path_metric(a, 0), rae_path_metric(b, 0),
+		      attr_cmp_nslots * sizeof(struct rae_metric));
+}
+
+size_t
+rae_rib_attrs(const struct rae_rib *rib)
+{
+	const struct rae_path **v = g_new(const struct rae_path *, rib->npaths ? rib->npaths : 1);
+	size_t n = 0, distinct = 0;
+
+	for (size_t i = 0; i < rib->nslot; i++)
+		if (rib->slot[i])
+			for (const struct rae_path *p = rib->slot[i]->paths; p; p = p->next)
+				v[n++] = p;
+	attr_cmp_nslots = rib->nslots;
+	qsort(v, n, sizeof(*v), attr_cmp);
+	for (size_t i = 0; i < n; i++)
+		distinct += i == 0 || !path_attr_same(rib->nslots, v[i], v[i - 1]);
+	g_free(v);
+	return distinct;
+}
+
+size_t
+rae_attr_size(const struct rae_rib *rib)
+{
+	return sizeof(struct rae_attr) + rib->nslots * sizeof(struct rae_metric);
 }
 
 /* ---- interned attributes ---- */
@@ -446,6 +521,8 @@ rae_rib_init(struct rae_rib *rib, const struct rae_decide_params *dp)
 	pool_init(&rib->path_pool, sizeof(struct rae_path));
 	pool_init(&rib->attr_pool,
 		  sizeof(struct rae_attr) + rib->nslots * sizeof(struct rae_metric));
+	pool_init(&rib->own_pool,
+		  sizeof(struct rae_path) + rib->nslots * sizeof(struct rae_metric));
 }
 
 void
@@ -455,8 +532,14 @@ rae_rib_fini(struct rae_rib *rib)
 		return;
 	/*
 	 * Every object lives in the pools' chunks: they go all at once, after
-	 * each attribute gave back its AS path to the shared store.
+	 * each attribute and each path with its own gave back its AS path to
+	 * the shared store.
 	 */
+	for (size_t i = 0; i < rib->nslot; i++)
+		if (rib->slot[i])
+			for (struct rae_path *p = rib->slot[i]->paths; p; p = p->next)
+				if (p->classmask)
+					rae_aspath_put(p->u.aspath);
 	g_hash_table_foreach(rib->attrs, attr_drop_aspath, NULL);
 	g_hash_table_destroy(rib->attrs);
 	g_ptr_array_free(rib->chunks, TRUE);
@@ -590,11 +673,15 @@ rae_rib_sorted(const struct rae_rib *rib, bool skip_local, size_t *n)
 
 /* ---- paths ---- */
 
-/* What a destination's preferred paths are: (peer, attributes, classes). */
+/*
+ * What a destination's preferred paths are: (peer, classes, attributes),
+ * the attributes read from the path (the paths taken out by an update
+ * are freed only after the comparison).
+ */
 struct pref_entry {
 	uint16_t peer;
 	uint8_t pref;
-	const struct rae_attr *attr;
+	const struct rae_path *path;
 };
 
 static unsigned
@@ -608,14 +695,15 @@ pref_snapshot(const struct rae_dest *d, struct pref_entry *v, unsigned cap)
 				return cap + 1;
 			v[n].peer = p->peer;
 			v[n].pref = p->pref;
-			v[n].attr = p->attr;
+			v[n].path = p;
 			n++;
 		}
 	return n;
 }
 
 static bool
-pref_same(const struct pref_entry *a, unsigned na, const struct pref_entry *b, unsigned nb)
+pref_same(unsigned nslots, const struct pref_entry *a, unsigned na,
+	  const struct pref_entry *b, unsigned nb)
 {
 	if (na != nb)
 		return false;
@@ -624,7 +712,7 @@ pref_same(const struct pref_entry *a, unsigned na, const struct pref_entry *b, u
 
 		for (j = 0; j < nb; j++)
 			if (a[i].peer == b[j].peer && a[i].pref == b[j].pref &&
-			    a[i].attr == b[j].attr)
+			    path_attr_same(nslots, a[i].path, b[j].path))
 				break;
 		if (j == nb)
 			return false;
@@ -637,8 +725,9 @@ rae_rib_update(struct rae_rib *rib, struct rae_dest *d, uint16_t peer,
 	       struct rae_attr *const *attrs, unsigned n)
 {
 	struct pref_entry before[64], after[64];
-	struct rae_path **pp, *tail = NULL;
+	struct rae_path **pp, *tail = NULL, *gone = NULL;
 	unsigned nb, na;
+	bool changed;
 
 	nb = pref_snapshot(d, before, G_N_ELEMENTS(before));
 	pp = &d->paths;
@@ -647,18 +736,16 @@ rae_rib_update(struct rae_rib *rib, struct rae_dest *d, uint16_t peer,
 
 		if (p->peer == peer) {
 			*pp = p->next;
-			rae_attr_put(rib, p->attr);
-			path_free(rib, p);
+			p->next = gone;		/* freed after the comparison */
+			gone = p;
 		} else {
 			tail = p;
 			pp = &p->next;
 		}
 	}
 	for (unsigned i = 0; i < n; i++) {
-		struct rae_path *p = path_alloc(rib);
+		struct rae_path *p = path_alloc(rib, attrs[i]);
 
-		p->attr = attrs[i];
-		attrs[i]->refcnt++;
 		p->peer = peer;
 		if (tail)
 			tail->next = p;
@@ -670,8 +757,16 @@ rae_rib_update(struct rae_rib *rib, struct rae_dest *d, uint16_t peer,
 	na = pref_snapshot(d, after, G_N_ELEMENTS(after));
 	/* More than 64 preferred paths: compare no further, call it a change. */
 	if (nb > G_N_ELEMENTS(before) || na > G_N_ELEMENTS(after))
-		return true;
-	return !pref_same(before, nb, after, na);
+		changed = true;
+	else
+		changed = !pref_same(rib->nslots, before, nb, after, na);
+	while (gone) {
+		struct rae_path *next = gone->next;
+
+		path_free(rib, gone);
+		gone = next;
+	}
+	return changed;
 }
 
 size_t

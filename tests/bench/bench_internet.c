@@ -226,7 +226,7 @@ all_valley_free(GPtrArray *raes)
 				continue;
 			for (const struct rae_path *p = d->paths; p && ok; p = p->next)
 				if (p->pref && !path_valley_free(byas, r->cfg->local_as,
-								 p->attr->aspath))
+								 rae_path_aspath(p)))
 					ok = false;
 		}
 	}

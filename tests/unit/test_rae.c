@@ -416,9 +416,74 @@ test_rib_pools(void)
 		rae_attr_put(&rib, a);
 	}
 	CU_ASSERT_EQUAL(rib.npaths, 1);
-	CU_ASSERT_TRUE(pool_attr_ok(d->paths->attr, 5, 1));
+	CU_ASSERT_TRUE(pool_attr_ok(d->paths->u.attr, 5, 1));
 	CU_ASSERT_TRUE(rae_rib_memory(&rib) < 16384);
 	rae_rib_fini(&rib);
+}
+
+/*
+ * Attributes a path holds itself (a template of refcnt 0, as an update
+ * of one prefix gives them): copied into the path, nothing interned;
+ * they read, compare and count as the same attributes interned would.
+ */
+static void
+test_rib_own_attrs(void)
+{
+	struct rae_rib rib;
+	struct prefix pfx;
+	struct rae_dest *d;
+	const uint32_t p5[] = { 5, 9 }, p7[] = { 7, 9 };
+	union {
+		struct rae_attr a;
+		char bytes[sizeof(struct rae_attr) + sizeof(struct rae_metric)];
+	} t;
+	struct rae_attr *tp = &t.a, *a;
+	size_t cells = rae_aspath_cells();
+
+	rib_one_class(&rib, 1, false);
+	CU_ASSERT_EQUAL(rae_attr_size(&rib), sizeof(t));
+	prefix_parse("10.9.0.0/16", &pfx);
+	d = rae_rib_get(&rib, &pfx);
+	memset(&t, 0, sizeof(t));
+	tp->aspath = rae_aspath_get(p5, 2);
+	tp->classmask = 1;
+	tp->nslots = 1;
+	tp->m[0].delay = 0.5;
+	tp->m[0].loss = 1e-5;
+	tp->m[0].bw = 4e6;
+	CU_ASSERT_TRUE(rae_rib_update(&rib, d, 0, &tp, 1));
+	CU_ASSERT_EQUAL(g_hash_table_size(rib.attrs), 0);
+	CU_ASSERT_EQUAL(d->paths->classmask, 1);
+	CU_ASSERT_PTR_EQUAL(rae_path_aspath(d->paths), tp->aspath);
+	CU_ASSERT_EQUAL(tp->aspath->refcnt, 2);		/* ours and the path's */
+	CU_ASSERT_EQUAL(rae_path_metric(d->paths, 0)->delay, 0.5);
+	CU_ASSERT_EQUAL(rae_path_classes(d->paths), 1);
+	/* The same attributes again, interned this time: no change. */
+	a = mk_attr(&rib, p5, 2, 0.5, 1e-5, 4e6);
+	CU_ASSERT_FALSE(rae_rib_update(&rib, d, 0, &a, 1));
+	CU_ASSERT_EQUAL(d->paths->classmask, 0);
+	/* ... and back to its own: still none. */
+	CU_ASSERT_FALSE(rae_rib_update(&rib, d, 0, &tp, 1));
+	/* Another metric is a change. */
+	tp->m[0].delay = 0.4;
+	CU_ASSERT_TRUE(rae_rib_update(&rib, d, 0, &tp, 1));
+	/* Peer 1 with the interned attributes: 2 paths, 2 attribute sets, 1 AS path. */
+	rae_rib_update(&rib, d, 1, &a, 1);
+	CU_ASSERT_EQUAL(rae_rib_attrs(&rib), 2);
+	CU_ASSERT_EQUAL(rae_rib_aspaths(&rib), 1);
+	tp->m[0].delay = 0.5;
+	rae_rib_update(&rib, d, 0, &tp, 1);
+	CU_ASSERT_EQUAL(rae_rib_attrs(&rib), 1);
+	rae_attr_put(&rib, a);
+	a = mk_attr(&rib, p7, 2, 0.5, 1e-5, 4e6);
+	rae_rib_update(&rib, d, 1, &a, 1);
+	rae_attr_put(&rib, a);
+	CU_ASSERT_EQUAL(rae_rib_attrs(&rib), 2);
+	CU_ASSERT_EQUAL(rae_rib_aspaths(&rib), 2);
+	rae_aspath_put(tp->aspath);
+	/* The RIB gives back the AS paths its paths hold. */
+	rae_rib_fini(&rib);
+	CU_ASSERT_EQUAL(rae_aspath_cells(), cells);
 }
 
 /* 200 000 prefixes in, every other one out, the rest still found. */
@@ -1379,6 +1444,7 @@ suite_rae_register(void)
 	    !CU_add_test(s, "RIB: interning", test_rib_interning) ||
 	    !CU_add_test(s, "RIB: 200000 prefixes", test_rib_table) ||
 	    !CU_add_test(s, "RIB: pools", test_rib_pools) ||
+	    !CU_add_test(s, "RIB: attributes held in the path", test_rib_own_attrs) ||
 	    !CU_add_test(s, "config: binary", test_config_binary) ||
 	    !CU_add_test(s, "config: wrong types", test_config_wrong_type) ||
 	    !CU_add_test(s, "config: XML form", test_config_xml) ||
