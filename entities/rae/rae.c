@@ -316,7 +316,7 @@ rae_report(struct rae *r)
 	for (size_t i = 0; v && i < n; i++) {
 		char pfx[ADDR_STRLEN];
 
-		prefix_fmt(&v[i]->pfx, pfx);
+		prefix_fmt(rae_dest_prefix(v[i]), pfx);
 		for (const struct rae_path *p = v[i]->paths; p; p = p->next) {
 			char asp[RAE_MAX_ASPATH * 11 + 1], line[1024];
 			uint32_t asn[RAE_MAX_ASPATH];

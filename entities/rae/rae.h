@@ -251,13 +251,19 @@ rae_path_metric(const struct rae_path *p, unsigned slot)
 	return p->classmask ? &p->m[slot] : &p->u.attr->m[slot];
 }
 
-/* A destination prefix. */
+/*
+ * A destination prefix, by its number in the process (rae_prefix_of):
+ * every RIB of the process numbers the prefixes alike and none holds a
+ * copy.  Which peers were sent paths to it and whose queues hold it are
+ * bits of the RIB's per-peer bit arrays indexed by the number
+ * (rae_dest_adv, rae_dest_queued); the destination counts them.
+ */
 struct rae_dest {
-	struct prefix pfx;
-	uint8_t flags;		/* RAE_DEST_* */
 	struct rae_path *paths;
-	uint64_t adv;		/* peers that were sent paths to it */
-	uint64_t queued;	/* peers whose queue holds it */
+	uint32_t num;		/* the prefix */
+	uint8_t flags;		/* RAE_DEST_* */
+	uint8_t nadv;		/* peers that were sent paths to it */
+	uint8_t nqueued;	/* peers whose queue holds it */
 };
 
 #define RAE_DEST_LOCAL		0x01	/* an own prefix (prefix_table) */
@@ -276,6 +282,12 @@ struct rae_decide_params {
 	 * every peer is in class 0, the decision of D4.3 alone.
 	 */
 	const uint8_t *peer_class;
+};
+
+/* One bit a prefix number (rae_rib.c). */
+struct rae_bits {
+	uint64_t *w;
+	size_t nw;		/* words in w */
 };
 
 /* Objects of one size from chunks, with a free list (rae_rib.c). */
@@ -299,6 +311,9 @@ struct rae_rib {
 	size_t pool_bytes;		/* in the chunks */
 	struct rae_pool dest_pool, path_pool, attr_pool;
 	struct rae_pool own_pool;	/* paths with their own attributes */
+	/* by peer index, what was advertised to it and what its queue holds */
+	struct rae_bits *adv, *queued;
+	unsigned nbits;			/* peers in adv and queued */
 	uint64_t npaths;
 };
 
@@ -307,6 +322,23 @@ void rae_rib_init(struct rae_rib *rib, const struct rae_decide_params *dp);
 void rae_rib_fini(struct rae_rib *rib);
 /* The destination of a prefix, or NULL. */
 struct rae_dest *rae_rib_lookup(const struct rae_rib *rib, const struct prefix *pfx);
+/*
+ * The process's numbering of prefixes: the number of a prefix (numbered
+ * on first use; numbers are never reused), the prefix of a number.
+ */
+uint32_t rae_prefix_num(const struct prefix *pfx);
+const struct prefix *rae_prefix_of(uint32_t num);
+static inline const struct prefix *
+rae_dest_prefix(const struct rae_dest *d)
+{
+	return rae_prefix_of(d->num);
+}
+/* Whether peer `peer` was sent paths to d; whether its queue holds d. */
+bool rae_dest_adv(const struct rae_rib *rib, const struct rae_dest *d, unsigned peer);
+bool rae_dest_queued(const struct rae_rib *rib, const struct rae_dest *d, unsigned peer);
+/* Set or clear those bits (the destination's counts follow). */
+void rae_dest_set_adv(struct rae_rib *rib, struct rae_dest *d, unsigned peer, bool on);
+void rae_dest_set_queued(struct rae_rib *rib, struct rae_dest *d, unsigned peer, bool on);
 /* The destination of a prefix, created empty if new. */
 struct rae_dest *rae_rib_get(struct rae_rib *rib, const struct prefix *pfx);
 /* Free d if nothing holds it: no path, not local, not queued, not advertised. */

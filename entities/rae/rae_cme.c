@@ -214,7 +214,7 @@ rae_cme_send_prov(struct rae *r, bool full)
 		pi.n_prefixes = n;
 		pi.prefixes = rae_pbarena_alloc(&a, n * sizeof(*pi.prefixes));
 		for (size_t i = 0; i < n; i++)
-			pi.prefixes[i] = cme_prefix(&a, &r->local[at + i]->pfx);
+			pi.prefixes[i] = cme_prefix(&a, rae_dest_prefix(r->local[at + i]));
 		if (at == 0) {
 			pi.has_first = 1;
 			pi.first = 1;
@@ -273,7 +273,7 @@ cme_drain(struct sim *sim, void *ctx, void *arg)
 				continue;
 			pi = rae_pbarena_alloc(&a, sizeof(*pi));
 			comet__cmerae__path_inf__init(pi);
-			pi->prefix = cme_prefix(&a, &d->pfx);
+			pi->prefix = cme_prefix(&a, rae_dest_prefix(d));
 			pi->n_paths = np;
 			pi->paths = rae_pbarena_alloc(&a, np * sizeof(*pi->paths));
 			np = 0;

@@ -134,7 +134,7 @@ rae_rows(FILE *f, struct rae *r)
 	for (size_t i = 0; i < n; i++) {
 		char pfx[ADDR_STRLEN];
 
-		prefix_fmt(&v[i]->pfx, pfx);
+		prefix_fmt(rae_dest_prefix(v[i]), pfx);
 		for (unsigned k = 0; k < c->ndp; k++) {
 			unsigned s = slot[k], np;
 

@@ -120,7 +120,8 @@ adv_compute_cfg(const struct rae_config *c, struct rae_peer *p, const struct rae
 	unsigned n = 0;
 
 	if (d->flags & RAE_DEST_LOCAL) {
-		const struct rae_prov *pv = rae_config_prov(c, p->cfg->asn, false, 0, &d->pfx);
+		const struct rae_prov *pv = rae_config_prov(c, p->cfg->asn, false, 0,
+							    rae_dest_prefix(d));
 		uint8_t mask = 0;
 
 		if (!pv)
@@ -183,9 +184,11 @@ pb_prefixes(struct rae_pbarena *a, struct rae_dest *const *dests, size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		comet__rae__config__prefix__init(&msgs[i]);
-		msgs[i].ip_address = addr_fmt(&dests[i]->pfx.addr, text + i * ADDR_STRLEN);
+		const struct prefix *pfx = rae_dest_prefix(dests[i]);
+
+		msgs[i].ip_address = addr_fmt(&pfx->addr, text + i * ADDR_STRLEN);
 		msgs[i].has_prefix_length = 1;
-		msgs[i].prefix_length = dests[i]->pfx.len;
+		msgs[i].prefix_length = pfx->len;
 		pv[i] = &msgs[i];
 	}
 	return pv;
@@ -366,7 +369,6 @@ rae_rde_drain(struct sim *sim, void *ctx, void *arg)
 	GPtrArray *later = g_ptr_array_new();	/* allowed, beyond the pace: the next backlog */
 	GHashTable *bysig = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
 						  (GDestroyNotify)g_bytes_unref, NULL);
-	uint64_t bit = 1ull << p->idx;
 	GPtrArray *srcs[3] = { p->backlog, p->deferred, p->fresh };
 	size_t budget = SIZE_MAX, used = 0;
 
@@ -396,9 +398,9 @@ rae_rde_drain(struct sim *sim, void *ctx, void *arg)
 			}
 			n = adv_compute(r, p, d, items, cap);
 			if (n == 0) {
-				if (d->adv & bit) {
+				if (rae_dest_adv(&r->rib, d, p->idx)) {
 					g_ptr_array_add(wd, d);
-					d->adv &= ~bit;
+					rae_dest_set_adv(&r->rib, d, p->idx, false);
 				}
 			} else if (!may) {
 				g_ptr_array_add(keep, d);
@@ -425,9 +427,9 @@ rae_rde_drain(struct sim *sim, void *ctx, void *arg)
 				}
 				used += 22;
 				g_ptr_array_add(g->dests, d);
-				d->adv |= bit;
+				rae_dest_set_adv(&r->rib, d, p->idx, true);
 			}
-			d->queued &= ~bit;
+			rae_dest_set_queued(&r->rib, d, p->idx, false);
 			g_ptr_array_add(release, d);
 		}
 		if (k == 0)
@@ -491,11 +493,9 @@ rae_rde_writable(struct rae_peer *p)
 void
 rae_rde_enqueue(struct rae_peer *p, struct rae_dest *d)
 {
-	uint64_t bit = 1ull << p->idx;
-
-	if (d->queued & bit)
+	if (rae_dest_queued(&p->r->rib, d, p->idx))
 		return;
-	d->queued |= bit;
+	rae_dest_set_queued(&p->r->rib, d, p->idx, true);
 	g_ptr_array_add(p->fresh, d);
 	if (!sim_timer_armed(&p->t_drain) || p->t_drain.ev.time > rae_now(p->r))
 		sim_timer_after(rae_sim(p->r), &p->t_drain, 0);
@@ -506,13 +506,12 @@ void
 rae_rde_flush(struct rae_peer *p)
 {
 	GPtrArray *srcs[3] = { p->fresh, p->deferred, p->backlog };
-	uint64_t bit = 1ull << p->idx;
 
 	for (int k = 0; k < 3; k++) {
 		for (guint i = 0; i < srcs[k]->len; i++) {
 			struct rae_dest *d = g_ptr_array_index(srcs[k], i);
 
-			d->queued &= ~bit;
+			rae_dest_set_queued(&p->r->rib, d, p->idx, false);
 			rae_rib_release(&p->r->rib, d);
 		}
 		g_ptr_array_set_size(srcs[k], 0);
@@ -687,7 +686,6 @@ rae_rde_peer_down(struct rae_peer *p)
 {
 	struct rae *r = p->r;
 	GPtrArray *all = g_ptr_array_new();
-	uint64_t bit = 1ull << p->idx;
 	unsigned lost = 0, changed = 0;
 
 	rae_rde_flush(p);
@@ -696,7 +694,7 @@ rae_rde_peer_down(struct rae_peer *p)
 		struct rae_dest *d = g_ptr_array_index(all, i);
 		bool had = false;
 
-		d->adv &= ~bit;
+		rae_dest_set_adv(&r->rib, d, p->idx, false);
 		for (const struct rae_path *q = d->paths; q; q = q->next)
 			if (q->peer == p->idx)
 				had = true;

@@ -5,20 +5,23 @@
  * Built to hold a full Internet table (a million prefixes) in little
  * memory, as bgpd's RDE does, and thousands of RIBs side by side (a
  * 10 000-AS graph, doc/scale.md):
- *  - destinations live in an open-addressing hash table keyed by the
- *    prefix (linear probing, backward-shift deletion, at most half full);
+ *  - destinations hold the process's number of their prefix (below), not
+ *    the prefix, and live in an open-addressing hash table keyed by the
+ *    prefix's hash (linear probing, backward-shift deletion, at most
+ *    half full); what was advertised to a peer and what its queue holds
+ *    are bit arrays indexed by the number;
  *  - AS paths are cells of a store the process's RIBs share (below): an
  *    AS in front of the rest of the path, one cell per distinct pair;
  *  - path attributes (AS path, classes offered, metric per class; the
  *    score is computed when the decision compares two paths) are
- *    interned too, so the thousands of prefixes of one update share one
- *    attribute object and a path is 24 bytes;
- *  - destinations, paths, attributes and AS paths come from pools of
- *    chunks that grow with the RIB, with free lists: no allocator
- *    overhead per object, and a small RIB holds small chunks.
- * The hash is computed from the prefix's bytes, never from a pointer, and
- * nothing that reaches the output iterates over the interning tables:
- * every run is the same.
+ *    interned when a Route of several prefixes shares them, and held in
+ *    the path when it is a Route's only prefix;
+ *  - destinations, paths and attributes come from pools of chunks that
+ *    grow with the RIB, with free lists: no allocator overhead per
+ *    object, and a small RIB holds small chunks.
+ * Hashes are computed from bytes of content, never from a pointer, and
+ * nothing that reaches the output iterates over the interning tables or
+ * in the order of prefix numbers: every run is the same.
  */
 #include <assert.h>
 #include <math.h>
@@ -543,17 +546,201 @@ rae_rib_fini(struct rae_rib *rib)
 	g_hash_table_foreach(rib->attrs, attr_drop_aspath, NULL);
 	g_hash_table_destroy(rib->attrs);
 	g_ptr_array_free(rib->chunks, TRUE);
+	for (unsigned i = 0; i < rib->nbits; i++) {
+		g_free(rib->adv[i].w);
+		g_free(rib->queued[i].w);
+	}
+	g_free(rib->adv);
+	g_free(rib->queued);
 	g_free(rib->slot);
 	memset(rib, 0, sizeof(*rib));
 }
 
+/* ---- the process's numbering of prefixes ---- */
+
+/*
+ * Every RIB of the process knows the prefixes by one number, so that a
+ * destination holds 4 bytes instead of a copy of its prefix and the
+ * per-peer bits of a RIB are arrays indexed by it.  Prefixes sit in
+ * chunks (their addresses never move) with their hash; a table of
+ * numbers finds the number of a prefix.  Numbers are never reused: a
+ * process knows few prefixes next to its paths.  Nothing iterates in
+ * number order, so a number never reaches an output.
+ */
+#define PFX_CHUNK_BITS	12
+#define PFX_CHUNK	(1u << PFX_CHUNK_BITS)
+
+struct pfx_entry {
+	struct prefix pfx;
+	uint32_t hash;		/* prefix_hash(), low bits: what the RIBs' tables index by */
+};
+
+static struct {
+	struct pfx_entry **chunk;
+	uint32_t n, nchunk;
+	uint32_t *slot;		/* number + 1; 0 empty */
+	size_t nslot;
+} pfxs;
+
+static const struct pfx_entry *
+pfx_entry(uint32_t num)
+{
+	return &pfxs.chunk[num >> PFX_CHUNK_BITS][num & (PFX_CHUNK - 1)];
+}
+
 static size_t
-slot_of(const struct rae_rib *rib, const struct prefix *pfx)
+pfx_slot(const struct prefix *pfx, uint32_t h)
+{
+	size_t mask = pfxs.nslot - 1, i = h & mask;
+
+	while (pfxs.slot[i] && !prefix_eq(&pfx_entry(pfxs.slot[i] - 1)->pfx, pfx))
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* The number of pfx if it has one. */
+static bool
+pfx_find(const struct prefix *pfx, uint32_t *num)
+{
+	size_t i;
+
+	if (!pfxs.nslot)
+		return false;
+	i = pfx_slot(pfx, (uint32_t)prefix_hash(pfx));
+	if (!pfxs.slot[i])
+		return false;
+	*num = pfxs.slot[i] - 1;
+	return true;
+}
+
+uint32_t
+rae_prefix_num(const struct prefix *pfx)
+{
+	uint32_t h = (uint32_t)prefix_hash(pfx), num;
+	struct pfx_entry *e;
+	size_t i;
+
+	if (4 * ((size_t)pfxs.n + 1) > 3 * pfxs.nslot) {
+		uint32_t *old = pfxs.slot;
+		size_t n = pfxs.nslot;
+
+		pfxs.nslot = n ? 2 * n : 1024;
+		pfxs.slot = g_new0(uint32_t, pfxs.nslot);
+		for (size_t k = 0; k < n; k++)
+			if (old[k]) {
+				size_t mask = pfxs.nslot - 1, j = pfx_entry(old[k] - 1)->hash & mask;
+
+				while (pfxs.slot[j])
+					j = (j + 1) & mask;
+				pfxs.slot[j] = old[k];
+			}
+		g_free(old);
+	}
+	i = pfx_slot(pfx, h);
+	if (pfxs.slot[i])
+		return pfxs.slot[i] - 1;
+	num = pfxs.n++;
+	if ((num >> PFX_CHUNK_BITS) == pfxs.nchunk) {
+		pfxs.chunk = g_renew(struct pfx_entry *, pfxs.chunk, pfxs.nchunk + 1);
+		pfxs.chunk[pfxs.nchunk++] = g_new(struct pfx_entry, PFX_CHUNK);
+	}
+	e = (struct pfx_entry *)pfx_entry(num);
+	e->pfx = *pfx;
+	e->hash = h;
+	pfxs.slot[i] = num + 1;
+	return num;
+}
+
+const struct prefix *
+rae_prefix_of(uint32_t num)
+{
+	assert(num < pfxs.n);
+	return &pfx_entry(num)->pfx;
+}
+
+/* ---- per-peer bits ---- */
+
+static bool
+bit_get(const struct rae_bits *b, uint32_t num)
+{
+	size_t w = num >> 6;
+
+	return w < b->nw && (b->w[w] >> (num & 63) & 1);
+}
+
+/* Set or clear a bit; whether it changed. */
+static bool
+bit_set(struct rae_bits *b, uint32_t num, bool on)
+{
+	size_t w = num >> 6;
+	uint64_t m = 1ull << (num & 63);
+
+	if (w >= b->nw) {
+		size_t nw = 2 * b->nw > w + 1 ? 2 * b->nw : w + 1;
+
+		if (!on)
+			return false;
+		b->w = g_renew(uint64_t, b->w, nw);
+		memset(b->w + b->nw, 0, (nw - b->nw) * sizeof(uint64_t));
+		b->nw = nw;
+	}
+	if (!(b->w[w] & m) == !on)
+		return false;
+	b->w[w] ^= m;
+	return true;
+}
+
+/* The bit arrays of peers 0..peer exist. */
+static void
+bits_reach(struct rae_rib *rib, unsigned peer)
+{
+	if (peer < rib->nbits)
+		return;
+	rib->adv = g_renew(struct rae_bits, rib->adv, peer + 1);
+	rib->queued = g_renew(struct rae_bits, rib->queued, peer + 1);
+	memset(rib->adv + rib->nbits, 0, (peer + 1 - rib->nbits) * sizeof(struct rae_bits));
+	memset(rib->queued + rib->nbits, 0, (peer + 1 - rib->nbits) * sizeof(struct rae_bits));
+	rib->nbits = peer + 1;
+}
+
+bool
+rae_dest_adv(const struct rae_rib *rib, const struct rae_dest *d, unsigned peer)
+{
+	return peer < rib->nbits && bit_get(&rib->adv[peer], d->num);
+}
+
+bool
+rae_dest_queued(const struct rae_rib *rib, const struct rae_dest *d, unsigned peer)
+{
+	return peer < rib->nbits && bit_get(&rib->queued[peer], d->num);
+}
+
+void
+rae_dest_set_adv(struct rae_rib *rib, struct rae_dest *d, unsigned peer, bool on)
+{
+	bits_reach(rib, peer);
+	if (bit_set(&rib->adv[peer], d->num, on))
+		d->nadv = (uint8_t)(on ? d->nadv + 1 : d->nadv - 1);
+}
+
+void
+rae_dest_set_queued(struct rae_rib *rib, struct rae_dest *d, unsigned peer, bool on)
+{
+	bits_reach(rib, peer);
+	if (bit_set(&rib->queued[peer], d->num, on))
+		d->nqueued = (uint8_t)(on ? d->nqueued + 1 : d->nqueued - 1);
+}
+
+/* ---- the destination table ---- */
+
+/* The slot of prefix number num (its hash h), or the empty one where it would go. */
+static size_t
+slot_of(const struct rae_rib *rib, uint32_t h, uint32_t num)
 {
 	size_t mask = rib->nslot - 1;
-	size_t i = (size_t)prefix_hash(pfx) & mask;
+	size_t i = h & mask;
 
-	while (rib->slot[i] && !prefix_eq(&rib->slot[i]->pfx, pfx))
+	while (rib->slot[i] && rib->slot[i]->num != num)
 		i = (i + 1) & mask;
 	return i;
 }
@@ -561,7 +748,11 @@ slot_of(const struct rae_rib *rib, const struct prefix *pfx)
 struct rae_dest *
 rae_rib_lookup(const struct rae_rib *rib, const struct prefix *pfx)
 {
-	return rib->slot[slot_of(rib, pfx)];
+	uint32_t num;
+
+	if (!pfx_find(pfx, &num))
+		return NULL;
+	return rib->slot[slot_of(rib, pfx_entry(num)->hash, num)];
 }
 
 static void
@@ -574,24 +765,25 @@ rib_grow(struct rae_rib *rib)
 	rib->slot = g_new0(struct rae_dest *, rib->nslot);
 	for (size_t i = 0; i < n; i++)
 		if (old[i])
-			rib->slot[slot_of(rib, &old[i]->pfx)] = old[i];
+			rib->slot[slot_of(rib, pfx_entry(old[i]->num)->hash, old[i]->num)] = old[i];
 	g_free(old);
 }
 
 struct rae_dest *
 rae_rib_get(struct rae_rib *rib, const struct prefix *pfx)
 {
-	size_t i = slot_of(rib, pfx);
+	uint32_t num = rae_prefix_num(pfx), h = pfx_entry(num)->hash;
+	size_t i = slot_of(rib, h, num);
 	struct rae_dest *d = rib->slot[i];
 
 	if (d)
 		return d;
 	if (2 * (rib->count + 1) > rib->nslot) {
 		rib_grow(rib);
-		i = slot_of(rib, pfx);
+		i = slot_of(rib, h, num);
 	}
 	d = dest_alloc(rib);
-	d->pfx = *pfx;
+	d->num = num;
 	rib->slot[i] = d;
 	rib->count++;
 	return d;
@@ -610,7 +802,7 @@ rib_remove_slot(struct rae_rib *rib, size_t i)
 		j = (j + 1) & mask;
 		if (!rib->slot[j])
 			break;
-		home = (size_t)prefix_hash(&rib->slot[j]->pfx) & mask;
+		home = pfx_entry(rib->slot[j]->num)->hash & mask;
 		/* Move j back to i unless its home lies cyclically in (i, j]. */
 		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
 			rib->slot[i] = rib->slot[j];
@@ -626,9 +818,9 @@ rae_rib_release(struct rae_rib *rib, struct rae_dest *d)
 {
 	size_t i;
 
-	if (d->paths || d->flags || d->adv || d->queued)
+	if (d->paths || d->flags || d->nadv || d->nqueued)
 		return;
-	i = slot_of(rib, &d->pfx);
+	i = slot_of(rib, pfx_entry(d->num)->hash, d->num);
 	assert(rib->slot[i] == d);
 	rib_remove_slot(rib, i);
 	dest_free(rib, d);
@@ -645,16 +837,16 @@ rae_rib_foreach(struct rae_rib *rib, void (*fn)(struct rae_dest *d, void *ctx), 
 static int
 dest_cmp(const void *x, const void *y)
 {
-	const struct rae_dest *a = *(const struct rae_dest *const *)x;
-	const struct rae_dest *b = *(const struct rae_dest *const *)y;
+	const struct prefix *a = rae_dest_prefix(*(const struct rae_dest *const *)x);
+	const struct prefix *b = rae_dest_prefix(*(const struct rae_dest *const *)y);
 	int c;
 
-	if (a->pfx.addr.af != b->pfx.addr.af)
-		return a->pfx.addr.af < b->pfx.addr.af ? -1 : 1;
-	c = memcmp(a->pfx.addr.a, b->pfx.addr.a, 16);
+	if (a->addr.af != b->addr.af)
+		return a->addr.af < b->addr.af ? -1 : 1;
+	c = memcmp(a->addr.a, b->addr.a, 16);
 	if (c)
 		return c;
-	return (int)a->pfx.len - (int)b->pfx.len;
+	return (int)a->len - (int)b->len;
 }
 
 struct rae_dest **
@@ -773,11 +965,15 @@ size_t
 rae_rib_memory(const struct rae_rib *rib)
 {
 	/*
-	 * The slot table and the pools' chunks exactly; the interning table
-	 * at about 16 bytes an entry (GLib's: a key and a hash a bucket, at
+	 * The slot table, the pools' chunks and the bit arrays exactly; the
+	 * interning table at about 16 bytes an entry (GLib's: a key and a hash a bucket, at
 	 * most 15/16 full and about half after it grows).  The AS paths are
 	 * the process's store's, not the RIB's.
 	 */
-	return rib->nslot * sizeof(struct rae_dest *) + rib->pool_bytes +
+	size_t bits = 0;
+
+	for (unsigned i = 0; i < rib->nbits; i++)
+		bits += (rib->adv[i].nw + rib->queued[i].nw) * sizeof(uint64_t);
+	return rib->nslot * sizeof(struct rae_dest *) + rib->pool_bytes + bits +
 	       g_hash_table_size(rib->attrs) * 16;
 }

@@ -486,6 +486,62 @@ test_rib_own_attrs(void)
 	CU_ASSERT_EQUAL(rae_aspath_cells(), cells);
 }
 
+/*
+ * Destinations by the process's prefix numbers: two RIBs number a prefix
+ * alike; the per-peer bits keep a destination while any is set, and
+ * clearing one that is not set changes nothing.
+ */
+static bool
+prefix_eq_test(const struct prefix *a, const struct prefix *b)
+{
+	return a->len == b->len && addr_eq(&a->addr, &b->addr);
+}
+
+static void
+test_rib_numbers(void)
+{
+	struct rae_rib r1, r2;
+	struct prefix p1, p2;
+	struct rae_dest *d1, *d2;
+
+	rib_one_class(&r1, 1, false);
+	rib_one_class(&r2, 1, false);
+	prefix_parse("10.7.0.0/16", &p1);
+	prefix_parse("2001:db8:7::/48", &p2);
+	d1 = rae_rib_get(&r1, &p1);
+	d2 = rae_rib_get(&r2, &p1);
+	CU_ASSERT_EQUAL(d1->num, d2->num);
+	CU_ASSERT_EQUAL(rae_prefix_num(&p1), d1->num);
+	CU_ASSERT_NOT_EQUAL(rae_prefix_num(&p2), d1->num);
+	CU_ASSERT_TRUE(prefix_eq_test(rae_dest_prefix(d1), &p1));
+	CU_ASSERT_PTR_NULL(rae_rib_lookup(&r1, &p2));
+	/* Peer 40's bit: set twice counts once; the destination stays while it is set. */
+	rae_dest_set_adv(&r1, d1, 40, true);
+	rae_dest_set_adv(&r1, d1, 40, true);
+	CU_ASSERT_EQUAL(d1->nadv, 1);
+	CU_ASSERT_TRUE(rae_dest_adv(&r1, d1, 40));
+	CU_ASSERT_FALSE(rae_dest_adv(&r1, d1, 39));
+	CU_ASSERT_FALSE(rae_dest_adv(&r2, d2, 40));
+	rae_dest_set_queued(&r1, d1, 3, false);
+	CU_ASSERT_EQUAL(d1->nqueued, 0);
+	rae_dest_set_queued(&r1, d1, 3, true);
+	rae_rib_release(&r1, d1);
+	CU_ASSERT_PTR_EQUAL(rae_rib_lookup(&r1, &p1), d1);
+	rae_dest_set_adv(&r1, d1, 40, false);
+	rae_rib_release(&r1, d1);
+	CU_ASSERT_PTR_EQUAL(rae_rib_lookup(&r1, &p1), d1);
+	rae_dest_set_queued(&r1, d1, 3, false);
+	rae_rib_release(&r1, d1);
+	CU_ASSERT_PTR_NULL(rae_rib_lookup(&r1, &p1));
+	CU_ASSERT_EQUAL(r1.count, 0);
+	/* Made again: no bit left over from before. */
+	d1 = rae_rib_get(&r1, &p1);
+	CU_ASSERT_FALSE(rae_dest_adv(&r1, d1, 40));
+	CU_ASSERT_FALSE(rae_dest_queued(&r1, d1, 3));
+	rae_rib_fini(&r1);
+	rae_rib_fini(&r2);
+}
+
 /* 200 000 prefixes in, every other one out, the rest still found. */
 static void
 test_rib_table(void)
@@ -523,14 +579,14 @@ test_rib_table(void)
 
 		pfx.addr = addr_v4(0x10000000u + (i << 8));
 		d = rae_rib_lookup(&rib, &pfx);
-		if ((i % 2 == 0) != (d == NULL) || (d && !prefix_contains(&d->pfx, &pfx.addr)))
+		if ((i % 2 == 0) != (d == NULL) || (d && !prefix_contains(rae_dest_prefix(d), &pfx.addr)))
 			bad++;
 	}
 	CU_ASSERT_EQUAL(bad, 0);
 	v = rae_rib_sorted(&rib, false, &n);
 	CU_ASSERT_EQUAL(n, N / 2);
 	for (size_t i = 1; i < n; i++)
-		if (memcmp(v[i - 1]->pfx.addr.a, v[i]->pfx.addr.a, 4) >= 0)
+		if (memcmp(rae_dest_prefix(v[i - 1])->addr.a, rae_dest_prefix(v[i])->addr.a, 4) >= 0)
 			bad++;
 	CU_ASSERT_EQUAL(bad, 0);
 	g_free(v);
@@ -1445,6 +1501,7 @@ suite_rae_register(void)
 	    !CU_add_test(s, "RIB: 200000 prefixes", test_rib_table) ||
 	    !CU_add_test(s, "RIB: pools", test_rib_pools) ||
 	    !CU_add_test(s, "RIB: attributes held in the path", test_rib_own_attrs) ||
+	    !CU_add_test(s, "RIB: prefix numbers and peer bits", test_rib_numbers) ||
 	    !CU_add_test(s, "config: binary", test_config_binary) ||
 	    !CU_add_test(s, "config: wrong types", test_config_wrong_type) ||
 	    !CU_add_test(s, "config: XML form", test_config_xml) ||
