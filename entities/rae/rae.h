@@ -216,10 +216,24 @@ struct rae_attr {
 };
 
 /*
+ * The metrics of a path, one a class slot (unused slots zero), as a
+ * vector of the process's shared store: paths whose metrics are the same
+ * bytes hold one vector (on a graph of uniform links nearly every path
+ * has the metrics of every other).  Reference counted.
+ */
+struct rae_mvec {
+	uint32_t refcnt;
+	uint32_t hash;
+	uint8_t nslots;
+	struct rae_metric m[];
+};
+
+/*
  * A path to a prefix learned from one peer, with its attributes: shared
  * (classmask 0: u.attr, interned) or its own (classmask, the classes it
- * offers, never 0; u.aspath and m[], the RIB's nslots metrics).  Read
- * them with rae_path_aspath(), rae_path_classes() and rae_path_metric().
+ * offers, never 0; u.aspath, and the metrics in struct rae_path_own).
+ * Read them with rae_path_aspath(), rae_path_classes() and
+ * rae_path_metric().
  */
 struct rae_path {
 	struct rae_path *next;	/* the prefix's candidate list */
@@ -230,7 +244,12 @@ struct rae_path {
 	uint16_t peer;		/* peer index */
 	uint8_t pref;		/* class slots for which it is preferred */
 	uint8_t classmask;	/* its own attributes' classes; 0: shared */
-	struct rae_metric m[];	/* its own attributes: by slot */
+};
+
+/* A path with its own attributes. */
+struct rae_path_own {
+	struct rae_path p;
+	struct rae_mvec *mv;	/* its metrics, by slot */
 };
 
 static inline const struct rae_aspath *
@@ -248,7 +267,7 @@ rae_path_classes(const struct rae_path *p)
 static inline const struct rae_metric *
 rae_path_metric(const struct rae_path *p, unsigned slot)
 {
-	return p->classmask ? &p->m[slot] : &p->u.attr->m[slot];
+	return p->classmask ? &((const struct rae_path_own *)p)->mv->m[slot] : &p->u.attr->m[slot];
 }
 
 /*
@@ -363,6 +382,12 @@ unsigned rae_aspath_copy(const struct rae_aspath *p, uint32_t *out);
 /* Cells in the shared store, and the bytes it holds (cells, table, free ones). */
 size_t rae_aspath_cells(void);
 size_t rae_aspath_store_bytes(void);
+/* The metric vector m[0..nslots) from the shared store (a new reference). */
+struct rae_mvec *rae_mvec_get(const struct rae_metric *m, unsigned nslots);
+void rae_mvec_put(struct rae_mvec *v);
+/* Vectors in the shared store, and the bytes it holds. */
+size_t rae_mvec_count(void);
+size_t rae_mvec_store_bytes(void);
 /*
  * Distinct AS paths the RIB's paths hold (counted by a walk: the cells
  * are shared, so no RIB keeps a table of its own).

@@ -15,7 +15,8 @@
  *  - path attributes (AS path, classes offered, metric per class; the
  *    score is computed when the decision compares two paths) are
  *    interned when a Route of several prefixes shares them, and held in
- *    the path when it is a Route's only prefix;
+ *    the path when it is a Route's only prefix, its metrics as a vector
+ *    of a store the process's RIBs share (below);
  *  - destinations, paths and attributes come from pools of chunks that
  *    grow with the RIB, with free lists: no allocator overhead per
  *    object, and a small RIB holds small chunks.
@@ -140,7 +141,7 @@ path_alloc(struct rae_rib *rib, struct rae_attr *attr)
 	attr->aspath->refcnt++;
 	assert(attr->classmask);
 	p->classmask = attr->classmask;
-	memcpy(p->m, attr->m, rib->nslots * sizeof(struct rae_metric));
+	((struct rae_path_own *)p)->mv = rae_mvec_get(attr->m, rib->nslots);
 	return p;
 }
 
@@ -150,6 +151,7 @@ path_free(struct rae_rib *rib, struct rae_path *p)
 {
 	if (p->classmask) {
 		rae_aspath_put(p->u.aspath);
+		rae_mvec_put(((struct rae_path_own *)p)->mv);
 		pool_put(&rib->own_pool, p);
 	} else {
 		rae_attr_put(rib, p->u.attr);
@@ -353,6 +355,132 @@ rae_aspath_store_bytes(void)
 	       (store.chunks ? store.chunks->len : 0) * STORE_CHUNK * sizeof(struct rae_aspath);
 }
 
+/* ---- metric vectors: the process's shared store ---- */
+
+/*
+ * The metrics of the paths that hold their own attributes, one vector a
+ * distinct content (the bytes of nslots metrics), shared by every RIB of
+ * the process: on a graph whose links all have the same properties
+ * nearly every path has the same metrics, and 48 bytes a path (two
+ * classes) become a pointer.  An open-addressing table keyed by the
+ * content (at most three quarters full), hashed from the bytes; nothing
+ * iterates over it but its own growth.
+ */
+static struct {
+	struct rae_mvec **slot;
+	size_t nslot, count, bytes;
+} mvs;
+
+static uint32_t
+mvec_hash(const struct rae_metric *m, unsigned nslots)
+{
+	uint64_t h = mix64(nslots + 0x9e3779b97f4a7c15ULL);
+
+	for (unsigned s = 0; s < nslots; s++) {
+		uint64_t w[3];
+
+		memcpy(w, &m[s], sizeof(w));
+		h = mix64(h ^ w[0] ^ mix64(w[1] ^ mix64(w[2])));
+	}
+	return (uint32_t)h;
+}
+
+static size_t
+mvec_slot(const struct rae_metric *m, unsigned nslots, uint32_t h)
+{
+	size_t mask = mvs.nslot - 1, i = h & mask;
+
+	while (mvs.slot[i] && !(mvs.slot[i]->nslots == nslots &&
+				memcmp(mvs.slot[i]->m, m, nslots * sizeof(*m)) == 0))
+		i = (i + 1) & mask;
+	return i;
+}
+
+struct rae_mvec *
+rae_mvec_get(const struct rae_metric *m, unsigned nslots)
+{
+	uint32_t h = mvec_hash(m, nslots);
+	struct rae_mvec *v;
+	size_t i;
+
+	if (4 * (mvs.count + 1) > 3 * mvs.nslot) {
+		struct rae_mvec **old = mvs.slot;
+		size_t n = mvs.nslot;
+
+		mvs.nslot = n ? 2 * n : 64;
+		mvs.slot = g_new0(struct rae_mvec *, mvs.nslot);
+		for (size_t k = 0; k < n; k++)
+			if (old[k]) {
+				size_t mask = mvs.nslot - 1, j = old[k]->hash & mask;
+
+				while (mvs.slot[j])
+					j = (j + 1) & mask;
+				mvs.slot[j] = old[k];
+			}
+		g_free(old);
+	}
+	i = mvec_slot(m, nslots, h);
+	if (mvs.slot[i]) {
+		mvs.slot[i]->refcnt++;
+		return mvs.slot[i];
+	}
+	v = g_malloc(sizeof(*v) + nslots * sizeof(*m));
+	v->refcnt = 1;
+	v->hash = h;
+	v->nslots = (uint8_t)nslots;
+	memcpy(v->m, m, nslots * sizeof(*m));
+	mvs.slot[i] = v;
+	mvs.count++;
+	mvs.bytes += sizeof(*v) + nslots * sizeof(*m);
+	return v;
+}
+
+void
+rae_mvec_put(struct rae_mvec *v)
+{
+	size_t mask, i, j;
+
+	assert(v->refcnt > 0);
+	if (--v->refcnt > 0)
+		return;
+	mask = mvs.nslot - 1;
+	i = j = mvec_slot(v->m, v->nslots, v->hash);
+	assert(mvs.slot[i] == v);
+	mvs.slot[i] = NULL;
+	for (;;) {
+		size_t home;
+
+		j = (j + 1) & mask;
+		if (!mvs.slot[j])
+			break;
+		home = mvs.slot[j]->hash & mask;
+		/* Move j back to i unless its home lies cyclically in (i, j]. */
+		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+			mvs.slot[i] = mvs.slot[j];
+			mvs.slot[j] = NULL;
+			i = j;
+		}
+	}
+	mvs.bytes -= sizeof(*v) + v->nslots * sizeof(struct rae_metric);
+	g_free(v);
+	if (--mvs.count == 0) {
+		g_free(mvs.slot);
+		memset(&mvs, 0, sizeof(mvs));
+	}
+}
+
+size_t
+rae_mvec_count(void)
+{
+	return mvs.count;
+}
+
+size_t
+rae_mvec_store_bytes(void)
+{
+	return mvs.nslot * sizeof(struct rae_mvec *) + mvs.bytes;
+}
+
 static int
 ptr_cmp(const void *x, const void *y)
 {
@@ -524,8 +652,7 @@ rae_rib_init(struct rae_rib *rib, const struct rae_decide_params *dp)
 	pool_init(&rib->path_pool, sizeof(struct rae_path));
 	pool_init(&rib->attr_pool,
 		  sizeof(struct rae_attr) + rib->nslots * sizeof(struct rae_metric));
-	pool_init(&rib->own_pool,
-		  sizeof(struct rae_path) + rib->nslots * sizeof(struct rae_metric));
+	pool_init(&rib->own_pool, sizeof(struct rae_path_own));
 }
 
 void
@@ -541,8 +668,10 @@ rae_rib_fini(struct rae_rib *rib)
 	for (size_t i = 0; i < rib->nslot; i++)
 		if (rib->slot[i])
 			for (struct rae_path *p = rib->slot[i]->paths; p; p = p->next)
-				if (p->classmask)
+				if (p->classmask) {
 					rae_aspath_put(p->u.aspath);
+					rae_mvec_put(((struct rae_path_own *)p)->mv);
+				}
 	g_hash_table_foreach(rib->attrs, attr_drop_aspath, NULL);
 	g_hash_table_destroy(rib->attrs);
 	g_ptr_array_free(rib->chunks, TRUE);

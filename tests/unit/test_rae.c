@@ -438,7 +438,9 @@ test_rib_own_attrs(void)
 		char bytes[sizeof(struct rae_attr) + sizeof(struct rae_metric)];
 	} t;
 	struct rae_attr *tp = &t.a, *a;
-	size_t cells = rae_aspath_cells();
+	size_t cells = rae_aspath_cells(), mvecs = rae_mvec_count();
+	struct prefix pfx2;
+	struct rae_dest *d2;
 
 	rib_one_class(&rib, 1, false);
 	CU_ASSERT_EQUAL(rae_attr_size(&rib), sizeof(t));
@@ -480,10 +482,24 @@ test_rib_own_attrs(void)
 	rae_attr_put(&rib, a);
 	CU_ASSERT_EQUAL(rae_rib_attrs(&rib), 2);
 	CU_ASSERT_EQUAL(rae_rib_aspaths(&rib), 2);
+	/* Another destination with the same metrics: one vector for both paths. */
+	CU_ASSERT_EQUAL(rae_mvec_count(), mvecs + 1);
+	prefix_parse("10.8.0.0/16", &pfx2);
+	d2 = rae_rib_get(&rib, &pfx2);
+	rae_rib_update(&rib, d2, 0, &tp, 1);
+	CU_ASSERT_EQUAL(rae_mvec_count(), mvecs + 1);
+	CU_ASSERT_PTR_EQUAL(((struct rae_path_own *)d2->paths)->mv,
+			    ((struct rae_path_own *)d->paths)->mv);
+	tp->m[0].loss = 2e-5;
+	rae_rib_update(&rib, d2, 0, &tp, 1);
+	CU_ASSERT_EQUAL(rae_mvec_count(), mvecs + 2);
+	CU_ASSERT_EQUAL(rae_path_metric(d2->paths, 0)->loss, 2e-5);
+	CU_ASSERT_EQUAL(rae_path_metric(d->paths, 0)->loss, 1e-5);
 	rae_aspath_put(tp->aspath);
-	/* The RIB gives back the AS paths its paths hold. */
+	/* The RIB gives back the AS paths and metric vectors its paths hold. */
 	rae_rib_fini(&rib);
 	CU_ASSERT_EQUAL(rae_aspath_cells(), cells);
+	CU_ASSERT_EQUAL(rae_mvec_count(), mvecs);
 }
 
 /*
