@@ -36,6 +36,25 @@
 #define RAE_ROUTE_PREFIXES	2000		/* prefixes in one Route */
 #define RAE_WITHDRAW_PREFIXES	4000		/* prefixes in one Withdraw */
 
+/*
+ * Empty a peer's queue.  One that held a whole table (a session coming up
+ * is sent everything) gives its storage back instead of keeping room for
+ * a table it holds once: thousands of sessions each kept room for every
+ * prefix of the graph.
+ */
+#define RAE_QUEUE_KEEP	256	/* entries a queue keeps room for when emptied */
+
+static void
+queue_empty(GPtrArray **q, guint had)
+{
+	if (had > RAE_QUEUE_KEEP) {
+		g_ptr_array_free(*q, TRUE);
+		*q = g_ptr_array_new();
+	} else {
+		g_ptr_array_set_size(*q, 0);
+	}
+}
+
 /* rae_rib_foreach() into a GPtrArray, so the RIB may change while the array is walked. */
 void
 rae_rde_collect(struct rae_dest *d, void *ctx)
@@ -369,7 +388,7 @@ rae_rde_drain(struct sim *sim, void *ctx, void *arg)
 	GPtrArray *later = g_ptr_array_new();	/* allowed, beyond the pace: the next backlog */
 	GHashTable *bysig = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
 						  (GDestroyNotify)g_bytes_unref, NULL);
-	GPtrArray *srcs[3] = { p->backlog, p->deferred, p->fresh };
+	GPtrArray **srcs[3] = { &p->backlog, &p->deferred, &p->fresh };
 	size_t budget = SIZE_MAX, used = 0;
 
 	if (p->state != PS_ESTABLISHED)
@@ -380,7 +399,7 @@ rae_rde_drain(struct sim *sim, void *ctx, void *arg)
 		budget = held < r->pace ? r->pace - held : 0;
 	}
 	for (int k = 0; k < 3; k++) {
-		GPtrArray *src = srcs[k];
+		GPtrArray *src = *srcs[k];
 		bool may = k == 0 || allow;	/* the backlog was allowed when it was taken */
 		guint i;
 
@@ -432,10 +451,10 @@ rae_rde_drain(struct sim *sim, void *ctx, void *arg)
 			rae_dest_set_queued(&r->rib, d, p->idx, false);
 			g_ptr_array_add(release, d);
 		}
-		if (k == 0)
+		if (k == 0 && i < src->len)
 			g_ptr_array_remove_range(src, 0, i);
 		else
-			g_ptr_array_set_size(src, 0);
+			queue_empty(srcs[k], src->len);
 	}
 	/* What waits for the interval (the fresh ones that could not go). */
 	for (guint i = 0; i < keep->len; i++)
@@ -505,16 +524,18 @@ rae_rde_enqueue(struct rae_peer *p, struct rae_dest *d)
 void
 rae_rde_flush(struct rae_peer *p)
 {
-	GPtrArray *srcs[3] = { p->fresh, p->deferred, p->backlog };
+	GPtrArray **srcs[3] = { &p->fresh, &p->deferred, &p->backlog };
 
 	for (int k = 0; k < 3; k++) {
-		for (guint i = 0; i < srcs[k]->len; i++) {
-			struct rae_dest *d = g_ptr_array_index(srcs[k], i);
+		GPtrArray *q = *srcs[k];
+
+		for (guint i = 0; i < q->len; i++) {
+			struct rae_dest *d = g_ptr_array_index(q, i);
 
 			rae_dest_set_queued(&p->r->rib, d, p->idx, false);
 			rae_rib_release(&p->r->rib, d);
 		}
-		g_ptr_array_set_size(srcs[k], 0);
+		queue_empty(srcs[k], q->len);
 	}
 }
 
