@@ -310,28 +310,29 @@ rae_report(struct rae *r)
 	if (n - r->nlocal <= r->report)
 		v = rae_rib_sorted(&r->rib, true, &n);
 	entity_log(&r->e, LOG_INFO, "RIB: %zu prefixes (%zu own), %" PRIu64 " paths, %zu "
-		   "preferred, %u AS paths, %u attribute sets, about %zu KiB", r->rib.count, r->nlocal,
-		   r->rib.npaths, npref, g_hash_table_size(r->rib.aspaths),
-		   g_hash_table_size(r->rib.attrs), rae_rib_memory(&r->rib) / 1024);
+		   "preferred, %zu AS paths, %zu attribute sets, about %zu KiB", r->rib.count, r->nlocal,
+		   r->rib.npaths, npref, rae_rib_aspaths(&r->rib),
+		   rae_rib_attrs(&r->rib), rae_rib_memory(&r->rib) / 1024);
 	for (size_t i = 0; v && i < n; i++) {
 		char pfx[ADDR_STRLEN];
 
-		prefix_fmt(&v[i]->pfx, pfx);
+		prefix_fmt(rae_dest_prefix(v[i]), pfx);
 		for (const struct rae_path *p = v[i]->paths; p; p = p->next) {
 			char asp[RAE_MAX_ASPATH * 11 + 1], line[1024];
+			uint32_t asn[RAE_MAX_ASPATH];
 			size_t k;
 
 			if (!p->pref)
 				continue;
-			aspath_fmt(p->attr->aspath->asn, p->attr->aspath->len, asp, sizeof(asp));
+			aspath_fmt(asn, rae_aspath_copy(rae_path_aspath(p), asn), asp, sizeof(asp));
 			k = (size_t)snprintf(line, sizeof(line), "rib %s as_path %s", pfx, asp);
 			for (unsigned s = 0; s < c->ndp && k < sizeof(line); s++)
 				if (p->pref & (1u << s))
 					k += (size_t)snprintf(line + k, sizeof(line) - k,
 						" class %" PRIu32 " delay %.9g loss %.9g bandwidth %.9g "
-						"score %.6f", c->dp[s].cos, p->attr->m[s].delay,
-						p->attr->m[s].loss, p->attr->m[s].bw,
-						rae_score(&c->dp[s], &p->attr->m[s], c->flat));
+						"score %.6f", c->dp[s].cos, rae_path_metric(p, s)->delay,
+						rae_path_metric(p, s)->loss, rae_path_metric(p, s)->bw,
+						rae_score(&c->dp[s], rae_path_metric(p, s), c->flat));
 			entity_log(&r->e, LOG_INFO, "%s", line);
 		}
 	}
@@ -625,8 +626,8 @@ rae_stats(struct entity *e, entity_stat_fn fn, void *ctx)
 	fn(ctx, "rib_own_prefixes", r->nlocal);
 	fn(ctx, "rib_paths", r->rib.npaths);
 	fn(ctx, "rib_preferred", npref);
-	fn(ctx, "rib_aspaths", g_hash_table_size(r->rib.aspaths));
-	fn(ctx, "rib_attrs", g_hash_table_size(r->rib.attrs));
+	fn(ctx, "rib_aspaths", rae_rib_aspaths(&r->rib));
+	fn(ctx, "rib_attrs", rae_rib_attrs(&r->rib));
 	fn(ctx, "rib_bytes", rae_rib_memory(&r->rib));
 	fn(ctx, "bytes_in", r->bytes_in);
 	fn(ctx, "bytes_out", r->bytes_out);

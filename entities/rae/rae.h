@@ -14,8 +14,9 @@
  *                     and the byte where a buffer goes wrong
  *   rae_decide.c      metric aggregation and the decision process
  *                     (doc/rae.md)
- *   rae_rib.c         the RIB: prefixes in a hash keyed by prefix, AS paths
- *                     and path attributes interned and reference counted
+ *   rae_rib.c         the RIB: prefixes in a hash keyed by prefix, path
+ *                     attributes interned and reference counted, AS paths
+ *                     shared by every RIB of the process as cells
  *   rae_msg.c         the 5-byte framing and the messages of rae.proto and
  *                     cmerae.proto, decoded into an arena and checked
  *                     (its API is in rae_wire.h, which the CME shares)
@@ -181,19 +182,29 @@ int rae_config_xml_pack(const char *buf, size_t len, const char *file, uint8_t *
 
 #define RAE_PEER_NONE	0xffff
 
-/* An AS path, interned: one copy per distinct sequence, reference counted. */
+/*
+ * An AS path, as a cell of the process's shared store: its first AS in
+ * front of the rest of the path, itself a cell (NULL after the origin).
+ * Every RIB of the process shares the cells: the path an RAE learns from
+ * peer A is one cell in front of the cell that holds A's own path.  One
+ * cell per distinct (AS, rest), reference counted (a cell holds one
+ * reference on its rest).
+ */
 struct rae_aspath {
+	struct rae_aspath *rest;	/* NULL: asn is the origin */
+	uint32_t asn;		/* the first AS: the next-hop AS of a RIB's path */
 	uint32_t refcnt;
-	uint32_t hash;
-	uint16_t len;
-	uint32_t asn[];		/* asn[0]: the next-hop AS; asn[len-1]: the origin */
+	uint32_t hash;		/* of the whole sequence, from the content */
+	uint16_t len;		/* ASes from this one to the origin */
 };
 
 /*
  * What a path carries: its AS path and, per class slot, its metric (the
  * score is computed from it when the decision needs it: storing it cost
- * more memory than computing it costs time).  Interned too: the prefixes
- * learned in one update share one.
+ * more memory than computing it costs time).  Interned when shared: the
+ * prefixes of one Route of many share one.  The attributes of a Route of
+ * one prefix are held in the path itself (struct rae_path): no object,
+ * table entry or pointer of their own.
  */
 struct rae_attr {
 	uint32_t refcnt;
@@ -204,22 +215,74 @@ struct rae_attr {
 	struct rae_metric m[];	/* by slot */
 };
 
-/* A path to a prefix learned from one peer. */
-struct rae_path {
-	struct rae_path *next;	/* the prefix's candidate list */
-	struct rae_attr *attr;
-	uint16_t peer;		/* peer index */
-	uint8_t pref;		/* class slots for which it is preferred */
-	uint8_t pad_;
+/*
+ * The metrics of a path, one a class slot (unused slots zero), as a
+ * vector of the process's shared store: paths whose metrics are the same
+ * bytes hold one vector (on a graph of uniform links nearly every path
+ * has the metrics of every other).  Reference counted.
+ */
+struct rae_mvec {
+	uint32_t refcnt;
+	uint32_t hash;
+	uint8_t nslots;
+	struct rae_metric m[];
 };
 
-/* A destination prefix. */
+/*
+ * A path to a prefix learned from one peer, with its attributes: shared
+ * (classmask 0: u.attr, interned) or its own (classmask, the classes it
+ * offers, never 0; u.aspath, and the metrics in struct rae_path_own).
+ * Read them with rae_path_aspath(), rae_path_classes() and
+ * rae_path_metric().
+ */
+struct rae_path {
+	struct rae_path *next;	/* the prefix's candidate list */
+	union {
+		struct rae_attr *attr;		/* shared */
+		struct rae_aspath *aspath;	/* its own */
+	} u;
+	uint16_t peer;		/* peer index */
+	uint8_t pref;		/* class slots for which it is preferred */
+	uint8_t classmask;	/* its own attributes' classes; 0: shared */
+};
+
+/* A path with its own attributes. */
+struct rae_path_own {
+	struct rae_path p;
+	struct rae_mvec *mv;	/* its metrics, by slot */
+};
+
+static inline const struct rae_aspath *
+rae_path_aspath(const struct rae_path *p)
+{
+	return p->classmask ? p->u.aspath : p->u.attr->aspath;
+}
+
+static inline uint8_t
+rae_path_classes(const struct rae_path *p)
+{
+	return p->classmask ? p->classmask : p->u.attr->classmask;
+}
+
+static inline const struct rae_metric *
+rae_path_metric(const struct rae_path *p, unsigned slot)
+{
+	return p->classmask ? &((const struct rae_path_own *)p)->mv->m[slot] : &p->u.attr->m[slot];
+}
+
+/*
+ * A destination prefix, by its number in the process (rae_prefix_of):
+ * every RIB of the process numbers the prefixes alike and none holds a
+ * copy.  Which peers were sent paths to it and whose queues hold it are
+ * bits of the RIB's per-peer bit arrays indexed by the number
+ * (rae_dest_adv, rae_dest_queued); the destination counts them.
+ */
 struct rae_dest {
-	struct prefix pfx;
-	uint8_t flags;		/* RAE_DEST_* */
 	struct rae_path *paths;
-	uint64_t adv;		/* peers that were sent paths to it */
-	uint64_t queued;	/* peers whose queue holds it */
+	uint32_t num;		/* the prefix */
+	uint8_t flags;		/* RAE_DEST_* */
+	uint8_t nadv;		/* peers that were sent paths to it */
+	uint8_t nqueued;	/* peers whose queue holds it */
 };
 
 #define RAE_DEST_LOCAL		0x01	/* an own prefix (prefix_table) */
@@ -240,6 +303,12 @@ struct rae_decide_params {
 	const uint8_t *peer_class;
 };
 
+/* One bit a prefix number (rae_rib.c). */
+struct rae_bits {
+	uint64_t *w;
+	size_t nw;		/* words in w */
+};
+
 /* Objects of one size from chunks, with a free list (rae_rib.c). */
 struct rae_pool {
 	size_t size;		/* of an object, a multiple of 8 */
@@ -250,18 +319,20 @@ struct rae_pool {
 struct rae_rib {
 	struct rae_dest **slot;		/* open addressing, linear probing */
 	size_t nslot, count;
-	GHashTable *aspaths;		/* struct rae_aspath* set */
 	GHashTable *attrs;		/* struct rae_attr* set */
 	unsigned nslots;		/* class slots */
 	struct rae_decide_params dp;
 	/*
-	 * pools: every destination, path, attribute and AS path (one pool
-	 * per AS path length) comes from chunks that grow with the RIB
+	 * pools: every destination, path and attribute comes from chunks
+	 * that grow with the RIB (the AS paths are the process's store's)
 	 */
 	GPtrArray *chunks;
 	size_t pool_bytes;		/* in the chunks */
 	struct rae_pool dest_pool, path_pool, attr_pool;
-	struct rae_pool *aspath_pools[RAE_MAX_ASPATH + 1];	/* by length, made on use */
+	struct rae_pool own_pool;	/* paths with their own attributes */
+	/* by peer index, what was advertised to it and what its queue holds */
+	struct rae_bits *adv, *queued;
+	unsigned nbits;			/* peers in adv and queued */
 	uint64_t npaths;
 };
 
@@ -270,6 +341,23 @@ void rae_rib_init(struct rae_rib *rib, const struct rae_decide_params *dp);
 void rae_rib_fini(struct rae_rib *rib);
 /* The destination of a prefix, or NULL. */
 struct rae_dest *rae_rib_lookup(const struct rae_rib *rib, const struct prefix *pfx);
+/*
+ * The process's numbering of prefixes: the number of a prefix (numbered
+ * on first use; numbers are never reused), the prefix of a number.
+ */
+uint32_t rae_prefix_num(const struct prefix *pfx);
+const struct prefix *rae_prefix_of(uint32_t num);
+static inline const struct prefix *
+rae_dest_prefix(const struct rae_dest *d)
+{
+	return rae_prefix_of(d->num);
+}
+/* Whether peer `peer` was sent paths to d; whether its queue holds d. */
+bool rae_dest_adv(const struct rae_rib *rib, const struct rae_dest *d, unsigned peer);
+bool rae_dest_queued(const struct rae_rib *rib, const struct rae_dest *d, unsigned peer);
+/* Set or clear those bits (the destination's counts follow). */
+void rae_dest_set_adv(struct rae_rib *rib, struct rae_dest *d, unsigned peer, bool on);
+void rae_dest_set_queued(struct rae_rib *rib, struct rae_dest *d, unsigned peer, bool on);
 /* The destination of a prefix, created empty if new. */
 struct rae_dest *rae_rib_get(struct rae_rib *rib, const struct prefix *pfx);
 /* Free d if nothing holds it: no path, not local, not queued, not advertised. */
@@ -282,10 +370,33 @@ void rae_rib_foreach(struct rae_rib *rib, void (*fn)(struct rae_dest *d, void *c
  * (family, address, length); g_free the array.
  */
 struct rae_dest **rae_rib_sorted(const struct rae_rib *rib, bool skip_local, size_t *n);
-/* Interned AS path (a new reference). */
-struct rae_aspath *rae_aspath_get(struct rae_rib *rib, const uint32_t *asn, unsigned len);
-void rae_aspath_put(struct rae_rib *rib, struct rae_aspath *p);
+/*
+ * The AS path asn[0..len) from the shared store (a new reference); len is
+ * 1 to RAE_MAX_ASPATH.
+ */
+struct rae_aspath *rae_aspath_get(const uint32_t *asn, unsigned len);
+void rae_aspath_put(struct rae_aspath *p);
 bool rae_aspath_contains(const struct rae_aspath *p, uint32_t asn);
+/* The ASes of p, first to origin, into out (p->len of them); returns p->len. */
+unsigned rae_aspath_copy(const struct rae_aspath *p, uint32_t *out);
+/* Cells in the shared store, and the bytes it holds (cells, table, free ones). */
+size_t rae_aspath_cells(void);
+size_t rae_aspath_store_bytes(void);
+/* The metric vector m[0..nslots) from the shared store (a new reference). */
+struct rae_mvec *rae_mvec_get(const struct rae_metric *m, unsigned nslots);
+void rae_mvec_put(struct rae_mvec *v);
+/* Vectors in the shared store, and the bytes it holds. */
+size_t rae_mvec_count(void);
+size_t rae_mvec_store_bytes(void);
+/*
+ * Distinct AS paths the RIB's paths hold (counted by a walk: the cells
+ * are shared, so no RIB keeps a table of its own).
+ */
+size_t rae_rib_aspaths(const struct rae_rib *rib);
+/* Distinct attribute sets (AS path, classes, metrics) the RIB's paths hold, by a walk. */
+size_t rae_rib_attrs(const struct rae_rib *rib);
+/* Bytes of an attribute object of the RIB (a template for rae_rib_update). */
+size_t rae_attr_size(const struct rae_rib *rib);
 /*
  * Interned attributes (a new reference; takes its own reference on
  * aspath).  m has rib->nslots entries; only those in classmask count.
@@ -295,9 +406,11 @@ struct rae_attr *rae_attr_get(struct rae_rib *rib, struct rae_aspath *aspath,
 void rae_attr_put(struct rae_rib *rib, struct rae_attr *a);
 /*
  * Replace the paths peer `peer` offers to d by `n` attributes (n = 0
- * removes them), then run the decision process for d.  Takes no
- * reference from the caller.  Returns true if the preferred paths of d
- * changed.
+ * removes them), then run the decision process for d.  An interned
+ * attribute (rae_attr_get) is shared by the path; one the caller filled
+ * itself with refcnt 0 (unused metric slots zeroed; the caller keeps its
+ * reference on aspath) is copied into the path.  Takes no reference from
+ * the caller.  Returns true if the preferred paths of d changed.
  */
 bool rae_rib_update(struct rae_rib *rib, struct rae_dest *d, uint16_t peer,
 		    struct rae_attr *const *attrs, unsigned n);
@@ -327,7 +440,8 @@ unsigned rae_rel_class(enum rae_rel rel);
 bool rae_rel_exports(enum rae_rel from, enum rae_rel to);
 /*
  * Memory the RIB holds, in bytes: the slot table and the pools exactly,
- * the interning tables estimated.
+ * the interning table estimated; not the AS paths, which are the
+ * process's (rae_aspath_store_bytes).
  */
 size_t rae_rib_memory(const struct rae_rib *rib);
 

@@ -214,7 +214,7 @@ rae_cme_send_prov(struct rae *r, bool full)
 		pi.n_prefixes = n;
 		pi.prefixes = rae_pbarena_alloc(&a, n * sizeof(*pi.prefixes));
 		for (size_t i = 0; i < n; i++)
-			pi.prefixes[i] = cme_prefix(&a, &r->local[at + i]->pfx);
+			pi.prefixes[i] = cme_prefix(&a, rae_dest_prefix(r->local[at + i]));
 		if (at == 0) {
 			pi.has_first = 1;
 			pi.first = 1;
@@ -273,7 +273,7 @@ cme_drain(struct sim *sim, void *ctx, void *arg)
 				continue;
 			pi = rae_pbarena_alloc(&a, sizeof(*pi));
 			comet__cmerae__path_inf__init(pi);
-			pi->prefix = cme_prefix(&a, &d->pfx);
+			pi->prefix = cme_prefix(&a, rae_dest_prefix(d));
 			pi->n_paths = np;
 			pi->paths = rae_pbarena_alloc(&a, np * sizeof(*pi->paths));
 			np = 0;
@@ -286,12 +286,13 @@ cme_drain(struct sim *sim, void *ctx, void *arg)
 					continue;
 				mp = rae_pbarena_alloc(&a, sizeof(*mp));
 				comet__cmerae__path__init(mp);
-				mp->n_as_path = p->attr->aspath->len;
-				mp->as_path = (uint32_t *)p->attr->aspath->asn;
+				mp->n_as_path = rae_path_aspath(p)->len;
+				mp->as_path = rae_pbarena_alloc(&a, mp->n_as_path * sizeof(uint32_t));
+				rae_aspath_copy(rae_path_aspath(p), mp->as_path);
 				for (unsigned s = 0; s < c->ndp; s++)
 					if (p->pref & (1u << s)) {
 						cm[k].cos = c->dp[s].cos;
-						cm[k].m = p->attr->m[s];
+						cm[k].m = *rae_path_metric(p, s);
 						k++;
 					}
 				mp->class_table = cme_classes(&a, cm, k, &mp->n_class_table);

@@ -126,24 +126,25 @@ static int
 path_cmp(const struct rae_decide_params *dp, const struct rae_path *a,
 	 const struct rae_path *b, unsigned s)
 {
-	const struct rae_aspath *pa = a->attr->aspath, *pb = b->attr->aspath;
+	const struct rae_aspath *pa = rae_path_aspath(a), *pb = rae_path_aspath(b);
 	double sa, sb;
 
 	if (dp->peer_class && dp->peer_class[a->peer] != dp->peer_class[b->peer])
 		return dp->peer_class[a->peer] < dp->peer_class[b->peer] ? -1 : 1;
-	sa = rae_score(&dp->dp[s], &a->attr->m[s], dp->flat);
-	sb = rae_score(&dp->dp[s], &b->attr->m[s], dp->flat);
+	sa = rae_score(&dp->dp[s], rae_path_metric(a, s), dp->flat);
+	sb = rae_score(&dp->dp[s], rae_path_metric(b, s), dp->flat);
 	if (sa != sb)
 		return sa > sb ? -1 : 1;
 	if (pa->len != pb->len)
 		return pa->len < pb->len ? -1 : 1;
-	if (pa->asn[0] != pb->asn[0])
-		return pa->asn[0] < pb->asn[0] ? -1 : 1;
+	if (pa->asn != pb->asn)
+		return pa->asn < pb->asn ? -1 : 1;
 	if (a->peer != b->peer)
 		return a->peer < b->peer ? -1 : 1;
-	for (unsigned i = 0; i < pa->len; i++)
-		if (pa->asn[i] != pb->asn[i])
-			return pa->asn[i] < pb->asn[i] ? -1 : 1;
+	/* AS by AS; one cell is one sequence, so the walk stops where they meet. */
+	for (; pa != pb; pa = pa->rest, pb = pb->rest)
+		if (pa->asn != pb->asn)
+			return pa->asn < pb->asn ? -1 : 1;
 	return 0;
 }
 
@@ -195,7 +196,7 @@ rae_decide(const struct rae_decide_params *dp, struct rae_dest *d)
 			struct rae_path *p = v[i];
 			unsigned j;
 
-			if (!(p->attr->classmask & (1u << s)))
+			if (!(rae_path_classes(p) & (1u << s)))
 				continue;
 			/* Insertion sort: a prefix has few candidates. */
 			for (j = k; j > 0 && path_cmp(dp, p, r[j - 1], s) < 0; j--)

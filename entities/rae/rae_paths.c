@@ -98,8 +98,8 @@ row(FILE *f, const struct rae *r, const char *pfx, uint32_t cos, const struct ra
 
 	fprintf(f, "%" PRIu32 ",%s,%" PRIu32 ",%" PRIu32, r->cfg->local_as, pfx, cos,
 		r->cfg->local_as);
-	for (unsigned i = 0; asp && i < asp->len; i++)
-		fprintf(f, " %" PRIu32, asp->asn[i]);
+	for (; asp; asp = asp->rest)
+		fprintf(f, " %" PRIu32, asp->asn);
 	fprintf(f, ",%s,%s,%s,%s\n", csv_num(m->delay, d, sizeof(d)),
 		csv_num(m->loss, l, sizeof(l)), csv_num(m->bw, b, sizeof(b)),
 		csv_num(score, s, sizeof(s)));
@@ -134,7 +134,7 @@ rae_rows(FILE *f, struct rae *r)
 	for (size_t i = 0; i < n; i++) {
 		char pfx[ADDR_STRLEN];
 
-		prefix_fmt(&v[i]->pfx, pfx);
+		prefix_fmt(rae_dest_prefix(v[i]), pfx);
 		for (unsigned k = 0; k < c->ndp; k++) {
 			unsigned s = slot[k], np;
 
@@ -145,9 +145,9 @@ rae_rows(FILE *f, struct rae *r)
 			}
 			np = rae_decide_ranked(&r->rib.dp, v[i], s, ranked, c->limit);
 			for (unsigned j = 0; j < np; j++)
-				row(f, r, pfx, c->dp[s].cos, ranked[j]->attr->aspath,
-				    &ranked[j]->attr->m[s],
-				    rae_score(&c->dp[s], &ranked[j]->attr->m[s], c->flat));
+				row(f, r, pfx, c->dp[s].cos, rae_path_aspath(ranked[j]),
+				    rae_path_metric(ranked[j], s),
+				    rae_score(&c->dp[s], rae_path_metric(ranked[j], s), c->flat));
 		}
 	}
 	g_free(v);

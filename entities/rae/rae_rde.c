@@ -36,6 +36,25 @@
 #define RAE_ROUTE_PREFIXES	2000		/* prefixes in one Route */
 #define RAE_WITHDRAW_PREFIXES	4000		/* prefixes in one Withdraw */
 
+/*
+ * Empty a peer's queue.  One that held a whole table (a session coming up
+ * is sent everything) gives its storage back instead of keeping room for
+ * a table it holds once: thousands of sessions each kept room for every
+ * prefix of the graph.
+ */
+#define RAE_QUEUE_KEEP	256	/* entries a queue keeps room for when emptied */
+
+static void
+queue_empty(GPtrArray **q, guint had)
+{
+	if (had > RAE_QUEUE_KEEP) {
+		g_ptr_array_free(*q, TRUE);
+		*q = g_ptr_array_new();
+	} else {
+		g_ptr_array_set_size(*q, 0);
+	}
+}
+
 /* rae_rib_foreach() into a GPtrArray, so the RIB may change while the array is walked. */
 void
 rae_rde_collect(struct rae_dest *d, void *ctx)
@@ -61,12 +80,50 @@ rae_rde_changed(struct rae *r, struct rae_dest *d)
 /* ---- what goes to a peer ---- */
 
 /* One path advertised to a peer: from a RIB path, or the origin of an own prefix. */
-/* Compared and hashed as bytes: whoever fills one zeroes it first (padding). */
 struct adv_item {
-	const struct rae_attr *attr;	/* NULL: an own prefix */
+	const struct rae_path *path;	/* NULL: an own prefix */
 	const struct rae_prov *prov;	/* the transit or origin provisioning */
 	uint8_t mask;			/* class slots offered */
 };
+
+/*
+ * What makes two items the same on the wire, as bytes to hash and
+ * compare: the path's attributes by content (AS path, classes, every
+ * slot's metric, unused ones zero), the provisioning, the classes
+ * offered.  Two prefixes whose items are the same go in one Route.
+ */
+struct adv_key {
+	const struct rae_aspath *aspath;
+	const struct rae_prov *prov;
+	uint8_t mask, classmask;
+	struct rae_metric m[];		/* nslots of them */
+};
+
+static size_t
+adv_key_size(unsigned nslots)
+{
+	return sizeof(struct adv_key) + nslots * sizeof(struct rae_metric);
+}
+
+/* The keys of items v[0..n) into buf (n adv_key_size() each), zeroed first (padding). */
+static void
+adv_keys(const struct adv_item *v, unsigned n, unsigned nslots, char *buf)
+{
+	size_t ks = adv_key_size(nslots);
+
+	memset(buf, 0, n * ks);
+	for (unsigned i = 0; i < n; i++) {
+		struct adv_key *k = (struct adv_key *)(buf + i * ks);
+
+		k->prov = v[i].prov;
+		k->mask = v[i].mask;
+		if (!v[i].path)
+			continue;
+		k->aspath = rae_path_aspath(v[i].path);
+		k->classmask = rae_path_classes(v[i].path);
+		memcpy(k->m, rae_path_metric(v[i].path, 0), nslots * sizeof(struct rae_metric));
+	}
+}
 
 /*
  * The paths d offers to peer p: its preferred paths, except those learned
@@ -82,7 +139,8 @@ adv_compute_cfg(const struct rae_config *c, struct rae_peer *p, const struct rae
 	unsigned n = 0;
 
 	if (d->flags & RAE_DEST_LOCAL) {
-		const struct rae_prov *pv = rae_config_prov(c, p->cfg->asn, false, 0, &d->pfx);
+		const struct rae_prov *pv = rae_config_prov(c, p->cfg->asn, false, 0,
+							    rae_dest_prefix(d));
 		uint8_t mask = 0;
 
 		if (!pv)
@@ -92,8 +150,7 @@ adv_compute_cfg(const struct rae_config *c, struct rae_peer *p, const struct rae
 				mask |= (uint8_t)(1u << s);
 		if (!mask)
 			return 0;
-		memset(&v[0], 0, sizeof(v[0]));
-		v[0].attr = NULL;
+		v[0].path = NULL;
 		v[0].prov = pv;
 		v[0].mask = mask;
 		return 1;
@@ -111,7 +168,7 @@ adv_compute_cfg(const struct rae_config *c, struct rae_peer *p, const struct rae
 		/* The policy: what peers and providers offer goes to customers only. */
 		if (!rae_rel_exports(c->peers[q->peer].rel, p->cfg->rel))
 			continue;
-		pv = rae_config_prov(c, p->cfg->asn, true, q->attr->aspath->asn[0], NULL);
+		pv = rae_config_prov(c, p->cfg->asn, true, rae_path_aspath(q)->asn, NULL);
 		if (!pv)
 			continue;
 		for (unsigned s = 0; s < c->ndp; s++)
@@ -120,8 +177,7 @@ adv_compute_cfg(const struct rae_config *c, struct rae_peer *p, const struct rae
 				mask |= (uint8_t)(1u << s);
 		if (!mask)
 			continue;
-		memset(&v[n], 0, sizeof(v[n]));	/* the padding is hashed too (rae_rde_drain) */
-		v[n].attr = q->attr;
+		v[n].path = q;
 		v[n].prov = pv;
 		v[n].mask = mask;
 		n++;
@@ -147,9 +203,11 @@ pb_prefixes(struct rae_pbarena *a, struct rae_dest *const *dests, size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		comet__rae__config__prefix__init(&msgs[i]);
-		msgs[i].ip_address = addr_fmt(&dests[i]->pfx.addr, text + i * ADDR_STRLEN);
+		const struct prefix *pfx = rae_dest_prefix(dests[i]);
+
+		msgs[i].ip_address = addr_fmt(&pfx->addr, text + i * ADDR_STRLEN);
 		msgs[i].has_prefix_length = 1;
-		msgs[i].prefix_length = dests[i]->pfx.len;
+		msgs[i].prefix_length = pfx->len;
 		pv[i] = &msgs[i];
 	}
 	return pv;
@@ -183,14 +241,15 @@ pb_adv_path(struct rae *r, struct rae_pbarena *a, const struct adv_item *it)
 {
 	const struct rae_config *c = r->cfg;
 	Comet__Rae__Path *p = rae_pbarena_alloc(a, sizeof(*p));
-	unsigned len = it->attr ? it->attr->aspath->len + 1u : 1u, k = 0;
+	const struct rae_aspath *asp = it->path ? rae_path_aspath(it->path) : NULL;
+	unsigned len = asp ? asp->len + 1u : 1u, k = 0;
 
 	comet__rae__path__init(p);
 	p->n_as_path = len;
 	p->as_path = rae_pbarena_alloc(a, len * sizeof(uint32_t));
 	p->as_path[0] = c->local_as;
-	if (it->attr)
-		memcpy(p->as_path + 1, it->attr->aspath->asn, it->attr->aspath->len * sizeof(uint32_t));
+	if (asp)
+		rae_aspath_copy(asp, p->as_path + 1);
 	p->class_table = rae_pbarena_alloc(a, c->ndp * sizeof(*p->class_table));
 	for (unsigned s = 0; s < c->ndp; s++) {
 		const struct rae_metric *pm;
@@ -199,7 +258,7 @@ pb_adv_path(struct rae *r, struct rae_pbarena *a, const struct adv_item *it)
 		if (!(it->mask & (1u << s)))
 			continue;
 		pm = rae_cmetric_find(it->prov->classes, it->prov->nclasses, c->dp[s].cos);
-		m = it->attr ? rae_metric_concat(*pm, it->attr->m[s]) : *pm;
+		m = it->path ? rae_metric_concat(*pm, *rae_path_metric(it->path, s)) : *pm;
 		p->class_table[k++] = pb_class(a, c->dp[s].cos, &m);
 	}
 	p->n_class_table = k;
@@ -247,7 +306,7 @@ adv_group_free(gpointer x)
 static size_t
 adv_item_bytes(const struct adv_item *it)
 {
-	unsigned len = it->attr ? it->attr->aspath->len + 1u : 1u;
+	unsigned len = it->path ? rae_path_aspath(it->path)->len + 1u : 1u;
 
 	return 16 + 5 * (size_t)len + 40 * (size_t)__builtin_popcount(it->mask);
 }
@@ -322,13 +381,14 @@ rae_rde_drain(struct sim *sim, void *ctx, void *arg)
 		     now >= sim_time_add(p->last_update, mrai);
 	unsigned cap = r->cfg->ndp * r->cfg->limit + 1;
 	struct adv_item *items = g_new(struct adv_item, cap);
+	size_t ks = adv_key_size(r->rib.nslots);
+	char *keys = g_malloc(cap * ks);
 	GPtrArray *wd = g_ptr_array_new(), *groups = g_ptr_array_new_with_free_func(adv_group_free);
 	GPtrArray *release = g_ptr_array_new(), *keep = g_ptr_array_new();
 	GPtrArray *later = g_ptr_array_new();	/* allowed, beyond the pace: the next backlog */
 	GHashTable *bysig = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
 						  (GDestroyNotify)g_bytes_unref, NULL);
-	uint64_t bit = 1ull << p->idx;
-	GPtrArray *srcs[3] = { p->backlog, p->deferred, p->fresh };
+	GPtrArray **srcs[3] = { &p->backlog, &p->deferred, &p->fresh };
 	size_t budget = SIZE_MAX, used = 0;
 
 	if (p->state != PS_ESTABLISHED)
@@ -339,7 +399,7 @@ rae_rde_drain(struct sim *sim, void *ctx, void *arg)
 		budget = held < r->pace ? r->pace - held : 0;
 	}
 	for (int k = 0; k < 3; k++) {
-		GPtrArray *src = srcs[k];
+		GPtrArray *src = *srcs[k];
 		bool may = k == 0 || allow;	/* the backlog was allowed when it was taken */
 		guint i;
 
@@ -357,16 +417,20 @@ rae_rde_drain(struct sim *sim, void *ctx, void *arg)
 			}
 			n = adv_compute(r, p, d, items, cap);
 			if (n == 0) {
-				if (d->adv & bit) {
+				if (rae_dest_adv(&r->rib, d, p->idx)) {
 					g_ptr_array_add(wd, d);
-					d->adv &= ~bit;
+					rae_dest_set_adv(&r->rib, d, p->idx, false);
 				}
 			} else if (!may) {
 				g_ptr_array_add(keep, d);
 				continue;
 			} else {
-				GBytes *sig = g_bytes_new(items, n * sizeof(*items));
-				struct adv_group *g = g_hash_table_lookup(bysig, sig);
+				GBytes *sig;
+				struct adv_group *g;
+
+				adv_keys(items, n, r->rib.nslots, keys);
+				sig = g_bytes_new(keys, n * ks);
+				g = g_hash_table_lookup(bysig, sig);
 
 				if (!g) {
 					g = g_new0(struct adv_group, 1);
@@ -382,15 +446,15 @@ rae_rde_drain(struct sim *sim, void *ctx, void *arg)
 				}
 				used += 22;
 				g_ptr_array_add(g->dests, d);
-				d->adv |= bit;
+				rae_dest_set_adv(&r->rib, d, p->idx, true);
 			}
-			d->queued &= ~bit;
+			rae_dest_set_queued(&r->rib, d, p->idx, false);
 			g_ptr_array_add(release, d);
 		}
-		if (k == 0)
+		if (k == 0 && i < src->len)
 			g_ptr_array_remove_range(src, 0, i);
 		else
-			g_ptr_array_set_size(src, 0);
+			queue_empty(srcs[k], src->len);
 	}
 	/* What waits for the interval (the fresh ones that could not go). */
 	for (guint i = 0; i < keep->len; i++)
@@ -434,6 +498,7 @@ out:
 	g_ptr_array_free(later, TRUE);
 	g_ptr_array_free(wd, TRUE);
 	g_free(items);
+	g_free(keys);
 }
 
 /* TCP says the session's send buffer fell to its low-water mark: write what waits. */
@@ -447,11 +512,9 @@ rae_rde_writable(struct rae_peer *p)
 void
 rae_rde_enqueue(struct rae_peer *p, struct rae_dest *d)
 {
-	uint64_t bit = 1ull << p->idx;
-
-	if (d->queued & bit)
+	if (rae_dest_queued(&p->r->rib, d, p->idx))
 		return;
-	d->queued |= bit;
+	rae_dest_set_queued(&p->r->rib, d, p->idx, true);
 	g_ptr_array_add(p->fresh, d);
 	if (!sim_timer_armed(&p->t_drain) || p->t_drain.ev.time > rae_now(p->r))
 		sim_timer_after(rae_sim(p->r), &p->t_drain, 0);
@@ -461,17 +524,18 @@ rae_rde_enqueue(struct rae_peer *p, struct rae_dest *d)
 void
 rae_rde_flush(struct rae_peer *p)
 {
-	GPtrArray *srcs[3] = { p->fresh, p->deferred, p->backlog };
-	uint64_t bit = 1ull << p->idx;
+	GPtrArray **srcs[3] = { &p->fresh, &p->deferred, &p->backlog };
 
 	for (int k = 0; k < 3; k++) {
-		for (guint i = 0; i < srcs[k]->len; i++) {
-			struct rae_dest *d = g_ptr_array_index(srcs[k], i);
+		GPtrArray *q = *srcs[k];
 
-			d->queued &= ~bit;
+		for (guint i = 0; i < q->len; i++) {
+			struct rae_dest *d = g_ptr_array_index(q, i);
+
+			rae_dest_set_queued(&p->r->rib, d, p->idx, false);
 			rae_rib_release(&p->r->rib, d);
 		}
-		g_ptr_array_set_size(srcs[k], 0);
+		queue_empty(srcs[k], q->len);
 	}
 }
 
@@ -489,7 +553,8 @@ rae_rde_update(struct rae_peer *p, const Comet__Rae__Update *u, char *why, size_
 	struct rae *r = p->r;
 	const struct rae_config *c = r->cfg;
 	struct rae_attr **attrs = NULL;
-	size_t cap = 0;
+	char *own = NULL;	/* the attributes of a Route of one prefix, not interned */
+	size_t cap = 0, as = rae_attr_size(&r->rib);
 
 	for (size_t i = 0; i < u->n_routes; i++)
 		for (size_t j = 0; j < u->routes[i]->n_paths; j++)
@@ -501,11 +566,18 @@ rae_rde_update(struct rae_peer *p, const Comet__Rae__Update *u, char *why, size_
 			}
 	for (size_t i = 0; i < u->n_routes; i++) {
 		const Comet__Rae__Route *rt = u->routes[i];
+		/*
+		 * The prefixes of one Route share its paths' attributes (interned);
+		 * a Route of one prefix puts them in its paths (rae_rib_update
+		 * copies a template of refcnt 0): no interning table to fill.
+		 */
+		bool shared = rt->n_prefixes > 1;
 		unsigned n = 0;
 
 		if (rt->n_paths > cap) {
 			cap = rt->n_paths;
 			attrs = g_renew(struct rae_attr *, attrs, cap);
+			own = g_realloc(own, cap * as);
 		}
 		for (size_t j = 0; j < rt->n_paths; j++) {
 			const Comet__Rae__Path *pp = rt->paths[j];
@@ -545,9 +617,22 @@ rae_rde_update(struct rae_peer *p, const Comet__Rae__Update *u, char *why, size_
 				r->paths_unusable++;
 				continue;
 			}
-			asp = rae_aspath_get(&r->rib, pp->as_path, (unsigned)pp->n_as_path);
-			attrs[n++] = rae_attr_get(&r->rib, asp, mask, m);
-			rae_aspath_put(&r->rib, asp);
+			asp = rae_aspath_get(pp->as_path, (unsigned)pp->n_as_path);
+			if (shared) {
+				attrs[n++] = rae_attr_get(&r->rib, asp, mask, m);
+				rae_aspath_put(asp);
+			} else {
+				struct rae_attr *t = (struct rae_attr *)(own + n * as);
+
+				memset(t, 0, as);	/* refcnt 0: a template; unused slots zero */
+				t->aspath = asp;	/* our reference, put below */
+				t->classmask = mask;
+				t->nslots = (uint8_t)r->rib.nslots;
+				for (unsigned s = 0; s < r->rib.nslots; s++)
+					if (mask & (1u << s))
+						t->m[s] = m[s];
+				attrs[n++] = t;
+			}
 		}
 		for (size_t j = 0; j < rt->n_prefixes; j++) {
 			struct prefix pfx;
@@ -566,9 +651,13 @@ rae_rde_update(struct rae_peer *p, const Comet__Rae__Update *u, char *why, size_
 		}
 		p->pfx_in += rt->n_prefixes;
 		for (unsigned k = 0; k < n; k++)
-			rae_attr_put(&r->rib, attrs[k]);
+			if (shared)
+				rae_attr_put(&r->rib, attrs[k]);
+			else
+				rae_aspath_put(attrs[k]->aspath);
 	}
 	g_free(attrs);
+	g_free(own);
 	return 0;
 }
 
@@ -618,7 +707,6 @@ rae_rde_peer_down(struct rae_peer *p)
 {
 	struct rae *r = p->r;
 	GPtrArray *all = g_ptr_array_new();
-	uint64_t bit = 1ull << p->idx;
 	unsigned lost = 0, changed = 0;
 
 	rae_rde_flush(p);
@@ -627,7 +715,7 @@ rae_rde_peer_down(struct rae_peer *p)
 		struct rae_dest *d = g_ptr_array_index(all, i);
 		bool had = false;
 
-		d->adv &= ~bit;
+		rae_dest_set_adv(&r->rib, d, p->idx, false);
 		for (const struct rae_path *q = d->paths; q; q = q->next)
 			if (q->peer == p->idx)
 				had = true;
@@ -660,7 +748,14 @@ adv_same(const struct rae_config *ca, const struct adv_item *a, unsigned na,
 	if (na != nb)
 		return false;
 	for (unsigned i = 0; i < na; i++) {
-		if (a[i].attr != b[i].attr || a[i].mask != b[i].mask)
+		if ((a[i].path == NULL) != (b[i].path == NULL) || a[i].mask != b[i].mask)
+			return false;
+		/* The same attributes: what the interned attributes' identity said. */
+		if (a[i].path && a[i].path != b[i].path &&
+		    (rae_path_aspath(a[i].path) != rae_path_aspath(b[i].path) ||
+		     rae_path_classes(a[i].path) != rae_path_classes(b[i].path) ||
+		     memcmp(rae_path_metric(a[i].path, 0), rae_path_metric(b[i].path, 0),
+			    ca->ndp * sizeof(struct rae_metric)) != 0))
 			return false;
 		for (unsigned s = 0; s < ca->ndp; s++) {
 			const struct rae_metric *ma, *mb;

@@ -5,19 +5,24 @@
  * Built to hold a full Internet table (a million prefixes) in little
  * memory, as bgpd's RDE does, and thousands of RIBs side by side (a
  * 10 000-AS graph, doc/scale.md):
- *  - destinations live in an open-addressing hash table keyed by the
- *    prefix (linear probing, backward-shift deletion, at most half full);
- *  - AS paths are interned: one reference-counted copy per sequence;
+ *  - destinations hold the process's number of their prefix (below), not
+ *    the prefix, and live in an open-addressing hash table keyed by the
+ *    prefix's hash (linear probing, backward-shift deletion, at most
+ *    half full); what was advertised to a peer and what its queue holds
+ *    are bit arrays indexed by the number;
+ *  - AS paths are cells of a store the process's RIBs share (below): an
+ *    AS in front of the rest of the path, one cell per distinct pair;
  *  - path attributes (AS path, classes offered, metric per class; the
  *    score is computed when the decision compares two paths) are
- *    interned too, so the thousands of prefixes of one update share one
- *    attribute object and a path is 24 bytes;
- *  - destinations, paths, attributes and AS paths come from pools of
- *    chunks that grow with the RIB, with free lists: no allocator
- *    overhead per object, and a small RIB holds small chunks.
- * The hash is computed from the prefix's bytes, never from a pointer, and
- * nothing that reaches the output iterates over the interning tables:
- * every run is the same.
+ *    interned when a Route of several prefixes shares them, and held in
+ *    the path when it is a Route's only prefix, its metrics as a vector
+ *    of a store the process's RIBs share (below);
+ *  - destinations, paths and attributes come from pools of chunks that
+ *    grow with the RIB, with free lists: no allocator overhead per
+ *    object, and a small RIB holds small chunks.
+ * Hashes are computed from bytes of content, never from a pointer, and
+ * nothing that reaches the output iterates over the interning tables or
+ * in the order of prefix numbers: every run is the same.
  */
 #include <assert.h>
 #include <math.h>
@@ -118,103 +123,444 @@ dest_free(struct rae_rib *rib, struct rae_dest *d)
 	pool_put(&rib->dest_pool, d);
 }
 
+/* A path sharing attr, or holding a copy of the template attr (refcnt 0). */
 static struct rae_path *
-path_alloc(struct rae_rib *rib)
+path_alloc(struct rae_rib *rib, struct rae_attr *attr)
 {
+	struct rae_path *p;
+
 	rib->npaths++;
-	return pool_get(rib, &rib->path_pool);
+	if (attr->refcnt) {
+		p = pool_get(rib, &rib->path_pool);
+		p->u.attr = attr;
+		attr->refcnt++;
+		return p;
+	}
+	p = pool_get(rib, &rib->own_pool);
+	p->u.aspath = attr->aspath;
+	attr->aspath->refcnt++;
+	assert(attr->classmask);
+	p->classmask = attr->classmask;
+	((struct rae_path_own *)p)->mv = rae_mvec_get(attr->m, rib->nslots);
+	return p;
 }
 
+/* Free a path and let go of its attributes. */
 static void
 path_free(struct rae_rib *rib, struct rae_path *p)
 {
-	pool_put(&rib->path_pool, p);
+	if (p->classmask) {
+		rae_aspath_put(p->u.aspath);
+		rae_mvec_put(((struct rae_path_own *)p)->mv);
+		pool_put(&rib->own_pool, p);
+	} else {
+		rae_attr_put(rib, p->u.attr);
+		pool_put(&rib->path_pool, p);
+	}
 	rib->npaths--;
 }
 
-/* The pool of the AS paths of `len` ASes, made on first use. */
-static struct rae_pool *
-aspath_pool(struct rae_rib *rib, unsigned len)
-{
-	if (!rib->aspath_pools[len]) {
-		rib->aspath_pools[len] = g_new(struct rae_pool, 1);
-		pool_init(rib->aspath_pools[len],
-			  sizeof(struct rae_aspath) + len * sizeof(uint32_t));
-	}
-	return rib->aspath_pools[len];
-}
+/* ---- AS paths: the process's shared store of cells ---- */
 
-/* ---- interned AS paths and attributes ---- */
+/*
+ * Every RIB of the process takes its AS paths from one store, so that the
+ * path a thousand RAEs learn from peer A is, in each of them, one cell in
+ * front of the cell A holds: at one prefix per AS, about one cell per
+ * (RAE, prefix) instead of a copy of the whole path per (RAE, prefix,
+ * peer).  The cells live in an open-addressing table keyed by (AS, rest)
+ * (linear probing, backward-shift deletion, at most three quarters full)
+ * and come from chunks with a free list; when the last cell goes, so do
+ * the chunks and the table.  The hash is computed from the ASes, never
+ * from a pointer, and nothing iterates over the table but its own growth:
+ * every run is the same whatever else the process holds.
+ */
+#define STORE_CHUNK	4096	/* cells per chunk */
+#define STORE_MIN_SLOTS	1024
 
-static guint
-aspath_hash_fn(gconstpointer k)
-{
-	return ((const struct rae_aspath *)k)->hash;
-}
-
-static gboolean
-aspath_eq_fn(gconstpointer x, gconstpointer y)
-{
-	const struct rae_aspath *a = x, *b = y;
-
-	return a->len == b->len && memcmp(a->asn, b->asn, a->len * sizeof(uint32_t)) == 0;
-}
+static struct {
+	struct rae_aspath **slot;
+	size_t nslot, count;
+	struct rae_aspath *free;	/* linked through rest */
+	GPtrArray *chunks;
+} store;
 
 static uint32_t
-aspath_hash(const uint32_t *asn, unsigned len)
+cell_hash(uint32_t asn, const struct rae_aspath *rest)
 {
-	uint64_t h = mix64(len + 0x9e3779b97f4a7c15ULL);
+	return (uint32_t)mix64(((uint64_t)(rest ? rest->hash : 0x9e3779b9u) << 32) ^ asn ^
+			       ((uint64_t)(rest ? rest->len : 0) << 24));
+}
 
-	for (unsigned i = 0; i < len; i++)
-		h = mix64(h ^ asn[i]);
-	return (uint32_t)h;
+static size_t
+store_slot(uint32_t h, uint32_t asn, const struct rae_aspath *rest)
+{
+	size_t mask = store.nslot - 1, i = h & mask;
+
+	while (store.slot[i] && !(store.slot[i]->asn == asn && store.slot[i]->rest == rest))
+		i = (i + 1) & mask;
+	return i;
+}
+
+static void
+store_grow(void)
+{
+	struct rae_aspath **old = store.slot;
+	size_t n = store.nslot;
+
+	store.nslot = n ? 2 * n : STORE_MIN_SLOTS;
+	store.slot = g_new0(struct rae_aspath *, store.nslot);
+	for (size_t i = 0; i < n; i++)
+		if (old[i]) {
+			size_t mask = store.nslot - 1, j = old[i]->hash & mask;
+
+			while (store.slot[j])
+				j = (j + 1) & mask;
+			store.slot[j] = old[i];
+		}
+	g_free(old);
+}
+
+/* The cell (asn, rest), a new reference; a new cell takes one on rest. */
+static struct rae_aspath *
+cell_get(uint32_t asn, struct rae_aspath *rest)
+{
+	uint32_t h = cell_hash(asn, rest);
+	struct rae_aspath *c;
+	size_t i;
+
+	if (4 * (store.count + 1) > 3 * store.nslot)
+		store_grow();
+	i = store_slot(h, asn, rest);
+	if (store.slot[i]) {
+		store.slot[i]->refcnt++;
+		return store.slot[i];
+	}
+	if (!store.free) {
+		struct rae_aspath *chunk = g_new(struct rae_aspath, STORE_CHUNK);
+
+		if (!store.chunks)
+			store.chunks = g_ptr_array_new_with_free_func(g_free);
+		g_ptr_array_add(store.chunks, chunk);
+		for (size_t k = STORE_CHUNK; k-- > 0;) {
+			chunk[k].rest = store.free;
+			store.free = &chunk[k];
+		}
+	}
+	c = store.free;
+	store.free = c->rest;
+	c->rest = rest;
+	c->asn = asn;
+	c->refcnt = 1;
+	c->hash = h;
+	c->len = (uint16_t)(rest ? rest->len + 1 : 1);
+	if (rest)
+		rest->refcnt++;
+	store.slot[i] = c;
+	store.count++;
+	return c;
+}
+
+/* Take cell c out of the table (backward-shift deletion) and free it. */
+static void
+cell_free(struct rae_aspath *c)
+{
+	size_t mask = store.nslot - 1, i = store_slot(c->hash, c->asn, c->rest), j = i;
+
+	assert(store.slot[i] == c);
+	store.slot[i] = NULL;
+	for (;;) {
+		size_t home;
+
+		j = (j + 1) & mask;
+		if (!store.slot[j])
+			break;
+		home = store.slot[j]->hash & mask;
+		/* Move j back to i unless its home lies cyclically in (i, j]. */
+		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+			store.slot[i] = store.slot[j];
+			store.slot[j] = NULL;
+			i = j;
+		}
+	}
+	c->rest = store.free;
+	store.free = c;
+	if (--store.count == 0) {
+		/* The last cell: give everything back. */
+		g_ptr_array_free(store.chunks, TRUE);
+		g_free(store.slot);
+		memset(&store, 0, sizeof(store));
+	}
 }
 
 struct rae_aspath *
-rae_aspath_get(struct rae_rib *rib, const uint32_t *asn, unsigned len)
+rae_aspath_get(const uint32_t *asn, unsigned len)
 {
-	union {
-		struct rae_aspath p;
-		char bytes[sizeof(struct rae_aspath) + RAE_MAX_ASPATH * sizeof(uint32_t)];
-	} key;
-	struct rae_aspath *p;
+	struct rae_aspath *p = NULL;
 
-	assert(len <= RAE_MAX_ASPATH);
-	key.p.len = (uint16_t)len;
-	key.p.hash = aspath_hash(asn, len);
-	memcpy(key.p.asn, asn, len * sizeof(uint32_t));
-	p = g_hash_table_lookup(rib->aspaths, &key.p);
-	if (p) {
-		p->refcnt++;
-		return p;
+	assert(len >= 1 && len <= RAE_MAX_ASPATH);
+	/* From the origin forwards, each cell in front of the last. */
+	for (unsigned i = len; i-- > 0;) {
+		struct rae_aspath *c = cell_get(asn[i], p);
+
+		if (p)
+			rae_aspath_put(p);
+		p = c;
 	}
-	p = pool_get(rib, aspath_pool(rib, len));
-	p->refcnt = 1;
-	p->len = (uint16_t)len;
-	p->hash = key.p.hash;
-	memcpy(p->asn, asn, len * sizeof(uint32_t));
-	g_hash_table_add(rib->aspaths, p);
 	return p;
 }
 
 void
-rae_aspath_put(struct rae_rib *rib, struct rae_aspath *p)
+rae_aspath_put(struct rae_aspath *p)
 {
-	assert(p->refcnt > 0);
-	if (--p->refcnt == 0) {
-		g_hash_table_remove(rib->aspaths, p);
-		pool_put(aspath_pool(rib, p->len), p);
+	while (p) {
+		struct rae_aspath *rest = p->rest;
+
+		assert(p->refcnt > 0);
+		if (--p->refcnt > 0)
+			break;
+		cell_free(p);
+		p = rest;
 	}
 }
 
 bool
 rae_aspath_contains(const struct rae_aspath *p, uint32_t asn)
 {
-	for (unsigned i = 0; i < p->len; i++)
-		if (p->asn[i] == asn)
+	for (; p; p = p->rest)
+		if (p->asn == asn)
 			return true;
 	return false;
 }
+
+unsigned
+rae_aspath_copy(const struct rae_aspath *p, uint32_t *out)
+{
+	unsigned n = 0;
+
+	for (; p; p = p->rest)
+		out[n++] = p->asn;
+	return n;
+}
+
+size_t
+rae_aspath_cells(void)
+{
+	return store.count;
+}
+
+size_t
+rae_aspath_store_bytes(void)
+{
+	return store.nslot * sizeof(struct rae_aspath *) +
+	       (store.chunks ? store.chunks->len : 0) * STORE_CHUNK * sizeof(struct rae_aspath);
+}
+
+/* ---- metric vectors: the process's shared store ---- */
+
+/*
+ * The metrics of the paths that hold their own attributes, one vector a
+ * distinct content (the bytes of nslots metrics), shared by every RIB of
+ * the process: on a graph whose links all have the same properties
+ * nearly every path has the same metrics, and 48 bytes a path (two
+ * classes) become a pointer.  An open-addressing table keyed by the
+ * content (at most three quarters full), hashed from the bytes; nothing
+ * iterates over it but its own growth.
+ */
+static struct {
+	struct rae_mvec **slot;
+	size_t nslot, count, bytes;
+} mvs;
+
+static uint32_t
+mvec_hash(const struct rae_metric *m, unsigned nslots)
+{
+	uint64_t h = mix64(nslots + 0x9e3779b97f4a7c15ULL);
+
+	for (unsigned s = 0; s < nslots; s++) {
+		uint64_t w[3];
+
+		memcpy(w, &m[s], sizeof(w));
+		h = mix64(h ^ w[0] ^ mix64(w[1] ^ mix64(w[2])));
+	}
+	return (uint32_t)h;
+}
+
+static size_t
+mvec_slot(const struct rae_metric *m, unsigned nslots, uint32_t h)
+{
+	size_t mask = mvs.nslot - 1, i = h & mask;
+
+	while (mvs.slot[i] && !(mvs.slot[i]->nslots == nslots &&
+				memcmp(mvs.slot[i]->m, m, nslots * sizeof(*m)) == 0))
+		i = (i + 1) & mask;
+	return i;
+}
+
+struct rae_mvec *
+rae_mvec_get(const struct rae_metric *m, unsigned nslots)
+{
+	uint32_t h = mvec_hash(m, nslots);
+	struct rae_mvec *v;
+	size_t i;
+
+	if (4 * (mvs.count + 1) > 3 * mvs.nslot) {
+		struct rae_mvec **old = mvs.slot;
+		size_t n = mvs.nslot;
+
+		mvs.nslot = n ? 2 * n : 64;
+		mvs.slot = g_new0(struct rae_mvec *, mvs.nslot);
+		for (size_t k = 0; k < n; k++)
+			if (old[k]) {
+				size_t mask = mvs.nslot - 1, j = old[k]->hash & mask;
+
+				while (mvs.slot[j])
+					j = (j + 1) & mask;
+				mvs.slot[j] = old[k];
+			}
+		g_free(old);
+	}
+	i = mvec_slot(m, nslots, h);
+	if (mvs.slot[i]) {
+		mvs.slot[i]->refcnt++;
+		return mvs.slot[i];
+	}
+	v = g_malloc(sizeof(*v) + nslots * sizeof(*m));
+	v->refcnt = 1;
+	v->hash = h;
+	v->nslots = (uint8_t)nslots;
+	memcpy(v->m, m, nslots * sizeof(*m));
+	mvs.slot[i] = v;
+	mvs.count++;
+	mvs.bytes += sizeof(*v) + nslots * sizeof(*m);
+	return v;
+}
+
+void
+rae_mvec_put(struct rae_mvec *v)
+{
+	size_t mask, i, j;
+
+	assert(v->refcnt > 0);
+	if (--v->refcnt > 0)
+		return;
+	mask = mvs.nslot - 1;
+	i = j = mvec_slot(v->m, v->nslots, v->hash);
+	assert(mvs.slot[i] == v);
+	mvs.slot[i] = NULL;
+	for (;;) {
+		size_t home;
+
+		j = (j + 1) & mask;
+		if (!mvs.slot[j])
+			break;
+		home = mvs.slot[j]->hash & mask;
+		/* Move j back to i unless its home lies cyclically in (i, j]. */
+		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+			mvs.slot[i] = mvs.slot[j];
+			mvs.slot[j] = NULL;
+			i = j;
+		}
+	}
+	mvs.bytes -= sizeof(*v) + v->nslots * sizeof(struct rae_metric);
+	g_free(v);
+	if (--mvs.count == 0) {
+		g_free(mvs.slot);
+		memset(&mvs, 0, sizeof(mvs));
+	}
+}
+
+size_t
+rae_mvec_count(void)
+{
+	return mvs.count;
+}
+
+size_t
+rae_mvec_store_bytes(void)
+{
+	return mvs.nslot * sizeof(struct rae_mvec *) + mvs.bytes;
+}
+
+static int
+ptr_cmp(const void *x, const void *y)
+{
+	uintptr_t a = (uintptr_t)*(const void *const *)x, b = (uintptr_t)*(const void *const *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+size_t
+rae_rib_aspaths(const struct rae_rib *rib)
+{
+	const void **v = g_new(const void *, rib->npaths ? rib->npaths : 1);
+	size_t n = 0, distinct = 0;
+
+	for (size_t i = 0; i < rib->nslot; i++)
+		if (rib->slot[i])
+			for (const struct rae_path *p = rib->slot[i]->paths; p; p = p->next)
+				v[n++] = rae_path_aspath(p);
+	/* Sorted by address only to count the distinct ones: the count is the same. */
+	qsort(v, n, sizeof(*v), ptr_cmp);
+	for (size_t i = 0; i < n; i++)
+		distinct += i == 0 || v[i] != v[i - 1];
+	g_free(v);
+	return distinct;
+}
+
+/* Whether two paths carry the same attributes: AS path, classes, metrics. */
+static bool
+path_attr_same(unsigned nslots, const struct rae_path *a, const struct rae_path *b)
+{
+	if (rae_path_aspath(a) != rae_path_aspath(b) || rae_path_classes(a) != rae_path_classes(b))
+		return false;
+	/* Unused slots are zero in both kinds: the bytes compare as the interning did. */
+	return memcmp(rae_path_metric(a, 0), rae_path_metric(b, 0),
+		      nslots * sizeof(struct rae_metric)) == 0;
+}
+
+static unsigned attr_cmp_nslots;	/* for attr_cmp under qsort */
+
+/* An order of paths by attributes, only to count the distinct ones. */
+static int
+attr_cmp(const void *x, const void *y)
+{
+	const struct rae_path *a = *(const struct rae_path *const *)x;
+	const struct rae_path *b = *(const struct rae_path *const *)y;
+	uintptr_t pa = (uintptr_t)rae_path_aspath(a), pb = (uintptr_t)rae_path_aspath(b);
+
+	if (pa != pb)
+		return pa < pb ? -1 : 1;
+	if (rae_path_classes(a) != rae_path_classes(b))
+		return rae_path_classes(a) < rae_path_classes(b) ? -1 : 1;
+	return memcmp(rae_path_metric(a, 0), rae_path_metric(b, 0),
+		      attr_cmp_nslots * sizeof(struct rae_metric));
+}
+
+size_t
+rae_rib_attrs(const struct rae_rib *rib)
+{
+	const struct rae_path **v = g_new(const struct rae_path *, rib->npaths ? rib->npaths : 1);
+	size_t n = 0, distinct = 0;
+
+	for (size_t i = 0; i < rib->nslot; i++)
+		if (rib->slot[i])
+			for (const struct rae_path *p = rib->slot[i]->paths; p; p = p->next)
+				v[n++] = p;
+	attr_cmp_nslots = rib->nslots;
+	qsort(v, n, sizeof(*v), attr_cmp);
+	for (size_t i = 0; i < n; i++)
+		distinct += i == 0 || !path_attr_same(rib->nslots, v[i], v[i - 1]);
+	g_free(v);
+	return distinct;
+}
+
+size_t
+rae_attr_size(const struct rae_rib *rib)
+{
+	return sizeof(struct rae_attr) + rib->nslots * sizeof(struct rae_metric);
+}
+
+/* ---- interned attributes ---- */
 
 static guint
 attr_hash_fn(gconstpointer k)
@@ -277,12 +623,20 @@ rae_attr_put(struct rae_rib *rib, struct rae_attr *a)
 	assert(a->refcnt > 0);
 	if (--a->refcnt == 0) {
 		g_hash_table_remove(rib->attrs, a);
-		rae_aspath_put(rib, a->aspath);
+		rae_aspath_put(a->aspath);
 		pool_put(&rib->attr_pool, a);
 	}
 }
 
 /* ---- the destination table ---- */
+
+static void
+attr_drop_aspath(gpointer key, gpointer value, gpointer data)
+{
+	(void)value;
+	(void)data;
+	rae_aspath_put(((struct rae_attr *)key)->aspath);
+}
 
 void
 rae_rib_init(struct rae_rib *rib, const struct rae_decide_params *dp)
@@ -292,13 +646,13 @@ rae_rib_init(struct rae_rib *rib, const struct rae_decide_params *dp)
 	rib->nslots = dp->nslots;
 	rib->nslot = RIB_MIN_SLOTS;
 	rib->slot = g_new0(struct rae_dest *, rib->nslot);
-	rib->aspaths = g_hash_table_new(aspath_hash_fn, aspath_eq_fn);
 	rib->attrs = g_hash_table_new(attr_hash_fn, attr_eq_fn);
 	rib->chunks = g_ptr_array_new_with_free_func(g_free);
 	pool_init(&rib->dest_pool, sizeof(struct rae_dest));
 	pool_init(&rib->path_pool, sizeof(struct rae_path));
 	pool_init(&rib->attr_pool,
 		  sizeof(struct rae_attr) + rib->nslots * sizeof(struct rae_metric));
+	pool_init(&rib->own_pool, sizeof(struct rae_path_own));
 }
 
 void
@@ -306,23 +660,216 @@ rae_rib_fini(struct rae_rib *rib)
 {
 	if (!rib->slot)
 		return;
-	/* Every object lives in the pools' chunks: they go all at once. */
+	/*
+	 * Every object lives in the pools' chunks: they go all at once, after
+	 * each attribute and each path with its own gave back its AS path to
+	 * the shared store.
+	 */
+	for (size_t i = 0; i < rib->nslot; i++)
+		if (rib->slot[i])
+			for (struct rae_path *p = rib->slot[i]->paths; p; p = p->next)
+				if (p->classmask) {
+					rae_aspath_put(p->u.aspath);
+					rae_mvec_put(((struct rae_path_own *)p)->mv);
+				}
+	g_hash_table_foreach(rib->attrs, attr_drop_aspath, NULL);
 	g_hash_table_destroy(rib->attrs);
-	g_hash_table_destroy(rib->aspaths);
 	g_ptr_array_free(rib->chunks, TRUE);
-	for (unsigned i = 0; i <= RAE_MAX_ASPATH; i++)
-		g_free(rib->aspath_pools[i]);
+	for (unsigned i = 0; i < rib->nbits; i++) {
+		g_free(rib->adv[i].w);
+		g_free(rib->queued[i].w);
+	}
+	g_free(rib->adv);
+	g_free(rib->queued);
 	g_free(rib->slot);
 	memset(rib, 0, sizeof(*rib));
 }
 
+/* ---- the process's numbering of prefixes ---- */
+
+/*
+ * Every RIB of the process knows the prefixes by one number, so that a
+ * destination holds 4 bytes instead of a copy of its prefix and the
+ * per-peer bits of a RIB are arrays indexed by it.  Prefixes sit in
+ * chunks (their addresses never move) with their hash; a table of
+ * numbers finds the number of a prefix.  Numbers are never reused: a
+ * process knows few prefixes next to its paths.  Nothing iterates in
+ * number order, so a number never reaches an output.
+ */
+#define PFX_CHUNK_BITS	12
+#define PFX_CHUNK	(1u << PFX_CHUNK_BITS)
+
+struct pfx_entry {
+	struct prefix pfx;
+	uint32_t hash;		/* prefix_hash(), low bits: what the RIBs' tables index by */
+};
+
+static struct {
+	struct pfx_entry **chunk;
+	uint32_t n, nchunk;
+	uint32_t *slot;		/* number + 1; 0 empty */
+	size_t nslot;
+} pfxs;
+
+static const struct pfx_entry *
+pfx_entry(uint32_t num)
+{
+	return &pfxs.chunk[num >> PFX_CHUNK_BITS][num & (PFX_CHUNK - 1)];
+}
+
 static size_t
-slot_of(const struct rae_rib *rib, const struct prefix *pfx)
+pfx_slot(const struct prefix *pfx, uint32_t h)
+{
+	size_t mask = pfxs.nslot - 1, i = h & mask;
+
+	while (pfxs.slot[i] && !prefix_eq(&pfx_entry(pfxs.slot[i] - 1)->pfx, pfx))
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* The number of pfx if it has one. */
+static bool
+pfx_find(const struct prefix *pfx, uint32_t *num)
+{
+	size_t i;
+
+	if (!pfxs.nslot)
+		return false;
+	i = pfx_slot(pfx, (uint32_t)prefix_hash(pfx));
+	if (!pfxs.slot[i])
+		return false;
+	*num = pfxs.slot[i] - 1;
+	return true;
+}
+
+uint32_t
+rae_prefix_num(const struct prefix *pfx)
+{
+	uint32_t h = (uint32_t)prefix_hash(pfx), num;
+	struct pfx_entry *e;
+	size_t i;
+
+	if (4 * ((size_t)pfxs.n + 1) > 3 * pfxs.nslot) {
+		uint32_t *old = pfxs.slot;
+		size_t n = pfxs.nslot;
+
+		pfxs.nslot = n ? 2 * n : 1024;
+		pfxs.slot = g_new0(uint32_t, pfxs.nslot);
+		for (size_t k = 0; k < n; k++)
+			if (old[k]) {
+				size_t mask = pfxs.nslot - 1, j = pfx_entry(old[k] - 1)->hash & mask;
+
+				while (pfxs.slot[j])
+					j = (j + 1) & mask;
+				pfxs.slot[j] = old[k];
+			}
+		g_free(old);
+	}
+	i = pfx_slot(pfx, h);
+	if (pfxs.slot[i])
+		return pfxs.slot[i] - 1;
+	num = pfxs.n++;
+	if ((num >> PFX_CHUNK_BITS) == pfxs.nchunk) {
+		pfxs.chunk = g_renew(struct pfx_entry *, pfxs.chunk, pfxs.nchunk + 1);
+		pfxs.chunk[pfxs.nchunk++] = g_new(struct pfx_entry, PFX_CHUNK);
+	}
+	e = (struct pfx_entry *)pfx_entry(num);
+	e->pfx = *pfx;
+	e->hash = h;
+	pfxs.slot[i] = num + 1;
+	return num;
+}
+
+const struct prefix *
+rae_prefix_of(uint32_t num)
+{
+	assert(num < pfxs.n);
+	return &pfx_entry(num)->pfx;
+}
+
+/* ---- per-peer bits ---- */
+
+static bool
+bit_get(const struct rae_bits *b, uint32_t num)
+{
+	size_t w = num >> 6;
+
+	return w < b->nw && (b->w[w] >> (num & 63) & 1);
+}
+
+/* Set or clear a bit; whether it changed. */
+static bool
+bit_set(struct rae_bits *b, uint32_t num, bool on)
+{
+	size_t w = num >> 6;
+	uint64_t m = 1ull << (num & 63);
+
+	if (w >= b->nw) {
+		size_t nw = 2 * b->nw > w + 1 ? 2 * b->nw : w + 1;
+
+		if (!on)
+			return false;
+		b->w = g_renew(uint64_t, b->w, nw);
+		memset(b->w + b->nw, 0, (nw - b->nw) * sizeof(uint64_t));
+		b->nw = nw;
+	}
+	if (!(b->w[w] & m) == !on)
+		return false;
+	b->w[w] ^= m;
+	return true;
+}
+
+/* The bit arrays of peers 0..peer exist. */
+static void
+bits_reach(struct rae_rib *rib, unsigned peer)
+{
+	if (peer < rib->nbits)
+		return;
+	rib->adv = g_renew(struct rae_bits, rib->adv, peer + 1);
+	rib->queued = g_renew(struct rae_bits, rib->queued, peer + 1);
+	memset(rib->adv + rib->nbits, 0, (peer + 1 - rib->nbits) * sizeof(struct rae_bits));
+	memset(rib->queued + rib->nbits, 0, (peer + 1 - rib->nbits) * sizeof(struct rae_bits));
+	rib->nbits = peer + 1;
+}
+
+bool
+rae_dest_adv(const struct rae_rib *rib, const struct rae_dest *d, unsigned peer)
+{
+	return peer < rib->nbits && bit_get(&rib->adv[peer], d->num);
+}
+
+bool
+rae_dest_queued(const struct rae_rib *rib, const struct rae_dest *d, unsigned peer)
+{
+	return peer < rib->nbits && bit_get(&rib->queued[peer], d->num);
+}
+
+void
+rae_dest_set_adv(struct rae_rib *rib, struct rae_dest *d, unsigned peer, bool on)
+{
+	bits_reach(rib, peer);
+	if (bit_set(&rib->adv[peer], d->num, on))
+		d->nadv = (uint8_t)(on ? d->nadv + 1 : d->nadv - 1);
+}
+
+void
+rae_dest_set_queued(struct rae_rib *rib, struct rae_dest *d, unsigned peer, bool on)
+{
+	bits_reach(rib, peer);
+	if (bit_set(&rib->queued[peer], d->num, on))
+		d->nqueued = (uint8_t)(on ? d->nqueued + 1 : d->nqueued - 1);
+}
+
+/* ---- the destination table ---- */
+
+/* The slot of prefix number num (its hash h), or the empty one where it would go. */
+static size_t
+slot_of(const struct rae_rib *rib, uint32_t h, uint32_t num)
 {
 	size_t mask = rib->nslot - 1;
-	size_t i = (size_t)prefix_hash(pfx) & mask;
+	size_t i = h & mask;
 
-	while (rib->slot[i] && !prefix_eq(&rib->slot[i]->pfx, pfx))
+	while (rib->slot[i] && rib->slot[i]->num != num)
 		i = (i + 1) & mask;
 	return i;
 }
@@ -330,7 +877,11 @@ slot_of(const struct rae_rib *rib, const struct prefix *pfx)
 struct rae_dest *
 rae_rib_lookup(const struct rae_rib *rib, const struct prefix *pfx)
 {
-	return rib->slot[slot_of(rib, pfx)];
+	uint32_t num;
+
+	if (!pfx_find(pfx, &num))
+		return NULL;
+	return rib->slot[slot_of(rib, pfx_entry(num)->hash, num)];
 }
 
 static void
@@ -343,24 +894,25 @@ rib_grow(struct rae_rib *rib)
 	rib->slot = g_new0(struct rae_dest *, rib->nslot);
 	for (size_t i = 0; i < n; i++)
 		if (old[i])
-			rib->slot[slot_of(rib, &old[i]->pfx)] = old[i];
+			rib->slot[slot_of(rib, pfx_entry(old[i]->num)->hash, old[i]->num)] = old[i];
 	g_free(old);
 }
 
 struct rae_dest *
 rae_rib_get(struct rae_rib *rib, const struct prefix *pfx)
 {
-	size_t i = slot_of(rib, pfx);
+	uint32_t num = rae_prefix_num(pfx), h = pfx_entry(num)->hash;
+	size_t i = slot_of(rib, h, num);
 	struct rae_dest *d = rib->slot[i];
 
 	if (d)
 		return d;
 	if (2 * (rib->count + 1) > rib->nslot) {
 		rib_grow(rib);
-		i = slot_of(rib, pfx);
+		i = slot_of(rib, h, num);
 	}
 	d = dest_alloc(rib);
-	d->pfx = *pfx;
+	d->num = num;
 	rib->slot[i] = d;
 	rib->count++;
 	return d;
@@ -379,7 +931,7 @@ rib_remove_slot(struct rae_rib *rib, size_t i)
 		j = (j + 1) & mask;
 		if (!rib->slot[j])
 			break;
-		home = (size_t)prefix_hash(&rib->slot[j]->pfx) & mask;
+		home = pfx_entry(rib->slot[j]->num)->hash & mask;
 		/* Move j back to i unless its home lies cyclically in (i, j]. */
 		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
 			rib->slot[i] = rib->slot[j];
@@ -395,9 +947,9 @@ rae_rib_release(struct rae_rib *rib, struct rae_dest *d)
 {
 	size_t i;
 
-	if (d->paths || d->flags || d->adv || d->queued)
+	if (d->paths || d->flags || d->nadv || d->nqueued)
 		return;
-	i = slot_of(rib, &d->pfx);
+	i = slot_of(rib, pfx_entry(d->num)->hash, d->num);
 	assert(rib->slot[i] == d);
 	rib_remove_slot(rib, i);
 	dest_free(rib, d);
@@ -414,16 +966,16 @@ rae_rib_foreach(struct rae_rib *rib, void (*fn)(struct rae_dest *d, void *ctx), 
 static int
 dest_cmp(const void *x, const void *y)
 {
-	const struct rae_dest *a = *(const struct rae_dest *const *)x;
-	const struct rae_dest *b = *(const struct rae_dest *const *)y;
+	const struct prefix *a = rae_dest_prefix(*(const struct rae_dest *const *)x);
+	const struct prefix *b = rae_dest_prefix(*(const struct rae_dest *const *)y);
 	int c;
 
-	if (a->pfx.addr.af != b->pfx.addr.af)
-		return a->pfx.addr.af < b->pfx.addr.af ? -1 : 1;
-	c = memcmp(a->pfx.addr.a, b->pfx.addr.a, 16);
+	if (a->addr.af != b->addr.af)
+		return a->addr.af < b->addr.af ? -1 : 1;
+	c = memcmp(a->addr.a, b->addr.a, 16);
 	if (c)
 		return c;
-	return (int)a->pfx.len - (int)b->pfx.len;
+	return (int)a->len - (int)b->len;
 }
 
 struct rae_dest **
@@ -442,11 +994,15 @@ rae_rib_sorted(const struct rae_rib *rib, bool skip_local, size_t *n)
 
 /* ---- paths ---- */
 
-/* What a destination's preferred paths are: (peer, attributes, classes). */
+/*
+ * What a destination's preferred paths are: (peer, classes, attributes),
+ * the attributes read from the path (the paths taken out by an update
+ * are freed only after the comparison).
+ */
 struct pref_entry {
 	uint16_t peer;
 	uint8_t pref;
-	const struct rae_attr *attr;
+	const struct rae_path *path;
 };
 
 static unsigned
@@ -460,14 +1016,15 @@ pref_snapshot(const struct rae_dest *d, struct pref_entry *v, unsigned cap)
 				return cap + 1;
 			v[n].peer = p->peer;
 			v[n].pref = p->pref;
-			v[n].attr = p->attr;
+			v[n].path = p;
 			n++;
 		}
 	return n;
 }
 
 static bool
-pref_same(const struct pref_entry *a, unsigned na, const struct pref_entry *b, unsigned nb)
+pref_same(unsigned nslots, const struct pref_entry *a, unsigned na,
+	  const struct pref_entry *b, unsigned nb)
 {
 	if (na != nb)
 		return false;
@@ -476,7 +1033,7 @@ pref_same(const struct pref_entry *a, unsigned na, const struct pref_entry *b, u
 
 		for (j = 0; j < nb; j++)
 			if (a[i].peer == b[j].peer && a[i].pref == b[j].pref &&
-			    a[i].attr == b[j].attr)
+			    path_attr_same(nslots, a[i].path, b[j].path))
 				break;
 		if (j == nb)
 			return false;
@@ -489,8 +1046,9 @@ rae_rib_update(struct rae_rib *rib, struct rae_dest *d, uint16_t peer,
 	       struct rae_attr *const *attrs, unsigned n)
 {
 	struct pref_entry before[64], after[64];
-	struct rae_path **pp, *tail = NULL;
+	struct rae_path **pp, *tail = NULL, *gone = NULL;
 	unsigned nb, na;
+	bool changed;
 
 	nb = pref_snapshot(d, before, G_N_ELEMENTS(before));
 	pp = &d->paths;
@@ -499,18 +1057,16 @@ rae_rib_update(struct rae_rib *rib, struct rae_dest *d, uint16_t peer,
 
 		if (p->peer == peer) {
 			*pp = p->next;
-			rae_attr_put(rib, p->attr);
-			path_free(rib, p);
+			p->next = gone;		/* freed after the comparison */
+			gone = p;
 		} else {
 			tail = p;
 			pp = &p->next;
 		}
 	}
 	for (unsigned i = 0; i < n; i++) {
-		struct rae_path *p = path_alloc(rib);
+		struct rae_path *p = path_alloc(rib, attrs[i]);
 
-		p->attr = attrs[i];
-		attrs[i]->refcnt++;
 		p->peer = peer;
 		if (tail)
 			tail->next = p;
@@ -522,18 +1078,31 @@ rae_rib_update(struct rae_rib *rib, struct rae_dest *d, uint16_t peer,
 	na = pref_snapshot(d, after, G_N_ELEMENTS(after));
 	/* More than 64 preferred paths: compare no further, call it a change. */
 	if (nb > G_N_ELEMENTS(before) || na > G_N_ELEMENTS(after))
-		return true;
-	return !pref_same(before, nb, after, na);
+		changed = true;
+	else
+		changed = !pref_same(rib->nslots, before, nb, after, na);
+	while (gone) {
+		struct rae_path *next = gone->next;
+
+		path_free(rib, gone);
+		gone = next;
+	}
+	return changed;
 }
 
 size_t
 rae_rib_memory(const struct rae_rib *rib)
 {
 	/*
-	 * The slot table and the pools' chunks exactly; the two interning
-	 * tables at about 16 bytes an entry (GLib's: a key and a hash a
-	 * bucket, at most 15/16 full and about half after it grows).
+	 * The slot table, the pools' chunks and the bit arrays exactly; the
+	 * interning table at about 16 bytes an entry (GLib's: a key and a hash a bucket, at
+	 * most 15/16 full and about half after it grows).  The AS paths are
+	 * the process's store's, not the RIB's.
 	 */
-	return rib->nslot * sizeof(struct rae_dest *) + rib->pool_bytes +
-	       (g_hash_table_size(rib->attrs) + g_hash_table_size(rib->aspaths)) * 16;
+	size_t bits = 0;
+
+	for (unsigned i = 0; i < rib->nbits; i++)
+		bits += (rib->adv[i].nw + rib->queued[i].nw) * sizeof(uint64_t);
+	return rib->nslot * sizeof(struct rae_dest *) + rib->pool_bytes + bits +
+	       g_hash_table_size(rib->attrs) * 16;
 }

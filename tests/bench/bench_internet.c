@@ -185,8 +185,8 @@ path_valley_free(GHashTable *byas, uint32_t local, const struct rae_aspath *asp)
 	uint32_t from = local;
 	bool down = false;
 
-	for (unsigned i = 0; i < asp->len; i++) {
-		int rel = rel_of(byas, from, asp->asn[i]);
+	for (; asp; asp = asp->rest) {
+		int rel = rel_of(byas, from, asp->asn);
 
 		if (rel < 0)
 			return false;
@@ -200,7 +200,7 @@ path_valley_free(GHashTable *byas, uint32_t local, const struct rae_aspath *asp)
 		} else {
 			down = true;
 		}
-		from = asp->asn[i];
+		from = asp->asn;
 	}
 	return true;
 }
@@ -226,7 +226,7 @@ all_valley_free(GPtrArray *raes)
 				continue;
 			for (const struct rae_path *p = d->paths; p && ok; p = p->next)
 				if (p->pref && !path_valley_free(byas, r->cfg->local_as,
-								 p->attr->aspath))
+								 rae_path_aspath(p)))
 					ok = false;
 		}
 	}

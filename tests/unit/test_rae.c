@@ -138,10 +138,10 @@ mk_attr(struct rae_rib *rib, const uint32_t *asn, unsigned len, double delay, do
 	double bw)
 {
 	struct rae_metric m = { delay, loss, bw };
-	struct rae_aspath *p = rae_aspath_get(rib, asn, len);
+	struct rae_aspath *p = rae_aspath_get(asn, len);
 	struct rae_attr *a = rae_attr_get(rib, p, 1, &m);
 
-	rae_aspath_put(rib, p);
+	rae_aspath_put(p);
 	return a;
 }
 
@@ -247,10 +247,11 @@ test_rib_interning(void)
 	struct rae_aspath *p1, *p2;
 	struct rae_attr *a1, *a2;
 	struct rae_metric m = { 0.01, 0, 1e6 };
+	size_t cells = rae_aspath_cells();
 
 	rib_one_class(&rib, 1, false);
-	p1 = rae_aspath_get(&rib, asn, 3);
-	p2 = rae_aspath_get(&rib, asn, 3);
+	p1 = rae_aspath_get(asn, 3);
+	p2 = rae_aspath_get(asn, 3);
 	CU_ASSERT_PTR_EQUAL(p1, p2);
 	CU_ASSERT_EQUAL(p1->refcnt, 2);
 	CU_ASSERT_TRUE(rae_aspath_contains(p1, 9));
@@ -267,9 +268,15 @@ test_rib_interning(void)
 	rae_attr_put(&rib, a1);
 	rae_attr_put(&rib, a1);
 	CU_ASSERT_EQUAL(g_hash_table_size(rib.attrs), 0);
-	rae_aspath_put(&rib, p1);
-	rae_aspath_put(&rib, p2);
-	CU_ASSERT_EQUAL(g_hash_table_size(rib.aspaths), 0);
+	/* One cell an AS; the tail of the path is a path of its own. */
+	CU_ASSERT_EQUAL(rae_aspath_cells(), cells + 3);
+	CU_ASSERT_PTR_EQUAL(rae_aspath_get(asn + 1, 2), p1->rest);
+	CU_ASSERT_EQUAL(p1->rest->refcnt, 2);
+	CU_ASSERT_EQUAL(p1->rest->len, 2);
+	rae_aspath_put(p1->rest);
+	rae_aspath_put(p1);
+	rae_aspath_put(p2);
+	CU_ASSERT_EQUAL(rae_aspath_cells(), cells);
 	rae_rib_fini(&rib);
 }
 
@@ -293,16 +300,30 @@ pool_aspath(unsigned i, unsigned salt, uint32_t *asn)
 	return len;
 }
 
+/*
+ * The AS-path cells of attributes 0, step, 2 step, ... below n: one an AS
+ * (no two of pool_aspath's paths share an AS).
+ */
+static size_t
+pool_cells(unsigned n, unsigned step)
+{
+	size_t k = 0;
+
+	for (unsigned i = 0; i < n; i += step)
+		k += 1 + i % 12;
+	return k;
+}
+
 static struct rae_attr *
 pool_attr(struct rae_rib *rib, unsigned i, unsigned salt)
 {
 	struct rae_metric m[2] = { pool_metric(i, 0), pool_metric(i, 1) };
 	uint32_t asn[12];
 	unsigned len = pool_aspath(i, salt, asn);
-	struct rae_aspath *p = rae_aspath_get(rib, asn, len);
+	struct rae_aspath *p = rae_aspath_get(asn, len);
 	struct rae_attr *a = rae_attr_get(rib, p, 3, m);
 
-	rae_aspath_put(rib, p);
+	rae_aspath_put(p);
 	return a;
 }
 
@@ -310,7 +331,7 @@ pool_attr(struct rae_rib *rib, unsigned i, unsigned salt)
 static bool
 pool_attr_ok(const struct rae_attr *a, unsigned i, unsigned salt)
 {
-	uint32_t asn[12];
+	uint32_t asn[12], got[12];
 	unsigned len = pool_aspath(i, salt, asn);
 
 	for (unsigned s = 0; s < 2; s++) {
@@ -320,7 +341,8 @@ pool_attr_ok(const struct rae_attr *a, unsigned i, unsigned salt)
 			return false;
 	}
 	return a->classmask == 3 && a->aspath->len == len &&
-	       memcmp(a->aspath->asn, asn, len * sizeof(uint32_t)) == 0;
+	       rae_aspath_copy(a->aspath, got) == len &&
+	       memcmp(got, asn, len * sizeof(uint32_t)) == 0;
 }
 
 /*
@@ -340,7 +362,7 @@ test_rib_pools(void)
 	struct rae_attr **v = g_new(struct rae_attr *, N);
 	struct prefix pfx;
 	struct rae_dest *d;
-	size_t bytes;
+	size_t bytes, cells = rae_aspath_cells();
 	unsigned bad = 0;
 
 	dps[0] = btbe;
@@ -353,7 +375,7 @@ test_rib_pools(void)
 		bad += !pool_attr_ok(v[i], i, 1);
 	CU_ASSERT_EQUAL(bad, 0);
 	CU_ASSERT_EQUAL(g_hash_table_size(rib.attrs), N);
-	CU_ASSERT_EQUAL(g_hash_table_size(rib.aspaths), N);
+	CU_ASSERT_EQUAL(rae_aspath_cells(), cells + pool_cells(N, 1));
 	/* The same content again: the same object. */
 	{
 		struct rae_attr *again = pool_attr(&rib, 17, 1);
@@ -365,7 +387,7 @@ test_rib_pools(void)
 	for (unsigned i = 1; i < N; i += 2)
 		rae_attr_put(&rib, v[i]);
 	CU_ASSERT_EQUAL(g_hash_table_size(rib.attrs), N / 2);
-	CU_ASSERT_EQUAL(g_hash_table_size(rib.aspaths), N / 2);
+	CU_ASSERT_EQUAL(rae_aspath_cells(), cells + pool_cells(N, 2));
 	bytes = rib.pool_bytes;
 	/* Others of the same lengths: made from what was freed. */
 	for (unsigned i = 1; i < N; i += 2)
@@ -379,7 +401,7 @@ test_rib_pools(void)
 	for (unsigned i = 0; i < N; i++)
 		rae_attr_put(&rib, v[i]);
 	CU_ASSERT_EQUAL(g_hash_table_size(rib.attrs), 0);
-	CU_ASSERT_EQUAL(g_hash_table_size(rib.aspaths), 0);
+	CU_ASSERT_EQUAL(rae_aspath_cells(), cells);
 	rae_rib_fini(&rib);
 	g_free(v);
 
@@ -394,9 +416,146 @@ test_rib_pools(void)
 		rae_attr_put(&rib, a);
 	}
 	CU_ASSERT_EQUAL(rib.npaths, 1);
-	CU_ASSERT_TRUE(pool_attr_ok(d->paths->attr, 5, 1));
+	CU_ASSERT_TRUE(pool_attr_ok(d->paths->u.attr, 5, 1));
 	CU_ASSERT_TRUE(rae_rib_memory(&rib) < 16384);
 	rae_rib_fini(&rib);
+}
+
+/*
+ * Attributes a path holds itself (a template of refcnt 0, as an update
+ * of one prefix gives them): copied into the path, nothing interned;
+ * they read, compare and count as the same attributes interned would.
+ */
+static void
+test_rib_own_attrs(void)
+{
+	struct rae_rib rib;
+	struct prefix pfx;
+	struct rae_dest *d;
+	const uint32_t p5[] = { 5, 9 }, p7[] = { 7, 9 };
+	union {
+		struct rae_attr a;
+		char bytes[sizeof(struct rae_attr) + sizeof(struct rae_metric)];
+	} t;
+	struct rae_attr *tp = &t.a, *a;
+	size_t cells = rae_aspath_cells(), mvecs = rae_mvec_count();
+	struct prefix pfx2;
+	struct rae_dest *d2;
+
+	rib_one_class(&rib, 1, false);
+	CU_ASSERT_EQUAL(rae_attr_size(&rib), sizeof(t));
+	prefix_parse("10.9.0.0/16", &pfx);
+	d = rae_rib_get(&rib, &pfx);
+	memset(&t, 0, sizeof(t));
+	tp->aspath = rae_aspath_get(p5, 2);
+	tp->classmask = 1;
+	tp->nslots = 1;
+	tp->m[0].delay = 0.5;
+	tp->m[0].loss = 1e-5;
+	tp->m[0].bw = 4e6;
+	CU_ASSERT_TRUE(rae_rib_update(&rib, d, 0, &tp, 1));
+	CU_ASSERT_EQUAL(g_hash_table_size(rib.attrs), 0);
+	CU_ASSERT_EQUAL(d->paths->classmask, 1);
+	CU_ASSERT_PTR_EQUAL(rae_path_aspath(d->paths), tp->aspath);
+	CU_ASSERT_EQUAL(tp->aspath->refcnt, 2);		/* ours and the path's */
+	CU_ASSERT_EQUAL(rae_path_metric(d->paths, 0)->delay, 0.5);
+	CU_ASSERT_EQUAL(rae_path_classes(d->paths), 1);
+	/* The same attributes again, interned this time: no change. */
+	a = mk_attr(&rib, p5, 2, 0.5, 1e-5, 4e6);
+	CU_ASSERT_FALSE(rae_rib_update(&rib, d, 0, &a, 1));
+	CU_ASSERT_EQUAL(d->paths->classmask, 0);
+	/* ... and back to its own: still none. */
+	CU_ASSERT_FALSE(rae_rib_update(&rib, d, 0, &tp, 1));
+	/* Another metric is a change. */
+	tp->m[0].delay = 0.4;
+	CU_ASSERT_TRUE(rae_rib_update(&rib, d, 0, &tp, 1));
+	/* Peer 1 with the interned attributes: 2 paths, 2 attribute sets, 1 AS path. */
+	rae_rib_update(&rib, d, 1, &a, 1);
+	CU_ASSERT_EQUAL(rae_rib_attrs(&rib), 2);
+	CU_ASSERT_EQUAL(rae_rib_aspaths(&rib), 1);
+	tp->m[0].delay = 0.5;
+	rae_rib_update(&rib, d, 0, &tp, 1);
+	CU_ASSERT_EQUAL(rae_rib_attrs(&rib), 1);
+	rae_attr_put(&rib, a);
+	a = mk_attr(&rib, p7, 2, 0.5, 1e-5, 4e6);
+	rae_rib_update(&rib, d, 1, &a, 1);
+	rae_attr_put(&rib, a);
+	CU_ASSERT_EQUAL(rae_rib_attrs(&rib), 2);
+	CU_ASSERT_EQUAL(rae_rib_aspaths(&rib), 2);
+	/* Another destination with the same metrics: one vector for both paths. */
+	CU_ASSERT_EQUAL(rae_mvec_count(), mvecs + 1);
+	prefix_parse("10.8.0.0/16", &pfx2);
+	d2 = rae_rib_get(&rib, &pfx2);
+	rae_rib_update(&rib, d2, 0, &tp, 1);
+	CU_ASSERT_EQUAL(rae_mvec_count(), mvecs + 1);
+	CU_ASSERT_PTR_EQUAL(((struct rae_path_own *)d2->paths)->mv,
+			    ((struct rae_path_own *)d->paths)->mv);
+	tp->m[0].loss = 2e-5;
+	rae_rib_update(&rib, d2, 0, &tp, 1);
+	CU_ASSERT_EQUAL(rae_mvec_count(), mvecs + 2);
+	CU_ASSERT_EQUAL(rae_path_metric(d2->paths, 0)->loss, 2e-5);
+	CU_ASSERT_EQUAL(rae_path_metric(d->paths, 0)->loss, 1e-5);
+	rae_aspath_put(tp->aspath);
+	/* The RIB gives back the AS paths and metric vectors its paths hold. */
+	rae_rib_fini(&rib);
+	CU_ASSERT_EQUAL(rae_aspath_cells(), cells);
+	CU_ASSERT_EQUAL(rae_mvec_count(), mvecs);
+}
+
+/*
+ * Destinations by the process's prefix numbers: two RIBs number a prefix
+ * alike; the per-peer bits keep a destination while any is set, and
+ * clearing one that is not set changes nothing.
+ */
+static bool
+prefix_eq_test(const struct prefix *a, const struct prefix *b)
+{
+	return a->len == b->len && addr_eq(&a->addr, &b->addr);
+}
+
+static void
+test_rib_numbers(void)
+{
+	struct rae_rib r1, r2;
+	struct prefix p1, p2;
+	struct rae_dest *d1, *d2;
+
+	rib_one_class(&r1, 1, false);
+	rib_one_class(&r2, 1, false);
+	prefix_parse("10.7.0.0/16", &p1);
+	prefix_parse("2001:db8:7::/48", &p2);
+	d1 = rae_rib_get(&r1, &p1);
+	d2 = rae_rib_get(&r2, &p1);
+	CU_ASSERT_EQUAL(d1->num, d2->num);
+	CU_ASSERT_EQUAL(rae_prefix_num(&p1), d1->num);
+	CU_ASSERT_NOT_EQUAL(rae_prefix_num(&p2), d1->num);
+	CU_ASSERT_TRUE(prefix_eq_test(rae_dest_prefix(d1), &p1));
+	CU_ASSERT_PTR_NULL(rae_rib_lookup(&r1, &p2));
+	/* Peer 40's bit: set twice counts once; the destination stays while it is set. */
+	rae_dest_set_adv(&r1, d1, 40, true);
+	rae_dest_set_adv(&r1, d1, 40, true);
+	CU_ASSERT_EQUAL(d1->nadv, 1);
+	CU_ASSERT_TRUE(rae_dest_adv(&r1, d1, 40));
+	CU_ASSERT_FALSE(rae_dest_adv(&r1, d1, 39));
+	CU_ASSERT_FALSE(rae_dest_adv(&r2, d2, 40));
+	rae_dest_set_queued(&r1, d1, 3, false);
+	CU_ASSERT_EQUAL(d1->nqueued, 0);
+	rae_dest_set_queued(&r1, d1, 3, true);
+	rae_rib_release(&r1, d1);
+	CU_ASSERT_PTR_EQUAL(rae_rib_lookup(&r1, &p1), d1);
+	rae_dest_set_adv(&r1, d1, 40, false);
+	rae_rib_release(&r1, d1);
+	CU_ASSERT_PTR_EQUAL(rae_rib_lookup(&r1, &p1), d1);
+	rae_dest_set_queued(&r1, d1, 3, false);
+	rae_rib_release(&r1, d1);
+	CU_ASSERT_PTR_NULL(rae_rib_lookup(&r1, &p1));
+	CU_ASSERT_EQUAL(r1.count, 0);
+	/* Made again: no bit left over from before. */
+	d1 = rae_rib_get(&r1, &p1);
+	CU_ASSERT_FALSE(rae_dest_adv(&r1, d1, 40));
+	CU_ASSERT_FALSE(rae_dest_queued(&r1, d1, 3));
+	rae_rib_fini(&r1);
+	rae_rib_fini(&r2);
 }
 
 /* 200 000 prefixes in, every other one out, the rest still found. */
@@ -436,14 +595,14 @@ test_rib_table(void)
 
 		pfx.addr = addr_v4(0x10000000u + (i << 8));
 		d = rae_rib_lookup(&rib, &pfx);
-		if ((i % 2 == 0) != (d == NULL) || (d && !prefix_contains(&d->pfx, &pfx.addr)))
+		if ((i % 2 == 0) != (d == NULL) || (d && !prefix_contains(rae_dest_prefix(d), &pfx.addr)))
 			bad++;
 	}
 	CU_ASSERT_EQUAL(bad, 0);
 	v = rae_rib_sorted(&rib, false, &n);
 	CU_ASSERT_EQUAL(n, N / 2);
 	for (size_t i = 1; i < n; i++)
-		if (memcmp(v[i - 1]->pfx.addr.a, v[i]->pfx.addr.a, 4) >= 0)
+		if (memcmp(rae_dest_prefix(v[i - 1])->addr.a, rae_dest_prefix(v[i])->addr.a, 4) >= 0)
 			bad++;
 	CU_ASSERT_EQUAL(bad, 0);
 	g_free(v);
@@ -1357,6 +1516,8 @@ suite_rae_register(void)
 	    !CU_add_test(s, "RIB: interning", test_rib_interning) ||
 	    !CU_add_test(s, "RIB: 200000 prefixes", test_rib_table) ||
 	    !CU_add_test(s, "RIB: pools", test_rib_pools) ||
+	    !CU_add_test(s, "RIB: attributes held in the path", test_rib_own_attrs) ||
+	    !CU_add_test(s, "RIB: prefix numbers and peer bits", test_rib_numbers) ||
 	    !CU_add_test(s, "config: binary", test_config_binary) ||
 	    !CU_add_test(s, "config: wrong types", test_config_wrong_type) ||
 	    !CU_add_test(s, "config: XML form", test_config_xml) ||
