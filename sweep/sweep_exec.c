@@ -284,6 +284,11 @@ sw_exec_main(int argc, char **argv)
 		rc = WEXITSTATUS(status);
 	}
 	g_free(path);
+	/*
+	 * The attempt's end is logged before the exit file marks the run
+	 * done: whoever sees it done (sweep status) finds its log whole.
+	 */
+	attempt_log(rdir, "end %s", exitbuf);
 	path = g_build_filename(rdir, "exit", NULL);
 	{
 		char *line = g_strdup_printf("%s\n", exitbuf);
@@ -291,7 +296,6 @@ sw_exec_main(int argc, char **argv)
 		sw_write_atomic(path, line, strlen(line));
 		g_free(line);
 	}
-	attempt_log(rdir, "end %s", exitbuf);
 done:
 	if (errfd >= 0)
 		close(errfd);
