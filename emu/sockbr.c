@@ -272,6 +272,7 @@ conn_flush(struct conn *c)
 			conn_host_failed(c);
 			return;
 		}
+		c->b->bytes_out += (uint64_t)n;
 		g_byte_array_remove_range(c->out, 0, (guint)n);
 	}
 	if (c->fd < 0 || c->out->len)
@@ -354,7 +355,7 @@ conn_recv(struct tcp_sock *s, void *ctx, const uint8_t *data, size_t len)
 	struct conn *c = ctx;
 
 	(void)s;
-	c->b->bytes_out += len;
+	/* Counted once written to the host (conn_flush): a host gone takes none. */
 	if (c->fd < 0)
 		return;
 	g_byte_array_append(c->out, data, (guint)len);

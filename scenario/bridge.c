@@ -82,6 +82,26 @@ bridge_node(struct scn_ld *ld, const struct scn_bridge_d *d, const char *attr,
 	return n;
 }
 
+/*
+ * Whether the node has an address a listen= bridge can reach it at from
+ * the start (emu/sockbr.c takes the first of its interfaces' addresses,
+ * else its router id): without one the run could only refuse the bridge
+ * once its outputs are open.
+ */
+static bool
+bridge_node_has_addr(const struct scn_node *n)
+{
+	if (!addr_is_unset(&n->router_id))
+		return true;
+	for (guint i = 0; i < n->ifaces->len; i++) {
+		const struct scn_iface *ifc = g_ptr_array_index(n->ifaces, i);
+
+		if (!ifc->scripted && ifc->addrs && ifc->addrs->len)
+			return true;
+	}
+	return false;
+}
+
 static int
 bridge_check(struct scn_ld *ld, struct scn_bridge_d *d, unsigned idx)
 {
@@ -135,6 +155,9 @@ bridge_check(struct scn_ld *ld, struct scn_bridge_d *d, unsigned idx)
 					 b->name);
 		return 0;
 	}
+	if (!bridge_node_has_addr(g_hash_table_lookup(ld->s->node_by_name, b->node)))
+		return scn_error(ld, b->file, b->line, "bridge %s: node %s has no address to "
+				 "reach", b->name, b->node);
 	if (!d->v[BA_FROM])
 		return scn_error(ld, b->file, b->line, "bridge %s: from= is missing: the node "
 				 "the host's connections come from", b->name);

@@ -82,6 +82,21 @@ bad same-emulated-port '<bridge name="b" node="dut" port="80" connect="127.0.0.1
 bad realtime-no '<bridge name="b" node="dut" from="tin" port="9999" listen="127.0.0.1:${lp}"/>' \
 	'bridge b: a bridge runs in real time, and --set realtime=no says realtime no' --set realtime=no
 
+# A node without an address cannot be reached: refused by the loader, as
+# the other cases, not when the run joins the bridge (after its outputs).
+topo="$T/bare.xml"
+cat >"$topo" <<XML
+<topology name="bare" routing="static">
+  <node name="tin" role="host"><ether name="eth0" address="10.9.0.1/24"/></node>
+  <node name="dut"><ether name="eth0" address="10.9.0.2/24"/></node>
+  <node name="bare" role="host"/>
+  <link name="l" a="tin:eth0" b="dut:eth0"/>
+</topology>
+XML
+bad no-address '<bridge name="b" node="bare" from="tin" port="9999" listen="127.0.0.1:${lp}"/>' \
+	'bridge b: node bare has no address to reach'
+topo="$top_srcdir/topologies/validation-stateless.xml"
+
 # A host port another program holds: refused when the run binds it.
 lp=$(free_port)
 python3 -c '
