@@ -137,8 +137,9 @@ path_cmp(const struct rae_decide_params *dp, const struct rae_path *a,
 		return sa > sb ? -1 : 1;
 	if (pa->len != pb->len)
 		return pa->len < pb->len ? -1 : 1;
+	/* The lower next-hop AS. */
 	if (pa->asn != pb->asn)
-		return pa->asn < pb->asn ? -1 : 1;
+		return pa->asn < pb->asn ? -1 : 1;	/* next hop */
 	if (a->peer != b->peer)
 		return a->peer < b->peer ? -1 : 1;
 	/* AS by AS; one cell is one sequence, so the walk stops where they meet. */
