@@ -91,6 +91,7 @@ b = {x["name"]: x for x in json.load(open(sys.argv[1]))["bridges"]}
 sizes = 0 + 1 + 100 + 1472 + 50
 i, e, k = b["in"], b["echo"], b["sink"]
 assert i["proto"] == "udp" and i["direction"] == "in", i
+assert i["port"] == 5000 and k["port"] == 6000, (i, k)	# numbers, not strings
 assert i["datagrams_in"] == 5 and i["datagrams_out"] == 5, i
 assert i["bytes_in"] == sizes and i["bytes_out"] == sizes, i
 assert e["datagrams_out"] == 5 and e["datagrams_in"] == 5 and e["direction"] == "out", e
