@@ -12,6 +12,8 @@
 #    6000 of s, which bridge "sink" carries to a Python receiver, which
 #    checks each byte (Send's header, its sequence number, its pattern,
 #    doc/apps.md) and the order;
+#  - 1030 host senders, one datagram each, to bridge "many": it keeps
+#    1024 senders and drops the datagrams of the others (too_many_peers);
 #  - the captures show each datagram between the emulated addresses, and
 #    summary.json counts them.
 . "${top_srcdir:-.}/tests/scenarios/lib.sh"
@@ -22,7 +24,10 @@ burst=40
 ip=$(free_port)
 ep=$(free_port)
 sp=$(free_port)
-[ "$ip" != "$ep" ] && [ "$ip" != "$sp" ] && [ "$ep" != "$sp" ] || { echo "ports collide" >&2; exit 99; }
+mp=$(free_port)
+senders=1030
+[ "$(printf '%s\n' "$ip" "$ep" "$sp" "$mp" | sort -u | wc -l)" -eq 4 ] ||
+	{ echo "ports collide" >&2; exit 99; }
 
 # The echo server: answers every datagram with itself, until stopped.
 python3 -c '
@@ -57,7 +62,7 @@ check "the echo server is bound" wait_bound udp "$ep"
 check "the receiver is bound" wait_bound udp "$sp"
 
 run_start "$T/run" "$top_srcdir/tests/scenarios/data/bridge-udp.xml" --set in_port="$ip" \
-	--set echo_port="$ep" --set sink_port="$sp" --set count=$count
+	--set echo_port="$ep" --set sink_port="$sp" --set many_port="$mp" --set count=$count
 check "bridge in is bound to 127.0.0.1:$ip" wait_bound udp "$ip"
 
 # Datagrams of 0, 1, 100 and 1472 bytes (the most a 1500-byte MTU takes),
@@ -106,6 +111,34 @@ check "each answer of the burst is the datagram sent at its place, every byte" \
 check "the receiver got the emulated sender's $count datagrams" wait_file "$T/sink.txt"
 check "each of 200 bytes, in the order sent, every byte as Send wrote it" \
 	[ "$(awk '$1 == NR - 1 && $2 == 200 && $3 == "ok"' "$T/sink.txt" | wc -l)" -eq $count ]
+
+# More senders than a bridge keeps: each from a socket of its own, all
+# open at once (so no two share a port).  Sent 50 at a time, each time
+# until the run has read them all from its socket (/proc/net/udp: its
+# receive queue empty), so the kernel drops none for a full buffer.
+python3 -c '
+import resource, socket, sys, time
+port, n = int(sys.argv[1]), int(sys.argv[2])
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+if soft != resource.RLIM_INFINITY and soft < n + 64:
+    resource.setrlimit(resource.RLIMIT_NOFILE, (n + 64, max(hard, n + 64)))
+def drained():
+    for _ in range(600):
+        for l in open("/proc/net/udp").read().splitlines()[1:]:
+            f = l.split()
+            if f[1] == "0100007F:%04X" % port and f[4].split(":")[1] == "00000000":
+                return
+        time.sleep(0.1)
+    sys.exit("the run did not read its socket")
+socks = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(n)]
+for k, s in enumerate(socks):
+    s.sendto(b"many", ("127.0.0.1", port))
+    if k % 50 == 49 or k == n - 1:
+        drained()
+' "$mp" $senders
+rc=$?
+check "$senders senders sent a datagram each to bridge many, and the run read them (exit $rc)" \
+	[ "$rc" -eq 0 ]
 run_stop
 check "the run stopped on SIGINT (exit $run_rc)" [ "$run_rc" -eq 130 ]
 
@@ -123,7 +156,7 @@ check "s-eth0: the emulated sender's $count datagrams to 6000" \
 captures_ok "$o" "the bridged run"
 cat >"$T/sum.py" <<'PY'
 import json, sys
-count, burst = int(sys.argv[2]), int(sys.argv[3])
+count, burst, senders = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 b = {x["name"]: x for x in json.load(open(sys.argv[1]))["bridges"]}
 sizes = 0 + 1 + 100 + 1472 + 50 + 300 * burst
 n = 5 + burst
@@ -135,12 +168,17 @@ assert i["bytes_in"] == sizes and i["bytes_out"] == sizes, i
 assert e["datagrams_out"] == n and e["datagrams_in"] == n and e["direction"] == "out", e
 assert k["datagrams_out"] == count and k["bytes_out"] == 200 * count, k
 assert k["datagrams_in"] == 0, k
+m = b.pop("many")
+# A bridge keeps 1024 senders: the datagrams of the others are dropped.
+assert m["drops"]["too_many_peers"] == senders - 1024, m
+# Those it kept: sent, or no_route when the first hop's queue was full.
+assert m["datagrams_in"] + m["drops"]["no_route"] == 1024, m
 for x in b.values():
     assert x["connections"] == 0, x
     drops = {"too_big": 1} if x is i else {}
     assert all(v == drops.get(r, 0) for r, v in x["drops"].items()), x
 print("ok")
 PY
-check "summary.json: the datagrams and bytes each bridge carried, the one too big dropped ($(python3 "$T/sum.py" "$o/summary.json" $count $burst 2>&1 | tail -n 1))" \
-	python3 "$T/sum.py" "$o/summary.json" $count $burst
+check "summary.json: the datagrams and bytes each bridge carried, the one too big dropped ($(python3 "$T/sum.py" "$o/summary.json" $count $burst $senders 2>&1 | tail -n 1))" \
+	python3 "$T/sum.py" "$o/summary.json" $count $burst $senders
 finish
