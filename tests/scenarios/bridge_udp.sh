@@ -171,7 +171,7 @@ assert k["datagrams_in"] == 0, k
 m = b.pop("many")
 # A bridge keeps 1024 senders: the datagrams of the others are dropped.
 assert m["drops"]["too_many_peers"] == senders - 1024, m
-# Those it kept: sent, or no_route when the first hop's queue was full.
+# Those it kept: sent into the emulated network, or no_route if its stack refused one.
 assert m["datagrams_in"] + m["drops"]["no_route"] == 1024, m
 for x in b.values():
     assert x["connections"] == 0, x
