@@ -422,7 +422,6 @@ static const struct tcp_callbacks conn_cb = {
 	.writable = conn_writable,
 };
 
-/* Inward: the host listener has connections to accept. */
 static void listen_io(void *ctx, int fd, short revents);
 
 /*
@@ -431,8 +430,9 @@ static void listen_io(void *ctx, int fd, short revents);
  * wait would wake at once, again and again.  The spare descriptor is
  * given up to accept one, which is closed at once with a reset and
  * counted (host_no_fd), then taken again.  Returns whether one was
- * refused (false too when none was queued); if not even that works, the listener is not watched until
- * the bridge closes a descriptor of its own (listen_resume()).
+ * refused (false too when none was queued).  If not even that works
+ * (no spare), the listener is not watched until a connection of this
+ * bridge closes its host socket (listen_resume()).
  */
 static bool
 listen_refuse(struct sockbr *b)
@@ -471,6 +471,7 @@ listen_resume(struct sockbr *b)
 	hostio_watch(b->io, b->lfd, POLLIN, listen_io, b);
 }
 
+/* Inward: the host listener has connections to accept. */
 static void
 listen_io(void *ctx, int fd, short revents)
 {
