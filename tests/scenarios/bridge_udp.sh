@@ -126,7 +126,9 @@ def drained():
     for _ in range(600):
         for l in open("/proc/net/udp").read().splitlines()[1:]:
             f = l.split()
-            if f[1] == "0100007F:%04X" % port and f[4].split(":")[1] == "00000000":
+            # 127.0.0.1 in the kernel byte order, little- or big-endian
+            if (f[1] in ("0100007F:%04X" % port, "7F000001:%04X" % port) and
+                    f[4].split(":")[1] == "00000000"):
                 return
         time.sleep(0.1)
     sys.exit("the run did not read its socket")
