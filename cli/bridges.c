@@ -13,18 +13,19 @@
 #include "scenario/scenario.h"
 #include "sim/net.h"
 
-#define NINFO	5
-#define NVALS	6
+#define NINFO	4
+#define NVALS	7
 
-static const char *const info_keys[NINFO] = { "proto", "direction", "host", "node", "port" };
+static const char *const info_keys[NINFO] = { "proto", "direction", "host", "node" };
+/* The emulated port is a number: the first of the numbers, right after "node". */
 static const char *const val_keys[NVALS] = {
-	"connections", "bytes_in", "bytes_out", "datagrams_in", "datagrams_out", "pauses",
+	"port", "connections", "bytes_in", "bytes_out", "datagrams_in", "datagrams_out", "pauses",
 };
 
 struct one {
 	struct sockbr *b;
 	const struct scn_bridge *d;
-	char host[32], port[8];
+	char host[32];
 	const char *info[NINFO];
 	uint64_t vals[NVALS];
 	uint64_t drops[SOCKBR_DROPS];
@@ -108,18 +109,17 @@ run_bridges_summary(struct run_bridges *rb, struct run_summary *sum)
 		sockbr_stats(o->b, &st);
 		snprintf(o->host, sizeof(o->host), "%u.%u.%u.%u:%u", d->host_ip[0], d->host_ip[1],
 			 d->host_ip[2], d->host_ip[3], (unsigned)d->host_port);
-		snprintf(o->port, sizeof(o->port), "%u", (unsigned)d->port);
 		o->info[0] = d->udp ? "udp" : "tcp";
 		o->info[1] = d->outward ? "out" : "in";
 		o->info[2] = o->host;
 		o->info[3] = d->node;
-		o->info[4] = o->port;
-		o->vals[0] = st.connections;
-		o->vals[1] = st.bytes_in;
-		o->vals[2] = st.bytes_out;
-		o->vals[3] = st.datagrams_in;
-		o->vals[4] = st.datagrams_out;
-		o->vals[5] = st.pauses;
+		o->vals[0] = d->port;
+		o->vals[1] = st.connections;
+		o->vals[2] = st.bytes_in;
+		o->vals[3] = st.bytes_out;
+		o->vals[4] = st.datagrams_in;
+		o->vals[5] = st.datagrams_out;
+		o->vals[6] = st.pauses;
 		memcpy(o->drops, st.drops, sizeof(o->drops));
 		r->name = d->name;
 		r->kind = "socket";

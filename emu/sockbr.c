@@ -14,6 +14,7 @@
 #define _GNU_SOURCE	/* accept4 */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +48,7 @@
 
 static const char *const drop_names[SOCKBR_DROPS] = {
 	"no_route", "too_many_peers", "host_busy", "host_error", "host_refused",
-	"emulated_refused", "too_big",
+	"emulated_refused", "too_big", "host_no_fd",
 };
 
 enum msg_kind { M_OPEN = 0, M_DATA, M_EOF, M_ABORT, M_UDP_IN, M_UDP_BACK };
@@ -102,6 +103,8 @@ struct sockbr {
 	struct node *node, *from;
 	struct addr dst;	/* inward: node's address */
 	int lfd;		/* inward: the host listener or UDP socket; -1 */
+	int spare;		/* inward TCP: a descriptor kept for refusing (listen_io); -1 */
+	bool lfd_off;		/* inward TCP: the listener not watched, no descriptor left */
 	struct tcp_sock *tl;	/* outward TCP: the emulated listener */
 	struct udp_sock *us;	/* outward UDP: the emulated socket on node */
 	GPtrArray *conns;	/* struct conn*, alive */
@@ -181,6 +184,8 @@ msg_unlink(struct sockbr *b, struct msg *m)
 
 /* ---- TCP connections ---- */
 
+static void listen_resume(struct sockbr *b);
+
 static void conn_io(void *ctx, int fd, short revents);
 
 static struct conn *
@@ -232,6 +237,7 @@ conn_host_close(struct conn *c, bool reset)
 		close(c->fd);
 	c->fd = -1;
 	g_byte_array_set_size(c->out, 0);
+	listen_resume(c->b);
 }
 
 /* Free the connection once neither side nor any message holds it. */
@@ -416,6 +422,55 @@ static const struct tcp_callbacks conn_cb = {
 	.writable = conn_writable,
 };
 
+static void listen_io(void *ctx, int fd, short revents);
+
+/*
+ * The process is out of descriptors (EMFILE, ENFILE) with connections
+ * queued on the listener: left there, they keep it readable and the
+ * wait would wake at once, again and again.  The spare descriptor is
+ * given up to accept one, which is closed at once with a reset and
+ * counted (host_no_fd), then taken again.  Returns whether one was
+ * refused (false too when none was queued).  If not even that works
+ * (no spare), the listener is not watched until a connection of this
+ * bridge closes its host socket (listen_resume()).
+ */
+static bool
+listen_refuse(struct sockbr *b)
+{
+	int cfd = -1, e = EMFILE;
+
+	if (b->spare >= 0) {
+		close(b->spare);
+		cfd = accept4(b->lfd, NULL, NULL, SOCK_CLOEXEC);
+		e = errno;
+		if (cfd >= 0) {
+			close_reset(cfd);
+			b->drops[SOCKBR_HOST_NO_FD]++;
+		}
+		b->spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	}
+	if (cfd >= 0)
+		return true;
+	/* EMFILE comes before the queue is looked at: it may be empty. */
+	if (e == EAGAIN || e == EWOULDBLOCK)
+		return false;
+	hostio_unwatch(b->io, b->lfd);
+	b->lfd_off = true;
+	return false;
+}
+
+/* A descriptor of the bridge was closed: a listener left unwatched is watched again. */
+static void
+listen_resume(struct sockbr *b)
+{
+	if (!b->lfd_off)
+		return;
+	b->lfd_off = false;
+	if (b->spare < 0)
+		b->spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	hostio_watch(b->io, b->lfd, POLLIN, listen_io, b);
+}
+
 /* Inward: the host listener has connections to accept. */
 static void
 listen_io(void *ctx, int fd, short revents)
@@ -428,6 +483,13 @@ listen_io(void *ctx, int fd, short revents)
 		struct conn *c;
 		struct msg *m;
 
+		if (cfd < 0 && (errno == EMFILE || errno == ENFILE)) {
+			if (listen_refuse(b))
+				continue;
+			return;
+		}
+		if (cfd < 0 && errno == ECONNABORTED)
+			continue;
 		if (cfd < 0)
 			return;
 		c = conn_new(b, cfd);
@@ -728,6 +790,7 @@ sockbr_open(const struct sockbr_spec *spec, char *err, size_t errlen)
 	b->spec.name = b->name;
 	b->spec.where = b->where;
 	b->lfd = -1;
+	b->spare = -1;
 	b->conns = g_ptr_array_new();
 	b->peers = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, peer_free);
 	if (spec->outward)
@@ -747,6 +810,8 @@ sockbr_open(const struct sockbr_spec *spec, char *err, size_t errlen)
 		sockbr_free(b);
 		return NULL;
 	}
+	if (spec->proto == SOCKBR_TCP)
+		b->spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	return b;
 }
 
@@ -855,6 +920,8 @@ sockbr_free(struct sockbr *b)
 			hostio_unwatch(b->io, b->lfd);
 		close(b->lfd);
 	}
+	if (b->spare >= 0)
+		close(b->spare);
 	g_free(b->name);
 	g_free(b->where);
 	g_free(b);

@@ -71,6 +71,8 @@ enum sockbr_drop {
 	SOCKBR_HOST_REFUSED,	/* outward TCP: the host server refused the connection */
 	SOCKBR_EMU_REFUSED,	/* inward TCP: the emulated connection was refused or timed out */
 	SOCKBR_TOO_BIG,		/* a datagram larger than the first emulated hop's MTU allows */
+	SOCKBR_HOST_NO_FD,	/* inward TCP: a host connection accepted and closed at once, the
+				   process out of descriptors (EMFILE, ENFILE) */
 	SOCKBR_DROPS
 };
 

@@ -109,6 +109,19 @@ scn_taps_check(struct scn_ld *ld)
 			return scn_error(ld, t->file, t->line, "<tap>: %s:%s is on link %s already: "
 					 "the TAP device is a tapped interface's link; leave the "
 					 "interface without one", n->name, ifc->name, ifc->link);
+		/* summary.json names a TAP device node:iface, in one array with the bridges. */
+		for (size_t k = 0; k < scenario_bridge_count(s); k++) {
+			const struct scn_bridge *o = scenario_bridge(s, k);
+			size_t nl = strlen(t->node);
+
+			if (strncmp(o->name, t->node, nl) == 0 && o->name[nl] == ':' &&
+			    strcmp(o->name + nl + 1, t->iface) == 0)
+				return scn_error_also(ld, t->file, t->line, o->file, o->line,
+						      "<tap>: %s:%s is the name of bridge %s (%s:%d); "
+						      "summary.json names a TAP device node:iface, "
+						      "rename the bridge", t->node, t->iface, o->name,
+						      o->file, o->line);
+		}
 		for (guint k = 0; k < i; k++) {
 			const struct scn_tap *o = &g_array_index(s->taps, struct scn_tap, k);
 

@@ -64,6 +64,11 @@ refused same-device '<tap>: device tcsbad0 is bound already' 13
 scn same-iface '<tap node="h1" iface="eth0" device="tcsbad0"/>' \
 	'<tap node="h1" iface="eth0" device="tcsbad1"/>'
 refused same-iface '<tap>: h1:eth0 is bound already' 13
+# A bridge named as summary.json names the TAP device (node:iface): two
+# objects of one name in its bridges array.  Both lines are cited.
+scn bridge-name '<tap node="h1" iface="eth0" device="tcsbad0"/>' \
+	'<bridge name="h1:eth0" node="h2" from="h1" port="80" listen="127.0.0.1:19999"/>'
+refused bridge-name '<tap>: h1:eth0 is the name of bridge h1:eth0 ('"$T"'/bridge-name.xml:13)'
 scn long-name '<tap node="h1" iface="eth0" device="tcsbad0123456789"/>'
 refused long-name '<tap>: device "tcsbad0123456789": a Linux interface name has 1 to 15 characters'
 scn slash-name '<tap node="h1" iface="eth0" device="tcs/0"/>'

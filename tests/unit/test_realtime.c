@@ -195,6 +195,36 @@ test_oversleep(void)
 }
 
 /*
+ * The edge of "late": a lag of exactly RT_LATE_NS is late, one ns less
+ * is not.  Two runs, one per oversleep.
+ */
+static void
+late_edge(int64_t oversleep, uint64_t want_late)
+{
+	struct fake f = { 0, oversleep, 0 };
+	struct realtime *rt;
+	struct sim *sim = rt_sim(&f, &rt, 0);
+	struct rt_stats st;
+
+	for (int i = 1; i <= 3; i++)
+		sim_schedule_at(sim, i * 100000000LL, busy, &f, (void *)(intptr_t)0);
+	CU_ASSERT_EQUAL(sim_run(sim, SIM_TIME_MAX), SIM_STOP_EMPTY);
+	rt_stats(rt, &st);
+	CU_ASSERT_EQUAL(st.waits, 3);
+	CU_ASSERT_EQUAL(st.lag_max, oversleep);
+	CU_ASSERT_EQUAL(st.late, want_late);
+	sim_destroy(sim);
+	rt_free(rt);
+}
+
+static void
+test_late_edge(void)
+{
+	late_edge(RT_LATE_NS, 3);
+	late_edge(RT_LATE_NS - 1, 0);
+}
+
+/*
  * Input from outside: a clock whose first wait ends early, at `at`,
  * with input that the "callback" schedules at rt_now().
  */
@@ -390,6 +420,7 @@ suite_realtime_register(void)
 	    !CU_add_test(s, "behind, and catching up", test_behind) ||
 	    !CU_add_test(s, "a bound stops the run", test_bound) ||
 	    !CU_add_test(s, "oversleeping is lag", test_oversleep) ||
+	    !CU_add_test(s, "a lag of RT_LATE_NS is late", test_late_edge) ||
 	    !CU_add_test(s, "input from outside", test_input) ||
 	    !CU_add_test(s, "a signal ends the wait", test_signal) ||
 	    !CU_add_test(s, "input that schedules nothing", test_input_quiet) ||
