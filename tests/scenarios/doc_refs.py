@@ -93,11 +93,26 @@ def anchors(path):
     return out
 
 
+SOURCE_EXTS = (".c", ".h", ".lua", ".py", ".sh", ".css", ".js", ".md", ".xsd")
+
+
+def source_dir(d):
+    """Whether folder d holds any of the project's sources (a run's output
+    folder holds captures, logs and counters only)."""
+    for _, _, files in os.walk(d):
+        if any(f.endswith(SOURCE_EXTS) for f in files):
+            return True
+    return False
+
+
 def run_output(rel, src):
     """output/ is also where a run writes by default (output/<scenario>/):
-    a path below it whose folder the tree does not have is one of those."""
+    a path below it whose folder is not one of the tree's source folders
+    (absent, or made by running the README's commands in the tree) is one
+    of those."""
     parts = rel.rstrip("/").split("/")
-    return parts[0] == "output" and not os.path.isdir(os.path.join(src, "output", parts[1]))
+    return parts[0] == "output" and len(parts) > 1 and \
+        not source_dir(os.path.join(src, "output", parts[1]))
 
 
 def exists(rel, roots):

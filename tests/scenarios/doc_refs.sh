@@ -27,8 +27,11 @@ check "no reference leads nowhere or outside ($(wc -l <"$T/problems") found)" \
 
 # 3. A planted tree.
 p="$T/planted"
-mkdir -p "$p/doc" "$p/sim" "$p/scenarios"
+mkdir -p "$p/doc" "$p/sim" "$p/scenarios" "$p/output/wireshark" "$p/output/run1"
 : >"$p/sim/engine.c"
+# A source folder of output/, and a run's output folder made in the tree.
+: >"$p/output/wireshark/x.lua"
+: >"$p/output/run1/log.txt"
 printf '# Good\n\n## A section\n' >"$p/doc/good.md"
 cat >"$p/README.md" <<'EOF'
 # Planted
@@ -47,6 +50,8 @@ As REFERENCE section 6 says.
 The scale issue asked for it.
 Measured in issue 16.
 A section that is not there: [gone](doc/good.md#no-such-section), [here](#planted).
+A run's folder made in the tree, `output/run1/seed1-run1/`, is fine.
+The dissector `output/wireshark/gone.lua` is missing.
 EOF
 cat >"$p/sim/engine.c" <<'EOF'
 /* engine.c - asked for by the RAE issue */
@@ -71,8 +76,11 @@ check "planted: a link to a section a page does not have" \
 check "planted: ../shared even in an example block" \
 	grep -q '^README.md:10: names the shared folder' "$T/got"
 check "planted: paths in an example block are not read" not grep -q 'not-checked' "$T/got"
+check "planted: a missing file of a source folder of output/" \
+	grep -qx 'README.md:18: `output/wireshark/gone.lua`: no such file' "$T/got"
+check "planted: a run's folder made in the tree is not a reference" not grep -q 'run1' "$T/got"
 # doc/missing.md twice: as a link and as a doc/NAME.md.
-check "planted: nothing else (12 lines)" [ "$(wc -l <"$T/got")" -eq 12 ]
+check "planted: nothing else (13 lines)" [ "$(wc -l <"$T/got")" -eq 13 ]
 python3 "$py" --outside-only "$p" >"$T/outside"
 check "planted, --outside-only: the 7 references outside, no missing file" \
 	[ "$(wc -l <"$T/outside")" -eq 7 -a "$(grep -c 'no such file\|does not exist' "$T/outside")" -eq 0 ]
