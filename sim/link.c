@@ -175,6 +175,57 @@ arrive(struct sim *sim, void *ctx, void *arg)
 	ether_input(to, p);
 }
 
+/*
+ * net_set_window(): the directions whose first frame waits for the next
+ * window are armed at its start, with the keys their frames took when
+ * they left (sim.h): the order they run in is the same.
+ */
+static void
+window_start(struct sim *sim, void *ctx, void *arg)
+{
+	struct net *net = ctx;
+
+	(void)arg;
+	for (size_t i = 0; i < net->nwin_pending; i++) {
+		struct link_dir *ld = net->win_pending[i];
+
+		ld->win_pending = false;
+		if (ld->fl_head && !sim_timer_armed(&ld->arrive))
+			sim_timer_set_keyed(sim, &ld->arrive, ld->fl_head->when, ld->fl_head->key,
+					    ld->link->end[1 - ld->side]->node->id + 1);
+	}
+	net->nwin_pending = 0;
+}
+
+static void
+window_defer(struct net *net, struct link_dir *ld)
+{
+	struct sim *sim = net->sim;
+
+	if (!ld->win_pending) {
+		if (net->nwin_pending == net->win_cap) {
+			net->win_cap = net->win_cap ? 2 * net->win_cap : 64;
+			net->win_pending = g_renew(struct link_dir *, net->win_pending, net->win_cap);
+		}
+		net->win_pending[net->nwin_pending++] = ld;
+		ld->win_pending = true;
+	}
+	if (!sim_timer_armed(&net->window_ev)) {
+		/* The run's own event: it runs before the nodes' at its instant. */
+		uint32_t actor = sim_set_actor(sim, SIM_ACTOR_RUN);
+
+		sim_timer_set(sim, &net->window_ev, (sim_now(sim) / net->window + 1) * net->window);
+		sim_set_actor(sim, actor);
+	}
+}
+
+void
+net_set_window(struct net *net, sim_time_t w)
+{
+	sim_timer_init(&net->window_ev, window_start, net, NULL);
+	net->window = w > 0 ? w : 0;
+}
+
 static void
 tx_done(struct sim *sim, void *ctx, void *arg)
 {
@@ -199,9 +250,13 @@ tx_done(struct sim *sim, void *ctx, void *arg)
 			ld->fl_head = p;
 		ld->fl_tail = p;
 		ld->in_flight++;
-		if (!sim_timer_armed(&ld->arrive))
-			sim_timer_set_keyed(sim, &ld->arrive, p->when, p->key,
-					    l->end[1 - ld->side]->node->id + 1);
+		if (!sim_timer_armed(&ld->arrive)) {
+			if (l->net->window && l->p.delay >= l->net->window)
+				window_defer(l->net, ld);
+			else
+				sim_timer_set_keyed(sim, &ld->arrive, p->when, p->key,
+						    l->end[1 - ld->side]->node->id + 1);
+		}
 	}
 	if (ld->q_head) {
 		struct pkt *next = ld->q_head;

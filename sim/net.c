@@ -212,6 +212,9 @@ net_destroy(struct net *net)
 	net_stop_entities(net);
 	spf_fini(net);
 	stats_fini(&net->stats);
+	if (net->window)
+		sim_timer_cancel(net->sim, &net->window_ev);
+	g_free(net->win_pending);
 	for (unsigned i = 0; i < net->nlinks; i++)
 		link_free(net, net->links[i]);
 	for (unsigned i = 0; i < net->nnodes; i++)

@@ -252,6 +252,7 @@ struct link_dir {
 	struct pkt *fl_head, *fl_tail;	/* on the wire, in arrival order (pkt->when) */
 	uint64_t in_flight;	/* frames on the wire */
 	struct sim_timer arrive;	/* armed for the first frame on the wire */
+	bool win_pending;	/* in net->win_pending: armed at the next window (net_set_window) */
 	uint64_t tx_frames, tx_bytes;	/* frames it started to send, and their bytes */
 	sim_time_t busy;	/* time spent sending frames it finished (or a link
 				   going down cut short); link_dir_busy() adds the
@@ -296,6 +297,11 @@ struct net {
 	uint64_t spf_extends;	/* trees extended by a link */
 	uint64_t spf_routes;	/* routes made from trees */
 	uint64_t next_pkt_uid;
+	/* net_set_window(): frames on links that long delivered a window late */
+	sim_time_t window;		/* 0: off */
+	struct sim_timer window_ev;	/* the next window's start, when frames wait for it */
+	struct link_dir **win_pending;
+	size_t nwin_pending, win_cap;
 	/* output layer hook: a new interface exists (attach a tap) */
 	void (*on_iface_new)(void *ctx, struct iface *ifc);
 	void *on_iface_ctx;
@@ -349,6 +355,16 @@ struct net_ext {
 struct net *net_create(struct sim *sim, uint64_t seed, uint64_t run);
 /* Free nodes, links, entities, counters and the log state. */
 void net_destroy(struct net *net);
+/*
+ * A check of the event order (doc/engine.md, "Time and events"): a frame
+ * put on a link whose delay is at least `w` (> 0) is made known to its
+ * receiver only at the next multiple of `w`, as a run split over
+ * processes would learn of it at the end of a window of that length, not
+ * when it leaves.  Nothing else changes: a run gives the same outputs
+ * with and without it (one event more a window that had frames; the
+ * count of events aside).  0 turns it off.
+ */
+void net_set_window(struct net *net, sim_time_t w);
 struct node *net_node(const struct net *net, const char *name);
 struct link *net_link(const struct net *net, const char *name);
 /* Default link parameters: 1 Gbps, 0 delay, MTU 1500, 100 frames, no loss. */
