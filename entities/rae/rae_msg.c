@@ -8,6 +8,8 @@
  *   1. the wire-format walk of entities/pbcheck.c (cut fields, wrong wire types,
  *      bad strings), with the field path and byte in the reason;
  *   2. protobuf-c's unpack;
+ *   (1 and 2 are one pass for an Update or Withdraw written as the RAEs
+ *   write them: "the one-pass decoding" below;)
  *   3. the checks of the values: prefixes (address, length, no host
  *      bits), AS paths (1..255 ASes, no AS 0), class tables (a class
  *      once, a metric each, finite non-negative numbers, loss <= 1),
@@ -520,6 +522,327 @@ chk_cme_request(const Comet__Cmerae__GenericRequest *g, char *why, size_t whylen
 	return 0;
 }
 
+/* ---- the one-pass decoding of Updates and Withdraws ---- */
+
+/*
+ * Updates and Withdraws are nearly every message a run decodes.  They
+ * are decoded here in one pass, straight into protobuf-c's structures in
+ * the arena, when they are written the way this program writes them:
+ * every tag one byte with its field's wire type, an optional field at
+ * most once, as_path packed in one non-empty run, strings of ASCII
+ * without NUL, 32-bit values that fit.  For anything else (an unknown
+ * field, a field twice, a cut buffer, any other byte of a string) the
+ * fast_* functions give up, and the message is decoded the general way
+ * (pb_check, then protobuf-c's unpack): a malformed message is refused
+ * with the reason that way gives, and whichever way a message went it
+ * is the same structure, so the checks of the values and the RIB see
+ * the same thing.
+ */
+
+/* One field at *pp: its tag, and its value (a varint) or its bytes. */
+struct fast_field {
+	unsigned tag;
+	uint64_t u;
+	const uint8_t *b, *e;
+};
+
+static int
+fast_varint(const uint8_t **pp, const uint8_t *end, uint64_t *v)
+{
+	const uint8_t *p = *pp;
+	uint64_t x = 0;
+
+	for (unsigned i = 0; i < 10 && p < end; i++) {
+		uint8_t b = *p++;
+
+		x |= (uint64_t)(b & 0x7f) << (7 * i);
+		if (!(b & 0x80)) {
+			*v = x;
+			*pp = p;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int
+fast_field(const uint8_t **pp, const uint8_t *end, struct fast_field *f)
+{
+	const uint8_t *p = *pp;
+	uint64_t n;
+
+	if (p >= end || (*p & 0x80))
+		return -1;
+	f->tag = *p++;
+	switch (f->tag & 7) {
+	case 0:
+		if (fast_varint(&p, end, &f->u) < 0)
+			return -1;
+		break;
+	case 1:
+		if (end - p < 8)
+			return -1;
+		f->b = p;
+		p += 8;
+		break;
+	case 2:
+		if (fast_varint(&p, end, &n) < 0 || n > (uint64_t)(end - p))
+			return -1;
+		f->b = p;
+		p += n;
+		f->e = p;
+		break;
+	default:
+		return -1;
+	}
+	*pp = p;
+	return 0;
+}
+
+/* How many fields of tag t1 and of tag t2 p..end holds; -1 if a field is not whole. */
+static int
+fast_count(const uint8_t *p, const uint8_t *end, unsigned t1, size_t *n1, unsigned t2,
+	   size_t *n2)
+{
+	struct fast_field f;
+
+	*n1 = 0;
+	if (n2)
+		*n2 = 0;
+	while (p < end) {
+		if (fast_field(&p, end, &f) < 0)
+			return -1;
+		if (f.tag == t1)
+			(*n1)++;
+		else if (n2 && f.tag == t2)
+			(*n2)++;
+		else
+			return -1;
+	}
+	return 0;
+}
+
+static void *
+fast_array(struct rae_pbarena *a, size_t n, size_t size)
+{
+	return n ? rae_pbarena_alloc(a, n * size) : NULL;
+}
+
+static char *
+fast_string(struct rae_pbarena *a, const uint8_t *b, const uint8_t *e)
+{
+	size_t n = (size_t)(e - b);
+	char *s;
+
+	for (size_t i = 0; i < n; i++)
+		if (b[i] == 0 || b[i] > 0x7f)
+			return NULL;
+	s = rae_pbarena_alloc(a, n + 1);	/* zeroed: the NUL is there */
+	memcpy(s, b, n);
+	return s;
+}
+
+static double
+fast_double(const uint8_t *b)
+{
+	uint64_t x = 0;
+	double d;
+
+	for (int i = 7; i >= 0; i--)
+		x = x << 8 | b[i];
+	memcpy(&d, &x, sizeof(d));
+	return d;
+}
+
+static Comet__Rae__Config__Prefix *
+fast_prefix(struct rae_pbarena *a, const uint8_t *p, const uint8_t *end)
+{
+	Comet__Rae__Config__Prefix *x = rae_pbarena_alloc(a, sizeof(*x));
+	struct fast_field f;
+
+	comet__rae__config__prefix__init(x);
+	while (p < end) {
+		if (fast_field(&p, end, &f) < 0)
+			return NULL;
+		if (f.tag == 0x0a && !x->ip_address) {
+			if (!(x->ip_address = fast_string(a, f.b, f.e)))
+				return NULL;
+		} else if (f.tag == 0x10 && !x->has_prefix_length && f.u <= UINT32_MAX) {
+			x->has_prefix_length = 1;
+			x->prefix_length = (uint32_t)f.u;
+		} else {
+			return NULL;
+		}
+	}
+	return x;
+}
+
+static Comet__Rae__Config__Metric *
+fast_metric(struct rae_pbarena *a, const uint8_t *p, const uint8_t *end)
+{
+	Comet__Rae__Config__Metric *x = rae_pbarena_alloc(a, sizeof(*x));
+	struct fast_field f;
+
+	comet__rae__config__metric__init(x);
+	while (p < end) {
+		if (fast_field(&p, end, &f) < 0)
+			return NULL;
+		if (f.tag == 0x09 && !x->has_loss_ratio) {
+			x->has_loss_ratio = 1;
+			x->loss_ratio = fast_double(f.b);
+		} else if (f.tag == 0x11 && !x->has_maximum_delay) {
+			x->has_maximum_delay = 1;
+			x->maximum_delay = fast_double(f.b);
+		} else if (f.tag == 0x19 && !x->has_supported_bandwidth) {
+			x->has_supported_bandwidth = 1;
+			x->supported_bandwidth = fast_double(f.b);
+		} else {
+			return NULL;
+		}
+	}
+	return x;
+}
+
+static Comet__Rae__Config__ClassEntry *
+fast_class(struct rae_pbarena *a, const uint8_t *p, const uint8_t *end)
+{
+	Comet__Rae__Config__ClassEntry *x = rae_pbarena_alloc(a, sizeof(*x));
+	struct fast_field f;
+
+	comet__rae__config__class_entry__init(x);
+	while (p < end) {
+		if (fast_field(&p, end, &f) < 0)
+			return NULL;
+		if (f.tag == 0x08 && !x->has_cos_id && f.u <= UINT32_MAX) {
+			x->has_cos_id = 1;
+			x->cos_id = (uint32_t)f.u;
+		} else if (f.tag == 0x12 && !x->metric) {
+			if (!(x->metric = fast_metric(a, f.b, f.e)))
+				return NULL;
+		} else {
+			return NULL;
+		}
+	}
+	return x;
+}
+
+/* The packed AS path b..e: every value whole and of 32 bits, at least one. */
+static int
+fast_aspath(struct rae_pbarena *a, const uint8_t *b, const uint8_t *e, Comet__Rae__Path *x)
+{
+	size_t n = 0;
+
+	for (const uint8_t *q = b; q < e; q++)
+		if (!(*q & 0x80))
+			n++;
+	if (n == 0)
+		return -1;
+	x->as_path = rae_pbarena_alloc(a, n * sizeof(*x->as_path));
+	for (size_t i = 0; i < n; i++) {
+		uint64_t v;
+
+		if (fast_varint(&b, e, &v) < 0 || v > UINT32_MAX)
+			return -1;
+		x->as_path[i] = (uint32_t)v;
+	}
+	if (b != e)
+		return -1;	/* a last varint cut */
+	x->n_as_path = n;
+	return 0;
+}
+
+static Comet__Rae__Path *
+fast_path(struct rae_pbarena *a, const uint8_t *p, const uint8_t *end)
+{
+	Comet__Rae__Path *x = rae_pbarena_alloc(a, sizeof(*x));
+	struct fast_field f;
+	size_t np, nc, ic = 0;
+
+	comet__rae__path__init(x);
+	if (fast_count(p, end, 0x0a, &np, 0x12, &nc) < 0 || np > 1)
+		return NULL;
+	x->class_table = fast_array(a, nc, sizeof(*x->class_table));
+	while (p < end) {
+		fast_field(&p, end, &f);	/* whole: counted above */
+		if (f.tag == 0x0a) {
+			if (fast_aspath(a, f.b, f.e, x) < 0)
+				return NULL;
+		} else if (!(x->class_table[ic++] = fast_class(a, f.b, f.e))) {
+			return NULL;
+		}
+	}
+	x->n_class_table = nc;
+	return x;
+}
+
+static Comet__Rae__Route *
+fast_route(struct rae_pbarena *a, const uint8_t *p, const uint8_t *end)
+{
+	Comet__Rae__Route *x = rae_pbarena_alloc(a, sizeof(*x));
+	struct fast_field f;
+	size_t npf, npa, ipf = 0, ipa = 0;
+
+	comet__rae__route__init(x);
+	if (fast_count(p, end, 0x0a, &npf, 0x12, &npa) < 0)
+		return NULL;
+	x->prefixes = fast_array(a, npf, sizeof(*x->prefixes));
+	x->paths = fast_array(a, npa, sizeof(*x->paths));
+	while (p < end) {
+		fast_field(&p, end, &f);
+		if (f.tag == 0x0a) {
+			if (!(x->prefixes[ipf++] = fast_prefix(a, f.b, f.e)))
+				return NULL;
+		} else if (!(x->paths[ipa++] = fast_path(a, f.b, f.e))) {
+			return NULL;
+		}
+	}
+	x->n_prefixes = npf;
+	x->n_paths = npa;
+	return x;
+}
+
+static ProtobufCMessage *
+fast_update(struct rae_pbarena *a, const uint8_t *p, size_t len)
+{
+	Comet__Rae__Update *x = rae_pbarena_alloc(a, sizeof(*x));
+	const uint8_t *end = p + len;
+	struct fast_field f;
+	size_t n, i = 0;
+
+	comet__rae__update__init(x);
+	if (fast_count(p, end, 0x0a, &n, 0, NULL) < 0)
+		return NULL;
+	x->routes = fast_array(a, n, sizeof(*x->routes));
+	while (p < end) {
+		fast_field(&p, end, &f);
+		if (!(x->routes[i++] = fast_route(a, f.b, f.e)))
+			return NULL;
+	}
+	x->n_routes = n;
+	return &x->base;
+}
+
+static ProtobufCMessage *
+fast_withdraw(struct rae_pbarena *a, const uint8_t *p, size_t len)
+{
+	Comet__Rae__Withdraw *x = rae_pbarena_alloc(a, sizeof(*x));
+	const uint8_t *end = p + len;
+	struct fast_field f;
+	size_t n, i = 0;
+
+	comet__rae__withdraw__init(x);
+	if (fast_count(p, end, 0x0a, &n, 0, NULL) < 0)
+		return NULL;
+	x->prefixes = fast_array(a, n, sizeof(*x->prefixes));
+	while (p < end) {
+		fast_field(&p, end, &f);
+		if (!(x->prefixes[i++] = fast_prefix(a, f.b, f.e)))
+			return NULL;
+	}
+	x->n_prefixes = n;
+	return &x->base;
+}
+
 /* ---- decoding ---- */
 
 static const ProtobufCMessageDescriptor *
@@ -544,9 +867,9 @@ msg_descriptor(unsigned type)
 	return NULL;
 }
 
-struct ProtobufCMessage *
-rae_msg_decode(unsigned type, const uint8_t *body, size_t len, struct rae_pbarena *a,
-	       char *why, size_t whylen)
+static struct ProtobufCMessage *
+decode(unsigned type, const uint8_t *body, size_t len, struct rae_pbarena *a, bool fast,
+       char *why, size_t whylen)
 {
 	const ProtobufCMessageDescriptor *d = msg_descriptor(type);
 	ProtobufCMessage *m;
@@ -556,6 +879,12 @@ rae_msg_decode(unsigned type, const uint8_t *body, size_t len, struct rae_pbaren
 	if (!d) {
 		why_set(why, whylen, "unknown message type %u", type);
 		return NULL;
+	}
+	if (fast && (type == RAE_MSG_UPDATE || type == RAE_MSG_WITHDRAW)) {
+		rae_pbarena_reset(a);
+		m = type == RAE_MSG_UPDATE ? fast_update(a, body, len) : fast_withdraw(a, body, len);
+		if (m)
+			goto check;
 	}
 	if (pb_check(d, body, len, r, sizeof(r)) < 0) {
 		why_set(why, whylen, "%s: %s", rae_msg_name(type, nb, sizeof(nb)), r);
@@ -568,6 +897,7 @@ rae_msg_decode(unsigned type, const uint8_t *body, size_t len, struct rae_pbaren
 			rae_msg_name(type, nb, sizeof(nb)));
 		return NULL;
 	}
+check:
 	switch (type) {
 	case RAE_MSG_OPEN:
 		rc = chk_open((const Comet__Rae__Open *)m, why, whylen);
@@ -587,4 +917,18 @@ rae_msg_decode(unsigned type, const uint8_t *body, size_t len, struct rae_pbaren
 		break;
 	}
 	return rc < 0 ? NULL : m;
+}
+
+struct ProtobufCMessage *
+rae_msg_decode(unsigned type, const uint8_t *body, size_t len, struct rae_pbarena *a,
+	       char *why, size_t whylen)
+{
+	return decode(type, body, len, a, true, why, whylen);
+}
+
+struct ProtobufCMessage *
+rae_msg_decode_general(unsigned type, const uint8_t *body, size_t len, struct rae_pbarena *a,
+		       char *why, size_t whylen)
+{
+	return decode(type, body, len, a, false, why, whylen);
 }

@@ -290,6 +290,9 @@ struct adv_group {
 	struct adv_item *items;
 	unsigned nitems;
 	GPtrArray *dests;
+	char *sig;		/* the items' keys (adv_keys) */
+	size_t siglen;
+	uint64_t hash;		/* of sig */
 };
 
 static void
@@ -298,8 +301,68 @@ adv_group_free(gpointer x)
 	struct adv_group *g = x;
 
 	g_free(g->items);
+	g_free(g->sig);
 	g_ptr_array_free(g->dests, TRUE);
 	g_free(g);
+}
+
+/*
+ * The groups of one drain by their keys, open addressed.  Every prefix
+ * a drain sends is looked up here, so the lookup allocates nothing and
+ * hashes the keys a word at a time.  Which group a prefix joins depends
+ * only on the keys' bytes, and the groups go out in the order they were
+ * made (the GPtrArray of rae_rde_drain), never in the table's order.
+ */
+struct adv_groups {
+	struct adv_group **slot;
+	size_t nslot, count;
+};
+
+static uint64_t
+adv_sig_hash(const char *sig, size_t len)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ len, w;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, sig + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	for (; i < len; i++)
+		h = (h ^ (uint8_t)sig[i]) * 0x100000001b3ULL;
+	return h ^ (h >> 29);
+}
+
+/* The slot of the group of keys sig, or the empty slot where it would go. */
+static struct adv_group **
+adv_groups_slot(struct adv_groups *t, const char *sig, size_t len, uint64_t h)
+{
+	size_t mask = t->nslot - 1, i = (size_t)h & mask;
+
+	for (;; i = (i + 1) & mask) {
+		struct adv_group *g = t->slot[i];
+
+		if (!g || (g->hash == h && g->siglen == len && memcmp(g->sig, sig, len) == 0))
+			return &t->slot[i];
+	}
+}
+
+/* Room for one more group: at most half full. */
+static void
+adv_groups_room(struct adv_groups *t)
+{
+	struct adv_group **old = t->slot;
+	size_t n = t->nslot;
+
+	if (2 * (t->count + 1) <= t->nslot)
+		return;
+	t->nslot = n ? 2 * n : 16;
+	t->slot = g_new0(struct adv_group *, t->nslot);
+	for (size_t i = 0; i < n; i++)
+		if (old[i])
+			*adv_groups_slot(t, old[i]->sig, old[i]->siglen, old[i]->hash) = old[i];
+	g_free(old);
 }
 
 /* What an item adds to an Update: the estimate that splits Updates and paces them. */
@@ -386,8 +449,7 @@ rae_rde_drain(struct sim *sim, void *ctx, void *arg)
 	GPtrArray *wd = g_ptr_array_new(), *groups = g_ptr_array_new_with_free_func(adv_group_free);
 	GPtrArray *release = g_ptr_array_new(), *keep = g_ptr_array_new();
 	GPtrArray *later = g_ptr_array_new();	/* allowed, beyond the pace: the next backlog */
-	GHashTable *bysig = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
-						  (GDestroyNotify)g_bytes_unref, NULL);
+	struct adv_groups bysig = { NULL, 0, 0 };
 	GPtrArray **srcs[3] = { &p->backlog, &p->deferred, &p->fresh };
 	size_t budget = SIZE_MAX, used = 0;
 
@@ -425,24 +487,28 @@ rae_rde_drain(struct sim *sim, void *ctx, void *arg)
 				g_ptr_array_add(keep, d);
 				continue;
 			} else {
-				GBytes *sig;
-				struct adv_group *g;
+				struct adv_group **at, *g;
+				size_t len = n * ks;
+				uint64_t h;
 
 				adv_keys(items, n, r->rib.nslots, keys);
-				sig = g_bytes_new(keys, n * ks);
-				g = g_hash_table_lookup(bysig, sig);
-
+				h = adv_sig_hash(keys, len);
+				adv_groups_room(&bysig);
+				at = adv_groups_slot(&bysig, keys, len, h);
+				g = *at;
 				if (!g) {
 					g = g_new0(struct adv_group, 1);
 					g->items = g_memdup2(items, n * sizeof(*items));
 					g->nitems = n;
 					g->dests = g_ptr_array_new();
+					g->sig = g_memdup2(keys, len);
+					g->siglen = len;
+					g->hash = h;
 					g_ptr_array_add(groups, g);
-					g_hash_table_insert(bysig, sig, g);
+					*at = g;
+					bysig.count++;
 					for (unsigned j = 0; j < n; j++)
 						used += adv_item_bytes(&items[j]);
-				} else {
-					g_bytes_unref(sig);
 				}
 				used += 22;
 				g_ptr_array_add(g->dests, d);
@@ -489,7 +555,7 @@ rae_rde_drain(struct sim *sim, void *ctx, void *arg)
 	}
 out:
 	/* After the groups are sent: releasing frees what nothing holds. */
-	g_hash_table_destroy(bysig);
+	g_free(bysig.slot);
 	g_ptr_array_free(groups, TRUE);
 	for (guint i = 0; i < release->len; i++)
 		rae_rib_release(&r->rib, g_ptr_array_index(release, i));

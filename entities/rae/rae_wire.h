@@ -89,9 +89,15 @@ void *rae_pbarena_alloc(struct rae_pbarena *a, size_t size);
  * protobuf-c's unpack into the arena (reset first), then the checks of
  * the values (see rae_msg.c).  Returns the protobuf-c message of the
  * type's .proto (rae.proto or cmerae.proto), valid until the arena is
- * reset, or NULL with the reason.
+ * reset, or NULL with the reason.  An Update or Withdraw written the
+ * way the RAEs write them is decoded in one pass instead of the walk
+ * and the unpack, into the same structure (rae_msg.c says when).
  */
 struct ProtobufCMessage *rae_msg_decode(unsigned type, const uint8_t *body, size_t len,
 					struct rae_pbarena *a, char *why, size_t whylen);
+/* rae_msg_decode without the one pass: the tests compare the two. */
+struct ProtobufCMessage *rae_msg_decode_general(unsigned type, const uint8_t *body, size_t len,
+						struct rae_pbarena *a, char *why,
+						size_t whylen);
 
 #endif /* ENTITIES_RAE_RAE_WIRE_H */

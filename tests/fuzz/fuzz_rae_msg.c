@@ -7,7 +7,9 @@
  * The input is the byte stream of one connection.  It is cut into
  * messages twice, once pushed whole and once a byte at a time (TCP may
  * deliver it either way): both must give the same messages.  A body that
- * decodes must pack again into a body that decodes.
+ * decodes must pack again into a body that decodes.  The general decoding
+ * (rae_msg_decode_general) must give what rae_msg_decode gives: the same
+ * reason, or the same message.
  */
 #include <string.h>
 
@@ -25,15 +27,33 @@ decode(struct rae_pbarena *a, unsigned type, const uint8_t *body, size_t len)
 	size_t plen;
 	char why[512], nb[16];
 
+	struct rae_pbarena ga;
+	ProtobufCMessage *g;
+	char gwhy[512];
+
 	FUZZ_CHECK(rae_msg_name(type, nb, sizeof(nb)) != NULL);
 	m = rae_msg_decode(type, body, len, a, why, sizeof(why));
+	rae_pbarena_init(&ga);
+	g = rae_msg_decode_general(type, body, len, &ga, gwhy, sizeof(gwhy));
+	FUZZ_CHECK((m == NULL) == (g == NULL));
 	if (!m) {
+		rae_pbarena_fini(&ga);
 		FUZZ_CHECK(why[0] != '\0');
+		FUZZ_CHECK(strcmp(why, gwhy) == 0);
 		return -1;
 	}
 	plen = protobuf_c_message_get_packed_size(m);
 	packed = g_malloc(plen ? plen : 1);
 	FUZZ_CHECK(protobuf_c_message_pack(m, packed) == plen);
+	{
+		uint8_t *gp = g_malloc(plen ? plen : 1);
+
+		FUZZ_CHECK(protobuf_c_message_get_packed_size(g) == plen);
+		FUZZ_CHECK(protobuf_c_message_pack(g, gp) == plen);
+		FUZZ_CHECK(plen == 0 || memcmp(packed, gp, plen) == 0);
+		g_free(gp);
+	}
+	rae_pbarena_fini(&ga);
 	m = rae_msg_decode(type, packed, plen, a, why, sizeof(why));
 	FUZZ_CHECK(m != NULL);
 	g_free(packed);

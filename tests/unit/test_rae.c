@@ -1409,6 +1409,94 @@ test_msg_bad(void)
 	g_byte_array_free(b, TRUE);
 }
 
+/*
+ * The one-pass decoder of Updates and Withdraws against the general way
+ * (rae_msg_decode_general): for a body, both refuse it with the same
+ * reason, or both accept it as the same message (the same bytes once
+ * packed again).
+ */
+static bool
+decode_same(unsigned type, const uint8_t *body, size_t len, struct rae_pbarena *fa,
+	    struct rae_pbarena *ga, unsigned *accepted)
+{
+	char fw[512] = "", gw[512] = "";
+	ProtobufCMessage *f = rae_msg_decode(type, body, len, fa, fw, sizeof(fw));
+	ProtobufCMessage *g = rae_msg_decode_general(type, body, len, ga, gw, sizeof(gw));
+	size_t fl, gl;
+	bool same;
+	uint8_t *fb, *gb;
+
+	if (!f || !g)
+		return !f && !g && strcmp(fw, gw) == 0;
+	(*accepted)++;
+	fl = protobuf_c_message_get_packed_size(f);
+	gl = protobuf_c_message_get_packed_size(g);
+	if (fl != gl)
+		return false;
+	fb = g_malloc(fl + 1);
+	gb = g_malloc(gl + 1);
+	protobuf_c_message_pack(f, fb);
+	protobuf_c_message_pack(g, gb);
+	same = memcmp(fb, gb, fl) == 0;
+	g_free(fb);
+	g_free(gb);
+	return same;
+}
+
+/* Every byte of body set to every value, and every cut: how many decodings differ. */
+static unsigned
+decode_mutants(unsigned type, const uint8_t *body, size_t len, unsigned *accepted)
+{
+	struct rae_pbarena fa, ga;
+	uint8_t *buf = g_memdup2(body, len);
+	unsigned differ = 0;
+
+	rae_pbarena_init(&fa);
+	rae_pbarena_init(&ga);
+	for (size_t cut = 0; cut <= len; cut++)
+		differ += !decode_same(type, buf, cut, &fa, &ga, accepted);
+	for (size_t i = 0; i < len; i++) {
+		for (unsigned v = 0; v < 256; v++) {
+			buf[i] = (uint8_t)v;
+			differ += !decode_same(type, buf, len, &fa, &ga, accepted);
+		}
+		buf[i] = body[i];
+	}
+	rae_pbarena_fini(&fa);
+	rae_pbarena_fini(&ga);
+	g_free(buf);
+	return differ;
+}
+
+static void
+test_msg_fast(void)
+{
+	GByteArray *b = g_byte_array_new();
+	Comet__Rae__Withdraw w = COMET__RAE__WITHDRAW__INIT;
+	Comet__Rae__Config__Prefix p1 = COMET__RAE__CONFIG__PREFIX__INIT, p2 = p1;
+	Comet__Rae__Config__Prefix *pv[2] = { &p1, &p2 };
+	unsigned accepted = 0;
+
+	frame_update(b, "10.10.0.0", 16);
+	CU_ASSERT_EQUAL(decode_mutants(RAE_MSG_UPDATE, b->data + 5, b->len - 5, &accepted), 0);
+	/* The good update, its empty cut and some mutants were accepted. */
+	CU_ASSERT_TRUE(accepted > 2);
+	g_byte_array_set_size(b, 0);
+	p1.ip_address = "10.9.0.0";
+	p1.has_prefix_length = 1;
+	p1.prefix_length = 16;
+	p2.ip_address = "2001:db8::";
+	p2.has_prefix_length = 1;
+	p2.prefix_length = 32;
+	w.n_prefixes = 2;
+	w.prefixes = pv;
+	rae_frame_append(b, RAE_MSG_WITHDRAW, &w.base);
+	accepted = 0;
+	CU_ASSERT_EQUAL(decode_mutants(RAE_MSG_WITHDRAW, b->data + 5, b->len - 5, &accepted), 0);
+	CU_ASSERT_TRUE(accepted > 2);
+	g_byte_array_free(b, TRUE);
+}
+
 /* ---- the link to the CME: its state machine ---- */
 
 /* A run of events from Idle and the state after each. */
@@ -1528,6 +1616,7 @@ suite_rae_register(void)
 	    !CU_add_test(s, "policy: decision", test_policy_decide) ||
 	    !CU_add_test(s, "messages: framing", test_msg_framing) ||
 	    !CU_add_test(s, "messages: bad input", test_msg_bad) ||
+	    !CU_add_test(s, "messages: the one-pass decoder", test_msg_fast) ||
 	    !CU_add_test(s, "CME link: transitions", test_cme_link_walks) ||
 	    !CU_add_test(s, "CME link: events refused", test_cme_link_refused))
 		return -1;
