@@ -1308,8 +1308,10 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 		}
 	}
 	err[0] = '\0';
+	/* The network, then the TAP devices and the socket bridges join it with the one hostio. */
 	if (scenario_instantiate(scn, net, err, sizeof(err)) != 0 ||
-	    taps_bind(scn, net, taps, rt, io, err, sizeof(err)) != 0) {
+	    taps_bind(scn, net, taps, rt, io, err, sizeof(err)) != 0 ||
+	    (bridges && run_bridges_start(bridges, sim, net, rt, io, err, sizeof(err)) != 0)) {
 		if (!sim_interrupted()) {
 			fprintf(stderr, "%s\n", err[0] ? err : "cannot build the network");
 			sum.status = "error";
@@ -1325,22 +1327,6 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 		building = true;
 	}
 
-	/* The socket bridges join the built network, with the run's one hostio. */
-	if (bridges && !building) {
-		err[0] = '\0';
-		if (run_bridges_start(bridges, sim, net, rt, io, err, sizeof(err)) != 0) {
-			fprintf(stderr, "%s\n", err);
-			sum.status = "error";
-			sum.stop_reason = "error";
-			sum.peak_rss_kb = peak_rss_kb();
-			phase = PH_DONE;
-			wall_limit_disarm();
-			output_close(out, &sum);
-			out = NULL;
-			signals_crash_off();
-			goto done;
-		}
-	}
 	/*
 	 * A bridged run without an end time lasts until a signal stops it:
 	 * the pacer waits for the last end time it waits for (sim_run).
