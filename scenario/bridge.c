@@ -208,21 +208,35 @@ scn_bridges_check(struct scn_ld *ld)
 		}
 	}
 	/* A bridge talks with the world outside: the run follows the wall clock. */
-	if (s->ro.realtime == SCN_RT_NO) {
-		const struct scn_val *v = &s->run[RO_REALTIME];
+	{
 		const struct scn_bridge *b = &((struct scn_bridge_d *)
 					       g_ptr_array_index(s->bridges, 0))->b;
+		char *who = g_strdup_printf("bridge %s: a bridge", b->name);
+		int rc = scn_need_realtime(ld, b->file, b->line, who);
 
-		if (v->raw && v->origin)
-			return scn_error(ld, b->file, b->line, "bridge %s: a bridge runs in real "
-					 "time, and %s says realtime no; leave it out, or say "
-					 "yes or strict", b->name, v->origin);
-		if (v->raw)
-			return scn_error(ld, b->file, b->line, "bridge %s: a bridge runs in real "
-					 "time, and %s:%d says realtime=\"no\"; leave it out, or "
-					 "say yes or strict", b->name, v->file, v->line);
-		s->ro.realtime = SCN_RT_YES;
+		g_free(who);
+		if (rc < 0)
+			return -1;
 	}
+	return 0;
+}
+
+int
+scn_need_realtime(struct scn_ld *ld, const char *file, int line, const char *who)
+{
+	struct scenario *s = ld->s;
+	const struct scn_val *v = &s->run[RO_REALTIME];
+
+	if (s->ro.realtime != SCN_RT_NO)
+		return 0;
+	if (v->raw && v->origin)
+		return scn_error(ld, file, line, "%s runs in real time, and %s says realtime "
+				 "no; leave it out, or say yes or strict", who, v->origin);
+	if (v->raw)
+		return scn_error(ld, file, line, "%s runs in real time, and %s:%d says "
+				 "realtime=\"no\"; leave it out, or say yes or strict", who,
+				 v->file, v->line);
+	s->ro.realtime = SCN_RT_YES;
 	return 0;
 }
 

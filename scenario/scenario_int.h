@@ -583,6 +583,12 @@ void scn_bridge_add(struct scn_ld *ld, const char *file, int line, char **v);
 /* Check every bridge once the nodes are known; a bridge makes the run real-time. */
 int scn_bridges_check(struct scn_ld *ld);
 void scn_bridges_free(struct scenario *s);
+/*
+ * What talks with the world outside (a <bridge>, a <tap>, the first at
+ * file:line, `who` in messages) makes the run follow the wall clock: a
+ * realtime no (scenario or --set) is refused, none is made yes.
+ */
+int scn_need_realtime(struct scn_ld *ld, const char *file, int line, const char *who);
 
 /* deploy.c */
 

@@ -135,19 +135,11 @@ scn_taps_check(struct scn_ld *ld)
 		}
 	}
 	/* As a <bridge>: the host lives on the wall clock, so the run follows it. */
-	if (s->taps && s->taps->len && s->ro.realtime == SCN_RT_NO) {
-		const struct scn_val *v = &s->run[RO_REALTIME];
+	if (s->taps && s->taps->len) {
 		const struct scn_tap *t = &g_array_index(s->taps, struct scn_tap, 0);
 
-		if (v->raw && v->origin)
-			return scn_error(ld, t->file, t->line, "<tap>: a TAP device runs in real "
-					 "time, and %s says realtime no; leave it out, or say "
-					 "yes or strict", v->origin);
-		if (v->raw)
-			return scn_error(ld, t->file, t->line, "<tap>: a TAP device runs in real "
-					 "time, and %s:%d says realtime=\"no\"; leave it out, or "
-					 "say yes or strict", v->file, v->line);
-		s->ro.realtime = SCN_RT_YES;
+		if (scn_need_realtime(ld, t->file, t->line, "<tap>: a TAP device") < 0)
+			return -1;
 	}
 	return 0;
 }
