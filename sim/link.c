@@ -62,6 +62,7 @@ link_create(struct net *net, const char *name, struct iface *a, struct iface *b,
 	l->end[1] = b;
 	l->p = *lp;
 	l->up = true;
+	l->last_down = -1;
 	for (int d = 0; d < 2; d++) {
 		/*
 		 * A stream a direction: its draws depend on its own frames only,
@@ -244,6 +245,11 @@ tx_done(struct sim *sim, void *ctx, void *arg)
 		/* Its arrival's place among events at one instant: the sender's (sim.h). */
 		p->key = sim_key(sim, l->end[ld->side]->node->id + 1);
 		p->next = NULL;
+		if (l->end[1 - ld->side]->node->remote && l->net->xsend) {
+			/* Its receiver runs in another process (doc/parallel.md). */
+			l->net->xsend(l->net->xsend_ctx, ld, p);
+			goto next;
+		}
 		if (ld->fl_tail)
 			ld->fl_tail->next = p;
 		else
@@ -258,6 +264,7 @@ tx_done(struct sim *sim, void *ctx, void *arg)
 						    l->end[1 - ld->side]->node->id + 1);
 		}
 	}
+next:
 	if (ld->q_head) {
 		struct pkt *next = ld->q_head;
 
@@ -269,6 +276,33 @@ tx_done(struct sim *sim, void *ctx, void *arg)
 		ld->q_bytes -= next->len;
 		start_tx(ld, next);
 	}
+}
+
+void
+link_xrecv(struct link_dir *ld, struct pkt *p)
+{
+	struct link *l = ld->link;
+
+	/*
+	 * It left at p->when - delay; a link that went down since dropped it
+	 * in flight (down and a frame leaving at one instant: the run's own
+	 * event goes first, and nothing leaves).
+	 */
+	if (!l->up || l->last_down > p->when - l->p.delay) {
+		stats_drop(&l->cnt, DROP_LINK_DOWN);
+		pkt_free(p);
+		return;
+	}
+	p->next = NULL;
+	if (ld->fl_tail)
+		ld->fl_tail->next = p;
+	else
+		ld->fl_head = p;
+	ld->fl_tail = p;
+	ld->in_flight++;
+	if (!sim_timer_armed(&ld->arrive))
+		sim_timer_set_keyed(l->net->sim, &ld->arrive, ld->fl_head->when, ld->fl_head->key,
+				    l->end[1 - ld->side]->node->id + 1);
 }
 
 void
@@ -316,6 +350,8 @@ link_set_up(struct link *l, bool up)
 	if (l->up == up)
 		return;
 	l->up = up;
+	if (!up)
+		l->last_down = sim_now(l->net->sim);
 	log_line(&l->net->log, LOG_INFO, NULL, "link", l->name, "link %s", up ? "up" : "down");
 	spf_link_changed(l);
 	if (up)

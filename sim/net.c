@@ -18,6 +18,8 @@ net_create(struct sim *sim, uint64_t seed, uint64_t run)
 	net->seed = seed;
 	net->run = run;
 	stats_init(&net->stats);
+	net->stats.stamp_fn = net_stamp;
+	net->stats.stamp_ctx = net;
 	log_init(&net->log, sim);
 	net->node_by_name = g_hash_table_new(g_str_hash, g_str_equal);
 	net->link_by_name = g_hash_table_new(g_str_hash, g_str_equal);
@@ -49,6 +51,30 @@ net_node(const struct net *net, const char *name)
 	return g_hash_table_lookup(net->node_by_name, name);
 }
 
+void
+net_stamp(void *ctx, struct stats_stamp *s)
+{
+	const struct net *net = ctx;
+
+	memset(s, 0, sizeof(*s));
+	s->phase = net->phase;
+	if (net->phase == 1) {
+		s->time = sim_now(net->sim);
+		s->actor = sim_event_actor(net->sim);
+		s->key = sim_event_key(net->sim);
+	} else if (net->phase == 2) {
+		s->actor = sim_actor(net->sim);
+	}
+}
+
+bool
+net_actor_local(void *ctx, uint32_t actor)
+{
+	struct net *net = ctx;
+
+	return actor == SIM_ACTOR_RUN || actor > net->nnodes || !net->nodes[actor - 1]->remote;
+}
+
 struct link *
 net_link(const struct net *net, const char *name)
 {
@@ -69,6 +95,25 @@ net_outfile(struct net *net, const char *name)
 	if (net->on_outfile && net->on_outfile(net->on_outfile_ctx, name) != 0)
 		return NULL;
 	return g_build_filename(net->outdir, name, NULL);
+}
+
+char *
+net_outfile_part(struct net *net, const char *name)
+{
+	char *part = g_strdup_printf(".rows.%s.part.%d", name, net->rank);
+	char *path = net_outfile(net, part);
+
+	g_free(part);
+	return path;
+}
+
+void
+net_key_str(GString *k, const char *s)
+{
+	/* Each byte as two hex digits, then '!', below every digit: "a" < "ab". */
+	for (; *s; s++)
+		g_string_append_printf(k, "%02x", (unsigned char)*s);
+	g_string_append_c(k, '!');
 }
 
 static void
@@ -188,6 +233,7 @@ net_ext_set(struct net *net, const char *key, void *data,
 void
 net_stop_entities(struct net *net)
 {
+	net->phase = 2;
 	if (!net->ended) {
 		net->ended = true;
 		for (unsigned i = 0; i < net->nexts; i++)
@@ -196,10 +242,15 @@ net_stop_entities(struct net *net)
 	}
 	for (unsigned i = 0; i < net->nnodes; i++) {
 		struct node *n = net->nodes[i];
+		uint32_t actor;
 
-		if (n->entities)
-			for (unsigned j = 0; j < n->entities->len; j++)
-				entity_stop(g_ptr_array_index(n->entities, j));
+		if (!n->entities)
+			continue;
+		/* What they say then is their node's (a split run merges the log by it). */
+		actor = sim_set_actor(net->sim, n->id + 1);
+		for (unsigned j = 0; j < n->entities->len; j++)
+			entity_stop(g_ptr_array_index(n->entities, j));
+		sim_set_actor(net->sim, actor);
 	}
 }
 

@@ -202,6 +202,7 @@ struct node {
 	 */
 	struct pkt *lo_head, *lo_tail;
 	struct counters cnt;
+	bool remote;		/* a split run: its events run in another process */
 	GPtrArray *entities;	/* struct entity*, start order */
 	struct node_ext *exts;	/* per-node state of entity families, by key */
 	unsigned nexts;
@@ -269,6 +270,7 @@ struct link {
 	bool up;
 	struct link_dir dir[2];	/* dir[i] sends from end[i] to end[1-i] */
 	struct counters cnt;
+	sim_time_t last_down;	/* when it last went down; -1: never */
 };
 
 struct net {
@@ -333,6 +335,26 @@ struct net {
 	struct net_ext *exts;	/* state of the whole run kept by entity families */
 	unsigned nexts;
 	bool ended;		/* the exts' end calls were made (net_stop_entities) */
+	/*
+	 * 0 while the network is built, 1 once the run started (the front
+	 * end sets it), 2 from net_stop_entities(): where outputs written
+	 * then belong (struct stats_stamp, net_stamp()).
+	 */
+	uint8_t phase;
+	/*
+	 * A run split over processes (doc/parallel.md).  rank_of() gives the
+	 * process of a node by name, set before the network is built (NULL:
+	 * one process): a node of another process is built here too, but
+	 * marked remote, and its events run there (sim_set_local with
+	 * net_actor_local).  A frame that leaves a link towards a remote node
+	 * goes to xsend(), with its arrival time and key in p->when and
+	 * p->key; the other process hands it to link_xrecv().
+	 */
+	int (*rank_of)(void *ctx, const char *name);
+	void *rank_ctx;
+	int rank;
+	void (*xsend)(void *ctx, struct link_dir *ld, struct pkt *p);
+	void *xsend_ctx;
 };
 
 /*
@@ -366,6 +388,13 @@ void net_destroy(struct net *net);
  */
 void net_set_window(struct net *net, sim_time_t w);
 struct node *net_node(const struct net *net, const char *name);
+/*
+ * The stamp of now: net->phase, and while running the event's time,
+ * actor and key, after it the actor (sim_actor()); sub is left 0.
+ */
+void net_stamp(void *net, struct stats_stamp *s);
+/* sim_local_fn of a split run: whether actor (a node's id + 1, or 0) runs here. */
+bool net_actor_local(void *net, uint32_t actor);
 struct link *net_link(const struct net *net, const char *name);
 /* Default link parameters: 1 Gbps, 0 delay, MTU 1500, 100 frames, no loss. */
 void link_params_default(struct link_params *lp);
@@ -395,6 +424,25 @@ uint64_t net_drops(const struct net *net, uint32_t reason);
  * there already, and not the run's: the run is stopping).
  */
 char *net_outfile(struct net *net, const char *name);
+/* Whether the run is split over processes (doc/parallel.md). */
+static inline bool
+net_split(const struct net *net)
+{
+	return net->rank_of != NULL;
+}
+/*
+ * A split run: the path of this process's part of the file name, for a
+ * file whose rows several processes write (rae-paths.csv, requests.csv).
+ * Every line of a part is a key, a tab, and a row of the file; process 0
+ * merges the parts into name at the end of the run, in the order of the
+ * keys (compared byte by byte; equal keys keep their part's order, the
+ * lower process's part first), and writes the row of the empty key (the
+ * header) once.  So a writer gives each row the key that sorts as the
+ * file does.  NULL as net_outfile() is.
+ */
+char *net_outfile_part(struct net *net, const char *name);
+/* Append to k a text that sorts among such texts as s sorts among strings (strcmp). */
+void net_key_str(GString *k, const char *s);
 
 /* node.c */
 
@@ -465,6 +513,13 @@ void link_set_up(struct link *l, bool up);
 sim_time_t link_tx_time(const struct link *l, uint32_t bytes);
 /* Queue a complete frame on ifc's link (called by ether.c). Owns p. */
 void link_send(struct iface *ifc, struct pkt *p);
+/*
+ * A frame that left direction ld of a link in another process (a split
+ * run, net->xsend there), due at p->when with key p->key: put on the wire
+ * towards its receiver here, or dropped (link_down) when the link went
+ * down after it left.
+ */
+void link_xrecv(struct link_dir *ld, struct pkt *p);
 /*
  * The time one direction has spent sending frames up to now (sim_now()),
  * the frame it is sending included as far as it got: its utilisation over

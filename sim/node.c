@@ -38,6 +38,7 @@ node_create(struct net *net, const char *name)
 	n->udp_ports = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, free);
 	n->next_ephemeral = 49152;
 	n->ip_id = (uint16_t)(n->id * 4099u + 1);
+	n->remote = net->rank_of && net->rank_of(net->rank_ctx, name) != net->rank;
 	snprintf(cname, sizeof(cname), "%s", name);
 	stats_register(&net->stats, &n->cnt, "node", cname);
 	if (net->nnodes == net->nodes_cap) {

@@ -43,6 +43,11 @@ struct sim {
 	void *watch_ctx;
 	sim_pacer_fn pacer_fn;
 	void *pacer_ctx;
+	sim_time_t horizon;	/* sim_set_horizon(); SIM_TIME_NEVER: none */
+	sim_local_fn local_fn;	/* sim_set_local(); NULL: every actor runs here */
+	void *local_ctx;
+	uint32_t ev_actor;	/* the running (or last) event's actor and key */
+	uint64_t ev_key;
 };
 
 /* Set by sim_interrupt(), possibly from a signal handler. */
@@ -79,6 +84,7 @@ sim_create(const char *sched)
 		return NULL;
 	sim->ops = ops;
 	sim->watch_at = SIM_TIME_NEVER;
+	sim->horizon = SIM_TIME_NEVER;
 	sim->sched = ops->create();
 	if (!sim->sched) {
 		free(sim);
@@ -205,7 +211,9 @@ ev_insert_keyed(struct sim *sim, struct sim_event *ev, sim_time_t when, uint64_t
 	assert(when >= sim->now);
 	ev->seq = key;
 	ev->actor = actor;
-	if (when > SIM_TIME_LIMIT) {
+	/* An actor of another process: kept as one that never comes (sim_set_local). */
+	if (when > SIM_TIME_LIMIT || (sim->local_fn && actor != SIM_ACTOR_RUN &&
+				       !sim->local_fn(sim->local_ctx, actor))) {
 		ev->time = SIM_TIME_NEVER;
 		ev->state = EV_NEVER;
 		sim->never++;
@@ -306,6 +314,41 @@ sim_timer_cancel(struct sim *sim, struct sim_timer *t)
 }
 
 void
+sim_set_horizon(struct sim *sim, sim_time_t h)
+{
+	sim->horizon = h;
+}
+
+void
+sim_advance(struct sim *sim, sim_time_t t)
+{
+	struct sim_event *ev = sim->ops->peek(sim->sched);
+
+	assert(t >= sim->now && (!ev || ev->time >= t));
+	(void)ev;
+	sim->now = t;
+}
+
+void
+sim_set_local(struct sim *sim, sim_local_fn fn, void *ctx)
+{
+	sim->local_fn = fn;
+	sim->local_ctx = ctx;
+}
+
+uint32_t
+sim_event_actor(const struct sim *sim)
+{
+	return sim->ev_actor;
+}
+
+uint64_t
+sim_event_key(const struct sim *sim)
+{
+	return sim->ev_key;
+}
+
+void
 sim_stop(struct sim *sim)
 {
 	sim->stop = true;
@@ -399,6 +442,13 @@ sim_run(struct sim *sim, sim_time_t end)
 		}
 		if (!ev)
 			return SIM_STOP_EMPTY;
+		/*
+		 * A window of a split run ends here, time left where it is: an
+		 * event beyond the end too, for other processes may still send
+		 * frames due before the end.
+		 */
+		if (ev->time >= sim->horizon)
+			return SIM_STOP_HORIZON;
 		if (ev->time > end) {
 			if (sim->watch_at <= end && !watch_upto(sim, end))
 				return SIM_STOP_INTERRUPTED;
@@ -424,6 +474,8 @@ sim_run(struct sim *sim, sim_time_t end)
 		ops->pop(sched);
 		sim->now = ev->time;
 		sim->actor = ev->actor;
+		sim->ev_actor = ev->actor;
+		sim->ev_key = ev->seq;
 		fn = ev->fn;
 		ctx = ev->ctx;
 		arg = ev->arg;

@@ -151,6 +151,7 @@ enum sim_stop_reason {
 	SIM_STOP_EVENT_LIMIT,	/* the event limit was reached */
 	SIM_STOP_INTERRUPTED,	/* sim_interrupt(): a signal or a wall-clock limit */
 	SIM_STOP_PACER,		/* the pacer said stop (real time fell too far behind) */
+	SIM_STOP_HORIZON,	/* the next event is at or after the horizon (sim_set_horizon) */
 };
 
 /* sim.c */
@@ -232,6 +233,37 @@ sim_timer_armed(const struct sim_timer *t)
  * SIM_TIME_LIMIT is the limit.
  */
 enum sim_stop_reason sim_run(struct sim *sim, sim_time_t end);
+/*
+ * A run split over processes (doc/parallel.md) runs in windows: events
+ * due before the horizon only.  sim_run() returns SIM_STOP_HORIZON,
+ * time left at the last event, when the next one is due at `h` or
+ * later (and not after `end`, which goes first); SIM_TIME_NEVER: none
+ * (the default).
+ */
+void sim_set_horizon(struct sim *sim, sim_time_t h);
+/*
+ * Move time on to `t` (>= sim_now(), and no event due before it): a split
+ * run's processes all end at the time of the last event any of them ran.
+ */
+void sim_advance(struct sim *sim, sim_time_t t);
+/*
+ * Which actors' events run in this process (a split run): fn(ctx, actor)
+ * says whether actor's code runs here.  An event of an actor that runs
+ * elsewhere is kept out of the scheduler and never runs, as one due after
+ * the largest time; it still takes its key, so that every process gives
+ * the run's own events the same keys.  fn NULL: every actor (the default).
+ */
+typedef bool (*sim_local_fn)(void *ctx, uint32_t actor);
+void sim_set_local(struct sim *sim, sim_local_fn fn, void *ctx);
+/*
+ * The running event's actor and key (sim_actor() may have been changed
+ * since by sim_set_actor()): where output written now belongs in the
+ * order of the run (doc/parallel.md, "Merged outputs").  Outside events:
+ * those of the last event run, 0 and 0 before the first.
+ */
+uint32_t sim_event_actor(const struct sim *sim);
+uint64_t sim_event_key(const struct sim *sim);
+
 /* Ask the running sim_run() to return after the current event. */
 void sim_stop(struct sim *sim);
 /* Stop after `n` events in all (0 = no limit). */

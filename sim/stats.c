@@ -49,13 +49,28 @@ stats_fini(struct stats *st)
 	for (uint32_t i = 0; i < st->nreasons; i++)
 		free(st->reasons[i]);
 	free(st->reasons);
+	free(st->reason_stamps);
 	memset(st, 0, sizeof(*st));
+}
+
+/* The stamp of a registration now: sub counts those of one event. */
+static void
+stamp_now(struct stats *st, struct stats_stamp *s)
+{
+	memset(s, 0, sizeof(*s));
+	if (st->stamp_fn)
+		st->stamp_fn(st->stamp_ctx, s);
+	if (s->phase == st->last.phase && s->time == st->last.time &&
+	    s->actor == st->last.actor && s->key == st->last.key)
+		s->sub = st->last.sub + 1;
+	st->last = *s;
 }
 
 void
 stats_register(struct stats *st, struct counters *c, const char *kind, const char *name)
 {
 	memset(c, 0, sizeof(*c));
+	stamp_now(st, &c->stamp);
 	c->kind = kind;
 	c->name = strdup(name);
 	*st->tail = c;
@@ -69,7 +84,10 @@ stats_reason_intern(struct stats *st, const char *name)
 		if (strcmp(st->reasons[i], name) == 0)
 			return i;
 	st->reasons = realloc(st->reasons, (st->nreasons + 1) * sizeof(*st->reasons));
+	st->reason_stamps = realloc(st->reason_stamps,
+				    (st->nreasons + 1) * sizeof(*st->reason_stamps));
 	st->reasons[st->nreasons] = strdup(name);
+	stamp_now(st, &st->reason_stamps[st->nreasons]);
 	return st->nreasons++;
 }
 

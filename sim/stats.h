@@ -35,6 +35,21 @@ enum drop_reason {
 	DROP_BUILTIN_COUNT
 };
 
+/*
+ * Where in the run something was registered: the phase (0 building, 1
+ * running, 2 ended), the running event's time, actor and key, and its
+ * number among the registrations of that event.  A split run merges the
+ * processes' counters in this order, which is the order of one process
+ * (doc/parallel.md, "Merged outputs").
+ */
+struct stats_stamp {
+	uint8_t phase;
+	int64_t time;
+	uint32_t actor;
+	uint64_t key;
+	uint32_t sub;
+};
+
 struct counters {
 	uint64_t tx_frames, tx_bytes;
 	uint64_t rx_frames, rx_bytes;
@@ -43,12 +58,18 @@ struct counters {
 	const char *kind;	/* "node", "iface", "link", or an entity's */
 	char *name;
 	struct counters *next;	/* registration order */
+	struct stats_stamp stamp;	/* when it was registered */
 };
 
 struct stats {
 	char **reasons;		/* interned reason names */
+	struct stats_stamp *reason_stamps;	/* when each was first interned */
 	uint32_t nreasons;
 	struct counters *head, **tail;
+	/* The stamp of now (the net sets it); NULL: all zero. */
+	void (*stamp_fn)(void *ctx, struct stats_stamp *s);
+	void *stamp_ctx;
+	struct stats_stamp last;	/* the last stamp given, for its sub */
 };
 
 /* stats.c */
