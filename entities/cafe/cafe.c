@@ -264,6 +264,14 @@ cafe_get(struct node *n)
 	e = entity_new(&cafe_class, n->name, 0, NULL, err, sizeof(err));
 	if (!e)
 		return NULL;
+	/*
+	 * Loaded on first use, while the run goes on: named after the module,
+	 * not numbered in the order the nodes first used theirs, which would
+	 * depend on the order in which processes run other nodes' events (a
+	 * split run, doc/parallel.md).
+	 */
+	g_free(e->inst);
+	e->inst = g_strdup(e->cls->kind);
 	c = (struct cafe *)e;
 	c->auto_loaded = true;
 	node_ext_set(n, CAFE_EXT, c, cafe_auto_fini);
