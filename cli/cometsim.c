@@ -26,6 +26,7 @@
  * output directory is taken and how a run stops.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -52,6 +53,7 @@
 #include "validate/validate.h"
 #include "entities/registry.h"
 #include "output/output.h"
+#include "par/par.h"
 #include "output/term.h"
 #include "scenario/scenario.h"
 #include "sim/net.h"
@@ -697,6 +699,8 @@ stop_reason_name(enum sim_stop_reason why)
 		return stop_cause == SIGALRM ? "wall_limit" : "interrupted";
 	case SIM_STOP_PACER:
 		return "realtime_lag";
+	case SIM_STOP_HORIZON:	/* only inside a split run's windows: never the run's */
+		break;
 	}
 	return "unknown";
 }
@@ -1162,6 +1166,32 @@ taps_summary_free(struct run_bridge *br, size_t n)
  * or the half of a deployment of approach "both" to run (its outputs go
  * to the folder of that name in the output folder).
  */
+/*
+ * The processes of a split run other than 0 say nothing while they load
+ * what process 0 loads too: it says what is wrong once.
+ */
+static void
+stderr_mute(bool on)
+{
+	static int saved = -1;
+
+	if (on && saved < 0) {
+		int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+		fflush(stderr);
+		saved = dup(STDERR_FILENO);
+		if (fd >= 0 && saved >= 0)
+			dup2(fd, STDERR_FILENO);
+		if (fd >= 0)
+			close(fd);
+	} else if (!on && saved >= 0) {
+		fflush(stderr);
+		dup2(saved, STDERR_FILENO);
+		close(saved);
+		saved = -1;
+	}
+}
+
 static int
 run_one(struct run_args *rap, int64_t start, const char *approach)
 {
@@ -1183,6 +1213,10 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 	struct run_bridges *bridges = NULL;
 	struct run_realtime rtsum;
 	enum sim_stop_reason why;
+	int rank = par_rank(), nranks = par_size();
+	struct scn_partition part = { 0 };
+	struct par_run *pr = NULL;
+	struct run_process *procs = NULL;
 	char *dir = NULL;
 	char err[2048];
 	int64_t t0, t1;
@@ -1191,9 +1225,17 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 
 	phase = PH_LOAD;
 	rc = EXIT_INPUT;
+	/* The processes of a split run load the same: one of them says what is wrong. */
+	stderr_mute(nranks > 1 && rank > 0);
 	scn = load(ra.scenario, &ra.ov);
 	if (!scn)
 		goto done;
+	if (nranks > 1 && scenario_deploy_both(scn) && !approach) {
+		fprintf(stderr, "%s: %s: a deployment of approach \"both\" is not split over "
+			"processes yet: run each approach (--set deploy.approach=decoupled, "
+			"coupled) on its own (doc/parallel.md)\n", log_prog(), scenario_path(scn));
+		goto done;
+	}
 	if (!approach && scenario_deploy_both(scn)) {
 		/* The output folder of both halves, as that of a single run. */
 		dir = ra.out ? g_strdup(ra.out) :
@@ -1207,6 +1249,28 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 
 	/* The overrides are in: these are the run's options. */
 	opts = *scenario_run_opts(scn);
+	if (nranks > 1) {
+		const char *why_not = NULL;
+		size_t nt = 0;
+
+		if (run_bridged(scn) || (scenario_taps(scn, &nt) && nt))
+			why_not = "talks with the outside (a <bridge> or a <tap>)";
+		else if (opts.realtime != SCN_RT_NO)
+			why_not = "runs in real time (realtime)";
+		else if (opts.max_events)
+			why_not = "stops after a number of events (max_events)";
+		else if (opts.timeseries)
+			why_not = "samples time series (timeseries)";
+		else if (scenario_uses_kind(scn, "crme"))
+			why_not = "has CRMEs (the coupled approach: its requests' AS paths are "
+				  "put together from every CRME's sessions)";
+		if (why_not) {
+			fprintf(stderr, "%s: %s: a run split over processes cannot yet be one that "
+				"%s: run it in one process (doc/parallel.md)\n", log_prog(),
+				scenario_path(scn), why_not);
+			goto done;
+		}
+	}
 	/* A bridge brings the outside in, which keeps the wall clock's time. */
 	if (run_bridged(scn) && opts.realtime == SCN_RT_NO)
 		opts.realtime = SCN_RT_YES;
@@ -1252,6 +1316,24 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 		}
 		net_set_window(net, w);
 	}
+	if (nranks > 1) {
+		/* Which process runs which node, before any node is made. */
+		if (scenario_partition(scn, (unsigned)nranks, NULL, &part, err, sizeof(err)) != 0) {
+			fprintf(stderr, "%s\n", err);
+			goto done;
+		}
+		if (part.cut && part.lookahead == 0) {
+			fprintf(stderr, "%s: link \"%s\" joins two processes' nodes and has no "
+				"delay: a link between processes needs a delay, the time by which "
+				"the other process may fall behind (doc/parallel.md)\n",
+				scenario_path(scn), part.lookahead_link);
+			goto done;
+		}
+		net->rank_of = scenario_partition_rank;
+		net->rank_ctx = &part;
+		net->rank = rank;
+		pr = par_run_attach(net, part.lookahead);
+	}
 	if (opts.log_spec &&
 	    log_parse_spec(&net->log, opts.log_spec, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s: log \"%s\": %s\n", scenario_path(scn), opts.log_spec, err);
@@ -1279,11 +1361,28 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 	oo.log_stderr = ra.log_stderr;
 	oo.timeseries = opts.timeseries;
 	oo.timeseries_interval = opts.timeseries_interval;
-	out = output_open(net, &oo, err, sizeof(err));
-	if (!out) {
+	oo.rank = rank;
+	oo.nranks = nranks;
+	oo.barrier = par_barrier;
+	oo.max = par_max;
+	/* A split run: process 0 takes the directory, then the others join it. */
+	out = rank == 0 ? output_open(net, &oo, err, sizeof(err)) : NULL;
+	if (rank == 0 && !out)
 		fprintf(stderr, "%s: %s\n", log_prog(), err);
-		goto done;
+	if (nranks > 1) {
+		stderr_mute(false);
+		if (par_max(rank == 0 && !out))
+			goto done;
+		if (rank > 0) {
+			out = output_open(net, &oo, err, sizeof(err));
+			if (!out) {
+				fprintf(stderr, "%s: process %d: %s\n", log_prog(), rank, err);
+				par_abort(EXIT_INPUT);
+			}
+		}
 	}
+	if (!out)
+		goto done;
 	/* The directory is ours now: a signal stops the run, which then finishes it. */
 	phase = PH_RUN;
 	signals_crash_install(out);
@@ -1343,7 +1442,11 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 	 * Not a run that cannot be complete (a pcap could not be opened), nor
 	 * one stopped while the network was built: sim_run() returns at once.
 	 */
-	why = output_failed(out) ? SIM_STOP_REQUESTED : sim_run(sim, opts.end_time);
+	net->phase = 1;
+	if (pr)
+		why = par_max(output_failed(out)) ? SIM_STOP_REQUESTED : par_run(pr, opts.end_time);
+	else
+		why = output_failed(out) ? SIM_STOP_REQUESTED : sim_run(sim, opts.end_time);
 	t1 = wall_ns();
 	phase = PH_DONE;
 	wall_limit_disarm();
@@ -1356,6 +1459,44 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 	sum.wall_s = (double)(t1 - t0) / 1e9;
 	sum.peak_rss_kb = peak_rss_kb();
 	sum.stop_reason = stop_reason_name(why);
+	if (pr) {
+		/* What each process did, at process 0; the events of all. */
+		struct par_stats ps;
+		struct run_process me;
+		uint8_t **all;
+		size_t *len;
+
+		par_run_stats(pr, &ps);
+		memset(&me, 0, sizeof(me));
+		me.nodes = part.nodes[rank];
+		me.events = sim_events_run(sim);
+		me.wall_s = sum.wall_s;
+		me.wait_s = ps.wait_s;
+		me.windows = ps.windows;
+		me.frames_out = ps.frames_out;
+		me.frames_in = ps.frames_in;
+		me.bytes_out = ps.bytes_out;
+		me.bytes_in = ps.bytes_in;
+		me.peak_rss_kb = sum.peak_rss_kb;
+		par_gather(&me, sizeof(me), &all, &len);
+		if (all) {
+			procs = g_new0(struct run_process, nranks);
+			for (int r = 0; r < nranks; r++) {
+				if (len[r] == sizeof(me))
+					memcpy(&procs[r], all[r], sizeof(me));
+				g_free(all[r]);
+			}
+			g_free(all);
+			g_free(len);
+		}
+		sum.procs = procs;
+		sum.nprocs = procs ? (size_t)nranks : 0;
+		sum.partition = part.method;
+		sum.lookahead = part.lookahead;
+		sum.cut_links = part.cut;
+		sum.events = (uint64_t)par_sum((int64_t)sum.events);
+		sum.wall_s = (double)par_max((int64_t)(sum.wall_s * 1e6)) / 1e6;
+	}
 	if (rt) {
 		struct rt_stats st;
 
@@ -1398,8 +1539,10 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 			"(no summary.json)\n", log_prog(), dir);
 		goto done;
 	}
-	if (!ra.quiet)
+	if (!ra.quiet && rank == 0)
 		printf("outputs: %s\n", dir);
+	if (rank > 0)
+		goto done;
 	if (why == SIM_STOP_INTERRUPTED) {
 		print_stopped(scn, &sum, building);
 		rc = stop_cause == SIGALRM ? EXIT_LIMIT : 128 + stop_cause;
@@ -1422,12 +1565,16 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 
 done:
 	phase = PH_DONE;
+	stderr_mute(false);
 	wall_limit_disarm();
 	if (out) {
 		output_close(out, NULL);
 		signals_crash_off();
 	}
 	net_destroy(net);
+	par_run_free(pr);
+	scenario_partition_free(&part);
+	g_free(procs);
 	run_bridges_free(bridges);
 	sim_destroy(sim);
 	if (rt)
@@ -1499,6 +1646,9 @@ cmd_run(int argc, char **argv)
 	int rc;
 
 	start = wall_ns();
+	/* Started by mpirun or srun: one of the processes of one run (doc/parallel.md). */
+	if (par_init(&argc, &argv) != 0)
+		return EXIT_INPUT;
 	rc = parse_args(argc, argv, command_lookup("run"), run_options, ":ho:q", &ra);
 	if (rc == 0) {
 		/* From here on a signal or the limit stops whatever is going on. */
@@ -1508,6 +1658,10 @@ cmd_run(int argc, char **argv)
 		rc = run_one(&ra, start, NULL);
 	}
 	overrides_free(&ra.ov);
+	/* Every process of a split run ends with the status of the run. */
+	if (par_size() > 1)
+		rc = (int)par_max(rc < 0 ? 0 : rc);
+	par_fini();
 	return rc < 0 ? 0 : rc;
 }
 

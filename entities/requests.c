@@ -160,7 +160,10 @@ requests_end(struct net *net, void *data)
 {
 	struct requests *rq = data;
 	struct request_rec **v;
-	char *path = net_outfile(net, REQUESTS_FILE);
+	/* A split run: this process's clients' records, merged by process 0 (net_outfile_part). */
+	bool split = net_split(net);
+	char *path = split ? net_outfile_part(net, REQUESTS_FILE) : net_outfile(net, REQUESTS_FILE);
+	GString *key = g_string_new(NULL);
 	FILE *f = NULL;
 	bool bad;
 	int fd;
@@ -175,16 +178,31 @@ requests_end(struct net *net, void *data)
 		if (fd >= 0)
 			close(fd);
 		g_free(path);
+		g_string_free(key, TRUE);
 		return;
 	}
 	for (guint i = 0; i < rq->recs->len; i++)
 		crme_path(g_ptr_array_index(rq->recs, i));
 	v = g_memdup2(rq->recs->pdata, rq->recs->len * sizeof(void *));
 	qsort(v, rq->recs->len, sizeof(void *), rec_order);
+	if (split)
+		fputc('\t', f);
 	fputs("time,client,content,approach,server,as_path,path_len,first_byte,completion,"
 	      "bytes,size,outcome\n", f);
-	for (guint i = 0; i < rq->recs->len; i++)
+	for (guint i = 0; i < rq->recs->len; i++) {
+		if (split) {
+			/* As rec_order; the records of one client are in one process. */
+			g_string_printf(key, "%016" PRIx64, (uint64_t)v[i]->time);
+			net_key_str(key, v[i]->node);
+			g_string_append_printf(key, "%04x", v[i]->port);
+			net_key_str(key, v[i]->content);
+			g_string_append_printf(key, "%d%016" PRIx64 "\t", (int)v[i]->approach,
+					       (uint64_t)v[i]->seq);
+			fputs(key->str, f);
+		}
 		rec_row(f, v[i]);
+	}
+	g_string_free(key, TRUE);
 	g_free(v);
 	bad = ferror(f) != 0;
 	if (fclose(f) != 0 || bad)

@@ -36,6 +36,7 @@
  * Ethernet interface beneath them, in that interface's file.
  */
 #include <dirent.h>
+#include <inttypes.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -98,9 +99,13 @@ static const struct mark_kind deploy_kind = {
 /* One captured interface. */
 struct capture {
 	struct output *o;
-	struct pcapw *w;
+	struct pcapw *w;	/* NULL: another process's (a split run) */
 	char *file;		/* name within the run directory */
 };
+
+/* A split run's parts of the log and the counters (doc/parallel.md). */
+#define PART_LOG	".log.part"
+#define PART_COUNTERS	".counters.part"
 
 struct output {
 	struct net *net;
@@ -127,6 +132,18 @@ struct output {
 	int markfd;		/* the marker, appended to; -1: none */
 	GHashTable *claimed;	/* names entities announced (lookups only) */
 	struct tseries *ts;	/* the sampler of timeseries.csv, or NULL */
+	/* A split run (output_opts): 1 process when not. */
+	int rank, nranks;
+	void (*barrier)(void);
+	int64_t (*pmax)(int64_t v);
+	FILE *partf;		/* this process's part of the log */
+	char *partbuf;
+	/*
+	 * A split run: the names in the directory when this process opened
+	 * it (the user's: what a run listed was removed by then), since the
+	 * names the others make meanwhile are the run's (name_foreign).
+	 */
+	GHashTable *pre;
 };
 
 /*
@@ -148,11 +165,38 @@ out_error(struct output *o, const char *msg)
 		fprintf(stderr, "%s: %s\n", log_prog(), msg);
 }
 
+/*
+ * A split run: a line is written by the process that runs its actor (the
+ * run's own lines by process 0), into its part, after the place of its
+ * event in the run (struct stats_stamp): phase, time, actor and key, in
+ * fixed-width hexadecimal, so that process 0 merges the parts by
+ * comparing text.  Every part is in that order already.
+ */
+static void
+out_log_part(struct output *o, const char *line)
+{
+	struct stats_stamp st;
+	uint32_t a = sim_actor(o->net->sim);
+
+	if (a == SIM_ACTOR_RUN ? o->rank != 0 :
+	    a <= o->net->nnodes && o->net->nodes[a - 1]->remote)
+		return;
+	net_stamp(o->net, &st);
+	fprintf(o->partf, "%c%016" PRIx64 "%08" PRIx32 "%016" PRIx64 " %s\n", '0' + st.phase,
+		(uint64_t)st.time, st.actor, st.key, line);
+	if (o->log_stderr)
+		fprintf(stderr, "%s\n", line);
+}
+
 static void
 out_log_sink(void *ctx, const char *line)
 {
 	struct output *o = ctx;
 
+	if (o->partf) {
+		out_log_part(o, line);
+		return;
+	}
 	fputs(line, o->logf);
 	putc('\n', o->logf);
 	if (o->log_stderr)
@@ -207,7 +251,8 @@ name_foreign(struct output *o, const char *name)
 	struct stat st;
 	char msg[768];
 
-	if (fstatat(o->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+	if (o->pre ? !g_hash_table_contains(o->pre, name) :
+	    fstatat(o->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
 		return false;
 	snprintf(msg, sizeof(msg), "%s/%s: already there, and no earlier run wrote it "
 		 "(%s does not list it): the run does not write over it; move it away, "
@@ -372,6 +417,37 @@ capture_attach(struct output *o, struct iface *ifc)
 	c->o = o;
 	c->file = capture_file_name(o, ifc);
 	c->w = NULL;
+	if (o->nranks > 1 && (ifc->node->remote || o->rank != 0)) {
+		/*
+		 * A split run: every process names every capture the same way;
+		 * process 0 writes them all down in the marker, and each
+		 * process opens its own nodes' (never over a file that is there,
+		 * pcapw_open: another process's files are made meanwhile, so
+		 * process 0 looks for the user's before its own only).
+		 */
+		if (o->rank == 0 && ((!ifc->node->remote && name_foreign(o, c->file)) ||
+				     mark_add(o, c->file) != 0)) {
+			sim_stop(o->net->sim);
+			g_free(c->file);
+			g_free(c);
+			return;
+		}
+		g_hash_table_add(o->files, c->file);
+		g_ptr_array_add(o->caps, c);
+		if (ifc->node->remote)
+			return;
+		path = g_build_filename(o->dir, c->file, NULL);
+		c->w = pcapw_open(path, o->snaplen, err, sizeof(err));
+		g_free(path);
+		if (!c->w) {
+			capture_failed(o, ifc, errno, err);
+			sim_stop(o->net->sim);
+			return;
+		}
+		ifc->tap = capture_tap;
+		ifc->tap_ctx = c;
+		return;
+	}
 	if (!name_foreign(o, c->file) && mark_add(o, c->file) == 0) {
 		path = g_build_filename(o->dir, c->file, NULL);
 		c->w = pcapw_open(path, o->snaplen, err, sizeof(err));
@@ -455,10 +531,15 @@ out_free(struct output *o)
 	if (o->logf)
 		fclose(o->logf);
 	g_free(o->logbuf);
+	if (o->partf)
+		fclose(o->partf);
+	g_free(o->partbuf);
 	g_strfreev(o->sel);
 	g_free(o->sel_used);
 	if (o->claimed)
 		g_hash_table_destroy(o->claimed);
+	if (o->pre)
+		g_hash_table_destroy(o->pre);
 	if (o->markfd >= 0)
 		close(o->markfd);
 	if (o->dirfd >= 0)
@@ -958,6 +1039,292 @@ ts_open(struct output *o, const struct output_opts *opts, char *err, size_t errl
 	return o->ts ? 0 : -1;
 }
 
+/*
+ * A split run's process other than 0: the directory process 0 took
+ * (before the barrier the front end puts between them), without its
+ * lock; names go into its marker, appended to.
+ */
+static int
+part_join(struct output *o, char *err, size_t errlen)
+{
+	o->dirfd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (o->dirfd < 0) {
+		snprintf(err, errlen, "cannot open %s: %s", o->dir, strerror(errno));
+		return -1;
+	}
+	o->markfd = openat(o->dirfd, MARK_NAME, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+	if (o->markfd < 0) {
+		snprintf(err, errlen, "%s/%s: %s", o->dir, MARK_NAME, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The names in the directory now (struct output, pre). */
+static int
+part_snapshot(struct output *o, char *err, size_t errlen)
+{
+	int dfd = dup(o->dirfd);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	struct dirent *de;
+
+	if (!d) {
+		snprintf(err, errlen, "cannot read %s: %s", o->dir, strerror(errno));
+		if (dfd >= 0)
+			close(dfd);
+		return -1;
+	}
+	o->pre = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			g_hash_table_add(o->pre, g_strdup(de->d_name));
+	/* dup() shares the position: back to the start for whoever reads it next. */
+	rewinddir(d);
+	closedir(d);
+	return 0;
+}
+
+/* This process's part of the log, new. */
+static int
+part_open_log(struct output *o, char *err, size_t errlen)
+{
+	char *name = g_strdup_printf("%s.%d", PART_LOG, o->rank);
+	int fd = openat(o->dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			0666);
+
+	o->partf = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!o->partf) {
+		snprintf(err, errlen, "%s/%s: %s", o->dir, name, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		g_free(name);
+		return -1;
+	}
+	g_free(name);
+	o->partbuf = g_malloc(LOG_BUFSZ);
+	setvbuf(o->partf, o->partbuf, _IOFBF, LOG_BUFSZ);
+	return 0;
+}
+
+/* One part being merged: its next line, and the length of its stamp. */
+struct part_in {
+	FILE *f;
+	char *line;
+	size_t cap;
+	ssize_t len;
+};
+
+#define STAMP_LEN	(1 + 16 + 8 + 16 + 1)
+
+static void
+part_next(struct part_in *p)
+{
+	p->len = p->f ? getline(&p->line, &p->cap, p->f) : -1;
+	if (p->len >= 0 && p->len < STAMP_LEN + 1)
+		p->len = -1;	/* not a line we wrote: the part is cut */
+}
+
+/*
+ * Process 0, every part complete: log.txt is the parts' lines merged by
+ * their stamps (a tie: the lower process first), stamps taken off.
+ */
+static int
+part_merge_log(struct output *o, char *err, size_t errlen)
+{
+	struct part_in *in = g_new0(struct part_in, o->nranks);
+	int rc = 0;
+
+	for (int r = 0; r < o->nranks; r++) {
+		char *name = g_strdup_printf("%s.%d", PART_LOG, r);
+		int fd = openat(o->dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+		in[r].f = fd >= 0 ? fdopen(fd, "r") : NULL;
+		if (!in[r].f) {
+			snprintf(err, errlen, "%s/%s: %s", o->dir, name, strerror(errno));
+			rc = -1;
+		}
+		g_free(name);
+		part_next(&in[r]);
+	}
+	while (rc == 0) {
+		int best = -1;
+
+		for (int r = 0; r < o->nranks; r++)
+			if (in[r].len >= 0 &&
+			    (best < 0 || memcmp(in[r].line, in[best].line, STAMP_LEN) < 0))
+				best = r;
+		if (best < 0)
+			break;
+		fwrite(in[best].line + STAMP_LEN, 1, (size_t)in[best].len - STAMP_LEN, o->logf);
+		part_next(&in[best]);
+	}
+	for (int r = 0; r < o->nranks; r++) {
+		if (in[r].f && ferror(in[r].f) && rc == 0) {
+			snprintf(err, errlen, "%s/%s.%d: read failed", o->dir, PART_LOG, r);
+			rc = -1;
+		}
+		if (in[r].f)
+			fclose(in[r].f);
+		free(in[r].line);
+	}
+	g_free(in);
+	return rc;
+}
+
+static gint
+g_strcmp0_ptr(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A line of a rows part: its key, up to the tab. */
+static int
+rows_cmp(const struct part_in *a, const struct part_in *b)
+{
+	const char *ta = memchr(a->line, '\t', (size_t)a->len);
+	const char *tb = memchr(b->line, '\t', (size_t)b->len);
+	size_t la = ta ? (size_t)(ta - a->line) : (size_t)a->len;
+	size_t lb = tb ? (size_t)(tb - b->line) : (size_t)b->len;
+	int c = memcmp(a->line, b->line, la < lb ? la : lb);
+
+	return c ? c : (la > lb) - (la < lb);
+}
+
+static void
+rows_next(struct part_in *p)
+{
+	p->len = p->f ? getline(&p->line, &p->cap, p->f) : -1;
+}
+
+/*
+ * Process 0: the file name from the parts the processes wrote of it
+ * (net_outfile_part): the header once, then the rows by key.
+ */
+static int
+part_merge_rows(struct output *o, const char *name, char *err, size_t errlen)
+{
+	struct part_in *in = g_new0(struct part_in, o->nranks);
+	bool header = false;
+	FILE *out = NULL;
+	int fd, rc = 0;
+
+	if (name_foreign(o, name) || mark_add(o, name) != 0) {
+		snprintf(err, errlen, "%.400s", o->err);
+		g_free(in);
+		return -1;
+	}
+	fd = openat(o->dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+	out = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!out) {
+		snprintf(err, errlen, "%s/%s: %s", o->dir, name, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		g_free(in);
+		return -1;
+	}
+	for (int r = 0; r < o->nranks; r++) {
+		char *part = g_strdup_printf(".rows.%s.part.%d", name, r);
+
+		fd = openat(o->dirfd, part, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		in[r].f = fd >= 0 ? fdopen(fd, "r") : NULL;	/* none: no rows there */
+		g_free(part);
+		rows_next(&in[r]);
+		/* The header: the line of the empty key, first in every part. */
+		if (in[r].len > 0 && in[r].line[0] == '\t') {
+			if (!header)
+				fwrite(in[r].line + 1, 1, (size_t)in[r].len - 1, out);
+			header = true;
+			rows_next(&in[r]);
+		}
+	}
+	for (;;) {
+		int best = -1;
+
+		for (int r = 0; r < o->nranks; r++)
+			if (in[r].len > 0 && (best < 0 || rows_cmp(&in[r], &in[best]) < 0))
+				best = r;
+		if (best < 0)
+			break;
+		{
+			const char *t = memchr(in[best].line, '\t', (size_t)in[best].len);
+			size_t skip = t ? (size_t)(t - in[best].line) + 1 : 0;
+
+			fwrite(in[best].line + skip, 1, (size_t)in[best].len - skip, out);
+		}
+		rows_next(&in[best]);
+	}
+	for (int r = 0; r < o->nranks; r++) {
+		char *part = g_strdup_printf(".rows.%s.part.%d", name, r);
+
+		if (in[r].f)
+			fclose(in[r].f);
+		free(in[r].line);
+		unlinkat(o->dirfd, part, 0);
+		g_free(part);
+	}
+	if (fflush(out) != 0 || ferror(out)) {
+		snprintf(err, errlen, "%s/%s: write failed", o->dir, name);
+		rc = -1;
+	}
+	fclose(out);
+	g_free(in);
+	return rc;
+}
+
+/* Process 0: every file of which some process wrote rows parts, merged; in name order. */
+static int
+part_merge_all_rows(struct output *o, char *err, size_t errlen)
+{
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+	int dfd = dup(o->dirfd);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	struct dirent *de;
+	int rc = 0;
+
+	if (!d) {
+		snprintf(err, errlen, "cannot read %s: %s", o->dir, strerror(errno));
+		if (dfd >= 0)
+			close(dfd);
+		g_ptr_array_free(names, TRUE);
+		return -1;
+	}
+	while ((de = readdir(d))) {
+		const char *n = de->d_name, *dot;
+		char *base;
+
+		if (strncmp(n, ".rows.", 6) != 0 || !(dot = strstr(n + 6, ".part.")))
+			continue;
+		while (strstr(dot + 1, ".part."))
+			dot = strstr(dot + 1, ".part.");
+		base = g_strndup(n + 6, (size_t)(dot - (n + 6)));
+		if (g_ptr_array_find_with_equal_func(names, base, g_str_equal, NULL))
+			g_free(base);
+		else
+			g_ptr_array_add(names, base);
+	}
+	closedir(d);
+	g_ptr_array_sort(names, (GCompareFunc)g_strcmp0_ptr);
+	for (guint i = 0; i < names->len && rc == 0; i++)
+		rc = part_merge_rows(o, g_ptr_array_index(names, i), err, errlen);
+	g_ptr_array_free(names, TRUE);
+	return rc;
+}
+
+/* Process 0: remove the parts once merged. */
+static void
+part_remove(struct output *o)
+{
+	for (int r = 0; r < o->nranks; r++) {
+		char *a = g_strdup_printf("%s.%d", PART_LOG, r);
+		char *b = g_strdup_printf("%s.%d", PART_COUNTERS, r);
+
+		unlinkat(o->dirfd, a, 0);
+		unlinkat(o->dirfd, b, 0);
+		g_free(a);
+		g_free(b);
+	}
+}
+
 struct output *
 output_open(struct net *net, const struct output_opts *opts, char *err,
 	    size_t errlen)
@@ -983,8 +1350,35 @@ output_open(struct net *net, const struct output_opts *opts, char *err,
 	}
 	if (sel_parse(o, opts->pcap, err, errlen) != 0)
 		goto fail;
+	o->rank = opts->nranks > 1 ? opts->rank : 0;
+	o->nranks = opts->nranks > 1 ? opts->nranks : 1;
+	o->barrier = opts->barrier;
+	o->pmax = opts->max;
+	if (o->nranks > 1 && opts->timeseries) {
+		snprintf(err, errlen, "timeseries.csv is not written by a run split over "
+			 "processes yet: run it in one process (doc/parallel.md)");
+		goto fail;
+	}
+	if (o->rank > 0) {
+		if (part_join(o, err, errlen) != 0)
+			goto fail;
+		goto parts;
+	}
 	if (dir_take(o, err, errlen) != 0)
 		goto fail;
+	/* Every process's parts, written down before any is made. */
+	for (int r = 0; o->nranks > 1 && r < o->nranks; r++) {
+		char *a = g_strdup_printf("%s.%d", PART_LOG, r);
+		char *b = g_strdup_printf("%s.%d", PART_COUNTERS, r);
+		int m = mark_add(o, a) | mark_add(o, b);
+
+		g_free(a);
+		g_free(b);
+		if (m != 0) {
+			snprintf(err, errlen, "%s", o->err);
+			goto fail;
+		}
+	}
 
 	/* Listed, so gone already; but a directory without one is never complete. */
 	path = g_build_filename(o->dir, "summary.json", NULL);
@@ -1010,6 +1404,10 @@ output_open(struct net *net, const struct output_opts *opts, char *err,
 	g_free(path);
 	o->logbuf = g_malloc(LOG_BUFSZ);
 	setvbuf(o->logf, o->logbuf, _IOFBF, LOG_BUFSZ);
+parts:
+	if (o->nranks > 1 && (part_snapshot(o, err, errlen) != 0 ||
+			      part_open_log(o, err, errlen) != 0))
+		goto fail;
 	log_set_sink(&net->log, out_log_sink, o);
 	net->on_outfile = out_outfile;
 	net->on_outfile_ctx = o;
@@ -1051,10 +1449,96 @@ output_flush(struct output *o)
 
 		pcapw_flush(c->w);
 	}
-	fflush(o->logf);
+	if (o->logf)
+		fflush(o->logf);
+	if (o->partf)
+		fflush(o->partf);
 	tseries_flush(o->ts);
 	if (o->log_stderr)
 		fflush(stderr);
+}
+
+/*
+ * output_close() of a split run, the pcaps closed: each process writes
+ * its part of the counters and ends its part of the log; they agree on
+ * whether all went well (which also waits for all); then process 0 merges
+ * the parts into log.txt and counters.csv, removes them, and writes
+ * summary.json last.
+ */
+static int
+part_close(struct output *o, const struct run_summary *sum, const char **files, int rc)
+{
+	struct net *net = o->net;
+	struct report_totals tot;
+	char err[512];
+	char *name = g_strdup_printf("%s.%d", PART_COUNTERS, o->rank);
+	char *path = g_build_filename(o->dir, name, NULL);
+	int64_t bad;
+
+	if (report_counters_part(net, path, err, sizeof(err)) != 0) {
+		out_error(o, err);
+		rc = -1;
+	}
+	g_free(path);
+	g_free(name);
+	log_set_sink(&net->log, NULL, NULL);
+	if (fflush(o->partf) != 0 || ferror(o->partf)) {
+		snprintf(err, sizeof(err), "%s/%s.%d: write failed", o->dir, PART_LOG, o->rank);
+		out_error(o, err);
+		rc = -1;
+	}
+	fclose(o->partf);
+	o->partf = NULL;
+	bad = o->pmax(rc != 0 || o->failed);
+	if (o->rank != 0) {
+		out_free(o);
+		return bad ? -1 : 0;
+	}
+	memset(&tot, 0, sizeof(tot));
+	if (!bad) {
+		char **parts = g_new0(char *, o->nranks + 1);
+
+		if (part_merge_log(o, err, sizeof(err)) != 0) {
+			out_error(o, err);
+			rc = -1;
+		}
+		for (int r = 0; r < o->nranks; r++)
+			parts[r] = g_strdup_printf("%s/%s.%d", o->dir, PART_COUNTERS, r);
+		path = g_build_filename(o->dir, "counters.csv", NULL);
+		if (rc == 0 && report_counters_merge(net, (const char *const *)parts, o->nranks,
+						     path, &tot, err, sizeof(err)) != 0) {
+			out_error(o, err);
+			rc = -1;
+		}
+		g_free(path);
+		g_strfreev(parts);
+		if (rc == 0 && part_merge_all_rows(o, err, sizeof(err)) != 0) {
+			out_error(o, err);
+			rc = -1;
+		}
+	} else {
+		rc = -1;
+	}
+	part_remove(o);
+	if (fflush(o->logf) != 0 || ferror(o->logf)) {
+		snprintf(err, sizeof(err), "%s/log.txt: write failed", o->dir);
+		out_error(o, err);
+		rc = -1;
+	}
+	if (sum && rc == 0) {
+		path = g_build_filename(o->dir, "summary.json", NULL);
+		if (report_summary(net, sum, NULL, files, o->caps->len, path, err, sizeof(err)) != 0) {
+			out_error(o, err);
+			rc = -1;
+		}
+		g_free(path);
+	}
+	report_totals_free(&tot);
+	if (o->more_errors)
+		fprintf(stderr, "%s: %s: %u more errors after the first\n", log_prog(), o->dir,
+			o->more_errors);
+	out_free(o);
+	return rc;
 }
 
 int
@@ -1067,6 +1551,8 @@ output_close(struct output *o, const struct run_summary *sum)
 	int rc = o->failed ? -1 : 0;
 
 	out_detach(o);
+	/* What is said now comes after everything the entities said at the end. */
+	net->phase = 3;
 	if (o->cap_failed > 1)
 		fprintf(stderr, "%s: %s: %u interfaces in all could not be captured\n", log_prog(),
 			o->dir, o->cap_failed);
@@ -1074,7 +1560,7 @@ output_close(struct output *o, const struct run_summary *sum)
 		if (o->sel_used[i])
 			continue;
 		/* Most likely a typo: say so where the user looks, too. */
-		if (!o->log_stderr)
+		if (!o->log_stderr && o->rank == 0)
 			fprintf(stderr, "%s: warning: pcap selection \"%s\" "
 				"matched no Ethernet interface\n", log_prog(), o->sel[i]);
 		log_line(&net->log, LOG_WARN, NULL, "output", NULL,
@@ -1096,6 +1582,11 @@ output_close(struct output *o, const struct run_summary *sum)
 		c->w = NULL;
 	}
 
+	if (o->nranks > 1) {
+		rc = part_close(o, sum, files, rc);
+		g_free(files);
+		return rc;
+	}
 	if (o->ts) {
 		path = g_build_filename(o->dir, TS_NAME, NULL);
 		if (tseries_close(o->ts, path, true, err, sizeof(err)) != 0) {
@@ -1123,7 +1614,7 @@ output_close(struct output *o, const struct run_summary *sum)
 	/* Last, and only for a complete set of files: it marks a finished run. */
 	if (sum && rc == 0) {
 		path = g_build_filename(o->dir, "summary.json", NULL);
-		if (report_summary(net, sum, files, o->caps->len, path, err,
+		if (report_summary(net, sum, NULL, files, o->caps->len, path, err,
 				   sizeof(err)) != 0) {
 			out_error(o, err);
 			rc = -1;

@@ -25,6 +25,17 @@ struct output_opts {
 	int log_stderr;		/* also copy log lines to stderr */
 	const char *timeseries;	/* the series of timeseries.csv (sim/series.h); NULL: none */
 	sim_time_t timeseries_interval;	/* between two samples, > 0 */
+	/*
+	 * A run split over processes (doc/parallel.md): this process's
+	 * number and how many there are (0 or 1: not split), and the calls
+	 * through which they wait for each other and agree.  Process 0 takes
+	 * the directory and opens first; the others open once it has
+	 * (barrier); each writes its nodes' pcaps, and its log lines and
+	 * counters into parts that process 0 merges at the close.
+	 */
+	int rank, nranks;
+	void (*barrier)(void);
+	int64_t (*max)(int64_t v);
 };
 
 /* What summary.json records beyond the counters. */
@@ -59,6 +70,18 @@ struct run_bridge {
 	unsigned ndrops;
 };
 
+/* One process of a split run (summary.json, "processes"). */
+struct run_process {
+	uint64_t nodes;		/* of its part */
+	uint64_t events;	/* it ran */
+	double wall_s;
+	double wait_s;		/* in the exchanges and agreements */
+	uint64_t windows;
+	uint64_t frames_out, frames_in;
+	uint64_t bytes_out, bytes_in;
+	long peak_rss_kb;
+};
+
 struct run_summary {
 	const char *scenario;
 	uint64_t seed, run;
@@ -74,6 +97,12 @@ struct run_summary {
 	const struct run_realtime *realtime;	/* NULL: not in real time (no key) */
 	const struct run_bridge *bridges;	/* nbridges of them; none: no key */
 	size_t nbridges;
+	/* A split run: what each process did (no key when not split). */
+	const struct run_process *procs;
+	size_t nprocs;
+	const char *partition;	/* its method */
+	sim_time_t lookahead;	/* SIM_TIME_NEVER: no link between processes */
+	uint64_t cut_links;
 };
 
 /* output.c */

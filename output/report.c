@@ -36,6 +36,7 @@
 #include "output/output.h"
 #include "output/report.h"
 #include "sim/entity.h"
+#include "sim/log.h"
 #include "sim/net.h"
 #include "sim/stats.h"
 
@@ -178,6 +179,376 @@ report_counters(const struct net *net, const char *path, char *err,
 	return write_aside(path, counters_body, net, err, errlen);
 }
 
+/* ---- a split run's counters: parts, merged (doc/parallel.md) ---- */
+
+/* A stamp as text that sorts as the stamps do. */
+static void
+stamp_text(const struct stats_stamp *st, char out[64])
+{
+	snprintf(out, 64, "%c%016" PRIx64 "%08" PRIx32 "%016" PRIx64 "%08" PRIx32,
+		 '0' + st->phase, (uint64_t)st->time, st->actor, st->key, st->sub);
+}
+
+static void
+part_str(FILE *f, const char *s)
+{
+	char *e = g_strescape(s ? s : "", NULL);
+
+	putc('\t', f);
+	fputs(e, f);
+	g_free(e);
+}
+
+/* Entity statistics rows of a part: "E", the node's number, the row as CSV. */
+struct part_rows {
+	FILE *f;
+	unsigned node;
+	const char *kind;
+	const char *name;
+};
+
+static void
+part_stat_row(void *ctx, const char *stat, uint64_t value)
+{
+	struct part_rows *pr = ctx;
+	char *row = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&row, &len);
+
+	csv_row(m, pr->kind, pr->name, stat, value);
+	fclose(m);
+	if (len && row[len - 1] == '\n')
+		row[len - 1] = '\0';
+	fprintf(pr->f, "E\t%08x", pr->node);
+	part_str(pr->f, row);
+	putc('\n', pr->f);
+	free(row);
+}
+
+static int
+part_body(FILE *f, const void *arg)
+{
+	const struct net *net = arg;
+	char st[64];
+
+	for (uint32_t r = 0; r < net->stats.nreasons; r++) {
+		stamp_text(&net->stats.reason_stamps[r], st);
+		fprintf(f, "R\t%s", st);
+		part_str(f, net->stats.reasons[r]);
+		putc('\n', f);
+	}
+	for (const struct counters *c = net->stats.head; c; c = c->next) {
+		stamp_text(&c->stamp, st);
+		fprintf(f, "C\t%s", st);
+		part_str(f, c->kind);
+		part_str(f, c->name);
+		fprintf(f, "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64, c->tx_frames,
+			c->tx_bytes, c->rx_frames, c->rx_bytes);
+		for (uint32_t r = 0; r < c->ndrops; r++)
+			if (c->drops[r])
+				fprintf(f, "\t%" PRIu32 "=%" PRIu64, r, c->drops[r]);
+		putc('\n', f);
+	}
+	for (unsigned i = 0; i < net->nnodes; i++) {
+		const struct node *n = net->nodes[i];
+
+		if (!n->entities || n->remote)
+			continue;
+		for (guint j = 0; j < n->entities->len; j++) {
+			struct entity *e = g_ptr_array_index(n->entities, j);
+			struct part_rows pr;
+			char *name;
+
+			if (!e || !e->cls->stats)
+				continue;
+			pr.f = f;
+			pr.node = i;
+			pr.kind = e->cls->kind ? e->cls->kind : e->cls->name;
+			name = g_strdup_printf("%s/%s", n->name, e->inst ? e->inst : pr.kind);
+			pr.name = name;
+			e->cls->stats(e, part_stat_row, &pr);
+			g_free(name);
+		}
+	}
+	return 0;
+}
+
+int
+report_counters_part(const struct net *net, const char *path, char *err, size_t errlen)
+{
+	return write_aside(path, part_body, net, err, errlen);
+}
+
+/* A counter of the merge: one object, its values summed over the parts. */
+struct mcount {
+	char *stamp, *kind, *name;
+	unsigned first;		/* order first read, for ties */
+	uint64_t v[4];
+	GHashTable *drops;	/* reason name -> uint64_t* */
+};
+
+struct mreason {
+	char *name;
+	char *stamp;		/* the earliest */
+	unsigned first;
+};
+
+struct mrow {
+	unsigned node, first;
+	char *row;
+};
+
+static int
+mcount_cmp(const void *a, const void *b)
+{
+	const struct mcount *x = *(struct mcount *const *)a, *y = *(struct mcount *const *)b;
+	int c = strcmp(x->stamp, y->stamp);
+
+	return c ? c : (x->first > y->first) - (x->first < y->first);
+}
+
+static int
+mreason_cmp(const void *a, const void *b)
+{
+	const struct mreason *x = *(struct mreason *const *)a, *y = *(struct mreason *const *)b;
+	int c = strcmp(x->stamp, y->stamp);
+
+	return c ? c : (x->first > y->first) - (x->first < y->first);
+}
+
+static int
+mrow_cmp(const void *a, const void *b)
+{
+	const struct mrow *x = a, *y = b;
+
+	if (x->node != y->node)
+		return x->node < y->node ? -1 : 1;
+	return (x->first > y->first) - (x->first < y->first);
+}
+
+struct merge {
+	GPtrArray *counts;	/* struct mcount* */
+	GHashTable *count_by;	/* "stamp\tkind\tname" -> struct mcount* */
+	GPtrArray *reasons;	/* struct mreason*, sorted before writing */
+	GHashTable *reason_by;	/* name -> struct mreason* */
+	GArray *rows;		/* struct mrow */
+	unsigned seq;
+};
+
+static int
+merge_part(struct merge *m, const char *path, char *err, size_t errlen)
+{
+	char *text = NULL, **lines;
+	GError *ge = NULL;
+	GPtrArray *local = g_ptr_array_new();	/* this part's reason ids -> names */
+	int rc = 0;
+
+	if (!g_file_get_contents(path, &text, NULL, &ge)) {
+		snprintf(err, errlen, "%s", log_gerror(ge));
+		g_error_free(ge);
+		g_ptr_array_free(local, TRUE);
+		return -1;
+	}
+	lines = g_strsplit(text, "\n", -1);
+	g_free(text);
+	for (char **l = lines; *l && rc == 0; l++) {
+		char **f;
+		guint nf;
+
+		if (!**l)
+			continue;
+		f = g_strsplit(*l, "\t", -1);
+		nf = g_strv_length(f);
+		if (strcmp(f[0], "R") == 0 && nf == 3) {
+			char *name = g_strcompress(f[2]);
+			struct mreason *r = g_hash_table_lookup(m->reason_by, name);
+
+			if (!r) {
+				r = g_new0(struct mreason, 1);
+				r->name = name;
+				r->stamp = g_strdup(f[1]);
+				r->first = m->seq++;
+				g_ptr_array_add(m->reasons, r);
+				g_hash_table_insert(m->reason_by, r->name, r);
+			} else {
+				if (strcmp(f[1], r->stamp) < 0) {
+					g_free(r->stamp);
+					r->stamp = g_strdup(f[1]);
+				}
+				g_free(name);
+			}
+			g_ptr_array_add(local, r->name);
+		} else if (strcmp(f[0], "C") == 0 && nf >= 8) {
+			char *kind = g_strcompress(f[2]), *name = g_strcompress(f[3]);
+			char *key = g_strdup_printf("%s\t%s\t%s", f[1], kind, name);
+			struct mcount *c = g_hash_table_lookup(m->count_by, key);
+
+			if (!c) {
+				c = g_new0(struct mcount, 1);
+				c->stamp = g_strdup(f[1]);
+				c->kind = kind;
+				c->name = name;
+				c->first = m->seq++;
+				c->drops = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+				g_ptr_array_add(m->counts, c);
+				g_hash_table_insert(m->count_by, key, c);
+			} else {
+				g_free(kind);
+				g_free(name);
+				g_free(key);
+			}
+			for (int k = 0; k < 4; k++)
+				c->v[k] += g_ascii_strtoull(f[4 + k], NULL, 10);
+			for (guint k = 8; k < nf; k++) {
+				char *eq = strchr(f[k], '=');
+				guint64 id = g_ascii_strtoull(f[k], NULL, 10);
+				uint64_t *v;
+
+				if (!eq || id >= local->len) {
+					rc = -1;
+					break;
+				}
+				v = g_hash_table_lookup(c->drops, g_ptr_array_index(local, id));
+				if (!v) {
+					v = g_new0(uint64_t, 1);
+					g_hash_table_insert(c->drops, g_ptr_array_index(local, id), v);
+				}
+				*v += g_ascii_strtoull(eq + 1, NULL, 10);
+			}
+		} else if (strcmp(f[0], "E") == 0 && nf == 3) {
+			struct mrow r;
+
+			r.node = (unsigned)g_ascii_strtoull(f[1], NULL, 16);
+			r.first = m->seq++;
+			r.row = g_strcompress(f[2]);
+			g_array_append_val(m->rows, r);
+		} else {
+			rc = -1;
+		}
+		g_strfreev(f);
+	}
+	if (rc != 0)
+		snprintf(err, errlen, "%s: not a part of the counters this program writes", path);
+	g_strfreev(lines);
+	g_ptr_array_free(local, TRUE);
+	return rc;
+}
+
+static int
+merged_body(FILE *f, const void *arg)
+{
+	const struct merge *m = arg;
+
+	fputs("kind,name,counter,value\n", f);
+	for (guint i = 0; i < m->counts->len; i++) {
+		const struct mcount *c = g_ptr_array_index(m->counts, i);
+
+		csv_row(f, c->kind, c->name, "tx_frames", c->v[0]);
+		csv_row(f, c->kind, c->name, "tx_bytes", c->v[1]);
+		csv_row(f, c->kind, c->name, "rx_frames", c->v[2]);
+		csv_row(f, c->kind, c->name, "rx_bytes", c->v[3]);
+		for (guint r = 0; r < m->reasons->len; r++) {
+			const struct mreason *mr = g_ptr_array_index(m->reasons, r);
+			const uint64_t *v = g_hash_table_lookup(c->drops, mr->name);
+			char *counter;
+
+			if (!v || !*v)
+				continue;
+			counter = g_strconcat("drop_", mr->name, NULL);
+			csv_row(f, c->kind, c->name, counter, *v);
+			g_free(counter);
+		}
+	}
+	for (guint i = 0; i < m->rows->len; i++) {
+		fputs(g_array_index(m->rows, struct mrow, i).row, f);
+		putc('\n', f);
+	}
+	return 0;
+}
+
+int
+report_counters_merge(const struct net *net, const char *const *parts, int n,
+		      const char *path, struct report_totals *tot, char *err, size_t errlen)
+{
+	struct merge m;
+	int rc = 0;
+
+	(void)net;
+	memset(tot, 0, sizeof(*tot));
+	m.counts = g_ptr_array_new();
+	m.count_by = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	m.reasons = g_ptr_array_new();
+	m.reason_by = g_hash_table_new(g_str_hash, g_str_equal);
+	m.rows = g_array_new(FALSE, FALSE, sizeof(struct mrow));
+	m.seq = 0;
+	for (int i = 0; i < n && rc == 0; i++)
+		rc = merge_part(&m, parts[i], err, errlen);
+	if (rc == 0) {
+		g_ptr_array_sort(m.counts, mcount_cmp);
+		g_ptr_array_sort(m.reasons, mreason_cmp);
+		g_array_sort(m.rows, mrow_cmp);
+		rc = write_aside(path, merged_body, &m, err, errlen);
+	}
+	if (rc == 0) {
+		tot->nreasons = m.reasons->len;
+		tot->reasons = g_new0(char *, m.reasons->len + 1);
+		tot->drops = g_new0(uint64_t, m.reasons->len + 1);
+		for (guint r = 0; r < m.reasons->len; r++) {
+			const struct mreason *mr = g_ptr_array_index(m.reasons, r);
+
+			tot->reasons[r] = g_strdup(mr->name);
+			for (guint i = 0; i < m.counts->len; i++) {
+				const struct mcount *c = g_ptr_array_index(m.counts, i);
+				const uint64_t *v = g_hash_table_lookup(c->drops, mr->name);
+
+				tot->drops[r] += v ? *v : 0;
+			}
+		}
+		for (guint i = 0; i < m.counts->len; i++) {
+			const struct mcount *c = g_ptr_array_index(m.counts, i);
+
+			if (strcmp(c->kind, "link") != 0)
+				continue;
+			tot->tx_frames += c->v[0];
+			tot->tx_bytes += c->v[1];
+			tot->rx_frames += c->v[2];
+			tot->rx_bytes += c->v[3];
+		}
+	}
+	for (guint i = 0; i < m.counts->len; i++) {
+		struct mcount *c = g_ptr_array_index(m.counts, i);
+
+		g_free(c->stamp);
+		g_free(c->kind);
+		g_free(c->name);
+		g_hash_table_destroy(c->drops);
+		g_free(c);
+	}
+	for (guint i = 0; i < m.reasons->len; i++) {
+		struct mreason *r = g_ptr_array_index(m.reasons, i);
+
+		g_free(r->name);
+		g_free(r->stamp);
+		g_free(r);
+	}
+	for (guint i = 0; i < m.rows->len; i++)
+		g_free(g_array_index(m.rows, struct mrow, i).row);
+	g_ptr_array_free(m.counts, TRUE);
+	g_hash_table_destroy(m.count_by);
+	g_ptr_array_free(m.reasons, TRUE);
+	g_hash_table_destroy(m.reason_by);
+	g_array_free(m.rows, TRUE);
+	return rc;
+}
+
+void
+report_totals_free(struct report_totals *t)
+{
+	g_strfreev(t->reasons);
+	g_free(t->drops);
+	memset(t, 0, sizeof(*t));
+}
+
 /* ---- summary.json ---- */
 
 /*
@@ -228,6 +599,7 @@ add_fixed(JsonBuilder *b, const char *key, const char *fmt, double v)
 struct summary_args {
 	const struct net *net;
 	const struct run_summary *sum;
+	const struct report_totals *tot;
 	const char *const *pcaps;
 	size_t npcaps;
 };
@@ -255,13 +627,19 @@ summary_body(FILE *f, const void *arg)
 	if (localtime_r(&now, &tm))
 		strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S%z", &tm);
 
-	for (unsigned i = 0; i < net->nlinks; i++) {
+	for (unsigned i = 0; !a->tot && i < net->nlinks; i++) {
 		const struct counters *c = &net->links[i]->cnt;
 
 		tx_frames += c->tx_frames;
 		tx_bytes += c->tx_bytes;
 		rx_frames += c->rx_frames;
 		rx_bytes += c->rx_bytes;
+	}
+	if (a->tot) {
+		tx_frames = a->tot->tx_frames;
+		tx_bytes = a->tot->tx_bytes;
+		rx_frames = a->tot->rx_frames;
+		rx_bytes = a->tot->rx_bytes;
 	}
 
 	json_builder_begin_object(b);
@@ -331,20 +709,62 @@ summary_body(FILE *f, const void *arg)
 		}
 		json_builder_end_array(b);
 	}
+	if (sum->nprocs) {
+		/* A split run (doc/parallel.md): how it was split, what each process did. */
+		json_builder_set_member_name(b, "partition");
+		json_builder_begin_object(b);
+		add_str(b, "method", sum->partition);
+		add_u64(b, "processes", sum->nprocs);
+		add_u64(b, "cut_links", sum->cut_links);
+		json_builder_set_member_name(b, "lookahead_ns");
+		json_builder_add_int_value(b, sum->lookahead == SIM_TIME_NEVER ? -1 :
+					   (gint64)sum->lookahead);
+		json_builder_end_object(b);
+		json_builder_set_member_name(b, "processes");
+		json_builder_begin_array(b);
+		for (size_t i = 0; i < sum->nprocs; i++) {
+			const struct run_process *p = &sum->procs[i];
+
+			json_builder_begin_object(b);
+			add_u64(b, "rank", i);
+			add_u64(b, "nodes", p->nodes);
+			add_u64(b, "events", p->events);
+			add_fixed(b, "wall_s", "%.6f", p->wall_s);
+			add_fixed(b, "sync_wait_s", "%.6f", p->wait_s);
+			add_u64(b, "windows", p->windows);
+			add_u64(b, "frames_sent", p->frames_out);
+			add_u64(b, "frames_received", p->frames_in);
+			add_u64(b, "bytes_sent", p->bytes_out);
+			add_u64(b, "bytes_received", p->bytes_in);
+			json_builder_set_member_name(b, "peak_rss_kb");
+			json_builder_add_int_value(b, p->peak_rss_kb);
+			json_builder_end_object(b);
+		}
+		json_builder_end_array(b);
+	}
 	add_u64(b, "nodes", net->nnodes);
 	add_u64(b, "links", net->nlinks);
 
 	json_builder_set_member_name(b, "drops");
 	json_builder_begin_object(b);
-	tot = g_new(uint64_t, net->stats.nreasons + 1);
-	stats_drop_totals(&net->stats, tot);
-	for (uint32_t r = 0; r < net->stats.nreasons; r++) {
-		char *name = jsontext_utf8(stats_reason_name(&net->stats, r));
+	if (a->tot) {
+		for (unsigned r = 0; r < a->tot->nreasons; r++) {
+			char *name = jsontext_utf8(a->tot->reasons[r]);
 
-		add_u64(b, name, tot[r]);
-		g_free(name);
+			add_u64(b, name, a->tot->drops[r]);
+			g_free(name);
+		}
+	} else {
+		tot = g_new(uint64_t, net->stats.nreasons + 1);
+		stats_drop_totals(&net->stats, tot);
+		for (uint32_t r = 0; r < net->stats.nreasons; r++) {
+			char *name = jsontext_utf8(stats_reason_name(&net->stats, r));
+
+			add_u64(b, name, tot[r]);
+			g_free(name);
+		}
+		g_free(tot);
 	}
-	g_free(tot);
 	json_builder_end_object(b);
 
 	json_builder_set_member_name(b, "totals");
@@ -377,12 +797,14 @@ summary_body(FILE *f, const void *arg)
 
 int
 report_summary(const struct net *net, const struct run_summary *sum,
+	       const struct report_totals *tot,
 	       const char *const *pcaps, size_t npcaps, const char *path,
 	       char *err, size_t errlen)
 {
 	struct summary_args a = {
 		.net = net,
 		.sum = sum,
+		.tot = tot,
 		.pcaps = pcaps,
 		.npcaps = npcaps,
 	};

@@ -130,8 +130,11 @@ scn_ev_run(struct sim *sim, void *ctx, void *arg)
 		log_ev(net, ev, "link %s ended", ev->link->name);
 		break;
 	case SEV_APP:
-		/* entity_start() adds the instance to n->entities; we keep owning it. */
-		if (n && ev->ent)
+		/*
+		 * entity_start() adds the instance to n->entities; we keep owning
+		 * it.  In a split run, only in the node's process.
+		 */
+		if (n && ev->ent && !n->remote)
 			entity_start(ev->ent, n);
 		break;
 	case SEV_END_SIM:

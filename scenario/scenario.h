@@ -22,6 +22,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <glib.h>
+
 #include "sim/sim.h"
 
 struct net;
@@ -168,6 +170,37 @@ int scenario_deploy_write_check(const char *dir, char *err, size_t errlen);
  * loading it again with deploy.approach=coupled gives the other.
  */
 bool scenario_deploy_both(const struct scenario *s);
+
+/*
+ * A split run (doc/parallel.md): the part, 0 to nparts - 1, of every node
+ * of the scenario (its topology's and its scripts'), and the lookahead,
+ * the smallest delay of the links between parts.
+ */
+struct scn_partition {
+	unsigned nparts;
+	const char *method;	/* "domain" or "graph" */
+	GHashTable *part;	/* node name -> GUINT_TO_POINTER(part + 1) */
+	unsigned *nodes;	/* per part: its nodes */
+	unsigned cut;		/* links between parts */
+	sim_time_t lookahead;	/* their smallest delay; SIM_TIME_NEVER: none */
+	const char *lookahead_link;	/* the link that has it */
+};
+
+/* partition.c */
+
+/* Whether an event of s starts an entity of class kind `kind` ("crme"). */
+bool scenario_uses_kind(const struct scenario *s, const char *kind);
+
+/*
+ * Split the nodes of s into nparts parts, by method "domain", "graph" or
+ * NULL (domain when there are as many domains as parts, else graph); no
+ * link without delay is cut.  0, or -1 with err set.
+ */
+int scenario_partition(struct scenario *s, unsigned nparts, const char *method,
+		       struct scn_partition *p, char *err, size_t errlen);
+/* The part of the node named name (as net->rank_of; ctx: the partition). */
+int scenario_partition_rank(void *ctx, const char *name);
+void scenario_partition_free(struct scn_partition *p);
 /* Print deploy.script, the events of the scenario's <deploy>; -1 with err if it has none. */
 int scenario_deploy_print(const struct scenario *s, FILE *out, char *err, size_t errlen);
 

@@ -90,12 +90,14 @@ csv_num(double v, char *buf, size_t len)
 }
 
 static void
-row(FILE *f, const struct rae *r, const char *pfx, uint32_t cos, const struct rae_aspath *asp,
-    const struct rae_metric *m, double score)
+row(FILE *f, const char *key, const struct rae *r, const char *pfx, uint32_t cos,
+    const struct rae_aspath *asp, const struct rae_metric *m, double score)
 {
 	char d[G_ASCII_DTOSTR_BUF_SIZE], l[G_ASCII_DTOSTR_BUF_SIZE];
 	char b[G_ASCII_DTOSTR_BUF_SIZE], s[G_ASCII_DTOSTR_BUF_SIZE];
 
+	if (key)
+		fprintf(f, "%s\t", key);
 	fprintf(f, "%" PRIu32 ",%s,%" PRIu32 ",%" PRIu32, r->cfg->local_as, pfx, cos,
 		r->cfg->local_as);
 	for (; asp; asp = asp->rest)
@@ -118,9 +120,9 @@ slots_by_cos(const struct rae_config *c, unsigned *slot)
 	}
 }
 
-/* The rows of one RAE. */
+/* The rows of one RAE, each after key when not NULL (a split run's part). */
 static void
-rae_rows(FILE *f, struct rae *r)
+rae_rows(FILE *f, const char *key, struct rae *r)
 {
 	const struct rae_config *c = r->cfg;
 	struct rae_metric zero = rae_metric_zero();
@@ -139,13 +141,13 @@ rae_rows(FILE *f, struct rae *r)
 			unsigned s = slot[k], np;
 
 			if (v[i]->flags & RAE_DEST_LOCAL) {
-				row(f, r, pfx, c->dp[s].cos, NULL, &zero,
+				row(f, key, r, pfx, c->dp[s].cos, NULL, &zero,
 				    rae_score(&c->dp[s], &zero, c->flat));
 				continue;
 			}
 			np = rae_decide_ranked(&r->rib.dp, v[i], s, ranked, c->limit);
 			for (unsigned j = 0; j < np; j++)
-				row(f, r, pfx, c->dp[s].cos, rae_path_aspath(ranked[j]),
+				row(f, key, r, pfx, c->dp[s].cos, rae_path_aspath(ranked[j]),
 				    rae_path_metric(ranked[j], s),
 				    rae_score(&c->dp[s], rae_path_metric(ranked[j], s), c->flat));
 		}
@@ -174,7 +176,10 @@ paths_end(struct net *net, void *data)
 	struct rae_paths *rp = data;
 	GPtrArray *live = g_ptr_array_new();
 	struct rae *any = g_ptr_array_index(rp->raes, 0);
-	char *path = net_outfile(net, RAE_PATHS_FILE);
+	/* A split run: this process's RAEs, merged by process 0 (net_outfile_part). */
+	bool split = net_split(net);
+	char *path = split ? net_outfile_part(net, RAE_PATHS_FILE) : net_outfile(net, RAE_PATHS_FILE);
+	GString *key = g_string_new(NULL);
 	FILE *f = NULL;
 	bool bad;
 	int fd;
@@ -196,13 +201,23 @@ paths_end(struct net *net, void *data)
 			close(fd);
 		goto out;
 	}
+	if (split)
+		fputc('\t', f);
 	fputs("as,prefix,class,as_path,delay,loss,bandwidth,score\n", f);
-	for (guint i = 0; i < live->len; i++)
-		rae_rows(f, g_ptr_array_index(live, i));
+	for (guint i = 0; i < live->len; i++) {
+		struct rae *r = g_ptr_array_index(live, i);
+
+		/* As rae_order: the AS, the node's name, the instance's. */
+		g_string_printf(key, "%08" PRIx32, r->cfg->local_as);
+		net_key_str(key, r->e.node->name);
+		net_key_str(key, r->e.inst);
+		rae_rows(f, split ? key->str : NULL, r);
+	}
 	bad = ferror(f) != 0;
 	if (fclose(f) != 0 || bad)
 		entity_log(&any->e, LOG_ERROR, "cannot write %s: %s", path, strerror(errno));
 out:
+	g_string_free(key, TRUE);
 	g_free(path);
 	g_ptr_array_free(live, TRUE);
 }

@@ -1,0 +1,490 @@
+/*
+ * par.c - one run over several processes, on Open MPI (par.h,
+ * doc/parallel.md).
+ *
+ * A window: every process agrees on the earliest event pending anywhere,
+ * T (one MPI_Allreduce, which also carries whether a process stopped),
+ * then runs its events due before T + L, L the lookahead.  A frame that
+ * leaves a link towards another process's node during the window (at
+ * t >= T) is due at t + delay >= T + L: after the window.  It is packed
+ * into that process's buffer; at the window's end the buffers are
+ * exchanged (MPI_Alltoall of their sizes, MPI_Alltoallv of the bytes)
+ * and every frame received is put on its link's wire with the key it
+ * took when it left (sim.h): where it runs among the events of its
+ * instant does not depend on when it became known.
+ *
+ * One frame on the wire between processes:
+ *   u32 link id, u8 direction, 3 bytes zero, i64 due time, u64 key,
+ *   u32 length, then the frame's bytes
+ * in the host's byte order (the processes of one run run one program).
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <glib.h>
+
+#ifdef HAVE_MPI
+#include <mpi.h>
+#endif
+
+#include "par/par.h"
+#include "sim/net.h"
+
+#define REC_HEAD	32	/* bytes before a frame's own */
+
+static int p_rank, p_size = 1;
+#ifdef HAVE_MPI
+static bool p_inited;
+#endif
+
+bool
+par_built(void)
+{
+#ifdef HAVE_MPI
+	return true;
+#else
+	return false;
+#endif
+}
+
+#ifdef HAVE_MPI
+/* Whether a launcher started us: Open MPI's mpirun, or srun (PMI, PMIx). */
+static bool
+launched(void)
+{
+	static const char *const vars[] = {
+		"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE", NULL,
+	};
+
+	for (size_t i = 0; vars[i]; i++)
+		if (getenv(vars[i]))
+			return true;
+	return false;
+}
+#endif
+
+int
+par_init(int *argc, char ***argv)
+{
+#ifdef HAVE_MPI
+	if (!launched())
+		return 0;
+	if (MPI_Init(argc, argv) != MPI_SUCCESS) {
+		fprintf(stderr, "cometsim: MPI_Init failed\n");
+		return -1;
+	}
+	p_inited = true;
+	MPI_Comm_rank(MPI_COMM_WORLD, &p_rank);
+	MPI_Comm_size(MPI_COMM_WORLD, &p_size);
+	/* A failure is reported as the program's own, not as an MPI abort. */
+	MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_ARE_FATAL);
+#else
+	(void)argc;
+	(void)argv;
+#endif
+	return 0;
+}
+
+void
+par_fini(void)
+{
+#ifdef HAVE_MPI
+	if (p_inited) {
+		p_inited = false;
+		MPI_Finalize();
+	}
+#endif
+}
+
+int
+par_rank(void)
+{
+	return p_rank;
+}
+
+int
+par_size(void)
+{
+	return p_size;
+}
+
+void
+par_abort(int code)
+{
+#ifdef HAVE_MPI
+	if (p_inited && p_size > 1) {
+		fflush(NULL);
+		MPI_Abort(MPI_COMM_WORLD, code);
+	}
+#endif
+	exit(code);
+}
+
+void
+par_barrier(void)
+{
+#ifdef HAVE_MPI
+	if (p_size > 1)
+		MPI_Barrier(MPI_COMM_WORLD);
+#endif
+}
+
+#ifdef HAVE_MPI
+static int64_t
+reduce(int64_t v, MPI_Op op)
+{
+	int64_t out = v;
+
+	if (p_size > 1)
+		MPI_Allreduce(&v, &out, 1, MPI_INT64_T, op, MPI_COMM_WORLD);
+	return out;
+}
+#endif
+
+int64_t
+par_min(int64_t v)
+{
+#ifdef HAVE_MPI
+	return reduce(v, MPI_MIN);
+#else
+	return v;
+#endif
+}
+
+int64_t
+par_max(int64_t v)
+{
+#ifdef HAVE_MPI
+	return reduce(v, MPI_MAX);
+#else
+	return v;
+#endif
+}
+
+int64_t
+par_sum(int64_t v)
+{
+#ifdef HAVE_MPI
+	return reduce(v, MPI_SUM);
+#else
+	return v;
+#endif
+}
+
+void
+par_gather(const void *buf, size_t n, uint8_t ***out, size_t **len)
+{
+	*out = NULL;
+	*len = NULL;
+#ifdef HAVE_MPI
+	if (p_size > 1) {
+		uint64_t mine = n, *all = NULL;
+
+		if (p_rank == 0)
+			all = g_new(uint64_t, p_size);
+		MPI_Gather(&mine, 1, MPI_UINT64_T, all, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+		if (p_rank == 0) {
+			*out = g_new0(uint8_t *, p_size);
+			*len = g_new0(size_t, p_size);
+			for (int r = 0; r < p_size; r++) {
+				(*len)[r] = all[r];
+				(*out)[r] = g_malloc(all[r] + 1);
+			}
+			memcpy((*out)[0], buf, n);
+			for (int r = 1; r < p_size; r++) {
+				/* One message a process, in pieces that fit an int. */
+				size_t off = 0;
+
+				while (off < all[r]) {
+					int piece = all[r] - off > (1u << 30) ? 1 << 30 : (int)(all[r] - off);
+
+					MPI_Recv((*out)[r] + off, piece, MPI_BYTE, r, 7, MPI_COMM_WORLD,
+						 MPI_STATUS_IGNORE);
+					off += piece;
+				}
+			}
+			g_free(all);
+		} else {
+			size_t off = 0;
+
+			while (off < n) {
+				int piece = n - off > (1u << 30) ? 1 << 30 : (int)(n - off);
+
+				MPI_Send((const uint8_t *)buf + off, piece, MPI_BYTE, 0, 7, MPI_COMM_WORLD);
+				off += piece;
+			}
+		}
+		return;
+	}
+#endif
+	*out = g_new0(uint8_t *, 1);
+	*len = g_new0(size_t, 1);
+	(*out)[0] = g_memdup2(buf, n);
+	(*len)[0] = n;
+}
+
+/* ---- the split run ---- */
+
+struct par_run {
+	struct net *net;
+	struct sim *sim;
+	sim_time_t lookahead;
+	GByteArray **out;	/* per process: frames for it this window */
+	int32_t *node_rank;	/* per node id: its process; -1: not asked yet */
+	size_t nnode_rank;
+	struct par_stats st;
+};
+
+#ifdef HAVE_MPI
+static double
+mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+#endif
+
+static int
+node_rank(struct par_run *pr, const struct node *n)
+{
+	if (n->id >= pr->nnode_rank) {
+		size_t old = pr->nnode_rank, cap = old ? old : 64;
+
+		while (cap <= n->id)
+			cap *= 2;
+		pr->node_rank = g_renew(int32_t, pr->node_rank, cap);
+		for (size_t i = old; i < cap; i++)
+			pr->node_rank[i] = -1;
+		pr->nnode_rank = cap;
+	}
+	if (pr->node_rank[n->id] < 0)
+		pr->node_rank[n->id] = pr->net->rank_of(pr->net->rank_ctx, n->name);
+	return pr->node_rank[n->id];
+}
+
+/* net->xsend: a frame towards a node of another process (p->when, p->key set). */
+static void
+xsend(void *ctx, struct link_dir *ld, struct pkt *p)
+{
+	struct par_run *pr = ctx;
+	struct link *l = ld->link;
+	int to = node_rank(pr, l->end[1 - ld->side]->node);
+	uint8_t head[REC_HEAD];
+	uint32_t id = l->id, len = p->len;
+	int64_t when = p->when;
+	uint64_t key = p->key;
+
+	memset(head, 0, sizeof(head));
+	memcpy(head, &id, 4);
+	head[4] = (uint8_t)ld->side;
+	memcpy(head + 8, &when, 8);
+	memcpy(head + 16, &key, 8);
+	memcpy(head + 24, &len, 4);
+	g_byte_array_append(pr->out[to], head, sizeof(head));
+	g_byte_array_append(pr->out[to], p->data, p->len);
+	pr->st.frames_out++;
+	pr->st.bytes_out += sizeof(head) + p->len;
+	pkt_free(p);
+}
+
+#ifdef HAVE_MPI
+/* Put the frames another process sent on their links' wires here. */
+static void
+take_frames(struct par_run *pr, const uint8_t *b, size_t n)
+{
+	size_t off = 0;
+
+	while (off + REC_HEAD <= n) {
+		uint32_t id, len;
+		int64_t when;
+		uint64_t key;
+		struct pkt *p;
+
+		memcpy(&id, b + off, 4);
+		memcpy(&when, b + off + 8, 8);
+		memcpy(&key, b + off + 16, 8);
+		memcpy(&len, b + off + 24, 4);
+		if (id >= pr->net->nlinks || off + REC_HEAD + len > n) {
+			fprintf(stderr, "cometsim: process %d: a frame from another process names "
+				"link %u of %u, or is cut: the processes do not run the same network\n",
+				p_rank, id, pr->net->nlinks);
+			par_abort(1);
+		}
+		p = pkt_from(b + off + REC_HEAD, len);
+		p->when = when;
+		p->key = key;
+		link_xrecv(&pr->net->links[id]->dir[b[off + 4] & 1], p);
+		pr->st.frames_in++;
+		pr->st.bytes_in += REC_HEAD + len;
+		off += REC_HEAD + len;
+	}
+}
+
+#endif
+
+struct par_run *
+par_run_attach(struct net *net, sim_time_t lookahead)
+{
+	struct par_run *pr;
+
+	if (p_size <= 1)
+		return NULL;
+	pr = g_new0(struct par_run, 1);
+	pr->net = net;
+	pr->sim = net->sim;
+	pr->lookahead = lookahead;
+	pr->out = g_new0(GByteArray *, p_size);
+	for (int r = 0; r < p_size; r++)
+		pr->out[r] = g_byte_array_new();
+	net->xsend = xsend;
+	net->xsend_ctx = pr;
+	sim_set_local(net->sim, net_actor_local, net);
+	return pr;
+}
+
+#ifdef HAVE_MPI
+/* Hand every process what this one sent it during the window, and take what it got. */
+static void
+exchange(struct par_run *pr)
+{
+	int *scount = g_new(int, p_size), *rcount = g_new(int, p_size);
+	int *sdisp = g_new(int, p_size), *rdisp = g_new(int, p_size);
+	uint8_t *sbuf, *rbuf;
+	size_t stot = 0, rtot = 0;
+
+	for (int r = 0; r < p_size; r++) {
+		if (pr->out[r]->len > (guint)(1u << 30)) {
+			fprintf(stderr, "cometsim: process %d: more than 1 GiB of frames for process "
+				"%d in one window\n", p_rank, r);
+			par_abort(1);
+		}
+		scount[r] = (int)pr->out[r]->len;
+		sdisp[r] = (int)stot;
+		stot += scount[r];
+	}
+	MPI_Alltoall(scount, 1, MPI_INT, rcount, 1, MPI_INT, MPI_COMM_WORLD);
+	for (int r = 0; r < p_size; r++) {
+		rdisp[r] = (int)rtot;
+		rtot += rcount[r];
+	}
+	if (stot > INT32_MAX || rtot > INT32_MAX) {
+		fprintf(stderr, "cometsim: process %d: more than 2 GiB of frames in one window\n",
+			p_rank);
+		par_abort(1);
+	}
+	sbuf = g_malloc(stot + 1);
+	rbuf = g_malloc(rtot + 1);
+	for (int r = 0; r < p_size; r++) {
+		memcpy(sbuf + sdisp[r], pr->out[r]->data, pr->out[r]->len);
+		g_byte_array_set_size(pr->out[r], 0);
+	}
+	MPI_Alltoallv(sbuf, scount, sdisp, MPI_BYTE, rbuf, rcount, rdisp, MPI_BYTE,
+		      MPI_COMM_WORLD);
+	/* By process: one direction of a link has one sender, its frames in order. */
+	for (int r = 0; r < p_size; r++)
+		take_frames(pr, rbuf + rdisp[r], rcount[r]);
+	g_free(sbuf);
+	g_free(rbuf);
+	g_free(scount);
+	g_free(rcount);
+	g_free(sdisp);
+	g_free(rdisp);
+}
+#endif
+
+enum sim_stop_reason
+par_run(struct par_run *pr, sim_time_t end)
+{
+#ifdef HAVE_MPI
+	struct sim *sim = pr->sim;
+	enum sim_stop_reason why;
+	int64_t flag = 0;	/* 1: stopped (sim_stop), 2: interrupted */
+
+	if (end > SIM_TIME_LIMIT)
+		end = SIM_TIME_LIMIT;
+	for (;;) {
+		/* Agree on the earliest event anywhere, and on whether to stop. */
+		int64_t in[2], res[2];
+		sim_time_t next, horizon;
+		double t0 = mono_s();
+
+		in[0] = sim_next_time(sim);
+		in[1] = -flag;
+		MPI_Allreduce(in, res, 2, MPI_INT64_T, MPI_MIN, MPI_COMM_WORLD);
+		pr->st.wait_s += mono_s() - t0;
+		next = res[0];
+		if (-res[1] == 2) {
+			sim_interrupt();
+			why = SIM_STOP_INTERRUPTED;
+			break;
+		}
+		if (-res[1] == 1) {
+			why = SIM_STOP_REQUESTED;
+			break;
+		}
+		if (next == SIM_TIME_NEVER) {
+			/* Nothing left anywhere: time is that of the last event run. */
+			sim_time_t last = par_max(sim_now(sim));
+
+			sim_advance(sim, last);
+			why = SIM_STOP_EMPTY;
+			break;
+		}
+		if (next > end) {
+			/* The end time, with nothing due before it anywhere. */
+			sim_set_horizon(sim, SIM_TIME_NEVER);
+			why = sim_run(sim, end);
+			if (why == SIM_STOP_EMPTY) {
+				sim_advance(sim, end);
+				why = SIM_STOP_END_TIME;
+			}
+			break;
+		}
+		horizon = sim_time_add(next, pr->lookahead);
+		if (horizon > end)
+			horizon = end + 1;
+		sim_set_horizon(sim, horizon);
+		why = sim_run(sim, end);
+		pr->st.windows++;
+		if (why == SIM_STOP_REQUESTED)
+			flag = 1;
+		else if (why == SIM_STOP_INTERRUPTED)
+			flag = 2;
+		t0 = mono_s();
+		exchange(pr);
+		pr->st.wait_s += mono_s() - t0;
+	}
+	sim_set_horizon(sim, SIM_TIME_NEVER);
+	return why;
+#else
+	(void)pr;
+	(void)end;
+	return SIM_STOP_EMPTY;
+#endif
+}
+
+void
+par_run_stats(const struct par_run *pr, struct par_stats *st)
+{
+	*st = pr->st;
+}
+
+void
+par_run_free(struct par_run *pr)
+{
+	if (!pr)
+		return;
+	pr->net->xsend = NULL;
+	sim_set_local(pr->sim, NULL, NULL);
+	for (int r = 0; r < p_size; r++)
+		g_byte_array_free(pr->out[r], TRUE);
+	g_free(pr->out);
+	g_free(pr->node_rank);
+	g_free(pr);
+}
