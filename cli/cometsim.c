@@ -52,6 +52,7 @@
 #include "sweep/sweep.h"
 #include "validate/validate.h"
 #include "entities/registry.h"
+#include "entities/requests.h"
 #include "output/output.h"
 #include "par/par.h"
 #include "output/term.h"
@@ -1166,6 +1167,15 @@ taps_summary_free(struct run_bridge *br, size_t n)
  * or the half of a deployment of approach "both" to run (its outputs go
  * to the folder of that name in the output folder).
  */
+/* A split run's files of the entity families that process 0 merges (output_opts). */
+static int
+merge_parts(void *ctx, const char *dir, int nranks, char *(*claim)(void *, const char *),
+	    void *claim_ctx, char *err, size_t errlen)
+{
+	(void)ctx;
+	return requests_merge(dir, nranks, claim, claim_ctx, err, errlen);
+}
+
 /*
  * The processes of a split run other than 0 say nothing while they load
  * what process 0 loads too: it says what is wrong once.
@@ -1261,9 +1271,7 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 			why_not = "stops after a number of events (max_events)";
 		else if (opts.timeseries)
 			why_not = "samples time series (timeseries)";
-		else if (scenario_uses_kind(scn, "crme"))
-			why_not = "has CRMEs (the coupled approach: its requests' AS paths are "
-				  "put together from every CRME's sessions)";
+
 		if (why_not) {
 			fprintf(stderr, "%s: %s: a run split over processes cannot yet be one that "
 				"%s: run it in one process (doc/parallel.md)\n", log_prog(),
@@ -1365,6 +1373,8 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 	oo.nranks = nranks;
 	oo.barrier = par_barrier;
 	oo.max = par_max;
+	oo.merge = merge_parts;
+	oo.merge_ctx = NULL;
 	/* A split run: process 0 takes the directory, then the others join it. */
 	out = rank == 0 ? output_open(net, &oo, err, sizeof(err)) : NULL;
 	if (rank == 0 && !out)

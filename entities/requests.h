@@ -128,4 +128,17 @@ void requests_way_final(struct entity *e, struct request_rec *r);
 /* The word of an outcome ("complete", ...). */
 const char *requests_outcome_name(enum req_outcome o);
 
+/*
+ * A split run (doc/parallel.md), process 0, every process's part written
+ * in dir: requests.csv as one process writes it.  Each process wrote down
+ * what its clients and CRMEs did with the table, each step after its place
+ * in the run (struct stats_stamp), and its records; they are done again
+ * here in the run's order, on one table: the CRMEs' ways are those one
+ * process finds.  claim(ctx, name) gives the path of a file the run makes
+ * (the output layer's, output_claim), NULL when refused.  The parts are
+ * removed.  0, or -1 with err set.
+ */
+int requests_merge(const char *dir, int nranks, char *(*claim)(void *ctx, const char *name),
+		   void *ctx, char *err, size_t errlen);
+
 #endif /* ENTITIES_REQUESTS_H */

@@ -136,6 +136,10 @@ struct output {
 	int rank, nranks;
 	void (*barrier)(void);
 	int64_t (*pmax)(int64_t v);
+	int (*merge)(void *ctx, const char *dir, int nranks,
+		     char *(*claim)(void *claim_ctx, const char *name), void *claim_ctx,
+		     char *err, size_t errlen);
+	void *merge_ctx;
 	FILE *partf;		/* this process's part of the log */
 	char *partbuf;
 	/*
@@ -1171,6 +1175,17 @@ part_merge_log(struct output *o, char *err, size_t errlen)
 	return rc;
 }
 
+/* The claim of a merge hook (output_opts): a file of the run, written down first. */
+static char *
+part_claim(void *ctx, const char *name)
+{
+	struct output *o = ctx;
+
+	if (name_foreign(o, name) || mark_add(o, name) != 0)
+		return NULL;
+	return g_build_filename(o->dir, name, NULL);
+}
+
 static gint
 g_strcmp0_ptr(gconstpointer a, gconstpointer b)
 {
@@ -1354,6 +1369,8 @@ output_open(struct net *net, const struct output_opts *opts, char *err,
 	o->nranks = opts->nranks > 1 ? opts->nranks : 1;
 	o->barrier = opts->barrier;
 	o->pmax = opts->max;
+	o->merge = opts->merge;
+	o->merge_ctx = opts->merge_ctx;
 	if (o->nranks > 1 && opts->timeseries) {
 		snprintf(err, errlen, "timeseries.csv is not written by a run split over "
 			 "processes yet: run it in one process (doc/parallel.md)");
@@ -1513,6 +1530,11 @@ part_close(struct output *o, const struct run_summary *sum, const char **files, 
 		g_free(path);
 		g_strfreev(parts);
 		if (rc == 0 && part_merge_all_rows(o, err, sizeof(err)) != 0) {
+			out_error(o, err);
+			rc = -1;
+		}
+		if (rc == 0 && o->merge &&
+		    o->merge(o->merge_ctx, o->dir, o->nranks, part_claim, o, err, sizeof(err)) != 0) {
 			out_error(o, err);
 			rc = -1;
 		}

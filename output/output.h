@@ -36,6 +36,17 @@ struct output_opts {
 	int rank, nranks;
 	void (*barrier)(void);
 	int64_t (*max)(int64_t v);
+	/*
+	 * Process 0 of a split run, every part written and the log, counters
+	 * and rows files merged, before summary.json: what else is merged
+	 * (the entity families' files, requests.csv); claim(claim_ctx, name)
+	 * gives the path of a file of the run (output_claim).  0, or -1 with
+	 * err set: the run fails.  NULL: nothing.
+	 */
+	int (*merge)(void *ctx, const char *dir, int nranks,
+		     char *(*claim)(void *claim_ctx, const char *name), void *claim_ctx,
+		     char *err, size_t errlen);
+	void *merge_ctx;
 };
 
 /* What summary.json records beyond the counters. */

@@ -290,6 +290,15 @@ scenario_free(struct scenario *s)
 		g_free(d);
 	}
 	g_ptr_array_free(s->domains, TRUE);
+	for (guint i = 0; s->parts && i < s->parts->len; i++) {
+		struct scn_part *pt = g_ptr_array_index(s->parts, i);
+
+		g_strfreev(pt->patterns);
+		g_free(pt);
+	}
+	if (s->parts)
+		g_ptr_array_free(s->parts, TRUE);
+	g_free(s->part_method);
 	for (guint i = 0; i < s->params->len; i++) {
 		struct scn_param *p = g_ptr_array_index(s->params, i);
 

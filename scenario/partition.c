@@ -144,6 +144,133 @@ domains_spread(struct scenario *s, const struct pgraph *g, unsigned *dom)
 	(void)s;
 }
 
+/*
+ * <partition> with <part>s: part i runs in process i mod nparts; every
+ * node in exactly one part.  The process of each node in proc[], or -1
+ * with err set.
+ */
+static int
+explicit_parts(struct scenario *s, unsigned nparts, unsigned *proc, char *err, size_t errlen)
+{
+	GPtrArray *specs = g_ptr_array_new_with_free_func((GDestroyNotify)g_pattern_spec_free);
+	bool *used;
+	int rc = 0;
+
+	used = g_new0(bool, 1);
+	for (guint i = 0; i < s->parts->len; i++) {
+		const struct scn_part *pt = g_ptr_array_index(s->parts, i);
+
+		for (guint k = 0; pt->patterns[k]; k++)
+			g_ptr_array_add(specs, g_pattern_spec_new(pt->patterns[k]));
+	}
+	used = g_renew(bool, used, specs->len + 1);
+	memset(used, 0, (specs->len + 1) * sizeof(bool));
+	for (guint n = 0; n < s->nodes->len && rc == 0; n++) {
+		const struct scn_node *sn = g_ptr_array_index(s->nodes, n);
+		int found = -1, found_line = 0;
+		guint sp = 0;
+
+		for (guint i = 0; i < s->parts->len && rc == 0; i++) {
+			const struct scn_part *pt = g_ptr_array_index(s->parts, i);
+			bool hit = false;
+
+			for (guint k = 0; pt->patterns[k]; k++, sp++)
+				if (g_pattern_spec_match_string(g_ptr_array_index(specs, sp), sn->name)) {
+					hit = true;
+					used[sp] = true;
+				}
+			if (!hit)
+				continue;
+			if (found >= 0 && found != (int)i) {
+				snprintf(err, errlen, "%s:%d: node %s is in this <part> and in the one "
+					 "at line %d", pt->file, pt->line, sn->name, found_line);
+				rc = -1;
+			}
+			found = (int)i;
+			found_line = pt->line;
+		}
+		if (rc == 0 && found < 0) {
+			snprintf(err, errlen, "%s:%d: node %s is in no <part>: every node of the "
+				 "scenario goes in one", s->part_file, s->part_line, sn->name);
+			rc = -1;
+		}
+		if (rc == 0)
+			proc[n] = (unsigned)found % nparts;
+	}
+	/* A pattern that matches nothing is most likely a typo. */
+	for (guint i = 0, sp = 0; i < s->parts->len && rc == 0; i++) {
+		const struct scn_part *pt = g_ptr_array_index(s->parts, i);
+
+		for (guint k = 0; pt->patterns[k] && rc == 0; k++, sp++)
+			if (!used[sp]) {
+				snprintf(err, errlen, "%s:%d: <part> nodes \"%s\" matches no node of "
+					 "the scenario", pt->file, pt->line, pt->patterns[k]);
+				rc = -1;
+			}
+	}
+	g_free(used);
+	g_ptr_array_free(specs, TRUE);
+	return rc;
+}
+
+/* The cut of a partition: the links between processes, their smallest delay. */
+static void
+partition_cut(struct scenario *s, const struct pgraph *g, const unsigned *proc,
+	      struct scn_partition *p)
+{
+	p->lookahead = SIM_TIME_NEVER;
+	for (unsigned l = 0; l < g->nl; l++) {
+		const struct scn_link *sl = g_ptr_array_index(s->links, l);
+
+		if (proc[g->ends[l][0]] == proc[g->ends[l][1]])
+			continue;
+		p->cut++;
+		if (sl->p.delay < p->lookahead) {
+			p->lookahead = sl->p.delay;
+			p->lookahead_link = sl->name;
+		}
+	}
+}
+
+static int
+partition_explicit(struct scenario *s, struct pgraph *g, unsigned nparts,
+		   struct scn_partition *p, char *err, size_t errlen)
+{
+	unsigned *proc = g_new0(unsigned, g->n + 1);
+	int rc = explicit_parts(s, nparts, proc, err, errlen);
+
+	for (unsigned l = 0; l < g->nl && rc == 0; l++) {
+		const struct scn_link *sl = g_ptr_array_index(s->links, l);
+		unsigned a = g->ends[l][0], b = g->ends[l][1];
+
+		if (proc[a] != proc[b] && sl->p.delay == 0) {
+			snprintf(err, errlen, "%s:%d: link \"%s\" joins %s (process %u) and %s "
+				 "(process %u) and has no delay: a link between processes needs "
+				 "one, the time by which one process may run ahead of the other; "
+				 "give it a delay or put both ends in one <part> (doc/parallel.md)",
+				 sl->file, sl->line, sl->name, sl->node[0], proc[a], sl->node[1],
+				 proc[b]);
+			rc = -1;
+		}
+	}
+	if (rc == 0) {
+		p->nparts = nparts;
+		p->method = "explicit";
+		p->part = g_hash_table_new(g_str_hash, g_str_equal);
+		p->nodes = g_new0(unsigned, nparts);
+		for (unsigned i = 0; i < g->n; i++) {
+			struct scn_node *sn = g_ptr_array_index(s->nodes, i);
+
+			g_hash_table_insert(p->part, sn->name, GUINT_TO_POINTER(proc[i] + 1));
+			p->nodes[proc[i]]++;
+		}
+		partition_cut(s, g, proc, p);
+	}
+	g_free(proc);
+	pgraph_free(g);
+	return rc;
+}
+
 int
 scenario_partition(struct scenario *s, unsigned nparts, const char *method,
 		   struct scn_partition *p, char *err, size_t errlen)
@@ -162,6 +289,10 @@ scenario_partition(struct scenario *s, unsigned nparts, const char *method,
 		return -1;
 	}
 	n = g.n;
+	if (!method)
+		method = s->part_method;
+	if (s->parts && s->parts->len)
+		return partition_explicit(s, &g, nparts, p, err, errlen);
 	up = g_new(unsigned, n + 1);
 	dom = g_new(unsigned, n + 1);
 	for (unsigned i = 0; i < n; i++) {

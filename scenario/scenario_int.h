@@ -124,6 +124,13 @@ struct scn_domain {
 	int line;
 };
 
+/* A <part> of a <partition>: the nodes whose names match its patterns. */
+struct scn_part {
+	char **patterns;	/* globs (* and ?), as written */
+	const char *file;
+	int line;
+};
+
 struct scn_iface {
 	char *name;
 	enum iface_kind kind;
@@ -234,6 +241,14 @@ struct scenario {
 	struct link_params ldef_p;
 	char *topo_name;
 	GPtrArray *domains;	/* struct scn_domain* */
+	/*
+	 * <partition> (doc/parallel.md): its method, or its parts (struct
+	 * scn_part*, in file order); NULL/empty when the scenario has none.
+	 */
+	char *part_method;
+	GPtrArray *parts;
+	const char *part_file;
+	int part_line;
 	GPtrArray *nodes;	/* struct scn_node*, topology then script */
 	GPtrArray *links;	/* struct scn_link* */
 	GPtrArray *events;	/* struct scn_event*, sorted by (t, seq) */

@@ -1101,6 +1101,74 @@ parse_events(struct scn_ld *ld, xmlNode *ev, const char *file)
 	return 0;
 }
 
+/*
+ * <partition method="domain|graph"/> or <partition> with <part nodes="..."/>
+ * children (doc/parallel.md); which node goes where is checked when a run
+ * is split (scenario_partition), against every node the scenario has.
+ */
+static int
+parse_partition(struct scn_ld *ld, xmlNode *e, const char *file)
+{
+	struct scenario *s = ld->s;
+	char *method;
+
+	if (attr(ld, e, file, "method", &method) < 0)
+		return -1;
+	s->part_file = file;
+	s->part_line = line_of(e);
+	s->parts = g_ptr_array_new();
+	for (xmlNode *c = e->children; c; c = c->next) {
+		struct scn_part *pt;
+		char *nodes;
+
+		if (!is_elem(c, "part"))
+			continue;
+		if (attr(ld, c, file, "nodes", &nodes) < 0) {
+			g_free(method);
+			return -1;
+		}
+		pt = g_new0(struct scn_part, 1);
+		pt->patterns = g_strsplit_set(g_strstrip(nodes), " \t\n", -1);
+		g_free(nodes);
+		/* Blanks between names: no empty pattern. */
+		{
+			guint k = 0;
+
+			for (guint j = 0; pt->patterns[j]; j++) {
+				if (pt->patterns[j][0])
+					pt->patterns[k++] = pt->patterns[j];
+				else
+					g_free(pt->patterns[j]);
+			}
+			pt->patterns[k] = NULL;
+		}
+		pt->file = file;
+		pt->line = line_of(c);
+		g_ptr_array_add(s->parts, pt);
+		if (!pt->patterns[0]) {
+			g_free(method);
+			return scn_error(ld, file, pt->line, "<part> names no node (nodes=\"\")");
+		}
+	}
+	if (method && strcmp(method, "domain") != 0 && strcmp(method, "graph") != 0) {
+		int rc = scn_error(ld, file, s->part_line, "<partition> method \"%s\": one of "
+				   "domain, graph (or <part> elements, without method)", method);
+
+		g_free(method);
+		return rc;
+	}
+	if (method && s->parts->len) {
+		g_free(method);
+		return scn_error(ld, file, s->part_line, "<partition> has method= and <part> "
+				 "elements: one or the other");
+	}
+	if (!method && !s->parts->len)
+		return scn_error(ld, file, s->part_line, "<partition> has neither method= nor "
+				 "<part> elements");
+	s->part_method = method;
+	return 0;
+}
+
 static int
 parse_scenario(struct scn_ld *ld, xmlNode *root, const char *file)
 {
@@ -1113,8 +1181,10 @@ parse_scenario(struct scn_ld *ld, xmlNode *root, const char *file)
 		[RO_REALTIME] = "realtime", [RO_REALTIME_BOUND] = "realtime_bound",
 	};
 	struct scenario *s = ld->s;
-	xmlNode *seen[4] = { NULL, NULL, NULL, NULL };	/* topology, run, linkdefaults, deploy */
-	static const char *const once[4] = { "topology", "run", "linkdefaults", "deploy" };
+	/* topology, run, linkdefaults, deploy, partition */
+	xmlNode *seen[5] = { NULL, NULL, NULL, NULL, NULL };
+	static const char *const once[5] = { "topology", "run", "linkdefaults", "deploy",
+					     "partition" };
 	char *name;
 
 	if (xml_validate(ld, file, root) < 0 || parse_params(ld, root, file) < 0)
@@ -1130,7 +1200,7 @@ parse_scenario(struct scn_ld *ld, xmlNode *root, const char *file)
 	/* Shortest-path unless a topology says otherwise: scripts' routers need it. */
 	s->auto_routes = true;
 	for (xmlNode *c = root->children; c; c = c->next) {
-		for (int k = 0; k < 4; k++) {
+		for (int k = 0; k < 5; k++) {
 			if (!is_elem(c, once[k]))
 				continue;
 			if (seen[k])
@@ -1191,6 +1261,8 @@ parse_scenario(struct scn_ld *ld, xmlNode *root, const char *file)
 			return -1;
 	}
 	if (seen[3] && (scn_deploy_parse(ld, seen[3], file) < 0 || scn_deploy_plan(ld) < 0))
+		return -1;
+	if (seen[4] && parse_partition(ld, seen[4], file) < 0)
 		return -1;
 	return 0;
 }

@@ -1,0 +1,150 @@
+#!/bin/sh
+# mpi.sh - one run split over processes gives the outputs of one process
+# (doc/parallel.md): figure 10, topology 2 (a curling script that starts
+# routers and links while it runs), a generated graph of 1 000 routers, an
+# RAE and CME network (rae-paths.csv merged from the parts) and figure 10
+# split by an explicit <partition>, each run with mpirun -np 1, 2 and 4
+# and compared file by file with the run without mpirun: every pcap,
+# log.txt, counters.csv, the per-run CSVs, the curling clients' files.
+# Then what a split run refuses: a link without delay between two
+# processes' nodes, a <part> that misses a node, what it cannot split yet.
+# Skipped when the program is built without Open MPI (--enable-mpi).
+. "${top_srcdir:-.}/tests/scenarios/lib.sh"
+
+if [ "${COMETSIM_MPI:-no}" != yes ]; then
+	echo "SKIP: cometsim is built without Open MPI (configure --enable-mpi)"
+	cleanup
+	exit 77
+fi
+# The captures are read with the project's dissector: CURLING and COMET
+# frames are otherwise taken for other protocols and called malformed.
+lua="$top_srcdir/output/wireshark/cometsim.lua"
+printf '#!/bin/sh\nexec "%s" -X "lua_script:%s" "$@"\n' "$TSHARK" "$lua" >"$T/tshark-lua"
+chmod +x "$T/tshark-lua"
+TSHARK=$T/tshark-lua
+# As root (CI) mpirun wants to be told; more processes than cores is fine.
+mpi() {
+	n=$1
+	shift
+	OMPI_MCA_rmaps_base_oversubscribe=1 "${MPIRUN:-mpirun}" --allow-run-as-root \
+		--oversubscribe -np "$n" "$@" </dev/null
+}
+
+# differing A B: the files of run A that run B lacks or has otherwise, and
+# those B has that A lacks (summary.json and the marker aside: the first
+# counts the processes' events and times, the second lists the parts).
+differing() {
+	(cd "$T/$1" && find . -type f ! -name summary.json ! -name .cometsim-run | LC_ALL=C sort) \
+		>"$T/files.a"
+	(cd "$T/$2" && find . -type f ! -name summary.json ! -name .cometsim-run | LC_ALL=C sort) \
+		>"$T/files.b"
+	while IFS= read -r f; do
+		cmp -s "$T/$1/$f" "$T/$2/$f" || echo "$f"
+	done <"$T/files.a"
+	comm -13 "$T/files.a" "$T/files.b"
+}
+
+split_same() {
+	s=$1
+	name=$2
+	shift 2
+	"$COMETSIM" run "$top_srcdir/scenarios/$s.xml" --out "$T/$name" --quiet "$@" \
+		>"$T/out" 2>&1 || fail "$name: the run in one process exited $? ($(head -c 300 "$T/out"))"
+	nf=$(cd "$T/$name" && find . -type f | wc -l)
+	check "$name: the run in one process wrote its outputs ($nf files)" [ "$nf" -gt 3 ]
+	captures_ok "$T/$name" "$name"
+	for n in 1 2 4; do
+		st=0
+		mpi "$n" "$COMETSIM" run "$top_srcdir/scenarios/$s.xml" --out "$T/$name-$n" \
+			--quiet "$@" >"$T/out" 2>&1 || st=$?
+		check "$name, $n processes: exit 0 ($(head -c 300 "$T/out"))" [ "$st" -eq 0 ]
+		differing "$name" "$name-$n" >"$T/diff"
+		check "$name, $n processes: every output the same ($(head -n 5 "$T/diff" | tr '\n' ' '))" \
+			[ ! -s "$T/diff" ]
+		np=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1])).get("processes", [])))' \
+			"$T/$name-$n/summary.json" 2>/dev/null)
+		want=$n
+		[ "$n" -eq 1 ] && want=0
+		check "$name, $n processes: summary.json lists $want of them ($np)" [ "${np:-x}" = "$want" ]
+		parts=$(find "$T/$name-$n" -name '.*.part*' | wc -l)
+		check "$name, $n processes: no part left in the run directory ($parts)" [ "$parts" -eq 0 ]
+	done
+	# Split for real: frames crossed between processes, and each process ran events.
+	crossed=$(python3 -c 'import json,sys; print(sum(p["frames_sent"] for p in json.load(open(sys.argv[1]))["processes"]))' \
+		"$T/$name-2/summary.json" 2>/dev/null)
+	check "$name, 2 processes: frames crossed between them (${crossed:-none})" [ "${crossed:-0}" -gt 0 ]
+	idle=$(python3 -c 'import json,sys; print(sum(1 for p in json.load(open(sys.argv[1]))["processes"] if p["events"] == 0))' \
+		"$T/$name-2/summary.json" 2>/dev/null)
+	check "$name, 2 processes: each ran events (${idle:-?} idle)" [ "${idle:-1}" -eq 0 ]
+}
+
+split_same figure10 figure10
+split_same curling-topology2 topology2
+split_same parallel/graph1000 graph1000
+split_same rae/multi rae-multi
+split_same parallel/figure10-parts figure10-parts
+
+# The same split run twice: the same outputs (nothing depends on timing).
+mpi 2 "$COMETSIM" run "$top_srcdir/scenarios/parallel/graph1000.xml" --out "$T/again" --quiet \
+	>"$T/out" 2>&1 || fail "graph1000 again: exit $?"
+differing graph1000-2 again >"$T/diff"
+check "graph1000, 2 processes twice: the same outputs" [ ! -s "$T/diff" ]
+
+# A link without delay between two processes' nodes: refused, named, at its line.
+st=0
+mpi 2 "$COMETSIM" run "$top_srcdir/scenarios/parallel/figure10-parts.xml" --out "$T/zero" \
+	--quiet --set link.C-B.delay=0 >"$T/out" 2>&1 || st=$?
+check "a link without delay between processes: refused (exit $st)" [ "$st" -eq 1 ]
+check "its message names the link and says why ($(head -n 1 "$T/out"))" \
+	grep -q 'figure10.xml:[0-9]*: link "C-B" joins cC (process 0) and cB (process 1) and has no delay' "$T/out"
+check "its message is said once" [ "$(grep -c 'has no delay' "$T/out")" -eq 1 ]
+check "nothing was written" [ ! -e "$T/zero/summary.json" ]
+# In one process that link is fine.
+st=0
+"$COMETSIM" run "$top_srcdir/scenarios/parallel/figure10-parts.xml" --out "$T/zero1" --quiet \
+	--set link.C-B.delay=0 >"$T/out" 2>&1 || st=$?
+check "the same link in a run of one process: runs (exit $st)" [ "$st" -eq 0 ]
+
+# A <partition> that misses a node, or names one twice, or one that is not there.
+cat >"$T/p1.xml" <<EOF
+<scenario name="p1">
+  <topology file="$top_srcdir/topologies/figure10.xml"/>
+  <run end_time="1s"/>
+  <partition>
+    <part nodes="srv cC cB"/>
+    <part nodes="rD cA"/>
+  </partition>
+</scenario>
+EOF
+st=0
+mpi 2 "$COMETSIM" run "$T/p1.xml" --out "$T/p1" --quiet >"$T/out" 2>&1 || st=$?
+check "a node in no <part>: refused (exit $st)" [ "$st" -eq 1 ]
+check "  with where and which ($(head -n 1 "$T/out"))" \
+	grep -q 'p1.xml:4: node cli is in no <part>' "$T/out"
+sed 's|<part nodes="rD cA"/>|<part nodes="rD cA cli cB"/>|' "$T/p1.xml" >"$T/p2.xml"
+st=0
+mpi 2 "$COMETSIM" run "$T/p2.xml" --out "$T/p2" --quiet >"$T/out" 2>&1 || st=$?
+check "a node in two <part>s: refused (exit $st)" [ "$st" -eq 1 ]
+check "  with both lines ($(head -n 1 "$T/out"))" \
+	grep -q 'p2.xml:6: node cB is in this <part> and in the one at line 5' "$T/out"
+sed 's|<part nodes="rD cA"/>|<part nodes="rD cA cli c9*"/>|' "$T/p1.xml" >"$T/p3.xml"
+st=0
+mpi 2 "$COMETSIM" run "$T/p3.xml" --out "$T/p3" --quiet >"$T/out" 2>&1 || st=$?
+check "a <part> pattern that matches no node: refused (exit $st)" [ "$st" -eq 1 ]
+check "  naming it ($(head -n 1 "$T/out"))" grep -q 'p3.xml:6: <part> nodes "c9\*" matches no node' "$T/out"
+sed 's|<partition>|<partition method="round">|' "$T/p1.xml" >"$T/p4.xml"
+st=0
+"$COMETSIM" check "$T/p4.xml" >"$T/out" 2>&1 || st=$?
+check "an unknown method: refused when the scenario loads (exit $st)" [ "$st" -eq 1 ]
+check "  naming it ($(head -n 1 "$T/out"))" grep -q 'p4.xml:4: <partition> method "round"' "$T/out"
+
+# What a split run cannot do yet is refused before anything is written.
+st=0
+mpi 2 "$COMETSIM" run "$top_srcdir/scenarios/figure10.xml" --out "$T/ts" --quiet \
+	--set timeseries=link.util >"$T/out" 2>&1 || st=$?
+check "time series in a split run: refused (exit $st)" [ "$st" -eq 1 ]
+check "  saying so once ($(head -n 1 "$T/out"))" \
+	[ "$(grep -c 'cannot yet be one that samples time series' "$T/out")" -eq 1 ]
+check "  nothing written" [ ! -e "$T/ts/summary.json" ]
+
+finish
