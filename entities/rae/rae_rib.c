@@ -1094,15 +1094,18 @@ size_t
 rae_rib_memory(const struct rae_rib *rib)
 {
 	/*
-	 * The slot table, the pools' chunks and the bit arrays exactly; the
-	 * interning table at about 16 bytes an entry (GLib's: a key and a hash a bucket, at
+	 * The slot table and the pools' chunks exactly; the interning table
+	 * at about 16 bytes an entry (GLib's: a key and a hash a bucket, at
 	 * most 15/16 full and about half after it grows).  The AS paths are
-	 * the process's store's, not the RIB's.
+	 * the process's store's, not the RIB's.  The bit arrays of the peers
+	 * are indexed by the process's numbering of prefixes, so their length
+	 * depends on what else the process holds (other RAEs, and in a split
+	 * run which RAEs run in the process): counted as the RIB's
+	 * destinations need them, a bit each, so that the figure is the RIB's
+	 * own, the same however the run is split (doc/parallel.md).
 	 */
-	size_t bits = 0;
+	size_t bits = (size_t)rib->nbits * 2 * ((rib->count + 63) / 64) * sizeof(uint64_t);
 
-	for (unsigned i = 0; i < rib->nbits; i++)
-		bits += (rib->adv[i].nw + rib->queued[i].nw) * sizeof(uint64_t);
 	return rib->nslot * sizeof(struct rae_dest *) + rib->pool_bytes + bits +
 	       g_hash_table_size(rib->attrs) * 16;
 }
