@@ -52,6 +52,11 @@ pkgs="$pkgs iproute2 iputils-ping iperf3 tcpdump"
 # curl: a real client of the emulated content server through the socket
 # bridge (tests/scenarios/bridge_tcp.sh, doc/emulation.md).
 pkgs="$pkgs curl"
+# Open MPI: one run split over processes (configure --enable-mpi,
+# doc/parallel.md); _build is configured with it, so make check runs
+# tests/scenarios/mpi.sh; the sanitizer build and make distcheck build
+# without it.
+pkgs="$pkgs openmpi-bin libopenmpi-dev"
 
 missing=
 for p in $pkgs; do
@@ -91,7 +96,7 @@ if [ -n "$inplace" ]; then
 	make -j"$jobs"
 	prog=$top/cometsim
 else
-	build _build
+	build _build --enable-mpi
 	prog=$top/_build/cometsim
 fi
 case "$mode" in
