@@ -2,9 +2,9 @@
  * bench.c - `make bench`: every benchmark of the engine, one line each.
  *
  *   bench [all|sched|chain|cafe|curling|rae|rae_internet|graph|script_build|study|
- *          realtime]
+ *          realtime|mpi]
  *         [--quick] [prefixes=N] [ases=N] [nodes=N] [routers=N] [requests=N]
- *         [pace=SIZE]
+ *         [pace=SIZE] [procs=N]
  *
  * rae runs the RAE stress test with 10 000 and 1 000 000 prefixes (10 000
  * with --quick), or with N alone if prefixes=N is given.  rae_internet
@@ -17,6 +17,10 @@
  * real time (emu/realtime.h), one second of 64-byte datagrams at 100 000
  * to 1 600 000 a second, without and with captures, and prints the lags;
  * it is run by name only too (it takes wall-clock seconds by design).
+ * mpi runs `cometsim run` alone and under mpirun -np 2 (up to procs=N, by
+ * powers of two) on a 10 000-router graph (nodes=N) and the RAEs of 1 000
+ * ASes (ases=N) (bench_mpi.c); by name only, in a build with
+ * --enable-mpi.
  *
  * The chain runs in a child process per case, so each case's peak memory
  * is its own.
@@ -200,6 +204,7 @@ main(int argc, char **argv)
 	unsigned routers = 10000;	/* routers=N: script_build's line */
 	uint64_t study_requests = 0;	/* requests=N: the study's requests */
 	const char *pace = NULL;	/* pace=SIZE: rae_internet's RAEs paced */
+	unsigned procs = 2;		/* procs=N: mpi's largest process count */
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--quick") == 0)
@@ -216,6 +221,8 @@ main(int argc, char **argv)
 			study_requests = strtoull(argv[i] + 9, NULL, 10);
 		else if (strncmp(argv[i], "pace=", 5) == 0)
 			pace = argv[i] + 5;
+		else if (strncmp(argv[i], "procs=", 6) == 0)
+			procs = (unsigned)strtoul(argv[i] + 6, NULL, 10);
 		else if (strncmp(argv[i], "bench=", 6) == 0)
 			what = argv[i] + 6;
 		else
@@ -225,10 +232,10 @@ main(int argc, char **argv)
 	    strcmp(what, "cafe") && strcmp(what, "curling") && strcmp(what, "rae") &&
 	    strcmp(what, "rae_internet") && strcmp(what, "graph") &&
 	    strcmp(what, "script_build") && strcmp(what, "study") &&
-	    strcmp(what, "realtime")) {
+	    strcmp(what, "realtime") && strcmp(what, "mpi")) {
 		fprintf(stderr, "usage: bench [all|sched|chain|cafe|curling|rae|rae_internet|graph|"
-			"script_build|study|realtime] [--quick] [prefixes=N] [ases=N] [nodes=N] "
-			"[routers=N] [requests=N] [pace=SIZE]\n");
+			"script_build|study|realtime|mpi] [--quick] [prefixes=N] [ases=N] [nodes=N] "
+			"[routers=N] [requests=N] [pace=SIZE] [procs=N]\n");
 		return 2;
 	}
 	if (!strcmp(what, "study") && ases && ases < 20) {
@@ -306,6 +313,10 @@ main(int argc, char **argv)
 	}
 	if (!strcmp(what, "all") || !strcmp(what, "script_build"))
 		in_child(run_script_build, &routers);
+	/* Not in all: it runs the program, built with --enable-mpi, under mpirun. */
+	if (!strcmp(what, "mpi"))
+		bench_mpi(graph_nodes ? graph_nodes : quick ? 1000 : 10000,
+			  ases ? ases : quick ? 200 : 1000, procs ? procs : 2);
 	/* Not in all: 100 000 requests of each approach take the better part of an hour. */
 	if (!strcmp(what, "study")) {
 		static const char *const approaches[2] = { "decoupled", "coupled" };

@@ -97,6 +97,8 @@ void bench_internet(unsigned ases, const char *pace);
  * last; prints one bench=graph line.
  */
 void bench_graph(unsigned nodes);
+/* bench_mpi.c: one run alone and split over 2 .. procs processes (doc/parallel.md). */
+void bench_mpi(unsigned nodes, unsigned ases, unsigned procs);
 /* A curling script of `routers` routers linked in a line; one bench=script_build line. */
 void bench_script_build(unsigned routers);
 
