@@ -115,7 +115,8 @@ static const char usage_run[] =
 	"                    [--out DIR] [--pcap WHAT] [--snaplen N] [--log SPEC]\n"
 	"                    [--log-stderr] [--scheduler NAME] [--end TIME]\n"
 	"                    [--max-events N] [--max-wall TIME] [--realtime[=MODE]]\n"
-	"                    [--timeseries SERIES] [--timeseries-interval TIME] [--quiet]\n";
+	"                    [--timeseries SERIES] [--timeseries-interval TIME] [--quiet]\n"
+	"                    [--sync MODE]\n";
 
 static const char help_run[] =
 	"Run a scenario and write pcaps, log.txt, counters.csv and summary.json\n"
@@ -154,6 +155,9 @@ static const char help_run[] =
 	"                      between two samples (default 1s)\n"
 	"  -q, --quiet         print neither the progress line nor the output\n"
 	"                      directory\n"
+	"  --sync MODE         a run split over processes by mpirun or srun\n"
+	"                      (doc/parallel.md): windows (the default), or null\n"
+	"                      (null messages)\n"
 	"  -h, --help          this help\n";
 
 static const char usage_check[] =
@@ -809,13 +813,14 @@ struct run_args {
 	const char *format;	/* topo --format: the file is a topology of that format */
 	bool dot;		/* topo --dot: Graphviz rather than text */
 	const char *write;	/* deploy --write: the folder */
+	enum par_sync sync;	/* run --sync: how a split run's processes keep together */
 };
 
 enum {
 	OPT_SEED = 256, OPT_RUN, OPT_SET, OPT_PCAP, OPT_SNAPLEN, OPT_LOG,
 	OPT_LOG_STDERR, OPT_SCHED, OPT_END, OPT_MAX_EVENTS, OPT_MAX_WALL, OPT_REALTIME, OPT_DOT,
 	OPT_FORMAT,
-	OPT_TIMESERIES, OPT_TS_INTERVAL, OPT_WRITE,
+	OPT_TIMESERIES, OPT_TS_INTERVAL, OPT_WRITE, OPT_SYNC,
 };
 
 /* The run options' own flags: the override each one is. */
@@ -936,6 +941,14 @@ parse_args(int argc, char **argv, const struct command *cmd,
 		case 'q':
 			ra->quiet = true;
 			break;
+		case OPT_SYNC:
+			if (strcmp(optarg, "windows") == 0)
+				ra->sync = PAR_SYNC_WINDOWS;
+			else if (strcmp(optarg, "null") == 0)
+				ra->sync = PAR_SYNC_NULL;
+			else
+				return usage_error(cmd_usage, "--sync \"%s\": windows or null", optarg);
+			break;
 		case OPT_DOT:
 			ra->dot = true;
 			break;
@@ -986,6 +999,7 @@ static const struct option run_options[] = {
 	{ "timeseries", required_argument, NULL, OPT_TIMESERIES },
 	{ "timeseries-interval", required_argument, NULL, OPT_TS_INTERVAL },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "sync", required_argument, NULL, OPT_SYNC },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -1340,7 +1354,7 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 		net->rank_of = scenario_partition_rank;
 		net->rank_ctx = &part;
 		net->rank = rank;
-		pr = par_run_attach(net, part.lookahead);
+		pr = par_run_attach(net, part.lookahead, ra.sync);
 	}
 	if (opts.log_spec &&
 	    log_parse_spec(&net->log, opts.log_spec, err, sizeof(err)) != 0) {

@@ -233,6 +233,7 @@ struct par_run {
 	struct net *net;
 	struct sim *sim;
 	sim_time_t lookahead;
+	enum par_sync sync;
 	GByteArray **out;	/* per process: frames for it this window */
 	int32_t *node_rank;	/* per node id: its process; -1: not asked yet */
 	size_t nnode_rank;
@@ -329,7 +330,7 @@ take_frames(struct par_run *pr, const uint8_t *b, size_t n)
 #endif
 
 struct par_run *
-par_run_attach(struct net *net, sim_time_t lookahead)
+par_run_attach(struct net *net, sim_time_t lookahead, enum par_sync sync)
 {
 	struct par_run *pr;
 
@@ -339,6 +340,7 @@ par_run_attach(struct net *net, sim_time_t lookahead)
 	pr->net = net;
 	pr->sim = net->sim;
 	pr->lookahead = lookahead;
+	pr->sync = sync;
 	pr->out = g_new0(GByteArray *, p_size);
 	for (int r = 0; r < p_size; r++)
 		pr->out[r] = g_byte_array_new();
@@ -398,6 +400,161 @@ exchange(struct par_run *pr)
 }
 #endif
 
+#ifdef HAVE_MPI
+/*
+ * Null messages (Chandy, Misra and Bryant), in rounds: a process runs
+ * its events due before the smallest promise the others made, then sends
+ * each of them its frames for it and its own promise: it will send
+ * nothing due before the earliest time it can still act (its next event,
+ * or a frame of the others, due at their promises or later) plus the
+ * lookahead.  No agreement of all: each process goes as far as the
+ * promises it holds let it.  A message's head: the promise, the next
+ * event, the frames the sender sent this round to anyone, its time, and
+ * whether it stopped; every process hears every other's, so all take the
+ * same decision to end, in the same round.
+ */
+struct null_head {
+	int64_t promise, next, frames, now, flag;
+};
+
+static enum sim_stop_reason
+run_null(struct par_run *pr, sim_time_t end)
+{
+	struct sim *sim = pr->sim;
+	struct null_head *in = g_new0(struct null_head, p_size);
+	MPI_Request *req = g_new(MPI_Request, 2 * p_size);
+	uint8_t **sbuf = g_new0(uint8_t *, p_size);
+	sim_time_t safe = 0, L = pr->lookahead;
+	enum sim_stop_reason why = SIM_STOP_EMPTY;
+	int64_t flag = 0;
+	bool first = true;
+
+	for (;;) {
+		struct null_head me;
+		int64_t frames = 0, fl = flag, mnext, tnow, maxflag = 0;
+		bool all_never = true;
+		int nreq = 0;
+		double t0;
+
+		if (!first) {
+			sim_set_horizon(sim, safe > end ? end + 1 : safe);
+			why = sim_run(sim, end);
+			if (why == SIM_STOP_REQUESTED)
+				flag = 1;
+			else if (why == SIM_STOP_INTERRUPTED)
+				flag = 2;
+			fl = flag;
+		}
+		pr->st.windows++;
+		t0 = mono_s();
+		memset(&me, 0, sizeof(me));
+		me.next = sim_next_time(sim);
+		{
+			sim_time_t act = me.next < safe || first ? me.next : safe;
+
+			me.promise = first ? SIM_TIME_NEVER : sim_time_add(act, L);
+		}
+		for (int r = 0; r < p_size; r++)
+			if (r != p_rank)
+				frames += pr->out[r]->len ? 1 : 0;
+		me.frames = frames;
+		me.now = sim_now(sim);
+		me.flag = fl;
+		/* To each other process: the head, then its frames. */
+		for (int r = 0; r < p_size; r++) {
+			size_t n;
+
+			if (r == p_rank)
+				continue;
+			n = sizeof(me) + pr->out[r]->len;
+			sbuf[r] = g_malloc(n);
+			memcpy(sbuf[r], &me, sizeof(me));
+			memcpy(sbuf[r] + sizeof(me), pr->out[r]->data, pr->out[r]->len);
+			g_byte_array_set_size(pr->out[r], 0);
+			MPI_Isend(sbuf[r], (int)n, MPI_BYTE, r, 11, MPI_COMM_WORLD, &req[nreq++]);
+		}
+		in[p_rank] = me;
+		for (int r = 0; r < p_size; r++) {
+			MPI_Status st;
+			int n;
+			uint8_t *b;
+
+			if (r == p_rank)
+				continue;
+			MPI_Probe(r, 11, MPI_COMM_WORLD, &st);
+			MPI_Get_count(&st, MPI_BYTE, &n);
+			b = g_malloc((size_t)n + 1);
+			MPI_Recv(b, n, MPI_BYTE, r, 11, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+			memcpy(&in[r], b, sizeof(in[r]));
+			take_frames(pr, b + sizeof(in[r]), (size_t)n - sizeof(in[r]));
+			g_free(b);
+		}
+		MPI_Waitall(nreq, req, MPI_STATUSES_IGNORE);
+		for (int r = 0; r < p_size; r++) {
+			g_free(sbuf[r]);
+			sbuf[r] = NULL;
+		}
+		pr->st.wait_s += mono_s() - t0;
+		/* The same heads everywhere: the same decision. */
+		mnext = SIM_TIME_NEVER;
+		tnow = 0;
+		frames = 0;
+		for (int r = 0; r < p_size; r++) {
+			if (in[r].flag > maxflag)
+				maxflag = in[r].flag;
+			if (in[r].next < mnext)
+				mnext = in[r].next;
+			if (in[r].now > tnow)
+				tnow = in[r].now;
+			frames += in[r].frames;
+			all_never &= in[r].next == SIM_TIME_NEVER;
+		}
+		if (maxflag == 2) {
+			sim_interrupt();
+			why = SIM_STOP_INTERRUPTED;
+			break;
+		}
+		if (maxflag == 1) {
+			why = SIM_STOP_REQUESTED;
+			break;
+		}
+		if (frames == 0 && all_never) {
+			sim_advance(sim, tnow);
+			why = SIM_STOP_EMPTY;
+			break;
+		}
+		if (frames == 0 && mnext > end) {
+			sim_set_horizon(sim, SIM_TIME_NEVER);
+			why = sim_run(sim, end);
+			if (why == SIM_STOP_EMPTY) {
+				sim_advance(sim, end);
+				why = SIM_STOP_END_TIME;
+			}
+			break;
+		}
+		if (first) {
+			/*
+			 * Nothing in flight yet: nobody acts before the earliest
+			 * event of all, and a frame takes the lookahead at least.
+			 */
+			for (int r = 0; r < p_size; r++)
+				in[r].promise = sim_time_add(in[r].next < sim_time_add(mnext, L) ?
+							     in[r].next : sim_time_add(mnext, L), L);
+			first = false;
+		}
+		safe = SIM_TIME_NEVER;
+		for (int r = 0; r < p_size; r++)
+			if (r != p_rank && in[r].promise < safe)
+				safe = in[r].promise;
+	}
+	sim_set_horizon(sim, SIM_TIME_NEVER);
+	g_free(in);
+	g_free(req);
+	g_free(sbuf);
+	return why;
+}
+#endif
+
 enum sim_stop_reason
 par_run(struct par_run *pr, sim_time_t end)
 {
@@ -408,6 +565,8 @@ par_run(struct par_run *pr, sim_time_t end)
 
 	if (end > SIM_TIME_LIMIT)
 		end = SIM_TIME_LIMIT;
+	if (pr->sync == PAR_SYNC_NULL)
+		return run_null(pr, end);
 	for (;;) {
 		/* Agree on the earliest event anywhere, and on whether to stop. */
 		int64_t in[2], res[2];

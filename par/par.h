@@ -52,7 +52,7 @@ void par_gather(const void *buf, size_t n, uint8_t ***out, size_t **len);
 
 /* What synchronising cost one process (summary.json, "processes"). */
 struct par_stats {
-	uint64_t windows;	/* windows run */
+	uint64_t windows;	/* windows run (null messages: rounds) */
 	uint64_t frames_out, frames_in;	/* frames sent to and received from others */
 	uint64_t bytes_out, bytes_in;	/* their bytes, as sent over MPI */
 	double wait_s;		/* wall time in the exchanges and agreements */
@@ -60,13 +60,19 @@ struct par_stats {
 
 struct par_run;
 
+/* How the processes keep together (doc/parallel.md, "Synchronisation"). */
+enum par_sync {
+	PAR_SYNC_WINDOWS = 0,	/* windows from the earliest event of all (the default) */
+	PAR_SYNC_NULL,		/* null messages: each process's promise to the others */
+};
+
 /*
  * Split net's run: its nodes' parts are set (net->rank_of), lookahead is
  * the smallest delay between parts (SIM_TIME_NEVER: no link between
  * them).  Sets the simulator's local actors and the net's cross-link
  * hook.  NULL when not split.
  */
-struct par_run *par_run_attach(struct net *net, sim_time_t lookahead);
+struct par_run *par_run_attach(struct net *net, sim_time_t lookahead, enum par_sync sync);
 /*
  * As sim_run(sim, end) for the run as a whole: returns when every
  * process stopped, each with the same reason and at the same virtual

@@ -149,12 +149,19 @@ one_case(const char *tmp, const char *name, unsigned size, unsigned procs)
 	char *prog = g_strdup_printf("%s/cometsim", COMETSIM_BUILDDIR);
 	double base = 0;
 
-	for (unsigned np = 1; np <= procs; np *= 2) {
-		char *out = g_strdup_printf("%s/%s-%u", tmp, name, np);
+	/* np 1, then 2, 4 ... up to procs, each with windows then null messages. */
+	for (unsigned k = 1; k < 64; k++) {
+		unsigned np = k == 1 ? 1 : 1u << (k / 2);
+		const char *sync = k % 2 ? "null" : "windows";
+
+		if (np > procs)
+			break;
+		char *out = g_strdup_printf("%s/%s-%u-%s", tmp, name, np, sync);
 		char npa[16];
 		char *av1[] = { prog, "run", scn, "--out", out, "--quiet", NULL };
 		char *avn[] = { "mpirun", "--allow-run-as-root", "--oversubscribe", "-np", npa,
-				prog, "run", scn, "--out", out, "--quiet", NULL };
+				prog, "run", scn, "--out", out, "--quiet", "--sync", (char *)sync,
+				NULL };
 		JsonParser *p = json_parser_new();
 		JsonObject *s;
 		GString *rss = g_string_new(NULL), *wait = g_string_new(NULL);
@@ -192,7 +199,7 @@ one_case(const char *tmp, const char *name, unsigned size, unsigned procs)
 			}
 			for (const char *const *f = (const char *const[]){ "counters.csv", "log.txt",
 						   "rae-paths.csv", NULL }; *f; f++) {
-				char *a1 = g_strdup_printf("%s/%s-1/%s", tmp, name, *f);
+				char *a1 = g_strdup_printf("%s/%s-1-null/%s", tmp, name, *f);
 				char *an = g_strdup_printf("%s/%s", out, *f);
 
 				same &= same_file(a1, an);
@@ -200,11 +207,12 @@ one_case(const char *tmp, const char *name, unsigned size, unsigned procs)
 				g_free(an);
 			}
 		}
-		printf("bench=mpi case=%s %s=%u np=%u run_s=%.3f command_s=%.3f speedup=%.2f "
-		       "peak_rss_kb=%s sync_wait_s=%s windows=%" PRId64 " frames_between=%" PRId64
-		       " same_outputs=%s\n", name, strcmp(name, "rae") ? "nodes" : "ases", size, np,
-		       wall, t1 - t0, wall > 0 ? base / wall : 0, rss->str, wait->str, windows,
-		       frames, np == 1 ? "-" : same ? "yes" : "NO");
+		printf("bench=mpi case=%s %s=%u np=%u sync=%s run_s=%.3f command_s=%.3f "
+		       "speedup=%.2f peak_rss_kb=%s sync_wait_s=%s windows=%" PRId64
+		       " frames_between=%" PRId64 " same_outputs=%s\n", name,
+		       strcmp(name, "rae") ? "nodes" : "ases", size, np, np == 1 ? "-" : sync, wall,
+		       t1 - t0, wall > 0 ? base / wall : 0, rss->str, wait->str, windows, frames,
+		       np == 1 ? "-" : same ? "yes" : "NO");
 		fflush(stdout);
 		g_string_free(rss, TRUE);
 		g_string_free(wait, TRUE);

@@ -4,7 +4,8 @@
 # routers and links while it runs), a generated graph of 1 000 routers, an
 # RAE and CME network (rae-paths.csv merged from the parts) and figure 10
 # split by an explicit <partition>, each run with mpirun -np 1, 2 and 4
-# and compared file by file with the run without mpirun: every pcap,
+# (the processes kept together by windows, and for three of them by null
+# messages too) and compared file by file with the run without mpirun: every pcap,
 # log.txt, counters.csv, the per-run CSVs, the curling clients' files.
 # Then what a split run refuses: a link without delay between two
 # processes' nodes, a <part> that misses a node, what it cannot split yet.
@@ -83,6 +84,10 @@ split_same curling-topology2 topology2
 split_same parallel/graph1000 graph1000
 split_same rae/multi rae-multi
 split_same parallel/figure10-parts figure10-parts
+# The other way of keeping the processes together (doc/parallel.md).
+split_same parallel/graph1000 graph1000-null --sync null
+split_same curling-topology2 topology2-null --sync null
+split_same rae/multi rae-multi-null --sync null
 
 # The same split run twice: the same outputs (nothing depends on timing).
 mpi 2 "$COMETSIM" run "$top_srcdir/scenarios/parallel/graph1000.xml" --out "$T/again" --quiet \
