@@ -9,6 +9,7 @@
 #   sweep/      includes only sweep/, scenario/, entities/, output/ and sim/
 #   validate/   includes only validate/, scenario/, entities/, output/ and sim/
 #   emu/        emulation (real time), includes only emu/ and sim/
+#   par/        a run split over processes (Open MPI), includes only par/ and sim/
 #
 # so that sim/ includes nothing from scenario/, entities/, output/ or cli/
 # (nor from any folder added later), entities/ nothing from scenario/,
@@ -31,7 +32,7 @@ layers() {
 	(
 		cd "$1" || exit 2
 		ls -d */ 2>/dev/null | sed 's|/$||' > "$T/topdirs"
-		find sim entities scenario output sweep validate emu -name '*.[ch]' 2>/dev/null |
+		find sim entities scenario output sweep validate emu par -name '*.[ch]' 2>/dev/null |
 			LC_ALL=C sort > "$T/sources"
 		[ -s "$T/sources" ] || exit 2
 		awk -v topdirs="$T/topdirs" '
@@ -45,6 +46,7 @@ layers() {
 				allow["sweep"] = " sweep scenario entities output sim "
 				allow["validate"] = " validate scenario entities output sim "
 				allow["emu"] = " emu sim "
+				allow["par"] = " par sim "
 				says["sim"] = "sim/"
 				says["entities"] = "entities/ and sim/"
 				says["scenario"] = "scenario/, entities/ and sim/"
@@ -52,6 +54,7 @@ layers() {
 				says["sweep"] = "sweep/, scenario/, entities/, output/ and sim/"
 				says["validate"] = "validate/, scenario/, entities/, output/ and sim/"
 				says["emu"] = "emu/ and sim/"
+				says["par"] = "par/ and sim/"
 				bad = 0
 			}
 			# The path of "a/../b/./c" without . and .. parts.
