@@ -1549,7 +1549,7 @@ part_close(struct output *o, const struct run_summary *sum, const char **files, 
 	}
 	if (sum && rc == 0) {
 		path = g_build_filename(o->dir, "summary.json", NULL);
-		if (report_summary(net, sum, NULL, files, o->caps->len, path, err, sizeof(err)) != 0) {
+		if (report_summary(net, sum, &tot, files, o->caps->len, path, err, sizeof(err)) != 0) {
 			out_error(o, err);
 			rc = -1;
 		}

@@ -67,6 +67,14 @@ split_same() {
 		want=$n
 		[ "$n" -eq 1 ] && want=0
 		check "$name, $n processes: summary.json lists $want of them ($np)" [ "${np:-x}" = "$want" ]
+		# summary.json's totals and drops are the run's, not process 0's.
+		for k in totals drops; do
+			a=$(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))[sys.argv[2]], sort_keys=True))' \
+				"$T/$name/summary.json" "$k" 2>/dev/null)
+			b=$(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))[sys.argv[2]], sort_keys=True))' \
+				"$T/$name-$n/summary.json" "$k" 2>/dev/null)
+			check "$name, $n processes: summary.json's $k as in one process ($b)" [ "${a:-missing}" = "$b" ]
+		done
 		parts=$(find "$T/$name-$n" -name '.*.part*' | wc -l)
 		check "$name, $n processes: no part left in the run directory ($parts)" [ "$parts" -eq 0 ]
 	done
