@@ -233,7 +233,8 @@ same_contents(const char *path, const char *text, size_t len)
 
 /* The runs of a directory never change meaning: see the header. */
 int
-sw_dir_prepare(const char *dir, const struct sw_plan *pl, const char *self)
+sw_dir_prepare(const char *dir, const struct sw_plan *pl, const char *self,
+	       char *const *launch)
 {
 	const struct sw_desc *d = pl->d;
 	char *plan = sw_plan_csv(pl), *path, *old = NULL, *text = NULL, *base_dir, *abs;
@@ -306,6 +307,8 @@ sw_dir_prepare(const char *dir, const struct sw_plan *pl, const char *self)
 		{
 			GPtrArray *full = g_ptr_array_new();
 
+			for (char *const *q = launch; q && *q; q++)
+				g_ptr_array_add(full, *q);
 			g_ptr_array_add(full, "cometsim");
 			for (char **q = av; *q; q++)
 				g_ptr_array_add(full, *q);
