@@ -168,6 +168,8 @@ bool sw_outputs_complete(const struct sw_outputs *o);
  * top-level object is "complete"): the mark of a finished run.
  */
 bool sw_summary_complete(const char *rdir);
+/* True when rdir/summary.json says the run was interrupted (a signal). */
+bool sw_summary_interrupted(const char *rdir);
 /*
  * The value of metric m in o as text: 1 with *val set (caller frees),
  * 0 if nothing in o matches, -1 with err (a non-numeric field to add...).

@@ -176,9 +176,14 @@ sw_rinfo_read(const char *rdir, struct sw_rinfo *ri)
 		ri->st = SW_RS_COMPLETE;
 	else if (lock_held(rdir))
 		ri->st = SW_RS_RUNNING;
+	/*
+	 * A launcher (mpirun) ends with a status of its own (exit 1) when a
+	 * signal stopped the run's processes: the run's summary says it.
+	 */
 	else if (ri->exit)
 		ri->st = !strcmp(ri->exit, "exit 130") || !strcmp(ri->exit, "exit 143") ||
-			 g_str_has_prefix(ri->exit, "signal ") ? SW_RS_INTERRUPTED : SW_RS_FAILED;
+			 g_str_has_prefix(ri->exit, "signal ") || sw_summary_interrupted(rdir) ?
+			 SW_RS_INTERRUPTED : SW_RS_FAILED;
 	else if (ri->attempts)
 		ri->st = SW_RS_INTERRUPTED;
 	else

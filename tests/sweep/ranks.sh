@@ -4,7 +4,9 @@
 # program built without Open MPI refuses a sweep asking for more than one
 # process a run before anything runs, saying to configure with
 # --enable-mpi, while --ranks 1 still runs it.  With Open MPI the same
-# sweep is accepted instead (mpi.sh runs it).
+# sweep is accepted instead (mpi.sh runs it).  A run that exits 1 but whose
+# summary.json says interrupted (what mpirun gives when a signal stopped
+# the run's processes) counts as interrupted, not failed.
 . "${top_srcdir:-.}/tests/sweep/lib.sh"
 
 # desc RANKS: a copy of ranks.xml in $T with ranks="RANKS" (its line 17).
@@ -66,5 +68,14 @@ else
 	check "without Open MPI: --ranks 1: each run started directly" \
 		grep -q '^cometsim run ' "$T/one/runs/0000/command"
 fi
+
+# mpirun stopped by a signal exits 1 while the run's processes wrote their
+# outputs as interrupted: the run's summary.json says what happened.
+"$COMETSIM" sweep "$data/failing.xml" --out "$T/launch" -j 2 > /dev/null 2>&1
+check "the failing sweep has its failed run" grep -q '^exit 1$' "$T/launch/runs/0001/exit"
+printf '{ "status" : "interrupted" }\n' > "$T/launch/runs/0001/summary.json"
+"$COMETSIM" sweep status "$T/launch" > "$T/status" 2> "$T/err"
+check "exit 1 with a summary that says interrupted: the run is interrupted, not failed" \
+	grep -q '^failing: 3 runs: 2 complete, 0 failed, 0 running, 0 queued, 1 interrupted, 0 not started$' "$T/status"
 
 finish
