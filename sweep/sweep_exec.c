@@ -109,6 +109,44 @@ sw_self_exe(void)
 
 /* ---- sweep exec DIR INDEX: one run, under its lock ---- */
 
+extern char **environ;
+
+/*
+ * A sweep started by a launcher itself (srun cometsim sweep ..., mpirun
+ * -np 1 cometsim sweep ...) hands the launcher's environment down to its
+ * runs: each would take itself for a process of that launch (par_init
+ * looks at these variables) and fail to join it, and a run's own mpirun
+ * would take itself for one nested in it.  So, in such an environment,
+ * the runs start without any variable of Open MPI, PMIx or PMI (settings
+ * in OMPI_MCA_* included: they cannot be told from the launcher's); a
+ * run's own launcher sets those of its launch.
+ */
+static void
+launch_env_drop(void)
+{
+	static const char *const marks[] = {
+		"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE", NULL,
+	};
+	static const char *const prefixes[] = { "OMPI_", "PMIX_", "PMI_", NULL };
+	bool launched = false;
+	GPtrArray *names;
+
+	for (size_t i = 0; marks[i]; i++)
+		launched |= getenv(marks[i]) != NULL;
+	if (!launched)
+		return;
+	names = g_ptr_array_new_with_free_func(g_free);
+	for (char **e = environ; *e; e++)
+		for (size_t i = 0; prefixes[i]; i++)
+			if (g_str_has_prefix(*e, prefixes[i])) {
+				g_ptr_array_add(names, g_strndup(*e, strcspn(*e, "=")));
+				break;
+			}
+	for (guint i = 0; i < names->len; i++)
+		g_unsetenv(g_ptr_array_index(names, i));
+	g_ptr_array_free(names, TRUE);
+}
+
 static void
 attempt_log(const char *rdir, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -243,6 +281,7 @@ sw_exec_main(int argc, char **argv, char *const *launch)
 		goto done;
 	}
 	snprintf(num, sizeof(num), "%lu", idx);
+	launch_env_drop();
 	g_setenv("COMETSIM_SWEEP_DIR", sd->dir, TRUE);
 	g_setenv("COMETSIM_SWEEP_INDEX", num, TRUE);
 	attempt_log(rdir, "start");

@@ -4,9 +4,10 @@
 # the same sweep gives with --ranks 1: every run's counters.csv and
 # log.txt, and results.csv; on the local engine and through GNU parallel.
 # The runs of the first are really split (their summary.json lists two
-# processes), those of the second are not.  Skipped (77) when the program
-# is built without Open MPI (configure --enable-mpi): ranks.sh checks the
-# refusal there.
+# processes), those of the second are not.  A sweep that a launcher
+# started (mpirun -np 1 cometsim sweep) gives the same, its runs in one
+# or two processes.  Skipped (77) when the program is built without Open
+# MPI (configure --enable-mpi): ranks.sh checks the refusal there.
 . "${top_srcdir:-.}/tests/sweep/lib.sh"
 
 if [ "${COMETSIM_MPI:-no}" != yes ]; then
@@ -62,6 +63,21 @@ check "--dry-run prints each run under mpirun" \
 "$COMETSIM" sweep "$data/ranks.xml" --out "$T/dry" --dry-run --ranks 3 > "$T/dry.txt" 2>&1
 check "--ranks 3 overrides the description" \
 	[ "$(grep -c '^mpirun -np 3 --oversubscribe .*cometsim run ' "$T/dry.txt")" -eq 8 ]
+
+# A sweep itself started by a launcher (as srun cometsim sweep ... on a
+# cluster node) does not hand the launcher's environment to its runs,
+# which would take themselves for processes of that launch.
+for r in 1 2; do
+	timeout 300 "${MPIRUN:-mpirun}" --allow-run-as-root -np 1 "$COMETSIM" sweep \
+		"$data/ranks.xml" --out "$T/under$r" --ranks "$r" -j 2 < /dev/null > /dev/null 2> "$T/err4"
+	rc=$?
+	check "a sweep started by mpirun -np 1, --ranks $r, completes (exit 0)" [ "$rc" -eq 0 ]
+	[ "$rc" -eq 0 ] || tail -n 5 "$T/err4" "$T/under$r"/runs/0000/stderr.txt
+	check "a sweep started by mpirun -np 1, --ranks $r: runs over $r processes" \
+		[ "$(processes "$T/under$r" | sort -u)" = "$r" ]
+	check "a sweep started by mpirun -np 1, --ranks $r: the same results.csv" \
+		cmp -s "$T/under$r/results.csv" "$T/one/results.csv"
+done
 
 if parallel --version 2>/dev/null | grep -q 'GNU parallel'; then
 	"$COMETSIM" sweep "$data/ranks.xml" --out "$T/par" --engine parallel -j 2 \
