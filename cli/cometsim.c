@@ -1925,6 +1925,8 @@ main(int argc, char **argv)
 	 * than killing the program without a word.
 	 */
 	signal(SIGXFSZ, SIG_IGN);
+	/* A sweep's runs over several processes need this build (doc/sweeps.md). */
+	sweep_set_mpi(par_built());
 	if (argc < 2)
 		return usage_error(usage_main, NULL);
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {

@@ -5,7 +5,8 @@
  *   cometsim sweep SWEEP.xml [-j N] [--engine local|parallel|slurm] [--out DIR]
  *   cometsim sweep status DIR
  *   cometsim sweep collect DIR
- *   cometsim sweep exec DIR INDEX      (what every engine starts, once per run)
+ *   cometsim sweep exec DIR INDEX [-- LAUNCHER ARG...]
+ *                                      (what every engine starts, once per run)
  *
  * The sweep directory holds everything: sweep.xml (a copy of the
  * description), manifest, plan.csv (the runs: the sweep's identity),
@@ -38,11 +39,11 @@ static const char *const sweep_own[] = { "manifest", "plan.csv", NULL };
 
 const char sweep_usage[] =
 	"usage: cometsim sweep SWEEP.xml [-j N] [--engine local|parallel|slurm]\n"
-	"                      [--out DIR] [--sshloginfile FILE] [--sbatch OPTION]...\n"
-	"                      [--dry-run] [--quiet]\n"
+	"                      [--out DIR] [--ranks N] [--sshloginfile FILE]\n"
+	"                      [--sbatch OPTION]... [--dry-run] [--quiet]\n"
 	"       cometsim sweep status DIR\n"
 	"       cometsim sweep collect DIR [--quiet]\n"
-	"       cometsim sweep exec DIR INDEX\n";
+	"       cometsim sweep exec DIR INDEX [-- LAUNCHER ARG...]\n";
 
 const char sweep_help[] =
 	"Run a scenario over a grid of parameters and repetitions (a sweep\n"
@@ -50,12 +51,16 @@ const char sweep_help[] =
 	"Started again with the same description and directory, a sweep runs only\n"
 	"what is not finished.\n"
 	"\n"
-	"  -j, --jobs N          runs at a time (local: default the number of CPUs;\n"
+	"  -j, --jobs N          runs at a time (local: default the number of CPUs,\n"
+	"                        divided by the processes of a run;\n"
 	"                        parallel: --jobs of GNU parallel; slurm: the array's\n"
 	"                        %N throttle)\n"
 	"  -e, --engine NAME     local (default), parallel (GNU parallel) or slurm\n"
 	"                        (submit a job array and return)\n"
 	"  -o, --out DIR         the sweep directory (default output/sweeps/NAME)\n"
+	"  --ranks N             processes of each run (mpirun -np N, or srun -n N\n"
+	"                        under Slurm), instead of <run ranks=\"...\"> (default\n"
+	"                        1); more than 1 needs a build with --enable-mpi\n"
 	"  --sshloginfile FILE   (parallel) passed to GNU parallel: spread the runs\n"
 	"                        over the hosts it lists (shared file system)\n"
 	"  --sbatch OPTION       (slurm) an option for sbatch, e.g. --sbatch=--time=10\n"
@@ -407,7 +412,7 @@ cmd_collect(int argc, char **argv)
 /* ---- starting a sweep ---- */
 
 static int
-dry_run(struct sw_plan *pl, const char *dir)
+dry_run(struct sw_plan *pl, const char *dir, char *const *launch)
 {
 	for (size_t i = 0; i < pl->n; i++) {
 		char *rdir = sw_run_dir(dir, pl->idwidth, (unsigned)i);
@@ -415,6 +420,8 @@ dry_run(struct sw_plan *pl, const char *dir)
 		GPtrArray *full = g_ptr_array_new();
 		char *cmd;
 
+		for (char *const *q = launch; q && *q; q++)
+			g_ptr_array_add(full, *q);
 		g_ptr_array_add(full, "cometsim");
 		for (char **q = av; *q; q++)
 			g_ptr_array_add(full, *q);
@@ -429,7 +436,7 @@ dry_run(struct sw_plan *pl, const char *dir)
 	return 0;
 }
 
-enum { OPT_SSH = 256, OPT_SBATCH };
+enum { OPT_SSH = 256, OPT_SBATCH, OPT_RANKS };
 
 static const struct option sweep_options[] = {
 	{ "jobs", required_argument, NULL, 'j' },
@@ -437,6 +444,7 @@ static const struct option sweep_options[] = {
 	{ "out", required_argument, NULL, 'o' },
 	{ "sshloginfile", required_argument, NULL, OPT_SSH },
 	{ "sbatch", required_argument, NULL, OPT_SBATCH },
+	{ "ranks", required_argument, NULL, OPT_RANKS },
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -453,13 +461,41 @@ usage_error(const char *fmt, const char *arg)
 	return SW_EXIT_USAGE;
 }
 
+/* Whether this program can split a run over processes (sweep_set_mpi()). */
+static bool mpi_built;
+
+void
+sweep_set_mpi(bool built)
+{
+	mpi_built = built;
+}
+
+/*
+ * Runs over several processes need a program built with Open MPI: the
+ * runs are this program, wherever they run.  0, or -1 after printing.
+ */
+static int
+check_ranks(const struct sw_opts *o, const struct sw_desc *d)
+{
+	if (mpi_built)
+		return 0;
+	if (o->ranks)
+		fprintf(stderr, "%s: --ranks %u: ", log_prog(), o->ranks);
+	else
+		fprintf(stderr, "%s:%d: ranks=\"%u\": ", d->path, d->ranks_line, d->ranks);
+	fprintf(stderr, "this cometsim was built without MPI and runs a run in one "
+		"process only; configure it with --enable-mpi (doc/parallel.md) to split "
+		"runs over processes, or ask for 1 rank\n");
+	return -1;
+}
+
 static int
 cmd_start(int argc, char **argv)
 {
 	struct sw_opts o = { 0 };
 	struct sw_ctx cx = { 0 };
 	struct sw_desc *d = NULL;
-	char *dir = NULL, *lockpath = NULL;
+	char *dir = NULL, *lockpath = NULL, *path = NULL;
 	int c, rc = SW_EXIT_INPUT, lockfd = -1;
 	char msg[UNITS_ERRLEN];
 	uint64_t v;
@@ -502,6 +538,14 @@ cmd_start(int argc, char **argv)
 		case OPT_SBATCH:
 			g_ptr_array_add(o.sbatch, optarg);
 			break;
+		case OPT_RANKS:
+			if (units_uint("--ranks", optarg, 1, SW_MAX_RANKS, &v, msg,
+				       sizeof(msg)) < 0) {
+				rc = usage_error("%s", msg);
+				goto done;
+			}
+			o.ranks = (unsigned)v;
+			break;
 		case 'n':
 			o.dry_run = true;
 			break;
@@ -542,6 +586,11 @@ cmd_start(int argc, char **argv)
 	cx.plan = sw_plan_build(d);
 	if (!cx.plan)
 		goto done;
+	if (o.ranks)
+		d->ranks = o.ranks;
+	if (d->ranks > 1 && check_ranks(&o, d) != 0)
+		goto done;
+	cx.launch = sw_launcher(o.engine, d->ranks);
 	if (o.out)
 		dir = g_canonicalize_filename(o.out, NULL);
 	else {
@@ -551,7 +600,15 @@ cmd_start(int argc, char **argv)
 		g_free(rel);
 	}
 	if (o.dry_run) {
-		rc = dry_run(cx.plan, dir);
+		rc = dry_run(cx.plan, dir, cx.launch);
+		goto done;
+	}
+	/* mpirun is needed where the sweep runs them; srun is the cluster's. */
+	if (cx.launch && o.engine != SW_ENG_SLURM &&
+	    !(path = g_find_program_in_path(cx.launch[0]))) {
+		fprintf(stderr, "%s: runs over %u processes need %s, which is not installed "
+			"(Debian: apt-get install openmpi-bin)\n", log_prog(), d->ranks,
+			cx.launch[0]);
 		goto done;
 	}
 	cx.self = sw_self_exe();
@@ -575,7 +632,7 @@ cmd_start(int argc, char **argv)
 		fprintf(stderr, "%s: %s is in use by another cometsim sweep\n", log_prog(), dir);
 		goto done;
 	}
-	if (sw_dir_prepare(dir, cx.plan, cx.self) != 0)
+	if (sw_dir_prepare(dir, cx.plan, cx.self, cx.launch) != 0)
 		goto done;
 	cx.sd = sw_dir_open(dir);
 	if (!cx.sd)
@@ -635,6 +692,8 @@ done:
 		g_array_free(cx.pending, TRUE);
 	sw_dir_free(cx.sd);
 	g_free(cx.self);
+	g_strfreev(cx.launch);
+	g_free(path);
 	sw_plan_free(cx.plan);
 	sw_desc_free(d);
 	g_free(dir);
@@ -663,12 +722,15 @@ static const char collect_help[] =
 	"  -h, --help            this help\n"
 	"\n"
 	"Exit status: as cometsim sweep status.\n";
-static const char exec_usage[] = "usage: cometsim sweep exec SWEEPDIR INDEX\n";
+static const char exec_usage[] =
+	"usage: cometsim sweep exec SWEEPDIR INDEX [-- LAUNCHER ARG...]\n";
 static const char exec_help[] =
 	"Run run INDEX (from 0) of a sweep directory under its lock, keeping its\n"
 	"standard error and exit status; skip it when its summary.json says\n"
 	"complete.  What every engine starts for each run (COMETSIM_SWEEP_WRAP:\n"
-	"a command to run it under, doc/sweeps.md).\n"
+	"a command to run it under, doc/sweeps.md).  After --, the launcher of a\n"
+	"run over several processes, which gets the program and its arguments\n"
+	"(-- mpirun -np 2 --oversubscribe, -- srun -n 2).\n"
 	"\n"
 	"  -h, --help            this help\n"
 	"\n"
@@ -750,11 +812,22 @@ sub_main(int argc, char **argv)
 			rc = cmd_collect(quiet ? 3 : 2, av);
 		}
 	} else {
-		rc = sub_args(argc, argv, exec_usage, exec_help, dir_index, 2, ops, NULL);
+		/* exec's own arguments end at "--": the launcher follows. */
+		int own = 1;
+		char **launch = NULL;
+
+		while (own < argc && strcmp(argv[own], "--") != 0)
+			own++;
+		if (own < argc) {
+			launch = argv + own + 1;
+			if (!launch[0])
+				return sub_usage_error(exec_usage, "%s", "no LAUNCHER after --");
+		}
+		rc = sub_args(own, argv, exec_usage, exec_help, dir_index, 2, ops, NULL);
 		if (rc == 0) {
 			char *av[] = { argv[0], (char *)ops[0], (char *)ops[1], NULL };
 
-			rc = sw_exec_main(3, av);
+			rc = sw_exec_main(3, av, launch);
 		}
 	}
 	return rc < 0 ? 0 : rc;

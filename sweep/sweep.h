@@ -87,6 +87,8 @@ struct sw_desc {
 	char *scenario;		/* the base scenario, absolute */
 	char *pcap;		/* --pcap of every run (default "none") */
 	char *log;		/* --log of every run, or NULL */
+	unsigned ranks;		/* processes of each run (mpirun or srun), default 1 */
+	int ranks_line;		/* the line of <run ranks=>, 0 when not given */
 	GPtrArray *params;	/* struct sw_param * */
 	int ngroups;
 	GPtrArray *sets;	/* struct sw_set * */
@@ -166,6 +168,8 @@ bool sw_outputs_complete(const struct sw_outputs *o);
  * top-level object is "complete"): the mark of a finished run.
  */
 bool sw_summary_complete(const char *rdir);
+/* True when rdir/summary.json says the run was interrupted (a signal). */
+bool sw_summary_interrupted(const char *rdir);
 /*
  * The value of metric m in o as text: 1 with *val set (caller frees),
  * 0 if nothing in o matches, -1 with err (a non-numeric field to add...).
@@ -192,6 +196,14 @@ extern const char sweep_usage[];
 extern const char sweep_help[];
 /* cometsim sweep ...: argv[0] is "cometsim sweep".  Returns the exit status. */
 int sweep_main(int argc, char **argv);
+/*
+ * Whether this program, which every run of a sweep is, was built with
+ * Open MPI and so can split a run over processes (<run ranks="N">,
+ * --ranks N).  The front end says so (par_built()) before sweep_main():
+ * the module does not include par/.  Until then it is false, and a
+ * sweep asking for more than one process a run is refused.
+ */
+void sweep_set_mpi(bool built);
 
 /* ---- plots (sweep_plot.c) ---- */
 

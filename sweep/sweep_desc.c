@@ -749,7 +749,7 @@ desc_read(struct sw_desc *d, xmlNode *root)
 			g_free(seeds);
 			g_free(runs);
 		} else if (is(n, "run")) {
-			char *pcap = prop(n, "pcap"), *log = prop(n, "log");
+			char *pcap = prop(n, "pcap"), *log = prop(n, "log"), *ranks = prop(n, "ranks");
 
 			if (nrun++) {
 				sw_desc_error(file, line, "<run> is given twice");
@@ -770,6 +770,21 @@ desc_read(struct sw_desc *d, xmlNode *root)
 				}
 				g_free(d->log);
 				d->log = log;
+			}
+			if (ranks) {
+				guint64 r;
+
+				/* Digits only: no sign, blank or base prefix slips through. */
+				if (ranks[strspn(ranks, "0123456789")] != '\0' ||
+				    !g_ascii_string_to_unsigned(ranks, 10, 1, SW_MAX_RANKS, &r, NULL)) {
+					sw_desc_error(file, line, "ranks=\"%s\": expected a whole number "
+						   "of processes from 1 to %u", ranks, SW_MAX_RANKS);
+					errors++;
+				} else {
+					d->ranks = (unsigned)r;
+					d->ranks_line = line;
+				}
+				g_free(ranks);
 			}
 		} else if (is(n, "metric")) {
 			struct sw_metric *m = metric_read(file, n);
@@ -882,6 +897,7 @@ sw_desc_load(const char *path, const char *base_dir)
 	d->metrics = g_ptr_array_new();
 	d->plots = g_ptr_array_new();
 	d->pcap = g_strdup("none");
+	d->ranks = 1;
 
 	d->name = prop(root, "name");
 	if (!d->name) {

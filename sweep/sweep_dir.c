@@ -176,9 +176,14 @@ sw_rinfo_read(const char *rdir, struct sw_rinfo *ri)
 		ri->st = SW_RS_COMPLETE;
 	else if (lock_held(rdir))
 		ri->st = SW_RS_RUNNING;
+	/*
+	 * A launcher (mpirun) ends with a status of its own (exit 1) when a
+	 * signal stopped the run's processes: the run's summary says it.
+	 */
 	else if (ri->exit)
 		ri->st = !strcmp(ri->exit, "exit 130") || !strcmp(ri->exit, "exit 143") ||
-			 g_str_has_prefix(ri->exit, "signal ") ? SW_RS_INTERRUPTED : SW_RS_FAILED;
+			 g_str_has_prefix(ri->exit, "signal ") || sw_summary_interrupted(rdir) ?
+			 SW_RS_INTERRUPTED : SW_RS_FAILED;
 	else if (ri->attempts)
 		ri->st = SW_RS_INTERRUPTED;
 	else
@@ -233,7 +238,8 @@ same_contents(const char *path, const char *text, size_t len)
 
 /* The runs of a directory never change meaning: see the header. */
 int
-sw_dir_prepare(const char *dir, const struct sw_plan *pl, const char *self)
+sw_dir_prepare(const char *dir, const struct sw_plan *pl, const char *self,
+	       char *const *launch)
 {
 	const struct sw_desc *d = pl->d;
 	char *plan = sw_plan_csv(pl), *path, *old = NULL, *text = NULL, *base_dir, *abs;
@@ -306,6 +312,8 @@ sw_dir_prepare(const char *dir, const struct sw_plan *pl, const char *self)
 		{
 			GPtrArray *full = g_ptr_array_new();
 
+			for (char *const *q = launch; q && *q; q++)
+				g_ptr_array_add(full, *q);
 			g_ptr_array_add(full, "cometsim");
 			for (char **q = av; *q; q++)
 				g_ptr_array_add(full, *q);

@@ -3,8 +3,11 @@
  * sweep, and the progress line while they do.
  *
  * Every engine starts the same wrapper for a run, "cometsim sweep exec
- * DIR INDEX" (sweep_exec.c).  local forks the wrappers itself, N at a
- * time, each in its own process group, so that a signal to the sweep is
+ * DIR INDEX" (sweep_exec.c), followed by "-- LAUNCHER ARG..." when a run
+ * is split over several processes: mpirun here and through GNU parallel,
+ * srun in a Slurm job, which is given as many tasks.  local forks the
+ * wrappers itself, N at a time, each in its own process group, so that a
+ * signal to the sweep is
  * passed on once to every run; parallel hands the wrapper commands to GNU
  * parallel; slurm writes and submits a job array whose task i runs run i,
  * and returns (status and collect follow the job).  The engines that do
@@ -123,15 +126,70 @@ run_finished(struct sw_ctx *cx, unsigned idx)
 	g_free(ri.exit);
 }
 
+/* ---- the launcher of a run over several processes ---- */
+
+char **
+sw_launcher(enum sw_engine e, unsigned ranks)
+{
+	GPtrArray *a;
+
+	if (ranks <= 1)
+		return NULL;
+	a = g_ptr_array_new();
+	if (e == SW_ENG_SLURM) {
+		/* The job step gets the tasks of its array task (--ntasks). */
+		g_ptr_array_add(a, g_strdup("srun"));
+		g_ptr_array_add(a, g_strdup("-n"));
+	} else {
+		/*
+		 * More processes than cores is fine (the runs are split to be
+		 * checked, or the pool runs fewer at a time); mpirun refuses to
+		 * run as root without being told.
+		 */
+		g_ptr_array_add(a, g_strdup("mpirun"));
+		g_ptr_array_add(a, g_strdup("-np"));
+	}
+	g_ptr_array_add(a, g_strdup_printf("%u", ranks));
+	if (e != SW_ENG_SLURM) {
+		g_ptr_array_add(a, g_strdup("--oversubscribe"));
+		if (geteuid() == 0)
+			g_ptr_array_add(a, g_strdup("--allow-run-as-root"));
+	}
+	g_ptr_array_add(a, NULL);
+	return (char **)g_ptr_array_free(a, FALSE);
+}
+
+/* The wrapper of run idx: "PROGRAM sweep exec DIR idx [-- LAUNCHER ...]". */
+static char **
+exec_argv(struct sw_ctx *cx, unsigned idx)
+{
+	GPtrArray *a = g_ptr_array_new();
+
+	g_ptr_array_add(a, g_strdup(cx->self));
+	g_ptr_array_add(a, g_strdup("sweep"));
+	g_ptr_array_add(a, g_strdup("exec"));
+	g_ptr_array_add(a, g_strdup(cx->sd->dir));
+	g_ptr_array_add(a, g_strdup_printf("%u", idx));
+	if (cx->launch) {
+		g_ptr_array_add(a, g_strdup("--"));
+		for (char **q = cx->launch; *q; q++)
+			g_ptr_array_add(a, g_strdup(*q));
+	}
+	g_ptr_array_add(a, NULL);
+	return (char **)g_ptr_array_free(a, FALSE);
+}
+
 /* ---- local: a pool of processes ---- */
 
 static pid_t
 spawn_exec(struct sw_ctx *cx, unsigned idx)
 {
-	char num[32];
+	char **av = exec_argv(cx, idx);
 	pid_t pid;
 
-	snprintf(num, sizeof(num), "%u", idx);
+	/* The path is the program's; its argv[0] its name, as from a shell. */
+	g_free(av[0]);
+	av[0] = g_strdup("cometsim");
 	pid = fork();
 	if (pid == 0) {
 		int nul = open("/dev/null", O_RDWR);
@@ -142,19 +200,23 @@ spawn_exec(struct sw_ctx *cx, unsigned idx)
 			dup2(nul, STDIN_FILENO);
 			dup2(nul, STDOUT_FILENO);
 		}
-		execl(cx->self, "cometsim", "sweep", "exec", cx->sd->dir, num, (char *)NULL);
+		execv(cx->self, av);
 		fprintf(stderr, "%s: cannot run %s: %s\n", log_prog(), cx->self, strerror(errno));
 		_exit(127);
 	}
 	if (pid > 0)
 		setpgid(pid, pid);	/* also here: no race with the first kill() */
+	g_strfreev(av);
 	return pid;
 }
 
 int
 sw_engine_local(struct sw_ctx *cx)
 {
-	unsigned jobs = cx->o->jobs ? cx->o->jobs : (unsigned)g_get_num_processors();
+	unsigned ranks = cx->plan->d->ranks ? cx->plan->d->ranks : 1;
+	/* By default as many processes as CPUs: a run of N processes takes N. */
+	unsigned jobs = cx->o->jobs ? cx->o->jobs :
+			MAX(1u, (unsigned)g_get_num_processors() / ranks);
 	pid_t *pids = g_new0(pid_t, jobs);
 	unsigned *idxs = g_new0(unsigned, jobs);
 	guint next = 0;
@@ -259,11 +321,11 @@ is_gnu_parallel(void)
 static char *
 exec_command(struct sw_ctx *cx, unsigned idx)
 {
-	char num[32];
-	char *argv[] = { cx->self, "sweep", "exec", cx->sd->dir, num, NULL };
+	char **av = exec_argv(cx, idx);
+	char *cmd = sw_shell_join(av);
 
-	snprintf(num, sizeof(num), "%u", idx);
-	return sw_shell_join(argv);
+	g_strfreev(av);
+	return cmd;
 }
 
 int
@@ -411,7 +473,7 @@ sw_engine_slurm(struct sw_ctx *cx)
 	char *sdir = g_build_filename(cx->sd->dir, "slurm", NULL);
 	char *script = g_build_filename(sdir, "array.sh", NULL);
 	char *jobsfile = g_build_filename(sdir, "jobs", NULL);
-	char *spec = array_spec(cx->pending), *self_q, *dir_q, *out = NULL, *err = NULL;
+	char *spec = array_spec(cx->pending), *out = NULL, *err = NULL;
 	GPtrArray *av = g_ptr_array_new_with_free_func(g_free);
 	GHashTable *active;
 	GString *sh = g_string_new(NULL);
@@ -440,8 +502,6 @@ sw_engine_slurm(struct sw_ctx *cx)
 		fprintf(stderr, "%s: %s: %s\n", log_prog(), sdir, strerror(errno));
 		goto done;
 	}
-	self_q = g_shell_quote(cx->self);
-	dir_q = g_shell_quote(cx->sd->dir);
 	g_string_append_printf(sh,
 		"#!/bin/sh\n"
 		"# Written by cometsim sweep: array task i runs run i of %s/plan.csv.\n"
@@ -451,12 +511,29 @@ sw_engine_slurm(struct sw_ctx *cx)
 		cx->sd->dir, cx->plan->d->name, sdir, spec);
 	if (cx->o->jobs)
 		g_string_append_printf(sh, "%%%u", cx->o->jobs);
-	g_string_append_printf(sh,
-		"\n#SBATCH --ntasks=1\n"
-		"#SBATCH --cpus-per-task=1\n"
-		"exec %s sweep exec %s \"$SLURM_ARRAY_TASK_ID\"\n", self_q, dir_q);
-	g_free(self_q);
-	g_free(dir_q);
+	/*
+	 * A task per process of a run: the wrapper runs in the batch step,
+	 * its launcher (srun -n N) starts the run's processes over them.
+	 */
+	{
+		char **wav = exec_argv(cx, 0), *index = wav[4], *head, *tail = NULL;
+
+		/* PROGRAM sweep exec DIR, the task's index, then -- LAUNCHER ... */
+		wav[4] = NULL;
+		head = sw_shell_join(wav);
+		if (cx->launch)
+			tail = sw_shell_join(wav + 5);
+		wav[4] = index;
+		g_string_append_printf(sh,
+			"\n#SBATCH --ntasks=%u\n"
+			"#SBATCH --cpus-per-task=1\n"
+			"exec %s \"$SLURM_ARRAY_TASK_ID\"%s%s\n",
+			cx->plan->d->ranks ? cx->plan->d->ranks : 1, head, tail ? " " : "",
+			tail ? tail : "");
+		g_free(head);
+		g_free(tail);
+		g_strfreev(wav);
+	}
 	if (sw_write_atomic(script, sh->str, sh->len) != 0)
 		goto done;
 	chmod(script, 0755);

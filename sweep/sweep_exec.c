@@ -5,7 +5,9 @@
  * The wrapper holds runs/ID/lock while the run goes on (the lock
  * descriptor is inherited by the run itself, so an orphaned run still
  * holds it), checks again under the lock that the run is not finished,
- * runs "cometsim run ..." with the arguments of runs/ID/argv, and
+ * runs "cometsim run ..." with the arguments of runs/ID/argv (under the
+ * launcher the engine gives, mpirun or srun, for a run over several
+ * processes), and
  * records its exit status (runs/ID/exit) and stderr (runs/ID/stderr.txt).
  * So a run is never run twice at once, and never again once finished,
  * whichever engine or how many sweeps start it.  Wall-clock time is read
@@ -107,6 +109,44 @@ sw_self_exe(void)
 
 /* ---- sweep exec DIR INDEX: one run, under its lock ---- */
 
+extern char **environ;
+
+/*
+ * A sweep started by a launcher itself (srun cometsim sweep ..., mpirun
+ * -np 1 cometsim sweep ...) hands the launcher's environment down to its
+ * runs: each would take itself for a process of that launch (par_init
+ * looks at these variables) and fail to join it, and a run's own mpirun
+ * would take itself for one nested in it.  So, in such an environment,
+ * the runs start without any variable of Open MPI, PMIx or PMI (settings
+ * in OMPI_MCA_* included: they cannot be told from the launcher's); a
+ * run's own launcher sets those of its launch.
+ */
+static void
+launch_env_drop(void)
+{
+	static const char *const marks[] = {
+		"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE", NULL,
+	};
+	static const char *const prefixes[] = { "OMPI_", "PMIX_", "PMI_", NULL };
+	bool launched = false;
+	GPtrArray *names;
+
+	for (size_t i = 0; marks[i]; i++)
+		launched |= getenv(marks[i]) != NULL;
+	if (!launched)
+		return;
+	names = g_ptr_array_new_with_free_func(g_free);
+	for (char **e = environ; *e; e++)
+		for (size_t i = 0; prefixes[i]; i++)
+			if (g_str_has_prefix(*e, prefixes[i])) {
+				g_ptr_array_add(names, g_strndup(*e, strcspn(*e, "=")));
+				break;
+			}
+	for (guint i = 0; i < names->len; i++)
+		g_unsetenv(g_ptr_array_index(names, i));
+	g_ptr_array_free(names, TRUE);
+}
+
 static void
 attempt_log(const char *rdir, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -135,7 +175,7 @@ attempt_log(const char *rdir, const char *fmt, ...)
 }
 
 int
-sw_exec_main(int argc, char **argv)
+sw_exec_main(int argc, char **argv, char *const *launch)
 {
 	struct sw_dir *sd = NULL;
 	char *rdir = NULL, *path = NULL, *args = NULL, *self = NULL, *end;
@@ -214,18 +254,18 @@ sw_exec_main(int argc, char **argv)
 	self = sw_self_exe();
 	av = g_ptr_array_new();
 	/*
+	 * The launcher of a run over several processes (mpirun, srun) comes
+	 * first and starts what follows once per process.  Then
 	 * COMETSIM_SWEEP_WRAP: a command the run is started under (valgrind,
 	 * nice, taskset, a test's wrapper), given the program and its
-	 * arguments; it learns which run it is from COMETSIM_SWEEP_DIR and
-	 * COMETSIM_SWEEP_INDEX.
+	 * arguments, so each process of a split run is wrapped; it learns
+	 * which run it is from COMETSIM_SWEEP_DIR and COMETSIM_SWEEP_INDEX.
 	 */
-	if (wargv) {
-		for (int k = 0; k < wargc; k++)
-			g_ptr_array_add(av, wargv[k]);
-		g_ptr_array_add(av, self);
-	} else {
-		g_ptr_array_add(av, "cometsim");
-	}
+	for (char *const *q = launch; q && *q; q++)
+		g_ptr_array_add(av, *q);
+	for (int k = 0; k < wargc; k++)
+		g_ptr_array_add(av, wargv[k]);
+	g_ptr_array_add(av, launch || wargv ? self : "cometsim");
 	for (gsize off = 0; off < len; off += strlen(args + off) + 1)
 		g_ptr_array_add(av, args + off);
 	g_ptr_array_add(av, NULL);
@@ -241,6 +281,7 @@ sw_exec_main(int argc, char **argv)
 		goto done;
 	}
 	snprintf(num, sizeof(num), "%lu", idx);
+	launch_env_drop();
 	g_setenv("COMETSIM_SWEEP_DIR", sd->dir, TRUE);
 	g_setenv("COMETSIM_SWEEP_INDEX", num, TRUE);
 	attempt_log(rdir, "start");
@@ -263,12 +304,14 @@ sw_exec_main(int argc, char **argv)
 			dup2(nul, STDIN_FILENO);
 		dup2(errfd, STDOUT_FILENO);
 		dup2(errfd, STDERR_FILENO);
-		if (wargv)
+		if (launch)
+			execvp(launch[0], (char **)av->pdata);
+		else if (wargv)
 			execvp(wargv[0], (char **)av->pdata);
 		else
 			execv(self, (char **)av->pdata);
 		fprintf(stderr, "%s: cannot run %s: %s\n", log_prog(),
-			wargv ? wargv[0] : self, strerror(errno));
+			launch ? launch[0] : wargv ? wargv[0] : self, strerror(errno));
 		_exit(127);
 	}
 	while (waitpid(pid, &status, 0) < 0)

@@ -24,6 +24,7 @@
 #define SW_EXIT_PENDING	3	/* runs are still queued or running */
 
 #define SW_MAX_RUNS	1000000u	/* a plan larger than this is refused */
+#define SW_MAX_RANKS	4096u	/* processes of one run, <run ranks=> and --ranks */
 
 /* ---- the description (sweep_desc.c) ---- */
 
@@ -78,9 +79,12 @@ struct sw_desc *sw_dir_desc(const struct sw_dir *sd);
 /*
  * Make dir a sweep directory for the plan (plan.csv, sweep.xml, the
  * manifest naming the program self, each run's argv and command), or
- * check that it already is one for the same plan.  0, or -1 after printing.
+ * check that it already is one for the same plan.  launch: the launcher
+ * the runs are started under (sw_launcher()), shown in each run's
+ * command; NULL for none.  0, or -1 after printing.
  */
-int sw_dir_prepare(const char *dir, const struct sw_plan *pl, const char *self);
+int sw_dir_prepare(const char *dir, const struct sw_plan *pl, const char *self,
+		   char *const *launch);
 /* Fill ri from the run directory rdir; ri->exit is the caller's to free. */
 void sw_rinfo_read(const char *rdir, struct sw_rinfo *ri);
 /* The last lines of rdir/stderr.txt, joined by " | ".  Caller frees. */
@@ -102,8 +106,13 @@ void sw_signals_default(void);
 int64_t sw_wall_ns(void);
 /* The program itself (/proc/self/exe), or NULL.  Caller frees. */
 char *sw_self_exe(void);
-/* cometsim sweep exec DIR INDEX: argv[0] is "exec".  Returns the exit status. */
-int sw_exec_main(int argc, char **argv);
+/*
+ * cometsim sweep exec DIR INDEX [-- LAUNCHER ARG...]: argv[0] is "exec",
+ * argv[1] DIR, argv[2] INDEX; launch (NULL-terminated, or NULL) the
+ * command the run is started under, as "LAUNCHER ARG... PROGRAM run ...".
+ * Returns the exit status.
+ */
+int sw_exec_main(int argc, char **argv, char *const *launch);
 
 /* ---- engines (sweep_engine.c) ---- */
 
@@ -115,6 +124,7 @@ struct sw_opts {
 	const char *out;
 	enum sw_engine engine;
 	unsigned jobs;		/* 0: the engine's default */
+	unsigned ranks;		/* --ranks, processes of each run; 0: the description's */
 	const char *sshloginfile;
 	GPtrArray *sbatch;	/* const char * */
 	bool dry_run, quiet;
@@ -126,6 +136,7 @@ struct sw_ctx {
 	struct sw_plan *plan;
 	struct sw_dir *sd;
 	char *self;
+	char **launch;		/* sw_launcher(): what each run starts under, or NULL */
 	GArray *pending;	/* unsigned: runs to start */
 	unsigned done_before;	/* complete when the sweep started */
 	/* progress */
@@ -136,6 +147,14 @@ struct sw_ctx {
 	bool metrics_checked;
 };
 
+/*
+ * The launcher of a run over ranks processes on engine e, NULL-terminated
+ * (g_strfreev()): "mpirun -np N --oversubscribe" on this machine and
+ * through GNU parallel (with --allow-run-as-root when run as root),
+ * "srun -n N" in a Slurm job.  NULL when ranks is 1: the run is started
+ * directly.
+ */
+char **sw_launcher(enum sw_engine e, unsigned ranks);
 /*
  * Run the pending runs of cx: forked here N at a time, by GNU parallel,
  * or submitted to Slurm as a job array (which returns at once).  0, or

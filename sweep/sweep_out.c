@@ -134,18 +134,31 @@ sw_outputs_read(const char *dir)
 	return o;
 }
 
-bool
-sw_summary_complete(const char *rdir)
+/* Whether the top-level "status" of rdir/summary.json is the string want. */
+static bool
+summary_status_is(const char *rdir, const char *want)
 {
 	JsonObject *sum = summary_load(rdir);
 	JsonNode *st = sum ? json_object_get_member(sum, "status") : NULL;
 	bool ok;
 
 	ok = st && JSON_NODE_HOLDS_VALUE(st) && json_node_get_value_type(st) == G_TYPE_STRING &&
-	     strcmp(json_node_get_string(st), "complete") == 0;
+	     strcmp(json_node_get_string(st), want) == 0;
 	if (sum)
 		json_object_unref(sum);
 	return ok;
+}
+
+bool
+sw_summary_complete(const char *rdir)
+{
+	return summary_status_is(rdir, "complete");
+}
+
+bool
+sw_summary_interrupted(const char *rdir)
+{
+	return summary_status_is(rdir, "interrupted");
 }
 
 bool

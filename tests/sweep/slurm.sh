@@ -4,7 +4,9 @@
 # stops again, even when a check fails: a job array runs the small sweep,
 # "cometsim sweep status" follows it and "cometsim sweep collect" gathers
 # the same results.csv as the local engine; a failing run is reported the
-# same way.  doc/sweeps.md says what works here: no
+# same way; with Open MPI, a sweep whose runs are each split over two
+# processes (array tasks of 2 tasks, srun -n 2) gives the results of the
+# same runs in one process.  doc/sweeps.md says what works here: no
 # systemd, munged started by hand as user munge, slurmctld and slurmd
 # started directly, accounting off.  Every wait is bounded.
 #
@@ -210,5 +212,74 @@ check "each run completed exactly once" \
 rc=$?
 check "collect: each run and metric once" \
 	eval '[ $rc -eq 0 -a "$(rows "$T/slow/results.csv")" -eq 24 ] && [ -z "$(dup_keys "$T/slow/results.csv")" ]'
+
+# ---- runs over two processes: srun -n 2 in array tasks of 2 tasks ----
+# Only a program built with Open MPI takes ranks="2" (ranks.sh checks the
+# refusal).  srun starts Open MPI's processes through PMIx: the cluster's
+# MpiDefault, here SLURM_MPI_TYPE, which sbatch passes on to the job.
+if [ "${COMETSIM_MPI:-no}" != yes ]; then
+	echo "built without Open MPI: runs over several processes left out"
+	finish
+	exit
+fi
+SLURM_MPI_TYPE=pmix
+export SLURM_MPI_TYPE
+
+# processes SUMMARY...: the number of processes each summary.json lists,
+# one a line (1 when it lists none: a run in one process).
+processes() {
+	python3 -c '
+import json, sys
+for f in sys.argv[1:]:
+    print(len(json.load(open(f)).get("processes", [None])))
+' "$@"
+}
+
+# Whether Slurm and Open MPI can split a run on this machine at all.
+timeout 60 srun -n 2 "$COMETSIM" run "$top_srcdir/scenarios/sample.xml" --set count=5 \
+	--out "$T/probe" --quiet --pcap none --log warn < /dev/null > "$T/probe.log" 2>&1
+probe=$?
+if [ "$probe" -eq 0 ] && [ "$(processes "$T/probe/summary.json" 2>/dev/null)" = 2 ]; then
+	split=yes
+else
+	split=no
+	cat "$T/probe.log"
+	echo "srun -n 2 does not split a run here (exit $probe): only the job script is checked"
+fi
+
+"$COMETSIM" sweep "$data/ranks.xml" --out "$T/ranks1" --ranks 1 -j 2 > /dev/null 2>&1
+check "the local engine completes ranks.xml with --ranks 1" [ "$(complete "$T/ranks1")" -eq 8 ]
+"$COMETSIM" sweep "$data/ranks.xml" --out "$T/ranks" --engine slurm > "$T/out" 2> "$T/err"
+rc=$?
+check "sbatch takes the array of runs over 2 processes (exit 0)" [ "$rc" -eq 0 ]
+[ "$rc" -eq 0 ] || cat "$T/err"
+check "each array task has 2 tasks" grep -q '^#SBATCH --ntasks=2$' "$T/ranks/slurm/array.sh"
+check "the wrapper starts its run with srun -n 2" \
+	grep -q '^exec .* sweep exec .* "$SLURM_ARRAY_TASK_ID" -- srun -n 2$' "$T/ranks/slurm/array.sh"
+check "each run's command says srun -n 2" \
+	grep -q '^srun -n 2 cometsim run ' "$T/ranks/runs/0000/command"
+job=$(tail -n 1 "$T/ranks/slurm/jobs")
+if [ "$split" = yes ]; then
+	follow "$T/ranks"
+	st=$?
+	check "status follows the array until every run is complete (exit 0)" [ "$st" -eq 0 ]
+	[ "$st" -eq 0 ] || cat "$T/status" "$T"/ranks/slurm/*.out
+	check "every run is split over 2 processes" [ "$(processes "$T"/ranks/runs/*/summary.json | sort -u)" = 2 ]
+	for r in "$T"/ranks1/runs/*/; do
+		id=$(basename "$r")
+		for f in counters.csv log.txt; do
+			check "run $id: the same $f as the run in one process" \
+				cmp -s "$T/ranks/runs/$id/$f" "$r$f"
+		done
+	done
+	"$COMETSIM" sweep collect "$T/ranks" > /dev/null 2>&1
+	rc=$?
+	check "collect gathers it (exit 0)" [ "$rc" -eq 0 ]
+	check "the same results.csv as the local engine with --ranks 1" \
+		cmp -s "$T/ranks/results.csv" "$T/ranks1/results.csv"
+else
+	scancel "$job"
+	wait_for 60 gone || fail "job $job still there 60 s after scancel"
+fi
 
 finish
