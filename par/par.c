@@ -32,6 +32,7 @@
 #endif
 
 #include "par/par.h"
+#include "sim/log.h"
 #include "sim/net.h"
 
 #define REC_HEAD	32	/* bytes before a frame's own */
@@ -70,11 +71,31 @@ launched(void)
 int
 par_init(int *argc, char ***argv)
 {
+	const char *tasks = getenv("SLURM_STEP_NUM_TASKS");
+
 #ifdef HAVE_MPI
-	if (!launched())
+	if (!launched()) {
+#else
+	{
+#endif
+		/*
+		 * srun started this as one of several tasks, but gave it nothing
+		 * that joins the tasks: each would run the whole run alone.
+		 */
+		if (tasks && getenv("SLURM_PROCID") && strtol(tasks, NULL, 10) > 1) {
+			fprintf(stderr, "%s: started by srun as one of %s tasks, but %s: "
+				"each would run the whole run on its own; %s (doc/parallel.md)\n",
+				log_prog(), tasks, par_built() ? "without a PMI Open MPI knows" :
+				"this cometsim was built without MPI",
+				par_built() ? "use srun --mpi=pmix (or the cluster's MpiDefault=pmix)" :
+				"configure it with --enable-mpi");
+			return -1;
+		}
 		return 0;
+	}
+#ifdef HAVE_MPI
 	if (MPI_Init(argc, argv) != MPI_SUCCESS) {
-		fprintf(stderr, "cometsim: MPI_Init failed\n");
+		fprintf(stderr, "%s: MPI_Init failed\n", log_prog());
 		return -1;
 	}
 	p_inited = true;
@@ -82,11 +103,11 @@ par_init(int *argc, char ***argv)
 	MPI_Comm_size(MPI_COMM_WORLD, &p_size);
 	/* A failure is reported as the program's own, not as an MPI abort. */
 	MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_ARE_FATAL);
+	return 0;
 #else
 	(void)argc;
 	(void)argv;
 #endif
-	return 0;
 }
 
 void

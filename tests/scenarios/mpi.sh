@@ -12,6 +12,15 @@
 # Skipped when the program is built without Open MPI (--enable-mpi).
 . "${top_srcdir:-.}/tests/scenarios/lib.sh"
 
+# srun's tasks without a PMI that joins them would each run the whole run:
+# refused, in either build.
+st=0
+SLURM_STEP_NUM_TASKS=2 SLURM_PROCID=0 "$COMETSIM" run "$top_srcdir/scenarios/figure10.xml" \
+	--out "$T/srun" --quiet >"$T/out" 2>&1 || st=$?
+check "srun tasks that are not joined: refused (exit $st)" [ "$st" -eq 1 ]
+check "  saying why ($(head -n 1 "$T/out"))" grep -q 'started by srun as one of 2 tasks' "$T/out"
+check "  nothing written" [ ! -e "$T/srun" ]
+
 if [ "${COMETSIM_MPI:-no}" != yes ]; then
 	echo "SKIP: cometsim is built without Open MPI (configure --enable-mpi)"
 	cleanup
