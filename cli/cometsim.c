@@ -1474,6 +1474,13 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 	t1 = wall_ns();
 	phase = PH_DONE;
 	wall_limit_disarm();
+	/* A split run stopped by a signal in one process: every process says which. */
+	if (pr && why == SIM_STOP_INTERRUPTED) {
+		int64_t cause = par_max(stop_cause);
+
+		if (!stop_cause)
+			stop_cause = (int)cause;
+	}
 	progress_clear(&pg);
 	/* Entities write their end-of-run reports while the log is still open. */
 	net_stop_entities(net);
