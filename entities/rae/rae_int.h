@@ -240,6 +240,50 @@ void rae_rde_peer_down(struct rae_peer *p);
  */
 uint64_t rae_rde_reconfigured(struct rae *r, const struct rae_config *old);
 
+/*
+ * The groups of a drain (rae_rde.c): members (the destinations a drain
+ * sends) grouped by the items they are advertised with, found by the
+ * items' keys (isize and ksize bytes an item).  Groups are numbered in
+ * the order they were made; a group's members are a list through m[],
+ * in the order they were added.  Nothing is allocated per member or per
+ * group: every array doubles when full.
+ */
+struct rae_group {
+	uint32_t item0, nitems;		/* its items (and keys) in the table's arrays */
+	uint32_t first, last;		/* its members: indices into m[], UINT32_MAX none */
+	uint32_t nmembers;
+	uint64_t hash;			/* of its keys */
+};
+
+struct rae_member {
+	void *member;
+	uint32_t next;			/* the group's next member, UINT32_MAX none */
+};
+
+struct rae_groups {
+	size_t isize, ksize;
+	char *items, *keys;		/* every group's items and keys, group after group */
+	uint32_t nitems, icap;
+	struct rae_group *g;		/* n groups, in the order they were made */
+	uint32_t n, gcap;
+	struct rae_member *m;		/* nm members */
+	uint32_t nm, mcap;
+	uint32_t *slot;			/* the lookup: group number + 1, 0 empty */
+	size_t nslot;
+};
+
+void rae_groups_init(struct rae_groups *t, size_t isize, size_t ksize);
+void rae_groups_fini(struct rae_groups *t);
+/*
+ * Add member to the group of the n items at `items` whose keys are at
+ * `keys` (n * ksize bytes, compared as bytes), made (*made) with a copy
+ * of the items and keys if no group has those keys; the group's number.
+ */
+uint32_t rae_groups_add(struct rae_groups *t, const void *items, const void *keys, unsigned n,
+			void *member, bool *made);
+/* The items of group gi. */
+const void *rae_groups_items(const struct rae_groups *t, uint32_t gi);
+
 /* ---- rae-paths.csv (rae_paths.c) ---- */
 
 /*

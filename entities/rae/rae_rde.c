@@ -285,38 +285,39 @@ send_withdraws(struct rae_peer *p, GPtrArray *dests)
 	rae_pbarena_fini(&a);
 }
 
-/* Prefixes that share one set of advertised paths. */
-struct adv_group {
-	struct adv_item *items;
-	unsigned nitems;
-	GPtrArray *dests;
-	char *sig;		/* the items' keys (adv_keys) */
-	size_t siglen;
-	uint64_t hash;		/* of sig */
-};
+/*
+ * The groups of one drain: the prefixes that share one set of advertised
+ * items, found by the items' keys (the bytes that make two items the
+ * same on the wire).  Every prefix a drain sends is looked up here, so
+ * nothing is allocated per prefix or per group: the groups, their items
+ * and keys, and their members each sit in one array of the table that
+ * doubles when full, and a group's members are a list through the
+ * member array, in the order they were added.  The lookup is an
+ * open-addressing table of group numbers (at most half full), the keys
+ * hashed a word at a time.  Which group a prefix joins depends only on
+ * the keys' bytes, and the groups are walked in the order they were made,
+ * never in the table's order.
+ */
+#define GROUP_NONE	UINT32_MAX
 
-static void
-adv_group_free(gpointer x)
+void
+rae_groups_init(struct rae_groups *t, size_t isize, size_t ksize)
 {
-	struct adv_group *g = x;
-
-	g_free(g->items);
-	g_free(g->sig);
-	g_ptr_array_free(g->dests, TRUE);
-	g_free(g);
+	memset(t, 0, sizeof(*t));
+	t->isize = isize;
+	t->ksize = ksize;
 }
 
-/*
- * The groups of one drain by their keys, open addressed.  Every prefix
- * a drain sends is looked up here, so the lookup allocates nothing and
- * hashes the keys a word at a time.  Which group a prefix joins depends
- * only on the keys' bytes, and the groups go out in the order they were
- * made (the GPtrArray of rae_rde_drain), never in the table's order.
- */
-struct adv_groups {
-	struct adv_group **slot;
-	size_t nslot, count;
-};
+void
+rae_groups_fini(struct rae_groups *t)
+{
+	g_free(t->items);
+	g_free(t->keys);
+	g_free(t->g);
+	g_free(t->m);
+	g_free(t->slot);
+	memset(t, 0, sizeof(*t));
+}
 
 static uint64_t
 adv_sig_hash(const char *sig, size_t len)
@@ -334,35 +335,104 @@ adv_sig_hash(const char *sig, size_t len)
 	return h ^ (h >> 29);
 }
 
-/* The slot of the group of keys sig, or the empty slot where it would go. */
-static struct adv_group **
-adv_groups_slot(struct adv_groups *t, const char *sig, size_t len, uint64_t h)
+/* The slot of the group of n items with keys `keys`, or the empty slot where it would go. */
+static uint32_t *
+groups_slot(const struct rae_groups *t, const char *keys, unsigned n, uint64_t h)
 {
 	size_t mask = t->nslot - 1, i = (size_t)h & mask;
 
 	for (;; i = (i + 1) & mask) {
-		struct adv_group *g = t->slot[i];
+		const struct rae_group *g;
 
-		if (!g || (g->hash == h && g->siglen == len && memcmp(g->sig, sig, len) == 0))
+		if (!t->slot[i])
+			return &t->slot[i];
+		g = &t->g[t->slot[i] - 1];
+		if (g->hash == h && g->nitems == n &&
+		    memcmp(t->keys + (size_t)g->item0 * t->ksize, keys, n * t->ksize) == 0)
 			return &t->slot[i];
 	}
 }
 
-/* Room for one more group: at most half full. */
+/* Room for one more group in the lookup (at most half full) and in the group array. */
 static void
-adv_groups_room(struct adv_groups *t)
+groups_room(struct rae_groups *t)
 {
-	struct adv_group **old = t->slot;
-	size_t n = t->nslot;
+	if (t->n == t->gcap) {
+		t->gcap = t->gcap ? 2 * t->gcap : 64;
+		t->g = g_renew(struct rae_group, t->g, t->gcap);
+	}
+	if (2 * ((size_t)t->n + 1) > t->nslot) {
+		uint32_t *old = t->slot;
+		size_t n = t->nslot;
 
-	if (2 * (t->count + 1) <= t->nslot)
-		return;
-	t->nslot = n ? 2 * n : 16;
-	t->slot = g_new0(struct adv_group *, t->nslot);
-	for (size_t i = 0; i < n; i++)
-		if (old[i])
-			*adv_groups_slot(t, old[i]->sig, old[i]->siglen, old[i]->hash) = old[i];
-	g_free(old);
+		t->nslot = n ? 2 * n : 128;
+		t->slot = g_new0(uint32_t, t->nslot);
+		for (size_t i = 0; i < n; i++)
+			if (old[i]) {
+				const struct rae_group *g = &t->g[old[i] - 1];
+
+				*groups_slot(t, t->keys + (size_t)g->item0 * t->ksize, g->nitems,
+					     g->hash) = old[i];
+			}
+		g_free(old);
+	}
+}
+
+uint32_t
+rae_groups_add(struct rae_groups *t, const void *items, const void *keys, unsigned n,
+	       void *member, bool *made)
+{
+	uint64_t h = adv_sig_hash(keys, n * t->ksize);
+	uint32_t *at, gi;
+	struct rae_group *g;
+
+	groups_room(t);
+	at = groups_slot(t, keys, n, h);
+	*made = !*at;
+	if (*at) {
+		gi = *at - 1;
+		g = &t->g[gi];
+	} else {
+		if ((size_t)t->nitems + n > t->icap) {
+			size_t cap = t->icap ? 2 * (size_t)t->icap : 64;
+
+			while (cap < (size_t)t->nitems + n)
+				cap *= 2;
+			t->icap = (uint32_t)cap;
+			t->items = g_realloc(t->items, cap * t->isize);
+			t->keys = g_realloc(t->keys, cap * t->ksize);
+		}
+		gi = t->n++;
+		g = &t->g[gi];
+		g->item0 = t->nitems;
+		g->nitems = n;
+		g->first = g->last = GROUP_NONE;
+		g->nmembers = 0;
+		g->hash = h;
+		memcpy(t->items + (size_t)t->nitems * t->isize, items, n * t->isize);
+		memcpy(t->keys + (size_t)t->nitems * t->ksize, keys, n * t->ksize);
+		t->nitems += n;
+		*at = gi + 1;
+	}
+	if (t->nm == t->mcap) {
+		t->mcap = t->mcap ? 2 * t->mcap : 256;
+		t->m = g_renew(struct rae_member, t->m, t->mcap);
+	}
+	t->m[t->nm].member = member;
+	t->m[t->nm].next = GROUP_NONE;
+	if (g->last == GROUP_NONE)
+		g->first = t->nm;
+	else
+		t->m[g->last].next = t->nm;
+	g->last = t->nm++;
+	g->nmembers++;
+	return gi;
+}
+
+const void *
+rae_groups_items(const struct rae_groups *t, uint32_t gi)
+{
+	return t->items + (size_t)t->g[gi].item0 * t->isize;
 }
 
 /* What an item adds to an Update: the estimate that splits Updates and paces them. */
@@ -376,29 +446,35 @@ adv_item_bytes(const struct adv_item *it)
 
 /* Update messages for the groups, in order, each under RAE_UPDATE_BYTES. */
 static void
-send_updates(struct rae_peer *p, GPtrArray *groups)
+send_updates(struct rae_peer *p, const struct rae_groups *groups)
 {
 	Comet__Rae__Update u = COMET__RAE__UPDATE__INIT;
 	GPtrArray *routes = g_ptr_array_new();
+	struct rae_dest **dests = g_new(struct rae_dest *, RAE_ROUTE_PREFIXES);
 	size_t est = 0;
 	struct rae_pbarena a;
 
 	rae_pbarena_init(&a);
-	for (guint gi = 0; gi < groups->len; gi++) {
-		struct adv_group *g = g_ptr_array_index(groups, gi);
+	for (uint32_t gi = 0; gi < groups->n; gi++) {
+		const struct rae_group *g = &groups->g[gi];
+		const struct adv_item *items = rae_groups_items(groups, gi);
+		uint32_t m = g->first;
 
-		for (guint at = 0; at < g->dests->len; at += RAE_ROUTE_PREFIXES) {
+		while (m != GROUP_NONE) {
 			Comet__Rae__Route *rt = rae_pbarena_alloc(&a, sizeof(*rt));
-			guint n = MIN(g->dests->len - at, (guint)RAE_ROUTE_PREFIXES);
+			guint n = 0;
 
+			/* The next slice of the group's prefixes, in the order they joined it. */
+			for (; m != GROUP_NONE && n < RAE_ROUTE_PREFIXES; m = groups->m[m].next)
+				dests[n++] = groups->m[m].member;
 			comet__rae__route__init(rt);
 			rt->n_prefixes = n;
-			rt->prefixes = pb_prefixes(&a, (struct rae_dest *const *)g->dests->pdata + at, n);
+			rt->prefixes = pb_prefixes(&a, dests, n);
 			rt->n_paths = g->nitems;
 			rt->paths = rae_pbarena_alloc(&a, g->nitems * sizeof(*rt->paths));
 			for (unsigned i = 0; i < g->nitems; i++) {
-				rt->paths[i] = pb_adv_path(p->r, &a, &g->items[i]);
-				est += adv_item_bytes(&g->items[i]);
+				rt->paths[i] = pb_adv_path(p->r, &a, &items[i]);
+				est += adv_item_bytes(&items[i]);
 			}
 			est += 22 * (size_t)n;
 			p->pfx_out += n;
@@ -419,6 +495,7 @@ send_updates(struct rae_peer *p, GPtrArray *groups)
 		rae_peer_send(p, RAE_MSG_UPDATE, &u.base);
 	}
 	g_ptr_array_free(routes, TRUE);
+	g_free(dests);
 	rae_pbarena_fini(&a);
 }
 
@@ -446,13 +523,14 @@ rae_rde_drain(struct sim *sim, void *ctx, void *arg)
 	struct adv_item *items = g_new(struct adv_item, cap);
 	size_t ks = adv_key_size(r->rib.nslots);
 	char *keys = g_malloc(cap * ks);
-	GPtrArray *wd = g_ptr_array_new(), *groups = g_ptr_array_new_with_free_func(adv_group_free);
+	GPtrArray *wd = g_ptr_array_new();
+	struct rae_groups groups;
 	GPtrArray *release = g_ptr_array_new(), *keep = g_ptr_array_new();
 	GPtrArray *later = g_ptr_array_new();	/* allowed, beyond the pace: the next backlog */
-	struct adv_groups bysig = { NULL, 0, 0 };
 	GPtrArray **srcs[3] = { &p->backlog, &p->deferred, &p->fresh };
 	size_t budget = SIZE_MAX, used = 0;
 
+	rae_groups_init(&groups, sizeof(struct adv_item), ks);
 	if (p->state != PS_ESTABLISHED)
 		goto out;
 	if (r->pace) {
@@ -487,31 +565,14 @@ rae_rde_drain(struct sim *sim, void *ctx, void *arg)
 				g_ptr_array_add(keep, d);
 				continue;
 			} else {
-				struct adv_group **at, *g;
-				size_t len = n * ks;
-				uint64_t h;
+				bool made;
 
 				adv_keys(items, n, r->rib.nslots, keys);
-				h = adv_sig_hash(keys, len);
-				adv_groups_room(&bysig);
-				at = adv_groups_slot(&bysig, keys, len, h);
-				g = *at;
-				if (!g) {
-					g = g_new0(struct adv_group, 1);
-					g->items = g_memdup2(items, n * sizeof(*items));
-					g->nitems = n;
-					g->dests = g_ptr_array_new();
-					g->sig = g_memdup2(keys, len);
-					g->siglen = len;
-					g->hash = h;
-					g_ptr_array_add(groups, g);
-					*at = g;
-					bysig.count++;
+				rae_groups_add(&groups, items, keys, n, d, &made);
+				if (made)
 					for (unsigned j = 0; j < n; j++)
 						used += adv_item_bytes(&items[j]);
-				}
 				used += 22;
-				g_ptr_array_add(g->dests, d);
 				rae_dest_set_adv(&r->rib, d, p->idx, true);
 			}
 			rae_dest_set_queued(&r->rib, d, p->idx, false);
@@ -531,14 +592,10 @@ rae_rde_drain(struct sim *sim, void *ctx, void *arg)
 		entity_log(&r->e, LOG_DEBUG, "%s: withdrawing %u prefixes", p->name, wd->len);
 		send_withdraws(p, wd);
 	}
-	if (groups->len) {
-		guint np = 0;
-
-		for (guint i = 0; i < groups->len; i++)
-			np += ((struct adv_group *)g_ptr_array_index(groups, i))->dests->len;
+	if (groups.n) {
 		entity_log(&r->e, LOG_DEBUG, "%s: announcing %u prefixes (%u path sets)", p->name,
-			   np, groups->len);
-		send_updates(p, groups);
+			   groups.nm, groups.n);
+		send_updates(p, &groups);
 		p->last_update = now;
 	}
 	if (p->backlog->len && (!p->sock || tcp_unacked(p->sock) <= r->pace / 2)) {
@@ -555,8 +612,7 @@ rae_rde_drain(struct sim *sim, void *ctx, void *arg)
 	}
 out:
 	/* After the groups are sent: releasing frees what nothing holds. */
-	g_free(bysig.slot);
-	g_ptr_array_free(groups, TRUE);
+	rae_groups_fini(&groups);
 	for (guint i = 0; i < release->len; i++)
 		rae_rib_release(&r->rib, g_ptr_array_index(release, i));
 	g_ptr_array_free(release, TRUE);

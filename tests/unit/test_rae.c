@@ -558,6 +558,75 @@ test_rib_numbers(void)
 	rae_rib_fini(&r2);
 }
 
+/*
+ * The drain's groups: 5 000 members over 700 keys of one item, and keys
+ * of two items whose first is one of those: every group made once, in
+ * the order first seen, its members in the order added, a longer key
+ * never taken for a shorter one that begins like it.
+ */
+static void
+test_drain_groups(void)
+{
+	enum { NKEYS = 700, NMEMBERS = 5000 };
+	struct rae_groups t;
+	uint64_t key[2];
+	int item[2];
+	uint32_t made = 0, n = 0;
+
+	rae_groups_init(&t, sizeof(int), sizeof(uint64_t));
+	for (int i = 0; i < NMEMBERS; i++) {
+		bool m;
+		uint32_t gi;
+
+		key[0] = (uint64_t)(i % NKEYS) * 0x10001u;
+		item[0] = i % NKEYS;
+		gi = rae_groups_add(&t, item, key, 1, GINT_TO_POINTER(i + 1), &m);
+		made += m;
+		if (gi != (uint32_t)(i % NKEYS) || m != (i < NKEYS))
+			n++;
+	}
+	CU_ASSERT_EQUAL(n, 0);
+	CU_ASSERT_EQUAL(made, NKEYS);
+	CU_ASSERT_EQUAL(t.n, NKEYS);
+	CU_ASSERT_EQUAL(t.nm, NMEMBERS);
+	/* Two items, the first as key 5's: a group of its own, then found again. */
+	key[0] = 5 * 0x10001u;
+	key[1] = 77;
+	item[0] = 5;
+	item[1] = -1;
+	{
+		bool m1, m2;
+		uint32_t g1 = rae_groups_add(&t, item, key, 2, GINT_TO_POINTER(-1), &m1);
+		uint32_t g2 = rae_groups_add(&t, item, key, 2, GINT_TO_POINTER(-2), &m2);
+
+		CU_ASSERT_TRUE(m1);
+		CU_ASSERT_FALSE(m2);
+		CU_ASSERT_EQUAL(g1, NKEYS);
+		CU_ASSERT_EQUAL(g2, NKEYS);
+		CU_ASSERT_EQUAL(t.g[g1].nitems, 2);
+		CU_ASSERT_EQUAL(((const int *)rae_groups_items(&t, g1))[1], -1);
+	}
+	/* Each group: its items, its members in order (i, i + 700, ...), its count. */
+	n = 0;
+	for (uint32_t gi = 0; gi < NKEYS; gi++) {
+		int want = (int)gi, count = 0;
+
+		if (*(const int *)rae_groups_items(&t, gi) != (int)gi)
+			n++;
+		for (uint32_t m = t.g[gi].first; m != UINT32_MAX; m = t.m[m].next, count++) {
+			if (GPOINTER_TO_INT(t.m[m].member) != want + 1)
+				n++;
+			want += NKEYS;
+		}
+		if ((uint32_t)count != t.g[gi].nmembers || want < NMEMBERS)
+			n++;
+	}
+	CU_ASSERT_EQUAL(n, 0);
+	CU_ASSERT_EQUAL(GPOINTER_TO_INT(t.m[t.g[NKEYS].first].member), -1);
+	CU_ASSERT_EQUAL(GPOINTER_TO_INT(t.m[t.g[NKEYS].last].member), -2);
+	rae_groups_fini(&t);
+}
+
 /* 200 000 prefixes in, every other one out, the rest still found. */
 static void
 test_rib_table(void)
@@ -1606,6 +1675,7 @@ suite_rae_register(void)
 	    !CU_add_test(s, "RIB: pools", test_rib_pools) ||
 	    !CU_add_test(s, "RIB: attributes held in the path", test_rib_own_attrs) ||
 	    !CU_add_test(s, "RIB: prefix numbers and peer bits", test_rib_numbers) ||
+	    !CU_add_test(s, "drain: groups of prefixes", test_drain_groups) ||
 	    !CU_add_test(s, "config: binary", test_config_binary) ||
 	    !CU_add_test(s, "config: wrong types", test_config_wrong_type) ||
 	    !CU_add_test(s, "config: XML form", test_config_xml) ||
