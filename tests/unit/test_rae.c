@@ -280,6 +280,66 @@ test_rib_interning(void)
 	rae_rib_fini(&rib);
 }
 
+/*
+ * A received path is found by its rest when the store holds it: the
+ * peer's AS in front of the cell the peer holds, the same cell a path
+ * built AS by AS would be, with the same counts; a rest the store does
+ * not hold, one that differs from a held one only at its origin or only
+ * in its length, builds cells of its own.
+ */
+static void
+test_rib_aspath_rest(void)
+{
+	const uint32_t held[] = { 9, 11, 13 }, recv[] = { 7, 9, 11, 13 };
+	const uint32_t other[] = { 7, 9, 11, 14 }, shorter[] = { 7, 9, 11 };
+	const uint32_t longer[] = { 7, 9, 11, 13, 15 };
+	size_t cells = rae_aspath_cells();
+	struct rae_aspath *h, *r, *o, *s, *l, *again;
+
+	h = rae_aspath_get(held, 3);
+	r = rae_aspath_get(recv, 4);
+	CU_ASSERT_PTR_EQUAL(r->rest, h);
+	CU_ASSERT_EQUAL(r->asn, 7);
+	CU_ASSERT_EQUAL(r->len, 4);
+	CU_ASSERT_EQUAL(h->refcnt, 2);		/* ours and r's */
+	CU_ASSERT_EQUAL(r->refcnt, 1);
+	CU_ASSERT_EQUAL(rae_aspath_cells(), cells + 4);
+	again = rae_aspath_get(recv, 4);
+	CU_ASSERT_PTR_EQUAL(again, r);
+	CU_ASSERT_EQUAL(r->refcnt, 2);
+	CU_ASSERT_EQUAL(h->refcnt, 2);
+	rae_aspath_put(again);
+	/* A path whose rest is r: r is found (it was stored where its content hashes). */
+	{
+		const uint32_t further[] = { 5, 7, 9, 11, 13 };
+		struct rae_aspath *x = rae_aspath_get(further, 5);
+
+		CU_ASSERT_PTR_EQUAL(x->rest, r);
+		CU_ASSERT_EQUAL(rae_aspath_cells(), cells + 5);
+		rae_aspath_put(x);
+		CU_ASSERT_EQUAL(rae_aspath_cells(), cells + 4);
+	}
+	o = rae_aspath_get(other, 4);
+	CU_ASSERT_PTR_NOT_EQUAL(o->rest, h);
+	CU_ASSERT_EQUAL(o->rest->rest->rest->asn, 14);
+	CU_ASSERT_PTR_NOT_EQUAL(o->rest->rest, h->rest);	/* 11 then 14, not 11 then 13 */
+	s = rae_aspath_get(shorter, 3);
+	CU_ASSERT_EQUAL(s->len, 3);
+	CU_ASSERT_PTR_NULL(s->rest->rest->rest);
+	CU_ASSERT_PTR_NOT_EQUAL(s->rest, h);
+	l = rae_aspath_get(longer, 5);
+	CU_ASSERT_EQUAL(l->len, 5);
+	CU_ASSERT_PTR_NOT_EQUAL(l->rest, h);
+	CU_ASSERT_EQUAL(l->rest->rest->rest->rest->asn, 15);
+	rae_aspath_put(l);
+	rae_aspath_put(s);
+	rae_aspath_put(o);
+	rae_aspath_put(r);
+	CU_ASSERT_EQUAL(h->refcnt, 1);
+	rae_aspath_put(h);
+	CU_ASSERT_EQUAL(rae_aspath_cells(), cells);
+}
+
 /* The metric of attribute i, class slot s: every one different. */
 static struct rae_metric
 pool_metric(unsigned i, unsigned s)
@@ -1671,6 +1731,7 @@ suite_rae_register(void)
 	    !CU_add_test(s, "step 4: ranking and ties", test_rank_ties) ||
 	    !CU_add_test(s, "penalty, flat and inverse", test_rank_penalty_and_flat) ||
 	    !CU_add_test(s, "RIB: interning", test_rib_interning) ||
+	    !CU_add_test(s, "RIB: a received path found by its rest", test_rib_aspath_rest) ||
 	    !CU_add_test(s, "RIB: 200000 prefixes", test_rib_table) ||
 	    !CU_add_test(s, "RIB: pools", test_rib_pools) ||
 	    !CU_add_test(s, "RIB: attributes held in the path", test_rib_own_attrs) ||
