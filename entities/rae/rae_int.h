@@ -224,10 +224,16 @@ void rae_rde_writable(struct rae_peer *p);
 void rae_rde_flush(struct rae_peer *p);
 /* The drain timer of a peer (ctx): send what its queues hold, as MRAI allows. */
 void rae_rde_drain(struct sim *sim, void *ctx, void *arg);
-/* Apply an Update from p to the RIB: 0, or -1 with why (nothing applied). */
-int rae_rde_update(struct rae_peer *p, const Comet__Rae__Update *u, char *why, size_t whylen);
-/* Apply a Withdraw from p to the RIB. */
-void rae_rde_withdraw(struct rae_peer *p, const Comet__Rae__Withdraw *w);
+/*
+ * Apply an Update from p to the RIB, pfx its prefixes as the decoder's
+ * checks parsed them (rae_pbarena.pfx): 0, or -1 with why (nothing
+ * applied).
+ */
+int rae_rde_update(struct rae_peer *p, const Comet__Rae__Update *u, const struct prefix *pfx,
+		   char *why, size_t whylen);
+/* Apply a Withdraw from p to the RIB, pfx its prefixes parsed. */
+void rae_rde_withdraw(struct rae_peer *p, const Comet__Rae__Withdraw *w,
+		      const struct prefix *pfx);
 /* The session came up: queue everything we have to offer. */
 void rae_rde_peer_up(struct rae_peer *p);
 /* The session went down: forget every path learned from p and what it was sent. */

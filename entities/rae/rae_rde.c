@@ -670,7 +670,8 @@ rae_rde_flush(struct rae_peer *p)
  * gets our link to the peer in front of it.
  */
 int
-rae_rde_update(struct rae_peer *p, const Comet__Rae__Update *u, char *why, size_t whylen)
+rae_rde_update(struct rae_peer *p, const Comet__Rae__Update *u, const struct prefix *pfx,
+	       char *why, size_t whylen)
 {
 	struct rae *r = p->r;
 	const struct rae_config *c = r->cfg;
@@ -756,14 +757,10 @@ rae_rde_update(struct rae_peer *p, const Comet__Rae__Update *u, char *why, size_
 				attrs[n++] = t;
 			}
 		}
-		for (size_t j = 0; j < rt->n_prefixes; j++) {
-			struct prefix pfx;
+		for (size_t j = 0; j < rt->n_prefixes; j++, pfx++) {
 			struct rae_dest *d;
-			char r2[64];
 
-			rae_msg_prefix(rt->prefixes[j]->ip_address, rt->prefixes[j]->has_prefix_length,
-				       rt->prefixes[j]->prefix_length, &pfx, r2, sizeof(r2));
-			d = n ? rae_rib_get(&r->rib, &pfx) : rae_rib_lookup(&r->rib, &pfx);
+			d = n ? rae_rib_get(&r->rib, pfx) : rae_rib_lookup(&r->rib, pfx);
 			/* Paths to an own prefix are not ours to choose from. */
 			if (!d || (d->flags & RAE_DEST_LOCAL))
 				continue;
@@ -784,18 +781,14 @@ rae_rde_update(struct rae_peer *p, const Comet__Rae__Update *u, char *why, size_
 }
 
 void
-rae_rde_withdraw(struct rae_peer *p, const Comet__Rae__Withdraw *w)
+rae_rde_withdraw(struct rae_peer *p, const Comet__Rae__Withdraw *w, const struct prefix *pfx)
 {
 	struct rae *r = p->r;
 
 	for (size_t i = 0; i < w->n_prefixes; i++) {
-		struct prefix pfx;
 		struct rae_dest *d;
-		char r2[64];
 
-		rae_msg_prefix(w->prefixes[i]->ip_address, w->prefixes[i]->has_prefix_length,
-			       w->prefixes[i]->prefix_length, &pfx, r2, sizeof(r2));
-		d = rae_rib_lookup(&r->rib, &pfx);
+		d = rae_rib_lookup(&r->rib, &pfx[i]);
 		if (!d || (d->flags & RAE_DEST_LOCAL))
 			continue;
 		if (rae_rib_update(&r->rib, d, p->idx, NULL, 0))

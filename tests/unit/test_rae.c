@@ -1626,6 +1626,68 @@ test_msg_fast(void)
 	g_byte_array_free(b, TRUE);
 }
 
+/*
+ * The prefixes of a decoded Update or Withdraw, parsed once by the checks
+ * and handed over in the arena in the message's order; none after any
+ * other message.
+ */
+static void
+test_msg_prefixes(void)
+{
+	GByteArray *b = g_byte_array_new();
+	Comet__Rae__Withdraw w = COMET__RAE__WITHDRAW__INIT;
+	Comet__Rae__Config__Prefix p1 = COMET__RAE__CONFIG__PREFIX__INIT, p2 = p1, p3 = p1;
+	Comet__Rae__Config__Prefix *pv[3] = { &p1, &p2, &p3 };
+	struct rae_pbarena a;
+	struct prefix want[3];
+	char why[256];
+
+	rae_pbarena_init(&a);
+	prefix_parse("10.9.0.0/16", &want[0]);
+	prefix_parse("10.10.0.0/16", &want[1]);
+	frame_update(b, "10.10.0.0", 16);
+	CU_ASSERT_PTR_NOT_NULL(rae_msg_decode(RAE_MSG_UPDATE, b->data + 5, b->len - 5, &a, why,
+					      sizeof(why)));
+	CU_ASSERT_EQUAL(a.npfx, 2);
+	CU_ASSERT_TRUE(a.pfx && prefix_eq_test(&a.pfx[0], &want[0]) &&
+		       prefix_eq_test(&a.pfx[1], &want[1]));
+	/* The same by the general way. */
+	CU_ASSERT_PTR_NOT_NULL(rae_msg_decode_general(RAE_MSG_UPDATE, b->data + 5, b->len - 5,
+						      &a, why, sizeof(why)));
+	CU_ASSERT_EQUAL(a.npfx, 2);
+	CU_ASSERT_TRUE(a.pfx && prefix_eq_test(&a.pfx[1], &want[1]));
+	/* A Keepalive after it: no prefixes. */
+	CU_ASSERT_PTR_NOT_NULL(rae_msg_decode(RAE_MSG_KEEPALIVE, (const uint8_t *)"", 0, &a, why,
+					      sizeof(why)));
+	CU_ASSERT_PTR_NULL(a.pfx);
+	CU_ASSERT_EQUAL(a.npfx, 0);
+	/* A Withdraw of three, one IPv6. */
+	g_byte_array_set_size(b, 0);
+	p1.ip_address = "10.9.0.0";
+	p1.has_prefix_length = 1;
+	p1.prefix_length = 16;
+	p2.ip_address = "2001:db8::";
+	p2.has_prefix_length = 1;
+	p2.prefix_length = 32;
+	p3.ip_address = "10.11.12.0";
+	p3.has_prefix_length = 1;
+	p3.prefix_length = 24;
+	w.n_prefixes = 3;
+	w.prefixes = pv;
+	rae_frame_append(b, RAE_MSG_WITHDRAW, &w.base);
+	prefix_parse("2001:db8::/32", &want[1]);
+	prefix_parse("10.11.12.0/24", &want[2]);
+	CU_ASSERT_PTR_NOT_NULL(rae_msg_decode(RAE_MSG_WITHDRAW, b->data + 5, b->len - 5, &a, why,
+					      sizeof(why)));
+	CU_ASSERT_EQUAL(a.npfx, 3);
+	CU_ASSERT_TRUE(a.pfx && prefix_eq_test(&a.pfx[0], &want[0]) &&
+		       prefix_eq_test(&a.pfx[1], &want[1]) && prefix_eq_test(&a.pfx[2], &want[2]));
+	rae_pbarena_reset(&a);
+	CU_ASSERT_PTR_NULL(a.pfx);
+	rae_pbarena_fini(&a);
+	g_byte_array_free(b, TRUE);
+}
+
 /* ---- the link to the CME: its state machine ---- */
 
 /* A run of events from Idle and the state after each. */
@@ -1748,6 +1810,7 @@ suite_rae_register(void)
 	    !CU_add_test(s, "messages: framing", test_msg_framing) ||
 	    !CU_add_test(s, "messages: bad input", test_msg_bad) ||
 	    !CU_add_test(s, "messages: the one-pass decoder", test_msg_fast) ||
+	    !CU_add_test(s, "messages: prefixes parsed once", test_msg_prefixes) ||
 	    !CU_add_test(s, "CME link: transitions", test_cme_link_walks) ||
 	    !CU_add_test(s, "CME link: events refused", test_cme_link_refused))
 		return -1;
