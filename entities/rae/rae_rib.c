@@ -319,6 +319,31 @@ cell_free(struct rae_aspath *c)
 	}
 }
 
+/* The hash of the cell holding asn[0..len), from the ASes alone. */
+static uint32_t
+seq_hash(const uint32_t *asn, unsigned len)
+{
+	uint32_t h = cell_hash_of(asn[len - 1], 0x9e3779b9u, 0);
+
+	for (unsigned i = len - 1; i-- > 0;)
+		h = cell_hash_of(asn[i], h, len - 1 - i);
+	return h;
+}
+
+void
+rae_aspath_prefetch(const uint32_t *asn, unsigned len, int stage)
+{
+	const void *at;
+
+	if (len < 2 || len > RAE_MAX_ASPATH || !store.nslot)
+		return;
+	at = &store.slot[seq_hash(asn + 1, len - 1) & (store.nslot - 1)];
+	if (stage)
+		at = *(const void *const *)at;
+	if (at)
+		__builtin_prefetch(at);
+}
+
 /*
  * An AS path received from a peer is nearly always the peer's AS in front
  * of a path the peer holds, hence a cell of the store already: the rest
@@ -960,6 +985,17 @@ rae_rib_get(struct rae_rib *rib, const struct prefix *pfx)
 	rib->slot[i] = d;
 	rib->count++;
 	return d;
+}
+
+void
+rae_rib_prefetch(const struct rae_rib *rib, const struct prefix *pfx, int stage)
+{
+	const void *at = &rib->slot[(uint32_t)prefix_hash(pfx) & (rib->nslot - 1)];
+
+	if (stage)
+		at = *(const void *const *)at;
+	if (at)
+		__builtin_prefetch(at);
 }
 
 /* Remove the entry at slot i, shifting back the run that follows it. */

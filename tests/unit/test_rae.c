@@ -296,7 +296,15 @@ test_rib_aspath_rest(void)
 	size_t cells = rae_aspath_cells();
 	struct rae_aspath *h, *r, *o, *s, *l, *again;
 
+	/* The hints read and change nothing, store empty or not, path held or not. */
+	rae_aspath_prefetch(recv, 4, 0);
+	rae_aspath_prefetch(recv, 4, 1);
 	h = rae_aspath_get(held, 3);
+	rae_aspath_prefetch(recv, 4, 0);
+	rae_aspath_prefetch(recv, 4, 1);
+	rae_aspath_prefetch(recv, 1, 1);
+	CU_ASSERT_EQUAL(rae_aspath_cells(), cells + 3);
+	CU_ASSERT_EQUAL(h->refcnt, 1);
 	r = rae_aspath_get(recv, 4);
 	CU_ASSERT_PTR_EQUAL(r->rest, h);
 	CU_ASSERT_EQUAL(r->asn, 7);
