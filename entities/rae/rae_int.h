@@ -281,6 +281,11 @@ struct rae_groups {
 void rae_groups_init(struct rae_groups *t, size_t isize, size_t ksize);
 void rae_groups_fini(struct rae_groups *t);
 /*
+ * Empty the table for its next use, keeping its arrays unless it held
+ * more than `keep` groups (or 8 * keep members): then it gives them back.
+ */
+void rae_groups_clear(struct rae_groups *t, uint32_t keep);
+/*
  * Add member to the group of the n items at `items` whose keys are at
  * `keys` (n * ksize bytes, compared as bytes), made (*made) with a copy
  * of the items and keys if no group has those keys; the group's number.

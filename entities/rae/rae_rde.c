@@ -435,6 +435,36 @@ rae_groups_items(const struct rae_groups *t, uint32_t gi)
 	return t->items + (size_t)t->g[gi].item0 * t->isize;
 }
 
+void
+rae_groups_clear(struct rae_groups *t, uint32_t keep)
+{
+	size_t isize = t->isize, ksize = t->ksize;
+
+	if (t->gcap > keep || t->mcap > 8 * keep) {
+		rae_groups_fini(t);
+		rae_groups_init(t, isize, ksize);
+		return;
+	}
+	/*
+	 * Empty the lookup where the groups are, found while the table is
+	 * whole; all of it at once when they fill much of it.
+	 */
+	if (8 * (size_t)t->n >= t->nslot) {
+		if (t->slot)
+			memset(t->slot, 0, t->nslot * sizeof(*t->slot));
+	} else {
+		for (uint32_t gi = 0; gi < t->n; gi++) {
+			const struct rae_group *g = &t->g[gi];
+
+			t->g[gi].first = (uint32_t)(groups_slot(t, t->keys + (size_t)g->item0 * t->ksize,
+							       g->nitems, g->hash) - t->slot);
+		}
+		for (uint32_t gi = 0; gi < t->n; gi++)
+			t->slot[t->g[gi].first] = 0;
+	}
+	t->n = t->nitems = t->nm = 0;
+}
+
 /* What an item adds to an Update: the estimate that splits Updates and paces them. */
 static size_t
 adv_item_bytes(const struct adv_item *it)
@@ -444,24 +474,130 @@ adv_item_bytes(const struct adv_item *it)
 	return 16 + 5 * (size_t)len + 40 * (size_t)__builtin_popcount(it->mask);
 }
 
+/*
+ * What a drain works in, kept from one drain to the next: a run drains
+ * millions of times, most of them a few prefixes, and allocating these
+ * arrays every time was several per cent of the CPU.  They are emptied,
+ * not freed, unless a drain made them large (DRAIN_KEEP).  Drains do not
+ * nest (a drain is a timer's event, and what it sends only fills TCP's
+ * buffers); one that found the arrays taken would use arrays of its own.
+ */
+#define DRAIN_KEEP	1024	/* groups (and entries an array) kept room for */
+
+struct drain_ws {
+	bool busy;
+	struct rae_groups groups;
+	GPtrArray *wd, *release, *keep, *later, *routes;
+	struct adv_item *items;		/* icap of them */
+	char *keys;			/* icap keys of ksize bytes */
+	size_t icap, ksize;
+	struct rae_dest **dests;	/* RAE_ROUTE_PREFIXES: a Route's prefixes */
+	struct rae_pbarena arena;	/* the Updates built (reset keeps its first chunk) */
+};
+
+static struct drain_ws drain_ws;
+
+static void
+drain_ws_init(struct drain_ws *ws)
+{
+	memset(ws, 0, sizeof(*ws));
+	rae_groups_init(&ws->groups, sizeof(struct adv_item), 0);
+	ws->wd = g_ptr_array_new();
+	ws->release = g_ptr_array_new();
+	ws->keep = g_ptr_array_new();
+	ws->later = g_ptr_array_new();
+	ws->routes = g_ptr_array_new();
+	ws->dests = g_new(struct rae_dest *, RAE_ROUTE_PREFIXES);
+	rae_pbarena_init(&ws->arena);
+}
+
+static void
+drain_ws_fini(struct drain_ws *ws)
+{
+	rae_groups_fini(&ws->groups);
+	g_ptr_array_free(ws->wd, TRUE);
+	g_ptr_array_free(ws->release, TRUE);
+	g_ptr_array_free(ws->keep, TRUE);
+	g_ptr_array_free(ws->later, TRUE);
+	g_ptr_array_free(ws->routes, TRUE);
+	g_free(ws->items);
+	g_free(ws->keys);
+	g_free(ws->dests);
+	rae_pbarena_fini(&ws->arena);
+	memset(ws, 0, sizeof(*ws));
+}
+
+/* The arrays for a drain of `cap` items a prefix, keys of ksize bytes: the kept ones if free. */
+static struct drain_ws *
+drain_ws_take(struct drain_ws *own, unsigned cap, size_t ksize)
+{
+	struct drain_ws *ws = &drain_ws;
+
+	if (ws->busy) {
+		ws = own;
+		drain_ws_init(ws);
+	} else if (!ws->wd) {
+		drain_ws_init(ws);
+	}
+	ws->busy = true;
+	if (cap > ws->icap || ksize != ws->ksize) {
+		ws->icap = cap > ws->icap ? cap : ws->icap;
+		ws->ksize = ksize;
+		ws->items = g_renew(struct adv_item, ws->items, ws->icap);
+		ws->keys = g_realloc(ws->keys, ws->icap * ksize);
+	}
+	if (ws->groups.ksize != ksize) {
+		rae_groups_fini(&ws->groups);
+		rae_groups_init(&ws->groups, sizeof(struct adv_item), ksize);
+	}
+	return ws;
+}
+
+static void
+ws_array_empty(GPtrArray **a)
+{
+	if ((*a)->len > DRAIN_KEEP) {
+		g_ptr_array_free(*a, TRUE);
+		*a = g_ptr_array_new();
+	} else {
+		g_ptr_array_set_size(*a, 0);
+	}
+}
+
+/* The drain is done with ws: emptied for the next (freed if it was its own). */
+static void
+drain_ws_give(struct drain_ws *ws, struct drain_ws *own)
+{
+	if (ws == own) {
+		drain_ws_fini(ws);
+		return;
+	}
+	rae_groups_clear(&ws->groups, DRAIN_KEEP);
+	ws_array_empty(&ws->wd);
+	ws_array_empty(&ws->release);
+	ws_array_empty(&ws->keep);
+	ws_array_empty(&ws->later);
+	ws_array_empty(&ws->routes);
+	ws->busy = false;
+}
+
 /* Update messages for the groups, in order, each under RAE_UPDATE_BYTES. */
 static void
-send_updates(struct rae_peer *p, const struct rae_groups *groups)
+send_updates(struct rae_peer *p, const struct rae_groups *groups, struct drain_ws *ws)
 {
 	Comet__Rae__Update u = COMET__RAE__UPDATE__INIT;
-	GPtrArray *routes = g_ptr_array_new();
-	struct rae_dest **dests = g_new(struct rae_dest *, RAE_ROUTE_PREFIXES);
+	GPtrArray *routes = ws->routes;
+	struct rae_dest **dests = ws->dests;
 	size_t est = 0;
-	struct rae_pbarena a;
+	struct rae_pbarena *a = &ws->arena;
 
-	rae_pbarena_init(&a);
 	for (uint32_t gi = 0; gi < groups->n; gi++) {
 		const struct rae_group *g = &groups->g[gi];
 		const struct adv_item *items = rae_groups_items(groups, gi);
 		uint32_t m = g->first;
 
 		while (m != GROUP_NONE) {
-			Comet__Rae__Route *rt = rae_pbarena_alloc(&a, sizeof(*rt));
+			Comet__Rae__Route *rt = rae_pbarena_alloc(a, sizeof(*rt));
 			guint n = 0;
 
 			/* The next slice of the group's prefixes, in the order they joined it. */
@@ -469,11 +605,11 @@ send_updates(struct rae_peer *p, const struct rae_groups *groups)
 				dests[n++] = groups->m[m].member;
 			comet__rae__route__init(rt);
 			rt->n_prefixes = n;
-			rt->prefixes = pb_prefixes(&a, dests, n);
+			rt->prefixes = pb_prefixes(a, dests, n);
 			rt->n_paths = g->nitems;
-			rt->paths = rae_pbarena_alloc(&a, g->nitems * sizeof(*rt->paths));
+			rt->paths = rae_pbarena_alloc(a, g->nitems * sizeof(*rt->paths));
 			for (unsigned i = 0; i < g->nitems; i++) {
-				rt->paths[i] = pb_adv_path(p->r, &a, &items[i]);
+				rt->paths[i] = pb_adv_path(p->r, a, &items[i]);
 				est += adv_item_bytes(&items[i]);
 			}
 			est += 22 * (size_t)n;
@@ -484,7 +620,7 @@ send_updates(struct rae_peer *p, const struct rae_groups *groups)
 				u.routes = (Comet__Rae__Route **)routes->pdata;
 				rae_peer_send(p, RAE_MSG_UPDATE, &u.base);
 				g_ptr_array_set_size(routes, 0);
-				rae_pbarena_reset(&a);
+				rae_pbarena_reset(a);
 				est = 0;
 			}
 		}
@@ -494,9 +630,8 @@ send_updates(struct rae_peer *p, const struct rae_groups *groups)
 		u.routes = (Comet__Rae__Route **)routes->pdata;
 		rae_peer_send(p, RAE_MSG_UPDATE, &u.base);
 	}
-	g_ptr_array_free(routes, TRUE);
-	g_free(dests);
-	rae_pbarena_fini(&a);
+	g_ptr_array_set_size(routes, 0);
+	rae_pbarena_reset(a);
 }
 
 /*
@@ -520,17 +655,16 @@ rae_rde_drain(struct sim *sim, void *ctx, void *arg)
 	bool allow = mrai == 0 || p->last_update == RAE_NEVER ||
 		     now >= sim_time_add(p->last_update, mrai);
 	unsigned cap = r->cfg->ndp * r->cfg->limit + 1;
-	struct adv_item *items = g_new(struct adv_item, cap);
 	size_t ks = adv_key_size(r->rib.nslots);
-	char *keys = g_malloc(cap * ks);
-	GPtrArray *wd = g_ptr_array_new();
-	struct rae_groups groups;
-	GPtrArray *release = g_ptr_array_new(), *keep = g_ptr_array_new();
-	GPtrArray *later = g_ptr_array_new();	/* allowed, beyond the pace: the next backlog */
+	struct drain_ws own, *ws = drain_ws_take(&own, cap, ks);
+	struct adv_item *items = ws->items;
+	char *keys = ws->keys;
+	GPtrArray *wd = ws->wd, *release = ws->release, *keep = ws->keep;
+	GPtrArray *later = ws->later;	/* allowed, beyond the pace: the next backlog */
+	struct rae_groups *groups = &ws->groups;
 	GPtrArray **srcs[3] = { &p->backlog, &p->deferred, &p->fresh };
 	size_t budget = SIZE_MAX, used = 0;
 
-	rae_groups_init(&groups, sizeof(struct adv_item), ks);
 	if (p->state != PS_ESTABLISHED)
 		goto out;
 	if (r->pace) {
@@ -568,7 +702,7 @@ rae_rde_drain(struct sim *sim, void *ctx, void *arg)
 				bool made;
 
 				adv_keys(items, n, r->rib.nslots, keys);
-				rae_groups_add(&groups, items, keys, n, d, &made);
+				rae_groups_add(groups, items, keys, n, d, &made);
 				if (made)
 					for (unsigned j = 0; j < n; j++)
 						used += adv_item_bytes(&items[j]);
@@ -592,10 +726,10 @@ rae_rde_drain(struct sim *sim, void *ctx, void *arg)
 		entity_log(&r->e, LOG_DEBUG, "%s: withdrawing %u prefixes", p->name, wd->len);
 		send_withdraws(p, wd);
 	}
-	if (groups.n) {
+	if (groups->n) {
 		entity_log(&r->e, LOG_DEBUG, "%s: announcing %u prefixes (%u path sets)", p->name,
-			   groups.nm, groups.n);
-		send_updates(p, &groups);
+			   groups->nm, groups->n);
+		send_updates(p, groups, ws);
 		p->last_update = now;
 	}
 	if (p->backlog->len && (!p->sock || tcp_unacked(p->sock) <= r->pace / 2)) {
@@ -612,15 +746,9 @@ rae_rde_drain(struct sim *sim, void *ctx, void *arg)
 	}
 out:
 	/* After the groups are sent: releasing frees what nothing holds. */
-	rae_groups_fini(&groups);
 	for (guint i = 0; i < release->len; i++)
 		rae_rib_release(&r->rib, g_ptr_array_index(release, i));
-	g_ptr_array_free(release, TRUE);
-	g_ptr_array_free(keep, TRUE);
-	g_ptr_array_free(later, TRUE);
-	g_ptr_array_free(wd, TRUE);
-	g_free(items);
-	g_free(keys);
+	drain_ws_give(ws, &own);
 }
 
 /* TCP says the session's send buffer fell to its low-water mark: write what waits. */

@@ -692,6 +692,39 @@ test_drain_groups(void)
 	CU_ASSERT_EQUAL(n, 0);
 	CU_ASSERT_EQUAL(GPOINTER_TO_INT(t.m[t.g[NKEYS].first].member), -1);
 	CU_ASSERT_EQUAL(GPOINTER_TO_INT(t.m[t.g[NKEYS].last].member), -2);
+	/*
+	 * Emptied for the next drain, its room kept: a key of before is new
+	 * again and groups are numbered from 0; both ways of emptying the
+	 * lookup (a few groups in a large table, then many).
+	 */
+	rae_groups_clear(&t, 4096);
+	CU_ASSERT_EQUAL(t.n, 0);
+	CU_ASSERT_EQUAL(t.nm, 0);
+	CU_ASSERT_TRUE(t.gcap >= NKEYS);
+	for (int round = 0; round < 2; round++) {
+		int nk = round ? NKEYS : 3;
+
+		n = made = 0;
+		for (int i = 0; i < 2 * nk; i++) {
+			bool m;
+
+			key[0] = (uint64_t)((i + round) % nk) * 0x10001u;
+			item[0] = i;
+			if (rae_groups_add(&t, item, key, 1, GINT_TO_POINTER(i), &m) != (uint32_t)(i % nk))
+				n++;
+			made += m;
+		}
+		CU_ASSERT_EQUAL(n, 0);
+		CU_ASSERT_EQUAL(made, (uint32_t)nk);
+		CU_ASSERT_EQUAL(t.n, (uint32_t)nk);
+		rae_groups_clear(&t, 4096);
+	}
+	/* A table that held more than `keep` groups gives its room back. */
+	rae_groups_add(&t, item, key, 1, NULL, &(bool){ false });
+	rae_groups_clear(&t, 0);
+	CU_ASSERT_EQUAL(t.gcap, 0);
+	CU_ASSERT_PTR_NULL(t.slot);
+	CU_ASSERT_TRUE(rae_groups_add(&t, item, key, 1, NULL, &(bool){ false }) == 0);
 	rae_groups_fini(&t);
 }
 
