@@ -333,15 +333,22 @@ seq_hash(const uint32_t *asn, unsigned len)
 void
 rae_aspath_prefetch(const uint32_t *asn, unsigned len, int stage)
 {
-	const void *at;
+	uint32_t h1, h0;
+	const void *at[2];
 
 	if (len < 2 || len > RAE_MAX_ASPATH || !store.nslot)
 		return;
-	at = &store.slot[seq_hash(asn + 1, len - 1) & (store.nslot - 1)];
-	if (stage)
-		at = *(const void *const *)at;
-	if (at)
-		__builtin_prefetch(at);
+	/* The rest's slot (or cell), and the whole path's: both are looked up. */
+	h1 = seq_hash(asn + 1, len - 1);
+	h0 = cell_hash_of(asn[0], h1, len - 1);
+	at[0] = &store.slot[h1 & (store.nslot - 1)];
+	at[1] = &store.slot[h0 & (store.nslot - 1)];
+	for (int k = 0; k < 2; k++) {
+		const void *a = stage ? *(const void *const *)at[k] : at[k];
+
+		if (a)
+			__builtin_prefetch(a);
+	}
 }
 
 /*
