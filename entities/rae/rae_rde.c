@@ -447,7 +447,8 @@ rae_groups_clear(struct rae_groups *t, uint32_t keep)
 	}
 	/*
 	 * Empty the lookup where the groups are, found while the table is
-	 * whole; all of it at once when they fill much of it.
+	 * whole (each group's slot noted in its `first`, which is not needed
+	 * any more), then cleared; all of it at once when they fill much of it.
 	 */
 	if (8 * (size_t)t->n >= t->nslot) {
 		if (t->slot)
