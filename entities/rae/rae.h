@@ -360,6 +360,15 @@ void rae_dest_set_adv(struct rae_rib *rib, struct rae_dest *d, unsigned peer, bo
 void rae_dest_set_queued(struct rae_rib *rib, struct rae_dest *d, unsigned peer, bool on);
 /* The destination of a prefix, created empty if new. */
 struct rae_dest *rae_rib_get(struct rae_rib *rib, const struct prefix *pfx);
+/*
+ * Hints that change nothing but when memory is read: start loading the
+ * slot where rae_rib_get() will look for pfx (stage 0), or the
+ * destination that slot holds, once the slot was loaded (stage 1).  An
+ * update is applied prefix after prefix, each a few memory reads in a
+ * table too large for the caches: asking for the next ones ahead lets
+ * those reads overlap.
+ */
+void rae_rib_prefetch(const struct rae_rib *rib, const struct prefix *pfx, int stage);
 /* Free d if nothing holds it: no path, not local, not queued, not advertised. */
 void rae_rib_release(struct rae_rib *rib, struct rae_dest *d);
 /* Call fn for every destination, in slot order (not sorted). */
@@ -375,6 +384,12 @@ struct rae_dest **rae_rib_sorted(const struct rae_rib *rib, bool skip_local, siz
  * 1 to RAE_MAX_ASPATH.
  */
 struct rae_aspath *rae_aspath_get(const uint32_t *asn, unsigned len);
+/*
+ * The same kind of hint for rae_aspath_get(asn, len): the slot where the
+ * rest of the path will be looked for (stage 0), the cell it holds
+ * (stage 1).
+ */
+void rae_aspath_prefetch(const uint32_t *asn, unsigned len, int stage);
 void rae_aspath_put(struct rae_aspath *p);
 bool rae_aspath_contains(const struct rae_aspath *p, uint32_t asn);
 /* The ASes of p, first to origin, into out (p->len of them); returns p->len. */

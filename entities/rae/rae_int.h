@@ -224,10 +224,16 @@ void rae_rde_writable(struct rae_peer *p);
 void rae_rde_flush(struct rae_peer *p);
 /* The drain timer of a peer (ctx): send what its queues hold, as MRAI allows. */
 void rae_rde_drain(struct sim *sim, void *ctx, void *arg);
-/* Apply an Update from p to the RIB: 0, or -1 with why (nothing applied). */
-int rae_rde_update(struct rae_peer *p, const Comet__Rae__Update *u, char *why, size_t whylen);
-/* Apply a Withdraw from p to the RIB. */
-void rae_rde_withdraw(struct rae_peer *p, const Comet__Rae__Withdraw *w);
+/*
+ * Apply an Update from p to the RIB, pfx its prefixes as the decoder's
+ * checks parsed them (rae_pbarena.pfx): 0, or -1 with why (nothing
+ * applied).
+ */
+int rae_rde_update(struct rae_peer *p, const Comet__Rae__Update *u, const struct prefix *pfx,
+		   char *why, size_t whylen);
+/* Apply a Withdraw from p to the RIB, pfx its prefixes parsed. */
+void rae_rde_withdraw(struct rae_peer *p, const Comet__Rae__Withdraw *w,
+		      const struct prefix *pfx);
 /* The session came up: queue everything we have to offer. */
 void rae_rde_peer_up(struct rae_peer *p);
 /* The session went down: forget every path learned from p and what it was sent. */
@@ -239,6 +245,55 @@ void rae_rde_peer_down(struct rae_peer *p);
  * (peer, prefix) pairs were queued.
  */
 uint64_t rae_rde_reconfigured(struct rae *r, const struct rae_config *old);
+
+/*
+ * The groups of a drain (rae_rde.c): members (the destinations a drain
+ * sends) grouped by the items they are advertised with, found by the
+ * items' keys (isize and ksize bytes an item).  Groups are numbered in
+ * the order they were made; a group's members are a list through m[],
+ * in the order they were added.  Nothing is allocated per member or per
+ * group: every array doubles when full.
+ */
+struct rae_group {
+	uint32_t item0, nitems;		/* its items (and keys) in the table's arrays */
+	uint32_t first, last;		/* its members: indices into m[], UINT32_MAX none */
+	uint32_t nmembers;
+	uint64_t hash;			/* of its keys */
+};
+
+struct rae_member {
+	void *member;
+	uint32_t next;			/* the group's next member, UINT32_MAX none */
+};
+
+struct rae_groups {
+	size_t isize, ksize;
+	char *items, *keys;		/* every group's items and keys, group after group */
+	uint32_t nitems, icap;
+	struct rae_group *g;		/* n groups, in the order they were made */
+	uint32_t n, gcap;
+	struct rae_member *m;		/* nm members */
+	uint32_t nm, mcap;
+	uint32_t *slot;			/* the lookup: group number + 1, 0 empty */
+	size_t nslot;
+};
+
+void rae_groups_init(struct rae_groups *t, size_t isize, size_t ksize);
+void rae_groups_fini(struct rae_groups *t);
+/*
+ * Empty the table for its next use, keeping its arrays unless it held
+ * more than `keep` groups (or 8 * keep members): then it gives them back.
+ */
+void rae_groups_clear(struct rae_groups *t, uint32_t keep);
+/*
+ * Add member to the group of the n items at `items` whose keys are at
+ * `keys` (n * ksize bytes, compared as bytes), made (*made) with a copy
+ * of the items and keys if no group has those keys; the group's number.
+ */
+uint32_t rae_groups_add(struct rae_groups *t, const void *items, const void *keys, unsigned n,
+			void *member, bool *made);
+/* The items of group gi. */
+const void *rae_groups_items(const struct rae_groups *t, uint32_t gi);
 
 /* ---- rae-paths.csv (rae_paths.c) ---- */
 

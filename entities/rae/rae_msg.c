@@ -189,6 +189,8 @@ rae_pbarena_init(struct rae_pbarena *a)
 	a->allocator.free = arena_pb_free;
 	a->allocator.data = a;
 	a->chunks = a->cur = NULL;
+	a->pfx = NULL;
+	a->npfx = 0;
 }
 
 void *
@@ -237,6 +239,8 @@ rae_pbarena_reset(struct rae_pbarena *a)
 	a->chunks->next = NULL;
 	a->chunks->used = 0;
 	a->cur = a->chunks;
+	a->pfx = NULL;
+	a->npfx = 0;
 }
 
 void
@@ -301,13 +305,14 @@ rae_msg_metric(bool has_loss, double loss, bool has_delay, double delay, bool ha
 	return 0;
 }
 
+/* Check a prefix, parsed into *x. */
 static int
-chk_prefix(const Comet__Rae__Config__Prefix *p, const char *where, char *why, size_t whylen)
+chk_prefix(const Comet__Rae__Config__Prefix *p, const char *where, struct prefix *x, char *why,
+	   size_t whylen)
 {
-	struct prefix x;
 	char r[160];
 
-	if (rae_msg_prefix(p->ip_address, p->has_prefix_length, p->prefix_length, &x, r,
+	if (rae_msg_prefix(p->ip_address, p->has_prefix_length, p->prefix_length, x, r,
 			   sizeof(r)) < 0)
 		return why_set(why, whylen, "%s: %s", where, r);
 	return 0;
@@ -379,10 +384,12 @@ chk_path(const Comet__Rae__Path *p, const char *where, char *why, size_t whylen)
 	return 0;
 }
 
+/* The checks of an Update; its prefixes parsed into pfx[], in order. */
 static int
-chk_update(const Comet__Rae__Update *u, char *why, size_t whylen)
+chk_update(const Comet__Rae__Update *u, struct prefix *pfx, char *why, size_t whylen)
 {
 	char where[96];
+	size_t k = 0;
 
 	for (size_t i = 0; i < u->n_routes; i++) {
 		const Comet__Rae__Route *r = u->routes[i];
@@ -397,10 +404,10 @@ chk_update(const Comet__Rae__Update *u, char *why, size_t whylen)
 		 * (checked again with its name): a million prefixes are right.
 		 */
 		for (size_t j = 0; j < r->n_prefixes; j++) {
-			if (chk_prefix(r->prefixes[j], "", why, whylen) == 0)
+			if (chk_prefix(r->prefixes[j], "", &pfx[k++], why, whylen) == 0)
 				continue;
 			snprintf(where, sizeof(where), "update: routes[%zu].prefixes[%zu]", i, j);
-			return chk_prefix(r->prefixes[j], where, why, whylen);
+			return chk_prefix(r->prefixes[j], where, &pfx[k - 1], why, whylen);
 		}
 		for (size_t j = 0; j < r->n_paths; j++) {
 			const Comet__Rae__Path *p = r->paths[j];
@@ -414,16 +421,17 @@ chk_update(const Comet__Rae__Update *u, char *why, size_t whylen)
 	return 0;
 }
 
+/* The checks of a Withdraw; its prefixes parsed into pfx[], in order. */
 static int
-chk_withdraw(const Comet__Rae__Withdraw *w, char *why, size_t whylen)
+chk_withdraw(const Comet__Rae__Withdraw *w, struct prefix *pfx, char *why, size_t whylen)
 {
 	char where[64];
 
 	for (size_t i = 0; i < w->n_prefixes; i++) {
-		if (chk_prefix(w->prefixes[i], "", why, whylen) == 0)
+		if (chk_prefix(w->prefixes[i], "", &pfx[i], why, whylen) == 0)
 			continue;
 		snprintf(where, sizeof(where), "withdraw: prefixes[%zu]", i);
-		return chk_prefix(w->prefixes[i], where, why, whylen);
+		return chk_prefix(w->prefixes[i], where, &pfx[i], why, whylen);
 	}
 	return 0;
 }
@@ -876,6 +884,8 @@ decode(unsigned type, const uint8_t *body, size_t len, struct rae_pbarena *a, bo
 	char nb[16], r[384];
 	int rc = 0;
 
+	a->pfx = NULL;
+	a->npfx = 0;
 	if (!d) {
 		why_set(why, whylen, "unknown message type %u", type);
 		return NULL;
@@ -902,12 +912,25 @@ check:
 	case RAE_MSG_OPEN:
 		rc = chk_open((const Comet__Rae__Open *)m, why, whylen);
 		break;
-	case RAE_MSG_UPDATE:
-		rc = chk_update((const Comet__Rae__Update *)m, why, whylen);
+	case RAE_MSG_UPDATE: {
+		const Comet__Rae__Update *u = (const Comet__Rae__Update *)m;
+		size_t n = 0;
+
+		for (size_t i = 0; i < u->n_routes; i++)
+			n += u->routes[i]->n_prefixes;
+		a->pfx = rae_pbarena_alloc(a, n * sizeof(struct prefix));
+		a->npfx = n;
+		rc = chk_update(u, a->pfx, why, whylen);
 		break;
-	case RAE_MSG_WITHDRAW:
-		rc = chk_withdraw((const Comet__Rae__Withdraw *)m, why, whylen);
+	}
+	case RAE_MSG_WITHDRAW: {
+		const Comet__Rae__Withdraw *w = (const Comet__Rae__Withdraw *)m;
+
+		a->pfx = rae_pbarena_alloc(a, w->n_prefixes * sizeof(struct prefix));
+		a->npfx = w->n_prefixes;
+		rc = chk_withdraw(w, a->pfx, why, whylen);
 		break;
+	}
 	case RAE_MSG_CME_REQUEST:
 		rc = chk_cme_request((const Comet__Cmerae__GenericRequest *)m, why, whylen);
 		break;

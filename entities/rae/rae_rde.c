@@ -285,38 +285,39 @@ send_withdraws(struct rae_peer *p, GPtrArray *dests)
 	rae_pbarena_fini(&a);
 }
 
-/* Prefixes that share one set of advertised paths. */
-struct adv_group {
-	struct adv_item *items;
-	unsigned nitems;
-	GPtrArray *dests;
-	char *sig;		/* the items' keys (adv_keys) */
-	size_t siglen;
-	uint64_t hash;		/* of sig */
-};
+/*
+ * The groups of one drain: the prefixes that share one set of advertised
+ * items, found by the items' keys (the bytes that make two items the
+ * same on the wire).  Every prefix a drain sends is looked up here, so
+ * nothing is allocated per prefix or per group: the groups, their items
+ * and keys, and their members each sit in one array of the table that
+ * doubles when full, and a group's members are a list through the
+ * member array, in the order they were added.  The lookup is an
+ * open-addressing table of group numbers (at most half full), the keys
+ * hashed a word at a time.  Which group a prefix joins depends only on
+ * the keys' bytes, and the groups are walked in the order they were made,
+ * never in the table's order.
+ */
+#define GROUP_NONE	UINT32_MAX
 
-static void
-adv_group_free(gpointer x)
+void
+rae_groups_init(struct rae_groups *t, size_t isize, size_t ksize)
 {
-	struct adv_group *g = x;
-
-	g_free(g->items);
-	g_free(g->sig);
-	g_ptr_array_free(g->dests, TRUE);
-	g_free(g);
+	memset(t, 0, sizeof(*t));
+	t->isize = isize;
+	t->ksize = ksize;
 }
 
-/*
- * The groups of one drain by their keys, open addressed.  Every prefix
- * a drain sends is looked up here, so the lookup allocates nothing and
- * hashes the keys a word at a time.  Which group a prefix joins depends
- * only on the keys' bytes, and the groups go out in the order they were
- * made (the GPtrArray of rae_rde_drain), never in the table's order.
- */
-struct adv_groups {
-	struct adv_group **slot;
-	size_t nslot, count;
-};
+void
+rae_groups_fini(struct rae_groups *t)
+{
+	g_free(t->items);
+	g_free(t->keys);
+	g_free(t->g);
+	g_free(t->m);
+	g_free(t->slot);
+	memset(t, 0, sizeof(*t));
+}
 
 static uint64_t
 adv_sig_hash(const char *sig, size_t len)
@@ -334,35 +335,135 @@ adv_sig_hash(const char *sig, size_t len)
 	return h ^ (h >> 29);
 }
 
-/* The slot of the group of keys sig, or the empty slot where it would go. */
-static struct adv_group **
-adv_groups_slot(struct adv_groups *t, const char *sig, size_t len, uint64_t h)
+/* The slot of the group of n items with keys `keys`, or the empty slot where it would go. */
+static uint32_t *
+groups_slot(const struct rae_groups *t, const char *keys, unsigned n, uint64_t h)
 {
 	size_t mask = t->nslot - 1, i = (size_t)h & mask;
 
 	for (;; i = (i + 1) & mask) {
-		struct adv_group *g = t->slot[i];
+		const struct rae_group *g;
 
-		if (!g || (g->hash == h && g->siglen == len && memcmp(g->sig, sig, len) == 0))
+		if (!t->slot[i])
+			return &t->slot[i];
+		g = &t->g[t->slot[i] - 1];
+		if (g->hash == h && g->nitems == n &&
+		    memcmp(t->keys + (size_t)g->item0 * t->ksize, keys, n * t->ksize) == 0)
 			return &t->slot[i];
 	}
 }
 
-/* Room for one more group: at most half full. */
+/* Room for one more group in the lookup (at most half full) and in the group array. */
 static void
-adv_groups_room(struct adv_groups *t)
+groups_room(struct rae_groups *t)
 {
-	struct adv_group **old = t->slot;
-	size_t n = t->nslot;
+	if (t->n == t->gcap) {
+		t->gcap = t->gcap ? 2 * t->gcap : 64;
+		t->g = g_renew(struct rae_group, t->g, t->gcap);
+	}
+	if (2 * ((size_t)t->n + 1) > t->nslot) {
+		uint32_t *old = t->slot;
+		size_t n = t->nslot;
 
-	if (2 * (t->count + 1) <= t->nslot)
+		t->nslot = n ? 2 * n : 128;
+		t->slot = g_new0(uint32_t, t->nslot);
+		for (size_t i = 0; i < n; i++)
+			if (old[i]) {
+				const struct rae_group *g = &t->g[old[i] - 1];
+
+				*groups_slot(t, t->keys + (size_t)g->item0 * t->ksize, g->nitems,
+					     g->hash) = old[i];
+			}
+		g_free(old);
+	}
+}
+
+uint32_t
+rae_groups_add(struct rae_groups *t, const void *items, const void *keys, unsigned n,
+	       void *member, bool *made)
+{
+	uint64_t h = adv_sig_hash(keys, n * t->ksize);
+	uint32_t *at, gi;
+	struct rae_group *g;
+
+	groups_room(t);
+	at = groups_slot(t, keys, n, h);
+	*made = !*at;
+	if (*at) {
+		gi = *at - 1;
+		g = &t->g[gi];
+	} else {
+		if ((size_t)t->nitems + n > t->icap) {
+			size_t cap = t->icap ? 2 * (size_t)t->icap : 64;
+
+			while (cap < (size_t)t->nitems + n)
+				cap *= 2;
+			t->icap = (uint32_t)cap;
+			t->items = g_realloc(t->items, cap * t->isize);
+			t->keys = g_realloc(t->keys, cap * t->ksize);
+		}
+		gi = t->n++;
+		g = &t->g[gi];
+		g->item0 = t->nitems;
+		g->nitems = n;
+		g->first = g->last = GROUP_NONE;
+		g->nmembers = 0;
+		g->hash = h;
+		memcpy(t->items + (size_t)t->nitems * t->isize, items, n * t->isize);
+		memcpy(t->keys + (size_t)t->nitems * t->ksize, keys, n * t->ksize);
+		t->nitems += n;
+		*at = gi + 1;
+	}
+	if (t->nm == t->mcap) {
+		t->mcap = t->mcap ? 2 * t->mcap : 256;
+		t->m = g_renew(struct rae_member, t->m, t->mcap);
+	}
+	t->m[t->nm].member = member;
+	t->m[t->nm].next = GROUP_NONE;
+	if (g->last == GROUP_NONE)
+		g->first = t->nm;
+	else
+		t->m[g->last].next = t->nm;
+	g->last = t->nm++;
+	g->nmembers++;
+	return gi;
+}
+
+const void *
+rae_groups_items(const struct rae_groups *t, uint32_t gi)
+{
+	return t->items + (size_t)t->g[gi].item0 * t->isize;
+}
+
+void
+rae_groups_clear(struct rae_groups *t, uint32_t keep)
+{
+	size_t isize = t->isize, ksize = t->ksize;
+
+	if (t->gcap > keep || t->mcap > 8 * keep) {
+		rae_groups_fini(t);
+		rae_groups_init(t, isize, ksize);
 		return;
-	t->nslot = n ? 2 * n : 16;
-	t->slot = g_new0(struct adv_group *, t->nslot);
-	for (size_t i = 0; i < n; i++)
-		if (old[i])
-			*adv_groups_slot(t, old[i]->sig, old[i]->siglen, old[i]->hash) = old[i];
-	g_free(old);
+	}
+	/*
+	 * Empty the lookup where the groups are, found while the table is
+	 * whole (each group's slot noted in its `first`, which is not needed
+	 * any more), then cleared; all of it at once when they fill much of it.
+	 */
+	if (8 * (size_t)t->n >= t->nslot) {
+		if (t->slot)
+			memset(t->slot, 0, t->nslot * sizeof(*t->slot));
+	} else {
+		for (uint32_t gi = 0; gi < t->n; gi++) {
+			const struct rae_group *g = &t->g[gi];
+
+			t->g[gi].first = (uint32_t)(groups_slot(t, t->keys + (size_t)g->item0 * t->ksize,
+							       g->nitems, g->hash) - t->slot);
+		}
+		for (uint32_t gi = 0; gi < t->n; gi++)
+			t->slot[t->g[gi].first] = 0;
+	}
+	t->n = t->nitems = t->nm = 0;
 }
 
 /* What an item adds to an Update: the estimate that splits Updates and paces them. */
@@ -374,31 +475,143 @@ adv_item_bytes(const struct adv_item *it)
 	return 16 + 5 * (size_t)len + 40 * (size_t)__builtin_popcount(it->mask);
 }
 
+/*
+ * What a drain works in, kept from one drain to the next: a run drains
+ * millions of times, most of them a few prefixes, and allocating these
+ * arrays every time was several per cent of the CPU.  They are emptied,
+ * not freed, unless a drain made them large (DRAIN_KEEP).  Drains do not
+ * nest (a drain is a timer's event, and what it sends only fills TCP's
+ * buffers); one that found the arrays taken would use arrays of its own.
+ */
+#define DRAIN_KEEP	1024	/* groups (and entries an array) kept room for */
+
+struct drain_ws {
+	bool busy;
+	struct rae_groups groups;
+	GPtrArray *wd, *release, *keep, *later, *routes;
+	struct adv_item *items;		/* icap of them */
+	char *keys;			/* icap keys of ksize bytes */
+	size_t icap, ksize;
+	struct rae_dest **dests;	/* RAE_ROUTE_PREFIXES: a Route's prefixes */
+	struct rae_pbarena arena;	/* the Updates built (reset keeps its first chunk) */
+};
+
+static struct drain_ws drain_ws;
+
+static void
+drain_ws_init(struct drain_ws *ws)
+{
+	memset(ws, 0, sizeof(*ws));
+	rae_groups_init(&ws->groups, sizeof(struct adv_item), 0);
+	ws->wd = g_ptr_array_new();
+	ws->release = g_ptr_array_new();
+	ws->keep = g_ptr_array_new();
+	ws->later = g_ptr_array_new();
+	ws->routes = g_ptr_array_new();
+	ws->dests = g_new(struct rae_dest *, RAE_ROUTE_PREFIXES);
+	rae_pbarena_init(&ws->arena);
+}
+
+static void
+drain_ws_fini(struct drain_ws *ws)
+{
+	rae_groups_fini(&ws->groups);
+	g_ptr_array_free(ws->wd, TRUE);
+	g_ptr_array_free(ws->release, TRUE);
+	g_ptr_array_free(ws->keep, TRUE);
+	g_ptr_array_free(ws->later, TRUE);
+	g_ptr_array_free(ws->routes, TRUE);
+	g_free(ws->items);
+	g_free(ws->keys);
+	g_free(ws->dests);
+	rae_pbarena_fini(&ws->arena);
+	memset(ws, 0, sizeof(*ws));
+}
+
+/* The arrays for a drain of `cap` items a prefix, keys of ksize bytes: the kept ones if free. */
+static struct drain_ws *
+drain_ws_take(struct drain_ws *own, unsigned cap, size_t ksize)
+{
+	struct drain_ws *ws = &drain_ws;
+
+	if (ws->busy) {
+		ws = own;
+		drain_ws_init(ws);
+	} else if (!ws->wd) {
+		drain_ws_init(ws);
+	}
+	ws->busy = true;
+	if (cap > ws->icap || ksize != ws->ksize) {
+		ws->icap = cap > ws->icap ? cap : ws->icap;
+		ws->ksize = ksize;
+		ws->items = g_renew(struct adv_item, ws->items, ws->icap);
+		ws->keys = g_realloc(ws->keys, ws->icap * ksize);
+	}
+	if (ws->groups.ksize != ksize) {
+		rae_groups_fini(&ws->groups);
+		rae_groups_init(&ws->groups, sizeof(struct adv_item), ksize);
+	}
+	return ws;
+}
+
+static void
+ws_array_empty(GPtrArray **a)
+{
+	if ((*a)->len > DRAIN_KEEP) {
+		g_ptr_array_free(*a, TRUE);
+		*a = g_ptr_array_new();
+	} else {
+		g_ptr_array_set_size(*a, 0);
+	}
+}
+
+/* The drain is done with ws: emptied for the next (freed if it was its own). */
+static void
+drain_ws_give(struct drain_ws *ws, struct drain_ws *own)
+{
+	if (ws == own) {
+		drain_ws_fini(ws);
+		return;
+	}
+	rae_groups_clear(&ws->groups, DRAIN_KEEP);
+	ws_array_empty(&ws->wd);
+	ws_array_empty(&ws->release);
+	ws_array_empty(&ws->keep);
+	ws_array_empty(&ws->later);
+	ws_array_empty(&ws->routes);
+	ws->busy = false;
+}
+
 /* Update messages for the groups, in order, each under RAE_UPDATE_BYTES. */
 static void
-send_updates(struct rae_peer *p, GPtrArray *groups)
+send_updates(struct rae_peer *p, const struct rae_groups *groups, struct drain_ws *ws)
 {
 	Comet__Rae__Update u = COMET__RAE__UPDATE__INIT;
-	GPtrArray *routes = g_ptr_array_new();
+	GPtrArray *routes = ws->routes;
+	struct rae_dest **dests = ws->dests;
 	size_t est = 0;
-	struct rae_pbarena a;
+	struct rae_pbarena *a = &ws->arena;
 
-	rae_pbarena_init(&a);
-	for (guint gi = 0; gi < groups->len; gi++) {
-		struct adv_group *g = g_ptr_array_index(groups, gi);
+	for (uint32_t gi = 0; gi < groups->n; gi++) {
+		const struct rae_group *g = &groups->g[gi];
+		const struct adv_item *items = rae_groups_items(groups, gi);
+		uint32_t m = g->first;
 
-		for (guint at = 0; at < g->dests->len; at += RAE_ROUTE_PREFIXES) {
-			Comet__Rae__Route *rt = rae_pbarena_alloc(&a, sizeof(*rt));
-			guint n = MIN(g->dests->len - at, (guint)RAE_ROUTE_PREFIXES);
+		while (m != GROUP_NONE) {
+			Comet__Rae__Route *rt = rae_pbarena_alloc(a, sizeof(*rt));
+			guint n = 0;
 
+			/* The next slice of the group's prefixes, in the order they joined it. */
+			for (; m != GROUP_NONE && n < RAE_ROUTE_PREFIXES; m = groups->m[m].next)
+				dests[n++] = groups->m[m].member;
 			comet__rae__route__init(rt);
 			rt->n_prefixes = n;
-			rt->prefixes = pb_prefixes(&a, (struct rae_dest *const *)g->dests->pdata + at, n);
+			rt->prefixes = pb_prefixes(a, dests, n);
 			rt->n_paths = g->nitems;
-			rt->paths = rae_pbarena_alloc(&a, g->nitems * sizeof(*rt->paths));
+			rt->paths = rae_pbarena_alloc(a, g->nitems * sizeof(*rt->paths));
 			for (unsigned i = 0; i < g->nitems; i++) {
-				rt->paths[i] = pb_adv_path(p->r, &a, &g->items[i]);
-				est += adv_item_bytes(&g->items[i]);
+				rt->paths[i] = pb_adv_path(p->r, a, &items[i]);
+				est += adv_item_bytes(&items[i]);
 			}
 			est += 22 * (size_t)n;
 			p->pfx_out += n;
@@ -408,7 +621,7 @@ send_updates(struct rae_peer *p, GPtrArray *groups)
 				u.routes = (Comet__Rae__Route **)routes->pdata;
 				rae_peer_send(p, RAE_MSG_UPDATE, &u.base);
 				g_ptr_array_set_size(routes, 0);
-				rae_pbarena_reset(&a);
+				rae_pbarena_reset(a);
 				est = 0;
 			}
 		}
@@ -418,8 +631,8 @@ send_updates(struct rae_peer *p, GPtrArray *groups)
 		u.routes = (Comet__Rae__Route **)routes->pdata;
 		rae_peer_send(p, RAE_MSG_UPDATE, &u.base);
 	}
-	g_ptr_array_free(routes, TRUE);
-	rae_pbarena_fini(&a);
+	g_ptr_array_set_size(routes, 0);
+	rae_pbarena_reset(a);
 }
 
 /*
@@ -443,13 +656,13 @@ rae_rde_drain(struct sim *sim, void *ctx, void *arg)
 	bool allow = mrai == 0 || p->last_update == RAE_NEVER ||
 		     now >= sim_time_add(p->last_update, mrai);
 	unsigned cap = r->cfg->ndp * r->cfg->limit + 1;
-	struct adv_item *items = g_new(struct adv_item, cap);
 	size_t ks = adv_key_size(r->rib.nslots);
-	char *keys = g_malloc(cap * ks);
-	GPtrArray *wd = g_ptr_array_new(), *groups = g_ptr_array_new_with_free_func(adv_group_free);
-	GPtrArray *release = g_ptr_array_new(), *keep = g_ptr_array_new();
-	GPtrArray *later = g_ptr_array_new();	/* allowed, beyond the pace: the next backlog */
-	struct adv_groups bysig = { NULL, 0, 0 };
+	struct drain_ws own, *ws = drain_ws_take(&own, cap, ks);
+	struct adv_item *items = ws->items;
+	char *keys = ws->keys;
+	GPtrArray *wd = ws->wd, *release = ws->release, *keep = ws->keep;
+	GPtrArray *later = ws->later;	/* allowed, beyond the pace: the next backlog */
+	struct rae_groups *groups = &ws->groups;
 	GPtrArray **srcs[3] = { &p->backlog, &p->deferred, &p->fresh };
 	size_t budget = SIZE_MAX, used = 0;
 
@@ -487,31 +700,14 @@ rae_rde_drain(struct sim *sim, void *ctx, void *arg)
 				g_ptr_array_add(keep, d);
 				continue;
 			} else {
-				struct adv_group **at, *g;
-				size_t len = n * ks;
-				uint64_t h;
+				bool made;
 
 				adv_keys(items, n, r->rib.nslots, keys);
-				h = adv_sig_hash(keys, len);
-				adv_groups_room(&bysig);
-				at = adv_groups_slot(&bysig, keys, len, h);
-				g = *at;
-				if (!g) {
-					g = g_new0(struct adv_group, 1);
-					g->items = g_memdup2(items, n * sizeof(*items));
-					g->nitems = n;
-					g->dests = g_ptr_array_new();
-					g->sig = g_memdup2(keys, len);
-					g->siglen = len;
-					g->hash = h;
-					g_ptr_array_add(groups, g);
-					*at = g;
-					bysig.count++;
+				rae_groups_add(groups, items, keys, n, d, &made);
+				if (made)
 					for (unsigned j = 0; j < n; j++)
 						used += adv_item_bytes(&items[j]);
-				}
 				used += 22;
-				g_ptr_array_add(g->dests, d);
 				rae_dest_set_adv(&r->rib, d, p->idx, true);
 			}
 			rae_dest_set_queued(&r->rib, d, p->idx, false);
@@ -531,14 +727,10 @@ rae_rde_drain(struct sim *sim, void *ctx, void *arg)
 		entity_log(&r->e, LOG_DEBUG, "%s: withdrawing %u prefixes", p->name, wd->len);
 		send_withdraws(p, wd);
 	}
-	if (groups->len) {
-		guint np = 0;
-
-		for (guint i = 0; i < groups->len; i++)
-			np += ((struct adv_group *)g_ptr_array_index(groups, i))->dests->len;
+	if (groups->n) {
 		entity_log(&r->e, LOG_DEBUG, "%s: announcing %u prefixes (%u path sets)", p->name,
-			   np, groups->len);
-		send_updates(p, groups);
+			   groups->nm, groups->n);
+		send_updates(p, groups, ws);
 		p->last_update = now;
 	}
 	if (p->backlog->len && (!p->sock || tcp_unacked(p->sock) <= r->pace / 2)) {
@@ -555,16 +747,9 @@ rae_rde_drain(struct sim *sim, void *ctx, void *arg)
 	}
 out:
 	/* After the groups are sent: releasing frees what nothing holds. */
-	g_free(bysig.slot);
-	g_ptr_array_free(groups, TRUE);
 	for (guint i = 0; i < release->len; i++)
 		rae_rib_release(&r->rib, g_ptr_array_index(release, i));
-	g_ptr_array_free(release, TRUE);
-	g_ptr_array_free(keep, TRUE);
-	g_ptr_array_free(later, TRUE);
-	g_ptr_array_free(wd, TRUE);
-	g_free(items);
-	g_free(keys);
+	drain_ws_give(ws, &own);
 }
 
 /* TCP says the session's send buffer fell to its low-water mark: write what waits. */
@@ -608,19 +793,38 @@ rae_rde_flush(struct rae_peer *p)
 /* ---- receiving ---- */
 
 /*
+ * Hints for the prefixes after pfx[k] of an update (npfx of them): the
+ * destination of the next, whose slot the hint before asked for, and the
+ * slot of the one after.  They change nothing but when the memory is
+ * read: in a RIB too large for the caches each prefix costs a few reads
+ * that would otherwise wait one after the other.
+ */
+static void
+rx_ahead(struct rae *r, const struct prefix *pfx, size_t npfx, size_t k)
+{
+	if (k + 1 < npfx)
+		rae_rib_prefetch(&r->rib, &pfx[k + 1], 1);
+	if (k + 2 < npfx)
+		rae_rib_prefetch(&r->rib, &pfx[k + 2], 0);
+}
+
+/*
  * An update: every path is checked before anything is applied (the
  * first AS must be the peer's), so a bad message never half-changes the
  * RIB.  Paths through our own AS are dropped; the metric of each class
  * gets our link to the peer in front of it.
  */
 int
-rae_rde_update(struct rae_peer *p, const Comet__Rae__Update *u, char *why, size_t whylen)
+rae_rde_update(struct rae_peer *p, const Comet__Rae__Update *u, const struct prefix *pfx,
+	       char *why, size_t whylen)
 {
 	struct rae *r = p->r;
 	const struct rae_config *c = r->cfg;
 	struct rae_attr **attrs = NULL;
 	char *own = NULL;	/* the attributes of a Route of one prefix, not interned */
 	size_t cap = 0, as = rae_attr_size(&r->rib);
+	const struct prefix *pfx0 = pfx;
+	size_t npfx = 0;
 
 	for (size_t i = 0; i < u->n_routes; i++)
 		for (size_t j = 0; j < u->routes[i]->n_paths; j++)
@@ -630,6 +834,8 @@ rae_rde_update(struct rae_peer *p, const Comet__Rae__Update *u, char *why, size_
 					 u->routes[i]->paths[j]->as_path[0], p->cfg->asn);
 				return -1;
 			}
+	for (size_t i = 0; i < u->n_routes; i++)
+		npfx += u->routes[i]->n_prefixes;
 	for (size_t i = 0; i < u->n_routes; i++) {
 		const Comet__Rae__Route *rt = u->routes[i];
 		/*
@@ -640,6 +846,13 @@ rae_rde_update(struct rae_peer *p, const Comet__Rae__Update *u, char *why, size_
 		bool shared = rt->n_prefixes > 1;
 		unsigned n = 0;
 
+		/* Ask for the memory the next routes' paths and prefixes will read (rx_ahead). */
+		for (size_t k = 1; k <= 2 && i + k < u->n_routes; k++)
+			for (size_t j = 0; j < u->routes[i + k]->n_paths; j++)
+				rae_aspath_prefetch(u->routes[i + k]->paths[j]->as_path,
+						    (unsigned)u->routes[i + k]->paths[j]->n_as_path,
+						    k == 1);
+		rx_ahead(r, pfx0, npfx, (size_t)(pfx - pfx0));
 		if (rt->n_paths > cap) {
 			cap = rt->n_paths;
 			attrs = g_renew(struct rae_attr *, attrs, cap);
@@ -700,14 +913,12 @@ rae_rde_update(struct rae_peer *p, const Comet__Rae__Update *u, char *why, size_
 				attrs[n++] = t;
 			}
 		}
-		for (size_t j = 0; j < rt->n_prefixes; j++) {
-			struct prefix pfx;
+		for (size_t j = 0; j < rt->n_prefixes; j++, pfx++) {
 			struct rae_dest *d;
-			char r2[64];
 
-			rae_msg_prefix(rt->prefixes[j]->ip_address, rt->prefixes[j]->has_prefix_length,
-				       rt->prefixes[j]->prefix_length, &pfx, r2, sizeof(r2));
-			d = n ? rae_rib_get(&r->rib, &pfx) : rae_rib_lookup(&r->rib, &pfx);
+			if (j)
+				rx_ahead(r, pfx0, npfx, (size_t)(pfx - pfx0));
+			d = n ? rae_rib_get(&r->rib, pfx) : rae_rib_lookup(&r->rib, pfx);
 			/* Paths to an own prefix are not ours to choose from. */
 			if (!d || (d->flags & RAE_DEST_LOCAL))
 				continue;
@@ -728,18 +939,14 @@ rae_rde_update(struct rae_peer *p, const Comet__Rae__Update *u, char *why, size_
 }
 
 void
-rae_rde_withdraw(struct rae_peer *p, const Comet__Rae__Withdraw *w)
+rae_rde_withdraw(struct rae_peer *p, const Comet__Rae__Withdraw *w, const struct prefix *pfx)
 {
 	struct rae *r = p->r;
 
 	for (size_t i = 0; i < w->n_prefixes; i++) {
-		struct prefix pfx;
 		struct rae_dest *d;
-		char r2[64];
 
-		rae_msg_prefix(w->prefixes[i]->ip_address, w->prefixes[i]->has_prefix_length,
-			       w->prefixes[i]->prefix_length, &pfx, r2, sizeof(r2));
-		d = rae_rib_lookup(&r->rib, &pfx);
+		d = rae_rib_lookup(&r->rib, &pfx[i]);
 		if (!d || (d->flags & RAE_DEST_LOCAL))
 			continue;
 		if (rae_rib_update(&r->rib, d, p->idx, NULL, 0))

@@ -184,11 +184,11 @@ static struct {
 	GPtrArray *chunks;
 } store;
 
+/* The hash of the cell (asn, rest), from rest's hash and length (0x9e3779b9 and 0 for none). */
 static uint32_t
-cell_hash(uint32_t asn, const struct rae_aspath *rest)
+cell_hash_of(uint32_t asn, uint32_t rest_hash, uint32_t rest_len)
 {
-	return (uint32_t)mix64(((uint64_t)(rest ? rest->hash : 0x9e3779b9u) << 32) ^ asn ^
-			       ((uint64_t)(rest ? rest->len : 0) << 24));
+	return (uint32_t)mix64(((uint64_t)rest_hash << 32) ^ asn ^ ((uint64_t)rest_len << 24));
 }
 
 static size_t
@@ -220,11 +220,10 @@ store_grow(void)
 	g_free(old);
 }
 
-/* The cell (asn, rest), a new reference; a new cell takes one on rest. */
+/* The cell (asn, rest) of hash h, a new reference; a new cell takes one on rest. */
 static struct rae_aspath *
-cell_get(uint32_t asn, struct rae_aspath *rest)
+cell_get_h(uint32_t asn, struct rae_aspath *rest, uint32_t h)
 {
-	uint32_t h = cell_hash(asn, rest);
 	struct rae_aspath *c;
 	size_t i;
 
@@ -260,6 +259,34 @@ cell_get(uint32_t asn, struct rae_aspath *rest)
 	return c;
 }
 
+/*
+ * The cell holding the sequence asn[0..len) (hash h), if the store has
+ * it; no reference taken.  Found by its content: the candidates of hash
+ * h and length len are walked and compared AS by AS, and cells are
+ * unique by content, so the one that matches is the one.
+ */
+static struct rae_aspath *
+cell_find_seq(const uint32_t *asn, unsigned len, uint32_t h)
+{
+	size_t mask, i;
+
+	if (!store.nslot)
+		return NULL;
+	mask = store.nslot - 1;
+	for (i = h & mask; store.slot[i]; i = (i + 1) & mask) {
+		const struct rae_aspath *c = store.slot[i];
+		unsigned k = 0;
+
+		if (c->hash != h || c->len != len)
+			continue;
+		for (; c && c->asn == asn[k]; c = c->rest)
+			k++;
+		if (k == len)
+			return store.slot[i];
+	}
+	return NULL;
+}
+
 /* Take cell c out of the table (backward-shift deletion) and free it. */
 static void
 cell_free(struct rae_aspath *c)
@@ -292,15 +319,64 @@ cell_free(struct rae_aspath *c)
 	}
 }
 
+/* The hash of the cell holding asn[0..len), from the ASes alone. */
+static uint32_t
+seq_hash(const uint32_t *asn, unsigned len)
+{
+	uint32_t h = cell_hash_of(asn[len - 1], 0x9e3779b9u, 0);
+
+	for (unsigned i = len - 1; i-- > 0;)
+		h = cell_hash_of(asn[i], h, len - 1 - i);
+	return h;
+}
+
+void
+rae_aspath_prefetch(const uint32_t *asn, unsigned len, int stage)
+{
+	uint32_t h1, h0;
+	const void *at[2];
+
+	if (len < 2 || len > RAE_MAX_ASPATH || !store.nslot)
+		return;
+	/* The rest's slot (or cell), and the whole path's: both are looked up. */
+	h1 = seq_hash(asn + 1, len - 1);
+	h0 = cell_hash_of(asn[0], h1, len - 1);
+	at[0] = &store.slot[h1 & (store.nslot - 1)];
+	at[1] = &store.slot[h0 & (store.nslot - 1)];
+	for (int k = 0; k < 2; k++) {
+		const void *a = stage ? *(const void *const *)at[k] : at[k];
+
+		if (a)
+			__builtin_prefetch(a);
+	}
+}
+
+/*
+ * An AS path received from a peer is nearly always the peer's AS in front
+ * of a path the peer holds, hence a cell of the store already: the rest
+ * (asn[1..len)) is looked up once by its content, and only when it is
+ * not there is the path built cell by cell from the origin.  The hashes
+ * of every suffix are computed from the ASes alone, as the cells'.
+ */
 struct rae_aspath *
 rae_aspath_get(const uint32_t *asn, unsigned len)
 {
+	uint32_t h[RAE_MAX_ASPATH];
 	struct rae_aspath *p = NULL;
 
 	assert(len >= 1 && len <= RAE_MAX_ASPATH);
+	h[len - 1] = cell_hash_of(asn[len - 1], 0x9e3779b9u, 0);
+	for (unsigned i = len - 1; i-- > 0;)
+		h[i] = cell_hash_of(asn[i], h[i + 1], len - 1 - i);
+	if (len > 1) {
+		struct rae_aspath *rest = cell_find_seq(asn + 1, len - 1, h[1]);
+
+		if (rest)
+			return cell_get_h(asn[0], rest, h[0]);
+	}
 	/* From the origin forwards, each cell in front of the last. */
 	for (unsigned i = len; i-- > 0;) {
-		struct rae_aspath *c = cell_get(asn[i], p);
+		struct rae_aspath *c = cell_get_h(asn[i], p, h[i]);
 
 		if (p)
 			rae_aspath_put(p);
@@ -916,6 +992,17 @@ rae_rib_get(struct rae_rib *rib, const struct prefix *pfx)
 	rib->slot[i] = d;
 	rib->count++;
 	return d;
+}
+
+void
+rae_rib_prefetch(const struct rae_rib *rib, const struct prefix *pfx, int stage)
+{
+	const void *at = &rib->slot[(uint32_t)prefix_hash(pfx) & (rib->nslot - 1)];
+
+	if (stage)
+		at = *(const void *const *)at;
+	if (at)
+		__builtin_prefetch(at);
 }
 
 /* Remove the entry at slot i, shifting back the run that follows it. */

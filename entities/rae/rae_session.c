@@ -138,13 +138,14 @@ peer_rx_msg(struct rae_peer *p, unsigned type, const uint8_t *body, size_t len)
 		return -1;
 	}
 	if (type == RAE_MSG_UPDATE) {
-		if (rae_rde_update(p, (const Comet__Rae__Update *)m, why, sizeof(why)) < 0) {
+		if (rae_rde_update(p, (const Comet__Rae__Update *)m, r->rx.pfx, why,
+				   sizeof(why)) < 0) {
 			r->malformed++;
 			rae_fsm(p, PE_ERROR, why);
 			return -1;
 		}
 	} else if (type == RAE_MSG_WITHDRAW) {
-		rae_rde_withdraw(p, (const Comet__Rae__Withdraw *)m);
+		rae_rde_withdraw(p, (const Comet__Rae__Withdraw *)m, r->rx.pfx);
 	} else if (type == RAE_MSG_REFRESH) {
 		/* The peer's link metric towards us changed: it needs our paths again. */
 		entity_log(&r->e, LOG_INFO, "%s: refresh asked: advertising everything again",

@@ -67,6 +67,7 @@ void rae_frame_append(GByteArray *out, unsigned type, const struct ProtobufCMess
  * for each (with glibc that made the run superlinear).
  */
 struct rae_pbchunk;
+struct prefix;
 struct rae_pbarena {
 	struct {
 		void *(*alloc)(void *data, size_t size);
@@ -75,6 +76,14 @@ struct rae_pbarena {
 	} allocator;		/* a ProtobufCAllocator */
 	struct rae_pbchunk *chunks;	/* the first one is kept by reset */
 	struct rae_pbchunk *cur;	/* the one allocations come from */
+	/*
+	 * The prefixes of the Update or Withdraw last decoded into the arena,
+	 * as its checks parsed them, in the message's order (route by route,
+	 * each route's in order), so that applying it parses none again;
+	 * NULL after any other message and after a reset.
+	 */
+	struct prefix *pfx;
+	size_t npfx;
 };
 
 void rae_pbarena_init(struct rae_pbarena *a);

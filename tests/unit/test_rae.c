@@ -280,6 +280,74 @@ test_rib_interning(void)
 	rae_rib_fini(&rib);
 }
 
+/*
+ * A received path is found by its rest when the store holds it: the
+ * peer's AS in front of the cell the peer holds, the same cell a path
+ * built AS by AS would be, with the same counts; a rest the store does
+ * not hold, one that differs from a held one only at its origin or only
+ * in its length, builds cells of its own.
+ */
+static void
+test_rib_aspath_rest(void)
+{
+	const uint32_t held[] = { 9, 11, 13 }, recv[] = { 7, 9, 11, 13 };
+	const uint32_t other[] = { 7, 9, 11, 14 }, shorter[] = { 7, 9, 11 };
+	const uint32_t longer[] = { 7, 9, 11, 13, 15 };
+	size_t cells = rae_aspath_cells();
+	struct rae_aspath *h, *r, *o, *s, *l, *again;
+
+	/* The hints read and change nothing, store empty or not, path held or not. */
+	rae_aspath_prefetch(recv, 4, 0);
+	rae_aspath_prefetch(recv, 4, 1);
+	h = rae_aspath_get(held, 3);
+	rae_aspath_prefetch(recv, 4, 0);
+	rae_aspath_prefetch(recv, 4, 1);
+	rae_aspath_prefetch(recv, 1, 1);
+	CU_ASSERT_EQUAL(rae_aspath_cells(), cells + 3);
+	CU_ASSERT_EQUAL(h->refcnt, 1);
+	r = rae_aspath_get(recv, 4);
+	CU_ASSERT_PTR_EQUAL(r->rest, h);
+	CU_ASSERT_EQUAL(r->asn, 7);
+	CU_ASSERT_EQUAL(r->len, 4);
+	CU_ASSERT_EQUAL(h->refcnt, 2);		/* ours and r's */
+	CU_ASSERT_EQUAL(r->refcnt, 1);
+	CU_ASSERT_EQUAL(rae_aspath_cells(), cells + 4);
+	again = rae_aspath_get(recv, 4);
+	CU_ASSERT_PTR_EQUAL(again, r);
+	CU_ASSERT_EQUAL(r->refcnt, 2);
+	CU_ASSERT_EQUAL(h->refcnt, 2);
+	rae_aspath_put(again);
+	/* A path whose rest is r: r is found (it was stored where its content hashes). */
+	{
+		const uint32_t further[] = { 5, 7, 9, 11, 13 };
+		struct rae_aspath *x = rae_aspath_get(further, 5);
+
+		CU_ASSERT_PTR_EQUAL(x->rest, r);
+		CU_ASSERT_EQUAL(rae_aspath_cells(), cells + 5);
+		rae_aspath_put(x);
+		CU_ASSERT_EQUAL(rae_aspath_cells(), cells + 4);
+	}
+	o = rae_aspath_get(other, 4);
+	CU_ASSERT_PTR_NOT_EQUAL(o->rest, h);
+	CU_ASSERT_EQUAL(o->rest->rest->rest->asn, 14);
+	CU_ASSERT_PTR_NOT_EQUAL(o->rest->rest, h->rest);	/* 11 then 14, not 11 then 13 */
+	s = rae_aspath_get(shorter, 3);
+	CU_ASSERT_EQUAL(s->len, 3);
+	CU_ASSERT_PTR_NULL(s->rest->rest->rest);
+	CU_ASSERT_PTR_NOT_EQUAL(s->rest, h);
+	l = rae_aspath_get(longer, 5);
+	CU_ASSERT_EQUAL(l->len, 5);
+	CU_ASSERT_PTR_NOT_EQUAL(l->rest, h);
+	CU_ASSERT_EQUAL(l->rest->rest->rest->rest->asn, 15);
+	rae_aspath_put(l);
+	rae_aspath_put(s);
+	rae_aspath_put(o);
+	rae_aspath_put(r);
+	CU_ASSERT_EQUAL(h->refcnt, 1);
+	rae_aspath_put(h);
+	CU_ASSERT_EQUAL(rae_aspath_cells(), cells);
+}
+
 /* The metric of attribute i, class slot s: every one different. */
 static struct rae_metric
 pool_metric(unsigned i, unsigned s)
@@ -556,6 +624,108 @@ test_rib_numbers(void)
 	CU_ASSERT_FALSE(rae_dest_queued(&r1, d1, 3));
 	rae_rib_fini(&r1);
 	rae_rib_fini(&r2);
+}
+
+/*
+ * The drain's groups: 5 000 members over 700 keys of one item, and keys
+ * of two items whose first is one of those: every group made once, in
+ * the order first seen, its members in the order added, a longer key
+ * never taken for a shorter one that begins like it.
+ */
+static void
+test_drain_groups(void)
+{
+	enum { NKEYS = 700, NMEMBERS = 5000 };
+	struct rae_groups t;
+	uint64_t key[2];
+	int item[2];
+	uint32_t made = 0, n = 0;
+
+	rae_groups_init(&t, sizeof(int), sizeof(uint64_t));
+	for (int i = 0; i < NMEMBERS; i++) {
+		bool m;
+		uint32_t gi;
+
+		key[0] = (uint64_t)(i % NKEYS) * 0x10001u;
+		item[0] = i % NKEYS;
+		gi = rae_groups_add(&t, item, key, 1, GINT_TO_POINTER(i + 1), &m);
+		made += m;
+		if (gi != (uint32_t)(i % NKEYS) || m != (i < NKEYS))
+			n++;
+	}
+	CU_ASSERT_EQUAL(n, 0);
+	CU_ASSERT_EQUAL(made, NKEYS);
+	CU_ASSERT_EQUAL(t.n, NKEYS);
+	CU_ASSERT_EQUAL(t.nm, NMEMBERS);
+	/* Two items, the first as key 5's: a group of its own, then found again. */
+	key[0] = 5 * 0x10001u;
+	key[1] = 77;
+	item[0] = 5;
+	item[1] = -1;
+	{
+		bool m1, m2;
+		uint32_t g1 = rae_groups_add(&t, item, key, 2, GINT_TO_POINTER(-1), &m1);
+		uint32_t g2 = rae_groups_add(&t, item, key, 2, GINT_TO_POINTER(-2), &m2);
+
+		CU_ASSERT_TRUE(m1);
+		CU_ASSERT_FALSE(m2);
+		CU_ASSERT_EQUAL(g1, NKEYS);
+		CU_ASSERT_EQUAL(g2, NKEYS);
+		CU_ASSERT_EQUAL(t.g[g1].nitems, 2);
+		CU_ASSERT_EQUAL(((const int *)rae_groups_items(&t, g1))[1], -1);
+	}
+	/* Each group: its items, its members in order (i, i + 700, ...), its count. */
+	n = 0;
+	for (uint32_t gi = 0; gi < NKEYS; gi++) {
+		int want = (int)gi, count = 0;
+
+		if (*(const int *)rae_groups_items(&t, gi) != (int)gi)
+			n++;
+		for (uint32_t m = t.g[gi].first; m != UINT32_MAX; m = t.m[m].next, count++) {
+			if (GPOINTER_TO_INT(t.m[m].member) != want + 1)
+				n++;
+			want += NKEYS;
+		}
+		if ((uint32_t)count != t.g[gi].nmembers || want < NMEMBERS)
+			n++;
+	}
+	CU_ASSERT_EQUAL(n, 0);
+	CU_ASSERT_EQUAL(GPOINTER_TO_INT(t.m[t.g[NKEYS].first].member), -1);
+	CU_ASSERT_EQUAL(GPOINTER_TO_INT(t.m[t.g[NKEYS].last].member), -2);
+	/*
+	 * Emptied for the next drain, its room kept: a key of before is new
+	 * again and groups are numbered from 0; both ways of emptying the
+	 * lookup (a few groups in a large table, then many).
+	 */
+	rae_groups_clear(&t, 4096);
+	CU_ASSERT_EQUAL(t.n, 0);
+	CU_ASSERT_EQUAL(t.nm, 0);
+	CU_ASSERT_TRUE(t.gcap >= NKEYS);
+	for (int round = 0; round < 2; round++) {
+		int nk = round ? NKEYS : 3;
+
+		n = made = 0;
+		for (int i = 0; i < 2 * nk; i++) {
+			bool m;
+
+			key[0] = (uint64_t)((i + round) % nk) * 0x10001u;
+			item[0] = i;
+			if (rae_groups_add(&t, item, key, 1, GINT_TO_POINTER(i), &m) != (uint32_t)(i % nk))
+				n++;
+			made += m;
+		}
+		CU_ASSERT_EQUAL(n, 0);
+		CU_ASSERT_EQUAL(made, (uint32_t)nk);
+		CU_ASSERT_EQUAL(t.n, (uint32_t)nk);
+		rae_groups_clear(&t, 4096);
+	}
+	/* A table that held more than `keep` groups gives its room back. */
+	rae_groups_add(&t, item, key, 1, NULL, &(bool){ false });
+	rae_groups_clear(&t, 0);
+	CU_ASSERT_EQUAL(t.gcap, 0);
+	CU_ASSERT_PTR_NULL(t.slot);
+	CU_ASSERT_TRUE(rae_groups_add(&t, item, key, 1, NULL, &(bool){ false }) == 0);
+	rae_groups_fini(&t);
 }
 
 /* 200 000 prefixes in, every other one out, the rest still found. */
@@ -1497,6 +1667,68 @@ test_msg_fast(void)
 	g_byte_array_free(b, TRUE);
 }
 
+/*
+ * The prefixes of a decoded Update or Withdraw, parsed once by the checks
+ * and handed over in the arena in the message's order; none after any
+ * other message.
+ */
+static void
+test_msg_prefixes(void)
+{
+	GByteArray *b = g_byte_array_new();
+	Comet__Rae__Withdraw w = COMET__RAE__WITHDRAW__INIT;
+	Comet__Rae__Config__Prefix p1 = COMET__RAE__CONFIG__PREFIX__INIT, p2 = p1, p3 = p1;
+	Comet__Rae__Config__Prefix *pv[3] = { &p1, &p2, &p3 };
+	struct rae_pbarena a;
+	struct prefix want[3];
+	char why[256];
+
+	rae_pbarena_init(&a);
+	prefix_parse("10.9.0.0/16", &want[0]);
+	prefix_parse("10.10.0.0/16", &want[1]);
+	frame_update(b, "10.10.0.0", 16);
+	CU_ASSERT_PTR_NOT_NULL(rae_msg_decode(RAE_MSG_UPDATE, b->data + 5, b->len - 5, &a, why,
+					      sizeof(why)));
+	CU_ASSERT_EQUAL(a.npfx, 2);
+	CU_ASSERT_TRUE(a.pfx && prefix_eq_test(&a.pfx[0], &want[0]) &&
+		       prefix_eq_test(&a.pfx[1], &want[1]));
+	/* The same by the general way. */
+	CU_ASSERT_PTR_NOT_NULL(rae_msg_decode_general(RAE_MSG_UPDATE, b->data + 5, b->len - 5,
+						      &a, why, sizeof(why)));
+	CU_ASSERT_EQUAL(a.npfx, 2);
+	CU_ASSERT_TRUE(a.pfx && prefix_eq_test(&a.pfx[1], &want[1]));
+	/* A Keepalive after it: no prefixes. */
+	CU_ASSERT_PTR_NOT_NULL(rae_msg_decode(RAE_MSG_KEEPALIVE, (const uint8_t *)"", 0, &a, why,
+					      sizeof(why)));
+	CU_ASSERT_PTR_NULL(a.pfx);
+	CU_ASSERT_EQUAL(a.npfx, 0);
+	/* A Withdraw of three, one IPv6. */
+	g_byte_array_set_size(b, 0);
+	p1.ip_address = "10.9.0.0";
+	p1.has_prefix_length = 1;
+	p1.prefix_length = 16;
+	p2.ip_address = "2001:db8::";
+	p2.has_prefix_length = 1;
+	p2.prefix_length = 32;
+	p3.ip_address = "10.11.12.0";
+	p3.has_prefix_length = 1;
+	p3.prefix_length = 24;
+	w.n_prefixes = 3;
+	w.prefixes = pv;
+	rae_frame_append(b, RAE_MSG_WITHDRAW, &w.base);
+	prefix_parse("2001:db8::/32", &want[1]);
+	prefix_parse("10.11.12.0/24", &want[2]);
+	CU_ASSERT_PTR_NOT_NULL(rae_msg_decode(RAE_MSG_WITHDRAW, b->data + 5, b->len - 5, &a, why,
+					      sizeof(why)));
+	CU_ASSERT_EQUAL(a.npfx, 3);
+	CU_ASSERT_TRUE(a.pfx && prefix_eq_test(&a.pfx[0], &want[0]) &&
+		       prefix_eq_test(&a.pfx[1], &want[1]) && prefix_eq_test(&a.pfx[2], &want[2]));
+	rae_pbarena_reset(&a);
+	CU_ASSERT_PTR_NULL(a.pfx);
+	rae_pbarena_fini(&a);
+	g_byte_array_free(b, TRUE);
+}
+
 /* ---- the link to the CME: its state machine ---- */
 
 /* A run of events from Idle and the state after each. */
@@ -1602,10 +1834,12 @@ suite_rae_register(void)
 	    !CU_add_test(s, "step 4: ranking and ties", test_rank_ties) ||
 	    !CU_add_test(s, "penalty, flat and inverse", test_rank_penalty_and_flat) ||
 	    !CU_add_test(s, "RIB: interning", test_rib_interning) ||
+	    !CU_add_test(s, "RIB: a received path found by its rest", test_rib_aspath_rest) ||
 	    !CU_add_test(s, "RIB: 200000 prefixes", test_rib_table) ||
 	    !CU_add_test(s, "RIB: pools", test_rib_pools) ||
 	    !CU_add_test(s, "RIB: attributes held in the path", test_rib_own_attrs) ||
 	    !CU_add_test(s, "RIB: prefix numbers and peer bits", test_rib_numbers) ||
+	    !CU_add_test(s, "drain: groups of prefixes", test_drain_groups) ||
 	    !CU_add_test(s, "config: binary", test_config_binary) ||
 	    !CU_add_test(s, "config: wrong types", test_config_wrong_type) ||
 	    !CU_add_test(s, "config: XML form", test_config_xml) ||
@@ -1617,6 +1851,7 @@ suite_rae_register(void)
 	    !CU_add_test(s, "messages: framing", test_msg_framing) ||
 	    !CU_add_test(s, "messages: bad input", test_msg_bad) ||
 	    !CU_add_test(s, "messages: the one-pass decoder", test_msg_fast) ||
+	    !CU_add_test(s, "messages: prefixes parsed once", test_msg_prefixes) ||
 	    !CU_add_test(s, "CME link: transitions", test_cme_link_walks) ||
 	    !CU_add_test(s, "CME link: events refused", test_cme_link_refused))
 		return -1;
