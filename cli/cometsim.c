@@ -1254,12 +1254,6 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 	scn = load(ra.scenario, &ra.ov);
 	if (!scn)
 		goto done;
-	if (nranks > 1 && scenario_deploy_both(scn) && !approach) {
-		fprintf(stderr, "%s: %s: a deployment of approach \"both\" is not split over "
-			"processes yet: run each approach (--set deploy.approach=decoupled, "
-			"coupled) on its own (doc/parallel.md)\n", log_prog(), scenario_path(scn));
-		goto done;
-	}
 	if (!approach && scenario_deploy_both(scn)) {
 		/* The output folder of both halves, as that of a single run. */
 		dir = ra.out ? g_strdup(ra.out) :
@@ -1637,8 +1631,14 @@ static int
 run_both(struct run_args *ra, int64_t start, const char *dir)
 {
 	char err[2048];
-	int rc = 0, lock;
+	int rc = 0, lock = -1;
 
+	/* A split run: process 0 takes the folder, the others follow it. */
+	if (par_rank() > 0) {
+		if (par_max(0))
+			return EXIT_INPUT;
+		goto halves;
+	}
 	if (output_dir_check(dir, err, sizeof(err)) != 0)
 		goto refused;
 	for (int i = 0; i < 2; i++) {
@@ -1652,20 +1652,29 @@ run_both(struct run_args *ra, int64_t start, const char *dir)
 	lock = output_both_take(dir, halves, 2, err, sizeof(err));
 	if (lock < 0)
 		goto refused;
+	if (par_size() > 1)
+		par_max(0);
+halves:
 	for (int i = 0; i < 2 && rc == 0; i++) {
 		struct run_args one = *ra;
 
 		one.out = dir;
 		overrides_half(&ra->ov, halves[i], &one.ov);
 		rc = run_one(&one, start, halves[i]);
+		/* Every process goes on to the second half, or none. */
+		if (par_size() > 1)
+			rc = (int)par_max(rc < 0 ? 0 : rc);
 		overrides_free(&one.ov);
 		if (stop_cause)
 			break;
 	}
-	close(lock);
+	if (lock >= 0)
+		close(lock);
 	return rc;
 refused:
 	fprintf(stderr, "%s: %s\n", log_prog(), err);
+	if (par_size() > 1)
+		par_max(1);
 	return EXIT_INPUT;
 }
 

@@ -106,6 +106,23 @@ split_same parallel/graph1000 graph1000-null --sync null
 split_same curling-topology2 topology2-null --sync null
 split_same rae/multi rae-multi-null --sync null
 
+# A deployment of approach "both": its two halves split alike.
+study="$top_srcdir/scenarios/study/study.xml"
+"$COMETSIM" run "$study" --set ases=60 --set timeseries=none --set end=80s --set duration=20s \
+	--out "$T/both" --quiet >"$T/out" 2>&1 || fail "study, both: exit $? ($(head -c 300 "$T/out"))"
+st=0
+mpi 2 "$COMETSIM" run "$study" --set ases=60 --set timeseries=none --set end=80s \
+	--set duration=20s --out "$T/both-2" --quiet >"$T/out" 2>&1 || st=$?
+check "study, both approaches, 2 processes: exit 0 ($(head -c 300 "$T/out"))" [ "$st" -eq 0 ]
+rows=$(cat "$T/both/coupled/requests.csv" "$T/both/decoupled/requests.csv" 2>/dev/null | wc -l)
+check "study, both approaches: requests made ($rows rows)" [ "$rows" -gt 10 ]
+differing both both-2 >"$T/diff"
+check "study, both approaches, 2 processes: every output of both halves the same ($(head -n 5 "$T/diff" | tr '\n' ' '))" \
+	[ ! -s "$T/diff" ]
+np=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1])).get("processes", [])))' \
+	"$T/both-2/coupled/summary.json" 2>/dev/null)
+check "study, both approaches, 2 processes: the coupled half was split ($np)" [ "${np:-0}" -eq 2 ]
+
 # The same split run twice: the same outputs (nothing depends on timing).
 mpi 2 "$COMETSIM" run "$top_srcdir/scenarios/parallel/graph1000.xml" --out "$T/again" --quiet \
 	>"$T/out" 2>&1 || fail "graph1000 again: exit $?"
