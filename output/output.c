@@ -426,11 +426,14 @@ capture_attach(struct output *o, struct iface *ifc)
 		 * A split run: every process names every capture the same way;
 		 * process 0 writes them all down in the marker, and each
 		 * process opens its own nodes' (never over a file that is there,
-		 * pcapw_open: another process's files are made meanwhile, so
-		 * process 0 looks for the user's before its own only).
+		 * pcapw_open).  Process 0 looks for a file of the user's under
+		 * every name, its own nodes' and the others': its snapshot of
+		 * the directory (o->pre) was taken before any other process
+		 * joined, so what they make meanwhile is not taken for the
+		 * user's, and a name it refuses is never written down as the
+		 * run's (the next run would remove the user's file).
 		 */
-		if (o->rank == 0 && ((!ifc->node->remote && name_foreign(o, c->file)) ||
-				     mark_add(o, c->file) != 0)) {
+		if (o->rank == 0 && (name_foreign(o, c->file) || mark_add(o, c->file) != 0)) {
 			sim_stop(o->net->sim);
 			g_free(c->file);
 			g_free(c);

@@ -186,4 +186,22 @@ check "  saying so once ($(head -n 1 "$T/out"))" \
 	[ "$(grep -c 'cannot yet be one that samples time series' "$T/out")" -eq 1 ]
 check "  nothing written" [ ! -e "$T/ts/summary.json" ]
 
+
+# A file of the user's in a run directory, named as the pcap of a node that
+# another process runs: refused at once, as in one process, and left alone;
+# nor written down as the run's, or the next run would remove it.
+"$COMETSIM" run "$top_srcdir/scenarios/parallel/figure10-parts.xml" --out "$T/foreign" \
+	--quiet --pcap srv >"$T/out" 2>&1 || fail "foreign: the first run exited $?"
+echo mine >"$T/foreign/rD-eth0.pcap"
+st=0
+mpi 2 "$COMETSIM" run "$top_srcdir/scenarios/parallel/figure10-parts.xml" --out "$T/foreign" \
+	--quiet >"$T/out" 2>&1 || st=$?
+check "a file of the user's named as process 1's pcap: refused (exit $st)" [ "$st" -eq 1 ]
+check "  naming it ($(head -n 1 "$T/out"))" \
+	grep -q 'foreign/rD-eth0.pcap: already there, and no earlier run wrote it' "$T/out"
+check "  the file kept" [ "$(cat "$T/foreign/rD-eth0.pcap")" = mine ]
+check "  not written down as the run's" not grep -qx 'rD-eth0.pcap' "$T/foreign/.cometsim-run"
+"$COMETSIM" run "$top_srcdir/scenarios/parallel/figure10-parts.xml" --out "$T/foreign" \
+	--quiet >"$T/out" 2>&1
+check "  the next run into the directory leaves it too" [ "$(cat "$T/foreign/rD-eth0.pcap")" = mine ]
 finish
