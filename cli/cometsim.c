@@ -1559,9 +1559,10 @@ run_one(struct run_args *rap, int64_t start, const char *approach)
 	out = NULL;
 	signals_crash_off();
 	if (rc != 0) {
-		/* The error is printed; no summary.json says the run is incomplete. */
-		fprintf(stderr, "%s: %s: the run failed; its outputs are incomplete "
-			"(no summary.json)\n", log_prog(), dir);
+		/* The error is printed; no summary.json says the run is incomplete (once). */
+		if (rank == 0)
+			fprintf(stderr, "%s: %s: the run failed; its outputs are incomplete "
+				"(no summary.json)\n", log_prog(), dir);
 		goto done;
 	}
 	if (!ra.quiet && rank == 0)
@@ -1689,7 +1690,10 @@ cmd_run(int argc, char **argv)
 	/* Started by mpirun or srun: one of the processes of one run (doc/parallel.md). */
 	if (par_init(&argc, &argv) != 0)
 		return EXIT_INPUT;
+	/* The processes of a split run read the same arguments: one says what is wrong. */
+	stderr_mute(par_size() > 1 && par_rank() > 0);
 	rc = parse_args(argc, argv, command_lookup("run"), run_options, ":ho:q", &ra);
+	stderr_mute(false);
 	if (rc == 0) {
 		/* From here on a signal or the limit stops whatever is going on. */
 		signals_stop_install(ra.scenario);

@@ -443,6 +443,12 @@ capture_attach(struct output *o, struct iface *ifc)
 		g_ptr_array_add(o->caps, c);
 		if (ifc->node->remote)
 			return;
+		if (o->rank != 0 && g_hash_table_contains(o->pre, c->file)) {
+			/* The user's file: process 0 refuses it and says so, once. */
+			o->failed = true;
+			sim_stop(o->net->sim);
+			return;
+		}
 		path = g_build_filename(o->dir, c->file, NULL);
 		c->w = pcapw_open(path, o->snaplen, err, sizeof(err));
 		g_free(path);

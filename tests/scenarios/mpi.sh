@@ -204,4 +204,29 @@ check "  not written down as the run's" not grep -qx 'rD-eth0.pcap' "$T/foreign/
 "$COMETSIM" run "$top_srcdir/scenarios/parallel/figure10-parts.xml" --out "$T/foreign" \
 	--quiet >"$T/out" 2>&1
 check "  the next run into the directory leaves it too" [ "$(cat "$T/foreign/rD-eth0.pcap")" = mine ]
+
+# The same while the run goes on: topology 2 starts its routers with its
+# script, and 7.3's capture is opened then, in process 1: said once, by
+# process 0, as the run's failure.
+"$COMETSIM" run "$top_srcdir/scenarios/curling-topology2.xml" --out "$T/foreign2" --quiet \
+	--pcap none >"$T/out" 2>&1 || fail "foreign2: the first run exited $?"
+echo mine >"$T/foreign2/7.3-eth0.pcap"
+st=0
+mpi 2 "$COMETSIM" run "$top_srcdir/scenarios/curling-topology2.xml" --out "$T/foreign2" \
+	--quiet --pcap 7.3 >"$T/out" 2>&1 || st=$?
+check "a file of the user's named as a pcap opened while the run goes on: refused (exit $st)" \
+	[ "$st" -eq 1 ]
+check "  said once ($(grep -c 'foreign2/7.3-eth0.pcap' "$T/out") lines name it)" \
+	[ "$(grep -c 'foreign2/7.3-eth0.pcap' "$T/out")" -eq 1 ]
+check "  the run's failure said once" [ "$(grep -c 'the run failed' "$T/out")" -eq 1 ]
+check "  the file kept" [ "$(cat "$T/foreign2/7.3-eth0.pcap")" = mine ]
+check "  no summary.json" [ ! -e "$T/foreign2/summary.json" ]
+
+# A bad argument: said once, not by every process.
+st=0
+mpi 2 "$COMETSIM" run "$top_srcdir/scenarios/figure10.xml" --out "$T/badsync" --sync nul \
+	>"$T/out" 2>&1 || st=$?
+check "--sync nul in a split run: refused as bad usage (exit $st)" [ "$st" -eq 2 ]
+check "  said once ($(grep -c -- '--sync "nul"' "$T/out"))" \
+	[ "$(grep -c -- '--sync "nul"' "$T/out")" -eq 1 ]
 finish
