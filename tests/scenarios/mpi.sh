@@ -7,8 +7,12 @@
 # (the processes kept together by windows, and for three of them by null
 # messages too) and compared file by file with the run without mpirun: every pcap,
 # log.txt, counters.csv, the per-run CSVs, the curling clients' files.
-# Then what a split run refuses: a link without delay between two
-# processes' nodes, a <part> that misses a node, what it cannot split yet.
+# Coupled requests over a CAIDA graph's ASes (requests.csv from every
+# process's journal).  Then what a split run refuses: a link without delay
+# between two processes' nodes, a <part> that misses a node, what it cannot
+# split yet, a file of the user's under the name of another process's pcap
+# (said once, left alone), a bad argument (said once); and a signal to
+# process 1 alone, which process 0 names.
 # Skipped when the program is built without Open MPI (--enable-mpi).
 . "${top_srcdir:-.}/tests/scenarios/lib.sh"
 
@@ -101,6 +105,11 @@ split_same curling-topology2 topology2
 split_same parallel/graph1000 graph1000
 split_same rae/multi rae-multi
 split_same parallel/figure10-parts figure10-parts
+# Coupled requests over the ASes of a CAIDA graph, their CRMEs in several
+# processes: requests.csv is put together from every process's journal, in
+# the run's order (in the runs above the order of the processes gives it too).
+split_same study/study-caida caida-coupled --set deploy.approach=coupled --set timeseries=none \
+	--pcap AS64601
 # The other way of keeping the processes together (doc/parallel.md).
 split_same parallel/graph1000 graph1000-null --sync null
 split_same curling-topology2 topology2-null --sync null
