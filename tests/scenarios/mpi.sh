@@ -238,4 +238,34 @@ mpi 2 "$COMETSIM" run "$top_srcdir/scenarios/figure10.xml" --out "$T/badsync" --
 check "--sync nul in a split run: refused as bad usage (exit $st)" [ "$st" -eq 2 ]
 check "  said once ($(grep -c -- '--sync "nul"' "$T/out"))" \
 	[ "$(grep -c -- '--sync "nul"' "$T/out")" -eq 1 ]
+
+# A signal to one process only, not process 0: every process stops, and
+# process 0 names the signal in its message and in the exit status (as a
+# run of one process does: 128 + SIGINT).
+mpi 2 "$COMETSIM" run "$top_srcdir/scenarios/parallel/graph1000.xml" --out "$T/sig" --quiet \
+	--end 1000s --set count=1000000 >"$T/out" 2>&1 &
+mp=$!
+pid1=
+i=0
+while [ $i -lt 150 ] && [ -z "$pid1" ]; do
+	sleep 0.2
+	i=$((i + 1))
+	[ -e "$T/sig/.log.part.1" ] || continue
+	for p in $(pgrep -f -- "--out $T/sig --quiet"); do
+		tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx 'OMPI_COMM_WORLD_RANK=1' &&
+			pid1=$p
+	done
+done
+if [ -n "$pid1" ]; then
+	sleep 1
+	kill -INT "$pid1"
+else
+	kill "$mp"
+fi
+st=0
+wait "$mp" || st=$?
+check "SIGINT to process 1 alone: found it (${pid1:-no process})" [ -n "$pid1" ]
+check "  the run stops with 128 + SIGINT (exit $st)" [ "$st" -eq 130 ]
+check "  process 0 names the signal ($(head -n 1 "$T/out"))" grep -q 'interrupted by SIGINT' "$T/out"
+check "  summary.json says interrupted" grep -q '"status" : "interrupted"' "$T/sig/summary.json"
 finish
