@@ -452,28 +452,34 @@ run_null(struct par_run *pr, sim_time_t end)
 
 	for (;;) {
 		struct null_head me;
-		int64_t frames = 0, fl = flag, mnext, tnow, maxflag = 0;
+		int64_t frames = 0, fl, mnext, tnow, maxflag = 0, minflag = 2;
 		bool all_never = true;
 		int nreq = 0;
 		double t0;
 
-		if (!first) {
+		/*
+		 * A process that stopped (END_SIMULATION, which every process
+		 * runs, or an error) runs nothing more and promises nothing: the
+		 * others go on to their own END_SIMULATION, for they may still
+		 * have events due before it.
+		 */
+		if (!first && flag == 0) {
 			sim_set_horizon(sim, safe > end ? end + 1 : safe);
 			why = sim_run(sim, end);
 			if (why == SIM_STOP_REQUESTED)
 				flag = 1;
 			else if (why == SIM_STOP_INTERRUPTED)
 				flag = 2;
-			fl = flag;
 		}
+		fl = flag;
 		pr->st.windows++;
 		t0 = mono_s();
 		memset(&me, 0, sizeof(me));
-		me.next = sim_next_time(sim);
+		me.next = flag ? SIM_TIME_NEVER : sim_next_time(sim);
 		{
 			sim_time_t act = me.next < safe || first ? me.next : safe;
 
-			me.promise = first ? SIM_TIME_NEVER : sim_time_add(act, L);
+			me.promise = first || flag ? SIM_TIME_NEVER : sim_time_add(act, L);
 		}
 		for (int r = 0; r < p_size; r++)
 			if (r != p_rank)
@@ -523,6 +529,8 @@ run_null(struct par_run *pr, sim_time_t end)
 		for (int r = 0; r < p_size; r++) {
 			if (in[r].flag > maxflag)
 				maxflag = in[r].flag;
+			if (in[r].flag < minflag)
+				minflag = in[r].flag;
 			if (in[r].next < mnext)
 				mnext = in[r].next;
 			if (in[r].now > tnow)
@@ -535,16 +543,25 @@ run_null(struct par_run *pr, sim_time_t end)
 			why = SIM_STOP_INTERRUPTED;
 			break;
 		}
-		if (maxflag == 1) {
+		if (minflag == 1) {
 			why = SIM_STOP_REQUESTED;
 			break;
 		}
 		if (frames == 0 && all_never) {
+			if (flag) {
+				/* Stopped here, and the others ran out of events: the run stopped. */
+				why = SIM_STOP_REQUESTED;
+				break;
+			}
 			sim_advance(sim, tnow);
 			why = SIM_STOP_EMPTY;
 			break;
 		}
 		if (frames == 0 && mnext > end) {
+			if (flag) {
+				why = SIM_STOP_REQUESTED;
+				break;
+			}
 			sim_set_horizon(sim, SIM_TIME_NEVER);
 			why = sim_run(sim, end);
 			if (why == SIM_STOP_EMPTY) {

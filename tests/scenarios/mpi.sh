@@ -132,6 +132,23 @@ np=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1])).get("pr
 	"$T/both-2/coupled/summary.json" 2>/dev/null)
 check "study, both approaches, 2 processes: the coupled half was split ($np)" [ "${np:-0}" -eq 2 ]
 
+# END_SIMULATION while frames cross three processes: a process that ran
+# it must not stop the others before their own events due before it.
+for e in 1.0015s 1.05s 1.0999s 1.5237s; do
+	"$COMETSIM" run "$top_srcdir/tests/scenarios/data/mpi-endsim.xml" --set end=$e \
+		--out "$T/es-$e" --quiet >"$T/out" 2>&1 || fail "endsim $e: exit $?"
+	for n in 2 3; do
+		for sync in windows null; do
+			mpi "$n" "$COMETSIM" run "$top_srcdir/tests/scenarios/data/mpi-endsim.xml" \
+				--set end=$e --sync $sync --out "$T/es-$e-$n-$sync" --quiet >"$T/out" 2>&1 ||
+				fail "endsim $e, $n processes, $sync: exit $?"
+			differing "es-$e" "es-$e-$n-$sync" >"$T/diff"
+			check "END_SIMULATION at $e, $n processes, $sync: the same outputs ($(head -n 3 "$T/diff" | tr '\n' ' '))" \
+				[ ! -s "$T/diff" ]
+		done
+	done
+done
+
 # The same split run twice: the same outputs (nothing depends on timing).
 mpi 2 "$COMETSIM" run "$top_srcdir/scenarios/parallel/graph1000.xml" --out "$T/again" --quiet \
 	>"$T/out" 2>&1 || fail "graph1000 again: exit $?"
