@@ -14,8 +14,11 @@
  *    domain at once, in the order nodes and links were written);
  *  - "graph" (otherwise): the nodes in breadth-first order over the
  *    links, from the first node written, cut into parts of as equal a
- *    number of nodes as the units allow: neighbours stay together, so few
- *    links are cut on the chains, trees and meshes of the scenarios.
+ *    weight as the units allow, a node weighing one plus its links:
+ *    neighbours stay together, so few links are cut on the chains, trees
+ *    and meshes of the scenarios, and the hubs that forward most of the
+ *    traffic are not all in one part with their share of nodes besides;
+ *  - explicit <part>s: part i in process i mod N.
  *
  * Everything is in the order the scenario was written: every process
  * computes the same partition, whatever the number of processes the
@@ -400,18 +403,34 @@ scenario_partition(struct scenario *s, unsigned nparts, const char *method,
 			}
 		}
 		g_free(seen);
-		for (unsigned i = 0; i < n; i++) {
-			unsigned u = uf_find(up, order[i]);
+		/*
+		 * A node weighs one plus its links: the traffic a node forwards
+		 * grows with them (the hubs of a preferential-attachment graph
+		 * carry most of it), so parts of equal weight do about equal work.
+		 */
+		{
+			uint64_t *weight = g_new0(uint64_t, n + 1), total = 0, wplaced = 0;
 
-			if (part[u] != UINT32_MAX)
-				continue;
-			/* Part q is full once it holds its share of the nodes placed so far. */
-			while (q + 1 < nparts &&
-			       (uint64_t)placed >= (uint64_t)n * (q + 1) / nparts)
-				q++;
-			part[u] = q;
-			load[q] += size[u];
-			placed += size[u];
+			for (unsigned i = 0; i < n; i++) {
+				uint64_t w = 1 + (g.adj_start[i + 1] - g.adj_start[i]);
+
+				weight[uf_find(up, i)] += w;
+				total += w;
+			}
+			for (unsigned i = 0; i < n; i++) {
+				unsigned u = uf_find(up, order[i]);
+
+				if (part[u] != UINT32_MAX)
+					continue;
+				/* Part q is full once it holds its share of the weight placed so far. */
+				while (q + 1 < nparts && wplaced >= total * (q + 1) / nparts)
+					q++;
+				part[u] = q;
+				load[q] += size[u];
+				placed += size[u];
+				wplaced += weight[u];
+			}
+			g_free(weight);
 		}
 	}
 	p->nparts = nparts;
