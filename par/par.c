@@ -423,6 +423,25 @@ exchange(struct par_run *pr)
 
 #ifdef HAVE_MPI
 /*
+ * The end time, with nothing due before it in any process and nothing in
+ * flight: every process ends there, as one process does (sim_run), also
+ * one that has no event left.
+ */
+static enum sim_stop_reason
+run_to_end(struct sim *sim, sim_time_t end)
+{
+	enum sim_stop_reason why;
+
+	sim_set_horizon(sim, SIM_TIME_NEVER);
+	why = sim_run(sim, end);
+	if (why == SIM_STOP_EMPTY) {
+		sim_advance(sim, end);
+		why = SIM_STOP_END_TIME;
+	}
+	return why;
+}
+
+/*
  * Null messages (Chandy, Misra and Bryant), in rounds: a process runs
  * its events due before the smallest promise the others made, then sends
  * each of them its frames for it and its own promise: it will send
@@ -562,12 +581,7 @@ run_null(struct par_run *pr, sim_time_t end)
 				why = SIM_STOP_REQUESTED;
 				break;
 			}
-			sim_set_horizon(sim, SIM_TIME_NEVER);
-			why = sim_run(sim, end);
-			if (why == SIM_STOP_EMPTY) {
-				sim_advance(sim, end);
-				why = SIM_STOP_END_TIME;
-			}
+			why = run_to_end(sim, end);
 			break;
 		}
 		if (first) {
@@ -634,13 +648,7 @@ par_run(struct par_run *pr, sim_time_t end)
 			break;
 		}
 		if (next > end) {
-			/* The end time, with nothing due before it anywhere. */
-			sim_set_horizon(sim, SIM_TIME_NEVER);
-			why = sim_run(sim, end);
-			if (why == SIM_STOP_EMPTY) {
-				sim_advance(sim, end);
-				why = SIM_STOP_END_TIME;
-			}
+			why = run_to_end(sim, end);
 			break;
 		}
 		horizon = sim_time_add(next, pr->lookahead);

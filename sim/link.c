@@ -227,6 +227,33 @@ net_set_window(struct net *net, sim_time_t w)
 	net->window = w > 0 ? w : 0;
 }
 
+/*
+ * Put p, due at p->when with key p->key, on the wire of ld behind the
+ * frames there, and arm the arrival of the first (at the next window's
+ * start with net_set_window()): a frame that left here (tx_done) or in
+ * another process (link_xrecv).
+ */
+static void
+wire_put(struct link_dir *ld, struct pkt *p)
+{
+	struct link *l = ld->link;
+
+	p->next = NULL;
+	if (ld->fl_tail)
+		ld->fl_tail->next = p;
+	else
+		ld->fl_head = p;
+	ld->fl_tail = p;
+	ld->in_flight++;
+	if (sim_timer_armed(&ld->arrive))
+		return;
+	if (l->net->window && l->p.delay >= l->net->window)
+		window_defer(l->net, ld);
+	else
+		sim_timer_set_keyed(l->net->sim, &ld->arrive, ld->fl_head->when, ld->fl_head->key,
+				    l->end[1 - ld->side]->node->id + 1);
+}
+
 static void
 tx_done(struct sim *sim, void *ctx, void *arg)
 {
@@ -244,27 +271,12 @@ tx_done(struct sim *sim, void *ctx, void *arg)
 		p->when = sim_time_add(sim_now(sim), l->p.delay);
 		/* Its arrival's place among events at one instant: the sender's (sim.h). */
 		p->key = sim_key(sim, l->end[ld->side]->node->id + 1);
-		p->next = NULL;
-		if (l->end[1 - ld->side]->node->remote && l->net->xsend) {
+		if (l->end[1 - ld->side]->node->remote && l->net->xsend)
 			/* Its receiver runs in another process (doc/parallel.md). */
 			l->net->xsend(l->net->xsend_ctx, ld, p);
-			goto next;
-		}
-		if (ld->fl_tail)
-			ld->fl_tail->next = p;
 		else
-			ld->fl_head = p;
-		ld->fl_tail = p;
-		ld->in_flight++;
-		if (!sim_timer_armed(&ld->arrive)) {
-			if (l->net->window && l->p.delay >= l->net->window)
-				window_defer(l->net, ld);
-			else
-				sim_timer_set_keyed(sim, &ld->arrive, p->when, p->key,
-						    l->end[1 - ld->side]->node->id + 1);
-		}
+			wire_put(ld, p);
 	}
-next:
 	if (ld->q_head) {
 		struct pkt *next = ld->q_head;
 
@@ -293,16 +305,7 @@ link_xrecv(struct link_dir *ld, struct pkt *p)
 		pkt_free(p);
 		return;
 	}
-	p->next = NULL;
-	if (ld->fl_tail)
-		ld->fl_tail->next = p;
-	else
-		ld->fl_head = p;
-	ld->fl_tail = p;
-	ld->in_flight++;
-	if (!sim_timer_armed(&ld->arrive))
-		sim_timer_set_keyed(l->net->sim, &ld->arrive, ld->fl_head->when, ld->fl_head->key,
-				    l->end[1 - ld->side]->node->id + 1);
+	wire_put(ld, p);
 }
 
 void
